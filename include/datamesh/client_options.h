@@ -1,0 +1,26 @@
+// How a DataMeshAdmin / DataMeshProducer / DataMeshConsumer / DataMeshCatalog reaches the mesh.
+//
+// The constructor arguments of the documents (data_mesh_account_id, region_name, log_level,
+// use_credentials) plus the endpoint. Endpoint resolution: the explicit value, then the
+// DATAMESH_ENDPOINT environment variable, then the embedded default
+// sqlite://$HOME/.datamesh/mesh.db (see docs/CLI.md). Credentials resolution: the explicit
+// value, then DATAMESH_ACCESS_KEY_ID / DATAMESH_SECRET_ACCESS_KEY, then the profile
+// DATAMESH_PROFILE (default "default") of $HOME/.datamesh/credentials.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "datamesh/types.h"
+
+namespace datamesh {
+
+struct ClientOptions {
+  std::string data_mesh_account_id;
+  std::string region_name = "us-east-1";
+  std::string log_level = "INFO";
+  std::optional<Credentials> use_credentials;
+  std::string endpoint;  // "sqlite:///path/mesh.db"; empty = resolve as described above
+};
+
+}  // namespace datamesh

@@ -1,0 +1,74 @@
+// DataMeshConsumer: requests access to data products, imports and leaves them.
+//
+// Method names and parameters are those of the Consumer document. Same error policy and
+// threading rules as DataMeshProducer (see producer.h).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "datamesh/client_options.h"
+#include "datamesh/types.h"
+
+namespace datamesh {
+
+namespace api {
+class Client;
+}  // namespace api
+
+class DataMeshConsumer {
+ public:
+  explicit DataMeshConsumer(ClientOptions options);
+  DataMeshConsumer(std::string data_mesh_account_id, std::string region_name = "us-east-1",
+                   std::string log_level = "INFO",
+                   std::optional<Credentials> use_credentials = std::nullopt,
+                   std::string endpoint = "");
+  ~DataMeshConsumer();
+  DataMeshConsumer(DataMeshConsumer&&) noexcept;
+  DataMeshConsumer& operator=(DataMeshConsumer&&) noexcept;
+
+  // Requests request_permissions on the product database of owner_account_id. tables: nullopt =
+  // the whole database; otherwise each entry is a table name or a full-match regular
+  // expression, resolved now (no match = InvalidArgument). An identical live request returns the
+  // existing subscription.
+  absl::StatusOr<AccessRequest> request_access_to_product(
+      std::string_view owner_account_id, std::string_view database_name,
+      const std::vector<std::string>& request_permissions,
+      std::optional<std::vector<std::string>> tables = std::nullopt);
+
+  // Active only: accepts the shares and creates the resource-link database and tables in the
+  // consumer's catalog. Running it again refreshes the links.
+  absl::Status finalize_subscription(std::string_view subscription_id);
+
+  absl::StatusOr<Subscription> get_subscription(std::string_view request_id);
+
+  // Glue GetTable through the consumer's resource links (after finalize).
+  absl::StatusOr<Table> get_table_info(std::string_view database_name,
+                                       std::string_view table_name);
+
+  // The caller's subscriptions that are not Deleted, oldest first.
+  absl::StatusOr<SubscriptionPage> list_product_access(const PageRequest& page = {});
+
+  // Leaves (Active) or withdraws (Pending): grants revoked, links removed, Status Deleted.
+  absl::Status delete_subscription(std::string_view subscription_id, std::string_view reason);
+
+  absl::StatusOr<std::vector<EffectiveGrant>> get_subscription_grants(
+      std::string_view subscription_id);
+  absl::StatusOr<AuditPage> get_subscription_history(std::string_view subscription_id,
+                                                     const PageRequest& page = {});
+
+  // May the caller's account use `permission` on database.table of the mesh, and why.
+  absl::StatusOr<PermissionCheck> check_permission(std::string_view database_name,
+                                                   std::string_view table_name,
+                                                   std::string_view permission);
+
+ private:
+  std::unique_ptr<api::Client> client_;
+};
+
+}  // namespace datamesh

@@ -1,0 +1,103 @@
+// DataMeshProducer: publishes data products and decides on access requests.
+//
+// Method names and parameters are those of the Producer document; optional parameters are
+// options structs meant for designated initialisers:
+//   producer.approve_access_request(id, {.grant_permissions = {"SELECT"}});
+// Every method is one transaction: it happens completely, with its audit event, or not at all.
+// Errors (absl canonical codes): InvalidArgument for bad input, NotFound, PermissionDenied when
+// the caller does not own the product or subscription, FailedPrecondition when the
+// subscription's status does not allow the action (the message names the status), Aborted when
+// a concurrent change won, Unauthenticated for bad credentials. Not thread-safe: one instance per
+// thread.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "datamesh/client_options.h"
+#include "datamesh/types.h"
+
+namespace datamesh {
+
+namespace api {
+class Client;
+}  // namespace api
+
+struct CreateDataProductsOptions {
+  bool create_public_metadata = true;
+  std::string table_name_regex;  // empty = every table of the source database
+  std::string domain;
+  std::string data_product_name;
+  std::string sync_mesh_catalog_schedule;  // Glue cron, e.g. "cron(0 */4 * * ? *)"
+  std::string sync_mesh_crawler_role_arn;
+  std::string expose_data_mesh_db_name;  // empty = "<source database>-<producer account>"
+  std::string expose_table_references_with_suffix = "_link";
+};
+
+struct ApproveOptions {
+  // Empty = grant what was requested. Must be a subset of what was requested.
+  std::optional<std::vector<std::string>> grant_permissions;
+  // nullopt = every granted permission is grantable; {} = none.
+  std::optional<std::vector<std::string>> grantable_permissions;
+  std::string decision_notes;
+};
+
+class DataMeshProducer {
+ public:
+  explicit DataMeshProducer(ClientOptions options);
+  DataMeshProducer(std::string data_mesh_account_id, std::string region_name = "us-east-1",
+                   std::string log_level = "INFO",
+                   std::optional<Credentials> use_credentials = std::nullopt,
+                   std::string endpoint = "");
+  ~DataMeshProducer();
+  DataMeshProducer(DataMeshProducer&&) noexcept;
+  DataMeshProducer& operator=(DataMeshProducer&&) noexcept;
+
+  // Publishes the tables of source_database_name matching table_name_regex (a full-match
+  // regular expression, or a literal name) into the mesh database, and links them back into the
+  // producer's catalog as <table><suffix>. Re-running refreshes changed definitions.
+  absl::StatusOr<DataProduct> create_data_products(std::string_view source_database_name,
+                                                   const CreateDataProductsOptions& options = {});
+
+  // Pending requests for the caller's products, oldest first.
+  absl::StatusOr<SubscriptionPage> list_pending_access_requests(const PageRequest& page = {});
+
+  // Pending or Denied -> Active, granting as decided (DESCRIBE always included).
+  absl::Status approve_access_request(std::string_view request_id,
+                                      const ApproveOptions& options = {});
+
+  // Pending -> Denied.
+  absl::Status deny_access_request(std::string_view request_id,
+                                   std::string_view decision_notes = "");
+
+  // Active only: the grants become exactly grant_permissions (+ DESCRIBE). grantable nullopt =
+  // keep the currently grantable permissions that are still granted.
+  absl::Status update_subscription_permissions(
+      std::string_view subscription_id, const std::vector<std::string>& grant_permissions,
+      std::string_view notes = "",
+      std::optional<std::vector<std::string>> grantable_permissions = std::nullopt);
+
+  // Pending or Active -> Deleted; every grant of the subscription is revoked, the record kept.
+  absl::Status delete_subscription(std::string_view subscription_id, std::string_view reason);
+
+  // Tables of one of the caller's mesh databases (or of "<database_name>-<account>") matching
+  // the regular expression.
+  absl::StatusOr<std::vector<DataProductTable>> get_data_product(
+      std::string_view database_name, std::string_view table_name_regex = ".*");
+
+  absl::StatusOr<Subscription> get_subscription(std::string_view request_id);
+  absl::StatusOr<std::vector<EffectiveGrant>> get_subscription_grants(
+      std::string_view subscription_id);
+  absl::StatusOr<AuditPage> get_subscription_history(std::string_view subscription_id,
+                                                     const PageRequest& page = {});
+
+ private:
+  std::unique_ptr<api::Client> client_;
+};
+
+}  // namespace datamesh

@@ -1,0 +1,168 @@
+// Result and request values of the datamesh API.
+//
+// Field names follow the Producer and Consumer documents; datamesh/json.h turns each value into
+// the documents' JSON keys (SubscriptionId, RequestedGrants, ...). Plain values; no
+// thread-safety concerns.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "datamesh/catalog_types.h"
+
+namespace datamesh {
+
+// Access key credentials of one account, in the documents' credentials shape.
+struct Credentials {
+  std::string account_id;
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string session_token;  // accepted for compatibility; unused by self-hosted modes
+};
+
+// What initialize_mesh_account and create_account print once: the new account and its key.
+struct AccountCredentials {
+  std::string account_id;
+  std::string account_name;
+  std::string access_key_id;
+  std::string secret_access_key;
+};
+
+struct Account {
+  std::string account_id;
+  std::string name;
+  bool is_mesh = false;
+  bool producer_enabled = false;      // set by the mesh admin (enable_account_as_producer)
+  bool consumer_enabled = false;      // set by the mesh admin (enable_account_as_consumer)
+  bool producer_initialized = false;  // set by the account (initialize_producer_account)
+  bool consumer_initialized = false;  // set by the account (initialize_consumer_account)
+  std::string creation_date;
+};
+
+struct AccessKey {
+  std::string access_key_id;
+  std::string account_id;
+  std::string status;  // "Active" or "Revoked"
+  std::string creation_date;
+  std::string revocation_date;
+};
+
+// What initialize_producer_account / initialize_consumer_account return: the principals the
+// account acts through, as the reference's (role, user, group) ARNs.
+struct AccountRole {
+  std::string role_arn;
+  std::string user_arn;
+  std::string group_arn;
+};
+
+// Status strings are exactly Pending, Active, Denied, Deleted.
+enum class SubscriptionStatus { kPending, kActive, kDenied, kDeleted };
+
+struct Subscription {
+  std::string subscription_id;
+  SubscriptionStatus status = SubscriptionStatus::kPending;
+  std::string type;  // "TABLE" or "DATABASE"
+  std::string database_name;
+  std::vector<std::string> table_names;  // empty for database-level subscriptions
+  std::vector<std::string> requested_grants;
+  std::vector<std::string> permitted_grants;
+  std::vector<std::string> grantable_grants;
+  std::string owner_principal;       // producer account id
+  std::string subscriber_principal;  // consumer account id
+  std::string creation_date;
+  std::string created_by;
+  std::string updated_date;
+  std::string updated_by;
+  std::vector<std::string> notes;  // in the order they were made; authors are in the audit log
+  std::vector<std::string> ram_shares;
+  std::vector<std::string> granted_table_arns;
+  bool imported_to_consumer = false;
+  int64_t version = 0;  // increases with every change; used for optimistic concurrency
+};
+
+// A page of subscriptions; next_token is empty on the last page.
+struct SubscriptionPage {
+  std::vector<Subscription> subscriptions;
+  std::string next_token;
+};
+
+// Paging options of every listing.
+struct PageRequest {
+  int max_results = 100;  // 1..1000
+  std::string next_token;
+};
+
+struct ProductTable {
+  std::string source_table;
+  std::string link_table;
+};
+
+// Result of create_data_products.
+struct DataProduct {
+  std::string database_name;  // the mesh database
+  std::vector<ProductTable> tables;
+};
+
+// One entry of get_data_product.
+struct DataProductTable {
+  std::string database_name;
+  std::string table_name;
+  std::string location;
+};
+
+// Result of request_access_to_product.
+struct AccessRequest {
+  std::string type;  // "TABLE" or "DATABASE"
+  std::string database;
+  std::vector<std::string> tables;  // resolved table names; empty for DATABASE
+  std::string subscription_id;
+};
+
+// One effective grant: permissions a principal holds on one resource.
+struct EffectiveGrant {
+  std::string principal;
+  std::string catalog_id;
+  std::string database_name;
+  std::string table_name;  // "*" = every table of the database
+  std::vector<std::string> permissions;
+  std::vector<std::string> grantable_permissions;
+  std::string subscription_id;  // empty when the grant is not from a subscription
+};
+
+// Answer of "may principal P do X on R", with the reason.
+struct PermissionCheck {
+  bool allowed = false;
+  bool grantable = false;
+  std::string reason;
+};
+
+struct AuditEvent {
+  int64_t sequence = 0;
+  std::string event_date;
+  std::string actor_account;
+  std::string actor_principal;
+  std::string action;  // the method name, e.g. approve_access_request
+  std::string subscription_id;
+  std::string resource;
+  std::string details_json;  // the change, as a JSON object
+  std::string notes;
+};
+
+struct AuditPage {
+  std::vector<AuditEvent> events;
+  std::string next_token;
+};
+
+struct TablePage {
+  std::vector<Table> tables;
+  std::string next_token;
+};
+
+struct DatabasePage {
+  std::vector<Database> databases;
+  std::string next_token;
+};
+
+}  // namespace datamesh

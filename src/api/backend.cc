@@ -1,0 +1,80 @@
+#include "api/backend.h"
+
+#include <cstdlib>
+#include <map>
+#include <mutex>
+
+#include <sys/stat.h>
+
+#include "api/embedded_backend.h"
+#include "core/text.h"
+
+namespace datamesh {
+
+using core::cat;
+
+std::string resolve_endpoint(const ClientOptions& options) {
+  if (!options.endpoint.empty()) return options.endpoint;
+  if (const char* env = std::getenv("DATAMESH_ENDPOINT"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  const char* home = std::getenv("HOME");
+  return cat("sqlite://", home != nullptr ? home : ".", "/.datamesh/mesh.db");
+}
+
+namespace {
+
+constexpr std::string_view kSqliteScheme = "sqlite://";
+
+absl::StatusOr<std::string> sqlite_path(std::string_view endpoint) {
+  if (!endpoint.starts_with(kSqliteScheme)) {
+    const auto colon = endpoint.find("://");
+    const std::string scheme(colon == std::string_view::npos ? endpoint
+                                                             : endpoint.substr(0, colon));
+    return absl::InvalidArgumentError(cat(
+        "unsupported endpoint \"", endpoint, "\": use sqlite:///path/to/mesh.db (scheme \"",
+        scheme, "\" is not supported by this build)"));
+  }
+  std::string path(endpoint.substr(kSqliteScheme.size()));
+  if (path.empty()) {
+    return absl::InvalidArgumentError(
+        cat("endpoint \"", endpoint, "\" names no file: use sqlite:///path/to/mesh.db"));
+  }
+  return path;
+}
+
+// Creates the folder of the default mesh file (~/.datamesh) on first use.
+void ensure_parent_folder(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0) return;
+  const std::string folder = path.substr(0, slash);
+  std::string partial;
+  for (size_t i = 0; i <= folder.size(); ++i) {
+    if (i == folder.size() || folder[i] == '/') {
+      if (!partial.empty()) ::mkdir(partial.c_str(), 0700);
+    }
+    if (i < folder.size()) partial.push_back(folder[i]);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<Backend>> open_backend(const ClientOptions& options) {
+  const std::string endpoint = resolve_endpoint(options);
+  auto path = sqlite_path(endpoint);
+  if (!path.ok()) return path.status();
+  // One backend per file and region in a process: clients share the store's connections.
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<Backend>> open_backends;
+  const std::string key = cat(*path, "\n", options.region_name);
+  std::lock_guard lock(mutex);
+  if (auto existing = open_backends[key].lock()) return existing;
+  ensure_parent_folder(*path);
+  auto opened = api::EmbeddedBackend::open(*path, options.region_name);
+  if (!opened.ok()) return opened.status();
+  std::shared_ptr<Backend> backend = std::move(*opened);
+  open_backends[key] = backend;
+  return backend;
+}
+
+}  // namespace datamesh

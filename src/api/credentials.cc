@@ -1,0 +1,141 @@
+#include "api/credentials.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "api/json_codec.h"
+#include "core/text.h"
+
+namespace datamesh::api {
+namespace {
+
+using core::cat;
+
+std::string env(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? std::string(value) : std::string();
+}
+
+absl::StatusOr<std::string> read_file(const std::string& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(cat("cannot read ", what, " ", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string trim(std::string_view text) {
+  const auto begin = text.find_first_not_of(" \t\r");
+  if (begin == std::string_view::npos) return "";
+  const auto end = text.find_last_not_of(" \t\r");
+  return std::string(text.substr(begin, end - begin + 1));
+}
+
+}  // namespace
+
+absl::StatusOr<Credentials> load_credentials_file(const std::string& path,
+                                                  const std::string& block) {
+  auto text = read_file(path, "credentials file");
+  if (!text.ok()) return text.status();
+  auto json = parse_json(*text);
+  if (!json.ok()) {
+    return absl::InvalidArgumentError(cat("credentials file ", path, ": ", json.status().message()));
+  }
+  const nlohmann::json* object = &*json;
+  if (json->is_object() && !json->contains("AccessKeyId")) {
+    if (block.empty() || !json->contains(block)) {
+      std::vector<std::string> blocks;
+      for (const auto& [key, value] : json->items()) {
+        if (value.is_object()) blocks.push_back(key);
+      }
+      return absl::InvalidArgumentError(
+          cat("credentials file ", path, " has no block \"", block,
+              "\"; blocks: ", core::join(blocks, ", ")));
+    }
+    object = &(*json)[block];
+  }
+  auto credentials = credentials_from_json(*object);
+  if (!credentials.ok()) {
+    return absl::InvalidArgumentError(
+        cat("credentials file ", path, ": ", credentials.status().message()));
+  }
+  return credentials;
+}
+
+absl::StatusOr<std::optional<Credentials>> load_profile(const std::string& path,
+                                                        const std::string& profile) {
+  std::ifstream in(path);
+  if (!in) return std::optional<Credentials>();
+  Credentials credentials;
+  std::string line;
+  bool in_profile = false;
+  bool found = false;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const std::string text = trim(line);
+    if (text.empty() || text[0] == '#' || text[0] == ';') continue;
+    if (text.front() == '[') {
+      if (text.back() != ']') {
+        return absl::InvalidArgumentError(cat(path, ":", number, ": malformed section header"));
+      }
+      in_profile = trim(std::string_view(text).substr(1, text.size() - 2)) == profile;
+      found = found || in_profile;
+      continue;
+    }
+    if (!in_profile) continue;
+    const auto equals = text.find('=');
+    if (equals == std::string::npos) {
+      return absl::InvalidArgumentError(cat(path, ":", number, ": expected key = value"));
+    }
+    const std::string key = trim(std::string_view(text).substr(0, equals));
+    const std::string value = trim(std::string_view(text).substr(equals + 1));
+    if (key == "access_key_id") {
+      credentials.access_key_id = value;
+    } else if (key == "secret_access_key") {
+      credentials.secret_access_key = value;
+    } else if (key == "account_id") {
+      credentials.account_id = value;
+    } else if (key != "endpoint" && key != "region") {
+      return absl::InvalidArgumentError(
+          cat(path, ":", number, ": unknown key \"", key,
+              "\"; allowed: access_key_id, secret_access_key, account_id, endpoint, region"));
+    }
+  }
+  if (!found) return std::optional<Credentials>();
+  if (credentials.access_key_id.empty() || credentials.secret_access_key.empty()) {
+    return absl::InvalidArgumentError(cat("profile ", profile, " of ", path,
+                                          " needs access_key_id and secret_access_key"));
+  }
+  return std::optional<Credentials>(credentials);
+}
+
+absl::StatusOr<std::optional<Credentials>> resolve_credentials(const CredentialSources& sources) {
+  if (sources.explicit_credentials) return sources.explicit_credentials;
+  Credentials from_env{.account_id = env("DATAMESH_ACCOUNT_ID"),
+                       .access_key_id = env("DATAMESH_ACCESS_KEY_ID"),
+                       .secret_access_key = env("DATAMESH_SECRET_ACCESS_KEY")};
+  if (!from_env.access_key_id.empty() || !from_env.secret_access_key.empty()) {
+    if (from_env.access_key_id.empty() || from_env.secret_access_key.empty()) {
+      return absl::InvalidArgumentError(
+          "set both DATAMESH_ACCESS_KEY_ID and DATAMESH_SECRET_ACCESS_KEY, or neither");
+    }
+    return std::optional<Credentials>(from_env);
+  }
+  std::string file = sources.credentials_file;
+  if (file.empty()) file = env("DATAMESH_CREDENTIALS_FILE");
+  if (file.empty()) file = env("CredentialsFile");
+  if (!file.empty()) {
+    auto loaded = load_credentials_file(file, sources.block);
+    if (!loaded.ok()) return loaded.status();
+    return std::optional<Credentials>(*loaded);
+  }
+  std::string profile = sources.profile;
+  if (profile.empty()) profile = env("DATAMESH_PROFILE");
+  if (profile.empty()) profile = "default";
+  const std::string home = env("HOME");
+  return load_profile(cat(home.empty() ? "." : home, "/.datamesh/credentials"), profile);
+}
+
+}  // namespace datamesh::api

@@ -1,0 +1,136 @@
+// JSON forms of the public value types (datamesh/types.h, datamesh/catalog_types.h).
+//
+// Writers (`to_json_value`) give the documents' PascalCase keys (SubscriptionId, RequestedGrants,
+// ...) and, for catalog values, AWS Glue's shapes. The documents' shapes always carry every key
+// (empty lists as [], empty strings as "") so that their shape is stable; Glue shapes omit empty
+// optional fields as Glue does, but keep Name (and a column's Type).
+//
+// Readers (`*_from_json`) accept what the writers give. Every reader returns InvalidArgument
+// naming the path of the wrong field and what was expected
+// (`TableInput.StorageDescriptor.Columns[2].Name must be a string`). Readers of results ignore
+// unknown keys; the readers of Glue inputs take a Strictness. JSON null counts as absent.
+//
+// Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/statusor.h"
+#include "datamesh/types.h"
+
+namespace datamesh::api {
+
+// How the readers of Glue inputs treat keys they do not know.
+enum class Strictness {
+  // Unknown keys are an error naming the key, its path and the allowed keys. For what users write.
+  kStrict,
+  // Unknown keys are dropped at every level: Glue's output-only keys (DatabaseName, CreateTime,
+  // CatalogId, VersionId, IsRegisteredWithLakeFormation, ...) and keys newer Glue versions add.
+  // Known keys are still type-checked. For the output of `aws glue get-tables`.
+  kImport,
+};
+
+// Parses JSON text. Errors: InvalidArgument "malformed JSON: parse error at line L, column C: ...".
+absl::StatusOr<nlohmann::json> parse_json(std::string_view text);
+// Compact JSON text; invalid UTF-8 in strings is replaced by U+FFFD instead of throwing.
+std::string dump_json(const nlohmann::json& value);
+
+// Errors: InvalidArgument unless `name` is exactly Pending, Active, Denied or Deleted.
+absl::StatusOr<SubscriptionStatus> subscription_status_from_string(std::string_view name);
+
+// --- Writers -----------------------------------------------------------------------------------
+
+// The documents' shapes; every key always present.
+nlohmann::json to_json_value(const Credentials& value);  // SessionToken only when set
+nlohmann::json to_json_value(const AccountCredentials& value);
+nlohmann::json to_json_value(const Account& value);
+nlohmann::json to_json_value(const AccessKey& value);  // RevocationDate only when set
+nlohmann::json to_json_value(const AccountRole& value);
+nlohmann::json to_json_value(const Subscription& value);
+nlohmann::json to_json_value(const SubscriptionPage& value);  // NextToken only when set
+nlohmann::json to_json_value(const ProductTable& value);
+nlohmann::json to_json_value(const DataProduct& value);
+nlohmann::json to_json_value(const DataProductTable& value);
+nlohmann::json to_json_value(const AccessRequest& value);  // Table only for Type TABLE
+nlohmann::json to_json_value(const EffectiveGrant& value);
+nlohmann::json to_json_value(const PermissionCheck& value);
+nlohmann::json to_json_value(const AuditEvent& value);  // Details as an object; {} when empty
+nlohmann::json to_json_value(const AuditPage& value);   // NextToken only when set
+
+// Glue's shapes; empty optional fields omitted.
+nlohmann::json to_json_value(const Column& value);
+nlohmann::json to_json_value(const SerDeInfo& value);
+nlohmann::json to_json_value(const SortColumn& value);
+nlohmann::json to_json_value(const StorageDescriptor& value);
+nlohmann::json to_json_value(const TableIdentifier& value);
+nlohmann::json to_json_value(const DatabaseIdentifier& value);
+nlohmann::json to_json_value(const TableInput& value);
+nlohmann::json to_json_value(const Table& value);  // the bare Table object; VersionId a string
+nlohmann::json to_json_value(const TablePage& value);  // {"TableList": [...], "NextToken"?}
+nlohmann::json to_json_value(const DatabaseInput& value);
+nlohmann::json to_json_value(const Database& value);
+nlohmann::json to_json_value(const DatabasePage& value);  // {"DatabaseList": [...], "NextToken"?}
+
+// A JSON array of `to_json_value` of each element.
+template <class T>
+nlohmann::json to_json_list(const std::vector<T>& values) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const T& value : values) out.push_back(to_json_value(value));
+  return out;
+}
+
+// --- Readers of Glue inputs --------------------------------------------------------------------
+
+// Glue TableInput; Name is required. Errors: InvalidArgument for a wrong type, a missing or empty
+// Name, or (kStrict) an unknown key:
+// `unknown field "StorageDescripter" in TableInput; allowed: Name, Description, ...`.
+absl::StatusOr<TableInput> table_input_from_json(const nlohmann::json& value,
+                                                 Strictness strictness);
+// Glue DatabaseInput; Name is required. Errors as table_input_from_json.
+absl::StatusOr<DatabaseInput> database_input_from_json(const nlohmann::json& value,
+                                                       Strictness strictness);
+
+// The tables of what `aws glue get-tables` prints ({"TableList": [...]}), also of a bare list of
+// tables, of `aws glue get-table` output ({"Table": {...}}) or of one bare table, read with
+// Strictness::kImport. Errors: InvalidArgument for malformed JSON (with nlohmann's position),
+// another shape, an empty list, or a wrong field (`TableList[1].Name must be a string`).
+absl::StatusOr<std::vector<TableInput>> import_table_list(std::string_view get_tables_json);
+
+// Credentials for the CLI and profiles: {"AccountId"?, "AccessKeyId", "SecretAccessKey",
+// "SessionToken"?}; other keys (such as AccountName) are ignored. Errors: InvalidArgument
+// "Malformed credentials: missing AccessKeyId or SecretAccessKey", or "Malformed credentials: "
+// followed by what else was wrong.
+absl::StatusOr<Credentials> credentials_from_json(const nlohmann::json& value);
+
+// --- Readers of results (unknown keys ignored; InvalidArgument on wrong types) ----------------
+
+absl::StatusOr<AccountCredentials> account_credentials_from_json(const nlohmann::json& value);
+absl::StatusOr<Account> account_from_json(const nlohmann::json& value);
+absl::StatusOr<AccessKey> access_key_from_json(const nlohmann::json& value);
+absl::StatusOr<AccountRole> account_role_from_json(const nlohmann::json& value);
+// Also InvalidArgument when Status is not exactly Pending, Active, Denied or Deleted.
+absl::StatusOr<Subscription> subscription_from_json(const nlohmann::json& value);
+absl::StatusOr<SubscriptionPage> subscription_page_from_json(const nlohmann::json& value);
+absl::StatusOr<DataProduct> data_product_from_json(const nlohmann::json& value);
+absl::StatusOr<DataProductTable> data_product_table_from_json(const nlohmann::json& value);
+// get_data_product's answer: a list of DataProductTable.
+absl::StatusOr<std::vector<DataProductTable>> data_product_tables_from_json(
+    const nlohmann::json& value);
+absl::StatusOr<AccessRequest> access_request_from_json(const nlohmann::json& value);
+absl::StatusOr<EffectiveGrant> effective_grant_from_json(const nlohmann::json& value);
+absl::StatusOr<PermissionCheck> permission_check_from_json(const nlohmann::json& value);
+absl::StatusOr<AuditEvent> audit_event_from_json(const nlohmann::json& value);
+absl::StatusOr<AuditPage> audit_page_from_json(const nlohmann::json& value);
+// Accepts {"Table": {...}} (Glue GetTable) or the bare table. CreateTime / UpdateTime may be
+// strings or epoch seconds (converted to "YYYY-MM-DD HH:MM:SS" UTC); VersionId a string or number.
+absl::StatusOr<Table> table_from_json(const nlohmann::json& value);
+absl::StatusOr<TablePage> table_page_from_json(const nlohmann::json& value);
+// Accepts {"Database": {...}} (Glue GetDatabase) or the bare database.
+absl::StatusOr<Database> database_from_json(const nlohmann::json& value);
+absl::StatusOr<DatabasePage> database_page_from_json(const nlohmann::json& value);
+
+}  // namespace datamesh::api

@@ -1,0 +1,236 @@
+#include "cli/cli_app.h"
+
+#include <deque>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "CLI/CLI.hpp"
+#include "api/backend.h"
+#include "api/credentials.h"
+#include "api/json_codec.h"
+#include "api/routes.h"
+#include "cli/output.h"
+#include "cli/quickstart.h"
+#include "core/text.h"
+
+namespace datamesh::cli {
+namespace {
+
+using core::cat;
+
+// Storage for the value of one method parameter given on the command line.
+struct ParamValue {
+  const api::ParamSpec* spec = nullptr;
+  CLI::Option* option = nullptr;
+  std::string text;
+  std::vector<std::string> list;
+  bool flag = false;
+  int number = 0;
+};
+
+struct MethodCommand {
+  const api::Route* route = nullptr;
+  CLI::App* app = nullptr;
+  std::deque<ParamValue> values;
+};
+
+struct GlobalOptions {
+  std::string endpoint;
+  std::string data_mesh_account_id;
+  std::string region_name = "us-east-1";
+  std::string log_level = "INFO";
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string credentials_file;
+  std::string credentials_block;
+  std::string profile;
+};
+
+// A JSON parameter: inline JSON, or a file given as file://path or @path.
+absl::StatusOr<nlohmann::json> json_argument(std::string_view name, const std::string& value) {
+  std::string text = value;
+  std::string_view path;
+  if (value.starts_with("file://")) path = std::string_view(value).substr(7);
+  if (value.starts_with("@")) path = std::string_view(value).substr(1);
+  if (!path.empty()) {
+    std::ifstream in{std::string(path)};
+    if (!in) return absl::InvalidArgumentError(cat("--", api::dashed(name), ": cannot read ", path));
+    std::ostringstream content;
+    content << in.rdbuf();
+    text = content.str();
+  }
+  auto parsed = api::parse_json(text);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(cat("--", api::dashed(name), ": ", parsed.status().message()));
+  }
+  return parsed;
+}
+
+absl::StatusOr<nlohmann::json> collect_params(const MethodCommand& command) {
+  nlohmann::json params = nlohmann::json::object();
+  for (const ParamValue& value : command.values) {
+    if (value.option->count() == 0) continue;
+    const std::string name(value.spec->name);
+    switch (value.spec->type) {
+      case api::ParamType::kString: params[name] = value.text; break;
+      case api::ParamType::kBool: params[name] = value.flag; break;
+      case api::ParamType::kInt: params[name] = value.number; break;
+      case api::ParamType::kStringList: params[name] = value.list; break;
+      case api::ParamType::kJson: {
+        auto json = json_argument(name, value.text);
+        if (!json.ok()) return json.status();
+        params[name] = std::move(*json);
+        break;
+      }
+    }
+  }
+  return params;
+}
+
+std::string_view default_block(std::string_view group) {
+  if (group == "admin") return "Mesh";
+  if (group == "consumer") return "Consumer";
+  return "Producer";
+}
+
+int run_method(const GlobalOptions& global, const MethodCommand& command) {
+  auto params = collect_params(command);
+  if (!params.ok()) return report_error(params.status());
+  const ClientOptions options{.data_mesh_account_id = global.data_mesh_account_id,
+                              .region_name = global.region_name,
+                              .log_level = global.log_level,
+                              .endpoint = global.endpoint};
+  std::optional<Credentials> explicit_credentials;
+  if (!global.access_key_id.empty() || !global.secret_access_key.empty()) {
+    if (global.access_key_id.empty() || global.secret_access_key.empty()) {
+      return report_error(absl::InvalidArgumentError(
+          "give both --access-key-id and --secret-access-key, or neither"));
+    }
+    explicit_credentials = Credentials{.access_key_id = global.access_key_id,
+                                       .secret_access_key = global.secret_access_key};
+  }
+  std::optional<Credentials> credentials;
+  if (command.route->authenticated) {
+    auto resolved = api::resolve_credentials(api::CredentialSources{
+        .explicit_credentials = explicit_credentials,
+        .credentials_file = global.credentials_file,
+        .block = global.credentials_block.empty() ? std::string(default_block(command.route->group))
+                                                  : global.credentials_block,
+        .profile = global.profile});
+    if (!resolved.ok()) return report_error(resolved.status());
+    credentials = *resolved;
+  }
+  auto backend = open_backend(options);
+  if (!backend.ok()) return report_error(backend.status());
+  auto answer = (*backend)->call(command.route->group, command.route->method, *params,
+                                 credentials, global.data_mesh_account_id);
+  if (!answer.ok()) return report_error(answer.status());
+  print_answer(*answer);
+  return kExitOk;
+}
+
+void add_param_option(MethodCommand& command, const api::ParamSpec& spec) {
+  ParamValue& value = command.values.emplace_back();
+  value.spec = &spec;
+  const std::string dashes = api::dashed(spec.name);
+  const std::string names = cat("--", dashes, dashes == spec.name ? "" : cat(",--", spec.name));
+  const std::string help = cat(spec.help, spec.required ? " (required)" : "");
+  switch (spec.type) {
+    case api::ParamType::kString:
+      value.option = command.app->add_option(names, value.text, help);
+      break;
+    case api::ParamType::kJson:
+      value.option = command.app->add_option(names, value.text,
+                                             cat(help, "; inline JSON, file://PATH or @PATH"));
+      break;
+    case api::ParamType::kBool:
+      value.option = command.app->add_option(names, value.flag, cat(help, "; true or false"));
+      break;
+    case api::ParamType::kInt:
+      value.option = command.app->add_option(names, value.number, help);
+      break;
+    case api::ParamType::kStringList:
+      value.option = command.app->add_option(names, value.list,
+                                             cat(help, "; several values or comma-separated"))
+                         ->delimiter(',')
+                         ->expected(1, -1);
+      break;
+  }
+  if (spec.required) value.option->required();
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"datamesh: data mesh governance — publish data products, request, approve and "
+               "audit access.\nEvery command prints JSON on stdout; errors go to stderr with a "
+               "non-zero exit code (docs/CLI.md)."};
+  app.name("datamesh");
+  app.set_version_flag("--version", "datamesh 0.1.0");
+  app.require_subcommand(1);
+  GlobalOptions global;
+  app.add_option("--endpoint", global.endpoint,
+                 "sqlite:///path/mesh.db (default: $DATAMESH_ENDPOINT, else "
+                 "sqlite://$HOME/.datamesh/mesh.db)")
+      ->envname("DATAMESH_ENDPOINT");
+  app.add_option("--data-mesh-account-id,--data_mesh_account_id", global.data_mesh_account_id,
+                 "the mesh account id (checked against the mesh when given)")
+      ->envname("DATAMESH_ACCOUNT");
+  app.add_option("--region-name,--region_name", global.region_name, "region (default us-east-1)");
+  app.add_option("--log-level,--log_level", global.log_level,
+                 "DEBUG, INFO, WARNING, ERROR or CRITICAL (default INFO)");
+  app.add_option("--access-key-id", global.access_key_id, "access key id of the caller");
+  app.add_option("--secret-access-key", global.secret_access_key,
+                 "secret of the access key (prefer the environment or a file)");
+  app.add_option("--credentials-file,--credentials_file", global.credentials_file,
+                 "JSON credentials: one object, or the reference's file with blocks");
+  app.add_option("--credentials-block", global.credentials_block,
+                 "block of a reference credentials file (default: Mesh, Producer or Consumer "
+                 "after the command group)");
+  app.add_option("--profile", global.profile,
+                 "profile of $HOME/.datamesh/credentials (default: $DATAMESH_PROFILE or "
+                 "default)");
+
+  std::deque<MethodCommand> commands;
+  std::map<std::string_view, CLI::App*> groups;
+  const std::map<std::string_view, std::string_view> group_help = {
+      {"admin", "set up the mesh, its accounts and their keys"},
+      {"catalog", "the caller's own catalog: databases and tables"},
+      {"producer", "publish data products and decide on access requests"},
+      {"consumer", "request access, import and leave data products"}};
+  for (const auto& [group, help] : group_help) {
+    CLI::App* sub = app.add_subcommand(std::string(group), std::string(help));
+    sub->require_subcommand(1);
+    sub->fallthrough();
+    groups[group] = sub;
+  }
+  for (const api::Route& route : api::routes()) {
+    MethodCommand& command = commands.emplace_back();
+    command.route = &route;
+    command.app = groups.at(route.group)
+                      ->add_subcommand(api::dashed(route.method), std::string(route.summary));
+    command.app->fallthrough();
+    for (const api::ParamSpec& spec : route.params) add_param_option(command, spec);
+  }
+  std::string quickstart_endpoint;
+  CLI::App* quickstart = app.add_subcommand(
+      "quickstart", "walk through the whole workflow on a fresh mesh, step by step");
+  quickstart->add_option("--mesh-file", quickstart_endpoint,
+                         "mesh file to create (default: a new temporary file)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? kExitOk : kExitInvalidArgument;
+  }
+  if (quickstart->parsed()) return run_quickstart(quickstart_endpoint);
+  for (const MethodCommand& command : commands) {
+    if (command.app->parsed()) return run_method(global, command);
+  }
+  return report_error(absl::InvalidArgumentError("no command given; see datamesh --help"));
+}
+
+}  // namespace datamesh::cli

@@ -1,0 +1,26 @@
+#include "core/audit.h"
+
+#include "core/text.h"
+
+namespace datamesh::core {
+
+std::string actor_arn(const Caller& caller, std::string_view role) {
+  return cat("arn:datamesh:sts::", caller.account.account_id, ":assumed-role/", role,
+                      "/", caller.access_key_id);
+}
+
+absl::Status append_audit(store::Transaction& tx, const Caller& caller,
+                          const AuditRecord& record) {
+  AuditEvent event;
+  event.event_date = record.date;
+  event.actor_account = caller.account.account_id;
+  event.actor_principal = actor_arn(caller, record.actor_role);
+  event.action = record.action;
+  event.subscription_id = record.subscription_id;
+  event.resource = record.resource;
+  event.details_json = record.details.dump();
+  event.notes = record.notes;
+  return tx.append_audit_event(event).status();
+}
+
+}  // namespace datamesh::core

@@ -1,0 +1,131 @@
+#include "core/engine.h"
+
+#include <openssl/crypto.h>
+
+#include "core/text.h"
+#include "core/engine_internal.h"
+#include "core/names.h"
+
+namespace datamesh::core {
+namespace internal {
+
+std::string_view role_of(Persona persona) {
+  return persona == Persona::kProducer ? kProducerRole : kConsumerRole;
+}
+
+std::string iam_arn(std::string_view account, std::string_view kind, std::string_view name) {
+  return cat("arn:datamesh:iam::", account, ":", kind, "/AwsDataMesh/", name);
+}
+
+std::string table_arn(std::string_view region, std::string_view catalog,
+                      std::string_view database, std::string_view table) {
+  return cat("arn:datamesh:glue:", region, ":", catalog, ":table/", database, "/", table);
+}
+
+absl::StatusOr<Subscription> load_subscription(store::Transaction& tx, std::string_view id) {
+  if (absl::Status valid = validate_subscription_id("subscription_id", id); !valid.ok()) {
+    return valid;
+  }
+  auto found = tx.get_subscription(id);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) {
+    return absl::NotFoundError(cat("subscription ", id, " not found"));
+  }
+  return std::move(**found);
+}
+
+absl::StatusOr<std::string> load_mesh_id(store::Transaction& tx) {
+  auto mesh = tx.get_mesh_account();
+  if (!mesh.ok()) return mesh.status();
+  if (!mesh->has_value()) {
+    return absl::FailedPreconditionError(
+        "the mesh is not initialized: run `datamesh admin initialize-mesh-account` first");
+  }
+  return (*mesh)->account_id;
+}
+
+absl::StatusOr<store::Page> store_page(const PageRequest& page) {
+  if (page.max_results < 1 || page.max_results > 1000) {
+    return absl::InvalidArgumentError(cat(
+        "max_results must be between 1 and 1000, not ", page.max_results));
+  }
+  if (page.next_token.size() > 512) {
+    return absl::InvalidArgumentError("next_token is not a token returned by this listing");
+  }
+  return store::Page{.after = page.next_token, .limit = page.max_results + 1};
+}
+
+}  // namespace internal
+
+Engine::Engine(store::Store& store, const Clock& clock, const SecretSealer& sealer,
+               std::string region)
+    : store_(store), clock_(clock), sealer_(sealer), region_(std::move(region)) {}
+
+std::string Engine::now() const { return format_date(clock_.now()); }
+
+absl::Status Engine::write(
+    const std::function<absl::Status(store::Transaction&)>& body) const {
+  return store_.run(store::TxMode::kWrite, body);
+}
+
+absl::Status Engine::read(const std::function<absl::Status(store::Transaction&)>& body) const {
+  return store_.run(store::TxMode::kRead, body);
+}
+
+absl::StatusOr<Caller> Engine::authenticate(const Credentials& credentials) const {
+  // One message for every failure, so that a caller cannot tell which keys exist.
+  const auto refused = [&] {
+    return absl::UnauthenticatedError(cat(
+        "the security token included in the request is invalid: access key \"",
+        credentials.access_key_id, "\" is unknown, revoked, or its secret does not match"));
+  };
+  if (credentials.access_key_id.empty() || credentials.secret_access_key.empty()) {
+    return absl::UnauthenticatedError(
+        "no credentials: give an access key id and secret (--access-key-id/--secret-access-key,"
+        " DATAMESH_ACCESS_KEY_ID/DATAMESH_SECRET_ACCESS_KEY, a profile or --credentials-file)");
+  }
+  if (credentials.access_key_id.size() > 128) return refused();
+  Caller caller;
+  bool ok = false;
+  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
+    auto key = tx.get_access_key(credentials.access_key_id);
+    if (!key.ok()) return key.status();
+    if (!key->has_value() || (*key)->status != "Active") return absl::OkStatus();
+    auto secret = sealer_.unseal((*key)->sealed_secret);
+    if (!secret.ok()) return secret.status();
+    if (secret->size() != credentials.secret_access_key.size() ||
+        CRYPTO_memcmp(secret->data(), credentials.secret_access_key.data(), secret->size()) != 0) {
+      return absl::OkStatus();
+    }
+    auto account = tx.get_account((*key)->account_id);
+    if (!account.ok()) return account.status();
+    if (!account->has_value()) return absl::OkStatus();
+    caller.account = std::move(**account);
+    caller.access_key_id = credentials.access_key_id;
+    ok = true;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!ok) return refused();
+  if (!credentials.account_id.empty() && credentials.account_id != caller.account.account_id) {
+    return absl::UnauthenticatedError(cat(
+        "access key ", credentials.access_key_id, " belongs to account ",
+        caller.account.account_id, ", not to account ", credentials.account_id));
+  }
+  return caller;
+}
+
+absl::StatusOr<std::string> Engine::mesh_account_id() const {
+  std::string id;
+  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
+    auto mesh = tx.get_mesh_account();
+    if (!mesh.ok()) return mesh.status();
+    if (!mesh->has_value()) return absl::NotFoundError("the mesh is not initialized");
+    id = (*mesh)->account_id;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return id;
+}
+
+}  // namespace datamesh::core

@@ -1,0 +1,173 @@
+// The mesh engine: every workflow method of the admin, catalog, producer and consumer, with its
+// business rules, authorization and audit, each run as one store transaction.
+//
+// Front ends (the embedded backend, later the HTTP server) authenticate the caller with
+// authenticate() and then call one method. The engine holds no mutable state of its own and is
+// thread-safe as long as the Store is.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/clock.h"
+#include "core/secrets.h"
+#include "datamesh/types.h"
+#include "store/store.h"
+
+namespace datamesh::core {
+
+// The proven identity behind a call.
+struct Caller {
+  Account account;
+  std::string access_key_id;
+};
+
+enum class Persona { kProducer, kConsumer };
+
+struct CreateDataProductsRequest {
+  std::string source_database_name;
+  bool create_public_metadata = true;
+  std::string table_name_regex;
+  std::string domain;
+  std::string data_product_name;
+  std::string sync_mesh_catalog_schedule;
+  std::string sync_mesh_crawler_role_arn;
+  std::string expose_data_mesh_db_name;
+  std::string expose_table_references_with_suffix = "_link";
+};
+
+struct ApproveRequest {
+  std::string request_id;
+  std::optional<std::vector<std::string>> grant_permissions;
+  std::optional<std::vector<std::string>> grantable_permissions;
+  std::string decision_notes;
+};
+
+struct UpdatePermissionsRequest {
+  std::string subscription_id;
+  std::vector<std::string> grant_permissions;
+  std::optional<std::vector<std::string>> grantable_permissions;
+  std::string notes;
+};
+
+struct AccessRequestInput {
+  std::string owner_account_id;
+  std::string database_name;
+  std::vector<std::string> request_permissions;
+  std::optional<std::vector<std::string>> tables;
+};
+
+class Engine {
+ public:
+  Engine(store::Store& store, const Clock& clock, const SecretSealer& sealer,
+         std::string region = "us-east-1");
+
+  // Unauthenticated when the key is unknown, revoked or the secret does not match (one message
+  // for all three, so a caller cannot probe which keys exist).
+  absl::StatusOr<Caller> authenticate(const Credentials& credentials) const;
+  // The mesh account id, or NotFound when the mesh is not initialized.
+  absl::StatusOr<std::string> mesh_account_id() const;
+
+  // --- admin -------------------------------------------------------------------------------
+  absl::StatusOr<AccountCredentials> initialize_mesh_account(std::string_view account_id,
+                                                             std::string_view mesh_name) const;
+  absl::StatusOr<AccountCredentials> create_account(const Caller& caller,
+                                                    std::string_view account_name,
+                                                    std::string_view account_id) const;
+  absl::StatusOr<AccountRole> initialize_account_as(const Caller& caller, Persona persona) const;
+  absl::Status enable_account_as(const Caller& caller, std::string_view account_id,
+                                 Persona persona) const;
+  absl::StatusOr<std::vector<Account>> list_accounts(const Caller& caller) const;
+  absl::StatusOr<Account> describe_account(const Caller& caller,
+                                           std::string_view account_id) const;
+  absl::StatusOr<AccountCredentials> create_access_key(const Caller& caller,
+                                                       std::string_view account_id) const;
+  absl::StatusOr<AccountCredentials> rotate_access_key(const Caller& caller,
+                                                       std::string_view access_key_id) const;
+  absl::Status revoke_access_key(const Caller& caller, std::string_view access_key_id) const;
+  absl::StatusOr<std::vector<AccessKey>> list_access_keys(const Caller& caller,
+                                                          std::string_view account_id) const;
+  absl::StatusOr<AuditPage> list_audit_events(const Caller& caller,
+                                              std::string_view subscription_id,
+                                              const PageRequest& page) const;
+
+  // --- catalog (the caller's own) ----------------------------------------------------------
+  absl::Status create_database(const Caller& caller, const DatabaseInput& input) const;
+  absl::StatusOr<Database> get_database(const Caller& caller, std::string_view name) const;
+  absl::StatusOr<DatabasePage> get_databases(const Caller& caller, const PageRequest& page) const;
+  absl::Status delete_database(const Caller& caller, std::string_view name) const;
+  absl::Status create_table(const Caller& caller, std::string_view database_name,
+                            const TableInput& input) const;
+  absl::Status update_table(const Caller& caller, std::string_view database_name,
+                            const TableInput& input) const;
+  absl::StatusOr<Table> get_table(const Caller& caller, std::string_view database_name,
+                                  std::string_view name) const;
+  absl::StatusOr<TablePage> get_tables(const Caller& caller, std::string_view database_name,
+                                       std::string_view expression,
+                                       const PageRequest& page) const;
+  absl::Status delete_table(const Caller& caller, std::string_view database_name,
+                            std::string_view name) const;
+  absl::StatusOr<std::vector<std::string>> import_tables(const Caller& caller,
+                                                         std::string_view database_name,
+                                                         const std::vector<TableInput>& tables)
+      const;
+
+  // --- producer ----------------------------------------------------------------------------
+  absl::StatusOr<DataProduct> create_data_products(const Caller& caller,
+                                                   const CreateDataProductsRequest& request)
+      const;
+  absl::StatusOr<SubscriptionPage> list_pending_access_requests(const Caller& caller,
+                                                                const PageRequest& page) const;
+  absl::Status approve_access_request(const Caller& caller, const ApproveRequest& request) const;
+  absl::Status deny_access_request(const Caller& caller, std::string_view request_id,
+                                   std::string_view decision_notes) const;
+  absl::Status update_subscription_permissions(const Caller& caller,
+                                               const UpdatePermissionsRequest& request) const;
+  absl::Status delete_subscription(const Caller& caller, Persona persona,
+                                   std::string_view subscription_id,
+                                   std::string_view reason) const;
+  absl::StatusOr<std::vector<DataProductTable>> get_data_product(
+      const Caller& caller, std::string_view database_name,
+      std::string_view table_name_regex) const;
+
+  // --- producer and consumer ---------------------------------------------------------------
+  // The owner (as producer) or the subscriber (as consumer) of the subscription.
+  absl::StatusOr<Subscription> get_subscription(const Caller& caller, Persona persona,
+                                                std::string_view subscription_id) const;
+  absl::StatusOr<std::vector<EffectiveGrant>> get_subscription_grants(
+      const Caller& caller, Persona persona, std::string_view subscription_id) const;
+  absl::StatusOr<AuditPage> get_subscription_history(const Caller& caller, Persona persona,
+                                                     std::string_view subscription_id,
+                                                     const PageRequest& page) const;
+
+  // --- consumer ----------------------------------------------------------------------------
+  absl::StatusOr<AccessRequest> request_access_to_product(const Caller& caller,
+                                                          const AccessRequestInput& input) const;
+  absl::Status finalize_subscription(const Caller& caller,
+                                     std::string_view subscription_id) const;
+  absl::StatusOr<Table> get_table_info(const Caller& caller, std::string_view database_name,
+                                       std::string_view table_name) const;
+  absl::StatusOr<SubscriptionPage> list_product_access(const Caller& caller,
+                                                       const PageRequest& page) const;
+  absl::StatusOr<PermissionCheck> check_permission(const Caller& caller,
+                                                   std::string_view database_name,
+                                                   std::string_view table_name,
+                                                   std::string_view permission) const;
+
+ private:
+  std::string now() const;
+  // Runs body in a write transaction.
+  absl::Status write(const std::function<absl::Status(store::Transaction&)>& body) const;
+  absl::Status read(const std::function<absl::Status(store::Transaction&)>& body) const;
+
+  store::Store& store_;
+  const Clock& clock_;
+  const SecretSealer& sealer_;
+  std::string region_;
+};
+
+}  // namespace datamesh::core

@@ -1,0 +1,378 @@
+// Admin methods: the mesh account, accounts, their roles and their access keys.
+#include "core/text.h"
+#include "core/audit.h"
+#include "core/authz.h"
+#include "core/engine.h"
+#include "core/engine_internal.h"
+#include "core/ids.h"
+#include "core/names.h"
+
+namespace datamesh::core {
+namespace {
+
+using internal::kAccountAdminRole;
+using internal::kAdminRole;
+
+// Creates a new access key for `account` and returns it with its secret in plain text; the
+// store keeps only the sealed secret.
+absl::StatusOr<AccountCredentials> issue_key(store::Transaction& tx, const SecretSealer& sealer,
+                                             const Account& account, const std::string& date) {
+  AccountCredentials credentials{.account_id = account.account_id,
+                                 .account_name = account.name,
+                                 .access_key_id = new_access_key_id(),
+                                 .secret_access_key = new_secret_access_key()};
+  auto sealed = sealer.seal(credentials.secret_access_key);
+  if (!sealed.ok()) return sealed.status();
+  store::AccessKeyRow row{.access_key_id = credentials.access_key_id,
+                          .account_id = account.account_id,
+                          .sealed_secret = std::move(*sealed),
+                          .status = "Active",
+                          .creation_date = date};
+  if (absl::Status put = tx.put_access_key(row); !put.ok()) return put;
+  return credentials;
+}
+
+absl::StatusOr<Account> load_account(store::Transaction& tx, std::string_view account_id) {
+  if (absl::Status valid = validate_account_id("account_id", account_id); !valid.ok()) {
+    return valid;
+  }
+  auto account = tx.get_account(account_id);
+  if (!account.ok()) return account.status();
+  if (!account->has_value()) {
+    return absl::NotFoundError(cat("account ", account_id, " not found"));
+  }
+  return std::move(**account);
+}
+
+absl::StatusOr<store::AccessKeyRow> load_key(store::Transaction& tx, std::string_view key_id) {
+  auto key = tx.get_access_key(key_id);
+  if (!key.ok()) return key.status();
+  if (!key->has_value()) {
+    return absl::NotFoundError(cat("access key ", key_id, " not found"));
+  }
+  return std::move(**key);
+}
+
+AccessKey public_key(const store::AccessKeyRow& row) {
+  return AccessKey{.access_key_id = row.access_key_id,
+                   .account_id = row.account_id,
+                   .status = row.status,
+                   .creation_date = row.creation_date,
+                   .revocation_date = row.revocation_date};
+}
+
+std::string_view persona_name(Persona persona) {
+  return persona == Persona::kProducer ? "producer" : "consumer";
+}
+
+}  // namespace
+
+absl::StatusOr<AccountCredentials> Engine::initialize_mesh_account(
+    std::string_view account_id, std::string_view mesh_name) const {
+  std::string id(account_id);
+  if (id.empty()) id = new_account_id();
+  if (absl::Status valid = validate_account_id("data_mesh_account_id", id); !valid.ok()) {
+    return valid;
+  }
+  if (absl::Status valid = validate_display_name("mesh_name", mesh_name); !valid.ok()) {
+    return valid;
+  }
+  AccountCredentials credentials;
+  absl::Status status = write([&](store::Transaction& tx) -> absl::Status {
+    auto existing = tx.get_mesh_account();
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {
+      return absl::AlreadyExistsError(cat("the mesh is already initialized (mesh account ",
+                                                   (*existing)->account_id, ")"));
+    }
+    Account mesh{.account_id = id, .name = std::string(mesh_name), .is_mesh = true,
+                 .creation_date = now()};
+    if (absl::Status put = tx.put_account(mesh); !put.ok()) return put;
+    auto issued = issue_key(tx, sealer_, mesh, mesh.creation_date);
+    if (!issued.ok()) return issued.status();
+    credentials = std::move(*issued);
+    Caller self{.account = mesh, .access_key_id = credentials.access_key_id};
+    return append_audit(tx, self,
+                        {.date = mesh.creation_date, .actor_role = kAdminRole,
+                         .action = "initialize_mesh_account",
+                         .resource = cat("account/", id),
+                         .details = {{"AccountName", mesh.name},
+                                     {"AccessKeyId", credentials.access_key_id}}});
+  });
+  if (!status.ok()) return status;
+  return credentials;
+}
+
+absl::StatusOr<AccountCredentials> Engine::create_account(const Caller& caller,
+                                                          std::string_view account_name,
+                                                          std::string_view account_id) const {
+  if (absl::Status allowed = require_mesh_admin(caller, "create accounts"); !allowed.ok()) {
+    return allowed;
+  }
+  if (absl::Status valid = validate_display_name("account_name", account_name); !valid.ok()) {
+    return valid;
+  }
+  if (!account_id.empty()) {
+    if (absl::Status valid = validate_account_id("account_id", account_id); !valid.ok()) {
+      return valid;
+    }
+  }
+  AccountCredentials credentials;
+  absl::Status status = write([&](store::Transaction& tx) -> absl::Status {
+    std::string id(account_id);
+    if (id.empty()) {
+      // A random id that collides with an existing one is drawn again.
+      for (int attempt = 0; attempt < 8 && id.empty(); ++attempt) {
+        std::string candidate = new_account_id();
+        auto taken = tx.get_account(candidate);
+        if (!taken.ok()) return taken.status();
+        if (!taken->has_value()) id = std::move(candidate);
+      }
+      if (id.empty()) return absl::InternalError("could not draw a free account id");
+    } else {
+      auto taken = tx.get_account(id);
+      if (!taken.ok()) return taken.status();
+      if (taken->has_value()) {
+        return absl::AlreadyExistsError(cat("account ", id, " already exists"));
+      }
+    }
+    Account account{.account_id = id, .name = std::string(account_name), .creation_date = now()};
+    if (absl::Status put = tx.put_account(account); !put.ok()) return put;
+    auto issued = issue_key(tx, sealer_, account, account.creation_date);
+    if (!issued.ok()) return issued.status();
+    credentials = std::move(*issued);
+    return append_audit(tx, caller,
+                        {.date = account.creation_date, .actor_role = kAdminRole,
+                         .action = "create_account", .resource = cat("account/", id),
+                         .details = {{"AccountName", account.name},
+                                     {"AccessKeyId", credentials.access_key_id}}});
+  });
+  if (!status.ok()) return status;
+  return credentials;
+}
+
+absl::StatusOr<AccountRole> Engine::initialize_account_as(const Caller& caller,
+                                                          Persona persona) const {
+  const std::string_view name = persona_name(persona);
+  if (caller.account.is_mesh) {
+    return absl::FailedPreconditionError(cat(
+        "initialize_", name, "_account should not run within the data mesh account (",
+        caller.account.account_id, "): use the credentials of the account to set up"));
+  }
+  const std::string role = std::string(internal::role_of(persona));
+  const std::string& id = caller.account.account_id;
+  absl::Status status = write([&](store::Transaction& tx) -> absl::Status {
+    auto account = load_account(tx, id);
+    if (!account.ok()) return account.status();
+    bool& flag = persona == Persona::kProducer ? account->producer_initialized
+                                               : account->consumer_initialized;
+    if (flag) return absl::OkStatus();  // already initialized: nothing changes
+    flag = true;
+    if (absl::Status put = tx.put_account(*account); !put.ok()) return put;
+    return append_audit(tx, caller,
+                        {.date = now(), .actor_role = kAccountAdminRole,
+                         .action = cat("initialize_", name, "_account"),
+                         .resource = cat("account/", id)});
+  });
+  if (!status.ok()) return status;
+  return AccountRole{.role_arn = internal::iam_arn(id, "role", role),
+                     .user_arn = internal::iam_arn(id, "user", role),
+                     .group_arn = internal::iam_arn(id, "group", cat(role, "Group"))};
+}
+
+absl::Status Engine::enable_account_as(const Caller& caller, std::string_view account_id,
+                                       Persona persona) const {
+  const std::string_view name = persona_name(persona);
+  if (absl::Status allowed =
+          require_mesh_admin(caller, cat("enable accounts as ", name));
+      !allowed.ok()) {
+    return allowed;
+  }
+  return write([&](store::Transaction& tx) -> absl::Status {
+    auto account = load_account(tx, account_id);
+    if (!account.ok()) return account.status();
+    if (account->is_mesh) {
+      return absl::FailedPreconditionError(cat(
+          "the mesh account ", account_id, " cannot be enabled as ", name,
+          ": producers and consumers are separate accounts"));
+    }
+    bool& flag =
+        persona == Persona::kProducer ? account->producer_enabled : account->consumer_enabled;
+    if (flag) return absl::OkStatus();
+    flag = true;
+    if (absl::Status put = tx.put_account(*account); !put.ok()) return put;
+    return append_audit(tx, caller,
+                        {.date = now(), .actor_role = kAdminRole,
+                         .action = cat("enable_account_as_", name),
+                         .resource = cat("account/", account_id)});
+  });
+}
+
+absl::StatusOr<std::vector<Account>> Engine::list_accounts(const Caller& caller) const {
+  if (absl::Status allowed = require_mesh_admin(caller, "list accounts"); !allowed.ok()) {
+    return allowed;
+  }
+  std::vector<Account> accounts;
+  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
+    auto listed = tx.list_accounts();
+    if (!listed.ok()) return listed.status();
+    accounts = std::move(*listed);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return accounts;
+}
+
+absl::StatusOr<Account> Engine::describe_account(const Caller& caller,
+                                                 std::string_view account_id) const {
+  // An account may describe itself; the mesh admin may describe any account.
+  if (caller.account.account_id != account_id) {
+    if (absl::Status allowed = require_mesh_admin(caller, "describe other accounts");
+        !allowed.ok()) {
+      return allowed;
+    }
+  }
+  Account account;
+  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
+    auto loaded = load_account(tx, account_id);
+    if (!loaded.ok()) return loaded.status();
+    account = std::move(*loaded);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return account;
+}
+
+absl::StatusOr<AccountCredentials> Engine::create_access_key(const Caller& caller,
+                                                             std::string_view account_id) const {
+  if (absl::Status allowed = require_mesh_admin(caller, "create access keys"); !allowed.ok()) {
+    return allowed;
+  }
+  AccountCredentials credentials;
+  absl::Status status = write([&](store::Transaction& tx) -> absl::Status {
+    auto account = load_account(tx, account_id);
+    if (!account.ok()) return account.status();
+    const std::string date = now();
+    auto issued = issue_key(tx, sealer_, *account, date);
+    if (!issued.ok()) return issued.status();
+    credentials = std::move(*issued);
+    return append_audit(tx, caller,
+                        {.date = date, .actor_role = kAdminRole, .action = "create_access_key",
+                         .resource = cat("account/", account_id),
+                         .details = {{"AccessKeyId", credentials.access_key_id}}});
+  });
+  if (!status.ok()) return status;
+  return credentials;
+}
+
+absl::StatusOr<AccountCredentials> Engine::rotate_access_key(
+    const Caller& caller, std::string_view access_key_id) const {
+  if (absl::Status allowed = require_mesh_admin(caller, "rotate access keys"); !allowed.ok()) {
+    return allowed;
+  }
+  AccountCredentials credentials;
+  absl::Status status = write([&](store::Transaction& tx) -> absl::Status {
+    auto key = load_key(tx, access_key_id);
+    if (!key.ok()) return key.status();
+    if (key->status != "Active") {
+      return absl::FailedPreconditionError(
+          cat("access key ", access_key_id, " is ", key->status,
+                       "; only Active keys can be rotated"));
+    }
+    auto account = load_account(tx, key->account_id);
+    if (!account.ok()) return account.status();
+    const std::string date = now();
+    auto issued = issue_key(tx, sealer_, *account, date);
+    if (!issued.ok()) return issued.status();
+    credentials = std::move(*issued);
+    key->status = "Revoked";
+    key->revocation_date = date;
+    if (absl::Status put = tx.put_access_key(*key); !put.ok()) return put;
+    return append_audit(tx, caller,
+                        {.date = date, .actor_role = kAdminRole, .action = "rotate_access_key",
+                         .resource = cat("account/", key->account_id),
+                         .details = {{"RevokedAccessKeyId", key->access_key_id},
+                                     {"AccessKeyId", credentials.access_key_id}}});
+  });
+  if (!status.ok()) return status;
+  return credentials;
+}
+
+absl::Status Engine::revoke_access_key(const Caller& caller,
+                                       std::string_view access_key_id) const {
+  if (absl::Status allowed = require_mesh_admin(caller, "revoke access keys"); !allowed.ok()) {
+    return allowed;
+  }
+  return write([&](store::Transaction& tx) -> absl::Status {
+    auto key = load_key(tx, access_key_id);
+    if (!key.ok()) return key.status();
+    if (key->status != "Active") {
+      return absl::FailedPreconditionError(
+          cat("access key ", access_key_id, " is already ", key->status));
+    }
+    if (key->access_key_id == caller.access_key_id) {
+      return absl::FailedPreconditionError(cat(
+          "access key ", access_key_id, " is the key making this call; rotate it instead, or "
+          "revoke it with another mesh admin key"));
+    }
+    key->status = "Revoked";
+    key->revocation_date = now();
+    if (absl::Status put = tx.put_access_key(*key); !put.ok()) return put;
+    return append_audit(tx, caller,
+                        {.date = key->revocation_date, .actor_role = kAdminRole,
+                         .action = "revoke_access_key",
+                         .resource = cat("account/", key->account_id),
+                         .details = {{"AccessKeyId", key->access_key_id}}});
+  });
+}
+
+absl::StatusOr<std::vector<AccessKey>> Engine::list_access_keys(
+    const Caller& caller, std::string_view account_id) const {
+  if (caller.account.account_id != account_id) {
+    if (absl::Status allowed = require_mesh_admin(caller, "list other accounts' keys");
+        !allowed.ok()) {
+      return allowed;
+    }
+  }
+  std::vector<AccessKey> keys;
+  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
+    if (auto account = load_account(tx, account_id); !account.ok()) return account.status();
+    auto rows = tx.list_access_keys(account_id);
+    if (!rows.ok()) return rows.status();
+    for (const store::AccessKeyRow& row : *rows) keys.push_back(public_key(row));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return keys;
+}
+
+absl::StatusOr<AuditPage> Engine::list_audit_events(const Caller& caller,
+                                                    std::string_view subscription_id,
+                                                    const PageRequest& page) const {
+  if (absl::Status allowed = require_mesh_admin(caller, "read the whole audit log");
+      !allowed.ok()) {
+    return allowed;
+  }
+  if (!subscription_id.empty()) {
+    if (absl::Status valid = validate_subscription_id("subscription_id", subscription_id);
+        !valid.ok()) {
+      return valid;
+    }
+  }
+  auto store_page = internal::store_page(page);
+  if (!store_page.ok()) return store_page.status();
+  AuditPage result;
+  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
+    auto events = tx.list_audit_events(subscription_id, *store_page);
+    if (!events.ok()) return events.status();
+    result.events = std::move(*events);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  result.next_token = internal::trim_page(result.events, page, [](const AuditEvent& event) {
+    return std::to_string(event.sequence);
+  });
+  return result;
+}
+
+}  // namespace datamesh::core

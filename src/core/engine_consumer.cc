@@ -1,0 +1,392 @@
+// Consumer methods: requesting access, importing granted tables, reading them and checking
+// what the consumer may do.
+#include <algorithm>
+#include <set>
+
+#include "core/text.h"
+#include "core/audit.h"
+#include "core/authz.h"
+#include "core/engine.h"
+#include "core/engine_internal.h"
+#include "core/grants.h"
+#include "core/ids.h"
+#include "core/names.h"
+#include "core/pattern.h"
+#include "core/subscription_rules.h"
+
+namespace datamesh::core {
+namespace {
+
+using internal::kConsumerRole;
+
+// Resolves each entry of `tables` (a table name or a full-match pattern) against the tables of
+// the mesh database; every entry must select at least one table.
+absl::StatusOr<std::vector<std::string>> resolve_tables(const std::vector<std::string>& entries,
+                                                        const std::vector<std::string>& names,
+                                                        std::string_view database) {
+  std::set<std::string> resolved;
+  const std::set<std::string> existing(names.begin(), names.end());
+  for (const std::string& entry : entries) {
+    if (entry.empty()) {
+      return absl::InvalidArgumentError("tables has an empty entry: give a name or a pattern");
+    }
+    if (existing.contains(entry)) {
+      resolved.insert(entry);
+      continue;
+    }
+    if (Pattern::is_literal(entry)) {
+      return absl::NotFoundError(
+          cat("table ", entry, " not found in mesh database ", database));
+    }
+    auto pattern = Pattern::compile("tables", entry);
+    if (!pattern.ok()) return pattern.status();
+    size_t matched_count = 0;
+    for (const std::string& name : names) {
+      auto matched = pattern->full_match(name);
+      if (!matched.ok()) return matched.status();
+      if (*matched) {
+        resolved.insert(name);
+        ++matched_count;
+      }
+    }
+    if (matched_count == 0) {
+      return absl::NotFoundError(
+          cat("no table of mesh database ", database, " matches \"", entry, "\""));
+    }
+  }
+  return std::vector<std::string>(resolved.begin(), resolved.end());
+}
+
+absl::StatusOr<store::ProductRow> load_product(store::Transaction& tx,
+                                               std::string_view database) {
+  auto product = tx.get_product(database);
+  if (!product.ok()) return product.status();
+  if (!product->has_value()) {
+    return absl::NotFoundError(cat("data product database ", database, " not found"));
+  }
+  return std::move(**product);
+}
+
+}  // namespace
+
+absl::StatusOr<AccessRequest> Engine::request_access_to_product(
+    const Caller& caller, const AccessRequestInput& input) const {
+  if (absl::Status allowed = require_consumer(caller, "request access"); !allowed.ok()) {
+    return allowed;
+  }
+  if (absl::Status valid = validate_account_id("owner_account_id", input.owner_account_id);
+      !valid.ok()) {
+    return valid;
+  }
+  if (absl::Status valid = validate_catalog_name("database_name", input.database_name);
+      !valid.ok()) {
+    return valid;
+  }
+  auto permissions =
+      parse_subscription_permissions("request_permissions", input.request_permissions);
+  if (!permissions.ok()) return permissions.status();
+  if (input.tables && input.tables->empty()) {
+    return absl::InvalidArgumentError(
+        "tables is an empty list: omit it to request the whole database, or name at least one "
+        "table or pattern");
+  }
+  const std::string& consumer = caller.account.account_id;
+  if (input.owner_account_id == consumer) {
+    return absl::InvalidArgumentError(cat(
+        "account ", consumer, " owns the data products it would request: a producer already "
+        "holds every permission on its own products"));
+  }
+  AccessRequest result;
+  absl::Status status = write([&](store::Transaction& tx) -> absl::Status {
+    auto mesh = internal::load_mesh_id(tx);
+    if (!mesh.ok()) return mesh.status();
+    auto product = load_product(tx, input.database_name);
+    if (!product.ok()) return product.status();
+    if (product->producer_account != input.owner_account_id) {
+      return absl::NotFoundError(cat("data product database ", input.database_name,
+                                              " is not owned by account ",
+                                              input.owner_account_id));
+    }
+    std::vector<std::string> tables;
+    if (input.tables) {
+      auto names = tx.list_table_names(*mesh, input.database_name);
+      if (!names.ok()) return names.status();
+      auto resolved = resolve_tables(*input.tables, *names, input.database_name);
+      if (!resolved.ok()) return resolved.status();
+      tables = std::move(*resolved);
+    }
+    const std::vector<std::string> requested = permissions->names();
+    result = AccessRequest{.type = tables.empty() ? "DATABASE" : "TABLE",
+                           .database = input.database_name,
+                           .tables = tables};
+
+    // An identical live request (same tables, same permissions) is returned, not duplicated.
+    store::SubscriptionFilter filter{.subscriber = consumer, .database_name = input.database_name};
+    std::string after;
+    while (true) {
+      auto live = tx.list_subscriptions(filter, store::Page{.after = after, .limit = 500});
+      if (!live.ok()) return live.status();
+      for (const Subscription& sub : *live) {
+        const bool is_live = sub.status == SubscriptionStatus::kPending ||
+                             sub.status == SubscriptionStatus::kActive;
+        if (is_live && sub.table_names == tables && sub.requested_grants == requested &&
+            sub.owner_principal == input.owner_account_id) {
+          result.subscription_id = sub.subscription_id;
+          return absl::OkStatus();
+        }
+      }
+      if (live->size() < 500) break;
+      after = live->back().subscription_id;
+    }
+
+    const std::string date = now();
+    Subscription sub{.subscription_id = new_subscription_id(),
+                     .status = SubscriptionStatus::kPending,
+                     .type = result.type,
+                     .database_name = input.database_name,
+                     .table_names = tables,
+                     .requested_grants = requested,
+                     .owner_principal = input.owner_account_id,
+                     .subscriber_principal = consumer,
+                     .creation_date = date,
+                     .created_by = actor_arn(caller, kConsumerRole),
+                     .updated_date = date,
+                     .updated_by = actor_arn(caller, kConsumerRole),
+                     .version = 1};
+    if (absl::Status inserted = tx.insert_subscription(sub); !inserted.ok()) return inserted;
+    result.subscription_id = sub.subscription_id;
+    return append_audit(tx, caller,
+                        {.date = date, .actor_role = kConsumerRole,
+                         .action = "request_access_to_product",
+                         .subscription_id = sub.subscription_id,
+                         .resource = cat("database/", sub.database_name),
+                         .details = {{"Status", "Pending"},
+                                     {"Type", sub.type},
+                                     {"TableName", sub.table_names},
+                                     {"RequestedGrants", sub.requested_grants},
+                                     {"OwnerPrincipal", sub.owner_principal}}});
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::Status Engine::finalize_subscription(const Caller& caller,
+                                           std::string_view subscription_id) const {
+  if (absl::Status allowed = require_consumer(caller, "finalize subscriptions"); !allowed.ok()) {
+    return allowed;
+  }
+  const std::string& consumer = caller.account.account_id;
+  return write([&](store::Transaction& tx) -> absl::Status {
+    auto subscription = internal::load_subscription(tx, subscription_id);
+    if (!subscription.ok()) return subscription.status();
+    Subscription& sub = *subscription;
+    if (absl::Status party = require_party(caller, Persona::kConsumer, sub, "finalize");
+        !party.ok()) {
+      return party;
+    }
+    if (absl::Status state =
+            internal::require_status(sub, {SubscriptionStatus::kActive}, "finalized");
+        !state.ok()) {
+      return state;
+    }
+    auto mesh = internal::load_mesh_id(tx);
+    if (!mesh.ok()) return mesh.status();
+    const std::string date = now();
+    const std::string& database = sub.database_name;
+
+    auto shares = tx.list_subscription_shares(sub.subscription_id);
+    if (!shares.ok()) return shares.status();
+    std::vector<std::string> accepted;
+    for (store::ShareRow& share : *shares) {
+      if (share.status != "PENDING") continue;
+      share.status = "ACCEPTED";
+      if (absl::Status put = tx.put_share(share); !put.ok()) return put;
+      accepted.push_back(share.share_arn);
+    }
+
+    // The resource-link database, named like the mesh database.
+    auto link_db = tx.get_database(consumer, database);
+    if (!link_db.ok()) return link_db.status();
+    if (link_db->has_value()) {
+      const auto& target = (*link_db)->input.target_database;
+      if (!target || target->catalog_id != *mesh || target->database_name != database) {
+        return absl::FailedPreconditionError(cat(
+            "the catalog of account ", consumer, " already has a database ", database,
+            " that is not a link to the mesh; rename or delete it, then finalize again"));
+      }
+    } else {
+      Database created{
+          .input = {.name = database,
+                    .target_database =
+                        DatabaseIdentifier{.catalog_id = *mesh, .database_name = database}},
+          .catalog_id = consumer,
+          .create_time = date};
+      if (absl::Status put = tx.put_database(created); !put.ok()) return put;
+    }
+
+    std::vector<std::string> tables = sub.table_names;
+    if (tables.empty()) {
+      auto names = tx.list_table_names(*mesh, database);
+      if (!names.ok()) return names.status();
+      tables = std::move(*names);
+    }
+    for (const std::string& name : tables) {
+      auto existing = tx.get_table(consumer, database, name);
+      if (!existing.ok()) return existing.status();
+      if (existing->has_value()) {
+        const auto& target = (*existing)->input.target_table;
+        if (!target || target->catalog_id != *mesh) {
+          return absl::FailedPreconditionError(cat(
+              "table ", database, ".", name, " of account ", consumer,
+              " is not a link to the mesh; rename or delete it, then finalize again"));
+        }
+        continue;
+      }
+      Table link{.input = {.name = name,
+                           .target_table = TableIdentifier{.catalog_id = *mesh,
+                                                           .database_name = database,
+                                                           .name = name}},
+                 .database_name = database,
+                 .catalog_id = consumer,
+                 .create_time = date,
+                 .update_time = date,
+                 .created_by = actor_arn(caller, kConsumerRole)};
+      if (absl::Status put = tx.put_table(link); !put.ok()) return put;
+    }
+    sub.imported_to_consumer = true;
+    if (absl::Status saved =
+            internal::save_subscription(tx, sub, date, actor_arn(caller, kConsumerRole), "");
+        !saved.ok()) {
+      return saved;
+    }
+    return append_audit(tx, caller,
+                        {.date = date, .actor_role = kConsumerRole,
+                         .action = "finalize_subscription",
+                         .subscription_id = sub.subscription_id,
+                         .resource = cat("database/", database),
+                         .details = {{"AcceptedShares", accepted}, {"LinkedTables", tables}}});
+  });
+}
+
+absl::StatusOr<Table> Engine::get_table_info(const Caller& caller, std::string_view database_name,
+                                             std::string_view table_name) const {
+  if (absl::Status allowed = require_consumer(caller, "read table information"); !allowed.ok()) {
+    return allowed;
+  }
+  if (absl::Status valid = validate_catalog_name("database_name", database_name); !valid.ok()) {
+    return valid;
+  }
+  if (absl::Status valid = validate_catalog_name("table_name", table_name); !valid.ok()) {
+    return valid;
+  }
+  const std::string& consumer = caller.account.account_id;
+  Table result;
+  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
+    auto local = tx.get_table(consumer, database_name, table_name);
+    if (!local.ok()) return local.status();
+    if (!local->has_value()) {
+      return absl::NotFoundError(cat(
+          "table ", database_name, ".", table_name, " not found in the catalog of account ",
+          consumer, " (finalize_subscription imports the tables of an Active subscription)"));
+    }
+    if (!(*local)->input.target_table) {
+      result = std::move(**local);  // one of the consumer's own tables
+      return absl::OkStatus();
+    }
+    const TableIdentifier target = *(*local)->input.target_table;
+    auto rows = tx.find_grants(consumer, target.catalog_id, target.database_name, target.name);
+    if (!rows.ok()) return rows.status();
+    bool visible = false;
+    for (const store::GrantRow& row : *rows) {
+      visible = visible || (row.database_name == target.database_name &&
+                            (row.table_name == target.name || row.table_name == kAllTables));
+    }
+    if (!visible) {
+      auto product = tx.get_product(target.database_name);
+      if (!product.ok()) return product.status();
+      visible = product->has_value() && (*product)->public_metadata;
+    }
+    if (!visible) {
+      return absl::PermissionDeniedError(cat(
+          "account ", consumer, " holds no grant on ", target.database_name, ".", target.name,
+          " and its data product does not publish public metadata"));
+    }
+    auto mesh_table = tx.get_table(target.catalog_id, target.database_name, target.name);
+    if (!mesh_table.ok()) return mesh_table.status();
+    if (!mesh_table->has_value()) {
+      return absl::NotFoundError(cat("the link ", database_name, ".", table_name,
+                                              " points at ", target.database_name, ".",
+                                              target.name, ", which is no longer in the mesh"));
+    }
+    result = std::move(**mesh_table);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<SubscriptionPage> Engine::list_product_access(const Caller& caller,
+                                                             const PageRequest& page) const {
+  if (absl::Status allowed = require_consumer(caller, "list product access"); !allowed.ok()) {
+    return allowed;
+  }
+  auto store_page = internal::store_page(page);
+  if (!store_page.ok()) return store_page.status();
+  SubscriptionPage result;
+  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
+    auto listed = tx.list_subscriptions({.subscriber = caller.account.account_id}, *store_page);
+    if (!listed.ok()) return listed.status();
+    result.subscriptions = std::move(*listed);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  result.next_token = internal::trim_page(result.subscriptions, page,
+                                          [](const Subscription& s) { return s.subscription_id; });
+  return result;
+}
+
+absl::StatusOr<PermissionCheck> Engine::check_permission(const Caller& caller,
+                                                         std::string_view database_name,
+                                                         std::string_view table_name,
+                                                         std::string_view permission) const {
+  if (absl::Status allowed = require_consumer(caller, "check permissions"); !allowed.ok()) {
+    return allowed;
+  }
+  if (absl::Status valid = validate_catalog_name("database_name", database_name); !valid.ok()) {
+    return valid;
+  }
+  if (!table_name.empty()) {
+    if (absl::Status valid = validate_catalog_name("table_name", table_name); !valid.ok()) {
+      return valid;
+    }
+  }
+  auto parsed = parse_permission(permission);
+  if (!parsed) {
+    std::vector<std::string_view> names;
+    for (const PermissionInfo& info : permission_table()) names.push_back(info.name);
+    return absl::InvalidArgumentError(cat("unknown permission \"", permission,
+                                                   "\"; allowed: ", join(names, ", ")));
+  }
+  PermissionCheck check;
+  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
+    auto mesh = internal::load_mesh_id(tx);
+    if (!mesh.ok()) return mesh.status();
+    auto rows = tx.find_grants(caller.account.account_id, *mesh, database_name, table_name);
+    if (!rows.ok()) return rows.status();
+    check = evaluate_grants(*rows, *parsed, database_name, table_name);
+    if (!check.allowed && *parsed == Permission::kDescribe) {
+      auto product = tx.get_product(database_name);
+      if (!product.ok()) return product.status();
+      if (product->has_value() && (*product)->public_metadata) {
+        check = PermissionCheck{.allowed = true,
+                                .reason = cat("data product ", database_name,
+                                                       " publishes public metadata")};
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return check;
+}
+
+}  // namespace datamesh::core

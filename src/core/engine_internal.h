@@ -1,0 +1,43 @@
+// Pieces shared by the engine_*.cc files; not part of the engine's interface.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "core/engine.h"
+#include "store/store.h"
+
+namespace datamesh::core::internal {
+
+// Role names under which callers act; they appear in CreatedBy / UpdatedBy and the audit log.
+inline constexpr std::string_view kAdminRole = "DataMeshManager";
+inline constexpr std::string_view kProducerRole = "DataMeshProducer";
+inline constexpr std::string_view kConsumerRole = "DataMeshConsumer";
+inline constexpr std::string_view kAccountAdminRole = "DataMeshAccountAdmin";
+
+std::string_view role_of(Persona persona);
+
+// arn:datamesh:iam::<account>:<kind>/AwsDataMesh/<name>
+std::string iam_arn(std::string_view account, std::string_view kind, std::string_view name);
+// arn:datamesh:glue:<region>:<catalog>:table/<database>/<table>
+std::string table_arn(std::string_view region, std::string_view catalog,
+                      std::string_view database, std::string_view table);
+
+// NotFound naming the id when the subscription does not exist.
+absl::StatusOr<Subscription> load_subscription(store::Transaction& tx, std::string_view id);
+// The mesh account id; FailedPrecondition when the mesh is not initialized.
+absl::StatusOr<std::string> load_mesh_id(store::Transaction& tx);
+
+// Checks a page request and returns the store page for it (limit + 1 to detect a next page).
+absl::StatusOr<store::Page> store_page(const PageRequest& page);
+
+// Drops the extra row fetched to detect a next page, and returns the next token.
+template <typename T, typename KeyFn>
+std::string trim_page(std::vector<T>& rows, const PageRequest& page, KeyFn key) {
+  if (static_cast<int>(rows.size()) <= page.max_results) return "";
+  rows.resize(page.max_results);
+  return key(rows.back());
+}
+
+}  // namespace datamesh::core::internal

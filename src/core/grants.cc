@@ -1,0 +1,89 @@
+#include "core/grants.h"
+
+#include <map>
+#include <tuple>
+
+#include "core/text.h"
+
+namespace datamesh::core {
+
+std::vector<store::GrantRow> subscription_grant_rows(const Subscription& subscription,
+                                                     std::string_view mesh_account,
+                                                     const PermissionSet& granted,
+                                                     const PermissionSet& grantable) {
+  std::vector<store::GrantRow> rows;
+  auto add = [&](std::string_view table, Permission permission) {
+    store::GrantRow row;
+    row.principal = subscription.subscriber_principal;
+    row.catalog_id = std::string(mesh_account);
+    row.database_name = subscription.database_name;
+    row.table_name = std::string(table);
+    row.permission = std::string(permission_name(permission));
+    row.grantable = grantable.contains(permission);
+    row.subscription_id = subscription.subscription_id;
+    rows.push_back(std::move(row));
+  };
+  std::vector<std::string> tables = subscription.table_names;
+  if (tables.empty()) tables.push_back(std::string(kAllTables));
+  for (const std::string& table : tables) {
+    for (const PermissionInfo& info : permission_table()) {
+      if (granted.contains(info.permission)) add(table, info.permission);
+    }
+  }
+  add("", Permission::kDescribe);
+  return rows;
+}
+
+std::vector<EffectiveGrant> group_grants(const std::vector<store::GrantRow>& rows) {
+  using Key = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+  std::map<Key, std::pair<PermissionSet, PermissionSet>> grouped;
+  for (const store::GrantRow& row : rows) {
+    auto permission = parse_permission(row.permission);
+    if (!permission) continue;  // written by a newer datamesh; not ours to interpret
+    auto& [held, grantable] = grouped[Key{row.subscription_id, row.principal, row.catalog_id,
+                                          row.database_name, row.table_name}];
+    held.add(*permission);
+    if (row.grantable) grantable.add(*permission);
+  }
+  std::vector<EffectiveGrant> grants;
+  for (const auto& [key, sets] : grouped) {
+    EffectiveGrant grant;
+    std::tie(grant.subscription_id, grant.principal, grant.catalog_id, grant.database_name,
+             grant.table_name) = key;
+    grant.permissions = sets.first.names();
+    grant.grantable_permissions = sets.second.names();
+    grants.push_back(std::move(grant));
+  }
+  return grants;
+}
+
+PermissionCheck evaluate_grants(const std::vector<store::GrantRow>& rows, Permission permission,
+                                std::string_view database_name, std::string_view table_name) {
+  PermissionCheck check;
+  const std::string wanted(permission_name(permission));
+  for (const store::GrantRow& row : rows) {
+    if (row.database_name != database_name) continue;
+    const bool on_resource = table_name.empty()
+                                 ? row.table_name.empty()
+                                 : (row.table_name == table_name || row.table_name == kAllTables);
+    if (!on_resource) continue;
+    if (row.permission != wanted && row.permission != permission_name(Permission::kAll)) continue;
+    const std::string source = row.subscription_id.empty()
+                                   ? std::string("ownership of the data product")
+                                   : cat("subscription ", row.subscription_id);
+    if (!check.allowed || (row.grantable && !check.grantable)) {
+      check.reason = cat(row.permission, " on ", row.database_name,
+                                  row.table_name.empty() ? "" : ".", row.table_name, " granted by ",
+                                  source, row.grantable ? " (grantable)" : "");
+    }
+    check.allowed = true;
+    check.grantable = check.grantable || row.grantable;
+  }
+  if (!check.allowed) {
+    check.reason = cat("no grant of ", wanted, " on ", database_name,
+                                table_name.empty() ? "" : ".", table_name);
+  }
+  return check;
+}
+
+}  // namespace datamesh::core

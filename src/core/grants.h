@@ -1,0 +1,33 @@
+// Grants as values: what a subscription grants, how grants read as effective permissions, and
+// the one evaluator that answers "may P do X on R" with its reason.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/permissions.h"
+#include "datamesh/types.h"
+#include "store/store.h"
+
+namespace datamesh::core {
+
+// Table name of a grant row that covers every table of the database.
+inline constexpr std::string_view kAllTables = "*";
+
+// The rows that an Active subscription holds: `granted` (DESCRIBE added) on each of its tables,
+// or on "*" for a database-level subscription, plus DESCRIBE on the database itself.
+std::vector<store::GrantRow> subscription_grant_rows(const Subscription& subscription,
+                                                     std::string_view mesh_account,
+                                                     const PermissionSet& granted,
+                                                     const PermissionSet& grantable);
+
+// Rows grouped by (principal, resource, subscription) into EffectiveGrant values.
+std::vector<EffectiveGrant> group_grants(const std::vector<store::GrantRow>& rows);
+
+// Evaluates `permission` on database.table (table "" = the database itself) against the rows
+// that store::Transaction::find_grants returned.
+PermissionCheck evaluate_grants(const std::vector<store::GrantRow>& rows, Permission permission,
+                                std::string_view database_name, std::string_view table_name);
+
+}  // namespace datamesh::core

@@ -1,0 +1,107 @@
+#include "core/subscription_rules.h"
+
+#include <set>
+
+#include "core/text.h"
+#include "core/grants.h"
+#include "core/subscription_status.h"
+
+namespace datamesh::core::internal {
+
+absl::Status require_status(const Subscription& subscription,
+                            std::initializer_list<SubscriptionStatus> allowed,
+                            std::string_view verb) {
+  for (SubscriptionStatus status : allowed) {
+    if (subscription.status == status) return absl::OkStatus();
+  }
+  std::vector<std::string_view> names;
+  for (SubscriptionStatus status : allowed) names.push_back(status_name(status));
+  if (subscription.status == SubscriptionStatus::kDeleted) {
+    return absl::FailedPreconditionError(cat(
+        "subscription ", subscription.subscription_id, " is Deleted; it cannot be ", verb));
+  }
+  return absl::FailedPreconditionError(
+      cat("subscription ", subscription.subscription_id, " is ",
+                   status_name(subscription.status), "; only ", join(names, " or "),
+                   " subscriptions can be ", verb));
+}
+
+absl::Status write_grants(store::Transaction& tx, const Subscription& subscription,
+                          std::string_view mesh_account, const PermissionSet& granted,
+                          const PermissionSet& grantable) {
+  if (absl::Status deleted = tx.delete_subscription_grants(subscription.subscription_id);
+      !deleted.ok()) {
+    return deleted;
+  }
+  for (const store::GrantRow& row :
+       subscription_grant_rows(subscription, mesh_account, granted, grantable)) {
+    if (absl::Status put = tx.put_grant(row); !put.ok()) return put;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status remove_consumer_links(store::Transaction& tx, const Subscription& subscription,
+                                   std::string_view mesh_account) {
+  const std::string& consumer = subscription.subscriber_principal;
+  const std::string& database = subscription.database_name;
+  auto link_db = tx.get_database(consumer, database);
+  if (!link_db.ok()) return link_db.status();
+  const bool is_link = link_db->has_value() && (*link_db)->input.target_database &&
+                       (*link_db)->input.target_database->catalog_id == mesh_account;
+  if (!is_link) return absl::OkStatus();  // never finalized, or not ours to touch
+
+  // What the consumer's other Active subscriptions on the same database still cover.
+  store::SubscriptionFilter filter{.subscriber = consumer,
+                                   .status = SubscriptionStatus::kActive,
+                                   .database_name = database};
+  std::set<std::string> covered;
+  bool covers_all = false;
+  std::string after;
+  while (true) {
+    auto others = tx.list_subscriptions(filter, store::Page{.after = after, .limit = 500});
+    if (!others.ok()) return others.status();
+    for (const Subscription& other : *others) {
+      if (other.subscription_id == subscription.subscription_id) continue;
+      if (other.table_names.empty()) covers_all = true;
+      covered.insert(other.table_names.begin(), other.table_names.end());
+    }
+    if (others->size() < 500) break;
+    after = others->back().subscription_id;
+  }
+  if (covers_all) return absl::OkStatus();
+
+  auto links = tx.list_table_names(consumer, database);
+  if (!links.ok()) return links.status();
+  const std::set<std::string> own(subscription.table_names.begin(),
+                                  subscription.table_names.end());
+  size_t remaining = links->size();
+  for (const std::string& name : *links) {
+    if (covered.contains(name)) continue;
+    if (!subscription.table_names.empty() && !own.contains(name)) continue;
+    auto table = tx.get_table(consumer, database, name);
+    if (!table.ok()) return table.status();
+    if (!table->has_value() || !(*table)->input.target_table ||
+        (*table)->input.target_table->catalog_id != mesh_account) {
+      continue;  // a table the consumer made itself stays
+    }
+    if (absl::Status deleted = tx.delete_table(consumer, database, name); !deleted.ok()) {
+      return deleted;
+    }
+    --remaining;
+  }
+  if (remaining == 0) return tx.delete_database(consumer, database);
+  return absl::OkStatus();
+}
+
+absl::Status save_subscription(store::Transaction& tx, Subscription& subscription,
+                               const std::string& date, const std::string& actor,
+                               std::string_view note) {
+  const int64_t previous = subscription.version;
+  subscription.version = previous + 1;
+  subscription.updated_date = date;
+  subscription.updated_by = actor;
+  if (!note.empty()) subscription.notes.emplace_back(note);
+  return tx.update_subscription(subscription, previous);
+}
+
+}  // namespace datamesh::core::internal

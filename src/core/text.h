@@ -1,0 +1,52 @@
+// String building for messages. Debian's Abseil is built with its own absl::string_view (not
+// std::string_view), so absl::StrCat/StrJoin do not take std::string_view; these do.
+#pragma once
+
+#include <concepts>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "absl/strings/string_view.h"
+
+namespace datamesh::core {
+
+namespace text_internal {
+inline void append(std::string& out, std::string_view piece) { out.append(piece); }
+inline void append(std::string& out, const char* piece) { out.append(piece); }
+inline void append(std::string& out, const std::string& piece) { out.append(piece); }
+inline void append(std::string& out, char c) { out.push_back(c); }
+// Status messages are absl::string_view, a distinct type in Debian's Abseil.
+inline void append(std::string& out, absl::string_view piece) {
+  out.append(piece.data(), piece.size());
+}
+inline void append(std::string& out, bool) = delete;  // say "true"/"false" explicitly
+template <std::integral T>
+  requires(!std::same_as<T, char> && !std::same_as<T, bool>)
+void append(std::string& out, T value) {
+  out.append(std::to_string(value));
+}
+}  // namespace text_internal
+
+// Concatenates strings, string views, characters and integers.
+template <typename... Pieces>
+std::string cat(const Pieces&... pieces) {
+  std::string out;
+  (text_internal::append(out, pieces), ...);
+  return out;
+}
+
+// Joins the elements of a range of string-like values with `separator`.
+template <typename Range>
+std::string join(const Range& range, std::string_view separator) {
+  std::string out;
+  bool first = true;
+  for (const auto& element : range) {
+    if (!first) out.append(separator);
+    first = false;
+    text_internal::append(out, std::string_view(element));
+  }
+  return out;
+}
+
+}  // namespace datamesh::core

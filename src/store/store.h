@@ -1,0 +1,170 @@
+// The storage seam: every piece of mesh state goes through Store and Transaction.
+//
+// Business rules live in core; this interface only reads and writes rows. Each workflow method
+// runs inside one Store::run call: the body either commits completely or not at all. Write
+// transactions take the store's write lock when they begin (SQLite BEGIN IMMEDIATE), so two
+// writers never interleave; Store::run retries a body that lost a race (Aborted) a bounded
+// number of times. A Store is thread-safe; a Transaction belongs to the thread running the body.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "datamesh/types.h"
+
+namespace datamesh::store {
+
+// A stored access key. The secret is sealed (see security/secret_box.h): the store never sees
+// it in plain text.
+struct AccessKeyRow {
+  std::string access_key_id;
+  std::string account_id;
+  std::string sealed_secret;  // binary
+  std::string status;         // "Active" or "Revoked"
+  std::string creation_date;
+  std::string revocation_date;
+};
+
+// A published data product: one mesh database and how it was made.
+struct ProductRow {
+  std::string mesh_database;
+  std::string producer_account;
+  std::string source_database;
+  std::string table_name_regex;
+  std::string domain;
+  std::string data_product_name;
+  bool public_metadata = true;
+  std::string sync_schedule;
+  std::string crawler_role_arn;
+  std::string link_suffix;
+  std::string creation_date;
+  std::string updated_date;
+};
+
+// One permission held by a principal on a resource of a catalog. table_name "" = the database
+// itself, "*" = every table of the database.
+struct GrantRow {
+  std::string principal;
+  std::string catalog_id;
+  std::string database_name;
+  std::string table_name;
+  std::string permission;
+  bool grantable = false;
+  std::string subscription_id;  // "" when not from a subscription
+};
+
+// A RAM-like share of a subscription's resources with its invitation state.
+struct ShareRow {
+  std::string share_arn;
+  std::string subscription_id;
+  std::string owner_account;
+  std::string recipient_account;
+  std::string status;  // "PENDING", "ACCEPTED" or "DISASSOCIATED"
+  std::string creation_date;
+};
+
+struct SubscriptionFilter {
+  std::optional<std::string> owner;
+  std::optional<std::string> subscriber;
+  std::optional<SubscriptionStatus> status;
+  bool include_deleted = false;
+  std::optional<std::string> database_name;
+};
+
+// A key-ordered page: rows after `after` (exclusive), at most `limit`.
+struct Page {
+  std::string after;
+  int limit = 100;
+};
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  // Accounts and keys.
+  virtual absl::StatusOr<std::optional<Account>> get_account(std::string_view account_id) = 0;
+  virtual absl::StatusOr<std::optional<Account>> get_mesh_account() = 0;
+  virtual absl::Status put_account(const Account& account) = 0;  // insert or replace
+  virtual absl::StatusOr<std::vector<Account>> list_accounts() = 0;
+  virtual absl::StatusOr<std::optional<AccessKeyRow>> get_access_key(std::string_view key_id) = 0;
+  virtual absl::Status put_access_key(const AccessKeyRow& key) = 0;  // insert or replace
+  virtual absl::StatusOr<std::vector<AccessKeyRow>> list_access_keys(
+      std::string_view account_id) = 0;
+
+  // Catalogs (one per account).
+  virtual absl::StatusOr<std::optional<Database>> get_database(std::string_view catalog_id,
+                                                               std::string_view name) = 0;
+  virtual absl::Status put_database(const Database& database) = 0;  // insert or replace
+  // Deletes the database and every table in it.
+  virtual absl::Status delete_database(std::string_view catalog_id, std::string_view name) = 0;
+  virtual absl::StatusOr<std::vector<Database>> list_databases(std::string_view catalog_id,
+                                                               const Page& page) = 0;
+  virtual absl::StatusOr<std::optional<Table>> get_table(std::string_view catalog_id,
+                                                         std::string_view database_name,
+                                                         std::string_view name) = 0;
+  virtual absl::Status put_table(const Table& table) = 0;  // insert or replace
+  virtual absl::Status delete_table(std::string_view catalog_id, std::string_view database_name,
+                                    std::string_view name) = 0;
+  // Tables ordered by name, after page.after.
+  virtual absl::StatusOr<std::vector<Table>> list_tables(std::string_view catalog_id,
+                                                         std::string_view database_name,
+                                                         const Page& page) = 0;
+  // Names only, ordered; cheaper than list_tables for pattern resolution.
+  virtual absl::StatusOr<std::vector<std::string>> list_table_names(
+      std::string_view catalog_id, std::string_view database_name) = 0;
+
+  // Data products.
+  virtual absl::StatusOr<std::optional<ProductRow>> get_product(
+      std::string_view mesh_database) = 0;
+  virtual absl::Status put_product(const ProductRow& product) = 0;  // insert or replace
+
+  // Grants.
+  virtual absl::Status put_grant(const GrantRow& grant) = 0;  // insert or replace
+  virtual absl::Status delete_subscription_grants(std::string_view subscription_id) = 0;
+  virtual absl::StatusOr<std::vector<GrantRow>> list_subscription_grants(
+      std::string_view subscription_id) = 0;
+  // Grants of principal on database.table, on database."*" and on the database itself.
+  virtual absl::StatusOr<std::vector<GrantRow>> find_grants(std::string_view principal,
+                                                            std::string_view catalog_id,
+                                                            std::string_view database_name,
+                                                            std::string_view table_name) = 0;
+
+  // Shares.
+  virtual absl::Status put_share(const ShareRow& share) = 0;  // insert or replace
+  virtual absl::StatusOr<std::vector<ShareRow>> list_subscription_shares(
+      std::string_view subscription_id) = 0;
+
+  // Subscriptions. update_subscription writes only if the stored version equals
+  // expected_version, and returns Aborted otherwise.
+  virtual absl::StatusOr<std::optional<Subscription>> get_subscription(std::string_view id) = 0;
+  virtual absl::Status insert_subscription(const Subscription& subscription) = 0;
+  virtual absl::Status update_subscription(const Subscription& subscription,
+                                           int64_t expected_version) = 0;
+  // Ordered by creation (oldest first); page.after is the last id of the previous page.
+  virtual absl::StatusOr<std::vector<Subscription>> list_subscriptions(
+      const SubscriptionFilter& filter, const Page& page) = 0;
+
+  // Audit log (append-only). Returns the event's sequence number.
+  virtual absl::StatusOr<int64_t> append_audit_event(const AuditEvent& event) = 0;
+  // Ordered by sequence; page.after is the last sequence number seen ("" = from the start).
+  virtual absl::StatusOr<std::vector<AuditEvent>> list_audit_events(
+      std::string_view subscription_id, const Page& page) = 0;
+};
+
+enum class TxMode { kRead, kWrite };
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Runs body in one transaction and commits when it returns OK; rolls back otherwise.
+  virtual absl::Status run(TxMode mode, const std::function<absl::Status(Transaction&)>& body) = 0;
+};
+
+}  // namespace datamesh::store
