@@ -10,6 +10,7 @@
 #include "api/backend.h"
 #include "api/credentials.h"
 #include "api/json_codec.h"
+#include "api/logging.h"
 #include "api/routes.h"
 #include "cli/output.h"
 #include "cli/quickstart.h"
@@ -77,7 +78,15 @@ absl::StatusOr<nlohmann::json> collect_params(const MethodCommand& command) {
       case api::ParamType::kString: params[name] = value.text; break;
       case api::ParamType::kBool: params[name] = value.flag; break;
       case api::ParamType::kInt: params[name] = value.number; break;
-      case api::ParamType::kStringList: params[name] = value.list; break;
+      case api::ParamType::kStringList: {
+        // CLI11 gives one empty value for an option given without values: an empty list.
+        std::vector<std::string> list;
+        for (const std::string& item : value.list) {
+          if (!item.empty()) list.push_back(item);
+        }
+        params[name] = list;
+        break;
+      }
       case api::ParamType::kJson: {
         auto json = json_argument(name, value.text);
         if (!json.ok()) return json.status();
@@ -96,6 +105,9 @@ std::string_view default_block(std::string_view group) {
 }
 
 int run_method(const GlobalOptions& global, const MethodCommand& command) {
+  if (absl::Status level = api::set_log_level(global.log_level); !level.ok()) {
+    return report_error(level);
+  }
   auto params = collect_params(command);
   if (!params.ok()) return report_error(params.status());
   const ClientOptions options{.data_mesh_account_id = global.data_mesh_account_id,
@@ -153,9 +165,9 @@ void add_param_option(MethodCommand& command, const api::ParamSpec& spec) {
       break;
     case api::ParamType::kStringList:
       value.option = command.app->add_option(names, value.list,
-                                             cat(help, "; several values or comma-separated"))
+                                             cat(help, "; several values or comma-separated; no value for an empty list"))
                          ->delimiter(',')
-                         ->expected(1, -1);
+                         ->expected(0, -1);  // no value = an empty list
       break;
   }
   if (spec.required) value.option->required();
