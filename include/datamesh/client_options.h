@@ -3,9 +3,11 @@
 // The constructor arguments of the documents (data_mesh_account_id, region_name, log_level,
 // use_credentials) plus the endpoint. Endpoint resolution: the explicit value, then the
 // DATAMESH_ENDPOINT environment variable, then the embedded default
-// sqlite://$HOME/.datamesh/mesh.db (see docs/CLI.md). Credentials resolution: the explicit
-// value, then DATAMESH_ACCESS_KEY_ID / DATAMESH_SECRET_ACCESS_KEY, then the profile
-// DATAMESH_PROFILE (default "default") of $HOME/.datamesh/credentials.
+// sqlite://$HOME/.datamesh/mesh.db (see docs/CLI.md); only initialize_mesh_account creates a
+// missing mesh file. Credentials resolution: the explicit value, then
+// DATAMESH_ACCESS_KEY_ID / DATAMESH_SECRET_ACCESS_KEY, then the file DATAMESH_CREDENTIALS_FILE
+// (or CredentialsFile, as the reference reads), then the profile DATAMESH_PROFILE (default
+// "default") of $HOME/.datamesh/credentials.
 #pragma once
 
 #include <optional>

@@ -34,8 +34,9 @@ class DataMeshConsumer {
 
   // Requests request_permissions on the product database of owner_account_id. tables: nullopt =
   // the whole database; otherwise each entry is a table name or a full-match regular
-  // expression, resolved now (no match = InvalidArgument). An identical live request returns the
-  // existing subscription.
+  // expression, resolved now (an unknown name or a pattern matching nothing = NotFound; an
+  // empty list or a malformed pattern = InvalidArgument). An identical live request (Pending or
+  // Active, same tables and permissions) returns the existing subscription.
   absl::StatusOr<AccessRequest> request_access_to_product(
       std::string_view owner_account_id, std::string_view database_name,
       const std::vector<std::string>& request_permissions,

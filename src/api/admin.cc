@@ -78,13 +78,13 @@ absl::StatusOr<AccountCredentials> DataMeshAdmin::create_access_key(std::string_
 absl::StatusOr<AccountCredentials> DataMeshAdmin::rotate_access_key(
     std::string_view access_key_id) {
   return parse_answer(client_->call("admin", "rotate_access_key",
-                                    {{"access_key_id", std::string(access_key_id)}}),
+                                    {{"key_id", std::string(access_key_id)}}),
                       api::account_credentials_from_json);
 }
 
 absl::Status DataMeshAdmin::revoke_access_key(std::string_view access_key_id) {
   return client_->call_void("admin", "revoke_access_key",
-                            {{"access_key_id", std::string(access_key_id)}});
+                            {{"key_id", std::string(access_key_id)}});
 }
 
 absl::StatusOr<std::vector<AccessKey>> DataMeshAdmin::list_access_keys(

@@ -59,7 +59,8 @@ void ensure_parent_folder(const std::string& path) {
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<Backend>> open_backend(const ClientOptions& options) {
+absl::StatusOr<std::shared_ptr<Backend>> open_backend(const ClientOptions& options,
+                                                      bool create_if_missing) {
   const std::string endpoint = resolve_endpoint(options);
   auto path = sqlite_path(endpoint);
   if (!path.ok()) return path.status();
@@ -69,7 +70,15 @@ absl::StatusOr<std::shared_ptr<Backend>> open_backend(const ClientOptions& optio
   const std::string key = cat(*path, "\n", options.region_name);
   std::lock_guard lock(mutex);
   if (auto existing = open_backends[key].lock()) return existing;
-  ensure_parent_folder(*path);
+  struct stat info {};
+  if (::stat(path->c_str(), &info) != 0) {
+    if (!create_if_missing) {
+      return absl::FailedPreconditionError(
+          cat("no mesh at ", endpoint,
+              ": check the endpoint, or create one with `datamesh admin initialize-mesh-account`"));
+    }
+    ensure_parent_folder(*path);
+  }
   auto opened = api::EmbeddedBackend::open(*path, options.region_name);
   if (!opened.ok()) return opened.status();
   std::shared_ptr<Backend> backend = std::move(*opened);

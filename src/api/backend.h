@@ -32,9 +32,12 @@ class Backend {
 };
 
 // The backend for options.endpoint (resolved as client_options.h says). Backends are shared:
-// clients of one endpoint in one process use one store. InvalidArgument for a malformed or
-// unsupported endpoint; the store's errors when it cannot be opened.
-absl::StatusOr<std::shared_ptr<Backend>> open_backend(const ClientOptions& options);
+// clients of one endpoint in one process use one store. A mesh file is created only when
+// create_if_missing (initialize_mesh_account), so a mistyped path is an error, not a new mesh.
+// InvalidArgument for a malformed or unsupported endpoint; FailedPrecondition for a missing
+// mesh; the store's errors when it cannot be opened.
+absl::StatusOr<std::shared_ptr<Backend>> open_backend(const ClientOptions& options,
+                                                      bool create_if_missing);
 
 // The endpoint that options resolve to.
 std::string resolve_endpoint(const ClientOptions& options);

@@ -29,7 +29,7 @@ class Client {
 
  private:
   ClientOptions options_;
-  absl::StatusOr<std::shared_ptr<Backend>> backend_;
+  std::shared_ptr<Backend> backend_;  // opened by the first call
   absl::StatusOr<std::optional<Credentials>> credentials_;
   absl::Status log_level_;
 };

@@ -35,7 +35,7 @@ std::string trim(std::string_view text) {
 }  // namespace
 
 absl::StatusOr<Credentials> load_credentials_file(const std::string& path,
-                                                  const std::string& block) {
+                                                  const std::vector<std::string>& blocks) {
   auto text = read_file(path, "credentials file");
   if (!text.ok()) return text.status();
   auto json = parse_json(*text);
@@ -44,16 +44,22 @@ absl::StatusOr<Credentials> load_credentials_file(const std::string& path,
   }
   const nlohmann::json* object = &*json;
   if (json->is_object() && !json->contains("AccessKeyId")) {
-    if (block.empty() || !json->contains(block)) {
-      std::vector<std::string> blocks;
+    object = nullptr;
+    for (const std::string& block : blocks) {
+      if (json->contains(block)) {
+        object = &(*json)[block];
+        break;
+      }
+    }
+    if (object == nullptr) {
+      std::vector<std::string> present;
       for (const auto& [key, value] : json->items()) {
-        if (value.is_object()) blocks.push_back(key);
+        if (value.is_object()) present.push_back(key);
       }
       return absl::InvalidArgumentError(
-          cat("credentials file ", path, " has no block \"", block,
-              "\"; blocks: ", core::join(blocks, ", ")));
+          cat("credentials file ", path, " has no block ", core::join(blocks, " or "),
+              "; blocks: ", core::join(present, ", "), " (choose one with --credentials-block)"));
     }
-    object = &(*json)[block];
   }
   auto credentials = credentials_from_json(*object);
   if (!credentials.ok()) {
@@ -127,7 +133,7 @@ absl::StatusOr<std::optional<Credentials>> resolve_credentials(const CredentialS
   if (file.empty()) file = env("DATAMESH_CREDENTIALS_FILE");
   if (file.empty()) file = env("CredentialsFile");
   if (!file.empty()) {
-    auto loaded = load_credentials_file(file, sources.block);
+    auto loaded = load_credentials_file(file, sources.blocks);
     if (!loaded.ok()) return loaded.status();
     return std::optional<Credentials>(*loaded);
   }

@@ -5,12 +5,13 @@
 //
 // A credentials file is JSON: either one credentials object ({"AccountId", "AccessKeyId",
 // "SecretAccessKey"}, what initialize-mesh-account and create-account print) or the
-// reference's file with named blocks ("Mesh", "Producer", "Consumer", ...), of which `block` is
-// used. The profile file is INI: [name] with access_key_id, secret_access_key, account_id.
+// reference's file with named blocks ("Mesh", "Producer", "Consumer", ...), of which the first
+// of `blocks` present is used. The profile file is INI: [name] with access_key_id, secret_access_key, account_id.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "datamesh/types.h"
@@ -20,7 +21,8 @@ namespace datamesh::api {
 struct CredentialSources {
   std::optional<Credentials> explicit_credentials;
   std::string credentials_file;  // empty: DATAMESH_CREDENTIALS_FILE / CredentialsFile
-  std::string block;             // block of a reference credentials file, e.g. "Producer"
+  // Blocks of a reference credentials file to use, the first present wins, e.g. {"Producer"}.
+  std::vector<std::string> blocks;
   std::string profile;           // empty: DATAMESH_PROFILE or "default"
 };
 
@@ -29,7 +31,7 @@ struct CredentialSources {
 absl::StatusOr<std::optional<Credentials>> resolve_credentials(const CredentialSources& sources);
 
 absl::StatusOr<Credentials> load_credentials_file(const std::string& path,
-                                                  const std::string& block);
+                                                  const std::vector<std::string>& blocks);
 absl::StatusOr<std::optional<Credentials>> load_profile(const std::string& path,
                                                         const std::string& profile);
 

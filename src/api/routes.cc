@@ -96,14 +96,14 @@ std::vector<Route> make_routes() {
                }});
   r.push_back({"admin", "rotate_access_key",
                "Replace an access key: a new key is created and the old one revoked",
-               {{"access_key_id", ParamType::kString, true, "the key to replace"}}, true,
+               {{"key_id", ParamType::kString, true, "the access key to replace"}}, true,
                [](const Engine& e, const Caller* c, const Params& p) {
-                 return answer(e.rotate_access_key(*c, p.string("access_key_id")));
+                 return answer(e.rotate_access_key(*c, p.string("key_id")));
                }});
   r.push_back({"admin", "revoke_access_key", "Revoke an access key",
-               {{"access_key_id", ParamType::kString, true, "the key to revoke"}}, true,
+               {{"key_id", ParamType::kString, true, "the access key to revoke"}}, true,
                [](const Engine& e, const Caller* c, const Params& p) {
-                 return answer(e.revoke_access_key(*c, p.string("access_key_id")));
+                 return answer(e.revoke_access_key(*c, p.string("key_id")));
                }});
   r.push_back({"admin", "list_access_keys", "List the access keys of an account",
                {{"account_id", ParamType::kString, true, "the account"}}, true,
@@ -248,9 +248,9 @@ std::vector<Route> make_routes() {
   r.push_back({"producer", "approve_access_request",
                "Approve a request, as asked or narrower, with grantable rights",
                {{"request_id", ParamType::kString, true, "the subscription id"},
-                {"grant_permissions", ParamType::kStringList, false,
+                {"grant_permissions", ParamType::kPermissionList, false,
                  "permissions to grant (default: what was requested)"},
-                {"grantable_permissions", ParamType::kStringList, false,
+                {"grantable_permissions", ParamType::kPermissionList, false,
                  "permissions the consumer may grant on (default: all granted)"},
                 {"decision_notes", ParamType::kString, false, "notes on the decision"}},
                true,
@@ -273,9 +273,9 @@ std::vector<Route> make_routes() {
   r.push_back({"producer", "update_subscription_permissions",
                "Change the permissions of an Active subscription",
                {{"subscription_id", ParamType::kString, true, "the subscription id"},
-                {"grant_permissions", ParamType::kStringList, true, "the new permissions"},
+                {"grant_permissions", ParamType::kPermissionList, true, "the new permissions"},
                 {"notes", ParamType::kString, false, "why they changed"},
-                {"grantable_permissions", ParamType::kStringList, false,
+                {"grantable_permissions", ParamType::kPermissionList, false,
                  "grantable permissions (default: those grantable before, still granted)"}},
                true,
                [](const Engine& e, const Caller* c, const Params& p) {
@@ -341,7 +341,7 @@ std::vector<Route> make_routes() {
                "Request permissions on a data product (whole database, tables or patterns)",
                {{"owner_account_id", ParamType::kString, true, "the producer's account"},
                 {"database_name", ParamType::kString, true, "the mesh database"},
-                {"request_permissions", ParamType::kStringList, true,
+                {"request_permissions", ParamType::kPermissionList, true,
                  "e.g. SELECT DESCRIBE"},
                 {"tables", ParamType::kStringList, false,
                  "table names or full-match patterns (default: the whole database)"}},
@@ -396,7 +396,8 @@ std::string_view type_name(ParamType type) {
     case ParamType::kString: return "a string";
     case ParamType::kBool: return "a boolean";
     case ParamType::kInt: return "an integer";
-    case ParamType::kStringList: return "a list of strings";
+    case ParamType::kStringList:
+    case ParamType::kPermissionList: return "a list of strings";
     case ParamType::kJson: return "a JSON object";
   }
   return "?";
@@ -408,6 +409,7 @@ bool has_type(const nlohmann::json& value, ParamType type) {
     case ParamType::kBool: return value.is_boolean();
     case ParamType::kInt: return value.is_number_integer();
     case ParamType::kStringList:
+    case ParamType::kPermissionList:
       return value.is_array() &&
              std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_string(); });
     case ParamType::kJson: return value.is_object() || value.is_array();

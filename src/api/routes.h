@@ -17,7 +17,9 @@
 
 namespace datamesh::api {
 
-enum class ParamType { kString, kBool, kInt, kStringList, kJson };
+// kPermissionList is a kStringList whose command-line form may also be comma-separated
+// ("SELECT,INSERT"); table lists are not split, since patterns may hold commas (x{1,3}).
+enum class ParamType { kString, kBool, kInt, kStringList, kPermissionList, kJson };
 
 struct ParamSpec {
   std::string_view name;

@@ -49,6 +49,12 @@ struct GlobalOptions {
   std::string profile;
 };
 
+std::string trim(std::string_view text) {
+  const auto begin = text.find_first_not_of(" \t");
+  if (begin == std::string_view::npos) return "";
+  return std::string(text.substr(begin, text.find_last_not_of(" \t") - begin + 1));
+}
+
 // A JSON parameter: inline JSON, or a file given as file://path or @path.
 absl::StatusOr<nlohmann::json> json_argument(std::string_view name, const std::string& value) {
   std::string text = value;
@@ -78,11 +84,15 @@ absl::StatusOr<nlohmann::json> collect_params(const MethodCommand& command) {
       case api::ParamType::kString: params[name] = value.text; break;
       case api::ParamType::kBool: params[name] = value.flag; break;
       case api::ParamType::kInt: params[name] = value.number; break;
-      case api::ParamType::kStringList: {
+      case api::ParamType::kStringList:
+      case api::ParamType::kPermissionList: {
         // CLI11 gives one empty value for an option given without values: an empty list.
+        // Permissions are trimmed so that "SELECT, INSERT" reads as two names.
         std::vector<std::string> list;
         for (const std::string& item : value.list) {
-          if (!item.empty()) list.push_back(item);
+          std::string entry = value.spec->type == api::ParamType::kPermissionList ? trim(item)
+                                                                                  : item;
+          if (!entry.empty()) list.push_back(std::move(entry));
         }
         params[name] = list;
         break;
@@ -98,10 +108,14 @@ absl::StatusOr<nlohmann::json> collect_params(const MethodCommand& command) {
   return params;
 }
 
-std::string_view default_block(std::string_view group) {
-  if (group == "admin") return "Mesh";
-  if (group == "consumer") return "Consumer";
-  return "Producer";
+// The blocks of a reference credentials file a command reads by default: the reference's
+// account-set-up blocks for initialize-*-account, else the block of the command's persona.
+std::vector<std::string> default_blocks(const api::Route& route) {
+  if (route.method == "initialize_producer_account") return {"ProducerAdmin", "Producer"};
+  if (route.method == "initialize_consumer_account") return {"ConsumerAdmin", "Consumer"};
+  if (route.group == "admin") return {"Mesh"};
+  if (route.group == "consumer") return {"Consumer"};
+  return {"Producer"};
 }
 
 int run_method(const GlobalOptions& global, const MethodCommand& command) {
@@ -128,13 +142,14 @@ int run_method(const GlobalOptions& global, const MethodCommand& command) {
     auto resolved = api::resolve_credentials(api::CredentialSources{
         .explicit_credentials = explicit_credentials,
         .credentials_file = global.credentials_file,
-        .block = global.credentials_block.empty() ? std::string(default_block(command.route->group))
-                                                  : global.credentials_block,
+        .blocks = global.credentials_block.empty()
+                      ? default_blocks(*command.route)
+                      : std::vector<std::string>{global.credentials_block},
         .profile = global.profile});
     if (!resolved.ok()) return report_error(resolved.status());
     credentials = *resolved;
   }
-  auto backend = open_backend(options);
+  auto backend = open_backend(options, /*create_if_missing=*/!command.route->authenticated);
   if (!backend.ok()) return report_error(backend.status());
   auto answer = (*backend)->call(command.route->group, command.route->method, *params,
                                  credentials, global.data_mesh_account_id);
@@ -165,9 +180,16 @@ void add_param_option(MethodCommand& command, const api::ParamSpec& spec) {
       break;
     case api::ParamType::kStringList:
       value.option = command.app->add_option(names, value.list,
-                                             cat(help, "; several values or comma-separated; no value for an empty list"))
-                         ->delimiter(',')
-                         ->expected(0, -1);  // no value = an empty list
+                                             cat(help, "; several values, none for an empty list"))
+                         ->expected(0, -1);
+      break;
+    case api::ParamType::kPermissionList:
+      value.option =
+          command.app
+              ->add_option(names, value.list,
+                           cat(help, "; several values or comma-separated, none for an empty list"))
+              ->delimiter(',')
+              ->expected(0, -1);
       break;
   }
   if (spec.required) value.option->required();
@@ -189,7 +211,7 @@ int run(int argc, char** argv) {
       ->envname("DATAMESH_ENDPOINT");
   app.add_option("--data-mesh-account-id,--data_mesh_account_id", global.data_mesh_account_id,
                  "the mesh account id (checked against the mesh when given)")
-      ->envname("DATAMESH_ACCOUNT");
+      ->envname("DATAMESH_MESH_ACCOUNT_ID");
   app.add_option("--region-name,--region_name", global.region_name, "region (default us-east-1)");
   app.add_option("--log-level,--log_level", global.log_level,
                  "DEBUG, INFO, WARNING, ERROR or CRITICAL (default INFO)");

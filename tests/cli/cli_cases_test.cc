@@ -148,7 +148,7 @@ TEST_P(CliCase, MatchesExpectedOutput) {
   ::setenv("DATAMESH_TEST_DATA", DATAMESH_TEST_DATA, 1);
   for (const char* name : {"DATAMESH_ACCESS_KEY_ID", "DATAMESH_SECRET_ACCESS_KEY",
                            "DATAMESH_CREDENTIALS_FILE", "CredentialsFile", "DATAMESH_PROFILE",
-                           "DATAMESH_ACCOUNT"}) {
+                           "DATAMESH_MESH_ACCOUNT_ID"}) {
     ::unsetenv(name);
   }
   ::setenv("HOME", dir.c_str(), 1);
