@@ -26,11 +26,12 @@ int main(int argc, char** argv) {
   }
   const std::string endpoint = std::string("sqlite://") + argv[1];
 
-  auto mesh = datamesh::DataMeshAdmin({.endpoint = endpoint}).initialize_mesh_account();
+  auto mesh = datamesh::DataMeshAdmin(datamesh::ClientOptions{.endpoint = endpoint}).initialize_mesh_account();
   if (!mesh.ok()) return fail(mesh.status());
-  datamesh::DataMeshAdmin admin({.data_mesh_account_id = mesh->account_id,
-                                 .use_credentials = credentials_of(*mesh),
-                                 .endpoint = endpoint});
+  datamesh::DataMeshAdmin admin(datamesh::ClientOptions{
+      .data_mesh_account_id = mesh->account_id,
+      .use_credentials = credentials_of(*mesh),
+      .endpoint = endpoint});
   auto producer_account = admin.create_account("sales");
   auto consumer_account = admin.create_account("marketing");
   if (!producer_account.ok()) return fail(producer_account.status());

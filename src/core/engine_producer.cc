@@ -579,14 +579,21 @@ absl::StatusOr<std::vector<DataProductTable>> Engine::get_data_product(
     if (!mesh.ok()) return mesh.status();
     // The mesh database by its own name, or by its source name ("<source>-<producer>").
     std::optional<store::ProductRow> product;
+    bool owned_by_another = false;
     for (const std::string& candidate :
          {std::string(database_name), cat(database_name, "-", producer)}) {
       auto found = tx.get_product(candidate);
       if (!found.ok()) return found.status();
-      if (found->has_value() && (*found)->producer_account == producer) {
+      if (!found->has_value()) continue;
+      if ((*found)->producer_account == producer) {
         product = std::move(**found);
         break;
       }
+      owned_by_another = true;
+    }
+    if (!product && owned_by_another) {
+      return absl::PermissionDeniedError(cat("account ", producer, " cannot read data product ",
+                                             database_name, ": it belongs to another producer"));
     }
     if (!product) {
       return absl::NotFoundError(cat("account ", producer,

@@ -1,1 +1,204 @@
-// placeholder: being written
+#include "core/pattern.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "core/names.h"
+#include "core/text.h"
+
+namespace datamesh::core {
+namespace {
+
+// Backtracking steps allowed per match: far more than any table-name pattern needs, and small
+// enough that a catastrophic pattern gives up in milliseconds.
+constexpr uint32_t kMatchLimit = 1'000'000;
+// Nested backtracking points allowed per match (the interpreter's; JIT is bounded by its
+// stack instead), against patterns that recurse deeply rather than long.
+constexpr uint32_t kDepthLimit = 10'000;
+
+constexpr uint32_t kCompileOptions =
+    PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_NEVER_BACKSLASH_C;
+
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Python `re` spellings that PCRE2 reads differently, rewritten to PCRE2's:
+//   \Z          end of subject         -> \z  (PCRE2's \Z also matches before a final newline)
+//   {,n}        0 to n repetitions     -> {0,n}  (PCRE2 10.42 takes "{,n}" literally)
+//   \uXXXX      code point             -> \x{XXXX}   (PCRE2 refuses \u and \U)
+//   \UXXXXXXXX  code point             -> \x{XXXXXXXX}
+// Escapes are skipped as units, so "\\Z" (a backslash, then Z) stays as it is; inside a
+// character class only the \u and \U forms apply. `offsets` maps each byte of the result to
+// the byte of `pattern` it came from, so that compile errors point into the caller's text.
+struct Translation {
+  std::string text;
+  std::vector<std::size_t> offsets;
+};
+
+Translation translate(std::string_view pattern) {
+  Translation out;
+  out.text.reserve(pattern.size() + 8);
+  auto emit = [&out](std::string_view piece, std::size_t origin) {
+    out.text.append(piece);
+    out.offsets.insert(out.offsets.end(), piece.size(), origin);
+  };
+  bool in_class = false;
+  std::size_t i = 0;
+  while (i < pattern.size()) {
+    const char c = pattern[i];
+    if (c == '\\' && i + 1 < pattern.size()) {
+      const char escaped = pattern[i + 1];
+      const std::size_t digits = escaped == 'u' ? 4 : escaped == 'U' ? 8 : 0;
+      if (escaped == 'Z' && !in_class) {
+        emit("\\z", i);
+        i += 2;
+        continue;
+      }
+      if (digits != 0 && i + 2 + digits <= pattern.size()) {
+        bool all_hex = true;
+        for (std::size_t k = 0; k < digits; ++k) all_hex = all_hex && is_hex(pattern[i + 2 + k]);
+        if (all_hex) {
+          emit("\\x{", i);
+          for (std::size_t k = 0; k < digits; ++k) emit(pattern.substr(i + 2 + k, 1), i + 2 + k);
+          emit("}", i + 1 + digits);
+          i += 2 + digits;
+          continue;
+        }
+      }
+      emit(pattern.substr(i, 2), i);
+      out.offsets.back() = i + 1;
+      i += 2;
+      continue;
+    }
+    if (in_class) {
+      if (c == ']') in_class = false;
+      emit(pattern.substr(i, 1), i);
+      ++i;
+      continue;
+    }
+    if (c == '[') {
+      // A ']' right after "[" or "[^" is a literal member, not the end of the class.
+      std::size_t j = i + 1;
+      if (j < pattern.size() && pattern[j] == '^') ++j;
+      if (j < pattern.size() && pattern[j] == ']') ++j;
+      for (std::size_t k = i; k < j; ++k) emit(pattern.substr(k, 1), k);
+      in_class = true;
+      i = j;
+      continue;
+    }
+    if (c == '{' && i + 1 < pattern.size() && pattern[i + 1] == ',') {
+      std::size_t j = i + 2;
+      while (j < pattern.size() && is_digit(pattern[j])) ++j;
+      if (j > i + 2 && j < pattern.size() && pattern[j] == '}') {
+        emit("{0", i);
+        for (std::size_t k = i + 1; k <= j; ++k) emit(pattern.substr(k, 1), k);
+        i = j + 1;
+        continue;
+      }
+    }
+    emit(pattern.substr(i, 1), i);
+    ++i;
+  }
+  out.offsets.push_back(pattern.size());  // errors reported at the very end
+  return out;
+}
+
+}  // namespace
+
+struct Pattern::Compiled {
+  Compiled() = default;
+  Compiled(const Compiled&) = delete;
+  Compiled& operator=(const Compiled&) = delete;
+  ~Compiled() {
+    pcre2_match_context_free(match_context);
+    pcre2_code_free(code);
+  }
+  // Both are only read once built, which PCRE2 allows from several threads at once.
+  pcre2_code* code = nullptr;
+  pcre2_match_context* match_context = nullptr;
+};
+
+Pattern::Pattern(std::string source, std::shared_ptr<const Compiled> compiled)
+    : source_(std::move(source)), compiled_(std::move(compiled)) {}
+
+absl::StatusOr<Pattern> Pattern::compile(std::string_view parameter, std::string_view pattern) {
+  const Translation translation = translate(pattern);
+  auto compiled = std::make_shared<Compiled>();
+  int error_code = 0;
+  PCRE2_SIZE error_offset = 0;
+  compiled->code =
+      pcre2_compile(reinterpret_cast<PCRE2_SPTR>(translation.text.data()), translation.text.size(),
+                    kCompileOptions, &error_code, &error_offset, nullptr);
+  if (compiled->code == nullptr) {
+    PCRE2_UCHAR reason[256];
+    if (pcre2_get_error_message(error_code, reason, sizeof reason) < 0) {
+      reason[0] = '\0';
+    }
+    const std::size_t offset =
+        translation.offsets[std::min<std::size_t>(error_offset, translation.offsets.size() - 1)];
+    return absl::InvalidArgumentError(cat("invalid ", parameter, " ", quote_value(pattern), ": ",
+                                          reinterpret_cast<const char*>(reason), " at offset ",
+                                          offset));
+  }
+  // JIT is only faster; where it is unavailable (or out of executable memory) the interpreter
+  // gives the same answers, so a failure here is deliberately ignored.
+  (void)pcre2_jit_compile(compiled->code, PCRE2_JIT_COMPLETE);
+
+  compiled->match_context = pcre2_match_context_create(nullptr);
+  if (compiled->match_context == nullptr) {
+    return absl::ResourceExhaustedError("out of memory creating a PCRE2 match context");
+  }
+  pcre2_set_match_limit(compiled->match_context, kMatchLimit);
+  pcre2_set_depth_limit(compiled->match_context, kDepthLimit);
+  return Pattern(std::string(pattern), std::move(compiled));
+}
+
+absl::StatusOr<bool> Pattern::full_match(std::string_view subject) const {
+  // Match data holds the state of one match, so each call has its own: that is what makes a
+  // shared Pattern safe to use from several threads.
+  pcre2_match_data* match_data = pcre2_match_data_create_from_pattern(compiled_->code, nullptr);
+  if (match_data == nullptr) {
+    return absl::ResourceExhaustedError("out of memory creating PCRE2 match data");
+  }
+  const int result = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()),
+                                 subject.size(), 0, 0, match_data, compiled_->match_context);
+  pcre2_match_data_free(match_data);
+  if (result >= 0) return true;
+  switch (result) {
+    case PCRE2_ERROR_NOMATCH:
+      return false;
+    case PCRE2_ERROR_MATCHLIMIT:
+    case PCRE2_ERROR_DEPTHLIMIT:
+    case PCRE2_ERROR_HEAPLIMIT:
+    case PCRE2_ERROR_JIT_STACKLIMIT:
+      return absl::InvalidArgumentError(cat("pattern ", quote_value(source_),
+                                            " is too expensive to evaluate against ",
+                                            quote_value(subject), ": simplify it"));
+    default:
+      break;
+  }
+  PCRE2_UCHAR reason[256];
+  if (pcre2_get_error_message(result, reason, sizeof reason) < 0) reason[0] = '\0';
+  if (result <= PCRE2_ERROR_UTF8_ERR1 && result >= PCRE2_ERROR_UTF8_ERR21) {
+    return absl::InvalidArgumentError(cat("cannot match ", quote_value(subject),
+                                          " against pattern ", quote_value(source_), ": ",
+                                          reinterpret_cast<const char*>(reason)));
+  }
+  return absl::InternalError(cat("PCRE2 failed matching pattern ", quote_value(source_),
+                                 " against ", quote_value(subject), ": ",
+                                 reinterpret_cast<const char*>(reason)));
+}
+
+bool Pattern::is_literal(std::string_view text) {
+  return text.find_first_of("\\^$.|?*+()[]{}") == std::string_view::npos;
+}
+
+}  // namespace datamesh::core

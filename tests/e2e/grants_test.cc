@@ -1,0 +1,177 @@
+// Grants are real: what check_permission answers follows every decision on a subscription.
+#include <string>
+#include <vector>
+
+#include "datamesh/consumer.h"
+#include "datamesh/producer.h"
+#include "gtest/gtest.h"
+#include "support/mesh_fixture.h"
+#include "support/status_matchers.h"
+
+namespace datamesh::test_support {
+namespace {
+
+using absl::StatusCode;
+using Strings = std::vector<std::string>;
+
+class GrantsTest : public MeshFixture {
+ protected:
+  // check_permission of `account` on sales-111111111111.<table>.
+  PermissionCheck check(const std::string& table, const std::string& permission,
+                        const std::string& account = kConsumerAccount,
+                        const std::string& database = kSalesProduct) {
+    auto answer = consumer(account).check_permission(database, table, permission);
+    EXPECT_TRUE(answer.ok()) << answer.status().ToString();
+    return answer.ok() ? *answer : PermissionCheck{.reason = answer.status().ToString()};
+  }
+};
+
+TEST_F(GrantsTest, SelectIsAllowedOnlyAfterApproval) {
+  ASSERT_OK(publish_sales());
+  ASSERT_OK_AND_ASSIGN(std::string id, request({"SELECT"}, Strings{"orders"}));
+  EXPECT_FALSE(check("orders", "SELECT").allowed);
+  ASSERT_OK(producer().approve_access_request(id));
+  const PermissionCheck after = check("orders", "SELECT");
+  EXPECT_TRUE(after.allowed);
+  EXPECT_NE(after.reason.find(id), std::string::npos) << after.reason;
+}
+
+TEST_F(GrantsTest, DeniedRequestGrantsNothing) {
+  ASSERT_OK(publish_sales());
+  ASSERT_OK_AND_ASSIGN(std::string id, request({"SELECT"}, Strings{"orders"}));
+  ASSERT_OK(producer().deny_access_request(id));
+  EXPECT_FALSE(check("orders", "SELECT").allowed);
+}
+
+TEST_F(GrantsTest, GrantsCoverOnlyTheSubscribedTables) {
+  ASSERT_OK(publish_sales());
+  ASSERT_OK(active_subscription({"SELECT"}, Strings{"orders"}));
+  EXPECT_TRUE(check("orders", "SELECT").allowed);
+  EXPECT_FALSE(check("order_items", "SELECT").allowed);
+}
+
+TEST_F(GrantsTest, DatabaseSubscriptionCoversEveryTable) {
+  ASSERT_OK(publish_sales());
+  ASSERT_OK(active_subscription({"SELECT"}, std::nullopt));
+  EXPECT_TRUE(check("orders", "SELECT").allowed);
+  EXPECT_TRUE(check("order_items", "SELECT").allowed);
+  EXPECT_FALSE(check("orders", "INSERT").allowed);
+}
+
+TEST_F(GrantsTest, GrantsBelongToTheSubscriberOnly) {
+  ASSERT_OK(publish_sales());
+  ASSERT_OK(active_subscription({"SELECT"}, Strings{"orders"}));
+  EXPECT_TRUE(check("orders", "SELECT").allowed);
+  EXPECT_FALSE(check("orders", "SELECT", kConsumer2Account).allowed);
+}
+
+TEST_F(GrantsTest, AllCoversEveryTablePermission) {
+  ASSERT_OK(publish_sales());
+  ASSERT_OK(active_subscription({"ALL"}, Strings{"orders"}));
+  for (const char* permission : {"SELECT", "INSERT", "DELETE", "ALTER", "DROP", "DESCRIBE"}) {
+    SCOPED_TRACE(permission);
+    EXPECT_TRUE(check("orders", permission).allowed);
+  }
+  EXPECT_FALSE(check("order_items", "SELECT").allowed);
+}
+
+TEST_F(GrantsTest, GrantableFollowsTheApproval) {
+  ASSERT_OK(publish_sales());
+  ASSERT_OK(active_subscription({"SELECT"}, Strings{"orders"}));
+  ASSERT_OK(active_subscription({"INSERT"}, Strings{"order_items"},
+                                {.grantable_permissions = Strings{}}));
+  const PermissionCheck select = check("orders", "SELECT");
+  EXPECT_TRUE(select.allowed);
+  EXPECT_TRUE(select.grantable);
+  const PermissionCheck insert = check("order_items", "INSERT");
+  EXPECT_TRUE(insert.allowed);
+  EXPECT_FALSE(insert.grantable);
+}
+
+TEST_F(GrantsTest, UpdateIsReflectedInPermissions) {
+  ASSERT_OK(publish_sales());
+  ASSERT_OK_AND_ASSIGN(std::string id,
+                       active_subscription({"SELECT", "INSERT"}, Strings{"orders"},
+                                           {.grant_permissions = Strings{"SELECT"}}));
+  EXPECT_TRUE(check("orders", "SELECT").allowed);
+  EXPECT_FALSE(check("orders", "INSERT").allowed);
+  ASSERT_OK(producer().update_subscription_permissions(id, {"INSERT"}, "swap"));
+  EXPECT_FALSE(check("orders", "SELECT").allowed);
+  EXPECT_TRUE(check("orders", "INSERT").allowed);
+}
+
+TEST_F(GrantsTest, NothingIsAllowedAfterProducerDelete) {
+  ASSERT_OK(publish_sales({.create_public_metadata = false, .table_name_regex = "order.*"}));
+  ASSERT_OK_AND_ASSIGN(std::string id, active_subscription({"SELECT"}, std::nullopt));
+  ASSERT_TRUE(check("orders", "DESCRIBE").allowed);
+  ASSERT_OK(producer().delete_subscription(id, "ended"));
+  EXPECT_FALSE(check("orders", "SELECT").allowed);
+  EXPECT_FALSE(check("order_items", "SELECT").allowed);
+  EXPECT_FALSE(check("orders", "DESCRIBE").allowed);
+  EXPECT_FALSE(check("", "DESCRIBE").allowed);
+}
+
+TEST_F(GrantsTest, NothingIsAllowedAfterConsumerDelete) {
+  ASSERT_OK(publish_sales());
+  ASSERT_OK_AND_ASSIGN(std::string id, active_subscription({"SELECT"}, Strings{"orders"}));
+  ASSERT_OK(consumer().delete_subscription(id, "left"));
+  EXPECT_FALSE(check("orders", "SELECT").allowed);
+}
+
+TEST_F(GrantsTest, OtherSubscriptionsGrantsSurviveADelete) {
+  ASSERT_OK(publish_sales());
+  ASSERT_OK_AND_ASSIGN(std::string first, active_subscription({"SELECT"}, Strings{"orders"}));
+  ASSERT_OK_AND_ASSIGN(std::string second,
+                       active_subscription({"SELECT", "INSERT"}, Strings{"orders"}));
+  ASSERT_OK(producer().delete_subscription(second, "narrow down"));
+  EXPECT_TRUE(check("orders", "SELECT").allowed);
+  EXPECT_FALSE(check("orders", "INSERT").allowed);
+  ASSERT_OK_AND_ASSIGN(std::vector<EffectiveGrant> grants,
+                       producer().get_subscription_grants(first));
+  const EffectiveGrant* on_orders = find_grant(grants, "orders");
+  ASSERT_NE(on_orders, nullptr) << ::testing::PrintToString(describe_grants(grants));
+  EXPECT_EQ(on_orders->permissions, (Strings{"SELECT", "DESCRIBE"}));
+}
+
+TEST_F(GrantsTest, DescribeOnPublicProductIsAllowedWithoutAGrant) {
+  ASSERT_OK(publish_sales());  // create_public_metadata defaults to true
+  const PermissionCheck describe = check("orders", "DESCRIBE", kConsumer2Account);
+  EXPECT_TRUE(describe.allowed);
+  EXPECT_FALSE(describe.grantable);
+  EXPECT_NE(describe.reason.find("public"), std::string::npos) << describe.reason;
+  EXPECT_FALSE(check("orders", "SELECT", kConsumer2Account).allowed);
+}
+
+TEST_F(GrantsTest, DescribeOnNonPublicProductNeedsAGrant) {
+  ASSERT_OK(publish_sales({.create_public_metadata = false, .table_name_regex = "order.*"}));
+  EXPECT_FALSE(check("orders", "DESCRIBE").allowed);
+  EXPECT_FALSE(check("", "DESCRIBE").allowed);
+  ASSERT_OK(active_subscription({"SELECT"}, Strings{"orders"}));
+  EXPECT_TRUE(check("orders", "DESCRIBE").allowed);
+  EXPECT_TRUE(check("", "DESCRIBE").allowed);  // the database itself
+  EXPECT_FALSE(check("order_items", "DESCRIBE").allowed);
+  EXPECT_FALSE(check("orders", "DESCRIBE", kConsumer2Account).allowed);
+}
+
+TEST_F(GrantsTest, GetTableInfoOfNonPublicProductWorksThroughTheGrant) {
+  ASSERT_OK(publish_sales({.create_public_metadata = false, .table_name_regex = "order.*"}));
+  ASSERT_OK_AND_ASSIGN(std::string id, active_subscription({"SELECT"}, Strings{"orders"}));
+  ASSERT_OK(consumer().finalize_subscription(id));
+  ASSERT_OK_AND_ASSIGN(Table table, consumer().get_table_info(kSalesProduct, "orders"));
+  EXPECT_EQ(table.input.storage_descriptor->location, sales_location("orders"));
+}
+
+TEST_F(GrantsTest, CheckPermissionRejectsUnknownPermission) {
+  ASSERT_OK(publish_sales());
+  EXPECT_STATUS(consumer().check_permission(kSalesProduct, "orders", "READ"),
+                StatusCode::kInvalidArgument, "READ");
+}
+
+TEST_F(GrantsTest, CheckPermissionOnUnknownProductIsNotAllowed) {
+  ASSERT_OK(publish_sales());
+  EXPECT_FALSE(check("orders", "SELECT", kConsumerAccount, "nothing").allowed);
+  EXPECT_FALSE(check("orders", "DESCRIBE", kConsumerAccount, "nothing").allowed);
+}
+
+}  // namespace
+}  // namespace datamesh::test_support

@@ -1,0 +1,224 @@
+#include "core/pattern.h"
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace datamesh::core {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Compiles `pattern` (failing the test if it does not compile) and full-matches `subject`.
+bool matches(const std::string& pattern, const std::string& subject) {
+  absl::StatusOr<Pattern> compiled = Pattern::compile("expression", pattern);
+  EXPECT_TRUE(compiled.ok()) << compiled.status();
+  if (!compiled.ok()) return false;
+  absl::StatusOr<bool> matched = compiled->full_match(subject);
+  EXPECT_TRUE(matched.ok()) << matched.status();
+  return matched.ok() && *matched;
+}
+
+TEST(Pattern, MatchesTheWholeSubjectOnly) {
+  EXPECT_TRUE(matches("sales", "sales"));
+  EXPECT_FALSE(matches("sales", "sales_eu"));
+  EXPECT_FALSE(matches("sales", "old_sales"));
+  EXPECT_TRUE(matches("sales_.*", "sales_eu"));
+  EXPECT_FALSE(matches("sales_.*", "old_sales_eu"));
+  EXPECT_TRUE(matches("", ""));
+  EXPECT_FALSE(matches("", "x"));
+}
+
+TEST(Pattern, FullMatchesAnAlternationAsAWhole) {
+  EXPECT_TRUE(matches("a|b", "a"));
+  EXPECT_TRUE(matches("a|b", "b"));
+  EXPECT_FALSE(matches("a|b", "ab"));
+  EXPECT_FALSE(matches("a|b", "ba"));
+  EXPECT_FALSE(matches("orders|customers", "orders_archive"));
+  EXPECT_FALSE(matches("orders|customers", "old_customers"));
+}
+
+TEST(Pattern, BacktracksIntoLongerAlternativesToReachTheEnd) {
+  EXPECT_TRUE(matches("a|ab", "ab"));
+  EXPECT_TRUE(matches("(a|ab)(c|bcd)", "abcd"));
+}
+
+TEST(Pattern, DollarDoesNotLetATrailingNewlineThrough) {
+  EXPECT_FALSE(matches("abc$", "abc\n"));
+  EXPECT_TRUE(matches("abc\\n", "abc\n"));
+}
+
+TEST(Pattern, TranslatesPythonEndOfStringAnchor) {
+  // Python's \Z is an absolute end; PCRE2's \Z would also match before a final newline.
+  EXPECT_TRUE(matches("abc\\Z", "abc"));
+  EXPECT_FALSE(matches("abc\\Z\\n", "abc\n"));
+  EXPECT_TRUE(matches("(?:abc\\Z|abc\\n)", "abc\n"));
+}
+
+TEST(Pattern, LeavesAnEscapedBackslashFollowedByZAlone) {
+  EXPECT_TRUE(matches("a\\\\Z", "a\\Z"));   // pattern a\\Z: 'a', '\', 'Z'
+  EXPECT_TRUE(matches("a\\\\\\Z", "a\\"));  // pattern a\\\Z: 'a', '\', end
+  EXPECT_FALSE(matches("a\\\\Z", "a\\"));
+}
+
+TEST(Pattern, SupportsLookaheadAndLookbehind) {
+  EXPECT_TRUE(matches("(?!tmp_).*", "sales"));
+  EXPECT_FALSE(matches("(?!tmp_).*", "tmp_sales"));
+  EXPECT_TRUE(matches("(?=.*_eu).*", "sales_eu_2024"));
+  EXPECT_TRUE(matches(".*(?<=_v2)", "orders_v2"));
+  EXPECT_FALSE(matches(".*(?<!_v2)", "orders_v2"));
+  EXPECT_TRUE(matches(".*(?<!_v2)", "orders_v3"));
+}
+
+TEST(Pattern, SupportsBackreferences) {
+  EXPECT_TRUE(matches("(\\w+)_\\1", "sales_sales"));
+  EXPECT_FALSE(matches("(\\w+)_\\1", "sales_orders"));
+}
+
+TEST(Pattern, SupportsPythonNamedGroupsAndReferences) {
+  EXPECT_TRUE(matches("(?P<region>eu|us)_(?P=region)", "eu_eu"));
+  EXPECT_FALSE(matches("(?P<region>eu|us)_(?P=region)", "eu_us"));
+}
+
+TEST(Pattern, ReadsPythonsOpenLowerBoundRepetition) {
+  EXPECT_TRUE(matches("a{,3}", ""));
+  EXPECT_TRUE(matches("a{,3}", "aaa"));
+  EXPECT_FALSE(matches("a{,3}", "aaaa"));
+  EXPECT_FALSE(matches("a{,3}", "a{,3}"));
+  // Inside a character class the braces are ordinary characters.
+  EXPECT_TRUE(matches("[a{,3}]+", "{,3}"));
+  EXPECT_FALSE(matches("[a{,3}]+", "0"));
+}
+
+TEST(Pattern, ReadsPythonUnicodeEscapes) {
+  EXPECT_TRUE(matches("caf\\u00e9", "café"));
+  EXPECT_TRUE(matches("\\U0001F600", "😀"));
+  EXPECT_TRUE(matches("[\\u00e0-\\u00ff]+", "éè"));
+}
+
+TEST(Pattern, ClassesAreUnicodeAware) {
+  EXPECT_TRUE(matches("\\w+", "données"));
+  EXPECT_TRUE(matches("\\d+", "٣"));  // ARABIC-INDIC DIGIT THREE, a digit for Python too
+  EXPECT_TRUE(matches("(?i)SALES", "sales"));
+  EXPECT_TRUE(matches(".", "é"));  // one character, two bytes
+}
+
+TEST(Pattern, AClassMayStartWithALiteralClosingBracket) {
+  // The class is "]{,3}" up to the second ']'. Were the first ']' taken as its end, "{,3}"
+  // would be rewritten as "{0,3}" and the class would gain a '0'.
+  EXPECT_TRUE(matches("[]{,3}]+", "]{,3}"));
+  EXPECT_FALSE(matches("[]{,3}]+", "0"));
+  EXPECT_TRUE(matches("[^]{,3}]+", "0"));
+  EXPECT_TRUE(matches("[^]{,3}]+", "abc"));
+  EXPECT_FALSE(matches("[^]{,3}]+", "a,c"));
+}
+
+TEST(Pattern, ReportsACatastrophicPatternAsTooExpensive) {
+  absl::StatusOr<Pattern> pattern = Pattern::compile("expression", "^(a+)+$");
+  ASSERT_TRUE(pattern.ok()) << pattern.status();
+  const absl::StatusOr<bool> matched = pattern->full_match(std::string(26, 'a') + "!");
+  ASSERT_FALSE(matched.ok());
+  EXPECT_EQ(matched.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(matched.status().message()),
+              HasSubstr("pattern \"^(a+)+$\" is too expensive to evaluate against "
+                        "\"aaaaaaaaaaaaaaaaaaaaaaaaaa!\": simplify it"));
+  // The same pattern is fine on a subject that does not make it explode.
+  EXPECT_EQ(pattern->full_match("aaa"), absl::StatusOr<bool>(true));
+}
+
+// With 21 'a's this pattern needs about 4-5 million backtracking steps: under PCRE2's default
+// limit of 10 million, over datamesh's 1 million. With 17 it needs about 300,000: allowed.
+TEST(Pattern, AppliesAMatchLimitWellBelowPcre2sDefault) {
+  absl::StatusOr<Pattern> pattern = Pattern::compile("expression", "(a+)+");
+  ASSERT_TRUE(pattern.ok()) << pattern.status();
+  EXPECT_EQ(pattern->full_match(std::string(21, 'a') + "!").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(pattern->full_match(std::string(17, 'a') + "!"), absl::StatusOr<bool>(false));
+}
+
+TEST(Pattern, ReportsAnInvalidPatternWithTheOffsetAndReason) {
+  const absl::StatusOr<Pattern> pattern = Pattern::compile("table_name_regex", "sales_(eu");
+  ASSERT_FALSE(pattern.ok());
+  EXPECT_EQ(pattern.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(pattern.status().message()),
+            "invalid table_name_regex \"sales_(eu\": missing closing parenthesis at offset 9");
+}
+
+TEST(Pattern, ReportsOffsetsInTheCallersTextAfterTranslation) {
+  // "{,3}" becomes "{0,3}" for PCRE2, one byte longer; the error must still point at the
+  // caller's offset of the stray ')' (7), not PCRE2's (8).
+  const absl::StatusOr<Pattern> pattern = Pattern::compile("expression", "a{,3}bc)");
+  ASSERT_FALSE(pattern.ok());
+  EXPECT_THAT(std::string(pattern.status().message()), HasSubstr("at offset 7"));
+}
+
+TEST(Pattern, RejectsInvalidConstructs) {
+  for (const char* text : {"[a-", "*a", "a{2,1}", "(?<=a+)b", "\\", "(?P<1x>a)", "\\C"}) {
+    const absl::StatusOr<Pattern> pattern = Pattern::compile("expression", text);
+    EXPECT_EQ(pattern.status().code(), absl::StatusCode::kInvalidArgument) << text;
+  }
+}
+
+TEST(Pattern, RejectsAPatternThatIsNotUtf8) {
+  const absl::StatusOr<Pattern> pattern = Pattern::compile("expression", "sales\xff");
+  EXPECT_EQ(pattern.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(Pattern, RejectsASubjectThatIsNotUtf8) {
+  absl::StatusOr<Pattern> pattern = Pattern::compile("expression", ".*");
+  ASSERT_TRUE(pattern.ok());
+  const absl::StatusOr<bool> matched = pattern->full_match("sales\xff");
+  EXPECT_EQ(matched.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(Pattern, KeepsItsSourceText) {
+  absl::StatusOr<Pattern> pattern = Pattern::compile("expression", "abc\\Z");
+  ASSERT_TRUE(pattern.ok());
+  EXPECT_EQ(pattern->source(), "abc\\Z");
+}
+
+TEST(Pattern, CopiesShareTheCompiledPattern) {
+  absl::StatusOr<Pattern> pattern = Pattern::compile("expression", "s.*");
+  ASSERT_TRUE(pattern.ok());
+  const Pattern copy = *pattern;
+  pattern = Pattern::compile("expression", "x");  // the original goes away
+  EXPECT_EQ(copy.full_match("sales"), absl::StatusOr<bool>(true));
+}
+
+TEST(Pattern, MatchesFromSeveralThreadsAtOnce) {
+  absl::StatusOr<Pattern> pattern = Pattern::compile("expression", "(?P<r>eu|us)_\\w+_(?P=r)");
+  ASSERT_TRUE(pattern.ok());
+  std::vector<int> wrong(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) {
+        const bool expect = (i + t) % 2 == 0;
+        const absl::StatusOr<bool> got =
+            pattern->full_match(expect ? "eu_sales_eu" : "eu_sales_us");
+        if (!got.ok() || *got != expect) ++wrong[t];
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(wrong, std::vector<int>(4, 0));
+}
+
+TEST(PatternIsLiteral, TrueForPlainNames) {
+  EXPECT_TRUE(Pattern::is_literal("sales_orders-2024"));
+  EXPECT_TRUE(Pattern::is_literal(""));
+  EXPECT_TRUE(Pattern::is_literal("données"));
+}
+
+TEST(PatternIsLiteral, FalseWhenAnyMetacharacterIsPresent) {
+  for (char c : std::string("\\^$.|?*+()[]{}")) {
+    EXPECT_FALSE(Pattern::is_literal(std::string("ab") + c + "cd")) << c;
+  }
+}
+
+}  // namespace
+}  // namespace datamesh::core
