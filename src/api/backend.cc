@@ -70,18 +70,10 @@ absl::StatusOr<std::shared_ptr<Backend>> open_backend(const ClientOptions& optio
   const std::string key = cat(*path, "\n", options.region_name);
   std::lock_guard lock(mutex);
   if (auto existing = open_backends[key].lock()) return existing;
-  struct stat info {};
-  if (::stat(path->c_str(), &info) != 0) {
-    if (!create_if_missing) {
-      return absl::FailedPreconditionError(
-          cat("no mesh at ", endpoint,
-              ": check the endpoint, or create one with `datamesh admin initialize-mesh-account`"));
-    }
-    ensure_parent_folder(*path);
-  }
-  auto opened = api::EmbeddedBackend::open(*path, options.region_name);
-  if (!opened.ok()) return opened.status();
-  std::shared_ptr<Backend> backend = std::move(*opened);
+  if (create_if_missing) ensure_parent_folder(*path);
+  auto service = api::MeshService::open_sqlite(*path, options.region_name, create_if_missing);
+  if (!service.ok()) return service.status();
+  std::shared_ptr<Backend> backend = std::make_shared<api::EmbeddedBackend>(std::move(*service));
   open_backends[key] = backend;
   return backend;
 }

@@ -72,47 +72,64 @@ absl::Status Engine::read(const std::function<absl::Status(store::Transaction&)>
   return store_.run(store::TxMode::kRead, body);
 }
 
+namespace {
+
+// One message for an unknown, revoked or mismatched key, so callers cannot probe which exist.
+absl::Status invalid_key_error(std::string_view access_key_id) {
+  return absl::UnauthenticatedError(
+      cat("the security token included in the request is invalid: access key \"", access_key_id,
+          "\" is unknown, revoked, or its secret does not match"));
+}
+
+}  // namespace
+
+absl::StatusOr<Engine::KeyMaterial> Engine::resolve_access_key(
+    std::string_view access_key_id) const {
+  const auto refused = [&] { return invalid_key_error(access_key_id); };
+  if (access_key_id.empty() || access_key_id.size() > 128) return refused();
+  KeyMaterial material;
+  bool found = false;
+  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
+    auto key = tx.get_access_key(access_key_id);
+    if (!key.ok()) return key.status();
+    if (!key->has_value() || (*key)->status != "Active") return absl::OkStatus();
+    auto secret = sealer_.unseal((*key)->sealed_secret);
+    if (!secret.ok()) return secret.status();
+    auto account = tx.get_account((*key)->account_id);
+    if (!account.ok()) return account.status();
+    if (!account->has_value()) return absl::OkStatus();
+    material.caller = Caller{.account = std::move(**account),
+                             .access_key_id = std::string(access_key_id)};
+    material.secret_access_key = std::move(*secret);
+    found = true;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!found) return refused();
+  return material;
+}
+
 absl::StatusOr<Caller> Engine::authenticate(const Credentials& credentials) const {
-  // One message for every failure, so that a caller cannot tell which keys exist.
-  const auto refused = [&] {
-    return absl::UnauthenticatedError(cat(
-        "the security token included in the request is invalid: access key \"",
-        credentials.access_key_id, "\" is unknown, revoked, or its secret does not match"));
-  };
   if (credentials.access_key_id.empty() || credentials.secret_access_key.empty()) {
     return absl::UnauthenticatedError(
         "no credentials: give an access key id and secret (--access-key-id/--secret-access-key,"
         " DATAMESH_ACCESS_KEY_ID/DATAMESH_SECRET_ACCESS_KEY, a profile or --credentials-file)");
   }
-  if (credentials.access_key_id.size() > 128) return refused();
-  Caller caller;
-  bool ok = false;
-  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    auto key = tx.get_access_key(credentials.access_key_id);
-    if (!key.ok()) return key.status();
-    if (!key->has_value() || (*key)->status != "Active") return absl::OkStatus();
-    auto secret = sealer_.unseal((*key)->sealed_secret);
-    if (!secret.ok()) return secret.status();
-    if (secret->size() != credentials.secret_access_key.size() ||
-        CRYPTO_memcmp(secret->data(), credentials.secret_access_key.data(), secret->size()) != 0) {
-      return absl::OkStatus();
-    }
-    auto account = tx.get_account((*key)->account_id);
-    if (!account.ok()) return account.status();
-    if (!account->has_value()) return absl::OkStatus();
-    caller.account = std::move(**account);
-    caller.access_key_id = credentials.access_key_id;
-    ok = true;
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (!ok) return refused();
+  auto material = resolve_access_key(credentials.access_key_id);
+  if (!material.ok()) return material.status();
+  const std::string& secret = material->secret_access_key;
+  // Constant time, and the same message as an unknown key.
+  if (secret.size() != credentials.secret_access_key.size() ||
+      CRYPTO_memcmp(secret.data(), credentials.secret_access_key.data(), secret.size()) != 0) {
+    return invalid_key_error(credentials.access_key_id);
+  }
+  Caller& caller = material->caller;
   if (!credentials.account_id.empty() && credentials.account_id != caller.account.account_id) {
     return absl::UnauthenticatedError(cat(
         "access key ", credentials.access_key_id, " belongs to account ",
         caller.account.account_id, ", not to account ", credentials.account_id));
   }
-  return caller;
+  return std::move(caller);
 }
 
 absl::StatusOr<std::string> Engine::mesh_account_id() const {

@@ -69,6 +69,14 @@ class Engine {
   // Unauthenticated when the key is unknown, revoked or the secret does not match (one message
   // for all three, so a caller cannot probe which keys exist).
   absl::StatusOr<Caller> authenticate(const Credentials& credentials) const;
+
+  // The caller behind an Active access key and the key's secret in plain text, for verifying a
+  // request signature (SigV4) made with it. Unauthenticated when the key is unknown or revoked.
+  struct KeyMaterial {
+    Caller caller;
+    std::string secret_access_key;
+  };
+  absl::StatusOr<KeyMaterial> resolve_access_key(std::string_view access_key_id) const;
   // The mesh account id, or NotFound when the mesh is not initialized.
   absl::StatusOr<std::string> mesh_account_id() const;
 

@@ -1,0 +1,57 @@
+// The engine with what every front end needs around it: the store, the sealing key, the
+// clock, and the dispatch of one method-table call (parameters checked, mesh id checked,
+// handler run). The embedded backend and the HTTP server both dispatch through it, so both
+// modes apply the same checks in the same order. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/statusor.h"
+#include "api/routes.h"
+#include "core/clock.h"
+#include "core/engine.h"
+#include "core/secrets.h"
+#include "store/store.h"
+
+namespace datamesh::api {
+
+class MeshService {
+ public:
+  // Opens the SQLite mesh file at `path`; creates it (and its sealing key) only when
+  // create_if_missing.
+  static absl::StatusOr<std::shared_ptr<MeshService>> open_sqlite(const std::string& path,
+                                                                  const std::string& region,
+                                                                  bool create_if_missing);
+
+  MeshService(std::unique_ptr<store::Store> store, std::unique_ptr<core::SecretSealer> sealer,
+              std::string region);
+
+  const core::Engine& engine() const { return engine_; }
+  store::Store& store() { return *store_; }
+  const std::string& region() const { return region_; }
+
+  // InvalidArgument unless data_mesh_account_id is empty or the mesh's id; FailedPrecondition
+  // when the mesh is not initialized yet.
+  absl::Status check_mesh_id(std::string_view data_mesh_account_id);
+
+  // Runs `route` with `params` as `caller` (null only for unauthenticated routes), after
+  // checking the parameters against the route.
+  absl::StatusOr<nlohmann::json> dispatch(const Route& route, const nlohmann::json& params,
+                                          const core::Caller* caller,
+                                          std::string_view data_mesh_account_id);
+
+ private:
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<core::SecretSealer> sealer_;
+  core::SystemClock clock_;
+  std::string region_;
+  core::Engine engine_;
+  std::mutex mesh_id_mutex_;
+  std::string mesh_id_;  // cached once known: the mesh account never changes
+};
+
+}  // namespace datamesh::api
