@@ -1,1 +1,242 @@
-// placeholder: being written
+#include "store/sqlite/migrations.h"
+
+#include "core/text.h"
+
+namespace datamesh::store::sqlite {
+
+using core::cat;
+
+namespace {
+
+// Columns hold what is filtered or ordered on; nested values (lists, TableInput, Parameters)
+// are JSON text written by store/sqlite/documents.cc. Foreign keys are DEFERRABLE INITIALLY
+// DEFERRED so that a transaction may write a child before its parent; they are checked at
+// COMMIT.
+constexpr std::string_view kInitialSchema = R"sql(
+CREATE TABLE accounts (
+  account_id TEXT NOT NULL PRIMARY KEY,
+  name TEXT NOT NULL,
+  is_mesh INTEGER NOT NULL CHECK (is_mesh IN (0, 1)),
+  producer_enabled INTEGER NOT NULL,
+  consumer_enabled INTEGER NOT NULL,
+  producer_initialized INTEGER NOT NULL,
+  consumer_initialized INTEGER NOT NULL,
+  creation_date TEXT NOT NULL
+);
+-- get_mesh_account reads this small partial index instead of every account.
+CREATE INDEX accounts_mesh ON accounts (account_id) WHERE is_mesh = 1;
+
+CREATE TABLE access_keys (
+  access_key_id TEXT NOT NULL PRIMARY KEY,
+  account_id TEXT NOT NULL
+    REFERENCES accounts (account_id) DEFERRABLE INITIALLY DEFERRED,
+  sealed_secret BLOB NOT NULL,
+  status TEXT NOT NULL,
+  creation_date TEXT NOT NULL,
+  revocation_date TEXT NOT NULL
+);
+CREATE INDEX access_keys_account ON access_keys (account_id, creation_date, access_key_id);
+
+CREATE TABLE databases (
+  catalog_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  location_uri TEXT NOT NULL,
+  parameters TEXT NOT NULL,  -- JSON object
+  target_catalog TEXT,       -- both NULL unless the database is a resource link
+  target_database TEXT,
+  create_time TEXT NOT NULL,
+  PRIMARY KEY (catalog_id, name)
+);
+
+CREATE TABLE tables (
+  catalog_id TEXT NOT NULL,
+  database_name TEXT NOT NULL,
+  name TEXT NOT NULL,
+  definition TEXT NOT NULL,  -- JSON: the TableInput without name and target_table
+  target_catalog TEXT,       -- all three NULL unless the table is a resource link
+  target_database TEXT,
+  target_table TEXT,
+  create_time TEXT NOT NULL,
+  update_time TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  version_id INTEGER NOT NULL,
+  PRIMARY KEY (catalog_id, database_name, name),
+  FOREIGN KEY (catalog_id, database_name) REFERENCES databases (catalog_id, name)
+    DEFERRABLE INITIALLY DEFERRED
+);
+
+CREATE TABLE products (
+  mesh_database TEXT NOT NULL PRIMARY KEY,
+  producer_account TEXT NOT NULL,
+  source_database TEXT NOT NULL,
+  table_name_regex TEXT NOT NULL,
+  domain TEXT NOT NULL,
+  data_product_name TEXT NOT NULL,
+  public_metadata INTEGER NOT NULL,
+  sync_schedule TEXT NOT NULL,
+  crawler_role_arn TEXT NOT NULL,
+  link_suffix TEXT NOT NULL,
+  creation_date TEXT NOT NULL,
+  updated_date TEXT NOT NULL
+);
+
+-- table_name '' is the database itself, '*' every table of it; subscription_id '' when the
+-- grant was not made for a subscription. find_grants reads a prefix of the primary key.
+CREATE TABLE grants (
+  principal TEXT NOT NULL,
+  catalog_id TEXT NOT NULL,
+  database_name TEXT NOT NULL,
+  table_name TEXT NOT NULL,
+  permission TEXT NOT NULL,
+  grantable INTEGER NOT NULL,
+  subscription_id TEXT NOT NULL,
+  PRIMARY KEY (principal, catalog_id, database_name, table_name, permission, subscription_id)
+);
+CREATE INDEX grants_subscription ON grants (subscription_id);
+
+CREATE TABLE shares (
+  share_arn TEXT NOT NULL PRIMARY KEY,
+  subscription_id TEXT NOT NULL,
+  owner_account TEXT NOT NULL,
+  recipient_account TEXT NOT NULL,
+  status TEXT NOT NULL,
+  creation_date TEXT NOT NULL
+);
+CREATE INDEX shares_subscription ON shares (subscription_id, creation_date, share_arn);
+
+-- seq gives the creation order that listings page through; AUTOINCREMENT never reuses a value.
+CREATE TABLE subscriptions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  owner TEXT NOT NULL,
+  subscriber TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('Pending', 'Active', 'Denied', 'Deleted')),
+  database_name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  doc TEXT NOT NULL  -- JSON: every other field of the Subscription
+);
+CREATE INDEX subscriptions_owner ON subscriptions (owner, status, seq);
+CREATE INDEX subscriptions_subscriber ON subscriptions (subscriber, seq);
+
+CREATE TABLE audit_events (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_date TEXT NOT NULL,
+  actor_account TEXT NOT NULL,
+  actor_principal TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subscription_id TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  details TEXT NOT NULL,  -- JSON object, as given
+  notes TEXT NOT NULL
+);
+CREATE INDEX audit_events_subscription ON audit_events (subscription_id, sequence);
+-- The audit log is evidence: the store only ever appends to it.
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "initial schema", kInitialSchema},
+};
+
+constexpr std::string_view kCreateMigrationsTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER NOT NULL PRIMARY KEY,"
+    " applied_at TEXT NOT NULL)";
+
+absl::StatusOr<int64_t> single_integer(Connection& connection, std::string_view sql) {
+  absl::StatusOr<Statement> statement = connection.prepare(sql);
+  if (!statement.ok()) return statement.status();
+  absl::StatusOr<bool> row = statement->step();
+  if (!row.ok()) return row.status();
+  return *row ? statement->integer(0) : 0;
+}
+
+absl::Status check_not_newer(const Connection& connection, int version) {
+  if (version <= latest_schema_version()) return absl::OkStatus();
+  return absl::FailedPreconditionError(cat("mesh store ", connection.path(), " has schema version ",
+                                           version, ", newer than this datamesh (",
+                                           latest_schema_version(), "): upgrade datamesh"));
+}
+
+// A file with tables but no schema_migrations belongs to something else: adding the mesh's
+// tables to it would mix two applications' data.
+absl::Status check_is_mesh_store(Connection& connection) {
+  absl::StatusOr<int64_t> foreign = single_integer(
+      connection,
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+      "ESCAPE '\\' AND name <> 'schema_migrations'");
+  if (!foreign.ok()) return foreign.status();
+  if (*foreign == 0) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      cat(connection.path(), " is an SQLite database of something else (", *foreign,
+          " tables, none of them datamesh's schema_migrations): choose another file"));
+}
+
+absl::Status apply_missing(Connection& connection) {
+  absl::Status created = connection.exec(kCreateMigrationsTable, "create schema_migrations");
+  if (!created.ok()) return created;
+  // Read again under the write lock: another process may have migrated since we looked.
+  absl::StatusOr<int> version = schema_version(connection);
+  if (!version.ok()) return version.status();
+  if (absl::Status newer = check_not_newer(connection, *version); !newer.ok()) return newer;
+  if (*version == 0) {
+    if (absl::Status ours = check_is_mesh_store(connection); !ours.ok()) return ours;
+  }
+  for (const Migration& migration : migrations()) {
+    if (migration.version <= *version) continue;
+    absl::Status applied = connection.exec(migration.sql, cat("apply migration ", migration.version,
+                                                              " (", migration.description, ")"));
+    if (!applied.ok()) return applied;
+    absl::StatusOr<Statement> record = connection.prepare(
+        "INSERT INTO schema_migrations (version, applied_at)"
+        " VALUES (?1, strftime('%Y-%m-%d %H:%M:%S', 'now'))");
+    if (!record.ok()) return record.status();
+    if (absl::Status recorded = record->bind_int(1, migration.version).run(); !recorded.ok()) {
+      return recorded;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+int latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+absl::StatusOr<int> schema_version(Connection& connection) {
+  absl::StatusOr<int64_t> has_table = single_integer(
+      connection,
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+  if (!has_table.ok()) return has_table.status();
+  if (*has_table == 0) return 0;
+  absl::StatusOr<int64_t> version =
+      single_integer(connection, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+  if (!version.ok()) return version.status();
+  return static_cast<int>(*version);
+}
+
+absl::Status migrate(Connection& connection) {
+  // Most opens find the schema current: decide that without taking the write lock.
+  absl::StatusOr<int> version = schema_version(connection);
+  if (!version.ok()) return version.status();
+  if (absl::Status newer = check_not_newer(connection, *version); !newer.ok()) return newer;
+  if (*version == latest_schema_version()) return absl::OkStatus();
+
+  absl::Status begun = connection.exec("BEGIN IMMEDIATE", "begin the schema migration");
+  if (!begun.ok()) return begun;
+  absl::Status applied = apply_missing(connection);
+  if (applied.ok()) applied = connection.exec("COMMIT", "commit the schema migration");
+  if (!applied.ok() && connection.in_transaction()) {
+    // The failure being reported matters more than a failed rollback; the connection is closed
+    // by the caller either way.
+    connection.exec("ROLLBACK", "roll back the schema migration").IgnoreError();
+  }
+  return applied;
+}
+
+}  // namespace datamesh::store::sqlite

@@ -1,1 +1,194 @@
-// placeholder: being written
+#include "store/sqlite/sqlite_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "core/text.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/statements.h"
+#include "store/sqlite/transaction.h"
+
+namespace datamesh::store {
+
+using core::cat;
+using sqlite::Connection;
+
+namespace {
+
+constexpr std::string_view kInMemory = ":memory:";
+
+// The stores whose run() is on this thread's stack: a body calling run() again on the same
+// store would wait for its own lock (or its own write transaction) forever.
+thread_local std::vector<const SqliteStore*> running_stores;
+
+class RunningMark {
+ public:
+  explicit RunningMark(const SqliteStore* store) { running_stores.push_back(store); }
+  RunningMark(const RunningMark&) = delete;
+  RunningMark& operator=(const RunningMark&) = delete;
+  ~RunningMark() { running_stores.pop_back(); }
+};
+
+// Rolls back whatever transaction is still open when it goes out of scope: after a failed
+// body, a failed COMMIT, or an exception thrown by the body.
+class RollbackGuard {
+ public:
+  explicit RollbackGuard(Connection& connection) : connection_(connection) {}
+  RollbackGuard(const RollbackGuard&) = delete;
+  RollbackGuard& operator=(const RollbackGuard&) = delete;
+  ~RollbackGuard() {
+    // SQLite has already rolled back after some errors (disk full, I/O); then there is none.
+    // A failed ROLLBACK leaves the connection inside a transaction, and the pool drops it.
+    if (connection_.in_transaction()) {
+      connection_.exec("ROLLBACK", "roll back the transaction").IgnoreError();
+    }
+  }
+
+ private:
+  Connection& connection_;
+};
+
+absl::Status run_once(Connection& connection, TxMode mode,
+                      const std::function<absl::Status(Transaction&)>& body) {
+  const bool write = mode == TxMode::kWrite;
+  // IMMEDIATE takes the write lock now, waiting up to the busy timeout, so a writer never
+  // fails half-way because another process started writing after it read.
+  absl::Status begun =
+      connection.exec(write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED",
+                      write ? "begin a write transaction" : "begin a read transaction");
+  if (!begun.ok()) return begun;
+  RollbackGuard rollback(connection);
+  sqlite::SqliteTransaction transaction(connection, mode);
+  absl::Status status = body(transaction);
+  if (!status.ok()) return status;
+  return connection.exec("COMMIT", "commit the transaction");
+}
+
+// Creates path with mode 0600 unless it exists; SQLite then creates the -wal and -shm files
+// with the same mode.
+absl::Status create_private_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return absl::OkStatus();
+    return absl::FailedPreconditionError(
+        cat("cannot create the mesh store ", path, ": ", std::strerror(errno)));
+  }
+  // The umask may have removed bits the owner needs; it can never have added any.
+  const int changed = ::fchmod(fd, 0600);
+  const int error = errno;
+  ::close(fd);
+  if (changed != 0) {
+    return absl::FailedPreconditionError(
+        cat("cannot make the mesh store ", path, " private (mode 0600): ", std::strerror(error)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status use_wal(Connection& connection) {
+  absl::StatusOr<sqlite::Statement> pragma = connection.prepare("PRAGMA journal_mode = WAL");
+  if (!pragma.ok()) return pragma.status();
+  absl::StatusOr<bool> row = pragma->step();
+  if (!row.ok()) return row.status();
+  const std::string mode = *row ? pragma->text(0) : "";
+  if (mode == "wal") return absl::OkStatus();
+  // Without WAL readers block writers and several processes could not share the file well.
+  return absl::FailedPreconditionError(cat("the mesh store ", connection.path(),
+                                           " cannot use WAL journaling (SQLite kept \"", mode,
+                                           "\"): put it on a local file system"));
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::string path, SqliteOptions options)
+    : path_(std::move(path)), options_(options), in_memory_(path_ == kInMemory) {}
+
+SqliteStore::~SqliteStore() = default;
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
+                                                               SqliteOptions options) {
+  if (options.busy_timeout_ms < 0) {
+    return absl::InvalidArgumentError(
+        cat("busy_timeout_ms must be 0 or more, not ", options.busy_timeout_ms));
+  }
+  if (options.max_idle_connections < 0) {
+    return absl::InvalidArgumentError(
+        cat("max_idle_connections must be 0 or more, not ", options.max_idle_connections));
+  }
+  if (path.empty()) {
+    return absl::InvalidArgumentError("the mesh store path is empty: name a file or :memory:");
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(path, options));
+  if (!store->in_memory_) {
+    if (absl::Status created = create_private_file(path); !created.ok()) return created;
+  }
+  absl::StatusOr<std::unique_ptr<Connection>> connection =
+      Connection::open(path, options.busy_timeout_ms);
+  if (!connection.ok()) return connection.status();
+  if (!store->in_memory_) {
+    if (absl::Status wal = use_wal(**connection); !wal.ok()) return wal;
+  }
+  if (absl::Status migrated = sqlite::migrate(**connection); !migrated.ok()) return migrated;
+  if (store->in_memory_) {
+    store->memory_connection_ = *std::move(connection);
+  } else {
+    store->return_connection(*std::move(connection));
+  }
+  return store;
+}
+
+absl::Status SqliteStore::run(TxMode mode, const std::function<absl::Status(Transaction&)>& body) {
+  if (std::find(running_stores.begin(), running_stores.end(), this) != running_stores.end()) {
+    return absl::FailedPreconditionError(
+        cat("a transaction body called run() again on the mesh store ", path_,
+            ": use the Transaction it was given"));
+  }
+  RunningMark mark(this);
+  if (in_memory_) {
+    std::lock_guard lock(memory_mutex_);
+    return run_with_retries(*memory_connection_, mode, body);
+  }
+  absl::StatusOr<std::unique_ptr<Connection>> connection = take_connection();
+  if (!connection.ok()) return connection.status();
+  absl::Status status = run_with_retries(**connection, mode, body);
+  return_connection(*std::move(connection));
+  return status;
+}
+
+absl::Status SqliteStore::run_with_retries(Connection& connection, TxMode mode,
+                                           const std::function<absl::Status(Transaction&)>& body) {
+  for (int retries = 0;; ++retries) {
+    absl::Status status = run_once(connection, mode, body);
+    // Aborted means the body lost a race and re-reading will see the winner's write.
+    if (!absl::IsAborted(status) || retries == kMaxRetries) return status;
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> SqliteStore::take_connection() {
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (!idle_.empty()) {
+      std::unique_ptr<Connection> connection = std::move(idle_.back());
+      idle_.pop_back();
+      return connection;
+    }
+  }
+  return Connection::open(path_, options_.busy_timeout_ms);
+}
+
+void SqliteStore::return_connection(std::unique_ptr<Connection> connection) {
+  // A connection whose ROLLBACK failed would hand its open transaction to the next body.
+  if (connection->in_transaction()) return;
+  std::lock_guard lock(pool_mutex_);
+  if (static_cast<int>(idle_.size()) < options_.max_idle_connections) {
+    idle_.push_back(std::move(connection));
+  }
+  // Otherwise closed here, as it goes out of scope.
+}
+
+}  // namespace datamesh::store

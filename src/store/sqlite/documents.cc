@@ -1,0 +1,237 @@
+#include "store/sqlite/documents.h"
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "core/text.h"
+
+namespace datamesh::store::sqlite {
+
+using core::cat;
+using nlohmann::json;
+
+namespace {
+
+// Writing ---------------------------------------------------------------------------------
+
+json parameters_json(const Parameters& parameters) {
+  json out = json::object();
+  for (const auto& [key, value] : parameters) out[key] = value;
+  return out;
+}
+
+json column_json(const Column& column) {
+  return {{"name", column.name},
+          {"type", column.type},
+          {"comment", column.comment},
+          {"parameters", parameters_json(column.parameters)}};
+}
+
+json columns_json(const std::vector<Column>& columns) {
+  json out = json::array();
+  for (const Column& column : columns) out.push_back(column_json(column));
+  return out;
+}
+
+json storage_json(const StorageDescriptor& sd) {
+  json sort_columns = json::array();
+  for (const SortColumn& sort : sd.sort_columns) {
+    sort_columns.push_back({{"column", sort.column}, {"sort_order", sort.sort_order}});
+  }
+  return {{"columns", columns_json(sd.columns)},
+          {"location", sd.location},
+          {"input_format", sd.input_format},
+          {"output_format", sd.output_format},
+          {"compressed", sd.compressed},
+          {"number_of_buckets", sd.number_of_buckets},
+          {"serde_info",
+           {{"name", sd.serde_info.name},
+            {"serialization_library", sd.serde_info.serialization_library},
+            {"parameters", parameters_json(sd.serde_info.parameters)}}},
+          {"bucket_columns", sd.bucket_columns},
+          {"sort_columns", std::move(sort_columns)},
+          {"parameters", parameters_json(sd.parameters)},
+          {"stored_as_sub_directories", sd.stored_as_sub_directories}};
+}
+
+// json::dump throws on strings that are not UTF-8; that is the caller's value at fault.
+absl::StatusOr<std::string> dump(const json& document, std::string_view what) {
+  try {
+    return document.dump();
+  } catch (const json::exception& error) {
+    return absl::InvalidArgumentError(
+        cat(what, " holds text that is not valid UTF-8 (", error.what(), ")"));
+  }
+}
+
+// Reading ---------------------------------------------------------------------------------
+// Each reader takes a missing key as the field's default and throws json::exception on a
+// value of the wrong type; the decode_* functions turn that into a status.
+
+template <typename T>
+T field(const json& object, const char* key, T fallback = T()) {
+  auto found = object.find(key);
+  if (found == object.end()) return fallback;
+  return found->get<T>();
+}
+
+Parameters parameters_from(const json& object) {
+  Parameters out;
+  for (const auto& [key, value] : object.items()) out[key] = value.get<std::string>();
+  return out;
+}
+
+Parameters parameters_field(const json& object, const char* key) {
+  auto found = object.find(key);
+  return found == object.end() ? Parameters() : parameters_from(*found);
+}
+
+std::vector<Column> columns_field(const json& object, const char* key) {
+  std::vector<Column> out;
+  auto found = object.find(key);
+  if (found == object.end()) return out;
+  for (const json& item : *found) {
+    out.push_back(Column{.name = field<std::string>(item, "name"),
+                         .type = field<std::string>(item, "type"),
+                         .comment = field<std::string>(item, "comment"),
+                         .parameters = parameters_field(item, "parameters")});
+  }
+  return out;
+}
+
+StorageDescriptor storage_from(const json& object) {
+  StorageDescriptor sd;
+  sd.columns = columns_field(object, "columns");
+  sd.location = field<std::string>(object, "location");
+  sd.input_format = field<std::string>(object, "input_format");
+  sd.output_format = field<std::string>(object, "output_format");
+  sd.compressed = field<bool>(object, "compressed");
+  sd.number_of_buckets = field<int>(object, "number_of_buckets");
+  if (auto serde = object.find("serde_info"); serde != object.end()) {
+    sd.serde_info.name = field<std::string>(*serde, "name");
+    sd.serde_info.serialization_library = field<std::string>(*serde, "serialization_library");
+    sd.serde_info.parameters = parameters_field(*serde, "parameters");
+  }
+  sd.bucket_columns = field<std::vector<std::string>>(object, "bucket_columns");
+  if (auto sorts = object.find("sort_columns"); sorts != object.end()) {
+    for (const json& sort : *sorts) {
+      sd.sort_columns.push_back(SortColumn{.column = field<std::string>(sort, "column"),
+                                           .sort_order = field<int>(sort, "sort_order")});
+    }
+  }
+  sd.parameters = parameters_field(object, "parameters");
+  sd.stored_as_sub_directories = field<bool>(object, "stored_as_sub_directories");
+  return sd;
+}
+
+// Parses text that must hold a JSON object.
+absl::StatusOr<json> parse_object(std::string_view text, std::string_view what) {
+  json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded() || !document.is_object()) {
+    return absl::InternalError(cat(what, " is not a JSON object in the mesh store"));
+  }
+  return document;
+}
+
+absl::Status unreadable(std::string_view what, const json::exception& error) {
+  return absl::InternalError(
+      cat(what, " has an unreadable document in the mesh store: ", error.what()));
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> encode_parameters(const Parameters& parameters) {
+  return dump(parameters_json(parameters), "parameters");
+}
+
+absl::StatusOr<Parameters> decode_parameters(std::string_view text, std::string_view what) {
+  absl::StatusOr<json> document = parse_object(text, what);
+  if (!document.ok()) return document.status();
+  try {
+    return parameters_from(*document);
+  } catch (const json::exception& error) {
+    return unreadable(what, error);
+  }
+}
+
+absl::StatusOr<std::string> encode_table_definition(const TableInput& input) {
+  json document = {{"description", input.description},
+                   {"owner", input.owner},
+                   {"retention", input.retention},
+                   {"partition_keys", columns_json(input.partition_keys)},
+                   {"view_original_text", input.view_original_text},
+                   {"view_expanded_text", input.view_expanded_text},
+                   {"table_type", input.table_type},
+                   {"parameters", parameters_json(input.parameters)}};
+  // Absent and empty storage descriptors differ (Glue returns what it was given).
+  if (input.storage_descriptor) {
+    document["storage_descriptor"] = storage_json(*input.storage_descriptor);
+  }
+  return dump(document, cat("table ", input.name));
+}
+
+absl::StatusOr<TableInput> decode_table_definition(std::string_view text, std::string_view what) {
+  absl::StatusOr<json> document = parse_object(text, what);
+  if (!document.ok()) return document.status();
+  try {
+    TableInput input;
+    input.description = field<std::string>(*document, "description");
+    input.owner = field<std::string>(*document, "owner");
+    input.retention = field<int>(*document, "retention");
+    if (auto sd = document->find("storage_descriptor"); sd != document->end()) {
+      input.storage_descriptor = storage_from(*sd);
+    }
+    input.partition_keys = columns_field(*document, "partition_keys");
+    input.view_original_text = field<std::string>(*document, "view_original_text");
+    input.view_expanded_text = field<std::string>(*document, "view_expanded_text");
+    input.table_type = field<std::string>(*document, "table_type");
+    input.parameters = parameters_field(*document, "parameters");
+    return input;
+  } catch (const json::exception& error) {
+    return unreadable(what, error);
+  }
+}
+
+absl::StatusOr<std::string> encode_subscription_document(const Subscription& subscription) {
+  const json document = {{"type", subscription.type},
+                         {"table_names", subscription.table_names},
+                         {"requested_grants", subscription.requested_grants},
+                         {"permitted_grants", subscription.permitted_grants},
+                         {"grantable_grants", subscription.grantable_grants},
+                         {"creation_date", subscription.creation_date},
+                         {"created_by", subscription.created_by},
+                         {"updated_date", subscription.updated_date},
+                         {"updated_by", subscription.updated_by},
+                         {"notes", subscription.notes},
+                         {"ram_shares", subscription.ram_shares},
+                         {"granted_table_arns", subscription.granted_table_arns},
+                         {"imported_to_consumer", subscription.imported_to_consumer}};
+  return dump(document, cat("subscription ", subscription.subscription_id));
+}
+
+absl::Status decode_subscription_document(std::string_view text, std::string_view what,
+                                          Subscription& subscription) {
+  absl::StatusOr<json> document = parse_object(text, what);
+  if (!document.ok()) return document.status();
+  using Strings = std::vector<std::string>;
+  try {
+    subscription.type = field<std::string>(*document, "type");
+    subscription.table_names = field<Strings>(*document, "table_names");
+    subscription.requested_grants = field<Strings>(*document, "requested_grants");
+    subscription.permitted_grants = field<Strings>(*document, "permitted_grants");
+    subscription.grantable_grants = field<Strings>(*document, "grantable_grants");
+    subscription.creation_date = field<std::string>(*document, "creation_date");
+    subscription.created_by = field<std::string>(*document, "created_by");
+    subscription.updated_date = field<std::string>(*document, "updated_date");
+    subscription.updated_by = field<std::string>(*document, "updated_by");
+    subscription.notes = field<Strings>(*document, "notes");
+    subscription.ram_shares = field<Strings>(*document, "ram_shares");
+    subscription.granted_table_arns = field<Strings>(*document, "granted_table_arns");
+    subscription.imported_to_consumer = field<bool>(*document, "imported_to_consumer");
+    return absl::OkStatus();
+  } catch (const json::exception& error) {
+    return unreadable(what, error);
+  }
+}
+
+}  // namespace datamesh::store::sqlite

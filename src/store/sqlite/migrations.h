@@ -1,0 +1,39 @@
+// The SQLite store's schema, as numbered migrations embedded in the binary.
+//
+// Migration 1 is the whole initial schema; each later change is a new migration, never an edit
+// of an old one. schema_migrations(version, applied_at) records what a file has. Functions here
+// are stateless; migrate() must be given a connection no one else is using.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "store/sqlite/statements.h"
+
+namespace datamesh::store::sqlite {
+
+struct Migration {
+  int version;
+  std::string_view description;
+  std::string_view sql;  // one or more statements, run in the migration's transaction
+};
+
+// Every migration this binary knows, in version order (1, 2, ...).
+std::span<const Migration> migrations();
+
+// The newest schema version this binary knows.
+int latest_schema_version();
+
+// The schema version of the connected file: the highest applied migration, 0 for a new file.
+absl::StatusOr<int> schema_version(Connection& connection);
+
+// Brings the file up to latest_schema_version(). Missing migrations are applied in one
+// BEGIN IMMEDIATE transaction, and the version is read again once the write lock is held, so
+// several processes opening one file at once apply each migration exactly once.
+// Errors: FailedPrecondition when the file's schema is newer than this binary; Unavailable when
+// the file stays locked longer than the busy timeout; others as sqlite_status().
+absl::Status migrate(Connection& connection);
+
+}  // namespace datamesh::store::sqlite

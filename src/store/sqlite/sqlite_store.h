@@ -1,0 +1,95 @@
+// The Store over one SQLite file: the state of an embedded mesh (sqlite:///path/mesh.db) or of
+// a single-machine server.
+//
+// Thread-safety: SqliteStore is thread-safe. Each run() leases a connection of its own from a
+// small pool (one per thread running a transaction at that moment), so read transactions run
+// in parallel with each other and with one writer (WAL). Several processes may use one file at
+// once: write transactions begin with BEGIN IMMEDIATE, so writers queue on SQLite's write lock
+// (waiting up to the busy timeout) instead of failing half-way. ":memory:" keeps the state in
+// one connection that run() calls take turns on; it lives as long as the store.
+//
+// Paging cursors: list_databases and list_tables page by name, list_subscriptions by the id of
+// the last subscription of the previous page (the store orders by creation and looks that id's
+// position up), list_audit_events by the decimal sequence number of the last event.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "store/store.h"
+
+namespace datamesh::store {
+
+namespace sqlite {
+class Connection;
+}
+
+struct SqliteOptions {
+  // How long a transaction waits for another connection or process to release the write lock
+  // before run() gives up with Unavailable. 0 = do not wait.
+  int busy_timeout_ms = 10000;
+  // Connections kept open for reuse once their transaction ends; threads running transactions
+  // at the same moment beyond this number open (and then close) one of their own.
+  int max_idle_connections = 4;
+};
+
+class SqliteStore final : public Store {
+ public:
+  // A body returning Aborted is run again this many times at most, then its Aborted is returned.
+  static constexpr int kMaxRetries = 5;
+
+  // Opens the mesh store at path, creating the file (mode 0600: it holds the mesh's state) when
+  // it does not exist, switches it to WAL and applies missing schema migrations. ":memory:"
+  // opens a private in-memory store.
+  // Errors: InvalidArgument for negative options; FailedPrecondition when the file's schema is
+  // newer than this binary, when the file belongs to another application, or when it cannot
+  // be created (missing directory, no permission); Unavailable when it stays locked longer
+  // than the busy timeout or the disk fails; Internal when it is damaged.
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> open(const std::string& path,
+                                                           SqliteOptions options = {});
+
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+  ~SqliteStore() override;
+
+  // Begins a transaction (kWrite: BEGIN IMMEDIATE, kRead: BEGIN DEFERRED), runs body and
+  // commits when it returns OK. When body fails the transaction is rolled back and body's status
+  // returned; an Aborted body is first retried, kMaxRetries times at most, each time in a fresh
+  // transaction. body must not call run() on this store (FailedPrecondition: it would wait for
+  // itself).
+  // Errors besides body's: Unavailable "the mesh store <path> is busy: …" when BEGIN or COMMIT
+  // still finds the file locked after the busy timeout, Unavailable for disk full and I/O
+  // errors, FailedPrecondition when COMMIT finds a broken reference (a table whose database
+  // does not exist, a key whose account does not exist), Internal for anything else SQLite
+  // reports.
+  absl::Status run(TxMode mode, const std::function<absl::Status(Transaction&)>& body) override;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  SqliteStore(std::string path, SqliteOptions options);
+
+  absl::Status run_with_retries(sqlite::Connection& connection, TxMode mode,
+                                const std::function<absl::Status(Transaction&)>& body);
+  absl::StatusOr<std::unique_ptr<sqlite::Connection>> take_connection();
+  void return_connection(std::unique_ptr<sqlite::Connection> connection);
+
+  const std::string path_;
+  const SqliteOptions options_;
+  const bool in_memory_;
+
+  // In-memory stores: the only connection; run() holds memory_mutex_ for the whole transaction.
+  std::mutex memory_mutex_;
+  std::unique_ptr<sqlite::Connection> memory_connection_;
+
+  // File stores: connections not leased to a transaction, each outside any transaction.
+  // At most options_.max_idle_connections.
+  std::mutex pool_mutex_;
+  std::vector<std::unique_ptr<sqlite::Connection>> idle_;
+};
+
+}  // namespace datamesh::store

@@ -1,0 +1,413 @@
+// What only the SQLite store has: its file, schema migrations, locking between processes,
+// query plans and SQLite's error codes.
+#include "store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/statements.h"
+#include "store/sqlite/transaction.h"
+#include "store/store_test_support.h"
+
+namespace datamesh::store::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A plain SQLite connection to the store's file, standing for another process or for a user
+// with the sqlite3 shell.
+class RawDatabase {
+ public:
+  explicit RawDatabase(const std::string& path) {
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) ADD_FAILURE() << sqlite3_errmsg(db_);
+  }
+  RawDatabase(const RawDatabase&) = delete;
+  RawDatabase& operator=(const RawDatabase&) = delete;
+  ~RawDatabase() { sqlite3_close(db_); }
+
+  // Runs sql; returns SQLite's error message, "" on success.
+  std::string exec(const std::string& sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) == SQLITE_OK) return "";
+    std::string text = message != nullptr ? message : "error";
+    sqlite3_free(message);
+    return text;
+  }
+
+  // The first column of every row of sql.
+  std::vector<std::string> column(const std::string& sql) {
+    std::vector<std::string> values;
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+      ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db_);
+      return values;
+    }
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+      values.push_back(text != nullptr ? text : "");
+    }
+    sqlite3_finalize(stmt);
+    return values;
+  }
+
+  // The rows of EXPLAIN QUERY PLAN for sql, one detail string each.
+  std::vector<std::string> plan(const std::string& sql) {
+    std::vector<std::string> details;
+    sqlite3_stmt* stmt = nullptr;
+    const std::string explain = "EXPLAIN QUERY PLAN " + sql;
+    if (sqlite3_prepare_v2(db_, explain.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+      ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db_);
+      return details;
+    }
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      details.push_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3)));
+    }
+    sqlite3_finalize(stmt);
+    return details;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+std::unique_ptr<SqliteStore> open_or_fail(const std::string& path, SqliteOptions options = {}) {
+  auto opened = SqliteStore::open(path, options);
+  EXPECT_TRUE(opened.ok()) << opened.status();
+  return opened.ok() ? *std::move(opened) : nullptr;
+}
+
+// The file ------------------------------------------------------------------------------------
+
+TEST(SqliteStoreFileTest, NewFileIsPrivateToItsOwnerWhateverTheUmask) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  const mode_t saved = ::umask(0);  // would leave a 0666 file readable by everyone
+  auto store = SqliteStore::open(path);
+  ::umask(saved);
+  ASSERT_TRUE(store.ok()) << store.status();
+  struct stat info {};
+  ASSERT_EQ(::stat(path.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  // The write-ahead log holds the same data and gets the same mode from SQLite.
+  DATAMESH_ASSERT_OK(increment_counter(**store));
+  ASSERT_EQ(::stat((path + "-wal").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+}
+
+TEST(SqliteStoreFileTest, FileUsesWriteAheadLogging) {
+  ScratchDirectory directory;
+  auto store = open_or_fail(directory.file("mesh.db"));
+  ASSERT_NE(store, nullptr);
+  RawDatabase raw(directory.file("mesh.db"));
+  EXPECT_EQ(raw.column("PRAGMA journal_mode"), std::vector<std::string>{"wal"});
+}
+
+TEST(SqliteStoreFileTest, OpenReportsAMissingDirectoryAsFailedPrecondition) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("no/such/dir/mesh.db");
+  auto store = SqliteStore::open(path);
+  EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
+  EXPECT_THAT(std::string(store.status().message()), HasSubstr(path));
+}
+
+TEST(SqliteStoreFileTest, OpenRefusesNegativeOptions) {
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(SqliteStore::open(":memory:", {.busy_timeout_ms = -1}).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      SqliteStore::open(":memory:", {.max_idle_connections = -1}).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(SqliteStore::open("").status()));
+}
+
+TEST(SqliteStoreFileTest, OpenRefusesAnotherApplicationsDatabase) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("other.db");
+  {
+    RawDatabase raw(path);
+    ASSERT_EQ(raw.exec("CREATE TABLE photos (id INTEGER)"), "");
+  }
+  auto store = SqliteStore::open(path);
+  EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
+  RawDatabase raw(path);
+  EXPECT_EQ(raw.column("SELECT count(*) FROM sqlite_master WHERE name = 'accounts'"),
+            std::vector<std::string>{"0"});
+}
+
+// Migrations ----------------------------------------------------------------------------------
+
+TEST(SqliteStoreMigrationTest, ReopeningKeepsTheDataAndAppliesEachMigrationOnce) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  {
+    auto store = open_or_fail(path);
+    ASSERT_NE(store, nullptr);
+    DATAMESH_ASSERT_OK(increment_counter(*store));
+  }
+  for (int reopen = 0; reopen < 2; ++reopen) {
+    auto store = open_or_fail(path);
+    ASSERT_NE(store, nullptr);
+    auto count = read_counter(*store);
+    ASSERT_TRUE(count.ok()) << count.status();
+    EXPECT_EQ(*count, 1);
+  }
+  RawDatabase raw(path);
+  std::vector<std::string> expected;
+  for (const sqlite::Migration& migration : sqlite::migrations()) {
+    expected.push_back(std::to_string(migration.version));
+  }
+  EXPECT_EQ(raw.column("SELECT version FROM schema_migrations ORDER BY version"), expected);
+  EXPECT_EQ(raw.column("SELECT count(*) FROM schema_migrations WHERE applied_at LIKE '____-__-__ "
+                       "__:__:__'"),
+            std::vector<std::string>{std::to_string(expected.size())});
+}
+
+TEST(SqliteStoreMigrationTest, MigrationVersionsCountUpFromOne) {
+  int expected = 1;
+  for (const sqlite::Migration& migration : sqlite::migrations()) {
+    EXPECT_EQ(migration.version, expected++) << migration.description;
+  }
+  EXPECT_EQ(sqlite::latest_schema_version(), expected - 1);
+}
+
+TEST(SqliteStoreMigrationTest, OpenRefusesASchemaNewerThanThisBinary) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  ASSERT_NE(open_or_fail(path), nullptr);
+  const int newer = sqlite::latest_schema_version() + 1;
+  {
+    RawDatabase raw(path);
+    ASSERT_EQ(raw.exec("INSERT INTO schema_migrations VALUES (" + std::to_string(newer) +
+                       ", '2030-01-01 00:00:00')"),
+              "");
+  }
+  auto store = SqliteStore::open(path);
+  EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
+  EXPECT_EQ(store.status().message(), "mesh store " + path + " has schema version " +
+                                          std::to_string(newer) + ", newer than this datamesh (" +
+                                          std::to_string(sqlite::latest_schema_version()) +
+                                          "): upgrade datamesh");
+}
+
+// Locking and transactions ----------------------------------------------------------------------
+
+TEST(SqliteStoreLockingTest, WriteIsUnavailableWhileAnotherConnectionHoldsTheWriteLock) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  auto store = open_or_fail(path, {.busy_timeout_ms = 0});
+  ASSERT_NE(store, nullptr);
+  RawDatabase other(path);
+  ASSERT_EQ(other.exec("BEGIN IMMEDIATE"), "");
+  int calls = 0;
+  absl::Status status = store->run(TxMode::kWrite, [&](Transaction&) {
+    ++calls;
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(absl::IsUnavailable(status)) << status;
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("the mesh store " + path + " is busy: could not begin a write"));
+  EXPECT_EQ(calls, 0);
+
+  // Readers are not blocked by a writer (WAL), and the writer proceeds once the lock is free.
+  auto count = read_counter(*store);
+  EXPECT_TRUE(count.ok()) << count.status();
+  ASSERT_EQ(other.exec("COMMIT"), "");
+  DATAMESH_ASSERT_OK(increment_counter(*store));
+}
+
+TEST(SqliteStoreLockingTest, ABodyCallingRunOnItsOwnStoreIsRefused) {
+  auto store = open_or_fail(":memory:");
+  ASSERT_NE(store, nullptr);
+  absl::Status inner;
+  DATAMESH_ASSERT_OK(store->run(TxMode::kRead, [&](Transaction&) {
+    inner = store->run(TxMode::kRead, [](Transaction&) { return absl::OkStatus(); });
+    return absl::OkStatus();
+  }));
+  EXPECT_TRUE(absl::IsFailedPrecondition(inner)) << inner;
+  // Once the outer body has returned, the store serves the next transaction.
+  DATAMESH_ASSERT_OK(increment_counter(*store));
+}
+
+TEST(SqliteStoreLockingTest, ATableWithoutItsDatabaseIsRefusedAtCommit) {
+  auto store = open_or_fail(":memory:");
+  ASSERT_NE(store, nullptr);
+  absl::Status status = write_in(
+      *store, [](Transaction& tx) { return tx.put_table(full_table("1", "missing", "orphan")); });
+  EXPECT_TRUE(absl::IsFailedPrecondition(status)) << status;
+  auto names = read_in(*store, [](Transaction& tx) { return tx.list_table_names("1", "missing"); });
+  ASSERT_TRUE(names.ok()) << names.status();
+  EXPECT_TRUE(names->empty());
+}
+
+// Spawns kProcesses processes that each open the same new file (racing to create and migrate
+// it) and increment one counter kIncrements times.
+TEST(SqliteStoreLockingTest, EightProcessesIncrementOneCounterWithoutLosingAny) {
+  constexpr int kProcesses = 8;
+  constexpr int kIncrements = 50;
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  std::vector<pid_t> children;
+  for (int p = 0; p < kProcesses; ++p) {
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0) << "fork failed";
+    if (pid == 0) {
+      // The child reports through its exit code only; gtest assertions would not reach the
+      // parent.
+      auto store = SqliteStore::open(path);
+      if (!store.ok()) {
+        std::fprintf(stderr, "child open: %s\n", store.status().ToString().c_str());
+        ::_exit(2);
+      }
+      for (int i = 0; i < kIncrements; ++i) {
+        absl::Status status = increment_counter(**store);
+        if (!status.ok()) {
+          std::fprintf(stderr, "child increment: %s\n", status.ToString().c_str());
+          ::_exit(3);
+        }
+      }
+      store->reset();
+      ::_exit(0);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int wait_status = 0;
+    ASSERT_EQ(::waitpid(pid, &wait_status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0)
+        << "child " << pid << " ended with status " << wait_status;
+  }
+  auto store = open_or_fail(path);
+  ASSERT_NE(store, nullptr);
+  auto count = read_counter(*store);
+  ASSERT_TRUE(count.ok()) << count.status();
+  EXPECT_EQ(*count, kProcesses * kIncrements);
+  RawDatabase raw(path);
+  EXPECT_EQ(raw.column("SELECT count(*) FROM schema_migrations"),
+            std::vector<std::string>{std::to_string(sqlite::latest_schema_version())});
+}
+
+// Schema and queries --------------------------------------------------------------------------
+
+TEST(SqliteStoreSchemaTest, EveryListingQueryReadsAnIndexInsteadOfScanning) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  ASSERT_NE(open_or_fail(path), nullptr);
+  RawDatabase raw(path);
+  for (const sqlite::ListingQuery& query : sqlite::listing_queries()) {
+    const std::vector<std::string> plan = raw.plan(query.sql);
+    ASSERT_FALSE(plan.empty()) << query.name;
+    for (const std::string& step : plan) {
+      // "SCAN t" reads the whole table; "SEARCH t USING …" reads a range of an index.
+      EXPECT_EQ(step.rfind("SCAN ", 0), std::string::npos)
+          << query.name << " scans: " << step << "\n"
+          << query.sql;
+    }
+  }
+}
+
+TEST(SqliteStoreSchemaTest, SubscriptionListingSqlHoldsNoFilterValue) {
+  const std::string sql = sqlite::subscription_listing_sql(
+      {.owner = "O' OR 1=1 --", .subscriber = "evil", .database_name = "db"}, true);
+  EXPECT_EQ(sql.find("evil"), std::string::npos) << sql;
+  EXPECT_EQ(sql.find("1=1"), std::string::npos) << sql;
+  EXPECT_THAT(sql, HasSubstr("owner = :owner"));
+}
+
+TEST(SqliteStoreSchemaTest, StatusesAreStoredAsTheirExactNames) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  auto store = open_or_fail(path);
+  ASSERT_NE(store, nullptr);
+  DATAMESH_ASSERT_OK(write_in(*store, [](Transaction& tx) -> absl::Status {
+    int n = 0;
+    for (SubscriptionStatus status : {SubscriptionStatus::kPending, SubscriptionStatus::kActive,
+                                      SubscriptionStatus::kDenied, SubscriptionStatus::kDeleted}) {
+      Subscription s = full_subscription("S" + std::to_string(n++));
+      s.status = status;
+      if (absl::Status inserted = tx.insert_subscription(s); !inserted.ok()) return inserted;
+    }
+    return absl::OkStatus();
+  }));
+  RawDatabase raw(path);
+  EXPECT_EQ(raw.column("SELECT status FROM subscriptions ORDER BY seq"),
+            (std::vector<std::string>{"Pending", "Active", "Denied", "Deleted"}));
+}
+
+TEST(SqliteStoreSchemaTest, AuditEventsCannotBeChangedOrDeleted) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  auto store = open_or_fail(path);
+  ASSERT_NE(store, nullptr);
+  DATAMESH_ASSERT_OK(write_in(*store, [](Transaction& tx) {
+    return tx.append_audit_event(full_audit_event("S1")).status();
+  }));
+  RawDatabase raw(path);
+  EXPECT_THAT(raw.exec("UPDATE audit_events SET notes = 'forged'"), HasSubstr("append-only"));
+  EXPECT_THAT(raw.exec("DELETE FROM audit_events"), HasSubstr("append-only"));
+}
+
+TEST(SqliteStoreSchemaTest, AnUnreadableStoredDocumentIsAnInternalErrorNamingTheRow) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  auto store = open_or_fail(path);
+  ASSERT_NE(store, nullptr);
+  DATAMESH_ASSERT_OK(write_in(*store, [](Transaction& tx) -> absl::Status {
+    if (absl::Status put = tx.put_database(full_database("1", "sales")); !put.ok()) return put;
+    return tx.put_table(full_table("1", "sales", "orders"));
+  }));
+  {
+    RawDatabase raw(path);
+    ASSERT_EQ(raw.exec("UPDATE tables SET definition = '{\"retention\": \"long\"}'"), "");
+  }
+  auto got = read_in(*store, [](Transaction& tx) { return tx.get_table("1", "sales", "orders"); });
+  EXPECT_TRUE(absl::IsInternal(got.status())) << got.status();
+  EXPECT_THAT(std::string(got.status().message()), HasSubstr("sales.orders"));
+}
+
+TEST(SqliteStoreSchemaTest, TextThatIsNotUtf8IsRefusedBeforeWriting) {
+  auto store = open_or_fail(":memory:");
+  ASSERT_NE(store, nullptr);
+  Subscription s = full_subscription("S1");
+  s.notes = {"\xff\xfe not UTF-8"};
+  absl::Status status =
+      write_in(*store, [&](Transaction& tx) { return tx.insert_subscription(s); });
+  EXPECT_TRUE(absl::IsInvalidArgument(status)) << status;
+}
+
+// Errors --------------------------------------------------------------------------------------
+
+TEST(SqliteStoreErrorTest, SqliteResultCodesMapToCanonicalStatuses) {
+  const auto code = [](int sqlite_code) {
+    return sqlite::sqlite_status(sqlite_code, "message", "/m.db", "commit").code();
+  };
+  EXPECT_EQ(code(SQLITE_BUSY), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(code(SQLITE_BUSY_SNAPSHOT), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(code(SQLITE_LOCKED), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(code(SQLITE_FULL), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(code(SQLITE_IOERR_WRITE), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(code(SQLITE_READONLY), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(code(SQLITE_CONSTRAINT_FOREIGNKEY), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(code(SQLITE_CORRUPT), absl::StatusCode::kInternal);
+  EXPECT_EQ(code(SQLITE_MISUSE), absl::StatusCode::kInternal);
+  EXPECT_EQ(code(SQLITE_OK), absl::StatusCode::kOk);
+
+  const absl::Status busy = sqlite::sqlite_status(SQLITE_BUSY, "database is locked", "/m.db",
+                                                  "begin a write transaction");
+  EXPECT_EQ(busy.message(),
+            "the mesh store /m.db is busy: could not begin a write transaction: "
+            "database is locked");
+  const absl::Status full =
+      sqlite::sqlite_status(SQLITE_FULL, "database or disk is full", "/m.db", "commit");
+  EXPECT_THAT(std::string(full.message()), HasSubstr("/m.db"));
+  EXPECT_THAT(std::string(full.message()), HasSubstr("database or disk is full"));
+}
+
+}  // namespace
+}  // namespace datamesh::store::testing
