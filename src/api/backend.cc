@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "api/embedded_backend.h"
+#include "client/remote_backend.h"
 #include "core/text.h"
 
 namespace datamesh {
@@ -32,8 +33,8 @@ absl::StatusOr<std::string> sqlite_path(std::string_view endpoint) {
     const std::string scheme(colon == std::string_view::npos ? endpoint
                                                              : endpoint.substr(0, colon));
     return absl::InvalidArgumentError(cat(
-        "unsupported endpoint \"", endpoint, "\": use sqlite:///path/to/mesh.db (scheme \"",
-        scheme, "\" is not supported by this build)"));
+        "unsupported endpoint \"", endpoint, "\": use sqlite:///path/to/mesh.db or "
+        "http://host:port (scheme \"", scheme, "\" is not supported)"));
   }
   std::string path(endpoint.substr(kSqliteScheme.size()));
   if (path.empty()) {
@@ -62,6 +63,11 @@ void ensure_parent_folder(const std::string& path) {
 absl::StatusOr<std::shared_ptr<Backend>> open_backend(const ClientOptions& options,
                                                       bool create_if_missing) {
   const std::string endpoint = resolve_endpoint(options);
+  if (endpoint.starts_with("http://")) {
+    auto remote = client::RemoteBackend::create(endpoint, options.region_name);
+    if (!remote.ok()) return remote.status();
+    return std::shared_ptr<Backend>(std::move(*remote));
+  }
   auto path = sqlite_path(endpoint);
   if (!path.ok()) return path.status();
   // One backend per file and region in a process: clients share the store's connections.

@@ -12,7 +12,8 @@ absl::StatusOr<nlohmann::json> EmbeddedBackend::call(std::string_view group,
   if (!(*route)->authenticated) {
     return service_->dispatch(**route, params, nullptr, data_mesh_account_id);
   }
-  // The caller is proven first, as the server does before it reads a request's parameters.
+  // The mesh, then the caller, then the parameters: the order the server checks them in.
+  if (absl::Status mesh = service_->check_mesh_id(data_mesh_account_id); !mesh.ok()) return mesh;
   auto caller = service_->engine().authenticate(credentials.value_or(Credentials{}));
   if (!caller.ok()) return caller.status();
   return service_->dispatch(**route, params, &*caller, data_mesh_account_id);

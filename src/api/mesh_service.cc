@@ -39,7 +39,6 @@ MeshService::MeshService(std::unique_ptr<store::Store> store,
       engine_(*store_, clock_, *sealer_, region_) {}
 
 absl::Status MeshService::check_mesh_id(std::string_view data_mesh_account_id) {
-  if (data_mesh_account_id.empty()) return absl::OkStatus();
   std::lock_guard lock(mesh_id_mutex_);
   if (mesh_id_.empty()) {
     auto id = engine_.mesh_account_id();
@@ -52,7 +51,7 @@ absl::Status MeshService::check_mesh_id(std::string_view data_mesh_account_id) {
     }
     mesh_id_ = *id;
   }
-  if (mesh_id_ != data_mesh_account_id) {
+  if (!data_mesh_account_id.empty() && mesh_id_ != data_mesh_account_id) {
     return absl::InvalidArgumentError(cat("data_mesh_account_id ", data_mesh_account_id,
                                           " is not this mesh's account (", mesh_id_, ")"));
   }
@@ -63,6 +62,8 @@ absl::StatusOr<nlohmann::json> MeshService::dispatch(const Route& route,
                                                      const nlohmann::json& params,
                                                      const core::Caller* caller,
                                                      std::string_view data_mesh_account_id) {
+  // Authenticated routes had the mesh id checked by the front end; the unauthenticated one
+  // (initialize_mesh_account) takes it as the id of the new mesh.
   if (absl::Status checked = check_params(route, params); !checked.ok()) return checked;
   if (!route.authenticated) {
     // initialize_mesh_account takes the mesh id as the id of the new mesh.
@@ -70,7 +71,6 @@ absl::StatusOr<nlohmann::json> MeshService::dispatch(const Route& route,
     if (!data_mesh_account_id.empty()) with_id["data_mesh_account_id"] = data_mesh_account_id;
     return route.handler(engine_, nullptr, Params(with_id));
   }
-  if (absl::Status mesh = check_mesh_id(data_mesh_account_id); !mesh.ok()) return mesh;
   if (caller == nullptr) return absl::InternalError("an authenticated route without a caller");
   spdlog::debug("{}/{} by account {} key {}", route.group, route.method,
                 caller->account.account_id, caller->access_key_id);

@@ -34,12 +34,14 @@ class MeshService {
   store::Store& store() { return *store_; }
   const std::string& region() const { return region_; }
 
-  // InvalidArgument unless data_mesh_account_id is empty or the mesh's id; FailedPrecondition
-  // when the mesh is not initialized yet.
+  // FailedPrecondition when the mesh is not initialized yet; InvalidArgument unless
+  // data_mesh_account_id is empty or the mesh's id. Front ends check it before the caller's
+  // key, so a call to an empty mesh says so instead of refusing the key.
   absl::Status check_mesh_id(std::string_view data_mesh_account_id);
 
   // Runs `route` with `params` as `caller` (null only for unauthenticated routes), after
-  // checking the parameters against the route.
+  // checking the parameters against the route. The caller's credentials and the mesh id have
+  // been checked by the front end.
   absl::StatusOr<nlohmann::json> dispatch(const Route& route, const nlohmann::json& params,
                                           const core::Caller* caller,
                                           std::string_view data_mesh_account_id);

@@ -14,6 +14,7 @@
 #include "api/routes.h"
 #include "cli/output.h"
 #include "cli/quickstart.h"
+#include "cli/serve.h"
 #include "core/text.h"
 
 namespace datamesh::cli {
@@ -254,6 +255,21 @@ int run(int argc, char** argv) {
   quickstart->add_option("--mesh-file", quickstart_endpoint,
                          "mesh file to create (default: a new temporary file)");
 
+  ServeOptions serve_options;
+  CLI::App* serve = app.add_subcommand(
+      "serve", "serve the mesh over HTTP: one signed POST route per method, /healthz, /metrics, "
+               "/openapi.json; stops gracefully on SIGTERM");
+  serve->add_option("--listen", serve_options.listen,
+                    "host:port to listen on (default 127.0.0.1:8080; port 0 = any free port)");
+  serve->add_option("--store", serve_options.store,
+                    "sqlite:///path/mesh.db (default: as --endpoint resolves)");
+  serve->add_option("--config", serve_options.config_file, "JSON config file (docs/SERVER.md)");
+  serve->add_option("--workers", serve_options.workers,
+                    "worker threads = concurrent keep-alive clients (default max(64, 16 x cores))");
+  serve->add_flag("--allow-initialize", serve_options.allow_initialize,
+                  "accept initialize-mesh-account over HTTP (and create a missing store)");
+  serve->add_flag("--no-access-log", serve_options.no_access_log, "do not log each request");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -261,6 +277,15 @@ int run(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitInvalidArgument;
   }
   if (quickstart->parsed()) return run_quickstart(quickstart_endpoint);
+  if (serve->parsed()) {
+    if (absl::Status level = api::set_log_level(global.log_level); !level.ok()) {
+      return report_error(level);
+    }
+    if (serve_options.store.empty() && !global.endpoint.empty()) {
+      serve_options.store = global.endpoint;
+    }
+    return run_serve(serve_options, global.region_name);
+  }
   for (const MethodCommand& command : commands) {
     if (command.app->parsed()) return run_method(global, command);
   }

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -150,6 +151,10 @@ class Transaction {
   // Ordered by creation (oldest first); page.after is the last id of the previous page.
   virtual absl::StatusOr<std::vector<Subscription>> list_subscriptions(
       const SubscriptionFilter& filter, const Page& page) = 0;
+
+  // How many subscriptions are in each status (for metrics).
+  virtual absl::StatusOr<std::vector<std::pair<SubscriptionStatus, int64_t>>>
+  count_subscriptions_by_status() = 0;
 
   // Audit log (append-only). Returns the event's sequence number.
   virtual absl::StatusOr<int64_t> append_audit_event(const AuditEvent& event) = 0;

@@ -502,6 +502,26 @@ absl::StatusOr<std::vector<Subscription>> SqliteTransaction::list_subscriptions(
   return read_all(*statement, read_subscription);
 }
 
+absl::StatusOr<std::vector<std::pair<SubscriptionStatus, int64_t>>>
+SqliteTransaction::count_subscriptions_by_status() {
+  auto statement =
+      connection_.prepare("SELECT status, count(*) FROM subscriptions GROUP BY status");
+  if (!statement.ok()) return statement.status();
+  std::vector<std::pair<SubscriptionStatus, int64_t>> counts;
+  while (true) {
+    absl::StatusOr<bool> row = statement->step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const std::string name = statement->text(0);
+    auto status = core::parse_status(name);
+    if (!status) {
+      return absl::InternalError(cat("subscriptions hold an unknown status \"", name, "\""));
+    }
+    counts.emplace_back(*status, statement->integer(1));
+  }
+  return counts;
+}
+
 // Audit --------------------------------------------------------------------------------------
 
 absl::StatusOr<int64_t> SqliteTransaction::append_audit_event(const AuditEvent& event) {

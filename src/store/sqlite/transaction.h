@@ -75,6 +75,8 @@ class SqliteTransaction final : public Transaction {
   absl::Status update_subscription(const Subscription& subscription,
                                    int64_t expected_version) override;
   // page.after must be "" or the id of a stored subscription (InvalidArgument otherwise).
+  absl::StatusOr<std::vector<std::pair<SubscriptionStatus, int64_t>>>
+  count_subscriptions_by_status() override;
   absl::StatusOr<std::vector<Subscription>> list_subscriptions(const SubscriptionFilter& filter,
                                                                const Page& page) override;
 

@@ -1,0 +1,608 @@
+#include "aws/sigv4.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+
+#include "core/text.h"
+
+namespace datamesh::aws {
+
+using core::cat;
+
+namespace {
+
+constexpr std::string_view kTerminator = "aws4_request";
+constexpr std::string_view kWhitespace = " \t\r\n\v\f";
+// Values quoted in messages are cut here so that a hostile header cannot make a huge message.
+constexpr std::size_t kMaxQuoted = 80;
+
+std::string to_hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * bytes.size());
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 0xf]);
+  }
+  return out;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = to_lower(c);
+  return out;
+}
+
+std::string_view trim(std::string_view text) {
+  const std::size_t first = text.find_first_not_of(kWhitespace);
+  if (first == std::string_view::npos) return {};
+  const std::size_t last = text.find_last_not_of(kWhitespace);
+  return text.substr(first, last - first + 1);
+}
+
+// 'value', cut to kMaxQuoted characters, for messages.
+std::string quoted(std::string_view value) {
+  if (value.size() <= kMaxQuoted) return cat("'", value, "'");
+  return cat("'", value.substr(0, kMaxQuoted), "...'");
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = text.find(separator, start);
+    if (end == std::string_view::npos) {
+      parts.push_back(text.substr(start));
+      return parts;
+    }
+    parts.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+}
+
+// RFC 3986 unreserved characters: the only ones SigV4 leaves unencoded.
+bool is_unreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.' || c == '~';
+}
+
+void append_encoded(std::string& out, std::string_view bytes, bool keep_slash) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  for (unsigned char c : bytes) {
+    if (is_unreserved(c) || (keep_slash && c == '/')) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kDigits[c >> 4]);
+      out.push_back(kDigits[c & 0xf]);
+    }
+  }
+}
+
+// Decodes each well-formed "%XY"; anything else, '+' included, stays literal.
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      const int high = hex_value(text[i + 1]);
+      const int low = hex_value(text[i + 2]);
+      if (high >= 0 && low >= 0) {
+        out.push_back(static_cast<char>(high * 16 + low));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+std::string encode_query_component(std::string_view raw) {
+  std::string out;
+  append_encoded(out, percent_decode(raw), /*keep_slash=*/false);
+  return out;
+}
+
+// RFC 3986 5.2.4 plus the removal of empty segments, exactly as botocore's
+// utils.remove_dot_segments: AWS services treat "//" as "/".
+std::string remove_dot_segments(std::string_view path) {
+  if (path.empty()) return "/";
+  std::vector<std::string_view> output;
+  for (std::string_view segment : split(path, '/')) {
+    if (segment.empty() || segment == ".") continue;
+    if (segment == "..") {
+      if (!output.empty()) output.pop_back();
+    } else {
+      output.push_back(segment);
+    }
+  }
+  std::string out = path.front() == '/' ? "/" : "";
+  out += core::join(output, "/");
+  if (path.back() == '/' && !output.empty()) out.push_back('/');
+  return out;
+}
+
+// Trimall: surrounding whitespace removed, inner runs of whitespace become one space.
+std::string canonical_header_value(std::string_view value) {
+  std::string out;
+  bool pending_space = false;
+  for (char c : trim(value)) {
+    if (kWhitespace.find(c) != std::string_view::npos) {
+      pending_space = true;
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string normalized_name(std::string_view name) { return lower(trim(name)); }
+
+std::vector<std::string> normalized_names(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  out.reserve(names.size());
+  for (const std::string& name : names) out.push_back(normalized_name(name));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool is_valid_date8(std::string_view date8) {
+  if (date8.size() != 8 || !std::all_of(date8.begin(), date8.end(), is_digit)) return false;
+  const int y = std::stoi(std::string(date8.substr(0, 4)));
+  const unsigned m = static_cast<unsigned>(std::stoi(std::string(date8.substr(4, 2))));
+  const unsigned d = static_cast<unsigned>(std::stoi(std::string(date8.substr(6, 2))));
+  return std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month{m},
+                                     std::chrono::day{d}}
+      .ok();
+}
+
+// A credential part or region/service: it must survive the '/'-separated Credential and the
+// ','-separated Authorization header unambiguously.
+bool is_scope_token(std::string_view text) {
+  if (text.empty()) return false;
+  return std::none_of(text.begin(), text.end(), [](char c) {
+    return c == '/' || c == ',' || c == '=' || kWhitespace.find(c) != std::string_view::npos;
+  });
+}
+
+// Token characters of RFC 9110 field names, lower-case only.
+bool is_lower_case_field_name(std::string_view name) {
+  if (name.empty()) return false;
+  static constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || is_digit(c) || kSymbols.find(c) != std::string_view::npos;
+  });
+}
+
+bool is_lower_hex(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); });
+}
+
+// "5 minutes", "90 seconds".
+std::string describe(std::chrono::seconds duration) {
+  const long long count = duration.count();
+  if (count % 60 == 0) {
+    const long long minutes = count / 60;
+    return cat(minutes, minutes == 1 ? " minute" : " minutes");
+  }
+  return cat(count, count == 1 ? " second" : " seconds");
+}
+
+absl::Status unauthenticated(std::string message) { return absl::UnauthenticatedError(message); }
+
+// Wipes derived key material when it goes out of scope.
+class WipedKey {
+ public:
+  explicit WipedKey(std::string key) : key_(std::move(key)) {}
+  WipedKey(const WipedKey&) = delete;
+  WipedKey& operator=(const WipedKey&) = delete;
+  ~WipedKey() {
+    if (!key_.empty()) OPENSSL_cleanse(key_.data(), key_.size());
+  }
+  const std::string& get() const { return key_; }
+
+ private:
+  std::string key_;
+};
+
+absl::StatusOr<Authorization> parse_credential(std::string_view credential) {
+  const std::vector<std::string_view> parts = split(credential, '/');
+  if (parts.size() != 5 ||
+      std::any_of(parts.begin(), parts.end(), [](std::string_view p) { return p.empty(); })) {
+    return unauthenticated(cat("Credential ", quoted(credential),
+                               " is not <access key>/<YYYYMMDD>/<region>/<service>/aws4_request"));
+  }
+  if (parts[4] != kTerminator) {
+    return unauthenticated(cat("Credential ", quoted(credential), " ends in ", quoted(parts[4]),
+                               ", not aws4_request"));
+  }
+  if (!is_valid_date8(parts[1])) {
+    return unauthenticated(cat("credential date ", quoted(parts[1]), " is not a YYYYMMDD date"));
+  }
+  Authorization auth;
+  auth.access_key_id = std::string(parts[0]);
+  auth.date = std::string(parts[1]);
+  auth.region = std::string(parts[2]);
+  auth.service = std::string(parts[3]);
+  return auth;
+}
+
+absl::StatusOr<std::vector<std::string>> parse_signed_headers(std::string_view value) {
+  std::vector<std::string> names;
+  for (std::string_view name : split(value, ';')) {
+    if (name.empty()) {
+      return unauthenticated(cat("SignedHeaders ", quoted(value), " has an empty header name"));
+    }
+    if (!is_lower_case_field_name(name)) {
+      return unauthenticated(cat("SignedHeaders ", quoted(value), " has ", quoted(name),
+                                 ", which is not a lower-case header name"));
+    }
+    if (!names.empty() && name <= names.back()) {
+      return unauthenticated(cat("SignedHeaders ", quoted(value),
+                                 name == names.back() ? " repeat " : " are not sorted at ",
+                                 quoted(name)));
+    }
+    names.emplace_back(name);
+  }
+  if (!std::binary_search(names.begin(), names.end(), "host")) {
+    return unauthenticated(cat("SignedHeaders ", quoted(value), " do not include host"));
+  }
+  return names;
+}
+
+}  // namespace
+
+// OpenSSL fails SHA-256 and HMAC-SHA256 over memory only when it cannot allocate. Any value
+// returned instead would be predictable, and a verifier comparing against a predictable
+// signature could accept a forged one; so such a failure stops the process (fail closed).
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
+    std::abort();
+  }
+  return to_hex(std::string_view(reinterpret_cast<const char*>(digest), size));
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac,
+           &size) == nullptr) {
+    std::abort();
+  }
+  std::string out(reinterpret_cast<const char*>(mac), size);
+  OPENSSL_cleanse(mac, sizeof mac);
+  return out;
+}
+
+std::string format_amz_date(std::chrono::system_clock::time_point time) {
+  using namespace std::chrono;
+  const auto secs = floor<seconds>(time);
+  const auto day = floor<days>(secs);
+  const year_month_day ymd{day};
+  const hh_mm_ss<seconds> hms{secs - day};
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d%02u%02uT%02d%02d%02dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return std::string(text);
+}
+
+absl::StatusOr<std::chrono::system_clock::time_point> parse_amz_date(std::string_view amz_date) {
+  using namespace std::chrono;
+  const auto malformed = [&] {
+    return absl::InvalidArgumentError(
+        cat("X-Amz-Date ", quoted(amz_date), " is not of the form YYYYMMDDTHHMMSSZ"));
+  };
+  if (amz_date.size() != 16 || amz_date[8] != 'T' || amz_date[15] != 'Z') return malformed();
+  for (std::size_t i = 0; i < 15; ++i) {
+    if (i != 8 && !is_digit(amz_date[i])) return malformed();
+  }
+  const auto number = [&](std::size_t at, std::size_t length) {
+    return std::stoi(std::string(amz_date.substr(at, length)));
+  };
+  if (!is_valid_date8(amz_date.substr(0, 8))) return malformed();
+  const int hour = number(9, 2);
+  const int minute = number(11, 2);
+  const int second = number(13, 2);
+  if (hour > 23 || minute > 59 || second > 59) return malformed();
+  const year_month_day ymd{year{number(0, 4)}, month{static_cast<unsigned>(number(4, 2))},
+                           day{static_cast<unsigned>(number(6, 2))}};
+  return sys_days{ymd} + hours{hour} + minutes{minute} + seconds{second};
+}
+
+std::string canonical_uri(std::string_view path) {
+  std::string out;
+  append_encoded(out, remove_dot_segments(path), /*keep_slash=*/true);
+  return out;
+}
+
+std::string canonical_query(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> parameters;
+  if (query.empty()) return "";
+  for (std::string_view piece : split(query, '&')) {
+    if (piece.empty()) continue;
+    const std::size_t equals = piece.find('=');
+    if (equals == std::string_view::npos) {
+      parameters.emplace_back(encode_query_component(piece), "");
+    } else {
+      parameters.emplace_back(encode_query_component(piece.substr(0, equals)),
+                              encode_query_component(piece.substr(equals + 1)));
+    }
+  }
+  // By name, then by value for a repeated name: pairs compare exactly so.
+  std::sort(parameters.begin(), parameters.end());
+  std::string out;
+  for (const auto& [name, value] : parameters) {
+    if (!out.empty()) out.push_back('&');
+    out += cat(name, "=", value);
+  }
+  return out;
+}
+
+std::vector<std::string> header_values(const HttpRequest& request, std::string_view name) {
+  const std::string wanted = normalized_name(name);
+  std::vector<std::string> values;
+  for (const auto& [header, value] : request.headers) {
+    if (normalized_name(header) == wanted) values.push_back(value);
+  }
+  return values;
+}
+
+std::string canonical_request(const HttpRequest& request,
+                              const std::vector<std::string>& signed_headers,
+                              std::string_view payload_hash) {
+  const std::vector<std::string> names = normalized_names(signed_headers);
+  std::string headers;
+  for (const std::string& name : names) {
+    std::vector<std::string> values;
+    for (const std::string& value : header_values(request, name)) {
+      values.push_back(canonical_header_value(value));
+    }
+    headers += cat(name, ":", core::join(values, ","), "\n");
+  }
+  std::string method(request.method);
+  for (char& c : method) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  return cat(method, "\n", canonical_uri(request.path), "\n", canonical_query(request.query), "\n",
+             headers, "\n", core::join(names, ";"), "\n", payload_hash);
+}
+
+std::string credential_scope(std::string_view date8, const Scope& scope) {
+  return cat(date8, "/", scope.region, "/", scope.service, "/", kTerminator);
+}
+
+std::string string_to_sign(std::string_view amz_date, const Scope& scope,
+                           std::string_view canonical_request) {
+  return cat(kAlgorithm, "\n", amz_date, "\n", credential_scope(amz_date.substr(0, 8), scope), "\n",
+             sha256_hex(canonical_request));
+}
+
+std::string signing_key(std::string_view secret_access_key, std::string_view date8,
+                        std::string_view region, std::string_view service) {
+  const WipedKey secret(cat("AWS4", secret_access_key));
+  const WipedKey date_key(hmac_sha256(secret.get(), date8));
+  const WipedKey region_key(hmac_sha256(date_key.get(), region));
+  const WipedKey service_key(hmac_sha256(region_key.get(), service));
+  return hmac_sha256(service_key.get(), kTerminator);
+}
+
+std::string signature(std::string_view signing_key, std::string_view string_to_sign) {
+  return to_hex(hmac_sha256(signing_key, string_to_sign));
+}
+
+std::vector<std::string> headers_to_sign(const HttpRequest& request) {
+  std::vector<std::string> names;
+  for (const auto& header : request.headers) {
+    std::string name = normalized_name(header.first);
+    // x-datamesh-* carry the mesh and account ids a datamesh client claims: signed too.
+    if (name == "host" || name == "content-type" || name.starts_with("x-amz-") ||
+        name.starts_with("x-datamesh-")) {
+      names.push_back(std::move(name));
+    }
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scope,
+                  std::chrono::system_clock::time_point now) {
+  const auto check_token = [](std::string_view what, std::string_view value) -> absl::Status {
+    if (is_scope_token(value)) return absl::OkStatus();
+    return absl::InvalidArgumentError(cat(
+        what, " ", quoted(value), " must be non-empty and hold no '/', ',', '=' or whitespace"));
+  };
+  if (absl::Status s = check_token("access key id", key.access_key_id); !s.ok()) return s;
+  if (key.secret_access_key.empty()) {
+    return absl::InvalidArgumentError("secret access key is empty");
+  }
+  if (absl::Status s = check_token("region", scope.region); !s.ok()) return s;
+  if (absl::Status s = check_token("service", scope.service); !s.ok()) return s;
+  const std::size_t hosts = header_values(request, "host").size();
+  if (hosts != 1) {
+    return absl::InvalidArgumentError(
+        hosts == 0 ? std::string("request has no Host header; SigV4 signs the host")
+                   : cat("request has ", hosts, " Host headers; it must have exactly one"));
+  }
+  const std::string amz_date = format_amz_date(now);
+
+  // Earlier signing headers go first, so that a retried request is signed afresh.
+  std::erase_if(request.headers, [](const auto& header) {
+    const std::string name = normalized_name(header.first);
+    return name == "authorization" || name == "x-amz-date" || name == "x-amz-content-sha256" ||
+           name == "x-amz-security-token";
+  });
+  const std::string payload_hash = sha256_hex(request.body);
+  request.headers.emplace_back("X-Amz-Date", amz_date);
+  request.headers.emplace_back("X-Amz-Content-Sha256", payload_hash);
+  if (!key.session_token.empty()) {
+    request.headers.emplace_back("X-Amz-Security-Token", key.session_token);
+  }
+  const std::vector<std::string> signed_headers = headers_to_sign(request);
+  const std::string date8 = amz_date.substr(0, 8);
+  const WipedKey derived(signing_key(key.secret_access_key, date8, scope.region, scope.service));
+  const std::string to_sign =
+      string_to_sign(amz_date, scope, canonical_request(request, signed_headers, payload_hash));
+  request.headers.emplace_back(
+      "Authorization",
+      cat(kAlgorithm, " Credential=", key.access_key_id, "/", credential_scope(date8, scope),
+          ", SignedHeaders=", core::join(signed_headers, ";"),
+          ", Signature=", signature(derived.get(), to_sign)));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Authorization> parse_authorization(std::string_view header_value) {
+  const std::string_view value = trim(header_value);
+  if (value.empty()) return unauthenticated("Authorization header is empty");
+  const std::size_t space = value.find_first_of(kWhitespace);
+  const std::string_view algorithm = value.substr(0, space);
+  if (algorithm != kAlgorithm) {
+    return unauthenticated(
+        cat("authorization algorithm ", quoted(algorithm), " is not ", kAlgorithm));
+  }
+  const std::string_view rest =
+      space == std::string_view::npos ? std::string_view() : trim(value.substr(space));
+  std::optional<std::string_view> credential, signed_headers, signature_hex;
+  if (!rest.empty()) {
+    for (std::string_view raw : split(rest, ',')) {
+      const std::string_view component = trim(raw);
+      const std::size_t equals = component.find('=');
+      if (component.empty() || equals == std::string_view::npos) {
+        return unauthenticated(
+            cat("Authorization component ", quoted(component), " is not Name=value"));
+      }
+      const std::string_view name = component.substr(0, equals);
+      const std::string_view content = component.substr(equals + 1);
+      std::optional<std::string_view>* slot = name == "Credential"      ? &credential
+                                              : name == "SignedHeaders" ? &signed_headers
+                                              : name == "Signature"     ? &signature_hex
+                                                                        : nullptr;
+      if (slot == nullptr) {
+        return unauthenticated(cat("Authorization component ", quoted(name),
+                                   " is unknown; expected Credential, SignedHeaders, Signature"));
+      }
+      if (slot->has_value()) return unauthenticated(cat("Authorization has ", name, " twice"));
+      if (content.empty()) return unauthenticated(cat("Authorization ", name, " is empty"));
+      *slot = content;
+    }
+  }
+  if (!credential) return unauthenticated("Authorization has no Credential");
+  if (!signed_headers) return unauthenticated("Authorization has no SignedHeaders");
+  if (!signature_hex) return unauthenticated("Authorization has no Signature");
+
+  absl::StatusOr<Authorization> auth = parse_credential(*credential);
+  if (!auth.ok()) return auth.status();
+  absl::StatusOr<std::vector<std::string>> names = parse_signed_headers(*signed_headers);
+  if (!names.ok()) return names.status();
+  auth->signed_headers = *std::move(names);
+  if (signature_hex->size() != 64 || !is_lower_hex(*signature_hex)) {
+    return unauthenticated(
+        cat("Signature ", quoted(*signature_hex), " is not 64 lower-case hex digits"));
+  }
+  auth->signature = std::string(*signature_hex);
+  return auth;
+}
+
+absl::Status verify(const HttpRequest& request, const Authorization& auth,
+                    std::string_view secret_access_key, const Scope& expected_scope,
+                    std::chrono::system_clock::time_point now, std::chrono::seconds max_skew) {
+  if (max_skew < std::chrono::seconds::zero()) {
+    return absl::InvalidArgumentError(
+        cat("max_skew of ", max_skew.count(), " seconds is negative"));
+  }
+  const std::vector<std::string> dates = header_values(request, "x-amz-date");
+  if (dates.empty()) return unauthenticated("request has no X-Amz-Date header");
+  if (dates.size() > 1) {
+    return unauthenticated(cat("request has ", dates.size(), " X-Amz-Date headers"));
+  }
+  const std::string amz_date(trim(dates.front()));
+  absl::StatusOr<std::chrono::system_clock::time_point> date = parse_amz_date(amz_date);
+  if (!date.ok()) return unauthenticated(std::string(date.status().message()));
+  const auto skew = *date > now ? *date - now : now - *date;
+  if (skew > max_skew) {
+    return unauthenticated(cat("request date ", amz_date, " is more than ", describe(max_skew),
+                               " from the server's time ", format_amz_date(now)));
+  }
+  if (auth.date != std::string_view(amz_date).substr(0, 8)) {
+    return unauthenticated(
+        cat("credential date ", quoted(auth.date), " is not the day of X-Amz-Date ", amz_date));
+  }
+  if (auth.region != expected_scope.region) {
+    return unauthenticated(cat("credential region ", quoted(auth.region), " is not this server's ",
+                               quoted(expected_scope.region)));
+  }
+  if (auth.service != expected_scope.service) {
+    return unauthenticated(cat("credential service ", quoted(auth.service),
+                               " is not this server's ", quoted(expected_scope.service)));
+  }
+  const std::vector<std::string> signed_names = normalized_names(auth.signed_headers);
+  const auto is_signed = [&](std::string_view name) {
+    return std::binary_search(signed_names.begin(), signed_names.end(), name);
+  };
+  const std::string listed = core::join(signed_names, ";");
+  if (!is_signed("host")) {
+    return unauthenticated(cat("SignedHeaders ", quoted(listed), " do not include host"));
+  }
+  if (!is_signed("x-amz-date")) {
+    return unauthenticated(cat("SignedHeaders ", quoted(listed),
+                               " do not include x-amz-date; the request date must be signed"));
+  }
+  for (const std::string& name : signed_names) {
+    if (header_values(request, name).empty()) {
+      return unauthenticated(cat("signed header ", quoted(name), " is missing from the request"));
+    }
+  }
+  const std::string body_hash = sha256_hex(request.body);
+  if (is_signed("x-amz-content-sha256")) {
+    const std::string claimed =
+        canonical_header_value(core::join(header_values(request, "x-amz-content-sha256"), ","));
+    if (claimed == "UNSIGNED-PAYLOAD" || claimed.starts_with("STREAMING-")) {
+      return unauthenticated(cat("X-Amz-Content-Sha256 ", quoted(claimed),
+                                 " is not accepted; the payload must be signed"));
+    }
+    if (claimed != body_hash) {
+      return unauthenticated(cat("payload hash does not match the body: X-Amz-Content-Sha256 is ",
+                                 quoted(claimed), " but the body's SHA-256 is ", body_hash));
+    }
+  }
+  // The actual body's hash, never a claimed one: an unsigned X-Amz-Content-Sha256 proves nothing.
+  const Scope scope{auth.region, auth.service};
+  const std::string to_sign =
+      string_to_sign(amz_date, scope, canonical_request(request, signed_names, body_hash));
+  const WipedKey derived(signing_key(secret_access_key, auth.date, auth.region, auth.service));
+  const std::string expected = signature(derived.get(), to_sign);
+  if (auth.signature.size() != expected.size() ||
+      CRYPTO_memcmp(auth.signature.data(), expected.data(), expected.size()) != 0) {
+    return unauthenticated(
+        "signature does not match: the secret access key differs, or the request was changed "
+        "after signing");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace datamesh::aws

@@ -1,0 +1,22 @@
+// `datamesh serve`: runs the HTTP server until SIGTERM or SIGINT.
+#pragma once
+
+#include <string>
+
+#include "server/server.h"
+
+namespace datamesh::cli {
+
+struct ServeOptions {
+  std::string listen;  // host:port; empty = the config file's, else 127.0.0.1:8080
+  std::string store;   // empty = the config file's, else the embedded default
+  std::string config_file;
+  int workers = -1;    // -1 = the config file's
+  bool allow_initialize = false;
+  bool no_access_log = false;
+};
+
+// Returns the exit code: 0 after a graceful stop.
+int run_serve(const ServeOptions& options, const std::string& region);
+
+}  // namespace datamesh::cli

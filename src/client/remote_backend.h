@@ -1,0 +1,41 @@
+// The remote backend: every call is an HTTP POST to `datamesh serve`, signed with AWS
+// Signature V4 (service datamesh), answered with the same JSON and, on failure, with
+// {"Error": {"Code", "Message"}} that becomes the same absl::Status the embedded mode gives.
+// Thread-safe: connections (libcurl handles, kept alive) are pooled.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "api/backend.h"
+
+namespace datamesh::client {
+
+class RemoteBackend final : public Backend {
+ public:
+  // endpoint: http://host:port (a trailing path prefix is kept).
+  static absl::StatusOr<std::shared_ptr<RemoteBackend>> create(std::string endpoint,
+                                                               std::string region);
+  RemoteBackend(std::string endpoint, std::string host, std::string region);
+  ~RemoteBackend() override;
+
+  absl::StatusOr<nlohmann::json> call(std::string_view group, std::string_view method,
+                                      const nlohmann::json& params,
+                                      const std::optional<Credentials>& credentials,
+                                      std::string_view data_mesh_account_id) override;
+
+ private:
+  void* acquire();  // a CURL easy handle
+  void release(void* handle);
+
+  std::string endpoint_;  // without a trailing '/'
+  std::string host_;      // Host header as sent: host[:port]
+  std::string path_prefix_;
+  std::string region_;
+  std::mutex mutex_;
+  std::vector<void*> idle_;
+};
+
+}  // namespace datamesh::client
