@@ -4,9 +4,18 @@
 #include <string_view>
 #include <utility>
 
+#include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
 
 namespace datamesh::api {
+
+spdlog::logger& logger() {
+  static const std::shared_ptr<spdlog::logger> instance = [] {
+    auto existing = spdlog::get("datamesh");
+    return existing ? existing : spdlog::stderr_logger_mt("datamesh");
+  }();
+  return *instance;
+}
 
 absl::Status set_log_level(const std::string& level) {
   static const std::pair<std::string_view, spdlog::level::level_enum> kLevels[] = {
@@ -17,7 +26,7 @@ absl::Status set_log_level(const std::string& level) {
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   for (const auto& [name, value] : kLevels) {
     if (name == upper) {
-      spdlog::set_level(value);
+      logger().set_level(value);
       return absl::OkStatus();
     }
   }

@@ -4,7 +4,7 @@
 
 #include "core/text.h"
 #include "security/secret_box.h"
-#include "spdlog/spdlog.h"
+#include "api/logging.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace datamesh::api {
@@ -72,7 +72,7 @@ absl::StatusOr<nlohmann::json> MeshService::dispatch(const Route& route,
     return route.handler(engine_, nullptr, Params(with_id));
   }
   if (caller == nullptr) return absl::InternalError("an authenticated route without a caller");
-  spdlog::debug("{}/{} by account {} key {}", route.group, route.method,
+  logger().debug("{}/{} by account {} key {}", route.group, route.method,
                 caller->account.account_id, caller->access_key_id);
   return route.handler(engine_, caller, Params(params));
 }

@@ -135,6 +135,10 @@ absl::StatusOr<Authorization> parse_authorization(std::string_view header_value)
 // the body ("payload hash does not match the body"); or the signature recomputed over exactly
 // auth.signed_headers (Host as sent, with any port) differs ("signature does not match"; the
 // comparison takes constant time). InvalidArgument when `max_skew` is negative.
+// The message `verify` starts with when only the signature differs, for a server that wants to
+// answer a wrong secret exactly as an unknown key.
+inline constexpr std::string_view kSignatureMismatch = "signature does not match";
+
 absl::Status verify(const HttpRequest& request, const Authorization& auth,
                     std::string_view secret_access_key, const Scope& expected_scope,
                     std::chrono::system_clock::time_point now,

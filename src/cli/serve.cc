@@ -11,7 +11,7 @@
 #include "api/mesh_service.h"
 #include "cli/output.h"
 #include "core/text.h"
-#include "spdlog/spdlog.h"
+#include "api/logging.h"
 
 namespace datamesh::cli {
 
@@ -60,7 +60,7 @@ int run_serve(const ServeOptions& options, const std::string& region) {
   std::thread stopper([&] {
     int received = 0;
     sigwait(&signals, &received);
-    spdlog::info("received signal {}: finishing in-flight requests", received);
+    api::logger().info("received signal {}: finishing in-flight requests", received);
     server.stop();
   });
   std::cout << "datamesh serving " << config.store << " on http://" << config.host << ":"
@@ -72,7 +72,7 @@ int run_serve(const ServeOptions& options, const std::string& region) {
     stopper.join();
   }
   if (!served.ok()) return report_error(served);
-  spdlog::info("stopped");
+  api::logger().info("stopped");
   return kExitOk;
 }
 

@@ -72,16 +72,11 @@ absl::Status Engine::read(const std::function<absl::Status(store::Transaction&)>
   return store_.run(store::TxMode::kRead, body);
 }
 
-namespace {
-
-// One message for an unknown, revoked or mismatched key, so callers cannot probe which exist.
 absl::Status invalid_key_error(std::string_view access_key_id) {
   return absl::UnauthenticatedError(
       cat("the security token included in the request is invalid: access key \"", access_key_id,
           "\" is unknown, revoked, or its secret does not match"));
 }
-
-}  // namespace
 
 absl::StatusOr<Engine::KeyMaterial> Engine::resolve_access_key(
     std::string_view access_key_id) const {

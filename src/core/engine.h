@@ -28,6 +28,10 @@ struct Caller {
 
 enum class Persona { kProducer, kConsumer };
 
+// The one answer to an unknown, revoked or mismatched key (secret or signature), so that a
+// caller cannot probe which keys exist.
+absl::Status invalid_key_error(std::string_view access_key_id);
+
 struct CreateDataProductsRequest {
   std::string source_database_name;
   bool create_public_metadata = true;

@@ -15,7 +15,7 @@
 #include "core/text.h"
 #include "server/http_status.h"
 #include "server/openapi.h"
-#include "spdlog/spdlog.h"
+#include "api/logging.h"
 
 namespace datamesh::server {
 
@@ -220,7 +220,15 @@ void Server::handle_method(const httplib::Request& request, httplib::Response& r
         aws::verify(signing_view(request), *authorization, key->secret_access_key,
                     aws::Scope{.region = service_->region(), .service = std::string(kService)},
                     std::chrono::system_clock::now(), config_.max_clock_skew);
-    if (!verified.ok()) return fail(verified);
+    if (!verified.ok()) {
+      // A wrong secret gets the unknown-key answer, so keys cannot be probed; the other
+      // refusals (date, scope, body) keep their message, which helps fix a client.
+      const std::string_view message(verified.message().data(), verified.message().size());
+      if (message.starts_with(aws::kSignatureMismatch)) {
+        return fail(core::invalid_key_error(authorization->access_key_id));
+      }
+      return fail(verified);
+    }
     // The ids a client claims count only when they are signed.
     for (const char* header : {kMeshIdHeader, kAccountHeader}) {
       std::string lower(header);
@@ -300,7 +308,7 @@ void Server::finish(const httplib::Request& request, httplib::Response& response
       {"micros", std::chrono::duration_cast<std::chrono::microseconds>(latency).count()}};
   if (!account.empty()) line["account"] = account;
   if (!status.ok()) line["error"] = std::string(api::error_code_name(status.code()));
-  spdlog::info("access {}", api::dump_json(line));
+  api::logger().info("access {}", api::dump_json(line));
 }
 
 }  // namespace datamesh::server

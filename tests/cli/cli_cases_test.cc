@@ -22,6 +22,8 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+
+#include "support/mesh_fixture.h"
 #include <nlohmann/json.hpp>
 
 namespace {
@@ -143,7 +145,10 @@ TEST_P(CliCase, MatchesExpectedOutput) {
   const fs::path bin_dir = fs::path(DATAMESH_CLI_PATH).parent_path();
   std::map<std::string, std::string> variables{{"WORK", dir.string()}};
   ::setenv("WORK", dir.c_str(), 1);
-  ::setenv("DATAMESH_ENDPOINT", ("sqlite://" + (dir / "mesh.db").string()).c_str(), 1);
+  // A fresh mesh file, or a server on one (DATAMESH_TEST_ENDPOINT_FACTORY, see mesh_fixture.h).
+  auto endpoint = datamesh::test_support::fresh_endpoint(dir);
+  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+  ::setenv("DATAMESH_ENDPOINT", endpoint->c_str(), 1);
   ::setenv("PATH", (bin_dir.string() + ":" + std::getenv("PATH")).c_str(), 1);
   ::setenv("DATAMESH_TEST_DATA", DATAMESH_TEST_DATA, 1);
   for (const char* name : {"DATAMESH_ACCESS_KEY_ID", "DATAMESH_SECRET_ACCESS_KEY",
