@@ -251,7 +251,9 @@ int run(int argc, char** argv) {
   }
   std::string quickstart_endpoint;
   CLI::App* quickstart = app.add_subcommand(
-      "quickstart", "walk through the whole workflow on a fresh mesh, step by step");
+      "quickstart",
+      "walk through the whole workflow on a fresh mesh, step by step (with --endpoint "
+      "http://host:port: on a server started with --allow-initialize on an empty store)");
   quickstart->add_option("--mesh-file", quickstart_endpoint,
                          "mesh file to create (default: a new temporary file)");
 
@@ -276,7 +278,10 @@ int run(int argc, char** argv) {
     const int code = app.exit(error);
     return code == 0 ? kExitOk : kExitInvalidArgument;
   }
-  if (quickstart->parsed()) return run_quickstart(quickstart_endpoint);
+  if (quickstart->parsed()) {
+    const bool remote = global.endpoint.starts_with("http://");
+    return run_quickstart(quickstart_endpoint, remote ? global.endpoint : "");
+  }
   if (serve->parsed()) {
     if (absl::Status level = api::set_log_level(global.log_level); !level.ok()) {
       return report_error(level);

@@ -54,7 +54,7 @@ TableInput sales_table(const std::string& name, const std::string& location) {
 
 }  // namespace
 
-int run_quickstart(const std::string& mesh_file) {
+int run_quickstart(const std::string& mesh_file, const std::string& server) {
   std::string path = mesh_file;
   if (path.empty()) {
     char folder[] = "/tmp/datamesh-quickstart-XXXXXX";
@@ -63,8 +63,11 @@ int run_quickstart(const std::string& mesh_file) {
     }
     path = std::string(folder) + "/mesh.db";
   }
-  const std::string endpoint = "sqlite://" + path;
-  std::cout << "datamesh quickstart on a fresh embedded mesh: " << endpoint << std::endl;
+  // Against a server (started with --allow-initialize on an empty store), or embedded.
+  const std::string endpoint = server.empty() ? "sqlite://" + path : server;
+  std::cout << "datamesh quickstart on a fresh "
+            << (server.empty() ? "embedded mesh: " : "mesh served at: ") << endpoint
+            << std::endl;
 
   step(1, "The mesh admin initializes the mesh (its credentials are printed once)");
   DataMeshAdmin bootstrap(ClientOptions{.endpoint = endpoint});

@@ -145,6 +145,7 @@ Server::Server(ServerConfig config, std::shared_ptr<api::MeshService> service)
              [this](const httplib::Request& request, httplib::Response& response) {
                const auto started = std::chrono::steady_clock::now();
                static const std::string document = openapi_document().dump(2);
+               response.status = 200;
                response.set_content(document, "application/json");
                finish(request, response, "openapi", absl::OkStatus(), started, "");
              });
@@ -290,6 +291,7 @@ void Server::handle_metrics(httplib::Response& response) {
   if (!status.ok()) {
     extra += "# subscriptions unavailable: the store did not answer\n";
   }
+  response.status = 200;
   response.set_content(metrics_.render(extra), "text/plain; version=0.0.4");
 }
 
