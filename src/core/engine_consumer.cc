@@ -177,13 +177,10 @@ absl::Status Engine::finalize_subscription(const Caller& caller,
   }
   const std::string& consumer = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
-    auto subscription = internal::load_subscription(tx, subscription_id);
+    auto subscription =
+        internal::load_as_party(tx, caller, Persona::kConsumer, subscription_id, "finalize");
     if (!subscription.ok()) return subscription.status();
     Subscription& sub = *subscription;
-    if (absl::Status party = require_party(caller, Persona::kConsumer, sub, "finalize");
-        !party.ok()) {
-      return party;
-    }
     if (absl::Status state =
             internal::require_status(sub, {SubscriptionStatus::kActive}, "finalized");
         !state.ok()) {
@@ -254,17 +251,12 @@ absl::Status Engine::finalize_subscription(const Caller& caller,
       if (absl::Status put = tx.put_table(link); !put.ok()) return put;
     }
     sub.imported_to_consumer = true;
-    if (absl::Status saved =
-            internal::save_subscription(tx, sub, date, actor_arn(caller, kConsumerRole), "");
-        !saved.ok()) {
-      return saved;
-    }
-    return append_audit(tx, caller,
-                        {.date = date, .actor_role = kConsumerRole,
-                         .action = "finalize_subscription",
-                         .subscription_id = sub.subscription_id,
-                         .resource = cat("database/", database),
-                         .details = {{"AcceptedShares", accepted}, {"LinkedTables", tables}}});
+    return internal::commit_change(
+        tx, caller, sub,
+        {.role = kConsumerRole,
+         .action = "finalize_subscription",
+         .date = date,
+         .details = {{"AcceptedShares", accepted}, {"LinkedTables", tables}}});
   });
 }
 

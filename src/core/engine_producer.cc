@@ -340,13 +340,10 @@ absl::Status Engine::approve_access_request(const Caller& caller,
         "request");
   }
   return write([&](store::Transaction& tx) -> absl::Status {
-    auto subscription = internal::load_subscription(tx, request.request_id);
+    auto subscription =
+        internal::load_as_party(tx, caller, Persona::kProducer, request.request_id, "approve");
     if (!subscription.ok()) return subscription.status();
     Subscription& sub = *subscription;
-    if (absl::Status party = require_party(caller, Persona::kProducer, sub, "approve");
-        !party.ok()) {
-      return party;
-    }
     if (sub.status == SubscriptionStatus::kActive) {
       return absl::FailedPreconditionError(
           cat("subscription ", sub.subscription_id, " is already Active"));
@@ -423,21 +420,15 @@ absl::Status Engine::approve_access_request(const Caller& caller,
       sub.granted_table_arns.push_back(
           internal::table_arn(region_, *mesh, sub.database_name, table));
     }
-    if (absl::Status saved = internal::save_subscription(
-            tx, sub, date, actor_arn(caller, kProducerRole), request.decision_notes);
-        !saved.ok()) {
-      return saved;
-    }
-    return append_audit(tx, caller,
-                        {.date = date, .actor_role = kProducerRole,
-                         .action = "approve_access_request",
-                         .subscription_id = sub.subscription_id,
-                         .resource = cat("database/", sub.database_name),
-                         .details = {{"Status", "Active"},
-                                     {"PermittedGrants", sub.permitted_grants},
-                                     {"GrantableGrants", sub.grantable_grants},
-                                     {"RamShares", sub.ram_shares}},
-                         .notes = request.decision_notes});
+    return internal::commit_change(tx, caller, sub,
+                                   {.role = kProducerRole,
+                                    .action = "approve_access_request",
+                                    .date = date,
+                                    .note = request.decision_notes,
+                                    .details = {{"Status", "Active"},
+                                                {"PermittedGrants", sub.permitted_grants},
+                                                {"GrantableGrants", sub.grantable_grants},
+                                                {"RamShares", sub.ram_shares}}});
   });
 }
 
@@ -450,32 +441,22 @@ absl::Status Engine::deny_access_request(const Caller& caller, std::string_view 
     return valid;
   }
   return write([&](store::Transaction& tx) -> absl::Status {
-    auto subscription = internal::load_subscription(tx, request_id);
+    auto subscription =
+        internal::load_as_party(tx, caller, Persona::kProducer, request_id, "deny");
     if (!subscription.ok()) return subscription.status();
     Subscription& sub = *subscription;
-    if (absl::Status party = require_party(caller, Persona::kProducer, sub, "deny");
-        !party.ok()) {
-      return party;
-    }
     if (absl::Status state = internal::require_status(sub, {SubscriptionStatus::kPending},
                                                       "denied");
         !state.ok()) {
       return state;
     }
-    const std::string date = now();
     sub.status = SubscriptionStatus::kDenied;
-    if (absl::Status saved = internal::save_subscription(
-            tx, sub, date, actor_arn(caller, kProducerRole), decision_notes);
-        !saved.ok()) {
-      return saved;
-    }
-    return append_audit(tx, caller,
-                        {.date = date, .actor_role = kProducerRole,
-                         .action = "deny_access_request",
-                         .subscription_id = sub.subscription_id,
-                         .resource = cat("database/", sub.database_name),
-                         .details = {{"Status", "Denied"}},
-                         .notes = std::string(decision_notes)});
+    return internal::commit_change(tx, caller, sub,
+                                   {.role = kProducerRole,
+                                    .action = "deny_access_request",
+                                    .date = now(),
+                                    .note = decision_notes,
+                                    .details = {{"Status", "Denied"}}});
   });
 }
 
@@ -489,13 +470,10 @@ absl::Status Engine::update_subscription_permissions(
   auto parsed = parse_subscription_permissions("grant_permissions", request.grant_permissions);
   if (!parsed.ok()) return parsed.status();
   return write([&](store::Transaction& tx) -> absl::Status {
-    auto subscription = internal::load_subscription(tx, request.subscription_id);
+    auto subscription = internal::load_as_party(tx, caller, Persona::kProducer,
+                                                request.subscription_id, "update");
     if (!subscription.ok()) return subscription.status();
     Subscription& sub = *subscription;
-    if (absl::Status party = require_party(caller, Persona::kProducer, sub, "update");
-        !party.ok()) {
-      return party;
-    }
     if (absl::Status state =
             internal::require_status(sub, {SubscriptionStatus::kActive}, "updated");
         !state.ok()) {
@@ -542,21 +520,14 @@ absl::Status Engine::update_subscription_permissions(
                                    {"GrantableGrants", sub.grantable_grants}};
     sub.permitted_grants = granted.names();
     sub.grantable_grants = grantable.names();
-    const std::string date = now();
-    if (absl::Status saved = internal::save_subscription(
-            tx, sub, date, actor_arn(caller, kProducerRole), request.notes);
-        !saved.ok()) {
-      return saved;
-    }
-    return append_audit(tx, caller,
-                        {.date = date, .actor_role = kProducerRole,
-                         .action = "update_subscription_permissions",
-                         .subscription_id = sub.subscription_id,
-                         .resource = cat("database/", sub.database_name),
-                         .details = {{"Before", before},
-                                     {"PermittedGrants", sub.permitted_grants},
-                                     {"GrantableGrants", sub.grantable_grants}},
-                         .notes = request.notes});
+    return internal::commit_change(tx, caller, sub,
+                                   {.role = kProducerRole,
+                                    .action = "update_subscription_permissions",
+                                    .date = now(),
+                                    .note = request.notes,
+                                    .details = {{"Before", before},
+                                                {"PermittedGrants", sub.permitted_grants},
+                                                {"GrantableGrants", sub.grantable_grants}}});
   });
 }
 

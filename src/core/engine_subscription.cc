@@ -8,6 +8,7 @@
 #include "core/grants.h"
 #include "core/names.h"
 #include "core/subscription_rules.h"
+#include "core/subscription_status.h"
 
 namespace datamesh::core {
 namespace {
@@ -27,11 +28,8 @@ absl::StatusOr<Subscription> Engine::get_subscription(const Caller& caller, Pers
   }
   Subscription result;
   absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    auto sub = internal::load_subscription(tx, subscription_id);
+    auto sub = internal::load_as_party(tx, caller, persona, subscription_id, "read");
     if (!sub.ok()) return sub.status();
-    if (absl::Status party = require_party(caller, persona, *sub, "read"); !party.ok()) {
-      return party;
-    }
     result = std::move(*sub);
     return absl::OkStatus();
   });
@@ -47,12 +45,8 @@ absl::StatusOr<std::vector<EffectiveGrant>> Engine::get_subscription_grants(
   }
   std::vector<EffectiveGrant> grants;
   absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    auto sub = internal::load_subscription(tx, subscription_id);
+    auto sub = internal::load_as_party(tx, caller, persona, subscription_id, "read the grants of");
     if (!sub.ok()) return sub.status();
-    if (absl::Status party = require_party(caller, persona, *sub, "read the grants of");
-        !party.ok()) {
-      return party;
-    }
     auto rows = tx.list_subscription_grants(subscription_id);
     if (!rows.ok()) return rows.status();
     grants = group_grants(*rows);
@@ -73,12 +67,8 @@ absl::StatusOr<AuditPage> Engine::get_subscription_history(const Caller& caller,
   if (!store_page.ok()) return store_page.status();
   AuditPage result;
   absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    auto sub = internal::load_subscription(tx, subscription_id);
+    auto sub = internal::load_as_party(tx, caller, persona, subscription_id, "read the history of");
     if (!sub.ok()) return sub.status();
-    if (absl::Status party = require_party(caller, persona, *sub, "read the history of");
-        !party.ok()) {
-      return party;
-    }
     auto events = tx.list_audit_events(subscription_id, *store_page);
     if (!events.ok()) return events.status();
     result.events = std::move(*events);
@@ -101,12 +91,9 @@ absl::Status Engine::delete_subscription(const Caller& caller, Persona persona,
   if (absl::Status valid = validate_text("reason", reason); !valid.ok()) return valid;
   const std::string_view role = internal::role_of(persona);
   return write([&](store::Transaction& tx) -> absl::Status {
-    auto subscription = internal::load_subscription(tx, subscription_id);
+    auto subscription = internal::load_as_party(tx, caller, persona, subscription_id, "delete");
     if (!subscription.ok()) return subscription.status();
     Subscription& sub = *subscription;
-    if (absl::Status party = require_party(caller, persona, sub, "delete"); !party.ok()) {
-      return party;
-    }
     if (absl::Status state = internal::require_status(
             sub, {SubscriptionStatus::kPending, SubscriptionStatus::kActive}, "deleted");
         !state.ok()) {
@@ -134,28 +121,21 @@ absl::Status Engine::delete_subscription(const Caller& caller, Persona persona,
     sub.permitted_grants.clear();
     sub.grantable_grants.clear();
     sub.granted_table_arns.clear();
-    const std::string date = now();
-    if (absl::Status saved =
-            internal::save_subscription(tx, sub, date, actor_arn(caller, role), reason);
-        !saved.ok()) {
-      return saved;
-    }
     nlohmann::json revoked_grants = nlohmann::json::array();
     for (const EffectiveGrant& grant : group_grants(*revoked)) {
       revoked_grants.push_back({{"TableName", grant.table_name},
                                 {"Permissions", grant.permissions}});
     }
-    return append_audit(
-        tx, caller,
-        {.date = date, .actor_role = role, .action = "delete_subscription",
-         .subscription_id = sub.subscription_id,
-         .resource = cat("database/", sub.database_name),
+    return internal::commit_change(
+        tx, caller, sub,
+        {.role = role,
+         .action = "delete_subscription",
+         .date = now(),
+         .note = reason,
          .details = {{"Status", "Deleted"},
-                     {"PreviousStatus", previous == SubscriptionStatus::kActive ? "Active"
-                                                                                : "Pending"},
+                     {"PreviousStatus", status_name(previous)},
                      {"RevokedGrants", revoked_grants},
-                     {"By", persona == Persona::kProducer ? "producer" : "consumer"}},
-         .notes = std::string(reason)});
+                     {"By", persona == Persona::kProducer ? "producer" : "consumer"}}});
   });
 }
 

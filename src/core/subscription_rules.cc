@@ -3,6 +3,9 @@
 #include <set>
 
 #include "core/text.h"
+#include "core/audit.h"
+#include "core/authz.h"
+#include "core/engine_internal.h"
 #include "core/grants.h"
 #include "core/subscription_status.h"
 
@@ -93,15 +96,35 @@ absl::Status remove_consumer_links(store::Transaction& tx, const Subscription& s
   return absl::OkStatus();
 }
 
-absl::Status save_subscription(store::Transaction& tx, Subscription& subscription,
-                               const std::string& date, const std::string& actor,
-                               std::string_view note) {
+absl::StatusOr<Subscription> load_as_party(store::Transaction& tx, const Caller& caller,
+                                           Persona persona, std::string_view id,
+                                           std::string_view verb) {
+  auto subscription = load_subscription(tx, id);
+  if (!subscription.ok()) return subscription.status();
+  if (absl::Status party = require_party(caller, persona, *subscription, verb); !party.ok()) {
+    return party;
+  }
+  return subscription;
+}
+
+absl::Status commit_change(store::Transaction& tx, const Caller& caller, Subscription& subscription,
+                           const ChangeRecord& change) {
   const int64_t previous = subscription.version;
   subscription.version = previous + 1;
-  subscription.updated_date = date;
-  subscription.updated_by = actor;
-  if (!note.empty()) subscription.notes.emplace_back(note);
-  return tx.update_subscription(subscription, previous);
+  subscription.updated_date = change.date;
+  subscription.updated_by = actor_arn(caller, change.role);
+  if (!change.note.empty()) subscription.notes.emplace_back(change.note);
+  if (absl::Status saved = tx.update_subscription(subscription, previous); !saved.ok()) {
+    return saved;
+  }
+  return append_audit(tx, caller,
+                      {.date = change.date,
+                       .actor_role = change.role,
+                       .action = std::string(change.action),
+                       .subscription_id = subscription.subscription_id,
+                       .resource = cat("database/", subscription.database_name),
+                       .details = change.details,
+                       .notes = std::string(change.note)});
 }
 
 }  // namespace datamesh::core::internal

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "core/engine.h"
 #include "core/permissions.h"
+#include "nlohmann/json.hpp"
 #include "store/store.h"
 
 namespace datamesh::core::internal {
@@ -27,10 +28,25 @@ absl::Status write_grants(store::Transaction& tx, const Subscription& subscripti
 absl::Status remove_consumer_links(store::Transaction& tx, const Subscription& subscription,
                                    std::string_view mesh_account);
 
-// Stamps UpdatedDate/UpdatedBy, appends the note, bumps the version and writes the
-// subscription conditionally on its previous version.
-absl::Status save_subscription(store::Transaction& tx, Subscription& subscription,
-                               const std::string& date, const std::string& actor,
-                               std::string_view note);
+// The subscription `id`, when the caller is its party as `persona` (see require_party);
+// `verb` names the action in the refusal ("approve", "read the grants of", ...).
+absl::StatusOr<Subscription> load_as_party(store::Transaction& tx, const Caller& caller,
+                                           Persona persona, std::string_view id,
+                                           std::string_view verb);
+
+// What a change of a subscription records beyond the subscription itself.
+struct ChangeRecord {
+  std::string_view role;    // the role the caller acts as, e.g. DataMeshProducer
+  std::string_view action;  // the method name
+  std::string date;
+  std::string_view note;    // appended to Notes and kept in the audit event; may be empty
+  nlohmann::json details = nlohmann::json::object();
+};
+
+// Stamps UpdatedDate/UpdatedBy, appends the note, bumps the version, writes the subscription
+// conditionally on its previous version (Aborted if it changed meanwhile), and appends the
+// audit event of the change, all in `tx`.
+absl::Status commit_change(store::Transaction& tx, const Caller& caller, Subscription& subscription,
+                           const ChangeRecord& change);
 
 }  // namespace datamesh::core::internal
