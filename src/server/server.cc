@@ -193,7 +193,8 @@ void Server::handle_method(const httplib::Request& request, httplib::Response& r
   const auto started = std::chrono::steady_clock::now();
   const std::string group = request.matches[1];
   const std::string method = request.matches[2];
-  const std::string route_name = cat(group, "/", method);
+  // Unknown methods share one label, so that nobody can grow /metrics by inventing routes.
+  std::string route_name = "unknown";
   std::string account;
   auto fail = [&](const absl::Status& status) {
     send_json(response, http_status(status.code()), error_body(status));
@@ -201,6 +202,7 @@ void Server::handle_method(const httplib::Request& request, httplib::Response& r
   };
   auto route = api::find_route(group, method);
   if (!route.ok()) return fail(route.status());
+  route_name = cat((*route)->group, "/", api::dashed((*route)->method));
 
   const core::Caller* caller = nullptr;
   core::Caller proven;

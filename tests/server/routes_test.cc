@@ -1,0 +1,287 @@
+// The routes of `datamesh serve` around the methods: /healthz, /openapi.json, /metrics, errors
+// for unknown routes and bad bodies, the initialize switch, and what never leaves the server
+// (secrets in metrics or the access log). In-process servers, raw HTTP.
+#include "api/routes.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/text.h"
+#include "gtest/gtest.h"
+#include "server/served_mesh.h"
+#include "support/mesh_fixture.h"
+#include "support/status_matchers.h"
+
+namespace datamesh::server_test {
+namespace {
+
+using core::cat;
+using test_support::kConsumerAccount;
+using test_support::kMeshAccount;
+using test_support::kProducer2Account;
+using test_support::kProducerAccount;
+
+constexpr char kRequestPath[] = "/v1/consumer/request-access-to-product";
+
+class ServerRoutesTest : public ServedMeshTest {
+ protected:
+  aws::HttpRequest signed_as(const std::string& account, const std::string& path,
+                             const std::string& body) {
+    auto request = signed_post(port(), path, body, key(account));
+    EXPECT_OK(request);
+    return request.ok() ? *request : aws::HttpRequest{};
+  }
+};
+
+TEST_F(ServerRoutesTest, HealthzAnswersOkWithoutSignature) {
+  const HttpAnswer answer = http_get(port(), "/healthz");
+  ASSERT_EQ(answer.status, 200) << answer.transport << answer.body;
+  EXPECT_EQ(nlohmann::json::parse(answer.body, nullptr, false), nlohmann::json({{"Status", "ok"}}))
+      << answer.body;
+}
+
+TEST_F(ServerRoutesTest, OpenApiDocumentHasAPathForEveryRouteAndTheSigV4Scheme) {
+  const HttpAnswer answer = http_get(port(), "/openapi.json");
+  ASSERT_EQ(answer.status, 200) << answer.transport << answer.body;
+  const nlohmann::json document = nlohmann::json::parse(answer.body, nullptr, false);
+  ASSERT_FALSE(document.is_discarded()) << "/openapi.json is not valid JSON";
+  ASSERT_TRUE(document.contains("paths") && document["paths"].is_object());
+  const nlohmann::json& paths = document["paths"];
+
+  std::set<std::string> expected;
+  for (const api::Route& route : api::routes()) {
+    const std::string path = cat("/v1/", route.group, "/", api::dashed(route.method));
+    expected.insert(path);
+    SCOPED_TRACE(path);
+    ASSERT_TRUE(paths.contains(path));
+    ASSERT_TRUE(paths[path].contains("post"));
+    const nlohmann::json& operation = paths[path]["post"];
+    ASSERT_TRUE(operation.contains("security") && operation["security"].is_array());
+    if (route.authenticated) {
+      EXPECT_EQ(operation["security"], nlohmann::json::parse(R"([{"sigv4": []}])"));
+    } else {
+      EXPECT_TRUE(operation["security"].empty());
+    }
+  }
+  std::set<std::string> documented;
+  for (const auto& [path, item] : paths.items()) {
+    if (path.starts_with("/v1/")) documented.insert(path);
+  }
+  EXPECT_EQ(documented, expected) << "the document lists /v1 paths that are not routes";
+  for (const char* path : {"/healthz", "/metrics", "/openapi.json"}) {
+    EXPECT_TRUE(paths.contains(path)) << path;
+  }
+  ASSERT_TRUE(document.contains("components"));
+  ASSERT_TRUE(document["components"].contains("securitySchemes"));
+  ASSERT_TRUE(document["components"]["securitySchemes"].contains("sigv4"));
+  EXPECT_EQ(document["components"]["securitySchemes"]["sigv4"].value("name", ""), "Authorization");
+}
+
+TEST_F(ServerRoutesTest, MetricsCountRequestsErrorsLatencyAndSubscriptions) {
+  const std::string request_route = "consumer/request-access-to-product";
+  const std::string approve_route = "producer/approve-access-request";
+  std::vector<std::string> ids;
+  for (const char* table : {"orders", "order_items", "refunds"}) {
+    ASSERT_OK_AND_ASSIGN(std::string id, request_orders(kConsumerAccount, {table}));
+    ids.push_back(id);
+  }
+  ASSERT_OK(producer(kProducerAccount).approve_access_request(ids[0]));
+
+  const HttpAnswer before_error = http_get(port(), "/metrics");
+  ASSERT_EQ(before_error.status, 200);
+  const std::string error_series =
+      cat("datamesh_errors_total{route=\"", approve_route, "\",code=\"PermissionDenied\"}");
+  EXPECT_EQ(metric_value(before_error.body, error_series), std::nullopt) << before_error.body;
+
+  // P2 may not approve P's subscription: one failing call.
+  EXPECT_STATUS_CODE(producer(kProducer2Account).approve_access_request(ids[1]),
+                     absl::StatusCode::kPermissionDenied);
+
+  const HttpAnswer answer = http_get(port(), "/metrics");
+  ASSERT_EQ(answer.status, 200) << answer.transport;
+  const std::string& text = answer.body;
+  EXPECT_EQ(metric_value(
+                text, cat("datamesh_requests_total{route=\"", request_route, "\",status=\"200\"}")),
+            3.0)
+      << text;
+  EXPECT_EQ(metric_value(
+                text, cat("datamesh_requests_total{route=\"", approve_route, "\",status=\"200\"}")),
+            1.0);
+  EXPECT_EQ(metric_value(
+                text, cat("datamesh_requests_total{route=\"", approve_route, "\",status=\"403\"}")),
+            1.0);
+  EXPECT_EQ(metric_value(text, error_series), 1.0) << text;
+
+  // The latency histogram of the request route: buckets cumulative, +Inf = count = calls.
+  EXPECT_NE(text.find("# TYPE datamesh_request_duration_seconds histogram"), std::string::npos);
+  double previous = 0;
+  int buckets = 0;
+  const std::string bucket_prefix =
+      cat("datamesh_request_duration_seconds_bucket{route=\"", request_route, "\",le=\"");
+  size_t at = 0;
+  while ((at = text.find(bucket_prefix, at)) != std::string::npos) {
+    const size_t value_at = text.find("} ", at);
+    ASSERT_NE(value_at, std::string::npos);
+    const double value = std::strtod(text.c_str() + value_at + 2, nullptr);
+    EXPECT_GE(value, previous) << "histogram buckets must be cumulative";
+    previous = value;
+    ++buckets;
+    at = value_at;
+  }
+  EXPECT_GE(buckets, 2);
+  EXPECT_EQ(metric_value(text, cat(bucket_prefix, "+Inf\"}")), 3.0) << text;
+  EXPECT_EQ(metric_value(text, cat("datamesh_request_duration_seconds_count{route=\"",
+                                   request_route, "\"}")),
+            3.0);
+  const auto sum = metric_value(
+      text, cat("datamesh_request_duration_seconds_sum{route=\"", request_route, "\"}"));
+  ASSERT_TRUE(sum.has_value()) << text;
+  EXPECT_GT(*sum, 0.0);
+
+  // The subscription gauge tells the truth.
+  ASSERT_OK_AND_ASSIGN(SubscriptionPage pending,
+                       producer(kProducerAccount).list_pending_access_requests());
+  EXPECT_EQ(pending.subscriptions.size(), 2u);
+  EXPECT_EQ(metric_value(text, "datamesh_subscriptions{status=\"Pending\"}"),
+            static_cast<double>(pending.subscriptions.size()))
+      << text;
+  EXPECT_EQ(metric_value(text, "datamesh_subscriptions{status=\"Active\"}"), 1.0);
+  EXPECT_EQ(metric_value(text, "datamesh_subscriptions{status=\"Deleted\"}"), 0.0);
+}
+
+TEST_F(ServerRoutesTest, UnknownRouteIs404WithTheErrorBody) {
+  EXPECT_TRUE(is_error_answer(http_send(port(), "POST", "/v1/consumer/no-such-method", {}, "{}"),
+                              404, "NotFound", "no-such-method"));
+  EXPECT_TRUE(is_error_answer(http_send(port(), "POST", "/v1/nogroup/anything", {}, "{}"), 404,
+                              "NotFound", "nogroup"));
+  EXPECT_TRUE(is_error_answer(http_get(port(), "/no/such/page"), 404, "NotFound", ""));
+  EXPECT_TRUE(
+      is_error_answer(http_get(port(), "/v1/consumer/list-product-access"), 404, "NotFound", ""));
+}
+
+TEST_F(ServerRoutesTest, InventedMethodsShareOneMetricsLabel) {
+  // Unsigned posts to made-up methods must not add series to /metrics, or anyone could grow it.
+  for (const char* path : {"/v1/consumer/aaa-invented", "/v1/consumer/bbb-invented"}) {
+    EXPECT_TRUE(is_error_answer(http_send(port(), "POST", path, {}, "{}"), 404, "NotFound", ""));
+  }
+  const HttpAnswer metrics = http_get(port(), "/metrics");
+  ASSERT_EQ(metrics.status, 200) << metrics.transport;
+  EXPECT_EQ(metrics.body.find("invented"), std::string::npos) << metrics.body;
+  EXPECT_EQ(metric_value(metrics.body, "datamesh_requests_total{route=\"unknown\",status=\"404\"}"),
+            2.0)
+      << metrics.body;
+}
+
+TEST_F(ServerRoutesTest, MalformedJsonBodyIs400AndChangesNothing) {
+  ASSERT_OK_AND_ASSIGN(const size_t before, audit_count());
+  for (const std::string& body :
+       {std::string(R"({"owner_account_id": "111111111111", "database_name": )"),
+        std::string("not json at all"), std::string(R"(["owner_account_id"])")}) {
+    SCOPED_TRACE(body);
+    EXPECT_TRUE(is_error_answer(http_send(port(), signed_as(kConsumerAccount, kRequestPath, body)),
+                                400, "InvalidArgument"));
+  }
+  ASSERT_OK_AND_ASSIGN(const size_t after, audit_count());
+  EXPECT_EQ(after, before);
+}
+
+TEST_F(ServerRoutesTest, BodyOverTheLimitIs413WithTheErrorBody) {
+  ScratchDir scratch;
+  InProcessServer small;
+  server::ServerConfig config = default_config();
+  config.max_body_bytes = 2048;
+  ASSERT_OK(small.start(config, scratch.path() / "mesh.db"));
+  ASSERT_OK_AND_ASSIGN(
+      auto keys, set_up_mesh(small.endpoint(), {{kConsumerAccount, "consumer", Role::kConsumer}}));
+  DataMeshAdmin admin_client(client_options(small.endpoint(), keys[kMeshAccount]));
+  ASSERT_OK_AND_ASSIGN(auto events_before, all_audit_events(admin_client));
+
+  // Under the limit the request reaches the method (which finds no such product)...
+  nlohmann::json params = {{"owner_account_id", kProducerAccount},
+                           {"database_name", "sales-111111111111"},
+                           {"request_permissions", {"SELECT"}}};
+  auto fits = signed_post(small.port(), kRequestPath, params.dump(), keys[kConsumerAccount]);
+  ASSERT_OK(fits);
+  EXPECT_TRUE(is_error_answer(http_send(small.port(), *fits), 404, "NotFound"));
+  // ...over it, the server refuses the body, signed or not.
+  params["tables"] = std::vector<std::string>(200, std::string(40, 't'));
+  const std::string big = params.dump();
+  ASSERT_GT(big.size(), config.max_body_bytes);
+  auto too_big = signed_post(small.port(), kRequestPath, big, keys[kConsumerAccount]);
+  ASSERT_OK(too_big);
+  EXPECT_TRUE(is_error_answer(http_send(small.port(), *too_big), 413, "ResourceExhausted"));
+
+  ASSERT_OK_AND_ASSIGN(auto events_after, all_audit_events(admin_client));
+  EXPECT_EQ(events_after.size(), events_before.size());
+}
+
+TEST_F(ServerRoutesTest, InitializeOverHttpIsRefusedWith403UnlessAllowed) {
+  ScratchDir scratch;
+  InProcessServer closed;
+  server::ServerConfig config = default_config();
+  config.allow_initialize = false;
+  ASSERT_OK(closed.start(config, scratch.path() / "mesh.db"));
+
+  EXPECT_TRUE(is_error_answer(
+      http_send(closed.port(), "POST", "/v1/admin/initialize-mesh-account",
+                {{"Content-Type", "application/json"}}, R"({"mesh_name": "stolen"})"),
+      403, "PermissionDenied", "--allow-initialize"));
+  {
+    DataMeshAdmin installer(client_options(closed.endpoint(), std::nullopt));
+    EXPECT_STATUS_CODE(installer.initialize_mesh_account("stolen"),
+                       absl::StatusCode::kPermissionDenied);
+  }
+  // The mesh is still empty: nobody became its admin.
+  EXPECT_STATUS_CODE(closed.service().check_mesh_id(""), absl::StatusCode::kFailedPrecondition);
+  EXPECT_OK(closed.stop());
+}
+
+TEST_F(ServerRoutesTest, SecretsNeverAppearInMetricsOrTheAccessLog) {
+  // Calls of every kind: accepted, refused for a wrong secret, by a revoked key, and failing.
+  ASSERT_OK_AND_ASSIGN(const std::string id, request_orders(kConsumerAccount));
+  ASSERT_OK(producer(kProducerAccount).approve_access_request(id));
+  ASSERT_OK_AND_ASSIGN(AccountCredentials extra, admin().create_access_key(kConsumerAccount));
+  remember_secret(extra.secret_access_key);
+  ASSERT_OK(admin().revoke_access_key(extra.access_key_id));
+  const Credentials revoked{.account_id = kConsumerAccount,
+                            .access_key_id = extra.access_key_id,
+                            .secret_access_key = extra.secret_access_key};
+  auto by_revoked = signed_post(port(), kRequestPath, request_body("refunds"), revoked);
+  ASSERT_OK(by_revoked);
+  EXPECT_EQ(http_send(port(), *by_revoked).status, 401);
+  Credentials wrong = key(kConsumerAccount);
+  wrong.secret_access_key = "WrongSecretWrongSecretWrongSecretWrong00";
+  remember_secret(wrong.secret_access_key);
+  auto by_wrong = signed_post(port(), kRequestPath, request_body("refunds"), wrong);
+  ASSERT_OK(by_wrong);
+  EXPECT_EQ(http_send(port(), *by_wrong).status, 401);
+  EXPECT_STATUS_CODE(producer(kProducer2Account).approve_access_request(id),
+                     absl::StatusCode::kPermissionDenied);
+
+  const HttpAnswer metrics = http_get(port(), "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  const std::string log = access_log();
+  // The capture works: the calls above are in it, with the caller's account.
+  ASSERT_NE(log.find(cat("\"path\":\"", kRequestPath, "\"")), std::string::npos) << log;
+  ASSERT_NE(log.find(cat("\"account\":\"", kConsumerAccount, "\"")), std::string::npos) << log;
+  ASSERT_NE(log.find("Unauthenticated"), std::string::npos) << log;
+  ASSERT_NE(metrics.body.find("datamesh_requests_total"), std::string::npos);
+
+  const std::vector<std::string> secrets = this->secrets();
+  ASSERT_GE(secrets.size(), 8u);
+  for (const std::string& secret : secrets) {
+    ASSERT_GE(secret.size(), 32u);
+    for (const std::string& piece :
+         {secret, secret.substr(0, 16), secret.substr(secret.size() - 16)}) {
+      EXPECT_EQ(log.find(piece), std::string::npos) << "the access log holds a secret";
+      EXPECT_EQ(metrics.body.find(piece), std::string::npos) << "/metrics holds a secret";
+    }
+  }
+  // Nor the signatures made with them: no header is logged.
+  EXPECT_EQ(log.find("AWS4-HMAC-SHA256"), std::string::npos);
+  EXPECT_EQ(log.find("Signature="), std::string::npos);
+}
+
+}  // namespace
+}  // namespace datamesh::server_test
