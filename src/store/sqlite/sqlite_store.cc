@@ -155,6 +155,8 @@ absl::Status SqliteStore::run(TxMode mode, const std::function<absl::Status(Tran
   }
   absl::StatusOr<std::unique_ptr<Connection>> connection = take_connection();
   if (!connection.ok()) return connection.status();
+  std::unique_lock<std::mutex> writer;
+  if (mode == TxMode::kWrite) writer = std::unique_lock(writer_mutex_);
   absl::Status status = run_with_retries(**connection, mode, body);
   return_connection(*std::move(connection));
   return status;

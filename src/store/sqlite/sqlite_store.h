@@ -34,7 +34,7 @@ struct SqliteOptions {
   int busy_timeout_ms = 10000;
   // Connections kept open for reuse once their transaction ends; threads running transactions
   // at the same moment beyond this number open (and then close) one of their own.
-  int max_idle_connections = 4;
+  int max_idle_connections = 64;
 };
 
 class SqliteStore final : public Store {
@@ -89,6 +89,10 @@ class SqliteStore final : public Store {
   // File stores: connections not leased to a transaction, each outside any transaction.
   // At most options_.max_idle_connections.
   std::mutex pool_mutex_;
+  // Write transactions of this process queue here instead of in SQLite's busy handler, which
+  // sleeps and retries: with many writer threads that sleeping, not the commits, bounded the
+  // write rate. Other processes still serialize on SQLite's write lock.
+  std::mutex writer_mutex_;
   std::vector<std::unique_ptr<sqlite::Connection>> idle_;
 };
 

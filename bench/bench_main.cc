@@ -1,0 +1,768 @@
+// datamesh_bench: the server's throughput and latency on loopback, each figure next to the
+// baseline that bounds it (see docs/PERFORMANCE.md):
+//   1. raw SQLite single-row commits/s with the store's durability settings, on the same disk;
+//   2. the server's unauthenticated GET /healthz with C keep-alive connections (this program's
+//      load generator, and wrk when installed);
+//   3. a signed POST /v1/consumer/get-subscription (read), as a fraction of 2;
+//   4. a signed POST /v1/consumer/request-access-to-product creating distinct subscriptions
+//      (write), as a fraction of 1;
+// plus the client's signing cost and an in-process breakdown of the server's steps.
+// The server is a separate `datamesh serve` process on a fresh mesh in a temporary directory;
+// client and server share the machine's cores, which the output says with the CPU each used.
+// Prints a table and writes JSON (default bench/results/, not committed).
+#include <sqlite3.h>
+#include <sys/statfs.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+#include "costs.h"
+#include "load.h"
+#include "mesh_setup.h"
+#include "requests.h"
+#include "server_process.h"
+#include "sqlite_baseline.h"
+#include "variant_server.h"
+#include "wrk_runner.h"
+
+namespace datamesh::bench {
+namespace {
+
+using core::cat;
+using nlohmann::json;
+
+constexpr double kHealthzTarget = 50000;  // req/s on 2 cores
+constexpr double kReadTargetRatio = 0.5;  // authenticated read / healthz
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+struct BenchOptions {
+  double seconds = 10;
+  double warmup_seconds = -1;  // -1: min(1, seconds / 5)
+  int connections = 64;
+  int workers = 0;
+  int consumers = 0;  // 0: max(connections, sweep)
+  int tables = 8;
+  bool quick = false;
+  std::string transport = "raw";
+  std::string json_path;
+  bool wrk = true;
+  bool keep_dir = false;
+  std::string tmpdir;
+  std::string datamesh = DATAMESH_BENCH_CLI;
+  std::vector<int> sweep;
+  std::vector<std::string> only;
+  std::string server_variant;  // "pool=64,memstatus=0": see variant_server.h
+
+  bool runs(std::string_view part) const {
+    if (only.empty()) return true;
+    for (const std::string& name : only) {
+      if (name == part) return true;
+    }
+    return false;
+  }
+};
+
+struct Scenario {
+  std::string name;
+  std::string tool;
+  int connections = 0;
+  LoadResult load;
+  WrkResult wrk;  // when tool == "wrk"
+  double client_cores = kNaN;
+  double server_cores = kNaN;
+  double other_cores = kNaN;  // CPU other programs used meanwhile: should be ~0
+  double baseline = kNaN;
+  std::string baseline_name;
+
+  double rps() const { return tool == "wrk" ? wrk.requests_per_second : load.requests_per_second; }
+  double p50() const { return tool == "wrk" ? wrk.p50_us : load.latency.p50_us; }
+  double p99() const { return tool == "wrk" ? wrk.p99_us : load.latency.p99_us; }
+  double ratio() const { return baseline > 0 ? rps() / baseline : kNaN; }
+  double seconds() const { return tool == "wrk" ? 0 : load.seconds; }
+  double server_us_per_request() const {
+    return rps() > 0 && !std::isnan(server_cores) ? server_cores / rps() * 1e6 : kNaN;
+  }
+  double client_us_per_request() const {
+    return rps() > 0 && !std::isnan(client_cores) ? client_cores / rps() * 1e6 : kNaN;
+  }
+};
+
+json number(double value) { return std::isnan(value) ? json(nullptr) : json(value); }
+
+std::string first_line_of(const std::string& path, std::string_view key) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with(key)) {
+      const size_t colon = line.find(':');
+      if (colon != std::string::npos) {
+        std::string value = line.substr(colon + 1);
+        while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+        return value;
+      }
+    }
+  }
+  return "";
+}
+
+std::string filesystem_of(const std::string& path) {
+  struct statfs info {};
+  if (::statfs(path.c_str(), &info) != 0) return "unknown";
+  switch (static_cast<unsigned long>(info.f_type)) {
+    case 0xEF53: return "ext4";
+    case 0x01021994: return "tmpfs";
+    case 0x9123683E: return "btrfs";
+    case 0x58465342: return "xfs";
+    case 0x794C7630: return "overlayfs";
+    default: return cat("0x", std::to_string(static_cast<unsigned long>(info.f_type)));
+  }
+}
+
+std::string utc_now(const char* format) {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char text[64];
+  std::strftime(text, sizeof text, format, &tm);
+  return text;
+}
+
+std::string format_number(double value, int decimals) {
+  if (std::isnan(value)) return "n/a";
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+json scenario_json(const Scenario& s) {
+  json out = {{"name", s.name},
+              {"tool", s.tool},
+              {"connections", s.connections},
+              {"requests_per_second", number(s.rps())},
+              {"p50_us", number(s.p50())},
+              {"p99_us", number(s.p99())},
+              {"baseline", s.baseline_name},
+              {"baseline_value", number(s.baseline)},
+              {"ratio_to_baseline", number(s.ratio())},
+              {"client_cores", number(s.client_cores)},
+              {"server_cores", number(s.server_cores)},
+              {"other_processes_cores", number(s.other_cores)},
+              {"server_cpu_us_per_request", number(s.server_us_per_request())},
+              {"client_cpu_us_per_request", number(s.client_us_per_request())}};
+  if (s.tool == "wrk") {
+    out["p90_us"] = number(s.wrk.p90_us);
+    out["requests"] = s.wrk.requests;
+    out["non_2xx"] = s.wrk.non_2xx;
+    out["socket_errors"] = s.wrk.socket_errors;
+    out["command"] = s.wrk.command;
+  } else {
+    const LatencySummary& l = s.load.latency;
+    out["seconds"] = s.load.seconds;
+    out["requests_ok"] = s.load.ok;
+    out["requests_not_ok"] = s.load.requests - s.load.ok;
+    out["transport_failures"] = s.load.failures;
+    out["mean_us"] = l.mean_us;
+    out["p90_us"] = l.p90_us;
+    out["p999_us"] = l.p999_us;
+    out["max_us"] = l.max_us;
+    out["request_make_mean_us"] = s.load.make_mean_us;
+    json statuses = json::object();
+    for (const auto& [status, count] : s.load.statuses) statuses[std::to_string(status)] = count;
+    out["statuses"] = statuses;
+    if (!s.load.first_error.empty()) out["first_error"] = s.load.first_error.substr(0, 500);
+  }
+  return out;
+}
+
+class Bench {
+ public:
+  explicit Bench(BenchOptions options) : options_(std::move(options)) {}
+
+  int run(const std::string& command_line);
+
+ private:
+  absl::Status prepare_directory();
+  Scenario load_scenario(const std::string& name, int connections, const RequestMaker& make);
+  RequestMaker healthz_maker() const;
+  RequestMaker read_maker() const;
+  RequestMaker write_maker();
+  void print_row(const Scenario& s) const;
+  json machine_json() const;
+
+  BenchOptions options_;
+  std::string dir_;
+  BenchMesh mesh_;
+  ServerProcess server_;
+  std::string host_header_;
+  std::atomic<uint64_t> next_write_{0};
+};
+
+absl::Status Bench::prepare_directory() {
+  std::string base = options_.tmpdir;
+  if (base.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    base = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+  }
+  std::string pattern = cat(base, "/datamesh-bench-XXXXXX");
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    return absl::InternalError(cat("cannot create a directory in ", base));
+  }
+  dir_ = pattern;
+  return absl::OkStatus();
+}
+
+RequestMaker Bench::healthz_maker() const {
+  return [call = healthz_call(host_header_)](int, uint64_t) { return call; };
+}
+
+RequestMaker Bench::read_maker() const {
+  return [this](int connection, uint64_t) {
+    const BenchConsumer& consumer =
+        mesh_.consumers[static_cast<size_t>(connection) % mesh_.consumers.size()];
+    auto request = signed_request(host_header_, kReadPath, read_body(consumer.subscription_id),
+                                  consumer.credentials);
+    return request.ok() ? to_call(*std::move(request)) : HttpCall{};
+  };
+}
+
+RequestMaker Bench::write_maker() {
+  return [this](int, uint64_t) {
+    const WriteRequest write = write_request(mesh_, next_write_.fetch_add(1));
+    auto request =
+        signed_request(host_header_, kWritePath, write.body, write.consumer->credentials);
+    return request.ok() ? to_call(*std::move(request)) : HttpCall{};
+  };
+}
+
+Scenario Bench::load_scenario(const std::string& name, int connections, const RequestMaker& make) {
+  Scenario s{.name = name, .tool = cat("datamesh_bench/", options_.transport),
+             .connections = connections};
+  double own_start = 0, server_start = 0, own_end = 0, server_end = 0, busy_start = 0,
+         busy_end = 0;
+  LoadOptions load{.port = server_.port(),
+                   .connections = connections,
+                   .warmup_seconds = options_.warmup_seconds,
+                   .seconds = options_.seconds,
+                   .transport = options_.transport == "httplib" ? Transport::kHttplib
+                                                                : Transport::kRaw,
+                   .on_window_start =
+                       [&] {
+                         busy_start = machine_busy_seconds();
+                         own_start = own_cpu_seconds();
+                         server_start = server_.cpu_seconds();
+                       },
+                   .on_window_end =
+                       [&] {
+                         own_end = own_cpu_seconds();
+                         server_end = server_.cpu_seconds();
+                         busy_end = machine_busy_seconds();
+                       }};
+  std::cerr << "bench: " << name << " with " << connections << " connections for "
+            << options_.seconds << " s ..." << std::endl;
+  s.load = run_load(load, make);
+  if (s.load.seconds > 0) {
+    s.client_cores = (own_end - own_start) / s.load.seconds;
+    if (server_start >= 0) s.server_cores = (server_end - server_start) / s.load.seconds;
+    if (busy_start >= 0 && !std::isnan(s.server_cores)) {
+      s.other_cores = std::max(0.0, (busy_end - busy_start) / s.load.seconds - s.client_cores -
+                                        s.server_cores);
+    }
+  }
+  if (s.load.ok == 0 || s.load.ok != s.load.requests || s.load.failures > 0) {
+    std::cerr << "bench: " << name << ": " << s.load.requests - s.load.ok << " non-200 answers, "
+              << s.load.failures << " transport failures; first: " << s.load.first_error
+              << std::endl;
+  }
+  return s;
+}
+
+void Bench::print_row(const Scenario& s) const {
+  std::printf("%-46s %5d %9s %8s %8s %6s  %-26s %6s %6s %6s %8s\n", s.name.c_str(),
+              s.connections,
+              format_number(s.rps(), 0).c_str(), format_number(s.p50() / 1000, 3).c_str(),
+              format_number(s.p99() / 1000, 3).c_str(), format_number(s.ratio(), 3).c_str(),
+              s.baseline_name.c_str(), format_number(s.server_cores, 2).c_str(),
+              format_number(s.client_cores, 2).c_str(), format_number(s.other_cores, 2).c_str(),
+              format_number(s.server_us_per_request(), 1).c_str());
+}
+
+json Bench::machine_json() const {
+  utsname names{};
+  ::uname(&names);
+  return {{"nproc", std::thread::hardware_concurrency()},
+          {"cpu_model", first_line_of("/proc/cpuinfo", "model name")},
+          {"kernel", cat(names.sysname, " ", names.release)},
+          {"bench_dir_filesystem", filesystem_of(dir_)},
+          {"sqlite_version", sqlite3_libversion()},
+          {"build_type", DATAMESH_BENCH_BUILD_TYPE}};
+}
+
+int Bench::run(const std::string& command_line) {
+  if (options_.quick) {
+    options_.seconds = std::min(options_.seconds, 1.0);
+    if (options_.warmup_seconds < 0) options_.warmup_seconds = 0.2;
+  }
+  if (options_.warmup_seconds < 0) options_.warmup_seconds = std::min(1.0, options_.seconds / 5);
+  int max_connections = options_.connections;
+  for (int c : options_.sweep) max_connections = std::max(max_connections, c);
+  if (options_.consumers <= 0) options_.consumers = max_connections;
+  if (options_.workers > 0 && options_.workers < max_connections) {
+    std::cerr << "bench: warning: --workers " << options_.workers << " < " << max_connections
+              << " connections: cpp-httplib holds a worker per keep-alive connection, so the "
+                 "others wait for one to close"
+              << std::endl;
+  }
+  const double step_seconds = options_.quick ? 0.1 : 0.5;
+  if (const double load = load_average(); load > 0.5) {
+    std::cerr << "bench: warning: load average " << load
+              << ": other programs are using the cores, so the figures will be low; the "
+                 "'other' column says how much CPU they took during each run"
+              << std::endl;
+  }
+
+  if (absl::Status made = prepare_directory(); !made.ok()) {
+    std::cerr << "bench: " << made.message() << std::endl;
+    return 1;
+  }
+  struct Cleanup {
+    const std::string& dir;
+    bool keep;
+    ServerProcess& server;
+    ~Cleanup() {
+      server.stop();
+      if (keep) {
+        std::cerr << "bench: kept " << dir << std::endl;
+      } else {
+        std::error_code ignored;
+        std::filesystem::remove_all(dir, ignored);
+      }
+    }
+  } cleanup{dir_, options_.keep_dir, server_};
+
+  json out = {{"schema", "datamesh-bench/1"},
+              {"command", command_line},
+              {"started_utc", utc_now("%Y-%m-%dT%H:%M:%SZ")},
+              {"machine", machine_json()},
+              {"load_average_at_start", load_average()},
+              {"settings",
+               {{"seconds", options_.seconds},
+                {"warmup_seconds", options_.warmup_seconds},
+                {"connections", options_.connections},
+                {"server_workers", options_.workers > 0 ? json(options_.workers)
+                                                        : json("default")},
+                {"consumers", options_.consumers},
+                {"tables", options_.tables},
+                {"server", options_.server_variant.empty()
+                               ? json("datamesh serve")
+                               : json(cat("variant (bench --serve-variant): ",
+                                          options_.server_variant))},
+                {"transport", options_.transport},
+                {"quick", options_.quick},
+                {"sweep", options_.sweep}}},
+              {"note",
+               "client (load generator or wrk) and server run on the same machine and share its "
+               "cores; client_cores/server_cores say how they were split, and "
+               "other_processes_cores what the rest of the machine used meanwhile"}};
+
+  // ---- baseline 1: raw SQLite commits ------------------------------------------------------
+  std::optional<SqliteBaseline> sqlite;
+  if (options_.runs("sqlite")) {
+    std::cerr << "bench: raw SQLite commits for " << options_.seconds << " s ..." << std::endl;
+    auto measured = measure_sqlite_commits(cat(dir_, "/sqlite-baseline.db"), options_.seconds,
+                                           options_.warmup_seconds);
+    if (!measured.ok()) {
+      std::cerr << "bench: " << measured.status().message() << std::endl;
+      return 1;
+    }
+    sqlite = *measured;
+    out["baselines"]["sqlite_commits"] = {{"commits_per_second", sqlite->commits_per_second},
+                                          {"commits", sqlite->commits},
+                                          {"seconds", sqlite->seconds},
+                                          {"p50_us", sqlite->p50_us},
+                                          {"p99_us", sqlite->p99_us},
+                                          {"journal_mode", sqlite->journal_mode},
+                                          {"synchronous", sqlite->synchronous},
+                                          {"row_bytes", 200}};
+  }
+
+  // ---- the mesh and the server -------------------------------------------------------------
+  std::cerr << "bench: building a mesh with " << options_.consumers << " consumers ..."
+            << std::endl;
+  auto mesh = build_mesh(cat(dir_, "/mesh.db"), options_.consumers, options_.tables);
+  if (!mesh.ok()) {
+    std::cerr << "bench: " << mesh.status().message() << std::endl;
+    return 1;
+  }
+  mesh_ = *std::move(mesh);
+  next_write_ = mesh_.consumers.size();  // write numbers below are the read subscriptions'
+  ServerSettings server_settings{.cli_path = options_.datamesh,
+                                 .store_path = mesh_.store_path,
+                                 .workers = options_.workers,
+                                 .stderr_path = cat(dir_, "/server.log")};
+  if (!options_.server_variant.empty()) {
+    std::error_code error;
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe", error).string();
+    server_settings.cli_path = self;
+    server_settings.command = {self, "--serve-variant"};
+    std::istringstream settings(options_.server_variant);
+    std::string setting;
+    while (std::getline(settings, setting, ',')) {
+      const size_t equals = setting.find('=');
+      const std::string name = setting.substr(0, equals);
+      if (equals == std::string::npos || (name != "pool" && name != "memstatus")) {
+        std::cerr << "bench: --server-variant takes pool=N,memstatus=0|1, not " << setting
+                  << std::endl;
+        return 1;
+      }
+      server_settings.command.push_back(cat("--", name));
+      server_settings.command.push_back(setting.substr(equals + 1));
+    }
+  }
+  if (absl::Status started = server_.start(server_settings); !started.ok()) {
+    std::cerr << "bench: " << started.message() << std::endl;
+    return 1;
+  }
+  host_header_ = cat("127.0.0.1:", server_.port());
+  std::cerr << "bench: datamesh serve pid " << server_.pid() << " on " << host_header_
+            << std::endl;
+
+  // One request of each kind must succeed before anything is timed.
+  for (const auto& [what, make] : std::vector<std::pair<std::string, RequestMaker>>{
+           {"GET /healthz", healthz_maker()},
+           {"signed get-subscription", read_maker()},
+           {"signed request-access-to-product", write_maker()}}) {
+    auto [status, body] = fetch_once("127.0.0.1", server_.port(), make(0, 0));
+    if (status != 200) {
+      std::cerr << "bench: preflight " << what << " answered " << status << ": " << body
+                << std::endl;
+      return 1;
+    }
+  }
+
+  std::vector<Scenario> scenarios;
+  std::optional<Scenario> healthz, healthz_wrk, read, write;
+  if (options_.runs("healthz")) {
+    healthz = load_scenario("GET /healthz (baseline 2)", options_.connections, healthz_maker());
+    healthz->baseline = kHealthzTarget;
+    healthz->baseline_name = "target 50,000 req/s";
+  }
+  if (options_.runs("wrk") && options_.wrk) {
+    if (auto wrk = find_wrk()) {
+      std::cerr << "bench: wrk on /healthz ..." << std::endl;
+      Scenario s{.name = "GET /healthz (wrk -t2)", .tool = "wrk",
+                 .connections = options_.connections};
+      const double server_before = server_.cpu_seconds();
+      const double busy_before = machine_busy_seconds();
+      const auto started = std::chrono::steady_clock::now();
+      auto result = run_wrk(*wrk, cat("http://", host_header_, "/healthz"), 2,
+                            options_.connections,
+                            std::max(1, static_cast<int>(std::lround(options_.seconds))));
+      const double wall =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      if (result.ok()) {
+        s.wrk = *result;
+        s.server_cores = (server_.cpu_seconds() - server_before) / wall;
+        s.client_cores = result->client_cpu_seconds / wall;
+        if (busy_before >= 0) {
+          s.other_cores = std::max(0.0, (machine_busy_seconds() - busy_before) / wall -
+                                            s.client_cores - s.server_cores);
+        }
+        s.baseline = kHealthzTarget;
+        s.baseline_name = "target 50,000 req/s";
+        healthz_wrk = s;
+      } else {
+        std::cerr << "bench: " << result.status().message() << std::endl;
+        out["wrk_error"] = std::string(result.status().message());
+      }
+    } else {
+      std::cerr << "bench: wrk is not installed; skipping its /healthz run" << std::endl;
+      out["wrk_error"] = "wrk not installed";
+    }
+  }
+  if (options_.runs("read")) {
+    read = load_scenario("signed POST get-subscription (read)", options_.connections,
+                         read_maker());
+    read->baseline = healthz ? healthz->rps() : kNaN;
+    read->baseline_name = "GET /healthz (same client)";
+  }
+  if (options_.runs("write")) {
+    write = load_scenario("signed POST request-access-to-product (write)", options_.connections,
+                          write_maker());
+    write->baseline = sqlite ? sqlite->commits_per_second : kNaN;
+    write->baseline_name = "raw SQLite commits/s";
+  }
+  for (const auto* s : {&healthz, &healthz_wrk, &read, &write}) {
+    if (s->has_value()) scenarios.push_back(**s);
+  }
+
+  // ---- concurrency sweep ---------------------------------------------------------------------
+  std::vector<Scenario> sweep;
+  for (int c : options_.sweep) {
+    Scenario h = load_scenario(cat("sweep: GET /healthz"), c, healthz_maker());
+    h.baseline = kHealthzTarget;
+    h.baseline_name = "target 50,000 req/s";
+    Scenario r = load_scenario(cat("sweep: signed read"), c, read_maker());
+    r.baseline = h.rps();
+    r.baseline_name = "GET /healthz (same c)";
+    Scenario w = load_scenario(cat("sweep: signed write"), c, write_maker());
+    w.baseline = sqlite ? sqlite->commits_per_second : kNaN;
+    w.baseline_name = "raw SQLite commits/s";
+    sweep.push_back(h);
+    sweep.push_back(r);
+    sweep.push_back(w);
+  }
+  const uint64_t writes_sent = next_write_.load() - mesh_.consumers.size();
+  server_.stop();
+
+  // ---- where the time goes (in-process, one thread, server stopped) --------------------------
+  std::vector<StepCost> costs;
+  uint64_t next = next_write_.load();  // write numbers continue after the load test's
+  if (options_.runs("costs")) {
+    std::cerr << "bench: step costs in-process ..." << std::endl;
+    auto measured = measure_step_costs(mesh_, host_header_, step_seconds, next);
+    if (!measured.ok()) {
+      std::cerr << "bench: " << measured.status().message() << std::endl;
+      return 1;
+    }
+    costs = *std::move(measured);
+  }
+  std::vector<ConcurrencyCost> concurrency;
+  if (options_.runs("concurrency")) {
+    std::cerr << "bench: store concurrency in-process with " << options_.connections
+              << " threads ..." << std::endl;
+    auto measured = measure_concurrency(mesh_, options_.connections,
+                                        options_.quick ? 0.2 : 2.0, next);
+    if (!measured.ok()) {
+      std::cerr << "bench: " << measured.status().message() << std::endl;
+      return 1;
+    }
+    concurrency = *std::move(measured);
+  }
+
+  // ---- report ------------------------------------------------------------------------------
+  std::printf("\ndatamesh_bench: %u cores (%s), client and server share them; %s transport, "
+              "%.1f s per run after %.1f s warm-up\n"
+              "CPU columns: average cores used by the server, the client and other programs\n",
+              std::thread::hardware_concurrency(),
+              first_line_of("/proc/cpuinfo", "model name").c_str(), options_.transport.c_str(),
+              options_.seconds, options_.warmup_seconds);
+  std::printf("%-46s %5s %9s %8s %8s %6s  %-26s %6s %6s %6s %8s\n", "scenario", "conns",
+              "req/s", "p50 ms", "p99 ms", "ratio", "ratio is to", "srvCPU", "cliCPU", "other",
+              "srv us/req");
+  if (sqlite) {
+    std::printf("%-46s %5d %9.0f %8.3f %8.3f %6s  %-26s\n",
+                "raw SQLite commit, 1 row/txn (baseline 1)", 1, sqlite->commits_per_second,
+                sqlite->p50_us / 1000, sqlite->p99_us / 1000, "1.000", "itself");
+  }
+  for (const Scenario& s : scenarios) print_row(s);
+  if (!sweep.empty()) {
+    std::printf("concurrency sweep:\n");
+    for (const Scenario& s : sweep) print_row(s);
+  }
+  const StepCost* sign_cost = nullptr;
+  if (!costs.empty()) {
+    std::printf("\nin-process cost per operation, one thread, no HTTP:\n");
+    for (const StepCost& cost : costs) {
+      if (cost.side == "client" && sign_cost == nullptr) sign_cost = &cost;
+      std::printf("  %-6s %-50s %9.2f us wall %9.2f us CPU (%.0f /s)\n", cost.side.c_str(),
+                  cost.name.c_str(), cost.micros_per_operation, cost.cpu_micros_per_operation,
+                  1e6 / cost.micros_per_operation);
+    }
+  }
+
+  if (!concurrency.empty()) {
+    std::printf("\nthe store under concurrency, in-process (no HTTP), server stopped:\n");
+    for (const ConcurrencyCost& c : concurrency) {
+      std::printf("  %-40s threads %3d pool %3d %-11s %9.0f ops/s %8.1f us CPU/op p99 %9.3f ms "
+                  "errors %llu\n",
+                  c.name.c_str(), c.threads, c.pool, c.serialized ? "serialized" : "",
+                  c.operations_per_second, c.cpu_micros_per_operation, c.p99_micros / 1000,
+                  static_cast<unsigned long long>(c.errors));
+    }
+  }
+  if (read) {
+    std::printf("\nclient signing (aws::sign per request, part of the client's cost): %.1f us per "
+                "request under load",
+                read->load.make_mean_us);
+    if (sign_cost != nullptr) {
+      std::printf("; %.1f us alone on one thread = %.0f signs/s = %.0f%% of the client's CPU per "
+                  "read request",
+                  sign_cost->micros_per_operation, 1e6 / sign_cost->micros_per_operation,
+                  100 * sign_cost->cpu_micros_per_operation / read->client_us_per_request());
+    }
+    std::printf("\n");
+  }
+
+  json targets = json::array();
+  const auto target = [&](std::string name, std::string goal, double measured, double threshold,
+                          std::string tool) {
+    targets.push_back({{"name", std::move(name)},
+                       {"target", std::move(goal)},
+                       {"measured", number(measured)},
+                       {"met", std::isnan(measured) ? json(nullptr) : json(measured >= threshold)},
+                       {"tool", std::move(tool)}});
+  };
+  if (healthz) {
+    target("healthz", ">= 50,000 req/s on 2 cores", healthz->rps(), kHealthzTarget,
+           healthz->tool);
+  }
+  if (healthz_wrk) {
+    target("healthz", ">= 50,000 req/s on 2 cores", healthz_wrk->rps(), kHealthzTarget, "wrk");
+  }
+  if (read) {
+    target("authenticated read / healthz", ">= 0.5", read->ratio(), kReadTargetRatio,
+           read->tool);
+    if (healthz_wrk && healthz_wrk->rps() > 0) {
+      target("authenticated read / healthz(wrk)", ">= 0.5",
+             read->rps() / healthz_wrk->rps(), kReadTargetRatio, "read: " + read->tool);
+    }
+  }
+  if (write) {
+    targets.push_back({{"name", "authenticated write / raw SQLite commits"},
+                       {"target", "bounded by the store's commit rate: reported as a ratio"},
+                       {"measured", number(write->ratio())},
+                       {"met", nullptr},
+                       {"tool", write->tool}});
+  }
+  std::printf("\ntargets:\n");
+  for (const json& t : targets) {
+    const std::string verdict = t["met"].is_null() ? "reported" : t["met"] ? "MET" : "MISSED";
+    std::printf("  %-36s %-48s measured %-12s %s (%s)\n", t["name"].get<std::string>().c_str(),
+                t["target"].get<std::string>().c_str(),
+                t["measured"].is_null() ? "n/a"
+                                        : format_number(t["measured"].get<double>(), 3).c_str(),
+                verdict.c_str(), t["tool"].get<std::string>().c_str());
+  }
+
+  json scenario_list = json::array();
+  for (const Scenario& s : scenarios) scenario_list.push_back(scenario_json(s));
+  out["scenarios"] = scenario_list;
+  json sweep_list = json::array();
+  for (const Scenario& s : sweep) sweep_list.push_back(scenario_json(s));
+  out["sweep"] = sweep_list;
+  json cost_list = json::array();
+  for (const StepCost& cost : costs) {
+    cost_list.push_back({{"name", cost.name},
+                         {"side", cost.side},
+                         {"operations", cost.operations},
+                         {"us_per_operation", cost.micros_per_operation},
+                         {"cpu_us_per_operation", cost.cpu_micros_per_operation}});
+  }
+  out["step_costs"] = cost_list;
+  json concurrency_list = json::array();
+  for (const ConcurrencyCost& c : concurrency) {
+    concurrency_list.push_back({{"name", c.name},
+                                {"threads", c.threads},
+                                {"store_pool_max_idle_connections", c.pool},
+                                {"writers_serialized_in_process", c.serialized},
+                                {"operations", c.operations},
+                                {"errors", c.errors},
+                                {"operations_per_second", c.operations_per_second},
+                                {"cpu_us_per_operation", c.cpu_micros_per_operation},
+                                {"p99_us", c.p99_micros}});
+  }
+  out["in_process_concurrency"] = concurrency_list;
+  if (sign_cost != nullptr && read) {
+    out["signing"] = {
+        {"us_per_sign", sign_cost->micros_per_operation},
+        {"signs_per_second_one_thread", 1e6 / sign_cost->micros_per_operation},
+        {"read_request_make_mean_us_under_load", read->load.make_mean_us},
+        {"share_of_client_cpu_per_read", number(sign_cost->cpu_micros_per_operation /
+                                                read->client_us_per_request())}};
+  }
+  out["targets"] = targets;
+  out["load_average_at_end"] = load_average();
+  out["writes"] = {{"sent", writes_sent},
+                   {"consumers", mesh_.consumers.size()},
+                   {"subscriptions_per_consumer_at_end",
+                    static_cast<double>(writes_sent) / mesh_.consumers.size() + 1},
+                   {"all_distinct", writes_sent / mesh_.consumers.size() + 1 <
+                                        distinct_write_combinations(options_.tables)}};
+
+  std::string json_path = options_.json_path;
+  if (json_path.empty()) {
+    json_path = cat(DATAMESH_BENCH_RESULTS_DIR, "/datamesh-bench-",
+                    utc_now("%Y%m%dT%H%M%SZ"), ".json");
+  }
+  std::error_code ignored;
+  std::filesystem::create_directories(std::filesystem::path(json_path).parent_path(), ignored);
+  std::ofstream file(json_path);
+  file << out.dump(2) << "\n";
+  file.close();
+  if (!file) {
+    std::cerr << "bench: cannot write " << json_path << std::endl;
+    return 1;
+  }
+  std::printf("\nJSON: %s\n", json_path.c_str());
+  return 0;
+}
+
+}  // namespace
+}  // namespace datamesh::bench
+
+int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "--serve-variant") {
+    return datamesh::bench::run_variant_server(argc, argv);
+  }
+  datamesh::bench::BenchOptions options;
+  CLI::App app{"datamesh_bench: datamesh serve on loopback against its baselines"};
+  app.add_option("--seconds", options.seconds, "measured seconds per run (default 10)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--warmup", options.warmup_seconds,
+                 "unmeasured seconds before each run (default min(1, seconds/5))");
+  app.add_option("--connections,-c", options.connections,
+                 "concurrent keep-alive connections (default 64)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--workers", options.workers,
+                 "server worker threads (datamesh serve --workers; default: the server's)");
+  app.add_option("--consumers", options.consumers,
+                 "consumer accounts (default: the largest connection count)");
+  app.add_option("--tables", options.tables, "tables in the data product (default 8)")
+      ->check(CLI::Range(1, 16));
+  app.add_flag("--quick", options.quick, "CI smoke run: about 1 s per run");
+  app.add_option("--client", options.transport, "load generator transport: raw or httplib")
+      ->check(CLI::IsMember({"raw", "httplib"}));
+  app.add_option("--json", options.json_path,
+                 "where to write the JSON (default bench/results/datamesh-bench-<UTC>.json)");
+  bool no_wrk = false;
+  app.add_flag("--no-wrk", no_wrk, "do not run wrk even when it is installed");
+  app.add_flag("--keep-dir", options.keep_dir, "keep the temporary directory (mesh, logs)");
+  app.add_option("--tmpdir", options.tmpdir,
+                 "where the temporary directory (SQLite baseline and mesh) goes; default $TMPDIR "
+                 "or /tmp");
+  app.add_option("--datamesh", options.datamesh, "the datamesh binary to serve with");
+  app.add_option("--sweep", options.sweep,
+                 "also run healthz/read/write at these connection counts, e.g. 1,4,16,64")
+      ->delimiter(',');
+  app.add_option("--only", options.only,
+                 "run only these parts: sqlite,healthz,wrk,read,write,costs,concurrency")
+      ->delimiter(',');
+  app.add_option("--server-variant", options.server_variant,
+                 "serve with the benchmark's own build of the server and other store settings, "
+                 "e.g. pool=64,memstatus=0 (to measure a fix; see bench/variant_server.h)");
+  CLI11_PARSE(app, argc, argv);
+  options.wrk = !no_wrk;
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) command_line += ' ';
+    command_line += argv[i];
+  }
+  return datamesh::bench::Bench(std::move(options)).run(command_line);
+}

@@ -1,0 +1,286 @@
+#include "costs.h"
+
+#include <time.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "api/json_codec.h"
+#include "api/mesh_service.h"
+#include "api/routes.h"
+#include "aws/sigv4.h"
+#include "core/text.h"
+#include "load.h"
+#include "requests.h"
+#include "security/secret_box.h"
+#include "server_process.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace datamesh::bench {
+namespace {
+
+using core::cat;
+using Clock = std::chrono::steady_clock;
+
+double thread_cpu_micros() {
+  timespec now{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) * 1e6 + static_cast<double>(now.tv_nsec) / 1e3;
+}
+
+// Runs `body` repeatedly for `seconds`; the first error stops it.
+absl::StatusOr<StepCost> time_step(std::string name, std::string side, double seconds,
+                                   const std::function<absl::Status()>& body) {
+  StepCost cost{.name = std::move(name), .side = std::move(side)};
+  const double cpu_started = thread_cpu_micros();
+  const auto started = Clock::now();
+  const auto deadline =
+      started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  Clock::time_point now;
+  do {
+    if (absl::Status status = body(); !status.ok()) {
+      return absl::Status(status.code(), cat("step ", cost.name, ": ", status.message()));
+    }
+    ++cost.operations;
+    now = Clock::now();
+  } while (now < deadline);
+  cost.micros_per_operation =
+      std::chrono::duration<double, std::micro>(now - started).count() / cost.operations;
+  cost.cpu_micros_per_operation = (thread_cpu_micros() - cpu_started) / cost.operations;
+  return cost;
+}
+
+// The mesh as `datamesh serve` opens it (MeshService::open_sqlite), with a chosen pool size.
+absl::StatusOr<std::shared_ptr<api::MeshService>> open_service(const std::string& path,
+                                                               int pool) {
+  auto sealer = security::SecretBox::from_environment_or_file(path + ".key", false);
+  if (!sealer.ok()) return sealer.status();
+  auto store = store::SqliteStore::open(path, store::SqliteOptions{.max_idle_connections = pool});
+  if (!store.ok()) return store.status();
+  return std::make_shared<api::MeshService>(
+      std::move(*store), std::make_unique<security::SecretBox>(std::move(*sealer)), kBenchRegion);
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<ConcurrencyCost>> measure_concurrency(const BenchMesh& mesh,
+                                                                int threads, double seconds,
+                                                                uint64_t& next_write) {
+  auto read_route = api::find_route("consumer", "get_subscription");
+  if (!read_route.ok()) return read_route.status();
+  auto write_route = api::find_route("consumer", "request_access_to_product");
+  if (!write_route.ok()) return write_route.status();
+  std::vector<std::string> read_bodies;
+  for (const BenchConsumer& consumer : mesh.consumers) {
+    read_bodies.push_back(read_body(consumer.subscription_id));
+  }
+  std::atomic<uint64_t> write_number{next_write};
+
+  struct Variant {
+    std::string name;
+    bool write;
+    int threads;
+    int pool;
+    bool serialized;
+  };
+  const int server_pool = store::SqliteOptions{}.max_idle_connections;
+  const std::vector<Variant> variants = {
+      {"read: key lookup + get_subscription", false, threads, server_pool, false},
+      {"read: key lookup + get_subscription", false, threads, threads, false},
+      {"write: request_access_to_product", true, 1, server_pool, false},
+      {"write: request_access_to_product", true, threads, server_pool, false},
+      {"write: request_access_to_product", true, threads, threads, false},
+      {"write: request_access_to_product", true, threads, threads, true},
+  };
+  // Round-robin slices, so that the subscriptions the writes add (which the next write scans)
+  // weigh on every variant alike.
+  constexpr int kRounds = 4;
+  struct Tally {
+    uint64_t errors = 0;
+    double wall = 0;
+    double cpu = 0;
+    std::vector<int64_t> latencies;
+  };
+  std::vector<Tally> tallies(variants.size());
+  for (int round = 0; round < kRounds; ++round) {
+    for (size_t v = 0; v < variants.size(); ++v) {
+      const Variant& variant = variants[v];
+      Tally& tally = tallies[v];
+      auto service = open_service(mesh.store_path, variant.pool);
+      if (!service.ok()) return service.status();
+      std::vector<core::Caller> callers;
+      for (const BenchConsumer& consumer : mesh.consumers) {
+        auto key = (*service)->engine().resolve_access_key(consumer.credentials.access_key_id);
+        if (!key.ok()) return key.status();
+        callers.push_back(key->caller);
+      }
+      std::mutex writer;
+      std::atomic<bool> stop{false};
+      std::atomic<uint64_t> errors{0};
+      std::vector<std::vector<int64_t>> latencies(static_cast<size_t>(variant.threads));
+      std::vector<std::thread> pool;
+      const double cpu_before = own_cpu_seconds();
+      const auto started = Clock::now();
+      for (int t = 0; t < variant.threads; ++t) {
+        pool.emplace_back([&, t] {
+          const size_t consumer = static_cast<size_t>(t) % mesh.consumers.size();
+          while (!stop.load(std::memory_order_relaxed)) {
+            const auto begun = Clock::now();
+            absl::Status status;
+            if (variant.write) {
+              const uint64_t n = write_number.fetch_add(1);
+              const WriteRequest write = write_request(mesh, n);
+              auto params = api::parse_json(write.body);
+              std::unique_lock<std::mutex> lock(writer, std::defer_lock);
+              if (variant.serialized) lock.lock();
+              status = params.ok() ? (*service)
+                                         ->dispatch(**write_route, *params,
+                                                    &callers[n % callers.size()],
+                                                    kBenchMeshAccount)
+                                         .status()
+                                   : params.status();
+            } else {
+              auto key = (*service)->engine().resolve_access_key(
+                  mesh.consumers[consumer].credentials.access_key_id);
+              auto params = api::parse_json(read_bodies[consumer]);
+              status = !key.ok()      ? key.status()
+                       : !params.ok() ? params.status()
+                                      : (*service)
+                                            ->dispatch(**read_route, *params, &key->caller,
+                                                       kBenchMeshAccount)
+                                            .status();
+            }
+            if (!status.ok()) errors.fetch_add(1);
+            latencies[static_cast<size_t>(t)].push_back(
+                std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - begun)
+                    .count());
+          }
+        });
+      }
+      std::this_thread::sleep_for(std::chrono::duration<double>(seconds / kRounds));
+      stop = true;
+      for (std::thread& thread : pool) thread.join();
+      tally.wall += std::chrono::duration<double>(Clock::now() - started).count();
+      tally.cpu += own_cpu_seconds() - cpu_before;
+      tally.errors += errors.load();
+      for (const auto& each : latencies) {
+        tally.latencies.insert(tally.latencies.end(), each.begin(), each.end());
+      }
+    }
+  }
+  std::vector<ConcurrencyCost> results;
+  for (size_t v = 0; v < variants.size(); ++v) {
+    Tally& tally = tallies[v];
+    const LatencySummary summary = summarize(tally.latencies);
+    const double count = static_cast<double>(summary.count);
+    results.push_back(ConcurrencyCost{
+        .name = variants[v].name,
+        .threads = variants[v].threads,
+        .pool = variants[v].pool,
+        .serialized = variants[v].serialized,
+        .operations = summary.count,
+        .errors = tally.errors,
+        .operations_per_second = tally.wall > 0 ? count / tally.wall : 0,
+        .cpu_micros_per_operation = summary.count > 0 ? tally.cpu * 1e6 / count : 0,
+        .p99_micros = summary.p99_us});
+  }
+  next_write = write_number.load();
+  return results;
+}
+
+absl::StatusOr<std::vector<StepCost>> measure_step_costs(const BenchMesh& mesh,
+                                                         const std::string& host_header,
+                                                         double seconds_per_step,
+                                                         uint64_t& next_write) {
+  auto service = api::MeshService::open_sqlite(mesh.store_path, kBenchRegion, false);
+  if (!service.ok()) return service.status();
+  const BenchConsumer& consumer = mesh.consumers.front();
+  const Credentials& credentials = consumer.credentials;
+  const std::string body = read_body(consumer.subscription_id);
+  auto read_route = api::find_route("consumer", "get_subscription");
+  if (!read_route.ok()) return read_route.status();
+  auto write_route = api::find_route("consumer", "request_access_to_product");
+  if (!write_route.ok()) return write_route.status();
+  auto signed_read = signed_request(host_header, kReadPath, body, credentials);
+  if (!signed_read.ok()) return signed_read.status();
+  const std::string authorization_header = aws::header_values(*signed_read, "Authorization")[0];
+  auto key = (*service)->engine().resolve_access_key(credentials.access_key_id);
+  if (!key.ok()) return key.status();
+  const aws::Scope scope{.region = kBenchRegion, .service = std::string(aws::kDatameshService)};
+
+  std::vector<StepCost> costs;
+  const auto add = [&](std::string name, std::string side,
+                       const std::function<absl::Status()>& step) -> absl::Status {
+    auto cost = time_step(std::move(name), std::move(side), seconds_per_step, step);
+    if (!cost.ok()) return cost.status();
+    costs.push_back(*std::move(cost));
+    return absl::OkStatus();
+  };
+  absl::Status status = add("sign (aws::sign)", "client", [&] {
+    return signed_request(host_header, kReadPath, body, credentials).status();
+  });
+  if (status.ok()) {
+    status = add("signature: parse_authorization + verify", "server", [&]() -> absl::Status {
+      auto parsed = aws::parse_authorization(authorization_header);
+      if (!parsed.ok()) return parsed.status();
+      return aws::verify(*signed_read, *parsed, credentials.secret_access_key, scope,
+                         std::chrono::system_clock::now());
+    });
+  }
+  if (status.ok()) {
+    status = add("access key lookup + unseal (1 read txn)", "server", [&] {
+      return (*service)->engine().resolve_access_key(credentials.access_key_id).status();
+    });
+  }
+  if (status.ok()) {
+    status = add("JSON: parse request body", "server",
+                 [&] { return api::parse_json(body).status(); });
+  }
+  nlohmann::json read_answer;
+  if (status.ok()) {
+    status = add("get_subscription dispatch (1 read txn)", "server", [&]() -> absl::Status {
+      auto params = api::parse_json(body);
+      if (!params.ok()) return params.status();
+      auto answer = (*service)->dispatch(**read_route, *params, &key->caller, kBenchMeshAccount);
+      if (!answer.ok()) return answer.status();
+      read_answer = *std::move(answer);
+      return absl::OkStatus();
+    });
+  }
+  if (status.ok()) {
+    status = add("JSON: dump get_subscription answer", "server", [&] {
+      return api::dump_json(read_answer).empty() ? absl::InternalError("empty answer")
+                                                 : absl::OkStatus();
+    });
+  }
+  if (status.ok()) {
+    // Each consumer's own key, as the load test used them.
+    std::vector<core::Caller> callers;
+    for (const BenchConsumer& each : mesh.consumers) {
+      auto material = (*service)->engine().resolve_access_key(each.credentials.access_key_id);
+      if (!material.ok()) return material.status();
+      callers.push_back(material->caller);
+    }
+    const uint64_t held = next_write / mesh.consumers.size();
+    status = add(cat("request_access_to_product dispatch (1 write txn; from ~", held,
+                     " subs/consumer)"),
+                 "server",
+                 [&]() -> absl::Status {
+                   const uint64_t n = next_write++;
+                   const WriteRequest write = write_request(mesh, n);
+                   auto params = api::parse_json(write.body);
+                   if (!params.ok()) return params.status();
+                   return (*service)
+                       ->dispatch(**write_route, *params, &callers[n % callers.size()],
+                                  kBenchMeshAccount)
+                       .status();
+                 });
+  }
+  if (!status.ok()) return status;
+  return costs;
+}
+
+}  // namespace datamesh::bench

@@ -1,0 +1,56 @@
+// Where an authenticated request's time goes, measured in-process on one thread without HTTP:
+// the client's signing, and the server's steps in the order src/server/server.cc runs them
+// (signature parse + verify, access-key lookup + unseal, the method's store transaction, JSON).
+// Run on the benchmark's mesh file after the server has stopped, so nothing else competes for
+// the cores. Single-threaded: these are CPU costs without contention.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "mesh_setup.h"
+
+namespace datamesh::bench {
+
+struct StepCost {
+  std::string name;
+  std::string side;  // "client" or "server"
+  uint64_t operations = 0;
+  double micros_per_operation = 0;      // wall time
+  double cpu_micros_per_operation = 0;  // this thread's CPU time (the rest is waiting: I/O, locks)
+};
+
+// Each step is repeated for `seconds_per_step`. Writes use write numbers from `next_write`
+// (advanced), so they create new subscriptions as the load test did; each consumer then holds
+// about next_write / consumers subscriptions, which request_access_to_product scans.
+// The same server steps from `threads` threads at once, in-process (no HTTP, no sockets), to
+// separate what concurrency costs the store from what it costs the HTTP server:
+//   read  = access key lookup + get_subscription dispatch (two read transactions, as a request);
+//   write = request_access_to_product dispatch (one write transaction).
+// Each variant opens the mesh as `datamesh serve` does, but for the store's connection pool
+// (max_idle_connections; the server uses the default, 4) and, for writes, whether an in-process
+// mutex serializes the writers (instead of SQLite's busy handler, which sleeps 1..100 ms).
+struct ConcurrencyCost {
+  std::string name;
+  int threads = 0;
+  int pool = 0;  // the store's max_idle_connections
+  bool serialized = false;
+  uint64_t operations = 0;
+  uint64_t errors = 0;
+  double operations_per_second = 0;
+  double cpu_micros_per_operation = 0;  // the whole process's CPU time / operations
+  double p99_micros = 0;
+};
+
+absl::StatusOr<std::vector<ConcurrencyCost>> measure_concurrency(const BenchMesh& mesh,
+                                                                int threads, double seconds,
+                                                                uint64_t& next_write);
+
+absl::StatusOr<std::vector<StepCost>> measure_step_costs(const BenchMesh& mesh,
+                                                         const std::string& host_header,
+                                                         double seconds_per_step,
+                                                         uint64_t& next_write);
+
+}  // namespace datamesh::bench
