@@ -6,23 +6,22 @@
 //   3. a signed POST /v1/consumer/get-subscription (read), as a fraction of 2;
 //   4. a signed POST /v1/consumer/request-access-to-product creating distinct subscriptions
 //      (write), as a fraction of 1;
-// plus the client's signing cost and an in-process breakdown of the server's steps.
+// plus the client's signing cost, an in-process breakdown of the server's steps, and the store
+// under in-process concurrency. --sweep repeats 2-4 at other connection counts;
+// --server-variant serves with other store settings (variant_server.h) to measure a fix.
 // The server is a separate `datamesh serve` process on a fresh mesh in a temporary directory;
 // client and server share the machine's cores, which the output says with the CPU each used.
 // Prints a table and writes JSON (default bench/results/, not committed).
 #include <sqlite3.h>
-#include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <limits>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -36,6 +35,7 @@
 #include "costs.h"
 #include "load.h"
 #include "mesh_setup.h"
+#include "report.h"
 #include "requests.h"
 #include "server_process.h"
 #include "sqlite_baseline.h"
@@ -50,7 +50,6 @@ using nlohmann::json;
 
 constexpr double kHealthzTarget = 50000;  // req/s on 2 cores
 constexpr double kReadTargetRatio = 0.5;  // authenticated read / healthz
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 struct BenchOptions {
   double seconds = 10;
@@ -79,118 +78,6 @@ struct BenchOptions {
   }
 };
 
-struct Scenario {
-  std::string name;
-  std::string tool;
-  int connections = 0;
-  LoadResult load;
-  WrkResult wrk;  // when tool == "wrk"
-  double client_cores = kNaN;
-  double server_cores = kNaN;
-  double other_cores = kNaN;  // CPU other programs used meanwhile: should be ~0
-  double baseline = kNaN;
-  std::string baseline_name;
-
-  double rps() const { return tool == "wrk" ? wrk.requests_per_second : load.requests_per_second; }
-  double p50() const { return tool == "wrk" ? wrk.p50_us : load.latency.p50_us; }
-  double p99() const { return tool == "wrk" ? wrk.p99_us : load.latency.p99_us; }
-  double ratio() const { return baseline > 0 ? rps() / baseline : kNaN; }
-  double seconds() const { return tool == "wrk" ? 0 : load.seconds; }
-  double server_us_per_request() const {
-    return rps() > 0 && !std::isnan(server_cores) ? server_cores / rps() * 1e6 : kNaN;
-  }
-  double client_us_per_request() const {
-    return rps() > 0 && !std::isnan(client_cores) ? client_cores / rps() * 1e6 : kNaN;
-  }
-};
-
-json number(double value) { return std::isnan(value) ? json(nullptr) : json(value); }
-
-std::string first_line_of(const std::string& path, std::string_view key) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.starts_with(key)) {
-      const size_t colon = line.find(':');
-      if (colon != std::string::npos) {
-        std::string value = line.substr(colon + 1);
-        while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-        return value;
-      }
-    }
-  }
-  return "";
-}
-
-std::string filesystem_of(const std::string& path) {
-  struct statfs info {};
-  if (::statfs(path.c_str(), &info) != 0) return "unknown";
-  switch (static_cast<unsigned long>(info.f_type)) {
-    case 0xEF53: return "ext4";
-    case 0x01021994: return "tmpfs";
-    case 0x9123683E: return "btrfs";
-    case 0x58465342: return "xfs";
-    case 0x794C7630: return "overlayfs";
-    default: return cat("0x", std::to_string(static_cast<unsigned long>(info.f_type)));
-  }
-}
-
-std::string utc_now(const char* format) {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&now, &tm);
-  char text[64];
-  std::strftime(text, sizeof text, format, &tm);
-  return text;
-}
-
-std::string format_number(double value, int decimals) {
-  if (std::isnan(value)) return "n/a";
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
-json scenario_json(const Scenario& s) {
-  json out = {{"name", s.name},
-              {"tool", s.tool},
-              {"connections", s.connections},
-              {"requests_per_second", number(s.rps())},
-              {"p50_us", number(s.p50())},
-              {"p99_us", number(s.p99())},
-              {"baseline", s.baseline_name},
-              {"baseline_value", number(s.baseline)},
-              {"ratio_to_baseline", number(s.ratio())},
-              {"client_cores", number(s.client_cores)},
-              {"server_cores", number(s.server_cores)},
-              {"other_processes_cores", number(s.other_cores)},
-              {"server_cpu_us_per_request", number(s.server_us_per_request())},
-              {"client_cpu_us_per_request", number(s.client_us_per_request())}};
-  if (s.tool == "wrk") {
-    out["p90_us"] = number(s.wrk.p90_us);
-    out["requests"] = s.wrk.requests;
-    out["non_2xx"] = s.wrk.non_2xx;
-    out["socket_errors"] = s.wrk.socket_errors;
-    out["command"] = s.wrk.command;
-  } else {
-    const LatencySummary& l = s.load.latency;
-    out["seconds"] = s.load.seconds;
-    out["requests_ok"] = s.load.ok;
-    out["requests_not_ok"] = s.load.requests - s.load.ok;
-    out["transport_failures"] = s.load.failures;
-    out["mean_us"] = l.mean_us;
-    out["p90_us"] = l.p90_us;
-    out["p999_us"] = l.p999_us;
-    out["max_us"] = l.max_us;
-    out["request_make_mean_us"] = s.load.make_mean_us;
-    json statuses = json::object();
-    for (const auto& [status, count] : s.load.statuses) statuses[std::to_string(status)] = count;
-    out["statuses"] = statuses;
-    if (!s.load.first_error.empty()) out["first_error"] = s.load.first_error.substr(0, 500);
-  }
-  return out;
-}
-
 class Bench {
  public:
   explicit Bench(BenchOptions options) : options_(std::move(options)) {}
@@ -203,7 +90,6 @@ class Bench {
   RequestMaker healthz_maker() const;
   RequestMaker read_maker() const;
   RequestMaker write_maker();
-  void print_row(const Scenario& s) const;
   json machine_json() const;
 
   BenchOptions options_;
@@ -293,21 +179,11 @@ Scenario Bench::load_scenario(const std::string& name, int connections, const Re
   return s;
 }
 
-void Bench::print_row(const Scenario& s) const {
-  std::printf("%-46s %5d %9s %8s %8s %6s  %-26s %6s %6s %6s %8s\n", s.name.c_str(),
-              s.connections,
-              format_number(s.rps(), 0).c_str(), format_number(s.p50() / 1000, 3).c_str(),
-              format_number(s.p99() / 1000, 3).c_str(), format_number(s.ratio(), 3).c_str(),
-              s.baseline_name.c_str(), format_number(s.server_cores, 2).c_str(),
-              format_number(s.client_cores, 2).c_str(), format_number(s.other_cores, 2).c_str(),
-              format_number(s.server_us_per_request(), 1).c_str());
-}
-
 json Bench::machine_json() const {
   utsname names{};
   ::uname(&names);
   return {{"nproc", std::thread::hardware_concurrency()},
-          {"cpu_model", first_line_of("/proc/cpuinfo", "model name")},
+          {"cpu_model", cpu_model()},
           {"kernel", cat(names.sysname, " ", names.release)},
           {"bench_dir_filesystem", filesystem_of(dir_)},
           {"sqlite_version", sqlite3_libversion()},
@@ -330,10 +206,18 @@ int Bench::run(const std::string& command_line) {
               << std::endl;
   }
   const double step_seconds = options_.quick ? 0.1 : 0.5;
-  if (const double load = load_average(); load > 0.5) {
-    std::cerr << "bench: warning: load average " << load
-              << ": other programs are using the cores, so the figures will be low; the "
-                 "'other' column says how much CPU they took during each run"
+  // What the rest of the machine uses before anything starts (the benchmark is idle now).
+  const double idle_probe_seconds = options_.quick ? 0.25 : 1.0;
+  const double busy_before = machine_busy_seconds();
+  std::this_thread::sleep_for(std::chrono::duration<double>(idle_probe_seconds));
+  const double other_before =
+      busy_before < 0
+          ? kNaN
+          : std::max(0.0, (machine_busy_seconds() - busy_before) / idle_probe_seconds);
+  if (other_before > 0.2) {
+    std::cerr << "bench: warning: other programs use " << other_before
+              << " cores right now, so the figures will be low; the 'other' column says how much "
+                 "CPU they took during each run"
               << std::endl;
   }
 
@@ -360,7 +244,7 @@ int Bench::run(const std::string& command_line) {
               {"command", command_line},
               {"started_utc", utc_now("%Y-%m-%dT%H:%M:%SZ")},
               {"machine", machine_json()},
-              {"load_average_at_start", load_average()},
+              {"other_processes_cores_before_start", number(other_before)},
               {"settings",
                {{"seconds", options_.seconds},
                 {"warmup_seconds", options_.warmup_seconds},
@@ -560,42 +444,20 @@ int Bench::run(const std::string& command_line) {
   std::printf("\ndatamesh_bench: %u cores (%s), client and server share them; %s transport, "
               "%.1f s per run after %.1f s warm-up\n"
               "CPU columns: average cores used by the server, the client and other programs\n",
-              std::thread::hardware_concurrency(),
-              first_line_of("/proc/cpuinfo", "model name").c_str(), options_.transport.c_str(),
+              std::thread::hardware_concurrency(), cpu_model().c_str(), options_.transport.c_str(),
               options_.seconds, options_.warmup_seconds);
-  std::printf("%-46s %5s %9s %8s %8s %6s  %-26s %6s %6s %6s %8s\n", "scenario", "conns",
-              "req/s", "p50 ms", "p99 ms", "ratio", "ratio is to", "srvCPU", "cliCPU", "other",
-              "srv us/req");
-  if (sqlite) {
-    std::printf("%-46s %5d %9.0f %8.3f %8.3f %6s  %-26s\n",
-                "raw SQLite commit, 1 row/txn (baseline 1)", 1, sqlite->commits_per_second,
-                sqlite->p50_us / 1000, sqlite->p99_us / 1000, "1.000", "itself");
-  }
+  print_table_header();
+  if (sqlite) print_sqlite_row(*sqlite);
   for (const Scenario& s : scenarios) print_row(s);
   if (!sweep.empty()) {
     std::printf("concurrency sweep:\n");
     for (const Scenario& s : sweep) print_row(s);
   }
+  print_step_costs(costs);
+  print_concurrency(concurrency);
   const StepCost* sign_cost = nullptr;
-  if (!costs.empty()) {
-    std::printf("\nin-process cost per operation, one thread, no HTTP:\n");
-    for (const StepCost& cost : costs) {
-      if (cost.side == "client" && sign_cost == nullptr) sign_cost = &cost;
-      std::printf("  %-6s %-50s %9.2f us wall %9.2f us CPU (%.0f /s)\n", cost.side.c_str(),
-                  cost.name.c_str(), cost.micros_per_operation, cost.cpu_micros_per_operation,
-                  1e6 / cost.micros_per_operation);
-    }
-  }
-
-  if (!concurrency.empty()) {
-    std::printf("\nthe store under concurrency, in-process (no HTTP), server stopped:\n");
-    for (const ConcurrencyCost& c : concurrency) {
-      std::printf("  %-40s threads %3d pool %3d %-11s %9.0f ops/s %8.1f us CPU/op p99 %9.3f ms "
-                  "errors %llu\n",
-                  c.name.c_str(), c.threads, c.pool, c.serialized ? "serialized" : "",
-                  c.operations_per_second, c.cpu_micros_per_operation, c.p99_micros / 1000,
-                  static_cast<unsigned long long>(c.errors));
-    }
+  for (const StepCost& cost : costs) {
+    if (cost.side == "client" && sign_cost == nullptr) sign_cost = &cost;
   }
   if (read) {
     std::printf("\nclient signing (aws::sign per request, part of the client's cost): %.1f us per "
@@ -641,15 +503,7 @@ int Bench::run(const std::string& command_line) {
                        {"met", nullptr},
                        {"tool", write->tool}});
   }
-  std::printf("\ntargets:\n");
-  for (const json& t : targets) {
-    const std::string verdict = t["met"].is_null() ? "reported" : t["met"] ? "MET" : "MISSED";
-    std::printf("  %-36s %-48s measured %-12s %s (%s)\n", t["name"].get<std::string>().c_str(),
-                t["target"].get<std::string>().c_str(),
-                t["measured"].is_null() ? "n/a"
-                                        : format_number(t["measured"].get<double>(), 3).c_str(),
-                verdict.c_str(), t["tool"].get<std::string>().c_str());
-  }
+  print_targets(targets);
 
   json scenario_list = json::array();
   for (const Scenario& s : scenarios) scenario_list.push_back(scenario_json(s));
@@ -657,28 +511,8 @@ int Bench::run(const std::string& command_line) {
   json sweep_list = json::array();
   for (const Scenario& s : sweep) sweep_list.push_back(scenario_json(s));
   out["sweep"] = sweep_list;
-  json cost_list = json::array();
-  for (const StepCost& cost : costs) {
-    cost_list.push_back({{"name", cost.name},
-                         {"side", cost.side},
-                         {"operations", cost.operations},
-                         {"us_per_operation", cost.micros_per_operation},
-                         {"cpu_us_per_operation", cost.cpu_micros_per_operation}});
-  }
-  out["step_costs"] = cost_list;
-  json concurrency_list = json::array();
-  for (const ConcurrencyCost& c : concurrency) {
-    concurrency_list.push_back({{"name", c.name},
-                                {"threads", c.threads},
-                                {"store_pool_max_idle_connections", c.pool},
-                                {"writers_serialized_in_process", c.serialized},
-                                {"operations", c.operations},
-                                {"errors", c.errors},
-                                {"operations_per_second", c.operations_per_second},
-                                {"cpu_us_per_operation", c.cpu_micros_per_operation},
-                                {"p99_us", c.p99_micros}});
-  }
-  out["in_process_concurrency"] = concurrency_list;
+  out["step_costs"] = step_costs_json(costs);
+  out["in_process_concurrency"] = concurrency_json(concurrency);
   if (sign_cost != nullptr && read) {
     out["signing"] = {
         {"us_per_sign", sign_cost->micros_per_operation},
@@ -688,7 +522,6 @@ int Bench::run(const std::string& command_line) {
                                                 read->client_us_per_request())}};
   }
   out["targets"] = targets;
-  out["load_average_at_end"] = load_average();
   out["writes"] = {{"sent", writes_sent},
                    {"consumers", mesh_.consumers.size()},
                    {"subscriptions_per_consumer_at_end",

@@ -30,13 +30,13 @@ struct StepCost {
 //   read  = access key lookup + get_subscription dispatch (two read transactions, as a request);
 //   write = request_access_to_product dispatch (one write transaction).
 // Each variant opens the mesh as `datamesh serve` does, but for the store's connection pool
-// (max_idle_connections; the server uses the default, 4) and, for writes, whether an in-process
-// mutex serializes the writers (instead of SQLite's busy handler, which sleeps 1..100 ms).
+// (max_idle_connections): reads run with 4 idle connections (the store's default before
+// 2026-11-23) and with one per thread; writes with one thread and with `threads` (the store
+// queues a process's writers on a mutex).
 struct ConcurrencyCost {
   std::string name;
   int threads = 0;
   int pool = 0;  // the store's max_idle_connections
-  bool serialized = false;
   uint64_t operations = 0;
   uint64_t errors = 0;
   double operations_per_second = 0;

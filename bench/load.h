@@ -1,5 +1,5 @@
-// A small closed-loop HTTP/1.1 load generator for the benchmark (bench/README in
-// docs/PERFORMANCE.md): `connections` threads, each with one keep-alive TCP connection, send a
+// A small closed-loop HTTP/1.1 load generator for the benchmark (see docs/PERFORMANCE.md):
+// `connections` threads, each with one keep-alive TCP connection, send a
 // request, wait for the whole answer, and send the next one, for a warm-up and then a measured
 // window. Every request is made fresh by a caller-supplied function (so a signed request is
 // signed per request, and that cost is part of the client's), and the time it takes is kept

@@ -53,13 +53,6 @@ double machine_busy_seconds() {
          static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
-double load_average() {
-  std::ifstream in("/proc/loadavg");
-  double one = -1;
-  in >> one;
-  return in ? one : -1;
-}
-
 ServerProcess::~ServerProcess() { stop(); }
 
 absl::Status ServerProcess::start(const ServerSettings& settings) {

@@ -58,7 +58,5 @@ double children_cpu_seconds();
 // softirq, steal of /proc/stat); the difference over a window minus the benchmark's own
 // processes is what other programs took from the shared cores meanwhile. -1 if unknown.
 double machine_busy_seconds();
-// The 1-minute load average, -1 if unknown.
-double load_average();
 
 }  // namespace datamesh::bench
