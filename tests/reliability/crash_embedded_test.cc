@@ -4,8 +4,8 @@
 // against the child's ledger.
 //
 // Where the child dies, chosen by the seeded generator for each cycle:
-//  - in a transaction: at a random store call (the FaultStore hook raises SIGKILL before the
-//    call runs, so the transaction has done part of its reads and writes);
+//  - in a transaction: before a random write (the FaultStore hook raises SIGKILL before the
+//    Kth write call runs, so the transaction has done part of its writes);
 //  - after a commit, before the caller could acknowledge it: the change is in the file but the
 //    ledger says "unknown";
 //  - at a random time: the parent kills it 5 to 150 ms into the cycle, wherever it is (inside
@@ -59,7 +59,7 @@ std::string_view kill_point_name(KillPoint point) {
 
 struct Cycle {
   KillPoint point;
-  int64_t kill_at;  // store call number, acknowledgement number, or milliseconds
+  int64_t kill_at;  // write number, acknowledgement number, or milliseconds
   uint64_t seed;
 };
 
@@ -73,9 +73,10 @@ struct Cycle {
   auto file = LedgerFile::open(ledger);
   if (!file.ok()) ::_exit(4);
   if (cycle.point == KillPoint::kInTransaction) {
-    (*mesh)->faults().set_call_hook([at = cycle.kill_at](int64_t call, std::string_view) {
-      if (call == at) ::raise(SIGKILL);
-    });
+    (*mesh)->faults().set_call_hook(
+        [at = cycle.kill_at](int64_t, std::string_view, int64_t write) {
+          if (write == at) ::raise(SIGKILL);
+        });
   } else if (cycle.point == KillPoint::kBeforeAcknowledgement) {
     (*file)->before_acknowledging = [at = cycle.kill_at, n = int64_t{0}]() mutable {
       if (++n == at) ::raise(SIGKILL);
@@ -118,8 +119,13 @@ TEST(CrashConsistencyTest, EmbeddedMeshKeepsItsInvariantsThroughSixtySigkills) {
   std::mt19937_64 rng(seed);
   std::map<KillPoint, int> kills;
   for (int number = 1; number <= kCycles; ++number) {
-    const auto point = static_cast<KillPoint>(rng() % 3);
-    const int64_t kill_at = point == KillPoint::kInTransaction ? 1 + rng() % 300
+    // Half of the kills in a transaction: they are the ones that find a method applied by
+    // halves.
+    const unsigned roll = rng() % 4;
+    const auto point = roll < 2    ? KillPoint::kInTransaction
+                       : roll == 2 ? KillPoint::kBeforeAcknowledgement
+                                   : KillPoint::kAtRandomTime;
+    const int64_t kill_at = point == KillPoint::kInTransaction ? 1 + rng() % 100
                             : point == KillPoint::kBeforeAcknowledgement ? 1 + rng() % 20
                                                                           : 5 + rng() % 146;
     const Cycle cycle{point, kill_at, seed * 1000 + number};

@@ -232,13 +232,17 @@ std::vector<std::string> FaultStore::trace() const {
 absl::Status FaultStore::on_call(std::string_view method, bool is_write) {
   CallHook hook;
   int64_t call = 0;
+  int64_t write = 0;
   absl::Status result;
   {
     std::lock_guard lock(mutex_);
     call = ++counts_.calls;
     trace_.emplace_back(method);
     hook = hook_;
-    if (is_write && ++counts_.writes == 1) counts_.first_write_call = call;
+    if (is_write) {
+      write = ++counts_.writes;
+      if (write == 1) counts_.first_write_call = call;
+    }
     const bool call_hit = position_ == FaultPosition::kCall && fail_at_ == counts_.calls;
     const bool write_hit =
         is_write && position_ == FaultPosition::kWrite && fail_at_ == counts_.writes;
@@ -250,7 +254,7 @@ absl::Status FaultStore::on_call(std::string_view method, bool is_write) {
       result = fault_;
     }
   }
-  if (hook) hook(call, method);
+  if (hook) hook(call, method, write);
   return result;
 }
 

@@ -50,8 +50,8 @@ struct FaultCounts {
 class FaultStore final : public store::Store {
  public:
   // Called before each Transaction call is forwarded (or failed): its 1-based number since the
-  // last arm()/disarm() and the method's name.
-  using CallHook = std::function<void(int64_t call, std::string_view method)>;
+  // last arm()/disarm(), the method's name, and the number of the write it is (0 for a read).
+  using CallHook = std::function<void(int64_t call, std::string_view method, int64_t write)>;
 
   explicit FaultStore(std::unique_ptr<store::Store> inner);
 
