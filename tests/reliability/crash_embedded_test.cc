@@ -6,11 +6,13 @@
 // Where the child dies, chosen by the seeded generator for each cycle:
 //  - in a transaction: before a random write (the FaultStore hook raises SIGKILL before the
 //    Kth write call runs, so the transaction has done part of its writes);
+//  - at the end of a transaction: before the Kth audit event is appended, which every method
+//    does last, so every other write of the method has been made;
 //  - after a commit, before the caller could acknowledge it: the change is in the file but the
 //    ledger says "unknown";
 //  - at a random time: the parent kills it 5 to 150 ms into the cycle, wherever it is (inside
 //    SQLite's commit, writing the ledger, ...). The delay is seeded but the point it lands on
-//    is not, so this third of the cycles is not exactly reproducible.
+//    is not, so these cycles are not exactly reproducible.
 // The seed is printed; DATAMESH_CRASH_SEED=<seed> replays the same workload and kill choices.
 #include <signal.h>
 #include <sys/wait.h>
@@ -46,11 +48,12 @@ using test_support::kProducerAccount;
 constexpr int kCycles = 60;
 constexpr int kMaxStepsPerCycle = 5000;  // far more than a cycle lives
 
-enum class KillPoint { kInTransaction, kBeforeAcknowledgement, kAtRandomTime };
+enum class KillPoint { kInTransaction, kBeforeAuditEvent, kBeforeAcknowledgement, kAtRandomTime };
 
 std::string_view kill_point_name(KillPoint point) {
   switch (point) {
     case KillPoint::kInTransaction: return "in a transaction";
+    case KillPoint::kBeforeAuditEvent: return "before the audit event of a change";
     case KillPoint::kBeforeAcknowledgement: return "after a commit, before its acknowledgement";
     case KillPoint::kAtRandomTime: return "at a random time";
   }
@@ -76,6 +79,11 @@ struct Cycle {
     (*mesh)->faults().set_call_hook(
         [at = cycle.kill_at](int64_t, std::string_view, int64_t write) {
           if (write == at) ::raise(SIGKILL);
+        });
+  } else if (cycle.point == KillPoint::kBeforeAuditEvent) {
+    (*mesh)->faults().set_call_hook(
+        [at = cycle.kill_at, n = int64_t{0}](int64_t, std::string_view method, int64_t) mutable {
+          if (method == "append_audit_event" && ++n == at) ::raise(SIGKILL);
         });
   } else if (cycle.point == KillPoint::kBeforeAcknowledgement) {
     (*file)->before_acknowledging = [at = cycle.kill_at, n = int64_t{0}]() mutable {
@@ -119,15 +127,10 @@ TEST(CrashConsistencyTest, EmbeddedMeshKeepsItsInvariantsThroughSixtySigkills) {
   std::mt19937_64 rng(seed);
   std::map<KillPoint, int> kills;
   for (int number = 1; number <= kCycles; ++number) {
-    // Half of the kills in a transaction: they are the ones that find a method applied by
-    // halves.
-    const unsigned roll = rng() % 4;
-    const auto point = roll < 2    ? KillPoint::kInTransaction
-                       : roll == 2 ? KillPoint::kBeforeAcknowledgement
-                                   : KillPoint::kAtRandomTime;
+    const auto point = static_cast<KillPoint>(rng() % 4);
     const int64_t kill_at = point == KillPoint::kInTransaction ? 1 + rng() % 100
-                            : point == KillPoint::kBeforeAcknowledgement ? 1 + rng() % 20
-                                                                          : 5 + rng() % 146;
+                            : point == KillPoint::kAtRandomTime ? 5 + rng() % 146
+                                                                 : 1 + rng() % 20;
     const Cycle cycle{point, kill_at, seed * 1000 + number};
     const std::string where = cat("cycle ", number, " of seed ", seed, ", killed ",
                                   kill_point_name(point), " (", kill_at, ")");
@@ -172,13 +175,14 @@ TEST(CrashConsistencyTest, EmbeddedMeshKeepsItsInvariantsThroughSixtySigkills) {
   }
   std::cout << "embedded crash consistency: " << kCycles << " SIGKILLs survived ("
             << kills[KillPoint::kInTransaction] << " in a transaction, "
+            << kills[KillPoint::kBeforeAuditEvent] << " before an audit event, "
             << kills[KillPoint::kBeforeAcknowledgement] << " before an acknowledgement, "
             << kills[KillPoint::kAtRandomTime] << " at a random time); " << entries->size()
             << " calls: " << acknowledged << " acknowledged, " << refused << " refused, "
             << unknown << " unknown; " << report->subscriptions.size() << " subscriptions, "
             << report->events << " audit events\n";
-  EXPECT_EQ(kills[KillPoint::kInTransaction] + kills[KillPoint::kBeforeAcknowledgement] +
-                kills[KillPoint::kAtRandomTime],
+  EXPECT_EQ(kills[KillPoint::kInTransaction] + kills[KillPoint::kBeforeAuditEvent] +
+                kills[KillPoint::kBeforeAcknowledgement] + kills[KillPoint::kAtRandomTime],
             kCycles);
   EXPECT_GT(acknowledged, kCycles);  // the cycles did real work, not only die at start
 

@@ -211,7 +211,7 @@ void FaultStore::arm(FaultPosition position, int64_t n, absl::Status fault) {
 
 void FaultStore::set_call_hook(CallHook hook) {
   std::lock_guard lock(mutex_);
-  hook_ = std::move(hook);
+  hook_ = hook ? std::make_shared<CallHook>(std::move(hook)) : nullptr;
 }
 
 FaultCounts FaultStore::counts() const {
@@ -230,7 +230,7 @@ std::vector<std::string> FaultStore::trace() const {
 }
 
 absl::Status FaultStore::on_call(std::string_view method, bool is_write) {
-  CallHook hook;
+  std::shared_ptr<CallHook> hook;
   int64_t call = 0;
   int64_t write = 0;
   absl::Status result;
@@ -254,7 +254,7 @@ absl::Status FaultStore::on_call(std::string_view method, bool is_write) {
       result = fault_;
     }
   }
-  if (hook) hook(call, method, write);
+  if (hook) (*hook)(call, method, write);
   return result;
 }
 

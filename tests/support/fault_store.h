@@ -88,7 +88,7 @@ class FaultStore final : public store::Store {
   absl::Status fault_;
   bool disk_full_ = false;  // a kWrite fault fired: later writes and commits fail too
   int injected_ = 0;
-  CallHook hook_;
+  std::shared_ptr<CallHook> hook_;  // shared, so that a hook's own state persists across calls
 };
 
 }  // namespace datamesh::test_support
