@@ -190,10 +190,14 @@ TEST_F(MeshInvariantsTest, HalfAppliedChangesAreFound) {
                       "audit events"));
 }
 
-TEST_F(MeshInvariantsTest, ALostAuditEventIsFound) {
-  EXPECT_TRUE(reports(problems_after("DROP TRIGGER audit_events_no_delete;"
-                                     " DELETE FROM audit_events WHERE sequence = 3"),
-                      "sequence number"));
+TEST_F(MeshInvariantsTest, ALostOrEditedAuditEventIsFound) {
+  const auto lost = problems_after("DROP TRIGGER audit_events_no_delete;"
+                                   " DELETE FROM audit_events WHERE sequence = 3");
+  EXPECT_TRUE(reports(lost, "sequence number"));
+  EXPECT_TRUE(reports(lost, "audit chain at event"));
+  EXPECT_TRUE(reports(problems_after("DROP TRIGGER audit_events_no_update;"
+                                     " UPDATE audit_events SET notes = 'edited' WHERE sequence = 5"),
+                      "audit chain at event 5"));
 }
 
 }  // namespace

@@ -4,9 +4,11 @@
 #include <set>
 #include <tuple>
 
+#include "core/audit_chain.h"
 #include "core/subscription_status.h"
 #include "core/text.h"
 #include "reliability/mesh_file.h"
+#include "security/secret_box.h"
 #include "server/ledger.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -159,13 +161,27 @@ absl::StatusOr<MeshReport> check_mesh(const std::filesystem::path& db, int64_t w
   report.problems = std::move(*integrity);
 
   MeshContents mesh;
+  AuditVerification chain;
   {
+    auto sealer = security::SecretBox::from_environment_or_file(db.string() + ".key", false);
+    if (!sealer.ok()) return sealer.status();
     auto store = store::SqliteStore::open(db.string());
     if (!store.ok()) return store.status();
-    absl::Status read = (*store)->run(store::TxMode::kRead, [&](store::Transaction& tx) {
-      return read_contents(tx, mesh);
-    });
+    absl::Status read =
+        (*store)->run(store::TxMode::kRead, [&](store::Transaction& tx) -> absl::Status {
+          auto verified = core::verify_audit_chain(tx, *sealer);
+          if (!verified.ok()) return verified.status();
+          chain = *std::move(verified);
+          return read_contents(tx, mesh);
+        });
     if (!read.ok()) return read;
+  }
+  for (const AuditProblem& problem : chain.problems) {
+    report.problems.push_back(cat("audit chain at event ", problem.sequence, ": ",
+                                  problem.problem));
+  }
+  if (!chain.intact && chain.problems.empty()) {
+    report.problems.push_back("the audit chain is not intact");
   }
   report.events = static_cast<int64_t>(mesh.events.size());
   for (size_t i = 0; i < mesh.events.size(); ++i) {

@@ -3,7 +3,8 @@
 // engine), with no process using it.
 //
 //  - SQLite finds the file sound (integrity_check, foreign_key_check);
-//  - audit sequence numbers run 1..n without gaps;
+//  - audit sequence numbers run 1..n without gaps, and the hash chain verifies
+//    (core/audit_chain.h) under the mesh's key;
 //  - each subscription's audit events follow its lifecycle (server_test::replay) and end in the
 //    status it has;
 //  - no method is half-applied: a subscription's version counts its audit events; it has grants

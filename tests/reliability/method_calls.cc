@@ -34,6 +34,7 @@ const std::map<std::string, json>& parameter_table() {
       {"admin revoke_access_key", {{"key_id", "$spare"}}},
       {"admin list_access_keys", {{"account_id", kProducerAccount}}},
       {"admin list_audit_events", json::object()},
+      {"admin verify_audit", json::object()},
       // catalog: each account's own "scratch" database
       {"catalog create_database", {{"database_input", {{"Name", "newdb"}}}}},
       {"catalog get_database", {{"name", "scratch"}}},

@@ -132,14 +132,26 @@ class FaultTransaction final : public store::Transaction {
                                                                const Page& page) override {
     return read("list_subscriptions", [&] { return inner_.list_subscriptions(filter, page); });
   }
+  absl::StatusOr<std::vector<Subscription>> find_live_duplicates(
+      const Subscription& request) override {
+    return read("find_live_duplicates", [&] { return inner_.find_live_duplicates(request); });
+  }
   absl::StatusOr<std::vector<std::pair<SubscriptionStatus, int64_t>>>
   count_subscriptions_by_status() override {
     return read("count_subscriptions_by_status",
                 [&] { return inner_.count_subscriptions_by_status(); });
   }
 
-  absl::StatusOr<int64_t> append_audit_event(const AuditEvent& event) override {
+  // Reading the head also claims the chain in a write transaction; it is a read all the same.
+  absl::StatusOr<store::AuditChainHead> audit_chain_head() override {
+    return read("audit_chain_head", [&] { return inner_.audit_chain_head(); });
+  }
+  absl::Status append_audit_event(const store::ChainedAuditEvent& event) override {
     return write("append_audit_event", [&] { return inner_.append_audit_event(event); });
+  }
+  absl::StatusOr<std::vector<store::ChainedAuditEvent>> list_audit_chain(
+      const Page& page) override {
+    return read("list_audit_chain", [&] { return inner_.list_audit_chain(page); });
   }
   absl::StatusOr<std::vector<AuditEvent>> list_audit_events(std::string_view subscription_id,
                                                            const Page& page) override {
