@@ -16,6 +16,7 @@
 #include "store/postgres/connection.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/postgres_store.h"
+#include "store/postgres/transaction.h"
 #include "store/store_test_support.h"
 #include "support/postgres_test_db.h"
 
@@ -268,7 +269,7 @@ TEST_F(PostgresStoreTest, AuditSequencesFollowCommitOrderAcrossStores) {
     threads.emplace_back([store] {
       for (int i = 0; i < 50; ++i) {
         write_in(*store, [](Transaction& tx) {
-          return tx.append_audit_event(full_audit_event("S")).status();
+          return append_next(tx, full_audit_event("S")).status();
         }).IgnoreError();
       }
     });
@@ -314,12 +315,37 @@ TEST_F(PostgresStoreTest, TheAuditLogIsAppendOnly) {
   auto store = open();
   ASSERT_NE(store, nullptr);
   DATAMESH_ASSERT_OK(write_in(*store, [](Transaction& tx) {
-    return tx.append_audit_event(full_audit_event("S1")).status();
+    return append_next(tx, full_audit_event("S1")).status();
   }));
   EXPECT_FALSE(test_support::postgres_exec(schema_->url(), "UPDATE audit_events SET notes = 'x'")
                    .ok());
   EXPECT_FALSE(test_support::postgres_exec(schema_->url(), "DELETE FROM audit_events").ok());
   EXPECT_FALSE(test_support::postgres_exec(schema_->url(), "TRUNCATE audit_events").ok());
+}
+
+TEST_F(PostgresStoreTest, EveryListingQueryCanReadAnIndex) {
+  ASSERT_NE(open(), nullptr);
+  auto connection = postgres::Connection::open(schema_->url(), "test", "");
+  ASSERT_TRUE(connection.ok()) << connection.status();
+  // With sequential scans priced out, a plan without an index means no index fits the query.
+  ASSERT_TRUE((*connection)->exec("SET enable_seqscan = off", "price out scans").ok());
+  for (const postgres::ListingQuery& query : postgres::listing_queries()) {
+    int parameters = 0;
+    for (size_t at = query.sql.find('$'); at != std::string::npos; at = query.sql.find('$', at + 1)) {
+      parameters = std::max(parameters, std::atoi(query.sql.c_str() + at + 1));
+    }
+    std::vector<std::string> values(parameters, "'1'");
+    ASSERT_TRUE((*connection)->exec(cat("PREPARE q AS ", query.sql), "prepare").ok()) << query.name;
+    auto plan = (*connection)->exec(cat("EXPLAIN EXECUTE q(", core::join(values, ", "), ")"),
+                                    "explain");
+    ASSERT_TRUE(plan.ok()) << query.name << ": " << plan.status();
+    std::string text;
+    for (int row = 0; row < plan->rows(); ++row) text += plan->text(row, 0) + "\n";
+    EXPECT_THAT(text, ::testing::HasSubstr("Index")) << query.name << "\n" << text;
+    EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("Seq Scan"))) << query.name << "\n"
+                                                                         << text;
+    ASSERT_TRUE((*connection)->exec("DEALLOCATE q", "deallocate").ok());
+  }
 }
 
 // Migrations --------------------------------------------------------------------------------

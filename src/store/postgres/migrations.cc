@@ -13,9 +13,13 @@ namespace {
 // the database's default collation. Nested values are the JSON text of store/documents.h.
 // Foreign keys are DEFERRABLE INITIALLY DEFERRED, as in SQLite, and checked at COMMIT.
 //
-// audit_chain_head is one row: the sequence number of the latest audit event. Every write
-// transaction locks it first (SELECT ... FOR UPDATE), which makes writers take turns as SQLite's
-// BEGIN IMMEDIATE does and gives audit events their numbers in commit order.
+// The audit log is a hash chain (core/audit_chain.h): each event holds its predecessor's hash
+// and its own, and audit_chain_head the newest link. Every write transaction locks that one row
+// first (SELECT ... FOR UPDATE), which makes writers take turns as SQLite's BEGIN IMMEDIATE does
+// and chains and numbers audit events in commit order.
+//
+// The duplicate-request lookup (find_live_duplicates) reads subscriptions_request, an index on
+// the subscriber, the database and the table list of the subscription's document.
 constexpr std::string_view kInitialSchema = R"sql(
 CREATE TABLE accounts (
   account_id TEXT COLLATE "C" NOT NULL PRIMARY KEY,
@@ -118,6 +122,8 @@ CREATE TABLE subscriptions (
 );
 CREATE INDEX subscriptions_owner ON subscriptions (owner, status, seq);
 CREATE INDEX subscriptions_subscriber ON subscriptions (subscriber, seq);
+CREATE INDEX subscriptions_request
+  ON subscriptions (subscriber, database_name, ((doc::jsonb -> 'table_names')));
 
 CREATE TABLE audit_events (
   sequence BIGINT NOT NULL PRIMARY KEY,
@@ -128,15 +134,18 @@ CREATE TABLE audit_events (
   subscription_id TEXT COLLATE "C" NOT NULL,
   resource TEXT NOT NULL,
   details TEXT NOT NULL,
-  notes TEXT NOT NULL
+  notes TEXT NOT NULL,
+  previous_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
 );
 CREATE INDEX audit_events_subscription ON audit_events (subscription_id, sequence);
 
 CREATE TABLE audit_chain_head (
   id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
-  last_sequence BIGINT NOT NULL
+  sequence BIGINT NOT NULL,
+  hash TEXT NOT NULL
 );
-INSERT INTO audit_chain_head (id, last_sequence) VALUES (1, 0);
+INSERT INTO audit_chain_head (id, sequence, hash) VALUES (1, 0, '');
 
 -- The audit log is evidence: the store only ever appends to it.
 CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -18,7 +18,7 @@ namespace {
 // once the lock is granted, every statement sees what the writers before this one committed.
 constexpr std::string_view kBeginWrite =
     "BEGIN ISOLATION LEVEL READ COMMITTED;"
-    " SELECT last_sequence FROM audit_chain_head WHERE id = 1 FOR UPDATE";
+    " SELECT sequence FROM audit_chain_head WHERE id = 1 FOR UPDATE";
 constexpr std::string_view kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 // The stores whose run() is on this thread's stack: a body calling run() again on the same

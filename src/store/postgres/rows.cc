@@ -133,4 +133,11 @@ absl::StatusOr<AuditEvent> read_audit_event(const Result& r, int i) {
                     .notes = r.text(i, 8)};
 }
 
+absl::StatusOr<ChainedAuditEvent> read_chained_audit_event(const Result& r, int i) {
+  absl::StatusOr<AuditEvent> event = read_audit_event(r, i);
+  if (!event.ok()) return event.status();
+  return ChainedAuditEvent{
+      .event = *std::move(event), .previous_hash = r.text(i, 9), .hash = r.text(i, 10)};
+}
+
 }  // namespace datamesh::store::postgres

@@ -55,6 +55,10 @@ inline constexpr std::string_view kAuditSelect =
     "SELECT sequence, event_date, actor_account, actor_principal, action, subscription_id,"
     " resource, details, notes FROM audit_events";
 
+inline constexpr std::string_view kAuditChainSelect =
+    "SELECT sequence, event_date, actor_account, actor_principal, action, subscription_id,"
+    " resource, details, notes, previous_hash, hash FROM audit_events";
+
 // Stored documents that cannot be read, and unknown statuses, are Internal errors naming the row.
 absl::StatusOr<Account> read_account(const Result& result, int row);
 absl::StatusOr<AccessKeyRow> read_access_key(const Result& result, int row);
@@ -65,6 +69,8 @@ absl::StatusOr<GrantRow> read_grant(const Result& result, int row);
 absl::StatusOr<ShareRow> read_share(const Result& result, int row);
 absl::StatusOr<Subscription> read_subscription(const Result& result, int row);
 absl::StatusOr<AuditEvent> read_audit_event(const Result& result, int row);
+// A row of kAuditChainSelect.
+absl::StatusOr<ChainedAuditEvent> read_chained_audit_event(const Result& result, int row);
 
 // The value a row reader (const Result&, int → StatusOr<Row>) reads: Row.
 template <typename ReadRow>

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "core/subscription_status.h"
 #include "core/text.h"
 #include "store/documents.h"
@@ -83,6 +85,14 @@ const std::string kFindGrants =
 const std::string kListSubscriptionShares =
     cat(kShareSelect, " WHERE subscription_id = $1 ORDER BY creation_date, share_arn");
 const std::string kGetSubscription = cat(kSubscriptionSelect, " WHERE id = $1");
+// The expression must be the subscriptions_request index's for the index to be used.
+const std::string kFindLiveDuplicates =
+    cat(kSubscriptionSelect,
+        " WHERE subscriber = $1 AND database_name = $2"
+        " AND (doc::jsonb -> 'table_names') = $3::jsonb"
+        " AND status IN ('Pending', 'Active') ORDER BY seq");
+const std::string kAuditChain =
+    cat(kAuditChainSelect, " WHERE sequence > $1 ORDER BY sequence LIMIT $2");
 const std::string kAuditAll =
     cat(kAuditSelect, " WHERE sequence > $1 ORDER BY sequence LIMIT $2");
 const std::string kAuditOfSubscription =
@@ -493,6 +503,20 @@ absl::StatusOr<std::vector<Subscription>> PostgresTransaction::list_subscription
                    read_subscription);
 }
 
+absl::StatusOr<std::vector<Subscription>> PostgresTransaction::find_live_duplicates(
+    const Subscription& request) {
+  auto candidates = query_all(connection_, kFindLiveDuplicates,
+                              Params()
+                                  .text(request.subscriber_principal)
+                                  .text(request.database_name)
+                                  .text(nlohmann::json(request.table_names).dump()),
+                              read_subscription);
+  if (!candidates.ok()) return candidates.status();
+  std::erase_if(*candidates,
+                [&](const Subscription& candidate) { return !same_request(candidate, request); });
+  return candidates;
+}
+
 absl::StatusOr<std::vector<std::pair<SubscriptionStatus, int64_t>>>
 PostgresTransaction::count_subscriptions_by_status() {
   auto counted =
@@ -512,15 +536,28 @@ PostgresTransaction::count_subscriptions_by_status() {
 
 // Audit --------------------------------------------------------------------------------------
 
-absl::StatusOr<int64_t> PostgresTransaction::append_audit_event(const AuditEvent& event) {
+absl::StatusOr<AuditChainHead> PostgresTransaction::audit_chain_head() {
+  auto head = connection_.query("SELECT sequence, hash FROM audit_chain_head WHERE id = 1");
+  if (!head.ok()) return head.status();
+  if (head->rows() != 1) {
+    return absl::InternalError(cat("the mesh database ", connection_.database(),
+                                   " has no audit_chain_head row: its schema is damaged"));
+  }
+  return AuditChainHead{.sequence = head->integer(0, 0), .hash = head->text(0, 1)};
+}
+
+absl::Status PostgresTransaction::append_audit_event(const ChainedAuditEvent& chained) {
   if (absl::Status write = require_write("append_audit_event"); !write.ok()) return write;
+  const AuditEvent& event = chained.event;
+  // The head moves only from the event's predecessor; otherwise nothing is inserted either.
   auto appended = connection_.query(
-      "WITH head AS (UPDATE audit_chain_head SET last_sequence = last_sequence + 1"
-      " WHERE id = 1 RETURNING last_sequence)"
+      "WITH head AS (UPDATE audit_chain_head SET sequence = $1, hash = $11"
+      " WHERE id = 1 AND sequence = $1 - 1 AND hash = $10 RETURNING sequence)"
       " INSERT INTO audit_events (sequence, event_date, actor_account, actor_principal, action,"
-      " subscription_id, resource, details, notes)"
-      " SELECT last_sequence, $1, $2, $3, $4, $5, $6, $7, $8 FROM head RETURNING sequence",
+      " subscription_id, resource, details, notes, previous_hash, hash)"
+      " SELECT sequence, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM head",
       Params()
+          .integer(event.sequence)
           .text(event.event_date)
           .text(event.actor_account)
           .text(event.actor_principal)
@@ -528,13 +565,25 @@ absl::StatusOr<int64_t> PostgresTransaction::append_audit_event(const AuditEvent
           .text(event.subscription_id)
           .text(event.resource)
           .text(event.details_json)
-          .text(event.notes));
+          .text(event.notes)
+          .text(chained.previous_hash)
+          .text(chained.hash));
   if (!appended.ok()) return appended.status();
-  if (appended->rows() != 1) {
-    return absl::InternalError(cat("the mesh database ", connection_.database(),
-                                   " has no audit_chain_head row: its schema is damaged"));
-  }
-  return appended->integer(0, 0);
+  if (appended->changed() == 1) return absl::OkStatus();
+  absl::StatusOr<AuditChainHead> head = audit_chain_head();
+  if (!head.ok()) return head.status();
+  return absl::FailedPreconditionError(
+      cat("audit event ", event.sequence, " does not follow the chain head (sequence ",
+          head->sequence, "): read audit_chain_head() in the same transaction"));
+}
+
+absl::StatusOr<std::vector<ChainedAuditEvent>> PostgresTransaction::list_audit_chain(
+    const Page& page) {
+  if (absl::Status limit = check_limit(page); !limit.ok()) return limit;
+  absl::StatusOr<int64_t> after = parse_sequence(page.after);
+  if (!after.ok()) return after.status();
+  return query_all(connection_, kAuditChain, Params().integer(*after).integer(page.limit),
+                   read_chained_audit_event);
 }
 
 absl::StatusOr<std::vector<AuditEvent>> PostgresTransaction::list_audit_events(
@@ -549,6 +598,36 @@ absl::StatusOr<std::vector<AuditEvent>> PostgresTransaction::list_audit_events(
   return query_all(connection_, kAuditOfSubscription,
                    Params().text(subscription_id).integer(*after).integer(page.limit),
                    read_audit_event);
+}
+
+std::vector<ListingQuery> listing_queries() {
+  std::vector<ListingQuery> queries = {
+      {"list_access_keys", kListAccessKeys},
+      {"list_databases", kListDatabases},
+      {"list_tables", kListTables},
+      {"list_subscription_grants", kListSubscriptionGrants},
+      {"find_grants", kFindGrants},
+      {"list_subscription_shares", kListSubscriptionShares},
+      {"find_live_duplicates", kFindLiveDuplicates},
+      {"list_audit_chain", kAuditChain},
+      {"list_audit_events(all)", kAuditAll},
+      {"list_audit_events(subscription)", kAuditOfSubscription},
+  };
+  const SubscriptionFilter filters[] = {
+      {.owner = "o", .status = SubscriptionStatus::kPending},
+      {.owner = "o"},
+      {.owner = "o", .include_deleted = true},
+      {.subscriber = "s"},
+      {.subscriber = "s", .status = SubscriptionStatus::kActive, .database_name = "d"},
+      {.subscriber = "s", .include_deleted = true},
+  };
+  for (const SubscriptionFilter& filter : filters) {
+    queries.push_back(
+        {cat("list_subscriptions(", filter.owner ? "owner" : "subscriber",
+             filter.status ? "+status" : "", filter.include_deleted ? "+deleted" : "", ")"),
+         subscription_listing_sql(filter, /*after=*/true)});
+  }
+  return queries;
 }
 
 }  // namespace datamesh::store::postgres

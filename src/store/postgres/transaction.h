@@ -78,12 +78,19 @@ class PostgresTransaction final : public Transaction {
   // page.after must be "" or the id of a stored subscription (InvalidArgument otherwise).
   absl::StatusOr<std::vector<Subscription>> list_subscriptions(const SubscriptionFilter& filter,
                                                                const Page& page) override;
+  // Reads the subscriptions_request index.
+  absl::StatusOr<std::vector<Subscription>> find_live_duplicates(
+      const Subscription& request) override;
   absl::StatusOr<std::vector<std::pair<SubscriptionStatus, int64_t>>>
   count_subscriptions_by_status() override;
 
-  // The next sequence number comes from audit_chain_head, which the write transaction locked
-  // when it began, so numbers follow commit order and no committed number is ever skipped.
-  absl::StatusOr<int64_t> append_audit_event(const AuditEvent& event) override;
+  // A write transaction locked the head when it began (see postgres_store.h): it is claimed
+  // until the transaction ends, so events are chained and numbered in commit order.
+  absl::StatusOr<AuditChainHead> audit_chain_head() override;
+  // FailedPrecondition, writing nothing, when the event does not follow the head.
+  absl::Status append_audit_event(const ChainedAuditEvent& event) override;
+  // page.after must be "" or a decimal sequence number (InvalidArgument otherwise).
+  absl::StatusOr<std::vector<ChainedAuditEvent>> list_audit_chain(const Page& page) override;
   // page.after must be "" or a decimal sequence number (InvalidArgument otherwise).
   absl::StatusOr<std::vector<AuditEvent>> list_audit_events(std::string_view subscription_id,
                                                             const Page& page) override;
@@ -99,5 +106,12 @@ class PostgresTransaction final : public Transaction {
 // Only fixed fragments are chosen by the filter; its values are bound, in this order, for the
 // conditions present: owner, subscriber, status, database_name, after_seq; then the limit.
 std::string subscription_listing_sql(const SubscriptionFilter& filter, bool after);
+
+// Every listing query with a name, for the test that checks each one can read an index.
+struct ListingQuery {
+  std::string name;
+  std::string sql;
+};
+std::vector<ListingQuery> listing_queries();
 
 }  // namespace datamesh::store::postgres
