@@ -11,6 +11,8 @@
 #   postgres_server.sh restart STATE_DIR start a stopped cluster again on the same port
 #
 # PostgreSQL refuses to run as root: as root the server runs as the user "postgres" (runuser).
+# POSTGRES_SERVER_OPTIONS (e.g. "-c fsync=on -c full_page_writes=on", as the benchmark gives)
+# is appended to the server's options, so it overrides the test settings below.
 # fsync is off (the tests never need a power-loss guarantee; a killed server still keeps every
 # commit, which sits in the OS's cache); synchronous_commit stays on, so a COMMIT that returned
 # is in the WAL. The ctest fixture "postgres" runs start before and stop after the tests that
@@ -34,7 +36,7 @@ free_port() {
 start_server() {
   local root=$1 port=$2
   as_server_user "$pgbin/pg_ctl" -D "$root/data" -l "$root/server.log" -w -t 60 \
-    -o "-p $port -k $root -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300" \
+    -o "-p $port -k $root -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300 ${POSTGRES_SERVER_OPTIONS:-}" \
     start >/dev/null
 }
 
