@@ -37,6 +37,15 @@ std::string account_id(char kind, int index) {
   return id;
 }
 
+// 0..9, spread evenly but independent of the producer and consumer that i selects (a plain
+// i % 10 would give all of one producer's requests the same fate).
+int fate_of(int64_t i) {
+  uint64_t x = static_cast<uint64_t>(i) + 0x9E3779B97F4A7C15ULL;  // splitmix64
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return static_cast<int>((x ^ (x >> 31)) % 10);
+}
+
 constexpr const char* kTopics[] = {"orders", "customers", "items",  "payments", "shipments",
                                    "refunds", "invoices", "stock", "prices",   "returns"};
 constexpr const char* kRegions[] = {"eu", "us", "ap", "sa", "af", "me", "ca", "in", "jp", "au"};
@@ -243,8 +252,8 @@ absl::Status ScaleMesh::grow_to(int64_t count, const std::function<void(int64_t)
 }
 
 absl::Status ScaleMesh::add_subscription(int64_t i) {
-  const int consumer = static_cast<int>(i % shape_.consumers);
-  const int producer = static_cast<int>((i / shape_.consumers) % shape_.producers);
+  const int producer = static_cast<int>(i % shape_.producers);
+  const int consumer = static_cast<int>((i / shape_.producers) % shape_.consumers);
   const int k = static_cast<int>(i / (int64_t{shape_.consumers} * shape_.producers));
   const std::string table = table_name(k);
   const core::Engine& engine = *internals_->engine;
@@ -259,7 +268,7 @@ absl::Status ScaleMesh::add_subscription(int64_t i) {
   const std::string& id = requested->subscription_id;
   SubscriptionStatus status = SubscriptionStatus::kActive;
   absl::Status done;
-  switch (i % 10) {
+  switch (fate_of(i)) {
     case 0:
       status = SubscriptionStatus::kPending;
       break;

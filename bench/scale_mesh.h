@@ -9,11 +9,12 @@
 // that thousands of calls share one commit: the rows and audit events are exactly those the
 // public API writes, only the number of commits differs.
 //
-// Subscription i: consumer i % consumers requests SELECT on table i / (consumers * producers)
-// of the product of producer (i / consumers) % producers; then by i % 10 the request stays
-// Pending (0), is denied (1), is withdrawn by the consumer (2), or is approved and finalized
-// (3..9). So 10% are Pending, 10% Denied, 10% Deleted and 70% Active, each Active one holding
-// three grants (SELECT and DESCRIBE on its table, DESCRIBE on the database).
+// Subscription i: consumer (i / producers) % consumers requests SELECT on table
+// i / (consumers * producers) of the product of producer i % producers, so every producer has
+// requests from the smallest size on; then by a hash of i the request stays Pending (1 in 10),
+// is denied (1 in 10), is withdrawn by the consumer (1 in 10), or is approved and finalized
+// (7 in 10). Each Active one holds three grants (SELECT and DESCRIBE on its table, DESCRIBE on
+// the database).
 //
 // Not thread-safe.
 #pragma once

@@ -13,6 +13,7 @@ namespace datamesh::core {
 namespace {
 
 using internal::kAccountAdminRole;
+using internal::kNameChunk;
 
 absl::Status validate_columns(std::string_view where, const std::vector<Column>& columns) {
   for (size_t i = 0; i < columns.size(); ++i) {
@@ -259,18 +260,24 @@ absl::StatusOr<TablePage> Engine::get_tables(const Caller& caller,
       result.tables = std::move(*listed);
       return absl::OkStatus();
     }
-    // With an expression, match on names first and load only the tables of this page.
-    auto names = tx.list_table_names(catalog, database_name);
-    if (!names.ok()) return names.status();
-    for (const std::string& name : *names) {
-      if (!store_page->after.empty() && name <= store_page->after) continue;
-      auto matched = pattern->full_match(name);
-      if (!matched.ok()) return matched.status();
-      if (!*matched) continue;
-      auto table = tx.get_table(catalog, database_name, name);
-      if (!table.ok()) return table.status();
-      if (table->has_value()) result.tables.push_back(std::move(**table));
-      if (static_cast<int>(result.tables.size()) >= store_page->limit) break;
+    // With an expression, walk the names a chunk at a time and load only the matching tables
+    // of this page: a page costs what it takes to find its rows, not the whole database.
+    std::string after = store_page->after;
+    while (static_cast<int>(result.tables.size()) < store_page->limit) {
+      auto names = tx.list_table_names_page(catalog, database_name,
+                                            store::Page{.after = after, .limit = kNameChunk});
+      if (!names.ok()) return names.status();
+      for (const std::string& name : *names) {
+        auto matched = pattern->full_match(name);
+        if (!matched.ok()) return matched.status();
+        if (!*matched) continue;
+        auto table = tx.get_table(catalog, database_name, name);
+        if (!table.ok()) return table.status();
+        if (table->has_value()) result.tables.push_back(std::move(**table));
+        if (static_cast<int>(result.tables.size()) >= store_page->limit) break;
+      }
+      if (static_cast<int>(names->size()) < kNameChunk) break;
+      after = names->back();
     }
     return absl::OkStatus();
   });

@@ -16,6 +16,10 @@ inline constexpr std::string_view kProducerRole = "DataMeshProducer";
 inline constexpr std::string_view kConsumerRole = "DataMeshConsumer";
 inline constexpr std::string_view kAccountAdminRole = "DataMeshAccountAdmin";
 
+// Table names read per store call when a pattern walks a database (get_tables with an
+// expression, get_data_product): memory stays bounded however many tables the database has.
+inline constexpr int kNameChunk = 4096;
+
 std::string_view role_of(Persona persona);
 
 // arn:datamesh:iam::<account>:<kind>/AwsDataMesh/<name>

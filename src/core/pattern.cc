@@ -161,16 +161,33 @@ absl::StatusOr<Pattern> Pattern::compile(std::string_view parameter, std::string
   return Pattern(std::string(pattern), std::move(compiled));
 }
 
+namespace {
+
+// Match data holds the state of one match. full_match only asks whether the whole subject
+// matched, so one pair of offsets is enough for any pattern (PCRE2 then returns 0 instead of
+// the group count), and each thread reuses its own: no allocation per match, and a shared
+// Pattern stays safe to use from several threads.
+class ThreadMatchData {
+ public:
+  ThreadMatchData() : data_(pcre2_match_data_create(1, nullptr)) {}
+  ThreadMatchData(const ThreadMatchData&) = delete;
+  ThreadMatchData& operator=(const ThreadMatchData&) = delete;
+  ~ThreadMatchData() { pcre2_match_data_free(data_); }
+  pcre2_match_data* get() const { return data_; }
+
+ private:
+  pcre2_match_data* data_;
+};
+
+}  // namespace
+
 absl::StatusOr<bool> Pattern::full_match(std::string_view subject) const {
-  // Match data holds the state of one match, so each call has its own: that is what makes a
-  // shared Pattern safe to use from several threads.
-  pcre2_match_data* match_data = pcre2_match_data_create_from_pattern(compiled_->code, nullptr);
-  if (match_data == nullptr) {
+  thread_local ThreadMatchData match_data;
+  if (match_data.get() == nullptr) {
     return absl::ResourceExhaustedError("out of memory creating PCRE2 match data");
   }
   const int result = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()),
-                                 subject.size(), 0, 0, match_data, compiled_->match_context);
-  pcre2_match_data_free(match_data);
+                                 subject.size(), 0, 0, match_data.get(), compiled_->match_context);
   if (result >= 0) return true;
   switch (result) {
     case PCRE2_ERROR_NOMATCH:

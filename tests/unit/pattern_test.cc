@@ -33,6 +33,16 @@ TEST(Pattern, MatchesTheWholeSubjectOnly) {
   EXPECT_FALSE(matches("", "x"));
 }
 
+TEST(Pattern, MatchesPatternsWithMoreGroupsThanTheMatchDataKeeps) {
+  // full_match keeps one pair of offsets per thread; PCRE2 answers 0 (not a failure) when a
+  // match has more groups than that.
+  EXPECT_TRUE(matches("(o)(r)(d)(e)(r)(s)_(?P<region>eu|us)_(\\d+)", "orders_eu_000123"));
+  EXPECT_FALSE(matches("(o)(r)(d)(e)(r)(s)_(?P<region>eu|us)_(\\d+)", "orders_ap_000123"));
+  // A backreference still sees its group.
+  EXPECT_TRUE(matches("(\\w+)_\\1", "sales_sales"));
+  EXPECT_FALSE(matches("(\\w+)_\\1", "sales_items"));
+}
+
 TEST(Pattern, FullMatchesAnAlternationAsAWhole) {
   EXPECT_TRUE(matches("a|b", "a"));
   EXPECT_TRUE(matches("a|b", "b"));

@@ -32,6 +32,9 @@ const std::string kListTables =
     cat(kTableSelect,
         " WHERE catalog_id = ?1 AND database_name = ?2 AND name > ?3 ORDER BY name"
         " LIMIT ?4");
+const std::string kListTableNamesPage =
+    "SELECT name FROM tables WHERE catalog_id = ?1 AND database_name = ?2 AND name > ?3"
+    " ORDER BY name LIMIT ?4";
 const std::string kFindGrants =
     cat(kGrantSelect,
         " WHERE principal = ?1 AND catalog_id = ?2 AND database_name = ?3"
@@ -256,6 +259,19 @@ absl::StatusOr<std::vector<std::string>> SqliteTransaction::list_table_names(
       "SELECT name FROM tables WHERE catalog_id = ?1 AND database_name = ?2 ORDER BY name");
   if (!statement.ok()) return statement.status();
   statement->bind_text(1, catalog_id).bind_text(2, database_name);
+  return read_all(*statement,
+                  [](const Statement& row) -> absl::StatusOr<std::string> { return row.text(0); });
+}
+
+absl::StatusOr<std::vector<std::string>> SqliteTransaction::list_table_names_page(
+    std::string_view catalog_id, std::string_view database_name, const Page& page) {
+  if (absl::Status limit = check_limit(page); !limit.ok()) return limit;
+  auto statement = connection_.prepare(kListTableNamesPage);
+  if (!statement.ok()) return statement.status();
+  statement->bind_text(1, catalog_id)
+      .bind_text(2, database_name)
+      .bind_text(3, page.after)
+      .bind_int(4, page.limit);
   return read_all(*statement,
                   [](const Statement& row) -> absl::StatusOr<std::string> { return row.text(0); });
 }
@@ -564,6 +580,7 @@ std::vector<ListingQuery> listing_queries() {
   std::vector<ListingQuery> queries = {
       {"list_databases", kListDatabases},
       {"list_tables", kListTables},
+      {"list_table_names_page", kListTableNamesPage},
       {"find_grants", kFindGrants},
       {"list_audit_events(all)", kAuditAll},
       {"list_audit_events(subscription)", kAuditOfSubscription},
