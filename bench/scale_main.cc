@@ -44,6 +44,7 @@ struct Options {
   std::string json_path;
   bool keep = false;
   bool quick = false;
+  bool build_only = false;  // stop once the mesh is built (for profiling the build)
 };
 
 void apply_quick(Options& o) {
@@ -118,7 +119,11 @@ int run(const Options& o) {
   std::printf("[%6.1f s] built; create_data_products of the %d-table database took %.2f s\n",
               elapsed(), o.shape.big_tables, (*mesh)->big_product_seconds());
 
-  FigureRecorder recorder(0);
+  if (o.build_only) {
+    mesh->reset();
+    if (!o.keep && o.directory.empty()) fs::remove_all(directory);
+    return 0;
+  }
   nlohmann::json levels = nlohmann::json::array();
   std::vector<Figure> all;
   for (int64_t size : o.sizes) {
@@ -226,6 +231,7 @@ int main(int argc, char** argv) {
   app.add_option("--baseline-seconds", o.baseline_seconds);
   app.add_option("--dir", o.directory, "directory for the mesh files (kept)");
   app.add_flag("--keep", o.keep, "keep the temporary directory");
+  app.add_flag("--build-only", o.build_only, "build the mesh and stop (to profile the build)");
   app.add_option("--json", o.json_path, "write the results as JSON here");
   CLI11_PARSE(app, argc, argv);
   if (quick) {

@@ -138,8 +138,18 @@ CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 )sql";
 
+// Listings in creation order straight from an index, never sorted in a temporary B-tree: an
+// owner's subscriptions of any status, and a consumer's subscriptions on one database (the
+// duplicate-request check, and which links stay when a subscription ends), which
+// subscriptions_subscriber could only filter out of everything the consumer holds.
+constexpr std::string_view kListingIndexes = R"sql(
+CREATE INDEX subscriptions_owner_seq ON subscriptions (owner, seq);
+CREATE INDEX subscriptions_subscriber_database ON subscriptions (subscriber, database_name, seq);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
+    {2, "ordered subscription listings by owner and by consumer and database", kListingIndexes},
 };
 
 constexpr std::string_view kCreateMigrationsTable =

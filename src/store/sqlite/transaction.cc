@@ -591,13 +591,18 @@ std::vector<ListingQuery> listing_queries() {
       {.owner = "o", .include_deleted = true},
       {.subscriber = "s"},
       {.subscriber = "s", .status = SubscriptionStatus::kActive, .database_name = "d"},
+      {.subscriber = "s", .database_name = "d"},
       {.subscriber = "s", .include_deleted = true},
   };
   for (const SubscriptionFilter& filter : filters) {
-    queries.push_back(
-        {cat("list_subscriptions(", filter.owner ? "owner" : "subscriber",
-             filter.status ? "+status" : "", filter.include_deleted ? "+deleted" : "", ")"),
-         subscription_listing_sql(filter, /*after=*/true)});
+    for (bool after : {false, true}) {
+      queries.push_back(
+          {cat("list_subscriptions(", filter.owner ? "owner" : "subscriber",
+               filter.status ? "+status" : "", filter.database_name ? "+database" : "",
+               filter.include_deleted ? "+deleted" : "", after ? ", next page" : ", first page",
+               ")"),
+           subscription_listing_sql(filter, after)});
+    }
   }
   return queries;
 }
