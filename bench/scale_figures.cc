@@ -1,5 +1,7 @@
 #include "scale_figures.h"
 
+#include <time.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -59,11 +61,19 @@ void judge(Figure& figure) {
   }
 }
 
+int64_t thread_cpu_ns() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+}
+
 void FigureRecorder::record(const std::string& name, std::vector<int64_t> nanoseconds,
+                            std::vector<int64_t> cpu_nanoseconds,
                             const std::string& baseline_name, double baseline_us,
                             const Target& target, const std::string& note, double peak_rss) {
   Figure figure{.size = size_, .name = name};
   figure.latency = summarize(nanoseconds);
+  figure.cpu = summarize(cpu_nanoseconds);
   figure.ops_per_second = figure.latency.mean_us > 0 ? 1e6 / figure.latency.mean_us : 0;
   figure.baseline_name = baseline_name;
   figure.baseline_us = baseline_us;
@@ -85,16 +95,15 @@ absl::Status FigureRecorder::measure(const std::string& name, int samples, int w
       return absl::Status(status.code(), cat(name, " (warm-up): ", status.message()));
     }
   }
-  std::vector<int64_t> nanoseconds;
+  std::vector<int64_t> nanoseconds, cpu;
   nanoseconds.reserve(static_cast<size_t>(samples));
+  cpu.reserve(static_cast<size_t>(samples));
   for (int i = 0; i < samples; ++i) {
-    const auto started = Clock::now();
-    absl::Status status = call(i);
-    const auto took = Clock::now() - started;
+    absl::Status status = timed(nanoseconds, cpu, [&] { return call(i); });
     if (!status.ok()) return absl::Status(status.code(), cat(name, ": ", status.message()));
-    nanoseconds.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(took).count());
   }
-  record(name, std::move(nanoseconds), baseline_name, baseline_us, target, note, peak_rss_mb());
+  record(name, std::move(nanoseconds), std::move(cpu), baseline_name, baseline_us, target, note,
+         peak_rss_mb());
   return absl::OkStatus();
 }
 

@@ -26,7 +26,10 @@ struct Target {
 struct Figure {
   int64_t size = 0;  // subscriptions in the mesh
   std::string name;
-  LatencySummary latency;
+  LatencySummary latency;  // wall-clock time of each call
+  // CPU time of this thread in each call: what the call costs, without the time spent waiting
+  // for a core (on a shared machine, the run queue makes most of a high percentile).
+  LatencySummary cpu;
   double ops_per_second = 0;  // 1 / mean latency
   // What raw SQLite takes for the same rows (sqlite_bulk_baseline.h), and the ratio
   // baseline / mean latency: 1 would be raw SQLite's speed.
@@ -57,10 +60,11 @@ class FigureRecorder {
                        const std::function<absl::Status(int)>& call,
                        const std::string& baseline_name, double baseline_us,
                        const Target& target = {}, const std::string& note = "");
-  // A figure measured elsewhere (e.g. one long call), in microseconds per sample.
+  // A figure measured elsewhere (e.g. one long call): wall and thread-CPU nanoseconds per call.
   void record(const std::string& name, std::vector<int64_t> nanoseconds,
-              const std::string& baseline_name, double baseline_us, const Target& target,
-              const std::string& note, double peak_rss);
+              std::vector<int64_t> cpu_nanoseconds, const std::string& baseline_name,
+              double baseline_us, const Target& target, const std::string& note,
+              double peak_rss);
 
   std::vector<Figure>& figures() { return figures_; }
 
@@ -71,5 +75,20 @@ class FigureRecorder {
 
 // Applies a target to a figure: sets met (nullopt for Kind::kNone).
 void judge(Figure& figure);
+
+// This thread's CPU time so far, in nanoseconds.
+int64_t thread_cpu_ns();
+
+// Times one call: appends its wall and thread-CPU nanoseconds, returns its result.
+template <typename Call>
+auto timed(std::vector<int64_t>& wall, std::vector<int64_t>& cpu, const Call& call) {
+  const int64_t cpu_started = thread_cpu_ns();
+  const auto started = std::chrono::steady_clock::now();
+  auto result = call();
+  const auto took = std::chrono::steady_clock::now() - started;
+  cpu.push_back(thread_cpu_ns() - cpu_started);
+  wall.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(took).count());
+  return result;
+}
 
 }  // namespace datamesh::bench

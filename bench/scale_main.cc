@@ -172,7 +172,8 @@ int run(const Options& o) {
                       {"measure_peak_rss_mb", measure_peak}});
     all.insert(all.end(), level.figures().begin(), level.figures().end());
   }
-  print_growth(all);
+  print_growth(all, /*cpu=*/false);
+  print_growth(all, /*cpu=*/true);
 
   if (!o.json_path.empty()) {
     struct utsname machine {};

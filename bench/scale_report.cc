@@ -51,18 +51,19 @@ void print_baselines(const Baselines& b) {
 
 void print_figures(int64_t size, const std::vector<Figure>& figures) {
   std::printf("\n%lld subscriptions:\n", static_cast<long long>(size));
-  std::printf("%-62s %7s %10s %10s %10s %8s %7s %26s %4s\n", "figure", "n", "p50", "p99",
-              "ops/s", "ratio", "RSS MB", "target", "met");
+  std::printf("%-62s %6s %10s %10s %10s %10s %9s %7s %7s %26s %4s\n", "figure", "n", "p50",
+              "p99", "cpu p50", "cpu p99", "ops/s", "ratio", "RSS MB", "target", "met");
   for (const Figure& f : figures) {
     if (f.size != size) continue;
-    std::printf("%-62s %7llu %10s %10s %10.0f %8.3f %7.0f %26s %4s\n", f.name.c_str(),
+    std::printf("%-62s %6llu %10s %10s %10s %10s %9.0f %7.3f %7.0f %26s %4s\n", f.name.c_str(),
                 static_cast<unsigned long long>(f.latency.count), duration(f.latency.p50_us).c_str(),
-                duration(f.latency.p99_us).c_str(), f.ops_per_second, f.ratio, f.peak_rss_mb,
+                duration(f.latency.p99_us).c_str(), duration(f.cpu.p50_us).c_str(),
+                duration(f.cpu.p99_us).c_str(), f.ops_per_second, f.ratio, f.peak_rss_mb,
                 f.target.text.c_str(), verdict(f).c_str());
   }
 }
 
-void print_growth(const std::vector<Figure>& figures) {
+void print_growth(const std::vector<Figure>& figures, bool cpu) {
   std::set<int64_t> sizes;
   std::vector<std::string> order;
   std::map<std::string, std::map<int64_t, const Figure*>> by_name;
@@ -72,11 +73,13 @@ void print_growth(const std::vector<Figure>& figures) {
     by_name[f.name][f.size] = &f;
   }
   if (sizes.size() < 2) return;
-  std::printf("\nGrowth (p50 / p99 at each size; last column: p50 at the largest size over p50 at"
-              " the smallest):\n%-62s", "figure");
+  std::printf("\nGrowth of %s (p50 / p99 at each size; last column: p50 at the largest size over"
+              " p50 at the smallest):\n%-62s",
+              cpu ? "CPU time per call" : "wall-clock latency", "figure");
   for (int64_t size : sizes) std::printf(" %22lld", static_cast<long long>(size));
   std::printf(" %8s\n", "growth");
   for (const std::string& name : order) {
+    if (name.starts_with("peak RSS")) continue;
     std::printf("%-62s", name.c_str());
     for (int64_t size : sizes) {
       auto found = by_name[name].find(size);
@@ -84,13 +87,14 @@ void print_growth(const std::vector<Figure>& figures) {
         std::printf(" %22s", "");
         continue;
       }
-      const std::string cell = duration(found->second->latency.p50_us) + " / " +
-                               duration(found->second->latency.p99_us);
+      const LatencySummary& l = cpu ? found->second->cpu : found->second->latency;
+      const std::string cell = duration(l.p50_us) + " / " + duration(l.p99_us);
       std::printf(" %22s", cell.c_str());
     }
     const auto& row = by_name[name];
-    if (row.size() >= 2) {
-      std::printf(" %7.2fx", row.rbegin()->second->latency.p50_us / row.begin()->second->latency.p50_us);
+    const auto p50 = [cpu](const Figure* f) { return cpu ? f->cpu.p50_us : f->latency.p50_us; };
+    if (row.size() >= 2 && p50(row.begin()->second) > 0) {
+      std::printf(" %7.2fx", p50(row.rbegin()->second) / p50(row.begin()->second));
     }
     std::printf("\n");
   }
@@ -120,6 +124,9 @@ nlohmann::json figure_json(const Figure& f) {
                       {"p90_us", number(f.latency.p90_us)},
                       {"p99_us", number(f.latency.p99_us)},
                       {"max_us", number(f.latency.max_us)},
+                      {"cpu_mean_us", number(f.cpu.mean_us)},
+                      {"cpu_p50_us", number(f.cpu.p50_us)},
+                      {"cpu_p99_us", number(f.cpu.p99_us)},
                       {"ops_per_second", number(f.ops_per_second)},
                       {"baseline", f.baseline_name},
                       {"baseline_us", number(f.baseline_us)},

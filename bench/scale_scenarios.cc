@@ -58,31 +58,26 @@ absl::Status measure_cycles(ScaleMesh& mesh, Clients& clients, const Baselines& 
                             const ScenarioOptions& options, FigureRecorder& recorder,
                             std::vector<RememberedSubscription>& made) {
   std::vector<int64_t> request_ns, approve_ns, finalize_ns;
+  std::vector<int64_t> request_cpu, approve_cpu, finalize_cpu;
   reset_peak_rss();
-  const auto time = [](std::vector<int64_t>& into, const auto& call) {
-    const auto started = Clock::now();
-    auto result = call();
-    into.push_back(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count());
-    return result;
-  };
   for (int i = 0; i < options.cycles; ++i) {
     auto spare = mesh.next_spare_request();
     if (!spare.ok()) return spare.status();
     DataMeshConsumer& consumer = *clients.consumers[spare->consumer];
     DataMeshProducer& producer = *clients.producers[spare->producer];
-    auto requested = time(request_ns, [&] {
+    auto requested = timed(request_ns, request_cpu, [&] {
       return consumer.request_access_to_product(mesh.producers()[spare->producer].account_id,
                                                 mesh.product(spare->producer), {"SELECT"},
                                                 std::vector<std::string>{spare->table});
     });
     if (!requested.ok()) return requested.status();
     const std::string id = requested->subscription_id;
-    absl::Status approved = time(approve_ns, [&] {
+    absl::Status approved = timed(approve_ns, approve_cpu, [&] {
       return producer.approve_access_request(id, {.decision_notes = "ok"});
     });
     if (!approved.ok()) return approved;
-    absl::Status finalized = time(finalize_ns, [&] { return consumer.finalize_subscription(id); });
+    absl::Status finalized =
+        timed(finalize_ns, finalize_cpu, [&] { return consumer.finalize_subscription(id); });
     if (!finalized.ok()) return finalized;
     made.push_back({.id = id, .consumer = spare->consumer, .producer = spare->producer,
                     .table = spare->table, .status = SubscriptionStatus::kActive});
@@ -90,11 +85,14 @@ absl::Status measure_cycles(ScaleMesh& mesh, Clients& clients, const Baselines& 
   const double peak = peak_rss_mb();
   const double commit_us = 1e6 / baselines.commits.commits_per_second;
   const Target third{Target::Kind::kRatioAtLeast, 1.0 / 3, "≥ 1/3 of raw commits/s"};
-  recorder.record("request_access_to_product (cycle step 1)", std::move(request_ns), kCommit,
+  recorder.record("request_access_to_product (cycle step 1)", std::move(request_ns),
+                  std::move(request_cpu), kCommit,
                   commit_us, third, "one table, SELECT", peak);
-  recorder.record("approve_access_request (cycle step 2)", std::move(approve_ns), kCommit,
+  recorder.record("approve_access_request (cycle step 2)", std::move(approve_ns),
+                  std::move(approve_cpu), kCommit,
                   commit_us, third, "grants + share + audit", peak);
-  recorder.record("finalize_subscription (cycle step 3)", std::move(finalize_ns), kCommit,
+  recorder.record("finalize_subscription (cycle step 3)", std::move(finalize_ns),
+                  std::move(finalize_cpu), kCommit,
                   commit_us, third, "accept share, link table", peak);
   return absl::OkStatus();
 }
@@ -105,7 +103,7 @@ absl::Status measure_create_data_products(ScaleMesh& mesh, const Baselines& base
   static int serial = 0;  // a new source database for every sample, across sizes
   const int owner = 1 % static_cast<int>(mesh.producers().size());
   DataMeshProducer producer(mesh.options(mesh.producers()[owner].credentials));
-  std::vector<int64_t> nanoseconds;
+  std::vector<int64_t> nanoseconds, cpu;
   double peak = 0;
   for (int s = 0; s < options.create_samples; ++s) {
     const std::string source = cat("bulk", serial++);
@@ -118,10 +116,9 @@ absl::Status measure_create_data_products(ScaleMesh& mesh, const Baselines& base
     }
     tables.clear();
     reset_peak_rss();
-    const auto started = Clock::now();
-    auto product = producer.create_data_products(source, {.domain = "bulk"});
-    nanoseconds.push_back(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count());
+    auto product = timed(nanoseconds, cpu, [&] {
+      return producer.create_data_products(source, {.domain = "bulk"});
+    });
     peak = std::max(peak, peak_rss_mb());
     if (!product.ok()) return product.status();
     if (absl::Status ok = expect(static_cast<int>(product->tables.size()) == options.create_tables,
@@ -134,7 +131,7 @@ absl::Status measure_create_data_products(ScaleMesh& mesh, const Baselines& base
   const double baseline_us =
       2.0 * options.create_tables / baselines.bulk.insert_rows_per_second * 1e6;
   recorder.record(cat("create_data_products (", options.create_tables, " tables)"),
-                  std::move(nanoseconds), "raw batched insert of 2 rows per table", baseline_us,
+                  std::move(nanoseconds), std::move(cpu), "raw batched insert of 2 rows per table", baseline_us,
                   {Target::Kind::kMaxAtMostUs, 2e6 * options.create_tables / 10000.0,
                    options.create_tables == 10000 ? "≤ 2 s" : "≤ 2 s per 10,000 tables"},
                   "one transaction", peak);
