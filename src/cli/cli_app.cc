@@ -168,6 +168,10 @@ int run_method(const GlobalOptions& global, const MethodCommand& command) {
   if (bar) bar->finish();
   if (!answer.ok()) return report_error(answer.status());
   print_answer(*answer);
+  const std::string_view verdict = command.route->verdict_field;
+  if (!verdict.empty() && answer->value(std::string(verdict), true) == false) {
+    return kExitCheckFailed;
+  }
   return kExitOk;
 }
 
