@@ -1,5 +1,6 @@
 #include "scale_figures.h"
 
+#include <malloc.h>
 #include <time.h>
 
 #include <fstream>
@@ -31,6 +32,7 @@ double status_field_mb(const char* field) {
 }  // namespace
 
 bool reset_peak_rss() {
+  malloc_trim(0);
   std::ofstream clear("/proc/self/clear_refs");
   clear << "5";
   clear.flush();

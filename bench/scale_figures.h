@@ -42,8 +42,10 @@ struct Figure {
   std::string note;
 };
 
-// Resets the kernel's peak-RSS mark of this process (/proc/self/clear_refs), so that the next
-// peak_rss_mb() is the peak since now. False when the kernel refuses.
+// Gives the heap's free pages back to the kernel (malloc_trim: glibc keeps what an earlier
+// figure freed, e.g. the answer of a 200,000-table call) and resets the kernel's peak-RSS mark
+// of this process (/proc/self/clear_refs), so that the next peak_rss_mb() is what the process
+// held at its peak since now. False when the kernel refuses.
 bool reset_peak_rss();
 // VmHWM of /proc/self/status in MB (0 when unreadable).
 double peak_rss_mb();

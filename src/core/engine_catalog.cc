@@ -13,7 +13,6 @@ namespace datamesh::core {
 namespace {
 
 using internal::kAccountAdminRole;
-using internal::kNameChunk;
 
 absl::Status validate_columns(std::string_view where, const std::vector<Column>& columns) {
   for (size_t i = 0; i < columns.size(); ++i) {
@@ -260,26 +259,16 @@ absl::StatusOr<TablePage> Engine::get_tables(const Caller& caller,
       result.tables = std::move(*listed);
       return absl::OkStatus();
     }
-    // With an expression, walk the names a chunk at a time and load only the matching tables
-    // of this page: a page costs what it takes to find its rows, not the whole database.
-    std::string after = store_page->after;
-    while (static_cast<int>(result.tables.size()) < store_page->limit) {
-      auto names = tx.list_table_names_page(catalog, database_name,
-                                            store::Page{.after = after, .limit = kNameChunk});
-      if (!names.ok()) return names.status();
-      for (const std::string& name : *names) {
-        auto matched = pattern->full_match(name);
-        if (!matched.ok()) return matched.status();
-        if (!*matched) continue;
-        auto table = tx.get_table(catalog, database_name, name);
-        if (!table.ok()) return table.status();
-        if (table->has_value()) result.tables.push_back(std::move(**table));
-        if (static_cast<int>(result.tables.size()) >= store_page->limit) break;
-      }
-      if (static_cast<int>(names->size()) < kNameChunk) break;
-      after = names->back();
-    }
-    return absl::OkStatus();
+    // With an expression, only the matching tables of this page are loaded, and the walk
+    // stops once the page is full.
+    return internal::for_each_matching_name(
+        tx, catalog, database_name, *pattern, store_page->after,
+        [&](const std::string& name) -> absl::StatusOr<bool> {
+          auto table = tx.get_table(catalog, database_name, name);
+          if (!table.ok()) return table.status();
+          if (table->has_value()) result.tables.push_back(std::move(**table));
+          return static_cast<int>(result.tables.size()) < store_page->limit;
+        });
   });
   if (!status.ok()) return status;
   result.next_token =

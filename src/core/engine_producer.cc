@@ -585,29 +585,20 @@ absl::StatusOr<std::vector<DataProductTable>> Engine::get_data_product(
                                               database_name, " or ", database_name, "-",
                                               producer));
     }
-    // The names a chunk at a time (memory bounded by the chunk, not the database), and only the
-    // matching tables loaded.
-    std::string after;
-    while (true) {
-      auto names = tx.list_table_names_page(
-          *mesh, product->mesh_database, store::Page{.after = after, .limit = internal::kNameChunk});
-      if (!names.ok()) return names.status();
-      for (const std::string& name : *names) {
-        auto matched = pattern->full_match(name);
-        if (!matched.ok()) return matched.status();
-        if (!*matched) continue;
-        auto table = tx.get_table(*mesh, product->mesh_database, name);
-        if (!table.ok()) return table.status();
-        if (!table->has_value()) continue;
-        const auto& descriptor = (*table)->input.storage_descriptor;
-        tables.push_back(DataProductTable{.database_name = product->mesh_database,
-                                          .table_name = name,
-                                          .location = descriptor ? descriptor->location : ""});
-      }
-      if (static_cast<int>(names->size()) < internal::kNameChunk) break;
-      after = names->back();
-    }
-    return absl::OkStatus();
+    // Only the matching tables are loaded; names are read a chunk at a time, within the range
+    // of the pattern's literal prefix.
+    return internal::for_each_matching_name(
+        tx, *mesh, product->mesh_database, *pattern, "",
+        [&](const std::string& name) -> absl::StatusOr<bool> {
+          auto table = tx.get_table(*mesh, product->mesh_database, name);
+          if (!table.ok()) return table.status();
+          if (!table->has_value()) return true;
+          const auto& descriptor = (*table)->input.storage_descriptor;
+          tables.push_back(DataProductTable{.database_name = product->mesh_database,
+                                            .table_name = name,
+                                            .location = descriptor ? descriptor->location : ""});
+          return true;
+        });
   });
   if (!status.ok()) return status;
   return tables;

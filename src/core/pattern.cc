@@ -214,6 +214,46 @@ absl::StatusOr<bool> Pattern::full_match(std::string_view subject) const {
                                  reinterpret_cast<const char*>(reason)));
 }
 
+std::string Pattern::literal_prefix(std::string_view pattern) {
+  // A top-level alternation ("a|b") has no common prefix to rely on.
+  int depth = 0;
+  bool in_class = false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      ++i;  // the escaped character is never structure
+    } else if (in_class) {
+      in_class = c != ']';
+    } else if (c == '[') {
+      in_class = true;
+      // A ']' right after "[" or "[^" is a member, not the end of the class.
+      if (i + 1 < pattern.size() && pattern[i + 1] == '^') ++i;
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') ++i;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == '|' && depth == 0) {
+      return "";
+    }
+  }
+  size_t end = 0;
+  while (end < pattern.size()) {
+    const unsigned char c = static_cast<unsigned char>(pattern[end]);
+    if (c >= 0x80 || std::string_view("\\^$.|?*+()[]{}").find(static_cast<char>(c)) !=
+                         std::string_view::npos) {
+      break;
+    }
+    ++end;
+  }
+  // "ab*", "ab?", "ab{0,2}": the last literal may be absent. ("ab+" keeps it.)
+  if (end > 0 && end < pattern.size() &&
+      (pattern[end] == '?' || pattern[end] == '*' || pattern[end] == '{')) {
+    --end;
+  }
+  return std::string(pattern.substr(0, end));
+}
+
 bool Pattern::is_literal(std::string_view text) {
   return text.find_first_of("\\^$.|?*+()[]{}") == std::string_view::npos;
 }

@@ -232,3 +232,64 @@ TEST(PatternIsLiteral, FalseWhenAnyMetacharacterIsPresent) {
 
 }  // namespace
 }  // namespace datamesh::core
+
+namespace datamesh::core {
+namespace {
+
+TEST(PatternLiteralPrefix, IsTheLiteralStartOfAPattern) {
+  EXPECT_EQ(Pattern::literal_prefix("orders_eu_.*"), "orders_eu_");
+  EXPECT_EQ(Pattern::literal_prefix("sales_(eu|us)_\\d+"), "sales_");
+  EXPECT_EQ(Pattern::literal_prefix("orders"), "orders");
+  EXPECT_EQ(Pattern::literal_prefix("ab+c"), "ab");
+  EXPECT_EQ(Pattern::literal_prefix("t[0-9]+"), "t");
+}
+
+TEST(PatternLiteralPrefix, LeavesOutALiteralThatMayBeAbsent) {
+  EXPECT_EQ(Pattern::literal_prefix("abc?d"), "ab");
+  EXPECT_EQ(Pattern::literal_prefix("abc*"), "ab");
+  EXPECT_EQ(Pattern::literal_prefix("abc{0,2}"), "ab");
+  EXPECT_EQ(Pattern::literal_prefix("a*"), "");
+}
+
+TEST(PatternLiteralPrefix, IsEmptyWhenNothingCanBeReliedOn) {
+  EXPECT_EQ(Pattern::literal_prefix(".*"), "");
+  EXPECT_EQ(Pattern::literal_prefix("orders|items"), "");
+  EXPECT_EQ(Pattern::literal_prefix("orders_eu|orders_us"), "");
+  EXPECT_EQ(Pattern::literal_prefix("(?i)orders"), "");
+  EXPECT_EQ(Pattern::literal_prefix("\\w+"), "");
+  EXPECT_EQ(Pattern::literal_prefix("[ab]c"), "");
+  EXPECT_EQ(Pattern::literal_prefix("^orders"), "");
+  EXPECT_EQ(Pattern::literal_prefix("ventes_é.*"), "ventes_");
+  EXPECT_EQ(Pattern::literal_prefix(""), "");
+}
+
+TEST(PatternLiteralPrefix, IgnoresBarsInsideGroupsClassesAndEscapes) {
+  EXPECT_EQ(Pattern::literal_prefix("orders_(eu|us)"), "orders_");
+  EXPECT_EQ(Pattern::literal_prefix("orders_[|]x"), "orders_");
+  EXPECT_EQ(Pattern::literal_prefix("orders_[]|]x"), "orders_");
+  EXPECT_EQ(Pattern::literal_prefix("orders_\\|x"), "orders_");
+  // A bar after a closed group is at the top level again.
+  EXPECT_EQ(Pattern::literal_prefix("orders_(eu)|items"), "");
+}
+
+TEST(PatternLiteralPrefix, EveryFullMatchStartsWithThePrefix) {
+  // The property callers rely on, over names around the prefix's range.
+  const std::vector<std::string> patterns = {"orders_eu_.*", "ab+c", "abc?d", "t[0-9]+",
+                                             "sales_(eu|us)_\\d+", "x{2,3}y"};
+  const std::vector<std::string> names = {"orders_eu_", "orders_eu_1", "orders_eu", "abc",
+                                          "abbbc",      "abd",         "abcd",      "t1",
+                                          "t",          "sales_eu_12", "xxy",       "xxxy"};
+  for (const std::string& source : patterns) {
+    auto pattern = Pattern::compile("p", source);
+    ASSERT_TRUE(pattern.ok()) << pattern.status();
+    const std::string prefix = Pattern::literal_prefix(source);
+    for (const std::string& name : names) {
+      auto matched = pattern->full_match(name);
+      ASSERT_TRUE(matched.ok());
+      if (*matched) EXPECT_TRUE(name.starts_with(prefix)) << source << " " << name;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace datamesh::core
