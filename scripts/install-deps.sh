@@ -9,7 +9,7 @@ packages=(
   g++ cmake make pkg-config ccache git ca-certificates
   # libraries
   libabsl-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  libpcre2-dev libssl-dev libcpp-httplib-dev libcurl4-openssl-dev
+  libpcre2-dev libssl-dev libmicrohttpd-dev libcpp-httplib-dev libcurl4-openssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3 wrk
 )
