@@ -38,7 +38,7 @@ std::string_view first_header(const aws::HttpRequest& request, std::string_view 
 }
 
 absl::StatusOr<core::Caller> RequestAuthenticator::authenticate(
-    const aws::HttpRequest& request) const {
+    const aws::HttpRequest& request) {
   if (absl::Status mesh = service_.check_mesh_id(first_header(request, kMeshIdHeader));
       !mesh.ok()) {
     return mesh;
@@ -54,7 +54,7 @@ absl::StatusOr<core::Caller> RequestAuthenticator::authenticate(
   absl::Status verified = aws::verify(
       request, *authorization, key->secret_access_key,
       aws::Scope{.region = service_.region(), .service = std::string(aws::kDatameshService)},
-      std::chrono::system_clock::now(), max_clock_skew_);
+      std::chrono::system_clock::now(), max_clock_skew_, &signing_keys_);
   if (!verified.ok()) {
     // A wrong secret gets the unknown-key answer, so keys cannot be probed; the other refusals
     // (date, scope, body) keep their message, which helps fix a client.

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "api/mesh_service.h"
+#include "aws/signing_key_cache.h"
 #include "aws/sigv4.h"
 #include "core/engine.h"
 
@@ -34,12 +35,16 @@ class RequestAuthenticator {
   // the key is unknown, revoked or the signature does not match (one message for the three),
   // when aws::verify refuses the date, scope or payload hash, when an X-Datamesh-* header is
   // not signed, and when X-Datamesh-Account-Id is not the key's account. The key's state is
-  // read from the store on every call, so a revoked key is refused on its next request.
-  absl::StatusOr<core::Caller> authenticate(const aws::HttpRequest& request) const;
+  // read from the store on every call, so a revoked key is refused on its next request by
+  // every server sharing the store; only the derived signing keys are remembered.
+  absl::StatusOr<core::Caller> authenticate(const aws::HttpRequest& request);
+
+  const aws::SigningKeyCache& signing_keys() const { return signing_keys_; }
 
  private:
   api::MeshService& service_;
   const std::chrono::seconds max_clock_skew_;
+  aws::SigningKeyCache signing_keys_;
 };
 
 }  // namespace datamesh::server
