@@ -117,6 +117,14 @@ std::vector<Route> make_routes() {
                [](const Engine& e, const Caller* c, const Params& p) {
                  return answer(e.list_audit_events(*c, p.string("subscription_id"), p.page()));
                }});
+  r.push_back({"admin", "verify_audit",
+               "Check the audit log's hash chain: every event unedited, none removed or reordered",
+               {},
+               true,
+               [](const Engine& e, const Caller* c, const Params&) {
+                 return answer(e.verify_audit(*c));
+               },
+               "Intact"});
 
   // ---- catalog ----------------------------------------------------------------------------
   r.push_back({"catalog", "create_database", "Create a database in the caller's catalog",

@@ -156,6 +156,10 @@ int run_method(const GlobalOptions& global, const MethodCommand& command) {
                                  credentials, global.data_mesh_account_id);
   if (!answer.ok()) return report_error(answer.status());
   print_answer(*answer);
+  const std::string_view verdict = command.route->verdict_field;
+  if (!verdict.empty() && answer->value(std::string(verdict), true) == false) {
+    return kExitCheckFailed;
+  }
   return kExitOk;
 }
 

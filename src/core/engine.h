@@ -106,6 +106,8 @@ class Engine {
   absl::StatusOr<AuditPage> list_audit_events(const Caller& caller,
                                               std::string_view subscription_id,
                                               const PageRequest& page) const;
+  // Checks the audit log's hash chain (core/audit_chain.h) and reports what is wrong.
+  absl::StatusOr<AuditVerification> verify_audit(const Caller& caller) const;
 
   // --- catalog (the caller's own) ----------------------------------------------------------
   absl::Status create_database(const Caller& caller, const DatabaseInput& input) const;

@@ -86,7 +86,7 @@ absl::Status Engine::create_database(const Caller& caller, const DatabaseInput& 
     }
     Database database{.input = input, .catalog_id = catalog, .create_time = now()};
     if (absl::Status put = tx.put_database(database); !put.ok()) return put;
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = database.create_time, .actor_role = kAccountAdminRole,
                          .action = "create_database",
                          .resource = cat("catalog/", catalog, "/", input.name)});
@@ -137,7 +137,7 @@ absl::Status Engine::delete_database(const Caller& caller, std::string_view name
   return write([&](store::Transaction& tx) -> absl::Status {
     if (absl::Status found = require_database(tx, catalog, name); !found.ok()) return found;
     if (absl::Status deleted = tx.delete_database(catalog, name); !deleted.ok()) return deleted;
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = now(), .actor_role = kAccountAdminRole,
                          .action = "delete_database",
                          .resource = cat("catalog/", catalog, "/", name)});
@@ -169,7 +169,7 @@ absl::Status Engine::create_table(const Caller& caller, std::string_view databas
                 .catalog_id = catalog, .create_time = date, .update_time = date,
                 .created_by = actor_arn(caller, kAccountAdminRole)};
     if (absl::Status put = tx.put_table(table); !put.ok()) return put;
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = date, .actor_role = kAccountAdminRole, .action = "create_table",
                          .resource = cat("catalog/", catalog, "/", database_name, "/",
                                                   input.name)});
@@ -202,7 +202,7 @@ absl::Status Engine::update_table(const Caller& caller, std::string_view databas
     table.update_time = now();
     table.version_id += 1;
     if (absl::Status put = tx.put_table(table); !put.ok()) return put;
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = table.update_time, .actor_role = kAccountAdminRole,
                          .action = "update_table",
                          .resource = cat("catalog/", catalog, "/", database_name, "/",
@@ -300,7 +300,7 @@ absl::Status Engine::delete_table(const Caller& caller, std::string_view databas
     if (absl::Status deleted = tx.delete_table(catalog, database_name, name); !deleted.ok()) {
       return deleted;
     }
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = now(), .actor_role = kAccountAdminRole, .action = "delete_table",
                          .resource = cat("catalog/", catalog, "/", database_name, "/",
                                                   name)});
@@ -348,7 +348,7 @@ absl::StatusOr<std::vector<std::string>> Engine::import_tables(
       if (absl::Status put = tx.put_table(table); !put.ok()) return put;
       names.push_back(input.name);
     }
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = date, .actor_role = kAccountAdminRole, .action = "import_tables",
                          .resource = cat("catalog/", catalog, "/", database_name),
                          .details = {{"Tables", names}}});

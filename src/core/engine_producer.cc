@@ -288,7 +288,7 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
     }
     nlohmann::json tables = nlohmann::json::array();
     for (const ProductTable& table : result.tables) tables.push_back(table.source_table);
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = date, .actor_role = kProducerRole,
                          .action = "create_data_products",
                          .resource = cat("database/", mesh_db),
@@ -420,7 +420,7 @@ absl::Status Engine::approve_access_request(const Caller& caller,
       sub.granted_table_arns.push_back(
           internal::table_arn(region_, *mesh, sub.database_name, table));
     }
-    return internal::commit_change(tx, caller, sub,
+    return internal::commit_change(tx, sealer_, caller, sub,
                                    {.role = kProducerRole,
                                     .action = "approve_access_request",
                                     .date = date,
@@ -451,7 +451,7 @@ absl::Status Engine::deny_access_request(const Caller& caller, std::string_view 
       return state;
     }
     sub.status = SubscriptionStatus::kDenied;
-    return internal::commit_change(tx, caller, sub,
+    return internal::commit_change(tx, sealer_, caller, sub,
                                    {.role = kProducerRole,
                                     .action = "deny_access_request",
                                     .date = now(),
@@ -520,7 +520,7 @@ absl::Status Engine::update_subscription_permissions(
                                    {"GrantableGrants", sub.grantable_grants}};
     sub.permitted_grants = granted.names();
     sub.grantable_grants = grantable.names();
-    return internal::commit_change(tx, caller, sub,
+    return internal::commit_change(tx, sealer_, caller, sub,
                                    {.role = kProducerRole,
                                     .action = "update_subscription_permissions",
                                     .date = now(),

@@ -196,6 +196,40 @@ TEST(SqliteStoreMigrationTest, OpenRefusesASchemaNewerThanThisBinary) {
                                           "): upgrade datamesh");
 }
 
+TEST(SqliteStoreMigrationTest, AFileOfSchemaOneKeepsItsAuditEventsUnchainedAndChainsNewOnes) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  {
+    RawDatabase raw(path);
+    ASSERT_EQ(raw.exec(std::string(sqlite::migrations()[0].sql)), "");
+    ASSERT_EQ(raw.exec("CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY,"
+                       " applied_at TEXT NOT NULL);"
+                       "INSERT INTO schema_migrations VALUES (1, '2026-01-01 00:00:00');"
+                       "INSERT INTO audit_events (event_date, actor_account, actor_principal,"
+                       " action, subscription_id, resource, details, notes) VALUES"
+                       " ('2026-01-01 00:00:00', 'a', 'p', 'create_account', '', 'r', '{}', ''),"
+                       " ('2026-01-01 00:00:01', 'a', 'p', 'create_account', '', 'r', '{}', '')"),
+              "");
+  }
+  auto store = open_or_fail(path);
+  ASSERT_NE(store, nullptr);
+  auto head = read_in(*store, [](Transaction& tx) { return tx.audit_chain_head(); });
+  ASSERT_TRUE(head.ok()) << head.status();
+  EXPECT_EQ(head->sequence, 2);
+  EXPECT_EQ(head->hash, "");
+  DATAMESH_ASSERT_OK(write_in(*store, [](Transaction& tx) {
+    return append_next(tx, full_audit_event("S1")).status();
+  }));
+  auto chain = read_in(*store, [](Transaction& tx) { return tx.list_audit_chain(Page{}); });
+  ASSERT_TRUE(chain.ok()) << chain.status();
+  ASSERT_EQ(chain->size(), 3u);
+  EXPECT_EQ((*chain)[0].hash, "");
+  EXPECT_EQ((*chain)[1].hash, "");
+  EXPECT_EQ((*chain)[2].event.sequence, 3);
+  EXPECT_EQ((*chain)[2].previous_hash, "");
+  EXPECT_EQ((*chain)[2].hash, "hash-3");
+}
+
 // Locking and transactions ----------------------------------------------------------------------
 
 TEST(SqliteStoreLockingTest, WriteIsUnavailableWhileAnotherConnectionHoldsTheWriteLock) {
@@ -346,7 +380,7 @@ TEST(SqliteStoreSchemaTest, AuditEventsCannotBeChangedOrDeleted) {
   auto store = open_or_fail(path);
   ASSERT_NE(store, nullptr);
   DATAMESH_ASSERT_OK(write_in(*store, [](Transaction& tx) {
-    return tx.append_audit_event(full_audit_event("S1")).status();
+    return append_next(tx, full_audit_event("S1")).status();
   }));
   RawDatabase raw(path);
   EXPECT_THAT(raw.exec("UPDATE audit_events SET notes = 'forged'"), HasSubstr("append-only"));

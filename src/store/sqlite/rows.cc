@@ -146,4 +146,11 @@ absl::StatusOr<AuditEvent> read_audit_event(const Statement& row) {
                     .notes = row.text(8)};
 }
 
+absl::StatusOr<ChainedAuditEvent> read_chained_audit_event(const Statement& row) {
+  absl::StatusOr<AuditEvent> event = read_audit_event(row);
+  if (!event.ok()) return event.status();
+  return ChainedAuditEvent{
+      .event = *std::move(event), .previous_hash = row.text(9), .hash = row.text(10)};
+}
+
 }  // namespace datamesh::store::sqlite
