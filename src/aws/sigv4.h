@@ -16,7 +16,8 @@
 //    one space; repeated headers joined with ',' in the order they appear; sorted by name.
 //
 // Thread-safety: every function is pure or touches only its arguments (a SigningKeyCache given
-// to sign or verify is thread-safe itself); all may be called from several threads at once. No message ever contains a secret access key or a derived key.
+// to sign or verify is thread-safe itself); all may be called from several threads at once.
+// No message ever contains a secret access key or a derived key.
 #pragma once
 
 #include <chrono>

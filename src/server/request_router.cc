@@ -40,6 +40,15 @@ bool split_method_path(std::string_view path, std::string_view& group, std::stri
   return method.find('/') == std::string_view::npos;
 }
 
+// Every label RequestRouter records: one per method-table route, and the fixed routes.
+std::vector<std::string> route_labels() {
+  std::vector<std::string> labels = {"healthz", "metrics", "openapi"};
+  for (const api::Route& route : api::routes()) {
+    labels.push_back(cat(route.group, "/", api::dashed(route.method)));
+  }
+  return labels;
+}
+
 }  // namespace
 
 RequestRouter::RequestRouter(const ServerConfig& config,
@@ -49,6 +58,7 @@ RequestRouter::RequestRouter(const ServerConfig& config,
       store_(config.store),
       service_(std::move(service)),
       authenticator_(*service_, config.max_clock_skew),
+      metrics_(route_labels()),
       healthz_body_(api::dump_json({{"Status", "ok"}})),
       openapi_body_(openapi_document().dump(2)) {}
 
@@ -77,21 +87,26 @@ Response RequestRouter::handle(const Request& request) {
   // Unknown routes share one label, so that nobody can grow /metrics by inventing paths.
   const absl::Status missing = absl::NotFoundError(
       cat("no route ", http.method, " ", http.path, "; see GET /openapi.json"));
-  return finish(request, {.response = error_response(missing), .route = "unknown", .status = missing},
+  return finish(request,
+                {.response = error_response(missing),
+                 .route = std::string(Metrics::kUnknownRoute),
+                 .status = missing},
                 started);
 }
 
 Response RequestRouter::body_too_large(const Request& request) {
   const absl::Status status =
       absl::ResourceExhaustedError("request body is larger than the server's limit");
-  Outcome outcome{.response = error_response(status), .route = "unknown", .status = status};
+  Outcome outcome{.response = error_response(status),
+                  .route = std::string(Metrics::kUnknownRoute),
+                  .status = status};
   outcome.response.status = 413;
   return finish(request, std::move(outcome), std::chrono::steady_clock::now());
 }
 
 RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::string_view group,
                                                   std::string_view method) {
-  Outcome outcome{.route = "unknown"};
+  Outcome outcome{.route = std::string(Metrics::kUnknownRoute)};
   auto fail = [&](absl::Status status) {
     outcome.response = error_response(status);
     outcome.status = std::move(status);

@@ -32,7 +32,8 @@ class KeyFreshnessTest : public ::testing::Test {
     ASSERT_OK(second_.start(config, scratch_.path() / "mesh.db"));
     ASSERT_OK_AND_ASSIGN(keys_, set_up_mesh(first_.endpoint(),
                                             {{kConsumerAccount, "consumer", Role::kConsumer}}));
-    admin_ = std::make_unique<DataMeshAdmin>(client_options(first_.endpoint(), keys_[kMeshAccount]));
+    admin_ =
+        std::make_unique<DataMeshAdmin>(client_options(first_.endpoint(), keys_[kMeshAccount]));
   }
 
   void TearDown() override {
