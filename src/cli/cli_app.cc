@@ -298,7 +298,7 @@ int run(int argc, char** argv) {
                     "(default: as --endpoint resolves)");
   serve->add_option("--config", serve_options.config_file, "JSON config file (docs/SERVER.md)");
   serve->add_option("--workers", serve_options.workers,
-                    "worker threads = concurrent keep-alive clients (default max(64, 16 x cores))");
+                    "threads running method calls, i.e. store work (default 2 x cores)");
   serve->add_flag("--allow-initialize", serve_options.allow_initialize,
                   "accept initialize-mesh-account over HTTP (and create a missing store)");
   serve->add_flag("--no-access-log", serve_options.no_access_log, "do not log each request");
