@@ -79,6 +79,10 @@ class NoSecrets final : public core::SecretSealer {
   absl::StatusOr<std::string> unseal(std::string_view sealed) const override {
     return std::string(sealed);
   }
+  // check_permission writes no audit event; nothing here is authenticated.
+  absl::StatusOr<std::string> authenticate(std::string_view, std::string_view message) const override {
+    return std::string(message);
+  }
 };
 
 void BM_EngineCheckPermission(benchmark::State& state) {
