@@ -85,9 +85,11 @@ absl::Status load_config_file(const std::string& path, ServerConfig& config) {
       if (absl::Status parsed = parse_listen(value.get<std::string>(), config); !parsed.ok()) {
         return parsed;
       }
-    } else if (key == "store" || key == "region") {
+    } else if (key == "store" || key == "region" || key == "master_key_file") {
       if (!value.is_string()) return mistyped("a string");
-      (key == "store" ? config.store : config.region) = value.get<std::string>();
+      (key == "store"    ? config.store
+       : key == "region" ? config.region
+                         : config.master_key_file) = value.get<std::string>();
     } else if (key == "workers" || key == "read_timeout_seconds" ||
                key == "write_timeout_seconds" || key == "keep_alive_seconds" ||
                key == "max_body_bytes") {
@@ -103,8 +105,8 @@ absl::Status load_config_file(const std::string& path, ServerConfig& config) {
       (key == "allow_initialize" ? config.allow_initialize : config.access_log) = value.get<bool>();
     } else {
       return absl::InvalidArgumentError(cat(
-          path, ": unknown key \"", key, "\"; allowed: listen, store, region, workers, "
-          "max_body_bytes, read_timeout_seconds, write_timeout_seconds, keep_alive_seconds, "
+          path, ": unknown key \"", key, "\"; allowed: listen, store, master_key_file, region, "
+          "workers, max_body_bytes, read_timeout_seconds, write_timeout_seconds, keep_alive_seconds, "
           "allow_initialize, access_log"));
     }
   }

@@ -28,7 +28,10 @@ namespace datamesh::server {
 struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 = any free port
-  std::string store;  // sqlite:///path/mesh.db
+  std::string store;  // sqlite:///path/mesh.db or postgresql://user@host:port/db
+  // PostgreSQL stores: the file of the master key every replica shares, unless
+  // DATAMESH_MASTER_KEY is set (api/mesh_service.h).
+  std::string master_key_file;
   std::string region = "us-east-1";
   // Worker threads; cpp-httplib holds one per open keep-alive connection, so this bounds the
   // concurrent clients. 0 = max(64, 16 x cores).
@@ -43,7 +46,8 @@ struct ServerConfig {
   bool access_log = true;
 };
 
-// Reads a JSON config file ({"listen": "127.0.0.1:8080", "store": ..., "region": ...,
+// Reads a JSON config file ({"listen": "127.0.0.1:8080", "store": ..., "master_key_file": ...,
+// "region": ...,
 // "workers": ..., "max_body_bytes": ..., "read_timeout_seconds": ...,
 // "write_timeout_seconds": ..., "keep_alive_seconds": ..., "allow_initialize": ...,
 // "access_log": ...}) over `config`. InvalidArgument naming an unknown or mistyped key.

@@ -1,5 +1,8 @@
 // The behaviour every Store backend must have. Each backend is one factory in the
 // INSTANTIATE_TEST_SUITE_P list at the end; a new backend passes when it joins that list.
+// The PostgreSQL instances (…/postgres) need the tests' throwaway server: ctest registers them
+// apart, with the fixture that starts it (label postgres, see tests/CMakeLists.txt); each test
+// gets a new schema of its database.
 #include <algorithm>
 #include <atomic>
 #include <memory>
@@ -9,8 +12,10 @@
 #include <thread>
 #include <vector>
 
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_test_support.h"
+#include "support/postgres_test_db.h"
 
 namespace datamesh::store::testing {
 namespace {
@@ -36,6 +41,32 @@ StoreFactory sqlite_file() {
   return {"sqlite-file",
           [](const ScratchDirectory& directory) -> absl::StatusOr<std::unique_ptr<Store>> {
             return SqliteStore::open(directory.file("mesh.db"));
+          }};
+}
+
+// A PostgresStore on a scratch schema, which goes when the store does.
+class ScratchSchemaStore final : public Store {
+ public:
+  ScratchSchemaStore(std::unique_ptr<test_support::ScratchSchema> schema,
+                     std::unique_ptr<PostgresStore> store)
+      : schema_(std::move(schema)), store_(std::move(store)) {}
+  absl::Status run(TxMode mode, const std::function<absl::Status(Transaction&)>& body) override {
+    return store_->run(mode, body);
+  }
+
+ private:
+  // Declared first, destroyed last: the store's connections close before the schema is dropped.
+  std::unique_ptr<test_support::ScratchSchema> schema_;
+  std::unique_ptr<PostgresStore> store_;
+};
+
+StoreFactory postgres() {
+  return {"postgres", [](const ScratchDirectory&) -> absl::StatusOr<std::unique_ptr<Store>> {
+            auto schema = test_support::ScratchSchema::create();
+            if (!schema.ok()) return schema.status();
+            auto store = PostgresStore::open((*schema)->url());
+            if (!store.ok()) return store.status();
+            return std::make_unique<ScratchSchemaStore>(*std::move(schema), *std::move(store));
           }};
 }
 
@@ -997,7 +1028,7 @@ TEST_P(StoreConformanceTest, ConcurrentWriteTransactionsLoseNoIncrement) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest,
-                         ::testing::Values(sqlite_memory(), sqlite_file()),
+                         ::testing::Values(sqlite_memory(), sqlite_file(), postgres()),
                          [](const ::testing::TestParamInfo<StoreFactory>& info) {
                            std::string name = info.param.name;
                            std::replace(name.begin(), name.end(), '-', '_');

@@ -7,7 +7,7 @@
 
 #include "core/subscription_status.h"
 #include "core/text.h"
-#include "store/sqlite/documents.h"
+#include "store/documents.h"
 #include "store/sqlite/rows.h"
 
 namespace datamesh::store::sqlite {
