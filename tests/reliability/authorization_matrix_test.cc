@@ -40,17 +40,6 @@ constexpr SubscriptionStatus kStatuses[] = {SubscriptionStatus::kPending,
                                             SubscriptionStatus::kDenied,
                                             SubscriptionStatus::kDeleted};
 
-std::string account_of(CallerKind caller) {
-  switch (caller) {
-    case CallerKind::kMeshAdmin: return test_support::kMeshAccount;
-    case CallerKind::kOwningProducer: return test_support::kProducerAccount;
-    case CallerKind::kOtherProducer: return test_support::kProducer2Account;
-    case CallerKind::kSubscribingConsumer: return test_support::kConsumerAccount;
-    case CallerKind::kOtherConsumer: return test_support::kConsumer2Account;
-    default: return test_support::kNoRoleAccount;
-  }
-}
-
 // The account whose revoked key, wrong secret or unknown key a row uses (see the top).
 std::string key_owner(const Codes& accounts) {
   for (CallerKind caller : kAllCallers) {

@@ -6,6 +6,7 @@
 #include "api/errors.h"
 #include "core/subscription_status.h"
 #include "core/text.h"
+#include "support/mesh_fixture.h"
 
 namespace datamesh::reliability {
 namespace {
@@ -64,6 +65,17 @@ std::string_view column_name(CallerKind caller) {
     case CallerKind::kUnknownKey: return "Unknown key";
   }
   return "?";
+}
+
+std::string account_of(CallerKind caller) {
+  switch (caller) {
+    case CallerKind::kMeshAdmin: return test_support::kMeshAccount;
+    case CallerKind::kOwningProducer: return test_support::kProducerAccount;
+    case CallerKind::kOtherProducer: return test_support::kProducer2Account;
+    case CallerKind::kSubscribingConsumer: return test_support::kConsumerAccount;
+    case CallerKind::kOtherConsumer: return test_support::kConsumer2Account;
+    default: return test_support::kNoRoleAccount;
+  }
 }
 
 bool is_account(CallerKind caller) {

@@ -44,6 +44,8 @@ inline constexpr std::string_view kMatrixHeader =
 
 // The column header of a caller kind ("P2", "Revoked key").
 std::string_view column_name(CallerKind caller);
+// The account id of one of the six accounts (test_support's constants); N for the bad keys.
+std::string account_of(CallerKind caller);
 // True for the six accounts (M ... N), false for the three bad keys.
 bool is_account(CallerKind caller);
 

@@ -71,6 +71,7 @@ struct Cycle {
 [[noreturn]] void run_child(const std::filesystem::path& db, const std::filesystem::path& ledger,
                             const CrashMesh& crash_mesh,
                             const std::vector<Workload::Known>& known, const Cycle& cycle) {
+  ::alarm(120);  // a child that is never killed ends (SIGALRM) instead of hanging the test
   auto mesh = OpenMesh::open(db);
   if (!mesh.ok()) ::_exit(3);
   auto file = LedgerFile::open(ledger);

@@ -133,9 +133,10 @@ TEST(CrashConsistencyTest, ServerMeshKeepsItsInvariantsThroughFiftySigkills) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
     stopping = true;
-    ASSERT_TRUE((*server)->send_signal(SIGKILL).ok());
+    const absl::Status killed = (*server)->send_signal(SIGKILL);
     auto ended = (*server)->wait_for_exit(std::chrono::seconds(30));
-    for (std::thread& thread : threads) thread.join();
+    for (std::thread& thread : threads) thread.join();  // before any assertion can return
+    ASSERT_TRUE(killed.ok()) << where << ": " << killed;
     ASSERT_TRUE(ended.ok()) << where << ": " << ended.status();
     ASSERT_TRUE(WIFSIGNALED(*ended) && WTERMSIG(*ended) == SIGKILL) << where;
 
