@@ -36,7 +36,7 @@ std::string trim(std::string_view text) {
 
 absl::StatusOr<Credentials> parse_credentials_file(std::string_view text, const std::string& path,
                                                    const std::vector<std::string>& blocks) {
-  auto json = parse_json(text);
+  auto json = parse_secret_json(text);
   if (!json.ok()) {
     return absl::InvalidArgumentError(cat("credentials file ", path, ": ", json.status().message()));
   }
