@@ -63,7 +63,9 @@ absl::Status ServerProcess::start(const ServerSettings& settings) {
   std::vector<std::string> args = {settings.cli_path,
                                    "serve",
                                    "--store",
-                                   cat("sqlite://", settings.store_path),
+                                   settings.store_path.find("://") == std::string::npos
+                                       ? cat("sqlite://", settings.store_path)
+                                       : settings.store_path,
                                    "--listen",
                                    "127.0.0.1:0",
                                    "--no-access-log"};
@@ -75,6 +77,10 @@ absl::Status ServerProcess::start(const ServerSettings& settings) {
   if (settings.workers > 0) {
     args.push_back("--workers");
     args.push_back(std::to_string(settings.workers));
+  }
+  if (!settings.config_path.empty()) {
+    args.push_back("--config");
+    args.push_back(settings.config_path);
   }
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());

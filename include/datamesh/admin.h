@@ -64,6 +64,9 @@ class DataMeshAdmin {
   // Mesh admin: the audit log, oldest first, optionally of one subscription.
   absl::StatusOr<AuditPage> list_audit_events(std::string_view subscription_id = "",
                                               const PageRequest& page = {});
+  // Mesh admin: checks the audit log's hash chain. The answer lists each edited, removed or
+  // reordered event; an error status only when the check itself could not run.
+  absl::StatusOr<AuditVerification> verify_audit();
 
  private:
   std::unique_ptr<api::Client> client_;

@@ -150,6 +150,25 @@ struct AuditEvent {
   std::string notes;
 };
 
+// One thing wrong with the audit log, at the event with this sequence number (for a problem
+// with the chain head: the sequence the head names).
+struct AuditProblem {
+  int64_t sequence = 0;
+  std::string problem;
+};
+
+// The result of DataMeshAdmin::verify_audit: whether the hash-chained audit log is intact.
+struct AuditVerification {
+  bool intact = true;
+  int64_t events_checked = 0;
+  // Events written before the log was chained (a store created by datamesh with schema 1);
+  // they are counted and their numbering checked, but carry no hash.
+  int64_t unchained_events = 0;
+  int64_t head_sequence = 0;  // the newest event, as the chain head records it
+  std::string head_hash;      // keep it elsewhere to detect a later rewind of the whole tail
+  std::vector<AuditProblem> problems;  // the first 1000, in sequence order
+};
+
 struct AuditPage {
   std::vector<AuditEvent> events;
   std::string next_token;

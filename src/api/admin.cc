@@ -105,4 +105,9 @@ absl::StatusOr<AuditPage> DataMeshAdmin::list_audit_events(std::string_view subs
                       api::audit_page_from_json);
 }
 
+absl::StatusOr<AuditVerification> DataMeshAdmin::verify_audit() {
+  return parse_answer(client_->call("admin", "verify_audit", nlohmann::json::object()),
+                      api::audit_verification_from_json);
+}
+
 }  // namespace datamesh

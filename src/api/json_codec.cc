@@ -405,6 +405,18 @@ void read_fields(ObjectReader& r, AuditEvent& v) {
   }
   r.read("Notes", v.notes);
 }
+void read_fields(ObjectReader& r, AuditProblem& v) {
+  r.read("Sequence", v.sequence);
+  r.read("Problem", v.problem);
+}
+void read_fields(ObjectReader& r, AuditVerification& v) {
+  r.read("Intact", v.intact);
+  r.read("EventsChecked", v.events_checked);
+  r.read("UnchainedEvents", v.unchained_events);
+  r.read("HeadSequence", v.head_sequence);
+  r.read("HeadHash", v.head_hash);
+  r.read("Problems", v.problems);
+}
 void read_fields(ObjectReader& r, AuditPage& v) {
   r.read("Events", v.events);
   r.read("NextToken", v.next_token);
@@ -609,6 +621,19 @@ json to_json_value(const AuditEvent& v) {
           {"Notes", v.notes}};
 }
 json to_json_value(const AuditPage& v) { return page("Events", v.events, v.next_token); }
+json to_json_value(const AuditProblem& v) {
+  return {{"Sequence", v.sequence}, {"Problem", v.problem}};
+}
+json to_json_value(const AuditVerification& v) {
+  json problems = json::array();
+  for (const AuditProblem& problem : v.problems) problems.push_back(to_json_value(problem));
+  return {{"Intact", v.intact},
+          {"EventsChecked", v.events_checked},
+          {"UnchainedEvents", v.unchained_events},
+          {"HeadSequence", v.head_sequence},
+          {"HeadHash", v.head_hash},
+          {"Problems", std::move(problems)}};
+}
 
 // --- Writers: Glue's shapes --------------------------------------------------------------------
 
@@ -796,6 +821,9 @@ absl::StatusOr<PermissionCheck> permission_check_from_json(const json& value) {
 }
 absl::StatusOr<AuditEvent> audit_event_from_json(const json& value) {
   return read_root<AuditEvent>(value, "AuditEvent");
+}
+absl::StatusOr<AuditVerification> audit_verification_from_json(const json& value) {
+  return read_root<AuditVerification>(value, "AuditVerification");
 }
 absl::StatusOr<AuditPage> audit_page_from_json(const json& value) {
   return read_root<AuditPage>(value, "AuditPage");

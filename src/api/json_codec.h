@@ -69,7 +69,9 @@ nlohmann::json to_json_value(const AccessRequest& value);  // Table only for Typ
 nlohmann::json to_json_value(const EffectiveGrant& value);
 nlohmann::json to_json_value(const PermissionCheck& value);
 nlohmann::json to_json_value(const AuditEvent& value);  // Details as an object; {} when empty
-nlohmann::json to_json_value(const AuditPage& value);   // NextToken only when set
+nlohmann::json to_json_value(const AuditPage& value);
+nlohmann::json to_json_value(const AuditProblem& value);
+nlohmann::json to_json_value(const AuditVerification& value);   // NextToken only when set
 
 // Glue's shapes; empty optional fields omitted.
 nlohmann::json to_json_value(const Column& value);
@@ -135,6 +137,7 @@ absl::StatusOr<EffectiveGrant> effective_grant_from_json(const nlohmann::json& v
 absl::StatusOr<PermissionCheck> permission_check_from_json(const nlohmann::json& value);
 absl::StatusOr<AuditEvent> audit_event_from_json(const nlohmann::json& value);
 absl::StatusOr<AuditPage> audit_page_from_json(const nlohmann::json& value);
+absl::StatusOr<AuditVerification> audit_verification_from_json(const nlohmann::json& value);
 // Accepts {"Table": {...}} (Glue GetTable) or the bare table. CreateTime / UpdateTime may be
 // strings or epoch seconds (converted to "YYYY-MM-DD HH:MM:SS" UTC); VersionId a string or number.
 absl::StatusOr<Table> table_from_json(const nlohmann::json& value);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "api/json_codec.h"
+#include "api/progress_scope.h"
 #include "core/text.h"
 
 namespace datamesh::api {
@@ -117,6 +118,14 @@ std::vector<Route> make_routes() {
                [](const Engine& e, const Caller* c, const Params& p) {
                  return answer(e.list_audit_events(*c, p.string("subscription_id"), p.page()));
                }});
+  r.push_back({"admin", "verify_audit",
+               "Check the audit log's hash chain: every event unedited, none removed or reordered",
+               {},
+               true,
+               [](const Engine& e, const Caller* c, const Params&) {
+                 return answer(e.verify_audit(*c));
+               },
+               "Intact"});
 
   // ---- catalog ----------------------------------------------------------------------------
   r.push_back({"catalog", "create_database", "Create a database in the caller's catalog",
@@ -237,7 +246,8 @@ std::vector<Route> make_routes() {
                              .sync_mesh_crawler_role_arn = p.string("sync_mesh_crawler_role_arn"),
                              .expose_data_mesh_db_name = p.string("expose_data_mesh_db_name"),
                              .expose_table_references_with_suffix =
-                                 p.string("expose_table_references_with_suffix", "_link")}));
+                                 p.string("expose_table_references_with_suffix", "_link"),
+                             .progress = ProgressScope::current()}));
                }});
   r.push_back({"producer", "list_pending_access_requests",
                "Pending requests for the caller's data products, oldest first",

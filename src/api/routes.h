@@ -54,6 +54,9 @@ struct Route {
   std::function<absl::StatusOr<nlohmann::json>(const core::Engine&, const core::Caller*,
                                                const Params&)>
       handler;
+  // For a check whose answer is a verdict: the boolean field of the answer that says it passed.
+  // The CLI prints the answer and exits with kExitCheckFailed when that field is false.
+  std::string_view verdict_field = {};
 };
 
 const std::vector<Route>& routes();

@@ -21,6 +21,7 @@ enum ExitCode : int {
   kExitFailedPrecondition = 7,
   kExitAborted = 8,
   kExitUnavailable = 9,
+  kExitCheckFailed = 10,  // a check ran and found a problem (e.g. admin verify-audit)
 };
 
 int exit_code(const absl::Status& status);

@@ -1,5 +1,8 @@
 #include "core/audit.h"
 
+#include <utility>
+
+#include "core/audit_chain.h"
 #include "core/text.h"
 
 namespace datamesh::core {
@@ -9,7 +12,7 @@ std::string actor_arn(const Caller& caller, std::string_view role) {
                       "/", caller.access_key_id);
 }
 
-absl::Status append_audit(store::Transaction& tx, const Caller& caller,
+absl::Status append_audit(store::Transaction& tx, const SecretSealer& sealer, const Caller& caller,
                           const AuditRecord& record) {
   AuditEvent event;
   event.event_date = record.date;
@@ -20,7 +23,7 @@ absl::Status append_audit(store::Transaction& tx, const Caller& caller,
   event.resource = record.resource;
   event.details_json = record.details.dump();
   event.notes = record.notes;
-  return tx.append_audit_event(event).status();
+  return append_chained(tx, sealer, std::move(event));
 }
 
 }  // namespace datamesh::core

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "core/engine.h"
+#include "core/secrets.h"
 #include "nlohmann/json.hpp"
 #include "store/store.h"
 
@@ -26,6 +27,8 @@ struct AuditRecord {
   std::string notes;
 };
 
-absl::Status append_audit(store::Transaction& tx, const Caller& caller, const AuditRecord& record);
+// Appends the record as the next event of the hash-chained log (core/audit_chain.h).
+absl::Status append_audit(store::Transaction& tx, const SecretSealer& sealer, const Caller& caller,
+                          const AuditRecord& record);
 
 }  // namespace datamesh::core

@@ -1,6 +1,7 @@
 // Admin methods: the mesh account, accounts, their roles and their access keys.
 #include "core/text.h"
 #include "core/audit.h"
+#include "core/audit_chain.h"
 #include "core/authz.h"
 #include "core/engine.h"
 #include "core/engine_internal.h"
@@ -92,7 +93,7 @@ absl::StatusOr<AccountCredentials> Engine::initialize_mesh_account(
     if (!issued.ok()) return issued.status();
     credentials = std::move(*issued);
     Caller self{.account = mesh, .access_key_id = credentials.access_key_id};
-    return append_audit(tx, self,
+    return append_audit(tx, sealer_, self,
                         {.date = mesh.creation_date, .actor_role = kAdminRole,
                          .action = "initialize_mesh_account",
                          .resource = cat("account/", id),
@@ -141,7 +142,7 @@ absl::StatusOr<AccountCredentials> Engine::create_account(const Caller& caller,
     auto issued = issue_key(tx, sealer_, account, account.creation_date);
     if (!issued.ok()) return issued.status();
     credentials = std::move(*issued);
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = account.creation_date, .actor_role = kAdminRole,
                          .action = "create_account", .resource = cat("account/", id),
                          .details = {{"AccountName", account.name},
@@ -169,7 +170,7 @@ absl::StatusOr<AccountRole> Engine::initialize_account_as(const Caller& caller,
     if (flag) return absl::OkStatus();  // already initialized: nothing changes
     flag = true;
     if (absl::Status put = tx.put_account(*account); !put.ok()) return put;
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = now(), .actor_role = kAccountAdminRole,
                          .action = cat("initialize_", name, "_account"),
                          .resource = cat("account/", id)});
@@ -201,7 +202,7 @@ absl::Status Engine::enable_account_as(const Caller& caller, std::string_view ac
     if (flag) return absl::OkStatus();
     flag = true;
     if (absl::Status put = tx.put_account(*account); !put.ok()) return put;
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = now(), .actor_role = kAdminRole,
                          .action = cat("enable_account_as_", name),
                          .resource = cat("account/", account_id)});
@@ -256,7 +257,7 @@ absl::StatusOr<AccountCredentials> Engine::create_access_key(const Caller& calle
     auto issued = issue_key(tx, sealer_, *account, date);
     if (!issued.ok()) return issued.status();
     credentials = std::move(*issued);
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = date, .actor_role = kAdminRole, .action = "create_access_key",
                          .resource = cat("account/", account_id),
                          .details = {{"AccessKeyId", credentials.access_key_id}}});
@@ -288,7 +289,7 @@ absl::StatusOr<AccountCredentials> Engine::rotate_access_key(
     key->status = "Revoked";
     key->revocation_date = date;
     if (absl::Status put = tx.put_access_key(*key); !put.ok()) return put;
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = date, .actor_role = kAdminRole, .action = "rotate_access_key",
                          .resource = cat("account/", key->account_id),
                          .details = {{"RevokedAccessKeyId", key->access_key_id},
@@ -318,7 +319,7 @@ absl::Status Engine::revoke_access_key(const Caller& caller,
     key->status = "Revoked";
     key->revocation_date = now();
     if (absl::Status put = tx.put_access_key(*key); !put.ok()) return put;
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = key->revocation_date, .actor_role = kAdminRole,
                          .action = "revoke_access_key",
                          .resource = cat("account/", key->account_id),
@@ -372,6 +373,21 @@ absl::StatusOr<AuditPage> Engine::list_audit_events(const Caller& caller,
   result.next_token = internal::trim_page(result.events, page, [](const AuditEvent& event) {
     return std::to_string(event.sequence);
   });
+  return result;
+}
+
+absl::StatusOr<AuditVerification> Engine::verify_audit(const Caller& caller) const {
+  if (absl::Status allowed = require_mesh_admin(caller, "verify the audit log"); !allowed.ok()) {
+    return allowed;
+  }
+  AuditVerification result;
+  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
+    auto verified = verify_audit_chain(tx, sealer_);
+    if (!verified.ok()) return verified.status();
+    result = *std::move(verified);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
   return result;
 }
 

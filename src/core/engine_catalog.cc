@@ -86,7 +86,7 @@ absl::Status Engine::create_database(const Caller& caller, const DatabaseInput& 
     }
     Database database{.input = input, .catalog_id = catalog, .create_time = now()};
     if (absl::Status put = tx.put_database(database); !put.ok()) return put;
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = database.create_time, .actor_role = kAccountAdminRole,
                          .action = "create_database",
                          .resource = cat("catalog/", catalog, "/", input.name)});
@@ -137,7 +137,7 @@ absl::Status Engine::delete_database(const Caller& caller, std::string_view name
   return write([&](store::Transaction& tx) -> absl::Status {
     if (absl::Status found = require_database(tx, catalog, name); !found.ok()) return found;
     if (absl::Status deleted = tx.delete_database(catalog, name); !deleted.ok()) return deleted;
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = now(), .actor_role = kAccountAdminRole,
                          .action = "delete_database",
                          .resource = cat("catalog/", catalog, "/", name)});
@@ -169,7 +169,7 @@ absl::Status Engine::create_table(const Caller& caller, std::string_view databas
                 .catalog_id = catalog, .create_time = date, .update_time = date,
                 .created_by = actor_arn(caller, kAccountAdminRole)};
     if (absl::Status put = tx.put_table(table); !put.ok()) return put;
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = date, .actor_role = kAccountAdminRole, .action = "create_table",
                          .resource = cat("catalog/", catalog, "/", database_name, "/",
                                                   input.name)});
@@ -202,7 +202,7 @@ absl::Status Engine::update_table(const Caller& caller, std::string_view databas
     table.update_time = now();
     table.version_id += 1;
     if (absl::Status put = tx.put_table(table); !put.ok()) return put;
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = table.update_time, .actor_role = kAccountAdminRole,
                          .action = "update_table",
                          .resource = cat("catalog/", catalog, "/", database_name, "/",
@@ -259,20 +259,16 @@ absl::StatusOr<TablePage> Engine::get_tables(const Caller& caller,
       result.tables = std::move(*listed);
       return absl::OkStatus();
     }
-    // With an expression, match on names first and load only the tables of this page.
-    auto names = tx.list_table_names(catalog, database_name);
-    if (!names.ok()) return names.status();
-    for (const std::string& name : *names) {
-      if (!store_page->after.empty() && name <= store_page->after) continue;
-      auto matched = pattern->full_match(name);
-      if (!matched.ok()) return matched.status();
-      if (!*matched) continue;
-      auto table = tx.get_table(catalog, database_name, name);
-      if (!table.ok()) return table.status();
-      if (table->has_value()) result.tables.push_back(std::move(**table));
-      if (static_cast<int>(result.tables.size()) >= store_page->limit) break;
-    }
-    return absl::OkStatus();
+    // With an expression, only the matching tables of this page are loaded, and the walk
+    // stops once the page is full.
+    return internal::for_each_matching_name(
+        tx, catalog, database_name, *pattern, store_page->after,
+        [&](const std::string& name) -> absl::StatusOr<bool> {
+          auto table = tx.get_table(catalog, database_name, name);
+          if (!table.ok()) return table.status();
+          if (table->has_value()) result.tables.push_back(std::move(**table));
+          return static_cast<int>(result.tables.size()) < store_page->limit;
+        });
   });
   if (!status.ok()) return status;
   result.next_token =
@@ -300,7 +296,7 @@ absl::Status Engine::delete_table(const Caller& caller, std::string_view databas
     if (absl::Status deleted = tx.delete_table(catalog, database_name, name); !deleted.ok()) {
       return deleted;
     }
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = now(), .actor_role = kAccountAdminRole, .action = "delete_table",
                          .resource = cat("catalog/", catalog, "/", database_name, "/",
                                                   name)});
@@ -348,7 +344,7 @@ absl::StatusOr<std::vector<std::string>> Engine::import_tables(
       if (absl::Status put = tx.put_table(table); !put.ok()) return put;
       names.push_back(input.name);
     }
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = date, .actor_role = kAccountAdminRole, .action = "import_tables",
                          .resource = cat("catalog/", catalog, "/", database_name),
                          .details = {{"Tables", names}}});

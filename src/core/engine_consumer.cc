@@ -121,22 +121,16 @@ absl::StatusOr<AccessRequest> Engine::request_access_to_product(
                            .tables = tables};
 
     // An identical live request (same tables, same permissions) is returned, not duplicated.
-    store::SubscriptionFilter filter{.subscriber = consumer, .database_name = input.database_name};
-    std::string after;
-    while (true) {
-      auto live = tx.list_subscriptions(filter, store::Page{.after = after, .limit = 500});
-      if (!live.ok()) return live.status();
-      for (const Subscription& sub : *live) {
-        const bool is_live = sub.status == SubscriptionStatus::kPending ||
-                             sub.status == SubscriptionStatus::kActive;
-        if (is_live && sub.table_names == tables && sub.requested_grants == requested &&
-            sub.owner_principal == input.owner_account_id) {
-          result.subscription_id = sub.subscription_id;
-          return absl::OkStatus();
-        }
-      }
-      if (live->size() < 500) break;
-      after = live->back().subscription_id;
+    const Subscription wanted{.database_name = input.database_name,
+                              .table_names = tables,
+                              .requested_grants = requested,
+                              .owner_principal = input.owner_account_id,
+                              .subscriber_principal = consumer};
+    auto duplicates = tx.find_live_duplicates(wanted);
+    if (!duplicates.ok()) return duplicates.status();
+    if (!duplicates->empty()) {
+      result.subscription_id = duplicates->front().subscription_id;
+      return absl::OkStatus();
     }
 
     const std::string date = now();
@@ -155,7 +149,7 @@ absl::StatusOr<AccessRequest> Engine::request_access_to_product(
                      .version = 1};
     if (absl::Status inserted = tx.insert_subscription(sub); !inserted.ok()) return inserted;
     result.subscription_id = sub.subscription_id;
-    return append_audit(tx, caller,
+    return append_audit(tx, sealer_, caller,
                         {.date = date, .actor_role = kConsumerRole,
                          .action = "request_access_to_product",
                          .subscription_id = sub.subscription_id,
@@ -252,7 +246,7 @@ absl::Status Engine::finalize_subscription(const Caller& caller,
     }
     sub.imported_to_consumer = true;
     return internal::commit_change(
-        tx, caller, sub,
+        tx, sealer_, caller, sub,
         {.role = kConsumerRole,
          .action = "finalize_subscription",
          .date = date,

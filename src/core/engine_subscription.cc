@@ -127,7 +127,7 @@ absl::Status Engine::delete_subscription(const Caller& caller, Persona persona,
                                 {"Permissions", grant.permissions}});
     }
     return internal::commit_change(
-        tx, caller, sub,
+        tx, sealer_, caller, sub,
         {.role = role,
          .action = "delete_subscription",
          .date = now(),

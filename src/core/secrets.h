@@ -1,5 +1,6 @@
-// Seam for sealing access-key secrets at rest (implemented in security/secret_box.h), so that
-// the store file alone does not reveal them.
+// Seam for what the master key protects (implemented in security/secret_box.h): access-key
+// secrets sealed at rest, so that the store file alone does not reveal them, and MACs that only a
+// holder of the master key can make, such as the links of the audit log's hash chain.
 #pragma once
 
 #include <string>
@@ -15,6 +16,10 @@ class SecretSealer {
   virtual absl::StatusOr<std::string> seal(std::string_view plain) const = 0;
   // DataLoss / Internal when the sealed value was tampered with or the key is wrong.
   virtual absl::StatusOr<std::string> unseal(std::string_view sealed) const = 0;
+  // A 32-byte MAC of `message` under a key derived from the master key for `purpose`, so that
+  // MACs made for one purpose are useless for another.
+  virtual absl::StatusOr<std::string> authenticate(std::string_view purpose,
+                                                   std::string_view message) const = 0;
 };
 
 }  // namespace datamesh::core

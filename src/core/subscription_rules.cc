@@ -107,8 +107,8 @@ absl::StatusOr<Subscription> load_as_party(store::Transaction& tx, const Caller&
   return subscription;
 }
 
-absl::Status commit_change(store::Transaction& tx, const Caller& caller, Subscription& subscription,
-                           const ChangeRecord& change) {
+absl::Status commit_change(store::Transaction& tx, const SecretSealer& sealer, const Caller& caller,
+                           Subscription& subscription, const ChangeRecord& change) {
   const int64_t previous = subscription.version;
   subscription.version = previous + 1;
   subscription.updated_date = change.date;
@@ -117,7 +117,7 @@ absl::Status commit_change(store::Transaction& tx, const Caller& caller, Subscri
   if (absl::Status saved = tx.update_subscription(subscription, previous); !saved.ok()) {
     return saved;
   }
-  return append_audit(tx, caller,
+  return append_audit(tx, sealer, caller,
                       {.date = change.date,
                        .actor_role = change.role,
                        .action = std::string(change.action),

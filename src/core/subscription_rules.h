@@ -46,7 +46,7 @@ struct ChangeRecord {
 // Stamps UpdatedDate/UpdatedBy, appends the note, bumps the version, writes the subscription
 // conditionally on its previous version (Aborted if it changed meanwhile), and appends the
 // audit event of the change, all in `tx`.
-absl::Status commit_change(store::Transaction& tx, const Caller& caller, Subscription& subscription,
-                           const ChangeRecord& change);
+absl::Status commit_change(store::Transaction& tx, const SecretSealer& sealer, const Caller& caller,
+                           Subscription& subscription, const ChangeRecord& change);
 
 }  // namespace datamesh::core::internal

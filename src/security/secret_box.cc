@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -225,6 +226,26 @@ absl::StatusOr<Key> read_key_file(const std::string& path) {
 }  // namespace
 
 SecretBox::~SecretBox() { OPENSSL_cleanse(key_.data(), key_.size()); }
+
+absl::StatusOr<std::string> SecretBox::authenticate(std::string_view purpose,
+                                                    std::string_view message) const {
+  Key derived;
+  unsigned int derived_size = 0;
+  std::string mac(EVP_MAX_MD_SIZE, '\0');
+  unsigned int mac_size = 0;
+  const bool ok =
+      HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
+           reinterpret_cast<const unsigned char*>(purpose.data()), purpose.size(), derived.data(),
+           &derived_size) != nullptr &&
+      derived_size == derived.size() &&
+      HMAC(EVP_sha256(), derived.data(), static_cast<int>(derived.size()),
+           reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+           reinterpret_cast<unsigned char*>(mac.data()), &mac_size) != nullptr;
+  OPENSSL_cleanse(derived.data(), derived.size());
+  if (!ok) return absl::InternalError("OpenSSL HMAC-SHA256 failed");
+  mac.resize(mac_size);
+  return mac;
+}
 
 absl::StatusOr<SecretBox> SecretBox::from_key(std::string_view key32) {
   if (key32.size() != kKeySize) {

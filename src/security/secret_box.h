@@ -53,6 +53,9 @@ class SecretBox final : public datamesh::core::SecretSealer {
   // DataLoss when `sealed` is truncated, of an unknown version, altered, or sealed under
   // another key; Internal if OpenSSL fails otherwise.
   absl::StatusOr<std::string> unseal(std::string_view sealed) const override;
+  // HMAC-SHA256(HMAC-SHA256(master key, purpose), message). Internal if OpenSSL fails.
+  absl::StatusOr<std::string> authenticate(std::string_view purpose,
+                                           std::string_view message) const override;
 
  private:
   explicit SecretBox(const std::array<uint8_t, kKeySize>& key) : key_(key) {}

@@ -79,6 +79,22 @@ struct SubscriptionFilter {
   std::optional<std::string> database_name;
 };
 
+// The newest link of the audit log's hash chain: sequence 0 and an empty hash while the log
+// is empty.
+struct AuditChainHead {
+  int64_t sequence = 0;
+  std::string hash;  // hex
+};
+
+// An audit event as stored, with its link in the chain: hash authenticates the event's fields
+// together with previous_hash (see core/audit_chain.h). Events written before the chain existed
+// (schema version 1) have both hashes empty.
+struct ChainedAuditEvent {
+  AuditEvent event;
+  std::string previous_hash;  // hex; "" for the first event
+  std::string hash;           // hex
+};
+
 // A key-ordered page: rows after `after` (exclusive), at most `limit`.
 struct Page {
   std::string after;
@@ -120,6 +136,11 @@ class Transaction {
   // Names only, ordered; cheaper than list_tables for pattern resolution.
   virtual absl::StatusOr<std::vector<std::string>> list_table_names(
       std::string_view catalog_id, std::string_view database_name) = 0;
+  // A page of names: after page.after (exclusive), at most page.limit, ordered. Lets a pattern
+  // walk a 200,000-table database in bounded memory and stop once it has what it needs. The
+  // default reads every name and cuts; stores override it with an indexed range.
+  virtual absl::StatusOr<std::vector<std::string>> list_table_names_page(
+      std::string_view catalog_id, std::string_view database_name, const Page& page);
 
   // Data products.
   virtual absl::StatusOr<std::optional<ProductRow>> get_product(
@@ -151,17 +172,52 @@ class Transaction {
   // Ordered by creation (oldest first); page.after is the last id of the previous page.
   virtual absl::StatusOr<std::vector<Subscription>> list_subscriptions(
       const SubscriptionFilter& filter, const Page& page) = 0;
+  // The Pending or Active subscriptions a new `request` would duplicate: same subscriber, owner,
+  // database, table_names and requested_grants (compared exactly, in order; see
+  // same_request()). An indexed lookup, not a scan of the subscriber's subscriptions.
+  virtual absl::StatusOr<std::vector<Subscription>> find_live_duplicates(
+      const Subscription& request) = 0;
 
   // How many subscriptions are in each status (for metrics).
   virtual absl::StatusOr<std::vector<std::pair<SubscriptionStatus, int64_t>>>
   count_subscriptions_by_status() = 0;
 
-  // Audit log (append-only). Returns the event's sequence number.
-  virtual absl::StatusOr<int64_t> append_audit_event(const AuditEvent& event) = 0;
+  // Audit log (append-only, hash-chained).
+  // The chain's newest link. In a write transaction this also claims the chain until the
+  // transaction ends (a store with concurrent writers locks it here), so events are chained and
+  // numbered in commit order.
+  virtual absl::StatusOr<AuditChainHead> audit_chain_head() = 0;
+  // Appends the event and moves the chain head to it. event.event.sequence must be the head's
+  // sequence + 1 and previous_hash the head's hash (FailedPrecondition otherwise: nothing is
+  // written).
+  virtual absl::Status append_audit_event(const ChainedAuditEvent& event) = 0;
+  // Every event with its links, ordered by sequence; page.after as for list_audit_events.
+  virtual absl::StatusOr<std::vector<ChainedAuditEvent>> list_audit_chain(const Page& page) = 0;
   // Ordered by sequence; page.after is the last sequence number seen ("" = from the start).
   virtual absl::StatusOr<std::vector<AuditEvent>> list_audit_events(
       std::string_view subscription_id, const Page& page) = 0;
 };
+
+inline absl::StatusOr<std::vector<std::string>> Transaction::list_table_names_page(
+    std::string_view catalog_id, std::string_view database_name, const Page& page) {
+  if (page.limit < 1) return absl::InvalidArgumentError("page limit must be at least 1");
+  auto names = list_table_names(catalog_id, database_name);
+  if (!names.ok()) return names;
+  std::vector<std::string> selected;
+  for (std::string& name : *names) {
+    if (name <= page.after) continue;
+    if (static_cast<int>(selected.size()) == page.limit) break;
+    selected.push_back(std::move(name));
+  }
+  return selected;
+}
+
+// Whether two subscriptions ask for the same thing: what find_live_duplicates compares.
+inline bool same_request(const Subscription& a, const Subscription& b) {
+  return a.subscriber_principal == b.subscriber_principal &&
+         a.owner_principal == b.owner_principal && a.database_name == b.database_name &&
+         a.table_names == b.table_names && a.requested_grants == b.requested_grants;
+}
 
 enum class TxMode { kRead, kWrite };
 

@@ -185,5 +185,26 @@ TEST_F(AuditTest, PublishingAndCatalogChangesAreAudited) {
                               "create_table", "create_table", "create_data_products"}));
 }
 
+TEST_F(AuditTest, VerifyAuditFindsTheLogIntactAfterEveryKindOfChange) {
+  ASSERT_OK_AND_ASSIGN(std::string id, active_subscription());
+  ASSERT_OK(producer().update_subscription_permissions(id, {"DESCRIBE"}, "narrower"));
+  ASSERT_OK(consumer().delete_subscription(id, "done"));
+  ASSERT_OK_AND_ASSIGN(std::size_t events, audit_count());
+  ASSERT_OK_AND_ASSIGN(AuditVerification result, admin().verify_audit());
+  EXPECT_TRUE(result.intact);
+  EXPECT_EQ(result.events_checked, static_cast<int64_t>(events));
+  EXPECT_EQ(result.head_sequence, static_cast<int64_t>(events));
+  EXPECT_EQ(result.unchained_events, 0);
+  EXPECT_EQ(result.head_hash.size(), 64u);
+  EXPECT_TRUE(result.problems.empty());
+}
+
+TEST_F(AuditTest, OnlyTheMeshAdminMayVerifyTheAuditLog) {
+  for (const char* account : {kProducerAccount, kConsumerAccount, kNoRoleAccount}) {
+    EXPECT_STATUS_CODE(admin_as(account).verify_audit(), StatusCode::kPermissionDenied)
+        << account;
+  }
+}
+
 }  // namespace
 }  // namespace datamesh::test_support

@@ -177,6 +177,39 @@ TEST(SqliteStoreMigrationTest, MigrationVersionsCountUpFromOne) {
   EXPECT_EQ(sqlite::latest_schema_version(), expected - 1);
 }
 
+TEST(SqliteStoreMigrationTest, OpeningAVersionTwoFileAddsTheListingIndexesAndKeepsItsRows) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  {
+    auto store = open_or_fail(path);
+    ASSERT_NE(store, nullptr);
+    DATAMESH_ASSERT_OK(write_in(*store, [](Transaction& tx) {
+      return tx.insert_subscription(full_subscription("S1"));
+    }));
+  }
+  {
+    // Back to what a datamesh of schema version 2 left.
+    RawDatabase raw(path);
+    ASSERT_EQ(raw.exec("DROP INDEX subscriptions_owner_seq;"
+                       "DROP INDEX subscriptions_subscriber_database;"
+                       "DELETE FROM schema_migrations WHERE version > 2"),
+              "");
+  }
+  auto store = open_or_fail(path);
+  ASSERT_NE(store, nullptr);
+  RawDatabase raw(path);
+  EXPECT_EQ(raw.column("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN"
+                       " ('subscriptions_owner_seq', 'subscriptions_subscriber_database')"
+                       " ORDER BY name"),
+            (std::vector<std::string>{"subscriptions_owner_seq",
+                                      "subscriptions_subscriber_database"}));
+  EXPECT_EQ(raw.column("SELECT max(version) FROM schema_migrations"),
+            std::vector<std::string>{"3"});
+  auto found = read_in(*store, [](Transaction& tx) { return tx.get_subscription("S1"); });
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(found->has_value());
+}
+
 TEST(SqliteStoreMigrationTest, OpenRefusesASchemaNewerThanThisBinary) {
   ScratchDirectory directory;
   const std::string path = directory.file("mesh.db");
@@ -194,6 +227,40 @@ TEST(SqliteStoreMigrationTest, OpenRefusesASchemaNewerThanThisBinary) {
                                           std::to_string(newer) + ", newer than this datamesh (" +
                                           std::to_string(sqlite::latest_schema_version()) +
                                           "): upgrade datamesh");
+}
+
+TEST(SqliteStoreMigrationTest, AFileOfSchemaOneKeepsItsAuditEventsUnchainedAndChainsNewOnes) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  {
+    RawDatabase raw(path);
+    ASSERT_EQ(raw.exec(std::string(sqlite::migrations()[0].sql)), "");
+    ASSERT_EQ(raw.exec("CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY,"
+                       " applied_at TEXT NOT NULL);"
+                       "INSERT INTO schema_migrations VALUES (1, '2026-01-01 00:00:00');"
+                       "INSERT INTO audit_events (event_date, actor_account, actor_principal,"
+                       " action, subscription_id, resource, details, notes) VALUES"
+                       " ('2026-01-01 00:00:00', 'a', 'p', 'create_account', '', 'r', '{}', ''),"
+                       " ('2026-01-01 00:00:01', 'a', 'p', 'create_account', '', 'r', '{}', '')"),
+              "");
+  }
+  auto store = open_or_fail(path);
+  ASSERT_NE(store, nullptr);
+  auto head = read_in(*store, [](Transaction& tx) { return tx.audit_chain_head(); });
+  ASSERT_TRUE(head.ok()) << head.status();
+  EXPECT_EQ(head->sequence, 2);
+  EXPECT_EQ(head->hash, "");
+  DATAMESH_ASSERT_OK(write_in(*store, [](Transaction& tx) {
+    return append_next(tx, full_audit_event("S1")).status();
+  }));
+  auto chain = read_in(*store, [](Transaction& tx) { return tx.list_audit_chain(Page{}); });
+  ASSERT_TRUE(chain.ok()) << chain.status();
+  ASSERT_EQ(chain->size(), 3u);
+  EXPECT_EQ((*chain)[0].hash, "");
+  EXPECT_EQ((*chain)[1].hash, "");
+  EXPECT_EQ((*chain)[2].event.sequence, 3);
+  EXPECT_EQ((*chain)[2].previous_hash, "");
+  EXPECT_EQ((*chain)[2].hash, "hash-3");
 }
 
 // Locking and transactions ----------------------------------------------------------------------
@@ -308,6 +375,11 @@ TEST(SqliteStoreSchemaTest, EveryListingQueryReadsAnIndexInsteadOfScanning) {
       EXPECT_EQ(step.rfind("SCAN ", 0), std::string::npos)
           << query.name << " scans: " << step << "\n"
           << query.sql;
+      // A temporary B-tree sorts every matching row before the first one is returned: a
+      // first page would cost as much as the whole listing.
+      EXPECT_EQ(step.find("TEMP B-TREE"), std::string::npos)
+          << query.name << " sorts: " << step << "\n"
+          << query.sql;
     }
   }
 }
@@ -346,7 +418,7 @@ TEST(SqliteStoreSchemaTest, AuditEventsCannotBeChangedOrDeleted) {
   auto store = open_or_fail(path);
   ASSERT_NE(store, nullptr);
   DATAMESH_ASSERT_OK(write_in(*store, [](Transaction& tx) {
-    return tx.append_audit_event(full_audit_event("S1")).status();
+    return append_next(tx, full_audit_event("S1")).status();
   }));
   RawDatabase raw(path);
   EXPECT_THAT(raw.exec("UPDATE audit_events SET notes = 'forged'"), HasSubstr("append-only"));

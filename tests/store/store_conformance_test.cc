@@ -1,5 +1,8 @@
 // The behaviour every Store backend must have. Each backend is one factory in the
 // INSTANTIATE_TEST_SUITE_P list at the end; a new backend passes when it joins that list.
+// The PostgreSQL instances (…/postgres) need the tests' throwaway server: ctest registers them
+// apart, with the fixture that starts it (label postgres, see tests/CMakeLists.txt); each test
+// gets a new schema of its database.
 #include <algorithm>
 #include <atomic>
 #include <memory>
@@ -9,8 +12,10 @@
 #include <thread>
 #include <vector>
 
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_test_support.h"
+#include "support/postgres_test_db.h"
 
 namespace datamesh::store::testing {
 namespace {
@@ -36,6 +41,32 @@ StoreFactory sqlite_file() {
   return {"sqlite-file",
           [](const ScratchDirectory& directory) -> absl::StatusOr<std::unique_ptr<Store>> {
             return SqliteStore::open(directory.file("mesh.db"));
+          }};
+}
+
+// A PostgresStore on a scratch schema, which goes when the store does.
+class ScratchSchemaStore final : public Store {
+ public:
+  ScratchSchemaStore(std::unique_ptr<test_support::ScratchSchema> schema,
+                     std::unique_ptr<PostgresStore> store)
+      : schema_(std::move(schema)), store_(std::move(store)) {}
+  absl::Status run(TxMode mode, const std::function<absl::Status(Transaction&)>& body) override {
+    return store_->run(mode, body);
+  }
+
+ private:
+  // Declared first, destroyed last: the store's connections close before the schema is dropped.
+  std::unique_ptr<test_support::ScratchSchema> schema_;
+  std::unique_ptr<PostgresStore> store_;
+};
+
+StoreFactory postgres() {
+  return {"postgres", [](const ScratchDirectory&) -> absl::StatusOr<std::unique_ptr<Store>> {
+            auto schema = test_support::ScratchSchema::create();
+            if (!schema.ok()) return schema.status();
+            auto store = PostgresStore::open((*schema)->url());
+            if (!store.ok()) return store.status();
+            return std::make_unique<ScratchSchemaStore>(*std::move(schema), *std::move(store));
           }};
 }
 
@@ -414,6 +445,41 @@ TEST_P(StoreConformanceTest, ListTableNamesReturnsEveryNameOfOneDatabaseInOrder)
   EXPECT_THAT(*names, ElementsAre("customers", "items", "orders"));
 }
 
+TEST_P(StoreConformanceTest, ListTableNamesPagePagesOneDatabaseByNameWithoutGaps) {
+  DATAMESH_ASSERT_OK(write([&](Transaction& tx) -> absl::Status {
+    for (const char* db : {"sales", "other"}) {
+      if (absl::Status put = tx.put_database(full_database("1", db)); !put.ok()) return put;
+    }
+    for (const char* name : {"t5", "t1", "t7", "t3", "t2", "t6", "t4"}) {
+      if (absl::Status put = tx.put_table(full_table("1", "sales", name)); !put.ok()) return put;
+    }
+    return tx.put_table(full_table("1", "other", "t0"));
+  }));
+  std::vector<std::vector<std::string>> pages;
+  std::string after;
+  while (true) {
+    auto page = read([&](Transaction& tx) {
+      return tx.list_table_names_page("1", "sales", Page{.after = after, .limit = 3});
+    });
+    ASSERT_TRUE(page.ok()) << page.status();
+    if (page->empty()) break;
+    pages.push_back(*page);
+    after = page->back();
+  }
+  EXPECT_THAT(pages, ElementsAre(ElementsAre("t1", "t2", "t3"), ElementsAre("t4", "t5", "t6"),
+                                 ElementsAre("t7")));
+  // A cursor between two names starts after it; one past the end gives nothing.
+  auto middle = read([&](Transaction& tx) {
+    return tx.list_table_names_page("1", "sales", Page{.after = "t35", .limit = 2});
+  });
+  ASSERT_TRUE(middle.ok()) << middle.status();
+  EXPECT_THAT(*middle, ElementsAre("t4", "t5"));
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      read([&](Transaction& tx) {
+        return tx.list_table_names_page("1", "sales", Page{.limit = 0});
+      }).status()));
+}
+
 // Data products -------------------------------------------------------------------------------
 
 TEST_P(StoreConformanceTest, ProductRoundTripsAndIsReplaced) {
@@ -742,7 +808,7 @@ TEST_P(StoreConformanceTest, AppendAuditEventReturnsIncreasingSequencesAndRoundT
   for (const char* subscription_id : {"S1", "S2"}) {
     int64_t sequence = 0;
     DATAMESH_ASSERT_OK(write([&](Transaction& tx) -> absl::Status {
-      auto appended = tx.append_audit_event(full_audit_event(subscription_id));
+      auto appended = append_next(tx, full_audit_event(subscription_id));
       if (!appended.ok()) return appended.status();
       sequence = *appended;
       return absl::OkStatus();
@@ -764,7 +830,7 @@ TEST_P(StoreConformanceTest, ListAuditEventsFiltersBySubscriptionAndPagesBySeque
     for (int i = 0; i < 7; ++i) {
       AuditEvent event = full_audit_event(i % 2 == 0 ? "S1" : "S2");
       event.notes = std::to_string(i);
-      if (auto appended = tx.append_audit_event(event); !appended.ok()) return appended.status();
+      if (auto appended = append_next(tx, event); !appended.ok()) return appended.status();
     }
     return absl::OkStatus();
   }));
@@ -799,6 +865,103 @@ TEST_P(StoreConformanceTest, ListAuditEventsFiltersBySubscriptionAndPagesBySeque
   EXPECT_EQ(rest->front().notes, "3");
 }
 
+TEST_P(StoreConformanceTest, TheAuditChainHeadStartsEmptyAndFollowsEachAppend) {
+  auto empty = read([](Transaction& tx) { return tx.audit_chain_head(); });
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->sequence, 0);
+  EXPECT_EQ(empty->hash, "");
+  DATAMESH_ASSERT_OK(write([](Transaction& tx) -> absl::Status {
+    for (const char* id : {"S1", "S2"}) {
+      if (auto appended = append_next(tx, full_audit_event(id)); !appended.ok()) {
+        return appended.status();
+      }
+    }
+    return absl::OkStatus();
+  }));
+  auto head = read([](Transaction& tx) { return tx.audit_chain_head(); });
+  ASSERT_TRUE(head.ok()) << head.status();
+  EXPECT_EQ(head->sequence, 2);
+  EXPECT_EQ(head->hash, "hash-2");
+  auto chain = read([](Transaction& tx) { return tx.list_audit_chain(Page{}); });
+  ASSERT_TRUE(chain.ok()) << chain.status();
+  ASSERT_EQ(chain->size(), 2u);
+  EXPECT_EQ((*chain)[0].previous_hash, "");
+  EXPECT_EQ((*chain)[0].hash, "hash-1");
+  EXPECT_EQ((*chain)[1].previous_hash, "hash-1");
+  EXPECT_EQ((*chain)[1].hash, "hash-2");
+  EXPECT_EQ(fields((*chain)[1].event), fields(full_audit_event("S2")));
+  auto rest = read([](Transaction& tx) { return tx.list_audit_chain(Page{.after = "1"}); });
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ(rest->front().event.sequence, 2);
+}
+
+TEST_P(StoreConformanceTest, AnAuditEventThatDoesNotFollowTheHeadIsRefused) {
+  DATAMESH_ASSERT_OK(write([](Transaction& tx) {
+    return append_next(tx, full_audit_event("S1")).status();
+  }));
+  struct Case {
+    int64_t sequence;
+    std::string previous_hash;
+  };
+  for (const Case& c : {Case{1, "hash-1"}, Case{3, "hash-1"}, Case{2, "other"}}) {
+    absl::Status status = write([&](Transaction& tx) {
+      AuditEvent event = full_audit_event("S2");
+      event.sequence = c.sequence;
+      return tx.append_audit_event(
+          ChainedAuditEvent{.event = event, .previous_hash = c.previous_hash, .hash = "x"});
+    });
+    EXPECT_TRUE(absl::IsFailedPrecondition(status)) << c.sequence << ": " << status;
+  }
+  auto chain = read([](Transaction& tx) { return tx.list_audit_chain(Page{}); });
+  ASSERT_TRUE(chain.ok()) << chain.status();
+  EXPECT_EQ(chain->size(), 1u);
+}
+
+TEST_P(StoreConformanceTest, FindLiveDuplicatesMatchesTheWholeRequestExactly) {
+  const Subscription request = [] {
+    Subscription s = full_subscription("request");
+    s.status = SubscriptionStatus::kPending;
+    return s;
+  }();
+  auto variant = [&](std::string id, auto change) {
+    Subscription s = request;
+    s.subscription_id = std::move(id);
+    change(s);
+    return s;
+  };
+  const std::vector<Subscription> stored = {
+      variant("same-pending", [](Subscription&) {}),
+      variant("same-active", [](Subscription& s) { s.status = SubscriptionStatus::kActive; }),
+      variant("same-denied", [](Subscription& s) { s.status = SubscriptionStatus::kDenied; }),
+      variant("same-deleted", [](Subscription& s) { s.status = SubscriptionStatus::kDeleted; }),
+      variant("other-subscriber", [](Subscription& s) { s.subscriber_principal = "777788889999"; }),
+      variant("other-owner", [](Subscription& s) { s.owner_principal = "777788889999"; }),
+      variant("other-database", [](Subscription& s) { s.database_name = "other"; }),
+      variant("fewer-tables", [](Subscription& s) { s.table_names = {"orders"}; }),
+      variant("tables-reordered",
+              [](Subscription& s) { s.table_names = {"customers", "orders"}; }),
+      variant("other-grants", [](Subscription& s) { s.requested_grants = {"SELECT"}; }),
+  };
+  DATAMESH_ASSERT_OK(write([&](Transaction& tx) -> absl::Status {
+    for (const Subscription& s : stored) {
+      if (absl::Status inserted = tx.insert_subscription(s); !inserted.ok()) return inserted;
+    }
+    return absl::OkStatus();
+  }));
+  auto found = read([&](Transaction& tx) { return tx.find_live_duplicates(request); });
+  ASSERT_TRUE(found.ok()) << found.status();
+  std::vector<std::string> ids;
+  for (const Subscription& s : *found) ids.push_back(s.subscription_id);
+  EXPECT_THAT(ids, ElementsAre("same-pending", "same-active"));
+
+  Subscription whole_database = request;
+  whole_database.table_names.clear();
+  auto none = read([&](Transaction& tx) { return tx.find_live_duplicates(whole_database); });
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_P(StoreConformanceTest, ListAuditEventsRefusesAMalformedPageToken) {
   for (const char* token : {"abc", "12x", "-5"}) {
     auto listed = read([&](Transaction& tx) {
@@ -814,7 +977,7 @@ TEST_P(StoreConformanceTest, AFailedBodyRollsBackEveryWrite) {
   absl::Status status = write([](Transaction& tx) -> absl::Status {
     if (absl::Status put = tx.put_account(full_account("111111111111")); !put.ok()) return put;
     if (absl::Status put = tx.insert_subscription(full_subscription("S1")); !put.ok()) return put;
-    if (auto appended = tx.append_audit_event(full_audit_event("S1")); !appended.ok()) {
+    if (auto appended = append_next(tx, full_audit_event("S1")); !appended.ok()) {
       return appended.status();
     }
     return absl::PermissionDeniedError("caller may not do this");
@@ -900,7 +1063,7 @@ TEST_P(StoreConformanceTest, ConcurrentWriteTransactionsLoseNoIncrement) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest,
-                         ::testing::Values(sqlite_memory(), sqlite_file()),
+                         ::testing::Values(sqlite_memory(), sqlite_file(), postgres()),
                          [](const ::testing::TestParamInfo<StoreFactory>& info) {
                            std::string name = info.param.name;
                            std::replace(name.begin(), name.end(), '-', '_');

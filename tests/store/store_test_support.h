@@ -190,6 +190,19 @@ inline AuditEvent full_audit_event(std::string subscription_id) {
                     .notes = "ok"};
 }
 
+// Appends `event` as the next link of the chain, as core does, with a stand-in hash (stores keep
+// hashes, they do not compute or check them). Returns the event's sequence number.
+inline absl::StatusOr<int64_t> append_next(Transaction& tx, AuditEvent event) {
+  auto head = tx.audit_chain_head();
+  if (!head.ok()) return head.status();
+  event.sequence = head->sequence + 1;
+  const std::string hash = "hash-" + std::to_string(event.sequence);
+  absl::Status appended = tx.append_audit_event(
+      ChainedAuditEvent{.event = event, .previous_hash = head->hash, .hash = hash});
+  if (!appended.ok()) return appended;
+  return event.sequence;
+}
+
 // Field-by-field views, so that EXPECT_EQ names the field that differs. -----------------------
 
 inline auto fields(const Account& a) {

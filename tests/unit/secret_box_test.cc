@@ -154,6 +154,24 @@ TEST(SecretBox, UnsealsAKnownAnswerSealedElsewhere) {
   EXPECT_EQ(*unsealed, "dmsk-secret-access-key");
 }
 
+TEST(SecretBox, AuthenticateIsHmacSha256UnderAKeyDerivedForThePurpose) {
+  // Expected value from Python: hmac(hmac(key, purpose, sha256).digest(), message, sha256).
+  const SecretBox box = box_from(key_bytes());
+  const absl::StatusOr<std::string> mac = box.authenticate("datamesh audit chain v1", "a message");
+  ASSERT_TRUE(mac.ok()) << mac.status();
+  EXPECT_EQ(*mac, from_hex("19064897c9e0ece023e0976dcc3f5907166f4b20c4d1e55c263bd0e632839998"));
+}
+
+TEST(SecretBox, AuthenticateDependsOnKeyPurposeAndMessage) {
+  const SecretBox box = box_from(key_bytes());
+  const std::string mac = box.authenticate("purpose", "message").value();
+  EXPECT_EQ(mac.size(), 32u);
+  EXPECT_EQ(box.authenticate("purpose", "message").value(), mac);
+  EXPECT_NE(box.authenticate("other purpose", "message").value(), mac);
+  EXPECT_NE(box.authenticate("purpose", "message.").value(), mac);
+  EXPECT_NE(box_from(from_hex(kOtherKeyHex)).authenticate("purpose", "message").value(), mac);
+}
+
 TEST(SecretBox, DetectsAFlippedBitAnywhere) {
   const SecretBox box = box_from(key_bytes());
   const absl::StatusOr<std::string> sealed = box.seal("secret access key");

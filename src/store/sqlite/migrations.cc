@@ -138,8 +138,38 @@ CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 )sql";
 
+// The duplicate-request lookup reads (subscriber, database, tables) from an index instead of
+// every subscription of the subscriber. The audit log becomes a hash chain: each event holds
+// its predecessor's hash and its own, and audit_chain_head the newest link, so that a removed
+// last event is noticed too. Events written before this migration keep empty hashes.
+constexpr std::string_view kRequestIndexAndAuditChain = R"sql(
+CREATE INDEX subscriptions_request
+  ON subscriptions (subscriber, database_name, json_extract(doc, '$.table_names'));
+
+ALTER TABLE audit_events ADD COLUMN previous_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_events ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+CREATE TABLE audit_chain_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  sequence INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+INSERT INTO audit_chain_head (id, sequence, hash)
+  SELECT 1, coalesce(max(sequence), 0), '' FROM audit_events;
+)sql";
+
+// Listings in creation order straight from an index, never sorted in a temporary B-tree: an
+// owner's subscriptions of any status, and a consumer's subscriptions on one database (which
+// links stay when a subscription ends), which subscriptions_subscriber could only filter out
+// of everything the consumer holds and subscriptions_request does not keep in creation order.
+constexpr std::string_view kListingIndexes = R"sql(
+CREATE INDEX subscriptions_owner_seq ON subscriptions (owner, seq);
+CREATE INDEX subscriptions_subscriber_database ON subscriptions (subscriber, database_name, seq);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
+    {2, "duplicate-request index, audit hash chain", kRequestIndexAndAuditChain},
+    {3, "ordered subscription listings by owner and by consumer and database", kListingIndexes},
 };
 
 constexpr std::string_view kCreateMigrationsTable =

@@ -2,7 +2,7 @@
 
 #include "core/subscription_status.h"
 #include "core/text.h"
-#include "store/sqlite/documents.h"
+#include "store/documents.h"
 
 namespace datamesh::store::sqlite {
 
@@ -144,6 +144,13 @@ absl::StatusOr<AuditEvent> read_audit_event(const Statement& row) {
                     .resource = row.text(6),
                     .details_json = row.text(7),
                     .notes = row.text(8)};
+}
+
+absl::StatusOr<ChainedAuditEvent> read_chained_audit_event(const Statement& row) {
+  absl::StatusOr<AuditEvent> event = read_audit_event(row);
+  if (!event.ok()) return event.status();
+  return ChainedAuditEvent{
+      .event = *std::move(event), .previous_hash = row.text(9), .hash = row.text(10)};
 }
 
 }  // namespace datamesh::store::sqlite

@@ -50,6 +50,9 @@ inline constexpr std::string_view kSubscriptionSelect =
 inline constexpr std::string_view kAuditSelect =
     "SELECT sequence, event_date, actor_account, actor_principal, action, subscription_id,"
     " resource, details, notes FROM audit_events";
+inline constexpr std::string_view kAuditChainSelect =
+    "SELECT sequence, event_date, actor_account, actor_principal, action, subscription_id,"
+    " resource, details, notes, previous_hash, hash FROM audit_events";
 
 // Stored documents that cannot be read, and unknown statuses, are Internal errors naming the row.
 absl::StatusOr<Account> read_account(const Statement& row);
@@ -61,6 +64,8 @@ absl::StatusOr<GrantRow> read_grant(const Statement& row);
 absl::StatusOr<ShareRow> read_share(const Statement& row);
 absl::StatusOr<Subscription> read_subscription(const Statement& row);
 absl::StatusOr<AuditEvent> read_audit_event(const Statement& row);
+// A row of kAuditChainSelect.
+absl::StatusOr<ChainedAuditEvent> read_chained_audit_event(const Statement& row);
 
 // InvalidArgument for a page limit below 1 (SQLite would take a negative LIMIT as no limit).
 absl::Status check_limit(const Page& page);

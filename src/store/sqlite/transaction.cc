@@ -3,9 +3,11 @@
 #include <charconv>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "core/subscription_status.h"
 #include "core/text.h"
-#include "store/sqlite/documents.h"
+#include "store/documents.h"
 #include "store/sqlite/rows.h"
 
 namespace datamesh::store::sqlite {
@@ -32,10 +34,21 @@ const std::string kListTables =
     cat(kTableSelect,
         " WHERE catalog_id = ?1 AND database_name = ?2 AND name > ?3 ORDER BY name"
         " LIMIT ?4");
+const std::string kListTableNamesPage =
+    "SELECT name FROM tables WHERE catalog_id = ?1 AND database_name = ?2 AND name > ?3"
+    " ORDER BY name LIMIT ?4";
 const std::string kFindGrants =
     cat(kGrantSelect,
         " WHERE principal = ?1 AND catalog_id = ?2 AND database_name = ?3"
         " AND table_name IN (?4, '*', '') ORDER BY table_name, permission, subscription_id");
+// The expression must match the subscriptions_request index's exactly for the index to be used.
+const std::string kFindLiveDuplicates =
+    cat(kSubscriptionSelect,
+        " WHERE subscriber = ?1 AND database_name = ?2"
+        " AND json_extract(doc, '$.table_names') = json(?3)"
+        " AND status IN ('Pending', 'Active') ORDER BY seq");
+const std::string kAuditChain =
+    cat(kAuditChainSelect, " WHERE sequence > ?1 ORDER BY sequence LIMIT ?2");
 const std::string kAuditAll = cat(kAuditSelect, " WHERE sequence > ?1 ORDER BY sequence LIMIT ?2");
 const std::string kAuditOfSubscription =
     cat(kAuditSelect, " WHERE subscription_id = ?1 AND sequence > ?2 ORDER BY sequence LIMIT ?3");
@@ -256,6 +269,19 @@ absl::StatusOr<std::vector<std::string>> SqliteTransaction::list_table_names(
       "SELECT name FROM tables WHERE catalog_id = ?1 AND database_name = ?2 ORDER BY name");
   if (!statement.ok()) return statement.status();
   statement->bind_text(1, catalog_id).bind_text(2, database_name);
+  return read_all(*statement,
+                  [](const Statement& row) -> absl::StatusOr<std::string> { return row.text(0); });
+}
+
+absl::StatusOr<std::vector<std::string>> SqliteTransaction::list_table_names_page(
+    std::string_view catalog_id, std::string_view database_name, const Page& page) {
+  if (absl::Status limit = check_limit(page); !limit.ok()) return limit;
+  auto statement = connection_.prepare(kListTableNamesPage);
+  if (!statement.ok()) return statement.status();
+  statement->bind_text(1, catalog_id)
+      .bind_text(2, database_name)
+      .bind_text(3, page.after)
+      .bind_int(4, page.limit);
   return read_all(*statement,
                   [](const Statement& row) -> absl::StatusOr<std::string> { return row.text(0); });
 }
@@ -502,6 +528,20 @@ absl::StatusOr<std::vector<Subscription>> SqliteTransaction::list_subscriptions(
   return read_all(*statement, read_subscription);
 }
 
+absl::StatusOr<std::vector<Subscription>> SqliteTransaction::find_live_duplicates(
+    const Subscription& request) {
+  auto statement = connection_.prepare(kFindLiveDuplicates);
+  if (!statement.ok()) return statement.status();
+  statement->bind_text(1, request.subscriber_principal)
+      .bind_text(2, request.database_name)
+      .bind_text(3, nlohmann::json(request.table_names).dump());
+  absl::StatusOr<std::vector<Subscription>> candidates = read_all(*statement, read_subscription);
+  if (!candidates.ok()) return candidates.status();
+  std::erase_if(*candidates,
+                [&](const Subscription& candidate) { return !same_request(candidate, request); });
+  return candidates;
+}
+
 absl::StatusOr<std::vector<std::pair<SubscriptionStatus, int64_t>>>
 SqliteTransaction::count_subscriptions_by_status() {
   auto statement =
@@ -524,23 +564,59 @@ SqliteTransaction::count_subscriptions_by_status() {
 
 // Audit --------------------------------------------------------------------------------------
 
-absl::StatusOr<int64_t> SqliteTransaction::append_audit_event(const AuditEvent& event) {
-  if (absl::Status write = require_write("append_audit_event"); !write.ok()) return write;
-  auto statement = connection_.prepare(
-      "INSERT INTO audit_events (event_date, actor_account, actor_principal, action,"
-      " subscription_id, resource, details, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+absl::StatusOr<AuditChainHead> SqliteTransaction::audit_chain_head() {
+  // Writers are serialized by BEGIN IMMEDIATE, so reading the head claims it until commit.
+  auto statement = connection_.prepare("SELECT sequence, hash FROM audit_chain_head WHERE id = 1");
   if (!statement.ok()) return statement.status();
-  absl::Status inserted = statement->bind_text(1, event.event_date)
-                              .bind_text(2, event.actor_account)
-                              .bind_text(3, event.actor_principal)
-                              .bind_text(4, event.action)
-                              .bind_text(5, event.subscription_id)
-                              .bind_text(6, event.resource)
-                              .bind_text(7, event.details_json)
-                              .bind_text(8, event.notes)
+  absl::StatusOr<bool> row = statement->step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::InternalError("the mesh store has no audit_chain_head row");
+  return AuditChainHead{.sequence = statement->integer(0), .hash = statement->text(1)};
+}
+
+absl::Status SqliteTransaction::append_audit_event(const ChainedAuditEvent& chained) {
+  if (absl::Status write = require_write("append_audit_event"); !write.ok()) return write;
+  absl::StatusOr<AuditChainHead> head = audit_chain_head();
+  if (!head.ok()) return head.status();
+  const AuditEvent& event = chained.event;
+  if (event.sequence != head->sequence + 1 || chained.previous_hash != head->hash) {
+    return absl::FailedPreconditionError(
+        cat("audit event ", event.sequence, " does not follow the chain head (sequence ",
+            head->sequence, "): read audit_chain_head() in the same transaction"));
+  }
+  auto statement = connection_.prepare(
+      "INSERT INTO audit_events (sequence, event_date, actor_account, actor_principal, action,"
+      " subscription_id, resource, details, notes, previous_hash, hash)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  if (!statement.ok()) return statement.status();
+  absl::Status inserted = statement->bind_int(1, event.sequence)
+                              .bind_text(2, event.event_date)
+                              .bind_text(3, event.actor_account)
+                              .bind_text(4, event.actor_principal)
+                              .bind_text(5, event.action)
+                              .bind_text(6, event.subscription_id)
+                              .bind_text(7, event.resource)
+                              .bind_text(8, event.details_json)
+                              .bind_text(9, event.notes)
+                              .bind_text(10, chained.previous_hash)
+                              .bind_text(11, chained.hash)
                               .run();
   if (!inserted.ok()) return inserted;
-  return connection_.last_insert_rowid();
+  auto advance =
+      connection_.prepare("UPDATE audit_chain_head SET sequence = ?1, hash = ?2 WHERE id = 1");
+  if (!advance.ok()) return advance.status();
+  return advance->bind_int(1, event.sequence).bind_text(2, chained.hash).run();
+}
+
+absl::StatusOr<std::vector<ChainedAuditEvent>> SqliteTransaction::list_audit_chain(
+    const Page& page) {
+  if (absl::Status limit = check_limit(page); !limit.ok()) return limit;
+  absl::StatusOr<int64_t> after = parse_sequence(page.after);
+  if (!after.ok()) return after.status();
+  auto statement = connection_.prepare(kAuditChain);
+  if (!statement.ok()) return statement.status();
+  statement->bind_int(1, *after).bind_int(2, page.limit);
+  return read_all(*statement, read_chained_audit_event);
 }
 
 absl::StatusOr<std::vector<AuditEvent>> SqliteTransaction::list_audit_events(
@@ -564,7 +640,10 @@ std::vector<ListingQuery> listing_queries() {
   std::vector<ListingQuery> queries = {
       {"list_databases", kListDatabases},
       {"list_tables", kListTables},
+      {"list_table_names_page", kListTableNamesPage},
       {"find_grants", kFindGrants},
+      {"find_live_duplicates", kFindLiveDuplicates},
+      {"list_audit_chain", kAuditChain},
       {"list_audit_events(all)", kAuditAll},
       {"list_audit_events(subscription)", kAuditOfSubscription},
   };
@@ -574,13 +653,18 @@ std::vector<ListingQuery> listing_queries() {
       {.owner = "o", .include_deleted = true},
       {.subscriber = "s"},
       {.subscriber = "s", .status = SubscriptionStatus::kActive, .database_name = "d"},
+      {.subscriber = "s", .database_name = "d"},
       {.subscriber = "s", .include_deleted = true},
   };
   for (const SubscriptionFilter& filter : filters) {
-    queries.push_back(
-        {cat("list_subscriptions(", filter.owner ? "owner" : "subscriber",
-             filter.status ? "+status" : "", filter.include_deleted ? "+deleted" : "", ")"),
-         subscription_listing_sql(filter, /*after=*/true)});
+    for (bool after : {false, true}) {
+      queries.push_back(
+          {cat("list_subscriptions(", filter.owner ? "owner" : "subscriber",
+               filter.status ? "+status" : "", filter.database_name ? "+database" : "",
+               filter.include_deleted ? "+deleted" : "", after ? ", next page" : ", first page",
+               ")"),
+           subscription_listing_sql(filter, after)});
+    }
   }
   return queries;
 }

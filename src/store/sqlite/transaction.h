@@ -48,6 +48,8 @@ class SqliteTransaction final : public Transaction {
                                                  const Page& page) override;
   absl::StatusOr<std::vector<std::string>> list_table_names(
       std::string_view catalog_id, std::string_view database_name) override;
+  absl::StatusOr<std::vector<std::string>> list_table_names_page(
+      std::string_view catalog_id, std::string_view database_name, const Page& page) override;
 
   absl::StatusOr<std::optional<ProductRow>> get_product(std::string_view mesh_database) override;
   absl::Status put_product(const ProductRow& product) override;
@@ -77,10 +79,14 @@ class SqliteTransaction final : public Transaction {
   // page.after must be "" or the id of a stored subscription (InvalidArgument otherwise).
   absl::StatusOr<std::vector<std::pair<SubscriptionStatus, int64_t>>>
   count_subscriptions_by_status() override;
+  absl::StatusOr<std::vector<Subscription>> find_live_duplicates(
+      const Subscription& request) override;
   absl::StatusOr<std::vector<Subscription>> list_subscriptions(const SubscriptionFilter& filter,
                                                                const Page& page) override;
 
-  absl::StatusOr<int64_t> append_audit_event(const AuditEvent& event) override;
+  absl::StatusOr<AuditChainHead> audit_chain_head() override;
+  absl::Status append_audit_event(const ChainedAuditEvent& event) override;
+  absl::StatusOr<std::vector<ChainedAuditEvent>> list_audit_chain(const Page& page) override;
   // page.after must be "" or a decimal sequence number (InvalidArgument otherwise).
   absl::StatusOr<std::vector<AuditEvent>> list_audit_events(std::string_view subscription_id,
                                                             const Page& page) override;

@@ -1,0 +1,178 @@
+#include "core/audit_chain.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "core/text.h"
+
+namespace datamesh::core {
+
+namespace {
+
+constexpr int kPageSize = 1000;
+constexpr size_t kMaxProblems = 1000;
+// How far from its position a moved event is looked for, and for how many events: bounds the
+// extra MACs to 100 x 2 x 256 on a badly damaged log.
+constexpr int64_t kMoveWindow = 256;
+constexpr size_t kMaxMovesExplained = 100;
+
+// Each field as <length>:<bytes>, so that no two different events give the same message.
+void put_field(std::string& out, std::string_view field) {
+  out += std::to_string(field.size());
+  out += ':';
+  out.append(field);
+}
+
+std::string link_message(const AuditEvent& event, std::string_view previous_hash) {
+  const std::string sequence = std::to_string(event.sequence);
+  std::string message;
+  for (std::string_view field :
+       {std::string_view(previous_hash), std::string_view(sequence),
+        std::string_view(event.event_date), std::string_view(event.actor_account),
+        std::string_view(event.actor_principal), std::string_view(event.action),
+        std::string_view(event.subscription_id), std::string_view(event.resource),
+        std::string_view(event.details_json), std::string_view(event.notes)}) {
+    put_field(message, field);
+  }
+  return message;
+}
+
+// Walks the chain and collects its problems.
+class ChainCheck {
+ public:
+  explicit ChainCheck(const SecretSealer& sealer) : sealer_(sealer) {}
+
+  absl::Status check(const store::ChainedAuditEvent& stored) {
+    const AuditEvent& event = stored.event;
+    ++result_.events_checked;
+    const bool gap = event.sequence != last_sequence_ + 1;
+    if (gap) {
+      add(event.sequence, event.sequence > last_sequence_ + 1
+                              ? cat("events ", last_sequence_ + 1, " to ", event.sequence - 1,
+                                    " are missing (removed from the log)")
+                              : cat("sequence ", event.sequence, " follows ", last_sequence_,
+                                    ": events were reordered or duplicated"));
+    }
+    last_sequence_ = event.sequence;
+    if (stored.hash.empty() && stored.previous_hash.empty() && !chained_) {
+      ++result_.unchained_events;  // written before the chain existed
+      return absl::OkStatus();
+    }
+    chained_ = true;
+    absl::StatusOr<std::string> expected = audit_link_hash(sealer_, event, stored.previous_hash);
+    if (!expected.ok()) return expected.status();
+    if (*expected != stored.hash) {
+      add(event.sequence, cat("event ", event.sequence,
+                              " was edited or moved: its fields do not match its hash"));
+      if (edited_.size() < kMaxMovesExplained) edited_.push_back(stored);
+    } else if (stored.previous_hash != last_hash_ && !gap) {
+      add(event.sequence, cat("event ", event.sequence, " does not follow event ",
+                              event.sequence - 1, ": the log was reordered, or an event before "
+                              "it was replaced"));
+    }
+    last_hash_ = stored.hash;
+    return absl::OkStatus();
+  }
+
+  void check_head(const store::AuditChainHead& head) {
+    result_.head_sequence = head.sequence;
+    result_.head_hash = head.hash;
+    if (head.sequence > last_sequence_) {
+      add(head.sequence, cat("the chain head names event ", head.sequence, " but the log ends at ",
+                             last_sequence_, ": the newest events were removed"));
+    } else if (head.sequence != last_sequence_ || head.hash != last_hash_) {
+      add(head.sequence, cat("the chain head (event ", head.sequence,
+                             ") does not match the log's newest event ", last_sequence_));
+    }
+  }
+
+  // An event that fails its own hash may be an intact event moved to another position (the
+  // sequence number is part of what its hash authenticates): look for the position it was
+  // written at, near where it is now, and say so when one verifies.
+  absl::Status explain_moves() {
+    for (const store::ChainedAuditEvent& stored : edited_) {
+      AuditEvent as_written = stored.event;
+      for (int64_t offset = 1; offset <= kMoveWindow; ++offset) {
+        for (int64_t original : {stored.event.sequence + offset, stored.event.sequence - offset}) {
+          if (original < 1) continue;
+          as_written.sequence = original;
+          absl::StatusOr<std::string> hash =
+              audit_link_hash(sealer_, as_written, stored.previous_hash);
+          if (!hash.ok()) return hash.status();
+          if (*hash != stored.hash) continue;
+          for (AuditProblem& problem : result_.problems) {
+            if (problem.sequence == stored.event.sequence) {
+              problem.problem = cat("event ", stored.event.sequence, " is event ", original,
+                                    " moved: the log was reordered or renumbered");
+            }
+          }
+          offset = kMoveWindow;  // found: stop searching
+          break;
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  AuditVerification result() && {
+    result_.intact = result_.problems.empty();
+    return std::move(result_);
+  }
+
+ private:
+  void add(int64_t sequence, std::string problem) {
+    if (result_.problems.size() < kMaxProblems) {
+      result_.problems.push_back({.sequence = sequence, .problem = std::move(problem)});
+    }
+  }
+
+  const SecretSealer& sealer_;
+  AuditVerification result_;
+  int64_t last_sequence_ = 0;
+  std::string last_hash_;
+  bool chained_ = false;
+  std::vector<store::ChainedAuditEvent> edited_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::string> audit_link_hash(const SecretSealer& sealer, const AuditEvent& event,
+                                            std::string_view previous_hash) {
+  absl::StatusOr<std::string> mac =
+      sealer.authenticate(kAuditChainPurpose, link_message(event, previous_hash));
+  if (!mac.ok()) return mac.status();
+  return absl::BytesToHexString(*mac);
+}
+
+absl::Status append_chained(store::Transaction& tx, const SecretSealer& sealer, AuditEvent event) {
+  absl::StatusOr<store::AuditChainHead> head = tx.audit_chain_head();
+  if (!head.ok()) return head.status();
+  event.sequence = head->sequence + 1;
+  absl::StatusOr<std::string> hash = audit_link_hash(sealer, event, head->hash);
+  if (!hash.ok()) return hash.status();
+  return tx.append_audit_event(store::ChainedAuditEvent{
+      .event = std::move(event), .previous_hash = head->hash, .hash = *std::move(hash)});
+}
+
+absl::StatusOr<AuditVerification> verify_audit_chain(store::Transaction& tx,
+                                                     const SecretSealer& sealer) {
+  ChainCheck check(sealer);
+  std::string after;
+  while (true) {
+    auto page = tx.list_audit_chain(store::Page{.after = after, .limit = kPageSize});
+    if (!page.ok()) return page.status();
+    for (const store::ChainedAuditEvent& stored : *page) {
+      if (absl::Status checked = check.check(stored); !checked.ok()) return checked;
+    }
+    if (page->size() < static_cast<size_t>(kPageSize)) break;
+    after = std::to_string(page->back().event.sequence);
+  }
+  absl::StatusOr<store::AuditChainHead> head = tx.audit_chain_head();
+  if (!head.ok()) return head.status();
+  check.check_head(*head);
+  if (absl::Status explained = check.explain_moves(); !explained.ok()) return explained;
+  return std::move(check).result();
+}
+
+}  // namespace datamesh::core
