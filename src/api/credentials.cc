@@ -34,11 +34,9 @@ std::string trim(std::string_view text) {
 
 }  // namespace
 
-absl::StatusOr<Credentials> load_credentials_file(const std::string& path,
-                                                  const std::vector<std::string>& blocks) {
-  auto text = read_file(path, "credentials file");
-  if (!text.ok()) return text.status();
-  auto json = parse_json(*text);
+absl::StatusOr<Credentials> parse_credentials_file(std::string_view text, const std::string& path,
+                                                   const std::vector<std::string>& blocks) {
+  auto json = parse_secret_json(text);
   if (!json.ok()) {
     return absl::InvalidArgumentError(cat("credentials file ", path, ": ", json.status().message()));
   }
@@ -69,10 +67,17 @@ absl::StatusOr<Credentials> load_credentials_file(const std::string& path,
   return credentials;
 }
 
-absl::StatusOr<std::optional<Credentials>> load_profile(const std::string& path,
-                                                        const std::string& profile) {
-  std::ifstream in(path);
-  if (!in) return std::optional<Credentials>();
+absl::StatusOr<Credentials> load_credentials_file(const std::string& path,
+                                                  const std::vector<std::string>& blocks) {
+  auto text = read_file(path, "credentials file");
+  if (!text.ok()) return text.status();
+  return parse_credentials_file(*text, path, blocks);
+}
+
+absl::StatusOr<std::optional<Credentials>> parse_profile(std::string_view contents,
+                                                         const std::string& path,
+                                                         const std::string& profile) {
+  std::istringstream in{std::string(contents)};
   Credentials credentials;
   std::string line;
   bool in_profile = false;
@@ -115,6 +120,13 @@ absl::StatusOr<std::optional<Credentials>> load_profile(const std::string& path,
                                           " needs access_key_id and secret_access_key"));
   }
   return std::optional<Credentials>(credentials);
+}
+
+absl::StatusOr<std::optional<Credentials>> load_profile(const std::string& path,
+                                                        const std::string& profile) {
+  auto text = read_file(path, "profile file");
+  if (!text.ok()) return std::optional<Credentials>();
+  return parse_profile(*text, path, profile);
 }
 
 absl::StatusOr<std::optional<Credentials>> resolve_credentials(const CredentialSources& sources) {

@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -30,9 +31,26 @@ struct CredentialSources {
 // that is named but unreadable or malformed (the message names the file, never a secret).
 absl::StatusOr<std::optional<Credentials>> resolve_credentials(const CredentialSources& sources);
 
+// Reads the credentials file at `path` and parses it with parse_credentials_file.
+// NotFound when it cannot be read.
 absl::StatusOr<Credentials> load_credentials_file(const std::string& path,
                                                   const std::vector<std::string>& blocks);
+// Reads the INI profile file at `path` and parses it with parse_profile; nullopt when the file
+// cannot be read.
 absl::StatusOr<std::optional<Credentials>> load_profile(const std::string& path,
                                                         const std::string& profile);
+
+// The credentials in `text`, the contents of the credentials file `path` (which only names it in
+// messages). InvalidArgument for malformed JSON (naming only the line and column, never the text
+// there, which may be a secret), a missing block, or credentials without AccessKeyId or
+// SecretAccessKey. Pure; the parsers behind load_credentials_file, split out for the fuzzer.
+absl::StatusOr<Credentials> parse_credentials_file(std::string_view text, const std::string& path,
+                                                   const std::vector<std::string>& blocks);
+// The credentials of section [profile] of INI `contents` (the contents of `path`); nullopt when the
+// section is absent. InvalidArgument naming the line for a malformed line or an unknown key, and
+// when the section lacks access_key_id or secret_access_key. Values never appear in messages.
+absl::StatusOr<std::optional<Credentials>> parse_profile(std::string_view contents,
+                                                         const std::string& path,
+                                                         const std::string& profile);
 
 }  // namespace datamesh::api

@@ -34,8 +34,18 @@ enum class Strictness {
   kImport,
 };
 
-// Parses JSON text. Errors: InvalidArgument "malformed JSON: parse error at line L, column C: ...".
+// Arrays and objects nested deeper than this are refused by parse_json. Datamesh's documents nest
+// fewer than 10 levels; copying and printing a parsed document recurse once per level, so an
+// unbounded depth let one request body overflow a server thread's stack.
+inline constexpr int kMaxJsonDepth = 64;
+
+// Parses JSON text. Errors: InvalidArgument "malformed JSON: parse error at line L, column C: ...",
+// which quotes the text where parsing stopped, or "malformed JSON: arrays and objects nested
+// deeper than 64 levels at line L, column C".
 absl::StatusOr<nlohmann::json> parse_json(std::string_view text);
+// parse_json for text that holds secrets (credentials files): the error says where and why
+// parsing stopped but never quotes the text there, which may be a secret access key.
+absl::StatusOr<nlohmann::json> parse_secret_json(std::string_view text);
 // Compact JSON text; invalid UTF-8 in strings is replaced by U+FFFD instead of throwing.
 std::string dump_json(const nlohmann::json& value);
 

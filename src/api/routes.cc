@@ -507,7 +507,8 @@ absl::Status check_params(const Route& route, const nlohmann::json& params) {
       continue;
     }
     auto spec = std::find_if(route.params.begin(), route.params.end(),
-                             [&](const ParamSpec& s) { return s.name == name; });
+                             // clang before 16 cannot capture a structured binding.
+                             [&name = name](const ParamSpec& s) { return s.name == name; });
     if (spec == route.params.end()) {
       std::vector<std::string_view> allowed;
       for (const ParamSpec& s : route.params) allowed.push_back(s.name);

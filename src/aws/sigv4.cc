@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -280,6 +281,35 @@ std::string describe(std::chrono::seconds duration) {
 
 absl::Status unauthenticated(std::string message) { return absl::UnauthenticatedError(message); }
 
+// Whole seconds since the epoch, rounded down, and the clock ticks past them: plain integer
+// arithmetic, because converting back to ticks overflows near the ends of system_clock's range.
+std::pair<int64_t, int64_t> whole_seconds_and_ticks(std::chrono::system_clock::time_point time) {
+  using Period = std::chrono::system_clock::period;
+  static_assert(Period::num == 1, "system_clock ticks are a fraction of a second");
+  constexpr int64_t kTicksPerSecond = Period::den;
+  const int64_t ticks = time.time_since_epoch().count();
+  int64_t whole = ticks / kTicksPerSecond;
+  int64_t rest = ticks % kTicksPerSecond;
+  if (rest < 0) {
+    whole -= 1;
+    rest += kTicksPerSecond;
+  }
+  return {whole, rest};
+}
+
+// True when `a` and `b` are more than `limit` apart, exactly. Two instants centuries apart
+// differ by more ticks than 64 bits hold (fuzzing found that overflow), so whole seconds are
+// compared first: their difference differs from the true one by less than a second either way.
+bool more_apart_than(std::chrono::system_clock::time_point a,
+                     std::chrono::system_clock::time_point b, std::chrono::seconds limit) {
+  if (a < b) std::swap(a, b);
+  const auto [a_seconds, a_ticks] = whole_seconds_and_ticks(a);
+  const auto [b_seconds, b_ticks] = whole_seconds_and_ticks(b);
+  const int64_t whole = a_seconds - b_seconds;
+  if (whole != limit.count()) return whole > limit.count();
+  return a_ticks > b_ticks;
+}
+
 // Wipes derived key material when it goes out of scope.
 class WipedKey {
  public:
@@ -376,7 +406,15 @@ absl::StatusOr<std::chrono::system_clock::time_point> parse_amz_date(std::string
   if (hour > 23 || minute > 59 || second > 59) return malformed();
   const year_month_day ymd{year{number(0, 4)}, month{static_cast<unsigned>(number(4, 2))},
                            day{static_cast<unsigned>(number(6, 2))}};
-  return sys_days{ymd} + hours{hour} + minutes{minute} + seconds{second};
+  const sys_seconds instant = sys_days{ymd} + hours{hour} + minutes{minute} + seconds{second};
+  // system_clock counts nanoseconds in 64 bits (years 1677 to 2262 with libstdc++): converting a
+  // later date overflowed, undefined behaviour that fuzzing found with X-Amz-Date 62200115T....
+  if (instant < floor<seconds>(system_clock::time_point::min()) + seconds{1} ||
+      instant > floor<seconds>(system_clock::time_point::max())) {
+    return absl::InvalidArgumentError(
+        cat("X-Amz-Date ", quoted(amz_date), " is outside the range of the server's clock"));
+  }
+  return time_point_cast<system_clock::duration>(instant);
 }
 
 std::string canonical_uri(std::string_view path) {
@@ -470,6 +508,14 @@ absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scop
     return absl::InvalidArgumentError(
         hosts == 0 ? std::string("request has no Host header; SigV4 signs the host")
                    : cat("request has ", hosts, " Host headers; it must have exactly one"));
+  }
+  // A name that is not an HTTP token (found by fuzzing: "x-amz-d\xfd...ate") would be signed,
+  // but SignedHeaders could not carry it and every verifier would refuse the request.
+  for (const std::string& name : headers_to_sign(request)) {
+    if (!is_lower_case_field_name(name)) {
+      return absl::InvalidArgumentError(
+          cat("header name ", quoted(name), " is not an HTTP token (RFC 9110); it cannot be signed"));
+    }
   }
   const std::string amz_date = format_amz_date(now);
 
@@ -581,8 +627,7 @@ absl::Status verify(const HttpRequest& request, const Authorization& auth,
   const std::string amz_date(trim(dates.front()));
   absl::StatusOr<std::chrono::system_clock::time_point> date = parse_amz_date(amz_date);
   if (!date.ok()) return unauthenticated(std::string(date.status().message()));
-  const auto skew = *date > now ? *date - now : now - *date;
-  if (skew > max_skew) {
+  if (more_apart_than(*date, now, max_skew)) {
     return unauthenticated(cat("request date ", amz_date, " is more than ", describe(max_skew),
                                " from the server's time ", format_amz_date(now)));
   }

@@ -80,7 +80,7 @@ std::string hmac_sha256(std::string_view key, std::string_view data);
 // 1677..2262 with nanosecond ticks) always fits the four-digit year.
 std::string format_amz_date(std::chrono::system_clock::time_point time);
 // Parses YYYYMMDDTHHMMSSZ; InvalidArgument, naming the value, unless it has exactly that form
-// and names a real calendar instant.
+// and names a real calendar instant that system_clock can hold (years 1678 to 2261).
 absl::StatusOr<std::chrono::system_clock::time_point> parse_amz_date(std::string_view amz_date);
 
 // The canonical path and query string described at the top of this file.
@@ -117,8 +117,9 @@ std::vector<std::string> headers_to_sign(const HttpRequest& request);
 // then adds X-Amz-Date, X-Amz-Content-Sha256 (the SHA-256 of the body), X-Amz-Security-Token
 // when `key.session_token` is set, and Authorization over `headers_to_sign`. Errors, all
 // InvalidArgument and leaving `request` untouched: an empty secret; an access key id, region or
-// service that is empty or holds '/', ',', '=' or whitespace; no Host header or more than one.
-// With `keys`, the derived signing key comes from (and goes to) that cache instead of being
+// service that is empty or holds '/', ',', '=' or whitespace; no Host header or more than one; a
+// header to sign whose name is not an HTTP token (RFC 9110 tchar), which SignedHeaders cannot
+// list. With `keys`, the derived signing key comes from (and goes to) that cache instead of being
 // derived for this one request.
 absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scope,
                   std::chrono::system_clock::time_point now, SigningKeyCache* keys = nullptr);
