@@ -172,6 +172,10 @@ Scenario Bench::load_scenario(const std::string& name, int connections, const Re
                                         s.server_cores);
     }
   }
+  if (s.load.connections_answered < connections) {
+    std::cerr << "bench: " << name << ": only " << s.load.connections_answered << " of "
+              << connections << " connections got an answer in the measured window" << std::endl;
+  }
   if (s.load.ok == 0 || s.load.ok != s.load.requests || s.load.failures > 0) {
     std::cerr << "bench: " << name << ": " << s.load.requests - s.load.ok << " non-200 answers, "
               << s.load.failures << " transport failures; first: " << s.load.first_error

@@ -101,6 +101,7 @@ json scenario_json(const Scenario& s) {
     out["requests_ok"] = s.load.ok;
     out["requests_not_ok"] = s.load.requests - s.load.ok;
     out["transport_failures"] = s.load.failures;
+    out["connections_answered"] = s.load.connections_answered;
     out["mean_us"] = l.mean_us;
     out["p90_us"] = l.p90_us;
     out["p999_us"] = l.p999_us;
