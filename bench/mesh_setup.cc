@@ -48,7 +48,9 @@ absl::StatusOr<BenchMesh> build_mesh(const std::string& store_path, int consumer
                          .region_name = kBenchRegion,
                          .log_level = "WARNING",
                          .use_credentials = std::move(credentials),
-                         .endpoint = cat("sqlite://", store_path)};
+                         .endpoint = store_path.find("://") == std::string::npos
+                                         ? cat("sqlite://", store_path)
+                                         : store_path};
   };
   const auto credentials_of = [](const AccountCredentials& created) {
     return Credentials{.account_id = created.account_id,
@@ -64,6 +66,7 @@ absl::StatusOr<BenchMesh> build_mesh(const std::string& store_path, int consumer
   auto producer_created = admin.create_account("bench producer", kBenchProducerAccount);
   if (!producer_created.ok()) return step(producer_created.status(), "create the producer");
   const Credentials producer_credentials = credentials_of(*producer_created);
+  mesh.producer = producer_credentials;
   if (absl::Status s = admin.enable_account_as_producer(kBenchProducerAccount); !s.ok()) {
     return step(s, "enable_account_as_producer");
   }

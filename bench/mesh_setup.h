@@ -24,14 +24,16 @@ struct BenchConsumer {
 };
 
 struct BenchMesh {
-  std::string store_path;
+  std::string store_path;  // a mesh file, or a postgresql:// URL
+  Credentials producer;
   std::string product_database;  // the mesh database of the product, e.g. sales-111111111111
   std::vector<std::string> tables;
   std::vector<BenchConsumer> consumers;
 };
 
-// Creates the mesh file at store_path (which must not exist). Returns the first error of the
-// API, naming the step.
+// Creates the mesh file at store_path (which must not exist), or the mesh in the empty
+// PostgreSQL database of a postgresql:// store_path (DATAMESH_MASTER_KEY set). Returns the
+// first error of the API, naming the step.
 absl::StatusOr<BenchMesh> build_mesh(const std::string& store_path, int consumers, int tables);
 
 }  // namespace datamesh::bench

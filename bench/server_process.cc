@@ -63,7 +63,9 @@ absl::Status ServerProcess::start(const ServerSettings& settings) {
   std::vector<std::string> args = {settings.cli_path,
                                    "serve",
                                    "--store",
-                                   cat("sqlite://", settings.store_path),
+                                   settings.store_path.find("://") == std::string::npos
+                                       ? cat("sqlite://", settings.store_path)
+                                       : settings.store_path,
                                    "--listen",
                                    "127.0.0.1:0",
                                    "--no-access-log"};

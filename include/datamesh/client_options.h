@@ -8,6 +8,10 @@
 // DATAMESH_ACCESS_KEY_ID / DATAMESH_SECRET_ACCESS_KEY, then the file DATAMESH_CREDENTIALS_FILE
 // (or CredentialsFile, as the reference reads), then the profile DATAMESH_PROFILE (default
 // "default") of $HOME/.datamesh/credentials.
+//
+// An embedded client of a PostgreSQL mesh (endpoint postgresql://user@host:port/db) needs the
+// master key the mesh's secrets are sealed with: DATAMESH_MASTER_KEY, else the key file
+// master_key_file, else the file named by DATAMESH_MASTER_KEY_FILE (docs/DEPLOYMENT.md).
 #pragma once
 
 #include <optional>
@@ -22,7 +26,11 @@ struct ClientOptions {
   std::string region_name = "us-east-1";
   std::string log_level = "INFO";
   std::optional<Credentials> use_credentials;
-  std::string endpoint;  // "sqlite:///path/mesh.db"; empty = resolve as described above
+  // "sqlite:///path/mesh.db", "http://host:port" or "postgresql://user@host:port/db";
+  // empty = resolve as described above
+  std::string endpoint;
+  // PostgreSQL endpoints only: the master key file; empty = $DATAMESH_MASTER_KEY_FILE.
+  std::string master_key_file;
 };
 
 }  // namespace datamesh

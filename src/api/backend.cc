@@ -9,6 +9,7 @@
 #include "api/embedded_backend.h"
 #include "client/remote_backend.h"
 #include "core/text.h"
+#include "store/postgres/url.h"
 
 namespace datamesh {
 
@@ -33,8 +34,9 @@ absl::StatusOr<std::string> sqlite_path(std::string_view endpoint) {
     const std::string scheme(colon == std::string_view::npos ? endpoint
                                                              : endpoint.substr(0, colon));
     return absl::InvalidArgumentError(cat(
-        "unsupported endpoint \"", endpoint, "\": use sqlite:///path/to/mesh.db or "
-        "http://host:port (scheme \"", scheme, "\" is not supported)"));
+        "unsupported endpoint \"", endpoint, "\": use sqlite:///path/to/mesh.db, "
+        "http://host:port or postgresql://user@host:port/database (scheme \"", scheme,
+        "\" is not supported)"));
   }
   std::string path(endpoint.substr(kSqliteScheme.size()));
   if (path.empty()) {
@@ -68,16 +70,32 @@ absl::StatusOr<std::shared_ptr<Backend>> open_backend(const ClientOptions& optio
     if (!remote.ok()) return remote.status();
     return std::shared_ptr<Backend>(std::move(*remote));
   }
-  auto path = sqlite_path(endpoint);
-  if (!path.ok()) return path.status();
-  // One backend per file and region in a process: clients share the store's connections.
+  // One backend per store and region in a process: clients share the store's connections.
   static std::mutex mutex;
   static std::map<std::string, std::weak_ptr<Backend>> open_backends;
-  const std::string key = cat(*path, "\n", options.region_name);
-  std::lock_guard lock(mutex);
-  if (auto existing = open_backends[key].lock()) return existing;
-  if (create_if_missing) ensure_parent_folder(*path);
-  auto service = api::MeshService::open_sqlite(*path, options.region_name, create_if_missing);
+  absl::StatusOr<std::shared_ptr<api::MeshService>> service;
+  std::string key;
+  std::unique_lock lock(mutex, std::defer_lock);
+  if (store::postgres::is_postgres_url(endpoint)) {
+    key = cat(endpoint, "\n", options.region_name);
+    lock.lock();
+    if (auto existing = open_backends[key].lock()) return existing;
+    std::string key_file = options.master_key_file;
+    if (const char* env = std::getenv("DATAMESH_MASTER_KEY_FILE");
+        key_file.empty() && env != nullptr) {
+      key_file = env;
+    }
+    service = api::MeshService::open_postgres(endpoint, options.region_name, create_if_missing,
+                                              key_file);
+  } else {
+    auto path = sqlite_path(endpoint);
+    if (!path.ok()) return path.status();
+    key = cat(*path, "\n", options.region_name);
+    lock.lock();
+    if (auto existing = open_backends[key].lock()) return existing;
+    if (create_if_missing) ensure_parent_folder(*path);
+    service = api::MeshService::open_sqlite(*path, options.region_name, create_if_missing);
+  }
   if (!service.ok()) return service.status();
   std::shared_ptr<Backend> backend = std::make_shared<api::EmbeddedBackend>(std::move(*service));
   open_backends[key] = backend;

@@ -2,9 +2,13 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
+
 #include "core/text.h"
 #include "security/secret_box.h"
 #include "api/logging.h"
+#include "store/postgres/postgres_store.h"
+#include "store/postgres/url.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace datamesh::api {
@@ -29,6 +33,84 @@ absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open_sqlite(const std:
   if (!store.ok()) return store.status();
   return std::make_shared<MeshService>(
       std::move(*store), std::make_unique<security::SecretBox>(std::move(*sealer)), region);
+}
+
+namespace {
+
+constexpr std::string_view kSqliteScheme = "sqlite://";
+
+// The mesh's state as the new sealer will find it: whether it has a mesh account yet, and the
+// sealed secret of one of the mesh admin's keys (empty when none).
+struct MeshKeyState {
+  bool initialized = false;
+  std::string sample_sealed_secret;
+};
+
+absl::StatusOr<MeshKeyState> key_state(store::Store& store) {
+  MeshKeyState state;
+  absl::Status read = store.run(store::TxMode::kRead, [&](store::Transaction& tx) -> absl::Status {
+    auto mesh = tx.get_mesh_account();
+    if (!mesh.ok()) return mesh.status();
+    if (!mesh->has_value()) return absl::OkStatus();
+    state.initialized = true;
+    auto keys = tx.list_access_keys((*mesh)->account_id);
+    if (!keys.ok()) return keys.status();
+    if (!keys->empty()) state.sample_sealed_secret = keys->front().sealed_secret;
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return read;
+  return state;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open_postgres(
+    const std::string& url, const std::string& region, bool create_if_missing,
+    const std::string& master_key_file) {
+  const bool key_in_environment =
+      std::getenv(std::string(security::SecretBox::kKeyEnvironmentVariable).c_str()) != nullptr;
+  if (!key_in_environment && master_key_file.empty()) {
+    return absl::FailedPreconditionError(
+        "a PostgreSQL mesh seals its access-key secrets with a master key that every replica "
+        "must share: set DATAMESH_MASTER_KEY (64 hex characters) or give a key file "
+        "(--master-key-file, DATAMESH_MASTER_KEY_FILE; see docs/DEPLOYMENT.md)");
+  }
+  auto store = store::PostgresStore::open(
+      url, store::PostgresOptions{.create_if_missing = create_if_missing});
+  if (!store.ok()) return store.status();
+  auto state = key_state(**store);
+  if (!state.ok()) return state.status();
+  // A new key only for a new mesh: it could not unseal the secrets of an existing one.
+  auto sealer = security::SecretBox::from_environment_or_file(
+      master_key_file, create_if_missing && !state->initialized);
+  if (!sealer.ok()) return sealer.status();
+  if (!state->sample_sealed_secret.empty()) {
+    auto unsealed = sealer->unseal(state->sample_sealed_secret);
+    if (absl::IsDataLoss(unsealed.status())) {
+      return absl::FailedPreconditionError(cat(
+          "the master key (", key_in_environment ? "DATAMESH_MASTER_KEY" : master_key_file,
+          ") does not unseal the secrets of the mesh at ", (*store)->display_url(),
+          ": every replica must use the key the mesh was initialized with"));
+    }
+    if (!unsealed.ok()) return unsealed.status();
+  }
+  return std::make_shared<MeshService>(
+      std::move(*store), std::make_unique<security::SecretBox>(std::move(*sealer)), region);
+}
+
+absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open_store(
+    const std::string& store_url, const std::string& region, bool create_if_missing,
+    const std::string& master_key_file) {
+  if (store::postgres::is_postgres_url(store_url)) {
+    return open_postgres(store_url, region, create_if_missing, master_key_file);
+  }
+  if (std::string_view(store_url).starts_with(kSqliteScheme) &&
+      store_url.size() > kSqliteScheme.size()) {
+    return open_sqlite(store_url.substr(kSqliteScheme.size()), region, create_if_missing);
+  }
+  return absl::InvalidArgumentError(
+      cat("store \"", store_url,
+          "\" must be sqlite:///path/to/mesh.db or postgresql://user@host:port/database"));
 }
 
 MeshService::MeshService(std::unique_ptr<store::Store> store,

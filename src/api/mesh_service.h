@@ -27,6 +27,26 @@ class MeshService {
                                                                   const std::string& region,
                                                                   bool create_if_missing);
 
+  // Opens the mesh in the PostgreSQL database at `url` (postgresql://user@host:port/db), which
+  // several servers and embedded clients may share. Its schema is created only when
+  // create_if_missing; missing migrations of an existing mesh are applied either way.
+  //
+  // Replicas must seal secrets with one master key: DATAMESH_MASTER_KEY (64 hex characters),
+  // else the key file `master_key_file`. The file is created (mode 0600, a new random key) only
+  // for a mesh that has no account yet and only when create_if_missing; copy it to every replica.
+  // Errors: as store::PostgresStore::open; FailedPrecondition when no key is given, and when
+  // the key does not unseal the secrets already stored (every replica must use the key the mesh
+  // was created with); the key file's errors (secret_box.h).
+  static absl::StatusOr<std::shared_ptr<MeshService>> open_postgres(
+      const std::string& url, const std::string& region, bool create_if_missing,
+      const std::string& master_key_file);
+
+  // Opens the mesh of a store URL: sqlite:///path or postgresql://... (InvalidArgument for
+  // another scheme). master_key_file is used by PostgreSQL meshes only.
+  static absl::StatusOr<std::shared_ptr<MeshService>> open_store(
+      const std::string& store_url, const std::string& region, bool create_if_missing,
+      const std::string& master_key_file);
+
   MeshService(std::unique_ptr<store::Store> store, std::unique_ptr<core::SecretSealer> sealer,
               std::string region);
 

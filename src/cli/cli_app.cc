@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "CLI/CLI.hpp"
@@ -11,8 +12,11 @@
 #include "api/credentials.h"
 #include "api/json_codec.h"
 #include "api/logging.h"
+#include "api/migrate.h"
+#include "api/progress_scope.h"
 #include "api/routes.h"
 #include "cli/output.h"
+#include "cli/progress_bar.h"
 #include "cli/quickstart.h"
 #include "cli/serve.h"
 #include "core/text.h"
@@ -48,6 +52,7 @@ struct GlobalOptions {
   std::string credentials_file;
   std::string credentials_block;
   std::string profile;
+  std::string master_key_file;
 };
 
 std::string trim(std::string_view text) {
@@ -128,7 +133,8 @@ int run_method(const GlobalOptions& global, const MethodCommand& command) {
   const ClientOptions options{.data_mesh_account_id = global.data_mesh_account_id,
                               .region_name = global.region_name,
                               .log_level = global.log_level,
-                              .endpoint = global.endpoint};
+                              .endpoint = global.endpoint,
+                              .master_key_file = global.master_key_file};
   std::optional<Credentials> explicit_credentials;
   if (!global.access_key_id.empty() || !global.secret_access_key.empty()) {
     if (global.access_key_id.empty() || global.secret_access_key.empty()) {
@@ -152,8 +158,17 @@ int run_method(const GlobalOptions& global, const MethodCommand& command) {
   }
   auto backend = open_backend(options, /*create_if_missing=*/!command.route->authenticated);
   if (!backend.ok()) return report_error(backend.status());
+  // A bar on stderr for the one method that reports progress, only on a terminal (never in
+  // pipes and scripts); it appears once the call has run for a second.
+  std::optional<ProgressBar> bar;
+  std::optional<api::ProgressScope> progress;
+  if (command.route->method == "create_data_products" && ProgressBar::stderr_is_terminal()) {
+    bar.emplace(stderr, "create_data_products");
+    progress.emplace([&bar](uint64_t done, uint64_t total) { bar->update(done, total); });
+  }
   auto answer = (*backend)->call(command.route->group, command.route->method, *params,
                                  credentials, global.data_mesh_account_id);
+  if (bar) bar->finish();
   if (!answer.ok()) return report_error(answer.status());
   print_answer(*answer);
   const std::string_view verdict = command.route->verdict_field;
@@ -211,9 +226,14 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   GlobalOptions global;
   app.add_option("--endpoint", global.endpoint,
-                 "sqlite:///path/mesh.db (default: $DATAMESH_ENDPOINT, else "
-                 "sqlite://$HOME/.datamesh/mesh.db)")
+                 "sqlite:///path/mesh.db, http://host:port or postgresql://user@host:port/db "
+                 "(default: $DATAMESH_ENDPOINT, else sqlite://$HOME/.datamesh/mesh.db)")
       ->envname("DATAMESH_ENDPOINT");
+  app.add_option("--master-key-file", global.master_key_file,
+                 "PostgreSQL meshes: file of the master key sealing the mesh's secrets, shared "
+                 "by every replica (default: $DATAMESH_MASTER_KEY_FILE; DATAMESH_MASTER_KEY "
+                 "wins over both)")
+      ->envname("DATAMESH_MASTER_KEY_FILE");
   app.add_option("--data-mesh-account-id,--data_mesh_account_id", global.data_mesh_account_id,
                  "the mesh account id (checked against the mesh when given)")
       ->envname("DATAMESH_MESH_ACCOUNT_ID");
@@ -253,6 +273,12 @@ int run(int argc, char** argv) {
     command.app->fallthrough();
     for (const api::ParamSpec& spec : route.params) add_param_option(command, spec);
   }
+  CLI::App* migrate = groups.at("admin")->add_subcommand(
+      "migrate",
+      "bring the schema of the mesh's database (--endpoint sqlite:///... or postgresql://...) up "
+      "to this datamesh's version; stores also do it when opened, under a lock");
+  migrate->fallthrough();
+
   std::string quickstart_endpoint;
   CLI::App* quickstart = app.add_subcommand(
       "quickstart",
@@ -268,7 +294,8 @@ int run(int argc, char** argv) {
   serve->add_option("--listen", serve_options.listen,
                     "host:port to listen on (default 127.0.0.1:8080; port 0 = any free port)");
   serve->add_option("--store", serve_options.store,
-                    "sqlite:///path/mesh.db (default: as --endpoint resolves)");
+                    "sqlite:///path/mesh.db or postgresql://user@host:port/db[?pool_size=N] "
+                    "(default: as --endpoint resolves)");
   serve->add_option("--config", serve_options.config_file, "JSON config file (docs/SERVER.md)");
   serve->add_option("--workers", serve_options.workers,
                     "threads running method calls, i.e. store work (default 2 x cores)");
@@ -293,7 +320,17 @@ int run(int argc, char** argv) {
     if (serve_options.store.empty() && !global.endpoint.empty()) {
       serve_options.store = global.endpoint;
     }
+    serve_options.master_key_file = global.master_key_file;
     return run_serve(serve_options, global.region_name);
+  }
+  if (migrate->parsed()) {
+    if (absl::Status level = api::set_log_level(global.log_level); !level.ok()) {
+      return report_error(level);
+    }
+    auto migrated = api::migrate_store(resolve_endpoint(ClientOptions{.endpoint = global.endpoint}));
+    if (!migrated.ok()) return report_error(migrated.status());
+    print_answer(*migrated);
+    return kExitOk;
   }
   for (const MethodCommand& command : commands) {
     if (command.app->parsed()) return run_method(global, command);

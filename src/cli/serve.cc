@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -11,6 +12,7 @@
 #include "api/mesh_service.h"
 #include "cli/output.h"
 #include "core/text.h"
+#include "store/postgres/url.h"
 #include "api/logging.h"
 
 namespace datamesh::cli {
@@ -32,20 +34,26 @@ int run_serve(const ServeOptions& options, const std::string& region) {
     }
   }
   if (!options.store.empty()) config.store = options.store;
+  if (!options.master_key_file.empty()) config.master_key_file = options.master_key_file;
+  if (const char* env = std::getenv("DATAMESH_MASTER_KEY_FILE");
+      config.master_key_file.empty() && env != nullptr) {
+    config.master_key_file = env;
+  }
   if (config.store.empty()) config.store = resolve_endpoint(ClientOptions{});
   if (options.workers >= 0) config.workers = options.workers;
   if (options.allow_initialize) config.allow_initialize = true;
   if (options.no_access_log) config.access_log = false;
 
-  constexpr std::string_view kScheme = "sqlite://";
-  if (!std::string_view(config.store).starts_with(kScheme)) {
-    return report_error(absl::InvalidArgumentError(
-        cat("--store \"", config.store, "\" must be sqlite:///path/to/mesh.db")));
-  }
   // An empty store is created only for a server that may initialize it over HTTP.
-  auto service = api::MeshService::open_sqlite(config.store.substr(kScheme.size()),
-                                               config.region, config.allow_initialize);
+  auto service = api::MeshService::open_store(config.store, config.region,
+                                              config.allow_initialize, config.master_key_file);
   if (!service.ok()) return report_error(service.status());
+  // Never print a password of the store URL.
+  std::string shown = config.store;
+  if (auto postgres = store::postgres::parse_postgres_url(config.store); postgres.ok()) {
+    shown = postgres->display;
+  }
+  config.store = shown;  // the server names its store in messages
 
   // SIGTERM and SIGINT are taken by one thread, which stops the server; every other thread
   // (the workers included, created after this) has them blocked.
@@ -63,7 +71,7 @@ int run_serve(const ServeOptions& options, const std::string& region) {
     api::logger().info("received signal {}: finishing in-flight requests", received);
     server.stop();
   });
-  std::cout << "datamesh serving " << config.store << " on http://" << config.host << ":"
+  std::cout << "datamesh serving " << shown << " on http://" << config.host << ":"
             << server.port() << std::endl;
   api::logger().info("{} event-loop threads, {} workers, at most {} connections",
                      server.config().event_threads, server.config().workers,

@@ -10,6 +10,7 @@ namespace datamesh::cli {
 struct ServeOptions {
   std::string listen;  // host:port; empty = the config file's, else 127.0.0.1:8080
   std::string store;   // empty = the config file's, else the embedded default
+  std::string master_key_file;  // empty = the config file's, else $DATAMESH_MASTER_KEY_FILE
   std::string config_file;
   int workers = -1;    // -1 = the config file's
   bool allow_initialize = false;

@@ -178,6 +178,11 @@ absl::Status validate_text(std::string_view parameter, std::string_view value) {
       return absl::InvalidArgumentError(
           cat(parameter, " is not valid UTF-8 (bad byte sequence at offset ", start, ")"));
     }
+    // PostgreSQL cannot store it in text, and no text of a mesh needs it: refused by every store.
+    if (code_point == 0) {
+      return absl::InvalidArgumentError(
+          cat(parameter, " contains a NUL character (at offset ", start, ")"));
+    }
   }
   return absl::OkStatus();
 }

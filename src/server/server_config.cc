@@ -62,9 +62,11 @@ absl::Status load_config_file(const std::string& path, ServerConfig& config) {
     if (key == "listen") {
       if (!value.is_string()) return mistyped("a string host:port");
       read = parse_listen(value.get<std::string>(), config);
-    } else if (key == "store" || key == "region") {
+    } else if (key == "store" || key == "region" || key == "master_key_file") {
       if (!value.is_string()) return mistyped("a string");
-      (key == "store" ? config.store : config.region) = value.get<std::string>();
+      (key == "store"    ? config.store
+       : key == "region" ? config.region
+                         : config.master_key_file) = value.get<std::string>();
     } else if (key == "event_threads") {
       read = number_into(config.event_threads);
     } else if (key == "workers") {
@@ -85,7 +87,8 @@ absl::Status load_config_file(const std::string& path, ServerConfig& config) {
       (key == "allow_initialize" ? config.allow_initialize : config.access_log) = value.get<bool>();
     } else {
       return absl::InvalidArgumentError(cat(
-          path, ": unknown key \"", key, "\"; allowed: listen, store, region, event_threads, "
+          path, ": unknown key \"", key, "\"; allowed: listen, store, master_key_file, region, "
+          "event_threads, "
           "workers, max_connections, max_body_bytes, read_timeout_seconds, "
           "write_timeout_seconds, keep_alive_seconds, allow_initialize, access_log"));
     }

@@ -13,7 +13,10 @@ namespace datamesh::server {
 struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 = any free port
-  std::string store;  // sqlite:///path/mesh.db
+  std::string store;  // sqlite:///path/mesh.db or postgresql://user@host:port/db
+  // PostgreSQL stores: the file of the master key every replica shares, unless
+  // DATAMESH_MASTER_KEY is set (api/mesh_service.h).
+  std::string master_key_file;
   std::string region = "us-east-1";
   // Threads running the HTTP event loop (reading requests, writing answers). 0 = one per core.
   int event_threads = 0;
@@ -37,7 +40,8 @@ struct ServerConfig {
 // `config` with the zeros above replaced by what they stand for on this machine.
 ServerConfig resolve_defaults(ServerConfig config);
 
-// Reads a JSON config file ({"listen": "127.0.0.1:8080", "store": ..., "region": ...,
+// Reads a JSON config file ({"listen": "127.0.0.1:8080", "store": ..., "master_key_file": ...,
+// "region": ...,
 // "event_threads": ..., "workers": ..., "max_connections": ..., "max_body_bytes": ...,
 // "read_timeout_seconds": ..., "write_timeout_seconds": ..., "keep_alive_seconds": ...,
 // "allow_initialize": ..., "access_log": ...}) over `config`. NotFound when it cannot be read;

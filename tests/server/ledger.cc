@@ -95,6 +95,9 @@ Replay replay(const std::vector<AuditEvent>& events) {
     } else if (event->action == kUpdate) {
       if (!allowed({S::kActive})) violation("update needs Active");
       next = S::kActive;
+    } else if (event->action == kFinalize) {
+      if (!allowed({S::kActive})) violation("finalize needs Active");
+      next = S::kActive;
     } else {
       violation("an action no client of the test made");
       continue;

@@ -345,7 +345,9 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::start(
   std::vector<std::string> args = {cli,
                                    "serve",
                                    "--store",
-                                   cat("sqlite://", store.string()),
+                                   store.string().find("://") == std::string::npos
+                                       ? cat("sqlite://", store.string())
+                                       : store.string(),
                                    "--listen",
                                    "127.0.0.1:0",
                                    "--allow-initialize",

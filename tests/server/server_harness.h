@@ -150,7 +150,9 @@ class InProcessServer {
 };
 
 // `datamesh serve --store sqlite://<store> --listen 127.0.0.1:0 --allow-initialize
-// --no-access-log` (then `extra_args`) as a child process; stderr goes to `stderr_path`.
+// --no-access-log` (then `extra_args`) as a child process; stderr goes to `stderr_path`. A
+// `store` with a scheme (postgresql://...) is given to --store as it is. The server inherits
+// this process's environment (DATAMESH_MASTER_KEY, for PostgreSQL stores).
 class ServerProcess {
  public:
   static absl::StatusOr<std::unique_ptr<ServerProcess>> start(

@@ -1,5 +1,8 @@
 // The behaviour every Store backend must have. Each backend is one factory in the
 // INSTANTIATE_TEST_SUITE_P list at the end; a new backend passes when it joins that list.
+// The PostgreSQL instances (…/postgres) need the tests' throwaway server: ctest registers them
+// apart, with the fixture that starts it (label postgres, see tests/CMakeLists.txt); each test
+// gets a new schema of its database.
 #include <algorithm>
 #include <atomic>
 #include <memory>
@@ -9,8 +12,10 @@
 #include <thread>
 #include <vector>
 
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_test_support.h"
+#include "support/postgres_test_db.h"
 
 namespace datamesh::store::testing {
 namespace {
@@ -36,6 +41,32 @@ StoreFactory sqlite_file() {
   return {"sqlite-file",
           [](const ScratchDirectory& directory) -> absl::StatusOr<std::unique_ptr<Store>> {
             return SqliteStore::open(directory.file("mesh.db"));
+          }};
+}
+
+// A PostgresStore on a scratch schema, which goes when the store does.
+class ScratchSchemaStore final : public Store {
+ public:
+  ScratchSchemaStore(std::unique_ptr<test_support::ScratchSchema> schema,
+                     std::unique_ptr<PostgresStore> store)
+      : schema_(std::move(schema)), store_(std::move(store)) {}
+  absl::Status run(TxMode mode, const std::function<absl::Status(Transaction&)>& body) override {
+    return store_->run(mode, body);
+  }
+
+ private:
+  // Declared first, destroyed last: the store's connections close before the schema is dropped.
+  std::unique_ptr<test_support::ScratchSchema> schema_;
+  std::unique_ptr<PostgresStore> store_;
+};
+
+StoreFactory postgres() {
+  return {"postgres", [](const ScratchDirectory&) -> absl::StatusOr<std::unique_ptr<Store>> {
+            auto schema = test_support::ScratchSchema::create();
+            if (!schema.ok()) return schema.status();
+            auto store = PostgresStore::open((*schema)->url());
+            if (!store.ok()) return store.status();
+            return std::make_unique<ScratchSchemaStore>(*std::move(schema), *std::move(store));
           }};
 }
 
@@ -412,6 +443,41 @@ TEST_P(StoreConformanceTest, ListTableNamesReturnsEveryNameOfOneDatabaseInOrder)
   auto names = read([](Transaction& tx) { return tx.list_table_names("1", "sales"); });
   ASSERT_TRUE(names.ok()) << names.status();
   EXPECT_THAT(*names, ElementsAre("customers", "items", "orders"));
+}
+
+TEST_P(StoreConformanceTest, ListTableNamesPagePagesOneDatabaseByNameWithoutGaps) {
+  DATAMESH_ASSERT_OK(write([&](Transaction& tx) -> absl::Status {
+    for (const char* db : {"sales", "other"}) {
+      if (absl::Status put = tx.put_database(full_database("1", db)); !put.ok()) return put;
+    }
+    for (const char* name : {"t5", "t1", "t7", "t3", "t2", "t6", "t4"}) {
+      if (absl::Status put = tx.put_table(full_table("1", "sales", name)); !put.ok()) return put;
+    }
+    return tx.put_table(full_table("1", "other", "t0"));
+  }));
+  std::vector<std::vector<std::string>> pages;
+  std::string after;
+  while (true) {
+    auto page = read([&](Transaction& tx) {
+      return tx.list_table_names_page("1", "sales", Page{.after = after, .limit = 3});
+    });
+    ASSERT_TRUE(page.ok()) << page.status();
+    if (page->empty()) break;
+    pages.push_back(*page);
+    after = page->back();
+  }
+  EXPECT_THAT(pages, ElementsAre(ElementsAre("t1", "t2", "t3"), ElementsAre("t4", "t5", "t6"),
+                                 ElementsAre("t7")));
+  // A cursor between two names starts after it; one past the end gives nothing.
+  auto middle = read([&](Transaction& tx) {
+    return tx.list_table_names_page("1", "sales", Page{.after = "t35", .limit = 2});
+  });
+  ASSERT_TRUE(middle.ok()) << middle.status();
+  EXPECT_THAT(*middle, ElementsAre("t4", "t5"));
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      read([&](Transaction& tx) {
+        return tx.list_table_names_page("1", "sales", Page{.limit = 0});
+      }).status()));
 }
 
 // Data products -------------------------------------------------------------------------------
@@ -997,7 +1063,7 @@ TEST_P(StoreConformanceTest, ConcurrentWriteTransactionsLoseNoIncrement) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest,
-                         ::testing::Values(sqlite_memory(), sqlite_file()),
+                         ::testing::Values(sqlite_memory(), sqlite_file(), postgres()),
                          [](const ::testing::TestParamInfo<StoreFactory>& info) {
                            std::string name = info.param.name;
                            std::replace(name.begin(), name.end(), '-', '_');

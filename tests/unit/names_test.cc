@@ -165,6 +165,12 @@ TEST(ValidateText, RejectsMoreThan4096Bytes) {
             "notes is 4097 bytes long; at most 4096 are allowed");
 }
 
+TEST(ValidateText, RejectsANulCharacterNamingTheOffset) {
+  // PostgreSQL text cannot hold it; every store refuses it the same way.
+  EXPECT_EQ(message(validate_text("notes", std::string("ok\0", 3))),
+            "notes contains a NUL character (at offset 2)");
+}
+
 TEST(ValidateText, RejectsInvalidUtf8NamingTheOffset) {
   EXPECT_EQ(message(validate_text("notes", "ok\xff")),
             "notes is not valid UTF-8 (bad byte sequence at offset 2)");

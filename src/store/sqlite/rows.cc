@@ -2,7 +2,7 @@
 
 #include "core/subscription_status.h"
 #include "core/text.h"
-#include "store/sqlite/documents.h"
+#include "store/documents.h"
 
 namespace datamesh::store::sqlite {
 

@@ -1,11 +1,11 @@
-#include "store/sqlite/documents.h"
+#include "store/documents.h"
 
 #include <nlohmann/json.hpp>
 #include <vector>
 
 #include "core/text.h"
 
-namespace datamesh::store::sqlite {
+namespace datamesh::store {
 
 using core::cat;
 using nlohmann::json;
@@ -234,4 +234,4 @@ absl::Status decode_subscription_document(std::string_view text, std::string_vie
   }
 }
 
-}  // namespace datamesh::store::sqlite
+}  // namespace datamesh::store

@@ -1,5 +1,6 @@
-// The JSON documents the SQLite store keeps in text columns: nested values that are never
-// filtered on (Parameters, TableInput, the lists of a Subscription).
+// The JSON documents the stores (SQLite and PostgreSQL) keep in text columns: nested values that
+// are never filtered on (Parameters, TableInput, the lists of a Subscription). One format for
+// both stores, so a mesh could be moved from one to the other row by row.
 //
 // The format belongs to the store (snake_case field names, every field written) and is
 // independent of the API's JSON. Readers take missing fields as their defaults, so a later
@@ -14,7 +15,7 @@
 #include "datamesh/catalog_types.h"
 #include "datamesh/types.h"
 
-namespace datamesh::store::sqlite {
+namespace datamesh::store {
 
 // Errors of encode_*: InvalidArgument when a string is not valid UTF-8 (JSON cannot hold it).
 // Errors of decode_*: Internal naming `what` when the stored text is not the expected document.
@@ -32,4 +33,4 @@ absl::StatusOr<std::string> encode_subscription_document(const Subscription& sub
 absl::Status decode_subscription_document(std::string_view json, std::string_view what,
                                           Subscription& subscription);
 
-}  // namespace datamesh::store::sqlite
+}  // namespace datamesh::store

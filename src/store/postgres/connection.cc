@@ -1,0 +1,244 @@
+#include "store/postgres/connection.h"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <utility>
+
+#include "core/text.h"
+
+namespace datamesh::store::postgres {
+
+using core::cat;
+
+namespace {
+
+// libpq's messages end with a newline (and sometimes hold several lines); one line reads better.
+std::string one_line(std::string_view message) {
+  std::string out;
+  for (char c : message) out.push_back(c == '\n' ? ' ' : c);
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// What a statement was doing, for messages: its SQL, shortened.
+std::string describe(std::string_view sql) {
+  constexpr size_t kMaxSql = 80;
+  if (sql.size() > kMaxSql) return cat("run \"", sql.substr(0, kMaxSql), "…\"");
+  return cat("run \"", sql, "\"");
+}
+
+bool class_is(std::string_view sqlstate, std::string_view prefix) {
+  return sqlstate.starts_with(prefix);
+}
+
+}  // namespace
+
+bool is_serialization_failure(std::string_view sqlstate) {
+  return sqlstate == "40001" || sqlstate == "40P01";
+}
+
+absl::Status postgres_status(std::string_view sqlstate, std::string_view message,
+                             std::string_view database, std::string_view doing) {
+  if (is_serialization_failure(sqlstate)) {
+    return absl::AbortedError(cat("the mesh database ", database, " could not serialize this ",
+                                  "transaction with a concurrent one: could not ", doing, ": ",
+                                  message));
+  }
+  if (sqlstate.empty() || class_is(sqlstate, "08") || sqlstate == "57P01" ||
+      sqlstate == "57P02" || sqlstate == "57P03" || class_is(sqlstate, "53")) {
+    return absl::UnavailableError(cat("the mesh database ", database,
+                                      " is unavailable: could not ", doing, ": ", message));
+  }
+  if (sqlstate == "55P03" || sqlstate == "57014") {
+    return absl::UnavailableError(
+        cat("the mesh database ", database, " is busy: could not ", doing, ": ", message));
+  }
+  if (class_is(sqlstate, "23") || sqlstate == "42501" || sqlstate == "3F000") {
+    return absl::FailedPreconditionError(
+        cat("the mesh database ", database, " refused to ", doing, ": ", message));
+  }
+  if (class_is(sqlstate, "22")) {
+    return absl::InvalidArgumentError(
+        cat("the mesh database ", database, " cannot store a value: could not ", doing, ": ",
+            message));
+  }
+  return absl::InternalError(cat("the mesh database ", database, " could not ", doing, ": ",
+                                 message, " (SQLSTATE ", sqlstate, ")"));
+}
+
+// Params -------------------------------------------------------------------------------------
+
+Params& Params::text(std::string_view value) {
+  const size_t nul = value.find('\0');
+  if (nul != std::string_view::npos && error_.ok()) {
+    error_ = absl::InvalidArgumentError(cat("parameter $", values_.size() + 1,
+                                            " contains a NUL character (at offset ", nul,
+                                            "), which PostgreSQL text cannot hold"));
+  }
+  values_.push_back({.data = std::string(value)});
+  return *this;
+}
+
+Params& Params::optional_text(const std::string* value) {
+  if (value != nullptr) return text(*value);
+  values_.push_back({.is_null = true});
+  return *this;
+}
+
+Params& Params::bytes(std::string_view value) {
+  values_.push_back({.data = std::string(value), .binary = true});
+  return *this;
+}
+
+Params& Params::integer(int64_t value) { return text(std::to_string(value)); }
+
+Params& Params::boolean(bool value) { return text(value ? "true" : "false"); }
+
+// Result -------------------------------------------------------------------------------------
+
+void Result::Clear::operator()(pg_result* result) const { PQclear(result); }
+
+Result::Result(pg_result* result) : result_(result) {}
+
+Result::~Result() = default;
+
+int Result::rows() const { return PQntuples(result_.get()); }
+
+std::string Result::command() const {
+  const char* tag = PQcmdStatus(result_.get());
+  return tag != nullptr ? tag : "";
+}
+
+int64_t Result::changed() const {
+  const char* tuples = PQcmdTuples(result_.get());
+  int64_t count = 0;
+  if (tuples == nullptr) return 0;
+  std::from_chars(tuples, tuples + std::char_traits<char>::length(tuples), count);
+  return count;
+}
+
+std::string Result::text(int row, int column) const {
+  const char* value = PQgetvalue(result_.get(), row, column);
+  return std::string(value, static_cast<size_t>(PQgetlength(result_.get(), row, column)));
+}
+
+bool Result::is_null(int row, int column) const {
+  return PQgetisnull(result_.get(), row, column) != 0;
+}
+
+int64_t Result::integer(int row, int column) const {
+  const std::string value = text(row, column);
+  int64_t number = 0;
+  std::from_chars(value.data(), value.data() + value.size(), number);
+  return number;
+}
+
+bool Result::boolean(int row, int column) const { return text(row, column) == "t"; }
+
+std::string Result::bytes(int row, int column) const {
+  if (is_null(row, column)) return "";
+  size_t length = 0;
+  unsigned char* decoded = PQunescapeBytea(
+      reinterpret_cast<const unsigned char*>(PQgetvalue(result_.get(), row, column)), &length);
+  if (decoded == nullptr) return "";
+  std::string out(reinterpret_cast<const char*>(decoded), length);
+  PQfreemem(decoded);
+  return out;
+}
+
+// Connection ---------------------------------------------------------------------------------
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::open(const std::string& conninfo,
+                                                             const std::string& database,
+                                                             std::string_view session_sql) {
+  // dbname holds the whole URI or key=value string (expand_dbname); the others are defaults it
+  // may override.
+  const char* keywords[] = {"dbname", "fallback_application_name", "client_encoding", nullptr};
+  const char* values[] = {conninfo.c_str(), "datamesh", "UTF8", nullptr};
+  PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+  if (conn == nullptr) {
+    return absl::UnavailableError(
+        cat("cannot connect to the mesh database ", database, ": out of memory"));
+  }
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string reason = one_line(PQerrorMessage(conn));
+    PQfinish(conn);
+    return absl::UnavailableError(
+        cat("cannot connect to the mesh database ", database, ": ", reason));
+  }
+  // Notices (such as "relation ... already exists, skipping") are not errors; libpq would print
+  // them on stderr.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  std::unique_ptr<Connection> connection(new Connection(conn, database));
+  if (!session_sql.empty()) {
+    auto set = connection->exec(session_sql, "set up the session");
+    if (!set.ok()) return set.status();
+  }
+  return connection;
+}
+
+Connection::~Connection() { PQfinish(conn_); }
+
+absl::Status Connection::check(const pg_result* result, std::string_view doing) {
+  const ExecStatusType status = result != nullptr ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+    last_sqlstate_.clear();
+    return absl::OkStatus();
+  }
+  const char* sqlstate = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const char* primary =
+      result != nullptr ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  last_sqlstate_ = sqlstate != nullptr ? sqlstate : "";
+  const std::string message = one_line(primary != nullptr ? primary : PQerrorMessage(conn_));
+  // A statement that failed because the session broke carries no (or a shutdown) SQLSTATE.
+  if (lost() && last_sqlstate_.empty()) last_sqlstate_ = "08006";
+  return postgres_status(last_sqlstate_, message, database_, doing);
+}
+
+absl::StatusOr<Result> Connection::query(std::string_view sql, const Params& params) {
+  if (!params.error_.ok()) {
+    return absl::InvalidArgumentError(cat("the mesh database ", database_, " cannot store a value: ",
+                                          params.error_.message(), " (", describe(sql), ")"));
+  }
+  auto found = prepared_.find(std::string(sql));
+  if (found == prepared_.end()) {
+    const std::string name = cat("datamesh_", prepared_.size() + 1);
+    const std::string text(sql);
+    Result prepared(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr));
+    if (absl::Status ok = check(prepared.raw(), cat("prepare \"", sql, "\""));
+        !ok.ok()) {
+      return ok;
+    }
+    found = prepared_.emplace(text, name).first;
+  }
+  const int count = params.size();
+  std::vector<const char*> values(count);
+  std::vector<int> lengths(count);
+  std::vector<int> formats(count);
+  for (int i = 0; i < count; ++i) {
+    const Params::Value& value = params.values_[i];
+    values[i] = value.is_null ? nullptr : value.data.data();
+    lengths[i] = static_cast<int>(value.data.size());
+    formats[i] = value.binary ? 1 : 0;
+  }
+  Result result(PQexecPrepared(conn_, found->second.c_str(), count, values.data(), lengths.data(),
+                               formats.data(), /*resultFormat=*/0));
+  if (absl::Status ok = check(result.raw(), describe(sql)); !ok.ok()) return ok;
+  return result;
+}
+
+absl::StatusOr<Result> Connection::exec(std::string_view sql, std::string_view doing) {
+  const std::string text(sql);
+  Result result(PQexec(conn_, text.c_str()));
+  if (absl::Status ok = check(result.raw(), doing); !ok.ok()) return ok;
+  return result;
+}
+
+bool Connection::lost() const { return PQstatus(conn_) == CONNECTION_BAD; }
+
+bool Connection::in_transaction() const {
+  return PQtransactionStatus(conn_) != PQTRANS_IDLE;
+}
+
+}  // namespace datamesh::store::postgres

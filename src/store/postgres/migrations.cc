@@ -1,0 +1,274 @@
+#include "store/postgres/migrations.h"
+
+#include "core/text.h"
+
+namespace datamesh::store::postgres {
+
+using core::cat;
+
+namespace {
+
+// The tables of store/sqlite/migrations.cc in PostgreSQL's types. Text that is compared or
+// ordered uses the "C" collation, so listings come back in the byte order SQLite uses whatever
+// the database's default collation. Nested values are the JSON text of store/documents.h.
+// Foreign keys are DEFERRABLE INITIALLY DEFERRED, as in SQLite, and checked at COMMIT.
+//
+// The audit log is a hash chain (core/audit_chain.h): each event holds its predecessor's hash
+// and its own, and audit_chain_head the newest link. Every write transaction locks that one row
+// first (SELECT ... FOR UPDATE), which makes writers take turns as SQLite's BEGIN IMMEDIATE does
+// and chains and numbers audit events in commit order.
+//
+// The duplicate-request lookup (find_live_duplicates) reads subscriptions_request, an index on
+// the subscriber, the database and the table list of the subscription's document.
+constexpr std::string_view kInitialSchema = R"sql(
+CREATE TABLE accounts (
+  account_id TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  name TEXT NOT NULL,
+  is_mesh BOOLEAN NOT NULL,
+  producer_enabled BOOLEAN NOT NULL,
+  consumer_enabled BOOLEAN NOT NULL,
+  producer_initialized BOOLEAN NOT NULL,
+  consumer_initialized BOOLEAN NOT NULL,
+  creation_date TEXT NOT NULL
+);
+CREATE INDEX accounts_mesh ON accounts (account_id) WHERE is_mesh;
+
+CREATE TABLE access_keys (
+  access_key_id TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  account_id TEXT COLLATE "C" NOT NULL
+    REFERENCES accounts (account_id) DEFERRABLE INITIALLY DEFERRED,
+  sealed_secret BYTEA NOT NULL,
+  status TEXT NOT NULL,
+  creation_date TEXT COLLATE "C" NOT NULL,
+  revocation_date TEXT NOT NULL
+);
+CREATE INDEX access_keys_account ON access_keys (account_id, creation_date, access_key_id);
+
+CREATE TABLE databases (
+  catalog_id TEXT COLLATE "C" NOT NULL,
+  name TEXT COLLATE "C" NOT NULL,
+  description TEXT NOT NULL,
+  location_uri TEXT NOT NULL,
+  parameters TEXT NOT NULL,
+  target_catalog TEXT,
+  target_database TEXT,
+  create_time TEXT NOT NULL,
+  PRIMARY KEY (catalog_id, name)
+);
+
+CREATE TABLE tables (
+  catalog_id TEXT COLLATE "C" NOT NULL,
+  database_name TEXT COLLATE "C" NOT NULL,
+  name TEXT COLLATE "C" NOT NULL,
+  definition TEXT NOT NULL,
+  target_catalog TEXT,
+  target_database TEXT,
+  target_table TEXT,
+  create_time TEXT NOT NULL,
+  update_time TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  version_id BIGINT NOT NULL,
+  PRIMARY KEY (catalog_id, database_name, name),
+  FOREIGN KEY (catalog_id, database_name) REFERENCES databases (catalog_id, name)
+    DEFERRABLE INITIALLY DEFERRED
+);
+
+CREATE TABLE products (
+  mesh_database TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  producer_account TEXT NOT NULL,
+  source_database TEXT NOT NULL,
+  table_name_regex TEXT NOT NULL,
+  domain TEXT NOT NULL,
+  data_product_name TEXT NOT NULL,
+  public_metadata BOOLEAN NOT NULL,
+  sync_schedule TEXT NOT NULL,
+  crawler_role_arn TEXT NOT NULL,
+  link_suffix TEXT NOT NULL,
+  creation_date TEXT NOT NULL,
+  updated_date TEXT NOT NULL
+);
+
+CREATE TABLE grants (
+  principal TEXT COLLATE "C" NOT NULL,
+  catalog_id TEXT COLLATE "C" NOT NULL,
+  database_name TEXT COLLATE "C" NOT NULL,
+  table_name TEXT COLLATE "C" NOT NULL,
+  permission TEXT COLLATE "C" NOT NULL,
+  grantable BOOLEAN NOT NULL,
+  subscription_id TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (principal, catalog_id, database_name, table_name, permission, subscription_id)
+);
+CREATE INDEX grants_subscription ON grants (subscription_id);
+
+CREATE TABLE shares (
+  share_arn TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  subscription_id TEXT COLLATE "C" NOT NULL,
+  owner_account TEXT NOT NULL,
+  recipient_account TEXT NOT NULL,
+  status TEXT NOT NULL,
+  creation_date TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX shares_subscription ON shares (subscription_id, creation_date, share_arn);
+
+CREATE TABLE subscriptions (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id TEXT COLLATE "C" NOT NULL UNIQUE,
+  owner TEXT COLLATE "C" NOT NULL,
+  subscriber TEXT COLLATE "C" NOT NULL,
+  status TEXT COLLATE "C" NOT NULL CHECK (status IN ('Pending', 'Active', 'Denied', 'Deleted')),
+  database_name TEXT COLLATE "C" NOT NULL,
+  version BIGINT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX subscriptions_owner ON subscriptions (owner, status, seq);
+CREATE INDEX subscriptions_subscriber ON subscriptions (subscriber, seq);
+CREATE INDEX subscriptions_request
+  ON subscriptions (subscriber, database_name, ((doc::jsonb -> 'table_names')));
+
+CREATE TABLE audit_events (
+  sequence BIGINT NOT NULL PRIMARY KEY,
+  event_date TEXT NOT NULL,
+  actor_account TEXT NOT NULL,
+  actor_principal TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subscription_id TEXT COLLATE "C" NOT NULL,
+  resource TEXT NOT NULL,
+  details TEXT NOT NULL,
+  notes TEXT NOT NULL,
+  previous_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_events_subscription ON audit_events (subscription_id, sequence);
+
+CREATE TABLE audit_chain_head (
+  id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+  sequence BIGINT NOT NULL,
+  hash TEXT NOT NULL
+);
+INSERT INTO audit_chain_head (id, sequence, hash) VALUES (1, 0, '');
+
+-- The audit log is evidence: the store only ever appends to it.
+CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'audit events are append-only';
+END
+$$;
+CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events
+  FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "initial schema", kInitialSchema},
+};
+
+// pg_advisory_xact_lock key of schema migrations ("dmschema" in ASCII): one per database, so
+// migrations of several schemas of one database take turns, which is harmless.
+constexpr int64_t kMigrationLockKey = 0x646d736368656d61;
+
+constexpr std::string_view kCreateMigrationsTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER NOT NULL PRIMARY KEY,"
+    " description TEXT NOT NULL,"
+    " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())";
+
+absl::StatusOr<int64_t> single_integer(Connection& connection, std::string_view sql) {
+  auto result = connection.query(sql);
+  if (!result.ok()) return result.status();
+  return result->rows() > 0 ? result->integer(0, 0) : 0;
+}
+
+absl::Status check_not_newer(const Connection& connection, int version) {
+  if (version <= latest_schema_version()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      cat("the mesh database ", connection.database(), " has schema version ", version,
+          ", newer than this datamesh (", latest_schema_version(),
+          "): upgrade datamesh on every server before using it"));
+}
+
+// A schema with tables but no schema_migrations belongs to something else: adding the mesh's
+// tables to it would mix two applications' data.
+absl::Status check_is_mesh_schema(Connection& connection) {
+  absl::StatusOr<int64_t> foreign = single_integer(
+      connection,
+      "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
+      " AND tablename <> 'schema_migrations'");
+  if (!foreign.ok()) return foreign.status();
+  if (*foreign == 0) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      cat("the schema of ", connection.database(), " holds ", *foreign,
+          " tables of something else (none of them datamesh's schema_migrations): use an empty "
+          "database or another schema (options=-csearch_path%3D<schema>)"));
+}
+
+absl::StatusOr<MigrationReport> apply_missing(Connection& connection) {
+  auto locked = connection.query("SELECT pg_advisory_xact_lock($1)",
+                                 Params().integer(kMigrationLockKey));
+  if (!locked.ok()) return locked.status();
+  auto created = connection.exec(kCreateMigrationsTable, "create schema_migrations");
+  if (!created.ok()) return created.status();
+  // Read again under the lock: another server may have migrated since we looked.
+  absl::StatusOr<int> version = schema_version(connection);
+  if (!version.ok()) return version.status();
+  if (absl::Status newer = check_not_newer(connection, *version); !newer.ok()) return newer;
+  if (*version == 0) {
+    if (absl::Status ours = check_is_mesh_schema(connection); !ours.ok()) return ours;
+  }
+  MigrationReport report{.from_version = *version, .to_version = *version};
+  for (const Migration& migration : migrations()) {
+    if (migration.version <= *version) continue;
+    auto applied = connection.exec(
+        migration.sql, cat("apply migration ", migration.version, " (", migration.description, ")"));
+    if (!applied.ok()) return applied.status();
+    auto recorded = connection.query(
+        "INSERT INTO schema_migrations (version, description) VALUES ($1, $2)",
+        Params().integer(migration.version).text(migration.description));
+    if (!recorded.ok()) return recorded.status();
+    report.applied.push_back(migration.version);
+    report.to_version = migration.version;
+  }
+  return report;
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+int latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+absl::StatusOr<int> schema_version(Connection& connection) {
+  absl::StatusOr<int64_t> has_table = single_integer(
+      connection, "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
+                  " AND tablename = 'schema_migrations'");
+  if (!has_table.ok()) return has_table.status();
+  if (*has_table == 0) return 0;
+  absl::StatusOr<int64_t> version =
+      single_integer(connection, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+  if (!version.ok()) return version.status();
+  return static_cast<int>(*version);
+}
+
+absl::StatusOr<MigrationReport> migrate(Connection& connection) {
+  // Most opens find the schema current: decide that without taking the lock.
+  absl::StatusOr<int> version = schema_version(connection);
+  if (!version.ok()) return version.status();
+  if (absl::Status newer = check_not_newer(connection, *version); !newer.ok()) return newer;
+  if (*version == latest_schema_version()) {
+    return MigrationReport{.from_version = *version, .to_version = *version};
+  }
+  auto begun = connection.exec("BEGIN", "begin the schema migration");
+  if (!begun.ok()) return begun.status();
+  absl::StatusOr<MigrationReport> report = apply_missing(connection);
+  if (report.ok()) {
+    auto committed = connection.exec("COMMIT", "commit the schema migration");
+    if (!committed.ok()) report = committed.status();
+  }
+  if (!report.ok() && !connection.lost() && connection.in_transaction()) {
+    // The failure being reported matters more than a failed rollback.
+    connection.exec("ROLLBACK", "roll back the schema migration").IgnoreError();
+  }
+  return report;
+}
+
+}  // namespace datamesh::store::postgres

@@ -1,0 +1,51 @@
+// The PostgreSQL store's schema, as numbered migrations embedded in the binary.
+//
+// The same tables as the SQLite store (store/sqlite/migrations.cc), in PostgreSQL's types, in
+// the first schema of the connection's search_path (normally "public"). Migration 1 is the whole
+// initial schema; each later change is a new migration, never an edit of an old one.
+// schema_migrations(version, description, applied_at) records what a database has.
+//
+// migrate() is safe when several servers start at once: it applies missing migrations in one
+// transaction holding a database-wide advisory lock, and reads the version again once it holds
+// the lock, so each migration runs exactly once. Functions here are stateless.
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "store/postgres/connection.h"
+
+namespace datamesh::store::postgres {
+
+struct Migration {
+  int version;
+  std::string_view description;
+  std::string_view sql;  // one or more statements, run in the migration's transaction
+};
+
+// Every migration this binary knows, in version order (1, 2, ...).
+std::span<const Migration> migrations();
+
+// The newest schema version this binary knows.
+int latest_schema_version();
+
+// The schema version of the connected database: the highest applied migration, 0 when it has
+// no datamesh schema.
+absl::StatusOr<int> schema_version(Connection& connection);
+
+struct MigrationReport {
+  int from_version = 0;
+  int to_version = 0;
+  std::vector<int> applied;  // in the order they ran; empty when the schema was current
+};
+
+// Brings the database up to latest_schema_version().
+// Errors: FailedPrecondition when the database's schema is newer than this binary ("upgrade
+// datamesh"), when its schema holds tables of something else, or when the user may not create
+// tables; Unavailable when the database cannot be reached; Internal for anything else.
+absl::StatusOr<MigrationReport> migrate(Connection& connection);
+
+}  // namespace datamesh::store::postgres

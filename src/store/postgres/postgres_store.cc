@@ -1,0 +1,257 @@
+#include "store/postgres/postgres_store.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/text.h"
+#include "store/postgres/connection.h"
+#include "store/postgres/transaction.h"
+
+namespace datamesh::store {
+
+using core::cat;
+using postgres::Connection;
+
+namespace {
+
+// BEGIN and the write lock in one round trip (simple protocol, no parameters). READ COMMITTED:
+// once the lock is granted, every statement sees what the writers before this one committed.
+constexpr std::string_view kBeginWrite =
+    "BEGIN ISOLATION LEVEL READ COMMITTED;"
+    " SELECT sequence FROM audit_chain_head WHERE id = 1 FOR UPDATE";
+constexpr std::string_view kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
+// The stores whose run() is on this thread's stack: a body calling run() again on the same
+// store would wait for its own write lock (or hold two connections) forever.
+thread_local std::vector<const PostgresStore*> running_stores;
+
+class RunningMark {
+ public:
+  explicit RunningMark(const PostgresStore* store) { running_stores.push_back(store); }
+  RunningMark(const RunningMark&) = delete;
+  RunningMark& operator=(const RunningMark&) = delete;
+  ~RunningMark() { running_stores.pop_back(); }
+};
+
+// Ends whatever transaction is still open: after a failed body or statement, or an exception
+// thrown by the body. A lost connection has nothing to roll back (the server did it).
+class RollbackGuard {
+ public:
+  explicit RollbackGuard(Connection& connection) : connection_(connection) {}
+  RollbackGuard(const RollbackGuard&) = delete;
+  RollbackGuard& operator=(const RollbackGuard&) = delete;
+  ~RollbackGuard() {
+    if (!connection_.lost() && connection_.in_transaction()) {
+      // A failed ROLLBACK leaves the connection in a transaction, and release() closes it.
+      connection_.exec("ROLLBACK", "roll back the transaction").IgnoreError();
+    }
+  }
+
+ private:
+  Connection& connection_;
+};
+
+}  // namespace
+
+PostgresStore::PostgresStore(postgres::PostgresUrl url, PostgresOptions options)
+    : url_(std::move(url)), options_(options) {}
+
+PostgresStore::~PostgresStore() = default;
+
+absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::string& url,
+                                                                   PostgresOptions options) {
+  auto parsed = postgres::parse_postgres_url(url);
+  if (!parsed.ok()) return parsed.status();
+  if (parsed->pool_size > 0) options.pool_size = parsed->pool_size;
+  if (options.pool_size < 1) {
+    return absl::InvalidArgumentError(cat("pool_size must be at least 1, not ", options.pool_size));
+  }
+  if (options.pool_wait_ms < 0 || options.lock_timeout_ms < 0 ||
+      options.reconnect_interval_ms < 0) {
+    return absl::InvalidArgumentError(
+        cat("pool_wait_ms (", options.pool_wait_ms, "), lock_timeout_ms (",
+            options.lock_timeout_ms, ") and reconnect_interval_ms (",
+            options.reconnect_interval_ms, ") must be 0 or more"));
+  }
+  std::unique_ptr<PostgresStore> store(new PostgresStore(*std::move(parsed), options));
+  auto connection = store->connect();
+  if (!connection.ok()) return connection.status();
+  auto version = postgres::schema_version(**connection);
+  if (!version.ok()) return version.status();
+  if (*version == 0 && !options.create_if_missing) {
+    return absl::FailedPreconditionError(
+        cat("no mesh at ", store->url_.display,
+            ": the database has no datamesh schema; check the URL, or create the mesh with "
+            "`datamesh admin initialize-mesh-account` (or `datamesh admin migrate`)"));
+  }
+  auto report = postgres::migrate(**connection);
+  if (!report.ok()) return report.status();
+  store->migration_report_ = *std::move(report);
+  {
+    std::lock_guard lock(store->mutex_);
+    store->open_ = 1;
+  }
+  store->release(Lease{.connection = *std::move(connection), .generation = 0});
+  return store;
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> PostgresStore::connect() const {
+  return Connection::open(
+      url_.conninfo, url_.display,
+      cat("SET lock_timeout = ", options_.lock_timeout_ms,
+          "; SET idle_in_transaction_session_timeout = 60000"));
+}
+
+absl::Status PostgresStore::run(TxMode mode,
+                                const std::function<absl::Status(Transaction&)>& body) {
+  if (std::find(running_stores.begin(), running_stores.end(), this) != running_stores.end()) {
+    return absl::FailedPreconditionError(
+        cat("a transaction body called run() again on the mesh database ", url_.display,
+            ": use the Transaction it was given"));
+  }
+  RunningMark mark(this);
+  int retries = 0;
+  bool reconnected = false;
+  while (true) {
+    absl::StatusOr<Lease> lease = acquire();
+    if (!lease.ok()) return lease.status();
+    Attempt attempt = run_once(*lease->connection, mode, body);
+    const bool lost = lease->connection->lost();
+    release(*std::move(lease));
+    if (lost) forget_idle_connections();
+    switch (attempt.outcome) {
+      case Outcome::kDone:
+        return attempt.status;
+      case Outcome::kLostRace:
+        // Aborted means the body lost a race and re-reading will see the winner's write.
+        if (retries++ < kMaxRetries) continue;
+        return attempt.status;
+      case Outcome::kConnectionLost:
+        // Nothing was committed; a new connection finds out whether the database is back.
+        if (!reconnected) {
+          reconnected = true;
+          continue;
+        }
+        return attempt.status;
+    }
+  }
+}
+
+PostgresStore::Attempt PostgresStore::run_once(
+    Connection& connection, TxMode mode, const std::function<absl::Status(Transaction&)>& body) {
+  const bool write = mode == TxMode::kWrite;
+  // The failure of one step: retried when it lost a race, or when the connection broke before
+  // COMMIT was sent (the server rolled the transaction back).
+  const auto failed = [&](absl::Status status) -> Attempt {
+    if (absl::IsAborted(status)) return {Outcome::kLostRace, std::move(status)};
+    if (absl::IsUnavailable(status) && connection.lost()) {
+      return {Outcome::kConnectionLost, std::move(status)};
+    }
+    return {Outcome::kDone, std::move(status)};
+  };
+
+  RollbackGuard rollback(connection);
+  auto begun = connection.exec(write ? kBeginWrite : kBeginRead,
+                               write ? "begin a write transaction and take the write lock"
+                                     : "begin a read transaction");
+  if (!begun.ok()) return failed(begun.status());
+  if (write && begun->rows() != 1) {
+    return {Outcome::kDone,
+            absl::InternalError(cat("the mesh database ", url_.display,
+                                    " has no audit_chain_head row: its schema is damaged"))};
+  }
+  postgres::PostgresTransaction transaction(connection, mode);
+  absl::Status status = body(transaction);
+  if (!status.ok()) return failed(std::move(status));
+
+  auto committed = connection.exec("COMMIT", "commit the transaction");
+  if (!committed.ok()) {
+    if (connection.lost()) {
+      return {Outcome::kDone,
+              absl::UnavailableError(cat(
+                  "lost the connection to the mesh database ", url_.display,
+                  " while committing: the change may or may not have been applied; read it "
+                  "back before repeating it (",
+                  committed.status().message(), ")"))};
+    }
+    return failed(committed.status());
+  }
+  if (committed->command() == "ROLLBACK") {
+    // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK: a statement failed and
+    // the body went on as if it had not.
+    return {Outcome::kDone,
+            absl::InternalError(cat("the mesh database ", url_.display,
+                                    " rolled the transaction back at COMMIT: one of its "
+                                    "statements had failed"))};
+  }
+  return {Outcome::kDone, absl::OkStatus()};
+}
+
+absl::StatusOr<PostgresStore::Lease> PostgresStore::acquire() {
+  std::unique_lock lock(mutex_);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.pool_wait_ms);
+  while (true) {
+    while (!idle_.empty()) {
+      Lease lease = std::move(idle_.back());
+      idle_.pop_back();
+      if (lease.generation == generation_) return lease;
+      --open_;  // from before a lost connection: closed as it goes out of scope
+    }
+    if (open_ < options_.pool_size) {
+      if (!down_.ok() && std::chrono::steady_clock::now() < retry_after_) return down_;
+      ++open_;
+      const uint64_t generation = generation_;
+      lock.unlock();
+      auto connection = connect();
+      lock.lock();
+      if (!connection.ok()) {
+        --open_;
+        down_ = connection.status();
+        retry_after_ = std::chrono::steady_clock::now() +
+                       std::chrono::milliseconds(options_.reconnect_interval_ms);
+        available_.notify_one();
+        return connection.status();
+      }
+      down_ = absl::OkStatus();
+      return Lease{.connection = *std::move(connection), .generation = generation};
+    }
+    if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+        open_ >= options_.pool_size) {
+      return absl::UnavailableError(
+          cat("all ", options_.pool_size, " connections to the mesh database ", url_.display,
+              " stayed in use for ", options_.pool_wait_ms,
+              " ms: the database is slow or the pool too small (pool_size)"));
+    }
+  }
+}
+
+void PostgresStore::release(Lease lease) {
+  std::unique_ptr<Connection> closing;
+  {
+    std::lock_guard lock(mutex_);
+    // A connection left in a transaction (its ROLLBACK failed) would hand it to the next body.
+    if (lease.connection->lost() || lease.connection->in_transaction() ||
+        lease.generation != generation_) {
+      closing = std::move(lease.connection);
+      --open_;
+    } else {
+      idle_.push_back(std::move(lease));
+    }
+  }
+  available_.notify_one();
+  // closing is closed here, outside the lock.
+}
+
+void PostgresStore::forget_idle_connections() {
+  std::vector<Lease> closing;
+  {
+    std::lock_guard lock(mutex_);
+    ++generation_;
+    open_ -= static_cast<int>(idle_.size());
+    closing.swap(idle_);
+  }
+  available_.notify_all();
+}
+
+}  // namespace datamesh::store

@@ -1,0 +1,130 @@
+// PostgresStore: the Store on a PostgreSQL database that several `datamesh serve` replicas (and
+// embedded clients) share.
+//
+// Transactions. A kWrite transaction is READ COMMITTED and begins by locking the one row of
+// audit_chain_head (SELECT ... FOR UPDATE), the store's write lock: writers of every replica
+// take turns exactly as SQLite's BEGIN IMMEDIATE makes them, so each workflow method reads the
+// latest committed state and nothing can change it before it commits (no lost update, no
+// write skew, concurrent approvals of one request: one wins, the others see it Active), and
+// audit events get their sequence numbers in commit order. A kRead transaction is REPEATABLE
+// READ READ ONLY: one consistent snapshot, never blocked by writers and never blocking them.
+//
+// Failures. A body returning Aborted (it lost a race), and a serialization failure or deadlock
+// reported by PostgreSQL, roll back and run the body again in a fresh transaction, kMaxRetries
+// times at most; then the last Aborted is returned. A connection that breaks before COMMIT
+// (the server restarted, the network failed) rolls nothing forward: the body runs once more on
+// a new connection, and if the database is still unreachable run() returns Unavailable. A
+// connection that breaks during COMMIT is Unavailable saying the outcome is unknown. After a
+// failed connection attempt, run() answers Unavailable at once, without trying, until
+// reconnect_interval_ms has passed: requests fail fast while the database is down and the store
+// recovers by itself once it is back.
+//
+// Connections. At most pool_size, opened on demand and kept for reuse; a thread that finds
+// them all in use waits up to pool_wait_ms. Thread-safe; a Transaction belongs to the thread
+// running the body.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "store/postgres/migrations.h"
+#include "store/postgres/url.h"
+#include "store/store.h"
+
+namespace datamesh::store {
+
+namespace postgres {
+class Connection;
+}
+
+struct PostgresOptions {
+  // Connections to the database at most (the URL's pool_size=N overrides it). Several replicas
+  // each hold their own pool: keep replicas x pool_size under the server's max_connections.
+  int pool_size = 16;
+  // How long run() waits for a free connection before giving up with Unavailable.
+  int pool_wait_ms = 10000;
+  // How long a writer waits for the write lock (PostgreSQL's lock_timeout) before Unavailable.
+  int lock_timeout_ms = 10000;
+  // After a failed connection attempt, run() fails at once for this long before trying again.
+  int reconnect_interval_ms = 500;
+  // Whether open() may create the schema in a database that has none. Missing migrations of
+  // an existing mesh are applied either way.
+  bool create_if_missing = true;
+};
+
+class PostgresStore final : public Store {
+ public:
+  // A transaction that lost a race (Aborted, or a serialization failure) is run again this many
+  // times at most, then its Aborted is returned; as SqliteStore::kMaxRetries.
+  static constexpr int kMaxRetries = 5;
+
+  // Connects to the database of `url` (postgresql://user@host:port/db?..., see url.h) and
+  // brings its schema up to date (migrations.h).
+  // Errors: InvalidArgument for a malformed URL or options; Unavailable when the database cannot
+  // be reached (refused, no such database, authentication failed); FailedPrecondition when the
+  // database has no mesh schema and !create_if_missing, when its schema is newer than this
+  // binary, or when it holds another application's tables.
+  static absl::StatusOr<std::unique_ptr<PostgresStore>> open(const std::string& url,
+                                                             PostgresOptions options = {});
+
+  PostgresStore(const PostgresStore&) = delete;
+  PostgresStore& operator=(const PostgresStore&) = delete;
+  ~PostgresStore() override;
+
+  // Runs body in one transaction, as the top of this file says. body must not call run() on this
+  // store (FailedPrecondition). Errors besides body's: Unavailable (database down, pool
+  // exhausted, write lock not granted within lock_timeout_ms, outcome of COMMIT unknown),
+  // Aborted (retries exhausted), FailedPrecondition (COMMIT found a broken reference),
+  // InvalidArgument (a value PostgreSQL cannot store, such as text with a NUL character),
+  // Internal for anything else.
+  absl::Status run(TxMode mode, const std::function<absl::Status(Transaction&)>& body) override;
+
+  // The URL without its password, for messages and logs.
+  const std::string& display_url() const { return url_.display; }
+  // What open() found and did to the schema.
+  const postgres::MigrationReport& migration_report() const { return migration_report_; }
+  int pool_size() const { return options_.pool_size; }
+
+ private:
+  struct Lease {
+    std::unique_ptr<postgres::Connection> connection;
+    uint64_t generation = 0;
+  };
+  enum class Outcome { kDone, kLostRace, kConnectionLost };
+  struct Attempt {
+    Outcome outcome;
+    absl::Status status;
+  };
+
+  PostgresStore(postgres::PostgresUrl url, PostgresOptions options);
+
+  absl::StatusOr<std::unique_ptr<postgres::Connection>> connect() const;
+  Attempt run_once(postgres::Connection& connection, TxMode mode,
+                   const std::function<absl::Status(Transaction&)>& body);
+  absl::StatusOr<Lease> acquire();
+  void release(Lease lease);
+  // Every pooled connection predates a lost one: it most likely died with it (a restart).
+  void forget_idle_connections();
+
+  const postgres::PostgresUrl url_;
+  const PostgresOptions options_;
+  postgres::MigrationReport migration_report_;
+
+  std::mutex mutex_;
+  std::condition_variable available_;  // signalled when a connection is returned or closed
+  std::vector<Lease> idle_;            // each outside any transaction
+  int open_ = 0;                       // leased + idle + being opened; at most pool_size
+  uint64_t generation_ = 0;            // bumped when a connection is found lost
+  // Set by a failed connection attempt: until retry_after_, acquire() fails at once with it.
+  absl::Status down_;
+  std::chrono::steady_clock::time_point retry_after_;
+};
+
+}  // namespace datamesh::store

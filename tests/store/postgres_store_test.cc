@@ -1,0 +1,468 @@
+// What only the PostgreSQL store has: failures PostgreSQL reports (serialization failures,
+// deadlocks, lost connections, a database that goes down and comes back), several stores on one
+// database, the connection pool, the write lock, and migrations run by several servers at once.
+// The behaviour both stores share is in store_conformance_test.cc.
+//
+// Failures are injected by triggers the test installs in its scratch schema: a sequence (which
+// a rollback does not undo) counts the calls, so a trigger can fail the first N of them.
+#include <atomic>
+#include <future>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/text.h"
+#include "store/postgres/connection.h"
+#include "store/postgres/migrations.h"
+#include "store/postgres/postgres_store.h"
+#include "store/postgres/transaction.h"
+#include "store/store_test_support.h"
+#include "support/postgres_test_db.h"
+
+namespace datamesh::store::testing {
+namespace {
+
+using core::cat;
+using test_support::ScratchSchema;
+
+class PostgresStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto schema = ScratchSchema::create();
+    ASSERT_TRUE(schema.ok()) << schema.status();
+    schema_ = *std::move(schema);
+  }
+
+  std::unique_ptr<PostgresStore> open(PostgresOptions options = {}) {
+    auto store = PostgresStore::open(schema_->url(), options);
+    EXPECT_TRUE(store.ok()) << store.status();
+    return store.ok() ? *std::move(store) : nullptr;
+  }
+
+  // Runs sql in the scratch schema (search_path set).
+  void exec(const std::string& sql) {
+    DATAMESH_ASSERT_OK(test_support::postgres_exec(schema_->url(), sql));
+  }
+
+  // Makes every INSERT into accounts fail with `sqlstate` for the first `times` rows (all of
+  // them when times < 0). The sequence injected_calls counts the attempts.
+  void fail_account_inserts(const std::string& sqlstate, int times) {
+    exec(cat("CREATE SEQUENCE injected_calls;"
+             "CREATE FUNCTION inject() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+             "  IF nextval('injected_calls') <= ", times < 0 ? 1000000 : times,
+             " THEN RAISE EXCEPTION 'injected failure' USING ERRCODE = '", sqlstate, "'; END IF;"
+             "  RETURN NEW; END $$;"
+             "CREATE TRIGGER inject BEFORE INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION inject()"));
+  }
+
+  int64_t injected_calls() {
+    auto connection = postgres::Connection::open(schema_->url(), "test", "");
+    EXPECT_TRUE(connection.ok()) << connection.status();
+    if (!connection.ok()) return -1;
+    auto result = (*connection)->query("SELECT last_value FROM injected_calls");
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.ok() ? result->integer(0, 0) : -1;
+  }
+
+  std::unique_ptr<ScratchSchema> schema_;
+};
+
+absl::Status put_account(Store& store, const std::string& id, int* calls = nullptr) {
+  return write_in(store, [&](Transaction& tx) {
+    if (calls != nullptr) ++*calls;
+    return tx.put_account(full_account(id));
+  });
+}
+
+absl::StatusOr<bool> has_account(Store& store, const std::string& id) {
+  return read_in(store, [&](Transaction& tx) -> absl::StatusOr<bool> {
+    auto account = tx.get_account(id);
+    if (!account.ok()) return account.status();
+    return account->has_value();
+  });
+}
+
+// Retries -----------------------------------------------------------------------------------
+
+TEST_F(PostgresStoreTest, SerializationFailuresAreRetriedInsideTheStore) {
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  fail_account_inserts("40001", 3);
+  int calls = 0;
+  DATAMESH_ASSERT_OK(put_account(*store, "111111111111", &calls));
+  EXPECT_EQ(calls, 4);
+  EXPECT_EQ(injected_calls(), 4);
+  auto found = has_account(*store, "111111111111");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(*found);
+}
+
+TEST_F(PostgresStoreTest, DeadlocksAreRetriedLikeSerializationFailures) {
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  fail_account_inserts("40P01", 2);
+  int calls = 0;
+  DATAMESH_ASSERT_OK(put_account(*store, "111111111111", &calls));
+  EXPECT_EQ(calls, 3);
+}
+
+TEST_F(PostgresStoreTest, RetriesThatRunOutSurfaceTheSerializationFailureAsAborted) {
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  fail_account_inserts("40001", -1);
+  int calls = 0;
+  absl::Status status = put_account(*store, "111111111111", &calls);
+  EXPECT_TRUE(absl::IsAborted(status)) << status;
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("could not serialize"));
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("injected failure"));
+  EXPECT_EQ(calls, 1 + PostgresStore::kMaxRetries);
+  auto found = has_account(*store, "111111111111");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_FALSE(*found);
+}
+
+TEST_F(PostgresStoreTest, ASerializationFailureAtCommitIsRetried) {
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  // A deferred constraint trigger runs at COMMIT.
+  exec("CREATE SEQUENCE injected_calls;"
+       "CREATE FUNCTION inject() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+       "  IF nextval('injected_calls') <= 1 THEN"
+       "    RAISE EXCEPTION 'injected at commit' USING ERRCODE = '40001'; END IF;"
+       "  RETURN NULL; END $$;"
+       "CREATE CONSTRAINT TRIGGER inject AFTER INSERT ON accounts DEFERRABLE INITIALLY DEFERRED"
+       "  FOR EACH ROW EXECUTE FUNCTION inject()");
+  int calls = 0;
+  DATAMESH_ASSERT_OK(put_account(*store, "111111111111", &calls));
+  EXPECT_EQ(calls, 2);
+  auto found = has_account(*store, "111111111111");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(*found);
+}
+
+TEST_F(PostgresStoreTest, OtherDatabaseErrorsAreNotRetried) {
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  fail_account_inserts("P0001", 1);  // a plain RAISE EXCEPTION
+  int calls = 0;
+  absl::Status status = put_account(*store, "111111111111", &calls);
+  EXPECT_TRUE(absl::IsInternal(status)) << status;
+  EXPECT_EQ(calls, 1);
+}
+
+// Connections -------------------------------------------------------------------------------
+
+TEST_F(PostgresStoreTest, AConnectionCutBeforeCommitIsRetriedOnANewConnection) {
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  // The first insert ends its own session, as a database restart would.
+  exec("CREATE SEQUENCE injected_calls;"
+       "CREATE FUNCTION inject() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+       "  IF nextval('injected_calls') <= 1 THEN PERFORM pg_terminate_backend(pg_backend_pid());"
+       "  END IF; RETURN NEW; END $$;"
+       "CREATE TRIGGER inject BEFORE INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION inject()");
+  int calls = 0;
+  DATAMESH_ASSERT_OK(put_account(*store, "111111111111", &calls));
+  EXPECT_EQ(calls, 2);
+  auto found = has_account(*store, "111111111111");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(*found);
+}
+
+TEST_F(PostgresStoreTest, AConnectionCutDuringCommitIsUnavailableWithAnUnknownOutcome) {
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  exec("CREATE FUNCTION inject() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+       "  PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$;"
+       "CREATE CONSTRAINT TRIGGER inject AFTER INSERT ON accounts DEFERRABLE INITIALLY DEFERRED"
+       "  FOR EACH ROW EXECUTE FUNCTION inject()");
+  int calls = 0;
+  absl::Status status = put_account(*store, "111111111111", &calls);
+  EXPECT_TRUE(absl::IsUnavailable(status)) << status;
+  EXPECT_THAT(std::string(status.message()),
+              ::testing::HasSubstr("may or may not have been applied"));
+  EXPECT_EQ(calls, 1) << "a commit with an unknown outcome must not be run again";
+}
+
+TEST_F(PostgresStoreTest, PoolSizeOfTheUrlIsUsed) {
+  auto store = PostgresStore::open(cat(schema_->url(), "&pool_size=3"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->pool_size(), 3);
+}
+
+TEST_F(PostgresStoreTest, AFullPoolMakesOtherTransactionsWaitThenUnavailable) {
+  auto store = open({.pool_size = 1, .pool_wait_ms = 100});
+  ASSERT_NE(store, nullptr);
+  std::promise<void> inside;
+  std::promise<void> leave;
+  std::thread holder([&] {
+    store->run(TxMode::kRead, [&](Transaction&) {
+      inside.set_value();
+      leave.get_future().wait();
+      return absl::OkStatus();
+    }).IgnoreError();
+  });
+  inside.get_future().wait();
+  auto found = has_account(*store, "111111111111");
+  leave.set_value();
+  holder.join();
+  EXPECT_TRUE(absl::IsUnavailable(found.status())) << found.status();
+  EXPECT_THAT(std::string(found.status().message()),
+              ::testing::HasSubstr("all 1 connections to the mesh database"));
+  // The connection came back: the next transaction gets it.
+  auto again = has_account(*store, "111111111111");
+  EXPECT_TRUE(again.ok()) << again.status();
+}
+
+TEST_F(PostgresStoreTest, AWriterWaitsForTheWriteLockThenIsUnavailableWhileReadersGoOn) {
+  auto store = open({.lock_timeout_ms = 200});
+  ASSERT_NE(store, nullptr);
+  DATAMESH_ASSERT_OK(put_account(*store, "111111111111"));
+  // Another replica's writer holds the lock.
+  auto other = postgres::Connection::open(schema_->url(), "other replica", "");
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_TRUE((*other)
+                  ->exec("BEGIN; SELECT * FROM audit_chain_head WHERE id = 1 FOR UPDATE",
+                         "take the write lock")
+                  .ok());
+  absl::Status blocked = put_account(*store, "222222222222");
+  EXPECT_TRUE(absl::IsUnavailable(blocked)) << blocked;
+  EXPECT_THAT(std::string(blocked.message()), ::testing::HasSubstr("is busy"));
+  auto found = has_account(*store, "111111111111");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(*found);
+  ASSERT_TRUE((*other)->exec("ROLLBACK", "release the write lock").ok());
+  DATAMESH_ASSERT_OK(put_account(*store, "222222222222"));
+}
+
+TEST_F(PostgresStoreTest, TwoStoresOnOneDatabaseLoseNoIncrement) {
+  // Two replicas' stores, two threads each: the write lock is the database's, not a process's.
+  auto first = open();
+  auto second = open();
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  constexpr int kIncrements = 100;
+  std::atomic<int> failures = 0;
+  std::vector<std::thread> threads;
+  for (Store* store : {first.get(), first.get(), second.get(), second.get()}) {
+    threads.emplace_back([&, store] {
+      for (int i = 0; i < kIncrements; ++i) {
+        if (!increment_counter(*store).ok()) ++failures;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto count = read_counter(*second);
+  ASSERT_TRUE(count.ok()) << count.status();
+  EXPECT_EQ(*count, 4 * kIncrements);
+}
+
+TEST_F(PostgresStoreTest, AuditSequencesFollowCommitOrderAcrossStores) {
+  auto first = open();
+  auto second = open();
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  std::vector<std::thread> threads;
+  for (Store* store : {first.get(), second.get(), first.get(), second.get()}) {
+    threads.emplace_back([store] {
+      for (int i = 0; i < 50; ++i) {
+        write_in(*store, [](Transaction& tx) {
+          return append_next(tx, full_audit_event("S")).status();
+        }).IgnoreError();
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  auto events = read_in(*first, [](Transaction& tx) {
+    return tx.list_audit_events("", Page{.limit = 1000});
+  });
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 200u);
+  for (size_t i = 0; i < events->size(); ++i) {
+    EXPECT_EQ((*events)[i].sequence, static_cast<int64_t>(i + 1)) << "no gap, no duplicate";
+  }
+}
+
+TEST_F(PostgresStoreTest, ABodyCallingRunAgainIsRefused) {
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  absl::Status inner;
+  DATAMESH_ASSERT_OK(store->run(TxMode::kRead, [&](Transaction&) {
+    inner = store->run(TxMode::kRead, [](Transaction&) { return absl::OkStatus(); });
+    return absl::OkStatus();
+  }));
+  EXPECT_TRUE(absl::IsFailedPrecondition(inner)) << inner;
+}
+
+// Values ------------------------------------------------------------------------------------
+
+TEST_F(PostgresStoreTest, TextWithANulCharacterIsInvalidArgumentAndNothingIsWritten) {
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  Account account = full_account("111111111111");
+  account.name = std::string("nul\0inside", 10);
+  absl::Status status = write_in(*store, [&](Transaction& tx) { return tx.put_account(account); });
+  EXPECT_TRUE(absl::IsInvalidArgument(status)) << status;
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("NUL character"));
+  auto found = has_account(*store, "111111111111");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_FALSE(*found) << "never stored cut at the NUL";
+}
+
+TEST_F(PostgresStoreTest, TheAuditLogIsAppendOnly) {
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  DATAMESH_ASSERT_OK(write_in(*store, [](Transaction& tx) {
+    return append_next(tx, full_audit_event("S1")).status();
+  }));
+  EXPECT_FALSE(test_support::postgres_exec(schema_->url(), "UPDATE audit_events SET notes = 'x'")
+                   .ok());
+  EXPECT_FALSE(test_support::postgres_exec(schema_->url(), "DELETE FROM audit_events").ok());
+  EXPECT_FALSE(test_support::postgres_exec(schema_->url(), "TRUNCATE audit_events").ok());
+}
+
+TEST_F(PostgresStoreTest, EveryListingQueryCanReadAnIndex) {
+  ASSERT_NE(open(), nullptr);
+  auto connection = postgres::Connection::open(schema_->url(), "test", "");
+  ASSERT_TRUE(connection.ok()) << connection.status();
+  // With sequential scans priced out, a plan without an index means no index fits the query.
+  ASSERT_TRUE((*connection)->exec("SET enable_seqscan = off", "price out scans").ok());
+  for (const postgres::ListingQuery& query : postgres::listing_queries()) {
+    int parameters = 0;
+    for (size_t at = query.sql.find('$'); at != std::string::npos; at = query.sql.find('$', at + 1)) {
+      parameters = std::max(parameters, std::atoi(query.sql.c_str() + at + 1));
+    }
+    std::vector<std::string> values(parameters, "'1'");
+    ASSERT_TRUE((*connection)->exec(cat("PREPARE q AS ", query.sql), "prepare").ok()) << query.name;
+    auto plan = (*connection)->exec(cat("EXPLAIN EXECUTE q(", core::join(values, ", "), ")"),
+                                    "explain");
+    ASSERT_TRUE(plan.ok()) << query.name << ": " << plan.status();
+    std::string text;
+    for (int row = 0; row < plan->rows(); ++row) text += plan->text(row, 0) + "\n";
+    EXPECT_THAT(text, ::testing::HasSubstr("Index")) << query.name << "\n" << text;
+    EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("Seq Scan"))) << query.name << "\n"
+                                                                         << text;
+    ASSERT_TRUE((*connection)->exec("DEALLOCATE q", "deallocate").ok());
+  }
+}
+
+// Migrations --------------------------------------------------------------------------------
+
+TEST_F(PostgresStoreTest, OpeningAnEmptySchemaWithoutCreateIsNoMeshAndCreatesNothing) {
+  auto store = PostgresStore::open(schema_->url(), {.create_if_missing = false});
+  EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
+  EXPECT_THAT(std::string(store.status().message()), ::testing::HasSubstr("no mesh at"));
+  auto connection = postgres::Connection::open(schema_->url(), "test", "");
+  ASSERT_TRUE(connection.ok()) << connection.status();
+  auto version = postgres::schema_version(**connection);
+  ASSERT_TRUE(version.ok()) << version.status();
+  EXPECT_EQ(*version, 0);
+}
+
+TEST_F(PostgresStoreTest, ASchemaNewerThanThisBinaryIsRefused) {
+  ASSERT_NE(open(), nullptr);
+  exec("INSERT INTO schema_migrations (version, description) VALUES (999, 'from the future')");
+  auto store = PostgresStore::open(schema_->url());
+  EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
+  EXPECT_THAT(std::string(store.status().message()),
+              ::testing::HasSubstr("has schema version 999, newer than this datamesh"));
+}
+
+TEST_F(PostgresStoreTest, ASchemaHoldingAnotherApplicationsTablesIsRefused) {
+  exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY)");
+  auto store = PostgresStore::open(schema_->url());
+  EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
+  EXPECT_THAT(std::string(store.status().message()), ::testing::HasSubstr("something else"));
+}
+
+TEST_F(PostgresStoreTest, ServersStartingTogetherApplyEachMigrationOnce) {
+  constexpr int kServers = 6;
+  std::vector<std::thread> threads;
+  std::vector<absl::StatusOr<std::unique_ptr<PostgresStore>>> stores;
+  for (int i = 0; i < kServers; ++i) stores.emplace_back(absl::UnknownError("not run"));
+  std::promise<void> go;
+  std::shared_future<void> start = go.get_future().share();
+  for (int i = 0; i < kServers; ++i) {
+    threads.emplace_back([&, i] {
+      start.wait();
+      stores[i] = PostgresStore::open(schema_->url());
+    });
+  }
+  go.set_value();
+  for (std::thread& thread : threads) thread.join();
+  int applied_by = 0;
+  for (const auto& store : stores) {
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_EQ((*store)->migration_report().to_version, postgres::latest_schema_version());
+    if (!(*store)->migration_report().applied.empty()) ++applied_by;
+  }
+  EXPECT_EQ(applied_by, 1);
+  auto connection = postgres::Connection::open(schema_->url(), "test", "");
+  ASSERT_TRUE(connection.ok()) << connection.status();
+  auto rows = (*connection)->query("SELECT count(*), max(version) FROM schema_migrations");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(rows->integer(0, 0), postgres::latest_schema_version());
+  EXPECT_EQ(rows->integer(0, 1), postgres::latest_schema_version());
+}
+
+// The database going away ---------------------------------------------------------------------
+
+class PostgresRestartTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = test_support::PrivatePostgres::start(directory_.file("pg"));
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+
+  ScratchDirectory directory_;
+  std::unique_ptr<test_support::PrivatePostgres> server_;
+};
+
+TEST_F(PostgresRestartTest, WhileTheDatabaseIsDownRunIsUnavailableAndRecoversWithoutReopening) {
+  auto opened = PostgresStore::open(server_->url(), {.reconnect_interval_ms = 0});
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  Store& store = **opened;
+  DATAMESH_ASSERT_OK(put_account(store, "111111111111"));
+
+  DATAMESH_ASSERT_OK(server_->kill());
+  for (TxMode mode : {TxMode::kWrite, TxMode::kRead}) {
+    absl::Status down = store.run(mode, [](Transaction& tx) {
+      return tx.put_account(full_account("222222222222"));
+    });
+    EXPECT_TRUE(absl::IsUnavailable(down)) << down;
+    EXPECT_THAT(std::string(down.message()), ::testing::HasSubstr("the mesh database"));
+  }
+
+  DATAMESH_ASSERT_OK(server_->restart());
+  // The pool's connections died with the server; the store notices and connects again.
+  DATAMESH_ASSERT_OK(put_account(store, "333333333333"));
+  for (const char* id : {"111111111111", "333333333333"}) {
+    auto found = has_account(store, id);
+    ASSERT_TRUE(found.ok()) << found.status();
+    EXPECT_TRUE(*found) << id << " was committed and must survive the crash";
+  }
+  auto lost = has_account(store, "222222222222");
+  ASSERT_TRUE(lost.ok()) << lost.status();
+  EXPECT_FALSE(*lost);
+}
+
+TEST_F(PostgresRestartTest, AfterAFailedConnectionRunFailsAtOnceUntilTheRetryInterval) {
+  auto opened = PostgresStore::open(server_->url(), {.reconnect_interval_ms = 600000});
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  Store& store = **opened;
+  DATAMESH_ASSERT_OK(server_->stop());
+  absl::Status first = put_account(store, "111111111111");
+  EXPECT_TRUE(absl::IsUnavailable(first)) << first;
+  EXPECT_THAT(std::string(first.message()), ::testing::HasSubstr("cannot connect"));
+  // Back up, but within the retry interval the store does not try: it answers at once.
+  DATAMESH_ASSERT_OK(server_->restart());
+  absl::Status second = put_account(store, "111111111111");
+  EXPECT_TRUE(absl::IsUnavailable(second)) << second;
+  EXPECT_EQ(second.message(), first.message());
+}
+
+}  // namespace
+}  // namespace datamesh::store::testing
