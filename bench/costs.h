@@ -1,5 +1,5 @@
 // Where an authenticated request's time goes, measured in-process on one thread without HTTP:
-// the client's signing, and the server's steps in the order src/server/server.cc runs them
+// the client's signing, and the server's steps in the order src/server/request_router.cc runs them
 // (signature parse + verify, access-key lookup + unseal, the method's store transaction, JSON).
 // Run on the benchmark's mesh file after the server has stopped, so nothing else competes for
 // the cores. Single-threaded: these are CPU costs without contention.

@@ -329,6 +329,7 @@ LoadResult run_load(const LoadOptions& options, const RequestMaker& make) {
     all.insert(all.end(), tally.latencies.begin(), tally.latencies.end());
     make_nanos += tally.make_nanos;
     made += tally.requests + tally.failures;
+    if (tally.ok > 0) ++result.connections_answered;
   }
   result.requests_per_second =
       result.seconds > 0 ? static_cast<double>(result.ok) / result.seconds : 0;

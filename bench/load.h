@@ -59,6 +59,9 @@ struct LoadResult {
   uint64_t requests = 0;  // answered within the measured window, any status
   uint64_t ok = 0;        // of which HTTP 200
   uint64_t failures = 0;  // transport errors (connection lost, unparsable answer)
+  // Connections with at least one 200 answer in the measured window: fewer than `connections`
+  // means the server left some clients waiting (e.g. one thread per keep-alive connection).
+  int connections_answered = 0;
   double seconds = 0;     // the measured window
   double requests_per_second = 0;  // ok / seconds
   LatencySummary latency;          // round trip of the 200 answers (request making excluded)

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <thread>
 
 #include "core/text.h"
 
@@ -34,6 +35,8 @@ std::string first_line_of(const std::string& path, std::string_view key) {
 }
 
 }  // namespace
+
+double machine_cores() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 std::string cpu_model() { return first_line_of("/proc/cpuinfo", "model name"); }
 
@@ -84,7 +87,8 @@ json scenario_json(const Scenario& s) {
               {"server_cores", number(s.server_cores)},
               {"other_processes_cores", number(s.other_cores)},
               {"server_cpu_us_per_request", number(s.server_us_per_request())},
-              {"client_cpu_us_per_request", number(s.client_us_per_request())}};
+              {"client_cpu_us_per_request", number(s.client_us_per_request())},
+              {"requests_per_second_if_cores_idle", number(s.idle_cores_rps(machine_cores()))}};
   if (s.tool == "wrk") {
     out["p90_us"] = number(s.wrk.p90_us);
     out["requests"] = s.wrk.requests;
@@ -97,6 +101,7 @@ json scenario_json(const Scenario& s) {
     out["requests_ok"] = s.load.ok;
     out["requests_not_ok"] = s.load.requests - s.load.ok;
     out["transport_failures"] = s.load.failures;
+    out["connections_answered"] = s.load.connections_answered;
     out["mean_us"] = l.mean_us;
     out["p90_us"] = l.p90_us;
     out["p999_us"] = l.p999_us;
@@ -138,9 +143,9 @@ json concurrency_json(const std::vector<ConcurrencyCost>& results) {
 }
 
 void print_table_header() {
-  std::printf("%-46s %5s %9s %8s %8s %6s  %-26s %6s %6s %6s %8s\n", "scenario", "conns",
+  std::printf("%-46s %5s %9s %8s %8s %6s  %-26s %6s %6s %6s %8s %9s\n", "scenario", "conns",
               "req/s", "p50 ms", "p99 ms", "ratio", "ratio is to", "srvCPU", "cliCPU", "other",
-              "srv us/req");
+              "srv us/req", "idle req/s");
 }
 
 void print_sqlite_row(const SqliteBaseline& sqlite) {
@@ -150,13 +155,14 @@ void print_sqlite_row(const SqliteBaseline& sqlite) {
 }
 
 void print_row(const Scenario& s) {
-  std::printf("%-46s %5d %9s %8s %8s %6s  %-26s %6s %6s %6s %8s\n", s.name.c_str(),
+  std::printf("%-46s %5d %9s %8s %8s %6s  %-26s %6s %6s %6s %8s %9s\n", s.name.c_str(),
               s.connections, format_number(s.rps(), 0).c_str(),
               format_number(s.p50() / 1000, 3).c_str(), format_number(s.p99() / 1000, 3).c_str(),
               format_number(s.ratio(), 3).c_str(), s.baseline_name.c_str(),
               format_number(s.server_cores, 2).c_str(), format_number(s.client_cores, 2).c_str(),
               format_number(s.other_cores, 2).c_str(),
-              format_number(s.server_us_per_request(), 1).c_str());
+              format_number(s.server_us_per_request(), 1).c_str(),
+              format_number(s.idle_cores_rps(machine_cores()), 0).c_str());
 }
 
 void print_step_costs(const std::vector<StepCost>& costs) {

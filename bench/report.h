@@ -42,10 +42,20 @@ struct Scenario {
   double client_us_per_request() const {
     return rps() > 0 && !std::isnan(client_cores) ? client_cores / rps() * 1e6 : kNaN;
   }
+  // The rate this client and server would reach with all `cores` to themselves, at the CPU
+  // they spent per request in this run: rps x cores / (server + client cores). A projection
+  // for runs where other programs took CPU (the "other" column), valid while the load is
+  // CPU-bound (closed loop, no waiting on the disk); the measured rps stays the figure of record.
+  double idle_cores_rps(double cores) const {
+    const double used = server_cores + client_cores;
+    return rps() > 0 && used > 0 && !std::isnan(used) ? rps() * cores / used : kNaN;
+  }
 };
 
 // NaN as JSON null.
 nlohmann::json number(double value);
+// The machine's logical cores (at least 1).
+double machine_cores();
 // "model name" of /proc/cpuinfo.
 std::string cpu_model();
 // The file system `path` is on: "ext4", "tmpfs", ... or its magic number.

@@ -18,13 +18,13 @@
 //   answer sent    -> on_completed (also when the connection broke): the Exchange is freed and
 //                     no longer in flight.
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
@@ -206,11 +206,13 @@ absl::Status MicrohttpdTransport::serve(RequestHandler& handler) {
   changed_.wait(lock, [this] { return in_flight_ == 0; });
   closed_ = true;
   lock.unlock();
-  // No request is in flight, hence none suspended: the daemon may stop, closing idle
-  // connections. Then the workers have nothing left to run.
+  // No request is in flight, so no job is queued; joining the workers also waits for one that
+  // has resumed its connection but not yet returned from MHD_resume_connection, which still
+  // signals the daemon. Then no connection is suspended and the daemon may stop, closing idle
+  // connections.
+  workers_.reset();
   MHD_stop_daemon(daemon_);
   daemon_ = nullptr;
-  workers_.reset();
   ::close(listen_fd_);
   listen_fd_ = -1;
   return absl::OkStatus();
