@@ -147,6 +147,13 @@ CREATE TABLE audit_chain_head (
 );
 INSERT INTO audit_chain_head (id, sequence, hash) VALUES (1, 0, '');
 
+-- One row per database session that committed a write: the store's durability barrier
+-- updates its session's row after each write transaction (see postgres_store.cc).
+CREATE TABLE commit_barriers (
+  backend_pid INTEGER NOT NULL PRIMARY KEY,
+  commits BIGINT NOT NULL
+);
+
 -- The audit log is evidence: the store only ever appends to it.
 CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

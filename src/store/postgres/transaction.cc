@@ -100,8 +100,11 @@ const std::string kAuditOfSubscription =
 
 }  // namespace
 
-absl::Status PostgresTransaction::require_write(std::string_view operation) const {
-  if (mode_ == TxMode::kWrite) return absl::OkStatus();
+absl::Status PostgresTransaction::require_write(std::string_view operation) {
+  if (mode_ == TxMode::kWrite) {
+    wrote_ = true;
+    return absl::OkStatus();
+  }
   return absl::FailedPreconditionError(
       cat(operation, " needs a write transaction; this one was begun with TxMode::kRead"));
 }

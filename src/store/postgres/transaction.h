@@ -95,11 +95,15 @@ class PostgresTransaction final : public Transaction {
   absl::StatusOr<std::vector<AuditEvent>> list_audit_events(std::string_view subscription_id,
                                                             const Page& page) override;
 
+  // True once the body called a write method: its COMMIT has something to make durable.
+  bool wrote() const { return wrote_; }
+
  private:
-  absl::Status require_write(std::string_view operation) const;
+  absl::Status require_write(std::string_view operation);
 
   Connection& connection_;
   const TxMode mode_;
+  bool wrote_ = false;
 };
 
 // The SQL of list_subscriptions for a filter; `after` says whether a seq bound is included.
