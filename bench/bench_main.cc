@@ -68,6 +68,7 @@ struct BenchOptions {
   std::vector<int> sweep;
   std::vector<std::string> only;
   std::string server_variant;  // "pool=64,memstatus=0": see variant_server.h
+  std::string server_config;   // datamesh serve --config FILE
 
   bool runs(std::string_view part) const {
     if (only.empty()) return true;
@@ -199,12 +200,6 @@ int Bench::run(const std::string& command_line) {
   int max_connections = options_.connections;
   for (int c : options_.sweep) max_connections = std::max(max_connections, c);
   if (options_.consumers <= 0) options_.consumers = max_connections;
-  if (options_.workers > 0 && options_.workers < max_connections) {
-    std::cerr << "bench: warning: --workers " << options_.workers << " < " << max_connections
-              << " connections: cpp-httplib holds a worker per keep-alive connection, so the "
-                 "others wait for one to close"
-              << std::endl;
-  }
   const double step_seconds = options_.quick ? 0.1 : 0.5;
   // What the rest of the machine uses before anything starts (the benchmark is idle now).
   const double idle_probe_seconds = options_.quick ? 0.25 : 1.0;
@@ -251,6 +246,7 @@ int Bench::run(const std::string& command_line) {
                 {"connections", options_.connections},
                 {"server_workers", options_.workers > 0 ? json(options_.workers)
                                                         : json("default")},
+                {"server_config", options_.server_config},
                 {"consumers", options_.consumers},
                 {"tables", options_.tables},
                 {"server", options_.server_variant.empty()
@@ -299,6 +295,7 @@ int Bench::run(const std::string& command_line) {
   ServerSettings server_settings{.cli_path = options_.datamesh,
                                  .store_path = mesh_.store_path,
                                  .workers = options_.workers,
+                                 .config_path = options_.server_config,
                                  .stderr_path = cat(dir_, "/server.log")};
   if (!options_.server_variant.empty()) {
     std::error_code error;
@@ -587,6 +584,8 @@ int main(int argc, char** argv) {
   app.add_option("--only", options.only,
                  "run only these parts: sqlite,healthz,wrk,read,write,costs,concurrency")
       ->delimiter(',');
+  app.add_option("--server-config", options.server_config,
+                 "a datamesh serve config file (event_threads, workers, ...; docs/SERVER.md)");
   app.add_option("--server-variant", options.server_variant,
                  "serve with the benchmark's own build of the server and other store settings, "
                  "e.g. pool=64,memstatus=0 (to measure a fix; see bench/variant_server.h)");

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aws/signing_key_cache.h"
+
 namespace datamesh::bench {
 namespace {
 
@@ -12,6 +14,11 @@ constexpr const char* kPermissions[] = {"SELECT", "INSERT", "DELETE", "ALTER", "
 constexpr uint64_t kPermissionSets = (1u << std::size(kPermissions)) - 1;
 
 }  // namespace
+
+aws::SigningKeyCache& signing_keys() {
+  static aws::SigningKeyCache keys;
+  return keys;
+}
 
 HttpCall healthz_call(const std::string& host_header) {
   return HttpCall{.method = "GET", .path = "/healthz", .headers = {{"Host", host_header}}};
@@ -37,7 +44,7 @@ absl::StatusOr<aws::HttpRequest> signed_request(const std::string& host_header,
                 aws::SigningKey{.access_key_id = credentials.access_key_id,
                                 .secret_access_key = credentials.secret_access_key},
                 aws::Scope{.region = kBenchRegion, .service = std::string(aws::kDatameshService)},
-                std::chrono::system_clock::now());
+                std::chrono::system_clock::now(), &signing_keys());
   if (!signed_ok.ok()) return signed_ok;
   return request;
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "aws/signing_key_cache.h"
 #include "aws/sigv4.h"
 #include "datamesh/types.h"
 #include "load.h"
@@ -23,7 +24,11 @@ HttpCall healthz_call(const std::string& host_header);
 // The unsigned request (headers and body as the remote backend sends them).
 aws::HttpRequest unsigned_request(const std::string& host_header, const std::string& path,
                                   const std::string& body, const Credentials& credentials);
-// unsigned_request signed now; the status of aws::sign on error.
+// The derived signing keys of the benchmark's clients, as a remote client keeps them
+// (src/client/remote_backend.h): derived once per key and day.
+aws::SigningKeyCache& signing_keys();
+
+// unsigned_request signed now, with signing_keys(); the status of aws::sign on error.
 absl::StatusOr<aws::HttpRequest> signed_request(const std::string& host_header,
                                                 const std::string& path, const std::string& body,
                                                 const Credentials& credentials);

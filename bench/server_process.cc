@@ -78,6 +78,10 @@ absl::Status ServerProcess::start(const ServerSettings& settings) {
     args.push_back("--workers");
     args.push_back(std::to_string(settings.workers));
   }
+  if (!settings.config_path.empty()) {
+    args.push_back("--config");
+    args.push_back(settings.config_path);
+  }
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

@@ -18,6 +18,7 @@ struct ServerSettings {
   std::string cli_path;    // the datamesh binary
   std::string store_path;  // an initialized mesh file, or a postgresql:// URL
   int workers = 0;         // --workers; 0 = the server's default
+  std::string config_path; // --config FILE (docs/SERVER.md); empty = none
   std::string stderr_path; // where the server's log goes
   // When not empty, run this command instead of `cli_path serve ...`; "--store <path>" is
   // appended (see variant_server.h).

@@ -9,7 +9,7 @@ packages=(
   g++ cmake make pkg-config ccache git ca-certificates
   # libraries
   libabsl-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  libpcre2-dev libssl-dev libcpp-httplib-dev libcurl4-openssl-dev
+  libpcre2-dev libssl-dev libmicrohttpd-dev libcpp-httplib-dev libcurl4-openssl-dev
   # tests and benchmarks (postgresql: the throwaway server of the PostgreSQL tests)
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 postgresql python3 wrk
 )

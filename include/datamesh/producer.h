@@ -11,6 +11,8 @@
 // thread.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +39,10 @@ struct CreateDataProductsOptions {
   std::string sync_mesh_crawler_role_arn;
   std::string expose_data_mesh_db_name;  // empty = "<source database>-<producer account>"
   std::string expose_table_references_with_suffix = "_link";
+  // Called on the calling thread while the call runs, now and then, with the number of tables
+  // published so far and the number to publish (the last call has done == total). Only an
+  // embedded endpoint reports progress; a call to a server reports none. May be empty.
+  std::function<void(uint64_t done, uint64_t total)> on_progress;
 };
 
 struct ApproveOptions {

@@ -2,6 +2,7 @@
 
 #include "api/client.h"
 #include "api/json_codec.h"
+#include "api/progress_scope.h"
 
 namespace datamesh {
 
@@ -37,6 +38,7 @@ absl::StatusOr<DataProduct> DataMeshProducer::create_data_products(
   put("sync_mesh_catalog_schedule", options.sync_mesh_catalog_schedule);
   put("sync_mesh_crawler_role_arn", options.sync_mesh_crawler_role_arn);
   put("expose_data_mesh_db_name", options.expose_data_mesh_db_name);
+  api::ProgressScope progress(options.on_progress);
   return parse_answer(client_->call("producer", "create_data_products", params),
                       api::data_product_from_json);
 }

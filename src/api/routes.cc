@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "api/json_codec.h"
+#include "api/progress_scope.h"
 #include "core/text.h"
 
 namespace datamesh::api {
@@ -245,7 +246,8 @@ std::vector<Route> make_routes() {
                              .sync_mesh_crawler_role_arn = p.string("sync_mesh_crawler_role_arn"),
                              .expose_data_mesh_db_name = p.string("expose_data_mesh_db_name"),
                              .expose_table_references_with_suffix =
-                                 p.string("expose_table_references_with_suffix", "_link")}));
+                                 p.string("expose_table_references_with_suffix", "_link"),
+                             .progress = ProgressScope::current()}));
                }});
   r.push_back({"producer", "list_pending_access_requests",
                "Pending requests for the caller's data products, oldest first",

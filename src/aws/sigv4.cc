@@ -2,13 +2,13 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
 
+#include "aws/signing_key_cache.h"
 #include "core/text.h"
 
 namespace datamesh::aws {
@@ -167,6 +167,74 @@ std::vector<std::string> normalized_names(const std::vector<std::string>& names)
   return out;
 }
 
+// The request's headers with their names normalized once (lower-case, trimmed), in request
+// order, so that looking up each signed header does not normalize every name again.
+struct NamedValue {
+  std::string name;
+  std::string_view value;
+};
+std::vector<NamedValue> normalized_headers(const HttpRequest& request) {
+  std::vector<NamedValue> out;
+  out.reserve(request.headers.size());
+  for (const auto& [name, value] : request.headers) out.push_back({normalized_name(name), value});
+  return out;
+}
+
+// How many headers are named `name` (already normalized).
+std::size_t count_named(const std::vector<NamedValue>& headers, std::string_view name) {
+  return static_cast<std::size_t>(std::count_if(
+      headers.begin(), headers.end(), [&](const NamedValue& h) { return h.name == name; }));
+}
+
+// What `sign` signs: host, content-type, x-amz-* and x-datamesh-* (the mesh and account ids a
+// datamesh client claims), sorted and unique.
+std::vector<std::string> names_to_sign(const std::vector<NamedValue>& headers) {
+  std::vector<std::string> names;
+  for (const NamedValue& header : headers) {
+    if (header.name == "host" || header.name == "content-type" ||
+        header.name.starts_with("x-amz-") || header.name.starts_with("x-datamesh-")) {
+      names.push_back(header.name);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+// The canonical request over `names` (normalized, sorted, unique).
+std::string canonical_request_of(const HttpRequest& request,
+                                 const std::vector<NamedValue>& headers,
+                                 const std::vector<std::string>& names,
+                                 std::string_view payload_hash) {
+  std::string out;
+  out.reserve(256 + request.path.size() + request.query.size());
+  for (char c : request.method) {
+    out.push_back((c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c);
+  }
+  out += '\n';
+  out += canonical_uri(request.path);
+  out += '\n';
+  out += canonical_query(request.query);
+  out += '\n';
+  for (const std::string& name : names) {
+    out += name;
+    out += ':';
+    bool first = true;
+    for (const NamedValue& header : headers) {
+      if (header.name != name) continue;
+      if (!first) out += ',';
+      first = false;
+      out += canonical_header_value(header.value);
+    }
+    out += '\n';
+  }
+  out += '\n';
+  out += core::join(names, ";");
+  out += '\n';
+  out += payload_hash;
+  return out;
+}
+
 bool is_valid_date8(std::string_view date8) {
   if (date8.size() != 8 || !std::all_of(date8.begin(), date8.end(), is_digit)) return false;
   const int y = std::stoi(std::string(date8.substr(0, 4)));
@@ -274,31 +342,6 @@ absl::StatusOr<std::vector<std::string>> parse_signed_headers(std::string_view v
 
 }  // namespace
 
-// OpenSSL fails SHA-256 and HMAC-SHA256 over memory only when it cannot allocate. Any value
-// returned instead would be predictable, and a verifier comparing against a predictable
-// signature could accept a forged one; so such a failure stops the process (fail closed).
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
-    std::abort();
-  }
-  return to_hex(std::string_view(reinterpret_cast<const char*>(digest), size));
-}
-
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac,
-           &size) == nullptr) {
-    std::abort();
-  }
-  std::string out(reinterpret_cast<const char*>(mac), size);
-  OPENSSL_cleanse(mac, sizeof mac);
-  return out;
-}
-
 std::string format_amz_date(std::chrono::system_clock::time_point time) {
   using namespace std::chrono;
   const auto secs = floor<seconds>(time);
@@ -377,19 +420,8 @@ std::vector<std::string> header_values(const HttpRequest& request, std::string_v
 std::string canonical_request(const HttpRequest& request,
                               const std::vector<std::string>& signed_headers,
                               std::string_view payload_hash) {
-  const std::vector<std::string> names = normalized_names(signed_headers);
-  std::string headers;
-  for (const std::string& name : names) {
-    std::vector<std::string> values;
-    for (const std::string& value : header_values(request, name)) {
-      values.push_back(canonical_header_value(value));
-    }
-    headers += cat(name, ":", core::join(values, ","), "\n");
-  }
-  std::string method(request.method);
-  for (char& c : method) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-  return cat(method, "\n", canonical_uri(request.path), "\n", canonical_query(request.query), "\n",
-             headers, "\n", core::join(names, ";"), "\n", payload_hash);
+  return canonical_request_of(request, normalized_headers(request),
+                              normalized_names(signed_headers), payload_hash);
 }
 
 std::string credential_scope(std::string_view date8, const Scope& scope) {
@@ -416,22 +448,11 @@ std::string signature(std::string_view signing_key, std::string_view string_to_s
 }
 
 std::vector<std::string> headers_to_sign(const HttpRequest& request) {
-  std::vector<std::string> names;
-  for (const auto& header : request.headers) {
-    std::string name = normalized_name(header.first);
-    // x-datamesh-* carry the mesh and account ids a datamesh client claims: signed too.
-    if (name == "host" || name == "content-type" || name.starts_with("x-amz-") ||
-        name.starts_with("x-datamesh-")) {
-      names.push_back(std::move(name));
-    }
-  }
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  return names;
+  return names_to_sign(normalized_headers(request));
 }
 
 absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scope,
-                  std::chrono::system_clock::time_point now) {
+                  std::chrono::system_clock::time_point now, SigningKeyCache* keys) {
   const auto check_token = [](std::string_view what, std::string_view value) -> absl::Status {
     if (is_scope_token(value)) return absl::OkStatus();
     return absl::InvalidArgumentError(cat(
@@ -443,7 +464,8 @@ absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scop
   }
   if (absl::Status s = check_token("region", scope.region); !s.ok()) return s;
   if (absl::Status s = check_token("service", scope.service); !s.ok()) return s;
-  const std::size_t hosts = header_values(request, "host").size();
+  std::vector<NamedValue> named = normalized_headers(request);
+  const std::size_t hosts = count_named(named, "host");
   if (hosts != 1) {
     return absl::InvalidArgumentError(
         hosts == 0 ? std::string("request has no Host header; SigV4 signs the host")
@@ -452,22 +474,29 @@ absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scop
   const std::string amz_date = format_amz_date(now);
 
   // Earlier signing headers go first, so that a retried request is signed afresh.
-  std::erase_if(request.headers, [](const auto& header) {
-    const std::string name = normalized_name(header.first);
+  const auto is_signing_header = [](std::string_view name) {
     return name == "authorization" || name == "x-amz-date" || name == "x-amz-content-sha256" ||
            name == "x-amz-security-token";
-  });
+  };
+  {
+    std::size_t at = 0;
+    std::erase_if(request.headers,
+                  [&](const auto&) { return is_signing_header(named[at++].name); });
+  }
   const std::string payload_hash = sha256_hex(request.body);
   request.headers.emplace_back("X-Amz-Date", amz_date);
   request.headers.emplace_back("X-Amz-Content-Sha256", payload_hash);
   if (!key.session_token.empty()) {
     request.headers.emplace_back("X-Amz-Security-Token", key.session_token);
   }
-  const std::vector<std::string> signed_headers = headers_to_sign(request);
+  named = normalized_headers(request);
+  const std::vector<std::string> signed_headers = names_to_sign(named);
   const std::string date8 = amz_date.substr(0, 8);
-  const WipedKey derived(signing_key(key.secret_access_key, date8, scope.region, scope.service));
-  const std::string to_sign =
-      string_to_sign(amz_date, scope, canonical_request(request, signed_headers, payload_hash));
+  const WipedKey derived(
+      keys != nullptr ? keys->get(key.secret_access_key, date8, scope.region, scope.service)
+                      : signing_key(key.secret_access_key, date8, scope.region, scope.service));
+  const std::string to_sign = string_to_sign(
+      amz_date, scope, canonical_request_of(request, named, signed_headers, payload_hash));
   request.headers.emplace_back(
       "Authorization",
       cat(kAlgorithm, " Credential=", key.access_key_id, "/", credential_scope(date8, scope),
@@ -530,12 +559,21 @@ absl::StatusOr<Authorization> parse_authorization(std::string_view header_value)
 
 absl::Status verify(const HttpRequest& request, const Authorization& auth,
                     std::string_view secret_access_key, const Scope& expected_scope,
-                    std::chrono::system_clock::time_point now, std::chrono::seconds max_skew) {
+                    std::chrono::system_clock::time_point now, std::chrono::seconds max_skew,
+                    SigningKeyCache* keys) {
   if (max_skew < std::chrono::seconds::zero()) {
     return absl::InvalidArgumentError(
         cat("max_skew of ", max_skew.count(), " seconds is negative"));
   }
-  const std::vector<std::string> dates = header_values(request, "x-amz-date");
+  const std::vector<NamedValue> named = normalized_headers(request);
+  const auto values_of = [&](std::string_view name) {
+    std::vector<std::string_view> values;
+    for (const NamedValue& header : named) {
+      if (header.name == name) values.push_back(header.value);
+    }
+    return values;
+  };
+  const std::vector<std::string_view> dates = values_of("x-amz-date");
   if (dates.empty()) return unauthenticated("request has no X-Amz-Date header");
   if (dates.size() > 1) {
     return unauthenticated(cat("request has ", dates.size(), " X-Amz-Date headers"));
@@ -564,23 +602,23 @@ absl::Status verify(const HttpRequest& request, const Authorization& auth,
   const auto is_signed = [&](std::string_view name) {
     return std::binary_search(signed_names.begin(), signed_names.end(), name);
   };
-  const std::string listed = core::join(signed_names, ";");
   if (!is_signed("host")) {
-    return unauthenticated(cat("SignedHeaders ", quoted(listed), " do not include host"));
+    return unauthenticated(
+        cat("SignedHeaders ", quoted(core::join(signed_names, ";")), " do not include host"));
   }
   if (!is_signed("x-amz-date")) {
-    return unauthenticated(cat("SignedHeaders ", quoted(listed),
+    return unauthenticated(cat("SignedHeaders ", quoted(core::join(signed_names, ";")),
                                " do not include x-amz-date; the request date must be signed"));
   }
   for (const std::string& name : signed_names) {
-    if (header_values(request, name).empty()) {
+    if (count_named(named, name) == 0) {
       return unauthenticated(cat("signed header ", quoted(name), " is missing from the request"));
     }
   }
   const std::string body_hash = sha256_hex(request.body);
   if (is_signed("x-amz-content-sha256")) {
     const std::string claimed =
-        canonical_header_value(core::join(header_values(request, "x-amz-content-sha256"), ","));
+        canonical_header_value(core::join(values_of("x-amz-content-sha256"), ","));
     if (claimed == "UNSIGNED-PAYLOAD" || claimed.starts_with("STREAMING-")) {
       return unauthenticated(cat("X-Amz-Content-Sha256 ", quoted(claimed),
                                  " is not accepted; the payload must be signed"));
@@ -592,9 +630,11 @@ absl::Status verify(const HttpRequest& request, const Authorization& auth,
   }
   // The actual body's hash, never a claimed one: an unsigned X-Amz-Content-Sha256 proves nothing.
   const Scope scope{auth.region, auth.service};
-  const std::string to_sign =
-      string_to_sign(amz_date, scope, canonical_request(request, signed_names, body_hash));
-  const WipedKey derived(signing_key(secret_access_key, auth.date, auth.region, auth.service));
+  const std::string to_sign = string_to_sign(
+      amz_date, scope, canonical_request_of(request, named, signed_names, body_hash));
+  const WipedKey derived(
+      keys != nullptr ? keys->get(secret_access_key, auth.date, auth.region, auth.service)
+                      : signing_key(secret_access_key, auth.date, auth.region, auth.service));
   const std::string expected = signature(derived.get(), to_sign);
   if (auth.signature.size() != expected.size() ||
       CRYPTO_memcmp(auth.signature.data(), expected.data(), expected.size()) != 0) {

@@ -15,8 +15,9 @@
 //  - headers: names lower-cased; values trimmed and inner runs of ASCII whitespace collapsed to
 //    one space; repeated headers joined with ',' in the order they appear; sorted by name.
 //
-// Thread-safety: every function is pure or touches only its arguments; all may be called from
-// several threads at once. No message ever contains a secret access key or a derived key.
+// Thread-safety: every function is pure or touches only its arguments (a SigningKeyCache given
+// to sign or verify is thread-safe itself); all may be called from several threads at once.
+// No message ever contains a secret access key or a derived key.
 #pragma once
 
 #include <chrono>
@@ -29,6 +30,8 @@
 #include "absl/status/statusor.h"
 
 namespace datamesh::aws {
+
+class SigningKeyCache;  // signing_key_cache.h
 
 inline constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 // The service name in the credential scope of datamesh requests.
@@ -115,8 +118,10 @@ std::vector<std::string> headers_to_sign(const HttpRequest& request);
 // when `key.session_token` is set, and Authorization over `headers_to_sign`. Errors, all
 // InvalidArgument and leaving `request` untouched: an empty secret; an access key id, region or
 // service that is empty or holds '/', ',', '=' or whitespace; no Host header or more than one.
+// With `keys`, the derived signing key comes from (and goes to) that cache instead of being
+// derived for this one request.
 absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scope,
-                  std::chrono::system_clock::time_point now);
+                  std::chrono::system_clock::time_point now, SigningKeyCache* keys = nullptr);
 
 // Parses "AWS4-HMAC-SHA256 Credential=<key>/<YYYYMMDD>/<region>/<service>/aws4_request,
 // SignedHeaders=<h1;h2;...>, Signature=<64 hex>" (components in any order, separated by ',' and
@@ -139,9 +144,11 @@ absl::StatusOr<Authorization> parse_authorization(std::string_view header_value)
 // answer a wrong secret exactly as an unknown key.
 inline constexpr std::string_view kSignatureMismatch = "signature does not match";
 
+// With `keys`, the derived signing key comes from (and goes to) that cache.
 absl::Status verify(const HttpRequest& request, const Authorization& auth,
                     std::string_view secret_access_key, const Scope& expected_scope,
                     std::chrono::system_clock::time_point now,
-                    std::chrono::seconds max_skew = std::chrono::minutes(5));
+                    std::chrono::seconds max_skew = std::chrono::minutes(5),
+                    SigningKeyCache* keys = nullptr);
 
 }  // namespace datamesh::aws

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "CLI/CLI.hpp"
@@ -12,8 +13,10 @@
 #include "api/json_codec.h"
 #include "api/logging.h"
 #include "api/migrate.h"
+#include "api/progress_scope.h"
 #include "api/routes.h"
 #include "cli/output.h"
+#include "cli/progress_bar.h"
 #include "cli/quickstart.h"
 #include "cli/serve.h"
 #include "core/text.h"
@@ -155,8 +158,17 @@ int run_method(const GlobalOptions& global, const MethodCommand& command) {
   }
   auto backend = open_backend(options, /*create_if_missing=*/!command.route->authenticated);
   if (!backend.ok()) return report_error(backend.status());
+  // A bar on stderr for the one method that reports progress, only on a terminal (never in
+  // pipes and scripts); it appears once the call has run for a second.
+  std::optional<ProgressBar> bar;
+  std::optional<api::ProgressScope> progress;
+  if (command.route->method == "create_data_products" && ProgressBar::stderr_is_terminal()) {
+    bar.emplace(stderr, "create_data_products");
+    progress.emplace([&bar](uint64_t done, uint64_t total) { bar->update(done, total); });
+  }
   auto answer = (*backend)->call(command.route->group, command.route->method, *params,
                                  credentials, global.data_mesh_account_id);
+  if (bar) bar->finish();
   if (!answer.ok()) return report_error(answer.status());
   print_answer(*answer);
   const std::string_view verdict = command.route->verdict_field;
@@ -286,7 +298,7 @@ int run(int argc, char** argv) {
                     "(default: as --endpoint resolves)");
   serve->add_option("--config", serve_options.config_file, "JSON config file (docs/SERVER.md)");
   serve->add_option("--workers", serve_options.workers,
-                    "worker threads = concurrent keep-alive clients (default max(64, 16 x cores))");
+                    "threads running method calls, i.e. store work (default 2 x cores)");
   serve->add_flag("--allow-initialize", serve_options.allow_initialize,
                   "accept initialize-mesh-account over HTTP (and create a missing store)");
   serve->add_flag("--no-access-log", serve_options.no_access_log, "do not log each request");

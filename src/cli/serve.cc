@@ -73,6 +73,9 @@ int run_serve(const ServeOptions& options, const std::string& region) {
   });
   std::cout << "datamesh serving " << shown << " on http://" << config.host << ":"
             << server.port() << std::endl;
+  api::logger().info("{} event-loop threads, {} workers, at most {} connections",
+                     server.config().event_threads, server.config().workers,
+                     server.config().max_connections);
   absl::Status served = server.serve();
   // Wake the stopper if the server ended on its own.
   if (stopper.joinable()) {

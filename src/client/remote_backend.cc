@@ -5,6 +5,7 @@
 #include "api/errors.h"
 #include "api/json_codec.h"
 #include "api/routes.h"
+#include "aws/signing_key_cache.h"
 #include "aws/sigv4.h"
 #include "core/text.h"
 
@@ -110,7 +111,8 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
         aws::SigningKey{.access_key_id = credentials->access_key_id,
                         .secret_access_key = credentials->secret_access_key,
                         .session_token = credentials->session_token},
-        aws::Scope{.region = region_, .service = "datamesh"}, std::chrono::system_clock::now());
+        aws::Scope{.region = region_, .service = "datamesh"}, std::chrono::system_clock::now(),
+        &signing_keys_);
     if (!signed_ok.ok()) return signed_ok;
   }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/backend.h"
+#include "aws/signing_key_cache.h"
 
 namespace datamesh::client {
 
@@ -36,6 +37,8 @@ class RemoteBackend final : public Backend {
   std::string region_;
   std::mutex mutex_;
   std::vector<void*> idle_;
+  // Derived once per credentials and day, not per call.
+  aws::SigningKeyCache signing_keys_{64};
 };
 
 }  // namespace datamesh::client

@@ -44,6 +44,37 @@ absl::StatusOr<std::string> load_mesh_id(store::Transaction& tx) {
   return (*mesh)->account_id;
 }
 
+absl::Status for_each_matching_name(
+    store::Transaction& tx, std::string_view catalog, std::string_view database,
+    const Pattern& pattern, std::string after,
+    const std::function<absl::StatusOr<bool>(const std::string& name)>& visit) {
+  const std::string prefix = Pattern::literal_prefix(pattern.source());
+  if (!prefix.empty()) {
+    // Start just below the prefix (its last character one less); what still sorts before the
+    // prefix is skipped below.
+    std::string below = prefix;
+    below.back() = static_cast<char>(below.back() - 1);
+    if (after < below) after = std::move(below);
+  }
+  while (true) {
+    auto names = tx.list_table_names_page(catalog, database,
+                                          store::Page{.after = after, .limit = kNameChunk});
+    if (!names.ok()) return names.status();
+    for (const std::string& name : *names) {
+      if (name < prefix) continue;
+      if (!name.starts_with(prefix)) return absl::OkStatus();  // past the prefix's range
+      auto matched = pattern.full_match(name);
+      if (!matched.ok()) return matched.status();
+      if (!*matched) continue;
+      auto more = visit(name);
+      if (!more.ok()) return more.status();
+      if (!*more) return absl::OkStatus();
+    }
+    if (static_cast<int>(names->size()) < kNameChunk) return absl::OkStatus();
+    after = names->back();
+  }
+}
+
 absl::StatusOr<store::Page> store_page(const PageRequest& page) {
   if (page.max_results < 1 || page.max_results > 1000) {
     return absl::InvalidArgumentError(cat(

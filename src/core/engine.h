@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "core/clock.h"
+#include "core/progress.h"
 #include "core/secrets.h"
 #include "datamesh/types.h"
 #include "store/store.h"
@@ -42,6 +43,8 @@ struct CreateDataProductsRequest {
   std::string sync_mesh_crawler_role_arn;
   std::string expose_data_mesh_db_name;
   std::string expose_table_references_with_suffix = "_link";
+  // Told after every batch of published tables; may be empty.
+  ProgressObserver progress;
 };
 
 struct ApproveRequest {

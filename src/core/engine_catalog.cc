@@ -259,20 +259,16 @@ absl::StatusOr<TablePage> Engine::get_tables(const Caller& caller,
       result.tables = std::move(*listed);
       return absl::OkStatus();
     }
-    // With an expression, match on names first and load only the tables of this page.
-    auto names = tx.list_table_names(catalog, database_name);
-    if (!names.ok()) return names.status();
-    for (const std::string& name : *names) {
-      if (!store_page->after.empty() && name <= store_page->after) continue;
-      auto matched = pattern->full_match(name);
-      if (!matched.ok()) return matched.status();
-      if (!*matched) continue;
-      auto table = tx.get_table(catalog, database_name, name);
-      if (!table.ok()) return table.status();
-      if (table->has_value()) result.tables.push_back(std::move(**table));
-      if (static_cast<int>(result.tables.size()) >= store_page->limit) break;
-    }
-    return absl::OkStatus();
+    // With an expression, only the matching tables of this page are loaded, and the walk
+    // stops once the page is full.
+    return internal::for_each_matching_name(
+        tx, catalog, database_name, *pattern, store_page->after,
+        [&](const std::string& name) -> absl::StatusOr<bool> {
+          auto table = tx.get_table(catalog, database_name, name);
+          if (!table.ok()) return table.status();
+          if (table->has_value()) result.tables.push_back(std::move(**table));
+          return static_cast<int>(result.tables.size()) < store_page->limit;
+        });
   });
   if (!status.ok()) return status;
   result.next_token =

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/engine.h"
+#include "core/pattern.h"
 #include "store/store.h"
 
 namespace datamesh::core::internal {
@@ -15,6 +16,10 @@ inline constexpr std::string_view kAdminRole = "DataMeshManager";
 inline constexpr std::string_view kProducerRole = "DataMeshProducer";
 inline constexpr std::string_view kConsumerRole = "DataMeshConsumer";
 inline constexpr std::string_view kAccountAdminRole = "DataMeshAccountAdmin";
+
+// Table names read per store call when a pattern walks a database (get_tables with an
+// expression, get_data_product): memory stays bounded however many tables the database has.
+inline constexpr int kNameChunk = 4096;
 
 std::string_view role_of(Persona persona);
 
@@ -28,6 +33,15 @@ std::string table_arn(std::string_view region, std::string_view catalog,
 absl::StatusOr<Subscription> load_subscription(store::Transaction& tx, std::string_view id);
 // The mesh account id; FailedPrecondition when the mesh is not initialized.
 absl::StatusOr<std::string> load_mesh_id(store::Transaction& tx);
+
+// Calls visit(name) for each table name of catalog.database after `after` that `pattern`
+// fully matches, in name order, until visit answers false. Reads names kNameChunk at a time and
+// only from the range of the pattern's literal prefix (Pattern::literal_prefix), so that a
+// selective pattern costs its matches, not the whole database.
+absl::Status for_each_matching_name(
+    store::Transaction& tx, std::string_view catalog, std::string_view database,
+    const Pattern& pattern, std::string after,
+    const std::function<absl::StatusOr<bool>(const std::string& name)>& visit);
 
 // Checks a page request and returns the store page for it (limit + 1 to detect a next page).
 absl::StatusOr<store::Page> store_page(const PageRequest& page);

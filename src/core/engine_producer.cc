@@ -19,6 +19,9 @@ namespace {
 
 using internal::kProducerRole;
 
+// Tables between two calls of CreateDataProductsRequest::progress.
+constexpr uint64_t kProgressEvery = 256;
+
 // Glue's documented default when a crawler role is given without a schedule: every 4 hours.
 constexpr std::string_view kDefaultSyncSchedule = "cron(0 */4 * * ? *)";
 
@@ -225,6 +228,9 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
     // the mesh database is exposed under the source's name).
     auto link_db = tx.get_database(producer, mesh_db);
     if (!link_db.ok()) return link_db.status();
+    // In a database made by this call there is nothing to look up: no copy, no link yet.
+    const bool new_mesh_db = !existing->has_value();
+    const bool new_link_db = !link_db->has_value();
     if (!link_db->has_value()) {
       Database created{
           .input = {.name = mesh_db,
@@ -235,13 +241,18 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
       if (absl::Status put = tx.put_database(created); !put.ok()) return put;
     }
 
+    const uint64_t total = selected->size();
+    uint64_t done = 0;
     for (const std::string& name : *selected) {
+      if (request.progress && done % kProgressEvery == 0) request.progress(done, total);
+      ++done;
       auto source = tx.get_table(producer, request.source_database_name, name);
       if (!source.ok()) return source.status();
       if (!source->has_value()) continue;  // listed a moment ago in this transaction
       TableInput input = (*source)->input;
       input.owner = producer;
-      auto current = tx.get_table(*mesh, mesh_db, name);
+      absl::StatusOr<std::optional<Table>> current = std::nullopt;
+      if (!new_mesh_db) current = tx.get_table(*mesh, mesh_db, name);
       if (!current.ok()) return current.status();
       Table copy{.input = input, .database_name = mesh_db, .catalog_id = *mesh,
                  .create_time = date, .update_time = date, .created_by = actor};
@@ -261,7 +272,8 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
       if (absl::Status valid = validate_catalog_name("link table name", link_name); !valid.ok()) {
         return valid;
       }
-      auto link = tx.get_table(producer, mesh_db, link_name);
+      absl::StatusOr<std::optional<Table>> link = std::nullopt;
+      if (!new_link_db) link = tx.get_table(producer, mesh_db, link_name);
       if (!link.ok()) return link.status();
       if (link->has_value() && !(*link)->input.target_table) {
         return absl::FailedPreconditionError(cat(
@@ -283,6 +295,7 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
       }
       result.tables.push_back(ProductTable{.source_table = name, .link_table = link_name});
     }
+    if (request.progress) request.progress(total, total);
     if (absl::Status granted = put_owner_grants(tx, producer, *mesh, mesh_db); !granted.ok()) {
       return granted;
     }
@@ -572,21 +585,20 @@ absl::StatusOr<std::vector<DataProductTable>> Engine::get_data_product(
                                               database_name, " or ", database_name, "-",
                                               producer));
     }
-    auto names = tx.list_table_names(*mesh, product->mesh_database);
-    if (!names.ok()) return names.status();
-    for (const std::string& name : *names) {
-      auto matched = pattern->full_match(name);
-      if (!matched.ok()) return matched.status();
-      if (!*matched) continue;
-      auto table = tx.get_table(*mesh, product->mesh_database, name);
-      if (!table.ok()) return table.status();
-      if (!table->has_value()) continue;
-      const auto& descriptor = (*table)->input.storage_descriptor;
-      tables.push_back(DataProductTable{.database_name = product->mesh_database,
-                                        .table_name = name,
-                                        .location = descriptor ? descriptor->location : ""});
-    }
-    return absl::OkStatus();
+    // Only the matching tables are loaded; names are read a chunk at a time, within the range
+    // of the pattern's literal prefix.
+    return internal::for_each_matching_name(
+        tx, *mesh, product->mesh_database, *pattern, "",
+        [&](const std::string& name) -> absl::StatusOr<bool> {
+          auto table = tx.get_table(*mesh, product->mesh_database, name);
+          if (!table.ok()) return table.status();
+          if (!table->has_value()) return true;
+          const auto& descriptor = (*table)->input.storage_descriptor;
+          tables.push_back(DataProductTable{.database_name = product->mesh_database,
+                                            .table_name = name,
+                                            .location = descriptor ? descriptor->location : ""});
+          return true;
+        });
   });
   if (!status.ok()) return status;
   return tables;

@@ -161,16 +161,33 @@ absl::StatusOr<Pattern> Pattern::compile(std::string_view parameter, std::string
   return Pattern(std::string(pattern), std::move(compiled));
 }
 
+namespace {
+
+// Match data holds the state of one match. full_match only asks whether the whole subject
+// matched, so one pair of offsets is enough for any pattern (PCRE2 then returns 0 instead of
+// the group count), and each thread reuses its own: no allocation per match, and a shared
+// Pattern stays safe to use from several threads.
+class ThreadMatchData {
+ public:
+  ThreadMatchData() : data_(pcre2_match_data_create(1, nullptr)) {}
+  ThreadMatchData(const ThreadMatchData&) = delete;
+  ThreadMatchData& operator=(const ThreadMatchData&) = delete;
+  ~ThreadMatchData() { pcre2_match_data_free(data_); }
+  pcre2_match_data* get() const { return data_; }
+
+ private:
+  pcre2_match_data* data_;
+};
+
+}  // namespace
+
 absl::StatusOr<bool> Pattern::full_match(std::string_view subject) const {
-  // Match data holds the state of one match, so each call has its own: that is what makes a
-  // shared Pattern safe to use from several threads.
-  pcre2_match_data* match_data = pcre2_match_data_create_from_pattern(compiled_->code, nullptr);
-  if (match_data == nullptr) {
+  thread_local ThreadMatchData match_data;
+  if (match_data.get() == nullptr) {
     return absl::ResourceExhaustedError("out of memory creating PCRE2 match data");
   }
   const int result = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()),
-                                 subject.size(), 0, 0, match_data, compiled_->match_context);
-  pcre2_match_data_free(match_data);
+                                 subject.size(), 0, 0, match_data.get(), compiled_->match_context);
   if (result >= 0) return true;
   switch (result) {
     case PCRE2_ERROR_NOMATCH:
@@ -195,6 +212,46 @@ absl::StatusOr<bool> Pattern::full_match(std::string_view subject) const {
   return absl::InternalError(cat("PCRE2 failed matching pattern ", quote_value(source_),
                                  " against ", quote_value(subject), ": ",
                                  reinterpret_cast<const char*>(reason)));
+}
+
+std::string Pattern::literal_prefix(std::string_view pattern) {
+  // A top-level alternation ("a|b") has no common prefix to rely on.
+  int depth = 0;
+  bool in_class = false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      ++i;  // the escaped character is never structure
+    } else if (in_class) {
+      in_class = c != ']';
+    } else if (c == '[') {
+      in_class = true;
+      // A ']' right after "[" or "[^" is a member, not the end of the class.
+      if (i + 1 < pattern.size() && pattern[i + 1] == '^') ++i;
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') ++i;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == '|' && depth == 0) {
+      return "";
+    }
+  }
+  size_t end = 0;
+  while (end < pattern.size()) {
+    const unsigned char c = static_cast<unsigned char>(pattern[end]);
+    if (c >= 0x80 || std::string_view("\\^$.|?*+()[]{}").find(static_cast<char>(c)) !=
+                         std::string_view::npos) {
+      break;
+    }
+    ++end;
+  }
+  // "ab*", "ab?", "ab{0,2}": the last literal may be absent. ("ab+" keeps it.)
+  if (end > 0 && end < pattern.size() &&
+      (pattern[end] == '?' || pattern[end] == '*' || pattern[end] == '{')) {
+    --end;
+  }
+  return std::string(pattern.substr(0, end));
 }
 
 bool Pattern::is_literal(std::string_view text) {

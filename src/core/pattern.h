@@ -24,6 +24,13 @@ class Pattern {
   // True when `text` holds no regular-expression metacharacter, i.e. it can only match itself.
   static bool is_literal(std::string_view text);
 
+  // Characters that every subject `pattern` fully matches begins with: "orders_eu_" for
+  // "orders_eu_.*", "sales_" for "sales_(eu|us)", "" when there is nothing to rely on (a
+  // top-level alternation, a leading group, class or escape, an inline flag). Conservative: a
+  // literal followed by ?, * or {…} is left out, and the prefix stops at the first
+  // non-ASCII character. Lets a caller read only the names in the prefix's range.
+  static std::string literal_prefix(std::string_view pattern);
+
  private:
   struct Compiled;
   Pattern(std::string source, std::shared_ptr<const Compiled> compiled);

@@ -1,52 +1,78 @@
 #include "server/metrics.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "api/errors.h"
 
 namespace datamesh::server {
 
-Metrics::RouteStats& Metrics::stats_for(const std::string& route) {
-  std::lock_guard lock(mutex_);
-  auto& stats = routes_[route];
-  if (!stats) stats = std::make_unique<RouteStats>();
-  return *stats;
+Metrics::Metrics(const std::vector<std::string>& routes) {
+  for (const std::string& route : routes) routes_.emplace(route, std::make_unique<RouteStats>());
+  routes_.emplace(std::string(kUnknownRoute), std::make_unique<RouteStats>());
 }
 
-void Metrics::record(const std::string& route, int http_status, absl::StatusCode code,
+void Metrics::record(std::string_view route, int http_status, absl::StatusCode code,
                      std::chrono::nanoseconds latency) {
-  RouteStats& stats = stats_for(route);
+  auto found = routes_.find(route);
+  if (found == routes_.end()) found = routes_.find(kUnknownRoute);
+  RouteStats& stats = *found->second;
   const double seconds = std::chrono::duration<double>(latency).count();
   size_t bucket = 0;
   while (bucket < kBuckets.size() && seconds > kBuckets[bucket]) ++bucket;
   stats.buckets[bucket].fetch_add(1, std::memory_order_relaxed);
   stats.count.fetch_add(1, std::memory_order_relaxed);
   stats.sum_ns.fetch_add(static_cast<uint64_t>(latency.count()), std::memory_order_relaxed);
-  std::lock_guard lock(mutex_);
-  ++requests_[{route, http_status}];
+  const auto status_at = std::find(kStatuses.begin(), kStatuses.end(), http_status);
+  if (status_at != kStatuses.end()) {
+    stats.by_status[static_cast<size_t>(status_at - kStatuses.begin())].fetch_add(
+        1, std::memory_order_relaxed);
+  } else {
+    std::lock_guard lock(other_statuses_mutex_);
+    ++other_statuses_[{found->first, http_status}];
+  }
   if (code != absl::StatusCode::kOk) {
-    ++errors_[{route, std::string(api::error_code_name(code))}];
+    const int index = static_cast<int>(code);
+    stats.errors_by_code[index >= 0 && index < kCodes ? index : 2 /* kUnknown */].fetch_add(
+        1, std::memory_order_relaxed);
   }
 }
 
 std::string Metrics::render(const std::string& extra) const {
+  std::map<std::pair<std::string, int>, uint64_t> requests;
+  {
+    std::lock_guard lock(other_statuses_mutex_);
+    requests = other_statuses_;
+  }
+  for (const auto& [route, stats] : routes_) {
+    for (size_t i = 0; i < kStatuses.size(); ++i) {
+      if (const uint64_t n = stats->by_status[i].load(std::memory_order_relaxed); n > 0) {
+        requests[{route, kStatuses[i]}] = n;
+      }
+    }
+  }
   std::ostringstream out;
-  std::lock_guard lock(mutex_);
   out << "# HELP datamesh_requests_total Requests served, by route and HTTP status.\n"
       << "# TYPE datamesh_requests_total counter\n";
-  for (const auto& [key, count] : requests_) {
+  for (const auto& [key, count] : requests) {
     out << "datamesh_requests_total{route=\"" << key.first << "\",status=\"" << key.second
         << "\"} " << count << "\n";
   }
   out << "# HELP datamesh_errors_total Requests that failed, by route and error code.\n"
       << "# TYPE datamesh_errors_total counter\n";
-  for (const auto& [key, count] : errors_) {
-    out << "datamesh_errors_total{route=\"" << key.first << "\",code=\"" << key.second << "\"} "
-        << count << "\n";
+  for (const auto& [route, stats] : routes_) {
+    for (int code = 1; code < kCodes; ++code) {
+      if (const uint64_t n = stats->errors_by_code[code].load(std::memory_order_relaxed); n > 0) {
+        out << "datamesh_errors_total{route=\"" << route << "\",code=\""
+            << api::error_code_name(static_cast<absl::StatusCode>(code)) << "\"} " << n << "\n";
+      }
+    }
   }
   out << "# HELP datamesh_request_duration_seconds Request latency, by route.\n"
       << "# TYPE datamesh_request_duration_seconds histogram\n";
   for (const auto& [route, stats] : routes_) {
+    const uint64_t count = stats->count.load(std::memory_order_relaxed);
+    if (count == 0) continue;  // routes never called stay out, as before
     uint64_t cumulative = 0;
     for (size_t i = 0; i <= kBuckets.size(); ++i) {
       cumulative += stats->buckets[i].load(std::memory_order_relaxed);
@@ -60,8 +86,8 @@ std::string Metrics::render(const std::string& extra) const {
     }
     out << "datamesh_request_duration_seconds_sum{route=\"" << route << "\"} "
         << static_cast<double>(stats->sum_ns.load(std::memory_order_relaxed)) / 1e9 << "\n"
-        << "datamesh_request_duration_seconds_count{route=\"" << route << "\"} "
-        << stats->count.load(std::memory_order_relaxed) << "\n";
+        << "datamesh_request_duration_seconds_count{route=\"" << route << "\"} " << count
+        << "\n";
   }
   out << extra;
   return out.str();

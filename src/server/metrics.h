@@ -1,15 +1,20 @@
-// Request metrics in the Prometheus text format: requests and errors by route and code, and
-// latency histograms by route. Recording is lock-free per route after the first request.
-// Thread-safe.
+// Request metrics in the Prometheus text format: requests by route and HTTP status, errors by
+// route and code, and latency histograms by route.
+//
+// The routes are fixed when the Metrics is made, so recording touches only atomic counters:
+// event-loop and worker threads record every request without taking a lock. A route not named
+// at construction is counted as "unknown". Thread-safe.
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -18,8 +23,14 @@ namespace datamesh::server {
 
 class Metrics {
  public:
-  // Records one request to `route` ("producer/approve-access-request", "healthz", ...).
-  void record(const std::string& route, int http_status, absl::StatusCode code,
+  static constexpr std::string_view kUnknownRoute = "unknown";
+
+  // `routes`: every label record() will be given ("producer/approve-access-request",
+  // "healthz", ...); "unknown" is always there.
+  explicit Metrics(const std::vector<std::string>& routes);
+
+  // Records one request to `route`.
+  void record(std::string_view route, int http_status, absl::StatusCode code,
               std::chrono::nanoseconds latency);
 
   // The text exposition of everything recorded, plus `extra` lines appended as they are.
@@ -29,17 +40,24 @@ class Metrics {
   static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
                                                       0.005,  0.01,    0.025,  0.05,  0.1,
                                                       0.5,    2.5};
+  // The statuses the server answers with (server/http_status.cc, and 200); any other is
+  // counted in a map under a lock.
+  static constexpr std::array<int, 12> kStatuses = {200, 400, 401, 403, 404, 409,
+                                                    413, 429, 500, 501, 503, 504};
+  static constexpr int kCodes = 17;  // absl::StatusCode kOk (0) .. kUnauthenticated (16)
+
   struct RouteStats {
     std::array<std::atomic<uint64_t>, kBuckets.size() + 1> buckets{};
     std::atomic<uint64_t> count{0};
     std::atomic<uint64_t> sum_ns{0};
+    std::array<std::atomic<uint64_t>, kStatuses.size()> by_status{};
+    std::array<std::atomic<uint64_t>, kCodes> errors_by_code{};
   };
-  RouteStats& stats_for(const std::string& route);
 
-  mutable std::mutex mutex_;
-  std::map<std::string, std::unique_ptr<RouteStats>> routes_;
-  std::map<std::pair<std::string, int>, uint64_t> requests_;  // (route, http status)
-  std::map<std::pair<std::string, std::string>, uint64_t> errors_;  // (route, error code)
+  // Immutable after construction, so looked up without a lock.
+  std::map<std::string, std::unique_ptr<RouteStats>, std::less<>> routes_;
+  mutable std::mutex other_statuses_mutex_;
+  std::map<std::pair<std::string, int>, uint64_t> other_statuses_;  // guarded by the mutex
 };
 
 }  // namespace datamesh::server

@@ -136,6 +136,11 @@ class Transaction {
   // Names only, ordered; cheaper than list_tables for pattern resolution.
   virtual absl::StatusOr<std::vector<std::string>> list_table_names(
       std::string_view catalog_id, std::string_view database_name) = 0;
+  // A page of names: after page.after (exclusive), at most page.limit, ordered. Lets a pattern
+  // walk a 200,000-table database in bounded memory and stop once it has what it needs. The
+  // default reads every name and cuts; stores override it with an indexed range.
+  virtual absl::StatusOr<std::vector<std::string>> list_table_names_page(
+      std::string_view catalog_id, std::string_view database_name, const Page& page);
 
   // Data products.
   virtual absl::StatusOr<std::optional<ProductRow>> get_product(
@@ -192,6 +197,20 @@ class Transaction {
   virtual absl::StatusOr<std::vector<AuditEvent>> list_audit_events(
       std::string_view subscription_id, const Page& page) = 0;
 };
+
+inline absl::StatusOr<std::vector<std::string>> Transaction::list_table_names_page(
+    std::string_view catalog_id, std::string_view database_name, const Page& page) {
+  if (page.limit < 1) return absl::InvalidArgumentError("page limit must be at least 1");
+  auto names = list_table_names(catalog_id, database_name);
+  if (!names.ok()) return names;
+  std::vector<std::string> selected;
+  for (std::string& name : *names) {
+    if (name <= page.after) continue;
+    if (static_cast<int>(selected.size()) == page.limit) break;
+    selected.push_back(std::move(name));
+  }
+  return selected;
+}
 
 // Whether two subscriptions ask for the same thing: what find_live_duplicates compares.
 inline bool same_request(const Subscription& a, const Subscription& b) {

@@ -358,6 +358,26 @@ TEST_F(CatalogTest, GetTablesFiltersByExpressionAndPages) {
   EXPECT_EQ(paged_filtered, (std::vector<std::string>{"refunds", "returns"}));
 }
 
+TEST_F(CatalogTest, GetTablesExpressionFindsEveryMatchAroundItsLiteralPrefix) {
+  // Only names from the expression's literal prefix on are read: names just below it
+  // ("orders-eu" sorts before "orders_"), at it and just past it must come out right.
+  ASSERT_OK(create_sales_database());
+  for (const char* name : {"orders-eu", "orders_", "orders_eu", "orders_eu_2", "ordersx", "ordert"}) {
+    ASSERT_OK(catalog(kProducerAccount).create_table(kSalesDatabase, sales_table(name)));
+  }
+  ASSERT_OK_AND_ASSIGN(TablePage under,
+                       catalog(kProducerAccount).get_tables(kSalesDatabase, "orders_.*"));
+  EXPECT_EQ(names_of(under.tables),
+            (std::vector<std::string>{"orders_", "orders_eu", "orders_eu_2"}));
+  ASSERT_OK_AND_ASSIGN(TablePage plus,
+                       catalog(kProducerAccount).get_tables(kSalesDatabase, "orders.+"));
+  EXPECT_EQ(names_of(plus.tables), (std::vector<std::string>{"orders-eu", "orders_", "orders_eu",
+                                                             "orders_eu_2", "ordersx"}));
+  ASSERT_OK_AND_ASSIGN(TablePage optional,
+                       catalog(kProducerAccount).get_tables(kSalesDatabase, "orders?t?"));
+  EXPECT_EQ(names_of(optional.tables), (std::vector<std::string>{"orders", "ordert"}));
+}
+
 TEST_F(CatalogTest, GetTablesRejectsBadExpressionAndUnknownDatabase) {
   ASSERT_OK(create_sales_database());
   EXPECT_STATUS_CODE(catalog(kProducerAccount).get_tables(kSalesDatabase, "order["),

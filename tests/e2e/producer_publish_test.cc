@@ -180,6 +180,29 @@ TEST_F(PublishTest, CreateDataProductsRejectsMalformedCrawlerRole) {
                      StatusCode::kInvalidArgument);
 }
 
+TEST_F(PublishTest, CreateDataProductsReportsProgressOnAnEmbeddedMeshOnly) {
+  std::vector<std::pair<uint64_t, uint64_t>> calls;
+  ASSERT_OK_AND_ASSIGN(DataProduct product,
+                       publish_sales({.table_name_regex = "order.*",
+                                      .on_progress = [&](uint64_t done, uint64_t total) {
+                                        calls.emplace_back(done, total);
+                                      }}));
+  ASSERT_EQ(product.tables.size(), 2u);
+  if (!endpoint().starts_with("sqlite://")) {
+    // One HTTP request: a server has no way to report progress during it.
+    EXPECT_TRUE(calls.empty());
+    return;
+  }
+  // From nothing done to every table done, never backwards, always out of the same total.
+  ASSERT_GE(calls.size(), 2u);
+  EXPECT_EQ(calls.front(), (std::pair<uint64_t, uint64_t>{0, 2}));
+  EXPECT_EQ(calls.back(), (std::pair<uint64_t, uint64_t>{2, 2}));
+  for (size_t i = 1; i < calls.size(); ++i) {
+    EXPECT_LE(calls[i - 1].first, calls[i].first);
+    EXPECT_EQ(calls[i].second, 2u);
+  }
+}
+
 TEST_F(PublishTest, CreateDataProductsRerunIsIdempotent) {
   ASSERT_OK_AND_ASSIGN(DataProduct first, publish_sales());
   ASSERT_OK_AND_ASSIGN(Table mesh_before, catalog(kMeshAccount).get_table(kSalesProduct, "orders"));

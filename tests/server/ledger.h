@@ -26,7 +26,7 @@ inline constexpr char kApprove[] = "approve_access_request";
 inline constexpr char kDeny[] = "deny_access_request";
 inline constexpr char kDelete[] = "delete_subscription";
 inline constexpr char kUpdate[] = "update_subscription_permissions";
-inline constexpr char kFinalize[] = "finalize_subscription";
+inline constexpr char kFinalize[] = "finalize_subscription";  // the crash tests make it too
 inline constexpr char kRead[] = "get_subscription";  // no audit event
 
 struct Call {

@@ -19,9 +19,10 @@ AuditEvent event(int64_t sequence, const std::string& action, const std::string&
 TEST(LedgerTest, ReplayFollowsAValidLifecycle) {
   const Replay replayed = replay({event(1, kRequest, "a", "222222222222"), event(2, kDeny, "a"),
                                   event(3, kApprove, "a"), event(4, kUpdate, "a"),
-                                  event(5, kDelete, "a", "222222222222")});
+                                  event(5, kFinalize, "a", "222222222222"),
+                                  event(6, kDelete, "a", "222222222222")});
   EXPECT_TRUE(replayed.violations.empty());
-  ASSERT_EQ(replayed.history.at("a").size(), 5u);
+  ASSERT_EQ(replayed.history.at("a").size(), 6u);
   EXPECT_EQ(replayed.history.at("a").back().second, SubscriptionStatus::kDeleted);
   EXPECT_EQ(replayed.requester.at("a"), "222222222222");
   EXPECT_EQ(replayed.status_before("a", 1), std::nullopt);
@@ -35,6 +36,7 @@ TEST(LedgerTest, ReplayFlagsChangesTheLifecycleForbids) {
       {event(1, kRequest, "a"), event(2, kApprove, "a"), event(3, kDeny, "a")},
       {event(1, kRequest, "a"), event(2, kDelete, "a"), event(3, kDelete, "a")},
       {event(1, kRequest, "a"), event(2, kUpdate, "a")},
+      {event(1, kRequest, "a"), event(2, kFinalize, "a")},
       {event(1, kRequest, "a"), event(2, kRequest, "a")},
       {event(1, kApprove, "a")},
       {event(1, "create_account", "")},

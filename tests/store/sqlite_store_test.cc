@@ -177,6 +177,39 @@ TEST(SqliteStoreMigrationTest, MigrationVersionsCountUpFromOne) {
   EXPECT_EQ(sqlite::latest_schema_version(), expected - 1);
 }
 
+TEST(SqliteStoreMigrationTest, OpeningAVersionTwoFileAddsTheListingIndexesAndKeepsItsRows) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  {
+    auto store = open_or_fail(path);
+    ASSERT_NE(store, nullptr);
+    DATAMESH_ASSERT_OK(write_in(*store, [](Transaction& tx) {
+      return tx.insert_subscription(full_subscription("S1"));
+    }));
+  }
+  {
+    // Back to what a datamesh of schema version 2 left.
+    RawDatabase raw(path);
+    ASSERT_EQ(raw.exec("DROP INDEX subscriptions_owner_seq;"
+                       "DROP INDEX subscriptions_subscriber_database;"
+                       "DELETE FROM schema_migrations WHERE version > 2"),
+              "");
+  }
+  auto store = open_or_fail(path);
+  ASSERT_NE(store, nullptr);
+  RawDatabase raw(path);
+  EXPECT_EQ(raw.column("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN"
+                       " ('subscriptions_owner_seq', 'subscriptions_subscriber_database')"
+                       " ORDER BY name"),
+            (std::vector<std::string>{"subscriptions_owner_seq",
+                                      "subscriptions_subscriber_database"}));
+  EXPECT_EQ(raw.column("SELECT max(version) FROM schema_migrations"),
+            std::vector<std::string>{"3"});
+  auto found = read_in(*store, [](Transaction& tx) { return tx.get_subscription("S1"); });
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(found->has_value());
+}
+
 TEST(SqliteStoreMigrationTest, OpenRefusesASchemaNewerThanThisBinary) {
   ScratchDirectory directory;
   const std::string path = directory.file("mesh.db");
@@ -341,6 +374,11 @@ TEST(SqliteStoreSchemaTest, EveryListingQueryReadsAnIndexInsteadOfScanning) {
       // "SCAN t" reads the whole table; "SEARCH t USING …" reads a range of an index.
       EXPECT_EQ(step.rfind("SCAN ", 0), std::string::npos)
           << query.name << " scans: " << step << "\n"
+          << query.sql;
+      // A temporary B-tree sorts every matching row before the first one is returned: a
+      // first page would cost as much as the whole listing.
+      EXPECT_EQ(step.find("TEMP B-TREE"), std::string::npos)
+          << query.name << " sorts: " << step << "\n"
           << query.sql;
     }
   }

@@ -445,6 +445,41 @@ TEST_P(StoreConformanceTest, ListTableNamesReturnsEveryNameOfOneDatabaseInOrder)
   EXPECT_THAT(*names, ElementsAre("customers", "items", "orders"));
 }
 
+TEST_P(StoreConformanceTest, ListTableNamesPagePagesOneDatabaseByNameWithoutGaps) {
+  DATAMESH_ASSERT_OK(write([&](Transaction& tx) -> absl::Status {
+    for (const char* db : {"sales", "other"}) {
+      if (absl::Status put = tx.put_database(full_database("1", db)); !put.ok()) return put;
+    }
+    for (const char* name : {"t5", "t1", "t7", "t3", "t2", "t6", "t4"}) {
+      if (absl::Status put = tx.put_table(full_table("1", "sales", name)); !put.ok()) return put;
+    }
+    return tx.put_table(full_table("1", "other", "t0"));
+  }));
+  std::vector<std::vector<std::string>> pages;
+  std::string after;
+  while (true) {
+    auto page = read([&](Transaction& tx) {
+      return tx.list_table_names_page("1", "sales", Page{.after = after, .limit = 3});
+    });
+    ASSERT_TRUE(page.ok()) << page.status();
+    if (page->empty()) break;
+    pages.push_back(*page);
+    after = page->back();
+  }
+  EXPECT_THAT(pages, ElementsAre(ElementsAre("t1", "t2", "t3"), ElementsAre("t4", "t5", "t6"),
+                                 ElementsAre("t7")));
+  // A cursor between two names starts after it; one past the end gives nothing.
+  auto middle = read([&](Transaction& tx) {
+    return tx.list_table_names_page("1", "sales", Page{.after = "t35", .limit = 2});
+  });
+  ASSERT_TRUE(middle.ok()) << middle.status();
+  EXPECT_THAT(*middle, ElementsAre("t4", "t5"));
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      read([&](Transaction& tx) {
+        return tx.list_table_names_page("1", "sales", Page{.limit = 0});
+      }).status()));
+}
+
 // Data products -------------------------------------------------------------------------------
 
 TEST_P(StoreConformanceTest, ProductRoundTripsAndIsReplaced) {

@@ -33,6 +33,16 @@ TEST(Pattern, MatchesTheWholeSubjectOnly) {
   EXPECT_FALSE(matches("", "x"));
 }
 
+TEST(Pattern, MatchesPatternsWithMoreGroupsThanTheMatchDataKeeps) {
+  // full_match keeps one pair of offsets per thread; PCRE2 answers 0 (not a failure) when a
+  // match has more groups than that.
+  EXPECT_TRUE(matches("(o)(r)(d)(e)(r)(s)_(?P<region>eu|us)_(\\d+)", "orders_eu_000123"));
+  EXPECT_FALSE(matches("(o)(r)(d)(e)(r)(s)_(?P<region>eu|us)_(\\d+)", "orders_ap_000123"));
+  // A backreference still sees its group.
+  EXPECT_TRUE(matches("(\\w+)_\\1", "sales_sales"));
+  EXPECT_FALSE(matches("(\\w+)_\\1", "sales_items"));
+}
+
 TEST(Pattern, FullMatchesAnAlternationAsAWhole) {
   EXPECT_TRUE(matches("a|b", "a"));
   EXPECT_TRUE(matches("a|b", "b"));
@@ -217,6 +227,67 @@ TEST(PatternIsLiteral, TrueForPlainNames) {
 TEST(PatternIsLiteral, FalseWhenAnyMetacharacterIsPresent) {
   for (char c : std::string("\\^$.|?*+()[]{}")) {
     EXPECT_FALSE(Pattern::is_literal(std::string("ab") + c + "cd")) << c;
+  }
+}
+
+}  // namespace
+}  // namespace datamesh::core
+
+namespace datamesh::core {
+namespace {
+
+TEST(PatternLiteralPrefix, IsTheLiteralStartOfAPattern) {
+  EXPECT_EQ(Pattern::literal_prefix("orders_eu_.*"), "orders_eu_");
+  EXPECT_EQ(Pattern::literal_prefix("sales_(eu|us)_\\d+"), "sales_");
+  EXPECT_EQ(Pattern::literal_prefix("orders"), "orders");
+  EXPECT_EQ(Pattern::literal_prefix("ab+c"), "ab");
+  EXPECT_EQ(Pattern::literal_prefix("t[0-9]+"), "t");
+}
+
+TEST(PatternLiteralPrefix, LeavesOutALiteralThatMayBeAbsent) {
+  EXPECT_EQ(Pattern::literal_prefix("abc?d"), "ab");
+  EXPECT_EQ(Pattern::literal_prefix("abc*"), "ab");
+  EXPECT_EQ(Pattern::literal_prefix("abc{0,2}"), "ab");
+  EXPECT_EQ(Pattern::literal_prefix("a*"), "");
+}
+
+TEST(PatternLiteralPrefix, IsEmptyWhenNothingCanBeReliedOn) {
+  EXPECT_EQ(Pattern::literal_prefix(".*"), "");
+  EXPECT_EQ(Pattern::literal_prefix("orders|items"), "");
+  EXPECT_EQ(Pattern::literal_prefix("orders_eu|orders_us"), "");
+  EXPECT_EQ(Pattern::literal_prefix("(?i)orders"), "");
+  EXPECT_EQ(Pattern::literal_prefix("\\w+"), "");
+  EXPECT_EQ(Pattern::literal_prefix("[ab]c"), "");
+  EXPECT_EQ(Pattern::literal_prefix("^orders"), "");
+  EXPECT_EQ(Pattern::literal_prefix("ventes_é.*"), "ventes_");
+  EXPECT_EQ(Pattern::literal_prefix(""), "");
+}
+
+TEST(PatternLiteralPrefix, IgnoresBarsInsideGroupsClassesAndEscapes) {
+  EXPECT_EQ(Pattern::literal_prefix("orders_(eu|us)"), "orders_");
+  EXPECT_EQ(Pattern::literal_prefix("orders_[|]x"), "orders_");
+  EXPECT_EQ(Pattern::literal_prefix("orders_[]|]x"), "orders_");
+  EXPECT_EQ(Pattern::literal_prefix("orders_\\|x"), "orders_");
+  // A bar after a closed group is at the top level again.
+  EXPECT_EQ(Pattern::literal_prefix("orders_(eu)|items"), "");
+}
+
+TEST(PatternLiteralPrefix, EveryFullMatchStartsWithThePrefix) {
+  // The property callers rely on, over names around the prefix's range.
+  const std::vector<std::string> patterns = {"orders_eu_.*", "ab+c", "abc?d", "t[0-9]+",
+                                             "sales_(eu|us)_\\d+", "x{2,3}y"};
+  const std::vector<std::string> names = {"orders_eu_", "orders_eu_1", "orders_eu", "abc",
+                                          "abbbc",      "abd",         "abcd",      "t1",
+                                          "t",          "sales_eu_12", "xxy",       "xxxy"};
+  for (const std::string& source : patterns) {
+    auto pattern = Pattern::compile("p", source);
+    ASSERT_TRUE(pattern.ok()) << pattern.status();
+    const std::string prefix = Pattern::literal_prefix(source);
+    for (const std::string& name : names) {
+      auto matched = pattern->full_match(name);
+      ASSERT_TRUE(matched.ok());
+      if (*matched) EXPECT_TRUE(name.starts_with(prefix)) << source << " " << name;
+    }
   }
 }
 

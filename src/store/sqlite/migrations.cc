@@ -157,9 +157,19 @@ INSERT INTO audit_chain_head (id, sequence, hash)
   SELECT 1, coalesce(max(sequence), 0), '' FROM audit_events;
 )sql";
 
+// Listings in creation order straight from an index, never sorted in a temporary B-tree: an
+// owner's subscriptions of any status, and a consumer's subscriptions on one database (which
+// links stay when a subscription ends), which subscriptions_subscriber could only filter out
+// of everything the consumer holds and subscriptions_request does not keep in creation order.
+constexpr std::string_view kListingIndexes = R"sql(
+CREATE INDEX subscriptions_owner_seq ON subscriptions (owner, seq);
+CREATE INDEX subscriptions_subscriber_database ON subscriptions (subscriber, database_name, seq);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "duplicate-request index, audit hash chain", kRequestIndexAndAuditChain},
+    {3, "ordered subscription listings by owner and by consumer and database", kListingIndexes},
 };
 
 constexpr std::string_view kCreateMigrationsTable =

@@ -34,6 +34,9 @@ const std::string kListTables =
     cat(kTableSelect,
         " WHERE catalog_id = ?1 AND database_name = ?2 AND name > ?3 ORDER BY name"
         " LIMIT ?4");
+const std::string kListTableNamesPage =
+    "SELECT name FROM tables WHERE catalog_id = ?1 AND database_name = ?2 AND name > ?3"
+    " ORDER BY name LIMIT ?4";
 const std::string kFindGrants =
     cat(kGrantSelect,
         " WHERE principal = ?1 AND catalog_id = ?2 AND database_name = ?3"
@@ -266,6 +269,19 @@ absl::StatusOr<std::vector<std::string>> SqliteTransaction::list_table_names(
       "SELECT name FROM tables WHERE catalog_id = ?1 AND database_name = ?2 ORDER BY name");
   if (!statement.ok()) return statement.status();
   statement->bind_text(1, catalog_id).bind_text(2, database_name);
+  return read_all(*statement,
+                  [](const Statement& row) -> absl::StatusOr<std::string> { return row.text(0); });
+}
+
+absl::StatusOr<std::vector<std::string>> SqliteTransaction::list_table_names_page(
+    std::string_view catalog_id, std::string_view database_name, const Page& page) {
+  if (absl::Status limit = check_limit(page); !limit.ok()) return limit;
+  auto statement = connection_.prepare(kListTableNamesPage);
+  if (!statement.ok()) return statement.status();
+  statement->bind_text(1, catalog_id)
+      .bind_text(2, database_name)
+      .bind_text(3, page.after)
+      .bind_int(4, page.limit);
   return read_all(*statement,
                   [](const Statement& row) -> absl::StatusOr<std::string> { return row.text(0); });
 }
@@ -624,6 +640,7 @@ std::vector<ListingQuery> listing_queries() {
   std::vector<ListingQuery> queries = {
       {"list_databases", kListDatabases},
       {"list_tables", kListTables},
+      {"list_table_names_page", kListTableNamesPage},
       {"find_grants", kFindGrants},
       {"find_live_duplicates", kFindLiveDuplicates},
       {"list_audit_chain", kAuditChain},
@@ -636,13 +653,18 @@ std::vector<ListingQuery> listing_queries() {
       {.owner = "o", .include_deleted = true},
       {.subscriber = "s"},
       {.subscriber = "s", .status = SubscriptionStatus::kActive, .database_name = "d"},
+      {.subscriber = "s", .database_name = "d"},
       {.subscriber = "s", .include_deleted = true},
   };
   for (const SubscriptionFilter& filter : filters) {
-    queries.push_back(
-        {cat("list_subscriptions(", filter.owner ? "owner" : "subscriber",
-             filter.status ? "+status" : "", filter.include_deleted ? "+deleted" : "", ")"),
-         subscription_listing_sql(filter, /*after=*/true)});
+    for (bool after : {false, true}) {
+      queries.push_back(
+          {cat("list_subscriptions(", filter.owner ? "owner" : "subscriber",
+               filter.status ? "+status" : "", filter.database_name ? "+database" : "",
+               filter.include_deleted ? "+deleted" : "", after ? ", next page" : ", first page",
+               ")"),
+           subscription_listing_sql(filter, after)});
+    }
   }
   return queries;
 }

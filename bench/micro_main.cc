@@ -1,0 +1,147 @@
+// datamesh_micro: Google Benchmark micro-benchmarks of the pieces the scale figures are made of
+// (docs/PERFORMANCE.md, "Scale"): table-name patterns, the grant evaluator, and the engine's
+// authorization check against a store holding from a thousand to a million grants.
+//
+//   datamesh_micro                          # every benchmark
+//   datamesh_micro --benchmark_filter=Check  # Google Benchmark's own options
+#include <benchmark/benchmark.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/engine.h"
+#include "core/grants.h"
+#include "core/pattern.h"
+#include "core/text.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace datamesh::bench {
+namespace {
+
+using core::cat;
+
+std::string table(int k) { return cat("orders_eu_", 100000 + k); }
+
+void BM_PatternCompile(benchmark::State& state) {
+  for (auto _ : state) {
+    auto pattern = core::Pattern::compile("table_name_regex", "orders_(eu|us)_\\d+");
+    benchmark::DoNotOptimize(pattern);
+  }
+}
+BENCHMARK(BM_PatternCompile);
+
+void BM_PatternFullMatch(benchmark::State& state) {
+  auto pattern = core::Pattern::compile("table_name_regex", "orders_(eu|us)_\\d+");
+  if (!pattern.ok()) state.SkipWithError("compile failed");
+  std::vector<std::string> names;
+  for (int k = 0; k < 1024; ++k) names.push_back(k % 2 ? table(k) : cat("items_ap_", k));
+  size_t i = 0;
+  for (auto _ : state) {
+    auto matched = pattern->full_match(names[i++ % names.size()]);
+    benchmark::DoNotOptimize(matched);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PatternFullMatch);
+
+void BM_EvaluateGrants(benchmark::State& state) {
+  // What find_grants returns for one check: the table's rows, "*" rows and database rows.
+  std::vector<store::GrantRow> rows;
+  for (const char* permission : {"SELECT", "DESCRIBE"}) {
+    rows.push_back({.principal = "222222222222", .catalog_id = "999999999999",
+                    .database_name = "sales-111111111111", .table_name = "orders",
+                    .permission = permission, .subscription_id = "S1"});
+  }
+  rows.push_back({.principal = "222222222222", .catalog_id = "999999999999",
+                  .database_name = "sales-111111111111", .table_name = "",
+                  .permission = "DESCRIBE", .subscription_id = "S1"});
+  for (auto _ : state) {
+    auto check = core::evaluate_grants(rows, core::Permission::kSelect, "sales-111111111111",
+                                       "orders");
+    benchmark::DoNotOptimize(check);
+  }
+}
+BENCHMARK(BM_EvaluateGrants);
+
+// The engine's check_permission (one read transaction: the mesh id, the grants on the table,
+// the evaluation) on a store holding state.range(0) grants of 1000 consumers.
+class NoSecrets final : public core::SecretSealer {
+ public:
+  absl::StatusOr<std::string> seal(std::string_view plain) const override {
+    return std::string(plain);
+  }
+  absl::StatusOr<std::string> unseal(std::string_view sealed) const override {
+    return std::string(sealed);
+  }
+};
+
+void BM_EngineCheckPermission(benchmark::State& state) {
+  const int64_t grants = state.range(0);
+  const std::string path = cat("/tmp/datamesh-micro-", ::getpid(), "-", grants, ".db");
+  std::remove(path.c_str());
+  auto store = store::SqliteStore::open(path);
+  if (!store.ok()) {
+    state.SkipWithError("cannot open the store");
+    return;
+  }
+  constexpr int kConsumers = 1000;
+  const Account consumer{.account_id = "200000000000", .name = "c", .consumer_enabled = true,
+                         .consumer_initialized = true};
+  absl::Status filled = (*store)->run(store::TxMode::kWrite, [&](store::Transaction& tx) {
+    if (absl::Status s = tx.put_account({.account_id = "999999999999", .name = "mesh",
+                                         .is_mesh = true});
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = tx.put_account(consumer); !s.ok()) return s;
+    // Three rows per table subscription, as an approved one holds.
+    for (int64_t g = 0; g < grants / 3; ++g) {
+      char principal[16];
+      std::snprintf(principal, sizeof principal, "2%011d", static_cast<int>(g % kConsumers));
+      const std::string sub = cat("S", g);
+      const std::string t = table(static_cast<int>(g / kConsumers));
+      for (auto [name, permission] : {std::pair{t, "SELECT"}, std::pair{t, "DESCRIBE"},
+                                      std::pair{std::string(), "DESCRIBE"}}) {
+        if (absl::Status s = tx.put_grant({.principal = principal, .catalog_id = "999999999999",
+                                           .database_name = "sales", .table_name = name,
+                                           .permission = permission, .subscription_id = sub});
+            !s.ok()) {
+          return s;
+        }
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!filled.ok()) {
+    state.SkipWithError(std::string(filled.message()).c_str());
+    return;
+  }
+  core::SystemClock clock;
+  NoSecrets sealer;
+  core::Engine engine(**store, clock, sealer);
+  const core::Caller caller{.account = consumer, .access_key_id = "AK"};
+  // Consumer 0 holds SELECT on the first `held` tables.
+  const int held = static_cast<int>(std::max<int64_t>(1, grants / 3 / kConsumers));
+  int k = 0;
+  for (auto _ : state) {
+    auto check = engine.check_permission(caller, "sales", table(k++ % held), "SELECT");
+    if (!check.ok() || !check->allowed) state.SkipWithError("the check failed");
+  }
+  store->reset();
+  std::remove(path.c_str());
+  std::remove((path + "-wal").c_str());
+  std::remove((path + "-shm").c_str());
+}
+BENCHMARK(BM_EngineCheckPermission)->Arg(3000)->Arg(30000)->Arg(300000)->Arg(3000000)
+    ->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace datamesh::bench
+
+BENCHMARK_MAIN();

@@ -1,0 +1,36 @@
+// The figures of the scale benchmark at one mesh size: every documented method of the
+// producer, consumer, catalog and admin through the public C++ API on the embedded store, the
+// authorization check through the engine, each next to its raw-SQLite baseline and its target
+// (docs/PERFORMANCE.md, "Scale").
+#pragma once
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "scale_figures.h"
+#include "scale_mesh.h"
+#include "sqlite_baseline.h"
+#include "sqlite_bulk_baseline.h"
+
+namespace datamesh::bench {
+
+struct Baselines {
+  SqliteBaseline commits;    // single-row commits
+  SqliteBulkBaseline bulk;   // batched inserts, point and range reads, index scan
+};
+
+struct ScenarioOptions {
+  int samples = 1000;               // per fast figure
+  int cycles = 500;                 // request → approve → finalize cycles
+  int slow_samples = 20;            // get_data_product and other whole-database figures
+  int create_tables = 10000;        // tables of each create_data_products sample
+  int create_samples = 3;
+  std::string regex = "orders_eu_.*";  // 1 table in 100 of the big database
+};
+
+// Measures every figure on `mesh` as it is now and appends them to `recorder`. Writes that
+// need new subscriptions (the cycles, denials) request the spare tables of each product.
+absl::Status measure_all(ScaleMesh& mesh, const Baselines& baselines,
+                         const ScenarioOptions& options, FigureRecorder& recorder);
+
+}  // namespace datamesh::bench

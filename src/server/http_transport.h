@@ -1,0 +1,97 @@
+// The seam between what `datamesh serve` does with a request and the HTTP library that carries
+// it.
+//
+// A transport owns the sockets: HTTP/1.1 parsing, keep-alive, timeouts, the body size limit and
+// the graceful stop. It hands each complete request to a RequestHandler and sends back the
+// Response it gets. The handler (request_router.h: routing, SigV4, JSON, errors, metrics, access
+// log) includes nothing of the library, so replacing the library means writing one new
+// transport (microhttpd_transport.cc is the one in use).
+//
+// Lanes: from the method and path alone a handler says whether a request may be answered on
+// the transport's event-loop thread (kEventLoop: constant answers that touch no store and never
+// wait) or must run on a worker thread (kWorker: everything that may call the store). A
+// transport must never run a kWorker request on an event-loop thread, where one slow store call
+// would stall every connection that thread serves.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "aws/sigv4.h"
+
+namespace datamesh::server {
+
+struct Request {
+  // The method; the path and query exactly as received (still percent-encoded, which SigV4
+  // verification needs); the headers in the order received, names as sent; the body.
+  aws::HttpRequest http;
+  // The peer as "address:port", for the access log; empty unless
+  // TransportOptions::want_remote_address.
+  std::string remote_address;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+};
+
+enum class Lane { kEventLoop, kWorker };
+
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+  // Must be cheap and must not block: the transport calls it on its event loop.
+  virtual Lane lane(std::string_view method, std::string_view path) const = 0;
+  // The answer to a complete request. Called concurrently from event-loop threads (kEventLoop
+  // requests) and worker threads (kWorker requests).
+  virtual Response handle(const Request& request) = 0;
+  // The answer to a request whose body is over TransportOptions::max_body_bytes; `request`
+  // holds no body. Called on the event loop.
+  virtual Response body_too_large(const Request& request) = 0;
+};
+
+struct TransportOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0 = any free port
+  // Threads running the event loop (epoll); each serves its share of the connections.
+  int event_threads = 1;
+  // Threads running kWorker requests.
+  int workers = 2;
+  // At most this many connections open at once; the next ones are closed on accept.
+  int max_connections = 1024;
+  std::size_t max_body_bytes = 8 << 20;
+  // An idle connection (no request in progress; also one that has not finished sending a
+  // request's headers) is closed after keep_alive_seconds without traffic. Once a request's
+  // headers are in, its body must keep arriving (read_timeout_seconds between bytes), and the
+  // client must keep reading the answer (write_timeout_seconds). Time spent computing the answer
+  // never counts.
+  int keep_alive_seconds = 5;
+  int read_timeout_seconds = 10;
+  int write_timeout_seconds = 10;
+  bool want_remote_address = true;
+};
+
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+  // Binds and listens; port() is known afterwards. Unavailable, naming the address, when the
+  // address is taken or cannot be bound.
+  virtual absl::Status bind() = 0;
+  virtual int port() const = 0;
+  // Serves requests through `handler` until stop(); then stops accepting, lets every request
+  // already begun finish (answers sent during this drain close their connection), closes the
+  // idle connections and returns. Precondition: bind() succeeded. Called once.
+  virtual absl::Status serve(RequestHandler& handler) = 0;
+  // Asks serve() to return as above. Safe from any thread, also before serve() starts; does not
+  // wait.
+  virtual void stop() = 0;
+};
+
+// The libmicrohttpd transport (microhttpd_transport.cc).
+std::unique_ptr<HttpTransport> make_microhttpd_transport(TransportOptions options);
+
+}  // namespace datamesh::server

@@ -1,0 +1,364 @@
+// HttpTransport over libmicrohttpd (GNU libmicrohttpd 0.9.75, Debian's libmicrohttpd-dev).
+//
+// Why this library: on the 2-core machine of docs/PERFORMANCE.md it answered 70-76k req/s
+// where cpp-httplib, which holds one thread per keep-alive connection, answered about 30k
+// (shared/research/deps.md §2). Its event loop (epoll, `event_threads` threads) reads
+// requests and writes answers for every connection; kEventLoop requests are answered right there,
+// kWorker requests are suspended (MHD_suspend_connection), run on the WorkerPool and resumed
+// (MHD_resume_connection) with their answer, so that a slow store call never holds the loop.
+//
+// A request's life, and what MHD calls:
+//   request line   -> on_request_line: the Exchange is created (raw path and query kept) and
+//                     counted in flight;
+//   headers in     -> on_request, first call: headers copied, the lane chosen, a body declared
+//                     over the limit answered 413 at once;
+//   body pieces    -> on_request with data: appended, or dropped past the limit;
+//   request in     -> on_request, last call: answered here (kEventLoop), or suspended and posted
+//                     to a worker, whose resume brings one more last call that sends the answer;
+//   answer sent    -> on_completed (also when the connection broke): the Exchange is freed and
+//                     no longer in flight.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <condition_variable>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "api/logging.h"
+#include "core/text.h"
+#include "server/http_transport.h"
+#include "server/worker_pool.h"
+
+namespace datamesh::server {
+namespace {
+
+using core::cat;
+
+// One request, from its request line to the last byte of its answer.
+struct Exchange {
+  Request request;
+  bool headers_read = false;
+  bool body_too_large = false;
+  Lane lane = Lane::kWorker;
+  // Set by the worker before it resumes the connection; read on the event loop after the
+  // resume (MHD's resume takes a mutex, which orders the two).
+  bool answered = false;
+  Response response;
+};
+
+// "address" of the peer, without the port, as the access log has always shown it.
+std::string peer_address(MHD_Connection* connection) {
+  const MHD_ConnectionInfo* info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (info == nullptr || info->client_addr == nullptr) return "";
+  const sockaddr* address = info->client_addr;
+  const socklen_t size =
+      address->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+  char host[NI_MAXHOST];
+  if (::getnameinfo(address, size, host, sizeof host, nullptr, 0, NI_NUMERICHOST) != 0) return "";
+  return host;
+}
+
+MHD_Result collect_header(void* out, MHD_ValueKind, const char* name, const char* value) {
+  static_cast<std::vector<std::pair<std::string, std::string>>*>(out)->emplace_back(
+      name, value == nullptr ? "" : value);
+  return MHD_YES;
+}
+
+class MicrohttpdTransport final : public HttpTransport {
+ public:
+  explicit MicrohttpdTransport(TransportOptions options) : options_(std::move(options)) {}
+  ~MicrohttpdTransport() override;
+
+  absl::Status bind() override;
+  int port() const override { return port_; }
+  absl::Status serve(RequestHandler& handler) override;
+  void stop() override;
+
+ private:
+  static void* on_request_line(void* self, const char* uri, MHD_Connection* connection);
+  static MHD_Result on_request(void* self, MHD_Connection* connection, const char* url,
+                               const char* method, const char* version, const char* upload_data,
+                               size_t* upload_data_size, void** context);
+  static void on_completed(void* self, MHD_Connection* connection, void** context,
+                           MHD_RequestTerminationCode why);
+  static void on_library_message(void* self, const char* format, va_list arguments);
+
+  MHD_Result begin(MHD_Connection* connection, Exchange& exchange, const char* method);
+  MHD_Result send(MHD_Connection* connection, const Response& response, bool close);
+  void set_timeout(MHD_Connection* connection, int seconds);
+
+  const TransportOptions options_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  RequestHandler* handler_ = nullptr;
+  std::unique_ptr<WorkerPool> workers_;
+  MHD_Daemon* daemon_ = nullptr;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool stop_requested_ = false;  // guarded by mutex_
+  // Exchanges begun and not completed. Guarded by mutex_. Once it reached 0 in the drain,
+  // `closed_` turns away every later request, so none is suspended when the daemon stops.
+  int in_flight_ = 0;
+  bool closed_ = false;  // guarded by mutex_
+  // Answers sent while draining close their connection, so clients leave.
+  std::atomic<bool> draining_{false};
+};
+
+MicrohttpdTransport::~MicrohttpdTransport() {
+  if (daemon_ != nullptr) MHD_stop_daemon(daemon_);
+  if (listen_fd_ >= 0) ::close(listen_fd_);
+}
+
+absl::Status MicrohttpdTransport::bind() {
+  const std::string where = cat(options_.host, ":", options_.port);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const std::string port_text = std::to_string(options_.port);
+  if (const int error = ::getaddrinfo(options_.host.c_str(), port_text.c_str(), &hints, &found);
+      error != 0) {
+    return absl::UnavailableError(cat("cannot listen on ", where, ": ", gai_strerror(error)));
+  }
+  std::string last_error = "no address";
+  for (const addrinfo* candidate = found; candidate != nullptr; candidate = candidate->ai_next) {
+    const int fd = ::socket(candidate->ai_family,
+                            candidate->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+      last_error = std::strerror(errno);
+      continue;
+    }
+    // SO_REUSEADDR lets a restarted server bind while old connections sit in TIME_WAIT. No
+    // SO_REUSEPORT: a second server on a taken port must fail, not share the port silently.
+    const int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, candidate->ai_addr, candidate->ai_addrlen) != 0 ||
+        ::listen(fd, SOMAXCONN) != 0) {
+      last_error = std::strerror(errno);
+      ::close(fd);
+      continue;
+    }
+    sockaddr_storage bound{};
+    socklen_t size = sizeof bound;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &size);
+    port_ = ntohs(bound.ss_family == AF_INET6
+                      ? reinterpret_cast<const sockaddr_in6*>(&bound)->sin6_port
+                      : reinterpret_cast<const sockaddr_in*>(&bound)->sin_port);
+    listen_fd_ = fd;
+    ::freeaddrinfo(found);
+    return absl::OkStatus();
+  }
+  ::freeaddrinfo(found);
+  return absl::UnavailableError(cat("cannot listen on ", where, ": ", last_error));
+}
+
+absl::Status MicrohttpdTransport::serve(RequestHandler& handler) {
+  if (listen_fd_ < 0) return absl::FailedPreconditionError("serve() before a successful bind()");
+  handler_ = &handler;
+  workers_ = std::make_unique<WorkerPool>(std::max(1, options_.workers));
+  std::vector<MHD_OptionItem> items = {
+      {MHD_OPTION_LISTEN_SOCKET, listen_fd_, nullptr},
+      {MHD_OPTION_CONNECTION_TIMEOUT, options_.keep_alive_seconds, nullptr},
+      {MHD_OPTION_CONNECTION_LIMIT, options_.max_connections, nullptr},
+      {MHD_OPTION_URI_LOG_CALLBACK, reinterpret_cast<intptr_t>(&on_request_line), this},
+      {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&on_completed), this},
+      {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&on_library_message), this},
+  };
+  if (options_.event_threads > 1) {
+    items.push_back({MHD_OPTION_THREAD_POOL_SIZE, options_.event_threads, nullptr});
+  }
+  items.push_back({MHD_OPTION_END, 0, nullptr});
+  const unsigned flags =
+      MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+  daemon_ = MHD_start_daemon(flags, 0, nullptr, nullptr, &on_request, this, MHD_OPTION_ARRAY,
+                             items.data(), MHD_OPTION_END);
+  if (daemon_ == nullptr) {
+    workers_.reset();
+    return absl::UnavailableError(
+        cat("libmicrohttpd could not start serving port ", port_, " (see the log above)"));
+  }
+
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] { return stop_requested_; });
+  draining_ = true;
+  lock.unlock();
+  // Stop accepting. The socket stays open until MHD_stop_daemon (MHD's rule), so shut it down:
+  // connections waiting in the backlog are reset and new ones refused instead of hanging.
+  if (const MHD_socket quiet = MHD_quiesce_daemon(daemon_); quiet != MHD_INVALID_SOCKET) {
+    ::shutdown(quiet, SHUT_RDWR);
+  }
+  lock.lock();
+  changed_.wait(lock, [this] { return in_flight_ == 0; });
+  closed_ = true;
+  lock.unlock();
+  // No request is in flight, hence none suspended: the daemon may stop, closing idle
+  // connections. Then the workers have nothing left to run.
+  MHD_stop_daemon(daemon_);
+  daemon_ = nullptr;
+  workers_.reset();
+  ::close(listen_fd_);
+  listen_fd_ = -1;
+  return absl::OkStatus();
+}
+
+void MicrohttpdTransport::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_requested_ = true;
+  }
+  changed_.notify_all();
+}
+
+void* MicrohttpdTransport::on_request_line(void* self_pointer, const char* uri,
+                                           MHD_Connection*) {
+  auto* self = static_cast<MicrohttpdTransport*>(self_pointer);
+  {
+    std::lock_guard lock(self->mutex_);
+    if (self->closed_) return nullptr;  // on_request then refuses it
+    ++self->in_flight_;
+  }
+  auto* exchange = new Exchange;  // freed by on_completed
+  // The target as sent: SigV4 signs the percent-encoded path and the raw query.
+  const std::string_view target(uri);
+  const size_t question = target.find('?');
+  exchange->request.http.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) {
+    exchange->request.http.query = std::string(target.substr(question + 1));
+  }
+  return exchange;
+}
+
+MHD_Result MicrohttpdTransport::on_request(void* self_pointer, MHD_Connection* connection,
+                                           const char*, const char* method, const char*,
+                                           const char* upload_data, size_t* upload_data_size,
+                                           void** context) {
+  auto* self = static_cast<MicrohttpdTransport*>(self_pointer);
+  auto* exchange = static_cast<Exchange*>(*context);
+  if (exchange == nullptr) return MHD_NO;  // arrived after the drain: close the connection
+  if (!exchange->headers_read) return self->begin(connection, *exchange, method);
+
+  std::string& body = exchange->request.http.body;
+  if (*upload_data_size > 0) {
+    if (!exchange->body_too_large) {
+      if (body.size() + *upload_data_size > self->options_.max_body_bytes) {
+        // A body without Content-Length (chunked) that grew past the limit. MHD accepts an
+        // answer only before or after the body, so stop reading: the connection is closed.
+        return MHD_NO;
+      }
+      body.append(upload_data, *upload_data_size);
+    }
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
+
+  // The whole request is in (or a worker has answered it).
+  if (exchange->body_too_large) return MHD_YES;  // answered 413 by begin()
+  const bool close = self->draining_.load(std::memory_order_relaxed);
+  if (exchange->answered) return self->send(connection, exchange->response, close);
+  if (exchange->lane == Lane::kEventLoop) {
+    return self->send(connection, self->handler_->handle(exchange->request), close);
+  }
+  MHD_suspend_connection(connection);
+  self->workers_->post([self, connection, exchange] {
+    exchange->response = self->handler_->handle(exchange->request);
+    exchange->answered = true;
+    MHD_resume_connection(connection);
+  });
+  return MHD_YES;
+}
+
+MHD_Result MicrohttpdTransport::begin(MHD_Connection* connection, Exchange& exchange,
+                                      const char* method) {
+  exchange.headers_read = true;
+  aws::HttpRequest& http = exchange.request.http;
+  http.method = method;
+  MHD_get_connection_values(connection, MHD_HEADER_KIND, &collect_header, &http.headers);
+  if (options_.want_remote_address) exchange.request.remote_address = peer_address(connection);
+  exchange.lane = handler_->lane(http.method, http.path);
+  set_timeout(connection, options_.read_timeout_seconds);
+
+  if (const char* declared = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+                                                         MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+    const std::string_view text(declared);
+    uint64_t length = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), length);
+    // MHD has already refused a malformed Content-Length; a length too big to parse is over.
+    if (error != std::errc() || length > options_.max_body_bytes) {
+      exchange.body_too_large = true;
+      // Answered before the body is read; MHD then closes the connection, as it must, since the
+      // unread body would otherwise be taken for the next request.
+      return send(connection, handler_->body_too_large(exchange.request), /*close=*/true);
+    }
+    http.body.reserve(length);
+  }
+  return MHD_YES;
+}
+
+MHD_Result MicrohttpdTransport::send(MHD_Connection* connection, const Response& answer,
+                                     bool close) {
+  MHD_Response* response = MHD_create_response_from_buffer(
+      answer.body.size(), const_cast<char*>(answer.body.data()), MHD_RESPMEM_MUST_COPY);
+  if (response == nullptr) return MHD_NO;
+  MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, answer.content_type.c_str());
+  if (close) MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
+  set_timeout(connection, options_.write_timeout_seconds);
+  const MHD_Result queued =
+      MHD_queue_response(connection, static_cast<unsigned>(answer.status), response);
+  MHD_destroy_response(response);
+  return queued;
+}
+
+void MicrohttpdTransport::set_timeout(MHD_Connection* connection, int seconds) {
+  MHD_set_connection_option(connection, MHD_CONNECTION_OPTION_TIMEOUT,
+                            static_cast<unsigned>(seconds));
+}
+
+void MicrohttpdTransport::on_completed(void* self_pointer, MHD_Connection* connection,
+                                       void** context, MHD_RequestTerminationCode why) {
+  auto* self = static_cast<MicrohttpdTransport*>(self_pointer);
+  std::unique_ptr<Exchange> exchange(static_cast<Exchange*>(*context));
+  *context = nullptr;
+  if (exchange == nullptr) return;
+  // The connection stays open for the next request: from now on it is idle.
+  if (why == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
+    self->set_timeout(connection, self->options_.keep_alive_seconds);
+  }
+  exchange.reset();
+  bool idle = false;
+  {
+    std::lock_guard lock(self->mutex_);
+    idle = --self->in_flight_ == 0;
+  }
+  if (idle) self->changed_.notify_all();
+}
+
+void MicrohttpdTransport::on_library_message(void*, const char* format, va_list arguments) {
+  char text[512];
+  std::vsnprintf(text, sizeof text, format, arguments);
+  std::string_view message(text);
+  while (!message.empty() && message.back() == '\n') message.remove_suffix(1);
+  api::logger().debug("libmicrohttpd: {}", std::string(message));
+}
+
+}  // namespace
+
+std::unique_ptr<HttpTransport> make_microhttpd_transport(TransportOptions options) {
+  return std::make_unique<MicrohttpdTransport>(std::move(options));
+}
+
+}  // namespace datamesh::server

@@ -1,0 +1,191 @@
+#include "server/request_router.h"
+
+#include <map>
+
+#include "api/errors.h"
+#include "api/json_codec.h"
+#include "api/logging.h"
+#include "api/routes.h"
+#include "core/subscription_status.h"
+#include "core/text.h"
+#include "server/http_status.h"
+#include "server/openapi.h"
+
+namespace datamesh::server {
+
+using core::cat;
+
+namespace {
+
+constexpr std::string_view kMethodPrefix = "/v1/";
+
+Response json_response(int status, const nlohmann::json& body) {
+  return Response{.status = status,
+                  .body = body.is_null() ? std::string("{}") : api::dump_json(body)};
+}
+
+Response error_response(const absl::Status& status) {
+  return json_response(http_status(status.code()), error_body(status));
+}
+
+// "/v1/{group}/{method}" with both parts non-empty and without further '/': the group and the
+// method, else false.
+bool split_method_path(std::string_view path, std::string_view& group, std::string_view& method) {
+  if (!path.starts_with(kMethodPrefix)) return false;
+  const std::string_view rest = path.substr(kMethodPrefix.size());
+  const size_t slash = rest.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == rest.size()) return false;
+  group = rest.substr(0, slash);
+  method = rest.substr(slash + 1);
+  return method.find('/') == std::string_view::npos;
+}
+
+// Every label RequestRouter records: one per method-table route, and the fixed routes.
+std::vector<std::string> route_labels() {
+  std::vector<std::string> labels = {"healthz", "metrics", "openapi"};
+  for (const api::Route& route : api::routes()) {
+    labels.push_back(cat(route.group, "/", api::dashed(route.method)));
+  }
+  return labels;
+}
+
+}  // namespace
+
+RequestRouter::RequestRouter(const ServerConfig& config,
+                             std::shared_ptr<api::MeshService> service)
+    : allow_initialize_(config.allow_initialize),
+      access_log_(config.access_log),
+      store_(config.store),
+      service_(std::move(service)),
+      authenticator_(*service_, config.max_clock_skew),
+      metrics_(route_labels()),
+      healthz_body_(api::dump_json({{"Status", "ok"}})),
+      openapi_body_(openapi_document().dump(2)) {}
+
+Lane RequestRouter::lane(std::string_view method, std::string_view path) const {
+  if (method == "POST" && path.starts_with(kMethodPrefix)) return Lane::kWorker;
+  if (method == "GET" && path == "/metrics") return Lane::kWorker;
+  return Lane::kEventLoop;  // /healthz, /openapi.json and 404s: constant answers
+}
+
+Response RequestRouter::handle(const Request& request) {
+  const auto started = std::chrono::steady_clock::now();
+  const aws::HttpRequest& http = request.http;
+  std::string_view group, method;
+  if (http.method == "POST" && split_method_path(http.path, group, method)) {
+    return finish(request, call_method(request, group, method), started);
+  }
+  if (http.method == "GET") {
+    if (http.path == "/healthz") {
+      return finish(request, {.response = {.body = healthz_body_}, .route = "healthz"}, started);
+    }
+    if (http.path == "/openapi.json") {
+      return finish(request, {.response = {.body = openapi_body_}, .route = "openapi"}, started);
+    }
+    if (http.path == "/metrics") return finish(request, metrics_page(), started);
+  }
+  // Unknown routes share one label, so that nobody can grow /metrics by inventing paths.
+  const absl::Status missing = absl::NotFoundError(
+      cat("no route ", http.method, " ", http.path, "; see GET /openapi.json"));
+  return finish(request,
+                {.response = error_response(missing),
+                 .route = std::string(Metrics::kUnknownRoute),
+                 .status = missing},
+                started);
+}
+
+Response RequestRouter::body_too_large(const Request& request) {
+  const absl::Status status =
+      absl::ResourceExhaustedError("request body is larger than the server's limit");
+  Outcome outcome{.response = error_response(status),
+                  .route = std::string(Metrics::kUnknownRoute),
+                  .status = status};
+  outcome.response.status = 413;
+  return finish(request, std::move(outcome), std::chrono::steady_clock::now());
+}
+
+RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::string_view group,
+                                                  std::string_view method) {
+  Outcome outcome{.route = std::string(Metrics::kUnknownRoute)};
+  auto fail = [&](absl::Status status) {
+    outcome.response = error_response(status);
+    outcome.status = std::move(status);
+    return std::move(outcome);
+  };
+  auto route = api::find_route(group, method);
+  if (!route.ok()) return fail(route.status());
+  outcome.route = cat((*route)->group, "/", api::dashed((*route)->method));
+
+  const aws::HttpRequest& http = request.http;
+  std::optional<core::Caller> caller;
+  if ((*route)->authenticated) {
+    auto proven = authenticator_.authenticate(http);
+    if (!proven.ok()) return fail(proven.status());
+    caller = *std::move(proven);
+    outcome.account = caller->account.account_id;
+  } else if (!allow_initialize_) {
+    return fail(absl::PermissionDeniedError(
+        cat("this server does not initialize meshes over HTTP: run `datamesh admin ",
+            api::dashed((*route)->method), " --endpoint ", store_,
+            "` on the server host, or start the server with --allow-initialize")));
+  }
+
+  nlohmann::json params = nlohmann::json::object();
+  if (!http.body.empty()) {
+    auto parsed = api::parse_json(http.body);
+    if (!parsed.ok()) return fail(parsed.status());
+    params = *std::move(parsed);
+  }
+  auto answer = service_->dispatch(**route, params, caller ? &*caller : nullptr,
+                                   first_header(http, kMeshIdHeader));
+  if (!answer.ok()) return fail(answer.status());
+  outcome.response = json_response(200, *answer);
+  return outcome;
+}
+
+RequestRouter::Outcome RequestRouter::metrics_page() {
+  std::string extra =
+      "# HELP datamesh_subscriptions Subscriptions in the mesh, by status.\n"
+      "# TYPE datamesh_subscriptions gauge\n";
+  absl::Status status =
+      service_->store().run(store::TxMode::kRead, [&](store::Transaction& tx) -> absl::Status {
+        auto counts = tx.count_subscriptions_by_status();
+        if (!counts.ok()) return counts.status();
+        std::map<SubscriptionStatus, int64_t> by_status(counts->begin(), counts->end());
+        for (SubscriptionStatus s :
+             {SubscriptionStatus::kPending, SubscriptionStatus::kActive,
+              SubscriptionStatus::kDenied, SubscriptionStatus::kDeleted}) {
+          extra += cat("datamesh_subscriptions{status=\"", core::status_name(s), "\"} ",
+                       by_status[s], "\n");
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) extra += "# subscriptions unavailable: the store did not answer\n";
+  return {.response = {.status = 200,
+                       .content_type = "text/plain; version=0.0.4",
+                       .body = metrics_.render(extra)},
+          .route = "metrics"};
+}
+
+Response RequestRouter::finish(const Request& request, Outcome outcome,
+                               std::chrono::steady_clock::time_point started) {
+  const auto latency = std::chrono::steady_clock::now() - started;
+  metrics_.record(outcome.route, outcome.response.status, outcome.status.code(), latency);
+  if (access_log_) {
+    // Structured, and never with secrets: no headers, no bodies.
+    nlohmann::json line = {
+        {"remote", request.remote_address},
+        {"method", request.http.method},
+        {"path", request.http.path},
+        {"status", outcome.response.status},
+        {"micros", std::chrono::duration_cast<std::chrono::microseconds>(latency).count()}};
+    if (!outcome.account.empty()) line["account"] = outcome.account;
+    if (!outcome.status.ok()) {
+      line["error"] = std::string(api::error_code_name(outcome.status.code()));
+    }
+    api::logger().info("access {}", api::dump_json(line));
+  }
+  return std::move(outcome.response);
+}
+
+}  // namespace datamesh::server

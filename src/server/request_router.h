@@ -1,0 +1,56 @@
+// What `datamesh serve` does with one HTTP request, whatever library carries it (see
+// http_transport.h): the routes, signature checks, JSON in and out, errors in one shape, the
+// metrics and the access log.
+//
+// Routes: POST /v1/{group}/{method-with-dashes} runs a method of the method table (signed,
+// except initialize-mesh-account when allowed); GET /healthz, GET /openapi.json (constant,
+// answered on the event loop) and GET /metrics (reads the store, so on a worker); anything else
+// is 404 in the error shape. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "api/mesh_service.h"
+#include "server/http_transport.h"
+#include "server/metrics.h"
+#include "server/request_auth.h"
+#include "server/server_config.h"
+
+namespace datamesh::server {
+
+class RequestRouter final : public RequestHandler {
+ public:
+  RequestRouter(const ServerConfig& config, std::shared_ptr<api::MeshService> service);
+
+  Lane lane(std::string_view method, std::string_view path) const override;
+  Response handle(const Request& request) override;
+  Response body_too_large(const Request& request) override;
+
+ private:
+  // What a request came to: the answer, and what the metrics and the access log say of it.
+  struct Outcome {
+    Response response;
+    std::string route;  // metrics label: "consumer/get-subscription", "healthz", "unknown"
+    absl::Status status;
+    std::string account;  // the caller's, once known
+  };
+
+  Outcome call_method(const Request& request, std::string_view group, std::string_view method);
+  Outcome metrics_page();
+  Response finish(const Request& request, Outcome outcome,
+                  std::chrono::steady_clock::time_point started);
+
+  const bool allow_initialize_;
+  const bool access_log_;
+  const std::string store_;
+  std::shared_ptr<api::MeshService> service_;
+  RequestAuthenticator authenticator_;
+  Metrics metrics_;
+  const std::string healthz_body_;
+  const std::string openapi_body_;
+};
+
+}  // namespace datamesh::server

@@ -1,0 +1,472 @@
+// The HTTP transport under `datamesh serve` (server/http_transport.h, libmicrohttpd), with a
+// scripted RequestHandler and raw sockets: what reaches the handler, the lanes, keep-alive,
+// timeouts, the body limit, the connection limit and the graceful stop.
+//
+// Nothing sleeps. Where a test waits for the server (a timeout to close a connection, a stop
+// to take effect) it blocks on a socket or a condition with a 30-second guard that only a hung
+// server reaches.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/text.h"
+#include "gtest/gtest.h"
+#include "server/http_transport.h"
+#include "support/status_matchers.h"
+
+namespace datamesh::server {
+namespace {
+
+using core::cat;
+
+constexpr auto kGuard = std::chrono::seconds(30);
+
+// A one-shot flag threads can wait for.
+class Latch {
+ public:
+  void open() {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+    changed_.notify_all();
+  }
+  bool wait() {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, kGuard, [&] { return open_; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool open_ = false;
+};
+
+// Answers every request with 200 and a body naming what it saw; paths under /slow/ are
+// worker-lane requests that wait for `release` before answering; /worker/ paths are
+// worker-lane requests answered at once; everything else is answered on the event loop.
+class ScriptedHandler final : public RequestHandler {
+ public:
+  Lane lane(std::string_view, std::string_view path) const override {
+    return path.starts_with("/slow/") || path.starts_with("/worker/") ? Lane::kWorker
+                                                                      : Lane::kEventLoop;
+  }
+
+  Response handle(const Request& request) override {
+    {
+      std::lock_guard lock(mutex_);
+      seen_.push_back(request);
+    }
+    if (request.http.path.starts_with("/slow/")) {
+      slow_started.open();
+      if (!release.wait()) return Response{.status = 500, .body = "never released"};
+    }
+    return Response{.status = 200, .content_type = "text/plain",
+                    .body = cat(request.http.method, " ", request.http.path, " ",
+                                request.http.body.size())};
+  }
+
+  Response body_too_large(const Request&) override {
+    return Response{.status = 413, .body = R"({"Error":{"Code":"ResourceExhausted"}})"};
+  }
+
+  std::vector<Request> seen() {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+
+  Latch slow_started;
+  Latch release;
+
+ private:
+  std::mutex mutex_;
+  std::vector<Request> seen_;
+};
+
+// One TCP connection to 127.0.0.1:port speaking raw HTTP/1.1.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    connect_errno_ = connected_ ? 0 : errno;
+    const int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  }
+  ~RawConnection() { ::close(fd_); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  bool connected() const { return connected_; }
+  int connect_errno() const { return connect_errno_; }
+
+  bool send_text(const std::string& text) {
+    size_t sent = 0;
+    while (sent < text.size()) {
+      const ssize_t n = ::send(fd_, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      sent += static_cast<size_t>(n);
+    }
+    return true;
+  }
+
+  // One whole answer (Content-Length framed): its status line and headers, and its body;
+  // nullopt when the server closed the connection (or the guard passed) first.
+  struct Answer {
+    int status = 0;
+    std::string head;
+    std::string body;
+  };
+  std::optional<Answer> read_answer() {
+    size_t head_end;
+    while ((head_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
+      if (!receive()) return std::nullopt;
+    }
+    Answer answer;
+    answer.head = buffer_.substr(0, head_end);
+    answer.status = std::atoi(answer.head.substr(9, 3).c_str());
+    size_t length = 0;
+    const std::string lower = lowercase(answer.head);
+    if (const size_t at = lower.find("\r\ncontent-length:"); at != std::string::npos) {
+      length = std::strtoull(lower.c_str() + at + 17, nullptr, 10);
+    }
+    while (buffer_.size() < head_end + 4 + length) {
+      if (!receive()) return std::nullopt;
+    }
+    answer.body = buffer_.substr(head_end + 4, length);
+    buffer_.erase(0, head_end + 4 + length);
+    return answer;
+  }
+
+  // True when an answer (or the end of the connection) is ready to be read right now.
+  bool has_data_now() {
+    if (!buffer_.empty()) return true;
+    pollfd ready{.fd = fd_, .events = POLLIN, .revents = 0};
+    return ::poll(&ready, 1, 0) > 0;
+  }
+
+  // True when the server closes the connection (end of stream or reset) before the guard
+  // passes, having sent nothing more.
+  bool closed_by_server() {
+    while (receive()) {
+    }
+    return closed_;
+  }
+
+  static std::string lowercase(std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  }
+
+ private:
+  bool receive() {
+    pollfd ready{.fd = fd_, .events = POLLIN, .revents = 0};
+    if (::poll(&ready, 1, static_cast<int>(kGuard.count() * 1000)) <= 0) return false;
+    char chunk[4096];
+    const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    if (n <= 0) {
+      closed_ = true;
+      return false;
+    }
+    buffer_.append(chunk, static_cast<size_t>(n));
+    return true;
+  }
+
+  int fd_ = -1;
+  bool connected_ = false;
+  int connect_errno_ = 0;
+  bool closed_ = false;
+  std::string buffer_;
+};
+
+std::string get(const std::string& target, const std::string& extra_headers = "") {
+  return cat("GET ", target, " HTTP/1.1\r\nHost: 127.0.0.1\r\n", extra_headers, "\r\n");
+}
+
+std::string post(const std::string& target, const std::string& body) {
+  return cat("POST ", target, " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ", body.size(),
+             "\r\n\r\n", body);
+}
+
+// A transport serving a ScriptedHandler on a thread.
+class TransportTest : public ::testing::Test {
+ protected:
+  static TransportOptions options() {
+    return TransportOptions{.host = "127.0.0.1", .port = 0, .event_threads = 1, .workers = 2};
+  }
+
+  void start(TransportOptions options = TransportOptions{.port = 0}) {
+    transport_ = make_microhttpd_transport(std::move(options));
+    ASSERT_OK(transport_->bind());
+    ASSERT_GT(transport_->port(), 0);
+    thread_ = std::thread([this] {
+      served_ = transport_->serve(handler_);
+      returned_ = true;
+    });
+  }
+
+  // Stops the transport and waits for serve() to return; its status.
+  absl::Status stop() {
+    if (!thread_.joinable()) return absl::OkStatus();
+    transport_->stop();
+    thread_.join();
+    return served_;
+  }
+
+  void TearDown() override {
+    handler_.release.open();
+    EXPECT_OK(stop());
+  }
+
+  int port() const { return transport_->port(); }
+
+  ScriptedHandler handler_;
+  std::unique_ptr<HttpTransport> transport_;
+  std::thread thread_;
+  absl::Status served_;
+  std::atomic<bool> returned_{false};
+};
+
+TEST_F(TransportTest, HandlerGetsThePathQueryAndHeadersExactlyAsSent) {
+  start(options());
+  RawConnection connection(port());
+  ASSERT_TRUE(connection.connected());
+  ASSERT_TRUE(connection.send_text(
+      "POST /worker/a%20b/c%2Fd?x=1+2&y&z=%41 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n"
+      "X-Twice: first\r\nx-twice:  second\r\nContent-Length: 3\r\n\r\nabc"));
+  auto answer = connection.read_answer();
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->status, 200) << answer->body;
+
+  const std::vector<Request> seen = handler_.seen();
+  ASSERT_EQ(seen.size(), 1u);
+  const aws::HttpRequest& http = seen[0].http;
+  EXPECT_EQ(http.method, "POST");
+  EXPECT_EQ(http.path, "/worker/a%20b/c%2Fd");  // not decoded: SigV4 signs it encoded
+  EXPECT_EQ(http.query, "x=1+2&y&z=%41");
+  EXPECT_EQ(http.body, "abc");
+  std::vector<std::string> twice;
+  for (const auto& [name, value] : http.headers) {
+    if (RawConnection::lowercase(name) == "x-twice") twice.push_back(value);
+  }
+  EXPECT_EQ(twice, (std::vector<std::string>{"first", "second"}));
+  EXPECT_EQ(aws::header_values(http, "host"), std::vector<std::string>{"127.0.0.1:1"});
+  EXPECT_EQ(seen[0].remote_address, "127.0.0.1");
+}
+
+TEST_F(TransportTest, KeepAliveServesManyRequestsOnOneConnection) {
+  start(options());
+  RawConnection connection(port());
+  ASSERT_TRUE(connection.connected());
+  for (int i = 0; i < 5; ++i) {
+    const std::string target = i % 2 == 0 ? cat("/fast/", i) : cat("/worker/", i);
+    ASSERT_TRUE(connection.send_text(post(target, "{}")));
+    auto answer = connection.read_answer();
+    ASSERT_TRUE(answer.has_value()) << "request " << i << " got no answer";
+    EXPECT_EQ(answer->status, 200);
+    EXPECT_EQ(answer->body, cat("POST ", target, " 2"));
+    EXPECT_EQ(RawConnection::lowercase(answer->head).find("connection: close"),
+              std::string::npos);
+  }
+  EXPECT_EQ(handler_.seen().size(), 5u);
+}
+
+TEST_F(TransportTest, BlockedWorkerRequestDoesNotStallTheEventLoop) {
+  TransportOptions one_of_each = options();
+  one_of_each.event_threads = 1;
+  one_of_each.workers = 1;
+  start(one_of_each);
+  RawConnection slow(port());
+  ASSERT_TRUE(slow.connected());
+  ASSERT_TRUE(slow.send_text(post("/slow/1", "{}")));
+  ASSERT_TRUE(handler_.slow_started.wait());
+
+  // The only worker is blocked; the event loop still answers its own lane on other connections.
+  for (int i = 0; i < 3; ++i) {
+    RawConnection other(port());
+    ASSERT_TRUE(other.send_text(get("/healthz")));
+    auto answer = other.read_answer();
+    ASSERT_TRUE(answer.has_value());
+    EXPECT_EQ(answer->status, 200);
+  }
+  handler_.release.open();
+  auto answer = slow.read_answer();
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->body, "POST /slow/1 2");
+}
+
+TEST_F(TransportTest, WorkerRequestsRunConcurrentlyUpToThePoolSize) {
+  TransportOptions two_workers = options();
+  two_workers.workers = 2;
+  start(two_workers);
+  // While one worker is blocked, the other still serves worker-lane requests.
+  RawConnection slow(port());
+  ASSERT_TRUE(slow.send_text(post("/slow/1", "")));
+  ASSERT_TRUE(handler_.slow_started.wait());
+  RawConnection other(port());
+  ASSERT_TRUE(other.send_text(post("/worker/2", "x")));
+  auto quick = other.read_answer();
+  ASSERT_TRUE(quick.has_value());
+  EXPECT_EQ(quick->body, "POST /worker/2 1");
+  handler_.release.open();
+  ASSERT_TRUE(slow.read_answer().has_value());
+}
+
+TEST_F(TransportTest, BodyDeclaredOverTheLimitIsRefusedUnreadAndTheConnectionClosed) {
+  TransportOptions small = options();
+  small.max_body_bytes = 16;
+  start(small);
+  RawConnection fits(port());
+  ASSERT_TRUE(fits.send_text(post("/worker/fits", std::string(16, 'a'))));
+  auto ok = fits.read_answer();
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ(ok->status, 200);
+
+  RawConnection big(port());
+  ASSERT_TRUE(big.send_text(post("/worker/big", std::string(17, 'a'))));
+  auto refused = big.read_answer();
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 413);
+  EXPECT_EQ(refused->body, R"({"Error":{"Code":"ResourceExhausted"}})");
+  EXPECT_TRUE(big.closed_by_server());
+  // The handler never saw the big one.
+  ASSERT_EQ(handler_.seen().size(), 1u);
+  EXPECT_EQ(handler_.seen()[0].http.path, "/worker/fits");
+}
+
+TEST_F(TransportTest, ChunkedBodyGrowingOverTheLimitClosesTheConnection) {
+  TransportOptions small = options();
+  small.max_body_bytes = 16;
+  start(small);
+  RawConnection connection(port());
+  ASSERT_TRUE(connection.send_text(
+      "POST /worker/chunked HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "10\r\naaaaaaaaaaaaaaaa\r\n10\r\naaaaaaaaaaaaaaaa\r\n0\r\n\r\n"));
+  EXPECT_FALSE(connection.read_answer().has_value());
+  EXPECT_TRUE(handler_.seen().empty());
+}
+
+TEST_F(TransportTest, IdleConnectionIsClosedAfterTheKeepAliveTimeout) {
+  TransportOptions quick = options();
+  quick.keep_alive_seconds = 1;
+  start(quick);
+  RawConnection connection(port());
+  ASSERT_TRUE(connection.send_text(get("/healthz")));
+  ASSERT_TRUE(connection.read_answer().has_value());
+  // Nothing more is sent: the server, not the 30 s guard, ends the connection.
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(connection.closed_by_server());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, kGuard);
+}
+
+TEST_F(TransportTest, StalledBodyIsDroppedAfterTheReadTimeout) {
+  TransportOptions quick = options();
+  quick.keep_alive_seconds = 30;
+  quick.read_timeout_seconds = 1;
+  start(quick);
+  RawConnection connection(port());
+  ASSERT_TRUE(connection.send_text(
+      "POST /worker/stalled HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nabc"));
+  EXPECT_FALSE(connection.read_answer().has_value());
+  EXPECT_TRUE(handler_.seen().empty());
+}
+
+TEST_F(TransportTest, ConnectionOverTheLimitWaitsUntilAnotherCloses) {
+  TransportOptions limited = options();
+  limited.max_connections = 2;
+  limited.keep_alive_seconds = 30;
+  start(limited);
+  auto first = std::make_unique<RawConnection>(port());
+  RawConnection second(port());
+  for (RawConnection* connection : {first.get(), &second}) {
+    ASSERT_TRUE(connection->send_text(get("/healthz")));
+    ASSERT_TRUE(connection->read_answer().has_value());
+  }
+  // The kernel completes the third connection, but the server does not take it up...
+  RawConnection third(port());
+  ASSERT_TRUE(third.connected());
+  ASSERT_TRUE(third.send_text(get("/fast/third")));
+  ASSERT_TRUE(second.send_text(get("/fast/second")));
+  ASSERT_TRUE(second.read_answer().has_value());
+  EXPECT_FALSE(third.has_data_now()) << "the server took a connection over its limit";
+  // ...until one of the others closes.
+  first.reset();
+  auto answer = third.read_answer();
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->body, "GET /fast/third 0");
+}
+
+TEST_F(TransportTest, StopFinishesInFlightRequestsThenRefusesConnections) {
+  start(options());
+  RawConnection in_flight(port());
+  ASSERT_TRUE(in_flight.send_text(post("/slow/1", "{}")));
+  ASSERT_TRUE(handler_.slow_started.wait());
+  RawConnection idle(port());
+  ASSERT_TRUE(idle.send_text(get("/healthz")));
+  ASSERT_TRUE(idle.read_answer().has_value());
+
+  transport_->stop();
+  // serve() is now draining: it cannot return while the slow request runs. New connections
+  // are refused once the listening socket is shut; wait (bounded) until they are.
+  const auto deadline = std::chrono::steady_clock::now() + kGuard;
+  bool refused = false;
+  while (!refused && std::chrono::steady_clock::now() < deadline) {
+    RawConnection late(port());
+    refused = !late.connected() || (late.send_text(get("/healthz")) && !late.read_answer());
+  }
+  EXPECT_TRUE(refused);
+  EXPECT_FALSE(returned_.load()) << "serve() returned while a request was in flight";
+
+  handler_.release.open();
+  auto answer = in_flight.read_answer();
+  ASSERT_TRUE(answer.has_value()) << "the in-flight request was cut off";
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_EQ(answer->body, "POST /slow/1 2");
+  EXPECT_NE(RawConnection::lowercase(answer->head).find("connection: close"), std::string::npos)
+      << answer->head;
+  EXPECT_OK(stop());
+  // The idle keep-alive connection was closed by the stop.
+  EXPECT_TRUE(idle.closed_by_server());
+}
+
+TEST_F(TransportTest, StopBeforeAnyRequestReturnsAtOnce) {
+  start(options());
+  EXPECT_OK(stop());
+}
+
+TEST(TransportBindTest, TakenPortIsUnavailableNamingTheAddress) {
+  auto first = make_microhttpd_transport(TransportOptions{.host = "127.0.0.1", .port = 0});
+  ASSERT_OK(first->bind());
+  auto second =
+      make_microhttpd_transport(TransportOptions{.host = "127.0.0.1", .port = first->port()});
+  const absl::Status status = second->bind();
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  EXPECT_NE(std::string(status.message()).find(cat("127.0.0.1:", first->port())),
+            std::string::npos)
+      << status;
+}
+
+TEST(TransportBindTest, UnknownHostIsUnavailable) {
+  auto transport =
+      make_microhttpd_transport(TransportOptions{.host = "no-such-host.invalid", .port = 0});
+  EXPECT_EQ(transport->bind().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace datamesh::server
