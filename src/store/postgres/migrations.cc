@@ -122,6 +122,10 @@ CREATE TABLE subscriptions (
 );
 CREATE INDEX subscriptions_owner ON subscriptions (owner, status, seq);
 CREATE INDEX subscriptions_subscriber ON subscriptions (subscriber, seq);
+-- Listings in creation order straight from an index: an owner's subscriptions of any status,
+-- and a consumer's subscriptions on one database.
+CREATE INDEX subscriptions_owner_seq ON subscriptions (owner, seq);
+CREATE INDEX subscriptions_subscriber_database ON subscriptions (subscriber, database_name, seq);
 CREATE INDEX subscriptions_request
   ON subscriptions (subscriber, database_name, ((doc::jsonb -> 'table_names')));
 

@@ -50,6 +50,8 @@ class PostgresTransaction final : public Transaction {
                                                  const Page& page) override;
   absl::StatusOr<std::vector<std::string>> list_table_names(
       std::string_view catalog_id, std::string_view database_name) override;
+  absl::StatusOr<std::vector<std::string>> list_table_names_page(
+      std::string_view catalog_id, std::string_view database_name, const Page& page) override;
 
   absl::StatusOr<std::optional<ProductRow>> get_product(std::string_view mesh_database) override;
   absl::Status put_product(const ProductRow& product) override;
