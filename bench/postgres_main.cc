@@ -21,6 +21,8 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -63,8 +65,54 @@ struct Run {
   double per_second = 0;
   double p50_us = 0, p99_us = 0;  // the worse of the replicas
   double machine_cores = NAN;     // CPU the whole machine used during the window
+  double client_cores = NAN;      // this program (load generator, signing)
+  double replica_cores = NAN;     // the datamesh serve replicas
+  double postgres_cores = NAN;    // the private PostgreSQL's processes (NaN with --postgres)
+  double other_cores = NAN;       // the rest of the machine: programs other than the benchmark
   std::string first_error;
 };
+
+// CPU seconds of process `pid` so far (utime + stime of /proc/pid/stat), and its parent.
+struct ProcessCpu {
+  double seconds = 0;
+  long parent = 0;
+};
+std::optional<ProcessCpu> process_cpu(long pid) {
+  std::ifstream stat(cat("/proc/", pid, "/stat"));
+  std::string text;
+  if (!std::getline(stat, text)) return std::nullopt;
+  const size_t close = text.rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  ProcessCpu cpu;
+  unsigned long long utime = 0, stime = 0;
+  for (int index = 3; fields >> field; ++index) {
+    if (index == 4) cpu.parent = std::stol(field);
+    if (index == 14) utime = std::stoull(field);
+    if (index == 15) {
+      stime = std::stoull(field);
+      break;
+    }
+  }
+  cpu.seconds = static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  return cpu;
+}
+
+// CPU seconds of a PostgreSQL server so far: its postmaster and every process it started
+// (backends, walwriter, checkpointer, ...). NaN when postmaster is 0.
+double postgres_cpu_seconds(long postmaster) {
+  if (postmaster <= 0) return NAN;
+  double total = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long pid = std::stol(name);
+    auto cpu = process_cpu(pid);
+    if (cpu && (pid == postmaster || cpu->parent == postmaster)) total += cpu->seconds;
+  }
+  return total;
+}
 
 // A private PostgreSQL with durable settings, stopped on destruction.
 class PrivateServer {
@@ -82,6 +130,17 @@ class PrivateServer {
     std::string url;
     std::getline(in, url);
     return url;
+  }
+  // The postmaster's pid (first line of postmaster.pid), 0 when not started here.
+  long postmaster() const {
+    if (!started_) return 0;
+    std::ifstream root_file(cat(state_, "/root"));
+    std::string root;
+    std::getline(root_file, root);
+    std::ifstream pid_file(cat(root, "/data/postmaster.pid"));
+    long pid = 0;
+    pid_file >> pid;
+    return pid;
   }
   ~PrivateServer() {
     if (!started_) return;
@@ -135,6 +194,7 @@ class PostgresBench {
  private:
   Run measure(const std::string& name, const std::vector<ServerProcess*>& replicas,
               const RequestMaker& make);
+  long postmaster_ = 0;
   RequestMaker write_maker(const std::vector<ServerProcess*>& replicas);
   RequestMaker approve_maker(const std::vector<ServerProcess*>& replicas);
   RequestMaker read_maker(const std::vector<ServerProcess*>& replicas);
@@ -191,6 +251,12 @@ Run PostgresBench::measure(const std::string& name, const std::vector<ServerProc
   Run run{.name = name, .replicas = static_cast<int>(replicas.size())};
   std::vector<LoadResult> results(replicas.size());
   double busy_start = 0, busy_end = 0;
+  double own_start = 0, own_end = 0, servers_start = 0, servers_end = 0, pg_start = 0, pg_end = 0;
+  const auto servers_cpu = [&] {
+    double total = 0;
+    for (ServerProcess* replica : replicas) total += replica->cpu_seconds();
+    return total;
+  };
   std::vector<std::thread> threads;
   for (size_t r = 0; r < replicas.size(); ++r) {
     threads.emplace_back([&, r] {
@@ -199,8 +265,18 @@ Run PostgresBench::measure(const std::string& name, const std::vector<ServerProc
                        .warmup_seconds = options_.warmup_seconds,
                        .seconds = options_.seconds};
       if (r == 0) {
-        load.on_window_start = [&] { busy_start = machine_busy_seconds(); };
-        load.on_window_end = [&] { busy_end = machine_busy_seconds(); };
+        load.on_window_start = [&] {
+          busy_start = machine_busy_seconds();
+          own_start = own_cpu_seconds();
+          servers_start = servers_cpu();
+          pg_start = postgres_cpu_seconds(postmaster_);
+        };
+        load.on_window_end = [&] {
+          busy_end = machine_busy_seconds();
+          own_end = own_cpu_seconds();
+          servers_end = servers_cpu();
+          pg_end = postgres_cpu_seconds(postmaster_);
+        };
       }
       // Connection numbers of this replica's share: c * replicas + r keeps host_of() right.
       const int count = static_cast<int>(replicas.size());
@@ -221,6 +297,11 @@ Run PostgresBench::measure(const std::string& name, const std::vector<ServerProc
   run.per_second = run.seconds > 0 ? static_cast<double>(run.ok) / run.seconds : 0;
   if (busy_start >= 0 && busy_end >= 0 && run.seconds > 0) {
     run.machine_cores = (busy_end - busy_start) / run.seconds;
+    run.client_cores = (own_end - own_start) / run.seconds;
+    run.replica_cores = (servers_end - servers_start) / run.seconds;
+    run.postgres_cores = (pg_end - pg_start) / run.seconds;
+    run.other_cores = std::max(0.0, run.machine_cores - run.client_cores - run.replica_cores -
+                                        (std::isnan(run.postgres_cores) ? 0 : run.postgres_cores));
   }
   if (run.other > 0) {
     std::cerr << "bench: " << name << ": " << run.other << " answers were not 200; first: "
@@ -229,12 +310,22 @@ Run PostgresBench::measure(const std::string& name, const std::vector<ServerProc
   return run;
 }
 
+json number(double value) { return std::isnan(value) ? json() : json(value); }
+
 json run_json(const Run& run) {
-  return {{"name", run.name},         {"replicas", run.replicas},
-          {"ok", run.ok},             {"not_ok", run.other},
-          {"seconds", run.seconds},   {"per_second", run.per_second},
-          {"p50_us", run.p50_us},     {"p99_us", run.p99_us},
-          {"machine_cores", std::isnan(run.machine_cores) ? json() : json(run.machine_cores)}};
+  return {{"name", run.name},
+          {"replicas", run.replicas},
+          {"ok", run.ok},
+          {"not_ok", run.other},
+          {"seconds", run.seconds},
+          {"per_second", run.per_second},
+          {"p50_us", run.p50_us},
+          {"p99_us", run.p99_us},
+          {"machine_cores", number(run.machine_cores)},
+          {"client_cores", number(run.client_cores)},
+          {"replica_cores", number(run.replica_cores)},
+          {"postgres_cores", number(run.postgres_cores)},
+          {"other_cores", number(run.other_cores)}};
 }
 
 int PostgresBench::run(const std::string& command_line) {
@@ -258,6 +349,7 @@ int PostgresBench::run(const std::string& command_line) {
       return 1;
     }
     url = *started;
+    postmaster_ = private_server.postmaster();
   }
   ::setenv("DATAMESH_MASTER_KEY", random_hex_key().c_str(), 1);
 
@@ -312,6 +404,21 @@ int PostgresBench::run(const std::string& command_line) {
   std::vector<Run> runs;
   runs.push_back(measure("request-access-to-product (write)", one, write_maker(one)));
   runs.push_back(measure("request-access-to-product (write)", two, write_maker(two)));
+  // Each approval needs a Pending request of its own: make enough for both approval runs
+  // (unmeasured), guessing approvals at up to 5 times the rate of requests.
+  const double needed =
+      2 * (options_.seconds + options_.warmup_seconds) * (5 * runs[1].per_second + 100);
+  for (int chunk = 0; chunk < 60; ++chunk) {
+    auto pending = pending_requests(store_url, mesh_.producer);
+    if (!pending.ok() || static_cast<double>(pending->size()) >= needed) break;
+    std::cerr << "bench: " << pending->size() << " Pending requests of " << needed
+              << " wanted for the approvals; making more ..." << std::endl;
+    LoadOptions supply{.port = first.port(),
+                       .connections = options_.connections,
+                       .warmup_seconds = 0,
+                       .seconds = 2};
+    run_load(supply, write_maker(one));
+  }
   auto pending = pending_requests(store_url, mesh_.producer);
   if (!pending.ok() || pending->empty()) {
     std::cerr << "bench: no Pending request to approve: "
@@ -333,16 +440,17 @@ int PostgresBench::run(const std::string& command_line) {
   std::printf("\nPostgreSQL (fsync=%s, synchronous_commit=%s), %d client connections, %.0f s each\n",
               serial.fsync.c_str(), serial.synchronous_commit.c_str(), options_.connections,
               options_.seconds);
-  std::printf("%-44s %9s %10s %10s %8s %8s\n", "figure", "replicas", "per second", "p50 us",
-              "p99 us", "cores");
+  std::printf("%-40s %3s %9s %9s %9s   %s\n", "figure", "rep", "per sec", "p50 us", "p99 us",
+              "cores: client replicas postgres other");
   for (const PostgresBaseline& b : baselines) {
-    std::printf("%-44s %9s %10.0f %10.0f %8.0f %8s\n",
-                cat("raw single-row commits, ", b.connections, " connection(s)").c_str(), "-",
-                b.commits_per_second, b.p50_us, b.p99_us, "-");
+    std::printf("%-40s %3s %9.0f %9.0f %9.0f\n",
+                cat("raw single-row commits, ", b.connections, " conn").c_str(), "-",
+                b.commits_per_second, b.p50_us, b.p99_us);
   }
   for (const Run& run : runs) {
-    std::printf("%-44s %9d %10.0f %10.0f %8.0f %8.2f\n", run.name.c_str(), run.replicas,
-                run.per_second, run.p50_us, run.p99_us, run.machine_cores);
+    std::printf("%-40s %3d %9.0f %9.0f %9.0f   %.2f %.2f %.2f %.2f\n", run.name.c_str(),
+                run.replicas, run.per_second, run.p50_us, run.p99_us, run.client_cores,
+                run.replica_cores, run.postgres_cores, run.other_cores);
   }
   const auto ratio = [](double a, double b) { return b > 0 ? a / b : NAN; };
   const json ratios = {

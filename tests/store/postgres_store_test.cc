@@ -185,6 +185,32 @@ TEST_F(PostgresStoreTest, AConnectionCutDuringCommitIsUnavailableWithAnUnknownOu
   EXPECT_EQ(calls, 1) << "a commit with an unknown outcome must not be run again";
 }
 
+TEST_F(PostgresStoreTest, EveryCommittedWriteAndNothingElseIsFollowedByADurabilityBarrier) {
+  // One connection, so one session's row in commit_barriers counts its barriers.
+  auto store = open({.pool_size = 1});
+  ASSERT_NE(store, nullptr);
+  const auto barriers = [&]() -> int64_t {
+    auto connection = postgres::Connection::open(schema_->url(), "test", "");
+    EXPECT_TRUE(connection.ok()) << connection.status();
+    if (!connection.ok()) return -1;
+    auto result = (*connection)->query("SELECT coalesce(sum(commits), 0) FROM commit_barriers");
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.ok() ? result->integer(0, 0) : -1;
+  };
+  DATAMESH_ASSERT_OK(put_account(*store, "111111111111"));
+  DATAMESH_ASSERT_OK(put_account(*store, "222222222222"));
+  EXPECT_EQ(barriers(), 2);
+  // A read, a write transaction that wrote nothing, and a failed one need no barrier.
+  ASSERT_TRUE(has_account(*store, "111111111111").ok());
+  DATAMESH_ASSERT_OK(write_in(*store, [](Transaction& tx) { return tx.get_account("x").status(); }));
+  absl::Status failed = write_in(*store, [](Transaction& tx) -> absl::Status {
+    if (absl::Status put = tx.put_account(full_account("333333333333")); !put.ok()) return put;
+    return absl::PermissionDeniedError("no");
+  });
+  EXPECT_TRUE(absl::IsPermissionDenied(failed)) << failed;
+  EXPECT_EQ(barriers(), 2);
+}
+
 TEST_F(PostgresStoreTest, PoolSizeOfTheUrlIsUsed) {
   auto store = PostgresStore::open(cat(schema_->url(), "&pool_size=3"));
   ASSERT_TRUE(store.ok()) << store.status();

@@ -122,6 +122,10 @@ CREATE TABLE subscriptions (
 );
 CREATE INDEX subscriptions_owner ON subscriptions (owner, status, seq);
 CREATE INDEX subscriptions_subscriber ON subscriptions (subscriber, seq);
+-- Listings in creation order straight from an index: an owner's subscriptions of any status,
+-- and a consumer's subscriptions on one database.
+CREATE INDEX subscriptions_owner_seq ON subscriptions (owner, seq);
+CREATE INDEX subscriptions_subscriber_database ON subscriptions (subscriber, database_name, seq);
 CREATE INDEX subscriptions_request
   ON subscriptions (subscriber, database_name, ((doc::jsonb -> 'table_names')));
 
@@ -146,6 +150,13 @@ CREATE TABLE audit_chain_head (
   hash TEXT NOT NULL
 );
 INSERT INTO audit_chain_head (id, sequence, hash) VALUES (1, 0, '');
+
+-- One row per database session that committed a write: the store's durability barrier
+-- updates its session's row after each write transaction (see postgres_store.cc).
+CREATE TABLE commit_barriers (
+  backend_pid INTEGER NOT NULL PRIMARY KEY,
+  commits BIGINT NOT NULL
+);
 
 -- The audit log is evidence: the store only ever appends to it.
 CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

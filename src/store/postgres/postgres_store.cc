@@ -16,9 +16,23 @@ namespace {
 
 // BEGIN and the write lock in one round trip (simple protocol, no parameters). READ COMMITTED:
 // once the lock is granted, every statement sees what the writers before this one committed.
+// The COMMIT does not wait for the WAL flush (synchronous_commit off for this transaction
+// only), so the write lock is released as soon as the commit is recorded; run_once then waits
+// for durability with kDurabilityBarrier before reporting success.
 constexpr std::string_view kBeginWrite =
-    "BEGIN ISOLATION LEVEL READ COMMITTED;"
+    "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = off;"
     " SELECT sequence FROM audit_chain_head WHERE id = 1 FOR UPDATE";
+// A transaction that writes WAL commits with the session's own synchronous_commit (on by
+// default, or what the administrator set, e.g. remote_apply for a synchronous standby): its
+// COMMIT returns once the WAL is flushed up to its commit record, which comes after the write
+// transaction's, so the write is then as durable as if it had committed synchronously. It must
+// write WAL: PostgreSQL does not flush at the commit of a transaction that wrote none, even one
+// with a transaction id. Each session updates a row of its own, so concurrent barriers never
+// wait for each other and share one flush (group commit), which a flush under the write lock
+// could not.
+constexpr std::string_view kDurabilityBarrier =
+    "INSERT INTO commit_barriers (backend_pid, commits) VALUES (pg_backend_pid(), 1)"
+    " ON CONFLICT (backend_pid) DO UPDATE SET commits = commit_barriers.commits + 1";
 constexpr std::string_view kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 // The stores whose run() is on this thread's stack: a body calling run() again on the same
@@ -183,6 +197,18 @@ PostgresStore::Attempt PostgresStore::run_once(
             absl::InternalError(cat("the mesh database ", url_.display,
                                     " rolled the transaction back at COMMIT: one of its "
                                     "statements had failed"))};
+  }
+  if (write && transaction.wrote()) {
+    auto durable = connection.exec(kDurabilityBarrier, "make the commit durable");
+    if (!durable.ok()) {
+      // Committed, and visible, but a crash now could still lose it.
+      return {Outcome::kDone,
+              absl::UnavailableError(cat(
+                  "the mesh database ", url_.display,
+                  " committed the change but could not confirm it is durable: the change may or "
+                  "may not have been applied; read it back before repeating it (",
+                  durable.status().message(), ")"))};
+    }
   }
   return {Outcome::kDone, absl::OkStatus()};
 }

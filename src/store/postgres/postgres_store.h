@@ -9,12 +9,21 @@
 // audit events get their sequence numbers in commit order. A kRead transaction is REPEATABLE
 // READ READ ONLY: one consistent snapshot, never blocked by writers and never blocking them.
 //
+// Durability. A write transaction's COMMIT does not wait for the WAL flush, so the write lock
+// is held only while the transaction runs, not while the disk syncs; run() then commits a tiny
+// "barrier" transaction with the session's own synchronous_commit, whose flush covers the write,
+// and only then returns OK. Concurrent writers' flushes are so grouped into one. A writer is
+// told of success only once its change is durable; a reader may see a change a little before it
+// is, and a crash in that moment loses it together with every later one (its writer was told
+// the outcome is unknown).
+//
 // Failures. A body returning Aborted (it lost a race), and a serialization failure or deadlock
 // reported by PostgreSQL, roll back and run the body again in a fresh transaction, kMaxRetries
 // times at most; then the last Aborted is returned. A connection that breaks before COMMIT
 // (the server restarted, the network failed) rolls nothing forward: the body runs once more on
 // a new connection, and if the database is still unreachable run() returns Unavailable. A
-// connection that breaks during COMMIT is Unavailable saying the outcome is unknown. After a
+// connection that breaks during COMMIT or the barrier is Unavailable saying the outcome is
+// unknown. After a
 // failed connection attempt, run() answers Unavailable at once, without trying, until
 // reconnect_interval_ms has passed: requests fail fast while the database is down and the store
 // recovers by itself once it is back.

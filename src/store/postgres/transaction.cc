@@ -73,6 +73,9 @@ const std::string kGetTable =
 const std::string kListTables =
     cat(kTableSelect,
         " WHERE catalog_id = $1 AND database_name = $2 AND name > $3 ORDER BY name LIMIT $4");
+const std::string kListTableNamesPage =
+    "SELECT name FROM tables WHERE catalog_id = $1 AND database_name = $2 AND name > $3"
+    " ORDER BY name LIMIT $4";
 const std::string kGetProduct = cat(kProductSelect, " WHERE mesh_database = $1");
 const std::string kListSubscriptionGrants =
     cat(kGrantSelect,
@@ -100,8 +103,11 @@ const std::string kAuditOfSubscription =
 
 }  // namespace
 
-absl::Status PostgresTransaction::require_write(std::string_view operation) const {
-  if (mode_ == TxMode::kWrite) return absl::OkStatus();
+absl::Status PostgresTransaction::require_write(std::string_view operation) {
+  if (mode_ == TxMode::kWrite) {
+    wrote_ = true;
+    return absl::OkStatus();
+  }
   return absl::FailedPreconditionError(
       cat(operation, " needs a write transaction; this one was begun with TxMode::kRead"));
 }
@@ -284,6 +290,15 @@ absl::StatusOr<std::vector<std::string>> PostgresTransaction::list_table_names(
       connection_,
       "SELECT name FROM tables WHERE catalog_id = $1 AND database_name = $2 ORDER BY name",
       Params().text(catalog_id).text(database_name),
+      [](const Result& r, int i) -> absl::StatusOr<std::string> { return r.text(i, 0); });
+}
+
+absl::StatusOr<std::vector<std::string>> PostgresTransaction::list_table_names_page(
+    std::string_view catalog_id, std::string_view database_name, const Page& page) {
+  if (absl::Status limit = check_limit(page); !limit.ok()) return limit;
+  return query_all(
+      connection_, kListTableNamesPage,
+      Params().text(catalog_id).text(database_name).text(page.after).integer(page.limit),
       [](const Result& r, int i) -> absl::StatusOr<std::string> { return r.text(i, 0); });
 }
 
@@ -605,6 +620,7 @@ std::vector<ListingQuery> listing_queries() {
       {"list_access_keys", kListAccessKeys},
       {"list_databases", kListDatabases},
       {"list_tables", kListTables},
+      {"list_table_names_page", kListTableNamesPage},
       {"list_subscription_grants", kListSubscriptionGrants},
       {"find_grants", kFindGrants},
       {"list_subscription_shares", kListSubscriptionShares},
@@ -619,13 +635,18 @@ std::vector<ListingQuery> listing_queries() {
       {.owner = "o", .include_deleted = true},
       {.subscriber = "s"},
       {.subscriber = "s", .status = SubscriptionStatus::kActive, .database_name = "d"},
+      {.subscriber = "s", .database_name = "d"},
       {.subscriber = "s", .include_deleted = true},
   };
   for (const SubscriptionFilter& filter : filters) {
-    queries.push_back(
-        {cat("list_subscriptions(", filter.owner ? "owner" : "subscriber",
-             filter.status ? "+status" : "", filter.include_deleted ? "+deleted" : "", ")"),
-         subscription_listing_sql(filter, /*after=*/true)});
+    for (bool after : {false, true}) {
+      queries.push_back(
+          {cat("list_subscriptions(", filter.owner ? "owner" : "subscriber",
+               filter.status ? "+status" : "", filter.database_name ? "+database" : "",
+               filter.include_deleted ? "+deleted" : "", after ? ", next page" : ", first page",
+               ")"),
+           subscription_listing_sql(filter, after)});
+    }
   }
   return queries;
 }

@@ -50,6 +50,8 @@ class PostgresTransaction final : public Transaction {
                                                  const Page& page) override;
   absl::StatusOr<std::vector<std::string>> list_table_names(
       std::string_view catalog_id, std::string_view database_name) override;
+  absl::StatusOr<std::vector<std::string>> list_table_names_page(
+      std::string_view catalog_id, std::string_view database_name, const Page& page) override;
 
   absl::StatusOr<std::optional<ProductRow>> get_product(std::string_view mesh_database) override;
   absl::Status put_product(const ProductRow& product) override;
@@ -95,11 +97,15 @@ class PostgresTransaction final : public Transaction {
   absl::StatusOr<std::vector<AuditEvent>> list_audit_events(std::string_view subscription_id,
                                                             const Page& page) override;
 
+  // True once the body called a write method: its COMMIT has something to make durable.
+  bool wrote() const { return wrote_; }
+
  private:
-  absl::Status require_write(std::string_view operation) const;
+  absl::Status require_write(std::string_view operation);
 
   Connection& connection_;
   const TxMode mode_;
+  bool wrote_ = false;
 };
 
 // The SQL of list_subscriptions for a filter; `after` says whether a seq bound is included.
