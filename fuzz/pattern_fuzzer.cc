@@ -8,7 +8,9 @@
 //    depth limit instead;
 //  - a refused pattern is InvalidArgument naming the parameter; a match either answers or is
 //    InvalidArgument ("too expensive", or a subject that is not UTF-8), never another error;
-//  - a literal pattern (no metacharacter) that compiles matches its own text.
+//  - a literal pattern (no metacharacter) that compiles matches its own text;
+//  - every subject a pattern matches starts with Pattern::literal_prefix(pattern), which the
+//    engine uses to read only the table names in the prefix's range.
 #include <string>
 
 #include "core/pattern.h"
@@ -22,15 +24,17 @@ using datamesh::fuzz::message;
 
 constexpr char kParameter[] = "table_name_regex";
 
-void check_match(const Pattern& pattern, std::string_view subject) {
+// Whether `subject` matched; false too when the match was refused (as it may be).
+bool check_match(const Pattern& pattern, std::string_view subject) {
   const absl::StatusOr<bool> matched = pattern.full_match(subject);
-  if (matched.ok()) return;
+  if (matched.ok()) return *matched;
   DATAMESH_FUZZ_CHECK(matched.status().code() == absl::StatusCode::kInvalidArgument,
                       describe(matched.status()));
   const std::string_view why = message(matched.status());
   DATAMESH_FUZZ_CHECK(why.find("is too expensive to evaluate") != std::string_view::npos ||
                           why.starts_with("cannot match "),
                       describe(matched.status()));
+  return false;
 }
 
 }  // namespace
@@ -49,7 +53,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                         describe(pattern.status()));
     return 0;
   }
-  check_match(*pattern, subject);
+  if (check_match(*pattern, subject)) {
+    const std::string prefix = Pattern::literal_prefix(text);
+    DATAMESH_FUZZ_CHECK(subject.starts_with(prefix),
+                        "pattern matched a subject without its literal prefix \"" + prefix + "\"");
+  }
   if (Pattern::is_literal(text)) {
     // A literal that compiled is valid UTF-8, so it is a subject PCRE2 accepts.
     const absl::StatusOr<bool> itself = pattern->full_match(text);

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <string>
 
+#include "aws/signing_key_cache.h"
 #include "aws/sigv4.h"
 #include "fuzz_support.h"
 
@@ -112,11 +113,18 @@ void check_dates(const aws::HttpRequest& request) {
   }
 }
 
-// sign() and verify() must agree on every request sign() accepts.
+// sign() and verify() must agree on every request sign() accepts, with or without a cache of
+// derived keys (a new one per run, so that runs stay independent).
 void check_sign_verifies(aws::HttpRequest request) {
-  const absl::Status signed_status =
-      aws::sign(request, {.access_key_id = "AKIDEXAMPLE", .secret_access_key = std::string(kSecret)},
-                kScope, kNow);
+  const aws::SigningKey key{.access_key_id = "AKIDEXAMPLE",
+                            .secret_access_key = std::string(kSecret)};
+  aws::HttpRequest cached_request = request;
+  aws::SigningKeyCache cache;
+  const absl::Status cached_status = aws::sign(cached_request, key, kScope, kNow, &cache);
+  const absl::Status signed_status = aws::sign(request, key, kScope, kNow);
+  DATAMESH_FUZZ_CHECK(cached_status == signed_status, describe(cached_status));
+  DATAMESH_FUZZ_CHECK(cached_request.headers == request.headers,
+                      "signing with a key cache gave other headers");
   if (!signed_status.ok()) {
     DATAMESH_FUZZ_CHECK(signed_status.code() == absl::StatusCode::kInvalidArgument,
                         describe(signed_status));
@@ -130,6 +138,9 @@ void check_sign_verifies(aws::HttpRequest request) {
   const absl::Status verified = aws::verify(request, *auth, kSecret, kScope, kNow);
   DATAMESH_FUZZ_CHECK(verified.ok(),
                       "a request sign() signed does not verify: " + describe(verified));
+  const absl::Status verified_cached =
+      aws::verify(request, *auth, kSecret, kScope, kNow, std::chrono::minutes(5), &cache);
+  DATAMESH_FUZZ_CHECK(verified_cached.ok(), "with a key cache: " + describe(verified_cached));
   const absl::Status other = aws::verify(request, *auth, kOtherSecret, kScope, kNow);
   DATAMESH_FUZZ_CHECK(!other.ok() && message(other).starts_with(aws::kSignatureMismatch),
                       "another secret verifies the signature: " + describe(other));

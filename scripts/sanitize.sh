@@ -7,8 +7,9 @@
 #            $DATAMESH_ASAN_BUILD_DIR (default build-asan): the unit, store, aws, embedded e2e
 #            and CLI suites, the server suites, and a replay of every fuzz corpus.
 #   thread   TSan in $DATAMESH_TSAN_BUILD_DIR (default build-tsan): the tests that run threads
-#            or processes at once: the server's concurrency and shutdown suites, the
-#            multi-process e2e test and the store's concurrency tests.
+#            or processes at once (concurrency_tests: the server under concurrent load, its
+#            shutdown, transport and metrics, the multi-process e2e test, the store's
+#            concurrency tests, the thread-safe key cache and secret box).
 #
 # Any report fails the run: UBSan stops at the first undefined behaviour, ASan reports leaks,
 # TSan exits non-zero after a race. Only the test executables a job runs are built.
@@ -51,12 +52,11 @@ run_address() {
 run_thread() {
   local build=${DATAMESH_TSAN_BUILD_DIR:-$root/build-tsan}
   configure "$build" -DDATAMESH_SANITIZE=thread
-  timed "thread build" cmake --build "$build" -j"$jobs" --target datamesh_cli server_tests \
-    e2e_tests store_tests
+  # concurrency_tests (tests/CMakeLists.txt): only the suites that run threads or processes.
+  timed "thread build" cmake --build "$build" -j"$jobs" --target datamesh_cli concurrency_tests
   # second_deadlock_stack: both stacks of a lock-order inversion, not only one.
   export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
-  timed "thread tests" ctest --test-dir "$build" -j"$jobs" --output-on-failure \
-    -R '^(ServerConcurrencyTest|ServerShutdownTest|MultiprocessTest|SqliteStoreLockingTest)\.|ConcurrentWriteTransactions'
+  timed "thread tests" ctest --test-dir "$build" -j"$jobs" --output-on-failure -L tsan
 }
 
 case $job in

@@ -51,7 +51,8 @@ absl::Status load_config_file(const std::string& path, ServerConfig& config) {
       return absl::InvalidArgumentError(cat(path, ": ", key, " must be ", expected));
     };
     // Counts and durations: non-negative integers small enough for an int.
-    auto number_into = [&](auto& field) -> absl::Status {
+    // clang before 16 cannot capture a structured binding, hence &value = value.
+    auto number_into = [&, &value = value](auto& field) -> absl::Status {
       if (!value.is_number_unsigned() || value.get<uint64_t>() > INT32_MAX) {
         return mistyped("a non-negative integer");
       }
