@@ -60,14 +60,14 @@ absl::Status run_once(Connection& connection, TxMode mode,
   // IMMEDIATE takes the write lock now, waiting up to the busy timeout, so a writer never
   // fails half-way because another process started writing after it read.
   absl::Status begun =
-      connection.exec(write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED",
-                      write ? "begin a write transaction" : "begin a read transaction");
+      connection.exec_cached(write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED",
+                             write ? "begin a write transaction" : "begin a read transaction");
   if (!begun.ok()) return begun;
   RollbackGuard rollback(connection);
   sqlite::SqliteTransaction transaction(connection, mode);
   absl::Status status = body(transaction);
   if (!status.ok()) return status;
-  return connection.exec("COMMIT", "commit the transaction");
+  return connection.exec_cached("COMMIT", "commit the transaction");
 }
 
 // Creates path with mode 0600 unless it exists; SQLite then creates the -wal and -shm files

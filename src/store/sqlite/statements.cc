@@ -145,6 +145,14 @@ absl::Status Statement::run() {
   }
 }
 
+absl::Status Statement::run(std::string_view doing) {
+  if (!bind_status_.ok()) return bind_status_;
+  int code = SQLITE_ROW;
+  while (code == SQLITE_ROW) code = sqlite3_step(stmt_);
+  if (code == SQLITE_DONE) return absl::OkStatus();
+  return connection_->error(code, doing);
+}
+
 std::string Statement::text(int column) const {
   const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
   if (data == nullptr) return "";
@@ -193,7 +201,8 @@ Connection::~Connection() {
 }
 
 absl::StatusOr<Statement> Connection::prepare(std::string_view sql) {
-  auto found = cache_.find(std::string(sql));
+  // Debian's Abseil has its own string_view type, which the map's hash takes.
+  auto found = cache_.find(absl::string_view(sql.data(), sql.size()));
   if (found != cache_.end() && !found->second.in_use) {
     found->second.in_use = true;
     return Statement(*this, found->second.stmt, &found->second.in_use, /*owned=*/false);
@@ -218,6 +227,12 @@ absl::Status Connection::exec(std::string_view sql, std::string_view doing) {
   std::string text = message != nullptr ? message : sqlite3_errstr(code);
   sqlite3_free(message);
   return sqlite_status(code, text, path_, doing);
+}
+
+absl::Status Connection::exec_cached(std::string_view sql, std::string_view doing) {
+  absl::StatusOr<Statement> statement = prepare(sql);
+  if (!statement.ok()) return statement.status();
+  return statement->run(doing);
 }
 
 int64_t Connection::changes() const { return sqlite3_changes64(db_); }

@@ -10,8 +10,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
+#include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
@@ -59,6 +59,8 @@ class Statement {
   absl::StatusOr<bool> step();
   // Runs a statement that returns no rows (or whose rows are not wanted) to completion.
   absl::Status run();
+  // The same, saying what failed as `doing` ("commit the transaction") instead of the SQL.
+  absl::Status run(std::string_view doing);
 
   // Columns of the current row, 0-based. NULL reads as "" / 0 / false.
   std::string text(int column) const;
@@ -91,8 +93,11 @@ class Connection {
 
   // The cached statement for sql, compiled on first use. Errors: Internal for invalid SQL.
   absl::StatusOr<Statement> prepare(std::string_view sql);
-  // Runs one or more statements without parameters (schema scripts, PRAGMAs, BEGIN/COMMIT).
+  // Runs one or more statements without parameters (schema scripts, PRAGMAs), compiled anew.
   absl::Status exec(std::string_view sql, std::string_view doing);
+  // Runs one statement without parameters from the cache: for those run on every transaction
+  // (BEGIN, COMMIT), which exec() would compile again each time.
+  absl::Status exec_cached(std::string_view sql, std::string_view doing);
 
   // Rows changed by the last INSERT/UPDATE/DELETE.
   int64_t changes() const;
@@ -113,7 +118,9 @@ class Connection {
 
   sqlite3* db_;
   std::string path_;
-  std::unordered_map<std::string, CachedStatement> cache_;  // finalized before db_ is closed
+  // Finalized before db_ is closed. Node-based: a Statement points at its entry's in_use flag;
+  // found by string_view, without building a string per lookup.
+  absl::node_hash_map<std::string, CachedStatement> cache_;
 };
 
 }  // namespace datamesh::store::sqlite
