@@ -5,8 +5,9 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 packages=(
-  # toolchain
-  g++ cmake make pkg-config ccache git ca-certificates
+  # toolchain (clang and its runtimes: the sanitizer and libFuzzer builds of scripts/sanitize.sh
+  # and scripts/fuzz.sh)
+  g++ cmake make pkg-config ccache git ca-certificates clang libclang-rt-14-dev
   # libraries
   libabsl-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libpcre2-dev libssl-dev libmicrohttpd-dev libcpp-httplib-dev libcurl4-openssl-dev

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh Debian 12 machine and runs every test: installs the
 # dependencies, builds, installs the library into a temporary prefix and builds and runs
-# examples/ against it with find_package(datamesh), then runs the CTest suite.
+# examples/ against it with find_package(datamesh), runs the CTest suite, then the sanitizer
+# jobs (ASan+UBSan, TSan: scripts/sanitize.sh) and every fuzz target for a short while
+# (scripts/fuzz.sh; DATAMESH_CI_FUZZ_SECONDS each, default 10). docs/RELIABILITY.md says what
+# each part proves.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${DATAMESH_BUILD_DIR:-$root/build}
@@ -19,4 +22,9 @@ cmake --build "$prefix/examples-build" -j"$(nproc)" >/dev/null
 rm -rf "$prefix"
 echo "install check passed: find_package(datamesh) example built and ran"
 
-ctest --test-dir "$build" --output-on-failure -j2
+# Most tests wait on child processes (servers, PostgreSQL, the CLI) more than they compute, so
+# one more test than cores keeps both cores busy.
+ctest --test-dir "$build" --output-on-failure -j"$(( $(nproc) + 1 ))"
+
+bash "$root/scripts/sanitize.sh" all
+bash "$root/scripts/fuzz.sh" "${DATAMESH_CI_FUZZ_SECONDS:-10}"
