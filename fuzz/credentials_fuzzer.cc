@@ -45,10 +45,17 @@ bool canary_in_a_key(const nlohmann::json& document) {
 }
 
 // True when the canary is in an INI name: a section header or the part of a line before '='.
+// A line with neither (say "secret_access_key $SECRET", its '=' forgotten) holds no name: an
+// error about it must not quote it.
 bool canary_in_an_ini_name(std::string_view text) {
   for (std::string_view line : datamesh::fuzz::split_input(text, "\n", text.size() + 1)) {
+    const size_t first = line.find_first_not_of(" \t");
+    if (first != std::string_view::npos && line[first] == '[') {
+      if (has_canary(line)) return true;
+      continue;
+    }
     const size_t equals = line.find('=');
-    if (has_canary(line.substr(0, equals))) return true;
+    if (equals != std::string_view::npos && has_canary(line.substr(0, equals))) return true;
   }
   return false;
 }

@@ -58,8 +58,9 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
-// 'value', cut to kMaxQuoted characters, for messages.
-std::string quoted(std::string_view value) {
+// 'value', cut to kMaxQuoted characters, for messages. (Not named quoted: std::quoted would win
+// overload resolution for a std::string argument wherever <iomanip> is included.)
+std::string shown(std::string_view value) {
   if (value.size() <= kMaxQuoted) return cat("'", value, "'");
   return cat("'", value.substr(0, kMaxQuoted), "...'");
 }
@@ -329,15 +330,15 @@ absl::StatusOr<Authorization> parse_credential(std::string_view credential) {
   const std::vector<std::string_view> parts = split(credential, '/');
   if (parts.size() != 5 ||
       std::any_of(parts.begin(), parts.end(), [](std::string_view p) { return p.empty(); })) {
-    return unauthenticated(cat("Credential ", quoted(credential),
+    return unauthenticated(cat("Credential ", shown(credential),
                                " is not <access key>/<YYYYMMDD>/<region>/<service>/aws4_request"));
   }
   if (parts[4] != kTerminator) {
-    return unauthenticated(cat("Credential ", quoted(credential), " ends in ", quoted(parts[4]),
+    return unauthenticated(cat("Credential ", shown(credential), " ends in ", shown(parts[4]),
                                ", not aws4_request"));
   }
   if (!is_valid_date8(parts[1])) {
-    return unauthenticated(cat("credential date ", quoted(parts[1]), " is not a YYYYMMDD date"));
+    return unauthenticated(cat("credential date ", shown(parts[1]), " is not a YYYYMMDD date"));
   }
   Authorization auth;
   auth.access_key_id = std::string(parts[0]);
@@ -351,21 +352,21 @@ absl::StatusOr<std::vector<std::string>> parse_signed_headers(std::string_view v
   std::vector<std::string> names;
   for (std::string_view name : split(value, ';')) {
     if (name.empty()) {
-      return unauthenticated(cat("SignedHeaders ", quoted(value), " has an empty header name"));
+      return unauthenticated(cat("SignedHeaders ", shown(value), " has an empty header name"));
     }
     if (!is_lower_case_field_name(name)) {
-      return unauthenticated(cat("SignedHeaders ", quoted(value), " has ", quoted(name),
+      return unauthenticated(cat("SignedHeaders ", shown(value), " has ", shown(name),
                                  ", which is not a lower-case header name"));
     }
     if (!names.empty() && name <= names.back()) {
-      return unauthenticated(cat("SignedHeaders ", quoted(value),
+      return unauthenticated(cat("SignedHeaders ", shown(value),
                                  name == names.back() ? " repeat " : " are not sorted at ",
-                                 quoted(name)));
+                                 shown(name)));
     }
     names.emplace_back(name);
   }
   if (!std::binary_search(names.begin(), names.end(), "host")) {
-    return unauthenticated(cat("SignedHeaders ", quoted(value), " do not include host"));
+    return unauthenticated(cat("SignedHeaders ", shown(value), " do not include host"));
   }
   return names;
 }
@@ -390,7 +391,7 @@ absl::StatusOr<std::chrono::system_clock::time_point> parse_amz_date(std::string
   using namespace std::chrono;
   const auto malformed = [&] {
     return absl::InvalidArgumentError(
-        cat("X-Amz-Date ", quoted(amz_date), " is not of the form YYYYMMDDTHHMMSSZ"));
+        cat("X-Amz-Date ", shown(amz_date), " is not of the form YYYYMMDDTHHMMSSZ"));
   };
   if (amz_date.size() != 16 || amz_date[8] != 'T' || amz_date[15] != 'Z') return malformed();
   for (std::size_t i = 0; i < 15; ++i) {
@@ -412,7 +413,7 @@ absl::StatusOr<std::chrono::system_clock::time_point> parse_amz_date(std::string
   if (instant < floor<seconds>(system_clock::time_point::min()) + seconds{1} ||
       instant > floor<seconds>(system_clock::time_point::max())) {
     return absl::InvalidArgumentError(
-        cat("X-Amz-Date ", quoted(amz_date), " is outside the range of the server's clock"));
+        cat("X-Amz-Date ", shown(amz_date), " is outside the range of the server's clock"));
   }
   return time_point_cast<system_clock::duration>(instant);
 }
@@ -494,7 +495,7 @@ absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scop
   const auto check_token = [](std::string_view what, std::string_view value) -> absl::Status {
     if (is_scope_token(value)) return absl::OkStatus();
     return absl::InvalidArgumentError(cat(
-        what, " ", quoted(value), " must be non-empty and hold no '/', ',', '=' or whitespace"));
+        what, " ", shown(value), " must be non-empty and hold no '/', ',', '=' or whitespace"));
   };
   if (absl::Status s = check_token("access key id", key.access_key_id); !s.ok()) return s;
   if (key.secret_access_key.empty()) {
@@ -514,7 +515,8 @@ absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scop
   for (const std::string& name : headers_to_sign(request)) {
     if (!is_lower_case_field_name(name)) {
       return absl::InvalidArgumentError(
-          cat("header name ", quoted(name), " is not an HTTP token (RFC 9110); it cannot be signed"));
+          cat("header name ", shown(name),
+              " is not an HTTP token (RFC 9110); it cannot be signed"));
     }
   }
   const std::string amz_date = format_amz_date(now);
@@ -558,7 +560,7 @@ absl::StatusOr<Authorization> parse_authorization(std::string_view header_value)
   const std::string_view algorithm = value.substr(0, space);
   if (algorithm != kAlgorithm) {
     return unauthenticated(
-        cat("authorization algorithm ", quoted(algorithm), " is not ", kAlgorithm));
+        cat("authorization algorithm ", shown(algorithm), " is not ", kAlgorithm));
   }
   const std::string_view rest =
       space == std::string_view::npos ? std::string_view() : trim(value.substr(space));
@@ -569,7 +571,7 @@ absl::StatusOr<Authorization> parse_authorization(std::string_view header_value)
       const std::size_t equals = component.find('=');
       if (component.empty() || equals == std::string_view::npos) {
         return unauthenticated(
-            cat("Authorization component ", quoted(component), " is not Name=value"));
+            cat("Authorization component ", shown(component), " is not Name=value"));
       }
       const std::string_view name = component.substr(0, equals);
       const std::string_view content = component.substr(equals + 1);
@@ -578,7 +580,7 @@ absl::StatusOr<Authorization> parse_authorization(std::string_view header_value)
                                               : name == "Signature"     ? &signature_hex
                                                                         : nullptr;
       if (slot == nullptr) {
-        return unauthenticated(cat("Authorization component ", quoted(name),
+        return unauthenticated(cat("Authorization component ", shown(name),
                                    " is unknown; expected Credential, SignedHeaders, Signature"));
       }
       if (slot->has_value()) return unauthenticated(cat("Authorization has ", name, " twice"));
@@ -597,7 +599,7 @@ absl::StatusOr<Authorization> parse_authorization(std::string_view header_value)
   auth->signed_headers = *std::move(names);
   if (signature_hex->size() != 64 || !is_lower_hex(*signature_hex)) {
     return unauthenticated(
-        cat("Signature ", quoted(*signature_hex), " is not 64 lower-case hex digits"));
+        cat("Signature ", shown(*signature_hex), " is not 64 lower-case hex digits"));
   }
   auth->signature = std::string(*signature_hex);
   return auth;
@@ -633,15 +635,15 @@ absl::Status verify(const HttpRequest& request, const Authorization& auth,
   }
   if (auth.date != std::string_view(amz_date).substr(0, 8)) {
     return unauthenticated(
-        cat("credential date ", quoted(auth.date), " is not the day of X-Amz-Date ", amz_date));
+        cat("credential date ", shown(auth.date), " is not the day of X-Amz-Date ", amz_date));
   }
   if (auth.region != expected_scope.region) {
-    return unauthenticated(cat("credential region ", quoted(auth.region), " is not this server's ",
-                               quoted(expected_scope.region)));
+    return unauthenticated(cat("credential region ", shown(auth.region), " is not this server's ",
+                               shown(expected_scope.region)));
   }
   if (auth.service != expected_scope.service) {
-    return unauthenticated(cat("credential service ", quoted(auth.service),
-                               " is not this server's ", quoted(expected_scope.service)));
+    return unauthenticated(cat("credential service ", shown(auth.service),
+                               " is not this server's ", shown(expected_scope.service)));
   }
   const std::vector<std::string> signed_names = normalized_names(auth.signed_headers);
   const auto is_signed = [&](std::string_view name) {
@@ -649,15 +651,15 @@ absl::Status verify(const HttpRequest& request, const Authorization& auth,
   };
   if (!is_signed("host")) {
     return unauthenticated(
-        cat("SignedHeaders ", quoted(core::join(signed_names, ";")), " do not include host"));
+        cat("SignedHeaders ", shown(core::join(signed_names, ";")), " do not include host"));
   }
   if (!is_signed("x-amz-date")) {
-    return unauthenticated(cat("SignedHeaders ", quoted(core::join(signed_names, ";")),
+    return unauthenticated(cat("SignedHeaders ", shown(core::join(signed_names, ";")),
                                " do not include x-amz-date; the request date must be signed"));
   }
   for (const std::string& name : signed_names) {
     if (count_named(named, name) == 0) {
-      return unauthenticated(cat("signed header ", quoted(name), " is missing from the request"));
+      return unauthenticated(cat("signed header ", shown(name), " is missing from the request"));
     }
   }
   const std::string body_hash = sha256_hex(request.body);
@@ -665,12 +667,12 @@ absl::Status verify(const HttpRequest& request, const Authorization& auth,
     const std::string claimed =
         canonical_header_value(core::join(values_of("x-amz-content-sha256"), ","));
     if (claimed == "UNSIGNED-PAYLOAD" || claimed.starts_with("STREAMING-")) {
-      return unauthenticated(cat("X-Amz-Content-Sha256 ", quoted(claimed),
+      return unauthenticated(cat("X-Amz-Content-Sha256 ", shown(claimed),
                                  " is not accepted; the payload must be signed"));
     }
     if (claimed != body_hash) {
       return unauthenticated(cat("payload hash does not match the body: X-Amz-Content-Sha256 is ",
-                                 quoted(claimed), " but the body's SHA-256 is ", body_hash));
+                                 shown(claimed), " but the body's SHA-256 is ", body_hash));
     }
   }
   // The actual body's hash, never a claimed one: an unsigned X-Amz-Content-Sha256 proves nothing.

@@ -87,7 +87,7 @@ absl::StatusOr<std::vector<std::string>> rows_of(sqlite3* db, const std::string&
   }
 }
 
-std::string quoted(const std::string& name) {
+std::string sql_identifier(const std::string& name) {
   std::string out = "\"";
   for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
@@ -110,7 +110,7 @@ absl::StatusOr<std::string> dump_mesh_file(const std::filesystem::path& db_path)
     auto columns = rows_of(db->get(), cat("SELECT name FROM pragma_table_info(",
                                           "'", table, "') ORDER BY cid"));
     if (!columns.ok()) return columns.status();
-    auto rows = rows_of(db->get(), cat("SELECT * FROM ", quoted(table)));
+    auto rows = rows_of(db->get(), cat("SELECT * FROM ", sql_identifier(table)));
     if (!rows.ok()) return rows.status();
     std::sort(rows->begin(), rows->end());
     dump += cat(table, "(", core::join(*columns, ", "), ")\n");

@@ -286,7 +286,9 @@ TEST(PatternLiteralPrefix, EveryFullMatchStartsWithThePrefix) {
     for (const std::string& name : names) {
       auto matched = pattern->full_match(name);
       ASSERT_TRUE(matched.ok());
-      if (*matched) EXPECT_TRUE(name.starts_with(prefix)) << source << " " << name;
+      if (*matched) {
+        EXPECT_TRUE(name.starts_with(prefix)) << source << " " << name;
+      }
     }
   }
 }
