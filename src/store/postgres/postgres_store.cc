@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/transaction.h"
+#include "store/run_guard.h"
 
 namespace datamesh::store {
 
@@ -34,18 +35,6 @@ constexpr std::string_view kDurabilityBarrier =
     "INSERT INTO commit_barriers (backend_pid, commits) VALUES (pg_backend_pid(), 1)"
     " ON CONFLICT (backend_pid) DO UPDATE SET commits = commit_barriers.commits + 1";
 constexpr std::string_view kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-
-// The stores whose run() is on this thread's stack: a body calling run() again on the same
-// store would wait for its own write lock (or hold two connections) forever.
-thread_local std::vector<const PostgresStore*> running_stores;
-
-class RunningMark {
- public:
-  explicit RunningMark(const PostgresStore* store) { running_stores.push_back(store); }
-  RunningMark(const RunningMark&) = delete;
-  RunningMark& operator=(const RunningMark&) = delete;
-  ~RunningMark() { running_stores.pop_back(); }
-};
 
 // Ends whatever transaction is still open: after a failed body or statement, or an exception
 // thrown by the body. A lost connection has nothing to roll back (the server did it).
@@ -118,12 +107,12 @@ absl::StatusOr<std::unique_ptr<Connection>> PostgresStore::connect() const {
 
 absl::Status PostgresStore::run(TxMode mode,
                                 const std::function<absl::Status(Transaction&)>& body) {
-  if (std::find(running_stores.begin(), running_stores.end(), this) != running_stores.end()) {
+  const RunGuard guard(this);
+  if (guard.reentered()) {
     return absl::FailedPreconditionError(
         cat("a transaction body called run() again on the mesh database ", url_.display,
             ": use the Transaction it was given"));
   }
-  RunningMark mark(this);
   int retries = 0;
   bool reconnected = false;
   while (true) {

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "core/text.h"
+#include "store/run_guard.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/statements.h"
 #include "store/sqlite/transaction.h"
@@ -22,18 +23,6 @@ using sqlite::Connection;
 namespace {
 
 constexpr std::string_view kInMemory = ":memory:";
-
-// The stores whose run() is on this thread's stack: a body calling run() again on the same
-// store would wait for its own lock (or its own write transaction) forever.
-thread_local std::vector<const SqliteStore*> running_stores;
-
-class RunningMark {
- public:
-  explicit RunningMark(const SqliteStore* store) { running_stores.push_back(store); }
-  RunningMark(const RunningMark&) = delete;
-  RunningMark& operator=(const RunningMark&) = delete;
-  ~RunningMark() { running_stores.pop_back(); }
-};
 
 // Rolls back whatever transaction is still open when it goes out of scope: after a failed
 // body, a failed COMMIT, or an exception thrown by the body.
@@ -143,12 +132,12 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string
 }
 
 absl::Status SqliteStore::run(TxMode mode, const std::function<absl::Status(Transaction&)>& body) {
-  if (std::find(running_stores.begin(), running_stores.end(), this) != running_stores.end()) {
+  const RunGuard guard(this);
+  if (guard.reentered()) {
     return absl::FailedPreconditionError(
         cat("a transaction body called run() again on the mesh store ", path_,
             ": use the Transaction it was given"));
   }
-  RunningMark mark(this);
   if (in_memory_) {
     std::lock_guard lock(memory_mutex_);
     return run_with_retries(*memory_connection_, mode, body);
