@@ -8,6 +8,7 @@
 #include "datamesh/catalog.h"
 #include "datamesh/consumer.h"
 #include "datamesh/producer.h"
+#include "parquet_table.h"
 
 namespace datamesh::bench {
 namespace {
@@ -17,26 +18,6 @@ using core::cat;
 absl::Status step(const absl::Status& status, std::string_view what) {
   if (status.ok()) return status;
   return absl::Status(status.code(), cat("bench setup: ", what, ": ", status.message()));
-}
-
-TableInput bench_table(const std::string& name) {
-  TableInput table{.name = name,
-                   .description = cat("bench table ", name),
-                   .owner = "bench",
-                   .table_type = "EXTERNAL_TABLE",
-                   .parameters = {{"classification", "parquet"}}};
-  table.storage_descriptor = StorageDescriptor{
-      .columns = {Column{.name = "id", .type = "bigint", .comment = "primary key"},
-                  Column{.name = "customer_id", .type = "bigint"},
-                  Column{.name = "amount", .type = "decimal(12,2)"}},
-      .location = cat("s3://bench-data/warehouse/", name, "/"),
-      .input_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
-      .output_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-      .serde_info = SerDeInfo{
-          .serialization_library = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
-          .parameters = {{"serialization.format", "1"}}}};
-  table.partition_keys = {Column{.name = "order_date", .type = "date"}};
-  return table;
 }
 
 }  // namespace
@@ -85,7 +66,8 @@ absl::StatusOr<BenchMesh> build_mesh(const std::string& store_path, int consumer
     char name[16];
     std::snprintf(name, sizeof name, "t%02d", t);
     mesh.tables.push_back(name);
-    if (absl::Status s = catalog.create_table("sales", bench_table(name)); !s.ok()) {
+    const TableInput table = parquet_table(name, "bench", "s3://bench-data/warehouse/");
+    if (absl::Status s = catalog.create_table("sales", table); !s.ok()) {
       return step(s, cat("create_table ", name));
     }
   }

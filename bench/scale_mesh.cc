@@ -11,6 +11,7 @@
 #include "datamesh/admin.h"
 #include "datamesh/catalog.h"
 #include "datamesh/producer.h"
+#include "parquet_table.h"
 #include "security/secret_box.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -80,23 +81,7 @@ std::string ScaleMesh::big_table_name(int k) {
 }
 
 TableInput scale_table(const std::string& name) {
-  TableInput table{.name = name,
-                   .description = cat("scale table ", name),
-                   .owner = "scale",
-                   .table_type = "EXTERNAL_TABLE",
-                   .parameters = {{"classification", "parquet"}}};
-  table.storage_descriptor = StorageDescriptor{
-      .columns = {Column{.name = "id", .type = "bigint", .comment = "primary key"},
-                  Column{.name = "customer_id", .type = "bigint"},
-                  Column{.name = "amount", .type = "decimal(12,2)"}},
-      .location = cat("s3://scale/", name, "/"),
-      .input_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
-      .output_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-      .serde_info = SerDeInfo{
-          .serialization_library = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
-          .parameters = {{"serialization.format", "1"}}}};
-  table.partition_keys = {Column{.name = "order_date", .type = "date"}};
-  return table;
+  return parquet_table(name, "scale", "s3://scale/");
 }
 
 ClientOptions ScaleMesh::options(const Credentials& credentials) const {
