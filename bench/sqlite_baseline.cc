@@ -9,30 +9,23 @@
 
 #include "core/text.h"
 #include "load.h"
+#include "raw_sqlite.h"
 
 namespace datamesh::bench {
 namespace {
 
 using core::cat;
 
-struct CloseDb {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct FinalizeStatement {
-  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
-};
+constexpr std::string_view kWho = "sqlite baseline";
 
 absl::Status check(sqlite3* db, int code, std::string_view doing) {
-  if (code == SQLITE_OK || code == SQLITE_DONE || code == SQLITE_ROW) return absl::OkStatus();
-  return absl::InternalError(cat("sqlite baseline: cannot ", doing, ": ", sqlite3_errmsg(db)));
+  return raw_sqlite::check(db, code, kWho, doing);
 }
 
 absl::StatusOr<std::string> pragma_value(sqlite3* db, const char* sql) {
-  sqlite3_stmt* raw = nullptr;
-  if (absl::Status ok = check(db, sqlite3_prepare_v2(db, sql, -1, &raw, nullptr), sql); !ok.ok()) {
-    return ok;
-  }
-  std::unique_ptr<sqlite3_stmt, FinalizeStatement> statement(raw);
+  auto statement = raw_sqlite::prepare(db, sql, kWho, sql);
+  if (!statement.ok()) return statement.status();
+  sqlite3_stmt* raw = statement->get();
   if (sqlite3_step(raw) != SQLITE_ROW) return std::string();
   const unsigned char* text = sqlite3_column_text(raw, 0);
   return text == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(text));
@@ -42,23 +35,12 @@ absl::StatusOr<std::string> pragma_value(sqlite3* db, const char* sql) {
 
 absl::StatusOr<SqliteBaseline> measure_sqlite_commits(const std::string& path, double seconds,
                                                       double warmup_seconds) {
-  sqlite3* raw_db = nullptr;
-  const int opened = sqlite3_open_v2(
-      path.c_str(), &raw_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-      nullptr);
-  std::unique_ptr<sqlite3, CloseDb> db(raw_db);
-  if (absl::Status ok = check(raw_db, opened, cat("open ", path)); !ok.ok()) return ok;
-  // The store's settings (src/store/sqlite/sqlite_store.cc and statements.cc).
-  if (absl::Status ok = check(raw_db,
-                              sqlite3_exec(raw_db,
-                                           "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                                           "CREATE TABLE rows(id INTEGER PRIMARY KEY, "
-                                           "key TEXT NOT NULL, payload TEXT NOT NULL)",
-                                           nullptr, nullptr, nullptr),
-                              "set up the table");
-      !ok.ok()) {
-    return ok;
-  }
+  auto db = raw_sqlite::open(path,
+                             "CREATE TABLE rows(id INTEGER PRIMARY KEY, "
+                             "key TEXT NOT NULL, payload TEXT NOT NULL)",
+                             kWho);
+  if (!db.ok()) return db.status();
+  sqlite3* raw_db = db->get();
   SqliteBaseline result;
   auto mode = pragma_value(raw_db, "PRAGMA journal_mode");
   if (!mode.ok()) return mode.status();
@@ -67,30 +49,16 @@ absl::StatusOr<SqliteBaseline> measure_sqlite_commits(const std::string& path, d
   if (!synchronous.ok()) return synchronous.status();
   result.synchronous = *synchronous;
 
-  sqlite3_stmt* raw_insert = nullptr;
-  if (absl::Status ok = check(raw_db,
-                              sqlite3_prepare_v2(raw_db,
-                                                 "INSERT INTO rows(key, payload) VALUES(?1, ?2)",
-                                                 -1, &raw_insert, nullptr),
-                              "prepare the INSERT");
-      !ok.ok()) {
-    return ok;
-  }
-  std::unique_ptr<sqlite3_stmt, FinalizeStatement> insert(raw_insert);
-  sqlite3_stmt* raw_begin = nullptr;
-  sqlite3_stmt* raw_commit = nullptr;
-  if (absl::Status ok = check(
-          raw_db, sqlite3_prepare_v2(raw_db, "BEGIN IMMEDIATE", -1, &raw_begin, nullptr), "BEGIN");
-      !ok.ok()) {
-    return ok;
-  }
-  std::unique_ptr<sqlite3_stmt, FinalizeStatement> begin(raw_begin);
-  if (absl::Status ok = check(
-          raw_db, sqlite3_prepare_v2(raw_db, "COMMIT", -1, &raw_commit, nullptr), "COMMIT");
-      !ok.ok()) {
-    return ok;
-  }
-  std::unique_ptr<sqlite3_stmt, FinalizeStatement> commit(raw_commit);
+  auto insert = raw_sqlite::prepare(raw_db, "INSERT INTO rows(key, payload) VALUES(?1, ?2)", kWho,
+                                    "prepare the INSERT");
+  if (!insert.ok()) return insert.status();
+  auto begin = raw_sqlite::prepare(raw_db, "BEGIN IMMEDIATE", kWho, "BEGIN");
+  if (!begin.ok()) return begin.status();
+  auto commit = raw_sqlite::prepare(raw_db, "COMMIT", kWho, "COMMIT");
+  if (!commit.ok()) return commit.status();
+  sqlite3_stmt* raw_insert = insert->get();
+  sqlite3_stmt* raw_begin = begin->get();
+  sqlite3_stmt* raw_commit = commit->get();
 
   // A ~200-byte row: a 24-byte key plus a 176-byte payload.
   const std::string payload(176, 'x');

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/text.h"
+#include "raw_sqlite.h"
 
 namespace datamesh::bench {
 namespace {
@@ -16,25 +17,16 @@ namespace {
 using core::cat;
 using Clock = std::chrono::steady_clock;
 
-struct CloseDb {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct FinalizeStatement {
-  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
-};
-using StatementPtr = std::unique_ptr<sqlite3_stmt, FinalizeStatement>;
+using raw_sqlite::StatementPtr;
+
+constexpr std::string_view kWho = "sqlite bulk baseline";
 
 absl::Status check(sqlite3* db, int code, std::string_view doing) {
-  if (code == SQLITE_OK || code == SQLITE_DONE || code == SQLITE_ROW) return absl::OkStatus();
-  return absl::InternalError(cat("sqlite bulk baseline: cannot ", doing, ": ", sqlite3_errmsg(db)));
+  return raw_sqlite::check(db, code, kWho, doing);
 }
 
 absl::StatusOr<StatementPtr> prepare(sqlite3* db, const char* sql) {
-  sqlite3_stmt* raw = nullptr;
-  if (absl::Status ok = check(db, sqlite3_prepare_v2(db, sql, -1, &raw, nullptr), sql); !ok.ok()) {
-    return ok;
-  }
-  return StatementPtr(raw);
+  return raw_sqlite::prepare(db, sql, kWho, sql);
 }
 
 // Runs a statement without rows to the end and resets it.
@@ -73,22 +65,12 @@ double mean(const std::vector<double>& values) {
 absl::StatusOr<SqliteBulkBaseline> measure_sqlite_bulk(const std::string& path,
                                                        int rows_per_transaction,
                                                        double insert_seconds, int reads) {
-  sqlite3* raw_db = nullptr;
-  const int opened = sqlite3_open_v2(
-      path.c_str(), &raw_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-      nullptr);
-  std::unique_ptr<sqlite3, CloseDb> db(raw_db);
-  if (absl::Status ok = check(raw_db, opened, cat("open ", path)); !ok.ok()) return ok;
-  if (absl::Status ok = check(raw_db,
-                              sqlite3_exec(raw_db,
-                                           "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                                           "CREATE TABLE rows(id INTEGER PRIMARY KEY, "
-                                           "key TEXT NOT NULL UNIQUE, payload TEXT NOT NULL)",
-                                           nullptr, nullptr, nullptr),
-                              "set up the table");
-      !ok.ok()) {
-    return ok;
-  }
+  auto db = raw_sqlite::open(path,
+                             "CREATE TABLE rows(id INTEGER PRIMARY KEY, "
+                             "key TEXT NOT NULL UNIQUE, payload TEXT NOT NULL)",
+                             kWho);
+  if (!db.ok()) return db.status();
+  sqlite3* raw_db = db->get();
   auto begin = prepare(raw_db, "BEGIN IMMEDIATE");
   auto begin_read = prepare(raw_db, "BEGIN DEFERRED");
   auto commit = prepare(raw_db, "COMMIT");
