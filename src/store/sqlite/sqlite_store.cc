@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
+#include <thread>
 #include <utility>
 
 #include "core/text.h"
@@ -79,16 +81,37 @@ absl::Status create_private_file(const std::string& path) {
   return absl::OkStatus();
 }
 
-absl::Status use_wal(Connection& connection) {
-  absl::StatusOr<sqlite::Statement> pragma = connection.prepare("PRAGMA journal_mode = WAL");
+// The journal mode the pragma `sql` reports.
+absl::StatusOr<std::string> journal_mode(Connection& connection, std::string_view sql) {
+  absl::StatusOr<sqlite::Statement> pragma = connection.prepare(sql);
   if (!pragma.ok()) return pragma.status();
   absl::StatusOr<bool> row = pragma->step();
   if (!row.ok()) return row.status();
-  const std::string mode = *row ? pragma->text(0) : "";
-  if (mode == "wal") return absl::OkStatus();
+  return *row ? pragma->text(0) : "";
+}
+
+// Switches a file to WAL unless it uses it already. Processes opening a new file at once race
+// to switch it, and SQLite answers the losers "database is locked" at once, without its busy
+// handler (seen with 8 processes under load); so a busy switch is tried again, re-reading the
+// mode (the winner may have switched it), until the busy timeout has passed.
+absl::Status use_wal(Connection& connection, int busy_timeout_ms) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+  absl::StatusOr<std::string> mode;
+  while (true) {
+    mode = journal_mode(connection, "PRAGMA journal_mode");
+    if (mode.ok() && *mode != "wal") mode = journal_mode(connection, "PRAGMA journal_mode = WAL");
+    if (mode.ok() || !connection.last_error_was_busy() ||
+        std::chrono::steady_clock::now() >= deadline) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  if (!mode.ok()) return mode.status();
+  if (*mode == "wal") return absl::OkStatus();
   // Without WAL readers block writers and several processes could not share the file well.
   return absl::FailedPreconditionError(cat("the mesh store ", connection.path(),
-                                           " cannot use WAL journaling (SQLite kept \"", mode,
+                                           " cannot use WAL journaling (SQLite kept \"", *mode,
                                            "\"): put it on a local file system"));
 }
 
@@ -120,7 +143,7 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string
       Connection::open(path, options.busy_timeout_ms);
   if (!connection.ok()) return connection.status();
   if (!store->in_memory_) {
-    if (absl::Status wal = use_wal(**connection); !wal.ok()) return wal;
+    if (absl::Status wal = use_wal(**connection, options.busy_timeout_ms); !wal.ok()) return wal;
   }
   if (absl::Status migrated = sqlite::migrate(**connection); !migrated.ok()) return migrated;
   if (store->in_memory_) {

@@ -241,6 +241,11 @@ int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_rowid
 
 bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
+bool Connection::last_error_was_busy() const {
+  const int primary = sqlite3_errcode(db_) & 0xff;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
 absl::Status Connection::error(int code, std::string_view doing) const {
   return sqlite_status(code, sqlite3_errmsg(db_), path_, doing);
 }

@@ -104,6 +104,8 @@ class Connection {
   int64_t last_insert_rowid() const;
   // True while a transaction is open (SQLite rolls back on its own after some errors).
   bool in_transaction() const;
+  // True when the latest failure on this connection was SQLITE_BUSY or SQLITE_LOCKED.
+  bool last_error_was_busy() const;
   const std::string& path() const { return path_; }
   // The status for code, with this connection's latest SQLite message.
   absl::Status error(int code, std::string_view doing) const;
