@@ -101,6 +101,10 @@ struct Page {
   int limit = 100;
 };
 
+// A write's failure is reported by the write itself, or, in a store that sends writes ahead in
+// batches (PostgreSQL), by a later call of the same body or by Store::run at commit; either way
+// the transaction is not committed. A body must therefore not go on as if a failed write had
+// not happened: it returns the first failure it sees.
 class Transaction {
  public:
   virtual ~Transaction() = default;
@@ -164,7 +168,8 @@ class Transaction {
       std::string_view subscription_id) = 0;
 
   // Subscriptions. update_subscription writes only if the stored version equals
-  // expected_version, and returns Aborted otherwise.
+  // expected_version, and fails with Aborted otherwise (NotFound without such a subscription);
+  // insert_subscription fails with AlreadyExists when the id is taken.
   virtual absl::StatusOr<std::optional<Subscription>> get_subscription(std::string_view id) = 0;
   virtual absl::Status insert_subscription(const Subscription& subscription) = 0;
   virtual absl::Status update_subscription(const Subscription& subscription,

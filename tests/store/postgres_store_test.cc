@@ -170,6 +170,28 @@ TEST_F(PostgresStoreTest, AConnectionCutBeforeCommitIsRetriedOnANewConnection) {
   EXPECT_TRUE(*found);
 }
 
+TEST_F(PostgresStoreTest, AConnectionCutWhileDeferredWritesGoOutWithAReadIsRetried) {
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  exec("CREATE SEQUENCE injected_calls;"
+       "CREATE FUNCTION inject() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+       "  IF nextval('injected_calls') <= 1 THEN PERFORM pg_terminate_backend(pg_backend_pid());"
+       "  END IF; RETURN NEW; END $$;"
+       "CREATE TRIGGER inject BEFORE INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION inject()");
+  int calls = 0;
+  // The insert is deferred and sent with the read: the session ends there, before any COMMIT.
+  absl::Status status = write_in(*store, [&](Transaction& tx) -> absl::Status {
+    ++calls;
+    if (absl::Status put = tx.put_account(full_account("111111111111")); !put.ok()) return put;
+    auto got = tx.get_account("111111111111");
+    if (!got.ok()) return got.status();
+    return got->has_value() ? absl::OkStatus() : absl::InternalError("own write not read back");
+  });
+  DATAMESH_ASSERT_OK(status);
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(injected_calls(), 2);
+}
+
 TEST_F(PostgresStoreTest, AConnectionCutDuringCommitIsUnavailableWithAnUnknownOutcome) {
   auto store = open();
   ASSERT_NE(store, nullptr);

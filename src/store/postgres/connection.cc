@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <utility>
 
@@ -58,6 +59,8 @@ absl::Status postgres_status(std::string_view sqlstate, std::string_view message
     return absl::FailedPreconditionError(
         cat("the mesh database ", database, " refused to ", doing, ": ", message));
   }
+  if (sqlstate == kRefusedNotFound) return absl::NotFoundError(std::string(message));
+  if (sqlstate == kRefusedAlreadyExists) return absl::AlreadyExistsError(std::string(message));
   if (class_is(sqlstate, "22")) {
     return absl::InvalidArgumentError(
         cat("the mesh database ", database, " cannot store a value: could not ", doing, ": ",
@@ -89,6 +92,19 @@ Params& Params::optional_text(const std::string* value) {
 Params& Params::bytes(std::string_view value) {
   values_.push_back({.data = std::string(value), .binary = true});
   return *this;
+}
+
+Params::Bound Params::bind() const {
+  Bound bound;
+  bound.values.reserve(values_.size());
+  bound.lengths.reserve(values_.size());
+  bound.formats.reserve(values_.size());
+  for (const Value& value : values_) {
+    bound.values.push_back(value.is_null ? nullptr : value.data.data());
+    bound.lengths.push_back(static_cast<int>(value.data.size()));
+    bound.formats.push_back(value.binary ? 1 : 0);
+  }
+  return bound;
 }
 
 Params& Params::integer(int64_t value) { return text(std::to_string(value)); }
@@ -196,49 +212,181 @@ absl::Status Connection::check(const pg_result* result, std::string_view doing) 
   return postgres_status(last_sqlstate_, message, database_, doing);
 }
 
+const std::string& Connection::statement_name(std::string_view sql, bool* is_new) {
+  auto [found, inserted] = prepared_.try_emplace(std::string(sql));
+  if (inserted) found->second = cat("datamesh_", ++named_);
+  *is_new = inserted;
+  return found->second;
+}
+
 absl::StatusOr<Result> Connection::query(std::string_view sql, const Params& params) {
   if (!params.error_.ok()) {
     return absl::InvalidArgumentError(cat("the mesh database ", database_, " cannot store a value: ",
                                           params.error_.message(), " (", describe(sql), ")"));
   }
-  auto found = prepared_.find(std::string(sql));
-  if (found == prepared_.end()) {
-    const std::string name = cat("datamesh_", prepared_.size() + 1);
-    const std::string text(sql);
-    Result prepared(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr));
-    if (absl::Status ok = check(prepared.raw(), cat("prepare \"", sql, "\""));
-        !ok.ok()) {
+  if (absl::Status read = read_unwaited(); !read.ok()) return read;
+  if (!deferred_.empty()) {
+    const Deferred last{.sql = std::string(sql), .params = params, .check = nullptr};
+    return run_pipeline(&last);
+  }
+  bool is_new = false;
+  const std::string name = statement_name(sql, &is_new);
+  if (is_new) {
+    Result prepared(PQprepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr));
+    if (absl::Status ok = check(prepared.raw(), cat("prepare \"", sql, "\"")); !ok.ok()) {
+      prepared_.erase(std::string(sql));
       return ok;
     }
-    found = prepared_.emplace(text, name).first;
   }
-  const int count = params.size();
-  std::vector<const char*> values(count);
-  std::vector<int> lengths(count);
-  std::vector<int> formats(count);
-  for (int i = 0; i < count; ++i) {
-    const Params::Value& value = params.values_[i];
-    values[i] = value.is_null ? nullptr : value.data.data();
-    lengths[i] = static_cast<int>(value.data.size());
-    formats[i] = value.binary ? 1 : 0;
-  }
-  Result result(PQexecPrepared(conn_, found->second.c_str(), count, values.data(), lengths.data(),
-                               formats.data(), /*resultFormat=*/0));
+  const Params::Bound bound = params.bind();
+  Result result(PQexecPrepared(conn_, name.c_str(), params.size(), bound.values.data(),
+                               bound.lengths.data(), bound.formats.data(), /*resultFormat=*/0));
   if (absl::Status ok = check(result.raw(), describe(sql)); !ok.ok()) return ok;
   return result;
 }
 
+absl::Status Connection::defer(std::string_view sql, Params params, ResultCheck check) {
+  if (!params.error_.ok()) {
+    return absl::InvalidArgumentError(cat("the mesh database ", database_, " cannot store a value: ",
+                                          params.error_.message(), " (", describe(sql), ")"));
+  }
+  deferred_.push_back(
+      {.sql = std::string(sql), .params = std::move(params), .check = std::move(check)});
+  return absl::OkStatus();
+}
+
+bool Connection::has_deferred_checks() const {
+  return std::any_of(deferred_.begin(), deferred_.end(),
+                     [](const Deferred& statement) { return statement.check != nullptr; });
+}
+
+absl::Status Connection::flush() {
+  if (deferred_.empty()) return absl::OkStatus();
+  auto flushed = run_pipeline(nullptr);
+  return flushed.ok() ? absl::OkStatus() : flushed.status();
+}
+
+absl::StatusOr<Result> Connection::run_pipeline(const Deferred* last) {
+  std::vector<Deferred> batch;
+  batch.swap(deferred_);
+  if (last != nullptr) batch.push_back(*last);
+  // A pipeline that failed half-way leaves the session in a state no caller can use. A
+  // statement's own error, reported before, says more than the break it caused.
+  absl::Status first_failure;
+  const auto broken = [&](std::string_view doing) -> absl::Status {
+    broken_ = true;
+    absl::Status status =
+        check(nullptr, cat(doing, " (pipeline of ", batch.size(), " statements)"));
+    return first_failure.ok() ? status : first_failure;
+  };
+  stopped_at_ = 0;
+  if (PQenterPipelineMode(conn_) != 1) return broken("enter pipeline mode");
+  // From here on, a failure to send may come after some statements went out.
+  stopped_at_ = batch.size();
+
+  // Each command sent, in order: a statement's PQsendPrepare (when new) and its execution.
+  struct Sent {
+    size_t statement;
+    bool prepare;
+  };
+  std::vector<Sent> sent;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    bool is_new = false;
+    const std::string name = statement_name(batch[i].sql, &is_new);
+    if (is_new) {
+      if (PQsendPrepare(conn_, name.c_str(), batch[i].sql.c_str(), 0, nullptr) != 1) {
+        prepared_.erase(batch[i].sql);
+        return broken("send a statement to prepare");
+      }
+      sent.push_back({.statement = i, .prepare = true});
+    }
+    const Params::Bound bound = batch[i].params.bind();
+    if (PQsendQueryPrepared(conn_, name.c_str(), batch[i].params.size(), bound.values.data(),
+                            bound.lengths.data(), bound.formats.data(), /*resultFormat=*/0) != 1) {
+      return broken("send a statement");
+    }
+    sent.push_back({.statement = i, .prepare = false});
+  }
+  if (PQpipelineSync(conn_) != 1) return broken("send the pipeline");
+
+  // Every command's results end with a null; the Sync's result ends the pipeline.
+  Result answer(nullptr);
+  for (const Sent& command : sent) {
+    const Deferred& statement = batch[command.statement];
+    PGresult* raw = PQgetResult(conn_);
+    if (raw == nullptr) {
+      if (first_failure.ok()) stopped_at_ = command.statement;
+      return broken("read a statement's result");
+    }
+    Result result(raw);
+    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+    if (PQresultStatus(raw) == PGRES_PIPELINE_ABORTED) {  // skipped after first_failure
+      if (command.prepare) prepared_.erase(statement.sql);  // the server never prepared it
+      continue;
+    }
+    const std::string doing = command.prepare ? cat("prepare \"", statement.sql, "\"")
+                                              : describe(statement.sql);
+    absl::Status ok = check(raw, doing);
+    if (ok.ok() && !command.prepare && statement.check) ok = statement.check(result);
+    if (!ok.ok()) {
+      if (command.prepare) prepared_.erase(statement.sql);
+      if (first_failure.ok()) {
+        first_failure = std::move(ok);
+        stopped_at_ = command.statement;
+      }
+      continue;
+    }
+    if (!command.prepare && command.statement + 1 == batch.size() && last != nullptr) {
+      answer = std::move(result);
+    }
+  }
+  PGresult* sync = PQgetResult(conn_);
+  const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  PQclear(sync);
+  if (!synced || PQexitPipelineMode(conn_) != 1) return broken("end the pipeline");
+  if (!first_failure.ok()) return first_failure;
+  return answer;
+}
+
+absl::Status Connection::send_without_waiting(std::string_view sql, std::string_view doing) {
+  if (absl::Status flushed = flush(); !flushed.ok()) return flushed;
+  if (absl::Status read = read_unwaited(); !read.ok()) return read;
+  if (PQsendQueryParams(conn_, std::string(sql).c_str(), 0, nullptr, nullptr, nullptr, nullptr,
+                        /*resultFormat=*/0) != 1) {
+    return check(nullptr, doing);
+  }
+  unwaited_ = std::string(doing);
+  return absl::OkStatus();
+}
+
+absl::Status Connection::read_unwaited() {
+  if (unwaited_.empty()) return absl::OkStatus();
+  const std::string doing = std::move(unwaited_);
+  unwaited_.clear();
+  absl::Status first = absl::OkStatus();
+  while (PGresult* raw = PQgetResult(conn_)) {
+    Result result(raw);
+    if (absl::Status ok = check(raw, doing); !ok.ok() && first.ok()) first = std::move(ok);
+  }
+  if (first.ok() && lost()) first = check(nullptr, doing);
+  return first;
+}
+
 absl::StatusOr<Result> Connection::exec(std::string_view sql, std::string_view doing) {
+  if (absl::Status flushed = flush(); !flushed.ok()) return flushed;
+  if (absl::Status read = read_unwaited(); !read.ok()) return read;
   const std::string text(sql);
   Result result(PQexec(conn_, text.c_str()));
   if (absl::Status ok = check(result.raw(), doing); !ok.ok()) return ok;
   return result;
 }
 
-bool Connection::lost() const { return PQstatus(conn_) == CONNECTION_BAD; }
+bool Connection::lost() const { return broken_ || PQstatus(conn_) == CONNECTION_BAD; }
 
 bool Connection::in_transaction() const {
-  return PQtransactionStatus(conn_) != PQTRANS_IDLE;
+  // An unwaited COMMIT keeps the session ACTIVE until it is read; it ends the transaction.
+  const PGTransactionStatusType status = PQtransactionStatus(conn_);
+  return status != PQTRANS_IDLE && !(status == PQTRANS_ACTIVE && !unwaited_.empty());
 }
 
 }  // namespace datamesh::store::postgres

@@ -5,9 +5,15 @@
 // nor Result is thread-safe: a connection is used by one thread at a time. Every statement with
 // values is prepared once per connection (PQprepare) and run with bound parameters
 // (PQexecPrepared); SQL text is therefore constant and never contains a user's value.
+//
+// Statements whose rows nobody reads (the writes of a transaction, its BEGIN) can be deferred:
+// they are sent with the next statement that is waited for, in one round trip (libpq pipeline
+// mode). Every round trip costs both processes a wake-up and the server a Sync, which on a busy
+// machine costs more than the statements themselves (docs/PERFORMANCE.md, PostgreSQL).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,6 +37,8 @@ namespace datamesh::store::postgres {
 //   23xxx integrity (a broken reference at COMMIT), 42501 no privilege, 3F000 no schema
 //                                               → FailedPrecondition
 //   22xxx data exception (e.g. a NUL character in text) → InvalidArgument
+//   YD404, YD409 (the store's own refusals, raised by its statements through the function
+//   datamesh_refuse, see migrations.cc)        → NotFound, AlreadyExists with `message` alone
 //   anything else (42xxx bad SQL, XX000 …)     → Internal
 absl::Status postgres_status(std::string_view sqlstate, std::string_view message,
                              std::string_view database, std::string_view doing);
@@ -55,6 +63,14 @@ class Params {
 
  private:
   friend class Connection;
+  // The pointers PQexecPrepared and PQsendQueryPrepared take, into values_.
+  struct Bound {
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    std::vector<int> formats;
+  };
+  Bound bind() const;
+
   struct Value {
     std::string data;
     bool is_null = false;
@@ -96,6 +112,15 @@ class Result {
   std::unique_ptr<pg_result, Clear> result_;
 };
 
+// The SQLSTATEs of datamesh_refuse for a missing row and for a row that already exists.
+inline constexpr std::string_view kRefusedNotFound = "YD404";
+inline constexpr std::string_view kRefusedAlreadyExists = "YD409";
+
+// Judges the result of a deferred statement that PostgreSQL ran without error: OK, or a failure.
+// It runs on the client, once the server has run everything sent with the statement: a refusal
+// that must stop the transaction's COMMIT belongs in the statement itself (datamesh_refuse).
+using ResultCheck = std::function<absl::Status(const Result&)>;
+
 // An open session with the mesh database.
 class Connection {
  public:
@@ -114,8 +139,34 @@ class Connection {
   // connection. Errors: as postgres_status, saying what failed.
   absl::StatusOr<Result> query(std::string_view sql, const Params& params = Params());
   // Runs one or more statements without parameters (BEGIN, COMMIT, schema scripts) with the
-  // simple protocol; the result of the last one.
+  // simple protocol; the result of the last one. Deferred statements are flushed first.
   absl::StatusOr<Result> exec(std::string_view sql, std::string_view doing);
+
+  // Queues `sql` with `params` to run, in the order queued, just before the next query(), or at
+  // flush(), in the same round trip. `check` (if any) judges its result. The first deferred
+  // statement that fails, or whose check fails, is the error of that query() or flush(), and
+  // PostgreSQL skips every statement sent after it until then (the transaction is failed).
+  // Errors now: InvalidArgument for a value PostgreSQL text cannot hold (nothing is queued).
+  absl::Status defer(std::string_view sql, Params params, ResultCheck check = nullptr);
+  // Runs the deferred statements, if any, and returns the first failure.
+  absl::Status flush();
+  // Forgets the deferred statements without running them (their transaction is abandoned).
+  void discard_deferred() { deferred_.clear(); }
+  bool has_deferred() const { return !deferred_.empty(); }
+  // True when a deferred statement has a ResultCheck: flush before deferring a COMMIT.
+  bool has_deferred_checks() const;
+  size_t deferred_count() const { return deferred_.size(); }
+  // After a failed query() or flush() that sent deferred statements: the position, among them,
+  // of the first one that failed or whose answer never came (when the connection broke). Those
+  // before it ran; from it on, none ran, except that the one whose answer never came (and any
+  // after it) may have. The statement count when all were answered or sending failed part-way.
+  size_t pipeline_stopped_at() const { return stopped_at_; }
+
+  // Sends `sql` (no parameters) and returns without waiting for its answer, which the next use
+  // of the connection reads first. For the COMMIT of a read-only transaction, whose outcome
+  // changes nothing: the caller answers its client while the server finishes.
+  // Errors: as query(), when it cannot be sent.
+  absl::Status send_without_waiting(std::string_view sql, std::string_view doing);
 
   // True once the session is gone (the server closed it, restarted, or the network failed);
   // such a connection is never reused.
@@ -129,12 +180,31 @@ class Connection {
  private:
   Connection(pg_conn* conn, std::string database) : conn_(conn), database_(std::move(database)) {}
 
+  struct Deferred {
+    std::string sql;
+    Params params;
+    ResultCheck check;
+  };
+
   // The status of a finished command, OK when it succeeded.
   absl::Status check(const pg_result* result, std::string_view doing);
+  // The prepared statement's name for sql; *is_new when it must be prepared first (its name is
+  // then reserved: forget_prepared undoes that if preparing fails).
+  const std::string& statement_name(std::string_view sql, bool* is_new);
+  // Sends the deferred statements and then `last` (when not null) in one pipeline, and reads
+  // every result: the first failure, or last's result (an empty one without `last`).
+  absl::StatusOr<Result> run_pipeline(const Deferred* last);
+  // Reads the answer of send_without_waiting, if one is outstanding.
+  absl::Status read_unwaited();
 
   pg_conn* conn_;
   std::string database_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text → statement name
+  int named_ = 0;                                           // statement names handed out
+  std::vector<Deferred> deferred_;
+  bool broken_ = false;   // a pipeline failed half-way: treated as lost
+  size_t stopped_at_ = 0;  // see pipeline_stopped_at()
+  std::string unwaited_;  // what send_without_waiting is still to be read for ("" when nothing)
   std::string last_sqlstate_;
 };
 

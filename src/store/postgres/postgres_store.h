@@ -17,16 +17,21 @@
 // is, and a crash in that moment loses it together with every later one (its writer was told
 // the outcome is unknown).
 //
+// Round trips. A body's writes, and the BEGIN with the write lock, are deferred
+// (Connection::defer) and sent with its next read; its last writes go with the COMMIT and the
+// barrier, in one round trip. A read transaction's COMMIT is sent without waiting for the answer.
+// The write lock is so held for the body's reads and one more round trip, not for one round
+// trip per statement.
+//
 // Failures. A body returning Aborted (it lost a race), and a serialization failure or deadlock
 // reported by PostgreSQL, roll back and run the body again in a fresh transaction, kMaxRetries
-// times at most; then the last Aborted is returned. A connection that breaks before COMMIT
-// (the server restarted, the network failed) rolls nothing forward: the body runs once more on
-// a new connection, and if the database is still unreachable run() returns Unavailable. A
-// connection that breaks during COMMIT or the barrier is Unavailable saying the outcome is
-// unknown. After a
-// failed connection attempt, run() answers Unavailable at once, without trying, until
-// reconnect_interval_ms has passed: requests fail fast while the database is down and the store
-// recovers by itself once it is back.
+// times at most; then the last Aborted is returned. A connection that breaks before the COMMIT
+// was sent (the server restarted, the network failed) rolls nothing forward: the body runs once
+// more on a new connection, and if the database is still unreachable run() returns Unavailable.
+// A connection that breaks once the COMMIT was sent is Unavailable saying the outcome is
+// unknown. After a failed connection attempt, run() answers Unavailable at once, without trying,
+// until reconnect_interval_ms has passed: requests fail fast while the database is down and the
+// store recovers by itself once it is back.
 //
 // Connections. At most pool_size, opened on demand and kept for reuse; a thread that finds
 // them all in use waits up to pool_wait_ms. Thread-safe; a Transaction belongs to the thread

@@ -32,12 +32,6 @@ absl::StatusOr<int64_t> parse_sequence(std::string_view after) {
   return sequence;
 }
 
-// Runs a statement whose rows are not wanted.
-absl::Status run(Connection& connection, std::string_view sql, const Params& params) {
-  auto result = connection.query(sql, params);
-  return result.ok() ? absl::OkStatus() : result.status();
-}
-
 // Runs a query and reads every row with read_row.
 template <typename ReadRow>
 absl::StatusOr<std::vector<RowOf<ReadRow>>> query_all(Connection& connection, std::string_view sql,
@@ -56,6 +50,22 @@ absl::StatusOr<std::optional<RowOf<ReadRow>>> query_optional(Connection& connect
   auto result = connection.query(sql, params);
   if (!result.ok()) return result.status();
   return read_optional(*result, read_row);
+}
+
+// $1..$7 of the subscription INSERT and UPDATE: id, owner, subscriber, status, database,
+// version, document.
+absl::StatusOr<Params> subscription_params(const Subscription& subscription) {
+  absl::StatusOr<std::string> document = encode_subscription_document(subscription);
+  if (!document.ok()) return document.status();
+  Params params;
+  params.text(subscription.subscription_id)
+      .text(subscription.owner_principal)
+      .text(subscription.subscriber_principal)
+      .text(core::status_name(subscription.status))
+      .text(subscription.database_name)
+      .integer(subscription.version)
+      .text(*document);
+  return params;
 }
 
 const std::string kGetAccount = cat(kAccountSelect, " WHERE account_id = $1");
@@ -88,11 +98,11 @@ const std::string kFindGrants =
 const std::string kListSubscriptionShares =
     cat(kShareSelect, " WHERE subscription_id = $1 ORDER BY creation_date, share_arn");
 const std::string kGetSubscription = cat(kSubscriptionSelect, " WHERE id = $1");
-// The expression must be the subscriptions_request index's for the index to be used.
+// request_key is the table list as jsonb writes it (migration 2); the status condition is the
+// subscriptions_live_request index's.
 const std::string kFindLiveDuplicates =
     cat(kSubscriptionSelect,
-        " WHERE subscriber = $1 AND database_name = $2"
-        " AND (doc::jsonb -> 'table_names') = $3::jsonb"
+        " WHERE subscriber = $1 AND database_name = $2 AND request_key = ($3::jsonb)::text"
         " AND status IN ('Pending', 'Active') ORDER BY seq");
 const std::string kAuditChain =
     cat(kAuditChainSelect, " WHERE sequence > $1 ORDER BY sequence LIMIT $2");
@@ -125,7 +135,7 @@ absl::StatusOr<std::optional<Account>> PostgresTransaction::get_mesh_account() {
 
 absl::Status PostgresTransaction::put_account(const Account& account) {
   if (absl::Status write = require_write("put_account"); !write.ok()) return write;
-  return run(connection_,
+  return connection_.defer(
              "INSERT INTO accounts (account_id, name, is_mesh, producer_enabled, consumer_enabled,"
              " producer_initialized, consumer_initialized, creation_date)"
              " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
@@ -157,7 +167,7 @@ absl::StatusOr<std::optional<AccessKeyRow>> PostgresTransaction::get_access_key(
 
 absl::Status PostgresTransaction::put_access_key(const AccessKeyRow& key) {
   if (absl::Status write = require_write("put_access_key"); !write.ok()) return write;
-  return run(connection_,
+  return connection_.defer(
              "INSERT INTO access_keys (access_key_id, account_id, sealed_secret, status,"
              " creation_date, revocation_date) VALUES ($1, $2, $3, $4, $5, $6)"
              " ON CONFLICT (access_key_id) DO UPDATE SET account_id = excluded.account_id,"
@@ -191,7 +201,7 @@ absl::Status PostgresTransaction::put_database(const Database& database) {
   absl::StatusOr<std::string> parameters = encode_parameters(database.input.parameters);
   if (!parameters.ok()) return parameters.status();
   const std::optional<DatabaseIdentifier>& target = database.input.target_database;
-  return run(connection_,
+  return connection_.defer(
              "INSERT INTO databases (catalog_id, name, description, location_uri, parameters,"
              " target_catalog, target_database, create_time)"
              " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
@@ -214,12 +224,12 @@ absl::Status PostgresTransaction::delete_database(std::string_view catalog_id,
                                                   std::string_view name) {
   if (absl::Status write = require_write("delete_database"); !write.ok()) return write;
   if (absl::Status tables =
-          run(connection_, "DELETE FROM tables WHERE catalog_id = $1 AND database_name = $2",
+          connection_.defer("DELETE FROM tables WHERE catalog_id = $1 AND database_name = $2",
               Params().text(catalog_id).text(name));
       !tables.ok()) {
     return tables;
   }
-  return run(connection_, "DELETE FROM databases WHERE catalog_id = $1 AND name = $2",
+  return connection_.defer("DELETE FROM databases WHERE catalog_id = $1 AND name = $2",
              Params().text(catalog_id).text(name));
 }
 
@@ -241,7 +251,7 @@ absl::Status PostgresTransaction::put_table(const Table& table) {
   absl::StatusOr<std::string> definition = encode_table_definition(table.input);
   if (!definition.ok()) return definition.status();
   const std::optional<TableIdentifier>& target = table.input.target_table;
-  return run(connection_,
+  return connection_.defer(
              "INSERT INTO tables (catalog_id, database_name, name, definition, target_catalog,"
              " target_database, target_table, create_time, update_time, created_by, version_id)"
              " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
@@ -269,7 +279,7 @@ absl::Status PostgresTransaction::delete_table(std::string_view catalog_id,
                                                std::string_view database_name,
                                                std::string_view name) {
   if (absl::Status write = require_write("delete_table"); !write.ok()) return write;
-  return run(connection_,
+  return connection_.defer(
              "DELETE FROM tables WHERE catalog_id = $1 AND database_name = $2 AND name = $3",
              Params().text(catalog_id).text(database_name).text(name));
 }
@@ -311,7 +321,7 @@ absl::StatusOr<std::optional<ProductRow>> PostgresTransaction::get_product(
 
 absl::Status PostgresTransaction::put_product(const ProductRow& product) {
   if (absl::Status write = require_write("put_product"); !write.ok()) return write;
-  return run(connection_,
+  return connection_.defer(
              "INSERT INTO products (mesh_database, producer_account, source_database,"
              " table_name_regex, domain, data_product_name, public_metadata, sync_schedule,"
              " crawler_role_arn, link_suffix, creation_date, updated_date)"
@@ -344,7 +354,7 @@ absl::Status PostgresTransaction::put_product(const ProductRow& product) {
 
 absl::Status PostgresTransaction::put_grant(const GrantRow& grant) {
   if (absl::Status write = require_write("put_grant"); !write.ok()) return write;
-  return run(connection_,
+  return connection_.defer(
              "INSERT INTO grants (principal, catalog_id, database_name, table_name, permission,"
              " grantable, subscription_id) VALUES ($1, $2, $3, $4, $5, $6, $7)"
              " ON CONFLICT (principal, catalog_id, database_name, table_name, permission,"
@@ -366,7 +376,7 @@ absl::Status PostgresTransaction::delete_subscription_grants(std::string_view su
         "delete_subscription_grants needs a subscription id; \"\" would delete every grant "
         "not made for a subscription");
   }
-  return run(connection_, "DELETE FROM grants WHERE subscription_id = $1",
+  return connection_.defer("DELETE FROM grants WHERE subscription_id = $1",
              Params().text(subscription_id));
 }
 
@@ -388,7 +398,7 @@ absl::StatusOr<std::vector<GrantRow>> PostgresTransaction::find_grants(
 
 absl::Status PostgresTransaction::put_share(const ShareRow& share) {
   if (absl::Status write = require_write("put_share"); !write.ok()) return write;
-  return run(connection_,
+  return connection_.defer(
              "INSERT INTO shares (share_arn, subscription_id, owner_account, recipient_account,"
              " status, creation_date) VALUES ($1, $2, $3, $4, $5, $6)"
              " ON CONFLICT (share_arn) DO UPDATE SET subscription_id = excluded.subscription_id,"
@@ -419,58 +429,38 @@ absl::StatusOr<std::optional<Subscription>> PostgresTransaction::get_subscriptio
 
 absl::Status PostgresTransaction::insert_subscription(const Subscription& subscription) {
   if (absl::Status write = require_write("insert_subscription"); !write.ok()) return write;
-  absl::StatusOr<std::string> document = encode_subscription_document(subscription);
-  if (!document.ok()) return document.status();
-  auto inserted = connection_.query(
-      "INSERT INTO subscriptions (id, owner, subscriber, status, database_name, version, doc)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
-      Params()
-          .text(subscription.subscription_id)
-          .text(subscription.owner_principal)
-          .text(subscription.subscriber_principal)
-          .text(core::status_name(subscription.status))
-          .text(subscription.database_name)
-          .integer(subscription.version)
-          .text(*document));
-  if (!inserted.ok()) return inserted.status();
-  if (inserted->changed() == 0) {
-    return absl::AlreadyExistsError(
-        cat("subscription ", subscription.subscription_id, " already exists"));
-  }
-  return absl::OkStatus();
+  absl::StatusOr<Params> params = subscription_params(subscription);
+  if (!params.ok()) return params.status();
+  // The refusal is the statement's own error, so that nothing sent after it runs.
+  return connection_.defer(
+      "WITH inserted AS (INSERT INTO subscriptions (id, owner, subscriber, status, database_name,"
+      " version, doc) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING"
+      " RETURNING id)"
+      " SELECT datamesh_refuse('YD409', format('subscription %s already exists', $1::text))"
+      " WHERE NOT EXISTS (SELECT 1 FROM inserted)",
+      *std::move(params));
 }
 
 absl::Status PostgresTransaction::update_subscription(const Subscription& subscription,
                                                       int64_t expected_version) {
   if (absl::Status write = require_write("update_subscription"); !write.ok()) return write;
-  absl::StatusOr<std::string> document = encode_subscription_document(subscription);
-  if (!document.ok()) return document.status();
-  auto updated = connection_.query(
-      "UPDATE subscriptions SET owner = $2, subscriber = $3, status = $4, database_name = $5,"
-      " version = $6, doc = $7 WHERE id = $1 AND version = $8",
-      Params()
-          .text(subscription.subscription_id)
-          .text(subscription.owner_principal)
-          .text(subscription.subscriber_principal)
-          .text(core::status_name(subscription.status))
-          .text(subscription.database_name)
-          .integer(subscription.version)
-          .text(*document)
-          .integer(expected_version));
-  if (!updated.ok()) return updated.status();
-  if (updated->changed() == 1) return absl::OkStatus();
-
-  // Nothing written: tell a lost race (retry) from a missing subscription (do not).
-  auto stored = connection_.query("SELECT version FROM subscriptions WHERE id = $1",
-                                  Params().text(subscription.subscription_id));
-  if (!stored.ok()) return stored.status();
-  if (stored->rows() == 0) {
-    return absl::NotFoundError(
-        cat("subscription ", subscription.subscription_id, " does not exist"));
-  }
-  return absl::AbortedError(cat("subscription ", subscription.subscription_id,
-                                " was changed concurrently (expected version ", expected_version,
-                                ", found ", stored->integer(0, 0), ")"));
+  absl::StatusOr<Params> params = subscription_params(subscription);
+  if (!params.ok()) return params.status();
+  params->integer(expected_version);
+  // A lost race (40001: Aborted, retried) is told from a missing subscription (NotFound) by the
+  // version from before the UPDATE: a data-modifying WITH is not visible to the rest of its
+  // statement. Both are the statement's own errors, so that nothing sent after it runs.
+  return connection_.defer(
+      "WITH updated AS (UPDATE subscriptions SET owner = $2, subscriber = $3, status = $4,"
+      " database_name = $5, version = $6, doc = $7 WHERE id = $1 AND version = $8 RETURNING id),"
+      " stored AS (SELECT version FROM subscriptions WHERE id = $1)"
+      " SELECT CASE WHEN EXISTS (SELECT 1 FROM updated) THEN 0"
+      " WHEN NOT EXISTS (SELECT 1 FROM stored)"
+      " THEN datamesh_refuse('YD404', format('subscription %s does not exist', $1::text))"
+      " ELSE datamesh_refuse('40001', format('subscription %s was changed concurrently"
+      " (expected version %s, found %s)', $1::text, $8::bigint, (SELECT version FROM stored)))"
+      " END",
+      *std::move(params));
 }
 
 std::string subscription_listing_sql(const SubscriptionFilter& filter, bool after) {
@@ -551,26 +541,67 @@ PostgresTransaction::count_subscriptions_by_status() {
 
 // Audit --------------------------------------------------------------------------------------
 
+absl::Status PostgresTransaction::begin() {
+  if (mode_ == TxMode::kRead) {
+    return connection_.defer("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", Params());
+  }
+  // READ COMMITTED: once the lock is granted, every statement sees what the writers before this
+  // one committed. The COMMIT does not wait for the WAL flush (synchronous_commit off for this
+  // transaction only), so the write lock is released as soon as the commit is recorded; the
+  // store then waits for durability (kDurabilityBarrier in postgres_store.cc).
+  for (std::string_view sql : {"BEGIN ISOLATION LEVEL READ COMMITTED",
+                               "SET LOCAL synchronous_commit = off"}) {
+    if (absl::Status deferred = connection_.defer(sql, Params()); !deferred.ok()) return deferred;
+  }
+  return connection_.defer(
+      "SELECT sequence, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE", Params(),
+      [this](const Result& head) {
+        if (head.rows() != 1) return missing_head();
+        head_ = AuditChainHead{.sequence = head.integer(0, 0), .hash = head.text(0, 1)};
+        return absl::OkStatus();
+      });
+}
+
+absl::Status PostgresTransaction::missing_head() const {
+  return absl::InternalError(cat("the mesh database ", connection_.database(),
+                                 " has no audit_chain_head row: its schema is damaged"));
+}
+
 absl::StatusOr<AuditChainHead> PostgresTransaction::audit_chain_head() {
+  if (mode_ == TxMode::kWrite) {
+    // Read by begin() under the lock, and moved only by append_audit_event since.
+    if (!head_) {
+      if (absl::Status flushed = connection_.flush(); !flushed.ok()) return flushed;
+      if (!head_) return missing_head();
+    }
+    return *head_;
+  }
   auto head = connection_.query("SELECT sequence, hash FROM audit_chain_head WHERE id = 1");
   if (!head.ok()) return head.status();
-  if (head->rows() != 1) {
-    return absl::InternalError(cat("the mesh database ", connection_.database(),
-                                   " has no audit_chain_head row: its schema is damaged"));
-  }
+  if (head->rows() != 1) return missing_head();
   return AuditChainHead{.sequence = head->integer(0, 0), .hash = head->text(0, 1)};
 }
 
 absl::Status PostgresTransaction::append_audit_event(const ChainedAuditEvent& chained) {
   if (absl::Status write = require_write("append_audit_event"); !write.ok()) return write;
+  absl::StatusOr<AuditChainHead> head = audit_chain_head();
+  if (!head.ok()) return head.status();
   const AuditEvent& event = chained.event;
-  // The head moves only from the event's predecessor; otherwise nothing is inserted either.
-  auto appended = connection_.query(
+  if (event.sequence != head->sequence + 1 || chained.previous_hash != head->hash) {
+    return absl::FailedPreconditionError(
+        cat("audit event ", event.sequence, " does not follow the chain head (sequence ",
+            head->sequence, "): read audit_chain_head() in the same transaction"));
+  }
+  // The statement checks the head again (the database, not this object, is the authority), and
+  // refuses to append out of turn, so that nothing sent after it runs.
+  absl::Status deferred = connection_.defer(
       "WITH head AS (UPDATE audit_chain_head SET sequence = $1, hash = $11"
-      " WHERE id = 1 AND sequence = $1 - 1 AND hash = $10 RETURNING sequence)"
-      " INSERT INTO audit_events (sequence, event_date, actor_account, actor_principal, action,"
-      " subscription_id, resource, details, notes, previous_hash, hash)"
-      " SELECT sequence, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM head",
+      " WHERE id = 1 AND sequence = $1 - 1 AND hash = $10 RETURNING sequence),"
+      " appended AS (INSERT INTO audit_events (sequence, event_date, actor_account,"
+      " actor_principal, action, subscription_id, resource, details, notes, previous_hash, hash)"
+      " SELECT sequence, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM head RETURNING sequence)"
+      " SELECT datamesh_refuse('XX000', format('audit event %s does not follow the chain head',"
+      " $1::bigint)) WHERE NOT EXISTS (SELECT 1 FROM appended)",
       Params()
           .integer(event.sequence)
           .text(event.event_date)
@@ -583,13 +614,9 @@ absl::Status PostgresTransaction::append_audit_event(const ChainedAuditEvent& ch
           .text(event.notes)
           .text(chained.previous_hash)
           .text(chained.hash));
-  if (!appended.ok()) return appended.status();
-  if (appended->changed() == 1) return absl::OkStatus();
-  absl::StatusOr<AuditChainHead> head = audit_chain_head();
-  if (!head.ok()) return head.status();
-  return absl::FailedPreconditionError(
-      cat("audit event ", event.sequence, " does not follow the chain head (sequence ",
-          head->sequence, "): read audit_chain_head() in the same transaction"));
+  if (!deferred.ok()) return deferred;
+  head_ = AuditChainHead{.sequence = event.sequence, .hash = chained.hash};
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<ChainedAuditEvent>> PostgresTransaction::list_audit_chain(

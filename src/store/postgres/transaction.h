@@ -1,12 +1,16 @@
 // The PostgreSQL store's Transaction: every read and write of mesh state as SQL over one leased
-// connection, inside a transaction PostgresStore::run has begun.
+// connection, inside a transaction begun by begin().
 //
 // Belongs to the thread running the body; not thread-safe. Every statement is a prepared
 // statement of the connection with bound parameters; no value is ever spliced into SQL text.
+// Writes are deferred (Connection::defer): they travel with the next read or the COMMIT, so a
+// write method's own failure (AlreadyExists, Aborted, a refused value) may be returned by the
+// method that sends it; the transaction is failed either way and is never committed.
 // Behaves as store/sqlite/transaction.h says for each method (the conformance suite checks
 // both stores against one list of tests).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,9 +22,12 @@ namespace datamesh::store::postgres {
 
 class PostgresTransaction final : public Transaction {
  public:
-  // connection must be inside a transaction begun for mode (a kWrite one holding the write lock,
-  // see postgres_store.h), and outlive this object.
+  // connection must be outside any transaction, and outlive this object.
   PostgresTransaction(Connection& connection, TxMode mode) : connection_(connection), mode_(mode) {}
+
+  // Defers the BEGIN of a transaction of this mode; a kWrite one also locks the audit chain head
+  // (the write lock, see postgres_store.h) and reads it. Sent with the first statement.
+  absl::Status begin();
 
   // Every write in a kRead transaction fails with FailedPrecondition. Page limits below 1 are
   // InvalidArgument. Stored documents that cannot be read are Internal.
@@ -86,8 +93,8 @@ class PostgresTransaction final : public Transaction {
   absl::StatusOr<std::vector<std::pair<SubscriptionStatus, int64_t>>>
   count_subscriptions_by_status() override;
 
-  // A write transaction locked the head when it began (see postgres_store.h): it is claimed
-  // until the transaction ends, so events are chained and numbered in commit order.
+  // A write transaction locked and read the head when it began (see postgres_store.h): it is
+  // claimed until the transaction ends, so events are chained and numbered in commit order.
   absl::StatusOr<AuditChainHead> audit_chain_head() override;
   // FailedPrecondition, writing nothing, when the event does not follow the head.
   absl::Status append_audit_event(const ChainedAuditEvent& event) override;
@@ -102,10 +109,13 @@ class PostgresTransaction final : public Transaction {
 
  private:
   absl::Status require_write(std::string_view operation);
+  absl::Status missing_head() const;
 
   Connection& connection_;
   const TxMode mode_;
   bool wrote_ = false;
+  // A write transaction's chain head: read under the lock by begin(), then moved by each append.
+  std::optional<AuditChainHead> head_;
 };
 
 // The SQL of list_subscriptions for a filter; `after` says whether a seq bound is included.
