@@ -30,6 +30,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
+#include "cpu_budget.h"
 #include "datamesh/producer.h"
 #include "load.h"
 #include "mesh_setup.h"
@@ -53,6 +54,7 @@ struct Options {
   std::string datamesh = DATAMESH_BENCH_CLI;
   std::string json_path;
   bool quick = false;
+  double replica_cores = 0;  // > 0: each replica in a cgroup allowed this many cores
 };
 
 // The outcome of one scenario through one or two replicas.
@@ -387,12 +389,21 @@ int PostgresBench::run(const std::string& command_line) {
   }
   mesh_ = *std::move(mesh);
   next_write_ = mesh_.consumers.size();
+  // Declared before the replicas: a cgroup can only be removed once its processes are gone.
+  std::vector<std::unique_ptr<CpuBudget>> budgets;
   ServerProcess first, second;
   for (ServerProcess* replica : {&first, &second}) {
+    const int number = replica == &first ? 1 : 2;
     absl::Status started = replica->start(ServerSettings{
         .cli_path = options_.datamesh,
         .store_path = store_url,
-        .stderr_path = cat(dir, "/replica", replica == &first ? 1 : 2, ".log")});
+        .stderr_path = cat(dir, "/replica", number, ".log")});
+    if (started.ok() && options_.replica_cores > 0) {
+      auto budget = CpuBudget::create(cat("datamesh_bench_", ::getpid(), "_replica", number),
+                                      options_.replica_cores);
+      started = budget.ok() ? (*budget)->add(replica->pid()) : budget.status();
+      if (budget.ok()) budgets.push_back(*std::move(budget));
+    }
     if (!started.ok()) {
       std::cerr << "bench: " << started.message() << std::endl;
       return 1;
@@ -440,6 +451,11 @@ int PostgresBench::run(const std::string& command_line) {
   std::printf("\nPostgreSQL (fsync=%s, synchronous_commit=%s), %d client connections, %.0f s each\n",
               serial.fsync.c_str(), serial.synchronous_commit.c_str(), options_.connections,
               options_.seconds);
+  if (options_.replica_cores > 0) {
+    std::printf("each replica limited to %.2f cores (a cgroup CPU quota); PostgreSQL and the "
+                "client are not\n",
+                options_.replica_cores);
+  }
   std::printf("%-40s %3s %9s %9s %9s   %s\n", "figure", "rep", "per sec", "p50 us", "p99 us",
               "cores: client replicas postgres other");
   for (const PostgresBaseline& b : baselines) {
@@ -497,6 +513,7 @@ int PostgresBench::run(const std::string& command_line) {
                       {"warmup_seconds", options_.warmup_seconds},
                       {"connections", options_.connections},
                       {"tables", options_.tables},
+                      {"replica_cores_budget", options_.replica_cores},
                       {"postgres", options_.postgres.empty() ? "private" : "given"}}},
                     {"baselines", baselines_json},
                     {"runs", runs_json},
@@ -530,6 +547,10 @@ int main(int argc, char** argv) {
   app.add_option("--datamesh", options.datamesh, "the datamesh binary");
   app.add_option("--json", options.json_path, "where to write the JSON");
   app.add_flag("--quick", options.quick, "1 s per figure (smoke test)");
+  app.add_option("--replica-cores", options.replica_cores,
+                 "give each replica this many cores at most (a cgroup CPU quota, e.g. 0.5), as if "
+                 "it ran on a machine of its own; needs root")
+      ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
