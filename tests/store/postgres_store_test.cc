@@ -56,6 +56,17 @@ class PostgresStoreTest : public ::testing::Test {
              "CREATE TRIGGER inject BEFORE INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION inject()"));
   }
 
+  // The first INSERT into accounts ends its own session, as a database restart would; the
+  // sequence injected_calls counts the attempts.
+  void end_session_at_first_account_insert() {
+    exec("CREATE SEQUENCE injected_calls;"
+         "CREATE FUNCTION inject() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+         "  IF nextval('injected_calls') <= 1 THEN"
+         "    PERFORM pg_terminate_backend(pg_backend_pid()); END IF;"
+         "  RETURN NEW; END $$;"
+         "CREATE TRIGGER inject BEFORE INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION inject()");
+  }
+
   int64_t injected_calls() {
     auto connection = postgres::Connection::open(schema_->url(), "test", "");
     EXPECT_TRUE(connection.ok()) << connection.status();
@@ -156,12 +167,7 @@ TEST_F(PostgresStoreTest, OtherDatabaseErrorsAreNotRetried) {
 TEST_F(PostgresStoreTest, AConnectionCutBeforeCommitIsRetriedOnANewConnection) {
   auto store = open();
   ASSERT_NE(store, nullptr);
-  // The first insert ends its own session, as a database restart would.
-  exec("CREATE SEQUENCE injected_calls;"
-       "CREATE FUNCTION inject() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-       "  IF nextval('injected_calls') <= 1 THEN PERFORM pg_terminate_backend(pg_backend_pid());"
-       "  END IF; RETURN NEW; END $$;"
-       "CREATE TRIGGER inject BEFORE INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION inject()");
+  end_session_at_first_account_insert();
   int calls = 0;
   DATAMESH_ASSERT_OK(put_account(*store, "111111111111", &calls));
   EXPECT_EQ(calls, 2);
@@ -173,11 +179,7 @@ TEST_F(PostgresStoreTest, AConnectionCutBeforeCommitIsRetriedOnANewConnection) {
 TEST_F(PostgresStoreTest, AConnectionCutWhileDeferredWritesGoOutWithAReadIsRetried) {
   auto store = open();
   ASSERT_NE(store, nullptr);
-  exec("CREATE SEQUENCE injected_calls;"
-       "CREATE FUNCTION inject() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-       "  IF nextval('injected_calls') <= 1 THEN PERFORM pg_terminate_backend(pg_backend_pid());"
-       "  END IF; RETURN NEW; END $$;"
-       "CREATE TRIGGER inject BEFORE INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION inject()");
+  end_session_at_first_account_insert();
   int calls = 0;
   // The insert is deferred and sent with the read: the session ends there, before any COMMIT.
   absl::Status status = write_in(*store, [&](Transaction& tx) -> absl::Status {

@@ -194,24 +194,23 @@ PostgresStore::Attempt PostgresStore::run_once(
                                     ? connection.query(kDurabilityBarrier).status()
                                     : connection.flush();
   if (finished.ok()) return {Outcome::kDone, absl::OkStatus()};
+  // Unavailable, and never retried: running the body again could apply the change twice.
+  const auto unknown_outcome = [&](std::string_view what) -> Attempt {
+    return {Outcome::kDone,
+            absl::UnavailableError(cat(what, ": the change may or may not have been applied; "
+                                       "read it back before repeating it (",
+                                       finished.message(), ")"))};
+  };
   if (committed) {
     // Committed, and visible, but a crash now could still lose it.
-    return {Outcome::kDone,
-            absl::UnavailableError(cat(
-                "the mesh database ", url_.display,
-                " committed the change but could not confirm it is durable: the change may or "
-                "may not have been applied; read it back before repeating it (",
-                finished.message(), ")"))};
+    return unknown_outcome(cat("the mesh database ", url_.display,
+                               " committed the change but could not confirm it is durable"));
   }
   if (connection.lost() && connection.pipeline_stopped_at() >= commit_at) {
     // The connection broke once the COMMIT was sent, and it was not refused: whether it ran is
     // unknown. (When a statement before it failed, PostgreSQL skipped the COMMIT.)
-    return {Outcome::kDone,
-            absl::UnavailableError(cat(
-                "lost the connection to the mesh database ", url_.display,
-                " while committing: the change may or may not have been applied; read it "
-                "back before repeating it (",
-                finished.message(), ")"))};
+    return unknown_outcome(
+        cat("lost the connection to the mesh database ", url_.display, " while committing"));
   }
   return failed(finished);
 }
