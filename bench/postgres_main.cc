@@ -55,6 +55,7 @@ struct Options {
   std::string json_path;
   bool quick = false;
   double replica_cores = 0;  // > 0: each replica in a cgroup allowed this many cores
+  int workers = 0;           // each replica's --workers; 0: the server's default
 };
 
 // The outcome of one scenario through one or two replicas.
@@ -397,6 +398,7 @@ int PostgresBench::run(const std::string& command_line) {
     absl::Status started = replica->start(ServerSettings{
         .cli_path = options_.datamesh,
         .store_path = store_url,
+        .workers = options_.workers,
         .stderr_path = cat(dir, "/replica", number, ".log")});
     if (started.ok() && options_.replica_cores > 0) {
       auto budget = CpuBudget::create(cat("datamesh_bench_", ::getpid(), "_replica", number),
@@ -514,6 +516,7 @@ int PostgresBench::run(const std::string& command_line) {
                       {"connections", options_.connections},
                       {"tables", options_.tables},
                       {"replica_cores_budget", options_.replica_cores},
+                      {"replica_workers", options_.workers},
                       {"postgres", options_.postgres.empty() ? "private" : "given"}}},
                     {"baselines", baselines_json},
                     {"runs", runs_json},
@@ -550,6 +553,9 @@ int main(int argc, char** argv) {
   app.add_option("--replica-cores", options.replica_cores,
                  "give each replica this many cores at most (a cgroup CPU quota, e.g. 0.5), as if "
                  "it ran on a machine of its own; needs root")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--workers", options.workers,
+                 "each replica's worker threads (datamesh serve --workers; default: the server's)")
       ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
   std::string command_line;
