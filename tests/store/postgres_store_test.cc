@@ -235,6 +235,32 @@ TEST_F(PostgresStoreTest, EveryCommittedWriteAndNothingElseIsFollowedByADurabili
   EXPECT_EQ(barriers(), 2);
 }
 
+TEST_F(PostgresStoreTest, ATransactionAfterAnUnwaitedReadCommitRunsOnTheSameConnection) {
+  // One connection: each transaction below starts while the read's COMMIT may be unanswered.
+  auto store = open({.pool_size = 1});
+  ASSERT_NE(store, nullptr);
+  DATAMESH_ASSERT_OK(put_account(*store, "111111111111"));
+  ASSERT_TRUE(has_account(*store, "111111111111").ok());
+  // A write body that runs no statement still begins, locks and commits its transaction, on the
+  // first try (a connection found unusable would be replaced and the body run again).
+  int calls = 0;
+  DATAMESH_ASSERT_OK(write_in(*store, [&](Transaction&) {
+    ++calls;
+    return absl::OkStatus();
+  }));
+  EXPECT_EQ(calls, 1);
+  ASSERT_TRUE(has_account(*store, "111111111111").ok());
+  DATAMESH_ASSERT_OK(put_account(*store, "222222222222"));
+  ASSERT_TRUE(has_account(*store, "222222222222").ok());
+  absl::Status failed = store->run(TxMode::kRead, [](Transaction&) {
+    return absl::PermissionDeniedError("refused before any statement");
+  });
+  EXPECT_TRUE(absl::IsPermissionDenied(failed)) << failed;
+  auto found = has_account(*store, "222222222222");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(*found);
+}
+
 TEST_F(PostgresStoreTest, PoolSizeOfTheUrlIsUsed) {
   auto store = PostgresStore::open(cat(schema_->url(), "&pool_size=3"));
   ASSERT_TRUE(store.ok()) << store.status();

@@ -267,6 +267,8 @@ absl::Status Connection::flush() {
 }
 
 absl::StatusOr<Result> Connection::run_pipeline(const Deferred* last) {
+  // libpq enters pipeline mode only on an idle connection.
+  if (absl::Status read = read_unwaited(); !read.ok()) return read;
   std::vector<Deferred> batch;
   batch.swap(deferred_);
   if (last != nullptr) batch.push_back(*last);
@@ -349,8 +351,8 @@ absl::StatusOr<Result> Connection::run_pipeline(const Deferred* last) {
 }
 
 absl::Status Connection::send_without_waiting(std::string_view sql, std::string_view doing) {
-  if (absl::Status flushed = flush(); !flushed.ok()) return flushed;
   if (absl::Status read = read_unwaited(); !read.ok()) return read;
+  if (absl::Status flushed = flush(); !flushed.ok()) return flushed;
   if (PQsendQueryParams(conn_, std::string(sql).c_str(), 0, nullptr, nullptr, nullptr, nullptr,
                         /*resultFormat=*/0) != 1) {
     return check(nullptr, doing);
@@ -373,8 +375,8 @@ absl::Status Connection::read_unwaited() {
 }
 
 absl::StatusOr<Result> Connection::exec(std::string_view sql, std::string_view doing) {
-  if (absl::Status flushed = flush(); !flushed.ok()) return flushed;
   if (absl::Status read = read_unwaited(); !read.ok()) return read;
+  if (absl::Status flushed = flush(); !flushed.ok()) return flushed;
   const std::string text(sql);
   Result result(PQexec(conn_, text.c_str()));
   if (absl::Status ok = check(result.raw(), doing); !ok.ok()) return ok;
