@@ -177,18 +177,18 @@ PostgresStore::Attempt PostgresStore::run_once(
   }
   const size_t commit_at = connection.deferred_count();
   bool committed = false;
-  absl::Status deferred = connection.defer("COMMIT", postgres::Params(), [&](const postgres::Result&
-                                                                                  result) {
+  // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK: a statement failed and the
+  // body went on as if it had not.
+  const auto judge_commit = [&](const postgres::Result& result) {
     if (result.command() == "ROLLBACK") {
-      // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK: a statement failed and
-      // the body went on as if it had not.
       return absl::InternalError(cat("the mesh database ", url_.display,
                                      " rolled the transaction back at COMMIT: one of its "
                                      "statements had failed"));
     }
     committed = true;
     return absl::OkStatus();
-  });
+  };
+  absl::Status deferred = connection.defer("COMMIT", postgres::Params(), judge_commit);
   if (!deferred.ok()) return failed(std::move(deferred));
   const absl::Status finished = transaction.wrote()
                                     ? connection.query(kDurabilityBarrier).status()
