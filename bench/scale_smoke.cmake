@@ -1,12 +1,12 @@
 # bench_scale_smoke: runs `datamesh_scale --quick` (two small mesh sizes) and checks that it
 # completed, wrote JSON with its sections, measured every figure at both sizes with samples,
 # and that the figures the issue sets targets for are there. Never a timing assertion.
-# Usage: cmake -DSCALE=path/to/datamesh_scale -DJSON_OUT=path/out.json -P scale_smoke.cmake
-if(NOT SCALE OR NOT JSON_OUT)
-  message(FATAL_ERROR "usage: cmake -DSCALE=... -DJSON_OUT=... -P scale_smoke.cmake")
+# Usage: cmake -DBENCH=path/to/datamesh_scale -DJSON_OUT=path/out.json -P scale_smoke.cmake
+if(NOT BENCH OR NOT JSON_OUT)
+  message(FATAL_ERROR "usage: cmake -DBENCH=... -DJSON_OUT=... -P scale_smoke.cmake")
 endif()
 include("${CMAKE_CURRENT_LIST_DIR}/smoke_run.cmake")
-smoke_run("${SCALE}" "datamesh-scale/1" --quick)
+smoke_run("${BENCH}" "datamesh-scale/1" --quick)
 foreach(section baselines levels figures machine shape)
   string(JSON type ERROR_VARIABLE error TYPE "${text}" ${section})
   if(error)
