@@ -219,37 +219,20 @@ const std::string& Connection::statement_name(std::string_view sql, bool* is_new
   return found->second;
 }
 
+absl::Status Connection::check_values(std::string_view sql, const Params& params) const {
+  if (params.error_.ok()) return absl::OkStatus();
+  return absl::InvalidArgumentError(cat("the mesh database ", database_, " cannot store a value: ",
+                                        params.error_.message(), " (", describe(sql), ")"));
+}
+
 absl::StatusOr<Result> Connection::query(std::string_view sql, const Params& params) {
-  if (!params.error_.ok()) {
-    return absl::InvalidArgumentError(cat("the mesh database ", database_, " cannot store a value: ",
-                                          params.error_.message(), " (", describe(sql), ")"));
-  }
-  if (absl::Status read = read_unwaited(); !read.ok()) return read;
-  if (!deferred_.empty()) {
-    const Deferred last{.sql = std::string(sql), .params = params, .check = nullptr};
-    return run_pipeline(&last);
-  }
-  bool is_new = false;
-  const std::string name = statement_name(sql, &is_new);
-  if (is_new) {
-    Result prepared(PQprepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr));
-    if (absl::Status ok = check(prepared.raw(), cat("prepare \"", sql, "\"")); !ok.ok()) {
-      prepared_.erase(std::string(sql));
-      return ok;
-    }
-  }
-  const Params::Bound bound = params.bind();
-  Result result(PQexecPrepared(conn_, name.c_str(), params.size(), bound.values.data(),
-                               bound.lengths.data(), bound.formats.data(), /*resultFormat=*/0));
-  if (absl::Status ok = check(result.raw(), describe(sql)); !ok.ok()) return ok;
-  return result;
+  if (absl::Status values = check_values(sql, params); !values.ok()) return values;
+  const Statement last{.sql = sql, .params = &params, .check = nullptr};
+  return run_pipeline(&last);
 }
 
 absl::Status Connection::defer(std::string_view sql, Params params, ResultCheck check) {
-  if (!params.error_.ok()) {
-    return absl::InvalidArgumentError(cat("the mesh database ", database_, " cannot store a value: ",
-                                          params.error_.message(), " (", describe(sql), ")"));
-  }
+  if (absl::Status values = check_values(sql, params); !values.ok()) return values;
   deferred_.push_back(
       {.sql = std::string(sql), .params = std::move(params), .check = std::move(check)});
   return absl::OkStatus();
@@ -266,11 +249,18 @@ absl::Status Connection::flush() {
   return flushed.ok() ? absl::OkStatus() : flushed.status();
 }
 
-absl::StatusOr<Result> Connection::run_pipeline(const Deferred* last) {
+absl::StatusOr<Result> Connection::run_pipeline(const Statement* last) {
   // libpq enters pipeline mode only on an idle connection.
   if (absl::Status read = read_unwaited(); !read.ok()) return read;
-  std::vector<Deferred> batch;
-  batch.swap(deferred_);
+  std::vector<Deferred> deferred;
+  deferred.swap(deferred_);
+  std::vector<Statement> batch;
+  batch.reserve(deferred.size() + 1);
+  for (const Deferred& statement : deferred) {
+    batch.push_back({.sql = statement.sql,
+                     .params = &statement.params,
+                     .check = statement.check ? &statement.check : nullptr});
+  }
   if (last != nullptr) batch.push_back(*last);
   // A pipeline that failed half-way leaves the session in a state no caller can use. A
   // statement's own error, reported before, says more than the break it caused.
@@ -293,17 +283,19 @@ absl::StatusOr<Result> Connection::run_pipeline(const Deferred* last) {
   };
   std::vector<Sent> sent;
   for (size_t i = 0; i < batch.size(); ++i) {
+    const Statement& statement = batch[i];
     bool is_new = false;
-    const std::string name = statement_name(batch[i].sql, &is_new);
+    const std::string name = statement_name(statement.sql, &is_new);
     if (is_new) {
-      if (PQsendPrepare(conn_, name.c_str(), batch[i].sql.c_str(), 0, nullptr) != 1) {
-        prepared_.erase(batch[i].sql);
+      if (PQsendPrepare(conn_, name.c_str(), std::string(statement.sql).c_str(), 0, nullptr) !=
+          1) {
+        prepared_.erase(std::string(statement.sql));
         return broken("send a statement to prepare");
       }
       sent.push_back({.statement = i, .prepare = true});
     }
-    const Params::Bound bound = batch[i].params.bind();
-    if (PQsendQueryPrepared(conn_, name.c_str(), batch[i].params.size(), bound.values.data(),
+    const Params::Bound bound = statement.params->bind();
+    if (PQsendQueryPrepared(conn_, name.c_str(), statement.params->size(), bound.values.data(),
                             bound.lengths.data(), bound.formats.data(), /*resultFormat=*/0) != 1) {
       return broken("send a statement");
     }
@@ -314,7 +306,7 @@ absl::StatusOr<Result> Connection::run_pipeline(const Deferred* last) {
   // Every command's results end with a null; the Sync's result ends the pipeline.
   Result answer(nullptr);
   for (const Sent& command : sent) {
-    const Deferred& statement = batch[command.statement];
+    const Statement& statement = batch[command.statement];
     PGresult* raw = PQgetResult(conn_);
     if (raw == nullptr) {
       if (first_failure.ok()) stopped_at_ = command.statement;
@@ -323,15 +315,16 @@ absl::StatusOr<Result> Connection::run_pipeline(const Deferred* last) {
     Result result(raw);
     while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
     if (PQresultStatus(raw) == PGRES_PIPELINE_ABORTED) {  // skipped after first_failure
-      if (command.prepare) prepared_.erase(statement.sql);  // the server never prepared it
+      // The server never prepared it.
+      if (command.prepare) prepared_.erase(std::string(statement.sql));
       continue;
     }
     const std::string doing = command.prepare ? cat("prepare \"", statement.sql, "\"")
                                               : describe(statement.sql);
     absl::Status ok = check(raw, doing);
-    if (ok.ok() && !command.prepare && statement.check) ok = statement.check(result);
+    if (ok.ok() && !command.prepare && statement.check != nullptr) ok = (*statement.check)(result);
     if (!ok.ok()) {
-      if (command.prepare) prepared_.erase(statement.sql);
+      if (command.prepare) prepared_.erase(std::string(statement.sql));
       if (first_failure.ok()) {
         first_failure = std::move(ok);
         stopped_at_ = command.statement;

@@ -3,8 +3,9 @@
 //
 // The PostgreSQL store leases a Connection to one transaction at a time, so neither Connection
 // nor Result is thread-safe: a connection is used by one thread at a time. Every statement with
-// values is prepared once per connection (PQprepare) and run with bound parameters
-// (PQexecPrepared); SQL text is therefore constant and never contains a user's value.
+// values is prepared once per connection and run with bound parameters, both through libpq's
+// pipeline mode (PQsendPrepare, PQsendQueryPrepared); SQL text is therefore constant and never
+// contains a user's value.
 //
 // Statements whose rows nobody reads (the writes of a transaction, its BEGIN) can be deferred:
 // they are sent with the next statement that is waited for, in one round trip (libpq pipeline
@@ -136,7 +137,8 @@ class Connection {
   ~Connection();
 
   // Runs `sql` (constant text with $1, $2, ...) with `params`, preparing it on first use on this
-  // connection. Errors: as postgres_status, saying what failed.
+  // connection, after the deferred statements and in the same round trip. Errors: as
+  // postgres_status, saying what failed (a deferred statement's failure included).
   absl::StatusOr<Result> query(std::string_view sql, const Params& params = Params());
   // Runs one or more statements without parameters (BEGIN, COMMIT, schema scripts) with the
   // simple protocol; the result of the last one. Deferred statements are flushed first.
@@ -185,15 +187,24 @@ class Connection {
     Params params;
     ResultCheck check;
   };
+  // One statement of a pipeline, seen in place: a deferred one, or the one query() waits for.
+  struct Statement {
+    std::string_view sql;
+    const Params* params;
+    const ResultCheck* check;  // null: none
+  };
 
   // The status of a finished command, OK when it succeeded.
   absl::Status check(const pg_result* result, std::string_view doing);
+  // InvalidArgument when params hold a value PostgreSQL cannot store (Params::text).
+  absl::Status check_values(std::string_view sql, const Params& params) const;
   // The prepared statement's name for sql; *is_new when it must be prepared first (its name is
-  // then reserved: forget_prepared undoes that if preparing fails).
+  // then reserved: erasing it from prepared_ undoes that if preparing fails).
   const std::string& statement_name(std::string_view sql, bool* is_new);
-  // Sends the deferred statements and then `last` (when not null) in one pipeline, and reads
-  // every result: the first failure, or last's result (an empty one without `last`).
-  absl::StatusOr<Result> run_pipeline(const Deferred* last);
+  // Prepares what is new and sends the deferred statements, then `last` (when not null), in one
+  // pipeline, and reads every result: the first failure, or last's result (an empty one
+  // without `last`).
+  absl::StatusOr<Result> run_pipeline(const Statement* last);
   // Reads the answer of send_without_waiting, if one is outstanding.
   absl::Status read_unwaited();
 
