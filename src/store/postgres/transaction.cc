@@ -104,6 +104,8 @@ const std::string kFindLiveDuplicates =
     cat(kSubscriptionSelect,
         " WHERE subscriber = $1 AND database_name = $2 AND request_key = ($3::jsonb)::text"
         " AND status IN ('Pending', 'Active') ORDER BY seq");
+constexpr std::string_view kChainHeadSelect =
+    "SELECT sequence, hash FROM audit_chain_head WHERE id = 1";
 const std::string kAuditChain =
     cat(kAuditChainSelect, " WHERE sequence > $1 ORDER BY sequence LIMIT $2");
 const std::string kAuditAll =
@@ -136,24 +138,24 @@ absl::StatusOr<std::optional<Account>> PostgresTransaction::get_mesh_account() {
 absl::Status PostgresTransaction::put_account(const Account& account) {
   if (absl::Status write = require_write("put_account"); !write.ok()) return write;
   return connection_.defer(
-             "INSERT INTO accounts (account_id, name, is_mesh, producer_enabled, consumer_enabled,"
-             " producer_initialized, consumer_initialized, creation_date)"
-             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-             " ON CONFLICT (account_id) DO UPDATE SET name = excluded.name,"
-             " is_mesh = excluded.is_mesh, producer_enabled = excluded.producer_enabled,"
-             " consumer_enabled = excluded.consumer_enabled,"
-             " producer_initialized = excluded.producer_initialized,"
-             " consumer_initialized = excluded.consumer_initialized,"
-             " creation_date = excluded.creation_date",
-             Params()
-                 .text(account.account_id)
-                 .text(account.name)
-                 .boolean(account.is_mesh)
-                 .boolean(account.producer_enabled)
-                 .boolean(account.consumer_enabled)
-                 .boolean(account.producer_initialized)
-                 .boolean(account.consumer_initialized)
-                 .text(account.creation_date));
+      "INSERT INTO accounts (account_id, name, is_mesh, producer_enabled, consumer_enabled,"
+      " producer_initialized, consumer_initialized, creation_date)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+      " ON CONFLICT (account_id) DO UPDATE SET name = excluded.name,"
+      " is_mesh = excluded.is_mesh, producer_enabled = excluded.producer_enabled,"
+      " consumer_enabled = excluded.consumer_enabled,"
+      " producer_initialized = excluded.producer_initialized,"
+      " consumer_initialized = excluded.consumer_initialized,"
+      " creation_date = excluded.creation_date",
+      Params()
+          .text(account.account_id)
+          .text(account.name)
+          .boolean(account.is_mesh)
+          .boolean(account.producer_enabled)
+          .boolean(account.consumer_enabled)
+          .boolean(account.producer_initialized)
+          .boolean(account.consumer_initialized)
+          .text(account.creation_date));
 }
 
 absl::StatusOr<std::vector<Account>> PostgresTransaction::list_accounts() {
@@ -168,19 +170,19 @@ absl::StatusOr<std::optional<AccessKeyRow>> PostgresTransaction::get_access_key(
 absl::Status PostgresTransaction::put_access_key(const AccessKeyRow& key) {
   if (absl::Status write = require_write("put_access_key"); !write.ok()) return write;
   return connection_.defer(
-             "INSERT INTO access_keys (access_key_id, account_id, sealed_secret, status,"
-             " creation_date, revocation_date) VALUES ($1, $2, $3, $4, $5, $6)"
-             " ON CONFLICT (access_key_id) DO UPDATE SET account_id = excluded.account_id,"
-             " sealed_secret = excluded.sealed_secret, status = excluded.status,"
-             " creation_date = excluded.creation_date,"
-             " revocation_date = excluded.revocation_date",
-             Params()
-                 .text(key.access_key_id)
-                 .text(key.account_id)
-                 .bytes(key.sealed_secret)
-                 .text(key.status)
-                 .text(key.creation_date)
-                 .text(key.revocation_date));
+      "INSERT INTO access_keys (access_key_id, account_id, sealed_secret, status,"
+      " creation_date, revocation_date) VALUES ($1, $2, $3, $4, $5, $6)"
+      " ON CONFLICT (access_key_id) DO UPDATE SET account_id = excluded.account_id,"
+      " sealed_secret = excluded.sealed_secret, status = excluded.status,"
+      " creation_date = excluded.creation_date,"
+      " revocation_date = excluded.revocation_date",
+      Params()
+          .text(key.access_key_id)
+          .text(key.account_id)
+          .bytes(key.sealed_secret)
+          .text(key.status)
+          .text(key.creation_date)
+          .text(key.revocation_date));
 }
 
 absl::StatusOr<std::vector<AccessKeyRow>> PostgresTransaction::list_access_keys(
@@ -202,22 +204,22 @@ absl::Status PostgresTransaction::put_database(const Database& database) {
   if (!parameters.ok()) return parameters.status();
   const std::optional<DatabaseIdentifier>& target = database.input.target_database;
   return connection_.defer(
-             "INSERT INTO databases (catalog_id, name, description, location_uri, parameters,"
-             " target_catalog, target_database, create_time)"
-             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-             " ON CONFLICT (catalog_id, name) DO UPDATE SET description = excluded.description,"
-             " location_uri = excluded.location_uri, parameters = excluded.parameters,"
-             " target_catalog = excluded.target_catalog,"
-             " target_database = excluded.target_database, create_time = excluded.create_time",
-             Params()
-                 .text(database.catalog_id)
-                 .text(database.input.name)
-                 .text(database.input.description)
-                 .text(database.input.location_uri)
-                 .text(*parameters)
-                 .optional_text(target ? &target->catalog_id : nullptr)
-                 .optional_text(target ? &target->database_name : nullptr)
-                 .text(database.create_time));
+      "INSERT INTO databases (catalog_id, name, description, location_uri, parameters,"
+      " target_catalog, target_database, create_time)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+      " ON CONFLICT (catalog_id, name) DO UPDATE SET description = excluded.description,"
+      " location_uri = excluded.location_uri, parameters = excluded.parameters,"
+      " target_catalog = excluded.target_catalog,"
+      " target_database = excluded.target_database, create_time = excluded.create_time",
+      Params()
+          .text(database.catalog_id)
+          .text(database.input.name)
+          .text(database.input.description)
+          .text(database.input.location_uri)
+          .text(*parameters)
+          .optional_text(target ? &target->catalog_id : nullptr)
+          .optional_text(target ? &target->database_name : nullptr)
+          .text(database.create_time));
 }
 
 absl::Status PostgresTransaction::delete_database(std::string_view catalog_id,
@@ -225,12 +227,12 @@ absl::Status PostgresTransaction::delete_database(std::string_view catalog_id,
   if (absl::Status write = require_write("delete_database"); !write.ok()) return write;
   if (absl::Status tables =
           connection_.defer("DELETE FROM tables WHERE catalog_id = $1 AND database_name = $2",
-              Params().text(catalog_id).text(name));
+                            Params().text(catalog_id).text(name));
       !tables.ok()) {
     return tables;
   }
   return connection_.defer("DELETE FROM databases WHERE catalog_id = $1 AND name = $2",
-             Params().text(catalog_id).text(name));
+                           Params().text(catalog_id).text(name));
 }
 
 absl::StatusOr<std::vector<Database>> PostgresTransaction::list_databases(
@@ -252,27 +254,27 @@ absl::Status PostgresTransaction::put_table(const Table& table) {
   if (!definition.ok()) return definition.status();
   const std::optional<TableIdentifier>& target = table.input.target_table;
   return connection_.defer(
-             "INSERT INTO tables (catalog_id, database_name, name, definition, target_catalog,"
-             " target_database, target_table, create_time, update_time, created_by, version_id)"
-             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-             " ON CONFLICT (catalog_id, database_name, name) DO UPDATE SET"
-             " definition = excluded.definition, target_catalog = excluded.target_catalog,"
-             " target_database = excluded.target_database,"
-             " target_table = excluded.target_table, create_time = excluded.create_time,"
-             " update_time = excluded.update_time, created_by = excluded.created_by,"
-             " version_id = excluded.version_id",
-             Params()
-                 .text(table.catalog_id)
-                 .text(table.database_name)
-                 .text(table.input.name)
-                 .text(*definition)
-                 .optional_text(target ? &target->catalog_id : nullptr)
-                 .optional_text(target ? &target->database_name : nullptr)
-                 .optional_text(target ? &target->name : nullptr)
-                 .text(table.create_time)
-                 .text(table.update_time)
-                 .text(table.created_by)
-                 .integer(table.version_id));
+      "INSERT INTO tables (catalog_id, database_name, name, definition, target_catalog,"
+      " target_database, target_table, create_time, update_time, created_by, version_id)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+      " ON CONFLICT (catalog_id, database_name, name) DO UPDATE SET"
+      " definition = excluded.definition, target_catalog = excluded.target_catalog,"
+      " target_database = excluded.target_database,"
+      " target_table = excluded.target_table, create_time = excluded.create_time,"
+      " update_time = excluded.update_time, created_by = excluded.created_by,"
+      " version_id = excluded.version_id",
+      Params()
+          .text(table.catalog_id)
+          .text(table.database_name)
+          .text(table.input.name)
+          .text(*definition)
+          .optional_text(target ? &target->catalog_id : nullptr)
+          .optional_text(target ? &target->database_name : nullptr)
+          .optional_text(target ? &target->name : nullptr)
+          .text(table.create_time)
+          .text(table.update_time)
+          .text(table.created_by)
+          .integer(table.version_id));
 }
 
 absl::Status PostgresTransaction::delete_table(std::string_view catalog_id,
@@ -280,8 +282,8 @@ absl::Status PostgresTransaction::delete_table(std::string_view catalog_id,
                                                std::string_view name) {
   if (absl::Status write = require_write("delete_table"); !write.ok()) return write;
   return connection_.defer(
-             "DELETE FROM tables WHERE catalog_id = $1 AND database_name = $2 AND name = $3",
-             Params().text(catalog_id).text(database_name).text(name));
+      "DELETE FROM tables WHERE catalog_id = $1 AND database_name = $2 AND name = $3",
+      Params().text(catalog_id).text(database_name).text(name));
 }
 
 absl::StatusOr<std::vector<Table>> PostgresTransaction::list_tables(std::string_view catalog_id,
@@ -322,32 +324,32 @@ absl::StatusOr<std::optional<ProductRow>> PostgresTransaction::get_product(
 absl::Status PostgresTransaction::put_product(const ProductRow& product) {
   if (absl::Status write = require_write("put_product"); !write.ok()) return write;
   return connection_.defer(
-             "INSERT INTO products (mesh_database, producer_account, source_database,"
-             " table_name_regex, domain, data_product_name, public_metadata, sync_schedule,"
-             " crawler_role_arn, link_suffix, creation_date, updated_date)"
-             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-             " ON CONFLICT (mesh_database) DO UPDATE SET"
-             " producer_account = excluded.producer_account,"
-             " source_database = excluded.source_database,"
-             " table_name_regex = excluded.table_name_regex, domain = excluded.domain,"
-             " data_product_name = excluded.data_product_name,"
-             " public_metadata = excluded.public_metadata,"
-             " sync_schedule = excluded.sync_schedule,"
-             " crawler_role_arn = excluded.crawler_role_arn, link_suffix = excluded.link_suffix,"
-             " creation_date = excluded.creation_date, updated_date = excluded.updated_date",
-             Params()
-                 .text(product.mesh_database)
-                 .text(product.producer_account)
-                 .text(product.source_database)
-                 .text(product.table_name_regex)
-                 .text(product.domain)
-                 .text(product.data_product_name)
-                 .boolean(product.public_metadata)
-                 .text(product.sync_schedule)
-                 .text(product.crawler_role_arn)
-                 .text(product.link_suffix)
-                 .text(product.creation_date)
-                 .text(product.updated_date));
+      "INSERT INTO products (mesh_database, producer_account, source_database,"
+      " table_name_regex, domain, data_product_name, public_metadata, sync_schedule,"
+      " crawler_role_arn, link_suffix, creation_date, updated_date)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+      " ON CONFLICT (mesh_database) DO UPDATE SET"
+      " producer_account = excluded.producer_account,"
+      " source_database = excluded.source_database,"
+      " table_name_regex = excluded.table_name_regex, domain = excluded.domain,"
+      " data_product_name = excluded.data_product_name,"
+      " public_metadata = excluded.public_metadata,"
+      " sync_schedule = excluded.sync_schedule,"
+      " crawler_role_arn = excluded.crawler_role_arn, link_suffix = excluded.link_suffix,"
+      " creation_date = excluded.creation_date, updated_date = excluded.updated_date",
+      Params()
+          .text(product.mesh_database)
+          .text(product.producer_account)
+          .text(product.source_database)
+          .text(product.table_name_regex)
+          .text(product.domain)
+          .text(product.data_product_name)
+          .boolean(product.public_metadata)
+          .text(product.sync_schedule)
+          .text(product.crawler_role_arn)
+          .text(product.link_suffix)
+          .text(product.creation_date)
+          .text(product.updated_date));
 }
 
 // Grants -------------------------------------------------------------------------------------
@@ -355,18 +357,18 @@ absl::Status PostgresTransaction::put_product(const ProductRow& product) {
 absl::Status PostgresTransaction::put_grant(const GrantRow& grant) {
   if (absl::Status write = require_write("put_grant"); !write.ok()) return write;
   return connection_.defer(
-             "INSERT INTO grants (principal, catalog_id, database_name, table_name, permission,"
-             " grantable, subscription_id) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-             " ON CONFLICT (principal, catalog_id, database_name, table_name, permission,"
-             " subscription_id) DO UPDATE SET grantable = excluded.grantable",
-             Params()
-                 .text(grant.principal)
-                 .text(grant.catalog_id)
-                 .text(grant.database_name)
-                 .text(grant.table_name)
-                 .text(grant.permission)
-                 .boolean(grant.grantable)
-                 .text(grant.subscription_id));
+      "INSERT INTO grants (principal, catalog_id, database_name, table_name, permission,"
+      " grantable, subscription_id) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+      " ON CONFLICT (principal, catalog_id, database_name, table_name, permission,"
+      " subscription_id) DO UPDATE SET grantable = excluded.grantable",
+      Params()
+          .text(grant.principal)
+          .text(grant.catalog_id)
+          .text(grant.database_name)
+          .text(grant.table_name)
+          .text(grant.permission)
+          .boolean(grant.grantable)
+          .text(grant.subscription_id));
 }
 
 absl::Status PostgresTransaction::delete_subscription_grants(std::string_view subscription_id) {
@@ -377,7 +379,7 @@ absl::Status PostgresTransaction::delete_subscription_grants(std::string_view su
         "not made for a subscription");
   }
   return connection_.defer("DELETE FROM grants WHERE subscription_id = $1",
-             Params().text(subscription_id));
+                           Params().text(subscription_id));
 }
 
 absl::StatusOr<std::vector<GrantRow>> PostgresTransaction::list_subscription_grants(
@@ -399,19 +401,19 @@ absl::StatusOr<std::vector<GrantRow>> PostgresTransaction::find_grants(
 absl::Status PostgresTransaction::put_share(const ShareRow& share) {
   if (absl::Status write = require_write("put_share"); !write.ok()) return write;
   return connection_.defer(
-             "INSERT INTO shares (share_arn, subscription_id, owner_account, recipient_account,"
-             " status, creation_date) VALUES ($1, $2, $3, $4, $5, $6)"
-             " ON CONFLICT (share_arn) DO UPDATE SET subscription_id = excluded.subscription_id,"
-             " owner_account = excluded.owner_account,"
-             " recipient_account = excluded.recipient_account, status = excluded.status,"
-             " creation_date = excluded.creation_date",
-             Params()
-                 .text(share.share_arn)
-                 .text(share.subscription_id)
-                 .text(share.owner_account)
-                 .text(share.recipient_account)
-                 .text(share.status)
-                 .text(share.creation_date));
+      "INSERT INTO shares (share_arn, subscription_id, owner_account, recipient_account,"
+      " status, creation_date) VALUES ($1, $2, $3, $4, $5, $6)"
+      " ON CONFLICT (share_arn) DO UPDATE SET subscription_id = excluded.subscription_id,"
+      " owner_account = excluded.owner_account,"
+      " recipient_account = excluded.recipient_account, status = excluded.status,"
+      " creation_date = excluded.creation_date",
+      Params()
+          .text(share.share_arn)
+          .text(share.subscription_id)
+          .text(share.owner_account)
+          .text(share.recipient_account)
+          .text(share.status)
+          .text(share.creation_date));
 }
 
 absl::StatusOr<std::vector<ShareRow>> PostgresTransaction::list_subscription_shares(
@@ -553,33 +555,36 @@ absl::Status PostgresTransaction::begin() {
                                "SET LOCAL synchronous_commit = off"}) {
     if (absl::Status deferred = connection_.defer(sql, Params()); !deferred.ok()) return deferred;
   }
-  return connection_.defer(
-      "SELECT sequence, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE", Params(),
-      [this](const Result& head) {
-        if (head.rows() != 1) return missing_head();
-        head_ = AuditChainHead{.sequence = head.integer(0, 0), .hash = head.text(0, 1)};
-        return absl::OkStatus();
-      });
+  return connection_.defer(cat(kChainHeadSelect, " FOR UPDATE"), Params(),
+                           [this](const Result& locked) {
+                             absl::StatusOr<AuditChainHead> head = chain_head_of(locked);
+                             if (!head.ok()) return head.status();
+                             head_ = *std::move(head);
+                             return absl::OkStatus();
+                           });
 }
 
-absl::Status PostgresTransaction::missing_head() const {
-  return absl::InternalError(cat("the mesh database ", connection_.database(),
-                                 " has no audit_chain_head row: its schema is damaged"));
+absl::StatusOr<AuditChainHead> PostgresTransaction::chain_head_of(const Result& head) const {
+  if (head.rows() != 1) {
+    return absl::InternalError(cat("the mesh database ", connection_.database(),
+                                   " has no audit_chain_head row: its schema is damaged"));
+  }
+  return AuditChainHead{.sequence = head.integer(0, 0), .hash = head.text(0, 1)};
 }
 
 absl::StatusOr<AuditChainHead> PostgresTransaction::audit_chain_head() {
   if (mode_ == TxMode::kWrite) {
-    // Read by begin() under the lock, and moved only by append_audit_event since.
+    // Read by begin()'s lock, whose check sets head_ or fails the flush; moved only by
+    // append_audit_event since.
     if (!head_) {
       if (absl::Status flushed = connection_.flush(); !flushed.ok()) return flushed;
-      if (!head_) return missing_head();
+      if (!head_) return absl::InternalError("a write transaction was used without begin()");
     }
     return *head_;
   }
-  auto head = connection_.query("SELECT sequence, hash FROM audit_chain_head WHERE id = 1");
+  auto head = connection_.query(kChainHeadSelect);
   if (!head.ok()) return head.status();
-  if (head->rows() != 1) return missing_head();
-  return AuditChainHead{.sequence = head->integer(0, 0), .hash = head->text(0, 1)};
+  return chain_head_of(*head);
 }
 
 absl::Status PostgresTransaction::append_audit_event(const ChainedAuditEvent& chained) {

@@ -109,7 +109,8 @@ class PostgresTransaction final : public Transaction {
 
  private:
   absl::Status require_write(std::string_view operation);
-  absl::Status missing_head() const;
+  // The chain head from a row of kChainHeadSelect; Internal when there is none.
+  absl::StatusOr<AuditChainHead> chain_head_of(const Result& head) const;
 
   Connection& connection_;
   const TxMode mode_;
