@@ -39,7 +39,8 @@ absl::Status write_file(const std::string& path, const std::string& text) {
 absl::StatusOr<std::unique_ptr<CpuBudget>> CpuBudget::create(const std::string& name,
                                                              double cores) {
   if (!(cores > 0)) {
-    return absl::InvalidArgumentError(cat("a CPU budget must be above 0 cores, not ", std::to_string(cores)));
+    return absl::InvalidArgumentError(
+        cat("a CPU budget must be above 0 cores, not ", std::to_string(cores)));
   }
   const long quota = static_cast<long>(cores * kPeriodUs);
   const bool v1 = exists(cat(kV1Root, "/cpu.cfs_quota_us"));
@@ -59,7 +60,9 @@ absl::StatusOr<std::unique_ptr<CpuBudget>> CpuBudget::create(const std::string& 
   absl::Status limited;
   if (v1) {
     limited = write_file(cat(directory, "/cpu.cfs_period_us"), std::to_string(kPeriodUs));
-    if (limited.ok()) limited = write_file(cat(directory, "/cpu.cfs_quota_us"), std::to_string(quota));
+    if (limited.ok()) {
+      limited = write_file(cat(directory, "/cpu.cfs_quota_us"), std::to_string(quota));
+    }
   } else {
     // The cpu controller must be enabled for the root's children first.
     limited = write_file(cat(kV2Root, "/cgroup.subtree_control"), "+cpu");

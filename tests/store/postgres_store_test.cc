@@ -45,26 +45,27 @@ class PostgresStoreTest : public ::testing::Test {
     DATAMESH_ASSERT_OK(test_support::postgres_exec(schema_->url(), sql));
   }
 
-  // Makes every INSERT into accounts fail with `sqlstate` for the first `times` rows (all of
-  // them when times < 0). The sequence injected_calls counts the attempts.
-  void fail_account_inserts(const std::string& sqlstate, int times) {
+  // Runs the PL/pgSQL statement `action` in every INSERT into accounts, for the first `times`
+  // rows (all of them when times < 0). The sequence injected_calls counts the attempts.
+  void on_account_insert(int times, const std::string& action) {
     exec(cat("CREATE SEQUENCE injected_calls;"
              "CREATE FUNCTION inject() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-             "  IF nextval('injected_calls') <= ", times < 0 ? 1000000 : times,
-             " THEN RAISE EXCEPTION 'injected failure' USING ERRCODE = '", sqlstate, "'; END IF;"
+             "  IF nextval('injected_calls') <= ", times < 0 ? 1000000 : times, " THEN ", action,
+             "; END IF;"
              "  RETURN NEW; END $$;"
              "CREATE TRIGGER inject BEFORE INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION inject()"));
   }
 
-  // The first INSERT into accounts ends its own session, as a database restart would; the
-  // sequence injected_calls counts the attempts.
+  // Makes every INSERT into accounts fail with `sqlstate` for the first `times` rows (all of
+  // them when times < 0).
+  void fail_account_inserts(const std::string& sqlstate, int times) {
+    on_account_insert(times,
+                      cat("RAISE EXCEPTION 'injected failure' USING ERRCODE = '", sqlstate, "'"));
+  }
+
+  // The first INSERT into accounts ends its own session, as a database restart would.
   void end_session_at_first_account_insert() {
-    exec("CREATE SEQUENCE injected_calls;"
-         "CREATE FUNCTION inject() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-         "  IF nextval('injected_calls') <= 1 THEN"
-         "    PERFORM pg_terminate_backend(pg_backend_pid()); END IF;"
-         "  RETURN NEW; END $$;"
-         "CREATE TRIGGER inject BEFORE INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION inject()");
+    on_account_insert(1, "PERFORM pg_terminate_backend(pg_backend_pid())");
   }
 
   int64_t injected_calls() {
