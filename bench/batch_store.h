@@ -11,7 +11,7 @@
 #include <functional>
 
 #include "absl/status/status.h"
-#include "store/store.h"
+#include "core/store.h"
 
 namespace datamesh::bench {
 

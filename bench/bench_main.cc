@@ -31,7 +31,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "costs.h"
 #include "load.h"
 #include "mesh_setup.h"
@@ -45,7 +45,7 @@
 namespace datamesh::bench {
 namespace {
 
-using core::cat;
+using base::cat;
 using nlohmann::json;
 
 constexpr double kHealthzTarget = 50000;  // req/s on 2 cores

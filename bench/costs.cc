@@ -13,7 +13,7 @@
 #include "api/routes.h"
 #include "aws/signing_key_cache.h"
 #include "aws/sigv4.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "load.h"
 #include "requests.h"
 #include "security/secret_box.h"
@@ -23,7 +23,7 @@
 namespace datamesh::bench {
 namespace {
 
-using core::cat;
+using base::cat;
 using Clock = std::chrono::steady_clock;
 
 double thread_cpu_micros() {

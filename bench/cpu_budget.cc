@@ -7,12 +7,12 @@
 #include <cstring>
 #include <fstream>
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::bench {
 namespace {
 
-using core::cat;
+using base::cat;
 
 constexpr long kPeriodUs = 100000;
 constexpr char kV1Root[] = "/sys/fs/cgroup/cpu";

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <optional>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "datamesh/admin.h"
 #include "datamesh/catalog.h"
 #include "datamesh/consumer.h"
@@ -13,7 +13,7 @@
 namespace datamesh::bench {
 namespace {
 
-using core::cat;
+using base::cat;
 
 absl::Status step(const absl::Status& status, std::string_view what) {
   if (status.ok()) return status;

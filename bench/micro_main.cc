@@ -18,13 +18,13 @@
 #include "core/engine.h"
 #include "core/grants.h"
 #include "core/pattern.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace datamesh::bench {
 namespace {
 
-using core::cat;
+using base::cat;
 
 std::string table(int k) { return cat("orders_eu_", 100000 + k); }
 

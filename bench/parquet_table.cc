@@ -1,10 +1,10 @@
 #include "parquet_table.h"
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::bench {
 
-using core::cat;
+using base::cat;
 
 TableInput parquet_table(std::string_view name, std::string_view owner,
                          std::string_view location_root) {

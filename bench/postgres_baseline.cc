@@ -7,12 +7,12 @@
 #include <thread>
 #include <vector>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "store/postgres/connection.h"
 
 namespace datamesh::bench {
 
-using core::cat;
+using base::cat;
 using store::postgres::Connection;
 using store::postgres::Params;
 

@@ -29,7 +29,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "cpu_budget.h"
 #include "datamesh/producer.h"
 #include "load.h"
@@ -42,7 +42,7 @@
 namespace datamesh::bench {
 namespace {
 
-using core::cat;
+using base::cat;
 using nlohmann::json;
 
 struct Options {

@@ -1,10 +1,10 @@
 #include "raw_sqlite.h"
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::bench::raw_sqlite {
 
-using core::cat;
+using base::cat;
 
 absl::Status check(sqlite3* db, int code, std::string_view who, std::string_view doing) {
   if (code == SQLITE_OK || code == SQLITE_DONE || code == SQLITE_ROW) return absl::OkStatus();

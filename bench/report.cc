@@ -7,11 +7,11 @@
 #include <fstream>
 #include <thread>
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::bench {
 
-using core::cat;
+using base::cat;
 using nlohmann::json;
 
 json number(double value) { return std::isnan(value) ? json(nullptr) : json(value); }

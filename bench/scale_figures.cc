@@ -6,11 +6,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::bench {
 
-using core::cat;
+using base::cat;
 using Clock = std::chrono::steady_clock;
 
 namespace {

@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "scale_figures.h"
 #include "scale_mesh.h"
 #include "scale_report.h"
@@ -32,7 +32,7 @@
 namespace datamesh::bench {
 namespace {
 
-using core::cat;
+using base::cat;
 using Clock = std::chrono::steady_clock;
 
 struct Options {

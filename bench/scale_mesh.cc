@@ -7,7 +7,7 @@
 #include "batch_store.h"
 #include "core/clock.h"
 #include "core/engine.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "datamesh/admin.h"
 #include "datamesh/catalog.h"
 #include "datamesh/producer.h"
@@ -17,7 +17,7 @@
 
 namespace datamesh::bench {
 
-using core::cat;
+using base::cat;
 
 namespace {
 

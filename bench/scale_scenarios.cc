@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "datamesh/admin.h"
 #include "datamesh/catalog.h"
 #include "datamesh/consumer.h"
@@ -15,7 +15,7 @@
 namespace datamesh::bench {
 namespace {
 
-using core::cat;
+using base::cat;
 using Clock = std::chrono::steady_clock;
 
 constexpr char kCommit[] = "raw single-row commit";

@@ -14,13 +14,13 @@
 #include <thread>
 #include <vector>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "load.h"
 
 namespace datamesh::bench {
 namespace {
 
-using core::cat;
+using base::cat;
 
 double seconds_of(const timeval& value) {
   return static_cast<double>(value.tv_sec) + static_cast<double>(value.tv_usec) / 1e6;

@@ -7,14 +7,14 @@
 #include <memory>
 #include <vector>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "load.h"
 #include "raw_sqlite.h"
 
 namespace datamesh::bench {
 namespace {
 
-using core::cat;
+using base::cat;
 
 constexpr std::string_view kWho = "sqlite baseline";
 

@@ -8,13 +8,13 @@
 #include <random>
 #include <vector>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "raw_sqlite.h"
 
 namespace datamesh::bench {
 namespace {
 
-using core::cat;
+using base::cat;
 using Clock = std::chrono::steady_clock;
 
 using raw_sqlite::StatementPtr;

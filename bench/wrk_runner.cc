@@ -7,13 +7,13 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "server_process.h"
 
 namespace datamesh::bench {
 namespace {
 
-using core::cat;
+using base::cat;
 
 // "1.23ms", "845.00us", "2.01s" in microseconds; -1 when unparsable.
 double duration_us(const std::string& text) {

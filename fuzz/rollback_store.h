@@ -7,7 +7,7 @@
 #include <memory>
 #include <utility>
 
-#include "store/store.h"
+#include "core/store.h"
 
 namespace datamesh::fuzz {
 

@@ -30,7 +30,7 @@
 #include "api/mesh_service.h"
 #include "api/routes.h"
 #include "aws/sigv4.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "fuzz_support.h"
 #include "rollback_store.h"
 #include "security/secret_box.h"
@@ -48,7 +48,7 @@ constexpr char kConsumerAccount[] = "222222222222";
 constexpr char kNobodyAccount[] = "555555555555";
 
 [[noreturn]] void seeding_failed(std::string_view step, const absl::Status& status) {
-  datamesh::fuzz::fail("seeding the mesh", datamesh::core::cat(step, ": ", status.ToString()));
+  datamesh::fuzz::fail("seeding the mesh", datamesh::base::cat(step, ": ", status.ToString()));
 }
 
 struct SeededMesh {
@@ -201,7 +201,7 @@ void check_no_seeded_secret(const SeededMesh& seeded, std::string_view output,
   for (const std::string& secret : seeded.secrets) {
     if (body.find(secret) != std::string_view::npos) continue;
     DATAMESH_FUZZ_CHECK(output.find(secret) == std::string_view::npos,
-                        datamesh::core::cat("a seeded secret is in the output: ", output));
+                        datamesh::base::cat("a seeded secret is in the output: ", output));
   }
 }
 
@@ -219,7 +219,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The request a datamesh client sends, signed now as the caller.
   datamesh::server::Request request;
   request.http = {.method = "POST",
-                  .path = datamesh::core::cat("/v1/", route->group, "/",
+                  .path = datamesh::base::cat("/v1/", route->group, "/",
                                               datamesh::api::dashed(route->method)),
                   .body = body};
   request.http.headers = {{"Host", "127.0.0.1:8080"},
@@ -243,7 +243,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                  response.status, response.body.substr(0, 150).c_str());
   }
   DATAMESH_FUZZ_CHECK(response.status == 200 || (response.status >= 400 && response.status < 500),
-                      datamesh::core::cat(response.status, " ", response.body));
+                      datamesh::base::cat(response.status, " ", response.body));
   const auto answer = datamesh::api::parse_json(response.body);
   DATAMESH_FUZZ_CHECK(answer.ok(), "the answer is not JSON: " + response.body);
   if (response.status != 200) {

@@ -8,12 +8,12 @@
 
 #include "api/embedded_backend.h"
 #include "client/remote_backend.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "store/postgres/url.h"
 
 namespace datamesh {
 
-using core::cat;
+using base::cat;
 
 std::string resolve_endpoint(const ClientOptions& options) {
   if (!options.endpoint.empty()) return options.endpoint;

@@ -5,12 +5,12 @@
 #include <sstream>
 
 #include "api/json_codec.h"
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::api {
 namespace {
 
-using core::cat;
+using base::cat;
 
 std::string env(const char* name) {
   const char* value = std::getenv(name);
@@ -55,8 +55,8 @@ absl::StatusOr<Credentials> parse_credentials_file(std::string_view text, const 
         if (value.is_object()) present.push_back(key);
       }
       return absl::InvalidArgumentError(
-          cat("credentials file ", path, " has no block ", core::join(blocks, " or "),
-              "; blocks: ", core::join(present, ", "), " (choose one with --credentials-block)"));
+          cat("credentials file ", path, " has no block ", base::join(blocks, " or "),
+              "; blocks: ", base::join(present, ", "), " (choose one with --credentials-block)"));
     }
   }
   auto credentials = credentials_from_json(*object);

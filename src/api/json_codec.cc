@@ -9,7 +9,7 @@
 
 #include "absl/strings/numbers.h"
 #include "core/subscription_status.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "datamesh/json.h"
 
 namespace datamesh::api {
@@ -75,16 +75,16 @@ class ObjectReader {
  public:
   ObjectReader(const json& value, std::string path, Strictness strictness, absl::Status& status)
       : value_(value), path_(std::move(path)), strictness_(strictness), status_(status) {
-    if (!valid()) fail(core::cat(path_, " must be an object"));
+    if (!valid()) fail(base::cat(path_, " must be an object"));
   }
 
   bool valid() const { return value_.is_object(); }
-  std::string at(std::string_view key) const { return core::cat(path_, ".", key); }
+  std::string at(std::string_view key) const { return base::cat(path_, ".", key); }
   void fail(std::string message) {
     if (status_.ok()) status_ = absl::InvalidArgumentError(std::move(message));
   }
   void type_error(std::string_view key, std::string_view expected) {
-    fail(core::cat(at(key), " must be ", expected));
+    fail(base::cat(at(key), " must be ", expected));
   }
 
   // The value of `key`, or nullptr when it is absent or null.
@@ -103,7 +103,7 @@ class ObjectReader {
   }
   void read_required(std::string_view key, std::string& out) {
     read(key, out);
-    if (valid() && out.empty()) fail(core::cat(at(key), " is required and must not be empty"));
+    if (valid() && out.empty()) fail(base::cat(at(key), " is required and must not be empty"));
   }
   void read(std::string_view key, bool& out) {
     if (const json* v = find(key)) {
@@ -152,7 +152,7 @@ class ObjectReader {
     if (!v->is_array()) return type_error(key, "a list of strings");
     out.clear();
     for (size_t i = 0; i < v->size(); ++i) {
-      if (!(*v)[i].is_string()) return fail(core::cat(at(key), "[", i, "] must be a string"));
+      if (!(*v)[i].is_string()) return fail(base::cat(at(key), "[", i, "] must be a string"));
       out.push_back((*v)[i].get<std::string>());
     }
   }
@@ -162,7 +162,7 @@ class ObjectReader {
     if (!v->is_object()) return type_error(key, "an object of strings");
     out.clear();
     for (const auto& [name, item] : v->items()) {
-      if (!item.is_string()) return fail(core::cat(at(key), ".", name, " must be a string"));
+      if (!item.is_string()) return fail(base::cat(at(key), ".", name, " must be a string"));
       out.emplace(name, item.get<std::string>());
     }
   }
@@ -181,7 +181,7 @@ class ObjectReader {
     if (!v->is_array()) return type_error(key, "a list");
     out.clear();
     for (size_t i = 0; i < v->size(); ++i) {
-      read_object((*v)[i], core::cat(at(key), "[", i, "]"), strictness_, status_,
+      read_object((*v)[i], base::cat(at(key), "[", i, "]"), strictness_, status_,
                   out.emplace_back());
     }
   }
@@ -191,8 +191,8 @@ class ObjectReader {
     if (strictness_ != Strictness::kStrict || !valid()) return;
     for (const auto& [key, item] : value_.items()) {
       if (std::find(allowed_.begin(), allowed_.end(), key) == allowed_.end()) {
-        return fail(core::cat("unknown field \"", key, "\" in ", path_, "; allowed: ",
-                              core::join(allowed_, ", ")));
+        return fail(base::cat("unknown field \"", key, "\" in ", path_, "; allowed: ",
+                              base::join(allowed_, ", ")));
       }
     }
   }
@@ -329,7 +329,7 @@ void read_fields(ObjectReader& r, Subscription& v) {
     if (std::optional<SubscriptionStatus> parsed = core::parse_status(status)) {
       v.status = *parsed;
     } else {
-      r.fail(core::cat(r.at("Status"), " must be one of Pending, Active, Denied, Deleted; got \"",
+      r.fail(base::cat(r.at("Status"), " must be one of Pending, Active, Denied, Deleted; got \"",
                        status, "\""));
     }
   }
@@ -486,7 +486,7 @@ absl::StatusOr<json> parse_json(std::string_view text) {
     const size_t line_start = before.rfind('\n');
     const size_t column = line_start == std::string_view::npos ? *at + 1 : *at - line_start;
     return absl::InvalidArgumentError(
-        core::cat("malformed JSON: arrays and objects nested deeper than ", kMaxJsonDepth,
+        base::cat("malformed JSON: arrays and objects nested deeper than ", kMaxJsonDepth,
                   " levels at line ", std::count(before.begin(), before.end(), '\n') + 1,
                   ", column ", column));
   }
@@ -497,7 +497,7 @@ absl::StatusOr<json> parse_json(std::string_view text) {
     if (size_t end = message.find("] "); message.starts_with('[') && end != message.npos) {
       message.remove_prefix(end + 2);
     }
-    return absl::InvalidArgumentError(core::cat("malformed JSON: ", message));
+    return absl::InvalidArgumentError(base::cat("malformed JSON: ", message));
   }
 }
 
@@ -519,7 +519,7 @@ std::string dump_json(const json& value) {
 
 absl::StatusOr<SubscriptionStatus> subscription_status_from_string(std::string_view name) {
   if (std::optional<SubscriptionStatus> status = core::parse_status(name)) return *status;
-  return absl::InvalidArgumentError(core::cat(
+  return absl::InvalidArgumentError(base::cat(
       "unknown subscription status \"", name, "\"; expected Pending, Active, Denied or Deleted"));
 }
 
@@ -751,7 +751,7 @@ absl::StatusOr<std::vector<TableInput>> import_table_list(std::string_view get_t
   std::vector<TableInput> tables(list.size());
   absl::Status status;
   for (size_t i = 0; i < list.size() && status.ok(); ++i) {
-    read_object(list[i], core::cat("TableList[", i, "]"), Strictness::kImport, status,
+    read_object(list[i], base::cat("TableList[", i, "]"), Strictness::kImport, status,
                 tables[i]);
   }
   if (!status.ok()) return status;
@@ -766,7 +766,7 @@ absl::StatusOr<Credentials> credentials_from_json(const json& value) {
   absl::StatusOr<Credentials> credentials = read_root<Credentials>(value, "Credentials");
   if (!credentials.ok()) {
     return absl::InvalidArgumentError(
-        core::cat("Malformed credentials: ", credentials.status().message()));
+        base::cat("Malformed credentials: ", credentials.status().message()));
   }
   if (credentials->access_key_id.empty() || credentials->secret_access_key.empty()) {
     return absl::InvalidArgumentError(
@@ -804,7 +804,7 @@ absl::StatusOr<std::vector<DataProductTable>> data_product_tables_from_json(cons
   std::vector<DataProductTable> tables(value.size());
   absl::Status status;
   for (size_t i = 0; i < value.size() && status.ok(); ++i) {
-    read_object(value[i], core::cat("DataProductTables[", i, "]"), Strictness::kImport, status,
+    read_object(value[i], base::cat("DataProductTables[", i, "]"), Strictness::kImport, status,
                 tables[i]);
   }
   if (!status.ok()) return status;

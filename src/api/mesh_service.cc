@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "security/secret_box.h"
 #include "api/logging.h"
 #include "store/postgres/postgres_store.h"
@@ -13,7 +13,7 @@
 
 namespace datamesh::api {
 
-using core::cat;
+using base::cat;
 
 absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open_sqlite(const std::string& path,
                                                                       const std::string& region,

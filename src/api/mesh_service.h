@@ -15,7 +15,7 @@
 #include "core/clock.h"
 #include "core/engine.h"
 #include "core/secrets.h"
-#include "store/store.h"
+#include "core/store.h"
 
 namespace datamesh::api {
 

@@ -2,7 +2,7 @@
 
 #include <sys/stat.h>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/url.h"
 #include "store/sqlite/migrations.h"
@@ -11,7 +11,7 @@
 
 namespace datamesh::api {
 
-using core::cat;
+using base::cat;
 
 namespace {
 

@@ -4,12 +4,12 @@
 
 #include "api/json_codec.h"
 #include "api/progress_scope.h"
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::api {
 namespace {
 
-using core::cat;
+using base::cat;
 using core::Caller;
 using core::Engine;
 using core::Persona;
@@ -490,7 +490,7 @@ absl::StatusOr<const Route*> find_route(std::string_view group, std::string_view
         cat("unknown group \"", group, "\"; allowed: admin, catalog, producer, consumer"));
   }
   return absl::NotFoundError(cat("unknown ", group, " method \"", method,
-                                 "\"; allowed: ", core::join(known, ", ")));
+                                 "\"; allowed: ", base::join(known, ", ")));
 }
 
 absl::Status check_params(const Route& route, const nlohmann::json& params) {
@@ -514,7 +514,7 @@ absl::Status check_params(const Route& route, const nlohmann::json& params) {
       for (const ParamSpec& s : route.params) allowed.push_back(s.name);
       return absl::InvalidArgumentError(
           cat("unknown parameter \"", name, "\" for ", where, "; allowed: ",
-              allowed.empty() ? std::string("none") : core::join(allowed, ", ")));
+              allowed.empty() ? std::string("none") : base::join(allowed, ", ")));
     }
     if (!value.is_null() && !has_type(value, spec->type)) {
       return absl::InvalidArgumentError(

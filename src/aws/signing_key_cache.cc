@@ -3,7 +3,7 @@
 #include <openssl/crypto.h>
 
 #include "aws/sigv4.h"
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::aws {
 
@@ -13,7 +13,7 @@ std::string SigningKeyCache::get(std::string_view secret_access_key, std::string
                                  std::string_view region, std::string_view service) {
   // '\n' cannot occur in a date, region or service that SigV4 accepts, so the parts stay apart.
   const std::string lookup =
-      core::cat(sha256_hex(secret_access_key), "\n", date8, "\n", region, "\n", service);
+      base::cat(sha256_hex(secret_access_key), "\n", date8, "\n", region, "\n", service);
   {
     std::lock_guard lock(mutex_);
     if (auto found = keys_.find(lookup); found != keys_.end()) return found->second;

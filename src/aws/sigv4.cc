@@ -10,11 +10,11 @@
 #include <optional>
 
 #include "aws/signing_key_cache.h"
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::aws {
 
-using core::cat;
+using base::cat;
 
 namespace {
 
@@ -137,7 +137,7 @@ std::string remove_dot_segments(std::string_view path) {
     }
   }
   std::string out = path.front() == '/' ? "/" : "";
-  out += core::join(output, "/");
+  out += base::join(output, "/");
   if (path.back() == '/' && !output.empty()) out.push_back('/');
   return out;
 }
@@ -231,7 +231,7 @@ std::string canonical_request_of(const HttpRequest& request,
     out += '\n';
   }
   out += '\n';
-  out += core::join(names, ";");
+  out += base::join(names, ";");
   out += '\n';
   out += payload_hash;
   return out;
@@ -548,7 +548,7 @@ absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scop
   request.headers.emplace_back(
       "Authorization",
       cat(kAlgorithm, " Credential=", key.access_key_id, "/", credential_scope(date8, scope),
-          ", SignedHeaders=", core::join(signed_headers, ";"),
+          ", SignedHeaders=", base::join(signed_headers, ";"),
           ", Signature=", signature(derived.get(), to_sign)));
   return absl::OkStatus();
 }
@@ -651,10 +651,10 @@ absl::Status verify(const HttpRequest& request, const Authorization& auth,
   };
   if (!is_signed("host")) {
     return unauthenticated(
-        cat("SignedHeaders ", shown(core::join(signed_names, ";")), " do not include host"));
+        cat("SignedHeaders ", shown(base::join(signed_names, ";")), " do not include host"));
   }
   if (!is_signed("x-amz-date")) {
-    return unauthenticated(cat("SignedHeaders ", shown(core::join(signed_names, ";")),
+    return unauthenticated(cat("SignedHeaders ", shown(base::join(signed_names, ";")),
                                " do not include x-amz-date; the request date must be signed"));
   }
   for (const std::string& name : signed_names) {
@@ -665,7 +665,7 @@ absl::Status verify(const HttpRequest& request, const Authorization& auth,
   const std::string body_hash = sha256_hex(request.body);
   if (is_signed("x-amz-content-sha256")) {
     const std::string claimed =
-        canonical_header_value(core::join(values_of("x-amz-content-sha256"), ","));
+        canonical_header_value(base::join(values_of("x-amz-content-sha256"), ","));
     if (claimed == "UNSIGNED-PAYLOAD" || claimed.starts_with("STREAMING-")) {
       return unauthenticated(cat("X-Amz-Content-Sha256 ", shown(claimed),
                                  " is not accepted; the payload must be signed"));

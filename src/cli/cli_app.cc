@@ -19,12 +19,12 @@
 #include "cli/progress_bar.h"
 #include "cli/quickstart.h"
 #include "cli/serve.h"
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::cli {
 namespace {
 
-using core::cat;
+using base::cat;
 
 // Storage for the value of one method parameter given on the command line.
 struct ParamValue {

@@ -4,12 +4,12 @@
 
 #include <algorithm>
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::cli {
 namespace {
 
-using core::cat;
+using base::cat;
 
 // Quick calls print nothing: the bar appears once a call has run this long.
 constexpr std::chrono::milliseconds kQuietFor{1000};

@@ -11,13 +11,13 @@
 #include "api/backend.h"
 #include "api/mesh_service.h"
 #include "cli/output.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "store/postgres/url.h"
 #include "api/logging.h"
 
 namespace datamesh::cli {
 
-using core::cat;
+using base::cat;
 
 int run_serve(const ServeOptions& options, const std::string& region) {
   server::ServerConfig config;

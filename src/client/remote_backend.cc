@@ -7,11 +7,11 @@
 #include "api/routes.h"
 #include "aws/signing_key_cache.h"
 #include "aws/sigv4.h"
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::client {
 
-using core::cat;
+using base::cat;
 
 namespace {
 

@@ -3,9 +3,10 @@
 #include <utility>
 
 #include "core/audit_chain.h"
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::core {
+using base::cat;
 
 std::string actor_arn(const Caller& caller, std::string_view role) {
   return cat("arn:datamesh:sts::", caller.account.account_id, ":assumed-role/", role,

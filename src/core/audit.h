@@ -9,7 +9,7 @@
 #include "core/engine.h"
 #include "core/secrets.h"
 #include "nlohmann/json.hpp"
-#include "store/store.h"
+#include "core/store.h"
 
 namespace datamesh::core {
 

@@ -4,9 +4,10 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::core {
+using base::cat;
 
 namespace {
 

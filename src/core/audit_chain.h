@@ -13,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "core/secrets.h"
 #include "datamesh/types.h"
-#include "store/store.h"
+#include "core/store.h"
 
 namespace datamesh::core {
 

@@ -1,8 +1,9 @@
 #include "core/authz.h"
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::core {
+using base::cat;
 namespace {
 
 absl::Status require_persona(const Caller& caller, std::string_view action, bool initialized,

@@ -7,9 +7,10 @@
 #include <vector>
 
 #include "core/names.h"
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::core {
+using base::cat;
 namespace {
 
 constexpr std::string_view kForm =

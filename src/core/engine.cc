@@ -2,11 +2,12 @@
 
 #include <openssl/crypto.h>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "core/engine_internal.h"
 #include "core/names.h"
 
 namespace datamesh::core {
+using base::cat;
 namespace internal {
 
 std::string_view role_of(Persona persona) {

@@ -17,7 +17,7 @@
 #include "core/progress.h"
 #include "core/secrets.h"
 #include "datamesh/types.h"
-#include "store/store.h"
+#include "core/store.h"
 
 namespace datamesh::core {
 

@@ -1,5 +1,5 @@
 // Admin methods: the mesh account, accounts, their roles and their access keys.
-#include "core/text.h"
+#include "base/text.h"
 #include "core/audit.h"
 #include "core/audit_chain.h"
 #include "core/authz.h"
@@ -9,6 +9,7 @@
 #include "core/names.h"
 
 namespace datamesh::core {
+using base::cat;
 namespace {
 
 using internal::kAccountAdminRole;

@@ -1,7 +1,7 @@
 // Catalog methods: each account's own Glue-like databases and tables.
 #include <algorithm>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "core/audit.h"
 #include "core/authz.h"
 #include "core/engine.h"
@@ -10,6 +10,7 @@
 #include "core/pattern.h"
 
 namespace datamesh::core {
+using base::cat;
 namespace {
 
 using internal::kAccountAdminRole;

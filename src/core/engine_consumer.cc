@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "core/audit.h"
 #include "core/authz.h"
 #include "core/engine.h"
@@ -15,6 +15,8 @@
 #include "core/subscription_rules.h"
 
 namespace datamesh::core {
+using base::cat;
+using base::join;
 namespace {
 
 using internal::kConsumerRole;

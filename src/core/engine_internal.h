@@ -7,7 +7,7 @@
 #include "absl/status/statusor.h"
 #include "core/engine.h"
 #include "core/pattern.h"
-#include "store/store.h"
+#include "core/store.h"
 
 namespace datamesh::core::internal {
 

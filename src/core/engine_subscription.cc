@@ -1,6 +1,6 @@
 // Methods both parties of a subscription call: reading it, its grants and history, and
 // deleting it (the producer tears it down, the consumer leaves or withdraws).
-#include "core/text.h"
+#include "base/text.h"
 #include "core/audit.h"
 #include "core/authz.h"
 #include "core/engine.h"

@@ -3,9 +3,10 @@
 #include <map>
 #include <tuple>
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::core {
+using base::cat;
 
 std::vector<store::GrantRow> subscription_grant_rows(const Subscription& subscription,
                                                      std::string_view mesh_account,

@@ -8,7 +8,7 @@
 
 #include "core/permissions.h"
 #include "datamesh/types.h"
-#include "store/store.h"
+#include "core/store.h"
 
 namespace datamesh::core {
 

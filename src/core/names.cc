@@ -5,9 +5,10 @@
 #include <string>
 
 #include "core/ids.h"
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::core {
+using base::cat;
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }

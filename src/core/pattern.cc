@@ -10,9 +10,10 @@
 #include <vector>
 
 #include "core/names.h"
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::core {
+using base::cat;
 namespace {
 
 // Backtracking steps allowed per match: far more than any table-name pattern needs, and small

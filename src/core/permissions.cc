@@ -2,9 +2,11 @@
 
 #include "absl/strings/ascii.h"
 #include "core/names.h"
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::core {
+using base::cat;
+using base::join;
 namespace {
 
 // "ALL, SELECT, ..., DESCRIBE": the permissions a subscription may request.

@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "core/audit.h"
 #include "core/authz.h"
 #include "core/engine_internal.h"
@@ -10,6 +10,8 @@
 #include "core/subscription_status.h"
 
 namespace datamesh::core::internal {
+using base::cat;
+using base::join;
 
 absl::Status require_status(const Subscription& subscription,
                             std::initializer_list<SubscriptionStatus> allowed,

@@ -8,7 +8,7 @@
 #include "core/engine.h"
 #include "core/permissions.h"
 #include "nlohmann/json.hpp"
-#include "store/store.h"
+#include "core/store.h"
 
 namespace datamesh::core::internal {
 

@@ -15,11 +15,11 @@
 #include <cstdlib>
 #include <memory>
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::security {
 
-using core::cat;
+using base::cat;
 
 namespace {
 

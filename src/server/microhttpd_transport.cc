@@ -37,14 +37,14 @@
 #include <vector>
 
 #include "api/logging.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "server/http_transport.h"
 #include "server/worker_pool.h"
 
 namespace datamesh::server {
 namespace {
 
-using core::cat;
+using base::cat;
 
 // One request, from its request line to the last byte of its answer.
 struct Exchange {

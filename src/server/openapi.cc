@@ -1,7 +1,7 @@
 #include "server/openapi.h"
 
 #include "api/routes.h"
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::server {
 namespace {
@@ -40,7 +40,7 @@ nlohmann::json openapi_document() {
                                   {"additionalProperties", false}};
     if (!required.empty()) body_schema["required"] = required;
     nlohmann::json operation = {
-        {"operationId", core::cat(route.group, "_", route.method)},
+        {"operationId", base::cat(route.group, "_", route.method)},
         {"summary", std::string(route.summary)},
         {"tags", {std::string(route.group)}},
         {"requestBody",
@@ -60,7 +60,7 @@ nlohmann::json openapi_document() {
     } else {
       operation["security"] = nlohmann::json::array();
     }
-    paths[core::cat("/v1/", route.group, "/", api::dashed(route.method))] = {{"post", operation}};
+    paths[base::cat("/v1/", route.group, "/", api::dashed(route.method))] = {{"post", operation}};
   }
   const nlohmann::json plain_get = {
       {"get", {{"security", nlohmann::json::array()}, {"responses", {{"200", {{"description", "ok"}}}}}}}};

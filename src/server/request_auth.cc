@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::server {
 
-using core::cat;
+using base::cat;
 
 namespace {
 

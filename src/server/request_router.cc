@@ -7,13 +7,13 @@
 #include "api/logging.h"
 #include "api/routes.h"
 #include "core/subscription_status.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "server/http_status.h"
 #include "server/openapi.h"
 
 namespace datamesh::server {
 
-using core::cat;
+using base::cat;
 
 namespace {
 

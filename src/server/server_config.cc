@@ -7,11 +7,11 @@
 #include <thread>
 
 #include "api/json_codec.h"
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::server {
 
-using core::cat;
+using base::cat;
 
 ServerConfig resolve_defaults(ServerConfig config) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -3,11 +3,11 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::store {
 
-using core::cat;
+using base::cat;
 using nlohmann::json;
 
 namespace {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "store/store.h"
+#include "core/store.h"
 
 namespace datamesh::store {
 

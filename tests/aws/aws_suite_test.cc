@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "aws/sigv4.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "gtest/gtest.h"
 #include "support/status_matchers.h"
 
@@ -75,7 +75,7 @@ std::string authorization_for(const SuiteCase& c) {
       kAmzDate, kSuiteScope,
       canonical_request(request, split_names(c.signed_headers), sha256_hex(request.body)));
   const std::string key = signing_key(kSecret, "20150830", "us-east-1", "service");
-  return core::cat(
+  return base::cat(
       "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/"
       "aws4_request, SignedHeaders=",
       c.signed_headers, ", Signature=", signature(key, to_sign));
@@ -311,7 +311,7 @@ class AwsSuite : public ::testing::TestWithParam<SuiteCase> {};
 TEST_P(AwsSuite, SignerProducesThePublishedAuthorization) {
   const SuiteCase& c = GetParam();
   EXPECT_EQ(authorization_for(c),
-            core::cat("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/"
+            base::cat("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/"
                       "aws4_request, SignedHeaders=",
                       c.signed_headers, ", Signature=", c.signature));
 }
@@ -320,7 +320,7 @@ TEST_P(AwsSuite, VerifierAcceptsThePublishedRequest) {
   const SuiteCase& c = GetParam();
   ASSERT_OK_AND_ASSIGN(
       const Authorization auth,
-      parse_authorization(core::cat("AWS4-HMAC-SHA256 Credential=", kAccessKeyId,
+      parse_authorization(base::cat("AWS4-HMAC-SHA256 Credential=", kAccessKeyId,
                                     "/20150830/us-east-1/service/aws4_request, SignedHeaders=",
                                     c.signed_headers, ", Signature=", c.signature)));
   EXPECT_OK(verify(request_of(c), auth, kSecret, kSuiteScope, suite_time()));

@@ -19,7 +19,7 @@
 #include <set>
 
 #include "core/subscription_status.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "gtest/gtest.h"
 #include "reliability/authorization_table.h"
 #include "reliability/mesh_file.h"
@@ -31,7 +31,7 @@
 namespace datamesh::reliability {
 namespace {
 
-using core::cat;
+using base::cat;
 using server_test::ScratchDir;
 using Codes = std::array<absl::StatusCode, kCallerKinds>;
 

@@ -5,13 +5,13 @@
 
 #include "api/errors.h"
 #include "core/subscription_status.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "support/mesh_fixture.h"
 
 namespace datamesh::reliability {
 namespace {
 
-using core::cat;
+using base::cat;
 
 constexpr std::string_view kNoSubscription = "–";
 
@@ -38,7 +38,7 @@ std::vector<std::string> cells_of(std::string_view line) {
   }
 }
 
-std::string normalized(std::string_view line) { return core::join(cells_of(line), "|"); }
+std::string normalized(std::string_view line) { return base::join(cells_of(line), "|"); }
 
 absl::StatusOr<absl::StatusCode> parse_code(std::string_view word, int line) {
   if (word == "OK") return absl::StatusCode::kOk;

@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "gtest/gtest.h"
 #include "reliability/crash_ledger.h"
 #include "reliability/mesh_file.h"
@@ -17,7 +17,7 @@
 namespace datamesh::reliability {
 namespace {
 
-using core::cat;
+using base::cat;
 using server_test::ScratchDir;
 
 AuditEvent event(int64_t sequence, const std::string& action, const std::string& id,
@@ -150,13 +150,13 @@ class MeshInvariantsTest : public ::testing::Test {
     if (problem.find(part) != std::string::npos) return ::testing::AssertionSuccess();
   }
   return ::testing::AssertionFailure()
-         << "no problem mentions \"" << part << "\"; found:\n" << core::join(problems, "\n");
+         << "no problem mentions \"" << part << "\"; found:\n" << base::join(problems, "\n");
 }
 
 TEST_F(MeshInvariantsTest, TheStandardWorldKeepsEveryInvariant) {
   auto report = check_mesh(template_->path(), kNoWorkload, {});
   ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_TRUE(report->problems.empty()) << core::join(report->problems, "\n");
+  EXPECT_TRUE(report->problems.empty()) << base::join(report->problems, "\n");
   EXPECT_EQ(report->subscriptions.size(), 4u);
 }
 

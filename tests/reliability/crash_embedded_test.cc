@@ -23,7 +23,7 @@
 #include <random>
 #include <thread>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "gtest/gtest.h"
 #include "reliability/crash_ledger.h"
 #include "reliability/crash_workload.h"
@@ -36,7 +36,7 @@
 namespace datamesh::reliability {
 namespace {
 
-using core::cat;
+using base::cat;
 using server_test::AccountSpec;
 using server_test::Role;
 using server_test::ScratchDir;
@@ -154,7 +154,7 @@ TEST(CrashConsistencyTest, EmbeddedMeshKeepsItsInvariantsThroughSixtySigkills) {
     report = check_mesh(db, workload_from, *entries);
     ASSERT_TRUE(report.ok()) << where << ": " << report.status();
     ASSERT_TRUE(report->problems.empty())
-        << where << ":\n" << core::join(report->problems, "\n");
+        << where << ":\n" << base::join(report->problems, "\n");
   }
 
   auto entries = read_ledger(ledger);
@@ -198,7 +198,7 @@ TEST(CrashConsistencyTest, EmbeddedMeshKeepsItsInvariantsThroughSixtySigkills) {
   DataMeshProducer owner(
       server_test::client_options(endpoint, crash_mesh.keys.at(kProducerAccount)));
   const auto problems = server_test::check_subscriptions(owner, server_test::replay(workload));
-  EXPECT_TRUE(problems.empty()) << core::join(problems, "\n");
+  EXPECT_TRUE(problems.empty()) << base::join(problems, "\n");
 }
 
 }  // namespace

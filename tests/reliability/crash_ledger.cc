@@ -12,13 +12,13 @@
 #include <sstream>
 #include <tuple>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "server/ledger.h"
 
 namespace datamesh::reliability {
 namespace {
 
-using core::cat;
+using base::cat;
 
 std::string field(std::string_view text) {
   if (text.empty()) return "-";

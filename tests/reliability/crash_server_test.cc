@@ -20,7 +20,7 @@
 #include <thread>
 
 #include "api/backend.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "gtest/gtest.h"
 #include "reliability/crash_ledger.h"
 #include "reliability/crash_workload.h"
@@ -32,7 +32,7 @@
 namespace datamesh::reliability {
 namespace {
 
-using core::cat;
+using base::cat;
 using server_test::AccountSpec;
 using server_test::Outcome;
 using server_test::Role;
@@ -143,12 +143,12 @@ TEST(CrashConsistencyTest, ServerMeshKeepsItsInvariantsThroughFiftySigkills) {
     for (ClientLedger& client : clients) {
       EXPECT_TRUE(client.unclean.empty())
           << where << ": answers that are neither an outcome nor a clean refusal:\n"
-          << core::join(client.unclean, "\n");
+          << base::join(client.unclean, "\n");
       ledger.insert(ledger.end(), client.entries.begin(), client.entries.end());
     }
     report = check_mesh(db, workload_from, ledger);
     ASSERT_TRUE(report.ok()) << where << ": " << report.status();
-    ASSERT_TRUE(report->problems.empty()) << where << ":\n" << core::join(report->problems, "\n");
+    ASSERT_TRUE(report->problems.empty()) << where << ":\n" << base::join(report->problems, "\n");
   }
 
   int acknowledged = 0, refused = 0, unknown = 0;
@@ -182,7 +182,7 @@ TEST(CrashConsistencyTest, ServerMeshKeepsItsInvariantsThroughFiftySigkills) {
   DataMeshProducer owner(
       server_test::client_options((*server)->endpoint(), crash_mesh.keys.at(kProducerAccount)));
   const auto problems = server_test::check_subscriptions(owner, server_test::replay(workload));
-  EXPECT_TRUE(problems.empty()) << core::join(problems, "\n");
+  EXPECT_TRUE(problems.empty()) << base::join(problems, "\n");
   auto stopped = (*server)->terminate(std::chrono::seconds(30));
   ASSERT_TRUE(stopped.ok()) << stopped.status();
   EXPECT_TRUE(WIFEXITED(*stopped) && WEXITSTATUS(*stopped) == 0) << read_text(server_log);

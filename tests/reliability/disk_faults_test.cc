@@ -18,7 +18,7 @@
 #include <iostream>
 #include <string>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "gtest/gtest.h"
 #include "reliability/mesh_file.h"
 #include "reliability/test_mesh.h"
@@ -28,7 +28,7 @@
 namespace datamesh::reliability {
 namespace {
 
-using core::cat;
+using base::cat;
 using nlohmann::json;
 using server_test::ScratchDir;
 
@@ -96,7 +96,7 @@ class DiskFaultTest : public ::testing::Test {
     EXPECT_EQ(*after, template_->dump()) << dump_difference(template_->dump(), *after);
     auto problems = integrity_problems(db());
     ASSERT_TRUE(problems.ok()) << problems.status();
-    EXPECT_TRUE(problems->empty()) << core::join(*problems, "\n");
+    EXPECT_TRUE(problems->empty()) << base::join(*problems, "\n");
   }
 
   std::filesystem::path db() const { return scratch_.path() / "mesh.db"; }

@@ -20,7 +20,7 @@
 #include <sqlite3.h>
 
 #include "core/subscription_status.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "gtest/gtest.h"
 #include "reliability/authorization_table.h"
 #include "reliability/mesh_file.h"
@@ -33,7 +33,7 @@
 namespace datamesh::reliability {
 namespace {
 
-using core::cat;
+using base::cat;
 using nlohmann::json;
 using server_test::ScratchDir;
 using test_support::FaultCounts;

@@ -7,12 +7,12 @@
 #include <set>
 #include <system_error>
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::reliability {
 namespace {
 
-using core::cat;
+using base::cat;
 
 struct CloseDb {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
@@ -113,7 +113,7 @@ absl::StatusOr<std::string> dump_mesh_file(const std::filesystem::path& db_path)
     auto rows = rows_of(db->get(), cat("SELECT * FROM ", sql_identifier(table)));
     if (!rows.ok()) return rows.status();
     std::sort(rows->begin(), rows->end());
-    dump += cat(table, "(", core::join(*columns, ", "), ")\n");
+    dump += cat(table, "(", base::join(*columns, ", "), ")\n");
     for (const std::string& row : *rows) dump += cat("  ", row, "\n");
   }
   sqlite3_exec(db->get(), "COMMIT", nullptr, nullptr, nullptr);

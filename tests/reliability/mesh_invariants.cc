@@ -6,7 +6,7 @@
 
 #include "core/audit_chain.h"
 #include "core/subscription_status.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "reliability/mesh_file.h"
 #include "security/secret_box.h"
 #include "server/ledger.h"
@@ -15,7 +15,7 @@
 namespace datamesh::reliability {
 namespace {
 
-using core::cat;
+using base::cat;
 
 // Everything the checks read, in one read transaction.
 struct MeshContents {
@@ -117,8 +117,8 @@ void check_subscription(const MeshContents& mesh, const Subscription& sub, int e
     }
     if (actual != expected_grants(sub) || actual.size() != grants.size()) {
       problem(cat(grants.size(), " grant rows that do not match PermittedGrants [",
-                  core::join(sub.permitted_grants, ","), "] / GrantableGrants [",
-                  core::join(sub.grantable_grants, ","), "]"));
+                  base::join(sub.permitted_grants, ","), "] / GrantableGrants [",
+                  base::join(sub.grantable_grants, ","), "]"));
     }
   } else if (!grants.empty()) {
     problem(cat(grants.size(), " grant rows left"));
@@ -130,7 +130,7 @@ void check_subscription(const MeshContents& mesh, const Subscription& sub, int e
   }
   if (active && (live.size() != 1 || sub.ram_shares.size() != 1 ||
                  live.front()->share_arn != sub.ram_shares.front())) {
-    problem(cat(live.size(), " live shares, RamShares [", core::join(sub.ram_shares, ","), "]"));
+    problem(cat(live.size(), " live shares, RamShares [", base::join(sub.ram_shares, ","), "]"));
   }
   if (!active && !live.empty()) problem(cat(live.size(), " live shares left"));
 

@@ -4,13 +4,13 @@
 #include <functional>
 #include <map>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "support/mesh_fixture.h"
 
 namespace datamesh::reliability {
 namespace {
 
-using core::cat;
+using base::cat;
 using nlohmann::json;
 using test_support::kNoRoleAccount;
 using test_support::kProducerAccount;

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "reliability/mesh_file.h"
 #include "security/secret_box.h"
 #include "store/sqlite/sqlite_store.h"
@@ -11,7 +11,7 @@
 namespace datamesh::reliability {
 namespace {
 
-using core::cat;
+using base::cat;
 using nlohmann::json;
 using test_support::kConsumer2Account;
 using test_support::kConsumerAccount;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "gtest/gtest.h"
 #include "server/served_mesh.h"
 #include "support/mesh_fixture.h"

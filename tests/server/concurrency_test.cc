@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "datamesh/admin.h"
 #include "datamesh/producer.h"
 #include "gtest/gtest.h"
@@ -32,7 +32,7 @@
 namespace datamesh::server_test {
 namespace {
 
-using core::cat;
+using base::cat;
 using test_support::kConsumer2Account;
 using test_support::kConsumerAccount;
 using test_support::kMeshAccount;
@@ -122,7 +122,7 @@ TEST_F(ServerConcurrencyTest, SixtyFourClientsRacingLeaveOneAuditEventPerAcknowl
   DataMeshProducer owner(as(kProducerAccount));
   const LoadVerdict verdict = load.check(events, owner, /*outage_allowed=*/false);
   std::cout << "load summary:\n" << verdict.summary;
-  EXPECT_TRUE(verdict.problems.empty()) << core::join(verdict.problems, "\n") << "\n"
+  EXPECT_TRUE(verdict.problems.empty()) << base::join(verdict.problems, "\n") << "\n"
                                         << verdict.summary;
 
   // The gauge agrees with the subscriptions.

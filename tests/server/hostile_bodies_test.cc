@@ -3,7 +3,7 @@
 // (docs/RELIABILITY.md#fuzzing). In-process server, raw signed HTTP.
 #include <string>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "datamesh/catalog.h"
 #include "gtest/gtest.h"
 #include "server/served_mesh.h"
@@ -13,7 +13,7 @@
 namespace datamesh::server_test {
 namespace {
 
-using core::cat;
+using base::cat;
 using test_support::kProducerAccount;
 
 class HostileBodiesTest : public ServedMeshTest {

@@ -3,7 +3,7 @@
 // away, on any replica, from the very next request on.
 #include <string>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "datamesh/admin.h"
 #include "gtest/gtest.h"
 #include "server/server_harness.h"

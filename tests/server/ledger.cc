@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::server_test {
 
-using core::cat;
+using base::cat;
 
 std::string status_text(SubscriptionStatus status) {
   switch (status) {

@@ -6,14 +6,14 @@
 #include <thread>
 #include <vector>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "gtest/gtest.h"
 #include "server/server_harness.h"
 
 namespace datamesh::server_test {
 namespace {
 
-using core::cat;
+using base::cat;
 using std::chrono::microseconds;
 
 std::string requests(const std::string& route, int status) {

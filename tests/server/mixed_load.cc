@@ -7,13 +7,13 @@
 #include <sstream>
 #include <thread>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "datamesh/consumer.h"
 #include "server/server_harness.h"
 
 namespace datamesh::server_test {
 
-using core::cat;
+using base::cat;
 
 namespace {
 
@@ -32,7 +32,7 @@ Outcome outcome_of(const Call& call, bool outage_allowed) {
 
 template <typename T>
 std::string first_lines(const std::vector<T>& lines, size_t count = 20) {
-  return core::join(std::vector<std::string>(lines.begin(),
+  return base::join(std::vector<std::string>(lines.begin(),
                                              lines.begin() + std::min(count, lines.size())),
                     "\n");
 }

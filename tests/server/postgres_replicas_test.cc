@@ -16,7 +16,7 @@
 #include <sstream>
 #include <thread>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "datamesh/admin.h"
 #include "datamesh/producer.h"
 #include "gtest/gtest.h"
@@ -30,7 +30,7 @@
 namespace datamesh::server_test {
 namespace {
 
-using core::cat;
+using base::cat;
 using test_support::kConsumer2Account;
 using test_support::kConsumerAccount;
 using test_support::kMeshAccount;
@@ -128,7 +128,7 @@ class ReplicasFixture : public ::testing::Test {
     DataMeshProducer owner(as(kProducerAccount, 0));
     const LoadVerdict verdict = load.check(events, owner, outage_allowed);
     std::cout << "load summary:\n" << verdict.summary;
-    EXPECT_TRUE(verdict.problems.empty()) << core::join(verdict.problems, "\n") << "\n"
+    EXPECT_TRUE(verdict.problems.empty()) << base::join(verdict.problems, "\n") << "\n"
                                           << verdict.summary;
     // Both replicas count the same subscriptions: they read one database.
     const std::map<SubscriptionStatus, int> by_status = MixedLoad::replayed_statuses(events);

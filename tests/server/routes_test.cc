@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "gtest/gtest.h"
 #include "server/served_mesh.h"
 #include "support/mesh_fixture.h"
@@ -16,7 +16,7 @@
 namespace datamesh::server_test {
 namespace {
 
-using core::cat;
+using base::cat;
 using test_support::kConsumerAccount;
 using test_support::kMeshAccount;
 using test_support::kProducer2Account;

@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "gtest/gtest.h"
 #include "server/server_harness.h"
 #include "support/status_matchers.h"
@@ -36,7 +36,7 @@ extern char** environ;
 namespace datamesh::server_test {
 namespace {
 
-using core::cat;
+using base::cat;
 namespace fs = std::filesystem;
 
 constexpr char kMeshId[] = "999999999999";
@@ -206,7 +206,7 @@ class SecretsHygieneTest : public ::testing::TestWithParam<Mode> {
     }
     argv.insert(argv.end(), args.begin(), args.end());
     CommandRun run;
-    run.command = core::join(args, " ");
+    run.command = base::join(args, " ");
     const fs::path out = file("run.stdout");
     const fs::path err = file("run.stderr");
     posix_spawn_file_actions_t actions;

@@ -14,7 +14,7 @@
 #include <cstring>
 #include <system_error>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "datamesh/catalog.h"
 #include "datamesh/producer.h"
 #include "support/mesh_fixture.h"
@@ -23,7 +23,7 @@ extern char** environ;
 
 namespace datamesh::server_test {
 
-using core::cat;
+using base::cat;
 
 // ---- ScratchDir -----------------------------------------------------------------------------
 

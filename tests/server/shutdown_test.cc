@@ -26,7 +26,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "datamesh/admin.h"
 #include "datamesh/consumer.h"
 #include "datamesh/producer.h"
@@ -39,7 +39,7 @@
 namespace datamesh::server_test {
 namespace {
 
-using core::cat;
+using base::cat;
 using test_support::kConsumer2Account;
 using test_support::kConsumerAccount;
 using test_support::kMeshAccount;
@@ -57,7 +57,7 @@ std::string read_file(const std::filesystem::path& path) {
 }
 
 std::string first_lines(const std::vector<std::string>& lines, size_t count = 20) {
-  return core::join(
+  return base::join(
       std::vector<std::string>(lines.begin(), lines.begin() + std::min(count, lines.size())), "\n");
 }
 

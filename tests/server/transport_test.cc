@@ -23,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "gtest/gtest.h"
 #include "server/http_transport.h"
 #include "support/status_matchers.h"
@@ -31,7 +31,7 @@
 namespace datamesh::server {
 namespace {
 
-using core::cat;
+using base::cat;
 
 constexpr auto kGuard = std::chrono::seconds(30);
 

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/postgres_store.h"
@@ -23,7 +23,7 @@
 namespace datamesh::store::testing {
 namespace {
 
-using core::cat;
+using base::cat;
 using test_support::ScratchSchema;
 
 class PostgresStoreTest : public ::testing::Test {
@@ -413,7 +413,7 @@ TEST_F(PostgresStoreTest, EveryListingQueryCanReadAnIndex) {
     }
     std::vector<std::string> values(parameters, "'1'");
     ASSERT_TRUE((*connection)->exec(cat("PREPARE q AS ", query.sql), "prepare").ok()) << query.name;
-    auto plan = (*connection)->exec(cat("EXPLAIN EXECUTE q(", core::join(values, ", "), ")"),
+    auto plan = (*connection)->exec(cat("EXPLAIN EXECUTE q(", base::join(values, ", "), ")"),
                                     "explain");
     ASSERT_TRUE(plan.ok()) << query.name << ": " << plan.status();
     std::string text;

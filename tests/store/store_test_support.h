@@ -18,7 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "datamesh/types.h"
-#include "store/store.h"
+#include "core/store.h"
 
 #define DATAMESH_ASSERT_OK(expression)                      \
   do {                                                      \

@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "store/store.h"
+#include "core/store.h"
 
 namespace datamesh::test_support {
 

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "datamesh/json.h"
 
 namespace datamesh::api {
@@ -481,7 +481,7 @@ TEST(JsonCodecTest, DatabaseValuesRoundTrip) {
   const DatabasePage page{.databases = {database, Database{.input = {.name = "other"}}},
                           .next_token = "next"};
   expect_round_trip(page,
-                    core::cat(R"({"DatabaseList": [)", kDatabaseJson,
+                    base::cat(R"({"DatabaseList": [)", kDatabaseJson,
                               R"(, {"Name": "other"}], "NextToken": "next"})"),
                     database_page_from_json);
   expect_round_trip(DatabaseInput{.name = "d", .description = "x"},
@@ -493,7 +493,7 @@ TEST(JsonCodecTest, DatabaseValuesRoundTrip) {
 TEST(JsonCodecTest, TablePageRoundTrips) {
   const TablePage page{.tables = {full_table(), Table{.input = {.name = "t"}}}};
   expect_round_trip(page,
-                    core::cat(R"({"TableList": [)", kFullTableJson,
+                    base::cat(R"({"TableList": [)", kFullTableJson,
                               R"(, {"Name": "t", "VersionId": "1"}]})"),
                     table_page_from_json);
 }

@@ -6,11 +6,11 @@
 #include <charconv>
 #include <utility>
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::store::postgres {
 
-using core::cat;
+using base::cat;
 
 namespace {
 

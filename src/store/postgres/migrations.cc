@@ -1,10 +1,10 @@
 #include "store/postgres/migrations.h"
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::store::postgres {
 
-using core::cat;
+using base::cat;
 
 namespace {
 

@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <utility>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/transaction.h"
 #include "store/run_guard.h"
 
 namespace datamesh::store {
 
-using core::cat;
+using base::cat;
 using postgres::Connection;
 
 namespace {

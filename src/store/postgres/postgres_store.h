@@ -50,7 +50,7 @@
 #include "absl/status/statusor.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/url.h"
-#include "store/store.h"
+#include "core/store.h"
 
 namespace datamesh::store {
 

@@ -1,12 +1,12 @@
 #include "store/postgres/rows.h"
 
 #include "core/subscription_status.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "store/documents.h"
 
 namespace datamesh::store::postgres {
 
-using core::cat;
+using base::cat;
 
 absl::StatusOr<Account> read_account(const Result& r, int i) {
   return Account{.account_id = r.text(i, 0),

@@ -15,7 +15,7 @@
 #include "absl/status/statusor.h"
 #include "datamesh/types.h"
 #include "store/postgres/connection.h"
-#include "store/store.h"
+#include "core/store.h"
 
 namespace datamesh::store::postgres {
 

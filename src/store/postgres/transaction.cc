@@ -6,13 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include "core/subscription_status.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "store/documents.h"
 #include "store/postgres/rows.h"
 
 namespace datamesh::store::postgres {
 
-using core::cat;
+using base::cat;
 
 namespace {
 
@@ -479,7 +479,7 @@ std::string subscription_listing_sql(const SubscriptionFilter& filter, bool afte
   if (filter.database_name) conditions.push_back(cat("database_name = $", next++));
   if (after) conditions.push_back(cat("seq > $", next++));
   std::string sql(kSubscriptionSelect);
-  if (!conditions.empty()) sql += cat(" WHERE ", core::join(conditions, " AND "));
+  if (!conditions.empty()) sql += cat(" WHERE ", base::join(conditions, " AND "));
   sql += cat(" ORDER BY seq LIMIT $", next);
   return sql;
 }

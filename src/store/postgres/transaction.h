@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "store/postgres/connection.h"
-#include "store/store.h"
+#include "core/store.h"
 
 namespace datamesh::store::postgres {
 

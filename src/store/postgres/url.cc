@@ -3,11 +3,11 @@
 #include <charconv>
 #include <vector>
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::store::postgres {
 
-using core::cat;
+using base::cat;
 
 namespace {
 
@@ -83,7 +83,7 @@ absl::StatusOr<PostgresUrl> parse_postgres_url(std::string_view url) {
     parsed.pool_size = size;
   }
   parsed.conninfo = std::string(url.substr(0, query));
-  if (!kept.empty()) parsed.conninfo += cat("?", core::join(kept, "&"));
+  if (!kept.empty()) parsed.conninfo += cat("?", base::join(kept, "&"));
   return parsed;
 }
 

@@ -1,10 +1,10 @@
 #include "store/sqlite/migrations.h"
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::store::sqlite {
 
-using core::cat;
+using base::cat;
 
 namespace {
 

@@ -1,12 +1,12 @@
 #include "store/sqlite/rows.h"
 
 #include "core/subscription_status.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "store/documents.h"
 
 namespace datamesh::store::sqlite {
 
-using core::cat;
+using base::cat;
 
 absl::Status check_limit(const Page& page) {
   if (page.limit >= 1) return absl::OkStatus();

@@ -11,7 +11,7 @@
 #include <thread>
 #include <utility>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "store/run_guard.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/statements.h"
@@ -19,7 +19,7 @@
 
 namespace datamesh::store {
 
-using core::cat;
+using base::cat;
 using sqlite::Connection;
 
 namespace {

@@ -4,11 +4,11 @@
 
 #include <utility>
 
-#include "core/text.h"
+#include "base/text.h"
 
 namespace datamesh::store::sqlite {
 
-using core::cat;
+using base::cat;
 
 namespace {
 

@@ -6,13 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include "core/subscription_status.h"
-#include "core/text.h"
+#include "base/text.h"
 #include "store/documents.h"
 #include "store/sqlite/rows.h"
 
 namespace datamesh::store::sqlite {
 
-using core::cat;
+using base::cat;
 
 namespace {
 
@@ -495,7 +495,7 @@ std::string subscription_listing_sql(const SubscriptionFilter& filter, bool afte
   if (filter.database_name) conditions.push_back("database_name = :database_name");
   if (after) conditions.push_back("seq > :after_seq");
   std::string sql(kSubscriptionSelect);
-  if (!conditions.empty()) sql += cat(" WHERE ", core::join(conditions, " AND "));
+  if (!conditions.empty()) sql += cat(" WHERE ", base::join(conditions, " AND "));
   sql += " ORDER BY seq LIMIT :limit";
   return sql;
 }

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "store/sqlite/statements.h"
-#include "store/store.h"
+#include "core/store.h"
 
 namespace datamesh::store::sqlite {
 

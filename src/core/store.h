@@ -1,4 +1,4 @@
-// The storage seam: every piece of mesh state goes through Store and Transaction.
+// The storage port of core: every piece of mesh state goes through Store and Transaction.
 //
 // Business rules live in core; this interface only reads and writes rows. Each workflow method
 // runs inside one Store::run call: the body either commits completely or not at all. Write

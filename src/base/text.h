@@ -9,7 +9,7 @@
 
 #include "absl/strings/string_view.h"
 
-namespace datamesh::core {
+namespace datamesh::base {
 
 namespace text_internal {
 inline void append(std::string& out, std::string_view piece) { out.append(piece); }
@@ -49,4 +49,4 @@ std::string join(const Range& range, std::string_view separator) {
   return out;
 }
 
-}  // namespace datamesh::core
+}  // namespace datamesh::base
