@@ -54,7 +54,7 @@ absl::StatusOr<StepCost> time_step(std::string name, std::string side, double se
   return cost;
 }
 
-// The mesh as `datamesh serve` opens it (MeshService::open_sqlite), with a chosen pool size.
+// The mesh as `datamesh serve` opens it (MeshService::open), with a chosen pool size.
 absl::StatusOr<std::shared_ptr<api::MeshService>> open_service(const std::string& path,
                                                                int pool) {
   auto sealer = security::SecretBox::from_environment_or_file(path + ".key", false);
@@ -189,7 +189,7 @@ absl::StatusOr<std::vector<StepCost>> measure_step_costs(const BenchMesh& mesh,
                                                          const std::string& host_header,
                                                          double seconds_per_step,
                                                          uint64_t& next_write) {
-  auto service = api::MeshService::open_sqlite(mesh.store_path, kBenchRegion, false);
+  auto service = api::MeshService::open("sqlite://" + mesh.store_path, kBenchRegion, false, "");
   if (!service.ok()) return service.status();
   const BenchConsumer& consumer = mesh.consumers.front();
   const Credentials& credentials = consumer.credentials;

@@ -1,43 +1,18 @@
 #include "api/mesh_service.h"
 
-#include <sys/stat.h>
-
 #include <cstdlib>
 
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "security/secret_box.h"
 #include "api/logging.h"
-#include "store/postgres/postgres_store.h"
-#include "store/postgres/url.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open/endpoint.h"
 
 namespace datamesh::api {
 
 using base::cat;
 
-absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open_sqlite(const std::string& path,
-                                                                      const std::string& region,
-                                                                      bool create_if_missing) {
-  struct stat info {};
-  const bool exists = ::stat(path.c_str(), &info) == 0;
-  if (!exists && !create_if_missing) {
-    return absl::FailedPreconditionError(
-        cat("no mesh at sqlite://", path,
-            ": check the endpoint, or create one with `datamesh admin initialize-mesh-account`"));
-  }
-  // The key is created together with a new mesh file, never for an existing one: a new key
-  // could not unseal the secrets already stored.
-  auto sealer = security::SecretBox::from_environment_or_file(path + ".key", !exists);
-  if (!sealer.ok()) return sealer.status();
-  auto store = store::SqliteStore::open(path);
-  if (!store.ok()) return store.status();
-  return std::make_shared<MeshService>(
-      std::move(*store), std::make_unique<security::SecretBox>(std::move(*sealer)), region);
-}
-
 namespace {
-
-constexpr std::string_view kSqliteScheme = "sqlite://";
 
 // The mesh's state as the new sealer will find it: whether it has a mesh account yet, and the
 // sealed secret of one of the mesh admin's keys (empty when none).
@@ -49,68 +24,89 @@ struct MeshKeyState {
 absl::StatusOr<MeshKeyState> key_state(store::Store& store) {
   MeshKeyState state;
   absl::Status read = store.run(store::TxMode::kRead, [&](store::Transaction& tx) -> absl::Status {
-    auto mesh = tx.get_mesh_account();
-    if (!mesh.ok()) return mesh.status();
-    if (!mesh->has_value()) return absl::OkStatus();
+    state = MeshKeyState{};
+    DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> mesh, tx.get_mesh_account());
+    if (!mesh.has_value()) return absl::OkStatus();
     state.initialized = true;
-    auto keys = tx.list_access_keys((*mesh)->account_id);
-    if (!keys.ok()) return keys.status();
-    if (!keys->empty()) state.sample_sealed_secret = keys->front().sealed_secret;
+    DATAMESH_ASSIGN_OR_RETURN(std::vector<store::AccessKeyRow> keys,
+                              tx.list_access_keys(mesh->account_id));
+    if (!keys.empty()) state.sample_sealed_secret = keys.front().sealed_secret;
     return absl::OkStatus();
   });
-  if (!read.ok()) return read;
+  DATAMESH_RETURN_IF_ERROR(read);
   return state;
+}
+
+// A SQLite mesh keeps its sealing key in a file beside it, created together with a new mesh
+// file and never for an existing one: a new key could not unseal the secrets already stored.
+absl::StatusOr<security::SecretBox> sqlite_sealer(const store::Endpoint& endpoint,
+                                                  bool new_file) {
+  return security::SecretBox::from_environment_or_file(endpoint.path + ".key", new_file);
+}
+
+// Replicas of a PostgreSQL mesh share one master key: DATAMESH_MASTER_KEY, else the key file.
+absl::StatusOr<security::SecretBox> postgres_sealer(const store::Endpoint& endpoint,
+                                                    store::Store& store, bool create_if_missing,
+                                                    const std::string& master_key_file) {
+  const bool key_in_environment =
+      std::getenv(std::string(security::SecretBox::kKeyEnvironmentVariable).c_str()) != nullptr;
+  DATAMESH_ASSIGN_OR_RETURN(MeshKeyState state, key_state(store));
+  // A new key only for a new mesh: it could not unseal the secrets of an existing one.
+  DATAMESH_ASSIGN_OR_RETURN(security::SecretBox sealer,
+                            security::SecretBox::from_environment_or_file(
+                                master_key_file, create_if_missing && !state.initialized));
+  if (!state.sample_sealed_secret.empty()) {
+    auto unsealed = sealer.unseal(state.sample_sealed_secret);
+    if (absl::IsDataLoss(unsealed.status())) {
+      return absl::FailedPreconditionError(cat(
+          "the master key (", key_in_environment ? "DATAMESH_MASTER_KEY" : master_key_file,
+          ") does not unseal the secrets of the mesh at ", endpoint.display,
+          ": every replica must use the key the mesh was initialized with"));
+    }
+    DATAMESH_RETURN_IF_ERROR(unsealed);
+  }
+  return sealer;
 }
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open_postgres(
-    const std::string& url, const std::string& region, bool create_if_missing,
+absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open(
+    const store::Endpoint& endpoint, const std::string& region, bool create_if_missing,
     const std::string& master_key_file) {
-  const bool key_in_environment =
-      std::getenv(std::string(security::SecretBox::kKeyEnvironmentVariable).c_str()) != nullptr;
-  if (!key_in_environment && master_key_file.empty()) {
+  using Kind = store::Endpoint::Kind;
+  if (endpoint.kind == Kind::kPostgres && master_key_file.empty() &&
+      std::getenv(std::string(security::SecretBox::kKeyEnvironmentVariable).c_str()) ==
+          nullptr) {
     return absl::FailedPreconditionError(
         "a PostgreSQL mesh seals its access-key secrets with a master key that every replica "
         "must share: set DATAMESH_MASTER_KEY (64 hex characters) or give a key file "
         "(--master-key-file, DATAMESH_MASTER_KEY_FILE; see docs/DEPLOYMENT.md)");
   }
-  auto store = store::PostgresStore::open(
-      url, store::PostgresOptions{.create_if_missing = create_if_missing});
-  if (!store.ok()) return store.status();
-  auto state = key_state(**store);
-  if (!state.ok()) return state.status();
-  // A new key only for a new mesh: it could not unseal the secrets of an existing one.
-  auto sealer = security::SecretBox::from_environment_or_file(
-      master_key_file, create_if_missing && !state->initialized);
-  if (!sealer.ok()) return sealer.status();
-  if (!state->sample_sealed_secret.empty()) {
-    auto unsealed = sealer->unseal(state->sample_sealed_secret);
-    if (absl::IsDataLoss(unsealed.status())) {
-      return absl::FailedPreconditionError(cat(
-          "the master key (", key_in_environment ? "DATAMESH_MASTER_KEY" : master_key_file,
-          ") does not unseal the secrets of the mesh at ", (*store)->display_url(),
-          ": every replica must use the key the mesh was initialized with"));
-    }
-    if (!unsealed.ok()) return unsealed.status();
+  if (endpoint.kind == Kind::kSqlite) {
+    // The key file first, as a new mesh file must never exist without its key.
+    const bool new_file = !store::sqlite_file_exists(endpoint);
+    if (new_file && !create_if_missing) return store::open_store(endpoint, false).status();
+    if (new_file) store::create_sqlite_folder(endpoint);
+    DATAMESH_ASSIGN_OR_RETURN(security::SecretBox sealer, sqlite_sealer(endpoint, new_file));
+    DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store,
+                              store::open_store(endpoint, create_if_missing));
+    return std::make_shared<MeshService>(
+        std::move(store), std::make_unique<security::SecretBox>(std::move(sealer)), region);
   }
+  DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store,
+                            store::open_store(endpoint, create_if_missing));
+  DATAMESH_ASSIGN_OR_RETURN(
+      security::SecretBox sealer,
+      postgres_sealer(endpoint, *store, create_if_missing, master_key_file));
   return std::make_shared<MeshService>(
-      std::move(*store), std::make_unique<security::SecretBox>(std::move(*sealer)), region);
+      std::move(store), std::make_unique<security::SecretBox>(std::move(sealer)), region);
 }
 
-absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open_store(
-    const std::string& store_url, const std::string& region, bool create_if_missing,
+absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open(
+    std::string_view url, const std::string& region, bool create_if_missing,
     const std::string& master_key_file) {
-  if (store::postgres::is_postgres_url(store_url)) {
-    return open_postgres(store_url, region, create_if_missing, master_key_file);
-  }
-  if (std::string_view(store_url).starts_with(kSqliteScheme) &&
-      store_url.size() > kSqliteScheme.size()) {
-    return open_sqlite(store_url.substr(kSqliteScheme.size()), region, create_if_missing);
-  }
-  return absl::InvalidArgumentError(
-      cat("store \"", store_url,
-          "\" must be sqlite:///path/to/mesh.db or postgresql://user@host:port/database"));
+  DATAMESH_ASSIGN_OR_RETURN(store::Endpoint endpoint, store::parse_endpoint(url));
+  return open(endpoint, region, create_if_missing, master_key_file);
 }
 
 MeshService::MeshService(std::unique_ptr<store::Store> store,

@@ -16,36 +16,32 @@
 #include "core/engine.h"
 #include "core/secrets.h"
 #include "core/store.h"
+#include "store/open/endpoint.h"
 
 namespace datamesh::api {
 
 class MeshService {
  public:
-  // Opens the SQLite mesh file at `path`; creates it (and its sealing key) only when
-  // create_if_missing.
-  static absl::StatusOr<std::shared_ptr<MeshService>> open_sqlite(const std::string& path,
-                                                                  const std::string& region,
-                                                                  bool create_if_missing);
-
-  // Opens the mesh in the PostgreSQL database at `url` (postgresql://user@host:port/db), which
-  // several servers and embedded clients may share. Its schema is created only when
+  // Opens the mesh of a store endpoint (store/open/endpoint.h): a SQLite file, or a PostgreSQL
+  // database that several servers and embedded clients may share. A SQLite file (with its
+  // sealing key beside it, `<file>.key`) or a PostgreSQL schema is created only when
   // create_if_missing; missing migrations of an existing mesh are applied either way.
   //
-  // Replicas must seal secrets with one master key: DATAMESH_MASTER_KEY (64 hex characters),
-  // else the key file `master_key_file`. The file is created (mode 0600, a new random key) only
-  // for a mesh that has no account yet and only when create_if_missing; copy it to every replica.
-  // Errors: as store::PostgresStore::open; FailedPrecondition when no key is given, and when
-  // the key does not unseal the secrets already stored (every replica must use the key the mesh
-  // was created with); the key file's errors (secret_box.h).
-  static absl::StatusOr<std::shared_ptr<MeshService>> open_postgres(
-      const std::string& url, const std::string& region, bool create_if_missing,
-      const std::string& master_key_file);
-
-  // Opens the mesh of a store URL: sqlite:///path or postgresql://... (InvalidArgument for
-  // another scheme). master_key_file is used by PostgreSQL meshes only.
-  static absl::StatusOr<std::shared_ptr<MeshService>> open_store(
-      const std::string& store_url, const std::string& region, bool create_if_missing,
-      const std::string& master_key_file);
+  // PostgreSQL replicas must seal secrets with one master key: DATAMESH_MASTER_KEY (64 hex
+  // characters), else the key file `master_key_file`. The file is created (mode 0600, a new
+  // random key) only for a mesh that has no account yet and only when create_if_missing; copy
+  // it to every replica. SQLite meshes ignore master_key_file.
+  // Errors: parse_endpoint's and open_store's; FailedPrecondition when a PostgreSQL mesh is
+  // given no key, and when the key does not unseal the secrets already stored (every replica
+  // must use the key the mesh was created with); the key file's errors (secret_box.h).
+  static absl::StatusOr<std::shared_ptr<MeshService>> open(const store::Endpoint& endpoint,
+                                                           const std::string& region,
+                                                           bool create_if_missing,
+                                                           const std::string& master_key_file);
+  static absl::StatusOr<std::shared_ptr<MeshService>> open(std::string_view url,
+                                                           const std::string& region,
+                                                           bool create_if_missing,
+                                                           const std::string& master_key_file);
 
   MeshService(std::unique_ptr<store::Store> store, std::unique_ptr<core::SecretSealer> sealer,
               std::string region);

@@ -1,10 +1,9 @@
 #include "api/migrate.h"
 
-#include <sys/stat.h>
-
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "store/postgres/postgres_store.h"
-#include "store/postgres/url.h"
+#include "store/open/endpoint.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/statements.h"
@@ -15,8 +14,6 @@ using base::cat;
 
 namespace {
 
-constexpr std::string_view kSqliteScheme = "sqlite://";
-
 nlohmann::json report(const std::string& store, int from, int to,
                       const std::vector<int>& applied) {
   return {{"Store", store},
@@ -25,13 +22,11 @@ nlohmann::json report(const std::string& store, int from, int to,
           {"AppliedMigrations", applied}};
 }
 
-absl::StatusOr<nlohmann::json> migrate_sqlite(const std::string& endpoint) {
-  const std::string path = endpoint.substr(kSqliteScheme.size());
-  struct stat info {};
-  if (path.empty() || ::stat(path.c_str(), &info) != 0) {
-    return absl::FailedPreconditionError(
-        cat("no mesh at ", endpoint,
-            ": check the endpoint, or create one with `datamesh admin initialize-mesh-account`"));
+absl::StatusOr<nlohmann::json> migrate_sqlite(const store::Endpoint& endpoint) {
+  const std::string& path = endpoint.path;
+  if (!store::sqlite_file_exists(endpoint)) {
+    // The missing-file message of every front end.
+    return store::open_store(endpoint, /*create_if_missing=*/false).status();
   }
   int from = 0;
   {
@@ -47,22 +42,28 @@ absl::StatusOr<nlohmann::json> migrate_sqlite(const std::string& endpoint) {
   for (const store::sqlite::Migration& migration : store::sqlite::migrations()) {
     if (migration.version > from) applied.push_back(migration.version);
   }
-  return report(endpoint, from, store::sqlite::latest_schema_version(), applied);
+  return report(endpoint.url, from, store::sqlite::latest_schema_version(), applied);
 }
 
 }  // namespace
 
-absl::StatusOr<nlohmann::json> migrate_store(const std::string& endpoint) {
-  if (store::postgres::is_postgres_url(endpoint)) {
-    auto opened = store::PostgresStore::open(endpoint, {.create_if_missing = true});
-    if (!opened.ok()) return opened.status();
-    const store::postgres::MigrationReport& done = (*opened)->migration_report();
-    return report((*opened)->display_url(), done.from_version, done.to_version, done.applied);
+absl::StatusOr<nlohmann::json> migrate_store(const std::string& url) {
+  DATAMESH_ASSIGN_OR_RETURN(store::Endpoint endpoint, store::parse_endpoint(url));
+  switch (endpoint.kind) {
+    case store::Endpoint::Kind::kPostgres: {
+      DATAMESH_ASSIGN_OR_RETURN(auto opened,
+                                store::PostgresStore::open(url, {.create_if_missing = true}));
+      const store::postgres::MigrationReport& done = opened->migration_report();
+      return report(endpoint.display, done.from_version, done.to_version, done.applied);
+    }
+    case store::Endpoint::Kind::kSqlite:
+      return migrate_sqlite(endpoint);
+    case store::Endpoint::Kind::kHttp:
+      break;
   }
-  if (std::string_view(endpoint).starts_with(kSqliteScheme)) return migrate_sqlite(endpoint);
   return absl::InvalidArgumentError(
       cat("migrate works on the mesh's database: give --endpoint sqlite:///path/to/mesh.db or "
-          "postgresql://user@host:port/database, not \"", endpoint,
+          "postgresql://user@host:port/database, not \"", url,
           "\" (a server migrates its store itself when it starts)"));
 }
 

@@ -12,7 +12,7 @@
 #include "api/mesh_service.h"
 #include "cli/output.h"
 #include "base/text.h"
-#include "store/postgres/url.h"
+#include "store/open/endpoint.h"
 #include "api/logging.h"
 
 namespace datamesh::cli {
@@ -44,15 +44,21 @@ int run_serve(const ServeOptions& options, const std::string& region) {
   if (options.allow_initialize) config.allow_initialize = true;
   if (options.no_access_log) config.access_log = false;
 
+  auto parsed = store::parse_endpoint(config.store);
+  if (!parsed.ok()) return report_error(parsed.status());
+  const store::Endpoint& endpoint = *parsed;
+  if (endpoint.kind == store::Endpoint::Kind::kHttp) {
+    return report_error(absl::InvalidArgumentError(
+        base::cat("datamesh serve keeps the mesh in a store: give --store "
+                  "sqlite:///path/to/mesh.db or postgresql://user@host:port/database, not \"",
+                  config.store, "\"")));
+  }
   // An empty store is created only for a server that may initialize it over HTTP.
-  auto service = api::MeshService::open_store(config.store, config.region,
-                                              config.allow_initialize, config.master_key_file);
+  auto service = api::MeshService::open(endpoint, config.region, config.allow_initialize,
+                                        config.master_key_file);
   if (!service.ok()) return report_error(service.status());
   // Never print a password of the store URL.
-  std::string shown = config.store;
-  if (auto postgres = store::postgres::parse_postgres_url(config.store); postgres.ok()) {
-    shown = postgres->display;
-  }
+  const std::string shown = endpoint.display;
   config.store = shown;  // the server names its store in messages
 
   // SIGTERM and SIGINT are taken by one thread, which stops the server; every other thread

@@ -288,8 +288,8 @@ InProcessServer::~InProcessServer() { (void)stop(); }
 
 absl::Status InProcessServer::start(server::ServerConfig config,
                                     const std::filesystem::path& store_path) {
-  auto service = api::MeshService::open_sqlite(store_path.string(), config.region,
-                                               /*create_if_missing=*/true);
+  auto service = api::MeshService::open("sqlite://" + store_path.string(), config.region,
+                                        /*create_if_missing=*/true, /*master_key_file=*/"");
   if (!service.ok()) return service.status();
   service_ = std::move(*service);
   server_ = std::make_unique<server::Server>(std::move(config), service_);

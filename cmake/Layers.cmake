@@ -1,0 +1,78 @@
+# The layers of src/ (shared/design/ARCHITECTURE.md, "Layers"), read by src/CMakeLists.txt,
+# which gives each module an include root that holds only its own folders and those of the
+# modules it may use, and by cmake/CheckLayers.cmake (the `layering` test), which names any
+# include of a folder a module may not use. One table for both.
+#
+# datamesh_layer_<module>_PATHS: the folders (or single headers) of src/ the module owns.
+# datamesh_layer_<module>_USES: the modules it uses directly; it may include their headers and
+# those of every module below them.
+
+set(DATAMESH_LAYERS base core security aws store_common store_sqlite store_postgres store_open
+    api client server cli)
+
+set(datamesh_layer_base_PATHS base)
+set(datamesh_layer_base_USES)
+
+set(datamesh_layer_core_PATHS core)
+set(datamesh_layer_core_USES base)
+
+# Sealing of secrets at rest: an adapter of core's SecretSealer port.
+set(datamesh_layer_security_PATHS security)
+set(datamesh_layer_security_USES base core)
+
+# AWS Signature V4: pure functions, shared by the client and the server.
+set(datamesh_layer_aws_PATHS aws)
+set(datamesh_layer_aws_USES base)
+
+# What the SQL adapters of core's Store port share.
+set(datamesh_layer_store_common_PATHS store/documents.h store/documents.cc store/run_guard.h)
+set(datamesh_layer_store_common_USES base core)
+
+set(datamesh_layer_store_sqlite_PATHS store/sqlite)
+set(datamesh_layer_store_sqlite_USES base core store_common)
+
+set(datamesh_layer_store_postgres_PATHS store/postgres)
+set(datamesh_layer_store_postgres_USES base core store_common)
+
+# Endpoint URLs and the opening of the store one names.
+set(datamesh_layer_store_open_PATHS store/open)
+set(datamesh_layer_store_open_USES base core store_sqlite store_postgres)
+
+# Method table, JSON forms, the embedded backend. `client` is the one upward use left: the
+# endpoint dispatch (api/backend.cc) creates the remote backend (issue 12 moves it up).
+set(datamesh_layer_api_PATHS api)
+set(datamesh_layer_api_USES base core security store_open store_sqlite store_postgres client)
+
+set(datamesh_layer_client_PATHS client)
+set(datamesh_layer_client_USES base core aws api)
+
+set(datamesh_layer_server_PATHS server)
+set(datamesh_layer_server_USES base core aws security store_open api)
+
+set(datamesh_layer_cli_PATHS cli)
+set(datamesh_layer_cli_USES base core store_open api client server)
+
+# The modules below `module`: those it uses, and theirs (a header of a module below may include
+# the headers of the modules it uses).
+function(datamesh_layer_below module out)
+  set(below)
+  set(queue ${datamesh_layer_${module}_USES})
+  while(queue)
+    list(POP_FRONT queue used)
+    if(NOT used IN_LIST below)
+      list(APPEND below ${used})
+      list(APPEND queue ${datamesh_layer_${used}_USES})
+    endif()
+  endwhile()
+  set(${out} ${below} PARENT_SCOPE)
+endfunction()
+
+# Every path of src/ the module may include: its own and those of the modules below it.
+function(datamesh_layer_visible_paths module out)
+  set(paths ${datamesh_layer_${module}_PATHS})
+  datamesh_layer_below(${module} below)
+  foreach(used IN LISTS below)
+    list(APPEND paths ${datamesh_layer_${used}_PATHS})
+  endforeach()
+  set(${out} ${paths} PARENT_SCOPE)
+endfunction()

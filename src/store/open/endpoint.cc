@@ -1,0 +1,100 @@
+#include "store/open/endpoint.h"
+
+#include <sys/stat.h>
+
+#include "base/status_macros.h"
+#include "base/text.h"
+#include "store/postgres/postgres_store.h"
+#include "store/postgres/url.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace datamesh::store {
+
+using base::cat;
+
+namespace {
+
+constexpr std::string_view kSqliteScheme = "sqlite://";
+constexpr std::string_view kHttpScheme = "http://";
+constexpr std::string_view kForms =
+    "use sqlite:///path/to/mesh.db, http://host:port or postgresql://user@host:port/database";
+
+}  // namespace
+
+void create_sqlite_folder(const Endpoint& endpoint) {
+  if (endpoint.kind != Endpoint::Kind::kSqlite) return;
+  const std::string& path = endpoint.path;
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0) return;
+  const std::string folder = path.substr(0, slash);
+  std::string partial;
+  for (size_t i = 0; i <= folder.size(); ++i) {
+    if (i == folder.size() || folder[i] == '/') {
+      if (!partial.empty()) ::mkdir(partial.c_str(), 0700);
+    }
+    if (i < folder.size()) partial.push_back(folder[i]);
+  }
+}
+
+absl::StatusOr<Endpoint> parse_endpoint(std::string_view url) {
+  Endpoint endpoint{.url = std::string(url), .display = std::string(url)};
+  if (postgres::is_postgres_url(url)) {
+    DATAMESH_ASSIGN_OR_RETURN(postgres::PostgresUrl parsed, postgres::parse_postgres_url(url));
+    endpoint.kind = Endpoint::Kind::kPostgres;
+    endpoint.display = std::move(parsed.display);
+    return endpoint;
+  }
+  if (url.starts_with(kHttpScheme)) {
+    endpoint.kind = Endpoint::Kind::kHttp;
+    return endpoint;
+  }
+  if (url.starts_with(kSqliteScheme)) {
+    endpoint.path = std::string(url.substr(kSqliteScheme.size()));
+    if (endpoint.path.empty()) {
+      return absl::InvalidArgumentError(
+          cat("endpoint \"", url, "\" names no file: use sqlite:///path/to/mesh.db"));
+    }
+    return endpoint;
+  }
+  const auto colon = url.find("://");
+  const std::string_view scheme = colon == std::string_view::npos ? url : url.substr(0, colon);
+  return absl::InvalidArgumentError(cat("unsupported endpoint \"", url, "\": ", kForms,
+                                        " (scheme \"", scheme, "\" is not supported)"));
+}
+
+bool sqlite_file_exists(const Endpoint& endpoint) {
+  struct stat info {};
+  return endpoint.kind == Endpoint::Kind::kSqlite && ::stat(endpoint.path.c_str(), &info) == 0;
+}
+
+absl::StatusOr<std::unique_ptr<Store>> open_store(const Endpoint& endpoint,
+                                                  bool create_if_missing) {
+  switch (endpoint.kind) {
+    case Endpoint::Kind::kSqlite: {
+      if (!sqlite_file_exists(endpoint)) {
+        if (!create_if_missing) {
+          return absl::FailedPreconditionError(cat(
+              "no mesh at ", endpoint.url,
+              ": check the endpoint, or create one with `datamesh admin initialize-mesh-account`"));
+        }
+        create_sqlite_folder(endpoint);
+      }
+      DATAMESH_ASSIGN_OR_RETURN(auto store, SqliteStore::open(endpoint.path));
+      return std::unique_ptr<Store>(std::move(store));
+    }
+    case Endpoint::Kind::kPostgres: {
+      DATAMESH_ASSIGN_OR_RETURN(
+          auto store,
+          PostgresStore::open(endpoint.url, PostgresOptions{.create_if_missing = create_if_missing}));
+      return std::unique_ptr<Store>(std::move(store));
+    }
+    case Endpoint::Kind::kHttp:
+      break;
+  }
+  return absl::InvalidArgumentError(
+      cat("endpoint ", endpoint.display,
+          " is a datamesh server, not a store: give sqlite:///path/to/mesh.db or "
+          "postgresql://user@host:port/database"));
+}
+
+}  // namespace datamesh::store

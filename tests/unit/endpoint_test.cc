@@ -1,0 +1,93 @@
+// Endpoint URLs: every form parsed in one place (store/open/endpoint.h), with one set of
+// messages for every front end, and the opening of the store a sqlite:// endpoint names.
+#include "store/open/endpoint.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "support/status_matchers.h"
+
+namespace datamesh::store {
+namespace {
+
+TEST(EndpointTest, ASqliteEndpointNamesItsFile) {
+  ASSERT_OK_AND_ASSIGN(Endpoint endpoint, parse_endpoint("sqlite:///srv/mesh/mesh.db"));
+  EXPECT_EQ(endpoint.kind, Endpoint::Kind::kSqlite);
+  EXPECT_EQ(endpoint.path, "/srv/mesh/mesh.db");
+  EXPECT_EQ(endpoint.display, "sqlite:///srv/mesh/mesh.db");
+}
+
+TEST(EndpointTest, APostgresEndpointNeverShowsItsPassword) {
+  for (const char* url : {"postgresql://mesh:s3cret@db:5432/mesh", "postgres://mesh:s3cret@db/m"}) {
+    ASSERT_OK_AND_ASSIGN(Endpoint endpoint, parse_endpoint(url));
+    EXPECT_EQ(endpoint.kind, Endpoint::Kind::kPostgres) << url;
+    EXPECT_EQ(endpoint.url, url);
+    EXPECT_EQ(endpoint.display.find("s3cret"), std::string::npos) << endpoint.display;
+    EXPECT_NE(endpoint.display.find("***"), std::string::npos) << endpoint.display;
+  }
+}
+
+TEST(EndpointTest, AnHttpEndpointIsAServerNotAStore) {
+  ASSERT_OK_AND_ASSIGN(Endpoint endpoint, parse_endpoint("http://127.0.0.1:8080"));
+  EXPECT_EQ(endpoint.kind, Endpoint::Kind::kHttp);
+  EXPECT_STATUS(open_store(endpoint, /*create_if_missing=*/true),
+                absl::StatusCode::kInvalidArgument, "is a datamesh server, not a store");
+}
+
+TEST(EndpointTest, AnUnknownSchemeNamesTheFormsAllowed) {
+  EXPECT_STATUS(parse_endpoint("ftp://example.com/mesh"), absl::StatusCode::kInvalidArgument,
+                "unsupported endpoint \"ftp://example.com/mesh\": use sqlite:///path/to/mesh.db, "
+                "http://host:port or postgresql://user@host:port/database (scheme \"ftp\" is not "
+                "supported)");
+  EXPECT_STATUS(parse_endpoint("/srv/mesh.db"), absl::StatusCode::kInvalidArgument,
+                "(scheme \"/srv/mesh.db\" is not supported)");
+}
+
+TEST(EndpointTest, ASqliteEndpointWithoutAFileIsRefused) {
+  EXPECT_STATUS(parse_endpoint("sqlite://"), absl::StatusCode::kInvalidArgument,
+                "endpoint \"sqlite://\" names no file: use sqlite:///path/to/mesh.db");
+}
+
+TEST(EndpointTest, AMalformedPostgresUrlSaysWhatIsWrong) {
+  EXPECT_STATUS(parse_endpoint("postgresql://h/db?pool_size=0"),
+                absl::StatusCode::kInvalidArgument, "pool_size");
+}
+
+class EndpointFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    folder_ = std::filesystem::temp_directory_path() /
+              ("datamesh-endpoint-test-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(folder_);
+  }
+  void TearDown() override { std::filesystem::remove_all(folder_); }
+  std::filesystem::path folder_;
+};
+
+TEST_F(EndpointFileTest, AMissingFileIsNotCreatedUnlessAsked) {
+  const std::string url = "sqlite://" + (folder_ / "typo.db").string();
+  ASSERT_OK_AND_ASSIGN(Endpoint endpoint, parse_endpoint(url));
+  EXPECT_FALSE(sqlite_file_exists(endpoint));
+  EXPECT_STATUS(open_store(endpoint, /*create_if_missing=*/false),
+                absl::StatusCode::kFailedPrecondition,
+                "no mesh at " + url +
+                    ": check the endpoint, or create one with `datamesh admin "
+                    "initialize-mesh-account`");
+  EXPECT_FALSE(std::filesystem::exists(folder_));
+}
+
+TEST_F(EndpointFileTest, ANewFileIsCreatedWithItsFolders) {
+  ASSERT_OK_AND_ASSIGN(Endpoint endpoint,
+                       parse_endpoint("sqlite://" + (folder_ / "a" / "mesh.db").string()));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> store, open_store(endpoint, true));
+  EXPECT_TRUE(sqlite_file_exists(endpoint));
+  EXPECT_EQ(std::filesystem::status(folder_ / "a").permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_all);
+}
+
+}  // namespace
+}  // namespace datamesh::store
