@@ -88,8 +88,9 @@ TEST(SubscriptionGrantRows, DescribeOnTheDatabaseIsGrantableOnlyWhenDescribeIs) 
 // --- group_grants ---------------------------------------------------------------------------
 
 TEST(GroupGrants, GroupsRowsByResourceAndSubscription) {
-  const auto grants = group_grants({row("orders", "SELECT", true), row("orders", "INSERT"),
-                                    row("refunds", "SELECT"), row("orders", "SELECT", false, "S2")});
+  const auto grants =
+      group_grants({row("orders", "SELECT", true), row("orders", "INSERT"),
+                    row("refunds", "SELECT"), row("orders", "SELECT", false, "S2")});
   ASSERT_EQ(grants.size(), 3u);
   EXPECT_EQ(grants[0].subscription_id, "S1");
   EXPECT_EQ(grants[0].table_name, "orders");
