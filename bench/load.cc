@@ -1,7 +1,6 @@
 #include "load.h"
 
 #include <arpa/inet.h>
-#include <httplib.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -48,7 +47,7 @@ bool iequals_prefix(std::string_view text, std::string_view prefix) {
   return true;
 }
 
-// One blocking keep-alive connection that speaks just enough HTTP/1.1 for cpp-httplib's answers.
+// One blocking keep-alive connection that speaks just enough HTTP/1.1 for the server's answers.
 class RawConnection {
  public:
   RawConnection(std::string host, int port) : host_(std::move(host)), port_(port) {}
@@ -170,42 +169,6 @@ class RawConnection {
   std::string buffer_;
 };
 
-// The same interface over cpp-httplib's Client.
-class HttplibConnection {
- public:
-  HttplibConnection(const std::string& host, int port) : client_(host, port) {
-    client_.set_keep_alive(true);
-    client_.set_tcp_nodelay(true);
-    client_.set_read_timeout(30, 0);
-    client_.set_write_timeout(30, 0);
-  }
-
-  int round_trip(const HttpCall& call, std::string* body, std::string& error) {
-    httplib::Headers headers;
-    std::string content_type;
-    for (const auto& [name, value] : call.headers) {
-      // httplib adds Content-Type from its argument: passing it twice would send two.
-      if (iequals_prefix(name, "content-type") && name.size() == 12) {
-        content_type = value;
-      } else {
-        headers.emplace(name, value);
-      }
-    }
-    httplib::Result result =
-        call.method == "POST" ? client_.Post(call.path, headers, call.body, content_type)
-                              : client_.Get(call.path, headers);
-    if (!result) {
-      error = "cpp-httplib: " + httplib::to_string(result.error());
-      return 0;
-    }
-    if (body != nullptr) *body = result->body;
-    return result->status;
-  }
-
- private:
-  httplib::Client client_;
-};
-
 struct ThreadTally {
   std::vector<int64_t> latencies;
   int64_t make_nanos = 0;
@@ -259,15 +222,9 @@ LoadResult run_load(const LoadOptions& options, const RequestMaker& make) {
     threads.emplace_back([&, c] {
       ThreadTally& tally = tallies[static_cast<size_t>(c)];
       tally.latencies.reserve(1 << 16);
-      std::unique_ptr<RawConnection> raw;
-      std::unique_ptr<HttplibConnection> library;
+      RawConnection connection(options.host, options.port);
       std::string error;
-      if (options.transport == Transport::kRaw) {
-        raw = std::make_unique<RawConnection>(options.host, options.port);
-        if (!raw->connect(error) && tally.first_error.empty()) tally.first_error = error;
-      } else {
-        library = std::make_unique<HttplibConnection>(options.host, options.port);
-      }
+      if (!connection.connect(error) && tally.first_error.empty()) tally.first_error = error;
       ready.fetch_add(1);
       while (phase.load(std::memory_order_acquire) == kWaiting) std::this_thread::yield();
 
@@ -275,11 +232,10 @@ LoadResult run_load(const LoadOptions& options, const RequestMaker& make) {
       for (uint64_t sequence = 0; phase.load(std::memory_order_relaxed) != kDone; ++sequence) {
         const auto make_start = Clock::now();
         HttpCall call = make(c, sequence);
-        const std::string wire = raw ? serialize(call) : std::string();
+        const std::string wire = serialize(call);
         const auto sent = Clock::now();
         error.clear();
-        const int status = raw ? raw->round_trip(wire, &body, error)
-                               : library->round_trip(call, &body, error);
+        const int status = connection.round_trip(wire, &body, error);
         const auto answered = Clock::now();
         // A dead server must not turn the loop into a busy spin of failed connects.
         if (status == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
