@@ -135,7 +135,8 @@ RequestMaker Bench::write_maker() {
 }
 
 Scenario Bench::load_scenario(const std::string& name, int connections, const RequestMaker& make) {
-  Scenario s{.name = name, .tool = "datamesh_bench", .connections = connections};
+  // The tool name keeps the transport it had when there were two, so JSON files compare.
+  Scenario s{.name = name, .tool = "datamesh_bench/raw", .connections = connections};
   double own_start = 0, server_start = 0, own_end = 0, server_end = 0, busy_start = 0,
          busy_end = 0;
   LoadOptions load{.port = server_->port(),
@@ -245,6 +246,7 @@ int Bench::run(const std::string& command_line) {
                 {"consumers", options_.consumers},
                 {"tables", options_.tables},
                 {"server", "datamesh serve"},
+                {"transport", "raw"},
                 {"quick", options_.quick}}},
               {"note",
                "client (load generator or wrk) and server run on the same machine and share its "

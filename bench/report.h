@@ -19,7 +19,7 @@ namespace datamesh::bench {
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 struct Scenario {
-  // A load test (tool "datamesh_bench/<transport>") or a wrk run (tool "wrk").
+  // A load test (tool "datamesh_bench/raw") or a wrk run (tool "wrk").
   std::string name;
   std::string tool;
   int connections = 0;
