@@ -5,9 +5,10 @@
 // signed per request, and that cost is part of the client's), and the time it takes is kept
 // apart from the round trip.
 //
-// Each connection writes the request bytes on a blocking socket (TCP_NODELAY) and parses the
-// answer itself (Content-Length bodies, which is what the server sends): cheaper for the client
-// than an HTTP library, which matters when client and server share the same cores.
+// Each connection (testkit::HttpConnection, which the transport tests use too) writes the
+// request bytes on a blocking socket (TCP_NODELAY) and parses the answer itself (Content-Length
+// bodies, which is what the server sends): cheaper for the client than an HTTP library, which
+// matters when client and server share the same cores.
 //
 // Thread-safety: run_load() may be called from one thread at a time; the RequestMaker is called
 // concurrently from every connection thread and must be thread-safe.
