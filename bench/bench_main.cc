@@ -6,10 +6,9 @@
 //   3. a signed POST /v1/consumer/get-subscription (read), as a fraction of 2;
 //   4. a signed POST /v1/consumer/request-access-to-product creating distinct subscriptions
 //      (write), as a fraction of 1;
-// plus the client's signing cost, an in-process breakdown of the server's steps, and the store
-// under in-process concurrency. --sweep repeats 2-4 at other connection counts;
-// --server-variant serves with other store settings (variant_server.h) to measure a fix.
-// The server is a separate `datamesh serve` process on a fresh mesh in a temporary directory;
+// plus the client's signing cost and an in-process breakdown of the server's steps.
+// The server is a separate `datamesh serve` process (testkit/server_process.h, as the server
+// tests start it) on a fresh mesh in a temporary directory;
 // client and server share the machine's cores, which the output says with the CPU each used.
 // Prints a table and writes JSON (default bench/results/, not committed).
 #include <sqlite3.h>
@@ -22,8 +21,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,13 +32,13 @@
 
 #include "base/text.h"
 #include "costs.h"
+#include "cpu_time.h"
 #include "load.h"
 #include "mesh_setup.h"
 #include "report.h"
 #include "requests.h"
-#include "server_process.h"
 #include "sqlite_baseline.h"
-#include "variant_server.h"
+#include "testkit/server_process.h"
 #include "wrk_runner.h"
 
 namespace datamesh::bench {
@@ -56,18 +55,15 @@ struct BenchOptions {
   double warmup_seconds = -1;  // -1: min(1, seconds / 5)
   int connections = 64;
   int workers = 0;
-  int consumers = 0;  // 0: max(connections, sweep)
+  int consumers = 0;  // 0: as many as connections
   int tables = 8;
   bool quick = false;
-  std::string transport = "raw";
   std::string json_path;
   bool wrk = true;
   bool keep_dir = false;
   std::string tmpdir;
   std::string datamesh = DATAMESH_BENCH_CLI;
-  std::vector<int> sweep;
   std::vector<std::string> only;
-  std::string server_variant;  // "pool=64,memstatus=0": see variant_server.h
   std::string server_config;   // datamesh serve --config FILE
 
   bool runs(std::string_view part) const {
@@ -96,7 +92,7 @@ class Bench {
   BenchOptions options_;
   std::string dir_;
   BenchMesh mesh_;
-  ServerProcess server_;
+  std::unique_ptr<testkit::ServerProcess> server_;
   std::string host_header_;
   std::atomic<uint64_t> next_write_{0};
 };
@@ -139,26 +135,24 @@ RequestMaker Bench::write_maker() {
 }
 
 Scenario Bench::load_scenario(const std::string& name, int connections, const RequestMaker& make) {
-  Scenario s{.name = name, .tool = cat("datamesh_bench/", options_.transport),
-             .connections = connections};
+  // The tool name keeps the transport it had when there were two, so JSON files compare.
+  Scenario s{.name = name, .tool = "datamesh_bench/raw", .connections = connections};
   double own_start = 0, server_start = 0, own_end = 0, server_end = 0, busy_start = 0,
          busy_end = 0;
-  LoadOptions load{.port = server_.port(),
+  LoadOptions load{.port = server_->port(),
                    .connections = connections,
                    .warmup_seconds = options_.warmup_seconds,
                    .seconds = options_.seconds,
-                   .transport = options_.transport == "httplib" ? Transport::kHttplib
-                                                                : Transport::kRaw,
                    .on_window_start =
                        [&] {
                          busy_start = machine_busy_seconds();
                          own_start = own_cpu_seconds();
-                         server_start = server_.cpu_seconds();
+                         server_start = server_->cpu_seconds();
                        },
                    .on_window_end =
                        [&] {
                          own_end = own_cpu_seconds();
-                         server_end = server_.cpu_seconds();
+                         server_end = server_->cpu_seconds();
                          busy_end = machine_busy_seconds();
                        }};
   std::cerr << "bench: " << name << " with " << connections << " connections for "
@@ -201,9 +195,7 @@ int Bench::run(const std::string& command_line) {
     if (options_.warmup_seconds < 0) options_.warmup_seconds = 0.2;
   }
   if (options_.warmup_seconds < 0) options_.warmup_seconds = std::min(1.0, options_.seconds / 5);
-  int max_connections = options_.connections;
-  for (int c : options_.sweep) max_connections = std::max(max_connections, c);
-  if (options_.consumers <= 0) options_.consumers = max_connections;
+  if (options_.consumers <= 0) options_.consumers = options_.connections;
   const double step_seconds = options_.quick ? 0.1 : 0.5;
   // What the rest of the machine uses before anything starts (the benchmark is idle now).
   const double idle_probe_seconds = options_.quick ? 0.25 : 1.0;
@@ -227,9 +219,9 @@ int Bench::run(const std::string& command_line) {
   struct Cleanup {
     const std::string& dir;
     bool keep;
-    ServerProcess& server;
+    std::unique_ptr<testkit::ServerProcess>& server;
     ~Cleanup() {
-      server.stop();
+      server.reset();
       if (keep) {
         std::cerr << "bench: kept " << dir << std::endl;
       } else {
@@ -253,13 +245,9 @@ int Bench::run(const std::string& command_line) {
                 {"server_config", options_.server_config},
                 {"consumers", options_.consumers},
                 {"tables", options_.tables},
-                {"server", options_.server_variant.empty()
-                               ? json("datamesh serve")
-                               : json(cat("variant (bench --serve-variant): ",
-                                          options_.server_variant))},
-                {"transport", options_.transport},
-                {"quick", options_.quick},
-                {"sweep", options_.sweep}}},
+                {"server", "datamesh serve"},
+                {"transport", "raw"},
+                {"quick", options_.quick}}},
               {"note",
                "client (load generator or wrk) and server run on the same machine and share its "
                "cores; client_cores/server_cores say how they were split, and "
@@ -296,36 +284,24 @@ int Bench::run(const std::string& command_line) {
   }
   mesh_ = *std::move(mesh);
   next_write_ = mesh_.consumers.size();  // write numbers below are the read subscriptions'
-  ServerSettings server_settings{.cli_path = options_.datamesh,
-                                 .store_path = mesh_.store_path,
-                                 .workers = options_.workers,
-                                 .config_path = options_.server_config,
-                                 .stderr_path = cat(dir_, "/server.log")};
-  if (!options_.server_variant.empty()) {
-    std::error_code error;
-    const std::string self = std::filesystem::read_symlink("/proc/self/exe", error).string();
-    server_settings.cli_path = self;
-    server_settings.command = {self, "--serve-variant"};
-    std::istringstream settings(options_.server_variant);
-    std::string setting;
-    while (std::getline(settings, setting, ',')) {
-      const size_t equals = setting.find('=');
-      const std::string name = setting.substr(0, equals);
-      if (equals == std::string::npos || (name != "pool" && name != "memstatus")) {
-        std::cerr << "bench: --server-variant takes pool=N,memstatus=0|1, not " << setting
-                  << std::endl;
-        return 1;
-      }
-      server_settings.command.push_back(cat("--", name));
-      server_settings.command.push_back(setting.substr(equals + 1));
-    }
+  testkit::ServeOptions serve{.cli_path = options_.datamesh,
+                              .store = mesh_.store_path,
+                              .stderr_path = cat(dir_, "/server.log")};
+  if (options_.workers > 0) {
+    serve.extra_args.insert(serve.extra_args.end(),
+                            {"--workers", std::to_string(options_.workers)});
   }
-  if (absl::Status started = server_.start(server_settings); !started.ok()) {
-    std::cerr << "bench: " << started.message() << std::endl;
+  if (!options_.server_config.empty()) {
+    serve.extra_args.insert(serve.extra_args.end(), {"--config", options_.server_config});
+  }
+  auto started = testkit::ServerProcess::start(serve);
+  if (!started.ok()) {
+    std::cerr << "bench: " << started.status().message() << std::endl;
     return 1;
   }
-  host_header_ = cat("127.0.0.1:", server_.port());
-  std::cerr << "bench: datamesh serve pid " << server_.pid() << " on " << host_header_
+  server_ = *std::move(started);
+  host_header_ = cat("127.0.0.1:", server_->port());
+  std::cerr << "bench: datamesh serve pid " << server_->pid() << " on " << host_header_
             << std::endl;
 
   // One request of each kind must succeed before anything is timed.
@@ -333,7 +309,7 @@ int Bench::run(const std::string& command_line) {
            {"GET /healthz", healthz_maker()},
            {"signed get-subscription", read_maker()},
            {"signed request-access-to-product", write_maker()}}) {
-    auto [status, body] = fetch_once("127.0.0.1", server_.port(), make(0, 0));
+    auto [status, body] = fetch_once("127.0.0.1", server_->port(), make(0, 0));
     if (status != 200) {
       std::cerr << "bench: preflight " << what << " answered " << status << ": " << body
                 << std::endl;
@@ -353,7 +329,7 @@ int Bench::run(const std::string& command_line) {
       std::cerr << "bench: wrk on /healthz ..." << std::endl;
       Scenario s{.name = "GET /healthz (wrk -t2)", .tool = "wrk",
                  .connections = options_.connections};
-      const double server_before = server_.cpu_seconds();
+      const double server_before = server_->cpu_seconds();
       const double busy_before = machine_busy_seconds();
       const auto started = std::chrono::steady_clock::now();
       auto result = run_wrk(*wrk, cat("http://", host_header_, "/healthz"), 2,
@@ -363,7 +339,7 @@ int Bench::run(const std::string& command_line) {
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       if (result.ok()) {
         s.wrk = *result;
-        s.server_cores = (server_.cpu_seconds() - server_before) / wall;
+        s.server_cores = (server_->cpu_seconds() - server_before) / wall;
         s.client_cores = result->client_cpu_seconds / wall;
         if (busy_before >= 0) {
           s.other_cores = std::max(0.0, (machine_busy_seconds() - busy_before) / wall -
@@ -397,24 +373,9 @@ int Bench::run(const std::string& command_line) {
     if (s->has_value()) scenarios.push_back(**s);
   }
 
-  // ---- concurrency sweep ---------------------------------------------------------------------
-  std::vector<Scenario> sweep;
-  for (int c : options_.sweep) {
-    Scenario h = load_scenario(cat("sweep: GET /healthz"), c, healthz_maker());
-    h.baseline = kHealthzTarget;
-    h.baseline_name = "target 50,000 req/s";
-    Scenario r = load_scenario(cat("sweep: signed read"), c, read_maker());
-    r.baseline = h.rps();
-    r.baseline_name = "GET /healthz (same c)";
-    Scenario w = load_scenario(cat("sweep: signed write"), c, write_maker());
-    w.baseline = sqlite ? sqlite->commits_per_second : kNaN;
-    w.baseline_name = "raw SQLite commits/s";
-    sweep.push_back(h);
-    sweep.push_back(r);
-    sweep.push_back(w);
-  }
   const uint64_t writes_sent = next_write_.load() - mesh_.consumers.size();
-  server_.stop();
+  // The server stops (SIGTERM, then SIGKILL after 10 s) before the in-process measurements.
+  (void)server_->terminate(std::chrono::seconds(10));
 
   // ---- where the time goes (in-process, one thread, server stopped) --------------------------
   std::vector<StepCost> costs;
@@ -428,34 +389,16 @@ int Bench::run(const std::string& command_line) {
     }
     costs = *std::move(measured);
   }
-  std::vector<ConcurrencyCost> concurrency;
-  if (options_.runs("concurrency")) {
-    std::cerr << "bench: store concurrency in-process with " << options_.connections
-              << " threads ..." << std::endl;
-    auto measured = measure_concurrency(mesh_, options_.connections,
-                                        options_.quick ? 0.2 : 2.0, next);
-    if (!measured.ok()) {
-      std::cerr << "bench: " << measured.status().message() << std::endl;
-      return 1;
-    }
-    concurrency = *std::move(measured);
-  }
-
   // ---- report ------------------------------------------------------------------------------
-  std::printf("\ndatamesh_bench: %u cores (%s), client and server share them; %s transport, "
+  std::printf("\ndatamesh_bench: %u cores (%s), client and server share them; "
               "%.1f s per run after %.1f s warm-up\n"
               "CPU columns: average cores used by the server, the client and other programs\n",
-              std::thread::hardware_concurrency(), cpu_model().c_str(), options_.transport.c_str(),
-              options_.seconds, options_.warmup_seconds);
+              std::thread::hardware_concurrency(), cpu_model().c_str(), options_.seconds,
+              options_.warmup_seconds);
   print_table_header();
   if (sqlite) print_sqlite_row(*sqlite);
   for (const Scenario& s : scenarios) print_row(s);
-  if (!sweep.empty()) {
-    std::printf("concurrency sweep:\n");
-    for (const Scenario& s : sweep) print_row(s);
-  }
   print_step_costs(costs);
-  print_concurrency(concurrency);
   const StepCost* sign_cost = nullptr;
   for (const StepCost& cost : costs) {
     if (cost.side == "client" && sign_cost == nullptr) sign_cost = &cost;
@@ -531,11 +474,7 @@ int Bench::run(const std::string& command_line) {
   json scenario_list = json::array();
   for (const Scenario& s : scenarios) scenario_list.push_back(scenario_json(s));
   out["scenarios"] = scenario_list;
-  json sweep_list = json::array();
-  for (const Scenario& s : sweep) sweep_list.push_back(scenario_json(s));
-  out["sweep"] = sweep_list;
   out["step_costs"] = step_costs_json(costs);
-  out["in_process_concurrency"] = concurrency_json(concurrency);
   if (sign_cost != nullptr && read) {
     out["signing"] = {
         {"us_per_sign", sign_cost->micros_per_operation},
@@ -574,9 +513,6 @@ int Bench::run(const std::string& command_line) {
 }  // namespace datamesh::bench
 
 int main(int argc, char** argv) {
-  if (argc > 1 && std::string_view(argv[1]) == "--serve-variant") {
-    return datamesh::bench::run_variant_server(argc, argv);
-  }
   datamesh::bench::BenchOptions options;
   CLI::App app{"datamesh_bench: datamesh serve on loopback against its baselines"};
   app.add_option("--seconds", options.seconds, "measured seconds per run (default 10)")
@@ -593,8 +529,6 @@ int main(int argc, char** argv) {
   app.add_option("--tables", options.tables, "tables in the data product (default 8)")
       ->check(CLI::Range(1, 16));
   app.add_flag("--quick", options.quick, "CI smoke run: about 1 s per run");
-  app.add_option("--client", options.transport, "load generator transport: raw or httplib")
-      ->check(CLI::IsMember({"raw", "httplib"}));
   app.add_option("--json", options.json_path,
                  "where to write the JSON (default bench/results/datamesh-bench-<UTC>.json)");
   bool no_wrk = false;
@@ -604,17 +538,11 @@ int main(int argc, char** argv) {
                  "where the temporary directory (SQLite baseline and mesh) goes; default $TMPDIR "
                  "or /tmp");
   app.add_option("--datamesh", options.datamesh, "the datamesh binary to serve with");
-  app.add_option("--sweep", options.sweep,
-                 "also run healthz/read/write at these connection counts, e.g. 1,4,16,64")
-      ->delimiter(',');
   app.add_option("--only", options.only,
-                 "run only these parts: sqlite,healthz,wrk,read,write,costs,concurrency")
+                 "run only these parts: sqlite,healthz,wrk,read,write,costs")
       ->delimiter(',');
   app.add_option("--server-config", options.server_config,
                  "a datamesh serve config file (event_threads, workers, ...; docs/SERVER.md)");
-  app.add_option("--server-variant", options.server_variant,
-                 "serve with the benchmark's own build of the server and other store settings, "
-                 "e.g. pool=64,memstatus=0 (to measure a fix; see bench/variant_server.h)");
   CLI11_PARSE(app, argc, argv);
   options.wrk = !no_wrk;
   std::string command_line;

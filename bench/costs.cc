@@ -3,10 +3,8 @@
 #include <time.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <functional>
-#include <thread>
 
 #include "api/json_codec.h"
 #include "api/mesh_service.h"
@@ -14,11 +12,7 @@
 #include "aws/signing_key_cache.h"
 #include "aws/sigv4.h"
 #include "base/text.h"
-#include "load.h"
 #include "requests.h"
-#include "security/secret_box.h"
-#include "server_process.h"
-#include "store/sqlite/sqlite_store.h"
 
 namespace datamesh::bench {
 namespace {
@@ -54,136 +48,7 @@ absl::StatusOr<StepCost> time_step(std::string name, std::string side, double se
   return cost;
 }
 
-// The mesh as `datamesh serve` opens it (MeshService::open), with a chosen pool size.
-absl::StatusOr<std::shared_ptr<api::MeshService>> open_service(const std::string& path,
-                                                               int pool) {
-  auto sealer = security::SecretBox::from_environment_or_file(path + ".key", false);
-  if (!sealer.ok()) return sealer.status();
-  auto store = store::SqliteStore::open(path, store::SqliteOptions{.max_idle_connections = pool});
-  if (!store.ok()) return store.status();
-  return std::make_shared<api::MeshService>(
-      std::move(*store), std::make_unique<security::SecretBox>(std::move(*sealer)), kBenchRegion);
-}
-
 }  // namespace
-
-absl::StatusOr<std::vector<ConcurrencyCost>> measure_concurrency(const BenchMesh& mesh,
-                                                                int threads, double seconds,
-                                                                uint64_t& next_write) {
-  auto read_route = api::find_route("consumer", "get_subscription");
-  if (!read_route.ok()) return read_route.status();
-  auto write_route = api::find_route("consumer", "request_access_to_product");
-  if (!write_route.ok()) return write_route.status();
-  std::vector<std::string> read_bodies;
-  for (const BenchConsumer& consumer : mesh.consumers) {
-    read_bodies.push_back(read_body(consumer.subscription_id));
-  }
-  std::atomic<uint64_t> write_number{next_write};
-
-  struct Variant {
-    std::string name;
-    bool write;
-    int threads;
-    int pool;
-  };
-  const int server_pool = store::SqliteOptions{}.max_idle_connections;
-  const std::vector<Variant> variants = {
-      {"read: key lookup + get_subscription", false, threads, 4},
-      {"read: key lookup + get_subscription", false, threads, std::max(threads, server_pool)},
-      {"write: request_access_to_product", true, 1, server_pool},
-      {"write: request_access_to_product", true, threads, std::max(threads, server_pool)},
-  };
-  // Round-robin slices, so that the subscriptions the writes add (which the next write scans)
-  // weigh on every variant alike.
-  constexpr int kRounds = 4;
-  struct Tally {
-    uint64_t errors = 0;
-    double wall = 0;
-    double cpu = 0;
-    std::vector<int64_t> latencies;
-  };
-  std::vector<Tally> tallies(variants.size());
-  for (int round = 0; round < kRounds; ++round) {
-    for (size_t v = 0; v < variants.size(); ++v) {
-      const Variant& variant = variants[v];
-      Tally& tally = tallies[v];
-      auto service = open_service(mesh.store_path, variant.pool);
-      if (!service.ok()) return service.status();
-      std::vector<core::Caller> callers;
-      for (const BenchConsumer& consumer : mesh.consumers) {
-        auto key = (*service)->engine().resolve_access_key(consumer.credentials.access_key_id);
-        if (!key.ok()) return key.status();
-        callers.push_back(key->caller);
-      }
-      std::atomic<bool> stop{false};
-      std::atomic<uint64_t> errors{0};
-      std::vector<std::vector<int64_t>> latencies(static_cast<size_t>(variant.threads));
-      std::vector<std::thread> pool;
-      const double cpu_before = own_cpu_seconds();
-      const auto started = Clock::now();
-      for (int t = 0; t < variant.threads; ++t) {
-        pool.emplace_back([&, t] {
-          const size_t consumer = static_cast<size_t>(t) % mesh.consumers.size();
-          while (!stop.load(std::memory_order_relaxed)) {
-            const auto begun = Clock::now();
-            absl::Status status;
-            if (variant.write) {
-              const uint64_t n = write_number.fetch_add(1);
-              const WriteRequest write = write_request(mesh, n);
-              auto params = api::parse_json(write.body);
-              status = params.ok() ? (*service)
-                                         ->dispatch(**write_route, *params,
-                                                    &callers[n % callers.size()],
-                                                    kBenchMeshAccount)
-                                         .status()
-                                   : params.status();
-            } else {
-              auto key = (*service)->engine().resolve_access_key(
-                  mesh.consumers[consumer].credentials.access_key_id);
-              auto params = api::parse_json(read_bodies[consumer]);
-              status = !key.ok()      ? key.status()
-                       : !params.ok() ? params.status()
-                                      : (*service)
-                                            ->dispatch(**read_route, *params, &key->caller,
-                                                       kBenchMeshAccount)
-                                            .status();
-            }
-            if (!status.ok()) errors.fetch_add(1);
-            latencies[static_cast<size_t>(t)].push_back(
-                std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - begun)
-                    .count());
-          }
-        });
-      }
-      std::this_thread::sleep_for(std::chrono::duration<double>(seconds / kRounds));
-      stop = true;
-      for (std::thread& thread : pool) thread.join();
-      tally.wall += std::chrono::duration<double>(Clock::now() - started).count();
-      tally.cpu += own_cpu_seconds() - cpu_before;
-      tally.errors += errors.load();
-      for (const auto& each : latencies) {
-        tally.latencies.insert(tally.latencies.end(), each.begin(), each.end());
-      }
-    }
-  }
-  std::vector<ConcurrencyCost> results;
-  for (size_t v = 0; v < variants.size(); ++v) {
-    Tally& tally = tallies[v];
-    const LatencySummary summary = summarize(tally.latencies);
-    const double count = static_cast<double>(summary.count);
-    results.push_back(ConcurrencyCost{
-        .name = variants[v].name,
-        .threads = variants[v].threads,
-        .pool = variants[v].pool,
-        .operations = summary.count,
-        .errors = tally.errors,
-        .operations_per_second = tally.wall > 0 ? count / tally.wall : 0,
-        .cpu_micros_per_operation = summary.count > 0 ? tally.cpu * 1e6 / count : 0,
-        .p99_micros = summary.p99_us});
-  }
-  next_write = write_number.load();
-  return results;
-}
 
 absl::StatusOr<std::vector<StepCost>> measure_step_costs(const BenchMesh& mesh,
                                                          const std::string& host_header,

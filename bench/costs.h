@@ -25,29 +25,6 @@ struct StepCost {
 // Each step is repeated for `seconds_per_step`. Writes use write numbers from `next_write`
 // (advanced), so they create new subscriptions as the load test did; each consumer then holds
 // about next_write / consumers subscriptions, which request_access_to_product scans.
-// The same server steps from `threads` threads at once, in-process (no HTTP, no sockets), to
-// separate what concurrency costs the store from what it costs the HTTP server:
-//   read  = access key lookup + get_subscription dispatch (two read transactions, as a request);
-//   write = request_access_to_product dispatch (one write transaction).
-// Each variant opens the mesh as `datamesh serve` does, but for the store's connection pool
-// (max_idle_connections): reads run with 4 idle connections (the store's default before
-// 2026-11-23) and with one per thread; writes with one thread and with `threads` (the store
-// queues a process's writers on a mutex).
-struct ConcurrencyCost {
-  std::string name;
-  int threads = 0;
-  int pool = 0;  // the store's max_idle_connections
-  uint64_t operations = 0;
-  uint64_t errors = 0;
-  double operations_per_second = 0;
-  double cpu_micros_per_operation = 0;  // the whole process's CPU time / operations
-  double p99_micros = 0;
-};
-
-absl::StatusOr<std::vector<ConcurrencyCost>> measure_concurrency(const BenchMesh& mesh,
-                                                                int threads, double seconds,
-                                                                uint64_t& next_write);
-
 absl::StatusOr<std::vector<StepCost>> measure_step_costs(const BenchMesh& mesh,
                                                          const std::string& host_header,
                                                          double seconds_per_step,

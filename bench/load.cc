@@ -1,20 +1,11 @@
 #include "load.h"
 
-#include <arpa/inet.h>
-#include <httplib.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <memory>
 #include <thread>
+
+#include "testkit/http_connection.h"
 
 namespace datamesh::bench {
 namespace {
@@ -37,174 +28,24 @@ std::string serialize(const HttpCall& call) {
   return wire;
 }
 
-bool iequals_prefix(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[i])) !=
-        std::tolower(static_cast<unsigned char>(prefix[i]))) {
-      return false;
-    }
+// One request and its answer on `connection`, connecting again first if it is closed. The HTTP
+// status, or 0 with `error` set when the connection failed (it is then closed).
+int round_trip(testkit::HttpConnection& connection, const std::string& wire, std::string* body,
+               std::string& error) {
+  if ((!connection.connected() && !connection.reconnect()) || !connection.send(wire)) {
+    error = connection.error();
+    return 0;
   }
-  return true;
+  auto answer = connection.read_answer();
+  if (!answer) {
+    error = connection.error();
+    connection.close();
+    return 0;
+  }
+  if (answer->close) connection.close();
+  if (body != nullptr) *body = std::move(answer->body);
+  return answer->status;
 }
-
-// One blocking keep-alive connection that speaks just enough HTTP/1.1 for cpp-httplib's answers.
-class RawConnection {
- public:
-  RawConnection(std::string host, int port) : host_(std::move(host)), port_(port) {}
-  ~RawConnection() { close_socket(); }
-  RawConnection(const RawConnection&) = delete;
-  RawConnection& operator=(const RawConnection&) = delete;
-
-  bool connect(std::string& error) {
-    close_socket();
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) {
-      error = std::string("socket: ") + std::strerror(errno);
-      return false;
-    }
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(port_));
-    if (::inet_pton(AF_INET, host_.c_str(), &address.sin_addr) != 1) {
-      error = "not an IPv4 address: " + host_;
-      close_socket();
-      return false;
-    }
-    const int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    timeval timeout{.tv_sec = 30, .tv_usec = 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      error = std::string("connect: ") + std::strerror(errno);
-      close_socket();
-      return false;
-    }
-    buffer_.clear();
-    return true;
-  }
-
-  // The HTTP status, or 0 with `error` set when the connection failed (it is then closed).
-  int round_trip(const std::string& wire, std::string* body, std::string& error) {
-    if (fd_ < 0 && !connect(error)) return 0;
-    size_t sent = 0;
-    while (sent < wire.size()) {
-      const ssize_t n = ::send(fd_, wire.data() + sent, wire.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) {
-        if (n < 0 && errno == EINTR) continue;
-        error = std::string("send: ") + std::strerror(errno);
-        close_socket();
-        return 0;
-      }
-      sent += static_cast<size_t>(n);
-    }
-    size_t header_end = std::string::npos;
-    while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
-      if (!receive(error)) return 0;
-    }
-    const std::string_view head(buffer_.data(), header_end);
-    if (head.size() < 12 || !head.starts_with("HTTP/1.")) {
-      error = "answer without an HTTP status line";
-      close_socket();
-      return 0;
-    }
-    const int status = std::atoi(std::string(head.substr(9, 3)).c_str());
-    size_t length = 0;
-    bool close_after = false;
-    size_t line_start = head.find("\r\n");
-    while (line_start != std::string_view::npos) {
-      line_start += 2;
-      const size_t line_end = head.find("\r\n", line_start);
-      const std::string_view line = head.substr(
-          line_start, line_end == std::string_view::npos ? std::string_view::npos
-                                                        : line_end - line_start);
-      if (iequals_prefix(line, "content-length:")) {
-        length = std::strtoull(std::string(line.substr(15)).c_str(), nullptr, 10);
-      } else if (iequals_prefix(line, "transfer-encoding:")) {
-        error = "chunked answers are not supported by the raw transport";
-        close_socket();
-        return 0;
-      } else if (iequals_prefix(line, "connection:") &&
-                 line.find("close") != std::string_view::npos) {
-        close_after = true;
-      }
-      line_start = line_end;
-    }
-    const size_t total = header_end + 4 + length;
-    while (buffer_.size() < total) {
-      if (!receive(error)) return 0;
-    }
-    if (body != nullptr) body->assign(buffer_, header_end + 4, length);
-    buffer_.erase(0, total);
-    if (close_after) close_socket();
-    return status;
-  }
-
- private:
-  bool receive(std::string& error) {
-    char chunk[16384];
-    while (true) {
-      const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-      if (n > 0) {
-        buffer_.append(chunk, static_cast<size_t>(n));
-        return true;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      error = n == 0 ? "the server closed the connection" : std::string("recv: ") +
-                                                                std::strerror(errno);
-      close_socket();
-      return false;
-    }
-  }
-
-  void close_socket() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-    buffer_.clear();
-  }
-
-  std::string host_;
-  int port_;
-  int fd_ = -1;
-  std::string buffer_;
-};
-
-// The same interface over cpp-httplib's Client.
-class HttplibConnection {
- public:
-  HttplibConnection(const std::string& host, int port) : client_(host, port) {
-    client_.set_keep_alive(true);
-    client_.set_tcp_nodelay(true);
-    client_.set_read_timeout(30, 0);
-    client_.set_write_timeout(30, 0);
-  }
-
-  int round_trip(const HttpCall& call, std::string* body, std::string& error) {
-    httplib::Headers headers;
-    std::string content_type;
-    for (const auto& [name, value] : call.headers) {
-      // httplib adds Content-Type from its argument: passing it twice would send two.
-      if (iequals_prefix(name, "content-type") && name.size() == 12) {
-        content_type = value;
-      } else {
-        headers.emplace(name, value);
-      }
-    }
-    httplib::Result result =
-        call.method == "POST" ? client_.Post(call.path, headers, call.body, content_type)
-                              : client_.Get(call.path, headers);
-    if (!result) {
-      error = "cpp-httplib: " + httplib::to_string(result.error());
-      return 0;
-    }
-    if (body != nullptr) *body = result->body;
-    return result->status;
-  }
-
- private:
-  httplib::Client client_;
-};
 
 struct ThreadTally {
   std::vector<int64_t> latencies;
@@ -240,10 +81,10 @@ LatencySummary summarize(std::vector<int64_t>& nanoseconds) {
 }
 
 std::pair<int, std::string> fetch_once(const std::string& host, int port, const HttpCall& call) {
-  RawConnection connection(host, port);
+  testkit::HttpConnection connection(host, port);
   std::string error;
   std::string body;
-  const int status = connection.round_trip(serialize(call), &body, error);
+  const int status = round_trip(connection, serialize(call), &body, error);
   return {status, status == 0 ? error : body};
 }
 
@@ -259,15 +100,9 @@ LoadResult run_load(const LoadOptions& options, const RequestMaker& make) {
     threads.emplace_back([&, c] {
       ThreadTally& tally = tallies[static_cast<size_t>(c)];
       tally.latencies.reserve(1 << 16);
-      std::unique_ptr<RawConnection> raw;
-      std::unique_ptr<HttplibConnection> library;
+      testkit::HttpConnection connection(options.host, options.port);
       std::string error;
-      if (options.transport == Transport::kRaw) {
-        raw = std::make_unique<RawConnection>(options.host, options.port);
-        if (!raw->connect(error) && tally.first_error.empty()) tally.first_error = error;
-      } else {
-        library = std::make_unique<HttplibConnection>(options.host, options.port);
-      }
+      if (!connection.connected()) tally.first_error = connection.error();
       ready.fetch_add(1);
       while (phase.load(std::memory_order_acquire) == kWaiting) std::this_thread::yield();
 
@@ -275,11 +110,10 @@ LoadResult run_load(const LoadOptions& options, const RequestMaker& make) {
       for (uint64_t sequence = 0; phase.load(std::memory_order_relaxed) != kDone; ++sequence) {
         const auto make_start = Clock::now();
         HttpCall call = make(c, sequence);
-        const std::string wire = raw ? serialize(call) : std::string();
+        const std::string wire = serialize(call);
         const auto sent = Clock::now();
         error.clear();
-        const int status = raw ? raw->round_trip(wire, &body, error)
-                               : library->round_trip(call, &body, error);
+        const int status = round_trip(connection, wire, &body, error);
         const auto answered = Clock::now();
         // A dead server must not turn the loop into a busy spin of failed connects.
         if (status == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -5,10 +5,10 @@
 // signed per request, and that cost is part of the client's), and the time it takes is kept
 // apart from the round trip.
 //
-// Two transports: `kRaw` writes the request bytes on a blocking socket (TCP_NODELAY) and parses
-// the answer itself (Content-Length bodies, which is what cpp-httplib's server sends); `kHttplib`
-// uses cpp-httplib's Client with set_keep_alive(true) and set_tcp_nodelay(true). The raw one
-// costs the client less CPU, which matters when client and server share the same cores.
+// Each connection (testkit::HttpConnection, which the transport tests use too) writes the
+// request bytes on a blocking socket (TCP_NODELAY) and parses the answer itself (Content-Length
+// bodies, which is what the server sends): cheaper for the client than an HTTP library, which
+// matters when client and server share the same cores.
 //
 // Thread-safety: run_load() may be called from one thread at a time; the RequestMaker is called
 // concurrently from every connection thread and must be thread-safe.
@@ -26,13 +26,10 @@ namespace datamesh::bench {
 struct HttpCall {
   std::string method = "GET";
   std::string path = "/";
-  // Sent as given, in order (Host included: the raw transport sends nothing else but
-  // Content-Length and, for kHttplib, the client's own User-Agent/Accept).
+  // Sent as given, in order (Host included: nothing else is sent but Content-Length).
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
 };
-
-enum class Transport { kRaw, kHttplib };
 
 // Makes the request number `sequence` (0, 1, ... per connection) of connection `connection`.
 using RequestMaker = std::function<HttpCall(int connection, uint64_t sequence)>;
@@ -43,7 +40,6 @@ struct LoadOptions {
   int connections = 64;
   double warmup_seconds = 1.0;
   double seconds = 10.0;
-  Transport transport = Transport::kRaw;
   // Called on the calling thread at the start and the end of the measured window (e.g. to
   // read CPU counters); may be empty.
   std::function<void()> on_window_start;

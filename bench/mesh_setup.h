@@ -1,9 +1,9 @@
 // The mesh the benchmark runs against, built through the public C++ API on the embedded store
-// before the server starts (as tests/support/mesh_fixture.cc does): a mesh account, one
-// producer whose database `sales` of `tables` tables is published as one data product, and
-// `consumers` consumer accounts, each with one approved subscription (SELECT on the first
-// table) for the read benchmark. Every client is destroyed before build_mesh returns, so the
-// store file is closed when the server opens it.
+// before the server starts: a mesh account, one producer whose database `sales` of `tables`
+// tables is published as one data product, and `consumers` consumer accounts (made by
+// testkit/mesh_setup.h, as the server tests make theirs), each with one approved subscription
+// (SELECT on the first table) for the read benchmark. Every client is destroyed before
+// build_mesh returns, so the store file is closed when the server opens it.
 #pragma once
 
 #include <string>

@@ -31,12 +31,13 @@
 
 #include "base/text.h"
 #include "cpu_budget.h"
+#include "cpu_time.h"
 #include "datamesh/producer.h"
 #include "load.h"
 #include "mesh_setup.h"
 #include "postgres_baseline.h"
 #include "requests.h"
-#include "server_process.h"
+#include "testkit/server_process.h"
 #include "store/postgres/connection.h"
 
 namespace datamesh::bench {
@@ -44,6 +45,7 @@ namespace {
 
 using base::cat;
 using nlohmann::json;
+using testkit::ServerProcess;
 
 struct Options {
   double seconds = 10;
@@ -392,25 +394,30 @@ int PostgresBench::run(const std::string& command_line) {
   next_write_ = mesh_.consumers.size();
   // Declared before the replicas: a cgroup can only be removed once its processes are gone.
   std::vector<std::unique_ptr<CpuBudget>> budgets;
-  ServerProcess first, second;
-  for (ServerProcess* replica : {&first, &second}) {
-    const int number = replica == &first ? 1 : 2;
-    absl::Status started = replica->start(ServerSettings{
-        .cli_path = options_.datamesh,
-        .store_path = store_url,
-        .workers = options_.workers,
-        .stderr_path = cat(dir, "/replica", number, ".log")});
-    if (started.ok() && options_.replica_cores > 0) {
+  std::vector<std::unique_ptr<ServerProcess>> replicas;
+  for (int number = 1; number <= 2; ++number) {
+    testkit::ServeOptions serve{.cli_path = options_.datamesh,
+                                .store = store_url,
+                                .stderr_path = cat(dir, "/replica", number, ".log")};
+    if (options_.workers > 0) {
+      serve.extra_args = {"--workers", std::to_string(options_.workers)};
+    }
+    auto started = ServerProcess::start(serve);
+    absl::Status status = started.status();
+    if (started.ok()) replicas.push_back(*std::move(started));
+    if (status.ok() && options_.replica_cores > 0) {
       auto budget = CpuBudget::create(cat("datamesh_bench_", ::getpid(), "_replica", number),
                                       options_.replica_cores);
-      started = budget.ok() ? (*budget)->add(replica->pid()) : budget.status();
+      status = budget.ok() ? (*budget)->add(replicas.back()->pid()) : budget.status();
       if (budget.ok()) budgets.push_back(*std::move(budget));
     }
-    if (!started.ok()) {
-      std::cerr << "bench: " << started.message() << std::endl;
+    if (!status.ok()) {
+      std::cerr << "bench: " << status.message() << std::endl;
       return 1;
     }
   }
+  ServerProcess& first = *replicas[0];
+  ServerProcess& second = *replicas[1];
   const std::vector<ServerProcess*> one = {&first};
   const std::vector<ServerProcess*> two = {&first, &second};
 
@@ -444,8 +451,7 @@ int PostgresBench::run(const std::string& command_line) {
   const bool approvals_ran_out = next_approval_.load() > pending_.size();
   runs.push_back(measure("get-subscription (read)", one, read_maker(one)));
   runs.push_back(measure("get-subscription (read)", two, read_maker(two)));
-  first.stop();
-  second.stop();
+  for (auto& replica : replicas) (void)replica->terminate(std::chrono::seconds(10));
 
   // ---- report -------------------------------------------------------------------------------
   const PostgresBaseline& serial = baselines[0];

@@ -127,21 +127,6 @@ json step_costs_json(const std::vector<StepCost>& costs) {
   return list;
 }
 
-json concurrency_json(const std::vector<ConcurrencyCost>& results) {
-  json list = json::array();
-  for (const ConcurrencyCost& c : results) {
-    list.push_back({{"name", c.name},
-                    {"threads", c.threads},
-                    {"store_pool_max_idle_connections", c.pool},
-                    {"operations", c.operations},
-                    {"errors", c.errors},
-                    {"operations_per_second", c.operations_per_second},
-                    {"cpu_us_per_operation", c.cpu_micros_per_operation},
-                    {"p99_us", c.p99_micros}});
-  }
-  return list;
-}
-
 void print_table_header() {
   std::printf("%-46s %5s %9s %8s %8s %6s  %-26s %6s %6s %6s %8s %9s\n", "scenario", "conns",
               "req/s", "p50 ms", "p99 ms", "ratio", "ratio is to", "srvCPU", "cliCPU", "other",
@@ -172,18 +157,6 @@ void print_step_costs(const std::vector<StepCost>& costs) {
     std::printf("  %-6s %-50s %9.2f us wall %9.2f us CPU (%.0f /s)\n", cost.side.c_str(),
                 cost.name.c_str(), cost.micros_per_operation, cost.cpu_micros_per_operation,
                 1e6 / cost.micros_per_operation);
-  }
-}
-
-void print_concurrency(const std::vector<ConcurrencyCost>& results) {
-  if (results.empty()) return;
-  std::printf("\nthe store under concurrency, in-process (no HTTP), server stopped:\n");
-  for (const ConcurrencyCost& c : results) {
-    std::printf("  %-40s threads %3d pool %3d %9.0f ops/s %8.1f us CPU/op p99 %9.3f ms "
-                "errors %llu\n",
-                c.name.c_str(), c.threads, c.pool,
-                c.operations_per_second, c.cpu_micros_per_operation, c.p99_micros / 1000,
-                static_cast<unsigned long long>(c.errors));
   }
 }
 

@@ -19,7 +19,7 @@ namespace datamesh::bench {
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 struct Scenario {
-  // A load test (tool "datamesh_bench/<transport>") or a wrk run (tool "wrk").
+  // A load test (tool "datamesh_bench/raw") or a wrk run (tool "wrk").
   std::string name;
   std::string tool;
   int connections = 0;
@@ -67,14 +67,12 @@ std::string format_number(double value, int decimals);
 
 nlohmann::json scenario_json(const Scenario& s);
 nlohmann::json step_costs_json(const std::vector<StepCost>& costs);
-nlohmann::json concurrency_json(const std::vector<ConcurrencyCost>& results);
 
 // The table on stdout: header, the SQLite baseline row, one row per scenario.
 void print_table_header();
 void print_sqlite_row(const SqliteBaseline& sqlite);
 void print_row(const Scenario& s);
 void print_step_costs(const std::vector<StepCost>& costs);
-void print_concurrency(const std::vector<ConcurrencyCost>& results);
 // `targets`: [{"name", "target", "measured", "met" (bool or null), "tool"}].
 void print_targets(const nlohmann::json& targets);
 

@@ -1,10 +1,9 @@
 #include "requests.h"
 
-#include <chrono>
-
 #include <nlohmann/json.hpp>
 
 #include "aws/signing_key_cache.h"
+#include "testkit/signed_request.h"
 
 namespace datamesh::bench {
 namespace {
@@ -24,29 +23,15 @@ HttpCall healthz_call(const std::string& host_header) {
   return HttpCall{.method = "GET", .path = "/healthz", .headers = {{"Host", host_header}}};
 }
 
-aws::HttpRequest unsigned_request(const std::string& host_header, const std::string& path,
-                                  const std::string& body, const Credentials& credentials) {
-  return aws::HttpRequest{.method = "POST",
-                          .path = path,
-                          .headers = {{"Host", host_header},
-                                      {"Content-Type", "application/json"},
-                                      {"X-Datamesh-Mesh-Account-Id", kBenchMeshAccount},
-                                      {"X-Datamesh-Account-Id", credentials.account_id}},
-                          .body = body};
-}
-
 absl::StatusOr<aws::HttpRequest> signed_request(const std::string& host_header,
                                                 const std::string& path, const std::string& body,
                                                 const Credentials& credentials) {
-  aws::HttpRequest request = unsigned_request(host_header, path, body, credentials);
-  absl::Status signed_ok =
-      aws::sign(request,
-                aws::SigningKey{.access_key_id = credentials.access_key_id,
-                                .secret_access_key = credentials.secret_access_key},
-                aws::Scope{.region = kBenchRegion, .service = std::string(aws::kDatameshService)},
-                std::chrono::system_clock::now(), &signing_keys());
-  if (!signed_ok.ok()) return signed_ok;
-  return request;
+  return testkit::signed_post(
+      host_header, path, body, credentials,
+      {.extra = {{"X-Datamesh-Mesh-Account-Id", kBenchMeshAccount},
+                 {"X-Datamesh-Account-Id", credentials.account_id}},
+       .scope = {.region = kBenchRegion, .service = std::string(aws::kDatameshService)},
+       .keys = &signing_keys()});
 }
 
 HttpCall to_call(aws::HttpRequest request) {

@@ -1,6 +1,6 @@
 // The requests of the benchmark: GET /healthz, and the signed POSTs a remote client sends
 // (src/client/remote_backend.cc): Host, Content-Type, X-Datamesh-Mesh-Account-Id and
-// X-Datamesh-Account-Id, signed with aws::sign (service "datamesh") at the moment it is made.
+// X-Datamesh-Account-Id, signed (testkit/signed_request.h) at the moment it is made.
 // Thread-safe: every function is pure but for reading the clock.
 #pragma once
 
@@ -21,14 +21,12 @@ inline constexpr char kWritePath[] = "/v1/consumer/request-access-to-product";
 
 HttpCall healthz_call(const std::string& host_header);
 
-// The unsigned request (headers and body as the remote backend sends them).
-aws::HttpRequest unsigned_request(const std::string& host_header, const std::string& path,
-                                  const std::string& body, const Credentials& credentials);
 // The derived signing keys of the benchmark's clients, as a remote client keeps them
 // (src/client/remote_backend.h): derived once per key and day.
 aws::SigningKeyCache& signing_keys();
 
-// unsigned_request signed now, with signing_keys(); the status of aws::sign on error.
+// The POST a remote client sends, signed now with signing_keys() (testkit::signed_post, as the
+// server tests sign theirs); the status of aws::sign on error.
 absl::StatusOr<aws::HttpRequest> signed_request(const std::string& host_header,
                                                 const std::string& path, const std::string& body,
                                                 const Credentials& credentials);

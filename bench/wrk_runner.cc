@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "base/text.h"
-#include "server_process.h"
+#include "cpu_time.h"
 
 namespace datamesh::bench {
 namespace {

@@ -14,15 +14,21 @@ absl::Status require_persona(const Caller& caller, std::string_view action, bool
         "the mesh account ", account.account_id, " cannot ", action, ": it acts only as admin; ",
         "use the credentials of a ", persona, " account"));
   }
+  // Enabling comes first in the message: only the mesh admin can grant the persona, so an
+  // account that lacks it (a consumer calling a producer method) must not be told that a step
+  // of its own would be enough.
+  if (!enabled) {
+    return absl::PermissionDeniedError(cat(
+        "account ", account.account_id, " cannot ", action, ": the mesh admin has not enabled it",
+        " as ", persona, " (the mesh admin runs admin enable-account-as-", persona,
+        " --account-id ", account.account_id, ", enable_account_as_", persona, " in the API)",
+        initialized ? "" : cat("; then the account runs initialize_", persona,
+                               "_account with its credentials")));
+  }
   if (!initialized) {
     return absl::PermissionDeniedError(cat(
         "account ", account.account_id, " cannot ", action, ": it has not initialized itself as ",
         persona, " (run initialize_", persona, "_account with its credentials)"));
-  }
-  if (!enabled) {
-    return absl::PermissionDeniedError(cat(
-        "account ", account.account_id, " cannot ", action, ": the mesh admin has not enabled it",
-        " as ", persona, " (enable_account_as_", persona, ")"));
   }
   return absl::OkStatus();
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "core/audit.h"
 #include "core/authz.h"
@@ -59,14 +60,24 @@ absl::StatusOr<std::vector<std::string>> resolve_tables(const std::vector<std::s
   return std::vector<std::string>(resolved.begin(), resolved.end());
 }
 
-absl::StatusOr<store::ProductRow> load_product(store::Transaction& tx,
-                                               std::string_view database) {
-  auto product = tx.get_product(database);
-  if (!product.ok()) return product.status();
-  if (!product->has_value()) {
-    return absl::NotFoundError(cat("data product database ", database, " not found"));
+// The product a consumer asks `owner` for by `database`: the mesh database of that name, or
+// else the one `owner` published from its source database `database` under the default name
+// "<database>-<owner>" (as get_data_product accepts either). NotFound names every candidate.
+absl::StatusOr<store::ProductRow> load_requested_product(store::Transaction& tx,
+                                                         std::string_view database,
+                                                         std::string_view owner) {
+  DATAMESH_ASSIGN_OR_RETURN(std::optional<store::ProductRow> named, tx.get_product(database));
+  if (named && named->producer_account == owner) return *std::move(named);
+  const std::string default_name = cat(database, "-", owner);
+  DATAMESH_ASSIGN_OR_RETURN(std::optional<store::ProductRow> from_source,
+                            tx.get_product(default_name));
+  if (from_source && from_source->producer_account == owner) return *std::move(from_source);
+  if (named) {
+    return absl::NotFoundError(
+        cat("data product database ", database, " is not owned by account ", owner));
   }
-  return std::move(**product);
+  return absl::NotFoundError(cat("account ", owner, " has no data product in mesh database ",
+                                 database, " or ", default_name));
 }
 
 }  // namespace
@@ -102,28 +113,25 @@ absl::StatusOr<AccessRequest> Engine::request_access_to_product(
   absl::Status status = write([&](store::Transaction& tx) -> absl::Status {
     auto mesh = internal::load_mesh_id(tx);
     if (!mesh.ok()) return mesh.status();
-    auto product = load_product(tx, input.database_name);
-    if (!product.ok()) return product.status();
-    if (product->producer_account != input.owner_account_id) {
-      return absl::NotFoundError(cat("data product database ", input.database_name,
-                                              " is not owned by account ",
-                                              input.owner_account_id));
-    }
+    DATAMESH_ASSIGN_OR_RETURN(
+        const store::ProductRow product,
+        load_requested_product(tx, input.database_name, input.owner_account_id));
+    const std::string& database = product.mesh_database;
     std::vector<std::string> tables;
     if (input.tables) {
-      auto names = tx.list_table_names(*mesh, input.database_name);
+      auto names = tx.list_table_names(*mesh, database);
       if (!names.ok()) return names.status();
-      auto resolved = resolve_tables(*input.tables, *names, input.database_name);
+      auto resolved = resolve_tables(*input.tables, *names, database);
       if (!resolved.ok()) return resolved.status();
       tables = std::move(*resolved);
     }
     const std::vector<std::string> requested = permissions->names();
     result = AccessRequest{.type = tables.empty() ? "DATABASE" : "TABLE",
-                           .database = input.database_name,
+                           .database = database,
                            .tables = tables};
 
     // An identical live request (same tables, same permissions) is returned, not duplicated.
-    const Subscription wanted{.database_name = input.database_name,
+    const Subscription wanted{.database_name = database,
                               .table_names = tables,
                               .requested_grants = requested,
                               .owner_principal = input.owner_account_id,
@@ -139,7 +147,7 @@ absl::StatusOr<AccessRequest> Engine::request_access_to_product(
     Subscription sub{.subscription_id = new_subscription_id(),
                      .status = SubscriptionStatus::kPending,
                      .type = result.type,
-                     .database_name = input.database_name,
+                     .database_name = database,
                      .table_names = tables,
                      .requested_grants = requested,
                      .owner_principal = input.owner_account_id,

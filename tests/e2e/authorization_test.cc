@@ -122,6 +122,32 @@ TEST_F(AuthorizationTest, ListPendingAccessRequestsNeedsTheProducerRole) {
   });
 }
 
+TEST_F(AuthorizationTest, ConsumerCallingAProducerMethodIsToldTheMeshAdminMustEnableIt) {
+  // C never was a producer: initializing itself would not give it the right, so the remedy
+  // named first is the mesh admin's, then the account's own step.
+  EXPECT_STATUS(producer(kConsumerAccount).list_pending_access_requests(),
+                StatusCode::kPermissionDenied,
+                "the mesh admin has not enabled it as producer (the mesh admin runs admin "
+                "enable-account-as-producer --account-id 222222222222, "
+                "enable_account_as_producer in the API); then the account runs "
+                "initialize_producer_account with its credentials");
+  // The remedy works: enabled by the admin and initialized by itself, C may act as producer.
+  ASSERT_OK(admin().enable_account_as_producer(kConsumerAccount));
+  ASSERT_OK(admin_as(kConsumerAccount).initialize_producer_account());
+  EXPECT_OK(producer(kConsumerAccount).list_pending_access_requests());
+}
+
+TEST_F(AuthorizationTest, ProducerCallingAConsumerMethodIsToldTheMeshAdminMustEnableIt) {
+  EXPECT_STATUS(consumer(kProducerAccount).list_product_access(), StatusCode::kPermissionDenied,
+                "the mesh admin has not enabled it as consumer (the mesh admin runs admin "
+                "enable-account-as-consumer --account-id 111111111111, "
+                "enable_account_as_consumer in the API); then the account runs "
+                "initialize_consumer_account with its credentials");
+  ASSERT_OK(admin().enable_account_as_consumer(kProducerAccount));
+  ASSERT_OK(admin_as(kProducerAccount).initialize_consumer_account());
+  EXPECT_OK(consumer(kProducerAccount).list_product_access());
+}
+
 TEST_F(AuthorizationTest, CreateDataProductsNeedsTheProducerRole) {
   for (const Who& who : kNotAProducer) {
     if (std::string(who.account) != kMeshAccount) {

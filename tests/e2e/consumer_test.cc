@@ -126,12 +126,33 @@ TEST_F(ConsumerTest, RequestNamingTheWrongOwnerIsNotFound) {
   EXPECT_STATUS_CODE(ask({"SELECT"}, Strings{"orders"}, "777777777777"), StatusCode::kNotFound);
 }
 
-TEST_F(ConsumerTest, RequestForUnknownDatabaseIsNotFound) {
+TEST_F(ConsumerTest, RequestForUnknownDatabaseIsNotFoundNamingBothCandidates) {
+  // Neither a mesh database of that name nor one published from a source database of that
+  // name under the default name: the error names both, so the consumer sees what was tried.
+  EXPECT_STATUS(ask({"SELECT"}, std::nullopt, kProducerAccount, "refunds"),
+                StatusCode::kNotFound, "refunds or refunds-111111111111");
   EXPECT_STATUS_CODE(ask({"SELECT"}, std::nullopt, kProducerAccount, "sales-999999999999"),
                      StatusCode::kNotFound);
-  // The producer's source database is not a product.
-  EXPECT_STATUS_CODE(ask({"SELECT"}, std::nullopt, kProducerAccount, kSalesDatabase),
-                     StatusCode::kNotFound);
+}
+
+TEST_F(ConsumerTest, RequestBySourceDatabaseNameIsForTheMeshDatabase) {
+  // "sales" is P's source database; P published it as sales-111111111111 (the default name),
+  // which get_data_product also accepts by its source name.
+  ASSERT_OK_AND_ASSIGN(AccessRequest made,
+                       ask({"SELECT"}, Strings{"orders"}, kProducerAccount, kSalesDatabase));
+  EXPECT_EQ(made.database, kSalesProduct);
+  ASSERT_OK_AND_ASSIGN(Subscription sub, consumer().get_subscription(made.subscription_id));
+  EXPECT_EQ(sub.database_name, kSalesProduct);
+  EXPECT_EQ(sub.table_names, Strings{"orders"});
+  // The same request by the mesh database's name is the same live request.
+  ASSERT_OK_AND_ASSIGN(AccessRequest again, ask({"SELECT"}, Strings{"orders"}));
+  EXPECT_EQ(again.subscription_id, made.subscription_id);
+}
+
+TEST_F(ConsumerTest, RequestBySourceDatabaseNameOfAnotherOwnerIsNotFound) {
+  // The source name resolves with the owner the consumer names: P2 has no sales-333333333333.
+  EXPECT_STATUS(ask({"SELECT"}, std::nullopt, kProducer2Account, kSalesDatabase),
+                StatusCode::kNotFound, "sales-333333333333");
 }
 
 TEST_F(ConsumerTest, RequestForOwnProductIsInvalidArgument) {

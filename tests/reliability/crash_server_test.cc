@@ -37,7 +37,7 @@ using server_test::AccountSpec;
 using server_test::Outcome;
 using server_test::Role;
 using server_test::ScratchDir;
-using server_test::ServerProcess;
+using server_test::start_server_process;
 using test_support::kConsumer2Account;
 using test_support::kConsumerAccount;
 using test_support::kMeshAccount;
@@ -89,7 +89,7 @@ TEST(CrashConsistencyTest, ServerMeshKeepsItsInvariantsThroughFiftySigkills) {
                        .consumers = {kConsumerAccount, kConsumer2Account, "666666666666"},
                        .tables = {"t0", "t1", "t2", "t3"}};
   {
-    auto server = ServerProcess::start(db, server_log);
+    auto server = start_server_process(db, server_log);
     ASSERT_TRUE(server.ok()) << server.status();
     std::vector<AccountSpec> accounts = {{kProducerAccount, "producer", Role::kProducer}};
     for (const std::string& consumer : crash_mesh.consumers) {
@@ -114,7 +114,7 @@ TEST(CrashConsistencyTest, ServerMeshKeepsItsInvariantsThroughFiftySigkills) {
     const int delay_ms = 30 + static_cast<int>(rng() % 271);
     const std::string where =
         cat("cycle ", number, " of seed ", seed, ", server killed after ", delay_ms, " ms");
-    auto server = ServerProcess::start(db, server_log);
+    auto server = start_server_process(db, server_log);
     ASSERT_TRUE(server.ok()) << where << ": the server does not start again: "
                              << server.status() << "\n" << read_text(server_log);
     auto backend = open_backend(
@@ -169,7 +169,7 @@ TEST(CrashConsistencyTest, ServerMeshKeepsItsInvariantsThroughFiftySigkills) {
   EXPECT_GT(acknowledged, kCycles);
 
   // Once more, a server on the file tells the same story through the public API.
-  auto server = ServerProcess::start(db, server_log);
+  auto server = start_server_process(db, server_log);
   ASSERT_TRUE(server.ok()) << server.status();
   DataMeshAdmin admin(
       server_test::client_options((*server)->endpoint(), crash_mesh.keys.at(kMeshAccount)));

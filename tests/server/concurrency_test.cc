@@ -48,7 +48,7 @@ class ServerConcurrencyTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_FALSE(scratch_.path().empty());
-    auto process = ServerProcess::start(scratch_.path() / "mesh.db", scratch_.path() / "serve.err");
+    auto process = start_server_process(scratch_.path() / "mesh.db", scratch_.path() / "serve.err");
     ASSERT_OK(process);
     server_ = std::move(*process);
     std::vector<AccountSpec> accounts = {{kProducerAccount, "producer", Role::kProducer}};

@@ -55,7 +55,7 @@ class ReplicasFixture : public ::testing::Test {
   void start_replicas(const std::string& store_url) {
     ::setenv("DATAMESH_MASTER_KEY", kMasterKey, 1);
     for (int i = 0; i < 2; ++i) {
-      auto process = ServerProcess::start(store_url, stderr_of(i));
+      auto process = start_server_process(store_url, stderr_of(i));
       ASSERT_OK(process) << "replica " << i << " stderr:\n" << read_file(stderr_of(i));
       replicas_.push_back(std::move(*process));
     }

@@ -1,12 +1,6 @@
 #include "server/server_harness.h"
 
 #include <curl/curl.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,8 +12,7 @@
 #include "datamesh/catalog.h"
 #include "datamesh/producer.h"
 #include "support/mesh_fixture.h"
-
-extern char** environ;
+#include "testkit/signed_request.h"
 
 namespace datamesh::server_test {
 
@@ -114,18 +107,8 @@ absl::StatusOr<aws::HttpRequest> signed_post(int port, const std::string& path,
                                              const std::string& body, const Credentials& key,
                                              std::chrono::system_clock::time_point when,
                                              const aws::Scope& scope, const Headers& extra) {
-  aws::HttpRequest request{.method = "POST", .path = path, .body = body};
-  request.headers = {{"Host", cat("127.0.0.1:", port)}, {"Content-Type", "application/json"}};
-  request.headers.insert(request.headers.end(), extra.begin(), extra.end());
-  if (absl::Status signed_ok =
-          aws::sign(request,
-                    aws::SigningKey{.access_key_id = key.access_key_id,
-                                    .secret_access_key = key.secret_access_key},
-                    scope, when);
-      !signed_ok.ok()) {
-    return signed_ok;
-  }
-  return request;
+  return testkit::signed_post(cat("127.0.0.1:", port), path, body, key,
+                              {.extra = extra, .scope = scope, .when = when});
 }
 
 ::testing::AssertionResult is_error_answer(const HttpAnswer& answer, long status,
@@ -188,56 +171,26 @@ std::optional<double> metric_value(const std::string& exposition, const std::str
 
 // ---- the mesh -------------------------------------------------------------------------------
 
+namespace {
+
+testkit::MeshAccess mesh_access(const std::string& endpoint, const std::string& log_level) {
+  return {.endpoint = endpoint,
+          .mesh_account_id = test_support::kMeshAccount,
+          .region = kRegion,
+          .log_level = log_level};
+}
+
+}  // namespace
+
 ClientOptions client_options(const std::string& endpoint, std::optional<Credentials> credentials,
                              const std::string& log_level) {
-  return ClientOptions{.data_mesh_account_id = test_support::kMeshAccount,
-                       .region_name = kRegion,
-                       .log_level = log_level,
-                       .use_credentials = std::move(credentials),
-                       .endpoint = endpoint};
+  return mesh_access(endpoint, log_level).client(std::move(credentials));
 }
 
 absl::StatusOr<std::map<std::string, Credentials>> set_up_mesh(
     const std::string& endpoint, const std::vector<AccountSpec>& accounts,
     const std::string& log_level) {
-  std::map<std::string, Credentials> keys;
-  {
-    DataMeshAdmin installer(client_options(endpoint, std::nullopt, log_level));
-    auto mesh = installer.initialize_mesh_account("server test mesh");
-    if (!mesh.ok()) return mesh.status();
-    if (mesh->account_id != test_support::kMeshAccount) {
-      return absl::InternalError(cat("the mesh was initialized as ", mesh->account_id));
-    }
-    keys[mesh->account_id] = Credentials{.account_id = mesh->account_id,
-                                         .access_key_id = mesh->access_key_id,
-                                         .secret_access_key = mesh->secret_access_key};
-  }
-  DataMeshAdmin admin(client_options(endpoint, keys[test_support::kMeshAccount], log_level));
-  for (const AccountSpec& spec : accounts) {
-    auto created = admin.create_account(spec.name, spec.account_id);
-    if (!created.ok()) return created.status();
-    keys[spec.account_id] = Credentials{.account_id = created->account_id,
-                                        .access_key_id = created->access_key_id,
-                                        .secret_access_key = created->secret_access_key};
-    if (spec.role == Role::kNone) continue;
-    DataMeshAdmin own(client_options(endpoint, keys[spec.account_id], log_level));
-    if (spec.role == Role::kProducer) {
-      if (absl::Status enabled = admin.enable_account_as_producer(spec.account_id); !enabled.ok()) {
-        return enabled;
-      }
-      if (auto initialized = own.initialize_producer_account(); !initialized.ok()) {
-        return initialized.status();
-      }
-    } else {
-      if (absl::Status enabled = admin.enable_account_as_consumer(spec.account_id); !enabled.ok()) {
-        return enabled;
-      }
-      if (auto initialized = own.initialize_consumer_account(); !initialized.ok()) {
-        return initialized.status();
-      }
-    }
-  }
-  return keys;
+  return testkit::set_up_mesh(mesh_access(endpoint, log_level), "server test mesh", accounts);
 }
 
 absl::StatusOr<std::string> publish_tables(const std::string& endpoint, const Credentials& producer,
@@ -316,147 +269,14 @@ absl::Status InProcessServer::stop() {
 
 // ---- ServerProcess --------------------------------------------------------------------------
 
-absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::start(
+absl::StatusOr<std::unique_ptr<ServerProcess>> start_server_process(
     const std::filesystem::path& store, const std::filesystem::path& stderr_path,
     const std::vector<std::string>& extra_args) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    return absl::InternalError(cat("pipe2: ", std::strerror(errno)));
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0600);
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t none;
-  sigemptyset(&none);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGTERM);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigmask(&attributes, &none);
-  posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-  const std::string cli = DATAMESH_CLI_PATH;
-  std::vector<std::string> args = {cli,
-                                   "serve",
-                                   "--store",
-                                   store.string().find("://") == std::string::npos
-                                       ? cat("sqlite://", store.string())
-                                       : store.string(),
-                                   "--listen",
-                                   "127.0.0.1:0",
-                                   "--allow-initialize",
-                                   "--no-access-log"};
-  args.insert(args.end(), extra_args.begin(), extra_args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  const int spawned = posix_spawn(&pid, cli.c_str(), &actions, &attributes, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  ::close(fds[1]);
-  if (spawned != 0) {
-    ::close(fds[0]);
-    return absl::InternalError(cat("cannot start ", cli, ": ", std::strerror(spawned)));
-  }
-  std::unique_ptr<ServerProcess> process(new ServerProcess());
-  process->pid_ = pid;
-  process->stdout_fd_ = fds[0];
-
-  // The first line of stdout, within a deadline that only guards against a hung server.
-  std::string line;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (line.empty() || line.back() != '\n') {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      return absl::DeadlineExceededError(cat("the server printed no line in 30 s: ", line));
-    }
-    pollfd readable{.fd = fds[0], .events = POLLIN, .revents = 0};
-    const int ready = ::poll(&readable, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) continue;
-    char c = 0;
-    const ssize_t got = ::read(fds[0], &c, 1);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) {
-      return absl::InternalError(
-          cat("the server closed stdout before printing its endpoint; "
-              "stdout so far: \"",
-              line, "\"; see ", stderr_path.string()));
-    }
-    line.push_back(c);
-  }
-  line.pop_back();
-  const auto on = line.rfind(" on http://");
-  const auto colon = line.rfind(':');
-  if (on == std::string::npos || colon == std::string::npos || colon < on) {
-    return absl::InternalError(cat("unexpected first line of datamesh serve: \"", line, "\""));
-  }
-  process->endpoint_ = line.substr(on + 4);
-  process->port_ = std::atoi(line.c_str() + colon + 1);
-  if (process->port_ <= 0) {
-    return absl::InternalError(cat("no port in the first line of datamesh serve: \"", line, "\""));
-  }
-  return process;
-}
-
-ServerProcess::~ServerProcess() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-  }
-  if (stdout_fd_ >= 0) ::close(stdout_fd_);
-}
-
-absl::Status ServerProcess::send_signal(int signal) {
-  if (pid_ <= 0) return absl::FailedPreconditionError("the server process has been reaped");
-  if (::kill(pid_, signal) != 0) return absl::InternalError(cat("kill: ", std::strerror(errno)));
-  return absl::OkStatus();
-}
-
-absl::StatusOr<int> ServerProcess::wait_for_exit(std::chrono::seconds deadline) {
-  if (pid_ <= 0) return absl::FailedPreconditionError("the server process has been reaped");
-  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
-  if (pidfd >= 0) {
-    const auto until = std::chrono::steady_clock::now() + deadline;
-    int ready = 0;
-    while (true) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          until - std::chrono::steady_clock::now());
-      pollfd exited{.fd = pidfd, .events = POLLIN, .revents = 0};
-      ready = ::poll(&exited, 1, static_cast<int>(std::max<int64_t>(0, left.count())));
-      if (ready < 0 && errno == EINTR) continue;
-      break;
-    }
-    ::close(pidfd);
-    if (ready == 0) {
-      ::kill(pid_, SIGKILL);
-      int ignored = 0;
-      ::waitpid(pid_, &ignored, 0);
-      pid_ = -1;
-      return absl::DeadlineExceededError(
-          cat("the server process did not exit within ", deadline.count(), " s; killed it"));
-    }
-  }
-  int status = 0;
-  while (::waitpid(pid_, &status, 0) < 0) {
-    if (errno != EINTR) return absl::InternalError(cat("waitpid: ", std::strerror(errno)));
-  }
-  pid_ = -1;
-  return status;
-}
-
-absl::StatusOr<int> ServerProcess::terminate(std::chrono::seconds deadline) {
-  if (absl::Status sent = send_signal(SIGTERM); !sent.ok()) return sent;
-  return wait_for_exit(deadline);
+  return ServerProcess::start({.cli_path = DATAMESH_CLI_PATH,
+                               .store = store.string(),
+                               .stderr_path = stderr_path,
+                               .allow_initialize = true,
+                               .extra_args = extra_args});
 }
 
 // ---- CapturingSink --------------------------------------------------------------------------

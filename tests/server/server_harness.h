@@ -2,8 +2,9 @@
 // signed HTTP requests, a mesh set up through the public API, and the audit log read back.
 //
 // In-process servers (InProcessServer) let a test reach the Server object, its MeshService and
-// the "datamesh" logger; server processes (ServerProcess) are the `datamesh` binary
-// (DATAMESH_CLI_PATH) as users run it, for load and signal tests. Both listen on 127.0.0.1
+// the "datamesh" logger; server processes (start_server_process, shared with the benchmarks in
+// tests/testkit/) are the `datamesh` binary (DATAMESH_CLI_PATH) as users run it, for load and
+// signal tests. Both listen on 127.0.0.1
 // port 0. Nothing here sleeps: waits are blocking calls bounded by a deadline that only
 // guards against a hung server.
 //
@@ -34,6 +35,8 @@
 #include "gtest/gtest.h"
 #include "server/server.h"
 #include "spdlog/sinks/base_sink.h"
+#include "testkit/mesh_setup.h"
+#include "testkit/server_process.h"
 
 namespace datamesh::server_test {
 
@@ -70,7 +73,7 @@ HttpAnswer http_get(int port, const std::string& path);
 HttpAnswer http_send(int port, const aws::HttpRequest& request);
 
 // A POST to `path` with a JSON body, Host 127.0.0.1:port, Content-Type application/json and
-// `extra` headers, signed as `key` with `scope` as of `when` (aws::sign). Thread-safe.
+// `extra` headers, signed as `key` with `scope` as of `when` (testkit::signed_post). Thread-safe.
 absl::StatusOr<aws::HttpRequest> signed_post(
     int port, const std::string& path, const std::string& body, const Credentials& key,
     std::chrono::system_clock::time_point when = std::chrono::system_clock::now(),
@@ -91,13 +94,9 @@ std::optional<double> metric_value(const std::string& exposition, const std::str
 
 // ---- the mesh, through the public API -------------------------------------------------------
 
-enum class Role { kProducer, kConsumer, kNone };
-
-struct AccountSpec {
-  std::string account_id;
-  std::string name;
-  Role role;
-};
+// Accounts and roles of set_up_mesh (testkit/mesh_setup.h, shared with the benchmarks).
+using testkit::AccountSpec;
+using testkit::Role;
 
 // Options of a client of `endpoint` acting as `credentials` in the mesh kMeshAccount.
 ClientOptions client_options(const std::string& endpoint, std::optional<Credentials> credentials,
@@ -150,37 +149,14 @@ class InProcessServer {
 };
 
 // `datamesh serve --store sqlite://<store> --listen 127.0.0.1:0 --allow-initialize
-// --no-access-log` (then `extra_args`) as a child process; stderr goes to `stderr_path`. A
-// `store` with a scheme (postgresql://...) is given to --store as it is. The server inherits
-// this process's environment (DATAMESH_MASTER_KEY, for PostgreSQL stores).
-class ServerProcess {
- public:
-  static absl::StatusOr<std::unique_ptr<ServerProcess>> start(
-      const std::filesystem::path& store, const std::filesystem::path& stderr_path,
-      const std::vector<std::string>& extra_args = {});
-  ~ServerProcess();  // SIGKILL and reap when still running
-  ServerProcess(const ServerProcess&) = delete;
-  ServerProcess& operator=(const ServerProcess&) = delete;
-
-  const std::string& endpoint() const { return endpoint_; }
-  int port() const { return port_; }
-  pid_t pid() const { return pid_; }
-
-  // Sends `signal` to the server.
-  absl::Status send_signal(int signal);
-  // Waits until the process exits and returns its wait status (see waitpid). DeadlineExceeded,
-  // after killing it with SIGKILL, when it has not exited within `deadline`.
-  absl::StatusOr<int> wait_for_exit(std::chrono::seconds deadline);
-  // SIGTERM, then wait_for_exit.
-  absl::StatusOr<int> terminate(std::chrono::seconds deadline);
-
- private:
-  ServerProcess() = default;
-  pid_t pid_ = -1;
-  int stdout_fd_ = -1;  // kept open while the process runs, so it never writes to a closed pipe
-  std::string endpoint_;
-  int port_ = 0;
-};
+// --no-access-log` (then `extra_args`) of the binary under test (DATAMESH_CLI_PATH) as a child
+// process (testkit/server_process.h); stderr goes to `stderr_path`. A `store` with a scheme
+// (postgresql://...) is given to --store as it is. The server inherits this process's
+// environment (DATAMESH_MASTER_KEY, for PostgreSQL stores).
+using testkit::ServerProcess;
+absl::StatusOr<std::unique_ptr<ServerProcess>> start_server_process(
+    const std::filesystem::path& store, const std::filesystem::path& stderr_path,
+    const std::vector<std::string>& extra_args = {});
 
 // ---- the access log -------------------------------------------------------------------------
 

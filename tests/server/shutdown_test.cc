@@ -92,7 +92,7 @@ class ServerShutdownTest : public ::testing::Test {
 };
 
 TEST_F(ServerShutdownTest, SigtermDuringLoadExitsZeroAndKeepsEveryAcknowledgedChange) {
-  ASSERT_OK_AND_ASSIGN(auto first, ServerProcess::start(store(), errors()));
+  ASSERT_OK_AND_ASSIGN(auto first, start_server_process(store(), errors()));
   std::vector<AccountSpec> accounts = {{kProducerAccount, "producer", Role::kProducer}};
   for (const std::string& consumer : kConsumers) {
     accounts.push_back({consumer, cat("consumer ", consumer), Role::kConsumer});
@@ -223,7 +223,7 @@ TEST_F(ServerShutdownTest, SigtermDuringLoadExitsZeroAndKeepsEveryAcknowledgedCh
   EXPECT_EQ(threads_cut_off, kThreads);
 
   // A new server on the same file.
-  ASSERT_OK_AND_ASSIGN(auto second, ServerProcess::start(store(), errors()));
+  ASSERT_OK_AND_ASSIGN(auto second, start_server_process(store(), errors()));
   auto admin =
       std::make_unique<DataMeshAdmin>(client_options(second->endpoint(), keys[kMeshAccount]));
   auto owner = std::make_unique<DataMeshProducer>(

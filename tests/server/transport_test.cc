@@ -5,18 +5,11 @@
 // Nothing sleeps. Where a test waits for the server (a timeout to close a connection, a stop
 // to take effect) it blocks on a socket or a condition with a 30-second guard that only a hung
 // server reaches.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
-#include <cstring>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -27,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "server/http_transport.h"
 #include "support/status_matchers.h"
+#include "testkit/http_connection.h"
 
 namespace datamesh::server {
 namespace {
@@ -95,105 +89,18 @@ class ScriptedHandler final : public RequestHandler {
   std::vector<Request> seen_;
 };
 
-// One TCP connection to 127.0.0.1:port speaking raw HTTP/1.1.
-class RawConnection {
+// One TCP connection to 127.0.0.1:port speaking raw HTTP/1.1: the benchmarks' load generator's
+// connection (testkit/http_connection.h), whose reads give up after the same 30 s guard.
+class RawConnection : public testkit::HttpConnection {
  public:
-  explicit RawConnection(int port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-    connect_errno_ = connected_ ? 0 : errno;
-    const int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  }
-  ~RawConnection() { ::close(fd_); }
-  RawConnection(const RawConnection&) = delete;
-  RawConnection& operator=(const RawConnection&) = delete;
-
-  bool connected() const { return connected_; }
-  int connect_errno() const { return connect_errno_; }
-
-  bool send_text(const std::string& text) {
-    size_t sent = 0;
-    while (sent < text.size()) {
-      const ssize_t n = ::send(fd_, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      sent += static_cast<size_t>(n);
-    }
-    return true;
-  }
-
-  // One whole answer (Content-Length framed): its status line and headers, and its body;
-  // nullopt when the server closed the connection (or the guard passed) first.
-  struct Answer {
-    int status = 0;
-    std::string head;
-    std::string body;
-  };
-  std::optional<Answer> read_answer() {
-    size_t head_end;
-    while ((head_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
-      if (!receive()) return std::nullopt;
-    }
-    Answer answer;
-    answer.head = buffer_.substr(0, head_end);
-    answer.status = std::atoi(answer.head.substr(9, 3).c_str());
-    size_t length = 0;
-    const std::string lower = lowercase(answer.head);
-    if (const size_t at = lower.find("\r\ncontent-length:"); at != std::string::npos) {
-      length = std::strtoull(lower.c_str() + at + 17, nullptr, 10);
-    }
-    while (buffer_.size() < head_end + 4 + length) {
-      if (!receive()) return std::nullopt;
-    }
-    answer.body = buffer_.substr(head_end + 4, length);
-    buffer_.erase(0, head_end + 4 + length);
-    return answer;
-  }
-
-  // True when an answer (or the end of the connection) is ready to be read right now.
-  bool has_data_now() {
-    if (!buffer_.empty()) return true;
-    pollfd ready{.fd = fd_, .events = POLLIN, .revents = 0};
-    return ::poll(&ready, 1, 0) > 0;
-  }
-
-  // True when the server closes the connection (end of stream or reset) before the guard
-  // passes, having sent nothing more.
-  bool closed_by_server() {
-    while (receive()) {
-    }
-    return closed_;
-  }
-
-  static std::string lowercase(std::string text) {
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-  }
-
- private:
-  bool receive() {
-    pollfd ready{.fd = fd_, .events = POLLIN, .revents = 0};
-    if (::poll(&ready, 1, static_cast<int>(kGuard.count() * 1000)) <= 0) return false;
-    char chunk[4096];
-    const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n <= 0) {
-      closed_ = true;
-      return false;
-    }
-    buffer_.append(chunk, static_cast<size_t>(n));
-    return true;
-  }
-
-  int fd_ = -1;
-  bool connected_ = false;
-  int connect_errno_ = 0;
-  bool closed_ = false;
-  std::string buffer_;
+  explicit RawConnection(int port) : HttpConnection("127.0.0.1", port) {}
+  bool send_text(const std::string& text) { return send(text); }
 };
+
+std::string lowercase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
 
 std::string get(const std::string& target, const std::string& extra_headers = "") {
   return cat("GET ", target, " HTTP/1.1\r\nHost: 127.0.0.1\r\n", extra_headers, "\r\n");
@@ -263,7 +170,7 @@ TEST_F(TransportTest, HandlerGetsThePathQueryAndHeadersExactlyAsSent) {
   EXPECT_EQ(http.body, "abc");
   std::vector<std::string> twice;
   for (const auto& [name, value] : http.headers) {
-    if (RawConnection::lowercase(name) == "x-twice") twice.push_back(value);
+    if (lowercase(name) == "x-twice") twice.push_back(value);
   }
   EXPECT_EQ(twice, (std::vector<std::string>{"first", "second"}));
   EXPECT_EQ(aws::header_values(http, "host"), std::vector<std::string>{"127.0.0.1:1"});
@@ -281,7 +188,7 @@ TEST_F(TransportTest, KeepAliveServesManyRequestsOnOneConnection) {
     ASSERT_TRUE(answer.has_value()) << "request " << i << " got no answer";
     EXPECT_EQ(answer->status, 200);
     EXPECT_EQ(answer->body, cat("POST ", target, " 2"));
-    EXPECT_EQ(RawConnection::lowercase(answer->head).find("connection: close"),
+    EXPECT_EQ(lowercase(answer->head).find("connection: close"),
               std::string::npos);
   }
   EXPECT_EQ(handler_.seen().size(), 5u);
@@ -438,7 +345,7 @@ TEST_F(TransportTest, StopFinishesInFlightRequestsThenRefusesConnections) {
   ASSERT_TRUE(answer.has_value()) << "the in-flight request was cut off";
   EXPECT_EQ(answer->status, 200);
   EXPECT_EQ(answer->body, "POST /slow/1 2");
-  EXPECT_NE(RawConnection::lowercase(answer->head).find("connection: close"), std::string::npos)
+  EXPECT_NE(lowercase(answer->head).find("connection: close"), std::string::npos)
       << answer->head;
   EXPECT_OK(stop());
   // The idle keep-alive connection was closed by the stop.

@@ -1,0 +1,188 @@
+// core/grants.h: the grant rows a subscription holds, how rows group into effective grants, and
+// the one evaluator behind check_permission. Pure functions over rows: no store.
+#include "core/grants.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace datamesh::core {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+constexpr char kMesh[] = "999999999999";
+
+PermissionSet set_of(std::initializer_list<Permission> permissions) {
+  PermissionSet set;
+  for (Permission p : permissions) set.add(p);
+  return set;
+}
+
+Subscription table_subscription() {
+  return Subscription{.subscription_id = "S1",
+                      .type = "TABLE",
+                      .database_name = "sales-111111111111",
+                      .table_names = {"orders", "refunds"},
+                      .owner_principal = "111111111111",
+                      .subscriber_principal = "222222222222"};
+}
+
+// "table PERMISSION grantable" for each row, for readable expectations.
+std::vector<std::string> describe(const std::vector<store::GrantRow>& rows) {
+  std::vector<std::string> out;
+  for (const store::GrantRow& row : rows) {
+    out.push_back(row.table_name + " " + row.permission + (row.grantable ? " grantable" : ""));
+  }
+  return out;
+}
+
+store::GrantRow row(std::string table, std::string permission, bool grantable = false,
+                    std::string subscription = "S1", std::string database = "sales-111111111111") {
+  return store::GrantRow{.principal = "222222222222",
+                         .catalog_id = kMesh,
+                         .database_name = std::move(database),
+                         .table_name = std::move(table),
+                         .permission = std::move(permission),
+                         .grantable = grantable,
+                         .subscription_id = std::move(subscription)};
+}
+
+// --- subscription_grant_rows ----------------------------------------------------------------
+
+TEST(SubscriptionGrantRows, GrantsEachPermissionOnEachTableAndDescribeOnTheDatabase) {
+  const auto rows = subscription_grant_rows(table_subscription(), kMesh,
+                                            set_of({Permission::kInsert, Permission::kSelect}),
+                                            set_of({Permission::kSelect}));
+  // Permissions in canonical order (SELECT before INSERT), then DESCRIBE on the database ("").
+  EXPECT_THAT(describe(rows), ElementsAre("orders SELECT grantable", "orders INSERT",
+                                          "refunds SELECT grantable", "refunds INSERT",
+                                          " DESCRIBE"));
+  for (const store::GrantRow& r : rows) {
+    EXPECT_EQ(r.principal, "222222222222");
+    EXPECT_EQ(r.catalog_id, kMesh);
+    EXPECT_EQ(r.database_name, "sales-111111111111");
+    EXPECT_EQ(r.subscription_id, "S1");
+  }
+}
+
+TEST(SubscriptionGrantRows, ADatabaseSubscriptionGrantsOnEveryTableThroughTheWildcard) {
+  Subscription sub = table_subscription();
+  sub.type = "DATABASE";
+  sub.table_names.clear();
+  const auto rows = subscription_grant_rows(sub, kMesh, set_of({Permission::kSelect}), {});
+  EXPECT_THAT(describe(rows), ElementsAre("* SELECT", " DESCRIBE"));
+}
+
+TEST(SubscriptionGrantRows, DescribeOnTheDatabaseIsGrantableOnlyWhenDescribeIs) {
+  const auto rows = subscription_grant_rows(table_subscription(), kMesh,
+                                            set_of({Permission::kDescribe}),
+                                            set_of({Permission::kDescribe}));
+  EXPECT_THAT(describe(rows), ElementsAre("orders DESCRIBE grantable",
+                                          "refunds DESCRIBE grantable", " DESCRIBE grantable"));
+}
+
+// --- group_grants ---------------------------------------------------------------------------
+
+TEST(GroupGrants, GroupsRowsByResourceAndSubscription) {
+  const auto grants =
+      group_grants({row("orders", "SELECT", true), row("orders", "INSERT"),
+                    row("refunds", "SELECT"), row("orders", "SELECT", false, "S2")});
+  ASSERT_EQ(grants.size(), 3u);
+  EXPECT_EQ(grants[0].subscription_id, "S1");
+  EXPECT_EQ(grants[0].table_name, "orders");
+  EXPECT_THAT(grants[0].permissions, ElementsAre("SELECT", "INSERT"));
+  EXPECT_THAT(grants[0].grantable_permissions, ElementsAre("SELECT"));
+  EXPECT_EQ(grants[1].table_name, "refunds");
+  EXPECT_THAT(grants[1].grantable_permissions, IsEmpty());
+  EXPECT_EQ(grants[2].subscription_id, "S2");
+  EXPECT_THAT(grants[2].permissions, ElementsAre("SELECT"));
+}
+
+TEST(GroupGrants, SkipsPermissionsItDoesNotKnow) {
+  // A newer datamesh may write a permission this one cannot interpret: it is left out, not
+  // misread as another.
+  const auto grants = group_grants({row("orders", "SELECT"), row("orders", "TIME_TRAVEL")});
+  ASSERT_EQ(grants.size(), 1u);
+  EXPECT_THAT(grants[0].permissions, ElementsAre("SELECT"));
+  EXPECT_THAT(group_grants({row("orders", "TIME_TRAVEL")}), IsEmpty());
+}
+
+// --- evaluate_grants ------------------------------------------------------------------------
+
+TEST(EvaluateGrants, AllowsAPermissionGrantedOnTheTable) {
+  const PermissionCheck check = evaluate_grants({row("orders", "SELECT")}, Permission::kSelect,
+                                                "sales-111111111111", "orders");
+  EXPECT_TRUE(check.allowed);
+  EXPECT_FALSE(check.grantable);
+  EXPECT_EQ(check.reason, "SELECT on sales-111111111111.orders granted by subscription S1");
+}
+
+TEST(EvaluateGrants, RefusesAnotherPermissionTableOrDatabaseNamingWhatWasAsked) {
+  const std::vector<store::GrantRow> rows = {row("orders", "SELECT")};
+  const PermissionCheck other_permission =
+      evaluate_grants(rows, Permission::kInsert, "sales-111111111111", "orders");
+  EXPECT_FALSE(other_permission.allowed);
+  EXPECT_EQ(other_permission.reason, "no grant of INSERT on sales-111111111111.orders");
+  EXPECT_FALSE(evaluate_grants(rows, Permission::kSelect, "sales-111111111111", "refunds")
+                   .allowed);
+  EXPECT_FALSE(evaluate_grants(rows, Permission::kSelect, "hr-111111111111", "orders").allowed);
+  // A grant on a table is no grant on its database.
+  const PermissionCheck on_database =
+      evaluate_grants(rows, Permission::kSelect, "sales-111111111111", "");
+  EXPECT_FALSE(on_database.allowed);
+  EXPECT_EQ(on_database.reason, "no grant of SELECT on sales-111111111111");
+}
+
+TEST(EvaluateGrants, TheWildcardCoversEveryTableButNotTheDatabase) {
+  const std::vector<store::GrantRow> rows = {row("*", "SELECT")};
+  EXPECT_TRUE(evaluate_grants(rows, Permission::kSelect, "sales-111111111111", "any_table")
+                  .allowed);
+  EXPECT_FALSE(evaluate_grants(rows, Permission::kSelect, "sales-111111111111", "").allowed);
+}
+
+TEST(EvaluateGrants, AllImpliesEveryPermission) {
+  const std::vector<store::GrantRow> rows = {row("orders", "ALL")};
+  for (Permission p : {Permission::kSelect, Permission::kInsert, Permission::kDrop}) {
+    EXPECT_TRUE(evaluate_grants(rows, p, "sales-111111111111", "orders").allowed)
+        << permission_name(p);
+  }
+}
+
+TEST(EvaluateGrants, DescribeOnTheDatabaseIsCheckedWithAnEmptyTable) {
+  const PermissionCheck check = evaluate_grants({row("", "DESCRIBE")}, Permission::kDescribe,
+                                                "sales-111111111111", "");
+  EXPECT_TRUE(check.allowed);
+  EXPECT_EQ(check.reason, "DESCRIBE on sales-111111111111 granted by subscription S1");
+}
+
+TEST(EvaluateGrants, AGrantableRowWinsAndIsTheOneTheReasonNames) {
+  // Two subscriptions grant SELECT; only S2's is grantable. The answer is grantable whatever
+  // the order of the rows, and the reason names the grantable source.
+  for (bool grantable_first : {false, true}) {
+    std::vector<store::GrantRow> rows = {row("orders", "SELECT", false, "S1"),
+                                         row("orders", "SELECT", true, "S2")};
+    if (grantable_first) std::swap(rows[0], rows[1]);
+    const PermissionCheck check =
+        evaluate_grants(rows, Permission::kSelect, "sales-111111111111", "orders");
+    EXPECT_TRUE(check.allowed);
+    EXPECT_TRUE(check.grantable);
+    EXPECT_EQ(check.reason,
+              "SELECT on sales-111111111111.orders granted by subscription S2 (grantable)");
+  }
+}
+
+TEST(EvaluateGrants, ARowWithoutSubscriptionIsTheProducersOwnership) {
+  const PermissionCheck check =
+      evaluate_grants({row("orders", "ALL", true, "")}, Permission::kSelect,
+                      "sales-111111111111", "orders");
+  EXPECT_EQ(check.reason,
+            "ALL on sales-111111111111.orders granted by ownership of the data product "
+            "(grantable)");
+}
+
+}  // namespace
+}  // namespace datamesh::core
