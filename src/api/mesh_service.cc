@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "security/secret_box.h"
 #include "api/logging.h"
@@ -47,19 +48,17 @@ struct MeshKeyState {
 };
 
 absl::StatusOr<MeshKeyState> key_state(store::Store& store) {
-  MeshKeyState state;
-  absl::Status read = store.run(store::TxMode::kRead, [&](store::Transaction& tx) -> absl::Status {
-    auto mesh = tx.get_mesh_account();
-    if (!mesh.ok()) return mesh.status();
-    if (!mesh->has_value()) return absl::OkStatus();
-    state.initialized = true;
-    auto keys = tx.list_access_keys((*mesh)->account_id);
-    if (!keys.ok()) return keys.status();
-    if (!keys->empty()) state.sample_sealed_secret = keys->front().sealed_secret;
-    return absl::OkStatus();
-  });
-  if (!read.ok()) return read;
-  return state;
+  return store.run(store::TxMode::kRead,
+                   [](store::Transaction& tx) -> absl::StatusOr<MeshKeyState> {
+                     DATAMESH_ASSIGN_OR_RETURN(const std::optional<Account> mesh,
+                                               tx.get_mesh_account());
+                     if (!mesh) return MeshKeyState{};
+                     DATAMESH_ASSIGN_OR_RETURN(const std::vector<store::AccessKeyRow> keys,
+                                               tx.list_access_keys(mesh->account_id));
+                     return MeshKeyState{
+                         .initialized = true,
+                         .sample_sealed_secret = keys.empty() ? "" : keys.front().sealed_secret};
+                   });
 }
 
 }  // namespace

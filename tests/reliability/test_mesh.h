@@ -1,6 +1,6 @@
 // The mesh the reliability tests act on: a SQLite mesh file (or a PostgreSQL schema) opened in
-// this process through a FaultStore, called through the embedded backend (the dispatch path of the public clients and
-// of the server), and the standard world built on it.
+// this process through a FaultStore, called through the embedded backend (the dispatch path of
+// the public clients and of the server), and the standard world built on it.
 //
 // The world (build_world) has the accounts of test_support (mesh admin M, producers P and P2,
 // consumers C and C2, the account N without a role), each with an Active key and a revoked

@@ -292,8 +292,8 @@ absl::Status FaultStore::on_commit() {
   return absl::OkStatus();
 }
 
-absl::Status FaultStore::run(store::TxMode mode,
-                             const std::function<absl::Status(store::Transaction&)>& body) {
+absl::Status FaultStore::run_body(
+    store::TxMode mode, const std::function<absl::Status(store::Transaction&)>& body) {
   bool force = false;
   {
     std::lock_guard lock(mutex_);

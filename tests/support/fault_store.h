@@ -80,8 +80,8 @@ class FaultStore final : public store::Store {
   // name the failing call with it.
   std::vector<std::string> trace() const;
 
-  absl::Status run(store::TxMode mode,
-                   const std::function<absl::Status(store::Transaction&)>& body) override;
+  absl::Status run_body(store::TxMode mode,
+                        const std::function<absl::Status(store::Transaction&)>& body) override;
 
   // Used by the wrapping transaction: the status a call of `method` gets before it is
   // forwarded (OK = forward it).
