@@ -16,8 +16,8 @@ absl::Status BatchStore::batch(const std::function<absl::Status()>& fill) {
   return status;
 }
 
-absl::Status BatchStore::run(store::TxMode mode,
-                             const std::function<absl::Status(store::Transaction&)>& body) {
+absl::Status BatchStore::run_body(
+    store::TxMode mode, const std::function<absl::Status(store::Transaction&)>& body) {
   if (current_ == nullptr) return inner_.run(mode, body);
   // A read body in the batch's write transaction sees the batch's own writes, as it would see
   // them committed had each call been its own transaction.

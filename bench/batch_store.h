@@ -23,8 +23,8 @@ class BatchStore final : public store::Store {
   // uses that transaction. Commits when fill returns OK, rolls back otherwise (fill's error).
   absl::Status batch(const std::function<absl::Status()>& fill);
 
-  absl::Status run(store::TxMode mode,
-                   const std::function<absl::Status(store::Transaction&)>& body) override;
+  absl::Status run_body(store::TxMode mode,
+                        const std::function<absl::Status(store::Transaction&)>& body) override;
 
  private:
   store::Store& inner_;

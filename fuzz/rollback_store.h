@@ -17,8 +17,8 @@ class RollbackStore final : public store::Store {
 
   void set_seeding(bool seeding) { seeding_ = seeding; }
 
-  absl::Status run(store::TxMode mode,
-                   const std::function<absl::Status(store::Transaction&)>& body) override {
+  absl::Status run_body(store::TxMode mode,
+                        const std::function<absl::Status(store::Transaction&)>& body) override {
     if (seeding_) return inner_->run(mode, body);
     absl::Status result;
     const absl::Status ran = inner_->run(mode, [&](store::Transaction& tx) {

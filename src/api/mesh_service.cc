@@ -22,19 +22,17 @@ struct MeshKeyState {
 };
 
 absl::StatusOr<MeshKeyState> key_state(store::Store& store) {
-  MeshKeyState state;
-  absl::Status read = store.run(store::TxMode::kRead, [&](store::Transaction& tx) -> absl::Status {
-    state = MeshKeyState{};
-    DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> mesh, tx.get_mesh_account());
-    if (!mesh.has_value()) return absl::OkStatus();
-    state.initialized = true;
-    DATAMESH_ASSIGN_OR_RETURN(std::vector<store::AccessKeyRow> keys,
-                              tx.list_access_keys(mesh->account_id));
-    if (!keys.empty()) state.sample_sealed_secret = keys.front().sealed_secret;
-    return absl::OkStatus();
-  });
-  DATAMESH_RETURN_IF_ERROR(read);
-  return state;
+  return store.run(store::TxMode::kRead,
+                   [](store::Transaction& tx) -> absl::StatusOr<MeshKeyState> {
+                     DATAMESH_ASSIGN_OR_RETURN(const std::optional<Account> mesh,
+                                               tx.get_mesh_account());
+                     if (!mesh) return MeshKeyState{};
+                     DATAMESH_ASSIGN_OR_RETURN(const std::vector<store::AccessKeyRow> keys,
+                                               tx.list_access_keys(mesh->account_id));
+                     return MeshKeyState{
+                         .initialized = true,
+                         .sample_sealed_secret = keys.empty() ? "" : keys.front().sealed_secret};
+                   });
 }
 
 // A SQLite mesh keeps its sealing key in a file beside it, created together with a new mesh

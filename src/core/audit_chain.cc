@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::core {
@@ -61,9 +62,9 @@ class ChainCheck {
       return absl::OkStatus();
     }
     chained_ = true;
-    absl::StatusOr<std::string> expected = audit_link_hash(sealer_, event, stored.previous_hash);
-    if (!expected.ok()) return expected.status();
-    if (*expected != stored.hash) {
+    DATAMESH_ASSIGN_OR_RETURN(const std::string expected,
+                              audit_link_hash(sealer_, event, stored.previous_hash));
+    if (expected != stored.hash) {
       add(event.sequence, cat("event ", event.sequence,
                               " was edited or moved: its fields do not match its hash"));
       if (edited_.size() < kMaxMovesExplained) edited_.push_back(stored);
@@ -98,10 +99,9 @@ class ChainCheck {
         for (int64_t original : {stored.event.sequence + offset, stored.event.sequence - offset}) {
           if (original < 1) continue;
           as_written.sequence = original;
-          absl::StatusOr<std::string> hash =
-              audit_link_hash(sealer_, as_written, stored.previous_hash);
-          if (!hash.ok()) return hash.status();
-          if (*hash != stored.hash) continue;
+          DATAMESH_ASSIGN_OR_RETURN(const std::string hash,
+                                    audit_link_hash(sealer_, as_written, stored.previous_hash));
+          if (hash != stored.hash) continue;
           for (AuditProblem& problem : result_.problems) {
             if (problem.sequence == stored.event.sequence) {
               problem.problem = cat("event ", stored.event.sequence, " is event ", original,
@@ -140,20 +140,18 @@ class ChainCheck {
 
 absl::StatusOr<std::string> audit_link_hash(const SecretSealer& sealer, const AuditEvent& event,
                                             std::string_view previous_hash) {
-  absl::StatusOr<std::string> mac =
-      sealer.authenticate(kAuditChainPurpose, link_message(event, previous_hash));
-  if (!mac.ok()) return mac.status();
-  return absl::BytesToHexString(*mac);
+  DATAMESH_ASSIGN_OR_RETURN(
+      const std::string mac,
+      sealer.authenticate(kAuditChainPurpose, link_message(event, previous_hash)));
+  return absl::BytesToHexString(mac);
 }
 
 absl::Status append_chained(store::Transaction& tx, const SecretSealer& sealer, AuditEvent event) {
-  absl::StatusOr<store::AuditChainHead> head = tx.audit_chain_head();
-  if (!head.ok()) return head.status();
-  event.sequence = head->sequence + 1;
-  absl::StatusOr<std::string> hash = audit_link_hash(sealer, event, head->hash);
-  if (!hash.ok()) return hash.status();
+  DATAMESH_ASSIGN_OR_RETURN(store::AuditChainHead head, tx.audit_chain_head());
+  event.sequence = head.sequence + 1;
+  DATAMESH_ASSIGN_OR_RETURN(std::string hash, audit_link_hash(sealer, event, head.hash));
   return tx.append_audit_event(store::ChainedAuditEvent{
-      .event = std::move(event), .previous_hash = head->hash, .hash = *std::move(hash)});
+      .event = std::move(event), .previous_hash = std::move(head.hash), .hash = std::move(hash)});
 }
 
 absl::StatusOr<AuditVerification> verify_audit_chain(store::Transaction& tx,
@@ -161,18 +159,18 @@ absl::StatusOr<AuditVerification> verify_audit_chain(store::Transaction& tx,
   ChainCheck check(sealer);
   std::string after;
   while (true) {
-    auto page = tx.list_audit_chain(store::Page{.after = after, .limit = kPageSize});
-    if (!page.ok()) return page.status();
-    for (const store::ChainedAuditEvent& stored : *page) {
-      if (absl::Status checked = check.check(stored); !checked.ok()) return checked;
+    DATAMESH_ASSIGN_OR_RETURN(
+        const std::vector<store::ChainedAuditEvent> page,
+        tx.list_audit_chain(store::Page{.after = after, .limit = kPageSize}));
+    for (const store::ChainedAuditEvent& stored : page) {
+      DATAMESH_RETURN_IF_ERROR(check.check(stored));
     }
-    if (page->size() < static_cast<size_t>(kPageSize)) break;
-    after = std::to_string(page->back().event.sequence);
+    if (page.size() < static_cast<size_t>(kPageSize)) break;
+    after = std::to_string(page.back().event.sequence);
   }
-  absl::StatusOr<store::AuditChainHead> head = tx.audit_chain_head();
-  if (!head.ok()) return head.status();
-  check.check_head(*head);
-  if (absl::Status explained = check.explain_moves(); !explained.ok()) return explained;
+  DATAMESH_ASSIGN_OR_RETURN(const store::AuditChainHead head, tx.audit_chain_head());
+  check.check_head(head);
+  DATAMESH_RETURN_IF_ERROR(check.explain_moves());
   return std::move(check).result();
 }
 

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "core/engine_internal.h"
 #include "core/names.h"
@@ -24,25 +25,19 @@ std::string table_arn(std::string_view region, std::string_view catalog,
 }
 
 absl::StatusOr<Subscription> load_subscription(store::Transaction& tx, std::string_view id) {
-  if (absl::Status valid = validate_subscription_id("subscription_id", id); !valid.ok()) {
-    return valid;
-  }
-  auto found = tx.get_subscription(id);
-  if (!found.ok()) return found.status();
-  if (!found->has_value()) {
-    return absl::NotFoundError(cat("subscription ", id, " not found"));
-  }
-  return std::move(**found);
+  DATAMESH_RETURN_IF_ERROR(validate_subscription_id("subscription_id", id));
+  DATAMESH_ASSIGN_OR_RETURN(std::optional<Subscription> found, tx.get_subscription(id));
+  if (!found) return absl::NotFoundError(cat("subscription ", id, " not found"));
+  return std::move(*found);
 }
 
 absl::StatusOr<std::string> load_mesh_id(store::Transaction& tx) {
-  auto mesh = tx.get_mesh_account();
-  if (!mesh.ok()) return mesh.status();
-  if (!mesh->has_value()) {
+  DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> mesh, tx.get_mesh_account());
+  if (!mesh) {
     return absl::FailedPreconditionError(
         "the mesh is not initialized: run `datamesh admin initialize-mesh-account` first");
   }
-  return (*mesh)->account_id;
+  return mesh->account_id;
 }
 
 absl::Status for_each_matching_name(
@@ -58,21 +53,20 @@ absl::Status for_each_matching_name(
     if (after < below) after = std::move(below);
   }
   while (true) {
-    auto names = tx.list_table_names_page(catalog, database,
-                                          store::Page{.after = after, .limit = kNameChunk});
-    if (!names.ok()) return names.status();
-    for (const std::string& name : *names) {
+    DATAMESH_ASSIGN_OR_RETURN(
+        const std::vector<std::string> names,
+        tx.list_table_names_page(catalog, database,
+                                 store::Page{.after = after, .limit = kNameChunk}));
+    for (const std::string& name : names) {
       if (name < prefix) continue;
       if (!name.starts_with(prefix)) return absl::OkStatus();  // past the prefix's range
-      auto matched = pattern.full_match(name);
-      if (!matched.ok()) return matched.status();
-      if (!*matched) continue;
-      auto more = visit(name);
-      if (!more.ok()) return more.status();
-      if (!*more) return absl::OkStatus();
+      DATAMESH_ASSIGN_OR_RETURN(const bool matched, pattern.full_match(name));
+      if (!matched) continue;
+      DATAMESH_ASSIGN_OR_RETURN(const bool more, visit(name));
+      if (!more) return absl::OkStatus();
     }
-    if (static_cast<int>(names->size()) < kNameChunk) return absl::OkStatus();
-    after = names->back();
+    if (static_cast<int>(names.size()) < kNameChunk) return absl::OkStatus();
+    after = names.back();
   }
 }
 
@@ -95,15 +89,6 @@ Engine::Engine(store::Store& store, const Clock& clock, const SecretSealer& seal
 
 std::string Engine::now() const { return format_date(clock_.now()); }
 
-absl::Status Engine::write(
-    const std::function<absl::Status(store::Transaction&)>& body) const {
-  return store_.run(store::TxMode::kWrite, body);
-}
-
-absl::Status Engine::read(const std::function<absl::Status(store::Transaction&)>& body) const {
-  return store_.run(store::TxMode::kRead, body);
-}
-
 absl::Status invalid_key_error(std::string_view access_key_id) {
   return absl::UnauthenticatedError(
       cat("the security token included in the request is invalid: access key \"", access_key_id,
@@ -114,26 +99,23 @@ absl::StatusOr<Engine::KeyMaterial> Engine::resolve_access_key(
     std::string_view access_key_id) const {
   const auto refused = [&] { return invalid_key_error(access_key_id); };
   if (access_key_id.empty() || access_key_id.size() > 128) return refused();
-  KeyMaterial material;
-  bool found = false;
-  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    auto key = tx.get_access_key(access_key_id);
-    if (!key.ok()) return key.status();
-    if (!key->has_value() || (*key)->status != "Active") return absl::OkStatus();
-    auto secret = sealer_.unseal((*key)->sealed_secret);
-    if (!secret.ok()) return secret.status();
-    auto account = tx.get_account((*key)->account_id);
-    if (!account.ok()) return account.status();
-    if (!account->has_value()) return absl::OkStatus();
-    material.caller = Caller{.account = std::move(**account),
-                             .access_key_id = std::string(access_key_id)};
-    material.secret_access_key = std::move(*secret);
-    found = true;
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (!found) return refused();
-  return material;
+  // nullopt: no Active key of an existing account by that id.
+  DATAMESH_ASSIGN_OR_RETURN(
+      std::optional<KeyMaterial> material,
+      read([&](store::Transaction& tx) -> absl::StatusOr<std::optional<KeyMaterial>> {
+        DATAMESH_ASSIGN_OR_RETURN(std::optional<store::AccessKeyRow> key,
+                                  tx.get_access_key(access_key_id));
+        if (!key || key->status != "Active") return std::nullopt;
+        DATAMESH_ASSIGN_OR_RETURN(std::string secret, sealer_.unseal(key->sealed_secret));
+        DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> account,
+                                  tx.get_account(key->account_id));
+        if (!account) return std::nullopt;
+        return KeyMaterial{.caller = Caller{.account = std::move(*account),
+                                            .access_key_id = std::string(access_key_id)},
+                           .secret_access_key = std::move(secret)};
+      }));
+  if (!material) return refused();
+  return std::move(*material);
 }
 
 absl::StatusOr<Caller> Engine::authenticate(const Credentials& credentials) const {
@@ -142,15 +124,14 @@ absl::StatusOr<Caller> Engine::authenticate(const Credentials& credentials) cons
         "no credentials: give an access key id and secret (--access-key-id/--secret-access-key,"
         " DATAMESH_ACCESS_KEY_ID/DATAMESH_SECRET_ACCESS_KEY, a profile or --credentials-file)");
   }
-  auto material = resolve_access_key(credentials.access_key_id);
-  if (!material.ok()) return material.status();
-  const std::string& secret = material->secret_access_key;
+  DATAMESH_ASSIGN_OR_RETURN(KeyMaterial material, resolve_access_key(credentials.access_key_id));
+  const std::string& secret = material.secret_access_key;
   // Constant time, and the same message as an unknown key.
   if (secret.size() != credentials.secret_access_key.size() ||
       CRYPTO_memcmp(secret.data(), credentials.secret_access_key.data(), secret.size()) != 0) {
     return invalid_key_error(credentials.access_key_id);
   }
-  Caller& caller = material->caller;
+  Caller& caller = material.caller;
   if (!credentials.account_id.empty() && credentials.account_id != caller.account.account_id) {
     return absl::UnauthenticatedError(cat(
         "access key ", credentials.access_key_id, " belongs to account ",
@@ -160,16 +141,11 @@ absl::StatusOr<Caller> Engine::authenticate(const Credentials& credentials) cons
 }
 
 absl::StatusOr<std::string> Engine::mesh_account_id() const {
-  std::string id;
-  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    auto mesh = tx.get_mesh_account();
-    if (!mesh.ok()) return mesh.status();
-    if (!mesh->has_value()) return absl::NotFoundError("the mesh is not initialized");
-    id = (*mesh)->account_id;
-    return absl::OkStatus();
+  return read([&](store::Transaction& tx) -> absl::StatusOr<std::string> {
+    DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> mesh, tx.get_mesh_account());
+    if (!mesh) return absl::NotFoundError("the mesh is not initialized");
+    return mesh->account_id;
   });
-  if (!status.ok()) return status;
-  return id;
 }
 
 }  // namespace datamesh::core

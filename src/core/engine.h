@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -177,9 +178,17 @@ class Engine {
 
  private:
   std::string now() const;
-  // Runs body in a write transaction.
-  absl::Status write(const std::function<absl::Status(store::Transaction&)>& body) const;
-  absl::Status read(const std::function<absl::Status(store::Transaction&)>& body) const;
+  // Run body (store::Transaction& -> absl::Status or absl::StatusOr<T>) in a write or a read
+  // transaction and return what it returned. The body may run more than once (Store::run): it
+  // builds its result and returns it, and never adds to anything outside itself.
+  template <typename Body>
+  auto write(Body&& body) const {
+    return store_.run(store::TxMode::kWrite, std::forward<Body>(body));
+  }
+  template <typename Body>
+  auto read(Body&& body) const {
+    return store_.run(store::TxMode::kRead, std::forward<Body>(body));
+  }
 
   store::Store& store_;
   const Clock& clock_;

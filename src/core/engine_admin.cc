@@ -1,4 +1,5 @@
 // Admin methods: the mesh account, accounts, their roles and their access keys.
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "core/audit.h"
 #include "core/audit_chain.h"
@@ -23,36 +24,27 @@ absl::StatusOr<AccountCredentials> issue_key(store::Transaction& tx, const Secre
                                  .account_name = account.name,
                                  .access_key_id = new_access_key_id(),
                                  .secret_access_key = new_secret_access_key()};
-  auto sealed = sealer.seal(credentials.secret_access_key);
-  if (!sealed.ok()) return sealed.status();
+  DATAMESH_ASSIGN_OR_RETURN(std::string sealed, sealer.seal(credentials.secret_access_key));
   store::AccessKeyRow row{.access_key_id = credentials.access_key_id,
                           .account_id = account.account_id,
-                          .sealed_secret = std::move(*sealed),
+                          .sealed_secret = std::move(sealed),
                           .status = "Active",
                           .creation_date = date};
-  if (absl::Status put = tx.put_access_key(row); !put.ok()) return put;
+  DATAMESH_RETURN_IF_ERROR(tx.put_access_key(row));
   return credentials;
 }
 
 absl::StatusOr<Account> load_account(store::Transaction& tx, std::string_view account_id) {
-  if (absl::Status valid = validate_account_id("account_id", account_id); !valid.ok()) {
-    return valid;
-  }
-  auto account = tx.get_account(account_id);
-  if (!account.ok()) return account.status();
-  if (!account->has_value()) {
-    return absl::NotFoundError(cat("account ", account_id, " not found"));
-  }
-  return std::move(**account);
+  DATAMESH_RETURN_IF_ERROR(validate_account_id("account_id", account_id));
+  DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> account, tx.get_account(account_id));
+  if (!account) return absl::NotFoundError(cat("account ", account_id, " not found"));
+  return std::move(*account);
 }
 
 absl::StatusOr<store::AccessKeyRow> load_key(store::Transaction& tx, std::string_view key_id) {
-  auto key = tx.get_access_key(key_id);
-  if (!key.ok()) return key.status();
-  if (!key->has_value()) {
-    return absl::NotFoundError(cat("access key ", key_id, " not found"));
-  }
-  return std::move(**key);
+  DATAMESH_ASSIGN_OR_RETURN(std::optional<store::AccessKeyRow> key, tx.get_access_key(key_id));
+  if (!key) return absl::NotFoundError(cat("access key ", key_id, " not found"));
+  return std::move(*key);
 }
 
 AccessKey public_key(const store::AccessKeyRow& row) {
@@ -73,84 +65,65 @@ absl::StatusOr<AccountCredentials> Engine::initialize_mesh_account(
     std::string_view account_id, std::string_view mesh_name) const {
   std::string id(account_id);
   if (id.empty()) id = new_account_id();
-  if (absl::Status valid = validate_account_id("data_mesh_account_id", id); !valid.ok()) {
-    return valid;
-  }
-  if (absl::Status valid = validate_display_name("mesh_name", mesh_name); !valid.ok()) {
-    return valid;
-  }
-  AccountCredentials credentials;
-  absl::Status status = write([&](store::Transaction& tx) -> absl::Status {
-    auto existing = tx.get_mesh_account();
-    if (!existing.ok()) return existing.status();
-    if (existing->has_value()) {
+  DATAMESH_RETURN_IF_ERROR(validate_account_id("data_mesh_account_id", id));
+  DATAMESH_RETURN_IF_ERROR(validate_display_name("mesh_name", mesh_name));
+  return write([&](store::Transaction& tx) -> absl::StatusOr<AccountCredentials> {
+    DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> existing, tx.get_mesh_account());
+    if (existing) {
       return absl::AlreadyExistsError(cat("the mesh is already initialized (mesh account ",
-                                                   (*existing)->account_id, ")"));
+                                                   existing->account_id, ")"));
     }
     Account mesh{.account_id = id, .name = std::string(mesh_name), .is_mesh = true,
                  .creation_date = now()};
-    if (absl::Status put = tx.put_account(mesh); !put.ok()) return put;
-    auto issued = issue_key(tx, sealer_, mesh, mesh.creation_date);
-    if (!issued.ok()) return issued.status();
-    credentials = std::move(*issued);
+    DATAMESH_RETURN_IF_ERROR(tx.put_account(mesh));
+    DATAMESH_ASSIGN_OR_RETURN(AccountCredentials credentials,
+                              issue_key(tx, sealer_, mesh, mesh.creation_date));
     Caller self{.account = mesh, .access_key_id = credentials.access_key_id};
-    return append_audit(tx, sealer_, self,
-                        {.date = mesh.creation_date, .actor_role = kAdminRole,
-                         .action = "initialize_mesh_account",
-                         .resource = cat("account/", id),
-                         .details = {{"AccountName", mesh.name},
-                                     {"AccessKeyId", credentials.access_key_id}}});
+    DATAMESH_RETURN_IF_ERROR(
+        append_audit(tx, sealer_, self,
+                     {.date = mesh.creation_date, .actor_role = kAdminRole,
+                      .action = "initialize_mesh_account",
+                      .resource = cat("account/", id),
+                      .details = {{"AccountName", mesh.name},
+                                  {"AccessKeyId", credentials.access_key_id}}}));
+    return credentials;
   });
-  if (!status.ok()) return status;
-  return credentials;
 }
 
 absl::StatusOr<AccountCredentials> Engine::create_account(const Caller& caller,
                                                           std::string_view account_name,
                                                           std::string_view account_id) const {
-  if (absl::Status allowed = require_mesh_admin(caller, "create accounts"); !allowed.ok()) {
-    return allowed;
-  }
-  if (absl::Status valid = validate_display_name("account_name", account_name); !valid.ok()) {
-    return valid;
-  }
+  DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "create accounts"));
+  DATAMESH_RETURN_IF_ERROR(validate_display_name("account_name", account_name));
   if (!account_id.empty()) {
-    if (absl::Status valid = validate_account_id("account_id", account_id); !valid.ok()) {
-      return valid;
-    }
+    DATAMESH_RETURN_IF_ERROR(validate_account_id("account_id", account_id));
   }
-  AccountCredentials credentials;
-  absl::Status status = write([&](store::Transaction& tx) -> absl::Status {
+  return write([&](store::Transaction& tx) -> absl::StatusOr<AccountCredentials> {
     std::string id(account_id);
     if (id.empty()) {
       // A random id that collides with an existing one is drawn again.
       for (int attempt = 0; attempt < 8 && id.empty(); ++attempt) {
         std::string candidate = new_account_id();
-        auto taken = tx.get_account(candidate);
-        if (!taken.ok()) return taken.status();
-        if (!taken->has_value()) id = std::move(candidate);
+        DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> taken, tx.get_account(candidate));
+        if (!taken) id = std::move(candidate);
       }
       if (id.empty()) return absl::InternalError("could not draw a free account id");
     } else {
-      auto taken = tx.get_account(id);
-      if (!taken.ok()) return taken.status();
-      if (taken->has_value()) {
-        return absl::AlreadyExistsError(cat("account ", id, " already exists"));
-      }
+      DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> taken, tx.get_account(id));
+      if (taken) return absl::AlreadyExistsError(cat("account ", id, " already exists"));
     }
     Account account{.account_id = id, .name = std::string(account_name), .creation_date = now()};
-    if (absl::Status put = tx.put_account(account); !put.ok()) return put;
-    auto issued = issue_key(tx, sealer_, account, account.creation_date);
-    if (!issued.ok()) return issued.status();
-    credentials = std::move(*issued);
-    return append_audit(tx, sealer_, caller,
-                        {.date = account.creation_date, .actor_role = kAdminRole,
-                         .action = "create_account", .resource = cat("account/", id),
-                         .details = {{"AccountName", account.name},
-                                     {"AccessKeyId", credentials.access_key_id}}});
+    DATAMESH_RETURN_IF_ERROR(tx.put_account(account));
+    DATAMESH_ASSIGN_OR_RETURN(AccountCredentials credentials,
+                              issue_key(tx, sealer_, account, account.creation_date));
+    DATAMESH_RETURN_IF_ERROR(
+        append_audit(tx, sealer_, caller,
+                     {.date = account.creation_date, .actor_role = kAdminRole,
+                      .action = "create_account", .resource = cat("account/", id),
+                      .details = {{"AccountName", account.name},
+                                  {"AccessKeyId", credentials.access_key_id}}}));
+    return credentials;
   });
-  if (!status.ok()) return status;
-  return credentials;
 }
 
 absl::StatusOr<AccountRole> Engine::initialize_account_as(const Caller& caller,
@@ -163,20 +136,18 @@ absl::StatusOr<AccountRole> Engine::initialize_account_as(const Caller& caller,
   }
   const std::string role = std::string(internal::role_of(persona));
   const std::string& id = caller.account.account_id;
-  absl::Status status = write([&](store::Transaction& tx) -> absl::Status {
-    auto account = load_account(tx, id);
-    if (!account.ok()) return account.status();
-    bool& flag = persona == Persona::kProducer ? account->producer_initialized
-                                               : account->consumer_initialized;
+  DATAMESH_RETURN_IF_ERROR(write([&](store::Transaction& tx) -> absl::Status {
+    DATAMESH_ASSIGN_OR_RETURN(Account account, load_account(tx, id));
+    bool& flag = persona == Persona::kProducer ? account.producer_initialized
+                                               : account.consumer_initialized;
     if (flag) return absl::OkStatus();  // already initialized: nothing changes
     flag = true;
-    if (absl::Status put = tx.put_account(*account); !put.ok()) return put;
+    DATAMESH_RETURN_IF_ERROR(tx.put_account(account));
     return append_audit(tx, sealer_, caller,
                         {.date = now(), .actor_role = kAccountAdminRole,
                          .action = cat("initialize_", name, "_account"),
                          .resource = cat("account/", id)});
-  });
-  if (!status.ok()) return status;
+  }));
   return AccountRole{.role_arn = internal::iam_arn(id, "role", role),
                      .user_arn = internal::iam_arn(id, "user", role),
                      .group_arn = internal::iam_arn(id, "group", cat(role, "Group"))};
@@ -185,24 +156,19 @@ absl::StatusOr<AccountRole> Engine::initialize_account_as(const Caller& caller,
 absl::Status Engine::enable_account_as(const Caller& caller, std::string_view account_id,
                                        Persona persona) const {
   const std::string_view name = persona_name(persona);
-  if (absl::Status allowed =
-          require_mesh_admin(caller, cat("enable accounts as ", name));
-      !allowed.ok()) {
-    return allowed;
-  }
+  DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, cat("enable accounts as ", name)));
   return write([&](store::Transaction& tx) -> absl::Status {
-    auto account = load_account(tx, account_id);
-    if (!account.ok()) return account.status();
-    if (account->is_mesh) {
+    DATAMESH_ASSIGN_OR_RETURN(Account account, load_account(tx, account_id));
+    if (account.is_mesh) {
       return absl::FailedPreconditionError(cat(
           "the mesh account ", account_id, " cannot be enabled as ", name,
           ": producers and consumers are separate accounts"));
     }
     bool& flag =
-        persona == Persona::kProducer ? account->producer_enabled : account->consumer_enabled;
+        persona == Persona::kProducer ? account.producer_enabled : account.consumer_enabled;
     if (flag) return absl::OkStatus();
     flag = true;
-    if (absl::Status put = tx.put_account(*account); !put.ok()) return put;
+    DATAMESH_RETURN_IF_ERROR(tx.put_account(account));
     return append_audit(tx, sealer_, caller,
                         {.date = now(), .actor_role = kAdminRole,
                          .action = cat("enable_account_as_", name),
@@ -211,166 +177,116 @@ absl::Status Engine::enable_account_as(const Caller& caller, std::string_view ac
 }
 
 absl::StatusOr<std::vector<Account>> Engine::list_accounts(const Caller& caller) const {
-  if (absl::Status allowed = require_mesh_admin(caller, "list accounts"); !allowed.ok()) {
-    return allowed;
-  }
-  std::vector<Account> accounts;
-  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    auto listed = tx.list_accounts();
-    if (!listed.ok()) return listed.status();
-    accounts = std::move(*listed);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return accounts;
+  DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "list accounts"));
+  return read([](store::Transaction& tx) { return tx.list_accounts(); });
 }
 
 absl::StatusOr<Account> Engine::describe_account(const Caller& caller,
                                                  std::string_view account_id) const {
   // An account may describe itself; the mesh admin may describe any account.
   if (caller.account.account_id != account_id) {
-    if (absl::Status allowed = require_mesh_admin(caller, "describe other accounts");
-        !allowed.ok()) {
-      return allowed;
-    }
+    DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "describe other accounts"));
   }
-  Account account;
-  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    auto loaded = load_account(tx, account_id);
-    if (!loaded.ok()) return loaded.status();
-    account = std::move(*loaded);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return account;
+  return read([&](store::Transaction& tx) { return load_account(tx, account_id); });
 }
 
 absl::StatusOr<AccountCredentials> Engine::create_access_key(const Caller& caller,
                                                              std::string_view account_id) const {
-  if (absl::Status allowed = require_mesh_admin(caller, "create access keys"); !allowed.ok()) {
-    return allowed;
-  }
-  AccountCredentials credentials;
-  absl::Status status = write([&](store::Transaction& tx) -> absl::Status {
-    auto account = load_account(tx, account_id);
-    if (!account.ok()) return account.status();
+  DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "create access keys"));
+  return write([&](store::Transaction& tx) -> absl::StatusOr<AccountCredentials> {
+    DATAMESH_ASSIGN_OR_RETURN(const Account account, load_account(tx, account_id));
     const std::string date = now();
-    auto issued = issue_key(tx, sealer_, *account, date);
-    if (!issued.ok()) return issued.status();
-    credentials = std::move(*issued);
-    return append_audit(tx, sealer_, caller,
-                        {.date = date, .actor_role = kAdminRole, .action = "create_access_key",
-                         .resource = cat("account/", account_id),
-                         .details = {{"AccessKeyId", credentials.access_key_id}}});
+    DATAMESH_ASSIGN_OR_RETURN(AccountCredentials credentials,
+                              issue_key(tx, sealer_, account, date));
+    DATAMESH_RETURN_IF_ERROR(
+        append_audit(tx, sealer_, caller,
+                     {.date = date, .actor_role = kAdminRole, .action = "create_access_key",
+                      .resource = cat("account/", account_id),
+                      .details = {{"AccessKeyId", credentials.access_key_id}}}));
+    return credentials;
   });
-  if (!status.ok()) return status;
-  return credentials;
 }
 
 absl::StatusOr<AccountCredentials> Engine::rotate_access_key(
     const Caller& caller, std::string_view access_key_id) const {
-  if (absl::Status allowed = require_mesh_admin(caller, "rotate access keys"); !allowed.ok()) {
-    return allowed;
-  }
-  AccountCredentials credentials;
-  absl::Status status = write([&](store::Transaction& tx) -> absl::Status {
-    auto key = load_key(tx, access_key_id);
-    if (!key.ok()) return key.status();
-    if (key->status != "Active") {
+  DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "rotate access keys"));
+  return write([&](store::Transaction& tx) -> absl::StatusOr<AccountCredentials> {
+    DATAMESH_ASSIGN_OR_RETURN(store::AccessKeyRow key, load_key(tx, access_key_id));
+    if (key.status != "Active") {
       return absl::FailedPreconditionError(
-          cat("access key ", access_key_id, " is ", key->status,
+          cat("access key ", access_key_id, " is ", key.status,
                        "; only Active keys can be rotated"));
     }
-    auto account = load_account(tx, key->account_id);
-    if (!account.ok()) return account.status();
+    DATAMESH_ASSIGN_OR_RETURN(const Account account, load_account(tx, key.account_id));
     const std::string date = now();
-    auto issued = issue_key(tx, sealer_, *account, date);
-    if (!issued.ok()) return issued.status();
-    credentials = std::move(*issued);
-    key->status = "Revoked";
-    key->revocation_date = date;
-    if (absl::Status put = tx.put_access_key(*key); !put.ok()) return put;
-    return append_audit(tx, sealer_, caller,
-                        {.date = date, .actor_role = kAdminRole, .action = "rotate_access_key",
-                         .resource = cat("account/", key->account_id),
-                         .details = {{"RevokedAccessKeyId", key->access_key_id},
-                                     {"AccessKeyId", credentials.access_key_id}}});
+    DATAMESH_ASSIGN_OR_RETURN(AccountCredentials credentials,
+                              issue_key(tx, sealer_, account, date));
+    key.status = "Revoked";
+    key.revocation_date = date;
+    DATAMESH_RETURN_IF_ERROR(tx.put_access_key(key));
+    DATAMESH_RETURN_IF_ERROR(
+        append_audit(tx, sealer_, caller,
+                     {.date = date, .actor_role = kAdminRole, .action = "rotate_access_key",
+                      .resource = cat("account/", key.account_id),
+                      .details = {{"RevokedAccessKeyId", key.access_key_id},
+                                  {"AccessKeyId", credentials.access_key_id}}}));
+    return credentials;
   });
-  if (!status.ok()) return status;
-  return credentials;
 }
 
 absl::Status Engine::revoke_access_key(const Caller& caller,
                                        std::string_view access_key_id) const {
-  if (absl::Status allowed = require_mesh_admin(caller, "revoke access keys"); !allowed.ok()) {
-    return allowed;
-  }
+  DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "revoke access keys"));
   return write([&](store::Transaction& tx) -> absl::Status {
-    auto key = load_key(tx, access_key_id);
-    if (!key.ok()) return key.status();
-    if (key->status != "Active") {
+    DATAMESH_ASSIGN_OR_RETURN(store::AccessKeyRow key, load_key(tx, access_key_id));
+    if (key.status != "Active") {
       return absl::FailedPreconditionError(
-          cat("access key ", access_key_id, " is already ", key->status));
+          cat("access key ", access_key_id, " is already ", key.status));
     }
-    if (key->access_key_id == caller.access_key_id) {
+    if (key.access_key_id == caller.access_key_id) {
       return absl::FailedPreconditionError(cat(
           "access key ", access_key_id, " is the key making this call; rotate it instead, or "
           "revoke it with another mesh admin key"));
     }
-    key->status = "Revoked";
-    key->revocation_date = now();
-    if (absl::Status put = tx.put_access_key(*key); !put.ok()) return put;
+    key.status = "Revoked";
+    key.revocation_date = now();
+    DATAMESH_RETURN_IF_ERROR(tx.put_access_key(key));
     return append_audit(tx, sealer_, caller,
-                        {.date = key->revocation_date, .actor_role = kAdminRole,
+                        {.date = key.revocation_date, .actor_role = kAdminRole,
                          .action = "revoke_access_key",
-                         .resource = cat("account/", key->account_id),
-                         .details = {{"AccessKeyId", key->access_key_id}}});
+                         .resource = cat("account/", key.account_id),
+                         .details = {{"AccessKeyId", key.access_key_id}}});
   });
 }
 
 absl::StatusOr<std::vector<AccessKey>> Engine::list_access_keys(
     const Caller& caller, std::string_view account_id) const {
   if (caller.account.account_id != account_id) {
-    if (absl::Status allowed = require_mesh_admin(caller, "list other accounts' keys");
-        !allowed.ok()) {
-      return allowed;
-    }
+    DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "list other accounts' keys"));
   }
-  std::vector<AccessKey> keys;
-  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    if (auto account = load_account(tx, account_id); !account.ok()) return account.status();
-    auto rows = tx.list_access_keys(account_id);
-    if (!rows.ok()) return rows.status();
-    for (const store::AccessKeyRow& row : *rows) keys.push_back(public_key(row));
-    return absl::OkStatus();
+  return read([&](store::Transaction& tx) -> absl::StatusOr<std::vector<AccessKey>> {
+    DATAMESH_RETURN_IF_ERROR(load_account(tx, account_id));
+    DATAMESH_ASSIGN_OR_RETURN(const std::vector<store::AccessKeyRow> rows,
+                              tx.list_access_keys(account_id));
+    std::vector<AccessKey> keys;
+    keys.reserve(rows.size());
+    for (const store::AccessKeyRow& row : rows) keys.push_back(public_key(row));
+    return keys;
   });
-  if (!status.ok()) return status;
-  return keys;
 }
 
 absl::StatusOr<AuditPage> Engine::list_audit_events(const Caller& caller,
                                                     std::string_view subscription_id,
                                                     const PageRequest& page) const {
-  if (absl::Status allowed = require_mesh_admin(caller, "read the whole audit log");
-      !allowed.ok()) {
-    return allowed;
-  }
+  DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "read the whole audit log"));
   if (!subscription_id.empty()) {
-    if (absl::Status valid = validate_subscription_id("subscription_id", subscription_id);
-        !valid.ok()) {
-      return valid;
-    }
+    DATAMESH_RETURN_IF_ERROR(validate_subscription_id("subscription_id", subscription_id));
   }
-  auto store_page = internal::store_page(page);
-  if (!store_page.ok()) return store_page.status();
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(page));
   AuditPage result;
-  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    auto events = tx.list_audit_events(subscription_id, *store_page);
-    if (!events.ok()) return events.status();
-    result.events = std::move(*events);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  DATAMESH_ASSIGN_OR_RETURN(result.events, read([&](store::Transaction& tx) {
+                              return tx.list_audit_events(subscription_id, store_page);
+                            }));
   result.next_token = internal::trim_page(result.events, page, [](const AuditEvent& event) {
     return std::to_string(event.sequence);
   });
@@ -378,18 +294,8 @@ absl::StatusOr<AuditPage> Engine::list_audit_events(const Caller& caller,
 }
 
 absl::StatusOr<AuditVerification> Engine::verify_audit(const Caller& caller) const {
-  if (absl::Status allowed = require_mesh_admin(caller, "verify the audit log"); !allowed.ok()) {
-    return allowed;
-  }
-  AuditVerification result;
-  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    auto verified = verify_audit_chain(tx, sealer_);
-    if (!verified.ok()) return verified.status();
-    result = *std::move(verified);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return result;
+  DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "verify the audit log"));
+  return read([&](store::Transaction& tx) { return verify_audit_chain(tx, sealer_); });
 }
 
 }  // namespace datamesh::core

@@ -1,6 +1,7 @@
 // Catalog methods: each account's own Glue-like databases and tables.
 #include <algorithm>
 
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "core/audit.h"
 #include "core/authz.h"
@@ -26,52 +27,42 @@ absl::Status validate_columns(std::string_view where, const std::vector<Column>&
 }
 
 absl::Status validate_table_input(const TableInput& input) {
-  if (absl::Status valid = validate_catalog_name("TableInput.Name", input.name); !valid.ok()) {
-    return valid;
-  }
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("TableInput.Name", input.name));
   if (input.target_table) {
     return absl::InvalidArgumentError(
         "TableInput.TargetTable is not allowed here: resource links are made by "
         "create_data_products and finalize_subscription");
   }
   if (input.storage_descriptor) {
-    if (absl::Status valid = validate_columns("TableInput.StorageDescriptor.Columns",
-                                              input.storage_descriptor->columns);
-        !valid.ok()) {
-      return valid;
-    }
+    DATAMESH_RETURN_IF_ERROR(validate_columns("TableInput.StorageDescriptor.Columns",
+                                              input.storage_descriptor->columns));
   }
-  if (absl::Status valid = validate_columns("TableInput.PartitionKeys", input.partition_keys);
-      !valid.ok()) {
-    return valid;
-  }
+  DATAMESH_RETURN_IF_ERROR(validate_columns("TableInput.PartitionKeys", input.partition_keys));
   return validate_text("TableInput.Description", input.description);
 }
 
 absl::Status require_database(store::Transaction& tx, std::string_view catalog,
                               std::string_view name) {
-  auto database = tx.get_database(catalog, name);
-  if (!database.ok()) return database.status();
-  if (!database->has_value()) {
+  DATAMESH_ASSIGN_OR_RETURN(std::optional<Database> database, tx.get_database(catalog, name));
+  if (!database) {
     return absl::NotFoundError(
         cat("database ", name, " not found in the catalog of account ", catalog));
   }
   return absl::OkStatus();
 }
 
+absl::Status table_not_found(std::string_view database_name, std::string_view name,
+                             std::string_view catalog) {
+  return absl::NotFoundError(cat("table ", database_name, ".", name,
+                                 " not found in the catalog of account ", catalog));
+}
+
 }  // namespace
 
 absl::Status Engine::create_database(const Caller& caller, const DatabaseInput& input) const {
-  if (absl::Status allowed = require_catalog_owner(caller, "create databases"); !allowed.ok()) {
-    return allowed;
-  }
-  if (absl::Status valid = validate_catalog_name("DatabaseInput.Name", input.name); !valid.ok()) {
-    return valid;
-  }
-  if (absl::Status valid = validate_text("DatabaseInput.Description", input.description);
-      !valid.ok()) {
-    return valid;
-  }
+  DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "create databases"));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("DatabaseInput.Name", input.name));
+  DATAMESH_RETURN_IF_ERROR(validate_text("DatabaseInput.Description", input.description));
   if (input.target_database) {
     return absl::InvalidArgumentError(
         "DatabaseInput.TargetDatabase is not allowed here: database links are made by "
@@ -79,14 +70,14 @@ absl::Status Engine::create_database(const Caller& caller, const DatabaseInput& 
   }
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
-    auto existing = tx.get_database(catalog, input.name);
-    if (!existing.ok()) return existing.status();
-    if (existing->has_value()) {
+    DATAMESH_ASSIGN_OR_RETURN(std::optional<Database> existing,
+                              tx.get_database(catalog, input.name));
+    if (existing) {
       return absl::AlreadyExistsError(
           cat("database ", input.name, " already exists in catalog ", catalog));
     }
     Database database{.input = input, .catalog_id = catalog, .create_time = now()};
-    if (absl::Status put = tx.put_database(database); !put.ok()) return put;
+    DATAMESH_RETURN_IF_ERROR(tx.put_database(database));
     return append_audit(tx, sealer_, caller,
                         {.date = database.create_time, .actor_role = kAccountAdminRole,
                          .action = "create_database",
@@ -95,49 +86,38 @@ absl::Status Engine::create_database(const Caller& caller, const DatabaseInput& 
 }
 
 absl::StatusOr<Database> Engine::get_database(const Caller& caller, std::string_view name) const {
-  if (absl::Status valid = validate_catalog_name("name", name); !valid.ok()) return valid;
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", name));
   const std::string& catalog = caller.account.account_id;
-  Database database;
-  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    auto found = tx.get_database(catalog, name);
-    if (!found.ok()) return found.status();
-    if (!found->has_value()) {
+  return read([&](store::Transaction& tx) -> absl::StatusOr<Database> {
+    DATAMESH_ASSIGN_OR_RETURN(std::optional<Database> found, tx.get_database(catalog, name));
+    if (!found) {
       return absl::NotFoundError(
           cat("database ", name, " not found in the catalog of account ", catalog));
     }
-    database = std::move(**found);
-    return absl::OkStatus();
+    return std::move(*found);
   });
-  if (!status.ok()) return status;
-  return database;
 }
 
 absl::StatusOr<DatabasePage> Engine::get_databases(const Caller& caller,
                                                    const PageRequest& page) const {
-  auto store_page = internal::store_page(page);
-  if (!store_page.ok()) return store_page.status();
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(page));
   DatabasePage result;
-  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    auto listed = tx.list_databases(caller.account.account_id, *store_page);
-    if (!listed.ok()) return listed.status();
-    result.databases = std::move(*listed);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  DATAMESH_ASSIGN_OR_RETURN(result.databases,
+                            read([&](store::Transaction& tx) {
+                              return tx.list_databases(caller.account.account_id, store_page);
+                            }));
   result.next_token = internal::trim_page(result.databases, page,
                                           [](const Database& d) { return d.input.name; });
   return result;
 }
 
 absl::Status Engine::delete_database(const Caller& caller, std::string_view name) const {
-  if (absl::Status allowed = require_catalog_owner(caller, "delete databases"); !allowed.ok()) {
-    return allowed;
-  }
-  if (absl::Status valid = validate_catalog_name("name", name); !valid.ok()) return valid;
+  DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "delete databases"));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", name));
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
-    if (absl::Status found = require_database(tx, catalog, name); !found.ok()) return found;
-    if (absl::Status deleted = tx.delete_database(catalog, name); !deleted.ok()) return deleted;
+    DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, name));
+    DATAMESH_RETURN_IF_ERROR(tx.delete_database(catalog, name));
     return append_audit(tx, sealer_, caller,
                         {.date = now(), .actor_role = kAccountAdminRole,
                          .action = "delete_database",
@@ -147,21 +127,15 @@ absl::Status Engine::delete_database(const Caller& caller, std::string_view name
 
 absl::Status Engine::create_table(const Caller& caller, std::string_view database_name,
                                   const TableInput& input) const {
-  if (absl::Status allowed = require_catalog_owner(caller, "create tables"); !allowed.ok()) {
-    return allowed;
-  }
-  if (absl::Status valid = validate_catalog_name("database_name", database_name); !valid.ok()) {
-    return valid;
-  }
-  if (absl::Status valid = validate_table_input(input); !valid.ok()) return valid;
+  DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "create tables"));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
+  DATAMESH_RETURN_IF_ERROR(validate_table_input(input));
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
-    if (absl::Status found = require_database(tx, catalog, database_name); !found.ok()) {
-      return found;
-    }
-    auto existing = tx.get_table(catalog, database_name, input.name);
-    if (!existing.ok()) return existing.status();
-    if (existing->has_value()) {
+    DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, database_name));
+    DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> existing,
+                              tx.get_table(catalog, database_name, input.name));
+    if (existing) {
       return absl::AlreadyExistsError(cat("table ", database_name, ".", input.name,
                                                    " already exists in catalog ", catalog));
     }
@@ -169,7 +143,7 @@ absl::Status Engine::create_table(const Caller& caller, std::string_view databas
     Table table{.input = input, .database_name = std::string(database_name),
                 .catalog_id = catalog, .create_time = date, .update_time = date,
                 .created_by = actor_arn(caller, kAccountAdminRole)};
-    if (absl::Status put = tx.put_table(table); !put.ok()) return put;
+    DATAMESH_RETURN_IF_ERROR(tx.put_table(table));
     return append_audit(tx, sealer_, caller,
                         {.date = date, .actor_role = kAccountAdminRole, .action = "create_table",
                          .resource = cat("catalog/", catalog, "/", database_name, "/",
@@ -179,22 +153,15 @@ absl::Status Engine::create_table(const Caller& caller, std::string_view databas
 
 absl::Status Engine::update_table(const Caller& caller, std::string_view database_name,
                                   const TableInput& input) const {
-  if (absl::Status allowed = require_catalog_owner(caller, "update tables"); !allowed.ok()) {
-    return allowed;
-  }
-  if (absl::Status valid = validate_catalog_name("database_name", database_name); !valid.ok()) {
-    return valid;
-  }
-  if (absl::Status valid = validate_table_input(input); !valid.ok()) return valid;
+  DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "update tables"));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
+  DATAMESH_RETURN_IF_ERROR(validate_table_input(input));
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
-    auto existing = tx.get_table(catalog, database_name, input.name);
-    if (!existing.ok()) return existing.status();
-    if (!existing->has_value()) {
-      return absl::NotFoundError(cat("table ", database_name, ".", input.name,
-                                              " not found in the catalog of account ", catalog));
-    }
-    Table& table = **existing;
+    DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> existing,
+                              tx.get_table(catalog, database_name, input.name));
+    if (!existing) return table_not_found(database_name, input.name, catalog);
+    Table& table = *existing;
     if (table.input.target_table) {
       return absl::FailedPreconditionError(cat(
           "table ", database_name, ".", input.name, " is a resource link; it cannot be edited"));
@@ -202,7 +169,7 @@ absl::Status Engine::update_table(const Caller& caller, std::string_view databas
     table.input = input;
     table.update_time = now();
     table.version_id += 1;
-    if (absl::Status put = tx.put_table(table); !put.ok()) return put;
+    DATAMESH_RETURN_IF_ERROR(tx.put_table(table));
     return append_audit(tx, sealer_, caller,
                         {.date = table.update_time, .actor_role = kAccountAdminRole,
                          .action = "update_table",
@@ -213,65 +180,46 @@ absl::Status Engine::update_table(const Caller& caller, std::string_view databas
 
 absl::StatusOr<Table> Engine::get_table(const Caller& caller, std::string_view database_name,
                                         std::string_view name) const {
-  if (absl::Status valid = validate_catalog_name("database_name", database_name); !valid.ok()) {
-    return valid;
-  }
-  if (absl::Status valid = validate_catalog_name("name", name); !valid.ok()) return valid;
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", name));
   const std::string& catalog = caller.account.account_id;
-  Table table;
-  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    auto found = tx.get_table(catalog, database_name, name);
-    if (!found.ok()) return found.status();
-    if (!found->has_value()) {
-      return absl::NotFoundError(cat("table ", database_name, ".", name,
-                                              " not found in the catalog of account ", catalog));
-    }
-    table = std::move(**found);
-    return absl::OkStatus();
+  return read([&](store::Transaction& tx) -> absl::StatusOr<Table> {
+    DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> found,
+                              tx.get_table(catalog, database_name, name));
+    if (!found) return table_not_found(database_name, name, catalog);
+    return std::move(*found);
   });
-  if (!status.ok()) return status;
-  return table;
 }
 
 absl::StatusOr<TablePage> Engine::get_tables(const Caller& caller,
                                              std::string_view database_name,
                                              std::string_view expression,
                                              const PageRequest& page) const {
-  if (absl::Status valid = validate_catalog_name("database_name", database_name); !valid.ok()) {
-    return valid;
-  }
-  auto store_page = internal::store_page(page);
-  if (!store_page.ok()) return store_page.status();
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(page));
   std::optional<Pattern> pattern;
   if (!expression.empty()) {
-    auto compiled = Pattern::compile("expression", expression);
-    if (!compiled.ok()) return compiled.status();
-    pattern = std::move(*compiled);
+    DATAMESH_ASSIGN_OR_RETURN(pattern, Pattern::compile("expression", expression));
   }
   const std::string& catalog = caller.account.account_id;
   TablePage result;
-  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    if (absl::Status found = require_database(tx, catalog, database_name); !found.ok()) {
-      return found;
-    }
-    if (!pattern) {
-      auto listed = tx.list_tables(catalog, database_name, *store_page);
-      if (!listed.ok()) return listed.status();
-      result.tables = std::move(*listed);
-      return absl::OkStatus();
-    }
-    // With an expression, only the matching tables of this page are loaded, and the walk
-    // stops once the page is full.
-    return internal::for_each_matching_name(
-        tx, catalog, database_name, *pattern, store_page->after,
-        [&](const std::string& name) -> absl::StatusOr<bool> {
-          auto table = tx.get_table(catalog, database_name, name);
-          if (!table.ok()) return table.status();
-          if (table->has_value()) result.tables.push_back(std::move(**table));
-          return static_cast<int>(result.tables.size()) < store_page->limit;
-        });
-  });
-  if (!status.ok()) return status;
+  DATAMESH_ASSIGN_OR_RETURN(
+      result.tables, read([&](store::Transaction& tx) -> absl::StatusOr<std::vector<Table>> {
+        DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, database_name));
+        if (!pattern) return tx.list_tables(catalog, database_name, store_page);
+        // With an expression, only the matching tables of this page are loaded, and the walk
+        // stops once the page is full.
+        std::vector<Table> tables;
+        DATAMESH_RETURN_IF_ERROR(internal::for_each_matching_name(
+            tx, catalog, database_name, *pattern, store_page.after,
+            [&](const std::string& name) -> absl::StatusOr<bool> {
+              DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> table,
+                                        tx.get_table(catalog, database_name, name));
+              if (table) tables.push_back(std::move(*table));
+              return static_cast<int>(tables.size()) < store_page.limit;
+            }));
+        return tables;
+      }));
   result.next_token =
       internal::trim_page(result.tables, page, [](const Table& t) { return t.input.name; });
   return result;
@@ -279,24 +227,15 @@ absl::StatusOr<TablePage> Engine::get_tables(const Caller& caller,
 
 absl::Status Engine::delete_table(const Caller& caller, std::string_view database_name,
                                   std::string_view name) const {
-  if (absl::Status allowed = require_catalog_owner(caller, "delete tables"); !allowed.ok()) {
-    return allowed;
-  }
-  if (absl::Status valid = validate_catalog_name("database_name", database_name); !valid.ok()) {
-    return valid;
-  }
-  if (absl::Status valid = validate_catalog_name("name", name); !valid.ok()) return valid;
+  DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "delete tables"));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", name));
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
-    auto found = tx.get_table(catalog, database_name, name);
-    if (!found.ok()) return found.status();
-    if (!found->has_value()) {
-      return absl::NotFoundError(cat("table ", database_name, ".", name,
-                                              " not found in the catalog of account ", catalog));
-    }
-    if (absl::Status deleted = tx.delete_table(catalog, database_name, name); !deleted.ok()) {
-      return deleted;
-    }
+    DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> found,
+                              tx.get_table(catalog, database_name, name));
+    if (!found) return table_not_found(database_name, name, catalog);
+    DATAMESH_RETURN_IF_ERROR(tx.delete_table(catalog, database_name, name));
     return append_audit(tx, sealer_, caller,
                         {.date = now(), .actor_role = kAccountAdminRole, .action = "delete_table",
                          .resource = cat("catalog/", catalog, "/", database_name, "/",
@@ -307,51 +246,44 @@ absl::Status Engine::delete_table(const Caller& caller, std::string_view databas
 absl::StatusOr<std::vector<std::string>> Engine::import_tables(
     const Caller& caller, std::string_view database_name,
     const std::vector<TableInput>& tables) const {
-  if (absl::Status allowed = require_catalog_owner(caller, "import tables"); !allowed.ok()) {
-    return allowed;
-  }
-  if (absl::Status valid = validate_catalog_name("database_name", database_name); !valid.ok()) {
-    return valid;
-  }
+  DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "import tables"));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
   if (tables.empty()) {
     return absl::InvalidArgumentError("the table list to import is empty");
   }
-  for (const TableInput& input : tables) {
-    if (absl::Status valid = validate_table_input(input); !valid.ok()) return valid;
-  }
+  for (const TableInput& input : tables) DATAMESH_RETURN_IF_ERROR(validate_table_input(input));
   const std::string& catalog = caller.account.account_id;
-  std::vector<std::string> names;
-  absl::Status status = write([&](store::Transaction& tx) -> absl::Status {
-    names.clear();
+  return write([&](store::Transaction& tx) -> absl::StatusOr<std::vector<std::string>> {
     const std::string date = now();
-    auto database = tx.get_database(catalog, database_name);
-    if (!database.ok()) return database.status();
-    if (!database->has_value()) {
+    DATAMESH_ASSIGN_OR_RETURN(std::optional<Database> database,
+                              tx.get_database(catalog, database_name));
+    if (!database) {
       Database created{.input = {.name = std::string(database_name)}, .catalog_id = catalog,
                        .create_time = date};
-      if (absl::Status put = tx.put_database(created); !put.ok()) return put;
+      DATAMESH_RETURN_IF_ERROR(tx.put_database(created));
     }
+    std::vector<std::string> names;
     for (const TableInput& input : tables) {
-      auto existing = tx.get_table(catalog, database_name, input.name);
-      if (!existing.ok()) return existing.status();
+      DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> existing,
+                                tx.get_table(catalog, database_name, input.name));
       Table table{.input = input, .database_name = std::string(database_name),
                   .catalog_id = catalog, .create_time = date, .update_time = date,
                   .created_by = actor_arn(caller, kAccountAdminRole)};
-      if (existing->has_value()) {
-        table.create_time = (*existing)->create_time;
-        table.created_by = (*existing)->created_by;
-        table.version_id = (*existing)->version_id + 1;
+      if (existing) {
+        table.create_time = existing->create_time;
+        table.created_by = existing->created_by;
+        table.version_id = existing->version_id + 1;
       }
-      if (absl::Status put = tx.put_table(table); !put.ok()) return put;
+      DATAMESH_RETURN_IF_ERROR(tx.put_table(table));
       names.push_back(input.name);
     }
-    return append_audit(tx, sealer_, caller,
-                        {.date = date, .actor_role = kAccountAdminRole, .action = "import_tables",
-                         .resource = cat("catalog/", catalog, "/", database_name),
-                         .details = {{"Tables", names}}});
+    DATAMESH_RETURN_IF_ERROR(
+        append_audit(tx, sealer_, caller,
+                     {.date = date, .actor_role = kAccountAdminRole, .action = "import_tables",
+                      .resource = cat("catalog/", catalog, "/", database_name),
+                      .details = {{"Tables", names}}}));
+    return names;
   });
-  if (!status.ok()) return status;
-  return names;
 }
 
 }  // namespace datamesh::core

@@ -41,13 +41,11 @@ absl::StatusOr<std::vector<std::string>> resolve_tables(const std::vector<std::s
       return absl::NotFoundError(
           cat("table ", entry, " not found in mesh database ", database));
     }
-    auto pattern = Pattern::compile("tables", entry);
-    if (!pattern.ok()) return pattern.status();
+    DATAMESH_ASSIGN_OR_RETURN(const Pattern pattern, Pattern::compile("tables", entry));
     size_t matched_count = 0;
     for (const std::string& name : names) {
-      auto matched = pattern->full_match(name);
-      if (!matched.ok()) return matched.status();
-      if (*matched) {
+      DATAMESH_ASSIGN_OR_RETURN(const bool matched, pattern.full_match(name));
+      if (matched) {
         resolved.insert(name);
         ++matched_count;
       }
@@ -84,20 +82,12 @@ absl::StatusOr<store::ProductRow> load_requested_product(store::Transaction& tx,
 
 absl::StatusOr<AccessRequest> Engine::request_access_to_product(
     const Caller& caller, const AccessRequestInput& input) const {
-  if (absl::Status allowed = require_consumer(caller, "request access"); !allowed.ok()) {
-    return allowed;
-  }
-  if (absl::Status valid = validate_account_id("owner_account_id", input.owner_account_id);
-      !valid.ok()) {
-    return valid;
-  }
-  if (absl::Status valid = validate_catalog_name("database_name", input.database_name);
-      !valid.ok()) {
-    return valid;
-  }
-  auto permissions =
-      parse_subscription_permissions("request_permissions", input.request_permissions);
-  if (!permissions.ok()) return permissions.status();
+  DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "request access"));
+  DATAMESH_RETURN_IF_ERROR(validate_account_id("owner_account_id", input.owner_account_id));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", input.database_name));
+  DATAMESH_ASSIGN_OR_RETURN(
+      const PermissionSet permissions,
+      parse_subscription_permissions("request_permissions", input.request_permissions));
   if (input.tables && input.tables->empty()) {
     return absl::InvalidArgumentError(
         "tables is an empty list: omit it to request the whole database, or name at least one "
@@ -109,26 +99,22 @@ absl::StatusOr<AccessRequest> Engine::request_access_to_product(
         "account ", consumer, " owns the data products it would request: a producer already "
         "holds every permission on its own products"));
   }
-  AccessRequest result;
-  absl::Status status = write([&](store::Transaction& tx) -> absl::Status {
-    auto mesh = internal::load_mesh_id(tx);
-    if (!mesh.ok()) return mesh.status();
+  return write([&](store::Transaction& tx) -> absl::StatusOr<AccessRequest> {
+    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
     DATAMESH_ASSIGN_OR_RETURN(
         const store::ProductRow product,
         load_requested_product(tx, input.database_name, input.owner_account_id));
     const std::string& database = product.mesh_database;
     std::vector<std::string> tables;
     if (input.tables) {
-      auto names = tx.list_table_names(*mesh, database);
-      if (!names.ok()) return names.status();
-      auto resolved = resolve_tables(*input.tables, *names, database);
-      if (!resolved.ok()) return resolved.status();
-      tables = std::move(*resolved);
+      DATAMESH_ASSIGN_OR_RETURN(const std::vector<std::string> names,
+                                tx.list_table_names(mesh, database));
+      DATAMESH_ASSIGN_OR_RETURN(tables, resolve_tables(*input.tables, names, database));
     }
-    const std::vector<std::string> requested = permissions->names();
-    result = AccessRequest{.type = tables.empty() ? "DATABASE" : "TABLE",
-                           .database = database,
-                           .tables = tables};
+    const std::vector<std::string> requested = permissions.names();
+    AccessRequest result{.type = tables.empty() ? "DATABASE" : "TABLE",
+                         .database = database,
+                         .tables = tables};
 
     // An identical live request (same tables, same permissions) is returned, not duplicated.
     const Subscription wanted{.database_name = database,
@@ -136,11 +122,11 @@ absl::StatusOr<AccessRequest> Engine::request_access_to_product(
                               .requested_grants = requested,
                               .owner_principal = input.owner_account_id,
                               .subscriber_principal = consumer};
-    auto duplicates = tx.find_live_duplicates(wanted);
-    if (!duplicates.ok()) return duplicates.status();
-    if (!duplicates->empty()) {
-      result.subscription_id = duplicates->front().subscription_id;
-      return absl::OkStatus();
+    DATAMESH_ASSIGN_OR_RETURN(const std::vector<Subscription> duplicates,
+                              tx.find_live_duplicates(wanted));
+    if (!duplicates.empty()) {
+      result.subscription_id = duplicates.front().subscription_id;
+      return result;
     }
 
     const std::string date = now();
@@ -157,60 +143,53 @@ absl::StatusOr<AccessRequest> Engine::request_access_to_product(
                      .updated_date = date,
                      .updated_by = actor_arn(caller, kConsumerRole),
                      .version = 1};
-    if (absl::Status inserted = tx.insert_subscription(sub); !inserted.ok()) return inserted;
+    DATAMESH_RETURN_IF_ERROR(tx.insert_subscription(sub));
     result.subscription_id = sub.subscription_id;
-    return append_audit(tx, sealer_, caller,
-                        {.date = date, .actor_role = kConsumerRole,
-                         .action = "request_access_to_product",
-                         .subscription_id = sub.subscription_id,
-                         .resource = cat("database/", sub.database_name),
-                         .details = {{"Status", "Pending"},
-                                     {"Type", sub.type},
-                                     {"TableName", sub.table_names},
-                                     {"RequestedGrants", sub.requested_grants},
-                                     {"OwnerPrincipal", sub.owner_principal}}});
+    DATAMESH_RETURN_IF_ERROR(
+        append_audit(tx, sealer_, caller,
+                     {.date = date, .actor_role = kConsumerRole,
+                      .action = "request_access_to_product",
+                      .subscription_id = sub.subscription_id,
+                      .resource = cat("database/", sub.database_name),
+                      .details = {{"Status", "Pending"},
+                                  {"Type", sub.type},
+                                  {"TableName", sub.table_names},
+                                  {"RequestedGrants", sub.requested_grants},
+                                  {"OwnerPrincipal", sub.owner_principal}}}));
+    return result;
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::Status Engine::finalize_subscription(const Caller& caller,
                                            std::string_view subscription_id) const {
-  if (absl::Status allowed = require_consumer(caller, "finalize subscriptions"); !allowed.ok()) {
-    return allowed;
-  }
+  DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "finalize subscriptions"));
   const std::string& consumer = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
-    auto subscription =
-        internal::load_as_party(tx, caller, Persona::kConsumer, subscription_id, "finalize");
-    if (!subscription.ok()) return subscription.status();
-    Subscription& sub = *subscription;
-    if (absl::Status state =
-            internal::require_status(sub, {SubscriptionStatus::kActive}, "finalized");
-        !state.ok()) {
-      return state;
-    }
-    auto mesh = internal::load_mesh_id(tx);
-    if (!mesh.ok()) return mesh.status();
+    DATAMESH_ASSIGN_OR_RETURN(
+        Subscription sub,
+        internal::load_as_party(tx, caller, Persona::kConsumer, subscription_id, "finalize"));
+    DATAMESH_RETURN_IF_ERROR(
+        internal::require_status(sub, {SubscriptionStatus::kActive}, "finalized"));
+    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
     const std::string date = now();
     const std::string& database = sub.database_name;
 
-    auto shares = tx.list_subscription_shares(sub.subscription_id);
-    if (!shares.ok()) return shares.status();
+    DATAMESH_ASSIGN_OR_RETURN(std::vector<store::ShareRow> shares,
+                              tx.list_subscription_shares(sub.subscription_id));
     std::vector<std::string> accepted;
-    for (store::ShareRow& share : *shares) {
+    for (store::ShareRow& share : shares) {
       if (share.status != "PENDING") continue;
       share.status = "ACCEPTED";
-      if (absl::Status put = tx.put_share(share); !put.ok()) return put;
+      DATAMESH_RETURN_IF_ERROR(tx.put_share(share));
       accepted.push_back(share.share_arn);
     }
 
     // The resource-link database, named like the mesh database.
-    auto link_db = tx.get_database(consumer, database);
-    if (!link_db.ok()) return link_db.status();
-    if (link_db->has_value()) {
-      const auto& target = (*link_db)->input.target_database;
-      if (!target || target->catalog_id != *mesh || target->database_name != database) {
+    DATAMESH_ASSIGN_OR_RETURN(const std::optional<Database> link_db,
+                              tx.get_database(consumer, database));
+    if (link_db) {
+      const auto& target = link_db->input.target_database;
+      if (!target || target->catalog_id != mesh || target->database_name != database) {
         return absl::FailedPreconditionError(cat(
             "the catalog of account ", consumer, " already has a database ", database,
             " that is not a link to the mesh; rename or delete it, then finalize again"));
@@ -219,24 +198,22 @@ absl::Status Engine::finalize_subscription(const Caller& caller,
       Database created{
           .input = {.name = database,
                     .target_database =
-                        DatabaseIdentifier{.catalog_id = *mesh, .database_name = database}},
+                        DatabaseIdentifier{.catalog_id = mesh, .database_name = database}},
           .catalog_id = consumer,
           .create_time = date};
-      if (absl::Status put = tx.put_database(created); !put.ok()) return put;
+      DATAMESH_RETURN_IF_ERROR(tx.put_database(created));
     }
 
     std::vector<std::string> tables = sub.table_names;
     if (tables.empty()) {
-      auto names = tx.list_table_names(*mesh, database);
-      if (!names.ok()) return names.status();
-      tables = std::move(*names);
+      DATAMESH_ASSIGN_OR_RETURN(tables, tx.list_table_names(mesh, database));
     }
     for (const std::string& name : tables) {
-      auto existing = tx.get_table(consumer, database, name);
-      if (!existing.ok()) return existing.status();
-      if (existing->has_value()) {
-        const auto& target = (*existing)->input.target_table;
-        if (!target || target->catalog_id != *mesh) {
+      DATAMESH_ASSIGN_OR_RETURN(const std::optional<Table> existing,
+                                tx.get_table(consumer, database, name));
+      if (existing) {
+        const auto& target = existing->input.target_table;
+        if (!target || target->catalog_id != mesh) {
           return absl::FailedPreconditionError(cat(
               "table ", database, ".", name, " of account ", consumer,
               " is not a link to the mesh; rename or delete it, then finalize again"));
@@ -244,7 +221,7 @@ absl::Status Engine::finalize_subscription(const Caller& caller,
         continue;
       }
       Table link{.input = {.name = name,
-                           .target_table = TableIdentifier{.catalog_id = *mesh,
+                           .target_table = TableIdentifier{.catalog_id = mesh,
                                                            .database_name = database,
                                                            .name = name}},
                  .database_name = database,
@@ -252,7 +229,7 @@ absl::Status Engine::finalize_subscription(const Caller& caller,
                  .create_time = date,
                  .update_time = date,
                  .created_by = actor_arn(caller, kConsumerRole)};
-      if (absl::Status put = tx.put_table(link); !put.ok()) return put;
+      DATAMESH_RETURN_IF_ERROR(tx.put_table(link));
     }
     sub.imported_to_consumer = true;
     return internal::commit_change(
@@ -266,76 +243,59 @@ absl::Status Engine::finalize_subscription(const Caller& caller,
 
 absl::StatusOr<Table> Engine::get_table_info(const Caller& caller, std::string_view database_name,
                                              std::string_view table_name) const {
-  if (absl::Status allowed = require_consumer(caller, "read table information"); !allowed.ok()) {
-    return allowed;
-  }
-  if (absl::Status valid = validate_catalog_name("database_name", database_name); !valid.ok()) {
-    return valid;
-  }
-  if (absl::Status valid = validate_catalog_name("table_name", table_name); !valid.ok()) {
-    return valid;
-  }
+  DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "read table information"));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("table_name", table_name));
   const std::string& consumer = caller.account.account_id;
-  Table result;
-  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    auto local = tx.get_table(consumer, database_name, table_name);
-    if (!local.ok()) return local.status();
-    if (!local->has_value()) {
+  return read([&](store::Transaction& tx) -> absl::StatusOr<Table> {
+    DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> local,
+                              tx.get_table(consumer, database_name, table_name));
+    if (!local) {
       return absl::NotFoundError(cat(
           "table ", database_name, ".", table_name, " not found in the catalog of account ",
           consumer, " (finalize_subscription imports the tables of an Active subscription)"));
     }
-    if (!(*local)->input.target_table) {
-      result = std::move(**local);  // one of the consumer's own tables
-      return absl::OkStatus();
-    }
-    const TableIdentifier target = *(*local)->input.target_table;
-    auto rows = tx.find_grants(consumer, target.catalog_id, target.database_name, target.name);
-    if (!rows.ok()) return rows.status();
+    if (!local->input.target_table) return std::move(*local);  // one of the consumer's own
+    const TableIdentifier target = *local->input.target_table;
+    DATAMESH_ASSIGN_OR_RETURN(
+        const std::vector<store::GrantRow> rows,
+        tx.find_grants(consumer, target.catalog_id, target.database_name, target.name));
     bool visible = false;
-    for (const store::GrantRow& row : *rows) {
+    for (const store::GrantRow& row : rows) {
       visible = visible || (row.database_name == target.database_name &&
                             (row.table_name == target.name || row.table_name == kAllTables));
     }
     if (!visible) {
-      auto product = tx.get_product(target.database_name);
-      if (!product.ok()) return product.status();
-      visible = product->has_value() && (*product)->public_metadata;
+      DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
+                                tx.get_product(target.database_name));
+      visible = product && product->public_metadata;
     }
     if (!visible) {
       return absl::PermissionDeniedError(cat(
           "account ", consumer, " holds no grant on ", target.database_name, ".", target.name,
           " and its data product does not publish public metadata"));
     }
-    auto mesh_table = tx.get_table(target.catalog_id, target.database_name, target.name);
-    if (!mesh_table.ok()) return mesh_table.status();
-    if (!mesh_table->has_value()) {
+    DATAMESH_ASSIGN_OR_RETURN(
+        std::optional<Table> mesh_table,
+        tx.get_table(target.catalog_id, target.database_name, target.name));
+    if (!mesh_table) {
       return absl::NotFoundError(cat("the link ", database_name, ".", table_name,
                                               " points at ", target.database_name, ".",
                                               target.name, ", which is no longer in the mesh"));
     }
-    result = std::move(**mesh_table);
-    return absl::OkStatus();
+    return std::move(*mesh_table);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<SubscriptionPage> Engine::list_product_access(const Caller& caller,
                                                              const PageRequest& page) const {
-  if (absl::Status allowed = require_consumer(caller, "list product access"); !allowed.ok()) {
-    return allowed;
-  }
-  auto store_page = internal::store_page(page);
-  if (!store_page.ok()) return store_page.status();
+  DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "list product access"));
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(page));
   SubscriptionPage result;
-  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    auto listed = tx.list_subscriptions({.subscriber = caller.account.account_id}, *store_page);
-    if (!listed.ok()) return listed.status();
-    result.subscriptions = std::move(*listed);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  DATAMESH_ASSIGN_OR_RETURN(result.subscriptions, read([&](store::Transaction& tx) {
+                              return tx.list_subscriptions(
+                                  {.subscriber = caller.account.account_id}, store_page);
+                            }));
   result.next_token = internal::trim_page(result.subscriptions, page,
                                           [](const Subscription& s) { return s.subscription_id; });
   return result;
@@ -345,16 +305,10 @@ absl::StatusOr<PermissionCheck> Engine::check_permission(const Caller& caller,
                                                          std::string_view database_name,
                                                          std::string_view table_name,
                                                          std::string_view permission) const {
-  if (absl::Status allowed = require_consumer(caller, "check permissions"); !allowed.ok()) {
-    return allowed;
-  }
-  if (absl::Status valid = validate_catalog_name("database_name", database_name); !valid.ok()) {
-    return valid;
-  }
+  DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "check permissions"));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
   if (!table_name.empty()) {
-    if (absl::Status valid = validate_catalog_name("table_name", table_name); !valid.ok()) {
-      return valid;
-    }
+    DATAMESH_RETURN_IF_ERROR(validate_catalog_name("table_name", table_name));
   }
   auto parsed = parse_permission(permission);
   if (!parsed) {
@@ -363,26 +317,23 @@ absl::StatusOr<PermissionCheck> Engine::check_permission(const Caller& caller,
     return absl::InvalidArgumentError(cat("unknown permission \"", permission,
                                                    "\"; allowed: ", join(names, ", ")));
   }
-  PermissionCheck check;
-  absl::Status status = read([&](store::Transaction& tx) -> absl::Status {
-    auto mesh = internal::load_mesh_id(tx);
-    if (!mesh.ok()) return mesh.status();
-    auto rows = tx.find_grants(caller.account.account_id, *mesh, database_name, table_name);
-    if (!rows.ok()) return rows.status();
-    check = evaluate_grants(*rows, *parsed, database_name, table_name);
+  return read([&](store::Transaction& tx) -> absl::StatusOr<PermissionCheck> {
+    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+    DATAMESH_ASSIGN_OR_RETURN(
+        const std::vector<store::GrantRow> rows,
+        tx.find_grants(caller.account.account_id, mesh, database_name, table_name));
+    PermissionCheck check = evaluate_grants(rows, *parsed, database_name, table_name);
     if (!check.allowed && *parsed == Permission::kDescribe) {
-      auto product = tx.get_product(database_name);
-      if (!product.ok()) return product.status();
-      if (product->has_value() && (*product)->public_metadata) {
+      DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
+                                tx.get_product(database_name));
+      if (product && product->public_metadata) {
         check = PermissionCheck{.allowed = true,
                                 .reason = cat("data product ", database_name,
                                                        " publishes public metadata")};
       }
     }
-    return absl::OkStatus();
+    return check;
   });
-  if (!status.ok()) return status;
-  return check;
 }
 
 }  // namespace datamesh::core

@@ -13,11 +13,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "base/status_macros.h"
 #include "datamesh/types.h"
 
 namespace datamesh::store {
@@ -206,10 +208,10 @@ class Transaction {
 inline absl::StatusOr<std::vector<std::string>> Transaction::list_table_names_page(
     std::string_view catalog_id, std::string_view database_name, const Page& page) {
   if (page.limit < 1) return absl::InvalidArgumentError("page limit must be at least 1");
-  auto names = list_table_names(catalog_id, database_name);
-  if (!names.ok()) return names;
+  DATAMESH_ASSIGN_OR_RETURN(std::vector<std::string> names,
+                            list_table_names(catalog_id, database_name));
   std::vector<std::string> selected;
-  for (std::string& name : *names) {
+  for (std::string& name : names) {
     if (name <= page.after) continue;
     if (static_cast<int>(selected.size()) == page.limit) break;
     selected.push_back(std::move(name));
@@ -229,8 +231,41 @@ enum class TxMode { kRead, kWrite };
 class Store {
  public:
   virtual ~Store() = default;
-  // Runs body in one transaction and commits when it returns OK; rolls back otherwise.
-  virtual absl::Status run(TxMode mode, const std::function<absl::Status(Transaction&)>& body) = 0;
+
+  // Runs body (Transaction& -> absl::Status or absl::StatusOr<T>) in one transaction, commits
+  // when it returns OK and rolls back otherwise, and returns what the body returned (or the
+  // transaction's own error). The store may run the body more than once (after a lost race,
+  // and in PostgreSQL after a lost connection, reads included): a body builds its result itself
+  // and returns it, never adds to something outside it, so that only the run that committed
+  // answers.
+  template <typename Body>
+  auto run(TxMode mode, Body&& body) -> std::invoke_result_t<Body&, Transaction&>;
+
+ protected:
+  // What each store implements: runs body in one transaction as run() says. Wrappers of a store
+  // override it and call the wrapped store's run().
+  virtual absl::Status run_body(TxMode mode,
+                                const std::function<absl::Status(Transaction&)>& body) = 0;
 };
+
+template <typename Body>
+auto Store::run(TxMode mode, Body&& body) -> std::invoke_result_t<Body&, Transaction&> {
+  using Result = std::invoke_result_t<Body&, Transaction&>;
+  if constexpr (std::is_same_v<Result, absl::Status>) {
+    return run_body(mode, [&body](Transaction& tx) -> absl::Status { return body(tx); });
+  } else {
+    static_assert(std::is_same_v<Result, absl::StatusOr<typename Result::value_type>>,
+                  "a transaction body returns absl::Status or absl::StatusOr<T>");
+    // Each run replaces the last one's result: the run that committed is the one returned.
+    std::optional<Result> result;
+    absl::Status status = run_body(mode, [&](Transaction& tx) -> absl::Status {
+      result.emplace(body(tx));
+      return result->status();
+    });
+    if (!status.ok()) return status;
+    if (!result) return absl::InternalError("the store committed a transaction without its body");
+    return *std::move(result);
+  }
+}
 
 }  // namespace datamesh::store

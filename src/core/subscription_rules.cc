@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "core/audit.h"
 #include "core/authz.h"
@@ -34,13 +35,10 @@ absl::Status require_status(const Subscription& subscription,
 absl::Status write_grants(store::Transaction& tx, const Subscription& subscription,
                           std::string_view mesh_account, const PermissionSet& granted,
                           const PermissionSet& grantable) {
-  if (absl::Status deleted = tx.delete_subscription_grants(subscription.subscription_id);
-      !deleted.ok()) {
-    return deleted;
-  }
+  DATAMESH_RETURN_IF_ERROR(tx.delete_subscription_grants(subscription.subscription_id));
   for (const store::GrantRow& row :
        subscription_grant_rows(subscription, mesh_account, granted, grantable)) {
-    if (absl::Status put = tx.put_grant(row); !put.ok()) return put;
+    DATAMESH_RETURN_IF_ERROR(tx.put_grant(row));
   }
   return absl::OkStatus();
 }
@@ -49,10 +47,10 @@ absl::Status remove_consumer_links(store::Transaction& tx, const Subscription& s
                                    std::string_view mesh_account) {
   const std::string& consumer = subscription.subscriber_principal;
   const std::string& database = subscription.database_name;
-  auto link_db = tx.get_database(consumer, database);
-  if (!link_db.ok()) return link_db.status();
-  const bool is_link = link_db->has_value() && (*link_db)->input.target_database &&
-                       (*link_db)->input.target_database->catalog_id == mesh_account;
+  DATAMESH_ASSIGN_OR_RETURN(const std::optional<Database> link_db,
+                            tx.get_database(consumer, database));
+  const bool is_link = link_db && link_db->input.target_database &&
+                       link_db->input.target_database->catalog_id == mesh_account;
   if (!is_link) return absl::OkStatus();  // never finalized, or not ours to touch
 
   // What the consumer's other Active subscriptions on the same database still cover.
@@ -63,35 +61,34 @@ absl::Status remove_consumer_links(store::Transaction& tx, const Subscription& s
   bool covers_all = false;
   std::string after;
   while (true) {
-    auto others = tx.list_subscriptions(filter, store::Page{.after = after, .limit = 500});
-    if (!others.ok()) return others.status();
-    for (const Subscription& other : *others) {
+    DATAMESH_ASSIGN_OR_RETURN(
+        const std::vector<Subscription> others,
+        tx.list_subscriptions(filter, store::Page{.after = after, .limit = 500}));
+    for (const Subscription& other : others) {
       if (other.subscription_id == subscription.subscription_id) continue;
       if (other.table_names.empty()) covers_all = true;
       covered.insert(other.table_names.begin(), other.table_names.end());
     }
-    if (others->size() < 500) break;
-    after = others->back().subscription_id;
+    if (others.size() < 500) break;
+    after = others.back().subscription_id;
   }
   if (covers_all) return absl::OkStatus();
 
-  auto links = tx.list_table_names(consumer, database);
-  if (!links.ok()) return links.status();
+  DATAMESH_ASSIGN_OR_RETURN(const std::vector<std::string> links,
+                            tx.list_table_names(consumer, database));
   const std::set<std::string> own(subscription.table_names.begin(),
                                   subscription.table_names.end());
-  size_t remaining = links->size();
-  for (const std::string& name : *links) {
+  size_t remaining = links.size();
+  for (const std::string& name : links) {
     if (covered.contains(name)) continue;
     if (!subscription.table_names.empty() && !own.contains(name)) continue;
-    auto table = tx.get_table(consumer, database, name);
-    if (!table.ok()) return table.status();
-    if (!table->has_value() || !(*table)->input.target_table ||
-        (*table)->input.target_table->catalog_id != mesh_account) {
+    DATAMESH_ASSIGN_OR_RETURN(const std::optional<Table> table,
+                              tx.get_table(consumer, database, name));
+    if (!table || !table->input.target_table ||
+        table->input.target_table->catalog_id != mesh_account) {
       continue;  // a table the consumer made itself stays
     }
-    if (absl::Status deleted = tx.delete_table(consumer, database, name); !deleted.ok()) {
-      return deleted;
-    }
+    DATAMESH_RETURN_IF_ERROR(tx.delete_table(consumer, database, name));
     --remaining;
   }
   if (remaining == 0) return tx.delete_database(consumer, database);
@@ -101,11 +98,8 @@ absl::Status remove_consumer_links(store::Transaction& tx, const Subscription& s
 absl::StatusOr<Subscription> load_as_party(store::Transaction& tx, const Caller& caller,
                                            Persona persona, std::string_view id,
                                            std::string_view verb) {
-  auto subscription = load_subscription(tx, id);
-  if (!subscription.ok()) return subscription.status();
-  if (absl::Status party = require_party(caller, persona, *subscription, verb); !party.ok()) {
-    return party;
-  }
+  DATAMESH_ASSIGN_OR_RETURN(Subscription subscription, load_subscription(tx, id));
+  DATAMESH_RETURN_IF_ERROR(require_party(caller, persona, subscription, verb));
   return subscription;
 }
 
@@ -116,9 +110,7 @@ absl::Status commit_change(store::Transaction& tx, const SecretSealer& sealer, c
   subscription.updated_date = change.date;
   subscription.updated_by = actor_arn(caller, change.role);
   if (!change.note.empty()) subscription.notes.emplace_back(change.note);
-  if (absl::Status saved = tx.update_subscription(subscription, previous); !saved.ok()) {
-    return saved;
-  }
+  DATAMESH_RETURN_IF_ERROR(tx.update_subscription(subscription, previous));
   return append_audit(tx, sealer, caller,
                       {.date = change.date,
                        .actor_role = change.role,

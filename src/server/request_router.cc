@@ -7,6 +7,7 @@
 #include "api/logging.h"
 #include "api/routes.h"
 #include "core/subscription_status.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "server/http_status.h"
 #include "server/openapi.h"
@@ -147,20 +148,21 @@ RequestRouter::Outcome RequestRouter::metrics_page() {
   std::string extra =
       "# HELP datamesh_subscriptions Subscriptions in the mesh, by status.\n"
       "# TYPE datamesh_subscriptions gauge\n";
-  absl::Status status =
-      service_->store().run(store::TxMode::kRead, [&](store::Transaction& tx) -> absl::Status {
-        auto counts = tx.count_subscriptions_by_status();
-        if (!counts.ok()) return counts.status();
-        std::map<SubscriptionStatus, int64_t> by_status(counts->begin(), counts->end());
+  // Built inside the body, which the store may run more than once.
+  absl::StatusOr<std::string> lines = service_->store().run(
+      store::TxMode::kRead, [](store::Transaction& tx) -> absl::StatusOr<std::string> {
+        DATAMESH_ASSIGN_OR_RETURN(const auto counts, tx.count_subscriptions_by_status());
+        std::map<SubscriptionStatus, int64_t> by_status(counts.begin(), counts.end());
+        std::string text;
         for (SubscriptionStatus s :
              {SubscriptionStatus::kPending, SubscriptionStatus::kActive,
               SubscriptionStatus::kDenied, SubscriptionStatus::kDeleted}) {
-          extra += cat("datamesh_subscriptions{status=\"", core::status_name(s), "\"} ",
-                       by_status[s], "\n");
+          text += cat("datamesh_subscriptions{status=\"", core::status_name(s), "\"} ",
+                      by_status[s], "\n");
         }
-        return absl::OkStatus();
+        return text;
       });
-  if (!status.ok()) extra += "# subscriptions unavailable: the store did not answer\n";
+  extra += lines.ok() ? *lines : "# subscriptions unavailable: the store did not answer\n";
   return {.response = {.status = 200,
                        .content_type = "text/plain; version=0.0.4",
                        .body = metrics_.render(extra)},

@@ -6,6 +6,7 @@
 
 #include "core/audit_chain.h"
 #include "core/subscription_status.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "reliability/mesh_file.h"
 #include "security/secret_box.h"
@@ -167,14 +168,19 @@ absl::StatusOr<MeshReport> check_mesh(const std::filesystem::path& db, int64_t w
     if (!sealer.ok()) return sealer.status();
     auto store = store::SqliteStore::open(db.string());
     if (!store.ok()) return store.status();
-    absl::Status read =
-        (*store)->run(store::TxMode::kRead, [&](store::Transaction& tx) -> absl::Status {
-          auto verified = core::verify_audit_chain(tx, *sealer);
-          if (!verified.ok()) return verified.status();
-          chain = *std::move(verified);
-          return read_contents(tx, mesh);
+    // Read into values of the body's own: a store may run it more than once.
+    auto read = (*store)->run(
+        store::TxMode::kRead,
+        [&](store::Transaction& tx) -> absl::StatusOr<std::pair<AuditVerification, MeshContents>> {
+          DATAMESH_ASSIGN_OR_RETURN(AuditVerification verified,
+                                    core::verify_audit_chain(tx, *sealer));
+          MeshContents contents;
+          DATAMESH_RETURN_IF_ERROR(read_contents(tx, contents));
+          return std::make_pair(std::move(verified), std::move(contents));
         });
-    if (!read.ok()) return read;
+    if (!read.ok()) return read.status();
+    chain = std::move(read->first);
+    mesh = std::move(read->second);
   }
   for (const AuditProblem& problem : chain.problems) {
     report.problems.push_back(cat("audit chain at event ", problem.sequence, ": ",

@@ -5,6 +5,7 @@
 #include "base/text.h"
 #include "reliability/mesh_file.h"
 #include "security/secret_box.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/mesh_fixture.h"
 
@@ -198,12 +199,30 @@ absl::StatusOr<std::unique_ptr<OpenMesh>> OpenMesh::open(const std::filesystem::
   if (!sealer.ok()) return sealer.status();
   auto sqlite = store::SqliteStore::open(db.string());
   if (!sqlite.ok()) return sqlite.status();
-  auto faults = std::make_unique<test_support::FaultStore>(*std::move(sqlite));
+  return over(db, *std::move(sqlite), std::make_unique<security::SecretBox>(std::move(*sealer)));
+}
+
+absl::StatusOr<std::unique_ptr<OpenMesh>> OpenMesh::open_postgres(
+    const std::string& url, const std::filesystem::path& key_file, bool create) {
+  auto sealer = security::SecretBox::from_environment_or_file(key_file.string(), create);
+  if (!sealer.ok()) return sealer.status();
+  store::PostgresOptions options;
+  options.create_if_missing = create;
+  auto postgres = store::PostgresStore::open(url, options);
+  if (!postgres.ok()) return postgres.status();
+  return over(key_file, *std::move(postgres),
+              std::make_unique<security::SecretBox>(std::move(*sealer)));
+}
+
+std::unique_ptr<OpenMesh> OpenMesh::over(std::filesystem::path path,
+                                         std::unique_ptr<store::Store> store,
+                                         std::unique_ptr<core::SecretSealer> sealer) {
+  auto faults = std::make_unique<test_support::FaultStore>(std::move(store));
   auto mesh = std::unique_ptr<OpenMesh>(new OpenMesh());
-  mesh->path_ = db;
+  mesh->path_ = std::move(path);
   mesh->faults_ = faults.get();
-  mesh->service_ = std::make_shared<api::MeshService>(
-      std::move(faults), std::make_unique<security::SecretBox>(std::move(*sealer)), "us-east-1");
+  mesh->service_ =
+      std::make_shared<api::MeshService>(std::move(faults), std::move(sealer), "us-east-1");
   mesh->backend_ = std::make_unique<api::EmbeddedBackend>(mesh->service_);
   return mesh;
 }

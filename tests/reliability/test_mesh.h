@@ -1,6 +1,6 @@
-// The mesh the reliability tests act on: a SQLite mesh file opened in this process through a
-// FaultStore, called through the embedded backend (the dispatch path of the public clients and
-// of the server), and the standard world built on it.
+// The mesh the reliability tests act on: a SQLite mesh file (or a PostgreSQL schema) opened in
+// this process through a FaultStore, called through the embedded backend (the dispatch path of
+// the public clients and of the server), and the standard world built on it.
 //
 // The world (build_world) has the accounts of test_support (mesh admin M, producers P and P2,
 // consumers C and C2, the account N without a role), each with an Active key and a revoked
@@ -38,6 +38,10 @@ class OpenMesh {
   // Opens `db`; creates it and its key only when `create`.
   static absl::StatusOr<std::unique_ptr<OpenMesh>> open(const std::filesystem::path& db,
                                                         bool create = false);
+  // Opens the mesh in the PostgreSQL database (or schema) of `url`, sealing secrets with the key
+  // in `key_file`; creates the schema and the key only when `create`. path() is the key file.
+  static absl::StatusOr<std::unique_ptr<OpenMesh>> open_postgres(
+      const std::string& url, const std::filesystem::path& key_file, bool create = false);
 
   // One call as the public clients make it (group/method, JSON parameters, the caller's key,
   // data_mesh_account_id = the mesh account).
@@ -51,6 +55,10 @@ class OpenMesh {
   const std::filesystem::path& path() const { return path_; }
 
  private:
+  static std::unique_ptr<OpenMesh> over(std::filesystem::path path,
+                                        std::unique_ptr<store::Store> store,
+                                        std::unique_ptr<core::SecretSealer> sealer);
+
   std::filesystem::path path_;
   test_support::FaultStore* faults_ = nullptr;  // owned by service_
   std::shared_ptr<api::MeshService> service_;

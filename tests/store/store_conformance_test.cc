@@ -50,7 +50,8 @@ class ScratchSchemaStore final : public Store {
   ScratchSchemaStore(std::unique_ptr<test_support::ScratchSchema> schema,
                      std::unique_ptr<PostgresStore> store)
       : schema_(std::move(schema)), store_(std::move(store)) {}
-  absl::Status run(TxMode mode, const std::function<absl::Status(Transaction&)>& body) override {
+  absl::Status run_body(TxMode mode,
+                        const std::function<absl::Status(Transaction&)>& body) override {
     return store_->run(mode, body);
   }
 

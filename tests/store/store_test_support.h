@@ -53,15 +53,8 @@ class ScratchDirectory {
 // Runs fn (Transaction& → StatusOr<T>) in a read transaction and returns what it returned, or
 // the transaction's own error.
 template <typename Fn>
-auto read_in(Store& store, Fn fn) -> std::invoke_result_t<Fn, Transaction&> {
-  using Result = std::invoke_result_t<Fn, Transaction&>;
-  Result result = absl::InternalError("the body did not run");
-  absl::Status status = store.run(TxMode::kRead, [&](Transaction& tx) {
-    result = fn(tx);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+auto read_in(Store& store, Fn fn) -> std::invoke_result_t<Fn&, Transaction&> {
+  return store.run(TxMode::kRead, fn);
 }
 
 inline absl::Status write_in(Store& store, const std::function<absl::Status(Transaction&)>& fn) {

@@ -211,6 +211,7 @@ void FaultStore::disarm() {
   fault_ = absl::OkStatus();
   disk_full_ = false;
   injected_ = 0;
+  forced_retries_ = 0;
 }
 
 void FaultStore::arm(FaultPosition position, int64_t n, absl::Status fault) {
@@ -224,6 +225,16 @@ void FaultStore::arm(FaultPosition position, int64_t n, absl::Status fault) {
 void FaultStore::set_call_hook(CallHook hook) {
   std::lock_guard lock(mutex_);
   hook_ = hook ? std::make_shared<CallHook>(std::move(hook)) : nullptr;
+}
+
+void FaultStore::force_retries(bool on) {
+  std::lock_guard lock(mutex_);
+  force_retries_ = on;
+}
+
+int64_t FaultStore::forced_retries() const {
+  std::lock_guard lock(mutex_);
+  return forced_retries_;
 }
 
 FaultCounts FaultStore::counts() const {
@@ -281,8 +292,9 @@ absl::Status FaultStore::on_commit() {
   return absl::OkStatus();
 }
 
-absl::Status FaultStore::run(store::TxMode mode,
-                             const std::function<absl::Status(store::Transaction&)>& body) {
+absl::Status FaultStore::run_body(
+    store::TxMode mode, const std::function<absl::Status(store::Transaction&)>& body) {
+  bool force = false;
   {
     std::lock_guard lock(mutex_);
     ++counts_.begins;
@@ -290,14 +302,33 @@ absl::Status FaultStore::run(store::TxMode mode,
       ++injected_;
       return fault_;
     }
+    force = force_retries_;
   }
-  return inner_->run(mode, [&](store::Transaction& inner) -> absl::Status {
+  int runs = 0;
+  bool forced = false;
+  absl::Status status = inner_->run(mode, [&](store::Transaction& inner) -> absl::Status {
+    ++runs;
     FaultTransaction transaction(inner, *this);
     absl::Status status = body(transaction);
+    if (status.ok() && force && !forced) {
+      // As if another writer had won: the wrapped store rolls back and runs the body again.
+      forced = true;
+      return absl::AbortedError("FaultStore::force_retries: this run lost a race");
+    }
     if (!status.ok() || mode != store::TxMode::kWrite) return status;
     // The wrapped store commits when this returns OK: failing here rolls the body back.
     return on_commit();
   });
+  if (forced) {
+    if (runs < 2) {
+      return absl::InternalError(
+          "FaultStore::force_retries: the wrapped store did not run the body again after it "
+          "lost a race (Aborted), so no retry was tested");
+    }
+    std::lock_guard lock(mutex_);
+    ++forced_retries_;
+  }
+  return status;
 }
 
 }  // namespace datamesh::test_support

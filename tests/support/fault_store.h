@@ -14,6 +14,11 @@
 // A failing call never reaches the wrapped store, so the wrapped transaction sees the body
 // return the fault and rolls back. The wrapped store's own retry of Aborted bodies applies.
 //
+// force_retries() makes every transaction run its body twice, as a store does after a lost race
+// (both stores) or a lost connection (PostgreSQL, reads too): the first time the body returns OK
+// the wrapper answers Aborted instead, so the wrapped store rolls back and runs the body again,
+// and the second run is the one that counts. Results a body leaks from its first run show up.
+//
 // A hook may also watch every call (e.g. to kill the process at a chosen one).
 // Thread-safety: run() may be called from several threads; the counters are shared.
 #pragma once
@@ -60,6 +65,12 @@ class FaultStore final : public store::Store {
   // Counts from zero again; the `n`th (1-based) position of kind `position` fails with `fault`.
   void arm(FaultPosition position, int64_t n, absl::Status fault);
   void set_call_hook(CallHook hook);
+  // While on, every transaction whose body returns OK loses a race once (see the top) and runs
+  // again; run() fails with Internal when the wrapped store does not run it again. Stays as set
+  // across arm()/disarm().
+  void force_retries(bool on);
+  // Bodies run a second time by force_retries since the last arm()/disarm().
+  int64_t forced_retries() const;
 
   FaultCounts counts() const;
   // How many faults were injected since the last arm() (a kWrite fault counts once, however
@@ -69,8 +80,8 @@ class FaultStore final : public store::Store {
   // name the failing call with it.
   std::vector<std::string> trace() const;
 
-  absl::Status run(store::TxMode mode,
-                   const std::function<absl::Status(store::Transaction&)>& body) override;
+  absl::Status run_body(store::TxMode mode,
+                        const std::function<absl::Status(store::Transaction&)>& body) override;
 
   // Used by the wrapping transaction: the status a call of `method` gets before it is
   // forwarded (OK = forward it).
@@ -88,6 +99,8 @@ class FaultStore final : public store::Store {
   absl::Status fault_;
   bool disk_full_ = false;  // a kWrite fault fired: later writes and commits fail too
   int injected_ = 0;
+  bool force_retries_ = false;
+  int64_t forced_retries_ = 0;
   std::shared_ptr<CallHook> hook_;  // shared, so that a hook's own state persists across calls
 };
 

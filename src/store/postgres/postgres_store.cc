@@ -103,8 +103,8 @@ absl::StatusOr<std::unique_ptr<Connection>> PostgresStore::connect() const {
           "; SET idle_in_transaction_session_timeout = 60000; SET enable_seqscan = off"));
 }
 
-absl::Status PostgresStore::run(TxMode mode,
-                                const std::function<absl::Status(Transaction&)>& body) {
+absl::Status PostgresStore::run_body(TxMode mode,
+                                     const std::function<absl::Status(Transaction&)>& body) {
   const RunGuard guard(this);
   if (guard.reentered()) {
     return absl::FailedPreconditionError(

@@ -98,7 +98,9 @@ class PostgresStore final : public Store {
   // Aborted (retries exhausted), FailedPrecondition (COMMIT found a broken reference),
   // InvalidArgument (a value PostgreSQL cannot store, such as text with a NUL character),
   // Internal for anything else.
-  absl::Status run(TxMode mode, const std::function<absl::Status(Transaction&)>& body) override;
+  // (Store::run calls this.)
+  absl::Status run_body(TxMode mode,
+                        const std::function<absl::Status(Transaction&)>& body) override;
 
   // The URL without its password, for messages and logs.
   const std::string& display_url() const { return url_.display; }

@@ -154,7 +154,8 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string
   return store;
 }
 
-absl::Status SqliteStore::run(TxMode mode, const std::function<absl::Status(Transaction&)>& body) {
+absl::Status SqliteStore::run_body(TxMode mode,
+                                   const std::function<absl::Status(Transaction&)>& body) {
   const RunGuard guard(this);
   if (guard.reentered()) {
     return absl::FailedPreconditionError(

@@ -66,7 +66,9 @@ class SqliteStore final : public Store {
   // errors, FailedPrecondition when COMMIT finds a broken reference (a table whose database
   // does not exist, a key whose account does not exist), Internal for anything else SQLite
   // reports.
-  absl::Status run(TxMode mode, const std::function<absl::Status(Transaction&)>& body) override;
+  // (Store::run calls this.)
+  absl::Status run_body(TxMode mode,
+                        const std::function<absl::Status(Transaction&)>& body) override;
 
   const std::string& path() const { return path_; }
 
