@@ -10,7 +10,7 @@ namespace {
 
 // The tables of store/sqlite/migrations.cc in PostgreSQL's types. Text that is compared or
 // ordered uses the "C" collation, so listings come back in the byte order SQLite uses whatever
-// the database's default collation. Nested values are the JSON text of store/documents.h.
+// the database's default collation. Nested values are the JSON text of store/sql/documents.h.
 // Foreign keys are DEFERRABLE INITIALLY DEFERRED, as in SQLite, and checked at COMMIT.
 //
 // The audit log is a hash chain (core/audit_chain.h): each event holds its predecessor's hash

@@ -1,11 +1,11 @@
-#include "store/documents.h"
+#include "store/sql/documents.h"
 
 #include <nlohmann/json.hpp>
 #include <vector>
 
 #include "base/text.h"
 
-namespace datamesh::store {
+namespace datamesh::store::sql {
 
 using base::cat;
 using nlohmann::json;
@@ -234,4 +234,4 @@ absl::Status decode_subscription_document(std::string_view text, std::string_vie
   }
 }
 
-}  // namespace datamesh::store
+}  // namespace datamesh::store::sql
