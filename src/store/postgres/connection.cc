@@ -33,6 +33,34 @@ bool class_is(std::string_view sqlstate, std::string_view prefix) {
   return sqlstate.starts_with(prefix);
 }
 
+// The pointers PQsendQueryPrepared takes for a statement's values: into the values, and into
+// the text of the numbers among them.
+struct Bound {
+  explicit Bound(const Params& params) : numbers(params.size()) {
+    values.reserve(params.size());
+    lengths.reserve(params.size());
+    formats.reserve(params.size());
+    for (size_t i = 0; i < params.list().size(); ++i) {
+      const sql::Value& value = params.list()[i];
+      std::string_view data = value.data;
+      if (value.type == sql::Value::Type::kInteger) {
+        numbers[i] = std::to_string(value.integer);
+        data = numbers[i];
+      } else if (value.type == sql::Value::Type::kBoolean) {
+        data = value.integer != 0 ? "true" : "false";
+      }
+      values.push_back(value.type == sql::Value::Type::kNull ? nullptr : data.data());
+      lengths.push_back(static_cast<int>(data.size()));
+      formats.push_back(value.type == sql::Value::Type::kBytes ? 1 : 0);
+    }
+  }
+
+  std::vector<std::string> numbers;  // never resized: values point into it
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
+};
+
 }  // namespace
 
 bool is_serialization_failure(std::string_view sqlstate) {
@@ -69,47 +97,6 @@ absl::Status postgres_status(std::string_view sqlstate, std::string_view message
   return absl::InternalError(cat("the mesh database ", database, " could not ", doing, ": ",
                                  message, " (SQLSTATE ", sqlstate, ")"));
 }
-
-// Params -------------------------------------------------------------------------------------
-
-Params& Params::text(std::string_view value) {
-  const size_t nul = value.find('\0');
-  if (nul != std::string_view::npos && error_.ok()) {
-    error_ = absl::InvalidArgumentError(cat("parameter $", values_.size() + 1,
-                                            " contains a NUL character (at offset ", nul,
-                                            "), which PostgreSQL text cannot hold"));
-  }
-  values_.push_back({.data = std::string(value)});
-  return *this;
-}
-
-Params& Params::optional_text(const std::string* value) {
-  if (value != nullptr) return text(*value);
-  values_.push_back({.is_null = true});
-  return *this;
-}
-
-Params& Params::bytes(std::string_view value) {
-  values_.push_back({.data = std::string(value), .binary = true});
-  return *this;
-}
-
-Params::Bound Params::bind() const {
-  Bound bound;
-  bound.values.reserve(values_.size());
-  bound.lengths.reserve(values_.size());
-  bound.formats.reserve(values_.size());
-  for (const Value& value : values_) {
-    bound.values.push_back(value.is_null ? nullptr : value.data.data());
-    bound.lengths.push_back(static_cast<int>(value.data.size()));
-    bound.formats.push_back(value.binary ? 1 : 0);
-  }
-  return bound;
-}
-
-Params& Params::integer(int64_t value) { return text(std::to_string(value)); }
-
-Params& Params::boolean(bool value) { return text(value ? "true" : "false"); }
 
 // Result -------------------------------------------------------------------------------------
 
@@ -220,9 +207,16 @@ const std::string& Connection::statement_name(std::string_view sql, bool* is_new
 }
 
 absl::Status Connection::check_values(std::string_view sql, const Params& params) const {
-  if (params.error_.ok()) return absl::OkStatus();
-  return absl::InvalidArgumentError(cat("the mesh database ", database_, " cannot store a value: ",
-                                        params.error_.message(), " (", describe(sql), ")"));
+  for (size_t i = 0; i < params.list().size(); ++i) {
+    const sql::Value& value = params.list()[i];
+    const size_t nul = value.data.find('\0');
+    if (value.type != sql::Value::Type::kText || nul == std::string::npos) continue;
+    return absl::InvalidArgumentError(
+        cat("the mesh database ", database_, " cannot store a value: parameter $", i + 1,
+            " contains a NUL character (at offset ", nul,
+            "), which PostgreSQL text cannot hold (", describe(sql), ")"));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Result> Connection::query(std::string_view sql, const Params& params) {
@@ -294,7 +288,7 @@ absl::StatusOr<Result> Connection::run_pipeline(const Statement* last) {
       }
       sent.push_back({.statement = i, .prepare = true});
     }
-    const Params::Bound bound = statement.params->bind();
+    const Bound bound(*statement.params);
     if (PQsendQueryPrepared(conn_, name.c_str(), statement.params->size(), bound.values.data(),
                             bound.lengths.data(), bound.formats.data(), /*resultFormat=*/0) != 1) {
       return broken("send a statement");

@@ -26,30 +26,6 @@ class ResultRow final : public sql::Row {
   const int row_;
 };
 
-Params params_of(const sql::Values& values) {
-  Params params;
-  for (const sql::Value& value : values.list()) {
-    switch (value.type) {
-      case sql::Value::Type::kText:
-        params.text(value.data);
-        break;
-      case sql::Value::Type::kBytes:
-        params.bytes(value.data);
-        break;
-      case sql::Value::Type::kInteger:
-        params.integer(value.integer);
-        break;
-      case sql::Value::Type::kBoolean:
-        params.boolean(value.integer != 0);
-        break;
-      case sql::Value::Type::kNull:
-        params.optional_text(nullptr);
-        break;
-    }
-  }
-  return params;
-}
-
 // request_key is the table list as jsonb writes it (migration 2).
 constexpr sql::Dialect kDialect{
     .parameter_mark = '$', .is_true = "", .same_table_names = "request_key = ($3::jsonb)::text"};
@@ -102,25 +78,26 @@ PostgresTransaction::PostgresTransaction(Connection& connection, TxMode mode)
 
 absl::Status PostgresTransaction::query(std::string_view sql, const sql::Values& values,
                                         sql::RowVisitor each_row) {
-  DATAMESH_ASSIGN_OR_RETURN(const Result result, connection_.query(sql, params_of(values)));
+  DATAMESH_ASSIGN_OR_RETURN(const Result result, connection_.query(sql, values));
   for (int i = 0; i < result.rows(); ++i) {
     DATAMESH_RETURN_IF_ERROR(each_row(ResultRow(result, i)));
   }
   return absl::OkStatus();
 }
 
-absl::Status PostgresTransaction::write(std::string_view sql, const sql::Values& values) {
-  return connection_.defer(sql, params_of(values));
+absl::Status PostgresTransaction::write(std::string_view sql, sql::Values values) {
+  return connection_.defer(sql, std::move(values));
 }
 
 absl::Status PostgresTransaction::insert_subscription_row(const Subscription&, sql::Values values) {
-  return write(kInsertSubscription, values);
+  return write(kInsertSubscription, std::move(values));
 }
 
 absl::Status PostgresTransaction::update_subscription_row(const Subscription&,
                                                           int64_t expected_version,
                                                           sql::Values values) {
-  return write(kUpdateSubscription, values.integer(expected_version));
+  values.integer(expected_version);
+  return write(kUpdateSubscription, std::move(values));
 }
 
 absl::Status PostgresTransaction::begin() {
@@ -166,7 +143,7 @@ absl::StatusOr<AuditChainHead> PostgresTransaction::audit_chain_head() {
 
 absl::Status PostgresTransaction::append_audit_row(const ChainedAuditEvent& chained,
                                                    sql::Values values) {
-  DATAMESH_RETURN_IF_ERROR(write(kAppendAuditEvent, values));
+  DATAMESH_RETURN_IF_ERROR(write(kAppendAuditEvent, std::move(values)));
   head_ = AuditChainHead{.sequence = chained.event.sequence, .hash = chained.hash};
   return absl::OkStatus();
 }

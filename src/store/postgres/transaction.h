@@ -41,7 +41,7 @@ class PostgresTransaction final : public sql::SqlTransaction {
   absl::Status query(std::string_view sql, const sql::Values& values,
                      sql::RowVisitor each_row) override;
   // Deferred: see the top of this file.
-  absl::Status write(std::string_view sql, const sql::Values& values) override;
+  absl::Status write(std::string_view sql, sql::Values values) override;
   absl::Status insert_subscription_row(const Subscription& subscription,
                                        sql::Values values) override;
   absl::Status update_subscription_row(const Subscription& subscription, int64_t expected_version,

@@ -37,6 +37,7 @@ class Values {
   Values& boolean(bool value);
 
   const std::vector<Value>& list() const { return values_; }
+  int size() const { return static_cast<int>(values_.size()); }
 
  private:
   std::vector<Value> values_;

@@ -85,14 +85,15 @@ absl::StatusOr<std::optional<Database>> SqlTransaction::get_database(std::string
 absl::Status SqlTransaction::put_database(const Database& database) {
   DATAMESH_RETURN_IF_ERROR(require_write("put_database"));
   DATAMESH_ASSIGN_OR_RETURN(Values values, database_values(database));
-  return write(queries_.put_database, values);
+  return write(queries_.put_database, std::move(values));
 }
 
 absl::Status SqlTransaction::delete_database(std::string_view catalog_id, std::string_view name) {
   DATAMESH_RETURN_IF_ERROR(require_write("delete_database"));
-  const Values key = Values().text(catalog_id).text(name);
+  Values key;
+  key.text(catalog_id).text(name);
   DATAMESH_RETURN_IF_ERROR(write(queries_.delete_database_tables, key));
-  return write(queries_.delete_database, key);
+  return write(queries_.delete_database, std::move(key));
 }
 
 absl::StatusOr<std::vector<Database>> SqlTransaction::list_databases(std::string_view catalog_id,
@@ -112,7 +113,7 @@ absl::StatusOr<std::optional<Table>> SqlTransaction::get_table(std::string_view 
 absl::Status SqlTransaction::put_table(const Table& table) {
   DATAMESH_RETURN_IF_ERROR(require_write("put_table"));
   DATAMESH_ASSIGN_OR_RETURN(Values values, table_values(table));
-  return write(queries_.put_table, values);
+  return write(queries_.put_table, std::move(values));
 }
 
 absl::Status SqlTransaction::delete_table(std::string_view catalog_id,

@@ -119,7 +119,7 @@ class SqlTransaction : public Transaction {
   virtual absl::Status query(std::string_view sql, const Values& values, RowVisitor each_row) = 0;
   // Runs a statement whose rows nobody reads, now or (a store that batches) with the next
   // statement: its failure may then be reported by a later call of the body.
-  virtual absl::Status write(std::string_view sql, const Values& values) = 0;
+  virtual absl::Status write(std::string_view sql, Values values) = 0;
 
   // The writes each store says in its own SQL. `values` are subscription_values (rows.h).
   // AlreadyExists when the id is taken.

@@ -104,14 +104,14 @@ absl::Status SqliteTransaction::query(std::string_view sql, const sql::Values& v
   }
 }
 
-absl::Status SqliteTransaction::write(std::string_view sql, const sql::Values& values) {
+absl::Status SqliteTransaction::write(std::string_view sql, sql::Values values) {
   DATAMESH_ASSIGN_OR_RETURN(Statement statement, prepare(connection_, sql, values));
   return statement.run();
 }
 
 absl::Status SqliteTransaction::insert_subscription_row(const Subscription& subscription,
                                                         sql::Values values) {
-  DATAMESH_RETURN_IF_ERROR(write(kInsertSubscription, values));
+  DATAMESH_RETURN_IF_ERROR(write(kInsertSubscription, std::move(values)));
   if (connection_.changes() == 0) {
     return absl::AlreadyExistsError(
         cat("subscription ", subscription.subscription_id, " already exists"));
@@ -122,7 +122,8 @@ absl::Status SqliteTransaction::insert_subscription_row(const Subscription& subs
 absl::Status SqliteTransaction::update_subscription_row(const Subscription& subscription,
                                                         int64_t expected_version,
                                                         sql::Values values) {
-  DATAMESH_RETURN_IF_ERROR(write(kUpdateSubscription, values.integer(expected_version)));
+  values.integer(expected_version);
+  DATAMESH_RETURN_IF_ERROR(write(kUpdateSubscription, std::move(values)));
   if (connection_.changes() == 1) return absl::OkStatus();
 
   // Nothing written: tell a lost race (retry) from a missing subscription (do not).
@@ -154,7 +155,7 @@ absl::StatusOr<AuditChainHead> SqliteTransaction::audit_chain_head() {
 
 absl::Status SqliteTransaction::append_audit_row(const ChainedAuditEvent& chained,
                                                  sql::Values values) {
-  DATAMESH_RETURN_IF_ERROR(write(kAppendAuditEvent, values));
+  DATAMESH_RETURN_IF_ERROR(write(kAppendAuditEvent, std::move(values)));
   return write(kAdvanceChainHead, sql::Values().integer(chained.event.sequence).text(chained.hash));
 }
 

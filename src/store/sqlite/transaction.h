@@ -29,7 +29,7 @@ class SqliteTransaction final : public sql::SqlTransaction {
  private:
   absl::Status query(std::string_view sql, const sql::Values& values,
                      sql::RowVisitor each_row) override;
-  absl::Status write(std::string_view sql, const sql::Values& values) override;
+  absl::Status write(std::string_view sql, sql::Values values) override;
   absl::Status insert_subscription_row(const Subscription& subscription,
                                        sql::Values values) override;
   absl::Status update_subscription_row(const Subscription& subscription, int64_t expected_version,
