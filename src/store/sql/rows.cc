@@ -15,47 +15,21 @@ using base::cat;
 
 // Accounts -------------------------------------------------------------------------------
 
-absl::StatusOr<Account> read_account(const Row& row) {
-  return Account{.account_id = row.text(0),
-                 .name = row.text(1),
-                 .is_mesh = row.boolean(2),
-                 .producer_enabled = row.boolean(3),
-                 .consumer_enabled = row.boolean(4),
-                 .producer_initialized = row.boolean(5),
-                 .consumer_initialized = row.boolean(6),
-                 .creation_date = row.text(7)};
-}
+absl::StatusOr<Account> read_account(const Row& row) { return read_fields(row, kAccountFields); }
 
 Values account_values(const Account& account) {
   Values values;
-  values.text(account.account_id)
-      .text(account.name)
-      .boolean(account.is_mesh)
-      .boolean(account.producer_enabled)
-      .boolean(account.consumer_enabled)
-      .boolean(account.producer_initialized)
-      .boolean(account.consumer_initialized)
-      .text(account.creation_date);
+  bind_fields(values, account, kAccountFields);
   return values;
 }
 
 absl::StatusOr<AccessKeyRow> read_access_key(const Row& row) {
-  return AccessKeyRow{.access_key_id = row.text(0),
-                      .account_id = row.text(1),
-                      .sealed_secret = row.bytes(2),
-                      .status = row.text(3),
-                      .creation_date = row.text(4),
-                      .revocation_date = row.text(5)};
+  return read_fields(row, kAccessKeyFields);
 }
 
 Values access_key_values(const AccessKeyRow& key) {
   Values values;
-  values.text(key.access_key_id)
-      .text(key.account_id)
-      .bytes(key.sealed_secret)
-      .text(key.status)
-      .text(key.creation_date)
-      .text(key.revocation_date);
+  bind_fields(values, key, kAccessKeyFields);
   return values;
 }
 
@@ -135,77 +109,27 @@ absl::StatusOr<Values> table_values(const Table& table) {
 
 // Products, grants, shares ---------------------------------------------------------------
 
-absl::StatusOr<ProductRow> read_product(const Row& row) {
-  return ProductRow{.mesh_database = row.text(0),
-                    .producer_account = row.text(1),
-                    .source_database = row.text(2),
-                    .table_name_regex = row.text(3),
-                    .domain = row.text(4),
-                    .data_product_name = row.text(5),
-                    .public_metadata = row.boolean(6),
-                    .sync_schedule = row.text(7),
-                    .crawler_role_arn = row.text(8),
-                    .link_suffix = row.text(9),
-                    .creation_date = row.text(10),
-                    .updated_date = row.text(11)};
-}
+absl::StatusOr<ProductRow> read_product(const Row& row) { return read_fields(row, kProductFields); }
 
 Values product_values(const ProductRow& product) {
   Values values;
-  values.text(product.mesh_database)
-      .text(product.producer_account)
-      .text(product.source_database)
-      .text(product.table_name_regex)
-      .text(product.domain)
-      .text(product.data_product_name)
-      .boolean(product.public_metadata)
-      .text(product.sync_schedule)
-      .text(product.crawler_role_arn)
-      .text(product.link_suffix)
-      .text(product.creation_date)
-      .text(product.updated_date);
+  bind_fields(values, product, kProductFields);
   return values;
 }
 
-absl::StatusOr<GrantRow> read_grant(const Row& row) {
-  return GrantRow{.principal = row.text(0),
-                  .catalog_id = row.text(1),
-                  .database_name = row.text(2),
-                  .table_name = row.text(3),
-                  .permission = row.text(4),
-                  .grantable = row.boolean(5),
-                  .subscription_id = row.text(6)};
-}
+absl::StatusOr<GrantRow> read_grant(const Row& row) { return read_fields(row, kGrantFields); }
 
 Values grant_values(const GrantRow& grant) {
   Values values;
-  values.text(grant.principal)
-      .text(grant.catalog_id)
-      .text(grant.database_name)
-      .text(grant.table_name)
-      .text(grant.permission)
-      .boolean(grant.grantable)
-      .text(grant.subscription_id);
+  bind_fields(values, grant, kGrantFields);
   return values;
 }
 
-absl::StatusOr<ShareRow> read_share(const Row& row) {
-  return ShareRow{.share_arn = row.text(0),
-                  .subscription_id = row.text(1),
-                  .owner_account = row.text(2),
-                  .recipient_account = row.text(3),
-                  .status = row.text(4),
-                  .creation_date = row.text(5)};
-}
+absl::StatusOr<ShareRow> read_share(const Row& row) { return read_fields(row, kShareFields); }
 
 Values share_values(const ShareRow& share) {
   Values values;
-  values.text(share.share_arn)
-      .text(share.subscription_id)
-      .text(share.owner_account)
-      .text(share.recipient_account)
-      .text(share.status)
-      .text(share.creation_date);
+  bind_fields(values, share, kShareFields);
   return values;
 }
 
@@ -244,35 +168,19 @@ absl::StatusOr<Values> subscription_values(const Subscription& subscription) {
 }
 
 absl::StatusOr<AuditEvent> read_audit_event(const Row& row) {
-  return AuditEvent{.sequence = row.integer(0),
-                    .event_date = row.text(1),
-                    .actor_account = row.text(2),
-                    .actor_principal = row.text(3),
-                    .action = row.text(4),
-                    .subscription_id = row.text(5),
-                    .resource = row.text(6),
-                    .details_json = row.text(7),
-                    .notes = row.text(8)};
+  return read_fields(row, kAuditEventFields);
 }
 
 absl::StatusOr<ChainedAuditEvent> read_chained_audit_event(const Row& row) {
-  DATAMESH_ASSIGN_OR_RETURN(AuditEvent event, read_audit_event(row));
-  return ChainedAuditEvent{
-      .event = std::move(event), .previous_hash = row.text(9), .hash = row.text(10)};
+  constexpr int kLinks = std::size(kAuditEventFields);
+  return ChainedAuditEvent{.event = read_fields(row, kAuditEventFields),
+                           .previous_hash = row.text(kLinks),
+                           .hash = row.text(kLinks + 1)};
 }
 
 Values chained_audit_event_values(const ChainedAuditEvent& chained) {
-  const AuditEvent& event = chained.event;
   Values values;
-  values.integer(event.sequence)
-      .text(event.event_date)
-      .text(event.actor_account)
-      .text(event.actor_principal)
-      .text(event.action)
-      .text(event.subscription_id)
-      .text(event.resource)
-      .text(event.details_json)
-      .text(event.notes)
+  bind_fields(values, chained.event, kAuditEventFields)
       .text(chained.previous_hash)
       .text(chained.hash);
   return values;
