@@ -6,6 +6,7 @@
 #include <charconv>
 #include <utility>
 
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::store::postgres {
@@ -175,8 +176,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::open(const std::string& 
   PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   std::unique_ptr<Connection> connection(new Connection(conn, database));
   if (!session_sql.empty()) {
-    auto set = connection->exec(session_sql, "set up the session");
-    if (!set.ok()) return set.status();
+    DATAMESH_RETURN_IF_ERROR(connection->exec(session_sql, "set up the session"));
   }
   return connection;
 }
@@ -220,13 +220,13 @@ absl::Status Connection::check_values(std::string_view sql, const Params& params
 }
 
 absl::StatusOr<Result> Connection::query(std::string_view sql, const Params& params) {
-  if (absl::Status values = check_values(sql, params); !values.ok()) return values;
+  DATAMESH_RETURN_IF_ERROR(check_values(sql, params));
   const Statement last{.sql = sql, .params = &params, .check = nullptr};
   return run_pipeline(&last);
 }
 
 absl::Status Connection::defer(std::string_view sql, Params params, ResultCheck check) {
-  if (absl::Status values = check_values(sql, params); !values.ok()) return values;
+  DATAMESH_RETURN_IF_ERROR(check_values(sql, params));
   deferred_.push_back(
       {.sql = std::string(sql), .params = std::move(params), .check = std::move(check)});
   return absl::OkStatus();
@@ -245,7 +245,7 @@ absl::Status Connection::flush() {
 
 absl::StatusOr<Result> Connection::run_pipeline(const Statement* last) {
   // libpq enters pipeline mode only on an idle connection.
-  if (absl::Status read = read_unwaited(); !read.ok()) return read;
+  DATAMESH_RETURN_IF_ERROR(read_unwaited());
   std::vector<Deferred> deferred;
   deferred.swap(deferred_);
   std::vector<Statement> batch;
@@ -333,13 +333,13 @@ absl::StatusOr<Result> Connection::run_pipeline(const Statement* last) {
   const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
   PQclear(sync);
   if (!synced || PQexitPipelineMode(conn_) != 1) return broken("end the pipeline");
-  if (!first_failure.ok()) return first_failure;
+  DATAMESH_RETURN_IF_ERROR(first_failure);
   return answer;
 }
 
 absl::Status Connection::send_without_waiting(std::string_view sql, std::string_view doing) {
-  if (absl::Status read = read_unwaited(); !read.ok()) return read;
-  if (absl::Status flushed = flush(); !flushed.ok()) return flushed;
+  DATAMESH_RETURN_IF_ERROR(read_unwaited());
+  DATAMESH_RETURN_IF_ERROR(flush());
   if (PQsendQueryParams(conn_, std::string(sql).c_str(), 0, nullptr, nullptr, nullptr, nullptr,
                         /*resultFormat=*/0) != 1) {
     return check(nullptr, doing);
@@ -362,11 +362,11 @@ absl::Status Connection::read_unwaited() {
 }
 
 absl::StatusOr<Result> Connection::exec(std::string_view sql, std::string_view doing) {
-  if (absl::Status read = read_unwaited(); !read.ok()) return read;
-  if (absl::Status flushed = flush(); !flushed.ok()) return flushed;
+  DATAMESH_RETURN_IF_ERROR(read_unwaited());
+  DATAMESH_RETURN_IF_ERROR(flush());
   const std::string text(sql);
   Result result(PQexec(conn_, text.c_str()));
-  if (absl::Status ok = check(result.raw(), doing); !ok.ok()) return ok;
+  DATAMESH_RETURN_IF_ERROR(check(result.raw(), doing));
   return result;
 }
 
