@@ -7,7 +7,7 @@
 # datamesh_layer_<module>_USES: the modules it uses directly; it may include their headers and
 # those of every module below them.
 
-set(DATAMESH_LAYERS base core security aws store_common store_sqlite store_postgres store_open
+set(DATAMESH_LAYERS base core security aws store_sql store_sqlite store_postgres store_open
     api client server cli)
 
 set(datamesh_layer_base_PATHS base)
@@ -24,15 +24,15 @@ set(datamesh_layer_security_USES base core)
 set(datamesh_layer_aws_PATHS aws)
 set(datamesh_layer_aws_USES base)
 
-# What the SQL adapters of core's Store port share.
-set(datamesh_layer_store_common_PATHS store/documents.h store/documents.cc store/run_guard.h)
-set(datamesh_layer_store_common_USES base core)
+# The SQL layer under both SQL adapters of core's Store port, and what else they share.
+set(datamesh_layer_store_sql_PATHS store/sql store/run_guard.h)
+set(datamesh_layer_store_sql_USES base core)
 
 set(datamesh_layer_store_sqlite_PATHS store/sqlite)
-set(datamesh_layer_store_sqlite_USES base core store_common)
+set(datamesh_layer_store_sqlite_USES base core store_sql)
 
 set(datamesh_layer_store_postgres_PATHS store/postgres)
-set(datamesh_layer_store_postgres_USES base core store_common)
+set(datamesh_layer_store_postgres_USES base core store_sql)
 
 # Endpoint URLs and the opening of the store one names.
 set(datamesh_layer_store_open_PATHS store/open)

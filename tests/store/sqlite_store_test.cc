@@ -385,11 +385,11 @@ TEST(SqliteStoreSchemaTest, EveryListingQueryReadsAnIndexInsteadOfScanning) {
 }
 
 TEST(SqliteStoreSchemaTest, SubscriptionListingSqlHoldsNoFilterValue) {
-  const std::string sql = sqlite::subscription_listing_sql(
+  const std::string sql = sqlite::queries().subscription_listing(
       {.owner = "O' OR 1=1 --", .subscriber = "evil", .database_name = "db"}, true);
   EXPECT_EQ(sql.find("evil"), std::string::npos) << sql;
   EXPECT_EQ(sql.find("1=1"), std::string::npos) << sql;
-  EXPECT_THAT(sql, HasSubstr("owner = :owner"));
+  EXPECT_THAT(sql, HasSubstr("owner = ?1"));
 }
 
 TEST(SqliteStoreSchemaTest, StatusesAreStoredAsTheirExactNames) {

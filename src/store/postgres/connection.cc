@@ -6,6 +6,7 @@
 #include <charconv>
 #include <utility>
 
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::store::postgres {
@@ -32,6 +33,34 @@ std::string describe(std::string_view sql) {
 bool class_is(std::string_view sqlstate, std::string_view prefix) {
   return sqlstate.starts_with(prefix);
 }
+
+// The pointers PQsendQueryPrepared takes for a statement's values: into the values, and into
+// the text of the numbers among them.
+struct Bound {
+  explicit Bound(const Params& params) : numbers(params.size()) {
+    values.reserve(params.size());
+    lengths.reserve(params.size());
+    formats.reserve(params.size());
+    for (size_t i = 0; i < params.list().size(); ++i) {
+      const sql::Value& value = params.list()[i];
+      std::string_view data = value.data;
+      if (value.type == sql::Value::Type::kInteger) {
+        numbers[i] = std::to_string(value.integer);
+        data = numbers[i];
+      } else if (value.type == sql::Value::Type::kBoolean) {
+        data = value.integer != 0 ? "true" : "false";
+      }
+      values.push_back(value.type == sql::Value::Type::kNull ? nullptr : data.data());
+      lengths.push_back(static_cast<int>(data.size()));
+      formats.push_back(value.type == sql::Value::Type::kBytes ? 1 : 0);
+    }
+  }
+
+  std::vector<std::string> numbers;  // never resized: values point into it
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
+};
 
 }  // namespace
 
@@ -69,47 +98,6 @@ absl::Status postgres_status(std::string_view sqlstate, std::string_view message
   return absl::InternalError(cat("the mesh database ", database, " could not ", doing, ": ",
                                  message, " (SQLSTATE ", sqlstate, ")"));
 }
-
-// Params -------------------------------------------------------------------------------------
-
-Params& Params::text(std::string_view value) {
-  const size_t nul = value.find('\0');
-  if (nul != std::string_view::npos && error_.ok()) {
-    error_ = absl::InvalidArgumentError(cat("parameter $", values_.size() + 1,
-                                            " contains a NUL character (at offset ", nul,
-                                            "), which PostgreSQL text cannot hold"));
-  }
-  values_.push_back({.data = std::string(value)});
-  return *this;
-}
-
-Params& Params::optional_text(const std::string* value) {
-  if (value != nullptr) return text(*value);
-  values_.push_back({.is_null = true});
-  return *this;
-}
-
-Params& Params::bytes(std::string_view value) {
-  values_.push_back({.data = std::string(value), .binary = true});
-  return *this;
-}
-
-Params::Bound Params::bind() const {
-  Bound bound;
-  bound.values.reserve(values_.size());
-  bound.lengths.reserve(values_.size());
-  bound.formats.reserve(values_.size());
-  for (const Value& value : values_) {
-    bound.values.push_back(value.is_null ? nullptr : value.data.data());
-    bound.lengths.push_back(static_cast<int>(value.data.size()));
-    bound.formats.push_back(value.binary ? 1 : 0);
-  }
-  return bound;
-}
-
-Params& Params::integer(int64_t value) { return text(std::to_string(value)); }
-
-Params& Params::boolean(bool value) { return text(value ? "true" : "false"); }
 
 // Result -------------------------------------------------------------------------------------
 
@@ -188,8 +176,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::open(const std::string& 
   PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   std::unique_ptr<Connection> connection(new Connection(conn, database));
   if (!session_sql.empty()) {
-    auto set = connection->exec(session_sql, "set up the session");
-    if (!set.ok()) return set.status();
+    DATAMESH_RETURN_IF_ERROR(connection->exec(session_sql, "set up the session"));
   }
   return connection;
 }
@@ -220,19 +207,26 @@ const std::string& Connection::statement_name(std::string_view sql, bool* is_new
 }
 
 absl::Status Connection::check_values(std::string_view sql, const Params& params) const {
-  if (params.error_.ok()) return absl::OkStatus();
-  return absl::InvalidArgumentError(cat("the mesh database ", database_, " cannot store a value: ",
-                                        params.error_.message(), " (", describe(sql), ")"));
+  for (size_t i = 0; i < params.list().size(); ++i) {
+    const sql::Value& value = params.list()[i];
+    const size_t nul = value.data.find('\0');
+    if (value.type != sql::Value::Type::kText || nul == std::string::npos) continue;
+    return absl::InvalidArgumentError(
+        cat("the mesh database ", database_, " cannot store a value: parameter $", i + 1,
+            " contains a NUL character (at offset ", nul,
+            "), which PostgreSQL text cannot hold (", describe(sql), ")"));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Result> Connection::query(std::string_view sql, const Params& params) {
-  if (absl::Status values = check_values(sql, params); !values.ok()) return values;
+  DATAMESH_RETURN_IF_ERROR(check_values(sql, params));
   const Statement last{.sql = sql, .params = &params, .check = nullptr};
   return run_pipeline(&last);
 }
 
 absl::Status Connection::defer(std::string_view sql, Params params, ResultCheck check) {
-  if (absl::Status values = check_values(sql, params); !values.ok()) return values;
+  DATAMESH_RETURN_IF_ERROR(check_values(sql, params));
   deferred_.push_back(
       {.sql = std::string(sql), .params = std::move(params), .check = std::move(check)});
   return absl::OkStatus();
@@ -251,7 +245,7 @@ absl::Status Connection::flush() {
 
 absl::StatusOr<Result> Connection::run_pipeline(const Statement* last) {
   // libpq enters pipeline mode only on an idle connection.
-  if (absl::Status read = read_unwaited(); !read.ok()) return read;
+  DATAMESH_RETURN_IF_ERROR(read_unwaited());
   std::vector<Deferred> deferred;
   deferred.swap(deferred_);
   std::vector<Statement> batch;
@@ -294,7 +288,7 @@ absl::StatusOr<Result> Connection::run_pipeline(const Statement* last) {
       }
       sent.push_back({.statement = i, .prepare = true});
     }
-    const Params::Bound bound = statement.params->bind();
+    const Bound bound(*statement.params);
     if (PQsendQueryPrepared(conn_, name.c_str(), statement.params->size(), bound.values.data(),
                             bound.lengths.data(), bound.formats.data(), /*resultFormat=*/0) != 1) {
       return broken("send a statement");
@@ -339,13 +333,13 @@ absl::StatusOr<Result> Connection::run_pipeline(const Statement* last) {
   const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
   PQclear(sync);
   if (!synced || PQexitPipelineMode(conn_) != 1) return broken("end the pipeline");
-  if (!first_failure.ok()) return first_failure;
+  DATAMESH_RETURN_IF_ERROR(first_failure);
   return answer;
 }
 
 absl::Status Connection::send_without_waiting(std::string_view sql, std::string_view doing) {
-  if (absl::Status read = read_unwaited(); !read.ok()) return read;
-  if (absl::Status flushed = flush(); !flushed.ok()) return flushed;
+  DATAMESH_RETURN_IF_ERROR(read_unwaited());
+  DATAMESH_RETURN_IF_ERROR(flush());
   if (PQsendQueryParams(conn_, std::string(sql).c_str(), 0, nullptr, nullptr, nullptr, nullptr,
                         /*resultFormat=*/0) != 1) {
     return check(nullptr, doing);
@@ -368,11 +362,11 @@ absl::Status Connection::read_unwaited() {
 }
 
 absl::StatusOr<Result> Connection::exec(std::string_view sql, std::string_view doing) {
-  if (absl::Status read = read_unwaited(); !read.ok()) return read;
-  if (absl::Status flushed = flush(); !flushed.ok()) return flushed;
+  DATAMESH_RETURN_IF_ERROR(read_unwaited());
+  DATAMESH_RETURN_IF_ERROR(flush());
   const std::string text(sql);
   Result result(PQexec(conn_, text.c_str()));
-  if (absl::Status ok = check(result.raw(), doing); !ok.ok()) return ok;
+  DATAMESH_RETURN_IF_ERROR(check(result.raw(), doing));
   return result;
 }
 

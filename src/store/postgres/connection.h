@@ -23,6 +23,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "store/sql/row.h"
 
 struct pg_conn;
 struct pg_result;
@@ -47,39 +48,11 @@ absl::Status postgres_status(std::string_view sqlstate, std::string_view message
 // True for the statuses postgres_status gives a serialization failure or deadlock.
 bool is_serialization_failure(std::string_view sqlstate);
 
-// The values of one statement's $1, $2, ... in order. Text and integers are sent as text,
-// byte strings in binary (bytea), absent values as SQL NULL. Owns copies of the values.
+// The values of one statement's $1, $2, ... in order (the SQL layer's parameter list). Text and
+// integers are sent as text, byte strings in binary (bytea), absent values as SQL NULL.
 // PostgreSQL text cannot hold a NUL character (libpq would cut the value there): text with one
 // makes the statement fail with InvalidArgument before anything is sent.
-class Params {
- public:
-  Params& text(std::string_view value);
-  // value, or NULL when it is nullptr.
-  Params& optional_text(const std::string* value);
-  Params& bytes(std::string_view value);
-  Params& integer(int64_t value);
-  Params& boolean(bool value);
-
-  int size() const { return static_cast<int>(values_.size()); }
-
- private:
-  friend class Connection;
-  // The pointers PQexecPrepared and PQsendQueryPrepared take, into values_.
-  struct Bound {
-    std::vector<const char*> values;
-    std::vector<int> lengths;
-    std::vector<int> formats;
-  };
-  Bound bind() const;
-
-  struct Value {
-    std::string data;
-    bool is_null = false;
-    bool binary = false;
-  };
-  std::vector<Value> values_;
-  absl::Status error_;  // the first value that cannot be sent
-};
+using Params = sql::Values;
 
 // The rows of a statement, in text format. Reading a column of a row that does not exist is a
 // programming error (libpq returns "").
@@ -211,11 +184,11 @@ class Connection {
   pg_conn* conn_;
   std::string database_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text → statement name
-  int named_ = 0;                                           // statement names handed out
+  int named_ = 0;                                          // statement names handed out
   std::vector<Deferred> deferred_;
-  bool broken_ = false;   // a pipeline failed half-way: treated as lost
+  bool broken_ = false;    // a pipeline failed half-way: treated as lost
   size_t stopped_at_ = 0;  // see pipeline_stopped_at()
-  std::string unwaited_;  // what send_without_waiting is still to be read for ("" when nothing)
+  std::string unwaited_;   // what send_without_waiting is still to be read for ("" when nothing)
   std::string last_sqlstate_;
 };
 

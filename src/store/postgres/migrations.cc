@@ -1,5 +1,6 @@
 #include "store/postgres/migrations.h"
 
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::store::postgres {
@@ -10,7 +11,7 @@ namespace {
 
 // The tables of store/sqlite/migrations.cc in PostgreSQL's types. Text that is compared or
 // ordered uses the "C" collation, so listings come back in the byte order SQLite uses whatever
-// the database's default collation. Nested values are the JSON text of store/documents.h.
+// the database's default collation. Nested values are the JSON text of store/sql/documents.h.
 // Foreign keys are DEFERRABLE INITIALLY DEFERRED, as in SQLite, and checked at COMMIT.
 //
 // The audit log is a hash chain (core/audit_chain.h): each event holds its predecessor's hash
@@ -211,9 +212,8 @@ constexpr std::string_view kCreateMigrationsTable =
     " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())";
 
 absl::StatusOr<int64_t> single_integer(Connection& connection, std::string_view sql) {
-  auto result = connection.query(sql);
-  if (!result.ok()) return result.status();
-  return result->rows() > 0 ? result->integer(0, 0) : 0;
+  DATAMESH_ASSIGN_OR_RETURN(const Result result, connection.query(sql));
+  return result.rows() > 0 ? result.integer(0, 0) : 0;
 }
 
 absl::Status check_not_newer(const Connection& connection, int version) {
@@ -227,41 +227,37 @@ absl::Status check_not_newer(const Connection& connection, int version) {
 // A schema with tables but no schema_migrations belongs to something else: adding the mesh's
 // tables to it would mix two applications' data.
 absl::Status check_is_mesh_schema(Connection& connection) {
-  absl::StatusOr<int64_t> foreign = single_integer(
-      connection,
-      "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
-      " AND tablename <> 'schema_migrations'");
-  if (!foreign.ok()) return foreign.status();
-  if (*foreign == 0) return absl::OkStatus();
+  DATAMESH_ASSIGN_OR_RETURN(
+      int64_t foreign,
+      single_integer(connection,
+                     "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
+                     " AND tablename <> 'schema_migrations'"));
+  if (foreign == 0) return absl::OkStatus();
   return absl::FailedPreconditionError(
-      cat("the schema of ", connection.database(), " holds ", *foreign,
+      cat("the schema of ", connection.database(), " holds ", foreign,
           " tables of something else (none of them datamesh's schema_migrations): use an empty "
           "database or another schema (options=-csearch_path%3D<schema>)"));
 }
 
 absl::StatusOr<MigrationReport> apply_missing(Connection& connection) {
-  auto locked = connection.query("SELECT pg_advisory_xact_lock($1)",
-                                 Params().integer(kMigrationLockKey));
-  if (!locked.ok()) return locked.status();
-  auto created = connection.exec(kCreateMigrationsTable, "create schema_migrations");
-  if (!created.ok()) return created.status();
+  DATAMESH_RETURN_IF_ERROR(
+      connection.query("SELECT pg_advisory_xact_lock($1)", Params().integer(kMigrationLockKey)));
+  DATAMESH_RETURN_IF_ERROR(connection.exec(kCreateMigrationsTable, "create schema_migrations"));
   // Read again under the lock: another server may have migrated since we looked.
-  absl::StatusOr<int> version = schema_version(connection);
-  if (!version.ok()) return version.status();
-  if (absl::Status newer = check_not_newer(connection, *version); !newer.ok()) return newer;
-  if (*version == 0) {
-    if (absl::Status ours = check_is_mesh_schema(connection); !ours.ok()) return ours;
+  DATAMESH_ASSIGN_OR_RETURN(int version, schema_version(connection));
+  DATAMESH_RETURN_IF_ERROR(check_not_newer(connection, version));
+  if (version == 0) {
+    DATAMESH_RETURN_IF_ERROR(check_is_mesh_schema(connection));
   }
-  MigrationReport report{.from_version = *version, .to_version = *version};
+  MigrationReport report{.from_version = version, .to_version = version};
   for (const Migration& migration : migrations()) {
-    if (migration.version <= *version) continue;
-    auto applied = connection.exec(
-        migration.sql, cat("apply migration ", migration.version, " (", migration.description, ")"));
-    if (!applied.ok()) return applied.status();
-    auto recorded = connection.query(
-        "INSERT INTO schema_migrations (version, description) VALUES ($1, $2)",
-        Params().integer(migration.version).text(migration.description));
-    if (!recorded.ok()) return recorded.status();
+    if (migration.version <= version) continue;
+    DATAMESH_RETURN_IF_ERROR(connection.exec(
+        migration.sql,
+        cat("apply migration ", migration.version, " (", migration.description, ")")));
+    DATAMESH_RETURN_IF_ERROR(
+        connection.query("INSERT INTO schema_migrations (version, description) VALUES ($1, $2)",
+                         Params().integer(migration.version).text(migration.description)));
     report.applied.push_back(migration.version);
     report.to_version = migration.version;
   }
@@ -275,27 +271,26 @@ std::span<const Migration> migrations() { return kMigrations; }
 int latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
 
 absl::StatusOr<int> schema_version(Connection& connection) {
-  absl::StatusOr<int64_t> has_table = single_integer(
-      connection, "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
-                  " AND tablename = 'schema_migrations'");
-  if (!has_table.ok()) return has_table.status();
-  if (*has_table == 0) return 0;
-  absl::StatusOr<int64_t> version =
-      single_integer(connection, "SELECT coalesce(max(version), 0) FROM schema_migrations");
-  if (!version.ok()) return version.status();
-  return static_cast<int>(*version);
+  DATAMESH_ASSIGN_OR_RETURN(
+      int64_t has_table,
+      single_integer(connection,
+                     "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
+                     " AND tablename = 'schema_migrations'"));
+  if (has_table == 0) return 0;
+  DATAMESH_ASSIGN_OR_RETURN(
+      int64_t version,
+      single_integer(connection, "SELECT coalesce(max(version), 0) FROM schema_migrations"));
+  return static_cast<int>(version);
 }
 
 absl::StatusOr<MigrationReport> migrate(Connection& connection) {
   // Most opens find the schema current: decide that without taking the lock.
-  absl::StatusOr<int> version = schema_version(connection);
-  if (!version.ok()) return version.status();
-  if (absl::Status newer = check_not_newer(connection, *version); !newer.ok()) return newer;
-  if (*version == latest_schema_version()) {
-    return MigrationReport{.from_version = *version, .to_version = *version};
+  DATAMESH_ASSIGN_OR_RETURN(int version, schema_version(connection));
+  DATAMESH_RETURN_IF_ERROR(check_not_newer(connection, version));
+  if (version == latest_schema_version()) {
+    return MigrationReport{.from_version = version, .to_version = version};
   }
-  auto begun = connection.exec("BEGIN", "begin the schema migration");
-  if (!begun.ok()) return begun.status();
+  DATAMESH_RETURN_IF_ERROR(connection.exec("BEGIN", "begin the schema migration"));
   absl::StatusOr<MigrationReport> report = apply_missing(connection);
   if (report.ok()) {
     auto committed = connection.exec("COMMIT", "commit the schema migration");

@@ -1,5 +1,6 @@
 #include "store/sqlite/migrations.h"
 
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::store::sqlite {
@@ -178,11 +179,9 @@ constexpr std::string_view kCreateMigrationsTable =
     " applied_at TEXT NOT NULL)";
 
 absl::StatusOr<int64_t> single_integer(Connection& connection, std::string_view sql) {
-  absl::StatusOr<Statement> statement = connection.prepare(sql);
-  if (!statement.ok()) return statement.status();
-  absl::StatusOr<bool> row = statement->step();
-  if (!row.ok()) return row.status();
-  return *row ? statement->integer(0) : 0;
+  DATAMESH_ASSIGN_OR_RETURN(Statement statement, connection.prepare(sql));
+  DATAMESH_ASSIGN_OR_RETURN(bool row, statement.step());
+  return row ? statement.integer(0) : 0;
 }
 
 absl::Status check_not_newer(const Connection& connection, int version) {
@@ -195,39 +194,35 @@ absl::Status check_not_newer(const Connection& connection, int version) {
 // A file with tables but no schema_migrations belongs to something else: adding the mesh's
 // tables to it would mix two applications' data.
 absl::Status check_is_mesh_store(Connection& connection) {
-  absl::StatusOr<int64_t> foreign = single_integer(
-      connection,
-      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
-      "ESCAPE '\\' AND name <> 'schema_migrations'");
-  if (!foreign.ok()) return foreign.status();
-  if (*foreign == 0) return absl::OkStatus();
+  DATAMESH_ASSIGN_OR_RETURN(
+      int64_t foreign,
+      single_integer(
+          connection,
+          "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+          "ESCAPE '\\' AND name <> 'schema_migrations'"));
+  if (foreign == 0) return absl::OkStatus();
   return absl::FailedPreconditionError(
-      cat(connection.path(), " is an SQLite database of something else (", *foreign,
+      cat(connection.path(), " is an SQLite database of something else (", foreign,
           " tables, none of them datamesh's schema_migrations): choose another file"));
 }
 
 absl::Status apply_missing(Connection& connection) {
-  absl::Status created = connection.exec(kCreateMigrationsTable, "create schema_migrations");
-  if (!created.ok()) return created;
+  DATAMESH_RETURN_IF_ERROR(connection.exec(kCreateMigrationsTable, "create schema_migrations"));
   // Read again under the write lock: another process may have migrated since we looked.
-  absl::StatusOr<int> version = schema_version(connection);
-  if (!version.ok()) return version.status();
-  if (absl::Status newer = check_not_newer(connection, *version); !newer.ok()) return newer;
-  if (*version == 0) {
-    if (absl::Status ours = check_is_mesh_store(connection); !ours.ok()) return ours;
+  DATAMESH_ASSIGN_OR_RETURN(int version, schema_version(connection));
+  DATAMESH_RETURN_IF_ERROR(check_not_newer(connection, version));
+  if (version == 0) {
+    DATAMESH_RETURN_IF_ERROR(check_is_mesh_store(connection));
   }
   for (const Migration& migration : migrations()) {
-    if (migration.version <= *version) continue;
-    absl::Status applied = connection.exec(migration.sql, cat("apply migration ", migration.version,
-                                                              " (", migration.description, ")"));
-    if (!applied.ok()) return applied;
-    absl::StatusOr<Statement> record = connection.prepare(
-        "INSERT INTO schema_migrations (version, applied_at)"
-        " VALUES (?1, strftime('%Y-%m-%d %H:%M:%S', 'now'))");
-    if (!record.ok()) return record.status();
-    if (absl::Status recorded = record->bind_int(1, migration.version).run(); !recorded.ok()) {
-      return recorded;
-    }
+    if (migration.version <= version) continue;
+    DATAMESH_RETURN_IF_ERROR(connection.exec(
+        migration.sql,
+        cat("apply migration ", migration.version, " (", migration.description, ")")));
+    DATAMESH_ASSIGN_OR_RETURN(
+        Statement record, connection.prepare("INSERT INTO schema_migrations (version, applied_at)"
+                                             " VALUES (?1, strftime('%Y-%m-%d %H:%M:%S', 'now'))"));
+    DATAMESH_RETURN_IF_ERROR(record.bind_int(1, migration.version).run());
   }
   return absl::OkStatus();
 }
@@ -239,26 +234,24 @@ std::span<const Migration> migrations() { return kMigrations; }
 int latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
 
 absl::StatusOr<int> schema_version(Connection& connection) {
-  absl::StatusOr<int64_t> has_table = single_integer(
-      connection,
-      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
-  if (!has_table.ok()) return has_table.status();
-  if (*has_table == 0) return 0;
-  absl::StatusOr<int64_t> version =
-      single_integer(connection, "SELECT coalesce(max(version), 0) FROM schema_migrations");
-  if (!version.ok()) return version.status();
-  return static_cast<int>(*version);
+  DATAMESH_ASSIGN_OR_RETURN(int64_t has_table,
+                            single_integer(connection,
+                                           "SELECT count(*) FROM sqlite_master WHERE type = "
+                                           "'table' AND name = 'schema_migrations'"));
+  if (has_table == 0) return 0;
+  DATAMESH_ASSIGN_OR_RETURN(
+      int64_t version,
+      single_integer(connection, "SELECT coalesce(max(version), 0) FROM schema_migrations"));
+  return static_cast<int>(version);
 }
 
 absl::Status migrate(Connection& connection) {
   // Most opens find the schema current: decide that without taking the write lock.
-  absl::StatusOr<int> version = schema_version(connection);
-  if (!version.ok()) return version.status();
-  if (absl::Status newer = check_not_newer(connection, *version); !newer.ok()) return newer;
-  if (*version == latest_schema_version()) return absl::OkStatus();
+  DATAMESH_ASSIGN_OR_RETURN(int version, schema_version(connection));
+  DATAMESH_RETURN_IF_ERROR(check_not_newer(connection, version));
+  if (version == latest_schema_version()) return absl::OkStatus();
 
-  absl::Status begun = connection.exec("BEGIN IMMEDIATE", "begin the schema migration");
-  if (!begun.ok()) return begun;
+  DATAMESH_RETURN_IF_ERROR(connection.exec("BEGIN IMMEDIATE", "begin the schema migration"));
   absl::Status applied = apply_missing(connection);
   if (applied.ok()) applied = connection.exec("COMMIT", "commit the schema migration");
   if (!applied.ok() && connection.in_transaction()) {

@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::store::sqlite {
@@ -130,7 +131,7 @@ Statement& Statement::bind_optional_text(int index, const std::string* value) {
 }
 
 absl::StatusOr<bool> Statement::step() {
-  if (!bind_status_.ok()) return bind_status_;
+  DATAMESH_RETURN_IF_ERROR(bind_status_);
   const int code = sqlite3_step(stmt_);
   if (code == SQLITE_ROW) return true;
   if (code == SQLITE_DONE) return false;
@@ -139,14 +140,13 @@ absl::StatusOr<bool> Statement::step() {
 
 absl::Status Statement::run() {
   while (true) {
-    absl::StatusOr<bool> row = step();
-    if (!row.ok()) return row.status();
-    if (!*row) return absl::OkStatus();
+    DATAMESH_ASSIGN_OR_RETURN(bool row, step());
+    if (!row) return absl::OkStatus();
   }
 }
 
 absl::Status Statement::run(std::string_view doing) {
-  if (!bind_status_.ok()) return bind_status_;
+  DATAMESH_RETURN_IF_ERROR(bind_status_);
   int code = SQLITE_ROW;
   while (code == SQLITE_ROW) code = sqlite3_step(stmt_);
   if (code == SQLITE_DONE) return absl::OkStatus();
@@ -189,9 +189,8 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::open(const std::string& 
   sqlite3_busy_timeout(db, busy_timeout_ms);
   // foreign_keys and synchronous are per connection; journal_mode=WAL is a property of the file,
   // set once by SqliteStore::open.
-  absl::Status pragmas = connection->exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                                          "set the connection's pragmas");
-  if (!pragmas.ok()) return pragmas;
+  DATAMESH_RETURN_IF_ERROR(connection->exec(
+      "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", "set the connection's pragmas"));
   return connection;
 }
 
@@ -230,9 +229,8 @@ absl::Status Connection::exec(std::string_view sql, std::string_view doing) {
 }
 
 absl::Status Connection::exec_cached(std::string_view sql, std::string_view doing) {
-  absl::StatusOr<Statement> statement = prepare(sql);
-  if (!statement.ok()) return statement.status();
-  return statement->run(doing);
+  DATAMESH_ASSIGN_OR_RETURN(Statement statement, prepare(sql));
+  return statement.run(doing);
 }
 
 int64_t Connection::changes() const { return sqlite3_changes64(db_); }

@@ -1,11 +1,12 @@
-#include "store/documents.h"
+#include "store/sql/documents.h"
 
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "base/status_macros.h"
 #include "base/text.h"
 
-namespace datamesh::store {
+namespace datamesh::store::sql {
 
 using base::cat;
 using nlohmann::json;
@@ -145,10 +146,9 @@ absl::StatusOr<std::string> encode_parameters(const Parameters& parameters) {
 }
 
 absl::StatusOr<Parameters> decode_parameters(std::string_view text, std::string_view what) {
-  absl::StatusOr<json> document = parse_object(text, what);
-  if (!document.ok()) return document.status();
+  DATAMESH_ASSIGN_OR_RETURN(json document, parse_object(text, what));
   try {
-    return parameters_from(*document);
+    return parameters_from(document);
   } catch (const json::exception& error) {
     return unreadable(what, error);
   }
@@ -171,21 +171,20 @@ absl::StatusOr<std::string> encode_table_definition(const TableInput& input) {
 }
 
 absl::StatusOr<TableInput> decode_table_definition(std::string_view text, std::string_view what) {
-  absl::StatusOr<json> document = parse_object(text, what);
-  if (!document.ok()) return document.status();
+  DATAMESH_ASSIGN_OR_RETURN(json document, parse_object(text, what));
   try {
     TableInput input;
-    input.description = field<std::string>(*document, "description");
-    input.owner = field<std::string>(*document, "owner");
-    input.retention = field<int>(*document, "retention");
-    if (auto sd = document->find("storage_descriptor"); sd != document->end()) {
+    input.description = field<std::string>(document, "description");
+    input.owner = field<std::string>(document, "owner");
+    input.retention = field<int>(document, "retention");
+    if (auto sd = document.find("storage_descriptor"); sd != document.end()) {
       input.storage_descriptor = storage_from(*sd);
     }
-    input.partition_keys = columns_field(*document, "partition_keys");
-    input.view_original_text = field<std::string>(*document, "view_original_text");
-    input.view_expanded_text = field<std::string>(*document, "view_expanded_text");
-    input.table_type = field<std::string>(*document, "table_type");
-    input.parameters = parameters_field(*document, "parameters");
+    input.partition_keys = columns_field(document, "partition_keys");
+    input.view_original_text = field<std::string>(document, "view_original_text");
+    input.view_expanded_text = field<std::string>(document, "view_expanded_text");
+    input.table_type = field<std::string>(document, "table_type");
+    input.parameters = parameters_field(document, "parameters");
     return input;
   } catch (const json::exception& error) {
     return unreadable(what, error);
@@ -211,27 +210,26 @@ absl::StatusOr<std::string> encode_subscription_document(const Subscription& sub
 
 absl::Status decode_subscription_document(std::string_view text, std::string_view what,
                                           Subscription& subscription) {
-  absl::StatusOr<json> document = parse_object(text, what);
-  if (!document.ok()) return document.status();
+  DATAMESH_ASSIGN_OR_RETURN(json document, parse_object(text, what));
   using Strings = std::vector<std::string>;
   try {
-    subscription.type = field<std::string>(*document, "type");
-    subscription.table_names = field<Strings>(*document, "table_names");
-    subscription.requested_grants = field<Strings>(*document, "requested_grants");
-    subscription.permitted_grants = field<Strings>(*document, "permitted_grants");
-    subscription.grantable_grants = field<Strings>(*document, "grantable_grants");
-    subscription.creation_date = field<std::string>(*document, "creation_date");
-    subscription.created_by = field<std::string>(*document, "created_by");
-    subscription.updated_date = field<std::string>(*document, "updated_date");
-    subscription.updated_by = field<std::string>(*document, "updated_by");
-    subscription.notes = field<Strings>(*document, "notes");
-    subscription.ram_shares = field<Strings>(*document, "ram_shares");
-    subscription.granted_table_arns = field<Strings>(*document, "granted_table_arns");
-    subscription.imported_to_consumer = field<bool>(*document, "imported_to_consumer");
+    subscription.type = field<std::string>(document, "type");
+    subscription.table_names = field<Strings>(document, "table_names");
+    subscription.requested_grants = field<Strings>(document, "requested_grants");
+    subscription.permitted_grants = field<Strings>(document, "permitted_grants");
+    subscription.grantable_grants = field<Strings>(document, "grantable_grants");
+    subscription.creation_date = field<std::string>(document, "creation_date");
+    subscription.created_by = field<std::string>(document, "created_by");
+    subscription.updated_date = field<std::string>(document, "updated_date");
+    subscription.updated_by = field<std::string>(document, "updated_by");
+    subscription.notes = field<Strings>(document, "notes");
+    subscription.ram_shares = field<Strings>(document, "ram_shares");
+    subscription.granted_table_arns = field<Strings>(document, "granted_table_arns");
+    subscription.imported_to_consumer = field<bool>(document, "imported_to_consumer");
     return absl::OkStatus();
   } catch (const json::exception& error) {
     return unreadable(what, error);
   }
 }
 
-}  // namespace datamesh::store
+}  // namespace datamesh::store::sql

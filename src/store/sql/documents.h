@@ -15,7 +15,7 @@
 #include "datamesh/catalog_types.h"
 #include "datamesh/types.h"
 
-namespace datamesh::store {
+namespace datamesh::store::sql {
 
 // Errors of encode_*: InvalidArgument when a string is not valid UTF-8 (JSON cannot hold it).
 // Errors of decode_*: Internal naming `what` when the stored text is not the expected document.
@@ -33,4 +33,4 @@ absl::StatusOr<std::string> encode_subscription_document(const Subscription& sub
 absl::Status decode_subscription_document(std::string_view json, std::string_view what,
                                           Subscription& subscription);
 
-}  // namespace datamesh::store
+}  // namespace datamesh::store::sql

@@ -1,0 +1,312 @@
+#include "store/sql/transaction.h"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "base/text.h"
+#include "core/subscription_status.h"
+
+namespace datamesh::store::sql {
+
+using base::cat;
+
+namespace {
+
+absl::Status check_limit(const Page& page) {
+  if (page.limit >= 1) return absl::OkStatus();
+  return absl::InvalidArgumentError(cat("page limit must be at least 1, not ", page.limit));
+}
+
+absl::StatusOr<int64_t> parse_sequence(std::string_view after) {
+  if (after.empty()) return 0;
+  int64_t sequence = 0;
+  const auto [end, error] = std::from_chars(after.data(), after.data() + after.size(), sequence);
+  if (error != std::errc() || end != after.data() + after.size() || sequence < 0) {
+    return absl::InvalidArgumentError(
+        cat("audit page token \"", after, "\" is not a sequence number"));
+  }
+  return sequence;
+}
+
+absl::StatusOr<std::string> read_name(const Row& row) { return row.text(0); }
+
+}  // namespace
+
+absl::Status SqlTransaction::require_write(std::string_view operation) {
+  if (mode_ == TxMode::kWrite) {
+    wrote_ = true;
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(
+      cat(operation, " needs a write transaction; this one was begun with TxMode::kRead"));
+}
+
+// Accounts and keys -------------------------------------------------------------------------
+
+absl::StatusOr<std::optional<Account>> SqlTransaction::get_account(std::string_view account_id) {
+  return query_optional(queries_.get_account, Values().text(account_id), read_account);
+}
+
+absl::StatusOr<std::optional<Account>> SqlTransaction::get_mesh_account() {
+  return query_optional(queries_.get_mesh_account, Values(), read_account);
+}
+
+absl::Status SqlTransaction::put_account(const Account& account) {
+  DATAMESH_RETURN_IF_ERROR(require_write("put_account"));
+  return write(queries_.put_account, account_values(account));
+}
+
+absl::StatusOr<std::vector<Account>> SqlTransaction::list_accounts() {
+  return query_all(queries_.list_accounts, Values(), read_account);
+}
+
+absl::StatusOr<std::optional<AccessKeyRow>> SqlTransaction::get_access_key(
+    std::string_view key_id) {
+  return query_optional(queries_.get_access_key, Values().text(key_id), read_access_key);
+}
+
+absl::Status SqlTransaction::put_access_key(const AccessKeyRow& key) {
+  DATAMESH_RETURN_IF_ERROR(require_write("put_access_key"));
+  return write(queries_.put_access_key, access_key_values(key));
+}
+
+absl::StatusOr<std::vector<AccessKeyRow>> SqlTransaction::list_access_keys(
+    std::string_view account_id) {
+  return query_all(queries_.list_access_keys, Values().text(account_id), read_access_key);
+}
+
+// Catalogs -----------------------------------------------------------------------------------
+
+absl::StatusOr<std::optional<Database>> SqlTransaction::get_database(std::string_view catalog_id,
+                                                                     std::string_view name) {
+  return query_optional(queries_.get_database, Values().text(catalog_id).text(name), read_database);
+}
+
+absl::Status SqlTransaction::put_database(const Database& database) {
+  DATAMESH_RETURN_IF_ERROR(require_write("put_database"));
+  DATAMESH_ASSIGN_OR_RETURN(Values values, database_values(database));
+  return write(queries_.put_database, std::move(values));
+}
+
+absl::Status SqlTransaction::delete_database(std::string_view catalog_id, std::string_view name) {
+  DATAMESH_RETURN_IF_ERROR(require_write("delete_database"));
+  Values key;
+  key.text(catalog_id).text(name);
+  DATAMESH_RETURN_IF_ERROR(write(queries_.delete_database_tables, key));
+  return write(queries_.delete_database, std::move(key));
+}
+
+absl::StatusOr<std::vector<Database>> SqlTransaction::list_databases(std::string_view catalog_id,
+                                                                     const Page& page) {
+  DATAMESH_RETURN_IF_ERROR(check_limit(page));
+  return query_all(queries_.list_databases,
+                   Values().text(catalog_id).text(page.after).integer(page.limit), read_database);
+}
+
+absl::StatusOr<std::optional<Table>> SqlTransaction::get_table(std::string_view catalog_id,
+                                                               std::string_view database_name,
+                                                               std::string_view name) {
+  return query_optional(queries_.get_table,
+                        Values().text(catalog_id).text(database_name).text(name), read_table);
+}
+
+absl::Status SqlTransaction::put_table(const Table& table) {
+  DATAMESH_RETURN_IF_ERROR(require_write("put_table"));
+  DATAMESH_ASSIGN_OR_RETURN(Values values, table_values(table));
+  return write(queries_.put_table, std::move(values));
+}
+
+absl::Status SqlTransaction::delete_table(std::string_view catalog_id,
+                                          std::string_view database_name, std::string_view name) {
+  DATAMESH_RETURN_IF_ERROR(require_write("delete_table"));
+  return write(queries_.delete_table, Values().text(catalog_id).text(database_name).text(name));
+}
+
+absl::StatusOr<std::vector<Table>> SqlTransaction::list_tables(std::string_view catalog_id,
+                                                               std::string_view database_name,
+                                                               const Page& page) {
+  DATAMESH_RETURN_IF_ERROR(check_limit(page));
+  return query_all(
+      queries_.list_tables,
+      Values().text(catalog_id).text(database_name).text(page.after).integer(page.limit),
+      read_table);
+}
+
+absl::StatusOr<std::vector<std::string>> SqlTransaction::list_table_names(
+    std::string_view catalog_id, std::string_view database_name) {
+  return query_all(queries_.list_table_names, Values().text(catalog_id).text(database_name),
+                   read_name);
+}
+
+absl::StatusOr<std::vector<std::string>> SqlTransaction::list_table_names_page(
+    std::string_view catalog_id, std::string_view database_name, const Page& page) {
+  DATAMESH_RETURN_IF_ERROR(check_limit(page));
+  return query_all(
+      queries_.list_table_names_page,
+      Values().text(catalog_id).text(database_name).text(page.after).integer(page.limit),
+      read_name);
+}
+
+// Data products ------------------------------------------------------------------------------
+
+absl::StatusOr<std::optional<ProductRow>> SqlTransaction::get_product(
+    std::string_view mesh_database) {
+  return query_optional(queries_.get_product, Values().text(mesh_database), read_product);
+}
+
+absl::Status SqlTransaction::put_product(const ProductRow& product) {
+  DATAMESH_RETURN_IF_ERROR(require_write("put_product"));
+  return write(queries_.put_product, product_values(product));
+}
+
+// Grants -------------------------------------------------------------------------------------
+
+absl::Status SqlTransaction::put_grant(const GrantRow& grant) {
+  DATAMESH_RETURN_IF_ERROR(require_write("put_grant"));
+  return write(queries_.put_grant, grant_values(grant));
+}
+
+absl::Status SqlTransaction::delete_subscription_grants(std::string_view subscription_id) {
+  DATAMESH_RETURN_IF_ERROR(require_write("delete_subscription_grants"));
+  if (subscription_id.empty()) {
+    return absl::InvalidArgumentError(
+        "delete_subscription_grants needs a subscription id; \"\" would delete every grant "
+        "not made for a subscription");
+  }
+  return write(queries_.delete_subscription_grants, Values().text(subscription_id));
+}
+
+absl::StatusOr<std::vector<GrantRow>> SqlTransaction::list_subscription_grants(
+    std::string_view subscription_id) {
+  return query_all(queries_.list_subscription_grants, Values().text(subscription_id), read_grant);
+}
+
+absl::StatusOr<std::vector<GrantRow>> SqlTransaction::find_grants(std::string_view principal,
+                                                                  std::string_view catalog_id,
+                                                                  std::string_view database_name,
+                                                                  std::string_view table_name) {
+  return query_all(queries_.find_grants,
+                   Values().text(principal).text(catalog_id).text(database_name).text(table_name),
+                   read_grant);
+}
+
+// Shares -------------------------------------------------------------------------------------
+
+absl::Status SqlTransaction::put_share(const ShareRow& share) {
+  DATAMESH_RETURN_IF_ERROR(require_write("put_share"));
+  return write(queries_.put_share, share_values(share));
+}
+
+absl::StatusOr<std::vector<ShareRow>> SqlTransaction::list_subscription_shares(
+    std::string_view subscription_id) {
+  return query_all(queries_.list_subscription_shares, Values().text(subscription_id), read_share);
+}
+
+// Subscriptions ------------------------------------------------------------------------------
+
+absl::StatusOr<std::optional<Subscription>> SqlTransaction::get_subscription(std::string_view id) {
+  return query_optional(queries_.get_subscription, Values().text(id), read_subscription);
+}
+
+absl::Status SqlTransaction::insert_subscription(const Subscription& subscription) {
+  DATAMESH_RETURN_IF_ERROR(require_write("insert_subscription"));
+  DATAMESH_ASSIGN_OR_RETURN(Values values, subscription_values(subscription));
+  return insert_subscription_row(subscription, std::move(values));
+}
+
+absl::Status SqlTransaction::update_subscription(const Subscription& subscription,
+                                                 int64_t expected_version) {
+  DATAMESH_RETURN_IF_ERROR(require_write("update_subscription"));
+  DATAMESH_ASSIGN_OR_RETURN(Values values, subscription_values(subscription));
+  return update_subscription_row(subscription, expected_version, std::move(values));
+}
+
+absl::StatusOr<std::vector<Subscription>> SqlTransaction::list_subscriptions(
+    const SubscriptionFilter& filter, const Page& page) {
+  DATAMESH_RETURN_IF_ERROR(check_limit(page));
+  // The cursor is the last id of the previous page; rows are ordered by seq, so find its seq.
+  std::optional<int64_t> after_seq;
+  if (!page.after.empty()) {
+    DATAMESH_ASSIGN_OR_RETURN(
+        after_seq,
+        query_optional(queries_.subscription_seq, Values().text(page.after),
+                       [](const Row& row) -> absl::StatusOr<int64_t> { return row.integer(0); }));
+    if (!after_seq) {
+      return absl::InvalidArgumentError(
+          cat("page token \"", page.after, "\" is not the id of a stored subscription"));
+    }
+  }
+  Values values;
+  if (filter.owner) values.text(*filter.owner);
+  if (filter.subscriber) values.text(*filter.subscriber);
+  if (filter.status) values.text(core::status_name(*filter.status));
+  if (filter.database_name) values.text(*filter.database_name);
+  if (after_seq) values.integer(*after_seq);
+  values.integer(page.limit);
+  return query_all(queries_.subscription_listing(filter, after_seq.has_value()), values,
+                   read_subscription);
+}
+
+absl::StatusOr<std::vector<Subscription>> SqlTransaction::find_live_duplicates(
+    const Subscription& request) {
+  DATAMESH_ASSIGN_OR_RETURN(std::vector<Subscription> candidates,
+                            query_all(queries_.find_live_duplicates,
+                                      Values()
+                                          .text(request.subscriber_principal)
+                                          .text(request.database_name)
+                                          .text(nlohmann::json(request.table_names).dump()),
+                                      read_subscription));
+  std::erase_if(candidates,
+                [&](const Subscription& candidate) { return !same_request(candidate, request); });
+  return candidates;
+}
+
+absl::StatusOr<std::vector<std::pair<SubscriptionStatus, int64_t>>>
+SqlTransaction::count_subscriptions_by_status() {
+  return query_all(
+      queries_.count_subscriptions_by_status, Values(),
+      [](const Row& row) -> absl::StatusOr<std::pair<SubscriptionStatus, int64_t>> {
+        const std::string name = row.text(0);
+        std::optional<SubscriptionStatus> status = core::parse_status(name);
+        if (!status) {
+          return absl::InternalError(cat("subscriptions hold an unknown status \"", name, "\""));
+        }
+        return std::pair(*status, row.integer(1));
+      });
+}
+
+// Audit --------------------------------------------------------------------------------------
+
+absl::Status SqlTransaction::append_audit_event(const ChainedAuditEvent& chained) {
+  DATAMESH_RETURN_IF_ERROR(require_write("append_audit_event"));
+  DATAMESH_ASSIGN_OR_RETURN(const AuditChainHead head, audit_chain_head());
+  const AuditEvent& event = chained.event;
+  if (event.sequence != head.sequence + 1 || chained.previous_hash != head.hash) {
+    return absl::FailedPreconditionError(
+        cat("audit event ", event.sequence, " does not follow the chain head (sequence ",
+            head.sequence, "): read audit_chain_head() in the same transaction"));
+  }
+  return append_audit_row(chained, chained_audit_event_values(chained));
+}
+
+absl::StatusOr<std::vector<ChainedAuditEvent>> SqlTransaction::list_audit_chain(const Page& page) {
+  DATAMESH_RETURN_IF_ERROR(check_limit(page));
+  DATAMESH_ASSIGN_OR_RETURN(const int64_t after, parse_sequence(page.after));
+  return query_all(queries_.audit_chain, Values().integer(after).integer(page.limit),
+                   read_chained_audit_event);
+}
+
+absl::StatusOr<std::vector<AuditEvent>> SqlTransaction::list_audit_events(
+    std::string_view subscription_id, const Page& page) {
+  DATAMESH_RETURN_IF_ERROR(check_limit(page));
+  DATAMESH_ASSIGN_OR_RETURN(const int64_t after, parse_sequence(page.after));
+  if (subscription_id.empty()) {
+    return query_all(queries_.audit_all, Values().integer(after).integer(page.limit),
+                     read_audit_event);
+  }
+  return query_all(queries_.audit_of_subscription,
+                   Values().text(subscription_id).integer(after).integer(page.limit),
+                   read_audit_event);
+}
+
+}  // namespace datamesh::store::sql
