@@ -8,10 +8,10 @@
 //
 // read_json<T>(json, strictness, path) reads what write_json writes. JSON null counts as absent.
 // The first wrong field is an InvalidArgument naming its path and what was expected
-// (`TableInput.StorageDescriptor.Columns[2].Name must be a string`); a kRequired field absent or
-// empty is `... is required and must not be empty`. Unknown keys are dropped (kImport) or refused
-// at every level (kStrict): `unknown field "X" in TableInput; allowed: Name, Description, ...`,
-// the allowed keys in list order.
+// (`TableInput.StorageDescriptor.Columns[2].Name must be a string`); a kRequired field absent,
+// null or (a string, unless it may_be_empty) empty is `... is required and must not be empty`.
+// Unknown keys are dropped (kImport) or refused at every level (kStrict):
+// `unknown field "X" in TableInput; allowed: Name, Description, ...`, in list order.
 //
 // Templates over the field lists; pure; thread-safe.
 #pragma once
@@ -192,10 +192,11 @@ void read_object(Reading& r, const nlohmann::json& value, const std::string& pat
     // For a string, empty is as good as absent.
     bool missing = item == nullptr;
     if constexpr (std::is_same_v<typename F::member_type, std::string>) {
-      missing = missing || member.empty();
+      missing = missing || (member.empty() && !f.allow_empty);
     }
     if (f.presence == kRequired && missing) {
-      r.fail(base::cat(path, ".", f.key, " is required and must not be empty"));
+      r.fail(base::cat(path, ".", f.key,
+                       f.allow_empty ? " is required" : " is required and must not be empty"));
     }
   });
   if (r.strictness != Strictness::kStrict) return;

@@ -20,6 +20,7 @@
 //     .between(min, max)   an integer's allowed range (for help, schemas and readers);
 //     .also_accepts(key)   a second key readers accept (an older or documented spelling);
 //     .comma_separated()   a string list that a command line may also give as "A,B";
+//     .may_be_empty()      a kRequired string for which "" counts as given;
 //     .written_only_if(f)  writers write the key only when f(value) is true, where the shape
 //                          depends on another field (an AccessRequest's Table only for TABLE).
 // - inline_fields(&T::member): the fields of a described member appear in T's own object, as
@@ -33,6 +34,7 @@
 // Generic code walks a type's fields with for_each_field<T>(visitor); the visitor is called with
 // each field (inlined ones flattened) as `const auto& f`, which offers:
 //   f.key, f.doc, f.presence, f.limits (std::optional<IntRange>), f.alias, f.split_commas,
+//   f.allow_empty,
 //   f.get(object) (the member; const or not, as the object), f.is_written(object),
 //   and the types F::member_type, F::owner_type, F::codec_type (Plain when there is no codec),
 // where F is std::remove_cvref_t<decltype(f)>. Use f.get(), not f.member: for an inlined field
@@ -58,8 +60,8 @@
 namespace datamesh::api {
 
 enum class Presence {
-  // Readers refuse the key when it is absent or null (the JSON readers of value types also
-  // refuse an empty string); writers always write it.
+  // Readers refuse the key when it is absent or null, and a string when it is empty (unless
+  // the field may_be_empty()); writers always write it.
   kRequired,
   // May be absent when read; writers always write it, so the shape is stable.
   kAlways,
@@ -95,6 +97,7 @@ struct Field {
   std::string_view alias = {};
   bool split_commas = false;
   bool (*written_if)(const Owner&) = nullptr;
+  bool allow_empty = false;
 
   constexpr Member& get(Owner& object) const { return object.*member; }
   constexpr const Member& get(const Owner& object) const { return object.*member; }
@@ -104,7 +107,7 @@ struct Field {
 
   template <class C>
   constexpr Field<Owner, Member, C> codec() const {
-    return {key, member, presence, doc, limits, alias, split_commas, written_if};
+    return {key, member, presence, doc, limits, alias, split_commas, written_if, allow_empty};
   }
   constexpr Field between(int64_t min, int64_t max) const {
     Field out = *this;
@@ -119,6 +122,11 @@ struct Field {
   constexpr Field comma_separated() const {
     Field out = *this;
     out.split_commas = true;
+    return out;
+  }
+  constexpr Field may_be_empty() const {
+    Field out = *this;
+    out.allow_empty = true;
     return out;
   }
   constexpr Field written_only_if(bool (*condition)(const Owner&)) const {

@@ -31,15 +31,18 @@ absl::StatusOr<std::vector<T>> read_list(const json& list, std::string_view name
   std::vector<T> out;
   out.reserve(list.size());
   for (size_t i = 0; i < list.size(); ++i) {
-    DATAMESH_ASSIGN_OR_RETURN(T element,
-                              read_json<T>(list[i], Strictness::kImport, base::cat(name, "[", i, "]")));
+    DATAMESH_ASSIGN_OR_RETURN(
+        T element, read_json<T>(list[i], Strictness::kImport, base::cat(name, "[", i, "]")));
     out.push_back(std::move(element));
   }
   return out;
 }
 
-// The value under `key` when `value` is the one-key wrapper Glue answers with ({"Table": {...}}).
-const json& unwrap(const json& value, const char* key) {
+// The T inside `value` when it is the one-key wrapper Glue answers with ({"Table": {...}}),
+// otherwise `value` itself.
+template <Described T>
+const json& unwrapped(const json& value) {
+  const std::string key(type_name<T>());
   if (value.is_object() && value.size() == 1 && value.contains(key) && value[key].is_object()) {
     return value[key];
   }
@@ -186,7 +189,7 @@ absl::StatusOr<std::vector<TableInput>> import_table_list(std::string_view get_t
   if (list.is_object() && list.contains("TableList")) {
     list = json(std::move(list["TableList"]));
   } else if (list.is_object()) {  // get-table output, or one bare table
-    list = json::array({unwrap(list, "Table")});
+    list = json::array({unwrapped<Table>(list)});
   }
   if (!list.is_array()) {
     return absl::InvalidArgumentError(
@@ -261,13 +264,13 @@ absl::StatusOr<AuditPage> audit_page_from_json(const json& value) {
   return read_json<AuditPage>(value, Strictness::kImport);
 }
 absl::StatusOr<Table> table_from_json(const json& value) {
-  return read_json<Table>(unwrap(value, "Table"), Strictness::kImport);
+  return read_json<Table>(unwrapped<Table>(value), Strictness::kImport);
 }
 absl::StatusOr<TablePage> table_page_from_json(const json& value) {
   return read_json<TablePage>(value, Strictness::kImport);
 }
 absl::StatusOr<Database> database_from_json(const json& value) {
-  return read_json<Database>(unwrap(value, "Database"), Strictness::kImport);
+  return read_json<Database>(unwrapped<Database>(value), Strictness::kImport);
 }
 absl::StatusOr<DatabasePage> database_page_from_json(const json& value) {
   return read_json<DatabasePage>(value, Strictness::kImport);
@@ -283,7 +286,7 @@ std::string to_json(const Subscription& value) {
   return api::dump_json(api::to_json_value(value));
 }
 std::string to_json(const Table& value) {
-  return api::dump_json(nlohmann::json{{"Table", api::to_json_value(value)}});
+  return api::dump_json(api::to_wrapped_json(value));
 }
 std::string to_json(const AccountCredentials& value) {
   return api::dump_json(api::to_json_value(value));

@@ -54,6 +54,12 @@ nlohmann::json to_json_value(const T& value) {
   return write_json(value);
 }
 
+// Glue's one-key answer shape, {"Table": {...}} or {"Database": {...}}: the type's name as key.
+template <Described T>
+nlohmann::json to_wrapped_json(const T& value) {
+  return {{std::string(type_name<T>()), write_json(value)}};
+}
+
 // A JSON array of `to_json_value` of each element.
 template <class T>
 nlohmann::json to_json_list(const std::vector<T>& values) {

@@ -144,7 +144,7 @@ constexpr auto describe(TypeTag<SubscriptionPage>) {
   return fields<T>(
       "SubscriptionPage", "A page of subscriptions",
       field("Subscriptions", &T::subscriptions, kAlways, "the subscriptions of this page"),
-      field("NextToken", &T::next_token, kOptional, "where the next page starts; none on the last"));
+      field("NextToken", &T::next_token, kOptional, "where the next page starts; none if last"));
 }
 
 constexpr auto describe(TypeTag<ProductTable>) {
@@ -228,7 +228,7 @@ constexpr auto describe(TypeTag<AuditPage>) {
   return fields<T>(
       "AuditPage", "A page of audit events, oldest first",
       field("Events", &T::events, kAlways, "the events of this page"),
-      field("NextToken", &T::next_token, kOptional, "where the next page starts; none on the last"));
+      field("NextToken", &T::next_token, kOptional, "where the next page starts; none if last"));
 }
 
 constexpr auto describe(TypeTag<AuditProblem>) {
@@ -354,7 +354,7 @@ constexpr auto describe(TypeTag<TablePage>) {
   return fields<T>(
       "TablePage", "A page of tables (Glue GetTables)",
       field("TableList", &T::tables, kAlways, "the tables of this page"),
-      field("NextToken", &T::next_token, kOptional, "where the next page starts; none on the last"));
+      field("NextToken", &T::next_token, kOptional, "where the next page starts; none if last"));
 }
 
 constexpr auto describe(TypeTag<DatabaseInput>) {
@@ -384,7 +384,7 @@ constexpr auto describe(TypeTag<DatabasePage>) {
   return fields<T>(
       "DatabasePage", "A page of databases (Glue GetDatabases)",
       field("DatabaseList", &T::databases, kAlways, "the databases of this page"),
-      field("NextToken", &T::next_token, kOptional, "where the next page starts; none on the last"));
+      field("NextToken", &T::next_token, kOptional, "where the next page starts; none if last"));
 }
 
 }  // namespace datamesh::api

@@ -59,7 +59,9 @@ TEST(FieldsTest, VisitsEveryFieldInListOrderWithItsDescription) {
     if (f.presence == kRequired) line += " required";
     if (!f.alias.empty()) line += " alias=" + std::string(f.alias);
     if (f.split_commas) line += " commas";
-    if (f.limits) line += " " + std::to_string(f.limits->min) + ".." + std::to_string(f.limits->max);
+    if (f.limits) {
+      line += " " + std::to_string(f.limits->min) + ".." + std::to_string(f.limits->max);
+    }
     seen.push_back(line);
   });
   EXPECT_EQ(seen, (std::vector<std::string>{
@@ -141,6 +143,32 @@ TEST(FieldsTest, ReaderMessagesNameThePathAndWhatWasExpected) {
   EXPECT_EQ(message(json{{"subscription_id", "s"}, {"notes", nullptr}}), "ok");
 }
 
+struct DeleteRequest {
+  std::string subscription_id;
+  std::string reason;
+};
+constexpr auto describe(TypeTag<DeleteRequest>) {
+  using T = DeleteRequest;
+  return fields<T>("DeleteRequest", "a required string that may be empty",
+                   field("subscription_id", &T::subscription_id, kRequired, "the subscription"),
+                   field("reason", &T::reason, kRequired, "why").may_be_empty());
+}
+
+TEST(FieldsTest, RequiredMayAcceptAnEmptyStringButNotAnAbsentOne) {
+  EXPECT_TRUE(read_json<DeleteRequest>(json{{"subscription_id", "s"}, {"reason", ""}},
+                                       Strictness::kStrict)
+                  .ok());
+  EXPECT_EQ(read_json<DeleteRequest>(json{{"subscription_id", "s"}}, Strictness::kStrict)
+                .status()
+                .message(),
+            "DeleteRequest.reason is required");
+  EXPECT_EQ(read_json<DeleteRequest>(json{{"subscription_id", ""}, {"reason", ""}},
+                                     Strictness::kStrict)
+                .status()
+                .message(),
+            "DeleteRequest.subscription_id is required and must not be empty");
+}
+
 TEST(FieldsTest, ImportDropsUnknownKeysAtEveryLevel) {
   absl::StatusOr<ExampleRequest> read = read_json<ExampleRequest>(
       json{{"subscription_id", "s"}, {"new", 1}, {"table_input", {{"Name", "t"}, {"X", 2}}}},
@@ -158,7 +186,8 @@ TEST(FieldsTest, SchemasComeFromTheSameList) {
   EXPECT_EQ(request["properties"]["max_results"],
             json::parse(R"({"type": "integer", "format": "int32", "description": "page size",
                             "minimum": 1, "maximum": 1000})"));
-  EXPECT_EQ(request["properties"]["grantable_permissions"]["items"], json::parse(R"({"type": "string"})"));
+  EXPECT_EQ(request["properties"]["grantable_permissions"]["items"],
+            json::parse(R"({"type": "string"})"));
   EXPECT_EQ(request["properties"]["table_input"]["allOf"][0]["$ref"],
             "#/components/schemas/TableInput");
   // Every type TableInput holds is added once, and Name is required in it.
