@@ -73,7 +73,9 @@ inline bool json_is_empty(const nlohmann::json& value) {
 // Whether a kOptional member is left out: "", [], {}, false, 0, nullopt, a value written as {}.
 template <class M>
 bool is_empty(const M& value) {
-  if constexpr (std::is_arithmetic_v<M>) {
+  if constexpr (std::is_same_v<M, nlohmann::json>) {
+    return json_is_empty(value);
+  } else if constexpr (std::is_arithmetic_v<M>) {
     return value == M{};
   } else if constexpr (IsOptional<M>::value) {
     return !value.has_value();
@@ -116,7 +118,10 @@ void read_object(Reading& r, const nlohmann::json& value, const std::string& pat
 template <class M>
 void read_value(Reading& r, const nlohmann::json& value, const std::string& path, M& out) {
   auto expected = [&](std::string_view what) { r.fail(base::cat(path, " must be ", what)); };
-  if constexpr (std::is_same_v<M, std::string>) {
+  if constexpr (std::is_same_v<M, nlohmann::json>) {
+    if (!value.is_object() && !value.is_array()) return expected("a JSON object or list");
+    out = value;
+  } else if constexpr (std::is_same_v<M, std::string>) {
     if (!value.is_string()) return expected("a string");
     out = value.get<std::string>();
   } else if constexpr (std::is_same_v<M, bool>) {
@@ -202,7 +207,8 @@ void read_object(Reading& r, const nlohmann::json& value, const std::string& pat
   if (r.strictness != Strictness::kStrict) return;
   std::vector<std::string_view> allowed;
   for_each_field<T>([&](const auto& f) { allowed.push_back(f.key); });
-  for (const auto& [key, item] : value.items()) {
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    const std::string& key = it.key();  // clang before 16 cannot capture a structured binding
     bool known = false;
     for_each_field<T>([&](const auto& f) {
       known = known || key == f.key || (!f.alias.empty() && key == f.alias);

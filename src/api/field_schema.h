@@ -49,7 +49,9 @@ inline constexpr bool kIsVector<std::vector<T>> = true;
 template <class M>
 nlohmann::json member_schema(nlohmann::json& schemas) {
   using V = typename Unwrapped<M>::type;
-  if constexpr (std::is_same_v<V, std::string>) {
+  if constexpr (std::is_same_v<V, nlohmann::json>) {
+    return {{"type", "object"}};  // a document carried as it is
+  } else if constexpr (std::is_same_v<V, std::string>) {
     return {{"type", "string"}};
   } else if constexpr (std::is_same_v<V, bool>) {
     return {{"type", "boolean"}};

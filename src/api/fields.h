@@ -27,9 +27,10 @@
 //   Glue's Table holds the keys of its TableInput.
 //
 // Member types a generator may meet: std::string, bool, int, int64_t, std::vector<std::string>,
-// std::map<std::string, std::string>, a described type, a std::vector of a described type, and
-// std::optional of any of these (nullopt = absent; an engaged empty list is not absent). A field
-// with a codec may have any member type.
+// std::map<std::string, std::string>, a described type, a std::vector of a described type,
+// nlohmann::json (a document carried as it is, such as `aws glue get-tables` output: an object or
+// a list), and std::optional of any of these (nullopt = absent; an engaged empty list is not
+// absent). A field with a codec may have any member type.
 //
 // Generic code walks a type's fields with for_each_field<T>(visitor); the visitor is called with
 // each field (inlined ones flattened) as `const auto& f`, which offers:

@@ -169,6 +169,30 @@ TEST(FieldsTest, RequiredMayAcceptAnEmptyStringButNotAnAbsentOne) {
             "DeleteRequest.subscription_id is required and must not be empty");
 }
 
+struct ImportRequest {
+  std::string database_name;
+  nlohmann::json get_tables_json;
+};
+constexpr auto describe(TypeTag<ImportRequest>) {
+  using T = ImportRequest;
+  return fields<T>("ImportRequest", "a document carried as it is",
+                   field("database_name", &T::database_name, kRequired, "database"),
+                   field("get_tables_json", &T::get_tables_json, kRequired, "get-tables output"));
+}
+
+TEST(FieldsTest, AJsonMemberCarriesTheDocumentAsItIs) {
+  const json body = json::parse(R"({"database_name": "d", "get_tables_json": {"TableList": []}})");
+  absl::StatusOr<ImportRequest> read = read_json<ImportRequest>(body, Strictness::kStrict);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->get_tables_json, json::parse(R"({"TableList": []})"));
+  EXPECT_EQ(write_json(*read), body);
+  EXPECT_EQ(read_json<ImportRequest>(json{{"database_name", "d"}, {"get_tables_json", 3}},
+                                     Strictness::kStrict)
+                .status()
+                .message(),
+            "ImportRequest.get_tables_json must be a JSON object or list");
+}
+
 TEST(FieldsTest, ImportDropsUnknownKeysAtEveryLevel) {
   absl::StatusOr<ExampleRequest> read = read_json<ExampleRequest>(
       json{{"subscription_id", "s"}, {"new", 1}, {"table_input", {{"Name", "t"}, {"X", 2}}}},
