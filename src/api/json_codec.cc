@@ -122,6 +122,12 @@ absl::StatusOr<SubscriptionStatus> subscription_status_from_string(std::string_v
       "unknown subscription status \"", name, "\"; expected Pending, Active, Denied or Deleted"));
 }
 
+#define DATAMESH_API_INSTANTIATE_JSON(T)         \
+  template nlohmann::json write_json<T>(const T&); \
+  template absl::StatusOr<T> read_json<T>(const nlohmann::json&, Strictness, std::string_view);
+DATAMESH_API_VALUE_TYPES(DATAMESH_API_INSTANTIATE_JSON)
+#undef DATAMESH_API_INSTANTIATE_JSON
+
 // --- Codecs of the field lists (api/type_fields.h) ---------------------------------------------
 
 json StatusName::write(const SubscriptionStatus& value) { return core::status_name(value); }

@@ -48,6 +48,23 @@ absl::StatusOr<SubscriptionStatus> subscription_status_from_string(std::string_v
 
 // --- Writers -----------------------------------------------------------------------------------
 
+// The value types of api/type_fields.h, whose JSON forms are compiled once, in json_codec.cc,
+// instead of in every file that writes or reads one. A type left out of this list still works
+// everywhere; its JSON form is then compiled where it is used.
+#define DATAMESH_API_VALUE_TYPES(X)                                                              \
+  X(Credentials) X(AccountCredentials) X(Account) X(AccessKey) X(AccountRole) X(Subscription)    \
+  X(SubscriptionPage) X(ProductTable) X(DataProduct) X(DataProductTable) X(AccessRequest)       \
+  X(EffectiveGrant) X(PermissionCheck) X(AuditEvent) X(AuditPage) X(AuditProblem)               \
+  X(AuditVerification) X(Column) X(SerDeInfo) X(SortColumn) X(StorageDescriptor)                \
+  X(TableIdentifier) X(DatabaseIdentifier) X(TableInput) X(Table) X(TablePage) X(DatabaseInput) \
+  X(Database) X(DatabasePage)
+#define DATAMESH_API_EXTERN_JSON(T)                                                    \
+  extern template nlohmann::json write_json<T>(const T&);                              \
+  extern template absl::StatusOr<T> read_json<T>(const nlohmann::json&, Strictness, \
+                                                 std::string_view);
+DATAMESH_API_VALUE_TYPES(DATAMESH_API_EXTERN_JSON)
+#undef DATAMESH_API_EXTERN_JSON
+
 // The JSON form of a value type, as its field list in api/type_fields.h gives it.
 template <Described T>
 nlohmann::json to_json_value(const T& value) {
