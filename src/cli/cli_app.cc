@@ -13,7 +13,6 @@
 #include "api/json_codec.h"
 #include "api/logging.h"
 #include "api/migrate.h"
-#include "api/progress_scope.h"
 #include "api/routes.h"
 #include "cli/output.h"
 #include "cli/progress_bar.h"
@@ -161,13 +160,13 @@ int run_method(const GlobalOptions& global, const MethodCommand& command) {
   // A bar on stderr for the one method that reports progress, only on a terminal (never in
   // pipes and scripts); it appears once the call has run for a second.
   std::optional<ProgressBar> bar;
-  std::optional<api::ProgressScope> progress;
-  if (command.route->method == "create_data_products" && ProgressBar::stderr_is_terminal()) {
-    bar.emplace(stderr, "create_data_products");
-    progress.emplace([&bar](uint64_t done, uint64_t total) { bar->update(done, total); });
+  core::ProgressObserver on_progress;
+  if (command.route->reports_progress && ProgressBar::stderr_is_terminal()) {
+    bar.emplace(stderr, std::string(command.route->method));
+    on_progress = [&bar](uint64_t done, uint64_t total) { bar->update(done, total); };
   }
   auto answer = (*backend)->call(command.route->group, command.route->method, *params,
-                                 credentials, global.data_mesh_account_id);
+                                 credentials, global.data_mesh_account_id, on_progress);
   if (bar) bar->finish();
   if (!answer.ok()) return report_error(answer.status());
   print_answer(*answer);

@@ -72,7 +72,7 @@ absl::StatusOr<store::ProductRow> load_product(store::Transaction& tx,
 }  // namespace
 
 absl::StatusOr<AccessRequest> Engine::request_access_to_product(
-    const Caller& caller, const AccessRequestInput& input) const {
+    const Caller& caller, const RequestAccessToProductRequest& input) const {
   if (absl::Status allowed = require_consumer(caller, "request access"); !allowed.ok()) {
     return allowed;
   }

@@ -21,7 +21,7 @@ namespace {
 
 using internal::kProducerRole;
 
-// Tables between two calls of CreateDataProductsRequest::progress.
+// Tables between two calls of CreateDataProductsRequest::on_progress.
 constexpr uint64_t kProgressEvery = 256;
 
 // Glue's documented default when a crawler role is given without a schedule: every 4 hours.
@@ -246,7 +246,7 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
     const uint64_t total = selected->size();
     uint64_t done = 0;
     for (const std::string& name : *selected) {
-      if (request.progress && done % kProgressEvery == 0) request.progress(done, total);
+      if (request.on_progress && done % kProgressEvery == 0) request.on_progress(done, total);
       ++done;
       auto source = tx.get_table(producer, request.source_database_name, name);
       if (!source.ok()) return source.status();
@@ -297,7 +297,7 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
       }
       result.tables.push_back(ProductTable{.source_table = name, .link_table = link_name});
     }
-    if (request.progress) request.progress(total, total);
+    if (request.on_progress) request.on_progress(total, total);
     if (absl::Status granted = put_owner_grants(tx, producer, *mesh, mesh_db); !granted.ok()) {
       return granted;
     }
@@ -342,7 +342,7 @@ absl::StatusOr<SubscriptionPage> Engine::list_pending_access_requests(
 }
 
 absl::Status Engine::approve_access_request(const Caller& caller,
-                                            const ApproveRequest& request) const {
+                                            const ApproveAccessRequestRequest& request) const {
   if (absl::Status allowed = require_producer(caller, "approve access requests"); !allowed.ok()) {
     return allowed;
   }
@@ -476,7 +476,7 @@ absl::Status Engine::deny_access_request(const Caller& caller, std::string_view 
 }
 
 absl::Status Engine::update_subscription_permissions(
-    const Caller& caller, const UpdatePermissionsRequest& request) const {
+    const Caller& caller, const UpdateSubscriptionPermissionsRequest& request) const {
   if (absl::Status allowed = require_producer(caller, "update subscription permissions");
       !allowed.ok()) {
     return allowed;
