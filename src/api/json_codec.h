@@ -1,14 +1,16 @@
 // JSON forms of the public value types (datamesh/types.h, datamesh/catalog_types.h).
 //
-// Writers (`to_json_value`) give the documents' PascalCase keys (SubscriptionId, RequestedGrants,
-// ...) and, for catalog values, AWS Glue's shapes. The documents' shapes always carry every key
-// (empty lists as [], empty strings as "") so that their shape is stable; Glue shapes omit empty
-// optional fields as Glue does, but keep Name (and a column's Type).
+// Each type's keys are listed once, in api/type_fields.h; the writer (`to_json_value`) and the
+// readers (`*_from_json`) are derived from that list by api/field_json.h. Writers give the
+// documents' PascalCase keys (SubscriptionId, RequestedGrants, ...) and, for catalog values, AWS
+// Glue's shapes.
 //
 // Readers (`*_from_json`) accept what the writers give. Every reader returns InvalidArgument
 // naming the path of the wrong field and what was expected
 // (`TableInput.StorageDescriptor.Columns[2].Name must be a string`). Readers of results ignore
-// unknown keys; the readers of Glue inputs take a Strictness. JSON null counts as absent.
+// unknown keys; the readers of Glue inputs take a Strictness. JSON null counts as absent. This
+// module adds the shapes around the field lists: JSON text, Glue's {"Table": {...}} wrappers,
+// the import of `aws glue get-tables` output and the credentials file's messages.
 //
 // Pure functions; thread-safe.
 #pragma once
@@ -20,19 +22,11 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
+#include "api/field_json.h"
+#include "api/type_fields.h"
 #include "datamesh/types.h"
 
 namespace datamesh::api {
-
-// How the readers of Glue inputs treat keys they do not know.
-enum class Strictness {
-  // Unknown keys are an error naming the key, its path and the allowed keys. For what users write.
-  kStrict,
-  // Unknown keys are dropped at every level: Glue's output-only keys (DatabaseName, CreateTime,
-  // CatalogId, VersionId, IsRegisteredWithLakeFormation, ...) and keys newer Glue versions add.
-  // Known keys are still type-checked. For the output of `aws glue get-tables`.
-  kImport,
-};
 
 // Arrays and objects nested deeper than this are refused by parse_json. Datamesh's documents nest
 // fewer than 10 levels; copying and printing a parsed document recurse once per level, so an
@@ -54,38 +48,11 @@ absl::StatusOr<SubscriptionStatus> subscription_status_from_string(std::string_v
 
 // --- Writers -----------------------------------------------------------------------------------
 
-// The documents' shapes; every key always present.
-nlohmann::json to_json_value(const Credentials& value);  // SessionToken only when set
-nlohmann::json to_json_value(const AccountCredentials& value);
-nlohmann::json to_json_value(const Account& value);
-nlohmann::json to_json_value(const AccessKey& value);  // RevocationDate only when set
-nlohmann::json to_json_value(const AccountRole& value);
-nlohmann::json to_json_value(const Subscription& value);
-nlohmann::json to_json_value(const SubscriptionPage& value);  // NextToken only when set
-nlohmann::json to_json_value(const ProductTable& value);
-nlohmann::json to_json_value(const DataProduct& value);
-nlohmann::json to_json_value(const DataProductTable& value);
-nlohmann::json to_json_value(const AccessRequest& value);  // Table only for Type TABLE
-nlohmann::json to_json_value(const EffectiveGrant& value);
-nlohmann::json to_json_value(const PermissionCheck& value);
-nlohmann::json to_json_value(const AuditEvent& value);  // Details as an object; {} when empty
-nlohmann::json to_json_value(const AuditPage& value);
-nlohmann::json to_json_value(const AuditProblem& value);
-nlohmann::json to_json_value(const AuditVerification& value);   // NextToken only when set
-
-// Glue's shapes; empty optional fields omitted.
-nlohmann::json to_json_value(const Column& value);
-nlohmann::json to_json_value(const SerDeInfo& value);
-nlohmann::json to_json_value(const SortColumn& value);
-nlohmann::json to_json_value(const StorageDescriptor& value);
-nlohmann::json to_json_value(const TableIdentifier& value);
-nlohmann::json to_json_value(const DatabaseIdentifier& value);
-nlohmann::json to_json_value(const TableInput& value);
-nlohmann::json to_json_value(const Table& value);  // the bare Table object; VersionId a string
-nlohmann::json to_json_value(const TablePage& value);  // {"TableList": [...], "NextToken"?}
-nlohmann::json to_json_value(const DatabaseInput& value);
-nlohmann::json to_json_value(const Database& value);
-nlohmann::json to_json_value(const DatabasePage& value);  // {"DatabaseList": [...], "NextToken"?}
+// The JSON form of a value type, as its field list in api/type_fields.h gives it.
+template <Described T>
+nlohmann::json to_json_value(const T& value) {
+  return write_json(value);
+}
 
 // A JSON array of `to_json_value` of each element.
 template <class T>
