@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
+#include "api/field_json.h"
+#include "api/fields.h"
 #include "api/json_codec.h"
 #include "base/status_macros.h"
 #include "base/text.h"
@@ -35,8 +37,11 @@ struct IsVector : std::false_type {};
 template <class T>
 struct IsVector<std::vector<T>> : std::true_type {};
 
-inline nlohmann::json to_json_value(const ImportedTables& value) {
-  return {{"DatabaseName", value.database_name}, {"Tables", value.tables}};
+constexpr auto describe(TypeTag<ImportedTables>) {
+  using T = ImportedTables;
+  return fields<T>("ImportedTables", "The tables import_tables imported",
+                   field("DatabaseName", &T::database_name, kAlways, "the database"),
+                   field("Tables", &T::tables, kAlways, "names of the tables imported"));
 }
 
 template <class T>
@@ -63,46 +68,17 @@ nlohmann::json answer_to_json(const T& value, Wrap wrap) {
 
 // --- reading answers back (remote client) -------------------------------------------------------
 
+// Answers are read as the remote client gets them: unknown keys are ignored.
 template <class T>
-struct Reader;
-#define DATAMESH_ANSWER_READER(Type, function)                                          \
-  template <>                                                                           \
-  struct Reader<Type> {                                                                 \
-    static absl::StatusOr<Type> read(const nlohmann::json& json) { return function(json); } \
+struct Reader {
+  static absl::StatusOr<T> read(const nlohmann::json& json) {
+    return read_json<T>(json, Strictness::kImport);
   }
-DATAMESH_ANSWER_READER(AccountCredentials, account_credentials_from_json);
-DATAMESH_ANSWER_READER(Account, account_from_json);
-DATAMESH_ANSWER_READER(AccessKey, access_key_from_json);
-DATAMESH_ANSWER_READER(AccountRole, account_role_from_json);
-DATAMESH_ANSWER_READER(Subscription, subscription_from_json);
-DATAMESH_ANSWER_READER(SubscriptionPage, subscription_page_from_json);
-DATAMESH_ANSWER_READER(DataProduct, data_product_from_json);
-DATAMESH_ANSWER_READER(DataProductTable, data_product_table_from_json);
-DATAMESH_ANSWER_READER(AccessRequest, access_request_from_json);
-DATAMESH_ANSWER_READER(EffectiveGrant, effective_grant_from_json);
-DATAMESH_ANSWER_READER(PermissionCheck, permission_check_from_json);
-DATAMESH_ANSWER_READER(AuditPage, audit_page_from_json);
-DATAMESH_ANSWER_READER(AuditVerification, audit_verification_from_json);
-DATAMESH_ANSWER_READER(Table, table_from_json);
-DATAMESH_ANSWER_READER(TablePage, table_page_from_json);
-DATAMESH_ANSWER_READER(Database, database_from_json);
-DATAMESH_ANSWER_READER(DatabasePage, database_page_from_json);
-#undef DATAMESH_ANSWER_READER
+};
 
 template <>
 struct Reader<None> {
   static absl::StatusOr<None> read(const nlohmann::json&) { return None{}; }
-};
-
-template <>
-struct Reader<ImportedTables> {
-  static absl::StatusOr<ImportedTables> read(const nlohmann::json& json) {
-    if (!json.is_object() || !json.contains("Tables") || !json["Tables"].is_array()) {
-      return absl::InternalError("import_tables answered without Tables");
-    }
-    return ImportedTables{.database_name = json.value("DatabaseName", ""),
-                          .tables = json["Tables"].get<std::vector<std::string>>()};
-  }
 };
 
 template <class T>

@@ -1,22 +1,29 @@
-// The field list of every request type (datamesh/requests.h): each parameter once, with its
-// wire name, type, whether it is required and its help line.
+// The field list of every request type (datamesh/requests.h), in the field-list mechanism of
+// api/fields.h: each parameter once, with its wire key (the documents' snake_case name), whether
+// it is required, and its help line.
 //
-// One list gives both directions of the JSON form (read_request / write_request), the checks of
-// a call's parameters (route params), the CLI's options and help and the OpenAPI schema. Keys
-// are the documents' snake_case parameter names. Reading: an absent key (or null) leaves the
-// request's default; an optional list keeps absent (nullopt) apart from empty. Writing: every
-// field, except an absent optional list and an empty next_token.
+// From these lists come a route's parameter specs (hence check_params, the CLI's options and
+// help, the OpenAPI schema) and the parameters' JSON form in both directions: read_request for
+// a route's checked parameters, write_request for the remote client. Parameter forms by member
+// type: std::string a string, bool a boolean, int an integer, a string list a list (comma-
+// separated on the command line when the field is comma_separated()), a described Glue input a
+// JSON object read strictly, a field with the JsonText codec any JSON document kept as text.
+// Reading: an absent key (or null) keeps the request's default; an alias key is read as its
+// field; an optional list keeps absent (nullopt) apart from empty. Writing follows Presence:
+// kRequired and kAlways always, kOptional only when set (an engaged empty list is set).
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "api/fields.h"
 #include "api/json_codec.h"
 #include "api/params.h"
 #include "base/status_macros.h"
@@ -24,372 +31,295 @@
 
 namespace datamesh::api {
 
-// One parameter of request type T: its description, and how to read and write it.
-template <class T>
-struct Field {
-  ParamSpec spec;
-  std::function<absl::Status(T&, const Params&)> read;
-  std::function<void(const T&, nlohmann::json&)> write;
+// A parameter that is any JSON document, kept in the request as its text (import_tables'
+// get_tables_json). Text that is not JSON is written as a string, which a server refuses.
+struct JsonText {
+  static constexpr std::string_view json_type = "object";
+  static nlohmann::json write(const std::string& text) {
+    auto parsed = parse_json(text);
+    return parsed.ok() ? *parsed : nlohmann::json(text);
+  }
+  static std::string read(const nlohmann::json& value, std::string& out) {
+    out = value.dump();
+    return "";
+  }
 };
 
-template <class T>
-using FieldList = std::vector<Field<T>>;
+// --- the lists ---------------------------------------------------------------------------------
 
-enum Need : bool { kOptional = false, kRequired = true };
-
-// --- field builders ----------------------------------------------------------------------------
-
-template <class T>
-Field<T> text(std::string T::*member, std::string_view name, Need need, std::string_view help) {
-  return {{name, ParamType::kString, need, help},
-          [member, name](T& r, const Params& p) {
-            r.*member = p.string(name, r.*member);
-            return absl::OkStatus();
-          },
-          [member, name](const T& r, nlohmann::json& j) { j[std::string(name)] = r.*member; }};
+constexpr auto describe(TypeTag<PageRequest>) {
+  using T = PageRequest;
+  return fields<T>("PageRequest", "Paging of a listing",
+                   field("max_results", &T::max_results, kAlways,
+                         "page size, 1 to 1000 (default 100)")
+                       .between(1, 1000),
+                   field("next_token", &T::next_token, kOptional,
+                         "the NextToken of the previous page"));
 }
 
-template <class T>
-Field<T> flag(bool T::*member, std::string_view name, std::string_view help) {
-  return {{name, ParamType::kBool, kOptional, help},
-          [member, name](T& r, const Params& p) {
-            r.*member = p.boolean(name, r.*member);
-            return absl::OkStatus();
-          },
-          [member, name](const T& r, nlohmann::json& j) { j[std::string(name)] = r.*member; }};
+constexpr auto describe(TypeTag<EmptyRequest>) {
+  return fields<EmptyRequest>("EmptyRequest", "No parameters");
 }
 
-// A list of strings; kPermissionList for permissions (comma-separated on the command line).
-template <class T>
-Field<T> list(std::vector<std::string> T::*member, std::string_view name, Need need,
-              std::string_view help, ParamType type = ParamType::kStringList) {
-  return {{name, type, need, help},
-          [member, name](T& r, const Params& p) {
-            if (p.has(name)) r.*member = p.list(name);
-            return absl::OkStatus();
-          },
-          [member, name](const T& r, nlohmann::json& j) { j[std::string(name)] = r.*member; }};
+constexpr auto describe(TypeTag<InitializeMeshAccountRequest>) {
+  using T = InitializeMeshAccountRequest;
+  return fields<T>("InitializeMeshAccountRequest", "The new mesh",
+                   field("mesh_name", &T::mesh_name, kAlways,
+                         "display name of the mesh (default mesh)"));
 }
 
-// A list that may be absent (nullopt), which means something else than empty.
-template <class T>
-Field<T> optional_list(std::optional<std::vector<std::string>> T::*member, std::string_view name,
-                       std::string_view help, ParamType type = ParamType::kStringList) {
-  return {{name, type, kOptional, help},
-          [member, name](T& r, const Params& p) {
-            r.*member = p.optional_list(name);
-            return absl::OkStatus();
-          },
-          [member, name](const T& r, nlohmann::json& j) {
-            if (r.*member) j[std::string(name)] = *(r.*member);
-          }};
+constexpr auto describe(TypeTag<CreateAccountRequest>) {
+  using T = CreateAccountRequest;
+  return fields<T>("CreateAccountRequest", "A new account",
+                   field("account_name", &T::account_name, kRequired, "display name"),
+                   field("account_id", &T::account_id, kOptional,
+                         "12 digits; generated when omitted"));
 }
 
-// A Glue input (DatabaseInput, TableInput) given as a JSON object, read strictly.
-template <class T, class Input>
-Field<T> glue_input(Input T::*member, std::string_view name, std::string_view help) {
-  return {{name, ParamType::kJson, kRequired, help},
-          [member, name](T& r, const Params& p) -> absl::Status {
-            if (!p.has(name)) return absl::OkStatus();
-            if constexpr (std::is_same_v<Input, TableInput>) {
-              DATAMESH_ASSIGN_OR_RETURN(r.*member,
-                                        table_input_from_json(p.json(name), Strictness::kStrict));
-            } else {
-              DATAMESH_ASSIGN_OR_RETURN(
-                  r.*member, database_input_from_json(p.json(name), Strictness::kStrict));
-            }
-            return absl::OkStatus();
-          },
-          [member, name](const T& r, nlohmann::json& j) {
-            j[std::string(name)] = to_json_value(r.*member);
-          }};
+constexpr auto describe(TypeTag<AccountIdRequest>) {
+  using T = AccountIdRequest;
+  return fields<T>("AccountIdRequest", "One account",
+                   field("account_id", &T::account_id, kRequired, "the account"));
 }
 
-// A JSON document kept as its text in the request (import_tables' get_tables_json).
-template <class T>
-Field<T> json_text(std::string T::*member, std::string_view name, std::string_view help) {
-  return {{name, ParamType::kJson, kRequired, help},
-          [member, name](T& r, const Params& p) {
-            if (p.has(name)) r.*member = p.json(name).dump();
-            return absl::OkStatus();
-          },
-          [member, name](const T& r, nlohmann::json& j) {
-            auto parsed = parse_json(r.*member);
-            // Text that is not JSON travels as a string, which the server refuses by type.
-            j[std::string(name)] = parsed.ok() ? *parsed : nlohmann::json(r.*member);
-          }};
+constexpr auto describe(TypeTag<AccessKeyRequest>) {
+  using T = AccessKeyRequest;
+  return fields<T>("AccessKeyRequest", "One access key",
+                   field("key_id", &T::key_id, kRequired, "the access key"));
 }
 
-// The two paging parameters of a listing, kept in a PageRequest member.
-template <class T>
-FieldList<T> page_fields(PageRequest T::*member) {
-  return {{{"max_results", ParamType::kInt, kOptional, "page size, 1 to 1000 (default 100)"},
-           [member](T& r, const Params& p) {
-             if (p.has("max_results")) (r.*member).max_results = p.integer("max_results");
-             return absl::OkStatus();
-           },
-           [member](const T& r, nlohmann::json& j) { j["max_results"] = (r.*member).max_results; }},
-          {{"next_token", ParamType::kString, kOptional, "the NextToken of the previous page"},
-           [member](T& r, const Params& p) {
-             (r.*member).next_token = p.string("next_token");
-             return absl::OkStatus();
-           },
-           [member](const T& r, nlohmann::json& j) {
-             if (!(r.*member).next_token.empty()) j["next_token"] = (r.*member).next_token;
-           }}};
+constexpr auto describe(TypeTag<ListAuditEventsRequest>) {
+  using T = ListAuditEventsRequest;
+  return fields<T>("ListAuditEventsRequest", "A page of the audit log",
+                   field("subscription_id", &T::subscription_id, kOptional,
+                         "only this subscription's events"),
+                   inline_fields(&T::page));
 }
 
-template <class T>
-FieldList<T> operator+(FieldList<T> first, const FieldList<T>& second) {
-  first.insert(first.end(), second.begin(), second.end());
-  return first;
+constexpr auto describe(TypeTag<CreateDatabaseRequest>) {
+  using T = CreateDatabaseRequest;
+  return fields<T>("CreateDatabaseRequest", "A new database",
+                   field("database_input", &T::database_input, kRequired, "Glue DatabaseInput"));
 }
 
-// --- the field lists ---------------------------------------------------------------------------
-
-// fields_of(Tag<T>{}) is T's field list.
-template <class T>
-struct Tag {};
-
-inline const FieldList<EmptyRequest>& fields_of(Tag<EmptyRequest>) {
-  static const FieldList<EmptyRequest> fields;
-  return fields;
+constexpr auto describe(TypeTag<DatabaseNameRequest>) {
+  using T = DatabaseNameRequest;
+  return fields<T>("DatabaseNameRequest", "One database",
+                   field("name", &T::name, kRequired, "database name"));
 }
 
-inline const FieldList<InitializeMeshAccountRequest>& fields_of(
-    Tag<InitializeMeshAccountRequest>) {
-  using R = InitializeMeshAccountRequest;
-  static const FieldList<R> fields = {
-      text(&R::mesh_name, "mesh_name", kOptional, "display name of the mesh (default mesh)")};
-  return fields;
+constexpr auto describe(TypeTag<TableInputRequest>) {
+  using T = TableInputRequest;
+  return fields<T>("TableInputRequest", "A table definition",
+                   field("database_name", &T::database_name, kRequired, "database name"),
+                   field("table_input", &T::table_input, kRequired, "Glue TableInput"));
 }
 
-inline const FieldList<CreateAccountRequest>& fields_of(Tag<CreateAccountRequest>) {
-  using R = CreateAccountRequest;
-  static const FieldList<R> fields = {
-      text(&R::account_name, "account_name", kRequired, "display name"),
-      text(&R::account_id, "account_id", kOptional, "12 digits; generated when omitted")};
-  return fields;
+constexpr auto describe(TypeTag<TableNameRequest>) {
+  using T = TableNameRequest;
+  return fields<T>("TableNameRequest", "One table",
+                   field("database_name", &T::database_name, kRequired, "database name"),
+                   field("name", &T::name, kRequired, "table name"));
 }
 
-inline const FieldList<AccountIdRequest>& fields_of(Tag<AccountIdRequest>) {
-  using R = AccountIdRequest;
-  static const FieldList<R> fields = {
-      text(&R::account_id, "account_id", kRequired, "the account")};
-  return fields;
+constexpr auto describe(TypeTag<GetTablesRequest>) {
+  using T = GetTablesRequest;
+  return fields<T>("GetTablesRequest", "A page of a database's tables",
+                   field("database_name", &T::database_name, kRequired, "database name"),
+                   field("expression", &T::expression, kOptional,
+                         "full-match regular expression"),
+                   inline_fields(&T::page));
 }
 
-inline const FieldList<AccessKeyRequest>& fields_of(Tag<AccessKeyRequest>) {
-  using R = AccessKeyRequest;
-  static const FieldList<R> fields = {text(&R::key_id, "key_id", kRequired, "the access key")};
-  return fields;
+constexpr auto describe(TypeTag<ImportTablesRequest>) {
+  using T = ImportTablesRequest;
+  return fields<T>("ImportTablesRequest", "Tables to import",
+                   field("database_name", &T::database_name, kRequired,
+                         "database to import into (created when missing)"),
+                   field("get_tables_json", &T::get_tables_json, kRequired,
+                         "the get-tables output ({\"TableList\": [...]})")
+                       .codec<JsonText>());
 }
 
-inline const FieldList<ListAuditEventsRequest>& fields_of(Tag<ListAuditEventsRequest>) {
-  using R = ListAuditEventsRequest;
-  static const FieldList<R> fields =
-      FieldList<R>{text(&R::subscription_id, "subscription_id", kOptional,
-                        "only this subscription's events")} +
-      page_fields(&R::page);
-  return fields;
+constexpr auto describe(TypeTag<CreateDataProductsRequest>) {
+  using T = CreateDataProductsRequest;
+  return fields<T>(
+      "CreateDataProductsRequest", "Tables to publish as a data product",
+      field("source_database_name", &T::source_database_name, kRequired,
+            "database of the caller's catalog"),
+      field("create_public_metadata", &T::create_public_metadata, kAlways,
+            "let every mesh member DESCRIBE the tables (default true)"),
+      field("table_name_regex", &T::table_name_regex, kOptional,
+            "table name or full-match regular expression (default: every table)"),
+      field("domain", &T::domain, kOptional, "domain tag"),
+      field("data_product_name", &T::data_product_name, kOptional, "data product tag"),
+      field("sync_mesh_catalog_schedule", &T::sync_mesh_catalog_schedule, kOptional,
+            "Glue cron, e.g. cron(0 */4 * * ? *)"),
+      field("sync_mesh_crawler_role_arn", &T::sync_mesh_crawler_role_arn, kOptional,
+            "role the sync crawler runs as"),
+      field("expose_data_mesh_db_name", &T::expose_data_mesh_db_name, kOptional,
+            "mesh database name (default <source>-<account>)"),
+      field("expose_table_references_with_suffix", &T::expose_table_references_with_suffix,
+            kAlways, "suffix of the links back in the producer's catalog (default _link)"));
 }
 
-inline const FieldList<CreateDatabaseRequest>& fields_of(Tag<CreateDatabaseRequest>) {
-  using R = CreateDatabaseRequest;
-  static const FieldList<R> fields = {
-      glue_input(&R::database_input, "database_input", "Glue DatabaseInput")};
-  return fields;
+constexpr auto describe(TypeTag<PagedRequest>) {
+  using T = PagedRequest;
+  return fields<T>("PagedRequest", "A page of a listing", inline_fields(&T::page));
 }
 
-inline const FieldList<DatabaseNameRequest>& fields_of(Tag<DatabaseNameRequest>) {
-  using R = DatabaseNameRequest;
-  static const FieldList<R> fields = {text(&R::name, "name", kRequired, "database name")};
-  return fields;
+constexpr auto describe(TypeTag<ApproveAccessRequestRequest>) {
+  using T = ApproveAccessRequestRequest;
+  return fields<T>(
+      "ApproveAccessRequestRequest", "A decision to approve",
+      field("request_id", &T::request_id, kRequired, "the subscription id"),
+      field("grant_permissions", &T::grant_permissions, kOptional,
+            "permissions to grant (default: what was requested)")
+          .comma_separated(),
+      field("grantable_permissions", &T::grantable_permissions, kOptional,
+            "permissions the consumer may grant on (default: all granted)")
+          .comma_separated(),
+      field("decision_notes", &T::decision_notes, kOptional, "notes on the decision"));
 }
 
-inline const FieldList<TableInputRequest>& fields_of(Tag<TableInputRequest>) {
-  using R = TableInputRequest;
-  static const FieldList<R> fields = {
-      text(&R::database_name, "database_name", kRequired, "database name"),
-      glue_input(&R::table_input, "table_input", "Glue TableInput")};
-  return fields;
+constexpr auto describe(TypeTag<DenyAccessRequestRequest>) {
+  using T = DenyAccessRequestRequest;
+  return fields<T>("DenyAccessRequestRequest", "A decision to deny",
+                   field("request_id", &T::request_id, kRequired, "the subscription id"),
+                   field("decision_notes", &T::decision_notes, kAlways, "why it was denied"));
 }
 
-inline const FieldList<TableNameRequest>& fields_of(Tag<TableNameRequest>) {
-  using R = TableNameRequest;
-  static const FieldList<R> fields = {
-      text(&R::database_name, "database_name", kRequired, "database name"),
-      text(&R::name, "name", kRequired, "table name")};
-  return fields;
+constexpr auto describe(TypeTag<UpdateSubscriptionPermissionsRequest>) {
+  using T = UpdateSubscriptionPermissionsRequest;
+  return fields<T>(
+      "UpdateSubscriptionPermissionsRequest", "New permissions of an Active subscription",
+      field("subscription_id", &T::subscription_id, kRequired, "the subscription id"),
+      field("grant_permissions", &T::grant_permissions, kRequired, "the new permissions")
+          .comma_separated(),
+      field("notes", &T::notes, kAlways, "why they changed"),
+      field("grantable_permissions", &T::grantable_permissions, kOptional,
+            "grantable permissions (default: those grantable before, still granted)")
+          .comma_separated());
 }
 
-inline const FieldList<GetTablesRequest>& fields_of(Tag<GetTablesRequest>) {
-  using R = GetTablesRequest;
-  static const FieldList<R> fields =
-      FieldList<R>{text(&R::database_name, "database_name", kRequired, "database name"),
-                   text(&R::expression, "expression", kOptional,
-                        "full-match regular expression")} +
-      page_fields(&R::page);
-  return fields;
+constexpr auto describe(TypeTag<GetDataProductRequest>) {
+  using T = GetDataProductRequest;
+  return fields<T>("GetDataProductRequest", "Tables of one data product",
+                   field("database_name", &T::database_name, kRequired,
+                         "mesh database, or the source database name"),
+                   field("table_name_regex", &T::table_name_regex, kAlways,
+                         "full-match regular expression (default .*)"));
 }
 
-inline const FieldList<ImportTablesRequest>& fields_of(Tag<ImportTablesRequest>) {
-  using R = ImportTablesRequest;
-  static const FieldList<R> fields = {
-      text(&R::database_name, "database_name", kRequired,
-           "database to import into (created when missing)"),
-      json_text(&R::get_tables_json, "get_tables_json",
-                "the get-tables output ({\"TableList\": [...]})")};
-  return fields;
+constexpr auto describe(TypeTag<GetSubscriptionRequest>) {
+  using T = GetSubscriptionRequest;
+  return fields<T>("GetSubscriptionRequest", "One subscription",
+                   field("request_id", &T::request_id, kRequired, "the subscription id"));
 }
 
-inline const FieldList<CreateDataProductsRequest>& fields_of(Tag<CreateDataProductsRequest>) {
-  using R = CreateDataProductsRequest;
-  static const FieldList<R> fields = {
-      text(&R::source_database_name, "source_database_name", kRequired,
-           "database of the caller's catalog"),
-      flag(&R::create_public_metadata, "create_public_metadata",
-           "let every mesh member DESCRIBE the tables (default true)"),
-      text(&R::table_name_regex, "table_name_regex", kOptional,
-           "table name or full-match regular expression (default: every table)"),
-      text(&R::domain, "domain", kOptional, "domain tag"),
-      text(&R::data_product_name, "data_product_name", kOptional, "data product tag"),
-      text(&R::sync_mesh_catalog_schedule, "sync_mesh_catalog_schedule", kOptional,
-           "Glue cron, e.g. cron(0 */4 * * ? *)"),
-      text(&R::sync_mesh_crawler_role_arn, "sync_mesh_crawler_role_arn", kOptional,
-           "role the sync crawler runs as"),
-      text(&R::expose_data_mesh_db_name, "expose_data_mesh_db_name", kOptional,
-           "mesh database name (default <source>-<account>)"),
-      text(&R::expose_table_references_with_suffix, "expose_table_references_with_suffix",
-           kOptional, "suffix of the links back in the producer's catalog (default _link)")};
-  return fields;
+constexpr auto describe(TypeTag<SubscriptionIdRequest>) {
+  using T = SubscriptionIdRequest;
+  return fields<T>("SubscriptionIdRequest", "One subscription",
+                   field("subscription_id", &T::subscription_id, kRequired,
+                         "the subscription id"));
 }
 
-inline const FieldList<PagedRequest>& fields_of(Tag<PagedRequest>) {
-  static const FieldList<PagedRequest> fields = page_fields(&PagedRequest::page);
-  return fields;
+constexpr auto describe(TypeTag<DeleteSubscriptionRequest>) {
+  using T = DeleteSubscriptionRequest;
+  return fields<T>("DeleteSubscriptionRequest", "A subscription to end",
+                   field("subscription_id", &T::subscription_id, kRequired,
+                         "the subscription id"),
+                   field("reason", &T::reason, kRequired, "why it is deleted"));
 }
 
-inline const FieldList<ApproveAccessRequestRequest>& fields_of(
-    Tag<ApproveAccessRequestRequest>) {
-  using R = ApproveAccessRequestRequest;
-  static const FieldList<R> fields = {
-      text(&R::request_id, "request_id", kRequired, "the subscription id"),
-      optional_list(&R::grant_permissions, "grant_permissions",
-                    "permissions to grant (default: what was requested)",
-                    ParamType::kPermissionList),
-      optional_list(&R::grantable_permissions, "grantable_permissions",
-                    "permissions the consumer may grant on (default: all granted)",
-                    ParamType::kPermissionList),
-      text(&R::decision_notes, "decision_notes", kOptional, "notes on the decision")};
-  return fields;
+constexpr auto describe(TypeTag<GetSubscriptionHistoryRequest>) {
+  using T = GetSubscriptionHistoryRequest;
+  return fields<T>("GetSubscriptionHistoryRequest", "A page of a subscription's audit events",
+                   field("subscription_id", &T::subscription_id, kRequired,
+                         "the subscription id"),
+                   inline_fields(&T::page));
 }
 
-inline const FieldList<DenyAccessRequestRequest>& fields_of(Tag<DenyAccessRequestRequest>) {
-  using R = DenyAccessRequestRequest;
-  static const FieldList<R> fields = {
-      text(&R::request_id, "request_id", kRequired, "the subscription id"),
-      text(&R::decision_notes, "decision_notes", kOptional, "why it was denied")};
-  return fields;
+constexpr auto describe(TypeTag<RequestAccessToProductRequest>) {
+  using T = RequestAccessToProductRequest;
+  return fields<T>(
+      "RequestAccessToProductRequest", "Permissions asked on a data product",
+      field("owner_account_id", &T::owner_account_id, kRequired, "the producer's account"),
+      field("database_name", &T::database_name, kRequired, "the mesh database"),
+      field("request_permissions", &T::request_permissions, kRequired, "e.g. SELECT DESCRIBE")
+          .comma_separated(),
+      field("tables", &T::tables, kOptional,
+            "table names or full-match patterns (default: the whole database)"));
 }
 
-inline const FieldList<UpdateSubscriptionPermissionsRequest>& fields_of(
-    Tag<UpdateSubscriptionPermissionsRequest>) {
-  using R = UpdateSubscriptionPermissionsRequest;
-  static const FieldList<R> fields = {
-      text(&R::subscription_id, "subscription_id", kRequired, "the subscription id"),
-      list(&R::grant_permissions, "grant_permissions", kRequired, "the new permissions",
-           ParamType::kPermissionList),
-      text(&R::notes, "notes", kOptional, "why they changed"),
-      optional_list(&R::grantable_permissions, "grantable_permissions",
-                    "grantable permissions (default: those grantable before, still granted)",
-                    ParamType::kPermissionList)};
-  return fields;
+constexpr auto describe(TypeTag<GetTableInfoRequest>) {
+  using T = GetTableInfoRequest;
+  return fields<T>("GetTableInfoRequest", "One table of the consumer's catalog",
+                   field("database_name", &T::database_name, kRequired,
+                         "database of the consumer's catalog"),
+                   field("table_name", &T::table_name, kRequired, "table name"));
 }
 
-inline const FieldList<GetDataProductRequest>& fields_of(Tag<GetDataProductRequest>) {
-  using R = GetDataProductRequest;
-  static const FieldList<R> fields = {
-      text(&R::database_name, "database_name", kRequired,
-           "mesh database, or the source database name"),
-      text(&R::table_name_regex, "table_name_regex", kOptional,
-           "full-match regular expression (default .*)")};
-  return fields;
+constexpr auto describe(TypeTag<CheckPermissionRequest>) {
+  using T = CheckPermissionRequest;
+  return fields<T>("CheckPermissionRequest", "A permission to check",
+                   field("database_name", &T::database_name, kRequired, "the mesh database"),
+                   field("table_name", &T::table_name, kOptional,
+                         "table (omit for the database)"),
+                   field("permission", &T::permission, kRequired, "e.g. SELECT"));
 }
 
-inline const FieldList<GetSubscriptionRequest>& fields_of(Tag<GetSubscriptionRequest>) {
-  using R = GetSubscriptionRequest;
-  static const FieldList<R> fields = {
-      text(&R::request_id, "request_id", kRequired, "the subscription id")};
-  return fields;
-}
+// --- the parameters' forms, derived ------------------------------------------------------------
 
-inline const FieldList<SubscriptionIdRequest>& fields_of(Tag<SubscriptionIdRequest>) {
-  using R = SubscriptionIdRequest;
-  static const FieldList<R> fields = {
-      text(&R::subscription_id, "subscription_id", kRequired, "the subscription id")};
-  return fields;
-}
-
-inline const FieldList<DeleteSubscriptionRequest>& fields_of(Tag<DeleteSubscriptionRequest>) {
-  using R = DeleteSubscriptionRequest;
-  static const FieldList<R> fields = {
-      text(&R::subscription_id, "subscription_id", kRequired, "the subscription id"),
-      text(&R::reason, "reason", kRequired, "why it is deleted")};
-  return fields;
-}
-
-inline const FieldList<GetSubscriptionHistoryRequest>& fields_of(
-    Tag<GetSubscriptionHistoryRequest>) {
-  using R = GetSubscriptionHistoryRequest;
-  static const FieldList<R> fields =
-      FieldList<R>{text(&R::subscription_id, "subscription_id", kRequired,
-                        "the subscription id")} +
-      page_fields(&R::page);
-  return fields;
-}
-
-inline const FieldList<RequestAccessToProductRequest>& fields_of(
-    Tag<RequestAccessToProductRequest>) {
-  using R = RequestAccessToProductRequest;
-  static const FieldList<R> fields = {
-      text(&R::owner_account_id, "owner_account_id", kRequired, "the producer's account"),
-      text(&R::database_name, "database_name", kRequired, "the mesh database"),
-      list(&R::request_permissions, "request_permissions", kRequired, "e.g. SELECT DESCRIBE",
-           ParamType::kPermissionList),
-      optional_list(&R::tables, "tables",
-                    "table names or full-match patterns (default: the whole database)")};
-  return fields;
-}
-
-inline const FieldList<GetTableInfoRequest>& fields_of(Tag<GetTableInfoRequest>) {
-  using R = GetTableInfoRequest;
-  static const FieldList<R> fields = {
-      text(&R::database_name, "database_name", kRequired, "database of the consumer's catalog"),
-      text(&R::table_name, "table_name", kRequired, "table name")};
-  return fields;
-}
-
-inline const FieldList<CheckPermissionRequest>& fields_of(Tag<CheckPermissionRequest>) {
-  using R = CheckPermissionRequest;
-  static const FieldList<R> fields = {
-      text(&R::database_name, "database_name", kRequired, "the mesh database"),
-      text(&R::table_name, "table_name", kOptional, "table (omit for the database)"),
-      text(&R::permission, "permission", kRequired, "e.g. SELECT")};
-  return fields;
-}
-
-// --- reading and writing -----------------------------------------------------------------------
+namespace request_internal {
 
 template <class T>
-const FieldList<T>& fields() {
-  return fields_of(Tag<T>{});
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
+template <class F>
+constexpr ParamType param_type() {
+  using M = typename F::member_type;
+  if constexpr (!std::is_same_v<typename F::codec_type, Plain>) {
+    return ParamType::kJson;
+  } else if constexpr (std::is_same_v<M, std::string>) {
+    return ParamType::kString;
+  } else if constexpr (std::is_same_v<M, bool>) {
+    return ParamType::kBool;
+  } else if constexpr (std::is_same_v<M, int>) {
+    return ParamType::kInt;
+  } else if constexpr (std::is_same_v<M, std::vector<std::string>> ||
+                       std::is_same_v<M, std::optional<std::vector<std::string>>>) {
+    return ParamType::kStringList;  // kPermissionList when comma_separated(), see below
+  } else {
+    static_assert(Described<M>, "a request field of another type needs a codec");
+    return ParamType::kJson;
+  }
 }
+
+template <class F>
+ParamSpec spec_of(const F& f) {
+  ParamType type = param_type<F>();
+  if (type == ParamType::kStringList && f.split_commas) type = ParamType::kPermissionList;
+  return ParamSpec{f.key, type, f.presence == Presence::kRequired, f.doc};
+}
+
+inline absl::Status read_glue(const nlohmann::json& value, TableInput& out) {
+  DATAMESH_ASSIGN_OR_RETURN(out, table_input_from_json(value, Strictness::kStrict));
+  return absl::OkStatus();
+}
+inline absl::Status read_glue(const nlohmann::json& value, DatabaseInput& out) {
+  DATAMESH_ASSIGN_OR_RETURN(out, database_input_from_json(value, Strictness::kStrict));
+  return absl::OkStatus();
+}
+
+}  // namespace request_internal
 
 template <class T>
 std::vector<ParamSpec> param_specs() {
   std::vector<ParamSpec> specs;
-  for (const Field<T>& field : fields<T>()) specs.push_back(field.spec);
+  for_each_field<T>([&](const auto& f) { specs.push_back(request_internal::spec_of(f)); });
   return specs;
 }
 
@@ -397,14 +327,51 @@ std::vector<ParamSpec> param_specs() {
 template <class T>
 absl::StatusOr<T> read_request(const Params& params) {
   T request;
-  for (const Field<T>& field : fields<T>()) DATAMESH_RETURN_IF_ERROR(field.read(request, params));
+  absl::Status status;
+  for_each_field<T>([&](const auto& f) {
+    using F = std::remove_cvref_t<decltype(f)>;
+    using M = typename F::member_type;
+    if (!status.ok() || !params.has(f.key)) return;
+    auto& member = f.get(request);
+    if constexpr (!std::is_same_v<typename F::codec_type, Plain>) {
+      const std::string problem = F::codec_type::read(params.json(f.key), member);
+      if (!problem.empty()) status = absl::InvalidArgumentError(base::cat(f.key, " ", problem));
+    } else if constexpr (std::is_same_v<M, std::string>) {
+      member = params.string(f.key);
+    } else if constexpr (std::is_same_v<M, bool>) {
+      member = params.boolean(f.key, member);
+    } else if constexpr (std::is_same_v<M, int>) {
+      member = params.integer(f.key);
+    } else if constexpr (request_internal::IsOptional<M>::value ||
+                         std::is_same_v<M, std::vector<std::string>>) {
+      member = params.list(f.key);
+    } else {
+      status = request_internal::read_glue(params.json(f.key), member);
+    }
+  });
+  if (!status.ok()) return status;
   return request;
 }
 
 template <class T>
 nlohmann::json write_request(const T& request) {
   nlohmann::json params = nlohmann::json::object();
-  for (const Field<T>& field : fields<T>()) field.write(request, params);
+  for_each_field<T>([&](const auto& f) {
+    using F = std::remove_cvref_t<decltype(f)>;
+    using M = typename F::member_type;
+    const auto& member = f.get(request);
+    const std::string key(f.key);
+    if constexpr (!std::is_same_v<typename F::codec_type, Plain>) {
+      params[key] = F::codec_type::write(member);
+    } else if constexpr (request_internal::IsOptional<M>::value) {
+      if (member) params[key] = *member;
+    } else if constexpr (Described<M>) {
+      params[key] = to_json_value(member);
+    } else {
+      if (f.presence == Presence::kOptional && member == M{}) return;
+      params[key] = member;
+    }
+  });
   return params;
 }
 
