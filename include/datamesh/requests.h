@@ -172,6 +172,13 @@ struct GetTableInfoRequest {
   std::string table_name;
 };
 
+// Filters of the published products a consumer browses; empty = any.
+struct ListDataProductsRequest {
+  std::string domain;            // only products with this domain tag (and public metadata)
+  std::string owner_account_id;  // only this producer's products
+  PageRequest page;
+};
+
 struct CheckPermissionRequest {
   std::string database_name;
   std::string table_name;  // empty = the database

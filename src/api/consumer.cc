@@ -74,6 +74,11 @@ absl::StatusOr<AuditPage> DataMeshConsumer::get_subscription_history(
                        GetSubscriptionHistoryRequest{std::string(subscription_id), page});
 }
 
+absl::StatusOr<PublishedProductPage> DataMeshConsumer::list_data_products(
+    const ListDataProductsRequest& request) {
+  return client_->call(m::kListDataProducts, request);
+}
+
 absl::StatusOr<PermissionCheck> DataMeshConsumer::check_permission(std::string_view database_name,
                                                                    std::string_view table_name,
                                                                    std::string_view permission) {

@@ -151,7 +151,10 @@ absl::StatusOr<nlohmann::json> MeshService::dispatch(const Route& route,
   // (initialize_mesh_account) takes it as the id of the new mesh.
   if (route.authenticated) {
     DATAMESH_RETURN_IF_ERROR(log_call(route.group, route.method, caller));
-    return route.handler(engine_, CallContext{caller, data_mesh_account_id}, params, on_progress);
+    auto answer =
+        route.handler(engine_, CallContext{caller, data_mesh_account_id}, params, on_progress);
+    if (!answer.ok()) return as_spelled(route, params, answer.status());
+    return answer;
   }
   // Every route accepts data_mesh_account_id among its parameters (check_params); the id the
   // front end was given wins.

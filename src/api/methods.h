@@ -282,6 +282,12 @@ inline constexpr Method<PagedRequest, SubscriptionPage> kListProductAccess{
     [](const Engine& e, const C& c, const PagedRequest& r) {
       return e.list_product_access(*c.caller, r.page);
     }};
+inline constexpr Method<ListDataProductsRequest, PublishedProductPage> kListDataProducts{
+    "consumer", "list_data_products",
+    "Browse the published data products one may request, by database name",
+    [](const Engine& e, const C& c, const ListDataProductsRequest& r) {
+      return e.list_data_products(*c.caller, r);
+    }};
 inline constexpr Method<CheckPermissionRequest, PermissionCheck> kCheckPermission{
     "consumer", "check_permission", "May the caller use a permission on a mesh table, and why",
     [](const Engine& e, const C& c, const CheckPermissionRequest& r) {
@@ -303,7 +309,7 @@ inline constexpr auto kMethods = std::tie(
     ConsumerSide::kGetSubscription, ConsumerSide::kDeleteSubscription,
     ConsumerSide::kGetSubscriptionGrants, ConsumerSide::kGetSubscriptionHistory,
     kRequestAccessToProduct, kFinalizeSubscription, kGetTableInfo, kListProductAccess,
-    kCheckPermission);
+    kCheckPermission, kListDataProducts);
 
 }  // namespace methods
 }  // namespace datamesh::api

@@ -21,6 +21,8 @@ struct ParamSpec {
   ParamType type;
   bool required;
   std::string_view help;
+  // A second spelling accepted for the parameter (the documents' other name for it), or empty.
+  std::string_view alias = {};
 };
 
 // Typed accessors of parameters already checked against their specs (check_params). A key

@@ -172,7 +172,8 @@ constexpr auto describe(TypeTag<ApproveAccessRequestRequest>) {
   using T = ApproveAccessRequestRequest;
   return fields<T>(
       "ApproveAccessRequestRequest", "A decision to approve",
-      field("request_id", &T::request_id, kRequired, "the subscription id"),
+      field("subscription_id", &T::request_id, kRequired, "the subscription id")
+          .also_accepts("request_id"),
       field("grant_permissions", &T::grant_permissions, kOptional,
             "permissions to grant (default: what was requested)")
           .comma_separated(),
@@ -185,7 +186,8 @@ constexpr auto describe(TypeTag<ApproveAccessRequestRequest>) {
 constexpr auto describe(TypeTag<DenyAccessRequestRequest>) {
   using T = DenyAccessRequestRequest;
   return fields<T>("DenyAccessRequestRequest", "A decision to deny",
-                   field("request_id", &T::request_id, kRequired, "the subscription id"),
+                   field("subscription_id", &T::request_id, kRequired, "the subscription id")
+                       .also_accepts("request_id"),
                    field("decision_notes", &T::decision_notes, kAlways, "why it was denied"));
 }
 
@@ -214,7 +216,8 @@ constexpr auto describe(TypeTag<GetDataProductRequest>) {
 constexpr auto describe(TypeTag<GetSubscriptionRequest>) {
   using T = GetSubscriptionRequest;
   return fields<T>("GetSubscriptionRequest", "One subscription",
-                   field("request_id", &T::request_id, kRequired, "the subscription id"));
+                   field("subscription_id", &T::request_id, kRequired, "the subscription id")
+                       .also_accepts("request_id"));
 }
 
 constexpr auto describe(TypeTag<SubscriptionIdRequest>) {
@@ -247,7 +250,8 @@ constexpr auto describe(TypeTag<RequestAccessToProductRequest>) {
       field("owner_account_id", &T::owner_account_id, kRequired, "the producer's account"),
       field("database_name", &T::database_name, kRequired, "the mesh database"),
       field("request_permissions", &T::request_permissions, kRequired, "e.g. SELECT DESCRIBE")
-          .comma_separated(),
+          .comma_separated()
+          .also_accepts("request_permission"),
       field("tables", &T::tables, kOptional,
             "table names or full-match patterns (default: the whole database)"));
 }
@@ -258,6 +262,16 @@ constexpr auto describe(TypeTag<GetTableInfoRequest>) {
                    field("database_name", &T::database_name, kRequired,
                          "database of the consumer's catalog"),
                    field("table_name", &T::table_name, kRequired, "table name"));
+}
+
+constexpr auto describe(TypeTag<ListDataProductsRequest>) {
+  using T = ListDataProductsRequest;
+  return fields<T>("ListDataProductsRequest", "Filters of the published products",
+                   field("domain", &T::domain, kOptional,
+                         "only products with this domain tag (and public metadata)"),
+                   field("owner_account_id", &T::owner_account_id, kOptional,
+                         "only this producer's products"),
+                   inline_fields(&T::page));
 }
 
 constexpr auto describe(TypeTag<CheckPermissionRequest>) {
@@ -302,7 +316,7 @@ template <class F>
 ParamSpec spec_of(const F& f) {
   ParamType type = param_type<F>();
   if (type == ParamType::kStringList && f.split_commas) type = ParamType::kPermissionList;
-  return ParamSpec{f.key, type, f.presence == Presence::kRequired, f.doc};
+  return ParamSpec{f.key, type, f.presence == Presence::kRequired, f.doc, f.alias};
 }
 
 inline absl::Status read_glue(const nlohmann::json& value, TableInput& out) {
@@ -331,22 +345,26 @@ absl::StatusOr<T> read_request(const Params& params) {
   for_each_field<T>([&](const auto& f) {
     using F = std::remove_cvref_t<decltype(f)>;
     using M = typename F::member_type;
-    if (!status.ok() || !params.has(f.key)) return;
+    if (!status.ok()) return;
+    // check_params has made sure that at most one of the key and its alias is given.
+    const std::string_view key =
+        !params.has(f.key) && !f.alias.empty() && params.has(f.alias) ? f.alias : f.key;
+    if (!params.has(key)) return;
     auto& member = f.get(request);
     if constexpr (!std::is_same_v<typename F::codec_type, Plain>) {
-      const std::string problem = F::codec_type::read(params.json(f.key), member);
-      if (!problem.empty()) status = absl::InvalidArgumentError(base::cat(f.key, " ", problem));
+      const std::string problem = F::codec_type::read(params.json(key), member);
+      if (!problem.empty()) status = absl::InvalidArgumentError(base::cat(key, " ", problem));
     } else if constexpr (std::is_same_v<M, std::string>) {
-      member = params.string(f.key);
+      member = params.string(key);
     } else if constexpr (std::is_same_v<M, bool>) {
-      member = params.boolean(f.key, member);
+      member = params.boolean(key, member);
     } else if constexpr (std::is_same_v<M, int>) {
-      member = params.integer(f.key);
+      member = params.integer(key);
     } else if constexpr (request_internal::IsOptional<M>::value ||
                          std::is_same_v<M, std::vector<std::string>>) {
-      member = params.list(f.key);
+      member = params.list(key);
     } else {
-      status = request_internal::read_glue(params.json(f.key), member);
+      status = request_internal::read_glue(params.json(key), member);
     }
   });
   if (!status.ok()) return status;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "api/request_fields.h"
+#include "absl/strings/str_replace.h"
 #include "base/text.h"
 
 namespace datamesh::api {
@@ -141,13 +142,22 @@ absl::Status check_params(const Route& route, const nlohmann::json& params) {
     }
     auto spec = std::find_if(route.params.begin(), route.params.end(),
                              // clang before 16 cannot capture a structured binding.
-                             [&name = name](const ParamSpec& s) { return s.name == name; });
+                             [&name = name](const ParamSpec& s) {
+                               return s.name == name || (!s.alias.empty() && s.alias == name);
+                             });
     if (spec == route.params.end()) {
-      std::vector<std::string_view> allowed;
-      for (const ParamSpec& s : route.params) allowed.push_back(s.name);
+      std::vector<std::string> allowed;
+      for (const ParamSpec& s : route.params) {
+        allowed.push_back(s.alias.empty() ? std::string(s.name)
+                                          : cat(s.name, " (or ", s.alias, ")"));
+      }
       return absl::InvalidArgumentError(
           cat("unknown parameter \"", name, "\" for ", where, "; allowed: ",
               allowed.empty() ? std::string("none") : base::join(allowed, ", ")));
+    }
+    if (name == spec->alias && params.contains(spec->name)) {
+      return absl::InvalidArgumentError(cat("give ", spec->name, " or ", spec->alias, " for ",
+                                            where, ", not both"));
     }
     if (!value.is_null() && !has_type(value, spec->type)) {
       return absl::InvalidArgumentError(
@@ -156,13 +166,27 @@ absl::Status check_params(const Route& route, const nlohmann::json& params) {
   }
   for (const ParamSpec& spec : route.params) {
     if (!spec.required) continue;
-    auto it = params.find(spec.name);
-    if (it == params.end() || it->is_null()) {
+    const auto given = [&](std::string_view key) {
+      auto it = key.empty() ? params.end() : params.find(key);
+      return it != params.end() && !it->is_null();
+    };
+    if (!given(spec.name) && !given(spec.alias)) {
       return absl::InvalidArgumentError(
           cat("missing parameter ", spec.name, " for ", where, " (", spec.help, ")"));
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status as_spelled(const Route& route, const nlohmann::json& params, absl::Status status) {
+  if (status.ok() || !params.is_object()) return status;
+  for (const ParamSpec& spec : route.params) {
+    if (spec.alias.empty() || !params.contains(spec.alias)) continue;
+    const std::string message = absl::StrReplaceAll(
+        status.message(), {{cat(" ", spec.name, " "), cat(" ", spec.alias, " ")}});
+    return absl::Status(status.code(), message);
+  }
+  return status;
 }
 
 }  // namespace datamesh::api

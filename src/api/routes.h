@@ -44,6 +44,10 @@ absl::StatusOr<const Route*> find_route(std::string_view group, std::string_view
 // InvalidArgument for an unknown, missing or mistyped parameter, naming it and what is allowed.
 absl::Status check_params(const Route& route, const nlohmann::json& params);
 
+// `status` with the parameters named as the caller spelled them: a caller who gave an alias
+// (request_id) reads it in the error, not the parameter's main name (subscription_id).
+absl::Status as_spelled(const Route& route, const nlohmann::json& params, absl::Status status);
+
 std::string dashed(std::string_view snake_case);
 
 }  // namespace datamesh::api

@@ -136,6 +136,9 @@ class Engine {
                                        std::string_view table_name) const;
   absl::StatusOr<SubscriptionPage> list_product_access(const Caller& caller,
                                                        const PageRequest& page) const;
+  // The published products, ordered by mesh database; without public metadata, a name only.
+  absl::StatusOr<PublishedProductPage> list_data_products(
+      const Caller& caller, const ListDataProductsRequest& request) const;
   absl::StatusOr<PermissionCheck> check_permission(const Caller& caller,
                                                    std::string_view database_name,
                                                    std::string_view table_name,

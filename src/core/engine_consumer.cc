@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "core/audit.h"
 #include "core/authz.h"
@@ -37,8 +38,13 @@ absl::StatusOr<std::vector<std::string>> resolve_tables(const std::vector<std::s
       continue;
     }
     if (Pattern::is_literal(entry)) {
+      // "orders,order_items" is what the reference accepted: say how to give several tables.
+      const bool listed = entry.find(',') != std::string::npos;
       return absl::NotFoundError(
-          cat("table ", entry, " not found in mesh database ", database));
+          cat("table ", entry, " not found in mesh database ", database,
+              listed ? "; give tables as separate values (orders order_items), not as one "
+                       "comma-separated value"
+                     : ""));
     }
     auto pattern = Pattern::compile("tables", entry);
     if (!pattern.ok()) return pattern.status();
@@ -330,6 +336,38 @@ absl::StatusOr<SubscriptionPage> Engine::list_product_access(const Caller& calle
   if (!status.ok()) return status;
   result.next_token = internal::trim_page(result.subscriptions, page,
                                           [](const Subscription& s) { return s.subscription_id; });
+  return result;
+}
+
+absl::StatusOr<PublishedProductPage> Engine::list_data_products(
+    const Caller& caller, const ListDataProductsRequest& request) const {
+  DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "list data products"));
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page page, internal::store_page(request.page));
+  // A product without public metadata shows its name only, so a domain filter, which would
+  // tell its domain, never matches it.
+  const store::ProductFilter filter{.producer_account = request.owner_account_id,
+                                    .domain = request.domain,
+                                    .public_metadata_only = !request.domain.empty()};
+  PublishedProductPage result;
+  DATAMESH_RETURN_IF_ERROR(read([&](store::Transaction& tx) -> absl::Status {
+    result = {};  // the body may run again
+    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+    DATAMESH_ASSIGN_OR_RETURN(std::vector<store::ProductRow> rows,
+                              tx.list_products(filter, page));
+    result.next_token = internal::trim_page(
+        rows, request.page, [](const store::ProductRow& row) { return row.mesh_database; });
+    for (store::ProductRow& row : rows) {
+      PublishedProduct& product = result.data_products.emplace_back();
+      product.database_name = row.mesh_database;
+      product.public_metadata = row.public_metadata;
+      if (!row.public_metadata) continue;
+      product.owner_account_id = row.producer_account;
+      product.domain = row.domain;
+      product.data_product_name = row.data_product_name;
+      DATAMESH_ASSIGN_OR_RETURN(product.tables, tx.list_table_names(mesh, row.mesh_database));
+    }
+    return absl::OkStatus();
+  }));
   return result;
 }
 

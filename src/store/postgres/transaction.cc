@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/subscription_status.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "store/documents.h"
 #include "store/postgres/rows.h"
@@ -319,6 +320,23 @@ absl::StatusOr<std::vector<std::string>> PostgresTransaction::list_table_names_p
 absl::StatusOr<std::optional<ProductRow>> PostgresTransaction::get_product(
     std::string_view mesh_database) {
   return query_optional(connection_, kGetProduct, Params().text(mesh_database), read_product);
+}
+
+absl::StatusOr<std::vector<ProductRow>> PostgresTransaction::list_products(
+    const ProductFilter& filter, const Page& page) {
+  DATAMESH_RETURN_IF_ERROR(check_limit(page));
+  return query_all(connection_,
+                   cat(kProductSelect,
+                       " WHERE mesh_database > $1 AND ($2 = '' OR producer_account = $2)"
+                       " AND ($3 = '' OR domain = $3) AND (NOT $4 OR public_metadata)"
+                       " ORDER BY mesh_database LIMIT $5"),
+                   Params()
+                       .text(page.after)
+                       .text(filter.producer_account)
+                       .text(filter.domain)
+                       .boolean(filter.public_metadata_only)
+                       .integer(page.limit),
+                   read_product);
 }
 
 absl::Status PostgresTransaction::put_product(const ProductRow& product) {

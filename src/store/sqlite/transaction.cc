@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/subscription_status.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "store/documents.h"
 #include "store/sqlite/rows.h"
@@ -294,6 +295,23 @@ absl::StatusOr<std::optional<ProductRow>> SqliteTransaction::get_product(
   if (!statement.ok()) return statement.status();
   statement->bind_text(1, mesh_database);
   return read_optional(*statement, read_product);
+}
+
+absl::StatusOr<std::vector<ProductRow>> SqliteTransaction::list_products(
+    const ProductFilter& filter, const Page& page) {
+  DATAMESH_RETURN_IF_ERROR(check_limit(page));
+  DATAMESH_ASSIGN_OR_RETURN(
+      auto statement,
+      connection_.prepare(cat(kProductSelect,
+                              " WHERE mesh_database > ?1 AND (?2 = '' OR producer_account = ?2)"
+                              " AND (?3 = '' OR domain = ?3) AND (?4 = 0 OR public_metadata = 1)"
+                              " ORDER BY mesh_database LIMIT ?5")));
+  statement.bind_text(1, page.after)
+      .bind_text(2, filter.producer_account)
+      .bind_text(3, filter.domain)
+      .bind_int(4, filter.public_metadata_only ? 1 : 0)
+      .bind_int(5, page.limit);
+  return read_all(statement, read_product);
 }
 
 absl::Status SqliteTransaction::put_product(const ProductRow& product) {
