@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "datamesh/client_options.h"
+#include "datamesh/requests.h"
 #include "datamesh/types.h"
 
 namespace datamesh {
@@ -62,6 +63,11 @@ class DataMeshConsumer {
       std::string_view subscription_id);
   absl::StatusOr<AuditPage> get_subscription_history(std::string_view subscription_id,
                                                      const PageRequest& page = {});
+
+  // The published data products the caller may request, by mesh database name; a product
+  // without public metadata shows its name only.
+  absl::StatusOr<PublishedProductPage> list_data_products(
+      const ListDataProductsRequest& request = {});
 
   // May the caller's account use `permission` on database.table of the mesh, and why.
   absl::StatusOr<PermissionCheck> check_permission(std::string_view database_name,

@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "datamesh/client_options.h"
+#include "datamesh/requests.h"
 #include "datamesh/types.h"
 
 namespace datamesh {
@@ -69,6 +70,8 @@ class DataMeshProducer {
   // producer's catalog as <table><suffix>. Re-running refreshes changed definitions.
   absl::StatusOr<DataProduct> create_data_products(std::string_view source_database_name,
                                                    const CreateDataProductsOptions& options = {});
+  // The same with every parameter in one request.
+  absl::StatusOr<DataProduct> create_data_products(const CreateDataProductsRequest& request);
 
   // Pending requests for the caller's products, oldest first.
   absl::StatusOr<SubscriptionPage> list_pending_access_requests(const PageRequest& page = {});

@@ -112,6 +112,22 @@ struct DataProductTable {
   std::string location;
 };
 
+// A published data product as a consumer browsing the mesh sees it (list_data_products). A
+// product published without public metadata shows its name only: every other field is empty.
+struct PublishedProduct {
+  std::string database_name;  // the mesh database: what request_access_to_product takes
+  bool public_metadata = false;
+  std::string owner_account_id;  // the producer
+  std::string domain;
+  std::string data_product_name;
+  std::vector<std::string> tables;  // table names, ordered
+};
+
+struct PublishedProductPage {
+  std::vector<PublishedProduct> data_products;  // ordered by database_name
+  std::string next_token;
+};
+
 // Result of request_access_to_product.
 struct AccessRequest {
   std::string type;  // "TABLE" or "DATABASE"

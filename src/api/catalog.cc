@@ -1,11 +1,10 @@
 #include "datamesh/catalog.h"
 
 #include "api/client.h"
-#include "api/json_codec.h"
 
 namespace datamesh {
 
-using api::parse_answer;
+namespace m = api::methods;
 
 // The catalog client reads the "Producer" block of a reference credentials file: producers
 // are the ones who register source tables.
@@ -16,83 +15,61 @@ DataMeshCatalog::DataMeshCatalog(DataMeshCatalog&&) noexcept = default;
 DataMeshCatalog& DataMeshCatalog::operator=(DataMeshCatalog&&) noexcept = default;
 
 absl::Status DataMeshCatalog::create_database(const DatabaseInput& input) {
-  return client_->call_void("catalog", "create_database",
-                            {{"database_input", api::to_json_value(input)}});
+  return client_->call(m::kCreateDatabase, CreateDatabaseRequest{input}).status();
 }
 
 absl::StatusOr<Database> DataMeshCatalog::get_database(std::string_view name) {
-  return parse_answer(client_->call("catalog", "get_database", {{"name", std::string(name)}}),
-                      [](const nlohmann::json& json) -> absl::StatusOr<Database> {
-                        if (!json.contains("Database")) {
-                          return absl::InternalError("get_database answered without Database");
-                        }
-                        return api::database_from_json(json["Database"]);
-                      });
+  return client_->call(m::kGetDatabase, DatabaseNameRequest{std::string(name)});
 }
 
 absl::StatusOr<DatabasePage> DataMeshCatalog::get_databases(const PageRequest& page) {
-  nlohmann::json params = nlohmann::json::object();
-  api::put_page(params, page);
-  return parse_answer(client_->call("catalog", "get_databases", params),
-                      api::database_page_from_json);
+  return client_->call(m::kGetDatabases, PagedRequest{page});
 }
 
 absl::Status DataMeshCatalog::delete_database(std::string_view name) {
-  return client_->call_void("catalog", "delete_database", {{"name", std::string(name)}});
+  return client_->call(m::kDeleteDatabase, DatabaseNameRequest{std::string(name)}).status();
 }
 
 absl::Status DataMeshCatalog::create_table(std::string_view database_name,
                                            const TableInput& input) {
-  return client_->call_void(
-      "catalog", "create_table",
-      {{"database_name", std::string(database_name)}, {"table_input", api::to_json_value(input)}});
+  return client_->call(m::kCreateTable, TableInputRequest{std::string(database_name), input})
+      .status();
 }
 
 absl::Status DataMeshCatalog::update_table(std::string_view database_name,
                                            const TableInput& input) {
-  return client_->call_void(
-      "catalog", "update_table",
-      {{"database_name", std::string(database_name)}, {"table_input", api::to_json_value(input)}});
+  return client_->call(m::kUpdateTable, TableInputRequest{std::string(database_name), input})
+      .status();
 }
 
 absl::StatusOr<Table> DataMeshCatalog::get_table(std::string_view database_name,
                                                  std::string_view name) {
-  return parse_answer(client_->call("catalog", "get_table",
-                                    {{"database_name", std::string(database_name)},
-                                     {"name", std::string(name)}}),
-                      api::table_from_json);
+  return client_->call(m::kGetTable,
+                       TableNameRequest{std::string(database_name), std::string(name)});
 }
 
 absl::StatusOr<TablePage> DataMeshCatalog::get_tables(std::string_view database_name,
                                                       std::string_view expression,
                                                       const PageRequest& page) {
-  nlohmann::json params{{"database_name", std::string(database_name)}};
-  if (!expression.empty()) params["expression"] = std::string(expression);
-  api::put_page(params, page);
-  return parse_answer(client_->call("catalog", "get_tables", params), api::table_page_from_json);
+  return client_->call(m::kGetTables, GetTablesRequest{std::string(database_name),
+                                                       std::string(expression), page});
 }
 
 absl::Status DataMeshCatalog::delete_table(std::string_view database_name,
                                            std::string_view name) {
-  return client_->call_void(
-      "catalog", "delete_table",
-      {{"database_name", std::string(database_name)}, {"name", std::string(name)}});
+  return client_->call(m::kDeleteTable,
+                       TableNameRequest{std::string(database_name), std::string(name)})
+      .status();
 }
 
 absl::StatusOr<std::vector<std::string>> DataMeshCatalog::import_tables(
     std::string_view database_name, std::string_view get_tables_json) {
-  auto document = api::parse_json(get_tables_json);
-  if (!document.ok()) return document.status();
-  return parse_answer(
-      client_->call("catalog", "import_tables",
-                    {{"database_name", std::string(database_name)},
-                     {"get_tables_json", *document}}),
-      [](const nlohmann::json& json) -> absl::StatusOr<std::vector<std::string>> {
-        if (!json.contains("Tables") || !json["Tables"].is_array()) {
-          return absl::InternalError("import_tables answered without Tables");
-        }
-        return json["Tables"].get<std::vector<std::string>>();
-      });
+  DATAMESH_RETURN_IF_ERROR(api::parse_json(get_tables_json).status());
+  DATAMESH_ASSIGN_OR_RETURN(
+      ImportedTables imported,
+      client_->call(m::kImportTables, ImportTablesRequest{std::string(database_name),
+                                                          std::string(get_tables_json)}));
+  return std::move(imported.tables);
 }
 
 }  // namespace datamesh

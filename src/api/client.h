@@ -1,4 +1,5 @@
-// What the four client classes share: the resolved backend and credentials, and the call.
+// What the four client classes share: the resolved backend and credentials, and the typed call
+// of a method declaration (api/methods.h).
 #pragma once
 
 #include <memory>
@@ -6,10 +7,12 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
 #include "absl/status/statusor.h"
+#include "api/answer_json.h"
 #include "api/backend.h"
+#include "api/embedded_backend.h"
+#include "api/methods.h"
+#include "api/request_fields.h"
 #include "datamesh/client_options.h"
 
 namespace datamesh::api {
@@ -19,62 +22,30 @@ class Client {
   // block: the block of a reference credentials file this class reads (Mesh, Producer, ...).
   Client(ClientOptions options, std::string_view block);
 
-  // Calls group/method with params; the backend or credentials error when they could not be
-  // resolved at construction.
-  absl::StatusOr<nlohmann::json> call(std::string_view group, std::string_view method,
-                                      const nlohmann::json& params = nlohmann::json::object());
-  // The same for methods that return None.
-  absl::Status call_void(std::string_view group, std::string_view method,
-                         const nlohmann::json& params = nlohmann::json::object());
+  // Runs `method` with `request`: on the engine when the endpoint is embedded, else as the
+  // route's JSON. The backend or credentials error when they could not be resolved.
+  template <class Req, class Ans>
+  absl::StatusOr<Ans> call(const Method<Req, Ans>& method, const Req& request) {
+    DATAMESH_RETURN_IF_ERROR(open(method.name));
+    if (EmbeddedBackend* embedded = backend_->embedded()) {
+      return embedded->run(method, request, *credentials_, options_.data_mesh_account_id);
+    }
+    DATAMESH_ASSIGN_OR_RETURN(
+        nlohmann::json answer,
+        backend_->call(method.group, method.name, write_request(request), *credentials_,
+                       options_.data_mesh_account_id));
+    return answer_from_json<Ans>(answer, method.wrap, method.name);
+  }
 
  private:
+  // Checks the options and opens the backend on the first call (creating a missing mesh file
+  // only for initialize_mesh_account).
+  absl::Status open(std::string_view method);
+
   ClientOptions options_;
   std::shared_ptr<Backend> backend_;  // opened by the first call
   absl::StatusOr<std::optional<Credentials>> credentials_;
   absl::Status log_level_;
 };
-
-// Parses a call's JSON answer with `parse`, or passes the call's error on.
-template <typename Parse>
-auto parse_answer(absl::StatusOr<nlohmann::json> answer, Parse parse) -> decltype(parse(*answer)) {
-  if (!answer.ok()) return answer.status();
-  return parse(*answer);
-}
-
-// JSON for an optional list parameter: absent when nullopt.
-inline void put_optional(nlohmann::json& params, const char* name,
-                         const std::optional<std::vector<std::string>>& value) {
-  if (value) params[name] = *value;
-}
-inline void put_page(nlohmann::json& params, const PageRequest& page) {
-  params["max_results"] = page.max_results;
-  if (!page.next_token.empty()) params["next_token"] = page.next_token;
-}
-
-}  // namespace datamesh::api
-
-namespace datamesh::api {
-
-// A JSON array parsed element by element with `parse`.
-template <typename T, typename Parse>
-absl::StatusOr<std::vector<T>> list_from_json(const nlohmann::json& json, Parse parse) {
-  if (!json.is_array()) return absl::InvalidArgumentError("expected a JSON array");
-  std::vector<T> values;
-  for (const nlohmann::json& element : json) {
-    auto value = parse(element);
-    if (!value.ok()) return value.status();
-    values.push_back(std::move(*value));
-  }
-  return values;
-}
-
-}  // namespace datamesh::api
-
-namespace datamesh::api {
-
-// The documents' get_subscription answer {"Subscriptions": [ {...} ]} as one Subscription.
-absl::StatusOr<Subscription> single_subscription_from_json(const nlohmann::json& json);
-// {"Grants": [...]}.
-absl::StatusOr<std::vector<EffectiveGrant>> grants_from_json(const nlohmann::json& json);
 
 }  // namespace datamesh::api

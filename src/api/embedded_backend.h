@@ -1,13 +1,16 @@
-// The embedded backend: the engine in-process on a SQLite mesh file.
+// The embedded backend: the engine in-process on a mesh store (a SQLite file or PostgreSQL).
 //
-// Each call authenticates the caller's access key and secret against the store and dispatches
-// through MeshService. Several processes may use the same file at once. Thread-safe.
+// Each call checks the mesh id, authenticates the caller's access key and secret against the
+// store and runs the method: calls by name through MeshService's dispatch (JSON in and out),
+// typed calls of the client classes straight on the engine. Several processes may use the same
+// store at once. Thread-safe.
 #pragma once
 
 #include <memory>
 
 #include "api/backend.h"
 #include "api/mesh_service.h"
+#include "api/methods.h"
 
 namespace datamesh::api {
 
@@ -19,9 +22,29 @@ class EmbeddedBackend final : public Backend {
   absl::StatusOr<nlohmann::json> call(std::string_view group, std::string_view method,
                                       const nlohmann::json& params,
                                       const std::optional<Credentials>& credentials,
-                                      std::string_view data_mesh_account_id) override;
+                                      std::string_view data_mesh_account_id,
+                                      const core::ProgressObserver& on_progress = {}) override;
+
+  EmbeddedBackend* embedded() override { return this; }
+
+  // The typed call: the same checks in the same order as call(), no JSON.
+  template <class Req, class Ans>
+  absl::StatusOr<Ans> run(const Method<Req, Ans>& method, const Req& request,
+                          const std::optional<Credentials>& credentials,
+                          std::string_view data_mesh_account_id) {
+    if (!method.authenticated) {
+      return service_->run(method, request, nullptr, data_mesh_account_id);
+    }
+    auto caller = authenticate(credentials, data_mesh_account_id);
+    if (!caller.ok()) return caller.status();
+    return service_->run(method, request, &*caller, data_mesh_account_id);
+  }
 
  private:
+  // The mesh, then the caller: the order the server checks them in.
+  absl::StatusOr<core::Caller> authenticate(const std::optional<Credentials>& credentials,
+                                            std::string_view data_mesh_account_id);
+
   std::shared_ptr<MeshService> service_;
 };
 

@@ -137,20 +137,34 @@ absl::Status MeshService::check_mesh_id(std::string_view data_mesh_account_id) {
 absl::StatusOr<nlohmann::json> MeshService::dispatch(const Route& route,
                                                      const nlohmann::json& params,
                                                      const core::Caller* caller,
-                                                     std::string_view data_mesh_account_id) {
+                                                     std::string_view data_mesh_account_id,
+                                                     const core::ProgressObserver& on_progress) {
+  DATAMESH_RETURN_IF_ERROR(check_params(route, params));
   // Authenticated routes had the mesh id checked by the front end; the unauthenticated one
   // (initialize_mesh_account) takes it as the id of the new mesh.
-  if (absl::Status checked = check_params(route, params); !checked.ok()) return checked;
-  if (!route.authenticated) {
-    // initialize_mesh_account takes the mesh id as the id of the new mesh.
-    nlohmann::json with_id = params;
-    if (!data_mesh_account_id.empty()) with_id["data_mesh_account_id"] = data_mesh_account_id;
-    return route.handler(engine_, nullptr, Params(with_id));
+  if (route.authenticated) {
+    DATAMESH_RETURN_IF_ERROR(log_call(route.group, route.method, caller));
+    auto answer =
+        route.handler(engine_, CallContext{caller, data_mesh_account_id}, params, on_progress);
+    if (!answer.ok()) return as_spelled(route, params, answer.status());
+    return answer;
   }
-  if (caller == nullptr) return absl::InternalError("an authenticated route without a caller");
-  logger().debug("{}/{} by account {} key {}", route.group, route.method,
-                caller->account.account_id, caller->access_key_id);
-  return route.handler(engine_, caller, Params(params));
+  // Every route accepts data_mesh_account_id among its parameters (check_params); the id the
+  // front end was given wins.
+  std::string mesh_id(data_mesh_account_id);
+  if (auto it = params.find("data_mesh_account_id");
+      mesh_id.empty() && it != params.end() && it->is_string()) {
+    mesh_id = it->get<std::string>();
+  }
+  return route.handler(engine_, CallContext{nullptr, mesh_id}, params, on_progress);
+}
+
+absl::Status MeshService::log_call(std::string_view group, std::string_view method,
+                                   const core::Caller* caller) const {
+  if (caller == nullptr) return absl::InternalError("an authenticated method without a caller");
+  logger().debug("{}/{} by account {} key {}", group, method, caller->account.account_id,
+                 caller->access_key_id);
+  return absl::OkStatus();
 }
 
 }  // namespace datamesh::api

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
+#include "api/methods.h"
 #include "api/routes.h"
 #include "core/clock.h"
 #include "core/engine.h"
@@ -58,11 +59,31 @@ class MeshService {
   // Runs `route` with `params` as `caller` (null only for unauthenticated routes), after
   // checking the parameters against the route. The caller's credentials and the mesh id have
   // been checked by the front end.
+  // on_progress: see Route::handler.
   absl::StatusOr<nlohmann::json> dispatch(const Route& route, const nlohmann::json& params,
                                           const core::Caller* caller,
-                                          std::string_view data_mesh_account_id);
+                                          std::string_view data_mesh_account_id,
+                                          const core::ProgressObserver& on_progress = {});
+
+  // Runs a declaration with its typed request as `caller` (null only for unauthenticated
+  // methods), without JSON: the embedded path of the client classes. The mesh id and the
+  // caller have been checked as for dispatch.
+  template <class Req, class Ans>
+  absl::StatusOr<Ans> run(const Method<Req, Ans>& method, const Req& request,
+                          const core::Caller* caller, std::string_view data_mesh_account_id) {
+    if (method.authenticated) {
+      if (absl::Status logged = log_call(method.group, method.name, caller); !logged.ok()) {
+        return logged;
+      }
+    }
+    return method.run(engine_, CallContext{caller, data_mesh_account_id}, request);
+  }
 
  private:
+  // Logs an authenticated call at DEBUG; Internal when it has no caller.
+  absl::Status log_call(std::string_view group, std::string_view method,
+                        const core::Caller* caller) const;
+
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<core::SecretSealer> sealer_;
   core::SystemClock clock_;

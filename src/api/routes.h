@@ -1,8 +1,7 @@
-// The method table: every API method once, with its parameters and its handler on the engine.
-//
-// It is the contract of every front end: the embedded backend and the HTTP server dispatch
-// through it, the CLI builds its commands and help from it, and the OpenAPI document is derived
-// from it. Route names are the documents' method names; front ends show them with dashes.
+// The route table: the method declarations (api/methods.h) in their JSON form, for the front
+// ends that handle calls by name — the HTTP server and the embedded backend's JSON calls
+// dispatch through it, the CLI builds its commands and help from it, and the OpenAPI document
+// is derived from it. Each route's parameters are its request type's field list.
 #pragma once
 
 #include <functional>
@@ -13,36 +12,12 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
+#include "api/methods.h"
+#include "api/params.h"
 #include "core/engine.h"
+#include "core/progress.h"
 
 namespace datamesh::api {
-
-// kPermissionList is a kStringList whose command-line form may also be comma-separated
-// ("SELECT,INSERT"); table lists are not split, since patterns may hold commas (x{1,3}).
-enum class ParamType { kString, kBool, kInt, kStringList, kPermissionList, kJson };
-
-struct ParamSpec {
-  std::string_view name;
-  ParamType type;
-  bool required;
-  std::string_view help;
-};
-
-// The checked parameters of one call, with typed accessors.
-class Params {
- public:
-  explicit Params(const nlohmann::json& json) : json_(json) {}
-  bool has(std::string_view name) const;
-  std::string string(std::string_view name, std::string_view fallback = "") const;
-  bool boolean(std::string_view name, bool fallback) const;
-  std::vector<std::string> list(std::string_view name) const;
-  std::optional<std::vector<std::string>> optional_list(std::string_view name) const;
-  const nlohmann::json& json(std::string_view name) const;
-  PageRequest page() const;
-
- private:
-  const nlohmann::json& json_;
-};
 
 struct Route {
   std::string_view group;   // admin, catalog, producer or consumer
@@ -50,13 +25,17 @@ struct Route {
   std::string_view summary;
   std::vector<ParamSpec> params;
   bool authenticated = true;
-  // caller is null only for unauthenticated routes.
-  std::function<absl::StatusOr<nlohmann::json>(const core::Engine&, const core::Caller*,
-                                               const Params&)>
+  // Reads the request from checked parameters, runs the declaration and writes its answer.
+  // on_progress reaches the request of the one method that reports progress; it is no
+  // parameter, so only a caller in the same process (the CLI's bar) can give one.
+  std::function<absl::StatusOr<nlohmann::json>(const core::Engine&, const CallContext&,
+                                               const nlohmann::json& params,
+                                               const core::ProgressObserver& on_progress)>
       handler;
-  // For a check whose answer is a verdict: the boolean field of the answer that says it passed.
-  // The CLI prints the answer and exits with kExitCheckFailed when that field is false.
+  // See Method::verdict_field.
   std::string_view verdict_field = {};
+  // Whether the request takes an on_progress observer (create_data_products).
+  bool reports_progress = false;
 };
 
 const std::vector<Route>& routes();
@@ -64,6 +43,10 @@ const std::vector<Route>& routes();
 absl::StatusOr<const Route*> find_route(std::string_view group, std::string_view method);
 // InvalidArgument for an unknown, missing or mistyped parameter, naming it and what is allowed.
 absl::Status check_params(const Route& route, const nlohmann::json& params);
+
+// `status` with the parameters named as the caller spelled them: a caller who gave an alias
+// (request_id) reads it in the error, not the parameter's main name (subscription_id).
+absl::Status as_spelled(const Route& route, const nlohmann::json& params, absl::Status status);
 
 std::string dashed(std::string_view snake_case);
 

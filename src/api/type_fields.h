@@ -387,4 +387,24 @@ constexpr auto describe(TypeTag<DatabasePage>) {
       field("NextToken", &T::next_token, kOptional, "where the next page starts; none if last"));
 }
 
+constexpr auto describe(TypeTag<PublishedProduct>) {
+  using T = PublishedProduct;
+  return fields<T>("PublishedProduct", "A published data product, as consumers see it",
+                   field("DatabaseName", &T::database_name, kRequired, "the mesh database"),
+                   field("PublicMetadata", &T::public_metadata, kAlways,
+                         "false: the product shows its name only"),
+                   field("OwnerAccountId", &T::owner_account_id, kOptional, "the producer"),
+                   field("Domain", &T::domain, kOptional, "domain tag"),
+                   field("DataProductName", &T::data_product_name, kOptional,
+                         "data product tag"),
+                   field("Tables", &T::tables, kOptional, "table names"));
+}
+
+constexpr auto describe(TypeTag<PublishedProductPage>) {
+  using T = PublishedProductPage;
+  return fields<T>("PublishedProductPage", "A page of published data products",
+                   field("DataProducts", &T::data_products, kAlways, "the products"),
+                   field("NextToken", &T::next_token, kOptional, "token of the next page"));
+}
+
 }  // namespace datamesh::api

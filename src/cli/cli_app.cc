@@ -1,5 +1,6 @@
 #include "cli/cli_app.h"
 
+#include <algorithm>
 #include <deque>
 #include <fstream>
 #include <iostream>
@@ -13,7 +14,6 @@
 #include "api/json_codec.h"
 #include "api/logging.h"
 #include "api/migrate.h"
-#include "api/progress_scope.h"
 #include "api/routes.h"
 #include "cli/output.h"
 #include "cli/progress_bar.h"
@@ -26,9 +26,12 @@ namespace {
 
 using base::cat;
 
-// Storage for the value of one method parameter given on the command line.
+// Storage for the value of one method parameter given on the command line. A parameter with an
+// alias has a second ParamValue for the alias's options, so that the call names the parameter
+// as the user spelled it.
 struct ParamValue {
   const api::ParamSpec* spec = nullptr;
+  std::string_view key;  // spec->name, or spec->alias
   CLI::Option* option = nullptr;
   std::string text;
   std::vector<std::string> list;
@@ -85,7 +88,7 @@ absl::StatusOr<nlohmann::json> collect_params(const MethodCommand& command) {
   nlohmann::json params = nlohmann::json::object();
   for (const ParamValue& value : command.values) {
     if (value.option->count() == 0) continue;
-    const std::string name(value.spec->name);
+    const std::string name(value.key);
     switch (value.spec->type) {
       case api::ParamType::kString: params[name] = value.text; break;
       case api::ParamType::kBool: params[name] = value.flag; break;
@@ -161,13 +164,13 @@ int run_method(const GlobalOptions& global, const MethodCommand& command) {
   // A bar on stderr for the one method that reports progress, only on a terminal (never in
   // pipes and scripts); it appears once the call has run for a second.
   std::optional<ProgressBar> bar;
-  std::optional<api::ProgressScope> progress;
-  if (command.route->method == "create_data_products" && ProgressBar::stderr_is_terminal()) {
-    bar.emplace(stderr, "create_data_products");
-    progress.emplace([&bar](uint64_t done, uint64_t total) { bar->update(done, total); });
+  core::ProgressObserver on_progress;
+  if (command.route->reports_progress && ProgressBar::stderr_is_terminal()) {
+    bar.emplace(stderr, std::string(command.route->method));
+    on_progress = [&bar](uint64_t done, uint64_t total) { bar->update(done, total); };
   }
   auto answer = (*backend)->call(command.route->group, command.route->method, *params,
-                                 credentials, global.data_mesh_account_id);
+                                 credentials, global.data_mesh_account_id, on_progress);
   if (bar) bar->finish();
   if (!answer.ok()) return report_error(answer.status());
   print_answer(*answer);
@@ -178,12 +181,16 @@ int run_method(const GlobalOptions& global, const MethodCommand& command) {
   return kExitOk;
 }
 
-void add_param_option(MethodCommand& command, const api::ParamSpec& spec) {
+// The options of one spelling of a parameter: --with-dashes and --with_underscores.
+void add_param_option(MethodCommand& command, const api::ParamSpec& spec, std::string_view key) {
   ParamValue& value = command.values.emplace_back();
   value.spec = &spec;
-  const std::string dashes = api::dashed(spec.name);
-  const std::string names = cat("--", dashes, dashes == spec.name ? "" : cat(",--", spec.name));
-  const std::string help = cat(spec.help, spec.required ? " (required)" : "");
+  value.key = key;
+  const std::string dashes = api::dashed(key);
+  const std::string names = cat("--", dashes, dashes == key ? "" : cat(",--", key));
+  const std::string help =
+      key == spec.name ? cat(spec.help, spec.required ? " (required)" : "")
+                       : cat("the same as --", api::dashed(spec.name));
   switch (spec.type) {
     case api::ParamType::kString:
       value.option = command.app->add_option(names, value.text, help);
@@ -212,7 +219,29 @@ void add_param_option(MethodCommand& command, const api::ParamSpec& spec) {
               ->expected(0, -1);
       break;
   }
-  if (spec.required) value.option->required();
+  // A parameter with an alias is required by missing_required(), which takes either spelling.
+  if (spec.required && spec.alias.empty()) value.option->required();
+}
+
+void add_param_options(MethodCommand& command, const api::ParamSpec& spec) {
+  add_param_option(command, spec, spec.name);
+  if (!spec.alias.empty()) add_param_option(command, spec, spec.alias);
+}
+
+// The first required parameter given under neither of its spellings, as CLI11 names a missing
+// option ("--subscription-id"), or empty.
+std::string missing_required(const MethodCommand& command) {
+  for (const ParamValue& value : command.values) {
+    if (!value.spec->required || value.spec->alias.empty() || value.key != value.spec->name) {
+      continue;
+    }
+    const bool given = std::any_of(command.values.begin(), command.values.end(),
+                                   [&](const ParamValue& other) {
+                                     return other.spec == value.spec && other.option->count() > 0;
+                                   });
+    if (!given) return cat("--", api::dashed(value.spec->name));
+  }
+  return "";
 }
 
 }  // namespace
@@ -271,7 +300,7 @@ int run(int argc, char** argv) {
     command.app = groups.at(route.group)
                       ->add_subcommand(api::dashed(route.method), std::string(route.summary));
     command.app->fallthrough();
-    for (const api::ParamSpec& spec : route.params) add_param_option(command, spec);
+    for (const api::ParamSpec& spec : route.params) add_param_options(command, spec);
   }
   CLI::App* migrate = groups.at("admin")->add_subcommand(
       "migrate",
@@ -305,6 +334,19 @@ int run(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+    for (const MethodCommand& command : commands) {
+      if (!command.app->parsed()) continue;
+      if (std::string missing = missing_required(command); !missing.empty()) {
+        throw CLI::RequiredError(missing);
+      }
+    }
+  } catch (const CLI::ExtrasError& error) {
+    // CLI11 lists the unexpected arguments last first (it joins them with rjoin); given
+    // reversed, they print in the order they were typed.
+    std::vector<std::string> extras = app.remaining(true);
+    std::reverse(extras.begin(), extras.end());
+    app.exit(CLI::ExtrasError(extras));
+    return kExitInvalidArgument;
   } catch (const CLI::ParseError& error) {
     const int code = app.exit(error);
     return code == 0 ? kExitOk : kExitInvalidArgument;

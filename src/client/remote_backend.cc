@@ -80,7 +80,8 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
                                                    std::string_view method,
                                                    const nlohmann::json& params,
                                                    const std::optional<Credentials>& credentials,
-                                                   std::string_view data_mesh_account_id) {
+                                                   std::string_view data_mesh_account_id,
+                                                   const core::ProgressObserver&) {
   auto route = api::find_route(group, method);
   if (!route.ok()) return route.status();
   const std::string path =

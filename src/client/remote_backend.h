@@ -25,7 +25,8 @@ class RemoteBackend final : public Backend {
   absl::StatusOr<nlohmann::json> call(std::string_view group, std::string_view method,
                                       const nlohmann::json& params,
                                       const std::optional<Credentials>& credentials,
-                                      std::string_view data_mesh_account_id) override;
+                                      std::string_view data_mesh_account_id,
+                                      const core::ProgressObserver& on_progress = {}) override;
 
  private:
   void* acquire();  // a CURL easy handle

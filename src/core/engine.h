@@ -17,8 +17,9 @@
 #include "core/clock.h"
 #include "core/progress.h"
 #include "core/secrets.h"
-#include "datamesh/types.h"
 #include "core/store.h"
+#include "datamesh/requests.h"
+#include "datamesh/types.h"
 
 namespace datamesh::core {
 
@@ -33,41 +34,6 @@ enum class Persona { kProducer, kConsumer };
 // The one answer to an unknown, revoked or mismatched key (secret or signature), so that a
 // caller cannot probe which keys exist.
 absl::Status invalid_key_error(std::string_view access_key_id);
-
-struct CreateDataProductsRequest {
-  std::string source_database_name;
-  bool create_public_metadata = true;
-  std::string table_name_regex;
-  std::string domain;
-  std::string data_product_name;
-  std::string sync_mesh_catalog_schedule;
-  std::string sync_mesh_crawler_role_arn;
-  std::string expose_data_mesh_db_name;
-  std::string expose_table_references_with_suffix = "_link";
-  // Told after every batch of published tables; may be empty.
-  ProgressObserver progress;
-};
-
-struct ApproveRequest {
-  std::string request_id;
-  std::optional<std::vector<std::string>> grant_permissions;
-  std::optional<std::vector<std::string>> grantable_permissions;
-  std::string decision_notes;
-};
-
-struct UpdatePermissionsRequest {
-  std::string subscription_id;
-  std::vector<std::string> grant_permissions;
-  std::optional<std::vector<std::string>> grantable_permissions;
-  std::string notes;
-};
-
-struct AccessRequestInput {
-  std::string owner_account_id;
-  std::string database_name;
-  std::vector<std::string> request_permissions;
-  std::optional<std::vector<std::string>> tables;
-};
 
 class Engine {
  public:
@@ -140,11 +106,11 @@ class Engine {
       const;
   absl::StatusOr<SubscriptionPage> list_pending_access_requests(const Caller& caller,
                                                                 const PageRequest& page) const;
-  absl::Status approve_access_request(const Caller& caller, const ApproveRequest& request) const;
+  absl::Status approve_access_request(const Caller& caller, const ApproveAccessRequestRequest& request) const;
   absl::Status deny_access_request(const Caller& caller, std::string_view request_id,
                                    std::string_view decision_notes) const;
   absl::Status update_subscription_permissions(const Caller& caller,
-                                               const UpdatePermissionsRequest& request) const;
+                                               const UpdateSubscriptionPermissionsRequest& request) const;
   absl::Status delete_subscription(const Caller& caller, Persona persona,
                                    std::string_view subscription_id,
                                    std::string_view reason) const;
@@ -164,13 +130,16 @@ class Engine {
 
   // --- consumer ----------------------------------------------------------------------------
   absl::StatusOr<AccessRequest> request_access_to_product(const Caller& caller,
-                                                          const AccessRequestInput& input) const;
+                                                          const RequestAccessToProductRequest& input) const;
   absl::Status finalize_subscription(const Caller& caller,
                                      std::string_view subscription_id) const;
   absl::StatusOr<Table> get_table_info(const Caller& caller, std::string_view database_name,
                                        std::string_view table_name) const;
   absl::StatusOr<SubscriptionPage> list_product_access(const Caller& caller,
                                                        const PageRequest& page) const;
+  // The published products, ordered by mesh database; without public metadata, a name only.
+  absl::StatusOr<PublishedProductPage> list_data_products(
+      const Caller& caller, const ListDataProductsRequest& request) const;
   absl::StatusOr<PermissionCheck> check_permission(const Caller& caller,
                                                    std::string_view database_name,
                                                    std::string_view table_name,

@@ -38,8 +38,13 @@ absl::StatusOr<std::vector<std::string>> resolve_tables(const std::vector<std::s
       continue;
     }
     if (Pattern::is_literal(entry)) {
+      // "orders,order_items" is what the reference accepted: say how to give several tables.
+      const bool listed = entry.find(',') != std::string::npos;
       return absl::NotFoundError(
-          cat("table ", entry, " not found in mesh database ", database));
+          cat("table ", entry, " not found in mesh database ", database,
+              listed ? "; give tables as separate values (orders order_items), not as one "
+                       "comma-separated value"
+                     : ""));
     }
     DATAMESH_ASSIGN_OR_RETURN(const Pattern pattern, Pattern::compile("tables", entry));
     size_t matched_count = 0;
@@ -81,7 +86,7 @@ absl::StatusOr<store::ProductRow> load_requested_product(store::Transaction& tx,
 }  // namespace
 
 absl::StatusOr<AccessRequest> Engine::request_access_to_product(
-    const Caller& caller, const AccessRequestInput& input) const {
+    const Caller& caller, const RequestAccessToProductRequest& input) const {
   DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "request access"));
   DATAMESH_RETURN_IF_ERROR(validate_account_id("owner_account_id", input.owner_account_id));
   DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", input.database_name));
@@ -299,6 +304,36 @@ absl::StatusOr<SubscriptionPage> Engine::list_product_access(const Caller& calle
   result.next_token = internal::trim_page(result.subscriptions, page,
                                           [](const Subscription& s) { return s.subscription_id; });
   return result;
+}
+
+absl::StatusOr<PublishedProductPage> Engine::list_data_products(
+    const Caller& caller, const ListDataProductsRequest& request) const {
+  DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "list data products"));
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page page, internal::store_page(request.page));
+  // A product without public metadata shows its name only, so a domain filter, which would
+  // tell its domain, never matches it.
+  const store::ProductFilter filter{.producer_account = request.owner_account_id,
+                                    .domain = request.domain,
+                                    .public_metadata_only = !request.domain.empty()};
+  return read([&](store::Transaction& tx) -> absl::StatusOr<PublishedProductPage> {
+    PublishedProductPage result;
+    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+    DATAMESH_ASSIGN_OR_RETURN(std::vector<store::ProductRow> rows,
+                              tx.list_products(filter, page));
+    result.next_token = internal::trim_page(
+        rows, request.page, [](const store::ProductRow& row) { return row.mesh_database; });
+    for (store::ProductRow& row : rows) {
+      PublishedProduct& product = result.data_products.emplace_back();
+      product.database_name = row.mesh_database;
+      product.public_metadata = row.public_metadata;
+      if (!row.public_metadata) continue;
+      product.owner_account_id = row.producer_account;
+      product.domain = row.domain;
+      product.data_product_name = row.data_product_name;
+      DATAMESH_ASSIGN_OR_RETURN(product.tables, tx.list_table_names(mesh, row.mesh_database));
+    }
+    return result;
+  });
 }
 
 absl::StatusOr<PermissionCheck> Engine::check_permission(const Caller& caller,

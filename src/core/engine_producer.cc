@@ -22,7 +22,7 @@ namespace {
 
 using internal::kProducerRole;
 
-// Tables between two calls of CreateDataProductsRequest::progress.
+// Tables between two calls of CreateDataProductsRequest::on_progress.
 constexpr uint64_t kProgressEvery = 256;
 
 // Glue's documented default when a crawler role is given without a schedule: every 4 hours.
@@ -221,7 +221,7 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
     const uint64_t total = selected.size();
     uint64_t done = 0;
     for (const std::string& name : selected) {
-      if (request.progress && done % kProgressEvery == 0) request.progress(done, total);
+      if (request.on_progress && done % kProgressEvery == 0) request.on_progress(done, total);
       ++done;
       DATAMESH_ASSIGN_OR_RETURN(const std::optional<Table> source,
                                 tx.get_table(producer, request.source_database_name, name));
@@ -270,7 +270,7 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
       }
       result.tables.push_back(ProductTable{.source_table = name, .link_table = link_name});
     }
-    if (request.progress) request.progress(total, total);
+    if (request.on_progress) request.on_progress(total, total);
     DATAMESH_RETURN_IF_ERROR(put_owner_grants(tx, producer, mesh, mesh_db));
     nlohmann::json tables = nlohmann::json::array();
     for (const ProductTable& table : result.tables) tables.push_back(table.source_table);
@@ -306,7 +306,7 @@ absl::StatusOr<SubscriptionPage> Engine::list_pending_access_requests(
 }
 
 absl::Status Engine::approve_access_request(const Caller& caller,
-                                            const ApproveRequest& request) const {
+                                            const ApproveAccessRequestRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_producer(caller, "approve access requests"));
   DATAMESH_RETURN_IF_ERROR(validate_text("decision_notes", request.decision_notes));
   if (request.grant_permissions && request.grant_permissions->empty()) {
@@ -426,7 +426,7 @@ absl::Status Engine::deny_access_request(const Caller& caller, std::string_view 
 }
 
 absl::Status Engine::update_subscription_permissions(
-    const Caller& caller, const UpdatePermissionsRequest& request) const {
+    const Caller& caller, const UpdateSubscriptionPermissionsRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_producer(caller, "update subscription permissions"));
   DATAMESH_RETURN_IF_ERROR(validate_text("notes", request.notes));
   DATAMESH_ASSIGN_OR_RETURN(

@@ -73,6 +73,13 @@ struct ShareRow {
   std::string creation_date;
 };
 
+// Which products list_products gives; an empty string matches any value.
+struct ProductFilter {
+  std::string producer_account;
+  std::string domain;
+  bool public_metadata_only = false;
+};
+
 struct SubscriptionFilter {
   std::optional<std::string> owner;
   std::optional<std::string> subscriber;
@@ -152,6 +159,9 @@ class Transaction {
   virtual absl::StatusOr<std::optional<ProductRow>> get_product(
       std::string_view mesh_database) = 0;
   virtual absl::Status put_product(const ProductRow& product) = 0;  // insert or replace
+  // Products matching filter, ordered by mesh_database: after page.after, at most page.limit.
+  virtual absl::StatusOr<std::vector<ProductRow>> list_products(const ProductFilter& filter,
+                                                                const Page& page) = 0;
 
   // Grants.
   virtual absl::Status put_grant(const GrantRow& grant) = 0;  // insert or replace

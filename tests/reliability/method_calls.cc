@@ -79,6 +79,7 @@ const std::map<std::string, json>& parameter_table() {
       {"consumer list_product_access", json::object()},
       {"consumer check_permission",
        {{"database_name", kSalesProduct}, {"table_name", "order_items"}, {"permission", "SELECT"}}},
+      {"consumer list_data_products", json::object()},
   };
   return table;
 }

@@ -83,6 +83,10 @@ class FaultTransaction final : public store::Transaction {
   absl::StatusOr<std::optional<ProductRow>> get_product(std::string_view mesh_database) override {
     return read("get_product", [&] { return inner_.get_product(mesh_database); });
   }
+  absl::StatusOr<std::vector<ProductRow>> list_products(const store::ProductFilter& filter,
+                                                        const Page& page) override {
+    return read("list_products", [&] { return inner_.list_products(filter, page); });
+  }
   absl::Status put_product(const ProductRow& product) override {
     return write("put_product", [&] { return inner_.put_product(product); });
   }

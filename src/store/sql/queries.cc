@@ -97,6 +97,14 @@ Queries::Queries(const Dialect& dialect_) : dialect(dialect_) {
 
   get_product = sql(select_columns(kProducts), " WHERE mesh_database = $1");
   put_product = sql(upsert(kProducts));
+  const std::string products_after =
+      cat(select_columns(kProducts),
+          " WHERE mesh_database > $1 AND ($2 = '' OR producer_account = $2)"
+          " AND ($3 = '' OR domain = $3)");
+  list_products = sql(products_after, " ORDER BY mesh_database LIMIT $4");
+  list_public_products =
+      sql(products_after, " AND public_metadata", dialect.is_true,
+          " ORDER BY mesh_database LIMIT $4");
 
   put_grant = sql(upsert(kGrants));
   delete_subscription_grants = sql("DELETE FROM grants WHERE subscription_id = $1");
@@ -151,6 +159,7 @@ std::vector<ListingQuery> Queries::listing_queries() const {
   std::vector<ListingQuery> queries = {
       {"list_access_keys", list_access_keys},
       {"list_databases", list_databases},
+      {"list_products", list_products},
       {"list_tables", list_tables},
       {"list_table_names_page", list_table_names_page},
       {"list_subscription_grants", list_subscription_grants},

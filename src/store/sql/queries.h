@@ -77,6 +77,8 @@ struct Queries {
   std::string list_table_names_page;          // catalog_id, database_name, after, limit
   std::string get_product;                    // mesh_database
   std::string put_product;                    // product_values
+  std::string list_products;                  // after, producer_account, domain, limit
+  std::string list_public_products;           // the same, public metadata only
   std::string put_grant;                      // grant_values
   std::string delete_subscription_grants;     // subscription_id
   std::string list_subscription_grants;       // subscription_id

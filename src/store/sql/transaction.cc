@@ -159,6 +159,16 @@ absl::Status SqlTransaction::put_product(const ProductRow& product) {
   return write(queries_.put_product, product_values(product));
 }
 
+absl::StatusOr<std::vector<ProductRow>> SqlTransaction::list_products(const ProductFilter& filter,
+                                                                     const Page& page) {
+  DATAMESH_RETURN_IF_ERROR(check_limit(page));
+  return query_all(
+      filter.public_metadata_only ? queries_.list_public_products : queries_.list_products,
+      Values().text(page.after).text(filter.producer_account).text(filter.domain).integer(
+          page.limit),
+      read_product);
+}
+
 // Grants -------------------------------------------------------------------------------------
 
 absl::Status SqlTransaction::put_grant(const GrantRow& grant) {

@@ -67,6 +67,8 @@ class SqlTransaction : public Transaction {
 
   absl::StatusOr<std::optional<ProductRow>> get_product(std::string_view mesh_database) override;
   absl::Status put_product(const ProductRow& product) override;
+  absl::StatusOr<std::vector<ProductRow>> list_products(const ProductFilter& filter,
+                                                        const Page& page) override;
 
   absl::Status put_grant(const GrantRow& grant) override;
   // An empty subscription_id is InvalidArgument: it would match every grant not made for a

@@ -1,0 +1,188 @@
+// The request of every API method: one struct per set of parameters, fields named as the
+// documents' parameters (snake_case, as on the wire and, with dashes, on the command line).
+//
+// The method declarations (src/api/methods.h) name each method's request type; the engine takes
+// these structs as they are, the JSON forms and the CLI options are derived from their field
+// lists (src/api/request_fields.h). The client classes' positional methods (producer.h, ...)
+// forward to them. Defaults here are the documents' defaults. Plain values.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "datamesh/types.h"
+
+namespace datamesh {
+
+// Methods without parameters (list_accounts, verify_audit, initialize_*_account).
+struct EmptyRequest {};
+
+// --- admin -------------------------------------------------------------------------------------
+
+struct InitializeMeshAccountRequest {
+  std::string mesh_name = "mesh";
+};
+
+struct CreateAccountRequest {
+  std::string account_name;
+  std::string account_id;  // empty = generate one
+};
+
+// enable_account_as_*, describe_account, create_access_key, list_access_keys.
+struct AccountIdRequest {
+  std::string account_id;
+};
+
+// rotate_access_key, revoke_access_key.
+struct AccessKeyRequest {
+  std::string key_id;
+};
+
+struct ListAuditEventsRequest {
+  std::string subscription_id;  // empty = every event
+  PageRequest page;
+};
+
+// --- catalog -----------------------------------------------------------------------------------
+
+struct CreateDatabaseRequest {
+  DatabaseInput database_input;
+};
+
+// get_database, delete_database.
+struct DatabaseNameRequest {
+  std::string name;
+};
+
+// create_table, update_table.
+struct TableInputRequest {
+  std::string database_name;
+  TableInput table_input;
+};
+
+// get_table, delete_table.
+struct TableNameRequest {
+  std::string database_name;
+  std::string name;
+};
+
+struct GetTablesRequest {
+  std::string database_name;
+  std::string expression;  // full-match regular expression; empty = every table
+  PageRequest page;
+};
+
+struct ImportTablesRequest {
+  std::string database_name;
+  std::string get_tables_json;  // what `aws glue get-tables` prints
+};
+
+// The answer of import_tables: the database and the names of the tables imported.
+struct ImportedTables {
+  std::string database_name;
+  std::vector<std::string> tables;
+};
+
+// --- producer ----------------------------------------------------------------------------------
+
+struct CreateDataProductsRequest {
+  std::string source_database_name;
+  bool create_public_metadata = true;
+  std::string table_name_regex;  // empty = every table of the source database
+  std::string domain;
+  std::string data_product_name;
+  std::string sync_mesh_catalog_schedule;  // Glue cron, e.g. "cron(0 */4 * * ? *)"
+  std::string sync_mesh_crawler_role_arn;
+  std::string expose_data_mesh_db_name;  // empty = "<source database>-<producer account>"
+  std::string expose_table_references_with_suffix = "_link";
+  // Not a parameter on the wire: told on the calling thread, now and then, the number of tables
+  // published so far and the number to publish (the last call has done == total). Only an
+  // embedded endpoint reports progress. May be empty.
+  std::function<void(uint64_t done, uint64_t total)> on_progress;
+};
+
+// get_databases, list_pending_access_requests, list_product_access.
+struct PagedRequest {
+  PageRequest page;
+};
+
+struct ApproveAccessRequestRequest {
+  std::string request_id;
+  // nullopt = grant what was requested. Must be a subset of what was requested.
+  std::optional<std::vector<std::string>> grant_permissions;
+  // nullopt = every granted permission is grantable; {} = none.
+  std::optional<std::vector<std::string>> grantable_permissions;
+  std::string decision_notes;
+};
+
+struct DenyAccessRequestRequest {
+  std::string request_id;
+  std::string decision_notes;
+};
+
+struct UpdateSubscriptionPermissionsRequest {
+  std::string subscription_id;
+  std::vector<std::string> grant_permissions;
+  // nullopt = keep the currently grantable permissions that are still granted.
+  std::optional<std::vector<std::string>> grantable_permissions;
+  std::string notes;
+};
+
+struct GetDataProductRequest {
+  std::string database_name;  // the mesh database, or the source database name
+  std::string table_name_regex = ".*";
+};
+
+// --- both sides of a subscription --------------------------------------------------------------
+
+struct GetSubscriptionRequest {
+  std::string request_id;
+};
+
+// get_subscription_grants, finalize_subscription.
+struct SubscriptionIdRequest {
+  std::string subscription_id;
+};
+
+struct DeleteSubscriptionRequest {
+  std::string subscription_id;
+  std::string reason;
+};
+
+struct GetSubscriptionHistoryRequest {
+  std::string subscription_id;
+  PageRequest page;
+};
+
+// --- consumer ----------------------------------------------------------------------------------
+
+struct RequestAccessToProductRequest {
+  std::string owner_account_id;
+  std::string database_name;
+  std::vector<std::string> request_permissions;
+  // nullopt = the whole database; else table names or full-match patterns, resolved now.
+  std::optional<std::vector<std::string>> tables;
+};
+
+struct GetTableInfoRequest {
+  std::string database_name;
+  std::string table_name;
+};
+
+// Filters of the published products a consumer browses; empty = any.
+struct ListDataProductsRequest {
+  std::string domain;            // only products with this domain tag (and public metadata)
+  std::string owner_account_id;  // only this producer's products
+  PageRequest page;
+};
+
+struct CheckPermissionRequest {
+  std::string database_name;
+  std::string table_name;  // empty = the database
+  std::string permission;
+};
+
+}  // namespace datamesh
