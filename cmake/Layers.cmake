@@ -38,13 +38,14 @@ set(datamesh_layer_store_postgres_USES base core store_sql)
 set(datamesh_layer_store_open_PATHS store/open)
 set(datamesh_layer_store_open_USES base core store_sqlite store_postgres)
 
-# Method table, JSON forms, the embedded backend. `client` is the one upward use left: the
-# endpoint dispatch (api/backend.cc) creates the remote backend (issue 12 moves it up).
+# The method declarations, field lists and JSON forms, the route table, the embedded backend.
 set(datamesh_layer_api_PATHS api)
-set(datamesh_layer_api_USES base core security store_open store_sqlite store_postgres client)
+set(datamesh_layer_api_USES base core security store_open store_sqlite store_postgres)
 
+# The client classes (DataMeshAdmin, ...), the remote backend and the endpoint dispatch that
+# chooses between it and the embedded one.
 set(datamesh_layer_client_PATHS client)
-set(datamesh_layer_client_USES base core aws api)
+set(datamesh_layer_client_USES base core aws store_open api)
 
 set(datamesh_layer_server_PATHS server)
 set(datamesh_layer_server_USES base core aws security store_open api)

@@ -19,9 +19,9 @@
 
 namespace datamesh {
 
-namespace api {
+namespace client {
 class Client;
-}  // namespace api
+}  // namespace client
 
 class DataMeshAdmin {
  public:
@@ -69,7 +69,7 @@ class DataMeshAdmin {
   absl::StatusOr<AuditVerification> verify_audit();
 
  private:
-  std::unique_ptr<api::Client> client_;
+  std::unique_ptr<client::Client> client_;
 };
 
 }  // namespace datamesh

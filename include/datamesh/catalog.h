@@ -17,9 +17,9 @@
 
 namespace datamesh {
 
-namespace api {
+namespace client {
 class Client;
-}  // namespace api
+}  // namespace client
 
 class DataMeshCatalog {
  public:
@@ -50,7 +50,7 @@ class DataMeshCatalog {
                                                          std::string_view get_tables_json);
 
  private:
-  std::unique_ptr<api::Client> client_;
+  std::unique_ptr<client::Client> client_;
 };
 
 }  // namespace datamesh

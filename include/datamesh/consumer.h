@@ -18,9 +18,9 @@
 
 namespace datamesh {
 
-namespace api {
+namespace client {
 class Client;
-}  // namespace api
+}  // namespace client
 
 class DataMeshConsumer {
  public:
@@ -75,7 +75,7 @@ class DataMeshConsumer {
                                                    std::string_view permission);
 
  private:
-  std::unique_ptr<api::Client> client_;
+  std::unique_ptr<client::Client> client_;
 };
 
 }  // namespace datamesh

@@ -27,9 +27,9 @@
 
 namespace datamesh {
 
-namespace api {
+namespace client {
 class Client;
-}  // namespace api
+}  // namespace client
 
 struct CreateDataProductsOptions {
   bool create_public_metadata = true;
@@ -106,7 +106,7 @@ class DataMeshProducer {
                                                      const PageRequest& page = {});
 
  private:
-  std::unique_ptr<api::Client> client_;
+  std::unique_ptr<client::Client> client_;
 };
 
 }  // namespace datamesh

@@ -15,7 +15,6 @@
 
 #include "absl/status/statusor.h"
 #include "core/progress.h"
-#include "datamesh/client_options.h"
 #include "datamesh/types.h"
 
 namespace datamesh {
@@ -40,16 +39,5 @@ class Backend {
   // The in-process backend that runs typed requests, or null when calls leave the process.
   virtual api::EmbeddedBackend* embedded() { return nullptr; }
 };
-
-// The backend for options.endpoint (resolved as client_options.h says). Backends are shared:
-// clients of one endpoint in one process use one store. A mesh file is created only when
-// create_if_missing (initialize_mesh_account), so a mistyped path is an error, not a new mesh.
-// InvalidArgument for a malformed or unsupported endpoint; FailedPrecondition for a missing
-// mesh; the store's errors when it cannot be opened.
-absl::StatusOr<std::shared_ptr<Backend>> open_backend(const ClientOptions& options,
-                                                      bool create_if_missing);
-
-// The endpoint that options resolve to.
-std::string resolve_endpoint(const ClientOptions& options);
 
 }  // namespace datamesh

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "CLI/CLI.hpp"
-#include "api/backend.h"
+#include "client/open_backend.h"
 #include "api/credentials.h"
 #include "api/json_codec.h"
 #include "api/logging.h"

@@ -8,7 +8,7 @@
 #include <iostream>
 #include <thread>
 
-#include "api/backend.h"
+#include "client/open_backend.h"
 #include "api/mesh_service.h"
 #include "cli/output.h"
 #include "base/text.h"

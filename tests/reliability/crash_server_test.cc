@@ -19,7 +19,7 @@
 #include <sstream>
 #include <thread>
 
-#include "api/backend.h"
+#include "client/open_backend.h"
 #include "base/text.h"
 #include "gtest/gtest.h"
 #include "reliability/crash_ledger.h"

@@ -1,6 +1,6 @@
 #include "datamesh/catalog.h"
 
-#include "api/client.h"
+#include "client/client.h"
 
 namespace datamesh {
 
@@ -9,7 +9,7 @@ namespace m = api::methods;
 // The catalog client reads the "Producer" block of a reference credentials file: producers
 // are the ones who register source tables.
 DataMeshCatalog::DataMeshCatalog(ClientOptions options)
-    : client_(std::make_unique<api::Client>(std::move(options), "Producer")) {}
+    : client_(std::make_unique<client::Client>(std::move(options), "Producer")) {}
 DataMeshCatalog::~DataMeshCatalog() = default;
 DataMeshCatalog::DataMeshCatalog(DataMeshCatalog&&) noexcept = default;
 DataMeshCatalog& DataMeshCatalog::operator=(DataMeshCatalog&&) noexcept = default;

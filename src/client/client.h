@@ -9,13 +9,14 @@
 
 #include "absl/status/statusor.h"
 #include "api/answer_json.h"
-#include "api/backend.h"
 #include "api/embedded_backend.h"
 #include "api/methods.h"
 #include "api/request_fields.h"
+#include "base/status_macros.h"
+#include "client/open_backend.h"
 #include "datamesh/client_options.h"
 
-namespace datamesh::api {
+namespace datamesh::client {
 
 class Client {
  public:
@@ -25,16 +26,16 @@ class Client {
   // Runs `method` with `request`: on the engine when the endpoint is embedded, else as the
   // route's JSON. The backend or credentials error when they could not be resolved.
   template <class Req, class Ans>
-  absl::StatusOr<Ans> call(const Method<Req, Ans>& method, const Req& request) {
+  absl::StatusOr<Ans> call(const api::Method<Req, Ans>& method, const Req& request) {
     DATAMESH_RETURN_IF_ERROR(open(method.name));
-    if (EmbeddedBackend* embedded = backend_->embedded()) {
+    if (api::EmbeddedBackend* embedded = backend_->embedded()) {
       return embedded->run(method, request, *credentials_, options_.data_mesh_account_id);
     }
     DATAMESH_ASSIGN_OR_RETURN(
         nlohmann::json answer,
-        backend_->call(method.group, method.name, write_request(request), *credentials_,
+        backend_->call(method.group, method.name, api::write_request(request), *credentials_,
                        options_.data_mesh_account_id));
-    return answer_from_json<Ans>(answer, method.wrap, method.name);
+    return api::answer_from_json<Ans>(answer, method.wrap, method.name);
   }
 
  private:
@@ -48,4 +49,4 @@ class Client {
   absl::Status log_level_;
 };
 
-}  // namespace datamesh::api
+}  // namespace datamesh::client

@@ -1,15 +1,15 @@
-#include "api/client.h"
+#include "client/client.h"
 
 #include "api/credentials.h"
 #include "api/logging.h"
 
-namespace datamesh::api {
+namespace datamesh::client {
 
 Client::Client(ClientOptions options, std::string_view block)
     : options_(std::move(options)),
-      credentials_(resolve_credentials(CredentialSources{
+      credentials_(api::resolve_credentials(api::CredentialSources{
           .explicit_credentials = options_.use_credentials, .blocks = {std::string(block)}})) {
-  log_level_ = set_log_level(options_.log_level);
+  log_level_ = api::set_log_level(options_.log_level);
 }
 
 absl::Status Client::open(std::string_view method) {
@@ -27,4 +27,4 @@ absl::Status Client::open(std::string_view method) {
   return absl::OkStatus();
 }
 
-}  // namespace datamesh::api
+}  // namespace datamesh::client

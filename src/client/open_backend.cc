@@ -1,4 +1,4 @@
-#include "api/backend.h"
+#include "client/open_backend.h"
 
 #include <cstdlib>
 #include <map>

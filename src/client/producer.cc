@@ -1,13 +1,13 @@
 #include "datamesh/producer.h"
 
-#include "api/client.h"
+#include "client/client.h"
 
 namespace datamesh {
 
 namespace m = api::methods;
 
 DataMeshProducer::DataMeshProducer(ClientOptions options)
-    : client_(std::make_unique<api::Client>(std::move(options), "Producer")) {}
+    : client_(std::make_unique<client::Client>(std::move(options), "Producer")) {}
 DataMeshProducer::DataMeshProducer(std::string data_mesh_account_id, std::string region_name,
                                    std::string log_level,
                                    std::optional<Credentials> use_credentials,

@@ -1,13 +1,13 @@
 #include "datamesh/admin.h"
 
-#include "api/client.h"
+#include "client/client.h"
 
 namespace datamesh {
 
 namespace m = api::methods;
 
 DataMeshAdmin::DataMeshAdmin(ClientOptions options)
-    : client_(std::make_unique<api::Client>(std::move(options), "Mesh")) {}
+    : client_(std::make_unique<client::Client>(std::move(options), "Mesh")) {}
 DataMeshAdmin::DataMeshAdmin(std::string data_mesh_account_id, std::string region_name,
                              std::string log_level, std::optional<Credentials> use_credentials,
                              std::string endpoint)
