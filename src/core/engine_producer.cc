@@ -94,6 +94,20 @@ absl::Status put_owner_grants(store::Transaction& tx, std::string_view producer,
   return absl::OkStatus();
 }
 
+// InvalidArgument unless `granted` is within what the subscription requested (DESCRIBE is
+// always allowed): a producer may grant less than was asked, never more. `remedy` ends the
+// message.
+absl::Status require_requested(const Subscription& sub, const PermissionSet& requested,
+                               const PermissionSet& granted, std::string_view remedy) {
+  PermissionSet allowed = requested;
+  allowed.add(Permission::kDescribe);
+  if (allowed.covers(granted)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      cat("grant_permissions ", join(granted.minus(allowed).names(), ", "), " of subscription ",
+          sub.subscription_id, " were not requested (requested: ",
+          join(sub.requested_grants, ", "), ")", remedy));
+}
+
 }  // namespace
 
 absl::StatusOr<DataProduct> Engine::create_data_products(
@@ -334,14 +348,8 @@ absl::Status Engine::approve_access_request(const Caller& caller,
       DATAMESH_ASSIGN_OR_RETURN(
           const PermissionSet parsed,
           parse_subscription_permissions("grant_permissions", *request.grant_permissions));
-      PermissionSet allowed = requested;
-      allowed.add(Permission::kDescribe);
-      if (!allowed.covers(parsed)) {
-        return absl::InvalidArgumentError(cat(
-            "grant_permissions ", join(parsed.minus(allowed).names(), ", "),
-            " of subscription ", sub.subscription_id, " were not requested (requested: ",
-            join(sub.requested_grants, ", "), "); a producer may grant less, not more"));
-      }
+      DATAMESH_RETURN_IF_ERROR(require_requested(sub, requested, parsed,
+                                                 "; a producer may grant less, not more"));
       granted = parsed;
     }
     granted.add(Permission::kDescribe);
@@ -441,14 +449,7 @@ absl::Status Engine::update_subscription_permissions(
     DATAMESH_ASSIGN_OR_RETURN(
         const PermissionSet requested,
         parse_subscription_permissions("RequestedGrants", sub.requested_grants));
-    PermissionSet allowed = requested;
-    allowed.add(Permission::kDescribe);
-    if (!allowed.covers(parsed)) {
-      return absl::InvalidArgumentError(cat(
-          "grant_permissions ", join(parsed.minus(allowed).names(), ", "),
-          " of subscription ", sub.subscription_id, " were not requested (requested: ",
-          join(sub.requested_grants, ", "), ")"));
-    }
+    DATAMESH_RETURN_IF_ERROR(require_requested(sub, requested, parsed, ""));
     PermissionSet granted = parsed;
     granted.add(Permission::kDescribe);
     PermissionSet grantable;
