@@ -88,8 +88,11 @@ void add_json_schemas(nlohmann::json& schemas) {
     } else {
       schema = {{"type", std::string(F::codec_type::json_type)}};
     }
-    if (schema.contains("$ref")) {
-      schema = {{"allOf", nlohmann::json::array({schema})}};  // $ref takes no siblings
+    if (schema.contains("$ref")) {  // $ref takes no siblings: wrap it
+      nlohmann::json ref = std::move(schema);
+      schema = nlohmann::json::object();
+      schema["allOf"] = nlohmann::json::array();
+      schema["allOf"].push_back(std::move(ref));
     }
     schema["description"] = std::string(f.doc);
     if (f.limits) {

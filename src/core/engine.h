@@ -106,11 +106,12 @@ class Engine {
       const;
   absl::StatusOr<SubscriptionPage> list_pending_access_requests(const Caller& caller,
                                                                 const PageRequest& page) const;
-  absl::Status approve_access_request(const Caller& caller, const ApproveAccessRequestRequest& request) const;
+  absl::Status approve_access_request(const Caller& caller,
+                                      const ApproveAccessRequestRequest& request) const;
   absl::Status deny_access_request(const Caller& caller, std::string_view request_id,
                                    std::string_view decision_notes) const;
-  absl::Status update_subscription_permissions(const Caller& caller,
-                                               const UpdateSubscriptionPermissionsRequest& request) const;
+  absl::Status update_subscription_permissions(
+      const Caller& caller, const UpdateSubscriptionPermissionsRequest& request) const;
   absl::Status delete_subscription(const Caller& caller, Persona persona,
                                    std::string_view subscription_id,
                                    std::string_view reason) const;
@@ -129,8 +130,8 @@ class Engine {
                                                      const PageRequest& page) const;
 
   // --- consumer ----------------------------------------------------------------------------
-  absl::StatusOr<AccessRequest> request_access_to_product(const Caller& caller,
-                                                          const RequestAccessToProductRequest& input) const;
+  absl::StatusOr<AccessRequest> request_access_to_product(
+      const Caller& caller, const RequestAccessToProductRequest& input) const;
   absl::Status finalize_subscription(const Caller& caller,
                                      std::string_view subscription_id) const;
   absl::StatusOr<Table> get_table_info(const Caller& caller, std::string_view database_name,

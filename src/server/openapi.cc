@@ -63,7 +63,9 @@ nlohmann::json openapi_document() {
     paths[base::cat("/v1/", route.group, "/", api::dashed(route.method))] = {{"post", operation}};
   }
   const nlohmann::json plain_get = {
-      {"get", {{"security", nlohmann::json::array()}, {"responses", {{"200", {{"description", "ok"}}}}}}}};
+      {"get",
+       {{"security", nlohmann::json::array()},
+        {"responses", {{"200", {{"description", "ok"}}}}}}}};
   paths["/healthz"] = plain_get;
   paths["/metrics"] = plain_get;
   paths["/openapi.json"] = plain_get;

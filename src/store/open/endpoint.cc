@@ -83,9 +83,9 @@ absl::StatusOr<std::unique_ptr<Store>> open_store(const Endpoint& endpoint,
       return std::unique_ptr<Store>(std::move(store));
     }
     case Endpoint::Kind::kPostgres: {
-      DATAMESH_ASSIGN_OR_RETURN(
-          auto store,
-          PostgresStore::open(endpoint.url, PostgresOptions{.create_if_missing = create_if_missing}));
+      DATAMESH_ASSIGN_OR_RETURN(auto store,
+                                PostgresStore::open(endpoint.url, PostgresOptions{
+                                    .create_if_missing = create_if_missing}));
       return std::unique_ptr<Store>(std::move(store));
     }
     case Endpoint::Kind::kHttp:
