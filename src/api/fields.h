@@ -228,6 +228,7 @@ constexpr void for_each_field(Visitor&& visit) {
           }
         };
         (one(entries), ...);
+        (void)one;  // a type without fields (EmptyRequest) calls it never
       },
       kFieldList<T>.entries);
 }
