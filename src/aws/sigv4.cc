@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "absl/strings/escaping.h"
 #include "aws/signing_key_cache.h"
 #include "base/text.h"
 
@@ -22,17 +23,6 @@ constexpr std::string_view kTerminator = "aws4_request";
 constexpr std::string_view kWhitespace = " \t\r\n\v\f";
 // Values quoted in messages are cut here so that a hostile header cannot make a huge message.
 constexpr std::size_t kMaxQuoted = 80;
-
-std::string to_hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * bytes.size());
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0xf]);
-  }
-  return out;
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -483,7 +473,7 @@ std::string signing_key(std::string_view secret_access_key, std::string_view dat
 }
 
 std::string signature(std::string_view signing_key, std::string_view string_to_sign) {
-  return to_hex(hmac_sha256(signing_key, string_to_sign));
+  return absl::BytesToHexString(hmac_sha256(signing_key, string_to_sign));
 }
 
 std::vector<std::string> headers_to_sign(const HttpRequest& request) {

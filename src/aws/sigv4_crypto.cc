@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "absl/strings/escaping.h"
 #include "aws/sigv4.h"
 
 namespace datamesh::aws {
@@ -68,22 +69,12 @@ std::string_view view(const unsigned char* bytes, std::size_t size) {
   return {reinterpret_cast<const char*>(bytes), size};
 }
 
-std::string to_hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(2 * bytes.size(), '\0');
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    const auto c = static_cast<unsigned char>(bytes[i]);
-    out[2 * i] = kDigits[c >> 4];
-    out[2 * i + 1] = kDigits[c & 0xf];
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
   const Digest hash = digest(data);
-  return to_hex(view(hash.data(), hash.size()));
+  const std::string_view bytes = view(hash.data(), hash.size());
+  return absl::BytesToHexString(absl::string_view(bytes.data(), bytes.size()));
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {

@@ -5,24 +5,24 @@
 #include <string>
 
 #include "core/ids.h"
+#include "absl/strings/ascii.h"
 #include "base/text.h"
 
 namespace datamesh::core {
 using base::cat;
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 
 bool all_digits(std::string_view text) {
   for (char c : text) {
-    if (!is_digit(c)) return false;
+    if (!absl::ascii_isdigit(c)) return false;
   }
   return true;
 }
 
-bool is_name_char(char c) { return is_lower(c) || is_digit(c) || c == '_' || c == '-'; }
+bool is_name_char(char c) { return is_lower(c) || absl::ascii_isdigit(c) || c == '_' || c == '-'; }
 
 bool all_name_chars(std::string_view text) {
   for (char c : text) {
@@ -79,7 +79,7 @@ absl::Status invalid(std::string_view parameter, std::string_view value, std::st
 
 // An IAM path segment or role name: IAM allows letters, digits and "+=,.@_-".
 bool is_role_name_char(char c) {
-  return is_lower(c) || is_upper(c) || is_digit(c) || c == '+' || c == '=' || c == ',' ||
+  return is_lower(c) || is_upper(c) || absl::ascii_isdigit(c) || c == '+' || c == '=' || c == ',' ||
          c == '.' || c == '@' || c == '_' || c == '-';
 }
 

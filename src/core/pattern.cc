@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/names.h"
+#include "absl/strings/ascii.h"
 #include "base/text.h"
 
 namespace datamesh::core {
@@ -29,7 +30,6 @@ constexpr uint32_t kCompileOptions =
 bool is_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Python `re` spellings that PCRE2 reads differently, rewritten to PCRE2's:
 //   \Z          end of subject         -> \z  (PCRE2's \Z also matches before a final newline)
@@ -97,7 +97,7 @@ Translation translate(std::string_view pattern) {
     }
     if (c == '{' && i + 1 < pattern.size() && pattern[i + 1] == ',') {
       std::size_t j = i + 2;
-      while (j < pattern.size() && is_digit(pattern[j])) ++j;
+      while (j < pattern.size() && absl::ascii_isdigit(pattern[j])) ++j;
       if (j > i + 2 && j < pattern.size() && pattern[j] == '}') {
         emit("{0", i);
         for (std::size_t k = i + 1; k <= j; ++k) emit(pattern.substr(k, 1), k);
