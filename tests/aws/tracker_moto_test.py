@@ -15,8 +15,11 @@ import pathlib
 import urllib.request
 
 import boto3
+import botocore.session
 import pytest
+from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
+from botocore.validate import validate_parameters
 from moto.server import ThreadedMotoServer
 
 DATA = pathlib.Path(__file__).parent / "data"
@@ -234,3 +237,69 @@ def test_a_subscription_change_and_its_event_commit_together(dynamodb):
     assert item["DatameshVersion"] == {"N": "3"}
     head = send_golden(dynamodb, "get_audit_head")["Item"]
     assert head["HeadSequence"] == {"N": "3"}
+
+
+def as_the_original_reads_it(item):
+    """The item as the original's boto3 Table resource hands it over (SS -> set, L -> list,
+    M -> dict, NULL -> None, N -> Decimal)."""
+    deserializer = TypeDeserializer()
+    return {name: deserializer.deserialize(value) for name, value in item.items()}
+
+
+def test_the_original_reads_what_datamesh_writes(dynamodb):
+    tracker_with(dynamodb)
+    send_golden(dynamodb, "put_new_subscription")
+    send_golden(dynamodb, "update_datamesh_pending_to_active")
+    item = as_the_original_reads_it(stored(dynamodb, "DmNewSubscription2345ab"))
+
+    # get_subscription / approve: the status and what was asked for.
+    assert item["Status"] == "Active"
+    assert item["TableName"] == ["orders"]
+    assert item["RequestedGrants"] == ["SELECT"]
+    # finalize_subscription and the consumer's delete_subscription: every share's arn.
+    assert [share["arn"] for share in item["RamShares"].values()] == [
+        "arn:aws:ram:us-east-1:111111111111:resource-share/66666666-7777-8888-9999-000000000000"
+    ]
+    # update_subscription_permissions: set arithmetic on the grants.
+    assert set(item["PermittedGrants"]) - set(item["GrantableGrants"] or []) == {"SELECT", "DESCRIBE"}
+    assert item["Notes"] == {"Approved by datamesh"}
+    # The producer's delete_subscription builds Lake Formation revoke entries from the item: they
+    # must be valid requests (a NULL GrantableGrants of an Active item would not be).
+    entries = [
+        {
+            "Id": "1",
+            "Principal": {"DataLakePrincipalIdentifier": item["SubscriberPrincipal"]},
+            "Resource": {"Table": {"DatabaseName": item["DatabaseName"], "Name": table}},
+            "Permissions": item["PermittedGrants"],
+            "PermissionsWithGrantOption": item["GrantableGrants"],
+        }
+        for table in item["TableName"]
+    ]
+    model = botocore.session.get_session().get_service_model("lakeformation")
+    validate_parameters(
+        {"Entries": entries}, model.operation_model("BatchRevokePermissions").input_shape
+    )
+
+
+def test_an_update_fails_after_the_original_changed_a_datamesh_item(dynamodb):
+    tracker_with(dynamodb)
+    send_golden(dynamodb, "put_new_subscription")
+    # The original's deny_access_request: it does not know DatameshVersion, but sets Status and
+    # UpdatedDate, which the condition of datamesh's update also checks.
+    dynamodb.update_item(
+        TableName="AwsDataMeshSubscriptions",
+        Key={"SubscriptionId": {"S": "DmNewSubscription2345ab"}},
+        UpdateExpression="SET #s = :s, UpdatedDate = :d ADD Notes :n",
+        ConditionExpression="#s = :pending",
+        ExpressionAttributeNames={"#s": "Status"},
+        ExpressionAttributeValues={
+            ":s": {"S": "Denied"},
+            ":pending": {"S": "Pending"},
+            ":d": {"S": "2026-12-03 10:05:00"},
+            ":n": {"SS": ["not now"]},
+        },
+    )
+    assert stored(dynamodb, "DmNewSubscription2345ab")["DatameshVersion"] == {"N": "1"}
+    with pytest.raises(ClientError) as refused:
+        send_golden(dynamodb, "update_datamesh_pending_to_active")
+    assert error_code(refused) == "ConditionalCheckFailedException"

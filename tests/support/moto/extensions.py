@@ -17,6 +17,8 @@ Lake Formation
   * A grant on a database or table to another account creates, as AWS does, a RAM resource
     share in the grantor's account named LakeFormation-V3-..., associates the resource and the
     account with it, and invites the account (one share per grantor and recipient, reused).
+  * Revoking the last permission of that account on the resource takes the resource out of
+    the share again.
   * ListPermissions gives such a cross-account grant AdditionalDetails.ResourceShare.
   * BatchGrantPermissions and BatchRevokePermissions read PermissionsWithGrantOption (moto
     reads a misspelt PermissionsWithGrantOptions and drops every grant option).
@@ -92,6 +94,7 @@ def install() -> None:
 
     lf = lf_models.LakeFormationBackend
     _patch(lf, "grant_permissions", _grant_permissions)
+    _patch(lf, "revoke_permissions", _revoke_permissions)
     _patch(lf, "list_permissions", _list_permissions)
     _patch(lf, "batch_grant_permissions", _batch_grant_permissions)
     _patch(lf, "batch_revoke_permissions", _batch_revoke_permissions)
@@ -334,6 +337,29 @@ def _grant_permissions(self: Any, catalog_id: str, principal: dict[str, Any], re
             share.resource_arns.append(arn)
     share.last_updated_time = utcnow()
     _invite(share, account_id)
+
+
+def _revoke_permissions(self: Any, catalog_id: str, principal: dict[str, Any], resource: dict[str, Any],
+                        permissions_to_revoke: list[str],
+                        permissions_with_grant_options_to_revoke: list[str]) -> None:
+    _original(lf_models.LakeFormationBackend, "revoke_permissions")(
+        self, catalog_id, principal, resource, permissions_to_revoke,
+        permissions_with_grant_options_to_revoke,
+    )
+    account_id = _recipient(self, principal)
+    arns = _glue_arns(self.region_name, catalog_id, resource or {})
+    if account_id is None or not arns:
+        return
+    catalog = self.grants.get(catalog_id)
+    still_granted = catalog is not None and any(
+        p.principal == principal and _glue_arns(self.region_name, catalog_id, p.resource) == arns
+        for p in catalog.permissions
+    )
+    if still_granted:
+        return
+    for share in _ram(self.account_id, self.region_name).resource_shares:
+        if account_id in share.principals and share.name.startswith("LakeFormation-V3-"):
+            share.resource_arns = [a for a in share.resource_arns if a not in arns]
 
 
 def _list_permissions(self: Any, catalog_id: str, principal: Any = None, resource: Any = None,

@@ -189,6 +189,35 @@ def test_list_permissions_names_the_share_of_a_cross_account_grant(moto):
     }
 
 
+def test_revoking_the_last_permission_takes_the_resource_out_of_the_share(moto):
+    grant_to_consumer(moto, table="orders")
+    grant_to_consumer(moto, table="customers")
+    lf = moto.client("lakeformation", MESH)
+    ram = moto.client("ram", MESH)
+    revoke = {
+        "CatalogId": MESH,
+        "Principal": {"DataLakePrincipalIdentifier": CONSUMER},
+        "Resource": table_resource("orders"),
+    }
+    lf.revoke_permissions(**revoke, Permissions=["SELECT"])
+    if not moto.extended:
+        assert ram.get_resource_shares(resourceOwner="SELF")["resourceShares"] == []
+        return
+    [share] = ram.get_resource_shares(resourceOwner="SELF")["resourceShares"]
+    orders = f"arn:aws:glue:{REGION}:{MESH}:table/sales-222222222222/orders"
+    customers = f"arn:aws:glue:{REGION}:{MESH}:table/sales-222222222222/customers"
+
+    def shared():
+        associations = ram.get_resource_share_associations(
+            associationType="RESOURCE", resourceShareArns=[share["resourceShareArn"]]
+        )["resourceShareAssociations"]
+        return [a["associatedEntity"] for a in associations]
+
+    assert shared() == [orders, customers]  # DESCRIBE on orders is still granted
+    lf.revoke_permissions(**revoke, Permissions=["DESCRIBE"])
+    assert shared() == [customers]
+
+
 def test_batch_grants_keep_their_grant_options(moto):
     lf = moto.client("lakeformation", MESH)
     entry = {
