@@ -6,6 +6,7 @@
 // After a deliberate change, DATAMESH_WRITE_GOLDEN=1 rewrites the files; review the diff.
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -164,6 +165,57 @@ TEST(DynamoRequestsTest, AnUpdateMustRaiseTheVersionOfTheSameSubscription) {
                 "cannot update subscription DmNewSubscription2345ab with the values of Other");
 }
 
+// Answers, in the shape DynamoDB sends them.
+
+TEST(DynamoAnswersTest, ReadsAGetItemAnswer) {
+  const json item = tracker_fixture("active_table")["item"];
+  ASSERT_OK_AND_ASSIGN(std::optional<TrackerItem> found,
+                       read_get_subscription_answer({{"Item", item}}));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->subscription.subscription_id, "GUxwswjEFRzgwow8zqVwGC");
+  ASSERT_OK_AND_ASSIGN(std::optional<TrackerItem> none, read_get_subscription_answer(json::object()));
+  EXPECT_FALSE(none.has_value());
+  json broken = item;
+  broken["Status"] = {{"BOOL", true}};
+  EXPECT_STATUS(read_get_subscription_answer({{"Item", broken}}),
+                absl::StatusCode::kInvalidArgument,
+                "tracker item GUxwswjEFRzgwow8zqVwGC: attribute Status must be S, not BOOL");
+  EXPECT_STATUS(read_get_subscription_answer(json::array()), absl::StatusCode::kInvalidArgument,
+                "a GetItem answer must be a JSON object");
+}
+
+TEST(DynamoAnswersTest, ReadsAQueryPage) {
+  const json last_key = {{"SubscriptionId", {{"S", "Hk3mNpQrStUvWxYz23456a"}}},
+                         {"SubscriberPrincipal", {{"S", "333333333333"}}}};
+  const json answer = {{"Items",
+                        {tracker_fixture("pending_table")["item"],
+                         tracker_fixture("pending_database")["item"]}},
+                       {"Count", 2},
+                       {"ScannedCount", 2},
+                       {"LastEvaluatedKey", last_key}};
+  ASSERT_OK_AND_ASSIGN(TrackerPage page, read_query_answer(answer));
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[1].subscription.type, "DATABASE");
+  EXPECT_EQ(page.last_evaluated_key, last_key);
+  // The next request starts there.
+  EXPECT_EQ(query_subscriber("333333333333", {.exclusive_start_key = page.last_evaluated_key})
+                .body["ExclusiveStartKey"],
+            last_key);
+
+  ASSERT_OK_AND_ASSIGN(TrackerPage last, read_query_answer({{"Items", json::array()},
+                                                           {"Count", 0}}));
+  EXPECT_TRUE(last.items.empty());
+  EXPECT_TRUE(last.last_evaluated_key.is_null());
+
+  json broken = answer;
+  broken["Items"][1].erase("OwnerPrincipal");
+  EXPECT_STATUS(read_query_answer(broken), absl::StatusCode::kInvalidArgument,
+                "tracker item Hk3mNpQrStUvWxYz23456a: attribute OwnerPrincipal must be S, not "
+                "missing");
+  EXPECT_STATUS(read_query_answer({{"Count", 0}}), absl::StatusCode::kInvalidArgument,
+                "a Query answer must have an Items list");
+}
+
 // The audit table.
 
 ChainedAuditEvent audit_event(int64_t sequence, const std::string& previous_hash,
@@ -278,6 +330,32 @@ TEST(AuditItemsTest, MalformedEventsSayWhichAttribute) {
   item["Sequence"] = {{"S", "2"}};
   EXPECT_STATUS(decode_audit_event(item), absl::StatusCode::kInvalidArgument,
                 "audit item: attribute Sequence must be N, not S");
+}
+
+TEST(AuditItemsTest, ReadsQueryAndHeadAnswers) {
+  const json first = encode_audit_event(audit_event(1, "", kHash1, "s"));
+  const json second = encode_audit_event(audit_event(2, kHash1, kHash2, ""));
+  ASSERT_OK_AND_ASSIGN(AuditEventPage page,
+                       read_audit_query_answer({{"Items", {first, second}}, {"Count", 2}}));
+  ASSERT_EQ(page.events.size(), 2u);
+  EXPECT_EQ(page.events[1].previous_hash, kHash1);
+  EXPECT_TRUE(page.last_evaluated_key.is_null());
+  EXPECT_STATUS(read_audit_query_answer(json::object()), absl::StatusCode::kInvalidArgument,
+                "a Query answer must have an Items list");
+
+  ASSERT_OK_AND_ASSIGN(AuditChainHead none, read_audit_head_answer(json::object()));
+  EXPECT_EQ(none.sequence, 0);
+  ASSERT_OK_AND_ASSIGN(
+      AuditChainHead head,
+      read_audit_head_answer({{"Item",
+                               {{"Chain", {{"S", "mesh"}}},
+                                {"Sequence", {{"N", "0"}}},
+                                {"HeadSequence", {{"N", "2"}}},
+                                {"HeadHash", {{"S", kHash2}}}}}}));
+  EXPECT_EQ(head.sequence, 2);
+  EXPECT_EQ(head.hash, kHash2);
+  EXPECT_STATUS(read_audit_head_answer("x"), absl::StatusCode::kInvalidArgument,
+                "a GetItem answer must be a JSON object");
 }
 
 TEST(AuditItemsTest, ReadsTheHead) {

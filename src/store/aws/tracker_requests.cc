@@ -3,9 +3,9 @@
 #include <utility>
 #include <vector>
 
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "core/subscription_status.h"
-#include "store/aws/tracker_item.h"
 
 namespace datamesh::store::aws {
 
@@ -162,6 +162,31 @@ absl::StatusOr<DynamoRequest> update_subscription(const Subscription& stored,
                                 {"ConditionExpression", base::join(conditions, " AND ")},
                                 {"ExpressionAttributeNames", std::move(names)},
                                 {"ExpressionAttributeValues", std::move(values)}}};
+}
+
+absl::StatusOr<std::optional<TrackerItem>> read_get_subscription_answer(const json& answer) {
+  if (!answer.is_object()) {
+    return absl::InvalidArgumentError(
+        cat("a GetItem answer must be a JSON object, not a JSON ", answer.type_name()));
+  }
+  auto item = answer.find("Item");
+  if (item == answer.end()) return std::nullopt;
+  DATAMESH_ASSIGN_OR_RETURN(TrackerItem decoded, decode_tracker_item(*item));
+  return decoded;
+}
+
+absl::StatusOr<TrackerPage> read_query_answer(const json& answer) {
+  auto items = answer.is_object() ? answer.find("Items") : answer.end();
+  if (items == answer.end() || !items->is_array()) {
+    return absl::InvalidArgumentError("a Query answer must have an Items list");
+  }
+  TrackerPage page;
+  for (const json& item : *items) {
+    DATAMESH_ASSIGN_OR_RETURN(TrackerItem decoded, decode_tracker_item(item));
+    page.items.push_back(std::move(decoded));
+  }
+  page.last_evaluated_key = answer.value("LastEvaluatedKey", json());
+  return page;
 }
 
 }  // namespace datamesh::store::aws

@@ -11,12 +11,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
 #include "datamesh/types.h"
 #include "store/aws/dynamodb_request.h"
+#include "store/aws/tracker_item.h"
 
 namespace datamesh::store::aws {
 
@@ -59,5 +61,22 @@ DynamoRequest put_new_subscription(const Subscription& subscription);
 // InvalidArgument when the ids differ or updated.version is not above stored.version.
 absl::StatusOr<DynamoRequest> update_subscription(const Subscription& stored,
                                                   const Subscription& updated);
+
+// Answers.
+
+// A page of a Query: its items decoded, and where the next page starts (null on the last).
+struct TrackerPage {
+  std::vector<TrackerItem> items;
+  nlohmann::json last_evaluated_key;
+};
+
+// The answer of get_subscription: the item, or nullopt when there is none. InvalidArgument when
+// the item is malformed (decode_tracker_item) or the answer is not a GetItem answer.
+absl::StatusOr<std::optional<TrackerItem>> read_get_subscription_answer(
+    const nlohmann::json& answer);
+
+// The answer of query_owner or query_subscriber. InvalidArgument naming the item when one is
+// malformed, or when the answer has no Items list.
+absl::StatusOr<TrackerPage> read_query_answer(const nlohmann::json& answer);
 
 }  // namespace datamesh::store::aws
