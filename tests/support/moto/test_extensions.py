@@ -20,6 +20,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import extensions  # noqa: E402
 
 MESH = "111111111111"
+PRODUCER = "222222222222"
 CONSUMER = "333333333333"
 REGION = "us-east-1"
 LF_ROLE = "AWSServiceRoleForLakeFormationDataAccess"
@@ -134,6 +135,32 @@ def test_a_cross_account_grant_sends_a_ram_invitation_the_consumer_accepts(moto)
             resourceShareInvitationArns=[f"arn:aws:ram:{REGION}:{MESH}:resource-share-invitation/none"]
         )
     assert code(unknown) == "ResourceShareInvitationArnNotFoundException"
+
+
+def test_invitations_come_in_pages(moto):
+    grant_to_consumer(moto)
+    # A second mesh account grants to the same consumer: a second share, a second invitation.
+    moto.client("lakeformation", PRODUCER).grant_permissions(
+        CatalogId=PRODUCER,
+        Principal={"DataLakePrincipalIdentifier": CONSUMER},
+        Resource={"Database": {"CatalogId": PRODUCER, "Name": "sales"}},
+        Permissions=["DESCRIBE"],
+    )
+    consumer_ram = moto.client("ram", CONSUMER)
+    if not moto.extended:
+        with pytest.raises(ClientError) as missing:
+            consumer_ram.get_resource_share_invitations(maxResults=1)
+        assert status(missing) == 404
+        return
+    first = consumer_ram.get_resource_share_invitations(maxResults=1)
+    assert len(first["resourceShareInvitations"]) == 1
+    second = consumer_ram.get_resource_share_invitations(maxResults=1, nextToken=first["nextToken"])
+    assert len(second["resourceShareInvitations"]) == 1
+    assert "nextToken" not in second
+    senders = {page["resourceShareInvitations"][0]["senderAccountId"] for page in (first, second)}
+    assert senders == {MESH, PRODUCER}
+    paginator = consumer_ram.get_paginator("get_resource_share_invitations")
+    assert sum(len(p["resourceShareInvitations"]) for p in paginator.paginate(PaginationConfig={"PageSize": 1})) == 2
 
 
 def test_only_the_owner_of_a_share_disassociates_from_it(moto):
