@@ -122,6 +122,21 @@ TEST(DynamoRequestsTest, UpdatesAnItemDatameshWrote) {
             "#UpdatedDate = :expected_updated_date");
 }
 
+// Each transition of the original (approve, finalize, update, delete, deny) made by datamesh on
+// the original's item: the update from the item before to the subscription the original's own
+// item after it holds. tracker_moto_test.py applies each to moto and finds the original's item.
+TEST(DynamoRequestsTest, DrivesTheOriginalsItemsThroughEachTransition) {
+  for (const testing::Transition& transition : testing::tracker_transitions()) {
+    SCOPED_TRACE(std::string(transition.from) + " to " + transition.to);
+    ASSERT_OK_AND_ASSIGN(TrackerItem before, decode_tracker_item(tracker_fixture(transition.from)["item"]));
+    ASSERT_OK_AND_ASSIGN(TrackerItem after, decode_tracker_item(tracker_fixture(transition.to)["item"]));
+    after.subscription.version = before.subscription.version + 1;
+    ASSERT_OK_AND_ASSIGN(DynamoRequest request,
+                         update_subscription(before.subscription, after.subscription));
+    expect_golden(std::string("transition_") + transition.from + "_to_" + transition.to, request);
+  }
+}
+
 TEST(DynamoRequestsTest, AnUpdateLeavesWhatItDoesNotChange) {
   // Deleting the original's approved item: its RamShares (keyed by table names) stay untouched.
   ASSERT_OK_AND_ASSIGN(TrackerItem stored,

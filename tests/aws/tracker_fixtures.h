@@ -34,10 +34,27 @@ inline nlohmann::json tracker_fixture(const std::string& name) {
 
 inline const std::vector<std::string>& tracker_fixture_names() {
   static const std::vector<std::string> names = {
-      "pending_table", "pending_database",    "active_table", "active_database",
-      "denied",        "deleted",             "updated_permissions", "finalized",
-      "rerequested_deleted", "domain",        "data_product"};
+      "pending_table", "pending_database", "pending_insert",      "active_table",
+      "active_database", "denied",         "deleted",             "updated_permissions",
+      "finalized",     "rerequested_deleted", "domain",           "data_product"};
   return names;
+}
+
+// The original's transitions between fixtures of one subscription (§3): approve, finalize,
+// update_subscription_permissions, delete, deny. tests/aws/tracker_moto_test.py lists them too.
+struct Transition {
+  const char* from;
+  const char* to;
+};
+inline const std::vector<Transition>& tracker_transitions() {
+  static const std::vector<Transition> transitions = {
+      {"pending_table", "active_table"},
+      {"active_table", "finalized"},
+      {"active_table", "updated_permissions"},
+      {"finalized", "deleted"},
+      {"pending_insert", "denied"},
+  };
+  return transitions;
 }
 
 }  // namespace datamesh::store::aws::testing

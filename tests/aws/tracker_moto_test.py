@@ -303,3 +303,38 @@ def test_an_update_fails_after_the_original_changed_a_datamesh_item(dynamodb):
     with pytest.raises(ClientError) as refused:
         send_golden(dynamodb, "update_datamesh_pending_to_active")
     assert error_code(refused) == "ConditionalCheckFailedException"
+
+
+# The original's transitions (tests/aws/tracker_fixtures.h lists the same pairs).
+TRANSITIONS = [
+    ("pending_table", "active_table"),
+    ("active_table", "finalized"),
+    ("active_table", "updated_permissions"),
+    ("finalized", "deleted"),
+    ("pending_insert", "denied"),
+]
+
+
+def comparable(item):
+    """An item as compared across writers: without datamesh's own attributes, sets sorted,
+    RamShares as the set of its ARNs (datamesh keys its entries by ARN)."""
+    item = {k: v for k, v in item.items() if k not in ("DatameshVersion", "DatameshNotes")}
+    if "Notes" in item:
+        item["Notes"] = sorted(item["Notes"]["SS"])
+    if "RamShares" in item:
+        item["RamShares"] = sorted({e["M"]["arn"]["S"] for e in item["RamShares"]["M"].values()})
+    return item
+
+
+@pytest.mark.parametrize("before,after", TRANSITIONS, ids=[f"{a}-to-{b}" for a, b in TRANSITIONS])
+def test_datamesh_makes_the_originals_transitions_on_its_items(dynamodb, before, after):
+    tracker_with(dynamodb, before)
+    send_golden(dynamodb, f"transition_{before}_to_{after}")
+    item = stored(dynamodb, original_item(before)["SubscriptionId"]["S"])
+    assert comparable(item) == comparable(original_item(after))
+    assert item["DatameshVersion"] == {"N": "1"}
+    if "RamShares" in original_item(before):
+        assert item["RamShares"] == original_item(after)["RamShares"]  # untouched, keys and all
+    with pytest.raises(ClientError) as stale:
+        send_golden(dynamodb, f"transition_{before}_to_{after}")
+    assert error_code(stale) == "ConditionalCheckFailedException"
