@@ -78,8 +78,7 @@ TEST(DynamoRequestsTest, ReadsOneSubscriptionConsistently) {
 }
 
 TEST(DynamoRequestsTest, QueriesTheOwnerIndex) {
-  expect_golden("query_owner_pending",
-                query_owner("222222222222", SubscriptionStatus::kPending));
+  expect_golden("query_owner_pending", query_owner("222222222222", SubscriptionStatus::kPending));
   expect_golden("query_owner_every_status_from_a_key",
                 query_owner("222222222222", std::nullopt,
                             {.exclusive_start_key = {{"SubscriptionId", {{"S", "GUxw"}}},
@@ -128,8 +127,10 @@ TEST(DynamoRequestsTest, UpdatesAnItemDatameshWrote) {
 TEST(DynamoRequestsTest, DrivesTheOriginalsItemsThroughEachTransition) {
   for (const testing::Transition& transition : testing::tracker_transitions()) {
     SCOPED_TRACE(std::string(transition.from) + " to " + transition.to);
-    ASSERT_OK_AND_ASSIGN(TrackerItem before, decode_tracker_item(tracker_fixture(transition.from)["item"]));
-    ASSERT_OK_AND_ASSIGN(TrackerItem after, decode_tracker_item(tracker_fixture(transition.to)["item"]));
+    ASSERT_OK_AND_ASSIGN(TrackerItem before,
+                         decode_tracker_item(tracker_fixture(transition.from)["item"]));
+    ASSERT_OK_AND_ASSIGN(TrackerItem after,
+                         decode_tracker_item(tracker_fixture(transition.to)["item"]));
     after.subscription.version = before.subscription.version + 1;
     ASSERT_OK_AND_ASSIGN(DynamoRequest request,
                          update_subscription(before.subscription, after.subscription));
@@ -188,7 +189,8 @@ TEST(DynamoAnswersTest, ReadsAGetItemAnswer) {
                        read_get_subscription_answer({{"Item", item}}));
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->subscription.subscription_id, "GUxwswjEFRzgwow8zqVwGC");
-  ASSERT_OK_AND_ASSIGN(std::optional<TrackerItem> none, read_get_subscription_answer(json::object()));
+  ASSERT_OK_AND_ASSIGN(std::optional<TrackerItem> none,
+                       read_get_subscription_answer(json::object()));
   EXPECT_FALSE(none.has_value());
   json broken = item;
   broken["Status"] = {{"BOOL", true}};
@@ -202,12 +204,12 @@ TEST(DynamoAnswersTest, ReadsAGetItemAnswer) {
 TEST(DynamoAnswersTest, ReadsAQueryPage) {
   const json last_key = {{"SubscriptionId", {{"S", "Hk3mNpQrStUvWxYz23456a"}}},
                          {"SubscriberPrincipal", {{"S", "333333333333"}}}};
-  const json answer = {{"Items",
-                        {tracker_fixture("pending_table")["item"],
-                         tracker_fixture("pending_database")["item"]}},
-                       {"Count", 2},
-                       {"ScannedCount", 2},
-                       {"LastEvaluatedKey", last_key}};
+  const json answer = {
+      {"Items",
+       {tracker_fixture("pending_table")["item"], tracker_fixture("pending_database")["item"]}},
+      {"Count", 2},
+      {"ScannedCount", 2},
+      {"LastEvaluatedKey", last_key}};
   ASSERT_OK_AND_ASSIGN(TrackerPage page, read_query_answer(answer));
   ASSERT_EQ(page.items.size(), 2u);
   EXPECT_EQ(page.items[1].subscription.type, "DATABASE");
@@ -217,8 +219,8 @@ TEST(DynamoAnswersTest, ReadsAQueryPage) {
                 .body["ExclusiveStartKey"],
             last_key);
 
-  ASSERT_OK_AND_ASSIGN(TrackerPage last, read_query_answer({{"Items", json::array()},
-                                                           {"Count", 0}}));
+  ASSERT_OK_AND_ASSIGN(TrackerPage last,
+                       read_query_answer({{"Items", json::array()}, {"Count", 0}}));
   EXPECT_TRUE(last.items.empty());
   EXPECT_TRUE(last.last_evaluated_key.is_null());
 
@@ -257,31 +259,34 @@ TEST(DynamoRequestsTest, CreatesTheAuditTable) {
 }
 
 TEST(DynamoRequestsTest, AppendsTheFirstAuditEvent) {
-  ASSERT_OK_AND_ASSIGN(DynamoRequest request,
-                       append_audit_event({}, audit_event(1, "", kHash1, "DmNewSubscription2345ab")));
+  ASSERT_OK_AND_ASSIGN(
+      DynamoRequest request,
+      append_audit_event({}, audit_event(1, "", kHash1, "DmNewSubscription2345ab")));
   expect_golden("append_audit_first", request);
 }
 
 TEST(DynamoRequestsTest, AppendsAnEventAfterTheHead) {
-  ASSERT_OK_AND_ASSIGN(DynamoRequest request,
-                       append_audit_event({.sequence = 1, .hash = kHash1},
-                                          audit_event(2, kHash1, kHash2, "")));
+  ASSERT_OK_AND_ASSIGN(
+      DynamoRequest request,
+      append_audit_event({.sequence = 1, .hash = kHash1}, audit_event(2, kHash1, kHash2, "")));
   expect_golden("append_audit_second", request);
 }
 
 TEST(DynamoRequestsTest, RefusesAnEventThatDoesNotFollowTheHead) {
-  EXPECT_STATUS(append_audit_event({.sequence = 1, .hash = kHash1},
-                                   audit_event(3, kHash1, kHash2, "")),
-                absl::StatusCode::kInvalidArgument,
-                "audit event 3 does not follow the chain head (sequence 1");
-  EXPECT_STATUS(append_audit_event({.sequence = 1, .hash = kHash1},
-                                   audit_event(2, kHash2, kHash2, "")),
-                absl::StatusCode::kInvalidArgument, "does not follow the chain head");
+  EXPECT_STATUS(
+      append_audit_event({.sequence = 1, .hash = kHash1}, audit_event(3, kHash1, kHash2, "")),
+      absl::StatusCode::kInvalidArgument,
+      "audit event 3 does not follow the chain head (sequence 1");
+  EXPECT_STATUS(
+      append_audit_event({.sequence = 1, .hash = kHash1}, audit_event(2, kHash2, kHash2, "")),
+      absl::StatusCode::kInvalidArgument, "does not follow the chain head");
 }
 
 TEST(DynamoRequestsTest, WritesASubscriptionChangeAndItsEventAtOnce) {
-  const Subscription stored = approved(new_subscription(), "arn:aws:ram:us-east-1:111111111111:"
-                                       "resource-share/66666666-7777-8888-9999-000000000000", 2);
+  const Subscription stored = approved(new_subscription(),
+                                       "arn:aws:ram:us-east-1:111111111111:"
+                                       "resource-share/66666666-7777-8888-9999-000000000000",
+                                       2);
   Subscription finalized = stored;
   finalized.imported_to_consumer = true;
   finalized.version = 3;
@@ -360,13 +365,12 @@ TEST(AuditItemsTest, ReadsQueryAndHeadAnswers) {
 
   ASSERT_OK_AND_ASSIGN(AuditChainHead none, read_audit_head_answer(json::object()));
   EXPECT_EQ(none.sequence, 0);
-  ASSERT_OK_AND_ASSIGN(
-      AuditChainHead head,
-      read_audit_head_answer({{"Item",
-                               {{"Chain", {{"S", "mesh"}}},
-                                {"Sequence", {{"N", "0"}}},
-                                {"HeadSequence", {{"N", "2"}}},
-                                {"HeadHash", {{"S", kHash2}}}}}}));
+  ASSERT_OK_AND_ASSIGN(AuditChainHead head,
+                       read_audit_head_answer({{"Item",
+                                                {{"Chain", {{"S", "mesh"}}},
+                                                 {"Sequence", {{"N", "0"}}},
+                                                 {"HeadSequence", {{"N", "2"}}},
+                                                 {"HeadHash", {{"S", kHash2}}}}}}));
   EXPECT_EQ(head.sequence, 2);
   EXPECT_EQ(head.hash, kHash2);
   EXPECT_STATUS(read_audit_head_answer("x"), absl::StatusCode::kInvalidArgument,

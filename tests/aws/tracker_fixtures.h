@@ -33,10 +33,12 @@ inline nlohmann::json tracker_fixture(const std::string& name) {
 }
 
 inline const std::vector<std::string>& tracker_fixture_names() {
-  static const std::vector<std::string> names = {
-      "pending_table", "pending_database", "pending_insert",      "active_table",
-      "active_database", "denied",         "deleted",             "updated_permissions",
-      "finalized",     "rerequested_deleted", "domain",           "data_product"};
+  static const std::vector<std::string> names = {"pending_table",   "pending_database",
+                                                 "pending_insert",  "active_table",
+                                                 "active_database", "denied",
+                                                 "deleted",         "updated_permissions",
+                                                 "finalized",       "rerequested_deleted",
+                                                 "domain",          "data_product"};
   return names;
 }
 

@@ -21,10 +21,10 @@ namespace datamesh::store::aws {
 namespace {
 
 using nlohmann::json;
-using testing::tracker_fixture;
-using testing::tracker_fixture_names;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using testing::tracker_fixture;
+using testing::tracker_fixture_names;
 
 constexpr const char* kShareDb =
     "arn:aws:ram:us-east-1:111111111111:resource-share/0b6e5a4c-7d2f-4e1a-9c3b-5f8d2e1a6b70";
@@ -174,9 +174,10 @@ TEST(TrackerItemTest, DecodesAnApprovalWithItsSharesOnceEachByKey) {
   const Subscription& sub = decoded.subscription;
   EXPECT_THAT(sub.permitted_grants, ElementsAre("SELECT", "DESCRIBE"));
   EXPECT_THAT(sub.grantable_grants, IsEmpty());
-  EXPECT_THAT(sub.granted_table_arns,
-              ElementsAre("arn:aws:glue:us-east-1:111111111111:table/sales-222222222222/orders",
-                          "arn:aws:glue:us-east-1:111111111111:table/sales-222222222222/customers"));
+  EXPECT_THAT(
+      sub.granted_table_arns,
+      ElementsAre("arn:aws:glue:us-east-1:111111111111:table/sales-222222222222/orders",
+                  "arn:aws:glue:us-east-1:111111111111:table/sales-222222222222/customers"));
   // Keys customers, orders (one share) and sales-222222222222 (the database's).
   EXPECT_THAT(sub.ram_shares, ElementsAre(kShareTable, kShareDb));
   EXPECT_THAT(sub.notes, ElementsAre("Approved for quarterly reporting"));
@@ -193,7 +194,8 @@ TEST(TrackerItemTest, DecodesNullListsAsEmpty) {
 }
 
 TEST(TrackerItemTest, DecodesTheImportedFlagAndSortsTheOriginalsNotes) {
-  ASSERT_OK_AND_ASSIGN(TrackerItem decoded, decode_tracker_item(tracker_fixture("deleted")["item"]));
+  ASSERT_OK_AND_ASSIGN(TrackerItem decoded,
+                       decode_tracker_item(tracker_fixture("deleted")["item"]));
   EXPECT_TRUE(decoded.subscription.imported_to_consumer);
   EXPECT_THAT(decoded.subscription.notes,
               ElementsAre("Approved for quarterly reporting", "Project finished"));
@@ -215,8 +217,7 @@ TEST(TrackerItemTest, DecodesDomainAndDataProductRequests) {
 // original's own oddities (a re-request that keeps Deleted without grants, tag-based requests)
 // are states datamesh never writes.
 TEST(TrackerItemTest, EncodesEachStateAsTheOriginalDoes) {
-  const std::set<std::string> only_the_original = {"rerequested_deleted", "domain",
-                                                   "data_product"};
+  const std::set<std::string> only_the_original = {"rerequested_deleted", "domain", "data_product"};
   for (const std::string& name : tracker_fixture_names()) {
     if (only_the_original.contains(name)) continue;
     SCOPED_TRACE(name);
@@ -279,15 +280,13 @@ std::vector<Subscription> datamesh_subscriptions() {
 
 TEST(TrackerItemTest, EveryItemDatameshWritesHasTheOriginalsNamesAndTypes) {
   for (const Subscription& sub : datamesh_subscriptions()) {
-    const std::string what =
-        sub.subscription_id + " " + std::string(core::status_name(sub.status));
+    const std::string what = sub.subscription_id + " " + std::string(core::status_name(sub.status));
     const json item = encode_tracker_item(sub);
     expect_schema(item, what);
     EXPECT_EQ(item["DatameshVersion"], json({{"N", std::to_string(sub.version)}})) << what;
     // What the original reads unconditionally in that state is there (§2.5, §2.6).
-    for (const char* needed :
-         {"SubscriptionId", "OwnerPrincipal", "SubscriberPrincipal", "Status", "RequestedGrants",
-          "DatabaseName", "CreationDate", "CreatedBy"}) {
+    for (const char* needed : {"SubscriptionId", "OwnerPrincipal", "SubscriberPrincipal", "Status",
+                               "RequestedGrants", "DatabaseName", "CreationDate", "CreatedBy"}) {
       EXPECT_TRUE(item.contains(needed)) << what << " lacks " << needed;
     }
     if (sub.status == SubscriptionStatus::kActive) {
@@ -335,7 +334,7 @@ TEST(TrackerItemTest, NotesKeepTheirOrderAndDuplicatesInDatameshNotes) {
 
 TEST(TrackerItemTest, NotesTheOriginalAddedAfterDatameshComeLastSorted) {
   json item = encode_tracker_item(datamesh_subscriptions()[2]);  // notes {"ok", "ok"}
-  item["Notes"] = {{"SS", {"ok", "zeta", "alpha"}}};              // the original ADDed two
+  item["Notes"] = {{"SS", {"ok", "zeta", "alpha"}}};             // the original ADDed two
   ASSERT_OK_AND_ASSIGN(TrackerItem decoded, decode_tracker_item(item));
   EXPECT_THAT(decoded.subscription.notes, ElementsAre("ok", "ok", "alpha", "zeta"));
 }
@@ -395,39 +394,71 @@ struct Malformed {
 
 TEST(TrackerItemTest, MalformedItemsSayWhichAttributeAndWhatType) {
   const std::vector<Malformed> cases = {
-      {"status as a number", [](json& i) { i["Status"] = {{"N", "1"}}; },
+      {"status as a number",
+       [](json& i) {
+         i["Status"] = {{"N", "1"}};
+       },
        "attribute Status must be S, not N"},
-      {"unknown status", [](json& i) { i["Status"] = {{"S", "Approved"}}; },
+      {"unknown status",
+       [](json& i) {
+         i["Status"] = {{"S", "Approved"}};
+       },
        "attribute Status is \"Approved\"; expected Pending, Active, Denied or Deleted"},
       {"no subscriber", [](json& i) { i.erase("SubscriberPrincipal"); },
        "attribute SubscriberPrincipal must be S, not missing"},
-      {"null owner", [](json& i) { i["OwnerPrincipal"] = {{"NULL", true}}; },
+      {"null owner",
+       [](json& i) {
+         i["OwnerPrincipal"] = {{"NULL", true}};
+       },
        "attribute OwnerPrincipal must be S, not NULL"},
       {"no id", [](json& i) { i.erase("SubscriptionId"); },
        "tracker item: attribute SubscriptionId must be S, not missing"},
-      {"notes as a list", [](json& i) { i["Notes"] = {{"L", {{{"S", "x"}}}}}; },
+      {"notes as a list",
+       [](json& i) {
+         i["Notes"] = {{"L", {{{"S", "x"}}}}};
+       },
        "attribute Notes must be SS, not L"},
-      {"table name as a string", [](json& i) { i["TableName"] = {{"S", "orders"}}; },
+      {"table name as a string",
+       [](json& i) {
+         i["TableName"] = {{"S", "orders"}};
+       },
        "attribute TableName must be L of S, not S"},
       {"table name with a number",
-       [](json& i) { i["TableName"] = {{"L", {{{"S", "a"}}, {{"N", "2"}}}}}; },
+       [](json& i) {
+         i["TableName"] = {{"L", {{{"S", "a"}}, {{"N", "2"}}}}};
+       },
        "attribute TableName must be L of S, but element 1 is N"},
       {"grants as a string set",
-       [](json& i) { i["GrantableGrants"] = {{"SS", {"SELECT"}}}; },
+       [](json& i) {
+         i["GrantableGrants"] = {{"SS", {"SELECT"}}};
+       },
        "attribute GrantableGrants must be L of S, not SS"},
-      {"share without arn",
-       [](json& i) { i["RamShares"]["M"]["orders"]["M"].erase("arn"); },
+      {"share without arn", [](json& i) { i["RamShares"]["M"]["orders"]["M"].erase("arn"); },
        "RamShares entry \"orders\": attribute arn must be S, not missing"},
       {"share as a string",
-       [](json& i) { i["RamShares"]["M"]["orders"] = {{"S", "arn:..."}}; },
+       [](json& i) {
+         i["RamShares"]["M"]["orders"] = {{"S", "arn:..."}};
+       },
        "attribute RamShares entry \"orders\" must be M, not S"},
-      {"shares as a list", [](json& i) { i["RamShares"] = {{"L", json::array()}}; },
+      {"shares as a list",
+       [](json& i) {
+         i["RamShares"] = {{"L", json::array()}};
+       },
        "attribute RamShares must be M, not L"},
-      {"imported as a string", [](json& i) { i["ImportedToConsumer"] = {{"S", "true"}}; },
+      {"imported as a string",
+       [](json& i) {
+         i["ImportedToConsumer"] = {{"S", "true"}};
+       },
        "attribute ImportedToConsumer must be BOOL, not S"},
-      {"version not a number", [](json& i) { i["DatameshVersion"] = {{"N", "1.5"}}; },
+      {"version not a number",
+       [](json& i) {
+         i["DatameshVersion"] = {{"N", "1.5"}};
+       },
        "attribute DatameshVersion must be a whole number, not \"1.5\""},
-      {"negative version", [](json& i) { i["DatameshVersion"] = {{"N", "-1"}}; },
+      {"negative version",
+       [](json& i) {
+         i["DatameshVersion"] = {{"N", "-1"}};
+       },
        "attribute DatameshVersion is negative (-1)"},
       {"no database", [](json& i) { i.erase("DatabaseName"); },
        "attribute DatabaseName must be S (an item with TableName needs its database)"},
@@ -440,15 +471,16 @@ TEST(TrackerItemTest, MalformedItemsSayWhichAttributeAndWhatType) {
       {"a value that is no AttributeValue", [](json& i) { i["Status"] = "Active"; },
        "attribute Status must be S, not a JSON string instead of an AttributeValue"},
       {"a value with two types",
-       [](json& i) { i["CreatedBy"] = {{"S", "x"}, {"N", "1"}}; },
+       [](json& i) {
+         i["CreatedBy"] = {{"S", "x"}, {"N", "1"}};
+       },
        "attribute CreatedBy must be S, not an AttributeValue without exactly one type"},
   };
   for (const Malformed& malformed : cases) {
     SCOPED_TRACE(malformed.name);
     json item = tracker_fixture("active_table")["item"];
     malformed.damage(item);
-    EXPECT_STATUS(decode_tracker_item(item), absl::StatusCode::kInvalidArgument,
-                  malformed.message);
+    EXPECT_STATUS(decode_tracker_item(item), absl::StatusCode::kInvalidArgument, malformed.message);
   }
   EXPECT_STATUS(decode_tracker_item(json::array()), absl::StatusCode::kInvalidArgument,
                 "must be a JSON object of attributes, not a JSON array");

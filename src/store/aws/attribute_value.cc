@@ -48,8 +48,7 @@ const json* ItemReader::find(std::string_view name) const {
 
 absl::Status ItemReader::type_error(std::string_view name, std::string_view expected) const {
   auto found = item_.is_object() ? item_.find(std::string(name)) : item_.end();
-  const std::string actual =
-      found == item_.end() ? std::string("missing") : describe_type(*found);
+  const std::string actual = found == item_.end() ? std::string("missing") : describe_type(*found);
   return absl::InvalidArgumentError(
       cat(what_, ": attribute ", name, " must be ", expected, ", not ", actual));
 }

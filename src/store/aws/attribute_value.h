@@ -10,12 +10,11 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
 
@@ -24,10 +23,10 @@ namespace datamesh::store::aws {
 using Item = nlohmann::json;  // an object: attribute name -> AttributeValue
 
 // Values.
-nlohmann::json string_value(std::string_view text);                     // {"S": text}
-nlohmann::json number_value(int64_t number);                            // {"N": "number"}
-nlohmann::json bool_value(bool value);                                  // {"BOOL": value}
-nlohmann::json null_value();                                            // {"NULL": true}
+nlohmann::json string_value(std::string_view text);                      // {"S": text}
+nlohmann::json number_value(int64_t number);                             // {"N": "number"}
+nlohmann::json bool_value(bool value);                                   // {"BOOL": value}
+nlohmann::json null_value();                                             // {"NULL": true}
 nlohmann::json string_list_value(const std::vector<std::string>& list);  // {"L": [{"S"}...]}
 // {"SS": [...]}: the distinct strings, sorted (DynamoDB keeps a set; sorting makes the JSON
 // we send reproducible). DynamoDB refuses an empty set: callers leave the attribute out.

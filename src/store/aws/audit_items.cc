@@ -16,17 +16,18 @@ namespace {
 std::string str(std::string_view text) { return std::string(text); }
 
 json chain_key(int64_t sequence) {
-  return {{str(a::kChain), string_value(a::kChainValue)}, {str(a::kSequence), number_value(sequence)}};
+  return {{str(a::kChain), string_value(a::kChainValue)},
+          {str(a::kSequence), number_value(sequence)}};
 }
 
 DynamoRequest sequence_query(std::string_view index, std::string_view hash_name,
                              std::string_view hash_value, int64_t after, const QueryPage& page) {
-  json body = {{"TableName", str(a::kTable)},
-               {"KeyConditionExpression", "#hash = :hash AND #sequence > :after"},
-               {"ExpressionAttributeNames",
-                {{"#hash", str(hash_name)}, {"#sequence", str(a::kSequence)}}},
-               {"ExpressionAttributeValues",
-                {{":hash", string_value(hash_value)}, {":after", number_value(after)}}}};
+  json body = {
+      {"TableName", str(a::kTable)},
+      {"KeyConditionExpression", "#hash = :hash AND #sequence > :after"},
+      {"ExpressionAttributeNames", {{"#hash", str(hash_name)}, {"#sequence", str(a::kSequence)}}},
+      {"ExpressionAttributeValues",
+       {{":hash", string_value(hash_value)}, {":after", number_value(after)}}}};
   if (index.empty()) {
     body["ConsistentRead"] = true;
   } else {
@@ -62,9 +63,9 @@ absl::StatusOr<ChainedAuditEvent> decode_audit_event(const Item& item) {
   const ItemReader sequence_reader(item, "audit item");
   DATAMESH_ASSIGN_OR_RETURN(const int64_t sequence, sequence_reader.required_number(a::kSequence));
   if (sequence < 1) {
-    return absl::InvalidArgumentError(
-        cat("audit item ", sequence, " is not an event: events are numbered from 1 (0 is the "
-            "chain head)"));
+    return absl::InvalidArgumentError(cat("audit item ", sequence,
+                                          " is not an event: events are numbered from 1 (0 is the "
+                                          "chain head)"));
   }
   const ItemReader reader(item, cat("audit event ", sequence));
   ChainedAuditEvent out;
@@ -104,19 +105,18 @@ DynamoRequest create_audit_table() {
   auto attribute = [](std::string_view name, const char* type) {
     return json{{"AttributeName", str(name)}, {"AttributeType", type}};
   };
-  json body = {
-      {"TableName", str(a::kTable)},
-      {"KeySchema", {key(a::kChain, "HASH"), key(a::kSequence, "RANGE")}},
-      {"AttributeDefinitions",
-       {attribute(a::kChain, "S"), attribute(a::kSequence, "N"),
-        attribute(a::kSubscriptionId, "S")}},
-      {"GlobalSecondaryIndexes",
-       {{{"IndexName", str(a::kSubscriptionIndex)},
-         {"KeySchema", {key(a::kSubscriptionId, "HASH"), key(a::kSequence, "RANGE")}},
-         {"Projection", {{"ProjectionType", "ALL"}}}}}},
-      {"BillingMode", "PAY_PER_REQUEST"},
-      {"DeletionProtectionEnabled", true},
-      {"Tags", {{{"Key", "Solution"}, {"Value", "DataMeshUtils"}}}}};
+  json body = {{"TableName", str(a::kTable)},
+               {"KeySchema", {key(a::kChain, "HASH"), key(a::kSequence, "RANGE")}},
+               {"AttributeDefinitions",
+                {attribute(a::kChain, "S"), attribute(a::kSequence, "N"),
+                 attribute(a::kSubscriptionId, "S")}},
+               {"GlobalSecondaryIndexes",
+                {{{"IndexName", str(a::kSubscriptionIndex)},
+                  {"KeySchema", {key(a::kSubscriptionId, "HASH"), key(a::kSequence, "RANGE")}},
+                  {"Projection", {{"ProjectionType", "ALL"}}}}}},
+               {"BillingMode", "PAY_PER_REQUEST"},
+               {"DeletionProtectionEnabled", true},
+               {"Tags", {{{"Key", "Solution"}, {"Value", "DataMeshUtils"}}}}};
   return {.operation = "CreateTable", .body = std::move(body)};
 }
 
@@ -128,9 +128,9 @@ DynamoRequest get_audit_head() {
 absl::StatusOr<std::vector<json>> audit_append_elements(const AuditChainHead& head,
                                                         const ChainedAuditEvent& event) {
   if (event.event.sequence != head.sequence + 1 || event.previous_hash != head.hash) {
-    return absl::InvalidArgumentError(
-        cat("audit event ", event.event.sequence, " does not follow the chain head (sequence ",
-            head.sequence, ", hash \"", head.hash, "\")"));
+    return absl::InvalidArgumentError(cat("audit event ", event.event.sequence,
+                                          " does not follow the chain head (sequence ",
+                                          head.sequence, ", hash \"", head.hash, "\")"));
   }
   json head_names = {{"#head_sequence", str(a::kHeadSequence)}, {"#head_hash", str(a::kHeadHash)}};
   json head_values = {{":sequence", number_value(event.event.sequence)},

@@ -14,9 +14,9 @@ absl::StatusOr<json> transact_element(const DynamoRequest& write) {
                      : write.operation == "DeleteItem" ? "Delete"
                                                        : nullptr;
   if (kind == nullptr) {
-    return absl::InvalidArgumentError(base::cat(
-        "only PutItem, UpdateItem and DeleteItem can be part of TransactWriteItems, not ",
-        write.operation));
+    return absl::InvalidArgumentError(
+        base::cat("only PutItem, UpdateItem and DeleteItem can be part of TransactWriteItems, not ",
+                  write.operation));
   }
   return json{{kind, write.body}};
 }

@@ -123,10 +123,8 @@ absl::StatusOr<TrackerItem> decode_tracker_item(const Item& item) {
   DATAMESH_ASSIGN_OR_RETURN(sub.created_by, reader.optional_string(t::kCreatedBy));
   DATAMESH_ASSIGN_OR_RETURN(sub.updated_date, reader.optional_string(t::kUpdatedDate));
   DATAMESH_ASSIGN_OR_RETURN(sub.updated_by, reader.optional_string(t::kUpdatedBy));
-  DATAMESH_ASSIGN_OR_RETURN(sub.permitted_grants,
-                            reader.optional_string_list(t::kPermittedGrants));
-  DATAMESH_ASSIGN_OR_RETURN(sub.grantable_grants,
-                            reader.optional_string_list(t::kGrantableGrants));
+  DATAMESH_ASSIGN_OR_RETURN(sub.permitted_grants, reader.optional_string_list(t::kPermittedGrants));
+  DATAMESH_ASSIGN_OR_RETURN(sub.grantable_grants, reader.optional_string_list(t::kGrantableGrants));
   DATAMESH_ASSIGN_OR_RETURN(sub.granted_table_arns,
                             reader.optional_string_list(t::kGrantedTableArns));
   DATAMESH_ASSIGN_OR_RETURN(sub.ram_shares, read_ram_shares(reader));
@@ -135,8 +133,7 @@ absl::StatusOr<TrackerItem> decode_tracker_item(const Item& item) {
   DATAMESH_ASSIGN_OR_RETURN(const std::vector<std::string> note_order,
                             reader.optional_string_list(t::kNoteOrder));
   sub.notes = reconcile_notes(note_set, note_order);
-  DATAMESH_ASSIGN_OR_RETURN(sub.imported_to_consumer,
-                            reader.optional_bool(t::kImportedToConsumer));
+  DATAMESH_ASSIGN_OR_RETURN(sub.imported_to_consumer, reader.optional_bool(t::kImportedToConsumer));
   DATAMESH_ASSIGN_OR_RETURN(sub.version, reader.optional_number(t::kVersion));
   if (sub.version < 0) {
     return absl::InvalidArgumentError(

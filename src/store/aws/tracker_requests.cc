@@ -54,8 +54,7 @@ DynamoRequest create_tracker_table() {
         string_attribute(t::kOwnerPrincipal), string_attribute(t::kStatus)}},
       {"GlobalSecondaryIndexes",
        {{{"IndexName", str(t::kOwnerIndex)},
-         {"KeySchema",
-          {key_element(t::kOwnerPrincipal, "HASH"), key_element(t::kStatus, "RANGE")}},
+         {"KeySchema", {key_element(t::kOwnerPrincipal, "HASH"), key_element(t::kStatus, "RANGE")}},
          {"Projection", projection_all}},
         {{"IndexName", str(t::kSubscriberIndex)},
          {"KeySchema", {key_element(t::kSubscriberPrincipal, "HASH")}},
@@ -108,9 +107,9 @@ absl::StatusOr<DynamoRequest> update_subscription(const Subscription& stored,
                                           " with the values of ", updated.subscription_id));
   }
   if (updated.version <= stored.version) {
-    return absl::InvalidArgumentError(
-        cat("the update of subscription ", stored.subscription_id, " must raise its version (",
-            stored.version, "), not set it to ", updated.version));
+    return absl::InvalidArgumentError(cat("the update of subscription ", stored.subscription_id,
+                                          " must raise its version (", stored.version,
+                                          "), not set it to ", updated.version));
   }
   const Item before = encode_tracker_item(stored);
   const Item after = encode_tracker_item(updated);

@@ -8,12 +8,11 @@
 //   it was read (by datamesh or by the original library), or is gone: re-read and retry.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
 #include "datamesh/types.h"
