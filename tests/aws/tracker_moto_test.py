@@ -84,7 +84,9 @@ def test_the_tracker_table_is_the_originals(dynamodb):
     send_golden(dynamodb, "create_tracker_table")
     table = dynamodb.describe_table(TableName="AwsDataMeshSubscriptions")["Table"]
     assert table["KeySchema"] == [{"AttributeName": "SubscriptionId", "KeyType": "HASH"}]
-    assert sorted((a["AttributeName"], a["AttributeType"]) for a in table["AttributeDefinitions"]) == [
+    assert sorted(
+        (a["AttributeName"], a["AttributeType"]) for a in table["AttributeDefinitions"]
+    ) == [
         ("OwnerPrincipal", "S"),
         ("Status", "S"),
         ("SubscriberPrincipal", "S"),
@@ -100,7 +102,10 @@ def test_the_tracker_table_is_the_originals(dynamodb):
     ]
     assert all(i["Projection"]["ProjectionType"] == "ALL" for i in indexes.values())
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
-    assert table["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert table["StreamSpecification"] == {
+        "StreamEnabled": True,
+        "StreamViewType": "NEW_AND_OLD_IMAGES",
+    }
     tags = dynamodb.list_tags_of_resource(ResourceArn=table["TableArn"])["Tags"]
     assert tags == [{"Key": "Solution", "Value": "DataMeshUtils"}]
 
@@ -153,7 +158,9 @@ def test_an_update_fails_after_the_original_changed_the_item(dynamodb):
             ":s": {"S": "Denied"},
             ":pending": {"S": "Pending"},
             ":d": {"S": "2026-12-02 08:30:00"},
-            ":b": {"S": "arn:aws:sts::111111111111:assumed-role/DataMeshAdminProducer-222222222222/x"},
+            ":b": {
+                "S": "arn:aws:sts::111111111111:assumed-role/DataMeshAdminProducer-222222222222/x"
+            },
             ":n": {"SS": ["no"]},
         },
     )
@@ -261,7 +268,10 @@ def test_the_original_reads_what_datamesh_writes(dynamodb):
         "arn:aws:ram:us-east-1:111111111111:resource-share/66666666-7777-8888-9999-000000000000"
     ]
     # update_subscription_permissions: set arithmetic on the grants.
-    assert set(item["PermittedGrants"]) - set(item["GrantableGrants"] or []) == {"SELECT", "DESCRIBE"}
+    assert set(item["PermittedGrants"]) - set(item["GrantableGrants"] or []) == {
+        "SELECT",
+        "DESCRIBE",
+    }
     assert item["Notes"] == {"Approved by datamesh"}
     # The producer's delete_subscription builds Lake Formation revoke entries from the item: they
     # must be valid requests (a NULL GrantableGrants of an Active item would not be).

@@ -137,9 +137,7 @@ def _invitations(backend: Any) -> list[dict[str, Any]]:
 
 def _every_ram_backend(region: str) -> list[Any]:
     return [
-        regions[region]
-        for _, regions in list(ram_models.ram_backends.items())
-        if region in regions
+        regions[region] for _, regions in list(ram_models.ram_backends.items()) if region in regions
     ]
 
 
@@ -150,7 +148,10 @@ def _invitation_answer(invitation: dict[str, Any]) -> dict[str, Any]:
 def _invite(share: Any, account_id: str) -> None:
     backend = _ram(share.account_id, share.region)
     invitations = _invitations(backend)
-    if any(i["resourceShareArn"] == share.arn and i["receiverAccountId"] == account_id for i in invitations):
+    if any(
+        i["resourceShareArn"] == share.arn and i["receiverAccountId"] == account_id
+        for i in invitations
+    ):
         return
     invitations.append(
         {
@@ -201,7 +202,9 @@ def _get_resource_share_invitations(self: Any) -> str:
         raise _RamError("InvalidMaxResultsException", f"maxResults {max_results} is not 1 to 500.")
     start = int(params.get("nextToken") or 0)
     end = len(mine) if max_results is None else start + int(max_results)
-    answer: dict[str, Any] = {"resourceShareInvitations": [_invitation_answer(i) for i in mine[start:end]]}
+    answer: dict[str, Any] = {
+        "resourceShareInvitations": [_invitation_answer(i) for i in mine[start:end]]
+    }
     if end < len(mine):
         answer["nextToken"] = str(end)
     return json.dumps(answer)
@@ -251,14 +254,19 @@ def _disassociate_resource_share(self: Any) -> str:
                 f"Only the owner of resource share {share_arn} can disassociate principals or "
                 "resources from it.",
             )
-        raise _RamError("UnknownResourceException", f"ResourceShare {share_arn} could not be found.")
+        raise _RamError(
+            "UnknownResourceException", f"ResourceShare {share_arn} could not be found."
+        )
     now = unix_time(utcnow())
     associations = []
     for principal in params.get("principals") or []:
         if principal in owned.principals:
             owned.principals.remove(principal)
         for invitation in _invitations(_ram(owned.account_id, owned.region)):
-            if invitation["resourceShareArn"] == share_arn and invitation["receiverAccountId"] == principal:
+            if (
+                invitation["resourceShareArn"] == share_arn
+                and invitation["receiverAccountId"] == principal
+            ):
                 invitation["_disassociated"] = True
         associations.append((principal, "PRINCIPAL"))
     for resource in params.get("resourceArns") or []:
@@ -297,7 +305,9 @@ def _glue_arns(region: str, catalog_id: str, resource: dict[str, Any]) -> list[s
     table = resource.get("Table") or resource.get("TableWithColumns")
     if table is not None:
         name = "*" if "TableWildcard" in table else table["Name"]
-        return [f"{prefix}:{table.get('CatalogId') or catalog_id}:table/{table['DatabaseName']}/{name}"]
+        return [
+            f"{prefix}:{table.get('CatalogId') or catalog_id}:table/{table['DatabaseName']}/{name}"
+        ]
     return []  # data locations, the catalog, tag policies: not shared through RAM
 
 
@@ -311,19 +321,32 @@ def _recipient(backend: Any, principal: dict[str, Any] | None) -> str | None:
 def _lake_formation_share(backend: Any, account_id: str) -> Any:
     ram = _ram(backend.account_id, backend.region_name)
     for share in ram.resource_shares:
-        if share.name.startswith("LakeFormation-V3-") and account_id in share.principals and share.status == "ACTIVE":
+        if (
+            share.name.startswith("LakeFormation-V3-")
+            and account_id in share.principals
+            and share.status == "ACTIVE"
+        ):
             return share
     suffix = "".join(random.choices(string.ascii_uppercase + string.digits, k=10))
     share = ram_models.ResourceShare(
-        backend.account_id, backend.region_name, name=f"LakeFormation-V3-{suffix}", allowExternalPrincipals=True
+        backend.account_id,
+        backend.region_name,
+        name=f"LakeFormation-V3-{suffix}",
+        allowExternalPrincipals=True,
     )
     share.principals.append(account_id)
     ram.resource_shares.append(share)
     return share
 
 
-def _grant_permissions(self: Any, catalog_id: str, principal: dict[str, Any], resource: dict[str, Any],
-                       permissions: list[str], permissions_with_grant_options: list[str]) -> None:
+def _grant_permissions(
+    self: Any,
+    catalog_id: str,
+    principal: dict[str, Any],
+    resource: dict[str, Any],
+    permissions: list[str],
+    permissions_with_grant_options: list[str],
+) -> None:
     _original(lf_models.LakeFormationBackend, "grant_permissions")(
         self, catalog_id, principal, resource, permissions, permissions_with_grant_options
     )
@@ -339,11 +362,20 @@ def _grant_permissions(self: Any, catalog_id: str, principal: dict[str, Any], re
     _invite(share, account_id)
 
 
-def _revoke_permissions(self: Any, catalog_id: str, principal: dict[str, Any], resource: dict[str, Any],
-                        permissions_to_revoke: list[str],
-                        permissions_with_grant_options_to_revoke: list[str]) -> None:
+def _revoke_permissions(
+    self: Any,
+    catalog_id: str,
+    principal: dict[str, Any],
+    resource: dict[str, Any],
+    permissions_to_revoke: list[str],
+    permissions_with_grant_options_to_revoke: list[str],
+) -> None:
     _original(lf_models.LakeFormationBackend, "revoke_permissions")(
-        self, catalog_id, principal, resource, permissions_to_revoke,
+        self,
+        catalog_id,
+        principal,
+        resource,
+        permissions_to_revoke,
         permissions_with_grant_options_to_revoke,
     )
     account_id = _recipient(self, principal)
@@ -362,8 +394,13 @@ def _revoke_permissions(self: Any, catalog_id: str, principal: dict[str, Any], r
             share.resource_arns = [a for a in share.resource_arns if a not in arns]
 
 
-def _list_permissions(self: Any, catalog_id: str, principal: Any = None, resource: Any = None,
-                      resource_type: Any = None) -> list[dict[str, Any]]:
+def _list_permissions(
+    self: Any,
+    catalog_id: str,
+    principal: Any = None,
+    resource: Any = None,
+    resource_type: Any = None,
+) -> list[dict[str, Any]]:
     listed = _original(lf_models.LakeFormationBackend, "list_permissions")(
         self, catalog_id, principal, resource, resource_type
     )
@@ -374,7 +411,8 @@ def _list_permissions(self: Any, catalog_id: str, principal: Any = None, resourc
         if account_id is None or not arns:
             continue
         shares = [
-            s.arn for s in ram.resource_shares
+            s.arn
+            for s in ram.resource_shares
             if account_id in s.principals and any(a in s.resource_arns for a in arns)
         ]
         if shares:
@@ -433,7 +471,13 @@ def _create_service_linked_role(self: Any, service_name: str, description: str, 
         )
     policy = {
         "Version": "2012-10-17",
-        "Statement": [{"Action": ["sts:AssumeRole"], "Effect": "Allow", "Principal": {"Service": [service_name]}}],
+        "Statement": [
+            {
+                "Action": ["sts:AssumeRole"],
+                "Effect": "Allow",
+                "Principal": {"Service": [service_name]},
+            }
+        ],
     }
     return self.create_role(
         LF_ROLE_NAME,
@@ -453,7 +497,9 @@ def _require_glue_table(backend: Any, catalog_id: str, database: str, name: str)
         raise lf_models.EntityNotFound()
 
 
-def _get_resource_lf_tags(self: Any, catalog_id: str, resource: dict[str, Any]) -> tuple[list, list, list]:
+def _get_resource_lf_tags(
+    self: Any, catalog_id: str, resource: dict[str, Any]
+) -> tuple[list, list, list]:
     database_tags: list = []
     table_tags: list = []
     column_tags: list = []
@@ -468,9 +514,13 @@ def _get_resource_lf_tags(self: Any, catalog_id: str, resource: dict[str, Any]) 
         _require_glue_table(self, table_catalog, table["DatabaseName"], table["Name"])
         database_tags = self.lf_database_tags.get((table_catalog, table["DatabaseName"]), [])
         if kind == "Table":
-            table_tags = self.lf_table_tags.get((table_catalog, table["DatabaseName"], table["Name"]), [])
+            table_tags = self.lf_table_tags.get(
+                (table_catalog, table["DatabaseName"], table["Name"]), []
+            )
         for column in table.get("ColumnNames", []):
-            tags = self.lf_columns_tags.get((table_catalog, table["DatabaseName"], table["Name"], column), [])
+            tags = self.lf_columns_tags.get(
+                (table_catalog, table["DatabaseName"], table["Name"], column), []
+            )
             column_tags.append({"Name": column, "LFTags": tags})
     return database_tags, table_tags, column_tags
 

@@ -18,8 +18,10 @@ def main():
         import boto3  # noqa: F401
         import moto  # noqa: F401
     except ImportError as missing:
-        print(f"moto suite did not run: {sys.executable} cannot import {missing.name} "
-              "(pip install 'moto[server]==5.2.1' boto3)")
+        print(
+            f"moto suite did not run: {sys.executable} cannot import {missing.name} "
+            "(pip install 'moto[server]==5.2.1' boto3)"
+        )
         return 0
     try:
         import pytest
@@ -28,8 +30,10 @@ def main():
         try:
             import pytest
         except ImportError:
-            print(f"moto suite did not run: no pytest for {sys.executable} "
-                  "(apt-get install python3-pytest)")
+            print(
+                f"moto suite did not run: no pytest for {sys.executable} "
+                "(apt-get install python3-pytest)"
+            )
             return 0
     # No cache folder in the source tree.
     return pytest.main(["-p", "no:cacheprovider", *sys.argv[1:]])

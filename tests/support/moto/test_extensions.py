@@ -37,16 +37,23 @@ class Moto:
         """A client acting in `account`: moto files the keys an AssumeRole hands out there."""
         if account not in self._credentials:
             sts = boto3.client(
-                "sts", region_name=REGION, endpoint_url=self.endpoint,
-                aws_access_key_id="testing", aws_secret_access_key="testing",
+                "sts",
+                region_name=REGION,
+                endpoint_url=self.endpoint,
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
             )
             self._credentials[account] = sts.assume_role(
                 RoleArn=f"arn:aws:iam::{account}:role/Admin", RoleSessionName="test"
             )["Credentials"]
         keys = self._credentials[account]
         return boto3.client(
-            service, region_name=REGION, endpoint_url=self.endpoint, config=NO_RETRIES,
-            aws_access_key_id=keys["AccessKeyId"], aws_secret_access_key=keys["SecretAccessKey"],
+            service,
+            region_name=REGION,
+            endpoint_url=self.endpoint,
+            config=NO_RETRIES,
+            aws_access_key_id=keys["AccessKeyId"],
+            aws_secret_access_key=keys["SecretAccessKey"],
             aws_session_token=keys["SessionToken"],
         )
 
@@ -117,7 +124,9 @@ def test_a_cross_account_grant_sends_a_ram_invitation_the_consumer_accepts(moto)
     grant_to_consumer(moto, table="customers")
     assert len(consumer_ram.get_resource_share_invitations()["resourceShareInvitations"]) == 1
     # The mesh received nothing.
-    assert moto.client("ram", MESH).get_resource_share_invitations()["resourceShareInvitations"] == []
+    assert (
+        moto.client("ram", MESH).get_resource_share_invitations()["resourceShareInvitations"] == []
+    )
 
     arn = invitation["resourceShareInvitationArn"]
     with pytest.raises(ClientError) as not_theirs:
@@ -132,7 +141,9 @@ def test_a_cross_account_grant_sends_a_ram_invitation_the_consumer_accepts(moto)
     assert listed["resourceShareInvitations"][0]["status"] == "ACCEPTED"
     with pytest.raises(ClientError) as unknown:
         consumer_ram.get_resource_share_invitations(
-            resourceShareInvitationArns=[f"arn:aws:ram:{REGION}:{MESH}:resource-share-invitation/none"]
+            resourceShareInvitationArns=[
+                f"arn:aws:ram:{REGION}:{MESH}:resource-share-invitation/none"
+            ]
         )
     assert code(unknown) == "ResourceShareInvitationArnNotFoundException"
 
@@ -160,7 +171,13 @@ def test_invitations_come_in_pages(moto):
     senders = {page["resourceShareInvitations"][0]["senderAccountId"] for page in (first, second)}
     assert senders == {MESH, PRODUCER}
     paginator = consumer_ram.get_paginator("get_resource_share_invitations")
-    assert sum(len(p["resourceShareInvitations"]) for p in paginator.paginate(PaginationConfig={"PageSize": 1})) == 2
+    assert (
+        sum(
+            len(p["resourceShareInvitations"])
+            for p in paginator.paginate(PaginationConfig={"PageSize": 1})
+        )
+        == 2
+    )
 
 
 def test_only_the_owner_of_a_share_disassociates_from_it(moto):
@@ -172,7 +189,8 @@ def test_only_the_owner_of_a_share_disassociates_from_it(moto):
         assert share_arn == []  # moto's Lake Formation shares nothing
         with pytest.raises(ClientError) as missing:
             consumer_ram.disassociate_resource_share(
-                resourceShareArn=f"arn:aws:ram:{REGION}:{MESH}:resource-share/x", principals=[CONSUMER]
+                resourceShareArn=f"arn:aws:ram:{REGION}:{MESH}:resource-share/x",
+                principals=[CONSUMER],
             )
         assert status(missing) == 404
         return
@@ -188,7 +206,8 @@ def test_only_the_owner_of_a_share_disassociates_from_it(moto):
     assert association["status"] == "DISASSOCIATING"
     with pytest.raises(ClientError) as unknown:
         mesh_ram.disassociate_resource_share(
-            resourceShareArn=f"arn:aws:ram:{REGION}:{MESH}:resource-share/none", principals=[CONSUMER]
+            resourceShareArn=f"arn:aws:ram:{REGION}:{MESH}:resource-share/none",
+            principals=[CONSUMER],
         )
     assert code(unknown) == "UnknownResourceException"
 
@@ -198,15 +217,21 @@ def test_list_permissions_names_the_share_of_a_cross_account_grant(moto):
     lf = moto.client("lakeformation", MESH)
     lf.grant_permissions(
         CatalogId=MESH,
-        Principal={"DataLakePrincipalIdentifier": f"arn:aws:iam::{MESH}:role/AwsDataMesh/DataMeshManager"},
+        Principal={
+            "DataLakePrincipalIdentifier": f"arn:aws:iam::{MESH}:role/AwsDataMesh/DataMeshManager"
+        },
         Resource=table_resource(),
         Permissions=["DESCRIBE"],
     )
     listed = lf.list_permissions(CatalogId=MESH, ResourceType="TABLE", Resource=table_resource())
     by_principal = {
-        p["Principal"]["DataLakePrincipalIdentifier"]: p for p in listed["PrincipalResourcePermissions"]
+        p["Principal"]["DataLakePrincipalIdentifier"]: p
+        for p in listed["PrincipalResourcePermissions"]
     }
-    assert "AdditionalDetails" not in by_principal[f"arn:aws:iam::{MESH}:role/AwsDataMesh/DataMeshManager"]
+    assert (
+        "AdditionalDetails"
+        not in by_principal[f"arn:aws:iam::{MESH}:role/AwsDataMesh/DataMeshManager"]
+    )
     if not moto.extended:
         assert "AdditionalDetails" not in by_principal[CONSUMER]
         return
@@ -255,9 +280,9 @@ def test_batch_grants_keep_their_grant_options(moto):
         "PermissionsWithGrantOption": ["SELECT"],
     }
     lf.batch_grant_permissions(CatalogId=MESH, Entries=[entry])
-    [granted] = lf.list_permissions(CatalogId=MESH, ResourceType="TABLE", Resource=table_resource())[
-        "PrincipalResourcePermissions"
-    ]
+    [granted] = lf.list_permissions(
+        CatalogId=MESH, ResourceType="TABLE", Resource=table_resource()
+    )["PrincipalResourcePermissions"]
     if not moto.extended:
         assert granted["PermissionsWithGrantOption"] == []
         return
@@ -273,7 +298,9 @@ def test_batch_grants_keep_their_grant_options(moto):
 def test_registering_with_the_service_linked_role_creates_it(moto):
     lf = moto.client("lakeformation", MESH)
     iam = moto.client("iam", MESH)
-    lf.register_resource(ResourceArn="arn:aws:s3:::producer-bucket/sales/orders", UseServiceLinkedRole=True)
+    lf.register_resource(
+        ResourceArn="arn:aws:s3:::producer-bucket/sales/orders", UseServiceLinkedRole=True
+    )
     if not moto.extended:
         with pytest.raises(ClientError) as missing:
             iam.get_role(RoleName=LF_ROLE)
@@ -287,7 +314,9 @@ def test_registering_with_the_service_linked_role_creates_it(moto):
     described = lf.describe_resource(ResourceArn="arn:aws:s3:::producer-bucket/sales/orders")
     assert described["ResourceInfo"]["RoleArn"] == role["Arn"]
     # A second location reuses the role; creating it by hand is now refused, as in IAM.
-    lf.register_resource(ResourceArn="arn:aws:s3:::producer-bucket/sales/customers", UseServiceLinkedRole=True)
+    lf.register_resource(
+        ResourceArn="arn:aws:s3:::producer-bucket/sales/customers", UseServiceLinkedRole=True
+    )
     with pytest.raises(ClientError) as taken:
         iam.create_service_linked_role(AWSServiceName="lakeformation.amazonaws.com")
     assert code(taken) == "InvalidInput"
@@ -315,18 +344,28 @@ def test_resource_lf_tags_of_an_untagged_table_are_empty(moto):
     lf = moto.client("lakeformation", MESH)
     if not moto.extended:
         with pytest.raises(ClientError) as broken:
-            lf.get_resource_lf_tags(CatalogId=MESH, Resource=table_resource(), ShowAssignedLFTags=True)
+            lf.get_resource_lf_tags(
+                CatalogId=MESH, Resource=table_resource(), ShowAssignedLFTags=True
+            )
         assert status(broken) == 500
         return
-    answer = lf.get_resource_lf_tags(CatalogId=MESH, Resource=table_resource(), ShowAssignedLFTags=True)
+    answer = lf.get_resource_lf_tags(
+        CatalogId=MESH, Resource=table_resource(), ShowAssignedLFTags=True
+    )
     assert answer["LFTagOnDatabase"] == []
     assert answer["LFTagsOnTable"] == []
     lf.create_lf_tag(TagKey="Domain", TagValues=["finance"])
-    lf.add_lf_tags_to_resource(Resource=table_resource(), LFTags=[{"TagKey": "Domain", "TagValues": ["finance"]}])
-    tagged = lf.get_resource_lf_tags(CatalogId=MESH, Resource=table_resource(), ShowAssignedLFTags=True)
+    lf.add_lf_tags_to_resource(
+        Resource=table_resource(), LFTags=[{"TagKey": "Domain", "TagValues": ["finance"]}]
+    )
+    tagged = lf.get_resource_lf_tags(
+        CatalogId=MESH, Resource=table_resource(), ShowAssignedLFTags=True
+    )
     assert [t["TagKey"] for t in tagged["LFTagsOnTable"]] == ["Domain"]
     with pytest.raises(ClientError) as missing:
-        lf.get_resource_lf_tags(CatalogId=MESH, Resource=table_resource("nope"), ShowAssignedLFTags=True)
+        lf.get_resource_lf_tags(
+            CatalogId=MESH, Resource=table_resource("nope"), ShowAssignedLFTags=True
+        )
     assert code(missing) == "EntityNotFoundException"
 
 
@@ -339,7 +378,9 @@ def test_the_catalog_resource_policy_is_not_found_until_one_is_put(moto):
         glue.get_resource_policy()
     assert code(missing) == "EntityNotFoundException"
     glue.put_resource_policy(PolicyInJson='{"Version": "2012-10-17", "Statement": []}')
-    assert glue.get_resource_policy()["PolicyInJson"] == '{"Version": "2012-10-17", "Statement": []}'
+    assert (
+        glue.get_resource_policy()["PolicyInJson"] == '{"Version": "2012-10-17", "Statement": []}'
+    )
 
 
 def test_get_table_follows_a_database_resource_link(moto):
