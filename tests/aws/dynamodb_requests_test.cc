@@ -303,7 +303,7 @@ TEST(DynamoRequestsTest, WritesASubscriptionChangeAndItsEventAtOnce) {
 
 TEST(DynamoRequestsTest, OnlyWritesJoinATransaction) {
   EXPECT_STATUS(transact_element(get_subscription("x")), absl::StatusCode::kInvalidArgument,
-                "only PutItem, UpdateItem and DeleteItem can be part of TransactWriteItems, not "
+                "only PutItem and UpdateItem can be part of TransactWriteItems, not "
                 "GetItem");
 }
 

@@ -9,14 +9,14 @@ namespace datamesh::store::aws {
 using nlohmann::json;
 
 absl::StatusOr<json> transact_element(const DynamoRequest& write) {
+  // The builders make no DeleteItem: tracker items are never deleted (a subscription is
+  // soft-deleted) and audit items never are.
   const char* kind = write.operation == "PutItem"      ? "Put"
                      : write.operation == "UpdateItem" ? "Update"
-                     : write.operation == "DeleteItem" ? "Delete"
                                                        : nullptr;
   if (kind == nullptr) {
-    return absl::InvalidArgumentError(
-        base::cat("only PutItem, UpdateItem and DeleteItem can be part of TransactWriteItems, not ",
-                  write.operation));
+    return absl::InvalidArgumentError(base::cat(
+        "only PutItem and UpdateItem can be part of TransactWriteItems, not ", write.operation));
   }
   return json{{kind, write.body}};
 }

@@ -18,10 +18,10 @@ struct DynamoRequest {
   bool operator==(const DynamoRequest&) const = default;
 };
 
-// Writes of PutItem, UpdateItem (or a ConditionCheck) as elements of one TransactWriteItems:
-// {"Put": body}, {"Update": body}, {"Delete": body}; InvalidArgument for another operation.
-// Several tables of one account and region commit together
-// or not at all, which is how a subscription change and its audit event are written at once.
+// Writes of PutItem and UpdateItem as elements of one TransactWriteItems: {"Put": body},
+// {"Update": body}; InvalidArgument for another operation. Several tables of one account and
+// region commit together or not at all, which is how a subscription change and its audit event
+// are written at once.
 absl::StatusOr<nlohmann::json> transact_element(const DynamoRequest& write);
 
 // TransactWriteItems of `elements`; client_request_token (1 to 36 characters, "" for none)

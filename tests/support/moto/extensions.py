@@ -200,7 +200,10 @@ def _get_resource_share_invitations(self: Any) -> str:
     max_results = params.get("maxResults")
     if max_results is not None and not 1 <= int(max_results) <= 500:
         raise _RamError("InvalidMaxResultsException", f"maxResults {max_results} is not 1 to 500.")
-    start = int(params.get("nextToken") or 0)
+    token = params.get("nextToken") or "0"
+    if not token.isdigit():
+        raise _RamError("InvalidNextTokenException", f"The token {token} is not valid.")
+    start = int(token)
     end = len(mine) if max_results is None else start + int(max_results)
     answer: dict[str, Any] = {
         "resourceShareInvitations": [_invitation_answer(i) for i in mine[start:end]]

@@ -33,7 +33,7 @@ class Moto:
         self.extended = extended
         self._credentials = {}
 
-    def client(self, service, account):
+    def client(self, service, account, config=None):
         """A client acting in `account`: moto files the keys an AssumeRole hands out there."""
         if account not in self._credentials:
             sts = boto3.client(
@@ -51,7 +51,7 @@ class Moto:
             service,
             region_name=REGION,
             endpoint_url=self.endpoint,
-            config=NO_RETRIES,
+            config=NO_RETRIES.merge(config) if config else NO_RETRIES,
             aws_access_key_id=keys["AccessKeyId"],
             aws_secret_access_key=keys["SecretAccessKey"],
             aws_session_token=keys["SessionToken"],
@@ -137,6 +137,9 @@ def test_a_cross_account_grant_sends_a_ram_invitation_the_consumer_accepts(moto)
     with pytest.raises(ClientError) as again:
         consumer_ram.accept_resource_share_invitation(resourceShareInvitationArn=arn)
     assert code(again) == "ResourceShareInvitationAlreadyAcceptedException"
+    with pytest.raises(ClientError) as malformed:
+        consumer_ram.accept_resource_share_invitation(resourceShareInvitationArn="not-an-arn")
+    assert code(malformed) == "MalformedArnException"
     listed = consumer_ram.get_resource_share_invitations(resourceShareInvitationArns=[arn])
     assert listed["resourceShareInvitations"][0]["status"] == "ACCEPTED"
     with pytest.raises(ClientError) as unknown:
@@ -170,6 +173,13 @@ def test_invitations_come_in_pages(moto):
     assert "nextToken" not in second
     senders = {page["resourceShareInvitations"][0]["senderAccountId"] for page in (first, second)}
     assert senders == {MESH, PRODUCER}
+    unchecked = moto.client("ram", CONSUMER, Config(parameter_validation=False))
+    with pytest.raises(ClientError) as too_few:
+        unchecked.get_resource_share_invitations(maxResults=0)
+    assert code(too_few) == "InvalidMaxResultsException"
+    with pytest.raises(ClientError) as bad_token:
+        consumer_ram.get_resource_share_invitations(nextToken="garbage")
+    assert code(bad_token) == "InvalidNextTokenException"
     paginator = consumer_ram.get_paginator("get_resource_share_invitations")
     assert (
         sum(
