@@ -7,7 +7,7 @@
 # datamesh_layer_<module>_USES: the modules it uses directly; it may include their headers and
 # those of every module below them.
 
-set(DATAMESH_LAYERS base core security aws store_sql store_sqlite store_postgres store_open
+set(DATAMESH_LAYERS base core security aws store_sql store_sqlite store_postgres store_aws store_open
     api client server cli)
 
 set(datamesh_layer_base_PATHS base)
@@ -33,6 +33,11 @@ set(datamesh_layer_store_sqlite_USES base core store_sql)
 
 set(datamesh_layer_store_postgres_PATHS store/postgres)
 set(datamesh_layer_store_postgres_USES base core store_sql)
+
+# The AWS-mode store's DynamoDB data: the subscription tracker's items and requests (the
+# original library's table), and the audit table's.
+set(datamesh_layer_store_aws_PATHS store/aws)
+set(datamesh_layer_store_aws_USES base core aws)
 
 # Endpoint URLs and the opening of the store one names.
 set(datamesh_layer_store_open_PATHS store/open)

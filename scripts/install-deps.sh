@@ -13,6 +13,8 @@ packages=(
   libpcre2-dev libssl-dev libmicrohttpd-dev libcpp-httplib-dev libcurl4-openssl-dev
   # tests and benchmarks (postgresql: the throwaway server of the PostgreSQL tests)
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 postgresql python3 wrk
+  # the pytest suites against moto (moto and boto3 themselves are not Debian packages)
+  python3-pytest
 )
 
 sudo=""

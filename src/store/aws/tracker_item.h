@@ -1,0 +1,98 @@
+// The subscription tracker's items: datamesh::Subscription <-> an item of the original library's
+// DynamoDB table AwsDataMeshSubscriptions (shared/spec/reference-original.md §4), in the wire's
+// AttributeValue JSON. The names and DynamoDB types of the original's attributes are kept
+// exactly, so that the Python library reads what datamesh writes and the other way round;
+// datamesh adds two attributes of its own (docs/AWS-TRACKER.md, "The subscription tracker"):
+//
+//   DatameshVersion  N     the subscription's version, for optimistic concurrency. Missing on
+//                          an item the original wrote: it reads as version 0.
+//   DatameshNotes    L/S   the notes in the order they were made, duplicates kept. Notes (SS)
+//                          stays the truth: see decode_tracker_item.
+//
+// Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "datamesh/types.h"
+#include "store/aws/attribute_value.h"
+
+namespace datamesh::store::aws {
+
+// Table, index and attribute names of the tracker (§4), and ours.
+namespace tracker {
+inline constexpr std::string_view kTable = "AwsDataMeshSubscriptions";
+inline constexpr std::string_view kOwnerIndex = "AwsDataMeshSubscriptions-Owner";
+inline constexpr std::string_view kSubscriberIndex = "AwsDataMeshSubscriptions-Subscriber";
+
+inline constexpr std::string_view kSubscriptionId = "SubscriptionId";
+inline constexpr std::string_view kOwnerPrincipal = "OwnerPrincipal";
+inline constexpr std::string_view kSubscriberPrincipal = "SubscriberPrincipal";
+inline constexpr std::string_view kStatus = "Status";
+inline constexpr std::string_view kRequestedGrants = "RequestedGrants";
+inline constexpr std::string_view kDatabaseName = "DatabaseName";
+inline constexpr std::string_view kTableName = "TableName";
+inline constexpr std::string_view kDomain = "Domain";
+inline constexpr std::string_view kDataProduct = "DataProduct";
+inline constexpr std::string_view kCreationDate = "CreationDate";
+inline constexpr std::string_view kCreatedBy = "CreatedBy";
+inline constexpr std::string_view kUpdatedDate = "UpdatedDate";
+inline constexpr std::string_view kUpdatedBy = "UpdatedBy";
+inline constexpr std::string_view kPermittedGrants = "PermittedGrants";
+inline constexpr std::string_view kGrantableGrants = "GrantableGrants";
+inline constexpr std::string_view kGrantedTableArns = "GrantedTableARNs";
+inline constexpr std::string_view kRamShares = "RamShares";
+inline constexpr std::string_view kNotes = "Notes";
+inline constexpr std::string_view kImportedToConsumer = "ImportedToConsumer";
+// Ours.
+inline constexpr std::string_view kVersion = "DatameshVersion";
+inline constexpr std::string_view kNoteOrder = "DatameshNotes";
+}  // namespace tracker
+
+// A decoded tracker item. The original's tag-based requests (§2.3: type DOMAIN or DATA_PRODUCT)
+// have no database; their Domain or DataProduct value is kept here and subscription.type says
+// "DOMAIN" or "DATA_PRODUCT". datamesh never writes such items.
+struct TrackerItem {
+  Subscription subscription;
+  std::string domain;
+  std::string data_product;
+};
+
+// Reads an item as the original or datamesh wrote it, in any state: attributes the state has
+// not set yet may be missing, GrantableGrants and GrantedTableARNs may be NULL.
+// * type: TABLE when TableName lists tables; else DATABASE when DatabaseName is set; else
+//   DATA_PRODUCT or DOMAIN after the attribute the item has.
+// * notes: DatameshNotes, less any note Notes no longer holds, then the notes of Notes that
+//   DatameshNotes does not list (the original ADDs to the set) in sorted order: DynamoDB does
+//   not keep a set's order, so an item the original wrote reads its notes sorted.
+// * ram_shares: the `arn` of every RamShares entry, by the entries' keys, each ARN once.
+// * version: DatameshVersion, 0 when missing.
+// Errors: InvalidArgument naming the attribute and the type expected when an attribute has
+// another type, a required one (SubscriptionId, Status, OwnerPrincipal, SubscriberPrincipal)
+// is missing, Status is not one of the four statuses, or the item names no database, domain
+// or data product.
+absl::StatusOr<TrackerItem> decode_tracker_item(const Item& item);
+
+// The item of `subscription`, with the attributes the original writes in that state:
+// * SubscriptionId, OwnerPrincipal, SubscriberPrincipal, Status, RequestedGrants (L of S),
+//   DatabaseName always; TableName (L of S) for a table subscription; CreationDate, CreatedBy,
+//   UpdatedDate, UpdatedBy (S) when set.
+// * PermittedGrants (L of S) once the subscription has left Pending, or when it lists grants.
+// * GrantableGrants and GrantedTableARNs (L of S): the list when it is not empty; when it is,
+//   [] if Active (the original's approve writes []), NULL if Denied or Deleted (its deny and
+//   delete write NULL), nothing if Pending.
+// * RamShares (M) when the subscription is Active or has shares: one entry per share ARN, keyed
+//   by the ARN, {"type": "Table" or "Database" after the subscription's type, "arn": ARN}. The
+//   original reads only the `arn` of each entry (finalize accepts, delete disassociates them);
+//   its keys (a database or table name) and types are labels.
+// * Notes (SS): the distinct non-empty notes, when there are any (DynamoDB refuses an empty
+//   set and an empty string in a set); DatameshNotes (L of S) beside it keeps their order.
+// * ImportedToConsumer (BOOL true) when set; DatameshVersion (N) when the version is not 0.
+Item encode_tracker_item(const Subscription& subscription);
+
+// The key of a tracker item: {"SubscriptionId": {"S": id}}.
+Item tracker_key(std::string_view subscription_id);
+
+}  // namespace datamesh::store::aws

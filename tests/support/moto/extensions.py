@@ -1,0 +1,559 @@
+"""Fills the gaps of moto 5.2.1 that AWS mode meets, so that moto answers as AWS documents.
+
+Test harness only: tests/support/moto/server.py calls install() before it serves, and
+tests/support/moto/test_extensions.py shows each gap failing without install() and closed
+with it. Nothing in datamesh itself knows about these patches.
+
+Gaps filled (each checked against the botocore service model of the same release: request
+and answer members, error codes):
+
+RAM
+  * GetResourceShareInvitations, AcceptResourceShareInvitation, DisassociateResourceShare:
+    moto has no route for them (404). Invitations live with the share's owner and are listed
+    by the account that received them. Only the owner of a share may disassociate from it: a
+    recipient is refused with OperationNotPermittedException (Glue resources do not support
+    leaving a share), a share no account owns is UnknownResourceException.
+Lake Formation
+  * A grant on a database or table to another account creates, as AWS does, a RAM resource
+    share in the grantor's account named LakeFormation-V3-..., associates the resource and the
+    account with it, and invites the account (one share per grantor and recipient, reused).
+  * Revoking the last permission of that account on the resource takes the resource out of
+    the share again.
+  * ListPermissions gives such a cross-account grant AdditionalDetails.ResourceShare.
+  * BatchGrantPermissions and BatchRevokePermissions read PermissionsWithGrantOption (moto
+    reads a misspelt PermissionsWithGrantOptions and drops every grant option).
+  * RegisterResource with UseServiceLinkedRole creates AWSServiceRoleForLakeFormationDataAccess
+    in IAM when it is missing and registers the location with it; IAM's
+    CreateServiceLinkedRole for lakeformation.amazonaws.com makes the role under that name.
+  * GetResourceLFTags of a database or table that never had an LF tag answers empty lists
+    (moto: 500, a KeyError); of a table Glue does not have: EntityNotFoundException.
+Glue
+  * GetResourcePolicy without a policy: EntityNotFoundException (moto: an empty 200).
+  * GetTable in a database resource link (TargetDatabase) answers the target's table.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import string
+import uuid
+from typing import Any, Callable
+
+from moto.core.exceptions import JsonRESTError
+from moto.core.utils import unix_time, utcnow
+from moto.glue import models as glue_models
+from moto.glue.exceptions import EntityNotFoundException as GlueEntityNotFound
+from moto.iam import models as iam_models
+from moto.lakeformation import models as lf_models
+from moto.lakeformation import responses as lf_responses
+from moto.ram import models as ram_models
+from moto.ram import responses as ram_responses
+from moto.ram import urls as ram_urls
+from moto.utilities.utils import get_partition
+
+LF_SERVICE = "lakeformation.amazonaws.com"
+LF_ROLE_NAME = "AWSServiceRoleForLakeFormationDataAccess"
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+RAM_ROUTES = {
+    "{0}/getresourceshareinvitations$": ram_responses.ResourceAccessManagerResponse.dispatch,
+    "{0}/acceptresourceshareinvitation$": ram_responses.ResourceAccessManagerResponse.dispatch,
+    "{0}/disassociateresourceshare$": ram_responses.ResourceAccessManagerResponse.dispatch,
+}
+
+_originals: list[tuple[Any, str, Any]] = []
+
+
+def _patch(owner: Any, name: str, replacement: Callable[..., Any]) -> None:
+    _originals.append((owner, name, owner.__dict__.get(name)))
+    setattr(owner, name, replacement)
+
+
+def _original(owner: Any, name: str) -> Callable[..., Any]:
+    for patched_owner, patched_name, original in _originals:
+        if patched_owner is owner and patched_name == name:
+            return original
+    raise KeyError(name)
+
+
+def installed() -> bool:
+    return bool(_originals)
+
+
+def install() -> None:
+    """Patches moto in this process; idempotent."""
+    if installed():
+        return
+    ram_urls.url_paths.update(RAM_ROUTES)
+    response = ram_responses.ResourceAccessManagerResponse
+    _patch(response, "get_resource_share_invitations", _get_resource_share_invitations)
+    _patch(response, "accept_resource_share_invitation", _accept_resource_share_invitation)
+    _patch(response, "disassociate_resource_share", _disassociate_resource_share)
+
+    lf = lf_models.LakeFormationBackend
+    _patch(lf, "grant_permissions", _grant_permissions)
+    _patch(lf, "revoke_permissions", _revoke_permissions)
+    _patch(lf, "list_permissions", _list_permissions)
+    _patch(lf, "batch_grant_permissions", _batch_grant_permissions)
+    _patch(lf, "batch_revoke_permissions", _batch_revoke_permissions)
+    _patch(lf, "get_resource_lf_tags", _get_resource_lf_tags)
+    _patch(lf_responses.LakeFormationResponse, "register_resource", _register_resource)
+    _patch(lf_responses.LakeFormationResponse, "get_resource_lf_tags", _get_resource_lf_tags_answer)
+    _patch(iam_models.IAMBackend, "create_service_linked_role", _create_service_linked_role)
+
+    glue = glue_models.GlueBackend
+    _patch(glue, "get_resource_policy", _get_resource_policy)
+    _patch(glue, "get_table", _get_table)
+
+
+def uninstall() -> None:
+    """Restores moto as it was (for the tests that show the gaps)."""
+    for owner, name, original in reversed(_originals):
+        if original is None:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, original)
+    _originals.clear()
+    for route in RAM_ROUTES:
+        ram_urls.url_paths.pop(route, None)
+
+
+# RAM ------------------------------------------------------------------------------------------
+
+
+def _ram(account_id: str, region: str) -> Any:
+    return ram_models.ram_backends[account_id][region]
+
+
+def _invitations(backend: Any) -> list[dict[str, Any]]:
+    """The invitations a RAM backend's shares have sent (kept on the backend, so that moto's
+    reset forgets them with everything else)."""
+    if not hasattr(backend, "datamesh_invitations"):
+        backend.datamesh_invitations = []
+    return backend.datamesh_invitations
+
+
+def _every_ram_backend(region: str) -> list[Any]:
+    return [
+        regions[region] for _, regions in list(ram_models.ram_backends.items()) if region in regions
+    ]
+
+
+def _invitation_answer(invitation: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in invitation.items() if not key.startswith("_")}
+
+
+def _invite(share: Any, account_id: str) -> None:
+    backend = _ram(share.account_id, share.region)
+    invitations = _invitations(backend)
+    if any(
+        i["resourceShareArn"] == share.arn and i["receiverAccountId"] == account_id
+        for i in invitations
+    ):
+        return
+    invitations.append(
+        {
+            "resourceShareInvitationArn": (
+                f"arn:{share.partition}:ram:{share.region}:{share.account_id}:"
+                f"resource-share-invitation/{uuid.uuid4()}"
+            ),
+            "resourceShareName": share.name,
+            "resourceShareArn": share.arn,
+            "senderAccountId": share.account_id,
+            "receiverAccountId": account_id,
+            "invitationTimestamp": unix_time(utcnow()),
+            "status": "PENDING",
+        }
+    )
+
+
+class _RamError(JsonRESTError):
+    code = 400
+
+    def __init__(self, error: str, message: str):
+        super().__init__(error, message)
+
+
+def _get_resource_share_invitations(self: Any) -> str:
+    params = self.request_params
+    wanted_arns = params.get("resourceShareInvitationArns") or []
+    wanted_shares = params.get("resourceShareArns") or []
+    mine = [
+        invitation
+        for backend in _every_ram_backend(self.region)
+        for invitation in _invitations(backend)
+        if invitation["receiverAccountId"] == self.current_account
+    ]
+    if wanted_arns:
+        known = {i["resourceShareInvitationArn"] for i in mine}
+        for arn in wanted_arns:
+            if arn not in known:
+                raise _RamError(
+                    "ResourceShareInvitationArnNotFoundException",
+                    f"ResourceShareInvitationArn {arn} could not be found.",
+                )
+        mine = [i for i in mine if i["resourceShareInvitationArn"] in wanted_arns]
+    if wanted_shares:
+        mine = [i for i in mine if i["resourceShareArn"] in wanted_shares]
+    max_results = params.get("maxResults")
+    if max_results is not None and not 1 <= int(max_results) <= 500:
+        raise _RamError("InvalidMaxResultsException", f"maxResults {max_results} is not 1 to 500.")
+    token = params.get("nextToken") or "0"
+    if not token.isdigit():
+        raise _RamError("InvalidNextTokenException", f"The token {token} is not valid.")
+    start = int(token)
+    end = len(mine) if max_results is None else start + int(max_results)
+    answer: dict[str, Any] = {
+        "resourceShareInvitations": [_invitation_answer(i) for i in mine[start:end]]
+    }
+    if end < len(mine):
+        answer["nextToken"] = str(end)
+    return json.dumps(answer)
+
+
+def _accept_resource_share_invitation(self: Any) -> str:
+    params = self.request_params
+    arn = params.get("resourceShareInvitationArn", "")
+    if not arn.startswith("arn:"):
+        raise _RamError("MalformedArnException", f"The ARN {arn} is not valid.")
+    for backend in _every_ram_backend(self.region):
+        for invitation in _invitations(backend):
+            if invitation["resourceShareInvitationArn"] != arn:
+                continue
+            if invitation["receiverAccountId"] != self.current_account:
+                break  # another account's invitation: not found for this caller
+            if invitation["status"] == "ACCEPTED":
+                raise _RamError(
+                    "ResourceShareInvitationAlreadyAcceptedException",
+                    f"The invitation {arn} has already been accepted.",
+                )
+            invitation["status"] = "ACCEPTED"
+            answer: dict[str, Any] = {"resourceShareInvitation": _invitation_answer(invitation)}
+            if params.get("clientToken"):
+                answer["clientToken"] = params["clientToken"]
+            return json.dumps(answer)
+    raise _RamError(
+        "ResourceShareInvitationArnNotFoundException",
+        f"ResourceShareInvitationArn {arn} could not be found.",
+    )
+
+
+def _disassociate_resource_share(self: Any) -> str:
+    params = self.request_params
+    share_arn = params.get("resourceShareArn", "")
+    owned = next(
+        (s for s in _ram(self.current_account, self.region).resource_shares if s.arn == share_arn),
+        None,
+    )
+    if owned is None:
+        elsewhere = any(
+            s.arn == share_arn for b in _every_ram_backend(self.region) for s in b.resource_shares
+        )
+        if elsewhere:
+            raise _RamError(
+                "OperationNotPermittedException",
+                f"Only the owner of resource share {share_arn} can disassociate principals or "
+                "resources from it.",
+            )
+        raise _RamError(
+            "UnknownResourceException", f"ResourceShare {share_arn} could not be found."
+        )
+    now = unix_time(utcnow())
+    associations = []
+    for principal in params.get("principals") or []:
+        if principal in owned.principals:
+            owned.principals.remove(principal)
+        for invitation in _invitations(_ram(owned.account_id, owned.region)):
+            if (
+                invitation["resourceShareArn"] == share_arn
+                and invitation["receiverAccountId"] == principal
+            ):
+                invitation["_disassociated"] = True
+        associations.append((principal, "PRINCIPAL"))
+    for resource in params.get("resourceArns") or []:
+        if resource in owned.resource_arns:
+            owned.resource_arns.remove(resource)
+        associations.append((resource, "RESOURCE"))
+    answer = {
+        "resourceShareAssociations": [
+            {
+                "resourceShareArn": share_arn,
+                "resourceShareName": owned.name,
+                "associatedEntity": entity,
+                "associationType": kind,
+                "status": "DISASSOCIATING",
+                "creationTime": now,
+                "lastUpdatedTime": now,
+                "external": kind == "PRINCIPAL",
+            }
+            for entity, kind in associations
+        ]
+    }
+    if params.get("clientToken"):
+        answer["clientToken"] = params["clientToken"]
+    return json.dumps(answer)
+
+
+# Lake Formation ---------------------------------------------------------------------------------
+
+
+def _glue_arns(region: str, catalog_id: str, resource: dict[str, Any]) -> list[str]:
+    """The Glue ARNs RAM shares for a grant's resource."""
+    prefix = f"arn:{get_partition(region)}:glue:{region}"
+    if "Database" in resource:
+        database = resource["Database"]
+        return [f"{prefix}:{database.get('CatalogId') or catalog_id}:database/{database['Name']}"]
+    table = resource.get("Table") or resource.get("TableWithColumns")
+    if table is not None:
+        name = "*" if "TableWildcard" in table else table["Name"]
+        return [
+            f"{prefix}:{table.get('CatalogId') or catalog_id}:table/{table['DatabaseName']}/{name}"
+        ]
+    return []  # data locations, the catalog, tag policies: not shared through RAM
+
+
+def _recipient(backend: Any, principal: dict[str, Any] | None) -> str | None:
+    identifier = (principal or {}).get("DataLakePrincipalIdentifier", "")
+    if ACCOUNT_ID.match(identifier) and identifier != backend.account_id:
+        return identifier
+    return None
+
+
+def _lake_formation_share(backend: Any, account_id: str) -> Any:
+    ram = _ram(backend.account_id, backend.region_name)
+    for share in ram.resource_shares:
+        if (
+            share.name.startswith("LakeFormation-V3-")
+            and account_id in share.principals
+            and share.status == "ACTIVE"
+        ):
+            return share
+    suffix = "".join(random.choices(string.ascii_uppercase + string.digits, k=10))
+    share = ram_models.ResourceShare(
+        backend.account_id,
+        backend.region_name,
+        name=f"LakeFormation-V3-{suffix}",
+        allowExternalPrincipals=True,
+    )
+    share.principals.append(account_id)
+    ram.resource_shares.append(share)
+    return share
+
+
+def _grant_permissions(
+    self: Any,
+    catalog_id: str,
+    principal: dict[str, Any],
+    resource: dict[str, Any],
+    permissions: list[str],
+    permissions_with_grant_options: list[str],
+) -> None:
+    _original(lf_models.LakeFormationBackend, "grant_permissions")(
+        self, catalog_id, principal, resource, permissions, permissions_with_grant_options
+    )
+    account_id = _recipient(self, principal)
+    arns = _glue_arns(self.region_name, catalog_id, resource or {})
+    if account_id is None or not arns:
+        return
+    share = _lake_formation_share(self, account_id)
+    for arn in arns:
+        if arn not in share.resource_arns:
+            share.resource_arns.append(arn)
+    share.last_updated_time = utcnow()
+    _invite(share, account_id)
+
+
+def _revoke_permissions(
+    self: Any,
+    catalog_id: str,
+    principal: dict[str, Any],
+    resource: dict[str, Any],
+    permissions_to_revoke: list[str],
+    permissions_with_grant_options_to_revoke: list[str],
+) -> None:
+    _original(lf_models.LakeFormationBackend, "revoke_permissions")(
+        self,
+        catalog_id,
+        principal,
+        resource,
+        permissions_to_revoke,
+        permissions_with_grant_options_to_revoke,
+    )
+    account_id = _recipient(self, principal)
+    arns = _glue_arns(self.region_name, catalog_id, resource or {})
+    if account_id is None or not arns:
+        return
+    catalog = self.grants.get(catalog_id)
+    still_granted = catalog is not None and any(
+        p.principal == principal and _glue_arns(self.region_name, catalog_id, p.resource) == arns
+        for p in catalog.permissions
+    )
+    if still_granted:
+        return
+    for share in _ram(self.account_id, self.region_name).resource_shares:
+        if account_id in share.principals and share.name.startswith("LakeFormation-V3-"):
+            share.resource_arns = [a for a in share.resource_arns if a not in arns]
+
+
+def _list_permissions(
+    self: Any,
+    catalog_id: str,
+    principal: Any = None,
+    resource: Any = None,
+    resource_type: Any = None,
+) -> list[dict[str, Any]]:
+    listed = _original(lf_models.LakeFormationBackend, "list_permissions")(
+        self, catalog_id, principal, resource, resource_type
+    )
+    ram = _ram(self.account_id, self.region_name)
+    for entry in listed:
+        account_id = _recipient(self, entry.get("Principal"))
+        arns = _glue_arns(self.region_name, catalog_id, entry.get("Resource") or {})
+        if account_id is None or not arns:
+            continue
+        shares = [
+            s.arn
+            for s in ram.resource_shares
+            if account_id in s.principals and any(a in s.resource_arns for a in arns)
+        ]
+        if shares:
+            entry["AdditionalDetails"] = {"ResourceShare": shares}
+    return listed
+
+
+def _batch_grant_permissions(self: Any, catalog_id: str, entries: list[dict[str, Any]]) -> None:
+    for entry in entries:
+        self.grant_permissions(
+            catalog_id=catalog_id,
+            principal=entry.get("Principal"),
+            resource=entry.get("Resource"),
+            permissions=entry.get("Permissions"),
+            permissions_with_grant_options=entry.get("PermissionsWithGrantOption"),
+        )
+
+
+def _batch_revoke_permissions(self: Any, catalog_id: str, entries: list[dict[str, Any]]) -> None:
+    for entry in entries:
+        self.revoke_permissions(
+            catalog_id=catalog_id,
+            principal=entry.get("Principal"),
+            resource=entry.get("Resource"),
+            permissions_to_revoke=entry.get("Permissions"),
+            permissions_with_grant_options_to_revoke=entry.get("PermissionsWithGrantOption"),
+        )
+
+
+def _ensure_lake_formation_role(account_id: str, region: str) -> str:
+    iam = iam_models.iam_backends[account_id][get_partition(region)]
+    for role in iam.roles.values():
+        if role.name == LF_ROLE_NAME:
+            return role.arn
+    return iam.create_service_linked_role(LF_SERVICE, "Lake Formation data access", "").arn
+
+
+def _register_resource(self: Any) -> str:
+    resource_arn = self._get_param("ResourceArn")
+    role_arn = self._get_param("RoleArn")
+    if self._get_param("UseServiceLinkedRole") and not role_arn:
+        role_arn = _ensure_lake_formation_role(self.current_account, self.region)
+    self.lakeformation_backend.register_resource(resource_arn=resource_arn, role_arn=role_arn)
+    return "{}"
+
+
+def _create_service_linked_role(self: Any, service_name: str, description: str, suffix: str) -> Any:
+    if service_name != LF_SERVICE:
+        return _original(iam_models.IAMBackend, "create_service_linked_role")(
+            self, service_name, description, suffix
+        )
+    if any(role.name == LF_ROLE_NAME for role in self.roles.values()):
+        raise iam_models.InvalidInput(
+            f"Service role name {LF_ROLE_NAME} has been taken in this account, please try a "
+            "different suffix."
+        )
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Action": ["sts:AssumeRole"],
+                "Effect": "Allow",
+                "Principal": {"Service": [service_name]},
+            }
+        ],
+    }
+    return self.create_role(
+        LF_ROLE_NAME,
+        json.dumps(policy),
+        f"/aws-service-role/{service_name}/",
+        permissions_boundary=None,
+        description=description,
+        tags=[],
+        max_session_duration="3600",
+        linked_service=service_name,
+    )
+
+
+def _require_glue_table(backend: Any, catalog_id: str, database: str, name: str) -> None:
+    glue = glue_models.glue_backends[catalog_id][backend.region_name]
+    if database not in glue.databases or name not in glue.databases[database].tables:
+        raise lf_models.EntityNotFound()
+
+
+def _get_resource_lf_tags(
+    self: Any, catalog_id: str, resource: dict[str, Any]
+) -> tuple[list, list, list]:
+    database_tags: list = []
+    table_tags: list = []
+    column_tags: list = []
+    if "Database" in resource:
+        key = (resource["Database"].get("CatalogId", self.account_id), resource["Database"]["Name"])
+        database_tags = self.lf_database_tags.get(key, [])
+    for kind in ("Table", "TableWithColumns"):
+        if kind not in resource:
+            continue
+        table = resource[kind]
+        table_catalog = table.get("CatalogId", self.account_id)
+        _require_glue_table(self, table_catalog, table["DatabaseName"], table["Name"])
+        database_tags = self.lf_database_tags.get((table_catalog, table["DatabaseName"]), [])
+        if kind == "Table":
+            table_tags = self.lf_table_tags.get(
+                (table_catalog, table["DatabaseName"], table["Name"]), []
+            )
+        for column in table.get("ColumnNames", []):
+            tags = self.lf_columns_tags.get(
+                (table_catalog, table["DatabaseName"], table["Name"], column), []
+            )
+            column_tags.append({"Name": column, "LFTags": tags})
+    return database_tags, table_tags, column_tags
+
+
+def _get_resource_lf_tags_answer(self: Any) -> str:
+    catalog_id = self._get_param("CatalogId") or self.current_account
+    resource = self._get_param("Resource")
+    database, table, columns = self.lakeformation_backend.get_resource_lf_tags(catalog_id, resource)
+    answer: dict[str, Any] = {"LFTagOnDatabase": database}
+    if "Table" in resource:
+        answer["LFTagsOnTable"] = table
+    if "TableWithColumns" in resource:
+        answer["LFTagsOnColumns"] = columns
+    return json.dumps(answer)
+
+
+# Glue -------------------------------------------------------------------------------------------
+
+
+def _get_resource_policy(self: Any, resource_arn: str | None = None) -> dict[str, Any]:
+    if (resource_arn or self.default_catalog_arn) not in self.resource_policies:
+        raise GlueEntityNotFound("Policy not found")
+    return _original(glue_models.GlueBackend, "get_resource_policy")(self, resource_arn)
+
+
+def _get_table(self: Any, database_name: str, table_name: str) -> Any:
+    database = self.get_database(database_name)
+    target = (database.input or {}).get("TargetDatabase")
+    if not target:
+        return _original(glue_models.GlueBackend, "get_table")(self, database_name, table_name)
+    catalog_id = target.get("CatalogId") or self.account_id
+    target_backend = glue_models.glue_backends[catalog_id][self.region_name]
+    return target_backend.get_table(target["DatabaseName"], table_name)
