@@ -50,7 +50,8 @@ def main():
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    stop.wait()
+    while not stop.wait(0.2):  # wakes up to run the signal handler promptly
+        pass
     server.stop()
     return 0
 
