@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <utility>
-
 #include <pugixml.hpp>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "base/text.h"
@@ -23,12 +22,18 @@ constexpr std::size_t kMaxBodyInMessage = 200;
 // LimitExceededException (a quota in Glue and Lake Formation: ResourceExhausted below, though
 // it is retried as throttling).
 constexpr std::array<std::string_view, 13> kThrottlingCodes = {
-    "Throttling",           "ThrottlingException",
-    "ThrottledException",   "RequestThrottledException",
-    "TooManyRequestsException", "ProvisionedThroughputExceededException",
-    "TransactionInProgressException", "RequestLimitExceeded",
-    "BandwidthLimitExceeded", "RequestThrottled",
-    "SlowDown",             "PriorRequestNotComplete",
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
     "EC2ThrottledException",
 };
 
@@ -212,10 +217,8 @@ absl::StatusCode status_code_for(const AwsError& error) {
 
 absl::Status to_status(Service service, std::string_view operation, const AwsError& error) {
   const std::string code = error.code.empty() ? std::string("(no error code)") : error.code;
-  const std::string message =
-      error.message.empty() ? std::string("(no message)") : error.message;
-  const std::string request_id =
-      error.request_id.empty() ? std::string("none") : error.request_id;
+  const std::string message = error.message.empty() ? std::string("(no message)") : error.message;
+  const std::string request_id = error.request_id.empty() ? std::string("none") : error.request_id;
   return absl::Status(status_code_for(error),
                       cat(name(service), " ", operation, ": ", code, ": ", message, " (HTTP ",
                           error.http_status, ", request id ", request_id, ")"));

@@ -18,10 +18,11 @@
 //                      InvalidAccessKeyId ExpiredToken ExpiredTokenException InvalidToken; HTTP 401
 //   InvalidArgument    ValidationException ValidationError InvalidInputException InvalidInput
 //                      InvalidParameterException InvalidParameterValue(Exception)
-//                      InvalidParameterCombination MissingParameter MalformedPolicyDocument(Exception)
-//                      MalformedPolicy MalformedXML InvalidRequest InvalidBucketName
-//                      InvalidLocationConstraint IllegalLocationConstraintException
-//                      SerializationException InvalidAction UnknownOperationException; HTTP 400
+//                      InvalidParameterCombination MissingParameter
+//                      MalformedPolicyDocument(Exception) MalformedPolicy MalformedXML
+//                      InvalidRequest InvalidBucketName InvalidLocationConstraint
+//                      IllegalLocationConstraintException SerializationException InvalidAction
+//                      UnknownOperationException; HTTP 400
 //   FailedPrecondition ConditionalCheckFailedException TransactionCanceledException DeleteConflict
 //                      BucketNotEmpty IdempotentParameterMismatch(Exception)
 //   Aborted            ConcurrentModificationException ConcurrentModification

@@ -47,8 +47,8 @@ absl::StatusOr<nlohmann::json> AwsClient::call(Service service, std::string_view
       return {absl::CancelledError("stopped"), ""};  // not retried; `stopped` is returned
     }
     HttpRequest signed_request = prepared->request;
-    if (absl::Status signed_ok = sign(signed_request, *key, scope, options_.clock(), &keys_,
-                                      prepared->uri_rule);
+    if (absl::Status signed_ok =
+            sign(signed_request, *key, scope, options_.clock(), &keys_, prepared->uri_rule);
         !signed_ok.ok()) {
       stopped = signed_ok;
       return {absl::CancelledError("stopped"), ""};

@@ -71,8 +71,9 @@ class AwsClient {
   //    failure, prefixed with "<service> <Operation>: ";
   //  - the credential source's error; prepare_request's InvalidArgument or Unimplemented;
   //  - Internal when a 2xx answer cannot be read.
-  absl::StatusOr<nlohmann::json> call(Service service, std::string_view operation,
-                                      const nlohmann::json& request = nlohmann::json::object()) const;
+  absl::StatusOr<nlohmann::json> call(
+      Service service, std::string_view operation,
+      const nlohmann::json& request = nlohmann::json::object()) const;
 
   const Endpoint& endpoint(Service service) const;
   // The retry quota shared by this client's calls (for tests and the benchmark).

@@ -150,8 +150,7 @@ absl::StatusOr<HttpResponse> CurlTransport::send(std::string_view origin,
   curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &new_connections);
   connections_opened_ += new_connections;
   if (result != CURLE_OK) {
-    const std::string what =
-        cat(request.method, " ", url, " failed: ", curl_easy_strerror(result));
+    const std::string what = cat(request.method, " ", url, " failed: ", curl_easy_strerror(result));
     // A failed handle may hold a broken connection; libcurl drops it, the handle is fine.
     give_back(std::move(handle));
     if (result == CURLE_OPERATION_TIMEDOUT) return absl::DeadlineExceededError(what);

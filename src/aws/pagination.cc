@@ -23,16 +23,16 @@ bool is_empty_token(const nlohmann::json& token) {
 
 }  // namespace
 
-absl::Status for_each_page(const PageFetch& fetch, nlohmann::json request,
-                           const PageTokens& tokens, const PageVisitor& visit) {
+absl::Status for_each_page(const PageFetch& fetch, nlohmann::json request, const PageTokens& tokens,
+                           const PageVisitor& visit) {
   const std::string request_key(tokens.request_key);
   const std::string answer_key(tokens.answer_key);
   while (true) {
     absl::StatusOr<nlohmann::json> page = fetch(request);
     if (!page.ok()) return page.status();
     if (absl::Status visited = visit(*page); !visited.ok()) return visited;
-    if (!page->is_object() || !page->contains(answer_key) ||
-        is_empty_token((*page)[answer_key]) || !is_truncated(*page, tokens.truncated_key)) {
+    if (!page->is_object() || !page->contains(answer_key) || is_empty_token((*page)[answer_key]) ||
+        !is_truncated(*page, tokens.truncated_key)) {
       return absl::OkStatus();
     }
     const nlohmann::json& token = (*page)[answer_key];

@@ -37,8 +37,8 @@ using PageVisitor = std::function<absl::Status(const nlohmann::json& page)>;
 // Fetches the pages of `request` one after the other and gives each to `visit`. Returns the
 // first error of `fetch` or `visit` unchanged, and Internal when an answer repeats the token it
 // was asked with (a service that would otherwise loop for ever).
-absl::Status for_each_page(const PageFetch& fetch, nlohmann::json request,
-                           const PageTokens& tokens, const PageVisitor& visit);
+absl::Status for_each_page(const PageFetch& fetch, nlohmann::json request, const PageTokens& tokens,
+                           const PageVisitor& visit);
 
 // Every page's `list_key` array, concatenated in order (a page without it adds nothing).
 absl::StatusOr<nlohmann::json> all_items(const PageFetch& fetch, nlohmann::json request,

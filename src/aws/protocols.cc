@@ -62,8 +62,7 @@ absl::StatusOr<PreparedRequest> prepare_json(const ServiceInfo& service, const E
       request_to(protocol_parts::origin_of(endpoint.url), "POST", cat(path_of(endpoint.url), "/"));
   prepared.request.headers.emplace_back("Content-Type",
                                         cat("application/x-amz-json-", service.json_version));
-  prepared.request.headers.emplace_back("X-Amz-Target",
-                                        cat(service.target_prefix, ".", operation));
+  prepared.request.headers.emplace_back("X-Amz-Target", cat(service.target_prefix, ".", operation));
   prepared.request.body = request.dump();
   return prepared;
 }
@@ -75,9 +74,9 @@ absl::StatusOr<PreparedRequest> prepare_rest_json(const ServiceInfo& service,
   const bool ram = service.service == Service::kRam;
   const std::string route = ram ? lower(operation) : std::string(operation);
   const bool in_query = ram && operation.starts_with("Delete");
-  PreparedRequest prepared = request_to(protocol_parts::origin_of(endpoint.url),
-                                        in_query ? "DELETE" : "POST",
-                                        cat(path_of(endpoint.url), "/", route));
+  PreparedRequest prepared =
+      request_to(protocol_parts::origin_of(endpoint.url), in_query ? "DELETE" : "POST",
+                 cat(path_of(endpoint.url), "/", route));
   if (in_query) {
     std::vector<std::string> pairs;
     for (const auto& [key, value] : request.items()) {

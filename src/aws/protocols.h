@@ -36,7 +36,7 @@ namespace datamesh::aws {
 
 // An unsigned request, ready for sigv4.h's sign with `uri_rule`, and where to send it.
 struct PreparedRequest {
-  std::string origin;  // scheme://host[:port]
+  std::string origin;   // scheme://host[:port]
   HttpRequest request;  // with its Host header
   UriRule uri_rule = UriRule::kNormalizeAndEncode;
 };

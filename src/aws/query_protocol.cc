@@ -58,14 +58,14 @@ absl::StatusOr<nlohmann::json> read_query_answer(std::string_view operation,
                                                  const HttpResponse& response) {
   absl::StatusOr<nlohmann::json> document = xml_to_json(response.body);
   if (!document.ok()) {
-    return absl::InternalError(cat(operation, " answered with a body that is not XML: ",
-                                   body_start(response.body)));
+    return absl::InternalError(
+        cat(operation, " answered with a body that is not XML: ", body_start(response.body)));
   }
   const std::string response_name = cat(operation, "Response");
   const std::string result_name = cat(operation, "Result");
   if (!document->contains(response_name)) {
-    return absl::InternalError(cat(operation, " answered with no <", response_name,
-                                   ">: ", body_start(response.body)));
+    return absl::InternalError(
+        cat(operation, " answered with no <", response_name, ">: ", body_start(response.body)));
   }
   const nlohmann::json& whole = (*document)[response_name];
   nlohmann::json answer = nlohmann::json::object();

@@ -11,8 +11,7 @@ namespace datamesh::aws {
 namespace {
 
 bool is_success(const AttemptOutcome& outcome) {
-  return outcome.response.ok() && outcome.response->status >= 200 &&
-         outcome.response->status < 300;
+  return outcome.response.ok() && outcome.response->status >= 200 && outcome.response->status < 300;
 }
 
 bool is_timeout(const AttemptOutcome& outcome) {

@@ -18,12 +18,23 @@ std::string xml_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -62,8 +73,8 @@ absl::StatusOr<PreparedRequest> prepare_s3(const Endpoint& endpoint, std::string
   if (operation == "CreateBucket") {
     PreparedRequest prepared = to_bucket("PUT");
     std::string location;
-    const nlohmann::json configuration = request.value("CreateBucketConfiguration",
-                                                       nlohmann::json::object());
+    const nlohmann::json configuration =
+        request.value("CreateBucketConfiguration", nlohmann::json::object());
     if (configuration.is_object() && configuration.contains("LocationConstraint") &&
         configuration["LocationConstraint"].is_string()) {
       location = configuration["LocationConstraint"].get<std::string>();

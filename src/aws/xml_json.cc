@@ -1,8 +1,7 @@
 #include "aws/xml_json.h"
 
-#include <pugixml.hpp>
-
 #include <map>
+#include <pugixml.hpp>
 #include <string>
 
 #include "base/text.h"
@@ -57,9 +56,9 @@ absl::StatusOr<nlohmann::json> xml_to_json(std::string_view xml) {
   pugi::xml_document document;
   const pugi::xml_parse_result parsed = document.load_buffer(xml.data(), xml.size());
   if (!parsed) {
-    return absl::InvalidArgumentError(base::cat("answer is not well-formed XML: ",
-                                                parsed.description(), " at offset ",
-                                                static_cast<long long>(parsed.offset)));
+    return absl::InvalidArgumentError(
+        base::cat("answer is not well-formed XML: ", parsed.description(), " at offset ",
+                  static_cast<long long>(parsed.offset)));
   }
   const pugi::xml_node root = document.document_element();
   nlohmann::json out = nlohmann::json::object();

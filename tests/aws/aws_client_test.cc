@@ -2,10 +2,12 @@
 // wire, signatures the project's verifier accepts, keep-alive, the standard retry mode with an
 // injected sleeper and random source, and AWS errors as statuses. The real services' behaviour
 // is checked against moto in tests/awsmode.
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "aws/aws_errors.h"
@@ -102,9 +104,9 @@ TEST(AwsClientTest, RestJsonPostsToTheOperationsUri) {
   Harness h = make_client(server.url());
   ASSERT_OK(h.client->call(Service::kLakeFormation, "ListPermissions", {{"MaxResults", 1}}));
   ASSERT_OK(h.client->call(Service::kRam, "GetResourceShares", {{"resourceOwner", "SELF"}}));
-  ASSERT_OK(h.client->call(Service::kRam, "DeleteResourceShare",
-                           {{"resourceShareArn", "arn:aws:ram:eu-west-1:1:resource-share/a b"},
-                            {"clientToken", "t1"}}));
+  ASSERT_OK(h.client->call(
+      Service::kRam, "DeleteResourceShare",
+      {{"resourceShareArn", "arn:aws:ram:eu-west-1:1:resource-share/a b"}, {"clientToken", "t1"}}));
   const std::vector<ReceivedRequest> got = server.received();
   ASSERT_EQ(got.size(), 3u);
   for (const ReceivedRequest& r : got) EXPECT_TRUE(r.signature_valid) << r.signature_problem;
@@ -130,13 +132,12 @@ TEST(AwsClientTest, QueryProtocolFlattensTheRequestAndReadsTheXmlResult) {
       "<ResponseMetadata><RequestId>req-9</RequestId></ResponseMetadata></GetRoleResponse>";
   ScriptedAwsServer server({{200, xml, "text/xml", {}}}, kSecret);
   Harness h = make_client(server.url());
-  ASSERT_OK_AND_ASSIGN(
-      nlohmann::json answer,
-      h.client->call(Service::kIam, "GetRole",
-                     {{"RoleName", "analyst"},
-                      {"Tags", {{{"Key", "team a"}, {"Value", "x&y"}}}},
-                      {"MaxSessionDuration", 3600},
-                      {"Flag", true}}));
+  ASSERT_OK_AND_ASSIGN(nlohmann::json answer,
+                       h.client->call(Service::kIam, "GetRole",
+                                      {{"RoleName", "analyst"},
+                                       {"Tags", {{{"Key", "team a"}, {"Value", "x&y"}}}},
+                                       {"MaxSessionDuration", 3600},
+                                       {"Flag", true}}));
   EXPECT_EQ(answer["Role"]["RoleName"], "analyst");
   EXPECT_EQ(answer["Role"]["Tags"], nlohmann::json::parse(R"([{"Key":"a","Value":"1"}])"));
   EXPECT_EQ(answer["ResponseMetadata"]["RequestId"], "req-9");
@@ -164,8 +165,8 @@ TEST(AwsClientTest, S3BucketCallsArePathStyleAndSignedWithTheS3Rule) {
   EXPECT_EQ(created["ResponseMetadata"]["RequestId"], "r1");
   ASSERT_OK(h.client->call(Service::kS3, "PutBucketPolicy",
                            {{"Bucket", "mesh-bucket"}, {"Policy", policy}}));
-  ASSERT_OK_AND_ASSIGN(nlohmann::json got_policy,
-                       h.client->call(Service::kS3, "GetBucketPolicy", {{"Bucket", "mesh-bucket"}}));
+  ASSERT_OK_AND_ASSIGN(nlohmann::json got_policy, h.client->call(Service::kS3, "GetBucketPolicy",
+                                                                 {{"Bucket", "mesh-bucket"}}));
   EXPECT_EQ(got_policy["Policy"], policy);
   const std::vector<ReceivedRequest> got = server.received();
   ASSERT_EQ(got.size(), 3u);
@@ -212,11 +213,35 @@ TEST(AwsClientTest, SuccessiveCallsReuseOneKeptAliveConnection) {
   EXPECT_EQ(h.transport->connections_opened(), 1);
 }
 
+TEST(AwsClientTest, ThreadsShareOneClientAndItsConnections) {
+  ScriptedAwsServer server({json_answer(200, {{"ok", true}})}, kSecret);
+  Harness h = make_client(server.url());
+  constexpr int kThreads = 4;
+  constexpr int kCallsEach = 10;
+  std::vector<std::thread> threads;
+  std::atomic<int> succeeded{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kCallsEach; ++i) {
+        if (h.client->call(Service::kGlue, "GetDatabases").ok()) ++succeeded;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(succeeded.load(), kThreads * kCallsEach);
+  EXPECT_EQ(server.attempts(), static_cast<std::size_t>(kThreads * kCallsEach));
+  for (const ReceivedRequest& r : server.received()) {
+    EXPECT_TRUE(r.signature_valid) << r.signature_problem;
+  }
+  // At most one connection per handle in use at once: kept alive and reused, not one per call.
+  EXPECT_LE(h.transport->connections_opened(), kThreads);
+}
+
 TEST(AwsClientTest, Retries5xxWithExponentialBackoffThenSucceeds) {
-  ScriptedAwsServer server({json_answer(500, {{"__type", "InternalServiceException"}}),
-                            json_answer(503, {{"__type", "ServiceUnavailable"}}),
-                            json_answer(200, {{"ok", true}})},
-                           kSecret);
+  ScriptedAwsServer server(
+      {json_answer(500, {{"__type", "InternalServiceException"}}),
+       json_answer(503, {{"__type", "ServiceUnavailable"}}), json_answer(200, {{"ok", true}})},
+      kSecret);
   Harness h = make_client(server.url(), "", "eu-west-1", /*random=*/0.5);
   ASSERT_OK_AND_ASSIGN(nlohmann::json answer, h.client->call(Service::kGlue, "GetDatabases"));
   EXPECT_EQ(answer["ok"], true);
@@ -260,7 +285,8 @@ TEST(AwsClientTest, GivesUpAfterThreeAttemptsWithTheLastErrorAndItsRequestId) {
 
 TEST(AwsClientTest, DoesNotRetryClientErrors) {
   ScriptedAwsServer server(
-      {json_answer(400, {{"__type", "EntityNotFoundException"}, {"Message", "Database x not found"}},
+      {json_answer(400,
+                   {{"__type", "EntityNotFoundException"}, {"Message", "Database x not found"}},
                    {{"x-amzn-RequestId", "rid-404"}})},
       kSecret);
   Harness h = make_client(server.url());
@@ -280,8 +306,8 @@ TEST(AwsClientTest, RetriesNetworkFailuresThenReportsUnavailable) {
     port = std::stoi(gone.url().substr(gone.url().rfind(':') + 1));
   }
   Harness h = make_client("http://127.0.0.1:" + std::to_string(port));
-  EXPECT_STATUS(h.client->call(Service::kSts, "GetCallerIdentity"),
-                absl::StatusCode::kUnavailable, "after 3 attempts");
+  EXPECT_STATUS(h.client->call(Service::kSts, "GetCallerIdentity"), absl::StatusCode::kUnavailable,
+                "after 3 attempts");
   EXPECT_EQ(h.sleeps->delays.size(), 2u);
 }
 

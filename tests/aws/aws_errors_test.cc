@@ -1,8 +1,9 @@
 // AWS error answers read per protocol, and the table that maps their codes to statuses
 // (aws/aws_errors.h).
+#include "aws/aws_errors.h"
+
 #include <string>
 
-#include "aws/aws_errors.h"
 #include "gtest/gtest.h"
 #include "support/status_matchers.h"
 
@@ -15,12 +16,12 @@ HttpResponse answer(long status, std::string body,
 }
 
 TEST(AwsErrorsTest, ReadsJsonErrorsWithANamespacedType) {
-  const AwsError error =
-      parse_error(Protocol::kJson,
-                  answer(400,
-                         R"({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",)"
-                         R"("message":"The conditional request failed"})",
-                         {{"X-Amzn-RequestId", "RID1"}}));
+  const AwsError error = parse_error(
+      Protocol::kJson,
+      answer(400,
+             R"({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",)"
+             R"("message":"The conditional request failed"})",
+             {{"X-Amzn-RequestId", "RID1"}}));
   EXPECT_EQ(error.code, "ConditionalCheckFailedException");
   EXPECT_EQ(error.message, "The conditional request failed");
   EXPECT_EQ(error.request_id, "RID1");
@@ -82,8 +83,8 @@ TEST(AwsErrorsTest, TheTableMapsEachFamilyOfCodes) {
                            "ResourceInUseException", "BucketAlreadyOwnedByYou"}) {
     EXPECT_EQ(code_of(code), C::kAlreadyExists) << code;
   }
-  for (const char* code : {"AccessDenied", "AccessDeniedException",
-                           "OperationNotPermittedException"}) {
+  for (const char* code :
+       {"AccessDenied", "AccessDeniedException", "OperationNotPermittedException"}) {
     EXPECT_EQ(code_of(code, 403), C::kPermissionDenied) << code;
   }
   for (const char* code : {"InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken",

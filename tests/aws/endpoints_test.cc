@@ -4,12 +4,13 @@
 // tests/aws/data/botocore_endpoint_vectors.json was produced with
 // tests/aws/tools/botocore_endpoint_vectors.py (which says how to regenerate it): botocore's
 // EndpointRulesetResolver over every region of its partitions.json and a few unknown ones.
+#include "aws/endpoints.h"
+
 #include <fstream>
 #include <map>
 #include <optional>
 #include <string>
 
-#include "aws/endpoints.h"
 #include "aws/partitions.h"
 #include "aws/services.h"
 #include "gtest/gtest.h"

@@ -1,9 +1,10 @@
 // The page reader (aws/pagination.h) over a list of pages served in order; against real services
 // in tests/awsmode.
+#include "aws/pagination.h"
+
 #include <string>
 #include <vector>
 
-#include "aws/pagination.h"
 #include "gtest/gtest.h"
 #include "support/status_matchers.h"
 
@@ -39,9 +40,8 @@ TEST(PaginationTest, FollowsNextTokenUntilItIsGone) {
 
 TEST(PaginationTest, AnEmptyTokenEndsTheListing) {
   PageServer server{{{{"shares", {1}}, {"nextToken", ""}}}};
-  ASSERT_OK_AND_ASSIGN(nlohmann::json items,
-                       all_items(server.fetch(), nlohmann::json::object(), kLowerNextToken,
-                                 "shares"));
+  ASSERT_OK_AND_ASSIGN(nlohmann::json items, all_items(server.fetch(), nlohmann::json::object(),
+                                                       kLowerNextToken, "shares"));
   EXPECT_EQ(items.size(), 1u);
   EXPECT_EQ(server.requests.size(), 1u);
 }
@@ -79,9 +79,7 @@ TEST(PaginationTest, ReturnsTheErrorsOfFetchAndVisitUnchanged) {
                 absl::StatusCode::kInternal, "asked for too many pages");
   PageServer again{{{{"Items", {1}}, {"NextToken", "t1"}}}};
   EXPECT_STATUS(for_each_page(again.fetch(), nlohmann::json::object(), kNextToken,
-                              [](const nlohmann::json&) {
-                                return absl::CancelledError("enough");
-                              }),
+                              [](const nlohmann::json&) { return absl::CancelledError("enough"); }),
                 absl::StatusCode::kCancelled, "enough");
   EXPECT_EQ(again.requests.size(), 1u);
 }

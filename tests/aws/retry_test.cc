@@ -1,9 +1,10 @@
 // The standard retry mode's pieces (aws/retry.h): backoff delays, the retry quota, and which
 // outcomes are retried. The whole loop runs against a local server in aws_client_test.cc.
+#include "aws/retry.h"
+
 #include <chrono>
 #include <vector>
 
-#include "aws/retry.h"
 #include "gtest/gtest.h"
 
 namespace datamesh::aws {
@@ -50,8 +51,8 @@ TEST(RetryTest, RetriesNetworkFailures5xxThrottlingAndTransientCodesOnly) {
 TEST(RetryTest, AnEmptyQuotaReturnsTheFailureWithoutRetrying) {
   RetryQuota quota(RetryQuota::kRetryCost);  // room for one retry
   std::vector<std::chrono::nanoseconds> slept;
-  const Retrier retrier({}, [&](std::chrono::nanoseconds d) { slept.push_back(d); },
-                        [] { return 1.0; }, &quota);
+  const Retrier retrier(
+      {}, [&](std::chrono::nanoseconds d) { slept.push_back(d); }, [] { return 1.0; }, &quota);
   int calls = 0;
   const RetriedOutcome outcome = retrier.run([&](int) {
     ++calls;
@@ -65,7 +66,8 @@ TEST(RetryTest, AnEmptyQuotaReturnsTheFailureWithoutRetrying) {
 
 TEST(RetryTest, ATimeoutCostsMoreOfTheQuota) {
   RetryQuota quota;
-  const Retrier retrier({}, [](std::chrono::nanoseconds) {}, [] { return 0.0; }, &quota);
+  const Retrier retrier(
+      {}, [](std::chrono::nanoseconds) {}, [] { return 0.0; }, &quota);
   const RetriedOutcome outcome = retrier.run([](int attempt) -> AttemptOutcome {
     if (attempt == 1) return {absl::DeadlineExceededError("timeout"), ""};
     return http(200);
@@ -78,7 +80,8 @@ TEST(RetryTest, ATimeoutCostsMoreOfTheQuota) {
 TEST(RetryTest, MaxAttemptsIsAPolicy) {
   RetryPolicy policy;
   policy.max_attempts = 5;
-  const Retrier retrier(policy, [](std::chrono::nanoseconds) {}, [] { return 0.0; }, nullptr);
+  const Retrier retrier(
+      policy, [](std::chrono::nanoseconds) {}, [] { return 0.0; }, nullptr);
   const RetriedOutcome outcome = retrier.run([](int) { return http(500); });
   EXPECT_EQ(outcome.attempts, 5);
 }

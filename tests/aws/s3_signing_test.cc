@@ -22,8 +22,11 @@ nlohmann::json load_document() {
 }
 
 HttpRequest request_of(const nlohmann::json& v) {
-  HttpRequest request{v.at("method").get<std::string>(), v.at("path").get<std::string>(),
-                      v.at("query").get<std::string>(), {}, v.at("body").get<std::string>()};
+  HttpRequest request{v.at("method").get<std::string>(),
+                      v.at("path").get<std::string>(),
+                      v.at("query").get<std::string>(),
+                      {},
+                      v.at("body").get<std::string>()};
   for (const auto& pair : v.at("headers_before_signing")) {
     request.headers.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
   }

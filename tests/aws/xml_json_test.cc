@@ -1,5 +1,6 @@
 // XML answers read into JSON (aws/xml_json.h).
 #include "aws/xml_json.h"
+
 #include "gtest/gtest.h"
 #include "support/status_matchers.h"
 

@@ -24,13 +24,12 @@ TEST_F(QueryProtocolTest, IamCreatesAndReadsARoleWithTags) {
   std::unique_ptr<AwsClient> aws = moto_client();
   ASSERT_NE(aws, nullptr);
   const std::string role = unique_name("role");
-  ASSERT_OK_AND_ASSIGN(
-      nlohmann::json created,
-      aws->call(Service::kIam, "CreateRole",
-                {{"RoleName", role},
-                 {"Path", "/AwsDataMesh/"},
-                 {"AssumeRolePolicyDocument", kTrustPolicy},
-                 {"Tags", {{{"Key", "Domain"}, {"Value", "sales & ops"}}}}}));
+  ASSERT_OK_AND_ASSIGN(nlohmann::json created,
+                       aws->call(Service::kIam, "CreateRole",
+                                 {{"RoleName", role},
+                                  {"Path", "/AwsDataMesh/"},
+                                  {"AssumeRolePolicyDocument", kTrustPolicy},
+                                  {"Tags", {{{"Key", "Domain"}, {"Value", "sales & ops"}}}}}));
   EXPECT_EQ(created["Role"]["RoleName"], role);
   EXPECT_EQ(created["Role"]["Arn"],
             std::string("arn:aws:iam::") + kMotoAccount + ":role/AwsDataMesh/" + role);
@@ -39,7 +38,8 @@ TEST_F(QueryProtocolTest, IamCreatesAndReadsARoleWithTags) {
   ASSERT_OK_AND_ASSIGN(nlohmann::json got,
                        aws->call(Service::kIam, "GetRole", {{"RoleName", role}}));
   EXPECT_EQ(got["Role"]["Path"], "/AwsDataMesh/");
-  EXPECT_EQ(got["Role"]["Tags"], nlohmann::json::parse(R"([{"Key":"Domain","Value":"sales & ops"}])"));
+  EXPECT_EQ(got["Role"]["Tags"],
+            nlohmann::json::parse(R"([{"Key":"Domain","Value":"sales & ops"}])"));
 }
 
 TEST_F(QueryProtocolTest, IamErrorsCarryTheirCodeAndRequestId) {
@@ -71,7 +71,8 @@ TEST_F(QueryProtocolTest, IamPagesThroughRolesByMarker) {
   std::size_t roles = 0;
   ASSERT_OK(for_each_page(
       [&](const nlohmann::json& request) { return aws->call(Service::kIam, "ListRoles", request); },
-      {{"PathPrefix", path}, {"MaxItems", 2}}, kMarker, [&](const nlohmann::json& page) {
+      {{"PathPrefix", path}, {"MaxItems", 2}}, kMarker,
+      [&](const nlohmann::json& page) {
         ++pages;
         // XML lists: an array of <member>s (a page always has some roles here).
         if (page["Roles"].is_array()) roles += page["Roles"].size();
@@ -92,11 +93,10 @@ TEST_F(QueryProtocolTest, StsNamesTheCallerAndAssumesARole) {
   ASSERT_OK_AND_ASSIGN(nlohmann::json created,
                        aws->call(Service::kIam, "CreateRole",
                                  {{"RoleName", role}, {"AssumeRolePolicyDocument", kTrustPolicy}}));
-  ASSERT_OK_AND_ASSIGN(nlohmann::json assumed,
-                       aws->call(Service::kSts, "AssumeRole",
-                                 {{"RoleArn", created["Role"]["Arn"]},
-                                  {"RoleSessionName", "datamesh-test"},
-                                  {"DurationSeconds", 900}}));
+  ASSERT_OK_AND_ASSIGN(nlohmann::json assumed, aws->call(Service::kSts, "AssumeRole",
+                                                         {{"RoleArn", created["Role"]["Arn"]},
+                                                          {"RoleSessionName", "datamesh-test"},
+                                                          {"DurationSeconds", 900}}));
   const nlohmann::json& credentials = assumed["Credentials"];
   ASSERT_TRUE(credentials.is_object()) << assumed.dump();
   EXPECT_FALSE(credentials["SessionToken"].get<std::string>().empty());
@@ -106,9 +106,8 @@ TEST_F(QueryProtocolTest, StsNamesTheCallerAndAssumesARole) {
 
   // The assumed session (with its X-Amz-Security-Token) signs the next call.
   AwsClient::Options options = moto_options();
-  options.credentials = fixed_credentials({credentials["AccessKeyId"],
-                                           credentials["SecretAccessKey"],
-                                           credentials["SessionToken"]});
+  options.credentials = fixed_credentials(
+      {credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials["SessionToken"]});
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<AwsClient> session, AwsClient::create(std::move(options)));
   ASSERT_OK_AND_ASSIGN(nlohmann::json as_role, session->call(Service::kSts, "GetCallerIdentity"));
   EXPECT_NE(as_role["Arn"].get<std::string>().find("assumed-role/" + role), std::string::npos)

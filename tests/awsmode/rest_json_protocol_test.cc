@@ -18,19 +18,19 @@ class RestJsonProtocolTest : public MotoTest {};
 TEST_F(RestJsonProtocolTest, LakeFormationSettingsGrantsAndListsPermissions) {
   std::unique_ptr<AwsClient> aws = moto_client();
   ASSERT_NE(aws, nullptr);
-  const std::string admin = std::string("arn:aws:iam::") + kMotoAccount + ":role/" +
-                            unique_name("admin");
-  ASSERT_OK(aws->call(Service::kLakeFormation, "PutDataLakeSettings",
-                      {{"DataLakeSettings",
-                        {{"DataLakeAdmins", {{{"DataLakePrincipalIdentifier", admin}}}}}}}));
+  const std::string admin =
+      std::string("arn:aws:iam::") + kMotoAccount + ":role/" + unique_name("admin");
+  ASSERT_OK(aws->call(
+      Service::kLakeFormation, "PutDataLakeSettings",
+      {{"DataLakeSettings", {{"DataLakeAdmins", {{{"DataLakePrincipalIdentifier", admin}}}}}}}));
   ASSERT_OK_AND_ASSIGN(nlohmann::json settings,
                        aws->call(Service::kLakeFormation, "GetDataLakeSettings"));
   EXPECT_EQ(settings["DataLakeSettings"]["DataLakeAdmins"][0]["DataLakePrincipalIdentifier"],
             admin);
 
   const std::string database = unique_name("db");
-  const std::string consumer = std::string("arn:aws:iam::") + kMotoAccount + ":role/" +
-                               unique_name("consumer");
+  const std::string consumer =
+      std::string("arn:aws:iam::") + kMotoAccount + ":role/" + unique_name("consumer");
   ASSERT_OK(aws->call(Service::kGlue, "CreateDatabase", {{"DatabaseInput", {{"Name", database}}}}));
   ASSERT_OK(aws->call(Service::kLakeFormation, "GrantPermissions",
                       {{"Principal", {{"DataLakePrincipalIdentifier", consumer}}},
@@ -40,12 +40,11 @@ TEST_F(RestJsonProtocolTest, LakeFormationSettingsGrantsAndListsPermissions) {
   const PageFetch list = [&](const nlohmann::json& request) {
     return aws->call(Service::kLakeFormation, "ListPermissions", request);
   };
-  ASSERT_OK_AND_ASSIGN(
-      nlohmann::json permissions,
-      all_items(list,
-                {{"Principal", {{"DataLakePrincipalIdentifier", consumer}}},
-                 {"Resource", {{"Database", {{"Name", database}}}}}},
-                kNextToken, "PrincipalResourcePermissions"));
+  ASSERT_OK_AND_ASSIGN(nlohmann::json permissions,
+                       all_items(list,
+                                 {{"Principal", {{"DataLakePrincipalIdentifier", consumer}}},
+                                  {"Resource", {{"Database", {{"Name", database}}}}}},
+                                 kNextToken, "PrincipalResourcePermissions"));
   ASSERT_EQ(permissions.size(), 1u) << permissions.dump();
   EXPECT_EQ(permissions[0]["Resource"]["Database"]["Name"], database);
   EXPECT_EQ(permissions[0]["Permissions"].size(), 2u);
@@ -68,9 +67,8 @@ TEST_F(RestJsonProtocolTest, RamCreatesListsAndDeletesAResourceShare) {
   const PageFetch list = [&](const nlohmann::json& request) {
     return aws->call(Service::kRam, "GetResourceShares", request);
   };
-  ASSERT_OK_AND_ASSIGN(nlohmann::json shares,
-                       all_items(list, {{"resourceOwner", "SELF"}}, kLowerNextToken,
-                                 "resourceShares"));
+  ASSERT_OK_AND_ASSIGN(nlohmann::json shares, all_items(list, {{"resourceOwner", "SELF"}},
+                                                        kLowerNextToken, "resourceShares"));
   // Other tests share the server: look for this test's share among all.
   int found = 0;
   for (const nlohmann::json& share : shares) {
@@ -80,12 +78,12 @@ TEST_F(RestJsonProtocolTest, RamCreatesListsAndDeletesAResourceShare) {
     EXPECT_EQ(share["status"], "ACTIVE");
   }
   EXPECT_EQ(found, 1);
-  ASSERT_OK_AND_ASSIGN(nlohmann::json deleted,
-                       aws->call(Service::kRam, "DeleteResourceShare", {{"resourceShareArn", arn}}));
+  ASSERT_OK_AND_ASSIGN(nlohmann::json deleted, aws->call(Service::kRam, "DeleteResourceShare",
+                                                         {{"resourceShareArn", arn}}));
   EXPECT_EQ(deleted["returnValue"], true);
-  EXPECT_STATUS(aws->call(Service::kRam, "DeleteResourceShare",
-                          {{"resourceShareArn", arn + "-absent"}}),
-                absl::StatusCode::kNotFound, "ram DeleteResourceShare: UnknownResourceException");
+  EXPECT_STATUS(
+      aws->call(Service::kRam, "DeleteResourceShare", {{"resourceShareArn", arn + "-absent"}}),
+      absl::StatusCode::kNotFound, "ram DeleteResourceShare: UnknownResourceException");
 }
 
 }  // namespace

@@ -14,14 +14,13 @@ using testing::MotoTest;
 class S3ProtocolTest : public MotoTest {};
 
 std::string policy_for(const std::string& bucket) {
-  return nlohmann::json{
-      {"Version", "2012-10-17"},
-      {"Statement",
-       {{{"Sid", "DataMeshConsumerRead"},
-         {"Effect", "Allow"},
-         {"Principal", {{"AWS", "arn:aws:iam::111122223333:root"}}},
-         {"Action", "s3:GetObject"},
-         {"Resource", "arn:aws:s3:::" + bucket + "/*"}}}}}
+  return nlohmann::json{{"Version", "2012-10-17"},
+                        {"Statement",
+                         {{{"Sid", "DataMeshConsumerRead"},
+                           {"Effect", "Allow"},
+                           {"Principal", {{"AWS", "arn:aws:iam::111122223333:root"}}},
+                           {"Action", "s3:GetObject"},
+                           {"Resource", "arn:aws:s3:::" + bucket + "/*"}}}}}
       .dump();
 }
 
