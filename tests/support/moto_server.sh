@@ -47,7 +47,12 @@ case "$command" in
     if [ -f "$state/pid" ]; then
       pid=$(cat "$state/pid")
       kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      # Gone, or a zombie nobody reaps yet (the server's parent, this script's start, has exited).
+      for _ in $(seq 1 100); do
+        state_letter=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)
+        [ -n "$state_letter" ] && [ "$state_letter" != Z ] || break
+        sleep 0.1
+      done
       kill -9 "$pid" 2>/dev/null || true
     fi
     rm -rf "$state"
