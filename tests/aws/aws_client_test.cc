@@ -311,6 +311,30 @@ TEST(AwsClientTest, RetriesNetworkFailuresThenReportsUnavailable) {
   EXPECT_EQ(h.sleeps->delays.size(), 2u);
 }
 
+TEST(AwsClientTest, AnAnswerLateBeyondTheTimeoutIsDeadlineExceededAndRetried) {
+  ScriptedAwsServer server({{200, "{}", "application/x-amz-json-1.1", {}, /*hold=*/true}}, kSecret);
+  AwsClient::Options options;
+  options.region = "us-east-1";
+  options.credentials = fixed_credentials({"AKIDEXAMPLE", kSecret, ""});
+  options.environment = [url = server.url()](std::string_view) -> std::optional<std::string> {
+    return url;
+  };
+  options.transport = std::make_shared<CurlTransport>(
+      TransportOptions{.connect_timeout = std::chrono::seconds(5),
+                       .request_timeout = std::chrono::milliseconds(100)});
+  std::vector<std::chrono::nanoseconds> slept;
+  options.sleep = [&](std::chrono::nanoseconds delay) { slept.push_back(delay); };
+  options.random = [] { return 1.0; };
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<AwsClient> client, AwsClient::create(std::move(options)));
+  EXPECT_STATUS(client->call(Service::kGlue, "GetDatabases"), absl::StatusCode::kDeadlineExceeded,
+                "after 3 attempts");
+  server.release();
+  EXPECT_EQ(slept, (std::vector<std::chrono::nanoseconds>{1s, 2s}));
+  // A retry after a timeout costs 10 units.
+  EXPECT_EQ(client->retry_quota().available(),
+            RetryQuota::kInitialCapacity - 2 * RetryQuota::kTimeoutRetryCost);
+}
+
 TEST(AwsClientTest, ACredentialErrorEndsTheCallUnchanged) {
   ScriptedAwsServer server({json_answer(200, {})}, kSecret);
   AwsClient::Options options;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -21,6 +22,8 @@ struct ScriptedAnswer {
   std::string body;
   std::string content_type = "application/x-amz-json-1.1";
   std::vector<std::pair<std::string, std::string>> headers;
+  // Answer only once release() was called (a server that does not answer in time).
+  bool hold = false;
 };
 
 struct ReceivedRequest {
@@ -48,6 +51,7 @@ class ScriptedAwsServer {
     while (!server_.is_running()) std::this_thread::yield();
   }
   ~ScriptedAwsServer() {
+    release();
     server_.stop();
     thread_.join();
   }
@@ -61,6 +65,15 @@ class ScriptedAwsServer {
     return received_;
   }
   std::size_t attempts() const { return received().size(); }
+
+  // Lets held answers go (and every later one through at once).
+  void release() {
+    {
+      std::lock_guard lock(mutex_);
+      released_ = true;
+    }
+    released_changed_.notify_all();
+  }
 
  private:
   void answer(const httplib::Request& in, httplib::Response& out) {
@@ -98,6 +111,10 @@ class ScriptedAwsServer {
       received_.push_back(std::move(got));
     }
     const ScriptedAnswer& scripted = script_[index];
+    if (scripted.hold) {
+      std::unique_lock lock(mutex_);
+      released_changed_.wait(lock, [this] { return released_; });
+    }
     out.status = scripted.status;
     for (const auto& [name, value] : scripted.headers) out.set_header(name, value);
     out.set_content(scripted.body, scripted.content_type);
@@ -110,6 +127,8 @@ class ScriptedAwsServer {
   std::thread thread_;
   mutable std::mutex mutex_;
   std::vector<ReceivedRequest> received_;  // guarded by mutex_
+  bool released_ = false;                  // guarded by mutex_
+  std::condition_variable released_changed_;
 };
 
 }  // namespace datamesh::aws::testing
