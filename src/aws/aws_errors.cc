@@ -5,7 +5,6 @@
 #include <pugixml.hpp>
 #include <utility>
 
-#include "absl/strings/match.h"
 #include "base/text.h"
 #include "nlohmann/json.hpp"
 
@@ -186,13 +185,6 @@ void read_xml_error(const HttpResponse& response, AwsError& error) {
 }
 
 }  // namespace
-
-std::string HttpResponse::header(std::string_view name) const {
-  for (const auto& [key, value] : headers) {
-    if (absl::EqualsIgnoreCase(key, absl::string_view(name.data(), name.size()))) return value;
-  }
-  return "";
-}
 
 AwsError parse_error(Protocol protocol, const HttpResponse& response) {
   AwsError error;
