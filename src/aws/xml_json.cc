@@ -17,7 +17,16 @@ std::string local_name(const pugi::xml_node& node) {
   return std::string(colon == std::string_view::npos ? name : name.substr(colon + 1));
 }
 
-nlohmann::json convert(const pugi::xml_node& node) {
+// AWS answers nest a few levels; a deeper document (a broken or hostile endpoint) is refused
+// rather than converted by unbounded recursion.
+constexpr int kMaxDepth = 64;
+
+// `node` as described in xml_json.h; sets `too_deep` instead of going below kMaxDepth.
+nlohmann::json convert(const pugi::xml_node& node, int depth, bool& too_deep) {
+  if (depth > kMaxDepth) {
+    too_deep = true;
+    return nullptr;
+  }
   bool has_elements = false;
   bool all_members = true;
   for (const pugi::xml_node& child : node.children()) {
@@ -29,7 +38,7 @@ nlohmann::json convert(const pugi::xml_node& node) {
   if (all_members) {
     nlohmann::json list = nlohmann::json::array();
     for (const pugi::xml_node& child : node.children()) {
-      if (child.type() == pugi::node_element) list.push_back(convert(child));
+      if (child.type() == pugi::node_element) list.push_back(convert(child, depth + 1, too_deep));
     }
     return list;
   }
@@ -42,9 +51,10 @@ nlohmann::json convert(const pugi::xml_node& node) {
     if (child.type() != pugi::node_element) continue;
     const std::string key = local_name(child);
     if (counts[key] > 1) {
-      object[key].push_back(convert(child));  // a null becomes an array on the first push
+      object[key].push_back(
+          convert(child, depth + 1, too_deep));  // a null becomes an array on the first push
     } else {
-      object[key] = convert(child);
+      object[key] = convert(child, depth + 1, too_deep);
     }
   }
   return object;
@@ -62,7 +72,12 @@ absl::StatusOr<nlohmann::json> xml_to_json(std::string_view xml) {
   }
   const pugi::xml_node root = document.document_element();
   nlohmann::json out = nlohmann::json::object();
-  out[local_name(root)] = convert(root);
+  bool too_deep = false;
+  out[local_name(root)] = convert(root, 1, too_deep);
+  if (too_deep) {
+    return absl::InvalidArgumentError(
+        base::cat("answer nests XML elements deeper than ", kMaxDepth, " levels"));
+  }
   return out;
 }
 

@@ -15,7 +15,7 @@
 namespace datamesh::aws {
 
 // The whole document: {"<root name>": <root converted>}. InvalidArgument, with pugixml's
-// description and offset, when `xml` is not well-formed.
+// description and offset, when `xml` is not well-formed, and when elements nest deeper than 64.
 absl::StatusOr<nlohmann::json> xml_to_json(std::string_view xml);
 
 }  // namespace datamesh::aws

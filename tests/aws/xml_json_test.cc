@@ -1,6 +1,8 @@
 // XML answers read into JSON (aws/xml_json.h).
 #include "aws/xml_json.h"
 
+#include <string>
+
 #include "gtest/gtest.h"
 #include "support/status_matchers.h"
 
@@ -34,6 +36,21 @@ TEST(XmlJsonTest, EntitiesAreDecoded) {
 TEST(XmlJsonTest, RejectsMalformedXml) {
   EXPECT_STATUS(xml_to_json("<a><b></a>"), absl::StatusCode::kInvalidArgument,
                 "not well-formed XML");
+}
+
+TEST(XmlJsonTest, RefusesDocumentsNestedDeeperThan64Levels) {
+  const auto nested = [](int levels) {
+    std::string xml;
+    for (int i = 0; i < levels; ++i) xml += "<a>";
+    xml += "x";
+    for (int i = 0; i < levels; ++i) xml += "</a>";
+    return xml;
+  };
+  EXPECT_OK(xml_to_json(nested(64)));
+  EXPECT_STATUS(xml_to_json(nested(65)), absl::StatusCode::kInvalidArgument,
+                "deeper than 64 levels");
+  EXPECT_STATUS(xml_to_json(nested(100000)), absl::StatusCode::kInvalidArgument,
+                "deeper than 64 levels");
 }
 
 }  // namespace
