@@ -20,7 +20,8 @@ set(datamesh_layer_core_USES base)
 set(datamesh_layer_security_PATHS security)
 set(datamesh_layer_security_USES base core)
 
-# AWS Signature V4: pure functions, shared by the client and the server.
+# AWS: Signature V4 (pure functions, shared by the client and the server) and the AWS client
+# (endpoints, transport, protocols, retries, pagination).
 set(datamesh_layer_aws_PATHS aws)
 set(datamesh_layer_aws_USES base)
 

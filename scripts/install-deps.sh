@@ -11,6 +11,7 @@ packages=(
   # libraries
   libabsl-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libpcre2-dev libssl-dev libmicrohttpd-dev libcpp-httplib-dev libcurl4-openssl-dev
+  libpugixml-dev
   # tests and benchmarks (postgresql: the throwaway server of the PostgreSQL tests)
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 postgresql python3 wrk
   # the pytest suites against moto (moto and boto3 themselves are not Debian packages)

@@ -197,14 +197,14 @@ std::vector<std::string> names_to_sign(const std::vector<NamedValue>& headers) {
 std::string canonical_request_of(const HttpRequest& request,
                                  const std::vector<NamedValue>& headers,
                                  const std::vector<std::string>& names,
-                                 std::string_view payload_hash) {
+                                 std::string_view payload_hash, UriRule uri_rule) {
   std::string out;
   out.reserve(256 + request.path.size() + request.query.size());
   for (char c : request.method) {
     out.push_back((c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c);
   }
   out += '\n';
-  out += canonical_uri(request.path);
+  out += canonical_uri(request.path, uri_rule);
   out += '\n';
   out += canonical_query(request.query);
   out += '\n';
@@ -408,7 +408,8 @@ absl::StatusOr<std::chrono::system_clock::time_point> parse_amz_date(std::string
   return time_point_cast<system_clock::duration>(instant);
 }
 
-std::string canonical_uri(std::string_view path) {
+std::string canonical_uri(std::string_view path, UriRule rule) {
+  if (rule == UriRule::kAsSent) return path.empty() ? std::string("/") : std::string(path);
   std::string out;
   append_encoded(out, remove_dot_segments(path), /*keep_slash=*/true);
   return out;
@@ -448,9 +449,9 @@ std::vector<std::string> header_values(const HttpRequest& request, std::string_v
 
 std::string canonical_request(const HttpRequest& request,
                               const std::vector<std::string>& signed_headers,
-                              std::string_view payload_hash) {
+                              std::string_view payload_hash, UriRule uri_rule) {
   return canonical_request_of(request, normalized_headers(request),
-                              normalized_names(signed_headers), payload_hash);
+                              normalized_names(signed_headers), payload_hash, uri_rule);
 }
 
 std::string credential_scope(std::string_view date8, const Scope& scope) {
@@ -481,7 +482,8 @@ std::vector<std::string> headers_to_sign(const HttpRequest& request) {
 }
 
 absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scope,
-                  std::chrono::system_clock::time_point now, SigningKeyCache* keys) {
+                  std::chrono::system_clock::time_point now, SigningKeyCache* keys,
+                  UriRule uri_rule) {
   const auto check_token = [](std::string_view what, std::string_view value) -> absl::Status {
     if (is_scope_token(value)) return absl::OkStatus();
     return absl::InvalidArgumentError(cat(
@@ -534,7 +536,8 @@ absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scop
       keys != nullptr ? keys->get(key.secret_access_key, date8, scope.region, scope.service)
                       : signing_key(key.secret_access_key, date8, scope.region, scope.service));
   const std::string to_sign = string_to_sign(
-      amz_date, scope, canonical_request_of(request, named, signed_headers, payload_hash));
+      amz_date, scope,
+      canonical_request_of(request, named, signed_headers, payload_hash, uri_rule));
   request.headers.emplace_back(
       "Authorization",
       cat(kAlgorithm, " Credential=", key.access_key_id, "/", credential_scope(date8, scope),
@@ -668,7 +671,9 @@ absl::Status verify(const HttpRequest& request, const Authorization& auth,
   // The actual body's hash, never a claimed one: an unsigned X-Amz-Content-Sha256 proves nothing.
   const Scope scope{auth.region, auth.service};
   const std::string to_sign = string_to_sign(
-      amz_date, scope, canonical_request_of(request, named, signed_names, body_hash));
+      amz_date, scope,
+      canonical_request_of(request, named, signed_names, body_hash,
+                           UriRule::kNormalizeAndEncode));
   const WipedKey derived(
       keys != nullptr ? keys->get(secret_access_key, auth.date, auth.region, auth.service)
                       : signing_key(secret_access_key, auth.date, auth.region, auth.service));

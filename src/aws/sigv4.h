@@ -12,6 +12,8 @@
 //  - query: split on '&' (empty pieces dropped), each name and value percent-decoded and
 //    re-encoded per RFC 3986 (unreserved characters kept, everything else "%XY", '+' taken
 //    literally), sorted by encoded name then encoded value; "name" alone reads as "name=".
+//  - S3 alone signs the path exactly as sent, neither normalized nor encoded again (botocore's
+//    S3SigV4Auth; "disableDoubleEncoding" in S3's endpoint rules): `UriRule::kAsSent`.
 //  - headers: names lower-cased; values trimmed and inner runs of ASCII whitespace collapsed to
 //    one space; repeated headers joined with ',' in the order they appear; sorted by name.
 //
@@ -49,6 +51,10 @@ struct HttpRequest {
   std::string body;
 };
 
+// How the canonical URI is formed from `HttpRequest::path`: normalized and encoded once more
+// (every service but S3), or exactly as sent (S3; an empty path reads as "/").
+enum class UriRule { kNormalizeAndEncode, kAsSent };
+
 struct SigningKey {
   std::string access_key_id;
   std::string secret_access_key;
@@ -84,7 +90,7 @@ std::string format_amz_date(std::chrono::system_clock::time_point time);
 absl::StatusOr<std::chrono::system_clock::time_point> parse_amz_date(std::string_view amz_date);
 
 // The canonical path and query string described at the top of this file.
-std::string canonical_uri(std::string_view path);
+std::string canonical_uri(std::string_view path, UriRule rule = UriRule::kNormalizeAndEncode);
 std::string canonical_query(std::string_view query);
 
 // The values of every header named `name` (case-insensitive), in request order.
@@ -95,7 +101,8 @@ std::vector<std::string> header_values(const HttpRequest& request, std::string_v
 // rejects such requests before it gets here.
 std::string canonical_request(const HttpRequest& request,
                               const std::vector<std::string>& signed_headers,
-                              std::string_view payload_hash);
+                              std::string_view payload_hash,
+                              UriRule uri_rule = UriRule::kNormalizeAndEncode);
 // "YYYYMMDD/region/service/aws4_request".
 std::string credential_scope(std::string_view date8, const Scope& scope);
 // Precondition: `amz_date` is YYYYMMDDTHHMMSSZ; its first 8 characters name the scope's day.
@@ -120,9 +127,10 @@ std::vector<std::string> headers_to_sign(const HttpRequest& request);
 // service that is empty or holds '/', ',', '=' or whitespace; no Host header or more than one; a
 // header to sign whose name is not an HTTP token (RFC 9110 tchar), which SignedHeaders cannot
 // list. With `keys`, the derived signing key comes from (and goes to) that cache instead of being
-// derived for this one request.
+// derived for this one request. `uri_rule` is kAsSent for S3 (see the top of this file).
 absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scope,
-                  std::chrono::system_clock::time_point now, SigningKeyCache* keys = nullptr);
+                  std::chrono::system_clock::time_point now, SigningKeyCache* keys = nullptr,
+                  UriRule uri_rule = UriRule::kNormalizeAndEncode);
 
 // Parses "AWS4-HMAC-SHA256 Credential=<key>/<YYYYMMDD>/<region>/<service>/aws4_request,
 // SignedHeaders=<h1;h2;...>, Signature=<64 hex>" (components in any order, separated by ',' and

@@ -1,0 +1,168 @@
+#include "aws/http_transport.h"
+
+#include <curl/curl.h>
+
+#include <mutex>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "base/text.h"
+
+namespace datamesh::aws {
+
+using base::cat;
+
+namespace {
+
+// curl_global_init is not thread-safe: run it once, before the first handle.
+void init_curl_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+size_t append_body(char* data, size_t size, size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+// Collects the headers of the last answer: a new status line (after a 100 Continue) starts over.
+size_t append_header(char* data, size_t size, size_t count, void* out) {
+  auto* response = static_cast<HttpResponse*>(out);
+  std::string_view line(data, size * count);
+  if (line.starts_with("HTTP/")) {
+    response->headers.clear();
+    return size * count;
+  }
+  const std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return size * count;
+  const auto trim = [](std::string_view text) {
+    const std::size_t first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return std::string_view();
+    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+  };
+  response->headers.emplace_back(std::string(trim(line.substr(0, colon))),
+                                 std::string(trim(line.substr(colon + 1))));
+  return size * count;
+}
+
+bool is_transient(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return true;
+    default:
+      return false;
+  }
+}
+
+struct HeaderList {
+  curl_slist* list = nullptr;
+  ~HeaderList() { curl_slist_free_all(list); }
+  void add(const std::string& line) { list = curl_slist_append(list, line.c_str()); }
+};
+
+}  // namespace
+
+struct CurlTransport::Handle {
+  CURL* curl = curl_easy_init();
+  ~Handle() { curl_easy_cleanup(curl); }
+};
+
+CurlTransport::CurlTransport(TransportOptions options) : options_(options) { init_curl_once(); }
+
+CurlTransport::~CurlTransport() = default;
+
+std::unique_ptr<CurlTransport::Handle> CurlTransport::take_handle() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      std::unique_ptr<Handle> handle = std::move(idle_.back());
+      idle_.pop_back();
+      return handle;
+    }
+  }
+  return std::make_unique<Handle>();
+}
+
+void CurlTransport::give_back(std::unique_ptr<Handle> handle) {
+  std::lock_guard lock(mutex_);
+  idle_.push_back(std::move(handle));
+}
+
+absl::StatusOr<HttpResponse> CurlTransport::send(std::string_view origin,
+                                                 const HttpRequest& request) {
+  std::unique_ptr<Handle> handle = take_handle();
+  if (handle->curl == nullptr) return absl::InternalError("libcurl could not make a handle");
+  CURL* curl = handle->curl;
+  // Options are per transfer; the handle's open connections survive the reset.
+  curl_easy_reset(curl);
+
+  const std::string path = request.path.empty() ? std::string("/") : request.path;
+  const std::string url =
+      cat(origin, path, request.query.empty() ? std::string() : cat("?", request.query));
+  HeaderList headers;
+  bool has_content_type = false;
+  for (const auto& [name, value] : request.headers) {
+    // "Name;" sends a header with an empty value; "Name: " would remove it.
+    headers.add(value.empty() ? cat(name, ";") : cat(name, ": ", value));
+    has_content_type = has_content_type || absl::EqualsIgnoreCase(name, "Content-Type");
+  }
+  // Nothing libcurl would add unasked: no form Content-Type (it would go unsigned), no
+  // Expect: 100-continue round trip.
+  if (!has_content_type) headers.add("Content-Type:");
+  headers.add("Expect:");
+
+  HttpResponse response;
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options_.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, append_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
+  if (request.method == "GET" && request.body.empty()) {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else if (request.method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    }
+  }
+
+  const CURLcode result = curl_easy_perform(curl);
+  long new_connections = 0;
+  curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &new_connections);
+  connections_opened_ += new_connections;
+  if (result != CURLE_OK) {
+    const std::string what = cat(request.method, " ", url, " failed: ", curl_easy_strerror(result));
+    // A failed handle may hold a broken connection; libcurl drops it, the handle is fine.
+    give_back(std::move(handle));
+    if (result == CURLE_OPERATION_TIMEDOUT) return absl::DeadlineExceededError(what);
+    if (is_transient(result)) return absl::UnavailableError(what);
+    if (result == CURLE_URL_MALFORMAT || result == CURLE_UNSUPPORTED_PROTOCOL) {
+      return absl::InvalidArgumentError(what);
+    }
+    return absl::InternalError(what);
+  }
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  give_back(std::move(handle));
+  return response;
+}
+
+}  // namespace datamesh::aws

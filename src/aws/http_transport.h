@@ -1,0 +1,67 @@
+// Sending HTTP requests to AWS: the HttpTransport seam (a test or a fault-injecting wrapper can
+// stand in for it) and CurlTransport, its libcurl implementation.
+//
+// CurlTransport keeps a pool of libcurl easy handles. A call takes a free handle (or makes one),
+// sends, and puts it back; libcurl keeps each handle's connections open between calls, so
+// successive requests to one host reuse a kept-alive connection (HTTP/1.1 keep-alive, TLS session
+// included). Thread-safe: any number of threads may send at once, each on its own handle.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "aws/http_types.h"
+#include "aws/sigv4.h"
+
+namespace datamesh::aws {
+
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+
+  // Sends `request` (signed already; its Host header is sent as is) to `origin`
+  // (scheme://host[:port]) and returns whatever HTTP answer comes back, error statuses included.
+  // Errors, naming the URL and the cause: DeadlineExceeded when a timeout of TransportOptions
+  // passed; Unavailable for another network failure worth retrying (host not resolved,
+  // connection refused or reset, TLS handshake failure, empty answer);
+  // InvalidArgument for a URL the transport cannot send to; Internal for any other failure.
+  virtual absl::StatusOr<HttpResponse> send(std::string_view origin,
+                                            const HttpRequest& request) = 0;
+};
+
+struct TransportOptions {
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
+  // The whole exchange, connection included.
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
+};
+
+class CurlTransport final : public HttpTransport {
+ public:
+  explicit CurlTransport(TransportOptions options = {});
+  ~CurlTransport() override;
+  CurlTransport(const CurlTransport&) = delete;
+  CurlTransport& operator=(const CurlTransport&) = delete;
+
+  absl::StatusOr<HttpResponse> send(std::string_view origin, const HttpRequest& request) override;
+
+  // How many connections have been opened so far (a reused connection is not counted): the
+  // measure of keep-alive, for tests and the benchmark.
+  long connections_opened() const { return connections_opened_.load(); }
+
+ private:
+  struct Handle;
+  std::unique_ptr<Handle> take_handle();
+  void give_back(std::unique_ptr<Handle> handle);
+
+  const TransportOptions options_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Handle>> idle_;  // guarded by mutex_
+  std::atomic<long> connections_opened_{0};
+};
+
+}  // namespace datamesh::aws

@@ -1,0 +1,94 @@
+// The AWS-mode tests' access to the moto server of the ctest fixture "moto"
+// (support/moto_server.sh): its URL, an AwsClient pointed at it through AWS_ENDPOINT_URL, and
+// names no other test uses (all tests share one server, and ctest runs them in parallel).
+//
+// When moto could not be imported, the fixture wrote why; each test then reports itself skipped
+// with that reason. Run outside ctest, the tests fail and say how to give them a server.
+#pragma once
+
+#include <atomic>
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "aws/client.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace datamesh::aws::testing {
+
+inline constexpr char kMotoAccount[] = "123456789012";
+
+class MotoTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* state = std::getenv("DATAMESH_TEST_MOTO_STATE");
+    ASSERT_NE(state, nullptr)
+        << "DATAMESH_TEST_MOTO_STATE is not set: run these tests with `ctest -L awsmode`, or "
+           "start tests/support/moto_server.sh start DIR and set DATAMESH_TEST_MOTO_STATE=DIR";
+    std::ifstream url(std::string(state) + "/url");
+    if (!std::getline(url, url_) || url_.empty()) {
+      std::ifstream skipped(std::string(state) + "/skipped");
+      std::string reason;
+      if (std::getline(skipped, reason)) {
+        GTEST_SKIP() << "the AWS-mode suite did not run: " << reason;
+      }
+      FAIL() << "no moto server: " << state << "/url is missing (did moto_start fail?)";
+    }
+  }
+
+  // The environment a client of the moto server sees: AWS_ENDPOINT_URL and `extra`.
+  EnvironmentLookup moto_environment(std::map<std::string, std::string> extra = {}) const {
+    extra.emplace("AWS_ENDPOINT_URL", url_);
+    return [extra](std::string_view name) -> std::optional<std::string> {
+      const auto found = extra.find(std::string(name));
+      if (found == extra.end()) return std::nullopt;
+      return found->second;
+    };
+  }
+
+  // Options for a client of the moto server: moto accepts any key; retries never sleep.
+  AwsClient::Options moto_options(std::string region = "us-east-1") const {
+    AwsClient::Options options;
+    options.region = std::move(region);
+    options.credentials = fixed_credentials({"AKIDMOTOTESTING", "moto-testing-secret", ""});
+    options.environment = moto_environment();
+    options.sleep = [](std::chrono::nanoseconds) {};
+    return options;
+  }
+
+  std::unique_ptr<AwsClient> moto_client(std::string region = "us-east-1") const {
+    absl::StatusOr<std::unique_ptr<AwsClient>> client = AwsClient::create(moto_options(region));
+    EXPECT_TRUE(client.ok()) << client.status();
+    return client.ok() ? *std::move(client) : nullptr;
+  }
+
+  // "<prefix>-<test name>-<random>", lower case, letters, digits and '-' only (valid for
+  // buckets, tables, roles and databases alike), at most 60 characters.
+  static std::string unique_name(std::string_view prefix) {
+    static std::atomic<int> counter{0};
+    thread_local std::mt19937 random{std::random_device{}()};
+    std::string name(prefix);
+    name += '-';
+    for (char c : std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())) {
+      if (std::isalnum(static_cast<unsigned char>(c))) {
+        name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      }
+    }
+    name = name.substr(0, 44);
+    name += '-' + std::to_string(counter++) + '-' + std::to_string(random() % 1000000);
+    return name;
+  }
+
+  const std::string& moto_url() const { return url_; }
+
+ private:
+  std::string url_;
+};
+
+}  // namespace datamesh::aws::testing
