@@ -9,8 +9,7 @@ namespace datamesh::aws {
 namespace {
 
 absl::Status about_role(const absl::Status& status, std::string_view role_arn) {
-  return absl::Status(status.code(),
-                      base::cat("assuming role ", role_arn, ": ", status.message()));
+  return absl::Status(status.code(), base::cat("assuming role ", role_arn, ": ", status.message()));
 }
 
 }  // namespace

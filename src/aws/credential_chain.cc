@@ -33,10 +33,10 @@ absl::StatusOr<ResolvedCredentials> resolve_credential_chain(const CredentialCha
                                : options.credentials_file;
   if (!file.empty()) {
     if (options.credentials_block.empty()) {
-      return absl::InvalidArgumentError(cat(
-          "credentials file ", file,
-          " given without the block to use (Mesh, Producer, Consumer, ProducerAdmin or "
-          "ConsumerAdmin)"));
+      return absl::InvalidArgumentError(
+          cat("credentials file ", file,
+              " given without the block to use (Mesh, Producer, Consumer, ProducerAdmin or "
+              "ConsumerAdmin)"));
     }
     DATAMESH_ASSIGN_OR_RETURN(const OriginalCredentialsFile parsed,
                               load_original_credentials_file(file));

@@ -47,7 +47,9 @@ absl::StatusOr<std::string> string_field(const json& object, std::string_view ke
                                          std::string_view where) {
   const auto found = object.find(key);
   if (found == object.end() || found->is_null()) return std::string();
-  if (!found->is_string()) return absl::InvalidArgumentError(cat(where, ": ", key, " must be a string"));
+  if (!found->is_string()) {
+    return absl::InvalidArgumentError(cat(where, ": ", key, " must be a string"));
+  }
   return found->get<std::string>();
 }
 
@@ -85,7 +87,8 @@ absl::StatusOr<OriginalCredentialsFile> parse_original_credentials_file(std::str
   }
   for (const auto& [name, value] : document.items()) {
     if (value.is_object()) {
-      file.blocks.emplace(name, read_block(value, cat("block ", name, " of credentials file ", path)));
+      file.blocks.emplace(name,
+                          read_block(value, cat("block ", name, " of credentials file ", path)));
     }
   }
   return file;

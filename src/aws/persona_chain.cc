@@ -20,9 +20,9 @@ absl::StatusOr<Caller> identify(CredentialsProvider& caller, const PersonaChainC
   DATAMESH_ASSIGN_OR_RETURN(const SigningKey key, caller.signing_key());
   absl::StatusOr<CallerIdentity> identity = calls.get_caller_identity(key);
   if (!identity.ok()) {
-    return absl::Status(identity.status().code(),
-                        base::cat("GetCallerIdentity of the caller's keys: ",
-                                  identity.status().message()));
+    return absl::Status(
+        identity.status().code(),
+        base::cat("GetCallerIdentity of the caller's keys: ", identity.status().message()));
   }
   auto namer = std::make_shared<CallerSessionNamer>(calls.get_caller_identity, calls.now);
   namer->remember(key, *identity);
@@ -50,10 +50,10 @@ absl::StatusOr<ProducerSessions> producer_chain(std::shared_ptr<CredentialsProvi
   sessions.producer =
       hop(std::move(caller), names::role_arn(sessions.producer_account, names::kProducerRole),
           who.namer, calls);
-  sessions.mesh = hop(
-      sessions.producer,
-      names::role_arn(mesh_account, names::mesh_producer_role(sessions.producer_account)),
-      who.namer, calls);
+  sessions.mesh =
+      hop(sessions.producer,
+          names::role_arn(mesh_account, names::mesh_producer_role(sessions.producer_account)),
+          who.namer, calls);
   return sessions;
 }
 
@@ -66,12 +66,12 @@ absl::StatusOr<ConsumerSessions> consumer_chain(std::shared_ptr<CredentialsProvi
   sessions.consumer =
       hop(std::move(caller), names::role_arn(sessions.consumer_account, names::kConsumerRole),
           who.namer, calls);
-  sessions.mesh = hop(
-      sessions.consumer,
-      names::role_arn(mesh_account, names::mesh_consumer_role(sessions.consumer_account)),
-      who.namer, calls);
-  sessions.mesh_read_only = hop(
-      sessions.mesh, names::role_arn(mesh_account, names::kMeshReadOnlyRole), who.namer, calls);
+  sessions.mesh =
+      hop(sessions.consumer,
+          names::role_arn(mesh_account, names::mesh_consumer_role(sessions.consumer_account)),
+          who.namer, calls);
+  sessions.mesh_read_only =
+      hop(sessions.mesh, names::role_arn(mesh_account, names::kMeshReadOnlyRole), who.namer, calls);
   return sessions;
 }
 

@@ -34,16 +34,16 @@ struct PersonaChainCalls {
 };
 
 struct ProducerSessions {
-  std::string producer_account;                     // P
-  std::shared_ptr<CredentialsProvider> producer;    // DataMeshProducer in P
-  std::shared_ptr<CredentialsProvider> mesh;        // DataMeshAdminProducer-<P> in M
+  std::string producer_account;                   // P
+  std::shared_ptr<CredentialsProvider> producer;  // DataMeshProducer in P
+  std::shared_ptr<CredentialsProvider> mesh;      // DataMeshAdminProducer-<P> in M
 };
 
 struct ConsumerSessions {
-  std::string consumer_account;                        // C
-  std::shared_ptr<CredentialsProvider> consumer;       // DataMeshConsumer in C
-  std::shared_ptr<CredentialsProvider> mesh;           // DataMeshAdminConsumer-<C> in M
-  std::shared_ptr<CredentialsProvider> mesh_read_only; // DataMeshAdminReadOnly in M
+  std::string consumer_account;                         // C
+  std::shared_ptr<CredentialsProvider> consumer;        // DataMeshConsumer in C
+  std::shared_ptr<CredentialsProvider> mesh;            // DataMeshAdminConsumer-<C> in M
+  std::shared_ptr<CredentialsProvider> mesh_read_only;  // DataMeshAdminReadOnly in M
 };
 
 // The producer's chain for `caller` (keys of an identity in P allowed to assume

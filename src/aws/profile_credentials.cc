@@ -17,8 +17,8 @@ using base::cat;
 
 // Settings that need something the AssumeRole function or datamesh does not do.
 constexpr std::string_view kUnsupported[] = {
-    "mfa_serial",         "external_id", "credential_process", "sso_session",
-    "sso_start_url",      "sso_account_id", "web_identity_token_file"};
+    "mfa_serial",    "external_id",    "credential_process",     "sso_session",
+    "sso_start_url", "sso_account_id", "web_identity_token_file"};
 
 bool has_static_keys(const Profile& profile) {
   return profile.has("aws_access_key_id") || profile.has("aws_secret_access_key");
@@ -54,9 +54,9 @@ class ProfileResolver {
 
  private:
   std::string files() const {
-    return cat(config_.config_path.empty() ? "(no config file)" : config_.config_path, " or ",
-               config_.credentials_path.empty() ? "(no credentials file)"
-                                                : config_.credentials_path);
+    return cat(
+        config_.config_path.empty() ? "(no config file)" : config_.config_path, " or ",
+        config_.credentials_path.empty() ? "(no credentials file)" : config_.credentials_path);
   }
 
   static absl::Status refuse_unsupported(const Profile& profile) {
@@ -95,7 +95,8 @@ class ProfileResolver {
     DATAMESH_RETURN_IF_ERROR(refuse_unsupported(profile));
     const std::string role_arn(*profile.get("role_arn"));
     if (role_arn.empty()) {
-      return absl::InvalidArgumentError(cat("AWS profile ", profile.name, " has an empty role_arn (",
+      return absl::InvalidArgumentError(cat("AWS profile ", profile.name,
+                                            " has an empty role_arn (",
                                             profile.origin_of("role_arn"), ")"));
     }
     std::shared_ptr<CredentialsProvider> source;
@@ -132,16 +133,16 @@ class ProfileResolver {
     }
     const std::string source_name(*source_profile);
     if (config_.find(source_name) == nullptr) {
-      return absl::InvalidArgumentError(
-          cat("the source_profile ", source_name, " of AWS profile ", profile.name, " (",
-              profile.origin_of("source_profile"), ") does not exist"));
+      return absl::InvalidArgumentError(cat("the source_profile ", source_name, " of AWS profile ",
+                                            profile.name, " (", profile.origin_of("source_profile"),
+                                            ") does not exist"));
     }
     if (source_name == profile.name && has_static_keys(profile)) return static_keys(profile);
     for (const std::string& seen : visited_) {
       if (seen == source_name) {
-        return absl::InvalidArgumentError(cat("AWS profiles loop through source_profile: ",
-                                              chain_text(source_name), " (",
-                                              profile.origin_of("source_profile"), ")"));
+        return absl::InvalidArgumentError(
+            cat("AWS profiles loop through source_profile: ", chain_text(source_name), " (",
+                profile.origin_of("source_profile"), ")"));
       }
     }
     absl::StatusOr<std::shared_ptr<CredentialsProvider>> source = resolve(source_name);

@@ -13,8 +13,7 @@ absl::StatusOr<std::string> resolve_region(const RegionSources& sources,
     std::string region = variable(environment, name);
     if (!region.empty()) return region;
   }
-  const std::string profile =
-      sources.profile.empty() ? profile_name(environment) : sources.profile;
+  const std::string profile = sources.profile.empty() ? profile_name(environment) : sources.profile;
   if (const Profile* found = config.find(profile)) {
     if (std::optional<std::string_view> region = found->get("region"); region && !region->empty()) {
       return std::string(*region);

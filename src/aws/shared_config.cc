@@ -49,7 +49,8 @@ std::optional<std::string_view> Profile::get(std::string_view key) const {
 
 std::string_view Profile::origin_of(std::string_view key) const {
   const auto found = settings.find(key);
-  return found == settings.end() ? std::string_view(origin) : std::string_view(found->second.origin);
+  return found == settings.end() ? std::string_view(origin)
+                                 : std::string_view(found->second.origin);
 }
 
 const Profile* SharedConfig::find(std::string_view name) const {
@@ -75,9 +76,9 @@ absl::StatusOr<SharedConfig> merge_shared_config(const std::optional<IniFile>& c
       const std::optional<std::string> name = config_section_profile(section.name);
       if (!name) continue;
       if (const auto earlier = section_line.find(*name); earlier != section_line.end()) {
-        return absl::InvalidArgumentError(
-            cat(config->path, ":", section.line, ": section [", section.name,
-                "] names profile ", *name, " again (first at line ", earlier->second, ")"));
+        return absl::InvalidArgumentError(cat(config->path, ":", section.line, ": section [",
+                                              section.name, "] names profile ", *name,
+                                              " again (first at line ", earlier->second, ")"));
       }
       section_line.emplace(*name, section.line);
       Profile& profile = merged.profiles[*name];

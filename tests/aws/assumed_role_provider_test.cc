@@ -47,9 +47,10 @@ class AssumedRoleProviderTest : public ::testing::Test {
   AssumedRoleProviderTest()
       : sts_(time_),
         source_(std::make_shared<SourceKeys>()),
-        provider_(source_, std::string(kRole),
-                  [](const SigningKey&) -> absl::StatusOr<std::string> { return "session"; },
-                  sts_.assume_role(), time_.source()) {}
+        provider_(
+            source_, std::string(kRole),
+            [](const SigningKey&) -> absl::StatusOr<std::string> { return "session"; },
+            sts_.assume_role(), time_.source()) {}
 
   std::string key_id() {
     absl::StatusOr<SigningKey> key = provider_.signing_key();
@@ -103,8 +104,7 @@ TEST_F(AssumedRoleProviderTest, FailedMandatoryRenewalIsTheCallersError) {
   time_.advance(minutes(51));  // 9 minutes left
   sts_.fail_next_assume(absl::PermissionDeniedError("AccessDenied: not allowed"));
   EXPECT_STATUS(provider_.signing_key(), absl::StatusCode::kPermissionDenied,
-                std::string("assuming role ") + std::string(kRole) +
-                    ": AccessDenied: not allowed");
+                std::string("assuming role ") + std::string(kRole) + ": AccessDenied: not allowed");
   EXPECT_EQ(key_id(), "ASIA2");
 }
 

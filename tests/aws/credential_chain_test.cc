@@ -47,11 +47,12 @@ class CredentialChainTest : public ::testing::Test {
     variables_["AWS_SECRET_ACCESS_KEY"] = "env-secret";
   }
   void write_profiles() {
-    home_.write(".aws/credentials", "[default]\naws_access_key_id = AKIADEFAULT\n"
-                                    "aws_secret_access_key = default-secret\n"
-                                    "[dev]\naws_access_key_id = AKIADEV\n"
-                                    "aws_secret_access_key = dev-secret\n"
-                                    "aws_session_token = dev-token\n");
+    home_.write(".aws/credentials",
+                "[default]\naws_access_key_id = AKIADEFAULT\n"
+                "aws_secret_access_key = default-secret\n"
+                "[dev]\naws_access_key_id = AKIADEV\n"
+                "aws_secret_access_key = dev-secret\n"
+                "aws_session_token = dev-token\n");
   }
 
   ScratchFolder home_;
@@ -134,16 +135,18 @@ TEST_F(CredentialChainTest, AwsProfileChoosesTheProfile) {
 }
 
 TEST_F(CredentialChainTest, KeysInTheConfigFileProfile) {
-  home_.write(".aws/config", "[profile cfg]\naws_access_key_id = AKIACFG\n"
-                             "aws_secret_access_key = cfg-secret\n");
+  home_.write(".aws/config",
+              "[profile cfg]\naws_access_key_id = AKIACFG\n"
+              "aws_secret_access_key = cfg-secret\n");
   ASSERT_OK_AND_ASSIGN(const SigningKey key, key({.profile = "cfg"}));
   EXPECT_EQ(key.access_key_id, "AKIACFG");
 }
 
 TEST_F(CredentialChainTest, SharedFilesNamedByVariables) {
   variables_["AWS_SHARED_CREDENTIALS_FILE"] =
-      home_.write("custom/creds", "[default]\naws_access_key_id = AKIACUSTOM\n"
-                                  "aws_secret_access_key = s\n");
+      home_.write("custom/creds",
+                  "[default]\naws_access_key_id = AKIACUSTOM\n"
+                  "aws_secret_access_key = s\n");
   ASSERT_OK_AND_ASSIGN(const SigningKey key, key());
   EXPECT_EQ(key.access_key_id, "AKIACUSTOM");
 }
@@ -154,10 +157,9 @@ TEST_F(CredentialChainTest, ExplicitKeysComeFirst) {
   set_environment_keys();
   write_profiles();
   variables_["CredentialsFile"] = home_.write("creds.json", kOriginalFile);
-  ASSERT_OK_AND_ASSIGN(const SigningKey key,
-                       key({.explicit_key = SigningKey{"AKIAGIVEN", "s", ""},
-                            .credentials_block = "Mesh",
-                            .profile = "dev"}));
+  ASSERT_OK_AND_ASSIGN(const SigningKey key, key({.explicit_key = SigningKey{"AKIAGIVEN", "s", ""},
+                                                  .credentials_block = "Mesh",
+                                                  .profile = "dev"}));
   EXPECT_EQ(key.access_key_id, "AKIAGIVEN");
 }
 
@@ -240,8 +242,7 @@ TEST_F(CredentialChainTest, CredentialsFileWithoutBlockChoice) {
 
 TEST_F(CredentialChainTest, CredentialsFileWithoutTheBlockListsThoseThere) {
   variables_["CredentialsFile"] = home_.write("creds.json", kOriginalFile);
-  EXPECT_STATUS(resolve({.credentials_block = "ProducerAdmin"}),
-                absl::StatusCode::kInvalidArgument,
+  EXPECT_STATUS(resolve({.credentials_block = "ProducerAdmin"}), absl::StatusCode::kInvalidArgument,
                 "has no block ProducerAdmin; blocks: Consumer, Mesh, Producer");
 }
 
@@ -269,19 +270,20 @@ TEST_F(CredentialChainTest, MalformedCredentialsFileNamesLineAndColumnNotTheText
 }
 
 TEST_F(CredentialChainTest, MissingCredentialsFile) {
-  EXPECT_STATUS(resolve({.credentials_file = home_.path() + "/none.json",
-                         .credentials_block = "Mesh"}),
-                absl::StatusCode::kNotFound, "cannot read credentials file");
+  EXPECT_STATUS(
+      resolve({.credentials_file = home_.path() + "/none.json", .credentials_block = "Mesh"}),
+      absl::StatusCode::kNotFound, "cannot read credentials file");
 }
 
 // --- profiles with role_arn ---
 
 TEST_F(CredentialChainTest, RoleArnWithSourceProfileAssumesTheRole) {
   write_profiles();
-  home_.write(".aws/config", "[profile admin]\n"
-                             "role_arn = arn:aws:iam::123456789012:role/Admin\n"
-                             "source_profile = dev\n"
-                             "role_session_name = alice\n");
+  home_.write(".aws/config",
+              "[profile admin]\n"
+              "role_arn = arn:aws:iam::123456789012:role/Admin\n"
+              "source_profile = dev\n"
+              "role_session_name = alice\n");
   ASSERT_OK_AND_ASSIGN(const SigningKey key, key({.profile = "admin"}));
   EXPECT_EQ(key.access_key_id, "ASIA1");
   EXPECT_EQ(key.session_token, "token-1");
@@ -294,20 +296,23 @@ TEST_F(CredentialChainTest, RoleArnWithSourceProfileAssumesTheRole) {
 
 TEST_F(CredentialChainTest, ProfileRoleSessionIsNamedAfterTheTimeByDefault) {
   write_profiles();
-  home_.write(".aws/config", "[profile admin]\nrole_arn = arn:aws:iam::1:role/A\n"
-                             "source_profile = dev\n");
+  home_.write(".aws/config",
+              "[profile admin]\nrole_arn = arn:aws:iam::1:role/A\n"
+              "source_profile = dev\n");
   ASSERT_OK(key({.profile = "admin"}));
   ASSERT_EQ(sts_.calls().size(), 1u);
   EXPECT_EQ(sts_.calls()[0].session_name, "datamesh-1796464800");
 }
 
 TEST_F(CredentialChainTest, RoleChainsOfProfilesAssumeInOrder) {
-  home_.write(".aws/credentials", "[base]\naws_access_key_id = AKIABASE\n"
-                                  "aws_secret_access_key = s\n");
-  home_.write(".aws/config", "[profile top]\nrole_arn = arn:aws:iam::3:role/Top\n"
-                             "source_profile = middle\n"
-                             "[profile middle]\nrole_arn = arn:aws:iam::2:role/Middle\n"
-                             "source_profile = base\n");
+  home_.write(".aws/credentials",
+              "[base]\naws_access_key_id = AKIABASE\n"
+              "aws_secret_access_key = s\n");
+  home_.write(".aws/config",
+              "[profile top]\nrole_arn = arn:aws:iam::3:role/Top\n"
+              "source_profile = middle\n"
+              "[profile middle]\nrole_arn = arn:aws:iam::2:role/Middle\n"
+              "source_profile = base\n");
   ASSERT_OK_AND_ASSIGN(const SigningKey key, key({.profile = "top"}));
   EXPECT_EQ(key.access_key_id, "ASIA2");
   const std::vector<AssumeCall> calls = sts_.calls();
@@ -337,11 +342,12 @@ TEST_F(CredentialChainTest, RoleArnWinsInTheProfileAskedForKeysWinInASource) {
 }
 
 TEST_F(CredentialChainTest, SourceProfileLoopIsRefusedNamingTheLoop) {
-  home_.write(".aws/config", "[profile a]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = b\n"
-                             "[profile b]\nrole_arn = arn:aws:iam::1:role/B\nsource_profile = a\n");
-  EXPECT_STATUS(resolve({.profile = "a"}), absl::StatusCode::kInvalidArgument,
-                "AWS profiles loop through source_profile: a -> b -> a (" + home_.path() +
-                    "/.aws/config:6)");
+  home_.write(".aws/config",
+              "[profile a]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = b\n"
+              "[profile b]\nrole_arn = arn:aws:iam::1:role/B\nsource_profile = a\n");
+  EXPECT_STATUS(
+      resolve({.profile = "a"}), absl::StatusCode::kInvalidArgument,
+      "AWS profiles loop through source_profile: a -> b -> a (" + home_.path() + "/.aws/config:6)");
   EXPECT_TRUE(sts_.calls().empty());
 }
 
@@ -352,24 +358,27 @@ TEST_F(CredentialChainTest, SelfSourcingWithoutKeysIsALoop) {
 }
 
 TEST_F(CredentialChainTest, MissingSourceProfile) {
-  home_.write(".aws/config", "[profile a]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = gone\n");
+  home_.write(".aws/config",
+              "[profile a]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = gone\n");
   EXPECT_STATUS(resolve({.profile = "a"}), absl::StatusCode::kInvalidArgument,
                 "the source_profile gone of AWS profile a (" + home_.path() +
                     "/.aws/config:3) does not exist");
 }
 
 TEST_F(CredentialChainTest, SourceProfileWithoutCredentials) {
-  home_.write(".aws/config", "[profile a]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = b\n"
-                             "[profile b]\nregion = eu-west-1\n");
+  home_.write(".aws/config",
+              "[profile a]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = b\n"
+              "[profile b]\nregion = eu-west-1\n");
   EXPECT_STATUS(resolve({.profile = "a"}), absl::StatusCode::kInvalidArgument,
                 "the source_profile of AWS profile a has no credentials: AWS profile b");
 }
 
 TEST_F(CredentialChainTest, RoleArnNeedsExactlyOneSource) {
-  home_.write(".aws/config", "[profile none]\nrole_arn = arn:aws:iam::1:role/A\n"
-                             "[profile both]\nrole_arn = arn:aws:iam::1:role/A\n"
-                             "source_profile = none\ncredential_source = Environment\n"
-                             "[profile empty]\nrole_arn =\nsource_profile = none\n");
+  home_.write(".aws/config",
+              "[profile none]\nrole_arn = arn:aws:iam::1:role/A\n"
+              "[profile both]\nrole_arn = arn:aws:iam::1:role/A\n"
+              "source_profile = none\ncredential_source = Environment\n"
+              "[profile empty]\nrole_arn =\nsource_profile = none\n");
   EXPECT_STATUS(resolve({.profile = "none"}), absl::StatusCode::kInvalidArgument,
                 "has role_arn (" + home_.path() +
                     "/.aws/config:2) but neither source_profile nor credential_source");
@@ -381,10 +390,11 @@ TEST_F(CredentialChainTest, RoleArnNeedsExactlyOneSource) {
 
 TEST_F(CredentialChainTest, CredentialSourceEnvironment) {
   set_environment_keys();
-  home_.write(".aws/config", "[profile r]\nrole_arn = arn:aws:iam::1:role/R\n"
-                             "credential_source = Environment\n"
-                             "[profile ec2]\nrole_arn = arn:aws:iam::1:role/R\n"
-                             "credential_source = Ec2InstanceMetadata\n");
+  home_.write(".aws/config",
+              "[profile r]\nrole_arn = arn:aws:iam::1:role/R\n"
+              "credential_source = Environment\n"
+              "[profile ec2]\nrole_arn = arn:aws:iam::1:role/R\n"
+              "credential_source = Ec2InstanceMetadata\n");
   ASSERT_OK_AND_ASSIGN(const SigningKey key, key({.profile = "r"}));
   EXPECT_EQ(key.access_key_id, "ASIA1");
   ASSERT_EQ(sts_.calls().size(), 1u);
@@ -406,8 +416,9 @@ TEST_F(CredentialChainTest, UnsupportedProfileSettingsAreRefusedNotIgnored) {
 
 TEST_F(CredentialChainTest, ProfileRoleIsAssumedOnFirstUseAndRenewedBeforeExpiry) {
   write_profiles();
-  home_.write(".aws/config", "[profile admin]\nrole_arn = arn:aws:iam::1:role/A\n"
-                             "source_profile = dev\n");
+  home_.write(".aws/config",
+              "[profile admin]\nrole_arn = arn:aws:iam::1:role/A\n"
+              "source_profile = dev\n");
   ASSERT_OK_AND_ASSIGN(const ResolvedCredentials resolved, resolve({.profile = "admin"}));
   EXPECT_TRUE(sts_.calls().empty());  // nothing assumed before the keys are needed
   ASSERT_OK(resolved.provider->signing_key());

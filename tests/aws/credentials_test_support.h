@@ -98,8 +98,8 @@ class FakeSts {
                   std::string_view session_name) -> absl::StatusOr<AssumedCredentials> {
       if (hook_) hook_();
       std::lock_guard lock(mutex_);
-      calls_.push_back(AssumeCall{source.access_key_id, std::string(role_arn),
-                                  std::string(session_name)});
+      calls_.push_back(
+          AssumeCall{source.access_key_id, std::string(role_arn), std::string(session_name)});
       if (!failures_.empty()) {
         absl::Status failure = failures_.front();
         failures_.erase(failures_.begin());

@@ -22,7 +22,7 @@ TEST(IniFileTest, ReadsSectionsKeysAndValues) {
   const IniSection* section = file.find("default");
   ASSERT_NE(section, nullptr);
   EXPECT_EQ(section->line, 4);
-  ASSERT_NE(section->find("aws_access_key_id"), nullptr);  // keys lower-cased
+  ASSERT_NE(section->find("aws_access_key_id"), nullptr);         // keys lower-cased
   EXPECT_EQ(section->find("aws_access_key_id")->value, "AKIA1");  // \r trimmed
   EXPECT_EQ(section->find("aws_access_key_id")->line, 5);
   EXPECT_EQ(section->find("region")->value, "eu-west-1");
@@ -53,8 +53,9 @@ TEST(IniFileTest, IndentedLinesContinueTheValue) {
 
 TEST(IniFileTest, ReadsALongSessionTokenWhole) {
   const std::string token(2000, 'T');
-  ASSERT_OK_AND_ASSIGN(const IniFile file,
-                       parse_ini("[default]\naws_session_token = " + token + "\nregion = x\n", "f"));
+  ASSERT_OK_AND_ASSIGN(
+      const IniFile file,
+      parse_ini("[default]\naws_session_token = " + token + "\nregion = x\n", "f"));
   EXPECT_EQ(file.find("default")->find("aws_session_token")->value, token);
   EXPECT_EQ(file.find("default")->find("region")->value, "x");
 }

@@ -141,15 +141,15 @@ TEST(MeshNamesTest, RoleSessionNameDropsColonsAndAddsAccountAndUtcDate) {
             "AIDAEXAMPLE-444455556666-2026-12-05");
   EXPECT_EQ(role_session_name("AROAEXAMPLE:alice", kProducer, kLateEvening),
             "AROAEXAMPLEalice-444455556666-2026-12-05");
-  EXPECT_EQ(role_session_name("AROAEXAMPLE:alice", kProducer,
-                              kLateEvening + std::chrono::seconds(1)),
-            "AROAEXAMPLEalice-444455556666-2026-12-06");
+  EXPECT_EQ(
+      role_session_name("AROAEXAMPLE:alice", kProducer, kLateEvening + std::chrono::seconds(1)),
+      "AROAEXAMPLEalice-444455556666-2026-12-06");
 }
 
 TEST(MeshNamesTest, RoleSessionNameIsCutToSixtyFourCharacters) {
   // An assumed role's UserId carries its own session name, so the second hop's is long.
-  const std::string name = role_session_name(
-      "AROA1:AIDAEXAMPLEUSERID12345-444455556666-2026-12-05", kMesh, kLateEvening);
+  const std::string name = role_session_name("AROA1:AIDAEXAMPLEUSERID12345-444455556666-2026-12-05",
+                                             kMesh, kLateEvening);
   EXPECT_EQ(name.size(), 64u);
   EXPECT_EQ(name, "AROA1AIDAEXAMPLEUSERID12345-444455556666-2026-12-05-111122223333");
   const std::string exactly = role_session_name("A", "1", kLateEvening);

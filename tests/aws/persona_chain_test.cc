@@ -84,8 +84,7 @@ TEST_F(PersonaChainTest, ConsumerAssumesThreeRolesEachFromThePrevious) {
   EXPECT_EQ(calls[1].source_access_key_id, "ASIA1");
   EXPECT_EQ(calls[1].session_name,
             "AROA1AIDACONSUMERUSER-777788889999-2026-12-05-777788889999-2026-");
-  EXPECT_EQ(calls[2].role_arn,
-            "arn:aws:iam::111122223333:role/AwsDataMesh/DataMeshAdminReadOnly");
+  EXPECT_EQ(calls[2].role_arn, "arn:aws:iam::111122223333:role/AwsDataMesh/DataMeshAdminReadOnly");
   EXPECT_EQ(calls[2].source_access_key_id, "ASIA2");
   EXPECT_EQ(calls[2].session_name,
             "AROA2AROA1AIDACONSUMERUSER-777788889999-2026-12-05-777788889999-");

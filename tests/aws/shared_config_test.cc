@@ -33,10 +33,10 @@ TEST(SharedConfigTest, ConfigProfilesAreDefaultAndProfileSectionsOnly) {
 
 TEST(SharedConfigTest, CredentialsFileOverridesConfigKeyByKey) {
   ScratchFolder home;
-  home.write(".aws/config",
-             "[profile dev]\nregion = us-east-2\naws_access_key_id = FROM_CONFIG\n");
-  home.write(".aws/credentials", "[dev]\naws_access_key_id = FROM_CREDENTIALS\n"
-                                 "[profile odd]\naws_access_key_id = RAW_NAME\n");
+  home.write(".aws/config", "[profile dev]\nregion = us-east-2\naws_access_key_id = FROM_CONFIG\n");
+  home.write(".aws/credentials",
+             "[dev]\naws_access_key_id = FROM_CREDENTIALS\n"
+             "[profile odd]\naws_access_key_id = RAW_NAME\n");
   ASSERT_OK_AND_ASSIGN(const SharedConfig config,
                        load_shared_config(environment_of({{"HOME", home.path()}})));
   const Profile* dev = config.find("dev");
@@ -96,7 +96,8 @@ TEST(SharedConfigTest, ProfileNameFollowsBotocore) {
 class RegionTest : public ::testing::Test {
  protected:
   RegionTest() {
-    home_.write(".aws/config", "[default]\nregion = from-default\n[profile dev]\nregion = from-dev\n");
+    home_.write(".aws/config",
+                "[default]\nregion = from-default\n[profile dev]\nregion = from-dev\n");
   }
   SharedConfig load(const EnvironmentLookup& environment) {
     absl::StatusOr<SharedConfig> config = load_shared_config(environment);
@@ -118,8 +119,7 @@ TEST_F(RegionTest, OrderIsExplicitFileAwsRegionDefaultRegionProfile) {
   sources.explicit_region.clear();
   EXPECT_EQ(resolve_region(sources, environment_of(variables), config).value(), "from-file");
   sources.credentials_file_region.clear();
-  EXPECT_EQ(resolve_region(sources, environment_of(variables), config).value(),
-            "from-aws-region");
+  EXPECT_EQ(resolve_region(sources, environment_of(variables), config).value(), "from-aws-region");
   variables.erase("AWS_REGION");
   EXPECT_EQ(resolve_region(sources, environment_of(variables), config).value(),
             "from-default-region");
