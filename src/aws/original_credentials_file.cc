@@ -39,6 +39,10 @@ absl::StatusOr<json> parse(std::string_view text, std::string_view path) {
     // error.byte is one past the byte it stopped at.
     const std::size_t at = error.byte > 0 ? error.byte - 1 : 0;
     return absl::InvalidArgumentError(cat(path, ":", position(text, at), ": malformed JSON"));
+  } catch (const json::exception&) {
+    // out_of_range: a number too large for a double (found by fuzzing). Its what() quotes the
+    // number, which may be a secret; it says no position.
+    return absl::InvalidArgumentError(cat(path, ": malformed JSON: a number is out of range"));
   }
 }
 

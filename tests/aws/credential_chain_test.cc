@@ -269,6 +269,17 @@ TEST_F(CredentialChainTest, MalformedCredentialsFileNamesLineAndColumnNotTheText
   EXPECT_EQ(resolved.status().message().find("SECRET"), absl::string_view::npos);
 }
 
+TEST_F(CredentialChainTest, CredentialsFileWithAnOverflowingNumberIsMalformedNotACrash) {
+  // Found by fuzz/aws_credentials_fuzzer: nlohmann throws out_of_range, not parse_error.
+  const std::string path = home_.write(
+      "big.json", R"({"Mesh": {"AccessKeyId": "A", "SecretAccessKey": "s", "N": 1E99999}})");
+  const absl::StatusOr<ResolvedCredentials> resolved =
+      resolve({.credentials_file = path, .credentials_block = "Mesh"});
+  EXPECT_STATUS(resolved, absl::StatusCode::kInvalidArgument,
+                path + ": malformed JSON: a number is out of range");
+  EXPECT_EQ(resolved.status().message().find("99999"), absl::string_view::npos);
+}
+
 TEST_F(CredentialChainTest, MissingCredentialsFile) {
   EXPECT_STATUS(
       resolve({.credentials_file = home_.path() + "/none.json", .credentials_block = "Mesh"}),
