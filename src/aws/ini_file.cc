@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <system_error>
 
@@ -46,7 +47,7 @@ class IniReader {
     if (text.empty() || is_comment(text)) return absl::OkStatus();
     const std::size_t indent = raw.find_first_not_of(kBlank);
     if (continued_ != nullptr && indent > continued_indent_) {
-      continued_->value = cat(continued_->value, "\n", text);
+      continued_->value.append("\n").append(text);  // in place: linear in the file's size
       return absl::OkStatus();
     }
     if (text.front() == '[') return read_section(text, number);
@@ -71,10 +72,12 @@ class IniReader {
     }
     const std::string_view name = trim(text.substr(1, close - 1));
     if (name.empty()) return error(number, "empty section name");
-    if (const IniSection* earlier = file_.find(name)) {
-      return error(number, cat("section [", name, "] repeats the one at line ", earlier->line));
+    const auto [earlier, added] = section_lines_.try_emplace(std::string(name), number);
+    if (!added) {
+      return error(number, cat("section [", name, "] repeats the one at line ", earlier->second));
     }
     file_.sections.push_back(IniSection{.name = std::string(name), .line = number, .entries = {}});
+    key_lines_.clear();
     continued_ = nullptr;
     return absl::OkStatus();
   }
@@ -88,8 +91,9 @@ class IniReader {
     const std::string key = lower(trim(text.substr(0, delimiter)));
     if (key.empty()) return error(number, "empty key before '=' or ':'");
     IniSection& section = file_.sections.back();
-    if (const IniEntry* earlier = section.find(key)) {
-      return error(number, cat("key ", key, " repeats the one at line ", earlier->line,
+    const auto [earlier, added] = key_lines_.try_emplace(key, number);
+    if (!added) {
+      return error(number, cat("key ", key, " repeats the one at line ", earlier->second,
                                " in section [", section.name, "]"));
     }
     section.entries.push_back(IniEntry{
@@ -100,6 +104,10 @@ class IniReader {
   }
 
   IniFile file_;
+  // The lines of the sections so far, and of the keys of the last section: repeats are found
+  // in logarithmic time, so a hostile file of many keys costs no quadratic time.
+  std::map<std::string, int, std::less<>> section_lines_;
+  std::map<std::string, int, std::less<>> key_lines_;
   // The entry an indented line continues, and the indentation of its key. Reset by a section;
   // valid until the next push_back into its section, which replaces it first.
   IniEntry* continued_ = nullptr;
