@@ -31,12 +31,23 @@ std::optional<std::string> config_section_profile(std::string_view section) {
   return std::string(rest);
 }
 
+// configparser's special section: its keys are those of every other section of its file that
+// does not set them itself; it is no profile of its own.
+constexpr std::string_view kDefaultsSection = "DEFAULT";
+
+// Sets the keys of `section` (and the defaults of its file it does not set) in `profile`.
 void overlay(Profile& profile, const IniFile& file, const IniSection& section) {
   profile.origin = cat(file.path, ":", section.line);
-  for (const IniEntry& entry : section.entries) {
-    profile.settings[entry.key] =
-        ProfileSetting{.value = entry.value, .origin = cat(file.path, ":", entry.line)};
+  auto set = [&](const IniEntry& entry) {
+    profile.settings.insert_or_assign(
+        entry.key, ProfileSetting{.value = entry.value, .origin = cat(file.path, ":", entry.line)});
+  };
+  if (const IniSection* defaults = file.find(kDefaultsSection)) {
+    for (const IniEntry& entry : defaults->entries) {
+      if (section.find(entry.key) == nullptr) set(entry);
+    }
   }
+  for (const IniEntry& entry : section.entries) set(entry);
 }
 
 }  // namespace
@@ -89,6 +100,7 @@ absl::StatusOr<SharedConfig> merge_shared_config(const std::optional<IniFile>& c
   if (credentials) {
     merged.credentials_path = credentials->path;
     for (const IniSection& section : credentials->sections) {
+      if (section.name == kDefaultsSection) continue;
       Profile& profile = merged.profiles[section.name];
       profile.name = section.name;
       overlay(profile, *credentials, section);

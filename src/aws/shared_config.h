@@ -2,7 +2,9 @@
 // (AWS_CONFIG_FILE, default ~/.aws/config; sections [default] and [profile NAME]) overlaid, key
 // by key, with the credentials file (AWS_SHARED_CREDENTIALS_FILE, default ~/.aws/credentials;
 // sections [NAME]). Sections of the config file that are not profiles ([sso-session x],
-// [services x], ...) are left out. Either file may be missing.
+// [services x], ...) are left out. A [DEFAULT] section is no profile: as in Python's
+// configparser, under botocore, its keys go to every section of its file that does not set
+// them. Either file may be missing.
 //
 // Also the profile name AWS tools choose: AWS_DEFAULT_PROFILE, then AWS_PROFILE, then
 // "default".

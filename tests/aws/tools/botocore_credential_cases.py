@@ -149,6 +149,14 @@ CASES = [
      "credentials": "[default]\n" + KEYS.format(id="AKIA") + "[default]\nregion = x\n"},
     {"name": "repeated_key",
      "credentials": "[default]\n" + KEYS.format(id="AKIA") + "aws_access_key_id = AKIB\n"},
+    {"name": "configparser_defaults_section",
+     "config": "[DEFAULT]\nregion = ap-east-1\n[profile x]\noutput = json\n",
+     "credentials": "[DEFAULT]\n" + KEYS.format(id="AKIADFLT") + "region = eu-north-1\n"
+                    "[x]\nregion = us-east-1\n",
+     "profile": "x"},
+    {"name": "configparser_defaults_section_is_no_profile",
+     "credentials": "[DEFAULT]\n" + KEYS.format(id="AKIADFLT"),
+     "profile": "DEFAULT"},
     # Deliberate differences.
     {"name": "environment_secret_without_key_id",
      "credentials": "[default]\n" + KEYS.format(id="AKIADEFAULT"),
