@@ -23,6 +23,11 @@ absl::StatusOr<ResolvedCredentials> resolve_credential_chain(const CredentialCha
   resolved.profile = options.profile.empty() ? profile_name(environment) : options.profile;
 
   if (options.explicit_key) {
+    if (options.explicit_key->access_key_id.empty() ||
+        options.explicit_key->secret_access_key.empty()) {
+      return absl::InvalidArgumentError(
+          "explicit AWS keys need both an access key id and a secret access key");
+    }
     resolved.provider = std::make_shared<StaticCredentialsProvider>(*options.explicit_key);
     resolved.source = "explicit keys";
     return resolved;

@@ -47,9 +47,9 @@ struct ResolvedCredentials {
 
 // The first source of the list above that holds credentials. NotFound naming every source
 // tried when none does (or naming the profile, when one was named and is absent).
-// InvalidArgument for a credentials file without `credentials_block`; the errors of the
-// sources (original_credentials_file.h, environment_credentials.h, shared_config.h,
-// profile_credentials.h).
+// InvalidArgument for explicit keys without an id or a secret, or a credentials file without
+// `credentials_block`; the errors of the sources (original_credentials_file.h,
+// environment_credentials.h, shared_config.h, profile_credentials.h).
 absl::StatusOr<ResolvedCredentials> resolve_credential_chain(const CredentialChainOptions& options,
                                                              const EnvironmentLookup& environment,
                                                              AssumeRoleFunction assume_role,

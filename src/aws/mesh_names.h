@@ -1,9 +1,10 @@
 // The names of everything AWS mode creates or looks for, spelled exactly as the original Python
-// library (aws-data-mesh-utils) spells them (reference-original.md §1.2 and §1.3), so that a mesh
-// set up by either is operated by the other: IAM identities under the /AwsDataMesh/ path and
-// their ARNs, the subscriptions table and its indexes, mesh databases and links, Lake Formation
-// tag keys, the default resource tag, bucket-policy Sids, the STS session names of the persona
-// chains. Say each name once, here; every AWS call that needs one asks this module.
+// library (aws-data-mesh-utils 1.0.20: its constants.py, ApiAutomator and persona classes)
+// spells them, so that a mesh set up by either is operated by the other: IAM identities under
+// the /AwsDataMesh/ path and their ARNs, the subscriptions table and its indexes, mesh
+// databases and links, Lake Formation tag keys, the default resource tag, bucket-policy Sids,
+// the STS session names of the persona chains. Say each name once, here; every AWS call that
+// needs one asks this module.
 //
 // Every ARN is in the `aws` partition, as the original writes them.
 // Pure functions and constants; thread-safe.

@@ -1,5 +1,5 @@
-// The AssumeRole chain of each persona (reference-original.md §1.2), on top of the caller's
-// credentials (credential_chain.h):
+// The AssumeRole chain of each persona, as the original's DataMeshProducer and DataMeshConsumer
+// constructors make it, on top of the caller's credentials (credential_chain.h):
 //  - producer: DataMeshProducer in its own account P, then from there
 //    DataMeshAdminProducer-<P> in the mesh account M (the tracker's session);
 //  - consumer: DataMeshConsumer in C, then DataMeshAdminConsumer-<C> in M (the tracker's

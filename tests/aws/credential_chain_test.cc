@@ -72,6 +72,15 @@ TEST_F(CredentialChainTest, ExplicitKeys) {
   EXPECT_EQ(key.session_token, "given-token");
 }
 
+TEST_F(CredentialChainTest, ExplicitKeysNeedIdAndSecret) {
+  set_environment_keys();  // never a fallback for explicit keys that are wrong
+  EXPECT_STATUS(resolve({.explicit_key = SigningKey{"AKIAGIVEN", "", ""}}),
+                absl::StatusCode::kInvalidArgument,
+                "explicit AWS keys need both an access key id and a secret access key");
+  EXPECT_STATUS(resolve({.explicit_key = SigningKey{"", "secret", ""}}),
+                absl::StatusCode::kInvalidArgument, "explicit AWS keys need both");
+}
+
 TEST_F(CredentialChainTest, OriginalCredentialsFileBlockWithSessionToken) {
   const std::string path = home_.write("creds.json", kOriginalFile);
   ASSERT_OK_AND_ASSIGN(const ResolvedCredentials resolved,
