@@ -187,3 +187,23 @@ write("credentials_fuzzer", "ini",
       b"region = us-east-1\n; endpoint = http://127.0.0.1:8080\n")
 write("credentials_fuzzer", "ini-unknown-key", b"\1[default]\nsecret = $SECRET\n")
 write("credentials_fuzzer", "ini-no-equals", b"\1[ default ]\r\nsecret_access_key $SECRET\r\n")
+
+# ---- aws_credentials_fuzzer: byte 0 even = AWS shared file (INI), odd = original's JSON file --
+write("aws_credentials_fuzzer", "ini-credentials",
+      b"\0# ~/.aws/credentials\n[default]\naws_access_key_id = AKIAEXAMPLE\n"
+      b"aws_secret_access_key = $SECRET\naws_session_token = $SECRET$SECRET\n\n"
+      b"[dev]\r\naws_access_key_id: AKIADEV\r\naws_secret_access_key: $SECRET\r\n")
+write("aws_credentials_fuzzer", "ini-config",
+      b"\0[default]\nregion = eu-west-1\n[profile dev]\nrole_arn = arn:aws:iam::1:role/R\n"
+      b"source_profile = default\ns3 =\n  addressing_style = path\n"
+      b"[profile \"quoted name\"]\nregion = us-east-1 ; kept\n[sso-session corp]\nx = 1\n")
+write("aws_credentials_fuzzer", "ini-repeats",
+      b"\0[default]\naws_secret_access_key = $SECRET\n[profile default]\nk = v\n[default]\n")
+write("aws_credentials_fuzzer", "ini-no-delimiter", b"\0[default]\n$SECRET\n")
+write("aws_credentials_fuzzer", "json-blocks",
+      b"\1" + json.dumps({"AWS_REGION": "eu-west-1", "Mesh": creds,
+                          "Producer": dict(creds, SessionToken="$SECRET"),
+                          "Consumer": {"AccessKeyId": "AKIA2"}}, indent=2).encode())
+write("aws_credentials_fuzzer", "json-one", b"\1" + json.dumps(creds).encode())
+write("aws_credentials_fuzzer", "json-malformed",
+      b'\1{"Producer": {"AccessKeyId": "A", "SecretAccessKey": $SECRET}}')

@@ -20,7 +20,7 @@ build=${DATAMESH_FUZZ_BUILD_DIR:-$root/build-asan}
 timeout_per_input=${DATAMESH_FUZZ_TIMEOUT:-10}
 
 all_targets=(route_body_fuzzer sigv4_fuzzer glue_import_fuzzer pattern_fuzzer cron_fuzzer
-             credentials_fuzzer)
+             credentials_fuzzer aws_credentials_fuzzer)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 

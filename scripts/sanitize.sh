@@ -9,7 +9,8 @@
 #   thread   TSan in $DATAMESH_TSAN_BUILD_DIR (default build-tsan): the tests that run threads
 #            or processes at once (concurrency_tests: the server under concurrent load, its
 #            shutdown, transport and metrics, the multi-process e2e test, the store's
-#            concurrency tests, the thread-safe key cache and secret box).
+#            concurrency tests, the thread-safe key cache and secret box, the renewal of
+#            assumed-role credentials).
 #
 # DATAMESH_SANITIZE_CXX_FLAGS sets the compile flags of a new build directory (default
 # "-O1 -gline-tables-only"; CI uses -O0, which compiles in half the time and runs slower).
