@@ -18,8 +18,10 @@
 // cannot hold every slot up to the transport's cap while a client with a request to send is
 // kept out.
 //
-// Thread-safe: every method takes the registry's mutex (the event-loop threads call opened,
-// entered and closed; a timer thread calls sweep).
+// Thread-safe: opened, closed, sweep and counts take the registry's mutex (the event-loop
+// threads open and close connections; a timer thread sweeps); entered takes none and must be
+// called on the thread that owns the connection (its event-loop thread), between opened and
+// closed.
 #pragma once
 
 #include <chrono>
@@ -64,7 +66,7 @@ class ConnectionDeadlines {
 
   // A connection on socket `fd` opened, in phase kHead. Makes room as the header says.
   Connection* opened(int fd, Clock::time_point now);
-  // The connection entered `phase` at `now`.
+  // The connection entered `phase` at `now`. Lock-free (see the header comment).
   void entered(Connection* connection, Phase phase, Clock::time_point now);
   // The connection is closing; the handle is freed. Must come before its fd is closed.
   void closed(Connection* connection);
