@@ -60,7 +60,8 @@ std::optional<KeyThrottle::Refusal> KeyThrottle::admit(std::string_view access_k
                                     number_text(limits_.rate), " calls per second (burst ",
                                     number_text(burst),
                                     ", requests_per_second_per_key); retry after ",
-                                    seconds.count(), seconds.count() == 1 ? " second" : " seconds")};
+                                    seconds.count(),
+                                    seconds.count() == 1 ? " second" : " seconds")};
     }
     state.tokens -= 1;
   }

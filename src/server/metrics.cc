@@ -95,7 +95,8 @@ std::string Metrics::render(const std::string& extra) const {
   }
   out << "# HELP datamesh_throttled_total Calls refused with 429 for being over a per-key limit.\n"
       << "# TYPE datamesh_throttled_total counter\n";
-  for (const KeyThrottle::Limit limit : {KeyThrottle::Limit::kConcurrency, KeyThrottle::Limit::kRate}) {
+  for (const KeyThrottle::Limit limit :
+       {KeyThrottle::Limit::kConcurrency, KeyThrottle::Limit::kRate}) {
     out << "datamesh_throttled_total{limit=\"" << limit_name(limit) << "\"} "
         << throttled_[static_cast<size_t>(limit)].load(std::memory_order_relaxed) << "\n";
   }

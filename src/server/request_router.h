@@ -4,9 +4,9 @@
 //
 // Routes: POST /v1/{group}/{method-with-dashes} runs a method of the method table (signed,
 // except initialize-mesh-account when allowed; a signed call over its key's limits of
-// key_throttle.h gets 429 ThrottlingException with Retry-After); GET /healthz, GET /openapi.json (constant,
-// answered on the event loop) and GET /metrics (reads the store, so on a worker); anything else
-// is 404 in the error shape. Thread-safe.
+// key_throttle.h gets 429 ThrottlingException with Retry-After); GET /healthz, GET
+// /openapi.json (constant, answered on the event loop) and GET /metrics (reads the store, so
+// on a worker); anything else is 404 in the error shape. Thread-safe.
 #pragma once
 
 #include <chrono>

@@ -63,8 +63,8 @@ ServerConfig resolve_defaults(ServerConfig config);
 // "request_head_timeout_seconds": ..., "request_body_timeout_seconds": ...,
 // "max_connections_per_address": ..., "connection_reserve": ...,
 // "max_concurrent_requests_per_key": ..., "requests_per_second_per_key": ...,
-// "request_burst_per_key": ..., "allow_initialize": ..., "access_log": ...}) over `config`. NotFound when it cannot be read;
-// InvalidArgument naming an unknown or mistyped key.
+// "request_burst_per_key": ..., "allow_initialize": ..., "access_log": ...}) over `config`.
+// NotFound when it cannot be read; InvalidArgument naming an unknown or mistyped key.
 absl::Status load_config_file(const std::string& path, ServerConfig& config);
 // "host:port" into config. InvalidArgument for anything else.
 absl::Status parse_listen(std::string_view listen, ServerConfig& config);

@@ -123,7 +123,8 @@ TEST_F(ServerAbuseTest, TwoThousandSlowConnectionsFromOneAddressLeaveAnotherAddr
   while (std::chrono::steady_clock::now() < end) {
     for (const bool read : {false, true}) {
       const auto started = std::chrono::steady_clock::now();
-      const auto answer = ask(port(), kClient, read ? signed_read(kConsumerAccount) : healthz_wire());
+      const auto answer =
+          ask(port(), kClient, read ? signed_read(kConsumerAccount) : healthz_wire());
       const double ms = std::chrono::duration<double, std::milli>(
                             std::chrono::steady_clock::now() - started).count();
       if (!answer || answer->status != 200) {
@@ -168,7 +169,8 @@ TEST_F(ServerAbuseTest, TrickledHeadIsClosedByTheHeadDeadline) {
 }
 
 TEST_F(ServerAbuseTest, TrickledBodyIsClosedByTheBodyDeadline) {
-  ASSERT_NO_FATAL_FAILURE(serve({{"request_body_timeout_seconds", 2}, {"read_timeout_seconds", 60}}));
+  ASSERT_NO_FATAL_FAILURE(
+      serve({{"request_body_timeout_seconds", 2}, {"read_timeout_seconds", 60}}));
   HttpConnection connection("127.0.0.1", port());
   ASSERT_TRUE(connection.send(
       "POST /v1/consumer/list-product-access HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -204,7 +206,9 @@ TEST_F(ServerAbuseTest, ConnectionsOverTheAddressCapAreClosedWhileAnotherAddress
   held.pop_back();
   std::optional<HttpConnection::Answer> again;
   // The server sees the close asynchronously; an attempt made before it may still be refused.
-  for (int attempt = 0; attempt < 50 && !again; ++attempt) again = ask(port(), kAttacker, healthz_wire());
+  for (int attempt = 0; attempt < 50 && !again; ++attempt) {
+    again = ask(port(), kAttacker, healthz_wire());
+  }
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(again->status, 200);
 }
