@@ -5,6 +5,8 @@
 #include <thread>
 #include <vector>
 
+#include "base/status_macros.h"
+
 namespace datamesh::bench {
 namespace {
 
@@ -20,9 +22,7 @@ absl::StatusOr<SlowClientsResult> measure_slow_clients(int port, const HttpCall&
                                                        const RequestMaker& read,
                                                        int crowd_connections, double settle_seconds,
                                                        double seconds) {
-  if (absl::Status raised = testkit::raise_fd_limit(crowd_connections + 256); !raised.ok()) {
-    return raised;
-  }
+  DATAMESH_RETURN_IF_ERROR(testkit::raise_fd_limit(crowd_connections + 256));
   std::optional<testkit::SlowCrowd> crowd;
   if (crowd_connections > 0) {
     crowd.emplace(testkit::SlowCrowd::Options{

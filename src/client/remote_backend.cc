@@ -11,6 +11,7 @@
 #include "api/routes.h"
 #include "aws/signing_key_cache.h"
 #include "aws/sigv4.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::client {
@@ -117,14 +118,13 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
   for (int attempt = 0;; ++attempt) {
     aws::HttpRequest signed_request = request;  // signed anew each time: X-Amz-Date moves on
     if ((*route)->authenticated) {
-      absl::Status signed_ok = aws::sign(
+      DATAMESH_RETURN_IF_ERROR(aws::sign(
           signed_request,
           aws::SigningKey{.access_key_id = credentials->access_key_id,
                           .secret_access_key = credentials->secret_access_key,
                           .session_token = credentials->session_token},
           aws::Scope{.region = region_, .service = "datamesh"}, std::chrono::system_clock::now(),
-          &signing_keys_);
-      if (!signed_ok.ok()) return signed_ok;
+          &signing_keys_));
     }
     sent = post(signed_request);
     if (!sent.ok() || sent->http_code != 429 || attempt == kThrottleRetries) break;
@@ -133,7 +133,7 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
     const long wait = std::clamp(sent->retry_after_seconds, 1L, 60L);
     std::this_thread::sleep_for(std::chrono::seconds(wait));
   }
-  if (!sent.ok()) return sent.status();
+  DATAMESH_RETURN_IF_ERROR(sent.status());
   const long http_code = sent->http_code;
   const std::string& answer = sent->body;
   auto json = api::parse_json(answer);
