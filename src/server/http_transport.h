@@ -15,6 +15,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -91,6 +93,13 @@ struct TransportOptions {
   bool want_remote_address = true;
 };
 
+// Connections a transport closed early, for /metrics.
+struct ClosedConnections {
+  uint64_t head_deadline = 0;  // request head not complete by head_timeout_seconds
+  uint64_t body_deadline = 0;  // body not complete by body_timeout_seconds
+  uint64_t evicted = 0;        // closed to make room (connection_reserve)
+};
+
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
@@ -105,6 +114,8 @@ class HttpTransport {
   // Asks serve() to return as above. Safe from any thread, also before serve() starts; does not
   // wait.
   virtual void stop() = 0;
+  // What the deadlines and the reserve have closed so far. Safe from any thread.
+  virtual ClosedConnections closed_connections() const = 0;
 };
 
 // The libmicrohttpd transport (microhttpd_transport.cc).

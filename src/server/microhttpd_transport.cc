@@ -104,6 +104,12 @@ class MicrohttpdTransport final : public HttpTransport {
   int port() const override { return port_; }
   absl::Status serve(RequestHandler& handler) override;
   void stop() override;
+  ClosedConnections closed_connections() const override {
+    const ConnectionDeadlines::Counts counts = deadlines_.counts();
+    return {.head_deadline = counts.head_deadline,
+            .body_deadline = counts.body_deadline,
+            .evicted = counts.evicted};
+  }
 
  private:
   static void* on_request_line(void* self, const char* uri, MHD_Connection* connection);

@@ -31,6 +31,11 @@ class RequestRouter final : public RequestHandler {
   Response handle(const Request& request) override;
   Response body_too_large(const Request& request) override;
 
+  // Where /metrics reads the connections the transport closed early. Call before serving.
+  void set_closed_connections(std::function<ClosedConnections()> source) {
+    closed_connections_ = std::move(source);
+  }
+
  private:
   // What a request came to: the answer, and what the metrics and the access log say of it.
   struct Outcome {
@@ -53,6 +58,7 @@ class RequestRouter final : public RequestHandler {
   RequestAuthenticator authenticator_;
   KeyThrottle throttle_;
   Metrics metrics_;
+  std::function<ClosedConnections()> closed_connections_;  // may be empty
   const std::string healthz_body_;
   const std::string openapi_body_;
 };

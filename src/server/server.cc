@@ -22,7 +22,10 @@ Server::Server(ServerConfig config, std::shared_ptr<api::MeshService> service)
                            .write_timeout_seconds = config_.write_timeout_seconds,
                            .head_timeout_seconds = config_.request_head_timeout_seconds,
                            .body_timeout_seconds = config_.request_body_timeout_seconds,
-                           .want_remote_address = config_.access_log})) {}
+                           .want_remote_address = config_.access_log})) {
+  router_->set_closed_connections(
+      [transport = transport_.get()] { return transport->closed_connections(); });
+}
 
 Server::~Server() = default;
 

@@ -166,6 +166,8 @@ TEST_F(ServerAbuseTest, TrickledHeadIsClosedByTheHeadDeadline) {
   }
   EXPECT_LT(lines, 80) << "the trickle went on for 20 s";
   EXPECT_TRUE(connection.closed_by_server()) << connection.error();
+  EXPECT_EQ(metric_value(metrics(), "datamesh_connections_closed_total{reason=\"head_deadline\"}"),
+            1.0);
 }
 
 TEST_F(ServerAbuseTest, TrickledBodyIsClosedByTheBodyDeadline) {
@@ -182,6 +184,8 @@ TEST_F(ServerAbuseTest, TrickledBodyIsClosedByTheBodyDeadline) {
   }
   EXPECT_LT(bytes, 80) << "the trickle went on for 20 s";
   EXPECT_TRUE(connection.closed_by_server()) << connection.error();
+  EXPECT_EQ(metric_value(metrics(), "datamesh_connections_closed_total{reason=\"body_deadline\"}"),
+            1.0);
 }
 
 TEST_F(ServerAbuseTest, ConnectionsOverTheAddressCapAreClosedWhileAnotherAddressIsServed) {
@@ -231,6 +235,9 @@ TEST_F(ServerAbuseTest, SilentConnectionsMakeRoomForANewClientOnceTheReserveIsRe
   EXPECT_EQ(answer->status, 200);
   // The room was made by closing the connections that had waited longest.
   EXPECT_TRUE(silent.front()->closed_by_server());
+  EXPECT_GE(
+      metric_value(metrics(), "datamesh_connections_closed_total{reason=\"evicted\"}").value_or(0),
+      1.0);
 }
 
 TEST_F(ServerAbuseTest, KeyOverItsConcurrencyLimitGets429WhileAnotherKeyIsServed) {
