@@ -115,8 +115,9 @@ TEST_F(ServerAbuseTest, TwoThousandSlowConnectionsFromOneAddressLeaveAnotherAddr
   ASSERT_NO_FATAL_FAILURE(serve(nlohmann::json::object()));  // the defaults
 
   testkit::SlowCrowd crowd({.port = port(), .source = kAttacker, .connections = 2000});
-  // Probes one after another from the other address, each on a new connection, as long as the
-  // crowd has had the time to send each of its connections' lines a dozen times.
+  // Probes one after another from the other address, each on a new connection, for 12 s: long
+  // enough for the crowd to be refused by the address cap several times over and for the head
+  // deadline (10 s) to close the connections it kept.
   std::vector<double> healthz_ms, read_ms;
   int unanswered = 0;
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(12);
