@@ -6,7 +6,9 @@
 //   3. a signed POST /v1/consumer/get-subscription (read), as a fraction of 2;
 //   4. a signed POST /v1/consumer/request-access-to-product creating distinct subscriptions
 //      (write), as a fraction of 1;
-// plus the client's signing cost and an in-process breakdown of the server's steps.
+// plus the client's signing cost and an in-process breakdown of the server's steps; and
+//   5. the latency of /healthz and signed reads from 127.0.0.2 while 2,000 slow connections
+//      from 127.0.0.1 trickle request heads, against the same probes alone (slow_clients.h).
 // The server is a separate `datamesh serve` process (testkit/server_process.h, as the server
 // tests start it) on a fresh mesh in a temporary directory;
 // client and server share the machine's cores, which the output says with the CPU each used.
@@ -37,6 +39,7 @@
 #include "mesh_setup.h"
 #include "report.h"
 #include "requests.h"
+#include "slow_clients.h"
 #include "sqlite_baseline.h"
 #include "testkit/server_process.h"
 #include "wrk_runner.h"
@@ -56,6 +59,7 @@ struct BenchOptions {
   int connections = 64;
   int workers = 0;
   int consumers = 0;  // 0: as many as connections
+  int slow_connections = 2000;
   int tables = 8;
   bool quick = false;
   std::string json_path;
@@ -372,6 +376,24 @@ int Bench::run(const std::string& command_line) {
   for (const auto* s : {&healthz, &healthz_wrk, &read, &write}) {
     if (s->has_value()) scenarios.push_back(**s);
   }
+  // Slow clients: the same probes without a crowd, then with one.
+  std::vector<SlowClientsResult> slow;
+  if (options_.runs("slow")) {
+    for (const int crowd : {0, options_.slow_connections}) {
+      std::cerr << "bench: probes from 127.0.0.2 with " << crowd
+                << " slow connections from 127.0.0.1 for " << options_.seconds << " s ..."
+                << std::endl;
+      auto measured = measure_slow_clients(server_->port(), healthz_call(host_header_),
+                                           read_maker(), crowd, options_.quick ? 1.0 : 3.0,
+                                           options_.seconds);
+      if (!measured.ok()) {
+        std::cerr << "bench: slow clients: " << measured.status().message() << std::endl;
+        out["slow_clients_error"] = std::string(measured.status().message());
+        break;
+      }
+      slow.push_back(*measured);
+    }
+  }
 
   const uint64_t writes_sent = next_write_.load() - mesh_.consumers.size();
   // The server stops (SIGTERM, then SIGKILL after 10 s) before the in-process measurements.
@@ -414,6 +436,21 @@ int Bench::run(const std::string& command_line) {
                   100 * sign_cost->cpu_micros_per_operation / read->client_us_per_request());
     }
     std::printf("\n");
+  }
+
+  for (const SlowClientsResult& r : slow) {
+    std::printf("%sprobes from 127.0.0.2 with %d slow connections from 127.0.0.1: /healthz p50 "
+                "%.2f / p99 %.2f ms (%llu), signed read p50 %.2f / p99 %.2f ms (%llu), %llu "
+                "unanswered; the crowd connected %llu times, sent %llu lines, was closed %llu "
+                "times\n",
+                r.crowd_connections == 0 ? "\n" : "", r.crowd_connections,
+                r.healthz.p50_us / 1000, r.healthz.p99_us / 1000,
+                static_cast<unsigned long long>(r.healthz.count), r.read.p50_us / 1000,
+                r.read.p99_us / 1000, static_cast<unsigned long long>(r.read.count),
+                static_cast<unsigned long long>(r.unanswered),
+                static_cast<unsigned long long>(r.crowd.connects),
+                static_cast<unsigned long long>(r.crowd.lines_sent),
+                static_cast<unsigned long long>(r.crowd.closed_by_server));
   }
 
   json targets = json::array();
@@ -469,6 +506,19 @@ int Bench::run(const std::string& command_line) {
                        {"met", nullptr},
                        {"tool", write->tool}});
   }
+  for (const SlowClientsResult& r : slow) {
+    if (r.crowd_connections == 0) continue;
+    // No answer at all is no latency, not a latency of 0.
+    const double worst_p99_ms = r.healthz.count == 0 || r.read.count == 0
+                                    ? kNaN
+                                    : std::max(r.healthz.p99_us, r.read.p99_us) / 1000;
+    targets.push_back({{"name", cat("p99 of /healthz and signed reads under ", r.crowd_connections,
+                                    " slow connections (ms)")},
+                       {"target", "<= 100 ms, every probe answered"},
+                       {"measured", number(worst_p99_ms)},
+                       {"met", worst_p99_ms <= 100 && r.unanswered == 0},
+                       {"tool", "datamesh_bench/slow"}});
+  }
   print_targets(targets);
 
   json scenario_list = json::array();
@@ -484,6 +534,25 @@ int Bench::run(const std::string& command_line) {
                                                 read->client_us_per_request())}};
   }
   out["targets"] = targets;
+  if (!slow.empty()) {
+    json runs = json::array();
+    const auto latency = [](const LatencySummary& l) {
+      return json{{"count", l.count}, {"p50_ms", l.p50_us / 1000}, {"p99_ms", l.p99_us / 1000},
+                  {"max_ms", l.max_us / 1000}};
+    };
+    for (const SlowClientsResult& r : slow) {
+      runs.push_back({{"slow_connections", r.crowd_connections},
+                      {"seconds", r.seconds},
+                      {"healthz", latency(r.healthz)},
+                      {"signed_read", latency(r.read)},
+                      {"unanswered", r.unanswered},
+                      {"crowd",
+                       {{"connects", r.crowd.connects},
+                        {"lines_sent", r.crowd.lines_sent},
+                        {"closed_by_server", r.crowd.closed_by_server}}}});
+    }
+    out["slow_clients"] = runs;
+  }
   out["writes"] = {{"sent", writes_sent},
                    {"consumers", mesh_.consumers.size()},
                    {"subscriptions_per_consumer_at_end",
@@ -526,6 +595,9 @@ int main(int argc, char** argv) {
                  "server worker threads (datamesh serve --workers; default: the server's)");
   app.add_option("--consumers", options.consumers,
                  "consumer accounts (default: the largest connection count)");
+  app.add_option("--slow-connections", options.slow_connections,
+                 "slow connections of the slow-clients part (default 2000)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--tables", options.tables, "tables in the data product (default 8)")
       ->check(CLI::Range(1, 16));
   app.add_flag("--quick", options.quick, "CI smoke run: about 1 s per run");
@@ -539,7 +611,7 @@ int main(int argc, char** argv) {
                  "or /tmp");
   app.add_option("--datamesh", options.datamesh, "the datamesh binary to serve with");
   app.add_option("--only", options.only,
-                 "run only these parts: sqlite,healthz,wrk,read,write,costs")
+                 "run only these parts: sqlite,healthz,wrk,read,write,slow,costs")
       ->delimiter(',');
   app.add_option("--server-config", options.server_config,
                  "a datamesh serve config file (event_threads, workers, ...; docs/SERVER.md)");

@@ -80,8 +80,9 @@ LatencySummary summarize(std::vector<int64_t>& nanoseconds) {
   return summary;
 }
 
-std::pair<int, std::string> fetch_once(const std::string& host, int port, const HttpCall& call) {
-  testkit::HttpConnection connection(host, port);
+std::pair<int, std::string> fetch_once(const std::string& host, int port, const HttpCall& call,
+                                       const std::string& source) {
+  testkit::HttpConnection connection(host, port, source);
   std::string error;
   std::string body;
   const int status = round_trip(connection, serialize(call), &body, error);

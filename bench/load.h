@@ -68,8 +68,10 @@ struct LoadResult {
 
 LoadResult run_load(const LoadOptions& options, const RequestMaker& make);
 
-// One request on a new connection; the status (0 on transport error) and the body.
-std::pair<int, std::string> fetch_once(const std::string& host, int port, const HttpCall& call);
+// One request on a new connection (from local address `source`, when given); the status (0 on
+// transport error) and the body.
+std::pair<int, std::string> fetch_once(const std::string& host, int port, const HttpCall& call,
+                                       const std::string& source = "");
 
 LatencySummary summarize(std::vector<int64_t>& nanoseconds);
 

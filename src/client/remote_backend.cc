@@ -2,11 +2,16 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include "api/errors.h"
 #include "api/json_codec.h"
 #include "api/routes.h"
 #include "aws/signing_key_cache.h"
 #include "aws/sigv4.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::client {
@@ -107,47 +112,30 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
     if (!credentials->account_id.empty()) {
       request.headers.emplace_back("X-Datamesh-Account-Id", credentials->account_id);
     }
-    absl::Status signed_ok = aws::sign(
-        request,
-        aws::SigningKey{.access_key_id = credentials->access_key_id,
-                        .secret_access_key = credentials->secret_access_key,
-                        .session_token = credentials->session_token},
-        aws::Scope{.region = region_, .service = "datamesh"}, std::chrono::system_clock::now(),
-        &signing_keys_);
-    if (!signed_ok.ok()) return signed_ok;
   }
 
-  CURL* curl = static_cast<CURL*>(acquire());
-  if (curl == nullptr) return absl::InternalError("libcurl could not create a handle");
-  curl_easy_reset(curl);
-  struct curl_slist* headers = nullptr;
-  for (const auto& [name, value] : request.headers) {
-    if (name == "Host") continue;  // libcurl sends the URL's host, which is host_
-    headers = curl_slist_append(headers, cat(name, ": ", value).c_str());
+  absl::StatusOr<Answer> sent;
+  for (int attempt = 0;; ++attempt) {
+    aws::HttpRequest signed_request = request;  // signed anew each time: X-Amz-Date moves on
+    if ((*route)->authenticated) {
+      DATAMESH_RETURN_IF_ERROR(aws::sign(
+          signed_request,
+          aws::SigningKey{.access_key_id = credentials->access_key_id,
+                          .secret_access_key = credentials->secret_access_key,
+                          .session_token = credentials->session_token},
+          aws::Scope{.region = region_, .service = "datamesh"}, std::chrono::system_clock::now(),
+          &signing_keys_));
+    }
+    sent = post(signed_request);
+    if (!sent.ok() || sent->http_code != 429 || attempt == kThrottleRetries) break;
+    // Over a per-key limit of the server: wait as it says (a second when it says nothing; at
+    // most a minute, so that a wrong header cannot hang the caller).
+    const long wait = std::clamp(sent->retry_after_seconds, 1L, 60L);
+    std::this_thread::sleep_for(std::chrono::seconds(wait));
   }
-  headers = curl_slist_append(headers, "Expect:");
-  std::string answer;
-  const std::string url = cat(endpoint_.substr(0, endpoint_.size() - path_prefix_.size()), path);
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_POST, 1L);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
-  curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 60000L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  const CURLcode result = curl_easy_perform(curl);
-  long http_code = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http_code);
-  curl_slist_free_all(headers);
-  release(curl);
-  if (result != CURLE_OK) {
-    return absl::UnavailableError(
-        cat("cannot reach the mesh server at ", endpoint_, ": ", curl_easy_strerror(result)));
-  }
+  DATAMESH_RETURN_IF_ERROR(sent.status());
+  const long http_code = sent->http_code;
+  const std::string& answer = sent->body;
   auto json = api::parse_json(answer);
   if (!json.ok()) {
     return absl::UnavailableError(cat("the mesh server at ", endpoint_, " answered HTTP ",
@@ -162,10 +150,50 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
     const nlohmann::json& error = (*json)["Error"];
     const std::string code = error.value("Code", "Internal");
     const std::string message = error.value("Message", "");
+    // The server's throttling code is AWS's, not one of the mesh's error names.
+    if (code == "ThrottlingException") return absl::ResourceExhaustedError(message);
     return absl::Status(api::error_code_from_name(code), message);
   }
   return absl::UnavailableError(
       cat("the mesh server at ", endpoint_, " answered HTTP ", http_code));
+}
+
+absl::StatusOr<RemoteBackend::Answer> RemoteBackend::post(const aws::HttpRequest& request) {
+  CURL* curl = static_cast<CURL*>(acquire());
+  if (curl == nullptr) return absl::InternalError("libcurl could not create a handle");
+  curl_easy_reset(curl);
+  struct curl_slist* headers = nullptr;
+  for (const auto& [name, value] : request.headers) {
+    if (name == "Host") continue;  // libcurl sends the URL's host, which is host_
+    headers = curl_slist_append(headers, cat(name, ": ", value).c_str());
+  }
+  headers = curl_slist_append(headers, "Expect:");
+  Answer answer;
+  const std::string url =
+      cat(endpoint_.substr(0, endpoint_.size() - path_prefix_.size()), request.path);
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_POST, 1L);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer.body);
+  curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 60000L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  const CURLcode result = curl_easy_perform(curl);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &answer.http_code);
+  curl_off_t retry_after = 0;
+  curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER, &retry_after);
+  answer.retry_after_seconds = static_cast<long>(retry_after);
+  curl_slist_free_all(headers);
+  release(curl);
+  if (result != CURLE_OK) {
+    return absl::UnavailableError(
+        cat("cannot reach the mesh server at ", endpoint_, ": ", curl_easy_strerror(result)));
+  }
+  return answer;
 }
 
 }  // namespace datamesh::client

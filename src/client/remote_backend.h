@@ -1,6 +1,8 @@
 // The remote backend: every call is an HTTP POST to `datamesh serve`, signed with AWS
 // Signature V4 (service datamesh), answered with the same JSON and, on failure, with
 // {"Error": {"Code", "Message"}} that becomes the same absl::Status the embedded mode gives.
+// A call the server throttles (429, over a per-key limit) is signed again and retried after
+// the server's Retry-After, up to kThrottleRetries times; then it is ResourceExhausted.
 // Thread-safe: connections (libcurl handles, kept alive) are pooled.
 #pragma once
 
@@ -11,6 +13,7 @@
 
 #include "api/backend.h"
 #include "aws/signing_key_cache.h"
+#include "aws/sigv4.h"
 
 namespace datamesh::client {
 
@@ -22,6 +25,8 @@ class RemoteBackend final : public Backend {
   RemoteBackend(std::string endpoint, std::string host, std::string region);
   ~RemoteBackend() override;
 
+  static constexpr int kThrottleRetries = 3;
+
   absl::StatusOr<nlohmann::json> call(std::string_view group, std::string_view method,
                                       const nlohmann::json& params,
                                       const std::optional<Credentials>& credentials,
@@ -31,6 +36,14 @@ class RemoteBackend final : public Backend {
  private:
   void* acquire();  // a CURL easy handle
   void release(void* handle);
+
+  struct Answer {
+    long http_code = 0;
+    std::string body;
+    long retry_after_seconds = 0;  // the Retry-After header, 0 when absent
+  };
+  // POSTs the signed `request`; Unavailable when the server cannot be reached.
+  absl::StatusOr<Answer> post(const aws::HttpRequest& request);
 
   std::string endpoint_;  // without a trailing '/'
   std::string host_;      // Host header as sent: host[:port]

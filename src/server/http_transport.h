@@ -15,9 +15,12 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "aws/sigv4.h"
@@ -37,6 +40,8 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // Further headers of the answer (Retry-After of a 429, for instance).
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 enum class Lane { kEventLoop, kWorker };
@@ -61,8 +66,14 @@ struct TransportOptions {
   int event_threads = 1;
   // Threads running kWorker requests.
   int workers = 2;
-  // At most this many connections open at once; the next ones are closed on accept.
+  // At most this many connections open at once; the next ones wait in the listen backlog.
   int max_connections = 1024;
+  // At most this many of them from one client address; the next ones are closed on accept.
+  // 0 = no cap per address.
+  int max_connections_per_address = 0;
+  // Once fewer than this many slots are free, each new connection closes the one that has
+  // waited longest for a request head (server/connection_deadlines.h). 0 = none.
+  int connection_reserve = 0;
   std::size_t max_body_bytes = 8 << 20;
   // An idle connection (no request in progress; also one that has not finished sending a
   // request's headers) is closed after keep_alive_seconds without traffic. Once a request's
@@ -72,7 +83,20 @@ struct TransportOptions {
   int keep_alive_seconds = 5;
   int read_timeout_seconds = 10;
   int write_timeout_seconds = 10;
+  // Those count idle time only. Whatever the trickle, a request's line and headers must be in
+  // within head_timeout_seconds of the connection's start (or of the end of its previous
+  // answer), and its body within body_timeout_seconds of its headers; else the connection is
+  // closed. 0 = no deadline.
+  int head_timeout_seconds = 0;
+  int body_timeout_seconds = 0;
   bool want_remote_address = true;
+};
+
+// Connections a transport closed early, for /metrics.
+struct ClosedConnections {
+  uint64_t head_deadline = 0;  // request head not complete by head_timeout_seconds
+  uint64_t body_deadline = 0;  // body not complete by body_timeout_seconds
+  uint64_t evicted = 0;        // closed to make room (connection_reserve)
 };
 
 class HttpTransport {
@@ -89,6 +113,8 @@ class HttpTransport {
   // Asks serve() to return as above. Safe from any thread, also before serve() starts; does not
   // wait.
   virtual void stop() = 0;
+  // What the deadlines and the reserve have closed so far. Safe from any thread.
+  virtual ClosedConnections closed_connections() const = 0;
 };
 
 // The libmicrohttpd transport (microhttpd_transport.cc).

@@ -38,6 +38,10 @@ void Metrics::record(std::string_view route, int http_status, absl::StatusCode c
   }
 }
 
+void Metrics::record_throttled(KeyThrottle::Limit limit) {
+  throttled_[static_cast<size_t>(limit)].fetch_add(1, std::memory_order_relaxed);
+}
+
 std::string Metrics::render(const std::string& extra) const {
   std::map<std::pair<std::string, int>, uint64_t> requests;
   {
@@ -88,6 +92,13 @@ std::string Metrics::render(const std::string& extra) const {
         << static_cast<double>(stats->sum_ns.load(std::memory_order_relaxed)) / 1e9 << "\n"
         << "datamesh_request_duration_seconds_count{route=\"" << route << "\"} " << count
         << "\n";
+  }
+  out << "# HELP datamesh_throttled_total Calls refused with 429 for being over a per-key limit.\n"
+      << "# TYPE datamesh_throttled_total counter\n";
+  for (const KeyThrottle::Limit limit :
+       {KeyThrottle::Limit::kConcurrency, KeyThrottle::Limit::kRate}) {
+    out << "datamesh_throttled_total{limit=\"" << limit_name(limit) << "\"} "
+        << throttled_[static_cast<size_t>(limit)].load(std::memory_order_relaxed) << "\n";
   }
   out << extra;
   return out.str();

@@ -1,5 +1,5 @@
 // Request metrics in the Prometheus text format: requests by route and HTTP status, errors by
-// route and code, and latency histograms by route.
+// route and code, latency histograms by route, and calls refused by a per-key limit.
 //
 // The routes are fixed when the Metrics is made, so recording touches only atomic counters:
 // event-loop and worker threads record every request without taking a lock. A route not named
@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "server/key_throttle.h"
 
 namespace datamesh::server {
 
@@ -32,6 +33,9 @@ class Metrics {
   // Records one request to `route`.
   void record(std::string_view route, int http_status, absl::StatusCode code,
               std::chrono::nanoseconds latency);
+
+  // Records one call refused for being over `limit` (key_throttle.h).
+  void record_throttled(KeyThrottle::Limit limit);
 
   // The text exposition of everything recorded, plus `extra` lines appended as they are.
   std::string render(const std::string& extra) const;
@@ -58,6 +62,7 @@ class Metrics {
   std::map<std::string, std::unique_ptr<RouteStats>, std::less<>> routes_;
   mutable std::mutex other_statuses_mutex_;
   std::map<std::pair<std::string, int>, uint64_t> other_statuses_;  // guarded by the mutex
+  std::array<std::atomic<uint64_t>, 2> throttled_{};  // by KeyThrottle::Limit
 };
 
 }  // namespace datamesh::server

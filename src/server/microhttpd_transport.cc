@@ -7,6 +7,11 @@
 // kWorker requests are suspended (MHD_suspend_connection), run on the WorkerPool and resumed
 // (MHD_resume_connection) with their answer, so that a slow store call never holds the loop.
 //
+// A connection's life: MHD_OPTION_NOTIFY_CONNECTION reports it opened and closed to a
+// ConnectionDeadlines (connection_deadlines.h), which the serving thread sweeps every
+// kSweepInterval to close connections whose head or body is late, however they trickle; the
+// request callbacks below move it through its phases (head, body, answer, head again).
+//
 // A request's life, and what MHD calls:
 //   request line   -> on_request_line: the Exchange is created (raw path and query kept) and
 //                     counted in flight;
@@ -28,6 +33,7 @@
 #include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <condition_variable>
 #include <cstdarg>
 #include <cstdio>
@@ -38,6 +44,7 @@
 
 #include "api/logging.h"
 #include "base/text.h"
+#include "server/connection_deadlines.h"
 #include "server/http_transport.h"
 #include "server/worker_pool.h"
 
@@ -45,6 +52,10 @@ namespace datamesh::server {
 namespace {
 
 using base::cat;
+
+// How often late connections are looked for: deadlines are whole seconds, so they are kept to
+// within a quarter of one.
+constexpr auto kSweepInterval = std::chrono::milliseconds(250);
 
 // One request, from its request line to the last byte of its answer.
 struct Exchange {
@@ -79,13 +90,26 @@ MHD_Result collect_header(void* out, MHD_ValueKind, const char* name, const char
 
 class MicrohttpdTransport final : public HttpTransport {
  public:
-  explicit MicrohttpdTransport(TransportOptions options) : options_(std::move(options)) {}
+  explicit MicrohttpdTransport(TransportOptions options)
+      : options_(std::move(options)),
+        deadlines_(ConnectionDeadlines::Limits{
+            .head = std::chrono::seconds(options_.head_timeout_seconds),
+            .body = std::chrono::seconds(options_.body_timeout_seconds),
+            .high_water = options_.connection_reserve > 0
+                              ? std::max(1, options_.max_connections - options_.connection_reserve)
+                              : 0}) {}
   ~MicrohttpdTransport() override;
 
   absl::Status bind() override;
   int port() const override { return port_; }
   absl::Status serve(RequestHandler& handler) override;
   void stop() override;
+  ClosedConnections closed_connections() const override {
+    const ConnectionDeadlines::Counts counts = deadlines_.counts();
+    return {.head_deadline = counts.head_deadline,
+            .body_deadline = counts.body_deadline,
+            .evicted = counts.evicted};
+  }
 
  private:
   static void* on_request_line(void* self, const char* uri, MHD_Connection* connection);
@@ -96,6 +120,14 @@ class MicrohttpdTransport final : public HttpTransport {
                            MHD_RequestTerminationCode why);
   static void on_library_message(void* self, const char* format, va_list arguments);
   static MHD_Result on_accept(void* self, const sockaddr* address, socklen_t length);
+  static void on_connection(void* self, MHD_Connection* connection, void** socket_context,
+                            MHD_ConnectionNotificationCode code);
+
+  // The connection's phase, for the deadlines.
+  void enter(MHD_Connection* connection, ConnectionDeadlines::Phase phase);
+  // Waits on `lock` until `done`, sweeping the deadlines meanwhile.
+  template <typename Predicate>
+  void wait_sweeping(std::unique_lock<std::mutex>& lock, Predicate done);
 
   MHD_Result begin(MHD_Connection* connection, Exchange& exchange, const char* method);
   MHD_Result send(MHD_Connection* connection, const Response& response, bool close);
@@ -106,6 +138,7 @@ class MicrohttpdTransport final : public HttpTransport {
   int port_ = 0;
   RequestHandler* handler_ = nullptr;
   std::unique_ptr<WorkerPool> workers_;
+  ConnectionDeadlines deadlines_;
   MHD_Daemon* daemon_ = nullptr;
 
   std::mutex mutex_;
@@ -179,8 +212,13 @@ absl::Status MicrohttpdTransport::serve(RequestHandler& handler) {
       {MHD_OPTION_CONNECTION_LIMIT, options_.max_connections, nullptr},
       {MHD_OPTION_URI_LOG_CALLBACK, reinterpret_cast<intptr_t>(&on_request_line), this},
       {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&on_completed), this},
+      {MHD_OPTION_NOTIFY_CONNECTION, reinterpret_cast<intptr_t>(&on_connection), this},
       {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&on_library_message), this},
   };
+  if (options_.max_connections_per_address > 0) {
+    items.push_back(
+        {MHD_OPTION_PER_IP_CONNECTION_LIMIT, options_.max_connections_per_address, nullptr});
+  }
   if (options_.event_threads > 1) {
     items.push_back({MHD_OPTION_THREAD_POOL_SIZE, options_.event_threads, nullptr});
   }
@@ -196,7 +234,7 @@ absl::Status MicrohttpdTransport::serve(RequestHandler& handler) {
   }
 
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return stop_requested_; });
+  wait_sweeping(lock, [this] { return stop_requested_; });
   draining_ = true;
   lock.unlock();
   // From now on on_accept closes every new connection, those waiting in the backlog included,
@@ -205,7 +243,8 @@ absl::Status MicrohttpdTransport::serve(RequestHandler& handler) {
   // too, and the loser aborts the process ("Failed to remove listen FD from epoll set"; seen
   // once in ServerAuthTest).
   lock.lock();
-  changed_.wait(lock, [this] { return in_flight_ == 0; });
+  // Sweeping on: a request whose headers trickle must not hold up the stop either.
+  wait_sweeping(lock, [this] { return in_flight_ == 0; });
   closed_ = true;
   lock.unlock();
   // No request is in flight, so no job is queued; joining the workers also waits for one that
@@ -220,6 +259,15 @@ absl::Status MicrohttpdTransport::serve(RequestHandler& handler) {
   return absl::OkStatus();
 }
 
+template <typename Predicate>
+void MicrohttpdTransport::wait_sweeping(std::unique_lock<std::mutex>& lock, Predicate done) {
+  while (!changed_.wait_for(lock, kSweepInterval, done)) {
+    lock.unlock();
+    deadlines_.sweep(ConnectionDeadlines::Clock::now());
+    lock.lock();
+  }
+}
+
 void MicrohttpdTransport::stop() {
   {
     std::lock_guard lock(mutex_);
@@ -232,6 +280,30 @@ MHD_Result MicrohttpdTransport::on_accept(void* self, const sockaddr*, socklen_t
   const bool draining =
       static_cast<MicrohttpdTransport*>(self)->draining_.load(std::memory_order_relaxed);
   return draining ? MHD_NO : MHD_YES;
+}
+
+void MicrohttpdTransport::on_connection(void* self_pointer, MHD_Connection* connection,
+                                        void** socket_context,
+                                        MHD_ConnectionNotificationCode code) {
+  auto* self = static_cast<MicrohttpdTransport*>(self_pointer);
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    const MHD_ConnectionInfo* info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info == nullptr) return;
+    *socket_context = self->deadlines_.opened(info->connect_fd, ConnectionDeadlines::Clock::now());
+  } else if (*socket_context != nullptr) {
+    // MHD_CONNECTION_NOTIFY_CLOSED comes before MHD closes the descriptor.
+    self->deadlines_.closed(static_cast<ConnectionDeadlines::Connection*>(*socket_context));
+    *socket_context = nullptr;
+  }
+}
+
+void MicrohttpdTransport::enter(MHD_Connection* connection, ConnectionDeadlines::Phase phase) {
+  const MHD_ConnectionInfo* info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  if (info == nullptr || info->socket_context == nullptr) return;
+  deadlines_.entered(static_cast<ConnectionDeadlines::Connection*>(info->socket_context), phase,
+                     ConnectionDeadlines::Clock::now());
 }
 
 void* MicrohttpdTransport::on_request_line(void* self_pointer, const char* uri,
@@ -278,6 +350,7 @@ MHD_Result MicrohttpdTransport::on_request(void* self_pointer, MHD_Connection* c
 
   // The whole request is in (or a worker has answered it).
   if (exchange->body_too_large) return MHD_YES;  // answered 413 by begin()
+  self->enter(connection, ConnectionDeadlines::Phase::kAnswer);
   const bool close = self->draining_.load(std::memory_order_relaxed);
   if (exchange->answered) return self->send(connection, exchange->response, close);
   if (exchange->lane == Lane::kEventLoop) {
@@ -301,6 +374,7 @@ MHD_Result MicrohttpdTransport::begin(MHD_Connection* connection, Exchange& exch
   if (options_.want_remote_address) exchange.request.remote_address = peer_address(connection);
   exchange.lane = handler_->lane(http.method, http.path);
   set_timeout(connection, options_.read_timeout_seconds);
+  enter(connection, ConnectionDeadlines::Phase::kBody);
 
   if (const char* declared = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
                                                          MHD_HTTP_HEADER_CONTENT_LENGTH)) {
@@ -325,6 +399,9 @@ MHD_Result MicrohttpdTransport::send(MHD_Connection* connection, const Response&
       answer.body.size(), const_cast<char*>(answer.body.data()), MHD_RESPMEM_MUST_COPY);
   if (response == nullptr) return MHD_NO;
   MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, answer.content_type.c_str());
+  for (const auto& [name, value] : answer.headers) {
+    MHD_add_response_header(response, name.c_str(), value.c_str());
+  }
   if (close) MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
   set_timeout(connection, options_.write_timeout_seconds);
   const MHD_Result queued =
@@ -347,6 +424,7 @@ void MicrohttpdTransport::on_completed(void* self_pointer, MHD_Connection* conne
   // The connection stays open for the next request: from now on it is idle.
   if (why == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
     self->set_timeout(connection, self->options_.keep_alive_seconds);
+    self->enter(connection, ConnectionDeadlines::Phase::kHead);
   }
   exchange.reset();
   bool idle = false;

@@ -29,6 +29,15 @@ Response error_response(const absl::Status& status) {
   return json_response(http_status(status.code()), error_body(status));
 }
 
+// 429 in the error shape, with the code AWS services use for throttling (which SDKs retry) and
+// the wait in Retry-After.
+Response throttled_response(const KeyThrottle::Refusal& refusal) {
+  Response response = json_response(
+      429, {{"Error", {{"Code", "ThrottlingException"}, {"Message", refusal.message}}}});
+  response.headers.emplace_back("Retry-After", std::to_string(refusal.retry_after.count()));
+  return response;
+}
+
 // "/v1/{group}/{method}" with both parts non-empty and without further '/': the group and the
 // method, else false.
 bool split_method_path(std::string_view path, std::string_view& group, std::string_view& method) {
@@ -59,6 +68,9 @@ RequestRouter::RequestRouter(const ServerConfig& config,
       store_(config.store),
       service_(std::move(service)),
       authenticator_(*service_, config.max_clock_skew),
+      throttle_(KeyThrottle::Limits{.max_concurrent = config.max_concurrent_requests_per_key,
+                                    .rate = config.requests_per_second_per_key,
+                                    .burst = config.request_burst_per_key}),
       metrics_(route_labels()),
       healthz_body_(api::dump_json({{"Status", "ok"}})),
       openapi_body_(openapi_document().dump(2)) {}
@@ -124,6 +136,14 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
     if (!proven.ok()) return fail(proven.status());
     caller = *std::move(proven);
     outcome.account = caller->account.account_id;
+  }
+  // Held until the call returns: it counts in its key's running calls.
+  KeyThrottle::Pass pass;
+  if (caller) {
+    if (auto refused = throttle_.admit(caller->access_key_id, KeyThrottle::Clock::now(), pass)) {
+      metrics_.record_throttled(refused->limit);
+      return throttled(std::move(outcome), *std::move(refused));
+    }
   } else if (!allow_initialize_) {
     return fail(absl::PermissionDeniedError(
         cat("this server does not initialize meshes over HTTP: run `datamesh admin ",
@@ -141,6 +161,12 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
                                    first_header(http, kMeshIdHeader));
   if (!answer.ok()) return fail(answer.status());
   outcome.response = json_response(200, *answer);
+  return outcome;
+}
+
+RequestRouter::Outcome RequestRouter::throttled(Outcome outcome, KeyThrottle::Refusal refusal) {
+  outcome.response = throttled_response(refusal);
+  outcome.status = absl::ResourceExhaustedError(std::move(refusal.message));
   return outcome;
 }
 
@@ -163,6 +189,19 @@ RequestRouter::Outcome RequestRouter::metrics_page() {
         return text;
       });
   extra += lines.ok() ? *lines : "# subscriptions unavailable: the store did not answer\n";
+  if (closed_connections_) {
+    const ClosedConnections closed = closed_connections_();
+    extra += cat(
+        "# HELP datamesh_connections_closed_total Connections closed early by the server: a "
+        "request head or body past its deadline, or the longest-waiting head evicted to keep "
+        "room for new clients.\n"
+        "# TYPE datamesh_connections_closed_total counter\n"
+        "datamesh_connections_closed_total{reason=\"head_deadline\"} ", closed.head_deadline,
+        "\n"
+        "datamesh_connections_closed_total{reason=\"body_deadline\"} ", closed.body_deadline,
+        "\n"
+        "datamesh_connections_closed_total{reason=\"evicted\"} ", closed.evicted, "\n");
+  }
   return {.response = {.status = 200,
                        .content_type = "text/plain; version=0.0.4",
                        .body = metrics_.render(extra)},

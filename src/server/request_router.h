@@ -3,18 +3,21 @@
 // metrics and the access log.
 //
 // Routes: POST /v1/{group}/{method-with-dashes} runs a method of the method table (signed,
-// except initialize-mesh-account when allowed); GET /healthz, GET /openapi.json (constant,
-// answered on the event loop) and GET /metrics (reads the store, so on a worker); anything else
-// is 404 in the error shape. Thread-safe.
+// except initialize-mesh-account when allowed; a signed call over its key's limits of
+// key_throttle.h gets 429 ThrottlingException with Retry-After); GET /healthz, GET
+// /openapi.json (constant, answered on the event loop) and GET /metrics (reads the store, so
+// on a worker); anything else is 404 in the error shape. Thread-safe.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "api/mesh_service.h"
 #include "server/http_transport.h"
+#include "server/key_throttle.h"
 #include "server/metrics.h"
 #include "server/request_auth.h"
 #include "server/server_config.h"
@@ -29,6 +32,11 @@ class RequestRouter final : public RequestHandler {
   Response handle(const Request& request) override;
   Response body_too_large(const Request& request) override;
 
+  // Where /metrics reads the connections the transport closed early. Call before serving.
+  void set_closed_connections(std::function<ClosedConnections()> source) {
+    closed_connections_ = std::move(source);
+  }
+
  private:
   // What a request came to: the answer, and what the metrics and the access log say of it.
   struct Outcome {
@@ -39,6 +47,7 @@ class RequestRouter final : public RequestHandler {
   };
 
   Outcome call_method(const Request& request, std::string_view group, std::string_view method);
+  Outcome throttled(Outcome outcome, KeyThrottle::Refusal refusal);
   Outcome metrics_page();
   Response finish(const Request& request, Outcome outcome,
                   std::chrono::steady_clock::time_point started);
@@ -48,7 +57,9 @@ class RequestRouter final : public RequestHandler {
   const std::string store_;
   std::shared_ptr<api::MeshService> service_;
   RequestAuthenticator authenticator_;
+  KeyThrottle throttle_;
   Metrics metrics_;
+  std::function<ClosedConnections()> closed_connections_;  // may be empty
   const std::string healthz_body_;
   const std::string openapi_body_;
 };

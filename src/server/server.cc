@@ -14,11 +14,18 @@ Server::Server(ServerConfig config, std::shared_ptr<api::MeshService> service)
                            .event_threads = config_.event_threads,
                            .workers = config_.workers,
                            .max_connections = config_.max_connections,
+                           .max_connections_per_address = config_.max_connections_per_address,
+                           .connection_reserve = config_.connection_reserve,
                            .max_body_bytes = config_.max_body_bytes,
                            .keep_alive_seconds = config_.keep_alive_seconds,
                            .read_timeout_seconds = config_.read_timeout_seconds,
                            .write_timeout_seconds = config_.write_timeout_seconds,
-                           .want_remote_address = config_.access_log})) {}
+                           .head_timeout_seconds = config_.request_head_timeout_seconds,
+                           .body_timeout_seconds = config_.request_body_timeout_seconds,
+                           .want_remote_address = config_.access_log})) {
+  router_->set_closed_connections(
+      [transport = transport_.get()] { return transport->closed_connections(); });
+}
 
 Server::~Server() = default;
 

@@ -17,6 +17,8 @@ ServerConfig resolve_defaults(ServerConfig config) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (config.event_threads <= 0) config.event_threads = cores;
   if (config.workers <= 0) config.workers = 2 * cores;
+  // The reserve is a share of the slots, never all of them.
+  config.connection_reserve = std::min(config.connection_reserve, config.max_connections / 8);
   return config;
 }
 
@@ -80,6 +82,20 @@ absl::Status load_config_file(const std::string& path, ServerConfig& config) {
       read = number_into(config.write_timeout_seconds);
     } else if (key == "keep_alive_seconds") {
       read = number_into(config.keep_alive_seconds);
+    } else if (key == "request_head_timeout_seconds") {
+      read = number_into(config.request_head_timeout_seconds);
+    } else if (key == "request_body_timeout_seconds") {
+      read = number_into(config.request_body_timeout_seconds);
+    } else if (key == "max_connections_per_address") {
+      read = number_into(config.max_connections_per_address);
+    } else if (key == "connection_reserve") {
+      read = number_into(config.connection_reserve);
+    } else if (key == "max_concurrent_requests_per_key") {
+      read = number_into(config.max_concurrent_requests_per_key);
+    } else if (key == "requests_per_second_per_key" || key == "request_burst_per_key") {
+      if (!value.is_number() || value.get<double>() < 0) return mistyped("a non-negative number");
+      (key == "requests_per_second_per_key" ? config.requests_per_second_per_key
+                                            : config.request_burst_per_key) = value.get<double>();
     } else if (key == "max_body_bytes") {
       if (!value.is_number_unsigned()) return mistyped("a non-negative integer");
       config.max_body_bytes = value.get<uint64_t>();
@@ -91,7 +107,10 @@ absl::Status load_config_file(const std::string& path, ServerConfig& config) {
           path, ": unknown key \"", key, "\"; allowed: listen, store, master_key_file, region, "
           "event_threads, "
           "workers, max_connections, max_body_bytes, read_timeout_seconds, "
-          "write_timeout_seconds, keep_alive_seconds, allow_initialize, access_log"));
+          "write_timeout_seconds, keep_alive_seconds, request_head_timeout_seconds, "
+          "request_body_timeout_seconds, max_connections_per_address, connection_reserve, "
+          "max_concurrent_requests_per_key, requests_per_second_per_key, "
+          "request_burst_per_key, allow_initialize, access_log"));
     }
     if (!read.ok()) return read;
   }

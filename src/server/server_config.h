@@ -31,21 +31,40 @@ struct ServerConfig {
   int write_timeout_seconds = 10;
   // An idle keep-alive connection (or one still sending its request line and headers).
   int keep_alive_seconds = 5;
+  // Those count idle time. Whatever the trickle: a request's line and headers must be in
+  // within this of the connection's start (or of its previous answer)...
+  int request_head_timeout_seconds = 10;
+  // ...and its body within this of its headers (8 MiB at 140 KB/s). 0 = no deadline.
+  int request_body_timeout_seconds = 60;
+  // Connections from one client address; more are closed as they are accepted. 0 = no cap.
+  int max_connections_per_address = 256;
+  // Slots kept for new clients: once fewer are free, each new connection closes the one that
+  // has waited longest for a request head. 0 = none; at most max_connections / 8.
+  int connection_reserve = 64;
+  // Per access key (signature verified): calls running at once, and a token bucket of
+  // request_burst_per_key refilled at requests_per_second_per_key. 0 = no limit.
+  int max_concurrent_requests_per_key = 16;
+  double requests_per_second_per_key = 1000;
+  double request_burst_per_key = 2000;
   std::chrono::seconds max_clock_skew = std::chrono::minutes(5);
   // initialize_mesh_account over HTTP is refused unless allowed: initialize on the server host.
   bool allow_initialize = false;
   bool access_log = true;
 };
 
-// `config` with the zeros above replaced by what they stand for on this machine.
+// `config` with the zeros above replaced by what they stand for on this machine, and the
+// connection reserve capped.
 ServerConfig resolve_defaults(ServerConfig config);
 
 // Reads a JSON config file ({"listen": "127.0.0.1:8080", "store": ..., "master_key_file": ...,
 // "region": ...,
 // "event_threads": ..., "workers": ..., "max_connections": ..., "max_body_bytes": ...,
 // "read_timeout_seconds": ..., "write_timeout_seconds": ..., "keep_alive_seconds": ...,
-// "allow_initialize": ..., "access_log": ...}) over `config`. NotFound when it cannot be read;
-// InvalidArgument naming an unknown or mistyped key.
+// "request_head_timeout_seconds": ..., "request_body_timeout_seconds": ...,
+// "max_connections_per_address": ..., "connection_reserve": ...,
+// "max_concurrent_requests_per_key": ..., "requests_per_second_per_key": ...,
+// "request_burst_per_key": ..., "allow_initialize": ..., "access_log": ...}) over `config`.
+// NotFound when it cannot be read; InvalidArgument naming an unknown or mistyped key.
 absl::Status load_config_file(const std::string& path, ServerConfig& config);
 // "host:port" into config. InvalidArgument for anything else.
 absl::Status parse_listen(std::string_view listen, ServerConfig& config);

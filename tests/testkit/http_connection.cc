@@ -30,7 +30,8 @@ std::string failure(const char* call) { return std::string(call) + ": " + std::s
 
 }  // namespace
 
-HttpConnection::HttpConnection(std::string host, int port) : host_(std::move(host)), port_(port) {
+HttpConnection::HttpConnection(std::string host, int port, std::string source)
+    : host_(std::move(host)), port_(port), source_(std::move(source)) {
   reconnect();
 }
 
@@ -57,6 +58,20 @@ bool HttpConnection::reconnect() {
     error_ = "not an IPv4 address: " + host_;
     close();
     return false;
+  }
+  if (!source_.empty()) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, source_.c_str(), &local.sin_addr) != 1) {
+      error_ = "not an IPv4 address: " + source_;
+      close();
+      return false;
+    }
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+      error_ = failure("bind");
+      close();
+      return false;
+    }
   }
   const int one = 1;
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

@@ -15,8 +15,10 @@ namespace datamesh::testkit {
 
 class HttpConnection {
  public:
-  // Connects at once (TCP_NODELAY); connected() and error() tell how it went.
-  HttpConnection(std::string host, int port);
+  // Connects at once (TCP_NODELAY); connected() and error() tell how it went. `source`, when
+  // given, is the local IPv4 address to connect from (127.0.0.2, say: any of 127/8 is local),
+  // so that a test can act as a second client address.
+  HttpConnection(std::string host, int port, std::string source = "");
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
@@ -53,6 +55,7 @@ class HttpConnection {
 
   std::string host_;
   int port_;
+  std::string source_;
   int fd_ = -1;
   bool closed_by_peer_ = false;
   std::string error_;

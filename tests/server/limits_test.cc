@@ -1,0 +1,200 @@
+// The pieces behind docs/SECURITY.md "Abuse resistance", on their own with an injected clock:
+// the per-key throttle (key_throttle.h), the connection deadlines (connection_deadlines.h, on
+// socket pairs) and the config keys that set them (server_config.h). abuse_test.cc proves the
+// same limits end to end against `datamesh serve`.
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "server/connection_deadlines.h"
+#include "server/key_throttle.h"
+#include "server/server_config.h"
+#include "server/server_harness.h"
+#include "support/status_matchers.h"
+
+namespace datamesh::server {
+namespace {
+
+using std::chrono::seconds;
+using Clock = std::chrono::steady_clock;
+
+const Clock::time_point kStart = Clock::time_point() + std::chrono::hours(1);
+
+TEST(KeyThrottleTest, ConcurrencyLimitRefusesOneMoreCallUntilACallEnds) {
+  KeyThrottle throttle({.max_concurrent = 2});
+  KeyThrottle::Pass first, second, third, other;
+  EXPECT_FALSE(throttle.admit("AKA", kStart, first));
+  EXPECT_FALSE(throttle.admit("AKA", kStart, second));
+  auto refused = throttle.admit("AKA", kStart, third);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->limit, KeyThrottle::Limit::kConcurrency);
+  EXPECT_EQ(refused->retry_after, seconds(1));
+  EXPECT_NE(refused->message.find("max_concurrent_requests_per_key"), std::string::npos);
+  // Another key has its own slots.
+  EXPECT_FALSE(throttle.admit("AKB", kStart, other));
+  {
+    KeyThrottle::Pass ended = std::move(first);  // the call ends with its Pass
+  }
+  KeyThrottle::Pass again;
+  EXPECT_FALSE(throttle.admit("AKA", kStart, again));
+}
+
+TEST(KeyThrottleTest, RateLimitRefillsTokensOverTimeAndSaysWhenToRetry) {
+  KeyThrottle throttle({.rate = 0.25, .burst = 2});  // one call per 4 s, two at once
+  for (int i = 0; i < 2; ++i) {
+    KeyThrottle::Pass pass;
+    EXPECT_FALSE(throttle.admit("AKA", kStart, pass)) << i;
+  }
+  KeyThrottle::Pass pass;
+  auto refused = throttle.admit("AKA", kStart + seconds(1), pass);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->limit, KeyThrottle::Limit::kRate);
+  EXPECT_EQ(refused->retry_after, seconds(3));  // a quarter token is back; three more seconds
+  EXPECT_NE(refused->message.find("requests_per_second_per_key"), std::string::npos);
+  EXPECT_NE(refused->message.find("retry after 3 seconds"), std::string::npos)
+      << refused->message;
+  // Another key has its own bucket; this one's has a token again 4 s after it ran dry.
+  KeyThrottle::Pass other;
+  EXPECT_FALSE(throttle.admit("AKB", kStart + seconds(1), other));
+  KeyThrottle::Pass later;
+  EXPECT_FALSE(throttle.admit("AKA", kStart + seconds(4), later));
+}
+
+TEST(KeyThrottleTest, RefusalByConcurrencySpendsNoToken) {
+  KeyThrottle throttle({.max_concurrent = 1, .rate = 0.001, .burst = 2});
+  KeyThrottle::Pass running, refused_pass;
+  EXPECT_FALSE(throttle.admit("AKA", kStart, running));
+  ASSERT_TRUE(throttle.admit("AKA", kStart, refused_pass).has_value());
+  { KeyThrottle::Pass ended = std::move(running); }
+  KeyThrottle::Pass second;
+  EXPECT_FALSE(throttle.admit("AKA", kStart, second)) << "the refused call took a token";
+}
+
+TEST(KeyThrottleTest, ZeroLimitsAdmitEverything) {
+  KeyThrottle throttle({});
+  std::vector<KeyThrottle::Pass> passes(100);
+  for (auto& pass : passes) EXPECT_FALSE(throttle.admit("AKA", kStart, pass));
+}
+
+// A connected socket pair: the deadlines shut down `server`; `client` then reads its end.
+struct SocketPair {
+  SocketPair() { EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0); }
+  ~SocketPair() {
+    ::close(fds[0]);
+    ::close(fds[1]);
+  }
+  int server() const { return fds[0]; }
+  // True when the server side has been shut down (the client reads the end of the stream).
+  bool shut_down() const {
+    char byte;
+    return ::recv(fds[1], &byte, 1, MSG_DONTWAIT) == 0;
+  }
+  int fds[2] = {-1, -1};
+};
+
+TEST(ConnectionDeadlinesTest, HeadAndBodyAreShutDownOnlyPastTheirDeadlines) {
+  ConnectionDeadlines deadlines({.head = seconds(10), .body = seconds(60)});
+  SocketPair head, body, answering;
+  auto* in_head = deadlines.opened(head.server(), kStart);
+  auto* in_body = deadlines.opened(body.server(), kStart);
+  auto* in_answer = deadlines.opened(answering.server(), kStart);
+  deadlines.entered(in_body, ConnectionDeadlines::Phase::kBody, kStart + seconds(5));
+  deadlines.entered(in_answer, ConnectionDeadlines::Phase::kAnswer, kStart + seconds(5));
+
+  deadlines.sweep(kStart + seconds(10));
+  EXPECT_FALSE(head.shut_down());
+  deadlines.sweep(kStart + seconds(11));
+  EXPECT_TRUE(head.shut_down());
+  EXPECT_FALSE(body.shut_down());
+  deadlines.sweep(kStart + seconds(66));
+  EXPECT_TRUE(body.shut_down());
+  deadlines.sweep(kStart + std::chrono::hours(1));
+  EXPECT_FALSE(answering.shut_down()) << "an answer being computed has no deadline";
+  EXPECT_EQ(deadlines.counts().head_deadline, 1u);
+  EXPECT_EQ(deadlines.counts().body_deadline, 1u);
+  for (auto* connection : {in_head, in_body, in_answer}) deadlines.closed(connection);
+}
+
+TEST(ConnectionDeadlinesTest, ANewHeadRestartsTheClockAndZeroMeansNoDeadline) {
+  ConnectionDeadlines deadlines({.head = seconds(10), .body = seconds(0)});
+  SocketPair keep_alive, slow_body;
+  auto* connection = deadlines.opened(keep_alive.server(), kStart);
+  // A request answered at 8 s: the next head has 10 s from then.
+  deadlines.entered(connection, ConnectionDeadlines::Phase::kHead, kStart + seconds(8));
+  deadlines.sweep(kStart + seconds(15));
+  EXPECT_FALSE(keep_alive.shut_down());
+  auto* body = deadlines.opened(slow_body.server(), kStart);
+  deadlines.entered(body, ConnectionDeadlines::Phase::kBody, kStart);
+  deadlines.sweep(kStart + std::chrono::hours(1));
+  EXPECT_FALSE(slow_body.shut_down()) << "a body deadline of 0 is none";
+  deadlines.closed(connection);
+  deadlines.closed(body);
+}
+
+TEST(ConnectionDeadlinesTest, OverTheHighWaterANewConnectionEvictsTheLongestWaitingHead) {
+  ConnectionDeadlines deadlines({.head = seconds(0), .body = seconds(0), .high_water = 2});
+  SocketPair oldest, busy, newer, newest;
+  auto* a = deadlines.opened(oldest.server(), kStart);
+  auto* b = deadlines.opened(busy.server(), kStart);
+  deadlines.entered(b, ConnectionDeadlines::Phase::kAnswer, kStart);  // never evicted
+  auto* c = deadlines.opened(newer.server(), kStart + seconds(1));
+  EXPECT_TRUE(oldest.shut_down());
+  EXPECT_FALSE(busy.shut_down());
+  EXPECT_FALSE(newer.shut_down());
+  auto* d = deadlines.opened(newest.server(), kStart + seconds(2));
+  EXPECT_TRUE(newer.shut_down()) << "the oldest head still open goes next";
+  EXPECT_FALSE(newest.shut_down());
+  EXPECT_EQ(deadlines.counts().evicted, 2u);
+  for (auto* connection : {a, b, c, d}) deadlines.closed(connection);
+}
+
+TEST(ServerConfigTest, AbuseLimitsAreReadFromTheConfigFile) {
+  server_test::ScratchDir scratch;
+  const auto path = (scratch.path() / "serve.json").string();
+  std::ofstream(path) << R"({"request_head_timeout_seconds": 3, "request_body_timeout_seconds": 4,
+      "max_connections_per_address": 5, "connection_reserve": 6,
+      "max_concurrent_requests_per_key": 7, "requests_per_second_per_key": 0.5,
+      "request_burst_per_key": 9})";
+  ServerConfig config;
+  ASSERT_OK(load_config_file(path, config));
+  EXPECT_EQ(config.request_head_timeout_seconds, 3);
+  EXPECT_EQ(config.request_body_timeout_seconds, 4);
+  EXPECT_EQ(config.max_connections_per_address, 5);
+  EXPECT_EQ(config.connection_reserve, 6);
+  EXPECT_EQ(config.max_concurrent_requests_per_key, 7);
+  EXPECT_EQ(config.requests_per_second_per_key, 0.5);
+  EXPECT_EQ(config.request_burst_per_key, 9);
+}
+
+TEST(ServerConfigTest, MistypedAbuseLimitsAreRefusedByName) {
+  server_test::ScratchDir scratch;
+  const auto path = (scratch.path() / "serve.json").string();
+  for (const std::string& text :
+       {std::string(R"({"request_head_timeout_seconds": -1})"),
+        std::string(R"({"max_connections_per_address": "many"})"),
+        std::string(R"({"requests_per_second_per_key": -0.5})"),
+        std::string(R"({"request_burst_per_key": "10"})")}) {
+    SCOPED_TRACE(text);
+    std::ofstream(path) << text;
+    ServerConfig config;
+    const absl::Status loaded = load_config_file(path, config);
+    EXPECT_EQ(loaded.code(), absl::StatusCode::kInvalidArgument);
+    const std::string key = text.substr(3, text.find('"', 3) - 3);
+    EXPECT_NE(loaded.message().find(key), std::string::npos) << loaded.message();
+  }
+}
+
+TEST(ServerConfigTest, ReserveIsCappedAtAnEighthOfTheConnections) {
+  ServerConfig config;
+  config.max_connections = 16;
+  config.connection_reserve = 64;
+  EXPECT_EQ(resolve_defaults(config).connection_reserve, 2);
+  EXPECT_EQ(resolve_defaults(ServerConfig{}).connection_reserve, 64);
+}
+
+}  // namespace
+}  // namespace datamesh::server
