@@ -365,11 +365,7 @@ absl::StatusOr<T> read_request(const Params& params) {
       const IntRange range = f.limits.value_or(
           IntRange{std::numeric_limits<int>::min(), std::numeric_limits<int>::max()});
       const nlohmann::json& value = params.json(key);
-      const bool fits = value.is_number_unsigned()
-                            ? range.max >= 0 &&
-                                  value.get<uint64_t>() <= static_cast<uint64_t>(range.max)
-                            : value.get<int64_t>() >= range.min && value.get<int64_t>() <= range.max;
-      if (!fits) {
+      if (!field_json_internal::within(value, range)) {
         status = absl::InvalidArgumentError(base::cat(key, " must be between ", range.min,
                                                       " and ", range.max, ", not ", value.dump()));
         return;

@@ -7,6 +7,7 @@
 #include "core/authz.h"
 #include "core/engine.h"
 #include "core/engine_internal.h"
+#include "core/glue_limits.h"
 #include "core/names.h"
 #include "core/pattern.h"
 
@@ -38,7 +39,8 @@ absl::Status validate_table_input(const TableInput& input) {
                                               input.storage_descriptor->columns));
   }
   DATAMESH_RETURN_IF_ERROR(validate_columns("TableInput.PartitionKeys", input.partition_keys));
-  return validate_text("TableInput.Description", input.description);
+  DATAMESH_RETURN_IF_ERROR(validate_text("TableInput.Description", input.description));
+  return check_glue_limits(input);
 }
 
 absl::Status require_database(store::Transaction& tx, std::string_view catalog,
@@ -68,6 +70,7 @@ absl::Status Engine::create_database(const Caller& caller, const DatabaseInput& 
         "DatabaseInput.TargetDatabase is not allowed here: database links are made by "
         "finalize_subscription");
   }
+  DATAMESH_RETURN_IF_ERROR(check_glue_limits(input));
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
     DATAMESH_ASSIGN_OR_RETURN(std::optional<Database> existing,
