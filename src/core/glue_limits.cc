@@ -18,13 +18,18 @@ bool allowed(uint32_t c, GlueCharset charset) {
   return (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000;
 }
 
-// Adds up the text of one input, and refuses a field that breaks its shape.
+// Adds up the text of one input, and (when `checking`) refuses a field that breaks its shape.
 class LimitCheck {
  public:
-  explicit LimitCheck(std::string_view whole) : whole_(whole) {}
+  explicit LimitCheck(std::string_view whole, bool checking = true)
+      : whole_(whole), checking_(checking) {}
+
+  bool checking() const { return checking_; }
+  std::size_t bytes() const { return bytes_; }
 
   absl::Status text(const std::string& path, std::string_view value, const GlueTextShape& shape) {
     bytes_ += value.size();
+    if (!checking_) return absl::OkStatus();
     std::size_t characters = 0;
     for (std::size_t pos = 0; pos < value.size(); ++characters) {
       const std::size_t start = pos;
@@ -51,7 +56,7 @@ class LimitCheck {
 
   absl::Status parameters(const std::string& path, const Parameters& parameters) {
     for (const auto& [key, value] : parameters) {
-      if (key.empty()) {
+      if (key.empty() && checking_) {
         return absl::InvalidArgumentError(cat(path, " has an empty key: Glue needs 1 to ",
                                               kKeyString.max_characters, " characters"));
       }
@@ -90,6 +95,7 @@ class LimitCheck {
   }
 
   std::string_view whole_;
+  bool checking_;
   std::size_t bytes_ = 0;
 };
 
@@ -113,7 +119,8 @@ absl::Status check_storage(LimitCheck& check, const StorageDescriptor& sd) {
     DATAMESH_RETURN_IF_ERROR(
         check.text(cat(sort, ".Column"), sd.sort_columns[i].column, kNameString));
     // IntegerFlag: 0 (descending) or 1 (ascending).
-    if (sd.sort_columns[i].sort_order != 0 && sd.sort_columns[i].sort_order != 1) {
+    if (check.checking() && sd.sort_columns[i].sort_order != 0 &&
+        sd.sort_columns[i].sort_order != 1) {
       return absl::InvalidArgumentError(
           cat(sort, ".SortOrder must be 0 or 1, not ", sd.sort_columns[i].sort_order));
     }
@@ -121,16 +128,14 @@ absl::Status check_storage(LimitCheck& check, const StorageDescriptor& sd) {
   return check.parameters(cat(at, ".Parameters"), sd.parameters);
 }
 
-}  // namespace
-
-absl::Status check_glue_limits(const TableInput& input) {
-  LimitCheck check("TableInput");
+// Walks every text field of `input` through `check`.
+absl::Status check_table(LimitCheck& check, const TableInput& input) {
   DATAMESH_RETURN_IF_ERROR(check.text("TableInput.Name", input.name, kNameString));
   DATAMESH_RETURN_IF_ERROR(
       check.text("TableInput.Description", input.description, kDescriptionString));
   DATAMESH_RETURN_IF_ERROR(check.text("TableInput.Owner", input.owner, kNameString));
   // NonNegativeInteger.
-  if (input.retention < 0) {
+  if (check.checking() && input.retention < 0) {
     return absl::InvalidArgumentError(
         cat("TableInput.Retention must be from 0 to 2147483647, not ", input.retention));
   }
@@ -151,7 +156,21 @@ absl::Status check_glue_limits(const TableInput& input) {
         check.text("TableInput.TargetTable.DatabaseName", target.database_name, kNameString));
     DATAMESH_RETURN_IF_ERROR(check.text("TableInput.TargetTable.Name", target.name, kNameString));
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status check_glue_limits(const TableInput& input) {
+  LimitCheck check("TableInput");
+  DATAMESH_RETURN_IF_ERROR(check_table(check, input));
   return check.total(kMaxTableInputBytes);
+}
+
+std::size_t text_bytes(const TableInput& input) {
+  LimitCheck sizing("TableInput", /*checking=*/false);
+  (void)check_table(sizing, input);  // never fails when not checking
+  return sizing.bytes();
 }
 
 absl::Status check_glue_limits(const DatabaseInput& input) {

@@ -65,4 +65,8 @@ inline constexpr std::size_t kMaxDatabaseInputBytes = 1 << 20;
 absl::Status check_glue_limits(const TableInput& input);
 absl::Status check_glue_limits(const DatabaseInput& input);
 
+// The bytes of text `input` holds in all (what kMaxTableInputBytes bounds), checking nothing:
+// what a listing adds up to bound its answer's size.
+std::size_t text_bytes(const TableInput& input);
+
 }  // namespace datamesh::core
