@@ -33,6 +33,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/text.h"
+#include "costly_patterns.h"
 #include "costs.h"
 #include "cpu_time.h"
 #include "load.h"
@@ -71,7 +72,7 @@ struct BenchOptions {
   std::string server_config;   // datamesh serve --config FILE
 
   bool runs(std::string_view part) const {
-    if (only.empty()) return true;
+    if (only.empty()) return part != "patterns";  // 10,000 tables more: only when asked for
     for (const std::string& name : only) {
       if (name == part) return true;
     }
@@ -287,6 +288,14 @@ int Bench::run(const std::string& command_line) {
     return 1;
   }
   mesh_ = *std::move(mesh);
+  if (options_.runs("patterns")) {
+    std::cerr << "bench: adding database " << kHostileDatabase << " of " << kHostileTables
+              << " tables ..." << std::endl;
+    if (absl::Status added = add_hostile_tables(mesh_.store_path, mesh_.producer); !added.ok()) {
+      std::cerr << "bench: " << added.message() << std::endl;
+      return 1;
+    }
+  }
   next_write_ = mesh_.consumers.size();  // write numbers below are the read subscriptions'
   testkit::ServeOptions serve{.cli_path = options_.datamesh,
                               .store = mesh_.store_path,
@@ -393,6 +402,23 @@ int Bench::run(const std::string& command_line) {
       }
       slow.push_back(*measured);
     }
+  }
+
+  // ---- costly patterns against other accounts' reads and writes ------------------------------
+  if (options_.runs("patterns")) {
+    auto measured = measure_costly_patterns(CostlyPatternSetup{
+        .load = {.port = server_->port(),
+                 .warmup_seconds = options_.warmup_seconds,
+                 .seconds = options_.seconds},
+        .read = read_maker(),
+        .write = write_maker(),
+        .host_header = host_header_,
+        .producer = mesh_.producer});
+    if (!measured.ok()) {
+      std::cerr << "bench: " << measured.status().message() << std::endl;
+      return 1;
+    }
+    out["costly_patterns"] = *std::move(measured);
   }
 
   const uint64_t writes_sent = next_write_.load() - mesh_.consumers.size();
@@ -611,7 +637,8 @@ int main(int argc, char** argv) {
                  "or /tmp");
   app.add_option("--datamesh", options.datamesh, "the datamesh binary to serve with");
   app.add_option("--only", options.only,
-                 "run only these parts: sqlite,healthz,wrk,read,write,slow,costs")
+                 "run only these parts: sqlite,healthz,wrk,read,write,slow,costs, and patterns "
+                 "(only when named)")
       ->delimiter(',');
   app.add_option("--server-config", options.server_config,
                  "a datamesh serve config file (event_threads, workers, ...; docs/SERVER.md)");

@@ -105,6 +105,23 @@ ROUTES = [
 for route, caller, body in ROUTES:
     write("route_body_fuzzer", route.replace("/", "-"), f"{route}@{caller}\n{json.dumps(body)}")
 write("route_body_fuzzer", "empty-body", "admin/list-accounts@admin\n")
+# Issue 15's hostile inputs, each refused with nothing stored: duplicate keys, integers past
+# their range, fields past Glue's limits, costly patterns.
+write("route_body_fuzzer", "duplicate-key",
+      'catalog/create-table@producer\n{"database_name": "sales", "table_input": {"Name": "t", '
+      '"Name": "u"}}')
+for number in ("4294967297", "9223372036854775807", "18446744073709551616"):
+    write("route_body_fuzzer", f"max-results-{number}",
+          f'catalog/get-tables@producer\n{{"database_name": "sales", "max_results": {number}}}')
+# Each just past its limit: long seeds would make libFuzzer mutate megabytes per input.
+write("route_body_fuzzer", "long-fields", "catalog/create-table@producer\n" + json.dumps(
+    {"database_name": "sales",
+     "table_input": {"Name": "t", "Owner": "o" * 256, "StorageDescriptor": {
+         "InputFormat": "f" * 129, "Columns": [{"Name": "a"}, {"Name": "b", "Comment": "c" * 256}]}}}))
+for name, pattern in (("nested", "(a+)+$"), ("repeated", "(.*a){12}$"), ("alternation", "(a|a)+$")):
+    write("route_body_fuzzer", f"costly-pattern-{name}",
+          "producer/create-data-products@producer\n" +
+          json.dumps({"source_database_name": "sales", "table_name_regex": pattern}))
 write("route_body_fuzzer", "not-json", "catalog/get-tables@producer\n{\"database_name\": ")
 
 # ---- sigv4_fuzzer: auth, method, path, query, headers, blank line, body ----------------------
@@ -153,6 +170,8 @@ write("glue_import_fuzzer", "database-input",
                   "Parameters": {"k": "v"},
                   "TargetDatabase": {"CatalogId": "1", "DatabaseName": "x"}}))
 write("glue_import_fuzzer", "wrong-types", '{"TableList": [{"Name": 5, "Retention": 1e99}]}')
+write("glue_import_fuzzer", "duplicate-key", '{"TableList": [{"Name": "a", "Name": "b"}]}')
+write("glue_import_fuzzer", "retention-wraps", '{"TableList": [{"Name": "a", "Retention": 4294967297}]}')
 
 # ---- pattern_fuzzer: pattern NUL subject -----------------------------------------------------
 for i, (pattern, subject) in enumerate([
@@ -181,6 +200,8 @@ write("credentials_fuzzer", "json-blocks",
 write("credentials_fuzzer", "json-wrong-type",
       b"\0" + b'{"AccessKeyId": 5, "SecretAccessKey": "$SECRET"}')
 write("credentials_fuzzer", "json-no-block", b"\0" + b'{"Consumer": {"SecretAccessKey": "$SECRET"}}')
+write("credentials_fuzzer", "json-duplicate-key",
+      b'\0{"AccessKeyId": "a", "SecretAccessKey": "$SECRET", "SecretAccessKey": "$SECRET"}')
 write("credentials_fuzzer", "ini",
       b"\1# datamesh credentials\n[other]\naccess_key_id = X\n\n[default]\n"
       b"access_key_id = AKIAEXAMPLE\nsecret_access_key = $SECRET\naccount_id=111111111111\n"

@@ -1,13 +1,13 @@
 // Fuzz target: table-name patterns (table_name_regex, tables, get_tables' expression), compiled
-// and matched by core::Pattern with PCRE2 and its match limits. The input is the pattern, then
+// and matched by core::Pattern with PCRE2 and its budget of matching steps. The input is the pattern, then
 // a NUL byte, then the subject it is matched against (the pattern itself when there is no NUL).
 //
 // Properties:
 //  - compiling and matching never crash, read out of bounds or hang: run under libFuzzer's
-//    -timeout (scripts/fuzz.sh), a pattern whose matching explodes must stop at the match or
-//    depth limit instead;
+//    -timeout (scripts/fuzz.sh), a pattern whose matching explodes must stop at its budget or
+//    the depth limit instead;
 //  - a refused pattern is InvalidArgument naming the parameter; a match either answers or is
-//    InvalidArgument ("too expensive", or a subject that is not UTF-8), never another error;
+//    InvalidArgument ("too costly", or a subject that is not UTF-8), never another error;
 //  - a literal pattern (no metacharacter) that compiles matches its own text;
 //  - every subject a pattern matches starts with Pattern::literal_prefix(pattern), which the
 //    engine uses to read only the table names in the prefix's range.
@@ -31,7 +31,7 @@ bool check_match(const Pattern& pattern, std::string_view subject) {
   DATAMESH_FUZZ_CHECK(matched.status().code() == absl::StatusCode::kInvalidArgument,
                       describe(matched.status()));
   const std::string_view why = message(matched.status());
-  DATAMESH_FUZZ_CHECK(why.find("is too expensive to evaluate") != std::string_view::npos ||
+  DATAMESH_FUZZ_CHECK(why.find("is too costly to evaluate") != std::string_view::npos ||
                           why.starts_with("cannot match "),
                       describe(matched.status()));
   return false;

@@ -43,8 +43,11 @@ for target in "${targets[@]}"; do
   mkdir -p "$work/corpus"
   log="$work/last-run.log"
   result=ok
+  # A target's dictionary (fuzz/dict/<target>.dict), when it has one: tokens of hostile inputs.
+  dict=()
+  [ -f "$root/fuzz/dict/$target.dict" ] && dict=(-dict="$root/fuzz/dict/$target.dict")
   if ! "$build/fuzz/$target" -max_total_time="$seconds" -timeout="$timeout_per_input" \
-      -print_final_stats=1 -artifact_prefix="$work/" \
+      -print_final_stats=1 -artifact_prefix="$work/" "${dict[@]}" \
       "$work/corpus" "$root/fuzz/corpus/$target" >"$log" 2>&1; then
     result="FAILED: $(grep -o "Test unit written to .*" "$log" | tail -1 || true); log: $log"
     failed+=("$target")

@@ -128,13 +128,17 @@ void read_value(Reading& r, const nlohmann::json& value, const std::string& path
     if (!value.is_boolean()) return expected("a boolean");
     out = value.get<bool>();
   } else if constexpr (std::is_same_v<M, int64_t> || std::is_same_v<M, int>) {
-    const bool fits = value.is_number_integer() &&
-                      (!value.is_number_unsigned() || value.get<uint64_t>() <= INT64_MAX);
-    if (!fits) return expected("an integer");
+    if (!value.is_number_integer()) return expected("an integer");
+    // Refused, never wrapped, and the message gives the range.
+    const auto out_of_range = [&] {
+      r.fail(base::cat(path, " must be an integer from ", std::numeric_limits<M>::min(), " to ",
+                       std::numeric_limits<M>::max(), ", not ", value.dump()));
+    };
+    if (value.is_number_unsigned() && value.get<uint64_t>() > INT64_MAX) return out_of_range();
     const int64_t wide = value.get<int64_t>();
     if constexpr (std::is_same_v<M, int>) {
       if (wide < std::numeric_limits<int>::min() || wide > std::numeric_limits<int>::max()) {
-        return expected("a 32-bit integer");
+        return out_of_range();
       }
     }
     out = static_cast<M>(wide);
@@ -166,6 +170,16 @@ void read_value(Reading& r, const nlohmann::json& value, const std::string& path
   }
 }
 
+// Whether the JSON integer `value` lies in `range` (compared without narrowing it first).
+inline bool within(const nlohmann::json& value, const IntRange& range) {
+  if (value.is_number_unsigned()) {
+    return range.max >= 0 && value.get<uint64_t>() <= static_cast<uint64_t>(range.max) &&
+           (range.min <= 0 || value.get<uint64_t>() >= static_cast<uint64_t>(range.min));
+  }
+  const int64_t number = value.get<int64_t>();
+  return number >= range.min && number <= range.max;
+}
+
 // The value of `key` in `object`, or nullptr when it is absent or null.
 inline const nlohmann::json* find(const nlohmann::json& object, std::string_view key) {
   if (key.empty()) return nullptr;
@@ -183,6 +197,14 @@ void read_object(Reading& r, const nlohmann::json& value, const std::string& pat
     if (item == nullptr) item = find(value, f.alias);
     if (item != nullptr) {
       const std::string at = base::cat(path, ".", f.key);
+      if constexpr (std::is_integral_v<typename F::member_type>) {
+        // An integer outside the field's range is refused with that range, before it could be
+        // narrowed to the member's type.
+        if (f.limits && item->is_number_integer() && !within(*item, *f.limits)) {
+          return r.fail(base::cat(at, " must be from ", f.limits->min, " to ", f.limits->max,
+                                  ", not ", item->dump()));
+        }
+      }
       if constexpr (std::is_same_v<typename F::codec_type, Plain>) {
         read_value(r, *item, at, member);
       } else if (std::string problem = F::codec_type::read(*item, member); !problem.empty()) {
@@ -190,7 +212,8 @@ void read_object(Reading& r, const nlohmann::json& value, const std::string& pat
       }
       if constexpr (std::is_integral_v<typename F::member_type>) {
         if (f.limits && (member < f.limits->min || member > f.limits->max)) {
-          r.fail(base::cat(at, " must be from ", f.limits->min, " to ", f.limits->max));
+          r.fail(base::cat(at, " must be from ", f.limits->min, " to ", f.limits->max, ", not ",
+                           static_cast<int64_t>(member)));
         }
       }
     }

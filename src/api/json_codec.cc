@@ -4,6 +4,9 @@
 #include <cstdint>
 #include <ctime>
 #include <optional>
+#include <set>
+#include <string>
+#include <vector>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -77,6 +80,61 @@ std::optional<size_t> too_deep_at(std::string_view text) {
   return std::nullopt;
 }
 
+// Watches a parse for an object that gives a key twice: nlohmann keeps the last value silently,
+// so a body could say one thing to a reader that takes the first and another to datamesh.
+// Remembers the first duplicate and where it was (the keys of the enclosing objects, "[]" for
+// an array element), e.g. TableInput.StorageDescriptor.Columns[].Name.
+class DuplicateKeyWatch {
+ public:
+  bool on_event(json::parse_event_t event, const json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+        frames_.push_back(Frame{.is_object = true});
+        break;
+      case json::parse_event_t::array_start:
+        frames_.push_back(Frame{.is_object = false});
+        break;
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        if (!frames_.empty()) frames_.pop_back();
+        break;
+      case json::parse_event_t::key: {
+        if (frames_.empty() || !frames_.back().is_object) break;
+        Frame& frame = frames_.back();
+        frame.last_key = parsed.get<std::string>();
+        if (!frame.keys.insert(frame.last_key).second && !duplicate_) duplicate_ = path();
+        break;
+      }
+      case json::parse_event_t::value:
+        break;
+    }
+    return true;  // keep every value: the parse goes on, the caller refuses afterwards
+  }
+  // The path of the first duplicate key, if there was one.
+  const std::optional<std::string>& duplicate() const { return duplicate_; }
+
+ private:
+  struct Frame {
+    bool is_object;
+    std::set<std::string> keys;  // the object's keys so far
+    std::string last_key;
+  };
+  std::string path() const {
+    std::string out;
+    for (const Frame& frame : frames_) {
+      if (!frame.is_object) {
+        out += "[]";
+      } else {
+        if (!out.empty()) out += '.';
+        out += frame.last_key;
+      }
+    }
+    return out;
+  }
+  std::vector<Frame> frames_;
+  std::optional<std::string> duplicate_;
+};
+
 }  // namespace
 
 absl::StatusOr<json> parse_json(std::string_view text) {
@@ -90,7 +148,17 @@ absl::StatusOr<json> parse_json(std::string_view text) {
                   ", column ", column));
   }
   try {
-    return json::parse(text.begin(), text.end());
+    DuplicateKeyWatch watch;
+    json parsed = json::parse(text.begin(), text.end(),
+                              [&watch](int, json::parse_event_t event, json& value) {
+                                return watch.on_event(event, value);
+                              });
+    if (watch.duplicate()) {
+      return absl::InvalidArgumentError(
+          base::cat("malformed JSON: duplicate key \"", *watch.duplicate(),
+                    "\": give each key of an object once"));
+    }
+    return parsed;
   } catch (const json::exception& e) {
     std::string_view message = e.what();  // "[json.exception.parse_error.101] parse error at ..."
     if (size_t end = message.find("] "); message.starts_with('[') && end != message.npos) {

@@ -33,9 +33,12 @@ namespace datamesh::api {
 // unbounded depth let one request body overflow a server thread's stack.
 inline constexpr int kMaxJsonDepth = 64;
 
-// Parses JSON text. Errors: InvalidArgument "malformed JSON: parse error at line L, column C: ...",
-// which quotes the text where parsing stopped, or "malformed JSON: arrays and objects nested
-// deeper than 64 levels at line L, column C".
+// Parses JSON text: the one parser of everything datamesh reads (HTTP bodies and answers, CLI
+// JSON inputs and import files, credentials files, the server config). Errors: InvalidArgument
+// "malformed JSON: parse error at line L, column C: ...", which quotes the text where parsing
+// stopped, "malformed JSON: arrays and objects nested deeper than 64 levels at line L, column C",
+// or "malformed JSON: duplicate key \"TableInput.Name\": ..." when an object gives a key twice
+// (the path names the enclosing objects' keys, "[]" for an array element).
 absl::StatusOr<nlohmann::json> parse_json(std::string_view text);
 // parse_json for text that holds secrets (credentials files): the error says where and why
 // parsing stopped but never quotes the text there, which may be a secret access key.

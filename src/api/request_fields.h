@@ -13,6 +13,8 @@
 // kRequired and kAlways always, kOptional only when set (an engaged empty list is set).
 #pragma once
 
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -359,6 +361,15 @@ absl::StatusOr<T> read_request(const Params& params) {
     } else if constexpr (std::is_same_v<M, bool>) {
       member = params.boolean(key, member);
     } else if constexpr (std::is_same_v<M, int>) {
+      // Refused, never wrapped: 4294967297 is not 1. The range is the field's when it has one.
+      const IntRange range = f.limits.value_or(
+          IntRange{std::numeric_limits<int>::min(), std::numeric_limits<int>::max()});
+      const nlohmann::json& value = params.json(key);
+      if (!field_json_internal::within(value, range)) {
+        status = absl::InvalidArgumentError(base::cat(key, " must be between ", range.min,
+                                                      " and ", range.max, ", not ", value.dump()));
+        return;
+      }
       member = params.integer(key);
     } else if constexpr (request_internal::IsOptional<M>::value ||
                          std::is_same_v<M, std::vector<std::string>>) {

@@ -1,6 +1,7 @@
 #include "cli/cli_app.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <deque>
 #include <fstream>
 #include <iostream>
@@ -36,7 +37,7 @@ struct ParamValue {
   std::string text;
   std::vector<std::string> list;
   bool flag = false;
-  int number = 0;
+  int64_t number = 0;  // wider than any field: the range check names the field's range
 };
 
 struct MethodCommand {

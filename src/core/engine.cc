@@ -52,6 +52,7 @@ absl::Status for_each_matching_name(
     below.back() = static_cast<char>(below.back() - 1);
     if (after < below) after = std::move(below);
   }
+  MatchBudget budget;  // one per call: the whole walk shares it
   while (true) {
     DATAMESH_ASSIGN_OR_RETURN(
         const std::vector<std::string> names,
@@ -60,7 +61,7 @@ absl::Status for_each_matching_name(
     for (const std::string& name : names) {
       if (name < prefix) continue;
       if (!name.starts_with(prefix)) return absl::OkStatus();  // past the prefix's range
-      DATAMESH_ASSIGN_OR_RETURN(const bool matched, pattern.full_match(name));
+      DATAMESH_ASSIGN_OR_RETURN(const bool matched, pattern.full_match(name, budget));
       if (!matched) continue;
       DATAMESH_ASSIGN_OR_RETURN(const bool more, visit(name));
       if (!more) return absl::OkStatus();

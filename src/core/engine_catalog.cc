@@ -7,6 +7,7 @@
 #include "core/authz.h"
 #include "core/engine.h"
 #include "core/engine_internal.h"
+#include "core/glue_limits.h"
 #include "core/names.h"
 #include "core/pattern.h"
 
@@ -15,6 +16,13 @@ using base::cat;
 namespace {
 
 using internal::kAccountAdminRole;
+
+// A get_tables page ends at max_results tables or once it holds this much table text
+// (core::text_bytes), whichever comes first, and holds at least one table: with tables of up to
+// 1 MiB (kMaxTableInputBytes), 1,000 of them made one answer of a gigabyte.
+constexpr std::size_t kMaxPageBytes = 8 << 20;
+// Tables read per store call while a page fills: the server holds about one page at a time.
+constexpr int kTableChunk = 16;
 
 absl::Status validate_columns(std::string_view where, const std::vector<Column>& columns) {
   for (size_t i = 0; i < columns.size(); ++i) {
@@ -38,7 +46,8 @@ absl::Status validate_table_input(const TableInput& input) {
                                               input.storage_descriptor->columns));
   }
   DATAMESH_RETURN_IF_ERROR(validate_columns("TableInput.PartitionKeys", input.partition_keys));
-  return validate_text("TableInput.Description", input.description);
+  DATAMESH_RETURN_IF_ERROR(validate_text("TableInput.Description", input.description));
+  return check_glue_limits(input);
 }
 
 absl::Status require_database(store::Transaction& tx, std::string_view catalog,
@@ -68,6 +77,7 @@ absl::Status Engine::create_database(const Caller& caller, const DatabaseInput& 
         "DatabaseInput.TargetDatabase is not allowed here: database links are made by "
         "finalize_subscription");
   }
+  DATAMESH_RETURN_IF_ERROR(check_glue_limits(input));
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
     DATAMESH_ASSIGN_OR_RETURN(std::optional<Database> existing,
@@ -202,26 +212,56 @@ absl::StatusOr<TablePage> Engine::get_tables(const Caller& caller,
     DATAMESH_ASSIGN_OR_RETURN(pattern, Pattern::compile("expression", expression));
   }
   const std::string& catalog = caller.account.account_id;
-  TablePage result;
+  struct Loaded {
+    std::vector<Table> tables;
+    bool more = false;  // a table follows the last one
+  };
   DATAMESH_ASSIGN_OR_RETURN(
-      result.tables, read([&](store::Transaction& tx) -> absl::StatusOr<std::vector<Table>> {
+      Loaded loaded, read([&](store::Transaction& tx) -> absl::StatusOr<Loaded> {
         DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, database_name));
-        if (!pattern) return tx.list_tables(catalog, database_name, store_page);
+        Loaded out;
+        std::size_t bytes = 0;
+        // Adds `table` unless the page is full by count or, past its first table, by size.
+        const auto take = [&](Table table) -> bool {
+          const std::size_t size = text_bytes(table.input);
+          if (static_cast<int>(out.tables.size()) == page.max_results ||
+              (!out.tables.empty() && bytes + size > kMaxPageBytes)) {
+            out.more = true;
+            return false;
+          }
+          bytes += size;
+          out.tables.push_back(std::move(table));
+          return true;
+        };
+        if (!pattern) {
+          std::string after = store_page.after;
+          while (true) {
+            const int wanted = std::min<int>(
+                kTableChunk, page.max_results + 1 - static_cast<int>(out.tables.size()));
+            DATAMESH_ASSIGN_OR_RETURN(
+                std::vector<Table> chunk,
+                tx.list_tables(catalog, database_name,
+                               store::Page{.after = after, .limit = wanted}));
+            for (Table& table : chunk) {
+              if (!take(std::move(table))) return out;
+            }
+            if (static_cast<int>(chunk.size()) < wanted) return out;
+            after = out.tables.back().input.name;
+          }
+        }
         // With an expression, only the matching tables of this page are loaded, and the walk
         // stops once the page is full.
-        std::vector<Table> tables;
         DATAMESH_RETURN_IF_ERROR(internal::for_each_matching_name(
             tx, catalog, database_name, *pattern, store_page.after,
             [&](const std::string& name) -> absl::StatusOr<bool> {
               DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> table,
                                         tx.get_table(catalog, database_name, name));
-              if (table) tables.push_back(std::move(*table));
-              return static_cast<int>(tables.size()) < store_page.limit;
+              return !table || take(std::move(*table));
             }));
-        return tables;
+        return out;
       }));
-  result.next_token =
-      internal::trim_page(result.tables, page, [](const Table& t) { return t.input.name; });
+  TablePage result{.tables = std::move(loaded.tables)};
+  if (loaded.more) result.next_token = result.tables.back().input.name;
   return result;
 }
 

@@ -1,6 +1,8 @@
 // Consumer methods: requesting access, importing granted tables, reading them and checking
 // what the consumer may do.
 #include <algorithm>
+#include <map>
+#include <memory>
 #include <set>
 
 #include "base/status_macros.h"
@@ -22,11 +24,52 @@ namespace {
 
 using internal::kConsumerRole;
 
+// The patterns among the entries of `tables` (what is neither empty nor literal), compiled, with
+// what each has selected so far: matched once before the write transaction and only for the
+// tables added since inside it (see NameSelection).
+class TablePatterns {
+ public:
+  static absl::StatusOr<TablePatterns> compile(const std::vector<std::string>& entries) {
+    TablePatterns patterns;
+    for (const std::string& entry : entries) {
+      if (entry.empty() || Pattern::is_literal(entry) || patterns.patterns_.contains(entry)) {
+        continue;
+      }
+      DATAMESH_ASSIGN_OR_RETURN(Pattern pattern, Pattern::compile("tables", entry));
+      patterns.patterns_.emplace(entry, std::make_unique<Pattern>(std::move(pattern)));
+    }
+    for (const auto& [entry, pattern] : patterns.patterns_) {
+      patterns.selections_.emplace(entry, NameSelection(*pattern));
+    }
+    return patterns;
+  }
+
+  // What pattern `entry` selects of `names`; every pattern of the call shares one budget.
+  absl::StatusOr<std::vector<std::string>> select(const std::string& entry,
+                                                  const std::vector<std::string>& names) {
+    return selections_.at(entry).select(names, budget_);
+  }
+  // Matches every pattern against `names` (ahead of the write transaction).
+  absl::Status select_all(const std::vector<std::string>& names) {
+    for (auto& [entry, selection] : selections_) {
+      DATAMESH_RETURN_IF_ERROR(selection.select(names, budget_).status());
+    }
+    return absl::OkStatus();
+  }
+  bool empty() const { return patterns_.empty(); }
+
+ private:
+  std::map<std::string, std::unique_ptr<Pattern>> patterns_;  // stable addresses for selections_
+  std::map<std::string, NameSelection> selections_;
+  MatchBudget budget_;
+};
+
 // Resolves each entry of `tables` (a table name or a full-match pattern) against the tables of
 // the mesh database; every entry must select at least one table.
 absl::StatusOr<std::vector<std::string>> resolve_tables(const std::vector<std::string>& entries,
                                                         const std::vector<std::string>& names,
-                                                        std::string_view database) {
+                                                        std::string_view database,
+                                                        TablePatterns& patterns) {
   std::set<std::string> resolved;
   const std::set<std::string> existing(names.begin(), names.end());
   for (const std::string& entry : entries) {
@@ -46,19 +89,13 @@ absl::StatusOr<std::vector<std::string>> resolve_tables(const std::vector<std::s
                        "comma-separated value"
                      : ""));
     }
-    DATAMESH_ASSIGN_OR_RETURN(const Pattern pattern, Pattern::compile("tables", entry));
-    size_t matched_count = 0;
-    for (const std::string& name : names) {
-      DATAMESH_ASSIGN_OR_RETURN(const bool matched, pattern.full_match(name));
-      if (matched) {
-        resolved.insert(name);
-        ++matched_count;
-      }
-    }
-    if (matched_count == 0) {
+    DATAMESH_ASSIGN_OR_RETURN(const std::vector<std::string> matched,
+                              patterns.select(entry, names));
+    if (matched.empty()) {
       return absl::NotFoundError(
           cat("no table of mesh database ", database, " matches \"", entry, "\""));
     }
+    resolved.insert(matched.begin(), matched.end());
   }
   return std::vector<std::string>(resolved.begin(), resolved.end());
 }
@@ -104,6 +141,23 @@ absl::StatusOr<AccessRequest> Engine::request_access_to_product(
         "account ", consumer, " owns the data products it would request: a producer already "
         "holds every permission on its own products"));
   }
+  // Table patterns are matched before the write transaction, so that a costly one fails on
+  // its budget without holding the write lock; inside the write only tables added since are
+  // matched.
+  DATAMESH_ASSIGN_OR_RETURN(TablePatterns patterns,
+                            TablePatterns::compile(input.tables.value_or(
+                                std::vector<std::string>{})));
+  if (!patterns.empty()) {
+    DATAMESH_RETURN_IF_ERROR(read([&](store::Transaction& tx) -> absl::Status {
+      DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+      DATAMESH_ASSIGN_OR_RETURN(
+          const store::ProductRow product,
+          load_requested_product(tx, input.database_name, input.owner_account_id));
+      DATAMESH_ASSIGN_OR_RETURN(const std::vector<std::string> names,
+                                tx.list_table_names(mesh, product.mesh_database));
+      return patterns.select_all(names);
+    }));
+  }
   return write([&](store::Transaction& tx) -> absl::StatusOr<AccessRequest> {
     DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
     DATAMESH_ASSIGN_OR_RETURN(
@@ -114,7 +168,8 @@ absl::StatusOr<AccessRequest> Engine::request_access_to_product(
     if (input.tables) {
       DATAMESH_ASSIGN_OR_RETURN(const std::vector<std::string> names,
                                 tx.list_table_names(mesh, database));
-      DATAMESH_ASSIGN_OR_RETURN(tables, resolve_tables(*input.tables, names, database));
+      DATAMESH_ASSIGN_OR_RETURN(tables,
+                                resolve_tables(*input.tables, names, database, patterns));
     }
     const std::vector<std::string> requested = permissions.names();
     AccessRequest result{.type = tables.empty() ? "DATABASE" : "TABLE",

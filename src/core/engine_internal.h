@@ -37,7 +37,8 @@ absl::StatusOr<std::string> load_mesh_id(store::Transaction& tx);
 // Calls visit(name) for each table name of catalog.database after `after` that `pattern`
 // fully matches, in name order, until visit answers false. Reads names kNameChunk at a time and
 // only from the range of the pattern's literal prefix (Pattern::literal_prefix), so that a
-// selective pattern costs its matches, not the whole database.
+// selective pattern costs its matches, not the whole database. The walk has one MatchBudget:
+// InvalidArgument when the pattern is too costly over the names it reads.
 absl::Status for_each_matching_name(
     store::Transaction& tx, std::string_view catalog, std::string_view database,
     const Pattern& pattern, std::string after,

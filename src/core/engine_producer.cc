@@ -63,16 +63,12 @@ absl::Status validate_request(const CreateDataProductsRequest& request) {
   return absl::OkStatus();
 }
 
-// Names of `names` selected by `pattern` (all when it is empty).
+// Names of `names` selected by `selection` (all when there is none).
 absl::StatusOr<std::vector<std::string>> select_tables(const std::vector<std::string>& names,
-                                                       const std::optional<Pattern>& pattern) {
-  if (!pattern) return names;
-  std::vector<std::string> selected;
-  for (const std::string& name : names) {
-    DATAMESH_ASSIGN_OR_RETURN(const bool matched, pattern->full_match(name));
-    if (matched) selected.push_back(name);
-  }
-  return selected;
+                                                       std::optional<NameSelection>& selection,
+                                                       MatchBudget& budget) {
+  if (!selection) return names;
+  return selection->select(names, budget);
 }
 
 absl::Status put_owner_grants(store::Transaction& tx, std::string_view producer,
@@ -135,6 +131,19 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
       request.sync_mesh_catalog_schedule.empty() && !request.sync_mesh_crawler_role_arn.empty()
           ? std::string(kDefaultSyncSchedule)
           : request.sync_mesh_catalog_schedule;
+  // The pattern is matched against the source tables before the write transaction, so that a
+  // costly one fails on its budget without holding the write lock; inside the write only the
+  // tables created since are matched.
+  MatchBudget budget;
+  std::optional<NameSelection> selection;
+  if (pattern) {
+    selection.emplace(*pattern);
+    DATAMESH_RETURN_IF_ERROR(read([&](store::Transaction& tx) -> absl::Status {
+      DATAMESH_ASSIGN_OR_RETURN(const std::vector<std::string> names,
+                                tx.list_table_names(producer, request.source_database_name));
+      return selection->select(names, budget).status();
+    }));
+  }
 
   return write([&](store::Transaction& tx) -> absl::StatusOr<DataProduct> {
     DataProduct result{.database_name = mesh_db};
@@ -151,7 +160,7 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
     DATAMESH_ASSIGN_OR_RETURN(const std::vector<std::string> names,
                               tx.list_table_names(producer, request.source_database_name));
     DATAMESH_ASSIGN_OR_RETURN(const std::vector<std::string> selected,
-                              select_tables(names, pattern));
+                              select_tables(names, selection, budget));
     if (selected.empty()) {
       return absl::NotFoundError(cat(
           "no table of database ", request.source_database_name,

@@ -31,9 +31,8 @@ bool all_name_chars(std::string_view text) {
   return true;
 }
 
-// Decodes the UTF-8 sequence at `text[*pos]`, advancing `*pos`. Returns false for anything
-// that is not the shortest encoding of a Unicode scalar value (overlong forms, surrogates,
-// values above U+10FFFF, truncated or stray continuation bytes).
+}  // namespace
+
 bool next_code_point(std::string_view text, std::size_t* pos, uint32_t* code_point) {
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
   const unsigned char lead = byte(*pos);
@@ -66,6 +65,8 @@ bool next_code_point(std::string_view text, std::size_t* pos, uint32_t* code_poi
   *pos += length;
   return true;
 }
+
+namespace {
 
 // C0 controls, DEL and the C1 controls.
 bool is_control(uint32_t code_point) {

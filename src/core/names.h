@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,11 @@ namespace datamesh::core {
 // stays one printable line of valid UTF-8 (it may be sent as JSON). A value longer than
 // `max_bytes` is cut at a character boundary and followed by its length: "abc"... (5000 bytes).
 std::string quote_value(std::string_view value, std::size_t max_bytes = 80);
+
+// Decodes the UTF-8 sequence at `text[*pos]` (*pos < text.size()), advancing `*pos`. Returns
+// false for anything that is not the shortest encoding of a Unicode scalar value (overlong
+// forms, surrogates, values above U+10FFFF, truncated or stray continuation bytes).
+bool next_code_point(std::string_view text, std::size_t* pos, uint32_t* code_point);
 
 // 12 decimal digits.
 absl::Status validate_account_id(std::string_view parameter, std::string_view value);

@@ -11,15 +11,16 @@
 
 #include "core/names.h"
 #include "absl/strings/ascii.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::core {
 using base::cat;
 namespace {
 
-// Backtracking steps allowed per match: far more than any table-name pattern needs, and small
-// enough that a catastrophic pattern gives up in milliseconds.
-constexpr uint32_t kMatchLimit = 1'000'000;
+// Each failed attempt at a name multiplies the step limit by this before trying again, so that
+// the steps spent on attempts that ran out stay under a seventh of the last attempt's.
+constexpr uint64_t kLimitGrowth = 8;
 // Nested backtracking points allowed per match (the interpreter's; JIT is bounded by its
 // stack instead), against patterns that recurse deeply rather than long.
 constexpr uint32_t kDepthLimit = 10'000;
@@ -118,13 +119,9 @@ struct Pattern::Compiled {
   Compiled() = default;
   Compiled(const Compiled&) = delete;
   Compiled& operator=(const Compiled&) = delete;
-  ~Compiled() {
-    pcre2_match_context_free(match_context);
-    pcre2_code_free(code);
-  }
-  // Both are only read once built, which PCRE2 allows from several threads at once.
+  ~Compiled() { pcre2_code_free(code); }
+  // Only read once built, which PCRE2 allows from several threads at once.
   pcre2_code* code = nullptr;
-  pcre2_match_context* match_context = nullptr;
 };
 
 Pattern::Pattern(std::string source, std::shared_ptr<const Compiled> compiled)
@@ -152,13 +149,6 @@ absl::StatusOr<Pattern> Pattern::compile(std::string_view parameter, std::string
   // JIT is only faster; where it is unavailable (or out of executable memory) the interpreter
   // gives the same answers, so a failure here is deliberately ignored.
   (void)pcre2_jit_compile(compiled->code, PCRE2_JIT_COMPLETE);
-
-  compiled->match_context = pcre2_match_context_create(nullptr);
-  if (compiled->match_context == nullptr) {
-    return absl::ResourceExhaustedError("out of memory creating a PCRE2 match context");
-  }
-  pcre2_set_match_limit(compiled->match_context, kMatchLimit);
-  pcre2_set_depth_limit(compiled->match_context, kDepthLimit);
   return Pattern(std::string(pattern), std::move(compiled));
 }
 
@@ -166,43 +156,74 @@ namespace {
 
 // Match data holds the state of one match. full_match only asks whether the whole subject
 // matched, so one pair of offsets is enough for any pattern (PCRE2 then returns 0 instead of
-// the group count), and each thread reuses its own: no allocation per match, and a shared
-// Pattern stays safe to use from several threads.
-class ThreadMatchData {
+// the group count), and each thread reuses its own, with its own match context (whose step
+// limit changes from attempt to attempt): no allocation per match, and a shared Pattern stays
+// safe to use from several threads.
+class ThreadMatchState {
  public:
-  ThreadMatchData() : data_(pcre2_match_data_create(1, nullptr)) {}
-  ThreadMatchData(const ThreadMatchData&) = delete;
-  ThreadMatchData& operator=(const ThreadMatchData&) = delete;
-  ~ThreadMatchData() { pcre2_match_data_free(data_); }
-  pcre2_match_data* get() const { return data_; }
+  ThreadMatchState()
+      : data_(pcre2_match_data_create(1, nullptr)), context_(pcre2_match_context_create(nullptr)) {
+    if (context_ != nullptr) pcre2_set_depth_limit(context_, kDepthLimit);
+  }
+  ThreadMatchState(const ThreadMatchState&) = delete;
+  ThreadMatchState& operator=(const ThreadMatchState&) = delete;
+  ~ThreadMatchState() {
+    pcre2_match_context_free(context_);
+    pcre2_match_data_free(data_);
+  }
+  bool ok() const { return data_ != nullptr && context_ != nullptr; }
+  pcre2_match_data* data() const { return data_; }
+  pcre2_match_context* context() const { return context_; }
 
  private:
   pcre2_match_data* data_;
+  pcre2_match_context* context_;
 };
+
+bool ran_out(int result) {
+  return result == PCRE2_ERROR_MATCHLIMIT || result == PCRE2_ERROR_DEPTHLIMIT ||
+         result == PCRE2_ERROR_HEAPLIMIT || result == PCRE2_ERROR_JIT_STACKLIMIT;
+}
 
 }  // namespace
 
 absl::StatusOr<bool> Pattern::full_match(std::string_view subject) const {
-  thread_local ThreadMatchData match_data;
-  if (match_data.get() == nullptr) {
-    return absl::ResourceExhaustedError("out of memory creating PCRE2 match data");
+  MatchBudget budget;
+  return full_match(subject, budget);
+}
+
+absl::StatusOr<bool> Pattern::full_match(std::string_view subject, MatchBudget& budget) const {
+  thread_local ThreadMatchState state;
+  if (!state.ok()) return absl::ResourceExhaustedError("out of memory creating PCRE2 match data");
+  // PCRE2 does not say how many steps a match took, only whether it fit a limit: try with
+  // kFreeSteps, then with limits kLimitGrowth times larger, up to what the name and the budget
+  // allow. Each attempt beyond the first is charged its whole limit (at most kLimitGrowth times
+  // what the name needed), so the budget overstates the work, never understates it.
+  const uint64_t cap = std::min(kNameSteps, kFreeSteps + budget.remaining_);
+  uint64_t limit = kFreeSteps;
+  int result = 0;
+  while (true) {
+    pcre2_set_match_limit(state.context(), static_cast<uint32_t>(limit));
+    result = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()),
+                         subject.size(), 0, 0, state.data(), state.context());
+    if (limit > kFreeSteps) budget.remaining_ -= std::min(budget.remaining_, limit);
+    if (!ran_out(result)) break;
+    if (limit >= cap || result != PCRE2_ERROR_MATCHLIMIT) {
+      const bool name_limit = limit >= kNameSteps || result != PCRE2_ERROR_MATCHLIMIT;
+      return absl::InvalidArgumentError(cat(
+          "pattern ", quote_value(source_), " is too costly to evaluate: ",
+          name_limit ? cat("matching table name ", quote_value(subject), " alone needs more than ",
+                           kNameSteps, " backtracking steps")
+                     : cat("the names of this call need more than ", budget.total_,
+                           " backtracking steps in all (it stopped at ", quote_value(subject),
+                           ")"),
+          "; narrow it: anchor it with a literal prefix (orders_.*), avoid nested or repeated "
+          "quantifiers such as (a+)+, (a|a)+ or (.*a){12}, or give the table names literally"));
+    }
+    limit = std::min(limit * kLimitGrowth, cap);
   }
-  const int result = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()),
-                                 subject.size(), 0, 0, match_data.get(), compiled_->match_context);
   if (result >= 0) return true;
-  switch (result) {
-    case PCRE2_ERROR_NOMATCH:
-      return false;
-    case PCRE2_ERROR_MATCHLIMIT:
-    case PCRE2_ERROR_DEPTHLIMIT:
-    case PCRE2_ERROR_HEAPLIMIT:
-    case PCRE2_ERROR_JIT_STACKLIMIT:
-      return absl::InvalidArgumentError(cat("pattern ", quote_value(source_),
-                                            " is too expensive to evaluate against ",
-                                            quote_value(subject), ": simplify it"));
-    default:
-      break;
-  }
+  if (result == PCRE2_ERROR_NOMATCH) return false;
   PCRE2_UCHAR reason[256];
   if (pcre2_get_error_message(result, reason, sizeof reason) < 0) reason[0] = '\0';
   if (result <= PCRE2_ERROR_UTF8_ERR1 && result >= PCRE2_ERROR_UTF8_ERR21) {
@@ -253,6 +274,20 @@ std::string Pattern::literal_prefix(std::string_view pattern) {
     --end;
   }
   return std::string(pattern.substr(0, end));
+}
+
+absl::StatusOr<std::vector<std::string>> NameSelection::select(
+    const std::vector<std::string>& names, MatchBudget& budget) {
+  std::vector<std::string> selected;
+  for (const std::string& name : names) {
+    auto known = verdicts_.find(name);
+    if (known == verdicts_.end()) {
+      DATAMESH_ASSIGN_OR_RETURN(const bool matched, pattern_->full_match(name, budget));
+      known = verdicts_.emplace(name, matched).first;
+    }
+    if (known->second) selected.push_back(name);
+  }
+  return selected;
 }
 
 bool Pattern::is_literal(std::string_view text) {

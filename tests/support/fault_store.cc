@@ -302,6 +302,7 @@ absl::Status FaultStore::run_body(
   {
     std::lock_guard lock(mutex_);
     ++counts_.begins;
+    if (mode == store::TxMode::kWrite) ++counts_.write_begins;
     if (position_ == FaultPosition::kBegin && fail_at_ == counts_.begins) {
       ++injected_;
       return fault_;

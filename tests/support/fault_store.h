@@ -47,6 +47,7 @@ struct FaultCounts {
   int64_t writes = 0;
   int64_t commits = 0;
   int64_t first_write_call = 0;  // the call number of the first write; 0 when none
+  int64_t write_begins = 0;      // how many of the begins were write transactions (not a position)
 
   int64_t of(FaultPosition position) const;
   int64_t total() const { return begins + calls + writes + commits; }

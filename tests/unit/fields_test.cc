@@ -126,7 +126,7 @@ TEST(FieldsTest, ReaderMessagesNameThePathAndWhatWasExpected) {
   EXPECT_EQ(message(json{{"subscription_id", 3}}),
             "ExampleRequest.subscription_id must be a string");
   EXPECT_EQ(message(json{{"subscription_id", "s"}, {"max_results", 0}}),
-            "ExampleRequest.max_results must be from 1 to 1000");
+            "ExampleRequest.max_results must be from 1 to 1000, not 0");
   EXPECT_EQ(message(json{{"subscription_id", "s"}, {"max_results", "9"}}),
             "ExampleRequest.max_results must be an integer");
   EXPECT_EQ(message(json{{"subscription_id", "s"}, {"grant_permissions", json::array({"A", 1})}}),

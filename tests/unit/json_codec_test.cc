@@ -567,7 +567,13 @@ TEST(JsonCodecTest, WrongTypesNameThePathAndExpectedType) {
       {R"({"Name": "t", "Retention": "7"})", "TableInput.Retention must be an integer"},
       {R"({"Name": "t", "Retention": 1.5})", "TableInput.Retention must be an integer"},
       {R"({"Name": "t", "Retention": 4294967296})",
-       "TableInput.Retention must be a 32-bit integer"},
+       "TableInput.Retention must be an integer from -2147483648 to 2147483647, not 4294967296"},
+      {R"({"Name": "t", "Retention": 9223372036854775807})",
+       "TableInput.Retention must be an integer from -2147483648 to 2147483647, not "
+       "9223372036854775807"},
+      {R"({"Name": "t", "Retention": 18446744073709551615})",
+       "TableInput.Retention must be an integer from -2147483648 to 2147483647, not "
+       "18446744073709551615"},
       {R"({"Name": "t", "StorageDescriptor": {"Compressed": "no"}})",
        "TableInput.StorageDescriptor.Compressed must be a boolean"},
       {R"({"Name": "t", "StorageDescriptor": {"Columns": {}}})",

@@ -127,15 +127,19 @@ TEST(Pattern, AClassMayStartWithALiteralClosingBracket) {
   EXPECT_FALSE(matches("[^]{,3}]+", "a,c"));
 }
 
-TEST(Pattern, ReportsACatastrophicPatternAsTooExpensive) {
+TEST(Pattern, ReportsACatastrophicPatternAsTooCostlyAndSaysHowToNarrowIt) {
   absl::StatusOr<Pattern> pattern = Pattern::compile("expression", "^(a+)+$");
   ASSERT_TRUE(pattern.ok()) << pattern.status();
   const absl::StatusOr<bool> matched = pattern->full_match(std::string(26, 'a') + "!");
   ASSERT_FALSE(matched.ok());
   EXPECT_EQ(matched.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(matched.status().message()),
-              HasSubstr("pattern \"^(a+)+$\" is too expensive to evaluate against "
-                        "\"aaaaaaaaaaaaaaaaaaaaaaaaaa!\": simplify it"));
+              HasSubstr("pattern \"^(a+)+$\" is too costly to evaluate: matching table name "
+                        "\"aaaaaaaaaaaaaaaaaaaaaaaaaa!\" alone needs more than 1000000 "
+                        "backtracking steps; narrow it: anchor it with a literal prefix "
+                        "(orders_.*), avoid nested or repeated quantifiers"));
+  EXPECT_THAT(std::string(matched.status().message()),
+              HasSubstr("or give the table names literally"));
   // The same pattern is fine on a subject that does not make it explode.
   EXPECT_EQ(pattern->full_match("aaa"), absl::StatusOr<bool>(true));
 }
@@ -148,6 +152,89 @@ TEST(Pattern, AppliesAMatchLimitWellBelowPcre2sDefault) {
   EXPECT_EQ(pattern->full_match(std::string(21, 'a') + "!").status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(pattern->full_match(std::string(17, 'a') + "!"), absl::StatusOr<bool>(false));
+}
+
+// The names the issue 15 attacker used: 24 bytes each, every one just under the per-name limit
+// for its pattern (the longest run of 'a's whose match fits), so that only a budget shared by the
+// whole call stops the cost from adding up over 10,000 of them.
+std::string costliest_name_under_the_name_limit(const Pattern& pattern) {
+  std::string best;
+  for (int run = 1; run < 24; ++run) {
+    const std::string name = std::string(run, 'a') + std::string(24 - run, 'b');
+    MatchBudget fresh(Pattern::kNameSteps);
+    if (!pattern.full_match(name, fresh).ok()) break;
+    best = name;
+  }
+  return best;
+}
+
+TEST(MatchBudget, CostlyPatternsOverTenThousandNamesEndWithInvalidArgument) {
+  for (const std::string source : {"(.*a){12}$", "(a+)+$", "(a|a)+$"}) {
+    SCOPED_TRACE(source);
+    absl::StatusOr<Pattern> pattern = Pattern::compile("expression", source);
+    ASSERT_TRUE(pattern.ok()) << pattern.status();
+    const std::string name = costliest_name_under_the_name_limit(*pattern);
+    ASSERT_EQ(name.size(), 24u);
+    MatchBudget budget;
+    absl::Status status;
+    int matched_names = 0;
+    for (; matched_names < 10'000 && status.ok(); ++matched_names) {
+      status = pattern->full_match(name, budget).status();
+    }
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(status.message()),
+                HasSubstr("is too costly to evaluate: the names of this call need more than "
+                          "10000000 backtracking steps in all"));
+    EXPECT_THAT(std::string(status.message()), HasSubstr("narrow it"));
+    EXPECT_LT(matched_names, 10'000);
+    EXPECT_EQ(budget.remaining(), 0u);
+  }
+}
+
+TEST(MatchBudget, OrdinaryPatternsOverManyNamesCostNothing) {
+  for (const std::string source : {"orders_.*", ".*_eu", "[a-z]+_[0-9]+", "sales_(eu|us)_.*"}) {
+    SCOPED_TRACE(source);
+    absl::StatusOr<Pattern> pattern = Pattern::compile("expression", source);
+    ASSERT_TRUE(pattern.ok()) << pattern.status();
+    MatchBudget budget;
+    for (int i = 0; i < 10'000; ++i) {
+      const std::string name = "orders_eu_" + std::to_string(1'000'000'000'000 + i);
+      ASSERT_TRUE(pattern->full_match(name, budget).ok()) << name;
+    }
+    EXPECT_EQ(budget.remaining(), MatchBudget::kDefaultSteps);
+  }
+}
+
+TEST(MatchBudget, ASmallBudgetRunsOutBeforeTheNameLimit) {
+  absl::StatusOr<Pattern> pattern = Pattern::compile("expression", "(a+)+");
+  ASSERT_TRUE(pattern.ok()) << pattern.status();
+  MatchBudget budget(1000);
+  const absl::Status status = pattern->full_match(std::string(17, 'a') + "!", budget).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("need more than 1000 backtracking steps in all (it stopped at "
+                        "\"aaaaaaaaaaaaaaaaa!\")"));
+  // With the whole default budget the same name fits.
+  MatchBudget whole;
+  EXPECT_EQ(pattern->full_match(std::string(17, 'a') + "!", whole), absl::StatusOr<bool>(false));
+  EXPECT_LT(whole.remaining(), MatchBudget::kDefaultSteps);
+}
+
+TEST(NameSelection, MatchesOnlyNamesItHasNotSeenAndFollowsTheList) {
+  absl::StatusOr<Pattern> pattern = Pattern::compile("expression", "(a+)+");
+  ASSERT_TRUE(pattern.ok()) << pattern.status();
+  const std::string costly = std::string(17, 'a') + "!";  // about 300,000 steps, no match
+  NameSelection selection(*pattern);
+  MatchBudget budget;
+  EXPECT_EQ(selection.select({"a", costly, "aa"}, budget),
+            absl::StatusOr<std::vector<std::string>>(std::vector<std::string>{"a", "aa"}));
+  const uint64_t after_first = budget.remaining();
+  EXPECT_LT(after_first, MatchBudget::kDefaultSteps);
+  // The list as the write transaction sees it: "a" is gone, "aaa" was added. The costly name is
+  // not matched again (the budget does not move for it).
+  EXPECT_EQ(selection.select({costly, "aa", "aaa"}, budget),
+            absl::StatusOr<std::vector<std::string>>(std::vector<std::string>{"aa", "aaa"}));
+  EXPECT_EQ(budget.remaining(), after_first);
 }
 
 TEST(Pattern, ReportsAnInvalidPatternWithTheOffsetAndReason) {
