@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 
 #include "aws/partitions.h"
 #include "base/text.h"
@@ -77,14 +76,6 @@ Endpoint iam_endpoint(const Partition& partition) {
 }
 
 }  // namespace
-
-EnvironmentLookup process_environment() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const char* value = std::getenv(std::string(name).c_str());
-    if (value == nullptr) return std::nullopt;
-    return std::string(value);
-  };
-}
 
 absl::StatusOr<Endpoint> resolve_endpoint(Service service, std::string_view region,
                                           const EnvironmentLookup& environment) {

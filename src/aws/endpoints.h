@@ -27,15 +27,10 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "aws/environment.h"
 #include "aws/services.h"
 
 namespace datamesh::aws {
-
-// The value of an environment variable, or nullopt when it is not set.
-using EnvironmentLookup = std::function<std::optional<std::string>(std::string_view name)>;
-
-// Reads the process environment (getenv).
-EnvironmentLookup process_environment();
 
 struct Endpoint {
   std::string url;  // scheme://host[:port][/path], without a trailing '/'
