@@ -141,12 +141,10 @@ constexpr auto describe(TypeTag<ImportTablesRequest>) {
                        .codec<JsonText>());
 }
 
-constexpr auto describe(TypeTag<CreateDataProductsRequest>) {
-  using T = CreateDataProductsRequest;
+constexpr auto describe(TypeTag<CreateDataProductsOptions>) {
+  using T = CreateDataProductsOptions;
   return fields<T>(
-      "CreateDataProductsRequest", "Tables to publish as a data product",
-      field("source_database_name", &T::source_database_name, kRequired,
-            "database of the caller's catalog"),
+      "CreateDataProductsOptions", "How to publish a data product",
       field("create_public_metadata", &T::create_public_metadata, kAlways,
             "let every mesh member DESCRIBE the tables (default true)"),
       field("table_name_regex", &T::table_name_regex, kOptional,
@@ -161,6 +159,14 @@ constexpr auto describe(TypeTag<CreateDataProductsRequest>) {
             "mesh database name (default <source>-<account>)"),
       field("expose_table_references_with_suffix", &T::expose_table_references_with_suffix,
             kAlways, "suffix of the links back in the producer's catalog (default _link)"));
+}
+
+constexpr auto describe(TypeTag<CreateDataProductsRequest>) {
+  using T = CreateDataProductsRequest;
+  return fields<T>("CreateDataProductsRequest", "Tables to publish as a data product",
+                   field("source_database_name", &T::source_database_name, kRequired,
+                         "database of the caller's catalog"),
+                   inline_fields(&T::options));
 }
 
 constexpr auto describe(TypeTag<PagedRequest>) {

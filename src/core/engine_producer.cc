@@ -22,7 +22,7 @@ namespace {
 
 using internal::kProducerRole;
 
-// Tables between two calls of CreateDataProductsRequest::on_progress.
+// Tables between two calls of CreateDataProductsOptions::on_progress.
 constexpr uint64_t kProgressEvery = 256;
 
 // Glue's documented default when a crawler role is given without a schedule: every 4 hours.
@@ -37,28 +37,29 @@ constexpr Permission kOwnerDatabasePermissions[] = {Permission::kCreateTable,
                                                     Permission::kDescribe};
 
 absl::Status validate_request(const CreateDataProductsRequest& request) {
+  const CreateDataProductsOptions& options = request.options;
   DATAMESH_RETURN_IF_ERROR(
       validate_catalog_name("source_database_name", request.source_database_name));
-  if (!request.expose_data_mesh_db_name.empty()) {
+  if (!options.expose_data_mesh_db_name.empty()) {
     DATAMESH_RETURN_IF_ERROR(
-        validate_catalog_name("expose_data_mesh_db_name", request.expose_data_mesh_db_name));
+        validate_catalog_name("expose_data_mesh_db_name", options.expose_data_mesh_db_name));
   }
   DATAMESH_RETURN_IF_ERROR(validate_link_suffix("expose_table_references_with_suffix",
-                                                request.expose_table_references_with_suffix));
-  DATAMESH_RETURN_IF_ERROR(validate_text("domain", request.domain));
-  DATAMESH_RETURN_IF_ERROR(validate_text("data_product_name", request.data_product_name));
-  if (!request.sync_mesh_catalog_schedule.empty()) {
+                                                options.expose_table_references_with_suffix));
+  DATAMESH_RETURN_IF_ERROR(validate_text("domain", options.domain));
+  DATAMESH_RETURN_IF_ERROR(validate_text("data_product_name", options.data_product_name));
+  if (!options.sync_mesh_catalog_schedule.empty()) {
     DATAMESH_RETURN_IF_ERROR(
-        validate_glue_cron("sync_mesh_catalog_schedule", request.sync_mesh_catalog_schedule));
-    if (request.sync_mesh_crawler_role_arn.empty()) {
+        validate_glue_cron("sync_mesh_catalog_schedule", options.sync_mesh_catalog_schedule));
+    if (options.sync_mesh_crawler_role_arn.empty()) {
       return absl::InvalidArgumentError(
           "sync_mesh_catalog_schedule needs sync_mesh_crawler_role_arn: the crawler that keeps "
           "the mesh catalog in sync runs as that role");
     }
   }
-  if (!request.sync_mesh_crawler_role_arn.empty()) {
+  if (!options.sync_mesh_crawler_role_arn.empty()) {
     DATAMESH_RETURN_IF_ERROR(
-        validate_role_arn("sync_mesh_crawler_role_arn", request.sync_mesh_crawler_role_arn));
+        validate_role_arn("sync_mesh_crawler_role_arn", options.sync_mesh_crawler_role_arn));
   }
   return absl::OkStatus();
 }
@@ -112,14 +113,15 @@ absl::Status require_requested(const Subscription& sub, const PermissionSet& req
 
 absl::StatusOr<DataProduct> Engine::create_data_products(
     const Caller& caller, const CreateDataProductsRequest& request) const {
+  const CreateDataProductsOptions& options = request.options;
   DATAMESH_RETURN_IF_ERROR(require_producer(caller, "create data products"));
   DATAMESH_RETURN_IF_ERROR(validate_request(request));
   const std::string& producer = caller.account.account_id;
-  const std::string mesh_db = request.expose_data_mesh_db_name.empty()
+  const std::string mesh_db = options.expose_data_mesh_db_name.empty()
                                   ? cat(request.source_database_name, "-", producer)
-                                  : request.expose_data_mesh_db_name;
+                                  : options.expose_data_mesh_db_name;
   DATAMESH_RETURN_IF_ERROR(validate_catalog_name("mesh database name", mesh_db));
-  const std::string& suffix = request.expose_table_references_with_suffix;
+  const std::string& suffix = options.expose_table_references_with_suffix;
   if (suffix.empty() && mesh_db == request.source_database_name) {
     return absl::InvalidArgumentError(cat(
         "the mesh database has the source database's name (", mesh_db,
@@ -127,14 +129,14 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
         "not be empty"));
   }
   std::optional<Pattern> pattern;
-  if (!request.table_name_regex.empty()) {
+  if (!options.table_name_regex.empty()) {
     DATAMESH_ASSIGN_OR_RETURN(pattern,
-                              Pattern::compile("table_name_regex", request.table_name_regex));
+                              Pattern::compile("table_name_regex", options.table_name_regex));
   }
   const std::string schedule =
-      request.sync_mesh_catalog_schedule.empty() && !request.sync_mesh_crawler_role_arn.empty()
+      options.sync_mesh_catalog_schedule.empty() && !options.sync_mesh_crawler_role_arn.empty()
           ? std::string(kDefaultSyncSchedule)
-          : request.sync_mesh_catalog_schedule;
+          : options.sync_mesh_catalog_schedule;
 
   return write([&](store::Transaction& tx) -> absl::StatusOr<DataProduct> {
     DataProduct result{.database_name = mesh_db};
@@ -155,7 +157,7 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
     if (selected.empty()) {
       return absl::NotFoundError(cat(
           "no table of database ", request.source_database_name,
-          pattern ? cat(" matches \"", request.table_name_regex, "\"")
+          pattern ? cat(" matches \"", options.table_name_regex, "\"")
                   : std::string(" exists")));
     }
 
@@ -187,12 +189,12 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
     product.mesh_database = mesh_db;
     product.producer_account = producer;
     product.source_database = request.source_database_name;
-    product.table_name_regex = request.table_name_regex;
-    product.domain = request.domain;
-    product.data_product_name = request.data_product_name;
-    product.public_metadata = request.create_public_metadata;
+    product.table_name_regex = options.table_name_regex;
+    product.domain = options.domain;
+    product.data_product_name = options.data_product_name;
+    product.public_metadata = options.create_public_metadata;
     product.sync_schedule = schedule;
-    product.crawler_role_arn = request.sync_mesh_crawler_role_arn;
+    product.crawler_role_arn = options.sync_mesh_crawler_role_arn;
     product.link_suffix = suffix;
     product.updated_date = date;
     DATAMESH_RETURN_IF_ERROR(tx.put_product(product));
@@ -204,9 +206,9 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
                                               producer, ".", request.source_database_name)},
         .catalog_id = mesh,
         .create_time = date};
-    if (!request.domain.empty()) mesh_database.input.parameters["Domain"] = request.domain;
-    if (!request.data_product_name.empty()) {
-      mesh_database.input.parameters["DataProduct"] = request.data_product_name;
+    if (!options.domain.empty()) mesh_database.input.parameters["Domain"] = options.domain;
+    if (!options.data_product_name.empty()) {
+      mesh_database.input.parameters["DataProduct"] = options.data_product_name;
     }
     if (existing) {
       DATAMESH_ASSIGN_OR_RETURN(const std::optional<Database> current,
@@ -235,7 +237,7 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
     const uint64_t total = selected.size();
     uint64_t done = 0;
     for (const std::string& name : selected) {
-      if (request.on_progress && done % kProgressEvery == 0) request.on_progress(done, total);
+      if (options.on_progress && done % kProgressEvery == 0) options.on_progress(done, total);
       ++done;
       DATAMESH_ASSIGN_OR_RETURN(const std::optional<Table> source,
                                 tx.get_table(producer, request.source_database_name, name));
@@ -284,7 +286,7 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
       }
       result.tables.push_back(ProductTable{.source_table = name, .link_table = link_name});
     }
-    if (request.on_progress) request.on_progress(total, total);
+    if (options.on_progress) options.on_progress(total, total);
     DATAMESH_RETURN_IF_ERROR(put_owner_grants(tx, producer, mesh, mesh_db));
     nlohmann::json tables = nlohmann::json::array();
     for (const ProductTable& table : result.tables) tables.push_back(table.source_table);
@@ -295,9 +297,9 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
                       .resource = cat("database/", mesh_db),
                       .details = {{"SourceDatabase", request.source_database_name},
                                   {"Tables", tables},
-                                  {"Domain", request.domain},
-                                  {"DataProduct", request.data_product_name},
-                                  {"PublicMetadata", request.create_public_metadata},
+                                  {"Domain", options.domain},
+                                  {"DataProduct", options.data_product_name},
+                                  {"PublicMetadata", options.create_public_metadata},
                                   {"SyncSchedule", schedule}}}));
     return result;
   });
