@@ -29,15 +29,8 @@ namespace client {
 class Client;
 }  // namespace client
 
-// CreateDataProductsOptions is in datamesh/requests.h, with the request that holds it.
-
-struct ApproveOptions {
-  // Empty = grant what was requested. Must be a subset of what was requested.
-  std::optional<std::vector<std::string>> grant_permissions;
-  // nullopt = every granted permission is grantable; {} = none.
-  std::optional<std::vector<std::string>> grantable_permissions;
-  std::string decision_notes;
-};
+// CreateDataProductsOptions and ApproveOptions are in datamesh/requests.h, with the requests
+// that hold them.
 
 class DataMeshProducer {
  public:

@@ -116,13 +116,19 @@ struct PagedRequest {
   PageRequest page;
 };
 
-struct ApproveAccessRequestRequest {
-  std::string request_id;
+// How a producer approves, as its positional approve_access_request takes it.
+struct ApproveOptions {
   // nullopt = grant what was requested. Must be a subset of what was requested.
   std::optional<std::vector<std::string>> grant_permissions;
   // nullopt = every granted permission is grantable; {} = none.
   std::optional<std::vector<std::string>> grantable_permissions;
   std::string decision_notes;
+};
+
+// On the wire the options' keys sit beside the subscription id (one flat object).
+struct ApproveAccessRequestRequest {
+  std::string request_id;
+  ApproveOptions options;
 };
 
 struct DenyAccessRequestRequest {

@@ -174,19 +174,25 @@ constexpr auto describe(TypeTag<PagedRequest>) {
   return fields<T>("PagedRequest", "A page of a listing", inline_fields(&T::page));
 }
 
+constexpr auto describe(TypeTag<ApproveOptions>) {
+  using T = ApproveOptions;
+  return fields<T>("ApproveOptions", "How to approve",
+                   field("grant_permissions", &T::grant_permissions, kOptional,
+                         "permissions to grant (default: what was requested)")
+                       .comma_separated(),
+                   field("grantable_permissions", &T::grantable_permissions, kOptional,
+                         "permissions the consumer may grant on (default: all granted)")
+                       .comma_separated(),
+                   field("decision_notes", &T::decision_notes, kOptional,
+                         "notes on the decision"));
+}
+
 constexpr auto describe(TypeTag<ApproveAccessRequestRequest>) {
   using T = ApproveAccessRequestRequest;
-  return fields<T>(
-      "ApproveAccessRequestRequest", "A decision to approve",
-      field("subscription_id", &T::request_id, kRequired, "the subscription id")
-          .also_accepts("request_id"),
-      field("grant_permissions", &T::grant_permissions, kOptional,
-            "permissions to grant (default: what was requested)")
-          .comma_separated(),
-      field("grantable_permissions", &T::grantable_permissions, kOptional,
-            "permissions the consumer may grant on (default: all granted)")
-          .comma_separated(),
-      field("decision_notes", &T::decision_notes, kOptional, "notes on the decision"));
+  return fields<T>("ApproveAccessRequestRequest", "A decision to approve",
+                   field("subscription_id", &T::request_id, kRequired, "the subscription id")
+                       .also_accepts("request_id"),
+                   inline_fields(&T::options));
 }
 
 constexpr auto describe(TypeTag<DenyAccessRequestRequest>) {

@@ -13,6 +13,7 @@
 #include "api/credentials.h"
 #include "api/json_codec.h"
 #include "api/logging.h"
+#include "api/methods.h"
 #include "api/migrate.h"
 #include "api/routes.h"
 #include "cli/output.h"
@@ -120,8 +121,12 @@ absl::StatusOr<nlohmann::json> collect_params(const MethodCommand& command) {
 // The blocks of a reference credentials file a command reads by default: the reference's
 // account-set-up blocks for initialize-*-account, else the block of the command's persona.
 std::vector<std::string> default_blocks(const api::Route& route) {
-  if (route.method == "initialize_producer_account") return {"ProducerAdmin", "Producer"};
-  if (route.method == "initialize_consumer_account") return {"ConsumerAdmin", "Consumer"};
+  if (route.method == api::methods::kInitializeProducerAccount.name) {
+    return {"ProducerAdmin", "Producer"};
+  }
+  if (route.method == api::methods::kInitializeConsumerAccount.name) {
+    return {"ConsumerAdmin", "Consumer"};
+  }
   if (route.group == "admin") return {"Mesh"};
   if (route.group == "consumer") return {"Consumer"};
   return {"Producer"};

@@ -41,10 +41,7 @@ absl::Status DataMeshProducer::approve_access_request(std::string_view request_i
                                                       const ApproveOptions& options) {
   return client_
       ->call(m::kApproveAccessRequest,
-             ApproveAccessRequestRequest{.request_id = std::string(request_id),
-                                         .grant_permissions = options.grant_permissions,
-                                         .grantable_permissions = options.grantable_permissions,
-                                         .decision_notes = options.decision_notes})
+             ApproveAccessRequestRequest{std::string(request_id), options})
       .status();
 }
 

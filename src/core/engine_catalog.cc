@@ -59,7 +59,9 @@ absl::Status table_not_found(std::string_view database_name, std::string_view na
 
 }  // namespace
 
-absl::Status Engine::create_database(const Caller& caller, const DatabaseInput& input) const {
+absl::Status Engine::create_database(const Caller& caller,
+                                     const CreateDatabaseRequest& request) const {
+  const DatabaseInput& input = request.database_input;
   DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "create databases"));
   DATAMESH_RETURN_IF_ERROR(validate_catalog_name("DatabaseInput.Name", input.name));
   DATAMESH_RETURN_IF_ERROR(validate_text("DatabaseInput.Description", input.description));
@@ -85,161 +87,170 @@ absl::Status Engine::create_database(const Caller& caller, const DatabaseInput& 
   });
 }
 
-absl::StatusOr<Database> Engine::get_database(const Caller& caller, std::string_view name) const {
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", name));
+absl::StatusOr<Database> Engine::get_database(const Caller& caller,
+                                              const DatabaseNameRequest& request) const {
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", request.name));
   const std::string& catalog = caller.account.account_id;
   return read([&](store::Transaction& tx) -> absl::StatusOr<Database> {
-    DATAMESH_ASSIGN_OR_RETURN(std::optional<Database> found, tx.get_database(catalog, name));
+    DATAMESH_ASSIGN_OR_RETURN(std::optional<Database> found,
+                              tx.get_database(catalog, request.name));
     if (!found) {
       return absl::NotFoundError(
-          cat("database ", name, " not found in the catalog of account ", catalog));
+          cat("database ", request.name, " not found in the catalog of account ", catalog));
     }
     return std::move(*found);
   });
 }
 
 absl::StatusOr<DatabasePage> Engine::get_databases(const Caller& caller,
-                                                   const PageRequest& page) const {
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(page));
+                                                   const PagedRequest& request) const {
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(request.page));
   DatabasePage result;
   DATAMESH_ASSIGN_OR_RETURN(result.databases,
                             read([&](store::Transaction& tx) {
                               return tx.list_databases(caller.account.account_id, store_page);
                             }));
-  result.next_token = internal::trim_page(result.databases, page,
+  result.next_token = internal::trim_page(result.databases, request.page,
                                           [](const Database& d) { return d.input.name; });
   return result;
 }
 
-absl::Status Engine::delete_database(const Caller& caller, std::string_view name) const {
+absl::Status Engine::delete_database(const Caller& caller,
+                                     const DatabaseNameRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "delete databases"));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", request.name));
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
-    DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, name));
-    DATAMESH_RETURN_IF_ERROR(tx.delete_database(catalog, name));
+    DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, request.name));
+    DATAMESH_RETURN_IF_ERROR(tx.delete_database(catalog, request.name));
     return append_audit(tx, sealer_, caller,
-                        {.date = now(), .actor_role = kAccountAdminRole,
+                        {.date = now(),
+                         .actor_role = kAccountAdminRole,
                          .action = "delete_database",
-                         .resource = cat("catalog/", catalog, "/", name)});
+                         .resource = cat("catalog/", catalog, "/", request.name)});
   });
 }
 
-absl::Status Engine::create_table(const Caller& caller, std::string_view database_name,
-                                  const TableInput& input) const {
+absl::Status Engine::create_table(const Caller& caller, const TableInputRequest& request) const {
+  const TableInput& input = request.table_input;
   DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "create tables"));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
   DATAMESH_RETURN_IF_ERROR(validate_table_input(input));
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
-    DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, database_name));
+    DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, request.database_name));
     DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> existing,
-                              tx.get_table(catalog, database_name, input.name));
+                              tx.get_table(catalog, request.database_name, input.name));
     if (existing) {
-      return absl::AlreadyExistsError(cat("table ", database_name, ".", input.name,
-                                                   " already exists in catalog ", catalog));
+      return absl::AlreadyExistsError(cat("table ", request.database_name, ".", input.name,
+                                          " already exists in catalog ", catalog));
     }
     const std::string date = now();
-    Table table{.input = input, .database_name = std::string(database_name),
-                .catalog_id = catalog, .create_time = date, .update_time = date,
+    Table table{.input = input,
+                .database_name = request.database_name,
+                .catalog_id = catalog,
+                .create_time = date,
+                .update_time = date,
                 .created_by = actor_arn(caller, kAccountAdminRole)};
     DATAMESH_RETURN_IF_ERROR(tx.put_table(table));
-    return append_audit(tx, sealer_, caller,
-                        {.date = date, .actor_role = kAccountAdminRole, .action = "create_table",
-                         .resource = cat("catalog/", catalog, "/", database_name, "/",
-                                                  input.name)});
+    return append_audit(
+        tx, sealer_, caller,
+        {.date = date,
+         .actor_role = kAccountAdminRole,
+         .action = "create_table",
+         .resource = cat("catalog/", catalog, "/", request.database_name, "/", input.name)});
   });
 }
 
-absl::Status Engine::update_table(const Caller& caller, std::string_view database_name,
-                                  const TableInput& input) const {
+absl::Status Engine::update_table(const Caller& caller, const TableInputRequest& request) const {
+  const TableInput& input = request.table_input;
   DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "update tables"));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
   DATAMESH_RETURN_IF_ERROR(validate_table_input(input));
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
     DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> existing,
-                              tx.get_table(catalog, database_name, input.name));
-    if (!existing) return table_not_found(database_name, input.name, catalog);
+                              tx.get_table(catalog, request.database_name, input.name));
+    if (!existing) return table_not_found(request.database_name, input.name, catalog);
     Table& table = *existing;
     if (table.input.target_table) {
-      return absl::FailedPreconditionError(cat(
-          "table ", database_name, ".", input.name, " is a resource link; it cannot be edited"));
+      return absl::FailedPreconditionError(cat("table ", request.database_name, ".", input.name,
+                                               " is a resource link; it cannot be edited"));
     }
     table.input = input;
     table.update_time = now();
     table.version_id += 1;
     DATAMESH_RETURN_IF_ERROR(tx.put_table(table));
-    return append_audit(tx, sealer_, caller,
-                        {.date = table.update_time, .actor_role = kAccountAdminRole,
-                         .action = "update_table",
-                         .resource = cat("catalog/", catalog, "/", database_name, "/",
-                                                  input.name)});
+    return append_audit(
+        tx, sealer_, caller,
+        {.date = table.update_time,
+         .actor_role = kAccountAdminRole,
+         .action = "update_table",
+         .resource = cat("catalog/", catalog, "/", request.database_name, "/", input.name)});
   });
 }
 
-absl::StatusOr<Table> Engine::get_table(const Caller& caller, std::string_view database_name,
-                                        std::string_view name) const {
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", name));
+absl::StatusOr<Table> Engine::get_table(const Caller& caller,
+                                        const TableNameRequest& request) const {
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", request.name));
   const std::string& catalog = caller.account.account_id;
   return read([&](store::Transaction& tx) -> absl::StatusOr<Table> {
     DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> found,
-                              tx.get_table(catalog, database_name, name));
-    if (!found) return table_not_found(database_name, name, catalog);
+                              tx.get_table(catalog, request.database_name, request.name));
+    if (!found) return table_not_found(request.database_name, request.name, catalog);
     return std::move(*found);
   });
 }
 
 absl::StatusOr<TablePage> Engine::get_tables(const Caller& caller,
-                                             std::string_view database_name,
-                                             std::string_view expression,
-                                             const PageRequest& page) const {
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(page));
+                                             const GetTablesRequest& request) const {
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(request.page));
   std::optional<Pattern> pattern;
-  if (!expression.empty()) {
-    DATAMESH_ASSIGN_OR_RETURN(pattern, Pattern::compile("expression", expression));
+  if (!request.expression.empty()) {
+    DATAMESH_ASSIGN_OR_RETURN(pattern, Pattern::compile("expression", request.expression));
   }
   const std::string& catalog = caller.account.account_id;
   TablePage result;
   DATAMESH_ASSIGN_OR_RETURN(
       result.tables, read([&](store::Transaction& tx) -> absl::StatusOr<std::vector<Table>> {
-        DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, database_name));
-        if (!pattern) return tx.list_tables(catalog, database_name, store_page);
+        DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, request.database_name));
+        if (!pattern) return tx.list_tables(catalog, request.database_name, store_page);
         // With an expression, only the matching tables of this page are loaded, and the walk
         // stops once the page is full.
         std::vector<Table> tables;
         DATAMESH_RETURN_IF_ERROR(internal::for_each_matching_name(
-            tx, catalog, database_name, *pattern, store_page.after,
+            tx, catalog, request.database_name, *pattern, store_page.after,
             [&](const std::string& name) -> absl::StatusOr<bool> {
               DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> table,
-                                        tx.get_table(catalog, database_name, name));
+                                        tx.get_table(catalog, request.database_name, name));
               if (table) tables.push_back(std::move(*table));
               return static_cast<int>(tables.size()) < store_page.limit;
             }));
         return tables;
       }));
   result.next_token =
-      internal::trim_page(result.tables, page, [](const Table& t) { return t.input.name; });
+      internal::trim_page(result.tables, request.page, [](const Table& t) { return t.input.name; });
   return result;
 }
 
-absl::Status Engine::delete_table(const Caller& caller, std::string_view database_name,
-                                  std::string_view name) const {
+absl::Status Engine::delete_table(const Caller& caller, const TableNameRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "delete tables"));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", request.name));
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
     DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> found,
-                              tx.get_table(catalog, database_name, name));
-    if (!found) return table_not_found(database_name, name, catalog);
-    DATAMESH_RETURN_IF_ERROR(tx.delete_table(catalog, database_name, name));
-    return append_audit(tx, sealer_, caller,
-                        {.date = now(), .actor_role = kAccountAdminRole, .action = "delete_table",
-                         .resource = cat("catalog/", catalog, "/", database_name, "/",
-                                                  name)});
+                              tx.get_table(catalog, request.database_name, request.name));
+    if (!found) return table_not_found(request.database_name, request.name, catalog);
+    DATAMESH_RETURN_IF_ERROR(tx.delete_table(catalog, request.database_name, request.name));
+    return append_audit(
+        tx, sealer_, caller,
+        {.date = now(),
+         .actor_role = kAccountAdminRole,
+         .action = "delete_table",
+         .resource = cat("catalog/", catalog, "/", request.database_name, "/", request.name)});
   });
 }
 

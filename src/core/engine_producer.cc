@@ -306,9 +306,9 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
 }
 
 absl::StatusOr<SubscriptionPage> Engine::list_pending_access_requests(
-    const Caller& caller, const PageRequest& page) const {
+    const Caller& caller, const PagedRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_producer(caller, "list pending access requests"));
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(page));
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(request.page));
   SubscriptionPage result;
   DATAMESH_ASSIGN_OR_RETURN(
       result.subscriptions, read([&](store::Transaction& tx) {
@@ -316,16 +316,17 @@ absl::StatusOr<SubscriptionPage> Engine::list_pending_access_requests(
             {.owner = caller.account.account_id, .status = SubscriptionStatus::kPending},
             store_page);
       }));
-  result.next_token = internal::trim_page(result.subscriptions, page,
+  result.next_token = internal::trim_page(result.subscriptions, request.page,
                                           [](const Subscription& s) { return s.subscription_id; });
   return result;
 }
 
 absl::Status Engine::approve_access_request(const Caller& caller,
                                             const ApproveAccessRequestRequest& request) const {
+  const ApproveOptions& options = request.options;
   DATAMESH_RETURN_IF_ERROR(require_producer(caller, "approve access requests"));
-  DATAMESH_RETURN_IF_ERROR(validate_text("decision_notes", request.decision_notes));
-  if (request.grant_permissions && request.grant_permissions->empty()) {
+  DATAMESH_RETURN_IF_ERROR(validate_text("decision_notes", options.decision_notes));
+  if (options.grant_permissions && options.grant_permissions->empty()) {
     return absl::InvalidArgumentError(
         "grant_permissions is an empty list: omit it to grant what was requested, or deny the "
         "request");
@@ -346,20 +347,20 @@ absl::Status Engine::approve_access_request(const Caller& caller,
         const PermissionSet requested,
         parse_subscription_permissions("RequestedGrants", sub.requested_grants));
     PermissionSet granted = requested;
-    if (request.grant_permissions) {
+    if (options.grant_permissions) {
       DATAMESH_ASSIGN_OR_RETURN(
           const PermissionSet parsed,
-          parse_subscription_permissions("grant_permissions", *request.grant_permissions));
+          parse_subscription_permissions("grant_permissions", *options.grant_permissions));
       DATAMESH_RETURN_IF_ERROR(require_requested(sub, requested, parsed,
                                                  "; a producer may grant less, not more"));
       granted = parsed;
     }
     granted.add(Permission::kDescribe);
     PermissionSet grantable = granted;
-    if (request.grantable_permissions) {
+    if (options.grantable_permissions) {
       DATAMESH_ASSIGN_OR_RETURN(
           const PermissionSet parsed,
-          parse_subscription_permissions("grantable_permissions", *request.grantable_permissions,
+          parse_subscription_permissions("grantable_permissions", *options.grantable_permissions,
                                          /*allow_empty=*/true));
       if (!granted.covers(parsed)) {
         return absl::InvalidArgumentError(cat(
@@ -407,7 +408,7 @@ absl::Status Engine::approve_access_request(const Caller& caller,
                                    {.role = kProducerRole,
                                     .action = "approve_access_request",
                                     .date = date,
-                                    .note = request.decision_notes,
+                                    .note = options.decision_notes,
                                     .details = {{"Status", "Active"},
                                                 {"PermittedGrants", sub.permitted_grants},
                                                 {"GrantableGrants", sub.grantable_grants},
@@ -415,14 +416,14 @@ absl::Status Engine::approve_access_request(const Caller& caller,
   });
 }
 
-absl::Status Engine::deny_access_request(const Caller& caller, std::string_view request_id,
-                                         std::string_view decision_notes) const {
+absl::Status Engine::deny_access_request(const Caller& caller,
+                                         const DenyAccessRequestRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_producer(caller, "deny access requests"));
-  DATAMESH_RETURN_IF_ERROR(validate_text("decision_notes", decision_notes));
+  DATAMESH_RETURN_IF_ERROR(validate_text("decision_notes", request.decision_notes));
   return write([&](store::Transaction& tx) -> absl::Status {
     DATAMESH_ASSIGN_OR_RETURN(
         Subscription sub,
-        internal::load_as_party(tx, caller, Persona::kProducer, request_id, "deny"));
+        internal::load_as_party(tx, caller, Persona::kProducer, request.request_id, "deny"));
     DATAMESH_RETURN_IF_ERROR(
         internal::require_status(sub, {SubscriptionStatus::kPending}, "denied"));
     sub.status = SubscriptionStatus::kDenied;
@@ -430,7 +431,7 @@ absl::Status Engine::deny_access_request(const Caller& caller, std::string_view 
                                    {.role = kProducerRole,
                                     .action = "deny_access_request",
                                     .date = now(),
-                                    .note = decision_notes,
+                                    .note = request.decision_notes,
                                     .details = {{"Status", "Denied"}}});
   });
 }
@@ -493,13 +494,13 @@ absl::Status Engine::update_subscription_permissions(
 }
 
 absl::StatusOr<std::vector<DataProductTable>> Engine::get_data_product(
-    const Caller& caller, std::string_view database_name,
-    std::string_view table_name_regex) const {
+    const Caller& caller, const GetDataProductRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_producer(caller, "read data products"));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
   DATAMESH_ASSIGN_OR_RETURN(
       const Pattern pattern,
-      Pattern::compile("table_name_regex", table_name_regex.empty() ? ".*" : table_name_regex));
+      Pattern::compile("table_name_regex",
+                       request.table_name_regex.empty() ? ".*" : request.table_name_regex));
   const std::string& producer = caller.account.account_id;
   return read([&](store::Transaction& tx) -> absl::StatusOr<std::vector<DataProductTable>> {
     DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
@@ -507,7 +508,7 @@ absl::StatusOr<std::vector<DataProductTable>> Engine::get_data_product(
     std::optional<store::ProductRow> product;
     bool owned_by_another = false;
     for (const std::string& candidate :
-         {std::string(database_name), cat(database_name, "-", producer)}) {
+         {request.database_name, cat(request.database_name, "-", producer)}) {
       DATAMESH_ASSIGN_OR_RETURN(std::optional<store::ProductRow> found,
                                 tx.get_product(candidate));
       if (!found) continue;
@@ -519,13 +520,13 @@ absl::StatusOr<std::vector<DataProductTable>> Engine::get_data_product(
     }
     if (!product && owned_by_another) {
       return absl::PermissionDeniedError(cat("account ", producer, " cannot read data product ",
-                                             database_name, ": it belongs to another producer"));
+                                             request.database_name,
+                                             ": it belongs to another producer"));
     }
     if (!product) {
-      return absl::NotFoundError(cat("account ", producer,
-                                              " has no data product in mesh database ",
-                                              database_name, " or ", database_name, "-",
-                                              producer));
+      return absl::NotFoundError(cat("account ", producer, " has no data product in mesh database ",
+                                     request.database_name, " or ", request.database_name, "-",
+                                     producer));
     }
     // Only the matching tables are loaded; names are read a chunk at a time, within the range
     // of the pattern's literal prefix.
