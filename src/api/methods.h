@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "api/answer_json.h"
+#include "base/status_macros.h"
 #include "core/engine.h"
 #include "core/progress.h"
 #include "datamesh/requests.h"
@@ -49,7 +50,7 @@ using core::Persona;
 using C = CallContext;
 
 inline absl::StatusOr<None> done(absl::Status status) {
-  if (!status.ok()) return status;
+  DATAMESH_RETURN_IF_ERROR(status);
   return None{};
 }
 

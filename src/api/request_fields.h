@@ -379,7 +379,7 @@ absl::StatusOr<T> read_request(const Params& params) {
       status = request_internal::read_glue(params.json(key), member);
     }
   });
-  if (!status.ok()) return status;
+  DATAMESH_RETURN_IF_ERROR(status);
   return request;
 }
 

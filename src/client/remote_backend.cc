@@ -7,6 +7,7 @@
 #include "api/routes.h"
 #include "aws/signing_key_cache.h"
 #include "aws/sigv4.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::client {
@@ -82,10 +83,9 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
                                                    const std::optional<Credentials>& credentials,
                                                    std::string_view data_mesh_account_id,
                                                    const core::ProgressObserver&) {
-  auto route = api::find_route(group, method);
-  if (!route.ok()) return route.status();
+  DATAMESH_ASSIGN_OR_RETURN(const api::Route* route, api::find_route(group, method));
   const std::string path =
-      cat(path_prefix_, "/v1/", (*route)->group, "/", api::dashed((*route)->method));
+      cat(path_prefix_, "/v1/", route->group, "/", api::dashed(route->method));
   aws::HttpRequest request{.method = "POST", .path = path};
   try {
     request.body = params.dump();  // strict: invalid UTF-8 is the caller's error, as embedded
@@ -97,7 +97,7 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
   if (!data_mesh_account_id.empty()) {
     request.headers.emplace_back("X-Datamesh-Mesh-Account-Id", std::string(data_mesh_account_id));
   }
-  if ((*route)->authenticated) {
+  if (route->authenticated) {
     if (!credentials || credentials->access_key_id.empty() ||
         credentials->secret_access_key.empty()) {
       return absl::UnauthenticatedError(
@@ -107,14 +107,13 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
     if (!credentials->account_id.empty()) {
       request.headers.emplace_back("X-Datamesh-Account-Id", credentials->account_id);
     }
-    absl::Status signed_ok = aws::sign(
+    DATAMESH_RETURN_IF_ERROR(aws::sign(
         request,
         aws::SigningKey{.access_key_id = credentials->access_key_id,
                         .secret_access_key = credentials->secret_access_key,
                         .session_token = credentials->session_token},
         aws::Scope{.region = region_, .service = "datamesh"}, std::chrono::system_clock::now(),
-        &signing_keys_);
-    if (!signed_ok.ok()) return signed_ok;
+        &signing_keys_));
   }
 
   CURL* curl = static_cast<CURL*>(acquire());

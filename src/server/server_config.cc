@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "api/json_codec.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::server {
@@ -93,7 +94,7 @@ absl::Status load_config_file(const std::string& path, ServerConfig& config) {
           "workers, max_connections, max_body_bytes, read_timeout_seconds, "
           "write_timeout_seconds, keep_alive_seconds, allow_initialize, access_log"));
     }
-    if (!read.ok()) return read;
+    DATAMESH_RETURN_IF_ERROR(read);
   }
   return absl::OkStatus();
 }

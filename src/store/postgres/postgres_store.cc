@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/transaction.h"
@@ -56,9 +57,8 @@ PostgresStore::~PostgresStore() = default;
 
 absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::string& url,
                                                                    PostgresOptions options) {
-  auto parsed = postgres::parse_postgres_url(url);
-  if (!parsed.ok()) return parsed.status();
-  if (parsed->pool_size > 0) options.pool_size = parsed->pool_size;
+  DATAMESH_ASSIGN_OR_RETURN(postgres::PostgresUrl parsed, postgres::parse_postgres_url(url));
+  if (parsed.pool_size > 0) options.pool_size = parsed.pool_size;
   if (options.pool_size < 1) {
     return absl::InvalidArgumentError(cat("pool_size must be at least 1, not ", options.pool_size));
   }
@@ -69,25 +69,21 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::st
             options.lock_timeout_ms, ") and reconnect_interval_ms (",
             options.reconnect_interval_ms, ") must be 0 or more"));
   }
-  std::unique_ptr<PostgresStore> store(new PostgresStore(*std::move(parsed), options));
-  auto connection = store->connect();
-  if (!connection.ok()) return connection.status();
-  auto version = postgres::schema_version(**connection);
-  if (!version.ok()) return version.status();
-  if (*version == 0 && !options.create_if_missing) {
+  std::unique_ptr<PostgresStore> store(new PostgresStore(std::move(parsed), options));
+  DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, store->connect());
+  DATAMESH_ASSIGN_OR_RETURN(const int version, postgres::schema_version(*connection));
+  if (version == 0 && !options.create_if_missing) {
     return absl::FailedPreconditionError(
         cat("no mesh at ", store->url_.display,
             ": the database has no datamesh schema; check the URL, or create the mesh with "
             "`datamesh admin initialize-mesh-account` (or `datamesh admin migrate`)"));
   }
-  auto report = postgres::migrate(**connection);
-  if (!report.ok()) return report.status();
-  store->migration_report_ = *std::move(report);
+  DATAMESH_ASSIGN_OR_RETURN(store->migration_report_, postgres::migrate(*connection));
   {
     std::lock_guard lock(store->mutex_);
     store->open_ = 1;
   }
-  store->release(Lease{.connection = *std::move(connection), .generation = 0});
+  store->release(Lease{.connection = std::move(connection), .generation = 0});
   return store;
 }
 
@@ -114,11 +110,10 @@ absl::Status PostgresStore::run_body(TxMode mode,
   int retries = 0;
   bool reconnected = false;
   while (true) {
-    absl::StatusOr<Lease> lease = acquire();
-    if (!lease.ok()) return lease.status();
-    Attempt attempt = run_once(*lease->connection, mode, body);
-    const bool lost = lease->connection->lost();
-    release(*std::move(lease));
+    DATAMESH_ASSIGN_OR_RETURN(Lease lease, acquire());
+    Attempt attempt = run_once(*lease.connection, mode, body);
+    const bool lost = lease.connection->lost();
+    release(std::move(lease));
     if (lost) forget_idle_connections();
     switch (attempt.outcome) {
       case Outcome::kDone:
