@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "store/postgres/connection.h"
@@ -29,24 +30,6 @@ namespace {
 constexpr std::string_view kDurabilityBarrier =
     "INSERT INTO commit_barriers (backend_pid, commits) VALUES (pg_backend_pid(), 1)"
     " ON CONFLICT (backend_pid) DO UPDATE SET commits = commit_barriers.commits + 1";
-// Ends whatever transaction is still open: after a failed body or statement, or an exception
-// thrown by the body. A lost connection has nothing to roll back (the server did it).
-class RollbackGuard {
- public:
-  explicit RollbackGuard(Connection& connection) : connection_(connection) {}
-  RollbackGuard(const RollbackGuard&) = delete;
-  RollbackGuard& operator=(const RollbackGuard&) = delete;
-  ~RollbackGuard() {
-    connection_.discard_deferred();  // statements of a body that failed before they were sent
-    if (!connection_.lost() && connection_.in_transaction()) {
-      // A failed ROLLBACK leaves the connection in a transaction, and release() closes it.
-      connection_.exec("ROLLBACK", "roll back the transaction").IgnoreError();
-    }
-  }
-
- private:
-  Connection& connection_;
-};
 
 }  // namespace
 
@@ -146,7 +129,16 @@ PostgresStore::Attempt PostgresStore::run_once(
     return {Outcome::kDone, std::move(status)};
   };
 
-  RollbackGuard rollback(connection);
+  // Ends whatever transaction is still open on the way out: after a failed body or statement,
+  // or an exception thrown by the body. A lost connection has nothing to roll back (the server
+  // did it).
+  const absl::Cleanup rollback = [&connection] {
+    connection.discard_deferred();  // statements of a body that failed before they were sent
+    if (!connection.lost() && connection.in_transaction()) {
+      // A failed ROLLBACK leaves the connection in a transaction, and release() closes it.
+      connection.exec("ROLLBACK", "roll back the transaction").IgnoreError();
+    }
+  };
   postgres::PostgresTransaction transaction(connection, mode);
   if (absl::Status begun = transaction.begin(); !begun.ok()) return failed(std::move(begun));
   absl::Status status = body(transaction);

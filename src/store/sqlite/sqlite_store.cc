@@ -11,6 +11,7 @@
 #include <thread>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "store/run_guard.h"
@@ -27,25 +28,6 @@ namespace {
 
 constexpr std::string_view kInMemory = ":memory:";
 
-// Rolls back whatever transaction is still open when it goes out of scope: after a failed
-// body, a failed COMMIT, or an exception thrown by the body.
-class RollbackGuard {
- public:
-  explicit RollbackGuard(Connection& connection) : connection_(connection) {}
-  RollbackGuard(const RollbackGuard&) = delete;
-  RollbackGuard& operator=(const RollbackGuard&) = delete;
-  ~RollbackGuard() {
-    // SQLite has already rolled back after some errors (disk full, I/O); then there is none.
-    // A failed ROLLBACK leaves the connection inside a transaction, and the pool drops it.
-    if (connection_.in_transaction()) {
-      connection_.exec("ROLLBACK", "roll back the transaction").IgnoreError();
-    }
-  }
-
- private:
-  Connection& connection_;
-};
-
 absl::Status run_once(Connection& connection, TxMode mode,
                       const std::function<absl::Status(Transaction&)>& body) {
   const bool write = mode == TxMode::kWrite;
@@ -54,7 +36,15 @@ absl::Status run_once(Connection& connection, TxMode mode,
   DATAMESH_RETURN_IF_ERROR(
       connection.exec_cached(write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED",
                              write ? "begin a write transaction" : "begin a read transaction"));
-  RollbackGuard rollback(connection);
+  // Rolls back whatever transaction is still open on the way out: after a failed body, a failed
+  // COMMIT, or an exception thrown by the body. SQLite has already rolled back after some
+  // errors (disk full, I/O); then there is none. A failed ROLLBACK leaves the connection inside
+  // a transaction, and the pool drops it.
+  const absl::Cleanup rollback = [&connection] {
+    if (connection.in_transaction()) {
+      connection.exec("ROLLBACK", "roll back the transaction").IgnoreError();
+    }
+  };
   sqlite::SqliteTransaction transaction(connection, mode);
   DATAMESH_RETURN_IF_ERROR(body(transaction));
   return connection.exec_cached("COMMIT", "commit the transaction");
