@@ -41,6 +41,15 @@ absl::Status validate_table_input(const TableInput& input) {
   return validate_text("TableInput.Description", input.description);
 }
 
+// What create_table and update_table check before their transaction: the caller may edit its
+// catalog (`action` names the edit in the refusal), and the request is well formed.
+absl::Status check_table_write(const Caller& caller, const TableInputRequest& request,
+                               std::string_view action) {
+  DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, action));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
+  return validate_table_input(request.table_input);
+}
+
 absl::Status require_database(store::Transaction& tx, std::string_view catalog,
                               std::string_view name) {
   DATAMESH_ASSIGN_OR_RETURN(std::optional<Database> database, tx.get_database(catalog, name));
@@ -133,9 +142,7 @@ absl::Status Engine::delete_database(const Caller& caller,
 
 absl::Status Engine::create_table(const Caller& caller, const TableInputRequest& request) const {
   const TableInput& input = request.table_input;
-  DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "create tables"));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
-  DATAMESH_RETURN_IF_ERROR(validate_table_input(input));
+  DATAMESH_RETURN_IF_ERROR(check_table_write(caller, request, "create tables"));
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
     DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, request.database_name));
@@ -164,9 +171,7 @@ absl::Status Engine::create_table(const Caller& caller, const TableInputRequest&
 
 absl::Status Engine::update_table(const Caller& caller, const TableInputRequest& request) const {
   const TableInput& input = request.table_input;
-  DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "update tables"));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
-  DATAMESH_RETURN_IF_ERROR(validate_table_input(input));
+  DATAMESH_RETURN_IF_ERROR(check_table_write(caller, request, "update tables"));
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
     DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> existing,

@@ -170,11 +170,10 @@ absl::Status Engine::finalize_subscription(const Caller& caller,
   DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "finalize subscriptions"));
   const std::string& consumer = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
-    DATAMESH_ASSIGN_OR_RETURN(Subscription sub,
-                              internal::load_as_party(tx, caller, Persona::kConsumer,
-                                                      request.subscription_id, "finalize"));
-    DATAMESH_RETURN_IF_ERROR(
-        internal::require_status(sub, {SubscriptionStatus::kActive}, "finalized"));
+    DATAMESH_ASSIGN_OR_RETURN(
+        Subscription sub,
+        internal::load_to_change(tx, caller, Persona::kConsumer, request.subscription_id,
+                                 "finalize", {SubscriptionStatus::kActive}, "finalized"));
     DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
     const std::string date = now();
     const std::string& database = sub.database_name;

@@ -109,6 +109,21 @@ absl::Status require_requested(const Subscription& sub, const PermissionSet& req
           join(sub.requested_grants, ", "), ")", remedy));
 }
 
+// The grantable_permissions a producer names; InvalidArgument unless all of them are granted:
+// a consumer may only pass on what it holds.
+absl::StatusOr<PermissionSet> parse_grantable(const std::vector<std::string>& names,
+                                              const PermissionSet& granted) {
+  DATAMESH_ASSIGN_OR_RETURN(
+      const PermissionSet grantable,
+      parse_subscription_permissions("grantable_permissions", names, /*allow_empty=*/true));
+  if (!granted.covers(grantable)) {
+    return absl::InvalidArgumentError(
+        cat("grantable_permissions ", join(grantable.minus(granted).names(), ", "),
+            " are not granted (granted: ", join(granted.names(), ", "), ")"));
+  }
+  return grantable;
+}
+
 }  // namespace
 
 absl::StatusOr<DataProduct> Engine::create_data_products(
@@ -358,16 +373,8 @@ absl::Status Engine::approve_access_request(const Caller& caller,
     granted.add(Permission::kDescribe);
     PermissionSet grantable = granted;
     if (options.grantable_permissions) {
-      DATAMESH_ASSIGN_OR_RETURN(
-          const PermissionSet parsed,
-          parse_subscription_permissions("grantable_permissions", *options.grantable_permissions,
-                                         /*allow_empty=*/true));
-      if (!granted.covers(parsed)) {
-        return absl::InvalidArgumentError(cat(
-            "grantable_permissions ", join(parsed.minus(granted).names(), ", "),
-            " are not granted (granted: ", join(granted.names(), ", "), ")"));
-      }
-      grantable = parsed;
+      DATAMESH_ASSIGN_OR_RETURN(grantable,
+                                parse_grantable(*options.grantable_permissions, granted));
     }
     DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
     for (const std::string& table : sub.table_names) {
@@ -423,9 +430,8 @@ absl::Status Engine::deny_access_request(const Caller& caller,
   return write([&](store::Transaction& tx) -> absl::Status {
     DATAMESH_ASSIGN_OR_RETURN(
         Subscription sub,
-        internal::load_as_party(tx, caller, Persona::kProducer, request.request_id, "deny"));
-    DATAMESH_RETURN_IF_ERROR(
-        internal::require_status(sub, {SubscriptionStatus::kPending}, "denied"));
+        internal::load_to_change(tx, caller, Persona::kProducer, request.request_id, "deny",
+                                 {SubscriptionStatus::kPending}, "denied"));
     sub.status = SubscriptionStatus::kDenied;
     return internal::commit_change(tx, sealer_, caller, sub,
                                    {.role = kProducerRole,
@@ -444,11 +450,10 @@ absl::Status Engine::update_subscription_permissions(
       const PermissionSet parsed,
       parse_subscription_permissions("grant_permissions", request.grant_permissions));
   return write([&](store::Transaction& tx) -> absl::Status {
-    DATAMESH_ASSIGN_OR_RETURN(Subscription sub,
-                              internal::load_as_party(tx, caller, Persona::kProducer,
-                                                      request.subscription_id, "update"));
-    DATAMESH_RETURN_IF_ERROR(
-        internal::require_status(sub, {SubscriptionStatus::kActive}, "updated"));
+    DATAMESH_ASSIGN_OR_RETURN(
+        Subscription sub,
+        internal::load_to_change(tx, caller, Persona::kProducer, request.subscription_id,
+                                 "update", {SubscriptionStatus::kActive}, "updated"));
     DATAMESH_ASSIGN_OR_RETURN(
         const PermissionSet requested,
         parse_subscription_permissions("RequestedGrants", sub.requested_grants));
@@ -457,17 +462,8 @@ absl::Status Engine::update_subscription_permissions(
     granted.add(Permission::kDescribe);
     PermissionSet grantable;
     if (request.grantable_permissions) {
-      DATAMESH_ASSIGN_OR_RETURN(
-          const PermissionSet grantable_parsed,
-          parse_subscription_permissions("grantable_permissions", *request.grantable_permissions,
-                                         /*allow_empty=*/true));
-      if (!granted.covers(grantable_parsed)) {
-        return absl::InvalidArgumentError(cat(
-            "grantable_permissions ",
-            join(grantable_parsed.minus(granted).names(), ", "),
-            " are not granted (granted: ", join(granted.names(), ", "), ")"));
-      }
-      grantable = grantable_parsed;
+      DATAMESH_ASSIGN_OR_RETURN(grantable,
+                                parse_grantable(*request.grantable_permissions, granted));
     } else {
       // Keep what was grantable, as far as it is still granted; never widen silently.
       DATAMESH_ASSIGN_OR_RETURN(

@@ -66,9 +66,9 @@ absl::Status Engine::delete_subscription(const Caller& caller, Persona persona,
   return write([&](store::Transaction& tx) -> absl::Status {
     DATAMESH_ASSIGN_OR_RETURN(
         Subscription sub,
-        internal::load_as_party(tx, caller, persona, request.subscription_id, "delete"));
-    DATAMESH_RETURN_IF_ERROR(internal::require_status(
-        sub, {SubscriptionStatus::kPending, SubscriptionStatus::kActive}, "deleted"));
+        internal::load_to_change(tx, caller, persona, request.subscription_id, "delete",
+                                 {SubscriptionStatus::kPending, SubscriptionStatus::kActive},
+                                 "deleted"));
     DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
     DATAMESH_ASSIGN_OR_RETURN(const std::vector<store::GrantRow> revoked,
                               tx.list_subscription_grants(sub.subscription_id));
