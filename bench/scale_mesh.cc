@@ -305,8 +305,8 @@ absl::Status ScaleMesh::import_tables(int producer, const std::string& database,
 absl::StatusOr<PermissionCheck> ScaleMesh::engine_check_permission(
     int consumer, const std::string& database, const std::string& table,
     const std::string& permission) const {
-  return internals_->engine->check_permission(internals_->consumer_callers[consumer], database,
-                                              table, permission);
+  return internals_->engine->check_permission(internals_->consumer_callers[consumer],
+                                              {database, table, permission});
 }
 
 }  // namespace datamesh::bench
