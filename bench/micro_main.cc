@@ -134,7 +134,7 @@ void BM_EngineCheckPermission(benchmark::State& state) {
   const int held = static_cast<int>(std::max<int64_t>(1, grants / 3 / kConsumers));
   int k = 0;
   for (auto _ : state) {
-    auto check = engine.check_permission(caller, "sales", table(k++ % held), "SELECT");
+    auto check = engine.check_permission(caller, {"sales", table(k++ % held), "SELECT"});
     if (!check.ok() || !check->allowed) state.SkipWithError("the check failed");
   }
   store->reset();

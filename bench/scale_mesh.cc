@@ -259,17 +259,17 @@ absl::Status ScaleMesh::add_subscription(int64_t i) {
       break;
     case 1:
       status = SubscriptionStatus::kDenied;
-      done = engine.deny_access_request(producer_caller, id, "not for this quarter");
+      done = engine.deny_access_request(producer_caller, {id, "not for this quarter"});
       break;
     case 2:
       status = SubscriptionStatus::kDeleted;
-      done = engine.delete_subscription(consumer_caller, core::Persona::kConsumer, id,
-                                        "no longer needed");
+      done = engine.delete_subscription(consumer_caller, core::Persona::kConsumer,
+                                        {id, "no longer needed"});
       break;
     default:
-      done = engine.approve_access_request(producer_caller, {.request_id = id,
-                                                             .decision_notes = "approved"});
-      if (done.ok()) done = engine.finalize_subscription(consumer_caller, id);
+      done = engine.approve_access_request(
+          producer_caller, {.request_id = id, .options = {.decision_notes = "approved"}});
+      if (done.ok()) done = engine.finalize_subscription(consumer_caller, {id});
       break;
   }
   if (!done.ok()) return step(done, cat("decide on subscription ", i, " (", id, ")"));
@@ -305,8 +305,8 @@ absl::Status ScaleMesh::import_tables(int producer, const std::string& database,
 absl::StatusOr<PermissionCheck> ScaleMesh::engine_check_permission(
     int consumer, const std::string& database, const std::string& table,
     const std::string& permission) const {
-  return internals_->engine->check_permission(internals_->consumer_callers[consumer], database,
-                                              table, permission);
+  return internals_->engine->check_permission(internals_->consumer_callers[consumer],
+                                              {database, table, permission});
 }
 
 }  // namespace datamesh::bench

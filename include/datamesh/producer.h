@@ -11,8 +11,6 @@
 // thread.
 #pragma once
 
-#include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,28 +29,8 @@ namespace client {
 class Client;
 }  // namespace client
 
-struct CreateDataProductsOptions {
-  bool create_public_metadata = true;
-  std::string table_name_regex;  // empty = every table of the source database
-  std::string domain;
-  std::string data_product_name;
-  std::string sync_mesh_catalog_schedule;  // Glue cron, e.g. "cron(0 */4 * * ? *)"
-  std::string sync_mesh_crawler_role_arn;
-  std::string expose_data_mesh_db_name;  // empty = "<source database>-<producer account>"
-  std::string expose_table_references_with_suffix = "_link";
-  // Called on the calling thread while the call runs, now and then, with the number of tables
-  // published so far and the number to publish (the last call has done == total). Only an
-  // embedded endpoint reports progress; a call to a server reports none. May be empty.
-  std::function<void(uint64_t done, uint64_t total)> on_progress;
-};
-
-struct ApproveOptions {
-  // Empty = grant what was requested. Must be a subset of what was requested.
-  std::optional<std::vector<std::string>> grant_permissions;
-  // nullopt = every granted permission is grantable; {} = none.
-  std::optional<std::vector<std::string>> grantable_permissions;
-  std::string decision_notes;
-};
+// CreateDataProductsOptions and ApproveOptions are in datamesh/requests.h, with the requests
+// that hold them.
 
 class DataMeshProducer {
  public:

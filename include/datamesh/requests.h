@@ -88,8 +88,9 @@ struct ImportedTables {
 
 // --- producer ----------------------------------------------------------------------------------
 
-struct CreateDataProductsRequest {
-  std::string source_database_name;
+// The optional parameters of create_data_products, as the producer's positional method takes
+// them.
+struct CreateDataProductsOptions {
   bool create_public_metadata = true;
   std::string table_name_regex;  // empty = every table of the source database
   std::string domain;
@@ -100,8 +101,14 @@ struct CreateDataProductsRequest {
   std::string expose_table_references_with_suffix = "_link";
   // Not a parameter on the wire: told on the calling thread, now and then, the number of tables
   // published so far and the number to publish (the last call has done == total). Only an
-  // embedded endpoint reports progress. May be empty.
+  // embedded endpoint reports progress; a call to a server reports none. May be empty.
   std::function<void(uint64_t done, uint64_t total)> on_progress;
+};
+
+// On the wire the options' keys sit beside source_database_name (one flat object).
+struct CreateDataProductsRequest {
+  std::string source_database_name;
+  CreateDataProductsOptions options;
 };
 
 // get_databases, list_pending_access_requests, list_product_access.
@@ -109,13 +116,19 @@ struct PagedRequest {
   PageRequest page;
 };
 
-struct ApproveAccessRequestRequest {
-  std::string request_id;
+// How a producer approves, as its positional approve_access_request takes it.
+struct ApproveOptions {
   // nullopt = grant what was requested. Must be a subset of what was requested.
   std::optional<std::vector<std::string>> grant_permissions;
   // nullopt = every granted permission is grantable; {} = none.
   std::optional<std::vector<std::string>> grantable_permissions;
   std::string decision_notes;
+};
+
+// On the wire the options' keys sit beside the subscription id (one flat object).
+struct ApproveAccessRequestRequest {
+  std::string request_id;
+  ApproveOptions options;
 };
 
 struct DenyAccessRequestRequest {

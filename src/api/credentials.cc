@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "api/json_codec.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::api {
@@ -69,9 +70,8 @@ absl::StatusOr<Credentials> parse_credentials_file(std::string_view text, const 
 
 absl::StatusOr<Credentials> load_credentials_file(const std::string& path,
                                                   const std::vector<std::string>& blocks) {
-  auto text = read_file(path, "credentials file");
-  if (!text.ok()) return text.status();
-  return parse_credentials_file(*text, path, blocks);
+  DATAMESH_ASSIGN_OR_RETURN(const std::string text, read_file(path, "credentials file"));
+  return parse_credentials_file(text, path, blocks);
 }
 
 absl::StatusOr<std::optional<Credentials>> parse_profile(std::string_view contents,
@@ -145,9 +145,8 @@ absl::StatusOr<std::optional<Credentials>> resolve_credentials(const CredentialS
   if (file.empty()) file = env("DATAMESH_CREDENTIALS_FILE");
   if (file.empty()) file = env("CredentialsFile");
   if (!file.empty()) {
-    auto loaded = load_credentials_file(file, sources.blocks);
-    if (!loaded.ok()) return loaded.status();
-    return std::optional<Credentials>(*loaded);
+    DATAMESH_ASSIGN_OR_RETURN(Credentials loaded, load_credentials_file(file, sources.blocks));
+    return std::optional<Credentials>(std::move(loaded));
   }
   std::string profile = sources.profile;
   if (profile.empty()) profile = env("DATAMESH_PROFILE");

@@ -35,9 +35,9 @@ class EmbeddedBackend final : public Backend {
     if (!method.authenticated) {
       return service_->run(method, request, nullptr, data_mesh_account_id);
     }
-    auto caller = authenticate(credentials, data_mesh_account_id);
-    if (!caller.ok()) return caller.status();
-    return service_->run(method, request, &*caller, data_mesh_account_id);
+    DATAMESH_ASSIGN_OR_RETURN(const core::Caller caller,
+                              authenticate(credentials, data_mesh_account_id));
+    return service_->run(method, request, &caller, data_mesh_account_id);
   }
 
  private:

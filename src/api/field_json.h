@@ -31,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "api/fields.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::api {
@@ -273,7 +274,7 @@ absl::StatusOr<T> read_json(const nlohmann::json& value, Strictness strictness,
   field_json_internal::Reading reading{strictness, {}};
   T out{};
   field_json_internal::read_object(reading, value, std::string(path), out);
-  if (!reading.status.ok()) return reading.status;
+  DATAMESH_RETURN_IF_ERROR(reading.status);
   return out;
 }
 

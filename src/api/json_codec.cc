@@ -257,9 +257,7 @@ absl::StatusOr<DatabaseInput> database_input_from_json(const json& value, Strict
 }
 
 absl::StatusOr<std::vector<TableInput>> import_table_list(std::string_view get_tables_json) {
-  absl::StatusOr<json> parsed = parse_json(get_tables_json);
-  if (!parsed.ok()) return parsed.status();
-  json list = std::move(*parsed);
+  DATAMESH_ASSIGN_OR_RETURN(json list, parse_json(get_tables_json));
   if (list.is_object() && list.contains("TableList")) {
     list = json(std::move(list["TableList"]));
   } else if (list.is_object()) {  // get-table output, or one bare table
@@ -367,14 +365,12 @@ std::string to_json(const AccountCredentials& value) {
 }
 
 absl::StatusOr<TableInput> parse_table_input(std::string_view json) {
-  absl::StatusOr<nlohmann::json> parsed = api::parse_json(json);
-  if (!parsed.ok()) return parsed.status();
-  return api::table_input_from_json(*parsed, api::Strictness::kStrict);
+  DATAMESH_ASSIGN_OR_RETURN(const nlohmann::json parsed, api::parse_json(json));
+  return api::table_input_from_json(parsed, api::Strictness::kStrict);
 }
 absl::StatusOr<DatabaseInput> parse_database_input(std::string_view json) {
-  absl::StatusOr<nlohmann::json> parsed = api::parse_json(json);
-  if (!parsed.ok()) return parsed.status();
-  return api::database_input_from_json(*parsed, api::Strictness::kStrict);
+  DATAMESH_ASSIGN_OR_RETURN(const nlohmann::json parsed, api::parse_json(json));
+  return api::database_input_from_json(parsed, api::Strictness::kStrict);
 }
 
 std::string_view to_string(SubscriptionStatus status) { return core::status_name(status); }

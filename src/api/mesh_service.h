@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "api/methods.h"
 #include "api/routes.h"
+#include "base/status_macros.h"
 #include "core/clock.h"
 #include "core/engine.h"
 #include "core/secrets.h"
@@ -72,9 +73,7 @@ class MeshService {
   absl::StatusOr<Ans> run(const Method<Req, Ans>& method, const Req& request,
                           const core::Caller* caller, std::string_view data_mesh_account_id) {
     if (method.authenticated) {
-      if (absl::Status logged = log_call(method.group, method.name, caller); !logged.ok()) {
-        return logged;
-      }
+      DATAMESH_RETURN_IF_ERROR(log_call(method.group, method.name, caller));
     }
     return method.run(engine_, CallContext{caller, data_mesh_account_id}, request);
   }

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "api/answer_json.h"
+#include "base/status_macros.h"
 #include "core/engine.h"
 #include "core/progress.h"
 #include "datamesh/requests.h"
@@ -49,7 +50,7 @@ using core::Persona;
 using C = CallContext;
 
 inline absl::StatusOr<None> done(absl::Status status) {
-  if (!status.ok()) return status;
+  DATAMESH_RETURN_IF_ERROR(status);
   return None{};
 }
 
@@ -59,13 +60,13 @@ inline constexpr Method<InitializeMeshAccountRequest, AccountCredentials> kIniti
     "Create the mesh account and its admin key (once, on an empty mesh); prints the credentials "
     "once",
     [](const Engine& e, const C& c, const InitializeMeshAccountRequest& r) {
-      return e.initialize_mesh_account(c.data_mesh_account_id, r.mesh_name);
+      return e.initialize_mesh_account(c.data_mesh_account_id, r);
     },
     {}, /*authenticated=*/false};
 inline constexpr Method<CreateAccountRequest, AccountCredentials> kCreateAccount{
     "admin", "create_account", "Create an account with a first access key",
     [](const Engine& e, const C& c, const CreateAccountRequest& r) {
-      return e.create_account(*c.caller, r.account_name, r.account_id);
+      return e.create_account(*c.caller, r);
     }};
 inline constexpr Method<EmptyRequest, AccountRole> kInitializeProducerAccount{
     "admin", "initialize_producer_account", "The calling account opts in as a producer",
@@ -80,12 +81,12 @@ inline constexpr Method<EmptyRequest, AccountRole> kInitializeConsumerAccount{
 inline constexpr Method<AccountIdRequest, None> kEnableAccountAsProducer{
     "admin", "enable_account_as_producer", "Let an account act as a producer",
     [](const Engine& e, const C& c, const AccountIdRequest& r) {
-      return done(e.enable_account_as(*c.caller, r.account_id, Persona::kProducer));
+      return done(e.enable_account_as(*c.caller, Persona::kProducer, r));
     }};
 inline constexpr Method<AccountIdRequest, None> kEnableAccountAsConsumer{
     "admin", "enable_account_as_consumer", "Let an account act as a consumer",
     [](const Engine& e, const C& c, const AccountIdRequest& r) {
-      return done(e.enable_account_as(*c.caller, r.account_id, Persona::kConsumer));
+      return done(e.enable_account_as(*c.caller, Persona::kConsumer, r));
     }};
 inline constexpr Method<EmptyRequest, std::vector<Account>> kListAccounts{
     "admin", "list_accounts", "List every account of the mesh",
@@ -93,33 +94,33 @@ inline constexpr Method<EmptyRequest, std::vector<Account>> kListAccounts{
 inline constexpr Method<AccountIdRequest, Account> kDescribeAccount{
     "admin", "describe_account", "Show one account",
     [](const Engine& e, const C& c, const AccountIdRequest& r) {
-      return e.describe_account(*c.caller, r.account_id);
+      return e.describe_account(*c.caller, r);
     }};
 inline constexpr Method<AccountIdRequest, AccountCredentials> kCreateAccessKey{
     "admin", "create_access_key", "Create another access key for an account",
     [](const Engine& e, const C& c, const AccountIdRequest& r) {
-      return e.create_access_key(*c.caller, r.account_id);
+      return e.create_access_key(*c.caller, r);
     }};
 inline constexpr Method<AccessKeyRequest, AccountCredentials> kRotateAccessKey{
     "admin", "rotate_access_key",
     "Replace an access key: a new key is created and the old one revoked",
     [](const Engine& e, const C& c, const AccessKeyRequest& r) {
-      return e.rotate_access_key(*c.caller, r.key_id);
+      return e.rotate_access_key(*c.caller, r);
     }};
 inline constexpr Method<AccessKeyRequest, None> kRevokeAccessKey{
     "admin", "revoke_access_key", "Revoke an access key",
     [](const Engine& e, const C& c, const AccessKeyRequest& r) {
-      return done(e.revoke_access_key(*c.caller, r.key_id));
+      return done(e.revoke_access_key(*c.caller, r));
     }};
 inline constexpr Method<AccountIdRequest, std::vector<AccessKey>> kListAccessKeys{
     "admin", "list_access_keys", "List the access keys of an account",
     [](const Engine& e, const C& c, const AccountIdRequest& r) {
-      return e.list_access_keys(*c.caller, r.account_id);
+      return e.list_access_keys(*c.caller, r);
     }};
 inline constexpr Method<ListAuditEventsRequest, AuditPage> kListAuditEvents{
     "admin", "list_audit_events", "The audit log, oldest first",
     [](const Engine& e, const C& c, const ListAuditEventsRequest& r) {
-      return e.list_audit_events(*c.caller, r.subscription_id, r.page);
+      return e.list_audit_events(*c.caller, r);
     }};
 inline constexpr Method<EmptyRequest, AuditVerification> kVerifyAudit{
     "admin", "verify_audit",
@@ -131,49 +132,49 @@ inline constexpr Method<EmptyRequest, AuditVerification> kVerifyAudit{
 inline constexpr Method<CreateDatabaseRequest, None> kCreateDatabase{
     "catalog", "create_database", "Create a database in the caller's catalog",
     [](const Engine& e, const C& c, const CreateDatabaseRequest& r) {
-      return done(e.create_database(*c.caller, r.database_input));
+      return done(e.create_database(*c.caller, r));
     }};
 inline constexpr Method<DatabaseNameRequest, Database> kGetDatabase{
     "catalog", "get_database", "Show a database of the caller's catalog",
     [](const Engine& e, const C& c, const DatabaseNameRequest& r) {
-      return e.get_database(*c.caller, r.name);
+      return e.get_database(*c.caller, r);
     },
     {Wrap::kUnderKey, "Database"}};
 inline constexpr Method<PagedRequest, DatabasePage> kGetDatabases{
     "catalog", "get_databases", "List the databases of the caller's catalog",
     [](const Engine& e, const C& c, const PagedRequest& r) {
-      return e.get_databases(*c.caller, r.page);
+      return e.get_databases(*c.caller, r);
     }};
 inline constexpr Method<DatabaseNameRequest, None> kDeleteDatabase{
     "catalog", "delete_database", "Delete a database and its tables",
     [](const Engine& e, const C& c, const DatabaseNameRequest& r) {
-      return done(e.delete_database(*c.caller, r.name));
+      return done(e.delete_database(*c.caller, r));
     }};
 inline constexpr Method<TableInputRequest, None> kCreateTable{
     "catalog", "create_table", "Create a table (Glue TableInput)",
     [](const Engine& e, const C& c, const TableInputRequest& r) {
-      return done(e.create_table(*c.caller, r.database_name, r.table_input));
+      return done(e.create_table(*c.caller, r));
     }};
 inline constexpr Method<TableInputRequest, None> kUpdateTable{
     "catalog", "update_table", "Replace the definition of a table (Glue TableInput)",
     [](const Engine& e, const C& c, const TableInputRequest& r) {
-      return done(e.update_table(*c.caller, r.database_name, r.table_input));
+      return done(e.update_table(*c.caller, r));
     }};
 inline constexpr Method<TableNameRequest, Table> kGetTable{
     "catalog", "get_table", "Show a table (Glue GetTable shape)",
     [](const Engine& e, const C& c, const TableNameRequest& r) {
-      return e.get_table(*c.caller, r.database_name, r.name);
+      return e.get_table(*c.caller, r);
     },
     {Wrap::kUnderKey, "Table"}};
 inline constexpr Method<GetTablesRequest, TablePage> kGetTables{
     "catalog", "get_tables", "List tables (Glue GetTables shape)",
     [](const Engine& e, const C& c, const GetTablesRequest& r) {
-      return e.get_tables(*c.caller, r.database_name, r.expression, r.page);
+      return e.get_tables(*c.caller, r);
     }};
 inline constexpr Method<TableNameRequest, None> kDeleteTable{
     "catalog", "delete_table", "Delete a table",
     [](const Engine& e, const C& c, const TableNameRequest& r) {
-      return done(e.delete_table(*c.caller, r.database_name, r.name));
+      return done(e.delete_table(*c.caller, r));
     }};
 inline constexpr Method<ImportTablesRequest, ImportedTables> kImportTables{
     "catalog", "import_tables",
@@ -198,7 +199,7 @@ inline constexpr Method<PagedRequest, SubscriptionPage> kListPendingAccessReques
     "producer", "list_pending_access_requests",
     "Pending requests for the caller's data products, oldest first",
     [](const Engine& e, const C& c, const PagedRequest& r) {
-      return e.list_pending_access_requests(*c.caller, r.page);
+      return e.list_pending_access_requests(*c.caller, r);
     }};
 inline constexpr Method<ApproveAccessRequestRequest, None> kApproveAccessRequest{
     "producer", "approve_access_request",
@@ -209,7 +210,7 @@ inline constexpr Method<ApproveAccessRequestRequest, None> kApproveAccessRequest
 inline constexpr Method<DenyAccessRequestRequest, None> kDenyAccessRequest{
     "producer", "deny_access_request", "Deny a pending request",
     [](const Engine& e, const C& c, const DenyAccessRequestRequest& r) {
-      return done(e.deny_access_request(*c.caller, r.request_id, r.decision_notes));
+      return done(e.deny_access_request(*c.caller, r));
     }};
 inline constexpr Method<UpdateSubscriptionPermissionsRequest, None>
     kUpdateSubscriptionPermissions{
@@ -221,7 +222,7 @@ inline constexpr Method<UpdateSubscriptionPermissionsRequest, None>
 inline constexpr Method<GetDataProductRequest, std::vector<DataProductTable>> kGetDataProduct{
     "producer", "get_data_product", "Tables of one of the caller's data products",
     [](const Engine& e, const C& c, const GetDataProductRequest& r) {
-      return e.get_data_product(*c.caller, r.database_name, r.table_name_regex);
+      return e.get_data_product(*c.caller, r);
     }};
 
 // ---- both sides of a subscription: one declaration per persona ---------------------------------
@@ -231,7 +232,7 @@ struct SubscriptionMethods {
   static constexpr Method<GetSubscriptionRequest, Subscription> kGetSubscription{
       kGroup, "get_subscription", "Show a subscription",
       [](const Engine& e, const C& c, const GetSubscriptionRequest& r) {
-        return e.get_subscription(*c.caller, P, r.request_id);
+        return e.get_subscription(*c.caller, P, r);
       },
       {Wrap::kListOfOneUnderKey, "Subscriptions"}};
   static constexpr Method<DeleteSubscriptionRequest, None> kDeleteSubscription{
@@ -239,19 +240,19 @@ struct SubscriptionMethods {
       P == Persona::kProducer ? "Tear down a subscription: grants revoked, record kept"
                               : "Leave (Active) or withdraw (Pending) a subscription",
       [](const Engine& e, const C& c, const DeleteSubscriptionRequest& r) {
-        return done(e.delete_subscription(*c.caller, P, r.subscription_id, r.reason));
+        return done(e.delete_subscription(*c.caller, P, r));
       }};
   static constexpr Method<SubscriptionIdRequest, std::vector<EffectiveGrant>>
       kGetSubscriptionGrants{
           kGroup, "get_subscription_grants", "Effective grants of a subscription",
           [](const Engine& e, const C& c, const SubscriptionIdRequest& r) {
-            return e.get_subscription_grants(*c.caller, P, r.subscription_id);
+            return e.get_subscription_grants(*c.caller, P, r);
           },
           {Wrap::kUnderKey, "Grants"}};
   static constexpr Method<GetSubscriptionHistoryRequest, AuditPage> kGetSubscriptionHistory{
       kGroup, "get_subscription_history", "Audit events of a subscription",
       [](const Engine& e, const C& c, const GetSubscriptionHistoryRequest& r) {
-        return e.get_subscription_history(*c.caller, P, r.subscription_id, r.page);
+        return e.get_subscription_history(*c.caller, P, r);
       }};
 };
 using ProducerSide = SubscriptionMethods<Persona::kProducer>;
@@ -268,19 +269,19 @@ inline constexpr Method<SubscriptionIdRequest, None> kFinalizeSubscription{
     "consumer", "finalize_subscription",
     "Import an Active subscription: accept its shares, create the links",
     [](const Engine& e, const C& c, const SubscriptionIdRequest& r) {
-      return done(e.finalize_subscription(*c.caller, r.subscription_id));
+      return done(e.finalize_subscription(*c.caller, r));
     }};
 inline constexpr Method<GetTableInfoRequest, Table> kGetTableInfo{
     "consumer", "get_table_info", "Glue GetTable through the consumer's links",
     [](const Engine& e, const C& c, const GetTableInfoRequest& r) {
-      return e.get_table_info(*c.caller, r.database_name, r.table_name);
+      return e.get_table_info(*c.caller, r);
     },
     {Wrap::kUnderKey, "Table"}};
 inline constexpr Method<PagedRequest, SubscriptionPage> kListProductAccess{
     "consumer", "list_product_access",
     "The caller's subscriptions that are not Deleted, oldest first",
     [](const Engine& e, const C& c, const PagedRequest& r) {
-      return e.list_product_access(*c.caller, r.page);
+      return e.list_product_access(*c.caller, r);
     }};
 inline constexpr Method<ListDataProductsRequest, PublishedProductPage> kListDataProducts{
     "consumer", "list_data_products",
@@ -291,7 +292,7 @@ inline constexpr Method<ListDataProductsRequest, PublishedProductPage> kListData
 inline constexpr Method<CheckPermissionRequest, PermissionCheck> kCheckPermission{
     "consumer", "check_permission", "May the caller use a permission on a mesh table, and why",
     [](const Engine& e, const C& c, const CheckPermissionRequest& r) {
-      return e.check_permission(*c.caller, r.database_name, r.table_name, r.permission);
+      return e.check_permission(*c.caller, r);
     }};
 
 // Every declaration, in the order front ends list them.

@@ -30,14 +30,12 @@ absl::StatusOr<nlohmann::json> migrate_sqlite(const store::Endpoint& endpoint) {
   }
   int from = 0;
   {
-    auto connection = store::sqlite::Connection::open(path, 10000);
-    if (!connection.ok()) return connection.status();
-    auto version = store::sqlite::schema_version(**connection);
-    if (!version.ok()) return version.status();
-    from = *version;
+    DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<store::sqlite::Connection> connection,
+                              store::sqlite::Connection::open(path, 10000));
+    DATAMESH_ASSIGN_OR_RETURN(from, store::sqlite::schema_version(*connection));
   }
-  auto opened = store::SqliteStore::open(path);  // applies what is missing
-  if (!opened.ok()) return opened.status();
+  // Opening applies what is missing.
+  DATAMESH_RETURN_IF_ERROR(store::SqliteStore::open(path));
   std::vector<int> applied;
   for (const store::sqlite::Migration& migration : store::sqlite::migrations()) {
     if (migration.version > from) applied.push_back(migration.version);

@@ -143,12 +143,10 @@ constexpr auto describe(TypeTag<ImportTablesRequest>) {
                        .codec<JsonText>());
 }
 
-constexpr auto describe(TypeTag<CreateDataProductsRequest>) {
-  using T = CreateDataProductsRequest;
+constexpr auto describe(TypeTag<CreateDataProductsOptions>) {
+  using T = CreateDataProductsOptions;
   return fields<T>(
-      "CreateDataProductsRequest", "Tables to publish as a data product",
-      field("source_database_name", &T::source_database_name, kRequired,
-            "database of the caller's catalog"),
+      "CreateDataProductsOptions", "How to publish a data product",
       field("create_public_metadata", &T::create_public_metadata, kAlways,
             "let every mesh member DESCRIBE the tables (default true)"),
       field("table_name_regex", &T::table_name_regex, kOptional,
@@ -165,24 +163,38 @@ constexpr auto describe(TypeTag<CreateDataProductsRequest>) {
             kAlways, "suffix of the links back in the producer's catalog (default _link)"));
 }
 
+constexpr auto describe(TypeTag<CreateDataProductsRequest>) {
+  using T = CreateDataProductsRequest;
+  return fields<T>("CreateDataProductsRequest", "Tables to publish as a data product",
+                   field("source_database_name", &T::source_database_name, kRequired,
+                         "database of the caller's catalog"),
+                   inline_fields(&T::options));
+}
+
 constexpr auto describe(TypeTag<PagedRequest>) {
   using T = PagedRequest;
   return fields<T>("PagedRequest", "A page of a listing", inline_fields(&T::page));
 }
 
+constexpr auto describe(TypeTag<ApproveOptions>) {
+  using T = ApproveOptions;
+  return fields<T>("ApproveOptions", "How to approve",
+                   field("grant_permissions", &T::grant_permissions, kOptional,
+                         "permissions to grant (default: what was requested)")
+                       .comma_separated(),
+                   field("grantable_permissions", &T::grantable_permissions, kOptional,
+                         "permissions the consumer may grant on (default: all granted)")
+                       .comma_separated(),
+                   field("decision_notes", &T::decision_notes, kOptional,
+                         "notes on the decision"));
+}
+
 constexpr auto describe(TypeTag<ApproveAccessRequestRequest>) {
   using T = ApproveAccessRequestRequest;
-  return fields<T>(
-      "ApproveAccessRequestRequest", "A decision to approve",
-      field("subscription_id", &T::request_id, kRequired, "the subscription id")
-          .also_accepts("request_id"),
-      field("grant_permissions", &T::grant_permissions, kOptional,
-            "permissions to grant (default: what was requested)")
-          .comma_separated(),
-      field("grantable_permissions", &T::grantable_permissions, kOptional,
-            "permissions the consumer may grant on (default: all granted)")
-          .comma_separated(),
-      field("decision_notes", &T::decision_notes, kOptional, "notes on the decision"));
+  return fields<T>("ApproveAccessRequestRequest", "A decision to approve",
+                   field("subscription_id", &T::request_id, kRequired, "the subscription id")
+                       .also_accepts("request_id"),
+                   inline_fields(&T::options));
 }
 
 constexpr auto describe(TypeTag<DenyAccessRequestRequest>) {
@@ -378,7 +390,7 @@ absl::StatusOr<T> read_request(const Params& params) {
       status = request_internal::read_glue(params.json(key), member);
     }
   });
-  if (!status.ok()) return status;
+  DATAMESH_RETURN_IF_ERROR(status);
   return request;
 }
 

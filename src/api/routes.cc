@@ -11,6 +11,10 @@ namespace {
 
 using base::cat;
 
+// The requests that carry a progress observer among their options (create_data_products).
+template <class Req>
+constexpr bool kReportsProgress = requires(Req request) { request.options.on_progress; };
+
 template <class Req, class Ans>
 Route route_of(const Method<Req, Ans>& method) {
   return Route{
@@ -24,12 +28,12 @@ Route route_of(const Method<Req, Ans>& method) {
                            const core::ProgressObserver& on_progress)
           -> absl::StatusOr<nlohmann::json> {
         DATAMESH_ASSIGN_OR_RETURN(Req request, read_request<Req>(Params(params)));
-        if constexpr (requires { request.on_progress; }) request.on_progress = on_progress;
+        if constexpr (kReportsProgress<Req>) request.options.on_progress = on_progress;
         DATAMESH_ASSIGN_OR_RETURN(Ans answer, method.run(engine, context, request));
         return answer_to_json(answer, method.wrap);
       },
       .verdict_field = method.verdict_field,
-      .reports_progress = requires(Req request) { request.on_progress; }};
+      .reports_progress = kReportsProgress<Req>};
 }
 
 std::vector<Route> make_routes() {

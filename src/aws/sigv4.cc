@@ -11,6 +11,7 @@
 
 #include "absl/strings/escaping.h"
 #include "aws/signing_key_cache.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::aws {
@@ -489,12 +490,12 @@ absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scop
     return absl::InvalidArgumentError(cat(
         what, " ", shown(value), " must be non-empty and hold no '/', ',', '=' or whitespace"));
   };
-  if (absl::Status s = check_token("access key id", key.access_key_id); !s.ok()) return s;
+  DATAMESH_RETURN_IF_ERROR(check_token("access key id", key.access_key_id));
   if (key.secret_access_key.empty()) {
     return absl::InvalidArgumentError("secret access key is empty");
   }
-  if (absl::Status s = check_token("region", scope.region); !s.ok()) return s;
-  if (absl::Status s = check_token("service", scope.service); !s.ok()) return s;
+  DATAMESH_RETURN_IF_ERROR(check_token("region", scope.region));
+  DATAMESH_RETURN_IF_ERROR(check_token("service", scope.service));
   std::vector<NamedValue> named = normalized_headers(request);
   const std::size_t hosts = count_named(named, "host");
   if (hosts != 1) {
@@ -585,16 +586,13 @@ absl::StatusOr<Authorization> parse_authorization(std::string_view header_value)
   if (!signed_headers) return unauthenticated("Authorization has no SignedHeaders");
   if (!signature_hex) return unauthenticated("Authorization has no Signature");
 
-  absl::StatusOr<Authorization> auth = parse_credential(*credential);
-  if (!auth.ok()) return auth.status();
-  absl::StatusOr<std::vector<std::string>> names = parse_signed_headers(*signed_headers);
-  if (!names.ok()) return names.status();
-  auth->signed_headers = *std::move(names);
+  DATAMESH_ASSIGN_OR_RETURN(Authorization auth, parse_credential(*credential));
+  DATAMESH_ASSIGN_OR_RETURN(auth.signed_headers, parse_signed_headers(*signed_headers));
   if (signature_hex->size() != 64 || !is_lower_hex(*signature_hex)) {
     return unauthenticated(
         cat("Signature ", shown(*signature_hex), " is not 64 lower-case hex digits"));
   }
-  auth->signature = std::string(*signature_hex);
+  auth.signature = std::string(*signature_hex);
   return auth;
 }
 

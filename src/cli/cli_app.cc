@@ -14,12 +14,14 @@
 #include "api/credentials.h"
 #include "api/json_codec.h"
 #include "api/logging.h"
+#include "api/methods.h"
 #include "api/migrate.h"
 #include "api/routes.h"
 #include "cli/output.h"
 #include "cli/progress_bar.h"
 #include "cli/quickstart.h"
 #include "cli/serve.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::cli {
@@ -108,9 +110,7 @@ absl::StatusOr<nlohmann::json> collect_params(const MethodCommand& command) {
         break;
       }
       case api::ParamType::kJson: {
-        auto json = json_argument(name, value.text);
-        if (!json.ok()) return json.status();
-        params[name] = std::move(*json);
+        DATAMESH_ASSIGN_OR_RETURN(params[name], json_argument(name, value.text));
         break;
       }
     }
@@ -121,19 +121,21 @@ absl::StatusOr<nlohmann::json> collect_params(const MethodCommand& command) {
 // The blocks of a reference credentials file a command reads by default: the reference's
 // account-set-up blocks for initialize-*-account, else the block of the command's persona.
 std::vector<std::string> default_blocks(const api::Route& route) {
-  if (route.method == "initialize_producer_account") return {"ProducerAdmin", "Producer"};
-  if (route.method == "initialize_consumer_account") return {"ConsumerAdmin", "Consumer"};
+  if (route.method == api::methods::kInitializeProducerAccount.name) {
+    return {"ProducerAdmin", "Producer"};
+  }
+  if (route.method == api::methods::kInitializeConsumerAccount.name) {
+    return {"ConsumerAdmin", "Consumer"};
+  }
   if (route.group == "admin") return {"Mesh"};
   if (route.group == "consumer") return {"Consumer"};
   return {"Producer"};
 }
 
-int run_method(const GlobalOptions& global, const MethodCommand& command) {
-  if (absl::Status level = api::set_log_level(global.log_level); !level.ok()) {
-    return report_error(level);
-  }
-  auto params = collect_params(command);
-  if (!params.ok()) return report_error(params.status());
+// Runs one method command and prints its answer; the exit code, or the error to report.
+absl::StatusOr<int> call_method(const GlobalOptions& global, const MethodCommand& command) {
+  DATAMESH_RETURN_IF_ERROR(api::set_log_level(global.log_level));
+  DATAMESH_ASSIGN_OR_RETURN(const nlohmann::json params, collect_params(command));
   const ClientOptions options{.data_mesh_account_id = global.data_mesh_account_id,
                               .region_name = global.region_name,
                               .log_level = global.log_level,
@@ -142,26 +144,26 @@ int run_method(const GlobalOptions& global, const MethodCommand& command) {
   std::optional<Credentials> explicit_credentials;
   if (!global.access_key_id.empty() || !global.secret_access_key.empty()) {
     if (global.access_key_id.empty() || global.secret_access_key.empty()) {
-      return report_error(absl::InvalidArgumentError(
-          "give both --access-key-id and --secret-access-key, or neither"));
+      return absl::InvalidArgumentError(
+          "give both --access-key-id and --secret-access-key, or neither");
     }
     explicit_credentials = Credentials{.access_key_id = global.access_key_id,
                                        .secret_access_key = global.secret_access_key};
   }
   std::optional<Credentials> credentials;
   if (command.route->authenticated) {
-    auto resolved = api::resolve_credentials(api::CredentialSources{
-        .explicit_credentials = explicit_credentials,
-        .credentials_file = global.credentials_file,
-        .blocks = global.credentials_block.empty()
-                      ? default_blocks(*command.route)
-                      : std::vector<std::string>{global.credentials_block},
-        .profile = global.profile});
-    if (!resolved.ok()) return report_error(resolved.status());
-    credentials = *resolved;
+    DATAMESH_ASSIGN_OR_RETURN(
+        credentials, api::resolve_credentials(api::CredentialSources{
+                         .explicit_credentials = explicit_credentials,
+                         .credentials_file = global.credentials_file,
+                         .blocks = global.credentials_block.empty()
+                                       ? default_blocks(*command.route)
+                                       : std::vector<std::string>{global.credentials_block},
+                         .profile = global.profile}));
   }
-  auto backend = open_backend(options, /*create_if_missing=*/!command.route->authenticated);
-  if (!backend.ok()) return report_error(backend.status());
+  DATAMESH_ASSIGN_OR_RETURN(
+      const std::shared_ptr<Backend> backend,
+      open_backend(options, /*create_if_missing=*/!command.route->authenticated));
   // A bar on stderr for the one method that reports progress, only on a terminal (never in
   // pipes and scripts); it appears once the call has run for a second.
   std::optional<ProgressBar> bar;
@@ -170,15 +172,38 @@ int run_method(const GlobalOptions& global, const MethodCommand& command) {
     bar.emplace(stderr, std::string(command.route->method));
     on_progress = [&bar](uint64_t done, uint64_t total) { bar->update(done, total); };
   }
-  auto answer = (*backend)->call(command.route->group, command.route->method, *params,
-                                 credentials, global.data_mesh_account_id, on_progress);
+  absl::StatusOr<nlohmann::json> answer =
+      backend->call(command.route->group, command.route->method, params, credentials,
+                    global.data_mesh_account_id, on_progress);
   if (bar) bar->finish();
-  if (!answer.ok()) return report_error(answer.status());
+  DATAMESH_RETURN_IF_ERROR(answer.status());
   print_answer(*answer);
   const std::string_view verdict = command.route->verdict_field;
   if (!verdict.empty() && answer->value(std::string(verdict), true) == false) {
     return kExitCheckFailed;
   }
+  return kExitOk;
+}
+
+// The exit code of a command that ran, or of the error it stopped at (reported on stderr).
+int exit_code_of(const absl::StatusOr<int>& ran) {
+  return ran.ok() ? *ran : report_error(ran.status());
+}
+
+absl::StatusOr<int> serve_mesh(const GlobalOptions& global, ServeOptions options) {
+  DATAMESH_RETURN_IF_ERROR(api::set_log_level(global.log_level));
+  if (options.store.empty() && !global.endpoint.empty()) options.store = global.endpoint;
+  options.master_key_file = global.master_key_file;
+  DATAMESH_RETURN_IF_ERROR(run_serve(options, global.region_name));
+  return kExitOk;
+}
+
+absl::StatusOr<int> run_migrate(const GlobalOptions& global) {
+  DATAMESH_RETURN_IF_ERROR(api::set_log_level(global.log_level));
+  DATAMESH_ASSIGN_OR_RETURN(
+      const nlohmann::json migrated,
+      api::migrate_store(resolve_endpoint(ClientOptions{.endpoint = global.endpoint})));
+  print_answer(migrated);
   return kExitOk;
 }
 
@@ -356,27 +381,10 @@ int run(int argc, char** argv) {
     const bool remote = global.endpoint.starts_with("http://");
     return run_quickstart(quickstart_endpoint, remote ? global.endpoint : "");
   }
-  if (serve->parsed()) {
-    if (absl::Status level = api::set_log_level(global.log_level); !level.ok()) {
-      return report_error(level);
-    }
-    if (serve_options.store.empty() && !global.endpoint.empty()) {
-      serve_options.store = global.endpoint;
-    }
-    serve_options.master_key_file = global.master_key_file;
-    return run_serve(serve_options, global.region_name);
-  }
-  if (migrate->parsed()) {
-    if (absl::Status level = api::set_log_level(global.log_level); !level.ok()) {
-      return report_error(level);
-    }
-    auto migrated = api::migrate_store(resolve_endpoint(ClientOptions{.endpoint = global.endpoint}));
-    if (!migrated.ok()) return report_error(migrated.status());
-    print_answer(*migrated);
-    return kExitOk;
-  }
+  if (serve->parsed()) return exit_code_of(serve_mesh(global, serve_options));
+  if (migrate->parsed()) return exit_code_of(run_migrate(global));
   for (const MethodCommand& command : commands) {
-    if (command.app->parsed()) return run_method(global, command);
+    if (command.app->parsed()) return exit_code_of(call_method(global, command));
   }
   return report_error(absl::InvalidArgumentError("no command given; see datamesh --help"));
 }

@@ -10,7 +10,7 @@
 
 #include "client/open_backend.h"
 #include "api/mesh_service.h"
-#include "cli/output.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "store/open/endpoint.h"
 #include "api/logging.h"
@@ -19,19 +19,14 @@ namespace datamesh::cli {
 
 using base::cat;
 
-int run_serve(const ServeOptions& options, const std::string& region) {
+absl::Status run_serve(const ServeOptions& options, const std::string& region) {
   server::ServerConfig config;
   config.region = region;
   if (!options.config_file.empty()) {
-    if (absl::Status loaded = server::load_config_file(options.config_file, config);
-        !loaded.ok()) {
-      return report_error(loaded);
-    }
+    DATAMESH_RETURN_IF_ERROR(server::load_config_file(options.config_file, config));
   }
   if (!options.listen.empty()) {
-    if (absl::Status parsed = server::parse_listen(options.listen, config); !parsed.ok()) {
-      return report_error(parsed);
-    }
+    DATAMESH_RETURN_IF_ERROR(server::parse_listen(options.listen, config));
   }
   if (!options.store.empty()) config.store = options.store;
   if (!options.master_key_file.empty()) config.master_key_file = options.master_key_file;
@@ -44,19 +39,18 @@ int run_serve(const ServeOptions& options, const std::string& region) {
   if (options.allow_initialize) config.allow_initialize = true;
   if (options.no_access_log) config.access_log = false;
 
-  auto parsed = store::parse_endpoint(config.store);
-  if (!parsed.ok()) return report_error(parsed.status());
-  const store::Endpoint& endpoint = *parsed;
+  DATAMESH_ASSIGN_OR_RETURN(const store::Endpoint endpoint, store::parse_endpoint(config.store));
   if (endpoint.kind == store::Endpoint::Kind::kHttp) {
-    return report_error(absl::InvalidArgumentError(
+    return absl::InvalidArgumentError(
         base::cat("datamesh serve keeps the mesh in a store: give --store "
                   "sqlite:///path/to/mesh.db or postgresql://user@host:port/database, not \"",
-                  config.store, "\"")));
+                  config.store, "\""));
   }
   // An empty store is created only for a server that may initialize it over HTTP.
-  auto service = api::MeshService::open(endpoint, config.region, config.allow_initialize,
-                                        config.master_key_file);
-  if (!service.ok()) return report_error(service.status());
+  DATAMESH_ASSIGN_OR_RETURN(std::shared_ptr<api::MeshService> service,
+                            api::MeshService::open(endpoint, config.region,
+                                                   config.allow_initialize,
+                                                   config.master_key_file));
   // Never print a password of the store URL.
   const std::string shown = endpoint.display;
   config.store = shown;  // the server names its store in messages
@@ -69,8 +63,8 @@ int run_serve(const ServeOptions& options, const std::string& region) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  server::Server server(config, *service);
-  if (absl::Status bound = server.bind(); !bound.ok()) return report_error(bound);
+  server::Server server(config, service);
+  DATAMESH_RETURN_IF_ERROR(server.bind());
   std::thread stopper([&] {
     int received = 0;
     sigwait(&signals, &received);
@@ -88,9 +82,9 @@ int run_serve(const ServeOptions& options, const std::string& region) {
     pthread_kill(stopper.native_handle(), SIGTERM);
     stopper.join();
   }
-  if (!served.ok()) return report_error(served);
+  DATAMESH_RETURN_IF_ERROR(served);
   api::logger().info("stopped");
-  return kExitOk;
+  return absl::OkStatus();
 }
 
 }  // namespace datamesh::cli

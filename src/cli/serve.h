@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "absl/status/status.h"
+
 #include "server/server.h"
 
 namespace datamesh::cli {
@@ -17,7 +19,7 @@ struct ServeOptions {
   bool no_access_log = false;
 };
 
-// Returns the exit code: 0 after a graceful stop.
-int run_serve(const ServeOptions& options, const std::string& region);
+// OK after a graceful stop; else why the server could not start or stopped.
+absl::Status run_serve(const ServeOptions& options, const std::string& region);
 
 }  // namespace datamesh::cli

@@ -12,7 +12,7 @@ Client::Client(ClientOptions options, std::string_view block)
   log_level_ = api::set_log_level(options_.log_level);
 }
 
-absl::Status Client::open(std::string_view method) {
+absl::Status Client::open(bool create_if_missing) {
   DATAMESH_RETURN_IF_ERROR(log_level_);
   DATAMESH_RETURN_IF_ERROR(credentials_.status());
   if (options_.region_name.empty()) {
@@ -20,9 +20,7 @@ absl::Status Client::open(std::string_view method) {
                                       "is empty");
   }
   if (!backend_) {
-    // Only initialize_mesh_account creates a mesh file; every other call needs one.
-    DATAMESH_ASSIGN_OR_RETURN(backend_,
-                              open_backend(options_, method == "initialize_mesh_account"));
+    DATAMESH_ASSIGN_OR_RETURN(backend_, open_backend(options_, create_if_missing));
   }
   return absl::OkStatus();
 }

@@ -27,7 +27,7 @@ class Client {
   // route's JSON. The backend or credentials error when they could not be resolved.
   template <class Req, class Ans>
   absl::StatusOr<Ans> call(const api::Method<Req, Ans>& method, const Req& request) {
-    DATAMESH_RETURN_IF_ERROR(open(method.name));
+    DATAMESH_RETURN_IF_ERROR(open(/*create_if_missing=*/!method.authenticated));
     if (api::EmbeddedBackend* embedded = backend_->embedded()) {
       return embedded->run(method, request, *credentials_, options_.data_mesh_account_id);
     }
@@ -39,9 +39,9 @@ class Client {
   }
 
  private:
-  // Checks the options and opens the backend on the first call (creating a missing mesh file
-  // only for initialize_mesh_account).
-  absl::Status open(std::string_view method);
+  // Checks the options and opens the backend on the first call, creating a missing mesh file
+  // only for a method without authentication (initialize_mesh_account), as the CLI does.
+  absl::Status open(bool create_if_missing);
 
   ClientOptions options_;
   std::shared_ptr<Backend> backend_;  // opened by the first call

@@ -44,10 +44,10 @@ absl::StatusOr<std::shared_ptr<Backend>> open_backend(const ClientOptions& optio
       key_file.empty() && env != nullptr) {
     key_file = env;
   }
-  auto service =
-      api::MeshService::open(endpoint, options.region_name, create_if_missing, key_file);
-  if (!service.ok()) return service.status();
-  std::shared_ptr<Backend> backend = std::make_shared<api::EmbeddedBackend>(std::move(*service));
+  DATAMESH_ASSIGN_OR_RETURN(
+      std::shared_ptr<api::MeshService> service,
+      api::MeshService::open(endpoint, options.region_name, create_if_missing, key_file));
+  std::shared_ptr<Backend> backend = std::make_shared<api::EmbeddedBackend>(std::move(service));
   open_backends[key] = backend;
   return backend;
 }

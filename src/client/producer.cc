@@ -23,17 +23,8 @@ DataMeshProducer& DataMeshProducer::operator=(DataMeshProducer&&) noexcept = def
 
 absl::StatusOr<DataProduct> DataMeshProducer::create_data_products(
     std::string_view source_database_name, const CreateDataProductsOptions& options) {
-  return create_data_products(CreateDataProductsRequest{
-      .source_database_name = std::string(source_database_name),
-      .create_public_metadata = options.create_public_metadata,
-      .table_name_regex = options.table_name_regex,
-      .domain = options.domain,
-      .data_product_name = options.data_product_name,
-      .sync_mesh_catalog_schedule = options.sync_mesh_catalog_schedule,
-      .sync_mesh_crawler_role_arn = options.sync_mesh_crawler_role_arn,
-      .expose_data_mesh_db_name = options.expose_data_mesh_db_name,
-      .expose_table_references_with_suffix = options.expose_table_references_with_suffix,
-      .on_progress = options.on_progress});
+  return create_data_products(
+      CreateDataProductsRequest{std::string(source_database_name), options});
 }
 
 absl::StatusOr<DataProduct> DataMeshProducer::create_data_products(
@@ -50,10 +41,7 @@ absl::Status DataMeshProducer::approve_access_request(std::string_view request_i
                                                       const ApproveOptions& options) {
   return client_
       ->call(m::kApproveAccessRequest,
-             ApproveAccessRequestRequest{.request_id = std::string(request_id),
-                                         .grant_permissions = options.grant_permissions,
-                                         .grantable_permissions = options.grantable_permissions,
-                                         .decision_notes = options.decision_notes})
+             ApproveAccessRequestRequest{std::string(request_id), options})
       .status();
 }
 

@@ -87,10 +87,9 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
                                                    const std::optional<Credentials>& credentials,
                                                    std::string_view data_mesh_account_id,
                                                    const core::ProgressObserver&) {
-  auto route = api::find_route(group, method);
-  if (!route.ok()) return route.status();
+  DATAMESH_ASSIGN_OR_RETURN(const api::Route* route, api::find_route(group, method));
   const std::string path =
-      cat(path_prefix_, "/v1/", (*route)->group, "/", api::dashed((*route)->method));
+      cat(path_prefix_, "/v1/", route->group, "/", api::dashed(route->method));
   aws::HttpRequest request{.method = "POST", .path = path};
   try {
     request.body = params.dump();  // strict: invalid UTF-8 is the caller's error, as embedded
@@ -102,7 +101,7 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
   if (!data_mesh_account_id.empty()) {
     request.headers.emplace_back("X-Datamesh-Mesh-Account-Id", std::string(data_mesh_account_id));
   }
-  if ((*route)->authenticated) {
+  if (route->authenticated) {
     if (!credentials || credentials->access_key_id.empty() ||
         credentials->secret_access_key.empty()) {
       return absl::UnauthenticatedError(
@@ -117,7 +116,7 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
   absl::StatusOr<Answer> sent;
   for (int attempt = 0;; ++attempt) {
     aws::HttpRequest signed_request = request;  // signed anew each time: X-Amz-Date moves on
-    if ((*route)->authenticated) {
+    if (route->authenticated) {
       DATAMESH_RETURN_IF_ERROR(aws::sign(
           signed_request,
           aws::SigningKey{.access_key_id = credentials->access_key_id,

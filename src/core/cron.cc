@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,69 +34,26 @@ struct FieldSpec {
   std::string_view name;
   int min;
   int max;
-  const std::string_view* names;  // names[i] stands for min + i; null when none
-  std::size_t name_count;
+  std::span<const std::string_view> names;  // names[i] stands for min + i; empty when none
   bool question;  // '?' (day-of-month and day-of-week only)
   bool step;      // '/'
   Special special;
   std::string_view allowed;  // shown when the field cannot be parsed at all
 };
 
-constexpr FieldSpec kMinutes{.name = "minutes",
-                             .min = 0,
-                             .max = 59,
-                             .names = nullptr,
-                             .name_count = 0,
-                             .question = false,
-                             .step = true,
-                             .special = Special::kNone,
-                             .allowed = "0-59 with , - * /"};
-constexpr FieldSpec kHours{.name = "hours",
-                           .min = 0,
-                           .max = 23,
-                           .names = nullptr,
-                           .name_count = 0,
-                           .question = false,
-                           .step = true,
-                           .special = Special::kNone,
-                           .allowed = "0-23 with , - * /"};
-constexpr FieldSpec kDayOfMonth{.name = "day-of-month",
-                                .min = 1,
-                                .max = 31,
-                                .names = nullptr,
-                                .name_count = 0,
-                                .question = true,
-                                .step = true,
-                                .special = Special::kDayOfMonth,
-                                .allowed = "1-31 with , - * /, or one of ?, L, LW, <day>W"};
-constexpr FieldSpec kMonth{.name = "month",
-                           .min = 1,
-                           .max = 12,
-                           .names = kMonthNames.data(),
-                           .name_count = kMonthNames.size(),
-                           .question = false,
-                           .step = true,
-                           .special = Special::kNone,
-                           .allowed = "1-12 or JAN-DEC with , - * /"};
+// One row a field: name, min, max, names, question, step, special, allowed.
+constexpr FieldSpec kMinutes{"minutes", 0, 59, {}, false, true, Special::kNone,
+                             "0-59 with , - * /"};
+constexpr FieldSpec kHours{"hours", 0, 23, {}, false, true, Special::kNone, "0-23 with , - * /"};
+constexpr FieldSpec kDayOfMonth{"day-of-month", 1, 31, {}, true, true, Special::kDayOfMonth,
+                                "1-31 with , - * /, or one of ?, L, LW, <day>W"};
+constexpr FieldSpec kMonth{"month", 1, 12, kMonthNames, false, true, Special::kNone,
+                           "1-12 or JAN-DEC with , - * /"};
 constexpr FieldSpec kDayOfWeek{
-    .name = "day-of-week",
-    .min = 1,
-    .max = 7,
-    .names = kDayNames.data(),
-    .name_count = kDayNames.size(),
-    .question = true,
-    .step = false,
-    .special = Special::kDayOfWeek,
-    .allowed = "1-7 or SUN-SAT with , - *, or one of ?, L, <day>L, <day>#<1-5>"};
-constexpr FieldSpec kYear{.name = "year",
-                          .min = 1970,
-                          .max = 2199,
-                          .names = nullptr,
-                          .name_count = 0,
-                          .question = false,
-                          .step = true,
-                          .special = Special::kNone,
-                          .allowed = "1970-2199 with , - * /"};
+    "day-of-week", 1, 7, kDayNames, true, false, Special::kDayOfWeek,
+    "1-7 or SUN-SAT with , - *, or one of ?, L, <day>L, <day>#<1-5>"};
+constexpr FieldSpec kYear{"year", 1970, 2199, {}, false, true, Special::kNone,
+                          "1970-2199 with , - * /"};
 
 // Field errors are plain strings; validate_glue_cron prefixes them with the expression.
 using FieldError = std::optional<std::string>;
@@ -175,7 +133,7 @@ std::optional<int> parse_value(const FieldSpec& spec, std::string_view field, st
     return value;
   }
   const std::string upper = upper_case(text);
-  for (std::size_t i = 0; i < spec.name_count; ++i) {
+  for (std::size_t i = 0; i < spec.names.size(); ++i) {
     if (spec.names[i] == upper) return spec.min + static_cast<int>(i);
   }
   return std::nullopt;

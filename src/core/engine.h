@@ -54,47 +54,48 @@ class Engine {
   // The mesh account id, or NotFound when the mesh is not initialized.
   absl::StatusOr<std::string> mesh_account_id() const;
 
+  // Each workflow method takes the public request of its API method (datamesh/requests.h), as
+  // the method declarations (api/methods.h) pass it; the ones without parameters take none.
+
   // --- admin -------------------------------------------------------------------------------
-  absl::StatusOr<AccountCredentials> initialize_mesh_account(std::string_view account_id,
-                                                             std::string_view mesh_name) const;
+  // account_id: the mesh account to create (empty = generate one).
+  absl::StatusOr<AccountCredentials> initialize_mesh_account(
+      std::string_view account_id, const InitializeMeshAccountRequest& request) const;
   absl::StatusOr<AccountCredentials> create_account(const Caller& caller,
-                                                    std::string_view account_name,
-                                                    std::string_view account_id) const;
+                                                    const CreateAccountRequest& request) const;
   absl::StatusOr<AccountRole> initialize_account_as(const Caller& caller, Persona persona) const;
-  absl::Status enable_account_as(const Caller& caller, std::string_view account_id,
-                                 Persona persona) const;
+  absl::Status enable_account_as(const Caller& caller, Persona persona,
+                                 const AccountIdRequest& request) const;
   absl::StatusOr<std::vector<Account>> list_accounts(const Caller& caller) const;
   absl::StatusOr<Account> describe_account(const Caller& caller,
-                                           std::string_view account_id) const;
+                                           const AccountIdRequest& request) const;
   absl::StatusOr<AccountCredentials> create_access_key(const Caller& caller,
-                                                       std::string_view account_id) const;
+                                                       const AccountIdRequest& request) const;
   absl::StatusOr<AccountCredentials> rotate_access_key(const Caller& caller,
-                                                       std::string_view access_key_id) const;
-  absl::Status revoke_access_key(const Caller& caller, std::string_view access_key_id) const;
+                                                       const AccessKeyRequest& request) const;
+  absl::Status revoke_access_key(const Caller& caller, const AccessKeyRequest& request) const;
   absl::StatusOr<std::vector<AccessKey>> list_access_keys(const Caller& caller,
-                                                          std::string_view account_id) const;
+                                                          const AccountIdRequest& request) const;
   absl::StatusOr<AuditPage> list_audit_events(const Caller& caller,
-                                              std::string_view subscription_id,
-                                              const PageRequest& page) const;
+                                              const ListAuditEventsRequest& request) const;
   // Checks the audit log's hash chain (core/audit_chain.h) and reports what is wrong.
   absl::StatusOr<AuditVerification> verify_audit(const Caller& caller) const;
 
   // --- catalog (the caller's own) ----------------------------------------------------------
-  absl::Status create_database(const Caller& caller, const DatabaseInput& input) const;
-  absl::StatusOr<Database> get_database(const Caller& caller, std::string_view name) const;
-  absl::StatusOr<DatabasePage> get_databases(const Caller& caller, const PageRequest& page) const;
-  absl::Status delete_database(const Caller& caller, std::string_view name) const;
-  absl::Status create_table(const Caller& caller, std::string_view database_name,
-                            const TableInput& input) const;
-  absl::Status update_table(const Caller& caller, std::string_view database_name,
-                            const TableInput& input) const;
-  absl::StatusOr<Table> get_table(const Caller& caller, std::string_view database_name,
-                                  std::string_view name) const;
-  absl::StatusOr<TablePage> get_tables(const Caller& caller, std::string_view database_name,
-                                       std::string_view expression,
-                                       const PageRequest& page) const;
-  absl::Status delete_table(const Caller& caller, std::string_view database_name,
-                            std::string_view name) const;
+  absl::Status create_database(const Caller& caller, const CreateDatabaseRequest& request) const;
+  absl::StatusOr<Database> get_database(const Caller& caller,
+                                        const DatabaseNameRequest& request) const;
+  absl::StatusOr<DatabasePage> get_databases(const Caller& caller,
+                                             const PagedRequest& request) const;
+  absl::Status delete_database(const Caller& caller, const DatabaseNameRequest& request) const;
+  absl::Status create_table(const Caller& caller, const TableInputRequest& request) const;
+  absl::Status update_table(const Caller& caller, const TableInputRequest& request) const;
+  absl::StatusOr<Table> get_table(const Caller& caller, const TableNameRequest& request) const;
+  absl::StatusOr<TablePage> get_tables(const Caller& caller,
+                                       const GetTablesRequest& request) const;
+  absl::Status delete_table(const Caller& caller, const TableNameRequest& request) const;
+  // Takes the tables parsed: ImportTablesRequest carries them as JSON text, which core does not
+  // read (api/methods.h parses it).
   absl::StatusOr<std::vector<std::string>> import_tables(const Caller& caller,
                                                          std::string_view database_name,
                                                          const std::vector<TableInput>& tables)
@@ -104,47 +105,42 @@ class Engine {
   absl::StatusOr<DataProduct> create_data_products(const Caller& caller,
                                                    const CreateDataProductsRequest& request)
       const;
-  absl::StatusOr<SubscriptionPage> list_pending_access_requests(const Caller& caller,
-                                                                const PageRequest& page) const;
+  absl::StatusOr<SubscriptionPage> list_pending_access_requests(
+      const Caller& caller, const PagedRequest& request) const;
   absl::Status approve_access_request(const Caller& caller,
                                       const ApproveAccessRequestRequest& request) const;
-  absl::Status deny_access_request(const Caller& caller, std::string_view request_id,
-                                   std::string_view decision_notes) const;
+  absl::Status deny_access_request(const Caller& caller,
+                                   const DenyAccessRequestRequest& request) const;
   absl::Status update_subscription_permissions(
       const Caller& caller, const UpdateSubscriptionPermissionsRequest& request) const;
-  absl::Status delete_subscription(const Caller& caller, Persona persona,
-                                   std::string_view subscription_id,
-                                   std::string_view reason) const;
   absl::StatusOr<std::vector<DataProductTable>> get_data_product(
-      const Caller& caller, std::string_view database_name,
-      std::string_view table_name_regex) const;
+      const Caller& caller, const GetDataProductRequest& request) const;
 
   // --- producer and consumer ---------------------------------------------------------------
   // The owner (as producer) or the subscriber (as consumer) of the subscription.
   absl::StatusOr<Subscription> get_subscription(const Caller& caller, Persona persona,
-                                                std::string_view subscription_id) const;
+                                                const GetSubscriptionRequest& request) const;
   absl::StatusOr<std::vector<EffectiveGrant>> get_subscription_grants(
-      const Caller& caller, Persona persona, std::string_view subscription_id) const;
-  absl::StatusOr<AuditPage> get_subscription_history(const Caller& caller, Persona persona,
-                                                     std::string_view subscription_id,
-                                                     const PageRequest& page) const;
+      const Caller& caller, Persona persona, const SubscriptionIdRequest& request) const;
+  absl::StatusOr<AuditPage> get_subscription_history(
+      const Caller& caller, Persona persona, const GetSubscriptionHistoryRequest& request) const;
+  absl::Status delete_subscription(const Caller& caller, Persona persona,
+                                   const DeleteSubscriptionRequest& request) const;
 
   // --- consumer ----------------------------------------------------------------------------
   absl::StatusOr<AccessRequest> request_access_to_product(
-      const Caller& caller, const RequestAccessToProductRequest& input) const;
+      const Caller& caller, const RequestAccessToProductRequest& request) const;
   absl::Status finalize_subscription(const Caller& caller,
-                                     std::string_view subscription_id) const;
-  absl::StatusOr<Table> get_table_info(const Caller& caller, std::string_view database_name,
-                                       std::string_view table_name) const;
+                                     const SubscriptionIdRequest& request) const;
+  absl::StatusOr<Table> get_table_info(const Caller& caller,
+                                       const GetTableInfoRequest& request) const;
   absl::StatusOr<SubscriptionPage> list_product_access(const Caller& caller,
-                                                       const PageRequest& page) const;
+                                                       const PagedRequest& request) const;
   // The published products, ordered by mesh database; without public metadata, a name only.
   absl::StatusOr<PublishedProductPage> list_data_products(
       const Caller& caller, const ListDataProductsRequest& request) const;
   absl::StatusOr<PermissionCheck> check_permission(const Caller& caller,
-                                                   std::string_view database_name,
-                                                   std::string_view table_name,
-                                                   std::string_view permission) const;
+                                                   const CheckPermissionRequest& request) const;
 
  private:
   std::string now() const;

@@ -62,19 +62,19 @@ std::string_view persona_name(Persona persona) {
 }  // namespace
 
 absl::StatusOr<AccountCredentials> Engine::initialize_mesh_account(
-    std::string_view account_id, std::string_view mesh_name) const {
+    std::string_view account_id, const InitializeMeshAccountRequest& request) const {
   std::string id(account_id);
   if (id.empty()) id = new_account_id();
   DATAMESH_RETURN_IF_ERROR(validate_account_id("data_mesh_account_id", id));
-  DATAMESH_RETURN_IF_ERROR(validate_display_name("mesh_name", mesh_name));
+  DATAMESH_RETURN_IF_ERROR(validate_display_name("mesh_name", request.mesh_name));
   return write([&](store::Transaction& tx) -> absl::StatusOr<AccountCredentials> {
     DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> existing, tx.get_mesh_account());
     if (existing) {
       return absl::AlreadyExistsError(cat("the mesh is already initialized (mesh account ",
                                                    existing->account_id, ")"));
     }
-    Account mesh{.account_id = id, .name = std::string(mesh_name), .is_mesh = true,
-                 .creation_date = now()};
+    Account mesh{
+        .account_id = id, .name = request.mesh_name, .is_mesh = true, .creation_date = now()};
     DATAMESH_RETURN_IF_ERROR(tx.put_account(mesh));
     DATAMESH_ASSIGN_OR_RETURN(AccountCredentials credentials,
                               issue_key(tx, sealer_, mesh, mesh.creation_date));
@@ -90,16 +90,15 @@ absl::StatusOr<AccountCredentials> Engine::initialize_mesh_account(
   });
 }
 
-absl::StatusOr<AccountCredentials> Engine::create_account(const Caller& caller,
-                                                          std::string_view account_name,
-                                                          std::string_view account_id) const {
+absl::StatusOr<AccountCredentials> Engine::create_account(
+    const Caller& caller, const CreateAccountRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "create accounts"));
-  DATAMESH_RETURN_IF_ERROR(validate_display_name("account_name", account_name));
-  if (!account_id.empty()) {
-    DATAMESH_RETURN_IF_ERROR(validate_account_id("account_id", account_id));
+  DATAMESH_RETURN_IF_ERROR(validate_display_name("account_name", request.account_name));
+  if (!request.account_id.empty()) {
+    DATAMESH_RETURN_IF_ERROR(validate_account_id("account_id", request.account_id));
   }
   return write([&](store::Transaction& tx) -> absl::StatusOr<AccountCredentials> {
-    std::string id(account_id);
+    std::string id(request.account_id);
     if (id.empty()) {
       // A random id that collides with an existing one is drawn again.
       for (int attempt = 0; attempt < 8 && id.empty(); ++attempt) {
@@ -112,7 +111,7 @@ absl::StatusOr<AccountCredentials> Engine::create_account(const Caller& caller,
       DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> taken, tx.get_account(id));
       if (taken) return absl::AlreadyExistsError(cat("account ", id, " already exists"));
     }
-    Account account{.account_id = id, .name = std::string(account_name), .creation_date = now()};
+    Account account{.account_id = id, .name = request.account_name, .creation_date = now()};
     DATAMESH_RETURN_IF_ERROR(tx.put_account(account));
     DATAMESH_ASSIGN_OR_RETURN(AccountCredentials credentials,
                               issue_key(tx, sealer_, account, account.creation_date));
@@ -153,16 +152,16 @@ absl::StatusOr<AccountRole> Engine::initialize_account_as(const Caller& caller,
                      .group_arn = internal::iam_arn(id, "group", cat(role, "Group"))};
 }
 
-absl::Status Engine::enable_account_as(const Caller& caller, std::string_view account_id,
-                                       Persona persona) const {
+absl::Status Engine::enable_account_as(const Caller& caller, Persona persona,
+                                       const AccountIdRequest& request) const {
   const std::string_view name = persona_name(persona);
   DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, cat("enable accounts as ", name)));
   return write([&](store::Transaction& tx) -> absl::Status {
-    DATAMESH_ASSIGN_OR_RETURN(Account account, load_account(tx, account_id));
+    DATAMESH_ASSIGN_OR_RETURN(Account account, load_account(tx, request.account_id));
     if (account.is_mesh) {
-      return absl::FailedPreconditionError(cat(
-          "the mesh account ", account_id, " cannot be enabled as ", name,
-          ": producers and consumers are separate accounts"));
+      return absl::FailedPreconditionError(cat("the mesh account ", request.account_id,
+                                               " cannot be enabled as ", name,
+                                               ": producers and consumers are separate accounts"));
     }
     bool& flag =
         persona == Persona::kProducer ? account.producer_enabled : account.consumer_enabled;
@@ -170,9 +169,10 @@ absl::Status Engine::enable_account_as(const Caller& caller, std::string_view ac
     flag = true;
     DATAMESH_RETURN_IF_ERROR(tx.put_account(account));
     return append_audit(tx, sealer_, caller,
-                        {.date = now(), .actor_role = kAdminRole,
+                        {.date = now(),
+                         .actor_role = kAdminRole,
                          .action = cat("enable_account_as_", name),
-                         .resource = cat("account/", account_id)});
+                         .resource = cat("account/", request.account_id)});
   });
 }
 
@@ -182,40 +182,41 @@ absl::StatusOr<std::vector<Account>> Engine::list_accounts(const Caller& caller)
 }
 
 absl::StatusOr<Account> Engine::describe_account(const Caller& caller,
-                                                 std::string_view account_id) const {
+                                                 const AccountIdRequest& request) const {
   // An account may describe itself; the mesh admin may describe any account.
-  if (caller.account.account_id != account_id) {
+  if (caller.account.account_id != request.account_id) {
     DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "describe other accounts"));
   }
-  return read([&](store::Transaction& tx) { return load_account(tx, account_id); });
+  return read([&](store::Transaction& tx) { return load_account(tx, request.account_id); });
 }
 
-absl::StatusOr<AccountCredentials> Engine::create_access_key(const Caller& caller,
-                                                             std::string_view account_id) const {
+absl::StatusOr<AccountCredentials> Engine::create_access_key(
+    const Caller& caller, const AccountIdRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "create access keys"));
   return write([&](store::Transaction& tx) -> absl::StatusOr<AccountCredentials> {
-    DATAMESH_ASSIGN_OR_RETURN(const Account account, load_account(tx, account_id));
+    DATAMESH_ASSIGN_OR_RETURN(const Account account, load_account(tx, request.account_id));
     const std::string date = now();
     DATAMESH_ASSIGN_OR_RETURN(AccountCredentials credentials,
                               issue_key(tx, sealer_, account, date));
     DATAMESH_RETURN_IF_ERROR(
         append_audit(tx, sealer_, caller,
-                     {.date = date, .actor_role = kAdminRole, .action = "create_access_key",
-                      .resource = cat("account/", account_id),
+                     {.date = date,
+                      .actor_role = kAdminRole,
+                      .action = "create_access_key",
+                      .resource = cat("account/", request.account_id),
                       .details = {{"AccessKeyId", credentials.access_key_id}}}));
     return credentials;
   });
 }
 
 absl::StatusOr<AccountCredentials> Engine::rotate_access_key(
-    const Caller& caller, std::string_view access_key_id) const {
+    const Caller& caller, const AccessKeyRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "rotate access keys"));
   return write([&](store::Transaction& tx) -> absl::StatusOr<AccountCredentials> {
-    DATAMESH_ASSIGN_OR_RETURN(store::AccessKeyRow key, load_key(tx, access_key_id));
+    DATAMESH_ASSIGN_OR_RETURN(store::AccessKeyRow key, load_key(tx, request.key_id));
     if (key.status != "Active") {
-      return absl::FailedPreconditionError(
-          cat("access key ", access_key_id, " is ", key.status,
-                       "; only Active keys can be rotated"));
+      return absl::FailedPreconditionError(cat("access key ", request.key_id, " is ", key.status,
+                                               "; only Active keys can be rotated"));
     }
     DATAMESH_ASSIGN_OR_RETURN(const Account account, load_account(tx, key.account_id));
     const std::string date = now();
@@ -235,18 +236,19 @@ absl::StatusOr<AccountCredentials> Engine::rotate_access_key(
 }
 
 absl::Status Engine::revoke_access_key(const Caller& caller,
-                                       std::string_view access_key_id) const {
+                                       const AccessKeyRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "revoke access keys"));
   return write([&](store::Transaction& tx) -> absl::Status {
-    DATAMESH_ASSIGN_OR_RETURN(store::AccessKeyRow key, load_key(tx, access_key_id));
+    DATAMESH_ASSIGN_OR_RETURN(store::AccessKeyRow key, load_key(tx, request.key_id));
     if (key.status != "Active") {
       return absl::FailedPreconditionError(
-          cat("access key ", access_key_id, " is already ", key.status));
+          cat("access key ", request.key_id, " is already ", key.status));
     }
     if (key.access_key_id == caller.access_key_id) {
-      return absl::FailedPreconditionError(cat(
-          "access key ", access_key_id, " is the key making this call; rotate it instead, or "
-          "revoke it with another mesh admin key"));
+      return absl::FailedPreconditionError(
+          cat("access key ", request.key_id,
+              " is the key making this call; rotate it instead, or "
+              "revoke it with another mesh admin key"));
     }
     key.status = "Revoked";
     key.revocation_date = now();
@@ -260,14 +262,14 @@ absl::Status Engine::revoke_access_key(const Caller& caller,
 }
 
 absl::StatusOr<std::vector<AccessKey>> Engine::list_access_keys(
-    const Caller& caller, std::string_view account_id) const {
-  if (caller.account.account_id != account_id) {
+    const Caller& caller, const AccountIdRequest& request) const {
+  if (caller.account.account_id != request.account_id) {
     DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "list other accounts' keys"));
   }
   return read([&](store::Transaction& tx) -> absl::StatusOr<std::vector<AccessKey>> {
-    DATAMESH_RETURN_IF_ERROR(load_account(tx, account_id));
+    DATAMESH_RETURN_IF_ERROR(load_account(tx, request.account_id));
     DATAMESH_ASSIGN_OR_RETURN(const std::vector<store::AccessKeyRow> rows,
-                              tx.list_access_keys(account_id));
+                              tx.list_access_keys(request.account_id));
     std::vector<AccessKey> keys;
     keys.reserve(rows.size());
     for (const store::AccessKeyRow& row : rows) keys.push_back(public_key(row));
@@ -276,18 +278,17 @@ absl::StatusOr<std::vector<AccessKey>> Engine::list_access_keys(
 }
 
 absl::StatusOr<AuditPage> Engine::list_audit_events(const Caller& caller,
-                                                    std::string_view subscription_id,
-                                                    const PageRequest& page) const {
+                                                    const ListAuditEventsRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "read the whole audit log"));
-  if (!subscription_id.empty()) {
-    DATAMESH_RETURN_IF_ERROR(validate_subscription_id("subscription_id", subscription_id));
+  if (!request.subscription_id.empty()) {
+    DATAMESH_RETURN_IF_ERROR(validate_subscription_id("subscription_id", request.subscription_id));
   }
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(page));
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(request.page));
   AuditPage result;
   DATAMESH_ASSIGN_OR_RETURN(result.events, read([&](store::Transaction& tx) {
-                              return tx.list_audit_events(subscription_id, store_page);
+                              return tx.list_audit_events(request.subscription_id, store_page);
                             }));
-  result.next_token = internal::trim_page(result.events, page, [](const AuditEvent& event) {
+  result.next_token = internal::trim_page(result.events, request.page, [](const AuditEvent& event) {
     return std::to_string(event.sequence);
   });
   return result;

@@ -50,6 +50,15 @@ absl::Status validate_table_input(const TableInput& input) {
   return check_glue_limits(input);
 }
 
+// What create_table and update_table check before their transaction: the caller may edit its
+// catalog (`action` names the edit in the refusal), and the request is well formed.
+absl::Status check_table_write(const Caller& caller, const TableInputRequest& request,
+                               std::string_view action) {
+  DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, action));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
+  return validate_table_input(request.table_input);
+}
+
 absl::Status require_database(store::Transaction& tx, std::string_view catalog,
                               std::string_view name) {
   DATAMESH_ASSIGN_OR_RETURN(std::optional<Database> database, tx.get_database(catalog, name));
@@ -68,7 +77,9 @@ absl::Status table_not_found(std::string_view database_name, std::string_view na
 
 }  // namespace
 
-absl::Status Engine::create_database(const Caller& caller, const DatabaseInput& input) const {
+absl::Status Engine::create_database(const Caller& caller,
+                                     const CreateDatabaseRequest& request) const {
+  const DatabaseInput& input = request.database_input;
   DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "create databases"));
   DATAMESH_RETURN_IF_ERROR(validate_catalog_name("DatabaseInput.Name", input.name));
   DATAMESH_RETURN_IF_ERROR(validate_text("DatabaseInput.Description", input.description));
@@ -95,121 +106,125 @@ absl::Status Engine::create_database(const Caller& caller, const DatabaseInput& 
   });
 }
 
-absl::StatusOr<Database> Engine::get_database(const Caller& caller, std::string_view name) const {
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", name));
+absl::StatusOr<Database> Engine::get_database(const Caller& caller,
+                                              const DatabaseNameRequest& request) const {
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", request.name));
   const std::string& catalog = caller.account.account_id;
   return read([&](store::Transaction& tx) -> absl::StatusOr<Database> {
-    DATAMESH_ASSIGN_OR_RETURN(std::optional<Database> found, tx.get_database(catalog, name));
+    DATAMESH_ASSIGN_OR_RETURN(std::optional<Database> found,
+                              tx.get_database(catalog, request.name));
     if (!found) {
       return absl::NotFoundError(
-          cat("database ", name, " not found in the catalog of account ", catalog));
+          cat("database ", request.name, " not found in the catalog of account ", catalog));
     }
     return std::move(*found);
   });
 }
 
 absl::StatusOr<DatabasePage> Engine::get_databases(const Caller& caller,
-                                                   const PageRequest& page) const {
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(page));
+                                                   const PagedRequest& request) const {
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(request.page));
   DatabasePage result;
   DATAMESH_ASSIGN_OR_RETURN(result.databases,
                             read([&](store::Transaction& tx) {
                               return tx.list_databases(caller.account.account_id, store_page);
                             }));
-  result.next_token = internal::trim_page(result.databases, page,
+  result.next_token = internal::trim_page(result.databases, request.page,
                                           [](const Database& d) { return d.input.name; });
   return result;
 }
 
-absl::Status Engine::delete_database(const Caller& caller, std::string_view name) const {
+absl::Status Engine::delete_database(const Caller& caller,
+                                     const DatabaseNameRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "delete databases"));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", request.name));
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
-    DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, name));
-    DATAMESH_RETURN_IF_ERROR(tx.delete_database(catalog, name));
+    DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, request.name));
+    DATAMESH_RETURN_IF_ERROR(tx.delete_database(catalog, request.name));
     return append_audit(tx, sealer_, caller,
-                        {.date = now(), .actor_role = kAccountAdminRole,
+                        {.date = now(),
+                         .actor_role = kAccountAdminRole,
                          .action = "delete_database",
-                         .resource = cat("catalog/", catalog, "/", name)});
+                         .resource = cat("catalog/", catalog, "/", request.name)});
   });
 }
 
-absl::Status Engine::create_table(const Caller& caller, std::string_view database_name,
-                                  const TableInput& input) const {
-  DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "create tables"));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
-  DATAMESH_RETURN_IF_ERROR(validate_table_input(input));
+absl::Status Engine::create_table(const Caller& caller, const TableInputRequest& request) const {
+  const TableInput& input = request.table_input;
+  DATAMESH_RETURN_IF_ERROR(check_table_write(caller, request, "create tables"));
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
-    DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, database_name));
+    DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, request.database_name));
     DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> existing,
-                              tx.get_table(catalog, database_name, input.name));
+                              tx.get_table(catalog, request.database_name, input.name));
     if (existing) {
-      return absl::AlreadyExistsError(cat("table ", database_name, ".", input.name,
-                                                   " already exists in catalog ", catalog));
+      return absl::AlreadyExistsError(cat("table ", request.database_name, ".", input.name,
+                                          " already exists in catalog ", catalog));
     }
     const std::string date = now();
-    Table table{.input = input, .database_name = std::string(database_name),
-                .catalog_id = catalog, .create_time = date, .update_time = date,
+    Table table{.input = input,
+                .database_name = request.database_name,
+                .catalog_id = catalog,
+                .create_time = date,
+                .update_time = date,
                 .created_by = actor_arn(caller, kAccountAdminRole)};
     DATAMESH_RETURN_IF_ERROR(tx.put_table(table));
-    return append_audit(tx, sealer_, caller,
-                        {.date = date, .actor_role = kAccountAdminRole, .action = "create_table",
-                         .resource = cat("catalog/", catalog, "/", database_name, "/",
-                                                  input.name)});
+    return append_audit(
+        tx, sealer_, caller,
+        {.date = date,
+         .actor_role = kAccountAdminRole,
+         .action = "create_table",
+         .resource = cat("catalog/", catalog, "/", request.database_name, "/", input.name)});
   });
 }
 
-absl::Status Engine::update_table(const Caller& caller, std::string_view database_name,
-                                  const TableInput& input) const {
-  DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "update tables"));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
-  DATAMESH_RETURN_IF_ERROR(validate_table_input(input));
+absl::Status Engine::update_table(const Caller& caller, const TableInputRequest& request) const {
+  const TableInput& input = request.table_input;
+  DATAMESH_RETURN_IF_ERROR(check_table_write(caller, request, "update tables"));
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
     DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> existing,
-                              tx.get_table(catalog, database_name, input.name));
-    if (!existing) return table_not_found(database_name, input.name, catalog);
+                              tx.get_table(catalog, request.database_name, input.name));
+    if (!existing) return table_not_found(request.database_name, input.name, catalog);
     Table& table = *existing;
     if (table.input.target_table) {
-      return absl::FailedPreconditionError(cat(
-          "table ", database_name, ".", input.name, " is a resource link; it cannot be edited"));
+      return absl::FailedPreconditionError(cat("table ", request.database_name, ".", input.name,
+                                               " is a resource link; it cannot be edited"));
     }
     table.input = input;
     table.update_time = now();
     table.version_id += 1;
     DATAMESH_RETURN_IF_ERROR(tx.put_table(table));
-    return append_audit(tx, sealer_, caller,
-                        {.date = table.update_time, .actor_role = kAccountAdminRole,
-                         .action = "update_table",
-                         .resource = cat("catalog/", catalog, "/", database_name, "/",
-                                                  input.name)});
+    return append_audit(
+        tx, sealer_, caller,
+        {.date = table.update_time,
+         .actor_role = kAccountAdminRole,
+         .action = "update_table",
+         .resource = cat("catalog/", catalog, "/", request.database_name, "/", input.name)});
   });
 }
 
-absl::StatusOr<Table> Engine::get_table(const Caller& caller, std::string_view database_name,
-                                        std::string_view name) const {
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", name));
+absl::StatusOr<Table> Engine::get_table(const Caller& caller,
+                                        const TableNameRequest& request) const {
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", request.name));
   const std::string& catalog = caller.account.account_id;
   return read([&](store::Transaction& tx) -> absl::StatusOr<Table> {
     DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> found,
-                              tx.get_table(catalog, database_name, name));
-    if (!found) return table_not_found(database_name, name, catalog);
+                              tx.get_table(catalog, request.database_name, request.name));
+    if (!found) return table_not_found(request.database_name, request.name, catalog);
     return std::move(*found);
   });
 }
 
 absl::StatusOr<TablePage> Engine::get_tables(const Caller& caller,
-                                             std::string_view database_name,
-                                             std::string_view expression,
-                                             const PageRequest& page) const {
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(page));
+                                             const GetTablesRequest& request) const {
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(request.page));
   std::optional<Pattern> pattern;
-  if (!expression.empty()) {
-    DATAMESH_ASSIGN_OR_RETURN(pattern, Pattern::compile("expression", expression));
+  if (!request.expression.empty()) {
+    DATAMESH_ASSIGN_OR_RETURN(pattern, Pattern::compile("expression", request.expression));
   }
   const std::string& catalog = caller.account.account_id;
   struct Loaded {
@@ -218,13 +233,13 @@ absl::StatusOr<TablePage> Engine::get_tables(const Caller& caller,
   };
   DATAMESH_ASSIGN_OR_RETURN(
       Loaded loaded, read([&](store::Transaction& tx) -> absl::StatusOr<Loaded> {
-        DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, database_name));
+        DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, request.database_name));
         Loaded out;
         std::size_t bytes = 0;
         // Adds `table` unless the page is full by count or, past its first table, by size.
         const auto take = [&](Table table) -> bool {
           const std::size_t size = text_bytes(table.input);
-          if (static_cast<int>(out.tables.size()) == page.max_results ||
+          if (static_cast<int>(out.tables.size()) == request.page.max_results ||
               (!out.tables.empty() && bytes + size > kMaxPageBytes)) {
             out.more = true;
             return false;
@@ -237,10 +252,10 @@ absl::StatusOr<TablePage> Engine::get_tables(const Caller& caller,
           std::string after = store_page.after;
           while (true) {
             const int wanted = std::min<int>(
-                kTableChunk, page.max_results + 1 - static_cast<int>(out.tables.size()));
+                kTableChunk, request.page.max_results + 1 - static_cast<int>(out.tables.size()));
             DATAMESH_ASSIGN_OR_RETURN(
                 std::vector<Table> chunk,
-                tx.list_tables(catalog, database_name,
+                tx.list_tables(catalog, request.database_name,
                                store::Page{.after = after, .limit = wanted}));
             for (Table& table : chunk) {
               if (!take(std::move(table))) return out;
@@ -252,10 +267,10 @@ absl::StatusOr<TablePage> Engine::get_tables(const Caller& caller,
         // With an expression, only the matching tables of this page are loaded, and the walk
         // stops once the page is full.
         DATAMESH_RETURN_IF_ERROR(internal::for_each_matching_name(
-            tx, catalog, database_name, *pattern, store_page.after,
+            tx, catalog, request.database_name, *pattern, store_page.after,
             [&](const std::string& name) -> absl::StatusOr<bool> {
               DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> table,
-                                        tx.get_table(catalog, database_name, name));
+                                        tx.get_table(catalog, request.database_name, name));
               return !table || take(std::move(*table));
             }));
         return out;
@@ -265,21 +280,22 @@ absl::StatusOr<TablePage> Engine::get_tables(const Caller& caller,
   return result;
 }
 
-absl::Status Engine::delete_table(const Caller& caller, std::string_view database_name,
-                                  std::string_view name) const {
+absl::Status Engine::delete_table(const Caller& caller, const TableNameRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_catalog_owner(caller, "delete tables"));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("name", request.name));
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
     DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> found,
-                              tx.get_table(catalog, database_name, name));
-    if (!found) return table_not_found(database_name, name, catalog);
-    DATAMESH_RETURN_IF_ERROR(tx.delete_table(catalog, database_name, name));
-    return append_audit(tx, sealer_, caller,
-                        {.date = now(), .actor_role = kAccountAdminRole, .action = "delete_table",
-                         .resource = cat("catalog/", catalog, "/", database_name, "/",
-                                                  name)});
+                              tx.get_table(catalog, request.database_name, request.name));
+    if (!found) return table_not_found(request.database_name, request.name, catalog);
+    DATAMESH_RETURN_IF_ERROR(tx.delete_table(catalog, request.database_name, request.name));
+    return append_audit(
+        tx, sealer_, caller,
+        {.date = now(),
+         .actor_role = kAccountAdminRole,
+         .action = "delete_table",
+         .resource = cat("catalog/", catalog, "/", request.database_name, "/", request.name)});
   });
 }
 

@@ -123,20 +123,20 @@ absl::StatusOr<store::ProductRow> load_requested_product(store::Transaction& tx,
 }  // namespace
 
 absl::StatusOr<AccessRequest> Engine::request_access_to_product(
-    const Caller& caller, const RequestAccessToProductRequest& input) const {
+    const Caller& caller, const RequestAccessToProductRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "request access"));
-  DATAMESH_RETURN_IF_ERROR(validate_account_id("owner_account_id", input.owner_account_id));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", input.database_name));
+  DATAMESH_RETURN_IF_ERROR(validate_account_id("owner_account_id", request.owner_account_id));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
   DATAMESH_ASSIGN_OR_RETURN(
       const PermissionSet permissions,
-      parse_subscription_permissions("request_permissions", input.request_permissions));
-  if (input.tables && input.tables->empty()) {
+      parse_subscription_permissions("request_permissions", request.request_permissions));
+  if (request.tables && request.tables->empty()) {
     return absl::InvalidArgumentError(
         "tables is an empty list: omit it to request the whole database, or name at least one "
         "table or pattern");
   }
   const std::string& consumer = caller.account.account_id;
-  if (input.owner_account_id == consumer) {
+  if (request.owner_account_id == consumer) {
     return absl::InvalidArgumentError(cat(
         "account ", consumer, " owns the data products it would request: a producer already "
         "holds every permission on its own products"));
@@ -145,14 +145,14 @@ absl::StatusOr<AccessRequest> Engine::request_access_to_product(
   // its budget without holding the write lock; inside the write only tables added since are
   // matched.
   DATAMESH_ASSIGN_OR_RETURN(TablePatterns patterns,
-                            TablePatterns::compile(input.tables.value_or(
+                            TablePatterns::compile(request.tables.value_or(
                                 std::vector<std::string>{})));
   if (!patterns.empty()) {
     DATAMESH_RETURN_IF_ERROR(read([&](store::Transaction& tx) -> absl::Status {
       DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
       DATAMESH_ASSIGN_OR_RETURN(
           const store::ProductRow product,
-          load_requested_product(tx, input.database_name, input.owner_account_id));
+          load_requested_product(tx, request.database_name, request.owner_account_id));
       DATAMESH_ASSIGN_OR_RETURN(const std::vector<std::string> names,
                                 tx.list_table_names(mesh, product.mesh_database));
       return patterns.select_all(names);
@@ -162,14 +162,14 @@ absl::StatusOr<AccessRequest> Engine::request_access_to_product(
     DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
     DATAMESH_ASSIGN_OR_RETURN(
         const store::ProductRow product,
-        load_requested_product(tx, input.database_name, input.owner_account_id));
+        load_requested_product(tx, request.database_name, request.owner_account_id));
     const std::string& database = product.mesh_database;
     std::vector<std::string> tables;
-    if (input.tables) {
+    if (request.tables) {
       DATAMESH_ASSIGN_OR_RETURN(const std::vector<std::string> names,
                                 tx.list_table_names(mesh, database));
       DATAMESH_ASSIGN_OR_RETURN(tables,
-                                resolve_tables(*input.tables, names, database, patterns));
+                                resolve_tables(*request.tables, names, database, patterns));
     }
     const std::vector<std::string> requested = permissions.names();
     AccessRequest result{.type = tables.empty() ? "DATABASE" : "TABLE",
@@ -180,7 +180,7 @@ absl::StatusOr<AccessRequest> Engine::request_access_to_product(
     const Subscription wanted{.database_name = database,
                               .table_names = tables,
                               .requested_grants = requested,
-                              .owner_principal = input.owner_account_id,
+                              .owner_principal = request.owner_account_id,
                               .subscriber_principal = consumer};
     DATAMESH_ASSIGN_OR_RETURN(const std::vector<Subscription> duplicates,
                               tx.find_live_duplicates(wanted));
@@ -196,7 +196,7 @@ absl::StatusOr<AccessRequest> Engine::request_access_to_product(
                      .database_name = database,
                      .table_names = tables,
                      .requested_grants = requested,
-                     .owner_principal = input.owner_account_id,
+                     .owner_principal = request.owner_account_id,
                      .subscriber_principal = consumer,
                      .creation_date = date,
                      .created_by = actor_arn(caller, kConsumerRole),
@@ -221,15 +221,14 @@ absl::StatusOr<AccessRequest> Engine::request_access_to_product(
 }
 
 absl::Status Engine::finalize_subscription(const Caller& caller,
-                                           std::string_view subscription_id) const {
+                                           const SubscriptionIdRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "finalize subscriptions"));
   const std::string& consumer = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::Status {
     DATAMESH_ASSIGN_OR_RETURN(
         Subscription sub,
-        internal::load_as_party(tx, caller, Persona::kConsumer, subscription_id, "finalize"));
-    DATAMESH_RETURN_IF_ERROR(
-        internal::require_status(sub, {SubscriptionStatus::kActive}, "finalized"));
+        internal::load_to_change(tx, caller, Persona::kConsumer, request.subscription_id,
+                                 "finalize", {SubscriptionStatus::kActive}, "finalized"));
     DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
     const std::string date = now();
     const std::string& database = sub.database_name;
@@ -301,19 +300,20 @@ absl::Status Engine::finalize_subscription(const Caller& caller,
   });
 }
 
-absl::StatusOr<Table> Engine::get_table_info(const Caller& caller, std::string_view database_name,
-                                             std::string_view table_name) const {
+absl::StatusOr<Table> Engine::get_table_info(const Caller& caller,
+                                             const GetTableInfoRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "read table information"));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("table_name", table_name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("table_name", request.table_name));
   const std::string& consumer = caller.account.account_id;
   return read([&](store::Transaction& tx) -> absl::StatusOr<Table> {
     DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> local,
-                              tx.get_table(consumer, database_name, table_name));
+                              tx.get_table(consumer, request.database_name, request.table_name));
     if (!local) {
-      return absl::NotFoundError(cat(
-          "table ", database_name, ".", table_name, " not found in the catalog of account ",
-          consumer, " (finalize_subscription imports the tables of an Active subscription)"));
+      return absl::NotFoundError(
+          cat("table ", request.database_name, ".", request.table_name,
+              " not found in the catalog of account ", consumer,
+              " (finalize_subscription imports the tables of an Active subscription)"));
     }
     if (!local->input.target_table) return std::move(*local);  // one of the consumer's own
     const TableIdentifier target = *local->input.target_table;
@@ -339,24 +339,24 @@ absl::StatusOr<Table> Engine::get_table_info(const Caller& caller, std::string_v
         std::optional<Table> mesh_table,
         tx.get_table(target.catalog_id, target.database_name, target.name));
     if (!mesh_table) {
-      return absl::NotFoundError(cat("the link ", database_name, ".", table_name,
-                                              " points at ", target.database_name, ".",
-                                              target.name, ", which is no longer in the mesh"));
+      return absl::NotFoundError(cat("the link ", request.database_name, ".", request.table_name,
+                                     " points at ", target.database_name, ".", target.name,
+                                     ", which is no longer in the mesh"));
     }
     return std::move(*mesh_table);
   });
 }
 
 absl::StatusOr<SubscriptionPage> Engine::list_product_access(const Caller& caller,
-                                                             const PageRequest& page) const {
+                                                             const PagedRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "list product access"));
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(page));
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(request.page));
   SubscriptionPage result;
   DATAMESH_ASSIGN_OR_RETURN(result.subscriptions, read([&](store::Transaction& tx) {
                               return tx.list_subscriptions(
                                   {.subscriber = caller.account.account_id}, store_page);
                             }));
-  result.next_token = internal::trim_page(result.subscriptions, page,
+  result.next_token = internal::trim_page(result.subscriptions, request.page,
                                           [](const Subscription& s) { return s.subscription_id; });
   return result;
 }
@@ -391,35 +391,34 @@ absl::StatusOr<PublishedProductPage> Engine::list_data_products(
   });
 }
 
-absl::StatusOr<PermissionCheck> Engine::check_permission(const Caller& caller,
-                                                         std::string_view database_name,
-                                                         std::string_view table_name,
-                                                         std::string_view permission) const {
+absl::StatusOr<PermissionCheck> Engine::check_permission(
+    const Caller& caller, const CheckPermissionRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "check permissions"));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
-  if (!table_name.empty()) {
-    DATAMESH_RETURN_IF_ERROR(validate_catalog_name("table_name", table_name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
+  if (!request.table_name.empty()) {
+    DATAMESH_RETURN_IF_ERROR(validate_catalog_name("table_name", request.table_name));
   }
-  auto parsed = parse_permission(permission);
+  auto parsed = parse_permission(request.permission);
   if (!parsed) {
     std::vector<std::string_view> names;
     for (const PermissionInfo& info : permission_table()) names.push_back(info.name);
-    return absl::InvalidArgumentError(cat("unknown permission \"", permission,
-                                                   "\"; allowed: ", join(names, ", ")));
+    return absl::InvalidArgumentError(cat("unknown request.permission \"", request.permission,
+                                          "\"; allowed: ", join(names, ", ")));
   }
   return read([&](store::Transaction& tx) -> absl::StatusOr<PermissionCheck> {
     DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
     DATAMESH_ASSIGN_OR_RETURN(
         const std::vector<store::GrantRow> rows,
-        tx.find_grants(caller.account.account_id, mesh, database_name, table_name));
-    PermissionCheck check = evaluate_grants(rows, *parsed, database_name, table_name);
+        tx.find_grants(caller.account.account_id, mesh, request.database_name, request.table_name));
+    PermissionCheck check =
+        evaluate_grants(rows, *parsed, request.database_name, request.table_name);
     if (!check.allowed && *parsed == Permission::kDescribe) {
       DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
-                                tx.get_product(database_name));
+                                tx.get_product(request.database_name));
       if (product && product->public_metadata) {
-        check = PermissionCheck{.allowed = true,
-                                .reason = cat("data product ", database_name,
-                                                       " publishes public metadata")};
+        check = PermissionCheck{
+            .allowed = true,
+            .reason = cat("data product ", request.database_name, " publishes public metadata")};
       }
     }
     return check;

@@ -22,7 +22,7 @@ namespace {
 
 using internal::kProducerRole;
 
-// Tables between two calls of CreateDataProductsRequest::on_progress.
+// Tables between two calls of CreateDataProductsOptions::on_progress.
 constexpr uint64_t kProgressEvery = 256;
 
 // Glue's documented default when a crawler role is given without a schedule: every 4 hours.
@@ -37,28 +37,29 @@ constexpr Permission kOwnerDatabasePermissions[] = {Permission::kCreateTable,
                                                     Permission::kDescribe};
 
 absl::Status validate_request(const CreateDataProductsRequest& request) {
+  const CreateDataProductsOptions& options = request.options;
   DATAMESH_RETURN_IF_ERROR(
       validate_catalog_name("source_database_name", request.source_database_name));
-  if (!request.expose_data_mesh_db_name.empty()) {
+  if (!options.expose_data_mesh_db_name.empty()) {
     DATAMESH_RETURN_IF_ERROR(
-        validate_catalog_name("expose_data_mesh_db_name", request.expose_data_mesh_db_name));
+        validate_catalog_name("expose_data_mesh_db_name", options.expose_data_mesh_db_name));
   }
   DATAMESH_RETURN_IF_ERROR(validate_link_suffix("expose_table_references_with_suffix",
-                                                request.expose_table_references_with_suffix));
-  DATAMESH_RETURN_IF_ERROR(validate_text("domain", request.domain));
-  DATAMESH_RETURN_IF_ERROR(validate_text("data_product_name", request.data_product_name));
-  if (!request.sync_mesh_catalog_schedule.empty()) {
+                                                options.expose_table_references_with_suffix));
+  DATAMESH_RETURN_IF_ERROR(validate_text("domain", options.domain));
+  DATAMESH_RETURN_IF_ERROR(validate_text("data_product_name", options.data_product_name));
+  if (!options.sync_mesh_catalog_schedule.empty()) {
     DATAMESH_RETURN_IF_ERROR(
-        validate_glue_cron("sync_mesh_catalog_schedule", request.sync_mesh_catalog_schedule));
-    if (request.sync_mesh_crawler_role_arn.empty()) {
+        validate_glue_cron("sync_mesh_catalog_schedule", options.sync_mesh_catalog_schedule));
+    if (options.sync_mesh_crawler_role_arn.empty()) {
       return absl::InvalidArgumentError(
           "sync_mesh_catalog_schedule needs sync_mesh_crawler_role_arn: the crawler that keeps "
           "the mesh catalog in sync runs as that role");
     }
   }
-  if (!request.sync_mesh_crawler_role_arn.empty()) {
+  if (!options.sync_mesh_crawler_role_arn.empty()) {
     DATAMESH_RETURN_IF_ERROR(
-        validate_role_arn("sync_mesh_crawler_role_arn", request.sync_mesh_crawler_role_arn));
+        validate_role_arn("sync_mesh_crawler_role_arn", options.sync_mesh_crawler_role_arn));
   }
   return absl::OkStatus();
 }
@@ -104,18 +105,34 @@ absl::Status require_requested(const Subscription& sub, const PermissionSet& req
           join(sub.requested_grants, ", "), ")", remedy));
 }
 
+// The grantable_permissions a producer names; InvalidArgument unless all of them are granted:
+// a consumer may only pass on what it holds.
+absl::StatusOr<PermissionSet> parse_grantable(const std::vector<std::string>& names,
+                                              const PermissionSet& granted) {
+  DATAMESH_ASSIGN_OR_RETURN(
+      const PermissionSet grantable,
+      parse_subscription_permissions("grantable_permissions", names, /*allow_empty=*/true));
+  if (!granted.covers(grantable)) {
+    return absl::InvalidArgumentError(
+        cat("grantable_permissions ", join(grantable.minus(granted).names(), ", "),
+            " are not granted (granted: ", join(granted.names(), ", "), ")"));
+  }
+  return grantable;
+}
+
 }  // namespace
 
 absl::StatusOr<DataProduct> Engine::create_data_products(
     const Caller& caller, const CreateDataProductsRequest& request) const {
+  const CreateDataProductsOptions& options = request.options;
   DATAMESH_RETURN_IF_ERROR(require_producer(caller, "create data products"));
   DATAMESH_RETURN_IF_ERROR(validate_request(request));
   const std::string& producer = caller.account.account_id;
-  const std::string mesh_db = request.expose_data_mesh_db_name.empty()
+  const std::string mesh_db = options.expose_data_mesh_db_name.empty()
                                   ? cat(request.source_database_name, "-", producer)
-                                  : request.expose_data_mesh_db_name;
+                                  : options.expose_data_mesh_db_name;
   DATAMESH_RETURN_IF_ERROR(validate_catalog_name("mesh database name", mesh_db));
-  const std::string& suffix = request.expose_table_references_with_suffix;
+  const std::string& suffix = options.expose_table_references_with_suffix;
   if (suffix.empty() && mesh_db == request.source_database_name) {
     return absl::InvalidArgumentError(cat(
         "the mesh database has the source database's name (", mesh_db,
@@ -123,14 +140,14 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
         "not be empty"));
   }
   std::optional<Pattern> pattern;
-  if (!request.table_name_regex.empty()) {
+  if (!options.table_name_regex.empty()) {
     DATAMESH_ASSIGN_OR_RETURN(pattern,
-                              Pattern::compile("table_name_regex", request.table_name_regex));
+                              Pattern::compile("table_name_regex", options.table_name_regex));
   }
   const std::string schedule =
-      request.sync_mesh_catalog_schedule.empty() && !request.sync_mesh_crawler_role_arn.empty()
+      options.sync_mesh_catalog_schedule.empty() && !options.sync_mesh_crawler_role_arn.empty()
           ? std::string(kDefaultSyncSchedule)
-          : request.sync_mesh_catalog_schedule;
+          : options.sync_mesh_catalog_schedule;
   // The pattern is matched against the source tables before the write transaction, so that a
   // costly one fails on its budget without holding the write lock; inside the write only the
   // tables created since are matched.
@@ -164,7 +181,7 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
     if (selected.empty()) {
       return absl::NotFoundError(cat(
           "no table of database ", request.source_database_name,
-          pattern ? cat(" matches \"", request.table_name_regex, "\"")
+          pattern ? cat(" matches \"", options.table_name_regex, "\"")
                   : std::string(" exists")));
     }
 
@@ -196,12 +213,12 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
     product.mesh_database = mesh_db;
     product.producer_account = producer;
     product.source_database = request.source_database_name;
-    product.table_name_regex = request.table_name_regex;
-    product.domain = request.domain;
-    product.data_product_name = request.data_product_name;
-    product.public_metadata = request.create_public_metadata;
+    product.table_name_regex = options.table_name_regex;
+    product.domain = options.domain;
+    product.data_product_name = options.data_product_name;
+    product.public_metadata = options.create_public_metadata;
     product.sync_schedule = schedule;
-    product.crawler_role_arn = request.sync_mesh_crawler_role_arn;
+    product.crawler_role_arn = options.sync_mesh_crawler_role_arn;
     product.link_suffix = suffix;
     product.updated_date = date;
     DATAMESH_RETURN_IF_ERROR(tx.put_product(product));
@@ -213,9 +230,9 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
                                               producer, ".", request.source_database_name)},
         .catalog_id = mesh,
         .create_time = date};
-    if (!request.domain.empty()) mesh_database.input.parameters["Domain"] = request.domain;
-    if (!request.data_product_name.empty()) {
-      mesh_database.input.parameters["DataProduct"] = request.data_product_name;
+    if (!options.domain.empty()) mesh_database.input.parameters["Domain"] = options.domain;
+    if (!options.data_product_name.empty()) {
+      mesh_database.input.parameters["DataProduct"] = options.data_product_name;
     }
     if (existing) {
       DATAMESH_ASSIGN_OR_RETURN(const std::optional<Database> current,
@@ -244,7 +261,7 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
     const uint64_t total = selected.size();
     uint64_t done = 0;
     for (const std::string& name : selected) {
-      if (request.on_progress && done % kProgressEvery == 0) request.on_progress(done, total);
+      if (options.on_progress && done % kProgressEvery == 0) options.on_progress(done, total);
       ++done;
       DATAMESH_ASSIGN_OR_RETURN(const std::optional<Table> source,
                                 tx.get_table(producer, request.source_database_name, name));
@@ -293,7 +310,7 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
       }
       result.tables.push_back(ProductTable{.source_table = name, .link_table = link_name});
     }
-    if (request.on_progress) request.on_progress(total, total);
+    if (options.on_progress) options.on_progress(total, total);
     DATAMESH_RETURN_IF_ERROR(put_owner_grants(tx, producer, mesh, mesh_db));
     nlohmann::json tables = nlohmann::json::array();
     for (const ProductTable& table : result.tables) tables.push_back(table.source_table);
@@ -304,18 +321,18 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
                       .resource = cat("database/", mesh_db),
                       .details = {{"SourceDatabase", request.source_database_name},
                                   {"Tables", tables},
-                                  {"Domain", request.domain},
-                                  {"DataProduct", request.data_product_name},
-                                  {"PublicMetadata", request.create_public_metadata},
+                                  {"Domain", options.domain},
+                                  {"DataProduct", options.data_product_name},
+                                  {"PublicMetadata", options.create_public_metadata},
                                   {"SyncSchedule", schedule}}}));
     return result;
   });
 }
 
 absl::StatusOr<SubscriptionPage> Engine::list_pending_access_requests(
-    const Caller& caller, const PageRequest& page) const {
+    const Caller& caller, const PagedRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_producer(caller, "list pending access requests"));
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(page));
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(request.page));
   SubscriptionPage result;
   DATAMESH_ASSIGN_OR_RETURN(
       result.subscriptions, read([&](store::Transaction& tx) {
@@ -323,16 +340,17 @@ absl::StatusOr<SubscriptionPage> Engine::list_pending_access_requests(
             {.owner = caller.account.account_id, .status = SubscriptionStatus::kPending},
             store_page);
       }));
-  result.next_token = internal::trim_page(result.subscriptions, page,
+  result.next_token = internal::trim_page(result.subscriptions, request.page,
                                           [](const Subscription& s) { return s.subscription_id; });
   return result;
 }
 
 absl::Status Engine::approve_access_request(const Caller& caller,
                                             const ApproveAccessRequestRequest& request) const {
+  const ApproveOptions& options = request.options;
   DATAMESH_RETURN_IF_ERROR(require_producer(caller, "approve access requests"));
-  DATAMESH_RETURN_IF_ERROR(validate_text("decision_notes", request.decision_notes));
-  if (request.grant_permissions && request.grant_permissions->empty()) {
+  DATAMESH_RETURN_IF_ERROR(validate_text("decision_notes", options.decision_notes));
+  if (options.grant_permissions && options.grant_permissions->empty()) {
     return absl::InvalidArgumentError(
         "grant_permissions is an empty list: omit it to grant what was requested, or deny the "
         "request");
@@ -353,27 +371,19 @@ absl::Status Engine::approve_access_request(const Caller& caller,
         const PermissionSet requested,
         parse_subscription_permissions("RequestedGrants", sub.requested_grants));
     PermissionSet granted = requested;
-    if (request.grant_permissions) {
+    if (options.grant_permissions) {
       DATAMESH_ASSIGN_OR_RETURN(
           const PermissionSet parsed,
-          parse_subscription_permissions("grant_permissions", *request.grant_permissions));
+          parse_subscription_permissions("grant_permissions", *options.grant_permissions));
       DATAMESH_RETURN_IF_ERROR(require_requested(sub, requested, parsed,
                                                  "; a producer may grant less, not more"));
       granted = parsed;
     }
     granted.add(Permission::kDescribe);
     PermissionSet grantable = granted;
-    if (request.grantable_permissions) {
-      DATAMESH_ASSIGN_OR_RETURN(
-          const PermissionSet parsed,
-          parse_subscription_permissions("grantable_permissions", *request.grantable_permissions,
-                                         /*allow_empty=*/true));
-      if (!granted.covers(parsed)) {
-        return absl::InvalidArgumentError(cat(
-            "grantable_permissions ", join(parsed.minus(granted).names(), ", "),
-            " are not granted (granted: ", join(granted.names(), ", "), ")"));
-      }
-      grantable = parsed;
+    if (options.grantable_permissions) {
+      DATAMESH_ASSIGN_OR_RETURN(grantable,
+                                parse_grantable(*options.grantable_permissions, granted));
     }
     DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
     for (const std::string& table : sub.table_names) {
@@ -414,7 +424,7 @@ absl::Status Engine::approve_access_request(const Caller& caller,
                                    {.role = kProducerRole,
                                     .action = "approve_access_request",
                                     .date = date,
-                                    .note = request.decision_notes,
+                                    .note = options.decision_notes,
                                     .details = {{"Status", "Active"},
                                                 {"PermittedGrants", sub.permitted_grants},
                                                 {"GrantableGrants", sub.grantable_grants},
@@ -422,22 +432,21 @@ absl::Status Engine::approve_access_request(const Caller& caller,
   });
 }
 
-absl::Status Engine::deny_access_request(const Caller& caller, std::string_view request_id,
-                                         std::string_view decision_notes) const {
+absl::Status Engine::deny_access_request(const Caller& caller,
+                                         const DenyAccessRequestRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_producer(caller, "deny access requests"));
-  DATAMESH_RETURN_IF_ERROR(validate_text("decision_notes", decision_notes));
+  DATAMESH_RETURN_IF_ERROR(validate_text("decision_notes", request.decision_notes));
   return write([&](store::Transaction& tx) -> absl::Status {
     DATAMESH_ASSIGN_OR_RETURN(
         Subscription sub,
-        internal::load_as_party(tx, caller, Persona::kProducer, request_id, "deny"));
-    DATAMESH_RETURN_IF_ERROR(
-        internal::require_status(sub, {SubscriptionStatus::kPending}, "denied"));
+        internal::load_to_change(tx, caller, Persona::kProducer, request.request_id, "deny",
+                                 {SubscriptionStatus::kPending}, "denied"));
     sub.status = SubscriptionStatus::kDenied;
     return internal::commit_change(tx, sealer_, caller, sub,
                                    {.role = kProducerRole,
                                     .action = "deny_access_request",
                                     .date = now(),
-                                    .note = decision_notes,
+                                    .note = request.decision_notes,
                                     .details = {{"Status", "Denied"}}});
   });
 }
@@ -450,11 +459,10 @@ absl::Status Engine::update_subscription_permissions(
       const PermissionSet parsed,
       parse_subscription_permissions("grant_permissions", request.grant_permissions));
   return write([&](store::Transaction& tx) -> absl::Status {
-    DATAMESH_ASSIGN_OR_RETURN(Subscription sub,
-                              internal::load_as_party(tx, caller, Persona::kProducer,
-                                                      request.subscription_id, "update"));
-    DATAMESH_RETURN_IF_ERROR(
-        internal::require_status(sub, {SubscriptionStatus::kActive}, "updated"));
+    DATAMESH_ASSIGN_OR_RETURN(
+        Subscription sub,
+        internal::load_to_change(tx, caller, Persona::kProducer, request.subscription_id,
+                                 "update", {SubscriptionStatus::kActive}, "updated"));
     DATAMESH_ASSIGN_OR_RETURN(
         const PermissionSet requested,
         parse_subscription_permissions("RequestedGrants", sub.requested_grants));
@@ -463,17 +471,8 @@ absl::Status Engine::update_subscription_permissions(
     granted.add(Permission::kDescribe);
     PermissionSet grantable;
     if (request.grantable_permissions) {
-      DATAMESH_ASSIGN_OR_RETURN(
-          const PermissionSet grantable_parsed,
-          parse_subscription_permissions("grantable_permissions", *request.grantable_permissions,
-                                         /*allow_empty=*/true));
-      if (!granted.covers(grantable_parsed)) {
-        return absl::InvalidArgumentError(cat(
-            "grantable_permissions ",
-            join(grantable_parsed.minus(granted).names(), ", "),
-            " are not granted (granted: ", join(granted.names(), ", "), ")"));
-      }
-      grantable = grantable_parsed;
+      DATAMESH_ASSIGN_OR_RETURN(grantable,
+                                parse_grantable(*request.grantable_permissions, granted));
     } else {
       // Keep what was grantable, as far as it is still granted; never widen silently.
       DATAMESH_ASSIGN_OR_RETURN(
@@ -500,13 +499,13 @@ absl::Status Engine::update_subscription_permissions(
 }
 
 absl::StatusOr<std::vector<DataProductTable>> Engine::get_data_product(
-    const Caller& caller, std::string_view database_name,
-    std::string_view table_name_regex) const {
+    const Caller& caller, const GetDataProductRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_producer(caller, "read data products"));
-  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", database_name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
   DATAMESH_ASSIGN_OR_RETURN(
       const Pattern pattern,
-      Pattern::compile("table_name_regex", table_name_regex.empty() ? ".*" : table_name_regex));
+      Pattern::compile("table_name_regex",
+                       request.table_name_regex.empty() ? ".*" : request.table_name_regex));
   const std::string& producer = caller.account.account_id;
   return read([&](store::Transaction& tx) -> absl::StatusOr<std::vector<DataProductTable>> {
     DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
@@ -514,7 +513,7 @@ absl::StatusOr<std::vector<DataProductTable>> Engine::get_data_product(
     std::optional<store::ProductRow> product;
     bool owned_by_another = false;
     for (const std::string& candidate :
-         {std::string(database_name), cat(database_name, "-", producer)}) {
+         {request.database_name, cat(request.database_name, "-", producer)}) {
       DATAMESH_ASSIGN_OR_RETURN(std::optional<store::ProductRow> found,
                                 tx.get_product(candidate));
       if (!found) continue;
@@ -526,13 +525,13 @@ absl::StatusOr<std::vector<DataProductTable>> Engine::get_data_product(
     }
     if (!product && owned_by_another) {
       return absl::PermissionDeniedError(cat("account ", producer, " cannot read data product ",
-                                             database_name, ": it belongs to another producer"));
+                                             request.database_name,
+                                             ": it belongs to another producer"));
     }
     if (!product) {
-      return absl::NotFoundError(cat("account ", producer,
-                                              " has no data product in mesh database ",
-                                              database_name, " or ", database_name, "-",
-                                              producer));
+      return absl::NotFoundError(cat("account ", producer, " has no data product in mesh database ",
+                                     request.database_name, " or ", request.database_name, "-",
+                                     producer));
     }
     // Only the matching tables are loaded; names are read a chunk at a time, within the range
     // of the pattern's literal prefix.

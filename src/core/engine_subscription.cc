@@ -22,54 +22,53 @@ absl::Status require_persona(const Caller& caller, Persona persona, std::string_
 }  // namespace
 
 absl::StatusOr<Subscription> Engine::get_subscription(const Caller& caller, Persona persona,
-                                                      std::string_view subscription_id) const {
+                                                      const GetSubscriptionRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_persona(caller, persona, "read subscriptions"));
   return read([&](store::Transaction& tx) {
-    return internal::load_as_party(tx, caller, persona, subscription_id, "read");
+    return internal::load_as_party(tx, caller, persona, request.request_id, "read");
   });
 }
 
 absl::StatusOr<std::vector<EffectiveGrant>> Engine::get_subscription_grants(
-    const Caller& caller, Persona persona, std::string_view subscription_id) const {
+    const Caller& caller, Persona persona, const SubscriptionIdRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_persona(caller, persona, "read subscription grants"));
   return read([&](store::Transaction& tx) -> absl::StatusOr<std::vector<EffectiveGrant>> {
-    DATAMESH_RETURN_IF_ERROR(
-        internal::load_as_party(tx, caller, persona, subscription_id, "read the grants of"));
+    DATAMESH_RETURN_IF_ERROR(internal::load_as_party(tx, caller, persona, request.subscription_id,
+                                                     "read the grants of"));
     DATAMESH_ASSIGN_OR_RETURN(const std::vector<store::GrantRow> rows,
-                              tx.list_subscription_grants(subscription_id));
+                              tx.list_subscription_grants(request.subscription_id));
     return group_grants(rows);
   });
 }
 
-absl::StatusOr<AuditPage> Engine::get_subscription_history(const Caller& caller, Persona persona,
-                                                           std::string_view subscription_id,
-                                                           const PageRequest& page) const {
+absl::StatusOr<AuditPage> Engine::get_subscription_history(
+    const Caller& caller, Persona persona, const GetSubscriptionHistoryRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_persona(caller, persona, "read subscription history"));
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(page));
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(request.page));
   AuditPage result;
   DATAMESH_ASSIGN_OR_RETURN(
       result.events, read([&](store::Transaction& tx) -> absl::StatusOr<std::vector<AuditEvent>> {
-        DATAMESH_RETURN_IF_ERROR(internal::load_as_party(tx, caller, persona, subscription_id,
-                                                         "read the history of"));
-        return tx.list_audit_events(subscription_id, store_page);
+        DATAMESH_RETURN_IF_ERROR(internal::load_as_party(
+            tx, caller, persona, request.subscription_id, "read the history of"));
+        return tx.list_audit_events(request.subscription_id, store_page);
       }));
-  result.next_token = internal::trim_page(result.events, page, [](const AuditEvent& event) {
+  result.next_token = internal::trim_page(result.events, request.page, [](const AuditEvent& event) {
     return std::to_string(event.sequence);
   });
   return result;
 }
 
 absl::Status Engine::delete_subscription(const Caller& caller, Persona persona,
-                                         std::string_view subscription_id,
-                                         std::string_view reason) const {
+                                         const DeleteSubscriptionRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_persona(caller, persona, "delete subscriptions"));
-  DATAMESH_RETURN_IF_ERROR(validate_text("reason", reason));
+  DATAMESH_RETURN_IF_ERROR(validate_text("reason", request.reason));
   const std::string_view role = internal::role_of(persona);
   return write([&](store::Transaction& tx) -> absl::Status {
     DATAMESH_ASSIGN_OR_RETURN(
-        Subscription sub, internal::load_as_party(tx, caller, persona, subscription_id, "delete"));
-    DATAMESH_RETURN_IF_ERROR(internal::require_status(
-        sub, {SubscriptionStatus::kPending, SubscriptionStatus::kActive}, "deleted"));
+        Subscription sub,
+        internal::load_to_change(tx, caller, persona, request.subscription_id, "delete",
+                                 {SubscriptionStatus::kPending, SubscriptionStatus::kActive},
+                                 "deleted"));
     DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
     DATAMESH_ASSIGN_OR_RETURN(const std::vector<store::GrantRow> revoked,
                               tx.list_subscription_grants(sub.subscription_id));
@@ -96,7 +95,7 @@ absl::Status Engine::delete_subscription(const Caller& caller, Persona persona,
         {.role = role,
          .action = "delete_subscription",
          .date = now(),
-         .note = reason,
+         .note = request.reason,
          .details = {{"Status", "Deleted"},
                      {"PreviousStatus", status_name(previous)},
                      {"RevokedGrants", revoked_grants},

@@ -272,7 +272,7 @@ auto Store::run(TxMode mode, Body&& body) -> std::invoke_result_t<Body&, Transac
       result.emplace(body(tx));
       return result->status();
     });
-    if (!status.ok()) return status;
+    DATAMESH_RETURN_IF_ERROR(status);
     if (!result) return absl::InternalError("the store committed a transaction without its body");
     return *std::move(result);
   }

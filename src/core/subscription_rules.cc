@@ -103,6 +103,17 @@ absl::StatusOr<Subscription> load_as_party(store::Transaction& tx, const Caller&
   return subscription;
 }
 
+absl::StatusOr<Subscription> load_to_change(store::Transaction& tx, const Caller& caller,
+                                            Persona persona, std::string_view id,
+                                            std::string_view verb,
+                                            std::initializer_list<SubscriptionStatus> allowed,
+                                            std::string_view past) {
+  DATAMESH_ASSIGN_OR_RETURN(Subscription subscription,
+                            load_as_party(tx, caller, persona, id, verb));
+  DATAMESH_RETURN_IF_ERROR(require_status(subscription, allowed, past));
+  return subscription;
+}
+
 absl::Status commit_change(store::Transaction& tx, const SecretSealer& sealer, const Caller& caller,
                            Subscription& subscription, const ChangeRecord& change) {
   const int64_t previous = subscription.version;

@@ -34,6 +34,14 @@ absl::StatusOr<Subscription> load_as_party(store::Transaction& tx, const Caller&
                                            Persona persona, std::string_view id,
                                            std::string_view verb);
 
+// What a change of state starts with: the subscription `id` loaded as its party (load_as_party,
+// `verb` as there), whose status must be one of `allowed` (require_status, `past` as its verb).
+absl::StatusOr<Subscription> load_to_change(store::Transaction& tx, const Caller& caller,
+                                            Persona persona, std::string_view id,
+                                            std::string_view verb,
+                                            std::initializer_list<SubscriptionStatus> allowed,
+                                            std::string_view past);
+
 // What a change of a subscription records beyond the subscription itself.
 struct ChangeRecord {
   std::string_view role;    // the role the caller acts as, e.g. DataMeshProducer

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::security {
@@ -263,10 +264,11 @@ absl::StatusOr<SecretBox> SecretBox::open_key_file(const std::string& path,
                                                    bool create_if_missing) {
   absl::StatusOr<Key> key = read_key_file(path);
   if (absl::IsNotFound(key.status()) && create_if_missing) {
-    if (absl::Status created = create_key_file(path); !created.ok()) return created;
+    DATAMESH_RETURN_IF_ERROR(create_key_file(path));
     key = read_key_file(path);
   }
-  if (!key.ok()) return key.status();
+  // Not moved out of `key`: a moved std::array leaves its copy behind, uncleansed.
+  DATAMESH_RETURN_IF_ERROR(key.status());
   SecretBox box(*key);
   OPENSSL_cleanse(key->data(), key->size());
   return box;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::server {
@@ -39,18 +40,15 @@ std::string_view first_header(const aws::HttpRequest& request, std::string_view 
 
 absl::StatusOr<core::Caller> RequestAuthenticator::authenticate(
     const aws::HttpRequest& request) {
-  if (absl::Status mesh = service_.check_mesh_id(first_header(request, kMeshIdHeader));
-      !mesh.ok()) {
-    return mesh;
-  }
+  DATAMESH_RETURN_IF_ERROR(service_.check_mesh_id(first_header(request, kMeshIdHeader)));
   if (!has_header(request, "Authorization")) {
     return absl::UnauthenticatedError(
         "the request is not signed: sign it with AWS Signature Version 4, service datamesh");
   }
   auto authorization = aws::parse_authorization(first_header(request, "Authorization"));
-  if (!authorization.ok()) return authorization.status();
+  DATAMESH_RETURN_IF_ERROR(authorization.status());
   auto key = service_.engine().resolve_access_key(authorization->access_key_id);
-  if (!key.ok()) return key.status();
+  DATAMESH_RETURN_IF_ERROR(key.status());
   absl::Status verified = aws::verify(
       request, *authorization, key->secret_access_key,
       aws::Scope{.region = service_.region(), .service = std::string(aws::kDatameshService)},

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "api/json_codec.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::server {
@@ -112,7 +113,7 @@ absl::Status load_config_file(const std::string& path, ServerConfig& config) {
           "max_concurrent_requests_per_key, requests_per_second_per_key, "
           "request_burst_per_key, allow_initialize, access_log"));
     }
-    if (!read.ok()) return read;
+    DATAMESH_RETURN_IF_ERROR(read);
   }
   return absl::OkStatus();
 }

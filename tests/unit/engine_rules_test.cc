@@ -53,13 +53,14 @@ class EngineRulesTest : public ::testing::Test {
     sealer_ = std::make_unique<security::SecretBox>(std::move(box));
     engine_ = std::make_unique<Engine>(*store_, clock_, *sealer_);
 
-    ASSERT_OK_AND_ASSIGN(AccountCredentials mesh, engine_->initialize_mesh_account(kMesh, "m"));
+    ASSERT_OK_AND_ASSIGN(AccountCredentials mesh,
+                         engine_->initialize_mesh_account(kMesh, {.mesh_name = "m"}));
     ASSERT_OK_AND_ASSIGN(admin_, login(mesh));
     ASSERT_OK_AND_ASSIGN(producer_, make_account(kProducer, Persona::kProducer));
     ASSERT_OK_AND_ASSIGN(consumer_, make_account(kConsumer, Persona::kConsumer));
-    ASSERT_OK(engine_->create_database(producer_, DatabaseInput{.name = "sales"}));
+    ASSERT_OK(engine_->create_database(producer_, {.database_input = {.name = "sales"}}));
     for (const char* table : {"orders", "order_items", "refunds"}) {
-      ASSERT_OK(engine_->create_table(producer_, "sales", test_support::sales_table(table)));
+      ASSERT_OK(engine_->create_table(producer_, {"sales", test_support::sales_table(table)}));
     }
     ASSERT_OK(engine_->create_data_products(producer_, {.source_database_name = "sales"}));
   }
@@ -72,11 +73,11 @@ class EngineRulesTest : public ::testing::Test {
 
   // A new account, enabled by the admin and initialized by itself as `persona`.
   absl::StatusOr<Caller> make_account(const std::string& id, Persona persona) {
-    auto key = engine_->create_account(admin_, "account " + id, id);
+    auto key = engine_->create_account(admin_, {"account " + id, id});
     if (!key.ok()) return key.status();
     auto self = login(*key);
     if (!self.ok()) return self.status();
-    if (absl::Status enabled = engine_->enable_account_as(admin_, id, persona); !enabled.ok()) {
+    if (absl::Status enabled = engine_->enable_account_as(admin_, persona, {id}); !enabled.ok()) {
       return enabled;
     }
     if (auto role = engine_->initialize_account_as(*self, persona); !role.ok()) {
@@ -96,7 +97,7 @@ class EngineRulesTest : public ::testing::Test {
   }
 
   absl::StatusOr<Subscription> subscription(const std::string& id) const {
-    return engine_->get_subscription(producer_, Persona::kProducer, id);
+    return engine_->get_subscription(producer_, Persona::kProducer, {id});
   }
 
   ManualClock clock_{start_time()};
@@ -114,7 +115,7 @@ TEST_F(EngineRulesTest, DatesOfASubscriptionAndItsHistoryAreTheClocksAtEachChang
   clock_.advance(seconds{90});
   ASSERT_OK(engine_->approve_access_request(producer_, {.request_id = made.subscription_id}));
   clock_.advance(hours{24});
-  ASSERT_OK(engine_->finalize_subscription(consumer_, made.subscription_id));
+  ASSERT_OK(engine_->finalize_subscription(consumer_, {made.subscription_id}));
 
   ASSERT_OK_AND_ASSIGN(Subscription sub, subscription(made.subscription_id));
   EXPECT_EQ(sub.creation_date, "2026-01-02 03:04:05");
@@ -122,7 +123,7 @@ TEST_F(EngineRulesTest, DatesOfASubscriptionAndItsHistoryAreTheClocksAtEachChang
 
   ASSERT_OK_AND_ASSIGN(AuditPage history,
                        engine_->get_subscription_history(producer_, Persona::kProducer,
-                                                         made.subscription_id, {}));
+                                                         {made.subscription_id}));
   ASSERT_EQ(history.events.size(), 3u);
   EXPECT_EQ(history.events[0].action, "request_access_to_product");
   EXPECT_EQ(history.events[0].event_date, "2026-01-02 03:04:05");
@@ -134,10 +135,10 @@ TEST_F(EngineRulesTest, DatesOfASubscriptionAndItsHistoryAreTheClocksAtEachChang
 
 TEST_F(EngineRulesTest, AccountsAreDatedWhenCreated) {
   clock_.advance(minutes{1});
-  ASSERT_OK(engine_->create_account(admin_, "later", "333333333333"));
-  ASSERT_OK_AND_ASSIGN(Account later, engine_->describe_account(admin_, "333333333333"));
+  ASSERT_OK(engine_->create_account(admin_, {"later", "333333333333"}));
+  ASSERT_OK_AND_ASSIGN(Account later, engine_->describe_account(admin_, {"333333333333"}));
   EXPECT_EQ(later.creation_date, "2026-01-02 03:05:05");
-  ASSERT_OK_AND_ASSIGN(Account first, engine_->describe_account(admin_, kProducer));
+  ASSERT_OK_AND_ASSIGN(Account first, engine_->describe_account(admin_, {kProducer}));
   EXPECT_EQ(first.creation_date, "2026-01-02 03:04:05");
 }
 
@@ -156,27 +157,27 @@ TEST_F(EngineRulesTest, AProducerMayGrantLessThanRequestedButNotMore) {
   ASSERT_OK_AND_ASSIGN(AccessRequest made, request({"INSERT", "SELECT"}, Strings{"orders"}));
   EXPECT_STATUS(engine_->approve_access_request(
                     producer_, {.request_id = made.subscription_id,
-                                .grant_permissions = Strings{"SELECT", "DELETE"}}),
+                                .options = {.grant_permissions = Strings{"SELECT", "DELETE"}}}),
                 absl::StatusCode::kInvalidArgument,
                 "grant_permissions DELETE of subscription " + made.subscription_id +
                     " were not requested");
   ASSERT_OK(engine_->approve_access_request(producer_,
                                             {.request_id = made.subscription_id,
-                                             .grant_permissions = Strings{"SELECT"},
-                                             .grantable_permissions = Strings{}}));
+                                             .options = {.grant_permissions = Strings{"SELECT"},
+                                                         .grantable_permissions = Strings{}}}));
   ASSERT_OK_AND_ASSIGN(Subscription sub, subscription(made.subscription_id));
   EXPECT_THAT(sub.permitted_grants, ElementsAre("SELECT", "DESCRIBE"));
   EXPECT_TRUE(sub.grantable_grants.empty());
 
   ASSERT_OK_AND_ASSIGN(PermissionCheck select,
-                       engine_->check_permission(consumer_, kProduct, "orders", "SELECT"));
+                       engine_->check_permission(consumer_, {kProduct, "orders", "SELECT"}));
   EXPECT_TRUE(select.allowed);
   EXPECT_FALSE(select.grantable);
   ASSERT_OK_AND_ASSIGN(PermissionCheck insert,
-                       engine_->check_permission(consumer_, kProduct, "orders", "INSERT"));
+                       engine_->check_permission(consumer_, {kProduct, "orders", "INSERT"}));
   EXPECT_FALSE(insert.allowed);
   ASSERT_OK_AND_ASSIGN(PermissionCheck other_table,
-                       engine_->check_permission(consumer_, kProduct, "refunds", "SELECT"));
+                       engine_->check_permission(consumer_, {kProduct, "refunds", "SELECT"}));
   EXPECT_FALSE(other_table.allowed);
 }
 
@@ -184,8 +185,8 @@ TEST_F(EngineRulesTest, GrantablePermissionsMustBeGranted) {
   ASSERT_OK_AND_ASSIGN(AccessRequest made, request({"SELECT", "INSERT"}, Strings{"orders"}));
   EXPECT_STATUS(engine_->approve_access_request(
                     producer_, {.request_id = made.subscription_id,
-                                .grant_permissions = Strings{"SELECT"},
-                                .grantable_permissions = Strings{"INSERT"}}),
+                                .options = {.grant_permissions = Strings{"SELECT"},
+                                            .grantable_permissions = Strings{"INSERT"}}}),
                 absl::StatusCode::kInvalidArgument,
                 "grantable_permissions INSERT are not granted (granted: SELECT, DESCRIBE)");
 }
@@ -194,15 +195,15 @@ TEST_F(EngineRulesTest, DeletionRevokesEveryGrant) {
   ASSERT_OK_AND_ASSIGN(AccessRequest made, request({"SELECT"}, std::nullopt));
   ASSERT_OK(engine_->approve_access_request(producer_, {.request_id = made.subscription_id}));
   ASSERT_OK_AND_ASSIGN(PermissionCheck before,
-                       engine_->check_permission(consumer_, kProduct, "refunds", "SELECT"));
+                       engine_->check_permission(consumer_, {kProduct, "refunds", "SELECT"}));
   EXPECT_TRUE(before.allowed);  // a database subscription covers every table
-  ASSERT_OK(engine_->delete_subscription(consumer_, Persona::kConsumer, made.subscription_id,
-                                         "done"));
+  ASSERT_OK(engine_->delete_subscription(consumer_, Persona::kConsumer,
+                                         {made.subscription_id, "done"}));
   ASSERT_OK_AND_ASSIGN(PermissionCheck after,
-                       engine_->check_permission(consumer_, kProduct, "refunds", "SELECT"));
+                       engine_->check_permission(consumer_, {kProduct, "refunds", "SELECT"}));
   EXPECT_FALSE(after.allowed);
   ASSERT_OK_AND_ASSIGN(auto grants, engine_->get_subscription_grants(
-                                        consumer_, Persona::kConsumer, made.subscription_id));
+                                        consumer_, Persona::kConsumer, {made.subscription_id}));
   EXPECT_TRUE(grants.empty());
 }
 
@@ -271,10 +272,10 @@ class StateMachineTest : public EngineRulesTest,
         moved = engine_->approve_access_request(producer_, {.request_id = id});
         break;
       case SubscriptionStatus::kDenied:
-        moved = engine_->deny_access_request(producer_, id, "no");
+        moved = engine_->deny_access_request(producer_, {id, "no"});
         break;
       case SubscriptionStatus::kDeleted:
-        moved = engine_->delete_subscription(consumer_, Persona::kConsumer, id, "gone");
+        moved = engine_->delete_subscription(consumer_, Persona::kConsumer, {id, "gone"});
         break;
     }
     if (!moved.ok()) return moved;
@@ -286,16 +287,16 @@ class StateMachineTest : public EngineRulesTest,
       case Step::kApprove:
         return engine_->approve_access_request(producer_, {.request_id = id});
       case Step::kDeny:
-        return engine_->deny_access_request(producer_, id, "no");
+        return engine_->deny_access_request(producer_, {id, "no"});
       case Step::kUpdate:
         return engine_->update_subscription_permissions(
             producer_, {.subscription_id = id, .grant_permissions = {"SELECT"}});
       case Step::kFinalize:
-        return engine_->finalize_subscription(consumer_, id);
+        return engine_->finalize_subscription(consumer_, {id});
       case Step::kProducerDelete:
-        return engine_->delete_subscription(producer_, Persona::kProducer, id, "bye");
+        return engine_->delete_subscription(producer_, Persona::kProducer, {id, "bye"});
       case Step::kConsumerDelete:
-        return engine_->delete_subscription(consumer_, Persona::kConsumer, id, "bye");
+        return engine_->delete_subscription(consumer_, Persona::kConsumer, {id, "bye"});
     }
     return absl::InternalError("unknown step");
   }

@@ -268,7 +268,7 @@ absl::StatusOr<MigrationReport> apply_missing(Connection& connection) {
 
 std::span<const Migration> migrations() { return kMigrations; }
 
-int latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+int latest_schema_version() { return sql::latest_version(kMigrations); }
 
 absl::StatusOr<int> schema_version(Connection& connection) {
   DATAMESH_ASSIGN_OR_RETURN(

@@ -16,20 +16,17 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "store/sql/migration.h"
 #include "store/postgres/connection.h"
 
 namespace datamesh::store::postgres {
 
-struct Migration {
-  int version;
-  std::string_view description;
-  std::string_view sql;  // one or more statements, run in the migration's transaction
-};
+using sql::Migration;
 
 // Every migration this binary knows, in version order (1, 2, ...).
 std::span<const Migration> migrations();
 
-// The newest schema version this binary knows.
+// The newest schema version this binary knows: sql::latest_version(migrations()).
 int latest_schema_version();
 
 // The schema version of the connected database: the highest applied migration, 0 when it has

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/transaction.h"
@@ -28,24 +30,6 @@ namespace {
 constexpr std::string_view kDurabilityBarrier =
     "INSERT INTO commit_barriers (backend_pid, commits) VALUES (pg_backend_pid(), 1)"
     " ON CONFLICT (backend_pid) DO UPDATE SET commits = commit_barriers.commits + 1";
-// Ends whatever transaction is still open: after a failed body or statement, or an exception
-// thrown by the body. A lost connection has nothing to roll back (the server did it).
-class RollbackGuard {
- public:
-  explicit RollbackGuard(Connection& connection) : connection_(connection) {}
-  RollbackGuard(const RollbackGuard&) = delete;
-  RollbackGuard& operator=(const RollbackGuard&) = delete;
-  ~RollbackGuard() {
-    connection_.discard_deferred();  // statements of a body that failed before they were sent
-    if (!connection_.lost() && connection_.in_transaction()) {
-      // A failed ROLLBACK leaves the connection in a transaction, and release() closes it.
-      connection_.exec("ROLLBACK", "roll back the transaction").IgnoreError();
-    }
-  }
-
- private:
-  Connection& connection_;
-};
 
 }  // namespace
 
@@ -56,9 +40,8 @@ PostgresStore::~PostgresStore() = default;
 
 absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::string& url,
                                                                    PostgresOptions options) {
-  auto parsed = postgres::parse_postgres_url(url);
-  if (!parsed.ok()) return parsed.status();
-  if (parsed->pool_size > 0) options.pool_size = parsed->pool_size;
+  DATAMESH_ASSIGN_OR_RETURN(postgres::PostgresUrl parsed, postgres::parse_postgres_url(url));
+  if (parsed.pool_size > 0) options.pool_size = parsed.pool_size;
   if (options.pool_size < 1) {
     return absl::InvalidArgumentError(cat("pool_size must be at least 1, not ", options.pool_size));
   }
@@ -69,25 +52,21 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::st
             options.lock_timeout_ms, ") and reconnect_interval_ms (",
             options.reconnect_interval_ms, ") must be 0 or more"));
   }
-  std::unique_ptr<PostgresStore> store(new PostgresStore(*std::move(parsed), options));
-  auto connection = store->connect();
-  if (!connection.ok()) return connection.status();
-  auto version = postgres::schema_version(**connection);
-  if (!version.ok()) return version.status();
-  if (*version == 0 && !options.create_if_missing) {
+  std::unique_ptr<PostgresStore> store(new PostgresStore(std::move(parsed), options));
+  DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, store->connect());
+  DATAMESH_ASSIGN_OR_RETURN(const int version, postgres::schema_version(*connection));
+  if (version == 0 && !options.create_if_missing) {
     return absl::FailedPreconditionError(
         cat("no mesh at ", store->url_.display,
             ": the database has no datamesh schema; check the URL, or create the mesh with "
             "`datamesh admin initialize-mesh-account` (or `datamesh admin migrate`)"));
   }
-  auto report = postgres::migrate(**connection);
-  if (!report.ok()) return report.status();
-  store->migration_report_ = *std::move(report);
+  DATAMESH_ASSIGN_OR_RETURN(store->migration_report_, postgres::migrate(*connection));
   {
     std::lock_guard lock(store->mutex_);
     store->open_ = 1;
   }
-  store->release(Lease{.connection = *std::move(connection), .generation = 0});
+  store->release(Lease{.connection = std::move(connection), .generation = 0});
   return store;
 }
 
@@ -114,11 +93,10 @@ absl::Status PostgresStore::run_body(TxMode mode,
   int retries = 0;
   bool reconnected = false;
   while (true) {
-    absl::StatusOr<Lease> lease = acquire();
-    if (!lease.ok()) return lease.status();
-    Attempt attempt = run_once(*lease->connection, mode, body);
-    const bool lost = lease->connection->lost();
-    release(*std::move(lease));
+    DATAMESH_ASSIGN_OR_RETURN(Lease lease, acquire());
+    Attempt attempt = run_once(*lease.connection, mode, body);
+    const bool lost = lease.connection->lost();
+    release(std::move(lease));
     if (lost) forget_idle_connections();
     switch (attempt.outcome) {
       case Outcome::kDone:
@@ -151,7 +129,16 @@ PostgresStore::Attempt PostgresStore::run_once(
     return {Outcome::kDone, std::move(status)};
   };
 
-  RollbackGuard rollback(connection);
+  // Ends whatever transaction is still open on the way out: after a failed body or statement,
+  // or an exception thrown by the body. A lost connection has nothing to roll back (the server
+  // did it).
+  const absl::Cleanup rollback = [&connection] {
+    connection.discard_deferred();  // statements of a body that failed before they were sent
+    if (!connection.lost() && connection.in_transaction()) {
+      // A failed ROLLBACK leaves the connection in a transaction, and release() closes it.
+      connection.exec("ROLLBACK", "roll back the transaction").IgnoreError();
+    }
+  };
   postgres::PostgresTransaction transaction(connection, mode);
   if (absl::Status begun = transaction.begin(); !begun.ok()) return failed(std::move(begun));
   absl::Status status = body(transaction);

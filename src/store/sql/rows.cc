@@ -17,21 +17,13 @@ using base::cat;
 
 absl::StatusOr<Account> read_account(const Row& row) { return read_fields(row, kAccountFields); }
 
-Values account_values(const Account& account) {
-  Values values;
-  bind_fields(values, account, kAccountFields);
-  return values;
-}
+Values account_values(const Account& account) { return values_of(account, kAccountFields); }
 
 absl::StatusOr<AccessKeyRow> read_access_key(const Row& row) {
   return read_fields(row, kAccessKeyFields);
 }
 
-Values access_key_values(const AccessKeyRow& key) {
-  Values values;
-  bind_fields(values, key, kAccessKeyFields);
-  return values;
-}
+Values access_key_values(const AccessKeyRow& key) { return values_of(key, kAccessKeyFields); }
 
 // Catalog --------------------------------------------------------------------------------
 
@@ -111,27 +103,15 @@ absl::StatusOr<Values> table_values(const Table& table) {
 
 absl::StatusOr<ProductRow> read_product(const Row& row) { return read_fields(row, kProductFields); }
 
-Values product_values(const ProductRow& product) {
-  Values values;
-  bind_fields(values, product, kProductFields);
-  return values;
-}
+Values product_values(const ProductRow& product) { return values_of(product, kProductFields); }
 
 absl::StatusOr<GrantRow> read_grant(const Row& row) { return read_fields(row, kGrantFields); }
 
-Values grant_values(const GrantRow& grant) {
-  Values values;
-  bind_fields(values, grant, kGrantFields);
-  return values;
-}
+Values grant_values(const GrantRow& grant) { return values_of(grant, kGrantFields); }
 
 absl::StatusOr<ShareRow> read_share(const Row& row) { return read_fields(row, kShareFields); }
 
-Values share_values(const ShareRow& share) {
-  Values values;
-  bind_fields(values, share, kShareFields);
-  return values;
-}
+Values share_values(const ShareRow& share) { return values_of(share, kShareFields); }
 
 // Subscriptions and audit ------------------------------------------------------------------
 

@@ -139,6 +139,14 @@ Values& bind_fields(Values& values, const T& value, const Field<T> (&fields)[N])
   return values;
 }
 
+// The values of fields' members of value, for a write of one row.
+template <typename T, size_t N>
+Values values_of(const T& value, const Field<T> (&fields)[N]) {
+  Values values;
+  bind_fields(values, value, fields);
+  return values;
+}
+
 // A table: its name, its columns in one list ("a, b, c") in the order its reader reads them and
 // its writes bind them, and the columns an upsert finds the row to replace by (its primary key;
 // "" for a table that is never upserted).

@@ -11,6 +11,8 @@
 #include <thread>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 #include "store/run_guard.h"
 #include "store/sqlite/migrations.h"
@@ -26,38 +28,25 @@ namespace {
 
 constexpr std::string_view kInMemory = ":memory:";
 
-// Rolls back whatever transaction is still open when it goes out of scope: after a failed
-// body, a failed COMMIT, or an exception thrown by the body.
-class RollbackGuard {
- public:
-  explicit RollbackGuard(Connection& connection) : connection_(connection) {}
-  RollbackGuard(const RollbackGuard&) = delete;
-  RollbackGuard& operator=(const RollbackGuard&) = delete;
-  ~RollbackGuard() {
-    // SQLite has already rolled back after some errors (disk full, I/O); then there is none.
-    // A failed ROLLBACK leaves the connection inside a transaction, and the pool drops it.
-    if (connection_.in_transaction()) {
-      connection_.exec("ROLLBACK", "roll back the transaction").IgnoreError();
-    }
-  }
-
- private:
-  Connection& connection_;
-};
-
 absl::Status run_once(Connection& connection, TxMode mode,
                       const std::function<absl::Status(Transaction&)>& body) {
   const bool write = mode == TxMode::kWrite;
   // IMMEDIATE takes the write lock now, waiting up to the busy timeout, so a writer never
   // fails half-way because another process started writing after it read.
-  absl::Status begun =
+  DATAMESH_RETURN_IF_ERROR(
       connection.exec_cached(write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED",
-                             write ? "begin a write transaction" : "begin a read transaction");
-  if (!begun.ok()) return begun;
-  RollbackGuard rollback(connection);
+                             write ? "begin a write transaction" : "begin a read transaction"));
+  // Rolls back whatever transaction is still open on the way out: after a failed body, a failed
+  // COMMIT, or an exception thrown by the body. SQLite has already rolled back after some
+  // errors (disk full, I/O); then there is none. A failed ROLLBACK leaves the connection inside
+  // a transaction, and the pool drops it.
+  const absl::Cleanup rollback = [&connection] {
+    if (connection.in_transaction()) {
+      connection.exec("ROLLBACK", "roll back the transaction").IgnoreError();
+    }
+  };
   sqlite::SqliteTransaction transaction(connection, mode);
-  absl::Status status = body(transaction);
-  if (!status.ok()) return status;
+  DATAMESH_RETURN_IF_ERROR(body(transaction));
   return connection.exec_cached("COMMIT", "commit the transaction");
 }
 
@@ -83,11 +72,9 @@ absl::Status create_private_file(const std::string& path) {
 
 // The journal mode the pragma `sql` reports.
 absl::StatusOr<std::string> journal_mode(Connection& connection, std::string_view sql) {
-  absl::StatusOr<sqlite::Statement> pragma = connection.prepare(sql);
-  if (!pragma.ok()) return pragma.status();
-  absl::StatusOr<bool> row = pragma->step();
-  if (!row.ok()) return row.status();
-  return *row ? pragma->text(0) : "";
+  DATAMESH_ASSIGN_OR_RETURN(sqlite::Statement pragma, connection.prepare(sql));
+  DATAMESH_ASSIGN_OR_RETURN(const bool row, pragma.step());
+  return row ? pragma.text(0) : "";
 }
 
 // Switches a file to WAL unless it uses it already. Processes opening a new file at once race
@@ -107,7 +94,7 @@ absl::Status use_wal(Connection& connection, int busy_timeout_ms) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
-  if (!mode.ok()) return mode.status();
+  DATAMESH_RETURN_IF_ERROR(mode.status());
   if (*mode == "wal") return absl::OkStatus();
   // Without WAL readers block writers and several processes could not share the file well.
   return absl::FailedPreconditionError(cat("the mesh store ", connection.path(),
@@ -137,19 +124,18 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(path, options));
   if (!store->in_memory_) {
-    if (absl::Status created = create_private_file(path); !created.ok()) return created;
+    DATAMESH_RETURN_IF_ERROR(create_private_file(path));
   }
-  absl::StatusOr<std::unique_ptr<Connection>> connection =
-      Connection::open(path, options.busy_timeout_ms);
-  if (!connection.ok()) return connection.status();
+  DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection,
+                            Connection::open(path, options.busy_timeout_ms));
   if (!store->in_memory_) {
-    if (absl::Status wal = use_wal(**connection, options.busy_timeout_ms); !wal.ok()) return wal;
+    DATAMESH_RETURN_IF_ERROR(use_wal(*connection, options.busy_timeout_ms));
   }
-  if (absl::Status migrated = sqlite::migrate(**connection); !migrated.ok()) return migrated;
+  DATAMESH_RETURN_IF_ERROR(sqlite::migrate(*connection));
   if (store->in_memory_) {
-    store->memory_connection_ = *std::move(connection);
+    store->memory_connection_ = std::move(connection);
   } else {
-    store->return_connection(*std::move(connection));
+    store->return_connection(std::move(connection));
   }
   return store;
 }
@@ -166,12 +152,11 @@ absl::Status SqliteStore::run_body(TxMode mode,
     std::lock_guard lock(memory_mutex_);
     return run_with_retries(*memory_connection_, mode, body);
   }
-  absl::StatusOr<std::unique_ptr<Connection>> connection = take_connection();
-  if (!connection.ok()) return connection.status();
+  DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, take_connection());
   std::unique_lock<std::mutex> writer;
   if (mode == TxMode::kWrite) writer = std::unique_lock(writer_mutex_);
-  absl::Status status = run_with_retries(**connection, mode, body);
-  return_connection(*std::move(connection));
+  absl::Status status = run_with_retries(*connection, mode, body);
+  return_connection(std::move(connection));
   return status;
 }
 
