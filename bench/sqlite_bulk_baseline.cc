@@ -19,21 +19,21 @@ using Clock = std::chrono::steady_clock;
 
 using raw_sqlite::StatementPtr;
 
-constexpr std::string_view kWho = "sqlite bulk baseline";
+constexpr std::string_view kBulkWho = "sqlite bulk baseline";
 
-absl::Status check(sqlite3* db, int code, std::string_view doing) {
-  return raw_sqlite::check(db, code, kWho, doing);
+absl::Status check_bulk(sqlite3* db, int code, std::string_view doing) {
+  return raw_sqlite::check(db, code, kBulkWho, doing);
 }
 
 absl::StatusOr<StatementPtr> prepare(sqlite3* db, const char* sql) {
-  return raw_sqlite::prepare(db, sql, kWho, sql);
+  return raw_sqlite::prepare(db, sql, kBulkWho, sql);
 }
 
 // Runs a statement without rows to the end and resets it.
 absl::Status run(sqlite3* db, sqlite3_stmt* statement, std::string_view doing) {
   const int code = sqlite3_step(statement);
   sqlite3_reset(statement);
-  return check(db, code, doing);
+  return check_bulk(db, code, doing);
 }
 
 // A subscription-id-like key: 22 characters from a 57-letter alphabet, random.
@@ -68,7 +68,7 @@ absl::StatusOr<SqliteBulkBaseline> measure_sqlite_bulk(const std::string& path,
   auto db = raw_sqlite::open(path,
                              "CREATE TABLE rows(id INTEGER PRIMARY KEY, "
                              "key TEXT NOT NULL UNIQUE, payload TEXT NOT NULL)",
-                             kWho);
+                             kBulkWho);
   if (!db.ok()) return db.status();
   sqlite3* raw_db = db->get();
   auto begin = prepare(raw_db, "BEGIN IMMEDIATE");
@@ -119,7 +119,7 @@ absl::StatusOr<SqliteBulkBaseline> measure_sqlite_bulk(const std::string& path,
       (void)sqlite3_column_text(statement, 2);
     }
     sqlite3_reset(statement);
-    if (absl::Status ok = check(raw_db, code, "read"); !ok.ok()) return ok;
+    if (absl::Status ok = check_bulk(raw_db, code, "read"); !ok.ok()) return ok;
     if (absl::Status ok = run(raw_db, commit->get(), "COMMIT"); !ok.ok()) return ok;
     micros_out = micros(Clock::now() - t0);
     return absl::OkStatus();
@@ -146,7 +146,7 @@ absl::StatusOr<SqliteBulkBaseline> measure_sqlite_bulk(const std::string& path,
     ++scanned;
   }
   sqlite3_reset(scan->get());
-  if (absl::Status ok = check(raw_db, code, "scan"); !ok.ok()) return ok;
+  if (absl::Status ok = check_bulk(raw_db, code, "scan"); !ok.ok()) return ok;
   result.scan_us_per_key =
       scanned == 0 ? 0 : micros(Clock::now() - scan_started) / static_cast<double>(scanned);
   return result;

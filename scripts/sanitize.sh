@@ -27,6 +27,7 @@ configure() {  # build dir, extra cmake arguments...
   shift
   if [ ! -f "$build/CMakeCache.txt" ]; then
     cmake -S "$root" -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_UNITY_BUILD=ON \
       -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="${DATAMESH_SANITIZE_CXX_FLAGS:--O1 -gline-tables-only}" \
       -DDATAMESH_BUILD_BENCH=OFF -DDATAMESH_BUILD_EXAMPLES=OFF "$@" >/dev/null
   fi
@@ -43,7 +44,7 @@ run_address() {
   local build=${DATAMESH_ASAN_BUILD_DIR:-$root/build-asan}
   configure "$build" -DDATAMESH_FUZZ=ON
   timed "address build" cmake --build "$build" -j"$jobs" --target datamesh_cli unit_tests \
-    store_tests aws_tests e2e_tests cli_tests server_tests fuzzers
+    store_tests aws_tests awsmode_tests e2e_tests cli_tests server_tests fuzzers
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
   # Every suite once, the server suites and the PostgreSQL ones (its store, whose pipelines

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,9 @@ std::optional<Permission> parse_permission(std::string_view name);
 class PermissionSet {
  public:
   PermissionSet() = default;
+  PermissionSet(std::initializer_list<Permission> permissions) {
+    for (Permission p : permissions) add(p);
+  }
   void add(Permission p) { bits_ |= bit(p); }
   void remove(Permission p) { bits_ &= ~bit(p); }
   bool contains(Permission p) const { return (bits_ & bit(p)) != 0; }

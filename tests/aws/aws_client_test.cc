@@ -12,6 +12,7 @@
 
 #include "aws/aws_errors.h"
 #include "aws/client.h"
+#include "aws/example_key.h"
 #include "aws/scripted_aws_server.h"
 #include "aws/sigv4.h"
 #include "gtest/gtest.h"
@@ -25,8 +26,6 @@ using testing::ReceivedRequest;
 using testing::ScriptedAnswer;
 using testing::ScriptedAwsServer;
 using namespace std::chrono_literals;
-
-constexpr char kSecret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
 // What the client asked of its sleeper.
 struct SleepLog {
@@ -44,7 +43,8 @@ Harness make_client(const std::string& url, std::string session_token = "",
   Harness harness;
   AwsClient::Options options;
   options.region = std::move(region);
-  options.credentials = fixed_credentials({"AKIDEXAMPLE", kSecret, std::move(session_token)});
+  options.credentials = fixed_credentials(
+      {"AKIDEXAMPLE", std::string(example::kExampleSecret), std::move(session_token)});
   options.environment = [url](std::string_view name) -> std::optional<std::string> {
     if (name == "AWS_ENDPOINT_URL") return url;
     return std::nullopt;
@@ -72,7 +72,7 @@ ScriptedAnswer json_answer(int status, nlohmann::json body,
 
 TEST(AwsClientTest, JsonProtocolPostsTheTargetAndASignedJsonBody) {
   ScriptedAwsServer server({json_answer(200, {{"DatabaseList", nlohmann::json::array()}})},
-                           kSecret);
+                           std::string(example::kExampleSecret));
   Harness h = make_client(server.url());
   ASSERT_OK_AND_ASSIGN(nlohmann::json answer,
                        h.client->call(Service::kGlue, "GetDatabases", {{"MaxResults", 5}}));
@@ -90,7 +90,8 @@ TEST(AwsClientTest, JsonProtocolPostsTheTargetAndASignedJsonBody) {
 }
 
 TEST(AwsClientTest, DynamoDbUsesJson10AndItsTargetPrefix) {
-  ScriptedAwsServer server({json_answer(200, nlohmann::json::object())}, kSecret);
+  ScriptedAwsServer server({json_answer(200, nlohmann::json::object())},
+                           std::string(example::kExampleSecret));
   Harness h = make_client(server.url());
   ASSERT_OK(h.client->call(Service::kDynamoDb, "DescribeTable", {{"TableName", "t"}}));
   const ReceivedRequest got = server.received().at(0);
@@ -100,7 +101,8 @@ TEST(AwsClientTest, DynamoDbUsesJson10AndItsTargetPrefix) {
 }
 
 TEST(AwsClientTest, RestJsonPostsToTheOperationsUri) {
-  ScriptedAwsServer server({json_answer(200, nlohmann::json::object())}, kSecret);
+  ScriptedAwsServer server({json_answer(200, nlohmann::json::object())},
+                           std::string(example::kExampleSecret));
   Harness h = make_client(server.url());
   ASSERT_OK(h.client->call(Service::kLakeFormation, "ListPermissions", {{"MaxResults", 1}}));
   ASSERT_OK(h.client->call(Service::kRam, "GetResourceShares", {{"resourceOwner", "SELF"}}));
@@ -130,7 +132,7 @@ TEST(AwsClientTest, QueryProtocolFlattensTheRequestAndReadsTheXmlResult) {
       "<Role><RoleName>analyst</RoleName><Arn>arn:aws:iam::1:role/analyst</Arn>"
       "<Tags><member><Key>a</Key><Value>1</Value></member></Tags></Role></GetRoleResult>"
       "<ResponseMetadata><RequestId>req-9</RequestId></ResponseMetadata></GetRoleResponse>";
-  ScriptedAwsServer server({{200, xml, "text/xml", {}}}, kSecret);
+  ScriptedAwsServer server({{200, xml, "text/xml", {}}}, std::string(example::kExampleSecret));
   Harness h = make_client(server.url());
   ASSERT_OK_AND_ASSIGN(nlohmann::json answer,
                        h.client->call(Service::kIam, "GetRole",
@@ -157,7 +159,7 @@ TEST(AwsClientTest, S3BucketCallsArePathStyleAndSignedWithTheS3Rule) {
       {{200, "", "application/xml", {{"Location", "/mesh-bucket"}, {"x-amz-request-id", "r1"}}},
        {204, "", "application/xml", {}},
        {200, policy, "application/json", {}}},
-      kSecret);
+      std::string(example::kExampleSecret));
   Harness h = make_client(server.url());
   ASSERT_OK_AND_ASSIGN(nlohmann::json created,
                        h.client->call(Service::kS3, "CreateBucket", {{"Bucket", "mesh-bucket"}}));
@@ -184,7 +186,7 @@ TEST(AwsClientTest, S3BucketCallsArePathStyleAndSignedWithTheS3Rule) {
 }
 
 TEST(AwsClientTest, S3RejectsOperationsItDoesNotKnowAndRequestsWithoutABucket) {
-  ScriptedAwsServer server({json_answer(200, {})}, kSecret);
+  ScriptedAwsServer server({json_answer(200, {})}, std::string(example::kExampleSecret));
   Harness h = make_client(server.url());
   EXPECT_STATUS(h.client->call(Service::kS3, "PutObject", {{"Bucket", "b"}}),
                 absl::StatusCode::kUnimplemented, "s3 PutObject is not an operation");
@@ -196,7 +198,7 @@ TEST(AwsClientTest, S3RejectsOperationsItDoesNotKnowAndRequestsWithoutABucket) {
 }
 
 TEST(AwsClientTest, ASessionTokenIsSentAndSigned) {
-  ScriptedAwsServer server({json_answer(200, {})}, kSecret);
+  ScriptedAwsServer server({json_answer(200, {})}, std::string(example::kExampleSecret));
   Harness h = make_client(server.url(), "FwoGZXIvYXdzEXAMPLE//token");
   ASSERT_OK(h.client->call(Service::kGlue, "GetDatabases"));
   const ReceivedRequest got = server.received().at(0);
@@ -206,7 +208,7 @@ TEST(AwsClientTest, ASessionTokenIsSentAndSigned) {
 }
 
 TEST(AwsClientTest, SuccessiveCallsReuseOneKeptAliveConnection) {
-  ScriptedAwsServer server({json_answer(200, {})}, kSecret);
+  ScriptedAwsServer server({json_answer(200, {})}, std::string(example::kExampleSecret));
   Harness h = make_client(server.url());
   for (int i = 0; i < 5; ++i) ASSERT_OK(h.client->call(Service::kGlue, "GetDatabases"));
   EXPECT_EQ(server.attempts(), 5u);
@@ -214,7 +216,8 @@ TEST(AwsClientTest, SuccessiveCallsReuseOneKeptAliveConnection) {
 }
 
 TEST(AwsClientTest, ThreadsShareOneClientAndItsConnections) {
-  ScriptedAwsServer server({json_answer(200, {{"ok", true}})}, kSecret);
+  ScriptedAwsServer server({json_answer(200, {{"ok", true}})},
+                           std::string(example::kExampleSecret));
   Harness h = make_client(server.url());
   constexpr int kThreads = 4;
   constexpr int kCallsEach = 10;
@@ -241,7 +244,7 @@ TEST(AwsClientTest, Retries5xxWithExponentialBackoffThenSucceeds) {
   ScriptedAwsServer server(
       {json_answer(500, {{"__type", "InternalServiceException"}}),
        json_answer(503, {{"__type", "ServiceUnavailable"}}), json_answer(200, {{"ok", true}})},
-      kSecret);
+      std::string(example::kExampleSecret));
   Harness h = make_client(server.url(), "", "eu-west-1", /*random=*/0.5);
   ASSERT_OK_AND_ASSIGN(nlohmann::json answer, h.client->call(Service::kGlue, "GetDatabases"));
   EXPECT_EQ(answer["ok"], true);
@@ -261,7 +264,7 @@ TEST(AwsClientTest, RetriesThrottlingErrorsOf4xxAnswers) {
       {json_answer(400, {{"__type", "com.amazon.coral.availability#ThrottlingException"},
                          {"message", "Rate exceeded"}}),
        json_answer(200, {})},
-      kSecret);
+      std::string(example::kExampleSecret));
   Harness h = make_client(server.url(), "", "eu-west-1", /*random=*/1.0);
   ASSERT_OK(h.client->call(Service::kDynamoDb, "GetItem", {{"TableName", "t"}}));
   EXPECT_EQ(server.attempts(), 2u);
@@ -272,7 +275,7 @@ TEST(AwsClientTest, GivesUpAfterThreeAttemptsWithTheLastErrorAndItsRequestId) {
   ScriptedAwsServer server(
       {json_answer(500, {{"__type", "InternalServiceException"}, {"message", "boom"}},
                    {{"x-amzn-RequestId", "rid-500"}})},
-      kSecret);
+      std::string(example::kExampleSecret));
   Harness h = make_client(server.url(), "", "eu-west-1", /*random=*/0.25);
   EXPECT_STATUS(h.client->call(Service::kGlue, "GetDatabases"), absl::StatusCode::kUnavailable,
                 "glue GetDatabases: InternalServiceException: boom (HTTP 500, request id "
@@ -288,7 +291,7 @@ TEST(AwsClientTest, DoesNotRetryClientErrors) {
       {json_answer(400,
                    {{"__type", "EntityNotFoundException"}, {"Message", "Database x not found"}},
                    {{"x-amzn-RequestId", "rid-404"}})},
-      kSecret);
+      std::string(example::kExampleSecret));
   Harness h = make_client(server.url());
   EXPECT_STATUS(h.client->call(Service::kGlue, "GetDatabase", {{"Name", "x"}}),
                 absl::StatusCode::kNotFound,
@@ -302,7 +305,7 @@ TEST(AwsClientTest, RetriesNetworkFailuresThenReportsUnavailable) {
   int port = 0;
   {
     // A port that was just free: nothing listens there once the server is gone.
-    ScriptedAwsServer gone({json_answer(200, {})}, kSecret);
+    ScriptedAwsServer gone({json_answer(200, {})}, std::string(example::kExampleSecret));
     port = std::stoi(gone.url().substr(gone.url().rfind(':') + 1));
   }
   Harness h = make_client("http://127.0.0.1:" + std::to_string(port));
@@ -312,10 +315,12 @@ TEST(AwsClientTest, RetriesNetworkFailuresThenReportsUnavailable) {
 }
 
 TEST(AwsClientTest, AnAnswerLateBeyondTheTimeoutIsDeadlineExceededAndRetried) {
-  ScriptedAwsServer server({{200, "{}", "application/x-amz-json-1.1", {}, /*hold=*/true}}, kSecret);
+  ScriptedAwsServer server({{200, "{}", "application/x-amz-json-1.1", {}, /*hold=*/true}},
+                           std::string(example::kExampleSecret));
   AwsClient::Options options;
   options.region = "us-east-1";
-  options.credentials = fixed_credentials({"AKIDEXAMPLE", kSecret, ""});
+  options.credentials =
+      fixed_credentials({"AKIDEXAMPLE", std::string(example::kExampleSecret), ""});
   options.environment = [url = server.url()](std::string_view) -> std::optional<std::string> {
     return url;
   };
@@ -336,7 +341,7 @@ TEST(AwsClientTest, AnAnswerLateBeyondTheTimeoutIsDeadlineExceededAndRetried) {
 }
 
 TEST(AwsClientTest, ACredentialErrorEndsTheCallUnchanged) {
-  ScriptedAwsServer server({json_answer(200, {})}, kSecret);
+  ScriptedAwsServer server({json_answer(200, {})}, std::string(example::kExampleSecret));
   AwsClient::Options options;
   options.region = "us-east-1";
   options.credentials = []() -> absl::StatusOr<SigningKey> {
@@ -365,7 +370,8 @@ TEST(AwsClientTest, CreateRefusesMissingCredentialsAndBadRegions) {
 }
 
 TEST(AwsClientTest, A2xxAnswerThatIsNotJsonIsAnInternalError) {
-  ScriptedAwsServer server({{200, "<html>proxy</html>", "text/html", {}}}, kSecret);
+  ScriptedAwsServer server({{200, "<html>proxy</html>", "text/html", {}}},
+                           std::string(example::kExampleSecret));
   Harness h = make_client(server.url());
   EXPECT_STATUS(h.client->call(Service::kGlue, "GetDatabases"), absl::StatusCode::kInternal,
                 "not JSON: '<html>proxy</html>'");

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "aws/example_key.h"
 #include "aws/sigv4.h"
 #include "base/text.h"
 #include "gtest/gtest.h"
@@ -26,7 +27,6 @@ using std::chrono::sys_days;
 using std::chrono::year;
 
 constexpr std::string_view kAccessKeyId = "AKIDEXAMPLE";
-constexpr std::string_view kSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 constexpr std::string_view kAmzDate = "20150830T123600Z";
 const Scope kSuiteScope{"us-east-1", "service"};
 
@@ -74,7 +74,7 @@ std::string authorization_for(const SuiteCase& c) {
   const std::string to_sign = string_to_sign(
       kAmzDate, kSuiteScope,
       canonical_request(request, split_names(c.signed_headers), sha256_hex(request.body)));
-  const std::string key = signing_key(kSecret, "20150830", "us-east-1", "service");
+  const std::string key = signing_key(example::kExampleSecret, "20150830", "us-east-1", "service");
   return base::cat(
       "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/"
       "aws4_request, SignedHeaders=",
@@ -323,7 +323,7 @@ TEST_P(AwsSuite, VerifierAcceptsThePublishedRequest) {
       parse_authorization(base::cat("AWS4-HMAC-SHA256 Credential=", kAccessKeyId,
                                     "/20150830/us-east-1/service/aws4_request, SignedHeaders=",
                                     c.signed_headers, ", Signature=", c.signature)));
-  EXPECT_OK(verify(request_of(c), auth, kSecret, kSuiteScope, suite_time()));
+  EXPECT_OK(verify(request_of(c), auth, example::kExampleSecret, kSuiteScope, suite_time()));
 }
 
 INSTANTIATE_TEST_SUITE_P(PublishedVectors, AwsSuite, ::testing::ValuesIn(suite()),
@@ -347,7 +347,7 @@ TEST(AwsSuiteGetVanilla, CanonicalRequestAndStringToSignMatchThePublishedOnes) {
 
 // AWS's "Examples of how to derive a signing key for Signature Version 4" (IAM user guide).
 TEST(SigningKey, DerivesThePublishedExampleKey) {
-  const std::string key = signing_key(kSecret, "20120215", "us-east-1", "iam");
+  const std::string key = signing_key(example::kExampleSecret, "20120215", "us-east-1", "iam");
   std::string hex;
   for (unsigned char c : key) {
     static constexpr char kDigits[] = "0123456789abcdef";

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "aws/example_key.h"
 #include "aws/sigv4.h"
 #include "gtest/gtest.h"
 #include "support/status_matchers.h"
@@ -17,14 +18,6 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 using std::chrono::sys_days;
 using std::chrono::year;
-
-constexpr std::string_view kSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-const SigningKey kKey{"AKIDEXAMPLE", std::string(kSecret), ""};
-const Scope kScope{"us-east-1", std::string(kDatameshService)};
-
-std::chrono::system_clock::time_point signing_time() {
-  return sys_days{year{2026} / 11 / 23} + hours{10} + minutes{55} + seconds{16};
-}
 
 HttpRequest table_request() {
   HttpRequest request;
@@ -55,7 +48,8 @@ std::string signed_headers_of(const HttpRequest& request) {
 
 TEST(Sign, AddsTheDateThePayloadHashAndTheAuthorization) {
   HttpRequest request = table_request();
-  ASSERT_OK(sign(request, kKey, kScope, signing_time()));
+  ASSERT_OK(sign(request, example::kExampleKey, example::kDatameshScope,
+                 example::example_signing_time()));
   EXPECT_EQ(values(request, "x-amz-date"), std::vector<std::string>{"20261123T105516Z"});
   EXPECT_EQ(values(request, "x-amz-content-sha256"),
             std::vector<std::string>{sha256_hex(request.body)});
@@ -71,14 +65,16 @@ TEST(Sign, AddsTheDateThePayloadHashAndTheAuthorization) {
 
 TEST(Sign, SignsHostContentTypeAndAmzHeadersOnly) {
   HttpRequest request = table_request();
-  ASSERT_OK(sign(request, kKey, kScope, signing_time()));
+  ASSERT_OK(sign(request, example::kExampleKey, example::kDatameshScope,
+                 example::example_signing_time()));
   EXPECT_EQ(signed_headers_of(request),
             "content-type;host;x-amz-content-sha256;x-amz-date;x-amz-target");
 }
 
 TEST(Sign, LeavesContentTypeUnsignedWhenAbsent) {
   HttpRequest request{"GET", "/v1/tables", "", {{"Host", "localhost:8080"}}, ""};
-  ASSERT_OK(sign(request, kKey, kScope, signing_time()));
+  ASSERT_OK(sign(request, example::kExampleKey, example::kDatameshScope,
+                 example::example_signing_time()));
   EXPECT_EQ(signed_headers_of(request), "host;x-amz-content-sha256;x-amz-date");
   EXPECT_EQ(values(request, "x-amz-content-sha256"),
             std::vector<std::string>{std::string(kEmptySha256)});
@@ -86,8 +82,10 @@ TEST(Sign, LeavesContentTypeUnsignedWhenAbsent) {
 
 TEST(Sign, AddsAndSignsTheSessionToken) {
   HttpRequest request = table_request();
-  ASSERT_OK(sign(request, SigningKey{"ASIAEXAMPLE", std::string(kSecret), "FwoGZXIvYXdzEXAMPLE"},
-                 kScope, signing_time()));
+  ASSERT_OK(
+      sign(request,
+           SigningKey{"ASIAEXAMPLE", std::string(example::kExampleSecret), "FwoGZXIvYXdzEXAMPLE"},
+           example::kDatameshScope, example::example_signing_time()));
   EXPECT_EQ(values(request, "x-amz-security-token"),
             std::vector<std::string>{"FwoGZXIvYXdzEXAMPLE"});
   EXPECT_EQ(signed_headers_of(request),
@@ -97,66 +95,78 @@ TEST(Sign, AddsAndSignsTheSessionToken) {
 
 TEST(Sign, ResigningReplacesTheEarlierSigningHeaders) {
   HttpRequest request = table_request();
-  ASSERT_OK(sign(request, SigningKey{"ASIAEXAMPLE", std::string(kSecret), "old-token"}, kScope,
-                 signing_time()));
+  ASSERT_OK(sign(request,
+                 SigningKey{"ASIAEXAMPLE", std::string(example::kExampleSecret), "old-token"},
+                 example::kDatameshScope, example::example_signing_time()));
   request.body = "{}";
-  ASSERT_OK(sign(request, kKey, kScope, signing_time() + minutes{10}));
+  ASSERT_OK(sign(request, example::kExampleKey, example::kDatameshScope,
+                 example::example_signing_time() + minutes{10}));
   EXPECT_EQ(values(request, "x-amz-date"), std::vector<std::string>{"20261123T110516Z"});
   EXPECT_EQ(values(request, "x-amz-content-sha256"), std::vector<std::string>{sha256_hex("{}")});
   EXPECT_TRUE(values(request, "x-amz-security-token").empty());
   ASSERT_EQ(values(request, "authorization").size(), 1u);
   ASSERT_OK_AND_ASSIGN(const Authorization auth,
                        parse_authorization(values(request, "authorization").front()));
-  EXPECT_OK(verify(request, auth, kSecret, kScope, signing_time() + minutes{10}));
+  EXPECT_OK(verify(request, auth, example::kExampleSecret, example::kDatameshScope,
+                   example::example_signing_time() + minutes{10}));
 }
 
 TEST(Sign, IsDeterministicForAFixedClock) {
   HttpRequest first = table_request();
   HttpRequest second = table_request();
-  ASSERT_OK(sign(first, kKey, kScope, signing_time()));
-  ASSERT_OK(sign(second, kKey, kScope, signing_time() + std::chrono::milliseconds{999}));
+  ASSERT_OK(
+      sign(first, example::kExampleKey, example::kDatameshScope, example::example_signing_time()));
+  ASSERT_OK(sign(second, example::kExampleKey, example::kDatameshScope,
+                 example::example_signing_time() + std::chrono::milliseconds{999}));
   EXPECT_EQ(values(first, "authorization"), values(second, "authorization"));
 }
 
 TEST(Sign, RejectsARequestWithoutHost) {
   HttpRequest request{"GET", "/", "", {{"Accept", "*/*"}}, ""};
   const HttpRequest before = request;
-  EXPECT_STATUS(sign(request, kKey, kScope, signing_time()), StatusCode::kInvalidArgument,
-                "request has no Host header");
+  EXPECT_STATUS(
+      sign(request, example::kExampleKey, example::kDatameshScope, example::example_signing_time()),
+      StatusCode::kInvalidArgument, "request has no Host header");
   EXPECT_EQ(request.headers, before.headers);
 }
 
 TEST(Sign, RejectsARequestWithTwoHosts) {
   HttpRequest request{"GET", "/", "", {{"Host", "a:1"}, {"host", "b:2"}}, ""};
-  EXPECT_STATUS(sign(request, kKey, kScope, signing_time()), StatusCode::kInvalidArgument,
-                "request has 2 Host headers");
+  EXPECT_STATUS(
+      sign(request, example::kExampleKey, example::kDatameshScope, example::example_signing_time()),
+      StatusCode::kInvalidArgument, "request has 2 Host headers");
 }
 
 TEST(Sign, RejectsAnEmptySecretWithoutNamingIt) {
   HttpRequest request = table_request();
   const HttpRequest before = request;
-  EXPECT_STATUS(sign(request, SigningKey{"AKIDEXAMPLE", "", ""}, kScope, signing_time()),
+  EXPECT_STATUS(sign(request, SigningKey{"AKIDEXAMPLE", "", ""}, example::kDatameshScope,
+                     example::example_signing_time()),
                 StatusCode::kInvalidArgument, "secret access key is empty");
   EXPECT_EQ(request.headers, before.headers);
 }
 
 TEST(Sign, RejectsAnAccessKeyIdThatWouldBreakTheCredential) {
   HttpRequest request = table_request();
-  EXPECT_STATUS(
-      sign(request, SigningKey{"AKID/EXAMPLE", std::string(kSecret), ""}, kScope, signing_time()),
-      StatusCode::kInvalidArgument, "access key id 'AKID/EXAMPLE' must be non-empty");
-  EXPECT_STATUS(sign(request, SigningKey{"", std::string(kSecret), ""}, kScope, signing_time()),
+  EXPECT_STATUS(sign(request, SigningKey{"AKID/EXAMPLE", std::string(example::kExampleSecret), ""},
+                     example::kDatameshScope, example::example_signing_time()),
+                StatusCode::kInvalidArgument, "access key id 'AKID/EXAMPLE' must be non-empty");
+  EXPECT_STATUS(sign(request, SigningKey{"", std::string(example::kExampleSecret), ""},
+                     example::kDatameshScope, example::example_signing_time()),
                 StatusCode::kInvalidArgument, "access key id '' must be non-empty");
 }
 
 TEST(Sign, RejectsARegionOrServiceThatWouldBreakTheCredential) {
   HttpRequest request = table_request();
-  EXPECT_STATUS(sign(request, kKey, Scope{"us east 1", "datamesh"}, signing_time()),
+  EXPECT_STATUS(sign(request, example::kExampleKey, Scope{"us east 1", "datamesh"},
+                     example::example_signing_time()),
                 StatusCode::kInvalidArgument, "region 'us east 1' must be non-empty");
-  EXPECT_STATUS(sign(request, kKey, Scope{"us-east-1", "data,mesh"}, signing_time()),
+  EXPECT_STATUS(sign(request, example::kExampleKey, Scope{"us-east-1", "data,mesh"},
+                     example::example_signing_time()),
                 StatusCode::kInvalidArgument, "service 'data,mesh' must be non-empty");
-  EXPECT_STATUS(sign(request, kKey, Scope{"us-east-1", ""}, signing_time()),
-                StatusCode::kInvalidArgument, "service '' must be non-empty");
+  EXPECT_STATUS(
+      sign(request, example::kExampleKey, Scope{"us-east-1", ""}, example::example_signing_time()),
+      StatusCode::kInvalidArgument, "service '' must be non-empty");
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // The fast SHA-256 / HMAC-SHA256 of sigv4_crypto.cc against RFC 4231 and OpenSSL's own HMAC,
 // and SigningKeyCache: same keys as signing_key(), derived once per secret and scope, never
 // found for another secret, emptied when full; sign/verify give the same answers with it.
+#include "aws/signing_key_cache.h"
+
 #include <openssl/hmac.h>
 
 #include <chrono>
@@ -8,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "aws/signing_key_cache.h"
+#include "aws/example_key.h"
 #include "aws/sigv4.h"
 #include "gtest/gtest.h"
 #include "support/status_matchers.h"
@@ -41,12 +43,11 @@ TEST(HmacSha256, MatchesRfc4231KeysShorterAndLongerThanABlock) {
   EXPECT_EQ(hex(hmac_sha256(std::string(131, '\xaa'),
                             "Test Using Larger Than Block-Size Key - Hash Key First")),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
-  EXPECT_EQ(
-      hex(hmac_sha256(std::string(131, '\xaa'),
-                      "This is a test using a larger than block-size key and a larger than "
-                      "block-size data. The key needs to be hashed before being used by the "
-                      "HMAC algorithm.")),
-      "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
+  EXPECT_EQ(hex(hmac_sha256(std::string(131, '\xaa'),
+                            "This is a test using a larger than block-size key and a larger than "
+                            "block-size data. The key needs to be hashed before being used by the "
+                            "HMAC algorithm.")),
+            "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
 }
 
 TEST(HmacSha256, MatchesOpenSslForEveryKeyLengthAroundTheBlock) {
@@ -76,13 +77,11 @@ TEST(Sha256Hex, GivesTheSameDigestsOnManyThreadsAtOnce) {
   EXPECT_EQ(mismatches, std::vector<int>(4, 0));
 }
 
-constexpr std::string_view kSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-
 TEST(SigningKeyCache, GivesTheKeySigningKeyDerivesAndDerivesItOnce) {
   SigningKeyCache cache;
-  const std::string expected = signing_key(kSecret, "20150830", "us-east-1", "iam");
+  const std::string expected = signing_key(example::kExampleSecret, "20150830", "us-east-1", "iam");
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(cache.get(kSecret, "20150830", "us-east-1", "iam"), expected);
+    EXPECT_EQ(cache.get(example::kExampleSecret, "20150830", "us-east-1", "iam"), expected);
   }
   EXPECT_EQ(cache.derivations(), 1u);
   EXPECT_EQ(cache.size(), 1u);
@@ -90,36 +89,36 @@ TEST(SigningKeyCache, GivesTheKeySigningKeyDerivesAndDerivesItOnce) {
 
 TEST(SigningKeyCache, DerivesAgainForAnotherSecretDayRegionOrService) {
   SigningKeyCache cache;
-  cache.get(kSecret, "20150830", "us-east-1", "iam");
+  cache.get(example::kExampleSecret, "20150830", "us-east-1", "iam");
   const std::string other_secret = "AnotherSecretAnotherSecretAnotherSecret0";
   EXPECT_EQ(cache.get(other_secret, "20150830", "us-east-1", "iam"),
             signing_key(other_secret, "20150830", "us-east-1", "iam"));
-  EXPECT_EQ(cache.get(kSecret, "20150831", "us-east-1", "iam"),
-            signing_key(kSecret, "20150831", "us-east-1", "iam"));
-  EXPECT_EQ(cache.get(kSecret, "20150830", "eu-west-1", "iam"),
-            signing_key(kSecret, "20150830", "eu-west-1", "iam"));
-  EXPECT_EQ(cache.get(kSecret, "20150830", "us-east-1", "datamesh"),
-            signing_key(kSecret, "20150830", "us-east-1", "datamesh"));
+  EXPECT_EQ(cache.get(example::kExampleSecret, "20150831", "us-east-1", "iam"),
+            signing_key(example::kExampleSecret, "20150831", "us-east-1", "iam"));
+  EXPECT_EQ(cache.get(example::kExampleSecret, "20150830", "eu-west-1", "iam"),
+            signing_key(example::kExampleSecret, "20150830", "eu-west-1", "iam"));
+  EXPECT_EQ(cache.get(example::kExampleSecret, "20150830", "us-east-1", "datamesh"),
+            signing_key(example::kExampleSecret, "20150830", "us-east-1", "datamesh"));
   EXPECT_EQ(cache.derivations(), 5u);
   EXPECT_EQ(cache.size(), 5u);
 }
 
 TEST(SigningKeyCache, FullCacheIsEmptiedAndStillAnswers) {
   SigningKeyCache cache(2);
-  cache.get(kSecret, "20150830", "us-east-1", "a");
-  cache.get(kSecret, "20150830", "us-east-1", "b");
+  cache.get(example::kExampleSecret, "20150830", "us-east-1", "a");
+  cache.get(example::kExampleSecret, "20150830", "us-east-1", "b");
   EXPECT_EQ(cache.size(), 2u);
-  EXPECT_EQ(cache.get(kSecret, "20150830", "us-east-1", "c"),
-            signing_key(kSecret, "20150830", "us-east-1", "c"));
+  EXPECT_EQ(cache.get(example::kExampleSecret, "20150830", "us-east-1", "c"),
+            signing_key(example::kExampleSecret, "20150830", "us-east-1", "c"));
   EXPECT_EQ(cache.size(), 1u);
   // "a" was dropped with the rest, so it is derived again.
-  cache.get(kSecret, "20150830", "us-east-1", "a");
+  cache.get(example::kExampleSecret, "20150830", "us-east-1", "a");
   EXPECT_EQ(cache.derivations(), 4u);
 }
 
 TEST(SigningKeyCache, SignAndVerifyAnswerTheSameWithAndWithoutIt) {
   SigningKeyCache cache;
-  const SigningKey key{"AKIDEXAMPLE", std::string(kSecret), ""};
+  const SigningKey key{"AKIDEXAMPLE", std::string(example::kExampleSecret), ""};
   const Scope scope{"us-east-1", std::string(kDatameshService)};
   const auto now = std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} + std::chrono::hours{9};
   HttpRequest plain{.method = "POST",
@@ -135,11 +134,12 @@ TEST(SigningKeyCache, SignAndVerifyAnswerTheSameWithAndWithoutIt) {
 
   ASSERT_OK_AND_ASSIGN(const Authorization auth,
                        parse_authorization(header_values(cached, "authorization")[0]));
-  EXPECT_OK(verify(cached, auth, kSecret, scope, now, std::chrono::minutes(5), &cache));
+  EXPECT_OK(
+      verify(cached, auth, example::kExampleSecret, scope, now, std::chrono::minutes(5), &cache));
   EXPECT_EQ(cache.derivations(), 1u);
   // A wrong secret finds no cached key, and fails as without the cache.
-  const absl::Status wrong = verify(cached, auth, "WrongSecretWrongSecretWrongSecretWrong00",
-                                    scope, now, std::chrono::minutes(5), &cache);
+  const absl::Status wrong = verify(cached, auth, "WrongSecretWrongSecretWrongSecretWrong00", scope,
+                                    now, std::chrono::minutes(5), &cache);
   EXPECT_EQ(wrong.code(), absl::StatusCode::kUnauthenticated);
   EXPECT_TRUE(std::string(wrong.message()).starts_with(kSignatureMismatch)) << wrong;
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "aws/example_key.h"
 #include "aws/sigv4.h"
 #include "gtest/gtest.h"
 #include "support/status_matchers.h"
@@ -22,10 +23,6 @@ using std::chrono::sys_days;
 using std::chrono::system_clock;
 using std::chrono::year;
 
-constexpr std::string_view kSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-const SigningKey kKey{"AKIDEXAMPLE", std::string(kSecret), ""};
-const Scope kScope{"us-east-1", std::string(kDatameshService)};
-
 system_clock::time_point at(int y, unsigned m, unsigned d) {
   return sys_days{year{y} / static_cast<int>(m) / static_cast<int>(d)};
 }
@@ -33,7 +30,7 @@ system_clock::time_point at(int y, unsigned m, unsigned d) {
 HttpRequest signed_request(system_clock::time_point when) {
   HttpRequest request{.method = "POST", .path = "/v1/admin/list-accounts", .body = "{}"};
   request.headers = {{"Host", "127.0.0.1:8080"}, {"Content-Type", "application/json"}};
-  EXPECT_OK(sign(request, kKey, kScope, when));
+  EXPECT_OK(sign(request, example::kExampleKey, example::kDatameshScope, when));
   return request;
 }
 
@@ -50,21 +47,24 @@ TEST(SignFuzzFindings, RefusesToSignAHeaderWhoseNameIsNotAnHttpToken) {
   // request it called signed was refused by every verifier.
   HttpRequest request{.method = "POST", .path = "/", .body = "{}"};
   request.headers = {{"Host", "127.0.0.1:8080"},
-                     {"X-Amz-D\xfd\xfd" "ate", "20260115T120000Z"}};
+                     {"X-Amz-D\xfd\xfd"
+                      "ate",
+                      "20260115T120000Z"}};
   const HttpRequest before = request;
-  EXPECT_STATUS(sign(request, kKey, kScope, at(2026, 1, 15)), StatusCode::kInvalidArgument,
+  EXPECT_STATUS(sign(request, example::kExampleKey, example::kDatameshScope, at(2026, 1, 15)),
+                StatusCode::kInvalidArgument,
                 "is not an HTTP token (RFC 9110); it cannot be signed");
   EXPECT_EQ(request.headers, before.headers);
 
   request.headers = {{"Host", "127.0.0.1:8080"}, {"X-Amz-Meta Data", "x"}};
-  EXPECT_STATUS(sign(request, kKey, kScope, at(2026, 1, 15)), StatusCode::kInvalidArgument,
-                "header name 'x-amz-meta data' is not an HTTP token");
+  EXPECT_STATUS(sign(request, example::kExampleKey, example::kDatameshScope, at(2026, 1, 15)),
+                StatusCode::kInvalidArgument, "header name 'x-amz-meta data' is not an HTTP token");
 }
 
 TEST(SignFuzzFindings, HeadersItDoesNotSignMayHaveAnyName) {
   HttpRequest request{.method = "POST", .path = "/", .body = "{}"};
   request.headers = {{"Host", "127.0.0.1:8080"}, {"User Agent", "not signed, not checked"}};
-  EXPECT_OK(sign(request, kKey, kScope, at(2026, 1, 15)));
+  EXPECT_OK(sign(request, example::kExampleKey, example::kDatameshScope, at(2026, 1, 15)));
 }
 
 TEST(ParseAmzDateFuzzFindings, RefusesDatesTheClockCannotHold) {
@@ -80,8 +80,7 @@ TEST(ParseAmzDateFuzzFindings, RefusesDatesTheClockCannotHold) {
 TEST(ParseAmzDateFuzzFindings, AcceptsTheFirstAndLastYearsTheClockHolds) {
   ASSERT_OK_AND_ASSIGN(const system_clock::time_point latest, parse_amz_date("22611231T235959Z"));
   EXPECT_EQ(latest, at(2261, 12, 31) + hours{23} + minutes{59} + seconds{59});
-  ASSERT_OK_AND_ASSIGN(const system_clock::time_point earliest,
-                       parse_amz_date("16780101T000000Z"));
+  ASSERT_OK_AND_ASSIGN(const system_clock::time_point earliest, parse_amz_date("16780101T000000Z"));
   EXPECT_EQ(earliest, at(1678, 1, 1));
   EXPECT_EQ(format_amz_date(earliest), "16780101T000000Z");
 }
@@ -94,7 +93,8 @@ TEST(VerifyFuzzFindings, RefusesARequestCenturiesAwayFromTheServersTime) {
         std::pair{at(1678, 1, 1), system_clock::time_point::max()},
         std::pair{at(2261, 12, 31), system_clock::time_point::min()}}) {
     const HttpRequest request = signed_request(signed_at);
-    EXPECT_STATUS(verify(request, authorization_of(request), kSecret, kScope, now),
+    EXPECT_STATUS(verify(request, authorization_of(request), example::kExampleSecret,
+                         example::kDatameshScope, now),
                   StatusCode::kUnauthenticated, "is more than 5 minutes from the server's time");
   }
 }
@@ -103,14 +103,20 @@ TEST(VerifyFuzzFindings, ComparesTheSkewToTheNanosecond) {
   const system_clock::time_point signed_at = at(2026, 1, 15) + hours{12};
   const HttpRequest request = signed_request(signed_at);
   const Authorization auth = authorization_of(request);
-  EXPECT_OK(verify(request, auth, kSecret, kScope, signed_at + minutes{5}));
-  EXPECT_OK(verify(request, auth, kSecret, kScope, signed_at - minutes{5}));
-  EXPECT_STATUS(verify(request, auth, kSecret, kScope, signed_at + minutes{5} + nanoseconds{1}),
+  EXPECT_OK(verify(request, auth, example::kExampleSecret, example::kDatameshScope,
+                   signed_at + minutes{5}));
+  EXPECT_OK(verify(request, auth, example::kExampleSecret, example::kDatameshScope,
+                   signed_at - minutes{5}));
+  EXPECT_STATUS(verify(request, auth, example::kExampleSecret, example::kDatameshScope,
+                       signed_at + minutes{5} + nanoseconds{1}),
                 StatusCode::kUnauthenticated, "is more than 5 minutes");
-  EXPECT_STATUS(verify(request, auth, kSecret, kScope, signed_at - minutes{5} - nanoseconds{1}),
+  EXPECT_STATUS(verify(request, auth, example::kExampleSecret, example::kDatameshScope,
+                       signed_at - minutes{5} - nanoseconds{1}),
                 StatusCode::kUnauthenticated, "is more than 5 minutes");
-  EXPECT_OK(verify(request, auth, kSecret, kScope, signed_at + minutes{5} - nanoseconds{1}));
-  EXPECT_OK(verify(request, auth, kSecret, kScope, signed_at - minutes{5} + nanoseconds{1}));
+  EXPECT_OK(verify(request, auth, example::kExampleSecret, example::kDatameshScope,
+                   signed_at + minutes{5} - nanoseconds{1}));
+  EXPECT_OK(verify(request, auth, example::kExampleSecret, example::kDatameshScope,
+                   signed_at - minutes{5} + nanoseconds{1}));
 }
 
 }  // namespace

@@ -84,7 +84,7 @@ const std::map<std::string, std::set<std::string>>& tracker_schema() {
       {"RamShares", {"M<M{arn:S,type:S,}>", "M{}"}},
       {"Notes", {"SS"}},
       {"ImportedToConsumer", {"BOOL"}},
-      // Ours (docs/AWS-TRACKER.md).
+      // Ours (docs/AWS.md).
       {"DatameshVersion", {"N"}},
       {"DatameshNotes", {"L<S>"}},
   };

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "aws/example_key.h"
 #include "aws/sigv4.h"
 #include "gtest/gtest.h"
 #include "support/status_matchers.h"
@@ -21,15 +22,6 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 using std::chrono::sys_days;
 using std::chrono::year;
-
-constexpr std::string_view kSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-const SigningKey kKey{"AKIDEXAMPLE", std::string(kSecret), ""};
-const Scope kScope{"us-east-1", std::string(kDatameshService)};
-
-// 2026-11-23 10:55:16 UTC: X-Amz-Date 20261123T105516Z.
-std::chrono::system_clock::time_point signing_time() {
-  return sys_days{year{2026} / 11 / 23} + hours{10} + minutes{55} + seconds{16};
-}
 
 HttpRequest grant_request() {
   HttpRequest request;
@@ -68,19 +60,21 @@ class Verify : public ::testing::Test {
  protected:
   void SetUp() override {
     request_ = grant_request();
-    ASSERT_OK(sign(request_, kKey, kScope, signing_time()));
+    ASSERT_OK(sign(request_, example::kExampleKey, example::kDatameshScope,
+                   example::example_signing_time()));
     ASSERT_OK_AND_ASSIGN(auth_, parse_authorization(only_header(request_, "authorization")));
   }
 
   absl::Status verify_at(std::chrono::system_clock::time_point now) const {
-    return verify(request_, auth_, kSecret, kScope, now);
+    return verify(request_, auth_, example::kExampleSecret, example::kDatameshScope, now);
   }
-  absl::Status verify_now() const { return verify_at(signing_time()); }
+  absl::Status verify_now() const { return verify_at(example::example_signing_time()); }
 
   // Code and message; and no message ever carries the secret.
   static void expect_rejected(const absl::Status& status, std::string_view message) {
     EXPECT_STATUS(status, StatusCode::kUnauthenticated, message);
-    EXPECT_EQ(std::string(status.message()).find(kSecret), std::string::npos) << status;
+    EXPECT_EQ(std::string(status.message()).find(example::kExampleSecret), std::string::npos)
+        << status;
   }
 
   HttpRequest request_;
@@ -98,14 +92,14 @@ TEST_F(Verify, HostWithoutThePortIsADifferentRequest) {
 }
 
 TEST_F(Verify, AcceptsAtExactlyTheMaximumSkewEitherWay) {
-  EXPECT_OK(verify_at(signing_time() + minutes{5}));
-  EXPECT_OK(verify_at(signing_time() - minutes{5}));
+  EXPECT_OK(verify_at(example::example_signing_time() + minutes{5}));
+  EXPECT_OK(verify_at(example::example_signing_time() - minutes{5}));
 }
 
 TEST_F(Verify, RejectsTheWrongSecret) {
-  expect_rejected(
-      verify(request_, auth_, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEZ", kScope, signing_time()),
-      "signature does not match");
+  expect_rejected(verify(request_, auth_, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEZ",
+                         example::kDatameshScope, example::example_signing_time()),
+                  "signature does not match");
 }
 
 TEST_F(Verify, RejectsAnAuthorizationHeaderOfAnotherFormat) {
@@ -116,22 +110,23 @@ TEST_F(Verify, RejectsAnAuthorizationHeaderOfAnotherFormat) {
 }
 
 TEST_F(Verify, RejectsARequestSixMinutesStale) {
-  expect_rejected(verify_at(signing_time() + minutes{6}),
+  expect_rejected(verify_at(example::example_signing_time() + minutes{6}),
                   "request date 20261123T105516Z is more than 5 minutes from the server's time "
                   "20261123T110116Z");
 }
 
 TEST_F(Verify, RejectsARequestSixMinutesInTheFuture) {
-  expect_rejected(verify_at(signing_time() - minutes{6}),
+  expect_rejected(verify_at(example::example_signing_time() - minutes{6}),
                   "request date 20261123T105516Z is more than 5 minutes from the server's time "
                   "20261123T104916Z");
 }
 
 TEST_F(Verify, HonoursACustomMaximumSkew) {
-  EXPECT_OK(verify(request_, auth_, kSecret, kScope, signing_time() + seconds{90}, seconds{90}));
-  expect_rejected(
-      verify(request_, auth_, kSecret, kScope, signing_time() + seconds{91}, seconds{90}),
-      "more than 90 seconds from the server's time");
+  EXPECT_OK(verify(request_, auth_, example::kExampleSecret, example::kDatameshScope,
+                   example::example_signing_time() + seconds{90}, seconds{90}));
+  expect_rejected(verify(request_, auth_, example::kExampleSecret, example::kDatameshScope,
+                         example::example_signing_time() + seconds{91}, seconds{90}),
+                  "more than 90 seconds from the server's time");
 }
 
 TEST_F(Verify, RejectsACredentialDayOtherThanTheXAmzDateDay) {
@@ -141,16 +136,19 @@ TEST_F(Verify, RejectsACredentialDayOtherThanTheXAmzDateDay) {
 }
 
 TEST_F(Verify, RejectsTheWrongRegion) {
-  expect_rejected(verify(request_, auth_, kSecret, Scope{"eu-west-1", "datamesh"}, signing_time()),
+  expect_rejected(verify(request_, auth_, example::kExampleSecret, Scope{"eu-west-1", "datamesh"},
+                         example::example_signing_time()),
                   "credential region 'us-east-1' is not this server's 'eu-west-1'");
 }
 
 TEST_F(Verify, RejectsTheWrongService) {
   HttpRequest request = grant_request();
-  ASSERT_OK(sign(request, kKey, Scope{"us-east-1", "glue"}, signing_time()));
+  ASSERT_OK(sign(request, example::kExampleKey, Scope{"us-east-1", "glue"},
+                 example::example_signing_time()));
   ASSERT_OK_AND_ASSIGN(const Authorization auth,
                        parse_authorization(only_header(request, "authorization")));
-  expect_rejected(verify(request, auth, kSecret, kScope, signing_time()),
+  expect_rejected(verify(request, auth, example::kExampleSecret, example::kDatameshScope,
+                         example::example_signing_time()),
                   "credential service 'glue' is not this server's 'datamesh'");
 }
 
@@ -237,18 +235,22 @@ TEST_F(Verify, IgnoresHeadersAddedWithoutBeingSigned) {
 
 TEST_F(Verify, AcceptsASignedRequestWithASessionToken) {
   HttpRequest request = grant_request();
-  const SigningKey temporary{"ASIAEXAMPLE", std::string(kSecret), "FwoGZXIvYXdzEXAMPLE"};
-  ASSERT_OK(sign(request, temporary, kScope, signing_time()));
+  const SigningKey temporary{"ASIAEXAMPLE", std::string(example::kExampleSecret),
+                             "FwoGZXIvYXdzEXAMPLE"};
+  ASSERT_OK(sign(request, temporary, example::kDatameshScope, example::example_signing_time()));
   ASSERT_OK_AND_ASSIGN(const Authorization auth,
                        parse_authorization(only_header(request, "authorization")));
-  EXPECT_OK(verify(request, auth, kSecret, kScope, signing_time()));
+  EXPECT_OK(verify(request, auth, example::kExampleSecret, example::kDatameshScope,
+                   example::example_signing_time()));
   set_header(request, "x-amz-security-token", "FwoGZXIvYXdzOTHER");
-  EXPECT_STATUS(verify(request, auth, kSecret, kScope, signing_time()),
+  EXPECT_STATUS(verify(request, auth, example::kExampleSecret, example::kDatameshScope,
+                       example::example_signing_time()),
                 StatusCode::kUnauthenticated, "signature does not match");
 }
 
 TEST_F(Verify, RejectsANegativeMaximumSkew) {
-  EXPECT_STATUS(verify(request_, auth_, kSecret, kScope, signing_time(), seconds{-1}),
+  EXPECT_STATUS(verify(request_, auth_, example::kExampleSecret, example::kDatameshScope,
+                       example::example_signing_time(), seconds{-1}),
                 StatusCode::kInvalidArgument, "max_skew of -1 seconds is negative");
 }
 

@@ -43,7 +43,7 @@ using test_support::kConsumerAccount;
 using test_support::kMeshAccount;
 using test_support::kProducerAccount;
 
-constexpr int kCycles = 50;
+constexpr int kServerCycles = 50;
 constexpr int kClients = 3;
 
 // What one client thread was told, as ledger entries.
@@ -110,7 +110,7 @@ TEST(CrashConsistencyTest, ServerMeshKeepsItsInvariantsThroughFiftySigkills) {
 
   std::mt19937_64 rng(seed);
   std::vector<LedgerEntry> ledger;
-  for (int number = 1; number <= kCycles; ++number) {
+  for (int number = 1; number <= kServerCycles; ++number) {
     const int delay_ms = 30 + static_cast<int>(rng() % 271);
     const std::string where =
         cat("cycle ", number, " of seed ", seed, ", server killed after ", delay_ms, " ms");
@@ -161,12 +161,12 @@ TEST(CrashConsistencyTest, ServerMeshKeepsItsInvariantsThroughFiftySigkills) {
       ++refused;
     }
   }
-  std::cout << "server crash consistency: " << kCycles << " SIGKILLs of datamesh serve survived; "
+  std::cout << "server crash consistency: " << kServerCycles << " SIGKILLs of datamesh serve survived; "
             << ledger.size() << " calls from " << kClients << " clients: " << acknowledged
             << " acknowledged, " << refused << " refused, " << unknown << " unknown; "
             << report->subscriptions.size() << " subscriptions, " << report->events
             << " audit events\n";
-  EXPECT_GT(acknowledged, kCycles);
+  EXPECT_GT(acknowledged, kServerCycles);
 
   // Once more, a server on the file tells the same story through the public API.
   auto server = start_server_process(db, server_log);

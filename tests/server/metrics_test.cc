@@ -26,28 +26,28 @@ std::string bucket(const std::string& route, const std::string& le) {
   return cat("datamesh_request_duration_seconds_bucket{route=\"", route, "\",le=\"", le, "\"}");
 }
 
-constexpr char kRead[] = "consumer/get-subscription";
+constexpr char kReadRoute[] = "consumer/get-subscription";
 
 TEST(MetricsTest, CountsEveryRequestRecordedFromManyThreads) {
-  server::Metrics metrics({kRead, "healthz"});
+  server::Metrics metrics({kReadRoute, "healthz"});
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 5000; ++i) {
-        metrics.record(kRead, 200, absl::StatusCode::kOk, microseconds(50));
-        metrics.record(kRead, 401, absl::StatusCode::kUnauthenticated, microseconds(50));
+        metrics.record(kReadRoute, 200, absl::StatusCode::kOk, microseconds(50));
+        metrics.record(kReadRoute, 401, absl::StatusCode::kUnauthenticated, microseconds(50));
       }
     });
   }
   for (std::thread& thread : threads) thread.join();
   const std::string text = metrics.render("");
-  EXPECT_EQ(metric_value(text, requests(kRead, 200)), 20000.0) << text;
-  EXPECT_EQ(metric_value(text, requests(kRead, 401)), 20000.0);
-  EXPECT_EQ(metric_value(text, errors(kRead, "Unauthenticated")), 20000.0);
-  EXPECT_EQ(metric_value(text, cat("datamesh_request_duration_seconds_count{route=\"", kRead,
+  EXPECT_EQ(metric_value(text, requests(kReadRoute, 200)), 20000.0) << text;
+  EXPECT_EQ(metric_value(text, requests(kReadRoute, 401)), 20000.0);
+  EXPECT_EQ(metric_value(text, errors(kReadRoute, "Unauthenticated")), 20000.0);
+  EXPECT_EQ(metric_value(text, cat("datamesh_request_duration_seconds_count{route=\"", kReadRoute,
                                    "\"}")),
             40000.0);
-  EXPECT_EQ(metric_value(text, bucket(kRead, "0.0001")), 40000.0);
+  EXPECT_EQ(metric_value(text, bucket(kReadRoute, "0.0001")), 40000.0);
   // A route nobody called has no series.
   EXPECT_EQ(text.find("route=\"healthz\""), std::string::npos) << text;
 }

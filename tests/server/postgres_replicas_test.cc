@@ -26,6 +26,7 @@
 #include "support/mesh_fixture.h"
 #include "support/postgres_test_db.h"
 #include "support/status_matchers.h"
+#include "support/files.h"
 
 namespace datamesh::server_test {
 namespace {
@@ -36,31 +37,24 @@ using test_support::kConsumerAccount;
 using test_support::kMeshAccount;
 using test_support::kProducerAccount;
 
-const std::vector<std::string> kConsumers = {kConsumerAccount, kConsumer2Account, "666666666666",
+const std::vector<std::string> kReplicaConsumers = {kConsumerAccount, kConsumer2Account, "666666666666",
                                              "777777777777"};
 const std::vector<std::string> kTables = {"t0", "t1", "t2", "t3", "t4", "t5"};
-constexpr char kMasterKey[] = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+constexpr char kReplicasMasterKey[] = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 // Two replicas on the database at `store_url`, the mesh set up through the first and the
 // product published through the second.
 class ReplicasFixture : public ::testing::Test {
  protected:
   void start_replicas(const std::string& store_url) {
-    ::setenv("DATAMESH_MASTER_KEY", kMasterKey, 1);
+    ::setenv("DATAMESH_MASTER_KEY", kReplicasMasterKey, 1);
     for (int i = 0; i < 2; ++i) {
       auto process = start_server_process(store_url, stderr_of(i));
       ASSERT_OK(process) << "replica " << i << " stderr:\n" << read_file(stderr_of(i));
       replicas_.push_back(std::move(*process));
     }
     std::vector<AccountSpec> accounts = {{kProducerAccount, "producer", Role::kProducer}};
-    for (const std::string& consumer : kConsumers) {
+    for (const std::string& consumer : kReplicaConsumers) {
       accounts.push_back({consumer, cat("consumer ", consumer), Role::kConsumer});
     }
     auto keys = set_up_mesh(replicas_[0]->endpoint(), accounts);
@@ -101,7 +95,7 @@ class ReplicasFixture : public ::testing::Test {
     return LoadPlan{.endpoints = {replicas_[0]->endpoint(), replicas_[1]->endpoint()},
                     .keys = keys_,
                     .producer = kProducerAccount,
-                    .consumers = kConsumers,
+                    .consumers = kReplicaConsumers,
                     .product = product_,
                     .tables = kTables,
                     .threads = threads};

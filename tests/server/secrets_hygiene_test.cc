@@ -30,6 +30,7 @@
 #include "gtest/gtest.h"
 #include "server/server_harness.h"
 #include "support/status_matchers.h"
+#include "support/files.h"
 
 extern char** environ;
 
@@ -46,13 +47,6 @@ constexpr char kConsumerId[] = "222222222222";
 constexpr char kMasterKey[] = "6d61737465726b65796d61737465726b65796d61737465726b65796d61737465";
 // Secrets a user types that are no key's: they must not be echoed either.
 constexpr char kWrongSecret[] = "TypedWrongSecretTypedWrongSecretTyped000";
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The environment of a child: ours without any DATAMESH_* setting or CredentialsFile (so the
 // caller's shell cannot change the test), HOME in the scratch directory (no profile file), and

@@ -35,6 +35,7 @@
 #include "server/server_harness.h"
 #include "support/mesh_fixture.h"
 #include "support/status_matchers.h"
+#include "support/files.h"
 
 namespace datamesh::server_test {
 namespace {
@@ -48,13 +49,6 @@ using test_support::kProducerAccount;
 constexpr int kThreads = 16;
 constexpr int kAcknowledgedBeforeSignal = 150;
 const std::vector<std::string> kConsumers = {kConsumerAccount, kConsumer2Account};
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string first_lines(const std::vector<std::string>& lines, size_t count = 20) {
   return base::join(

@@ -16,12 +16,6 @@ using ::testing::IsEmpty;
 
 constexpr char kMesh[] = "999999999999";
 
-PermissionSet set_of(std::initializer_list<Permission> permissions) {
-  PermissionSet set;
-  for (Permission p : permissions) set.add(p);
-  return set;
-}
-
 Subscription table_subscription() {
   return Subscription{.subscription_id = "S1",
                       .type = "TABLE",
@@ -55,8 +49,8 @@ store::GrantRow row(std::string table, std::string permission, bool grantable = 
 
 TEST(SubscriptionGrantRows, GrantsEachPermissionOnEachTableAndDescribeOnTheDatabase) {
   const auto rows = subscription_grant_rows(table_subscription(), kMesh,
-                                            set_of({Permission::kInsert, Permission::kSelect}),
-                                            set_of({Permission::kSelect}));
+                                            PermissionSet({Permission::kInsert, Permission::kSelect}),
+                                            PermissionSet({Permission::kSelect}));
   // Permissions in canonical order (SELECT before INSERT), then DESCRIBE on the database ("").
   EXPECT_THAT(describe(rows), ElementsAre("orders SELECT grantable", "orders INSERT",
                                           "refunds SELECT grantable", "refunds INSERT",
@@ -73,14 +67,14 @@ TEST(SubscriptionGrantRows, ADatabaseSubscriptionGrantsOnEveryTableThroughTheWil
   Subscription sub = table_subscription();
   sub.type = "DATABASE";
   sub.table_names.clear();
-  const auto rows = subscription_grant_rows(sub, kMesh, set_of({Permission::kSelect}), {});
+  const auto rows = subscription_grant_rows(sub, kMesh, PermissionSet({Permission::kSelect}), {});
   EXPECT_THAT(describe(rows), ElementsAre("* SELECT", " DESCRIBE"));
 }
 
 TEST(SubscriptionGrantRows, DescribeOnTheDatabaseIsGrantableOnlyWhenDescribeIs) {
   const auto rows = subscription_grant_rows(table_subscription(), kMesh,
-                                            set_of({Permission::kDescribe}),
-                                            set_of({Permission::kDescribe}));
+                                            PermissionSet({Permission::kDescribe}),
+                                            PermissionSet({Permission::kDescribe}));
   EXPECT_THAT(describe(rows), ElementsAre("orders DESCRIBE grantable",
                                           "refunds DESCRIBE grantable", " DESCRIBE grantable"));
 }

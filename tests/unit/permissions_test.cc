@@ -14,12 +14,6 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-PermissionSet set_of(std::initializer_list<Permission> permissions) {
-  PermissionSet set;
-  for (Permission p : permissions) set.add(p);
-  return set;
-}
-
 TEST(PermissionTable, ListsEveryPermissionInEnumOrderWithItsLevels) {
   struct Expected {
     Permission permission;
@@ -82,40 +76,40 @@ TEST(PermissionSet, AddsRemovesAndTestsMembers) {
 }
 
 TEST(PermissionSet, AllCoversEverything) {
-  const PermissionSet all = set_of({Permission::kAll});
+  const PermissionSet all = PermissionSet({Permission::kAll});
   for (const PermissionInfo& info : permission_table()) {
-    EXPECT_TRUE(all.covers(set_of({info.permission}))) << info.name;
+    EXPECT_TRUE(all.covers(PermissionSet({info.permission}))) << info.name;
   }
-  EXPECT_TRUE(all.covers(set_of({Permission::kSelect, Permission::kCreateTable})));
+  EXPECT_TRUE(all.covers(PermissionSet({Permission::kSelect, Permission::kCreateTable})));
 }
 
 TEST(PermissionSet, CoversOnlyWhatItHoldsWithoutAll) {
-  const PermissionSet held = set_of({Permission::kSelect, Permission::kDescribe});
+  const PermissionSet held = PermissionSet({Permission::kSelect, Permission::kDescribe});
   EXPECT_TRUE(held.covers(PermissionSet()));
-  EXPECT_TRUE(held.covers(set_of({Permission::kSelect})));
+  EXPECT_TRUE(held.covers(PermissionSet({Permission::kSelect})));
   EXPECT_TRUE(held.covers(held));
-  EXPECT_FALSE(held.covers(set_of({Permission::kSelect, Permission::kInsert})));
+  EXPECT_FALSE(held.covers(PermissionSet({Permission::kSelect, Permission::kInsert})));
   // Holding every individual permission is still not holding ALL.
   PermissionSet every_other;
   for (const PermissionInfo& info : permission_table()) {
     if (info.permission != Permission::kAll) every_other.add(info.permission);
   }
-  EXPECT_FALSE(every_other.covers(set_of({Permission::kAll})));
+  EXPECT_FALSE(every_other.covers(PermissionSet({Permission::kAll})));
   EXPECT_TRUE(PermissionSet().covers(PermissionSet()));
-  EXPECT_FALSE(PermissionSet().covers(set_of({Permission::kDescribe})));
+  EXPECT_FALSE(PermissionSet().covers(PermissionSet({Permission::kDescribe})));
 }
 
 TEST(PermissionSet, MinusAndIntersectWorkMemberByMember) {
-  const PermissionSet a = set_of({Permission::kSelect, Permission::kInsert, Permission::kAll});
-  const PermissionSet b = set_of({Permission::kInsert, Permission::kDescribe});
-  EXPECT_EQ(a.minus(b), set_of({Permission::kSelect, Permission::kAll}));
-  EXPECT_EQ(b.minus(a), set_of({Permission::kDescribe}));
-  EXPECT_EQ(a.intersect(b), set_of({Permission::kInsert}));
+  const PermissionSet a = PermissionSet({Permission::kSelect, Permission::kInsert, Permission::kAll});
+  const PermissionSet b = PermissionSet({Permission::kInsert, Permission::kDescribe});
+  EXPECT_EQ(a.minus(b), PermissionSet({Permission::kSelect, Permission::kAll}));
+  EXPECT_EQ(b.minus(a), PermissionSet({Permission::kDescribe}));
+  EXPECT_EQ(a.intersect(b), PermissionSet({Permission::kInsert}));
   EXPECT_TRUE(a.minus(a).empty());
 }
 
 TEST(PermissionSet, NamesComeInCanonicalOrder) {
-  const PermissionSet set = set_of(
+  const PermissionSet set = PermissionSet(
       {Permission::kDescribe, Permission::kSelect, Permission::kCreateTable, Permission::kAll});
   EXPECT_THAT(set.names(), ElementsAre("ALL", "SELECT", "DESCRIBE", "CREATE_TABLE"));
   EXPECT_THAT(PermissionSet().names(), IsEmpty());

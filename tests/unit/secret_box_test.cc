@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "support/files.h"
 
 namespace datamesh::security {
 namespace {
@@ -77,13 +78,6 @@ void write_file(const std::string& path, const std::string& contents, mode_t mod
     out << contents;
   }
   ASSERT_EQ(::chmod(path.c_str(), mode), 0);
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
 }
 
 // Sets or unsets DATAMESH_MASTER_KEY for one test and restores the previous value.

@@ -13,25 +13,24 @@ namespace a = audit_log;
 
 namespace {
 
-std::string str(std::string_view text) { return std::string(text); }
 
 json chain_key(int64_t sequence) {
-  return {{str(a::kChain), string_value(a::kChainValue)},
-          {str(a::kSequence), number_value(sequence)}};
+  return {{std::string(a::kChain), string_value(a::kChainValue)},
+          {std::string(a::kSequence), number_value(sequence)}};
 }
 
 DynamoRequest sequence_query(std::string_view index, std::string_view hash_name,
                              std::string_view hash_value, int64_t after, const QueryPage& page) {
   json body = {
-      {"TableName", str(a::kTable)},
+      {"TableName", std::string(a::kTable)},
       {"KeyConditionExpression", "#hash = :hash AND #sequence > :after"},
-      {"ExpressionAttributeNames", {{"#hash", str(hash_name)}, {"#sequence", str(a::kSequence)}}},
+      {"ExpressionAttributeNames", {{"#hash", std::string(hash_name)}, {"#sequence", std::string(a::kSequence)}}},
       {"ExpressionAttributeValues",
        {{":hash", string_value(hash_value)}, {":after", number_value(after)}}}};
   if (index.empty()) {
     body["ConsistentRead"] = true;
   } else {
-    body["IndexName"] = str(index);
+    body["IndexName"] = std::string(index);
   }
   if (!page.exclusive_start_key.is_null()) body["ExclusiveStartKey"] = page.exclusive_start_key;
   if (page.limit > 0) body["Limit"] = page.limit;
@@ -43,19 +42,19 @@ DynamoRequest sequence_query(std::string_view index, std::string_view hash_name,
 Item encode_audit_event(const ChainedAuditEvent& chained) {
   const AuditEvent& event = chained.event;
   Item item = chain_key(event.sequence);
-  item[str(a::kEventDate)] = string_value(event.event_date);
-  item[str(a::kActorAccount)] = string_value(event.actor_account);
-  item[str(a::kActorPrincipal)] = string_value(event.actor_principal);
-  item[str(a::kAction)] = string_value(event.action);
+  item[std::string(a::kEventDate)] = string_value(event.event_date);
+  item[std::string(a::kActorAccount)] = string_value(event.actor_account);
+  item[std::string(a::kActorPrincipal)] = string_value(event.actor_principal);
+  item[std::string(a::kAction)] = string_value(event.action);
   // An index key cannot be an empty string: an event of no subscription has no SubscriptionId.
   if (!event.subscription_id.empty()) {
-    item[str(a::kSubscriptionId)] = string_value(event.subscription_id);
+    item[std::string(a::kSubscriptionId)] = string_value(event.subscription_id);
   }
-  item[str(a::kResource)] = string_value(event.resource);
-  item[str(a::kDetails)] = string_value(event.details_json);
-  item[str(a::kNotes)] = string_value(event.notes);
-  item[str(a::kPreviousHash)] = string_value(chained.previous_hash);
-  item[str(a::kHash)] = string_value(chained.hash);
+  item[std::string(a::kResource)] = string_value(event.resource);
+  item[std::string(a::kDetails)] = string_value(event.details_json);
+  item[std::string(a::kNotes)] = string_value(event.notes);
+  item[std::string(a::kPreviousHash)] = string_value(chained.previous_hash);
+  item[std::string(a::kHash)] = string_value(chained.hash);
   return item;
 }
 
@@ -100,18 +99,18 @@ absl::StatusOr<AuditChainHead> decode_audit_head(const json& item) {
 
 DynamoRequest create_audit_table() {
   auto key = [](std::string_view name, const char* type) {
-    return json{{"AttributeName", str(name)}, {"KeyType", type}};
+    return json{{"AttributeName", std::string(name)}, {"KeyType", type}};
   };
   auto attribute = [](std::string_view name, const char* type) {
-    return json{{"AttributeName", str(name)}, {"AttributeType", type}};
+    return json{{"AttributeName", std::string(name)}, {"AttributeType", type}};
   };
-  json body = {{"TableName", str(a::kTable)},
+  json body = {{"TableName", std::string(a::kTable)},
                {"KeySchema", {key(a::kChain, "HASH"), key(a::kSequence, "RANGE")}},
                {"AttributeDefinitions",
                 {attribute(a::kChain, "S"), attribute(a::kSequence, "N"),
                  attribute(a::kSubscriptionId, "S")}},
                {"GlobalSecondaryIndexes",
-                {{{"IndexName", str(a::kSubscriptionIndex)},
+                {{{"IndexName", std::string(a::kSubscriptionIndex)},
                   {"KeySchema", {key(a::kSubscriptionId, "HASH"), key(a::kSequence, "RANGE")}},
                   {"Projection", {{"ProjectionType", "ALL"}}}}}},
                {"BillingMode", "PAY_PER_REQUEST"},
@@ -122,7 +121,7 @@ DynamoRequest create_audit_table() {
 
 DynamoRequest get_audit_head() {
   return {.operation = "GetItem",
-          .body = {{"TableName", str(a::kTable)}, {"Key", chain_key(0)}, {"ConsistentRead", true}}};
+          .body = {{"TableName", std::string(a::kTable)}, {"Key", chain_key(0)}, {"ConsistentRead", true}}};
 }
 
 absl::StatusOr<std::vector<json>> audit_append_elements(const AuditChainHead& head,
@@ -132,7 +131,7 @@ absl::StatusOr<std::vector<json>> audit_append_elements(const AuditChainHead& he
                                           " does not follow the chain head (sequence ",
                                           head.sequence, ", hash \"", head.hash, "\")"));
   }
-  json head_names = {{"#head_sequence", str(a::kHeadSequence)}, {"#head_hash", str(a::kHeadHash)}};
+  json head_names = {{"#head_sequence", std::string(a::kHeadSequence)}, {"#head_hash", std::string(a::kHeadHash)}};
   json head_values = {{":sequence", number_value(event.event.sequence)},
                       {":hash", string_value(event.hash)}};
   std::string head_condition;
@@ -145,7 +144,7 @@ absl::StatusOr<std::vector<json>> audit_append_elements(const AuditChainHead& he
   }
   const DynamoRequest move_head{
       .operation = "UpdateItem",
-      .body = {{"TableName", str(a::kTable)},
+      .body = {{"TableName", std::string(a::kTable)},
                {"Key", chain_key(0)},
                {"UpdateExpression", "SET #head_sequence = :sequence, #head_hash = :hash"},
                {"ConditionExpression", std::move(head_condition)},
@@ -153,10 +152,10 @@ absl::StatusOr<std::vector<json>> audit_append_elements(const AuditChainHead& he
                {"ExpressionAttributeValues", std::move(head_values)}}};
   const DynamoRequest put_event{
       .operation = "PutItem",
-      .body = {{"TableName", str(a::kTable)},
+      .body = {{"TableName", std::string(a::kTable)},
                {"Item", encode_audit_event(event)},
                {"ConditionExpression", "attribute_not_exists(#sequence)"},
-               {"ExpressionAttributeNames", {{"#sequence", str(a::kSequence)}}}}};
+               {"ExpressionAttributeNames", {{"#sequence", std::string(a::kSequence)}}}}};
   DATAMESH_ASSIGN_OR_RETURN(json head_element, transact_element(move_head));
   DATAMESH_ASSIGN_OR_RETURN(json event_element, transact_element(put_event));
   return std::vector<json>{std::move(head_element), std::move(event_element)};

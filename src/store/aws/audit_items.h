@@ -1,6 +1,6 @@
 // The audit log of AWS mode: a DynamoDB table of datamesh's own in the mesh account, one item
 // per hash-chained audit event (core/audit_chain.h says how events are linked), and the
-// requests that read and append to it (docs/AWS-TRACKER.md, "Audit table").
+// requests that read and append to it (docs/AWS.md, "Audit table").
 //
 // Table DatameshAuditLog: key Chain (S, HASH) + Sequence (N, RANGE). All items of the mesh's one
 // chain share Chain = "mesh", so a Query reads them in sequence order. The item at Sequence 0 is

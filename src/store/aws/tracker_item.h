@@ -2,7 +2,7 @@
 // DynamoDB table AwsDataMeshSubscriptions (shared/spec/reference-original.md §4), in the wire's
 // AttributeValue JSON. The names and DynamoDB types of the original's attributes are kept
 // exactly, so that the Python library reads what datamesh writes and the other way round;
-// datamesh adds two attributes of its own (docs/AWS-TRACKER.md, "The subscription tracker"):
+// datamesh adds two attributes of its own (docs/AWS.md, "The subscription tracker"):
 //
 //   DatameshVersion  N     the subscription's version, for optimistic concurrency. Missing on
 //                          an item the original wrote: it reads as version 0.

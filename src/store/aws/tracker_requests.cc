@@ -15,14 +15,13 @@ namespace t = tracker;
 
 namespace {
 
-std::string str(std::string_view text) { return std::string(text); }
 
 json key_element(std::string_view attribute, const char* type) {
-  return {{"AttributeName", str(attribute)}, {"KeyType", type}};
+  return {{"AttributeName", std::string(attribute)}, {"KeyType", type}};
 }
 
 json string_attribute(std::string_view attribute) {
-  return {{"AttributeName", str(attribute)}, {"AttributeType", "S"}};
+  return {{"AttributeName", std::string(attribute)}, {"AttributeType", "S"}};
 }
 
 void add_page(json& body, const QueryPage& page) {
@@ -32,8 +31,8 @@ void add_page(json& body, const QueryPage& page) {
 
 DynamoRequest index_query(std::string_view index, std::string condition, json names, json values,
                           const QueryPage& page) {
-  json body = {{"TableName", str(t::kTable)},
-               {"IndexName", str(index)},
+  json body = {{"TableName", std::string(t::kTable)},
+               {"IndexName", std::string(index)},
                {"KeyConditionExpression", std::move(condition)},
                {"ExpressionAttributeNames", std::move(names)},
                {"ExpressionAttributeValues", std::move(values)},
@@ -47,16 +46,16 @@ DynamoRequest index_query(std::string_view index, std::string condition, json na
 DynamoRequest create_tracker_table() {
   const json projection_all = {{"ProjectionType", "ALL"}};
   json body = {
-      {"TableName", str(t::kTable)},
+      {"TableName", std::string(t::kTable)},
       {"KeySchema", {key_element(t::kSubscriptionId, "HASH")}},
       {"AttributeDefinitions",
        {string_attribute(t::kSubscriptionId), string_attribute(t::kSubscriberPrincipal),
         string_attribute(t::kOwnerPrincipal), string_attribute(t::kStatus)}},
       {"GlobalSecondaryIndexes",
-       {{{"IndexName", str(t::kOwnerIndex)},
+       {{{"IndexName", std::string(t::kOwnerIndex)},
          {"KeySchema", {key_element(t::kOwnerPrincipal, "HASH"), key_element(t::kStatus, "RANGE")}},
          {"Projection", projection_all}},
-        {{"IndexName", str(t::kSubscriberIndex)},
+        {{"IndexName", std::string(t::kSubscriberIndex)},
          {"KeySchema", {key_element(t::kSubscriberPrincipal, "HASH")}},
          {"Projection", projection_all}}}},
       {"BillingMode", "PAY_PER_REQUEST"},
@@ -67,18 +66,18 @@ DynamoRequest create_tracker_table() {
 
 DynamoRequest get_subscription(std::string_view subscription_id) {
   return {.operation = "GetItem",
-          .body = {{"TableName", str(t::kTable)},
+          .body = {{"TableName", std::string(t::kTable)},
                    {"Key", tracker_key(subscription_id)},
                    {"ConsistentRead", true}}};
 }
 
 DynamoRequest query_owner(std::string_view owner_principal,
                           std::optional<SubscriptionStatus> status, const QueryPage& page) {
-  json names = {{"#owner", str(t::kOwnerPrincipal)}};
+  json names = {{"#owner", std::string(t::kOwnerPrincipal)}};
   json values = {{":owner", string_value(owner_principal)}};
   std::string condition = "#owner = :owner";
   if (status) {
-    names["#status"] = str(t::kStatus);
+    names["#status"] = std::string(t::kStatus);
     values[":status"] = string_value(core::status_name(*status));
     condition += " AND #status = :status";
   }
@@ -88,16 +87,16 @@ DynamoRequest query_owner(std::string_view owner_principal,
 
 DynamoRequest query_subscriber(std::string_view subscriber_principal, const QueryPage& page) {
   return index_query(t::kSubscriberIndex, "#subscriber = :subscriber",
-                     {{"#subscriber", str(t::kSubscriberPrincipal)}},
+                     {{"#subscriber", std::string(t::kSubscriberPrincipal)}},
                      {{":subscriber", string_value(subscriber_principal)}}, page);
 }
 
 DynamoRequest put_new_subscription(const Subscription& subscription) {
   return {.operation = "PutItem",
-          .body = {{"TableName", str(t::kTable)},
+          .body = {{"TableName", std::string(t::kTable)},
                    {"Item", encode_tracker_item(subscription)},
                    {"ConditionExpression", "attribute_not_exists(#id)"},
-                   {"ExpressionAttributeNames", {{"#id", str(t::kSubscriptionId)}}}}};
+                   {"ExpressionAttributeNames", {{"#id", std::string(t::kSubscriptionId)}}}}};
 }
 
 absl::StatusOr<DynamoRequest> update_subscription(const Subscription& stored,
@@ -137,17 +136,17 @@ absl::StatusOr<DynamoRequest> update_subscription(const Subscription& stored,
 
   // The condition: the item is still as it was read.
   std::vector<std::string> conditions;
-  names["#" + str(t::kVersion)] = str(t::kVersion);
+  names["#" + std::string(t::kVersion)] = std::string(t::kVersion);
   if (stored.version == 0) {
     conditions.push_back(cat("attribute_not_exists(#", t::kVersion, ")"));
   } else {
     values[":expected_version"] = number_value(stored.version);
     conditions.push_back(cat("#", t::kVersion, " = :expected_version"));
   }
-  names["#" + str(t::kStatus)] = str(t::kStatus);
+  names["#" + std::string(t::kStatus)] = std::string(t::kStatus);
   values[":expected_status"] = string_value(core::status_name(stored.status));
   conditions.push_back(cat("#", t::kStatus, " = :expected_status"));
-  names["#" + str(t::kUpdatedDate)] = str(t::kUpdatedDate);
+  names["#" + std::string(t::kUpdatedDate)] = std::string(t::kUpdatedDate);
   if (stored.updated_date.empty()) {
     conditions.push_back(cat("attribute_not_exists(#", t::kUpdatedDate, ")"));
   } else {
@@ -155,7 +154,7 @@ absl::StatusOr<DynamoRequest> update_subscription(const Subscription& stored,
     conditions.push_back(cat("#", t::kUpdatedDate, " = :expected_updated_date"));
   }
   return DynamoRequest{.operation = "UpdateItem",
-                       .body = {{"TableName", str(t::kTable)},
+                       .body = {{"TableName", std::string(t::kTable)},
                                 {"Key", tracker_key(stored.subscription_id)},
                                 {"UpdateExpression", std::move(expression)},
                                 {"ConditionExpression", base::join(conditions, " AND ")},
