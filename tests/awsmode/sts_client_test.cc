@@ -26,7 +26,7 @@ constexpr char kTrustPolicy[] =
     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
     R"("Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]})";
 
-class StsClientTest : public MotoTest {
+class StsClientMotoTest : public MotoTest {
  protected:
   // The fixture's keys (moto's default account).
   static SigningKey moto_key() { return {"AKIDMOTOTESTING", "moto-testing-secret", ""}; }
@@ -74,7 +74,7 @@ class StsClientTest : public MotoTest {
   }
 };
 
-TEST_F(StsClientTest, GetCallerIdentityNamesTheKeysAccount) {
+TEST_F(StsClientMotoTest, GetCallerIdentityNamesTheKeysAccount) {
   const StsCalls sts = moto_sts();
   ASSERT_TRUE(sts.get_caller_identity);
   ASSERT_OK_AND_ASSIGN(const CallerIdentity caller, sts.get_caller_identity(moto_key()));
@@ -84,7 +84,7 @@ TEST_F(StsClientTest, GetCallerIdentityNamesTheKeysAccount) {
   EXPECT_FALSE(caller.user_id.empty());
 }
 
-TEST_F(StsClientTest, AssumeRoleGivesKeysThatSignTheNextCall) {
+TEST_F(StsClientMotoTest, AssumeRoleGivesKeysThatSignTheNextCall) {
   const StsCalls sts = moto_sts();
   ASSERT_TRUE(sts.assume_role);
   const std::string role = unique_name("role");
@@ -108,7 +108,7 @@ TEST_F(StsClientTest, AssumeRoleGivesKeysThatSignTheNextCall) {
   EXPECT_THAT(as_role.user_id, HasSubstr(":datamesh-sts-test"));
 }
 
-TEST_F(StsClientTest, ProducerChainEndsAsItsRoleInTheMeshAccount) {
+TEST_F(StsClientMotoTest, ProducerChainEndsAsItsRoleInTheMeshAccount) {
   const StsCalls sts = moto_sts();
   ASSERT_TRUE(sts.assume_role);
   const std::string producer_account = fresh_account();
@@ -151,7 +151,7 @@ TEST_F(StsClientTest, ProducerChainEndsAsItsRoleInTheMeshAccount) {
   EXPECT_EQ(got["Role"]["Arn"], names::role_arn(mesh_account, mesh_role));
 }
 
-TEST_F(StsClientTest, AssumeRoleErrorsKeepTheAwsCode) {
+TEST_F(StsClientMotoTest, AssumeRoleErrorsKeepTheAwsCode) {
   const StsCalls sts = moto_sts();
   ASSERT_TRUE(sts.assume_role);
   // moto assumes any role ARN, even of a role that does not exist, but checks the session
