@@ -26,7 +26,6 @@ targets=("$@")
 
 if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$root" -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_UNITY_BUILD=ON \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="${DATAMESH_SANITIZE_CXX_FLAGS:--O1 -gline-tables-only}" \
     -DDATAMESH_FUZZ=ON \
     -DDATAMESH_BUILD_BENCH=OFF -DDATAMESH_BUILD_EXAMPLES=OFF >/dev/null

@@ -27,7 +27,6 @@ configure() {  # build dir, extra cmake arguments...
   shift
   if [ ! -f "$build/CMakeCache.txt" ]; then
     cmake -S "$root" -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DCMAKE_UNITY_BUILD=ON \
       -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="${DATAMESH_SANITIZE_CXX_FLAGS:--O1 -gline-tables-only}" \
       -DDATAMESH_BUILD_BENCH=OFF -DDATAMESH_BUILD_EXAMPLES=OFF "$@" >/dev/null
   fi

@@ -22,7 +22,7 @@ using ::testing::StartsWith;
 using testing::kMotoAccount;
 using testing::MotoTest;
 
-constexpr char kTrustPolicy[] =
+constexpr char kAnyoneMayAssumePolicy[] =
     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
     R"("Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]})";
 
@@ -68,7 +68,7 @@ class StsClientMotoTest : public MotoTest {
         iam->call(Service::kIam, "CreateRole",
                   {{"RoleName", role},
                    {"Path", std::string(names::kIamPath)},
-                   {"AssumeRolePolicyDocument", kTrustPolicy}});
+                   {"AssumeRolePolicyDocument", kAnyoneMayAssumePolicy}});
     EXPECT_TRUE(created.ok()) << created.status();
     return created.ok() ? (*created)["Role"]["Arn"].get<std::string>() : "";
   }
