@@ -234,8 +234,12 @@ TEST_F(ServerAbuseTest, SilentConnectionsMakeRoomForANewClientOnceTheReserveIsRe
   auto answer = ask(port(), kClient, healthz_wire());
   ASSERT_TRUE(answer.has_value());
   EXPECT_EQ(answer->status, 200);
-  // The room was made by closing the connections that had waited longest.
-  EXPECT_TRUE(silent.front()->closed_by_server());
+  // The room was made by closing silent connections. Which ones is not checked: the server
+  // evicts the one that has waited longest since it accepted it, and connections accepted in one
+  // poll of a loaded server can share that moment (seen under ASan at -j3).
+  const auto closed = std::count_if(silent.begin(), silent.end(),
+                                    [](const auto& c) { return c->closed_by_server(); });
+  EXPECT_GE(closed, 1);
   EXPECT_GE(
       metric_value(metrics(), "datamesh_connections_closed_total{reason=\"evicted\"}").value_or(0),
       1.0);
