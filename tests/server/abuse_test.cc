@@ -234,12 +234,11 @@ TEST_F(ServerAbuseTest, SilentConnectionsMakeRoomForANewClientOnceTheReserveIsRe
   auto answer = ask(port(), kClient, healthz_wire());
   ASSERT_TRUE(answer.has_value());
   EXPECT_EQ(answer->status, 200);
-  // The room was made by closing silent connections. Which ones is not checked: the server
-  // evicts the one that has waited longest since it accepted it, and connections accepted in one
-  // poll of a loaded server can share that moment (seen under ASan at -j3).
-  const auto closed = std::count_if(silent.begin(), silent.end(),
-                                    [](const auto& c) { return c->closed_by_server(); });
-  EXPECT_GE(closed, 1);
+  // The room was made by evicting silent connections (every other connection is one of them).
+  // Which ones is not checked: the server evicts the one that has waited longest since it
+  // accepted it, and connections accepted in one poll of a loaded server share that moment
+  // (seen under ASan at -j3); and asking a connection the server kept open whether it was
+  // closed waits for the 30 s read guard.
   EXPECT_GE(
       metric_value(metrics(), "datamesh_connections_closed_total{reason=\"evicted\"}").value_or(0),
       1.0);
