@@ -16,18 +16,17 @@
 #include "aws/original_credentials_file.h"
 #include "aws/shared_config.h"
 #include "fuzz_support.h"
+#include "secret_canary.h"
 #include "nlohmann/json.hpp"
 
 namespace {
 
 using datamesh::fuzz::describe;
+using datamesh::fuzz::has_canary;
+using datamesh::fuzz::kSecretCanary;
 using datamesh::fuzz::message;
 
 constexpr std::string_view kPlaceholder = "$SECRET";
-constexpr std::string_view kCanary = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYCANARYKEY";
-
-bool has_canary(std::string_view text) { return text.find(kCanary) != std::string_view::npos; }
-
 // True when the canary is in an INI name: a line starting with '[' or the part of a line
 // before its first '=' or ':'.
 bool canary_in_an_ini_name(std::string_view text) {
@@ -81,23 +80,10 @@ void check_ini(std::string_view file) {
   }
 }
 
+// True when a key of `file`, read as JSON, holds the canary.
 bool canary_in_a_json_key(std::string_view file) {
   const nlohmann::json document = nlohmann::json::parse(file, nullptr, false);
-  if (document.is_discarded()) return false;
-  std::vector<const nlohmann::json*> todo = {&document};
-  while (!todo.empty()) {
-    const nlohmann::json* value = todo.back();
-    todo.pop_back();
-    if (value->is_object()) {
-      for (const auto& [key, item] : value->items()) {
-        if (has_canary(key)) return true;
-        todo.push_back(&item);
-      }
-    } else if (value->is_array()) {
-      for (const auto& item : *value) todo.push_back(&item);
-    }
-  }
-  return false;
+  return !document.is_discarded() && datamesh::fuzz::canary_in_a_json_key(document);
 }
 
 void check_original(std::string_view file) {
@@ -120,7 +106,7 @@ void check_original(std::string_view file) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string file = datamesh::fuzz::replace_all(
-      datamesh::fuzz::as_text(data + 1, size - 1), kPlaceholder, kCanary);
+      datamesh::fuzz::as_text(data + 1, size - 1), kPlaceholder, kSecretCanary);
   if (data[0] % 2 == 0) {
     check_ini(file);
   } else {

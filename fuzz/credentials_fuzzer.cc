@@ -13,36 +13,18 @@
 #include "api/credentials.h"
 #include "api/json_codec.h"
 #include "fuzz_support.h"
+#include "secret_canary.h"
 
 namespace {
 
 using datamesh::fuzz::describe;
+using datamesh::fuzz::canary_in_a_json_key;
+using datamesh::fuzz::has_canary;
+using datamesh::fuzz::kSecretCanary;
 using datamesh::fuzz::message;
 
 constexpr std::string_view kPlaceholder = "$SECRET";
-constexpr std::string_view kCanary = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYCANARYKEY";
 const std::string kPath = "credentials.json";
-
-bool has_canary(std::string_view text) { return text.find(kCanary) != std::string_view::npos; }
-
-// True when a key of any object in `document` holds the canary. Iterative: the document may
-// nest deeper than a stack allows.
-bool canary_in_a_key(const nlohmann::json& document) {
-  std::vector<const nlohmann::json*> todo = {&document};
-  while (!todo.empty()) {
-    const nlohmann::json* value = todo.back();
-    todo.pop_back();
-    if (value->is_object()) {
-      for (const auto& [key, item] : value->items()) {
-        if (has_canary(key)) return true;
-        todo.push_back(&item);
-      }
-    } else if (value->is_array()) {
-      for (const auto& item : *value) todo.push_back(&item);
-    }
-  }
-  return false;
-}
 
 // True when the canary is in an INI name: a section header or the part of a line before '='.
 // A line with neither (say "secret_access_key $SECRET", its '=' forgotten) holds no name: an
@@ -73,7 +55,7 @@ void check_json(std::string_view file) {
   if (!has_canary(message(credentials.status()))) return;
   // Only a file that parsed can have used the canary as a name.
   const auto document = datamesh::api::parse_json(file);
-  DATAMESH_FUZZ_CHECK(document.ok() && canary_in_a_key(*document),
+  DATAMESH_FUZZ_CHECK(document.ok() && canary_in_a_json_key(*document),
                       "a secret from the credentials file is in the error: " +
                           describe(credentials.status()));
 }
@@ -100,7 +82,7 @@ void check_profile(std::string_view file) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string file =
-      datamesh::fuzz::replace_all(datamesh::fuzz::as_text(data + 1, size - 1), kPlaceholder, kCanary);
+      datamesh::fuzz::replace_all(datamesh::fuzz::as_text(data + 1, size - 1), kPlaceholder, kSecretCanary);
   if (data[0] % 2 == 0) {
     check_json(file);
   } else {
