@@ -36,22 +36,8 @@ void expect_golden(const std::string& name, const DynamoRequest& request) {
                                           << actual.dump(2);
 }
 
-// The subscription datamesh creates in the moto scenario, and its approval.
-Subscription new_subscription() {
-  return {.subscription_id = "DmNewSubscription2345ab",
-          .status = SubscriptionStatus::kPending,
-          .type = "TABLE",
-          .database_name = "sales-222222222222",
-          .table_names = {"orders"},
-          .requested_grants = {"SELECT"},
-          .owner_principal = "222222222222",
-          .subscriber_principal = "333333333333",
-          .creation_date = "2026-12-03 10:00:00",
-          .created_by = "arn:aws:iam::333333333333:role/DataMeshConsumer",
-          .updated_date = "2026-12-03 10:00:00",
-          .updated_by = "arn:aws:iam::333333333333:role/DataMeshConsumer",
-          .version = 1};
-}
+// The subscription datamesh creates in the moto scenario (approved() below makes its approval).
+using testing::new_pending_subscription;
 
 Subscription approved(Subscription sub, const std::string& share, int64_t version) {
   sub.status = SubscriptionStatus::kActive;
@@ -92,7 +78,7 @@ TEST(DynamoRequestsTest, QueriesTheSubscriberIndex) {
 }
 
 TEST(DynamoRequestsTest, PutsANewSubscriptionOnlyIfTheIdIsFree) {
-  expect_golden("put_new_subscription", put_new_subscription(new_subscription()));
+  expect_golden("put_new_subscription", put_new_subscription(new_pending_subscription()));
 }
 
 TEST(DynamoRequestsTest, UpdatesAnItemTheOriginalWrote) {
@@ -110,7 +96,7 @@ TEST(DynamoRequestsTest, UpdatesAnItemTheOriginalWrote) {
 }
 
 TEST(DynamoRequestsTest, UpdatesAnItemDatameshWrote) {
-  const Subscription stored = new_subscription();
+  const Subscription stored = new_pending_subscription();
   const Subscription updated = approved(
       stored,
       "arn:aws:ram:us-east-1:111111111111:resource-share/66666666-7777-8888-9999-000000000000", 2);
@@ -159,7 +145,7 @@ TEST(DynamoRequestsTest, AnUpdateLeavesWhatItDoesNotChange) {
 }
 
 TEST(DynamoRequestsTest, AnUpdateRemovesWhatIsGone) {
-  Subscription stored = approved(new_subscription(), "arn:share", 2);
+  Subscription stored = approved(new_pending_subscription(), "arn:share", 2);
   stored.imported_to_consumer = true;
   Subscription updated = stored;
   updated.imported_to_consumer = false;
@@ -170,7 +156,7 @@ TEST(DynamoRequestsTest, AnUpdateRemovesWhatIsGone) {
 }
 
 TEST(DynamoRequestsTest, AnUpdateMustRaiseTheVersionOfTheSameSubscription) {
-  const Subscription stored = new_subscription();
+  const Subscription stored = new_pending_subscription();
   Subscription same_version = stored;
   EXPECT_STATUS(update_subscription(stored, same_version), absl::StatusCode::kInvalidArgument,
                 "must raise its version (1), not set it to 1");
@@ -283,7 +269,7 @@ TEST(DynamoRequestsTest, RefusesAnEventThatDoesNotFollowTheHead) {
 }
 
 TEST(DynamoRequestsTest, WritesASubscriptionChangeAndItsEventAtOnce) {
-  const Subscription stored = approved(new_subscription(),
+  const Subscription stored = approved(new_pending_subscription(),
                                        "arn:aws:ram:us-east-1:111111111111:"
                                        "resource-share/66666666-7777-8888-9999-000000000000",
                                        2);

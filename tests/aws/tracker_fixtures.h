@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "datamesh/types.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 
@@ -57,6 +58,24 @@ inline const std::vector<Transition>& tracker_transitions() {
       {"pending_insert", "denied"},
   };
   return transitions;
+}
+
+// The subscription datamesh creates in the tests' scenario (Pending, as the engine writes it:
+// version 1, UpdatedDate = CreationDate), from which the other states are derived.
+inline Subscription new_pending_subscription() {
+  return {.subscription_id = "DmNewSubscription2345ab",
+          .status = SubscriptionStatus::kPending,
+          .type = "TABLE",
+          .database_name = "sales-222222222222",
+          .table_names = {"orders"},
+          .requested_grants = {"SELECT"},
+          .owner_principal = "222222222222",
+          .subscriber_principal = "333333333333",
+          .creation_date = "2026-12-03 10:00:00",
+          .created_by = "arn:aws:iam::333333333333:role/DataMeshConsumer",
+          .updated_date = "2026-12-03 10:00:00",
+          .updated_by = "arn:aws:iam::333333333333:role/DataMeshConsumer",
+          .version = 1};
 }
 
 }  // namespace datamesh::store::aws::testing

@@ -232,19 +232,7 @@ TEST(TrackerItemTest, EncodesEachStateAsTheOriginalDoes) {
 // Subscriptions as the engine builds them (version from 1, UpdatedDate from creation, notes in
 // order, one share), in every state.
 std::vector<Subscription> datamesh_subscriptions() {
-  Subscription pending{.subscription_id = "DmNewSubscription2345ab",
-                       .status = SubscriptionStatus::kPending,
-                       .type = "TABLE",
-                       .database_name = "sales-222222222222",
-                       .table_names = {"orders"},
-                       .requested_grants = {"SELECT"},
-                       .owner_principal = "222222222222",
-                       .subscriber_principal = "333333333333",
-                       .creation_date = "2026-12-03 10:00:00",
-                       .created_by = "arn:aws:iam::333333333333:role/DataMeshConsumer",
-                       .updated_date = "2026-12-03 10:00:00",
-                       .updated_by = "arn:aws:iam::333333333333:role/DataMeshConsumer",
-                       .version = 1};
+  Subscription pending = testing::new_pending_subscription();
   Subscription database = pending;
   database.subscription_id = "DmDatabaseRequest2345ab";
   database.type = "DATABASE";
