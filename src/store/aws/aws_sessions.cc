@@ -1,0 +1,31 @@
+#include "store/aws/aws_sessions.h"
+
+#include <ranges>
+#include <utility>
+
+#include "aws/partitions.h"
+#include "base/text.h"
+
+namespace datamesh::store::aws {
+
+AwsSessions::AwsSessions(
+    std::string region, std::string mesh_account,
+    std::map<std::string, std::shared_ptr<const datamesh::aws::AwsClient>, std::less<>> sessions)
+    : region_(std::move(region)),
+      mesh_account_(std::move(mesh_account)),
+      partition_(std::string(datamesh::aws::partition_of(region_).id)),
+      sessions_(std::move(sessions)) {}
+
+absl::StatusOr<const datamesh::aws::AwsClient*> AwsSessions::client(
+    std::string_view account_id) const {
+  const auto found = sessions_.find(account_id);
+  if (found == sessions_.end() || found->second == nullptr) {
+    return absl::PermissionDeniedError(base::cat(
+        "no AWS session for account ", account_id, ": this process acts on account(s) ",
+        base::join(std::views::keys(sessions_), ", "),
+        " only; run the step with the credentials of account ", account_id));
+  }
+  return found->second.get();
+}
+
+}  // namespace datamesh::store::aws
