@@ -17,6 +17,7 @@
 #include <string>
 
 #include "aws/client.h"
+#include "aws/sts_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -86,6 +87,35 @@ class MotoTest : public ::testing::Test {
   }
 
   const std::string& moto_url() const { return url_; }
+
+  // A client acting in `account` on the moto server: moto gives the credentials of an
+  // AssumeRole the account of the role assumed, so any 12-digit id is an account of its own
+  // (its Glue catalog, DynamoDB tables, IAM, ...), isolated from the other tests'.
+  std::shared_ptr<const AwsClient> moto_account_client(const std::string& account,
+                                                       std::string region = "us-east-1") const {
+    absl::StatusOr<StsCalls> sts = sts_calls(moto_options(region));
+    EXPECT_TRUE(sts.ok()) << sts.status();
+    if (!sts.ok()) return nullptr;
+    absl::StatusOr<AssumedCredentials> assumed = sts->assume_role(
+        SigningKey{"AKIDMOTOTESTING", "moto-testing-secret", ""},
+        "arn:aws:iam::" + account + ":role/AwsDataMesh/DatameshTest", "datamesh-test");
+    EXPECT_TRUE(assumed.ok()) << assumed.status();
+    if (!assumed.ok()) return nullptr;
+    AwsClient::Options options = moto_options(std::move(region));
+    options.credentials = fixed_credentials(assumed->key);
+    absl::StatusOr<std::unique_ptr<AwsClient>> client = AwsClient::create(std::move(options));
+    EXPECT_TRUE(client.ok()) << client.status();
+    return client.ok() ? std::shared_ptr<const AwsClient>(*std::move(client)) : nullptr;
+  }
+
+  // A 12-digit account id no other test uses (tests share one moto server).
+  static std::string unique_account() {
+    static std::atomic<int> counter{0};
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    std::string id = std::to_string(100000000000ULL + random() % 800000000000ULL);
+    id.replace(9, 3, std::to_string(100 + counter++ % 900));
+    return id;
+  }
 
  private:
   std::string url_;
