@@ -9,6 +9,7 @@ namespace datamesh::core {
 using base::cat;
 
 std::string actor_arn(const Caller& caller, std::string_view role) {
+  if (!caller.principal_arn.empty()) return caller.principal_arn;
   return cat("arn:datamesh:sts::", caller.account.account_id, ":assumed-role/", role,
                       "/", caller.access_key_id);
 }

@@ -14,7 +14,8 @@
 namespace datamesh::core {
 
 // The principal a caller acts as, in the reference's assumed-role form:
-// arn:datamesh:sts::<account>:assumed-role/<role>/<access key id>.
+// arn:datamesh:sts::<account>:assumed-role/<role>/<access key id>; in AWS mode the caller's own
+// STS ARN (Caller::principal_arn).
 std::string actor_arn(const Caller& caller, std::string_view role);
 
 struct AuditRecord {

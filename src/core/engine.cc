@@ -15,13 +15,15 @@ std::string_view role_of(Persona persona) {
   return persona == Persona::kProducer ? kProducerRole : kConsumerRole;
 }
 
-std::string iam_arn(std::string_view account, std::string_view kind, std::string_view name) {
-  return cat("arn:datamesh:iam::", account, ":", kind, "/AwsDataMesh/", name);
+std::string iam_arn(std::string_view partition, std::string_view account, std::string_view kind,
+                    std::string_view name) {
+  return cat("arn:", partition, ":iam::", account, ":", kind, "/AwsDataMesh/", name);
 }
 
-std::string table_arn(std::string_view region, std::string_view catalog,
-                      std::string_view database, std::string_view table) {
-  return cat("arn:datamesh:glue:", region, ":", catalog, ":table/", database, "/", table);
+std::string table_arn(std::string_view partition, std::string_view region,
+                      std::string_view catalog, std::string_view database,
+                      std::string_view table) {
+  return cat("arn:", partition, ":glue:", region, ":", catalog, ":table/", database, "/", table);
 }
 
 absl::StatusOr<Subscription> load_subscription(store::Transaction& tx, std::string_view id) {
@@ -85,8 +87,12 @@ absl::StatusOr<store::Page> store_page(const PageRequest& page) {
 }  // namespace internal
 
 Engine::Engine(store::Store& store, const Clock& clock, const SecretSealer& sealer,
-               std::string region)
-    : store_(store), clock_(clock), sealer_(sealer), region_(std::move(region)) {}
+               std::string region, std::string partition)
+    : store_(store),
+      clock_(clock),
+      sealer_(sealer),
+      region_(std::move(region)),
+      partition_(std::move(partition)) {}
 
 std::string Engine::now() const { return format_date(clock_.now()); }
 

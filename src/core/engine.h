@@ -27,6 +27,9 @@ namespace datamesh::core {
 struct Caller {
   Account account;
   std::string access_key_id;
+  // AWS mode: the caller's ARN as STS GetCallerIdentity gives it, which the audit log records
+  // as the actor; "" in the self-hosted modes, whose actor ARN is made from the key (audit.h).
+  std::string principal_arn;
 };
 
 enum class Persona { kProducer, kConsumer };
@@ -37,8 +40,11 @@ absl::Status invalid_key_error(std::string_view access_key_id);
 
 class Engine {
  public:
+  // partition: the partition of the ARNs the engine makes (role, table and share ARNs):
+  // "datamesh" for a self-hosted mesh, whose resources are not AWS's; the region's AWS partition
+  // ("aws", "aws-cn", ...) in AWS mode, whose resources are.
   Engine(store::Store& store, const Clock& clock, const SecretSealer& sealer,
-         std::string region = "us-east-1");
+         std::string region = "us-east-1", std::string partition = "datamesh");
 
   // Unauthenticated when the key is unknown, revoked or the secret does not match (one message
   // for all three, so a caller cannot probe which keys exist).
@@ -160,6 +166,7 @@ class Engine {
   const Clock& clock_;
   const SecretSealer& sealer_;
   std::string region_;
+  std::string partition_;
 };
 
 }  // namespace datamesh::core

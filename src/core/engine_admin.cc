@@ -147,9 +147,9 @@ absl::StatusOr<AccountRole> Engine::initialize_account_as(const Caller& caller,
                          .action = cat("initialize_", name, "_account"),
                          .resource = cat("account/", id)});
   }));
-  return AccountRole{.role_arn = internal::iam_arn(id, "role", role),
-                     .user_arn = internal::iam_arn(id, "user", role),
-                     .group_arn = internal::iam_arn(id, "group", cat(role, "Group"))};
+  return AccountRole{.role_arn = internal::iam_arn(partition_, id, "role", role),
+                     .user_arn = internal::iam_arn(partition_, id, "user", role),
+                     .group_arn = internal::iam_arn(partition_, id, "group", cat(role, "Group"))};
 }
 
 absl::Status Engine::enable_account_as(const Caller& caller, Persona persona,

@@ -23,11 +23,13 @@ inline constexpr int kNameChunk = 4096;
 
 std::string_view role_of(Persona persona);
 
-// arn:datamesh:iam::<account>:<kind>/AwsDataMesh/<name>
-std::string iam_arn(std::string_view account, std::string_view kind, std::string_view name);
-// arn:datamesh:glue:<region>:<catalog>:table/<database>/<table>
-std::string table_arn(std::string_view region, std::string_view catalog,
-                      std::string_view database, std::string_view table);
+// arn:<partition>:iam::<account>:<kind>/AwsDataMesh/<name>
+std::string iam_arn(std::string_view partition, std::string_view account, std::string_view kind,
+                    std::string_view name);
+// arn:<partition>:glue:<region>:<catalog>:table/<database>/<table>
+std::string table_arn(std::string_view partition, std::string_view region,
+                      std::string_view catalog, std::string_view database,
+                      std::string_view table);
 
 // NotFound naming the id when the subscription does not exist.
 absl::StatusOr<Subscription> load_subscription(store::Transaction& tx, std::string_view id);

@@ -398,7 +398,7 @@ absl::Status Engine::approve_access_request(const Caller& caller,
     const std::string date = now();
     DATAMESH_RETURN_IF_ERROR(internal::write_grants(tx, sub, mesh, granted, grantable));
     store::ShareRow share{
-        .share_arn = cat("arn:datamesh:ram:", region_, ":", mesh, ":resource-share/",
+        .share_arn = cat("arn:", partition_, ":ram:", region_, ":", mesh, ":resource-share/",
                                   new_hex_id()),
         .subscription_id = sub.subscription_id,
         .owner_account = mesh,
@@ -414,11 +414,11 @@ absl::Status Engine::approve_access_request(const Caller& caller,
     sub.granted_table_arns.clear();
     if (sub.table_names.empty()) {
       sub.granted_table_arns.push_back(
-          internal::table_arn(region_, mesh, sub.database_name, kAllTables));
+          internal::table_arn(partition_, region_, mesh, sub.database_name, kAllTables));
     }
     for (const std::string& table : sub.table_names) {
       sub.granted_table_arns.push_back(
-          internal::table_arn(region_, mesh, sub.database_name, table));
+          internal::table_arn(partition_, region_, mesh, sub.database_name, table));
     }
     return internal::commit_change(tx, sealer_, caller, sub,
                                    {.role = kProducerRole,
