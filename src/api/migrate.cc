@@ -57,6 +57,7 @@ absl::StatusOr<nlohmann::json> migrate_store(const std::string& url) {
     case store::Endpoint::Kind::kSqlite:
       return migrate_sqlite(endpoint);
     case store::Endpoint::Kind::kHttp:
+    case store::Endpoint::Kind::kAws:
       break;
   }
   return absl::InvalidArgumentError(

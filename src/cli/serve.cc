@@ -40,7 +40,8 @@ absl::Status run_serve(const ServeOptions& options, const std::string& region) {
   if (options.no_access_log) config.access_log = false;
 
   DATAMESH_ASSIGN_OR_RETURN(const store::Endpoint endpoint, store::parse_endpoint(config.store));
-  if (endpoint.kind == store::Endpoint::Kind::kHttp) {
+  if (endpoint.kind == store::Endpoint::Kind::kHttp ||
+      endpoint.kind == store::Endpoint::Kind::kAws) {
     return absl::InvalidArgumentError(
         base::cat("datamesh serve keeps the mesh in a store: give --store "
                   "sqlite:///path/to/mesh.db or postgresql://user@host:port/database, not \"",

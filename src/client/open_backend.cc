@@ -33,6 +33,12 @@ absl::StatusOr<std::shared_ptr<Backend>> open_backend(const ClientOptions& optio
                               client::RemoteBackend::create(endpoint.url, options.region_name));
     return std::shared_ptr<Backend>(std::move(remote));
   }
+  if (endpoint.kind == store::Endpoint::Kind::kAws) {
+    return absl::UnimplementedError(
+        cat("endpoint ", endpoint.display,
+            ": the AWS store adapter is being built (issue 13, docs/AWS.md); use a sqlite://, "
+            "postgresql:// or http:// endpoint meanwhile"));
+  }
   // One backend per store and region in a process: clients share the store's connections.
   static std::mutex mutex;
   static std::map<std::string, std::weak_ptr<Backend>> open_backends;

@@ -41,10 +41,35 @@ TEST(EndpointTest, AnHttpEndpointIsAServerNotAStore) {
 TEST(EndpointTest, AnUnknownSchemeNamesTheFormsAllowed) {
   EXPECT_STATUS(parse_endpoint("ftp://example.com/mesh"), absl::StatusCode::kInvalidArgument,
                 "unsupported endpoint \"ftp://example.com/mesh\": use sqlite:///path/to/mesh.db, "
-                "http://host:port or postgresql://user@host:port/database (scheme \"ftp\" is not "
-                "supported)");
+                "http://host:port, postgresql://user@host:port/database or aws://REGION (scheme "
+                "\"ftp\" is not supported)");
   EXPECT_STATUS(parse_endpoint("/srv/mesh.db"), absl::StatusCode::kInvalidArgument,
                 "(scheme \"/srv/mesh.db\" is not supported)");
+}
+
+TEST(EndpointTest, AnAwsEndpointNamesItsRegion) {
+  for (const char* region : {"us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1",
+                             "eu-isoe-west-1", "ap-southeast-5"}) {
+    ASSERT_OK_AND_ASSIGN(Endpoint endpoint, parse_endpoint(std::string("aws://") + region));
+    EXPECT_EQ(endpoint.kind, Endpoint::Kind::kAws) << region;
+    EXPECT_EQ(endpoint.region, region);
+  }
+  ASSERT_OK_AND_ASSIGN(Endpoint slash, parse_endpoint("aws://eu-west-1/"));
+  EXPECT_EQ(slash.region, "eu-west-1");
+  EXPECT_STATUS(open_store(slash, /*create_if_missing=*/true), absl::StatusCode::kInvalidArgument,
+                "endpoint aws://eu-west-1/ is AWS mode: its mesh is reached with the caller's AWS "
+                "credentials");
+}
+
+TEST(EndpointTest, AnAwsEndpointWithoutARegionNameIsRefused) {
+  EXPECT_STATUS(parse_endpoint("aws://"), absl::StatusCode::kInvalidArgument,
+                "endpoint \"aws://\" names no region: use aws://REGION, e.g. aws://eu-west-1");
+  for (const char* bad : {"aws://EU-WEST-1", "aws://eu_west_1", "aws://eu-west-", "aws://1-eu",
+                          "aws://euwest1", "aws://eu--west-1", "aws://eu-west-1/x"}) {
+    EXPECT_STATUS(parse_endpoint(bad), absl::StatusCode::kInvalidArgument,
+                  "is not an AWS region name: use aws://REGION with a region such as us-east-1")
+        << bad;
+  }
 }
 
 TEST(EndpointTest, ASqliteEndpointWithoutAFileIsRefused) {

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include "absl/strings/ascii.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "store/postgres/postgres_store.h"
@@ -16,8 +17,24 @@ namespace {
 
 constexpr std::string_view kSqliteScheme = "sqlite://";
 constexpr std::string_view kHttpScheme = "http://";
+constexpr std::string_view kAwsScheme = "aws://";
 constexpr std::string_view kForms =
-    "use sqlite:///path/to/mesh.db, http://host:port or postgresql://user@host:port/database";
+    "use sqlite:///path/to/mesh.db, http://host:port, postgresql://user@host:port/database or "
+    "aws://REGION";
+
+// An AWS region's name as AWS spells them (us-east-1, cn-north-1, us-gov-west-1,
+// eu-isoe-west-1): lower-case words joined by '-', the last one a number. Whether the region
+// exists is AWS's to say.
+bool is_region_name(std::string_view region) {
+  if (region.empty() || region.size() > 32 || !absl::ascii_islower(region.front()) ||
+      !absl::ascii_isdigit(region.back()) || region.find('-') == std::string_view::npos) {
+    return false;
+  }
+  for (const char c : region) {
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-') return false;
+  }
+  return region.find("--") == std::string_view::npos;
+}
 
 }  // namespace
 
@@ -46,6 +63,22 @@ absl::StatusOr<Endpoint> parse_endpoint(std::string_view url) {
   }
   if (url.starts_with(kHttpScheme)) {
     endpoint.kind = Endpoint::Kind::kHttp;
+    return endpoint;
+  }
+  if (url.starts_with(kAwsScheme)) {
+    endpoint.kind = Endpoint::Kind::kAws;
+    endpoint.region = std::string(url.substr(kAwsScheme.size()));
+    if (!endpoint.region.empty() && endpoint.region.back() == '/') endpoint.region.pop_back();
+    if (endpoint.region.empty()) {
+      return absl::InvalidArgumentError(
+          cat("endpoint \"", url, "\" names no region: use aws://REGION, e.g. aws://eu-west-1"));
+    }
+    if (!is_region_name(endpoint.region)) {
+      return absl::InvalidArgumentError(cat(
+          "endpoint \"", url, "\": \"", endpoint.region,
+          "\" is not an AWS region name: use aws://REGION with a region such as us-east-1 or "
+          "eu-west-1"));
+    }
     return endpoint;
   }
   if (url.starts_with(kSqliteScheme)) {
@@ -90,6 +123,11 @@ absl::StatusOr<std::unique_ptr<Store>> open_store(const Endpoint& endpoint,
     }
     case Endpoint::Kind::kHttp:
       break;
+    case Endpoint::Kind::kAws:
+      return absl::InvalidArgumentError(
+          cat("endpoint ", endpoint.display,
+              " is AWS mode: its mesh is reached with the caller's AWS credentials through the "
+              "client (DataMeshProducer, ..., or the CLI), not opened as a store"));
   }
   return absl::InvalidArgumentError(
       cat("endpoint ", endpoint.display,
