@@ -5,6 +5,7 @@
 #include <pugixml.hpp>
 #include <utility>
 
+#include "absl/strings/cord.h"
 #include "base/text.h"
 #include "nlohmann/json.hpp"
 
@@ -211,9 +212,16 @@ absl::Status to_status(Service service, std::string_view operation, const AwsErr
   const std::string code = error.code.empty() ? std::string("(no error code)") : error.code;
   const std::string message = error.message.empty() ? std::string("(no message)") : error.message;
   const std::string request_id = error.request_id.empty() ? std::string("none") : error.request_id;
-  return absl::Status(status_code_for(error),
+  absl::Status status(status_code_for(error),
                       cat(name(service), " ", operation, ": ", code, ": ", message, " (HTTP ",
                           error.http_status, ", request id ", request_id, ")"));
+  if (!error.code.empty()) status.SetPayload(kAwsErrorCodePayload, absl::Cord(error.code));
+  return status;
+}
+
+std::string aws_error_code(const absl::Status& status) {
+  const auto code = status.GetPayload(kAwsErrorCodePayload);  // absl::optional<absl::Cord>
+  return code ? std::string(*code) : std::string();
 }
 
 bool is_throttling_code(std::string_view code) {

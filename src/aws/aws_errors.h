@@ -66,8 +66,15 @@ AwsError parse_error(Protocol protocol, const HttpResponse& response);
 // The canonical code of the table above.
 absl::StatusCode status_code_for(const AwsError& error);
 
-// The status of the table above with the text described at the top of this file.
+// The status of the table above with the text described at the top of this file, carrying the
+// AWS error code as a payload (aws_error_code) for callers that must tell one AWS error from
+// another of the same canonical code (ConditionalCheckFailedException from
+// TransactionCanceledException, say) without reading the text.
 absl::Status to_status(Service service, std::string_view operation, const AwsError& error);
+
+// The AWS error code a status of to_status carries ("" for any other status).
+std::string aws_error_code(const absl::Status& status);
+inline constexpr char kAwsErrorCodePayload[] = "datamesh.dev/aws-error-code";
 
 // True for the codes botocore's standard mode treats as throttling (retried with backoff).
 bool is_throttling_code(std::string_view code);

@@ -114,5 +114,20 @@ TEST(AwsErrorsTest, TheTableMapsEachFamilyOfCodes) {
   EXPECT_EQ(code_of("SomethingNew", 418), C::kUnknown);
 }
 
+TEST(AwsErrorsTest, TheStatusCarriesTheAwsCode) {
+  const absl::Status cancelled =
+      to_status(Service::kDynamoDb, "TransactWriteItems",
+                AwsError{400, "TransactionCanceledException", "Transaction cancelled", "R1"});
+  EXPECT_EQ(cancelled.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(aws_error_code(cancelled), "TransactionCanceledException");
+  // Two AWS codes of one canonical code stay apart.
+  EXPECT_EQ(aws_error_code(to_status(Service::kDynamoDb, "PutItem",
+                                     AwsError{400, "ConditionalCheckFailedException", "", ""})),
+            "ConditionalCheckFailedException");
+  // No code in the answer, or a status that is not an AWS error: "".
+  EXPECT_EQ(aws_error_code(to_status(Service::kGlue, "GetTable", AwsError{500, "", "", ""})), "");
+  EXPECT_EQ(aws_error_code(absl::NotFoundError("x")), "");
+}
+
 }  // namespace
 }  // namespace datamesh::aws
