@@ -72,7 +72,12 @@ absl::StatusOr<nlohmann::json> AwsClient::call(Service service, std::string_view
   const HttpResponse& response = *outcome.last.response;
   if (response.status < 200 || response.status >= 300) {
     const absl::Status status = to_status(service, operation, parse_error(protocol, response));
-    return absl::Status(status.code(), cat(status.message(), retried));
+    if (retried.empty()) return status;
+    absl::Status noted(status.code(), cat(status.message(), retried));
+    status.ForEachPayload([&noted](auto type_url, const absl::Cord& payload) {
+      noted.SetPayload(type_url, payload);
+    });
+    return noted;
   }
   return read_answer(service, operation, response);
 }

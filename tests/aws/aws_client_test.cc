@@ -277,9 +277,11 @@ TEST(AwsClientTest, GivesUpAfterThreeAttemptsWithTheLastErrorAndItsRequestId) {
                    {{"x-amzn-RequestId", "rid-500"}})},
       std::string(example::kExampleSecret));
   Harness h = make_client(server.url(), "", "eu-west-1", /*random=*/0.25);
-  EXPECT_STATUS(h.client->call(Service::kGlue, "GetDatabases"), absl::StatusCode::kUnavailable,
+  const absl::StatusOr<nlohmann::json> answer = h.client->call(Service::kGlue, "GetDatabases");
+  EXPECT_STATUS(answer, absl::StatusCode::kUnavailable,
                 "glue GetDatabases: InternalServiceException: boom (HTTP 500, request id "
                 "rid-500) after 3 attempts");
+  EXPECT_EQ(aws_error_code(answer.status()), "InternalServiceException");  // kept on retry
   EXPECT_EQ(server.attempts(), 3u);
   EXPECT_EQ(h.sleeps->delays, (std::vector<std::chrono::nanoseconds>{250ms, 500ms}));
   EXPECT_EQ(h.client->retry_quota().available(),

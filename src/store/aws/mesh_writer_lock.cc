@@ -1,0 +1,196 @@
+#include "store/aws/mesh_writer_lock.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "aws/aws_errors.h"
+#include "base/status_macros.h"
+#include "base/text.h"
+#include "store/aws/attribute_value.h"
+
+namespace datamesh::store::aws {
+
+using base::cat;
+using datamesh::aws::Service;
+namespace j = journal;
+
+namespace {
+
+nlohmann::json lock_key() {
+  return {{std::string(j::kJournalId), string_value(j::kLockId)}};
+}
+
+// Names of the lock's attributes for expressions (#o, #l, #s, #p).
+nlohmann::json attribute_names() {
+  return {{"#o", j::kOwner}, {"#l", j::kLeaseUntil}, {"#s", j::kState}, {"#p", j::kPlan}};
+}
+
+bool condition_failed(const absl::Status& status) {
+  return datamesh::aws::aws_error_code(status) == "ConditionalCheckFailedException";
+}
+
+}  // namespace
+
+nlohmann::json journal_table_request() {
+  return {{"TableName", j::kTable},
+          {"AttributeDefinitions", {{{"AttributeName", j::kJournalId}, {"AttributeType", "S"}}}},
+          {"KeySchema", {{{"AttributeName", j::kJournalId}, {"KeyType", "HASH"}}}},
+          {"BillingMode", "PAY_PER_REQUEST"},
+          {"Tags", {{{"Key", "Solution"}, {"Value", "DataMeshUtils"}}}}};
+}
+
+MeshWriterLock::MeshWriterLock(const AwsSessions& sessions, std::string owner, Options options)
+    : sessions_(sessions), owner_(std::move(owner)), options_(std::move(options)) {}
+
+int64_t MeshWriterLock::now_seconds() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             options_.clock().time_since_epoch())
+      .count();
+}
+
+absl::StatusOr<std::optional<std::string>> MeshWriterLock::acquire() {
+  DATAMESH_ASSIGN_OR_RETURN(const datamesh::aws::AwsClient* mesh, sessions_.mesh());
+  const auto deadline = options_.clock() + options_.wait;
+  std::chrono::milliseconds pause{50};
+  while (true) {
+    const int64_t now = now_seconds();
+    const int64_t lease_until = now + options_.lease.count();
+    // Free, ours, or abandoned, and no plan in progress: take it whole.
+    const absl::StatusOr<nlohmann::json> put = mesh->call(
+        Service::kDynamoDb, "PutItem",
+        {{"TableName", j::kTable},
+         {"Item",
+          {{std::string(j::kJournalId), string_value(j::kLockId)},
+           {std::string(j::kOwner), string_value(owner_)},
+           {std::string(j::kLeaseUntil), number_value(lease_until)},
+           {std::string(j::kState), string_value(j::kRunning)}}},
+         {"ConditionExpression",
+          "attribute_not_exists(JournalId) OR (#s = :running AND (#o = :me OR #l < :now))"},
+         {"ExpressionAttributeNames", {{"#o", j::kOwner}, {"#l", j::kLeaseUntil}, {"#s", j::kState}}},
+         {"ExpressionAttributeValues",
+          {{":running", string_value(j::kRunning)},
+           {":me", string_value(owner_)},
+           {":now", number_value(now)}}}});
+    if (put.ok()) {
+      lease_until_ = std::chrono::system_clock::time_point(std::chrono::seconds(lease_until));
+      return std::nullopt;
+    }
+    if (!condition_failed(put.status())) return put.status();
+
+    // Held: by a live writer (wait), or with a plan in progress that is ours or abandoned
+    // (take it over, plan and all).
+    DATAMESH_ASSIGN_OR_RETURN(
+        const nlohmann::json got,
+        mesh->call(Service::kDynamoDb, "GetItem",
+                   {{"TableName", j::kTable}, {"Key", lock_key()}, {"ConsistentRead", true}}));
+    if (got.contains("Item")) {
+      const ItemReader item(got["Item"], "the mesh writer lock");
+      DATAMESH_ASSIGN_OR_RETURN(const std::string holder, item.required_string(j::kOwner));
+      DATAMESH_ASSIGN_OR_RETURN(const std::string state, item.required_string(j::kState));
+      DATAMESH_ASSIGN_OR_RETURN(const int64_t held_until, item.required_number(j::kLeaseUntil));
+      if (state == j::kApplying && (holder == owner_ || held_until < now)) {
+        const absl::StatusOr<nlohmann::json> taken = mesh->call(
+            Service::kDynamoDb, "UpdateItem",
+            {{"TableName", j::kTable},
+             {"Key", lock_key()},
+             {"UpdateExpression", "SET #o = :me, #l = :lease"},
+             {"ConditionExpression", "#o = :holder AND #l = :held AND #s = :applying"},
+             {"ExpressionAttributeNames",
+              {{"#o", j::kOwner}, {"#l", j::kLeaseUntil}, {"#s", j::kState}}},
+             {"ExpressionAttributeValues",
+              {{":me", string_value(owner_)},
+               {":lease", number_value(lease_until)},
+               {":holder", string_value(holder)},
+               {":held", number_value(held_until)},
+               {":applying", string_value(j::kApplying)}}}});
+        if (taken.ok()) {
+          lease_until_ = std::chrono::system_clock::time_point(std::chrono::seconds(lease_until));
+          DATAMESH_ASSIGN_OR_RETURN(std::string plan, item.required_string(j::kPlan));
+          return std::optional<std::string>(std::move(plan));
+        }
+        if (!condition_failed(taken.status())) return taken.status();
+        continue;  // someone else moved first: look again
+      }
+      if (options_.clock() >= deadline) {
+        return absl::UnavailableError(cat(
+            "the mesh is busy: another datamesh writer (", holder, ") holds the mesh's write lock "
+            "(DynamoDB table ", j::kTable, ", state ", state, ") for up to ",
+            std::max<int64_t>(held_until - now, 0), " s more; try again later"));
+      }
+    }
+    // The item vanished between the two calls, or a live writer holds it: wait a little.
+    options_.sleep(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+  }
+}
+
+absl::Status MeshWriterLock::update_held(const std::string& update_expression,
+                                         nlohmann::json values) {
+  DATAMESH_ASSIGN_OR_RETURN(const datamesh::aws::AwsClient* mesh, sessions_.mesh());
+  const int64_t lease_until = now_seconds() + options_.lease.count();
+  values[":me"] = string_value(owner_);
+  values[":lease"] = number_value(lease_until);
+  nlohmann::json names = attribute_names();
+  // DynamoDB refuses names an expression does not use.
+  for (const char* name : {"#s", "#p"}) {
+    if (update_expression.find(name) == std::string::npos) names.erase(name);
+  }
+  const absl::StatusOr<nlohmann::json> updated = mesh->call(
+      Service::kDynamoDb, "UpdateItem",
+      {{"TableName", j::kTable},
+       {"Key", lock_key()},
+       {"UpdateExpression", cat("SET #l = :lease", update_expression)},
+       {"ConditionExpression", "#o = :me"},
+       {"ExpressionAttributeNames", std::move(names)},
+       {"ExpressionAttributeValues", std::move(values)}});
+  if (condition_failed(updated.status())) {
+    return absl::FailedPreconditionError(cat(
+        "this writer lost the mesh's write lock (DynamoDB table ", j::kTable,
+        ") to another after its lease ran out; nothing more is written"));
+  }
+  DATAMESH_RETURN_IF_ERROR(updated.status());
+  lease_until_ = std::chrono::system_clock::time_point(std::chrono::seconds(lease_until));
+  return absl::OkStatus();
+}
+
+absl::Status MeshWriterLock::record_plan(const std::string& plan) {
+  return update_held(", #s = :applying, #p = :plan",
+                     {{":applying", string_value(j::kApplying)}, {":plan", string_value(plan)}});
+}
+
+absl::Status MeshWriterLock::clear_plan() {
+  return update_held(", #s = :running REMOVE #p", {{":running", string_value(j::kRunning)}});
+}
+
+absl::Status MeshWriterLock::renew() { return update_held("", nlohmann::json::object()); }
+
+absl::Status MeshWriterLock::keep_alive() {
+  if (lease_until_ - options_.clock() > options_.lease / 2) return absl::OkStatus();
+  return renew();
+}
+
+nlohmann::json MeshWriterLock::release_element() const {
+  return {{"Delete",
+           {{"TableName", j::kTable},
+            {"Key", lock_key()},
+            {"ConditionExpression", "#o = :me"},
+            {"ExpressionAttributeNames", {{"#o", j::kOwner}}},
+            {"ExpressionAttributeValues", {{":me", string_value(owner_)}}}}}};
+}
+
+absl::Status MeshWriterLock::release() {
+  DATAMESH_ASSIGN_OR_RETURN(const datamesh::aws::AwsClient* mesh, sessions_.mesh());
+  const absl::StatusOr<nlohmann::json> deleted = mesh->call(
+      Service::kDynamoDb, "DeleteItem",
+      {{"TableName", j::kTable},
+       {"Key", lock_key()},
+       {"ConditionExpression", "#o = :me AND #s = :running"},
+       {"ExpressionAttributeNames", {{"#o", j::kOwner}, {"#s", j::kState}}},
+       {"ExpressionAttributeValues",
+        {{":me", string_value(owner_)}, {":running", string_value(j::kRunning)}}}});
+  // Not ours any more, or a plan in progress that the next holder finishes: nothing to free.
+  if (condition_failed(deleted.status())) return absl::OkStatus();
+  return deleted.status();
+}
+
+}  // namespace datamesh::store::aws

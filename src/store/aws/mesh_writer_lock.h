@@ -1,0 +1,95 @@
+// The mesh's one writer lock, an item of DynamoDB table DatameshJournal in the mesh account, so
+// that every datamesh process writing to the mesh (CLI runs, servers, scripts on several
+// machines) takes turns, as SQLite's BEGIN IMMEDIATE makes writers of one file take turns. A
+// write transaction of the AWS store holds it from before its body reads until its last write,
+// so the body reads a state no other datamesh writer changes meanwhile, and the audit chain's
+// head moves in one line.
+//
+// The lock item (JournalId = "mesh-writer") holds:
+//   Owner       S  who holds it: "<process id>" (AwsStore's, random per store)
+//   LeaseUntil  N  Unix seconds; a holder that stops renewing loses the lock after this
+//   State       S  "running": the body runs, nothing applied yet;
+//                  "applying": the commit is making its changes; Plan says which
+//   Plan        S  the commit's plan (JSON text), while applying
+// A holder that fails while applying leaves the item, so the next holder (or `datamesh admin
+// reconcile`) finishes the plan before doing anything else (docs/AWS.md, "Transactions").
+//
+// Thread-safety: one MeshWriterLock per holder; AwsStore serialises its own writers first.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "aws/retry.h"
+#include "nlohmann/json.hpp"
+#include "store/aws/aws_sessions.h"
+
+namespace datamesh::store::aws {
+
+namespace journal {
+inline constexpr std::string_view kTable = "DatameshJournal";
+inline constexpr std::string_view kJournalId = "JournalId";
+inline constexpr std::string_view kLockId = "mesh-writer";
+inline constexpr std::string_view kOwner = "Owner";
+inline constexpr std::string_view kLeaseUntil = "LeaseUntil";
+inline constexpr std::string_view kState = "State";
+inline constexpr std::string_view kPlan = "Plan";
+inline constexpr std::string_view kRunning = "running";
+inline constexpr std::string_view kApplying = "applying";
+}  // namespace journal
+
+// CreateTable of DatameshJournal: key JournalId (S), PAY_PER_REQUEST.
+nlohmann::json journal_table_request();
+
+class MeshWriterLock {
+ public:
+  struct Options {
+    std::chrono::seconds lease{60};
+    // How long acquire waits for another live holder before giving up (Unavailable).
+    std::chrono::seconds wait{120};
+    datamesh::aws::Sleeper sleep = datamesh::aws::real_sleeper();
+    std::function<std::chrono::system_clock::time_point()> clock = [] {
+      return std::chrono::system_clock::now();
+    };
+  };
+
+  MeshWriterLock(const AwsSessions& sessions, std::string owner, Options options);
+  MeshWriterLock(const AwsSessions& sessions, std::string owner)
+      : MeshWriterLock(sessions, std::move(owner), Options{}) {}
+
+  // Takes the lock: at once when it is free, ours (a run of this holder that failed) or its
+  // lease is over; otherwise polls with backoff until options.wait is spent (Unavailable naming
+  // the holder and its lease). Returns the plan a failed holder left while applying (nullopt
+  // when none): the caller finishes it before anything else, then calls clear_plan.
+  absl::StatusOr<std::optional<std::string>> acquire();
+  // Moves to "applying" with `plan` (checked: we still hold the lock), and renews the lease.
+  absl::Status record_plan(const std::string& plan);
+  // Back to "running" once a left plan is finished.
+  absl::Status clear_plan();
+  // Extends the lease; FailedPrecondition when the lock was taken from us.
+  absl::Status renew();
+  // Renews when less than half the lease is left (cheap to call between steps).
+  absl::Status keep_alive();
+  // The TransactWriteItems element that frees the lock, so the commit's last write frees it in
+  // the same transaction (on condition that we still hold it).
+  nlohmann::json release_element() const;
+  // Frees the lock alone (a body that failed, a read-only body): only while "running" and ours;
+  // a plan in progress stays for the next holder.
+  absl::Status release();
+
+  const std::string& owner() const { return owner_; }
+
+ private:
+  int64_t now_seconds() const;
+  absl::Status update_held(const std::string& update_expression, nlohmann::json values);
+
+  const AwsSessions& sessions_;
+  std::string owner_;
+  Options options_;
+  std::chrono::system_clock::time_point lease_until_{};
+};
+
+}  // namespace datamesh::store::aws

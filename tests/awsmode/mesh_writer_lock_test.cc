@@ -1,0 +1,167 @@
+// The mesh's writer lock on DynamoDB (store/aws/mesh_writer_lock.h), against moto: writers take
+// turns, a failed holder's plan passes to the next, an abandoned lock is taken over after its
+// lease, and the commit's last write frees it.
+#include "store/aws/mesh_writer_lock.h"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "awsmode/moto_fixture.h"
+#include "store/aws/attribute_value.h"
+
+namespace datamesh::store::aws {
+namespace {
+
+using datamesh::aws::Service;
+using datamesh::aws::testing::MotoTest;
+using ::testing::HasSubstr;
+
+class MeshWriterLockTest : public MotoTest {
+ protected:
+  void SetUp() override {
+    MotoTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    mesh_ = unique_account();
+    client_ = moto_account_client(mesh_);
+    ASSERT_NE(client_, nullptr);
+    sessions_ = std::make_unique<AwsSessions>(
+        "us-east-1", mesh_,
+        std::map<std::string, std::shared_ptr<const datamesh::aws::AwsClient>, std::less<>>{
+            {mesh_, client_}});
+    absl::StatusOr<nlohmann::json> created =
+        client_->call(Service::kDynamoDb, "CreateTable", journal_table_request());
+    ASSERT_TRUE(created.ok()) << created.status();
+  }
+
+  // A lock whose clock is `now_` and that never sleeps.
+  MeshWriterLock lock(const std::string& owner, std::chrono::seconds wait = {}) {
+    MeshWriterLock::Options options;
+    options.lease = std::chrono::seconds(60);
+    options.wait = wait;
+    options.sleep = [this](std::chrono::nanoseconds pause) { now_ += pause; };
+    options.clock = [this] { return now_; };
+    return MeshWriterLock(*sessions_, owner, options);
+  }
+
+  nlohmann::json lock_item() {
+    absl::StatusOr<nlohmann::json> got = client_->call(
+        Service::kDynamoDb, "GetItem",
+        {{"TableName", journal::kTable},
+         {"Key", {{"JournalId", string_value(journal::kLockId)}}},
+         {"ConsistentRead", true}});
+    EXPECT_TRUE(got.ok()) << got.status();
+    return got.ok() && got->contains("Item") ? (*got)["Item"] : nlohmann::json();
+  }
+
+  std::string mesh_;
+  std::shared_ptr<const datamesh::aws::AwsClient> client_;
+  std::unique_ptr<AwsSessions> sessions_;
+  std::chrono::system_clock::time_point now_ = std::chrono::system_clock::now();
+};
+
+TEST_F(MeshWriterLockTest, WritersTakeTurns) {
+  MeshWriterLock first = lock("first");
+  MeshWriterLock second = lock("second", std::chrono::seconds(5));
+  absl::StatusOr<std::optional<std::string>> taken = first.acquire();
+  ASSERT_TRUE(taken.ok()) << taken.status();
+  EXPECT_FALSE(taken->has_value());
+  EXPECT_EQ(lock_item()["Owner"]["S"], "first");
+
+  const absl::StatusOr<std::optional<std::string>> refused = second.acquire();
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable) << refused.status();
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("the mesh is busy: another datamesh writer (first) holds"));
+
+  ASSERT_TRUE(first.release().ok());
+  EXPECT_TRUE(lock_item().is_null());
+  taken = second.acquire();
+  ASSERT_TRUE(taken.ok()) << taken.status();
+  EXPECT_EQ(lock_item()["Owner"]["S"], "second");
+}
+
+TEST_F(MeshWriterLockTest, AHolderRetakesItsOwnLock) {
+  MeshWriterLock holder = lock("holder");
+  ASSERT_TRUE(holder.acquire().ok());
+  // A body that failed before its release: the same holder goes on at once.
+  absl::StatusOr<std::optional<std::string>> again = holder.acquire();
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE(again->has_value());
+}
+
+TEST_F(MeshWriterLockTest, ALockWhoseLeaseIsOverIsTakenOver) {
+  MeshWriterLock gone = lock("gone");
+  ASSERT_TRUE(gone.acquire().ok());
+  now_ += std::chrono::seconds(61);
+  MeshWriterLock next = lock("next");
+  absl::StatusOr<std::optional<std::string>> taken = next.acquire();
+  ASSERT_TRUE(taken.ok()) << taken.status();
+  EXPECT_EQ(lock_item()["Owner"]["S"], "next");
+  // The old holder cannot write on: its renewal says it lost the lock.
+  const absl::Status renewed = gone.renew();
+  EXPECT_EQ(renewed.code(), absl::StatusCode::kFailedPrecondition) << renewed;
+  EXPECT_THAT(renewed.message(), HasSubstr("lost the mesh's write lock"));
+}
+
+TEST_F(MeshWriterLockTest, APlanLeftWhileApplyingPassesToTheNextHolder) {
+  MeshWriterLock failed = lock("failed");
+  ASSERT_TRUE(failed.acquire().ok());
+  ASSERT_TRUE(failed.record_plan(R"({"writes":[1,2]})").ok());
+  // Its release leaves the plan in place: only a finished plan is freed.
+  ASSERT_TRUE(failed.release().ok());
+  EXPECT_EQ(lock_item()["State"]["S"], "applying");
+
+  // A live holder's plan is not taken; once its lease is over, it is.
+  MeshWriterLock next = lock("next");
+  EXPECT_EQ(next.acquire().status().code(), absl::StatusCode::kUnavailable);
+  now_ += std::chrono::seconds(61);
+  absl::StatusOr<std::optional<std::string>> taken = next.acquire();
+  ASSERT_TRUE(taken.ok()) << taken.status();
+  ASSERT_TRUE(taken->has_value());
+  EXPECT_EQ(**taken, R"({"writes":[1,2]})");
+  ASSERT_TRUE(next.clear_plan().ok());
+  EXPECT_EQ(lock_item()["State"]["S"], "running");
+  EXPECT_FALSE(lock_item().contains("Plan"));
+
+  // The holder that failed gets its own plan back at once.
+  ASSERT_TRUE(next.record_plan("again").ok());
+  absl::StatusOr<std::optional<std::string>> own = next.acquire();
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->value_or(""), "again");
+}
+
+TEST_F(MeshWriterLockTest, TheCommitsLastWriteFreesTheLock) {
+  MeshWriterLock holder = lock("holder");
+  ASSERT_TRUE(holder.acquire().ok());
+  ASSERT_TRUE(holder.record_plan("plan").ok());
+  absl::StatusOr<nlohmann::json> done = client_->call(
+      Service::kDynamoDb, "TransactWriteItems",
+      {{"TransactItems", nlohmann::json::array({holder.release_element()})}});
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_TRUE(lock_item().is_null());
+
+  // Once taken by another, the element's condition fails and nothing is freed.
+  ASSERT_TRUE(lock("other").acquire().ok());
+  EXPECT_FALSE(client_
+                   ->call(Service::kDynamoDb, "TransactWriteItems",
+                          {{"TransactItems", nlohmann::json::array({holder.release_element()})}})
+                   .ok());
+  EXPECT_EQ(lock_item()["Owner"]["S"], "other");
+}
+
+TEST_F(MeshWriterLockTest, KeepAliveRenewsOnlyPastHalfTheLease) {
+  MeshWriterLock holder = lock("holder");
+  ASSERT_TRUE(holder.acquire().ok());
+  const std::string first_lease = lock_item()["LeaseUntil"]["N"];
+  now_ += std::chrono::seconds(10);
+  ASSERT_TRUE(holder.keep_alive().ok());
+  EXPECT_EQ(lock_item()["LeaseUntil"]["N"], first_lease);
+  now_ += std::chrono::seconds(25);
+  ASSERT_TRUE(holder.keep_alive().ok());
+  EXPECT_EQ(std::stoll(lock_item()["LeaseUntil"]["N"].get<std::string>()),
+            std::stoll(first_lease) + 35);
+}
+
+}  // namespace
+}  // namespace datamesh::store::aws
