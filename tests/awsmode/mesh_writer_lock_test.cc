@@ -165,3 +165,38 @@ TEST_F(MeshWriterLockTest, KeepAliveRenewsOnlyPastHalfTheLease) {
 
 }  // namespace
 }  // namespace datamesh::store::aws
+
+#include "store/aws/mesh_key.h"
+
+namespace datamesh::store::aws {
+namespace {
+
+using MeshKeyTest = MeshWriterLockTest;
+
+TEST_F(MeshKeyTest, TheFirstWriterMakesTheKeyAndEveryoneReadsIt) {
+  EXPECT_EQ(load_mesh_key(*sessions_, /*create_if_missing=*/false, "").status().code(),
+            absl::StatusCode::kNotFound);
+  const std::string mine(32, 'a');
+  const std::string theirs(32, 'b');
+  absl::StatusOr<std::string> made = load_mesh_key(*sessions_, true, mine);
+  ASSERT_TRUE(made.ok()) << made.status();
+  EXPECT_EQ(*made, mine);
+  // A second writer that raced to make one reads the first's.
+  absl::StatusOr<std::string> read = load_mesh_key(*sessions_, true, theirs);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(*read, mine);
+  EXPECT_EQ(load_mesh_key(*sessions_, false, "").value_or(""), mine);
+}
+
+TEST_F(MeshKeyTest, AKeyThatIsNot32BytesIsDataLoss) {
+  ASSERT_TRUE(client_
+                  ->call(Service::kDynamoDb, "PutItem",
+                         {{"TableName", journal::kTable},
+                          {"Item", {{"JournalId", string_value(kMeshKeyId)},
+                                    {"Key", {{"B", "c2hvcnQ="}}}}}})
+                  .ok());
+  EXPECT_EQ(load_mesh_key(*sessions_, false, "").status().code(), absl::StatusCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace datamesh::store::aws
