@@ -178,6 +178,17 @@ nlohmann::json MeshWriterLock::release_element() const {
             {"ExpressionAttributeValues", {{":me", string_value(owner_)}}}}}};
 }
 
+nlohmann::json MeshWriterLock::clear_plan_element() const {
+  return {{"Update",
+           {{"TableName", j::kTable},
+            {"Key", lock_key()},
+            {"UpdateExpression", "SET #s = :running REMOVE #p"},
+            {"ConditionExpression", "#o = :me"},
+            {"ExpressionAttributeNames", {{"#o", j::kOwner}, {"#s", j::kState}, {"#p", j::kPlan}}},
+            {"ExpressionAttributeValues",
+             {{":me", string_value(owner_)}, {":running", string_value(j::kRunning)}}}}}};
+}
+
 absl::Status MeshWriterLock::release() {
   DATAMESH_ASSIGN_OR_RETURN(const datamesh::aws::AwsClient* mesh, sessions_.mesh());
   const absl::StatusOr<nlohmann::json> deleted = mesh->call(

@@ -76,6 +76,9 @@ class MeshWriterLock {
   // The TransactWriteItems element that frees the lock, so the commit's last write frees it in
   // the same transaction (on condition that we still hold it).
   nlohmann::json release_element() const;
+  // The TransactWriteItems element that ends a finished plan (back to "running", the lock kept):
+  // the last write of finish_plan.
+  nlohmann::json clear_plan_element() const;
   // Frees the lock alone (a body that failed, a read-only body): only while "running" and ours;
   // a plan in progress stays for the next holder.
   absl::Status release();
