@@ -8,8 +8,8 @@ Gaps filled (each checked against the botocore service model of the same release
 and answer members, error codes):
 
 RAM
-  * GetResourceShareInvitations, AcceptResourceShareInvitation, DisassociateResourceShare:
-    moto has no route for them (404). Invitations live with the share's owner and are listed
+  * GetResourceShareInvitations, AcceptResourceShareInvitation, RejectResourceShareInvitation,
+    DisassociateResourceShare: moto has no route for them (404). Invitations live with the share's owner and are listed
     by the account that received them. Only the owner of a share may disassociate from it: a
     recipient is refused with OperationNotPermittedException (Glue resources do not support
     leaving a share), a share no account owns is UnknownResourceException.
@@ -71,6 +71,7 @@ ACCOUNT_ID = re.compile(r"^\d{12}$")
 RAM_ROUTES = {
     "{0}/getresourceshareinvitations$": ram_responses.ResourceAccessManagerResponse.dispatch,
     "{0}/acceptresourceshareinvitation$": ram_responses.ResourceAccessManagerResponse.dispatch,
+    "{0}/rejectresourceshareinvitation$": ram_responses.ResourceAccessManagerResponse.dispatch,
     "{0}/disassociateresourceshare$": ram_responses.ResourceAccessManagerResponse.dispatch,
 }
 
@@ -101,6 +102,7 @@ def install() -> None:
     response = ram_responses.ResourceAccessManagerResponse
     _patch(response, "get_resource_share_invitations", _get_resource_share_invitations)
     _patch(response, "accept_resource_share_invitation", _accept_resource_share_invitation)
+    _patch(response, "reject_resource_share_invitation", _reject_resource_share_invitation)
     _patch(response, "disassociate_resource_share", _disassociate_resource_share)
 
     lf = lf_models.LakeFormationBackend
@@ -227,6 +229,14 @@ def _get_resource_share_invitations(self: Any) -> str:
 
 
 def _accept_resource_share_invitation(self: Any) -> str:
+    return _answer_invitation(self, "ACCEPTED")
+
+
+def _reject_resource_share_invitation(self: Any) -> str:
+    return _answer_invitation(self, "REJECTED")
+
+
+def _answer_invitation(self: Any, answer_status: str) -> str:
     params = self.request_params
     arn = params.get("resourceShareInvitationArn", "")
     if not arn.startswith("arn:"):
@@ -242,7 +252,12 @@ def _accept_resource_share_invitation(self: Any) -> str:
                     "ResourceShareInvitationAlreadyAcceptedException",
                     f"The invitation {arn} has already been accepted.",
                 )
-            invitation["status"] = "ACCEPTED"
+            if invitation["status"] == "REJECTED":
+                raise _RamError(
+                    "ResourceShareInvitationAlreadyRejectedException",
+                    f"The invitation {arn} has already been rejected.",
+                )
+            invitation["status"] = answer_status
             answer: dict[str, Any] = {"resourceShareInvitation": _invitation_answer(invitation)}
             if params.get("clientToken"):
                 answer["clientToken"] = params["clientToken"]

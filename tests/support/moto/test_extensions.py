@@ -538,3 +538,29 @@ def test_list_permissions_of_a_table_includes_its_column_permissions(moto):
         "PrincipalResourcePermissions"
     ]
     assert every_table["Principal"]["DataLakePrincipalIdentifier"] == PRODUCER
+
+
+def test_the_consumer_rejects_an_invitation(moto):
+    grant_to_consumer(moto)
+    consumer_ram = moto.client("ram", CONSUMER)
+    if not moto.extended:
+        with pytest.raises(ClientError) as missing:
+            consumer_ram.reject_resource_share_invitation(
+                resourceShareInvitationArn=f"arn:aws:ram:{REGION}:{MESH}:resource-share-invitation/x"
+            )
+        assert status(missing) == 404
+        return
+    [invitation] = consumer_ram.get_resource_share_invitations()["resourceShareInvitations"]
+    arn = invitation["resourceShareInvitationArn"]
+    rejected = consumer_ram.reject_resource_share_invitation(resourceShareInvitationArn=arn)
+    assert rejected["resourceShareInvitation"]["status"] == "REJECTED"
+    for answer in (
+        consumer_ram.reject_resource_share_invitation,
+        consumer_ram.accept_resource_share_invitation,
+    ):
+        with pytest.raises(ClientError) as again:
+            answer(resourceShareInvitationArn=arn)
+        assert code(again) == "ResourceShareInvitationAlreadyRejectedException"
+    with pytest.raises(ClientError) as not_theirs:
+        moto.client("ram", MESH).reject_resource_share_invitation(resourceShareInvitationArn=arn)
+    assert code(not_theirs) == "ResourceShareInvitationArnNotFoundException"
