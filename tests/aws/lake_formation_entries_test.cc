@@ -63,9 +63,10 @@ TEST(LakeFormationEntriesTest, SelectOnANamedTableIsAColumnEntryAndTheRestATable
   const std::vector<PermissionEntry> entries = permission_entries(
       {row("orders", "SELECT", true), row("orders", "INSERT"), row("orders", "DESCRIBE", true)});
   EXPECT_THAT(entries,
-              ElementsAre(PermissionEntry{kConsumer, table_resource(kMesh, kDatabase, "orders"),
-                                          {"INSERT", "DESCRIBE"}, {"DESCRIBE"}},
-                          PermissionEntry{kConsumer, columns_of("orders"), {"SELECT"}, {"SELECT"}}));
+              ElementsAre(
+                  PermissionEntry{kConsumer, table_resource(kMesh, kDatabase, "orders"),
+                                  {"INSERT", "DESCRIBE"}, {"DESCRIBE"}},
+                  PermissionEntry{kConsumer, columns_of("orders"), {"SELECT"}, {"SELECT"}}));
   EXPECT_EQ(table_resource(kMesh, kDatabase, "orders"),
             nlohmann::json::parse(R"({"Table": {"CatalogId": "111111111111",
                                                 "DatabaseName": "sales-222222222222",

@@ -211,7 +211,8 @@ TEST_F(LakeFormationGrantsTest, FindsOnlyThePrincipalAsked) {
   const std::string other = unique_account();
   ASSERT_OK(grants_->grant({row("orders", "SELECT"), row("orders", "DROP", false, other)}));
   EXPECT_THAT(find("orders"), ElementsAre(grant_row_text(row("orders", "SELECT"))));
-  EXPECT_THAT(find("orders", other), ElementsAre(grant_row_text(row("orders", "DROP", false, other))));
+  EXPECT_THAT(find("orders", other),
+              ElementsAre(grant_row_text(row("orders", "DROP", false, other))));
 }
 
 TEST_F(LakeFormationGrantsTest, ListsEveryPrincipalsGrantsOnTheDatabaseOnly) {

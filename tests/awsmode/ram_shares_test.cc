@@ -51,7 +51,9 @@ class RamSharesTest : public datamesh::aws::testing::MotoTest {
   }
 
   // Approves `s` as far as Lake Formation goes: its grants, which share its resources.
-  void grant(const Subscription& s) const { ASSERT_OK(grants_->grant(subscription_grants(s, mesh_))); }
+  void grant(const Subscription& s) const {
+    ASSERT_OK(grants_->grant(subscription_grants(s, mesh_)));
+  }
 
   std::vector<std::string> owned_shares() const {
     absl::StatusOr<nlohmann::json> answer =
@@ -125,7 +127,8 @@ TEST_F(RamSharesTest, ADatabaseSubscriptionIsSharedThroughItsGrantOnEveryTable) 
 
 TEST_F(RamSharesTest, GrantsThatAreNotCrossAccountHaveNoShare) {
   Subscription s = subscription({"orders"});
-  EXPECT_THAT(*shares_->shares_of(s), IsEmpty());  // nothing granted yet
+  ASSERT_OK_AND_ASSIGN(const std::vector<std::string> before, shares_->shares_of(s));
+  EXPECT_THAT(before, IsEmpty());  // nothing granted yet
   s.subscriber_principal = "arn:aws:iam::" + mesh_ + ":role/AwsDataMesh/DataMeshManager";
   grant(s);
   ASSERT_OK_AND_ASSIGN(const std::vector<std::string> found, shares_->shares_of(s));

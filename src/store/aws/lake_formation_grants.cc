@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "aws/aws_errors.h"
 #include "aws/pagination.h"
 #include "base/status_macros.h"
@@ -88,9 +89,8 @@ absl::Status send_entries(const AwsClient& client, Operation operation, std::str
         const nlohmann::json error = failure.value("Error", nlohmann::json::object());
         const std::string code = failure_text(error, "ErrorCode");
         const std::string message = failure_text(error, "ErrorMessage");
-        std::size_t index = entries.size();
-        if (!id.empty() && std::all_of(id.begin(), id.end(), ::isdigit)) index = std::stoul(id);
-        if (index < start || index >= end) {
+        std::size_t index = 0;
+        if (!absl::SimpleAtoi(id, &index) || index < start || index >= end) {
           return absl::InternalError(cat("lakeformation ", name, " in catalog ", catalog_id,
                                          ": a failure of no entry sent (Id \"", id, "\"): ", code,
                                          ": ", message));

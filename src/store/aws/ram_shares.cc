@@ -110,8 +110,9 @@ absl::Status RamShares::accept(std::string_view consumer_account,
     }
     if (std::find(statuses.begin(), statuses.end(), "ACCEPTED") != statuses.end()) continue;
     if (!pending.empty()) {
-      const absl::StatusOr<nlohmann::json> accepted = client->call(
-          Service::kRam, "AcceptResourceShareInvitation", {{"resourceShareInvitationArn", pending}});
+      const absl::StatusOr<nlohmann::json> accepted =
+          client->call(Service::kRam, "AcceptResourceShareInvitation",
+                       {{"resourceShareInvitationArn", pending}});
       // Accepted meanwhile (another process finalizing the same subscription): as wanted.
       if (!accepted.ok() &&
           !is_aws_error(accepted.status(), "ResourceShareInvitationAlreadyAcceptedException")) {
@@ -137,9 +138,10 @@ absl::Status RamShares::disassociate(std::string_view account,
   for (const std::string& share : share_arns) {
     DATAMESH_ASSIGN_OR_RETURN(const std::string owner, share_owner(share));
     DATAMESH_ASSIGN_OR_RETURN(const AwsClient* client, sessions_.client(owner));
-    const absl::StatusOr<nlohmann::json> answer =
-        client->call(Service::kRam, "DisassociateResourceShare",
-                     {{"resourceShareArn", share}, {"principals", nlohmann::json::array({std::string(account)})}});
+    const absl::StatusOr<nlohmann::json> answer = client->call(
+        Service::kRam, "DisassociateResourceShare",
+        {{"resourceShareArn", share},
+         {"principals", nlohmann::json::array({std::string(account)})}});
     if (!answer.ok() && !is_aws_error(answer.status(), "UnknownResourceException")) {
       return answer.status();
     }
