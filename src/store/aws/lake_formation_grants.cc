@@ -66,7 +66,9 @@ Outcome outcome_of(Operation operation, std::string_view code, std::string_view 
 }
 
 // Sends `entries` to catalog_id's Lake Formation in calls of at most kMaxPermissionEntries, then
-// (revoking) the narrower entries of those it revoked nothing of, until none are left.
+// (revoking) the narrower entries of those it revoked nothing of, until none are left. The calls
+// go one after the other: cross-account grants to one account all change the one RAM share Lake
+// Formation keeps for it, and concurrent changes of it risk ConcurrentModificationException.
 absl::Status send_entries(const AwsClient& client, Operation operation, std::string_view catalog_id,
                           std::vector<PermissionEntry> entries) {
   const std::string_view name = operation_name(operation);
