@@ -8,8 +8,8 @@ Gaps filled (each checked against the botocore service model of the same release
 and answer members, error codes):
 
 RAM
-  * GetResourceShareInvitations, AcceptResourceShareInvitation, DisassociateResourceShare:
-    moto has no route for them (404). Invitations live with the share's owner and are listed
+  * GetResourceShareInvitations, AcceptResourceShareInvitation, RejectResourceShareInvitation,
+    DisassociateResourceShare: moto has no route for them (404). Invitations live with the share's owner and are listed
     by the account that received them. Only the owner of a share may disassociate from it: a
     recipient is refused with OperationNotPermittedException (Glue resources do not support
     leaving a share), a share no account owns is UnknownResourceException.
@@ -21,7 +21,18 @@ Lake Formation
     the share again.
   * ListPermissions gives such a cross-account grant AdditionalDetails.ResourceShare.
   * BatchGrantPermissions and BatchRevokePermissions read PermissionsWithGrantOption (moto
-    reads a misspelt PermissionsWithGrantOptions and drops every grant option).
+    reads a misspelt PermissionsWithGrantOptions and drops every grant option), and report each
+    entry that fails in Failures ({RequestEntry, Error {ErrorCode, ErrorMessage}}) while the
+    others take effect (moto: always an empty Failures).
+  * Revoking what the grantee does not hold fails, as in AWS: nothing of the entry is revoked,
+    InvalidInputException "No permissions revoked. Grantee does not does not have:[...]" (AWS's
+    own wording, missing permissions listed; "Grantee has no permissions and no grantable
+    permissions on resource." when it holds nothing there). moto: revokes what it can, silently.
+  * A principal that is not an account id, an ARN, IAM_ALLOWED_PRINCIPALS or EVERYONE is refused
+    with InvalidInputException "Invalid principal ..." (moto: granted).
+  * ListPermissions with a Table resource includes the table's column permissions
+    (TableWithColumns), as AWS does (moto: leaves them out), and one with TableWildcard no longer
+    fails with a 500 (a KeyError) when the database also has permissions on named tables.
   * RegisterResource with UseServiceLinkedRole creates AWSServiceRoleForLakeFormationDataAccess
     in IAM when it is missing and registers the location with it; IAM's
     CreateServiceLinkedRole for lakeformation.amazonaws.com makes the role under that name.
@@ -60,6 +71,7 @@ ACCOUNT_ID = re.compile(r"^\d{12}$")
 RAM_ROUTES = {
     "{0}/getresourceshareinvitations$": ram_responses.ResourceAccessManagerResponse.dispatch,
     "{0}/acceptresourceshareinvitation$": ram_responses.ResourceAccessManagerResponse.dispatch,
+    "{0}/rejectresourceshareinvitation$": ram_responses.ResourceAccessManagerResponse.dispatch,
     "{0}/disassociateresourceshare$": ram_responses.ResourceAccessManagerResponse.dispatch,
 }
 
@@ -90,6 +102,7 @@ def install() -> None:
     response = ram_responses.ResourceAccessManagerResponse
     _patch(response, "get_resource_share_invitations", _get_resource_share_invitations)
     _patch(response, "accept_resource_share_invitation", _accept_resource_share_invitation)
+    _patch(response, "reject_resource_share_invitation", _reject_resource_share_invitation)
     _patch(response, "disassociate_resource_share", _disassociate_resource_share)
 
     lf = lf_models.LakeFormationBackend
@@ -98,6 +111,8 @@ def install() -> None:
     _patch(lf, "list_permissions", _list_permissions)
     _patch(lf, "batch_grant_permissions", _batch_grant_permissions)
     _patch(lf, "batch_revoke_permissions", _batch_revoke_permissions)
+    _patch(lf_responses.LakeFormationResponse, "batch_grant_permissions", _batch_grant_answer)
+    _patch(lf_responses.LakeFormationResponse, "batch_revoke_permissions", _batch_revoke_answer)
     _patch(lf, "get_resource_lf_tags", _get_resource_lf_tags)
     _patch(lf_responses.LakeFormationResponse, "register_resource", _register_resource)
     _patch(lf_responses.LakeFormationResponse, "get_resource_lf_tags", _get_resource_lf_tags_answer)
@@ -214,6 +229,14 @@ def _get_resource_share_invitations(self: Any) -> str:
 
 
 def _accept_resource_share_invitation(self: Any) -> str:
+    return _answer_invitation(self, "ACCEPTED")
+
+
+def _reject_resource_share_invitation(self: Any) -> str:
+    return _answer_invitation(self, "REJECTED")
+
+
+def _answer_invitation(self: Any, answer_status: str) -> str:
     params = self.request_params
     arn = params.get("resourceShareInvitationArn", "")
     if not arn.startswith("arn:"):
@@ -229,7 +252,12 @@ def _accept_resource_share_invitation(self: Any) -> str:
                     "ResourceShareInvitationAlreadyAcceptedException",
                     f"The invitation {arn} has already been accepted.",
                 )
-            invitation["status"] = "ACCEPTED"
+            if invitation["status"] == "REJECTED":
+                raise _RamError(
+                    "ResourceShareInvitationAlreadyRejectedException",
+                    f"The invitation {arn} has already been rejected.",
+                )
+            invitation["status"] = answer_status
             answer: dict[str, Any] = {"resourceShareInvitation": _invitation_answer(invitation)}
             if params.get("clientToken"):
                 answer["clientToken"] = params["clientToken"]
@@ -350,6 +378,7 @@ def _grant_permissions(
     permissions: list[str],
     permissions_with_grant_options: list[str],
 ) -> None:
+    _require_valid_principal(principal)
     _original(lf_models.LakeFormationBackend, "grant_permissions")(
         self, catalog_id, principal, resource, permissions, permissions_with_grant_options
     )
@@ -373,6 +402,14 @@ def _revoke_permissions(
     permissions_to_revoke: list[str],
     permissions_with_grant_options_to_revoke: list[str],
 ) -> None:
+    _require_valid_principal(principal)
+    _require_held(
+        self.grants.get(catalog_id),
+        principal,
+        resource,
+        permissions_to_revoke or [],
+        permissions_with_grant_options_to_revoke or [],
+    )
     _original(lf_models.LakeFormationBackend, "revoke_permissions")(
         self,
         catalog_id,
@@ -397,6 +434,19 @@ def _revoke_permissions(
             share.resource_arns = [a for a in share.resource_arns if a not in arns]
 
 
+def _on_table(granted: dict[str, Any], table: Any, catalog_id: str) -> bool:
+    """Whether a permission's resource is the ListPermissions Table resource `table`: a named
+    table (its Table or its TableWithColumns permissions) or the TableWildcard."""
+    on = granted.get("Table") or granted.get("TableWithColumns")
+    if on is None or on.get("DatabaseName") != table.database_name:
+        return False
+    if table.catalog_id is not None and (on.get("CatalogId") or catalog_id) != table.catalog_id:
+        return False
+    if table.table_wildcard is not None:
+        return "TableWildcard" in on
+    return "TableWildcard" not in on and on.get("Name") == table.name
+
+
 def _list_permissions(
     self: Any,
     catalog_id: str,
@@ -404,9 +454,12 @@ def _list_permissions(
     resource: Any = None,
     resource_type: Any = None,
 ) -> list[dict[str, Any]]:
+    table = getattr(resource, "table", None)
     listed = _original(lf_models.LakeFormationBackend, "list_permissions")(
-        self, catalog_id, principal, resource, resource_type
+        self, catalog_id, principal, None if table is not None else resource, resource_type
     )
+    if table is not None:
+        listed = [p for p in listed if _on_table(p["Resource"], table, catalog_id)]
     ram = _ram(self.account_id, self.region_name)
     for entry in listed:
         account_id = _recipient(self, entry.get("Principal"))
@@ -423,25 +476,97 @@ def _list_permissions(
     return listed
 
 
-def _batch_grant_permissions(self: Any, catalog_id: str, entries: list[dict[str, Any]]) -> None:
+def _entry_failure(entry: dict[str, Any], error: JsonRESTError) -> dict[str, Any]:
+    return {
+        "RequestEntry": entry,
+        "Error": {"ErrorCode": error.error_type, "ErrorMessage": error.message},
+    }
+
+
+def _batch_grant_permissions(
+    self: Any, catalog_id: str, entries: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    failures = []
     for entry in entries:
-        self.grant_permissions(
-            catalog_id=catalog_id,
-            principal=entry.get("Principal"),
-            resource=entry.get("Resource"),
-            permissions=entry.get("Permissions"),
-            permissions_with_grant_options=entry.get("PermissionsWithGrantOption"),
+        try:
+            self.grant_permissions(
+                catalog_id=catalog_id,
+                principal=entry.get("Principal"),
+                resource=entry.get("Resource"),
+                permissions=entry.get("Permissions"),
+                permissions_with_grant_options=entry.get("PermissionsWithGrantOption"),
+            )
+        except JsonRESTError as error:
+            failures.append(_entry_failure(entry, error))
+    return failures
+
+
+def _batch_revoke_permissions(
+    self: Any, catalog_id: str, entries: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    failures = []
+    for entry in entries:
+        try:
+            self.revoke_permissions(
+                catalog_id=catalog_id,
+                principal=entry.get("Principal"),
+                resource=entry.get("Resource"),
+                permissions_to_revoke=entry.get("Permissions"),
+                permissions_with_grant_options_to_revoke=entry.get("PermissionsWithGrantOption"),
+            )
+        except JsonRESTError as error:
+            failures.append(_entry_failure(entry, error))
+    return failures
+
+
+def _batch_grant_answer(self: Any) -> str:
+    catalog_id = self._get_param("CatalogId") or self.current_account
+    entries = self._get_param("Entries")
+    failures = self.lakeformation_backend.batch_grant_permissions(catalog_id, entries)
+    return json.dumps({"Failures": failures})
+
+
+def _batch_revoke_answer(self: Any) -> str:
+    catalog_id = self._get_param("CatalogId") or self.current_account
+    entries = self._get_param("Entries")
+    failures = self.lakeformation_backend.batch_revoke_permissions(catalog_id, entries)
+    return json.dumps({"Failures": failures})
+
+
+def _require_valid_principal(principal: dict[str, Any] | None) -> None:
+    identifier = (principal or {}).get("DataLakePrincipalIdentifier", "")
+    if (
+        ACCOUNT_ID.match(identifier)
+        or identifier.startswith("arn:")
+        or identifier in ("IAM_ALLOWED_PRINCIPALS", "EVERYONE")
+    ):
+        return
+    raise lf_models.InvalidInput(f"Invalid principal {identifier!r}")
+
+
+def _require_held(
+    catalog: Any, principal: Any, resource: Any, permissions: list[str], grant_options: list[str]
+) -> None:
+    """AWS revokes an entry whole or not at all: not when the grantee lacks part of it."""
+    held = next(
+        (
+            p
+            for p in (catalog.permissions if catalog is not None else [])
+            if p.principal == principal and p.resource == resource
+        ),
+        None,
+    )
+    if held is None:
+        raise lf_models.InvalidInput(
+            "No permissions revoked. Grantee has no permissions and no grantable permissions on "
+            "resource."
         )
-
-
-def _batch_revoke_permissions(self: Any, catalog_id: str, entries: list[dict[str, Any]]) -> None:
-    for entry in entries:
-        self.revoke_permissions(
-            catalog_id=catalog_id,
-            principal=entry.get("Principal"),
-            resource=entry.get("Resource"),
-            permissions_to_revoke=entry.get("Permissions"),
-            permissions_with_grant_options_to_revoke=entry.get("PermissionsWithGrantOption"),
+    missing = [p for p in permissions if p not in held.permissions] + [
+        p for p in grant_options if p not in held.permissions_with_grant_options
+    ]
+    if missing:
+        raise lf_models.InvalidInput(
+            f"No permissions revoked. Grantee does not does not have:[{', '.join(missing)}]"
         )
 
 

@@ -413,3 +413,154 @@ def test_get_table_follows_a_database_resource_link(moto):
     with pytest.raises(ClientError) as missing:
         consumer_glue.get_table(DatabaseName="sales-222222222222", Name="nope")
     assert code(missing) == "EntityNotFoundException"
+
+
+def batch_entry(entry_id, principal, resource, permissions, grantable=()):
+    entry = {
+        "Id": entry_id,
+        "Principal": {"DataLakePrincipalIdentifier": principal},
+        "Resource": resource,
+        "Permissions": list(permissions),
+    }
+    if grantable:
+        entry["PermissionsWithGrantOption"] = list(grantable)
+    return entry
+
+
+def test_a_batch_reports_the_entries_that_failed_and_applies_the_others(moto):
+    lf = moto.client("lakeformation", MESH)
+    answer = lf.batch_grant_permissions(
+        CatalogId=MESH,
+        Entries=[
+            batch_entry("1", "not a principal", table_resource(), ["SELECT"]),
+            batch_entry("2", CONSUMER, table_resource(), ["DESCRIBE"]),
+        ],
+    )
+    listed = lf.list_permissions(CatalogId=MESH, ResourceType="TABLE", Resource=table_resource())
+    principals = {
+        p["Principal"]["DataLakePrincipalIdentifier"] for p in listed["PrincipalResourcePermissions"]
+    }
+    if not moto.extended:
+        assert answer["Failures"] == []
+        assert principals == {"not a principal", CONSUMER}
+        return
+    [failure] = answer["Failures"]
+    assert failure["RequestEntry"]["Id"] == "1"
+    assert failure["Error"]["ErrorCode"] == "InvalidInputException"
+    assert "Invalid principal" in failure["Error"]["ErrorMessage"]
+    assert principals == {CONSUMER}
+    with pytest.raises(ClientError) as refused:
+        lf.grant_permissions(
+            Principal={"DataLakePrincipalIdentifier": "not a principal"},
+            Resource=table_resource(),
+            Permissions=["SELECT"],
+        )
+    assert code(refused) == "InvalidInputException"
+
+
+def test_revoking_what_the_grantee_lacks_revokes_nothing_of_the_entry(moto):
+    lf = moto.client("lakeformation", MESH)
+    lf.batch_grant_permissions(
+        CatalogId=MESH,
+        Entries=[batch_entry("1", CONSUMER, table_resource(), ["SELECT", "DESCRIBE"], ["SELECT"])],
+    )
+    answer = lf.batch_revoke_permissions(
+        CatalogId=MESH,
+        Entries=[
+            batch_entry("1", CONSUMER, table_resource(), ["SELECT", "INSERT"]),
+            batch_entry("2", CONSUMER, table_resource("customers"), ["SELECT"]),
+            batch_entry("3", CONSUMER, table_resource(), ["DESCRIBE"], ["DESCRIBE"]),
+        ],
+    )
+    held = lf.list_permissions(CatalogId=MESH, ResourceType="TABLE", Resource=table_resource())[
+        "PrincipalResourcePermissions"
+    ]
+    if not moto.extended:
+        assert answer["Failures"] == []
+        assert held == []  # revoked whatever it could
+        return
+    [held] = held
+    errors = {f["RequestEntry"]["Id"]: f["Error"] for f in answer["Failures"]}
+    assert errors == {
+        "1": {
+            "ErrorCode": "InvalidInputException",
+            "ErrorMessage": "No permissions revoked. Grantee does not does not have:[INSERT]",
+        },
+        "2": {
+            "ErrorCode": "InvalidInputException",
+            "ErrorMessage": "No permissions revoked. Grantee has no permissions and no grantable "
+            "permissions on resource.",
+        },
+        "3": {
+            "ErrorCode": "InvalidInputException",
+            "ErrorMessage": "No permissions revoked. Grantee does not does not have:[DESCRIBE]",
+        },
+    }
+    assert sorted(held["Permissions"]) == ["DESCRIBE", "SELECT"]
+    assert held["PermissionsWithGrantOption"] == ["SELECT"]
+
+
+def test_list_permissions_of_a_table_includes_its_column_permissions(moto):
+    lf = moto.client("lakeformation", MESH)
+    columns = {
+        "TableWithColumns": {
+            "CatalogId": MESH,
+            "DatabaseName": "sales-222222222222",
+            "Name": "orders",
+            "ColumnWildcard": {},
+        }
+    }
+    wildcard = {
+        "Table": {"CatalogId": MESH, "DatabaseName": "sales-222222222222", "TableWildcard": {}}
+    }
+    lf.batch_grant_permissions(
+        CatalogId=MESH,
+        Entries=[
+            batch_entry("1", CONSUMER, columns, ["SELECT"]),
+            batch_entry("2", CONSUMER, table_resource(), ["DESCRIBE"]),
+            batch_entry("3", PRODUCER, wildcard, ["INSERT"]),
+        ],
+    )
+    listed = lf.list_permissions(
+        CatalogId=MESH,
+        Principal={"DataLakePrincipalIdentifier": CONSUMER},
+        Resource=table_resource(),
+    )["PrincipalResourcePermissions"]
+    kinds = sorted(next(iter(p["Resource"])) for p in listed)
+    if not moto.extended:
+        assert kinds == ["Table"]
+        with pytest.raises(ClientError) as broken:
+            lf.list_permissions(CatalogId=MESH, Resource=wildcard)
+        assert status(broken) == 500
+        return
+    assert kinds == ["Table", "TableWithColumns"]
+    [every_table] = lf.list_permissions(CatalogId=MESH, Resource=wildcard)[
+        "PrincipalResourcePermissions"
+    ]
+    assert every_table["Principal"]["DataLakePrincipalIdentifier"] == PRODUCER
+
+
+def test_the_consumer_rejects_an_invitation(moto):
+    grant_to_consumer(moto)
+    consumer_ram = moto.client("ram", CONSUMER)
+    if not moto.extended:
+        with pytest.raises(ClientError) as missing:
+            consumer_ram.reject_resource_share_invitation(
+                resourceShareInvitationArn=f"arn:aws:ram:{REGION}:{MESH}:resource-share-invitation/x"
+            )
+        assert status(missing) == 404
+        return
+    [invitation] = consumer_ram.get_resource_share_invitations()["resourceShareInvitations"]
+    arn = invitation["resourceShareInvitationArn"]
+    rejected = consumer_ram.reject_resource_share_invitation(resourceShareInvitationArn=arn)
+    assert rejected["resourceShareInvitation"]["status"] == "REJECTED"
+    for answer in (
+        consumer_ram.reject_resource_share_invitation,
+        consumer_ram.accept_resource_share_invitation,
+    ):
+        with pytest.raises(ClientError) as again:
+            answer(resourceShareInvitationArn=arn)
+        assert code(again) == "ResourceShareInvitationAlreadyRejectedException"
+    with pytest.raises(ClientError) as not_theirs:
+        moto.client("ram", MESH).reject_resource_share_invitation(resourceShareInvitationArn=arn)
+    assert code(not_theirs) == "ResourceShareInvitationArnNotFoundException"
