@@ -116,6 +116,26 @@ TEST_F(AuditTableTest, OfTwoAppendsOnTheSameHeadOneIsAborted) {
   EXPECT_EQ(chain[1].event.subscription_id, "DmFirst");
 }
 
+TEST_F(AuditTableTest, ARepeatedAppendIsAnsweredAsTheFirstByItsToken) {
+  const AuditTable table(sessions());
+  ASSERT_OK_AND_ASSIGN(const std::vector<nlohmann::json> append,
+                       table.append_elements(event(1, "DmRepeated")));
+  const std::string token = hash_of(1).substr(0, 36);
+  ASSERT_OK(transact_write(sessions(), append, token));
+  // The client's retry of a call whose answer was lost: the same transaction, the same token.
+  ASSERT_OK(transact_write(sessions(), append, token));
+  ASSERT_OK_AND_ASSIGN(const auto chain, table.list_audit_chain({}));
+  EXPECT_THAT(sequences(chain), ElementsAre(1));
+  // Another transaction under the same token is refused, not run.
+  ASSERT_OK_AND_ASSIGN(const std::vector<nlohmann::json> next,
+                       table.append_elements(event(2, "DmRepeated")));
+  EXPECT_STATUS(transact_write(sessions(), next, token), absl::StatusCode::kFailedPrecondition,
+                "IdempotentParameterMismatchException");
+  ASSERT_OK(transact_write(sessions(), next, hash_of(2).substr(0, 36)));
+  ASSERT_OK_AND_ASSIGN(const AuditChainHead head, table.audit_chain_head());
+  EXPECT_EQ(head.sequence, 2);
+}
+
 TEST_F(AuditTableTest, ChainPagesFollowTheLastSequence) {
   append(5, [](int) { return ""; });
   const AuditTable table(sessions());
