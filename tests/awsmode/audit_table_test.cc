@@ -116,6 +116,20 @@ TEST_F(AuditTableTest, OfTwoAppendsOnTheSameHeadOneIsAborted) {
   EXPECT_EQ(chain[1].event.subscription_id, "DmFirst");
 }
 
+TEST_F(AuditTableTest, AnAppendWhoseHeadMovedBeforeItsWriteIsAborted) {
+  ASSERT_OK(AuditTable(sessions()).append_audit_event(event(1, "")));
+  // Another writer appends event 2 between this append's read of the head and its write.
+  const AwsSessions racing = interleaved("TransactWriteItems", [&] {
+    EXPECT_OK(AuditTable(sessions()).append_audit_event(event(2, "DmWinner")));
+  });
+  EXPECT_STATUS(AuditTable(racing).append_audit_event(event(2, "DmLoser", "b")),
+                absl::StatusCode::kAborted,
+                "element 1 (Update of DatameshAuditLog {Chain: mesh, Sequence: 0})");
+  ASSERT_OK_AND_ASSIGN(const auto chain, AuditTable(sessions()).list_audit_chain({}));
+  ASSERT_THAT(sequences(chain), ElementsAre(1, 2));
+  EXPECT_EQ(chain[1].event.subscription_id, "DmWinner");
+}
+
 TEST_F(AuditTableTest, ARepeatedAppendIsAnsweredAsTheFirstByItsToken) {
   const AuditTable table(sessions());
   ASSERT_OK_AND_ASSIGN(const std::vector<nlohmann::json> append,

@@ -3,11 +3,14 @@
 // parallel on one moto server; an account per test keeps their tables apart.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "absl/strings/ascii.h"
+#include "aws/http_transport.h"
 #include "awsmode/moto_fixture.h"
 #include "store/aws/aws_sessions.h"
 #include "store/aws/dynamodb_request.h"
@@ -15,6 +18,31 @@
 #include "support/status_matchers.h"
 
 namespace datamesh::store::aws::testing {
+
+// Sends as a CurlTransport does, but runs `before` once, just before the first DynamoDB request
+// of `operation`: another writer's change lands between what the caller read and its write.
+class InterleavingTransport final : public datamesh::aws::HttpTransport {
+ public:
+  InterleavingTransport(std::string operation, std::function<void()> before)
+      : target_("DynamoDB_20120810." + operation), before_(std::move(before)) {}
+
+  absl::StatusOr<datamesh::aws::HttpResponse> send(
+      std::string_view origin, const datamesh::aws::HttpRequest& request) override {
+    for (const auto& [name, value] : request.headers) {
+      if (before_ && absl::AsciiStrToLower(name) == "x-amz-target" && value == target_) {
+        std::function<void()> before = std::move(before_);
+        before_ = nullptr;
+        before();
+      }
+    }
+    return inner_.send(origin, request);
+  }
+
+ private:
+  std::string target_;
+  std::function<void()> before_;  // null once it ran
+  datamesh::aws::CurlTransport inner_;
+};
 
 class MeshTablesTest : public datamesh::aws::testing::MotoTest {
  protected:
@@ -31,6 +59,17 @@ class MeshTablesTest : public datamesh::aws::testing::MotoTest {
   }
 
   const AwsSessions& sessions() const { return *sessions_; }
+
+  // Sessions of the same mesh account whose first DynamoDB `operation` lets `before` run first.
+  AwsSessions interleaved(std::string operation, std::function<void()> before) const {
+    auto client = moto_account_client(
+        mesh_, "us-east-1",
+        std::make_shared<InterleavingTransport>(std::move(operation), std::move(before)));
+    EXPECT_NE(client, nullptr);
+    return AwsSessions("us-east-1", mesh_,
+                       std::map<std::string, std::shared_ptr<const datamesh::aws::AwsClient>,
+                                std::less<>>{{mesh_, client}});
+  }
   const std::string& mesh() const { return mesh_; }
 
   // Sends a request as it is (to write an item exactly as the original library does, or to

@@ -91,8 +91,10 @@ class MotoTest : public ::testing::Test {
   // A client acting in `account` on the moto server: moto gives the credentials of an
   // AssumeRole the account of the role assumed, so any 12-digit id is an account of its own
   // (its Glue catalog, DynamoDB tables, IAM, ...), isolated from the other tests'.
-  std::shared_ptr<const AwsClient> moto_account_client(const std::string& account,
-                                                       std::string region = "us-east-1") const {
+  // transport: null for the client's own; a test's wrapper to step in between calls.
+  std::shared_ptr<const AwsClient> moto_account_client(
+      const std::string& account, std::string region = "us-east-1",
+      std::shared_ptr<HttpTransport> transport = nullptr) const {
     absl::StatusOr<StsCalls> sts = sts_calls(moto_options(region));
     EXPECT_TRUE(sts.ok()) << sts.status();
     if (!sts.ok()) return nullptr;
@@ -103,6 +105,7 @@ class MotoTest : public ::testing::Test {
     if (!assumed.ok()) return nullptr;
     AwsClient::Options options = moto_options(std::move(region));
     options.credentials = fixed_credentials(assumed->key);
+    options.transport = std::move(transport);
     absl::StatusOr<std::unique_ptr<AwsClient>> client = AwsClient::create(std::move(options));
     EXPECT_TRUE(client.ok()) << client.status();
     return client.ok() ? std::shared_ptr<const AwsClient>(*std::move(client)) : nullptr;

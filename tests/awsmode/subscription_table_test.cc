@@ -117,6 +117,30 @@ TEST_F(SubscriptionTableTest, UpdateWithAStaleVersionIsAborted) {
   EXPECT_EQ(read->status, SubscriptionStatus::kActive);
 }
 
+TEST_F(SubscriptionTableTest, AWriteOfTheOriginalBetweenTheReadAndTheUpdateAbortsIt) {
+  const SubscriptionTable table(sessions());
+  const Subscription sub = pending("DmRace", "2026-12-03 10:00:00");
+  ASSERT_OK(table.insert_subscription(sub));
+  // The original's deny_access_request lands between the update's read and its write: it does
+  // not know DatameshVersion, but sets Status and UpdatedDate.
+  const AwsSessions racing = interleaved("UpdateItem", [&] {
+    send({.operation = "UpdateItem",
+          .body = {{"TableName", std::string(tracker::kTable)},
+                   {"Key", tracker_key("DmRace")},
+                   {"UpdateExpression", "SET #status = :denied, #updated = :date"},
+                   {"ExpressionAttributeNames", {{"#status", "Status"}, {"#updated", "UpdatedDate"}}},
+                   {"ExpressionAttributeValues",
+                    {{":denied", {{"S", "Denied"}}}, {":date", {{"S", "2026-12-03 10:30:00"}}}}}}});
+  });
+  EXPECT_STATUS(SubscriptionTable(racing).update_subscription(
+                    changed(sub, SubscriptionStatus::kActive, "2026-12-03 11:00:00"), 1),
+                absl::StatusCode::kAborted,
+                "changed concurrently between its read and its update (read at version 1, "
+                "status Pending; now version 1, status Denied)");
+  ASSERT_OK_AND_ASSIGN(const std::optional<Subscription> read, table.get_subscription("DmRace"));
+  EXPECT_EQ(read->status, SubscriptionStatus::kDenied);  // the original's write stands
+}
+
 TEST_F(SubscriptionTableTest, UpdateOfAMissingSubscriptionIsNotFound) {
   const SubscriptionTable table(sessions());
   Subscription ghost = pending("DmGhost", "2026-12-03 10:00:00");
@@ -423,6 +447,29 @@ TEST_F(SubscriptionTableTest, ShareOfAPendingItemTheOriginalWroteStartsItsRamSha
                        table.list_subscription_shares("Hk3mNpQrStUvWxYz23456a"));
   ASSERT_EQ(shares.size(), 1u);
   EXPECT_EQ(shares[0].status, "PENDING");
+}
+
+TEST_F(SubscriptionTableTest, AShareWrittenWhileTheItemsMapsAppearIsAborted) {
+  const SubscriptionTable table(sessions());
+  ASSERT_OK(table.insert_subscription(pending("DmShareRace", "2026-12-03 10:00:00")));
+  const std::string arn = "arn:aws:ram:us-east-1:" + mesh() + ":resource-share/";
+  const ShareRow first{.share_arn = arn + "first",
+                       .subscription_id = "DmShareRace",
+                       .owner_account = mesh(),
+                       .recipient_account = kSubscriber,
+                       .status = "PENDING"};
+  ShareRow second = first;
+  second.share_arn = arn + "second";
+  // Both read an item without RamShares nor DatameshShares; the first to write creates them.
+  const AwsSessions racing = interleaved("UpdateItem", [&] { EXPECT_OK(table.put_share(first)); });
+  EXPECT_STATUS(SubscriptionTable(racing).put_share(second), absl::StatusCode::kAborted,
+                "changed between its read and the write; re-read and retry");
+  ASSERT_OK(table.put_share(second));  // the retry
+  ASSERT_OK_AND_ASSIGN(const std::vector<ShareRow> shares,
+                       table.list_subscription_shares("DmShareRace"));
+  ASSERT_EQ(shares.size(), 2u);
+  EXPECT_EQ(shares[0].share_arn, first.share_arn);
+  EXPECT_EQ(shares[1].share_arn, second.share_arn);
 }
 
 TEST_F(SubscriptionTableTest, ShareErrors) {
