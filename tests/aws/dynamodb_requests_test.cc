@@ -79,6 +79,10 @@ TEST(DynamoRequestsTest, QueriesTheSubscriberIndex) {
   expect_golden("query_subscriber", query_subscriber("333333333333"));
 }
 
+TEST(DynamoRequestsTest, QueriesTheLiveRequestsOfASubscriber) {
+  expect_golden("query_live_requests", query_live_requests("333333333333", "sales-222222222222"));
+}
+
 TEST(DynamoRequestsTest, ScansTheWholeTrackerAndItsStatuses) {
   expect_golden("scan_subscriptions", scan_subscriptions({.limit = 50}));
   expect_golden("scan_statuses", scan_statuses());

@@ -363,6 +363,16 @@ def test_scans_read_the_whole_tracker(dynamodb):
     assert all(list(item) == ["Status"] for item in statuses)
 
 
+def test_the_duplicate_check_answers_live_requests_of_the_database(dynamodb):
+    # pending_table and active_database are of sales-222222222222; denied too, but Denied.
+    tracker_with(dynamodb, "pending_table", "denied", "active_database", "domain")
+    items = send_golden(dynamodb, "query_live_requests")["Items"]
+    assert sorted(item["SubscriptionId"]["S"] for item in items) == [
+        "GUxwswjEFRzgwow8zqVwGC",
+        "Hk3mNpQrStUvWxYz23456a",
+    ]
+
+
 def test_the_journal_table(dynamodb):
     send_golden(dynamodb, "create_journal_table")
     table = dynamodb.describe_table(TableName="DatameshJournal")["Table"]

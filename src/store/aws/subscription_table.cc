@@ -139,13 +139,10 @@ absl::StatusOr<std::vector<Subscription>> SubscriptionTable::list_subscriptions(
 
 absl::StatusOr<std::vector<Subscription>> SubscriptionTable::find_live_duplicates(
     const Subscription& request) const {
-  DATAMESH_ASSIGN_OR_RETURN(std::vector<Subscription> read,
-                            read_all(query_subscriber(request.subscriber_principal)));
-  std::erase_if(read, [&](const Subscription& sub) {
-    const bool live =
-        sub.status == SubscriptionStatus::kPending || sub.status == SubscriptionStatus::kActive;
-    return !live || !same_request(sub, request);
-  });
+  DATAMESH_ASSIGN_OR_RETURN(
+      std::vector<Subscription> read,
+      read_all(query_live_requests(request.subscriber_principal, request.database_name)));
+  std::erase_if(read, [&](const Subscription& sub) { return !same_request(sub, request); });
   std::sort(read.begin(), read.end(), created_before);
   return read;
 }

@@ -60,7 +60,7 @@ class SubscriptionTable {
                                                                const Page& page) const;
 
   // The Pending or Active subscriptions `request` would duplicate (store::same_request), ordered
-  // as list_subscriptions orders: a Query of the Subscriber GSI.
+  // as list_subscriptions orders: a Query of the Subscriber GSI (query_live_requests).
   absl::StatusOr<std::vector<Subscription>> find_live_duplicates(
       const Subscription& request) const;
 

@@ -91,6 +91,21 @@ DynamoRequest query_subscriber(std::string_view subscriber_principal, const Quer
                      {{":subscriber", string_value(subscriber_principal)}}, page);
 }
 
+DynamoRequest query_live_requests(std::string_view subscriber_principal,
+                                  std::string_view database_name, const QueryPage& page) {
+  DynamoRequest query = query_subscriber(subscriber_principal, page);
+  json& body = query.body;
+  body["FilterExpression"] = "#status IN (:pending, :active) AND #database = :database";
+  body["ExpressionAttributeNames"]["#status"] = std::string(t::kStatus);
+  body["ExpressionAttributeNames"]["#database"] = std::string(t::kDatabaseName);
+  body["ExpressionAttributeValues"][":pending"] =
+      string_value(core::status_name(SubscriptionStatus::kPending));
+  body["ExpressionAttributeValues"][":active"] =
+      string_value(core::status_name(SubscriptionStatus::kActive));
+  body["ExpressionAttributeValues"][":database"] = string_value(database_name);
+  return query;
+}
+
 DynamoRequest scan_subscriptions(const QueryPage& page) {
   json body = {{"TableName", std::string(t::kTable)}, {"ConsistentRead", true}};
   add_page(body, page);

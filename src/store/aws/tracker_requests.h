@@ -46,6 +46,12 @@ DynamoRequest query_owner(std::string_view owner_principal,
 // duplicate check of a new request). Eventually consistent.
 DynamoRequest query_subscriber(std::string_view subscriber_principal, const QueryPage& page = {});
 
+// The duplicate check of a new request: query_subscriber with a FilterExpression that keeps
+// the Pending and Active subscriptions of `database_name` only. DynamoDB still reads every item
+// of the subscriber (the GSI's key is the subscriber alone) but answers only those.
+DynamoRequest query_live_requests(std::string_view subscriber_principal,
+                                  std::string_view database_name, const QueryPage& page = {});
+
 // Scan of the whole tracker, strongly consistent: the listing of no owner and no subscriber
 // (an admin's view). DynamoDB gives a Scan's items in no useful order.
 DynamoRequest scan_subscriptions(const QueryPage& page = {});
