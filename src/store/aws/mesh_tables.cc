@@ -18,7 +18,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string_view message_of(const absl::Status& status) {
+std::string_view status_text(const absl::Status& status) {
   return {status.message().data(), status.message().size()};
 }
 
@@ -66,10 +66,10 @@ std::string describe_element(const json& element) {
 // A cancelled transaction as the store port says it: Aborted when it lost a race.
 absl::Status cancelled_transaction(const absl::Status& status, const json& elements) {
   if (status.code() != absl::StatusCode::kFailedPrecondition ||
-      message_of(status).find(": TransactionCanceledException: ") == std::string_view::npos) {
+      status_text(status).find(": TransactionCanceledException: ") == std::string_view::npos) {
     return status;
   }
-  const std::vector<std::string> reasons = cancellation_reasons(message_of(status));
+  const std::vector<std::string> reasons = cancellation_reasons(status_text(status));
   std::vector<std::string> failed;
   bool lost_race = false;
   for (size_t i = 0; i < reasons.size(); ++i) {
@@ -83,7 +83,7 @@ absl::Status cancelled_transaction(const absl::Status& status, const json& eleme
   }
   if (!lost_race) return status;
   return absl::AbortedError(cat("the transaction lost a race, re-read and retry: ",
-                                base::join(failed, "; "), " [", message_of(status), "]"));
+                                base::join(failed, "; "), " [", status_text(status), "]"));
 }
 
 absl::Status create_if_missing(const AwsSessions& sessions, const DynamoRequest& create,
@@ -126,7 +126,7 @@ absl::Status check_page_limit(const Page& page) {
 
 bool is_condition_failure(const absl::Status& status) {
   return status.code() == absl::StatusCode::kFailedPrecondition &&
-         message_of(status).find(": ConditionalCheckFailedException: ") != std::string_view::npos;
+         status_text(status).find(": ConditionalCheckFailedException: ") != std::string_view::npos;
 }
 
 absl::Status transact_write(const AwsSessions& sessions, std::vector<json> elements,

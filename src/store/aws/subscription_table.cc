@@ -26,7 +26,7 @@ bool created_before(const Subscription& a, const Subscription& b) {
          std::tie(b.creation_date, b.subscription_id);
 }
 
-bool matches(const Subscription& sub, const SubscriptionFilter& filter) {
+bool matches_filter(const Subscription& sub, const SubscriptionFilter& filter) {
   if (filter.owner && sub.owner_principal != *filter.owner) return false;
   if (filter.subscriber && sub.subscriber_principal != *filter.subscriber) return false;
   if (filter.status) {
@@ -130,7 +130,7 @@ absl::StatusOr<std::vector<Subscription>> SubscriptionTable::list_subscriptions(
     }
   }
   std::erase_if(read, [&](const Subscription& sub) {
-    return !matches(sub, filter) || (after && !created_before(*after, sub));
+    return !matches_filter(sub, filter) || (after && !created_before(*after, sub));
   });
   std::sort(read.begin(), read.end(), created_before);
   if (read.size() > static_cast<size_t>(page.limit)) read.resize(page.limit);

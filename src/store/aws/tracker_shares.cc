@@ -29,7 +29,7 @@ bool known_share_status(std::string_view status) {
 }
 
 // The account of an ARN (arn:partition:service:region:account:resource), "" when it has none.
-std::string arn_account(std::string_view arn) {
+std::string share_arn_account(std::string_view arn) {
   size_t start = 0;
   for (int field = 0; field < 4; ++field) {
     start = arn.find(':', start);
@@ -49,7 +49,7 @@ ShareRow original_share(const TrackerItem& tracked, const std::string& arn) {
                                                                   : "PENDING";
   return ShareRow{.share_arn = arn,
                   .subscription_id = sub.subscription_id,
-                  .owner_account = arn_account(arn),
+                  .owner_account = share_arn_account(arn),
                   .recipient_account = sub.subscriber_principal,
                   .status = status,
                   .creation_date = ""};
