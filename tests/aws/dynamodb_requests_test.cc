@@ -13,8 +13,10 @@
 #include "aws/tracker_fixtures.h"
 #include "gtest/gtest.h"
 #include "store/aws/audit_items.h"
+#include "store/aws/mesh_tables.h"
 #include "store/aws/tracker_item.h"
 #include "store/aws/tracker_requests.h"
+#include "store/aws/tracker_shares.h"
 #include "support/status_matchers.h"
 
 namespace datamesh::store::aws {
@@ -75,6 +77,61 @@ TEST(DynamoRequestsTest, QueriesTheOwnerIndex) {
 
 TEST(DynamoRequestsTest, QueriesTheSubscriberIndex) {
   expect_golden("query_subscriber", query_subscriber("333333333333"));
+}
+
+TEST(DynamoRequestsTest, QueriesTheLiveRequestsOfASubscriber) {
+  expect_golden("query_live_requests", query_live_requests("333333333333", "sales-222222222222"));
+}
+
+TEST(DynamoRequestsTest, ScansTheWholeTrackerAndItsStatuses) {
+  expect_golden("scan_subscriptions", scan_subscriptions({.limit = 50}));
+  expect_golden("scan_statuses", scan_statuses());
+}
+
+TEST(DynamoRequestsTest, CreatesTheJournalTable) {
+  expect_golden("create_journal_table", create_journal_table());
+}
+
+TEST(DynamoRequestsTest, RecordsAShareInTheTrackerItem) {
+  // A new share of an item the original wrote while Pending: RamShares and DatameshShares start.
+  ASSERT_OK_AND_ASSIGN(
+      DynamoRequest request,
+      put_tracker_share(tracker_fixture("pending_database")["item"],
+                        {.share_arn = "arn:aws:ram:us-east-1:111111111111:resource-share/new",
+                         .subscription_id = "Hk3mNpQrStUvWxYz23456a",
+                         .owner_account = "111111111111",
+                         .recipient_account = "333333333333",
+                         .status = "PENDING",
+                         .creation_date = "2026-12-04 09:00:00"}));
+  expect_golden("put_share_new_maps", request);
+  // A share the original made, now accepted: only its state is written, its RamShares entry
+  // (keyed by the database name) stays.
+  ASSERT_OK_AND_ASSIGN(
+      request,
+      put_tracker_share(tracker_fixture("active_table")["item"],
+                        {.share_arn = "arn:aws:ram:us-east-1:111111111111:resource-share/"
+                                      "0b6e5a4c-7d2f-4e1a-9c3b-5f8d2e1a6b70",
+                         .subscription_id = "GUxwswjEFRzgwow8zqVwGC",
+                         .owner_account = "111111111111",
+                         .recipient_account = "333333333333",
+                         .status = "ACCEPTED"}));
+  expect_golden("put_share_of_the_original", request);
+}
+
+TEST(DynamoRequestsTest, ReadsTheSharesOfATrackerItem) {
+  nlohmann::json item = tracker_fixture("active_table")["item"];
+  ASSERT_OK_AND_ASSIGN(std::vector<ShareRow> shares, decode_tracker_shares(item));
+  ASSERT_EQ(shares.size(), 2u);  // three entries; the two table entries name one share
+  EXPECT_EQ(shares[0].status, "PENDING");  // approved, not yet finalized
+  EXPECT_EQ(shares[0].owner_account, "111111111111");
+  item["DatameshShares"] = {{"M", {{"arn:x", {{"M", {{"Status", {{"S", "SENT"}}}}}}}}}};
+  EXPECT_STATUS(decode_tracker_shares(item), absl::StatusCode::kInvalidArgument,
+                "DatameshShares entry \"arn:x\": attribute Status is \"SENT\"");
+  item["DatameshShares"] = {{"M", {{"arn:x", {{"S", "PENDING"}}}}}};
+  EXPECT_STATUS(decode_tracker_shares(item), absl::StatusCode::kInvalidArgument,
+                "attribute DatameshShares entry \"arn:x\" must be M, not S");
+  item["DatameshShares"] = {{"M", {{"arn:x", {{"M", {{"Status", {{"S", "PENDING"}}}}}}}}}};
+  EXPECT_STATUS(decode_tracker_shares(item), absl::StatusCode::kInvalidArgument, "OwnerAccount");
 }
 
 TEST(DynamoRequestsTest, PutsANewSubscriptionOnlyIfTheIdIsFree) {

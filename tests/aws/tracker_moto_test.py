@@ -348,3 +348,59 @@ def test_datamesh_makes_the_originals_transitions_on_its_items(dynamodb, before,
     with pytest.raises(ClientError) as stale:
         send_golden(dynamodb, f"transition_{before}_to_{after}")
     assert error_code(stale) == "ConditionalCheckFailedException"
+
+
+def test_scans_read_the_whole_tracker(dynamodb):
+    tracker_with(dynamodb, "pending_table", "denied", "domain")
+    items = send_golden(dynamodb, "scan_subscriptions")["Items"]
+    assert sorted(item["SubscriptionId"]["S"] for item in items) == [
+        "GUxwswjEFRzgwow8zqVwGC",
+        "Jq7RsTuVwXyZ234567abcd",
+        "Km9NpQrStUvWxYz234567b",
+    ]
+    statuses = send_golden(dynamodb, "scan_statuses")["Items"]
+    assert sorted(item["Status"]["S"] for item in statuses) == ["Denied", "Pending", "Pending"]
+    assert all(list(item) == ["Status"] for item in statuses)
+
+
+def test_the_duplicate_check_answers_live_requests_of_the_database(dynamodb):
+    # pending_table and active_database are of sales-222222222222; denied too, but Denied.
+    tracker_with(dynamodb, "pending_table", "denied", "active_database", "domain")
+    items = send_golden(dynamodb, "query_live_requests")["Items"]
+    assert sorted(item["SubscriptionId"]["S"] for item in items) == [
+        "GUxwswjEFRzgwow8zqVwGC",
+        "Hk3mNpQrStUvWxYz23456a",
+    ]
+
+
+def test_the_journal_table(dynamodb):
+    send_golden(dynamodb, "create_journal_table")
+    table = dynamodb.describe_table(TableName="DatameshJournal")["Table"]
+    assert table["KeySchema"] == [{"AttributeName": "JournalId", "KeyType": "HASH"}]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+
+
+def test_a_share_starts_the_maps_of_a_pending_item(dynamodb):
+    tracker_with(dynamodb, "pending_database")
+    send_golden(dynamodb, "put_share_new_maps")
+    item = as_the_original_reads_it(stored(dynamodb, "Hk3mNpQrStUvWxYz23456a"))
+    arn = "arn:aws:ram:us-east-1:111111111111:resource-share/new"
+    # The original's finalize and delete read every entry's arn.
+    assert [share["arn"] for share in item["RamShares"].values()] == [arn]
+    assert item["RamShares"][arn]["type"] == "Database"
+    assert item["DatameshShares"][arn]["Status"] == "PENDING"
+    assert item["Status"] == "Pending" and "UpdatedDate" not in item
+    # Written once: the maps exist now, so the same request's condition fails.
+    with pytest.raises(ClientError) as excinfo:
+        send_golden(dynamodb, "put_share_new_maps")
+    assert error_code(excinfo) == "ConditionalCheckFailedException"
+
+
+def test_a_share_of_the_original_keeps_its_entry(dynamodb):
+    tracker_with(dynamodb, "active_table")
+    send_golden(dynamodb, "put_share_of_the_original")
+    item = stored(dynamodb, "GUxwswjEFRzgwow8zqVwGC")
+    assert item["RamShares"] == original_item("active_table")["RamShares"]
+    arn = "arn:aws:ram:us-east-1:111111111111:resource-share/0b6e5a4c-7d2f-4e1a-9c3b-5f8d2e1a6b70"
+    assert item["DatameshShares"]["M"][arn]["M"]["Status"] == {"S": "ACCEPTED"}
+    assert "DatameshVersion" not in item

@@ -8,6 +8,8 @@
 //                          an item the original wrote: it reads as version 0.
 //   DatameshNotes    L/S   the notes in the order they were made, duplicates kept. Notes (SS)
 //                          stays the truth: see decode_tracker_item.
+//   DatameshShares   M     the state of each RAM share of RamShares, by share ARN
+//                          (tracker_shares.h); neither encoded nor decoded here.
 //
 // Pure functions; thread-safe.
 #pragma once
@@ -49,6 +51,7 @@ inline constexpr std::string_view kImportedToConsumer = "ImportedToConsumer";
 // Ours.
 inline constexpr std::string_view kVersion = "DatameshVersion";
 inline constexpr std::string_view kNoteOrder = "DatameshNotes";
+inline constexpr std::string_view kShareStates = "DatameshShares";
 }  // namespace tracker
 
 // A decoded tracker item. The original's tag-based requests (§2.3: type DOMAIN or DATA_PRODUCT)

@@ -91,6 +91,36 @@ DynamoRequest query_subscriber(std::string_view subscriber_principal, const Quer
                      {{":subscriber", string_value(subscriber_principal)}}, page);
 }
 
+DynamoRequest query_live_requests(std::string_view subscriber_principal,
+                                  std::string_view database_name, const QueryPage& page) {
+  DynamoRequest query = query_subscriber(subscriber_principal, page);
+  json& body = query.body;
+  body["FilterExpression"] = "#status IN (:pending, :active) AND #database = :database";
+  body["ExpressionAttributeNames"]["#status"] = std::string(t::kStatus);
+  body["ExpressionAttributeNames"]["#database"] = std::string(t::kDatabaseName);
+  body["ExpressionAttributeValues"][":pending"] =
+      string_value(core::status_name(SubscriptionStatus::kPending));
+  body["ExpressionAttributeValues"][":active"] =
+      string_value(core::status_name(SubscriptionStatus::kActive));
+  body["ExpressionAttributeValues"][":database"] = string_value(database_name);
+  return query;
+}
+
+DynamoRequest scan_subscriptions(const QueryPage& page) {
+  json body = {{"TableName", std::string(t::kTable)}, {"ConsistentRead", true}};
+  add_page(body, page);
+  return {.operation = "Scan", .body = std::move(body)};
+}
+
+DynamoRequest scan_statuses(const QueryPage& page) {
+  json body = {{"TableName", std::string(t::kTable)},
+               {"ConsistentRead", true},
+               {"ProjectionExpression", "#status"},
+               {"ExpressionAttributeNames", {{"#status", std::string(t::kStatus)}}}};
+  add_page(body, page);
+  return {.operation = "Scan", .body = std::move(body)};
+}
+
 DynamoRequest put_new_subscription(const Subscription& subscription) {
   return {.operation = "PutItem",
           .body = {{"TableName", std::string(t::kTable)},
@@ -185,6 +215,25 @@ absl::StatusOr<TrackerPage> read_query_answer(const json& answer) {
   }
   page.last_evaluated_key = answer.value("LastEvaluatedKey", json());
   return page;
+}
+
+absl::StatusOr<std::vector<SubscriptionStatus>> read_status_scan_answer(const json& answer) {
+  auto items = answer.is_object() ? answer.find("Items") : answer.end();
+  if (items == answer.end() || !items->is_array()) {
+    return absl::InvalidArgumentError("a Scan answer must have an Items list");
+  }
+  std::vector<SubscriptionStatus> statuses;
+  for (const json& item : *items) {
+    const ItemReader reader(item, "tracker item");
+    DATAMESH_ASSIGN_OR_RETURN(const std::string name, reader.required_string(t::kStatus));
+    const std::optional<SubscriptionStatus> status = core::parse_status(name);
+    if (!status) {
+      return absl::InvalidArgumentError(cat("tracker item: attribute Status is \"", name,
+                                            "\"; expected Pending, Active, Denied or Deleted"));
+    }
+    statuses.push_back(*status);
+  }
+  return statuses;
 }
 
 }  // namespace datamesh::store::aws

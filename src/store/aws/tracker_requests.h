@@ -46,6 +46,20 @@ DynamoRequest query_owner(std::string_view owner_principal,
 // duplicate check of a new request). Eventually consistent.
 DynamoRequest query_subscriber(std::string_view subscriber_principal, const QueryPage& page = {});
 
+// The duplicate check of a new request: query_subscriber with a FilterExpression that keeps
+// the Pending and Active subscriptions of `database_name` only. DynamoDB still reads every item
+// of the subscriber (the GSI's key is the subscriber alone) but answers only those.
+DynamoRequest query_live_requests(std::string_view subscriber_principal,
+                                  std::string_view database_name, const QueryPage& page = {});
+
+// Scan of the whole tracker, strongly consistent: the listing of no owner and no subscriber
+// (an admin's view). DynamoDB gives a Scan's items in no useful order.
+DynamoRequest scan_subscriptions(const QueryPage& page = {});
+
+// Scan of the Status of every item (ProjectionExpression), strongly consistent: the counts by
+// status. read_status_scan_answer reads its answer.
+DynamoRequest scan_statuses(const QueryPage& page = {});
+
 // PutItem of a new subscription that fails when its id is taken.
 DynamoRequest put_new_subscription(const Subscription& subscription);
 
@@ -74,8 +88,13 @@ struct TrackerPage {
 absl::StatusOr<std::optional<TrackerItem>> read_get_subscription_answer(
     const nlohmann::json& answer);
 
-// The answer of query_owner or query_subscriber. InvalidArgument naming the item when one is
+// The answer of query_owner, query_subscriber or scan_subscriptions. InvalidArgument naming the item when one is
 // malformed, or when the answer has no Items list.
 absl::StatusOr<TrackerPage> read_query_answer(const nlohmann::json& answer);
+
+// The answer of scan_statuses: the status of each item, in the answer's order. InvalidArgument
+// when an item's Status is missing or not one of the four, or the answer has no Items list.
+absl::StatusOr<std::vector<SubscriptionStatus>> read_status_scan_answer(
+    const nlohmann::json& answer);
 
 }  // namespace datamesh::store::aws

@@ -41,6 +41,11 @@ Lake Formation
 Glue
   * GetResourcePolicy without a policy: EntityNotFoundException (moto: an empty 200).
   * GetTable in a database resource link (TargetDatabase) answers the target's table.
+DynamoDB
+  * TransactWriteItems with a ClientRequestToken is idempotent for ten minutes: a repeat of a
+    transaction that succeeded, with the same parameters, succeeds without writing again; with
+    other parameters it is IdempotentParameterMismatchException (moto ignores the token and
+    runs the repeat, whose conditions then fail).
 """
 
 from __future__ import annotations
@@ -53,7 +58,11 @@ import uuid
 from typing import Any, Callable
 
 from moto.core.exceptions import JsonRESTError
+from moto.core.responses import ActionResult
 from moto.core.utils import unix_time, utcnow
+from moto.dynamodb import responses as dynamodb_responses
+from moto.dynamodb.exceptions import ERROR_TYPE_PREFIX as DYNAMODB_ERROR_PREFIX
+from moto.dynamodb.exceptions import DynamodbException
 from moto.glue import models as glue_models
 from moto.glue.exceptions import EntityNotFoundException as GlueEntityNotFound
 from moto.iam import models as iam_models
@@ -121,6 +130,8 @@ def install() -> None:
     glue = glue_models.GlueBackend
     _patch(glue, "get_resource_policy", _get_resource_policy)
     _patch(glue, "get_table", _get_table)
+
+    _patch(dynamodb_responses.DynamoHandler, "transact_write_items", _transact_write_items)
 
 
 def uninstall() -> None:
@@ -682,3 +693,41 @@ def _get_table(self: Any, database_name: str, table_name: str) -> Any:
     catalog_id = target.get("CatalogId") or self.account_id
     target_backend = glue_models.glue_backends[catalog_id][self.region_name]
     return target_backend.get_table(target["DatabaseName"], table_name)
+
+
+# DynamoDB ---------------------------------------------------------------------------------------
+
+TOKEN_WINDOW_SECONDS = 600
+
+
+def _idempotency_tokens(backend: Any) -> dict[str, tuple[str, float]]:
+    """The tokens of the transactions a DynamoDB backend committed: token -> (the request's
+    other parameters, when). Kept on the backend, so that moto's reset forgets them."""
+    if not hasattr(backend, "datamesh_client_tokens"):
+        backend.datamesh_client_tokens = {}
+    return backend.datamesh_client_tokens
+
+
+def _transact_write_items(self: Any) -> ActionResult:
+    run = _original(dynamodb_responses.DynamoHandler, "transact_write_items")
+    token = self.body.get("ClientRequestToken")
+    if not token:
+        return run(self)
+    tokens = _idempotency_tokens(self.dynamodb_backend)
+    parameters = json.dumps(
+        {name: value for name, value in self.body.items() if name != "ClientRequestToken"},
+        sort_keys=True,
+    )
+    now = unix_time()
+    seen = tokens.get(token)
+    if seen is not None and now - seen[1] < TOKEN_WINDOW_SECONDS:
+        if seen[0] != parameters:
+            raise DynamodbException(
+                DYNAMODB_ERROR_PREFIX + "IdempotentParameterMismatchException",
+                "The request with the given client token has different parameters than "
+                "the original request.",
+            )
+        return ActionResult({})  # answered as the first call was; nothing written again
+    answer = run(self)  # a cancelled transaction raises: its token is not kept
+    tokens[token] = (parameters, now)
+    return answer

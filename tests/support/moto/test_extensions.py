@@ -564,3 +564,44 @@ def test_the_consumer_rejects_an_invitation(moto):
     with pytest.raises(ClientError) as not_theirs:
         moto.client("ram", MESH).reject_resource_share_invitation(resourceShareInvitationArn=arn)
     assert code(not_theirs) == "ResourceShareInvitationArnNotFoundException"
+def test_a_transaction_with_a_client_token_is_idempotent(moto):
+    dynamodb = moto.client("dynamodb", MESH)
+    dynamodb.create_table(
+        TableName="Chain",
+        KeySchema=[{"AttributeName": "Id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "Id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+    def put(item_id, token):
+        dynamodb.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": "Chain",
+                        "Item": {"Id": {"S": item_id}},
+                        "ConditionExpression": "attribute_not_exists(Id)",
+                    }
+                }
+            ],
+            ClientRequestToken=token,
+        )
+
+    put("1", "token-1")
+    if not moto.extended:
+        # The repeat of a committed transaction (its answer lost, say) runs again and fails.
+        with pytest.raises(ClientError) as repeated:
+            put("1", "token-1")
+        assert code(repeated) == "TransactionCanceledException"
+        return
+    put("1", "token-1")  # answered as the first call, nothing written again
+    assert len(dynamodb.scan(TableName="Chain")["Items"]) == 1
+    with pytest.raises(ClientError) as mismatch:
+        put("2", "token-1")
+    assert code(mismatch) == "IdempotentParameterMismatchException"
+    # Without a token, or with another one, the same write is a new transaction.
+    with pytest.raises(ClientError) as again:
+        put("1", "token-2")
+    assert code(again) == "TransactionCanceledException"
+    put("3", "token-3")
+    assert sorted(item["Id"]["S"] for item in dynamodb.scan(TableName="Chain")["Items"]) == ["1", "3"]
