@@ -139,19 +139,17 @@ absl::Status GlueCatalog::put_database(const Database& database) const {
   const std::string& catalog_id = database.catalog_id;
   DATAMESH_ASSIGN_OR_RETURN(const AwsClient* client, sessions_.client(catalog_id));
   const bool mesh_catalog = catalog_id == sessions_.mesh_account();
+  // Create first: a new database (the common case) costs one call.
+  DatabaseInput created_input = wanted;
+  if (mesh_catalog) created_input.parameters[kManagedParameter] = "true";
+  const json create_request = {{"CatalogId", catalog_id},
+                               {"DatabaseInput", database_input_json(created_input)}};
   for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
+    absl::Status created = call(*client, "CreateDatabase", create_request).status();
+    if (!absl::IsAlreadyExists(created)) return created;
     DATAMESH_ASSIGN_OR_RETURN(std::optional<json> stored,
                               find_database(*client, catalog_id, wanted.name));
-    if (!stored) {
-      DatabaseInput input = wanted;
-      if (mesh_catalog) input.parameters[kManagedParameter] = "true";
-      absl::Status created =
-          call(*client, "CreateDatabase",
-               {{"CatalogId", catalog_id}, {"DatabaseInput", database_input_json(input)}})
-              .status();
-      if (!absl::IsAlreadyExists(created)) return created;
-      continue;  // made meanwhile: update it
-    }
+    if (!stored) continue;  // deleted meanwhile: create it
     // Keep the product the database holds: its parameters, or, for a mesh database the
     // original made, the product it reads as (which would no longer read so once marked).
     DATAMESH_ASSIGN_OR_RETURN(Database current, database_from_json(*stored));
