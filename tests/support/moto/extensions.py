@@ -35,6 +35,9 @@ Glue
     a NextToken while more remain (moto: every item at once, MaxResults and NextToken ignored).
   * BatchCreatePartition and BatchUpdatePartition refuse more than 100 entries with
     ValidationException, as the service model's limit makes AWS do (moto: any number).
+  * UpdateCrawler: moto has no such operation. It replaces the members given, bumps Version
+    and LastUpdated; a crawler that does not exist is EntityNotFoundException, a running one
+    CrawlerRunningException.
 """
 
 from __future__ import annotations
@@ -129,6 +132,7 @@ def install() -> None:
         _patch(glue_response, operation, _paged(operation, list_key, most))
     for operation, list_key in GLUE_BATCHES.items():
         _patch(glue_response, operation, _batch_of_at_most_100(operation, list_key))
+    _patch(glue_response, "update_crawler", _update_crawler)
 
 
 def uninstall() -> None:
@@ -627,3 +631,32 @@ def _batch_of_at_most_100(operation: str, list_key: str) -> Callable[..., Any]:
         return _original(glue_responses.GlueResponse, operation)(self)
 
     return answer
+
+
+# UpdateCrawler's request members and the FakeCrawler attributes they replace.
+CRAWLER_MEMBERS = {
+    "Role": "role",
+    "DatabaseName": "database_name",
+    "Description": "description",
+    "Targets": "targets",
+    "Schedule": "schedule",
+    "Classifiers": "classifiers",
+    "TablePrefix": "table_prefix",
+    "SchemaChangePolicy": "schema_change_policy",
+    "RecrawlPolicy": "recrawl_policy",
+    "LineageConfiguration": "lineage_configuration",
+    "Configuration": "configuration",
+    "CrawlerSecurityConfiguration": "crawler_security_configuration",
+}
+
+
+def _update_crawler(self: Any) -> Any:
+    crawler = self.glue_backend.get_crawler(self.parameters.get("Name"))
+    if crawler.crawls and crawler.crawls[-1].status == "RUNNING":
+        raise glue_models.CrawlerRunningException(f"Crawler with name {crawler.name} is running")
+    for member, attribute in CRAWLER_MEMBERS.items():
+        if member in self.parameters:
+            setattr(crawler, attribute, self.parameters[member])
+    crawler.version += 1
+    crawler.last_updated = utcnow()
+    return glue_responses.EmptyResult()

@@ -483,3 +483,37 @@ def test_glue_partition_batches_hold_at_most_100(moto):
     assert glue.batch_update_partition(
         DatabaseName="batches", TableName="p", Entries=entries[:100]
     ).get("Errors", []) == []
+
+
+def test_update_crawler_replaces_what_it_is_given(moto):
+    glue = moto.client("glue", PRODUCER)
+    glue.create_crawler(
+        Name="sales-orders",
+        Role="arn:aws:iam::222222222222:role/Crawler",
+        DatabaseName="sales",
+        Targets={"S3Targets": [{"Path": "s3://bucket/orders/"}]},
+        Schedule="cron(0 */4 * * ? *)",
+    )
+    update = {
+        "Name": "sales-orders",
+        "Role": "arn:aws:iam::222222222222:role/Other",
+        "Schedule": "cron(0 1 * * ? *)",
+    }
+    if not moto.extended:
+        with pytest.raises(ClientError):
+            glue.update_crawler(**update)
+        return
+    glue.update_crawler(**update)
+    crawler = glue.get_crawler(Name="sales-orders")["Crawler"]
+    assert crawler["Role"] == "arn:aws:iam::222222222222:role/Other"
+    assert crawler["Schedule"]["ScheduleExpression"] == "cron(0 1 * * ? *)"
+    assert crawler["DatabaseName"] == "sales"
+    assert crawler["Targets"] == {"S3Targets": [{"Path": "s3://bucket/orders/"}]}
+    assert crawler["Version"] == 2
+    with pytest.raises(ClientError) as missing:
+        glue.update_crawler(Name="nope", Schedule="cron(0 1 * * ? *)")
+    assert code(missing) == "EntityNotFoundException"
+    glue.start_crawler(Name="sales-orders")
+    with pytest.raises(ClientError) as running:
+        glue.update_crawler(**update)
+    assert code(running) == "CrawlerRunningException"
