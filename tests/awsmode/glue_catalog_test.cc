@@ -559,5 +559,70 @@ TEST_F(GlueCatalogTest, CopyingPartitionsOfOrIntoAMissingTableIsNotFound) {
   EXPECT_OK(catalog_->copy_partitions({producer_, name, "empty"}, {mesh_, name, "orders"}));
 }
 
+// Crawlers --------------------------------------------------------------------------------------
+
+TEST_F(GlueCatalogTest, AProductsCrawlersAreMadeInTheProducerAccountAndKeptUpToDate) {
+  const std::string name = unique_name("crawled") + "-" + producer_;
+  ProductRow product{.mesh_database = name,
+                     .producer_account = producer_,
+                     .source_database = "sales",
+                     .sync_schedule = "cron(0 1 * * ? *)",
+                     .crawler_role_arn = "arn:aws:iam::" + producer_ + ":role/Crawler"};
+  const std::vector<GlueCatalog::CrawledTable> tables = {{"orders", "s3://bucket/orders/"},
+                                                         {"customers", "s3://bucket/customers/"}};
+  ASSERT_OK(catalog_->ensure_crawlers(product, tables));
+  ASSERT_OK(catalog_->ensure_crawlers(product, tables));  // idempotent: nothing changes
+  json orders = glue(*producer_client_, "GetCrawler", {{"Name", name + "-orders"}})["Crawler"];
+  EXPECT_EQ(orders["Role"], product.crawler_role_arn);
+  EXPECT_EQ(orders["DatabaseName"], name);
+  EXPECT_EQ(orders["Targets"]["S3Targets"][0]["Path"], "s3://bucket/orders/");
+  EXPECT_EQ(orders["Schedule"]["ScheduleExpression"], "cron(0 1 * * ? *)");
+  EXPECT_EQ(orders["Version"], 1);
+  json customers =
+      glue(*producer_client_, "GetCrawler", {{"Name", name + "-customers"}})["Crawler"];
+  EXPECT_EQ(customers["Targets"]["S3Targets"][0]["Path"], "s3://bucket/customers/");
+  const json tags = glue(
+      *producer_client_, "GetTags",
+      {{"ResourceArn", "arn:aws:glue:us-east-1:" + producer_ + ":crawler/" + name + "-orders"}});
+  EXPECT_EQ(tags["Tags"], json({{"Solution", "DataMeshUtils"}}));
+  absl::StatusOr<json> in_mesh =
+      mesh_client_->call(Service::kGlue, "GetCrawler", {{"Name", name + "-orders"}});
+  EXPECT_STATUS(in_mesh.status(), absl::StatusCode::kNotFound, "EntityNotFoundException");
+
+  // A new schedule reaches the crawler.
+  product.sync_schedule = "cron(30 2 * * ? *)";
+  ASSERT_OK(catalog_->ensure_crawlers(product, tables));
+  orders = glue(*producer_client_, "GetCrawler", {{"Name", name + "-orders"}})["Crawler"];
+  EXPECT_EQ(orders["Schedule"]["ScheduleExpression"], "cron(30 2 * * ? *)");
+  EXPECT_EQ(orders["Version"], 2);
+
+  // A crawler that must change while it runs is Glue's error.
+  glue(*producer_client_, "StartCrawler", {{"Name", name + "-orders"}});
+  product.sync_schedule = "cron(45 3 * * ? *)";
+  const absl::Status running = catalog_->ensure_crawlers(product, tables);
+  EXPECT_FALSE(running.ok());
+  EXPECT_THAT(running.message(), ::testing::HasSubstr("CrawlerRunningException"));
+}
+
+TEST_F(GlueCatalogTest, AProductWithoutCrawlerRoleGetsNoCrawler) {
+  const std::string name = unique_name("uncrawled");
+  ASSERT_OK(catalog_->ensure_crawlers(
+      ProductRow{.mesh_database = name, .producer_account = producer_, .sync_schedule = "x"},
+      {{"orders", "s3://bucket/orders/"}}));
+  absl::StatusOr<json> none =
+      producer_client_->call(Service::kGlue, "GetCrawler", {{"Name", name + "-orders"}});
+  EXPECT_STATUS(none.status(), absl::StatusCode::kNotFound, "EntityNotFoundException");
+}
+
+TEST_F(GlueCatalogTest, ACrawlerOfAProducerWithoutSessionIsPermissionDenied) {
+  const std::string stranger = unique_account();
+  EXPECT_STATUS(catalog_->ensure_crawlers(
+                    ProductRow{.mesh_database = "m",
+                               .producer_account = stranger,
+                               .crawler_role_arn = "arn:aws:iam::" + stranger + ":role/Crawler"},
+                    {{"orders", "s3://bucket/orders/"}}),
+                absl::StatusCode::kPermissionDenied, stranger);
+}
+
 }  // namespace
 }  // namespace datamesh::store::aws

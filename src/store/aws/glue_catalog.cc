@@ -9,6 +9,7 @@
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "nlohmann/json.hpp"
+#include "store/aws/glue_crawler.h"
 #include "store/aws/glue_json.h"
 #include "store/aws/product_parameters.h"
 
@@ -113,6 +114,32 @@ json table_request(const TableIdentifier& table) {
   return {{"CatalogId", table.catalog_id},
           {"DatabaseName", table.database_name},
           {"TableName", table.name}};
+}
+
+// Creates the crawler of one table of `product`, or updates it when it differs.
+absl::Status ensure_crawler(const AwsClient& client, const ProductRow& product,
+                            std::string_view table_name, std::string_view s3_path) {
+  const json update = update_crawler_request(product, table_name, s3_path);
+  for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
+    absl::StatusOr<json> existing = call(client, "GetCrawler", {{"Name", update["Name"]}});
+    if (absl::IsNotFound(existing.status())) {
+      absl::Status created =
+          call(client, "CreateCrawler", create_crawler_request(product, table_name, s3_path))
+              .status();
+      if (!absl::IsAlreadyExists(created)) return created;
+      continue;  // made meanwhile: compare it
+    }
+    DATAMESH_RETURN_IF_ERROR(existing.status());
+    if (crawler_matches(existing->value("Crawler", json::object()), update)) {
+      return absl::OkStatus();
+    }
+    absl::Status updated = call(client, "UpdateCrawler", update).status();
+    if (!absl::IsNotFound(updated)) return updated;
+    // deleted meanwhile: create it
+  }
+  return absl::AbortedError(cat("crawler ", update["Name"].get<std::string>(),
+                                " was created or deleted by someone else at every one of ",
+                                kWriteAttempts, " attempts to write it"));
 }
 
 }  // namespace
@@ -378,6 +405,18 @@ absl::Status GlueCatalog::copy_partitions(const TableIdentifier& source,
     for (const json& error : answer.value("Errors", json::array())) {
       return partition_error("BatchUpdatePartition", target, error);
     }
+  }
+  return absl::OkStatus();
+}
+
+// Crawlers --------------------------------------------------------------------------------------
+
+absl::Status GlueCatalog::ensure_crawlers(const ProductRow& product,
+                                          const std::vector<CrawledTable>& tables) const {
+  if (product.crawler_role_arn.empty()) return absl::OkStatus();
+  DATAMESH_ASSIGN_OR_RETURN(const AwsClient* client, sessions_.client(product.producer_account));
+  for (const CrawledTable& table : tables) {
+    DATAMESH_RETURN_IF_ERROR(ensure_crawler(*client, product, table.name, table.s3_path));
   }
   return absl::OkStatus();
 }

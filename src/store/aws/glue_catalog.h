@@ -82,6 +82,21 @@ class GlueCatalog {
   // copy, naming the partition's values and Glue's error.
   absl::Status copy_partitions(const TableIdentifier& source, const TableIdentifier& target) const;
 
+  // Crawlers ------------------------------------------------------------------------------------
+  // A table of a product and the S3 location of its data.
+  struct CrawledTable {
+    std::string name;
+    std::string s3_path;
+  };
+  // Makes, in the producer account, the crawler of each table of a product with a crawler role
+  // (glue_crawler.h: named `<mesh database>-<table>`), or brings an existing one up to date when
+  // its role, schedule or path differ; nothing for a product without a crawler role. Errors:
+  // PermissionDenied without a session for the producer account (or, from Glue, without
+  // iam:PassRole on the role); Glue's, e.g. CrawlerRunningException for a crawler that must
+  // change while it runs.
+  absl::Status ensure_crawlers(const ProductRow& product,
+                               const std::vector<CrawledTable>& tables) const;
+
  private:
   const AwsSessions& sessions_;
 };
