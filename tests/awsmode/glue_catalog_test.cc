@@ -136,6 +136,15 @@ TEST_F(GlueCatalogTest, ADatabaseResourceLinkRoundTrips) {
   ASSERT_OK_AND_ASSIGN(std::optional<Database> got, catalog_->get_database(producer_, name));
   ASSERT_TRUE(got.has_value());
   EXPECT_EQ(got->input, link.input);
+
+  // Reading a table through the link answers the target's, as Glue follows resource links.
+  ASSERT_OK(catalog_->put_database(database(mesh_, name)));
+  ASSERT_OK(catalog_->put_table(table(mesh_, name, "orders")));
+  ASSERT_OK_AND_ASSIGN(std::optional<Table> through,
+                       catalog_->get_table(producer_, name, "orders"));
+  ASSERT_TRUE(through.has_value());
+  EXPECT_EQ(through->catalog_id, mesh_);
+  EXPECT_EQ(through->input, table(mesh_, name, "orders").input);
 }
 
 TEST_F(GlueCatalogTest, MissingDatabasesAndTablesAreNotThere) {
