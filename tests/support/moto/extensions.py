@@ -41,6 +41,14 @@ Lake Formation
 Glue
   * GetResourcePolicy without a policy: EntityNotFoundException (moto: an empty 200).
   * GetTable in a database resource link (TargetDatabase) answers the target's table.
+  * GetDatabases, GetTables and GetPartitions answer in pages: at most MaxResults items (1 to
+    100 for databases and tables, 1 to 1000 for partitions; the most when it is not given) and
+    a NextToken while more remain (moto: every item at once, MaxResults and NextToken ignored).
+  * BatchCreatePartition and BatchUpdatePartition refuse more than 100 entries with
+    ValidationException, as the service model's limit makes AWS do (moto: any number).
+  * UpdateCrawler: moto has no such operation. It replaces the members given, bumps Version
+    and LastUpdated; a crawler that does not exist is EntityNotFoundException, a running one
+    CrawlerRunningException.
 DynamoDB
   * TransactWriteItems with a ClientRequestToken is idempotent for ten minutes: a repeat of a
     transaction that succeeded, with the same parameters, succeeds without writing again; with
@@ -64,6 +72,7 @@ from moto.dynamodb import responses as dynamodb_responses
 from moto.dynamodb.exceptions import ERROR_TYPE_PREFIX as DYNAMODB_ERROR_PREFIX
 from moto.dynamodb.exceptions import DynamodbException
 from moto.glue import models as glue_models
+from moto.glue import responses as glue_responses
 from moto.glue.exceptions import EntityNotFoundException as GlueEntityNotFound
 from moto.iam import models as iam_models
 from moto.lakeformation import models as lf_models
@@ -76,6 +85,18 @@ from moto.utilities.utils import get_partition
 LF_SERVICE = "lakeformation.amazonaws.com"
 LF_ROLE_NAME = "AWSServiceRoleForLakeFormationDataAccess"
 ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+# Glue list operations: the answer's list and the largest MaxResults the model allows.
+GLUE_PAGED = {
+    "get_databases": ("DatabaseList", 100),
+    "get_tables": ("TableList", 100),
+    "get_partitions": ("Partitions", 1000),
+}
+# Glue batch operations: the request's list (at most 100 entries in the model).
+GLUE_BATCHES = {
+    "batch_create_partition": "PartitionInputList",
+    "batch_update_partition": "Entries",
+}
 
 RAM_ROUTES = {
     "{0}/getresourceshareinvitations$": ram_responses.ResourceAccessManagerResponse.dispatch,
@@ -130,6 +151,12 @@ def install() -> None:
     glue = glue_models.GlueBackend
     _patch(glue, "get_resource_policy", _get_resource_policy)
     _patch(glue, "get_table", _get_table)
+    glue_response = glue_responses.GlueResponse
+    for operation, (list_key, most) in GLUE_PAGED.items():
+        _patch(glue_response, operation, _paged(operation, list_key, most))
+    for operation, list_key in GLUE_BATCHES.items():
+        _patch(glue_response, operation, _batch_of_at_most_100(operation, list_key))
+    _patch(glue_response, "update_crawler", _update_crawler)
 
     _patch(dynamodb_responses.DynamoHandler, "transact_write_items", _transact_write_items)
 
@@ -731,3 +758,79 @@ def _transact_write_items(self: Any) -> ActionResult:
     answer = run(self)  # a cancelled transaction raises: its token is not kept
     tokens[token] = (parameters, now)
     return answer
+
+
+class _GlueValidationError(JsonRESTError):
+    code = 400
+
+    def __init__(self, message: str):
+        super().__init__("ValidationException", message)
+
+
+def _paged(operation: str, list_key: str, most: int) -> Callable[..., Any]:
+    """The response method of a Glue list operation, answering one page at a time. The token is
+    the offset of the page's first item (opaque to callers, as AWS's is)."""
+
+    def answer(self: Any) -> Any:
+        max_results = self.parameters.get("MaxResults")
+        if max_results is not None and not 1 <= int(max_results) <= most:
+            raise _GlueValidationError(
+                f"1 validation error detected: Value '{max_results}' at 'maxResults' failed to "
+                f"satisfy constraint: Member must have value between 1 and {most}"
+            )
+        token = self.parameters.get("NextToken") or "0"
+        if not token.isdigit():
+            raise glue_responses.InvalidInputException(operation, f"Invalid pagination token {token}")
+        result = _original(glue_responses.GlueResponse, operation)(self)
+        items = result.result[list_key]
+        start = int(token)
+        end = start + int(max_results or most)
+        page: dict[str, Any] = {list_key: items[start:end]}
+        if end < len(items):
+            page["NextToken"] = str(end)
+        return glue_responses.ActionResult(page)
+
+    return answer
+
+
+def _batch_of_at_most_100(operation: str, list_key: str) -> Callable[..., Any]:
+    def answer(self: Any) -> Any:
+        entries = self.parameters.get(list_key) or []
+        if len(entries) > 100:
+            member = list_key[0].lower() + list_key[1:]
+            raise _GlueValidationError(
+                f"1 validation error detected: Value at '{member}' failed to satisfy "
+                "constraint: Member must have length less than or equal to 100"
+            )
+        return _original(glue_responses.GlueResponse, operation)(self)
+
+    return answer
+
+
+# UpdateCrawler's request members and the FakeCrawler attributes they replace.
+CRAWLER_MEMBERS = {
+    "Role": "role",
+    "DatabaseName": "database_name",
+    "Description": "description",
+    "Targets": "targets",
+    "Schedule": "schedule",
+    "Classifiers": "classifiers",
+    "TablePrefix": "table_prefix",
+    "SchemaChangePolicy": "schema_change_policy",
+    "RecrawlPolicy": "recrawl_policy",
+    "LineageConfiguration": "lineage_configuration",
+    "Configuration": "configuration",
+    "CrawlerSecurityConfiguration": "crawler_security_configuration",
+}
+
+
+def _update_crawler(self: Any) -> Any:
+    crawler = self.glue_backend.get_crawler(self.parameters.get("Name"))
+    if crawler.crawls and crawler.crawls[-1].status == "RUNNING":
+        raise glue_models.CrawlerRunningException(f"Crawler with name {crawler.name} is running")
+    for member, attribute in CRAWLER_MEMBERS.items():
+        if member in self.parameters:
+            setattr(crawler, attribute, self.parameters[member])
+    crawler.version += 1
+    crawler.last_updated = utcnow()
+    return glue_responses.EmptyResult()

@@ -605,3 +605,107 @@ def test_a_transaction_with_a_client_token_is_idempotent(moto):
     assert code(again) == "TransactionCanceledException"
     put("3", "token-3")
     assert sorted(item["Id"]["S"] for item in dynamodb.scan(TableName="Chain")["Items"]) == ["1", "3"]
+
+
+UNVALIDATED = Config(parameter_validation=False)
+
+
+def test_glue_lists_come_in_pages(moto):
+    glue = moto.client("glue", PRODUCER)
+    names = [f"t{i:03d}" for i in range(7)]
+    glue.create_database(DatabaseInput={"Name": "paged"})
+    for name in names:
+        glue.create_table(DatabaseName="paged", TableInput={"Name": name})
+    glue.create_table(DatabaseName="paged", TableInput={"Name": "p"})
+    for values in range(5):
+        glue.create_partition(
+            DatabaseName="paged", TableName="p", PartitionInput={"Values": [str(values)]}
+        )
+    first = glue.get_tables(DatabaseName="paged", MaxResults=3)
+    if not moto.extended:
+        assert len(first["TableList"]) == 8
+        assert "NextToken" not in first
+        return
+    assert len(first["TableList"]) == 3
+    listed, token, pages = [], None, 0
+    while True:
+        answer = glue.get_tables(
+            DatabaseName="paged", MaxResults=3, **({"NextToken": token} if token else {})
+        )
+        listed += [t["Name"] for t in answer["TableList"]]
+        pages += 1
+        token = answer.get("NextToken")
+        if not token:
+            break
+    assert sorted(listed) == sorted(names + ["p"])
+    assert pages == 3
+    paginator = glue.get_paginator("get_partitions")
+    partition_pages = list(
+        paginator.paginate(DatabaseName="paged", TableName="p", PaginationConfig={"PageSize": 2})
+    )
+    assert [len(p["Partitions"]) for p in partition_pages] == [2, 2, 1]
+    databases = glue.get_databases(MaxResults=1)
+    assert len(databases["DatabaseList"]) == 1 and "NextToken" not in databases
+    too_many = moto.client("glue", PRODUCER, UNVALIDATED)
+    with pytest.raises(ClientError) as refused:
+        too_many.get_tables(DatabaseName="paged", MaxResults=101)
+    assert code(refused) == "ValidationException"
+
+
+def test_glue_partition_batches_hold_at_most_100(moto):
+    create_table(moto, PRODUCER, "batches", "p")
+    glue = moto.client("glue", PRODUCER, UNVALIDATED)
+    inputs = [{"Values": [str(i)]} for i in range(101)]
+    if not moto.extended:
+        answer = glue.batch_create_partition(
+            DatabaseName="batches", TableName="p", PartitionInputList=inputs
+        )
+        assert "Errors" not in answer or not answer["Errors"]
+        return
+    with pytest.raises(ClientError) as refused:
+        glue.batch_create_partition(DatabaseName="batches", TableName="p", PartitionInputList=inputs)
+    assert code(refused) == "ValidationException"
+    assert glue.batch_create_partition(
+        DatabaseName="batches", TableName="p", PartitionInputList=inputs[:100]
+    ).get("Errors", []) == []
+    entries = [{"PartitionValueList": i["Values"], "PartitionInput": i} for i in inputs]
+    with pytest.raises(ClientError) as refused:
+        glue.batch_update_partition(DatabaseName="batches", TableName="p", Entries=entries)
+    assert code(refused) == "ValidationException"
+    assert glue.batch_update_partition(
+        DatabaseName="batches", TableName="p", Entries=entries[:100]
+    ).get("Errors", []) == []
+
+
+def test_update_crawler_replaces_what_it_is_given(moto):
+    glue = moto.client("glue", PRODUCER)
+    glue.create_crawler(
+        Name="sales-orders",
+        Role="arn:aws:iam::222222222222:role/Crawler",
+        DatabaseName="sales",
+        Targets={"S3Targets": [{"Path": "s3://bucket/orders/"}]},
+        Schedule="cron(0 */4 * * ? *)",
+    )
+    update = {
+        "Name": "sales-orders",
+        "Role": "arn:aws:iam::222222222222:role/Other",
+        "Schedule": "cron(0 1 * * ? *)",
+    }
+    if not moto.extended:
+        with pytest.raises(ClientError):
+            glue.update_crawler(**update)
+        return
+    glue.update_crawler(**update)
+    crawler = glue.get_crawler(Name="sales-orders")["Crawler"]
+    assert crawler["Role"] == "arn:aws:iam::222222222222:role/Other"
+    assert crawler["Schedule"]["ScheduleExpression"] == "cron(0 1 * * ? *)"
+    assert crawler["DatabaseName"] == "sales"
+    assert crawler["Targets"] == {"S3Targets": [{"Path": "s3://bucket/orders/"}]}
+    assert crawler["Version"] == 2
+    with pytest.raises(ClientError) as missing:
+        glue.update_crawler(Name="nope", Schedule="cron(0 1 * * ? *)")
+    assert code(missing) == "EntityNotFoundException"
+    glue.start_crawler(Name="sales-orders")
+    with pytest.raises(ClientError) as running:
+        glue.update_crawler(**update)
+    assert code(running) == "CrawlerRunningException"
