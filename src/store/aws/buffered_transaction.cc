@@ -1,0 +1,702 @@
+#include "store/aws/buffered_transaction.h"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+#include "base/status_macros.h"
+#include "base/text.h"
+#include "store/aws/merged_listing.h"
+
+namespace datamesh::store::aws {
+
+using base::cat;
+
+namespace {
+
+constexpr size_t kNoLimit = std::numeric_limits<size_t>::max();
+
+// Whether a subscription with these fields is in the listing `filter` asks for (the stores'
+// WHERE clause of list_subscriptions).
+bool listed_by(const SubscriptionFilter& filter, std::string_view owner,
+               std::string_view subscriber, SubscriptionStatus status,
+               std::string_view database_name) {
+  if (filter.owner && owner != *filter.owner) return false;
+  if (filter.subscriber && subscriber != *filter.subscriber) return false;
+  if (filter.status) {
+    if (status != *filter.status) return false;
+  } else if (!filter.include_deleted && status == SubscriptionStatus::kDeleted) {
+    return false;
+  }
+  return !filter.database_name || database_name == *filter.database_name;
+}
+
+bool listed_by(const SubscriptionFilter& filter, const Subscription& s) {
+  return listed_by(filter, s.owner_principal, s.subscriber_principal, s.status, s.database_name);
+}
+
+bool live(const Subscription& s) {
+  return s.status == SubscriptionStatus::kPending || s.status == SubscriptionStatus::kActive;
+}
+
+bool product_matches(const ProductFilter& filter, const ProductRow& product) {
+  return (filter.producer_account.empty() || product.producer_account == filter.producer_account) &&
+         (filter.domain.empty() || product.domain == filter.domain) &&
+         (!filter.public_metadata_only || product.public_metadata);
+}
+
+// The audit listings' page token: "" or a decimal sequence number (as the SQL stores read it).
+absl::StatusOr<int64_t> audit_cursor(std::string_view after) {
+  if (after.empty()) return 0;
+  int64_t sequence = 0;
+  const auto [end, error] = std::from_chars(after.data(), after.data() + after.size(), sequence);
+  if (error != std::errc() || end != after.data() + after.size() || sequence < 0) {
+    return absl::InvalidArgumentError(
+        cat("audit page token \"", after, "\" is not a sequence number"));
+  }
+  return sequence;
+}
+
+// The grants' primary key order without the subscription (list_subscription_grants).
+auto grant_listing_order(const GrantRow& g) {
+  return std::tie(g.principal, g.catalog_id, g.database_name, g.table_name, g.permission);
+}
+
+}  // namespace
+
+size_t BufferedTransaction::record(BufferedWrite write) {
+  writes_.push_back(std::move(write));
+  return writes_.size() - 1;
+}
+
+template <typename Row, typename Put>
+const Row& BufferedTransaction::row_at(size_t write, Row Put::*member) const {
+  return std::get<Put>(writes_[write]).*member;
+}
+
+const Subscription& BufferedTransaction::subscription_at(const SubscriptionOverlay& overlay) const {
+  const BufferedWrite& write = writes_[overlay.write];
+  if (const auto* inserted = std::get_if<InsertSubscription>(&write)) {
+    return inserted->subscription;
+  }
+  return std::get<UpdateSubscription>(write).subscription;
+}
+
+bool BufferedTransaction::database_cleared(std::string_view catalog_id,
+                                           std::string_view database_name) const {
+  return cleared_databases_.contains(std::tuple(catalog_id, database_name));
+}
+
+// Accounts and keys -------------------------------------------------------------------------
+
+absl::StatusOr<std::optional<Account>> BufferedTransaction::get_account(
+    std::string_view account_id) {
+  if (auto it = accounts_.find(account_id); it != accounts_.end()) {
+    return row_at(it->second, &PutAccount::account);
+  }
+  return base_.get_account(account_id);
+}
+
+absl::StatusOr<std::optional<Account>> BufferedTransaction::get_mesh_account() {
+  DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> mesh, base_.get_mesh_account());
+  if (accounts_.empty()) return mesh;
+  if (mesh && accounts_.contains(mesh->account_id)) {
+    // The base's first mesh account was rewritten; a later base mesh account is not known
+    // without reading them all (accounts are few).
+    DATAMESH_ASSIGN_OR_RETURN(std::vector<Account> accounts, list_accounts());
+    for (Account& account : accounts) {
+      if (account.is_mesh) return std::move(account);
+    }
+    return std::nullopt;
+  }
+  for (const auto& [id, write] : accounts_) {
+    const Account& account = row_at(write, &PutAccount::account);
+    if (!account.is_mesh) continue;
+    if (!mesh || id < mesh->account_id) return account;
+    break;
+  }
+  return mesh;
+}
+
+absl::Status BufferedTransaction::put_account(const Account& account) {
+  accounts_.insert_or_assign(account.account_id, record(PutAccount{account}));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<Account>> BufferedTransaction::list_accounts() {
+  DATAMESH_ASSIGN_OR_RETURN(std::vector<Account> base_rows, base_.list_accounts());
+  std::vector<Account> overlay;
+  for (const auto& [id, write] : accounts_) overlay.push_back(row_at(write, &PutAccount::account));
+  std::vector<Account> out;
+  merge_rows(
+      std::move(base_rows), std::move(overlay),
+      [](const Account& a) -> std::string_view { return a.account_id; },
+      [&](std::string_view id) { return accounts_.contains(id); }, kNoLimit, out);
+  return out;
+}
+
+absl::StatusOr<std::optional<AccessKeyRow>> BufferedTransaction::get_access_key(
+    std::string_view key_id) {
+  if (auto it = access_keys_.find(key_id); it != access_keys_.end()) {
+    return row_at(it->second, &PutAccessKey::key);
+  }
+  return base_.get_access_key(key_id);
+}
+
+absl::Status BufferedTransaction::put_access_key(const AccessKeyRow& key) {
+  access_keys_.insert_or_assign(key.access_key_id, record(PutAccessKey{key}));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<AccessKeyRow>> BufferedTransaction::list_access_keys(
+    std::string_view account_id) {
+  DATAMESH_ASSIGN_OR_RETURN(std::vector<AccessKeyRow> keys, base_.list_access_keys(account_id));
+  std::erase_if(keys,
+                [&](const AccessKeyRow& k) { return access_keys_.contains(k.access_key_id); });
+  // An account holds a few keys, and a body writes fewer: a scan of the overlay is enough.
+  for (const auto& [id, write] : access_keys_) {
+    const AccessKeyRow& key = row_at(write, &PutAccessKey::key);
+    if (key.account_id == account_id) keys.push_back(key);
+  }
+  std::sort(keys.begin(), keys.end(), [](const AccessKeyRow& a, const AccessKeyRow& b) {
+    return std::tie(a.creation_date, a.access_key_id) < std::tie(b.creation_date, b.access_key_id);
+  });
+  return keys;
+}
+
+// Catalogs -----------------------------------------------------------------------------------
+
+absl::StatusOr<std::optional<Database>> BufferedTransaction::get_database(
+    std::string_view catalog_id, std::string_view name) {
+  if (auto it = databases_.find(std::tuple(catalog_id, name)); it != databases_.end()) {
+    if (const auto* put = std::get_if<PutDatabase>(&writes_[it->second])) return put->database;
+    return std::nullopt;
+  }
+  return base_.get_database(catalog_id, name);
+}
+
+absl::Status BufferedTransaction::put_database(const Database& database) {
+  databases_.insert_or_assign(DatabaseKey(database.catalog_id, database.input.name),
+                              record(PutDatabase{database}));
+  return absl::OkStatus();
+}
+
+absl::Status BufferedTransaction::delete_database(std::string_view catalog_id,
+                                                  std::string_view name) {
+  DatabaseKey key(catalog_id, name);
+  databases_.insert_or_assign(key,
+                              record(DeleteDatabase{std::string(catalog_id), std::string(name)}));
+  // Its tables go too: those the body wrote, and (cleared_databases_) those of the base.
+  auto first = tables_.lower_bound(std::tuple(catalog_id, name, std::string_view()));
+  auto last = first;
+  while (last != tables_.end() && std::get<0>(last->first) == catalog_id &&
+         std::get<1>(last->first) == name) {
+    ++last;
+  }
+  tables_.erase(first, last);
+  cleared_databases_.insert(std::move(key));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<Database>> BufferedTransaction::list_databases(
+    std::string_view catalog_id, const Page& page) {
+  return merged_page<Database>(
+      page, [&](const Page& p) { return base_.list_databases(catalog_id, p); },
+      [](const Database& d) -> std::string_view { return d.input.name; },
+      [&](std::string_view name) { return databases_.contains(std::tuple(catalog_id, name)); },
+      [&](std::string_view after, const std::optional<std::string>& upto, size_t max,
+          std::vector<Database>& out) {
+        for (auto it = databases_.upper_bound(std::tuple(catalog_id, after));
+             it != databases_.end() && std::get<0>(it->first) == catalog_id && out.size() < max;
+             ++it) {
+          if (upto && std::get<1>(it->first) > *upto) break;
+          if (const auto* put = std::get_if<PutDatabase>(&writes_[it->second])) {
+            out.push_back(put->database);
+          }
+        }
+      });
+}
+
+absl::StatusOr<std::optional<Table>> BufferedTransaction::get_table(std::string_view catalog_id,
+                                                                    std::string_view database_name,
+                                                                    std::string_view name) {
+  if (auto it = tables_.find(std::tuple(catalog_id, database_name, name)); it != tables_.end()) {
+    if (const auto* put = std::get_if<PutTable>(&writes_[it->second])) return put->table;
+    return std::nullopt;
+  }
+  if (database_cleared(catalog_id, database_name)) return std::nullopt;
+  return base_.get_table(catalog_id, database_name, name);
+}
+
+absl::Status BufferedTransaction::put_table(const Table& table) {
+  tables_.insert_or_assign(TableKey(table.catalog_id, table.database_name, table.input.name),
+                           record(PutTable{table}));
+  return absl::OkStatus();
+}
+
+absl::Status BufferedTransaction::delete_table(std::string_view catalog_id,
+                                               std::string_view database_name,
+                                               std::string_view name) {
+  tables_.insert_or_assign(
+      TableKey(catalog_id, database_name, name),
+      record(DeleteTable{std::string(catalog_id), std::string(database_name), std::string(name)}));
+  return absl::OkStatus();
+}
+
+// The tables of one database the overlay holds, deleted ones left out, with after < name <=
+// *upto, at most max: each appended with as_row(const Table&).
+template <typename Row, typename AsRow>
+void BufferedTransaction::overlay_tables(std::string_view catalog_id,
+                                         std::string_view database_name, std::string_view after,
+                                         const std::optional<std::string>& upto, size_t max,
+                                         AsRow as_row, std::vector<Row>& out) const {
+  for (auto it = tables_.upper_bound(std::tuple(catalog_id, database_name, after));
+       it != tables_.end() && out.size() < max; ++it) {
+    const auto& [catalog, database, name] = it->first;
+    if (catalog != catalog_id || database != database_name) break;
+    if (upto && name > *upto) break;
+    if (const auto* put = std::get_if<PutTable>(&writes_[it->second])) {
+      out.push_back(as_row(put->table));
+    }
+  }
+}
+
+absl::StatusOr<std::vector<Table>> BufferedTransaction::list_tables(std::string_view catalog_id,
+                                                                    std::string_view database_name,
+                                                                    const Page& page) {
+  const bool cleared = database_cleared(catalog_id, database_name);
+  return merged_page<Table>(
+      page,
+      [&](const Page& p) -> absl::StatusOr<std::vector<Table>> {
+        if (cleared) return std::vector<Table>();
+        return base_.list_tables(catalog_id, database_name, p);
+      },
+      [](const Table& t) -> std::string_view { return t.input.name; },
+      [&](std::string_view name) {
+        return tables_.contains(std::tuple(catalog_id, database_name, name));
+      },
+      [&](std::string_view after, const std::optional<std::string>& upto, size_t max,
+          std::vector<Table>& out) {
+        overlay_tables(
+            catalog_id, database_name, after, upto, max, [](const Table& t) { return t; }, out);
+      });
+}
+
+absl::StatusOr<std::vector<std::string>> BufferedTransaction::list_table_names(
+    std::string_view catalog_id, std::string_view database_name) {
+  std::vector<std::string> base_names;
+  if (!database_cleared(catalog_id, database_name)) {
+    DATAMESH_ASSIGN_OR_RETURN(base_names, base_.list_table_names(catalog_id, database_name));
+  }
+  std::vector<std::string> overlay;
+  overlay_tables(
+      catalog_id, database_name, "", std::nullopt, kNoLimit,
+      [](const Table& t) { return t.input.name; }, overlay);
+  std::vector<std::string> out;
+  out.reserve(base_names.size() + overlay.size());
+  merge_rows(
+      std::move(base_names), std::move(overlay),
+      [](const std::string& name) -> std::string_view { return name; },
+      [&](std::string_view name) {
+        return tables_.contains(std::tuple(catalog_id, database_name, name));
+      },
+      kNoLimit, out);
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> BufferedTransaction::list_table_names_page(
+    std::string_view catalog_id, std::string_view database_name, const Page& page) {
+  const bool cleared = database_cleared(catalog_id, database_name);
+  return merged_page<std::string>(
+      page,
+      [&](const Page& p) -> absl::StatusOr<std::vector<std::string>> {
+        if (cleared) return std::vector<std::string>();
+        return base_.list_table_names_page(catalog_id, database_name, p);
+      },
+      [](const std::string& name) -> std::string_view { return name; },
+      [&](std::string_view name) {
+        return tables_.contains(std::tuple(catalog_id, database_name, name));
+      },
+      [&](std::string_view after, const std::optional<std::string>& upto, size_t max,
+          std::vector<std::string>& out) {
+        overlay_tables(
+            catalog_id, database_name, after, upto, max,
+            [](const Table& t) { return t.input.name; }, out);
+      });
+}
+
+// Data products ------------------------------------------------------------------------------
+
+absl::StatusOr<std::optional<ProductRow>> BufferedTransaction::get_product(
+    std::string_view mesh_database) {
+  if (auto it = products_.find(mesh_database); it != products_.end()) {
+    return row_at(it->second, &PutProduct::product);
+  }
+  return base_.get_product(mesh_database);
+}
+
+absl::Status BufferedTransaction::put_product(const ProductRow& product) {
+  products_.insert_or_assign(product.mesh_database, record(PutProduct{product}));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<ProductRow>> BufferedTransaction::list_products(
+    const ProductFilter& filter, const Page& page) {
+  return merged_page<ProductRow>(
+      page, [&](const Page& p) { return base_.list_products(filter, p); },
+      [](const ProductRow& p) -> std::string_view { return p.mesh_database; },
+      [&](std::string_view name) { return products_.contains(name); },
+      [&](std::string_view after, const std::optional<std::string>& upto, size_t max,
+          std::vector<ProductRow>& out) {
+        for (auto it = products_.upper_bound(after); it != products_.end() && out.size() < max;
+             ++it) {
+          if (upto && it->first > *upto) break;
+          const ProductRow& product = row_at(it->second, &PutProduct::product);
+          if (product_matches(filter, product)) out.push_back(product);
+        }
+      });
+}
+
+// Grants -------------------------------------------------------------------------------------
+
+absl::Status BufferedTransaction::put_grant(const GrantRow& grant) {
+  GrantKey key(grant.principal, grant.catalog_id, grant.database_name, grant.table_name,
+               grant.permission, grant.subscription_id);
+  const auto [it, added] = grants_.insert_or_assign(key, record(PutGrant{grant}));
+  if (added) grant_keys_of_subscription_[grant.subscription_id].push_back(std::move(key));
+  return absl::OkStatus();
+}
+
+absl::Status BufferedTransaction::delete_subscription_grants(std::string_view subscription_id) {
+  if (subscription_id.empty()) {
+    return absl::InvalidArgumentError(
+        "delete_subscription_grants needs a subscription id; \"\" would delete every grant "
+        "not made for a subscription");
+  }
+  record(DeleteSubscriptionGrants{std::string(subscription_id)});
+  if (auto it = grant_keys_of_subscription_.find(subscription_id);
+      it != grant_keys_of_subscription_.end()) {
+    for (const GrantKey& key : it->second) grants_.erase(key);
+    grant_keys_of_subscription_.erase(it);
+  }
+  cleared_grants_.emplace(subscription_id);
+  return absl::OkStatus();
+}
+
+bool BufferedTransaction::grant_overlaid(const GrantRow& g) const {
+  return cleared_grants_.contains(g.subscription_id) ||
+         grants_.contains(std::tie(g.principal, g.catalog_id, g.database_name, g.table_name,
+                                   g.permission, g.subscription_id));
+}
+
+absl::StatusOr<std::vector<GrantRow>> BufferedTransaction::list_subscription_grants(
+    std::string_view subscription_id) {
+  std::vector<GrantRow> grants;
+  if (!cleared_grants_.contains(subscription_id)) {
+    DATAMESH_ASSIGN_OR_RETURN(grants, base_.list_subscription_grants(subscription_id));
+    std::erase_if(grants, [&](const GrantRow& g) { return grant_overlaid(g); });
+  }
+  if (auto it = grant_keys_of_subscription_.find(subscription_id);
+      it != grant_keys_of_subscription_.end()) {
+    for (const GrantKey& key : it->second) {
+      grants.push_back(row_at(grants_.at(key), &PutGrant::grant));
+    }
+  }
+  std::sort(grants.begin(), grants.end(), [](const GrantRow& a, const GrantRow& b) {
+    return grant_listing_order(a) < grant_listing_order(b);
+  });
+  return grants;
+}
+
+absl::StatusOr<std::vector<GrantRow>> BufferedTransaction::find_grants(
+    std::string_view principal, std::string_view catalog_id, std::string_view database_name,
+    std::string_view table_name) {
+  DATAMESH_ASSIGN_OR_RETURN(std::vector<GrantRow> grants,
+                            base_.find_grants(principal, catalog_id, database_name, table_name));
+  std::erase_if(grants, [&](const GrantRow& g) { return grant_overlaid(g); });
+  const std::set<std::string_view> tables = {table_name, "*", ""};
+  for (std::string_view table : tables) {
+    const auto prefix = std::tuple(principal, catalog_id, database_name, table);
+    for (auto it = grants_.lower_bound(std::tuple(principal, catalog_id, database_name, table,
+                                                  std::string_view(), std::string_view()));
+         it != grants_.end(); ++it) {
+      const auto& [p, c, d, t, permission, subscription] = it->first;
+      if (std::tie(p, c, d, t) != prefix) break;
+      grants.push_back(row_at(it->second, &PutGrant::grant));
+    }
+  }
+  std::sort(grants.begin(), grants.end(), [](const GrantRow& a, const GrantRow& b) {
+    return std::tie(a.table_name, a.permission, a.subscription_id) <
+           std::tie(b.table_name, b.permission, b.subscription_id);
+  });
+  return grants;
+}
+
+// Shares -------------------------------------------------------------------------------------
+
+absl::Status BufferedTransaction::put_share(const ShareRow& share) {
+  shares_.insert_or_assign(share.share_arn, record(PutShare{share}));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<ShareRow>> BufferedTransaction::list_subscription_shares(
+    std::string_view subscription_id) {
+  DATAMESH_ASSIGN_OR_RETURN(std::vector<ShareRow> shares,
+                            base_.list_subscription_shares(subscription_id));
+  std::erase_if(shares, [&](const ShareRow& s) { return shares_.contains(s.share_arn); });
+  // A subscription has a share or two, and a body writes no more: a scan of the overlay is enough.
+  for (const auto& [arn, write] : shares_) {
+    const ShareRow& share = row_at(write, &PutShare::share);
+    if (share.subscription_id == subscription_id) shares.push_back(share);
+  }
+  std::sort(shares.begin(), shares.end(), [](const ShareRow& a, const ShareRow& b) {
+    return std::tie(a.creation_date, a.share_arn) < std::tie(b.creation_date, b.share_arn);
+  });
+  return shares;
+}
+
+// Subscriptions ------------------------------------------------------------------------------
+
+absl::StatusOr<std::optional<Subscription>> BufferedTransaction::get_subscription(
+    std::string_view id) {
+  if (auto it = subscriptions_.find(id); it != subscriptions_.end()) {
+    return subscription_at(it->second);
+  }
+  return base_.get_subscription(id);
+}
+
+absl::Status BufferedTransaction::insert_subscription(const Subscription& subscription) {
+  const std::string& id = subscription.subscription_id;
+  bool taken = subscriptions_.contains(id);
+  if (!taken) {
+    DATAMESH_ASSIGN_OR_RETURN(const std::optional<Subscription> stored, base_.get_subscription(id));
+    taken = stored.has_value();
+  }
+  if (taken) return absl::AlreadyExistsError(cat("subscription ", id, " already exists"));
+  const size_t write = record(InsertSubscription{subscription});
+  subscriptions_.emplace(id, SubscriptionOverlay{.write = write, .inserted_at = inserted_.size()});
+  inserted_.push_back(id);
+  return absl::OkStatus();
+}
+
+absl::Status BufferedTransaction::update_subscription(const Subscription& subscription,
+                                                      int64_t expected_version) {
+  const std::string& id = subscription.subscription_id;
+  auto it = subscriptions_.find(id);
+  std::optional<Subscription> stored;
+  if (it != subscriptions_.end()) {
+    stored = subscription_at(it->second);
+  } else {
+    DATAMESH_ASSIGN_OR_RETURN(stored, base_.get_subscription(id));
+  }
+  if (!stored) return absl::NotFoundError(cat("subscription ", id, " does not exist"));
+  if (stored->version != expected_version) {
+    return absl::AbortedError(cat("subscription ", id,
+                                  " was changed concurrently (expected version ", expected_version,
+                                  ", found ", stored->version, ")"));
+  }
+  const size_t write = record(UpdateSubscription{subscription, expected_version});
+  if (it != subscriptions_.end()) {
+    it->second.write = write;
+  } else {
+    subscriptions_.emplace(id, SubscriptionOverlay{.write = write,
+                                                   .in_base = FilteredFields{
+                                                       .owner = stored->owner_principal,
+                                                       .subscriber = stored->subscriber_principal,
+                                                       .status = stored->status,
+                                                       .database_name = stored->database_name}});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BufferedTransaction::list_base_subscriptions(const SubscriptionFilter& filter,
+                                                          std::string after, size_t limit,
+                                                          std::vector<Subscription>& out) {
+  // A subscription the body changed into this listing is not in the base's: widen the base's
+  // filter to where the base lists it (the order is the base's, which only it knows), and
+  // filter here.
+  SubscriptionFilter base_filter = filter;
+  for (const auto& [id, overlay] : subscriptions_) {
+    if (!overlay.in_base || !listed_by(filter, subscription_at(overlay))) continue;
+    const FilteredFields& was = *overlay.in_base;
+    if (filter.owner && was.owner != *filter.owner) base_filter.owner.reset();
+    if (filter.subscriber && was.subscriber != *filter.subscriber) base_filter.subscriber.reset();
+    if (filter.database_name && was.database_name != *filter.database_name) {
+      base_filter.database_name.reset();
+    }
+    if (!listed_by(
+            SubscriptionFilter{.status = filter.status, .include_deleted = filter.include_deleted},
+            "", "", was.status, "")) {
+      base_filter.status.reset();
+      base_filter.include_deleted = true;
+    }
+  }
+  while (out.size() < limit) {
+    const size_t need = limit - out.size();
+    DATAMESH_ASSIGN_OR_RETURN(
+        std::vector<Subscription> rows,
+        base_.list_subscriptions(base_filter,
+                                 Page{.after = after, .limit = static_cast<int>(need)}));
+    if (rows.empty()) return absl::OkStatus();
+    after = rows.back().subscription_id;
+    for (Subscription& row : rows) {
+      if (auto it = subscriptions_.find(row.subscription_id); it != subscriptions_.end()) {
+        const Subscription& now = subscription_at(it->second);
+        if (listed_by(filter, now)) out.push_back(now);
+      } else if (listed_by(filter, row)) {
+        out.push_back(std::move(row));
+      }
+    }
+    if (rows.size() < need) return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<Subscription>> BufferedTransaction::list_subscriptions(
+    const SubscriptionFilter& filter, const Page& page) {
+  DATAMESH_RETURN_IF_ERROR(check_page_limit(page));
+  const size_t limit = static_cast<size_t>(page.limit);
+  std::vector<Subscription> out;
+  // The inserted subscriptions come after the base's: a page token naming one of them starts
+  // there, any other is the base's to read.
+  size_t next_inserted = 0;
+  auto after = page.after.empty() ? subscriptions_.end() : subscriptions_.find(page.after);
+  if (after != subscriptions_.end() && after->second.inserted_at) {
+    next_inserted = *after->second.inserted_at + 1;
+  } else {
+    DATAMESH_RETURN_IF_ERROR(list_base_subscriptions(filter, page.after, limit, out));
+  }
+  for (size_t i = next_inserted; i < inserted_.size() && out.size() < limit; ++i) {
+    const Subscription& s = subscription_at(subscriptions_.at(inserted_[i]));
+    if (listed_by(filter, s)) out.push_back(s);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<Subscription>> BufferedTransaction::find_live_duplicates(
+    const Subscription& request) {
+  const auto duplicate = [&](const Subscription& s) { return live(s) && same_request(s, request); };
+  DATAMESH_ASSIGN_OR_RETURN(std::vector<Subscription> found, base_.find_live_duplicates(request));
+  const auto found_in_base = [&](std::string_view id) {
+    return std::any_of(found.begin(), found.end(),
+                       [&](const Subscription& s) { return s.subscription_id == id; });
+  };
+  for (const auto& [id, overlay] : subscriptions_) {
+    if (!overlay.in_base || !duplicate(subscription_at(overlay)) || found_in_base(id)) continue;
+    // The body made a base subscription a duplicate: its place in creation order is the base's
+    // to say, so walk the subscriber's listing on that database (rare: an update that turns a
+    // subscription into the same request as another).
+    std::vector<Subscription> duplicates;
+    const SubscriptionFilter filter{.subscriber = request.subscriber_principal,
+                                    .database_name = request.database_name};
+    constexpr int kPage = 1000;
+    std::string after;
+    while (true) {
+      DATAMESH_ASSIGN_OR_RETURN(std::vector<Subscription> page,
+                                list_subscriptions(filter, Page{.after = after, .limit = kPage}));
+      for (Subscription& s : page) {
+        if (duplicate(s)) duplicates.push_back(std::move(s));
+      }
+      if (page.size() < kPage) return duplicates;
+      after = page.back().subscription_id;
+    }
+  }
+  std::vector<Subscription> out;
+  for (Subscription& s : found) {
+    if (auto it = subscriptions_.find(s.subscription_id); it != subscriptions_.end()) {
+      const Subscription& now = subscription_at(it->second);
+      if (duplicate(now)) out.push_back(now);
+    } else {
+      out.push_back(std::move(s));
+    }
+  }
+  for (const std::string& id : inserted_) {
+    const Subscription& s = subscription_at(subscriptions_.at(id));
+    if (duplicate(s)) out.push_back(s);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::pair<SubscriptionStatus, int64_t>>>
+BufferedTransaction::count_subscriptions_by_status() {
+  DATAMESH_ASSIGN_OR_RETURN(auto counts, base_.count_subscriptions_by_status());
+  const auto add = [&](SubscriptionStatus status, int64_t n) {
+    auto it = std::find_if(counts.begin(), counts.end(),
+                           [&](const auto& count) { return count.first == status; });
+    if (it == counts.end()) it = counts.insert(counts.end(), std::pair(status, int64_t{0}));
+    it->second += n;
+  };
+  for (const auto& [id, overlay] : subscriptions_) {
+    if (overlay.in_base) add(overlay.in_base->status, -1);
+    add(subscription_at(overlay).status, 1);
+  }
+  std::erase_if(counts, [](const auto& count) { return count.second == 0; });
+  return counts;
+}
+
+// Audit --------------------------------------------------------------------------------------
+
+const ChainedAuditEvent& BufferedTransaction::audit_event_at(size_t i) const {
+  return row_at(audit_events_[i], &AppendAuditEvent::event);
+}
+
+absl::StatusOr<AuditChainHead> BufferedTransaction::audit_chain_head() {
+  if (audit_events_.empty()) return base_.audit_chain_head();
+  const ChainedAuditEvent& newest = audit_event_at(audit_events_.size() - 1);
+  return AuditChainHead{.sequence = newest.event.sequence, .hash = newest.hash};
+}
+
+absl::Status BufferedTransaction::append_audit_event(const ChainedAuditEvent& chained) {
+  DATAMESH_ASSIGN_OR_RETURN(const AuditChainHead head, audit_chain_head());
+  const AuditEvent& event = chained.event;
+  if (event.sequence != head.sequence + 1 || chained.previous_hash != head.hash) {
+    return absl::FailedPreconditionError(
+        cat("audit event ", event.sequence, " does not follow the chain head (sequence ",
+            head.sequence, "): read audit_chain_head() in the same transaction"));
+  }
+  audit_events_.push_back(record(AppendAuditEvent{chained}));
+  return absl::OkStatus();
+}
+
+// The appended events follow every event of the base: a page the base left short goes on with
+// them. `each(const ChainedAuditEvent&)` adds an event to the page if it belongs there.
+template <typename Each>
+void BufferedTransaction::continue_with_appended(int64_t after, Each each) const {
+  for (size_t i = 0; i < audit_events_.size(); ++i) {
+    const ChainedAuditEvent& chained = audit_event_at(i);
+    if (chained.event.sequence > after && !each(chained)) return;
+  }
+}
+
+absl::StatusOr<std::vector<ChainedAuditEvent>> BufferedTransaction::list_audit_chain(
+    const Page& page) {
+  DATAMESH_RETURN_IF_ERROR(check_page_limit(page));
+  DATAMESH_ASSIGN_OR_RETURN(const int64_t after, audit_cursor(page.after));
+  DATAMESH_ASSIGN_OR_RETURN(std::vector<ChainedAuditEvent> events, base_.list_audit_chain(page));
+  const size_t limit = static_cast<size_t>(page.limit);
+  continue_with_appended(after, [&](const ChainedAuditEvent& chained) {
+    if (events.size() >= limit) return false;
+    events.push_back(chained);
+    return true;
+  });
+  return events;
+}
+
+absl::StatusOr<std::vector<AuditEvent>> BufferedTransaction::list_audit_events(
+    std::string_view subscription_id, const Page& page) {
+  DATAMESH_RETURN_IF_ERROR(check_page_limit(page));
+  DATAMESH_ASSIGN_OR_RETURN(const int64_t after, audit_cursor(page.after));
+  DATAMESH_ASSIGN_OR_RETURN(std::vector<AuditEvent> events,
+                            base_.list_audit_events(subscription_id, page));
+  const size_t limit = static_cast<size_t>(page.limit);
+  continue_with_appended(after, [&](const ChainedAuditEvent& chained) {
+    if (events.size() >= limit) return false;
+    if (subscription_id.empty() || chained.event.subscription_id == subscription_id) {
+      events.push_back(chained.event);
+    }
+    return true;
+  });
+  return events;
+}
+
+}  // namespace datamesh::store::aws
