@@ -191,4 +191,9 @@ class BufferedTransaction final : public Transaction {
   std::vector<size_t> audit_events_;   // writes_ indices of the appended events, in order
 };
 
+template <typename Row, typename Put>
+const Row& BufferedTransaction::row_at(size_t write, Row Put::*member) const {
+  return std::get<Put>(writes_[write]).*member;
+}
+
 }  // namespace datamesh::store::aws
