@@ -4,12 +4,9 @@
 #include <limits>
 
 #include "base/status_macros.h"
-#include "base/text.h"
 #include "store/aws/merged_listing.h"
 
 namespace datamesh::store::aws {
-
-using base::cat;
 
 namespace {
 
