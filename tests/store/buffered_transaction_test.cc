@@ -19,6 +19,7 @@
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_test_support.h"
 #include "support/buffered_store.h"
+#include "support/fault_store.h"
 
 // Apart from the other store tests (one unity build): helper names here may repeat theirs.
 namespace datamesh::store::aws::buffer_testing {
@@ -595,6 +596,73 @@ TEST_F(BufferedTransactionTest, ACreateDataProductsBodyLeavesItsWritesInOrder) {
     EXPECT_THAT(tables, ElementsAre("customers", "customers_link", "orders", "orders_link"));
     EXPECT_EQ(std::get<aws::AppendAuditEvent>(writes.back()).event.event.sequence, 1);
   });
+}
+
+// Every read the buffer makes of the base can fail (AWS unreachable, throttled): whichever one
+// does, the body sees that error, never an answer made from the overlay alone.
+TEST_F(BufferedTransactionTest, EveryFailedReadOfTheBaseFailsTheBody) {
+  DATAMESH_ASSERT_OK(write([](Transaction& tx) -> absl::Status {
+    DATAMESH_RETURN_IF_ERROR(tx.put_database(database("sales")));
+    DATAMESH_RETURN_IF_ERROR(tx.put_table(table("sales", "orders")));
+    DATAMESH_RETURN_IF_ERROR(tx.put_grant(grant("S0", "orders", "SELECT")));
+    DATAMESH_RETURN_IF_ERROR(append_next(tx, full_audit_event("S0")).status());
+    return tx.insert_subscription(pending("S0"));
+  }));
+  auto faults = std::make_unique<test_support::FaultStore>(std::move(store_));
+  test_support::FaultStore& fault_store = *faults;
+  test_support::BufferedStore buffered_store(std::move(faults));
+  // Each listing runs with the overlay holding rows of its own, so that the merging paths read
+  // the base; the body ends Cancelled so that every run starts from the same base.
+  const auto body = [](Transaction& tx) -> absl::Status {
+    DATAMESH_RETURN_IF_ERROR(tx.put_account(full_account("111111111111")));
+    DATAMESH_RETURN_IF_ERROR(tx.get_account("222222222222").status());
+    DATAMESH_RETURN_IF_ERROR(tx.get_mesh_account().status());
+    DATAMESH_RETURN_IF_ERROR(tx.put_access_key(AccessKeyRow{.access_key_id = "K1"}));
+    DATAMESH_RETURN_IF_ERROR(tx.get_access_key("K2").status());
+    DATAMESH_RETURN_IF_ERROR(tx.list_access_keys("111111111111").status());
+    DATAMESH_RETURN_IF_ERROR(tx.put_database(database("hr")));
+    DATAMESH_RETURN_IF_ERROR(tx.get_database(kCatalog, "sales").status());
+    DATAMESH_RETURN_IF_ERROR(tx.list_databases(kCatalog, Page{.limit = 1}).status());
+    DATAMESH_RETURN_IF_ERROR(tx.delete_table(kCatalog, "sales", "orders"));
+    DATAMESH_RETURN_IF_ERROR(tx.put_table(table("sales", "returns")));
+    DATAMESH_RETURN_IF_ERROR(tx.get_table(kCatalog, "sales", "customers").status());
+    DATAMESH_RETURN_IF_ERROR(tx.list_tables(kCatalog, "sales", Page{.limit = 1}).status());
+    DATAMESH_RETURN_IF_ERROR(tx.list_table_names(kCatalog, "sales").status());
+    DATAMESH_RETURN_IF_ERROR(tx.list_table_names_page(kCatalog, "sales", Page{}).status());
+    DATAMESH_RETURN_IF_ERROR(tx.put_product(ProductRow{.mesh_database = "hr"}));
+    DATAMESH_RETURN_IF_ERROR(tx.get_product("sales").status());
+    DATAMESH_RETURN_IF_ERROR(tx.list_products({}, Page{}).status());
+    DATAMESH_RETURN_IF_ERROR(tx.put_grant(grant("S1", "orders", "SELECT")));
+    DATAMESH_RETURN_IF_ERROR(tx.list_subscription_grants("S0").status());
+    DATAMESH_RETURN_IF_ERROR(tx.find_grants("444455556666", kCatalog, "sales", "orders").status());
+    DATAMESH_RETURN_IF_ERROR(tx.put_share(ShareRow{.share_arn = "arn:a", .subscription_id = "S0"}));
+    DATAMESH_RETURN_IF_ERROR(tx.list_subscription_shares("S0").status());
+    DATAMESH_RETURN_IF_ERROR(tx.insert_subscription(pending("S1")));
+    Subscription s0 = pending("S0");
+    s0.version = 2;
+    DATAMESH_RETURN_IF_ERROR(tx.update_subscription(s0, 1));
+    DATAMESH_RETURN_IF_ERROR(tx.get_subscription("S2").status());
+    DATAMESH_RETURN_IF_ERROR(tx.list_subscriptions({}, Page{}).status());
+    DATAMESH_RETURN_IF_ERROR(tx.list_subscriptions({}, Page{.after = "S0"}).status());
+    DATAMESH_RETURN_IF_ERROR(tx.find_live_duplicates(pending("request")).status());
+    DATAMESH_RETURN_IF_ERROR(tx.count_subscriptions_by_status().status());
+    DATAMESH_RETURN_IF_ERROR(tx.list_audit_chain(Page{}).status());
+    DATAMESH_RETURN_IF_ERROR(append_next(tx, full_audit_event("S1")).status());
+    DATAMESH_RETURN_IF_ERROR(tx.list_audit_chain(Page{}).status());
+    DATAMESH_RETURN_IF_ERROR(tx.list_audit_events("S1", Page{}).status());
+    return absl::CancelledError("done");
+  };
+  fault_store.disarm();
+  absl::Status clean = buffered_store.run(TxMode::kWrite, body);
+  ASSERT_TRUE(absl::IsCancelled(clean)) << clean;
+  const int64_t calls = fault_store.counts().calls;
+  EXPECT_GT(calls, 25) << "the body reads the base less than it should";
+  for (int64_t n = 1; n <= calls; ++n) {
+    fault_store.arm(test_support::FaultPosition::kCall, n, absl::UnavailableError("disk gone"));
+    absl::Status status = buffered_store.run(TxMode::kWrite, body);
+    EXPECT_TRUE(absl::IsUnavailable(status) && status.message() == "disk gone")
+        << "failing base call " << n << " (" << fault_store.trace().back() << "): " << status;
+  }
 }
 
 TEST_F(BufferedTransactionTest, ApplyWritesStopsAtTheFirstFailure) {
