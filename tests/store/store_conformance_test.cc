@@ -15,6 +15,7 @@
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_test_support.h"
+#include "support/buffered_store.h"
 #include "support/postgres_test_db.h"
 
 namespace datamesh::store::testing {
@@ -41,6 +42,17 @@ StoreFactory sqlite_file() {
   return {"sqlite-file",
           [](const ScratchDirectory& directory) -> absl::StatusOr<std::unique_ptr<Store>> {
             return SqliteStore::open(directory.file("mesh.db"));
+          }};
+}
+
+// SQLite behind the AWS store's write buffer (support/buffered_store.h): each write body runs on
+// a BufferedTransaction, whose writes are then applied to the SQLite transaction.
+StoreFactory buffered_sqlite() {
+  return {"buffered-sqlite",
+          [](const ScratchDirectory&) -> absl::StatusOr<std::unique_ptr<Store>> {
+            auto store = SqliteStore::open(":memory:");
+            if (!store.ok()) return store.status();
+            return std::make_unique<test_support::BufferedStore>(*std::move(store));
           }};
 }
 
@@ -1084,7 +1096,8 @@ TEST_P(StoreConformanceTest, ConcurrentWriteTransactionsLoseNoIncrement) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest,
-                         ::testing::Values(sqlite_memory(), sqlite_file(), postgres()),
+                         ::testing::Values(sqlite_memory(), sqlite_file(), buffered_sqlite(),
+                                           postgres()),
                          [](const ::testing::TestParamInfo<StoreFactory>& info) {
                            std::string name = info.param.name;
                            std::replace(name.begin(), name.end(), '-', '_');

@@ -1,0 +1,204 @@
+// A write buffer over a store transaction: the body of an AWS-mode write transaction runs on a
+// BufferedTransaction whose reads go through to the base transaction (AWS) and whose writes are
+// kept in memory. A body that fails leaves the base untouched; a body that succeeds leaves
+// writes(), the ordered list of writes that the commit applies (docs/AWS.md, "Transactions").
+// Nothing in it knows AWS: any Transaction can be the base.
+//
+// Reads answer as if the writes so far had been applied to the base: gets, every listing with
+// the base store's order and paging, find_grants, find_live_duplicates, the counts, the audit
+// head and chain. Subscriptions the body inserted come after every base subscription in
+// creation order.
+//
+// Cost: each overlay is keyed like the row's primary key, so in a body of n writes a write or a
+// get costs O(log n), and a listing reads one page of the base and merges the overlay's rows in
+// that page's range (reading on when the overlay hid rows of this one): a 200,000-table
+// create_data_products stays linear. Each write is kept once, in writes(); the overlays hold its
+// index. A write takes sizeof(BufferedWrite) (about 0.9 KB, the size of a Table) plus its rows'
+// heap strings.
+//
+// Writes are checked as the port says before they are recorded, against the base as changed by
+// the writes before them: insert_subscription of a taken id is AlreadyExists; update_subscription
+// is NotFound without the subscription and Aborted when its version is not expected_version;
+// append_audit_event that does not follow audit_chain_head() is FailedPrecondition;
+// delete_subscription_grants("") is InvalidArgument. A refused write records nothing. Listings
+// refuse a page limit below 1 (InvalidArgument); errors of the base's reads are returned as they
+// are.
+//
+// What a consumer of writes() may rely on:
+//  * The writes are in the order the body made them, each one accepted by the checks above.
+//    Applied in order to a store in the state the base read (apply_writes), they leave what the
+//    body saw.
+//  * A later write of a row does not remove an earlier one: the last write of a key wins. A
+//    DeleteDatabase also removes the tables of that database written before it, and
+//    DeleteSubscriptionGrants the grants of that subscription written before it; rows written
+//    after them stay.
+//  * Each UpdateSubscription's expected_version is the version the body read: the base's for a
+//    subscription's first write, the previous write's version after that. InsertSubscription ids
+//    were free in the base when the body ran.
+//  * AppendAuditEvents are numbered from the base's head + 1 on, consecutively, each
+//    previous_hash the hash before it.
+//
+// Thread-safety: none; like any Transaction it belongs to the thread running the body. `base`
+// must outlive it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/store.h"
+#include "store/aws/buffered_write.h"
+
+namespace datamesh::store::aws {
+
+class BufferedTransaction final : public Transaction {
+ public:
+  explicit BufferedTransaction(Transaction& base) : base_(base) {}
+  BufferedTransaction(const BufferedTransaction&) = delete;
+  BufferedTransaction& operator=(const BufferedTransaction&) = delete;
+
+  absl::StatusOr<std::optional<Account>> get_account(std::string_view account_id) override;
+  absl::StatusOr<std::optional<Account>> get_mesh_account() override;
+  absl::Status put_account(const Account& account) override;
+  absl::StatusOr<std::vector<Account>> list_accounts() override;
+  absl::StatusOr<std::optional<AccessKeyRow>> get_access_key(std::string_view key_id) override;
+  absl::Status put_access_key(const AccessKeyRow& key) override;
+  absl::StatusOr<std::vector<AccessKeyRow>> list_access_keys(std::string_view account_id) override;
+
+  absl::StatusOr<std::optional<Database>> get_database(std::string_view catalog_id,
+                                                       std::string_view name) override;
+  absl::Status put_database(const Database& database) override;
+  absl::Status delete_database(std::string_view catalog_id, std::string_view name) override;
+  absl::StatusOr<std::vector<Database>> list_databases(std::string_view catalog_id,
+                                                       const Page& page) override;
+  absl::StatusOr<std::optional<Table>> get_table(std::string_view catalog_id,
+                                                 std::string_view database_name,
+                                                 std::string_view name) override;
+  absl::Status put_table(const Table& table) override;
+  absl::Status delete_table(std::string_view catalog_id, std::string_view database_name,
+                            std::string_view name) override;
+  absl::StatusOr<std::vector<Table>> list_tables(std::string_view catalog_id,
+                                                 std::string_view database_name,
+                                                 const Page& page) override;
+  absl::StatusOr<std::vector<std::string>> list_table_names(
+      std::string_view catalog_id, std::string_view database_name) override;
+  absl::StatusOr<std::vector<std::string>> list_table_names_page(std::string_view catalog_id,
+                                                                 std::string_view database_name,
+                                                                 const Page& page) override;
+
+  absl::StatusOr<std::optional<ProductRow>> get_product(std::string_view mesh_database) override;
+  absl::Status put_product(const ProductRow& product) override;
+  absl::StatusOr<std::vector<ProductRow>> list_products(const ProductFilter& filter,
+                                                        const Page& page) override;
+
+  absl::Status put_grant(const GrantRow& grant) override;
+  absl::Status delete_subscription_grants(std::string_view subscription_id) override;
+  absl::StatusOr<std::vector<GrantRow>> list_subscription_grants(
+      std::string_view subscription_id) override;
+  absl::StatusOr<std::vector<GrantRow>> find_grants(std::string_view principal,
+                                                    std::string_view catalog_id,
+                                                    std::string_view database_name,
+                                                    std::string_view table_name) override;
+
+  absl::Status put_share(const ShareRow& share) override;
+  absl::StatusOr<std::vector<ShareRow>> list_subscription_shares(
+      std::string_view subscription_id) override;
+
+  absl::StatusOr<std::optional<Subscription>> get_subscription(std::string_view id) override;
+  absl::Status insert_subscription(const Subscription& subscription) override;
+  absl::Status update_subscription(const Subscription& subscription,
+                                   int64_t expected_version) override;
+  absl::StatusOr<std::vector<Subscription>> list_subscriptions(const SubscriptionFilter& filter,
+                                                               const Page& page) override;
+  absl::StatusOr<std::vector<Subscription>> find_live_duplicates(
+      const Subscription& request) override;
+  absl::StatusOr<std::vector<std::pair<SubscriptionStatus, int64_t>>>
+  count_subscriptions_by_status() override;
+
+  absl::StatusOr<AuditChainHead> audit_chain_head() override;
+  absl::Status append_audit_event(const ChainedAuditEvent& event) override;
+  absl::StatusOr<std::vector<ChainedAuditEvent>> list_audit_chain(const Page& page) override;
+  absl::StatusOr<std::vector<AuditEvent>> list_audit_events(std::string_view subscription_id,
+                                                            const Page& page) override;
+
+  // The writes in the order made (see the contract above).
+  const std::vector<BufferedWrite>& writes() const { return writes_; }
+
+ private:
+  using DatabaseKey = std::tuple<std::string, std::string>;            // catalog, name
+  using TableKey = std::tuple<std::string, std::string, std::string>;  // catalog, database, name
+  // principal, catalog, database, table, permission, subscription: the grants' primary key.
+  using GrantKey =
+      std::tuple<std::string, std::string, std::string, std::string, std::string, std::string>;
+
+  // The fields list_subscriptions filters on, as the base holds them.
+  struct FilteredFields {
+    std::string owner;
+    std::string subscriber;
+    SubscriptionStatus status = SubscriptionStatus::kPending;
+    std::string database_name;
+  };
+  struct SubscriptionOverlay {
+    size_t write = 0;  // index in writes_ of its newest write
+    // Set when the body inserted it: its place among the inserted ones (inserted_).
+    std::optional<size_t> inserted_at;
+    // Set when it came from the base: its filtered fields there (where the base lists it).
+    std::optional<FilteredFields> in_base;
+  };
+
+  size_t record(BufferedWrite write);
+  template <typename Row, typename Put>
+  const Row& row_at(size_t write, Row Put::*member) const;
+  const Subscription& subscription_at(const SubscriptionOverlay& overlay) const;
+  bool database_cleared(std::string_view catalog_id, std::string_view database_name) const;
+  template <typename Row, typename AsRow>
+  void overlay_tables(std::string_view catalog_id, std::string_view database_name,
+                      std::string_view after, const std::optional<std::string>& upto, size_t max,
+                      AsRow as_row, std::vector<Row>& out) const;
+  // Whether the overlay decides what the listing shows of this grant of the base.
+  bool grant_overlaid(const GrantRow& grant) const;
+  // Appends to `out`, until it holds `limit`, the base's subscriptions after `after` that
+  // `filter` lists once the body's changes to them are made.
+  absl::Status list_base_subscriptions(const SubscriptionFilter& filter, std::string after,
+                                       size_t limit, std::vector<Subscription>& out);
+  const ChainedAuditEvent& audit_event_at(size_t i) const;  // the i-th appended event
+  template <typename Each>
+  void continue_with_appended(int64_t after, Each each) const;
+
+  Transaction& base_;
+  std::vector<BufferedWrite> writes_;
+
+  // Each overlay maps a row's key to the index in writes_ of the newest write of that row.
+  std::map<std::string, size_t, std::less<>> accounts_;
+  std::map<std::string, size_t, std::less<>> access_keys_;
+  std::map<DatabaseKey, size_t, std::less<>> databases_;  // PutDatabase or DeleteDatabase
+  std::map<TableKey, size_t, std::less<>> tables_;        // PutTable or DeleteTable
+  // Databases the body deleted: none of their base tables is visible any more.
+  std::set<DatabaseKey, std::less<>> cleared_databases_;
+  std::map<std::string, size_t, std::less<>> products_;
+  std::map<GrantKey, size_t, std::less<>> grants_;
+  // The keys in grants_ of each subscription ("" = grants of no subscription).
+  std::map<std::string, std::vector<GrantKey>, std::less<>> grant_keys_of_subscription_;
+  // Subscriptions whose base grants the body deleted.
+  std::set<std::string, std::less<>> cleared_grants_;
+  std::map<std::string, size_t, std::less<>> shares_;
+  std::map<std::string, SubscriptionOverlay, std::less<>> subscriptions_;
+  std::vector<std::string> inserted_;  // ids of the subscriptions inserted, in order
+  std::vector<size_t> audit_events_;   // writes_ indices of the appended events, in order
+};
+
+template <typename Row, typename Put>
+const Row& BufferedTransaction::row_at(size_t write, Row Put::*member) const {
+  return std::get<Put>(writes_[write]).*member;
+}
+
+}  // namespace datamesh::store::aws
