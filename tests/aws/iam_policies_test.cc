@@ -114,6 +114,19 @@ TEST(IamPoliciesTest, AssumeAndTrustDocuments) {
   EXPECT_EQ(trust_policy({"a", "b"})["Statement"][0]["Principal"]["AWS"], json({"a", "b"}));
 }
 
+TEST(IamPoliciesTest, AnAccountRoleNotYetMadeIsTrustedThroughItsRootOnCondition) {
+  const json statement =
+      account_role_trust_statement("222233334444", "arn:aws:iam::222233334444:role/AwsDataMesh/P");
+  EXPECT_EQ(statement["Principal"]["AWS"], "arn:aws:iam::222233334444:root");
+  EXPECT_EQ(statement["Condition"]["ArnEquals"]["aws:PrincipalArn"],
+            "arn:aws:iam::222233334444:role/AwsDataMesh/P");
+  // Added once to a trust, next to (not inside) the original's first statement.
+  const std::optional<json> trust = with_statement(trust_policy({"a"}), statement);
+  ASSERT_TRUE(trust.has_value());
+  EXPECT_EQ((*trust)["Statement"][0], trust_policy({"a"})["Statement"][0]);
+  EXPECT_FALSE(with_statement(*trust, statement).has_value());
+}
+
 TEST(IamPoliciesTest, TrustAddsOnlyMissingPrincipals) {
   const json trust = trust_policy({"a"});
   const std::optional<json> added = with_trusted_principals(trust, {"a", "b"});

@@ -328,6 +328,34 @@ TEST_F(IamSetupTest, EnablingAProducerMakesItsMeshRoleTrustItsAccountRole) {
   EXPECT_EQ(data_lake_admins(m), admins);
 }
 
+TEST_F(IamSetupTest, EnablingBeforeTheAccountInitializedTrustsItsRoleThroughItsRoot) {
+  const IamSetup setup(*sessions_);
+  ASSERT_OK(setup.apply(std::nullopt, mesh_account()));
+  const Account enabled{.account_id = producer_, .producer_enabled = true};
+  ASSERT_OK(setup.apply(Account{.account_id = producer_}, enabled));
+  const AwsClient& m = client(mesh_);
+  const std::string role = "DataMeshAdminProducer-" + producer_;
+  const std::string producer_role = names::role_arn(producer_, "DataMeshProducer");
+  const json conditioned = policies::account_role_trust_statement(producer_, producer_role);
+  for (const std::string& trusting : {role, std::string("DataMeshAdminReadOnly")}) {
+    const json trust = trust_of(m, trusting);
+    ASSERT_EQ(trust["Statement"].size(), 2u) << trust.dump();
+    EXPECT_EQ(trust["Statement"][0]["Principal"]["AWS"],
+              json({names::user_arn(mesh_, trusting), names::account_root_arn(mesh_)}));
+    EXPECT_EQ(trust["Statement"][1], conditioned);
+  }
+  // A replay changes nothing while the role is still missing.
+  ASSERT_OK(setup.apply(Account{.account_id = producer_}, enabled));
+  EXPECT_EQ(trust_of(m, role)["Statement"].size(), 2u);
+
+  // The account initializes; enabling again names its role as the original does.
+  Account both = enabled;
+  both.producer_initialized = true;
+  ASSERT_OK(setup.apply(enabled, both));
+  ASSERT_OK(setup.apply(Account{.account_id = producer_}, both));
+  EXPECT_EQ(trust_of(m, role)["Statement"][0]["Principal"]["AWS"].back(), producer_role);
+}
+
 TEST_F(IamSetupTest, EnablingAConsumerMakesNoLakeFormationAdmin) {
   set_up_persona(consumer_, /*producer=*/false);
   const AwsClient& m = client(mesh_);

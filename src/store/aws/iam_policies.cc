@@ -272,6 +272,13 @@ std::optional<json> with_trusted_principals(const json& trust,
   return updated;
 }
 
+json account_role_trust_statement(std::string_view account, std::string_view role_arn) {
+  return json{{"Effect", "Allow"},
+              {"Principal", {{"AWS", names::account_root_arn(account)}}},
+              {"Action", "sts:AssumeRole"},
+              {"Condition", {{"ArnEquals", {{"aws:PrincipalArn", std::string(role_arn)}}}}}};
+}
+
 json glue_ram_opt_in_statement(const PolicyScope& scope) {
   return json{{"Effect", "Allow"},
               {"Action", json::array({"glue:ShareResource"})},

@@ -56,6 +56,12 @@ nlohmann::json trust_policy(const std::vector<std::string>& principals);
 std::optional<nlohmann::json> with_trusted_principals(const nlohmann::json& trust,
                                                       const std::vector<std::string>& principals);
 
+// The trust statement for `role_arn` of `account` before that role exists (IAM refuses a
+// principal it cannot resolve): the account's root, on condition that the caller is that role
+// (aws:PrincipalArn). It lets exactly the same role assume, whichever of the two set-up steps
+// runs first.
+nlohmann::json account_role_trust_statement(std::string_view account, std::string_view role_arn);
+
 // The Glue catalog policy statement that lets RAM share the mesh catalog's databases and tables
 // (the original's glue_ram_optin): glue:ShareResource for ram.amazonaws.com on the catalog,
 // every database and every table of the mesh account.

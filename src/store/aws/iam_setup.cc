@@ -20,6 +20,17 @@ bool newly(const std::optional<Account>& before, const Account& after, bool Acco
 
 std::string_view persona(bool producer) { return producer ? "producer" : "consumer"; }
 
+// Lets `account_role` of `account` assume `role`: named in the trust's principals as the
+// original does; while IAM cannot resolve it (the account is enabled before it initialized),
+// through the account's root on condition that the caller is that role.
+absl::Status trust_account_role(const AwsClient& iam, std::string_view role,
+                                std::string_view account, const std::string& account_role) {
+  const absl::Status named = iam_steps::ensure_trusted(iam, role, {account_role});
+  if (named.code() != absl::StatusCode::kFailedPrecondition) return named;
+  return iam_steps::ensure_trust_statement(
+      iam, role, policies::account_role_trust_statement(account, account_role));
+}
+
 }  // namespace
 
 absl::Status IamSetup::apply(const std::optional<Account>& before, const Account& after) const {
@@ -106,14 +117,8 @@ absl::Status IamSetup::enable(const Account& account, bool producer) const {
   }
   const std::string account_role =
       names::role_arn(id, producer ? names::kProducerRole : names::kConsumerRole);
-  absl::Status trusted = iam_steps::ensure_trusted(*aws, identity.role, {account_role});
-  if (trusted.code() == absl::StatusCode::kFailedPrecondition) {
-    return absl::FailedPreconditionError(
-        cat("account ", id, " must run initialize_", persona(producer),
-            "_account before the mesh can enable it: ", trusted.message()));
-  }
-  DATAMESH_RETURN_IF_ERROR(trusted);
-  return iam_steps::ensure_trusted(*aws, names::kMeshReadOnlyRole, {account_role});
+  DATAMESH_RETURN_IF_ERROR(trust_account_role(*aws, identity.role, id, account_role));
+  return trust_account_role(*aws, names::kMeshReadOnlyRole, id, account_role);
 }
 
 absl::Status IamSetup::initialize(const Account& account, bool producer) const {

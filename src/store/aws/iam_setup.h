@@ -12,7 +12,10 @@
 //     DataMeshAdminProducer-<P> / DataMeshAdminConsumer-<C> (policy, user, group, role; may
 //     assume the read-only role), trusting the account's DataMeshProducer / DataMeshConsumer
 //     role, as DataMeshAdminReadOnly does then too; a producer's mesh role is a Lake Formation
-//     admin of M with CREATE_DATABASE, as in the original.
+//     admin of M with CREATE_DATABASE, as in the original. While that role does not exist yet
+//     (the mesh enables the account before it initialized; the original forbids that order),
+//     IAM cannot name it in a trust: the account's root is trusted on condition that the
+//     caller is that role (policies::account_role_trust_statement), to the same effect.
 //   producer_initialized / consumer_initialized set (initialize_*_account), in P or C:
 //     DataMeshProducer / DataMeshConsumer (policy DataMeshProducerAccess / DataMeshConsumerAccess,
 //     user, group, role), Assume<role> on the group, AssumeDataMeshAdminProducer-<P> /
@@ -43,8 +46,6 @@ class IamSetup {
   //  - InvalidArgument: `after` is the mesh but not the sessions' mesh account, or an account
   //    is enabled or initialized as the mesh account;
   //  - PermissionDenied: no session for the account a step changes (AwsSessions::client);
-  //  - FailedPrecondition: a mesh role cannot trust the account's role because the account has
-  //    not been initialized yet (IAM refuses principals that do not exist);
   //  - any AWS error of a step, unchanged; the steps before it stay done.
   absl::Status apply(const std::optional<Account>& before, const Account& after) const;
 

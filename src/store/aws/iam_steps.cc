@@ -206,6 +206,20 @@ absl::Status ensure_trusted(const AwsClient& iam, std::string_view role,
   return written;
 }
 
+absl::Status ensure_trust_statement(const AwsClient& iam, std::string_view role,
+                                    const json& statement) {
+  DATAMESH_ASSIGN_OR_RETURN(json got, iam.call(Service::kIam, "GetRole", {{"RoleName", role}}));
+  DATAMESH_ASSIGN_OR_RETURN(
+      json trust,
+      parse_policy_document(got["Role"].value("AssumeRolePolicyDocument", std::string())));
+  std::optional<json> updated = policies::with_statement(trust, statement);
+  if (!updated) return absl::OkStatus();
+  return iam
+      .call(Service::kIam, "UpdateAssumeRolePolicy",
+            {{"RoleName", role}, {"PolicyDocument", updated->dump()}})
+      .status();
+}
+
 absl::Status ensure_lake_formation_role(const AwsClient& iam) {
   absl::StatusOr<json> role =
       iam.call(Service::kIam, "GetRole", {{"RoleName", names::kLakeFormationServiceLinkedRole}});

@@ -53,6 +53,10 @@ absl::Status ensure_identity(const AwsClient& iam, std::string_view mesh_account
 absl::Status ensure_trusted(const AwsClient& iam, std::string_view role,
                             const std::vector<std::string>& principals);
 
+// Adds `statement` to `role`'s trust unless a statement granting the same is there.
+absl::Status ensure_trust_statement(const AwsClient& iam, std::string_view role,
+                                    const nlohmann::json& statement);
+
 // AWSServiceRoleForLakeFormationDataAccess, made by CreateServiceLinkedRole when missing.
 absl::Status ensure_lake_formation_role(const AwsClient& iam);
 
