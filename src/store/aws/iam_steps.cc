@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <functional>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
@@ -79,6 +82,24 @@ bool is_invalid_principal(const absl::Status& status) {
          absl::StrContains(status.message(), "Invalid principal");
 }
 
+// Runs `step` again while IAM or Lake Formation refuse a principal made a moment ago: both
+// resolve new users and roles only after a while (eventual consistency). Polls with backoff, as
+// a waiter would, about 15 s in all; then Unavailable, to be run again.
+absl::Status while_principal_unknown(const std::function<absl::Status()>& step) {
+  absl::Status status = step();
+  std::chrono::milliseconds wait(500);
+  for (int attempt = 0; is_invalid_principal(status) && attempt < 5; ++attempt) {
+    std::this_thread::sleep_for(wait);
+    wait *= 2;
+    status = step();
+  }
+  if (is_invalid_principal(status)) {
+    return absl::UnavailableError(
+        cat("a principal just made is not known yet; run the step again: ", status.message()));
+  }
+  return status;
+}
+
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -148,18 +169,13 @@ absl::Status ensure_identity(const AwsClient& iam, std::string_view mesh_account
 
   const std::vector<std::string> trusted = {names::user_arn(identity.account, n.role),
                                             names::account_root_arn(identity.account)};
-  absl::Status role = create_unless_exists(
-      iam, "CreateRole",
-      {{"Path", names::kIamPath},
-       {"RoleName", n.role},
-       {"AssumeRolePolicyDocument", policies::trust_policy(trusted).dump()},
-       {"Description", identity.role_description},
-       {"Tags", default_tags()}});
-  if (is_invalid_principal(role)) {
-    // IAM has not yet seen the user just made (eventual consistency): the next run finds it.
-    return absl::UnavailableError(cat("IAM does not know user ", trusted[0],
-                                      " yet; run the step again: ", role.message()));
-  }
+  const json create_role = {{"Path", names::kIamPath},
+                            {"RoleName", n.role},
+                            {"AssumeRolePolicyDocument", policies::trust_policy(trusted).dump()},
+                            {"Description", identity.role_description},
+                            {"Tags", default_tags()}};
+  absl::Status role =
+      while_principal_unknown([&] { return create_unless_exists(iam, "CreateRole", create_role); });
   DATAMESH_RETURN_IF_ERROR(role);
   // A role made by an earlier run keeps its trust; the principals it needs are added.
   DATAMESH_RETURN_IF_ERROR(ensure_trusted(iam, n.role, trusted));
@@ -255,18 +271,22 @@ absl::Status ensure_data_lake_admins(const AwsClient& lakeformation,
     }
   }
   if (!changed) return absl::OkStatus();
-  return lakeformation
-      .call(Service::kLakeFormation, "PutDataLakeSettings", {{"DataLakeSettings", settings}})
-      .status();
+  return while_principal_unknown([&] {
+    return lakeformation
+        .call(Service::kLakeFormation, "PutDataLakeSettings", {{"DataLakeSettings", settings}})
+        .status();
+  });
 }
 
 absl::Status grant_create_database(const AwsClient& lakeformation, std::string_view principal) {
-  return lakeformation
-      .call(Service::kLakeFormation, "GrantPermissions",
-            {{"Principal", {{"DataLakePrincipalIdentifier", principal}}},
-             {"Resource", {{"Catalog", json::object()}}},
-             {"Permissions", json::array({"CREATE_DATABASE"})}})
-      .status();
+  return while_principal_unknown([&] {
+    return lakeformation
+        .call(Service::kLakeFormation, "GrantPermissions",
+              {{"Principal", {{"DataLakePrincipalIdentifier", principal}}},
+               {"Resource", {{"Catalog", json::object()}}},
+               {"Permissions", json::array({"CREATE_DATABASE"})}})
+        .status();
+  });
 }
 
 absl::Status ensure_catalog_statement(const AwsClient& glue, const json& statement) {

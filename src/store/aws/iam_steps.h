@@ -7,7 +7,9 @@
 // failure completes what the failed run left, and a run after a success writes nothing (except
 // Lake Formation's GrantPermissions, which AWS itself treats as idempotent). Errors are the AWS
 // client's, unchanged (aws_errors.h: the AWS code, message and request id in the text), unless
-// a step says otherwise.
+// a step says otherwise. A step that names a principal made a moment before (CreateRole's trust,
+// Lake Formation's admins and grants) polls with backoff while IAM or Lake Formation refuse it
+// as unknown (eventual consistency; about 15 s), then is Unavailable.
 //
 // Stateless functions; thread-safe (AwsClient::call is).
 #pragma once
