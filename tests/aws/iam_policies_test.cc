@@ -20,8 +20,8 @@ using nlohmann::json;
 const PolicyScope kScope{.partition = "aws", .region = "eu-west-1", .mesh_account = "111122223333"};
 
 std::vector<json> every_document() {
-  return {mesh_read_only_policy(kScope),  mesh_manager_policy(kScope),
-          mesh_producer_policy(kScope),   mesh_consumer_policy(kScope),
+  return {mesh_read_only_policy(kScope),   mesh_manager_policy(kScope),
+          mesh_producer_policy(kScope),    mesh_consumer_policy(kScope),
           producer_account_policy(kScope), consumer_account_policy(kScope)};
 }
 
@@ -101,9 +101,8 @@ TEST(IamPoliciesTest, ProducerMeshRoleMayWriteTheTrackerAndDatameshTables) {
   EXPECT_TRUE(actions_of(producer).contains("dynamodb:PutItem"));
   EXPECT_THAT(producer.dump(),
               ::testing::HasSubstr("arn:aws:dynamodb:*:111122223333:table/Datamesh*"));
-  EXPECT_THAT(producer.dump(), ::testing::HasSubstr(
-                                   "table/AwsDataMeshSubscriptions/index/"
-                                   "AwsDataMeshSubscriptions-Owner"));
+  EXPECT_THAT(producer.dump(), ::testing::HasSubstr("table/AwsDataMeshSubscriptions/index/"
+                                                    "AwsDataMeshSubscriptions-Owner"));
 }
 
 TEST(IamPoliciesTest, AssumeAndTrustDocuments) {

@@ -50,17 +50,19 @@ class AccountRegistryTest : public MotoTest {
     ASSERT_NE(mesh_client_, nullptr);
     sessions_ = std::make_unique<AwsSessions>(
         "us-east-1", mesh_,
-        std::map<std::string, std::shared_ptr<const AwsClient>, std::less<>>{{mesh_, mesh_client_}});
+        std::map<std::string, std::shared_ptr<const AwsClient>, std::less<>>{
+            {mesh_, mesh_client_}});
     registry_ = std::make_unique<AccountRegistry>(*sessions_);
   }
 
   // A role of the original's in M, made with plain IAM calls as the Python library would.
   void create_original_role(const std::string& name, std::string_view path = names::kIamPath) {
-    ASSERT_OK(mesh_client_->call(
-        Service::kIam, "CreateRole",
-        {{"RoleName", name},
-         {"Path", path},
-         {"AssumeRolePolicyDocument", policies::trust_policy({names::account_root_arn(mesh_)}).dump()}}));
+    ASSERT_OK(
+        mesh_client_->call(Service::kIam, "CreateRole",
+                           {{"RoleName", name},
+                            {"Path", path},
+                            {"AssumeRolePolicyDocument",
+                             policies::trust_policy({names::account_root_arn(mesh_)}).dump()}}));
   }
 
   std::string mesh_;
@@ -84,11 +86,13 @@ TEST_F(AccountRegistryTest, AnEmptyMeshHasNoAccounts) {
 }
 
 TEST_F(AccountRegistryTest, AccountsRoundTripAndAreReplaced) {
-  const Account mesh{.account_id = mesh_, .name = "the mesh", .is_mesh = true,
+  const Account mesh{.account_id = mesh_,
+                     .name = "the mesh",
+                     .is_mesh = true,
                      .creation_date = "2026-12-05 08:00:00"};
   ASSERT_OK(registry_->put_account(mesh));
-  Account producer{.account_id = unique_account(), .name = "sales",
-                   .creation_date = "2026-12-05 08:00:01"};
+  Account producer{
+      .account_id = unique_account(), .name = "sales", .creation_date = "2026-12-05 08:00:01"};
   ASSERT_OK(registry_->put_account(producer));
 
   ASSERT_OK_AND_ASSIGN(std::optional<Account> got, registry_->get_account(producer.account_id));
@@ -170,8 +174,8 @@ TEST_F(AccountRegistryTest, AMeshTheOriginalSetUpIsTakenOver) {
   }
 
   // Once datamesh writes an item, the item is the account.
-  ASSERT_OK(registry_->put_account(Account{.account_id = producer, .name = "sales",
-                                           .producer_enabled = true}));
+  ASSERT_OK(registry_->put_account(
+      Account{.account_id = producer, .name = "sales", .producer_enabled = true}));
   ASSERT_OK_AND_ASSIGN(p, registry_->get_account(producer));
   EXPECT_EQ(p->name, "sales");
   EXPECT_FALSE(p->producer_initialized);
@@ -179,14 +183,20 @@ TEST_F(AccountRegistryTest, AMeshTheOriginalSetUpIsTakenOver) {
 
 TEST_F(AccountRegistryTest, AccessKeysRoundTripAndListPerAccount) {
   const std::string account = unique_account();
-  AccessKeyRow first{.access_key_id = "AKIDFIRST", .account_id = account,
-                     .sealed_secret = std::string("\0sealed\xff\x01", 9), .status = "Active",
+  AccessKeyRow first{.access_key_id = "AKIDFIRST",
+                     .account_id = account,
+                     .sealed_secret = std::string("\0sealed\xff\x01", 9),
+                     .status = "Active",
                      .creation_date = "2026-12-05 08:00:00"};
-  const AccessKeyRow second{.access_key_id = "AKIDSECOND", .account_id = account,
-                            .sealed_secret = "s2", .status = "Active",
+  const AccessKeyRow second{.access_key_id = "AKIDSECOND",
+                            .account_id = account,
+                            .sealed_secret = "s2",
+                            .status = "Active",
                             .creation_date = "2026-12-05 07:00:00"};
-  const AccessKeyRow other{.access_key_id = "AKIDOTHER", .account_id = unique_account(),
-                           .sealed_secret = "s3", .status = "Active",
+  const AccessKeyRow other{.access_key_id = "AKIDOTHER",
+                           .account_id = unique_account(),
+                           .sealed_secret = "s3",
+                           .status = "Active",
                            .creation_date = "2026-12-05 06:00:00"};
   for (const AccessKeyRow& key : {first, second, other}) ASSERT_OK(registry_->put_access_key(key));
 
@@ -207,13 +217,15 @@ TEST_F(AccountRegistryTest, TheElementsCommitInOneTransaction) {
   ASSERT_OK(registry_->ensure_tables());
   ASSERT_OK(registry_->ensure_tables());  // again: the tables exist, nothing to do
   const Account mesh{.account_id = mesh_, .name = "m", .is_mesh = true};
-  const AccessKeyRow key{.access_key_id = "AKIDMESH", .account_id = mesh_,
-                         .sealed_secret = "sealed", .status = "Active"};
+  const AccessKeyRow key{.access_key_id = "AKIDMESH",
+                         .account_id = mesh_,
+                         .sealed_secret = "sealed",
+                         .status = "Active"};
   ASSERT_OK_AND_ASSIGN(json account_element, registry_->put_account_element(mesh));
   EXPECT_EQ(account_element["Put"]["TableName"], "DatameshAccounts");
   EXPECT_EQ(account_element["Put"]["Item"]["IsMesh"], json({{"BOOL", true}}));
-  const DynamoRequest commit = transact_write_items(
-      {account_element, registry_->put_access_key_element(key)}, "");
+  const DynamoRequest commit =
+      transact_write_items({account_element, registry_->put_access_key_element(key)}, "");
   ASSERT_OK(mesh_client_->call(Service::kDynamoDb, commit.operation, commit.body));
   ASSERT_OK_AND_ASSIGN(std::optional<Account> got, registry_->get_mesh_account());
   ASSERT_TRUE(got.has_value());
@@ -227,8 +239,8 @@ TEST_F(AccountRegistryTest, OnlyTheSessionsMeshAccountIsTheMesh) {
   const Account other{.account_id = unique_account(), .name = "x", .is_mesh = true};
   EXPECT_STATUS(registry_->put_account(other), absl::StatusCode::kInvalidArgument,
                 "the mesh account is " + mesh_);
-  EXPECT_STATUS(registry_->put_account_element(other).status(),
-                absl::StatusCode::kInvalidArgument, "the mesh account is " + mesh_);
+  EXPECT_STATUS(registry_->put_account_element(other).status(), absl::StatusCode::kInvalidArgument,
+                "the mesh account is " + mesh_);
   // A registered account that is not the mesh does not read as the mesh.
   ASSERT_OK(registry_->put_account(Account{.account_id = mesh_, .name = "m"}));
   ASSERT_OK_AND_ASSIGN(std::optional<Account> mesh, registry_->get_mesh_account());
@@ -264,9 +276,10 @@ TEST_F(AccountRegistryTest, AnItemOfTheWrongShapeIsInvalidArgument) {
                 "IsMesh");
   ASSERT_OK(mesh_client_->call(Service::kDynamoDb, "PutItem",
                                {{"TableName", "DatameshAccessKeys"},
-                                {"Item", {{"AccessKeyId", {{"S", "AKIDBAD"}}},
-                                          {"AccountId", {{"S", account}}},
-                                          {"Status", {{"S", "Active"}}}}}}));
+                                {"Item",
+                                 {{"AccessKeyId", {{"S", "AKIDBAD"}}},
+                                  {"AccountId", {{"S", account}}},
+                                  {"Status", {{"S", "Active"}}}}}}));
   EXPECT_STATUS(registry_->get_access_key("AKIDBAD").status(), absl::StatusCode::kInvalidArgument,
                 "SealedSecret");
 }

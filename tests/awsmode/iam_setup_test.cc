@@ -43,13 +43,17 @@ std::set<std::string> mesh_resources(const AwsClient& iam) {
       {"ListRoles", "Roles", "RoleName", "role", {{"PathPrefix", names::kIamPath}}},
       {"ListUsers", "Users", "UserName", "user", {{"PathPrefix", names::kIamPath}}},
       {"ListGroups", "Groups", "GroupName", "group", {{"PathPrefix", names::kIamPath}}},
-      {"ListPolicies", "Policies", "PolicyName", "policy",
+      {"ListPolicies",
+       "Policies",
+       "PolicyName",
+       "policy",
        {{"PathPrefix", names::kIamPath}, {"Scope", "Local"}}},
   };
   for (const auto& listing : listings) {
     const absl::Status listed = datamesh::aws::for_each_page(
         [&](const json& request) { return iam.call(Service::kIam, listing.operation, request); },
-        listing.request, datamesh::aws::kMarker, [&](const json& page) {
+        listing.request, datamesh::aws::kMarker,
+        [&](const json& page) {
           for (const json& item : list_of(page.value(listing.list, json()))) {
             out.insert(std::string(listing.kind) + ":" + item.value(listing.name, ""));
           }
@@ -66,7 +70,8 @@ std::set<std::string> attached_to_role(const AwsClient& iam, const std::string& 
       iam.call(Service::kIam, "ListAttachedRolePolicies", {{"RoleName", role}});
   EXPECT_OK(listed.status());
   if (listed.ok()) {
-    for (const json& p : list_of((*listed)["AttachedPolicies"])) out.insert(p.value("PolicyName", ""));
+    for (const json& p : list_of((*listed)["AttachedPolicies"]))
+      out.insert(p.value("PolicyName", ""));
   }
   return out;
 }
@@ -152,11 +157,11 @@ TEST_F(IamSetupTest, InitializingTheMeshCreatesTheOriginalsResources) {
   ASSERT_OK(setup.apply(std::nullopt, mesh_account()));
   const AwsClient& m = client(mesh_);
   const std::set<std::string> expected = {
-      "role:DataMeshAdminReadOnly",        "role:DataMeshManager",
-      "user:DataMeshAdminReadOnly",        "user:DataMeshManager",
-      "group:DataMeshAdminReadOnlyGroup",  "group:DataMeshManagerGroup",
-      "policy:DataMeshReadOnlyPolicy",     "policy:AssumeDataMeshAdminReadOnly",
-      "policy:DataMeshManagerPolicy",      "policy:AssumeDataMeshManager"};
+      "role:DataMeshAdminReadOnly",       "role:DataMeshManager",
+      "user:DataMeshAdminReadOnly",       "user:DataMeshManager",
+      "group:DataMeshAdminReadOnlyGroup", "group:DataMeshManagerGroup",
+      "policy:DataMeshReadOnlyPolicy",    "policy:AssumeDataMeshAdminReadOnly",
+      "policy:DataMeshManagerPolicy",     "policy:AssumeDataMeshManager"};
   EXPECT_EQ(mesh_resources(m), expected);
   EXPECT_THAT(attached_to_role(m, "DataMeshManager"),
               UnorderedElementsAre("DataMeshManagerPolicy", "AssumeDataMeshAdminReadOnly"));
@@ -169,9 +174,8 @@ TEST_F(IamSetupTest, InitializingTheMeshCreatesTheOriginalsResources) {
 
   // The manager role and the caller (moto's assumed role, under no path it can read) are the
   // Lake Formation admins; new tables get no default permissions.
-  EXPECT_THAT(data_lake_admins(m),
-              ElementsAre(names::role_arn(mesh_, "DataMeshManager"),
-                          "arn:aws:iam::" + mesh_ + ":role/DatameshTest"));
+  EXPECT_THAT(data_lake_admins(m), ElementsAre(names::role_arn(mesh_, "DataMeshManager"),
+                                               "arn:aws:iam::" + mesh_ + ":role/DatameshTest"));
   ASSERT_OK_AND_ASSIGN(json settings, m.call(Service::kLakeFormation, "GetDataLakeSettings"));
   EXPECT_EQ(settings["DataLakeSettings"]["CreateTableDefaultPermissions"], json::array());
 
@@ -225,9 +229,9 @@ TEST_F(IamSetupTest, TheOriginalsCatalogStatementIsRecognised) {
 }
 
 TEST_F(IamSetupTest, InitializingAProducerCreatesItsRoleAndChain) {
-  ASSERT_OK(IamSetup(*sessions_).apply(Account{.account_id = producer_},
-                                       Account{.account_id = producer_,
-                                               .producer_initialized = true}));
+  ASSERT_OK(IamSetup(*sessions_)
+                .apply(Account{.account_id = producer_},
+                       Account{.account_id = producer_, .producer_initialized = true}));
   const AwsClient& p = client(producer_);
   const std::string assume_mesh = "AssumeDataMeshAdminProducer-" + producer_;
   EXPECT_EQ(mesh_resources(p),
@@ -236,8 +240,9 @@ TEST_F(IamSetupTest, InitializingAProducerCreatesItsRoleAndChain) {
                                    "policy:AssumeDataMeshProducer", "policy:" + assume_mesh}));
   EXPECT_THAT(attached_to_role(p, "DataMeshProducer"),
               UnorderedElementsAre("DataMeshProducerAccess", assume_mesh));
-  EXPECT_EQ(default_policy_document(p, names::policy_arn(producer_, assume_mesh)),
-            policies::assume_role_policy(names::role_arn(mesh_, "DataMeshAdminProducer-" + producer_)));
+  EXPECT_EQ(
+      default_policy_document(p, names::policy_arn(producer_, assume_mesh)),
+      policies::assume_role_policy(names::role_arn(mesh_, "DataMeshAdminProducer-" + producer_)));
   EXPECT_OK(p.call(Service::kIam, "GetRole", {{"RoleName", names::kLakeFormationServiceLinkedRole}})
                 .status());
   // Nothing in the mesh account.
@@ -261,11 +266,11 @@ TEST_F(IamSetupTest, InitializingAConsumerWritesTheMeshAccountIntoItsPolicy) {
   ASSERT_OK(setup.apply(before, after));
   const AwsClient& c = client(consumer_);
   const std::set<std::string> first = mesh_resources(c);
-  EXPECT_EQ(first, (std::set<std::string>{
-                       "role:DataMeshConsumer", "user:DataMeshConsumer",
-                       "group:DataMeshConsumerGroup", "policy:DataMeshConsumerAccess",
-                       "policy:AssumeDataMeshConsumer",
-                       "policy:AssumeDataMeshAdminConsumer-" + consumer_}));
+  EXPECT_EQ(first,
+            (std::set<std::string>{"role:DataMeshConsumer", "user:DataMeshConsumer",
+                                   "group:DataMeshConsumerGroup", "policy:DataMeshConsumerAccess",
+                                   "policy:AssumeDataMeshConsumer",
+                                   "policy:AssumeDataMeshAdminConsumer-" + consumer_}));
   const policies::PolicyScope scope{.region = "us-east-1", .mesh_account = mesh_};
   EXPECT_EQ(default_policy_document(c, names::policy_arn(consumer_, "DataMeshConsumerAccess")),
             policies::consumer_account_policy(scope));
@@ -286,9 +291,9 @@ TEST_F(IamSetupTest, AChangedPolicyGetsANewDefaultVersionAndOldOnesArePruned) {
     ASSERT_OK(c.call(Service::kIam, "CreatePolicyVersion",
                      {{"PolicyArn", arn}, {"PolicyDocument", old.dump()}, {"SetAsDefault", true}}));
   }
-  ASSERT_OK(IamSetup(*sessions_).apply(Account{.account_id = consumer_},
-                                       Account{.account_id = consumer_,
-                                               .consumer_initialized = true}));
+  ASSERT_OK(IamSetup(*sessions_)
+                .apply(Account{.account_id = consumer_},
+                       Account{.account_id = consumer_, .consumer_initialized = true}));
   const policies::PolicyScope scope{.region = "us-east-1", .mesh_account = mesh_};
   EXPECT_EQ(default_policy_document(c, arn), policies::consumer_account_policy(scope));
   ASSERT_OK_AND_ASSIGN(json versions,
@@ -307,9 +312,8 @@ TEST_F(IamSetupTest, EnablingAProducerMakesItsMeshRoleTrustItsAccountRole) {
     EXPECT_TRUE(resources.contains(name)) << name;
   }
   EXPECT_EQ(resources.size(), 10u + 5u);
-  EXPECT_THAT(attached_to_role(m, role),
-              UnorderedElementsAre("DataMeshProducerPolicy-" + producer_,
-                                   "AssumeDataMeshAdminReadOnly"));
+  EXPECT_THAT(attached_to_role(m, role), UnorderedElementsAre("DataMeshProducerPolicy-" + producer_,
+                                                              "AssumeDataMeshAdminReadOnly"));
   const std::string producer_role = names::role_arn(producer_, "DataMeshProducer");
   EXPECT_EQ(trust_of(m, role)["Statement"][0]["Principal"]["AWS"],
             json({names::user_arn(mesh_, role), names::account_root_arn(mesh_), producer_role}));
@@ -320,9 +324,11 @@ TEST_F(IamSetupTest, EnablingAProducerMakesItsMeshRoleTrustItsAccountRole) {
   // Again: nothing new, no duplicate principal or admin.
   const json trust = trust_of(m, "DataMeshAdminReadOnly");
   const std::vector<std::string> admins = data_lake_admins(m);
-  ASSERT_OK(IamSetup(*sessions_).apply(
-      Account{.account_id = producer_, .producer_initialized = true},
-      Account{.account_id = producer_, .producer_enabled = true, .producer_initialized = true}));
+  ASSERT_OK(IamSetup(*sessions_)
+                .apply(Account{.account_id = producer_, .producer_initialized = true},
+                       Account{.account_id = producer_,
+                               .producer_enabled = true,
+                               .producer_initialized = true}));
   EXPECT_EQ(mesh_resources(m), resources);
   EXPECT_EQ(trust_of(m, "DataMeshAdminReadOnly"), trust);
   EXPECT_EQ(data_lake_admins(m), admins);
@@ -370,33 +376,36 @@ TEST_F(IamSetupTest, AnAccountWithoutSessionIsPermissionDenied) {
   std::map<std::string, std::shared_ptr<const AwsClient>, std::less<>> mesh_only = {
       {mesh_, clients_.at(mesh_)}};
   const AwsSessions sessions("us-east-1", mesh_, mesh_only);
-  EXPECT_STATUS(IamSetup(sessions).apply(std::nullopt, Account{.account_id = consumer_,
-                                                               .consumer_initialized = true}),
+  EXPECT_STATUS(IamSetup(sessions).apply(
+                    std::nullopt, Account{.account_id = consumer_, .consumer_initialized = true}),
                 absl::StatusCode::kPermissionDenied, "no AWS session for account " + consumer_);
   EXPECT_TRUE(mesh_resources(client(consumer_)).empty());
 }
 
 TEST_F(IamSetupTest, AnIamFailureIsReturnedWithItsCode) {
   // Enabling before the mesh exists: IAM has no AssumeDataMeshAdminReadOnly to attach.
-  const absl::Status enabled = IamSetup(*sessions_).apply(
-      std::nullopt, Account{.account_id = producer_, .producer_enabled = true});
+  const absl::Status enabled =
+      IamSetup(*sessions_)
+          .apply(std::nullopt, Account{.account_id = producer_, .producer_enabled = true});
   EXPECT_STATUS(enabled, absl::StatusCode::kNotFound, "iam AttachRolePolicy: NoSuchEntity");
   // The steps before it stay done; the mesh set up, the same change then completes.
   EXPECT_TRUE(mesh_resources(client(mesh_)).contains("role:DataMeshAdminProducer-" + producer_));
   ASSERT_OK(IamSetup(*sessions_).apply(std::nullopt, mesh_account()));
-  ASSERT_OK(IamSetup(*sessions_).apply(Account{.account_id = producer_},
-                                       Account{.account_id = producer_, .producer_initialized = true}));
-  EXPECT_OK(IamSetup(*sessions_).apply(
-      std::nullopt, Account{.account_id = producer_, .producer_enabled = true,
-                            .producer_initialized = true}));
+  ASSERT_OK(IamSetup(*sessions_)
+                .apply(Account{.account_id = producer_},
+                       Account{.account_id = producer_, .producer_initialized = true}));
+  EXPECT_OK(IamSetup(*sessions_)
+                .apply(std::nullopt, Account{.account_id = producer_,
+                                             .producer_enabled = true,
+                                             .producer_initialized = true}));
 }
 
 TEST_F(IamSetupTest, TheMeshIsTheSessionsMeshAccount) {
-  EXPECT_STATUS(IamSetup(*sessions_).apply(
-                    std::nullopt, Account{.account_id = producer_, .is_mesh = true}),
-                absl::StatusCode::kInvalidArgument, "the mesh account is " + mesh_);
-  EXPECT_STATUS(IamSetup(*sessions_).apply(
-                    std::nullopt, Account{.account_id = mesh_, .producer_enabled = true}),
+  EXPECT_STATUS(
+      IamSetup(*sessions_).apply(std::nullopt, Account{.account_id = producer_, .is_mesh = true}),
+      absl::StatusCode::kInvalidArgument, "the mesh account is " + mesh_);
+  EXPECT_STATUS(IamSetup(*sessions_)
+                    .apply(std::nullopt, Account{.account_id = mesh_, .producer_enabled = true}),
                 absl::StatusCode::kInvalidArgument, "cannot be a producer or consumer");
   EXPECT_TRUE(mesh_resources(client(mesh_)).empty());
 }

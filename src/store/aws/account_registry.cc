@@ -98,8 +98,9 @@ bool is_missing_table(const absl::Status& status) {
 
 // GetItem, strongly consistent; null when there is no such item (or table).
 absl::StatusOr<json> get_item(const AwsClient& aws, std::string_view table, json key) {
-  absl::StatusOr<json> got = aws.call(Service::kDynamoDb, "GetItem",
-                                      {{"TableName", table}, {"Key", key}, {"ConsistentRead", true}});
+  absl::StatusOr<json> got =
+      aws.call(Service::kDynamoDb, "GetItem",
+               {{"TableName", table}, {"Key", key}, {"ConsistentRead", true}});
   if (!got.ok()) {
     if (is_missing_table(got.status())) return json();
     return got.status();
@@ -149,7 +150,8 @@ void merge_into(Account& into, const Account& also) {
   into.consumer_enabled |= also.consumer_enabled;
   into.producer_initialized |= also.producer_initialized;
   into.consumer_initialized |= also.consumer_initialized;
-  if (into.creation_date.empty() || (!also.creation_date.empty() && also.creation_date < into.creation_date)) {
+  if (into.creation_date.empty() ||
+      (!also.creation_date.empty() && also.creation_date < into.creation_date)) {
     into.creation_date = also.creation_date;
   }
 }
@@ -158,8 +160,8 @@ void merge_into(Account& into, const Account& also) {
 
 absl::Status AccountRegistry::ensure_tables() const {
   DATAMESH_ASSIGN_OR_RETURN(const AwsClient* aws, sessions_.mesh());
-  for (const auto& [table, key] : {std::pair{at::kTable, at::kAccountId},
-                                   std::pair{kt::kTable, kt::kAccessKeyId}}) {
+  for (const auto& [table, key] :
+       {std::pair{at::kTable, at::kAccountId}, std::pair{kt::kTable, kt::kAccessKeyId}}) {
     absl::StatusOr<json> created =
         aws->call(Service::kDynamoDb, "CreateTable", create_table_request(table, key));
     if (!created.ok() && created.status().code() != absl::StatusCode::kAlreadyExists) {
@@ -169,8 +171,8 @@ absl::Status AccountRegistry::ensure_tables() const {
     // takes seconds on AWS; moto makes it ACTIVE at once).
     std::chrono::milliseconds wait(100);
     for (int attempt = 0;; ++attempt) {
-      DATAMESH_ASSIGN_OR_RETURN(json described,
-                                aws->call(Service::kDynamoDb, "DescribeTable", {{"TableName", table}}));
+      DATAMESH_ASSIGN_OR_RETURN(
+          json described, aws->call(Service::kDynamoDb, "DescribeTable", {{"TableName", table}}));
       if (described["Table"].value("TableStatus", "") == "ACTIVE") break;
       if (attempt == 40) {
         return absl::UnavailableError(cat("DynamoDB table ", table, " of account ",
@@ -186,7 +188,8 @@ absl::Status AccountRegistry::ensure_tables() const {
 absl::StatusOr<std::optional<Account>> AccountRegistry::get_account(
     std::string_view account_id) const {
   DATAMESH_ASSIGN_OR_RETURN(const AwsClient* aws, sessions_.mesh());
-  DATAMESH_ASSIGN_OR_RETURN(json item, get_item(*aws, at::kTable, key_of(at::kAccountId, account_id)));
+  DATAMESH_ASSIGN_OR_RETURN(json item,
+                            get_item(*aws, at::kTable, key_of(at::kAccountId, account_id)));
   if (item.is_object()) return decode_account(item);
   return taken_over(account_id);
 }
@@ -195,8 +198,8 @@ absl::StatusOr<std::optional<Account>> AccountRegistry::taken_over(
     std::string_view account_id) const {
   DATAMESH_ASSIGN_OR_RETURN(const AwsClient* aws, sessions_.mesh());
   if (account_id == sessions_.mesh_account()) {
-    absl::StatusOr<json> tracker = aws->call(Service::kDynamoDb, "DescribeTable",
-                                             {{"TableName", names::kSubscriptionsTable}});
+    absl::StatusOr<json> tracker =
+        aws->call(Service::kDynamoDb, "DescribeTable", {{"TableName", names::kSubscriptionsTable}});
     if (!tracker.ok()) {
       if (tracker.status().code() == absl::StatusCode::kNotFound) return std::nullopt;
       return tracker.status();
@@ -210,8 +213,8 @@ absl::StatusOr<std::optional<Account>> AccountRegistry::taken_over(
   }
   std::optional<Account> account;
   for (const bool producer : {true, false}) {
-    const std::string role = producer ? names::mesh_producer_role(account_id)
-                                      : names::mesh_consumer_role(account_id);
+    const std::string role =
+        producer ? names::mesh_producer_role(account_id) : names::mesh_consumer_role(account_id);
     absl::StatusOr<json> got = aws->call(Service::kIam, "GetRole", {{"RoleName", role}});
     if (!got.ok()) {
       if (got.status().code() == absl::StatusCode::kNotFound) continue;
@@ -261,7 +264,8 @@ absl::Status AccountRegistry::put_account(const Account& account) const {
 absl::StatusOr<std::vector<Account>> AccountRegistry::list_accounts() const {
   DATAMESH_ASSIGN_OR_RETURN(const AwsClient* aws, sessions_.mesh());
   std::map<std::string, Account> accounts;
-  DATAMESH_ASSIGN_OR_RETURN(json items, scan(*aws, {{"TableName", at::kTable}, {"ConsistentRead", true}}));
+  DATAMESH_ASSIGN_OR_RETURN(json items,
+                            scan(*aws, {{"TableName", at::kTable}, {"ConsistentRead", true}}));
   for (const json& item : items) {
     DATAMESH_ASSIGN_OR_RETURN(Account account, decode_account(item));
     accounts.emplace(account.account_id, std::move(account));
@@ -270,7 +274,8 @@ absl::StatusOr<std::vector<Account>> AccountRegistry::list_accounts() const {
   std::map<std::string, Account> original;
   DATAMESH_RETURN_IF_ERROR(datamesh::aws::for_each_page(
       [&](const json& request) { return aws->call(Service::kIam, "ListRoles", request); },
-      {{"PathPrefix", names::kIamPath}}, datamesh::aws::kMarker, [&](const json& page) {
+      {{"PathPrefix", names::kIamPath}}, datamesh::aws::kMarker,
+      [&](const json& page) {
         const json& roles = page.contains("Roles") ? page["Roles"] : json();
         const std::vector<json> listed = roles.is_array()    ? roles.get<std::vector<json>>()
                                          : roles.is_object() ? std::vector<json>{roles}
@@ -303,7 +308,8 @@ absl::StatusOr<std::vector<Account>> AccountRegistry::list_accounts() const {
 absl::StatusOr<std::optional<AccessKeyRow>> AccountRegistry::get_access_key(
     std::string_view key_id) const {
   DATAMESH_ASSIGN_OR_RETURN(const AwsClient* aws, sessions_.mesh());
-  DATAMESH_ASSIGN_OR_RETURN(json item, get_item(*aws, kt::kTable, key_of(kt::kAccessKeyId, key_id)));
+  DATAMESH_ASSIGN_OR_RETURN(json item,
+                            get_item(*aws, kt::kTable, key_of(kt::kAccessKeyId, key_id)));
   if (!item.is_object()) return std::nullopt;
   return decode_key(item);
 }
@@ -321,11 +327,12 @@ absl::StatusOr<std::vector<AccessKeyRow>> AccountRegistry::list_access_keys(
     std::string_view account_id) const {
   DATAMESH_ASSIGN_OR_RETURN(const AwsClient* aws, sessions_.mesh());
   DATAMESH_ASSIGN_OR_RETURN(
-      json items, scan(*aws, {{"TableName", kt::kTable},
-                              {"ConsistentRead", true},
-                              {"FilterExpression", "#account = :account"},
-                              {"ExpressionAttributeNames", {{"#account", kt::kAccountId}}},
-                              {"ExpressionAttributeValues", {{":account", string_value(account_id)}}}}));
+      json items,
+      scan(*aws, {{"TableName", kt::kTable},
+                  {"ConsistentRead", true},
+                  {"FilterExpression", "#account = :account"},
+                  {"ExpressionAttributeNames", {{"#account", kt::kAccountId}}},
+                  {"ExpressionAttributeValues", {{":account", string_value(account_id)}}}}));
   std::vector<AccessKeyRow> keys;
   for (const json& item : items) {
     DATAMESH_ASSIGN_OR_RETURN(AccessKeyRow key, decode_key(item));

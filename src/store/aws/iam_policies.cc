@@ -50,13 +50,23 @@ json mesh_tables(const PolicyScope& scope) {
 }
 
 const std::vector<std::string>& glue_reads() {
-  static const std::vector<std::string> actions = {
-      "glue:GetDatabase",      "glue:GetDatabases",     "glue:GetTable",
-      "glue:GetTables",        "glue:GetTableVersion",  "glue:GetTableVersions",
-      "glue:GetPartition",     "glue:GetPartitions",    "glue:BatchGetPartition",
-      "glue:SearchTables",     "glue:GetSchema",        "glue:GetSchemaVersion",
-      "glue:ListSchemas",      "glue:ListSchemaVersions", "glue:GetRegistry",
-      "glue:ListRegistries",   "glue:GetTags"};
+  static const std::vector<std::string> actions = {"glue:GetDatabase",
+                                                   "glue:GetDatabases",
+                                                   "glue:GetTable",
+                                                   "glue:GetTables",
+                                                   "glue:GetTableVersion",
+                                                   "glue:GetTableVersions",
+                                                   "glue:GetPartition",
+                                                   "glue:GetPartitions",
+                                                   "glue:BatchGetPartition",
+                                                   "glue:SearchTables",
+                                                   "glue:GetSchema",
+                                                   "glue:GetSchemaVersion",
+                                                   "glue:ListSchemas",
+                                                   "glue:ListSchemaVersions",
+                                                   "glue:GetRegistry",
+                                                   "glue:ListRegistries",
+                                                   "glue:GetTags"};
   return actions;
 }
 
@@ -79,7 +89,8 @@ json mesh_registry_reads(const PolicyScope& scope) {
 std::set<std::string> as_set(const json& value) {
   std::set<std::string> out;
   if (value.is_array()) {
-    for (const json& item : value) out.insert(item.is_string() ? item.get<std::string>() : item.dump());
+    for (const json& item : value)
+      out.insert(item.is_string() ? item.get<std::string>() : item.dump());
   } else if (value.is_string()) {
     out.insert(value.get<std::string>());
   } else if (!value.is_null()) {
@@ -122,22 +133,22 @@ json mesh_read_only_policy(const PolicyScope& scope) {
 json mesh_manager_policy(const PolicyScope& scope) {
   return document(json::array({allow(
       "ManageMeshIdentities",
-      {"iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:AttachRolePolicy",
-       "iam:PutRolePolicy", "iam:CreateRole", "iam:UpdateAssumeRolePolicy"},
+      {"iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:AttachRolePolicy", "iam:PutRolePolicy",
+       "iam:CreateRole", "iam:UpdateAssumeRolePolicy"},
       json::array({cat("arn:aws:iam::", scope.mesh_account, ":role", names::kIamPath, "*"),
                    cat("arn:aws:iam::", scope.mesh_account, ":policy", names::kIamPath, "*")}))}));
 }
 
 json mesh_producer_policy(const PolicyScope& scope) {
   return document(json::array(
-      {allow("GluePublish",
-             {"glue:CreateDatabase", "glue:CreateTable", "glue:CreatePartition",
-              "glue:BatchCreatePartition", "glue:GetDatabase", "glue:GetDatabases",
-              "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions",
-              "glue:BatchGetPartition", "glue:UpdateDatabase", "glue:UpdateTable",
-              "glue:UpdatePartition", "glue:SearchTables", "glue:TagResource",
-              "glue:GetTags", "glue:GetResourcePolicy", "glue:PutResourcePolicy"},
-             "*"),
+      {allow(
+           "GluePublish",
+           {"glue:CreateDatabase", "glue:CreateTable", "glue:CreatePartition",
+            "glue:BatchCreatePartition", "glue:GetDatabase", "glue:GetDatabases", "glue:GetTable",
+            "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
+            "glue:UpdateDatabase", "glue:UpdateTable", "glue:UpdatePartition", "glue:SearchTables",
+            "glue:TagResource", "glue:GetTags", "glue:GetResourcePolicy", "glue:PutResourcePolicy"},
+           "*"),
        allow("LakeFormationPublish",
              {"lakeformation:GrantPermissions", "lakeformation:RevokePermissions",
               "lakeformation:BatchGrantPermissions", "lakeformation:BatchRevokePermissions",
@@ -172,8 +183,7 @@ json mesh_consumer_policy(const PolicyScope& scope) {
              "*"),
        allow("Tracker",
              {"dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:UpdateItem",
-              "dynamodb:ConditionCheckItem", "dynamodb:Query", "dynamodb:Scan",
-              "dynamodb:GetItem"},
+              "dynamodb:ConditionCheckItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem"},
              mesh_tables(scope)),
        allow("RamInvitations",
              {"ram:List*", "ram:Get*", "ram:AcceptResourceShareInvitation",
@@ -189,10 +199,9 @@ json producer_account_policy(const PolicyScope& scope) {
       {allow("Iam", {"iam:GetRole"}, "*"),
        allow("Glue",
              {"glue:GetTables", "glue:GetTable", "glue:GetCrawler", "glue:GetDatabases",
-              "glue:GetPartitions", "glue:GetDatabase", "glue:CreateDatabase",
-              "glue:CreateTable", "glue:CreateCrawler", "glue:UpdateCrawler",
-              "glue:UpdateDatabase", "glue:UpdateTable", "glue:TagResource",
-              "glue:SearchTables"},
+              "glue:GetPartitions", "glue:GetDatabase", "glue:CreateDatabase", "glue:CreateTable",
+              "glue:CreateCrawler", "glue:UpdateCrawler", "glue:UpdateDatabase", "glue:UpdateTable",
+              "glue:TagResource", "glue:SearchTables"},
              "*"),
        allow("RamInvitations",
              {"ram:GetResourceShareInvitations", "ram:AcceptResourceShareInvitation"}, "*"),
@@ -225,11 +234,10 @@ json consumer_account_policy(const PolicyScope& scope) {
               "lakeformation:RegisterResource", "lakeformation:UpdateResource"},
              "*"),
        allow("Tracker",
-             {"dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:UpdateItem",
-              "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem"},
+             {"dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
+              "dynamodb:Scan", "dynamodb:GetItem"},
              mesh_tables(scope)),
-       allow("MeshRoles", {"iam:GetRole"},
-             json::array({names::role_arn(scope.mesh_account, "*")})),
+       allow("MeshRoles", {"iam:GetRole"}, json::array({names::role_arn(scope.mesh_account, "*")})),
        allow("Ram",
              {"ram:List*", "ram:Get*", "ram:CreateResourceShare",
               "ram:AcceptResourceShareInvitation", "ram:RejectResourceShareInvitation",
@@ -238,15 +246,13 @@ json consumer_account_policy(const PolicyScope& scope) {
 }
 
 json assume_role_policy(std::string_view role_arn) {
-  return document(json::array({json{{"Effect", "Allow"},
-                                    {"Action", "sts:AssumeRole"},
-                                    {"Resource", std::string(role_arn)}}}));
+  return document(json::array({json{
+      {"Effect", "Allow"}, {"Action", "sts:AssumeRole"}, {"Resource", std::string(role_arn)}}}));
 }
 
 json trust_policy(const std::vector<std::string>& principals) {
-  return document(json::array({json{{"Effect", "Allow"},
-                                    {"Principal", {{"AWS", principals}}},
-                                    {"Action", "sts:AssumeRole"}}}));
+  return document(json::array({json{
+      {"Effect", "Allow"}, {"Principal", {{"AWS", principals}}}, {"Action", "sts:AssumeRole"}}}));
 }
 
 std::optional<json> with_trusted_principals(const json& trust,
@@ -280,15 +286,13 @@ json account_role_trust_statement(std::string_view account, std::string_view rol
 }
 
 json glue_ram_opt_in_statement(const PolicyScope& scope) {
-  return json{{"Effect", "Allow"},
-              {"Action", json::array({"glue:ShareResource"})},
-              {"Principal", {{"Service", json::array({"ram.amazonaws.com"})}}},
-              {"Resource", json::array({arn(scope, "glue", scope.region, scope.mesh_account,
-                                            "table/*/*"),
-                                        arn(scope, "glue", scope.region, scope.mesh_account,
-                                            "database/*"),
-                                        arn(scope, "glue", scope.region, scope.mesh_account,
-                                            "catalog")})}};
+  return json{
+      {"Effect", "Allow"},
+      {"Action", json::array({"glue:ShareResource"})},
+      {"Principal", {{"Service", json::array({"ram.amazonaws.com"})}}},
+      {"Resource", json::array({arn(scope, "glue", scope.region, scope.mesh_account, "table/*/*"),
+                                arn(scope, "glue", scope.region, scope.mesh_account, "database/*"),
+                                arn(scope, "glue", scope.region, scope.mesh_account, "catalog")})}};
 }
 
 bool same_grant(const json& a, const json& b) {

@@ -102,18 +102,18 @@ absl::Status IamSetup::enable(const Account& account, bool producer) const {
       *aws, mesh,
       {.names = identity,
        .account = mesh,
-       .policy_description = producer
-                                 ? cat("IAM Role enabling Account ", id, " to become a Data Producer")
-                                 : cat("IAM Role enabling Account ", id, " to become Data Consumers"),
-       .role_description = cat("Role to be used for Data Mesh ", producer ? "Producer " : "Consumer ",
-                               id),
+       .policy_description =
+           producer ? cat("IAM Role enabling Account ", id, " to become a Data Producer")
+                    : cat("IAM Role enabling Account ", id, " to become Data Consumers"),
+       .role_description =
+           cat("Role to be used for Data Mesh ", producer ? "Producer " : "Consumer ", id),
        .policy = producer ? policies::mesh_producer_policy(scope)
                           : policies::mesh_consumer_policy(scope)}));
   if (producer) {
     const std::string role = names::role_arn(mesh, identity.role);
     DATAMESH_RETURN_IF_ERROR(iam_steps::grant_create_database(*aws, role));
-    DATAMESH_RETURN_IF_ERROR(iam_steps::ensure_data_lake_admins(
-        *aws, {role}, /*no_default_table_permissions=*/false));
+    DATAMESH_RETURN_IF_ERROR(
+        iam_steps::ensure_data_lake_admins(*aws, {role}, /*no_default_table_permissions=*/false));
   }
   const std::string account_role =
       names::role_arn(id, producer ? names::kProducerRole : names::kConsumerRole);
@@ -150,8 +150,7 @@ absl::Status IamSetup::initialize(const Account& account, bool producer) const {
           cat("Policy allowing the grantee the ability to assume Role ", mesh_role_arn),
           policies::assume_role_policy(mesh_role_arn)));
   DATAMESH_RETURN_IF_ERROR(aws->call(datamesh::aws::Service::kIam, "AttachRolePolicy",
-                                     {{"RoleName", identity.role},
-                                      {"PolicyArn", assume_mesh_role}})
+                                     {{"RoleName", identity.role}, {"PolicyArn", assume_mesh_role}})
                                .status());
   DATAMESH_RETURN_IF_ERROR(iam_steps::ensure_lake_formation_role(*aws));
   return iam_steps::grant_create_database(*aws, names::role_arn(id, identity.role));

@@ -48,12 +48,11 @@ absl::Status update_policy(const AwsClient& iam, const std::string& policy_arn,
   DATAMESH_ASSIGN_OR_RETURN(json policy,
                             iam.call(Service::kIam, "GetPolicy", {{"PolicyArn", policy_arn}}));
   const std::string default_version = policy["Policy"].value("DefaultVersionId", "");
-  DATAMESH_ASSIGN_OR_RETURN(
-      json version, iam.call(Service::kIam, "GetPolicyVersion",
-                             {{"PolicyArn", policy_arn}, {"VersionId", default_version}}));
-  DATAMESH_ASSIGN_OR_RETURN(
-      json current,
-      parse_policy_document(version["PolicyVersion"].value("Document", std::string())));
+  DATAMESH_ASSIGN_OR_RETURN(json version,
+                            iam.call(Service::kIam, "GetPolicyVersion",
+                                     {{"PolicyArn", policy_arn}, {"VersionId", default_version}}));
+  DATAMESH_ASSIGN_OR_RETURN(json current, parse_policy_document(version["PolicyVersion"].value(
+                                              "Document", std::string())));
   if (current == document) return absl::OkStatus();
   // Room for the new version first: IAM keeps five, and only the default one is still in use.
   DATAMESH_ASSIGN_OR_RETURN(
@@ -61,9 +60,9 @@ absl::Status update_policy(const AwsClient& iam, const std::string& policy_arn,
   for (const json& listed : list_of(versions["Versions"])) {
     const std::string id = listed.value("VersionId", "");
     if (id == default_version) continue;
-    DATAMESH_RETURN_IF_ERROR(
-        iam.call(Service::kIam, "DeletePolicyVersion", {{"PolicyArn", policy_arn}, {"VersionId", id}})
-            .status());
+    DATAMESH_RETURN_IF_ERROR(iam.call(Service::kIam, "DeletePolicyVersion",
+                                      {{"PolicyArn", policy_arn}, {"VersionId", id}})
+                                 .status());
   }
   DATAMESH_RETURN_IF_ERROR(iam.call(Service::kIam, "CreatePolicyVersion",
                                     {{"PolicyArn", policy_arn},
@@ -193,11 +192,11 @@ absl::Status ensure_identity(const AwsClient& iam, std::string_view mesh_account
       iam.call(Service::kIam, "AttachGroupPolicy", {{"GroupName", n.group}, {"PolicyArn", assume}})
           .status());
   if (identity.account == mesh_account && n.role != names::kMeshReadOnlyRole) {
-    const std::string read_only = names::policy_arn(
-        mesh_account, names::assume_policy_name(names::kMeshReadOnlyRole));
-    DATAMESH_RETURN_IF_ERROR(
-        iam.call(Service::kIam, "AttachRolePolicy", {{"RoleName", n.role}, {"PolicyArn", read_only}})
-            .status());
+    const std::string read_only =
+        names::policy_arn(mesh_account, names::assume_policy_name(names::kMeshReadOnlyRole));
+    DATAMESH_RETURN_IF_ERROR(iam.call(Service::kIam, "AttachRolePolicy",
+                                      {{"RoleName", n.role}, {"PolicyArn", read_only}})
+                                 .status());
   }
   return absl::OkStatus();
 }
@@ -205,15 +204,13 @@ absl::Status ensure_identity(const AwsClient& iam, std::string_view mesh_account
 absl::Status ensure_trusted(const AwsClient& iam, std::string_view role,
                             const std::vector<std::string>& principals) {
   DATAMESH_ASSIGN_OR_RETURN(json got, iam.call(Service::kIam, "GetRole", {{"RoleName", role}}));
-  DATAMESH_ASSIGN_OR_RETURN(
-      json trust,
-      parse_policy_document(got["Role"].value("AssumeRolePolicyDocument", std::string())));
+  DATAMESH_ASSIGN_OR_RETURN(json trust, parse_policy_document(got["Role"].value(
+                                            "AssumeRolePolicyDocument", std::string())));
   std::optional<json> updated = policies::with_trusted_principals(trust, principals);
   if (!updated) return absl::OkStatus();
-  absl::Status written =
-      iam.call(Service::kIam, "UpdateAssumeRolePolicy",
-               {{"RoleName", role}, {"PolicyDocument", updated->dump()}})
-          .status();
+  absl::Status written = iam.call(Service::kIam, "UpdateAssumeRolePolicy",
+                                  {{"RoleName", role}, {"PolicyDocument", updated->dump()}})
+                             .status();
   if (is_invalid_principal(written)) {
     return absl::FailedPreconditionError(
         cat("role ", role, " cannot trust ", base::join(principals, ", "),
@@ -225,9 +222,8 @@ absl::Status ensure_trusted(const AwsClient& iam, std::string_view role,
 absl::Status ensure_trust_statement(const AwsClient& iam, std::string_view role,
                                     const json& statement) {
   DATAMESH_ASSIGN_OR_RETURN(json got, iam.call(Service::kIam, "GetRole", {{"RoleName", role}}));
-  DATAMESH_ASSIGN_OR_RETURN(
-      json trust,
-      parse_policy_document(got["Role"].value("AssumeRolePolicyDocument", std::string())));
+  DATAMESH_ASSIGN_OR_RETURN(json trust, parse_policy_document(got["Role"].value(
+                                            "AssumeRolePolicyDocument", std::string())));
   std::optional<json> updated = policies::with_statement(trust, statement);
   if (!updated) return absl::OkStatus();
   return iam
@@ -248,8 +244,8 @@ absl::Status ensure_lake_formation_role(const AwsClient& iam) {
 absl::Status ensure_data_lake_admins(const AwsClient& lakeformation,
                                      const std::vector<std::string>& admins,
                                      bool no_default_table_permissions) {
-  DATAMESH_ASSIGN_OR_RETURN(json got, lakeformation.call(Service::kLakeFormation,
-                                                         "GetDataLakeSettings"));
+  DATAMESH_ASSIGN_OR_RETURN(json got,
+                            lakeformation.call(Service::kLakeFormation, "GetDataLakeSettings"));
   json settings = got.value("DataLakeSettings", json::object());
   json& listed = settings["DataLakeAdmins"];
   if (!listed.is_array()) listed = json::array();
@@ -299,8 +295,8 @@ absl::Status ensure_catalog_statement(const AwsClient& glue, const json& stateme
     if (!text.empty()) {
       policy = json::parse(text, nullptr, /*allow_exceptions=*/false);
       if (policy.is_discarded()) {
-        return absl::FailedPreconditionError(
-            cat("the Glue catalog policy is not JSON; fix it by hand first: ", text.substr(0, 200)));
+        return absl::FailedPreconditionError(cat(
+            "the Glue catalog policy is not JSON; fix it by hand first: ", text.substr(0, 200)));
       }
     }
   } else if (got.status().code() != absl::StatusCode::kNotFound) {
