@@ -4,7 +4,6 @@
 #include <cctype>
 #include <chrono>
 #include <map>
-#include <thread>
 
 #include "absl/strings/escaping.h"
 #include "aws/mesh_names.h"
@@ -178,7 +177,7 @@ absl::Status AccountRegistry::ensure_tables() const {
         return absl::UnavailableError(cat("DynamoDB table ", table, " of account ",
                                           sessions_.mesh_account(), " is not ACTIVE yet"));
       }
-      std::this_thread::sleep_for(wait);
+      sleep_(wait);
       wait = std::min(wait * 2, std::chrono::milliseconds(5000));
     }
   }

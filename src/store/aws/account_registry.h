@@ -26,9 +26,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "aws/retry.h"
 #include "core/store.h"
 #include "nlohmann/json.hpp"
 #include "store/aws/aws_sessions.h"
@@ -59,7 +61,10 @@ inline constexpr std::string_view kRevocationDate = "RevocationDate";
 
 class AccountRegistry {
  public:
-  explicit AccountRegistry(const AwsSessions& sessions) : sessions_(sessions) {}
+  // `sleep` waits between the polls of ensure_tables.
+  explicit AccountRegistry(const AwsSessions& sessions,
+                           datamesh::aws::Sleeper sleep = datamesh::aws::real_sleeper())
+      : sessions_(sessions), sleep_(std::move(sleep)) {}
 
   // Creates the two tables in M when missing (PAY_PER_REQUEST, tagged Solution=DataMeshUtils)
   // and waits, polling with backoff, until they are ACTIVE. Writes call it when a table is
@@ -90,6 +95,7 @@ class AccountRegistry {
   absl::StatusOr<std::optional<Account>> taken_over(std::string_view account_id) const;
 
   const AwsSessions& sessions_;
+  datamesh::aws::Sleeper sleep_;
 };
 
 }  // namespace datamesh::store::aws

@@ -74,18 +74,20 @@ absl::Status IamSetup::initialize_mesh() const {
        .account = mesh,
        .policy_description = "IAM Policy to provide read-only access to metadata",
        .role_description = "Role to be used for read-only operations on Catalog",
-       .policy = policies::mesh_read_only_policy(scope)}));
+       .policy = policies::mesh_read_only_policy(scope)},
+      sleep_));
   DATAMESH_RETURN_IF_ERROR(iam_steps::ensure_identity(
       *aws, mesh,
       {.names = names::mesh_manager_identity(),
        .account = mesh,
        .policy_description = "IAM Policy to bootstrap the Data Mesh Admin",
        .role_description = "Role to be used for the Data Mesh Manager function",
-       .policy = policies::mesh_manager_policy(scope)}));
+       .policy = policies::mesh_manager_policy(scope)},
+      sleep_));
   DATAMESH_ASSIGN_OR_RETURN(const std::string caller, iam_steps::caller_principal(*aws));
   DATAMESH_RETURN_IF_ERROR(iam_steps::ensure_data_lake_admins(
       *aws, {names::role_arn(mesh, names::kMeshManagerRole), caller},
-      /*no_default_table_permissions=*/true));
+      /*no_default_table_permissions=*/true, sleep_));
   DATAMESH_RETURN_IF_ERROR(iam_steps::ensure_lake_formation_role(*aws));
   return iam_steps::ensure_catalog_statement(*aws, policies::glue_ram_opt_in_statement(scope));
 }
@@ -108,12 +110,13 @@ absl::Status IamSetup::enable(const Account& account, bool producer) const {
        .role_description =
            cat("Role to be used for Data Mesh ", producer ? "Producer " : "Consumer ", id),
        .policy = producer ? policies::mesh_producer_policy(scope)
-                          : policies::mesh_consumer_policy(scope)}));
+                          : policies::mesh_consumer_policy(scope)},
+      sleep_));
   if (producer) {
     const std::string role = names::role_arn(mesh, identity.role);
-    DATAMESH_RETURN_IF_ERROR(iam_steps::grant_create_database(*aws, role));
-    DATAMESH_RETURN_IF_ERROR(
-        iam_steps::ensure_data_lake_admins(*aws, {role}, /*no_default_table_permissions=*/false));
+    DATAMESH_RETURN_IF_ERROR(iam_steps::grant_create_database(*aws, role, sleep_));
+    DATAMESH_RETURN_IF_ERROR(iam_steps::ensure_data_lake_admins(
+        *aws, {role}, /*no_default_table_permissions=*/false, sleep_));
   }
   const std::string account_role =
       names::role_arn(id, producer ? names::kProducerRole : names::kConsumerRole);
@@ -138,7 +141,8 @@ absl::Status IamSetup::initialize(const Account& account, bool producer) const {
        .role_description =
            cat(identity.role, " facilitating principals to act as ", persona(producer)),
        .policy = producer ? policies::producer_account_policy(scope)
-                          : policies::consumer_account_policy(scope)}));
+                          : policies::consumer_account_policy(scope)},
+      sleep_));
   // The second hop of the persona's chain: this account's role may assume its mesh role.
   const std::string mesh_role =
       producer ? names::mesh_producer_role(id) : names::mesh_consumer_role(id);
@@ -153,7 +157,7 @@ absl::Status IamSetup::initialize(const Account& account, bool producer) const {
                                      {{"RoleName", identity.role}, {"PolicyArn", assume_mesh_role}})
                                .status());
   DATAMESH_RETURN_IF_ERROR(iam_steps::ensure_lake_formation_role(*aws));
-  return iam_steps::grant_create_database(*aws, names::role_arn(id, identity.role));
+  return iam_steps::grant_create_database(*aws, names::role_arn(id, identity.role), sleep_);
 }
 
 }  // namespace datamesh::store::aws

@@ -30,8 +30,10 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 
 #include "absl/status/status.h"
+#include "aws/retry.h"
 #include "datamesh/types.h"
 #include "store/aws/aws_sessions.h"
 
@@ -39,7 +41,11 @@ namespace datamesh::store::aws {
 
 class IamSetup {
  public:
-  explicit IamSetup(const AwsSessions& sessions) : sessions_(sessions) {}
+  // `sleep` waits between the polls of a step that names a principal IAM does not know yet
+  // (iam_steps::while_principal_unknown).
+  explicit IamSetup(const AwsSessions& sessions,
+                    datamesh::aws::Sleeper sleep = datamesh::aws::real_sleeper())
+      : sessions_(sessions), sleep_(std::move(sleep)) {}
 
   // Creates what the flags newly set in `after` (compared with `before`, nullopt for a new
   // account) mean, on the session of the account each step changes. Errors:
@@ -55,6 +61,7 @@ class IamSetup {
   absl::Status initialize(const Account& account, bool producer) const;
 
   const AwsSessions& sessions_;
+  datamesh::aws::Sleeper sleep_;
 };
 
 }  // namespace datamesh::store::aws

@@ -4,7 +4,6 @@
 #include <cctype>
 #include <chrono>
 #include <functional>
-#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
@@ -81,14 +80,21 @@ bool is_invalid_principal(const absl::Status& status) {
          absl::StrContains(status.message(), "Invalid principal");
 }
 
-// Runs `step` again while IAM or Lake Formation refuse a principal made a moment ago: both
-// resolve new users and roles only after a while (eventual consistency). Polls with backoff, as
-// a waiter would, about 15 s in all; then Unavailable, to be run again.
-absl::Status while_principal_unknown(const std::function<absl::Status()>& step) {
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+}  // namespace
+
+absl::Status while_principal_unknown(const std::function<absl::Status()>& step,
+                                     const Sleeper& sleep) {
   absl::Status status = step();
   std::chrono::milliseconds wait(500);
   for (int attempt = 0; is_invalid_principal(status) && attempt < 5; ++attempt) {
-    std::this_thread::sleep_for(wait);
+    sleep(wait);
     wait *= 2;
     status = step();
   }
@@ -98,15 +104,6 @@ absl::Status while_principal_unknown(const std::function<absl::Status()>& step) 
   }
   return status;
 }
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-}  // namespace
 
 absl::StatusOr<json> parse_policy_document(std::string_view text) {
   std::string decoded;
@@ -148,7 +145,7 @@ absl::StatusOr<std::string> ensure_policy(const AwsClient& iam, std::string_view
 }
 
 absl::Status ensure_identity(const AwsClient& iam, std::string_view mesh_account,
-                             const Identity& identity) {
+                             const Identity& identity, const Sleeper& sleep) {
   const names::IamIdentity& n = identity.names;
   DATAMESH_ASSIGN_OR_RETURN(
       const std::string policy,
@@ -173,8 +170,8 @@ absl::Status ensure_identity(const AwsClient& iam, std::string_view mesh_account
                             {"AssumeRolePolicyDocument", policies::trust_policy(trusted).dump()},
                             {"Description", identity.role_description},
                             {"Tags", default_tags()}};
-  absl::Status role =
-      while_principal_unknown([&] { return create_unless_exists(iam, "CreateRole", create_role); });
+  absl::Status role = while_principal_unknown(
+      [&] { return create_unless_exists(iam, "CreateRole", create_role); }, sleep);
   DATAMESH_RETURN_IF_ERROR(role);
   // A role made by an earlier run keeps its trust; the principals it needs are added.
   DATAMESH_RETURN_IF_ERROR(ensure_trusted(iam, n.role, trusted));
@@ -243,7 +240,7 @@ absl::Status ensure_lake_formation_role(const AwsClient& iam) {
 
 absl::Status ensure_data_lake_admins(const AwsClient& lakeformation,
                                      const std::vector<std::string>& admins,
-                                     bool no_default_table_permissions) {
+                                     bool no_default_table_permissions, const Sleeper& sleep) {
   DATAMESH_ASSIGN_OR_RETURN(json got,
                             lakeformation.call(Service::kLakeFormation, "GetDataLakeSettings"));
   json settings = got.value("DataLakeSettings", json::object());
@@ -267,22 +264,27 @@ absl::Status ensure_data_lake_admins(const AwsClient& lakeformation,
     }
   }
   if (!changed) return absl::OkStatus();
-  return while_principal_unknown([&] {
-    return lakeformation
-        .call(Service::kLakeFormation, "PutDataLakeSettings", {{"DataLakeSettings", settings}})
-        .status();
-  });
+  return while_principal_unknown(
+      [&] {
+        return lakeformation
+            .call(Service::kLakeFormation, "PutDataLakeSettings", {{"DataLakeSettings", settings}})
+            .status();
+      },
+      sleep);
 }
 
-absl::Status grant_create_database(const AwsClient& lakeformation, std::string_view principal) {
-  return while_principal_unknown([&] {
-    return lakeformation
-        .call(Service::kLakeFormation, "GrantPermissions",
-              {{"Principal", {{"DataLakePrincipalIdentifier", principal}}},
-               {"Resource", {{"Catalog", json::object()}}},
-               {"Permissions", json::array({"CREATE_DATABASE"})}})
-        .status();
-  });
+absl::Status grant_create_database(const AwsClient& lakeformation, std::string_view principal,
+                                   const Sleeper& sleep) {
+  return while_principal_unknown(
+      [&] {
+        return lakeformation
+            .call(Service::kLakeFormation, "GrantPermissions",
+                  {{"Principal", {{"DataLakePrincipalIdentifier", principal}}},
+                   {"Resource", {{"Catalog", json::object()}}},
+                   {"Permissions", json::array({"CREATE_DATABASE"})}})
+            .status();
+      },
+      sleep);
 }
 
 absl::Status ensure_catalog_statement(const AwsClient& glue, const json& statement) {

@@ -14,6 +14,7 @@
 // Stateless functions; thread-safe (AwsClient::call is).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,11 +22,20 @@
 #include "absl/status/statusor.h"
 #include "aws/client.h"
 #include "aws/mesh_names.h"
+#include "aws/retry.h"
 #include "nlohmann/json.hpp"
 
 namespace datamesh::store::aws::iam_steps {
 
 using datamesh::aws::AwsClient;
+using datamesh::aws::Sleeper;
+
+// Runs `step` again while IAM or Lake Formation refuse a principal made a moment ago
+// (MalformedPolicyDocument or InvalidInputException "Invalid principal"): both resolve new
+// users and roles only after a while. Polls as a waiter would, waiting 0.5, 1, 2, 4 and 8 s
+// through `sleep`; then Unavailable, to be run again. Other errors are returned at once.
+absl::Status while_principal_unknown(const std::function<absl::Status()>& step,
+                                     const Sleeper& sleep);
 
 // The policy `name` under /AwsDataMesh/ of `account` with `document` as its default version:
 // created (tagged Solution=DataMeshUtils) when missing; when its default version says something
@@ -48,7 +58,7 @@ struct Identity {
 // the access policy attached. In the mesh account every role but DataMeshAdminReadOnly also
 // gets AssumeDataMeshAdminReadOnly (which the read-only identity's set-up creates).
 absl::Status ensure_identity(const AwsClient& iam, std::string_view mesh_account,
-                             const Identity& identity);
+                             const Identity& identity, const Sleeper& sleep);
 
 // Adds `principals` to the AWS principals of `role`'s trust when missing. A principal IAM
 // refuses (a role that does not exist yet) is FailedPrecondition saying which.
@@ -68,10 +78,11 @@ absl::Status ensure_lake_formation_role(const AwsClient& iam);
 // changes them.
 absl::Status ensure_data_lake_admins(const AwsClient& lakeformation,
                                      const std::vector<std::string>& admins,
-                                     bool no_default_table_permissions);
+                                     bool no_default_table_permissions, const Sleeper& sleep);
 
 // CREATE_DATABASE on the client's catalog for `principal`.
-absl::Status grant_create_database(const AwsClient& lakeformation, std::string_view principal);
+absl::Status grant_create_database(const AwsClient& lakeformation, std::string_view principal,
+                                   const Sleeper& sleep);
 
 // The Glue catalog policy of the client's account with `statement` in it (policies::
 // with_statement): written only when missing, on condition that the policy is still the one
