@@ -38,6 +38,10 @@ Lake Formation
     CreateServiceLinkedRole for lakeformation.amazonaws.com makes the role under that name.
   * GetResourceLFTags of a database or table that never had an LF tag answers empty lists
     (moto: 500, a KeyError); of a table Glue does not have: EntityNotFoundException.
+IAM
+  * CreateRole and UpdateAssumeRolePolicy refuse a trust whose AWS principal names a role or
+    user that does not exist (in any account), with MalformedPolicyDocument "Invalid principal
+    in policy", as IAM does (moto accepts any ARN).
 Glue
   * GetResourcePolicy without a policy: EntityNotFoundException (moto: an empty 200).
   * GetTable in a database resource link (TargetDatabase) answers the target's table.
@@ -74,6 +78,7 @@ from moto.dynamodb.exceptions import DynamodbException
 from moto.glue import models as glue_models
 from moto.glue import responses as glue_responses
 from moto.glue.exceptions import EntityNotFoundException as GlueEntityNotFound
+from moto.iam import exceptions as iam_exceptions
 from moto.iam import models as iam_models
 from moto.lakeformation import models as lf_models
 from moto.lakeformation import responses as lf_responses
@@ -147,6 +152,8 @@ def install() -> None:
     _patch(lf_responses.LakeFormationResponse, "register_resource", _register_resource)
     _patch(lf_responses.LakeFormationResponse, "get_resource_lf_tags", _get_resource_lf_tags_answer)
     _patch(iam_models.IAMBackend, "create_service_linked_role", _create_service_linked_role)
+    _patch(iam_models.IAMBackend, "create_role", _create_role)
+    _patch(iam_models.IAMBackend, "update_assume_role_policy", _update_assume_role_policy)
 
     glue = glue_models.GlueBackend
     _patch(glue, "get_resource_policy", _get_resource_policy)
@@ -655,6 +662,47 @@ def _create_service_linked_role(self: Any, service_name: str, description: str, 
         max_session_duration="3600",
         linked_service=service_name,
     )
+
+
+IAM_PRINCIPAL = re.compile(r"^arn:(aws[\w-]*):iam::(\d{12}):(role|user)/.+$")
+
+
+def _require_principals_exist(policy_document: str) -> None:
+    """IAM resolves every role and user named as an AWS principal of a trust policy when the
+    policy is written, and refuses the policy when one does not exist."""
+    try:
+        statements = json.loads(policy_document).get("Statement", [])
+    except (ValueError, AttributeError):
+        return  # moto's own validator answers for malformed documents
+    if isinstance(statements, dict):
+        statements = [statements]
+    for statement in statements:
+        principal = statement.get("Principal") if isinstance(statement, dict) else None
+        aws = principal.get("AWS", []) if isinstance(principal, dict) else []
+        for arn in [aws] if isinstance(aws, str) else aws:
+            match = IAM_PRINCIPAL.match(arn) if isinstance(arn, str) else None
+            if not match:
+                continue
+            partition, account, kind = match.groups()
+            backend = iam_models.iam_backends[account][partition]
+            known = backend.roles.values() if kind == "role" else backend.users.values()
+            if not any(identity.arn == arn for identity in known):
+                raise iam_exceptions.MalformedPolicyDocument(
+                    f'Invalid principal in policy: "AWS":"{arn}"'
+                )
+
+
+def _create_role(self: Any, role_name: str, assume_role_policy_document: str, *args: Any,
+                 **kwargs: Any) -> Any:
+    _require_principals_exist(assume_role_policy_document)
+    return _original(iam_models.IAMBackend, "create_role")(
+        self, role_name, assume_role_policy_document, *args, **kwargs
+    )
+
+
+def _update_assume_role_policy(self: Any, role_name: str, policy_document: str) -> None:
+    _require_principals_exist(policy_document)
+    _original(iam_models.IAMBackend, "update_assume_role_policy")(self, role_name, policy_document)
 
 
 def _require_glue_table(backend: Any, catalog_id: str, database: str, name: str) -> None:

@@ -6,6 +6,7 @@ extensions, and calls it through boto3 from the accounts of a mesh: M (the mesh)
 C (a consumer). Run: python3 tests/support/moto/pytest_main.py tests/support/moto/test_extensions.py
 """
 
+import json
 import pathlib
 import sys
 import urllib.request
@@ -709,3 +710,45 @@ def test_update_crawler_replaces_what_it_is_given(moto):
     with pytest.raises(ClientError) as running:
         glue.update_crawler(**update)
     assert code(running) == "CrawlerRunningException"
+
+def test_a_trust_naming_a_missing_role_or_user_is_refused(moto):
+    iam = moto.client("iam", MESH)
+    producer_role = f"arn:aws:iam::{PRODUCER}:role/AwsDataMesh/DataMeshProducer"
+
+    def trust(*principals):
+        return json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": list(principals)},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        )
+
+    root = f"arn:aws:iam::{MESH}:root"
+    iam.create_role(RoleName="Mesh", Path="/AwsDataMesh/", AssumeRolePolicyDocument=trust(root))
+    if not moto.extended:
+        iam.update_assume_role_policy(RoleName="Mesh", PolicyDocument=trust(root, producer_role))
+        return
+    with pytest.raises(ClientError) as refused:
+        iam.update_assume_role_policy(RoleName="Mesh", PolicyDocument=trust(root, producer_role))
+    assert code(refused) == "MalformedPolicyDocument"
+    assert "Invalid principal in policy" in refused.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as refused:
+        iam.create_role(RoleName="Other", AssumeRolePolicyDocument=trust(producer_role))
+    assert code(refused) == "MalformedPolicyDocument"
+
+    # Once the producer's role exists (in its own account), the trust is accepted.
+    moto.client("iam", PRODUCER).create_role(
+        RoleName="DataMeshProducer", Path="/AwsDataMesh/", AssumeRolePolicyDocument=trust()
+    )
+    iam.update_assume_role_policy(RoleName="Mesh", PolicyDocument=trust(root, producer_role))
+    iam.create_user(UserName="Mesh", Path="/AwsDataMesh/")
+    iam.create_role(
+        RoleName="Other",
+        AssumeRolePolicyDocument=trust(f"arn:aws:iam::{MESH}:user/AwsDataMesh/Mesh"),
+    )
