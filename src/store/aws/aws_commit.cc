@@ -1,0 +1,520 @@
+#include "store/aws/aws_commit.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <tuple>
+#include <utility>
+#include <variant>
+
+#include "aws/aws_errors.h"
+#include "base/status_macros.h"
+#include "base/text.h"
+#include "store/aws/audit_items.h"
+#include "absl/strings/escaping.h"
+#include "store/aws/glue_json.h"
+#include "store/aws/mesh_tables.h"
+#include "store/aws/tracker_item.h"
+
+namespace datamesh {
+// JSON forms of the plain rows a plan carries (the journal's, nothing else reads them).
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Account, account_id, name, is_mesh, producer_enabled,
+                                   consumer_enabled, producer_initialized, consumer_initialized,
+                                   creation_date)
+namespace store {
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ProductRow, mesh_database, producer_account, source_database,
+                                   table_name_regex, domain, data_product_name, public_metadata,
+                                   sync_schedule, crawler_role_arn, link_suffix, creation_date,
+                                   updated_date)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(GrantRow, principal, catalog_id, database_name, table_name,
+                                   permission, grantable, subscription_id)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ShareRow, share_arn, subscription_id, owner_account,
+                                   recipient_account, status, creation_date)
+}  // namespace store
+}  // namespace datamesh
+
+namespace datamesh::store::aws {
+
+using base::cat;
+
+namespace {
+
+// One change of a Glue catalog, in the order the body made it.
+struct CatalogStep {
+  enum class Kind { kPutDatabase, kDeleteDatabase, kPutTable, kDeleteTable };
+  Kind kind;
+  std::optional<Database> database;  // kPutDatabase
+  std::optional<Table> table;        // kPutTable
+  std::string catalog_id, database_name, table_name;  // the deletes
+};
+
+struct SubscriptionChange {
+  std::optional<Subscription> stored;  // as the body read it; nullopt for a new one
+  Subscription updated;
+  bool written = false;         // the body inserted or updated it
+  bool grants_written = false;  // the body replaced its grants: they follow `grants`
+  std::vector<GrantRow> grants;
+};
+
+struct Plan {
+  std::vector<CatalogStep> catalog;
+  std::map<std::string, ProductRow> products;
+  std::map<std::string, std::pair<std::optional<Account>, Account>> accounts;  // before, after
+  std::map<std::string, AccessKeyRow> keys;
+  std::map<std::string, SubscriptionChange> subscriptions;
+  std::vector<GrantRow> other_grants;  // grants of no subscription (the producer's own)
+  std::vector<ShareRow> shares;
+  std::vector<ChainedAuditEvent> audit;
+
+  // Whether anything but DynamoDB changes.
+  bool has_side_effects() const {
+    if (!catalog.empty() || !products.empty() || !other_grants.empty() || !shares.empty()) {
+      return true;
+    }
+    for (const auto& [id, change] : accounts) {
+      if (!change.first || change.first->is_mesh != change.second.is_mesh ||
+          change.first->producer_enabled != change.second.producer_enabled ||
+          change.first->consumer_enabled != change.second.consumer_enabled ||
+          change.first->producer_initialized != change.second.producer_initialized ||
+          change.first->consumer_initialized != change.second.consumer_initialized) {
+        return true;
+      }
+    }
+    return std::any_of(subscriptions.begin(), subscriptions.end(),
+                       [](const auto& entry) { return entry.second.grants_written; });
+  }
+};
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+
+// The plan of `writes`: rows collapsed (the last write of a row wins), each subscription and
+// account with the state it had before the transaction, read through `reads`.
+absl::StatusOr<Plan> make_plan(Transaction& reads, const std::vector<BufferedWrite>& writes) {
+  Plan plan;
+  const auto change_of = [&](const std::string& id) -> absl::StatusOr<SubscriptionChange*> {
+    auto found = plan.subscriptions.find(id);
+    if (found == plan.subscriptions.end()) {
+      DATAMESH_ASSIGN_OR_RETURN(std::optional<Subscription> stored, reads.get_subscription(id));
+      found = plan.subscriptions.emplace(id, SubscriptionChange{.stored = std::move(stored)}).first;
+      if (found->second.stored) found->second.updated = *found->second.stored;
+    }
+    return &found->second;
+  };
+  for (const BufferedWrite& write : writes) {
+    absl::Status status = std::visit(
+        Overloaded{
+            [&](const PutAccount& w) -> absl::Status {
+              auto found = plan.accounts.find(w.account.account_id);
+              if (found == plan.accounts.end()) {
+                DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> before,
+                                          reads.get_account(w.account.account_id));
+                plan.accounts.emplace(w.account.account_id,
+                                      std::make_pair(std::move(before), w.account));
+              } else {
+                found->second.second = w.account;
+              }
+              return absl::OkStatus();
+            },
+            [&](const PutAccessKey& w) -> absl::Status {
+              plan.keys[w.key.access_key_id] = w.key;
+              return absl::OkStatus();
+            },
+            [&](const PutDatabase& w) -> absl::Status {
+              plan.catalog.push_back({.kind = CatalogStep::Kind::kPutDatabase,
+                                      .database = w.database});
+              return absl::OkStatus();
+            },
+            [&](const DeleteDatabase& w) -> absl::Status {
+              plan.catalog.push_back({.kind = CatalogStep::Kind::kDeleteDatabase,
+                                      .catalog_id = w.catalog_id,
+                                      .database_name = w.name});
+              return absl::OkStatus();
+            },
+            [&](const PutTable& w) -> absl::Status {
+              plan.catalog.push_back({.kind = CatalogStep::Kind::kPutTable, .table = w.table});
+              return absl::OkStatus();
+            },
+            [&](const DeleteTable& w) -> absl::Status {
+              plan.catalog.push_back({.kind = CatalogStep::Kind::kDeleteTable,
+                                      .catalog_id = w.catalog_id,
+                                      .database_name = w.database_name,
+                                      .table_name = w.name});
+              return absl::OkStatus();
+            },
+            [&](const PutProduct& w) -> absl::Status {
+              plan.products[w.product.mesh_database] = w.product;
+              return absl::OkStatus();
+            },
+            [&](const PutGrant& w) -> absl::Status {
+              if (w.grant.subscription_id.empty()) {
+                plan.other_grants.push_back(w.grant);
+                return absl::OkStatus();
+              }
+              DATAMESH_ASSIGN_OR_RETURN(SubscriptionChange * change,
+                                        change_of(w.grant.subscription_id));
+              change->grants_written = true;
+              change->grants.push_back(w.grant);
+              return absl::OkStatus();
+            },
+            [&](const DeleteSubscriptionGrants& w) -> absl::Status {
+              DATAMESH_ASSIGN_OR_RETURN(SubscriptionChange * change,
+                                        change_of(w.subscription_id));
+              change->grants_written = true;
+              change->grants.clear();
+              return absl::OkStatus();
+            },
+            [&](const PutShare& w) -> absl::Status {
+              auto same = std::find_if(plan.shares.begin(), plan.shares.end(),
+                                       [&](const ShareRow& s) { return s.share_arn == w.share.share_arn; });
+              if (same != plan.shares.end()) {
+                *same = w.share;
+              } else {
+                plan.shares.push_back(w.share);
+              }
+              return absl::OkStatus();
+            },
+            [&](const InsertSubscription& w) -> absl::Status {
+              SubscriptionChange& change = plan.subscriptions[w.subscription.subscription_id];
+              change.stored.reset();
+              change.updated = w.subscription;
+              change.written = true;
+              return absl::OkStatus();
+            },
+            [&](const UpdateSubscription& w) -> absl::Status {
+              DATAMESH_ASSIGN_OR_RETURN(SubscriptionChange * change,
+                                        change_of(w.subscription.subscription_id));
+              change->updated = w.subscription;
+              change->written = true;
+              return absl::OkStatus();
+            },
+            [&](const AppendAuditEvent& w) -> absl::Status {
+              plan.audit.push_back(w.event);
+              return absl::OkStatus();
+            },
+        },
+        write);
+    DATAMESH_RETURN_IF_ERROR(status);
+  }
+  return plan;
+}
+
+// --- The plan as JSON, for the writer lock ------------------------------------------------
+
+// A sealed secret is bytes: base64 in the plan's JSON.
+nlohmann::json key_json(const AccessKeyRow& key) {
+  return {{"AccessKeyId", key.access_key_id}, {"AccountId", key.account_id},
+          {"SealedSecret", absl::Base64Escape(key.sealed_secret)}, {"Status", key.status},
+          {"CreationDate", key.creation_date}, {"RevocationDate", key.revocation_date}};
+}
+
+AccessKeyRow key_from(const nlohmann::json& json) {
+  AccessKeyRow key{.access_key_id = json.at("AccessKeyId"),
+                   .account_id = json.at("AccountId"),
+                   .status = json.at("Status"),
+                   .creation_date = json.at("CreationDate"),
+                   .revocation_date = json.at("RevocationDate")};
+  absl::Base64Unescape(json.at("SealedSecret").get<std::string>(), &key.sealed_secret);
+  return key;
+}
+
+nlohmann::json database_json(const Database& database) {
+  nlohmann::json json = database_input_json(database.input);
+  json["CatalogId"] = database.catalog_id;
+  return json;
+}
+
+nlohmann::json table_json(const Table& table) {
+  nlohmann::json json = table_input_json(table.input);
+  json["CatalogId"] = table.catalog_id;
+  json["DatabaseName"] = table.database_name;
+  return json;
+}
+
+nlohmann::json subscription_json(const Subscription& subscription) {
+  return encode_tracker_item(subscription);
+}
+
+absl::StatusOr<Subscription> subscription_from(const nlohmann::json& item) {
+  DATAMESH_ASSIGN_OR_RETURN(TrackerItem decoded, decode_tracker_item(item));
+  return std::move(decoded.subscription);
+}
+
+nlohmann::json plan_json(const Plan& plan) {
+  nlohmann::json catalog = nlohmann::json::array();
+  for (const CatalogStep& step : plan.catalog) {
+    nlohmann::json out = {{"Kind", static_cast<int>(step.kind)},
+                          {"CatalogId", step.catalog_id},
+                          {"DatabaseName", step.database_name},
+                          {"TableName", step.table_name}};
+    if (step.database) out["Database"] = database_json(*step.database);
+    if (step.table) out["Table"] = table_json(*step.table);
+    catalog.push_back(std::move(out));
+  }
+  nlohmann::json subscriptions = nlohmann::json::array();
+  for (const auto& [id, change] : plan.subscriptions) {
+    nlohmann::json out = {{"Updated", subscription_json(change.updated)},
+                          {"Written", change.written},
+                          {"GrantsWritten", change.grants_written},
+                          {"Grants", change.grants}};
+    if (change.stored) out["Stored"] = subscription_json(*change.stored);
+    subscriptions.push_back(std::move(out));
+  }
+  nlohmann::json accounts = nlohmann::json::array();
+  for (const auto& [id, change] : plan.accounts) {
+    nlohmann::json out = {{"After", change.second}};
+    if (change.first) out["Before"] = *change.first;
+    accounts.push_back(std::move(out));
+  }
+  nlohmann::json products = nlohmann::json::array();
+  for (const auto& [name, product] : plan.products) products.push_back(product);
+  nlohmann::json keys = nlohmann::json::array();
+  for (const auto& [id, key] : plan.keys) keys.push_back(key_json(key));
+  nlohmann::json audit = nlohmann::json::array();
+  for (const ChainedAuditEvent& event : plan.audit) audit.push_back(encode_audit_event(event));
+  return {{"Version", 1},         {"Catalog", catalog},   {"Products", products},
+          {"Accounts", accounts}, {"Keys", keys},         {"Subscriptions", subscriptions},
+          {"OtherGrants", plan.other_grants}, {"Shares", plan.shares}, {"Audit", audit}};
+}
+
+absl::StatusOr<Plan> plan_from(const std::string& text) {
+  const nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object() || json.value("Version", 0) != 1) {
+    return absl::DataLossError(cat("the plan left in the mesh's writer lock (DynamoDB table ",
+                                   journal::kTable, ") is not a plan this datamesh reads"));
+  }
+  try {
+    Plan plan;
+    for (const nlohmann::json& step : json.at("Catalog")) {
+      CatalogStep out{.kind = static_cast<CatalogStep::Kind>(step.at("Kind").get<int>()),
+                      .catalog_id = step.at("CatalogId"),
+                      .database_name = step.at("DatabaseName"),
+                      .table_name = step.at("TableName")};
+      if (step.contains("Database")) {
+        DATAMESH_ASSIGN_OR_RETURN(out.database, database_from_json(step["Database"]));
+      }
+      if (step.contains("Table")) {
+        DATAMESH_ASSIGN_OR_RETURN(out.table, table_from_json(step["Table"]));
+      }
+      plan.catalog.push_back(std::move(out));
+    }
+    for (const nlohmann::json& product : json.at("Products")) {
+      ProductRow row = product.get<ProductRow>();
+      plan.products[row.mesh_database] = std::move(row);
+    }
+    for (const nlohmann::json& account : json.at("Accounts")) {
+      Account after = account.at("After").get<Account>();
+      std::optional<Account> before;
+      if (account.contains("Before")) before = account["Before"].get<Account>();
+      plan.accounts[after.account_id] = {std::move(before), std::move(after)};
+    }
+    for (const nlohmann::json& key : json.at("Keys")) {
+      AccessKeyRow row = key_from(key);
+      plan.keys[row.access_key_id] = std::move(row);
+    }
+    for (const nlohmann::json& change : json.at("Subscriptions")) {
+      SubscriptionChange out{.written = change.at("Written"),
+                             .grants_written = change.at("GrantsWritten"),
+                             .grants = change.at("Grants").get<std::vector<GrantRow>>()};
+      DATAMESH_ASSIGN_OR_RETURN(out.updated, subscription_from(change.at("Updated")));
+      if (change.contains("Stored")) {
+        DATAMESH_ASSIGN_OR_RETURN(out.stored, subscription_from(change["Stored"]));
+      }
+      plan.subscriptions[out.updated.subscription_id] = std::move(out);
+    }
+    plan.other_grants = json.at("OtherGrants").get<std::vector<GrantRow>>();
+    plan.shares = json.at("Shares").get<std::vector<ShareRow>>();
+    for (const nlohmann::json& event : json.at("Audit")) {
+      DATAMESH_ASSIGN_OR_RETURN(ChainedAuditEvent decoded, decode_audit_event(event));
+      plan.audit.push_back(std::move(decoded));
+    }
+    return plan;
+  } catch (const nlohmann::json::exception& error) {
+    return absl::DataLossError(cat("the plan left in the mesh's writer lock is damaged: ",
+                                   error.what()));
+  }
+}
+
+// --- Making the plan ------------------------------------------------------------------------
+
+using GrantKey = std::tuple<std::string, std::string, std::string, std::string, std::string, bool>;
+GrantKey key_of(const GrantRow& row) {
+  return {row.principal, row.catalog_id, row.database_name, row.table_name, row.permission,
+          row.grantable};
+}
+
+// Rows of `a` not in `b`.
+std::vector<GrantRow> minus(const std::vector<GrantRow>& a, const std::vector<GrantRow>& b) {
+  std::set<GrantKey> in_b;
+  for (const GrantRow& row : b) in_b.insert(key_of(row));
+  std::vector<GrantRow> out;
+  for (const GrantRow& row : a) {
+    if (!in_b.contains(key_of(row))) out.push_back(row);
+  }
+  return out;
+}
+
+// The Glue, IAM, Lake Formation and RAM steps, in their safe order (aws_commit.h). Updates the
+// plan's subscriptions and shares with the share ARNs AWS made.
+absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan& plan) {
+  const std::string& mesh = parts.sessions.mesh_account();
+  // Glue: what is added, in the order made.
+  for (const CatalogStep& step : plan.catalog) {
+    DATAMESH_RETURN_IF_ERROR(lock.keep_alive());
+    if (step.kind == CatalogStep::Kind::kPutDatabase) {
+      DATAMESH_RETURN_IF_ERROR(parts.glue.put_database(*step.database));
+    } else if (step.kind == CatalogStep::Kind::kPutTable) {
+      const Table& table = *step.table;
+      DATAMESH_RETURN_IF_ERROR(parts.glue.put_table(table));
+      // A mesh table copied from its producer's source brings the source's partitions along.
+      const auto product = plan.products.find(table.database_name);
+      if (table.catalog_id == mesh && !table.input.target_table && product != plan.products.end() &&
+          parts.sessions.has(product->second.producer_account)) {
+        DATAMESH_RETURN_IF_ERROR(parts.glue.copy_partitions(
+            TableIdentifier{.catalog_id = product->second.producer_account,
+                            .database_name = product->second.source_database,
+                            .name = table.input.name},
+            TableIdentifier{.catalog_id = mesh,
+                            .database_name = table.database_name,
+                            .name = table.input.name}));
+      }
+    }
+  }
+  for (const auto& [name, product] : plan.products) {
+    DATAMESH_RETURN_IF_ERROR(parts.glue.put_product(product));
+  }
+  // Accounts: their IAM and Lake Formation set-up.
+  for (const auto& [id, change] : plan.accounts) {
+    DATAMESH_RETURN_IF_ERROR(lock.keep_alive());
+    DATAMESH_RETURN_IF_ERROR(parts.iam.apply(change.first, change.second));
+  }
+  // Grants: what is new first, then what went, so access never dips during a change.
+  DATAMESH_RETURN_IF_ERROR(parts.grants.grant(plan.other_grants));
+  for (auto& [id, change] : plan.subscriptions) {
+    if (!change.grants_written) continue;
+    DATAMESH_RETURN_IF_ERROR(lock.keep_alive());
+    std::vector<GrantRow> before;
+    if (change.stored && change.stored->status == SubscriptionStatus::kActive) {
+      before = subscription_grants(*change.stored, mesh);
+    }
+    DATAMESH_RETURN_IF_ERROR(parts.grants.grant(minus(change.grants, before)));
+    DATAMESH_RETURN_IF_ERROR(parts.grants.revoke(minus(before, change.grants)));
+  }
+  // RAM: the shares of a new approval are the ones Lake Formation just made; a consumer's
+  // acceptance or departure is made on its side.
+  std::vector<ShareRow> shares;
+  for (const ShareRow& share : plan.shares) {
+    DATAMESH_RETURN_IF_ERROR(lock.keep_alive());
+    auto change = plan.subscriptions.find(share.subscription_id);
+    if (share.status == "PENDING" && change != plan.subscriptions.end() &&
+        change->second.updated.status == SubscriptionStatus::kActive) {
+      // The engine names a new share; on AWS, Lake Formation made it with the grants: the
+      // subscription records the ARNs AWS gave.
+      DATAMESH_ASSIGN_OR_RETURN(const std::vector<std::string> arns,
+                                parts.shares.shares_of(change->second.updated));
+      change->second.updated.ram_shares = arns;
+      for (const std::string& arn : arns) {
+        ShareRow made = share;
+        made.share_arn = arn;
+        shares.push_back(std::move(made));
+      }
+      continue;
+    }
+    shares.push_back(share);
+    if (share.status == "ACCEPTED") {
+      DATAMESH_RETURN_IF_ERROR(parts.shares.accept(share.recipient_account, {share.share_arn}));
+    } else if (share.status == "DISASSOCIATED") {
+      DATAMESH_RETURN_IF_ERROR(
+          parts.shares.disassociate(share.recipient_account, {share.share_arn}));
+    }
+  }
+  plan.shares = std::move(shares);
+  // Glue: what is removed, last.
+  for (const CatalogStep& step : plan.catalog) {
+    if (step.kind == CatalogStep::Kind::kDeleteTable) {
+      DATAMESH_RETURN_IF_ERROR(
+          parts.glue.delete_table(step.catalog_id, step.database_name, step.table_name));
+    } else if (step.kind == CatalogStep::Kind::kDeleteDatabase) {
+      DATAMESH_RETURN_IF_ERROR(parts.glue.delete_database(step.catalog_id, step.database_name));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The last TransactWriteItems: tracker items, account rows, the audit events and `ending` (the
+// element that frees the lock or ends its plan). When `force`, tracker items are written over
+// whatever they hold now (finishing a left plan: its changes are already made in AWS).
+absl::Status write_records(const AwsParts& parts, Plan& plan, nlohmann::json ending, bool force) {
+  std::vector<nlohmann::json> elements;
+  for (auto& [id, change] : plan.subscriptions) {
+    if (!change.stored) {
+      if (force) {
+        DATAMESH_ASSIGN_OR_RETURN(std::optional<Subscription> now,
+                                  parts.subscriptions.get_subscription(id));
+        if (now) change.stored = std::move(now);
+      }
+    } else if (force) {
+      DATAMESH_ASSIGN_OR_RETURN(std::optional<Subscription> now,
+                                parts.subscriptions.get_subscription(id));
+      change.stored = std::move(now);
+    }
+    if (!change.stored) {
+      DATAMESH_ASSIGN_OR_RETURN(nlohmann::json element,
+                                parts.subscriptions.insert_element(change.updated));
+      elements.push_back(std::move(element));
+    } else if (change.written) {
+      Subscription updated = change.updated;
+      if (updated.version <= change.stored->version) updated.version = change.stored->version + 1;
+      DATAMESH_ASSIGN_OR_RETURN(nlohmann::json element,
+                                parts.subscriptions.update_element(*change.stored, updated));
+      elements.push_back(std::move(element));
+    }
+  }
+  if (!plan.accounts.empty() || !plan.keys.empty()) {
+    DATAMESH_RETURN_IF_ERROR(parts.accounts.ensure_tables());
+  }
+  for (const auto& [id, change] : plan.accounts) {
+    DATAMESH_ASSIGN_OR_RETURN(nlohmann::json element,
+                              parts.accounts.put_account_element(change.second));
+    elements.push_back(std::move(element));
+  }
+  for (const auto& [id, key] : plan.keys) {
+    elements.push_back(parts.accounts.put_access_key_element(key));
+  }
+  for (const ChainedAuditEvent& event : plan.audit) {
+    DATAMESH_ASSIGN_OR_RETURN(std::vector<nlohmann::json> appended,
+                              parts.audit.append_elements(event));
+    for (nlohmann::json& element : appended) elements.push_back(std::move(element));
+  }
+  elements.push_back(std::move(ending));
+  // Shares live in their subscription's tracker item, which the transaction below also
+  // writes (one item, one write per transaction): they go first, alone; they change nothing
+  // the transaction's conditions look at.
+  for (const ShareRow& share : plan.shares) {
+    DATAMESH_RETURN_IF_ERROR(parts.subscriptions.put_share(share));
+  }
+  return transact_write(parts.sessions, std::move(elements), "");
+}
+
+}  // namespace
+
+absl::Status commit_writes(const AwsParts& parts, MeshWriterLock& lock, Transaction& reads,
+                           const std::vector<BufferedWrite>& writes) {
+  DATAMESH_ASSIGN_OR_RETURN(Plan plan, make_plan(reads, writes));
+  if (plan.has_side_effects()) {
+    DATAMESH_RETURN_IF_ERROR(lock.record_plan(plan_json(plan).dump()));
+    DATAMESH_RETURN_IF_ERROR(make_side_effects(parts, lock, plan));
+  }
+  return write_records(parts, plan, lock.release_element(), /*force=*/false);
+}
+
+absl::Status finish_plan(const AwsParts& parts, MeshWriterLock& lock, const std::string& text) {
+  DATAMESH_ASSIGN_OR_RETURN(Plan plan, plan_from(text));
+  DATAMESH_RETURN_IF_ERROR(make_side_effects(parts, lock, plan));
+  return write_records(parts, plan, lock.clear_plan_element(), /*force=*/true);
+}
+
+}  // namespace datamesh::store::aws

@@ -1,0 +1,151 @@
+#include "store/aws/aws_read_transaction.h"
+
+#include "base/status_macros.h"
+
+namespace datamesh::store::aws {
+
+namespace {
+
+absl::Status not_here(std::string_view method) {
+  return absl::InternalError(
+      base::cat(method, " on an AWS read transaction: writes go through the commit (a write "
+                        "transaction's body runs on a BufferedTransaction)"));
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<Account>> AwsReadTransaction::get_account(
+    std::string_view account_id) {
+  return parts_.accounts.get_account(account_id);
+}
+absl::StatusOr<std::optional<Account>> AwsReadTransaction::get_mesh_account() {
+  return parts_.accounts.get_mesh_account();
+}
+absl::Status AwsReadTransaction::put_account(const Account&) { return not_here("put_account"); }
+absl::StatusOr<std::vector<Account>> AwsReadTransaction::list_accounts() {
+  return parts_.accounts.list_accounts();
+}
+absl::StatusOr<std::optional<AccessKeyRow>> AwsReadTransaction::get_access_key(
+    std::string_view key_id) {
+  return parts_.accounts.get_access_key(key_id);
+}
+absl::Status AwsReadTransaction::put_access_key(const AccessKeyRow&) {
+  return not_here("put_access_key");
+}
+absl::StatusOr<std::vector<AccessKeyRow>> AwsReadTransaction::list_access_keys(
+    std::string_view account_id) {
+  return parts_.accounts.list_access_keys(account_id);
+}
+
+absl::StatusOr<std::optional<Database>> AwsReadTransaction::get_database(
+    std::string_view catalog_id, std::string_view name) {
+  return parts_.glue.get_database(catalog_id, name);
+}
+absl::Status AwsReadTransaction::put_database(const Database&) { return not_here("put_database"); }
+absl::Status AwsReadTransaction::delete_database(std::string_view, std::string_view) {
+  return not_here("delete_database");
+}
+absl::StatusOr<std::vector<Database>> AwsReadTransaction::list_databases(
+    std::string_view catalog_id, const Page& page) {
+  return parts_.glue.list_databases(catalog_id, page);
+}
+absl::StatusOr<std::optional<Table>> AwsReadTransaction::get_table(std::string_view catalog_id,
+                                                                   std::string_view database_name,
+                                                                   std::string_view name) {
+  return parts_.glue.get_table(catalog_id, database_name, name);
+}
+absl::Status AwsReadTransaction::put_table(const Table&) { return not_here("put_table"); }
+absl::Status AwsReadTransaction::delete_table(std::string_view, std::string_view,
+                                              std::string_view) {
+  return not_here("delete_table");
+}
+absl::StatusOr<std::vector<Table>> AwsReadTransaction::list_tables(std::string_view catalog_id,
+                                                                   std::string_view database_name,
+                                                                   const Page& page) {
+  return parts_.glue.list_tables(catalog_id, database_name, page);
+}
+absl::StatusOr<std::vector<std::string>> AwsReadTransaction::list_table_names(
+    std::string_view catalog_id, std::string_view database_name) {
+  return parts_.glue.list_table_names(catalog_id, database_name);
+}
+absl::StatusOr<std::vector<std::string>> AwsReadTransaction::list_table_names_page(
+    std::string_view catalog_id, std::string_view database_name, const Page& page) {
+  return parts_.glue.list_table_names_page(catalog_id, database_name, page);
+}
+
+absl::StatusOr<std::optional<ProductRow>> AwsReadTransaction::get_product(
+    std::string_view mesh_database) {
+  return parts_.glue.get_product(mesh_database);
+}
+absl::Status AwsReadTransaction::put_product(const ProductRow&) { return not_here("put_product"); }
+absl::StatusOr<std::vector<ProductRow>> AwsReadTransaction::list_products(
+    const ProductFilter& filter, const Page& page) {
+  return parts_.glue.list_products(filter, page);
+}
+
+absl::Status AwsReadTransaction::put_grant(const GrantRow&) { return not_here("put_grant"); }
+absl::Status AwsReadTransaction::delete_subscription_grants(std::string_view) {
+  return not_here("delete_subscription_grants");
+}
+// A subscription's grants are those its tracker item stands for while it is Active: Lake
+// Formation keeps no subscription id (the commit grants and revokes them with the item).
+absl::StatusOr<std::vector<GrantRow>> AwsReadTransaction::list_subscription_grants(
+    std::string_view subscription_id) {
+  DATAMESH_ASSIGN_OR_RETURN(const std::optional<Subscription> subscription,
+                            parts_.subscriptions.get_subscription(subscription_id));
+  if (!subscription || subscription->status != SubscriptionStatus::kActive) {
+    return std::vector<GrantRow>{};
+  }
+  return subscription_grants(*subscription, parts_.sessions.mesh_account());
+}
+absl::StatusOr<std::vector<GrantRow>> AwsReadTransaction::find_grants(
+    std::string_view principal, std::string_view catalog_id, std::string_view database_name,
+    std::string_view table_name) {
+  return parts_.grants.find_grants(principal, catalog_id, database_name, table_name);
+}
+
+absl::Status AwsReadTransaction::put_share(const ShareRow&) { return not_here("put_share"); }
+absl::StatusOr<std::vector<ShareRow>> AwsReadTransaction::list_subscription_shares(
+    std::string_view subscription_id) {
+  return parts_.subscriptions.list_subscription_shares(subscription_id);
+}
+
+absl::StatusOr<std::optional<Subscription>> AwsReadTransaction::get_subscription(
+    std::string_view id) {
+  return parts_.subscriptions.get_subscription(id);
+}
+absl::Status AwsReadTransaction::insert_subscription(const Subscription&) {
+  return not_here("insert_subscription");
+}
+absl::Status AwsReadTransaction::update_subscription(const Subscription&, int64_t) {
+  return not_here("update_subscription");
+}
+absl::StatusOr<std::vector<Subscription>> AwsReadTransaction::list_subscriptions(
+    const SubscriptionFilter& filter, const Page& page) {
+  return parts_.subscriptions.list_subscriptions(filter, page);
+}
+absl::StatusOr<std::vector<Subscription>> AwsReadTransaction::find_live_duplicates(
+    const Subscription& request) {
+  return parts_.subscriptions.find_live_duplicates(request);
+}
+absl::StatusOr<std::vector<std::pair<SubscriptionStatus, int64_t>>>
+AwsReadTransaction::count_subscriptions_by_status() {
+  return parts_.subscriptions.count_subscriptions_by_status();
+}
+
+absl::StatusOr<AuditChainHead> AwsReadTransaction::audit_chain_head() {
+  return parts_.audit.audit_chain_head();
+}
+absl::Status AwsReadTransaction::append_audit_event(const ChainedAuditEvent&) {
+  return not_here("append_audit_event");
+}
+absl::StatusOr<std::vector<ChainedAuditEvent>> AwsReadTransaction::list_audit_chain(
+    const Page& page) {
+  return parts_.audit.list_audit_chain(page);
+}
+absl::StatusOr<std::vector<AuditEvent>> AwsReadTransaction::list_audit_events(
+    std::string_view subscription_id, const Page& page) {
+  return parts_.audit.list_audit_events(subscription_id, page);
+}
+
+}  // namespace datamesh::store::aws
