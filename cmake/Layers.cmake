@@ -51,7 +51,7 @@ set(datamesh_layer_api_USES base core security store_open store_sqlite store_pos
 # The client classes (DataMeshAdmin, ...), the remote backend and the endpoint dispatch that
 # chooses between it and the embedded one.
 set(datamesh_layer_client_PATHS client)
-set(datamesh_layer_client_USES base core aws store_open api)
+set(datamesh_layer_client_USES base core aws store_aws store_open api)
 
 set(datamesh_layer_server_PATHS server)
 set(datamesh_layer_server_USES base core aws security store_open api)

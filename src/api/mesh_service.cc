@@ -108,11 +108,12 @@ absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open(
 }
 
 MeshService::MeshService(std::unique_ptr<store::Store> store,
-                         std::unique_ptr<core::SecretSealer> sealer, std::string region)
+                         std::unique_ptr<core::SecretSealer> sealer, std::string region,
+                         std::string partition)
     : store_(std::move(store)),
       sealer_(std::move(sealer)),
       region_(std::move(region)),
-      engine_(*store_, clock_, *sealer_, region_) {}
+      engine_(*store_, clock_, *sealer_, region_, std::move(partition)) {}
 
 absl::Status MeshService::check_mesh_id(std::string_view data_mesh_account_id) {
   std::lock_guard lock(mesh_id_mutex_);

@@ -45,8 +45,10 @@ class MeshService {
                                                            bool create_if_missing,
                                                            const std::string& master_key_file);
 
+  // partition: that of the ARNs the engine makes (core::Engine): "datamesh" for a self-hosted
+  // store, the region's AWS partition for the AWS store.
   MeshService(std::unique_ptr<store::Store> store, std::unique_ptr<core::SecretSealer> sealer,
-              std::string region);
+              std::string region, std::string partition = "datamesh");
 
   const core::Engine& engine() const { return engine_; }
   store::Store& store() { return *store_; }

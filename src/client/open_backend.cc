@@ -7,6 +7,7 @@
 #include "api/embedded_backend.h"
 #include "api/mesh_service.h"
 #include "base/status_macros.h"
+#include "client/aws_backend.h"
 #include "client/remote_backend.h"
 #include "base/text.h"
 #include "store/open/endpoint.h"
@@ -34,10 +35,14 @@ absl::StatusOr<std::shared_ptr<Backend>> open_backend(const ClientOptions& optio
     return std::shared_ptr<Backend>(std::move(remote));
   }
   if (endpoint.kind == store::Endpoint::Kind::kAws) {
-    return absl::UnimplementedError(
-        cat("endpoint ", endpoint.display,
-            ": the AWS store adapter is being built (issue 13, docs/AWS.md); use a sqlite://, "
-            "postgresql:// or http:// endpoint meanwhile"));
+    // One per region in a process: its sessions are reused by every client.
+    static std::mutex aws_mutex;
+    static std::map<std::string, std::weak_ptr<Backend>> aws_backends;
+    std::lock_guard lock(aws_mutex);
+    if (auto existing = aws_backends[endpoint.region].lock()) return existing;
+    auto backend = std::make_shared<client::AwsBackend>(endpoint.region);
+    aws_backends[endpoint.region] = backend;
+    return std::shared_ptr<Backend>(std::move(backend));
   }
   // One backend per store and region in a process: clients share the store's connections.
   static std::mutex mutex;

@@ -386,9 +386,12 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
   for (const auto& [name, product] : plan.products) {
     DATAMESH_RETURN_IF_ERROR(parts.glue.put_product(product));
   }
-  // Accounts: their IAM and Lake Formation set-up.
+  // Accounts: their IAM and Lake Formation set-up; a new mesh gets its tracker table first.
   for (const auto& [id, change] : plan.accounts) {
     DATAMESH_RETURN_IF_ERROR(lock.keep_alive());
+    if (change.second.is_mesh && (!change.first || !change.first->is_mesh)) {
+      DATAMESH_RETURN_IF_ERROR(ensure_mesh_tables(parts.sessions));
+    }
     DATAMESH_RETURN_IF_ERROR(parts.iam.apply(change.first, change.second));
   }
   // Grants: what is new first, then what went, so access never dips during a change.
@@ -509,6 +512,39 @@ absl::Status commit_writes(const AwsParts& parts, MeshWriterLock& lock, Transact
     DATAMESH_RETURN_IF_ERROR(make_side_effects(parts, lock, plan));
   }
   return write_records(parts, plan, lock.release_element(), /*force=*/false);
+}
+
+absl::Status commit_outside_mesh(const AwsParts& parts, Transaction& reads,
+                                 const std::vector<BufferedWrite>& writes) {
+  DATAMESH_ASSIGN_OR_RETURN(const Plan plan, make_plan(reads, writes));
+  if (!plan.products.empty() || !plan.keys.empty() || !plan.subscriptions.empty() ||
+      !plan.other_grants.empty() || !plan.shares.empty()) {
+    return absl::FailedPreconditionError(cat(
+        "this step changes the mesh, and this process holds no session for the mesh account ",
+        parts.sessions.mesh_account(), ": run it with credentials that reach the mesh"));
+  }
+  for (const auto& [id, change] : plan.accounts) {
+    DATAMESH_RETURN_IF_ERROR(parts.iam.apply(change.first, change.second));
+  }
+  // The account's own catalog (its admin's create_database, create_table, ...).
+  for (const CatalogStep& step : plan.catalog) {
+    switch (step.kind) {
+      case CatalogStep::Kind::kPutDatabase:
+        DATAMESH_RETURN_IF_ERROR(parts.glue.put_database(*step.database));
+        break;
+      case CatalogStep::Kind::kPutTable:
+        DATAMESH_RETURN_IF_ERROR(parts.glue.put_table(*step.table));
+        break;
+      case CatalogStep::Kind::kDeleteTable:
+        DATAMESH_RETURN_IF_ERROR(
+            parts.glue.delete_table(step.catalog_id, step.database_name, step.table_name));
+        break;
+      case CatalogStep::Kind::kDeleteDatabase:
+        DATAMESH_RETURN_IF_ERROR(parts.glue.delete_database(step.catalog_id, step.database_name));
+        break;
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status finish_plan(const AwsParts& parts, MeshWriterLock& lock, const std::string& text) {

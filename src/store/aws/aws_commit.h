@@ -33,6 +33,14 @@ namespace datamesh::store::aws {
 absl::Status commit_writes(const AwsParts& parts, MeshWriterLock& lock, Transaction& reads,
                            const std::vector<BufferedWrite>& writes);
 
+// Commits `writes` in a process that holds no session for the mesh account: an account's
+// admin setting up its own account (initialize_producer_account, its catalog's databases and
+// tables). Only the account's own IAM and Lake Formation set-up and its own Glue catalog are
+// changed; nothing is written in the mesh account, which this process cannot reach — the audit
+// event included (docs/DECISIONS.md). FailedPrecondition for any other write.
+absl::Status commit_outside_mesh(const AwsParts& parts, Transaction& reads,
+                                 const std::vector<BufferedWrite>& writes);
+
 // Makes a plan a failed holder left in the lock (its JSON text), then frees the lock's plan.
 absl::Status finish_plan(const AwsParts& parts, MeshWriterLock& lock, const std::string& plan);
 

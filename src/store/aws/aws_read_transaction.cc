@@ -1,10 +1,19 @@
 #include "store/aws/aws_read_transaction.h"
 
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "aws/mesh_names.h"
 #include "base/status_macros.h"
+#include "base/text.h"
 
 namespace datamesh::store::aws {
 
 namespace {
+
+bool is_aws_account_id(std::string_view id) {
+  return id.size() == 12 && std::all_of(id.begin(), id.end(), absl::ascii_isdigit);
+}
 
 absl::Status not_here(std::string_view method) {
   return absl::InternalError(
@@ -14,11 +23,50 @@ absl::Status not_here(std::string_view method) {
 
 }  // namespace
 
+absl::StatusOr<std::optional<Account>> AwsReadTransaction::own_account(
+    std::string_view account_id) {
+  DATAMESH_ASSIGN_OR_RETURN(const datamesh::aws::AwsClient* iam,
+                            parts_.sessions.client(account_id));
+  const auto has_role = [&](std::string_view role) -> absl::StatusOr<bool> {
+    const absl::StatusOr<nlohmann::json> got =
+        iam->call(datamesh::aws::Service::kIam, "GetRole", {{"RoleName", role}});
+    if (absl::IsNotFound(got.status())) return false;
+    DATAMESH_RETURN_IF_ERROR(got.status());
+    return true;
+  };
+  Account account{.account_id = std::string(account_id)};
+  DATAMESH_ASSIGN_OR_RETURN(account.producer_initialized, has_role(datamesh::aws::names::kProducerRole));
+  DATAMESH_ASSIGN_OR_RETURN(account.consumer_initialized, has_role(datamesh::aws::names::kConsumerRole));
+  return account;
+}
+
 absl::StatusOr<std::optional<Account>> AwsReadTransaction::get_account(
     std::string_view account_id) {
-  return parts_.accounts.get_account(account_id);
+  if (!reaches_mesh()) return own_account(account_id);
+  DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> account,
+                            parts_.accounts.get_account(account_id));
+  // Accounts are AWS's: every account id names one, which the mesh has enabled for nothing
+  // until its registry row says otherwise (docs/DECISIONS.md), as the original's
+  // enable_account_as_producer takes any account id.
+  if (!account && is_aws_account_id(account_id)) {
+    account = Account{.account_id = std::string(account_id)};
+  }
+  // An account initializes itself in its own account, which the mesh's registry does not see
+  // (commit_outside_mesh): a process that reaches the account asks its IAM.
+  if (account && !account->is_mesh && account_id != parts_.sessions.mesh_account() &&
+      parts_.sessions.has(account_id) &&
+      (!account->producer_initialized || !account->consumer_initialized)) {
+    DATAMESH_ASSIGN_OR_RETURN(const std::optional<Account> own, own_account(account_id));
+    account->producer_initialized |= own->producer_initialized;
+    account->consumer_initialized |= own->consumer_initialized;
+  }
+  return account;
 }
 absl::StatusOr<std::optional<Account>> AwsReadTransaction::get_mesh_account() {
+  // Out of the mesh's reach, the mesh is the one the caller named.
+  if (!reaches_mesh()) {
+    return Account{.account_id = parts_.sessions.mesh_account(), .is_mesh = true};
+  }
   return parts_.accounts.get_mesh_account();
 }
 absl::Status AwsReadTransaction::put_account(const Account&) { return not_here("put_account"); }
@@ -37,8 +85,12 @@ absl::StatusOr<std::vector<AccessKeyRow>> AwsReadTransaction::list_access_keys(
   return parts_.accounts.list_access_keys(account_id);
 }
 
+// A catalog this process holds no session for (another account's: a producer deleting a
+// subscription reaches neither the consumer's catalog nor its links) reads as empty: the
+// engine's rules then leave it alone, as the original leaves the consumer's links in place.
 absl::StatusOr<std::optional<Database>> AwsReadTransaction::get_database(
     std::string_view catalog_id, std::string_view name) {
+  if (!parts_.sessions.has(catalog_id)) return std::optional<Database>();
   return parts_.glue.get_database(catalog_id, name);
 }
 absl::Status AwsReadTransaction::put_database(const Database&) { return not_here("put_database"); }
@@ -47,11 +99,13 @@ absl::Status AwsReadTransaction::delete_database(std::string_view, std::string_v
 }
 absl::StatusOr<std::vector<Database>> AwsReadTransaction::list_databases(
     std::string_view catalog_id, const Page& page) {
+  if (!parts_.sessions.has(catalog_id)) return std::vector<Database>();
   return parts_.glue.list_databases(catalog_id, page);
 }
 absl::StatusOr<std::optional<Table>> AwsReadTransaction::get_table(std::string_view catalog_id,
                                                                    std::string_view database_name,
                                                                    std::string_view name) {
+  if (!parts_.sessions.has(catalog_id)) return std::optional<Table>();
   return parts_.glue.get_table(catalog_id, database_name, name);
 }
 absl::Status AwsReadTransaction::put_table(const Table&) { return not_here("put_table"); }
@@ -62,14 +116,17 @@ absl::Status AwsReadTransaction::delete_table(std::string_view, std::string_view
 absl::StatusOr<std::vector<Table>> AwsReadTransaction::list_tables(std::string_view catalog_id,
                                                                    std::string_view database_name,
                                                                    const Page& page) {
+  if (!parts_.sessions.has(catalog_id)) return std::vector<Table>();
   return parts_.glue.list_tables(catalog_id, database_name, page);
 }
 absl::StatusOr<std::vector<std::string>> AwsReadTransaction::list_table_names(
     std::string_view catalog_id, std::string_view database_name) {
+  if (!parts_.sessions.has(catalog_id)) return std::vector<std::string>();
   return parts_.glue.list_table_names(catalog_id, database_name);
 }
 absl::StatusOr<std::vector<std::string>> AwsReadTransaction::list_table_names_page(
     std::string_view catalog_id, std::string_view database_name, const Page& page) {
+  if (!parts_.sessions.has(catalog_id)) return std::vector<std::string>();
   return parts_.glue.list_table_names_page(catalog_id, database_name, page);
 }
 
@@ -134,6 +191,7 @@ AwsReadTransaction::count_subscriptions_by_status() {
 }
 
 absl::StatusOr<AuditChainHead> AwsReadTransaction::audit_chain_head() {
+  if (!reaches_mesh()) return AuditChainHead{};  // its events are not written (commit_outside_mesh)
   return parts_.audit.audit_chain_head();
 }
 absl::Status AwsReadTransaction::append_audit_event(const ChainedAuditEvent&) {

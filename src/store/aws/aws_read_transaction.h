@@ -76,6 +76,13 @@ class AwsReadTransaction final : public Transaction {
                                                             const Page& page) override;
 
  private:
+  // Whether this process holds a session for the mesh account (an account's admin setting up
+  // its own account does not).
+  bool reaches_mesh() const { return parts_.sessions.has(parts_.sessions.mesh_account()); }
+  // The account row of an account this process reaches but whose mesh it does not: what its
+  // own IAM says (its DataMeshProducer and DataMeshConsumer roles).
+  absl::StatusOr<std::optional<Account>> own_account(std::string_view account_id);
+
   const AwsParts& parts_;
 };
 

@@ -57,11 +57,19 @@ absl::Status AwsStore::run_body(TxMode mode,
 }
 
 absl::Status AwsStore::run_write(const std::function<absl::Status(Transaction&)>& body) {
+  if (!sessions_->has(sessions_->mesh_account())) {
+    // An account's admin setting up its own account: no lock, no tracker, no audit in a mesh
+    // it cannot reach.
+    AwsReadTransaction reads(*parts_);
+    BufferedTransaction buffered(reads);
+    DATAMESH_RETURN_IF_ERROR(body(buffered));
+    return commit_outside_mesh(*parts_, reads, buffered.writes());
+  }
   MeshWriterLock lock(*sessions_, owner_, options_.lock);
   absl::StatusOr<std::optional<std::string>> left = lock.acquire();
   if (absl::IsNotFound(left.status())) {
-    // A mesh's first write (initialize_mesh_account): its tables do not exist yet.
-    DATAMESH_RETURN_IF_ERROR(ensure_mesh_tables(*sessions_));
+    // A mesh's first write (initialize_mesh_account): datamesh's tables do not exist yet.
+    DATAMESH_RETURN_IF_ERROR(ensure_datamesh_tables(*sessions_));
     left = lock.acquire();
   }
   DATAMESH_RETURN_IF_ERROR(left.status());

@@ -182,12 +182,16 @@ absl::Status wait_until_table_active(std::string_view table,
   }
 }
 
-absl::Status ensure_mesh_tables(const AwsSessions& sessions, const TableWaitPolicy& policy) {
-  for (const DynamoRequest& create :
-       {create_tracker_table(), create_audit_table(), create_journal_table()}) {
+absl::Status ensure_datamesh_tables(const AwsSessions& sessions, const TableWaitPolicy& policy) {
+  for (const DynamoRequest& create : {create_audit_table(), create_journal_table()}) {
     DATAMESH_RETURN_IF_ERROR(create_if_missing(sessions, create, policy));
   }
   return absl::OkStatus();
+}
+
+absl::Status ensure_mesh_tables(const AwsSessions& sessions, const TableWaitPolicy& policy) {
+  DATAMESH_RETURN_IF_ERROR(create_if_missing(sessions, create_tracker_table(), policy));
+  return ensure_datamesh_tables(sessions, policy);
 }
 
 }  // namespace datamesh::store::aws

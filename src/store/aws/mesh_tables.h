@@ -90,5 +90,10 @@ absl::Status wait_until_table_active(std::string_view table,
 // waits until each is ACTIVE. Tables already there are left as they are (their schema is not
 // checked or changed). Errors: send_to_mesh's; wait_until_table_active's DeadlineExceeded.
 absl::Status ensure_mesh_tables(const AwsSessions& sessions, const TableWaitPolicy& policy = {});
+// The same for datamesh's own tables only (DatameshAuditLog, DatameshJournal): what a mesh's
+// first write needs before its commit, which creates the tracker with the mesh (the tracker's
+// existence is what marks a mesh the original library set up; aws_commit.h).
+absl::Status ensure_datamesh_tables(const AwsSessions& sessions,
+                                    const TableWaitPolicy& policy = {});
 
 }  // namespace datamesh::store::aws
