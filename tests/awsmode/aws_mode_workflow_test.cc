@@ -1,0 +1,75 @@
+// The documented workflow in AWS mode, from the admin's first step to the consumer's departure,
+// on moto: what the CLI does with --endpoint aws://REGION.
+#include <string>
+
+#include "awsmode/aws_mesh_fixture.h"
+
+namespace datamesh::aws::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class AwsModeWorkflowTest : public AwsMeshTest {};
+
+TEST_F(AwsModeWorkflowTest, RequestApproveFinalizeAndDelete) {
+  set_up_mesh();
+  ASSERT_TRUE(call(producer(), "catalog", "create_database",
+                   {{"database_input", {{"Name", "sales"}}}})
+                  .ok());
+  const nlohmann::json orders = {
+      {"Name", "orders"},
+      {"StorageDescriptor",
+       {{"Columns", {{{"Name", "id"}, {"Type", "int"}}}},
+        {"Location", "s3://sales-bucket/orders/"}}}};
+  ASSERT_TRUE(call(producer(), "catalog", "create_table",
+                   {{"database_name", "sales"}, {"table_input", orders}})
+                  .ok());
+  absl::StatusOr<nlohmann::json> product =
+      call(producer(), "producer", "create_data_products",
+           {{"source_database_name", "sales"}, {"table_name_regex", "orders"}});
+  ASSERT_TRUE(product.ok()) << product.status();
+  const std::string mesh_db = "sales-" + producer();
+  EXPECT_EQ((*product)["DatabaseName"], mesh_db);
+
+  absl::StatusOr<nlohmann::json> request =
+      call(consumer(), "consumer", "request_access_to_product",
+           {{"owner_account_id", producer()},
+            {"database_name", mesh_db},
+            {"tables", {"orders"}},
+            {"request_permissions", {"SELECT"}}});
+  ASSERT_TRUE(request.ok()) << request.status();
+  const std::string id = (*request)["SubscriptionId"];
+
+  ASSERT_TRUE(call(producer(), "producer", "approve_access_request", {{"request_id", id}}).ok());
+  absl::StatusOr<nlohmann::json> finalized =
+      call(consumer(), "consumer", "finalize_subscription", {{"subscription_id", id}});
+  ASSERT_TRUE(finalized.ok()) << finalized.status();
+  absl::StatusOr<nlohmann::json> seen =
+      call(consumer(), "consumer", "get_subscription", {{"request_id", id}});
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  const nlohmann::json& item = (*seen)["Subscriptions"][0];
+  EXPECT_EQ(item["Status"], "Active");
+  EXPECT_EQ(item["ImportedToConsumer"], true);
+  ASSERT_EQ(item["RamShares"].size(), 1u);
+  EXPECT_THAT(item["RamShares"][0].get<std::string>(),
+              HasSubstr("arn:aws:ram:us-east-1:" + mesh() + ":resource-share/"));
+
+  ASSERT_TRUE(call(consumer(), "consumer", "delete_subscription",
+                   {{"subscription_id", id}, {"reason", "done"}})
+                  .ok());
+  absl::StatusOr<nlohmann::json> audit = call(mesh(), "admin", "verify_audit");
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  EXPECT_EQ((*audit)["Intact"], true);
+  EXPECT_GE((*audit)["EventsChecked"].get<int>(), 8);
+}
+
+TEST_F(AwsModeWorkflowTest, AMeshAccountIdIsRequiredAndChecked) {
+  EXPECT_EQ(backend().call("admin", "list_accounts", {}, admin_credentials(mesh()), "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      backend().call("admin", "list_accounts", {}, admin_credentials(mesh()), "12345").status().code(),
+      absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace datamesh::aws::testing
