@@ -7,6 +7,7 @@
 // number of times. A Store is thread-safe; a Transaction belongs to the thread running the body.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -20,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "base/status_macros.h"
+#include "base/text.h"
 #include "datamesh/types.h"
 
 namespace datamesh::store {
@@ -227,6 +229,19 @@ inline absl::StatusOr<std::vector<std::string>> Transaction::list_table_names_pa
     selected.push_back(std::move(name));
   }
   return selected;
+}
+
+// The sequence an audit listing's page.after names: "" is 0 (from the start), else a decimal
+// sequence number, as the listings hand it out. InvalidArgument for anything else.
+inline absl::StatusOr<int64_t> audit_page_sequence(std::string_view after) {
+  if (after.empty()) return 0;
+  int64_t sequence = 0;
+  const auto [end, error] = std::from_chars(after.data(), after.data() + after.size(), sequence);
+  if (error != std::errc() || end != after.data() + after.size() || sequence < 0) {
+    return absl::InvalidArgumentError(
+        base::cat("audit page token \"", after, "\" is not a sequence number"));
+  }
+  return sequence;
 }
 
 // Whether two subscriptions ask for the same thing: what find_live_duplicates compares.

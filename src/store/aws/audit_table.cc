@@ -16,17 +16,6 @@ using nlohmann::json;
 
 namespace {
 
-// The sequence of an audit page token: "" is 0, the start.
-absl::StatusOr<int64_t> audit_page_start(std::string_view after) {
-  if (after.empty()) return 0;
-  int64_t sequence = 0;
-  const auto [end, error] = std::from_chars(after.data(), after.data() + after.size(), sequence);
-  if (error != std::errc() || end != after.data() + after.size() || sequence < 0) {
-    return absl::InvalidArgumentError(
-        cat("audit page token \"", after, "\" is not a sequence number"));
-  }
-  return sequence;
-}
 
 absl::Status check_follows(const AuditChainHead& head, const ChainedAuditEvent& event) {
   if (event.event.sequence == head.sequence + 1 && event.previous_hash == head.hash) {
@@ -76,7 +65,7 @@ absl::StatusOr<std::vector<AuditEvent>> AuditTable::list_audit_events(
 absl::StatusOr<std::vector<ChainedAuditEvent>> AuditTable::list_events(
     std::string_view subscription_id, const Page& page) const {
   DATAMESH_RETURN_IF_ERROR(check_page_limit(page));
-  DATAMESH_ASSIGN_OR_RETURN(const int64_t after, audit_page_start(page.after));
+  DATAMESH_ASSIGN_OR_RETURN(const int64_t after, audit_page_sequence(page.after));
   std::vector<ChainedAuditEvent> events;
   QueryPage next;
   // DynamoDB's Limit counts the items a page reads, and a page stops at 1 MB: read pages until

@@ -38,17 +38,6 @@ bool live(const Subscription& s) {
   return s.status == SubscriptionStatus::kPending || s.status == SubscriptionStatus::kActive;
 }
 
-// The audit listings' page token: "" or a decimal sequence number (as the SQL stores read it).
-absl::StatusOr<int64_t> audit_cursor(std::string_view after) {
-  if (after.empty()) return 0;
-  int64_t sequence = 0;
-  const auto [end, error] = std::from_chars(after.data(), after.data() + after.size(), sequence);
-  if (error != std::errc() || end != after.data() + after.size() || sequence < 0) {
-    return absl::InvalidArgumentError(
-        cat("audit page token \"", after, "\" is not a sequence number"));
-  }
-  return sequence;
-}
 
 }  // namespace
 
@@ -276,7 +265,7 @@ void BufferedTransaction::continue_with_appended(int64_t after, Each each) const
 absl::StatusOr<std::vector<ChainedAuditEvent>> BufferedTransaction::list_audit_chain(
     const Page& page) {
   DATAMESH_RETURN_IF_ERROR(check_page_limit(page));
-  DATAMESH_ASSIGN_OR_RETURN(const int64_t after, audit_cursor(page.after));
+  DATAMESH_ASSIGN_OR_RETURN(const int64_t after, audit_page_sequence(page.after));
   DATAMESH_ASSIGN_OR_RETURN(std::vector<ChainedAuditEvent> events, base_.list_audit_chain(page));
   const size_t limit = static_cast<size_t>(page.limit);
   continue_with_appended(after, [&](const ChainedAuditEvent& chained) {
@@ -290,7 +279,7 @@ absl::StatusOr<std::vector<ChainedAuditEvent>> BufferedTransaction::list_audit_c
 absl::StatusOr<std::vector<AuditEvent>> BufferedTransaction::list_audit_events(
     std::string_view subscription_id, const Page& page) {
   DATAMESH_RETURN_IF_ERROR(check_page_limit(page));
-  DATAMESH_ASSIGN_OR_RETURN(const int64_t after, audit_cursor(page.after));
+  DATAMESH_ASSIGN_OR_RETURN(const int64_t after, audit_page_sequence(page.after));
   DATAMESH_ASSIGN_OR_RETURN(std::vector<AuditEvent> events,
                             base_.list_audit_events(subscription_id, page));
   const size_t limit = static_cast<size_t>(page.limit);

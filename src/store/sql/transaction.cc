@@ -17,16 +17,6 @@ absl::Status check_limit(const Page& page) {
   return absl::InvalidArgumentError(cat("page limit must be at least 1, not ", page.limit));
 }
 
-absl::StatusOr<int64_t> parse_sequence(std::string_view after) {
-  if (after.empty()) return 0;
-  int64_t sequence = 0;
-  const auto [end, error] = std::from_chars(after.data(), after.data() + after.size(), sequence);
-  if (error != std::errc() || end != after.data() + after.size() || sequence < 0) {
-    return absl::InvalidArgumentError(
-        cat("audit page token \"", after, "\" is not a sequence number"));
-  }
-  return sequence;
-}
 
 absl::StatusOr<std::string> read_name(const Row& row) { return row.text(0); }
 
@@ -301,7 +291,7 @@ absl::Status SqlTransaction::append_audit_event(const ChainedAuditEvent& chained
 
 absl::StatusOr<std::vector<ChainedAuditEvent>> SqlTransaction::list_audit_chain(const Page& page) {
   DATAMESH_RETURN_IF_ERROR(check_limit(page));
-  DATAMESH_ASSIGN_OR_RETURN(const int64_t after, parse_sequence(page.after));
+  DATAMESH_ASSIGN_OR_RETURN(const int64_t after, audit_page_sequence(page.after));
   return query_all(queries_.audit_chain, Values().integer(after).integer(page.limit),
                    read_chained_audit_event);
 }
@@ -309,7 +299,7 @@ absl::StatusOr<std::vector<ChainedAuditEvent>> SqlTransaction::list_audit_chain(
 absl::StatusOr<std::vector<AuditEvent>> SqlTransaction::list_audit_events(
     std::string_view subscription_id, const Page& page) {
   DATAMESH_RETURN_IF_ERROR(check_limit(page));
-  DATAMESH_ASSIGN_OR_RETURN(const int64_t after, parse_sequence(page.after));
+  DATAMESH_ASSIGN_OR_RETURN(const int64_t after, audit_page_sequence(page.after));
   if (subscription_id.empty()) {
     return query_all(queries_.audit_all, Values().integer(after).integer(page.limit),
                      read_audit_event);
