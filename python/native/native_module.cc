@@ -6,8 +6,10 @@
 // Python classes are built from the route table, so no method is wrapped here by hand.
 // Every call releases the GIL: Backend is thread-safe, and the lazy opening of the backend is
 // guarded by the connection's own mutex.
+#include <chrono>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -77,6 +79,22 @@ py::list error_code_names() {
   return out;
 }
 
+// A call that outlives the interpreter (a daemon thread still waiting on a server when the
+// process exits after Ctrl-C, lib/client.py) must not take the GIL back: CPython ends such a
+// thread with pthread_exit, whose unwinding through the GIL guard's destructor aborts the
+// process. It waits instead, until the exiting process ends it.
+bool interpreter_finalizing() {
+#if PY_VERSION_HEX >= 0x030D0000
+  return Py_IsFinalizing();
+#else
+  return _Py_IsFinalizing();
+#endif
+}
+
+[[noreturn]] void wait_for_process_exit() {
+  for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+}
+
 // One client's way to the mesh: its options and credentials, and the backend its endpoint
 // names, opened on the first call (as client::Client does).
 class Connection {
@@ -96,8 +114,12 @@ class Connection {
   // (error code name, message) on failure, ("", answer JSON text) on success.
   std::tuple<std::string, std::string> call(const std::string& group, const std::string& method,
                                             const std::string& params_json) {
-    py::gil_scoped_release release;
-    absl::StatusOr<nlohmann::json> answer = run(group, method, params_json);
+    absl::StatusOr<nlohmann::json> answer;
+    {
+      py::gil_scoped_release release;
+      answer = run(group, method, params_json);
+      if (interpreter_finalizing()) wait_for_process_exit();
+    }
     if (!answer.ok()) {
       return {std::string(api::error_code_name(answer.status().code())),
               std::string(answer.status().message())};

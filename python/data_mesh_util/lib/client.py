@@ -11,6 +11,7 @@ import inspect
 import json
 import logging
 import os
+import threading
 
 from data_mesh_util import _native
 from data_mesh_util.exceptions import error_for
@@ -99,13 +100,41 @@ class MeshClient:
     def _call(self, group, method, params):
         sent = {k: v for k, v in params.items() if v is not None}
         self._logger.debug("calling %s/%s with %s", group, method, sorted(sent))
-        code, text = self._connection.call(group, method, json.dumps(sent))
+        payload = json.dumps(sent)
+        if (self._connection.endpoint.startswith(("http://", "https://"))
+                and threading.current_thread() is threading.main_thread()):
+            code, text = _interruptible_call(self._connection, group, method, payload)
+        else:
+            code, text = self._connection.call(group, method, payload)
         if code:
             raise error_for(code, text)
         answer = json.loads(text) if text else None
         if (group, method) in signatures.TWO_SHAPED_ANSWERS and isinstance(answer, dict):
             answer = SubscriptionAnswer(answer)
         return answer
+
+
+def _interruptible_call(connection, group, method, payload):
+    """A call to a server, made from the main thread so that Ctrl-C interrupts it: the call
+    runs on a daemon thread while the main thread waits in Python, where KeyboardInterrupt is
+    raised at once. The request may still complete on the server (as when a connection drops);
+    the answer is then dropped. Embedded calls are short transactions and run in place."""
+    outcome = []
+    done = threading.Event()
+
+    def run():
+        try:
+            outcome.append(connection.call(group, method, payload))
+        except BaseException as e:  # noqa: BLE001 — re-raised in the caller's thread
+            outcome.append(e)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name=f"datamesh {method}", daemon=True).start()
+    done.wait()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 def _as_param(spec, value):
