@@ -106,3 +106,12 @@ def test_docs_table_matches_the_classes():
                            re.M))
     assert rows == {code: base.__name__ for code, base in exceptions.BUILTIN_BASES.items()}
     assert set(rows) == set(_native.error_codes())
+
+
+def test_resource_exhausted_for_a_body_over_the_servers_limit(mesh):
+    if not mesh.endpoint.startswith("http://"):
+        pytest.skip("a limit of `datamesh serve` (8 MiB bodies): nothing to exceed in process")
+    mesh.enable_both()
+    with pytest.raises(exceptions.ResourceExhausted):
+        mesh.producer().create_database(database_input={"Name": "big",
+                                                        "Description": "x" * (9 << 20)})
