@@ -72,3 +72,16 @@ def test_module_layout():
     assert utils.purify_sysargs(["--some-name", "'v-1'"]) == ["--some_name", "'v-1'"]
     name = utils.make_iam_session_name({"UserId": "AID:x" * 20, "Account": "1"})
     assert len(name) == 64 and ":" not in name
+
+
+def test_type_stubs_are_up_to_date():
+    """The checked-in .pyi stubs are what python/tools/make_stubs.py writes from the
+    declarations (run it after changing one)."""
+    import os
+    import runpy
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    tool = runpy.run_path(os.path.join(root, "python", "tools", "make_stubs.py"))
+    for name in tool["CLASSES"]:
+        with open(os.path.join(root, "python", "data_mesh_util", f"{name}.pyi"),
+                  encoding="utf-8") as f:
+            assert f.read() == tool["stub"](name), f"{name}.pyi is stale: run make_stubs.py"
