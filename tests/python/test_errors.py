@@ -115,3 +115,13 @@ def test_resource_exhausted_for_a_body_over_the_servers_limit(mesh):
     with pytest.raises(exceptions.ResourceExhausted):
         mesh.producer().create_database(database_input={"Name": "big",
                                                         "Description": "x" * (9 << 20)})
+
+
+def test_log_level_as_name_or_logging_level(mesh):
+    import logging
+    admin = DataMeshAdmin(MESH_ID, log_level=logging.WARNING, use_credentials=mesh.admin_creds,
+                          endpoint=mesh.endpoint)
+    assert admin.list_accounts()
+    assert logging.getLogger("DataMeshAdmin").level == logging.WARNING
+    with pytest.raises(exceptions.InvalidArgument, match="LOUD"):
+        DataMeshAdmin(MESH_ID, log_level="LOUD", use_credentials=mesh.admin_creds)
