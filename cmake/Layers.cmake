@@ -8,7 +8,7 @@
 # those of every module below them.
 
 set(DATAMESH_LAYERS base core security aws store_sql store_sqlite store_postgres store_aws store_open
-    api client server cli)
+    api client server cli python)
 
 set(datamesh_layer_base_PATHS base)
 set(datamesh_layer_base_USES)
@@ -58,6 +58,11 @@ set(datamesh_layer_server_USES base core aws security store_open api)
 
 set(datamesh_layer_cli_PATHS cli)
 set(datamesh_layer_cli_USES base core store_open api client server)
+
+# The Python package's native module (python/native): calls by name through the client's
+# endpoint dispatch. It owns no folder of src/.
+set(datamesh_layer_python_PATHS)
+set(datamesh_layer_python_USES base core store_open api client)
 
 # The modules below `module`: those it uses, and theirs (a header of a module below may include
 # the headers of the modules it uses).

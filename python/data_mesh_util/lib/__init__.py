@@ -1,0 +1,1 @@
+"""Helpers of data_mesh_util: constants, utils, the SubscriberTracker, and the generic client."""

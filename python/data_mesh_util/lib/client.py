@@ -1,0 +1,215 @@
+"""The generic client the four classes share: Python keywords -> JSON parameters -> a call by
+name in the C++ core (Backend::call) -> the JSON answer as plain dicts and lists.
+
+Methods are not written one by one: make_client_class() builds a class's methods from the route
+table (_native.routes(), derived from the method declarations) of the groups it serves, with the
+positional order and defaults of lib/signatures.py. help() shows each method's signature and
+the declaration's summary and parameter help.
+"""
+
+import inspect
+import json
+import logging
+import os
+import threading
+
+from data_mesh_util import _native
+from data_mesh_util.exceptions import error_for
+from data_mesh_util.lib import signatures
+
+ROUTES = {(r["group"], r["method"]): r for r in _native.routes()}
+
+
+class SubscriptionAnswer(dict):
+    """get_subscription's answer in both shapes scripts read (docs/PYTHON.md).
+
+    As a dict it is the document's shape, {'Subscriptions': [item]}; reading one of the item's
+    keys (answer['Status'], answer.get('Status'), 'Status' in answer) reads the item, as the
+    original's code answered the bare item.
+    """
+
+    @property
+    def item(self):
+        return self["Subscriptions"][0]
+
+    def __missing__(self, key):
+        return self.item[key]
+
+    def get(self, key, default=None):
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        return self.item.get(key, default)
+
+    def __contains__(self, key):
+        return dict.__contains__(self, key) or key in self.item
+
+
+def credentials_dict(use_credentials):
+    """The credentials the constructors accept, as the core's {AccessKeyId, SecretAccessKey, ...}:
+    a mapping (the original's, or datamesh's AccountId/AccessKeyId/SecretAccessKey), or an object
+    with access_key / secret_key / token (a boto Credentials object). None: the core's chain
+    (DATAMESH_* variables, CredentialsFile, profile)."""
+    if use_credentials is None:
+        return None
+    if hasattr(use_credentials, "get"):
+        creds = {k: use_credentials.get(k) for k in
+                 ("AccountId", "AccessKeyId", "SecretAccessKey", "SessionToken")}
+    else:
+        creds = {"AccountId": getattr(use_credentials, "account_id", None),
+                 "AccessKeyId": getattr(use_credentials, "access_key", None),
+                 "SecretAccessKey": getattr(use_credentials, "secret_key", None),
+                 "SessionToken": getattr(use_credentials, "token", None)}
+    if not creds["AccessKeyId"] or not creds["SecretAccessKey"]:
+        raise error_for("InvalidArgument",
+                        "Malformed Credentials - missing AccessKeyId or SecretAccessKey")
+    return {k: v for k, v in creds.items() if v is not None}
+
+
+def _level_name(log_level):
+    if isinstance(log_level, int):
+        return logging.getLevelName(log_level)
+    return str(log_level).upper()
+
+
+class MeshClient:
+    """What DataMeshAdmin, DataMeshProducer and DataMeshConsumer share: the connection."""
+
+    _block = "Mesh"  # the block of a reference credentials file the class reads
+    _persona = "Data Mesh"
+
+    def __init__(self, data_mesh_account_id=None, region_name="us-east-1", log_level="INFO",
+                 use_credentials=None, endpoint=None):
+        if region_name is None:
+            raise error_for("InvalidArgument",
+                            f"Cannot initialize a {self._persona} without an AWS Region")
+        self._logger = logging.getLogger(type(self).__name__)
+        try:
+            self._logger.setLevel(_level_name(log_level))
+        except ValueError:
+            raise error_for("InvalidArgument", f'log_level "{log_level}" is not one of DEBUG, '
+                            "INFO, WARNING, ERROR, CRITICAL") from None
+        self._connection = _native.Connection(
+            endpoint or os.environ.get("DATAMESH_ENDPOINT", ""),
+            "" if data_mesh_account_id is None else str(data_mesh_account_id),
+            region_name, _level_name(log_level), credentials_dict(use_credentials), self._block)
+
+    @property
+    def endpoint(self):
+        return self._connection.endpoint
+
+    def _call(self, group, method, params):
+        sent = {k: v for k, v in params.items() if v is not None}
+        self._logger.debug("calling %s/%s with %s", group, method, sorted(sent))
+        payload = json.dumps(sent)
+        if (self._connection.endpoint.startswith(("http://", "https://"))
+                and threading.current_thread() is threading.main_thread()):
+            code, text = _interruptible_call(self._connection, group, method, payload)
+        else:
+            code, text = self._connection.call(group, method, payload)
+        if code:
+            raise error_for(code, text)
+        answer = json.loads(text) if text else None
+        if (group, method) in signatures.TWO_SHAPED_ANSWERS and isinstance(answer, dict):
+            answer = SubscriptionAnswer(answer)
+        return answer
+
+
+def _interruptible_call(connection, group, method, payload):
+    """A call to a server, made from the main thread so that Ctrl-C interrupts it: the call
+    runs on a daemon thread while the main thread waits in Python, where KeyboardInterrupt is
+    raised at once. The request may still complete on the server (as when a connection drops);
+    the answer is then dropped. Embedded calls are short transactions and run in place."""
+    outcome = []
+    done = threading.Event()
+
+    def run():
+        try:
+            outcome.append(connection.call(group, method, payload))
+        except BaseException as e:  # noqa: BLE001 — re-raised in the caller's thread
+            outcome.append(e)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name=f"datamesh {method}", daemon=True).start()
+    done.wait()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _as_param(spec, value):
+    """A Python value as the JSON its parameter takes. A string for a permission list is split
+    on commas as the original's ensure_list did; a string for a table list is one entry
+    (patterns may hold commas)."""
+    if value is None:
+        return None
+    if spec["type"] == "permission_list" and isinstance(value, str):
+        return value.split(",")
+    if spec["type"] == "string_list" and isinstance(value, str):
+        return [value]
+    if spec["type"] in ("string_list", "permission_list") and isinstance(value, (tuple, set)):
+        return list(value)
+    return value
+
+
+def _make_method(group, route):
+    specs = {}
+    for spec in route["params"]:
+        specs[spec["name"]] = spec
+        if spec["alias"]:
+            specs[spec["alias"]] = spec
+    table = signatures.POSITIONAL.get((group, route["method"]))
+    if table is None:
+        # Without a row: the required parameters in declaration order are positional, the
+        # others keyword-only.
+        table = [(s["name"], signatures.REQUIRED) for s in route["params"] if s["required"]]
+    positional = [name for name, _ in table]
+    parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    for name, default in table:
+        parameters.append(inspect.Parameter(
+            name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default=inspect.Parameter.empty if default is signatures.REQUIRED else default))
+    for spec in route["params"]:
+        if spec["name"] not in positional and spec["alias"] not in positional:
+            parameters.append(inspect.Parameter(spec["name"], inspect.Parameter.KEYWORD_ONLY,
+                                                default=None))
+    method_name = route["method"]
+
+    def method(self, *args, **kwargs):
+        if len(args) > len(positional):
+            raise TypeError(f"{method_name}() takes {len(positional)} positional arguments "
+                            f"but {len(args)} were given")
+        given = dict(zip(positional, args))
+        for name, value in kwargs.items():
+            if name in given:
+                raise TypeError(f"{method_name}() got multiple values for argument '{name}'")
+            if name not in specs:
+                raise TypeError(f"{method_name}() got an unexpected keyword argument '{name}'")
+            given[name] = value
+        params = {}
+        for name, value in given.items():
+            params[name] = _as_param(specs[name], value)
+        return self._call(group, method_name, params)
+
+    method.__name__ = method_name
+    method.__qualname__ = method_name
+    method.__signature__ = inspect.Signature(parameters)
+    lines = [route["summary"] + ".", ""]
+    for spec in route["params"]:
+        alias = f" (also {spec['alias']})" if spec["alias"] else ""
+        lines.append(f"{spec['name']}{alias}: {spec['help']}")
+    method.__doc__ = "\n".join(lines)
+    return method
+
+
+def make_client_class(name, module, groups, block, persona, doc, extra=None):
+    """A client class with a method per route of `groups` (later groups do not replace a
+    method of an earlier one)."""
+    namespace = {"_block": block, "_persona": persona, "__doc__": doc, "__module__": module}
+    for group in groups:
+        for (route_group, method), route in ROUTES.items():
+            if route_group == group and method not in namespace:
+                namespace[method] = _make_method(group, route)
+                namespace[method].__module__ = module
+    namespace.update(extra or {})
+    return type(name, (MeshClient,), namespace)

@@ -1,0 +1,72 @@
+"""The original's helpers that scripts use (reference §2.1)."""
+
+import datetime
+import json
+import os
+
+from data_mesh_util.exceptions import error_for
+from data_mesh_util.lib import constants
+
+
+def load_client_info_from_file(from_path=None):
+    """Reads a CredentialsFile: AWS_REGION and the five blocks Mesh, Producer, Consumer,
+    ProducerAdmin, ConsumerAdmin (each AccountId, AccessKeyId, SecretAccessKey, optional
+    SessionToken). The path defaults to the environment variable CredentialsFile.
+
+    Returns (region, clients, account_ids, credentials): clients maps each block name to its
+    credentials (where the original made an STS client: on datamesh a client class takes the
+    credentials themselves), account_ids maps it to its AccountId, and credentials is the whole
+    file as a dict."""
+    path = from_path or os.environ.get("CredentialsFile")
+    if not path:
+        raise error_for("InvalidArgument",
+                        "Unable to Load Client Connection information without a file reference. "
+                        "Provide a direct path or set environment variable CredentialsFile")
+    try:
+        with open(path, encoding="utf-8") as f:
+            info = json.load(f)
+    except OSError as e:
+        raise error_for("NotFound", f"cannot read credentials file {path}: {e.strerror}") from None
+    except ValueError as e:
+        raise error_for("InvalidArgument",
+                        f"credentials file {path} is not JSON (line {e.lineno})") from None
+    missing = [b for b in constants.CREDENTIAL_BLOCKS if b not in info]
+    if missing:
+        raise error_for("InvalidArgument",
+                        f"credentials file {path} lacks the blocks {', '.join(missing)}")
+    clients = {b: info[b] for b in constants.CREDENTIAL_BLOCKS}
+    account_ids = {b: info[b].get("AccountId") for b in constants.CREDENTIAL_BLOCKS}
+    return info.get("AWS_REGION"), clients, account_ids, info
+
+
+def purify_sysargs(args=None):
+    """Command-line arguments with option names normalised (--some-name -> --some_name). Values
+    are kept as given (the original also stripped every quote from them, which broke JSON)."""
+    import sys
+    args = sys.argv[1:] if args is None else args
+    return [("--" + a[2:].replace("-", "_")) if a.startswith("--") else a for a in args]
+
+
+def get_role_arn(account_id, role_name):
+    """arn:aws:iam::<account>:role/AwsDataMesh/<role_name>, the original's role ARN."""
+    return f"arn:aws:iam::{account_id}:role{constants.DATA_MESH_IAM_PATH}{role_name}"
+
+
+def make_iam_session_name(caller_identity):
+    """The original's STS RoleSessionName for a caller identity ({'UserId', 'Account'}):
+    <UserId without ':'>-<Account>-<local date>, at most 64 characters."""
+    user = str(caller_identity.get("UserId", "")).replace(":", "")
+    name = f"{user}-{caller_identity.get('Account', '')}-{datetime.date.today().isoformat()}"
+    return name[:64]
+
+
+def ensure_list(value):
+    """None -> []; a list as it is; a string with commas split on them (not trimmed); another
+    string as a one-element list; anything else None (the original's rule)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str):
+        return value.split(",") if "," in value else [value]
+    return None

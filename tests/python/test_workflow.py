@@ -1,0 +1,114 @@
+"""The documented workflow from Python, end to end: set-up, publish, request, approve,
+finalize, read, narrow, delete. Answers are plain dicts and lists with the documents' keys."""
+
+import json
+
+from conftest import CONSUMER_ID, MESH_ID, PRODUCER_ID
+
+from data_mesh_util import DataMeshMacros as dmm
+from data_mesh_util.lib.SubscriberTracker import SubscriberTracker
+
+
+def test_whole_workflow(mesh):
+    assert set(mesh.admin_creds) >= {"AccountId", "AccessKeyId", "SecretAccessKey"}
+    assert mesh.admin_creds["AccountId"] == MESH_ID
+    answer = mesh.admin(mesh.producer_creds).initialize_producer_account()
+    assert answer["RoleArn"].endswith("role/AwsDataMesh/DataMeshProducer")
+    mesh.admin(mesh.consumer_creds).initialize_consumer_account()
+    assert mesh.admin().enable_account_as_producer(PRODUCER_ID) is None
+    mesh.admin().enable_account_as_consumer(account_id=CONSUMER_ID)
+
+    producer, consumer = mesh.producer(), mesh.consumer()
+    producer.create_database(database_input={"Name": "sales"})
+    from conftest import ORDERS
+    producer.create_table(database_name="sales", table_input=ORDERS)
+    product = producer.create_data_products(source_database_name="sales",
+                                            table_name_regex="orders", domain="sales",
+                                            data_product_name="orders")
+    assert product == {"DatabaseName": f"sales-{PRODUCER_ID}",
+                       "Tables": [{"SourceTable": "orders", "LinkTable": "orders_link"}]}
+    db = product["DatabaseName"]
+    assert producer.get_data_product(db, "orders")[0]["TableName"] == "orders"
+
+    # The document's positional order: owner, database, permissions, tables.
+    request = consumer.request_access_to_product(PRODUCER_ID, db, ["SELECT", "INSERT"],
+                                                 ["orders"])
+    assert request["Type"] == "TABLE" and request["Table"] == ["orders"]
+    sub = request["SubscriptionId"]
+
+    pending = producer.list_pending_access_requests()["Subscriptions"]
+    assert [s["SubscriptionId"] for s in pending] == [sub]
+    assert pending[0]["Status"] == "Pending"
+
+    assert producer.approve_access_request(sub, grant_permissions="SELECT",
+                                           decision_notes="read only") is None
+    consumer.finalize_subscription(subscription_id=sub)
+
+    got = consumer.get_subscription(request_id=sub)
+    assert got.get("Status") == "Active"                      # the original's code's shape
+    assert got["Subscriptions"][0]["PermittedGrants"] == ["SELECT", "DESCRIBE"]  # the document's
+    assert json.loads(json.dumps(got)) == {"Subscriptions": [got.item]}
+    assert consumer.get_table_info(db, "orders")["Table"]["Name"] == "orders"
+    listed = consumer.list_product_access()["Subscriptions"]
+    assert [s["SubscriptionId"] for s in listed] == [sub]
+
+    tracker = SubscriberTracker(credentials=mesh.consumer_creds, data_mesh_account_id=MESH_ID,
+                                region_name="us-east-1", endpoint=mesh.endpoint)
+    assert tracker.get_subscription(sub)["Status"] == "Active"
+    assert [s["SubscriptionId"]
+            for s in tracker.list_subscriptions(principal_id=CONSUMER_ID)["Subscriptions"]] == [sub]
+    producer_tracker = SubscriberTracker(credentials=mesh.producer_creds,
+                                         data_mesh_account_id=MESH_ID, endpoint=mesh.endpoint)
+    assert producer_tracker.get_subscription(sub)["SubscriptionId"] == sub
+    assert producer_tracker.list_subscriptions(owner_id=PRODUCER_ID,
+                                               request_status="Pending") == {"Subscriptions": []}
+
+    producer.update_subscription_permissions(sub, ["SELECT"], "still read only")
+    producer.delete_subscription(sub, "no longer needed")
+    assert producer.get_subscription(sub)["Status"] == "Deleted"
+    assert tracker.get_subscription(sub) is None
+    assert tracker.get_subscription(sub, force=True)["Status"] == "Deleted"
+    assert consumer.list_product_access()["Subscriptions"] == []
+
+
+def test_deny_and_consumer_delete(mesh):
+    db = mesh.publish_orders()
+    producer, consumer = mesh.producer(), mesh.consumer()
+    first = consumer.request_access_to_product(PRODUCER_ID, db, "SELECT", tables="orders")
+    assert producer.deny_access_request(first["SubscriptionId"], "no") is None
+    assert producer.get_subscription(first["SubscriptionId"])["Status"] == "Denied"
+    second = consumer.request_access_to_product(owner_account_id=PRODUCER_ID, database_name=db,
+                                                request_permissions=["SELECT"])
+    assert second["Type"] == "DATABASE"
+    consumer.delete_subscription(second["SubscriptionId"], reason="withdrawn")
+    assert consumer.get_subscription(second["SubscriptionId"])["Status"] == "Deleted"
+
+
+def test_macros_bootstrap_both(mesh):
+    macros = dmm.DataMeshMacros(data_mesh_account_id=MESH_ID, region_name="us-east-1",
+                                endpoint=mesh.endpoint)
+    macros.bootstrap_account("both", mesh.admin_creds, mesh.producer_creds)
+    account = mesh.admin().describe_account(account_id=PRODUCER_ID)
+    assert json.dumps(account)  # a plain, serialisable answer
+    assert mesh.producer().list_pending_access_requests() == {"Subscriptions": []}
+    assert mesh.admin(mesh.producer_creds).initialize_consumer_account()["RoleArn"]
+
+
+def test_credentials_as_object(mesh):
+    class BotoLike:
+        access_key = mesh.producer_creds["AccessKeyId"]
+        secret_key = mesh.producer_creds["SecretAccessKey"]
+        token = None
+
+    mesh.enable_both()
+    from data_mesh_util.DataMeshProducer import DataMeshProducer
+    producer = DataMeshProducer(MESH_ID, "us-east-1", "DEBUG", BotoLike(), endpoint=mesh.endpoint)
+    assert producer.list_pending_access_requests() == {"Subscriptions": []}
+
+
+def test_endpoint_from_environment(mesh, monkeypatch):
+    monkeypatch.setenv("DATAMESH_ENDPOINT", mesh.endpoint)
+    from data_mesh_util.DataMeshAdmin import DataMeshAdmin
+    admin = DataMeshAdmin(data_mesh_account_id=MESH_ID, use_credentials=mesh.admin_creds)
+    assert admin.endpoint == mesh.endpoint
+    assert {a["AccountId"] for a in admin.list_accounts()} >= {PRODUCER_ID, CONSUMER_ID}
