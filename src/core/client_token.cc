@@ -46,7 +46,7 @@ absl::Status check_client_token(std::string_view token) {
   return absl::InvalidArgumentError(
       cat("client_token must be 1 to ", kMaxClientTokenLength,
           " printable ASCII characters ('!' to '~', no spaces); got ", token.size(),
-          " characters", printable ? "" : ", some of them not printable ASCII"));
+          " characters", printable ? "" : ", some of them outside '!' to '~'"));
 }
 
 std::string request_hash(std::string_view canonical_request) {

@@ -49,21 +49,19 @@ TEST_F(ClientTokenE2eTest, TheSameTokenTwiceChangesTheMeshOnceWithOneAuditEvent)
                                         .status()));
 }
 
-TEST_F(ClientTokenE2eTest, AReplayedRequestAnswersTheFirstSubscriptionId) {
-  ASSERT_OK(publish_sales().status());
-  const json request = {{"owner_account_id", kProducerAccount},
-                        {"database_name", kSalesProduct},
-                        {"request_permissions", {"SELECT"}},
-                        {"tables", {"orders"}},
-                        {"client_token", "request-orders"}};
-  ASSERT_OK_AND_ASSIGN(json first,
-                       call(kConsumerAccount, "consumer", "request_access_to_product", request));
+TEST_F(ClientTokenE2eTest, AReplayedWriteAnswersTheFirstAnswer) {
+  // Each create_access_key makes another key: a replay must answer the first one's, secret
+  // included, and make none.
+  const json request = {{"account_id", kProducerAccount}, {"client_token", "new-key"}};
+  ASSERT_OK_AND_ASSIGN(json first, call(kMeshAccount, "admin", "create_access_key", request));
   ASSERT_OK_AND_ASSIGN(size_t after_first, audit_count());
-  ASSERT_OK_AND_ASSIGN(json again,
-                       call(kConsumerAccount, "consumer", "request_access_to_product", request));
+  ASSERT_OK_AND_ASSIGN(json again, call(kMeshAccount, "admin", "create_access_key", request));
   EXPECT_EQ(again, first);
   ASSERT_OK_AND_ASSIGN(size_t after_again, audit_count());
   EXPECT_EQ(after_again, after_first);
+  ASSERT_OK_AND_ASSIGN(json keys, call(kMeshAccount, "admin", "list_access_keys",
+                                       {{"account_id", kProducerAccount}}));
+  EXPECT_EQ(keys.size(), 2u) << keys.dump();  // the account's first key and this one
 }
 
 TEST_F(ClientTokenE2eTest, TheSameTokenWithAnotherRequestIsRefusedAndChangesNothing) {
@@ -102,7 +100,8 @@ TEST_F(ClientTokenE2eTest, MalformedTokensAndTokensGivenToReadsAreRefused) {
   EXPECT_TRUE(absl::IsInvalidArgument(read.status())) << read.status();
   EXPECT_THAT(std::string(read.status().message()),
               HasSubstr("unknown parameter \"client_token\" for catalog get-databases"));
-  ASSERT_OK_AND_ASSIGN(json databases, call(kProducerAccount, "catalog", "get_databases", {}));
+  ASSERT_OK_AND_ASSIGN(json databases,
+                       call(kProducerAccount, "catalog", "get_databases", json::object()));
   EXPECT_THAT(databases.dump(), ::testing::Not(HasSubstr("landing")));
 }
 

@@ -6,7 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "datamesh/admin.h"
 #include "datamesh/consumer.h"
+#include "datamesh/producer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/answer_dropping_proxy.h"
@@ -19,8 +21,10 @@ namespace {
 
 using nlohmann::json;
 using test_support::kConsumerAccount;
+using test_support::kProducerAccount;
 
 constexpr char kRequestPath[] = "/v1/consumer/request-access-to-product";
+constexpr char kCreateKeyPath[] = "/v1/admin/create-access-key";
 
 class ServerClientTokenTest : public ServedMeshTest {
  protected:
@@ -29,26 +33,53 @@ class ServerClientTokenTest : public ServedMeshTest {
     if (!listed.ok()) return listed.status();
     return listed->subscriptions.size();
   }
+
+  absl::StatusOr<size_t> producer_keys() {
+    auto keys = admin().list_access_keys(kProducerAccount);
+    if (!keys.ok()) return keys.status();
+    return keys->size();
+  }
+
+  // The mesh admin's signed create-access-key for P, with `token` unless it is empty.
+  absl::StatusOr<aws::HttpRequest> create_key_request(const std::string& token) {
+    json body = {{"account_id", kProducerAccount}};
+    if (!token.empty()) body["client_token"] = token;
+    return signed_post(port(), kCreateKeyPath, body.dump(), key(test_support::kMeshAccount));
+  }
 };
 
+// create_access_key is the write a replay hurts most: every call makes another key.
 TEST_F(ServerClientTokenTest, ASignedWriteReplayedByteForByteActsOnceAndAnswersTheSame) {
-  json body = json::parse(request_body("orders"));
-  body["client_token"] = "replayed-request-1";
-  ASSERT_OK_AND_ASSIGN(aws::HttpRequest request,
-                       signed_post(port(), kRequestPath, body.dump(), key(kConsumerAccount)));
+  ASSERT_OK_AND_ASSIGN(aws::HttpRequest request, create_key_request("replayed-request-1"));
   ASSERT_OK_AND_ASSIGN(size_t events_before, audit_count());
-  ASSERT_OK_AND_ASSIGN(size_t subscriptions_before, consumer_subscriptions());
+  ASSERT_OK_AND_ASSIGN(size_t keys_before, producer_keys());
 
   const HttpAnswer first = http_send(port(), request);
   ASSERT_EQ(first.status, 200) << first.transport << first.body;
   const HttpAnswer replayed = http_send(port(), request);
   ASSERT_EQ(replayed.status, 200) << replayed.transport << replayed.body;
 
-  EXPECT_EQ(replayed.body, first.body);
+  EXPECT_EQ(replayed.body, first.body) << "the same key and secret";
+  remember_secret(json::parse(first.body).value("SecretAccessKey", ""));
   ASSERT_OK_AND_ASSIGN(size_t events_after, audit_count());
   EXPECT_EQ(events_after, events_before + 1);
-  ASSERT_OK_AND_ASSIGN(size_t subscriptions_after, consumer_subscriptions());
-  EXPECT_EQ(subscriptions_after, subscriptions_before + 1);
+  ASSERT_OK_AND_ASSIGN(size_t keys_after, producer_keys());
+  EXPECT_EQ(keys_after, keys_before + 1);
+}
+
+// What the token prevents: the same replay without one acts twice (SigV4 allows it).
+TEST_F(ServerClientTokenTest, ASignedWriteReplayedWithoutATokenActsTwice) {
+  ASSERT_OK_AND_ASSIGN(aws::HttpRequest request, create_key_request(""));
+  ASSERT_OK_AND_ASSIGN(size_t keys_before, producer_keys());
+  const HttpAnswer first = http_send(port(), request);
+  ASSERT_EQ(first.status, 200) << first.transport << first.body;
+  const HttpAnswer replayed = http_send(port(), request);
+  ASSERT_EQ(replayed.status, 200) << replayed.transport << replayed.body;
+  remember_secret(json::parse(first.body).value("SecretAccessKey", ""));
+  remember_secret(json::parse(replayed.body).value("SecretAccessKey", ""));
+  EXPECT_NE(replayed.body, first.body);
+  ASSERT_OK_AND_ASSIGN(size_t keys_after, producer_keys());
+  EXPECT_EQ(keys_after, keys_before + 2);
 }
 
 TEST_F(ServerClientTokenTest, ATokenReusedForAnotherSignedRequestIsRefusedAndChangesNothing) {
@@ -74,13 +105,12 @@ TEST_F(ServerClientTokenTest, TheRemoteClientsRetryOfAWriteWhoseAnswerWasLostAct
   AnswerDroppingProxy proxy(port(), /*drops=*/1);
   ASSERT_NE(proxy.port(), 0);
   ASSERT_OK_AND_ASSIGN(size_t events_before, audit_count());
-  ASSERT_OK_AND_ASSIGN(size_t subscriptions_before, consumer_subscriptions());
+  ASSERT_OK_AND_ASSIGN(size_t keys_before, producer_keys());
 
-  DataMeshConsumer through_proxy(client_options(proxy.endpoint(), key(kConsumerAccount), "INFO"));
-  ASSERT_OK_AND_ASSIGN(AccessRequest made,
-                       through_proxy.request_access_to_product(
-                           test_support::kProducerAccount, kProduct, {"SELECT"},
-                           std::vector<std::string>{"orders"}));
+  DataMeshAdmin through_proxy(
+      client_options(proxy.endpoint(), key(test_support::kMeshAccount), "INFO"));
+  ASSERT_OK_AND_ASSIGN(AccountCredentials made, through_proxy.create_access_key(kProducerAccount));
+  remember_secret(made.secret_access_key);
 
   // The first attempt reached the server, which acted; its answer was dropped. The retry
   // carried the same token and was answered from the server's record.
@@ -95,14 +125,18 @@ TEST_F(ServerClientTokenTest, TheRemoteClientsRetryOfAWriteWhoseAnswerWasLostAct
 
   ASSERT_OK_AND_ASSIGN(size_t events_after, audit_count());
   EXPECT_EQ(events_after, events_before + 1);
-  ASSERT_OK_AND_ASSIGN(size_t subscriptions_after, consumer_subscriptions());
-  EXPECT_EQ(subscriptions_after, subscriptions_before + 1);
-  ASSERT_OK_AND_ASSIGN(SubscriptionPage access, consumer(kConsumerAccount).list_product_access());
-  bool found = false;
-  for (const Subscription& s : access.subscriptions) {
-    found |= s.subscription_id == made.subscription_id;
-  }
-  EXPECT_TRUE(found) << "the answer names the subscription the first attempt made";
+  ASSERT_OK_AND_ASSIGN(size_t keys_after, producer_keys());
+  EXPECT_EQ(keys_after, keys_before + 1);
+  // The answer is the key the first attempt made, and it works.
+  ASSERT_OK_AND_ASSIGN(std::vector<AccessKey> keys, admin().list_access_keys(kProducerAccount));
+  bool listed = false;
+  for (const AccessKey& k : keys) listed |= k.access_key_id == made.access_key_id;
+  EXPECT_TRUE(listed) << made.access_key_id;
+  const Credentials new_key{.account_id = kProducerAccount,
+                            .access_key_id = made.access_key_id,
+                            .secret_access_key = made.secret_access_key};
+  DataMeshProducer with_new_key(client_options(endpoint(), new_key, "INFO"));
+  EXPECT_OK(with_new_key.list_pending_access_requests().status());
 }
 
 TEST_F(ServerClientTokenTest, TheRemoteClientSendsANewTokenWithEachWriteCall) {
