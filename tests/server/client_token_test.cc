@@ -3,6 +3,8 @@
 // the remote client's retry of a write whose answer was lost (the server committed, the
 // connection died) repeats its token, so the write acts once and the caller gets the answer.
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -61,6 +63,28 @@ TEST_F(ServerClientTokenTest, ASignedWriteReplayedByteForByteActsOnceAndAnswersT
 
   EXPECT_EQ(replayed.body, first.body) << "the same key and secret";
   remember_secret(json::parse(first.body).value("SecretAccessKey", ""));
+  ASSERT_OK_AND_ASSIGN(size_t events_after, audit_count());
+  EXPECT_EQ(events_after, events_before + 1);
+  ASSERT_OK_AND_ASSIGN(size_t keys_after, producer_keys());
+  EXPECT_EQ(keys_after, keys_before + 1);
+}
+
+TEST_F(ServerClientTokenTest, CopiesOfASignedWriteSentAtOnceActOnce) {
+  ASSERT_OK_AND_ASSIGN(aws::HttpRequest request, create_key_request("sent-at-once"));
+  ASSERT_OK_AND_ASSIGN(size_t events_before, audit_count());
+  ASSERT_OK_AND_ASSIGN(size_t keys_before, producer_keys());
+  constexpr int kCopies = 8;
+  std::vector<HttpAnswer> answers(kCopies);
+  std::vector<std::thread> senders;
+  for (int i = 0; i < kCopies; ++i) {
+    senders.emplace_back([&, i] { answers[i] = http_send(port(), request); });
+  }
+  for (std::thread& sender : senders) sender.join();
+  for (const HttpAnswer& answer : answers) {
+    ASSERT_EQ(answer.status, 200) << answer.transport << answer.body;
+    EXPECT_EQ(answer.body, answers[0].body);
+  }
+  remember_secret(json::parse(answers[0].body).value("SecretAccessKey", ""));
   ASSERT_OK_AND_ASSIGN(size_t events_after, audit_count());
   EXPECT_EQ(events_after, events_before + 1);
   ASSERT_OK_AND_ASSIGN(size_t keys_after, producer_keys());
