@@ -2,6 +2,7 @@
 // byte within the signature's 5-minute window acts once when it carries a client_token, and
 // the remote client's retry of a write whose answer was lost (the server committed, the
 // connection died) repeats its token, so the write acts once and the caller gets the answer.
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -161,6 +162,25 @@ TEST_F(ServerClientTokenTest, TheRemoteClientsRetryOfAWriteWhoseAnswerWasLostAct
                             .secret_access_key = made.secret_access_key};
   DataMeshProducer with_new_key(client_options(endpoint(), new_key, "INFO"));
   EXPECT_OK(with_new_key.list_pending_access_requests().status());
+}
+
+TEST_F(ServerClientTokenTest, TheRemoteClientRetriesAReadWhoseAnswerWasLost) {
+  AnswerDroppingProxy proxy(port(), /*drops=*/1);
+  DataMeshConsumer through_proxy(client_options(proxy.endpoint(), key(kConsumerAccount), "INFO"));
+  EXPECT_OK(through_proxy.list_product_access().status());
+  EXPECT_EQ(proxy.dropped(), 1);
+  EXPECT_EQ(proxy.bodies().size(), 2u);
+}
+
+// initialize_mesh_account takes no token (it is unauthenticated), so a lost answer is not
+// retried: the caller gets Unavailable and can read the mesh to see what happened.
+TEST_F(ServerClientTokenTest, TheRemoteClientDoesNotRetryInitializeMeshAccountWithoutAnAnswer) {
+  AnswerDroppingProxy proxy(port(), /*drops=*/1);
+  DataMeshAdmin through_proxy(client_options(proxy.endpoint(), std::nullopt, "INFO"));
+  auto answer = through_proxy.initialize_mesh_account();
+  EXPECT_TRUE(absl::IsUnavailable(answer.status())) << answer.status();
+  ASSERT_EQ(proxy.bodies().size(), 1u);
+  EXPECT_FALSE(json::parse(proxy.bodies()[0]).contains("client_token"));
 }
 
 TEST_F(ServerClientTokenTest, TheRemoteClientSendsANewTokenWithEachWriteCall) {
