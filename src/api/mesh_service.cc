@@ -5,6 +5,7 @@
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "security/secret_box.h"
+#include "api/client_token.h"
 #include "api/logging.h"
 #include "store/open/endpoint.h"
 
@@ -145,8 +146,14 @@ absl::StatusOr<nlohmann::json> MeshService::dispatch(const Route& route,
   // (initialize_mesh_account) takes it as the id of the new mesh.
   if (route.authenticated) {
     DATAMESH_RETURN_IF_ERROR(log_call(route.group, route.method, caller));
-    auto answer =
-        route.handler(engine_, CallContext{caller, data_mesh_account_id}, params, on_progress);
+    DATAMESH_ASSIGN_OR_RETURN(std::optional<core::ClientToken> token,
+                              client_token_of(route, params, *caller));
+    // A write with a token runs on an engine that makes it act once (core/client_token.h).
+    const std::optional<core::Engine> once =
+        token ? std::optional<core::Engine>(engine_.with_client_token(*std::move(token)))
+              : std::nullopt;
+    auto answer = route.handler(once ? *once : engine_, CallContext{caller, data_mesh_account_id},
+                                params, on_progress);
     if (!answer.ok()) return as_spelled(route, params, answer.status());
     return answer;
   }

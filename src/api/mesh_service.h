@@ -61,7 +61,9 @@ class MeshService {
 
   // Runs `route` with `params` as `caller` (null only for unauthenticated routes), after
   // checking the parameters against the route. The caller's credentials and the mesh id have
-  // been checked by the front end.
+  // been checked by the front end. A write whose params hold a client_token acts once under it
+  // (api/client_token.h): a replay answers the first call's answer; InvalidArgument for a token
+  // that is not 1-64 printable ASCII characters or was used for another request.
   // on_progress: see Route::handler.
   absl::StatusOr<nlohmann::json> dispatch(const Route& route, const nlohmann::json& params,
                                           const core::Caller* caller,

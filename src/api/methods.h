@@ -28,10 +28,15 @@ struct CallContext {
   std::string_view data_mesh_account_id;
 };
 
+// Whether a method changes the mesh. Every authenticated write takes a client_token (AWS's
+// ClientToken, core/client_token.h) that makes it act once; reads take none.
+enum class Effect { kRead, kWrite };
+
 template <class Req, class Ans>
 struct Method {
   using Request = Req;
   using Answer = Ans;
+  Effect effect;
   std::string_view group;  // admin, catalog, producer or consumer
   std::string_view name;   // snake_case, e.g. approve_access_request
   std::string_view summary;
@@ -43,11 +48,21 @@ struct Method {
   std::string_view verdict_field = {};
 };
 
+// Whether calls of `method` take a client_token: authenticated writes. The unauthenticated
+// initialize_mesh_account does not: a token could not be scoped to an account, and its answer
+// holds the mesh admin's secret; a second call is refused anyway (the mesh exists).
+template <class Req, class Ans>
+constexpr bool takes_client_token(const Method<Req, Ans>& method) {
+  return method.effect == Effect::kWrite && method.authenticated;
+}
+
 namespace methods {
 
 using core::Engine;
 using core::Persona;
 using C = CallContext;
+inline constexpr Effect kReads = Effect::kRead;
+inline constexpr Effect kWrites = Effect::kWrite;
 
 inline absl::StatusOr<None> done(absl::Status status) {
   DATAMESH_RETURN_IF_ERROR(status);
@@ -56,7 +71,7 @@ inline absl::StatusOr<None> done(absl::Status status) {
 
 // ---- admin --------------------------------------------------------------------------------------
 inline constexpr Method<InitializeMeshAccountRequest, AccountCredentials> kInitializeMeshAccount{
-    "admin", "initialize_mesh_account",
+    kWrites, "admin", "initialize_mesh_account",
     "Create the mesh account and its admin key (once, on an empty mesh); prints the credentials "
     "once",
     [](const Engine& e, const C& c, const InitializeMeshAccountRequest& r) {
@@ -64,120 +79,120 @@ inline constexpr Method<InitializeMeshAccountRequest, AccountCredentials> kIniti
     },
     {}, /*authenticated=*/false};
 inline constexpr Method<CreateAccountRequest, AccountCredentials> kCreateAccount{
-    "admin", "create_account", "Create an account with a first access key",
+    kWrites, "admin", "create_account", "Create an account with a first access key",
     [](const Engine& e, const C& c, const CreateAccountRequest& r) {
       return e.create_account(*c.caller, r);
     }};
 inline constexpr Method<EmptyRequest, AccountRole> kInitializeProducerAccount{
-    "admin", "initialize_producer_account", "The calling account opts in as a producer",
+    kWrites, "admin", "initialize_producer_account", "The calling account opts in as a producer",
     [](const Engine& e, const C& c, const EmptyRequest&) {
       return e.initialize_account_as(*c.caller, Persona::kProducer);
     }};
 inline constexpr Method<EmptyRequest, AccountRole> kInitializeConsumerAccount{
-    "admin", "initialize_consumer_account", "The calling account opts in as a consumer",
+    kWrites, "admin", "initialize_consumer_account", "The calling account opts in as a consumer",
     [](const Engine& e, const C& c, const EmptyRequest&) {
       return e.initialize_account_as(*c.caller, Persona::kConsumer);
     }};
 inline constexpr Method<AccountIdRequest, None> kEnableAccountAsProducer{
-    "admin", "enable_account_as_producer", "Let an account act as a producer",
+    kWrites, "admin", "enable_account_as_producer", "Let an account act as a producer",
     [](const Engine& e, const C& c, const AccountIdRequest& r) {
       return done(e.enable_account_as(*c.caller, Persona::kProducer, r));
     }};
 inline constexpr Method<AccountIdRequest, None> kEnableAccountAsConsumer{
-    "admin", "enable_account_as_consumer", "Let an account act as a consumer",
+    kWrites, "admin", "enable_account_as_consumer", "Let an account act as a consumer",
     [](const Engine& e, const C& c, const AccountIdRequest& r) {
       return done(e.enable_account_as(*c.caller, Persona::kConsumer, r));
     }};
 inline constexpr Method<EmptyRequest, std::vector<Account>> kListAccounts{
-    "admin", "list_accounts", "List every account of the mesh",
+    kReads, "admin", "list_accounts", "List every account of the mesh",
     [](const Engine& e, const C& c, const EmptyRequest&) { return e.list_accounts(*c.caller); }};
 inline constexpr Method<AccountIdRequest, Account> kDescribeAccount{
-    "admin", "describe_account", "Show one account",
+    kReads, "admin", "describe_account", "Show one account",
     [](const Engine& e, const C& c, const AccountIdRequest& r) {
       return e.describe_account(*c.caller, r);
     }};
 inline constexpr Method<AccountIdRequest, AccountCredentials> kCreateAccessKey{
-    "admin", "create_access_key", "Create another access key for an account",
+    kWrites, "admin", "create_access_key", "Create another access key for an account",
     [](const Engine& e, const C& c, const AccountIdRequest& r) {
       return e.create_access_key(*c.caller, r);
     }};
 inline constexpr Method<AccessKeyRequest, AccountCredentials> kRotateAccessKey{
-    "admin", "rotate_access_key",
+    kWrites, "admin", "rotate_access_key",
     "Replace an access key: a new key is created and the old one revoked",
     [](const Engine& e, const C& c, const AccessKeyRequest& r) {
       return e.rotate_access_key(*c.caller, r);
     }};
 inline constexpr Method<AccessKeyRequest, None> kRevokeAccessKey{
-    "admin", "revoke_access_key", "Revoke an access key",
+    kWrites, "admin", "revoke_access_key", "Revoke an access key",
     [](const Engine& e, const C& c, const AccessKeyRequest& r) {
       return done(e.revoke_access_key(*c.caller, r));
     }};
 inline constexpr Method<AccountIdRequest, std::vector<AccessKey>> kListAccessKeys{
-    "admin", "list_access_keys", "List the access keys of an account",
+    kReads, "admin", "list_access_keys", "List the access keys of an account",
     [](const Engine& e, const C& c, const AccountIdRequest& r) {
       return e.list_access_keys(*c.caller, r);
     }};
 inline constexpr Method<ListAuditEventsRequest, AuditPage> kListAuditEvents{
-    "admin", "list_audit_events", "The audit log, oldest first",
+    kReads, "admin", "list_audit_events", "The audit log, oldest first",
     [](const Engine& e, const C& c, const ListAuditEventsRequest& r) {
       return e.list_audit_events(*c.caller, r);
     }};
 inline constexpr Method<EmptyRequest, AuditVerification> kVerifyAudit{
-    "admin", "verify_audit",
+    kReads, "admin", "verify_audit",
     "Check the audit log's hash chain: every event unedited, none removed or reordered",
     [](const Engine& e, const C& c, const EmptyRequest&) { return e.verify_audit(*c.caller); },
     {}, true, "Intact"};
 
 // ---- catalog ------------------------------------------------------------------------------------
 inline constexpr Method<CreateDatabaseRequest, None> kCreateDatabase{
-    "catalog", "create_database", "Create a database in the caller's catalog",
+    kWrites, "catalog", "create_database", "Create a database in the caller's catalog",
     [](const Engine& e, const C& c, const CreateDatabaseRequest& r) {
       return done(e.create_database(*c.caller, r));
     }};
 inline constexpr Method<DatabaseNameRequest, Database> kGetDatabase{
-    "catalog", "get_database", "Show a database of the caller's catalog",
+    kReads, "catalog", "get_database", "Show a database of the caller's catalog",
     [](const Engine& e, const C& c, const DatabaseNameRequest& r) {
       return e.get_database(*c.caller, r);
     },
     {Wrap::kUnderKey, "Database"}};
 inline constexpr Method<PagedRequest, DatabasePage> kGetDatabases{
-    "catalog", "get_databases", "List the databases of the caller's catalog",
+    kReads, "catalog", "get_databases", "List the databases of the caller's catalog",
     [](const Engine& e, const C& c, const PagedRequest& r) {
       return e.get_databases(*c.caller, r);
     }};
 inline constexpr Method<DatabaseNameRequest, None> kDeleteDatabase{
-    "catalog", "delete_database", "Delete a database and its tables",
+    kWrites, "catalog", "delete_database", "Delete a database and its tables",
     [](const Engine& e, const C& c, const DatabaseNameRequest& r) {
       return done(e.delete_database(*c.caller, r));
     }};
 inline constexpr Method<TableInputRequest, None> kCreateTable{
-    "catalog", "create_table", "Create a table (Glue TableInput)",
+    kWrites, "catalog", "create_table", "Create a table (Glue TableInput)",
     [](const Engine& e, const C& c, const TableInputRequest& r) {
       return done(e.create_table(*c.caller, r));
     }};
 inline constexpr Method<TableInputRequest, None> kUpdateTable{
-    "catalog", "update_table", "Replace the definition of a table (Glue TableInput)",
+    kWrites, "catalog", "update_table", "Replace the definition of a table (Glue TableInput)",
     [](const Engine& e, const C& c, const TableInputRequest& r) {
       return done(e.update_table(*c.caller, r));
     }};
 inline constexpr Method<TableNameRequest, Table> kGetTable{
-    "catalog", "get_table", "Show a table (Glue GetTable shape)",
+    kReads, "catalog", "get_table", "Show a table (Glue GetTable shape)",
     [](const Engine& e, const C& c, const TableNameRequest& r) {
       return e.get_table(*c.caller, r);
     },
     {Wrap::kUnderKey, "Table"}};
 inline constexpr Method<GetTablesRequest, TablePage> kGetTables{
-    "catalog", "get_tables", "List tables (Glue GetTables shape)",
+    kReads, "catalog", "get_tables", "List tables (Glue GetTables shape)",
     [](const Engine& e, const C& c, const GetTablesRequest& r) {
       return e.get_tables(*c.caller, r);
     }};
 inline constexpr Method<TableNameRequest, None> kDeleteTable{
-    "catalog", "delete_table", "Delete a table",
+    kWrites, "catalog", "delete_table", "Delete a table",
     [](const Engine& e, const C& c, const TableNameRequest& r) {
       return done(e.delete_table(*c.caller, r));
     }};
 inline constexpr Method<ImportTablesRequest, ImportedTables> kImportTables{
-    "catalog", "import_tables",
+    kWrites, "catalog", "import_tables",
     "Import the JSON that `aws glue get-tables` prints; existing tables are replaced",
     [](const Engine& e, const C& c,
        const ImportTablesRequest& r) -> absl::StatusOr<ImportedTables> {
@@ -190,37 +205,37 @@ inline constexpr Method<ImportTablesRequest, ImportedTables> kImportTables{
 
 // ---- producer -----------------------------------------------------------------------------------
 inline constexpr Method<CreateDataProductsRequest, DataProduct> kCreateDataProducts{
-    "producer", "create_data_products",
+    kWrites, "producer", "create_data_products",
     "Publish tables of a source database as a data product in the mesh",
     [](const Engine& e, const C& c, const CreateDataProductsRequest& r) {
       return e.create_data_products(*c.caller, r);
     }};
 inline constexpr Method<PagedRequest, SubscriptionPage> kListPendingAccessRequests{
-    "producer", "list_pending_access_requests",
+    kReads, "producer", "list_pending_access_requests",
     "Pending requests for the caller's data products, oldest first",
     [](const Engine& e, const C& c, const PagedRequest& r) {
       return e.list_pending_access_requests(*c.caller, r);
     }};
 inline constexpr Method<ApproveAccessRequestRequest, None> kApproveAccessRequest{
-    "producer", "approve_access_request",
+    kWrites, "producer", "approve_access_request",
     "Approve a request, as asked or narrower, with grantable rights",
     [](const Engine& e, const C& c, const ApproveAccessRequestRequest& r) {
       return done(e.approve_access_request(*c.caller, r));
     }};
 inline constexpr Method<DenyAccessRequestRequest, None> kDenyAccessRequest{
-    "producer", "deny_access_request", "Deny a pending request",
+    kWrites, "producer", "deny_access_request", "Deny a pending request",
     [](const Engine& e, const C& c, const DenyAccessRequestRequest& r) {
       return done(e.deny_access_request(*c.caller, r));
     }};
 inline constexpr Method<UpdateSubscriptionPermissionsRequest, None>
     kUpdateSubscriptionPermissions{
-        "producer", "update_subscription_permissions",
+        kWrites, "producer", "update_subscription_permissions",
         "Change the permissions of an Active subscription",
         [](const Engine& e, const C& c, const UpdateSubscriptionPermissionsRequest& r) {
           return done(e.update_subscription_permissions(*c.caller, r));
         }};
 inline constexpr Method<GetDataProductRequest, std::vector<DataProductTable>> kGetDataProduct{
-    "producer", "get_data_product", "Tables of one of the caller's data products",
+    kReads, "producer", "get_data_product", "Tables of one of the caller's data products",
     [](const Engine& e, const C& c, const GetDataProductRequest& r) {
       return e.get_data_product(*c.caller, r);
     }};
@@ -230,13 +245,13 @@ template <Persona P>
 struct SubscriptionMethods {
   static constexpr std::string_view kGroup = P == Persona::kProducer ? "producer" : "consumer";
   static constexpr Method<GetSubscriptionRequest, Subscription> kGetSubscription{
-      kGroup, "get_subscription", "Show a subscription",
+      kReads, kGroup, "get_subscription", "Show a subscription",
       [](const Engine& e, const C& c, const GetSubscriptionRequest& r) {
         return e.get_subscription(*c.caller, P, r);
       },
       {Wrap::kListOfOneUnderKey, "Subscriptions"}};
   static constexpr Method<DeleteSubscriptionRequest, None> kDeleteSubscription{
-      kGroup, "delete_subscription",
+      kWrites, kGroup, "delete_subscription",
       P == Persona::kProducer ? "Tear down a subscription: grants revoked, record kept"
                               : "Leave (Active) or withdraw (Pending) a subscription",
       [](const Engine& e, const C& c, const DeleteSubscriptionRequest& r) {
@@ -244,13 +259,13 @@ struct SubscriptionMethods {
       }};
   static constexpr Method<SubscriptionIdRequest, std::vector<EffectiveGrant>>
       kGetSubscriptionGrants{
-          kGroup, "get_subscription_grants", "Effective grants of a subscription",
+          kReads, kGroup, "get_subscription_grants", "Effective grants of a subscription",
           [](const Engine& e, const C& c, const SubscriptionIdRequest& r) {
             return e.get_subscription_grants(*c.caller, P, r);
           },
           {Wrap::kUnderKey, "Grants"}};
   static constexpr Method<GetSubscriptionHistoryRequest, AuditPage> kGetSubscriptionHistory{
-      kGroup, "get_subscription_history", "Audit events of a subscription",
+      kReads, kGroup, "get_subscription_history", "Audit events of a subscription",
       [](const Engine& e, const C& c, const GetSubscriptionHistoryRequest& r) {
         return e.get_subscription_history(*c.caller, P, r);
       }};
@@ -260,37 +275,38 @@ using ConsumerSide = SubscriptionMethods<Persona::kConsumer>;
 
 // ---- consumer -----------------------------------------------------------------------------------
 inline constexpr Method<RequestAccessToProductRequest, AccessRequest> kRequestAccessToProduct{
-    "consumer", "request_access_to_product",
+    kWrites, "consumer", "request_access_to_product",
     "Request permissions on a data product (whole database, tables or patterns)",
     [](const Engine& e, const C& c, const RequestAccessToProductRequest& r) {
       return e.request_access_to_product(*c.caller, r);
     }};
 inline constexpr Method<SubscriptionIdRequest, None> kFinalizeSubscription{
-    "consumer", "finalize_subscription",
+    kWrites, "consumer", "finalize_subscription",
     "Import an Active subscription: accept its shares, create the links",
     [](const Engine& e, const C& c, const SubscriptionIdRequest& r) {
       return done(e.finalize_subscription(*c.caller, r));
     }};
 inline constexpr Method<GetTableInfoRequest, Table> kGetTableInfo{
-    "consumer", "get_table_info", "Glue GetTable through the consumer's links",
+    kReads, "consumer", "get_table_info", "Glue GetTable through the consumer's links",
     [](const Engine& e, const C& c, const GetTableInfoRequest& r) {
       return e.get_table_info(*c.caller, r);
     },
     {Wrap::kUnderKey, "Table"}};
 inline constexpr Method<PagedRequest, SubscriptionPage> kListProductAccess{
-    "consumer", "list_product_access",
+    kReads, "consumer", "list_product_access",
     "The caller's subscriptions that are not Deleted, oldest first",
     [](const Engine& e, const C& c, const PagedRequest& r) {
       return e.list_product_access(*c.caller, r);
     }};
 inline constexpr Method<ListDataProductsRequest, PublishedProductPage> kListDataProducts{
-    "consumer", "list_data_products",
+    kReads, "consumer", "list_data_products",
     "Browse the published data products one may request, by database name",
     [](const Engine& e, const C& c, const ListDataProductsRequest& r) {
       return e.list_data_products(*c.caller, r);
     }};
 inline constexpr Method<CheckPermissionRequest, PermissionCheck> kCheckPermission{
-    "consumer", "check_permission", "May the caller use a permission on a mesh table, and why",
+    kReads, "consumer", "check_permission",
+    "May the caller use a permission on a mesh table, and why",
     [](const Engine& e, const C& c, const CheckPermissionRequest& r) {
       return e.check_permission(*c.caller, r);
     }};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/client_token.h"
 #include "api/request_fields.h"
 #include "absl/strings/str_replace.h"
 #include "base/text.h"
@@ -15,14 +16,23 @@ using base::cat;
 template <class Req>
 constexpr bool kReportsProgress = requires(Req request) { request.options.on_progress; };
 
+// The request type's parameters, and client_token for a method that takes one.
+template <class Req, class Ans>
+std::vector<ParamSpec> params_of(const Method<Req, Ans>& method) {
+  std::vector<ParamSpec> params = param_specs<Req>();
+  if (takes_client_token(method)) params.push_back(client_token_spec());
+  return params;
+}
+
 template <class Req, class Ans>
 Route route_of(const Method<Req, Ans>& method) {
   return Route{
       .group = method.group,
       .method = method.name,
       .summary = method.summary,
-      .params = param_specs<Req>(),
+      .params = params_of(method),
       .authenticated = method.authenticated,
+      .takes_client_token = takes_client_token(method),
       .handler = [&method](const core::Engine& engine, const CallContext& context,
                            const nlohmann::json& params,
                            const core::ProgressObserver& on_progress)

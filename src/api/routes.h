@@ -25,6 +25,9 @@ struct Route {
   std::string_view summary;
   std::vector<ParamSpec> params;
   bool authenticated = true;
+  // Whether calls take a client_token (api/methods.h takes_client_token); the last of params
+  // is then client_token_spec() (api/client_token.h).
+  bool takes_client_token = false;
   // Reads the request from checked parameters, runs the declaration and writes its answer.
   // on_progress reaches the request of the one method that reports progress; it is no
   // parameter, so only a caller in the same process (the CLI's bar) can give one.

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "api/client_token.h"
 #include "api/errors.h"
 #include "api/json_codec.h"
 #include "api/routes.h"
@@ -91,8 +92,15 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
   const std::string path =
       cat(path_prefix_, "/v1/", route->group, "/", api::dashed(route->method));
   aws::HttpRequest request{.method = "POST", .path = path};
+  // A write gets a token, which every attempt below repeats: an attempt whose answer was lost
+  // after the server committed is answered from the server's record instead of acting again.
+  nlohmann::json sent_params = params;
+  if (route->takes_client_token && sent_params.is_object() &&
+      !sent_params.contains(api::kClientTokenParam)) {
+    sent_params[std::string(api::kClientTokenParam)] = api::new_client_token();
+  }
   try {
-    request.body = params.dump();  // strict: invalid UTF-8 is the caller's error, as embedded
+    request.body = sent_params.dump();  // strict: invalid UTF-8 is the caller's error
   } catch (const nlohmann::json::exception&) {
     return absl::InvalidArgumentError(
         cat("the parameters of ", group, " ", method, " hold text that is not valid UTF-8"));
@@ -126,7 +134,15 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
           &signing_keys_));
     }
     sent = post(signed_request);
-    if (!sent.ok() || sent->http_code != 429 || attempt == kThrottleRetries) break;
+    if (attempt == kRetries) break;
+    if (!sent.ok()) {
+      // No answer (connection refused or lost): retried when that cannot act twice, i.e. a
+      // read or a write with its token; initialize_mesh_account's second call would be refused.
+      if (!route->authenticated) break;
+      std::this_thread::sleep_for(kLostConnectionBackoff * (1 << attempt));
+      continue;
+    }
+    if (sent->http_code != 429) break;
     // Over a per-key limit of the server: wait as it says (a second when it says nothing; at
     // most a minute, so that a wrong header cannot hang the caller).
     const long wait = std::clamp(sent->retry_after_seconds, 1L, 60L);

@@ -2,10 +2,15 @@
 // Signature V4 (service datamesh), answered with the same JSON and, on failure, with
 // {"Error": {"Code", "Message"}} that becomes the same absl::Status the embedded mode gives.
 // A call the server throttles (429, over a per-key limit) is signed again and retried after
-// the server's Retry-After, up to kThrottleRetries times; then it is ResourceExhausted.
+// the server's Retry-After, and a call that got no answer (connection refused or lost) after
+// a short backoff, up to kRetries times; then it is ResourceExhausted, or Unavailable. Every
+// write is sent with a client_token (the caller's, else a new one) that all its attempts
+// repeat, so a retried write acts once (api/client_token.h); the unauthenticated
+// initialize_mesh_account takes no token and is not retried without an answer.
 // Thread-safe: connections (libcurl handles, kept alive) are pooled.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,7 +30,8 @@ class RemoteBackend final : public Backend {
   RemoteBackend(std::string endpoint, std::string host, std::string region);
   ~RemoteBackend() override;
 
-  static constexpr int kThrottleRetries = 3;
+  static constexpr int kRetries = 3;
+  static constexpr std::chrono::milliseconds kLostConnectionBackoff{100};
 
   absl::StatusOr<nlohmann::json> call(std::string_view group, std::string_view method,
                                       const nlohmann::json& params,

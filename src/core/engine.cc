@@ -96,6 +96,48 @@ Engine::Engine(store::Store& store, const Clock& clock, const SecretSealer& seal
 
 std::string Engine::now() const { return format_date(clock_.now()); }
 
+Engine Engine::with_client_token(ClientToken token) const {
+  Engine engine(*this);
+  engine.client_token_ = std::move(token);
+  return engine;
+}
+
+namespace {
+
+int64_t unix_seconds(std::chrono::system_clock::time_point time) {
+  return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<store::ClientTokenRow>> Engine::live_token_record(
+    store::Transaction& tx) const {
+  DATAMESH_ASSIGN_OR_RETURN(std::optional<store::ClientTokenRow> recorded,
+                            tx.get_client_token(client_token_->account_id, client_token_->token));
+  // An expired record is as good as none: the write acts again and replaces it.
+  if (!recorded || recorded->expires_at <= unix_seconds(clock_.now())) return std::nullopt;
+  if (recorded->method != client_token_->method ||
+      recorded->request_hash != client_token_->request_hash) {
+    return client_token_mismatch(*client_token_, recorded->method);
+  }
+  return recorded;
+}
+
+absl::Status Engine::record_token(store::Transaction& tx,
+                                  absl::StatusOr<std::string> answer) const {
+  DATAMESH_RETURN_IF_ERROR(answer.status());
+  const int64_t now = unix_seconds(clock_.now());
+  DATAMESH_RETURN_IF_ERROR(tx.delete_expired_client_tokens(now, kExpiredTokensPrunedPerWrite));
+  return tx.put_client_token(store::ClientTokenRow{
+      .account_id = client_token_->account_id,
+      .client_token = client_token_->token,
+      .method = client_token_->method,
+      .request_hash = client_token_->request_hash,
+      .answer = *std::move(answer),
+      .expires_at =
+          now + std::chrono::duration_cast<std::chrono::seconds>(kClientTokenLifetime).count()});
+}
+
 absl::Status invalid_key_error(std::string_view access_key_id) {
   return absl::UnauthenticatedError(
       cat("the security token included in the request is invalid: access key \"", access_key_id,

@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "core/client_token.h"
 #include "core/clock.h"
 #include "core/progress.h"
 #include "core/secrets.h"
@@ -59,6 +60,13 @@ class Engine {
   absl::StatusOr<KeyMaterial> resolve_access_key(std::string_view access_key_id) const;
   // The mesh account id, or NotFound when the mesh is not initialized.
   absl::StatusOr<std::string> mesh_account_id() const;
+
+  // This engine for one call whose write acts once under `token` (core/client_token.h): the
+  // write answers the recorded answer of an earlier write with the token instead of acting,
+  // or InvalidArgument when the token was used for another method or request. Checks, reads
+  // and authorization before the write run as for any call. token.token must have passed
+  // check_client_token.
+  Engine with_client_token(ClientToken token) const;
 
   // Each workflow method takes the public request of its API method (datamesh/requests.h), as
   // the method declarations (api/methods.h) pass it; the ones without parameters take none.
@@ -153,20 +161,55 @@ class Engine {
   // Run body (store::Transaction& -> absl::Status or absl::StatusOr<T>) in a write or a read
   // transaction and return what it returned. The body may run more than once (Store::run): it
   // builds its result and returns it, and never adds to anything outside itself.
+  //
+  // With a client token, the body's transaction first looks the token up (a live record
+  // answers instead of the body) and records the body's answer under it when the body succeeds.
   template <typename Body>
   auto write(Body&& body) const {
-    return store_.run(store::TxMode::kWrite, std::forward<Body>(body));
+    if (!client_token_) return store_.run(store::TxMode::kWrite, std::forward<Body>(body));
+    using Result = std::invoke_result_t<Body&, store::Transaction&>;
+    using Answer = typename WriteAnswer<Result>::type;
+    return store_.run(store::TxMode::kWrite, [&](store::Transaction& tx) -> Result {
+      DATAMESH_ASSIGN_OR_RETURN(std::optional<store::ClientTokenRow> recorded,
+                                live_token_record(tx));
+      if (recorded) return decode_answer(AnswerOf<Answer>{}, recorded->answer, sealer_);
+      Result result = body(tx);
+      if (!result.ok()) return result;
+      DATAMESH_RETURN_IF_ERROR(
+          record_token(tx, encode_answer(WriteAnswer<Result>::value(result), sealer_)));
+      return result;
+    });
   }
   template <typename Body>
   auto read(Body&& body) const {
     return store_.run(store::TxMode::kRead, std::forward<Body>(body));
   }
 
+  // What a write body answers: absl::Status, or the T of absl::StatusOr<T>.
+  template <typename Result>
+  struct WriteAnswer {
+    using type = absl::Status;
+    static const absl::Status& value(const absl::Status& result) { return result; }
+  };
+  template <typename T>
+  struct WriteAnswer<absl::StatusOr<T>> {
+    using type = T;
+    static const T& value(const absl::StatusOr<T>& result) { return *result; }
+  };
+
+  // The unexpired record of client_token_, if any; InvalidArgument when it records another
+  // method or request.
+  absl::StatusOr<std::optional<store::ClientTokenRow>> live_token_record(
+      store::Transaction& tx) const;
+  // Records client_token_ with `answer` (encoded) and prunes expired records.
+  absl::Status record_token(store::Transaction& tx, absl::StatusOr<std::string> answer) const;
+
   store::Store& store_;
   const Clock& clock_;
   const SecretSealer& sealer_;
   std::string region_;
   std::string partition_;
+  std::optional<ClientToken> client_token_;  // set only by with_client_token
 };
 
 }  // namespace datamesh::core

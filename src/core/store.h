@@ -106,6 +106,17 @@ struct ChainedAuditEvent {
   std::string hash;           // hex
 };
 
+// The record of a write made with a client token (core/client_token.h): a replay of the token
+// by the same account answers `answer` instead of acting again, until expires_at.
+struct ClientTokenRow {
+  std::string account_id;  // with client_token, the key: tokens are scoped per account
+  std::string client_token;
+  std::string method;        // group/method
+  std::string request_hash;  // hex
+  std::string answer;        // encoded by core/client_token.h; secrets in it are sealed
+  int64_t expires_at = 0;    // Unix seconds
+};
+
 // A key-ordered page: rows after `after` (exclusive), at most `limit`.
 struct Page {
   std::string after;
@@ -215,6 +226,15 @@ class Transaction {
   // Ordered by sequence; page.after is the last sequence number seen ("" = from the start).
   virtual absl::StatusOr<std::vector<AuditEvent>> list_audit_events(
       std::string_view subscription_id, const Page& page) = 0;
+
+  // Client tokens (writes that act once). get_client_token answers a record whether or not it
+  // has expired (the caller compares expires_at); put_client_token inserts or replaces.
+  // delete_expired_client_tokens deletes at most `limit` records with expires_at <= now,
+  // oldest first.
+  virtual absl::StatusOr<std::optional<ClientTokenRow>> get_client_token(
+      std::string_view account_id, std::string_view client_token) = 0;
+  virtual absl::Status put_client_token(const ClientTokenRow& row) = 0;
+  virtual absl::Status delete_expired_client_tokens(int64_t now, int limit) = 0;
 };
 
 inline absl::StatusOr<std::vector<std::string>> Transaction::list_table_names_page(

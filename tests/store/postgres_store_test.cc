@@ -454,6 +454,32 @@ TEST_F(PostgresStoreTest, ASchemaHoldingAnotherApplicationsTablesIsRefused) {
   EXPECT_THAT(std::string(store.status().message()), ::testing::HasSubstr("something else"));
 }
 
+TEST_F(PostgresStoreTest, OpeningAVersionTwoSchemaAddsTheClientTokensTable) {
+  {
+    auto store = open();
+    ASSERT_NE(store, nullptr);
+  }
+  // Back to what a datamesh of schema version 2 left.
+  exec("DROP TABLE client_tokens; DELETE FROM schema_migrations WHERE version > 2");
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->migration_report().from_version, 2);
+  EXPECT_EQ(store->migration_report().applied, std::vector<int>{3});
+  DATAMESH_ASSERT_OK(store->run(TxMode::kWrite, [](Transaction& tx) {
+    return tx.put_client_token({.account_id = "111111111111",
+                                .client_token = "t",
+                                .method = "catalog/create_database",
+                                .request_hash = "h",
+                                .answer = "null",
+                                .expires_at = 1});
+  }));
+  auto found = store->run(TxMode::kRead, [](Transaction& tx) {
+    return tx.get_client_token("111111111111", "t");
+  });
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(found->has_value());
+}
+
 TEST_F(PostgresStoreTest, ServersStartingTogetherApplyEachMigrationOnce) {
   constexpr int kServers = 6;
   std::vector<std::thread> threads;

@@ -192,6 +192,7 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionTwoFileAddsTheListingIndexesAndKee
     RawDatabase raw(path);
     ASSERT_EQ(raw.exec("DROP INDEX subscriptions_owner_seq;"
                        "DROP INDEX subscriptions_subscriber_database;"
+                       "DROP TABLE client_tokens;"
                        "DELETE FROM schema_migrations WHERE version > 2"),
               "");
   }
@@ -204,7 +205,44 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionTwoFileAddsTheListingIndexesAndKee
             (std::vector<std::string>{"subscriptions_owner_seq",
                                       "subscriptions_subscriber_database"}));
   EXPECT_EQ(raw.column("SELECT max(version) FROM schema_migrations"),
-            std::vector<std::string>{"3"});
+            std::vector<std::string>{std::to_string(sqlite::latest_schema_version())});
+  auto found = read_in(*store, [](Transaction& tx) { return tx.get_subscription("S1"); });
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(found->has_value());
+}
+
+TEST(SqliteStoreMigrationTest, OpeningAVersionThreeFileAddsTheClientTokensTableAndKeepsItsRows) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  {
+    auto store = open_or_fail(path);
+    ASSERT_NE(store, nullptr);
+    DATAMESH_ASSERT_OK(write_in(*store, [](Transaction& tx) {
+      return tx.insert_subscription(full_subscription("S1"));
+    }));
+  }
+  {
+    // Back to what a datamesh of schema version 3 left.
+    RawDatabase raw(path);
+    ASSERT_EQ(raw.exec("DROP TABLE client_tokens; DELETE FROM schema_migrations WHERE version > 3"),
+              "");
+  }
+  auto store = open_or_fail(path);
+  ASSERT_NE(store, nullptr);
+  RawDatabase raw(path);
+  EXPECT_EQ(raw.column("SELECT name FROM sqlite_master WHERE name IN"
+                       " ('client_tokens', 'client_tokens_expiry') ORDER BY name"),
+            (std::vector<std::string>{"client_tokens", "client_tokens_expiry"}));
+  EXPECT_EQ(raw.column("SELECT max(version) FROM schema_migrations"),
+            std::vector<std::string>{"4"});
+  DATAMESH_ASSERT_OK(write_in(*store, [](Transaction& tx) {
+    return tx.put_client_token({.account_id = "111111111111",
+                                .client_token = "t",
+                                .method = "catalog/create_database",
+                                .request_hash = "h",
+                                .answer = "null",
+                                .expires_at = 1});
+  }));
   auto found = read_in(*store, [](Transaction& tx) { return tx.get_subscription("S1"); });
   ASSERT_TRUE(found.ok()) << found.status();
   EXPECT_TRUE(found->has_value());

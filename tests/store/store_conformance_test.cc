@@ -1004,6 +1004,97 @@ TEST_P(StoreConformanceTest, ListAuditEventsRefusesAMalformedPageToken) {
   }
 }
 
+// Client tokens -------------------------------------------------------------------------------
+
+ClientTokenRow token_row(std::string account, std::string token, int64_t expires_at) {
+  return ClientTokenRow{.account_id = std::move(account),
+                        .client_token = std::move(token),
+                        .method = "catalog/create_database",
+                        .request_hash = "ab12",
+                        .answer = R"({"Tables":["a","b"]})",
+                        .expires_at = expires_at};
+}
+
+TEST_P(StoreConformanceTest, ClientTokenRoundTripsEveryFieldPerAccount) {
+  DATAMESH_ASSERT_OK(write([](Transaction& tx) -> absl::Status {
+    DATAMESH_RETURN_IF_ERROR(tx.put_client_token(token_row("111111111111", "t-1", 1000)));
+    return tx.put_client_token(token_row("222222222222", "t-1", 2000));
+  }));
+  auto first = read([](Transaction& tx) { return tx.get_client_token("111111111111", "t-1"); });
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(first->has_value());
+  const ClientTokenRow expected = token_row("111111111111", "t-1", 1000);
+  EXPECT_EQ((*first)->account_id, expected.account_id);
+  EXPECT_EQ((*first)->client_token, expected.client_token);
+  EXPECT_EQ((*first)->method, expected.method);
+  EXPECT_EQ((*first)->request_hash, expected.request_hash);
+  EXPECT_EQ((*first)->answer, expected.answer);
+  EXPECT_EQ((*first)->expires_at, 1000);
+  auto other = read([](Transaction& tx) { return tx.get_client_token("222222222222", "t-1"); });
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_TRUE(other->has_value());
+  EXPECT_EQ((*other)->expires_at, 2000);
+  auto unknown = read([](Transaction& tx) { return tx.get_client_token("111111111111", "T-1"); });
+  ASSERT_TRUE(unknown.ok()) << unknown.status();
+  EXPECT_FALSE(unknown->has_value());
+}
+
+TEST_P(StoreConformanceTest, PutClientTokenReplacesTheRecord) {
+  DATAMESH_ASSERT_OK(write([](Transaction& tx) {
+    return tx.put_client_token(token_row("111111111111", "t", 1000));
+  }));
+  ClientTokenRow replacement = token_row("111111111111", "t", 5000);
+  replacement.method = "catalog/delete_table";
+  replacement.answer = "null";
+  DATAMESH_ASSERT_OK(write([&](Transaction& tx) { return tx.put_client_token(replacement); }));
+  auto found = read([](Transaction& tx) { return tx.get_client_token("111111111111", "t"); });
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->method, "catalog/delete_table");
+  EXPECT_EQ((*found)->answer, "null");
+  EXPECT_EQ((*found)->expires_at, 5000);
+}
+
+TEST_P(StoreConformanceTest, DeleteExpiredClientTokensDeletesTheOldestExpiredUpToTheLimit) {
+  DATAMESH_ASSERT_OK(write([](Transaction& tx) -> absl::Status {
+    for (int64_t expiry : {100, 200, 300, 400, 500}) {
+      DATAMESH_RETURN_IF_ERROR(
+          tx.put_client_token(token_row("111111111111", std::to_string(expiry), expiry)));
+    }
+    return absl::OkStatus();
+  }));
+  // Expired at 400: 100, 200, 300 and 400; a limit of 2 takes the two oldest.
+  DATAMESH_ASSERT_OK(
+      write([](Transaction& tx) { return tx.delete_expired_client_tokens(400, 2); }));
+  const auto kept = [&] {
+    std::vector<std::string> tokens;
+    for (const char* token : {"100", "200", "300", "400", "500"}) {
+      auto found =
+          read([&](Transaction& tx) { return tx.get_client_token("111111111111", token); });
+      EXPECT_TRUE(found.ok()) << found.status();
+      if (found.ok() && found->has_value()) tokens.push_back(token);
+    }
+    return tokens;
+  };
+  EXPECT_EQ(kept(), (std::vector<std::string>{"300", "400", "500"}));
+  DATAMESH_ASSERT_OK(
+      write([](Transaction& tx) { return tx.delete_expired_client_tokens(400, 10); }));
+  EXPECT_EQ(kept(), (std::vector<std::string>{"500"}));
+}
+
+TEST_P(StoreConformanceTest, ClientTokenWritesInAReadTransactionAndABadLimitAreRefused) {
+  absl::Status put = store_->run(TxMode::kRead, [](Transaction& tx) {
+    return tx.put_client_token(token_row("111111111111", "t", 1));
+  });
+  EXPECT_TRUE(absl::IsFailedPrecondition(put)) << put;
+  absl::Status pruned = store_->run(
+      TxMode::kRead, [](Transaction& tx) { return tx.delete_expired_client_tokens(1, 1); });
+  EXPECT_TRUE(absl::IsFailedPrecondition(pruned)) << pruned;
+  absl::Status bad_limit =
+      write([](Transaction& tx) { return tx.delete_expired_client_tokens(1, 0); });
+  EXPECT_TRUE(absl::IsInvalidArgument(bad_limit)) << bad_limit;
+}
+
 // Transactions --------------------------------------------------------------------------------
 
 TEST_P(StoreConformanceTest, AFailedBodyRollsBackEveryWrite) {

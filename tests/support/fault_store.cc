@@ -162,6 +162,18 @@ class FaultTransaction final : public store::Transaction {
     return read("list_audit_events",
                 [&] { return inner_.list_audit_events(subscription_id, page); });
   }
+  absl::StatusOr<std::optional<store::ClientTokenRow>> get_client_token(
+      std::string_view account_id, std::string_view client_token) override {
+    return read("get_client_token",
+                [&] { return inner_.get_client_token(account_id, client_token); });
+  }
+  absl::Status put_client_token(const store::ClientTokenRow& row) override {
+    return write("put_client_token", [&] { return inner_.put_client_token(row); });
+  }
+  absl::Status delete_expired_client_tokens(int64_t now, int limit) override {
+    return write("delete_expired_client_tokens",
+                 [&] { return inner_.delete_expired_client_tokens(now, limit); });
+  }
 
  private:
   template <typename Fn>

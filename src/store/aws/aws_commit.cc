@@ -12,6 +12,7 @@
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "store/aws/audit_items.h"
+#include "store/aws/client_token_items.h"
 #include "absl/strings/escaping.h"
 #include "store/aws/glue_json.h"
 #include "store/aws/mesh_tables.h"
@@ -66,6 +67,7 @@ struct Plan {
   std::vector<GrantRow> other_grants;  // grants of no subscription (the producer's own)
   std::vector<ShareRow> shares;
   std::vector<ChainedAuditEvent> audit;
+  std::vector<ClientTokenRow> client_tokens;  // written with the change they record
 
   // Whether anything but DynamoDB changes.
   bool has_side_effects() const {
@@ -195,6 +197,12 @@ absl::StatusOr<Plan> make_plan(Transaction& reads, const std::vector<BufferedWri
               plan.audit.push_back(w.event);
               return absl::OkStatus();
             },
+            [&](const PutClientToken& w) -> absl::Status {
+              plan.client_tokens.push_back(w.row);
+              return absl::OkStatus();
+            },
+            // DynamoDB's time to live removes expired records (client_token_items.h).
+            [&](const DeleteExpiredClientTokens&) -> absl::Status { return absl::OkStatus(); },
         },
         write);
     DATAMESH_RETURN_IF_ERROR(status);
@@ -275,9 +283,12 @@ nlohmann::json plan_json(const Plan& plan) {
   for (const auto& [id, key] : plan.keys) keys.push_back(key_json(key));
   nlohmann::json audit = nlohmann::json::array();
   for (const ChainedAuditEvent& event : plan.audit) audit.push_back(encode_audit_event(event));
+  nlohmann::json tokens = nlohmann::json::array();
+  for (const ClientTokenRow& row : plan.client_tokens) tokens.push_back(client_token_element(row));
   return {{"Version", 1},         {"Catalog", catalog},   {"Products", products},
           {"Accounts", accounts}, {"Keys", keys},         {"Subscriptions", subscriptions},
-          {"OtherGrants", plan.other_grants}, {"Shares", plan.shares}, {"Audit", audit}};
+          {"OtherGrants", plan.other_grants}, {"Shares", plan.shares}, {"Audit", audit},
+          {"ClientTokens", tokens}};
 }
 
 absl::StatusOr<Plan> plan_from(const std::string& text) {
@@ -327,6 +338,16 @@ absl::StatusOr<Plan> plan_from(const std::string& text) {
     }
     plan.other_grants = json.at("OtherGrants").get<std::vector<GrantRow>>();
     plan.shares = json.at("Shares").get<std::vector<ShareRow>>();
+    for (const nlohmann::json& element : json.value("ClientTokens", nlohmann::json::array())) {
+      const nlohmann::json& item = element.at("Put").at("Item");
+      ClientTokenRow row{.account_id = item.at("AccountId").at("S"),
+                         .client_token = item.at("ClientToken").at("S"),
+                         .method = item.at("Method").at("S"),
+                         .request_hash = item.at("RequestHash").at("S"),
+                         .expires_at = std::stoll(item.at("ExpiresAt").at("N").get<std::string>())};
+      absl::Base64Unescape(item.at("Answer").at("B").get<std::string>(), &row.answer);
+      plan.client_tokens.push_back(std::move(row));
+    }
     for (const nlohmann::json& event : json.at("Audit")) {
       DATAMESH_ASSIGN_OR_RETURN(ChainedAuditEvent decoded, decode_audit_event(event));
       plan.audit.push_back(std::move(decoded));
@@ -491,6 +512,9 @@ absl::Status write_records(const AwsParts& parts, Plan& plan, nlohmann::json end
     DATAMESH_ASSIGN_OR_RETURN(std::vector<nlohmann::json> appended,
                               parts.audit.append_elements(event));
     for (nlohmann::json& element : appended) elements.push_back(std::move(element));
+  }
+  for (const ClientTokenRow& row : plan.client_tokens) {
+    elements.push_back(client_token_element(row));
   }
   elements.push_back(std::move(ending));
   // Shares live in their subscription's tracker item, which the transaction below also

@@ -6,6 +6,7 @@
 #include "aws/mesh_names.h"
 #include "base/status_macros.h"
 #include "base/text.h"
+#include "store/aws/client_token_items.h"
 
 namespace datamesh::store::aws {
 
@@ -204,6 +205,19 @@ absl::StatusOr<std::vector<ChainedAuditEvent>> AwsReadTransaction::list_audit_ch
 absl::StatusOr<std::vector<AuditEvent>> AwsReadTransaction::list_audit_events(
     std::string_view subscription_id, const Page& page) {
   return parts_.audit.list_audit_events(subscription_id, page);
+}
+
+absl::StatusOr<std::optional<ClientTokenRow>> AwsReadTransaction::get_client_token(
+    std::string_view account_id, std::string_view client_token) {
+  // Out of the mesh's reach there is nowhere to record a token: each write acts.
+  if (!reaches_mesh()) return std::optional<ClientTokenRow>();
+  return read_client_token(parts_.sessions, account_id, client_token);
+}
+absl::Status AwsReadTransaction::put_client_token(const ClientTokenRow&) {
+  return not_here("put_client_token");
+}
+absl::Status AwsReadTransaction::delete_expired_client_tokens(int64_t, int) {
+  return not_here("delete_expired_client_tokens");
 }
 
 }  // namespace datamesh::store::aws

@@ -75,6 +75,11 @@ class AwsReadTransaction final : public Transaction {
   absl::StatusOr<std::vector<AuditEvent>> list_audit_events(std::string_view subscription_id,
                                                             const Page& page) override;
 
+  absl::StatusOr<std::optional<ClientTokenRow>> get_client_token(
+      std::string_view account_id, std::string_view client_token) override;
+  absl::Status put_client_token(const ClientTokenRow& row) override;
+  absl::Status delete_expired_client_tokens(int64_t now, int limit) override;
+
  private:
   // Whether this process holds a session for the mesh account (an account's admin setting up
   // its own account does not).

@@ -96,6 +96,23 @@ absl::Status BufferedTransaction::put_access_key(const AccessKeyRow& key) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::optional<ClientTokenRow>> BufferedTransaction::get_client_token(
+    std::string_view account_id, std::string_view client_token) {
+  const auto it = client_tokens_.find({std::string(account_id), std::string(client_token)});
+  if (it != client_tokens_.end()) return row_at(it->second, &PutClientToken::row);
+  return base_.get_client_token(account_id, client_token);
+}
+
+absl::Status BufferedTransaction::put_client_token(const ClientTokenRow& row) {
+  client_tokens_.insert_or_assign({row.account_id, row.client_token}, record(PutClientToken{row}));
+  return absl::OkStatus();
+}
+
+absl::Status BufferedTransaction::delete_expired_client_tokens(int64_t now, int limit) {
+  record(DeleteExpiredClientTokens{now, limit});
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<AccessKeyRow>> BufferedTransaction::list_access_keys(
     std::string_view account_id) {
   DATAMESH_ASSIGN_OR_RETURN(std::vector<AccessKeyRow> keys, base_.list_access_keys(account_id));

@@ -74,6 +74,13 @@ class BufferedTransaction final : public Transaction {
   absl::Status put_access_key(const AccessKeyRow& key) override;
   absl::StatusOr<std::vector<AccessKeyRow>> list_access_keys(std::string_view account_id) override;
 
+  // A token recorded by this body answers from the overlay; expired records the body deletes
+  // are deleted by the commit (a record's reader compares expires_at anyway).
+  absl::StatusOr<std::optional<ClientTokenRow>> get_client_token(
+      std::string_view account_id, std::string_view client_token) override;
+  absl::Status put_client_token(const ClientTokenRow& row) override;
+  absl::Status delete_expired_client_tokens(int64_t now, int limit) override;
+
   absl::StatusOr<std::optional<Database>> get_database(std::string_view catalog_id,
                                                        std::string_view name) override;
   absl::Status put_database(const Database& database) override;
@@ -180,6 +187,7 @@ class BufferedTransaction final : public Transaction {
   // Each overlay maps a row's key to the index in writes_ of the newest write of that row.
   std::map<std::string, size_t, std::less<>> accounts_;
   std::map<std::string, size_t, std::less<>> access_keys_;
+  std::map<std::pair<std::string, std::string>, size_t> client_tokens_;  // account, token
   std::map<DatabaseKey, size_t, std::less<>> databases_;  // PutDatabase or DeleteDatabase
   std::map<TableKey, size_t, std::less<>> tables_;        // PutTable or DeleteTable
   // Databases the body deleted: none of their base tables is visible any more.

@@ -30,6 +30,8 @@ const char* write_method(const BufferedWrite& write) {
           [](const InsertSubscription&) { return "insert_subscription"; },
           [](const UpdateSubscription&) { return "update_subscription"; },
           [](const AppendAuditEvent&) { return "append_audit_event"; },
+          [](const PutClientToken&) { return "put_client_token"; },
+          [](const DeleteExpiredClientTokens&) { return "delete_expired_client_tokens"; },
       },
       write);
 }
@@ -57,6 +59,10 @@ absl::Status apply_writes(const std::vector<BufferedWrite>& writes, Transaction&
               return target.update_subscription(w.subscription, w.expected_version);
             },
             [&](const AppendAuditEvent& w) { return target.append_audit_event(w.event); },
+            [&](const PutClientToken& w) { return target.put_client_token(w.row); },
+            [&](const DeleteExpiredClientTokens& w) {
+              return target.delete_expired_client_tokens(w.now, w.limit);
+            },
         },
         writes[i]);
     if (!applied.ok()) {

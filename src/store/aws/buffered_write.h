@@ -60,11 +60,18 @@ struct UpdateSubscription {
 struct AppendAuditEvent {
   ChainedAuditEvent event;
 };
+struct PutClientToken {
+  ClientTokenRow row;
+};
+struct DeleteExpiredClientTokens {
+  int64_t now = 0;
+  int limit = 0;
+};
 
 using BufferedWrite =
     std::variant<PutAccount, PutAccessKey, PutDatabase, DeleteDatabase, PutTable, DeleteTable,
                  PutProduct, PutGrant, DeleteSubscriptionGrants, PutShare, InsertSubscription,
-                 UpdateSubscription, AppendAuditEvent>;
+                 UpdateSubscription, AppendAuditEvent, PutClientToken, DeleteExpiredClientTokens>;
 
 // The Transaction method a write stands for ("put_table", ...), for messages and journals.
 const char* write_method(const BufferedWrite& write);

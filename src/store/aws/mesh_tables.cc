@@ -186,6 +186,14 @@ absl::Status ensure_datamesh_tables(const AwsSessions& sessions, const TableWait
   for (const DynamoRequest& create : {create_audit_table(), create_journal_table()}) {
     DATAMESH_RETURN_IF_ERROR(create_if_missing(sessions, create, policy));
   }
+  // Client-token records expire by themselves (client_token_items.h). Turning it on twice is a
+  // ValidationException ("already enabled"): it is on.
+  const absl::StatusOr<json> ttl = send_to_mesh(
+      sessions, DynamoRequest{.operation = "UpdateTimeToLive",
+                              .body = {{"TableName", "DatameshJournal"},
+                                       {"TimeToLiveSpecification",
+                                        {{"Enabled", true}, {"AttributeName", "ExpiresAt"}}}}});
+  if (!ttl.ok() && ttl.status().code() != absl::StatusCode::kInvalidArgument) return ttl.status();
   return absl::OkStatus();
 }
 

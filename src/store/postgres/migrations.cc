@@ -195,10 +195,27 @@ CREATE INDEX subscriptions_live_request
   WHERE status IN ('Pending', 'Active');
 )sql";
 
+// Writes that act once (core/client_token.h): one record per (account, token) of a write made
+// with a client token, written in the write's transaction; expires_at (Unix seconds) orders the
+// pruning of expired records.
+constexpr std::string_view kClientTokens = R"sql(
+CREATE TABLE client_tokens (
+  account_id TEXT COLLATE "C" NOT NULL,
+  client_token TEXT COLLATE "C" NOT NULL,
+  method TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (account_id, client_token)
+);
+CREATE INDEX client_tokens_expiry ON client_tokens (expires_at);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "datamesh_refuse, and a request_key column for the duplicate-request lookup",
      kRequestKey},
+    {3, "client tokens: writes that act once", kClientTokens},
 };
 
 // pg_advisory_xact_lock key of schema migrations ("dmschema" in ASCII): one per database, so

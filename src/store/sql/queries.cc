@@ -134,6 +134,14 @@ Queries::Queries(const Dialect& dialect_) : dialect(dialect_) {
   audit_all = sql(audit_events, " WHERE sequence > $1 ORDER BY sequence LIMIT $2");
   audit_of_subscription =
       sql(audit_events, " WHERE subscription_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3");
+
+  get_client_token =
+      sql(select_columns(kClientTokens), " WHERE account_id = $1 AND client_token = $2");
+  put_client_token = sql(upsert(kClientTokens));
+  // Oldest first by the expiry index, a bounded number per write.
+  delete_expired_client_tokens =
+      sql("DELETE FROM client_tokens WHERE (account_id, client_token) IN (SELECT account_id,"
+          " client_token FROM client_tokens WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)");
 }
 
 std::string Queries::subscription_listing(const SubscriptionFilter& filter, bool after) const {

@@ -93,6 +93,9 @@ struct Queries {
   std::string audit_chain;                    // after sequence, limit
   std::string audit_all;                      // after sequence, limit
   std::string audit_of_subscription;          // subscription_id, after sequence, limit
+  std::string get_client_token;               // account_id, client_token
+  std::string put_client_token;               // client_token_values
+  std::string delete_expired_client_tokens;   // now, limit
 };
 
 }  // namespace datamesh::store::sql

@@ -25,6 +25,14 @@ absl::StatusOr<AccessKeyRow> read_access_key(const Row& row) {
 
 Values access_key_values(const AccessKeyRow& key) { return values_of(key, kAccessKeyFields); }
 
+absl::StatusOr<ClientTokenRow> read_client_token(const Row& row) {
+  return read_fields(row, kClientTokenFields);
+}
+
+Values client_token_values(const ClientTokenRow& row) {
+  return values_of(row, kClientTokenFields);
+}
+
 // Catalog --------------------------------------------------------------------------------
 
 absl::StatusOr<Database> read_database(const Row& row) {

@@ -93,6 +93,14 @@ inline constexpr Field<AuditEvent> kAuditEventFields[] = {
     {"details", &AuditEvent::details_json},
     {"notes", &AuditEvent::notes},
 };
+inline constexpr Field<ClientTokenRow> kClientTokenFields[] = {
+    {"account_id", &ClientTokenRow::account_id},
+    {"client_token", &ClientTokenRow::client_token},
+    {"method", &ClientTokenRow::method},
+    {"request_hash", &ClientTokenRow::request_hash},
+    {"answer", &ClientTokenRow::answer},
+    {"expires_at", &ClientTokenRow::expires_at},
+};
 
 // The column list "a, b, c" of fields.
 template <typename T, size_t N>
@@ -178,6 +186,8 @@ inline const SqlTable kShares{"shares", column_list(kShareFields), "share_arn"};
 inline const SqlTable kSubscriptions{
     "subscriptions", "id, status, database_name, owner, subscriber, version, doc", ""};
 inline const SqlTable kAuditEvents{"audit_events", column_list(kAuditEventFields), ""};
+inline const SqlTable kClientTokens{"client_tokens", column_list(kClientTokenFields),
+                                    "account_id, client_token"};
 // The same events with their links in the hash chain.
 inline const SqlTable kChainedAuditEvents{
     "audit_events", base::cat(column_list(kAuditEventFields), ", previous_hash, hash"), ""};
@@ -194,6 +204,7 @@ absl::StatusOr<ShareRow> read_share(const Row& row);
 absl::StatusOr<Subscription> read_subscription(const Row& row);
 absl::StatusOr<AuditEvent> read_audit_event(const Row& row);
 absl::StatusOr<ChainedAuditEvent> read_chained_audit_event(const Row& row);
+absl::StatusOr<ClientTokenRow> read_client_token(const Row& row);
 
 // The values of a row of each table's columns, for its upsert. Errors: those of the document
 // encoders (store/sql/documents.h).
@@ -205,6 +216,7 @@ Values product_values(const ProductRow& product);
 Values grant_values(const GrantRow& grant);
 Values share_values(const ShareRow& share);
 Values chained_audit_event_values(const ChainedAuditEvent& chained);
+Values client_token_values(const ClientTokenRow& row);
 
 // $1..$7 of a subscription's INSERT and UPDATE: id, owner, subscriber, status, database_name,
 // version, doc (the order the writes of both stores name them in, not the SELECT's).

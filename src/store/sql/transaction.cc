@@ -309,4 +309,23 @@ absl::StatusOr<std::vector<AuditEvent>> SqlTransaction::list_audit_events(
                    read_audit_event);
 }
 
+// Client tokens -------------------------------------------------------------------------
+
+absl::StatusOr<std::optional<ClientTokenRow>> SqlTransaction::get_client_token(
+    std::string_view account_id, std::string_view client_token) {
+  return query_optional(queries_.get_client_token, Values().text(account_id).text(client_token),
+                        read_client_token);
+}
+
+absl::Status SqlTransaction::put_client_token(const ClientTokenRow& row) {
+  DATAMESH_RETURN_IF_ERROR(require_write("put_client_token"));
+  return write(queries_.put_client_token, client_token_values(row));
+}
+
+absl::Status SqlTransaction::delete_expired_client_tokens(int64_t now, int limit) {
+  DATAMESH_RETURN_IF_ERROR(require_write("delete_expired_client_tokens"));
+  if (limit < 1) return absl::InvalidArgumentError("the limit of expired tokens must be >= 1");
+  return write(queries_.delete_expired_client_tokens, Values().integer(now).integer(limit));
+}
+
 }  // namespace datamesh::store::sql

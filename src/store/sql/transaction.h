@@ -109,6 +109,12 @@ class SqlTransaction : public Transaction {
   absl::StatusOr<std::vector<AuditEvent>> list_audit_events(std::string_view subscription_id,
                                                             const Page& page) override;
 
+  absl::StatusOr<std::optional<ClientTokenRow>> get_client_token(
+      std::string_view account_id, std::string_view client_token) override;
+  absl::Status put_client_token(const ClientTokenRow& row) override;
+  // A limit below 1 is InvalidArgument.
+  absl::Status delete_expired_client_tokens(int64_t now, int limit) override;
+
   // True once the body called a write method.
   bool wrote() const { return wrote_; }
 

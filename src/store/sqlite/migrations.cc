@@ -167,10 +167,27 @@ CREATE INDEX subscriptions_owner_seq ON subscriptions (owner, seq);
 CREATE INDEX subscriptions_subscriber_database ON subscriptions (subscriber, database_name, seq);
 )sql";
 
+// Writes that act once (core/client_token.h): one record per (account, token) of a write made
+// with a client token, written in the write's transaction; expires_at (Unix seconds) orders the
+// pruning of expired records.
+constexpr std::string_view kClientTokens = R"sql(
+CREATE TABLE client_tokens (
+  account_id TEXT NOT NULL,
+  client_token TEXT NOT NULL,
+  method TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (account_id, client_token)
+);
+CREATE INDEX client_tokens_expiry ON client_tokens (expires_at);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "duplicate-request index, audit hash chain", kRequestIndexAndAuditChain},
     {3, "ordered subscription listings by owner and by consumer and database", kListingIndexes},
+    {4, "client tokens: writes that act once", kClientTokens},
 };
 
 constexpr std::string_view kCreateMigrationsTable =
