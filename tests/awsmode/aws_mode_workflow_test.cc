@@ -63,6 +63,38 @@ TEST_F(AwsModeWorkflowTest, RequestApproveFinalizeAndDelete) {
   EXPECT_GE((*audit)["EventsChecked"].get<int>(), 8);
 }
 
+TEST_F(AwsModeWorkflowTest, AWriteRepeatedWithItsClientTokenActsOnce) {
+  set_up_mesh();
+  ASSERT_TRUE(call(producer(), "catalog", "create_database", {{"database_input", {{"Name", "s"}}}}).ok());
+  ASSERT_TRUE(call(producer(), "catalog", "create_table",
+                   {{"database_name", "s"}, {"table_input", {{"Name", "t"}}}})
+                  .ok());
+  ASSERT_TRUE(call(producer(), "producer", "create_data_products",
+                   {{"source_database_name", "s"}, {"table_name_regex", "t"}})
+                  .ok());
+  absl::StatusOr<nlohmann::json> request =
+      call(consumer(), "consumer", "request_access_to_product",
+           {{"owner_account_id", producer()}, {"database_name", "s-" + producer()},
+            {"tables", {"t"}}, {"request_permissions", {"SELECT"}}});
+  ASSERT_TRUE(request.ok()) << request.status();
+  const nlohmann::json approve = {{"request_id", (*request)["SubscriptionId"]},
+                                  {"client_token", "approve-once"}};
+  ASSERT_TRUE(call(producer(), "producer", "approve_access_request", approve).ok());
+  absl::StatusOr<nlohmann::json> before = call(mesh(), "admin", "verify_audit");
+  ASSERT_TRUE(before.ok()) << before.status();
+  // The answer of a repeat is the first one's, not "already Active", and nothing is written.
+  absl::StatusOr<nlohmann::json> again = call(producer(), "producer", "approve_access_request", approve);
+  EXPECT_TRUE(again.ok()) << again.status();
+  absl::StatusOr<nlohmann::json> after = call(mesh(), "admin", "verify_audit");
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ((*after)["EventsChecked"], (*before)["EventsChecked"]);
+  // Without the token, the same call is a new one, refused as the rules say.
+  nlohmann::json untokened = approve;
+  untokened.erase("client_token");
+  EXPECT_EQ(call(producer(), "producer", "approve_access_request", untokened).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(AwsModeWorkflowTest, AMeshAccountIdIsRequiredAndChecked) {
   EXPECT_EQ(backend().call("admin", "list_accounts", {}, admin_credentials(mesh()), "").status().code(),
             absl::StatusCode::kInvalidArgument);
