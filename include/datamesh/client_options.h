@@ -26,7 +26,8 @@ struct ClientOptions {
   std::string region_name = "us-east-1";
   std::string log_level = "INFO";
   std::optional<Credentials> use_credentials;
-  // "sqlite:///path/mesh.db", "http://host:port" or "postgresql://user@host:port/db";
+  // "sqlite:///path/mesh.db", "http://host:port", "postgresql://user@host:port/db" or
+  // "aws://REGION" (docs/AWS.md; data_mesh_account_id is then required);
   // empty = resolve as described above
   std::string endpoint;
   // PostgreSQL endpoints only: the master key file; empty = $DATAMESH_MASTER_KEY_FILE.

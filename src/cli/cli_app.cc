@@ -281,8 +281,9 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   GlobalOptions global;
   app.add_option("--endpoint", global.endpoint,
-                 "sqlite:///path/mesh.db, http://host:port or postgresql://user@host:port/db "
-                 "(default: $DATAMESH_ENDPOINT, else sqlite://$HOME/.datamesh/mesh.db)")
+                 "sqlite:///path/mesh.db, http://host:port, postgresql://user@host:port/db or "
+                 "aws://REGION (docs/AWS.md) (default: $DATAMESH_ENDPOINT, else "
+                 "sqlite://$HOME/.datamesh/mesh.db)")
       ->envname("DATAMESH_ENDPOINT");
   app.add_option("--master-key-file", global.master_key_file,
                  "PostgreSQL meshes: file of the master key sealing the mesh's secrets, shared "
@@ -290,7 +291,8 @@ int run(int argc, char** argv) {
                  "wins over both)")
       ->envname("DATAMESH_MASTER_KEY_FILE");
   app.add_option("--data-mesh-account-id,--data_mesh_account_id", global.data_mesh_account_id,
-                 "the mesh account id (checked against the mesh when given)")
+                 "the mesh account id (checked against the mesh when given; required with "
+                 "aws://REGION)")
       ->envname("DATAMESH_MESH_ACCOUNT_ID");
   app.add_option("--region-name,--region_name", global.region_name, "region (default us-east-1)");
   app.add_option("--log-level,--log_level", global.log_level,

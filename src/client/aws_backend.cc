@@ -128,20 +128,20 @@ absl::StatusOr<std::shared_ptr<AwsBackend::Mesh>> AwsBackend::open(
   auto sessions = std::make_shared<const store::aws::AwsSessions>(
       region_, std::string(mesh_account), std::move(clients));
 
+  // Checked before anything is read: another account's process does not reach the mesh, which
+  // it would otherwise take for an initialized one (AlreadyExists).
+  const bool initializing = method == "initialize_mesh_account";
+  if (initializing && identity.account != mesh_account) {
+    return absl::InvalidArgumentError(
+        cat("initialize_mesh_account runs with the credentials of the mesh account ",
+            mesh_account, ", not of account ", identity.account));
+  }
   // The mesh key: the mesh's own, or, for a process that cannot reach the mesh (an account's
   // admin setting up its account), a throwaway one: nothing it seals reaches the mesh.
   DATAMESH_ASSIGN_OR_RETURN(std::string fresh, random_key());
   std::string mesh_key = fresh;
   if (sessions->has(mesh_account)) {
-    const bool initializing = method == "initialize_mesh_account";
-    if (initializing) {
-      if (identity.account != mesh_account) {
-        return absl::InvalidArgumentError(cat(
-            "initialize_mesh_account runs with the credentials of the mesh account ",
-            mesh_account, ", not of account ", identity.account));
-      }
-      DATAMESH_RETURN_IF_ERROR(store::aws::ensure_datamesh_tables(*sessions));
-    }
+    if (initializing) DATAMESH_RETURN_IF_ERROR(store::aws::ensure_datamesh_tables(*sessions));
     DATAMESH_ASSIGN_OR_RETURN(mesh_key, store::aws::load_mesh_key(*sessions, initializing, fresh));
   }
   DATAMESH_ASSIGN_OR_RETURN(security::SecretBox box, security::SecretBox::from_key(mesh_key));

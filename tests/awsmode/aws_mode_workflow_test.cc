@@ -103,5 +103,25 @@ TEST_F(AwsModeWorkflowTest, AMeshAccountIdIsRequiredAndChecked) {
       absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(AwsModeWorkflowTest, OnlyTheMeshAccountInitializesTheMesh) {
+  // The producer's process does not reach the mesh account: refused before anything is read,
+  // not taken for a mesh that exists.
+  const absl::Status refused = call(producer(), "admin", "initialize_mesh_account").status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << refused;
+  EXPECT_THAT(std::string(refused.message()),
+              HasSubstr("runs with the credentials of the mesh account " + mesh()));
+  EXPECT_TRUE(call(mesh(), "admin", "initialize_mesh_account").ok());
+}
+
+TEST_F(AwsModeWorkflowTest, AMeshWithoutDatameshTablesSaysHowToInitializeIt) {
+  // A mesh account datamesh never initialized (DatameshJournal missing, as in a mesh the Python
+  // library set up): the answer names the step, not DynamoDB's ResourceNotFoundException.
+  const absl::Status missing = call(mesh(), "admin", "list_accounts").status();
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound) << missing;
+  EXPECT_THAT(std::string(missing.message()), HasSubstr("initialize-mesh-account"));
+  EXPECT_TRUE(call(mesh(), "admin", "initialize_mesh_account").ok());
+  EXPECT_TRUE(call(mesh(), "admin", "list_accounts").ok());
+}
+
 }  // namespace
 }  // namespace datamesh::aws::testing

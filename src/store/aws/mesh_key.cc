@@ -41,13 +41,22 @@ absl::StatusOr<std::optional<std::string>> read_key(const datamesh::aws::AwsClie
 absl::StatusOr<std::string> load_mesh_key(const AwsSessions& sessions, bool create_if_missing,
                                           const std::string& random32) {
   DATAMESH_ASSIGN_OR_RETURN(const datamesh::aws::AwsClient* mesh, sessions.mesh());
-  DATAMESH_ASSIGN_OR_RETURN(std::optional<std::string> key, read_key(*mesh));
+  absl::StatusOr<std::optional<std::string>> read = read_key(*mesh);
+  // No DatameshJournal table yet: a mesh datamesh never initialized, perhaps one the Python
+  // library set up, whose mesh admin makes datamesh's tables with initialize-mesh-account.
+  const bool no_table =
+      datamesh::aws::aws_error_code(read.status()) == "ResourceNotFoundException";
+  if (!no_table) DATAMESH_RETURN_IF_ERROR(read.status());
+  std::optional<std::string> key = no_table ? std::nullopt : *std::move(read);
   if (key) return *std::move(key);
   if (!create_if_missing) {
-    return absl::NotFoundError(cat("the mesh in account ", sessions.mesh_account(),
-                                   " is not initialized: it has no mesh key yet (run `datamesh "
-                                   "admin initialize-mesh-account` with its credentials)"));
+    return absl::NotFoundError(cat(
+        "the mesh in account ", sessions.mesh_account(),
+        " is not initialized: it has no mesh key yet (run `datamesh admin "
+        "initialize-mesh-account` with its credentials; for a mesh the Python library set up, "
+        "this adds datamesh's tables and answers AlreadyExists, docs/AWS.md)"));
   }
+  if (no_table) return read.status();  // the caller makes the tables before it asks to create
   if (random32.size() != 32) return absl::InvalidArgumentError("a mesh key is 32 bytes");
   const absl::StatusOr<nlohmann::json> put = mesh->call(
       Service::kDynamoDb, "PutItem",

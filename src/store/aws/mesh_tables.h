@@ -3,8 +3,9 @@
 // commit of a change and its audit event), and creating them when they are missing:
 //   AwsDataMeshSubscriptions  the tracker, exactly as the original creates it (tracker_requests.h)
 //   DatameshAuditLog          the audit chain (audit_items.h)
-//   DatameshJournal           the write journal of commits that touch other services: key
-//                             JournalId (S), PAY_PER_REQUEST (docs/AWS.md, "The write journal")
+//   DatameshJournal           the mesh's writer lock and the mesh key (mesh_writer_lock.h,
+//                             mesh_key.h): key JournalId (S), PAY_PER_REQUEST (docs/AWS.md,
+//                             "The writer lock and the mesh tables")
 //
 // Thread-safe: the functions keep no state; AwsSessions is immutable.
 #pragma once
