@@ -298,7 +298,8 @@ class WorkflowRun {
     absl::Status status = body();
     figures.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     counting_->count_into(nullptr);
-    if (!status.ok()) return absl::Status(status.code(), cat(figures.step, ": ", status.message()));
+    // Internal whatever the code: NotFound is kept for "moto is not installed".
+    if (!status.ok()) return absl::InternalError(cat(figures.step, ": ", status.ToString()));
     return absl::OkStatus();
   }
 
