@@ -8,7 +8,9 @@
 //      (write), as a fraction of 1;
 // plus the client's signing cost and an in-process breakdown of the server's steps; and
 //   5. the latency of /healthz and signed reads from 127.0.0.2 while 2,000 slow connections
-//      from 127.0.0.1 trickle request heads, against the same probes alone (slow_clients.h).
+//      from 127.0.0.1 trickle request heads, against the same probes alone (slow_clients.h);
+// and, only with --only aws, the documented workflow in AWS mode on a moto server of its own,
+// its AWS calls counted per step and service and timed (aws_workflow.h).
 // The server is a separate `datamesh serve` process (testkit/server_process.h, as the server
 // tests start it) on a fresh mesh in a temporary directory;
 // client and server share the machine's cores, which the output says with the CPU each used.
@@ -32,6 +34,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "aws_workflow.h"
 #include "base/text.h"
 #include "costly_patterns.h"
 #include "costs.h"
@@ -69,10 +72,12 @@ struct BenchOptions {
   std::string tmpdir;
   std::string datamesh = DATAMESH_BENCH_CLI;
   std::vector<std::string> only;
+  std::vector<int> aws_tables = {1, 10, 100};  // --only aws: the workflow's table counts
   std::string server_config;   // datamesh serve --config FILE
 
   bool runs(std::string_view part) const {
-    if (only.empty()) return part != "patterns";  // 10,000 tables more: only when asked for
+    // 10,000 tables more, or a moto server of its own: only when asked for
+    if (only.empty()) return part != "patterns" && part != "aws";
     for (const std::string& name : only) {
       if (name == part) return true;
     }
@@ -87,6 +92,7 @@ class Bench {
   int run(const std::string& command_line);
 
  private:
+  int run_aws(const std::string& command_line);
   absl::Status prepare_directory();
   Scenario load_scenario(const std::string& name, int connections, const RequestMaker& make);
   RequestMaker healthz_maker() const;
@@ -194,7 +200,57 @@ json Bench::machine_json() const {
           {"build_type", DATAMESH_BENCH_BUILD_TYPE}};
 }
 
+// The AWS-mode workflow on moto (aws_workflow.h): its own table and JSON file, no server.
+int Bench::run_aws(const std::string& command_line) {
+  if (absl::Status made = prepare_directory(); !made.ok()) {
+    std::cerr << "bench: " << made.message() << std::endl;
+    return 1;
+  }
+  auto measured = measure_aws_workflow(AwsWorkflowSetup{
+      .moto_script = DATAMESH_BENCH_MOTO_SCRIPT, .state_dir = cat(dir_, "/moto"),
+      .table_counts = options_.aws_tables});
+  std::error_code ignored;
+  if (!options_.keep_dir) std::filesystem::remove_all(dir_, ignored);
+  if (absl::IsNotFound(measured.status())) {
+    std::printf("aws: skipped: %s\n", std::string(measured.status().message()).c_str());
+    return 0;
+  }
+  if (!measured.ok()) {
+    std::cerr << "bench: aws: " << measured.status().message() << std::endl;
+    return 1;
+  }
+  print_aws_workflow(*measured);
+  const json out = {{"schema", "datamesh-bench-aws/1"},
+                    {"command", command_line},
+                    {"started_utc", utc_now("%Y-%m-%dT%H:%M:%SZ")},
+                    {"build_type", DATAMESH_BENCH_BUILD_TYPE},
+                    {"aws", aws_workflow_json(*measured)}};
+  std::string json_path = options_.json_path;
+  if (json_path.empty()) {
+    json_path = cat(DATAMESH_BENCH_RESULTS_DIR, "/datamesh-bench-aws-",
+                    utc_now("%Y%m%dT%H%M%SZ"), ".json");
+  }
+  std::filesystem::create_directories(std::filesystem::path(json_path).parent_path(), ignored);
+  std::ofstream file(json_path);
+  file << out.dump(2) << "\n";
+  file.close();
+  if (!file) {
+    std::cerr << "bench: cannot write " << json_path << std::endl;
+    return 1;
+  }
+  std::printf("\nJSON: %s\n", json_path.c_str());
+  return 0;
+}
+
 int Bench::run(const std::string& command_line) {
+  // The AWS group stands alone: it measures moto and the AWS backend, not the server.
+  if (options_.runs("aws")) {
+    if (options_.only.size() > 1) {
+      std::cerr << "bench: --only aws runs alone (it writes its own JSON)" << std::endl;
+      return 1;
+    }
+    return run_aws(command_line);
+  }
   if (options_.quick) {
     options_.seconds = std::min(options_.seconds, 1.0);
     if (options_.warmup_seconds < 0) options_.warmup_seconds = 0.2;
@@ -627,6 +683,8 @@ int main(int argc, char** argv) {
   app.add_option("--tables", options.tables, "tables in the data product (default 8)")
       ->check(CLI::Range(1, 16));
   app.add_flag("--quick", options.quick, "CI smoke run: about 1 s per run");
+  app.add_option("--aws-tables", options.aws_tables,
+                 "--only aws: the workflow's table counts (default 1 10 100)");
   app.add_option("--json", options.json_path,
                  "where to write the JSON (default bench/results/datamesh-bench-<UTC>.json)");
   bool no_wrk = false;
@@ -638,7 +696,7 @@ int main(int argc, char** argv) {
   app.add_option("--datamesh", options.datamesh, "the datamesh binary to serve with");
   app.add_option("--only", options.only,
                  "run only these parts: sqlite,healthz,wrk,read,write,slow,costs, and patterns "
-                 "(only when named)")
+                 "and aws (only when named; aws alone: the AWS-mode workflow on moto)")
       ->delimiter(',');
   app.add_option("--server-config", options.server_config,
                  "a datamesh serve config file (event_threads, workers, ...; docs/SERVER.md)");

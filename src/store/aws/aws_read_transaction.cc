@@ -43,6 +43,10 @@ absl::StatusOr<std::optional<Account>> AwsReadTransaction::own_account(
 
 absl::StatusOr<std::optional<Account>> AwsReadTransaction::get_account(
     std::string_view account_id) {
+  return once(accounts_, std::string(account_id), [&] { return read_account(account_id); });
+}
+absl::StatusOr<std::optional<Account>> AwsReadTransaction::read_account(
+    std::string_view account_id) {
   if (!reaches_mesh()) return own_account(account_id);
   DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> account,
                             parts_.accounts.get_account(account_id));
@@ -92,7 +96,8 @@ absl::StatusOr<std::vector<AccessKeyRow>> AwsReadTransaction::list_access_keys(
 absl::StatusOr<std::optional<Database>> AwsReadTransaction::get_database(
     std::string_view catalog_id, std::string_view name) {
   if (!parts_.sessions.has(catalog_id)) return std::optional<Database>();
-  return parts_.glue.get_database(catalog_id, name);
+  return once(databases_, base::cat(catalog_id, "\n", name),
+              [&] { return parts_.glue.get_database(catalog_id, name); });
 }
 absl::Status AwsReadTransaction::put_database(const Database&) { return not_here("put_database"); }
 absl::Status AwsReadTransaction::delete_database(std::string_view, std::string_view) {
@@ -107,7 +112,8 @@ absl::StatusOr<std::optional<Table>> AwsReadTransaction::get_table(std::string_v
                                                                    std::string_view database_name,
                                                                    std::string_view name) {
   if (!parts_.sessions.has(catalog_id)) return std::optional<Table>();
-  return parts_.glue.get_table(catalog_id, database_name, name);
+  return once(tables_, base::cat(catalog_id, "\n", database_name, "\n", name),
+              [&] { return parts_.glue.get_table(catalog_id, database_name, name); });
 }
 absl::Status AwsReadTransaction::put_table(const Table&) { return not_here("put_table"); }
 absl::Status AwsReadTransaction::delete_table(std::string_view, std::string_view,
@@ -133,7 +139,8 @@ absl::StatusOr<std::vector<std::string>> AwsReadTransaction::list_table_names_pa
 
 absl::StatusOr<std::optional<ProductRow>> AwsReadTransaction::get_product(
     std::string_view mesh_database) {
-  return parts_.glue.get_product(mesh_database);
+  return once(products_, std::string(mesh_database),
+              [&] { return parts_.glue.get_product(mesh_database); });
 }
 absl::Status AwsReadTransaction::put_product(const ProductRow&) { return not_here("put_product"); }
 absl::StatusOr<std::vector<ProductRow>> AwsReadTransaction::list_products(
@@ -150,7 +157,7 @@ absl::Status AwsReadTransaction::delete_subscription_grants(std::string_view) {
 absl::StatusOr<std::vector<GrantRow>> AwsReadTransaction::list_subscription_grants(
     std::string_view subscription_id) {
   DATAMESH_ASSIGN_OR_RETURN(const std::optional<Subscription> subscription,
-                            parts_.subscriptions.get_subscription(subscription_id));
+                            get_subscription(subscription_id));
   if (!subscription || subscription->status != SubscriptionStatus::kActive) {
     return std::vector<GrantRow>{};
   }
@@ -170,7 +177,8 @@ absl::StatusOr<std::vector<ShareRow>> AwsReadTransaction::list_subscription_shar
 
 absl::StatusOr<std::optional<Subscription>> AwsReadTransaction::get_subscription(
     std::string_view id) {
-  return parts_.subscriptions.get_subscription(id);
+  return once(subscriptions_, std::string(id),
+              [&] { return parts_.subscriptions.get_subscription(id); });
 }
 absl::Status AwsReadTransaction::insert_subscription(const Subscription&) {
   return not_here("insert_subscription");
