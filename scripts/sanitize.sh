@@ -49,12 +49,12 @@ run_address() {
   # Every suite once, the server suites and the AWS client against moto included. PostgreSQL:
   # its store's own suites (PostgresStoreTest, the conformance and outage suites, whose
   # pipelines hand libpq pointers into parameters); the e2e and CLI suites again against
-  # `datamesh serve` (names server:*) or on a PostgreSQL mesh (postgres:*) would run the same
-  # code under the same sanitizers for 40% of the job's time, so they are left to the main run,
-  # as are the Python suites (awsmode:*, no C++ of ours). One more test than jobs: most tests
-  # wait on processes.
+  # `datamesh serve` (names server:*), on a PostgreSQL mesh (postgres:*) or in AWS mode on moto
+  # (aws:*) would run the same code under the same sanitizers for 40% of the job's time, so
+  # they are left to the main run, as are the Python suites (awsmode:*, no C++ of ours). One
+  # more test than jobs: most tests wait on processes.
   timed "address tests" ctest --test-dir "$build" -j"$((jobs + 1))" --output-on-failure \
-    -L 'unit|store|aws|e2e|cli|server|fuzz|postgres' -E '^(server|postgres|awsmode):'
+    -L 'unit|store|aws|e2e|cli|server|fuzz|postgres' -E '^(server|postgres|awsmode|aws):'
 }
 
 run_thread() {

@@ -237,5 +237,35 @@ TEST(LakeFormationEntriesTest, OnlyAnActiveSubscriptionStandsForGrants) {
   }
 }
 
+// The bug this guards against: Lake Formation's rows carry no subscription id, so a consumer's
+// check_permission said its subscription's grant was "granted by ownership of the data product".
+TEST(LakeFormationEntriesTest, LakeFormationRowsAreTheSubscriptionsThatStandForThem) {
+  Subscription narrower = active_subscription();
+  narrower.subscription_id = "Sub456";
+  narrower.grantable_grants.clear();
+  const std::vector<GrantRow> listed = {row("", "DESCRIBE"), row("orders", "SELECT", true),
+                                        row("orders", "INSERT"), row("*", "DROP", false, "P")};
+  auto of = [](GrantRow r, std::string id, bool grantable) {
+    r.subscription_id = std::move(id);
+    r.grantable = grantable;
+    return r;
+  };
+  EXPECT_EQ(grant_row_texts(attribute_to_subscriptions(
+                listed, {active_subscription(), narrower}, kMesh)),
+            texts({of(row("", "DESCRIBE"), "Sub123", false), of(row("", "DESCRIBE"), "Sub456", false),
+                   of(row("orders", "SELECT"), "Sub123", true),
+                   of(row("orders", "SELECT"), "Sub456", false),
+                   // No subscription stands for these: a grant by hand, the producer's own.
+                   row("orders", "INSERT"), row("*", "DROP", false, "P")}));
+}
+
+TEST(LakeFormationEntriesTest, WithoutSubscriptionsEveryRowStaysUnattributed) {
+  const std::vector<GrantRow> listed = {row("", "DESCRIBE"), row("orders", "SELECT", true)};
+  EXPECT_EQ(grant_row_texts(attribute_to_subscriptions(listed, {}, kMesh)), texts(listed));
+  Subscription pending = active_subscription();
+  pending.status = SubscriptionStatus::kPending;
+  EXPECT_EQ(grant_row_texts(attribute_to_subscriptions(listed, {pending}, kMesh)), texts(listed));
+}
+
 }  // namespace
 }  // namespace datamesh::store::aws

@@ -10,7 +10,17 @@
 //     stdout (e.g. "http://127.0.0.1:40123"), and exit with status 0 once the endpoint answers.
 //     Whatever it started is its own to stop; it may use the scratch directory, which the
 //     fixture deletes after the test.
+//     Further lines NAME=value are set in the test process's environment before the first
+//     client is made; a first line "skip <reason>" reports the test skipped with that reason
+//     (the backend the factory serves is not available on this machine).
 //   So the same tests run unchanged against `datamesh serve` or any other backend.
+//
+// AWS mode (an endpoint aws://REGION, support/aws_endpoint.sh: a moto server of the test's own)
+//   Accounts are AWS accounts: every account id already names one, so MeshFixture creates none
+//   (create_account), and every client acts with the credentials of its account's admin on moto
+//   (aws_admin_credentials) instead of datamesh access keys.
+//   The cases where AWS behaves otherwise are left out of the aws:* copies by the table in
+//   tests/CMakeLists.txt, which says why.
 //
 // What MeshFixture sets up (through DataMeshAdmin, as a user would)
 //   the mesh account kMeshAccount, initialized with initialize_mesh_account;
@@ -60,6 +70,14 @@ inline constexpr char kSalesProduct[] = "sales-111111111111";
 // Errors: Internal when the factory cannot be run, fails, or prints no endpoint.
 absl::StatusOr<std::string> fresh_endpoint(const std::filesystem::path& scratch_dir);
 
+// Whether `endpoint` is AWS mode's aws://REGION.
+bool is_aws_endpoint(const std::string& endpoint);
+
+// The credentials of `account`'s admin on the moto server AWS_ENDPOINT_URL names: an AssumeRole
+// into arn:aws:iam::<account>:role/Admin (moto gives every 12-digit account resources of its own
+// and needs no such role).
+absl::StatusOr<Credentials> aws_admin_credentials(const std::string& account);
+
 // A realistic Glue table of the sales database: columns, partition key, Parquet storage at
 // sales_location(name).
 TableInput sales_table(const std::string& name);
@@ -76,6 +94,7 @@ class FreshMeshTest : public ::testing::Test {
 
   const std::filesystem::path& scratch_dir() const { return scratch_dir_; }
   const std::string& endpoint() const { return endpoint_; }
+  bool aws_mode() const { return is_aws_endpoint(endpoint_); }
 
   // Options reaching this test's mesh as `credentials` (nullopt: none, for
   // initialize_mesh_account) with the given data_mesh_account_id.

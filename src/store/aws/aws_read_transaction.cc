@@ -1,6 +1,7 @@
 #include "store/aws/aws_read_transaction.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "absl/strings/ascii.h"
 #include "aws/mesh_names.h"
@@ -163,10 +164,23 @@ absl::StatusOr<std::vector<GrantRow>> AwsReadTransaction::list_subscription_gran
   }
   return subscription_grants(*subscription, parts_.sessions.mesh_account());
 }
+// Lake Formation's rows, each told as the subscription it is of (attribute_to_subscriptions):
+// the principal's Active subscriptions on the database say which.
 absl::StatusOr<std::vector<GrantRow>> AwsReadTransaction::find_grants(
     std::string_view principal, std::string_view catalog_id, std::string_view database_name,
     std::string_view table_name) {
-  return parts_.grants.find_grants(principal, catalog_id, database_name, table_name);
+  DATAMESH_ASSIGN_OR_RETURN(
+      std::vector<GrantRow> rows,
+      parts_.grants.find_grants(principal, catalog_id, database_name, table_name));
+  if (rows.empty() || catalog_id != parts_.sessions.mesh_account()) return rows;
+  DATAMESH_ASSIGN_OR_RETURN(
+      const std::vector<Subscription> active,
+      parts_.subscriptions.list_subscriptions(
+          SubscriptionFilter{.subscriber = std::string(principal),
+                             .status = SubscriptionStatus::kActive,
+                             .database_name = std::string(database_name)},
+          Page{.limit = std::numeric_limits<int>::max()}));
+  return attribute_to_subscriptions(rows, active, catalog_id);
 }
 
 absl::Status AwsReadTransaction::put_share(const ShareRow&) { return not_here("put_share"); }

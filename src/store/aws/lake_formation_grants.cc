@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -214,6 +215,35 @@ std::vector<GrantRow> subscription_grants(const Subscription& s, std::string_vie
     if (const auto permission = core::parse_permission(name)) grantable.add(*permission);
   }
   return core::subscription_grant_rows(s, mesh_account, granted, grantable);
+}
+
+std::vector<GrantRow> attribute_to_subscriptions(const std::vector<GrantRow>& rows,
+                                                 const std::vector<Subscription>& subscriptions,
+                                                 std::string_view mesh_account) {
+  std::vector<GrantRow> held;
+  for (const Subscription& subscription : subscriptions) {
+    for (GrantRow& row : subscription_grants(subscription, mesh_account)) {
+      held.push_back(std::move(row));
+    }
+  }
+  const auto same_grant = [](const GrantRow& a, const GrantRow& b) {
+    return std::tie(a.principal, a.catalog_id, a.database_name, a.table_name, a.permission) ==
+           std::tie(b.principal, b.catalog_id, b.database_name, b.table_name, b.permission);
+  };
+  std::vector<GrantRow> out;
+  for (const GrantRow& row : rows) {
+    bool attributed = false;
+    for (const GrantRow& own : held) {
+      if (!same_grant(row, own)) continue;
+      GrantRow copy = row;
+      copy.subscription_id = own.subscription_id;
+      copy.grantable = row.grantable && own.grantable;
+      out.push_back(std::move(copy));
+      attributed = true;
+    }
+    if (!attributed) out.push_back(row);
+  }
+  return out;
 }
 
 }  // namespace datamesh::store::aws

@@ -76,4 +76,14 @@ class LakeFormationGrants {
 // subscription_id set. Names core does not know (the original passes any through) are left out.
 std::vector<GrantRow> subscription_grants(const Subscription& s, std::string_view mesh_account);
 
+// Lake Formation's rows `rows` (subscription_id "") told apart as the self-hosted stores keep
+// them: a row that one of `subscriptions` stands for (subscription_grants: same principal,
+// catalog, database, table and permission) becomes that subscription's, once per subscription
+// holding it, grantable when both Lake Formation and the subscription say so; a row no
+// subscription stands for (the producer's own rights, a grant made by hand) keeps
+// subscription_id "". Without this every grant would read as the producer's ownership.
+std::vector<GrantRow> attribute_to_subscriptions(const std::vector<GrantRow>& rows,
+                                                 const std::vector<Subscription>& subscriptions,
+                                                 std::string_view mesh_account);
+
 }  // namespace datamesh::store::aws

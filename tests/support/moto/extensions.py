@@ -33,6 +33,9 @@ Lake Formation
   * ListPermissions with a Table resource includes the table's column permissions
     (TableWithColumns), as AWS does (moto: leaves them out), and one with TableWildcard no longer
     fails with a 500 (a KeyError) when the database also has permissions on named tables.
+  * A grant that adds to what a principal already holds on a resource, then a revoke of part of
+    it, works (moto: the merge changes the permission's hash inside its set, so the revoke
+    fails with a 500, a KeyError).
   * RegisterResource with UseServiceLinkedRole creates AWSServiceRoleForLakeFormationDataAccess
     in IAM when it is missing and registers the location with it; IAM's
     CreateServiceLinkedRole for lakeformation.amazonaws.com makes the role under that name.
@@ -149,6 +152,8 @@ def install() -> None:
     _patch(lf_responses.LakeFormationResponse, "batch_grant_permissions", _batch_grant_answer)
     _patch(lf_responses.LakeFormationResponse, "batch_revoke_permissions", _batch_revoke_answer)
     _patch(lf, "get_resource_lf_tags", _get_resource_lf_tags)
+    _patch(lf_models.PermissionCatalog, "add_permission", _add_permission)
+    _patch(lf_models.PermissionCatalog, "remove_permission", _remove_permission)
     _patch(lf_responses.LakeFormationResponse, "register_resource", _register_resource)
     _patch(lf_responses.LakeFormationResponse, "get_resource_lf_tags", _get_resource_lf_tags_answer)
     _patch(iam_models.IAMBackend, "create_service_linked_role", _create_service_linked_role)
@@ -477,6 +482,28 @@ def _revoke_permissions(
     for share in _ram(self.account_id, self.region_name).resource_shares:
         if account_id in share.principals and share.name.startswith("LakeFormation-V3-"):
             share.resource_arns = [a for a in share.resource_arns if a not in arns]
+
+
+def _change_permission(catalog: Any, permission: Any, change: str) -> bool:
+    """Merges `permission` into (change "merge") or takes it out of ("diff") the one of the
+    same principal and resource, rebuilding the set: its hash covers the permissions."""
+    for existing in list(catalog.permissions):
+        if permission.equal_principal_and_resouce(existing):
+            others = {p for p in catalog.permissions if p is not existing}
+            getattr(existing, change)(permission)
+            others.add(existing)
+            catalog.permissions = others
+            return True
+    return False
+
+
+def _add_permission(self: Any, permission: Any) -> None:
+    if not _change_permission(self, permission, "merge"):
+        self.permissions.add(permission)
+
+
+def _remove_permission(self: Any, permission: Any) -> None:
+    _change_permission(self, permission, "diff")
 
 
 def _on_table(granted: dict[str, Any], table: Any, catalog_id: str) -> bool:

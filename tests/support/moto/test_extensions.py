@@ -459,6 +459,25 @@ def test_a_batch_reports_the_entries_that_failed_and_applies_the_others(moto):
     assert code(refused) == "InvalidInputException"
 
 
+def test_a_grant_added_to_and_then_partly_revoked_keeps_the_rest(moto):
+    # Two subscriptions of one consumer on one table: the second adds INSERT to SELECT, then
+    # goes. moto merged the permissions in place, changing the hash inside its set: a 500.
+    lf = moto.client("lakeformation", MESH)
+    principal = {"DataLakePrincipalIdentifier": CONSUMER}
+    lf.grant_permissions(Principal=principal, Resource=table_resource(), Permissions=["SELECT"])
+    lf.grant_permissions(Principal=principal, Resource=table_resource(), Permissions=["INSERT"])
+    if not moto.extended:
+        with pytest.raises(ClientError):
+            lf.revoke_permissions(Principal=principal, Resource=table_resource(),
+                                  Permissions=["INSERT"])
+        return
+    lf.revoke_permissions(Principal=principal, Resource=table_resource(), Permissions=["INSERT"])
+    [held] = lf.list_permissions(CatalogId=MESH, ResourceType="TABLE", Resource=table_resource())[
+        "PrincipalResourcePermissions"
+    ]
+    assert held["Permissions"] == ["SELECT"]
+
+
 def test_revoking_what_the_grantee_lacks_revokes_nothing_of_the_entry(moto):
     lf = moto.client("lakeformation", MESH)
     lf.batch_grant_permissions(
