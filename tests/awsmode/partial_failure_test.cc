@@ -1,7 +1,8 @@
 // Partial failure in AWS mode (issue 13, point 5; docs/AWS.md, "Transactions"): for each write
-// method of the documented workflow, the k-th AWS call fails, for every k of the method's clean
-// run, in two ways (failing_transport.h): refused before it reached AWS, and made but its answer
-// lost. After each failure the invariants hold, read straight from moto with a raw client:
+// method of the documented workflow, the k-th AWS call fails (failing_transport.h): refused
+// before it reached AWS, or made but its answer lost. Which k (failures_to_make): every call
+// that changes something, both ways, and the reads refused, every n-th when a test's budget of
+// runs (12 on a shared mesh, 10 with new accounts per run: the suite's wall time) is short. After each failure the invariants hold, read straight from moto with a raw client:
 //   - no Active subscription without its Lake Formation grants;
 //   - no grant of a subscription that is not Active, unless the mesh's writer lock holds a plan
 //     naming it (the subscription is in transition);
