@@ -35,6 +35,16 @@ class AwsMeshTest : public MotoTest {
     consumer_ = unique_account();
   }
 
+  // Moves the test to a mesh, producer and consumer of new accounts, with a new backend (the
+  // same transport): a test that needs a fresh mesh more than once.
+  void use_new_accounts() {
+    mesh_ = unique_account();
+    producer_ = unique_account();
+    consumer_ = unique_account();
+    credentials_.clear();
+    backend_.reset();
+  }
+
   const std::string& mesh() const { return mesh_; }
   const std::string& producer() const { return producer_; }
   const std::string& consumer() const { return consumer_; }

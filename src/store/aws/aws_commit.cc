@@ -378,9 +378,31 @@ std::vector<GrantRow> minus(const std::vector<GrantRow>& a, const std::vector<Gr
   return out;
 }
 
+// An Active subscription that loses rights (deleted, left, narrowed) says so in the tracker
+// after its new grants are made and before its old ones are revoked: a failure in between then
+// leaves grants the tracker no longer names while the lock's plan names the subscription (in
+// transition, finished by the next writer), never an Active subscription without the grants the
+// tracker says it has. Its change is then written; the last transaction leaves it out
+// (finish_plan, reading the plan, writes it again over what is stored).
+absl::Status write_losing_rights(const AwsParts& parts, Plan& plan) {
+  for (auto& [id, change] : plan.subscriptions) {
+    if (!change.written || !change.grants_written || !change.stored ||
+        change.stored->status != SubscriptionStatus::kActive) {
+      continue;
+    }
+    DATAMESH_ASSIGN_OR_RETURN(nlohmann::json element,
+                              parts.subscriptions.update_element(*change.stored, change.updated));
+    DATAMESH_RETURN_IF_ERROR(transact_write(parts.sessions, {std::move(element)}, ""));
+    change.written = false;
+  }
+  return absl::OkStatus();
+}
+
 // The Glue, IAM, Lake Formation and RAM steps, in their safe order (aws_commit.h). Updates the
 // plan's subscriptions and shares with the share ARNs AWS made.
-absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan& plan) {
+// `first_time`: the commit's own run (finish_plan's replay writes the tracker only at the end).
+absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan& plan,
+                               bool first_time) {
   const std::string& mesh = parts.sessions.mesh_account();
   // Glue: what is added, in the order made.
   for (const CatalogStep& step : plan.catalog) {
@@ -425,6 +447,14 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
       before = subscription_grants(*change.stored, mesh);
     }
     DATAMESH_RETURN_IF_ERROR(parts.grants.grant(minus(change.grants, before)));
+  }
+  if (first_time) DATAMESH_RETURN_IF_ERROR(write_losing_rights(parts, plan));
+  for (auto& [id, change] : plan.subscriptions) {
+    if (!change.grants_written) continue;
+    std::vector<GrantRow> before;
+    if (change.stored && change.stored->status == SubscriptionStatus::kActive) {
+      before = subscription_grants(*change.stored, mesh);
+    }
     DATAMESH_RETURN_IF_ERROR(parts.grants.revoke(minus(before, change.grants)));
   }
   // RAM: the shares of a new approval are the ones Lake Formation just made; a consumer's
@@ -533,7 +563,7 @@ absl::Status commit_writes(const AwsParts& parts, MeshWriterLock& lock, Transact
   DATAMESH_ASSIGN_OR_RETURN(Plan plan, make_plan(reads, writes));
   if (plan.has_side_effects()) {
     DATAMESH_RETURN_IF_ERROR(lock.record_plan(plan_json(plan).dump()));
-    DATAMESH_RETURN_IF_ERROR(make_side_effects(parts, lock, plan));
+    DATAMESH_RETURN_IF_ERROR(make_side_effects(parts, lock, plan, /*first_time=*/true));
   }
   return write_records(parts, plan, lock.release_element(), /*force=*/false);
 }
@@ -573,7 +603,7 @@ absl::Status commit_outside_mesh(const AwsParts& parts, Transaction& reads,
 
 absl::Status finish_plan(const AwsParts& parts, MeshWriterLock& lock, const std::string& text) {
   DATAMESH_ASSIGN_OR_RETURN(Plan plan, plan_from(text));
-  DATAMESH_RETURN_IF_ERROR(make_side_effects(parts, lock, plan));
+  DATAMESH_RETURN_IF_ERROR(make_side_effects(parts, lock, plan, /*first_time=*/false));
   return write_records(parts, plan, lock.clear_plan_element(), /*force=*/true);
 }
 
