@@ -7,21 +7,21 @@ from data_mesh_util.lib.client import MeshClient
 
 class DataMeshAdmin(MeshClient):
     def __init__(self, data_mesh_account_id: str | None = ..., region_name: str | None = ..., log_level: str | int = ..., use_credentials: Any = ..., endpoint: str | None = ...) -> None: ...
-    def create_access_key(self, account_id: str) -> Any:
+    def create_access_key(self, account_id: str, *, client_token: str | None = ...) -> Any:
         """Create another access key for an account."""
-    def create_account(self, account_name: str, *, account_id: str | None = ...) -> Any:
+    def create_account(self, account_name: str, *, account_id: str | None = ..., client_token: str | None = ...) -> Any:
         """Create an account with a first access key."""
     def describe_account(self, account_id: str) -> Any:
         """Show one account."""
-    def enable_account_as_consumer(self, account_id: str) -> Any:
+    def enable_account_as_consumer(self, account_id: str, *, client_token: str | None = ...) -> Any:
         """Let an account act as a consumer."""
-    def enable_account_as_producer(self, account_id: str) -> Any:
+    def enable_account_as_producer(self, account_id: str, *, client_token: str | None = ...) -> Any:
         """Let an account act as a producer."""
-    def initialize_consumer_account(self) -> Any:
+    def initialize_consumer_account(self, *, client_token: str | None = ...) -> Any:
         """The calling account opts in as a consumer."""
     def initialize_mesh_account(self, mesh_name: str | None = ...) -> Any:
         """Create the mesh account and its admin key (once, on an empty mesh); prints the credentials once."""
-    def initialize_producer_account(self) -> Any:
+    def initialize_producer_account(self, *, client_token: str | None = ...) -> Any:
         """The calling account opts in as a producer."""
     def list_access_keys(self, account_id: str) -> Any:
         """List the access keys of an account."""
@@ -29,9 +29,9 @@ class DataMeshAdmin(MeshClient):
         """List every account of the mesh."""
     def list_audit_events(self, *, subscription_id: str | None = ..., max_results: int | None = ..., next_token: str | None = ...) -> Any:
         """The audit log, oldest first."""
-    def revoke_access_key(self, key_id: str) -> Any:
+    def revoke_access_key(self, key_id: str, *, client_token: str | None = ...) -> Any:
         """Revoke an access key."""
-    def rotate_access_key(self, key_id: str) -> Any:
+    def rotate_access_key(self, key_id: str, *, client_token: str | None = ...) -> Any:
         """Replace an access key: a new key is created and the old one revoked."""
     def verify_audit(self) -> Any:
         """Check the audit log's hash chain: every event unedited, none removed or reordered."""

@@ -47,10 +47,11 @@ def test_every_route_is_a_method_with_its_parameters():
 
 def test_documented_signatures():
     assert str(inspect.signature(DataMeshConsumer.request_access_to_product)) == \
-        "(self, owner_account_id, database_name, request_permissions, tables=None)"
+        "(self, owner_account_id, database_name, request_permissions, tables=None, *, " \
+        "client_token=None)"
     assert str(inspect.signature(DataMeshProducer.approve_access_request)) == \
         "(self, request_id, grant_permissions=None, grantable_permissions=None, " \
-        "decision_notes=None)"
+        "decision_notes=None, *, client_token=None)"
     assert "create_public_metadata=True" in \
         str(inspect.signature(DataMeshProducer.create_data_products))
 
