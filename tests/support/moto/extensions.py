@@ -486,12 +486,14 @@ def _revoke_permissions(
 
 def _change_permission(catalog: Any, permission: Any, change: str) -> bool:
     """Merges `permission` into (change "merge") or takes it out of ("diff") the one of the
-    same principal and resource, rebuilding the set: its hash covers the permissions."""
+    same principal and resource, rebuilding the set: its hash covers the permissions. A
+    permission left with nothing is gone, as moto's own remove_permission has it."""
     for existing in list(catalog.permissions):
         if permission.equal_principal_and_resouce(existing):
             others = {p for p in catalog.permissions if p is not existing}
             getattr(existing, change)(permission)
-            others.add(existing)
+            if not existing.is_empty():
+                others.add(existing)
             catalog.permissions = others
             return True
     return False
