@@ -92,6 +92,8 @@ template <class... F>
 struct Overloaded : F... {
   using F::operator()...;
 };
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;  // for compilers without aggregate deduction (clang 14)
 
 // The plan of `writes`: rows collapsed (the last write of a row wins), each subscription and
 // account with the state it had before the transaction, read through `reads`.

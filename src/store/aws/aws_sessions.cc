@@ -1,6 +1,6 @@
 #include "store/aws/aws_sessions.h"
 
-#include <ranges>
+#include <vector>
 #include <utility>
 
 #include "aws/partitions.h"
@@ -20,9 +20,12 @@ absl::StatusOr<const datamesh::aws::AwsClient*> AwsSessions::client(
     std::string_view account_id) const {
   const auto found = sessions_.find(account_id);
   if (found == sessions_.end() || found->second == nullptr) {
+    // (A loop, not std::views::keys: clang 14 cannot compile libstdc++ 12's ranges.)
+    std::vector<std::string_view> accounts;
+    for (const auto& [account, client] : sessions_) accounts.push_back(account);
     return absl::PermissionDeniedError(base::cat(
         "no AWS session for account ", account_id, ": this process acts on account(s) ",
-        base::join(std::views::keys(sessions_), ", "),
+        base::join(accounts, ", "),
         " only; run the step with the credentials of account ", account_id));
   }
   return found->second.get();

@@ -141,6 +141,24 @@ class BufferedTransaction final : public Transaction {
   const std::vector<BufferedWrite>& writes() const { return writes_; }
 
  private:
+  // Orders keys of strings, owned or viewed, element by element: a lookup with views makes no
+  // copy. (std::less<> would compare a tuple of strings with one of views through the
+  // synthesized three-way comparison, which some compilers refuse.)
+  struct KeyLess {
+    using is_transparent = void;
+    template <class... A, class... B>
+    bool operator()(const std::tuple<A...>& a, const std::tuple<B...>& b) const {
+      return views(a) < views(b);
+    }
+    template <class... T>
+    static auto views(const std::tuple<T...>& key) {
+      return std::apply(
+          [](const auto&... part) {
+            return std::tuple<decltype(std::string_view(part))...>(std::string_view(part)...);
+          },
+          key);
+    }
+  };
   using DatabaseKey = std::tuple<std::string, std::string>;            // catalog, name
   using TableKey = std::tuple<std::string, std::string, std::string>;  // catalog, database, name
   // principal, catalog, database, table, permission, subscription: the grants' primary key.
@@ -188,12 +206,12 @@ class BufferedTransaction final : public Transaction {
   std::map<std::string, size_t, std::less<>> accounts_;
   std::map<std::string, size_t, std::less<>> access_keys_;
   std::map<std::pair<std::string, std::string>, size_t> client_tokens_;  // account, token
-  std::map<DatabaseKey, size_t, std::less<>> databases_;  // PutDatabase or DeleteDatabase
-  std::map<TableKey, size_t, std::less<>> tables_;        // PutTable or DeleteTable
+  std::map<DatabaseKey, size_t, KeyLess> databases_;  // PutDatabase or DeleteDatabase
+  std::map<TableKey, size_t, KeyLess> tables_;        // PutTable or DeleteTable
   // Databases the body deleted: none of their base tables is visible any more.
-  std::set<DatabaseKey, std::less<>> cleared_databases_;
+  std::set<DatabaseKey, KeyLess> cleared_databases_;
   std::map<std::string, size_t, std::less<>> products_;
-  std::map<GrantKey, size_t, std::less<>> grants_;
+  std::map<GrantKey, size_t, KeyLess> grants_;
   // The keys in grants_ of each subscription ("" = grants of no subscription).
   std::map<std::string, std::vector<GrantKey>, std::less<>> grant_keys_of_subscription_;
   // Subscriptions whose base grants the body deleted.

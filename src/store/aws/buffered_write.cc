@@ -11,6 +11,8 @@ template <typename... Fs>
 struct WriteCases : Fs... {
   using Fs::operator()...;
 };
+template <typename... Fs>
+WriteCases(Fs...) -> WriteCases<Fs...>;  // for compilers without aggregate deduction (clang 14)
 
 }  // namespace
 
