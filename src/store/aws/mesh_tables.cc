@@ -50,7 +50,11 @@ std::vector<std::string_view> key_attributes(std::string_view table) {
 // "Update of AwsDataMeshSubscriptions {SubscriptionId: GUxw…}": which write an element is.
 std::string describe_element(const json& element) {
   if (!element.is_object() || element.size() != 1) return "a malformed element";
-  const auto& [kind, write] = *element.items().begin();
+  // (Not `auto& [kind, write] = *element.items().begin()`: that binds to a proxy that dies at
+  // the end of the statement; ASan caught it.)
+  const auto first = element.begin();
+  const std::string kind = first.key();
+  const json& write = first.value();
   const std::string table = write.value("TableName", std::string("(no table)"));
   const json key = write.contains("Key") ? write["Key"] : write.value("Item", json::object());
   std::vector<std::string> parts;
