@@ -402,18 +402,37 @@ absl::Status write_losing_rights(const AwsParts& parts, Plan& plan) {
 
 // The Glue, IAM, Lake Formation and RAM steps, in their safe order (aws_commit.h). Updates the
 // plan's subscriptions and shares with the share ARNs AWS made.
+// Whether a catalog step adds to Glue (made first) rather than removes from it (made last).
+bool adds(const CatalogStep& step) {
+  return step.kind == CatalogStep::Kind::kPutDatabase || step.kind == CatalogStep::Kind::kPutTable;
+}
+
+// The Glue call of one catalog step.
+absl::Status make_catalog_step(const GlueCatalog& glue, const CatalogStep& step) {
+  switch (step.kind) {
+    case CatalogStep::Kind::kPutDatabase:
+      return glue.put_database(*step.database);
+    case CatalogStep::Kind::kPutTable:
+      return glue.put_table(*step.table);
+    case CatalogStep::Kind::kDeleteTable:
+      return glue.delete_table(step.catalog_id, step.database_name, step.table_name);
+    case CatalogStep::Kind::kDeleteDatabase:
+      return glue.delete_database(step.catalog_id, step.database_name);
+  }
+  return absl::InternalError("a catalog step of no known kind");
+}
+
 // `first_time`: the commit's own run (finish_plan's replay writes the tracker only at the end).
 absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan& plan,
                                bool first_time) {
   const std::string& mesh = parts.sessions.mesh_account();
   // Glue: what is added, in the order made.
   for (const CatalogStep& step : plan.catalog) {
+    if (!adds(step)) continue;
     DATAMESH_RETURN_IF_ERROR(lock.keep_alive());
-    if (step.kind == CatalogStep::Kind::kPutDatabase) {
-      DATAMESH_RETURN_IF_ERROR(parts.glue.put_database(*step.database));
-    } else if (step.kind == CatalogStep::Kind::kPutTable) {
+    DATAMESH_RETURN_IF_ERROR(make_catalog_step(parts.glue, step));
+    if (step.kind == CatalogStep::Kind::kPutTable) {
       const Table& table = *step.table;
-      DATAMESH_RETURN_IF_ERROR(parts.glue.put_table(table));
       // A mesh table copied from its producer's source brings the source's partitions along.
       const auto product = plan.products.find(table.database_name);
       if (table.catalog_id == mesh && !table.input.target_table && product != plan.products.end() &&
@@ -490,12 +509,8 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
   plan.shares = std::move(shares);
   // Glue: what is removed, last.
   for (const CatalogStep& step : plan.catalog) {
-    if (step.kind == CatalogStep::Kind::kDeleteTable) {
-      DATAMESH_RETURN_IF_ERROR(
-          parts.glue.delete_table(step.catalog_id, step.database_name, step.table_name));
-    } else if (step.kind == CatalogStep::Kind::kDeleteDatabase) {
-      DATAMESH_RETURN_IF_ERROR(parts.glue.delete_database(step.catalog_id, step.database_name));
-    }
+    if (adds(step)) continue;
+    DATAMESH_RETURN_IF_ERROR(make_catalog_step(parts.glue, step));
   }
   return absl::OkStatus();
 }
@@ -584,21 +599,7 @@ absl::Status commit_outside_mesh(const AwsParts& parts, Transaction& reads,
   }
   // The account's own catalog (its admin's create_database, create_table, ...).
   for (const CatalogStep& step : plan.catalog) {
-    switch (step.kind) {
-      case CatalogStep::Kind::kPutDatabase:
-        DATAMESH_RETURN_IF_ERROR(parts.glue.put_database(*step.database));
-        break;
-      case CatalogStep::Kind::kPutTable:
-        DATAMESH_RETURN_IF_ERROR(parts.glue.put_table(*step.table));
-        break;
-      case CatalogStep::Kind::kDeleteTable:
-        DATAMESH_RETURN_IF_ERROR(
-            parts.glue.delete_table(step.catalog_id, step.database_name, step.table_name));
-        break;
-      case CatalogStep::Kind::kDeleteDatabase:
-        DATAMESH_RETURN_IF_ERROR(parts.glue.delete_database(step.catalog_id, step.database_name));
-        break;
-    }
+    DATAMESH_RETURN_IF_ERROR(make_catalog_step(parts.glue, step));
   }
   return absl::OkStatus();
 }
