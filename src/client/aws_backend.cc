@@ -15,6 +15,7 @@
 #include "aws/sts_client.h"
 #include "base/status_macros.h"
 #include "base/text.h"
+#include "core/names.h"
 #include "security/secret_box.h"
 #include "store/aws/aws_sessions.h"
 #include "store/aws/aws_store.h"
@@ -43,10 +44,6 @@ absl::StatusOr<std::string> random_key() {
   return key;
 }
 
-bool is_account_id(std::string_view id) {
-  return id.size() == 12 &&
-         std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 }  // namespace
 
@@ -63,7 +60,7 @@ absl::StatusOr<std::shared_ptr<AwsBackend::Mesh>> AwsBackend::open(
         "AWS mode needs the mesh account: give its 12-digit id (--data-mesh-account-id, "
         "data_mesh_account_id=)");
   }
-  if (!is_account_id(mesh_account)) {
+  if (!core::is_account_id(mesh_account)) {
     return absl::InvalidArgumentError(cat("data_mesh_account_id \"", mesh_account,
                                           "\" is not an AWS account id (12 digits)"));
   }

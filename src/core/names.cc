@@ -125,8 +125,10 @@ std::string quote_value(std::string_view value, std::size_t max_bytes) {
   return out;
 }
 
+bool is_account_id(std::string_view value) { return value.size() == 12 && all_digits(value); }
+
 absl::Status validate_account_id(std::string_view parameter, std::string_view value) {
-  if (value.size() != 12 || !all_digits(value)) {
+  if (!is_account_id(value)) {
     return invalid(parameter, value, "use 12 decimal digits");
   }
   return absl::OkStatus();

@@ -22,7 +22,9 @@ std::string quote_value(std::string_view value, std::size_t max_bytes = 80);
 // forms, surrogates, values above U+10FFFF, truncated or stray continuation bytes).
 bool next_code_point(std::string_view text, std::size_t* pos, uint32_t* code_point);
 
-// 12 decimal digits.
+// Whether `value` is an account id: 12 decimal digits.
+bool is_account_id(std::string_view value);
+// InvalidArgument naming `parameter` unless is_account_id(value).
 absl::Status validate_account_id(std::string_view parameter, std::string_view value);
 // Glue database/table names: 1..255 characters of lower-case letters, digits, '_' and '-'
 // (Glue lower-cases names; datamesh refuses upper case instead of silently changing it).

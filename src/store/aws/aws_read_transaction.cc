@@ -1,10 +1,9 @@
 #include "store/aws/aws_read_transaction.h"
 
-#include <algorithm>
 #include <limits>
 
-#include "absl/strings/ascii.h"
 #include "aws/mesh_names.h"
+#include "core/names.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "store/aws/client_token_items.h"
@@ -12,10 +11,6 @@
 namespace datamesh::store::aws {
 
 namespace {
-
-bool is_aws_account_id(std::string_view id) {
-  return id.size() == 12 && std::all_of(id.begin(), id.end(), absl::ascii_isdigit);
-}
 
 absl::Status not_here(std::string_view method) {
   return absl::InternalError(
@@ -54,7 +49,7 @@ absl::StatusOr<std::optional<Account>> AwsReadTransaction::read_account(
   // Accounts are AWS's: every account id names one, which the mesh has enabled for nothing
   // until its registry row says otherwise (docs/DECISIONS.md), as the original's
   // enable_account_as_producer takes any account id.
-  if (!account && is_aws_account_id(account_id)) {
+  if (!account && core::is_account_id(account_id)) {
     account = Account{.account_id = std::string(account_id)};
   }
   // An account initializes itself in its own account, which the mesh's registry does not see

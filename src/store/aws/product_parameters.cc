@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "base/text.h"
+#include "core/names.h"
 
 namespace datamesh::store::aws {
 namespace {
@@ -38,11 +39,6 @@ constexpr char kPublicMetadataParameter[] = "datamesh:PublicMetadata";
 constexpr std::string_view kOriginalDescription =
     "Database to contain objects from Source Database ";
 
-bool is_account_id(std::string_view text) {
-  return text.size() == 12 && std::ranges::all_of(text, [](char c) {
-           return std::isdigit(static_cast<unsigned char>(c)) != 0;
-         });
-}
 
 // "<P>.<db>" of the original's description, or "<db>-<P>" of its naming, as {P, db}.
 std::optional<std::pair<std::string, std::string>> original_source(const DatabaseInput& input) {
@@ -51,14 +47,14 @@ std::optional<std::pair<std::string, std::string>> original_source(const Databas
     description.remove_prefix(kOriginalDescription.size());
     const size_t dot = description.find('.');
     if (dot != std::string_view::npos && dot + 1 < description.size() &&
-        is_account_id(description.substr(0, dot))) {
+        core::is_account_id(description.substr(0, dot))) {
       return std::pair{std::string(description.substr(0, dot)),
                        std::string(description.substr(dot + 1))};
     }
   }
   const std::string_view name = input.name;
   const size_t dash = name.rfind('-');
-  if (dash != std::string_view::npos && dash > 0 && is_account_id(name.substr(dash + 1))) {
+  if (dash != std::string_view::npos && dash > 0 && core::is_account_id(name.substr(dash + 1))) {
     return std::pair{std::string(name.substr(dash + 1)), std::string(name.substr(0, dash))};
   }
   return std::nullopt;
