@@ -4,8 +4,9 @@
 #   scripts/sanitize.sh [address|thread|all]        default: all
 #
 #   address  ASan + UBSan (and libFuzzer coverage: the same build as scripts/fuzz.sh) in
-#            $DATAMESH_ASAN_BUILD_DIR (default build-asan): the unit, store, aws, embedded e2e
-#            and CLI suites, the server suites, and a replay of every fuzz corpus.
+#            $DATAMESH_ASAN_BUILD_DIR (default build-asan): the labels scripts/ci-labels.sh
+#            names (the unit, store, AWS client and AWS-mode, embedded e2e and CLI, and server
+#            suites, the PostgreSQL store's suites, and a replay of every fuzz corpus).
 #   thread   TSan in $DATAMESH_TSAN_BUILD_DIR (default build-tsan): the tests that run threads
 #            or processes at once (concurrency_tests: the server under concurrent load, its
 #            shutdown, transport and metrics, the multi-process e2e test, the store's
@@ -20,6 +21,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 job=${1:-all}
+source "$root/scripts/ci-labels.sh"
 jobs=${DATAMESH_SANITIZE_JOBS:-2}
 
 configure() {  # build dir, extra cmake arguments...
@@ -43,21 +45,14 @@ run_address() {
   local build=${DATAMESH_ASAN_BUILD_DIR:-$root/build-asan}
   configure "$build" -DDATAMESH_FUZZ=ON
   timed "address build" cmake --build "$build" -j"$jobs" --target datamesh_cli unit_tests \
-    store_tests aws_tests awsmode_tests e2e_tests cli_tests server_tests fuzzers
+    store_tests aws_tests awsmode_tests e2e_tests audit_tests cli_tests server_tests fuzzers
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-  # Every suite once, the server suites and the AWS client against moto included. PostgreSQL:
-  # its store's own suites (PostgresStoreTest, the conformance and outage suites, whose
-  # pipelines hand libpq pointers into parameters); the e2e and CLI suites again against
-  # `datamesh serve` (names server:*), on a PostgreSQL mesh (postgres:*) or in AWS mode on moto
-  # (aws:*) would run the same code under the same sanitizers for 40% of the job's time, so
-  # they are left to the main run, as are the Python suites (awsmode:*, no C++ of ours) and the
-  # partial-failure suite (the AWS store's commit again, once per failing call: 6 minutes of
-  # moto's time for code the other AWS-mode tests run under the sanitizers too). One more test
-  # than jobs: most tests wait on processes.
+  # The labels of scripts/ci-labels.sh: every suite of our code once; the copies of the e2e and
+  # CLI suites on other endpoints and the failure sweep run in the main build (scripts/test.sh).
+  # One more test than jobs: most tests wait on processes.
   timed "address tests" ctest --test-dir "$build" -j"$((jobs + 1))" --output-on-failure \
-    -L 'unit|store|aws|e2e|cli|server|fuzz|postgres' \
-    -E '^(server|postgres|awsmode|aws):|^PartialFailureTest\.'
+    -L "$DATAMESH_SANITIZED_LABELS"
 }
 
 run_thread() {
