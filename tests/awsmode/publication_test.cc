@@ -4,7 +4,8 @@
 // Formation registration of the table's S3 location and DATA_LOCATION_ACCESS for the producer's
 // mesh role, the LF tags of the mesh table, the producer-side bucket statement
 // AwsDataMeshUtilsBucketPolicyStatement-<bucket> (an existing policy's other statements kept),
-// the Glue crawler; and that making them again changes nothing.
+// the Glue crawler; that making them again changes nothing, and that a product published again
+// with another domain or schedule tags and crawls its unchanged tables accordingly.
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -185,6 +186,21 @@ TEST_F(PublicationTest, PublishingAndApprovingMakeTheOriginalsResourcesOnceEach)
   EXPECT_EQ(call_ok(*in_producer, Service::kGlue, "GetCrawler",
                     {{"Name", mesh_db + "-orders"}})["Crawler"]["Version"],
             1);
+
+  // Published again with another domain and schedule, its tables unchanged: the tables get the
+  // product's new tag and crawler all the same.
+  ASSERT_TRUE(call(producer(), "producer", "create_data_products",
+                   {{"source_database_name", "sales"},
+                    {"table_name_regex", "orders"},
+                    {"domain", "retail"},
+                    {"data_product_name", "orders"},
+                    {"sync_mesh_catalog_schedule", "cron(0 2 * * ? *)"},
+                    {"sync_mesh_crawler_role_arn", role}})
+                  .ok());
+  EXPECT_EQ(table_tags(*in_mesh, mesh(), mesh_db, "orders")["Domain"], json({"retail"}));
+  EXPECT_EQ(call_ok(*in_producer, Service::kGlue, "GetCrawler",
+                    {{"Name", mesh_db + "-orders"}})["Crawler"]["Schedule"]["ScheduleExpression"],
+            "cron(0 2 * * ? *)");
 
   // Approving adds the consumer's Lake Formation role to the same statement.
   absl::StatusOr<json> request = call(consumer(), "consumer", "request_access_to_product",

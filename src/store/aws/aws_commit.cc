@@ -1,6 +1,7 @@
 #include "store/aws/aws_commit.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -74,6 +75,9 @@ struct Plan {
   // The consumers a new approval lets read the producer's buckets (made with the publication's
   // bucket statements; those of the mesh follow from `catalog`).
   std::vector<BucketReader> readers;
+  // Products whose tags or crawler changed (domain, product name, crawler role or schedule):
+  // every table of theirs gets them, not only the tables this plan copies.
+  std::set<std::string> retagged_products;
   std::vector<ChainedAuditEvent> audit;
   std::vector<ClientTokenRow> client_tokens;  // written with the change they record
 
@@ -246,6 +250,21 @@ absl::Status add_approval_readers(Transaction& reads, const std::string& mesh, P
   return absl::OkStatus();
 }
 
+// The products of the plan whose tags or crawler differ from the stored product's (read by the
+// body, so kept by the read transaction).
+absl::Status add_retagged_products(Transaction& reads, Plan& plan) {
+  for (const auto& [name, product] : plan.products) {
+    DATAMESH_ASSIGN_OR_RETURN(const std::optional<ProductRow> stored, reads.get_product(name));
+    if (stored && (stored->domain != product.domain ||
+                   stored->data_product_name != product.data_product_name ||
+                   stored->crawler_role_arn != product.crawler_role_arn ||
+                   stored->sync_schedule != product.sync_schedule)) {
+      plan.retagged_products.insert(name);
+    }
+  }
+  return absl::OkStatus();
+}
+
 // --- The plan as JSON, for the writer lock ------------------------------------------------
 
 // A sealed secret is bytes: base64 in the plan's JSON.
@@ -324,7 +343,8 @@ nlohmann::json plan_json(const Plan& plan) {
   return {{"Version", 1},         {"Catalog", catalog},   {"Products", products},
           {"Accounts", accounts}, {"Keys", keys},         {"Subscriptions", subscriptions},
           {"OtherGrants", plan.other_grants}, {"Shares", plan.shares}, {"Audit", audit},
-          {"ClientTokens", tokens}, {"BucketReaders", plan.readers}};
+          {"ClientTokens", tokens}, {"BucketReaders", plan.readers},
+          {"RetaggedProducts", plan.retagged_products}};
 }
 
 absl::StatusOr<Plan> plan_from(const std::string& text) {
@@ -376,6 +396,8 @@ absl::StatusOr<Plan> plan_from(const std::string& text) {
     plan.shares = json.at("Shares").get<std::vector<ShareRow>>();
     plan.readers =
         json.value("BucketReaders", nlohmann::json::array()).get<std::vector<BucketReader>>();
+    plan.retagged_products = json.value("RetaggedProducts", nlohmann::json::array())
+                                 .get<std::set<std::string>>();
     for (const nlohmann::json& element : json.value("ClientTokens", nlohmann::json::array())) {
       const nlohmann::json& item = element.at("Put").at("Item");
       ClientTokenRow row{.account_id = item.at("AccountId").at("S"),
@@ -511,6 +533,20 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
       tables.push_back({table.input.name, location});
       readers.push_back({product.producer_account, bucket_of(location), mesh});
     }
+    if (plan.retagged_products.contains(name)) {
+      DATAMESH_ASSIGN_OR_RETURN(
+          const std::vector<Table> all,
+          parts.glue.list_tables(mesh, name, Page{.limit = std::numeric_limits<int>::max()}));
+      for (const Table& table : all) {
+        const bool listed = std::any_of(tables.begin(), tables.end(), [&](const PublishedTable& t) {
+          return t.name == table.input.name;
+        });
+        if (listed || table.input.target_table) continue;
+        tables.push_back({table.input.name, table.input.storage_descriptor
+                                                ? table.input.storage_descriptor->location
+                                                : ""});
+      }
+    }
     DATAMESH_RETURN_IF_ERROR(lock.keep_alive());
     DATAMESH_RETURN_IF_ERROR(publish_tables(parts, product, tables));
   }
@@ -637,6 +673,7 @@ absl::Status commit_writes(const AwsParts& parts, MeshWriterLock& lock, Transact
   DATAMESH_ASSIGN_OR_RETURN(Plan plan, make_plan(reads, writes));
   if (plan.has_side_effects()) {
     DATAMESH_RETURN_IF_ERROR(add_approval_readers(reads, parts.sessions.mesh_account(), plan));
+    DATAMESH_RETURN_IF_ERROR(add_retagged_products(reads, plan));
     DATAMESH_RETURN_IF_ERROR(lock.record_plan(plan_json(plan).dump()));
     DATAMESH_RETURN_IF_ERROR(make_side_effects(parts, lock, plan, /*first_time=*/true));
   }
