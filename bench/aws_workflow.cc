@@ -217,7 +217,17 @@ class WorkflowRun {
     // The producer's source tables: the user's own, before datamesh publishes them.
     std::vector<std::string> names;
     for (int i = 0; i < n; ++i) names.push_back(absl::StrFormat("t%03d", i));
+    // The producer's bucket, where the tables' data lives (publishing writes its policy).
+    const std::string bucket = cat("sales-", producer_);
     DATAMESH_RETURN_IF_ERROR(measured(run_.source_tables, "source tables (user's)", [&]() -> absl::Status {
+      aws::AwsClient::Options options = moto_options(url_, counting_);
+      const Credentials& admin = credentials_.at(producer_);
+      options.credentials = aws::fixed_credentials(
+          {admin.access_key_id, admin.secret_access_key, admin.session_token});
+      DATAMESH_ASSIGN_OR_RETURN(const std::unique_ptr<aws::AwsClient> s3,
+                                aws::AwsClient::create(std::move(options)));
+      DATAMESH_RETURN_IF_ERROR(
+          s3->call(aws::Service::kS3, "CreateBucket", {{"Bucket", bucket}}).status());
       DATAMESH_RETURN_IF_ERROR(
           call(producer_, "catalog", "create_database", {{"database_input", {{"Name", "sales"}}}})
               .status());
@@ -225,7 +235,7 @@ class WorkflowRun {
         const json table = {{"Name", name},
                             {"StorageDescriptor",
                              {{"Columns", {{{"Name", "id"}, {"Type", "int"}}}},
-                              {"Location", cat("s3://sales-bucket/", name, "/")}}}};
+                              {"Location", cat("s3://", bucket, "/", name, "/")}}}};
         DATAMESH_RETURN_IF_ERROR(
             call(producer_, "catalog", "create_table",
                  {{"database_name", "sales"}, {"table_input", table}})

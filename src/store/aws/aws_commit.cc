@@ -1,6 +1,7 @@
 #include "store/aws/aws_commit.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -15,7 +16,9 @@
 #include "store/aws/client_token_items.h"
 #include "absl/strings/escaping.h"
 #include "store/aws/glue_json.h"
+#include "store/aws/bucket_policies.h"
 #include "store/aws/mesh_tables.h"
+#include "store/aws/product_publication.h"
 #include "store/aws/tracker_item.h"
 
 namespace datamesh {
@@ -32,6 +35,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(GrantRow, principal, catalog_id, database_nam
                                    permission, grantable, subscription_id)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ShareRow, share_arn, subscription_id, owner_account,
                                    recipient_account, status, creation_date)
+namespace aws {
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(BucketReader, owner_account, bucket, reader_account)
+}  // namespace aws
 }  // namespace store
 }  // namespace datamesh
 
@@ -66,6 +72,12 @@ struct Plan {
   std::map<std::string, SubscriptionChange> subscriptions;
   std::vector<GrantRow> other_grants;  // grants of no subscription (the producer's own)
   std::vector<ShareRow> shares;
+  // The consumers a new approval lets read the producer's buckets (made with the publication's
+  // bucket statements; those of the mesh follow from `catalog`).
+  std::vector<BucketReader> readers;
+  // Products whose tags or crawler changed (domain, product name, crawler role or schedule):
+  // every table of theirs gets them, not only the tables this plan copies.
+  std::set<std::string> retagged_products;
   std::vector<ChainedAuditEvent> audit;
   std::vector<ClientTokenRow> client_tokens;  // written with the change they record
 
@@ -212,6 +224,47 @@ absl::StatusOr<Plan> make_plan(Transaction& reads, const std::vector<BufferedWri
   return plan;
 }
 
+// The buckets a subscription approved by this plan lets its consumer read, as the original's
+// approve_access_request writes them: the bucket of each table's location, owned by the
+// producer. The tables were read by the approval's body (the read transaction keeps them).
+absl::Status add_approval_readers(Transaction& reads, const std::string& mesh, Plan& plan) {
+  for (const auto& [id, change] : plan.subscriptions) {
+    const Subscription& updated = change.updated;
+    const bool approved = change.written && change.grants_written &&
+                          updated.status == SubscriptionStatus::kActive &&
+                          (!change.stored || change.stored->status != SubscriptionStatus::kActive);
+    if (!approved) continue;
+    for (const std::string& name : updated.table_names) {
+      DATAMESH_ASSIGN_OR_RETURN(const std::optional<Table> table,
+                                reads.get_table(mesh, updated.database_name, name));
+      if (!table || !table->input.storage_descriptor) continue;
+      BucketReader reader{.owner_account = updated.owner_principal,
+                          .bucket = bucket_of(table->input.storage_descriptor->location),
+                          .reader_account = updated.subscriber_principal};
+      if (reader.bucket.empty()) continue;
+      if (std::find(plan.readers.begin(), plan.readers.end(), reader) == plan.readers.end()) {
+        plan.readers.push_back(std::move(reader));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The products of the plan whose tags or crawler differ from the stored product's (read by the
+// body, so kept by the read transaction).
+absl::Status add_retagged_products(Transaction& reads, Plan& plan) {
+  for (const auto& [name, product] : plan.products) {
+    DATAMESH_ASSIGN_OR_RETURN(const std::optional<ProductRow> stored, reads.get_product(name));
+    if (stored && (stored->domain != product.domain ||
+                   stored->data_product_name != product.data_product_name ||
+                   stored->crawler_role_arn != product.crawler_role_arn ||
+                   stored->sync_schedule != product.sync_schedule)) {
+      plan.retagged_products.insert(name);
+    }
+  }
+  return absl::OkStatus();
+}
+
 // --- The plan as JSON, for the writer lock ------------------------------------------------
 
 // A sealed secret is bytes: base64 in the plan's JSON.
@@ -290,7 +343,8 @@ nlohmann::json plan_json(const Plan& plan) {
   return {{"Version", 1},         {"Catalog", catalog},   {"Products", products},
           {"Accounts", accounts}, {"Keys", keys},         {"Subscriptions", subscriptions},
           {"OtherGrants", plan.other_grants}, {"Shares", plan.shares}, {"Audit", audit},
-          {"ClientTokens", tokens}};
+          {"ClientTokens", tokens}, {"BucketReaders", plan.readers},
+          {"RetaggedProducts", plan.retagged_products}};
 }
 
 absl::StatusOr<Plan> plan_from(const std::string& text) {
@@ -340,6 +394,10 @@ absl::StatusOr<Plan> plan_from(const std::string& text) {
     }
     plan.other_grants = json.at("OtherGrants").get<std::vector<GrantRow>>();
     plan.shares = json.at("Shares").get<std::vector<ShareRow>>();
+    plan.readers =
+        json.value("BucketReaders", nlohmann::json::array()).get<std::vector<BucketReader>>();
+    plan.retagged_products = json.value("RetaggedProducts", nlohmann::json::array())
+                                 .get<std::set<std::string>>();
     for (const nlohmann::json& element : json.value("ClientTokens", nlohmann::json::array())) {
       const nlohmann::json& item = element.at("Put").at("Item");
       ClientTokenRow row{.account_id = item.at("AccountId").at("S"),
@@ -458,6 +516,41 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
     }
     DATAMESH_RETURN_IF_ERROR(parts.iam.apply(change.first, change.second));
   }
+  // Publishing (product_publication.h): the data locations, LF tags and crawlers of the mesh
+  // tables copied, then the bucket statements letting the mesh and newly approved consumers
+  // read, all before the grants that make the data reachable.
+  std::vector<BucketReader> readers = plan.readers;
+  for (const auto& [name, product] : plan.products) {
+    std::vector<PublishedTable> tables;
+    for (const CatalogStep& step : plan.catalog) {
+      if (step.kind != CatalogStep::Kind::kPutTable) continue;
+      const Table& table = *step.table;
+      if (table.catalog_id != mesh || table.database_name != name || table.input.target_table) {
+        continue;
+      }
+      const std::string location =
+          table.input.storage_descriptor ? table.input.storage_descriptor->location : "";
+      tables.push_back({table.input.name, location});
+      readers.push_back({product.producer_account, bucket_of(location), mesh});
+    }
+    if (plan.retagged_products.contains(name)) {
+      DATAMESH_ASSIGN_OR_RETURN(
+          const std::vector<Table> all,
+          parts.glue.list_tables(mesh, name, Page{.limit = std::numeric_limits<int>::max()}));
+      for (const Table& table : all) {
+        const bool listed = std::any_of(tables.begin(), tables.end(), [&](const PublishedTable& t) {
+          return t.name == table.input.name;
+        });
+        if (listed || table.input.target_table) continue;
+        tables.push_back({table.input.name, table.input.storage_descriptor
+                                                ? table.input.storage_descriptor->location
+                                                : ""});
+      }
+    }
+    DATAMESH_RETURN_IF_ERROR(lock.keep_alive());
+    DATAMESH_RETURN_IF_ERROR(publish_tables(parts, product, tables));
+  }
+  DATAMESH_RETURN_IF_ERROR(let_read_buckets(parts, readers));
   // Grants: what is new first, then what went, so access never dips during a change.
   DATAMESH_RETURN_IF_ERROR(parts.grants.grant(plan.other_grants));
   for (auto& [id, change] : plan.subscriptions) {
@@ -579,6 +672,8 @@ absl::Status commit_writes(const AwsParts& parts, MeshWriterLock& lock, Transact
                            const std::vector<BufferedWrite>& writes) {
   DATAMESH_ASSIGN_OR_RETURN(Plan plan, make_plan(reads, writes));
   if (plan.has_side_effects()) {
+    DATAMESH_RETURN_IF_ERROR(add_approval_readers(reads, parts.sessions.mesh_account(), plan));
+    DATAMESH_RETURN_IF_ERROR(add_retagged_products(reads, plan));
     DATAMESH_RETURN_IF_ERROR(lock.record_plan(plan_json(plan).dump()));
     DATAMESH_RETURN_IF_ERROR(make_side_effects(parts, lock, plan, /*first_time=*/true));
   }

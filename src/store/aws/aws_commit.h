@@ -7,7 +7,9 @@
 //      TransactWriteItems with the audit event, which also frees the writer lock; done;
 //   3. otherwise the plan is recorded in the writer lock (mesh_writer_lock.h) and made:
 //      Glue databases and tables (partitions copied with the mesh's tables), products, IAM and
-//      Lake Formation set-up of accounts, grants (new ones granted before old ones are revoked),
+//      Lake Formation set-up of accounts, what publishing and approving make beside
+//      (product_publication.h: data locations, LF tags, crawlers, bucket statements), grants
+//      (new ones granted before old ones are revoked),
 //      RAM (the share ARNs Lake Formation made, invitations accepted or left), then deletions of
 //      Glue tables and databases; every step idempotent;
 //   4. the last TransactWriteItems writes the tracker items, the audit event, the account rows

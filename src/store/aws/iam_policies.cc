@@ -207,7 +207,10 @@ json producer_account_policy(const PolicyScope& scope) {
              {"ram:GetResourceShareInvitations", "ram:AcceptResourceShareInvitation"}, "*"),
        allow("LakeFormation",
              {"lakeformation:BatchGrantPermissions", "lakeformation:GrantPermissions",
-              "lakeformation:GetResourceLFTags", "lakeformation:GetLFTag"},
+              "lakeformation:GetResourceLFTags", "lakeformation:GetLFTag",
+              // One listing tells the commit whether the account uses LF tags at all
+              // (product_publication.h), sparing a GetResourceLFTags per table.
+              "lakeformation:ListLFTags"},
              "*"),
        allow("BucketPolicies", {"s3:GetBucketPolicy", "s3:PutBucketPolicy"}, "*"),
        // A product's crawler runs as a role the producer names: passing it to Glue (and only

@@ -171,6 +171,8 @@ std::string describe_entry(const PermissionEntry& entry) {
                   string_member(part, "DatabaseName"), ".",
                   part.contains("TableWildcard") ? std::string(kAllTables)
                                                  : string_member(part, "Name"));
+    } else if (kind == "DataLocation") {
+      where = cat("data location ", string_member(part, "ResourceArn"));
     }
     const std::string catalog = string_member(part, "CatalogId");
     if (!catalog.empty()) where += cat(" of catalog ", catalog);

@@ -159,6 +159,21 @@ absl::Status LakeFormationGrants::revoke(const std::vector<GrantRow>& rows) cons
   return send_rows(sessions_, Operation::kRevoke, rows);
 }
 
+absl::Status LakeFormationGrants::grant_data_locations(
+    std::string_view catalog_id, std::string_view principal,
+    const std::vector<std::string>& location_arns) const {
+  if (location_arns.empty()) return absl::OkStatus();
+  DATAMESH_ASSIGN_OR_RETURN(const AwsClient* client, sessions_.client(catalog_id));
+  std::vector<PermissionEntry> entries;
+  for (const std::string& arn : location_arns) {
+    entries.push_back(PermissionEntry{
+        .principal = std::string(principal),
+        .resource = {{"DataLocation", {{"CatalogId", catalog_id}, {"ResourceArn", arn}}}},
+        .permissions = {"DATA_LOCATION_ACCESS"}});
+  }
+  return send_entries(*client, Operation::kGrant, catalog_id, std::move(entries));
+}
+
 absl::StatusOr<std::vector<GrantRow>> LakeFormationGrants::find_grants(
     std::string_view principal, std::string_view catalog_id, std::string_view database_name,
     std::string_view table_name) const {

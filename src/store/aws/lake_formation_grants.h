@@ -51,6 +51,13 @@ class LakeFormationGrants {
   // exists (EntityNotFoundException) took its permissions with it. Other failures: as grant().
   absl::Status revoke(const std::vector<GrantRow>& rows) const;
 
+  // Grants DATA_LOCATION_ACCESS on each of the data locations `location_arns` (S3 ARNs, as
+  // registered) of catalog_id's Lake Formation to `principal`, as the original's
+  // create_data_products grants it to the producer's mesh role: BatchGrantPermissions, at most
+  // 20 entries per call. Granting what is granted succeeds. Errors: as grant().
+  absl::Status grant_data_locations(std::string_view catalog_id, std::string_view principal,
+                                    const std::vector<std::string>& location_arns) const;
+
   // store::Transaction::find_grants: the rows of `principal` on database_name.table_name, on
   // database_name."*" (TableWildcard) and on the database itself, in catalog_id's Lake Formation
   // (ListPermissions, every page), sorted by table and permission, subscription_id "". A table

@@ -41,6 +41,11 @@ Lake Formation
     CreateServiceLinkedRole for lakeformation.amazonaws.com makes the role under that name.
   * GetResourceLFTags of a database or table that never had an LF tag answers empty lists
     (moto: 500, a KeyError); of a table Glue does not have: EntityNotFoundException.
+  * GetLFTag and UpdateLFTag of a tag key that does not exist: EntityNotFoundException (moto:
+    GetLFTag answers the key with no values, UpdateLFTag a 500, a KeyError).
+  * AddLFTagsToResource adds the tags to those the resource has, a key given again taking its
+    new value (moto: replaces all of the resource's tags); a value the key does not allow is a
+    failure of the answer, as AWS reports it (moto: attached).
 IAM
   * CreateRole and UpdateAssumeRolePolicy refuse a trust whose AWS principal names a role or
     user that does not exist (in any account), with MalformedPolicyDocument "Invalid principal
@@ -156,6 +161,9 @@ def install() -> None:
     _patch(lf_models.PermissionCatalog, "remove_permission", _remove_permission)
     _patch(lf_responses.LakeFormationResponse, "register_resource", _register_resource)
     _patch(lf_responses.LakeFormationResponse, "get_resource_lf_tags", _get_resource_lf_tags_answer)
+    _patch(lf, "get_lf_tag", _get_lf_tag)
+    _patch(lf, "update_lf_tag", _update_lf_tag)
+    _patch(lf, "add_lf_tags_to_resource", _add_lf_tags_to_resource)
     _patch(iam_models.IAMBackend, "create_service_linked_role", _create_service_linked_role)
     _patch(iam_models.IAMBackend, "create_role", _create_role)
     _patch(iam_models.IAMBackend, "update_assume_role_policy", _update_assume_role_policy)
@@ -778,6 +786,66 @@ def _get_resource_lf_tags_answer(self: Any) -> str:
     if "TableWithColumns" in resource:
         answer["LFTagsOnColumns"] = columns
     return json.dumps(answer)
+
+
+def _require_lf_tag(backend: Any, catalog_id: str, key: str) -> list[str]:
+    tags = lf_models.LakeFormationBackend.list_lf_tags(backend, catalog_id)
+    if key not in tags:
+        raise lf_models.EntityNotFound()
+    return tags[key]
+
+
+def _get_lf_tag(self: Any, catalog_id: str, key: str) -> list[str]:
+    return _require_lf_tag(self, catalog_id, key)
+
+
+def _update_lf_tag(
+    self: Any, catalog_id: str, tag_key: str, to_delete: list[str], to_add: list[str]
+) -> None:
+    _require_lf_tag(self, catalog_id, tag_key)
+    _original(lf_models.LakeFormationBackend, "update_lf_tag")(
+        self, catalog_id, tag_key, to_delete, to_add
+    )
+
+
+def _add_lf_tags_to_resource(
+    self: Any, catalog_id: str, resource: dict[str, Any], tags: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    defined = lf_models.LakeFormationBackend.list_lf_tags(self, catalog_id)
+    failures = []
+    for tag in tags:
+        allowed = defined.get(tag["TagKey"])
+        if allowed is None or any(value not in allowed for value in tag.get("TagValues", [])):
+            failures.append(
+                {
+                    "LFTag": tag,
+                    "Error": {
+                        "ErrorCode": "EntityNotFoundException",
+                        "ErrorMessage": "Tag or tag value does not exist.",
+                    },
+                }
+            )
+    if failures:
+        return failures
+    for kind, store in (("Database", self.lf_database_tags), ("Table", self.lf_table_tags)):
+        if kind not in resource:
+            continue
+        part = resource[kind]
+        key = (part.get("CatalogId", self.account_id), part.get("DatabaseName", part.get("Name")))
+        if kind == "Table":
+            key = key + (part["Name"],)
+        given = {tag["TagKey"] for tag in tags}
+        kept = [tag for tag in store.get(key, []) if tag["TagKey"] not in given]
+        store[key] = kept + [
+            {"CatalogId": tag.get("CatalogId", catalog_id), "TagKey": tag["TagKey"],
+             "TagValues": tag["TagValues"]}
+            for tag in tags
+        ]
+    if "TableWithColumns" in resource:
+        return _original(lf_models.LakeFormationBackend, "add_lf_tags_to_resource")(
+            self, catalog_id, resource, tags
+        )
+    return failures
 
 
 # Glue -------------------------------------------------------------------------------------------

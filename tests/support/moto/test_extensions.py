@@ -380,6 +380,60 @@ def test_resource_lf_tags_of_an_untagged_table_are_empty(moto):
     assert code(missing) == "EntityNotFoundException"
 
 
+def test_a_missing_lf_tag_key_is_not_found(moto):
+    lf = moto.client("lakeformation", MESH)
+    if not moto.extended:
+        assert lf.get_lf_tag(TagKey="Domain")["TagValues"] == []
+        with pytest.raises(ClientError) as broken:
+            lf.update_lf_tag(TagKey="Domain", TagValuesToAdd=["sales"])
+        assert status(broken) == 500
+        return
+    for call in (
+        lambda: lf.get_lf_tag(TagKey="Domain"),
+        lambda: lf.update_lf_tag(TagKey="Domain", TagValuesToAdd=["sales"]),
+    ):
+        with pytest.raises(ClientError) as missing:
+            call()
+        assert code(missing) == "EntityNotFoundException"
+    lf.create_lf_tag(TagKey="Domain", TagValues=["sales"])
+    lf.update_lf_tag(TagKey="Domain", TagValuesToAdd=["finance"])
+    assert lf.get_lf_tag(TagKey="Domain")["TagValues"] == ["sales", "finance"]
+
+
+def test_adding_lf_tags_keeps_the_resources_other_tags(moto):
+    create_table(moto, MESH, "sales-222222222222", "orders")
+    lf = moto.client("lakeformation", MESH)
+    lf.create_lf_tag(TagKey="Domain", TagValues=["sales", "finance"])
+    lf.create_lf_tag(TagKey="DataProduct", TagValues=["orders"])
+    lf.add_lf_tags_to_resource(
+        Resource=table_resource(), LFTags=[{"TagKey": "Domain", "TagValues": ["sales"]}]
+    )
+    lf.add_lf_tags_to_resource(
+        Resource=table_resource(), LFTags=[{"TagKey": "DataProduct", "TagValues": ["orders"]}]
+    )
+    refused = lf.add_lf_tags_to_resource(
+        Resource=table_resource(), LFTags=[{"TagKey": "Domain", "TagValues": ["hr"]}]
+    )
+    if not moto.extended:
+        # moto replaced the earlier tags each time, and attached a value the key lacks.
+        tagged = lf.get_resource_lf_tags(CatalogId=MESH, Resource=table_resource())
+        assert [(t["TagKey"], t["TagValues"]) for t in tagged["LFTagsOnTable"]] == [
+            ("Domain", ["hr"])
+        ]
+        return
+    assert [f["Error"]["ErrorCode"] for f in refused["Failures"]] == ["EntityNotFoundException"]
+    lf.add_lf_tags_to_resource(
+        Resource=table_resource(), LFTags=[{"TagKey": "Domain", "TagValues": ["finance"]}]
+    )
+    tagged = lf.get_resource_lf_tags(
+        CatalogId=MESH, Resource=table_resource(), ShowAssignedLFTags=True
+    )["LFTagsOnTable"]
+    assert sorted((t["TagKey"], t["TagValues"]) for t in tagged) == [
+        ("DataProduct", ["orders"]),
+        ("Domain", ["finance"]),
+    ]
+
+
 def test_the_catalog_resource_policy_is_not_found_until_one_is_put(moto):
     glue = moto.client("glue", MESH)
     if not moto.extended:
