@@ -886,3 +886,33 @@ def test_a_restore_removes_an_account_the_snapshot_found_empty(moto):
     glue.create_database(DatabaseInput={"Name": "made"})
     assert moto_api(moto, "restore", {"name": "empty"}) == 200
     assert glue.get_databases()["DatabaseList"] == []  # the same keys still act in that account
+
+
+def test_items_come_back_as_they_were_written(moto):
+    """The harness writes plain AttributeValues as they are (extensions.py, "Harness speed"):
+    every type comes back as moto's model walk gives it, nested or not, binary included."""
+    dynamodb = moto.client("dynamodb", MESH)
+    dynamodb.create_table(
+        TableName="Types",
+        KeySchema=[{"AttributeName": "Id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "Id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    plain = {
+        "Id": {"S": "1"},
+        "Number": {"N": "12.5"},
+        "Strings": {"SS": ["a", "b"]},
+        "Numbers": {"NS": ["1", "2"]},
+        "Flag": {"BOOL": False},
+        "Nothing": {"NULL": True},
+        "Map": {"M": {"Inner": {"M": {"Deep": {"L": [{"S": "x"}, {"N": "3"}]}}}}},
+        "List": {"L": [{"M": {}}, {"L": []}, {"SS": ["c"]}]},
+    }
+    binary = dict(plain, Id={"S": "2"}, Blob={"B": b"\x00\xff"},
+                  Blobs={"BS": [b"\x01"]}, Nested={"M": {"Blob": {"B": b"\x02"}}})
+    for item in (plain, binary):
+        dynamodb.put_item(TableName="Types", Item=item)
+    for item in (plain, binary):
+        assert dynamodb.get_item(TableName="Types", Key={"Id": item["Id"]})["Item"] == item
+    scanned = {i["Id"]["S"]: i for i in dynamodb.scan(TableName="Types")["Items"]}
+    assert scanned == {"1": plain, "2": binary}
