@@ -1,33 +1,40 @@
 // Partial failure in AWS mode (issue 13, point 5; docs/AWS.md, "Transactions"): for each write
-// method of the documented workflow, the k-th AWS call fails (failing_transport.h): refused
-// before it reached AWS, or made but its answer lost. Which k (failures_to_make): every call
-// that changes something, both ways, and the reads refused, every n-th when a test's budget of
-// runs (12 on a shared mesh, 10 with new accounts per run: the suite's wall time) is short. After each failure the invariants hold, read straight from moto with a raw client:
+// method of the documented workflow, the k-th AWS call fails (failing_transport.h), for every k
+// of the method's clean run (failures_to_make): a call that changes something both refused
+// before it reached AWS and made with its answer lost; a read refused (its lost answer would
+// have changed nothing). After each failure the invariants hold, read straight from moto with a
+// raw client:
 //   - no Active subscription without its Lake Formation grants;
 //   - no grant of a subscription that is not Active, unless the mesh's writer lock holds a plan
 //     naming it (the subscription is in transition);
 //   - no product (mesh database with datamesh:ProducerAccount) missing a table it publishes;
 //   - the audit chain intact (admin verify_audit).
-// Then the method is run again with no failure and completes: its answer, or the answer the
-// other modes give when a method is repeated on the state it leads to (FailedPrecondition, e.g.
-// "already Active", or AlreadyExists): a failed call may have made its change (its answer lost,
-// or its plan finished by the next writer), and the rerun then finds it done. Either way the
-// state reached must equal a clean run's, invariants included.
+// Then, if it failed, the method is run again with no failure and completes: its answer, or
+// the answer the other modes give when a method is repeated on the state it leads to
+// (FailedPrecondition, e.g. "already Active", or AlreadyExists): a failed call may have made its
+// change (its answer lost, or its plan finished by the next writer), and the rerun then finds it
+// done. Either way the state reached must equal a clean run's, invariants included.
 //
-// Set-up shared where safe: the subscription methods share one mesh per test and give each run
-// a source database, product and subscription of its own (run i's names end in i); the account
-// set-up methods get new accounts each run.
+// Each test prepares the state before its method once (mesh and accounts of its own, then
+// publish, request, ... as far as the method needs) and snapshots its accounts in the harness's
+// moto (support/moto/extensions.py, "Snapshots"); every run, the clean one and one per (k,
+// failure), starts from that snapshot restored and a new backend (no session, store or engine
+// kept from a run that the restore undid: the mesh key, for one), so a run costs the method's
+// own calls, and the state read and the audit chain verified stay as small as the prepared
+// state. The calls that open a new backend's sessions (GetCallerIdentity, AssumeRole, ...) are
+// the method's first calls, as in a new process, and fail in their turn like the others.
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <regex>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_replace.h"
-#include "base/text.h"
+#include "aws/http_transport.h"
 #include "awsmode/aws_mesh_fixture.h"
 #include "awsmode/failing_transport.h"
+#include "base/text.h"
 
 namespace datamesh::aws::testing {
 namespace {
@@ -108,9 +115,17 @@ class PartialFailureTest : public AwsMeshTest {
     }
   }
 
+  // A raw client of `account` for reading its state: one per test (the harness keeps the keys
+  // of an account valid across restores).
+  std::shared_ptr<const AwsClient> reader(const std::string& account) {
+    std::shared_ptr<const AwsClient>& client = readers_[account];
+    if (!client) client = moto_account_client(account);
+    return client;
+  }
+
   MeshState read_state() {
     MeshState state;
-    const std::shared_ptr<const AwsClient> mesh_client = moto_account_client(mesh());
+    const std::shared_ptr<const AwsClient> mesh_client = reader(mesh());
     if (!mesh_client) return state;
     state.subscriptions = all_pages(*mesh_client, Service::kDynamoDb, "Scan",
                                     {{"TableName", "AwsDataMeshSubscriptions"}}, "Items");
@@ -123,7 +138,7 @@ class PartialFailureTest : public AwsMeshTest {
                                   {{"CatalogId", mesh()}}, "PrincipalResourcePermissions");
     const json databases = all_pages(*mesh_client, Service::kGlue, "GetDatabases",
                                      {{"CatalogId", mesh()}}, "DatabaseList");
-    const std::shared_ptr<const AwsClient> producer_client = moto_account_client(producer());
+    const std::shared_ptr<const AwsClient> producer_client = reader(producer());
     for (const json& database : databases) {
       const json parameters = database.value("Parameters", json::object());
       if (!parameters.contains("datamesh:ProducerAccount")) continue;
@@ -224,17 +239,11 @@ class PartialFailureTest : public AwsMeshTest {
     }
   }
 
-  // The part of `state` a run made (what names `scope`, or everything when empty), with the
-  // accounts' ids, the run's suffix and dates made neutral, so runs compare.
-  std::string comparable(const MeshState& state, const std::string& scope,
-                         const std::string& suffix) {
+  // `state` with dates made neutral, so runs compare.
+  static std::string comparable(const MeshState& state) {
     json out = {{"Plan", !state.plan.empty()}, {"Subscriptions", json::array()},
                 {"Grants", json::array()}, {"Products", json::array()}};
-    const auto in_scope = [&](const std::string& database) {
-      return scope.empty() || database == scope;
-    };
     for (const json& item : state.subscriptions) {
-      if (!in_scope(string_of(item, "DatabaseName"))) continue;
       out["Subscriptions"].push_back(
           {{"Status", string_of(item, "Status")},
            {"Tables", strings_of(item.value("TableName", json()))},
@@ -247,10 +256,6 @@ class PartialFailureTest : public AwsMeshTest {
     }
     for (const json& p : state.permissions) {
       const json& resource = p["Resource"];
-      std::string database;
-      if (!table_of(resource).is_null()) database = table_of(resource).value("DatabaseName", "");
-      if (resource.contains("Database")) database = resource["Database"].value("Name", "");
-      if (!in_scope(database)) continue;
       out["Grants"].push_back({{"Principal", p["Principal"]},
                                {"Resource", resource},
                                {"Permissions", sorted(p.value("Permissions", json::array()))},
@@ -258,7 +263,6 @@ class PartialFailureTest : public AwsMeshTest {
                                                             json::array()))}});
     }
     for (const json& product : state.products) {
-      if (!in_scope(product["Database"])) continue;
       json neutral = product;
       neutral["Parameters"].erase("datamesh:CreationDate");
       neutral["Parameters"].erase("datamesh:UpdatedDate");
@@ -270,43 +274,19 @@ class PartialFailureTest : public AwsMeshTest {
       std::sort(texts.begin(), texts.end());
       out[list] = texts;
     }
-    return absl::StrReplaceAll(out.dump(1), {{mesh(), "<mesh>"},
-                                             {producer(), "<producer>"},
-                                             {consumer(), "<consumer>"},
-                                             {"sales" + suffix, "sales"}});
+    return out.dump(1);
   }
 
-  // The (k, failure) pairs a scenario makes, at most `budget` (the test's time: each costs a
-  // set-up and two runs). Every call that changes something fails both ways (refused, answer
-  // lost): these are the failures that leave a change half made. A read's lost answer changed
-  // nothing, so reads only fail refused; when the budget is short, every n-th read is kept, the
-  // first and the last always.
+  // The (k, failure) pairs a method's clean run calls for: every call that changes something
+  // fails both ways (refused, answer lost), each read refused (its lost answer changed nothing).
   static std::vector<std::pair<long, Failure>> failures_to_make(
-      const std::vector<std::string>& operations, size_t budget) {
-    std::vector<std::pair<long, Failure>> writes;
-    std::vector<long> reads;
+      const std::vector<std::string>& operations) {
+    std::vector<std::pair<long, Failure>> out;
     for (size_t i = 0; i < operations.size(); ++i) {
       const long k = static_cast<long>(i) + 1;
-      if (is_read(operations[i])) {
-        reads.push_back(k);
-      } else {
-        writes.push_back({k, Failure::kRefused});
-        writes.push_back({k, Failure::kAnswerLost});
-      }
+      out.push_back({k, Failure::kRefused});
+      if (!is_read(operations[i])) out.push_back({k, Failure::kAnswerLost});
     }
-    std::vector<std::pair<long, Failure>> out;
-    // Both failures of every n-th changing call when they alone pass the budget.
-    const size_t write_stride =
-        writes.size() <= budget ? 1 : (writes.size() / 2 + budget / 2 - 1) / (budget / 2);
-    for (size_t i = 0; i < writes.size(); i += 2) {
-      if ((i / 2) % write_stride == 0) out.insert(out.end(), {writes[i], writes[i + 1]});
-    }
-    const size_t room = budget > out.size() ? budget - out.size() : 2;
-    const size_t stride = reads.size() <= room ? 1 : (reads.size() + room - 1) / room;
-    for (size_t i = 0; i < reads.size(); ++i) {
-      if (i % stride == 0 || i + 1 == reads.size()) out.push_back({reads[i], Failure::kRefused});
-    }
-    std::sort(out.begin(), out.end());
     return out;
   }
 
@@ -319,73 +299,92 @@ class PartialFailureTest : public AwsMeshTest {
     return false;
   }
 
-  // One write method under test. `prepare(i)` brings run i to the state just before the method
-  // (no failure armed) and returns what it needs; `method(i, prepared)` calls it; `scope(i)` is
-  // the mesh database run i changes ("" when the run has accounts of its own).
+  // POSTs `body` to the harness's /moto-api/datamesh/`operation` (support/moto/extensions.py).
+  void moto_api(std::string_view operation, json body) {
+    const std::string host = moto_url().substr(moto_url().find("://") + 3);
+    absl::StatusOr<HttpResponse> answer = CurlTransport().send(
+        moto_url(), HttpRequest{.method = "POST",
+                                .path = datamesh::base::cat("/moto-api/datamesh/", operation),
+                                .headers = {{"Host", host}, {"Content-Type", "application/json"}},
+                                .body = body.dump()});
+    ASSERT_TRUE(answer.ok()) << operation << ": " << answer.status();
+    ASSERT_EQ(answer->status, 200) << operation << ": " << answer->body;
+  }
+
+  // The state every run starts from: the snapshot restored, and a new backend (nothing kept
+  // from a run the restore undid), counting its calls from zero.
+  void restore_prepared_state() {
+    moto_api("restore", {{"name", snapshot_}});
+    use_transport(transport_);
+    transport_->count_only();
+  }
+
+  void TearDown() override {
+    if (!snapshot_.empty()) moto_api("forget", {{"name", snapshot_}});
+    AwsMeshTest::TearDown();
+  }
+
+  // One write method under test. `prepare()` brings the test's accounts to the state just before
+  // the method (no failure armed) and returns what it needs; `method(prepared)` calls it.
   struct Scenario {
-    bool new_accounts = false;
-    std::function<json(int)> prepare;
-    std::function<absl::StatusOr<json>(int, const json&)> method;
-    std::function<std::string(int)> scope = [](int) { return std::string(); };
+    std::function<json()> prepare;
+    std::function<absl::StatusOr<json>(const json&)> method;
   };
 
   void run_scenario(const Scenario& s) {
-    int run = 0;
-    const auto start = [&]() -> json {
-      ++run;
-      if (s.new_accounts && run > 1) use_new_accounts();
-      transport_->count_only();
-      return s.prepare(run);
-    };
-    // The clean run: how many calls, and the state it leads to. On a shared mesh, a first run
-    // opens the personas' sessions (STS calls the later runs do not make): the second counts.
-    absl::StatusOr<json> clean;
-    for (int clean_runs = s.new_accounts ? 1 : 2; clean_runs > 0; --clean_runs) {
-      const json prepared = start();
-      if (HasFatalFailure()) return;
-      transport_->count_only();
-      clean = s.method(run, prepared);
-      ASSERT_TRUE(clean.ok()) << clean.status();
+    const json prepared = s.prepare();
+    if (HasFatalFailure()) return;
+    for (const std::string& account : {mesh(), producer(), consumer()}) {
+      admin_credentials(account);  // before the snapshot, as a process has its keys
     }
+    snapshot_ = unique_name("partial-failure");
+    ASSERT_NO_FATAL_FAILURE(
+        moto_api("snapshot", {{"name", snapshot_}, {"accounts", {mesh(), producer(), consumer()}}}));
+
+    // The clean run: its calls, and the state it leads to.
+    ASSERT_NO_FATAL_FAILURE(restore_prepared_state());
+    const absl::StatusOr<json> clean = s.method(prepared);
+    ASSERT_TRUE(clean.ok()) << clean.status();
     const long count = transport_->calls();
     const std::vector<std::string> operations = transport_->operations();
-    ASSERT_TRUE(clean.ok()) << clean.status();
-    const std::string clean_state = comparable(read_state(), s.scope(run), std::to_string(run));
-    RecordProperty("AwsCalls", static_cast<int>(count));
+    const std::string clean_state = comparable(read_state());
     ASSERT_GT(count, 0);
-    for (const auto& [k, failure] : failures_to_make(operations, s.new_accounts ? 10 : 12)) {
-      {
-        const std::string when = datamesh::base::cat("call ", k, " of ", count,
-                                           failure == Failure::kRefused ? " refused" : " answer lost");
-        SCOPED_TRACE(when);
-        const json before = start();
-        if (HasFatalFailure()) return;
-        transport_->arm(k, failure);
-        absl::StatusOr<json> failed = s.method(run, before);
-        EXPECT_TRUE(transport_->failed());
-        transport_->count_only();
-        check_invariants(read_state(), when + ", after the failure");
-        if (!failed.ok()) {
-          absl::StatusOr<json> again = s.method(run, before);
-          EXPECT_TRUE(again.ok() || absl::IsFailedPrecondition(again.status()) ||
-                      absl::IsAlreadyExists(again.status()))
-              << "run again: " << again.status();
-        }
-        const MeshState after = read_state();
+    const std::vector<std::pair<long, Failure>> failures = failures_to_make(operations);
+    RecordProperty("AwsCalls", static_cast<int>(count));
+    RecordProperty("FailedRuns", static_cast<int>(failures.size()));
+
+    for (const auto& [k, failure] : failures) {
+      const std::string when =
+          datamesh::base::cat("call ", k, " of ", count, " (", operations[k - 1], ")",
+                              failure == Failure::kRefused ? " refused" : " answer lost");
+      SCOPED_TRACE(when);
+      ASSERT_NO_FATAL_FAILURE(restore_prepared_state());
+      transport_->arm(k, failure);
+      const absl::StatusOr<json> failed = s.method(prepared);
+      EXPECT_TRUE(transport_->failed());
+      transport_->count_only();
+      MeshState after = read_state();
+      check_invariants(after, when + ", after the failure");
+      if (!failed.ok()) {  // else the state read is the method's last
+        const absl::StatusOr<json> again = s.method(prepared);
+        EXPECT_TRUE(again.ok() || absl::IsFailedPrecondition(again.status()) ||
+                    absl::IsAlreadyExists(again.status()))
+            << "run again: " << again.status();
+        after = read_state();
         check_invariants(after, when + ", run again");
-        EXPECT_EQ(comparable(after, s.scope(run), std::to_string(run)), clean_state);
-        if (HasFailure()) return;  // one failing k says enough; the rest would repeat it
       }
+      EXPECT_EQ(comparable(after), clean_state);
+      if (HasFailure()) return;  // one failing k says enough; the rest would repeat it
     }
   }
 
-  // The calls that bring a shared mesh to each state of the workflow; run i's names end in i.
-  std::string source(int i) { return datamesh::base::cat("sales", i); }
-  std::string mesh_database(int i) { return datamesh::base::cat(source(i), "-", producer()); }
+  // The calls that bring the test's mesh to each state of the workflow.
+  static constexpr char kSource[] = "sales";
+  std::string mesh_database() { return datamesh::base::cat(kSource, "-", producer()); }
 
-  void database_made(int i) {
+  void database_made() {
     ASSERT_TRUE(call(producer(), "catalog", "create_database",
-                     {{"database_input", {{"Name", source(i)}}}})
+                     {{"database_input", {{"Name", kSource}}}})
                     .ok());
   }
   static json orders() {
@@ -394,181 +393,181 @@ class PartialFailureTest : public AwsMeshTest {
              {{"Columns", {{{"Name", "id"}, {"Type", "int"}}}},
               {"Location", "s3://sales-bucket/orders/"}}}};
   }
-  void table_made(int i) {
-    database_made(i);
+  void table_made() {
+    database_made();
     ASSERT_TRUE(call(producer(), "catalog", "create_table",
-                     {{"database_name", source(i)}, {"table_input", orders()}})
+                     {{"database_name", kSource}, {"table_input", orders()}})
                     .ok());
   }
-  absl::StatusOr<json> publish(int i) {
+  absl::StatusOr<json> publish() {
     return call(producer(), "producer", "create_data_products",
-                {{"source_database_name", source(i)}, {"table_name_regex", "orders"}});
+                {{"source_database_name", kSource}, {"table_name_regex", "orders"}});
   }
-  void published(int i) {
-    table_made(i);
-    absl::StatusOr<json> product = publish(i);
+  void published() {
+    table_made();
+    absl::StatusOr<json> product = publish();
     ASSERT_TRUE(product.ok()) << product.status();
   }
-  absl::StatusOr<json> request(int i) {
+  absl::StatusOr<json> request() {
     return call(consumer(), "consumer", "request_access_to_product",
                 {{"owner_account_id", producer()},
-                 {"database_name", mesh_database(i)},
+                 {"database_name", mesh_database()},
                  {"tables", {"orders"}},
                  {"request_permissions", {"SELECT", "INSERT"}}});
   }
-  // A pending request of run i; its id.
-  std::string requested(int i) {
-    published(i);
-    absl::StatusOr<json> made = request(i);
+  // A pending request; its id.
+  std::string requested() {
+    published();
+    absl::StatusOr<json> made = request();
     EXPECT_TRUE(made.ok()) << made.status();
     return made.ok() ? (*made)["SubscriptionId"].get<std::string>() : "";
   }
-  std::string approved(int i) {
-    const std::string id = requested(i);
+  std::string approved() {
+    const std::string id = requested();
     absl::StatusOr<json> done =
         call(producer(), "producer", "approve_access_request", {{"request_id", id}});
     EXPECT_TRUE(done.ok()) << done.status();
     return id;
   }
-  std::string finalized(int i) {
-    const std::string id = approved(i);
+  std::string finalized() {
+    const std::string id = approved();
     absl::StatusOr<json> done =
         call(consumer(), "consumer", "finalize_subscription", {{"subscription_id", id}});
     EXPECT_TRUE(done.ok()) << done.status();
     return id;
   }
 
-  // A scenario on the shared mesh: `prepare` makes run i's state, the method gets its id.
-  Scenario on_shared_mesh(std::function<json(int)> prepare,
-                          std::function<absl::StatusOr<json>(int, const json&)> method) {
-    set_up_mesh();
-    return Scenario{.prepare = std::move(prepare),
-                    .method = std::move(method),
-                    .scope = [this](int i) { return mesh_database(i); }};
+  // A scenario on the set-up mesh: `prepare` makes the state, the method gets what it returns.
+  Scenario on_set_up_mesh(std::function<json()> prepare,
+                          std::function<absl::StatusOr<json>(const json&)> method) {
+    return Scenario{.prepare =
+                        [this, prepare = std::move(prepare)] {
+                          set_up_mesh();
+                          return HasFatalFailure() ? json() : prepare();
+                        },
+                    .method = std::move(method)};
   }
 
   std::shared_ptr<FailingTransport> transport_;
+  std::map<std::string, std::shared_ptr<const AwsClient>> readers_;
+  std::string snapshot_;  // the harness's name of the prepared state, "" until taken
   // Whether the state before the method has an initialized mesh (one with an audit chain).
   bool mesh_initialized_ = true;
 };
 
-// --- Setting up the mesh and its accounts: new accounts each run -----------------------------
+// --- Setting up the mesh and its accounts ----------------------------------------------------
 
 TEST_F(PartialFailureTest, InitializeMeshAccount) {
   mesh_initialized_ = false;
-  run_scenario({.new_accounts = true,
-                .prepare = [](int) { return json(); },
-                .method = [this](int, const json&) {
+  run_scenario({.prepare = [] { return json(); },
+                .method = [this](const json&) {
                   return call(mesh(), "admin", "initialize_mesh_account");
                 }});
 }
 
 TEST_F(PartialFailureTest, InitializeProducerAccount) {
-  run_scenario({.new_accounts = true,
-                .prepare = [this](int) {
+  run_scenario({.prepare = [this] {
                   EXPECT_TRUE(call(mesh(), "admin", "initialize_mesh_account").ok());
                   return json();
                 },
-                .method = [this](int, const json&) {
+                .method = [this](const json&) {
                   return call(producer(), "admin", "initialize_producer_account");
                 }});
 }
 
 TEST_F(PartialFailureTest, EnableAccountAsProducer) {
-  run_scenario({.new_accounts = true,
-                .prepare = [this](int) {
+  run_scenario({.prepare = [this] {
                   EXPECT_TRUE(call(mesh(), "admin", "initialize_mesh_account").ok());
                   EXPECT_TRUE(call(producer(), "admin", "initialize_producer_account").ok());
                   return json();
                 },
-                .method = [this](int, const json&) {
+                .method = [this](const json&) {
                   return call(mesh(), "admin", "enable_account_as_producer",
                               {{"account_id", producer()}});
                 }});
 }
 
 TEST_F(PartialFailureTest, EnableAccountAsConsumer) {
-  run_scenario({.new_accounts = true,
-                .prepare = [this](int) {
+  run_scenario({.prepare = [this] {
                   EXPECT_TRUE(call(mesh(), "admin", "initialize_mesh_account").ok());
                   EXPECT_TRUE(call(consumer(), "admin", "initialize_consumer_account").ok());
                   return json();
                 },
-                .method = [this](int, const json&) {
+                .method = [this](const json&) {
                   return call(mesh(), "admin", "enable_account_as_consumer",
                               {{"account_id", consumer()}});
                 }});
 }
 
-// --- The producer's catalog and products: one mesh, a source database per run -----------------
+// --- The producer's catalog and products -------------------------------------------------------
 
 TEST_F(PartialFailureTest, CreateDatabase) {
-  run_scenario(on_shared_mesh([](int) { return json(); },
-                              [this](int i, const json&) {
+  run_scenario(on_set_up_mesh([] { return json(); },
+                              [this](const json&) {
                                 return call(producer(), "catalog", "create_database",
-                                            {{"database_input", {{"Name", source(i)}}}});
+                                            {{"database_input", {{"Name", kSource}}}});
                               }));
 }
 
 TEST_F(PartialFailureTest, CreateTable) {
-  run_scenario(on_shared_mesh(
-      [this](int i) {
-        database_made(i);
+  run_scenario(on_set_up_mesh(
+      [this] {
+        database_made();
         return json();
       },
-      [this](int i, const json&) {
+      [this](const json&) {
         return call(producer(), "catalog", "create_table",
-                    {{"database_name", source(i)}, {"table_input", orders()}});
+                    {{"database_name", kSource}, {"table_input", orders()}});
       }));
 }
 
 TEST_F(PartialFailureTest, CreateDataProducts) {
-  run_scenario(on_shared_mesh(
-      [this](int i) {
-        table_made(i);
+  run_scenario(on_set_up_mesh(
+      [this] {
+        table_made();
         return json();
       },
-      [this](int i, const json&) { return publish(i); }));
+      [this](const json&) { return publish(); }));
 }
 
-// --- A subscription's life: one mesh, a product and a subscription per run --------------------
+// --- A subscription's life ---------------------------------------------------------------------
 
 TEST_F(PartialFailureTest, RequestAccessToProduct) {
-  run_scenario(on_shared_mesh(
-      [this](int i) {
-        published(i);
+  run_scenario(on_set_up_mesh(
+      [this] {
+        published();
         return json();
       },
-      [this](int i, const json&) { return request(i); }));
+      [this](const json&) { return request(); }));
 }
 
 TEST_F(PartialFailureTest, ApproveAccessRequest) {
-  run_scenario(on_shared_mesh([this](int i) { return json(requested(i)); },
-                              [this](int, const json& id) {
+  run_scenario(on_set_up_mesh([this] { return json(requested()); },
+                              [this](const json& id) {
                                 return call(producer(), "producer", "approve_access_request",
                                             {{"request_id", id}});
                               }));
 }
 
 TEST_F(PartialFailureTest, DenyAccessRequest) {
-  run_scenario(on_shared_mesh([this](int i) { return json(requested(i)); },
-                              [this](int, const json& id) {
+  run_scenario(on_set_up_mesh([this] { return json(requested()); },
+                              [this](const json& id) {
                                 return call(producer(), "producer", "deny_access_request",
                                             {{"request_id", id}, {"decision_notes", "no"}});
                               }));
 }
 
 TEST_F(PartialFailureTest, FinalizeSubscription) {
-  run_scenario(on_shared_mesh([this](int i) { return json(approved(i)); },
-                              [this](int, const json& id) {
+  run_scenario(on_set_up_mesh([this] { return json(approved()); },
+                              [this](const json& id) {
                                 return call(consumer(), "consumer", "finalize_subscription",
                                             {{"subscription_id", id}});
                               }));
 }
 
 TEST_F(PartialFailureTest, UpdateSubscriptionPermissions) {
-  run_scenario(on_shared_mesh([this](int i) { return json(finalized(i)); },
-                              [this](int, const json& id) {
+  run_scenario(on_set_up_mesh([this] { return json(finalized()); },
+                              [this](const json& id) {
                                 return call(producer(), "producer",
                                             "update_subscription_permissions",
                                             {{"subscription_id", id},
@@ -577,16 +576,16 @@ TEST_F(PartialFailureTest, UpdateSubscriptionPermissions) {
 }
 
 TEST_F(PartialFailureTest, ProducerDeleteSubscription) {
-  run_scenario(on_shared_mesh([this](int i) { return json(finalized(i)); },
-                              [this](int, const json& id) {
+  run_scenario(on_set_up_mesh([this] { return json(finalized()); },
+                              [this](const json& id) {
                                 return call(producer(), "producer", "delete_subscription",
                                             {{"subscription_id", id}, {"reason", "ended"}});
                               }));
 }
 
 TEST_F(PartialFailureTest, ConsumerDeleteSubscription) {
-  run_scenario(on_shared_mesh([this](int i) { return json(finalized(i)); },
-                              [this](int, const json& id) {
+  run_scenario(on_set_up_mesh([this] { return json(finalized()); },
+                              [this](const json& id) {
                                 return call(consumer(), "consumer", "delete_subscription",
                                             {{"subscription_id", id}, {"reason", "done"}});
                               }));

@@ -66,10 +66,31 @@ DynamoDB
     transaction that succeeded, with the same parameters, succeeds without writing again; with
     other parameters it is IdempotentParameterMismatchException (moto ignores the token and
     runs the repeat, whose conditions then fail).
+
+Harness only, no AWS counterpart: snapshots of accounts, for the partial-failure tests, which
+run a method once per AWS call from the same state (tests/awsmode/partial_failure_test.cc).
+  * POST /moto-api/datamesh/snapshot, JSON {"name", "accounts"}: keeps a copy of everything the
+    accounts hold in the services AWS mode uses (SNAPSHOT_SERVICES; not STS, whose assumed
+    roles are sessions, not state).
+  * POST /moto-api/datamesh/restore {"name"}: puts those accounts back as they were then.
+    Access keys handed out since stay valid (IAM keeps them per account): a client's
+    credentials outlive a restore, as they would outlive any change of the account's state.
+  * POST /moto-api/datamesh/forget {"name"}: drops the snapshot.
+  An unknown name is 404; a request without name (or accounts, for snapshot) 400.
+
+Harness speed, no change of behaviour: moto's server lists its own package folder (a listdir and
+a stat per service) several times for every request it routes (backends.list_of_moto_modules);
+the list is read once and kept, as the folder does not change while the server runs. It was
+half the server's time per request in the partial-failure tests. And a DynamoDB AttributeValue
+in an answer (every attribute of every item, maps and lists nested) is already in its wire form
+in moto: it is written as it is instead of walked member by member through the service model
+(a third of the server's time), unless it holds what that walk would change (binary values,
+which it encodes, or members without a value, which it leaves out).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import re
@@ -77,6 +98,9 @@ import string
 import uuid
 from typing import Any, Callable
 
+from moto import backends as moto_backends
+from moto.core.base_backend import BackendDict, backend_lock
+from moto.core import serialize as moto_serialize
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult
 from moto.core.utils import unix_time, utcnow
@@ -89,6 +113,7 @@ from moto.glue.exceptions import EntityNotFoundException as GlueEntityNotFound
 from moto.iam import exceptions as iam_exceptions
 from moto.iam import models as iam_models
 from moto.lakeformation import models as lf_models
+from moto.moto_api._internal import urls as moto_api_urls
 from moto.lakeformation import responses as lf_responses
 from moto.ram import models as ram_models
 from moto.ram import responses as ram_responses
@@ -180,6 +205,12 @@ def install() -> None:
 
     _patch(dynamodb_responses.DynamoHandler, "transact_write_items", _transact_write_items)
 
+    moto_api_urls.url_paths.update(SNAPSHOT_ROUTES)
+
+    modules = tuple(moto_backends.list_of_moto_modules())
+    _patch(moto_backends, "list_of_moto_modules", lambda: modules)
+    _patch(moto_serialize.BaseJSONSerializer, "_serialize_type_structure", _serialize_structure)
+
 
 def uninstall() -> None:
     """Restores moto as it was (for the tests that show the gaps)."""
@@ -191,6 +222,9 @@ def uninstall() -> None:
     _originals.clear()
     for route in RAM_ROUTES:
         ram_urls.url_paths.pop(route, None)
+    for route in SNAPSHOT_ROUTES:
+        moto_api_urls.url_paths.pop(route, None)
+    _snapshots.clear()
 
 
 # RAM ------------------------------------------------------------------------------------------
@@ -979,3 +1013,125 @@ def _update_crawler(self: Any) -> Any:
     crawler.version += 1
     crawler.last_updated = utcnow()
     return glue_responses.EmptyResult()
+
+
+# Harness speed ---------------------------------------------------------------------------------
+
+# The members of a DynamoDB AttributeValue that hold text, numbers or flags (B and BS, binary,
+# are encoded by the model's walk).
+_PLAIN_ATTRIBUTE_MEMBERS = frozenset({"S", "N", "SS", "NS", "BOOL", "NULL"})
+
+
+def _plain_attribute(value: Any) -> bool:
+    """Whether an AttributeValue is already what the model's walk would write."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    ((member, inner),) = value.items()
+    if member in _PLAIN_ATTRIBUTE_MEMBERS:
+        return inner is not None
+    if member == "M":
+        return isinstance(inner, dict) and all(_plain_attribute(v) for v in inner.values())
+    if member == "L":
+        return isinstance(inner, list) and all(_plain_attribute(v) for v in inner)
+    return False
+
+
+def _serialize_structure(self: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
+    if key and shape.name == "AttributeValue" and _plain_attribute(value):
+        serialized[self.get_serialized_name(shape, key)] = value
+        return
+    _original(moto_serialize.BaseJSONSerializer, "_serialize_type_structure")(
+        self, serialized, value, shape, key
+    )
+
+
+# Snapshots (harness only) ---------------------------------------------------------------------
+
+# The services whose state a snapshot holds: those AWS mode writes to.
+SNAPSHOT_SERVICES = ("glue", "lakeformation", "ram", "dynamodb", "iam", "s3")
+
+# name -> {service: {account: its AccountSpecificBackend, or None when it had none}}
+_snapshots: dict[str, dict[str, dict[str, Any]]] = {}
+
+
+def _backend_dicts() -> dict[str, BackendDict]:
+    from moto.backends import get_backend  # noqa: PLC0415 - loads the services on first use
+
+    return {service: get_backend(service) for service in SNAPSHOT_SERVICES}
+
+
+def snapshot(name: str, accounts: list[str]) -> None:
+    """Keeps a copy of what `accounts` hold in SNAPSHOT_SERVICES under `name`."""
+    with backend_lock:
+        held = {
+            service: {account: dict.get(backends, account) for account in accounts}
+            for service, backends in _backend_dicts().items()
+        }
+        # One deepcopy for all services, so that what they share stays shared in the copy.
+        _snapshots[name] = copy.deepcopy(held)
+
+
+def restore(name: str) -> None:
+    """Puts the accounts of snapshot `name` back as they were when it was taken (KeyError when
+    there is no such snapshot). IAM's access keys of now are kept: credentials handed out after
+    the snapshot (AssumeRole files its keys with the role's account) still name their account."""
+    with backend_lock:
+        restored = copy.deepcopy(_snapshots[name])
+        for service, backends in _backend_dicts().items():
+            for account, then in restored[service].items():
+                now = dict.get(backends, account)
+                if then is None:
+                    dict.pop(backends, account, None)
+                    if service != "iam" or now is None:
+                        continue
+                    then = backends[account]  # a new, empty one, to hold the keys of now
+                if service == "iam" and now is not None:
+                    for partition, iam in now.items():
+                        kept = then[partition].access_keys
+                        then[partition].access_keys = {**iam.access_keys, **kept}
+                dict.__setitem__(backends, account, then)
+
+
+def forget(name: str) -> None:
+    with backend_lock:
+        _snapshots.pop(name, None)
+
+
+def _snapshot_request(request: Any) -> tuple[dict[str, Any], str]:
+    body = json.loads(request.data.decode() or "{}")
+    name = body.get("name")
+    if not isinstance(name, str) or not name:
+        raise ValueError("name: a non-empty string is required")
+    return body, name
+
+
+def _snapshot_answer(handle: Callable[[dict[str, Any], str], None]) -> Callable[..., Any]:
+    def answer(request: Any, full_url: str, headers: Any) -> Any:  # noqa: ARG001
+        if request.method != "POST":
+            return 405, {}, json.dumps({"Error": "POST only"})
+        try:
+            body, name = _snapshot_request(request)
+            handle(body, name)
+        except (ValueError, TypeError) as error:
+            return 400, {}, json.dumps({"Error": str(error)})
+        except KeyError:
+            return 404, {}, json.dumps({"Error": f"no snapshot {name!r}"})
+        return 200, {}, json.dumps({"status": "ok"})
+
+    return answer
+
+
+def _snapshot_accounts(body: dict[str, Any], name: str) -> None:
+    accounts = body.get("accounts")
+    if not isinstance(accounts, list) or not all(
+        isinstance(a, str) and ACCOUNT_ID.match(a) for a in accounts
+    ):
+        raise ValueError("accounts: a list of 12-digit account ids is required")
+    snapshot(name, accounts)
+
+
+SNAPSHOT_ROUTES = {
+    "{0}/moto-api/datamesh/snapshot$": _snapshot_answer(_snapshot_accounts),
+    "{0}/moto-api/datamesh/restore$": _snapshot_answer(lambda _, name: restore(name)),
+    "{0}/moto-api/datamesh/forget$": _snapshot_answer(lambda _, name: forget(name)),
+}
