@@ -170,7 +170,9 @@ TEST_F(AccountRegistryTest, AMeshTheOriginalSetUpIsTakenOver) {
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(ids(all), expected);
   for (const Account& a : all) {
-    if (a.account_id == both) EXPECT_TRUE(a.producer_enabled && a.consumer_enabled);
+    if (a.account_id == both) {
+      EXPECT_TRUE(a.producer_enabled && a.consumer_enabled);
+    }
   }
 
   // Once datamesh writes an item, the item is the account.

@@ -15,7 +15,10 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "absl/strings/str_split.h"
 #include "aws/client.h"
 #include "aws/sts_client.h"
 #include "gmock/gmock.h"
@@ -28,11 +31,12 @@ inline constexpr char kMotoAccount[] = "123456789012";
 class MotoTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* state = std::getenv("DATAMESH_TEST_MOTO_STATE");
-    ASSERT_NE(state, nullptr)
+    const char* states = std::getenv("DATAMESH_TEST_MOTO_STATE");
+    ASSERT_NE(states, nullptr)
         << "DATAMESH_TEST_MOTO_STATE is not set: run these tests with `ctest -L awsmode`, or "
            "start tests/support/moto_server.sh start DIR and set DATAMESH_TEST_MOTO_STATE=DIR";
-    std::ifstream url(std::string(state) + "/url");
+    const std::string state = server_of(states);
+    std::ifstream url(state + "/url");
     if (!std::getline(url, url_) || url_.empty()) {
       std::ifstream skipped(std::string(state) + "/skipped");
       std::string reason;
@@ -41,6 +45,19 @@ class MotoTest : public ::testing::Test {
       }
       FAIL() << "no moto server: " << state << "/url is missing (did moto_start fail?)";
     }
+  }
+
+  // The state folder of this test's server. DATAMESH_TEST_MOTO_STATE may name several, separated
+  // by ':' (the failure sweep's pool: moto serves one request at a time, so tests that keep it
+  // busy spread over servers); a test always gets the same one, chosen by its name.
+  static std::string server_of(std::string_view states) {
+    const std::vector<std::string> folders =
+        absl::StrSplit(absl::string_view(states.data(), states.size()), ':', absl::SkipEmpty());
+    if (folders.size() <= 1) return std::string(states);
+    const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    const size_t hash =
+        std::hash<std::string>{}(std::string(test->test_suite_name()) + "." + test->name());
+    return folders[hash % folders.size()];
   }
 
   // The environment a client of the moto server sees: AWS_ENDPOINT_URL and `extra`.
