@@ -380,6 +380,73 @@ std::vector<GrantRow> minus(const std::vector<GrantRow>& a, const std::vector<Gr
   return out;
 }
 
+// What Lake Formation loses when a subscription's rows `before` give way to its new ones.
+struct Revocation {
+  std::vector<GrantRow> rows;           // revoked with their grant option
+  std::vector<GrantRow> grant_options;  // the permission stays; only its grant option goes
+};
+
+// Lake Formation holds one grant per principal, resource and permission, whichever
+// subscriptions stand for it: a row of `before` is revoked only when neither the subscription's
+// new rows nor another Active subscription of the same principal on the same database (as the
+// plan leaves it) stands for it, and its grant option only when none of them stands for it
+// grantable. The other subscriptions are read from the tracker only when something would go.
+absl::StatusOr<Revocation> revocation_of(const AwsParts& parts, const Plan& plan,
+                                         const SubscriptionChange& change,
+                                         std::vector<GrantRow> before) {
+  using Held = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+  const auto held_key = [](const GrantRow& row) -> Held {
+    return {row.principal, row.catalog_id, row.database_name, row.table_name, row.permission};
+  };
+  std::map<Held, bool> held;  // -> grantable
+  const auto hold = [&](const std::vector<GrantRow>& rows) {
+    for (const GrantRow& row : rows) held[held_key(row)] |= row.grantable;
+  };
+  // The rows `before` loses against what `held` stands for.
+  const auto lost = [&] {
+    Revocation revocation;
+    for (const GrantRow& row : before) {
+      const auto found = held.find(held_key(row));
+      if (found == held.end()) {
+        revocation.rows.push_back(row);
+      } else if (row.grantable && !found->second) {
+        revocation.grant_options.push_back(row);
+      }
+    }
+    return revocation;
+  };
+  hold(change.grants);
+  Revocation revocation = lost();
+  if (revocation.rows.empty() && revocation.grant_options.empty()) return revocation;
+
+  const Subscription& self = *change.stored;
+  const std::string& mesh = parts.sessions.mesh_account();
+  for (const auto& [other_id, other] : plan.subscriptions) {
+    if (other_id != self.subscription_id &&
+        other.updated.subscriber_principal == self.subscriber_principal &&
+        other.updated.database_name == self.database_name) {
+      hold(subscription_grants(other.updated, mesh));
+    }
+  }
+  const SubscriptionFilter filter{.subscriber = self.subscriber_principal,
+                                  .status = SubscriptionStatus::kActive,
+                                  .database_name = self.database_name};
+  Page page{.limit = 500};
+  while (true) {
+    DATAMESH_ASSIGN_OR_RETURN(const std::vector<Subscription> others,
+                              parts.subscriptions.list_subscriptions(filter, page));
+    for (const Subscription& other : others) {
+      // The plan's own subscriptions count as the plan leaves them (above).
+      if (!plan.subscriptions.contains(other.subscription_id)) {
+        hold(subscription_grants(other, mesh));
+      }
+    }
+    if (static_cast<int>(others.size()) < page.limit) break;
+    page.after = others.back().subscription_id;
+  }
+  return lost();
+}
+
 // An Active subscription that loses rights (deleted, left, narrowed) says so in the tracker
 // after its new grants are made and before its old ones are revoked: a failure in between then
 // leaves grants the tracker no longer names while the lock's plan names the subscription (in
@@ -476,7 +543,10 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
     if (change.stored && change.stored->status == SubscriptionStatus::kActive) {
       before = subscription_grants(*change.stored, mesh);
     }
-    DATAMESH_RETURN_IF_ERROR(parts.grants.revoke(minus(before, change.grants)));
+    DATAMESH_ASSIGN_OR_RETURN(const Revocation revocation,
+                              revocation_of(parts, plan, change, std::move(before)));
+    DATAMESH_RETURN_IF_ERROR(parts.grants.revoke(revocation.rows));
+    DATAMESH_RETURN_IF_ERROR(parts.grants.revoke_grant_options(revocation.grant_options));
   }
   // RAM: the shares of a new approval are the ones Lake Formation just made; a consumer's
   // acceptance or departure is made on its side.

@@ -159,6 +159,19 @@ absl::Status LakeFormationGrants::revoke(const std::vector<GrantRow>& rows) cons
   return send_rows(sessions_, Operation::kRevoke, rows);
 }
 
+absl::Status LakeFormationGrants::revoke_grant_options(const std::vector<GrantRow>& rows) const {
+  for (const auto& [catalog_id, catalog_rows] : rows_by_catalog(rows)) {
+    std::vector<GrantRow> grantable = catalog_rows;
+    for (GrantRow& row : grantable) row.grantable = true;
+    std::vector<PermissionEntry> entries = permission_entries(grantable);
+    for (PermissionEntry& entry : entries) entry.permissions.clear();
+    DATAMESH_ASSIGN_OR_RETURN(const AwsClient* client, sessions_.client(catalog_id));
+    DATAMESH_RETURN_IF_ERROR(
+        send_entries(*client, Operation::kRevoke, catalog_id, std::move(entries)));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<GrantRow>> LakeFormationGrants::find_grants(
     std::string_view principal, std::string_view catalog_id, std::string_view database_name,
     std::string_view table_name) const {
