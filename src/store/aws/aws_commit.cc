@@ -64,14 +64,18 @@ struct Plan {
   std::map<std::string, std::pair<std::optional<Account>, Account>> accounts;  // before, after
   std::map<std::string, AccessKeyRow> keys;
   std::map<std::string, SubscriptionChange> subscriptions;
-  std::vector<GrantRow> other_grants;  // grants of no subscription (the producer's own)
+  // Grants made as they are: those of no subscription (the producer's own), and a grant put
+  // alone, without its subscription's grants being replaced (admin reconcile restoring one).
+  std::vector<GrantRow> other_grants;
+  std::vector<GrantRow> revoked_grants;  // grants deleted one by one (admin reconcile)
   std::vector<ShareRow> shares;
   std::vector<ChainedAuditEvent> audit;
   std::vector<ClientTokenRow> client_tokens;  // written with the change they record
 
   // Whether anything but DynamoDB changes.
   bool has_side_effects() const {
-    if (!catalog.empty() || !products.empty() || !other_grants.empty() || !shares.empty()) {
+    if (!catalog.empty() || !products.empty() || !other_grants.empty() ||
+        !revoked_grants.empty() || !shares.empty()) {
       return true;
     }
     for (const auto& [id, change] : accounts) {
@@ -154,7 +158,9 @@ absl::StatusOr<Plan> make_plan(Transaction& reads, const std::vector<BufferedWri
               return absl::OkStatus();
             },
             [&](const PutGrant& w) -> absl::Status {
-              if (w.grant.subscription_id.empty()) {
+              const auto replaced = plan.subscriptions.find(w.grant.subscription_id);
+              if (w.grant.subscription_id.empty() || replaced == plan.subscriptions.end() ||
+                  !replaced->second.grants_written) {
                 plan.other_grants.push_back(w.grant);
                 return absl::OkStatus();
               }
@@ -169,6 +175,10 @@ absl::StatusOr<Plan> make_plan(Transaction& reads, const std::vector<BufferedWri
                                         change_of(w.subscription_id));
               change->grants_written = true;
               change->grants.clear();
+              return absl::OkStatus();
+            },
+            [&](const DeleteGrant& w) -> absl::Status {
+              plan.revoked_grants.push_back(w.grant);
               return absl::OkStatus();
             },
             [&](const PutShare& w) -> absl::Status {
@@ -289,7 +299,8 @@ nlohmann::json plan_json(const Plan& plan) {
   for (const ClientTokenRow& row : plan.client_tokens) tokens.push_back(client_token_element(row));
   return {{"Version", 1},         {"Catalog", catalog},   {"Products", products},
           {"Accounts", accounts}, {"Keys", keys},         {"Subscriptions", subscriptions},
-          {"OtherGrants", plan.other_grants}, {"Shares", plan.shares}, {"Audit", audit},
+          {"OtherGrants", plan.other_grants}, {"RevokedGrants", plan.revoked_grants},
+          {"Shares", plan.shares}, {"Audit", audit},
           {"ClientTokens", tokens}};
 }
 
@@ -339,6 +350,8 @@ absl::StatusOr<Plan> plan_from(const std::string& text) {
       plan.subscriptions[out.updated.subscription_id] = std::move(out);
     }
     plan.other_grants = json.at("OtherGrants").get<std::vector<GrantRow>>();
+    plan.revoked_grants =
+        json.value("RevokedGrants", nlohmann::json::array()).get<std::vector<GrantRow>>();
     plan.shares = json.at("Shares").get<std::vector<ShareRow>>();
     for (const nlohmann::json& element : json.value("ClientTokens", nlohmann::json::array())) {
       const nlohmann::json& item = element.at("Put").at("Item");
@@ -548,6 +561,7 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
     DATAMESH_RETURN_IF_ERROR(parts.grants.revoke(revocation.rows));
     DATAMESH_RETURN_IF_ERROR(parts.grants.revoke_grant_options(revocation.grant_options));
   }
+  DATAMESH_RETURN_IF_ERROR(parts.grants.revoke(plan.revoked_grants));
   // RAM: the shares of a new approval are the ones Lake Formation just made; a consumer's
   // acceptance or departure is made on its side.
   std::vector<ShareRow> shares;
@@ -659,7 +673,7 @@ absl::Status commit_outside_mesh(const AwsParts& parts, Transaction& reads,
                                  const std::vector<BufferedWrite>& writes) {
   DATAMESH_ASSIGN_OR_RETURN(const Plan plan, make_plan(reads, writes));
   if (!plan.products.empty() || !plan.keys.empty() || !plan.subscriptions.empty() ||
-      !plan.other_grants.empty() || !plan.shares.empty()) {
+      !plan.other_grants.empty() || !plan.revoked_grants.empty() || !plan.shares.empty()) {
     return absl::FailedPreconditionError(cat(
         "this step changes the mesh, and this process holds no session for the mesh account ",
         parts.sessions.mesh_account(), ": run it with credentials that reach the mesh"));

@@ -218,16 +218,7 @@ absl::StatusOr<std::vector<GrantRow>> LakeFormationGrants::list_database_grants(
 }
 
 std::vector<GrantRow> subscription_grants(const Subscription& s, std::string_view mesh_account) {
-  if (s.status != SubscriptionStatus::kActive) return {};
-  core::PermissionSet granted{core::Permission::kDescribe};
-  core::PermissionSet grantable;
-  for (const std::string& name : s.permitted_grants) {
-    if (const auto permission = core::parse_permission(name)) granted.add(*permission);
-  }
-  for (const std::string& name : s.grantable_grants) {
-    if (const auto permission = core::parse_permission(name)) grantable.add(*permission);
-  }
-  return core::subscription_grant_rows(s, mesh_account, granted, grantable);
+  return core::recorded_grant_rows(s, mesh_account);
 }
 
 std::vector<GrantRow> attribute_to_subscriptions(const std::vector<GrantRow>& rows,
