@@ -177,6 +177,25 @@ TEST_F(ReconcileTest, AMissingGrantIsReportedByADryRunAndRestoredByApply) {
   EXPECT_THAT(after.drift, IsEmpty());
 }
 
+TEST_F(ReconcileTest, ARetryWithTheClientTokenAnswersTheFirstCallsRepairs) {
+  ASSERT_OK(by_hand([&](store::Transaction& tx) {
+    return tx.delete_grant(grant(kConsumer, "orders", "SELECT", subscription_id_));
+  }));
+  const Engine once = engine_->with_client_token({.account_id = kMesh,
+                                                  .token = "reconcile-1",
+                                                  .method = "admin/reconcile",
+                                                  .request_hash = "h"});
+  ASSERT_OK_AND_ASSIGN(ReconcileReport first, once.reconcile(admin_, {.apply = true}));
+  ASSERT_EQ(first.drift.size(), 1u);
+  EXPECT_TRUE(first.drift[0].repaired);
+  ASSERT_OK_AND_ASSIGN(ReconcileReport retried, once.reconcile(admin_, {.apply = true}));
+  ASSERT_EQ(retried.drift.size(), 1u);  // the first call's answer, not a new (empty) one
+  EXPECT_TRUE(retried.drift[0].repaired);
+  EXPECT_EQ(retried.drift[0].permission, "SELECT");
+  ASSERT_OK_AND_ASSIGN(std::vector<AuditEvent> events, reconcile_events());
+  EXPECT_EQ(events.size(), 1u);  // repaired once
+}
+
 TEST_F(ReconcileTest, ALostGrantOptionIsMissing) {
   ASSERT_OK(by_hand([&](store::Transaction& tx) {
     store::GrantRow row = grant(kConsumer, "orders", "SELECT", subscription_id_);
