@@ -67,6 +67,14 @@ class DataMeshAdmin {
   // Mesh admin: checks the audit log's hash chain. The answer lists each edited, removed or
   // reordered event; an error status only when the check itself could not run.
   absl::StatusOr<AuditVerification> verify_audit();
+  // Mesh admin: compares the grants held on every mesh database with those its Active
+  // subscriptions stand for, and lists each difference: a Missing grant of an Active
+  // subscription, a Stray grant to a subscriber of the database that no Active subscription
+  // explains (grants to others, the producer's own among them, are never touched). A dry run
+  // unless `apply`; with it each difference still there is repaired, in a change of its own
+  // with its audit event.
+  // PermissionDenied for anyone else.
+  absl::StatusOr<ReconcileReport> reconcile(bool apply = false);
 
  private:
   std::unique_ptr<client::Client> client_;

@@ -46,6 +46,11 @@ struct ListAuditEventsRequest {
   PageRequest page;
 };
 
+// admin reconcile: a dry run unless `apply`.
+struct ReconcileRequest {
+  bool apply = false;  // repair the drift found (grant what is missing, revoke what is stray)
+};
+
 // --- catalog -----------------------------------------------------------------------------------
 
 struct CreateDatabaseRequest {

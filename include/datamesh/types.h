@@ -185,6 +185,34 @@ struct AuditVerification {
   std::vector<AuditProblem> problems;  // the first 1000, in sequence order
 };
 
+// One difference between the grants held on a mesh database and those its Active subscriptions
+// stand for, found by DataMeshAdmin::reconcile.
+struct GrantDrift {
+  // "Missing": a grant an Active subscription stands for is not held (or not grantable);
+  // "Stray": a grant to a subscriber of the database that no Active subscription explains.
+  std::string drift;
+  std::string principal;
+  std::string database_name;
+  std::string table_name;  // "" the database itself, "*" every table
+  std::string permission;
+  bool grantable = false;
+  // Missing: the Active subscription it is of. Stray: the subscription the store filed it
+  // under, if any ("" in AWS mode, where Lake Formation keeps no subscription).
+  std::string subscription_id;
+  // Granted (Missing) or revoked (Stray) by this call; false in a dry run, and when the drift
+  // was gone by the time its repair ran (someone else's change).
+  bool repaired = false;
+};
+
+// The answer of DataMeshAdmin::reconcile.
+struct ReconcileReport {
+  bool dry_run = true;         // nothing was changed
+  bool consistent = true;      // no drift is left: none found, or every one repaired
+  int64_t databases_checked = 0;
+  int64_t grants_checked = 0;  // grants held on those databases
+  std::vector<GrantDrift> drift;
+};
+
 struct AuditPage {
   std::vector<AuditEvent> events;
   std::string next_token;

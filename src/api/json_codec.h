@@ -58,7 +58,7 @@ absl::StatusOr<SubscriptionStatus> subscription_status_from_string(std::string_v
   X(Credentials) X(AccountCredentials) X(Account) X(AccessKey) X(AccountRole) X(Subscription)    \
   X(SubscriptionPage) X(ProductTable) X(DataProduct) X(DataProductTable) X(AccessRequest)       \
   X(EffectiveGrant) X(PermissionCheck) X(AuditEvent) X(AuditPage) X(AuditProblem)               \
-  X(AuditVerification) X(Column) X(SerDeInfo) X(SortColumn) X(StorageDescriptor)                \
+  X(AuditVerification) X(GrantDrift) X(ReconcileReport) X(Column) X(SerDeInfo) X(SortColumn) X(StorageDescriptor)                \
   X(TableIdentifier) X(DatabaseIdentifier) X(TableInput) X(Table) X(TablePage) X(DatabaseInput) \
   X(Database) X(DatabasePage)
 #define DATAMESH_API_EXTERN_JSON(T)                                                    \

@@ -142,6 +142,14 @@ inline constexpr Method<EmptyRequest, AuditVerification> kVerifyAudit{
     "Check the audit log's hash chain: every event unedited, none removed or reordered",
     [](const Engine& e, const C& c, const EmptyRequest&) { return e.verify_audit(*c.caller); },
     {}, true, "Intact"};
+inline constexpr Method<ReconcileRequest, ReconcileReport> kReconcile{
+    kWrites, "admin", "reconcile",
+    "Find drift between the Active subscriptions and the grants held on mesh databases (grants "
+    "added or removed by hand); with apply, repair it",
+    [](const Engine& e, const C& c, const ReconcileRequest& r) {
+      return e.reconcile(*c.caller, r);
+    },
+    {}, true, "Consistent"};
 
 // ---- catalog ------------------------------------------------------------------------------------
 inline constexpr Method<CreateDatabaseRequest, None> kCreateDatabase{
@@ -316,7 +324,7 @@ inline constexpr auto kMethods = std::tie(
     kInitializeMeshAccount, kCreateAccount, kInitializeProducerAccount,
     kInitializeConsumerAccount, kEnableAccountAsProducer, kEnableAccountAsConsumer, kListAccounts,
     kDescribeAccount, kCreateAccessKey, kRotateAccessKey, kRevokeAccessKey, kListAccessKeys,
-    kListAuditEvents, kVerifyAudit,
+    kListAuditEvents, kVerifyAudit, kReconcile,
     kCreateDatabase, kGetDatabase, kGetDatabases, kDeleteDatabase, kCreateTable, kUpdateTable,
     kGetTable, kGetTables, kDeleteTable, kImportTables,
     kCreateDataProducts, kListPendingAccessRequests, kApproveAccessRequest, kDenyAccessRequest,

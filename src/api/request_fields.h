@@ -98,6 +98,13 @@ constexpr auto describe(TypeTag<ListAuditEventsRequest>) {
                    inline_fields(&T::page));
 }
 
+constexpr auto describe(TypeTag<ReconcileRequest>) {
+  using T = ReconcileRequest;
+  return fields<T>("ReconcileRequest", "Which drift to repair",
+                   field("apply", &T::apply, kOptional,
+                         "repair the drift found; without it a dry run that changes nothing"));
+}
+
 constexpr auto describe(TypeTag<CreateDatabaseRequest>) {
   using T = CreateDatabaseRequest;
   return fields<T>("CreateDatabaseRequest", "A new database",

@@ -252,6 +252,36 @@ constexpr auto describe(TypeTag<AuditVerification>) {
       field("Problems", &T::problems, kAlways, "the first 1000 problems, in sequence order"));
 }
 
+constexpr auto describe(TypeTag<GrantDrift>) {
+  using T = GrantDrift;
+  return fields<T>(
+      "GrantDrift", "A grant held or missing against what the Active subscriptions stand for",
+      field("Drift", &T::drift, kAlways,
+            "Missing (an Active subscription's grant is not held) or Stray (a grant to a "
+            "subscriber that no Active subscription explains)"),
+      field("Principal", &T::principal, kAlways, "who holds or should hold it"),
+      field("DatabaseName", &T::database_name, kAlways, "the mesh database"),
+      field("TableName", &T::table_name, kAlways,
+            "the table; \"\" the database itself, \"*\" every table"),
+      field("Permission", &T::permission, kAlways, "the permission"),
+      field("Grantable", &T::grantable, kAlways, "with grant option"),
+      field("SubscriptionId", &T::subscription_id, kOptional,
+            "the subscription it is of (Missing), or was filed under (Stray)"),
+      field("Repaired", &T::repaired, kAlways, "granted or revoked by this call"));
+}
+
+constexpr auto describe(TypeTag<ReconcileReport>) {
+  using T = ReconcileReport;
+  return fields<T>(
+      "ReconcileReport", "Drift between the grants held and the Active subscriptions",
+      field("DryRun", &T::dry_run, kAlways, "nothing was changed"),
+      field("Consistent", &T::consistent, kAlways,
+            "no drift is left: none was found, or every one was repaired"),
+      field("DatabasesChecked", &T::databases_checked, kAlways, "mesh databases compared"),
+      field("GrantsChecked", &T::grants_checked, kAlways, "grants held on them"),
+      field("Drift", &T::drift, kAlways, "each difference found, by database and principal"));
+}
+
 // --- Glue's shapes -----------------------------------------------------------------------------
 
 constexpr auto describe(TypeTag<Column>) {

@@ -87,4 +87,8 @@ absl::StatusOr<AuditVerification> DataMeshAdmin::verify_audit() {
   return client_->call(m::kVerifyAudit, EmptyRequest{});
 }
 
+absl::StatusOr<ReconcileReport> DataMeshAdmin::reconcile(bool apply) {
+  return client_->call(m::kReconcile, ReconcileRequest{.apply = apply});
+}
+
 }  // namespace datamesh

@@ -9,6 +9,14 @@
 #include "base/text.h"
 #include "nlohmann/json.hpp"
 
+namespace datamesh {
+// The token record of a reconcile's answer (nothing else reads these forms).
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(GrantDrift, drift, principal, database_name, table_name,
+                                   permission, grantable, subscription_id, repaired)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ReconcileReport, dry_run, consistent, databases_checked,
+                                   grants_checked, drift)
+}  // namespace datamesh
+
 namespace datamesh::core {
 
 using base::cat;
@@ -92,6 +100,10 @@ absl::StatusOr<std::string> encode_answer(const AccessRequest& answer, const Sec
       .dump();
 }
 
+absl::StatusOr<std::string> encode_answer(const ReconcileReport& answer, const SecretSealer&) {
+  return json(answer).dump();
+}
+
 absl::Status decode_answer(AnswerOf<absl::Status>, std::string_view, const SecretSealer&) {
   return absl::OkStatus();
 }
@@ -152,6 +164,12 @@ absl::Status client_token_mismatch(const ClientToken& token, std::string_view re
       recorded_method, ") within the last ", kClientTokenLifetime.count(),
       " hours: a retry must repeat its request exactly; give a new client_token for a new "
       "request"));
+}
+
+absl::StatusOr<ReconcileReport> decode_answer(AnswerOf<ReconcileReport>, std::string_view text,
+                                              const SecretSealer&) {
+  return read_record<ReconcileReport>(
+      text, [](const json& record) { return record.get<ReconcileReport>(); });
 }
 
 }  // namespace datamesh::core

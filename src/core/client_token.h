@@ -59,6 +59,8 @@ absl::StatusOr<std::string> encode_answer(const std::vector<std::string>& answer
 absl::StatusOr<std::string> encode_answer(const DataProduct& answer, const SecretSealer& sealer);
 absl::StatusOr<std::string> encode_answer(const AccessRequest& answer,
                                           const SecretSealer& sealer);
+absl::StatusOr<std::string> encode_answer(const ReconcileReport& answer,
+                                          const SecretSealer& sealer);
 
 // What decode_answer reads a record as: the type of the write's answer.
 template <typename T>
@@ -74,6 +76,8 @@ absl::StatusOr<DataProduct> decode_answer(AnswerOf<DataProduct>, std::string_vie
                                           const SecretSealer& sealer);
 absl::StatusOr<AccessRequest> decode_answer(AnswerOf<AccessRequest>, std::string_view text,
                                             const SecretSealer& sealer);
+absl::StatusOr<ReconcileReport> decode_answer(AnswerOf<ReconcileReport>, std::string_view text,
+                                              const SecretSealer& sealer);
 
 // The InvalidArgument of a token reused for another request, naming what it was used for.
 absl::Status client_token_mismatch(const ClientToken& token, std::string_view recorded_method);

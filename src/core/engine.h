@@ -94,6 +94,12 @@ class Engine {
                                               const ListAuditEventsRequest& request) const;
   // Checks the audit log's hash chain (core/audit_chain.h) and reports what is wrong.
   absl::StatusOr<AuditVerification> verify_audit(const Caller& caller) const;
+  // Compares the grants held on every mesh database with those its Active subscriptions stand
+  // for (core/reconcile.h) and answers each difference; with request.apply, repairs each in a
+  // write transaction of its own with its audit event, if the transaction still finds it. Mesh
+  // admin only (PermissionDenied).
+  absl::StatusOr<ReconcileReport> reconcile(const Caller& caller,
+                                            const ReconcileRequest& request) const;
 
   // --- catalog (the caller's own) ----------------------------------------------------------
   absl::Status create_database(const Caller& caller, const CreateDatabaseRequest& request) const;

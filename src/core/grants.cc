@@ -35,6 +35,20 @@ std::vector<store::GrantRow> subscription_grant_rows(const Subscription& subscri
   return rows;
 }
 
+std::vector<store::GrantRow> recorded_grant_rows(const Subscription& subscription,
+                                                 std::string_view mesh_account) {
+  if (subscription.status != SubscriptionStatus::kActive) return {};
+  PermissionSet granted{Permission::kDescribe};
+  PermissionSet grantable;
+  for (const std::string& name : subscription.permitted_grants) {
+    if (const auto permission = parse_permission(name)) granted.add(*permission);
+  }
+  for (const std::string& name : subscription.grantable_grants) {
+    if (const auto permission = parse_permission(name)) grantable.add(*permission);
+  }
+  return subscription_grant_rows(subscription, mesh_account, granted, grantable);
+}
+
 std::vector<EffectiveGrant> group_grants(const std::vector<store::GrantRow>& rows) {
   using Key = std::tuple<std::string, std::string, std::string, std::string, std::string>;
   std::map<Key, std::pair<PermissionSet, PermissionSet>> grouped;

@@ -22,6 +22,13 @@ std::vector<store::GrantRow> subscription_grant_rows(const Subscription& subscri
                                                      const PermissionSet& granted,
                                                      const PermissionSet& grantable);
 
+// The rows a subscription's record stands for: none unless it is Active; then
+// subscription_grant_rows of its permitted_grants with DESCRIBE added and its grantable_grants
+// (what approve and update wrote). Names core does not know (the original passes any through)
+// are left out.
+std::vector<store::GrantRow> recorded_grant_rows(const Subscription& subscription,
+                                                 std::string_view mesh_account);
+
 // Rows grouped by (principal, resource, subscription) into EffectiveGrant values.
 std::vector<EffectiveGrant> group_grants(const std::vector<store::GrantRow>& rows);
 

@@ -181,6 +181,13 @@ class Transaction {
   virtual absl::Status delete_subscription_grants(std::string_view subscription_id) = 0;
   virtual absl::StatusOr<std::vector<GrantRow>> list_subscription_grants(
       std::string_view subscription_id) = 0;
+  // Every grant held on the database itself and on its tables, of every principal, ordered by
+  // principal, table, permission and subscription (admin reconcile compares them with what the
+  // Active subscriptions stand for).
+  virtual absl::StatusOr<std::vector<GrantRow>> list_database_grants(
+      std::string_view catalog_id, std::string_view database_name) = 0;
+  // Removes exactly this grant (every field but grantable must match); no grant is no error.
+  virtual absl::Status delete_grant(const GrantRow& grant) = 0;
   // Grants of principal on database.table, on database."*" and on the database itself.
   virtual absl::StatusOr<std::vector<GrantRow>> find_grants(std::string_view principal,
                                                             std::string_view catalog_id,

@@ -117,6 +117,14 @@ TEST(LakeFormationEntriesTest, AnEntryRequestNamesItsGrantOptionsOnlyWhenThereAr
             nlohmann::json::array({"DESCRIBE"}));
 }
 
+TEST(LakeFormationEntriesTest, AnEntryOfGrantOptionsOnlyNamesNoPermissions) {
+  const PermissionEntry options{kConsumer, database_resource(kMesh, kDatabase), {}, {"DESCRIBE"}};
+  EXPECT_EQ(entry_request(options, "9"), nlohmann::json::parse(R"({
+      "Id": "9", "Principal": {"DataLakePrincipalIdentifier": "333333333333"},
+      "Resource": {"Database": {"CatalogId": "111111111111", "Name": "sales-222222222222"}},
+      "PermissionsWithGrantOption": ["DESCRIBE"]})"));
+}
+
 TEST(LakeFormationEntriesTest, DescribesAnEntryForMessages) {
   EXPECT_EQ(describe_entry({kConsumer, table_resource(kMesh, kDatabase, "orders"),
                             {"INSERT", "DESCRIBE"}, {"DESCRIBE"}}),
@@ -139,6 +147,11 @@ TEST(LakeFormationEntriesTest, NarrowerEntriesArePermissionByPermissionThenWitho
   EXPECT_THAT(narrower_entries({kConsumer, table, {"DESCRIBE"}, {"DESCRIBE"}}),
               ElementsAre(PermissionEntry{kConsumer, table, {"DESCRIBE"}, {}}));
   EXPECT_THAT(narrower_entries({kConsumer, table, {"DESCRIBE"}, {}}), IsEmpty());
+  // Grant options only: each alone, then nothing.
+  EXPECT_THAT(narrower_entries({kConsumer, table, {}, {"INSERT", "DESCRIBE"}}),
+              ElementsAre(PermissionEntry{kConsumer, table, {}, {"INSERT"}},
+                          PermissionEntry{kConsumer, table, {}, {"DESCRIBE"}}));
+  EXPECT_THAT(narrower_entries({kConsumer, table, {}, {"DESCRIBE"}}), IsEmpty());
 }
 
 TEST(LakeFormationEntriesTest, ListedPermissionsReadAsRows) {

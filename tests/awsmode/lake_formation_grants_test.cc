@@ -189,6 +189,21 @@ TEST_F(LakeFormationGrantsTest, GrantOptionsAreGrantedReadAndRevoked) {
                                           grant_row_text(row("orders", "SELECT", true))));
 }
 
+TEST_F(LakeFormationGrantsTest, RevokingGrantOptionsKeepsThePermissions) {
+  ASSERT_OK(grants_->grant({row("orders", "SELECT", true), row("orders", "INSERT", true),
+                            row("orders", "DELETE", true)}));
+  ASSERT_OK(grants_->revoke_grant_options(
+      {row("orders", "SELECT", true), row("orders", "INSERT", true)}));
+  EXPECT_THAT(find("orders"), ElementsAre(grant_row_text(row("orders", "DELETE", true)),
+                                          grant_row_text(row("orders", "INSERT")),
+                                          grant_row_text(row("orders", "SELECT"))));
+  // Again: the grant options are gone already, which is no error.
+  ASSERT_OK(grants_->revoke_grant_options({row("orders", "INSERT", true)}));
+  EXPECT_THAT(find("orders"), ElementsAre(grant_row_text(row("orders", "DELETE", true)),
+                                          grant_row_text(row("orders", "INSERT")),
+                                          grant_row_text(row("orders", "SELECT"))));
+}
+
 TEST_F(LakeFormationGrantsTest, FindsTheDatabaseEveryTableAndTheTableAsked) {
   ASSERT_OK(grants_->grant({row("", "DESCRIBE"), row("*", "SELECT"), row("orders", "INSERT"),
                             row("customers", "DROP")}));

@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "datamesh/admin.h"
 #include "datamesh/consumer.h"
 #include "datamesh/producer.h"
 #include "gtest/gtest.h"
@@ -16,6 +17,14 @@ using Strings = std::vector<std::string>;
 
 class GrantsTest : public MeshFixture {
  protected:
+  static std::string describe_drift(const std::vector<GrantDrift>& drift) {
+    std::string text;
+    for (const GrantDrift& d : drift) {
+      text += d.drift + " " + d.principal + " " + d.table_name + " " + d.permission + "; ";
+    }
+    return text;
+  }
+
   // check_permission of `account` on sales-111111111111.<table>.
   PermissionCheck check(const std::string& table, const std::string& permission,
                         const std::string& account = kConsumerAccount,
@@ -131,6 +140,36 @@ TEST_F(GrantsTest, OtherSubscriptionsGrantsSurviveADelete) {
   const EffectiveGrant* on_orders = find_grant(grants, "orders");
   ASSERT_NE(on_orders, nullptr) << ::testing::PrintToString(describe_grants(grants));
   EXPECT_EQ(on_orders->permissions, (Strings{"SELECT", "DESCRIBE"}));
+}
+
+// What approvals, a grantable update and a delete leave held is what the Active subscriptions
+// stand for, in every store (AWS mode: Lake Formation): admin reconcile finds nothing to repair.
+TEST_F(GrantsTest, ReconcileFindsNoDriftAfterApprovalsUpdatesAndADelete) {
+  ASSERT_OK(publish_sales());
+  ASSERT_OK_AND_ASSIGN(std::string first, active_subscription({"SELECT"}, Strings{"orders"}));
+  ASSERT_OK_AND_ASSIGN(std::string second,
+                       active_subscription({"SELECT", "INSERT"}, Strings{"orders"}));
+  ASSERT_OK(producer().update_subscription_permissions(first, {"SELECT"}, "", Strings{}));
+  ASSERT_OK(producer().delete_subscription(second, "narrow down"));
+  ASSERT_OK_AND_ASSIGN(std::size_t events, audit_count());
+
+  ASSERT_OK_AND_ASSIGN(ReconcileReport report, admin().reconcile());
+  EXPECT_TRUE(report.dry_run);
+  EXPECT_TRUE(report.consistent);
+  EXPECT_EQ(report.databases_checked, 1);
+  EXPECT_GT(report.grants_checked, 0);
+  EXPECT_TRUE(report.drift.empty()) << describe_drift(report.drift);
+  ASSERT_OK_AND_ASSIGN(ReconcileReport applied, admin().reconcile(/*apply=*/true));
+  EXPECT_FALSE(applied.dry_run);
+  EXPECT_TRUE(applied.drift.empty()) << describe_drift(applied.drift);
+  EXPECT_EQ(audit_count().value_or(0), events);  // nothing repaired, nothing audited
+  EXPECT_TRUE(check("orders", "SELECT").allowed);
+
+  for (const char* account : {kProducerAccount, kConsumerAccount}) {
+    EXPECT_STATUS_CODE(admin_as(account).reconcile(), StatusCode::kPermissionDenied) << account;
+    EXPECT_STATUS_CODE(admin_as(account).reconcile(true), StatusCode::kPermissionDenied)
+        << account;
+  }
 }
 
 TEST_F(GrantsTest, DescribeOnPublicProductIsAllowedWithoutAGrant) {

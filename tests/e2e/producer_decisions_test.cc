@@ -406,6 +406,18 @@ TEST_F(DecisionTest, UpdateWithExplicitGrantableSetsExactlyThose) {
   EXPECT_FALSE(grantable("orders", "SELECT"));
 }
 
+TEST_F(DecisionTest, UpdateWithExplicitGrantableDropsOnlyTheGrantOptionOfAKeptPermission) {
+  ASSERT_OK_AND_ASSIGN(std::string id, active_subscription({"SELECT", "INSERT"}, Strings{"orders"},
+                                                           {.grantable_permissions = Strings{
+                                                                "SELECT", "INSERT"}}));
+  ASSERT_TRUE(grantable("orders", "INSERT"));
+  ASSERT_OK(
+      producer().update_subscription_permissions(id, {"SELECT", "INSERT"}, "", Strings{"SELECT"}));
+  EXPECT_TRUE(allowed("orders", "INSERT"));
+  EXPECT_FALSE(grantable("orders", "INSERT"));
+  EXPECT_TRUE(grantable("orders", "SELECT"));
+}
+
 TEST_F(DecisionTest, UpdateBeyondRequestedIsInvalidArgument) {
   ASSERT_OK_AND_ASSIGN(std::string id, active_subscription({"SELECT"}, Strings{"orders"}));
   ASSERT_OK_AND_ASSIGN(std::string before, snapshot(id));

@@ -35,6 +35,7 @@ const std::map<std::string, json>& parameter_table() {
       {"admin list_access_keys", {{"account_id", kProducerAccount}}},
       {"admin list_audit_events", json::object()},
       {"admin verify_audit", json::object()},
+      {"admin reconcile", {{"apply", true}}},
       // catalog: each account's own "scratch" database
       {"catalog create_database", {{"database_input", {{"Name", "newdb"}}}}},
       {"catalog get_database", {{"name", "scratch"}}},

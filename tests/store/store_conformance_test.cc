@@ -606,6 +606,56 @@ TEST_P(StoreConformanceTest, SubscriptionGrantsAreListedAndDeletedBySubscription
   EXPECT_EQ(left, (std::set<std::string>{"S2/SELECT", "/ALTER"}));
 }
 
+TEST_P(StoreConformanceTest, DatabaseGrantsAreEveryPrincipalsOnTheDatabaseAndItsTables) {
+  DATAMESH_ASSERT_OK(write([&](Transaction& tx) -> absl::Status {
+    for (const GrantRow& row :
+         {grant("orders", "SELECT", "S1"), grant("", "DESCRIBE", "S1"),
+          grant("*", "ALTER", "", "111122223333"), grant("orders", "SELECT", "S2", "777788889999"),
+          grant("orders", "SELECT", "S3", "444455556666", "other")}) {
+      DATAMESH_RETURN_IF_ERROR(tx.put_grant(row));
+    }
+    return absl::OkStatus();
+  }));
+  auto listed = read([](Transaction& tx) {
+    return tx.list_database_grants("111122223333", "sales");
+  });
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  std::vector<std::string> texts;
+  for (const GrantRow& row : *listed) {
+    texts.push_back(row.principal + "/" + row.table_name + "/" + row.permission + "/" +
+                    row.subscription_id);
+  }
+  EXPECT_EQ(texts, (std::vector<std::string>{"111122223333/*/ALTER/", "444455556666//DESCRIBE/S1",
+                                             "444455556666/orders/SELECT/S1",
+                                             "777788889999/orders/SELECT/S2"}));
+  auto other_catalog = read([](Transaction& tx) {
+    return tx.list_database_grants("999999999999", "sales");
+  });
+  ASSERT_TRUE(other_catalog.ok()) << other_catalog.status();
+  EXPECT_TRUE(other_catalog->empty());
+}
+
+TEST_P(StoreConformanceTest, DeleteGrantRemovesExactlyThatGrant) {
+  DATAMESH_ASSERT_OK(write([&](Transaction& tx) -> absl::Status {
+    for (const GrantRow& row : {grant("orders", "SELECT", "S1"), grant("orders", "SELECT", "S2"),
+                                grant("orders", "INSERT", "S1")}) {
+      DATAMESH_RETURN_IF_ERROR(tx.put_grant(row));
+    }
+    return absl::OkStatus();
+  }));
+  DATAMESH_ASSERT_OK(write([](Transaction& tx) -> absl::Status {
+    DATAMESH_RETURN_IF_ERROR(tx.delete_grant(grant("orders", "SELECT", "S1")));
+    return tx.delete_grant(grant("refunds", "SELECT", "S1"));  // none: no error
+  }));
+  auto left = read([](Transaction& tx) {
+    return tx.find_grants("444455556666", "111122223333", "sales", "orders");
+  });
+  ASSERT_TRUE(left.ok()) << left.status();
+  std::set<std::string> texts;
+  for (const GrantRow& row : *left) texts.insert(row.subscription_id + "/" + row.permission);
+  EXPECT_EQ(texts, (std::set<std::string>{"S1/INSERT", "S2/SELECT"}));
+}
+
 TEST_P(StoreConformanceTest, DeleteSubscriptionGrantsRefusesAnEmptyId) {
   DATAMESH_ASSERT_OK(write([](Transaction& tx) { return tx.put_grant(grant("t", "ALTER", "")); }));
   absl::Status status = write([](Transaction& tx) { return tx.delete_subscription_grants(""); });

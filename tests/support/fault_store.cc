@@ -98,6 +98,14 @@ class FaultTransaction final : public store::Transaction {
     return write("delete_subscription_grants",
                  [&] { return inner_.delete_subscription_grants(subscription_id); });
   }
+  absl::StatusOr<std::vector<GrantRow>> list_database_grants(
+      std::string_view catalog_id, std::string_view database_name) override {
+    return read("list_database_grants",
+                [&] { return inner_.list_database_grants(catalog_id, database_name); });
+  }
+  absl::Status delete_grant(const GrantRow& grant) override {
+    return write("delete_grant", [&] { return inner_.delete_grant(grant); });
+  }
   absl::StatusOr<std::vector<GrantRow>> list_subscription_grants(
       std::string_view subscription_id) override {
     return read("list_subscription_grants",

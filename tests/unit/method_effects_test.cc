@@ -15,10 +15,10 @@
 namespace datamesh::api::method_effects_test {
 namespace {
 
-// The verbs of the methods that change the mesh.
-constexpr std::array<std::string_view, 12> kWriteVerbs = {
-    "create_", "update_", "delete_", "approve_", "deny_",    "enable_",
-    "revoke_", "rotate_", "initialize_", "import_", "request_", "finalize_"};
+// The verbs of the methods that change the mesh (reconcile repairs grants with apply).
+constexpr std::array<std::string_view, 13> kWriteVerbs = {
+    "create_", "update_",     "delete_", "approve_",  "deny_",     "enable_",  "revoke_",
+    "rotate_", "initialize_", "import_", "request_",  "finalize_", "reconcile"};
 
 bool named_as_write(std::string_view method) {
   return std::any_of(kWriteVerbs.begin(), kWriteVerbs.end(),
@@ -39,8 +39,8 @@ TEST(MethodEffects, EveryAuthenticatedWriteTakesAClientTokenAndNoReadDoes) {
     EXPECT_EQ(has_client_token(route), expected) << where;
     writes += expected ? 1 : 0;
   }
-  // 21 authenticated write methods; delete_subscription has a route per persona.
-  EXPECT_EQ(writes, 22);
+  // 22 authenticated write methods; delete_subscription has a route per persona.
+  EXPECT_EQ(writes, 23);
 }
 
 TEST(MethodEffects, InitializeMeshAccountTakesNoToken) {

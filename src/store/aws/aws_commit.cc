@@ -70,7 +70,10 @@ struct Plan {
   std::map<std::string, std::pair<std::optional<Account>, Account>> accounts;  // before, after
   std::map<std::string, AccessKeyRow> keys;
   std::map<std::string, SubscriptionChange> subscriptions;
-  std::vector<GrantRow> other_grants;  // grants of no subscription (the producer's own)
+  // Grants made as they are: those of no subscription (the producer's own), and a grant put
+  // alone, without its subscription's grants being replaced (admin reconcile restoring one).
+  std::vector<GrantRow> other_grants;
+  std::vector<GrantRow> revoked_grants;  // grants deleted one by one (admin reconcile)
   std::vector<ShareRow> shares;
   // The consumers a new approval lets read the producer's buckets (made with the publication's
   // bucket statements; those of the mesh follow from `catalog`).
@@ -83,7 +86,8 @@ struct Plan {
 
   // Whether anything but DynamoDB changes.
   bool has_side_effects() const {
-    if (!catalog.empty() || !products.empty() || !other_grants.empty() || !shares.empty()) {
+    if (!catalog.empty() || !products.empty() || !other_grants.empty() ||
+        !revoked_grants.empty() || !shares.empty()) {
       return true;
     }
     for (const auto& [id, change] : accounts) {
@@ -166,7 +170,9 @@ absl::StatusOr<Plan> make_plan(Transaction& reads, const std::vector<BufferedWri
               return absl::OkStatus();
             },
             [&](const PutGrant& w) -> absl::Status {
-              if (w.grant.subscription_id.empty()) {
+              const auto replaced = plan.subscriptions.find(w.grant.subscription_id);
+              if (w.grant.subscription_id.empty() || replaced == plan.subscriptions.end() ||
+                  !replaced->second.grants_written) {
                 plan.other_grants.push_back(w.grant);
                 return absl::OkStatus();
               }
@@ -181,6 +187,10 @@ absl::StatusOr<Plan> make_plan(Transaction& reads, const std::vector<BufferedWri
                                         change_of(w.subscription_id));
               change->grants_written = true;
               change->grants.clear();
+              return absl::OkStatus();
+            },
+            [&](const DeleteGrant& w) -> absl::Status {
+              plan.revoked_grants.push_back(w.grant);
               return absl::OkStatus();
             },
             [&](const PutShare& w) -> absl::Status {
@@ -342,7 +352,8 @@ nlohmann::json plan_json(const Plan& plan) {
   for (const ClientTokenRow& row : plan.client_tokens) tokens.push_back(client_token_element(row));
   return {{"Version", 1},         {"Catalog", catalog},   {"Products", products},
           {"Accounts", accounts}, {"Keys", keys},         {"Subscriptions", subscriptions},
-          {"OtherGrants", plan.other_grants}, {"Shares", plan.shares}, {"Audit", audit},
+          {"OtherGrants", plan.other_grants}, {"RevokedGrants", plan.revoked_grants},
+          {"Shares", plan.shares}, {"Audit", audit},
           {"ClientTokens", tokens}, {"BucketReaders", plan.readers},
           {"RetaggedProducts", plan.retagged_products}};
 }
@@ -393,6 +404,8 @@ absl::StatusOr<Plan> plan_from(const std::string& text) {
       plan.subscriptions[out.updated.subscription_id] = std::move(out);
     }
     plan.other_grants = json.at("OtherGrants").get<std::vector<GrantRow>>();
+    plan.revoked_grants =
+        json.value("RevokedGrants", nlohmann::json::array()).get<std::vector<GrantRow>>();
     plan.shares = json.at("Shares").get<std::vector<ShareRow>>();
     plan.readers =
         json.value("BucketReaders", nlohmann::json::array()).get<std::vector<BucketReader>>();
@@ -436,6 +449,73 @@ std::vector<GrantRow> minus(const std::vector<GrantRow>& a, const std::vector<Gr
     if (!in_b.contains(key_of(row))) out.push_back(row);
   }
   return out;
+}
+
+// What Lake Formation loses when a subscription's rows `before` give way to its new ones.
+struct Revocation {
+  std::vector<GrantRow> rows;           // revoked with their grant option
+  std::vector<GrantRow> grant_options;  // the permission stays; only its grant option goes
+};
+
+// Lake Formation holds one grant per principal, resource and permission, whichever
+// subscriptions stand for it: a row of `before` is revoked only when neither the subscription's
+// new rows nor another Active subscription of the same principal on the same database (as the
+// plan leaves it) stands for it, and its grant option only when none of them stands for it
+// grantable. The other subscriptions are read from the tracker only when something would go.
+absl::StatusOr<Revocation> revocation_of(const AwsParts& parts, const Plan& plan,
+                                         const SubscriptionChange& change,
+                                         std::vector<GrantRow> before) {
+  using Held = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+  const auto held_key = [](const GrantRow& row) -> Held {
+    return {row.principal, row.catalog_id, row.database_name, row.table_name, row.permission};
+  };
+  std::map<Held, bool> held;  // -> grantable
+  const auto hold = [&](const std::vector<GrantRow>& rows) {
+    for (const GrantRow& row : rows) held[held_key(row)] |= row.grantable;
+  };
+  // The rows `before` loses against what `held` stands for.
+  const auto lost = [&] {
+    Revocation revocation;
+    for (const GrantRow& row : before) {
+      const auto found = held.find(held_key(row));
+      if (found == held.end()) {
+        revocation.rows.push_back(row);
+      } else if (row.grantable && !found->second) {
+        revocation.grant_options.push_back(row);
+      }
+    }
+    return revocation;
+  };
+  hold(change.grants);
+  Revocation revocation = lost();
+  if (revocation.rows.empty() && revocation.grant_options.empty()) return revocation;
+
+  const Subscription& self = *change.stored;
+  const std::string& mesh = parts.sessions.mesh_account();
+  for (const auto& [other_id, other] : plan.subscriptions) {
+    if (other_id != self.subscription_id &&
+        other.updated.subscriber_principal == self.subscriber_principal &&
+        other.updated.database_name == self.database_name) {
+      hold(subscription_grants(other.updated, mesh));
+    }
+  }
+  const SubscriptionFilter filter{.subscriber = self.subscriber_principal,
+                                  .status = SubscriptionStatus::kActive,
+                                  .database_name = self.database_name};
+  Page page{.limit = 500};
+  while (true) {
+    DATAMESH_ASSIGN_OR_RETURN(const std::vector<Subscription> others,
+                              parts.subscriptions.list_subscriptions(filter, page));
+    for (const Subscription& other : others) {
+      // The plan's own subscriptions count as the plan leaves them (above).
+      if (!plan.subscriptions.contains(other.subscription_id)) {
+        hold(subscription_grants(other, mesh));
+      }
+    }
+    if (static_cast<int>(others.size()) < page.limit) break;
+    page.after = others.back().subscription_id;
+  }
+  return lost();
 }
 
 // An Active subscription that loses rights (deleted, left, narrowed) says so in the tracker
@@ -569,8 +649,12 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
     if (change.stored && change.stored->status == SubscriptionStatus::kActive) {
       before = subscription_grants(*change.stored, mesh);
     }
-    DATAMESH_RETURN_IF_ERROR(parts.grants.revoke(minus(before, change.grants)));
+    DATAMESH_ASSIGN_OR_RETURN(const Revocation revocation,
+                              revocation_of(parts, plan, change, std::move(before)));
+    DATAMESH_RETURN_IF_ERROR(parts.grants.revoke(revocation.rows));
+    DATAMESH_RETURN_IF_ERROR(parts.grants.revoke_grant_options(revocation.grant_options));
   }
+  DATAMESH_RETURN_IF_ERROR(parts.grants.revoke(plan.revoked_grants));
   // RAM: the shares of a new approval are the ones Lake Formation just made; a consumer's
   // acceptance or departure is made on its side.
   std::vector<ShareRow> shares;
@@ -684,7 +768,7 @@ absl::Status commit_outside_mesh(const AwsParts& parts, Transaction& reads,
                                  const std::vector<BufferedWrite>& writes) {
   DATAMESH_ASSIGN_OR_RETURN(const Plan plan, make_plan(reads, writes));
   if (!plan.products.empty() || !plan.keys.empty() || !plan.subscriptions.empty() ||
-      !plan.other_grants.empty() || !plan.shares.empty()) {
+      !plan.other_grants.empty() || !plan.revoked_grants.empty() || !plan.shares.empty()) {
     return absl::FailedPreconditionError(cat(
         "this step changes the mesh, and this process holds no session for the mesh account ",
         parts.sessions.mesh_account(), ": run it with credentials that reach the mesh"));

@@ -9,7 +9,9 @@
 //      Glue databases and tables (partitions copied with the mesh's tables), products, IAM and
 //      Lake Formation set-up of accounts, what publishing and approving make beside
 //      (product_publication.h: data locations, LF tags, crawlers, bucket statements), grants
-//      (new ones granted before old ones are revoked),
+//      (new ones granted before old ones are revoked; an old one only when no other Active
+//      subscription of its principal stands for it, as Lake Formation holds one grant per
+//      principal, resource and permission; then the grants admin reconcile deletes one by one),
 //      RAM (the share ARNs Lake Formation made, invitations accepted or left), then deletions of
 //      Glue tables and databases; every step idempotent;
 //   4. the last TransactWriteItems writes the tracker items, the audit event, the account rows

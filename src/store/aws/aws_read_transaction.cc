@@ -178,6 +178,28 @@ absl::StatusOr<std::vector<GrantRow>> AwsReadTransaction::find_grants(
   return attribute_to_subscriptions(rows, active, catalog_id);
 }
 
+// Every Lake Formation permission on a mesh database and its tables, told as the subscription
+// it is of (attribute_to_subscriptions) by the database's Active subscriptions; a row none
+// stands for (the producer's, one made by hand) keeps subscription_id "". Mesh databases only:
+// the engine keeps no grants in other catalogs.
+absl::StatusOr<std::vector<GrantRow>> AwsReadTransaction::list_database_grants(
+    std::string_view catalog_id, std::string_view database_name) {
+  if (catalog_id != parts_.sessions.mesh_account()) return std::vector<GrantRow>{};
+  DATAMESH_ASSIGN_OR_RETURN(std::vector<GrantRow> rows,
+                            parts_.grants.list_database_grants(database_name));
+  if (rows.empty()) return rows;
+  DATAMESH_ASSIGN_OR_RETURN(
+      const std::vector<Subscription> active,
+      parts_.subscriptions.list_subscriptions(
+          SubscriptionFilter{.status = SubscriptionStatus::kActive,
+                             .database_name = std::string(database_name)},
+          Page{.limit = std::numeric_limits<int>::max()}));
+  return attribute_to_subscriptions(rows, active, catalog_id);
+}
+absl::Status AwsReadTransaction::delete_grant(const GrantRow&) {
+  return not_here("delete_grant");
+}
+
 absl::Status AwsReadTransaction::put_share(const ShareRow&) { return not_here("put_share"); }
 absl::StatusOr<std::vector<ShareRow>> AwsReadTransaction::list_subscription_shares(
     std::string_view subscription_id) {

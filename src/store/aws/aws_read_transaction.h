@@ -56,6 +56,9 @@ class AwsReadTransaction final : public Transaction {
 
   absl::Status put_grant(const GrantRow& grant) override;
   absl::Status delete_subscription_grants(std::string_view subscription_id) override;
+  absl::StatusOr<std::vector<GrantRow>> list_database_grants(
+      std::string_view catalog_id, std::string_view database_name) override;
+  absl::Status delete_grant(const GrantRow& grant) override;
   absl::StatusOr<std::vector<GrantRow>> list_subscription_grants(
       std::string_view subscription_id) override;
   absl::StatusOr<std::vector<GrantRow>> find_grants(std::string_view principal,

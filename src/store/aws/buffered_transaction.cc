@@ -348,10 +348,40 @@ absl::Status BufferedTransaction::delete_subscription_grants(std::string_view su
   return absl::OkStatus();
 }
 
+absl::Status BufferedTransaction::delete_grant(const GrantRow& grant) {
+  GrantKey key(grant.principal, grant.catalog_id, grant.database_name, grant.table_name,
+               grant.permission, grant.subscription_id);
+  record(DeleteGrant{grant});
+  if (grants_.erase(key) > 0) {
+    std::erase(grant_keys_of_subscription_[grant.subscription_id], key);
+  }
+  deleted_grants_.insert(std::move(key));
+  return absl::OkStatus();
+}
+
 bool BufferedTransaction::grant_overlaid(const GrantRow& g) const {
-  return cleared_grants_.contains(g.subscription_id) ||
-         grants_.contains(std::tie(g.principal, g.catalog_id, g.database_name, g.table_name,
-                                   g.permission, g.subscription_id));
+  const auto key = std::tie(g.principal, g.catalog_id, g.database_name, g.table_name,
+                            g.permission, g.subscription_id);
+  return cleared_grants_.contains(g.subscription_id) || grants_.contains(key) ||
+         deleted_grants_.contains(key);
+}
+
+absl::StatusOr<std::vector<GrantRow>> BufferedTransaction::list_database_grants(
+    std::string_view catalog_id, std::string_view database_name) {
+  DATAMESH_ASSIGN_OR_RETURN(std::vector<GrantRow> grants,
+                            base_.list_database_grants(catalog_id, database_name));
+  std::erase_if(grants, [&](const GrantRow& g) { return grant_overlaid(g); });
+  for (const auto& [key, write] : grants_) {
+    const GrantRow& grant = row_at(write, &PutGrant::grant);
+    if (grant.catalog_id == catalog_id && grant.database_name == database_name) {
+      grants.push_back(grant);
+    }
+  }
+  std::sort(grants.begin(), grants.end(), [](const GrantRow& a, const GrantRow& b) {
+    return std::tie(a.principal, a.table_name, a.permission, a.subscription_id) <
+           std::tie(b.principal, b.table_name, b.permission, b.subscription_id);
+  });
+  return grants;
 }
 
 absl::StatusOr<std::vector<GrantRow>> BufferedTransaction::list_subscription_grants(

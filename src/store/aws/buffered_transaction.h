@@ -30,7 +30,8 @@
 //    body saw.
 //  * A later write of a row does not remove an earlier one: the last write of a key wins. A
 //    DeleteDatabase also removes the tables of that database written before it, and
-//    DeleteSubscriptionGrants the grants of that subscription written before it; rows written
+//    DeleteSubscriptionGrants the grants of that subscription written before it (DeleteGrant the
+//    one grant); rows written
 //    after them stay.
 //  * Each UpdateSubscription's expected_version is the version the body read: the base's for a
 //    subscription's first write, the previous write's version after that. InsertSubscription ids
@@ -109,6 +110,9 @@ class BufferedTransaction final : public Transaction {
 
   absl::Status put_grant(const GrantRow& grant) override;
   absl::Status delete_subscription_grants(std::string_view subscription_id) override;
+  absl::StatusOr<std::vector<GrantRow>> list_database_grants(
+      std::string_view catalog_id, std::string_view database_name) override;
+  absl::Status delete_grant(const GrantRow& grant) override;
   absl::StatusOr<std::vector<GrantRow>> list_subscription_grants(
       std::string_view subscription_id) override;
   absl::StatusOr<std::vector<GrantRow>> find_grants(std::string_view principal,
@@ -216,6 +220,8 @@ class BufferedTransaction final : public Transaction {
   std::map<std::string, std::vector<GrantKey>, std::less<>> grant_keys_of_subscription_;
   // Subscriptions whose base grants the body deleted.
   std::set<std::string, std::less<>> cleared_grants_;
+  // Grants the body deleted one by one (delete_grant): hidden from the base's listings.
+  std::set<GrantKey, KeyLess> deleted_grants_;
   std::map<std::string, size_t, std::less<>> shares_;
   std::map<std::string, SubscriptionOverlay, std::less<>> subscriptions_;
   std::vector<std::string> inserted_;  // ids of the subscriptions inserted, in order

@@ -28,6 +28,7 @@ const char* write_method(const BufferedWrite& write) {
           [](const PutProduct&) { return "put_product"; },
           [](const PutGrant&) { return "put_grant"; },
           [](const DeleteSubscriptionGrants&) { return "delete_subscription_grants"; },
+          [](const DeleteGrant&) { return "delete_grant"; },
           [](const PutShare&) { return "put_share"; },
           [](const InsertSubscription&) { return "insert_subscription"; },
           [](const UpdateSubscription&) { return "update_subscription"; },
@@ -55,6 +56,7 @@ absl::Status apply_writes(const std::vector<BufferedWrite>& writes, Transaction&
             [&](const DeleteSubscriptionGrants& w) {
               return target.delete_subscription_grants(w.subscription_id);
             },
+            [&](const DeleteGrant& w) { return target.delete_grant(w.grant); },
             [&](const PutShare& w) { return target.put_share(w.share); },
             [&](const InsertSubscription& w) { return target.insert_subscription(w.subscription); },
             [&](const UpdateSubscription& w) {

@@ -46,6 +46,9 @@ struct PutGrant {
 struct DeleteSubscriptionGrants {
   std::string subscription_id;
 };
+struct DeleteGrant {
+  GrantRow grant;
+};
 struct PutShare {
   ShareRow share;
 };
@@ -70,7 +73,7 @@ struct DeleteExpiredClientTokens {
 
 using BufferedWrite =
     std::variant<PutAccount, PutAccessKey, PutDatabase, DeleteDatabase, PutTable, DeleteTable,
-                 PutProduct, PutGrant, DeleteSubscriptionGrants, PutShare, InsertSubscription,
+                 PutProduct, PutGrant, DeleteSubscriptionGrants, DeleteGrant, PutShare, InsertSubscription,
                  UpdateSubscription, AppendAuditEvent, PutClientToken, DeleteExpiredClientTokens>;
 
 // The Transaction method a write stands for ("put_table", ...), for messages and journals.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/text.h"
+#include "store/aws/json_members.h"
 
 namespace datamesh::store::aws {
 namespace {
@@ -224,12 +225,6 @@ class Reader {
 absl::Status bad_answer(std::string_view what, const BadMember& bad) {
   return absl::InternalError(
       cat("Glue answered a ", what, " that cannot be read: member ", bad.path, ": ", bad.why));
-}
-
-std::string string_member(const json& object, const char* key) {
-  const auto found = object.find(key);
-  if (found == object.end() || !found->is_string()) return "";
-  return found->get<std::string>();
 }
 
 }  // namespace

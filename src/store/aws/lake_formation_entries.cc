@@ -6,6 +6,7 @@
 
 #include "base/text.h"
 #include "core/grants.h"
+#include "store/aws/json_members.h"
 
 namespace datamesh::store::aws {
 using base::cat;
@@ -43,12 +44,6 @@ std::vector<Group> group_rows(const std::vector<GrantRow>& rows) {
     if (row.grantable) add_once(group.grantable, row.permission);
   }
   return groups;
-}
-
-std::string string_member(const nlohmann::json& object, std::string_view key) {
-  const auto found = object.find(key);
-  if (found == object.end() || !found->is_string()) return "";
-  return found->get<std::string>();
 }
 
 std::vector<std::string> string_list(const nlohmann::json& object, std::string_view key) {
@@ -153,8 +148,9 @@ std::vector<PermissionEntry> permission_entries(const std::vector<GrantRow>& row
 nlohmann::json entry_request(const PermissionEntry& entry, std::string_view id) {
   nlohmann::json request = {{"Id", id},
                             {"Principal", {{"DataLakePrincipalIdentifier", entry.principal}}},
-                            {"Resource", entry.resource},
-                            {"Permissions", entry.permissions}};
+                            {"Resource", entry.resource}};
+  // Left out when only grant options are revoked (the member is optional in batch entries).
+  if (!entry.permissions.empty()) request["Permissions"] = entry.permissions;
   if (!entry.grantable.empty()) request["PermissionsWithGrantOption"] = entry.grantable;
   return request;
 }
@@ -184,7 +180,13 @@ std::string describe_entry(const PermissionEntry& entry) {
 
 std::vector<PermissionEntry> narrower_entries(const PermissionEntry& entry) {
   std::vector<PermissionEntry> narrower;
-  if (entry.permissions.size() > 1) {
+  if (entry.permissions.empty()) {  // grant options only: each alone
+    if (entry.grantable.size() > 1) {
+      for (const std::string& permission : entry.grantable) {
+        narrower.push_back({entry.principal, entry.resource, {}, {permission}});
+      }
+    }
+  } else if (entry.permissions.size() > 1) {
     for (const std::string& permission : entry.permissions) {
       PermissionEntry single{entry.principal, entry.resource, {permission}, {}};
       if (contains(entry.grantable, permission)) single.grantable = {permission};

@@ -60,7 +60,8 @@ std::string describe_entry(const PermissionEntry& entry);
 // grantee lacks part of it ("No permissions revoked. Grantee does not have: [...]" revokes
 // none of the entry): each permission alone, with its grant option if it had one; then a
 // permission alone without its grant option. Empty when `entry` is one permission without
-// grant option: then the grantee holds none of it, and there is nothing left to revoke.
+// grant option: then the grantee holds none of it, and there is nothing left to revoke. An
+// entry of grant options only (no permissions) gives each grant option alone.
 std::vector<PermissionEntry> narrower_entries(const PermissionEntry& entry);
 
 // The rows an item of ListPermissions' PrincipalResourcePermissions stands for: one per

@@ -174,6 +174,19 @@ absl::Status LakeFormationGrants::grant_data_locations(
   return send_entries(*client, Operation::kGrant, catalog_id, std::move(entries));
 }
 
+absl::Status LakeFormationGrants::revoke_grant_options(const std::vector<GrantRow>& rows) const {
+  for (const auto& [catalog_id, catalog_rows] : rows_by_catalog(rows)) {
+    std::vector<GrantRow> grantable = catalog_rows;
+    for (GrantRow& row : grantable) row.grantable = true;
+    std::vector<PermissionEntry> entries = permission_entries(grantable);
+    for (PermissionEntry& entry : entries) entry.permissions.clear();
+    DATAMESH_ASSIGN_OR_RETURN(const AwsClient* client, sessions_.client(catalog_id));
+    DATAMESH_RETURN_IF_ERROR(
+        send_entries(*client, Operation::kRevoke, catalog_id, std::move(entries)));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<GrantRow>> LakeFormationGrants::find_grants(
     std::string_view principal, std::string_view catalog_id, std::string_view database_name,
     std::string_view table_name) const {
@@ -220,16 +233,7 @@ absl::StatusOr<std::vector<GrantRow>> LakeFormationGrants::list_database_grants(
 }
 
 std::vector<GrantRow> subscription_grants(const Subscription& s, std::string_view mesh_account) {
-  if (s.status != SubscriptionStatus::kActive) return {};
-  core::PermissionSet granted{core::Permission::kDescribe};
-  core::PermissionSet grantable;
-  for (const std::string& name : s.permitted_grants) {
-    if (const auto permission = core::parse_permission(name)) granted.add(*permission);
-  }
-  for (const std::string& name : s.grantable_grants) {
-    if (const auto permission = core::parse_permission(name)) grantable.add(*permission);
-  }
-  return core::subscription_grant_rows(s, mesh_account, granted, grantable);
+  return core::recorded_grant_rows(s, mesh_account);
 }
 
 std::vector<GrantRow> attribute_to_subscriptions(const std::vector<GrantRow>& rows,

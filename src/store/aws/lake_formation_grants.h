@@ -58,6 +58,12 @@ class LakeFormationGrants {
   absl::Status grant_data_locations(std::string_view catalog_id, std::string_view principal,
                                     const std::vector<std::string>& location_arns) const;
 
+  // Revokes the grant option of `rows` and leaves the permissions themselves granted (entries
+  // with PermissionsWithGrantOption only), as revoke() sends them: a permission whose grant
+  // option the grantee no longer holds is skipped. For a permission that stays granted but is
+  // no longer grantable.
+  absl::Status revoke_grant_options(const std::vector<GrantRow>& rows) const;
+
   // store::Transaction::find_grants: the rows of `principal` on database_name.table_name, on
   // database_name."*" (TableWildcard) and on the database itself, in catalog_id's Lake Formation
   // (ListPermissions, every page), sorted by table and permission, subscription_id "". A table

@@ -116,6 +116,13 @@ Queries::Queries(const Dialect& dialect_) : dialect(dialect_) {
                     " WHERE principal = $1 AND catalog_id = $2 AND database_name = $3"
                     " AND table_name IN ($4, '*', '') ORDER BY table_name, permission,"
                     " subscription_id");
+  // A scan of the grants (admin reconcile only): no index leads with the database.
+  list_database_grants = sql(grants,
+                             " WHERE catalog_id = $1 AND database_name = $2"
+                             " ORDER BY principal, table_name, permission, subscription_id");
+  delete_grant = sql(
+      "DELETE FROM grants WHERE principal = $1 AND catalog_id = $2 AND database_name = $3"
+      " AND table_name = $4 AND permission = $5 AND subscription_id = $6");
   put_share = sql(upsert(kShares));
   list_subscription_shares =
       sql(select_columns(kShares), " WHERE subscription_id = $1 ORDER BY creation_date, share_arn");

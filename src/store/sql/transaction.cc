@@ -190,6 +190,23 @@ absl::StatusOr<std::vector<GrantRow>> SqlTransaction::find_grants(std::string_vi
                    read_grant);
 }
 
+absl::StatusOr<std::vector<GrantRow>> SqlTransaction::list_database_grants(
+    std::string_view catalog_id, std::string_view database_name) {
+  return query_all(queries_.list_database_grants, Values().text(catalog_id).text(database_name),
+                   read_grant);
+}
+
+absl::Status SqlTransaction::delete_grant(const GrantRow& grant) {
+  DATAMESH_RETURN_IF_ERROR(require_write("delete_grant"));
+  return write(queries_.delete_grant, Values()
+                                          .text(grant.principal)
+                                          .text(grant.catalog_id)
+                                          .text(grant.database_name)
+                                          .text(grant.table_name)
+                                          .text(grant.permission)
+                                          .text(grant.subscription_id));
+}
+
 // Shares -------------------------------------------------------------------------------------
 
 absl::Status SqlTransaction::put_share(const ShareRow& share) {

@@ -74,6 +74,9 @@ class SqlTransaction : public Transaction {
   // An empty subscription_id is InvalidArgument: it would match every grant not made for a
   // subscription.
   absl::Status delete_subscription_grants(std::string_view subscription_id) override;
+  absl::StatusOr<std::vector<GrantRow>> list_database_grants(
+      std::string_view catalog_id, std::string_view database_name) override;
+  absl::Status delete_grant(const GrantRow& grant) override;
   absl::StatusOr<std::vector<GrantRow>> list_subscription_grants(
       std::string_view subscription_id) override;
   absl::StatusOr<std::vector<GrantRow>> find_grants(std::string_view principal,

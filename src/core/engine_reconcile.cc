@@ -1,0 +1,150 @@
+// Engine::reconcile: the drift of every mesh database (core/reconcile.h), repaired on request.
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status_macros.h"
+#include "base/text.h"
+#include "core/audit.h"
+#include "core/authz.h"
+#include "core/client_token.h"
+#include "core/engine.h"
+#include "core/engine_internal.h"
+#include "core/reconcile.h"
+
+namespace datamesh::core {
+using base::cat;
+
+namespace {
+
+constexpr int kPageSize = 500;
+
+// Every product of the mesh, page after page.
+absl::StatusOr<std::vector<store::ProductRow>> all_products(store::Transaction& tx) {
+  std::vector<store::ProductRow> products;
+  store::Page page{.limit = kPageSize};
+  while (true) {
+    DATAMESH_ASSIGN_OR_RETURN(std::vector<store::ProductRow> rows,
+                              tx.list_products(store::ProductFilter{}, page));
+    const bool last = static_cast<int>(rows.size()) < page.limit;
+    if (!rows.empty()) page.after = rows.back().mesh_database;
+    for (store::ProductRow& row : rows) products.push_back(std::move(row));
+    if (last) return products;
+  }
+}
+
+// Every subscription to `database`, Deleted ones included.
+absl::StatusOr<std::vector<Subscription>> all_subscriptions(store::Transaction& tx,
+                                                            const std::string& database) {
+  const store::SubscriptionFilter filter{.include_deleted = true, .database_name = database};
+  std::vector<Subscription> subscriptions;
+  store::Page page{.limit = kPageSize};
+  while (true) {
+    DATAMESH_ASSIGN_OR_RETURN(std::vector<Subscription> rows,
+                              tx.list_subscriptions(filter, page));
+    const bool last = static_cast<int>(rows.size()) < page.limit;
+    if (!rows.empty()) page.after = rows.back().subscription_id;
+    for (Subscription& row : rows) subscriptions.push_back(std::move(row));
+    if (last) return subscriptions;
+  }
+}
+
+// The drift of one mesh database as the store holds it now.
+absl::StatusOr<std::vector<GrantRepair>> database_drift(store::Transaction& tx,
+                                                        const std::string& mesh,
+                                                        const store::ProductRow& product,
+                                                        int64_t& grants_checked) {
+  DATAMESH_ASSIGN_OR_RETURN(const std::vector<Subscription> subscriptions,
+                            all_subscriptions(tx, product.mesh_database));
+  DATAMESH_ASSIGN_OR_RETURN(const std::vector<store::GrantRow> held,
+                            tx.list_database_grants(mesh, product.mesh_database));
+  grants_checked += static_cast<int64_t>(held.size());
+  return find_grant_drift(mesh, product.producer_account, subscriptions, held);
+}
+
+bool same_drift(const GrantDrift& a, const GrantDrift& b) {
+  return a.drift == b.drift && a.principal == b.principal && a.database_name == b.database_name &&
+         a.table_name == b.table_name && a.permission == b.permission &&
+         a.grantable == b.grantable && a.subscription_id == b.subscription_id;
+}
+
+}  // namespace
+
+absl::StatusOr<ReconcileReport> Engine::reconcile(const Caller& caller,
+                                                  const ReconcileRequest& request) const {
+  DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "reconcile the grants of the mesh"));
+  DATAMESH_ASSIGN_OR_RETURN(
+      ReconcileReport report,
+      read([&](store::Transaction& tx) -> absl::StatusOr<ReconcileReport> {
+        ReconcileReport found{.dry_run = !request.apply};
+        DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+        DATAMESH_ASSIGN_OR_RETURN(const std::vector<store::ProductRow> products,
+                                  all_products(tx));
+        for (const store::ProductRow& product : products) {
+          DATAMESH_ASSIGN_OR_RETURN(std::vector<GrantRepair> repairs,
+                                    database_drift(tx, mesh, product, found.grants_checked));
+          ++found.databases_checked;
+          for (GrantRepair& repair : repairs) found.drift.push_back(std::move(repair.drift));
+        }
+        found.consistent = found.drift.empty();
+        return found;
+      }));
+  if (!request.apply) return report;
+  // A retry with the client token of a finished call answers that call's report.
+  if (client_token_) {
+    DATAMESH_ASSIGN_OR_RETURN(
+        const std::optional<store::ClientTokenRow> recorded,
+        read([&](store::Transaction& tx) { return live_token_record(tx); }));
+    if (recorded) return decode_answer(AnswerOf<ReconcileReport>{}, recorded->answer, sealer_);
+  }
+
+  // Each repair is a change of its own, made with its audit event in one write transaction (an
+  // AWS commit carries one audit event), once the transaction has seen that the drift is still
+  // there: a change since the read may have repaired it, or made the repair wrong.
+  const std::string date = now();
+  for (GrantDrift& drift : report.drift) {
+    DATAMESH_ASSIGN_OR_RETURN(
+        drift.repaired,
+        store_.run(store::TxMode::kWrite, [&](store::Transaction& tx) -> absl::StatusOr<bool> {
+          DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+          DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
+                                    tx.get_product(drift.database_name));
+          if (!product) return false;
+          int64_t ignored = 0;
+          DATAMESH_ASSIGN_OR_RETURN(const std::vector<GrantRepair> repairs,
+                                    database_drift(tx, mesh, *product, ignored));
+          const auto still = std::find_if(repairs.begin(), repairs.end(), [&](const auto& r) {
+            return same_drift(r.drift, drift);
+          });
+          if (still == repairs.end()) return false;
+          const bool missing = drift.drift == "Missing";
+          DATAMESH_RETURN_IF_ERROR(missing ? tx.put_grant(still->row)
+                                           : tx.delete_grant(still->row));
+          DATAMESH_RETURN_IF_ERROR(append_audit(
+              tx, sealer_, caller,
+              {.date = date,
+               .actor_role = internal::kAdminRole,
+               .action = "reconcile",
+               .subscription_id = drift.subscription_id,
+               .resource = cat("database/", drift.database_name),
+               .details = {{"Drift", drift.drift},
+                           {"Repair", missing ? "granted" : "revoked"},
+                           {"Principal", drift.principal},
+                           {"TableName", drift.table_name},
+                           {"Permission", drift.permission},
+                           {"Grantable", drift.grantable}}}));
+          return true;
+        }));
+  }
+  // Every drift found is repaired, or was gone when its repair ran.
+  report.consistent = true;
+  if (client_token_) {
+    DATAMESH_RETURN_IF_ERROR(store_.run(store::TxMode::kWrite, [&](store::Transaction& tx) {
+      return record_token(tx, encode_answer(report, sealer_));
+    }));
+  }
+  return report;
+}
+
+}  // namespace datamesh::core
