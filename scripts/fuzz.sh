@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target of fuzz/ for N seconds each and prints the executions of each.
+# Runs every libFuzzer target of fuzz/ for N seconds each (as many at once as there are cores,
+# DATAMESH_FUZZ_JOBS) and prints the executions of each.
 #
 #   scripts/fuzz.sh [seconds] [target...]      default: 20 seconds, every target
 #
@@ -37,25 +38,47 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 failed=()
-printf '%-22s %12s %10s %10s  %s\n' target executions exec/s corpus result
-for target in "${targets[@]}"; do
-  work="$build/fuzz-runs/$target"
+# One target's run; its table row goes to <work>/row, and a failure also to <work>/failed.
+run_target() {
+  local target=$1 work="$build/fuzz-runs/$1" result=ok
   mkdir -p "$work/corpus"
-  log="$work/last-run.log"
-  result=ok
+  rm -f "$work/row" "$work/failed"
+  local log="$work/last-run.log"
   # A target's dictionary (fuzz/dict/<target>.dict), when it has one: tokens of hostile inputs.
-  dict=()
+  local dict=()
   [ -f "$root/fuzz/dict/$target.dict" ] && dict=(-dict="$root/fuzz/dict/$target.dict")
   if ! "$build/fuzz/$target" -max_total_time="$seconds" -timeout="$timeout_per_input" \
       -print_final_stats=1 -artifact_prefix="$work/" "${dict[@]}" \
       "$work/corpus" "$root/fuzz/corpus/$target" >"$log" 2>&1; then
     result="FAILED: $(grep -o "Test unit written to .*" "$log" | tail -1 || true); log: $log"
-    failed+=("$target")
+    touch "$work/failed"
   fi
+  local runs speed corpus
   runs=$(awk '/stat::number_of_executed_units:/ {print $2}' "$log" | tail -1)
   speed=$(awk '/stat::average_exec_per_sec:/ {print $2}' "$log" | tail -1)
   corpus=$(find "$work/corpus" -type f | wc -l)
-  printf '%-22s %12s %10s %10s  %s\n' "$target" "${runs:-?}" "${speed:-?}" "$corpus" "$result"
+  printf '%-22s %12s %10s %10s  %s\n' "$target" "${runs:-?}" "${speed:-?}" "$corpus" "$result" \
+    >"$work/row"
+}
+
+# A libFuzzer process runs on one core: as many targets at once as there are cores
+# (DATAMESH_FUZZ_JOBS), each for its full time.
+parallel=${DATAMESH_FUZZ_JOBS:-$(nproc)}
+running=0
+for target in "${targets[@]}"; do
+  run_target "$target" &
+  running=$((running + 1))
+  if [ "$running" -ge "$parallel" ]; then
+    wait -n
+    running=$((running - 1))
+  fi
+done
+wait
+
+printf '%-22s %12s %10s %10s  %s\n' target executions exec/s corpus result
+for target in "${targets[@]}"; do
+  cat "$build/fuzz-runs/$target/row"
+  if [ -e "$build/fuzz-runs/$target/failed" ]; then failed+=("$target"); fi
 done
 
 if [ ${#failed[@]} -gt 0 ]; then

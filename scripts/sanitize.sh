@@ -5,8 +5,8 @@
 #
 #   address  ASan + UBSan (and libFuzzer coverage: the same build as scripts/fuzz.sh) in
 #            $DATAMESH_ASAN_BUILD_DIR (default build-asan): the labels scripts/ci-labels.sh
-#            names (the unit, store, AWS client and AWS-mode, embedded e2e and CLI, and server
-#            suites, the PostgreSQL store's suites, and a replay of every fuzz corpus).
+#            names (the unit, store, AWS client and server suites, the PostgreSQL store's
+#            suites, and a replay of every fuzz corpus).
 #   thread   TSan in $DATAMESH_TSAN_BUILD_DIR (default build-tsan): the tests that run threads
 #            or processes at once (concurrency_tests: the server under concurrent load, its
 #            shutdown, transport and metrics, the multi-process e2e test, the store's
@@ -45,11 +45,11 @@ run_address() {
   local build=${DATAMESH_ASAN_BUILD_DIR:-$root/build-asan}
   configure "$build" -DDATAMESH_FUZZ=ON
   timed "address build" cmake --build "$build" -j"$jobs" --target datamesh_cli unit_tests \
-    store_tests aws_tests awsmode_tests e2e_tests audit_tests cli_tests server_tests fuzzers
+    store_tests aws_tests server_tests fuzzers
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-  # The labels of scripts/ci-labels.sh: every suite of our code once; the copies of the e2e and
-  # CLI suites on other endpoints and the failure sweep run in the main build (scripts/test.sh).
+  # The labels of scripts/ci-labels.sh; the scenario suites run in the main build
+  # (scripts/test.sh).
   # One more test than jobs: most tests wait on processes.
   timed "address tests" ctest --test-dir "$build" -j"$((jobs + 1))" --output-on-failure \
     -L "$DATAMESH_SANITIZED_LABELS"

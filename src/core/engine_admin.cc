@@ -106,7 +106,14 @@ absl::StatusOr<AccountCredentials> Engine::create_account(
         DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> taken, tx.get_account(candidate));
         if (!taken) id = std::move(candidate);
       }
-      if (id.empty()) return absl::InternalError("could not draw a free account id");
+      if (id.empty()) {
+        // Eight random ids all taken: not chance but a store where every id names an account
+        // (AWS mode: every 12-digit id is an AWS account, docs/DECISIONS.md).
+        return absl::FailedPreconditionError(
+            "no free account id: every id drawn already names an account (in AWS mode every "
+            "12-digit id is an AWS account: enable it with enable-account-as-producer or "
+            "enable-account-as-consumer instead of creating it)");
+      }
     } else {
       DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> taken, tx.get_account(id));
       if (taken) return absl::AlreadyExistsError(cat("account ", id, " already exists"));

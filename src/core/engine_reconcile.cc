@@ -74,9 +74,14 @@ bool same_drift(const GrantDrift& a, const GrantDrift& b) {
 absl::StatusOr<ReconcileReport> Engine::reconcile(const Caller& caller,
                                                   const ReconcileRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "reconcile the grants of the mesh"));
+  // With apply, the scan runs as a write that writes nothing: it waits for the mesh's other
+  // writers, and in AWS mode finishes first a change a failed writer left half made (its plan in
+  // the writer lock), so that the drift found is not a change in transition, and a repair whose
+  // answer was lost is complete when the call is made again.
   DATAMESH_ASSIGN_OR_RETURN(
       ReconcileReport report,
-      read([&](store::Transaction& tx) -> absl::StatusOr<ReconcileReport> {
+      store_.run(request.apply ? store::TxMode::kWrite : store::TxMode::kRead,
+                 [&](store::Transaction& tx) -> absl::StatusOr<ReconcileReport> {
         ReconcileReport found{.dry_run = !request.apply};
         DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
         DATAMESH_ASSIGN_OR_RETURN(const std::vector<store::ProductRow> products,

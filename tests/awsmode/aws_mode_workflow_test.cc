@@ -123,5 +123,20 @@ TEST_F(AwsModeWorkflowTest, AMeshWithoutDatameshTablesSaysHowToInitializeIt) {
   EXPECT_TRUE(call(mesh(), "admin", "list_accounts").ok());
 }
 
+TEST_F(AwsModeWorkflowTest, CreatingAnAccountSaysToEnableTheAwsAccountInstead) {
+  // Every 12-digit id is an AWS account (docs/DECISIONS.md, "AWS mode: creating accounts"): no
+  // id is free to draw, and a given one already exists.
+  ASSERT_TRUE(call(mesh(), "admin", "initialize_mesh_account").ok());
+  const absl::Status drawn =
+      call(mesh(), "admin", "create_account", {{"account_name", "marketing"}}).status();
+  EXPECT_EQ(drawn.code(), absl::StatusCode::kFailedPrecondition) << drawn;
+  EXPECT_THAT(std::string(drawn.message()), HasSubstr("enable-account-as-producer"));
+  const absl::Status given =
+      call(mesh(), "admin", "create_account",
+           {{"account_name", "marketing"}, {"account_id", producer()}})
+          .status();
+  EXPECT_EQ(given.code(), absl::StatusCode::kAlreadyExists) << given;
+}
+
 }  // namespace
 }  // namespace datamesh::aws::testing
