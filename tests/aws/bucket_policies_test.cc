@@ -62,7 +62,7 @@ TEST(WithBucketReadersTest, AReaderIsAddedToTheStatementOnce) {
   const std::optional<json> policy =
       with_bucket_readers(existing, "sales", {kConsumerRole, kMeshRole, kConsumerRole});
   ASSERT_TRUE(policy);
-  EXPECT_EQ((*policy)["Statement"], json({statement_with({kMeshRole, kConsumerRole})}));
+  EXPECT_EQ((*policy)["Statement"], json::array({statement_with({kMeshRole, kConsumerRole})}));
   EXPECT_EQ(with_bucket_readers(*policy, "sales", {kConsumerRole}), std::nullopt);
 }
 
@@ -72,7 +72,7 @@ TEST(WithBucketReadersTest, AnotherBucketsStatementIsNotOurs) {
   const json existing = {{"Version", "2012-10-17"}, {"Statement", {theirs}}};
   const std::optional<json> policy = with_bucket_readers(existing, "sales", {kMeshRole});
   ASSERT_TRUE(policy);
-  EXPECT_EQ((*policy)["Statement"], json({theirs, statement_with({kMeshRole})}));
+  EXPECT_EQ((*policy)["Statement"], json::array({theirs, statement_with({kMeshRole})}));
 }
 
 }  // namespace
