@@ -440,6 +440,14 @@ class PartialFailureTest : public AwsMeshTest {
     return id;
   }
 
+  // A second access key of the producer, made by the mesh admin; its id.
+  json second_producer_key() {
+    absl::StatusOr<json> key =
+        call(mesh(), "admin", "create_access_key", {{"account_id", producer()}});
+    EXPECT_TRUE(key.ok()) << key.status();
+    return key.ok() ? (*key)["AccessKeyId"] : json();
+  }
+
   // A scenario on the set-up mesh: `prepare` makes the state, the method gets what it returns.
   Scenario on_set_up_mesh(std::function<json()> prepare,
                           std::function<absl::StatusOr<json>(const json&)> method) {
@@ -602,12 +610,7 @@ TEST_F(PartialFailureTest, CreateAccessKey) {
 
 TEST_F(PartialFailureTest, RotateAccessKey) {
   run_scenario(on_set_up_mesh(
-      [this] {
-        absl::StatusOr<json> key =
-            call(mesh(), "admin", "create_access_key", {{"account_id", producer()}});
-        EXPECT_TRUE(key.ok()) << key.status();
-        return key.ok() ? (*key)["AccessKeyId"] : json();
-      },
+      [this] { return second_producer_key(); },
       [this](const json& key_id) {
         return call(mesh(), "admin", "rotate_access_key",
                     {{"key_id", key_id}, {"client_token", "rotate-once"}});
@@ -616,12 +619,7 @@ TEST_F(PartialFailureTest, RotateAccessKey) {
 
 TEST_F(PartialFailureTest, RevokeAccessKey) {
   run_scenario(on_set_up_mesh(
-      [this] {
-        absl::StatusOr<json> key =
-            call(mesh(), "admin", "create_access_key", {{"account_id", producer()}});
-        EXPECT_TRUE(key.ok()) << key.status();
-        return key.ok() ? (*key)["AccessKeyId"] : json();
-      },
+      [this] { return second_producer_key(); },
       [this](const json& key_id) {
         return call(mesh(), "admin", "revoke_access_key",
                     {{"key_id", key_id}, {"client_token", "revoke-once"}});
