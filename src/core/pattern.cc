@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <semaphore>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -180,6 +183,37 @@ class ThreadMatchState {
   pcre2_match_context* context_;
 };
 
+// Matching beyond Pattern::kFreeSteps is what a costly pattern spends its budget on: CPU with
+// no wait in it. Half the cores at most do it at once, so that calls sending costly patterns
+// back to back (each within its budget) leave the other half to everybody else's calls; a
+// name's attempts beyond the free ones wait for a slot. A slot is held for one name's matching
+// only, never while a lock or a transaction is waited for, so waiting for it cannot deadlock.
+std::counting_semaphore<>& costly_matching_slots() {
+  static std::counting_semaphore<> slots(
+      std::max<std::ptrdiff_t>(1, std::thread::hardware_concurrency() / 2));
+  return slots;
+}
+
+// A slot of costly_matching_slots(), taken on the first costly attempt and given back when the
+// name's matching ends.
+class CostlyMatchingSlot {
+ public:
+  CostlyMatchingSlot() = default;
+  CostlyMatchingSlot(const CostlyMatchingSlot&) = delete;
+  CostlyMatchingSlot& operator=(const CostlyMatchingSlot&) = delete;
+  ~CostlyMatchingSlot() {
+    if (held_) costly_matching_slots().release();
+  }
+  void take() {
+    if (held_) return;
+    costly_matching_slots().acquire();
+    held_ = true;
+  }
+
+ private:
+  bool held_ = false;
+};
+
 bool ran_out(int result) {
   return result == PCRE2_ERROR_MATCHLIMIT || result == PCRE2_ERROR_DEPTHLIMIT ||
          result == PCRE2_ERROR_HEAPLIMIT || result == PCRE2_ERROR_JIT_STACKLIMIT;
@@ -202,7 +236,9 @@ absl::StatusOr<bool> Pattern::full_match(std::string_view subject, MatchBudget& 
   const uint64_t cap = std::min(kNameSteps, kFreeSteps + budget.remaining_);
   uint64_t limit = kFreeSteps;
   int result = 0;
+  CostlyMatchingSlot slot;
   while (true) {
+    if (limit > kFreeSteps) slot.take();
     pcre2_set_match_limit(state.context(), static_cast<uint32_t>(limit));
     result = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()),
                          subject.size(), 0, 0, state.data(), state.context());

@@ -48,7 +48,9 @@ class Pattern {
 
   // True when the whole of `subject` matches; the steps beyond kFreeSteps are taken from
   // `budget`. InvalidArgument saying the pattern is too costly, and how to narrow it, when the
-  // budget or kNameSteps runs out; InvalidArgument when `subject` is not UTF-8.
+  // budget or kNameSteps runs out; InvalidArgument when `subject` is not UTF-8. A name that
+  // needs more than kFreeSteps is matched in one of a few process-wide slots (half the cores),
+  // waiting for one if need be: costly matching never takes every core.
   absl::StatusOr<bool> full_match(std::string_view subject, MatchBudget& budget) const;
   // The same with a budget of its own: for a call that matches one name.
   absl::StatusOr<bool> full_match(std::string_view subject) const;

@@ -51,6 +51,10 @@ class RequestHandler {
   virtual ~RequestHandler() = default;
   // Must be cheap and must not block: the transport calls it on its event loop.
   virtual Lane lane(std::string_view method, std::string_view path) const = 0;
+  // Whose turn a kWorker request takes in the worker pool: requests with the same key share
+  // TransportOptions::max_workers_per_key workers. Must be cheap; called on the event loop with
+  // the complete request.
+  virtual std::string fairness_key(const Request& request) const = 0;
   // The answer to a complete request. Called concurrently from event-loop threads (kEventLoop
   // requests) and worker threads (kWorker requests).
   virtual Response handle(const Request& request) = 0;
@@ -64,8 +68,10 @@ struct TransportOptions {
   int port = 0;  // 0 = any free port
   // Threads running the event loop (epoll); each serves its share of the connections.
   int event_threads = 1;
-  // Threads running kWorker requests.
+  // Threads running kWorker requests, and how many of them the requests of one fairness key
+  // (RequestHandler::fairness_key) may hold at once (server/worker_pool.h).
   int workers = 2;
+  int max_workers_per_key = 1;
   // At most this many connections open at once; the next ones wait in the listen backlog.
   int max_connections = 1024;
   // At most this many of them from one client address; the next ones are closed on accept.

@@ -205,7 +205,8 @@ absl::Status MicrohttpdTransport::bind() {
 absl::Status MicrohttpdTransport::serve(RequestHandler& handler) {
   if (listen_fd_ < 0) return absl::FailedPreconditionError("serve() before a successful bind()");
   handler_ = &handler;
-  workers_ = std::make_unique<WorkerPool>(std::max(1, options_.workers));
+  workers_ = std::make_unique<WorkerPool>(std::max(1, options_.workers),
+                                          std::max(1, options_.max_workers_per_key));
   std::vector<MHD_OptionItem> items = {
       {MHD_OPTION_LISTEN_SOCKET, listen_fd_, nullptr},
       {MHD_OPTION_CONNECTION_TIMEOUT, options_.keep_alive_seconds, nullptr},
@@ -357,7 +358,8 @@ MHD_Result MicrohttpdTransport::on_request(void* self_pointer, MHD_Connection* c
     return self->send(connection, self->handler_->handle(exchange->request), close);
   }
   MHD_suspend_connection(connection);
-  self->workers_->post([self, connection, exchange] {
+  self->workers_->post(self->handler_->fairness_key(exchange->request), [self, connection,
+                                                                          exchange] {
     exchange->response = self->handler_->handle(exchange->request);
     exchange->answered = true;
     MHD_resume_connection(connection);

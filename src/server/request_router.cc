@@ -81,6 +81,14 @@ Lane RequestRouter::lane(std::string_view method, std::string_view path) const {
   return Lane::kEventLoop;  // /healthz, /openapi.json and 404s: constant answers
 }
 
+std::string RequestRouter::fairness_key(const Request& request) const {
+  const absl::StatusOr<aws::Authorization> auth =
+      aws::parse_authorization(first_header(request.http, "Authorization"));
+  if (auth.ok()) return cat("key:", auth->access_key_id);
+  const std::string_view address = request.remote_address;
+  return cat("address:", address.substr(0, address.rfind(':')));
+}
+
 Response RequestRouter::handle(const Request& request) {
   const auto started = std::chrono::steady_clock::now();
   const aws::HttpRequest& http = request.http;

@@ -29,6 +29,9 @@ class RequestRouter final : public RequestHandler {
   RequestRouter(const ServerConfig& config, std::shared_ptr<api::MeshService> service);
 
   Lane lane(std::string_view method, std::string_view path) const override;
+  // "key:" and the access key id the Authorization header names (not verified yet), else
+  // "address:" and the client's address without its port.
+  std::string fairness_key(const Request& request) const override;
   Response handle(const Request& request) override;
   Response body_too_large(const Request& request) override;
 

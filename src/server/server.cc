@@ -13,6 +13,7 @@ Server::Server(ServerConfig config, std::shared_ptr<api::MeshService> service)
                            .port = config_.port,
                            .event_threads = config_.event_threads,
                            .workers = config_.workers,
+                           .max_workers_per_key = config_.max_workers_per_key,
                            .max_connections = config_.max_connections,
                            .max_connections_per_address = config_.max_connections_per_address,
                            .connection_reserve = config_.connection_reserve,

@@ -18,6 +18,7 @@ ServerConfig resolve_defaults(ServerConfig config) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (config.event_threads <= 0) config.event_threads = cores;
   if (config.workers <= 0) config.workers = 2 * cores;
+  if (config.max_workers_per_key <= 0) config.max_workers_per_key = std::max(1, config.workers / 2);
   // The reserve is a share of the slots, never all of them.
   config.connection_reserve = std::min(config.connection_reserve, config.max_connections / 8);
   return config;
@@ -75,6 +76,8 @@ absl::Status load_config_file(const std::string& path, ServerConfig& config) {
       read = number_into(config.event_threads);
     } else if (key == "workers") {
       read = number_into(config.workers);
+    } else if (key == "max_workers_per_key") {
+      read = number_into(config.max_workers_per_key);
     } else if (key == "max_connections") {
       read = number_into(config.max_connections);
     } else if (key == "read_timeout_seconds") {
@@ -107,7 +110,7 @@ absl::Status load_config_file(const std::string& path, ServerConfig& config) {
       return absl::InvalidArgumentError(cat(
           path, ": unknown key \"", key, "\"; allowed: listen, store, master_key_file, region, "
           "event_threads, "
-          "workers, max_connections, max_body_bytes, read_timeout_seconds, "
+          "workers, max_workers_per_key, max_connections, max_body_bytes, read_timeout_seconds, "
           "write_timeout_seconds, keep_alive_seconds, request_head_timeout_seconds, "
           "request_body_timeout_seconds, max_connections_per_address, connection_reserve, "
           "max_concurrent_requests_per_key, requests_per_second_per_key, "

@@ -23,6 +23,10 @@ struct ServerConfig {
   // Threads running method calls and /metrics, i.e. everything that reads or writes the store.
   // 0 = 2 x cores: a worker waiting for the store's write lock leaves the others to readers.
   int workers = 0;
+  // Workers the calls of one access key (or, unsigned, of one client address) may hold at once;
+  // the others wait for a worker in turn with other keys' calls (server/worker_pool.h). Keeps
+  // workers free for other clients while one sends many costly calls. 0 = half the workers.
+  int max_workers_per_key = 0;
   // Connections open at once; the next ones are closed as they are accepted.
   int max_connections = 1024;
   size_t max_body_bytes = 8 << 20;
@@ -58,7 +62,7 @@ ServerConfig resolve_defaults(ServerConfig config);
 
 // Reads a JSON config file ({"listen": "127.0.0.1:8080", "store": ..., "master_key_file": ...,
 // "region": ...,
-// "event_threads": ..., "workers": ..., "max_connections": ..., "max_body_bytes": ...,
+// "event_threads": ..., "workers": ..., "max_workers_per_key": ..., "max_connections": ..., "max_body_bytes": ...,
 // "read_timeout_seconds": ..., "write_timeout_seconds": ..., "keep_alive_seconds": ...,
 // "request_head_timeout_seconds": ..., "request_body_timeout_seconds": ...,
 // "max_connections_per_address": ..., "connection_reserve": ...,

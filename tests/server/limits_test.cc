@@ -158,7 +158,7 @@ TEST(ServerConfigTest, AbuseLimitsAreReadFromTheConfigFile) {
   std::ofstream(path) << R"({"request_head_timeout_seconds": 3, "request_body_timeout_seconds": 4,
       "max_connections_per_address": 5, "connection_reserve": 6,
       "max_concurrent_requests_per_key": 7, "requests_per_second_per_key": 0.5,
-      "request_burst_per_key": 9})";
+      "request_burst_per_key": 9, "max_workers_per_key": 3})";
   ServerConfig config;
   ASSERT_OK(load_config_file(path, config));
   EXPECT_EQ(config.request_head_timeout_seconds, 3);
@@ -168,6 +168,7 @@ TEST(ServerConfigTest, AbuseLimitsAreReadFromTheConfigFile) {
   EXPECT_EQ(config.max_concurrent_requests_per_key, 7);
   EXPECT_EQ(config.requests_per_second_per_key, 0.5);
   EXPECT_EQ(config.request_burst_per_key, 9);
+  EXPECT_EQ(config.max_workers_per_key, 3);
 }
 
 TEST(ServerConfigTest, MistypedAbuseLimitsAreRefusedByName) {
@@ -177,7 +178,8 @@ TEST(ServerConfigTest, MistypedAbuseLimitsAreRefusedByName) {
        {std::string(R"({"request_head_timeout_seconds": -1})"),
         std::string(R"({"max_connections_per_address": "many"})"),
         std::string(R"({"requests_per_second_per_key": -0.5})"),
-        std::string(R"({"request_burst_per_key": "10"})")}) {
+        std::string(R"({"request_burst_per_key": "10"})"),
+        std::string(R"({"max_workers_per_key": "half"})")}) {
     SCOPED_TRACE(text);
     std::ofstream(path) << text;
     ServerConfig config;
@@ -186,6 +188,17 @@ TEST(ServerConfigTest, MistypedAbuseLimitsAreRefusedByName) {
     const std::string key = text.substr(3, text.find('"', 3) - 3);
     EXPECT_NE(loaded.message().find(key), std::string::npos) << loaded.message();
   }
+}
+
+TEST(ServerConfigTest, OneKeyMayHoldHalfTheWorkersUnlessConfigured) {
+  ServerConfig config;
+  config.workers = 8;
+  EXPECT_EQ(resolve_defaults(config).max_workers_per_key, 4);
+  config.workers = 1;
+  EXPECT_EQ(resolve_defaults(config).max_workers_per_key, 1);
+  config.workers = 8;
+  config.max_workers_per_key = 8;
+  EXPECT_EQ(resolve_defaults(config).max_workers_per_key, 8);
 }
 
 TEST(ServerConfigTest, ReserveIsCappedAtAnEighthOfTheConnections) {

@@ -9,6 +9,7 @@
 
 #include "base/text.h"
 #include "gtest/gtest.h"
+#include "server/request_router.h"
 #include "server/served_mesh.h"
 #include "support/mesh_fixture.h"
 #include "support/status_matchers.h"
@@ -281,6 +282,34 @@ TEST_F(ServerRoutesTest, SecretsNeverAppearInMetricsOrTheAccessLog) {
   // Nor the signatures made with them: no header is logged.
   EXPECT_EQ(log.find("AWS4-HMAC-SHA256"), std::string::npos);
   EXPECT_EQ(log.find("Signature="), std::string::npos);
+}
+
+// The worker pool's turns (server/worker_pool.h) go by the key a request claims, before its
+// signature is checked, else by the client's address without its port.
+TEST(RequestRouterFairnessKeyTest, IsTheClaimedAccessKeyElseTheClientAddress) {
+  ScratchDir scratch;
+  auto service = api::MeshService::open(cat("sqlite://", (scratch.path() / "mesh.db").string()),
+                                        "us-east-1", /*create_if_missing=*/true,
+                                        /*master_key_file=*/"");
+  ASSERT_OK(service);
+  const server::RequestRouter router(server::ServerConfig{}, std::move(*service));
+
+  server::Request signed_request;
+  signed_request.remote_address = "10.1.2.3:5555";
+  signed_request.http.headers = {
+      {"authorization", cat("AWS4-HMAC-SHA256 Credential=AKIAEXAMPLEKEY000001/20261205/us-east-1/"
+                            "datamesh/aws4_request, SignedHeaders=host;x-amz-date, Signature=",
+                            std::string(64, 'a'))}};
+  EXPECT_EQ(router.fairness_key(signed_request), "key:AKIAEXAMPLEKEY000001");
+
+  server::Request unsigned_request;
+  unsigned_request.remote_address = "10.1.2.3:5555";
+  EXPECT_EQ(router.fairness_key(unsigned_request), "address:10.1.2.3");
+  unsigned_request.remote_address = "[::1]:5555";
+  EXPECT_EQ(router.fairness_key(unsigned_request), "address:[::1]");
+  // A malformed Authorization header claims no key: the address decides.
+  unsigned_request.http.headers = {{"Authorization", "Basic dXNlcjpwYXNz"}};
+  EXPECT_EQ(router.fairness_key(unsigned_request), "address:[::1]");
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "base/text.h"
 #include "gtest/gtest.h"
 #include "server/http_transport.h"
+#include "support/latch.h"
 #include "support/status_matchers.h"
 #include "testkit/http_connection.h"
 
@@ -26,27 +27,14 @@ namespace datamesh::server {
 namespace {
 
 using base::cat;
+using test_support::Latch;
 
-constexpr auto kGuard = std::chrono::seconds(30);
+constexpr auto kGuard = Latch::kGuard;
 
-// A one-shot flag threads can wait for.
-class Latch {
- public:
-  void open() {
-    std::lock_guard lock(mutex_);
-    open_ = true;
-    changed_.notify_all();
-  }
-  bool wait() {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, kGuard, [&] { return open_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  bool open_ = false;
-};
+std::string lowercase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
 
 // Answers every request with 200 and a body naming what it saw; paths under /slow/ are
 // worker-lane requests that wait for `release` before answering; /worker/ paths are
@@ -58,6 +46,14 @@ class ScriptedHandler final : public RequestHandler {
                                                                       : Lane::kEventLoop;
   }
 
+  // The X-Fairness-Key header's value ("" without one).
+  std::string fairness_key(const Request& request) const override {
+    for (const auto& [name, value] : request.http.headers) {
+      if (lowercase(name) == "x-fairness-key") return value;
+    }
+    return "";
+  }
+
   Response handle(const Request& request) override {
     {
       std::lock_guard lock(mutex_);
@@ -66,6 +62,10 @@ class ScriptedHandler final : public RequestHandler {
     if (request.http.path.starts_with("/slow/")) {
       slow_started.open();
       if (!release.wait()) return Response{.status = 500, .body = "never released"};
+    }
+    {
+      std::lock_guard lock(mutex_);
+      finished_.push_back(request.http.path);
     }
     return Response{.status = 200, .content_type = "text/plain",
                     .body = cat(request.http.method, " ", request.http.path, " ",
@@ -81,12 +81,19 @@ class ScriptedHandler final : public RequestHandler {
     return seen_;
   }
 
+  // The paths of the requests answered, in the order their answers were made.
+  std::vector<std::string> finished() {
+    std::lock_guard lock(mutex_);
+    return finished_;
+  }
+
   Latch slow_started;
   Latch release;
 
  private:
   std::mutex mutex_;
   std::vector<Request> seen_;
+  std::vector<std::string> finished_;
 };
 
 // One TCP connection to 127.0.0.1:port speaking raw HTTP/1.1: the benchmarks' load generator's
@@ -96,11 +103,6 @@ class RawConnection : public testkit::HttpConnection {
   explicit RawConnection(int port) : HttpConnection("127.0.0.1", port) {}
   bool send_text(const std::string& text) { return send(text); }
 };
-
-std::string lowercase(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 std::string get(const std::string& target, const std::string& extra_headers = "") {
   return cat("GET ", target, " HTTP/1.1\r\nHost: 127.0.0.1\r\n", extra_headers, "\r\n");
@@ -221,6 +223,7 @@ TEST_F(TransportTest, BlockedWorkerRequestDoesNotStallTheEventLoop) {
 TEST_F(TransportTest, WorkerRequestsRunConcurrentlyUpToThePoolSize) {
   TransportOptions two_workers = options();
   two_workers.workers = 2;
+  two_workers.max_workers_per_key = 2;
   start(two_workers);
   // While one worker is blocked, the other still serves worker-lane requests.
   RawConnection slow(port());
@@ -233,6 +236,30 @@ TEST_F(TransportTest, WorkerRequestsRunConcurrentlyUpToThePoolSize) {
   EXPECT_EQ(quick->body, "POST /worker/2 1");
   handler_.release.open();
   ASSERT_TRUE(slow.read_answer().has_value());
+}
+
+TEST_F(TransportTest, AKeyHoldsAtMostItsShareOfTheWorkers) {
+  TransportOptions two_workers = options();
+  two_workers.workers = 2;
+  two_workers.max_workers_per_key = 1;
+  start(two_workers);
+  RawConnection slow(port());
+  ASSERT_TRUE(slow.send_text(post("/slow/1", "")));  // key "" holds its one worker
+  ASSERT_TRUE(handler_.slow_started.wait());
+  RawConnection same_key(port());
+  ASSERT_TRUE(same_key.send_text(post("/worker/3", "")));  // waits for /slow/1
+  // Another key's request is served by the other worker while /slow/1 still runs.
+  RawConnection other(port());
+  ASSERT_TRUE(other.send_text(cat("POST /worker/2 HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+                                  "X-Fairness-Key: b\r\nContent-Length: 0\r\n\r\n")));
+  auto served = other.read_answer();
+  ASSERT_TRUE(served.has_value());
+  EXPECT_EQ(served->body, "POST /worker/2 0");
+  handler_.release.open();
+  ASSERT_TRUE(slow.read_answer().has_value());
+  ASSERT_TRUE(same_key.read_answer().has_value());
+  EXPECT_EQ(handler_.finished(),
+            (std::vector<std::string>{"/worker/2", "/slow/1", "/worker/3"}));
 }
 
 TEST_F(TransportTest, BodyDeclaredOverTheLimitIsRefusedUnreadAndTheConnectionClosed) {

@@ -305,6 +305,38 @@ TEST(Pattern, MatchesFromSeveralThreadsAtOnce) {
   EXPECT_EQ(wrong, std::vector<int>(4, 0));
 }
 
+// Costly matching takes turns in a few process-wide slots: threads that all match costly names
+// at once each still get their own answers, and each one's budget runs out as it would alone.
+TEST(Pattern, CostlyMatchesFromManyThreadsAtOnceEachGetTheirAnswer) {
+  absl::StatusOr<Pattern> pattern = Pattern::compile("expression", "(a+)+$");
+  ASSERT_TRUE(pattern.ok());
+  const std::string costly_miss = std::string(17, 'a') + "!";
+  constexpr int kThreads = 8;
+  std::vector<int> wrong(kThreads, 0);
+  std::vector<absl::Status> ends(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      MatchBudget budget;
+      for (int i = 0; i < 100'000 && ends[t].ok(); ++i) {
+        const absl::StatusOr<bool> got = pattern->full_match(
+            i % 2 == 0 ? std::string(20, 'a') : costly_miss, budget);
+        if (!got.ok()) {
+          ends[t] = got.status();
+        } else if (*got != (i % 2 == 0)) {
+          ++wrong[t];
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(wrong, std::vector<int>(kThreads, 0));
+  for (const absl::Status& end : ends) {
+    EXPECT_EQ(end.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(end.message()), HasSubstr("backtracking steps in all"));
+  }
+}
+
 TEST(PatternIsLiteral, TrueForPlainNames) {
   EXPECT_TRUE(Pattern::is_literal("sales_orders-2024"));
   EXPECT_TRUE(Pattern::is_literal(""));
