@@ -194,6 +194,7 @@ def _make_method(group, route):
     method.__name__ = method_name
     method.__qualname__ = method_name
     method.__signature__ = inspect.Signature(parameters)
+    method.group, method.route = group, route  # what the method was made from (cli.py reads it)
     lines = [route["summary"] + ".", ""]
     for spec in route["params"]:
         alias = f" (also {spec['alias']})" if spec["alias"] else ""

@@ -1,0 +1,144 @@
+"""data-mesh-cli (python/data_mesh_util/cli.py), run from the build tree as a subprocess: each of
+the original's commands on an embedded mesh, with a CredentialsFile of the five blocks; quotes
+kept, booleans parsed, the `datamesh` command's exit codes; help for it and each command."""
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+from conftest import CONSUMER_ID, MESH_ID, ORDERS, PRODUCER_ID, Mesh
+
+from data_mesh_util.cli import COMMANDS
+
+PYTHONPATH = os.environ.get("PYTHONPATH", "").split(os.pathsep)[0]
+CLI = os.environ.get("DATAMESH_PY_CLI") or os.path.join(PYTHONPATH, "..", "bin", "data-mesh-cli")
+
+
+def cli(*args, env=None):
+    # The script finds the package itself: no PYTHONPATH, as once installed.
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    environment.update(env or {})
+    return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=120,
+                          env=environment)
+
+
+@pytest.fixture
+def embedded():
+    workdir = tempfile.mkdtemp(prefix="dmcli-")
+    try:
+        yield Mesh(f"sqlite://{workdir}/mesh.db", workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_each_command(embedded):
+    mesh = embedded
+    credentials_file = os.path.join(mesh.workdir, "credentials.json")
+    with open(credentials_file, "w", encoding="utf-8") as f:
+        json.dump({"AWS_REGION": "us-east-1", "Mesh": mesh.admin_creds,
+                   "Producer": mesh.producer_creds, "ProducerAdmin": mesh.producer_creds,
+                   "Consumer": mesh.consumer_creds, "ConsumerAdmin": mesh.consumer_creds}, f)
+    common = ["--endpoint", mesh.endpoint]
+    # The credentials file from the environment variable, as the original's examples set it.
+    env = {"CredentialsFile": credentials_file}
+
+    # install-mesh-objects makes a new mesh (in a file of its own).
+    new_mesh = cli("install-mesh-objects", "--mesh-name", "other", "--data-mesh-account-id",
+                   "333333333333", "--endpoint", f"sqlite://{mesh.workdir}/other.db")
+    assert new_mesh.returncode == 0, new_mesh.stderr
+    assert json.loads(new_mesh.stdout)["AccountId"] == "333333333333"
+
+    done = cli("enable-account", "--account-type", "both", "--credentials-file",
+               credentials_file, *common)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    producer = mesh.producer()
+    producer.create_database(database_input={"Name": "sales"})
+    producer.create_table(database_name="sales", table_input=ORDERS)
+
+    product = cli("create-data-product", "--source-database-name", "sales",
+                  "--table_name_regex", "orders", "--create-public-metadata", "false", *common,
+                  env=env)
+    assert product.returncode == 0, product.stderr
+    db = json.loads(product.stdout)["DatabaseName"]
+    assert product.stdout.startswith('{\n  "DatabaseName"')  # as `datamesh` prints it
+
+    request = cli("request-access", "--owner-account-id", PRODUCER_ID, "--database-name", db,
+                  "--request-permissions", "SELECT, DESCRIBE", "INSERT", "--tables", "orders",
+                  *common, env=env)
+    assert request.returncode == 0, request.stderr
+    sub = json.loads(request.stdout)["SubscriptionId"]
+
+    note = 'it\'s "fine"'  # quotes kept (the original stripped every quote)
+    approve = cli("approve-subscription", "--request-id", sub, "--grant-permissions", "SELECT",
+                  "--decision-notes", note, *common, env=env)
+    assert approve.returncode == 0 and approve.stdout == "", approve.stderr
+    assert note in mesh.producer().get_subscription(sub)["Notes"]
+
+    modify = cli("modify-subscription", "--subscription-id", sub, "--grant-permissions",
+                 "SELECT,DESCRIBE", "--notes", "widened", *common, env=env)
+    assert modify.returncode == 0, modify.stderr
+    assert cli("import-subscription", "--subscription-id", sub, *common,
+               env=env).returncode == 0
+
+    # Inline credentials as JSON (the original's quote stripping broke them).
+    listed = cli("list-subscriptions", "--use-credentials", json.dumps(mesh.consumer_creds),
+                 "--data-mesh-account-id", MESH_ID, *common)
+    assert listed.returncode == 0, listed.stderr
+    assert [s["SubscriptionId"] for s in json.loads(listed.stdout)["Subscriptions"]] == [sub]
+
+    second = mesh.consumer().request_access_to_product(PRODUCER_ID, db, ["SELECT"])
+    deny = cli("deny-subscription", "--request-id", second["SubscriptionId"], *common, env=env)
+    assert deny.returncode == 0, deny.stderr
+    assert mesh.consumer().get_subscription(second["SubscriptionId"])["Status"] == "Denied"
+
+    # Errors: the project's message and the datamesh command's exit codes.
+    again = cli("deny-subscription", "--request-id", second["SubscriptionId"], *common, env=env)
+    assert again.returncode == 7
+    assert again.stderr.startswith("error (FailedPrecondition): ")
+    unknown = cli("approve-subscription", "--request-id", "GUxwswjEFRzgwow8zqVwGC", *common,
+                  env=env)
+    assert unknown.returncode == 3 and unknown.stderr.startswith("error (NotFound): ")
+    wrong = cli("list-subscriptions", "--use-credentials",
+                json.dumps(dict(mesh.consumer_creds, SecretAccessKey="not-the-secret")), *common)
+    assert wrong.returncode == 6 and "error (Unauthenticated)" in wrong.stderr
+    assert "not-the-secret" not in wrong.stderr
+    consumer_approves = cli("approve-subscription", "--request-id", sub, "--use-credentials",
+                            json.dumps(mesh.consumer_creds), *common, env=env)
+    assert consumer_approves.returncode == 5
+    assert consumer_approves.stderr.startswith("error (PermissionDenied): ")
+
+
+def test_bad_arguments():
+    bad_boolean = cli("create-data-product", "--source-database-name", "sales",
+                      "--create-public-metadata", "maybe")
+    assert bad_boolean.returncode == 2
+    assert "'maybe' is not a boolean (true or false)" in bad_boolean.stderr
+    missing = cli("approve-subscription")
+    assert missing.returncode == 2 and "--request-id" in missing.stderr
+    unknown = cli("no-such-command")
+    assert unknown.returncode == 2 and 'Command "no-such-command" Invalid' in unknown.stderr
+    bad_json = cli("list-subscriptions", "--use-credentials", "{not json")
+    assert bad_json.returncode == 2 and "not JSON" in bad_json.stderr
+    no_file = cli("enable-account", "--account-type", "producer")
+    assert no_file.returncode == 2
+    assert "error (InvalidArgument): enable-account requires --credentials-file" in no_file.stderr
+
+
+def test_help():
+    overview = cli("--help")
+    assert overview.returncode == 0
+    for command in COMMANDS:
+        assert command in overview.stdout
+    assert cli("help").stdout == overview.stdout
+    command = cli("request-access", "--help")
+    assert command.returncode == 0
+    for option in ("--owner-account-id", "--database-name", "--request-permissions", "--tables",
+                   "--credentials-file", "--endpoint"):
+        assert option in command.stdout
+    assert cli("request-access", "help").stdout == command.stdout
+    enable = cli("enable-account", "--help")
+    assert enable.returncode == 0 and "{producer,consumer,both}" in enable.stdout
