@@ -65,6 +65,21 @@ def credentials_dict(use_credentials):
     return {k: v for k, v in creds.items() if v is not None}
 
 
+# The original's logger for the work done on the classes' behalf (its ApiAutomator): here, the
+# core's log lines that no calling thread logged.
+CORE_LOGGER = logging.getLogger("ApiAutomator")
+
+
+def _ensure_handler(logger):
+    """As the original, a class's logger writes somewhere without set-up: a stderr handler (the
+    original's went to stdout, which scripts print their answers on), added only when neither
+    the application (the root logger) nor anyone else gave the logger a handler."""
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+
+
 def _level_name(log_level):
     if isinstance(log_level, int):
         return logging.getLevelName(log_level)
@@ -85,9 +100,12 @@ class MeshClient:
         self._logger = logging.getLogger(type(self).__name__)
         try:
             self._logger.setLevel(_level_name(log_level))
+            CORE_LOGGER.setLevel(_level_name(log_level))
         except ValueError:
             raise error_for("InvalidArgument", f'log_level "{log_level}" is not one of DEBUG, '
                             "INFO, WARNING, ERROR, CRITICAL") from None
+        _ensure_handler(self._logger)
+        _ensure_handler(CORE_LOGGER)
         self._connection = _native.Connection(
             endpoint or os.environ.get("DATAMESH_ENDPOINT", ""),
             "" if data_mesh_account_id is None else str(data_mesh_account_id),
@@ -103,9 +121,11 @@ class MeshClient:
         payload = json.dumps(sent)
         if (self._connection.endpoint.startswith(("http://", "https://"))
                 and threading.current_thread() is threading.main_thread()):
-            code, text = _interruptible_call(self._connection, group, method, payload)
+            code, text, logs = _interruptible_call(self._connection, group, method, payload)
         else:
-            code, text = self._connection.call(group, method, payload)
+            code, text, logs = self._connection.call(group, method, payload)
+        for level, line, own in logs:
+            (self._logger if own else CORE_LOGGER).log(level, line)
         if code:
             raise error_for(code, text)
         answer = json.loads(text) if text else None
