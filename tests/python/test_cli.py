@@ -14,7 +14,7 @@ from conftest import CONSUMER_ID, MESH_ID, ORDERS, PRODUCER_ID, Mesh
 from data_mesh_util.cli import COMMANDS
 
 PYTHONPATH = os.environ.get("PYTHONPATH", "").split(os.pathsep)[0]
-CLI = os.environ.get("DATAMESH_PY_CLI") or os.path.join(PYTHONPATH, "..", "bin", "data-mesh-cli")
+CLI = os.path.join(PYTHONPATH, "..", "bin", "data-mesh-cli")  # the build tree's
 
 
 def cli(*args, env=None):
@@ -142,3 +142,26 @@ def test_help():
     assert cli("request-access", "help").stdout == command.stdout
     enable = cli("enable-account", "--help")
     assert enable.returncode == 0 and "{producer,consumer,both}" in enable.stdout
+
+
+def test_installed_script():
+    """cmake --install puts an executable data-mesh-cli in <prefix>/bin that finds the installed
+    package (the package's own install step, build/python/cmake_install.cmake, into a temporary
+    prefix)."""
+    install = os.environ.get("PACKAGE_INSTALL_SCRIPT")
+    if not install:
+        pytest.skip("run by ctest, which names the package's install script")
+    prefix = tempfile.mkdtemp(prefix="dmcli-install-")
+    try:
+        done = subprocess.run([os.environ.get("CMAKE_COMMAND", "cmake"),
+                               f"-DCMAKE_INSTALL_PREFIX={prefix}", "-P", install],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        script = os.path.join(prefix, "bin", "data-mesh-cli")
+        assert os.access(script, os.X_OK)
+        environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        shown = subprocess.run([script, "--help"], capture_output=True, text=True, cwd=prefix,
+                               env=environment, timeout=120)
+        assert shown.returncode == 0 and "request-access" in shown.stdout, shown.stderr
+    finally:
+        shutil.rmtree(prefix, ignore_errors=True)
