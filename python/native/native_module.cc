@@ -2,7 +2,7 @@
 //
 // It exposes the route table (api/routes.h: every method's group, name, summary and parameter
 // specs, derived from the method declarations) as data, and a Connection that runs a call by
-// name with JSON text in and JSON text out, exactly as the CLI and the HTTP routes do. The
+// name with the JSON the CLI and the HTTP routes take and answer, as plain Python values. The
 // Python classes are built from the route table, so no method is wrapped here by hand.
 // Every call releases the GIL: Backend is thread-safe, and the lazy opening of the backend is
 // guarded by the connection's own mutex.
@@ -173,6 +173,63 @@ LogQueue& log_queue() {
   return *queue;
 }
 
+// A parameter value as JSON: None, bool, int, float, str, list/tuple and dict with str keys
+// (what lib/client.py sends). Anything else is a TypeError, as json.dumps would raise.
+nlohmann::json to_json(py::handle value) {
+  if (value.is_none()) return nullptr;
+  if (py::isinstance<py::bool_>(value)) return value.cast<bool>();
+  if (py::isinstance<py::int_>(value)) return value.cast<int64_t>();
+  if (py::isinstance<py::float_>(value)) return value.cast<double>();
+  if (py::isinstance<py::str>(value)) return value.cast<std::string>();
+  if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
+    nlohmann::json out = nlohmann::json::array();
+    for (py::handle item : value) out.push_back(to_json(item));
+    return out;
+  }
+  if (py::isinstance<py::dict>(value)) {
+    nlohmann::json out = nlohmann::json::object();
+    for (auto [key, item] : value.cast<py::dict>()) {
+      if (!py::isinstance<py::str>(key)) throw py::type_error("parameter keys must be str");
+      out[key.cast<std::string>()] = to_json(item);
+    }
+    return out;
+  }
+  throw py::type_error("Object of type " +
+                       std::string(py::str(value.get_type().attr("__name__"))) +
+                       " is not JSON serializable");
+}
+
+// An answer as plain Python values: what json.loads of its text would give.
+py::object to_python(const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::null: return py::none();
+    case nlohmann::json::value_t::boolean: return py::bool_(value.get<bool>());
+    case nlohmann::json::value_t::number_integer: return py::int_(value.get<int64_t>());
+    case nlohmann::json::value_t::number_unsigned: return py::int_(value.get<uint64_t>());
+    case nlohmann::json::value_t::number_float: return py::float_(value.get<double>());
+    case nlohmann::json::value_t::string: {
+      const std::string& text = value.get_ref<const std::string&>();
+      // Invalid UTF-8 replaced, as the CLI prints it (error_handler_t::replace).
+      PyObject* str = PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()),
+                                           "replace");
+      if (str == nullptr) throw py::error_already_set();
+      return py::reinterpret_steal<py::object>(str);
+    }
+    case nlohmann::json::value_t::array: {
+      py::list out(value.size());
+      size_t i = 0;
+      for (const nlohmann::json& item : value) out[i++] = to_python(item);
+      return out;
+    }
+    case nlohmann::json::value_t::object: {
+      py::dict out;
+      for (const auto& [key, item] : value.items()) out[py::str(key)] = to_python(item);
+      return out;
+    }
+    default: return py::none();  // binary and discarded values: never in an answer
+  }
+}
+
 // Lowers the core's level to `level` when it is more verbose than the current one: the level
 // is the process's, shared by every client, and each class's Python logger filters at its own
 // log_level. InvalidArgument for a name that is not a level.
@@ -216,39 +273,38 @@ class Connection {
     log_level_ = lower_log_level(options_.log_level);
   }
 
-  // (error code name, message, log lines) on failure, ("", answer JSON text, log lines) on
-  // success. The log lines are the core's since the last call: (Python level, text, logged by
-  // this call's thread).
-  std::tuple<std::string, std::string, LogQueue::Taken> call(
-      const std::string& group, const std::string& method, const std::string& params_json) {
+  // (error code name, message, log lines) on failure, ("", answer, log lines) on success. The
+  // parameters are a dict of plain values and the answer is made of plain dicts and lists (the
+  // JSON the CLI prints), converted here directly, without JSON text in between. The log lines
+  // are the core's since the last call: (Python level, text, logged by this call's thread).
+  std::tuple<std::string, py::object, LogQueue::Taken> call(const std::string& group,
+                                                            const std::string& method,
+                                                            const py::dict& params) {
+    nlohmann::json request = to_json(params);
     absl::StatusOr<nlohmann::json> answer;
     LogQueue::Taken logs;
     {
       py::gil_scoped_release release;
       log_queue().begin_call();
-      answer = run(group, method, params_json);
+      answer = run(group, method, request);
       logs = log_queue().end_call();
       if (interpreter_finalizing()) wait_for_process_exit();
     }
     if (!answer.ok()) {
       return {std::string(api::error_code_name(answer.status().code())),
-              std::string(answer.status().message()), std::move(logs)};
+              py::str(std::string(answer.status().message())), std::move(logs)};
     }
-    return {"", answer->dump(), std::move(logs)};
+    return {"", to_python(*answer), std::move(logs)};
   }
 
   std::string endpoint() const { return resolve_endpoint(options_); }
 
  private:
   absl::StatusOr<nlohmann::json> run(const std::string& group, const std::string& method,
-                                     const std::string& params_json) {
+                                     const nlohmann::json& params) {
     DATAMESH_RETURN_IF_ERROR(log_level_);
     DATAMESH_RETURN_IF_ERROR(credentials_.status());
     DATAMESH_ASSIGN_OR_RETURN(const api::Route* route, api::find_route(group, method));
-    nlohmann::json params = nlohmann::json::parse(params_json, nullptr, /*allow_exceptions=*/false);
-    if (params.is_discarded() || !params.is_object()) {
-      return absl::InvalidArgumentError("parameters must be a JSON object");
-    }
     std::shared_ptr<Backend> backend;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -303,7 +359,8 @@ PYBIND11_MODULE(_native, m) {
            py::arg("endpoint"), py::arg("data_mesh_account_id"), py::arg("region_name"),
            py::arg("log_level"), py::arg("credentials"), py::arg("block"))
       .def("call", &Connection::call, py::arg("group"), py::arg("method"),
-           py::arg("params_json"),
-           "Runs group/method; returns (error code, message, log lines) or ('', answer JSON, log lines)")
+           py::arg("params"),
+           "Runs group/method with a dict of parameters; returns (error code, message, log "
+           "lines) or ('', answer, log lines)")
       .def_property_readonly("endpoint", &Connection::endpoint);
 }

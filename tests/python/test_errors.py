@@ -95,6 +95,8 @@ def test_python_argument_errors(mesh):
         producer.deny_access_request("id", "notes", "extra")
     with pytest.raises(TypeError, match="multiple values"):
         producer.deny_access_request("id", request_id="id")
+    with pytest.raises(TypeError, match="object is not JSON serializable"):
+        producer.create_database(database_input={"Name": "x", "Description": object()})
 
 
 def test_docs_table_matches_the_classes():

@@ -1,5 +1,6 @@
 """The generic client the four classes share: Python keywords -> JSON parameters -> a call by
-name in the C++ core (Backend::call) -> the JSON answer as plain dicts and lists.
+name in the C++ core (Backend::call) -> the JSON answer as plain dicts and lists (the native
+module converts both ways directly, without JSON text in between).
 
 Methods are not written one by one: make_client_class() builds a class's methods from the route
 table (_native.routes(), derived from the method declarations) of the groups it serves, with the
@@ -8,7 +9,6 @@ the declaration's summary and parameter help.
 """
 
 import inspect
-import json
 import logging
 import os
 import threading
@@ -110,6 +110,8 @@ class MeshClient:
             endpoint or os.environ.get("DATAMESH_ENDPOINT", ""),
             "" if data_mesh_account_id is None else str(data_mesh_account_id),
             region_name, _level_name(log_level), credentials_dict(use_credentials), self._block)
+        # A server's calls run where Ctrl-C can interrupt them (_interruptible_call).
+        self._remote = self._connection.endpoint.startswith(("http://", "https://"))
 
     @property
     def endpoint(self):
@@ -117,24 +119,22 @@ class MeshClient:
 
     def _call(self, group, method, params):
         sent = {k: v for k, v in params.items() if v is not None}
-        self._logger.debug("calling %s/%s with %s", group, method, sorted(sent))
-        payload = json.dumps(sent)
-        if (self._connection.endpoint.startswith(("http://", "https://"))
-                and threading.current_thread() is threading.main_thread()):
-            code, text, logs = _interruptible_call(self._connection, group, method, payload)
+        if self._logger.isEnabledFor(logging.DEBUG):
+            self._logger.debug("calling %s/%s with %s", group, method, sorted(sent))
+        if self._remote and threading.current_thread() is threading.main_thread():
+            code, answer, logs = _interruptible_call(self._connection, group, method, sent)
         else:
-            code, text, logs = self._connection.call(group, method, payload)
+            code, answer, logs = self._connection.call(group, method, sent)
         for level, line, own in logs:
             (self._logger if own else CORE_LOGGER).log(level, line)
         if code:
-            raise error_for(code, text)
-        answer = json.loads(text) if text else None
+            raise error_for(code, answer)
         if (group, method) in signatures.TWO_SHAPED_ANSWERS and isinstance(answer, dict):
             answer = SubscriptionAnswer(answer)
         return answer
 
 
-def _interruptible_call(connection, group, method, payload):
+def _interruptible_call(connection, group, method, params):
     """A call to a server, made from the main thread so that Ctrl-C interrupts it: the call
     runs on a daemon thread while the main thread waits in Python, where KeyboardInterrupt is
     raised at once. The request may still complete on the server (as when a connection drops);
@@ -144,7 +144,7 @@ def _interruptible_call(connection, group, method, payload):
 
     def run():
         try:
-            outcome.append(connection.call(group, method, payload))
+            outcome.append(connection.call(group, method, params))
         except BaseException as e:  # noqa: BLE001 — re-raised in the caller's thread
             outcome.append(e)
         finally:
