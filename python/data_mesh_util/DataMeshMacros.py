@@ -1,5 +1,7 @@
 """DataMeshMacros: several steps in one call (the original's module of that name)."""
 
+from collections.abc import Mapping
+
 from data_mesh_util.DataMeshAdmin import DataMeshAdmin
 from data_mesh_util.exceptions import error_for
 
@@ -8,15 +10,16 @@ class DataMeshMacros:
     """DataMeshMacros(data_mesh_account_id, region_name='us-east-1', log_level='INFO',
     endpoint=None)"""
 
-    def __init__(self, data_mesh_account_id=None, region_name="us-east-1", log_level="INFO",
-                 endpoint=None):
+    def __init__(self, data_mesh_account_id: str | None = None, region_name: str = "us-east-1",
+                 log_level: str | int = "INFO", endpoint: str | None = None) -> None:
         self._mesh_id = data_mesh_account_id
         self._region = region_name
         self._log_level = log_level
         self._endpoint = endpoint
 
-    def bootstrap_account(self, account_type, mesh_credentials, account_credentials,
-                          crawler_role_arn=None):
+    def bootstrap_account(self, account_type: str, mesh_credentials: Mapping[str, str],
+                          account_credentials: Mapping[str, str],
+                          crawler_role_arn: str | None = None) -> None:
         """Sets an account up as a producer, a consumer or both: the account opts in with its own
         credentials, then the mesh administrator enables it. account_credentials must carry
         AccountId. crawler_role_arn is accepted and ignored, as in the original."""

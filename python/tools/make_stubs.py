@@ -1,12 +1,16 @@
-"""Writes the type stubs (.pyi) of the client classes from their signatures, which come from
-the method declarations and lib/signatures.py. tests/python/test_signatures.py checks that the
-checked-in stubs are what this writes. Run after changing a declaration:
+"""Writes the type stubs (.pyi) of the package: the client classes' from their signatures, which
+come from the method declarations and lib/signatures.py, and the pure-Python modules' (the
+macros, the tracker, lib.utils, lib.constants) from their annotated source. 
+tests/python/test_signatures.py checks that the checked-in stubs are what this writes. Run
+after changing a declaration or one of those modules:
 
     PYTHONPATH=build/python /usr/bin/python3 python/tools/make_stubs.py python/data_mesh_util
 """
 
+import importlib
 import inspect
 import os
+import re
 import sys
 
 from data_mesh_util.lib import client
@@ -14,6 +18,8 @@ from data_mesh_util.lib import client
 TYPES = {"string": "str", "bool": "bool", "int": "int", "string_list": "list[str] | str",
          "permission_list": "list[str] | str", "json": "dict[str, Any]"}
 CLASSES = ["DataMeshAdmin", "DataMeshProducer", "DataMeshConsumer"]
+# Modules written in Python: the stub is their public names with the source's annotations.
+MODULES = ["DataMeshMacros", "lib.SubscriberTracker", "lib.utils", "lib.constants"]
 
 
 def param_types(group, method):
@@ -57,10 +63,74 @@ def stub(class_name):
     return "\n".join(lines) + "\n"
 
 
+def _signature(function):
+    text = str(inspect.signature(function, eval_str=True))
+    text = re.sub(r"= (?:'[^']*'|\"[^\"]*\"|[^,)]+)(?=[,)])", "= ...", text)
+    return text.replace("typing.", "").replace("collections.abc.", "")
+
+
+def _summary(obj):
+    return inspect.getdoc(obj).split("\n\n")[0].replace("\n", " ")
+
+
+def _value_type(value):
+    if isinstance(value, dict):
+        return "dict[str, str]"
+    if isinstance(value, tuple):
+        return "tuple[str, ...]"
+    return type(value).__name__
+
+
+def module_stub(name):
+    """The stub of a pure-Python module: its constants, functions and classes (public
+    methods), with their annotations and the first paragraph of their docstrings."""
+    module = importlib.import_module(f"data_mesh_util.{name}")
+    lines = [f'"""Type stub of data_mesh_util.{name} (python/tools/make_stubs.py)."""', ""]
+    needs = set()
+    body = []
+    for attr, value in vars(module).items():
+        if attr.startswith("_"):
+            continue
+        if inspect.isclass(value) and value.__module__ == module.__name__:
+            bases = [b for b in value.__bases__ if b is not object]
+            for base in bases:
+                needs.add(f"from {base.__module__} import {base.__name__}")
+            body += ["", "", f"class {attr}{'(' + ', '.join(b.__name__ for b in bases) + ')' if bases else ''}:",
+                     f'    """{_summary(value)}"""']
+            for method, function in vars(value).items():
+                if inspect.isfunction(function) and (not method.startswith("_") or
+                                                     method == "__init__"):
+                    if method == "__init__":
+                        body.append(f"    def {method}{_signature(function)}: ...")
+                    else:
+                        body.append(f"    def {method}{_signature(function)}:")
+                        body.append(f'        """{_summary(function)}"""')
+        elif inspect.isfunction(value) and value.__module__ == module.__name__:
+            body += ["", "", f"def {attr}{_signature(value)}:", f'    """{_summary(value)}"""']
+        elif attr.isupper() and name == "lib.constants":
+            body.append(f"{attr}: {_value_type(value)}")
+    text = "\n".join(body)
+    for typing_name in ("Any", "Mapping"):
+        if re.search(rf"\b{typing_name}\b", text):
+            needs.add("from collections.abc import Mapping" if typing_name == "Mapping"
+                      else "from typing import Any")
+    if needs:
+        lines += sorted(needs)
+        lines.append("")
+    return re.sub(r"\n{4,}", "\n\n\n", "\n".join(lines + body)).rstrip() + "\n"
+
+
+def stub_path(out_dir, name):
+    return os.path.join(out_dir, *name.split(".")) + ".pyi"
+
+
 def main(out_dir):
     for name in CLASSES:
-        with open(os.path.join(out_dir, f"{name}.pyi"), "w", encoding="utf-8") as f:
+        with open(stub_path(out_dir, name), "w", encoding="utf-8") as f:
             f.write(stub(name))
+    for name in MODULES:
+        with open(stub_path(out_dir, name), "w", encoding="utf-8") as f:
+            f.write(module_stub(name))
 
 
 if __name__ == "__main__":

@@ -95,6 +95,8 @@ def test_python_argument_errors(mesh):
         producer.deny_access_request("id", "notes", "extra")
     with pytest.raises(TypeError, match="multiple values"):
         producer.deny_access_request("id", request_id="id")
+    with pytest.raises(TypeError, match="object is not JSON serializable"):
+        producer.create_database(database_input={"Name": "x", "Description": object()})
 
 
 def test_docs_table_matches_the_classes():
@@ -125,3 +127,16 @@ def test_log_level_as_name_or_logging_level(mesh):
     assert logging.getLogger("DataMeshAdmin").level == logging.WARNING
     with pytest.raises(exceptions.InvalidArgument, match="LOUD"):
         DataMeshAdmin(MESH_ID, log_level="LOUD", use_credentials=mesh.admin_creds)
+
+
+def test_data_loss_for_a_mesh_file_with_another_mesh_key(mesh):
+    if not mesh.endpoint.startswith("sqlite://"):
+        pytest.skip("the key file of an embedded mesh")
+    import shutil
+    other = f"sqlite://{mesh.workdir}/other.db"
+    DataMeshAdmin(MESH_ID, endpoint=other).initialize_mesh_account(mesh_name="other")
+    shutil.copy(f"{mesh.workdir}/other.db.key", f"{mesh.workdir}/mesh.db.key")
+    with pytest.raises(RuntimeError) as raised:
+        mesh.admin().list_accounts()
+    assert type(raised.value) is exceptions.DataLoss
+    assert "sealed under another key" in str(raised.value)

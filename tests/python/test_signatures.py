@@ -82,7 +82,34 @@ def test_type_stubs_are_up_to_date():
     import runpy
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     tool = runpy.run_path(os.path.join(root, "python", "tools", "make_stubs.py"))
+    package = os.path.join(root, "python", "data_mesh_util")
     for name in tool["CLASSES"]:
-        with open(os.path.join(root, "python", "data_mesh_util", f"{name}.pyi"),
-                  encoding="utf-8") as f:
+        with open(tool["stub_path"](package, name), encoding="utf-8") as f:
             assert f.read() == tool["stub"](name), f"{name}.pyi is stale: run make_stubs.py"
+    for name in tool["MODULES"]:
+        with open(tool["stub_path"](package, name), encoding="utf-8") as f:
+            assert f.read() == tool["module_stub"](name), \
+                f"{name}.pyi is stale: run make_stubs.py"
+
+
+def test_help_shows_the_signatures():
+    """help() (pydoc) shows each class's and helper's signature with its types."""
+    import pydoc
+
+    from data_mesh_util.DataMeshMacros import DataMeshMacros
+    from data_mesh_util.lib import utils
+    from data_mesh_util.lib.SubscriberTracker import SubscriberTracker
+
+    def shown(obj):
+        return pydoc.render_doc(obj, renderer=pydoc.plaintext)
+
+    assert "bootstrap_account(self, account_type: str, mesh_credentials: " \
+        "collections.abc.Mapping[str, str]" in shown(DataMeshMacros)
+    tracker = shown(SubscriberTracker)
+    assert "get_subscription(self, subscription_id: str, force: bool = False) -> " \
+        "dict[str, typing.Any] | None" in tracker
+    assert "list_subscriptions(self, owner_id: str | None = None, principal_id: " in tracker
+    assert "load_client_info_from_file(from_path: str | None = None)" in shown(utils)
+    assert "ensure_list(value: Any) -> list[typing.Any] | None" in shown(utils)
+    assert "approve_access_request(self, request_id, grant_permissions=None" in \
+        shown(DataMeshProducer)

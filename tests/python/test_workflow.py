@@ -19,7 +19,9 @@ def test_whole_workflow(mesh):
     mesh.admin().enable_account_as_consumer(account_id=CONSUMER_ID)
 
     producer, consumer = mesh.producer(), mesh.consumer()
-    producer.create_database(database_input={"Name": "sales"})
+    # Parameters and answers cross as values (no JSON text): non-ASCII text, numbers, booleans.
+    producer.create_database(database_input={"Name": "sales", "Description": "ventes d'été ✓"})
+    assert producer.get_database(name="sales")["Database"]["Description"] == "ventes d'été ✓"
     from conftest import ORDERS
     producer.create_table(database_name="sales", table_input=ORDERS)
     product = producer.create_data_products(source_database_name="sales",

@@ -5,6 +5,8 @@ producer or consumer view, so a caller sees the subscriptions it is a party to. 
 through DataMeshProducer / DataMeshConsumer.
 """
 
+from typing import Any
+
 from data_mesh_util.exceptions import DataMeshError, error_for
 from data_mesh_util.lib.client import MeshClient
 from data_mesh_util.lib.constants import STATUS_DELETED, STATUS_PENDING
@@ -17,12 +19,14 @@ class SubscriberTracker(MeshClient):
     _block = "Consumer"
     _persona = "Subscription Tracker"
 
-    def __init__(self, credentials=None, data_mesh_account_id=None, region_name="us-east-1",
-                 log_level="INFO", endpoint=None):
+    def __init__(self, credentials: Any = None, data_mesh_account_id: str | None = None,
+                 region_name: str | None = "us-east-1", log_level: str | int = "INFO",
+                 endpoint: str | None = None) -> None:
         super().__init__(data_mesh_account_id=data_mesh_account_id, region_name=region_name,
                          log_level=log_level, use_credentials=credentials, endpoint=endpoint)
 
-    def get_subscription(self, subscription_id, force=False):
+    def get_subscription(self, subscription_id: str,
+                         force: bool = False) -> dict[str, Any] | None:
         """The subscription item itself (the original's shape), or None when there is none;
         a Deleted one is None unless force. A caller that is neither its producer nor its
         consumer gets PermissionDenied."""
@@ -41,9 +45,12 @@ class SubscriberTracker(MeshClient):
             return None
         return item
 
-    def list_subscriptions(self, owner_id=None, principal_id=None, database_name=None,
-                           tables=None, includes_grants=None, request_status=None,
-                           start_token=None):
+    def list_subscriptions(self, owner_id: str | None = None, principal_id: str | None = None,
+                           database_name: str | None = None,
+                           tables: list[str] | None = None,
+                           includes_grants: list[str] | None = None,
+                           request_status: str | None = None,
+                           start_token: str | None = None) -> dict[str, Any]:
         """{'Subscriptions': [...]}: with principal_id, the consumer's subscriptions that are
         not Deleted (the caller must be that consumer); with owner_id and request_status
         'Pending', the producer's pending requests. The other filters narrow the answer.

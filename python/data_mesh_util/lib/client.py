@@ -1,5 +1,6 @@
 """The generic client the four classes share: Python keywords -> JSON parameters -> a call by
-name in the C++ core (Backend::call) -> the JSON answer as plain dicts and lists.
+name in the C++ core (Backend::call) -> the JSON answer as plain dicts and lists (the native
+module converts both ways directly, without JSON text in between).
 
 Methods are not written one by one: make_client_class() builds a class's methods from the route
 table (_native.routes(), derived from the method declarations) of the groups it serves, with the
@@ -8,7 +9,6 @@ the declaration's summary and parameter help.
 """
 
 import inspect
-import json
 import logging
 import os
 import threading
@@ -65,6 +65,21 @@ def credentials_dict(use_credentials):
     return {k: v for k, v in creds.items() if v is not None}
 
 
+# The original's logger for the work done on the classes' behalf (its ApiAutomator): here, the
+# core's log lines that no calling thread logged.
+CORE_LOGGER = logging.getLogger("ApiAutomator")
+
+
+def _ensure_handler(logger):
+    """As the original, a class's logger writes somewhere without set-up: a stderr handler (the
+    original's went to stdout, which scripts print their answers on), added only when neither
+    the application (the root logger) nor anyone else gave the logger a handler."""
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+
+
 def _level_name(log_level):
     if isinstance(log_level, int):
         return logging.getLevelName(log_level)
@@ -85,13 +100,18 @@ class MeshClient:
         self._logger = logging.getLogger(type(self).__name__)
         try:
             self._logger.setLevel(_level_name(log_level))
+            CORE_LOGGER.setLevel(_level_name(log_level))
         except ValueError:
             raise error_for("InvalidArgument", f'log_level "{log_level}" is not one of DEBUG, '
                             "INFO, WARNING, ERROR, CRITICAL") from None
+        _ensure_handler(self._logger)
+        _ensure_handler(CORE_LOGGER)
         self._connection = _native.Connection(
             endpoint or os.environ.get("DATAMESH_ENDPOINT", ""),
             "" if data_mesh_account_id is None else str(data_mesh_account_id),
             region_name, _level_name(log_level), credentials_dict(use_credentials), self._block)
+        # A server's calls run where Ctrl-C can interrupt them (_interruptible_call).
+        self._remote = self._connection.endpoint.startswith(("http://", "https://"))
 
     @property
     def endpoint(self):
@@ -99,22 +119,22 @@ class MeshClient:
 
     def _call(self, group, method, params):
         sent = {k: v for k, v in params.items() if v is not None}
-        self._logger.debug("calling %s/%s with %s", group, method, sorted(sent))
-        payload = json.dumps(sent)
-        if (self._connection.endpoint.startswith(("http://", "https://"))
-                and threading.current_thread() is threading.main_thread()):
-            code, text = _interruptible_call(self._connection, group, method, payload)
+        if self._logger.isEnabledFor(logging.DEBUG):
+            self._logger.debug("calling %s/%s with %s", group, method, sorted(sent))
+        if self._remote and threading.current_thread() is threading.main_thread():
+            code, answer, logs = _interruptible_call(self._connection, group, method, sent)
         else:
-            code, text = self._connection.call(group, method, payload)
+            code, answer, logs = self._connection.call(group, method, sent)
+        for level, line, own in logs:
+            (self._logger if own else CORE_LOGGER).log(level, line)
         if code:
-            raise error_for(code, text)
-        answer = json.loads(text) if text else None
+            raise error_for(code, answer)
         if (group, method) in signatures.TWO_SHAPED_ANSWERS and isinstance(answer, dict):
             answer = SubscriptionAnswer(answer)
         return answer
 
 
-def _interruptible_call(connection, group, method, payload):
+def _interruptible_call(connection, group, method, params):
     """A call to a server, made from the main thread so that Ctrl-C interrupts it: the call
     runs on a daemon thread while the main thread waits in Python, where KeyboardInterrupt is
     raised at once. The request may still complete on the server (as when a connection drops);
@@ -124,7 +144,7 @@ def _interruptible_call(connection, group, method, payload):
 
     def run():
         try:
-            outcome.append(connection.call(group, method, payload))
+            outcome.append(connection.call(group, method, params))
         except BaseException as e:  # noqa: BLE001 — re-raised in the caller's thread
             outcome.append(e)
         finally:
@@ -194,6 +214,7 @@ def _make_method(group, route):
     method.__name__ = method_name
     method.__qualname__ = method_name
     method.__signature__ = inspect.Signature(parameters)
+    method.group, method.route = group, route  # what the method was made from (cli.py reads it)
     lines = [route["summary"] + ".", ""]
     for spec in route["params"]:
         alias = f" (also {spec['alias']})" if spec["alias"] else ""

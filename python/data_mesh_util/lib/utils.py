@@ -3,12 +3,15 @@
 import datetime
 import json
 import os
+from collections.abc import Mapping
+from typing import Any
 
 from data_mesh_util.exceptions import error_for
 from data_mesh_util.lib import constants
 
 
-def load_client_info_from_file(from_path=None):
+def load_client_info_from_file(from_path: str | None = None) -> tuple[
+        str | None, dict[str, dict[str, str]], dict[str, str | None], dict[str, Any]]:
     """Reads a CredentialsFile: AWS_REGION and the five blocks Mesh, Producer, Consumer,
     ProducerAdmin, ConsumerAdmin (each AccountId, AccessKeyId, SecretAccessKey, optional
     SessionToken). The path defaults to the environment variable CredentialsFile.
@@ -39,7 +42,7 @@ def load_client_info_from_file(from_path=None):
     return info.get("AWS_REGION"), clients, account_ids, info
 
 
-def purify_sysargs(args=None):
+def purify_sysargs(args: list[str] | None = None) -> list[str]:
     """Command-line arguments with option names normalised (--some-name -> --some_name). Values
     are kept as given (the original also stripped every quote from them, which broke JSON)."""
     import sys
@@ -47,12 +50,12 @@ def purify_sysargs(args=None):
     return [("--" + a[2:].replace("-", "_")) if a.startswith("--") else a for a in args]
 
 
-def get_role_arn(account_id, role_name):
+def get_role_arn(account_id: str, role_name: str) -> str:
     """arn:aws:iam::<account>:role/AwsDataMesh/<role_name>, the original's role ARN."""
     return f"arn:aws:iam::{account_id}:role{constants.DATA_MESH_IAM_PATH}{role_name}"
 
 
-def make_iam_session_name(caller_identity):
+def make_iam_session_name(caller_identity: Mapping[str, str]) -> str:
     """The original's STS RoleSessionName for a caller identity ({'UserId', 'Account'}):
     <UserId without ':'>-<Account>-<local date>, at most 64 characters."""
     user = str(caller_identity.get("UserId", "")).replace(":", "")
@@ -60,7 +63,7 @@ def make_iam_session_name(caller_identity):
     return name[:64]
 
 
-def ensure_list(value):
+def ensure_list(value: Any) -> list[Any] | None:
     """None -> []; a list as it is; a string with commas split on them (not trimmed); another
     string as a one-element list; anything else None (the original's rule)."""
     if value is None:

@@ -1,0 +1,13 @@
+"""Type stub of data_mesh_util.lib.SubscriberTracker (python/tools/make_stubs.py)."""
+
+from data_mesh_util.lib.client import MeshClient
+from typing import Any
+
+
+class SubscriberTracker(MeshClient):
+    """SubscriberTracker(credentials=None, data_mesh_account_id=None, region_name='us-east-1', log_level='INFO', endpoint=None)"""
+    def __init__(self, credentials: Any = ..., data_mesh_account_id: str | None = ..., region_name: str | None = ..., log_level: str | int = ..., endpoint: str | None = ...) -> None: ...
+    def get_subscription(self, subscription_id: str, force: bool = ...) -> dict[str, Any] | None:
+        """The subscription item itself (the original's shape), or None when there is none; a Deleted one is None unless force. A caller that is neither its producer nor its consumer gets PermissionDenied."""
+    def list_subscriptions(self, owner_id: str | None = ..., principal_id: str | None = ..., database_name: str | None = ..., tables: list[str] | None = ..., includes_grants: list[str] | None = ..., request_status: str | None = ..., start_token: str | None = ...) -> dict[str, Any]:
+        """{'Subscriptions': [...]}: with principal_id, the consumer's subscriptions that are not Deleted (the caller must be that consumer); with owner_id and request_status 'Pending', the producer's pending requests. The other filters narrow the answer. Every page is read, from start_token on."""
