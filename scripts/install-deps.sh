@@ -18,6 +18,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 postgresql python3 wrk
   # the pytest suites against moto (moto and boto3 themselves are not Debian packages)
   python3-pytest
+  # the web console (console/, docs/CONSOLE.md): built with npm from its lock file at build
+  # time; its browser suite drives Debian's chromium with playwright-core
+  nodejs npm chromium
 )
 
 sudo=""

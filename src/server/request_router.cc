@@ -52,7 +52,7 @@ bool split_method_path(std::string_view path, std::string_view& group, std::stri
 
 // Every label RequestRouter records: one per method-table route, and the fixed routes.
 std::vector<std::string> route_labels() {
-  std::vector<std::string> labels = {"healthz", "metrics", "openapi"};
+  std::vector<std::string> labels = {"healthz", "metrics", "openapi", "console"};
   for (const api::Route& route : api::routes()) {
     labels.push_back(cat(route.group, "/", api::dashed(route.method)));
   }
@@ -73,12 +73,13 @@ RequestRouter::RequestRouter(const ServerConfig& config,
                                     .burst = config.request_burst_per_key}),
       metrics_(route_labels()),
       healthz_body_(api::dump_json({{"Status", "ok"}})),
-      openapi_body_(openapi_document().dump(2)) {}
+      openapi_body_(openapi_document().dump(2)),
+      console_(config.region) {}
 
 Lane RequestRouter::lane(std::string_view method, std::string_view path) const {
   if (method == "POST" && path.starts_with(kMethodPrefix)) return Lane::kWorker;
   if (method == "GET" && path == "/metrics") return Lane::kWorker;
-  return Lane::kEventLoop;  // /healthz, /openapi.json and 404s: constant answers
+  return Lane::kEventLoop;  // /healthz, /openapi.json, the console's files, 404s: constant
 }
 
 Response RequestRouter::handle(const Request& request) {
@@ -96,6 +97,9 @@ Response RequestRouter::handle(const Request& request) {
       return finish(request, {.response = {.body = openapi_body_}, .route = "openapi"}, started);
     }
     if (http.path == "/metrics") return finish(request, metrics_page(), started);
+    if (auto page = console_.find(http.path)) {
+      return finish(request, {.response = *std::move(page), .route = "console"}, started);
+    }
   }
   // Unknown routes share one label, so that nobody can grow /metrics by inventing paths.
   const absl::Status missing = absl::NotFoundError(
