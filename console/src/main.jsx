@@ -42,7 +42,8 @@ function App() {
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
-  // Idle and absolute expiry are checked every 15 s and before every call.
+  // Idle and absolute expiry are checked every 15 s and before every call; a key press or a
+  // click is use.
   useEffect(() => {
     if (!session) return undefined;
     const timer = setInterval(() => {
@@ -71,7 +72,8 @@ function App() {
       setState({ session: null, expired: reason });
       throw new ApiError({ status: 401, code: 'Expired', message: kExpired[reason] });
     }
-    touchSession(session);
+    // Only the person's own input counts as use (below): the pages' polls do not keep an
+    // unattended session alive.
     return call(session.signing, name, request, options);
   };
   const pages = kPages.filter((p) => session.roles[p.role]);

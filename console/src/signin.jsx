@@ -17,17 +17,16 @@ async function serverRegion() {
 export async function identify(signing) {
   if (hasMethod('admin/get_caller_identity')) {
     const who = await call(signing, 'admin/get_caller_identity', {});
-    const account = who.Account || who;
     return {
-      accountId: account.AccountId, accountName: account.AccountName,
+      accountId: who.AccountId, accountName: who.AccountName,
       roles: {
-        admin: !!(account.IsMesh ?? who.IsMeshAdmin),
-        producer: !!account.ProducerEnabled && account.ProducerInitialized !== false,
-        consumer: !!account.ConsumerEnabled && account.ConsumerInitialized !== false,
+        admin: !!who.IsMeshAdmin,
+        producer: !!who.ProducerEnabled && !!who.ProducerInitialized,
+        consumer: !!who.ConsumerEnabled && !!who.ConsumerInitialized,
       },
       setup: {
-        producer: !!account.ProducerEnabled && account.ProducerInitialized === false,
-        consumer: !!account.ConsumerEnabled && account.ConsumerInitialized === false,
+        producer: !!who.ProducerEnabled && !who.ProducerInitialized,
+        consumer: !!who.ConsumerEnabled && !who.ConsumerInitialized,
       },
     };
   }

@@ -396,11 +396,12 @@ test('a forbidden action is hidden in the page and refused by the server', async
                        (e) => /PermissionDenied|only the mesh admin/.test(e.stderr + e.stdout));
 });
 
-test('an idle session expires and asks to sign in again', async () => {
+test('an idle session expires and asks to sign in again, though the page polls', async () => {
   const page = await newPage();
   await page.clock.install();
-  await signIn(page, credentials.consumer);
-  await tab(page, 'Catalog').waitFor();
+  await signIn(page, credentials.producer);
+  // The Requests page polls for new requests: that is no use of the session.
+  await page.getByRole('heading', { name: /^Pending requests/ }).waitFor();
   await page.clock.fastForward('31:00');
   await page.getByText('Your session ended after 30 minutes without use. Sign in again.').waitFor();
   await page.getByLabel('Secret access key').waitFor();
