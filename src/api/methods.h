@@ -93,6 +93,12 @@ inline constexpr Method<EmptyRequest, AccountRole> kInitializeConsumerAccount{
     [](const Engine& e, const C& c, const EmptyRequest&) {
       return e.initialize_account_as(*c.caller, Persona::kConsumer);
     }};
+inline constexpr Method<EmptyRequest, CallerIdentity> kGetCallerIdentity{
+    kReads, "admin", "get_caller_identity",
+    "Who the calling access key is: its account and roles, the mesh and region (any account)",
+    [](const Engine& e, const C& c, const EmptyRequest&) {
+      return e.get_caller_identity(*c.caller);
+    }};
 inline constexpr Method<AccountIdRequest, None> kEnableAccountAsProducer{
     kWrites, "admin", "enable_account_as_producer", "Let an account act as a producer",
     [](const Engine& e, const C& c, const AccountIdRequest& r) {
@@ -322,7 +328,7 @@ inline constexpr Method<CheckPermissionRequest, PermissionCheck> kCheckPermissio
 // Every declaration, in the order front ends list them.
 inline constexpr auto kMethods = std::tie(
     kInitializeMeshAccount, kCreateAccount, kInitializeProducerAccount,
-    kInitializeConsumerAccount, kEnableAccountAsProducer, kEnableAccountAsConsumer, kListAccounts,
+    kInitializeConsumerAccount, kGetCallerIdentity, kEnableAccountAsProducer, kEnableAccountAsConsumer, kListAccounts,
     kDescribeAccount, kCreateAccessKey, kRotateAccessKey, kRevokeAccessKey, kListAccessKeys,
     kListAuditEvents, kVerifyAudit, kReconcile,
     kCreateDatabase, kGetDatabase, kGetDatabases, kDeleteDatabase, kCreateTable, kUpdateTable,

@@ -80,6 +80,9 @@ class Engine {
   absl::StatusOr<AccountRole> initialize_account_as(const Caller& caller, Persona persona) const;
   absl::Status enable_account_as(const Caller& caller, Persona persona,
                                  const AccountIdRequest& request) const;
+  // Any authenticated caller, about itself: its account as stored now, the key it signed
+  // with, the mesh account and the region.
+  absl::StatusOr<CallerIdentity> get_caller_identity(const Caller& caller) const;
   absl::StatusOr<std::vector<Account>> list_accounts(const Caller& caller) const;
   absl::StatusOr<Account> describe_account(const Caller& caller,
                                            const AccountIdRequest& request) const;
