@@ -47,10 +47,9 @@ add_custom_command(
 add_custom_target(datamesh_console_modules DEPENDS ${console_modules_stamp})
 
 # The method table the console's API client is derived from.
-add_executable(datamesh_console_methods server/console_methods.cc server/console_methods_main.cc)
-datamesh_layer_root(server console_methods_root)
-target_include_directories(datamesh_console_methods PRIVATE ${console_methods_root})
-target_link_libraries(datamesh_console_methods PRIVATE datamesh nlohmann_json::nlohmann_json)
+add_executable(datamesh_console_methods server/console_methods_main.cc)
+target_include_directories(datamesh_console_methods PRIVATE ${console_table_root})
+target_link_libraries(datamesh_console_methods PRIVATE datamesh_console_table)
 add_custom_command(
   OUTPUT ${console_build}/methods.json
   COMMAND datamesh_console_methods ${console_build}/methods.json

@@ -53,11 +53,6 @@ namespace datamesh::server {
 ${arrays}${body}
 }  // namespace datamesh::server
 ")
-# Unchanged output keeps its timestamp, so an unchanged console recompiles nothing.
-if(EXISTS ${OUTPUT})
-  file(READ ${OUTPUT} old)
-  if(old STREQUAL content)
-    return()
-  endif()
-endif()
+# Written every time, so that the build sees the output newer than its inputs (the rule runs
+# only when an input changed).
 file(WRITE ${OUTPUT} "${content}")

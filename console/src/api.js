@@ -83,7 +83,10 @@ export function explain(error) {
     case 401: return { title: 'Your access key was not accepted.', hint: 'Sign in again; if it keeps failing, the key may have been revoked: ask a mesh admin for a new one.', message };
     case 403: return { title: 'Your account may not do this.', hint: 'Ask a mesh admin for the role this needs (producer, consumer or admin).', message };
     case 404: return { title: 'It was not found.', hint: 'It may have been deleted meanwhile: reload the list.', message };
-    case 409: return { title: 'It has changed meanwhile, or is in a state that does not allow this.', hint: 'Reload to see its current state, then decide again.', message };
+    case 409:
+      if (error.code === 'AlreadyExists') return { title: 'It already exists.', hint: 'Choose another name or id, or use the existing one.', message };
+      if (error.code === 'Aborted') return { title: 'It changed meanwhile.', hint: 'Reload to see its current state, then try again.', message };
+      return { title: 'It is in a state that does not allow this.', hint: 'Reload to see its current state, then decide again.', message };
     case 429: return { title: 'Too many requests.', hint: `Wait ${error.retryAfter || 'a few'} seconds and try again.`, message };
     case 503: return { title: 'The server is busy or its store is unavailable.', hint: 'Try again in a moment.', message };
     default: return { title: 'The server failed to do this.', hint: 'Try again; if it persists, tell the operator (the server log has the details).', message };

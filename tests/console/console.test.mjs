@@ -208,6 +208,11 @@ test('the admin creates and enables the producer and consumer accounts', async (
     await card.getByRole('button', { name: `Enable as ${persona}` }).click();
     await card.getByText('enabled, not yet set up').waitFor();
   }
+  // An error of the server, in words: the account exists already.
+  await page.getByLabel('Account name').fill('sales again');
+  await page.getByLabel('Account id (12 digits, optional)').fill('111111111111');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('alert').filter({ hasText: 'It already exists.' }).waitFor();
   await tab(page, 'Audit log').click();
   await page.getByText(/Audit log intact: \d+ events checked/).waitFor();
   await visit(page, 'audit');
@@ -229,6 +234,9 @@ test('the producer publishes a product with a live preview of the tables', async
   await page.locator('#publish-preview').getByText('order_items').waitFor();
   await page.getByLabel(/^Tables/).fill('refunds');
   await page.getByText('Selects 1 table:').waitFor();
+  // The server refuses an expression that does not compile, and the page says so in words.
+  await page.getByLabel(/^Tables/).fill('order(');
+  await page.getByRole('alert').filter({ hasText: 'The request was not accepted.' }).waitFor();
   await page.getByLabel(/^Tables/).fill('order.*');
   await page.getByText('Selects 2 tables:').waitFor();
   await page.getByLabel('Domain').fill('sales');
