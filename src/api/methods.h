@@ -230,6 +230,12 @@ inline constexpr Method<PagedRequest, SubscriptionPage> kListPendingAccessReques
     [](const Engine& e, const C& c, const PagedRequest& r) {
       return e.list_pending_access_requests(*c.caller, r);
     }};
+inline constexpr Method<ListSubscriptionsRequest, SubscriptionPage> kListSubscriptions{
+    kReads, "producer", "list_subscriptions",
+    "Subscriptions to the caller's data products, by status, product and consumer, oldest first",
+    [](const Engine& e, const C& c, const ListSubscriptionsRequest& r) {
+      return e.list_subscriptions(*c.caller, r);
+    }};
 inline constexpr Method<ApproveAccessRequestRequest, None> kApproveAccessRequest{
     kWrites, "producer", "approve_access_request",
     "Approve a request, as asked or narrower, with grantable rights",
@@ -333,8 +339,8 @@ inline constexpr auto kMethods = std::tie(
     kListAuditEvents, kVerifyAudit, kReconcile,
     kCreateDatabase, kGetDatabase, kGetDatabases, kDeleteDatabase, kCreateTable, kUpdateTable,
     kGetTable, kGetTables, kDeleteTable, kImportTables,
-    kCreateDataProducts, kListPendingAccessRequests, kApproveAccessRequest, kDenyAccessRequest,
-    kUpdateSubscriptionPermissions, kGetDataProduct,
+    kCreateDataProducts, kListPendingAccessRequests, kListSubscriptions, kApproveAccessRequest,
+    kDenyAccessRequest, kUpdateSubscriptionPermissions, kGetDataProduct,
     ProducerSide::kGetSubscription, ProducerSide::kDeleteSubscription,
     ProducerSide::kGetSubscriptionGrants, ProducerSide::kGetSubscriptionHistory,
     ConsumerSide::kGetSubscription, ConsumerSide::kDeleteSubscription,

@@ -130,6 +130,12 @@ class Engine {
       const;
   absl::StatusOr<SubscriptionPage> list_pending_access_requests(
       const Caller& caller, const PagedRequest& request) const;
+  // The subscriptions to the caller's products, oldest first, filtered by status (none = all
+  // but Deleted), product (mesh or source database name) and consumer. InvalidArgument for an
+  // unknown status or a malformed name or id (naming what is allowed), NotFound when the caller
+  // has no such product, PermissionDenied when the product is another producer's.
+  absl::StatusOr<SubscriptionPage> list_subscriptions(const Caller& caller,
+                                                      const ListSubscriptionsRequest& request) const;
   absl::Status approve_access_request(const Caller& caller,
                                       const ApproveAccessRequestRequest& request) const;
   absl::Status deny_access_request(const Caller& caller,

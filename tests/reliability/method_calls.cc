@@ -56,6 +56,7 @@ const std::map<std::string, json>& parameter_table() {
       // producer
       {"producer create_data_products", {{"source_database_name", "sales"}}},
       {"producer list_pending_access_requests", json::object()},
+      {"producer list_subscriptions", {{"status", {"Active", "Deleted"}}}},
       {"producer approve_access_request", {{"request_id", "$subscription"}}},
       {"producer deny_access_request",
        {{"request_id", "$subscription"}, {"decision_notes", "no"}}},
