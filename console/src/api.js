@@ -9,10 +9,6 @@ import { signedHeaders } from './sigv4.js';
 export const methods = Object.fromEntries(
   table.Methods.map((m) => [`${m.Group}/${m.Name}`, m]));
 
-export function hasMethod(name) {
-  return name in methods;
-}
-
 export class ApiError extends Error {
   constructor({ status, code, message, retryAfter }) {
     super(message);

@@ -2,7 +2,7 @@
 // `create-access-key` printed. The secret derives the day's SigV4 signing key in the page and is
 // then dropped: it is never stored, sent or put in a URL (docs/SECURITY.md "Web console").
 import { useState } from 'preact/hooks';
-import { ApiError, call, hasMethod } from './api.js';
+import { ApiError, call } from './api.js';
 import { deriveSigningKey, amzDate } from './sigv4.js';
 import { endOfUtcDay, kMaxMs, saveSession } from './session.js';
 
@@ -12,41 +12,21 @@ async function serverRegion() {
   return (await response.json()).Region;
 }
 
-// What the key's account may do: from get_caller_identity where the server has it, else by
-// asking one cheap read of each persona (a refusal says which persona is missing, and why).
+// What the key's account may do, as the server knows it now (get_caller_identity); `setup`
+// names a persona the admin has enabled that the account has not yet opted into.
 export async function identify(signing) {
-  if (hasMethod('admin/get_caller_identity')) {
-    const who = await call(signing, 'admin/get_caller_identity', {});
-    return {
-      accountId: who.AccountId, accountName: who.AccountName,
-      roles: {
-        admin: !!who.IsMeshAdmin,
-        producer: !!who.ProducerEnabled && !!who.ProducerInitialized,
-        consumer: !!who.ConsumerEnabled && !!who.ConsumerInitialized,
-      },
-      setup: {
-        producer: !!who.ProducerEnabled && !who.ProducerInitialized,
-        consumer: !!who.ConsumerEnabled && !who.ConsumerInitialized,
-      },
-    };
-  }
-  const probe = async (name, request) => {
-    try {
-      await call(signing, name, request);
-      return 'yes';
-    } catch (e) {
-      if (e.status === 403) return /not initialized itself/.test(e.message) ? 'setup' : 'no';
-      throw e;
-    }
-  };
-  const [admin, producer, consumer] = [
-    await probe('admin/list_accounts', {}),
-    await probe('producer/list_pending_access_requests', { max_results: 1 }),
-    await probe('consumer/list_product_access', { max_results: 1 }),
-  ];
+  const who = await call(signing, 'admin/get_caller_identity', {});
   return {
-    roles: { admin: admin === 'yes', producer: producer === 'yes', consumer: consumer === 'yes' },
-    setup: { producer: producer === 'setup', consumer: consumer === 'setup' },
+    accountId: who.AccountId, accountName: who.AccountName,
+    roles: {
+      admin: !!who.IsMeshAdmin,
+      producer: !!who.ProducerEnabled && !!who.ProducerInitialized,
+      consumer: !!who.ConsumerEnabled && !!who.ConsumerInitialized,
+    },
+    setup: {
+      producer: !!who.ProducerEnabled && !who.ProducerInitialized,
+      consumer: !!who.ConsumerEnabled && !who.ConsumerInitialized,
+    },
   };
 }
 

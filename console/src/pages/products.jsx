@@ -1,6 +1,5 @@
 // Producers: their published products (one per source database), each table with who has
 // access to it (the Active subscriptions that cover it).
-import { hasMethod } from '../api.js';
 import { Empty, ErrorBox, Loading, useLoad } from '../ui.jsx';
 import { fetchAll, matchesAny } from './fetch_all.js';
 
@@ -20,8 +19,7 @@ async function loadProducts(api) {
       if (e.status !== 404) throw e;  // not published
     }
   }
-  const subscriptions = hasMethod('producer/list_subscriptions')
-    ? await fetchAll(api, 'producer/list_subscriptions', { status: 'Active' }, 'Subscriptions') : null;
+  const subscriptions = await fetchAll(api, 'producer/list_subscriptions', { status: ['Active'] }, 'Subscriptions');
   return { products, subscriptions };
 }
 
@@ -46,11 +44,11 @@ export function Products({ api }) {
                     <caption>Tables and who has access</caption>
                     <thead><tr><th scope="col">Table</th><th scope="col">Mesh database</th><th scope="col">Access</th></tr></thead>
                     <tbody>{p.tables.map((t) => {
-                      const who = data.subscriptions && holders(data.subscriptions, t.DatabaseName, t.TableName || t.Table);
+                      const who = holders(data.subscriptions, t.DatabaseName, t.TableName);
                       return (
                         <tr key={`${t.DatabaseName}.${t.TableName}`}>
-                          <td>{t.TableName || t.Table}</td><td>{t.DatabaseName}</td>
-                          <td>{who === null || who === undefined ? 'see Requests' : who.length === 0 ? 'nobody'
+                          <td>{t.TableName}</td><td>{t.DatabaseName}</td>
+                          <td>{who.length === 0 ? 'nobody'
                             : who.map((s) => `account ${s.SubscriberPrincipal} (${(s.PermittedGrants || []).join(', ')})`).join('; ')}</td>
                         </tr>
                       );

@@ -3,7 +3,6 @@
 // permission, notes) and deny with a reason; their Active subscriptions with change and revoke;
 // every subscription's timeline.
 import { useState } from 'preact/hooks';
-import { hasMethod } from '../api.js';
 import { Dialog, Empty, ErrorBox, Loading, Notice, Paged, PermissionChecks, StatusBadge, Timeline, kPermissions, useAction, useLoad } from '../ui.jsx';
 import { Grants } from './subscriptions.jsx';
 import { fetchAll } from './fetch_all.js';
@@ -121,27 +120,13 @@ function Pending({ api, onChanged, version }) {
 }
 
 function Active({ api, onChanged, version }) {
-  const listed = hasMethod('producer/list_subscriptions');
-  const [lookup, setLookup] = useState('');
-  const [id, setId] = useState('');
-  const { loading, data, error, reload } = useLoad(async () => {
-    if (listed) return fetchAll(api, 'producer/list_subscriptions', { status: 'Active' }, 'Subscriptions');
-    if (!id) return [];
-    const answer = await api('producer/get_subscription', { subscription_id: id });
-    return answer.Subscriptions || [];
-  }, [version, id]);
+  const { loading, data, error, reload } = useLoad(
+    () => fetchAll(api, 'producer/list_subscriptions', { status: ['Active'] }, 'Subscriptions'), [version]);
   return (
     <section aria-labelledby="active-title">
       <h2 id="active-title">Active subscriptions</h2>
-      {!listed && (
-        <form class="inline-form" onSubmit={(e) => { e.preventDefault(); setId(lookup.trim()); }}>
-          <label for="lookup">Subscription id</label>
-          <input id="lookup" value={lookup} onInput={(e) => setLookup(e.currentTarget.value)} />
-          <button type="submit">Show</button>
-        </form>
-      )}
       {loading ? <Loading what="subscriptions" /> : error ? <ErrorBox error={error} onRetry={reload} />
-        : data.length === 0 ? <Empty>{listed ? 'No Active subscription to your products.' : 'Enter a subscription id to see it.'}</Empty>
+        : data.length === 0 ? <Empty>No Active subscription to your products.</Empty>
           : <Paged items={data} label="Active subscriptions"
                    render={(s) => <Card key={`${s.SubscriptionId}-${s.Version}`} api={api} subscription={s} onChanged={onChanged} />} />}
     </section>
