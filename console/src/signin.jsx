@@ -33,7 +33,8 @@ export async function identify(signing) {
 function signInError(e) {
   if (e.status === 401) return 'The access key id or the secret is wrong, or the key has been revoked.';
   if (e.status === 429) {
-    return `Too many failed sign-ins from this address. Wait ${e.retryAfter || 'a minute'} seconds, then try again.`;
+    const wait = e.retryAfter ? `${e.retryAfter} seconds` : 'a minute';
+    return `Too many failed sign-ins from this address. Wait ${wait}, then try again.`;
   }
   if (e.status === 0) return 'The server could not be reached. Check that `datamesh serve` is running.';
   return `The server refused the sign-in: ${e.message}`;
