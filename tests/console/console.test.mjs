@@ -393,7 +393,7 @@ test('the producer sees who has access to each table, changes the permissions, t
   await page.getByText(`Subscription ${subscriptionId} revoked.`).waitFor();
 });
 
-test('the consumer leaves an Active subscription; its timeline ends there', async () => {
+test('the consumer leaves an Active subscription, its timeline ending there; a denied request shows its reason', async () => {
   const consumer = pages.consumer;
   await consumer.reload();
   assert.equal(await consumer.getByRole('listitem', { name: `Subscription ${subscriptionId}` }).count(), 0,
@@ -422,6 +422,20 @@ test('the consumer leaves an Active subscription; its timeline ends there', asyn
   const history = await datamesh(['producer', 'get-subscription-history', '--subscription-id', second], credentials.producer);
   assert.deepEqual(JSON.parse(history.stdout).Events.map((e) => e.Action),
                    ['request_access_to_product', 'approve_access_request', 'delete_subscription']);
+
+  // A third request, denied with a reason: the consumer sees it Denied, with the reason.
+  await tab(consumer, 'Catalog').click();
+  await consumer.getByRole('button', { name: 'Request access' }).click();
+  await consumer.getByRole('dialog').getByRole('button', { name: 'Send request' }).click();
+  const third = (await consumer.getByText(/^Request \S+ sent/).innerText()).split(' ')[1];
+  const pending = producer.getByRole('listitem', { name: `Subscription ${third}` });
+  await pending.getByLabel('Reason').fill('not this quarter');
+  await pending.getByRole('button', { name: 'Deny' }).click();
+  await producer.getByText(`Request ${third} denied.`).waitFor();
+  await tab(consumer, 'My subscriptions').click();
+  const denied = consumer.getByRole('listitem', { name: `Subscription ${third}` });
+  await denied.getByText('Denied').first().waitFor();
+  await denied.getByText('not this quarter').waitFor();
 });
 
 test('a forbidden action is hidden in the page and refused by the server', async () => {
@@ -457,13 +471,20 @@ test('sign-out forgets the key; the secret was never stored', async () => {
   assert.equal(await page.evaluate(() => sessionStorage.length), 0);
 });
 
-test('a revoked key stops working at its next call, and an unreachable server is explained', async () => {
+test('a new key shows its secret once; a revoked key stops working at its next call; an unreachable server is explained', async () => {
   const admin = pages.admin;
   await tab(admin, 'Accounts').click();
   const card = admin.getByRole('listitem', { name: 'Account sales' });
   await card.getByRole('button', { name: 'Access keys' }).click();
+  // A new key: its secret is shown once.
+  await card.getByRole('button', { name: 'Create access key' }).click();
+  const secret = admin.locator('.secret');
+  await secret.waitFor();
+  assert.match(await secret.locator('.key-secret').innerText(), /\S{20,}/);
+  await admin.getByRole('button', { name: 'I have stored it' }).click();
+  await secret.waitFor({ state: 'detached' });
   await card.getByRole('button', { name: `Revoke key ${credentials.producer.AccessKeyId}` }).click();
-  await card.getByRole('cell', { name: 'Revoked' }).waitFor();
+  await card.getByRole('row').filter({ hasText: credentials.producer.AccessKeyId }).getByRole('cell', { name: 'Revoked' }).waitFor();
   const producer = pages.producer;
   await tab(producer, 'My products').click();
   await producer.getByText('Your access key was not accepted.').waitFor();
