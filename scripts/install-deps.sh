@@ -18,6 +18,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 postgresql python3 wrk
   # the pytest suites against moto (moto and boto3 themselves are not Debian packages)
   python3-pytest
+  # the web console's browser suite (tests/console) drives Debian's chromium with
+  # playwright-core
+  chromium
 )
 
 sudo=""
@@ -26,6 +29,12 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# The web console (console/, docs/CONSOLE.md) is built with npm from its lock file at build
+# time. Debian's nodejs and npm when no node and npm are on PATH: a Node.js installed otherwise
+# (NodeSource's nodejs package carries npm and conflicts with Debian's) is used as it is.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"
   $sudo apt-get update -qq

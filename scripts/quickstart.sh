@@ -21,6 +21,7 @@ cat <<EOT
 Reach it from another shell with the admin credentials the walkthrough saved:
   $datamesh --endpoint http://$listen \\
       --credentials-file $mesh_dir/mesh.db.admin-credentials.json admin list-accounts
+Web console: http://$listen/ (sign in with the AccessKeyId and SecretAccessKey in that file)
 Health: curl http://$listen/healthz   Metrics: curl http://$listen/metrics
 EOT
 exec "$datamesh" serve --store "sqlite://$mesh_dir/mesh.db" --listen "$listen"

@@ -22,10 +22,11 @@ bash "$root/scripts/install-deps.sh"
 # is a unity build (CMakeLists.txt): about half the compiler time again.
 # This build runs the labels the sanitizer job does not (scripts/ci-labels.sh): the scenario
 # suites and their copies on other endpoints, the AWS-mode suites, the AWS failure sweep and the
-# reliability suites, so it compiles only those areas of tests/ (the unit, store, AWS client and
-# server suites are compiled and run by the sanitizer job).
+# reliability suites and the web console's browser suite, so it compiles only those areas of
+# tests/ (the unit, store, AWS client and server suites are compiled and run by the sanitizer
+# job).
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" \
-  -DDATAMESH_TEST_AREAS="e2e;audit;cli;awsmode;reliability"
+  -DDATAMESH_TEST_AREAS="e2e;audit;cli;awsmode;reliability;console"
 cmake --build "$build" -j"$(nproc)"
 # The installed package works for a user project.
 prefix=$(mktemp -d)

@@ -47,6 +47,11 @@ class DataMeshAdmin {
   absl::StatusOr<AccountRole> initialize_producer_account();
   absl::StatusOr<AccountRole> initialize_consumer_account();
 
+  // Any account, about itself (like STS GetCallerIdentity): the account behind the access key
+  // in use, whether it is the mesh admin, enabled and initialized as producer and consumer,
+  // the key's id, the mesh account and the region.
+  absl::StatusOr<CallerIdentity> get_caller_identity();
+
   // Mesh admin: lets the account act as producer / consumer. NotFound for an unknown account;
   // FailedPrecondition for the mesh account itself.
   absl::Status enable_account_as_producer(std::string_view account_id);

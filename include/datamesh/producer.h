@@ -54,6 +54,10 @@ class DataMeshProducer {
   // Pending requests for the caller's products, oldest first.
   absl::StatusOr<SubscriptionPage> list_pending_access_requests(const PageRequest& page = {});
 
+  // The subscriptions to the caller's products, oldest first, with what each grants: by
+  // status (default: all but Deleted), product and consumer (ListSubscriptionsRequest).
+  absl::StatusOr<SubscriptionPage> list_subscriptions(const ListSubscriptionsRequest& request = {});
+
   // Pending or Denied -> Active, granting as decided (DESCRIBE always included).
   absl::Status approve_access_request(std::string_view request_id,
                                       const ApproveOptions& options = {});

@@ -121,6 +121,15 @@ struct PagedRequest {
   PageRequest page;
 };
 
+// list_subscriptions: the calling producer's subscriptions, every filter optional.
+struct ListSubscriptionsRequest {
+  // Pending, Active, Denied and/or Deleted; empty = every status but Deleted.
+  std::vector<std::string> status;
+  std::string database_name;        // one product: its mesh database, or its source database
+  std::string consumer_account_id;  // one subscriber
+  PageRequest page;
+};
+
 // How a producer approves, as its positional approve_access_request takes it.
 struct ApproveOptions {
   // nullopt = grant what was requested. Must be a subset of what was requested.

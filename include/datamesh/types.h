@@ -49,6 +49,21 @@ struct AccessKey {
   std::string revocation_date;
 };
 
+// Who the caller is (get_caller_identity, like STS GetCallerIdentity): the account behind the
+// access key that signed the call, its roles as the mesh knows them now, and the mesh.
+struct CallerIdentity {
+  std::string account_id;
+  std::string account_name;
+  bool is_mesh_admin = false;  // the caller is the mesh account
+  bool producer_enabled = false;
+  bool consumer_enabled = false;
+  bool producer_initialized = false;
+  bool consumer_initialized = false;
+  std::string access_key_id;  // the key that signed the call
+  std::string data_mesh_account_id;
+  std::string region_name;
+};
+
 // What initialize_producer_account / initialize_consumer_account return: the principals the
 // account acts through, as the reference's (role, user, group) ARNs.
 struct AccountRole {

@@ -17,6 +17,8 @@ class DataMeshAdmin(MeshClient):
         """Let an account act as a consumer."""
     def enable_account_as_producer(self, account_id: str, *, client_token: str | None = ...) -> Any:
         """Let an account act as a producer."""
+    def get_caller_identity(self) -> Any:
+        """Who the calling access key is: its account and roles, the mesh and region (any account)."""
     def initialize_consumer_account(self, *, client_token: str | None = ...) -> Any:
         """The calling account opts in as a consumer."""
     def initialize_mesh_account(self, mesh_name: str | None = ...) -> Any:

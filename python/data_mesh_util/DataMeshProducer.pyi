@@ -43,6 +43,8 @@ class DataMeshProducer(MeshClient):
         """Import the JSON that `aws glue get-tables` prints; existing tables are replaced."""
     def list_pending_access_requests(self, *, max_results: int | None = ..., next_token: str | None = ...) -> Any:
         """Pending requests for the caller's data products, oldest first."""
+    def list_subscriptions(self, *, status: list[str] | str | None = ..., database_name: str | None = ..., consumer_account_id: str | None = ..., max_results: int | None = ..., next_token: str | None = ...) -> Any:
+        """Subscriptions to the caller's data products, by status, product and consumer, oldest first."""
     def update_subscription_permissions(self, subscription_id: str, grant_permissions: list[str] | str, notes: str | None = ..., grantable_permissions: list[str] | str | None = ..., *, client_token: str | None = ...) -> Any:
         """Change the permissions of an Active subscription."""
     def update_table(self, database_name: str, table_input: dict[str, Any], *, client_token: str | None = ...) -> Any:

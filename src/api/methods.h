@@ -93,6 +93,12 @@ inline constexpr Method<EmptyRequest, AccountRole> kInitializeConsumerAccount{
     [](const Engine& e, const C& c, const EmptyRequest&) {
       return e.initialize_account_as(*c.caller, Persona::kConsumer);
     }};
+inline constexpr Method<EmptyRequest, CallerIdentity> kGetCallerIdentity{
+    kReads, "admin", "get_caller_identity",
+    "Who the calling access key is: its account and roles, the mesh and region (any account)",
+    [](const Engine& e, const C& c, const EmptyRequest&) {
+      return e.get_caller_identity(*c.caller);
+    }};
 inline constexpr Method<AccountIdRequest, None> kEnableAccountAsProducer{
     kWrites, "admin", "enable_account_as_producer", "Let an account act as a producer",
     [](const Engine& e, const C& c, const AccountIdRequest& r) {
@@ -224,6 +230,12 @@ inline constexpr Method<PagedRequest, SubscriptionPage> kListPendingAccessReques
     [](const Engine& e, const C& c, const PagedRequest& r) {
       return e.list_pending_access_requests(*c.caller, r);
     }};
+inline constexpr Method<ListSubscriptionsRequest, SubscriptionPage> kListSubscriptions{
+    kReads, "producer", "list_subscriptions",
+    "Subscriptions to the caller's data products, by status, product and consumer, oldest first",
+    [](const Engine& e, const C& c, const ListSubscriptionsRequest& r) {
+      return e.list_subscriptions(*c.caller, r);
+    }};
 inline constexpr Method<ApproveAccessRequestRequest, None> kApproveAccessRequest{
     kWrites, "producer", "approve_access_request",
     "Approve a request, as asked or narrower, with grantable rights",
@@ -322,13 +334,13 @@ inline constexpr Method<CheckPermissionRequest, PermissionCheck> kCheckPermissio
 // Every declaration, in the order front ends list them.
 inline constexpr auto kMethods = std::tie(
     kInitializeMeshAccount, kCreateAccount, kInitializeProducerAccount,
-    kInitializeConsumerAccount, kEnableAccountAsProducer, kEnableAccountAsConsumer, kListAccounts,
+    kInitializeConsumerAccount, kGetCallerIdentity, kEnableAccountAsProducer, kEnableAccountAsConsumer, kListAccounts,
     kDescribeAccount, kCreateAccessKey, kRotateAccessKey, kRevokeAccessKey, kListAccessKeys,
     kListAuditEvents, kVerifyAudit, kReconcile,
     kCreateDatabase, kGetDatabase, kGetDatabases, kDeleteDatabase, kCreateTable, kUpdateTable,
     kGetTable, kGetTables, kDeleteTable, kImportTables,
-    kCreateDataProducts, kListPendingAccessRequests, kApproveAccessRequest, kDenyAccessRequest,
-    kUpdateSubscriptionPermissions, kGetDataProduct,
+    kCreateDataProducts, kListPendingAccessRequests, kListSubscriptions, kApproveAccessRequest,
+    kDenyAccessRequest, kUpdateSubscriptionPermissions, kGetDataProduct,
     ProducerSide::kGetSubscription, ProducerSide::kDeleteSubscription,
     ProducerSide::kGetSubscriptionGrants, ProducerSide::kGetSubscriptionHistory,
     ConsumerSide::kGetSubscription, ConsumerSide::kDeleteSubscription,

@@ -183,6 +183,20 @@ constexpr auto describe(TypeTag<PagedRequest>) {
   return fields<T>("PagedRequest", "A page of a listing", inline_fields(&T::page));
 }
 
+constexpr auto describe(TypeTag<ListSubscriptionsRequest>) {
+  using T = ListSubscriptionsRequest;
+  return fields<T>(
+      "ListSubscriptionsRequest", "Filters of the producer's subscriptions",
+      field("status", &T::status, kOptional,
+            "Pending, Active, Denied and/or Deleted (default: all but Deleted)")
+          .comma_separated(),
+      field("database_name", &T::database_name, kOptional,
+            "only this product: its mesh database or source database"),
+      field("consumer_account_id", &T::consumer_account_id, kOptional,
+            "only this consumer's subscriptions"),
+      inline_fields(&T::page));
+}
+
 constexpr auto describe(TypeTag<ApproveOptions>) {
   using T = ApproveOptions;
   return fields<T>("ApproveOptions", "How to approve",

@@ -102,6 +102,24 @@ constexpr auto describe(TypeTag<AccessKey>) {
       field("RevocationDate", &T::revocation_date, kOptional, "when it was revoked, UTC"));
 }
 
+constexpr auto describe(TypeTag<CallerIdentity>) {
+  using T = CallerIdentity;
+  return fields<T>(
+      "CallerIdentity", "Who the signed-in access key is, and in which mesh",
+      field("AccountId", &T::account_id, kAlways, "the caller's 12-digit account id"),
+      field("AccountName", &T::account_name, kAlways, "its display name"),
+      field("IsMeshAdmin", &T::is_mesh_admin, kAlways, "whether the caller is the mesh account"),
+      field("ProducerEnabled", &T::producer_enabled, kAlways, "the mesh admin let it produce"),
+      field("ConsumerEnabled", &T::consumer_enabled, kAlways, "the mesh admin let it consume"),
+      field("ProducerInitialized", &T::producer_initialized, kAlways,
+            "it ran initialize_producer_account"),
+      field("ConsumerInitialized", &T::consumer_initialized, kAlways,
+            "it ran initialize_consumer_account"),
+      field("AccessKeyId", &T::access_key_id, kAlways, "the access key that signed the call"),
+      field("DataMeshAccountId", &T::data_mesh_account_id, kAlways, "the mesh account"),
+      field("RegionName", &T::region_name, kAlways, "the mesh's region"));
+}
+
 constexpr auto describe(TypeTag<AccountRole>) {
   using T = AccountRole;
   return fields<T>(

@@ -50,6 +50,10 @@ absl::Status DataMeshAdmin::enable_account_as_consumer(std::string_view account_
       .status();
 }
 
+absl::StatusOr<CallerIdentity> DataMeshAdmin::get_caller_identity() {
+  return client_->call(m::kGetCallerIdentity, EmptyRequest{});
+}
+
 absl::StatusOr<std::vector<Account>> DataMeshAdmin::list_accounts() {
   return client_->call(m::kListAccounts, EmptyRequest{});
 }

@@ -37,6 +37,11 @@ absl::StatusOr<SubscriptionPage> DataMeshProducer::list_pending_access_requests(
   return client_->call(m::kListPendingAccessRequests, PagedRequest{page});
 }
 
+absl::StatusOr<SubscriptionPage> DataMeshProducer::list_subscriptions(
+    const ListSubscriptionsRequest& request) {
+  return client_->call(m::kListSubscriptions, request);
+}
+
 absl::Status DataMeshProducer::approve_access_request(std::string_view request_id,
                                                       const ApproveOptions& options) {
   return client_

@@ -80,6 +80,9 @@ class Engine {
   absl::StatusOr<AccountRole> initialize_account_as(const Caller& caller, Persona persona) const;
   absl::Status enable_account_as(const Caller& caller, Persona persona,
                                  const AccountIdRequest& request) const;
+  // Any authenticated caller, about itself: its account as stored now, the key it signed
+  // with, the mesh account and the region.
+  absl::StatusOr<CallerIdentity> get_caller_identity(const Caller& caller) const;
   absl::StatusOr<std::vector<Account>> list_accounts(const Caller& caller) const;
   absl::StatusOr<Account> describe_account(const Caller& caller,
                                            const AccountIdRequest& request) const;
@@ -127,6 +130,12 @@ class Engine {
       const;
   absl::StatusOr<SubscriptionPage> list_pending_access_requests(
       const Caller& caller, const PagedRequest& request) const;
+  // The subscriptions to the caller's products, oldest first, filtered by status (none = all
+  // but Deleted), product (mesh or source database name) and consumer. InvalidArgument for an
+  // unknown status or a malformed name or id (naming what is allowed), NotFound when the caller
+  // has no such product, PermissionDenied when the product is another producer's.
+  absl::StatusOr<SubscriptionPage> list_subscriptions(const Caller& caller,
+                                                      const ListSubscriptionsRequest& request) const;
   absl::Status approve_access_request(const Caller& caller,
                                       const ApproveAccessRequestRequest& request) const;
   absl::Status deny_access_request(const Caller& caller,

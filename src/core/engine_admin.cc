@@ -183,6 +183,26 @@ absl::Status Engine::enable_account_as(const Caller& caller, Persona persona,
   });
 }
 
+absl::StatusOr<CallerIdentity> Engine::get_caller_identity(const Caller& caller) const {
+  // Read again rather than taken from the caller: the roles as they are now, even if the
+  // caller's account was resolved from a cache of keys before an admin changed them.
+  return read([&](store::Transaction& tx) -> absl::StatusOr<CallerIdentity> {
+    DATAMESH_ASSIGN_OR_RETURN(const Account account,
+                              load_account(tx, caller.account.account_id));
+    DATAMESH_ASSIGN_OR_RETURN(std::string mesh, internal::load_mesh_id(tx));
+    return CallerIdentity{.account_id = account.account_id,
+                          .account_name = account.name,
+                          .is_mesh_admin = account.is_mesh,
+                          .producer_enabled = account.producer_enabled,
+                          .consumer_enabled = account.consumer_enabled,
+                          .producer_initialized = account.producer_initialized,
+                          .consumer_initialized = account.consumer_initialized,
+                          .access_key_id = caller.access_key_id,
+                          .data_mesh_account_id = std::move(mesh),
+                          .region_name = region_};
+  });
+}
+
 absl::StatusOr<std::vector<Account>> Engine::list_accounts(const Caller& caller) const {
   DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "list accounts"));
   return read([](store::Transaction& tx) { return tx.list_accounts(); });

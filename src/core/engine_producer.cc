@@ -1,6 +1,7 @@
 // Producer methods: publishing data products and deciding on access requests.
 #include <algorithm>
 #include <optional>
+#include <set>
 
 #include "base/status_macros.h"
 #include "base/text.h"
@@ -14,6 +15,7 @@
 #include "core/names.h"
 #include "core/pattern.h"
 #include "core/subscription_rules.h"
+#include "core/subscription_status.h"
 
 namespace datamesh::core {
 using base::cat;
@@ -339,6 +341,108 @@ absl::StatusOr<SubscriptionPage> Engine::list_pending_access_requests(
         return tx.list_subscriptions(
             {.owner = caller.account.account_id, .status = SubscriptionStatus::kPending},
             store_page);
+      }));
+  result.next_token = internal::trim_page(result.subscriptions, request.page,
+                                          [](const Subscription& s) { return s.subscription_id; });
+  return result;
+}
+
+namespace {
+
+// The statuses a list_subscriptions filter names; none = every status but Deleted.
+absl::StatusOr<std::set<SubscriptionStatus>> parse_statuses(const std::vector<std::string>& names) {
+  if (names.empty()) {
+    return std::set<SubscriptionStatus>{SubscriptionStatus::kPending, SubscriptionStatus::kActive,
+                                        SubscriptionStatus::kDenied};
+  }
+  std::set<SubscriptionStatus> statuses;
+  for (const std::string& name : names) {
+    const std::optional<SubscriptionStatus> status = parse_status(name);
+    if (!status) {
+      return absl::InvalidArgumentError(cat("unknown status \"", name,
+                                            "\"; allowed: Pending, Active, Denied, Deleted"));
+    }
+    statuses.insert(*status);
+  }
+  return statuses;
+}
+
+// The store filter closest to `statuses`: one status, or every status with or without Deleted.
+// Whatever else the statuses leave out is dropped from the store's rows by the caller.
+store::SubscriptionFilter store_filter(const std::set<SubscriptionStatus>& statuses) {
+  store::SubscriptionFilter filter;
+  if (statuses.size() == 1) {
+    filter.status = *statuses.begin();
+  } else {
+    filter.include_deleted = statuses.contains(SubscriptionStatus::kDeleted);
+  }
+  return filter;
+}
+
+// The caller's product named `name`: the mesh database itself or "<name>-<producer>".
+absl::StatusOr<std::string> own_product(store::Transaction& tx, const Caller& caller,
+                                        const std::string& name) {
+  const std::string& producer = caller.account.account_id;
+  bool owned_by_another = false;
+  for (const std::string& candidate : {name, cat(name, "-", producer)}) {
+    DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> found,
+                              tx.get_product(candidate));
+    if (!found) continue;
+    if (found->producer_account == producer) return found->mesh_database;
+    owned_by_another = true;
+  }
+  if (owned_by_another) {
+    return absl::PermissionDeniedError(cat("account ", producer,
+                                           " cannot list the subscriptions of data product ", name,
+                                           ": it belongs to another producer"));
+  }
+  return absl::NotFoundError(cat("account ", producer, " has no data product in mesh database ",
+                                 name, " or ", name, "-", producer));
+}
+
+}  // namespace
+
+absl::StatusOr<SubscriptionPage> Engine::list_subscriptions(
+    const Caller& caller, const ListSubscriptionsRequest& request) const {
+  DATAMESH_RETURN_IF_ERROR(require_producer(caller, "list subscriptions"));
+  DATAMESH_ASSIGN_OR_RETURN(const std::set<SubscriptionStatus> statuses,
+                            parse_statuses(request.status));
+  if (!request.database_name.empty()) {
+    DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
+  }
+  if (!request.consumer_account_id.empty()) {
+    DATAMESH_RETURN_IF_ERROR(validate_account_id("consumer_account_id", request.consumer_account_id));
+  }
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page first_page, internal::store_page(request.page));
+  store::SubscriptionFilter filter = store_filter(statuses);
+  filter.owner = caller.account.account_id;
+  if (!request.consumer_account_id.empty()) filter.subscriber = request.consumer_account_id;
+  SubscriptionPage result;
+  DATAMESH_ASSIGN_OR_RETURN(
+      result.subscriptions,
+      read([&](store::Transaction& tx) -> absl::StatusOr<std::vector<Subscription>> {
+        store::SubscriptionFilter query = filter;
+        if (!request.database_name.empty()) {
+          DATAMESH_ASSIGN_OR_RETURN(query.database_name,
+                                    own_product(tx, caller, request.database_name));
+        }
+        // Pages of the store's listing until this page (and one more row, to tell whether
+        // another page follows) is full of wanted rows or the listing ends. Only a set of two or
+        // three statuses other than "all but Deleted" leaves rows to drop.
+        std::vector<Subscription> wanted;
+        store::Page page = first_page;
+        while (true) {
+          DATAMESH_ASSIGN_OR_RETURN(std::vector<Subscription> rows,
+                                    tx.list_subscriptions(query, page));
+          const bool last = static_cast<int>(rows.size()) < page.limit;
+          if (!rows.empty()) page.after = rows.back().subscription_id;  // before rows move
+          for (Subscription& row : rows) {
+            if (!statuses.contains(row.status)) continue;
+            wanted.push_back(std::move(row));
+            if (static_cast<int>(wanted.size()) == first_page.limit) return wanted;
+          }
+          if (last) return wanted;
+        }
       }));
   result.next_token = internal::trim_page(result.subscriptions, request.page,
                                           [](const Subscription& s) { return s.subscription_id; });

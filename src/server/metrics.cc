@@ -38,6 +38,8 @@ void Metrics::record(std::string_view route, int http_status, absl::StatusCode c
   }
 }
 
+void Metrics::record_auth_refused() { auth_refused_.fetch_add(1, std::memory_order_relaxed); }
+
 void Metrics::record_throttled(KeyThrottle::Limit limit) {
   throttled_[static_cast<size_t>(limit)].fetch_add(1, std::memory_order_relaxed);
 }
@@ -100,6 +102,11 @@ std::string Metrics::render(const std::string& extra) const {
     out << "datamesh_throttled_total{limit=\"" << limit_name(limit) << "\"} "
         << throttled_[static_cast<size_t>(limit)].load(std::memory_order_relaxed) << "\n";
   }
+  out << "# HELP datamesh_auth_failures_refused_total Requests refused with 429 because their "
+         "client address had too many failed authentications.\n"
+      << "# TYPE datamesh_auth_failures_refused_total counter\n"
+      << "datamesh_auth_failures_refused_total " << auth_refused_.load(std::memory_order_relaxed)
+      << "\n";
   out << extra;
   return out.str();
 }

@@ -1,5 +1,6 @@
 // Request metrics in the Prometheus text format: requests by route and HTTP status, errors by
-// route and code, latency histograms by route, and calls refused by a per-key limit.
+// route and code, latency histograms by route, calls refused by a per-key limit, and requests
+// refused for their address's failed authentications.
 //
 // The routes are fixed when the Metrics is made, so recording touches only atomic counters:
 // event-loop and worker threads record every request without taking a lock. A route not named
@@ -37,6 +38,10 @@ class Metrics {
   // Records one call refused for being over `limit` (key_throttle.h).
   void record_throttled(KeyThrottle::Limit limit);
 
+  // Records one request refused because its address is past its failed authentications
+  // (auth_failure_limit.h).
+  void record_auth_refused();
+
   // The text exposition of everything recorded, plus `extra` lines appended as they are.
   std::string render(const std::string& extra) const;
 
@@ -63,6 +68,7 @@ class Metrics {
   mutable std::mutex other_statuses_mutex_;
   std::map<std::pair<std::string, int>, uint64_t> other_statuses_;  // guarded by the mutex
   std::array<std::atomic<uint64_t>, 2> throttled_{};  // by KeyThrottle::Limit
+  std::atomic<uint64_t> auth_refused_{0};
 };
 
 }  // namespace datamesh::server

@@ -31,10 +31,10 @@ Response error_response(const absl::Status& status) {
 
 // 429 in the error shape, with the code AWS services use for throttling (which SDKs retry) and
 // the wait in Retry-After.
-Response throttled_response(const KeyThrottle::Refusal& refusal) {
+Response throttled_response(std::chrono::seconds retry_after, const std::string& message) {
   Response response = json_response(
-      429, {{"Error", {{"Code", "ThrottlingException"}, {"Message", refusal.message}}}});
-  response.headers.emplace_back("Retry-After", std::to_string(refusal.retry_after.count()));
+      429, {{"Error", {{"Code", "ThrottlingException"}, {"Message", message}}}});
+  response.headers.emplace_back("Retry-After", std::to_string(retry_after.count()));
   return response;
 }
 
@@ -52,7 +52,7 @@ bool split_method_path(std::string_view path, std::string_view& group, std::stri
 
 // Every label RequestRouter records: one per method-table route, and the fixed routes.
 std::vector<std::string> route_labels() {
-  std::vector<std::string> labels = {"healthz", "metrics", "openapi"};
+  std::vector<std::string> labels = {"healthz", "metrics", "openapi", "console"};
   for (const api::Route& route : api::routes()) {
     labels.push_back(cat(route.group, "/", api::dashed(route.method)));
   }
@@ -71,14 +71,18 @@ RequestRouter::RequestRouter(const ServerConfig& config,
       throttle_(KeyThrottle::Limits{.max_concurrent = config.max_concurrent_requests_per_key,
                                     .rate = config.requests_per_second_per_key,
                                     .burst = config.request_burst_per_key}),
+      auth_failures_(AuthFailureLimit::Limits{
+          .max_failures = config.max_auth_failures_per_address,
+          .window = std::chrono::seconds(config.auth_failure_window_seconds)}),
       metrics_(route_labels()),
       healthz_body_(api::dump_json({{"Status", "ok"}})),
-      openapi_body_(openapi_document().dump(2)) {}
+      openapi_body_(openapi_document().dump(2)),
+      console_(config.region) {}
 
 Lane RequestRouter::lane(std::string_view method, std::string_view path) const {
   if (method == "POST" && path.starts_with(kMethodPrefix)) return Lane::kWorker;
   if (method == "GET" && path == "/metrics") return Lane::kWorker;
-  return Lane::kEventLoop;  // /healthz, /openapi.json and 404s: constant answers
+  return Lane::kEventLoop;  // /healthz, /openapi.json, the console's files, 404s: constant
 }
 
 std::string RequestRouter::fairness_key(const Request& request) const {
@@ -104,6 +108,9 @@ Response RequestRouter::handle(const Request& request) {
       return finish(request, {.response = {.body = openapi_body_}, .route = "openapi"}, started);
     }
     if (http.path == "/metrics") return finish(request, metrics_page(), started);
+    if (auto page = console_.find(http.path)) {
+      return finish(request, {.response = *std::move(page), .route = "console"}, started);
+    }
   }
   // Unknown routes share one label, so that nobody can grow /metrics by inventing paths.
   const absl::Status missing = absl::NotFoundError(
@@ -140,8 +147,25 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
   const aws::HttpRequest& http = request.http;
   std::optional<core::Caller> caller;
   if ((*route)->authenticated) {
+    // An address past its failed authentications is refused before any signature work; only
+    // requests that carry credentials count and are refused.
+    const bool has_credentials = !first_header(http, "Authorization").empty();
+    if (has_credentials) {
+      if (auto refused = auth_failures_.check(request.remote_address,
+                                              AuthFailureLimit::Clock::now())) {
+        metrics_.record_auth_refused();
+        outcome.response = throttled_response(refused->retry_after, refused->message);
+        outcome.status = absl::ResourceExhaustedError(std::move(refused->message));
+        return outcome;
+      }
+    }
     auto proven = authenticator_.authenticate(http);
-    if (!proven.ok()) return fail(proven.status());
+    if (!proven.ok()) {
+      if (has_credentials && absl::IsUnauthenticated(proven.status())) {
+        auth_failures_.record_failure(request.remote_address, AuthFailureLimit::Clock::now());
+      }
+      return fail(proven.status());
+    }
     caller = *std::move(proven);
     outcome.account = caller->account.account_id;
   }
@@ -173,7 +197,7 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
 }
 
 RequestRouter::Outcome RequestRouter::throttled(Outcome outcome, KeyThrottle::Refusal refusal) {
-  outcome.response = throttled_response(refusal);
+  outcome.response = throttled_response(refusal.retry_after, refusal.message);
   outcome.status = absl::ResourceExhaustedError(std::move(refusal.message));
   return outcome;
 }

@@ -4,9 +4,11 @@
 //
 // Routes: POST /v1/{group}/{method-with-dashes} runs a method of the method table (signed,
 // except initialize-mesh-account when allowed; a signed call over its key's limits of
-// key_throttle.h gets 429 ThrottlingException with Retry-After); GET /healthz, GET
-// /openapi.json (constant, answered on the event loop) and GET /metrics (reads the store, so
-// on a worker); anything else is 404 in the error shape. Thread-safe.
+// key_throttle.h, or from an address past its failed authentications of auth_failure_limit.h,
+// gets 429 ThrottlingException with Retry-After); GET /healthz, GET /openapi.json and the web
+// console's files (server/console_pages.h: GET /, /assets/…, /console/config.json), constant
+// and answered on the event loop; GET /metrics (reads the store, so on a worker); anything else
+// is 404 in the error shape. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -16,6 +18,8 @@
 
 #include "absl/status/status.h"
 #include "api/mesh_service.h"
+#include "server/auth_failure_limit.h"
+#include "server/console_pages.h"
 #include "server/http_transport.h"
 #include "server/key_throttle.h"
 #include "server/metrics.h"
@@ -61,10 +65,12 @@ class RequestRouter final : public RequestHandler {
   std::shared_ptr<api::MeshService> service_;
   RequestAuthenticator authenticator_;
   KeyThrottle throttle_;
+  AuthFailureLimit auth_failures_;
   Metrics metrics_;
   std::function<ClosedConnections()> closed_connections_;  // may be empty
   const std::string healthz_body_;
   const std::string openapi_body_;
+  const ConsolePages console_;
 };
 
 }  // namespace datamesh::server

@@ -23,7 +23,10 @@ Server::Server(ServerConfig config, std::shared_ptr<api::MeshService> service)
                            .write_timeout_seconds = config_.write_timeout_seconds,
                            .head_timeout_seconds = config_.request_head_timeout_seconds,
                            .body_timeout_seconds = config_.request_body_timeout_seconds,
-                           .want_remote_address = config_.access_log})) {
+                           // The access log names it; the failed-authentication limit
+                           // counts by it.
+                           .want_remote_address = config_.access_log ||
+                                                  config_.max_auth_failures_per_address > 0})) {
   router_->set_closed_connections(
       [transport = transport_.get()] { return transport->closed_connections(); });
 }

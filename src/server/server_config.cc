@@ -96,6 +96,10 @@ absl::Status load_config_file(const std::string& path, ServerConfig& config) {
       read = number_into(config.connection_reserve);
     } else if (key == "max_concurrent_requests_per_key") {
       read = number_into(config.max_concurrent_requests_per_key);
+    } else if (key == "max_auth_failures_per_address") {
+      read = number_into(config.max_auth_failures_per_address);
+    } else if (key == "auth_failure_window_seconds") {
+      read = number_into(config.auth_failure_window_seconds);
     } else if (key == "requests_per_second_per_key" || key == "request_burst_per_key") {
       if (!value.is_number() || value.get<double>() < 0) return mistyped("a non-negative number");
       (key == "requests_per_second_per_key" ? config.requests_per_second_per_key
@@ -114,7 +118,8 @@ absl::Status load_config_file(const std::string& path, ServerConfig& config) {
           "write_timeout_seconds, keep_alive_seconds, request_head_timeout_seconds, "
           "request_body_timeout_seconds, max_connections_per_address, connection_reserve, "
           "max_concurrent_requests_per_key, requests_per_second_per_key, "
-          "request_burst_per_key, allow_initialize, access_log"));
+          "request_burst_per_key, max_auth_failures_per_address, auth_failure_window_seconds, "
+          "allow_initialize, access_log"));
     }
     DATAMESH_RETURN_IF_ERROR(read);
   }

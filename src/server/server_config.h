@@ -50,6 +50,12 @@ struct ServerConfig {
   int max_concurrent_requests_per_key = 16;
   double requests_per_second_per_key = 1000;
   double request_burst_per_key = 2000;
+  // Per client address: after this many failed authentications (unknown, revoked or
+  // mismatched key, bad signature, date out of skew) within one window of
+  // auth_failure_window_seconds, its requests with credentials get 429 until the window ends.
+  // 0 = no limit.
+  int max_auth_failures_per_address = 20;
+  int auth_failure_window_seconds = 60;
   std::chrono::seconds max_clock_skew = std::chrono::minutes(5);
   // initialize_mesh_account over HTTP is refused unless allowed: initialize on the server host.
   bool allow_initialize = false;
@@ -67,7 +73,8 @@ ServerConfig resolve_defaults(ServerConfig config);
 // "request_head_timeout_seconds": ..., "request_body_timeout_seconds": ...,
 // "max_connections_per_address": ..., "connection_reserve": ...,
 // "max_concurrent_requests_per_key": ..., "requests_per_second_per_key": ...,
-// "request_burst_per_key": ..., "allow_initialize": ..., "access_log": ...}) over `config`.
+// "request_burst_per_key": ..., "max_auth_failures_per_address": ...,
+// "auth_failure_window_seconds": ..., "allow_initialize": ..., "access_log": ...}) over `config`.
 // NotFound when it cannot be read; InvalidArgument naming an unknown or mistyped key.
 absl::Status load_config_file(const std::string& path, ServerConfig& config);
 // "host:port" into config. InvalidArgument for anything else.

@@ -25,6 +25,7 @@ const std::map<std::string, json>& parameter_table() {
       {"admin create_account", {{"account_name", "new account"}, {"account_id", "888888888888"}}},
       {"admin initialize_producer_account", json::object()},
       {"admin initialize_consumer_account", json::object()},
+      {"admin get_caller_identity", json::object()},
       {"admin enable_account_as_producer", {{"account_id", kNoRoleAccount}}},
       {"admin enable_account_as_consumer", {{"account_id", kNoRoleAccount}}},
       {"admin list_accounts", json::object()},
@@ -55,6 +56,7 @@ const std::map<std::string, json>& parameter_table() {
       // producer
       {"producer create_data_products", {{"source_database_name", "sales"}}},
       {"producer list_pending_access_requests", json::object()},
+      {"producer list_subscriptions", {{"status", {"Active", "Deleted"}}}},
       {"producer approve_access_request", {{"request_id", "$subscription"}}},
       {"producer deny_access_request",
        {{"request_id", "$subscription"}, {"decision_notes", "no"}}},

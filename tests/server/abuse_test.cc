@@ -1,7 +1,8 @@
 // Hostile clients against a real `datamesh serve` process (issue 15, points 1 and 3;
 // docs/SECURITY.md "Abuse resistance" lists each limit with the test here that proves it):
 // slow connections, trickled heads and bodies, the cap per client address, the connection
-// reserve, and the per-key concurrency and rate limits.
+// reserve, the per-key concurrency and rate limits, and the limit on failed authentications
+// per client address.
 //
 // The attacker connects from 127.0.0.1 and the well-behaved client from 127.0.0.2 (any address
 // of 127/8 is local), so that the server sees two client addresses. Nothing asserts a time:
@@ -97,6 +98,15 @@ class ServerAbuseTest : public ::testing::Test {
 
   std::string signed_read(const std::string& account) {
     auto request = signed_post(port(), kReadPath, "{}", keys_.at(account));
+    EXPECT_OK(request);
+    return request.ok() ? wire(*request) : "";
+  }
+
+  // A read signed by `account`'s key id with a wrong secret.
+  std::string wrongly_signed_read(const std::string& account) {
+    Credentials wrong = keys_.at(account);
+    wrong.secret_access_key[0] = wrong.secret_access_key[0] == 'A' ? 'B' : 'A';
+    auto request = signed_post(port(), kReadPath, "{}", wrong);
     EXPECT_OK(request);
     return request.ok() ? wire(*request) : "";
   }
@@ -323,6 +333,47 @@ TEST_F(ServerAbuseTest, KeyOverItsRateGets429WithRetryAfterWhileAnotherKeyIsServ
   const std::string text = metrics();
   EXPECT_EQ(metric_value(text, "datamesh_throttled_total{limit=\"rate\"}"), 1.0);
   EXPECT_EQ(metric_value(text, "datamesh_throttled_total{limit=\"concurrency\"}"), 0.0);
+}
+
+TEST_F(ServerAbuseTest, AnAddressPastItsFailedAuthenticationsGets429WhileAnotherIsServed) {
+  ASSERT_NO_FATAL_FAILURE(set_up_accounts());
+  // Three failures per hour: the window outlasts the test, so nothing depends on its timing
+  // (limits_test.cc ends windows with an injected clock).
+  ASSERT_NO_FATAL_FAILURE(serve(
+      {{"max_auth_failures_per_address", 3}, {"auth_failure_window_seconds", 3600}}));
+  for (int i = 0; i < 3; ++i) {
+    auto refused = ask(port(), kAttacker, wrongly_signed_read(kConsumerAccount));
+    ASSERT_TRUE(refused.has_value());
+    EXPECT_EQ(refused->status, 401) << "failure " << i << ": " << refused->body;
+  }
+  // Over the limit: a wrong secret, and even the right one, from that address.
+  for (const std::string& request :
+       {wrongly_signed_read(kConsumerAccount), signed_read(kConsumerAccount)}) {
+    auto limited = ask(port(), kAttacker, request);
+    ASSERT_TRUE(limited.has_value());
+    EXPECT_TRUE(is_error_answer({.status = limited->status, .body = limited->body}, 429,
+                                "ThrottlingException", "too many failed authentications"));
+    EXPECT_NE(limited->body.find("max_auth_failures_per_address is 3"), std::string::npos)
+        << limited->body;
+    const int retry_after = std::atoi(header_value(limited->head, "Retry-After").c_str());
+    EXPECT_GE(retry_after, 1) << limited->head;
+    EXPECT_LE(retry_after, 3600) << limited->head;
+  }
+  // A request without credentials is not refused by the limit (it fails as unsigned, 401).
+  auto unsigned_read = ask(port(), kAttacker,
+                           cat("POST ", kReadPath, " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                               "Content-Length: 2\r\n\r\n{}"));
+  ASSERT_TRUE(unsigned_read.has_value());
+  EXPECT_EQ(unsigned_read->status, 401) << unsigned_read->body;
+
+  // Another address: served, and its own failures still answered 401 Unauthenticated.
+  auto served = ask(port(), kClient, signed_read(kConsumerAccount));
+  ASSERT_TRUE(served.has_value());
+  EXPECT_EQ(served->status, 200) << served->body;
+  auto failed = ask(port(), kClient, wrongly_signed_read(kConsumer2Account));
+  ASSERT_TRUE(failed.has_value());
+  EXPECT_EQ(failed->status, 401) << failed->body;
+  EXPECT_EQ(metric_value(metrics(), "datamesh_auth_failures_refused_total"), 2.0);
 }
 
 TEST_F(ServerAbuseTest, RemoteClientRetriesAThrottledCallAfterRetryAfter) {

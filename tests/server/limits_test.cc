@@ -1,5 +1,6 @@
 // The pieces behind docs/SECURITY.md "Abuse resistance", on their own with an injected clock:
-// the per-key throttle (key_throttle.h), the connection deadlines (connection_deadlines.h, on
+// the per-key throttle (key_throttle.h), the failed-authentication limit per address
+// (auth_failure_limit.h), the connection deadlines (connection_deadlines.h, on
 // socket pairs) and the config keys that set them (server_config.h). abuse_test.cc proves the
 // same limits end to end against `datamesh serve`.
 #include <sys/socket.h>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "server/auth_failure_limit.h"
 #include "server/connection_deadlines.h"
 #include "server/key_throttle.h"
 #include "server/server_config.h"
@@ -78,6 +80,57 @@ TEST(KeyThrottleTest, ZeroLimitsAdmitEverything) {
   KeyThrottle throttle({});
   std::vector<KeyThrottle::Pass> passes(100);
   for (auto& pass : passes) EXPECT_FALSE(throttle.admit("AKA", kStart, pass));
+}
+
+TEST(AuthFailureLimitTest, AnAddressIsRefusedAfterItsFailuresUntilTheWindowEnds) {
+  AuthFailureLimit limit({.max_failures = 3, .window = seconds(60)});
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_FALSE(limit.check("10.0.0.1", kStart + seconds(i))) << "failure " << i;
+    limit.record_failure("10.0.0.1", kStart + seconds(i));
+  }
+  auto refused = limit.check("10.0.0.1", kStart + seconds(10));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->retry_after, seconds(50)) << "the window opened at the first failure";
+  EXPECT_NE(refused->message.find("10.0.0.1"), std::string::npos) << refused->message;
+  EXPECT_NE(refused->message.find("max_auth_failures_per_address is 3"), std::string::npos)
+      << refused->message;
+  EXPECT_NE(refused->message.find("50 s"), std::string::npos) << refused->message;
+  // A wait that is not whole seconds is rounded up, so that Retry-After is enough.
+  auto almost = limit.check("10.0.0.1", kStart + seconds(59) + std::chrono::milliseconds(500));
+  ASSERT_TRUE(almost);
+  EXPECT_EQ(almost->retry_after, seconds(1));
+
+  EXPECT_FALSE(limit.check("10.0.0.1", kStart + seconds(60))) << "the window has ended";
+  // The next failure opens a new window with a count of one.
+  limit.record_failure("10.0.0.1", kStart + seconds(61));
+  EXPECT_FALSE(limit.check("10.0.0.1", kStart + seconds(62)));
+}
+
+TEST(AuthFailureLimitTest, AnotherAddressIsNotAffectedAndAnUnknownAddressIsNeverRefused) {
+  AuthFailureLimit limit({.max_failures = 1, .window = seconds(60)});
+  limit.record_failure("10.0.0.1", kStart);
+  EXPECT_TRUE(limit.check("10.0.0.1", kStart));
+  EXPECT_FALSE(limit.check("10.0.0.2", kStart));
+  limit.record_failure("", kStart);
+  limit.record_failure("", kStart);
+  EXPECT_FALSE(limit.check("", kStart));
+}
+
+TEST(AuthFailureLimitTest, ZeroMeansNoLimit) {
+  AuthFailureLimit limit({.max_failures = 0, .window = seconds(60)});
+  for (int i = 0; i < 100; ++i) limit.record_failure("10.0.0.1", kStart);
+  EXPECT_FALSE(limit.check("10.0.0.1", kStart));
+  EXPECT_EQ(limit.tracked_addresses(), 0u);
+}
+
+TEST(AuthFailureLimitTest, EndedWindowsAreSweptOnceTheTableIsFull) {
+  AuthFailureLimit limit({.max_failures = 5, .window = seconds(60)});
+  for (size_t i = 0; i < AuthFailureLimit::kSweepAt; ++i) {
+    limit.record_failure("10.1." + std::to_string(i), kStart);
+  }
+  EXPECT_EQ(limit.tracked_addresses(), AuthFailureLimit::kSweepAt);
+  limit.record_failure("10.2.0.1", kStart + seconds(61));
+  EXPECT_EQ(limit.tracked_addresses(), 1u) << "only the address with an open window is kept";
 }
 
 // A connected socket pair: the deadlines shut down `server`; `client` then reads its end.
@@ -158,7 +211,8 @@ TEST(ServerConfigTest, AbuseLimitsAreReadFromTheConfigFile) {
   std::ofstream(path) << R"({"request_head_timeout_seconds": 3, "request_body_timeout_seconds": 4,
       "max_connections_per_address": 5, "connection_reserve": 6,
       "max_concurrent_requests_per_key": 7, "requests_per_second_per_key": 0.5,
-      "request_burst_per_key": 9, "max_workers_per_key": 3})";
+      "request_burst_per_key": 9, "max_workers_per_key": 3,
+      "max_auth_failures_per_address": 10, "auth_failure_window_seconds": 11})";
   ServerConfig config;
   ASSERT_OK(load_config_file(path, config));
   EXPECT_EQ(config.request_head_timeout_seconds, 3);
@@ -169,6 +223,8 @@ TEST(ServerConfigTest, AbuseLimitsAreReadFromTheConfigFile) {
   EXPECT_EQ(config.requests_per_second_per_key, 0.5);
   EXPECT_EQ(config.request_burst_per_key, 9);
   EXPECT_EQ(config.max_workers_per_key, 3);
+  EXPECT_EQ(config.max_auth_failures_per_address, 10);
+  EXPECT_EQ(config.auth_failure_window_seconds, 11);
 }
 
 TEST(ServerConfigTest, MistypedAbuseLimitsAreRefusedByName) {
@@ -179,7 +235,9 @@ TEST(ServerConfigTest, MistypedAbuseLimitsAreRefusedByName) {
         std::string(R"({"max_connections_per_address": "many"})"),
         std::string(R"({"requests_per_second_per_key": -0.5})"),
         std::string(R"({"request_burst_per_key": "10"})"),
-        std::string(R"({"max_workers_per_key": "half"})")}) {
+        std::string(R"({"max_workers_per_key": "half"})"),
+        std::string(R"({"max_auth_failures_per_address": -1})"),
+        std::string(R"({"auth_failure_window_seconds": "1m"})")}) {
     SCOPED_TRACE(text);
     std::ofstream(path) << text;
     ServerConfig config;

@@ -1,0 +1,51 @@
+// Mesh admins: the audit log, a server page at a time, and verify_audit's verdict on its hash
+// chain.
+import { useState } from 'preact/hooks';
+import { Empty, ErrorBox, Loading, useLoad, when } from '../ui.jsx';
+
+function Verification({ api }) {
+  const { loading, data, error, reload } = useLoad(() => api('admin/verify_audit', {}), []);
+  if (loading) return <Loading what="the audit check" />;
+  if (error) return <ErrorBox error={error} onRetry={reload} />;
+  return (
+    <p class={data.Intact ? 'ok' : 'error'} role="status">
+      {data.Intact ? `Audit log intact: ${data.EventsChecked} events checked, none edited, removed or reordered.`
+        : `Audit log NOT intact: ${(data.Problems || []).map((p) => `event ${p.Sequence}: ${p.Problem}`).join('; ')}`}
+      {' '}<button type="button" class="link" onClick={reload}>Check again</button>
+    </p>
+  );
+}
+
+export function Audit({ api }) {
+  const [tokens, setTokens] = useState(['']);
+  const [subscription, setSubscription] = useState('');
+  const current = tokens[tokens.length - 1];
+  const { loading, data, error, reload } = useLoad(
+    () => api('admin/list_audit_events', { subscription_id: subscription || undefined, max_results: 20,
+                                           next_token: current || undefined }),
+    [current, subscription]);
+  return (
+    <section aria-labelledby="audit-title">
+      <h1 id="audit-title">Audit log</h1>
+      <Verification api={api} />
+      <label for="audit-sub">Only subscription</label>
+      <input id="audit-sub" value={subscription}
+             onChange={(e) => { setSubscription(e.currentTarget.value.trim()); setTokens(['']); }} />
+      {loading ? <Loading what="audit events" /> : error ? <ErrorBox error={error} onRetry={reload} />
+        : data.Events.length === 0 ? <Empty>No event.</Empty> : (
+          <table class="columns audit">
+            <caption>Events, oldest first</caption>
+            <thead><tr><th scope="col">#</th><th scope="col">When</th><th scope="col">Account</th><th scope="col">Action</th><th scope="col">Resource</th><th scope="col">Notes</th></tr></thead>
+            <tbody>{data.Events.map((e) => (
+              <tr key={e.Sequence}><td>{e.Sequence}</td><td>{when(e.EventDate)}</td><td>{e.ActorAccount}</td>
+                <td>{e.Action}</td><td>{e.Resource}{e.SubscriptionId ? ` (${e.SubscriptionId})` : ''}</td><td>{e.Notes}</td></tr>))}
+            </tbody>
+          </table>
+        )}
+      <nav class="pager" aria-label="Audit pages">
+        <button type="button" disabled={tokens.length === 1} onClick={() => setTokens(tokens.slice(0, -1))}>Previous</button>
+        <button type="button" disabled={!data || !data.NextToken} onClick={() => setTokens([...tokens, data.NextToken])}>Next</button>
+      </nav>
+    </section>
+  );
+}

@@ -1,0 +1,37 @@
+// The web console's answers (docs/CONSOLE.md): GET / and the content-hashed /assets/… files
+// built into the binary (server/console_assets.h), and GET /console/config.json, which tells
+// the page the region it signs for. Every answer is made once, at construction, and only
+// copied afterwards: the router answers them on the event loop like /healthz.
+//
+// The files are sent gzip-compressed as built (Content-Encoding: gzip; every browser the
+// console supports accepts it), with the headers of docs/SECURITY.md "Web console": a
+// Content-Security-Policy allowing only the server's own scripts, styles and API (no inline
+// script, no framing), nosniff, no referrer. Thread-safe (const after construction).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "server/http_transport.h"
+
+namespace datamesh::server {
+
+class ConsolePages {
+ public:
+  // `region`: the server's signing region, which the page must sign for.
+  explicit ConsolePages(std::string_view region);
+
+  // The answer to GET `path`, or nullopt when it is no console path.
+  std::optional<Response> find(std::string_view path) const;
+
+  // Whether this build has the console (built with npm; -DDATAMESH_CONSOLE).
+  bool built() const { return built_; }
+
+ private:
+  std::map<std::string, Response, std::less<>> pages_;
+  bool built_ = false;
+};
+
+}  // namespace datamesh::server

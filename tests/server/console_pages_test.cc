@@ -1,0 +1,75 @@
+// The web console's answers (server/console_pages.h): every built asset at its path, gzipped,
+// with the security headers; the page revalidated and the hashed files cached for good; the
+// region the page signs for; nothing else. The browser suite (tests/console) checks the same
+// through a real server and Chromium; this runs in the sanitizer job with the other server
+// suites.
+#include "server/console_pages.h"
+
+#include <algorithm>
+
+#include "gtest/gtest.h"
+#include "server/console_assets.h"
+
+namespace datamesh::server {
+namespace {
+
+std::string header(const Response& response, std::string_view name) {
+  const auto found = std::find_if(response.headers.begin(), response.headers.end(),
+                                  [&](const auto& h) { return h.first == name; });
+  return found == response.headers.end() ? "" : found->second;
+}
+
+TEST(ConsolePagesTest, ServesEveryBuiltAssetGzippedWithSecurityHeaders) {
+  const ConsolePages pages("eu-west-1");
+  if (console_assets().empty()) {
+    EXPECT_FALSE(pages.built());
+    EXPECT_FALSE(pages.find("/").has_value()) << "a build without the console answers / with 404";
+    EXPECT_FALSE(pages.find("/console/config.json").has_value());
+    return;
+  }
+  ASSERT_TRUE(pages.built());
+  for (const ConsoleAsset& asset : console_assets()) {
+    SCOPED_TRACE(asset.path);
+    const auto page = pages.find(asset.path);
+    ASSERT_TRUE(page.has_value());
+    EXPECT_EQ(page->status, 200);
+    EXPECT_EQ(page->content_type, asset.content_type);
+    ASSERT_GE(page->body.size(), 2u);
+    EXPECT_EQ(static_cast<unsigned char>(page->body[0]), 0x1f) << "gzip magic";
+    EXPECT_EQ(static_cast<unsigned char>(page->body[1]), 0x8b) << "gzip magic";
+    EXPECT_EQ(header(*page, "Content-Encoding"), "gzip");
+    const std::string csp = header(*page, "Content-Security-Policy");
+    EXPECT_NE(csp.find("default-src 'self'"), std::string::npos);
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos);
+    EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos);
+    EXPECT_EQ(header(*page, "X-Content-Type-Options"), "nosniff");
+    EXPECT_EQ(header(*page, "Referrer-Policy"), "no-referrer");
+    EXPECT_EQ(header(*page, "Cache-Control"),
+              asset.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  }
+  const auto index = pages.find("/");
+  ASSERT_TRUE(index.has_value());
+  EXPECT_EQ(index->content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(pages.find("/index.html")->body, index->body);
+}
+
+TEST(ConsolePagesTest, TellsThePageTheServersRegion) {
+  const ConsolePages pages("eu-west-1");
+  if (!pages.built()) GTEST_SKIP() << "built without the console (-DDATAMESH_CONSOLE=OFF)";
+  const auto config = pages.find("/console/config.json");
+  ASSERT_TRUE(config.has_value());
+  EXPECT_EQ(config->body, R"({"Region":"eu-west-1"})");
+  EXPECT_EQ(config->content_type, "application/json");
+  EXPECT_EQ(header(*config, "Content-Encoding"), "");
+}
+
+TEST(ConsolePagesTest, AnswersNothingElse) {
+  const ConsolePages pages("us-east-1");
+  for (const char* path : {"/assets/", "/assets/main-NOPE.js", "/index.htm", "/v1/admin/x",
+                           "/console/", "/healthz", "//", ""}) {
+    EXPECT_FALSE(pages.find(path).has_value()) << path;
+  }
+}
+
+}  // namespace
+}  // namespace datamesh::server
