@@ -334,7 +334,8 @@ inline constexpr Method<CheckPermissionRequest, PermissionCheck> kCheckPermissio
 // Every declaration, in the order front ends list them.
 inline constexpr auto kMethods = std::tie(
     kInitializeMeshAccount, kCreateAccount, kInitializeProducerAccount,
-    kInitializeConsumerAccount, kGetCallerIdentity, kEnableAccountAsProducer, kEnableAccountAsConsumer, kListAccounts,
+    kInitializeConsumerAccount, kGetCallerIdentity, kEnableAccountAsProducer,
+    kEnableAccountAsConsumer, kListAccounts,
     kDescribeAccount, kCreateAccessKey, kRotateAccessKey, kRevokeAccessKey, kListAccessKeys,
     kListAuditEvents, kVerifyAudit, kReconcile,
     kCreateDatabase, kGetDatabase, kGetDatabases, kDeleteDatabase, kCreateTable, kUpdateTable,

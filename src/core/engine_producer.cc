@@ -411,7 +411,8 @@ absl::StatusOr<SubscriptionPage> Engine::list_subscriptions(
     DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
   }
   if (!request.consumer_account_id.empty()) {
-    DATAMESH_RETURN_IF_ERROR(validate_account_id("consumer_account_id", request.consumer_account_id));
+    DATAMESH_RETURN_IF_ERROR(
+        validate_account_id("consumer_account_id", request.consumer_account_id));
   }
   DATAMESH_ASSIGN_OR_RETURN(const store::Page first_page, internal::store_page(request.page));
   store::SubscriptionFilter filter = store_filter(statuses);
