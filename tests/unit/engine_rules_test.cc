@@ -28,9 +28,7 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 using Strings = std::vector<std::string>;
 
-constexpr char kMesh[] = "999999999999";
 constexpr char kProducer[] = "111111111111";
-constexpr char kConsumer[] = "222222222222";
 constexpr char kProduct[] = "sales-111111111111";
 
 // 2026-01-02 03:04:05 UTC.
