@@ -71,7 +71,7 @@ absl::StatusOr<security::SecretBox> postgres_sealer(const store::Endpoint& endpo
 
 absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open(
     const store::Endpoint& endpoint, const std::string& region, bool create_if_missing,
-    const std::string& master_key_file) {
+    const std::string& master_key_file, const core::Clock& clock) {
   using Kind = store::Endpoint::Kind;
   if (endpoint.kind == Kind::kPostgres && master_key_file.empty() &&
       std::getenv(std::string(security::SecretBox::kKeyEnvironmentVariable).c_str()) ==
@@ -89,30 +89,33 @@ absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open(
     DATAMESH_ASSIGN_OR_RETURN(security::SecretBox sealer, sqlite_sealer(endpoint, new_file));
     DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store,
                               store::open_store(endpoint, create_if_missing));
-    return std::make_shared<MeshService>(
-        std::move(store), std::make_unique<security::SecretBox>(std::move(sealer)), region);
+    return std::make_shared<MeshService>(std::move(store),
+                                         std::make_unique<security::SecretBox>(std::move(sealer)),
+                                         region, "datamesh", clock);
   }
   DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store,
                             store::open_store(endpoint, create_if_missing));
   DATAMESH_ASSIGN_OR_RETURN(
       security::SecretBox sealer,
       postgres_sealer(endpoint, *store, create_if_missing, master_key_file));
-  return std::make_shared<MeshService>(
-      std::move(store), std::make_unique<security::SecretBox>(std::move(sealer)), region);
+  return std::make_shared<MeshService>(std::move(store),
+                                       std::make_unique<security::SecretBox>(std::move(sealer)),
+                                       region, "datamesh", clock);
 }
 
 absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open(
     std::string_view url, const std::string& region, bool create_if_missing,
-    const std::string& master_key_file) {
+    const std::string& master_key_file, const core::Clock& clock) {
   DATAMESH_ASSIGN_OR_RETURN(store::Endpoint endpoint, store::parse_endpoint(url));
-  return open(endpoint, region, create_if_missing, master_key_file);
+  return open(endpoint, region, create_if_missing, master_key_file, clock);
 }
 
 MeshService::MeshService(std::unique_ptr<store::Store> store,
                          std::unique_ptr<core::SecretSealer> sealer, std::string region,
-                         std::string partition)
+                         std::string partition, const core::Clock& clock)
     : store_(std::move(store)),
       sealer_(std::move(sealer)),
+      clock_(clock),
       region_(std::move(region)),
       engine_(*store_, clock_, *sealer_, region_, std::move(partition)) {}
 

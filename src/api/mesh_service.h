@@ -1,5 +1,5 @@
 // The engine with what every front end needs around it: the store, the sealing key, the
-// clock, and the dispatch of one method-table call (parameters checked, mesh id checked,
+// clock (the real one unless a test injects its own), and the dispatch of one method-table call (parameters checked, mesh id checked,
 // handler run). The embedded backend and the HTTP server both dispatch through it, so both
 // modes apply the same checks in the same order. Thread-safe.
 #pragma once
@@ -36,19 +36,19 @@ class MeshService {
   // Errors: parse_endpoint's and open_store's; FailedPrecondition when a PostgreSQL mesh is
   // given no key, and when the key does not unseal the secrets already stored (every replica
   // must use the key the mesh was created with); the key file's errors (secret_box.h).
-  static absl::StatusOr<std::shared_ptr<MeshService>> open(const store::Endpoint& endpoint,
-                                                           const std::string& region,
-                                                           bool create_if_missing,
-                                                           const std::string& master_key_file);
-  static absl::StatusOr<std::shared_ptr<MeshService>> open(std::string_view url,
-                                                           const std::string& region,
-                                                           bool create_if_missing,
-                                                           const std::string& master_key_file);
+  // `clock` dates what the engine writes; it must outlive the service.
+  static absl::StatusOr<std::shared_ptr<MeshService>> open(
+      const store::Endpoint& endpoint, const std::string& region, bool create_if_missing,
+      const std::string& master_key_file, const core::Clock& clock = core::system_clock());
+  static absl::StatusOr<std::shared_ptr<MeshService>> open(
+      std::string_view url, const std::string& region, bool create_if_missing,
+      const std::string& master_key_file, const core::Clock& clock = core::system_clock());
 
   // partition: that of the ARNs the engine makes (core::Engine): "datamesh" for a self-hosted
-  // store, the region's AWS partition for the AWS store.
+  // store, the region's AWS partition for the AWS store. `clock` must outlive the service.
   MeshService(std::unique_ptr<store::Store> store, std::unique_ptr<core::SecretSealer> sealer,
-              std::string region, std::string partition = "datamesh");
+              std::string region, std::string partition = "datamesh",
+              const core::Clock& clock = core::system_clock());
 
   const core::Engine& engine() const { return engine_; }
   store::Store& store() { return *store_; }
@@ -89,7 +89,7 @@ class MeshService {
 
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<core::SecretSealer> sealer_;
-  core::SystemClock clock_;
+  const core::Clock& clock_;
   std::string region_;
   core::Engine engine_;
   std::mutex mesh_id_mutex_;

@@ -12,6 +12,7 @@
 
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 
 #include "absl/status/statusor.h"
 #include "api/answer_json.h"
@@ -64,9 +65,60 @@ using C = CallContext;
 inline constexpr Effect kReads = Effect::kRead;
 inline constexpr Effect kWrites = Effect::kWrite;
 
-inline absl::StatusOr<None> done(absl::Status status) {
-  DATAMESH_RETURN_IF_ERROR(status);
-  return None{};
+// The engine call behind a declaration whose engine member has the regular signature:
+// (caller, request), (caller, persona, request), or (caller[, persona]) for a method that takes
+// EmptyRequest. `call<&Engine::create_account>` runs e.create_account(*c.caller, r);
+// `call<&Engine::get_subscription, P>` passes the persona P before the request. A member that
+// answers a bare Status answers None. Irregular calls keep a lambda of their own.
+template <class Member>
+struct EngineMember;
+template <class Result, class Req>
+struct EngineMember<Result (Engine::*)(const core::Caller&, const Req&) const> {
+  using Request = Req;
+  using Outcome = Result;
+};
+template <class Result, class Req>
+struct EngineMember<Result (Engine::*)(const core::Caller&, Persona, const Req&) const> {
+  using Request = Req;
+  using Outcome = Result;
+};
+template <class Result>
+struct EngineMember<Result (Engine::*)(const core::Caller&) const> {
+  using Request = EmptyRequest;
+  using Outcome = Result;
+};
+template <class Result>
+struct EngineMember<Result (Engine::*)(const core::Caller&, Persona) const> {
+  using Request = EmptyRequest;
+  using Outcome = Result;
+};
+
+template <class Outcome>
+struct AnswerOf {
+  using type = typename Outcome::value_type;  // absl::StatusOr<T>
+};
+template <>
+struct AnswerOf<absl::Status> {
+  using type = None;
+};
+
+template <auto member, auto... fixed>
+absl::StatusOr<typename AnswerOf<typename EngineMember<decltype(member)>::Outcome>::type> call(
+    const Engine& e, const C& c, const typename EngineMember<decltype(member)>::Request& r) {
+  auto outcome = [&] {
+    if constexpr (std::is_same_v<typename EngineMember<decltype(member)>::Request,
+                                 EmptyRequest>) {
+      return (e.*member)(*c.caller, fixed...);
+    } else {
+      return (e.*member)(*c.caller, fixed..., r);
+    }
+  }();
+  if constexpr (std::is_same_v<decltype(outcome), absl::Status>) {
+    DATAMESH_RETURN_IF_ERROR(outcome);
+    return None{};
+  } else {
+    return outcome;
+  }
 }
 
 // ---- admin --------------------------------------------------------------------------------------
@@ -80,131 +132,87 @@ inline constexpr Method<InitializeMeshAccountRequest, AccountCredentials> kIniti
     {}, /*authenticated=*/false};
 inline constexpr Method<CreateAccountRequest, AccountCredentials> kCreateAccount{
     kWrites, "admin", "create_account", "Create an account with a first access key",
-    [](const Engine& e, const C& c, const CreateAccountRequest& r) {
-      return e.create_account(*c.caller, r);
-    }};
+    call<&Engine::create_account>};
 inline constexpr Method<EmptyRequest, AccountRole> kInitializeProducerAccount{
     kWrites, "admin", "initialize_producer_account", "The calling account opts in as a producer",
-    [](const Engine& e, const C& c, const EmptyRequest&) {
-      return e.initialize_account_as(*c.caller, Persona::kProducer);
-    }};
+    call<&Engine::initialize_account_as, Persona::kProducer>};
 inline constexpr Method<EmptyRequest, AccountRole> kInitializeConsumerAccount{
     kWrites, "admin", "initialize_consumer_account", "The calling account opts in as a consumer",
-    [](const Engine& e, const C& c, const EmptyRequest&) {
-      return e.initialize_account_as(*c.caller, Persona::kConsumer);
-    }};
+    call<&Engine::initialize_account_as, Persona::kConsumer>};
 inline constexpr Method<EmptyRequest, CallerIdentity> kGetCallerIdentity{
     kReads, "admin", "get_caller_identity",
     "Who the calling access key is: its account and roles, the mesh and region (any account)",
-    [](const Engine& e, const C& c, const EmptyRequest&) {
-      return e.get_caller_identity(*c.caller);
-    }};
+    call<&Engine::get_caller_identity>};
 inline constexpr Method<AccountIdRequest, None> kEnableAccountAsProducer{
     kWrites, "admin", "enable_account_as_producer", "Let an account act as a producer",
-    [](const Engine& e, const C& c, const AccountIdRequest& r) {
-      return done(e.enable_account_as(*c.caller, Persona::kProducer, r));
-    }};
+    call<&Engine::enable_account_as, Persona::kProducer>};
 inline constexpr Method<AccountIdRequest, None> kEnableAccountAsConsumer{
     kWrites, "admin", "enable_account_as_consumer", "Let an account act as a consumer",
-    [](const Engine& e, const C& c, const AccountIdRequest& r) {
-      return done(e.enable_account_as(*c.caller, Persona::kConsumer, r));
-    }};
+    call<&Engine::enable_account_as, Persona::kConsumer>};
 inline constexpr Method<EmptyRequest, std::vector<Account>> kListAccounts{
     kReads, "admin", "list_accounts", "List every account of the mesh",
-    [](const Engine& e, const C& c, const EmptyRequest&) { return e.list_accounts(*c.caller); }};
+    call<&Engine::list_accounts>};
 inline constexpr Method<AccountIdRequest, Account> kDescribeAccount{
     kReads, "admin", "describe_account", "Show one account",
-    [](const Engine& e, const C& c, const AccountIdRequest& r) {
-      return e.describe_account(*c.caller, r);
-    }};
+    call<&Engine::describe_account>};
 inline constexpr Method<AccountIdRequest, AccountCredentials> kCreateAccessKey{
     kWrites, "admin", "create_access_key", "Create another access key for an account",
-    [](const Engine& e, const C& c, const AccountIdRequest& r) {
-      return e.create_access_key(*c.caller, r);
-    }};
+    call<&Engine::create_access_key>};
 inline constexpr Method<AccessKeyRequest, AccountCredentials> kRotateAccessKey{
     kWrites, "admin", "rotate_access_key",
     "Replace an access key: a new key is created and the old one revoked",
-    [](const Engine& e, const C& c, const AccessKeyRequest& r) {
-      return e.rotate_access_key(*c.caller, r);
-    }};
+    call<&Engine::rotate_access_key>};
 inline constexpr Method<AccessKeyRequest, None> kRevokeAccessKey{
     kWrites, "admin", "revoke_access_key", "Revoke an access key",
-    [](const Engine& e, const C& c, const AccessKeyRequest& r) {
-      return done(e.revoke_access_key(*c.caller, r));
-    }};
+    call<&Engine::revoke_access_key>};
 inline constexpr Method<AccountIdRequest, std::vector<AccessKey>> kListAccessKeys{
     kReads, "admin", "list_access_keys", "List the access keys of an account",
-    [](const Engine& e, const C& c, const AccountIdRequest& r) {
-      return e.list_access_keys(*c.caller, r);
-    }};
+    call<&Engine::list_access_keys>};
 inline constexpr Method<ListAuditEventsRequest, AuditPage> kListAuditEvents{
     kReads, "admin", "list_audit_events", "The audit log, oldest first",
-    [](const Engine& e, const C& c, const ListAuditEventsRequest& r) {
-      return e.list_audit_events(*c.caller, r);
-    }};
+    call<&Engine::list_audit_events>};
 inline constexpr Method<EmptyRequest, AuditVerification> kVerifyAudit{
     kReads, "admin", "verify_audit",
     "Check the audit log's hash chain: every event unedited, none removed or reordered",
-    [](const Engine& e, const C& c, const EmptyRequest&) { return e.verify_audit(*c.caller); },
+    call<&Engine::verify_audit>,
     {}, true, "Intact"};
 inline constexpr Method<ReconcileRequest, ReconcileReport> kReconcile{
     kWrites, "admin", "reconcile",
     "Find drift between the Active subscriptions and the grants held on mesh databases (grants "
     "added or removed by hand); with apply, repair it",
-    [](const Engine& e, const C& c, const ReconcileRequest& r) {
-      return e.reconcile(*c.caller, r);
-    },
+    call<&Engine::reconcile>,
     {}, true, "Consistent"};
 
 // ---- catalog ------------------------------------------------------------------------------------
 inline constexpr Method<CreateDatabaseRequest, None> kCreateDatabase{
     kWrites, "catalog", "create_database", "Create a database in the caller's catalog",
-    [](const Engine& e, const C& c, const CreateDatabaseRequest& r) {
-      return done(e.create_database(*c.caller, r));
-    }};
+    call<&Engine::create_database>};
 inline constexpr Method<DatabaseNameRequest, Database> kGetDatabase{
     kReads, "catalog", "get_database", "Show a database of the caller's catalog",
-    [](const Engine& e, const C& c, const DatabaseNameRequest& r) {
-      return e.get_database(*c.caller, r);
-    },
+    call<&Engine::get_database>,
     {Wrap::kUnderKey, "Database"}};
 inline constexpr Method<PagedRequest, DatabasePage> kGetDatabases{
     kReads, "catalog", "get_databases", "List the databases of the caller's catalog",
-    [](const Engine& e, const C& c, const PagedRequest& r) {
-      return e.get_databases(*c.caller, r);
-    }};
+    call<&Engine::get_databases>};
 inline constexpr Method<DatabaseNameRequest, None> kDeleteDatabase{
     kWrites, "catalog", "delete_database", "Delete a database and its tables",
-    [](const Engine& e, const C& c, const DatabaseNameRequest& r) {
-      return done(e.delete_database(*c.caller, r));
-    }};
+    call<&Engine::delete_database>};
 inline constexpr Method<TableInputRequest, None> kCreateTable{
     kWrites, "catalog", "create_table", "Create a table (Glue TableInput)",
-    [](const Engine& e, const C& c, const TableInputRequest& r) {
-      return done(e.create_table(*c.caller, r));
-    }};
+    call<&Engine::create_table>};
 inline constexpr Method<TableInputRequest, None> kUpdateTable{
     kWrites, "catalog", "update_table", "Replace the definition of a table (Glue TableInput)",
-    [](const Engine& e, const C& c, const TableInputRequest& r) {
-      return done(e.update_table(*c.caller, r));
-    }};
+    call<&Engine::update_table>};
 inline constexpr Method<TableNameRequest, Table> kGetTable{
     kReads, "catalog", "get_table", "Show a table (Glue GetTable shape)",
-    [](const Engine& e, const C& c, const TableNameRequest& r) {
-      return e.get_table(*c.caller, r);
-    },
+    call<&Engine::get_table>,
     {Wrap::kUnderKey, "Table"}};
 inline constexpr Method<GetTablesRequest, TablePage> kGetTables{
     kReads, "catalog", "get_tables", "List tables (Glue GetTables shape)",
-    [](const Engine& e, const C& c, const GetTablesRequest& r) {
-      return e.get_tables(*c.caller, r);
-    }};
+    call<&Engine::get_tables>};
 inline constexpr Method<TableNameRequest, None> kDeleteTable{
     kWrites, "catalog", "delete_table", "Delete a table",
-    [](const Engine& e, const C& c, const TableNameRequest& r) {
-      return done(e.delete_table(*c.caller, r));
-    }};
+    call<&Engine::delete_table>};
 inline constexpr Method<ImportTablesRequest, ImportedTables> kImportTables{
     kWrites, "catalog", "import_tables",
     "Import the JSON that `aws glue get-tables` prints; existing tables are replaced",
@@ -221,44 +229,30 @@ inline constexpr Method<ImportTablesRequest, ImportedTables> kImportTables{
 inline constexpr Method<CreateDataProductsRequest, DataProduct> kCreateDataProducts{
     kWrites, "producer", "create_data_products",
     "Publish tables of a source database as a data product in the mesh",
-    [](const Engine& e, const C& c, const CreateDataProductsRequest& r) {
-      return e.create_data_products(*c.caller, r);
-    }};
+    call<&Engine::create_data_products>};
 inline constexpr Method<PagedRequest, SubscriptionPage> kListPendingAccessRequests{
     kReads, "producer", "list_pending_access_requests",
     "Pending requests for the caller's data products, oldest first",
-    [](const Engine& e, const C& c, const PagedRequest& r) {
-      return e.list_pending_access_requests(*c.caller, r);
-    }};
+    call<&Engine::list_pending_access_requests>};
 inline constexpr Method<ListSubscriptionsRequest, SubscriptionPage> kListSubscriptions{
     kReads, "producer", "list_subscriptions",
     "Subscriptions to the caller's data products, by status, product and consumer, oldest first",
-    [](const Engine& e, const C& c, const ListSubscriptionsRequest& r) {
-      return e.list_subscriptions(*c.caller, r);
-    }};
+    call<&Engine::list_subscriptions>};
 inline constexpr Method<ApproveAccessRequestRequest, None> kApproveAccessRequest{
     kWrites, "producer", "approve_access_request",
     "Approve a request, as asked or narrower, with grantable rights",
-    [](const Engine& e, const C& c, const ApproveAccessRequestRequest& r) {
-      return done(e.approve_access_request(*c.caller, r));
-    }};
+    call<&Engine::approve_access_request>};
 inline constexpr Method<DenyAccessRequestRequest, None> kDenyAccessRequest{
     kWrites, "producer", "deny_access_request", "Deny a pending request",
-    [](const Engine& e, const C& c, const DenyAccessRequestRequest& r) {
-      return done(e.deny_access_request(*c.caller, r));
-    }};
+    call<&Engine::deny_access_request>};
 inline constexpr Method<UpdateSubscriptionPermissionsRequest, None>
     kUpdateSubscriptionPermissions{
         kWrites, "producer", "update_subscription_permissions",
         "Change the permissions of an Active subscription",
-        [](const Engine& e, const C& c, const UpdateSubscriptionPermissionsRequest& r) {
-          return done(e.update_subscription_permissions(*c.caller, r));
-        }};
+        call<&Engine::update_subscription_permissions>};
 inline constexpr Method<GetDataProductRequest, std::vector<DataProductTable>> kGetDataProduct{
     kReads, "producer", "get_data_product", "Tables of one of the caller's data products",
-    [](const Engine& e, const C& c, const GetDataProductRequest& r) {
-      return e.get_data_product(*c.caller, r);
-    }};
+    call<&Engine::get_data_product>};
 
 // ---- both sides of a subscription: one declaration per persona ---------------------------------
 template <Persona P>
@@ -266,29 +260,21 @@ struct SubscriptionMethods {
   static constexpr std::string_view kGroup = P == Persona::kProducer ? "producer" : "consumer";
   static constexpr Method<GetSubscriptionRequest, Subscription> kGetSubscription{
       kReads, kGroup, "get_subscription", "Show a subscription",
-      [](const Engine& e, const C& c, const GetSubscriptionRequest& r) {
-        return e.get_subscription(*c.caller, P, r);
-      },
+      call<&Engine::get_subscription, P>,
       {Wrap::kListOfOneUnderKey, "Subscriptions"}};
   static constexpr Method<DeleteSubscriptionRequest, None> kDeleteSubscription{
       kWrites, kGroup, "delete_subscription",
       P == Persona::kProducer ? "Tear down a subscription: grants revoked, record kept"
                               : "Leave (Active) or withdraw (Pending) a subscription",
-      [](const Engine& e, const C& c, const DeleteSubscriptionRequest& r) {
-        return done(e.delete_subscription(*c.caller, P, r));
-      }};
+      call<&Engine::delete_subscription, P>};
   static constexpr Method<SubscriptionIdRequest, std::vector<EffectiveGrant>>
       kGetSubscriptionGrants{
           kReads, kGroup, "get_subscription_grants", "Effective grants of a subscription",
-          [](const Engine& e, const C& c, const SubscriptionIdRequest& r) {
-            return e.get_subscription_grants(*c.caller, P, r);
-          },
+          call<&Engine::get_subscription_grants, P>,
           {Wrap::kUnderKey, "Grants"}};
   static constexpr Method<GetSubscriptionHistoryRequest, AuditPage> kGetSubscriptionHistory{
       kReads, kGroup, "get_subscription_history", "Audit events of a subscription",
-      [](const Engine& e, const C& c, const GetSubscriptionHistoryRequest& r) {
-        return e.get_subscription_history(*c.caller, P, r);
-      }};
+      call<&Engine::get_subscription_history, P>};
 };
 using ProducerSide = SubscriptionMethods<Persona::kProducer>;
 using ConsumerSide = SubscriptionMethods<Persona::kConsumer>;
@@ -297,39 +283,27 @@ using ConsumerSide = SubscriptionMethods<Persona::kConsumer>;
 inline constexpr Method<RequestAccessToProductRequest, AccessRequest> kRequestAccessToProduct{
     kWrites, "consumer", "request_access_to_product",
     "Request permissions on a data product (whole database, tables or patterns)",
-    [](const Engine& e, const C& c, const RequestAccessToProductRequest& r) {
-      return e.request_access_to_product(*c.caller, r);
-    }};
+    call<&Engine::request_access_to_product>};
 inline constexpr Method<SubscriptionIdRequest, None> kFinalizeSubscription{
     kWrites, "consumer", "finalize_subscription",
     "Import an Active subscription: accept its shares, create the links",
-    [](const Engine& e, const C& c, const SubscriptionIdRequest& r) {
-      return done(e.finalize_subscription(*c.caller, r));
-    }};
+    call<&Engine::finalize_subscription>};
 inline constexpr Method<GetTableInfoRequest, Table> kGetTableInfo{
     kReads, "consumer", "get_table_info", "Glue GetTable through the consumer's links",
-    [](const Engine& e, const C& c, const GetTableInfoRequest& r) {
-      return e.get_table_info(*c.caller, r);
-    },
+    call<&Engine::get_table_info>,
     {Wrap::kUnderKey, "Table"}};
 inline constexpr Method<PagedRequest, SubscriptionPage> kListProductAccess{
     kReads, "consumer", "list_product_access",
     "The caller's subscriptions that are not Deleted, oldest first",
-    [](const Engine& e, const C& c, const PagedRequest& r) {
-      return e.list_product_access(*c.caller, r);
-    }};
+    call<&Engine::list_product_access>};
 inline constexpr Method<ListDataProductsRequest, PublishedProductPage> kListDataProducts{
     kReads, "consumer", "list_data_products",
     "Browse the published data products one may request, by database name",
-    [](const Engine& e, const C& c, const ListDataProductsRequest& r) {
-      return e.list_data_products(*c.caller, r);
-    }};
+    call<&Engine::list_data_products>};
 inline constexpr Method<CheckPermissionRequest, PermissionCheck> kCheckPermission{
     kReads, "consumer", "check_permission",
     "May the caller use a permission on a mesh table, and why",
-    [](const Engine& e, const C& c, const CheckPermissionRequest& r) {
-      return e.check_permission(*c.caller, r);
-    }};
+    call<&Engine::check_permission>};
 
 // Every declaration, in the order front ends list them.
 inline constexpr auto kMethods = std::tie(

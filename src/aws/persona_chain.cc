@@ -41,38 +41,54 @@ std::shared_ptr<CredentialsProvider> hop(std::shared_ptr<CredentialsProvider> so
 
 }  // namespace
 
+namespace {
+
+// The two hops both personas take: the caller's keys into the persona's role in its own
+// account A, then from there into the mesh role made for A in M.
+struct PersonaHops {
+  std::string account;  // A
+  std::shared_ptr<CredentialsProvider> own;
+  std::shared_ptr<CredentialsProvider> mesh;
+  std::shared_ptr<CallerSessionNamer> namer;
+};
+
+absl::StatusOr<PersonaHops> persona_hops(std::shared_ptr<CredentialsProvider> caller,
+                                         std::string_view mesh_account, std::string_view own_role,
+                                         std::string (*mesh_role)(std::string_view account),
+                                         const PersonaChainCalls& calls) {
+  DATAMESH_ASSIGN_OR_RETURN(Caller who, identify(*caller, calls));
+  PersonaHops hops{.account = who.identity.account, .namer = std::move(who.namer)};
+  hops.own = hop(std::move(caller), names::role_arn(hops.account, own_role), hops.namer, calls);
+  hops.mesh =
+      hop(hops.own, names::role_arn(mesh_account, mesh_role(hops.account)), hops.namer, calls);
+  return hops;
+}
+
+}  // namespace
+
 absl::StatusOr<ProducerSessions> producer_chain(std::shared_ptr<CredentialsProvider> caller,
                                                 std::string_view mesh_account,
                                                 const PersonaChainCalls& calls) {
-  DATAMESH_ASSIGN_OR_RETURN(const Caller who, identify(*caller, calls));
-  ProducerSessions sessions;
-  sessions.producer_account = who.identity.account;
-  sessions.producer =
-      hop(std::move(caller), names::role_arn(sessions.producer_account, names::kProducerRole),
-          who.namer, calls);
-  sessions.mesh =
-      hop(sessions.producer,
-          names::role_arn(mesh_account, names::mesh_producer_role(sessions.producer_account)),
-          who.namer, calls);
-  return sessions;
+  DATAMESH_ASSIGN_OR_RETURN(PersonaHops hops,
+                            persona_hops(std::move(caller), mesh_account, names::kProducerRole,
+                                         &names::mesh_producer_role, calls));
+  return ProducerSessions{.producer_account = std::move(hops.account),
+                          .producer = std::move(hops.own),
+                          .mesh = std::move(hops.mesh)};
 }
 
 absl::StatusOr<ConsumerSessions> consumer_chain(std::shared_ptr<CredentialsProvider> caller,
                                                 std::string_view mesh_account,
                                                 const PersonaChainCalls& calls) {
-  DATAMESH_ASSIGN_OR_RETURN(const Caller who, identify(*caller, calls));
-  ConsumerSessions sessions;
-  sessions.consumer_account = who.identity.account;
-  sessions.consumer =
-      hop(std::move(caller), names::role_arn(sessions.consumer_account, names::kConsumerRole),
-          who.namer, calls);
-  sessions.mesh =
-      hop(sessions.consumer,
-          names::role_arn(mesh_account, names::mesh_consumer_role(sessions.consumer_account)),
-          who.namer, calls);
-  sessions.mesh_read_only =
-      hop(sessions.mesh, names::role_arn(mesh_account, names::kMeshReadOnlyRole), who.namer, calls);
-  return sessions;
+  DATAMESH_ASSIGN_OR_RETURN(PersonaHops hops,
+                            persona_hops(std::move(caller), mesh_account, names::kConsumerRole,
+                                         &names::mesh_consumer_role, calls));
+  auto read_only =
+      hop(hops.mesh, names::role_arn(mesh_account, names::kMeshReadOnlyRole), hops.namer, calls);
+  return ConsumerSessions{.consumer_account = std::move(hops.account),
+                          .consumer = std::move(hops.own),
+                          .mesh = std::move(hops.mesh),
+                          .mesh_read_only = std::move(read_only)};
 }
 
 CallerSessionNamer::CallerSessionNamer(GetCallerIdentityFunction get_caller_identity,

@@ -6,6 +6,11 @@
 
 namespace datamesh::core {
 
+const Clock& system_clock() {
+  static const SystemClock clock;  // stateless: shared by every thread
+  return clock;
+}
+
 std::string format_date(std::chrono::system_clock::time_point time) {
   // Floor (not truncate) to whole seconds so that instants before the epoch still print the
   // second they fall in.

@@ -19,6 +19,9 @@ class SystemClock final : public Clock {
   }
 };
 
+// The process's one SystemClock, for the owners that take a Clock and default to the real time.
+const Clock& system_clock();
+
 // UTC "YYYY-MM-DD HH:MM:SS", the documents' date format.
 std::string format_date(std::chrono::system_clock::time_point time);
 

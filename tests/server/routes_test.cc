@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "server/request_router.h"
 #include "server/served_mesh.h"
+#include "support/manual_clock.h"
 #include "support/mesh_fixture.h"
 #include "support/status_matchers.h"
 
@@ -310,6 +311,26 @@ TEST(RequestRouterFairnessKeyTest, IsTheClaimedAccessKeyElseTheClientAddress) {
   // A malformed Authorization header claims no key: the address decides.
   unsigned_request.http.headers = {{"Authorization", "Basic dXNlcjpwYXNz"}};
   EXPECT_EQ(router.fairness_key(unsigned_request), "address:[::1]");
+}
+
+// The server's engine dates what it writes by the clock its MeshService was given, so a test
+// clock reaches every date a served mesh answers.
+TEST(ServerClockTest, ServedMeshDatesWhatItWritesByTheInjectedClock) {
+  const test_support::ManualClock clock(std::chrono::sys_days{std::chrono::year{2026} / 3 / 4} +
+                                        std::chrono::hours{5} + std::chrono::minutes{6} +
+                                        std::chrono::seconds{7});
+  ScratchDir scratch;
+  InProcessServer server;
+  ASSERT_OK(server.start(ServedMeshTest::default_config(), scratch.path() / "mesh.db", clock));
+  ASSERT_OK_AND_ASSIGN(
+      auto keys, set_up_mesh(server.endpoint(), {{kConsumerAccount, "consumer", Role::kConsumer}}));
+  DataMeshAdmin admin(client_options(server.endpoint(), keys.at(kMeshAccount)));
+  ASSERT_OK_AND_ASSIGN(const Account consumer, admin.describe_account(kConsumerAccount));
+  EXPECT_EQ(consumer.creation_date, "2026-03-04 05:06:07");
+  ASSERT_OK_AND_ASSIGN(const AuditPage audit, admin.list_audit_events());
+  ASSERT_FALSE(audit.events.empty());
+  for (const AuditEvent& event : audit.events) EXPECT_EQ(event.event_date, "2026-03-04 05:06:07");
+  ASSERT_OK(server.stop());
 }
 
 }  // namespace

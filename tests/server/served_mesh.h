@@ -24,13 +24,14 @@ namespace datamesh::server_test {
 inline constexpr char kProduct[] = "sales-111111111111";
 
 class ServedMeshTest : public ::testing::Test {
- protected:
-  void SetUp() override;
-  void TearDown() override;
-
+ public:
   // The configuration the test's server starts with: port 0, initialize allowed, keep-alive
   // 1 s (teardown waits for idle connections at most that long).
   static server::ServerConfig default_config();
+
+ protected:
+  void SetUp() override;
+  void TearDown() override;
 
   int port() const { return server_.port(); }
   std::string endpoint() const { return server_.endpoint(); }

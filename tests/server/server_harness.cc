@@ -240,9 +240,10 @@ absl::StatusOr<std::vector<AuditEvent>> all_audit_events(DataMeshAdmin& admin, i
 InProcessServer::~InProcessServer() { (void)stop(); }
 
 absl::Status InProcessServer::start(server::ServerConfig config,
-                                    const std::filesystem::path& store_path) {
+                                    const std::filesystem::path& store_path,
+                                    const core::Clock& clock) {
   auto service = api::MeshService::open("sqlite://" + store_path.string(), config.region,
-                                        /*create_if_missing=*/true, /*master_key_file=*/"");
+                                        /*create_if_missing=*/true, /*master_key_file=*/"", clock);
   if (!service.ok()) return service.status();
   service_ = std::move(*service);
   server_ = std::make_unique<server::Server>(std::move(config), service_);

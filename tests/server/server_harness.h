@@ -131,8 +131,11 @@ class InProcessServer {
   InProcessServer& operator=(const InProcessServer&) = delete;
 
   // Opens (creating it if missing) the mesh file `store_path`, binds config.host:config.port
-  // and serves on a thread; returns once the server has answered GET /healthz.
-  absl::Status start(server::ServerConfig config, const std::filesystem::path& store_path);
+  // and serves on a thread; returns once the server has answered GET /healthz. The engine
+  // dates what it writes by `clock`, which must outlive the server and, being read from the
+  // server's threads, must not change while it serves.
+  absl::Status start(server::ServerConfig config, const std::filesystem::path& store_path,
+                     const core::Clock& clock = core::system_clock());
   // Stops the server and joins its thread; the Status serve() returned, OK if not started.
   absl::Status stop();
 

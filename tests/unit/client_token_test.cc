@@ -13,9 +13,7 @@
 #include "core/engine.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "security/secret_box.h"
-#include "store/sqlite/sqlite_store.h"
-#include "support/manual_clock.h"
+#include "support/engine_mesh.h"
 #include "support/mesh_fixture.h"
 #include "support/status_matchers.h"
 
@@ -26,7 +24,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using std::chrono::hours;
 using std::chrono::seconds;
-using test_support::ManualClock;
 
 constexpr char kMesh[] = "999999999999";
 constexpr char kProducer[] = "111111111111";
@@ -38,38 +35,9 @@ std::chrono::system_clock::time_point start_time() {
   return sys_days{year{2026} / January / 2} + hours{3};
 }
 
-class ClientTokenTest : public ::testing::Test {
+class ClientTokenTest : public test_support::EngineMeshTest {
  protected:
-  void SetUp() override {
-    ASSERT_OK_AND_ASSIGN(store_, store::SqliteStore::open(":memory:"));
-    ASSERT_OK_AND_ASSIGN(security::SecretBox box,
-                         security::SecretBox::from_key(std::string(32, 'k')));
-    sealer_ = std::make_unique<security::SecretBox>(std::move(box));
-    engine_ = std::make_unique<Engine>(*store_, clock_, *sealer_);
-    ASSERT_OK_AND_ASSIGN(AccountCredentials mesh,
-                         engine_->initialize_mesh_account(kMesh, {.mesh_name = "m"}));
-    ASSERT_OK_AND_ASSIGN(admin_, login(mesh));
-    ASSERT_OK_AND_ASSIGN(producer_, make_account(kProducer, Persona::kProducer));
-    ASSERT_OK_AND_ASSIGN(consumer_, make_account(kConsumer, Persona::kConsumer));
-    ASSERT_OK(engine_->create_database(producer_, {.database_input = {.name = "sales"}}));
-    ASSERT_OK(engine_->create_table(producer_, {"sales", test_support::sales_table("orders")}));
-    ASSERT_OK(engine_->create_data_products(producer_, {.source_database_name = "sales"}));
-  }
-
-  absl::StatusOr<Caller> login(const AccountCredentials& key) const {
-    return engine_->authenticate(Credentials{.account_id = key.account_id,
-                                             .access_key_id = key.access_key_id,
-                                             .secret_access_key = key.secret_access_key});
-  }
-
-  absl::StatusOr<Caller> make_account(const std::string& id, Persona persona) {
-    DATAMESH_ASSIGN_OR_RETURN(AccountCredentials key,
-                              engine_->create_account(admin_, {"account " + id, id}));
-    DATAMESH_ASSIGN_OR_RETURN(Caller self, login(key));
-    DATAMESH_RETURN_IF_ERROR(engine_->enable_account_as(admin_, persona, {id}));
-    DATAMESH_RETURN_IF_ERROR(engine_->initialize_account_as(self, persona).status());
-    return login(key);
-  }
+  ClientTokenTest() : EngineMeshTest(start_time(), {"orders"}) {}
 
   // The engine for one call of `method` by `caller` with `token` and a request hashed from
   // `request`.
@@ -96,11 +64,6 @@ class ClientTokenTest : public ::testing::Test {
     return found.ok() ? *found : std::nullopt;
   }
 
-  ManualClock clock_{start_time()};
-  std::unique_ptr<store::SqliteStore> store_;
-  std::unique_ptr<security::SecretBox> sealer_;
-  std::unique_ptr<Engine> engine_;
-  Caller admin_, producer_, consumer_;
 };
 
 const CreateDatabaseRequest kCreateLanding{.database_input = {.name = "landing"}};

@@ -15,9 +15,7 @@
 #include "core/subscription_status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "security/secret_box.h"
-#include "store/sqlite/sqlite_store.h"
-#include "support/manual_clock.h"
+#include "support/engine_mesh.h"
 #include "support/mesh_fixture.h"
 #include "support/status_matchers.h"
 
@@ -28,12 +26,9 @@ using ::testing::ElementsAre;
 using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;
-using test_support::ManualClock;
 using Strings = std::vector<std::string>;
 
-constexpr char kMesh[] = "999999999999";
 constexpr char kProducer[] = "111111111111";
-constexpr char kConsumer[] = "222222222222";
 constexpr char kProduct[] = "sales-111111111111";
 
 // 2026-01-02 03:04:05 UTC.
@@ -44,48 +39,9 @@ std::chrono::system_clock::time_point start_time() {
 
 // A mesh with producer P (source database "sales": orders, order_items, refunds, published as
 // sales-111111111111) and consumer C, made through the engine at start_time().
-class EngineRulesTest : public ::testing::Test {
+class EngineRulesTest : public test_support::EngineMeshTest {
  protected:
-  void SetUp() override {
-    ASSERT_OK_AND_ASSIGN(store_, store::SqliteStore::open(":memory:"));
-    ASSERT_OK_AND_ASSIGN(security::SecretBox box,
-                         security::SecretBox::from_key(std::string(32, 'k')));
-    sealer_ = std::make_unique<security::SecretBox>(std::move(box));
-    engine_ = std::make_unique<Engine>(*store_, clock_, *sealer_);
-
-    ASSERT_OK_AND_ASSIGN(AccountCredentials mesh,
-                         engine_->initialize_mesh_account(kMesh, {.mesh_name = "m"}));
-    ASSERT_OK_AND_ASSIGN(admin_, login(mesh));
-    ASSERT_OK_AND_ASSIGN(producer_, make_account(kProducer, Persona::kProducer));
-    ASSERT_OK_AND_ASSIGN(consumer_, make_account(kConsumer, Persona::kConsumer));
-    ASSERT_OK(engine_->create_database(producer_, {.database_input = {.name = "sales"}}));
-    for (const char* table : {"orders", "order_items", "refunds"}) {
-      ASSERT_OK(engine_->create_table(producer_, {"sales", test_support::sales_table(table)}));
-    }
-    ASSERT_OK(engine_->create_data_products(producer_, {.source_database_name = "sales"}));
-  }
-
-  absl::StatusOr<Caller> login(const AccountCredentials& key) const {
-    return engine_->authenticate(Credentials{.account_id = key.account_id,
-                                             .access_key_id = key.access_key_id,
-                                             .secret_access_key = key.secret_access_key});
-  }
-
-  // A new account, enabled by the admin and initialized by itself as `persona`.
-  absl::StatusOr<Caller> make_account(const std::string& id, Persona persona) {
-    auto key = engine_->create_account(admin_, {"account " + id, id});
-    if (!key.ok()) return key.status();
-    auto self = login(*key);
-    if (!self.ok()) return self.status();
-    if (absl::Status enabled = engine_->enable_account_as(admin_, persona, {id}); !enabled.ok()) {
-      return enabled;
-    }
-    if (auto role = engine_->initialize_account_as(*self, persona); !role.ok()) {
-      return role.status();
-    }
-    keys_.push_back(*key);
-    return login(*key);  // the Caller carries the account's flags as of its login
-  }
+  EngineRulesTest() : EngineMeshTest(start_time(), {"orders", "order_items", "refunds"}) {}
 
   absl::StatusOr<AccessRequest> request(const Strings& permissions,
                                         std::optional<Strings> tables) const {
@@ -100,12 +56,6 @@ class EngineRulesTest : public ::testing::Test {
     return engine_->get_subscription(producer_, Persona::kProducer, {id});
   }
 
-  ManualClock clock_{start_time()};
-  std::unique_ptr<store::SqliteStore> store_;
-  std::unique_ptr<security::SecretBox> sealer_;
-  std::unique_ptr<Engine> engine_;
-  std::vector<AccountCredentials> keys_;
-  Caller admin_, producer_, consumer_;
 };
 
 // --- dates come from the injected clock -----------------------------------------------------

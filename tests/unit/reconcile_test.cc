@@ -12,9 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "security/secret_box.h"
-#include "store/sqlite/sqlite_store.h"
-#include "support/manual_clock.h"
+#include "support/engine_mesh.h"
 #include "support/mesh_fixture.h"
 #include "support/status_matchers.h"
 
@@ -23,7 +21,6 @@ namespace {
 
 using absl::StatusCode;
 using ::testing::IsEmpty;
-using test_support::ManualClock;
 using Strings = std::vector<std::string>;
 
 constexpr char kMesh[] = "999999999999";
@@ -34,40 +31,15 @@ constexpr char kOutsider[] = "arn:aws:iam::999999999999:role/AwsDataMesh/DataMes
 
 // Mesh M, producer P publishing sales (orders, refunds) as sales-111111111111, consumer C with
 // an Active subscription to SELECT on orders.
-class ReconcileTest : public ::testing::Test {
+class ReconcileTest : public test_support::EngineMeshTest {
  protected:
+  ReconcileTest()
+      : EngineMeshTest(std::chrono::system_clock::time_point{}, {"orders", "refunds"}) {}
+
   void SetUp() override {
-    ASSERT_OK_AND_ASSIGN(store_, store::SqliteStore::open(":memory:"));
-    ASSERT_OK_AND_ASSIGN(security::SecretBox box,
-                         security::SecretBox::from_key(std::string(32, 'k')));
-    sealer_ = std::make_unique<security::SecretBox>(std::move(box));
-    engine_ = std::make_unique<Engine>(*store_, clock_, *sealer_);
-    ASSERT_OK_AND_ASSIGN(AccountCredentials mesh,
-                         engine_->initialize_mesh_account(kMesh, {.mesh_name = "m"}));
-    ASSERT_OK_AND_ASSIGN(admin_, login(mesh));
-    ASSERT_OK_AND_ASSIGN(producer_, make_account(kProducer, Persona::kProducer));
-    ASSERT_OK_AND_ASSIGN(consumer_, make_account(kConsumer, Persona::kConsumer));
-    ASSERT_OK(engine_->create_database(producer_, {.database_input = {.name = "sales"}}));
-    for (const char* table : {"orders", "refunds"}) {
-      ASSERT_OK(engine_->create_table(producer_, {"sales", test_support::sales_table(table)}));
-    }
-    ASSERT_OK(engine_->create_data_products(producer_, {.source_database_name = "sales"}));
+    EngineMeshTest::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_OK_AND_ASSIGN(subscription_id_, active_subscription({"SELECT"}));
-  }
-
-  absl::StatusOr<Caller> login(const AccountCredentials& key) const {
-    return engine_->authenticate(Credentials{.account_id = key.account_id,
-                                             .access_key_id = key.access_key_id,
-                                             .secret_access_key = key.secret_access_key});
-  }
-
-  absl::StatusOr<Caller> make_account(const std::string& id, Persona persona) {
-    DATAMESH_ASSIGN_OR_RETURN(AccountCredentials key,
-                              engine_->create_account(admin_, {"account " + id, id}));
-    DATAMESH_ASSIGN_OR_RETURN(Caller self, login(key));
-    DATAMESH_RETURN_IF_ERROR(engine_->enable_account_as(admin_, persona, {id}));
-    DATAMESH_RETURN_IF_ERROR(engine_->initialize_account_as(self, persona).status());
-    return login(key);
   }
 
   absl::StatusOr<std::string> active_subscription(const Strings& permissions) {
@@ -119,11 +91,6 @@ class ReconcileTest : public ::testing::Test {
     return events;
   }
 
-  ManualClock clock_{std::chrono::system_clock::time_point{}};
-  std::unique_ptr<store::SqliteStore> store_;
-  std::unique_ptr<security::SecretBox> sealer_;
-  std::unique_ptr<Engine> engine_;
-  Caller admin_, producer_, consumer_;
   std::string subscription_id_;
 };
 
