@@ -42,18 +42,6 @@ namespace py = pybind11;
 namespace datamesh::python {
 namespace {
 
-std::string_view param_type_name(api::ParamType type) {
-  switch (type) {
-    case api::ParamType::kString: return "string";
-    case api::ParamType::kBool: return "bool";
-    case api::ParamType::kInt: return "int";
-    case api::ParamType::kStringList: return "string_list";
-    case api::ParamType::kPermissionList: return "permission_list";
-    case api::ParamType::kJson: return "json";
-  }
-  return "json";
-}
-
 // The route table as plain Python data: [{group, method, summary, authenticated, params}].
 py::list route_table() {
   py::list out;
@@ -62,7 +50,7 @@ py::list route_table() {
     for (const api::ParamSpec& spec : route.params) {
       py::dict p;
       p["name"] = std::string(spec.name);
-      p["type"] = std::string(param_type_name(spec.type));
+      p["type"] = std::string(api::param_type_name(spec.type));
       p["required"] = spec.required;
       p["help"] = std::string(spec.help);
       p["alias"] = std::string(spec.alias);

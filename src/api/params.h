@@ -16,6 +16,11 @@ namespace datamesh::api {
 // ("SELECT,INSERT"); table lists are not split, since patterns may hold commas (x{1,3}).
 enum class ParamType { kString, kBool, kInt, kStringList, kPermissionList, kJson };
 
+// The type's name in the method tables other front ends read (the console's methods.json, the
+// Python binding's route table): "string", "bool", "int", "string_list", "permission_list",
+// "json".
+std::string_view param_type_name(ParamType type);
+
 struct ParamSpec {
   std::string_view name;
   ParamType type;

@@ -80,6 +80,18 @@ bool has_type(const nlohmann::json& value, ParamType type) {
 
 }  // namespace
 
+std::string_view param_type_name(ParamType type) {
+  switch (type) {
+    case ParamType::kString: return "string";
+    case ParamType::kBool: return "bool";
+    case ParamType::kInt: return "int";
+    case ParamType::kStringList: return "string_list";
+    case ParamType::kPermissionList: return "permission_list";
+    case ParamType::kJson: return "json";
+  }
+  return "json";
+}
+
 bool Params::has(std::string_view name) const {
   auto it = json_.find(name);
   return it != json_.end() && !it->is_null();

@@ -4,21 +4,6 @@
 #include "base/text.h"
 
 namespace datamesh::server {
-namespace {
-
-std::string_view type_name(api::ParamType type) {
-  switch (type) {
-    case api::ParamType::kString: return "string";
-    case api::ParamType::kBool: return "bool";
-    case api::ParamType::kInt: return "int";
-    case api::ParamType::kStringList: return "string_list";
-    case api::ParamType::kPermissionList: return "permission_list";
-    case api::ParamType::kJson: return "json";
-  }
-  return "string";
-}
-
-}  // namespace
 
 nlohmann::json console_methods() {
   nlohmann::json methods = nlohmann::json::array();
@@ -26,7 +11,7 @@ nlohmann::json console_methods() {
     nlohmann::json fields = nlohmann::json::array();
     for (const api::ParamSpec& spec : route.params) {
       nlohmann::json field = {{"Name", std::string(spec.name)},
-                              {"Type", std::string(type_name(spec.type))},
+                              {"Type", std::string(api::param_type_name(spec.type))},
                               {"Required", spec.required},
                               {"Help", std::string(spec.help)}};
       if (!spec.alias.empty()) field["Alias"] = std::string(spec.alias);
