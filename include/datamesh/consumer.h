@@ -69,6 +69,11 @@ class DataMeshConsumer {
   absl::StatusOr<PublishedProductPage> list_data_products(
       const ListDataProductsRequest& request = {});
 
+  // The definition (columns, partitions) of a table of a published product that publishes
+  // public metadata, as Glue GetTable answers it.
+  absl::StatusOr<Table> get_published_table(std::string_view database_name,
+                                            std::string_view table_name);
+
   // May the caller's account use `permission` on database.table of the mesh, and why.
   absl::StatusOr<PermissionCheck> check_permission(std::string_view database_name,
                                                    std::string_view table_name,

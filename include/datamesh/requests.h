@@ -194,6 +194,13 @@ struct RequestAccessToProductRequest {
   std::optional<std::vector<std::string>> tables;
 };
 
+// A table of a published data product: its mesh database (as list_data_products names it) and
+// the table's name.
+struct PublishedTableRequest {
+  std::string database_name;
+  std::string table_name;
+};
+
 struct GetTableInfoRequest {
   std::string database_name;
   std::string table_name;

@@ -300,6 +300,12 @@ inline constexpr Method<ListDataProductsRequest, PublishedProductPage> kListData
     kReads, "consumer", "list_data_products",
     "Browse the published data products one may request, by database name",
     call<&Engine::list_data_products>};
+inline constexpr Method<PublishedTableRequest, Table> kGetPublishedTable{
+    kReads, "consumer", "get_published_table",
+    "A published table's definition (columns, partitions) where its product publishes public "
+    "metadata",
+    call<&Engine::get_published_table>,
+    {Wrap::kUnderKey, "Table"}};
 inline constexpr Method<CheckPermissionRequest, PermissionCheck> kCheckPermission{
     kReads, "consumer", "check_permission",
     "May the caller use a permission on a mesh table, and why",
@@ -321,7 +327,7 @@ inline constexpr auto kMethods = std::tie(
     ConsumerSide::kGetSubscription, ConsumerSide::kDeleteSubscription,
     ConsumerSide::kGetSubscriptionGrants, ConsumerSide::kGetSubscriptionHistory,
     kRequestAccessToProduct, kFinalizeSubscription, kGetTableInfo, kListProductAccess,
-    kCheckPermission, kListDataProducts);
+    kCheckPermission, kListDataProducts, kGetPublishedTable);
 
 }  // namespace methods
 }  // namespace datamesh::api

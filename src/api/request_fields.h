@@ -299,6 +299,14 @@ constexpr auto describe(TypeTag<GetTableInfoRequest>) {
                    field("table_name", &T::table_name, kRequired, "table name"));
 }
 
+constexpr auto describe(TypeTag<PublishedTableRequest>) {
+  using T = PublishedTableRequest;
+  return fields<T>("PublishedTableRequest", "A table of a published data product",
+                   field("database_name", &T::database_name, kRequired,
+                         "the mesh database, as list_data_products names it"),
+                   field("table_name", &T::table_name, kRequired, "table name"));
+}
+
 constexpr auto describe(TypeTag<ListDataProductsRequest>) {
   using T = ListDataProductsRequest;
   return fields<T>("ListDataProductsRequest", "Filters of the published products",

@@ -79,6 +79,12 @@ absl::StatusOr<PublishedProductPage> DataMeshConsumer::list_data_products(
   return client_->call(m::kListDataProducts, request);
 }
 
+absl::StatusOr<Table> DataMeshConsumer::get_published_table(std::string_view database_name,
+                                                            std::string_view table_name) {
+  return client_->call(m::kGetPublishedTable, PublishedTableRequest{std::string(database_name),
+                                                                    std::string(table_name)});
+}
+
 absl::StatusOr<PermissionCheck> DataMeshConsumer::check_permission(std::string_view database_name,
                                                                    std::string_view table_name,
                                                                    std::string_view permission) {

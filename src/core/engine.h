@@ -168,6 +168,11 @@ class Engine {
   // The published products, ordered by mesh database; without public metadata, a name only.
   absl::StatusOr<PublishedProductPage> list_data_products(
       const Caller& caller, const ListDataProductsRequest& request) const;
+  // A table of a published product whose product publishes public metadata, as Glue GetTable
+  // answers it; PermissionDenied for a product without it (its subscribers read its tables
+  // through get_table_info).
+  absl::StatusOr<Table> get_published_table(const Caller& caller,
+                                            const PublishedTableRequest& request) const;
   absl::StatusOr<PermissionCheck> check_permission(const Caller& caller,
                                                    const CheckPermissionRequest& request) const;
 

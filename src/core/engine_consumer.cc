@@ -391,6 +391,38 @@ absl::StatusOr<PublishedProductPage> Engine::list_data_products(
   });
 }
 
+absl::StatusOr<Table> Engine::get_published_table(const Caller& caller,
+                                                  const PublishedTableRequest& request) const {
+  DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "read published tables"));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
+  DATAMESH_RETURN_IF_ERROR(validate_catalog_name("table_name", request.table_name));
+  return read([&](store::Transaction& tx) -> absl::StatusOr<Table> {
+    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+    DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
+                              tx.get_product(request.database_name));
+    if (!product) {
+      return absl::NotFoundError(cat("data product ", request.database_name,
+                                     " not found in the mesh (list_data_products names the "
+                                     "published products by their mesh database)"));
+    }
+    // Checked before the table is looked up, so that nothing tells which tables a product
+    // without public metadata holds.
+    if (!product->public_metadata) {
+      return absl::PermissionDeniedError(
+          cat("data product ", request.database_name,
+              " does not publish public metadata: its tables' definitions show only to its "
+              "subscribers (request_access_to_product, then get_table_info once finalized)"));
+    }
+    DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> table,
+                              tx.get_table(mesh, request.database_name, request.table_name));
+    if (!table) {
+      return absl::NotFoundError(cat("table ", request.table_name, " not found in data product ",
+                                     request.database_name));
+    }
+    return std::move(*table);
+  });
+}
+
 absl::StatusOr<PermissionCheck> Engine::check_permission(
     const Caller& caller, const CheckPermissionRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "check permissions"));

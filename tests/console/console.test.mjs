@@ -291,6 +291,13 @@ test('the consumer finds the product and requests tables with a live preview', a
   await page.getByText('No product matches this search.').waitFor();
   await page.getByLabel(/^Search/).fill('order_items');
   await page.getByRole('heading', { name: 'orders' }).waitFor();
+  // The product publishes public metadata: a table's columns show before any request.
+  await page.getByRole('button', { name: 'orders', exact: true }).click();
+  const columns = page.getByRole('table', { name: /^orders/ });
+  await columns.getByRole('cell', { name: 'order_id' }).waitFor();
+  await columns.getByRole('cell', { name: 'decimal(10,2)' }).waitFor();
+  await columns.getByRole('cell', { name: 'day' }).waitFor();
+  await checkA11y(page, 'catalog with columns');
   await page.getByRole('button', { name: 'Request access' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByText('Matches 2 of 2: order_items, orders').waitFor();

@@ -1,11 +1,13 @@
-// DataMeshConsumer::list_data_products end to end: consumers browse the published products they
-// may request; a product without public metadata shows its name only; filters and paging.
+// DataMeshConsumer::list_data_products and get_published_table end to end: consumers browse the
+// published products they may request; a product without public metadata shows its name only,
+// and its tables' definitions to nobody but its subscribers; filters and paging.
 #include <string>
 #include <vector>
 
 #include "datamesh/catalog.h"
 #include "datamesh/consumer.h"
 #include "datamesh/producer.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/mesh_fixture.h"
 #include "support/status_matchers.h"
@@ -90,8 +92,56 @@ TEST_F(BrowseTest, PagesFollowTheNextToken) {
 TEST_F(BrowseTest, OnlyConsumersBrowse) {
   DataMeshConsumer as_producer(options(credentials(kProducerAccount)));
   EXPECT_STATUS_CODE(as_producer.list_data_products(), StatusCode::kPermissionDenied);
+  EXPECT_STATUS_CODE(as_producer.get_published_table(kSalesProduct, "orders"),
+                     StatusCode::kPermissionDenied);
   DataMeshConsumer as_admin(options(credentials(kMeshAccount)));
   EXPECT_STATUS_CODE(as_admin.list_data_products(), StatusCode::kPermissionDenied);
+  EXPECT_STATUS_CODE(as_admin.get_published_table(kSalesProduct, "orders"),
+                     StatusCode::kPermissionDenied);
+}
+
+TEST_F(BrowseTest, APublicProductsTableShowsItsColumnsToAnyConsumer) {
+  ASSERT_OK_AND_ASSIGN(Table orders, consumer().get_published_table(kSalesProduct, "orders"));
+  EXPECT_EQ(orders.input.name, "orders");
+  EXPECT_EQ(orders.database_name, kSalesProduct);
+  ASSERT_TRUE(orders.input.storage_descriptor.has_value());
+  std::vector<std::string> columns;
+  for (const Column& column : orders.input.storage_descriptor->columns) {
+    columns.push_back(column.name + " " + column.type);
+  }
+  EXPECT_EQ(columns, (Strings{"id bigint", "customer_id bigint", "amount decimal(12,2)"}));
+  ASSERT_EQ(orders.input.partition_keys.size(), 1u);
+  EXPECT_EQ(orders.input.partition_keys[0].name, "order_date");
+  // The same answer as the producer's own catalog holds under the mesh's name: no subscription
+  // needed, none made.
+  ASSERT_OK_AND_ASSIGN(SubscriptionPage mine, consumer().list_product_access());
+  EXPECT_TRUE(mine.subscriptions.empty());
+}
+
+TEST_F(BrowseTest, APrivateProductsTablesAreNotShownNorToldApart) {
+  const std::string secret = std::string("sales-") + kProducer2Account;
+  const absl::StatusOr<Table> existing = consumer().get_published_table(secret, "orders");
+  EXPECT_STATUS_CODE(existing, StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(existing.status().message()),
+              ::testing::HasSubstr("does not publish public metadata"));
+  // A table it does not have gets the same answer: nothing tells which tables it holds.
+  const absl::StatusOr<Table> missing = consumer().get_published_table(secret, "no_such_table");
+  EXPECT_EQ(missing.status(), existing.status());
+}
+
+TEST_F(BrowseTest, AnUnknownProductOrTableIsNotFoundAndABadNameInvalid) {
+  const absl::StatusOr<Table> product = consumer().get_published_table("nothing-here", "orders");
+  EXPECT_STATUS_CODE(product, StatusCode::kNotFound);
+  EXPECT_THAT(std::string(product.status().message()),
+              ::testing::HasSubstr("list_data_products names the published products"));
+  // refunds is in the producer's source database but not in the product (order.*).
+  const absl::StatusOr<Table> table = consumer().get_published_table(kSalesProduct, "refunds");
+  EXPECT_STATUS_CODE(table, StatusCode::kNotFound);
+  EXPECT_THAT(std::string(table.status().message()),
+              ::testing::HasSubstr("table refunds not found in data product"));
+  EXPECT_STATUS_CODE(consumer().get_published_table("", "orders"), StatusCode::kInvalidArgument);
+  EXPECT_STATUS_CODE(consumer().get_published_table(kSalesProduct, "bad name!"),
+                     StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -83,6 +83,8 @@ const std::map<std::string, json>& parameter_table() {
       {"consumer check_permission",
        {{"database_name", kSalesProduct}, {"table_name", "order_items"}, {"permission", "SELECT"}}},
       {"consumer list_data_products", json::object()},
+      {"consumer get_published_table",
+       {{"database_name", kSalesProduct}, {"table_name", "order_items"}}},
   };
   return table;
 }

@@ -1,6 +1,6 @@
 // Consumers: the published products they may request, searchable by database, product, domain
-// and table; a product's tables with their columns where the consumer can see them; the
-// request form with a live preview of the tables the patterns select.
+// and table; the tables of a product that publishes public metadata, each with its columns
+// (get_published_table); the request form with a live preview of the tables the patterns select.
 import { useState } from 'preact/hooks';
 import { Dialog, Empty, ErrorBox, Loading, Notice, Paged, PermissionChecks, useAction, useLoad } from '../ui.jsx';
 import { fetchAll, matchesAny } from './fetch_all.js';
@@ -46,12 +46,10 @@ function RequestForm({ api, product, onClose, onDone }) {
 }
 
 function Columns({ api, database, table }) {
-  const { loading, data, error } = useLoad(
-    () => api('consumer/get_table_info', { database_name: database, table_name: table }), [database, table]);
+  const { loading, data, error, reload } = useLoad(
+    () => api('consumer/get_published_table', { database_name: database, table_name: table }), [database, table]);
   if (loading) return <Loading what="columns" />;
-  if (error) {
-    return <p class="hint">Columns are shown once you hold an imported subscription to this table.</p>;
-  }
+  if (error) return <ErrorBox error={error} onRetry={reload} />;
   const t = data.Table || {};
   const columns = [...((t.StorageDescriptor || {}).Columns || []), ...(t.PartitionKeys || [])];
   return (
