@@ -6,13 +6,19 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
-#include <semaphore>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <thread>
 #include <utility>
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <vector>
 
 #include "core/names.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/ascii.h"
 #include "base/status_macros.h"
 #include "base/text.h"
@@ -184,34 +190,59 @@ class ThreadMatchState {
 };
 
 // Matching beyond Pattern::kFreeSteps is what a costly pattern spends its budget on: CPU with
-// no wait in it. Half the cores at most do it at once, so that calls sending costly patterns
-// back to back (each within its budget) leave the other half to everybody else's calls; a
-// name's attempts beyond the free ones wait for a slot. A slot is held for one name's matching
-// only, never while a lock or a transaction is waited for, so waiting for it cannot deadlock.
-std::counting_semaphore<>& costly_matching_slots() {
-  static std::counting_semaphore<> slots(
-      std::max<std::ptrdiff_t>(1, std::thread::hardware_concurrency() / 2));
-  return slots;
-}
-
-// A slot of costly_matching_slots(), taken on the first costly attempt and given back when the
-// name's matching ends.
-class CostlyMatchingSlot {
+// no wait in it. It runs on a few threads of its own (half the cores), each at the lowest CPU
+// priority (nice 19), and the calling thread waits for it: calls sending costly patterns back
+// to back, each within its budget, then take at most half the cores, and whatever else runs
+// preempts them at once, so another account's calls keep their latency. The threads wait for
+// nothing but work, so waiting for them cannot deadlock; they live as long as the process.
+class CostlyMatchers {
  public:
-  CostlyMatchingSlot() = default;
-  CostlyMatchingSlot(const CostlyMatchingSlot&) = delete;
-  CostlyMatchingSlot& operator=(const CostlyMatchingSlot&) = delete;
-  ~CostlyMatchingSlot() {
-    if (held_) costly_matching_slots().release();
+  static CostlyMatchers& instance() {
+    static CostlyMatchers* const matchers =
+        new CostlyMatchers(std::max(1u, std::thread::hardware_concurrency() / 2));
+    return *matchers;
   }
-  void take() {
-    if (held_) return;
-    costly_matching_slots().acquire();
-    held_ = true;
+
+  // Runs `job` on one of the threads; returns once it has run.
+  void run(absl::FunctionRef<void()> job) {
+    Task task{job};
+    std::unique_lock lock(mutex_);
+    queue_.push_back(&task);
+    work_.notify_one();
+    done_.wait(lock, [&] { return task.done; });
   }
 
  private:
-  bool held_ = false;
+  struct Task {
+    absl::FunctionRef<void()> job;
+    bool done = false;  // guarded by mutex_
+  };
+
+  explicit CostlyMatchers(unsigned threads) {
+    for (unsigned i = 0; i < threads; ++i) std::thread([this] { serve(); }).detach();
+  }
+
+  void serve() {
+    // A Linux thread's nice value is its own. Lowering it needs no privilege; if it is refused
+    // anyway, the work is still bounded by the number of threads.
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 19);
+    std::unique_lock lock(mutex_);
+    while (true) {
+      work_.wait(lock, [&] { return !queue_.empty(); });
+      Task* task = queue_.front();
+      queue_.pop_front();
+      lock.unlock();
+      task->job();
+      lock.lock();
+      task->done = true;
+      done_.notify_all();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable work_;
+  std::condition_variable done_;
+  std::deque<Task*> queue_;  // guarded by mutex_
 };
 
 bool ran_out(int result) {
@@ -227,8 +258,6 @@ absl::StatusOr<bool> Pattern::full_match(std::string_view subject) const {
 }
 
 absl::StatusOr<bool> Pattern::full_match(std::string_view subject, MatchBudget& budget) const {
-  thread_local ThreadMatchState state;
-  if (!state.ok()) return absl::ResourceExhaustedError("out of memory creating PCRE2 match data");
   // PCRE2 does not say how many steps a match took, only whether it fit a limit: try with
   // kFreeSteps, then with limits kLimitGrowth times larger, up to what the name and the budget
   // allow. Each attempt beyond the first is charged its whole limit (at most kLimitGrowth times
@@ -236,27 +265,40 @@ absl::StatusOr<bool> Pattern::full_match(std::string_view subject, MatchBudget& 
   const uint64_t cap = std::min(kNameSteps, kFreeSteps + budget.remaining_);
   uint64_t limit = kFreeSteps;
   int result = 0;
-  CostlyMatchingSlot slot;
-  while (true) {
-    if (limit > kFreeSteps) slot.take();
-    pcre2_set_match_limit(state.context(), static_cast<uint32_t>(limit));
-    result = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()),
-                         subject.size(), 0, 0, state.data(), state.context());
-    if (limit > kFreeSteps) budget.remaining_ -= std::min(budget.remaining_, limit);
-    if (!ran_out(result)) break;
-    if (limit >= cap || result != PCRE2_ERROR_MATCHLIMIT) {
-      const bool name_limit = limit >= kNameSteps || result != PCRE2_ERROR_MATCHLIMIT;
-      return absl::InvalidArgumentError(cat(
-          "pattern ", quote_value(source_), " is too costly to evaluate: ",
-          name_limit ? cat("matching table name ", quote_value(subject), " alone needs more than ",
-                           kNameSteps, " backtracking steps")
-                     : cat("the names of this call need more than ", budget.total_,
-                           " backtracking steps in all (it stopped at ", quote_value(subject),
-                           ")"),
-          "; narrow it: anchor it with a literal prefix (orders_.*), avoid nested or repeated "
-          "quantifiers such as (a+)+, (a|a)+ or (.*a){12}, or give the table names literally"));
+  bool out_of_memory = false;
+  // Tries `limit`, then larger limits while the match runs out of steps and the cap allows;
+  // with `first_only`, stops after the first attempt with `limit` already grown for the next.
+  auto attempts = [&](bool first_only) {
+    thread_local ThreadMatchState state;  // the thread's running the attempts
+    if (!state.ok()) {
+      out_of_memory = true;
+      return;
     }
-    limit = std::min(limit * kLimitGrowth, cap);
+    while (true) {
+      pcre2_set_match_limit(state.context(), static_cast<uint32_t>(limit));
+      result = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()),
+                           subject.size(), 0, 0, state.data(), state.context());
+      if (limit > kFreeSteps) budget.remaining_ -= std::min(budget.remaining_, limit);
+      if (!ran_out(result) || limit >= cap || result != PCRE2_ERROR_MATCHLIMIT) return;
+      limit = std::min(limit * kLimitGrowth, cap);
+      if (first_only) return;
+    }
+  };
+  attempts(/*first_only=*/true);  // the free steps, here
+  if (!out_of_memory && result == PCRE2_ERROR_MATCHLIMIT && limit > kFreeSteps) {
+    CostlyMatchers::instance().run([&] { attempts(/*first_only=*/false); });
+  }
+  if (out_of_memory) return absl::ResourceExhaustedError("out of memory creating PCRE2 match data");
+  if (ran_out(result)) {
+    const bool name_limit = limit >= kNameSteps || result != PCRE2_ERROR_MATCHLIMIT;
+    return absl::InvalidArgumentError(cat(
+        "pattern ", quote_value(source_), " is too costly to evaluate: ",
+        name_limit ? cat("matching table name ", quote_value(subject), " alone needs more than ",
+                         kNameSteps, " backtracking steps")
+                   : cat("the names of this call need more than ", budget.total_,
+                         " backtracking steps in all (it stopped at ", quote_value(subject), ")"),
+        "; narrow it: anchor it with a literal prefix (orders_.*), avoid nested or repeated "
+        "quantifiers such as (a+)+, (a|a)+ or (.*a){12}, or give the table names literally"));
   }
   if (result >= 0) return true;
   if (result == PCRE2_ERROR_NOMATCH) return false;

@@ -49,8 +49,9 @@ class Pattern {
   // True when the whole of `subject` matches; the steps beyond kFreeSteps are taken from
   // `budget`. InvalidArgument saying the pattern is too costly, and how to narrow it, when the
   // budget or kNameSteps runs out; InvalidArgument when `subject` is not UTF-8. A name that
-  // needs more than kFreeSteps is matched in one of a few process-wide slots (half the cores),
-  // waiting for one if need be: costly matching never takes every core.
+  // needs more than kFreeSteps is matched further on one of a few process-wide threads (half
+  // the cores) at the lowest CPU priority, the caller waiting: costly matching never takes
+  // every core, and yields to everything else.
   absl::StatusOr<bool> full_match(std::string_view subject, MatchBudget& budget) const;
   // The same with a budget of its own: for a call that matches one name.
   absl::StatusOr<bool> full_match(std::string_view subject) const;
