@@ -25,6 +25,8 @@ class DataMeshConsumer(MeshClient):
         """Show a database of the caller's catalog."""
     def get_databases(self, *, max_results: int | None = ..., next_token: str | None = ...) -> Any:
         """List the databases of the caller's catalog."""
+    def get_published_table(self, database_name: str, table_name: str) -> Any:
+        """A published table's definition (columns, partitions) where its product publishes public metadata."""
     def get_subscription(self, request_id: str) -> Any:
         """Show a subscription."""
     def get_subscription_grants(self, subscription_id: str) -> Any:
