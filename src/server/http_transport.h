@@ -31,7 +31,8 @@ struct Request {
   // The method; the path and query exactly as received (still percent-encoded, which SigV4
   // verification needs); the headers in the order received, names as sent; the body.
   aws::HttpRequest http;
-  // The peer as "address:port", for the access log; empty unless
+  // The peer's address, without its port ("127.0.0.1", "::1"), for the access log, the
+  // failed-authentication limit and the worker pool's turns; empty unless
   // TransportOptions::want_remote_address.
   std::string remote_address;
 };

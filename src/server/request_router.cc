@@ -89,8 +89,7 @@ std::string RequestRouter::fairness_key(const Request& request) const {
   const absl::StatusOr<aws::Authorization> auth =
       aws::parse_authorization(first_header(request.http, "Authorization"));
   if (auth.ok()) return cat("key:", auth->access_key_id);
-  const std::string_view address = request.remote_address;
-  return cat("address:", address.substr(0, address.rfind(':')));
+  return cat("address:", request.remote_address);
 }
 
 Response RequestRouter::handle(const Request& request) {

@@ -34,7 +34,7 @@ class RequestRouter final : public RequestHandler {
 
   Lane lane(std::string_view method, std::string_view path) const override;
   // "key:" and the access key id the Authorization header names (not verified yet), else
-  // "address:" and the client's address without its port.
+  // "address:" and the client's address (empty when the transport does not collect it).
   std::string fairness_key(const Request& request) const override;
   Response handle(const Request& request) override;
   Response body_too_large(const Request& request) override;
