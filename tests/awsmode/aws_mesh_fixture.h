@@ -94,6 +94,18 @@ class AwsMeshTest : public MotoTest {
     return backend().call(group, method, params, admin_credentials(account), mesh_);
   }
 
+  // The consumer's request for `permissions` on `tables` of the producer's mesh database
+  // `database`; its answer (SubscriptionId, ...).
+  absl::StatusOr<nlohmann::json> request_access(
+      const std::string& database, const nlohmann::json& tables = nlohmann::json::array({"orders"}),
+      const nlohmann::json& permissions = nlohmann::json::array({"SELECT"})) {
+    return call(consumer_, "consumer", "request_access_to_product",
+                {{"owner_account_id", producer_},
+                 {"database_name", database},
+                 {"tables", tables},
+                 {"request_permissions", permissions}});
+  }
+
   // The mesh initialized, the producer and the consumer initialized and enabled.
   void set_up_mesh() {
     ASSERT_TRUE(call(mesh_, "admin", "initialize_mesh_account").ok());

@@ -31,12 +31,7 @@ TEST_F(AwsModeWorkflowTest, RequestApproveFinalizeAndDelete) {
   const std::string mesh_db = "sales-" + producer();
   EXPECT_EQ((*product)["DatabaseName"], mesh_db);
 
-  absl::StatusOr<nlohmann::json> request =
-      call(consumer(), "consumer", "request_access_to_product",
-           {{"owner_account_id", producer()},
-            {"database_name", mesh_db},
-            {"tables", {"orders"}},
-            {"request_permissions", {"SELECT"}}});
+  absl::StatusOr<nlohmann::json> request = request_access(mesh_db);
   ASSERT_TRUE(request.ok()) << request.status();
   const std::string id = (*request)["SubscriptionId"];
 
@@ -73,9 +68,7 @@ TEST_F(AwsModeWorkflowTest, AWriteRepeatedWithItsClientTokenActsOnce) {
                    {{"source_database_name", "s"}, {"table_name_regex", "t"}})
                   .ok());
   absl::StatusOr<nlohmann::json> request =
-      call(consumer(), "consumer", "request_access_to_product",
-           {{"owner_account_id", producer()}, {"database_name", "s-" + producer()},
-            {"tables", {"t"}}, {"request_permissions", {"SELECT"}}});
+      request_access("s-" + producer(), nlohmann::json::array({"t"}));
   ASSERT_TRUE(request.ok()) << request.status();
   const nlohmann::json approve = {{"request_id", (*request)["SubscriptionId"]},
                                   {"client_token", "approve-once"}};

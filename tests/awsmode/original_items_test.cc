@@ -161,11 +161,8 @@ TEST_F(OriginalItemsTest, EveryItemDatameshWritesHasTheOriginalsShape) {
   set_up_mesh();
   publish();
   absl::StatusOr<nlohmann::json> request =
-      call(consumer(), "consumer", "request_access_to_product",
-           {{"owner_account_id", producer()},
-            {"database_name", "sales-" + producer()},
-            {"tables", {"orders"}},
-            {"request_permissions", {"SELECT", "INSERT"}}});
+      request_access("sales-" + producer(), nlohmann::json::array({"orders"}),
+                     nlohmann::json::array({"SELECT", "INSERT"}));
   ASSERT_TRUE(request.ok()) << request.status();
   const std::string id = (*request)["SubscriptionId"];
   expect_original_shape(raw_item(id), "requested");

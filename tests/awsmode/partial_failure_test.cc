@@ -412,11 +412,8 @@ class PartialFailureTest : public AwsMeshTest {
     ASSERT_TRUE(product.ok()) << product.status();
   }
   absl::StatusOr<json> request() {
-    return call(consumer(), "consumer", "request_access_to_product",
-                {{"owner_account_id", producer()},
-                 {"database_name", mesh_database()},
-                 {"tables", {"orders"}},
-                 {"request_permissions", {"SELECT", "INSERT"}}});
+    return request_access(mesh_database(), json::array({"orders"}),
+                          json::array({"SELECT", "INSERT"}));
   }
   // A pending request; its id.
   std::string requested() {

@@ -203,11 +203,7 @@ TEST_F(PublicationTest, PublishingAndApprovingMakeTheOriginalsResourcesOnceEach)
             "cron(0 2 * * ? *)");
 
   // Approving adds the consumer's Lake Formation role to the same statement.
-  absl::StatusOr<json> request = call(consumer(), "consumer", "request_access_to_product",
-                                      {{"owner_account_id", producer()},
-                                       {"database_name", mesh_db},
-                                       {"tables", {"orders"}},
-                                       {"request_permissions", {"SELECT"}}});
+  absl::StatusOr<json> request = request_access(mesh_db);
   ASSERT_TRUE(request.ok()) << request.status();
   ASSERT_TRUE(call(producer(), "producer", "approve_access_request",
                    {{"request_id", (*request)["SubscriptionId"]}})

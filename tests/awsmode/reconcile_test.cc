@@ -71,11 +71,7 @@ TEST_F(AwsReconcileTest, RestoresARevokedGrantAndRevokesAStrayOne) {
                    {{"source_database_name", "sales"}})
                   .ok());
   const std::string mesh_db = this->mesh_db();
-  absl::StatusOr<json> request = call(consumer(), "consumer", "request_access_to_product",
-                                      {{"owner_account_id", producer()},
-                                       {"database_name", mesh_db},
-                                       {"tables", {"orders"}},
-                                       {"request_permissions", {"SELECT"}}});
+  absl::StatusOr<json> request = request_access(mesh_db);
   ASSERT_TRUE(request.ok()) << request.status();
   const std::string id = (*request)["SubscriptionId"];
   ASSERT_TRUE(call(producer(), "producer", "approve_access_request", {{"request_id", id}}).ok());
