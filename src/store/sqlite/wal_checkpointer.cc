@@ -8,8 +8,8 @@
 
 namespace datamesh::store::sqlite {
 
-WalCheckpointer::WalCheckpointer(std::string path, int busy_timeout_ms)
-    : path_(std::move(path)), busy_timeout_ms_(busy_timeout_ms) {}
+WalCheckpointer::WalCheckpointer(std::string path, int busy_timeout_ms, Thresholds thresholds)
+    : path_(std::move(path)), busy_timeout_ms_(busy_timeout_ms), thresholds_(thresholds) {}
 
 WalCheckpointer::~WalCheckpointer() {
   {
@@ -26,13 +26,13 @@ void WalCheckpointer::watch(Connection& connection) {
 }
 
 void WalCheckpointer::committed(Connection& connection, int log_pages) {
-  if (log_pages >= kWriterPages) {
+  if (log_pages >= thresholds_.writer_pages) {
     // The thread is behind: bound the log as SQLite's own checkpoint would. A failure here is
     // not the commit's (it is durable already) and the next commit tries again.
     connection.checkpoint_passive().IgnoreError();
     return;
   }
-  if (log_pages < kWakePages) return;
+  if (log_pages < thresholds_.wake_pages) return;
   {
     std::lock_guard lock(mutex_);
     if (wanted_ || stopping_) return;
