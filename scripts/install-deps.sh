@@ -11,7 +11,7 @@ packages=(
   # libraries
   libabsl-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libpcre2-dev libssl-dev libmicrohttpd-dev libcpp-httplib-dev libcurl4-openssl-dev
-  libpugixml-dev
+  libpugixml-dev libsimdjson-dev
   # the Python package data_mesh_util (python/, docs/PYTHON.md)
   pybind11-dev python3-dev
   # tests and benchmarks (postgresql: the throwaway server of the PostgreSQL tests)

@@ -65,22 +65,26 @@ class TablePatterns {
 };
 
 // Resolves each entry of `tables` (a table name or a full-match pattern) against the tables of
-// the mesh database; every entry must select at least one table.
-absl::StatusOr<std::vector<std::string>> resolve_tables(const std::vector<std::string>& entries,
-                                                        const std::vector<std::string>& names,
+// the mesh database; every entry must select at least one table. A name is looked up alone (a
+// point read); the database's names are listed only for a pattern, and at most once.
+absl::StatusOr<std::vector<std::string>> resolve_tables(store::Transaction& tx,
+                                                        std::string_view mesh,
                                                         std::string_view database,
+                                                        const std::vector<std::string>& entries,
                                                         TablePatterns& patterns) {
   std::set<std::string> resolved;
-  const std::set<std::string> existing(names.begin(), names.end());
+  std::optional<std::vector<std::string>> names;  // the database's tables, once a pattern asks
   for (const std::string& entry : entries) {
     if (entry.empty()) {
       return absl::InvalidArgumentError("tables has an empty entry: give a name or a pattern");
     }
-    if (existing.contains(entry)) {
-      resolved.insert(entry);
-      continue;
-    }
     if (Pattern::is_literal(entry)) {
+      DATAMESH_ASSIGN_OR_RETURN(const std::optional<Table> table,
+                                tx.get_table(mesh, database, entry));
+      if (table) {
+        resolved.insert(entry);
+        continue;
+      }
       // "orders,order_items" is what the reference accepted: say how to give several tables.
       const bool listed = entry.find(',') != std::string::npos;
       return absl::NotFoundError(
@@ -89,8 +93,16 @@ absl::StatusOr<std::vector<std::string>> resolve_tables(const std::vector<std::s
                        "comma-separated value"
                      : ""));
     }
+    if (!names) {
+      DATAMESH_ASSIGN_OR_RETURN(names, tx.list_table_names(mesh, database));
+    }
+    // A table may be named with characters a pattern gives meaning to ("orders.v1").
+    if (std::ranges::find(*names, entry) != names->end()) {
+      resolved.insert(entry);
+      continue;
+    }
     DATAMESH_ASSIGN_OR_RETURN(const std::vector<std::string> matched,
-                              patterns.select(entry, names));
+                              patterns.select(entry, *names));
     if (matched.empty()) {
       return absl::NotFoundError(
           cat("no table of mesh database ", database, " matches \"", entry, "\""));
@@ -166,10 +178,8 @@ absl::StatusOr<AccessRequest> Engine::request_access_to_product(
     const std::string& database = product.mesh_database;
     std::vector<std::string> tables;
     if (request.tables) {
-      DATAMESH_ASSIGN_OR_RETURN(const std::vector<std::string> names,
-                                tx.list_table_names(mesh, database));
       DATAMESH_ASSIGN_OR_RETURN(tables,
-                                resolve_tables(*request.tables, names, database, patterns));
+                                resolve_tables(tx, mesh, database, *request.tables, patterns));
     }
     const std::vector<std::string> requested = permissions.names();
     AccessRequest result{.type = tables.empty() ? "DATABASE" : "TABLE",

@@ -38,6 +38,19 @@ struct CipherContextDeleter {
 };
 using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, CipherContextDeleter>;
 
+// OpenSSL 3 looks EVP_aes_256_gcm() and EVP_sha256() up in its provider tables on every use: a
+// third of an unseal in the scale benchmark's profile. The fetched ones are kept for the process
+// (never freed); the legacy ones stand in if a fetch fails.
+const EVP_CIPHER* aes_256_gcm() {
+  static const EVP_CIPHER* const fetched = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  return fetched != nullptr ? fetched : EVP_aes_256_gcm();
+}
+
+const EVP_MD* sha256() {
+  static const EVP_MD* const fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return fetched != nullptr ? fetched : EVP_sha256();
+}
+
 // Holds bytes that are key material and wipes them when it goes out of scope.
 class Wiped {
  public:
@@ -235,11 +248,11 @@ absl::StatusOr<std::string> SecretBox::authenticate(std::string_view purpose,
   std::string mac(EVP_MAX_MD_SIZE, '\0');
   unsigned int mac_size = 0;
   const bool ok =
-      HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
+      HMAC(sha256(), key_.data(), static_cast<int>(key_.size()),
            reinterpret_cast<const unsigned char*>(purpose.data()), purpose.size(), derived.data(),
            &derived_size) != nullptr &&
       derived_size == derived.size() &&
-      HMAC(EVP_sha256(), derived.data(), static_cast<int>(derived.size()),
+      HMAC(sha256(), derived.data(), static_cast<int>(derived.size()),
            reinterpret_cast<const unsigned char*>(message.data()), message.size(),
            reinterpret_cast<unsigned char*>(mac.data()), &mac_size) != nullptr;
   OPENSSL_cleanse(derived.data(), derived.size());
@@ -311,7 +324,7 @@ absl::StatusOr<std::string> SecretBox::seal(std::string_view plain) const {
   int final_length = 0;
   const bool ok =
       context != nullptr &&
-      EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
+      EVP_EncryptInit_ex(context.get(), aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
       EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceSize, nullptr) == 1 &&
       EVP_EncryptInit_ex(context.get(), nullptr, nullptr, key_.data(), nonce) == 1 &&
       // The version byte is authenticated so that it cannot be changed to mislead a reader.
@@ -356,7 +369,7 @@ absl::StatusOr<std::string> SecretBox::unseal(std::string_view sealed) const {
   int final_length = 0;
   const bool set_up =
       context != nullptr &&
-      EVP_DecryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
+      EVP_DecryptInit_ex(context.get(), aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
       EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceSize, nullptr) == 1 &&
       EVP_DecryptInit_ex(context.get(), nullptr, nullptr, key_.data(), nonce) == 1 &&
       EVP_DecryptUpdate(context.get(), nullptr, &length, in, 1) == 1 &&

@@ -1,5 +1,7 @@
 #include "store/sql/documents.h"
 
+#include <simdjson.h>
+
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -208,28 +210,80 @@ absl::StatusOr<std::string> encode_subscription_document(const Subscription& sub
   return dump(document, cat("subscription ", subscription.subscription_id));
 }
 
+// Read with simdjson's on-demand parser, without building a DOM: subscriptions are read by every
+// workflow step and listing, and nlohmann's parse was 80% of a 100-row listing in the scale
+// benchmark's profile. Same rules as the other readers: a missing key keeps its default, an
+// unknown key is skipped, a value of the wrong type is an error.
 absl::Status decode_subscription_document(std::string_view text, std::string_view what,
                                           Subscription& subscription) {
-  DATAMESH_ASSIGN_OR_RETURN(json document, parse_object(text, what));
-  using Strings = std::vector<std::string>;
-  try {
-    subscription.type = field<std::string>(document, "type");
-    subscription.table_names = field<Strings>(document, "table_names");
-    subscription.requested_grants = field<Strings>(document, "requested_grants");
-    subscription.permitted_grants = field<Strings>(document, "permitted_grants");
-    subscription.grantable_grants = field<Strings>(document, "grantable_grants");
-    subscription.creation_date = field<std::string>(document, "creation_date");
-    subscription.created_by = field<std::string>(document, "created_by");
-    subscription.updated_date = field<std::string>(document, "updated_date");
-    subscription.updated_by = field<std::string>(document, "updated_by");
-    subscription.notes = field<Strings>(document, "notes");
-    subscription.ram_shares = field<Strings>(document, "ram_shares");
-    subscription.granted_table_arns = field<Strings>(document, "granted_table_arns");
-    subscription.imported_to_consumer = field<bool>(document, "imported_to_consumer");
-    return absl::OkStatus();
-  } catch (const json::exception& error) {
-    return unreadable(what, error);
+  namespace ondemand = simdjson::ondemand;
+  // A parser keeps its buffers between documents; one per thread, as it is not thread-safe.
+  thread_local ondemand::parser parser;
+  const simdjson::padded_string padded(text);
+  ondemand::document document;
+  ondemand::object object;
+  if (parser.iterate(padded).get(document) != simdjson::SUCCESS ||
+      document.get_object().get(object) != simdjson::SUCCESS) {
+    return absl::InternalError(cat(what, " is not a JSON object in the mesh store"));
   }
+  const auto strings = [](ondemand::value value, std::vector<std::string>& out) {
+    ondemand::array array;
+    simdjson::error_code error = value.get_array().get(array);
+    out.clear();
+    for (auto element : array) {
+      if (error) break;
+      std::string_view item;
+      error = element.get_string().get(item);
+      out.emplace_back(item);
+    }
+    return error;
+  };
+  const auto string = [](ondemand::value value, std::string& out) {
+    std::string_view item;
+    const simdjson::error_code error = value.get_string().get(item);
+    out.assign(item);
+    return error;
+  };
+  simdjson::error_code error = simdjson::SUCCESS;
+  std::string_view key;
+  for (auto member : object) {
+    ondemand::value value;
+    if ((error = member.unescaped_key().get(key)) || (error = member.value().get(value))) break;
+    if (key == "type") {
+      error = string(value, subscription.type);
+    } else if (key == "table_names") {
+      error = strings(value, subscription.table_names);
+    } else if (key == "requested_grants") {
+      error = strings(value, subscription.requested_grants);
+    } else if (key == "permitted_grants") {
+      error = strings(value, subscription.permitted_grants);
+    } else if (key == "grantable_grants") {
+      error = strings(value, subscription.grantable_grants);
+    } else if (key == "creation_date") {
+      error = string(value, subscription.creation_date);
+    } else if (key == "created_by") {
+      error = string(value, subscription.created_by);
+    } else if (key == "updated_date") {
+      error = string(value, subscription.updated_date);
+    } else if (key == "updated_by") {
+      error = string(value, subscription.updated_by);
+    } else if (key == "notes") {
+      error = strings(value, subscription.notes);
+    } else if (key == "ram_shares") {
+      error = strings(value, subscription.ram_shares);
+    } else if (key == "granted_table_arns") {
+      error = strings(value, subscription.granted_table_arns);
+    } else if (key == "imported_to_consumer") {
+      error = value.get_bool().get(subscription.imported_to_consumer);
+    }
+    if (error) break;
+  }
+  if (error) {
+    return absl::InternalError(cat(what, " has an unreadable document in the mesh store: ",
+                                   key.empty() ? "" : cat("\"", key, "\": "),
+                                   simdjson::error_message(error)));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace datamesh::store::sql

@@ -18,6 +18,7 @@
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/statements.h"
 #include "store/sqlite/transaction.h"
+#include "store/sqlite/wal_checkpointer.h"
 
 namespace datamesh::store {
 
@@ -130,6 +131,9 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string
                             Connection::open(path, options.busy_timeout_ms));
   if (!store->in_memory_) {
     DATAMESH_RETURN_IF_ERROR(use_wal(*connection, options.busy_timeout_ms));
+    store->checkpointer_ =
+        std::make_unique<sqlite::WalCheckpointer>(path, options.busy_timeout_ms);
+    store->checkpointer_->watch(*connection);
   }
   DATAMESH_RETURN_IF_ERROR(sqlite::migrate(*connection));
   if (store->in_memory_) {
@@ -178,7 +182,10 @@ absl::StatusOr<std::unique_ptr<Connection>> SqliteStore::take_connection() {
       return connection;
     }
   }
-  return Connection::open(path_, options_.busy_timeout_ms);
+  DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection,
+                            Connection::open(path_, options_.busy_timeout_ms));
+  checkpointer_->watch(*connection);
+  return connection;
 }
 
 void SqliteStore::return_connection(std::unique_ptr<Connection> connection) {

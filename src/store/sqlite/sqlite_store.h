@@ -26,6 +26,7 @@ namespace datamesh::store {
 
 namespace sqlite {
 class Connection;
+class WalCheckpointer;
 }
 
 struct SqliteOptions {
@@ -87,6 +88,10 @@ class SqliteStore final : public Store {
   // In-memory stores: the only connection; run() holds memory_mutex_ for the whole transaction.
   std::mutex memory_mutex_;
   std::unique_ptr<sqlite::Connection> memory_connection_;
+
+  // File stores: copies the log into the file off the writers' path. Declared before idle_, so
+  // that it outlives the connections that report commits to it.
+  std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;
 
   // File stores: connections not leased to a transaction, each outside any transaction.
   // At most options_.max_idle_connections.

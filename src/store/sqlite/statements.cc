@@ -239,6 +239,26 @@ int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_rowid
 
 bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
+void Connection::on_commit(std::function<void(Connection&, int log_pages)> listener) {
+  commit_listener_ = std::move(listener);
+  // Replaces the hook through which SQLite runs its automatic checkpoint.
+  sqlite3_wal_hook(
+      db_,
+      [](void* self, sqlite3*, const char*, int log_pages) -> int {
+        auto* connection = static_cast<Connection*>(self);
+        connection->commit_listener_(*connection, log_pages);
+        return SQLITE_OK;
+      },
+      this);
+}
+
+absl::Status Connection::checkpoint_passive() {
+  const int code =
+      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (code == SQLITE_OK) return absl::OkStatus();
+  return error(code, "checkpoint the write-ahead log");
+}
+
 bool Connection::last_error_was_busy() const {
   const int primary = sqlite3_errcode(db_) & 0xff;
   return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -104,6 +105,12 @@ class Connection {
   int64_t last_insert_rowid() const;
   // True while a transaction is open (SQLite rolls back on its own after some errors).
   bool in_transaction() const;
+  // Calls listener after each commit this connection makes in WAL mode, with the log's size in
+  // pages, in place of SQLite's automatic checkpoint (see wal_checkpointer.h).
+  void on_commit(std::function<void(Connection&, int log_pages)> listener);
+  // Copies committed log pages into the database file without waiting for, or blocking,
+  // readers and writers (SQLITE_CHECKPOINT_PASSIVE). Errors: as sqlite_status().
+  absl::Status checkpoint_passive();
   // True when the latest failure on this connection was SQLITE_BUSY or SQLITE_LOCKED.
   bool last_error_was_busy() const;
   const std::string& path() const { return path_; }
@@ -120,6 +127,7 @@ class Connection {
 
   sqlite3* db_;
   std::string path_;
+  std::function<void(Connection&, int log_pages)> commit_listener_;
   // Finalized before db_ is closed. Node-based: a Statement points at its entry's in_use flag;
   // found by string_view, without building a string per lookup.
   absl::node_hash_map<std::string, CachedStatement> cache_;
