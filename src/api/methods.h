@@ -7,7 +7,9 @@
 // with a typed request (api/client.h), which the embedded backend runs on the engine without
 // JSON and the remote backend sends as the route's JSON. Adding a method: a request type with
 // its field list if no existing one fits, a declaration here, its entry in kMethods, the engine
-// rule. Names are the documents' method names; front ends show them with dashes.
+// rule. Names are the documents' method names; front ends show them with dashes. A method whose
+// list answer can be too large to hold (get_data_product) also declares the engine call that
+// streams it (Method::stream), and every front end then streams it too.
 #pragma once
 
 #include <string_view>
@@ -304,7 +306,8 @@ inline constexpr Method<UpdateSubscriptionPermissionsRequest, None>
         call<&Engine::update_subscription_permissions>};
 inline constexpr Method<GetDataProductRequest, std::vector<DataProductTable>> kGetDataProduct{
     kReads, "producer", "get_data_product", "Tables of one of the caller's data products",
-    collects<&Engine::get_data_product>, {}, true, {}, streams<&Engine::get_data_product>};
+    collects<&Engine::get_data_product>, {}, /*authenticated=*/true, {},
+    /*stream=*/streams<&Engine::get_data_product>};
 
 // ---- both sides of a subscription: one declaration per persona ---------------------------------
 template <Persona P>
