@@ -396,7 +396,9 @@ MHD_Result MicrohttpdTransport::on_request(void* self_pointer, MHD_Connection* c
   }
   MHD_suspend_connection(connection);
   self->workers_->post(self->handler_->fairness_key(exchange->request),
-                       [self, connection, exchange] { self->answer_on_worker(connection, exchange); });
+                       [self, connection, exchange] {
+                         self->answer_on_worker(connection, exchange);
+                       });
   return MHD_YES;
 }
 

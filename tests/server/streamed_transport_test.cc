@@ -103,7 +103,8 @@ Chunks dechunk(std::string_view body) {
     if (line == std::string_view::npos) return chunks;
     size_t size = 0;
     const std::string_view digits = body.substr(0, line);
-    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), size, 16);
+    const auto [end, error] =
+        std::from_chars(digits.data(), digits.data() + digits.size(), size, 16);
     if (error != std::errc() || end != digits.data() + digits.size()) return chunks;
     body.remove_prefix(line + 2);
     if (size == 0) {
