@@ -229,6 +229,9 @@ int main(int argc, char** argv) {
   app.add_option("--cycles", o.scenario.cycles, "request → approve → finalize cycles");
   app.add_option("--create-tables", o.scenario.create_tables);
   app.add_option("--regex", o.scenario.regex, "get_data_product's regex over the big database");
+  app.add_flag("--whole-answer", o.scenario.whole_answer,
+               "measure get_data_product .* in the list form (the whole answer in memory) "
+               "instead of the callback form");
   app.add_option("--baseline-seconds", o.baseline_seconds);
   app.add_option("--dir", o.directory, "directory for the mesh files (kept)");
   app.add_flag("--keep", o.keep, "keep the temporary directory");

@@ -26,6 +26,10 @@ struct ScenarioOptions {
   int create_tables = 10000;        // tables of each create_data_products sample
   int create_samples = 3;
   std::string regex = "orders_eu_.*";  // 1 table in 100 of the big database
+  // get_data_product `.*` (every table of the big database) in the list form, which holds the
+  // whole answer, instead of the callback form, whose memory does not grow with the answer:
+  // the figure before streaming, for comparison.
+  bool whole_answer = false;
 };
 
 // Measures every figure on `mesh` as it is now and appends them to `recorder`. Writes that

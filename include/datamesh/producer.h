@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "datamesh/client_options.h"
+#include "datamesh/each.h"
 #include "datamesh/requests.h"
 #include "datamesh/types.h"
 
@@ -80,6 +81,15 @@ class DataMeshProducer {
   // the regular expression.
   absl::StatusOr<std::vector<DataProductTable>> get_data_product(
       std::string_view database_name, std::string_view table_name_regex = ".*");
+  // The same tables handed to `each` one at a time, in table-name order, as they are read
+  // (embedded) or as the server's answer arrives (remote): memory stays flat however many
+  // tables match (datamesh/each.h). The errors of the list form come before the first entry.
+  // each's first error stops the answer and is returned. After the first entry: an answer the
+  // server could not finish, or whose connection was lost, is an error (Unavailable or
+  // DataLoss, never a shorter list), and the entries given so far are incomplete.
+  absl::Status get_data_product(std::string_view database_name,
+                                std::string_view table_name_regex,
+                                const Each<DataProductTable>& each);
 
   absl::StatusOr<Subscription> get_subscription(std::string_view request_id);
   absl::StatusOr<std::vector<EffectiveGrant>> get_subscription_grants(

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/progress.h"
+#include "datamesh/each.h"
 #include "datamesh/types.h"
 
 namespace datamesh {
@@ -35,6 +36,17 @@ class Backend {
                                               const std::optional<Credentials>& credentials,
                                               std::string_view data_mesh_account_id,
                                               const core::ProgressObserver& on_progress = {}) = 0;
+
+  // call() for a method that streams its answer (api/routes.h Route::stream): each entry of
+  // the answer's list is handed to `each` as JSON, in order (datamesh/each.h). The embedded
+  // and remote backends hand each entry on as it is read or arrives, holding one at a time;
+  // this default calls call() and hands on the entries of the whole answer. InvalidArgument
+  // for a method that does not stream.
+  virtual absl::Status stream(std::string_view group, std::string_view method,
+                              const nlohmann::json& params,
+                              const std::optional<Credentials>& credentials,
+                              std::string_view data_mesh_account_id,
+                              const Each<nlohmann::json>& each);
 
   // The in-process backend that runs typed requests, or null when calls leave the process.
   virtual api::EmbeddedBackend* embedded() { return nullptr; }

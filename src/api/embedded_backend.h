@@ -25,6 +25,12 @@ class EmbeddedBackend final : public Backend {
                                       std::string_view data_mesh_account_id,
                                       const core::ProgressObserver& on_progress = {}) override;
 
+  // Hands each entry on as the engine reads it.
+  absl::Status stream(std::string_view group, std::string_view method,
+                      const nlohmann::json& params, const std::optional<Credentials>& credentials,
+                      std::string_view data_mesh_account_id,
+                      const Each<nlohmann::json>& each) override;
+
   EmbeddedBackend* embedded() override { return this; }
 
   // The typed call: the same checks in the same order as call(), no JSON.
@@ -38,6 +44,16 @@ class EmbeddedBackend final : public Backend {
     DATAMESH_ASSIGN_OR_RETURN(const core::Caller caller,
                               authenticate(credentials, data_mesh_account_id));
     return service_->run(method, request, &caller, data_mesh_account_id);
+  }
+  // The typed call of a declaration that streams (MeshService::stream).
+  template <class Req, class Ans>
+  absl::Status stream(const Method<Req, Ans>& method, const Req& request,
+                      const std::optional<Credentials>& credentials,
+                      std::string_view data_mesh_account_id,
+                      const Each<typename Method<Req, Ans>::Entry>& each) {
+    DATAMESH_ASSIGN_OR_RETURN(const core::Caller caller,
+                              authenticate(credentials, data_mesh_account_id));
+    return service_->stream(method, request, &caller, data_mesh_account_id, each);
   }
 
  private:

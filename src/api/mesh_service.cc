@@ -170,6 +170,24 @@ absl::StatusOr<nlohmann::json> MeshService::dispatch(const Route& route,
   return route.handler(engine_, CallContext{nullptr, mesh_id}, params, on_progress);
 }
 
+absl::Status MeshService::dispatch_stream(const Route& route, const nlohmann::json& params,
+                                          const core::Caller* caller,
+                                          std::string_view data_mesh_account_id,
+                                          const Each<nlohmann::json>& each) {
+  if (!route.stream) {
+    return absl::InvalidArgumentError(
+        cat(route.group, " ", dashed(route.method), " does not stream its answer"));
+  }
+  // Streamed answers are reads of authenticated methods: no client token, no new mesh.
+  if (!route.authenticated || route.takes_client_token) {
+    return absl::InternalError(cat(route.method, " streams but is not an authenticated read"));
+  }
+  DATAMESH_RETURN_IF_ERROR(check_params(route, params));
+  DATAMESH_RETURN_IF_ERROR(log_call(route.group, route.method, caller));
+  return as_spelled(route, params,
+                    route.stream(engine_, CallContext{caller, data_mesh_account_id}, params, each));
+}
+
 absl::Status MeshService::log_call(std::string_view group, std::string_view method,
                                    const core::Caller* caller) const {
   if (caller == nullptr) return absl::InternalError("an authenticated method without a caller");

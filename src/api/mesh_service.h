@@ -14,6 +14,7 @@
 #include "api/methods.h"
 #include "api/routes.h"
 #include "base/status_macros.h"
+#include "base/text.h"
 #include "core/clock.h"
 #include "core/engine.h"
 #include "core/secrets.h"
@@ -70,6 +71,13 @@ class MeshService {
                                           std::string_view data_mesh_account_id,
                                           const core::ProgressObserver& on_progress = {});
 
+  // dispatch() for a route that streams (Route::stream): the same checks, then each entry of
+  // the answer is handed to `each` as the engine reads it. Internal for a route that does not
+  // stream.
+  absl::Status dispatch_stream(const Route& route, const nlohmann::json& params,
+                               const core::Caller* caller, std::string_view data_mesh_account_id,
+                               const Each<nlohmann::json>& each);
+
   // Runs a declaration with its typed request as `caller` (null only for unauthenticated
   // methods), without JSON: the embedded path of the client classes. The mesh id and the
   // caller have been checked as for dispatch.
@@ -80,6 +88,17 @@ class MeshService {
       DATAMESH_RETURN_IF_ERROR(log_call(method.group, method.name, caller));
     }
     return method.run(engine_, CallContext{caller, data_mesh_account_id}, request);
+  }
+  // run() for a declaration that streams (Method::stream); Internal for one that does not.
+  template <class Req, class Ans>
+  absl::Status stream(const Method<Req, Ans>& method, const Req& request,
+                      const core::Caller* caller, std::string_view data_mesh_account_id,
+                      const Each<typename Method<Req, Ans>::Entry>& each) {
+    if (method.stream == nullptr) {
+      return absl::InternalError(base::cat(method.name, " does not stream its answer"));
+    }
+    DATAMESH_RETURN_IF_ERROR(log_call(method.group, method.name, caller));
+    return method.stream(engine_, CallContext{caller, data_mesh_account_id}, request, each);
   }
 
  private:

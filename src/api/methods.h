@@ -7,18 +7,22 @@
 // with a typed request (api/client.h), which the embedded backend runs on the engine without
 // JSON and the remote backend sends as the route's JSON. Adding a method: a request type with
 // its field list if no existing one fits, a declaration here, its entry in kMethods, the engine
-// rule. Names are the documents' method names; front ends show them with dashes.
+// rule. Names are the documents' method names; front ends show them with dashes. A method whose
+// list answer can be too large to hold (get_data_product) also declares the engine call that
+// streams it (Method::stream), and every front end then streams it too.
 #pragma once
 
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "api/answer_json.h"
 #include "base/status_macros.h"
 #include "core/engine.h"
 #include "core/progress.h"
+#include "datamesh/each.h"
 #include "datamesh/requests.h"
 
 namespace datamesh::api {
@@ -33,10 +37,22 @@ struct CallContext {
 // ClientToken, core/client_token.h) that makes it act once; reads take none.
 enum class Effect { kRead, kWrite };
 
+// The entry type of a list answer, which a method may stream (Method::stream); a method whose
+// answer is not a list never streams.
+template <class Ans>
+struct EntryOf {
+  using type = Ans;
+};
+template <class T>
+struct EntryOf<std::vector<T>> {
+  using type = T;
+};
+
 template <class Req, class Ans>
 struct Method {
   using Request = Req;
   using Answer = Ans;
+  using Entry = typename EntryOf<Ans>::type;
   Effect effect;
   std::string_view group;  // admin, catalog, producer or consumer
   std::string_view name;   // snake_case, e.g. approve_access_request
@@ -47,6 +63,13 @@ struct Method {
   // For a check whose answer is a verdict: the boolean field of the answer that says it passed.
   // The CLI prints the answer and exits with kExitCheckFailed when that field is false.
   std::string_view verdict_field = {};
+  // For a list that can be too large to hold whole (get_data_product over 200,000 tables): the
+  // engine call that hands the entries to a callback as it reads them (datamesh/each.h), null
+  // for every other method. `run` is then `collects<member>`, the list built from it, and the
+  // front ends stream the answer: the client classes' callback forms, the HTTP server's body
+  // (sent as it is produced), the CLI's output (printed as it comes).
+  absl::Status (*stream)(const core::Engine&, const CallContext&, const Req&,
+                         const Each<Entry>&) = nullptr;
 };
 
 // Whether calls of `method` take a client_token: authenticated writes. The unauthenticated
@@ -119,6 +142,37 @@ absl::StatusOr<typename AnswerOf<typename EngineMember<decltype(member)>::Outcom
   } else {
     return outcome;
   }
+}
+
+// The engine call of a streamed declaration, (caller, request, each): `streams<&Engine::x>`
+// hands the entries on, `collects<&Engine::x>` answers them as one list. The engine gives no
+// entry twice, even when the store runs its transaction again, so the list is the answer.
+template <class Member>
+struct StreamMember;
+template <class Req, class T>
+struct StreamMember<absl::Status (Engine::*)(const core::Caller&, const Req&, const Each<T>&)
+                        const> {
+  using Request = Req;
+  using Entry = T;
+};
+
+template <auto member>
+absl::Status streams(const Engine& e, const C& c,
+                     const typename StreamMember<decltype(member)>::Request& r,
+                     const Each<typename StreamMember<decltype(member)>::Entry>& each) {
+  return (e.*member)(*c.caller, r, each);
+}
+
+template <auto member>
+absl::StatusOr<std::vector<typename StreamMember<decltype(member)>::Entry>> collects(
+    const Engine& e, const C& c, const typename StreamMember<decltype(member)>::Request& r) {
+  using Entry = typename StreamMember<decltype(member)>::Entry;
+  std::vector<Entry> entries;
+  DATAMESH_RETURN_IF_ERROR((e.*member)(*c.caller, r, [&entries](const Entry& entry) {
+    entries.push_back(entry);
+    return absl::OkStatus();
+  }));
+  return entries;
 }
 
 // ---- admin --------------------------------------------------------------------------------------
@@ -252,7 +306,8 @@ inline constexpr Method<UpdateSubscriptionPermissionsRequest, None>
         call<&Engine::update_subscription_permissions>};
 inline constexpr Method<GetDataProductRequest, std::vector<DataProductTable>> kGetDataProduct{
     kReads, "producer", "get_data_product", "Tables of one of the caller's data products",
-    call<&Engine::get_data_product>};
+    collects<&Engine::get_data_product>, {}, /*authenticated=*/true, {},
+    /*stream=*/streams<&Engine::get_data_product>};
 
 // ---- both sides of a subscription: one declaration per persona ---------------------------------
 template <Persona P>

@@ -24,6 +24,19 @@ std::vector<ParamSpec> params_of(const Method<Req, Ans>& method) {
   return params;
 }
 
+// Route::stream of a declaration that streams, else null.
+template <class Req, class Ans>
+decltype(Route::stream) stream_of(const Method<Req, Ans>& method) {
+  if (method.stream == nullptr) return nullptr;
+  return [&method](const core::Engine& engine, const CallContext& context,
+                   const nlohmann::json& params, const Each<nlohmann::json>& each) {
+    using Entry = typename Method<Req, Ans>::Entry;
+    DATAMESH_ASSIGN_OR_RETURN(const Req request, read_request<Req>(Params(params)));
+    return method.stream(engine, context, request,
+                         [&each](const Entry& entry) { return each(answer_value_json(entry)); });
+  };
+}
+
 template <class Req, class Ans>
 Route route_of(const Method<Req, Ans>& method) {
   return Route{
@@ -42,6 +55,8 @@ Route route_of(const Method<Req, Ans>& method) {
         DATAMESH_ASSIGN_OR_RETURN(Ans answer, method.run(engine, context, request));
         return answer_to_json(answer, method.wrap);
       },
+      .stream = stream_of(method),
+      .wrap = method.wrap,
       .verdict_field = method.verdict_field,
       .reports_progress = kReportsProgress<Req>};
 }

@@ -35,6 +35,14 @@ struct Route {
                                                const nlohmann::json& params,
                                                const core::ProgressObserver& on_progress)>
       handler;
+  // For a method that streams its answer (Method::stream), null for the others: reads the
+  // request as handler does and hands each entry of the list to `each` as JSON, in order, as
+  // the engine reads it. The whole answer is that list in the form `wrap` gives it; front ends
+  // write it with JsonListWriter (api/json_list.h), byte for byte what handler's answer dumps to.
+  std::function<absl::Status(const core::Engine&, const CallContext&,
+                             const nlohmann::json& params, const Each<nlohmann::json>& each)>
+      stream;
+  Wrap wrap = {};
   // See Method::verdict_field.
   std::string_view verdict_field = {};
   // Whether the request takes an on_progress observer (create_data_products).

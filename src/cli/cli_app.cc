@@ -13,6 +13,7 @@
 #include "client/open_backend.h"
 #include "api/credentials.h"
 #include "api/json_codec.h"
+#include "api/json_list.h"
 #include "api/logging.h"
 #include "api/methods.h"
 #include "api/migrate.h"
@@ -132,6 +133,31 @@ std::vector<std::string> default_blocks(const api::Route& route) {
   return {"Producer"};
 }
 
+// The answer of a method that streams (api/routes.h Route::stream), printed as it comes: the
+// same text print_answer gives the whole answer, in memory that does not grow with it. A call
+// that fails before its first entry prints nothing; one that fails later leaves the answer
+// unfinished (no closing bracket) before the error is reported.
+absl::StatusOr<int> print_streamed(Backend& backend, const api::Route& route,
+                                   const nlohmann::json& params,
+                                   const std::optional<Credentials>& credentials,
+                                   std::string_view data_mesh_account_id) {
+  bool printed = false;
+  api::JsonListWriter list(route.wrap, /*indent=*/2, [&printed](std::string_view text) {
+    printed = true;
+    std::cout << text;
+    return std::cout ? absl::OkStatus() : absl::UnavailableError("cannot write to stdout");
+  });
+  absl::Status status = backend.stream(route.group, route.method, params, credentials,
+                                       data_mesh_account_id,
+                                       [&list](const nlohmann::json& entry) {
+                                         return list.add(entry);
+                                       });
+  if (status.ok()) status = list.finish();
+  if (printed) std::cout << std::endl;
+  DATAMESH_RETURN_IF_ERROR(status);
+  return kExitOk;
+}
+
 // Runs one method command and prints its answer; the exit code, or the error to report.
 absl::StatusOr<int> call_method(const GlobalOptions& global, const MethodCommand& command) {
   DATAMESH_RETURN_IF_ERROR(api::set_log_level(global.log_level));
@@ -171,6 +197,10 @@ absl::StatusOr<int> call_method(const GlobalOptions& global, const MethodCommand
   if (command.route->reports_progress && ProgressBar::stderr_is_terminal()) {
     bar.emplace(stderr, std::string(command.route->method));
     on_progress = [&bar](uint64_t done, uint64_t total) { bar->update(done, total); };
+  }
+  if (command.route->stream) {
+    return print_streamed(*backend, *command.route, params, credentials,
+                          global.data_mesh_account_id);
   }
   absl::StatusOr<nlohmann::json> answer =
       backend->call(command.route->group, command.route->method, params, credentials,

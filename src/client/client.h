@@ -38,6 +38,26 @@ class Client {
     return api::answer_from_json<Ans>(answer, method.wrap, method.name);
   }
 
+  // Runs a declaration that streams (api::Method::stream), handing each entry of its answer to
+  // `each` as the engine reads it (embedded) or as the server's answer arrives (remote).
+  template <class Req, class Ans>
+  absl::Status stream(const api::Method<Req, Ans>& method, const Req& request,
+                      const Each<typename api::Method<Req, Ans>::Entry>& each) {
+    using Entry = typename api::Method<Req, Ans>::Entry;
+    DATAMESH_RETURN_IF_ERROR(open(/*create_if_missing=*/false));
+    if (api::EmbeddedBackend* embedded = backend_->embedded()) {
+      return embedded->stream(method, request, *credentials_, options_.data_mesh_account_id,
+                              each);
+    }
+    return backend_->stream(method.group, method.name, api::write_request(request),
+                            *credentials_, options_.data_mesh_account_id,
+                            [&each](const nlohmann::json& json) -> absl::Status {
+                              DATAMESH_ASSIGN_OR_RETURN(const Entry entry,
+                                                        api::Reader<Entry>::read(json));
+                              return each(entry);
+                            });
+  }
+
  private:
   // Checks the options and opens the backend on the first call, creating a missing mesh file
   // only for a method without authentication (initialize_mesh_account), as the CLI does.

@@ -85,6 +85,14 @@ absl::StatusOr<std::vector<DataProductTable>> DataMeshProducer::get_data_product
                                                                  std::string(table_name_regex)});
 }
 
+absl::Status DataMeshProducer::get_data_product(std::string_view database_name,
+                                                std::string_view table_name_regex,
+                                                const Each<DataProductTable>& each) {
+  return client_->stream(
+      m::kGetDataProduct,
+      GetDataProductRequest{std::string(database_name), std::string(table_name_regex)}, each);
+}
+
 absl::StatusOr<Subscription> DataMeshProducer::get_subscription(std::string_view request_id) {
   return client_->call(m::ProducerSide::kGetSubscription,
                        GetSubscriptionRequest{std::string(request_id)});

@@ -21,11 +21,6 @@ using base::cat;
 
 namespace {
 
-size_t append_body(char* data, size_t size, size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
-  return size * count;
-}
-
 void ensure_curl_initialized() {
   static const bool initialized = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == 0; }();
   (void)initialized;
@@ -88,6 +83,48 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
                                                    const std::optional<Credentials>& credentials,
                                                    std::string_view data_mesh_account_id,
                                                    const core::ProgressObserver&) {
+  DATAMESH_ASSIGN_OR_RETURN(
+      const Answer sent,
+      send(group, method, params, credentials, data_mesh_account_id, /*list=*/nullptr));
+  if (sent.http_code != 200) return answer_error(sent);
+  auto json = api::parse_json(sent.body);
+  if (!json.ok()) {
+    return absl::UnavailableError(cat("the mesh server at ", endpoint_,
+                                      " answered HTTP 200 with a body that is not JSON"));
+  }
+  // Methods that return None answer {}; the embedded mode gives null for them.
+  if (json->is_object() && json->empty()) return nlohmann::json();
+  return json;
+}
+
+absl::Status RemoteBackend::stream(std::string_view group, std::string_view method,
+                                   const nlohmann::json& params,
+                                   const std::optional<Credentials>& credentials,
+                                   std::string_view data_mesh_account_id,
+                                   const Each<nlohmann::json>& each) {
+  DATAMESH_ASSIGN_OR_RETURN(const api::Route* route, api::find_route(group, method));
+  if (!route->stream) {
+    return absl::InvalidArgumentError(
+        cat(group, " ", api::dashed(route->method), " does not stream its answer"));
+  }
+  api::JsonListReader list(each);
+  absl::StatusOr<Answer> sent =
+      send(group, method, params, credentials, data_mesh_account_id, &list);
+  if (!sent.ok()) {
+    if (!list.began() || !absl::IsUnavailable(sent.status())) return sent.status();
+    return absl::UnavailableError(cat("the answer of ", group, " ", api::dashed(route->method),
+                                      " was cut off after ", list.entries(),
+                                      " entries: ", sent.status().message()));
+  }
+  if (sent->http_code != 200) return answer_error(*sent);
+  // A server that fails after its first bytes closes the connection before the list's end.
+  return list.finish();
+}
+
+absl::StatusOr<RemoteBackend::Answer> RemoteBackend::send(
+    std::string_view group, std::string_view method, const nlohmann::json& params,
+    const std::optional<Credentials>& credentials, std::string_view data_mesh_account_id,
+    api::JsonListReader* list) {
   DATAMESH_ASSIGN_OR_RETURN(const api::Route* route, api::find_route(group, method));
   const std::string path =
       cat(path_prefix_, "/v1/", route->group, "/", api::dashed(route->method));
@@ -133,12 +170,14 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
           aws::Scope{.region = region_, .service = "datamesh"}, std::chrono::system_clock::now(),
           &signing_keys_));
     }
-    sent = post(signed_request);
+    sent = post(signed_request, list);
     if (attempt == kRetries) break;
     if (!sent.ok()) {
       // No answer (connection refused or lost): retried when that cannot act twice, i.e. a
       // read or a write with its token; initialize_mesh_account's second call would be refused.
-      if (!route->authenticated) break;
+      // Not once entries of a streamed answer were handed on, nor when the list refused one.
+      if (!route->authenticated || !absl::IsUnavailable(sent.status())) break;
+      if (list != nullptr && list->began()) break;
       std::this_thread::sleep_for(kLostConnectionBackoff * (1 << attempt));
       continue;
     }
@@ -148,18 +187,14 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
     const long wait = std::clamp(sent->retry_after_seconds, 1L, 60L);
     std::this_thread::sleep_for(std::chrono::seconds(wait));
   }
-  DATAMESH_RETURN_IF_ERROR(sent.status());
-  const long http_code = sent->http_code;
-  const std::string& answer = sent->body;
-  auto json = api::parse_json(answer);
+  return sent;
+}
+
+absl::Status RemoteBackend::answer_error(const Answer& answer) const {
+  auto json = api::parse_json(answer.body);
   if (!json.ok()) {
     return absl::UnavailableError(cat("the mesh server at ", endpoint_, " answered HTTP ",
-                                      http_code, " with a body that is not JSON"));
-  }
-  if (http_code == 200) {
-    // Methods that return None answer {}; the embedded mode gives null for them.
-    if (json->is_object() && json->empty()) return nlohmann::json();
-    return json;
+                                      answer.http_code, " with a body that is not JSON"));
   }
   if (json->is_object() && json->contains("Error") && (*json)["Error"].is_object()) {
     const nlohmann::json& error = (*json)["Error"];
@@ -170,10 +205,37 @@ absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
     return absl::Status(api::error_code_from_name(code), message);
   }
   return absl::UnavailableError(
-      cat("the mesh server at ", endpoint_, " answered HTTP ", http_code));
+      cat("the mesh server at ", endpoint_, " answered HTTP ", answer.http_code));
 }
 
-absl::StatusOr<RemoteBackend::Answer> RemoteBackend::post(const aws::HttpRequest& request) {
+namespace {
+
+// Where libcurl puts the body of one answer: whole, or, for a 200 answer of a streamed call,
+// into its list as it arrives.
+struct BodyTarget {
+  CURL* curl;
+  std::string* body;
+  api::JsonListReader* list;  // may be null
+  absl::Status refused;       // the list's error, which stopped the transfer
+};
+
+size_t take_body(char* data, size_t size, size_t count, void* target_pointer) {
+  auto* target = static_cast<BodyTarget*>(target_pointer);
+  const size_t bytes = size * count;
+  long http_code = 0;
+  curl_easy_getinfo(target->curl, CURLINFO_RESPONSE_CODE, &http_code);
+  if (target->list == nullptr || http_code != 200) {
+    target->body->append(data, bytes);
+    return bytes;
+  }
+  target->refused = target->list->feed(std::string_view(data, bytes));
+  return target->refused.ok() ? bytes : 0;  // 0 stops the transfer
+}
+
+}  // namespace
+
+absl::StatusOr<RemoteBackend::Answer> RemoteBackend::post(const aws::HttpRequest& request,
+                                                         api::JsonListReader* list) {
   CURL* curl = static_cast<CURL*>(acquire());
   if (curl == nullptr) return absl::InternalError("libcurl could not create a handle");
   curl_easy_reset(curl);
@@ -184,6 +246,7 @@ absl::StatusOr<RemoteBackend::Answer> RemoteBackend::post(const aws::HttpRequest
   }
   headers = curl_slist_append(headers, "Expect:");
   Answer answer;
+  BodyTarget target{.curl = curl, .body = &answer.body, .list = list};
   const std::string url =
       cat(endpoint_.substr(0, endpoint_.size() - path_prefix_.size()), request.path);
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
@@ -191,11 +254,18 @@ absl::StatusOr<RemoteBackend::Answer> RemoteBackend::post(const aws::HttpRequest
   curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
   curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer.body);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, take_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &target);
   curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 60000L);
+  // A streamed answer takes as long as its list: it must keep arriving instead (no byte for
+  // 60 s is a lost connection).
+  if (list == nullptr) {
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 60000L);
+  } else {
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
+  }
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   const CURLcode result = curl_easy_perform(curl);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &answer.http_code);
@@ -204,6 +274,7 @@ absl::StatusOr<RemoteBackend::Answer> RemoteBackend::post(const aws::HttpRequest
   answer.retry_after_seconds = static_cast<long>(retry_after);
   curl_slist_free_all(headers);
   release(curl);
+  if (!target.refused.ok()) return target.refused;
   if (result != CURLE_OK) {
     return absl::UnavailableError(
         cat("cannot reach the mesh server at ", endpoint_, ": ", curl_easy_strerror(result)));

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "api/backend.h"
+#include "api/json_list.h"
 #include "aws/signing_key_cache.h"
 #include "aws/sigv4.h"
 
@@ -39,6 +40,15 @@ class RemoteBackend final : public Backend {
                                       std::string_view data_mesh_account_id,
                                       const core::ProgressObserver& on_progress = {}) override;
 
+  // Reads the answer's list as it arrives (api/json_list.h), one entry at a time. An attempt
+  // that failed before any byte of the answer came is retried as call() retries; after, the
+  // answer cannot be taken again: a lost connection or an answer that ends before its list
+  // (the server failed mid-answer) is Unavailable or DataLoss, naming how many entries came.
+  absl::Status stream(std::string_view group, std::string_view method,
+                      const nlohmann::json& params, const std::optional<Credentials>& credentials,
+                      std::string_view data_mesh_account_id,
+                      const Each<nlohmann::json>& each) override;
+
  private:
   void* acquire();  // a CURL easy handle
   void release(void* handle);
@@ -48,8 +58,17 @@ class RemoteBackend final : public Backend {
     std::string body;
     long retry_after_seconds = 0;  // the Retry-After header, 0 when absent
   };
-  // POSTs the signed `request`; Unavailable when the server cannot be reached.
-  absl::StatusOr<Answer> post(const aws::HttpRequest& request);
+  // Sends the call with its retries (see above) and returns the last answer. With `list`, a
+  // 200 answer's body goes to it as it arrives instead of into Answer::body.
+  absl::StatusOr<Answer> send(std::string_view group, std::string_view method,
+                              const nlohmann::json& params,
+                              const std::optional<Credentials>& credentials,
+                              std::string_view data_mesh_account_id, api::JsonListReader* list);
+  // POSTs the signed `request`; Unavailable when the server cannot be reached, the list's
+  // error when it refused the body.
+  absl::StatusOr<Answer> post(const aws::HttpRequest& request, api::JsonListReader* list);
+  // The status an answer other than 200 stands for (the server's error shape).
+  absl::Status answer_error(const Answer& answer) const;
 
   std::string endpoint_;  // without a trailing '/'
   std::string host_;      // Host header as sent: host[:port]

@@ -19,6 +19,7 @@
 #include "core/progress.h"
 #include "core/secrets.h"
 #include "core/store.h"
+#include "datamesh/each.h"
 #include "datamesh/requests.h"
 #include "datamesh/types.h"
 
@@ -142,8 +143,14 @@ class Engine {
                                    const DenyAccessRequestRequest& request) const;
   absl::Status update_subscription_permissions(
       const Caller& caller, const UpdateSubscriptionPermissionsRequest& request) const;
-  absl::StatusOr<std::vector<DataProductTable>> get_data_product(
-      const Caller& caller, const GetDataProductRequest& request) const;
+  // The tables of one of the caller's data products that match the request's expression,
+  // handed to `each` in name order as they are read (datamesh/each.h): memory stays flat
+  // whatever the number of tables. Every check (producer, names, expression, ownership) comes
+  // before the first entry. One read transaction; when the store runs it again (store.h), the
+  // walk resumes after the last entry given, so no entry is given twice. The vector form of the
+  // API method is derived from this one (api/methods.h).
+  absl::Status get_data_product(const Caller& caller, const GetDataProductRequest& request,
+                                const Each<DataProductTable>& each) const;
 
   // --- producer and consumer ---------------------------------------------------------------
   // The owner (as producer) or the subscriber (as consumer) of the subscription.

@@ -603,8 +603,9 @@ absl::Status Engine::update_subscription_permissions(
   });
 }
 
-absl::StatusOr<std::vector<DataProductTable>> Engine::get_data_product(
-    const Caller& caller, const GetDataProductRequest& request) const {
+absl::Status Engine::get_data_product(const Caller& caller,
+                                      const GetDataProductRequest& request,
+                                      const Each<DataProductTable>& each) const {
   DATAMESH_RETURN_IF_ERROR(require_producer(caller, "read data products"));
   DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
   DATAMESH_ASSIGN_OR_RETURN(
@@ -612,7 +613,13 @@ absl::StatusOr<std::vector<DataProductTable>> Engine::get_data_product(
       Pattern::compile("table_name_regex",
                        request.table_name_regex.empty() ? ".*" : request.table_name_regex));
   const std::string& producer = caller.account.account_id;
-  return read([&](store::Transaction& tx) -> absl::StatusOr<std::vector<DataProductTable>> {
+  // What has been handed out so far. Unlike a transaction body's result, this is kept across
+  // the store's runs of the body on purpose: entries given cannot be taken back, so a run after
+  // a lost connection resumes after the last one, and a stop asked by `each` stays a stop.
+  std::string last_given;
+  absl::Status stopped;
+  return read([&](store::Transaction& tx) -> absl::Status {
+    DATAMESH_RETURN_IF_ERROR(stopped);
     DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
     // The mesh database by its own name, or by its source name ("<source>-<producer>").
     std::optional<store::ProductRow> product;
@@ -640,20 +647,20 @@ absl::StatusOr<std::vector<DataProductTable>> Engine::get_data_product(
     }
     // Only the matching tables are loaded; names are read a chunk at a time, within the range
     // of the pattern's literal prefix.
-    std::vector<DataProductTable> tables;
-    DATAMESH_RETURN_IF_ERROR(internal::for_each_matching_name(
-        tx, mesh, product->mesh_database, pattern, "",
+    return internal::for_each_matching_name(
+        tx, mesh, product->mesh_database, pattern, last_given,
         [&](const std::string& name) -> absl::StatusOr<bool> {
           DATAMESH_ASSIGN_OR_RETURN(const std::optional<Table> table,
                                     tx.get_table(mesh, product->mesh_database, name));
           if (!table) return true;
           const auto& descriptor = table->input.storage_descriptor;
-          tables.push_back(DataProductTable{.database_name = product->mesh_database,
-                                            .table_name = name,
-                                            .location = descriptor ? descriptor->location : ""});
+          stopped = each(DataProductTable{.database_name = product->mesh_database,
+                                          .table_name = name,
+                                          .location = descriptor ? descriptor->location : ""});
+          DATAMESH_RETURN_IF_ERROR(stopped);
+          last_given = name;
           return true;
-        }));
-    return tables;
+        });
   });
 }
 

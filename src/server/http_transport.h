@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,12 +38,42 @@ struct Request {
   std::string remote_address;
 };
 
+class BodyWriter;
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   // Further headers of the answer (Retry-After of a 429, for instance).
   std::vector<std::pair<std::string, std::string>> headers;
+  // A body produced while it is sent, for an answer too large to hold (a streamed list,
+  // api/json_list.h): when set, `body` is unused and the transport calls produce() once, on the
+  // worker thread that ran handle(), after handle() returned. See BodyWriter.
+  std::function<absl::Status(BodyWriter&)> produce;
+};
+
+// What produce() writes the body to. The transport holds at most kStreamBufferBytes not yet
+// sent (plus one write): write() waits while the client has not taken them, so the answer's
+// memory stays flat whatever its size. The answer is sent as it was before streaming while it
+// fits in that buffer: it leaves, with a Content-Length, once produce() returns OK; a larger one
+// leaves as soon as the buffer is full, in chunked transfer encoding, with the status and
+// headers of the Response.
+//
+// Failures: before any byte has left (started() false), produce() may replace() the answer,
+// say with an error; what it wrote is dropped. Once bytes have left, the status is sent: a
+// produce() that fails then makes the transport close the connection without the chunked
+// body's end, so the client sees a cut transfer, never a complete-looking answer.
+class BodyWriter {
+ public:
+  static constexpr std::size_t kStreamBufferBytes = 64 << 10;
+
+  virtual ~BodyWriter() = default;
+  // Cancelled once the client has gone (closed, or stopped reading past the write timeout):
+  // produce() should stop and return.
+  virtual absl::Status write(std::string_view bytes) = 0;
+  virtual bool started() const = 0;
+  // Precondition: !started(). The transport sends `answer` (which must not stream) instead.
+  virtual void replace(Response answer) = 0;
 };
 
 enum class Lane { kEventLoop, kWorker };

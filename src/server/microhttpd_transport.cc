@@ -22,6 +22,12 @@
 //                     to a worker, whose resume brings one more last call that sends the answer;
 //   answer sent    -> on_completed (also when the connection broke): the Exchange is freed and
 //                     no longer in flight.
+// A streamed answer (Response::produce) keeps its worker: produce() writes into a BodyPipe
+// (body_pipe.h) while the event loop sends, through MHD_create_response_from_callback, what the
+// pipe holds. The pipe resumes the connection with the answer's head once its buffer is full
+// (or hands back the whole answer if produce() ends first); the content reader suspends the
+// connection while the pipe is empty and the producer resumes it; on_completed tells the pipe
+// the client has gone, which stops the producer.
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -44,6 +50,7 @@
 
 #include "api/logging.h"
 #include "base/text.h"
+#include "server/body_pipe.h"
 #include "server/connection_deadlines.h"
 #include "server/http_transport.h"
 #include "server/worker_pool.h"
@@ -67,7 +74,28 @@ struct Exchange {
   // resume (MHD's resume takes a mutex, which orders the two).
   bool answered = false;
   Response response;
+  // A streamed answer's body (set by the worker before it resumes the connection).
+  std::shared_ptr<BodyPipe> pipe;
 };
+
+// The content reader of a streamed answer: cls holds its pipe.
+ssize_t read_streamed(void* cls, uint64_t, char* out, size_t max) {
+  size_t taken = 0;
+  switch ((*static_cast<std::shared_ptr<BodyPipe>*>(cls))->take(out, max, taken)) {
+    case BodyPipe::Take::kBytes: return static_cast<ssize_t>(taken);
+    case BodyPipe::Take::kWait: return 0;  // suspended until the producer writes
+    case BodyPipe::Take::kEnd: return MHD_CONTENT_READER_END_OF_STREAM;
+    case BodyPipe::Take::kFailed: break;
+  }
+  // The producer failed after the head left: the connection is closed without the chunked
+  // body's end, so the client cannot take what came for a whole answer.
+  return MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+void free_streamed(void* cls) { delete static_cast<std::shared_ptr<BodyPipe>*>(cls); }
+
+// Bytes the content reader may be asked for at once.
+constexpr size_t kStreamBlockBytes = 32 << 10;
 
 // "address" of the peer, without the port, as the access log has always shown it.
 std::string peer_address(MHD_Connection* connection) {
@@ -131,6 +159,12 @@ class MicrohttpdTransport final : public HttpTransport {
 
   MHD_Result begin(MHD_Connection* connection, Exchange& exchange, const char* method);
   MHD_Result send(MHD_Connection* connection, const Response& response, bool close);
+  MHD_Result send_streamed(MHD_Connection* connection, std::shared_ptr<BodyPipe> pipe,
+                           bool close);
+  // Runs handle() and, for a streamed answer, its produce(), on the worker thread.
+  void answer_on_worker(MHD_Connection* connection, Exchange* exchange);
+  MHD_Result queue(MHD_Connection* connection, MHD_Response* response, const Response& answer,
+                   bool close);
   void set_timeout(MHD_Connection* connection, int seconds);
 
   const TransportOptions options_;
@@ -353,18 +387,50 @@ MHD_Result MicrohttpdTransport::on_request(void* self_pointer, MHD_Connection* c
   if (exchange->body_too_large) return MHD_YES;  // answered 413 by begin()
   self->enter(connection, ConnectionDeadlines::Phase::kAnswer);
   const bool close = self->draining_.load(std::memory_order_relaxed);
-  if (exchange->answered) return self->send(connection, exchange->response, close);
+  if (exchange->answered) {
+    if (exchange->pipe) return self->send_streamed(connection, exchange->pipe, close);
+    return self->send(connection, exchange->response, close);
+  }
   if (exchange->lane == Lane::kEventLoop) {
     return self->send(connection, self->handler_->handle(exchange->request), close);
   }
   MHD_suspend_connection(connection);
-  self->workers_->post(self->handler_->fairness_key(exchange->request), [self, connection,
-                                                                          exchange] {
-    exchange->response = self->handler_->handle(exchange->request);
+  self->workers_->post(self->handler_->fairness_key(exchange->request),
+                       [self, connection, exchange] {
+                         self->answer_on_worker(connection, exchange);
+                       });
+  return MHD_YES;
+}
+
+void MicrohttpdTransport::answer_on_worker(MHD_Connection* connection, Exchange* exchange) {
+  Response response = handler_->handle(exchange->request);
+  if (!response.produce) {
+    exchange->response = std::move(response);
     exchange->answered = true;
     MHD_resume_connection(connection);
-  });
-  return MHD_YES;
+    return;
+  }
+  const std::function<absl::Status(BodyWriter&)> produce = std::move(response.produce);
+  // The hooks run under the pipe's lock. `start` is the last use of `exchange` by this thread
+  // once the answer streams: on_completed may free it as soon as the connection runs again.
+  auto pipe = std::make_shared<BodyPipe>(
+      BodyWriter::kStreamBufferBytes, std::move(response),
+      BodyPipe::Hooks{.start =
+                          [exchange, connection] {
+                            exchange->answered = true;
+                            MHD_resume_connection(connection);
+                          },
+                      .suspend = [connection] { MHD_suspend_connection(connection); },
+                      .resume = [connection] { MHD_resume_connection(connection); }});
+  exchange->pipe = pipe;
+  const absl::Status produced = produce(*pipe);
+  if (std::optional<Response> whole = pipe->finish(produced)) {
+    // Never started: answered whole, as any other answer.
+    exchange->pipe.reset();
+    exchange->response = *std::move(whole);
+    exchange->answered = true;
+    MHD_resume_connection(connection);
+  }
 }
 
 MHD_Result MicrohttpdTransport::begin(MHD_Connection* connection, Exchange& exchange,
@@ -399,6 +465,24 @@ MHD_Result MicrohttpdTransport::send(MHD_Connection* connection, const Response&
                                      bool close) {
   MHD_Response* response = MHD_create_response_from_buffer(
       answer.body.size(), const_cast<char*>(answer.body.data()), MHD_RESPMEM_MUST_COPY);
+  return queue(connection, response, answer, close);
+}
+
+MHD_Result MicrohttpdTransport::send_streamed(MHD_Connection* connection,
+                                              std::shared_ptr<BodyPipe> pipe, bool close) {
+  const Response& head = pipe->head();
+  auto* holder = new std::shared_ptr<BodyPipe>(std::move(pipe));  // freed by free_streamed
+  MHD_Response* response = MHD_create_response_from_callback(
+      MHD_SIZE_UNKNOWN, kStreamBlockBytes, &read_streamed, holder, &free_streamed);
+  if (response == nullptr) {
+    delete holder;
+    return MHD_NO;
+  }
+  return queue(connection, response, head, close);
+}
+
+MHD_Result MicrohttpdTransport::queue(MHD_Connection* connection, MHD_Response* response,
+                                      const Response& answer, bool close) {
   if (response == nullptr) return MHD_NO;
   MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, answer.content_type.c_str());
   for (const auto& [name, value] : answer.headers) {
@@ -423,6 +507,8 @@ void MicrohttpdTransport::on_completed(void* self_pointer, MHD_Connection* conne
   std::unique_ptr<Exchange> exchange(static_cast<Exchange*>(*context));
   *context = nullptr;
   if (exchange == nullptr) return;
+  // A producer still writing stops: its client has gone.
+  if (exchange->pipe) exchange->pipe->gone();
   // The connection stays open for the next request: from now on it is idle.
   if (why == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
     self->set_timeout(connection, self->options_.keep_alive_seconds);

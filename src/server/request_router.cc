@@ -4,6 +4,7 @@
 
 #include "api/errors.h"
 #include "api/json_codec.h"
+#include "api/json_list.h"
 #include "api/logging.h"
 #include "api/routes.h"
 #include "core/subscription_status.h"
@@ -97,7 +98,9 @@ Response RequestRouter::handle(const Request& request) {
   const aws::HttpRequest& http = request.http;
   std::string_view group, method;
   if (http.method == "POST" && split_method_path(http.path, group, method)) {
-    return finish(request, call_method(request, group, method), started);
+    Outcome outcome = call_method(request, group, method);
+    if (outcome.response.produce) return streamed(request, std::move(outcome), started);
+    return finish(request, std::move(outcome), started);
   }
   if (http.method == "GET") {
     if (http.path == "/healthz") {
@@ -188,6 +191,23 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
     if (!parsed.ok()) return fail(parsed.status());
     params = *std::move(parsed);
   }
+  if ((*route)->stream) {
+    // The body is written as the engine reads it (api/json_list.h), on this worker thread
+    // after handle() returns; the call's key keeps its place in the throttle until then.
+    auto held = std::make_shared<KeyThrottle::Pass>(std::move(pass));
+    outcome.response.produce = [this, route = *route, params = std::move(params),
+                                caller = std::move(caller),
+                                mesh_id = std::string(first_header(http, kMeshIdHeader)),
+                                held](BodyWriter& out) -> absl::Status {
+      api::JsonListWriter list(route->wrap, /*indent=*/-1,
+                               [&out](std::string_view text) { return out.write(text); });
+      DATAMESH_RETURN_IF_ERROR(service_->dispatch_stream(
+          *route, params, caller ? &*caller : nullptr, mesh_id,
+          [&list](const nlohmann::json& entry) { return list.add(entry); }));
+      return list.finish();
+    };
+    return outcome;
+  }
   auto answer = service_->dispatch(**route, params, caller ? &*caller : nullptr,
                                    first_header(http, kMeshIdHeader));
   if (!answer.ok()) return fail(answer.status());
@@ -237,6 +257,28 @@ RequestRouter::Outcome RequestRouter::metrics_page() {
                        .content_type = "text/plain; version=0.0.4",
                        .body = metrics_.render(extra)},
           .route = "metrics"};
+}
+
+Response RequestRouter::streamed(const Request& request, Outcome outcome,
+                                 std::chrono::steady_clock::time_point started) {
+  Response response = std::move(outcome.response);
+  // What the access log needs of the request, which may be gone when the answer ends.
+  Request head{.http = {.method = request.http.method, .path = request.http.path},
+               .remote_address = request.remote_address};
+  response.produce = [this, produce = std::move(response.produce), head = std::move(head),
+                      route = std::move(outcome.route), account = std::move(outcome.account),
+                      started](BodyWriter& out) -> absl::Status {
+    absl::Status status = produce(out);
+    Outcome done{.route = route, .status = status, .account = account};
+    if (!status.ok() && !out.started()) {
+      // Nothing has left: the call fails as any other does.
+      done.response = error_response(status);
+      out.replace(done.response);
+    }
+    finish(head, std::move(done), started);
+    return status;
+  };
+  return response;
 }
 
 Response RequestRouter::finish(const Request& request, Outcome outcome,

@@ -8,7 +8,11 @@
 // gets 429 ThrottlingException with Retry-After); GET /healthz, GET /openapi.json and the web
 // console's files (server/console_pages.h: GET /, /assets/…, /console/config.json), constant
 // and answered on the event loop; GET /metrics (reads the store, so on a worker); anything else
-// is 404 in the error shape. Thread-safe.
+// is 404 in the error shape. A method that streams its answer (api/routes.h Route::stream,
+// get_data_product) answers with a body written as the engine reads it (http_transport.h
+// BodyWriter): byte for byte the JSON of the whole answer, in memory bounded by the transport's
+// buffer; a failure once bytes have left closes the connection before the answer's end.
+// Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -58,6 +62,11 @@ class RequestRouter final : public RequestHandler {
   Outcome metrics_page();
   Response finish(const Request& request, Outcome outcome,
                   std::chrono::steady_clock::time_point started);
+  // The answer of a method that streams (Response::produce): its metrics and access log line
+  // are recorded when the body ends, and a failure before the body has begun to leave is
+  // answered in the error shape as any other.
+  Response streamed(const Request& request, Outcome outcome,
+                    std::chrono::steady_clock::time_point started);
 
   const bool allow_initialize_;
   const bool access_log_;

@@ -245,7 +245,12 @@ absl::Status InProcessServer::start(server::ServerConfig config,
   auto service = api::MeshService::open("sqlite://" + store_path.string(), config.region,
                                         /*create_if_missing=*/true, /*master_key_file=*/"", clock);
   if (!service.ok()) return service.status();
-  service_ = std::move(*service);
+  return start(std::move(config), *std::move(service));
+}
+
+absl::Status InProcessServer::start(server::ServerConfig config,
+                                    std::shared_ptr<api::MeshService> service) {
+  service_ = std::move(service);
   server_ = std::make_unique<server::Server>(std::move(config), service_);
   if (absl::Status bound = server_->bind(); !bound.ok()) return bound;
   port_ = server_->port();

@@ -136,6 +136,8 @@ class InProcessServer {
   // server's threads, must not change while it serves.
   absl::Status start(server::ServerConfig config, const std::filesystem::path& store_path,
                      const core::Clock& clock = core::system_clock());
+  // The same over a mesh service the test made (on a FaultStore, say).
+  absl::Status start(server::ServerConfig config, std::shared_ptr<api::MeshService> service);
   // Stops the server and joins its thread; the Status serve() returned, OK if not started.
   absl::Status stop();
 
