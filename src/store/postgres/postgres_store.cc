@@ -8,6 +8,7 @@
 #include "base/text.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/transaction.h"
+#include "store/group_commit.h"
 #include "store/run_guard.h"
 
 namespace datamesh::store {
@@ -31,10 +32,32 @@ constexpr std::string_view kDurabilityBarrier =
     "INSERT INTO commit_barriers (backend_pid, commits) VALUES (pg_backend_pid(), 1)"
     " ON CONFLICT (backend_pid) DO UPDATE SET commits = commit_barriers.commits + 1";
 
+// A batch's savepoints in the write transaction that holds it (group_commit.h).
+class PostgresBatch final : public BatchTransaction {
+ public:
+  explicit PostgresBatch(postgres::PostgresTransaction& transaction) : transaction_(transaction) {}
+  Transaction& transaction() override { return transaction_; }
+  absl::Status begin_body() override { return transaction_.savepoint(); }
+  absl::Status keep_body() override { return transaction_.keep_savepoint(); }
+  absl::Status undo_body() override { return transaction_.rollback_to_savepoint(); }
+
+ private:
+  postgres::PostgresTransaction& transaction_;
+};
+
 }  // namespace
 
 PostgresStore::PostgresStore(postgres::PostgresUrl url, PostgresOptions options)
-    : url_(std::move(url)), options_(options) {}
+    : url_(std::move(url)),
+      options_(options),
+      group_commit_(
+          [this](const GroupCommit::RunBodies& run_bodies) {
+            return run_transaction(TxMode::kWrite, [&](postgres::PostgresTransaction& transaction) {
+              PostgresBatch batch(transaction);
+              return run_bodies(batch);
+            });
+          },
+          {.max_batch = options.max_batch, .max_retries = kMaxRetries}) {}
 
 PostgresStore::~PostgresStore() = default;
 
@@ -44,6 +67,9 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::st
   if (parsed.pool_size > 0) options.pool_size = parsed.pool_size;
   if (options.pool_size < 1) {
     return absl::InvalidArgumentError(cat("pool_size must be at least 1, not ", options.pool_size));
+  }
+  if (options.max_batch < 1) {
+    return absl::InvalidArgumentError(cat("max_batch must be at least 1, not ", options.max_batch));
   }
   if (options.pool_wait_ms < 0 || options.lock_timeout_ms < 0 ||
       options.reconnect_interval_ms < 0) {
@@ -90,11 +116,18 @@ absl::Status PostgresStore::run_body(TxMode mode,
         cat("a transaction body called run() again on the mesh database ", url_.display,
             ": use the Transaction it was given"));
   }
+  if (mode == TxMode::kWrite) return group_commit_.run(body);
+  return run_transaction(mode, body);
+}
+
+int PostgresStore::queued_writers() const { return group_commit_.queued(); }
+
+absl::Status PostgresStore::run_transaction(TxMode mode, const Work& work) {
   int retries = 0;
   bool reconnected = false;
   while (true) {
     DATAMESH_ASSIGN_OR_RETURN(Lease lease, acquire());
-    Attempt attempt = run_once(*lease.connection, mode, body);
+    Attempt attempt = run_once(*lease.connection, mode, work);
     const bool lost = lease.connection->lost();
     release(std::move(lease));
     if (lost) forget_idle_connections();
@@ -116,8 +149,8 @@ absl::Status PostgresStore::run_body(TxMode mode,
   }
 }
 
-PostgresStore::Attempt PostgresStore::run_once(
-    Connection& connection, TxMode mode, const std::function<absl::Status(Transaction&)>& body) {
+PostgresStore::Attempt PostgresStore::run_once(Connection& connection, TxMode mode,
+                                               const Work& work) {
   const bool write = mode == TxMode::kWrite;
   // The failure of one step: retried when it lost a race, or when the connection broke before
   // COMMIT was sent (the server rolled the transaction back).
@@ -141,7 +174,7 @@ PostgresStore::Attempt PostgresStore::run_once(
   };
   postgres::PostgresTransaction transaction(connection, mode);
   if (absl::Status begun = transaction.begin(); !begun.ok()) return failed(std::move(begun));
-  absl::Status status = body(transaction);
+  absl::Status status = work(transaction);
   if (!status.ok()) return failed(std::move(status));
 
   if (!write) {

@@ -51,11 +51,13 @@
 #include "store/postgres/migrations.h"
 #include "store/postgres/url.h"
 #include "core/store.h"
+#include "store/group_commit.h"
 
 namespace datamesh::store {
 
 namespace postgres {
 class Connection;
+class PostgresTransaction;
 }
 
 struct PostgresOptions {
@@ -64,6 +66,9 @@ struct PostgresOptions {
   int pool_size = 16;
   // How long run() waits for a free connection before giving up with Unavailable.
   int pool_wait_ms = 10000;
+  // Write transactions committed together at most (group commit, see above); 1 commits each
+  // alone.
+  int max_batch = 64;
   // How long a writer waits for the write lock (PostgreSQL's lock_timeout) before Unavailable.
   int lock_timeout_ms = 10000;
   // After a failed connection attempt, run() fails at once for this long before trying again.
@@ -107,6 +112,8 @@ class PostgresStore final : public Store {
   // What open() found and did to the schema.
   const postgres::MigrationReport& migration_report() const { return migration_report_; }
   int pool_size() const { return options_.pool_size; }
+  // Write transactions waiting or running in this store object at this moment (tests, metrics).
+  int queued_writers() const;
 
  private:
   struct Lease {
@@ -119,11 +126,17 @@ class PostgresStore final : public Store {
     absl::Status status;
   };
 
+  // What one transaction runs: a read body, or a batch of write bodies.
+  using Work = std::function<absl::Status(postgres::PostgresTransaction&)>;
+
   PostgresStore(postgres::PostgresUrl url, PostgresOptions options);
 
+  // Runs work in a transaction of mode on a leased connection, with the retries the top of this
+  // file describes.
+  absl::Status run_transaction(TxMode mode, const Work& work);
+
   absl::StatusOr<std::unique_ptr<postgres::Connection>> connect() const;
-  Attempt run_once(postgres::Connection& connection, TxMode mode,
-                   const std::function<absl::Status(Transaction&)>& body);
+  Attempt run_once(postgres::Connection& connection, TxMode mode, const Work& work);
   absl::StatusOr<Lease> acquire();
   void release(Lease lease);
   // Every pooled connection predates a lost one: it most likely died with it (a restart).
@@ -141,6 +154,10 @@ class PostgresStore final : public Store {
   // Set by a failed connection attempt: until retry_after_, acquire() fails at once with it.
   absl::Status down_;
   std::chrono::steady_clock::time_point retry_after_;
+
+  // Write transactions of this store queue here (one batch runs at a time per store object, and
+  // so per replica). Declared last: destroyed first, once no writer is queued.
+  GroupCommit group_commit_;
 };
 
 }  // namespace datamesh::store
