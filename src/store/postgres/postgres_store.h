@@ -9,6 +9,19 @@
 // audit events get their sequence numbers in commit order. A kRead transaction is REPEATABLE
 // READ READ ONLY: one consistent snapshot, never blocked by writers and never blocking them.
 //
+// Group commit (store/group_commit.h). The write transactions of one PostgresStore (one
+// replica) queue in the process; those queued while a transaction runs form the next batch, at
+// most PostgresOptions::max_batch: one transaction that locks the chain head once, runs each
+// body in SAVEPOINT body ... RELEASE SAVEPOINT body (sent with the body's next statement), and
+// commits once, with one durability barrier. So replicas take turns on the chain head once per
+// batch, not once per write, and the audit chain is extended by each batch in commit order. A
+// body's deferred writes are sent when it returns, so that their failure is its own: a failing
+// body is rolled back to its savepoint (with the chain head it moved), and the others commit.
+// A failed COMMIT (a broken reference), a lost connection after the COMMIT was sent, or a lost
+// transaction fails every write of the batch, each with a message that says so. A batch whose
+// connection broke before its COMMIT was sent runs again, every body of it, on a new connection.
+// A write alone in its batch runs exactly as before group commit (no savepoint).
+//
 // Durability. A write transaction's COMMIT does not wait for the WAL flush, so the write lock
 // is held only while the transaction runs, not while the disk syncs; run() then commits a tiny
 // "barrier" transaction with the session's own synchronous_commit, whose flush covers the write,
