@@ -41,24 +41,43 @@ absl::Status GroupCommit::run(const Body& body) {
     const size_t size = std::min(queue_.size(), static_cast<size_t>(options_.max_batch));
     const std::vector<Writer*> batch(queue_.begin(), queue_.begin() + size);
     lock.unlock();
-    run_batch(batch);
+    AfterCommit after_commit;
+    run_batch(batch, &after_commit);
     lock.lock();
+    for (size_t i = 0; i < batch.size(); ++i) queue_.pop_front();
+    if (!queue_.empty()) queue_.front()->woken.notify_one();  // the next leader
+    if (after_commit) {
+      // The next batch may begin while this one becomes durable; its writers wait until then.
+      lock.unlock();
+      absl::Status durable;
+      try {
+        durable = after_commit();
+      } catch (const std::exception& e) {
+        durable = absl::InternalError(cat("the store failed after a commit: ", e.what()));
+      }
+      lock.lock();
+      if (!durable.ok()) {
+        for (Writer* writer : batch) {
+          if (writer->status.ok() && !writer->exception) writer->status = durable;
+        }
+      }
+    }
     for (Writer* writer : batch) {
-      queue_.pop_front();
       writer->done = true;
       if (writer != &self) writer->woken.notify_one();
     }
-    if (!queue_.empty()) queue_.front()->woken.notify_one();  // the next leader
   }
   lock.unlock();
   if (self.exception) std::rethrow_exception(self.exception);
   return self.status;
 }
 
-void GroupCommit::run_batch(const std::vector<Writer*>& batch) {
+void GroupCommit::run_batch(const std::vector<Writer*>& batch, AfterCommit* after_commit) {
   absl::Status outcome;
   try {
-    outcome = runner_([&](BatchTransaction& transaction) { return run_bodies(batch, transaction); });
+    outcome = runner_(
+        [&](BatchTransaction& transaction) { return run_bodies(batch, transaction); },
+        after_commit);
   } catch (const std::exception& e) {
     // The store's own code threw (a body's exception is caught around the body): no writer of
     // the batch may wait for an answer that never comes.
@@ -66,6 +85,7 @@ void GroupCommit::run_batch(const std::vector<Writer*>& batch) {
   } catch (...) {
     outcome = absl::InternalError("the store failed while committing a batch");
   }
+  if (!outcome.ok()) *after_commit = nullptr;  // nothing was committed
   if (batch.size() == 1) {
     // Alone, the body ran without a savepoint: the transaction's outcome is the write's.
     batch.front()->status = outcome;

@@ -17,7 +17,8 @@
 //   back to its savepoint, and only its own changes are undone; one that returns Aborted (it
 //   lost a race) is rolled back and run again in the same transaction, max_retries times at most;
 // - it is answered only once the COMMIT of the transaction that holds its change has returned
-//   (its status is then the body's own), or once that transaction has failed;
+//   and the store's AfterCommit step (PostgreSQL: the durability barrier) has succeeded (its
+//   status is then the body's own), or once that transaction has failed;
 // - a failed COMMIT (or a failure that ends the batch's transaction) fails every write of the
 //   batch whose body had succeeded, with the failure's code and a message saying the batch's
 //   transaction failed and why. A write alone in its batch runs without a savepoint and gets
@@ -67,10 +68,16 @@ class GroupCommit {
   // or the error that lost the transaction (the store then rolls back). In a batch of one, the
   // body's own failure (the store rolls back, and may run the batch again after Aborted).
   using RunBodies = std::function<absl::Status(BatchTransaction&)>;
+  // What the store still does for a committed batch before its writers may be answered (wait
+  // until the COMMIT is durable), outside the queue: the next batch runs meanwhile. Its error
+  // fails every write of the batch whose body succeeded.
+  using AfterCommit = std::function<absl::Status()>;
   // The store's part: begins a write transaction, calls run_bodies with it, commits when it
-  // returned OK (rolls back otherwise), and returns the outcome. It may call run_bodies more
-  // than once (a lost race or connection): each call runs every body again from the start.
-  using BatchRunner = std::function<absl::Status(const RunBodies& run_bodies)>;
+  // returned OK (rolls back otherwise), and returns the outcome; it may set *after_commit. It
+  // may call run_bodies more than once (a lost race or connection): each call runs every body
+  // again from the start.
+  using BatchRunner =
+      std::function<absl::Status(const RunBodies& run_bodies, AfterCommit* after_commit)>;
 
   struct Options {
     // Writes per transaction at most: bounds a batch's time, and so a writer's wait.
@@ -99,7 +106,7 @@ class GroupCommit {
   };
 
   // The leader's work, outside the lock: runs the batch and gives each writer its status.
-  void run_batch(const std::vector<Writer*>& batch);
+  void run_batch(const std::vector<Writer*>& batch, AfterCommit* after_commit);
   absl::Status run_bodies(const std::vector<Writer*>& batch, BatchTransaction& transaction);
   // Runs one body, catching what it throws.
   static absl::Status call_body(Writer& writer, Transaction& transaction);

@@ -51,11 +51,17 @@ PostgresStore::PostgresStore(postgres::PostgresUrl url, PostgresOptions options)
     : url_(std::move(url)),
       options_(options),
       group_commit_(
-          [this](const GroupCommit::RunBodies& run_bodies) {
-            return run_transaction(TxMode::kWrite, [&](postgres::PostgresTransaction& transaction) {
-              PostgresBatch batch(transaction);
-              return run_bodies(batch);
-            });
+          [this](const GroupCommit::RunBodies& run_bodies, GroupCommit::AfterCommit* after_commit) {
+            bool wrote = false;
+            absl::Status status = run_transaction(
+                TxMode::kWrite,
+                [&](postgres::PostgresTransaction& transaction) {
+                  PostgresBatch batch(transaction);
+                  return run_bodies(batch);
+                },
+                &wrote);
+            if (status.ok() && wrote) *after_commit = [this] { return make_durable(); };
+            return status;
           },
           {.max_batch = options.max_batch, .max_retries = kMaxRetries}) {}
 
@@ -117,17 +123,35 @@ absl::Status PostgresStore::run_body(TxMode mode,
             ": use the Transaction it was given"));
   }
   if (mode == TxMode::kWrite) return group_commit_.run(body);
-  return run_transaction(mode, body);
+  return run_transaction(mode, body, nullptr);
+}
+
+absl::Status PostgresStore::make_durable() {
+  const auto unconfirmed = [&](const absl::Status& why) {
+    return absl::UnavailableError(
+        cat("the mesh database ", url_.display,
+            " committed the change but could not confirm it is durable: the change may or may "
+            "not have been applied; read it back before repeating it (",
+            why.message(), ")"));
+  };
+  absl::StatusOr<Lease> lease = acquire();
+  if (!lease.ok()) return unconfirmed(lease.status());
+  const absl::Status barrier = lease->connection->query(kDurabilityBarrier).status();
+  const bool lost = lease->connection->lost();
+  release(*std::move(lease));
+  if (lost) forget_idle_connections();
+  if (!barrier.ok()) return unconfirmed(barrier);
+  return absl::OkStatus();
 }
 
 int PostgresStore::queued_writers() const { return group_commit_.queued(); }
 
-absl::Status PostgresStore::run_transaction(TxMode mode, const Work& work) {
+absl::Status PostgresStore::run_transaction(TxMode mode, const Work& work, bool* wrote) {
   int retries = 0;
   bool reconnected = false;
   while (true) {
     DATAMESH_ASSIGN_OR_RETURN(Lease lease, acquire());
-    Attempt attempt = run_once(*lease.connection, mode, work);
+    Attempt attempt = run_once(*lease.connection, mode, work, wrote);
     const bool lost = lease.connection->lost();
     release(std::move(lease));
     if (lost) forget_idle_connections();
@@ -150,7 +174,7 @@ absl::Status PostgresStore::run_transaction(TxMode mode, const Work& work) {
 }
 
 PostgresStore::Attempt PostgresStore::run_once(Connection& connection, TxMode mode,
-                                               const Work& work) {
+                                               const Work& work, bool* wrote) {
   const bool write = mode == TxMode::kWrite;
   // The failure of one step: retried when it lost a race, or when the connection broke before
   // COMMIT was sent (the server rolled the transaction back).
@@ -190,8 +214,9 @@ PostgresStore::Attempt PostgresStore::run_once(Connection& connection, TxMode mo
     return {Outcome::kDone, absl::OkStatus()};
   }
 
-  // The body's deferred writes, the COMMIT and the durability barrier in one round trip. A
-  // statement judged on the client must be judged before the COMMIT is sent.
+  // The body's deferred writes and the COMMIT in one round trip; the durability barrier follows
+  // (make_durable), once the next batch may run. A statement judged on the client must be judged
+  // before the COMMIT is sent.
   if (connection.has_deferred_checks()) {
     if (absl::Status flushed = connection.flush(); !flushed.ok()) return failed(std::move(flushed));
   }
@@ -210,10 +235,11 @@ PostgresStore::Attempt PostgresStore::run_once(Connection& connection, TxMode mo
   };
   absl::Status deferred = connection.defer("COMMIT", postgres::Params(), judge_commit);
   if (!deferred.ok()) return failed(std::move(deferred));
-  const absl::Status finished = transaction.wrote()
-                                    ? connection.query(kDurabilityBarrier).status()
-                                    : connection.flush();
-  if (finished.ok()) return {Outcome::kDone, absl::OkStatus()};
+  const absl::Status finished = connection.flush();
+  if (finished.ok()) {
+    if (wrote != nullptr) *wrote = transaction.wrote();
+    return {Outcome::kDone, absl::OkStatus()};
+  }
   // Unavailable, and never retried: running the body again could apply the change twice.
   const auto unknown_outcome = [&](std::string_view what) -> Attempt {
     return {Outcome::kDone,

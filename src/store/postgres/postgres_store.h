@@ -25,14 +25,17 @@
 // Durability. A write transaction's COMMIT does not wait for the WAL flush, so the write lock
 // is held only while the transaction runs, not while the disk syncs; run() then commits a tiny
 // "barrier" transaction with the session's own synchronous_commit, whose flush covers the write,
-// and only then returns OK. Concurrent writers' flushes are so grouped into one. A writer is
+// and only then returns OK. The barrier runs once the batch has left the queue, in a round trip
+// of its own on any connection of the pool, so the next batch runs while this one's flush
+// waits. Concurrent writers' flushes are so grouped into one. A writer is
 // told of success only once its change is durable; a reader may see a change a little before it
 // is, and a crash in that moment loses it together with every later one (its writer was told
 // the outcome is unknown).
 //
 // Round trips. A body's writes, and the BEGIN with the write lock, are deferred
-// (Connection::defer) and sent with its next read; its last writes go with the COMMIT and the
-// barrier, in one round trip. A read transaction's COMMIT is sent without waiting for the answer.
+// (Connection::defer) and sent with its next read; its last writes go with the COMMIT, in one
+// round trip (in a batch of several, when the body returns: see group commit above), and the
+// barrier takes one more. A read transaction's COMMIT is sent without waiting for the answer.
 // The write lock is so held for the body's reads and one more round trip, not for one round
 // trip per statement.
 //
@@ -145,11 +148,15 @@ class PostgresStore final : public Store {
   PostgresStore(postgres::PostgresUrl url, PostgresOptions options);
 
   // Runs work in a transaction of mode on a leased connection, with the retries the top of this
-  // file describes.
-  absl::Status run_transaction(TxMode mode, const Work& work);
+  // file describes. *wrote (when given) tells whether a committed transaction wrote anything.
+  absl::Status run_transaction(TxMode mode, const Work& work, bool* wrote);
+  // Commits the durability barrier (see the top) on a connection of the pool; after a write
+  // transaction's COMMIT returned, before its writers are answered. Unavailable (the outcome is
+  // unknown to the writers) when it fails.
+  absl::Status make_durable();
 
   absl::StatusOr<std::unique_ptr<postgres::Connection>> connect() const;
-  Attempt run_once(postgres::Connection& connection, TxMode mode, const Work& work);
+  Attempt run_once(postgres::Connection& connection, TxMode mode, const Work& work, bool* wrote);
   absl::StatusOr<Lease> acquire();
   void release(Lease lease);
   // Every pooled connection predates a lost one: it most likely died with it (a restart).

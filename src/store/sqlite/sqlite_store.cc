@@ -138,7 +138,9 @@ SqliteStore::SqliteStore(std::string path, SqliteOptions options)
     : path_(std::move(path)),
       options_(options),
       in_memory_(path_ == kInMemory),
-      group_commit_([this](const GroupCommit::RunBodies& run_bodies) { return run_batch(run_bodies); },
+      // A returned COMMIT is as durable as SQLite makes it: nothing to do after it.
+      group_commit_([this](const GroupCommit::RunBodies& run_bodies,
+                           GroupCommit::AfterCommit*) { return run_batch(run_bodies); },
                     {.max_batch = options.max_batch, .max_retries = kMaxRetries}) {}
 
 SqliteStore::~SqliteStore() = default;
