@@ -25,8 +25,10 @@ set(datamesh_layer_security_USES base core)
 set(datamesh_layer_aws_PATHS aws)
 set(datamesh_layer_aws_USES base)
 
-# The SQL layer under both SQL adapters of core's Store port, and what else they share.
-set(datamesh_layer_store_sql_PATHS store/sql store/run_guard.h)
+# The SQL layer under both SQL adapters of core's Store port, and what else they share (the
+# re-entry guard, group commit).
+set(datamesh_layer_store_sql_PATHS store/sql store/run_guard.h store/group_commit.h
+    store/group_commit.cc)
 set(datamesh_layer_store_sql_USES base core)
 
 set(datamesh_layer_store_sqlite_PATHS store/sqlite)

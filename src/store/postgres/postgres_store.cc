@@ -8,6 +8,7 @@
 #include "base/text.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/transaction.h"
+#include "store/group_commit.h"
 #include "store/run_guard.h"
 
 namespace datamesh::store {
@@ -31,10 +32,38 @@ constexpr std::string_view kDurabilityBarrier =
     "INSERT INTO commit_barriers (backend_pid, commits) VALUES (pg_backend_pid(), 1)"
     " ON CONFLICT (backend_pid) DO UPDATE SET commits = commit_barriers.commits + 1";
 
+// A batch's savepoints in the write transaction that holds it (group_commit.h).
+class PostgresBatch final : public BatchTransaction {
+ public:
+  explicit PostgresBatch(postgres::PostgresTransaction& transaction) : transaction_(transaction) {}
+  Transaction& transaction() override { return transaction_; }
+  absl::Status begin_body() override { return transaction_.savepoint(); }
+  absl::Status keep_body() override { return transaction_.keep_savepoint(); }
+  absl::Status undo_body() override { return transaction_.rollback_to_savepoint(); }
+
+ private:
+  postgres::PostgresTransaction& transaction_;
+};
+
 }  // namespace
 
 PostgresStore::PostgresStore(postgres::PostgresUrl url, PostgresOptions options)
-    : url_(std::move(url)), options_(options) {}
+    : url_(std::move(url)),
+      options_(options),
+      group_commit_(
+          [this](const GroupCommit::RunBodies& run_bodies, GroupCommit::AfterCommit* after_commit) {
+            bool wrote = false;
+            absl::Status status = run_transaction(
+                TxMode::kWrite,
+                [&](postgres::PostgresTransaction& transaction) {
+                  PostgresBatch batch(transaction);
+                  return run_bodies(batch);
+                },
+                &wrote);
+            if (status.ok() && wrote) *after_commit = [this] { return make_durable(); };
+            return status;
+          },
+          {.max_batch = options.max_batch, .max_retries = kMaxRetries}) {}
 
 PostgresStore::~PostgresStore() = default;
 
@@ -44,6 +73,9 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::st
   if (parsed.pool_size > 0) options.pool_size = parsed.pool_size;
   if (options.pool_size < 1) {
     return absl::InvalidArgumentError(cat("pool_size must be at least 1, not ", options.pool_size));
+  }
+  if (options.max_batch < 1) {
+    return absl::InvalidArgumentError(cat("max_batch must be at least 1, not ", options.max_batch));
   }
   if (options.pool_wait_ms < 0 || options.lock_timeout_ms < 0 ||
       options.reconnect_interval_ms < 0) {
@@ -90,11 +122,36 @@ absl::Status PostgresStore::run_body(TxMode mode,
         cat("a transaction body called run() again on the mesh database ", url_.display,
             ": use the Transaction it was given"));
   }
+  if (mode == TxMode::kWrite) return group_commit_.run(body);
+  return run_transaction(mode, body, nullptr);
+}
+
+absl::Status PostgresStore::make_durable() {
+  const auto unconfirmed = [&](const absl::Status& why) {
+    return absl::UnavailableError(
+        cat("the mesh database ", url_.display,
+            " committed the change but could not confirm it is durable: the change may or may "
+            "not have been applied; read it back before repeating it (",
+            why.message(), ")"));
+  };
+  absl::StatusOr<Lease> lease = acquire();
+  if (!lease.ok()) return unconfirmed(lease.status());
+  const absl::Status barrier = lease->connection->query(kDurabilityBarrier).status();
+  const bool lost = lease->connection->lost();
+  release(*std::move(lease));
+  if (lost) forget_idle_connections();
+  if (!barrier.ok()) return unconfirmed(barrier);
+  return absl::OkStatus();
+}
+
+int PostgresStore::queued_writers() const { return group_commit_.queued(); }
+
+absl::Status PostgresStore::run_transaction(TxMode mode, const Work& work, bool* wrote) {
   int retries = 0;
   bool reconnected = false;
   while (true) {
     DATAMESH_ASSIGN_OR_RETURN(Lease lease, acquire());
-    Attempt attempt = run_once(*lease.connection, mode, body);
+    Attempt attempt = run_once(*lease.connection, mode, work, wrote);
     const bool lost = lease.connection->lost();
     release(std::move(lease));
     if (lost) forget_idle_connections();
@@ -116,8 +173,8 @@ absl::Status PostgresStore::run_body(TxMode mode,
   }
 }
 
-PostgresStore::Attempt PostgresStore::run_once(
-    Connection& connection, TxMode mode, const std::function<absl::Status(Transaction&)>& body) {
+PostgresStore::Attempt PostgresStore::run_once(Connection& connection, TxMode mode,
+                                               const Work& work, bool* wrote) {
   const bool write = mode == TxMode::kWrite;
   // The failure of one step: retried when it lost a race, or when the connection broke before
   // COMMIT was sent (the server rolled the transaction back).
@@ -141,7 +198,7 @@ PostgresStore::Attempt PostgresStore::run_once(
   };
   postgres::PostgresTransaction transaction(connection, mode);
   if (absl::Status begun = transaction.begin(); !begun.ok()) return failed(std::move(begun));
-  absl::Status status = body(transaction);
+  absl::Status status = work(transaction);
   if (!status.ok()) return failed(std::move(status));
 
   if (!write) {
@@ -157,8 +214,9 @@ PostgresStore::Attempt PostgresStore::run_once(
     return {Outcome::kDone, absl::OkStatus()};
   }
 
-  // The body's deferred writes, the COMMIT and the durability barrier in one round trip. A
-  // statement judged on the client must be judged before the COMMIT is sent.
+  // The body's deferred writes and the COMMIT in one round trip; the durability barrier follows
+  // (make_durable), once the next batch may run. A statement judged on the client must be judged
+  // before the COMMIT is sent.
   if (connection.has_deferred_checks()) {
     if (absl::Status flushed = connection.flush(); !flushed.ok()) return failed(std::move(flushed));
   }
@@ -177,10 +235,11 @@ PostgresStore::Attempt PostgresStore::run_once(
   };
   absl::Status deferred = connection.defer("COMMIT", postgres::Params(), judge_commit);
   if (!deferred.ok()) return failed(std::move(deferred));
-  const absl::Status finished = transaction.wrote()
-                                    ? connection.query(kDurabilityBarrier).status()
-                                    : connection.flush();
-  if (finished.ok()) return {Outcome::kDone, absl::OkStatus()};
+  const absl::Status finished = connection.flush();
+  if (finished.ok()) {
+    if (wrote != nullptr) *wrote = transaction.wrote();
+    return {Outcome::kDone, absl::OkStatus()};
+  }
   // Unavailable, and never retried: running the body again could apply the change twice.
   const auto unknown_outcome = [&](std::string_view what) -> Attempt {
     return {Outcome::kDone,

@@ -9,17 +9,33 @@
 // audit events get their sequence numbers in commit order. A kRead transaction is REPEATABLE
 // READ READ ONLY: one consistent snapshot, never blocked by writers and never blocking them.
 //
+// Group commit (store/group_commit.h). The write transactions of one PostgresStore (one
+// replica) queue in the process; those queued while a transaction runs form the next batch, at
+// most PostgresOptions::max_batch: one transaction that locks the chain head once, runs each
+// body in SAVEPOINT body ... RELEASE SAVEPOINT body (sent with the body's next statement), and
+// commits once, with one durability barrier. So replicas take turns on the chain head once per
+// batch, not once per write, and the audit chain is extended by each batch in commit order. A
+// body's deferred writes are sent when it returns, so that their failure is its own: a failing
+// body is rolled back to its savepoint (with the chain head it moved), and the others commit.
+// A failed COMMIT (a broken reference), a lost connection after the COMMIT was sent, or a lost
+// transaction fails every write of the batch, each with a message that says so. A batch whose
+// connection broke before its COMMIT was sent runs again, every body of it, on a new connection.
+// A write alone in its batch runs exactly as before group commit (no savepoint).
+//
 // Durability. A write transaction's COMMIT does not wait for the WAL flush, so the write lock
 // is held only while the transaction runs, not while the disk syncs; run() then commits a tiny
 // "barrier" transaction with the session's own synchronous_commit, whose flush covers the write,
-// and only then returns OK. Concurrent writers' flushes are so grouped into one. A writer is
+// and only then returns OK. The barrier runs once the batch has left the queue, in a round trip
+// of its own on any connection of the pool, so the next batch runs while this one's flush
+// waits. Concurrent writers' flushes are so grouped into one. A writer is
 // told of success only once its change is durable; a reader may see a change a little before it
 // is, and a crash in that moment loses it together with every later one (its writer was told
 // the outcome is unknown).
 //
 // Round trips. A body's writes, and the BEGIN with the write lock, are deferred
-// (Connection::defer) and sent with its next read; its last writes go with the COMMIT and the
-// barrier, in one round trip. A read transaction's COMMIT is sent without waiting for the answer.
+// (Connection::defer) and sent with its next read; its last writes go with the COMMIT, in one
+// round trip (in a batch of several, when the body returns: see group commit above), and the
+// barrier takes one more. A read transaction's COMMIT is sent without waiting for the answer.
 // The write lock is so held for the body's reads and one more round trip, not for one round
 // trip per statement.
 //
@@ -51,11 +67,13 @@
 #include "store/postgres/migrations.h"
 #include "store/postgres/url.h"
 #include "core/store.h"
+#include "store/group_commit.h"
 
 namespace datamesh::store {
 
 namespace postgres {
 class Connection;
+class PostgresTransaction;
 }
 
 struct PostgresOptions {
@@ -64,6 +82,9 @@ struct PostgresOptions {
   int pool_size = 16;
   // How long run() waits for a free connection before giving up with Unavailable.
   int pool_wait_ms = 10000;
+  // Write transactions committed together at most (group commit, see above); 1 commits each
+  // alone.
+  int max_batch = 64;
   // How long a writer waits for the write lock (PostgreSQL's lock_timeout) before Unavailable.
   int lock_timeout_ms = 10000;
   // After a failed connection attempt, run() fails at once for this long before trying again.
@@ -107,6 +128,8 @@ class PostgresStore final : public Store {
   // What open() found and did to the schema.
   const postgres::MigrationReport& migration_report() const { return migration_report_; }
   int pool_size() const { return options_.pool_size; }
+  // Write transactions waiting or running in this store object at this moment (tests, metrics).
+  int queued_writers() const;
 
  private:
   struct Lease {
@@ -119,11 +142,21 @@ class PostgresStore final : public Store {
     absl::Status status;
   };
 
+  // What one transaction runs: a read body, or a batch of write bodies.
+  using Work = std::function<absl::Status(postgres::PostgresTransaction&)>;
+
   PostgresStore(postgres::PostgresUrl url, PostgresOptions options);
 
+  // Runs work in a transaction of mode on a leased connection, with the retries the top of this
+  // file describes. *wrote (when given) tells whether a committed transaction wrote anything.
+  absl::Status run_transaction(TxMode mode, const Work& work, bool* wrote);
+  // Commits the durability barrier (see the top) on a connection of the pool; after a write
+  // transaction's COMMIT returned, before its writers are answered. Unavailable (the outcome is
+  // unknown to the writers) when it fails.
+  absl::Status make_durable();
+
   absl::StatusOr<std::unique_ptr<postgres::Connection>> connect() const;
-  Attempt run_once(postgres::Connection& connection, TxMode mode,
-                   const std::function<absl::Status(Transaction&)>& body);
+  Attempt run_once(postgres::Connection& connection, TxMode mode, const Work& work, bool* wrote);
   absl::StatusOr<Lease> acquire();
   void release(Lease lease);
   // Every pooled connection predates a lost one: it most likely died with it (a restart).
@@ -141,6 +174,10 @@ class PostgresStore final : public Store {
   // Set by a failed connection attempt: until retry_after_, acquire() fails at once with it.
   absl::Status down_;
   std::chrono::steady_clock::time_point retry_after_;
+
+  // Write transactions of this store queue here (one batch runs at a time per store object, and
+  // so per replica). Declared last: destroyed first, once no writer is queued.
+  GroupCommit group_commit_;
 };
 
 }  // namespace datamesh::store

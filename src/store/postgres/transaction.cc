@@ -144,8 +144,40 @@ absl::StatusOr<AuditChainHead> PostgresTransaction::audit_chain_head() {
 absl::Status PostgresTransaction::append_audit_row(const ChainedAuditEvent& chained,
                                                    sql::Values values) {
   DATAMESH_RETURN_IF_ERROR(write(kAppendAuditEvent, std::move(values)));
+  if (in_body_ && !head_before_body_) head_before_body_ = head_;
   head_ = AuditChainHead{.sequence = chained.event.sequence, .hash = chained.hash};
   return absl::OkStatus();
+}
+
+namespace {
+constexpr std::string_view kRollbackToSavepoint = "ROLLBACK TO SAVEPOINT body";
+constexpr std::string_view kReleaseSavepoint = "RELEASE SAVEPOINT body";
+}  // namespace
+
+absl::Status PostgresTransaction::savepoint() {
+  in_body_ = true;
+  head_before_body_.reset();
+  return connection_.defer("SAVEPOINT body", Params());
+}
+
+absl::Status PostgresTransaction::keep_savepoint() {
+  in_body_ = false;
+  // The body's writes are judged now, while their failure can still be told to be the body's
+  // and undone alone; the RELEASE goes with the next body's first statement, or the COMMIT.
+  if (connection_.has_deferred()) DATAMESH_RETURN_IF_ERROR(connection_.flush());
+  return connection_.defer(kReleaseSavepoint, Params());
+}
+
+absl::Status PostgresTransaction::rollback_to_savepoint() {
+  in_body_ = false;
+  if (head_before_body_) head_ = *std::exchange(head_before_body_, std::nullopt);
+  // The body's statements not sent yet go first (the SAVEPOINT may be among them).
+  DATAMESH_RETURN_IF_ERROR(connection_.defer(kRollbackToSavepoint, Params()));
+  DATAMESH_RETURN_IF_ERROR(connection_.defer(kReleaseSavepoint, Params()));
+  if (connection_.flush().ok()) return absl::OkStatus();
+  // One of the body's statements failed, and PostgreSQL skipped what came after it.
+  DATAMESH_RETURN_IF_ERROR(connection_.query(kRollbackToSavepoint).status());
+  return connection_.query(kReleaseSavepoint).status();
 }
 
 }  // namespace datamesh::store::postgres

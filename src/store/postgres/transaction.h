@@ -37,6 +37,15 @@ class PostgresTransaction final : public sql::SqlTransaction {
   // claimed until the transaction ends, so events are chained and numbered in commit order.
   absl::StatusOr<AuditChainHead> audit_chain_head() override;
 
+  // Group commit's savepoints around each body of a batch (store/group_commit.h), in a write
+  // transaction. savepoint() defers SAVEPOINT. keep_savepoint() sends the body's deferred writes
+  // (their failure is the body's: the caller then rolls back to the savepoint) and defers the
+  // RELEASE. rollback_to_savepoint() undoes the body's statements and its moves of the chain
+  // head; an error means the transaction is lost.
+  absl::Status savepoint();
+  absl::Status keep_savepoint();
+  absl::Status rollback_to_savepoint();
+
  private:
   absl::Status query(std::string_view sql, const sql::Values& values,
                      sql::RowVisitor each_row) override;
@@ -54,6 +63,10 @@ class PostgresTransaction final : public sql::SqlTransaction {
   Connection& connection_;
   // A write transaction's chain head: read under the lock by begin(), then moved by each append.
   std::optional<AuditChainHead> head_;
+  // The chain head before the first event the current savepoint's body appended: what
+  // rollback_to_savepoint() restores. Unset while the body appended none.
+  std::optional<AuditChainHead> head_before_body_;
+  bool in_body_ = false;
 };
 
 // The store's statements in PostgreSQL's dialect.

@@ -14,6 +14,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "base/status_macros.h"
 #include "base/text.h"
+#include "store/group_commit.h"
 #include "store/run_guard.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/statements.h"
@@ -50,6 +51,35 @@ absl::Status run_once(Connection& connection, TxMode mode,
   DATAMESH_RETURN_IF_ERROR(body(transaction));
   return connection.exec_cached("COMMIT", "commit the transaction");
 }
+
+// A batch's savepoints on the connection whose write transaction holds it (group_commit.h).
+class SqliteBatch final : public BatchTransaction {
+ public:
+  SqliteBatch(Connection& connection, Transaction& transaction)
+      : connection_(connection), transaction_(transaction) {}
+
+  Transaction& transaction() override { return transaction_; }
+  absl::Status begin_body() override {
+    return connection_.exec_cached("SAVEPOINT body", "begin a write's savepoint");
+  }
+  absl::Status keep_body() override {
+    return connection_.exec_cached("RELEASE body", "keep a write's changes");
+  }
+  absl::Status undo_body() override {
+    // After a full disk or an I/O error SQLite has rolled the whole transaction back already:
+    // the writes before this one are gone too.
+    if (!connection_.in_transaction()) {
+      return absl::UnavailableError(cat("the mesh store ", connection_.path(),
+                                        " rolled back the whole transaction"));
+    }
+    DATAMESH_RETURN_IF_ERROR(connection_.exec_cached("ROLLBACK TO body", "undo a write"));
+    return connection_.exec_cached("RELEASE body", "end an undone write's savepoint");
+  }
+
+ private:
+  Connection& connection_;
+  Transaction& transaction_;
+};
 
 // Creates path with mode 0600 unless it exists; SQLite then creates the -wal and -shm files
 // with the same mode.
@@ -106,7 +136,13 @@ absl::Status use_wal(Connection& connection, int busy_timeout_ms) {
 }  // namespace
 
 SqliteStore::SqliteStore(std::string path, SqliteOptions options)
-    : path_(std::move(path)), options_(options), in_memory_(path_ == kInMemory) {}
+    : path_(std::move(path)),
+      options_(options),
+      in_memory_(path_ == kInMemory),
+      // A returned COMMIT is as durable as SQLite makes it: nothing to do after it.
+      group_commit_([this](const GroupCommit::RunBodies& run_bodies,
+                           GroupCommit::AfterCommit*) { return run_batch(run_bodies); },
+                    {.max_batch = options.max_batch, .max_retries = kMaxRetries}) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -119,6 +155,9 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string
   if (options.max_idle_connections < 0) {
     return absl::InvalidArgumentError(
         cat("max_idle_connections must be 0 or more, not ", options.max_idle_connections));
+  }
+  if (options.max_batch < 1) {
+    return absl::InvalidArgumentError(cat("max_batch must be at least 1, not ", options.max_batch));
   }
   if (path.empty()) {
     return absl::InvalidArgumentError("the mesh store path is empty: name a file or :memory:");
@@ -152,17 +191,37 @@ absl::Status SqliteStore::run_body(TxMode mode,
         cat("a transaction body called run() again on the mesh store ", path_,
             ": use the Transaction it was given"));
   }
+  if (mode == TxMode::kWrite) return group_commit_.run(body);
   if (in_memory_) {
     std::lock_guard lock(memory_mutex_);
     return run_with_retries(*memory_connection_, mode, body);
   }
   DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, take_connection());
-  std::unique_lock<std::mutex> writer;
-  if (mode == TxMode::kWrite) writer = std::unique_lock(writer_mutex_);
   absl::Status status = run_with_retries(*connection, mode, body);
   return_connection(std::move(connection));
   return status;
 }
+
+absl::Status SqliteStore::run_batch(const GroupCommit::RunBodies& run_bodies) {
+  // One leader at a time (group_commit.h): only other processes compete for the write lock.
+  const auto run_on = [&](Connection& connection) {
+    return run_with_retries(connection, TxMode::kWrite,
+                            [&](Transaction& transaction) -> absl::Status {
+                              SqliteBatch batch(connection, transaction);
+                              return run_bodies(batch);
+                            });
+  };
+  if (in_memory_) {
+    std::lock_guard lock(memory_mutex_);
+    return run_on(*memory_connection_);
+  }
+  DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, take_connection());
+  absl::Status status = run_on(*connection);
+  return_connection(std::move(connection));
+  return status;
+}
+
+int SqliteStore::queued_writers() const { return group_commit_.queued(); }
 
 absl::Status SqliteStore::run_with_retries(Connection& connection, TxMode mode,
                                            const std::function<absl::Status(Transaction&)>& body) {

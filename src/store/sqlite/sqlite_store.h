@@ -8,6 +8,16 @@
 // (waiting up to the busy timeout) instead of failing half-way. ":memory:" keeps the state in
 // one connection that run() calls take turns on; it lives as long as the store.
 //
+// Group commit (store/group_commit.h): the write transactions of one SqliteStore queue in the
+// process, not on SQLite's lock; the writers queued while a transaction runs then run as one
+// transaction (BEGIN IMMEDIATE, each body in SAVEPOINT body ... RELEASE body, one COMMIT: one
+// WAL append), at most SqliteOptions::max_batch of them. Each caller is answered once that
+// COMMIT has returned: its change is then in the WAL (synchronous=NORMAL, as before: durable
+// against a crash of the process; a power loss may take the last commits, never half of one).
+// A body that fails is rolled back to its savepoint alone; a failed COMMIT (for instance a
+// broken reference, checked at COMMIT) fails every write of the batch, each with a message that
+// says so. The in-memory store batches the same way, on its one connection.
+//
 // Paging cursors: list_databases and list_tables page by name, list_subscriptions by the id of
 // the last subscription of the previous page (the store orders by creation and looks that id's
 // position up), list_audit_events by the decimal sequence number of the last event.
@@ -21,6 +31,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "core/store.h"
+#include "store/group_commit.h"
 
 namespace datamesh::store {
 
@@ -36,6 +47,9 @@ struct SqliteOptions {
   // Connections kept open for reuse once their transaction ends; threads running transactions
   // at the same moment beyond this number open (and then close) one of their own.
   int max_idle_connections = 64;
+  // Write transactions committed together at most (group commit, see above); 1 commits each
+  // alone.
+  int max_batch = 64;
 };
 
 class SqliteStore final : public Store {
@@ -60,7 +74,8 @@ class SqliteStore final : public Store {
   // Begins a transaction (kWrite: BEGIN IMMEDIATE, kRead: BEGIN DEFERRED), runs body and
   // commits when it returns OK. When body fails the transaction is rolled back and body's status
   // returned; an Aborted body is first retried, kMaxRetries times at most, each time in a fresh
-  // transaction. body must not call run() on this store (FailedPrecondition: it would wait for
+  // transaction (or savepoint, in a batch). A write body may share its transaction with other
+  // writers' bodies, and run on another writer's thread (group commit, see the top). body must not call run() on this store (FailedPrecondition: it would wait for
   // itself).
   // Errors besides body's: Unavailable "the mesh store <path> is busy: …" when BEGIN or COMMIT
   // still finds the file locked after the busy timeout, Unavailable for disk full and I/O
@@ -72,10 +87,14 @@ class SqliteStore final : public Store {
                         const std::function<absl::Status(Transaction&)>& body) override;
 
   const std::string& path() const { return path_; }
+  // Write transactions waiting or running in this store at this moment (tests and metrics).
+  int queued_writers() const;
 
  private:
   SqliteStore(std::string path, SqliteOptions options);
 
+  // GroupCommit's BatchRunner: one write transaction holding a batch of bodies.
+  absl::Status run_batch(const GroupCommit::RunBodies& run_bodies);
   absl::Status run_with_retries(sqlite::Connection& connection, TxMode mode,
                                 const std::function<absl::Status(Transaction&)>& body);
   absl::StatusOr<std::unique_ptr<sqlite::Connection>> take_connection();
@@ -96,11 +115,13 @@ class SqliteStore final : public Store {
   // File stores: connections not leased to a transaction, each outside any transaction.
   // At most options_.max_idle_connections.
   std::mutex pool_mutex_;
-  // Write transactions of this process queue here instead of in SQLite's busy handler, which
-  // sleeps and retries: with many writer threads that sleeping, not the commits, bounded the
-  // write rate. Other processes still serialize on SQLite's write lock.
-  std::mutex writer_mutex_;
   std::vector<std::unique_ptr<sqlite::Connection>> idle_;
+
+  // Write transactions of this store queue here instead of in SQLite's busy handler, which
+  // sleeps and retries: with many writer threads that sleeping, not the commits, bounded the
+  // write rate. Other processes still serialize on SQLite's write lock. Declared last: it is
+  // destroyed first, when no writer may be queued any more.
+  GroupCommit group_commit_;
 };
 
 }  // namespace datamesh::store
