@@ -132,7 +132,8 @@ absl::Status measure_create_data_products(ScaleMesh& mesh, const Baselines& base
   const double baseline_us =
       2.0 * options.create_tables / baselines.bulk.insert_rows_per_second * 1e6;
   recorder.record(cat("create_data_products (", options.create_tables, " tables)"),
-                  std::move(nanoseconds), std::move(cpu), "raw batched insert of 2 rows per table", baseline_us,
+                  std::move(nanoseconds), std::move(cpu), "raw batched insert of 2 rows per table",
+                  baseline_us,
                   {Target::Kind::kMaxAtMostUs, 2e6 * options.create_tables / 10000.0,
                    options.create_tables == 10000 ? "≤ 2 s" : "≤ 2 s per 10,000 tables"},
                   "one transaction", peak);

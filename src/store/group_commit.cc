@@ -35,7 +35,9 @@ absl::Status GroupCommit::run(const Body& body) {
   Writer self{.body = &body};
   std::unique_lock lock(mutex_);
   queue_.push_back(&self);
-  self.woken.wait(lock, [&] { return self.done || queue_.front() == &self; });
+  // A writer of a running batch has left the queue, which may then be empty, until it is done.
+  self.woken.wait(lock,
+                  [&] { return self.done || (!queue_.empty() && queue_.front() == &self); });
   if (!self.done) {
     // The leader: the writers at the front, itself first, make the batch.
     const size_t size = std::min(queue_.size(), static_cast<size_t>(options_.max_batch));
@@ -131,7 +133,8 @@ absl::Status GroupCommit::run_bodies(const std::vector<Writer*>& batch,
         // The body's failure took the whole transaction with it (SQLite rolls back by itself
         // after a full disk or an I/O error; a lost connection): the batch fails.
         writer->status = status;
-        return absl::Status(status.code(), cat(status.message(), "; then undoing that write failed: ",
+        return absl::Status(status.code(), cat(status.message(),
+                                               "; then undoing that write failed: ",
                                                undone.message()));
       }
       // Aborted: the body lost a race; rerun on what is there now.

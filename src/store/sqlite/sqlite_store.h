@@ -75,8 +75,8 @@ class SqliteStore final : public Store {
   // commits when it returns OK. When body fails the transaction is rolled back and body's status
   // returned; an Aborted body is first retried, kMaxRetries times at most, each time in a fresh
   // transaction (or savepoint, in a batch). A write body may share its transaction with other
-  // writers' bodies, and run on another writer's thread (group commit, see the top). body must not call run() on this store (FailedPrecondition: it would wait for
-  // itself).
+  // writers' bodies, and run on another writer's thread (group commit, see the top). body must
+  // not call run() on this store (FailedPrecondition: it would wait for itself).
   // Errors besides body's: Unavailable "the mesh store <path> is busy: …" when BEGIN or COMMIT
   // still finds the file locked after the busy timeout, Unavailable for disk full and I/O
   // errors, FailedPrecondition when COMMIT finds a broken reference (a table whose database

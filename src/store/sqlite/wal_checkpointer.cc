@@ -51,7 +51,8 @@ void WalCheckpointer::run() {
     lock.unlock();
     absl::Status status;
     if (!connection) {
-      absl::StatusOr<std::unique_ptr<Connection>> opened = Connection::open(path_, busy_timeout_ms_);
+      absl::StatusOr<std::unique_ptr<Connection>> opened =
+          Connection::open(path_, busy_timeout_ms_);
       if (opened.ok()) {
         connection = *std::move(opened);
       } else {
