@@ -11,11 +11,7 @@ absl::Status Backend::stream(std::string_view group, std::string_view method,
                              const std::optional<Credentials>& credentials,
                              std::string_view data_mesh_account_id,
                              const Each<nlohmann::json>& each) {
-  DATAMESH_ASSIGN_OR_RETURN(const api::Route* route, api::find_route(group, method));
-  if (!route->stream) {
-    return absl::InvalidArgumentError(
-        base::cat(group, " ", api::dashed(route->method), " does not stream its answer"));
-  }
+  DATAMESH_ASSIGN_OR_RETURN(const api::Route* route, api::find_streamed_route(group, method));
   DATAMESH_ASSIGN_OR_RETURN(const nlohmann::json answer,
                             call(group, method, params, credentials, data_mesh_account_id));
   const nlohmann::json& list = route->wrap.kind == api::Wrap::kUnderKey

@@ -5,6 +5,7 @@
 #include "api/client_token.h"
 #include "api/request_fields.h"
 #include "absl/strings/str_replace.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::api {
@@ -166,6 +167,16 @@ absl::StatusOr<const Route*> find_route(std::string_view group, std::string_view
   }
   return absl::NotFoundError(cat("unknown ", group, " method \"", method,
                                  "\"; allowed: ", base::join(known, ", ")));
+}
+
+absl::StatusOr<const Route*> find_streamed_route(std::string_view group,
+                                                 std::string_view method) {
+  DATAMESH_ASSIGN_OR_RETURN(const Route* route, find_route(group, method));
+  if (!route->stream) {
+    return absl::InvalidArgumentError(
+        cat(group, " ", dashed(route->method), " does not stream its answer"));
+  }
+  return route;
 }
 
 absl::Status check_params(const Route& route, const nlohmann::json& params) {

@@ -52,6 +52,8 @@ struct Route {
 const std::vector<Route>& routes();
 // The route for group/method; method may use dashes. NotFound naming the known methods.
 absl::StatusOr<const Route*> find_route(std::string_view group, std::string_view method);
+// As find_route, for a method whose answer streams (Route::stream); InvalidArgument otherwise.
+absl::StatusOr<const Route*> find_streamed_route(std::string_view group, std::string_view method);
 // InvalidArgument for an unknown, missing or mistyped parameter, naming it and what is allowed.
 absl::Status check_params(const Route& route, const nlohmann::json& params);
 

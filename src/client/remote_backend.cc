@@ -102,11 +102,7 @@ absl::Status RemoteBackend::stream(std::string_view group, std::string_view meth
                                    const std::optional<Credentials>& credentials,
                                    std::string_view data_mesh_account_id,
                                    const Each<nlohmann::json>& each) {
-  DATAMESH_ASSIGN_OR_RETURN(const api::Route* route, api::find_route(group, method));
-  if (!route->stream) {
-    return absl::InvalidArgumentError(
-        cat(group, " ", api::dashed(route->method), " does not stream its answer"));
-  }
+  DATAMESH_ASSIGN_OR_RETURN(const api::Route* route, api::find_streamed_route(group, method));
   api::JsonListReader list(each);
   absl::StatusOr<Answer> sent =
       send(group, method, params, credentials, data_mesh_account_id, &list);
