@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,34 @@ namespace {
 
 using datamesh::fuzz::describe;
 using nlohmann::json;
+
+// Where a streamed answer (Response::produce) is written here: all of it, as the transport sends
+// one that fits its buffer. Never started, so a failing produce() may replace the answer.
+class CollectedBody final : public datamesh::server::BodyWriter {
+ public:
+  absl::Status write(std::string_view bytes) override {
+    body.append(bytes);
+    return absl::OkStatus();
+  }
+  bool started() const override { return false; }
+  void replace(datamesh::server::Response answer) override { replacement = std::move(answer); }
+
+  std::string body;
+  std::optional<datamesh::server::Response> replacement;
+};
+
+// The answer as the client receives it: a streamed one produced into its body.
+datamesh::server::Response produced(datamesh::server::Response response) {
+  if (!response.produce) return response;
+  CollectedBody collected;
+  const absl::Status status = response.produce(collected);
+  if (collected.replacement) return *std::move(collected.replacement);
+  DATAMESH_FUZZ_CHECK(status.ok(), "a streamed answer failed without replacing itself: " +
+                                       describe(status));
+  response.produce = nullptr;
+  response.body = std::move(collected.body);
+  return response;
+}
 
 constexpr char kMeshAccount[] = "999999999999";
 constexpr char kProducerAccount[] = "111111111111";
@@ -234,7 +263,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::chrono::system_clock::now());
     DATAMESH_FUZZ_CHECK(signed_status.ok(), describe(signed_status));
   }
-  const datamesh::server::Response response = seeded.router->handle(request);
+  const datamesh::server::Response response = produced(seeded.router->handle(request));
 
   // To see what seeds reach: DATAMESH_FUZZ_VERBOSE=1 route_body_fuzzer -runs=0 <corpus>.
   static const bool verbose = std::getenv("DATAMESH_FUZZ_VERBOSE") != nullptr;
