@@ -39,6 +39,8 @@ struct Account {
   bool producer_initialized = false;  // set by the account (initialize_producer_account)
   bool consumer_initialized = false;  // set by the account (initialize_consumer_account)
   std::string creation_date;
+
+  friend bool operator==(const Account&, const Account&) = default;
 };
 
 struct AccessKey {

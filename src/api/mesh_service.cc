@@ -143,21 +143,39 @@ absl::StatusOr<nlohmann::json> MeshService::dispatch(const Route& route,
                                                      const nlohmann::json& params,
                                                      const core::Caller* caller,
                                                      std::string_view data_mesh_account_id,
-                                                     const core::ProgressObserver& on_progress) {
-  DATAMESH_RETURN_IF_ERROR(check_params(route, params));
+                                                     const core::ProgressObserver& on_progress,
+                                                     bool remembered_caller) {
+  core::CallerConfirmation confirmation;
+  // A remembered caller is confirmed even when the parameters are refused, so that a refusal
+  // never comes from a caller the store no longer holds.
+  const auto confirmed =
+      [&](absl::StatusOr<nlohmann::json> answer) -> absl::StatusOr<nlohmann::json> {
+    if (remembered_caller && caller != nullptr && !confirmation.stale &&
+        confirmation.confirmed == 0) {
+      DATAMESH_RETURN_IF_ERROR(engine_.confirm_caller(*caller));
+    }
+    return answer;
+  };
+  if (absl::Status checked = check_params(route, params); !checked.ok()) return confirmed(checked);
   // Authenticated routes had the mesh id checked by the front end; the unauthenticated one
   // (initialize_mesh_account) takes it as the id of the new mesh.
   if (route.authenticated) {
     DATAMESH_RETURN_IF_ERROR(log_call(route.group, route.method, caller));
-    DATAMESH_ASSIGN_OR_RETURN(std::optional<core::ClientToken> token,
-                              client_token_of(route, params, *caller));
+    auto token = client_token_of(route, params, *caller);
+    if (!token.ok()) return confirmed(token.status());
     // A write with a token runs on an engine that makes it act once (core/client_token.h).
-    const std::optional<core::Engine> once =
-        token ? std::optional<core::Engine>(engine_.with_client_token(*std::move(token)))
-              : std::nullopt;
-    auto answer = route.handler(once ? *once : engine_, CallContext{caller, data_mesh_account_id},
-                                params, on_progress);
-    if (!answer.ok()) return as_spelled(route, params, answer.status());
+    std::optional<core::Engine> adapted;
+    if (*token || remembered_caller) {
+      core::Engine engine = *token ? engine_.with_client_token(**std::move(token)) : engine_;
+      adapted.emplace(remembered_caller ? engine.confirming(caller, &confirmation)
+                                        : std::move(engine));
+    }
+    auto answer = confirmed(route.handler(adapted ? *adapted : engine_,
+                                          CallContext{caller, data_mesh_account_id}, params,
+                                          on_progress));
+    if (!answer.ok() && !core::is_stale_caller(answer.status())) {
+      return as_spelled(route, params, answer.status());
+    }
     return answer;
   }
   // Every route accepts data_mesh_account_id among its parameters (check_params); the id the

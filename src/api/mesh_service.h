@@ -66,10 +66,17 @@ class MeshService {
   // (api/client_token.h): a replay answers the first call's answer; InvalidArgument for a token
   // that is not 1-64 printable ASCII characters or was used for another request.
   // on_progress: see Route::handler.
+  //
+  // remembered_caller: the front end took `caller` from what it remembers of the key instead of
+  // reading it from the store for this call (server/request_auth.h). The call then runs on an
+  // Engine::confirming engine, each transaction checking the caller first, and one that ran no
+  // transaction is confirmed after it: the answer is core::stale_caller_error when the key or
+  // its account changed since, and the front end reads the caller afresh and calls again.
   absl::StatusOr<nlohmann::json> dispatch(const Route& route, const nlohmann::json& params,
                                           const core::Caller* caller,
                                           std::string_view data_mesh_account_id,
-                                          const core::ProgressObserver& on_progress = {});
+                                          const core::ProgressObserver& on_progress = {},
+                                          bool remembered_caller = false);
 
   // dispatch() for a route that streams (Route::stream): the same checks, then each entry of
   // the answer is handed to `each` as the engine reads it. Internal for a route that does not

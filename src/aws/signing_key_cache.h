@@ -1,10 +1,10 @@
-// Derived SigV4 signing keys, remembered so that a client signing many requests, or a server
-// verifying many, derives each key once per day instead of once per request (four HMACs).
+// Derived SigV4 signing keys, remembered so that a client signing many requests derives each
+// key once per day instead of once per request (four HMACs). (The server remembers the keys it
+// verifies with by access key id instead: server/remembered_keys.h.)
 //
 // An entry is found by the SHA-256 of the secret access key together with the day, region and
 // service: the cache never holds a secret, and a secret that changed simply finds nothing.
-// Whether a key may still be used (revoked, deleted) is not the cache's business: the server
-// reads the key's state from the store on every request before it asks for a signing key.
+// Whether a key may still be used (revoked, deleted) is not the cache's business.
 // At most `capacity` entries; a full cache is emptied, since keys are scoped to a day anyway.
 // Dropped entries are wiped.
 //

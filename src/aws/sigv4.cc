@@ -596,10 +596,11 @@ absl::StatusOr<Authorization> parse_authorization(std::string_view header_value)
   return auth;
 }
 
-absl::Status verify(const HttpRequest& request, const Authorization& auth,
-                    std::string_view secret_access_key, const Scope& expected_scope,
-                    std::chrono::system_clock::time_point now, std::chrono::seconds max_skew,
-                    SigningKeyCache* keys) {
+absl::StatusOr<std::string> checked_string_to_sign(const HttpRequest& request,
+                                                   const Authorization& auth,
+                                                   const Scope& expected_scope,
+                                                   std::chrono::system_clock::time_point now,
+                                                   std::chrono::seconds max_skew) {
   if (max_skew < std::chrono::seconds::zero()) {
     return absl::InvalidArgumentError(
         cat("max_skew of ", max_skew.count(), " seconds is negative"));
@@ -668,14 +669,26 @@ absl::Status verify(const HttpRequest& request, const Authorization& auth,
   }
   // The actual body's hash, never a claimed one: an unsigned X-Amz-Content-Sha256 proves nothing.
   const Scope scope{auth.region, auth.service};
-  const std::string to_sign = string_to_sign(
-      amz_date, scope,
-      canonical_request_of(request, named, signed_names, body_hash,
-                           UriRule::kNormalizeAndEncode));
+  return string_to_sign(amz_date, scope,
+                        canonical_request_of(request, named, signed_names, body_hash,
+                                             UriRule::kNormalizeAndEncode));
+}
+
+absl::Status verify(const HttpRequest& request, const Authorization& auth,
+                    std::string_view secret_access_key, const Scope& expected_scope,
+                    std::chrono::system_clock::time_point now, std::chrono::seconds max_skew,
+                    SigningKeyCache* keys) {
+  DATAMESH_ASSIGN_OR_RETURN(const std::string to_sign,
+                            checked_string_to_sign(request, auth, expected_scope, now, max_skew));
   const WipedKey derived(
       keys != nullptr ? keys->get(secret_access_key, auth.date, auth.region, auth.service)
                       : signing_key(secret_access_key, auth.date, auth.region, auth.service));
-  const std::string expected = signature(derived.get(), to_sign);
+  return check_signature(auth, derived.get(), to_sign);
+}
+
+absl::Status check_signature(const Authorization& auth, std::string_view derived_key,
+                             std::string_view to_sign) {
+  const std::string expected = signature(derived_key, to_sign);
   if (auth.signature.size() != expected.size() ||
       CRYPTO_memcmp(auth.signature.data(), expected.data(), expected.size()) != 0) {
     return unauthenticated(

@@ -160,4 +160,16 @@ absl::Status verify(const HttpRequest& request, const Authorization& auth,
                     std::chrono::seconds max_skew = std::chrono::minutes(5),
                     SigningKeyCache* keys = nullptr);
 
+// verify() in two halves, for a server that holds a derived signing key instead of the secret
+// (server/request_auth.h): every check of verify() but the signature's, answering the string to
+// sign; then the signature's, against the key derived for auth's scope. verify() is the two in
+// a row, with the same messages.
+absl::StatusOr<std::string> checked_string_to_sign(const HttpRequest& request,
+                                                   const Authorization& auth,
+                                                   const Scope& expected_scope,
+                                                   std::chrono::system_clock::time_point now,
+                                                   std::chrono::seconds max_skew);
+absl::Status check_signature(const Authorization& auth, std::string_view derived_key,
+                             std::string_view to_sign);
+
 }  // namespace datamesh::aws

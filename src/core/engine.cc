@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include "absl/strings/cord.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "core/engine_internal.h"
@@ -102,6 +103,38 @@ Engine Engine::with_client_token(ClientToken token) const {
   return engine;
 }
 
+Engine Engine::confirming(const Caller* caller, CallerConfirmation* confirmation) const {
+  Engine engine(*this);
+  engine.confirming_ = Confirming{.caller = caller, .confirmation = confirmation};
+  return engine;
+}
+
+absl::Status Engine::confirm_caller(const Caller& caller) const {
+  CallerConfirmation confirmation;
+  return confirming(&caller, &confirmation).read([](store::Transaction&) {
+    return absl::OkStatus();
+  });
+}
+
+absl::Status Engine::confirm_in(store::Transaction& tx) const {
+  if (!confirming_) return absl::OkStatus();
+  const Caller& caller = *confirming_->caller;
+  DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::AccessKeyRow> key,
+                            tx.get_access_key(caller.access_key_id));
+  bool same = key && key->status == "Active" && key->account_id == caller.account.account_id;
+  if (same) {
+    DATAMESH_ASSIGN_OR_RETURN(const std::optional<Account> account,
+                              tx.get_account(caller.account.account_id));
+    same = account && *account == caller.account;
+  }
+  if (!same) {
+    confirming_->confirmation->stale = true;
+    return stale_caller_error(caller.access_key_id);
+  }
+  ++confirming_->confirmation->confirmed;
+  return absl::OkStatus();
+}
+
 namespace {
 
 int64_t unix_seconds(std::chrono::system_clock::time_point time) {
@@ -142,6 +175,22 @@ absl::Status invalid_key_error(std::string_view access_key_id) {
   return absl::UnauthenticatedError(
       cat("the security token included in the request is invalid: access key \"", access_key_id,
           "\" is unknown, revoked, or its secret does not match"));
+}
+
+namespace {
+constexpr char kStaleCallerPayload[] = "datamesh.stale-caller";
+}  // namespace
+
+absl::Status stale_caller_error(std::string_view access_key_id) {
+  absl::Status status = absl::UnauthenticatedError(
+      cat("access key \"", access_key_id,
+          "\" or its account changed during the call; sign the request again"));
+  status.SetPayload(kStaleCallerPayload, absl::Cord("1"));
+  return status;
+}
+
+bool is_stale_caller(const absl::Status& status) {
+  return status.GetPayload(kStaleCallerPayload).has_value();
 }
 
 absl::StatusOr<Engine::KeyMaterial> Engine::resolve_access_key(

@@ -40,6 +40,18 @@ enum class Persona { kProducer, kConsumer };
 // caller cannot probe which keys exist.
 absl::Status invalid_key_error(std::string_view access_key_id);
 
+// What the transactions of one call on an Engine::confirming engine found of its caller.
+struct CallerConfirmation {
+  int confirmed = 0;   // transactions that found the key Active and the account unchanged
+  bool stale = false;  // a transaction found the key not Active or the account changed
+};
+
+// The error of a transaction that found its remembered caller stale (Engine::confirming), and
+// whether `status` is that error. The front end answers it by reading the caller afresh and
+// running the call again; a client sees it only if the key changed again in between.
+absl::Status stale_caller_error(std::string_view access_key_id);
+bool is_stale_caller(const absl::Status& status);
+
 class Engine {
  public:
   // partition: the partition of the ARNs the engine makes (role, table and share ARNs):
@@ -68,6 +80,18 @@ class Engine {
   // and authorization before the write run as for any call. token.token must have passed
   // check_client_token.
   Engine with_client_token(ClientToken token) const;
+
+  // This engine for one call by `caller` as a front end remembered it from an earlier call,
+  // without reading its key for this one (server/request_auth.h): each transaction of the call
+  // first checks, in that transaction, that the caller's key is still Active and its account as
+  // remembered, and otherwise sets confirmation->stale and fails with stale_caller_error
+  // before doing anything else. So a call answered OK, or with an error from inside a
+  // transaction, was decided with the caller as the store holds it; the front end confirms a
+  // call that ran no transaction (confirmation->confirmed == 0) with confirm_caller. Both
+  // pointers must outlive the call.
+  Engine confirming(const Caller* caller, CallerConfirmation* confirmation) const;
+  // The check of confirming() in a read transaction of its own.
+  absl::Status confirm_caller(const Caller& caller) const;
 
   // Each workflow method takes the public request of its API method (datamesh/requests.h), as
   // the method declarations (api/methods.h) pass it; the ones without parameters take none.
@@ -191,12 +215,18 @@ class Engine {
   //
   // With a client token, the body's transaction first looks the token up (a live record
   // answers instead of the body) and records the body's answer under it when the body succeeds.
+  //
+  // On a confirming() engine, each transaction first confirms the caller.
   template <typename Body>
   auto write(Body&& body) const {
-    if (!client_token_) return store_.run(store::TxMode::kWrite, std::forward<Body>(body));
+    if (!client_token_ && !confirming_) {
+      return store_.run(store::TxMode::kWrite, std::forward<Body>(body));
+    }
     using Result = std::invoke_result_t<Body&, store::Transaction&>;
     using Answer = typename WriteAnswer<Result>::type;
     return store_.run(store::TxMode::kWrite, [&](store::Transaction& tx) -> Result {
+      DATAMESH_RETURN_IF_ERROR(confirm_in(tx));
+      if (!client_token_) return body(tx);
       DATAMESH_ASSIGN_OR_RETURN(std::optional<store::ClientTokenRow> recorded,
                                 live_token_record(tx));
       if (recorded) return decode_answer(AnswerOf<Answer>{}, recorded->answer, sealer_);
@@ -209,8 +239,16 @@ class Engine {
   }
   template <typename Body>
   auto read(Body&& body) const {
-    return store_.run(store::TxMode::kRead, std::forward<Body>(body));
+    if (!confirming_) return store_.run(store::TxMode::kRead, std::forward<Body>(body));
+    using Result = std::invoke_result_t<Body&, store::Transaction&>;
+    return store_.run(store::TxMode::kRead, [&](store::Transaction& tx) -> Result {
+      DATAMESH_RETURN_IF_ERROR(confirm_in(tx));
+      return body(tx);
+    });
   }
+
+  // The check of confirming() in `tx`; OK on an engine that does not confirm.
+  absl::Status confirm_in(store::Transaction& tx) const;
 
   // What a write body answers: absl::Status, or the T of absl::StatusOr<T>.
   template <typename Result>
@@ -237,6 +275,11 @@ class Engine {
   std::string region_;
   std::string partition_;
   std::optional<ClientToken> client_token_;  // set only by with_client_token
+  struct Confirming {
+    const Caller* caller;
+    CallerConfirmation* confirmation;
+  };
+  std::optional<Confirming> confirming_;  // set only by confirming
 };
 
 }  // namespace datamesh::core

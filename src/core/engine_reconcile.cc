@@ -82,6 +82,7 @@ absl::StatusOr<ReconcileReport> Engine::reconcile(const Caller& caller,
       ReconcileReport report,
       store_.run(request.apply ? store::TxMode::kWrite : store::TxMode::kRead,
                  [&](store::Transaction& tx) -> absl::StatusOr<ReconcileReport> {
+        DATAMESH_RETURN_IF_ERROR(confirm_in(tx));
         ReconcileReport found{.dry_run = !request.apply};
         DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
         DATAMESH_ASSIGN_OR_RETURN(const std::vector<store::ProductRow> products,
@@ -112,6 +113,7 @@ absl::StatusOr<ReconcileReport> Engine::reconcile(const Caller& caller,
     DATAMESH_ASSIGN_OR_RETURN(
         drift.repaired,
         store_.run(store::TxMode::kWrite, [&](store::Transaction& tx) -> absl::StatusOr<bool> {
+          DATAMESH_RETURN_IF_ERROR(confirm_in(tx));
           DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
           DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
                                     tx.get_product(drift.database_name));
@@ -146,6 +148,7 @@ absl::StatusOr<ReconcileReport> Engine::reconcile(const Caller& caller,
   report.consistent = true;
   if (client_token_) {
     DATAMESH_RETURN_IF_ERROR(store_.run(store::TxMode::kWrite, [&](store::Transaction& tx) {
+      DATAMESH_RETURN_IF_ERROR(confirm_in(tx));
       return record_token(tx, encode_answer(report, sealer_));
     }));
   }

@@ -40,6 +40,10 @@ void Metrics::record(std::string_view route, int http_status, absl::StatusCode c
 
 void Metrics::record_auth_refused() { auth_refused_.fetch_add(1, std::memory_order_relaxed); }
 
+void Metrics::record_caller(CallerSource source) {
+  callers_[static_cast<size_t>(source)].fetch_add(1, std::memory_order_relaxed);
+}
+
 void Metrics::record_throttled(KeyThrottle::Limit limit) {
   throttled_[static_cast<size_t>(limit)].fetch_add(1, std::memory_order_relaxed);
 }
@@ -107,6 +111,16 @@ std::string Metrics::render(const std::string& extra) const {
       << "# TYPE datamesh_auth_failures_refused_total counter\n"
       << "datamesh_auth_failures_refused_total " << auth_refused_.load(std::memory_order_relaxed)
       << "\n";
+  out << "# HELP datamesh_signed_callers_total Signed calls by where their caller came from: "
+         "read from the store, remembered from an earlier call (confirmed in the call's own "
+         "transaction), or remembered and found stale (the call then ran again, read).\n"
+      << "# TYPE datamesh_signed_callers_total counter\n";
+  for (const auto& [source, label] : {std::pair{CallerSource::kStore, "store"},
+                                      std::pair{CallerSource::kRemembered, "remembered"},
+                                      std::pair{CallerSource::kStale, "stale"}}) {
+    out << "datamesh_signed_callers_total{source=\"" << label << "\"} "
+        << callers_[static_cast<size_t>(source)].load(std::memory_order_relaxed) << "\n";
+  }
   out << extra;
   return out.str();
 }

@@ -1,6 +1,6 @@
 // Request metrics in the Prometheus text format: requests by route and HTTP status, errors by
-// route and code, latency histograms by route, calls refused by a per-key limit, and requests
-// refused for their address's failed authentications.
+// route and code, latency histograms by route, calls refused by a per-key limit, requests
+// refused for their address's failed authentications, and where signed calls' callers came from.
 //
 // The routes are fixed when the Metrics is made, so recording touches only atomic counters:
 // event-loop and worker threads record every request without taking a lock. A route not named
@@ -42,6 +42,12 @@ class Metrics {
   // (auth_failure_limit.h).
   void record_auth_refused();
 
+  // Where a signed call's caller came from (request_auth.h): read from the store, remembered
+  // from an earlier call (and confirmed by the call's own transaction), or remembered and found
+  // stale by the call, which then ran again with the caller read from the store.
+  enum class CallerSource { kStore, kRemembered, kStale };
+  void record_caller(CallerSource source);
+
   // The text exposition of everything recorded, plus `extra` lines appended as they are.
   std::string render(const std::string& extra) const;
 
@@ -69,6 +75,7 @@ class Metrics {
   std::map<std::pair<std::string, int>, uint64_t> other_statuses_;  // guarded by the mutex
   std::array<std::atomic<uint64_t>, 2> throttled_{};  // by KeyThrottle::Limit
   std::atomic<uint64_t> auth_refused_{0};
+  std::array<std::atomic<uint64_t>, 3> callers_{};  // by CallerSource
 };
 
 }  // namespace datamesh::server

@@ -1,5 +1,7 @@
 #include "server/request_auth.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 
 #include "base/status_macros.h"
@@ -38,47 +40,71 @@ std::string_view first_header(const aws::HttpRequest& request, std::string_view 
   return {};
 }
 
-absl::StatusOr<core::Caller> RequestAuthenticator::authenticate(
-    const aws::HttpRequest& request) {
+absl::StatusOr<SignedCaller> RequestAuthenticator::authenticate(const aws::HttpRequest& request,
+                                                                bool may_remember) {
   DATAMESH_RETURN_IF_ERROR(service_.check_mesh_id(first_header(request, kMeshIdHeader)));
   if (!has_header(request, "Authorization")) {
     return absl::UnauthenticatedError(
         "the request is not signed: sign it with AWS Signature Version 4, service datamesh");
   }
-  auto authorization = aws::parse_authorization(first_header(request, "Authorization"));
-  DATAMESH_RETURN_IF_ERROR(authorization.status());
-  auto key = service_.engine().resolve_access_key(authorization->access_key_id);
-  DATAMESH_RETURN_IF_ERROR(key.status());
-  absl::Status verified = aws::verify(
-      request, *authorization, key->secret_access_key,
-      aws::Scope{.region = service_.region(), .service = std::string(aws::kDatameshService)},
-      std::chrono::system_clock::now(), max_clock_skew_, &signing_keys_);
-  if (!verified.ok()) {
-    // A wrong secret gets the unknown-key answer, so keys cannot be probed; the other refusals
-    // (date, scope, body) keep their message, which helps fix a client.
-    const std::string_view message(verified.message().data(), verified.message().size());
-    if (message.starts_with(aws::kSignatureMismatch)) {
-      return core::invalid_key_error(authorization->access_key_id);
+  DATAMESH_ASSIGN_OR_RETURN(const aws::Authorization authorization,
+                            aws::parse_authorization(first_header(request, "Authorization")));
+  const aws::Scope scope{.region = service_.region(),
+                         .service = std::string(aws::kDatameshService)};
+  const auto now = std::chrono::system_clock::now();
+  if (may_remember) {
+    // A request refused here is refused by the store's path below, in the same order (the key
+    // first) and with the same message.
+    const auto to_sign =
+        aws::checked_string_to_sign(request, authorization, scope, now, max_clock_skew_);
+    std::optional<core::Caller> caller;
+    if (to_sign.ok()) caller = remembered_.caller_if_signed(authorization, *to_sign);
+    if (caller) {
+      DATAMESH_RETURN_IF_ERROR(check_claims(request, authorization, *caller));
+      return SignedCaller{.caller = *std::move(caller), .remembered = true};
     }
-    return verified;
   }
+  auto key = service_.engine().resolve_access_key(authorization.access_key_id);
+  if (!key.ok()) {
+    remembered_.forget(authorization.access_key_id);
+    return key.status();
+  }
+  DATAMESH_ASSIGN_OR_RETURN(
+      const std::string to_sign,
+      aws::checked_string_to_sign(request, authorization, scope, now, max_clock_skew_));
+  std::string signing_key = aws::signing_key(key->secret_access_key, authorization.date,
+                                             authorization.region, authorization.service);
+  OPENSSL_cleanse(key->secret_access_key.data(), key->secret_access_key.size());
+  const absl::Status verified = aws::check_signature(authorization, signing_key, to_sign);
+  if (verified.ok()) remembered_.remember(key->caller, authorization.date, signing_key);
+  OPENSSL_cleanse(signing_key.data(), signing_key.size());
+  // A wrong secret gets the unknown-key answer, so keys cannot be probed; the other refusals
+  // (date, scope, body) keep their message, which helps fix a client.
+  if (!verified.ok()) return core::invalid_key_error(authorization.access_key_id);
+  DATAMESH_RETURN_IF_ERROR(check_claims(request, authorization, key->caller));
+  return SignedCaller{.caller = std::move(key->caller)};
+}
+
+absl::Status RequestAuthenticator::check_claims(const aws::HttpRequest& request,
+                                                const aws::Authorization& authorization,
+                                                const core::Caller& caller) {
   // The ids a client claims count only when they are signed.
   for (const std::string_view header : {kMeshIdHeader, kAccountHeader}) {
     if (has_header(request, header) &&
-        !std::binary_search(authorization->signed_headers.begin(),
-                            authorization->signed_headers.end(), lower(header))) {
+        !std::binary_search(authorization.signed_headers.begin(),
+                            authorization.signed_headers.end(), lower(header))) {
       return absl::UnauthenticatedError(cat("header ", header, " is not signed"));
     }
   }
   // A client that names the account its key belongs to (the credentials' AccountId) is refused
   // when the key belongs to another, as in the embedded mode.
   const std::string_view claimed = first_header(request, kAccountHeader);
-  if (!claimed.empty() && claimed != key->caller.account.account_id) {
-    return absl::UnauthenticatedError(
-        cat("access key ", authorization->access_key_id, " belongs to account ",
-            key->caller.account.account_id, ", not to account ", claimed));
+  if (!claimed.empty() && claimed != caller.account.account_id) {
+    return absl::UnauthenticatedError(cat("access key ", authorization.access_key_id,
+                                          " belongs to account ", caller.account.account_id,
+                                          ", not to account ", claimed));
   }
-  return std::move(key->caller);
+  return absl::OkStatus();
 }
 
 }  // namespace datamesh::server

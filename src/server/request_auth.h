@@ -10,9 +10,9 @@
 
 #include "absl/status/statusor.h"
 #include "api/mesh_service.h"
-#include "aws/signing_key_cache.h"
 #include "aws/sigv4.h"
 #include "core/engine.h"
+#include "server/remembered_keys.h"
 
 namespace datamesh::server {
 
@@ -24,6 +24,15 @@ inline constexpr std::string_view kAccountHeader = "X-Datamesh-Account-Id";
 // The first value of header `name` (any case) in `request`, or empty.
 std::string_view first_header(const aws::HttpRequest& request, std::string_view name);
 
+// A caller proven by a signed request.
+struct SignedCaller {
+  core::Caller caller;
+  // Taken from the keys the authenticator remembers (remembered_keys.h), without reading the
+  // store: the call must run with api::MeshService::dispatch's remembered_caller, which checks
+  // the key and the account in the call's own transactions.
+  bool remembered = false;
+};
+
 class RequestAuthenticator {
  public:
   RequestAuthenticator(api::MeshService& service, std::chrono::seconds max_clock_skew)
@@ -34,17 +43,32 @@ class RequestAuthenticator {
   // when sent, must name it); Unauthenticated when Authorization is missing or malformed, when
   // the key is unknown, revoked or the signature does not match (one message for the three),
   // when aws::verify refuses the date, scope or payload hash, when an X-Datamesh-* header is
-  // not signed, and when X-Datamesh-Account-Id is not the key's account. The key's state is
-  // read from the store on every call, so a revoked key is refused on its next request by
-  // every server sharing the store; only the derived signing keys are remembered.
-  absl::StatusOr<core::Caller> authenticate(const aws::HttpRequest& request);
+  // not signed, and when X-Datamesh-Account-Id is not the key's account.
+  //
+  // With may_remember, a request signed with a key this authenticator verified earlier the
+  // same day is verified with the signing key derived then, and its caller is the remembered
+  // one (SignedCaller::remembered), for a call that confirms it in its own transaction: one
+  // store transaction per signed call. Otherwise, and when nothing is remembered for the key,
+  // the key's state is read from the store (so a revoked key is refused by every server
+  // sharing the store) and the key remembered for the next request.
+  absl::StatusOr<SignedCaller> authenticate(const aws::HttpRequest& request,
+                                            bool may_remember = false);
 
-  const aws::SigningKeyCache& signing_keys() const { return signing_keys_; }
+  // Drops what is remembered of the key: its remembered caller was found stale.
+  void forget(std::string_view access_key_id) { remembered_.forget(access_key_id); }
+
+  const RememberedKeys& remembered_keys() const { return remembered_; }
 
  private:
+  // The claims a request makes beyond its signature: X-Datamesh-* headers must be signed, and
+  // X-Datamesh-Account-Id must be the key's account.
+  static absl::Status check_claims(const aws::HttpRequest& request,
+                                   const aws::Authorization& authorization,
+                                   const core::Caller& caller);
+
   api::MeshService& service_;
   const std::chrono::seconds max_clock_skew_;
-  aws::SigningKeyCache signing_keys_;
+  RememberedKeys remembered_;
 };
 
 }  // namespace datamesh::server

@@ -147,11 +147,29 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
   outcome.route = cat((*route)->group, "/", api::dashed((*route)->method));
 
   const aws::HttpRequest& http = request.http;
+  const bool has_credentials = !first_header(http, "Authorization").empty();
   std::optional<core::Caller> caller;
+  bool remembered = false;
+  // The caller of the request, remembered (a streamed answer cannot be started again, so it
+  // always reads its caller from the store) or read afresh.
+  const auto authenticate = [&](bool may_remember) -> absl::Status {
+    auto proven = authenticator_.authenticate(http, may_remember);
+    if (!proven.ok()) {
+      if (has_credentials && absl::IsUnauthenticated(proven.status())) {
+        auth_failures_.record_failure(request.remote_address, AuthFailureLimit::Clock::now());
+      }
+      return proven.status();
+    }
+    remembered = proven->remembered;
+    metrics_.record_caller(remembered ? Metrics::CallerSource::kRemembered
+                                      : Metrics::CallerSource::kStore);
+    caller = std::move(proven->caller);
+    outcome.account = caller->account.account_id;
+    return absl::OkStatus();
+  };
   if ((*route)->authenticated) {
     // An address past its failed authentications is refused before any signature work; only
     // requests that carry credentials count and are refused.
-    const bool has_credentials = !first_header(http, "Authorization").empty();
     if (has_credentials) {
       if (auto refused = auth_failures_.check(request.remote_address,
                                               AuthFailureLimit::Clock::now())) {
@@ -161,15 +179,9 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
         return outcome;
       }
     }
-    auto proven = authenticator_.authenticate(http);
-    if (!proven.ok()) {
-      if (has_credentials && absl::IsUnauthenticated(proven.status())) {
-        auth_failures_.record_failure(request.remote_address, AuthFailureLimit::Clock::now());
-      }
-      return fail(proven.status());
+    if (absl::Status proven = authenticate(/*may_remember=*/!(*route)->stream); !proven.ok()) {
+      return fail(std::move(proven));
     }
-    caller = *std::move(proven);
-    outcome.account = caller->account.account_id;
   }
   // Held until the call returns: it counts in its key's running calls.
   KeyThrottle::Pass pass;
@@ -209,7 +221,17 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
     return outcome;
   }
   auto answer = service_->dispatch(**route, params, caller ? &*caller : nullptr,
-                                   first_header(http, kMeshIdHeader));
+                                   first_header(http, kMeshIdHeader), {}, remembered);
+  if (remembered && !answer.ok() && core::is_stale_caller(answer.status())) {
+    // The key or its account changed since it was remembered; nothing was done. The call again,
+    // as the store holds the caller now.
+    metrics_.record_caller(Metrics::CallerSource::kStale);
+    authenticator_.forget(caller->access_key_id);
+    if (absl::Status proven = authenticate(/*may_remember=*/false); !proven.ok()) {
+      return fail(std::move(proven));
+    }
+    answer = service_->dispatch(**route, params, &*caller, first_header(http, kMeshIdHeader));
+  }
   if (!answer.ok()) return fail(answer.status());
   outcome.response = json_response(200, *answer);
   return outcome;
