@@ -211,6 +211,55 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionTwoFileAddsTheListingIndexesAndKee
   EXPECT_TRUE(found->has_value());
 }
 
+TEST(SqliteStoreMigrationTest, OpeningAVersionFourFileClustersTheGrantsAndKeepsThem) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  const GrantRow granted{.principal = "222222222222",
+                         .catalog_id = "999999999999",
+                         .database_name = "sales-111111111111",
+                         .table_name = "orders",
+                         .permission = "SELECT",
+                         .grantable = true,
+                         .subscription_id = "S1"};
+  ASSERT_NE(open_or_fail(path), nullptr);
+  {
+    // Back to what a datamesh of schema version 4 left: grants in a rowid table, with a grant.
+    RawDatabase raw(path);
+    ASSERT_EQ(raw.exec("DROP TABLE grants;"
+                       "CREATE TABLE grants (principal TEXT NOT NULL, catalog_id TEXT NOT NULL,"
+                       " database_name TEXT NOT NULL, table_name TEXT NOT NULL,"
+                       " permission TEXT NOT NULL, grantable INTEGER NOT NULL,"
+                       " subscription_id TEXT NOT NULL, PRIMARY KEY (principal, catalog_id,"
+                       " database_name, table_name, permission, subscription_id));"
+                       "CREATE INDEX grants_subscription ON grants (subscription_id);"
+                       "INSERT INTO grants VALUES ('222222222222', '999999999999',"
+                       " 'sales-111111111111', 'orders', 'SELECT', 1, 'S1');"
+                       "DELETE FROM schema_migrations WHERE version > 4"),
+              "");
+  }
+  auto store = open_or_fail(path);
+  ASSERT_NE(store, nullptr);
+  RawDatabase raw(path);
+  const std::vector<std::string> table =
+      raw.column("SELECT sql FROM sqlite_master WHERE name = 'grants'");
+  ASSERT_EQ(table.size(), 1u);
+  EXPECT_NE(table[0].find("WITHOUT ROWID"), std::string::npos) << table[0];
+  EXPECT_EQ(raw.column("SELECT name FROM sqlite_master WHERE tbl_name = 'grants' AND type = 'index'"
+                       " AND sql IS NOT NULL"),
+            std::vector<std::string>{"grants_subscription"});
+  auto found = read_in(*store, [](Transaction& tx) {
+    return tx.find_grants("222222222222", "999999999999", "sales-111111111111", "orders");
+  });
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].subscription_id, granted.subscription_id);
+  EXPECT_TRUE((*found)[0].grantable);
+  auto by_subscription =
+      read_in(*store, [](Transaction& tx) { return tx.list_subscription_grants("S1"); });
+  ASSERT_TRUE(by_subscription.ok()) << by_subscription.status();
+  EXPECT_EQ(by_subscription->size(), 1u);
+}
+
 TEST(SqliteStoreMigrationTest, OpeningAVersionThreeFileAddsTheClientTokensTableAndKeepsItsRows) {
   ScratchDirectory directory;
   const std::string path = directory.file("mesh.db");
@@ -234,7 +283,7 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionThreeFileAddsTheClientTokensTableA
                        " ('client_tokens', 'client_tokens_expiry') ORDER BY name"),
             (std::vector<std::string>{"client_tokens", "client_tokens_expiry"}));
   EXPECT_EQ(raw.column("SELECT max(version) FROM schema_migrations"),
-            std::vector<std::string>{"4"});
+            std::vector<std::string>{std::to_string(sqlite::latest_schema_version())});
   DATAMESH_ASSERT_OK(write_in(*store, [](Transaction& tx) {
     return tx.put_client_token({.account_id = "111111111111",
                                 .client_token = "t",
