@@ -200,7 +200,16 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
   nlohmann::json params = nlohmann::json::object();
   if (!http.body.empty()) {
     auto parsed = api::parse_json(http.body);
-    if (!parsed.ok()) return fail(parsed.status());
+    if (!parsed.ok()) {
+      // Refused before any transaction of the method: a remembered caller is read first, so
+      // that a revoked key is answered as one.
+      if (remembered) {
+        if (absl::Status proven = authenticate(/*may_remember=*/false); !proven.ok()) {
+          return fail(std::move(proven));
+        }
+      }
+      return fail(parsed.status());
+    }
     params = *std::move(parsed);
   }
   if ((*route)->stream) {

@@ -131,6 +131,18 @@ TEST_F(RememberedCallerTest, ARevokedRememberedKeyIsRefusedAndItsWriteDoesNothin
   EXPECT_EQ(callers("stale"), "1");
 }
 
+TEST_F(RememberedCallerTest, ARevokedRememberedKeyWithAMalformedBodyIsRefusedAsRevoked) {
+  const Credentials key = extra_key(kConsumerAccount);
+  ASSERT_EQ(list_product_access(key).status, 200);
+  // Well signed, not JSON: refused before the method's transaction, after the key is read.
+  HttpAnswer malformed = post("/v1/consumer/list-product-access", "{not json", key);
+  EXPECT_EQ(malformed.status, 400) << malformed.body;
+  ASSERT_OK(admin_->revoke_access_key(key.access_key_id));
+  malformed = post("/v1/consumer/list-product-access", "{not json", key);
+  EXPECT_EQ(malformed.status, 401) << malformed.body;
+  EXPECT_THAT(malformed.body, HasSubstr("is unknown, revoked"));
+}
+
 TEST_F(RememberedCallerTest, AnAccountChangedSinceItsKeyWasRememberedIsServedAsItIsNow) {
   const Credentials& consumer = keys_.at(kConsumerAccount);
   ASSERT_EQ(list_product_access(consumer).status, 200);
