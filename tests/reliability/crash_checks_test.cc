@@ -168,8 +168,9 @@ TEST_F(MeshInvariantsTest, HalfAppliedChangesAreFound) {
                          "' AND permission = 'INSERT'")),
       "grant rows that do not match"));
   EXPECT_TRUE(reports(
-      problems_after(cat("INSERT INTO grants SELECT principal, catalog_id, database_name,"
-                         " table_name, permission, grantable, '", id(S::kPending),
+      problems_after(cat("INSERT INTO grants (principal, catalog_id, database_name, table_name,"
+                         " permission, grantable, subscription_id) SELECT principal, catalog_id,"
+                         " database_name, table_name, permission, grantable, '", id(S::kPending),
                          "' FROM grants WHERE subscription_id = '", active, "'")),
       "grant rows left"));
   EXPECT_TRUE(reports(problems_after(cat("UPDATE subscriptions SET status = 'Active' WHERE id = '",

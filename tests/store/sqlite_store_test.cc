@@ -244,6 +244,7 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionFourFileClustersTheGrantsAndKeepsT
       raw.column("SELECT sql FROM sqlite_master WHERE name = 'grants'");
   ASSERT_EQ(table.size(), 1u);
   EXPECT_NE(table[0].find("WITHOUT ROWID"), std::string::npos) << table[0];
+  EXPECT_EQ(raw.column("PRAGMA integrity_check"), std::vector<std::string>{"ok"});
   EXPECT_EQ(raw.column("SELECT name FROM sqlite_master WHERE tbl_name = 'grants' AND type = 'index'"
                        " AND sql IS NOT NULL"),
             std::vector<std::string>{"grants_subscription"});
