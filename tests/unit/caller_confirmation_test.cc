@@ -22,14 +22,10 @@ using test_support::kProducerAccount;
 
 constexpr char kProduct[] = "sales-111111111111";
 
-std::chrono::system_clock::time_point start_time() {
-  using namespace std::chrono;
-  return sys_days{year{2026} / January / 2} + hours{3};
-}
-
 class CallerConfirmationTest : public test_support::EngineMeshTest {
  protected:
-  CallerConfirmationTest() : EngineMeshTest(start_time(), {"orders"}) {}
+  CallerConfirmationTest()
+      : EngineMeshTest(std::chrono::system_clock::time_point{}, {"orders"}) {}
 
   // A second key of `account` and its caller, as a front end would remember it.
   Caller second_key(const std::string& account) {
