@@ -51,15 +51,13 @@ absl::StatusOr<SignedCaller> RequestAuthenticator::authenticate(const aws::HttpR
                             aws::parse_authorization(first_header(request, "Authorization")));
   const aws::Scope scope{.region = service_.region(),
                          .service = std::string(aws::kDatameshService)};
-  const auto now = std::chrono::system_clock::now();
-  if (may_remember) {
-    // A request refused here is refused by the store's path below, in the same order (the key
-    // first) and with the same message.
-    const auto to_sign =
-        aws::checked_string_to_sign(request, authorization, scope, now, max_clock_skew_);
-    std::optional<core::Caller> caller;
-    if (to_sign.ok()) caller = remembered_.caller_if_signed(authorization, *to_sign);
-    if (caller) {
+  // Computed once for both paths (the canonical request and its hashes are most of SigV4's
+  // cost). Its refusals come after the key's, in the store's path below.
+  const absl::StatusOr<std::string> to_sign = aws::checked_string_to_sign(
+      request, authorization, scope, std::chrono::system_clock::now(), max_clock_skew_);
+  if (may_remember && to_sign.ok()) {
+    if (std::optional<core::Caller> caller =
+            remembered_.caller_if_signed(authorization, *to_sign)) {
       DATAMESH_RETURN_IF_ERROR(check_claims(request, authorization, *caller));
       return SignedCaller{.caller = *std::move(caller), .remembered = true};
     }
@@ -69,13 +67,11 @@ absl::StatusOr<SignedCaller> RequestAuthenticator::authenticate(const aws::HttpR
     remembered_.forget(authorization.access_key_id);
     return key.status();
   }
-  DATAMESH_ASSIGN_OR_RETURN(
-      const std::string to_sign,
-      aws::checked_string_to_sign(request, authorization, scope, now, max_clock_skew_));
+  DATAMESH_RETURN_IF_ERROR(to_sign.status());
   std::string signing_key = aws::signing_key(key->secret_access_key, authorization.date,
                                              authorization.region, authorization.service);
   OPENSSL_cleanse(key->secret_access_key.data(), key->secret_access_key.size());
-  const absl::Status verified = aws::check_signature(authorization, signing_key, to_sign);
+  const absl::Status verified = aws::check_signature(authorization, signing_key, *to_sign);
   if (verified.ok()) remembered_.remember(key->caller, authorization.date, signing_key);
   OPENSSL_cleanse(signing_key.data(), signing_key.size());
   // A wrong secret gets the unknown-key answer, so keys cannot be probed; the other refusals

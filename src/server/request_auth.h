@@ -57,8 +57,6 @@ class RequestAuthenticator {
   // Drops what is remembered of the key: its remembered caller was found stale.
   void forget(std::string_view access_key_id) { remembered_.forget(access_key_id); }
 
-  const RememberedKeys& remembered_keys() const { return remembered_; }
-
  private:
   // The claims a request makes beyond its signature: X-Datamesh-* headers must be signed, and
   // X-Datamesh-Account-Id must be the key's account.
