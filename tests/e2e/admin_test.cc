@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "support/mesh_fixture.h"
 #include "support/status_matchers.h"
+#include "testkit/mesh_setup.h"
 
 namespace datamesh::test_support {
 namespace {
@@ -19,12 +20,6 @@ using absl::StatusCode;
 bool is_twelve_digits(const std::string& id) {
   return id.size() == 12 &&
          std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-Credentials as_credentials(const AccountCredentials& created) {
-  return Credentials{.account_id = created.account_id,
-                     .access_key_id = created.access_key_id,
-                     .secret_access_key = created.secret_access_key};
 }
 
 const Account* find_account(const std::vector<Account>& accounts, const std::string& id) {
@@ -53,7 +48,7 @@ TEST_F(MeshInitialization, InitializeMeshAccountReturnsWorkingAdminCredentials) 
   EXPECT_FALSE(mesh.access_key_id.empty());
   EXPECT_FALSE(mesh.secret_access_key.empty());
 
-  DataMeshAdmin admin(options(as_credentials(mesh)));
+  DataMeshAdmin admin(options(testkit::credentials_of(mesh)));
   ASSERT_OK_AND_ASSIGN(std::vector<Account> accounts, admin.list_accounts());
   ASSERT_EQ(accounts.size(), 1u);
   EXPECT_EQ(accounts[0].account_id, kMeshAccount);
@@ -128,7 +123,7 @@ TEST_F(AdminTest, CreateAccountWithoutIdGeneratesDistinctTwelveDigitIds) {
 TEST_F(AdminTest, CreateAccountReturnsCredentialsThatAuthenticate) {
   ASSERT_OK_AND_ASSIGN(AccountCredentials created,
                        admin().create_account("analytics", "666666666666"));
-  DataMeshAdmin as_new(options(as_credentials(created)));
+  DataMeshAdmin as_new(options(testkit::credentials_of(created)));
   ASSERT_OK_AND_ASSIGN(Account self, as_new.describe_account("666666666666"));
   EXPECT_EQ(self.name, "analytics");
 }
@@ -167,7 +162,7 @@ TEST_F(AdminTest, CreateAccountRequiresMeshAdmin) {
 TEST_F(AdminTest, InitializeProducerAccountMarksAccountAndReturnsRoleArns) {
   ASSERT_OK_AND_ASSIGN(AccountCredentials created,
                        admin().create_account("new producer", "666666666666"));
-  DataMeshAdmin as_new(options(as_credentials(created)));
+  DataMeshAdmin as_new(options(testkit::credentials_of(created)));
   ASSERT_OK_AND_ASSIGN(AccountRole role, as_new.initialize_producer_account());
   EXPECT_NE(role.role_arn.find("666666666666"), std::string::npos) << role.role_arn;
   EXPECT_NE(role.role_arn.find("DataMeshProducer"), std::string::npos) << role.role_arn;
@@ -182,7 +177,7 @@ TEST_F(AdminTest, InitializeProducerAccountMarksAccountAndReturnsRoleArns) {
 TEST_F(AdminTest, InitializeConsumerAccountMarksAccountAndReturnsRoleArns) {
   ASSERT_OK_AND_ASSIGN(AccountCredentials created,
                        admin().create_account("new consumer", "666666666666"));
-  DataMeshAdmin as_new(options(as_credentials(created)));
+  DataMeshAdmin as_new(options(testkit::credentials_of(created)));
   ASSERT_OK_AND_ASSIGN(AccountRole role, as_new.initialize_consumer_account());
   EXPECT_NE(role.role_arn.find("DataMeshConsumer"), std::string::npos) << role.role_arn;
   ASSERT_OK_AND_ASSIGN(Account account, admin().describe_account("666666666666"));
@@ -304,7 +299,7 @@ TEST_F(AdminTest, CreateAccessKeyAddsASecondWorkingKey) {
     EXPECT_EQ(key.status, "Active");
     EXPECT_EQ(key.account_id, kProducerAccount);
   }
-  DataMeshProducer with_second(options(as_credentials(second)));
+  DataMeshProducer with_second(options(testkit::credentials_of(second)));
   EXPECT_OK(with_second.list_pending_access_requests());
   EXPECT_OK(producer().list_pending_access_requests());
 }
@@ -321,7 +316,7 @@ TEST_F(AdminTest, RotateAccessKeyRefusesOldKeyAndIssuesWorkingNewKey) {
   EXPECT_NE(rotated.access_key_id, old_key);
 
   EXPECT_STATUS_CODE(producer().list_pending_access_requests(), StatusCode::kUnauthenticated);
-  DataMeshProducer with_new(options(as_credentials(rotated)));
+  DataMeshProducer with_new(options(testkit::credentials_of(rotated)));
   EXPECT_OK(with_new.list_pending_access_requests());
 
   ASSERT_OK_AND_ASSIGN(std::vector<AccessKey> keys, admin().list_access_keys(kProducerAccount));
@@ -364,7 +359,7 @@ TEST_F(AdminTest, RevokeUnknownKeyIsNotFound) {
 
 TEST_F(AdminTest, MeshAdminMayRevokeItsKeyWithAnotherAdminKey) {
   ASSERT_OK_AND_ASSIGN(AccountCredentials second, admin().create_access_key(kMeshAccount));
-  DataMeshAdmin with_second(options(as_credentials(second)));
+  DataMeshAdmin with_second(options(testkit::credentials_of(second)));
   ASSERT_OK(with_second.revoke_access_key(credentials(kMeshAccount).access_key_id));
   EXPECT_STATUS_CODE(admin().list_accounts(), StatusCode::kUnauthenticated);
   EXPECT_OK(with_second.list_accounts());

@@ -58,10 +58,7 @@ class KeyFreshnessTest : public ::testing::Test {
   Credentials extra_key() {
     auto created = admin_->create_access_key(kConsumerAccount);
     EXPECT_OK(created);
-    if (!created.ok()) return {};
-    return Credentials{.account_id = kConsumerAccount,
-                       .access_key_id = created->access_key_id,
-                       .secret_access_key = created->secret_access_key};
+    return created.ok() ? testkit::credentials_of(*created) : Credentials{};
   }
 
   ScratchDir scratch_;

@@ -11,10 +11,8 @@
 #include "datamesh/admin.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "security/secret_box.h"
 #include "server/served_mesh.h"
 #include "server/server_harness.h"
-#include "store/sqlite/sqlite_store.h"
 #include "support/fault_store.h"
 #include "support/mesh_fixture.h"
 #include "support/status_matchers.h"
@@ -36,13 +34,9 @@ class RememberedCallerTest : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(keys_, set_up_mesh(cat("sqlite://", db),
                                             {{kProducerAccount, "producer", Role::kProducer},
                                              {kConsumerAccount, "consumer", Role::kConsumer}}));
-    ASSERT_OK_AND_ASSIGN(auto sealer, security::SecretBox::from_environment_or_file(
-                                          db + ".key", /*create_if_missing=*/false));
-    ASSERT_OK_AND_ASSIGN(auto sqlite, store::SqliteStore::open(db));
-    auto counted = std::make_unique<FaultStore>(std::move(sqlite));
-    store_ = counted.get();
-    service_ = std::make_shared<api::MeshService>(
-        std::move(counted), std::make_unique<security::SecretBox>(std::move(sealer)), kRegion);
+    ASSERT_OK_AND_ASSIGN(ServiceOverFaults over, service_over_faults(db));
+    service_ = std::move(over.service);
+    store_ = over.faults;
     ASSERT_OK(server_.start(ServedMeshTest::default_config(), service_));
     admin_ = std::make_unique<DataMeshAdmin>(
         client_options(server_.endpoint(), keys_.at(kMeshAccount)));
@@ -74,10 +68,7 @@ class RememberedCallerTest : public ::testing::Test {
   Credentials extra_key(const std::string& account) {
     auto created = admin_->create_access_key(account);
     EXPECT_OK(created);
-    if (!created.ok()) return {};
-    return Credentials{.account_id = account,
-                       .access_key_id = created->access_key_id,
-                       .secret_access_key = created->secret_access_key};
+    return created.ok() ? testkit::credentials_of(*created) : Credentials{};
   }
 
   ScratchDir scratch_;

@@ -11,6 +11,8 @@
 #include "base/text.h"
 #include "datamesh/catalog.h"
 #include "datamesh/producer.h"
+#include "security/secret_box.h"
+#include "store/sqlite/sqlite_store.h"
 #include "support/mesh_fixture.h"
 #include "testkit/signed_request.h"
 
@@ -191,6 +193,19 @@ absl::StatusOr<std::map<std::string, Credentials>> set_up_mesh(
     const std::string& endpoint, const std::vector<AccountSpec>& accounts,
     const std::string& log_level) {
   return testkit::set_up_mesh(mesh_access(endpoint, log_level), "server test mesh", accounts);
+}
+
+absl::StatusOr<ServiceOverFaults> service_over_faults(const std::string& db) {
+  auto sealer =
+      security::SecretBox::from_environment_or_file(db + ".key", /*create_if_missing=*/false);
+  if (!sealer.ok()) return sealer.status();
+  auto sqlite = store::SqliteStore::open(db);
+  if (!sqlite.ok()) return sqlite.status();
+  auto faults = std::make_unique<test_support::FaultStore>(*std::move(sqlite));
+  ServiceOverFaults over{.faults = faults.get()};
+  over.service = std::make_shared<api::MeshService>(
+      std::move(faults), std::make_unique<security::SecretBox>(*std::move(sealer)), kRegion);
+  return over;
 }
 
 absl::StatusOr<std::string> publish_tables(const std::string& endpoint, const Credentials& producer,

@@ -35,6 +35,7 @@
 #include "gtest/gtest.h"
 #include "server/server.h"
 #include "spdlog/sinks/base_sink.h"
+#include "support/fault_store.h"
 #include "testkit/mesh_setup.h"
 #include "testkit/server_process.h"
 
@@ -108,6 +109,14 @@ ClientOptions client_options(const std::string& endpoint, std::optional<Credenti
 absl::StatusOr<std::map<std::string, Credentials>> set_up_mesh(
     const std::string& endpoint, const std::vector<AccountSpec>& accounts,
     const std::string& log_level = "WARNING");
+
+// A mesh service on the SQLite mesh file `db` (its key file beside it, as set_up_mesh leaves
+// it) through a FaultStore, which counts the store calls the server makes and can fail them.
+struct ServiceOverFaults {
+  std::shared_ptr<api::MeshService> service;
+  test_support::FaultStore* faults = nullptr;  // owned by service
+};
+absl::StatusOr<ServiceOverFaults> service_over_faults(const std::string& db);
 
 // Creates database `database` with `tables` (test_support::sales_table) in the producer's
 // catalog and publishes every table of it; returns the mesh database's name.

@@ -16,9 +16,7 @@
 #include "datamesh/catalog.h"
 #include "datamesh/producer.h"
 #include "gtest/gtest.h"
-#include "security/secret_box.h"
 #include "server/served_mesh.h"
-#include "store/sqlite/sqlite_store.h"
 #include "support/fault_store.h"
 #include "support/mesh_fixture.h"
 #include "support/status_matchers.h"
@@ -59,13 +57,9 @@ class StreamedAnswerTest : public ::testing::Test {
     product_ = product.database_name;
 
     // The server, on the same file through a FaultStore.
-    ASSERT_OK_AND_ASSIGN(auto sealer, security::SecretBox::from_environment_or_file(
-                                          db + ".key", /*create_if_missing=*/false));
-    ASSERT_OK_AND_ASSIGN(auto sqlite, store::SqliteStore::open(db));
-    auto faults = std::make_unique<FaultStore>(std::move(sqlite));
-    faults_ = faults.get();
-    service_ = std::make_shared<api::MeshService>(
-        std::move(faults), std::make_unique<security::SecretBox>(std::move(sealer)), kRegion);
+    ASSERT_OK_AND_ASSIGN(ServiceOverFaults over, service_over_faults(db));
+    service_ = std::move(over.service);
+    faults_ = over.faults;
     ASSERT_OK(server_.start(ServedMeshTest::default_config(), service_));
   }
 

@@ -9,13 +9,13 @@ namespace {
 
 using base::cat;
 
+}  // namespace
+
 Credentials credentials_of(const AccountCredentials& created) {
   return Credentials{.account_id = created.account_id,
                      .access_key_id = created.access_key_id,
                      .secret_access_key = created.secret_access_key};
 }
-
-}  // namespace
 
 ClientOptions MeshAccess::client(std::optional<Credentials> credentials) const {
   return ClientOptions{.data_mesh_account_id = mesh_account_id,

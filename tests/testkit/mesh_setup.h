@@ -34,6 +34,9 @@ struct MeshAccess {
   ClientOptions client(std::optional<Credentials> credentials) const;
 };
 
+// The credentials a client signs with, from what create_account / create_access_key answered.
+Credentials credentials_of(const AccountCredentials& created);
+
 // Initializes the mesh (named `mesh_name`) as mesh.mesh_account_id, creates `accounts` and gives
 // each its role. Returns the credentials by account id, the mesh admin's under its id.
 // The first error of the API; Internal when the mesh got another id.
