@@ -5,6 +5,7 @@
 #include <chrono>
 #include <climits>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -27,6 +28,9 @@ class WalCheckpointerTest : public ::testing::Test {
     ASSERT_TRUE(opened.ok()) << opened.status();
     writer_ = *std::move(opened);
     ASSERT_TRUE(writer_->exec("CREATE TABLE pages (body BLOB)", "create").ok());
+    // An empty log to start from, whatever opening the store left in it: log_frames() then
+    // counts the frames of this test's commits.
+    ASSERT_TRUE(writer_->exec("PRAGMA wal_checkpoint(TRUNCATE)", "truncate the log").ok());
   }
 
   // One commit per row; each row fills a page of its own, so each commit grows the log.
@@ -37,6 +41,21 @@ class WalCheckpointerTest : public ::testing::Test {
   }
 
   std::uintmax_t log_bytes() const { return std::filesystem::file_size(path_ + "-wal"); }
+
+  // The frames (pages) in the log, from its size: a 32-byte header (the page size big-endian at
+  // byte 8), then frames of a 24-byte header and a page each. Exact while the log has not been
+  // restarted, i.e. before any checkpoint; what SQLite's commit hook reports to the checkpointer.
+  std::uintmax_t log_frames() const {
+    const std::uintmax_t bytes = log_bytes();
+    if (bytes <= 32) return 0;
+    std::ifstream log(path_ + "-wal", std::ios::binary);
+    unsigned char header[12] = {};
+    log.read(reinterpret_cast<char*>(header), sizeof header);
+    const std::uintmax_t page_size = (std::uintmax_t{header[8]} << 24) |
+                                     (std::uintmax_t{header[9]} << 16) |
+                                     (std::uintmax_t{header[10]} << 8) | header[11];
+    return page_size == 0 ? 0 : (bytes - 32) / (page_size + 24);
+  }
 
   testing::ScratchDirectory directory_;
   const std::string path_ = directory_.file("mesh.db");
@@ -65,11 +84,16 @@ int wait_for_checkpoints(const WalCheckpointer& checkpointer, int count) {
 }
 
 TEST_F(WalCheckpointerTest, TheThreadCheckpointsOnceTheLogReachesTheWakeThreshold) {
-  WalCheckpointer checkpointer(path_, 1000, {.wake_pages = 20, .writer_pages = kNever});
+  constexpr std::uintmax_t kWake = 60;
+  WalCheckpointer checkpointer(path_, 1000, {.wake_pages = kWake, .writer_pages = kNever});
   checkpointer.watch(*writer_);
-  commit_rows(19);
+  // A commit of a page-sized row writes a few frames (the row's page, its parent, the header
+  // page): commit while the log stays 10 frames or more below the threshold, so that no commit
+  // reached it and the thread was never woken.
+  while (log_frames() + 10 < kWake) commit_rows(1);
+  ASSERT_LT(log_frames(), kWake);
   EXPECT_EQ(checkpointer.completed_checkpoints(), 0);  // below the threshold: no wake-up
-  commit_rows(6);
+  while (log_frames() < kWake) commit_rows(1);
   const int first = wait_for_checkpoints(checkpointer, 1);
   ASSERT_GE(first, 1);
   EXPECT_TRUE(checkpointer.last_error().ok()) << checkpointer.last_error();
