@@ -152,16 +152,19 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
           : options.sync_mesh_catalog_schedule;
   // The pattern is matched against the source tables before the write transaction, so that a
   // costly one fails on its budget without holding the write lock; inside the write only the
-  // tables created since are matched.
+  // tables created since are matched. It is matched after the read transaction ends, too: a
+  // reader held open for the matching would keep SQLite's checkpoints from resetting the log,
+  // which every other account's commits would pay for.
   MatchBudget budget;
   std::optional<NameSelection> selection;
   if (pattern) {
     selection.emplace(*pattern);
-    DATAMESH_RETURN_IF_ERROR(read([&](store::Transaction& tx) -> absl::Status {
-      DATAMESH_ASSIGN_OR_RETURN(const std::vector<std::string> names,
-                                tx.list_table_names(producer, request.source_database_name));
-      return selection->select(names, budget).status();
-    }));
+    DATAMESH_ASSIGN_OR_RETURN(
+        const std::vector<std::string> names,
+        read([&](store::Transaction& tx) {
+          return tx.list_table_names(producer, request.source_database_name);
+        }));
+    DATAMESH_RETURN_IF_ERROR(selection->select(names, budget).status());
   }
 
   return write([&](store::Transaction& tx) -> absl::StatusOr<DataProduct> {

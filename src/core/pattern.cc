@@ -12,6 +12,8 @@
 #include <thread>
 #include <utility>
 
+#include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -191,7 +193,7 @@ class ThreadMatchState {
 
 // Matching beyond Pattern::kFreeSteps is what a costly pattern spends its budget on: CPU with
 // no wait in it. It runs on a few threads of its own (half the cores), each at the lowest CPU
-// priority (nice 19), and the calling thread waits for it: calls sending costly patterns back
+// priority (Linux's SCHED_IDLE), and the calling thread waits for it: calls sending costly patterns back
 // to back, each within its budget, then take at most half the cores, and whatever else runs
 // preempts them at once, so another account's calls keep their latency. The threads wait for
 // nothing but work, so waiting for them cannot deadlock; they live as long as the process.
@@ -223,9 +225,14 @@ class CostlyMatchers {
   }
 
   void serve() {
-    // A Linux thread's nice value is its own. Lowering it needs no privilege; if it is refused
-    // anyway, the work is still bounded by the number of threads.
-    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 19);
+    // SCHED_IDLE: the thread runs only when no normal thread wants the core, and a waking
+    // normal thread preempts it at once, where a nice-19 thread may first finish its slice.
+    // Taking the idle policy needs no privilege; if it is refused anyway, nice 19, and the
+    // work is still bounded by the number of threads.
+    const sched_param idle{.sched_priority = 0};
+    if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle) != 0) {
+      (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 19);
+    }
     std::unique_lock lock(mutex_);
     while (true) {
       work_.wait(lock, [&] { return !queue_.empty(); });
