@@ -1,7 +1,8 @@
 # Script mode (cmake -P): writes the C++ source of server/console_assets.h's list from the
 # gzipped files console/build.mjs left in ASSETS_DIR (none when ASSETS_DIR is empty: a build
-# without the console). index.html.gz is served at "/", every other file at /assets/<name>
-# (content-hashed by esbuild, so immutable).
+# without the console). index.html.gz is served at "/", with the SHA-256 of its inline script
+# and style from index.html.json; any other file at /assets/<name> (content-hashed, so
+# immutable).
 #   cmake -DASSETS_DIR=<dir or empty> -DOUTPUT=<file.cc> -P EmbedConsole.cmake
 set(files)
 if(ASSETS_DIR)
@@ -15,9 +16,14 @@ set(index 0)
 foreach(file IN LISTS files)
   get_filename_component(gz_name ${file} NAME)
   string(REGEX REPLACE "\\.gz$" "" name ${gz_name})
+  set(script_sha256 "")
+  set(style_sha256 "")
   if(name STREQUAL "index.html")
     set(path "/")
     set(immutable false)
+    file(READ ${ASSETS_DIR}/index.html.json hashes)
+    string(JSON script_sha256 GET "${hashes}" script)
+    string(JSON style_sha256 GET "${hashes}" style)
   else()
     set(path "/assets/${name}")
     set(immutable true)
@@ -36,7 +42,8 @@ foreach(file IN LISTS files)
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," bytes "${hex}")
   string(APPEND arrays "const char kAsset${index}[] = {\n${bytes}};\n")
   string(APPEND entries
-    "    {\"${path}\", \"${type}\", std::string_view(kAsset${index}, ${size}), ${immutable}},\n")
+    "    {\"${path}\", \"${type}\", std::string_view(kAsset${index}, ${size}), ${immutable},\n"
+    "     \"${script_sha256}\", \"${style_sha256}\"},\n")
   math(EXPR index "${index} + 1")
 endforeach()
 

@@ -1,7 +1,9 @@
-// Builds the console's assets: esbuild bundles src/main.jsx (Preact, JSX) and src/style.css
-// into content-hashed files, writes index.html that loads them (no inline script: the server's
-// Content-Security-Policy forbids it), and gzips each file at the highest level. CMake embeds
-// the .gz files in `datamesh serve` (cmake/EmbedConsole.cmake).
+// Builds the console's page: esbuild bundles src/main.jsx (Preact, JSX) and src/style.css,
+// and both go inside index.html, so that a first load is one request (the browser otherwise
+// fetches them only once the new renderer has parsed the page). The server's
+// Content-Security-Policy allows exactly these two blocks by their SHA-256 and nothing else
+// inline: build.mjs writes the hashes next to the page (index.html.json). The page is gzipped
+// at the highest level; CMake embeds it in `datamesh serve` (cmake/EmbedConsole.cmake).
 //
 // node build.mjs --node-modules DIR --methods FILE --out DIR
 //   DIR/node_modules: where `npm ci` installed package-lock.json (the build tree, not here);
@@ -11,6 +13,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, constants } from 'node:zlib';
+import { createHash } from 'node:crypto';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, arg, i, all) =>
@@ -42,7 +45,6 @@ const result = await esbuild.build({
   jsx: 'automatic',
   jsxImportSource: 'preact',
   nodePaths: [nodeModules],
-  entryNames: '[name]-[hash]',
   outdir: staging,
   metafile: true,
   legalComments: 'none',
@@ -51,20 +53,24 @@ const result = await esbuild.build({
 });
 
 const outputs = Object.keys(result.metafile.outputs).map((file) => basename(file));
-const script = outputs.find((f) => f.endsWith('.js'));
-const style = outputs.find((f) => f.endsWith('.css'));
-const html = readFileSync(join(here, 'src/index.html'), 'utf8')
-  .replace('%SCRIPT%', `/assets/${script}`)
-  .replace('%STYLE%', `/assets/${style}`);
-writeFileSync(join(staging, 'index.html'), html);
+const read = (suffix) => readFileSync(join(staging, outputs.find((f) => f.endsWith(suffix))), 'utf8');
+const script = read('.js').trimEnd();
+const style = read('.css').trimEnd();
+// Inside the page, a closing tag in the code would end the block early.
+if (/<\/script/i.test(script)) throw new Error('build.mjs: the bundle contains "</script"');
+if (/<\/style/i.test(style)) throw new Error('build.mjs: the style contains "</style"');
+const template = readFileSync(join(here, 'src/index.html'), 'utf8');
+for (const mark of ['%SCRIPT%', '%STYLE%']) {
+  if (template.split(mark).length !== 2) throw new Error(`build.mjs: index.html must hold ${mark} once`);
+}
+// Functions as replacements: a '$' in the code is not a replacement pattern.
+const html = template.replace('%STYLE%', () => style).replace('%SCRIPT%', () => script);
+const sha256 = (text) => `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`;
 
 mkdirSync(join(out, 'assets'), { recursive: true });
-let total = 0;
-for (const file of ['index.html', script, style]) {
-  const gz = gzipSync(readFileSync(join(staging, file)), { level: constants.Z_BEST_COMPRESSION });
-  // index.html is served at /, the hashed files under /assets/.
-  writeFileSync(join(out, 'assets', `${file}.gz`), gz);
-  total += gz.length;
-}
+const gz = gzipSync(Buffer.from(html, 'utf8'), { level: constants.Z_BEST_COMPRESSION });
+writeFileSync(join(out, 'assets', 'index.html.gz'), gz);
+writeFileSync(join(out, 'assets', 'index.html.json'),
+              JSON.stringify({ script: sha256(script), style: sha256(style) }) + '\n');
 rmSync(staging, { recursive: true, force: true });
-console.log(`console: ${outputs.length + 1} assets, ${total} bytes gzipped`);
+console.log(`console: one page, ${gz.length} bytes gzipped`);

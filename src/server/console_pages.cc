@@ -1,21 +1,35 @@
 #include "server/console_pages.h"
 
 #include "api/json_codec.h"
+#include "base/text.h"
 #include "server/console_assets.h"
 
 namespace datamesh::server {
 namespace {
 
-// Only the server's own files and API; no inline script or style, no plugins, no framing, no
-// form posts elsewhere. The console sets no style attributes, so style-src needs no
-// 'unsafe-inline' either.
-constexpr std::string_view kContentSecurityPolicy =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'";
+// The page runs only its own inline script and style, named by their SHA-256 (console/build.mjs
+// puts them inside the page, so that a first load is one request); nothing else inline, no
+// script or style file, no eval, no plugins, no framing, no form posts elsewhere, requests only
+// to this server. The console sets no style attributes, so style-src needs no 'unsafe-inline'
+// or 'unsafe-hashes'. An answer that is no page (an asset file, config.json) allows no script
+// or style at all.
+std::string content_security_policy(std::string_view script_sha256,
+                                    std::string_view style_sha256) {
+  const auto source = [](std::string_view sha256) {
+    return sha256.empty() ? std::string("'none'") : cat("'", sha256, "'");
+  };
+  return cat("default-src 'self'; script-src ", source(script_sha256), "; style-src ",
+             source(style_sha256),
+             "; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+             "form-action 'self'; frame-ancestors 'none'");
+}
 
-void add_security_headers(Response& response) {
-  response.headers.emplace_back("Content-Security-Policy", std::string(kContentSecurityPolicy));
+// `script_sha256` and `style_sha256`: the page's inline blocks; empty for an answer that is no
+// page.
+void add_security_headers(Response& response, std::string_view script_sha256 = "",
+                          std::string_view style_sha256 = "") {
+  response.headers.emplace_back("Content-Security-Policy",
+                                content_security_policy(script_sha256, style_sha256));
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.headers.emplace_back("X-Frame-Options", "DENY");
   response.headers.emplace_back("Referrer-Policy", "no-referrer");
@@ -32,10 +46,10 @@ ConsolePages::ConsolePages(std::string_view region) {
     response.headers.emplace_back("Content-Encoding", "gzip");
     response.headers.emplace_back("Vary", "Accept-Encoding");
     // Hashed names never change content; the page itself is revalidated on every load so that
-    // a new build's page names the new files.
+    // a new build's page is fetched.
     response.headers.emplace_back(
         "Cache-Control", asset.immutable ? "public, max-age=31536000, immutable" : "no-cache");
-    add_security_headers(response);
+    add_security_headers(response, asset.script_sha256, asset.style_sha256);
     pages_.emplace(std::string(asset.path), std::move(response));
     built_ = true;
   }

@@ -1,12 +1,13 @@
-// The web console's answers (docs/CONSOLE.md): GET / and the content-hashed /assets/… files
-// built into the binary (server/console_assets.h), and GET /console/config.json, which tells
+// The web console's answers (docs/CONSOLE.md): GET / (the page, its script and style inside
+// it) built into the binary (server/console_assets.h), and GET /console/config.json, which tells
 // the page the region it signs for. Every answer is made once, at construction, and only
 // copied afterwards: the router answers them on the event loop like /healthz.
 //
 // The files are sent gzip-compressed as built (Content-Encoding: gzip; every browser the
 // console supports accepts it), with the headers of docs/SECURITY.md "Web console": a
-// Content-Security-Policy allowing only the server's own scripts, styles and API (no inline
-// script, no framing), nosniff, no referrer. Thread-safe (const after construction).
+// Content-Security-Policy allowing only the page's own inline script and style (by their
+// SHA-256) and requests to this server, no framing; nosniff, no referrer. Thread-safe (const
+// after construction).
 #pragma once
 
 #include <map>

@@ -6,7 +6,7 @@
 // except initialize-mesh-account when allowed; a signed call over its key's limits of
 // key_throttle.h, or from an address past its failed authentications of auth_failure_limit.h,
 // gets 429 ThrottlingException with Retry-After); GET /healthz, GET /openapi.json and the web
-// console's files (server/console_pages.h: GET /, /assets/…, /console/config.json), constant
+// console's files (server/console_pages.h: GET / and /console/config.json), constant
 // and answered on the event loop; GET /metrics (reads the store, so on a worker); anything else
 // is 404 in the error shape. A method that streams its answer (api/routes.h Route::stream,
 // get_data_product) answers with a body written as the engine reads it (http_transport.h

@@ -1,12 +1,14 @@
 // The web console's answers (server/console_pages.h): every built asset at its path, gzipped,
-// with the security headers; the page revalidated and the hashed files cached for good; the
-// region the page signs for; nothing else. The browser suite (tests/console) checks the same
-// through a real server and Chromium; this runs in the sanitizer job with the other server
-// suites.
+// with the security headers (the page's inline script and style allowed by hash, nothing
+// else); the page revalidated and hashed files cached for good; the region the page signs for;
+// nothing else. The browser suite (tests/console) checks the same through a real server and
+// Chromium, and that the hashes are those of the page's blocks; this runs in the sanitizer job
+// with the other server suites.
 #include "server/console_pages.h"
 
 #include <algorithm>
 
+#include "base/text.h"
 #include "gtest/gtest.h"
 #include "server/console_assets.h"
 
@@ -42,6 +44,20 @@ TEST(ConsolePagesTest, ServesEveryBuiltAssetGzippedWithSecurityHeaders) {
     EXPECT_NE(csp.find("default-src 'self'"), std::string::npos);
     EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos);
     EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos);
+    EXPECT_EQ(csp.find("unsafe-hashes"), std::string::npos);
+    if (asset.path == "/") {
+      // The page's own inline blocks, by hash, and nothing else: no script or style file.
+      for (const std::string_view sha256 : {asset.script_sha256, asset.style_sha256}) {
+        EXPECT_TRUE(sha256.starts_with("sha256-")) << sha256;
+        EXPECT_EQ(sha256.size(), 7u + 44u) << "base64 of 32 bytes: " << sha256;
+      }
+      EXPECT_NE(csp.find(base::cat("script-src '", asset.script_sha256, "';")), std::string::npos)
+          << csp;
+      EXPECT_NE(csp.find(base::cat("style-src '", asset.style_sha256, "';")), std::string::npos)
+          << csp;
+    } else {
+      EXPECT_NE(csp.find("script-src 'none';"), std::string::npos) << csp;
+    }
     EXPECT_EQ(header(*page, "X-Content-Type-Options"), "nosniff");
     EXPECT_EQ(header(*page, "Referrer-Policy"), "no-referrer");
     EXPECT_EQ(header(*page, "Cache-Control"),
@@ -61,6 +77,8 @@ TEST(ConsolePagesTest, TellsThePageTheServersRegion) {
   EXPECT_EQ(config->body, R"({"Region":"eu-west-1"})");
   EXPECT_EQ(config->content_type, "application/json");
   EXPECT_EQ(header(*config, "Content-Encoding"), "");
+  const std::string csp = header(*config, "Content-Security-Policy");
+  EXPECT_NE(csp.find("script-src 'none'; style-src 'none';"), std::string::npos) << csp;
 }
 
 TEST(ConsolePagesTest, AnswersNothingElse) {
