@@ -120,21 +120,10 @@ MeshService::MeshService(std::unique_ptr<store::Store> store,
       engine_(*store_, clock_, *sealer_, region_, std::move(partition)) {}
 
 absl::Status MeshService::check_mesh_id(std::string_view data_mesh_account_id) {
-  std::lock_guard lock(mesh_id_mutex_);
-  if (mesh_id_.empty()) {
-    auto id = engine_.mesh_account_id();
-    if (!id.ok()) {
-      if (absl::IsNotFound(id.status())) {
-        return absl::FailedPreconditionError(
-            "the mesh is not initialized: run `datamesh admin initialize-mesh-account` first");
-      }
-      return id.status();
-    }
-    mesh_id_ = *id;
-  }
-  if (!data_mesh_account_id.empty() && mesh_id_ != data_mesh_account_id) {
+  DATAMESH_ASSIGN_OR_RETURN(const std::string mesh_id, engine_.mesh_account_id());
+  if (!data_mesh_account_id.empty() && mesh_id != data_mesh_account_id) {
     return absl::InvalidArgumentError(cat("data_mesh_account_id ", data_mesh_account_id,
-                                          " is not this mesh's account (", mesh_id_, ")"));
+                                          " is not this mesh's account (", mesh_id, ")"));
   }
   return absl::OkStatus();
 }

@@ -118,8 +118,6 @@ class MeshService {
   const core::Clock& clock_;
   std::string region_;
   core::Engine engine_;
-  std::mutex mesh_id_mutex_;
-  std::string mesh_id_;  // cached once known: the mesh account never changes
 };
 
 }  // namespace datamesh::api

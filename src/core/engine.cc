@@ -97,6 +97,19 @@ Engine::Engine(store::Store& store, const Clock& clock, const SecretSealer& seal
 
 std::string Engine::now() const { return format_date(clock_.now()); }
 
+std::optional<std::string> Engine::remembered_mesh_id() const {
+  std::lock_guard lock(mesh_id_memo_->mutex);
+  return mesh_id_memo_->id;
+}
+
+absl::StatusOr<std::string> Engine::mesh_id(store::Transaction& tx) const {
+  if (std::optional<std::string> id = remembered_mesh_id()) return *std::move(id);
+  DATAMESH_ASSIGN_OR_RETURN(std::string id, internal::load_mesh_id(tx));
+  std::lock_guard lock(mesh_id_memo_->mutex);
+  mesh_id_memo_->id = id;
+  return id;
+}
+
 Engine Engine::with_client_token(ClientToken token) const {
   Engine engine(*this);
   engine.client_token_ = std::move(token);
@@ -239,11 +252,8 @@ absl::StatusOr<Caller> Engine::authenticate(const Credentials& credentials) cons
 }
 
 absl::StatusOr<std::string> Engine::mesh_account_id() const {
-  return read([&](store::Transaction& tx) -> absl::StatusOr<std::string> {
-    DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> mesh, tx.get_mesh_account());
-    if (!mesh) return absl::NotFoundError("the mesh is not initialized");
-    return mesh->account_id;
-  });
+  if (std::optional<std::string> id = remembered_mesh_id()) return *std::move(id);
+  return read([&](store::Transaction& tx) { return mesh_id(tx); });
 }
 
 }  // namespace datamesh::core

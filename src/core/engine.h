@@ -2,10 +2,13 @@
 // business rules, authorization and audit, each run as one store transaction.
 //
 // Front ends (the embedded backend, later the HTTP server) authenticate the caller with
-// authenticate() and then call one method. The engine holds no mutable state of its own and is
-// thread-safe as long as the Store is.
+// authenticate() and then call one method. The engine's only state of its own is the mesh
+// account id, remembered once read (a mesh's id never changes after initialize_mesh_account,
+// so it cannot go stale); it is thread-safe as long as the Store is.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,7 +74,8 @@ class Engine {
     std::string secret_access_key;
   };
   absl::StatusOr<KeyMaterial> resolve_access_key(std::string_view access_key_id) const;
-  // The mesh account id, or NotFound when the mesh is not initialized.
+  // The mesh account id, or FailedPrecondition when the mesh is not initialized; no
+  // transaction once this engine (or the one it was copied from) has read it.
   absl::StatusOr<std::string> mesh_account_id() const;
 
   // This engine for one call whose write acts once under `token` (core/client_token.h): the
@@ -280,6 +284,17 @@ class Engine {
     CallerConfirmation* confirmation;
   };
   std::optional<Confirming> confirming_;  // set only by confirming
+
+  // The mesh account id; FailedPrecondition when the mesh is not initialized. Read from `tx`
+  // until a read finds it, then remembered by this engine and every copy of it: the
+  // authorization check and most methods need it, and the id never changes once set.
+  absl::StatusOr<std::string> mesh_id(store::Transaction& tx) const;
+  std::optional<std::string> remembered_mesh_id() const;
+  struct MeshIdMemo {
+    std::mutex mutex;
+    std::optional<std::string> id;  // guarded by mutex
+  };
+  std::shared_ptr<MeshIdMemo> mesh_id_memo_ = std::make_shared<MeshIdMemo>();
 };
 
 }  // namespace datamesh::core

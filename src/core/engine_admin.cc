@@ -189,7 +189,7 @@ absl::StatusOr<CallerIdentity> Engine::get_caller_identity(const Caller& caller)
   return read([&](store::Transaction& tx) -> absl::StatusOr<CallerIdentity> {
     DATAMESH_ASSIGN_OR_RETURN(const Account account,
                               load_account(tx, caller.account.account_id));
-    DATAMESH_ASSIGN_OR_RETURN(std::string mesh, internal::load_mesh_id(tx));
+    DATAMESH_ASSIGN_OR_RETURN(std::string mesh, mesh_id(tx));
     return CallerIdentity{.account_id = account.account_id,
                           .account_name = account.name,
                           .is_mesh_admin = account.is_mesh,

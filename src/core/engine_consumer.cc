@@ -161,7 +161,7 @@ absl::StatusOr<AccessRequest> Engine::request_access_to_product(
                                 std::vector<std::string>{})));
   if (!patterns.empty()) {
     DATAMESH_RETURN_IF_ERROR(read([&](store::Transaction& tx) -> absl::Status {
-      DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+      DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
       DATAMESH_ASSIGN_OR_RETURN(
           const store::ProductRow product,
           load_requested_product(tx, request.database_name, request.owner_account_id));
@@ -171,7 +171,7 @@ absl::StatusOr<AccessRequest> Engine::request_access_to_product(
     }));
   }
   return write([&](store::Transaction& tx) -> absl::StatusOr<AccessRequest> {
-    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
     DATAMESH_ASSIGN_OR_RETURN(
         const store::ProductRow product,
         load_requested_product(tx, request.database_name, request.owner_account_id));
@@ -239,7 +239,7 @@ absl::Status Engine::finalize_subscription(const Caller& caller,
         Subscription sub,
         internal::load_to_change(tx, caller, Persona::kConsumer, request.subscription_id,
                                  "finalize", {SubscriptionStatus::kActive}, "finalized"));
-    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
     const std::string date = now();
     const std::string& database = sub.database_name;
 
@@ -382,7 +382,7 @@ absl::StatusOr<PublishedProductPage> Engine::list_data_products(
                                     .public_metadata_only = !request.domain.empty()};
   return read([&](store::Transaction& tx) -> absl::StatusOr<PublishedProductPage> {
     PublishedProductPage result;
-    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
     DATAMESH_ASSIGN_OR_RETURN(std::vector<store::ProductRow> rows,
                               tx.list_products(filter, page));
     result.next_token = internal::trim_page(
@@ -407,7 +407,7 @@ absl::StatusOr<Table> Engine::get_published_table(const Caller& caller,
   DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
   DATAMESH_RETURN_IF_ERROR(validate_catalog_name("table_name", request.table_name));
   return read([&](store::Transaction& tx) -> absl::StatusOr<Table> {
-    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
     DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
                               tx.get_product(request.database_name));
     if (!product) {
@@ -448,7 +448,7 @@ absl::StatusOr<PermissionCheck> Engine::check_permission(
                                           "\"; allowed: ", join(names, ", ")));
   }
   return read([&](store::Transaction& tx) -> absl::StatusOr<PermissionCheck> {
-    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
     DATAMESH_ASSIGN_OR_RETURN(
         const std::vector<store::GrantRow> rows,
         tx.find_grants(caller.account.account_id, mesh, request.database_name, request.table_name));

@@ -169,7 +169,7 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
 
   return write([&](store::Transaction& tx) -> absl::StatusOr<DataProduct> {
     DataProduct result{.database_name = mesh_db};
-    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
     const std::string date = now();
     const std::string actor = actor_arn(caller, kProducerRole);
 
@@ -493,7 +493,7 @@ absl::Status Engine::approve_access_request(const Caller& caller,
       DATAMESH_ASSIGN_OR_RETURN(grantable,
                                 parse_grantable(*options.grantable_permissions, granted));
     }
-    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
     for (const std::string& table : sub.table_names) {
       DATAMESH_ASSIGN_OR_RETURN(const std::optional<Table> found,
                                 tx.get_table(mesh, sub.database_name, table));
@@ -589,7 +589,7 @@ absl::Status Engine::update_subscription_permissions(
                                          /*allow_empty=*/true));
       grantable = current.intersect(granted);
     }
-    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
     DATAMESH_RETURN_IF_ERROR(internal::write_grants(tx, sub, mesh, granted, grantable));
     const nlohmann::json before = {{"PermittedGrants", sub.permitted_grants},
                                    {"GrantableGrants", sub.grantable_grants}};
@@ -623,7 +623,7 @@ absl::Status Engine::get_data_product(const Caller& caller,
   absl::Status stopped;
   return read([&](store::Transaction& tx) -> absl::Status {
     DATAMESH_RETURN_IF_ERROR(stopped);
-    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
     // The mesh database by its own name, or by its source name ("<source>-<producer>").
     std::optional<store::ProductRow> product;
     bool owned_by_another = false;

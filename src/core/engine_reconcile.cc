@@ -84,7 +84,7 @@ absl::StatusOr<ReconcileReport> Engine::reconcile(const Caller& caller,
                  [&](store::Transaction& tx) -> absl::StatusOr<ReconcileReport> {
         DATAMESH_RETURN_IF_ERROR(confirm_in(tx));
         ReconcileReport found{.dry_run = !request.apply};
-        DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+        DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
         DATAMESH_ASSIGN_OR_RETURN(const std::vector<store::ProductRow> products,
                                   all_products(tx));
         for (const store::ProductRow& product : products) {
@@ -114,7 +114,7 @@ absl::StatusOr<ReconcileReport> Engine::reconcile(const Caller& caller,
         drift.repaired,
         store_.run(store::TxMode::kWrite, [&](store::Transaction& tx) -> absl::StatusOr<bool> {
           DATAMESH_RETURN_IF_ERROR(confirm_in(tx));
-          DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+          DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
           DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
                                     tx.get_product(drift.database_name));
           if (!product) return false;

@@ -69,7 +69,7 @@ absl::Status Engine::delete_subscription(const Caller& caller, Persona persona,
         internal::load_to_change(tx, caller, persona, request.subscription_id, "delete",
                                  {SubscriptionStatus::kPending, SubscriptionStatus::kActive},
                                  "deleted"));
-    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, internal::load_mesh_id(tx));
+    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
     DATAMESH_ASSIGN_OR_RETURN(const std::vector<store::GrantRow> revoked,
                               tx.list_subscription_grants(sub.subscription_id));
     DATAMESH_RETURN_IF_ERROR(tx.delete_subscription_grants(sub.subscription_id));

@@ -76,6 +76,12 @@ PermissionCheck evaluate_grants(const std::vector<store::GrantRow>& rows, Permis
                                 std::string_view database_name, std::string_view table_name) {
   PermissionCheck check;
   const std::string wanted(permission_name(permission));
+  // The reason names one grant, the same whatever order the store gave: a grantable one before
+  // others, then the first by table, permission and subscription.
+  const store::GrantRow* named = nullptr;
+  const auto key = [](const store::GrantRow& row) {
+    return std::tie(row.table_name, row.permission, row.subscription_id);
+  };
   for (const store::GrantRow& row : rows) {
     if (row.database_name != database_name) continue;
     const bool on_resource = table_name.empty()
@@ -83,20 +89,23 @@ PermissionCheck evaluate_grants(const std::vector<store::GrantRow>& rows, Permis
                                  : (row.table_name == table_name || row.table_name == kAllTables);
     if (!on_resource) continue;
     if (row.permission != wanted && row.permission != permission_name(Permission::kAll)) continue;
-    const std::string source = row.subscription_id.empty()
-                                   ? std::string("ownership of the data product")
-                                   : cat("subscription ", row.subscription_id);
-    if (!check.allowed || (row.grantable && !check.grantable)) {
-      check.reason = cat(row.permission, " on ", row.database_name,
-                                  row.table_name.empty() ? "" : ".", row.table_name, " granted by ",
-                                  source, row.grantable ? " (grantable)" : "");
-    }
     check.allowed = true;
     check.grantable = check.grantable || row.grantable;
+    if (named == nullptr || (row.grantable && !named->grantable) ||
+        (row.grantable == named->grantable && key(row) < key(*named))) {
+      named = &row;
+    }
   }
-  if (!check.allowed) {
+  if (named != nullptr) {
+    const std::string source = named->subscription_id.empty()
+                                   ? std::string("ownership of the data product")
+                                   : cat("subscription ", named->subscription_id);
+    check.reason = cat(named->permission, " on ", named->database_name,
+                       named->table_name.empty() ? "" : ".", named->table_name, " granted by ",
+                       source, named->grantable ? " (grantable)" : "");
+  } else {
     check.reason = cat("no grant of ", wanted, " on ", database_name,
-                                table_name.empty() ? "" : ".", table_name);
+                       table_name.empty() ? "" : ".", table_name);
   }
   return check;
 }

@@ -33,7 +33,8 @@ std::vector<store::GrantRow> recorded_grant_rows(const Subscription& subscriptio
 std::vector<EffectiveGrant> group_grants(const std::vector<store::GrantRow>& rows);
 
 // Evaluates `permission` on database.table (table "" = the database itself) against the rows
-// that store::Transaction::find_grants returned.
+// that store::Transaction::find_grants returned, in any order: the reason names a grantable
+// grant before others, then the first by table, permission and subscription.
 PermissionCheck evaluate_grants(const std::vector<store::GrantRow>& rows, Permission permission,
                                 std::string_view database_name, std::string_view table_name);
 

@@ -2,7 +2,9 @@
 // the one evaluator behind check_permission. Pure functions over rows: no store.
 #include "core/grants.h"
 
+#include <algorithm>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -167,6 +169,30 @@ TEST(EvaluateGrants, AGrantableRowWinsAndIsTheOneTheReasonNames) {
     EXPECT_EQ(check.reason,
               "SELECT on sales-111111111111.orders granted by subscription S2 (grantable)");
   }
+}
+
+TEST(EvaluateGrants, TheReasonIsTheSameWhateverTheOrderOfTheRows) {
+  // The store gives the rows in no set order: among equally grantable grants the reason names
+  // the first by table, permission and subscription, in every order of the same rows.
+  std::vector<store::GrantRow> rows = {row("orders", "SELECT", false, "S3"),
+                                       row("*", "SELECT", false, "S2"),
+                                       row("orders", "ALL", false, "S1"),
+                                       row("orders", "SELECT", false, "S1")};
+  const auto by_key = [](const store::GrantRow& a, const store::GrantRow& b) {
+    return std::tie(a.table_name, a.permission, a.subscription_id) <
+           std::tie(b.table_name, b.permission, b.subscription_id);
+  };
+  std::sort(rows.begin(), rows.end(), by_key);
+  int orders = 0;
+  do {
+    const PermissionCheck check =
+        evaluate_grants(rows, Permission::kSelect, "sales-111111111111", "orders");
+    EXPECT_TRUE(check.allowed);
+    EXPECT_FALSE(check.grantable);
+    EXPECT_EQ(check.reason, "SELECT on sales-111111111111.* granted by subscription S2");
+    ++orders;
+  } while (std::next_permutation(rows.begin(), rows.end(), by_key));
+  EXPECT_EQ(orders, 24);
 }
 
 TEST(EvaluateGrants, ARowWithoutSubscriptionIsTheProducersOwnership) {

