@@ -56,11 +56,10 @@ absl::Status for_each_matching_name(
     if (after < below) after = std::move(below);
   }
   MatchBudget budget;  // one per call: the whole walk shares it
-  while (true) {
+  for (int chunk = kFirstNameChunk;; chunk = next_name_chunk(chunk)) {
     DATAMESH_ASSIGN_OR_RETURN(
         const std::vector<std::string> names,
-        tx.list_table_names_page(catalog, database,
-                                 store::Page{.after = after, .limit = kNameChunk}));
+        tx.list_table_names_page(catalog, database, store::Page{.after = after, .limit = chunk}));
     for (const std::string& name : names) {
       if (name < prefix) continue;
       if (!name.starts_with(prefix)) return absl::OkStatus();  // past the prefix's range
@@ -69,7 +68,7 @@ absl::Status for_each_matching_name(
       DATAMESH_ASSIGN_OR_RETURN(const bool more, visit(name));
       if (!more) return absl::OkStatus();
     }
-    if (static_cast<int>(names.size()) < kNameChunk) return absl::OkStatus();
+    if (static_cast<int>(names.size()) < chunk) return absl::OkStatus();
     after = names.back();
   }
 }

@@ -18,8 +18,13 @@ inline constexpr std::string_view kConsumerRole = "DataMeshConsumer";
 inline constexpr std::string_view kAccountAdminRole = "DataMeshAccountAdmin";
 
 // Table names read per store call when a pattern walks a database (get_tables with an
-// expression, get_data_product): memory stays bounded however many tables the database has.
+// expression, get_data_product, create_data_products): memory stays bounded however many
+// tables the database has. A walk starts with kFirstNameChunk names and doubles its pages up
+// to kNameChunk, so that a costly pattern, which runs out of its budget within the first few
+// hundred names, has not read thousands at normal CPU priority first.
+inline constexpr int kFirstNameChunk = 256;
 inline constexpr int kNameChunk = 4096;
+inline int next_name_chunk(int chunk) { return chunk < kNameChunk ? chunk * 2 : kNameChunk; }
 
 std::string_view role_of(Persona persona);
 
@@ -37,8 +42,8 @@ absl::StatusOr<Subscription> load_subscription(store::Transaction& tx, std::stri
 absl::StatusOr<std::string> load_mesh_id(store::Transaction& tx);
 
 // Calls visit(name) for each table name of catalog.database after `after` that `pattern`
-// fully matches, in name order, until visit answers false. Reads names kNameChunk at a time and
-// only from the range of the pattern's literal prefix (Pattern::literal_prefix), so that a
+// fully matches, in name order, until visit answers false. Reads names in growing pages (up to
+// kNameChunk) and only from the range of the pattern's literal prefix (Pattern::literal_prefix), so that a
 // selective pattern costs its matches, not the whole database. The walk has one MatchBudget:
 // InvalidArgument when the pattern is too costly over the names it reads.
 absl::Status for_each_matching_name(

@@ -152,19 +152,25 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
           : options.sync_mesh_catalog_schedule;
   // The pattern is matched against the source tables before the write transaction, so that a
   // costly one fails on its budget without holding the write lock; inside the write only the
-  // tables created since are matched. It is matched after the read transaction ends, too: a
-  // reader held open for the matching would keep SQLite's checkpoints from resetting the log,
-  // which every other account's commits would pay for.
+  // tables created since are matched. The names are read a page at a time, each page in a read
+  // transaction of its own and matched after it ends: a reader held open for the matching would
+  // keep SQLite's checkpoints from resetting the log, which every other account's commits
+  // would pay for, and a costly pattern stops at its budget without reading every name.
   MatchBudget budget;
   std::optional<NameSelection> selection;
   if (pattern) {
     selection.emplace(*pattern);
-    DATAMESH_ASSIGN_OR_RETURN(
-        const std::vector<std::string> names,
-        read([&](store::Transaction& tx) {
-          return tx.list_table_names(producer, request.source_database_name);
-        }));
-    DATAMESH_RETURN_IF_ERROR(selection->select(names, budget).status());
+    std::string after;
+    for (int chunk = internal::kFirstNameChunk;; chunk = internal::next_name_chunk(chunk)) {
+      DATAMESH_ASSIGN_OR_RETURN(
+          const std::vector<std::string> names, read([&](store::Transaction& tx) {
+            return tx.list_table_names_page(producer, request.source_database_name,
+                                            store::Page{.after = after, .limit = chunk});
+          }));
+      DATAMESH_RETURN_IF_ERROR(selection->select(names, budget).status());
+      if (static_cast<int>(names.size()) < chunk) break;
+      after = names.back();
+    }
   }
 
   return write([&](store::Transaction& tx) -> absl::StatusOr<DataProduct> {

@@ -2,7 +2,12 @@
 // request_access_to_product match their patterns before their write transaction, so a pattern
 // that runs out of its budget fails without a write transaction ever starting, and nothing is
 // stored. The FaultStore under the mesh counts the write transactions begun.
+#include <algorithm>
 #include <string>
+#include <vector>
+
+#include "absl/strings/str_join.h"
+#include "base/text.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -19,6 +24,7 @@ using test_support::kConsumerAccount;
 using test_support::kProducerAccount;
 using test_support::kSalesProduct;
 using ::testing::HasSubstr;
+using base::cat;
 
 // (a+)+ against 40 a's and a character it cannot match backtracks 2^40 ways.
 const std::string kCostlyName = std::string(40, 'a') + "-x";
@@ -87,6 +93,45 @@ TEST_F(CostlyPatternTest, RequestAccessToProductMatchesItsPatternsBeforeTheWrite
                                    {"database_name", kSalesProduct},
                                    {"request_permissions", {"SELECT"}},
                                    {"tables", {"orders", "(a+)+"}}});
+}
+
+TEST_F(CostlyPatternTest, CreateDataProductsReadsNamesInPagesAndStopsAtTheBudget) {
+  // 600 names, every one costly: the call runs out of its budget within the first page and
+  // reads no further. Names are read a page at a time (256, then 512, ...), each page in a read
+  // transaction of its own, never the whole database at once.
+  json tables = json::array();
+  for (int i = 0; i < 600; ++i) {
+    tables.push_back({{"Name", cat(std::string(20, 'a'), "-", 1000 + i)}});
+  }
+  const absl::StatusOr<json> imported =
+      call(kProducerAccount, "catalog", "import_tables",
+           {{"database_name", "wide"}, {"get_tables_json", {{"TableList", tables}}}});
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  mesh_->faults().disarm();
+  const absl::StatusOr<json> refused =
+      call(kProducerAccount, "producer", "create_data_products",
+           {{"source_database_name", "wide"}, {"table_name_regex", "(a+)+"}});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("is too costly to evaluate"));
+  std::vector<std::string> trace = mesh_->faults().trace();
+  EXPECT_EQ(std::count(trace.begin(), trace.end(), "list_table_names_page"), 1)
+      << "read past the first page: " << absl::StrJoin(trace, ", ");
+  EXPECT_EQ(std::count(trace.begin(), trace.end(), "list_table_names"), 0);
+
+  // An ordinary pattern reads the pages 256 and 512 (600 names), each in its own read
+  // transaction, and publishes what it matches in one write transaction.
+  mesh_->faults().disarm();
+  const absl::StatusOr<json> published =
+      call(kProducerAccount, "producer", "create_data_products",
+           {{"source_database_name", "wide"}, {"table_name_regex", "a+-1(0|1).*"}});
+  ASSERT_TRUE(published.ok()) << published.status();
+  trace = mesh_->faults().trace();
+  const test_support::FaultCounts counts = mesh_->faults().counts();
+  EXPECT_EQ(std::count(trace.begin(), trace.end(), "list_table_names_page"), 2)
+      << absl::StrJoin(trace, ", ");
+  EXPECT_EQ(counts.write_begins, 1);
+  EXPECT_GE(counts.begins - counts.write_begins, 2) << "a read transaction per page";
+  EXPECT_EQ(published->value("Tables", json::array()).size(), 200u) << published->dump();
 }
 
 TEST_F(CostlyPatternTest, AnOrdinaryPatternStillWritesAndSelectsWhatItMatches) {

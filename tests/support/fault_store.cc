@@ -79,6 +79,12 @@ class FaultTransaction final : public store::Transaction {
     return read("list_table_names",
                 [&] { return inner_.list_table_names(catalog_id, database_name); });
   }
+  absl::StatusOr<std::vector<std::string>> list_table_names_page(
+      std::string_view catalog_id, std::string_view database_name, const Page& page) override {
+    return read("list_table_names_page", [&] {
+      return inner_.list_table_names_page(catalog_id, database_name, page);
+    });
+  }
 
   absl::StatusOr<std::optional<ProductRow>> get_product(std::string_view mesh_database) override {
     return read("get_product", [&] { return inner_.get_product(mesh_database); });
