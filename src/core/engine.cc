@@ -96,6 +96,21 @@ Engine::Engine(store::Store& store, const Clock& clock, const SecretSealer& seal
 
 std::string Engine::now() const { return format_date(clock_.now()); }
 
+absl::StatusOr<SubscriptionPage> Engine::subscription_page(
+    const PageRequest& request, const store::SubscriptionFilter& filter) const {
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page first, internal::store_page(request));
+  return read([&](store::Transaction& tx) -> absl::StatusOr<SubscriptionPage> {
+    DATAMESH_ASSIGN_OR_RETURN(
+        RowPage<Subscription> page,
+        read_page<Subscription>(
+            request, first.after,
+            [&](const store::Page& chunk) { return tx.list_subscriptions(filter, chunk); },
+            internal::subscription_key));
+    return SubscriptionPage{.subscriptions = std::move(page.rows),
+                            .next_token = std::move(page.next_token)};
+  });
+}
+
 std::optional<std::string> Engine::remembered_mesh_id() const {
   std::lock_guard lock(mesh_id_memo_->mutex);
   return mesh_id_memo_->id;

@@ -290,6 +290,10 @@ class Engine {
   // authorization check and most methods need it, and the id never changes once set.
   absl::StatusOr<std::string> mesh_id(store::Transaction& tx) const;
   std::optional<std::string> remembered_mesh_id() const;
+
+  // A page of the subscriptions `filter` selects (core/paging.h).
+  absl::StatusOr<SubscriptionPage> subscription_page(const PageRequest& request,
+                                                     const store::SubscriptionFilter& filter) const;
   struct MeshIdMemo {
     std::mutex mutex;
     std::optional<std::string> id;  // guarded by mutex

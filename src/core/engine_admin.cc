@@ -310,15 +310,16 @@ absl::StatusOr<AuditPage> Engine::list_audit_events(const Caller& caller,
   if (!request.subscription_id.empty()) {
     DATAMESH_RETURN_IF_ERROR(validate_subscription_id("subscription_id", request.subscription_id));
   }
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(request.page));
-  AuditPage result;
-  DATAMESH_ASSIGN_OR_RETURN(result.events, read([&](store::Transaction& tx) {
-                              return tx.list_audit_events(request.subscription_id, store_page);
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page first, internal::store_page(request.page));
+  DATAMESH_ASSIGN_OR_RETURN(RowPage<AuditEvent> page, read([&](store::Transaction& tx) {
+                              return read_page<AuditEvent>(
+                                  request.page, first.after,
+                                  [&](const store::Page& chunk) {
+                                    return tx.list_audit_events(request.subscription_id, chunk);
+                                  },
+                                  internal::audit_event_key);
                             }));
-  result.next_token = internal::trim_page(result.events, request.page, [](const AuditEvent& event) {
-    return std::to_string(event.sequence);
-  });
-  return result;
+  return AuditPage{.events = std::move(page.rows), .next_token = std::move(page.next_token)};
 }
 
 absl::StatusOr<AuditVerification> Engine::verify_audit(const Caller& caller) const {

@@ -17,13 +17,6 @@ namespace {
 
 using internal::kAccountAdminRole;
 
-// A get_tables page ends at max_results tables or once it holds this much table text
-// (core::text_bytes), whichever comes first, and holds at least one table: with tables of up to
-// 1 MiB (kMaxTableInputBytes), 1,000 of them made one answer of a gigabyte.
-constexpr std::size_t kMaxPageBytes = 8 << 20;
-// Tables read per store call while a page fills: the server holds about one page at a time.
-constexpr int kTableChunk = 16;
-
 absl::Status validate_columns(std::string_view where, const std::vector<Column>& columns) {
   for (size_t i = 0; i < columns.size(); ++i) {
     if (columns[i].name.empty()) {
@@ -123,15 +116,16 @@ absl::StatusOr<Database> Engine::get_database(const Caller& caller,
 
 absl::StatusOr<DatabasePage> Engine::get_databases(const Caller& caller,
                                                    const PagedRequest& request) const {
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(request.page));
-  DatabasePage result;
-  DATAMESH_ASSIGN_OR_RETURN(result.databases,
-                            read([&](store::Transaction& tx) {
-                              return tx.list_databases(caller.account.account_id, store_page);
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page first, internal::store_page(request.page));
+  DATAMESH_ASSIGN_OR_RETURN(RowPage<Database> page, read([&](store::Transaction& tx) {
+                              return read_page<Database>(
+                                  request.page, first.after,
+                                  [&](const store::Page& chunk) {
+                                    return tx.list_databases(caller.account.account_id, chunk);
+                                  },
+                                  [](const Database& d) { return d.input.name; });
                             }));
-  result.next_token = internal::trim_page(result.databases, request.page,
-                                          [](const Database& d) { return d.input.name; });
-  return result;
+  return DatabasePage{.databases = std::move(page.rows), .next_token = std::move(page.next_token)};
 }
 
 absl::Status Engine::delete_database(const Caller& caller,
@@ -227,57 +221,42 @@ absl::StatusOr<TablePage> Engine::get_tables(const Caller& caller,
     DATAMESH_ASSIGN_OR_RETURN(pattern, Pattern::compile("expression", request.expression));
   }
   const std::string& catalog = caller.account.account_id;
-  struct Loaded {
-    std::vector<Table> tables;
-    bool more = false;  // a table follows the last one
-  };
-  DATAMESH_ASSIGN_OR_RETURN(
-      Loaded loaded, read([&](store::Transaction& tx) -> absl::StatusOr<Loaded> {
-        DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, request.database_name));
-        Loaded out;
-        std::size_t bytes = 0;
-        // Adds `table` unless the page is full by count or, past its first table, by size.
-        const auto take = [&](Table table) -> bool {
-          const std::size_t size = text_bytes(table.input);
+  const auto key = [](const Table& table) { return table.input.name; };
+  return read([&](store::Transaction& tx) -> absl::StatusOr<TablePage> {
+    DATAMESH_RETURN_IF_ERROR(require_database(tx, catalog, request.database_name));
+    if (!pattern) {
+      DATAMESH_ASSIGN_OR_RETURN(
+          RowPage<Table> page,
+          read_page<Table>(
+              request.page, store_page.after,
+              [&](const store::Page& chunk) {
+                return tx.list_tables(catalog, request.database_name, chunk);
+              },
+              key));
+      return TablePage{.tables = std::move(page.rows), .next_token = std::move(page.next_token)};
+    }
+    // With an expression, only the matching tables of this page are loaded, and the walk stops
+    // once the page is full, by count or, past its first table, by size (core/paging.h).
+    TablePage out;
+    std::size_t bytes = 0;
+    DATAMESH_RETURN_IF_ERROR(internal::for_each_matching_name(
+        tx, catalog, request.database_name, *pattern, store_page.after,
+        [&](const std::string& name) -> absl::StatusOr<bool> {
+          DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> table,
+                                    tx.get_table(catalog, request.database_name, name));
+          if (!table) return true;
+          const std::size_t size = text_bytes(*table);
           if (static_cast<int>(out.tables.size()) == request.page.max_results ||
               (!out.tables.empty() && bytes + size > kMaxPageBytes)) {
-            out.more = true;
+            out.next_token = key(out.tables.back());
             return false;
           }
           bytes += size;
-          out.tables.push_back(std::move(table));
+          out.tables.push_back(*std::move(table));
           return true;
-        };
-        if (!pattern) {
-          std::string after = store_page.after;
-          while (true) {
-            const int wanted = std::min<int>(
-                kTableChunk, request.page.max_results + 1 - static_cast<int>(out.tables.size()));
-            DATAMESH_ASSIGN_OR_RETURN(
-                std::vector<Table> chunk,
-                tx.list_tables(catalog, request.database_name,
-                               store::Page{.after = after, .limit = wanted}));
-            for (Table& table : chunk) {
-              if (!take(std::move(table))) return out;
-            }
-            if (static_cast<int>(chunk.size()) < wanted) return out;
-            after = out.tables.back().input.name;
-          }
-        }
-        // With an expression, only the matching tables of this page are loaded, and the walk
-        // stops once the page is full.
-        DATAMESH_RETURN_IF_ERROR(internal::for_each_matching_name(
-            tx, catalog, request.database_name, *pattern, store_page.after,
-            [&](const std::string& name) -> absl::StatusOr<bool> {
-              DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> table,
-                                        tx.get_table(catalog, request.database_name, name));
-              return !table || take(std::move(*table));
-            }));
-        return out;
-      }));
-  TablePage result{.tables = std::move(loaded.tables)};
-  if (loaded.more) result.next_token = result.tables.back().input.name;
-  return result;
+        }));
+    return out;
+  });
 }
 
 absl::Status Engine::delete_table(const Caller& caller, const TableNameRequest& request) const {

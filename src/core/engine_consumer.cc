@@ -360,21 +360,13 @@ absl::StatusOr<Table> Engine::get_table_info(const Caller& caller,
 absl::StatusOr<SubscriptionPage> Engine::list_product_access(const Caller& caller,
                                                              const PagedRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "list product access"));
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(request.page));
-  SubscriptionPage result;
-  DATAMESH_ASSIGN_OR_RETURN(result.subscriptions, read([&](store::Transaction& tx) {
-                              return tx.list_subscriptions(
-                                  {.subscriber = caller.account.account_id}, store_page);
-                            }));
-  result.next_token = internal::trim_page(result.subscriptions, request.page,
-                                          [](const Subscription& s) { return s.subscription_id; });
-  return result;
+  return subscription_page(request.page, {.subscriber = caller.account.account_id});
 }
 
 absl::StatusOr<PublishedProductPage> Engine::list_data_products(
     const Caller& caller, const ListDataProductsRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "list data products"));
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page page, internal::store_page(request.page));
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page first, internal::store_page(request.page));
   // A product without public metadata shows its name only, so a domain filter, which would
   // tell its domain, never matches it.
   const store::ProductFilter filter{.producer_account = request.owner_account_id,
@@ -383,11 +375,14 @@ absl::StatusOr<PublishedProductPage> Engine::list_data_products(
   return read([&](store::Transaction& tx) -> absl::StatusOr<PublishedProductPage> {
     PublishedProductPage result;
     DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
-    DATAMESH_ASSIGN_OR_RETURN(std::vector<store::ProductRow> rows,
-                              tx.list_products(filter, page));
-    result.next_token = internal::trim_page(
-        rows, request.page, [](const store::ProductRow& row) { return row.mesh_database; });
-    for (store::ProductRow& row : rows) {
+    DATAMESH_ASSIGN_OR_RETURN(
+        RowPage<store::ProductRow> page,
+        read_page<store::ProductRow>(
+            request.page, first.after,
+            [&](const store::Page& chunk) { return tx.list_products(filter, chunk); },
+            [](const store::ProductRow& row) { return row.mesh_database; }));
+    result.next_token = std::move(page.next_token);
+    for (store::ProductRow& row : page.rows) {
       PublishedProduct& product = result.data_products.emplace_back();
       product.database_name = row.mesh_database;
       product.public_metadata = row.public_metadata;

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/engine.h"
+#include "core/paging.h"
 #include "core/pattern.h"
 #include "core/store.h"
 
@@ -54,12 +55,10 @@ absl::Status for_each_matching_name(
 // Checks a page request and returns the store page for it (limit + 1 to detect a next page).
 absl::StatusOr<store::Page> store_page(const PageRequest& page);
 
-// Drops the extra row fetched to detect a next page, and returns the next token.
-template <typename T, typename KeyFn>
-std::string trim_page(std::vector<T>& rows, const PageRequest& page, KeyFn key) {
-  if (static_cast<int>(rows.size()) <= page.max_results) return "";
-  rows.resize(page.max_results);
-  return key(rows.back());
+// The keys listings page by (the NextToken after a row).
+inline std::string subscription_key(const Subscription& s) { return s.subscription_id; }
+inline std::string audit_event_key(const AuditEvent& event) {
+  return std::to_string(event.sequence);
 }
 
 }  // namespace datamesh::core::internal

@@ -343,17 +343,8 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
 absl::StatusOr<SubscriptionPage> Engine::list_pending_access_requests(
     const Caller& caller, const PagedRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_producer(caller, "list pending access requests"));
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(request.page));
-  SubscriptionPage result;
-  DATAMESH_ASSIGN_OR_RETURN(
-      result.subscriptions, read([&](store::Transaction& tx) {
-        return tx.list_subscriptions(
-            {.owner = caller.account.account_id, .status = SubscriptionStatus::kPending},
-            store_page);
-      }));
-  result.next_token = internal::trim_page(result.subscriptions, request.page,
-                                          [](const Subscription& s) { return s.subscription_id; });
-  return result;
+  return subscription_page(
+      request.page, {.owner = caller.account.account_id, .status = SubscriptionStatus::kPending});
 }
 
 namespace {
@@ -423,40 +414,27 @@ absl::StatusOr<SubscriptionPage> Engine::list_subscriptions(
     DATAMESH_RETURN_IF_ERROR(
         validate_account_id("consumer_account_id", request.consumer_account_id));
   }
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page first_page, internal::store_page(request.page));
   store::SubscriptionFilter filter = store_filter(statuses);
   filter.owner = caller.account.account_id;
   if (!request.consumer_account_id.empty()) filter.subscriber = request.consumer_account_id;
-  SubscriptionPage result;
-  DATAMESH_ASSIGN_OR_RETURN(
-      result.subscriptions,
-      read([&](store::Transaction& tx) -> absl::StatusOr<std::vector<Subscription>> {
-        store::SubscriptionFilter query = filter;
-        if (!request.database_name.empty()) {
-          DATAMESH_ASSIGN_OR_RETURN(query.database_name,
-                                    own_product(tx, caller, request.database_name));
-        }
-        // Pages of the store's listing until this page (and one more row, to tell whether
-        // another page follows) is full of wanted rows or the listing ends. Only a set of two or
-        // three statuses other than "all but Deleted" leaves rows to drop.
-        std::vector<Subscription> wanted;
-        store::Page page = first_page;
-        while (true) {
-          DATAMESH_ASSIGN_OR_RETURN(std::vector<Subscription> rows,
-                                    tx.list_subscriptions(query, page));
-          const bool last = static_cast<int>(rows.size()) < page.limit;
-          if (!rows.empty()) page.after = rows.back().subscription_id;  // before rows move
-          for (Subscription& row : rows) {
-            if (!statuses.contains(row.status)) continue;
-            wanted.push_back(std::move(row));
-            if (static_cast<int>(wanted.size()) == first_page.limit) return wanted;
-          }
-          if (last) return wanted;
-        }
-      }));
-  result.next_token = internal::trim_page(result.subscriptions, request.page,
-                                          [](const Subscription& s) { return s.subscription_id; });
-  return result;
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page first, internal::store_page(request.page));
+  return read([&](store::Transaction& tx) -> absl::StatusOr<SubscriptionPage> {
+    store::SubscriptionFilter query = filter;
+    if (!request.database_name.empty()) {
+      DATAMESH_ASSIGN_OR_RETURN(query.database_name,
+                                own_product(tx, caller, request.database_name));
+    }
+    // Only a set of two or three statuses other than "all but Deleted" leaves rows to drop.
+    DATAMESH_ASSIGN_OR_RETURN(
+        RowPage<Subscription> page,
+        read_page<Subscription>(
+            request.page, first.after,
+            [&](const store::Page& chunk) { return tx.list_subscriptions(query, chunk); },
+            internal::subscription_key,
+            [&](const Subscription& row) { return statuses.contains(row.status); }));
+    return SubscriptionPage{.subscriptions = std::move(page.rows),
+                            .next_token = std::move(page.next_token)};
+  });
 }
 
 absl::Status Engine::approve_access_request(const Caller& caller,

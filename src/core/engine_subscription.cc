@@ -44,18 +44,20 @@ absl::StatusOr<std::vector<EffectiveGrant>> Engine::get_subscription_grants(
 absl::StatusOr<AuditPage> Engine::get_subscription_history(
     const Caller& caller, Persona persona, const GetSubscriptionHistoryRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_persona(caller, persona, "read subscription history"));
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(request.page));
-  AuditPage result;
+  DATAMESH_ASSIGN_OR_RETURN(const store::Page first, internal::store_page(request.page));
   DATAMESH_ASSIGN_OR_RETURN(
-      result.events, read([&](store::Transaction& tx) -> absl::StatusOr<std::vector<AuditEvent>> {
+      RowPage<AuditEvent> page,
+      read([&](store::Transaction& tx) -> absl::StatusOr<RowPage<AuditEvent>> {
         DATAMESH_RETURN_IF_ERROR(internal::load_as_party(
             tx, caller, persona, request.subscription_id, "read the history of"));
-        return tx.list_audit_events(request.subscription_id, store_page);
+        return read_page<AuditEvent>(
+            request.page, first.after,
+            [&](const store::Page& chunk) {
+              return tx.list_audit_events(request.subscription_id, chunk);
+            },
+            internal::audit_event_key);
       }));
-  result.next_token = internal::trim_page(result.events, request.page, [](const AuditEvent& event) {
-    return std::to_string(event.sequence);
-  });
-  return result;
+  return AuditPage{.events = std::move(page.rows), .next_token = std::move(page.next_token)};
 }
 
 absl::Status Engine::delete_subscription(const Caller& caller, Persona persona,

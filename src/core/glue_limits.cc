@@ -173,8 +173,9 @@ std::size_t text_bytes(const TableInput& input) {
   return sizing.bytes();
 }
 
-absl::Status check_glue_limits(const DatabaseInput& input) {
-  LimitCheck check("DatabaseInput");
+namespace {
+
+absl::Status check_database(LimitCheck& check, const DatabaseInput& input) {
   DATAMESH_RETURN_IF_ERROR(check.text("DatabaseInput.Name", input.name, kNameString));
   DATAMESH_RETURN_IF_ERROR(
       check.text("DatabaseInput.Description", input.description, kDescriptionString));
@@ -187,7 +188,21 @@ absl::Status check_glue_limits(const DatabaseInput& input) {
     DATAMESH_RETURN_IF_ERROR(
         check.text("DatabaseInput.TargetDatabase.DatabaseName", target.database_name, kNameString));
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status check_glue_limits(const DatabaseInput& input) {
+  LimitCheck check("DatabaseInput");
+  DATAMESH_RETURN_IF_ERROR(check_database(check, input));
   return check.total(kMaxDatabaseInputBytes);
+}
+
+std::size_t text_bytes(const DatabaseInput& input) {
+  LimitCheck sizing("DatabaseInput", /*checking=*/false);
+  (void)check_database(sizing, input);  // never fails when not checking
+  return sizing.bytes();
 }
 
 }  // namespace datamesh::core

@@ -68,5 +68,6 @@ absl::Status check_glue_limits(const DatabaseInput& input);
 // The bytes of text `input` holds in all (what kMaxTableInputBytes bounds), checking nothing:
 // what a listing adds up to bound its answer's size.
 std::size_t text_bytes(const TableInput& input);
+std::size_t text_bytes(const DatabaseInput& input);
 
 }  // namespace datamesh::core

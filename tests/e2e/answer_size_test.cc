@@ -1,6 +1,8 @@
-// A get_tables page is bounded in bytes as well as in count (issue 15.4): with tables of up to
-// 1 MiB, 1,000 of them made one answer of a gigabyte. A page ends once it holds 8 MiB of table
-// text (at least one table), with a NextToken, and paging through gives every table once.
+// A listing's page is bounded in bytes as well as in count (issue 15.4): with tables of up to
+// 1 MiB, 1,000 of them made one answer of a gigabyte. A page ends once it holds 8 MiB of text
+// (at least one row), with a NextToken, and paging through gives every row once: get_tables,
+// with and without an expression, and get_databases (core/paging.h has the other listings'
+// unit tests).
 #include <set>
 #include <string>
 #include <vector>
@@ -60,6 +62,33 @@ TEST_F(AnswerSizeTest, GetTablesPagesByBytesAsWellAsByCount) {
     EXPECT_EQ(page_sizes(as_producer, expression, seen), (std::vector<size_t>{9, 3}));
     EXPECT_EQ(seen.size(), static_cast<size_t>(kBigTables));
   }
+}
+
+TEST_F(AnswerSizeTest, GetDatabasesPagesByBytesAsWellAsByCount) {
+  // Every listing reads its page through core::read_page: databases of 900 KB of parameters
+  // (Glue allows 1 MiB of text per DatabaseInput) end a page at 9, whatever max_results says.
+  DataMeshCatalog& as_producer = catalog(kProducerAccount);
+  for (int n = 0; n < kBigTables; ++n) {
+    DatabaseInput database{.name = big_name(n)};
+    database.parameters["blob1"] = std::string(kParameterBytes, 'v');
+    database.parameters["blob2"] = std::string(kParameterBytes, 'w');
+    ASSERT_OK(as_producer.create_database(database));
+  }
+  std::vector<std::vector<std::string>> pages;
+  PageRequest page{.max_results = 1000};
+  do {
+    ASSERT_OK_AND_ASSIGN(DatabasePage databases, as_producer.get_databases(page));
+    std::vector<std::string>& names = pages.emplace_back();
+    for (const Database& database : databases.databases) names.push_back(database.input.name);
+    page.next_token = databases.next_token;
+  } while (!page.next_token.empty() && pages.size() < 10);
+  ASSERT_EQ(pages.size(), 2u);
+  std::vector<std::string> first;
+  for (int n = 0; n < 9; ++n) first.push_back(big_name(n));
+  EXPECT_EQ(pages[0], first);
+  ASSERT_GE(pages[1].size(), 3u);
+  EXPECT_EQ(pages[1][0], big_name(9));
+  EXPECT_EQ(pages[1][2], big_name(11));
 }
 
 TEST_F(AnswerSizeTest, APageHoldsAtLeastOneTableAndCountStillLimits) {

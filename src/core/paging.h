@@ -1,0 +1,76 @@
+// One page of a listing, bounded in bytes as well as in count (issue 15.4): with rows of up to
+// 1 MiB (a database's or a table's input, docs/SECURITY.md), a page of 1,000 made one answer of
+// a gigabyte. Every listing of the engine reads its page here, a few rows per store call, and
+// ends it at max_results rows or once it holds kMaxPageBytes of text, whichever comes first,
+// with at least one row; the NextToken continues after its last row.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "base/status_macros.h"
+#include "core/store.h"
+#include "datamesh/catalog_types.h"
+#include "datamesh/types.h"
+
+namespace datamesh::core {
+
+inline constexpr std::size_t kMaxPageBytes = 8 << 20;
+// Rows read per store call while a page fills: the server holds about one page at a time.
+inline constexpr int kPageChunk = 16;
+
+template <typename T>
+struct RowPage {
+  std::vector<T> rows;
+  std::string next_token;  // empty on the last page
+};
+
+// The text a row holds in all (every string it answers): what kMaxPageBytes adds up.
+std::size_t text_bytes(const Database& database);
+std::size_t text_bytes(const Table& table);
+std::size_t text_bytes(const Subscription& subscription);
+std::size_t text_bytes(const AuditEvent& event);
+std::size_t text_bytes(const store::ProductRow& product);
+
+// Reads the page of `request` that starts after `first.after`, through fetch(store::Page) ->
+// StatusOr<vector<T>> (rows ordered by key(row), after page.after, at most page.limit),
+// kPageChunk rows at a time. Rows that `wanted` refuses are skipped and not counted.
+template <typename T, typename Fetch, typename Key, typename Wanted>
+absl::StatusOr<RowPage<T>> read_page(const PageRequest& request, std::string after, Fetch&& fetch,
+                                     Key&& key, Wanted&& wanted) {
+  RowPage<T> page;
+  std::size_t bytes = 0;
+  while (true) {
+    const int limit = std::min<int>(
+        kPageChunk, request.max_results + 1 - static_cast<int>(page.rows.size()));
+    DATAMESH_ASSIGN_OR_RETURN(std::vector<T> chunk,
+                              fetch(store::Page{.after = after, .limit = limit}));
+    if (!chunk.empty()) after = key(chunk.back());  // before the rows move
+    for (T& row : chunk) {
+      if (!wanted(row)) continue;
+      const std::size_t size = text_bytes(row);
+      if (static_cast<int>(page.rows.size()) == request.max_results ||
+          (!page.rows.empty() && bytes + size > kMaxPageBytes)) {
+        page.next_token = key(page.rows.back());
+        return page;
+      }
+      bytes += size;
+      page.rows.push_back(std::move(row));
+    }
+    if (static_cast<int>(chunk.size()) < limit) return page;
+  }
+}
+
+// The same, every row wanted.
+template <typename T, typename Fetch, typename Key>
+absl::StatusOr<RowPage<T>> read_page(const PageRequest& request, std::string after, Fetch&& fetch,
+                                     Key&& key) {
+  return read_page<T>(request, std::move(after), std::forward<Fetch>(fetch),
+                      std::forward<Key>(key), [](const T&) { return true; });
+}
+
+}  // namespace datamesh::core
