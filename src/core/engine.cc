@@ -73,6 +73,17 @@ absl::Status for_each_matching_name(
   }
 }
 
+absl::StatusOr<AuditPage> audit_page(store::Transaction& tx, const PageRequest& request,
+                                     const std::string& after, std::string_view subscription_id) {
+  DATAMESH_ASSIGN_OR_RETURN(
+      RowPage<AuditEvent> page,
+      read_page<AuditEvent>(
+          request, after,
+          [&](const store::Page& chunk) { return tx.list_audit_events(subscription_id, chunk); },
+          [](const AuditEvent& event) { return std::to_string(event.sequence); }));
+  return AuditPage{.events = std::move(page.rows), .next_token = std::move(page.next_token)};
+}
+
 absl::StatusOr<store::Page> store_page(const PageRequest& page) {
   if (page.max_results < 1 || page.max_results > 1000) {
     return absl::InvalidArgumentError(cat(

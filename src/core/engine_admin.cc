@@ -311,15 +311,9 @@ absl::StatusOr<AuditPage> Engine::list_audit_events(const Caller& caller,
     DATAMESH_RETURN_IF_ERROR(validate_subscription_id("subscription_id", request.subscription_id));
   }
   DATAMESH_ASSIGN_OR_RETURN(const store::Page first, internal::store_page(request.page));
-  DATAMESH_ASSIGN_OR_RETURN(RowPage<AuditEvent> page, read([&](store::Transaction& tx) {
-                              return read_page<AuditEvent>(
-                                  request.page, first.after,
-                                  [&](const store::Page& chunk) {
-                                    return tx.list_audit_events(request.subscription_id, chunk);
-                                  },
-                                  internal::audit_event_key);
-                            }));
-  return AuditPage{.events = std::move(page.rows), .next_token = std::move(page.next_token)};
+  return read([&](store::Transaction& tx) {
+    return internal::audit_page(tx, request.page, first.after, request.subscription_id);
+  });
 }
 
 absl::StatusOr<AuditVerification> Engine::verify_audit(const Caller& caller) const {

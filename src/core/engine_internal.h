@@ -55,10 +55,12 @@ absl::Status for_each_matching_name(
 // Checks a page request and returns the store page for it (limit + 1 to detect a next page).
 absl::StatusOr<store::Page> store_page(const PageRequest& page);
 
-// The keys listings page by (the NextToken after a row).
+// The key subscription listings page by (the NextToken after a row).
 inline std::string subscription_key(const Subscription& s) { return s.subscription_id; }
-inline std::string audit_event_key(const AuditEvent& event) {
-  return std::to_string(event.sequence);
-}
+
+// The page of `request` of the audit events of `subscription_id` ("" = all), after `after`
+// (core/paging.h).
+absl::StatusOr<AuditPage> audit_page(store::Transaction& tx, const PageRequest& request,
+                                     const std::string& after, std::string_view subscription_id);
 
 }  // namespace datamesh::core::internal

@@ -45,19 +45,11 @@ absl::StatusOr<AuditPage> Engine::get_subscription_history(
     const Caller& caller, Persona persona, const GetSubscriptionHistoryRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_persona(caller, persona, "read subscription history"));
   DATAMESH_ASSIGN_OR_RETURN(const store::Page first, internal::store_page(request.page));
-  DATAMESH_ASSIGN_OR_RETURN(
-      RowPage<AuditEvent> page,
-      read([&](store::Transaction& tx) -> absl::StatusOr<RowPage<AuditEvent>> {
-        DATAMESH_RETURN_IF_ERROR(internal::load_as_party(
-            tx, caller, persona, request.subscription_id, "read the history of"));
-        return read_page<AuditEvent>(
-            request.page, first.after,
-            [&](const store::Page& chunk) {
-              return tx.list_audit_events(request.subscription_id, chunk);
-            },
-            internal::audit_event_key);
-      }));
-  return AuditPage{.events = std::move(page.rows), .next_token = std::move(page.next_token)};
+  return read([&](store::Transaction& tx) -> absl::StatusOr<AuditPage> {
+    DATAMESH_RETURN_IF_ERROR(internal::load_as_party(tx, caller, persona, request.subscription_id,
+                                                     "read the history of"));
+    return internal::audit_page(tx, request.page, first.after, request.subscription_id);
+  });
 }
 
 absl::Status Engine::delete_subscription(const Caller& caller, Persona persona,
