@@ -44,14 +44,18 @@ absl::StatusOr<RowPage<T>> read_page(const PageRequest& request, std::string aft
                                      Key&& key, Wanted&& wanted) {
   RowPage<T> page;
   std::size_t bytes = 0;
+  bool skipping = false;  // once rows are skipped, fewer than the page lacks may not fill it
   while (true) {
-    const int limit = std::min<int>(
-        kPageChunk, request.max_results + 1 - static_cast<int>(page.rows.size()));
+    const int lacking = request.max_results + 1 - static_cast<int>(page.rows.size());
+    const int limit = skipping ? kPageChunk : std::min(kPageChunk, lacking);
     DATAMESH_ASSIGN_OR_RETURN(std::vector<T> chunk,
                               fetch(store::Page{.after = after, .limit = limit}));
     if (!chunk.empty()) after = key(chunk.back());  // before the rows move
     for (T& row : chunk) {
-      if (!wanted(row)) continue;
+      if (!wanted(row)) {
+        skipping = true;
+        continue;
+      }
       const std::size_t size = text_bytes(row);
       if (static_cast<int>(page.rows.size()) == request.max_results ||
           (!page.rows.empty() && bytes + size > kMaxPageBytes)) {
