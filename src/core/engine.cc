@@ -74,17 +74,17 @@ absl::Status for_each_matching_name(
 }
 
 absl::StatusOr<AuditPage> audit_page(store::Transaction& tx, const PageRequest& request,
-                                     const std::string& after, std::string_view subscription_id) {
+                                     std::string_view subscription_id) {
   DATAMESH_ASSIGN_OR_RETURN(
       RowPage<AuditEvent> page,
       read_page<AuditEvent>(
-          request, after,
+          request,
           [&](const store::Page& chunk) { return tx.list_audit_events(subscription_id, chunk); },
           [](const AuditEvent& event) { return std::to_string(event.sequence); }));
   return AuditPage{.events = std::move(page.rows), .next_token = std::move(page.next_token)};
 }
 
-absl::StatusOr<store::Page> store_page(const PageRequest& page) {
+absl::Status check_page(const PageRequest& page) {
   if (page.max_results < 1 || page.max_results > 1000) {
     return absl::InvalidArgumentError(cat(
         "max_results must be between 1 and 1000, not ", page.max_results));
@@ -92,7 +92,7 @@ absl::StatusOr<store::Page> store_page(const PageRequest& page) {
   if (page.next_token.size() > 512) {
     return absl::InvalidArgumentError("next_token is not a token returned by this listing");
   }
-  return store::Page{.after = page.next_token, .limit = page.max_results + 1};
+  return absl::OkStatus();
 }
 
 }  // namespace internal
@@ -109,12 +109,12 @@ std::string Engine::now() const { return format_date(clock_.now()); }
 
 absl::StatusOr<SubscriptionPage> Engine::subscription_page(
     const PageRequest& request, const store::SubscriptionFilter& filter) const {
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page first, internal::store_page(request));
+  DATAMESH_RETURN_IF_ERROR(internal::check_page(request));
   return read([&](store::Transaction& tx) -> absl::StatusOr<SubscriptionPage> {
     DATAMESH_ASSIGN_OR_RETURN(
         RowPage<Subscription> page,
         read_page<Subscription>(
-            request, first.after,
+            request,
             [&](const store::Page& chunk) { return tx.list_subscriptions(filter, chunk); },
             internal::subscription_key));
     return SubscriptionPage{.subscriptions = std::move(page.rows),

@@ -310,9 +310,9 @@ absl::StatusOr<AuditPage> Engine::list_audit_events(const Caller& caller,
   if (!request.subscription_id.empty()) {
     DATAMESH_RETURN_IF_ERROR(validate_subscription_id("subscription_id", request.subscription_id));
   }
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page first, internal::store_page(request.page));
+  DATAMESH_RETURN_IF_ERROR(internal::check_page(request.page));
   return read([&](store::Transaction& tx) {
-    return internal::audit_page(tx, request.page, first.after, request.subscription_id);
+    return internal::audit_page(tx, request.page, request.subscription_id);
   });
 }
 

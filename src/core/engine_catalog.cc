@@ -116,10 +116,10 @@ absl::StatusOr<Database> Engine::get_database(const Caller& caller,
 
 absl::StatusOr<DatabasePage> Engine::get_databases(const Caller& caller,
                                                    const PagedRequest& request) const {
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page first, internal::store_page(request.page));
+  DATAMESH_RETURN_IF_ERROR(internal::check_page(request.page));
   DATAMESH_ASSIGN_OR_RETURN(RowPage<Database> page, read([&](store::Transaction& tx) {
                               return read_page<Database>(
-                                  request.page, first.after,
+                                  request.page,
                                   [&](const store::Page& chunk) {
                                     return tx.list_databases(caller.account.account_id, chunk);
                                   },
@@ -215,7 +215,7 @@ absl::StatusOr<Table> Engine::get_table(const Caller& caller,
 absl::StatusOr<TablePage> Engine::get_tables(const Caller& caller,
                                              const GetTablesRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page store_page, internal::store_page(request.page));
+  DATAMESH_RETURN_IF_ERROR(internal::check_page(request.page));
   std::optional<Pattern> pattern;
   if (!request.expression.empty()) {
     DATAMESH_ASSIGN_OR_RETURN(pattern, Pattern::compile("expression", request.expression));
@@ -228,7 +228,7 @@ absl::StatusOr<TablePage> Engine::get_tables(const Caller& caller,
       DATAMESH_ASSIGN_OR_RETURN(
           RowPage<Table> page,
           read_page<Table>(
-              request.page, store_page.after,
+              request.page,
               [&](const store::Page& chunk) {
                 return tx.list_tables(catalog, request.database_name, chunk);
               },
@@ -236,26 +236,17 @@ absl::StatusOr<TablePage> Engine::get_tables(const Caller& caller,
       return TablePage{.tables = std::move(page.rows), .next_token = std::move(page.next_token)};
     }
     // With an expression, only the matching tables of this page are loaded, and the walk stops
-    // once the page is full, by count or, past its first table, by size (core/paging.h).
-    TablePage out;
-    std::size_t bytes = 0;
+    // once the page is full (core/paging.h).
+    PageFiller<Table, decltype(key)> page(request.page, key);
     DATAMESH_RETURN_IF_ERROR(internal::for_each_matching_name(
-        tx, catalog, request.database_name, *pattern, store_page.after,
+        tx, catalog, request.database_name, *pattern, request.page.next_token,
         [&](const std::string& name) -> absl::StatusOr<bool> {
           DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> table,
                                     tx.get_table(catalog, request.database_name, name));
-          if (!table) return true;
-          const std::size_t size = text_bytes(*table);
-          if (static_cast<int>(out.tables.size()) == request.page.max_results ||
-              (!out.tables.empty() && bytes + size > kMaxPageBytes)) {
-            out.next_token = key(out.tables.back());
-            return false;
-          }
-          bytes += size;
-          out.tables.push_back(*std::move(table));
-          return true;
+          return !table || page.add(*std::move(table));
         }));
-    return out;
+    RowPage<Table> rows = std::move(page).take();
+    return TablePage{.tables = std::move(rows.rows), .next_token = std::move(rows.next_token)};
   });
 }
 

@@ -366,7 +366,7 @@ absl::StatusOr<SubscriptionPage> Engine::list_product_access(const Caller& calle
 absl::StatusOr<PublishedProductPage> Engine::list_data_products(
     const Caller& caller, const ListDataProductsRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "list data products"));
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page first, internal::store_page(request.page));
+  DATAMESH_RETURN_IF_ERROR(internal::check_page(request.page));
   // A product without public metadata shows its name only, so a domain filter, which would
   // tell its domain, never matches it.
   const store::ProductFilter filter{.producer_account = request.owner_account_id,
@@ -378,7 +378,7 @@ absl::StatusOr<PublishedProductPage> Engine::list_data_products(
     DATAMESH_ASSIGN_OR_RETURN(
         RowPage<store::ProductRow> page,
         read_page<store::ProductRow>(
-            request.page, first.after,
+            request.page,
             [&](const store::Page& chunk) { return tx.list_products(filter, chunk); },
             [](const store::ProductRow& row) { return row.mesh_database; }));
     result.next_token = std::move(page.next_token);

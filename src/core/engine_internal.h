@@ -52,15 +52,14 @@ absl::Status for_each_matching_name(
     const Pattern& pattern, std::string after,
     const std::function<absl::StatusOr<bool>(const std::string& name)>& visit);
 
-// Checks a page request and returns the store page for it (limit + 1 to detect a next page).
-absl::StatusOr<store::Page> store_page(const PageRequest& page);
+// InvalidArgument unless max_results is 1 to 1000 and next_token could be one of ours.
+absl::Status check_page(const PageRequest& page);
 
 // The key subscription listings page by (the NextToken after a row).
 inline std::string subscription_key(const Subscription& s) { return s.subscription_id; }
 
-// The page of `request` of the audit events of `subscription_id` ("" = all), after `after`
-// (core/paging.h).
+// The page of `request` of the audit events of `subscription_id` ("" = all) (core/paging.h).
 absl::StatusOr<AuditPage> audit_page(store::Transaction& tx, const PageRequest& request,
-                                     const std::string& after, std::string_view subscription_id);
+                                     std::string_view subscription_id);
 
 }  // namespace datamesh::core::internal

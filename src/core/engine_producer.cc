@@ -417,7 +417,7 @@ absl::StatusOr<SubscriptionPage> Engine::list_subscriptions(
   store::SubscriptionFilter filter = store_filter(statuses);
   filter.owner = caller.account.account_id;
   if (!request.consumer_account_id.empty()) filter.subscriber = request.consumer_account_id;
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page first, internal::store_page(request.page));
+  DATAMESH_RETURN_IF_ERROR(internal::check_page(request.page));
   return read([&](store::Transaction& tx) -> absl::StatusOr<SubscriptionPage> {
     store::SubscriptionFilter query = filter;
     if (!request.database_name.empty()) {
@@ -428,7 +428,7 @@ absl::StatusOr<SubscriptionPage> Engine::list_subscriptions(
     DATAMESH_ASSIGN_OR_RETURN(
         RowPage<Subscription> page,
         read_page<Subscription>(
-            request.page, first.after,
+            request.page,
             [&](const store::Page& chunk) { return tx.list_subscriptions(query, chunk); },
             internal::subscription_key,
             [&](const Subscription& row) { return statuses.contains(row.status); }));

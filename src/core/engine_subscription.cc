@@ -44,11 +44,11 @@ absl::StatusOr<std::vector<EffectiveGrant>> Engine::get_subscription_grants(
 absl::StatusOr<AuditPage> Engine::get_subscription_history(
     const Caller& caller, Persona persona, const GetSubscriptionHistoryRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_persona(caller, persona, "read subscription history"));
-  DATAMESH_ASSIGN_OR_RETURN(const store::Page first, internal::store_page(request.page));
+  DATAMESH_RETURN_IF_ERROR(internal::check_page(request.page));
   return read([&](store::Transaction& tx) -> absl::StatusOr<AuditPage> {
     DATAMESH_RETURN_IF_ERROR(internal::load_as_party(tx, caller, persona, request.subscription_id,
                                                      "read the history of"));
-    return internal::audit_page(tx, request.page, first.after, request.subscription_id);
+    return internal::audit_page(tx, request.page, request.subscription_id);
   });
 }
 

@@ -36,17 +36,46 @@ std::size_t text_bytes(const Subscription& subscription);
 std::size_t text_bytes(const AuditEvent& event);
 std::size_t text_bytes(const store::ProductRow& product);
 
-// Reads the page of `request` that starts after `first.after`, through fetch(store::Page) ->
+// The rows of one page as they come: add() takes a row while the page holds fewer than
+// max_results rows and, past its first row, at most kMaxPageBytes of text; once it refuses one,
+// the page is full and its NextToken is the key of its last row.
+template <typename T, typename Key>
+class PageFiller {
+ public:
+  PageFiller(const PageRequest& request, Key key) : max_results_(request.max_results), key_(key) {}
+
+  bool add(T row) {
+    const std::size_t size = text_bytes(row);
+    if (static_cast<int>(page_.rows.size()) == max_results_ ||
+        (!page_.rows.empty() && bytes_ + size > kMaxPageBytes)) {
+      page_.next_token = key_(page_.rows.back());
+      return false;
+    }
+    bytes_ += size;
+    page_.rows.push_back(std::move(row));
+    return true;
+  }
+  int size() const { return static_cast<int>(page_.rows.size()); }
+  RowPage<T> take() && { return std::move(page_); }
+
+ private:
+  int max_results_;
+  Key key_;
+  std::size_t bytes_ = 0;
+  RowPage<T> page_;
+};
+
+// Reads the page of `request` (after request.next_token) through fetch(store::Page) ->
 // StatusOr<vector<T>> (rows ordered by key(row), after page.after, at most page.limit),
 // kPageChunk rows at a time. Rows that `wanted` refuses are skipped and not counted.
 template <typename T, typename Fetch, typename Key, typename Wanted>
-absl::StatusOr<RowPage<T>> read_page(const PageRequest& request, std::string after, Fetch&& fetch,
-                                     Key&& key, Wanted&& wanted) {
-  RowPage<T> page;
-  std::size_t bytes = 0;
+absl::StatusOr<RowPage<T>> read_page(const PageRequest& request, Fetch&& fetch, Key key,
+                                     Wanted&& wanted) {
+  PageFiller<T, Key> page(request, key);
+  std::string after = request.next_token;
   bool skipping = false;  // once rows are skipped, fewer than the page lacks may not fill it
   while (true) {
-    const int lacking = request.max_results + 1 - static_cast<int>(page.rows.size());
+    const int lacking = request.max_results + 1 - page.size();
     const int limit = skipping ? kPageChunk : std::min(kPageChunk, lacking);
     DATAMESH_ASSIGN_OR_RETURN(std::vector<T> chunk,
                               fetch(store::Page{.after = after, .limit = limit}));
@@ -56,25 +85,16 @@ absl::StatusOr<RowPage<T>> read_page(const PageRequest& request, std::string aft
         skipping = true;
         continue;
       }
-      const std::size_t size = text_bytes(row);
-      if (static_cast<int>(page.rows.size()) == request.max_results ||
-          (!page.rows.empty() && bytes + size > kMaxPageBytes)) {
-        page.next_token = key(page.rows.back());
-        return page;
-      }
-      bytes += size;
-      page.rows.push_back(std::move(row));
+      if (!page.add(std::move(row))) return std::move(page).take();
     }
-    if (static_cast<int>(chunk.size()) < limit) return page;
+    if (static_cast<int>(chunk.size()) < limit) return std::move(page).take();
   }
 }
 
 // The same, every row wanted.
 template <typename T, typename Fetch, typename Key>
-absl::StatusOr<RowPage<T>> read_page(const PageRequest& request, std::string after, Fetch&& fetch,
-                                     Key&& key) {
-  return read_page<T>(request, std::move(after), std::forward<Fetch>(fetch),
-                      std::forward<Key>(key), [](const T&) { return true; });
+absl::StatusOr<RowPage<T>> read_page(const PageRequest& request, Fetch&& fetch, Key key) {
+  return read_page<T>(request, std::forward<Fetch>(fetch), key, [](const T&) { return true; });
 }
 
 }  // namespace datamesh::core

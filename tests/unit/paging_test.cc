@@ -43,8 +43,10 @@ std::vector<std::vector<int64_t>> all_pages(FakeListing& listing, int max,
   do {
     const auto fetch = [&](const store::Page& page) { return listing.fetch(page); };
     absl::StatusOr<RowPage<AuditEvent>> page =
-        wanted ? read_page<AuditEvent>(PageRequest{.max_results = max}, after, fetch, key, wanted)
-               : read_page<AuditEvent>(PageRequest{.max_results = max}, after, fetch, key);
+        wanted ? read_page<AuditEvent>(PageRequest{.max_results = max, .next_token = after},
+                                       fetch, key, wanted)
+               : read_page<AuditEvent>(PageRequest{.max_results = max, .next_token = after},
+                                       fetch, key);
     EXPECT_OK(page);
     if (!page.ok()) break;
     std::vector<int64_t>& sequences = pages.emplace_back();
@@ -102,7 +104,7 @@ TEST(ReadPageTest, SkippedRowsAreNotCountedAndEveryWantedRowComesOnce) {
 
 TEST(ReadPageTest, AStoreErrorIsTheAnswer) {
   const absl::StatusOr<RowPage<AuditEvent>> page = read_page<AuditEvent>(
-      PageRequest{.max_results = 5}, "",
+      PageRequest{.max_results = 5},
       [](const store::Page&) -> absl::StatusOr<std::vector<AuditEvent>> {
         return absl::UnavailableError("disk");
       },
