@@ -2,6 +2,10 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "absl/strings/cord.h"
 #include "base/status_macros.h"
 #include "base/text.h"
@@ -56,19 +60,33 @@ absl::Status for_each_matching_name(
     if (after < below) after = std::move(below);
   }
   MatchBudget budget;  // one per call: the whole walk shares it
-  for (int chunk = kFirstNameChunk;; chunk = next_name_chunk(chunk)) {
-    DATAMESH_ASSIGN_OR_RETURN(
-        const std::vector<std::string> names,
-        tx.list_table_names_page(catalog, database, store::Page{.after = after, .limit = chunk}));
-    for (const std::string& name : names) {
-      if (name < prefix) continue;
-      if (!name.starts_with(prefix)) return absl::OkStatus();  // past the prefix's range
-      DATAMESH_ASSIGN_OR_RETURN(const bool matched, pattern.full_match(name, budget));
-      if (!matched) continue;
-      DATAMESH_ASSIGN_OR_RETURN(const bool more, visit(name));
-      if (!more) return absl::OkStatus();
-    }
-    if (static_cast<int>(names.size()) < chunk) return absl::OkStatus();
+  return walk_name_pages(
+      std::move(after),
+      [&](const store::Page& page) { return tx.list_table_names_page(catalog, database, page); },
+      [&](const std::vector<std::string>& names) -> absl::StatusOr<bool> {
+        for (const std::string& name : names) {
+          if (name < prefix) continue;
+          if (!name.starts_with(prefix)) return false;  // past the prefix's range
+          DATAMESH_ASSIGN_OR_RETURN(const bool matched, pattern.full_match(name, budget));
+          if (!matched) continue;
+          DATAMESH_ASSIGN_OR_RETURN(const bool more, visit(name));
+          if (!more) return false;
+        }
+        return true;
+      });
+}
+
+absl::Status walk_name_pages(
+    std::string after,
+    absl::FunctionRef<absl::StatusOr<std::vector<std::string>>(const store::Page& page)> read,
+    absl::FunctionRef<absl::StatusOr<bool>(const std::vector<std::string>& names)> visit) {
+  constexpr int kFirstPage = 256;
+  constexpr int kLargestPage = 4096;
+  for (int limit = kFirstPage;; limit = std::min(limit * 2, kLargestPage)) {
+    DATAMESH_ASSIGN_OR_RETURN(const std::vector<std::string> names,
+                              read(store::Page{.after = after, .limit = limit}));
+    DATAMESH_ASSIGN_OR_RETURN(const bool more, visit(names));
+    if (!more || static_cast<int>(names.size()) < limit) return absl::OkStatus();
     after = names.back();
   }
 }

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "core/engine.h"
 #include "core/paging.h"
@@ -18,14 +19,16 @@ inline constexpr std::string_view kProducerRole = "DataMeshProducer";
 inline constexpr std::string_view kConsumerRole = "DataMeshConsumer";
 inline constexpr std::string_view kAccountAdminRole = "DataMeshAccountAdmin";
 
-// Table names read per store call when a pattern walks a database (get_tables with an
-// expression, get_data_product, create_data_products): memory stays bounded however many
-// tables the database has. A walk starts with kFirstNameChunk names and doubles its pages up
-// to kNameChunk, so that a costly pattern, which runs out of its budget within the first few
+// Walks a database's table names after `after`, in name order, a page at a time: calls
+// read(page) for each page and visit(names) with it, until a page comes back short or visit
+// answers false. Pages start at 256 names and double up to 4,096 (get_tables with an
+// expression, get_data_product, create_data_products): memory stays bounded however many tables
+// the database has, and a costly pattern, which runs out of its budget within the first few
 // hundred names, has not read thousands at normal CPU priority first.
-inline constexpr int kFirstNameChunk = 256;
-inline constexpr int kNameChunk = 4096;
-inline int next_name_chunk(int chunk) { return chunk < kNameChunk ? chunk * 2 : kNameChunk; }
+absl::Status walk_name_pages(
+    std::string after,
+    absl::FunctionRef<absl::StatusOr<std::vector<std::string>>(const store::Page& page)> read,
+    absl::FunctionRef<absl::StatusOr<bool>(const std::vector<std::string>& names)> visit);
 
 std::string_view role_of(Persona persona);
 
@@ -43,8 +46,8 @@ absl::StatusOr<Subscription> load_subscription(store::Transaction& tx, std::stri
 absl::StatusOr<std::string> load_mesh_id(store::Transaction& tx);
 
 // Calls visit(name) for each table name of catalog.database after `after` that `pattern`
-// fully matches, in name order, until visit answers false. Reads names in growing pages (up to
-// kNameChunk) and only from the range of the pattern's literal prefix (Pattern::literal_prefix), so that a
+// fully matches, in name order, until visit answers false. Reads names by walk_name_pages, only
+// from the range of the pattern's literal prefix (Pattern::literal_prefix), so that a
 // selective pattern costs its matches, not the whole database. The walk has one MatchBudget:
 // InvalidArgument when the pattern is too costly over the names it reads.
 absl::Status for_each_matching_name(

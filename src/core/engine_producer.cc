@@ -160,17 +160,17 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
   std::optional<NameSelection> selection;
   if (pattern) {
     selection.emplace(*pattern);
-    std::string after;
-    for (int chunk = internal::kFirstNameChunk;; chunk = internal::next_name_chunk(chunk)) {
-      DATAMESH_ASSIGN_OR_RETURN(
-          const std::vector<std::string> names, read([&](store::Transaction& tx) {
-            return tx.list_table_names_page(producer, request.source_database_name,
-                                            store::Page{.after = after, .limit = chunk});
-          }));
-      DATAMESH_RETURN_IF_ERROR(selection->select(names, budget).status());
-      if (static_cast<int>(names.size()) < chunk) break;
-      after = names.back();
-    }
+    DATAMESH_RETURN_IF_ERROR(internal::walk_name_pages(
+        "",
+        [&](const store::Page& page) {
+          return read([&](store::Transaction& tx) {
+            return tx.list_table_names_page(producer, request.source_database_name, page);
+          });
+        },
+        [&](const std::vector<std::string>& names) -> absl::StatusOr<bool> {
+          DATAMESH_RETURN_IF_ERROR(selection->select(names, budget).status());
+          return true;
+        }));
   }
 
   return write([&](store::Transaction& tx) -> absl::StatusOr<DataProduct> {
