@@ -11,8 +11,7 @@ namespace {
 // puts them inside the page, so that a first load is one request); nothing else inline, no
 // script or style file, no eval, no plugins, no framing, no form posts elsewhere, requests only
 // to this server. The console sets no style attributes, so style-src needs no 'unsafe-inline'
-// or 'unsafe-hashes'. An answer that is no page (an asset file, config.json) allows no script
-// or style at all.
+// or 'unsafe-hashes'. An answer that is no page (config.json) allows no script or style at all.
 std::string content_security_policy(std::string_view script_sha256,
                                     std::string_view style_sha256) {
   const auto source = [](std::string_view sha256) {
@@ -40,20 +39,16 @@ void add_security_headers(Response& response, std::string_view script_sha256 = "
 }  // namespace
 
 ConsolePages::ConsolePages(std::string_view region) {
-  for (const ConsoleAsset& asset : console_assets()) {
-    Response response{.content_type = std::string(asset.content_type),
-                      .body = std::string(asset.gzipped)};
-    response.headers.emplace_back("Content-Encoding", "gzip");
-    response.headers.emplace_back("Vary", "Accept-Encoding");
-    // Hashed names never change content; the page itself is revalidated on every load so that
-    // a new build's page is fetched.
-    response.headers.emplace_back(
-        "Cache-Control", asset.immutable ? "public, max-age=31536000, immutable" : "no-cache");
-    add_security_headers(response, asset.script_sha256, asset.style_sha256);
-    pages_.emplace(std::string(asset.path), std::move(response));
-    built_ = true;
-  }
-  if (!built_) return;
+  const ConsolePage* page = console_page();
+  if (page == nullptr) return;
+  built_ = true;
+  Response index{.content_type = "text/html; charset=utf-8", .body = std::string(page->gzipped)};
+  index.headers.emplace_back("Content-Encoding", "gzip");
+  index.headers.emplace_back("Vary", "Accept-Encoding");
+  // Revalidated on every load, so that a new build's page is fetched.
+  index.headers.emplace_back("Cache-Control", "no-cache");
+  add_security_headers(index, page->script_sha256, page->style_sha256);
+  pages_.emplace("/", std::move(index));
   Response config{.body = api::dump_json({{"Region", std::string(region)}})};
   config.headers.emplace_back("Cache-Control", "no-cache");
   add_security_headers(config);
