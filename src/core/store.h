@@ -188,7 +188,10 @@ class Transaction {
       std::string_view catalog_id, std::string_view database_name) = 0;
   // Removes exactly this grant (every field but grantable must match); no grant is no error.
   virtual absl::Status delete_grant(const GrantRow& grant) = 0;
-  // Grants of principal on database.table, on database."*" and on the database itself.
+  // The grants an authorization check of principal on database.table reads: those on the table
+  // and on database."*"; with table_name "" those on the database itself (grant_answers()). A
+  // consumer's DESCRIBE on the database, one per subscription, does not answer a table's check,
+  // so a check does not read them.
   virtual absl::StatusOr<std::vector<GrantRow>> find_grants(std::string_view principal,
                                                             std::string_view catalog_id,
                                                             std::string_view database_name,
@@ -269,6 +272,12 @@ inline absl::StatusOr<int64_t> audit_page_sequence(std::string_view after) {
         base::cat("audit page token \"", after, "\" is not a sequence number"));
   }
   return sequence;
+}
+
+// Whether a grant on grant_table (a table, "*" or "" for the database) is one find_grants
+// answers for a check on table_name: the same table, or "*" for any named table.
+inline bool grant_answers(std::string_view grant_table, std::string_view table_name) {
+  return grant_table == table_name || (grant_table == "*" && !table_name.empty());
 }
 
 // Whether two subscriptions ask for the same thing: what find_live_duplicates compares.

@@ -171,10 +171,12 @@ class Model {
     }
     for (const char* principal : kPrincipals) {
       for (const char* db : kDatabases) {
-        auto grants = tx.find_grants(principal, kCatalogs[0], db, "t1");
-        if (!grants.ok()) error(grants.status());
-        for (const GrantRow& g : grants.value_or(std::vector<GrantRow>()))
-          note("found ", grant_text(g));
+        for (const char* table : {"t1", ""}) {  // a table's check, and the database's
+          auto grants = tx.find_grants(principal, kCatalogs[0], db, table);
+          if (!grants.ok()) error(grants.status());
+          for (const GrantRow& g : grants.value_or(std::vector<GrantRow>()))
+            note("found ", grant_text(g));
+        }
       }
       auto account = tx.get_account(principal);
       if (account.ok())

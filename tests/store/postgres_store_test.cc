@@ -362,6 +362,15 @@ TEST_F(PostgresStoreTest, AuditSequencesFollowCommitOrderAcrossStores) {
   }
 }
 
+TEST_F(PostgresStoreTest, TheGrantCacheFollowsAnotherReplicaAndRawSql) {
+  auto reader = open();
+  auto writer = open();
+  ASSERT_NE(reader, nullptr);
+  ASSERT_NE(writer, nullptr);
+  expect_grant_cache_follows_every_writer(*reader, reader->grant_cache(), *writer,
+                                          [this](const std::string& sql) { exec(sql); });
+}
+
 TEST_F(PostgresStoreTest, ABodyCallingRunAgainIsRefused) {
   auto store = open();
   ASSERT_NE(store, nullptr);
@@ -460,11 +469,13 @@ TEST_F(PostgresStoreTest, OpeningAVersionTwoSchemaAddsTheClientTokensTable) {
     ASSERT_NE(store, nullptr);
   }
   // Back to what a datamesh of schema version 2 left.
-  exec("DROP TABLE client_tokens; DELETE FROM schema_migrations WHERE version > 2");
+  exec("DROP TABLE client_tokens; DROP TABLE grant_versions;"
+       " DROP FUNCTION grant_versions_raise CASCADE;"
+       " DELETE FROM schema_migrations WHERE version > 2");
   auto store = open();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->migration_report().from_version, 2);
-  EXPECT_EQ(store->migration_report().applied, std::vector<int>{3});
+  EXPECT_EQ(store->migration_report().applied, (std::vector<int>{3, 4}));
   DATAMESH_ASSERT_OK(store->run(TxMode::kWrite, [](Transaction& tx) {
     return tx.put_client_token({.account_id = "111111111111",
                                 .client_token = "t",

@@ -193,6 +193,7 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionTwoFileAddsTheListingIndexesAndKee
     ASSERT_EQ(raw.exec("DROP INDEX subscriptions_owner_seq;"
                        "DROP INDEX subscriptions_subscriber_database;"
                        "DROP TABLE client_tokens;"
+                       "DROP TABLE grant_versions;"
                        "DELETE FROM schema_migrations WHERE version > 2"),
               "");
   }
@@ -234,6 +235,7 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionFourFileClustersTheGrantsAndKeepsT
                        "CREATE INDEX grants_subscription ON grants (subscription_id);"
                        "INSERT INTO grants VALUES ('222222222222', '999999999999',"
                        " 'sales-111111111111', 'orders', 'SELECT', 1, 'S1');"
+                       "DROP TABLE grant_versions;"
                        "DELETE FROM schema_migrations WHERE version > 4"),
               "");
   }
@@ -274,7 +276,8 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionThreeFileAddsTheClientTokensTableA
   {
     // Back to what a datamesh of schema version 3 left.
     RawDatabase raw(path);
-    ASSERT_EQ(raw.exec("DROP TABLE client_tokens; DELETE FROM schema_migrations WHERE version > 3"),
+    ASSERT_EQ(raw.exec("DROP TABLE client_tokens; DROP TABLE grant_versions;"
+                       "DELETE FROM schema_migrations WHERE version > 3"),
               "");
   }
   auto store = open_or_fail(path);
@@ -446,6 +449,20 @@ TEST(SqliteStoreLockingTest, EightProcessesIncrementOneCounterWithoutLosingAny) 
   RawDatabase raw(path);
   EXPECT_EQ(raw.column("SELECT count(*) FROM schema_migrations"),
             std::vector<std::string>{std::to_string(sqlite::latest_schema_version())});
+}
+
+TEST(SqliteStoreLockingTest, TheGrantCacheFollowsAnotherStoreAndRawSqlOnTheFile) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  auto reader = open_or_fail(path);
+  auto writer = open_or_fail(path);
+  ASSERT_NE(reader, nullptr);
+  ASSERT_NE(writer, nullptr);
+  expect_grant_cache_follows_every_writer(*reader, reader->grant_cache(), *writer,
+                                          [&path](const std::string& sql) {
+                                            RawDatabase raw(path);
+                                            ASSERT_EQ(raw.exec(sql), "");
+                                          });
 }
 
 // Schema and queries --------------------------------------------------------------------------

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -19,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "datamesh/types.h"
 #include "core/store.h"
+#include "store/sql/grant_cache.h"
 
 #define DATAMESH_ASSERT_OK(expression)                      \
   do {                                                      \
@@ -79,6 +81,56 @@ inline absl::StatusOr<int64_t> read_counter(Store& store) {
     if (!account.ok()) return account.status();
     return account->has_value() ? std::stoll((*account)->name) : 0;
   });
+}
+
+// The grant cache (store/sql/grant_cache.h) across stores on one database. `reader` keeps a grant
+// cache, `cache`; `writer` is another store on the same database (another process, another
+// replica) and `raw_sql` runs a statement on the database outside datamesh. Checks that reader
+// answers repeated checks from its cache, and that every change, by either, is seen by reader's
+// very next check.
+inline void expect_grant_cache_follows_every_writer(
+    Store& reader, const sql::GrantCache& cache, Store& writer,
+    const std::function<void(const std::string&)>& raw_sql) {
+  const GrantRow select{.principal = "444455556666",
+                        .catalog_id = "111122223333",
+                        .database_name = "sales",
+                        .table_name = "orders",
+                        .permission = "SELECT",
+                        .subscription_id = "S1"};
+  const auto permissions = [&reader] {
+    auto found = reader.run(TxMode::kRead, [](Transaction& tx) {
+      return tx.find_grants("444455556666", "111122223333", "sales", "orders");
+    });
+    EXPECT_TRUE(found.ok()) << found.status();
+    std::set<std::string> got;
+    if (found.ok()) {
+      for (const GrantRow& row : *found) got.insert(row.permission);
+    }
+    return got;
+  };
+  using Permissions = std::set<std::string>;
+  ASSERT_TRUE(writer.run(TxMode::kWrite, [&](Transaction& tx) { return tx.put_grant(select); })
+                  .ok());
+  EXPECT_EQ(permissions(), Permissions{"SELECT"});
+  const int64_t hits = cache.counts().hits;
+  EXPECT_EQ(permissions(), Permissions{"SELECT"});
+  EXPECT_EQ(permissions(), Permissions{"SELECT"});
+  EXPECT_EQ(cache.counts().hits, hits + 2) << "repeated checks are answered from the cache";
+
+  GrantRow insert = select;
+  insert.permission = "INSERT";
+  ASSERT_TRUE(writer.run(TxMode::kWrite, [&](Transaction& tx) { return tx.put_grant(insert); })
+                  .ok());
+  EXPECT_EQ(permissions(), (Permissions{"INSERT", "SELECT"}));
+  raw_sql("DELETE FROM grants WHERE permission = 'INSERT'");
+  EXPECT_EQ(permissions(), Permissions{"SELECT"});
+  raw_sql("UPDATE grants SET permission = 'DESCRIBE' WHERE permission = 'SELECT'");
+  EXPECT_EQ(permissions(), Permissions{"DESCRIBE"});
+  ASSERT_TRUE(writer
+                  .run(TxMode::kWrite,
+                       [](Transaction& tx) { return tx.delete_subscription_grants("S1"); })
+                  .ok());
+  EXPECT_EQ(permissions(), Permissions{});
 }
 
 // Values with every field set to something other than its default. ---------------------------

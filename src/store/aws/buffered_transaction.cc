@@ -409,7 +409,8 @@ absl::StatusOr<std::vector<GrantRow>> BufferedTransaction::find_grants(
   DATAMESH_ASSIGN_OR_RETURN(std::vector<GrantRow> grants,
                             base_.find_grants(principal, catalog_id, database_name, table_name));
   std::erase_if(grants, [&](const GrantRow& g) { return grant_overlaid(g); });
-  const std::set<std::string_view> tables = {table_name, "*", ""};
+  std::set<std::string_view> tables = {table_name};
+  if (grant_answers("*", table_name)) tables.insert("*");
   for (std::string_view table : tables) {
     const auto prefix = std::tuple(principal, catalog_id, database_name, table);
     for (auto it = grants_.lower_bound(std::tuple(principal, catalog_id, database_name, table,

@@ -191,10 +191,17 @@ absl::StatusOr<std::vector<GrantRow>> LakeFormationGrants::find_grants(
     std::string_view principal, std::string_view catalog_id, std::string_view database_name,
     std::string_view table_name) const {
   DATAMESH_ASSIGN_OR_RETURN(const AwsClient* client, sessions_.client(catalog_id));
-  std::vector<nlohmann::json> resources = {database_resource(catalog_id, database_name),
-                                           table_resource(catalog_id, database_name, kAllTables)};
-  const bool one_table = !table_name.empty() && table_name != kAllTables;
-  if (one_table) resources.push_back(table_resource(catalog_id, database_name, table_name));
+  // The resources whose grants answer the check (grant_answers()): the database alone, or the
+  // table and its database's "*".
+  std::vector<nlohmann::json> resources;
+  if (table_name.empty()) {
+    resources.push_back(database_resource(catalog_id, database_name));
+  } else {
+    resources.push_back(table_resource(catalog_id, database_name, kAllTables));
+    if (table_name != kAllTables) {
+      resources.push_back(table_resource(catalog_id, database_name, table_name));
+    }
+  }
   std::vector<GrantRow> found;
   for (nlohmann::json& resource : resources) {
     DATAMESH_ASSIGN_OR_RETURN(
@@ -204,10 +211,8 @@ absl::StatusOr<std::vector<GrantRow>> LakeFormationGrants::find_grants(
                           {"Resource", std::move(resource)}}));
     for (GrantRow& row : rows) {
       // The answer is filtered by the request; this only keeps out what a service would add.
-      const bool wanted_table = row.table_name.empty() || row.table_name == kAllTables ||
-                                (one_table && row.table_name == table_name);
       if (row.principal == principal && row.catalog_id == catalog_id &&
-          row.database_name == database_name && wanted_table) {
+          row.database_name == database_name && grant_answers(row.table_name, table_name)) {
         found.push_back(std::move(row));
       }
     }

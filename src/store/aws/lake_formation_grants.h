@@ -64,11 +64,11 @@ class LakeFormationGrants {
   // no longer grantable.
   absl::Status revoke_grant_options(const std::vector<GrantRow>& rows) const;
 
-  // store::Transaction::find_grants: the rows of `principal` on database_name.table_name, on
-  // database_name."*" (TableWildcard) and on the database itself, in catalog_id's Lake Formation
-  // (ListPermissions, every page), sorted by table and permission, subscription_id "". A table
-  // of "" or "*" asks for the database and "*" only. Errors: PermissionDenied without a session
-  // for catalog_id; the error of a call.
+  // store::Transaction::find_grants: the rows of `principal` on database_name.table_name and on
+  // database_name."*" (TableWildcard), or on the database itself for a table of "", in
+  // catalog_id's Lake Formation (ListPermissions, every page, one call per resource), sorted by
+  // table and permission, subscription_id "". Errors: PermissionDenied without a session for
+  // catalog_id; the error of a call.
   absl::StatusOr<std::vector<GrantRow>> find_grants(std::string_view principal,
                                                     std::string_view catalog_id,
                                                     std::string_view database_name,

@@ -211,11 +211,37 @@ CREATE TABLE client_tokens (
 CREATE INDEX client_tokens_expiry ON client_tokens (expires_at);
 )sql";
 
+// The version of each principal's grants, which the grant cache of every replica compares with
+// its entries (store/sql/grant_cache.h): raised by the grants' own trigger, in the transaction
+// of the change, whatever statement makes it. A principal without a row is at version 0.
+constexpr std::string_view kGrantVersions = R"sql(
+CREATE TABLE grant_versions (
+  principal TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  version BIGINT NOT NULL
+);
+CREATE FUNCTION grant_versions_raise() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO grant_versions AS v VALUES (OLD.principal, 1)
+      ON CONFLICT (principal) DO UPDATE SET version = v.version + 1;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO grant_versions AS v VALUES (NEW.principal, 1)
+      ON CONFLICT (principal) DO UPDATE SET version = v.version + 1;
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER grants_raise_version AFTER INSERT OR UPDATE OR DELETE ON grants
+  FOR EACH ROW EXECUTE FUNCTION grant_versions_raise();
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "datamesh_refuse, and a request_key column for the duplicate-request lookup",
      kRequestKey},
     {3, "client tokens: writes that act once", kClientTokens},
+    {4, "grant versions for the grant cache", kGrantVersions},
 };
 
 // pg_advisory_xact_lock key of schema migrations ("dmschema" in ASCII): one per database, so

@@ -196,7 +196,7 @@ PostgresStore::Attempt PostgresStore::run_once(Connection& connection, TxMode mo
       connection.exec("ROLLBACK", "roll back the transaction").IgnoreError();
     }
   };
-  postgres::PostgresTransaction transaction(connection, mode);
+  postgres::PostgresTransaction transaction(connection, mode, &grant_cache_);
   if (absl::Status begun = transaction.begin(); !begun.ok()) return failed(std::move(begun));
   absl::Status status = work(transaction);
   if (!status.ok()) return failed(std::move(status));

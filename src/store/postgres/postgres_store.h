@@ -68,6 +68,7 @@
 #include "store/postgres/url.h"
 #include "core/store.h"
 #include "store/group_commit.h"
+#include "store/sql/grant_cache.h"
 
 namespace datamesh::store {
 
@@ -130,6 +131,8 @@ class PostgresStore final : public Store {
   int pool_size() const { return options_.pool_size; }
   // Write transactions waiting or running in this store object at this moment (tests, metrics).
   int queued_writers() const;
+  // The grants of recently checked principals (store/sql/grant_cache.h).
+  const sql::GrantCache& grant_cache() const { return grant_cache_; }
 
  private:
   struct Lease {
@@ -165,6 +168,8 @@ class PostgresStore final : public Store {
   const postgres::PostgresUrl url_;
   const PostgresOptions options_;
   postgres::MigrationReport migration_report_;
+
+  sql::GrantCache grant_cache_;
 
   std::mutex mutex_;
   std::condition_variable available_;  // signalled when a connection is returned or closed

@@ -73,8 +73,9 @@ const sql::Queries& queries() {
 
 std::vector<ListingQuery> listing_queries() { return queries().listing_queries(); }
 
-PostgresTransaction::PostgresTransaction(Connection& connection, TxMode mode)
-    : SqlTransaction(queries(), mode), connection_(connection) {}
+PostgresTransaction::PostgresTransaction(Connection& connection, TxMode mode,
+                                         sql::GrantCache* grant_cache)
+    : SqlTransaction(queries(), mode, grant_cache), connection_(connection) {}
 
 absl::Status PostgresTransaction::query(std::string_view sql, const sql::Values& values,
                                         sql::RowVisitor each_row) {

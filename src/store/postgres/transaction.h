@@ -26,8 +26,9 @@ namespace datamesh::store::postgres {
 
 class PostgresTransaction final : public sql::SqlTransaction {
  public:
-  // connection must be outside any transaction, and outlive this object.
-  PostgresTransaction(Connection& connection, TxMode mode);
+  // connection must be outside any transaction, and outlive this object, as must grant_cache
+  // unless null (find_grants then always probes the grants).
+  PostgresTransaction(Connection& connection, TxMode mode, sql::GrantCache* grant_cache);
 
   // Defers the BEGIN of a transaction of this mode; a kWrite one also locks the audit chain head
   // (the write lock, see postgres_store.h) and reads it. Sent with the first statement.

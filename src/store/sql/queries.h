@@ -83,6 +83,8 @@ struct Queries {
   std::string delete_subscription_grants;     // subscription_id
   std::string list_subscription_grants;       // subscription_id
   std::string find_grants;                    // principal, catalog_id, database_name, table_name
+  std::string grant_version;                  // principal
+  std::string principal_grants;               // principal, limit
   std::string list_database_grants;           // catalog_id, database_name
   std::string delete_grant;                   // principal, catalog, database, table, permission,
                                               // subscription_id

@@ -185,6 +185,43 @@ absl::StatusOr<std::vector<GrantRow>> SqlTransaction::find_grants(std::string_vi
                                                                   std::string_view catalog_id,
                                                                   std::string_view database_name,
                                                                   std::string_view table_name) {
+  if (grant_cache_ == nullptr) return probe_grants(principal, catalog_id, database_name, table_name);
+  const GrantCache::Place place{principal, catalog_id, database_name};
+  DATAMESH_ASSIGN_OR_RETURN(
+      const std::optional<int64_t> stored,
+      query_optional(queries_.grant_version, Values().text(principal),
+                     [](const Row& row) -> absl::StatusOr<int64_t> { return row.integer(0); }));
+  const int64_t version = stored.value_or(0);  // never granted anything
+  GrantCache::Found found = grant_cache_->find(place, version, table_name);
+  if (found.known == GrantCache::Known::kGrants) return std::move(found.grants);
+  // A write transaction may see its own uncommitted grants, which must not be kept.
+  if (found.known == GrantCache::Known::kTooMany || mode_ != TxMode::kRead) {
+    return probe_grants(principal, catalog_id, database_name, table_name);
+  }
+  const size_t most = grant_cache_->limits().max_rows_per_entry;
+  DATAMESH_ASSIGN_OR_RETURN(
+      std::vector<GrantRow> all,
+      query_all(queries_.principal_grants,
+                Values().text(principal).integer(static_cast<int64_t>(most) + 1), read_grant));
+  if (all.size() > most) {
+    grant_cache_->keep(principal, version, {}, /*too_many=*/true);
+    return probe_grants(principal, catalog_id, database_name, table_name);
+  }
+  std::vector<GrantRow> selected;
+  for (const GrantRow& grant : all) {
+    if (grant.catalog_id == catalog_id && grant.database_name == database_name &&
+        grant_answers(grant.table_name, table_name)) {
+      selected.push_back(grant);
+    }
+  }
+  grant_cache_->keep(principal, version, std::move(all));
+  return selected;
+}
+
+absl::StatusOr<std::vector<GrantRow>> SqlTransaction::probe_grants(std::string_view principal,
+                                                                   std::string_view catalog_id,
+                                                                   std::string_view database_name,
+                                                                   std::string_view table_name) {
   return query_all(queries_.find_grants,
                    Values().text(principal).text(catalog_id).text(database_name).text(table_name),
                    read_grant);

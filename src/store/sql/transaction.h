@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "base/status_macros.h"
 #include "core/store.h"
+#include "store/sql/grant_cache.h"
 #include "store/sql/queries.h"
 #include "store/sql/row.h"
 
@@ -79,6 +80,8 @@ class SqlTransaction : public Transaction {
   absl::Status delete_grant(const GrantRow& grant) override;
   absl::StatusOr<std::vector<GrantRow>> list_subscription_grants(
       std::string_view subscription_id) override;
+  // With a grant cache, reads the principal's grant version and answers from the cache when it
+  // holds that version; a read transaction that misses loads and keeps the principal's grants.
   absl::StatusOr<std::vector<GrantRow>> find_grants(std::string_view principal,
                                                     std::string_view catalog_id,
                                                     std::string_view database_name,
@@ -122,8 +125,9 @@ class SqlTransaction : public Transaction {
   bool wrote() const { return wrote_; }
 
  protected:
-  // queries must outlive this object.
-  SqlTransaction(const Queries& queries, TxMode mode) : queries_(queries), mode_(mode) {}
+  // queries, and grant_cache unless null (no cache), must outlive this object.
+  SqlTransaction(const Queries& queries, TxMode mode, GrantCache* grant_cache)
+      : queries_(queries), mode_(mode), grant_cache_(grant_cache) {}
 
   // Runs a statement whose rows are read, calling each_row with every row in order; the first
   // error (the statement's, or each_row's) is returned.
@@ -158,8 +162,15 @@ class SqlTransaction : public Transaction {
   // FailedPrecondition in a kRead transaction; notes that the body wrote otherwise.
   absl::Status require_write(std::string_view operation);
 
+  // find_grants without the cache: three probes of the grants' primary key.
+  absl::StatusOr<std::vector<GrantRow>> probe_grants(std::string_view principal,
+                                                     std::string_view catalog_id,
+                                                     std::string_view database_name,
+                                                     std::string_view table_name);
+
   const Queries& queries_;
   const TxMode mode_;
+  GrantCache* const grant_cache_;
   bool wrote_ = false;
 };
 

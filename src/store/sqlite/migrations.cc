@@ -210,12 +210,38 @@ ALTER TABLE grants_clustered RENAME TO grants;
 CREATE INDEX grants_subscription ON grants (subscription_id);
 )sql";
 
+// The version of each principal's grants, which the grant cache compares with its entries
+// (store/sql/grant_cache.h): raised by the grants' own triggers, in the transaction of the
+// change, whatever statement or process makes it. A principal without a row is at version 0. An
+// upsert's update (put_grant of an existing grant) fires the UPDATE trigger.
+constexpr std::string_view kGrantVersions = R"sql(
+CREATE TABLE grant_versions (
+  principal TEXT NOT NULL PRIMARY KEY,
+  version INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER grants_insert_raises_version AFTER INSERT ON grants BEGIN
+  INSERT INTO grant_versions VALUES (NEW.principal, 1)
+    ON CONFLICT DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER grants_update_raises_version AFTER UPDATE ON grants BEGIN
+  INSERT INTO grant_versions VALUES (OLD.principal, 1)
+    ON CONFLICT DO UPDATE SET version = version + 1;
+  INSERT INTO grant_versions VALUES (NEW.principal, 1)
+    ON CONFLICT DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER grants_delete_raises_version AFTER DELETE ON grants BEGIN
+  INSERT INTO grant_versions VALUES (OLD.principal, 1)
+    ON CONFLICT DO UPDATE SET version = version + 1;
+END;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "duplicate-request index, audit hash chain", kRequestIndexAndAuditChain},
     {3, "ordered subscription listings by owner and by consumer and database", kListingIndexes},
     {4, "client tokens: writes that act once", kClientTokens},
     {5, "grants clustered on their primary key", kClusteredGrants},
+    {6, "grant versions for the grant cache", kGrantVersions},
 };
 
 constexpr std::string_view kCreateMigrationsTable =

@@ -30,7 +30,7 @@ namespace {
 
 constexpr std::string_view kInMemory = ":memory:";
 
-absl::Status run_once(Connection& connection, TxMode mode,
+absl::Status run_once(Connection& connection, TxMode mode, sql::GrantCache& grant_cache,
                       const std::function<absl::Status(Transaction&)>& body) {
   const bool write = mode == TxMode::kWrite;
   // IMMEDIATE takes the write lock now, waiting up to the busy timeout, so a writer never
@@ -47,7 +47,7 @@ absl::Status run_once(Connection& connection, TxMode mode,
       connection.exec("ROLLBACK", "roll back the transaction").IgnoreError();
     }
   };
-  sqlite::SqliteTransaction transaction(connection, mode);
+  sqlite::SqliteTransaction transaction(connection, mode, &grant_cache);
   DATAMESH_RETURN_IF_ERROR(body(transaction));
   return connection.exec_cached("COMMIT", "commit the transaction");
 }
@@ -226,7 +226,7 @@ int SqliteStore::queued_writers() const { return group_commit_.queued(); }
 absl::Status SqliteStore::run_with_retries(Connection& connection, TxMode mode,
                                            const std::function<absl::Status(Transaction&)>& body) {
   for (int retries = 0;; ++retries) {
-    absl::Status status = run_once(connection, mode, body);
+    absl::Status status = run_once(connection, mode, grant_cache_, body);
     // Aborted means the body lost a race and re-reading will see the winner's write.
     if (!absl::IsAborted(status) || retries == kMaxRetries) return status;
   }

@@ -32,6 +32,7 @@
 #include "absl/status/statusor.h"
 #include "core/store.h"
 #include "store/group_commit.h"
+#include "store/sql/grant_cache.h"
 
 namespace datamesh::store {
 
@@ -89,6 +90,8 @@ class SqliteStore final : public Store {
   const std::string& path() const { return path_; }
   // Write transactions waiting or running in this store at this moment (tests and metrics).
   int queued_writers() const;
+  // The grants of recently checked principals (store/sql/grant_cache.h).
+  const sql::GrantCache& grant_cache() const { return grant_cache_; }
 
  private:
   SqliteStore(std::string path, SqliteOptions options);
@@ -107,6 +110,8 @@ class SqliteStore final : public Store {
   // In-memory stores: the only connection; run() holds memory_mutex_ for the whole transaction.
   std::mutex memory_mutex_;
   std::unique_ptr<sqlite::Connection> memory_connection_;
+
+  sql::GrantCache grant_cache_;
 
   // File stores: copies the log into the file off the writers' path. Declared before idle_, so
   // that it outlives the connections that report commits to it.

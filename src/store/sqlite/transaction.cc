@@ -90,8 +90,9 @@ std::vector<ListingQuery> listing_queries() {
   return listings;
 }
 
-SqliteTransaction::SqliteTransaction(Connection& connection, TxMode mode)
-    : SqlTransaction(queries(), mode), connection_(connection) {}
+SqliteTransaction::SqliteTransaction(Connection& connection, TxMode mode,
+                                     sql::GrantCache* grant_cache)
+    : SqlTransaction(queries(), mode, grant_cache), connection_(connection) {}
 
 absl::Status SqliteTransaction::query(std::string_view sql, const sql::Values& values,
                                       sql::RowVisitor each_row) {

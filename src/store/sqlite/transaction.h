@@ -20,8 +20,9 @@ namespace datamesh::store::sqlite {
 
 class SqliteTransaction final : public sql::SqlTransaction {
  public:
-  // connection must be inside a transaction begun for mode, and outlive this object.
-  SqliteTransaction(Connection& connection, TxMode mode);
+  // connection must be inside a transaction begun for mode, and outlive this object, as must
+  // grant_cache unless null (find_grants then always probes the grants).
+  SqliteTransaction(Connection& connection, TxMode mode, sql::GrantCache* grant_cache);
 
   // Writers are serialized by BEGIN IMMEDIATE, so reading the head claims it until commit.
   absl::StatusOr<AuditChainHead> audit_chain_head() override;
