@@ -67,9 +67,9 @@ void GrantCache::keep(std::string_view principal, int64_t version, std::vector<G
   rows_ += grants.size();
   recent_.emplace_front(principal);
   entries_.emplace(std::string(principal), Entry{.version = version,
-                                    .too_many = too_many,
-                                    .grants = std::move(grants),
-                                    .recent = recent_.begin()});
+                                                 .too_many = too_many,
+                                                 .grants = std::move(grants),
+                                                 .recent = recent_.begin()});
   // The least recently used go first, never the entry just kept.
   while (rows_ > limits_.max_rows && recent_.size() > 1) {
     forget(entries_.find(lookup(recent_.back())));
