@@ -1,7 +1,6 @@
 #include "store/sql/grant_cache.h"
 
 #include <algorithm>
-#include <span>
 #include <tuple>
 #include <utility>
 
@@ -12,11 +11,19 @@ namespace {
 // The map's key type: Debian's Abseil has a string_view of its own.
 absl::string_view lookup(std::string_view principal) { return {principal.data(), principal.size()}; }
 
-// An entry's order, the primary key's after the principal.
-auto place_of(const GrantRow& grant) {
-  return std::tie(grant.catalog_id, grant.database_name, grant.table_name);
+// An entry's order, the primary key's after the principal: (catalog, database, table).
+using Where = std::tuple<std::string_view, std::string_view, std::string_view>;
+
+Where where(const GrantRow& grant) {
+  return {grant.catalog_id, grant.database_name, grant.table_name};
 }
-bool by_place(const GrantRow& a, const GrantRow& b) { return place_of(a) < place_of(b); }
+
+// Compares grants with each other, and with a place searched for, without copying a string.
+struct ByWhere {
+  bool operator()(const GrantRow& a, const GrantRow& b) const { return where(a) < where(b); }
+  bool operator()(const GrantRow& grant, const Where& place) const { return where(grant) < place; }
+  bool operator()(const Where& place, const GrantRow& grant) const { return place < where(grant); }
+};
 
 }  // namespace
 
@@ -36,17 +43,16 @@ GrantCache::Found GrantCache::find(const Place& place, int64_t version,
   ++counts_.hits;
   Found found{.known = Known::kGrants};
   const std::vector<GrantRow>& grants = entry->second.grants;
-  // "*" for a named table, then the table (the database itself for ""): see grant_answers().
-  const std::string_view tables[] = {"*", table_name};
-  const bool table_is_named = !table_name.empty() && table_name != "*";
-  for (std::string_view table : std::span(tables).subspan(table_is_named ? 0 : 1)) {
-    GrantRow probe;
-    probe.catalog_id = place.catalog_id;
-    probe.database_name = place.database_name;
-    probe.table_name = table;
-    const auto [first, last] = std::equal_range(grants.begin(), grants.end(), probe, by_place);
+  const auto add = [&](std::string_view table) {
+    const auto [first, last] = std::equal_range(
+        grants.begin(), grants.end(), Where{place.catalog_id, place.database_name, table},
+        ByWhere{});
     found.grants.insert(found.grants.end(), first, last);
-  }
+  };
+  // The grants that answer the check (grant_answers): "*" unless it is the table asked, then
+  // the table (the database itself for "").
+  if (table_name != "*" && grant_answers("*", table_name)) add("*");
+  add(table_name);
   return found;
 }
 
@@ -55,8 +61,8 @@ void GrantCache::keep(std::string_view principal, int64_t version, std::vector<G
   too_many = too_many || grants.size() > limits_.max_rows_per_entry;
   if (too_many) grants.clear();
   // The store lists them in this order already; find's binary searches need it.
-  if (!std::is_sorted(grants.begin(), grants.end(), by_place)) {
-    std::stable_sort(grants.begin(), grants.end(), by_place);
+  if (!std::is_sorted(grants.begin(), grants.end(), ByWhere{})) {
+    std::stable_sort(grants.begin(), grants.end(), ByWhere{});
   }
   const std::lock_guard lock(mutex_);
   if (const auto old = entries_.find(lookup(principal)); old != entries_.end()) {
