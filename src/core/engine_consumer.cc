@@ -381,17 +381,27 @@ absl::StatusOr<PublishedProductPage> Engine::list_data_products(
             request.page,
             [&](const store::Page& chunk) { return tx.list_products(filter, chunk); },
             [](const store::ProductRow& row) { return row.mesh_database; }));
-    result.next_token = std::move(page.next_token);
+    // The page's byte budget counts what the answer holds, table names included: a product
+    // may have 200,000 tables, so the product rows alone do not bound the answer. Products that
+    // do not fit are left to the next page, which starts after the last one answered.
+    PageFiller<PublishedProduct, std::string (*)(const PublishedProduct&)> answer(
+        request.page, [](const PublishedProduct& product) { return product.database_name; });
     for (store::ProductRow& row : page.rows) {
-      PublishedProduct& product = result.data_products.emplace_back();
-      product.database_name = row.mesh_database;
-      product.public_metadata = row.public_metadata;
-      if (!row.public_metadata) continue;
-      product.owner_account_id = row.producer_account;
-      product.domain = row.domain;
-      product.data_product_name = row.data_product_name;
-      DATAMESH_ASSIGN_OR_RETURN(product.tables, tx.list_table_names(mesh, row.mesh_database));
+      PublishedProduct product{.database_name = std::move(row.mesh_database),
+                               .public_metadata = row.public_metadata};
+      if (row.public_metadata) {
+        product.owner_account_id = std::move(row.producer_account);
+        product.domain = std::move(row.domain);
+        product.data_product_name = std::move(row.data_product_name);
+        DATAMESH_ASSIGN_OR_RETURN(product.tables,
+                                  tx.list_table_names(mesh, product.database_name));
+      }
+      if (!answer.add(std::move(product))) break;
     }
+    RowPage<PublishedProduct> filled = std::move(answer).take();
+    result.data_products = std::move(filled.rows);
+    result.next_token =
+        filled.next_token.empty() ? std::move(page.next_token) : std::move(filled.next_token);
     return result;
   });
 }

@@ -53,4 +53,9 @@ std::size_t text_bytes(const store::ProductRow& p) {
               &p.link_suffix, &p.creation_date, &p.updated_date});
 }
 
+std::size_t text_bytes(const PublishedProduct& p) {
+  return sum({&p.database_name, &p.owner_account_id, &p.domain, &p.data_product_name}) +
+         sum({&p.tables});
+}
+
 }  // namespace datamesh::core

@@ -35,6 +35,7 @@ std::size_t text_bytes(const Table& table);
 std::size_t text_bytes(const Subscription& subscription);
 std::size_t text_bytes(const AuditEvent& event);
 std::size_t text_bytes(const store::ProductRow& product);
+std::size_t text_bytes(const PublishedProduct& product);
 
 // The rows of one page as they come: add() takes a row while the page holds fewer than
 // max_results rows and, past its first row, at most kMaxPageBytes of text; once it refuses one,
