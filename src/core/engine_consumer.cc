@@ -79,9 +79,8 @@ absl::StatusOr<std::vector<std::string>> resolve_tables(store::Transaction& tx,
       return absl::InvalidArgumentError("tables has an empty entry: give a name or a pattern");
     }
     if (Pattern::is_literal(entry)) {
-      DATAMESH_ASSIGN_OR_RETURN(const std::optional<Table> table,
-                                tx.get_table(mesh, database, entry));
-      if (table) {
+      DATAMESH_ASSIGN_OR_RETURN(const bool found, tx.has_table(mesh, database, entry));
+      if (found) {
         resolved.insert(entry);
         continue;
       }

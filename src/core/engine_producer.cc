@@ -479,8 +479,7 @@ absl::Status Engine::approve_access_request(const Caller& caller,
     }
     DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
     for (const std::string& table : sub.table_names) {
-      DATAMESH_ASSIGN_OR_RETURN(const std::optional<Table> found,
-                                tx.get_table(mesh, sub.database_name, table));
+      DATAMESH_ASSIGN_OR_RETURN(const bool found, tx.has_table(mesh, sub.database_name, table));
       if (!found) {
         return absl::FailedPreconditionError(
             cat("table ", sub.database_name, ".", table, " of subscription ",

@@ -152,6 +152,11 @@ class Transaction {
   virtual absl::StatusOr<std::optional<Table>> get_table(std::string_view catalog_id,
                                                          std::string_view database_name,
                                                          std::string_view name) = 0;
+  // Whether the table exists, for a caller that needs nothing else of it (a request's and an
+  // approval's check of their tables): the default reads the table; a store that can read its
+  // key alone overrides it.
+  virtual absl::StatusOr<bool> has_table(std::string_view catalog_id,
+                                         std::string_view database_name, std::string_view name);
   virtual absl::Status put_table(const Table& table) = 0;  // insert or replace
   virtual absl::Status delete_table(std::string_view catalog_id, std::string_view database_name,
                                     std::string_view name) = 0;
@@ -246,6 +251,14 @@ class Transaction {
   virtual absl::Status put_client_token(const ClientTokenRow& row) = 0;
   virtual absl::Status delete_expired_client_tokens(int64_t now, int limit) = 0;
 };
+
+inline absl::StatusOr<bool> Transaction::has_table(std::string_view catalog_id,
+                                                   std::string_view database_name,
+                                                   std::string_view name) {
+  DATAMESH_ASSIGN_OR_RETURN(const std::optional<Table> table,
+                            get_table(catalog_id, database_name, name));
+  return table.has_value();
+}
 
 inline absl::StatusOr<std::vector<std::string>> Transaction::list_table_names_page(
     std::string_view catalog_id, std::string_view database_name, const Page& page) {

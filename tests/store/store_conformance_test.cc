@@ -412,6 +412,34 @@ TEST_P(StoreConformanceTest, DeleteTableRemovesOnlyThatTable) {
   EXPECT_TRUE(b->has_value());
 }
 
+TEST_P(StoreConformanceTest, HasTableAnswersWhetherThatTableIsThereAsGetTableDoes) {
+  DATAMESH_ASSERT_OK(write([&](Transaction& tx) -> absl::Status {
+    if (absl::Status put = tx.put_database(full_database("1", "sales")); !put.ok()) return put;
+    return tx.put_table(full_table("1", "sales", "orders"));
+  }));
+  const auto expect_has = [&](const char* catalog, const char* database, const char* name,
+                              bool want) {
+    auto got = read([&](Transaction& tx) { return tx.has_table(catalog, database, name); });
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(*got, want) << catalog << "/" << database << "/" << name;
+  };
+  expect_has("1", "sales", "orders", true);
+  expect_has("2", "sales", "orders", false);
+  expect_has("1", "other", "orders", false);
+  expect_has("1", "sales", "order", false);
+  // Within a write, it sees the write's own puts and deletes.
+  DATAMESH_ASSERT_OK(write([&](Transaction& tx) -> absl::Status {
+    DATAMESH_RETURN_IF_ERROR(tx.put_table(full_table("1", "sales", "refunds")));
+    DATAMESH_ASSIGN_OR_RETURN(const bool put, tx.has_table("1", "sales", "refunds"));
+    DATAMESH_RETURN_IF_ERROR(tx.delete_table("1", "sales", "orders"));
+    DATAMESH_ASSIGN_OR_RETURN(const bool deleted, tx.has_table("1", "sales", "orders"));
+    if (!put || deleted) return absl::InternalError("a write's own changes were not seen");
+    return absl::OkStatus();
+  }));
+  expect_has("1", "sales", "refunds", true);
+  expect_has("1", "sales", "orders", false);
+}
+
 TEST_P(StoreConformanceTest, ListTablesPagesByNameInThreePagesWithoutGapsOrDuplicates) {
   DATAMESH_ASSERT_OK(write([&](Transaction& tx) -> absl::Status {
     for (const char* db : {"sales", "other"}) {

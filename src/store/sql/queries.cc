@@ -83,6 +83,8 @@ Queries::Queries(const Dialect& dialect_) : dialect(dialect_) {
   delete_database = sql("DELETE FROM databases WHERE catalog_id = $1 AND name = $2");
   list_databases = sql(databases, " WHERE catalog_id = $1 AND name > $2 ORDER BY name LIMIT $3");
   get_table = sql(tables, " WHERE catalog_id = $1 AND database_name = $2 AND name = $3");
+  has_table =
+      sql("SELECT 1 FROM tables WHERE catalog_id = $1 AND database_name = $2 AND name = $3");
   put_table = sql(upsert(kTables));
   delete_table =
       sql("DELETE FROM tables WHERE catalog_id = $1 AND database_name = $2 AND name = $3");

@@ -70,6 +70,7 @@ struct Queries {
   std::string delete_database;                // catalog_id, name
   std::string list_databases;                 // catalog_id, after, limit
   std::string get_table;                      // catalog_id, database_name, name
+  std::string has_table;                      // catalog_id, database_name, name
   std::string put_table;                      // table_values
   std::string delete_table;                   // catalog_id, database_name, name
   std::string list_tables;                    // catalog_id, database_name, after, limit

@@ -100,6 +100,19 @@ absl::StatusOr<std::optional<Table>> SqlTransaction::get_table(std::string_view 
                         Values().text(catalog_id).text(database_name).text(name), read_table);
 }
 
+absl::StatusOr<bool> SqlTransaction::has_table(std::string_view catalog_id,
+                                               std::string_view database_name,
+                                               std::string_view name) {
+  bool found = false;
+  DATAMESH_RETURN_IF_ERROR(query(queries_.has_table,
+                                 Values().text(catalog_id).text(database_name).text(name),
+                                 [&found](const Row&) {
+                                   found = true;
+                                   return absl::OkStatus();
+                                 }));
+  return found;
+}
+
 absl::Status SqlTransaction::put_table(const Table& table) {
   DATAMESH_RETURN_IF_ERROR(require_write("put_table"));
   DATAMESH_ASSIGN_OR_RETURN(Values values, table_values(table));

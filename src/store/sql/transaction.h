@@ -54,6 +54,9 @@ class SqlTransaction : public Transaction {
   absl::StatusOr<std::optional<Table>> get_table(std::string_view catalog_id,
                                                  std::string_view database_name,
                                                  std::string_view name) override;
+  // Reads the table's key in the primary key's index, not its row.
+  absl::StatusOr<bool> has_table(std::string_view catalog_id, std::string_view database_name,
+                                 std::string_view name) override;
   absl::Status put_table(const Table& table) override;
   absl::Status delete_table(std::string_view catalog_id, std::string_view database_name,
                             std::string_view name) override;
