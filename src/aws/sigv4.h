@@ -30,6 +30,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "base/sha256.h"
 
 namespace datamesh::aws {
 
@@ -76,11 +77,9 @@ struct Authorization {
   std::string signature;  // 64 lower-case hex digits
 };
 
-// Lower-case hex SHA-256 of `data`. Both hashes abort the process if OpenSSL cannot allocate,
-// rather than return a predictable value a verifier might then accept.
-std::string sha256_hex(std::string_view data);
-// The raw 32-byte HMAC-SHA256 of `data` under `key`.
-std::string hmac_sha256(std::string_view key, std::string_view data);
+// SigV4's hashes (base/sha256.h).
+using base::hmac_sha256;
+using base::sha256_hex;
 
 // `time` as YYYYMMDDTHHMMSSZ (UTC, whole seconds, truncated). system_clock's range (years
 // 1677..2262 with nanosecond ticks) always fits the four-digit year.

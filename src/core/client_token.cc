@@ -1,10 +1,9 @@
 #include "core/client_token.h"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 
 #include "absl/strings/escaping.h"
+#include "base/sha256.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "nlohmann/json.hpp"
@@ -58,11 +57,7 @@ absl::Status check_client_token(std::string_view token) {
 }
 
 std::string request_hash(std::string_view canonical_request) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(canonical_request.data()),
-         canonical_request.size(), digest);
-  return absl::BytesToHexString(
-      std::string(reinterpret_cast<const char*>(digest), sizeof digest));
+  return base::sha256_hex(canonical_request);
 }
 
 absl::StatusOr<std::string> encode_answer(const absl::Status&, const SecretSealer&) {

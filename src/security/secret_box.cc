@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,6 +14,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "base/sha256.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 
@@ -38,17 +38,12 @@ struct CipherContextDeleter {
 };
 using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, CipherContextDeleter>;
 
-// OpenSSL 3 looks EVP_aes_256_gcm() and EVP_sha256() up in its provider tables on every use: a
-// third of an unseal in the scale benchmark's profile. The fetched ones are kept for the process
-// (never freed); the legacy ones stand in if a fetch fails.
+// OpenSSL 3 looks EVP_aes_256_gcm() up in its provider tables on every use: a third of an
+// unseal in the scale benchmark's profile. The fetched one is kept for the process (never
+// freed); the legacy one stands in if the fetch fails.
 const EVP_CIPHER* aes_256_gcm() {
   static const EVP_CIPHER* const fetched = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
   return fetched != nullptr ? fetched : EVP_aes_256_gcm();
-}
-
-const EVP_MD* sha256() {
-  static const EVP_MD* const fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  return fetched != nullptr ? fetched : EVP_sha256();
 }
 
 // Holds bytes that are key material and wipes them when it goes out of scope.
@@ -243,21 +238,12 @@ SecretBox::~SecretBox() { OPENSSL_cleanse(key_.data(), key_.size()); }
 
 absl::StatusOr<std::string> SecretBox::authenticate(std::string_view purpose,
                                                     std::string_view message) const {
-  Key derived;
-  unsigned int derived_size = 0;
-  std::string mac(EVP_MAX_MD_SIZE, '\0');
-  unsigned int mac_size = 0;
-  const bool ok =
-      HMAC(sha256(), key_.data(), static_cast<int>(key_.size()),
-           reinterpret_cast<const unsigned char*>(purpose.data()), purpose.size(), derived.data(),
-           &derived_size) != nullptr &&
-      derived_size == derived.size() &&
-      HMAC(sha256(), derived.data(), static_cast<int>(derived.size()),
-           reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-           reinterpret_cast<unsigned char*>(mac.data()), &mac_size) != nullptr;
+  // base::hmac_sha256, not OpenSSL's one-shot HMAC(), which looks the algorithm up in its
+  // provider tables on every call: the audit chain authenticates every write's event.
+  std::string derived = base::hmac_sha256(
+      std::string_view(reinterpret_cast<const char*>(key_.data()), key_.size()), purpose);
+  std::string mac = base::hmac_sha256(derived, message);
   OPENSSL_cleanse(derived.data(), derived.size());
-  if (!ok) return absl::InternalError("OpenSSL HMAC-SHA256 failed");
-  mac.resize(mac_size);
   return mac;
 }
 

@@ -53,7 +53,8 @@ class SecretBox final : public datamesh::core::SecretSealer {
   // DataLoss when `sealed` is truncated, of an unknown version, altered, or sealed under
   // another key; Internal if OpenSSL fails otherwise.
   absl::StatusOr<std::string> unseal(std::string_view sealed) const override;
-  // HMAC-SHA256(HMAC-SHA256(master key, purpose), message). Internal if OpenSSL fails.
+  // HMAC-SHA256(HMAC-SHA256(master key, purpose), message). Never an error: OpenSSL failing
+  // to allocate stops the process (base/sha256.h).
   absl::StatusOr<std::string> authenticate(std::string_view purpose,
                                            std::string_view message) const override;
 

@@ -1,4 +1,4 @@
-// The fast SHA-256 / HMAC-SHA256 of sigv4_crypto.cc against RFC 4231 and OpenSSL's own HMAC,
+// The fast SHA-256 / HMAC-SHA256 of base/sha256.cc against RFC 4231 and OpenSSL's own HMAC,
 // and SigningKeyCache: same keys as signing_key(), derived once per secret and scope, never
 // found for another secret, emptied when full; sign/verify give the same answers with it.
 #include "aws/signing_key_cache.h"

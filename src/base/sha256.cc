@@ -1,5 +1,5 @@
-// SHA-256 and HMAC-SHA256 for SigV4 (declared in sigv4.h), made cheap enough to run several
-// times per request on both sides of `datamesh serve`.
+// SHA-256 and HMAC-SHA256, made cheap enough to run several times per request: SigV4 on both
+// sides of `datamesh serve`, the audit chain's link of every write, client-token hashes.
 //
 // OpenSSL 3's one-shot helpers look the algorithm up in its provider registry on every call:
 // measured on the benchmark machine, HMAC(EVP_sha256(), ...) cost 4-6 us and
@@ -14,9 +14,9 @@
 #include <cstring>
 
 #include "absl/strings/escaping.h"
-#include "aws/sigv4.h"
+#include "base/sha256.h"
 
-namespace datamesh::aws {
+namespace datamesh::base {
 namespace {
 
 constexpr std::size_t kBlockSize = 64;   // SHA-256's block, HMAC's key pad
@@ -98,4 +98,4 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
   return std::string(view(outer.data(), outer.size()));
 }
 
-}  // namespace datamesh::aws
+}  // namespace datamesh::base
