@@ -1,6 +1,7 @@
 // The subscription document of the SQL stores (store/sql/documents.h): written without a JSON
 // DOM, it must be the very text nlohmann's dump() wrote before, so that rows written by older
-// and newer binaries read alike, and it must read back to the same subscription.
+// and newer binaries read alike, and it must read back to the same subscription. Reading skips
+// unknown keys, leaves missing ones as they were and refuses a value of the wrong type.
 #include "store/sql/documents.h"
 
 #include <string>
@@ -83,6 +84,33 @@ TEST(SubscriptionDocument, ReadsBackToTheSameSubscription) {
   EXPECT_EQ(read.ram_shares, written.ram_shares);
   EXPECT_EQ(read.granted_table_arns, written.granted_table_arns);
   EXPECT_EQ(read.imported_to_consumer, written.imported_to_consumer);
+}
+
+TEST(SubscriptionDocument, ReadingSkipsUnknownKeysAndLeavesMissingOnesAsTheyWere) {
+  Subscription read{.type = "before", .notes = {"kept?"}, .imported_to_consumer = true};
+  ASSERT_OK(decode_subscription_document(
+      R"({"zzz_later":{"a":[1]},"table_names":["t1","t2"],"type":"DATABASE"})", "subscription s",
+      read));
+  EXPECT_EQ(read.type, "DATABASE");
+  EXPECT_EQ(read.table_names, (std::vector<std::string>{"t1", "t2"}));
+  EXPECT_EQ(read.notes, (std::vector<std::string>{"kept?"}));
+  EXPECT_TRUE(read.imported_to_consumer);
+}
+
+TEST(SubscriptionDocument, AValueOfTheWrongTypeIsAnErrorNamingItsKey) {
+  Subscription read;
+  EXPECT_STATUS(decode_subscription_document(R"({"type":"TABLE","notes":"one"})", "subscription s",
+                                             read),
+                absl::StatusCode::kInternal,
+                "subscription s has an unreadable document in the mesh store: \"notes\": ");
+  EXPECT_STATUS(decode_subscription_document(R"({"imported_to_consumer":1})", "subscription s",
+                                             read),
+                absl::StatusCode::kInternal, "\"imported_to_consumer\": ");
+  // An element of the wrong type, however many good ones follow it.
+  EXPECT_STATUS(decode_subscription_document(R"({"notes":["a",1,"b"]})", "subscription s", read),
+                absl::StatusCode::kInternal, "\"notes\": ");
+  EXPECT_STATUS(decode_subscription_document("[1]", "subscription s", read),
+                absl::StatusCode::kInternal, "subscription s is not a JSON object in the mesh store");
 }
 
 TEST(SubscriptionDocument, TextThatIsNotUtf8IsRefusedNamingTheSubscription) {

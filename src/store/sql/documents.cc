@@ -196,6 +196,26 @@ absl::StatusOr<TableInput> decode_table_definition(std::string_view text, std::s
 
 namespace {
 
+// The members of the subscription document: the one list its writer and its reader go through.
+// In the order nlohmann's dump() wrote them (its objects sort their keys), so that documents
+// written before and after the writer below are the same text.
+template <typename S, typename Visit>
+void subscription_members(S& s, Visit&& visit) {
+  visit("created_by", s.created_by);
+  visit("creation_date", s.creation_date);
+  visit("grantable_grants", s.grantable_grants);
+  visit("granted_table_arns", s.granted_table_arns);
+  visit("imported_to_consumer", s.imported_to_consumer);
+  visit("notes", s.notes);
+  visit("permitted_grants", s.permitted_grants);
+  visit("ram_shares", s.ram_shares);
+  visit("requested_grants", s.requested_grants);
+  visit("table_names", s.table_names);
+  visit("type", s.type);
+  visit("updated_by", s.updated_by);
+  visit("updated_date", s.updated_date);
+}
+
 // A JSON object written straight into its text, for the subscription document, which every
 // workflow step writes: building nlohmann's DOM of it and dumping that was a third of
 // update_subscription's time in the scale benchmark's profile. The text is the one nlohmann's
@@ -268,21 +288,9 @@ class ObjectWriter {
 
 absl::StatusOr<std::string> encode_subscription_document(const Subscription& subscription) {
   ObjectWriter document;
-  // In the order nlohmann's dump() wrote them (its objects sort their keys), so that documents
-  // written before and after are the same text.
-  document.member("created_by", subscription.created_by);
-  document.member("creation_date", subscription.creation_date);
-  document.member("grantable_grants", subscription.grantable_grants);
-  document.member("granted_table_arns", subscription.granted_table_arns);
-  document.member("imported_to_consumer", subscription.imported_to_consumer);
-  document.member("notes", subscription.notes);
-  document.member("permitted_grants", subscription.permitted_grants);
-  document.member("ram_shares", subscription.ram_shares);
-  document.member("requested_grants", subscription.requested_grants);
-  document.member("table_names", subscription.table_names);
-  document.member("type", subscription.type);
-  document.member("updated_by", subscription.updated_by);
-  document.member("updated_date", subscription.updated_date);
+  subscription_members(subscription, [&document](std::string_view key, const auto& value) {
+    document.member(key, value);
+  });
   std::string text = std::move(document).close();
   // The engine refuses such text where it comes in; a store must still never write a document
   // that no JSON reader would take back.
@@ -292,6 +300,36 @@ absl::StatusOr<std::string> encode_subscription_document(const Subscription& sub
   }
   return text;
 }
+
+namespace {
+
+// The subscription document's value types, read from simdjson's on-demand values.
+simdjson::error_code read_value(simdjson::ondemand::value value, std::string& out) {
+  std::string_view item;
+  const simdjson::error_code error = value.get_string().get(item);
+  out.assign(item);
+  return error;
+}
+
+simdjson::error_code read_value(simdjson::ondemand::value value, std::vector<std::string>& out) {
+  simdjson::ondemand::array array;
+  simdjson::error_code error = value.get_array().get(array);
+  out.clear();
+  // Iterating an array that failed to open reads through a null iterator.
+  if (error) return error;
+  for (auto element : array) {
+    std::string_view item;
+    if ((error = element.get_string().get(item))) break;
+    out.emplace_back(item);
+  }
+  return error;
+}
+
+simdjson::error_code read_value(simdjson::ondemand::value value, bool& out) {
+  return value.get_bool().get(out);
+}
+
+}  // namespace
 
 // Read with simdjson's on-demand parser, without building a DOM: subscriptions are read by every
 // workflow step and listing, and nlohmann's parse was 80% of a 100-row listing in the scale
@@ -309,56 +347,17 @@ absl::Status decode_subscription_document(std::string_view text, std::string_vie
       document.get_object().get(object) != simdjson::SUCCESS) {
     return absl::InternalError(cat(what, " is not a JSON object in the mesh store"));
   }
-  const auto strings = [](ondemand::value value, std::vector<std::string>& out) {
-    ondemand::array array;
-    simdjson::error_code error = value.get_array().get(array);
-    out.clear();
-    for (auto element : array) {
-      if (error) break;
-      std::string_view item;
-      error = element.get_string().get(item);
-      out.emplace_back(item);
-    }
-    return error;
-  };
-  const auto string = [](ondemand::value value, std::string& out) {
-    std::string_view item;
-    const simdjson::error_code error = value.get_string().get(item);
-    out.assign(item);
-    return error;
-  };
   simdjson::error_code error = simdjson::SUCCESS;
   std::string_view key;
   for (auto member : object) {
     ondemand::value value;
     if ((error = member.unescaped_key().get(key)) || (error = member.value().get(value))) break;
-    if (key == "type") {
-      error = string(value, subscription.type);
-    } else if (key == "table_names") {
-      error = strings(value, subscription.table_names);
-    } else if (key == "requested_grants") {
-      error = strings(value, subscription.requested_grants);
-    } else if (key == "permitted_grants") {
-      error = strings(value, subscription.permitted_grants);
-    } else if (key == "grantable_grants") {
-      error = strings(value, subscription.grantable_grants);
-    } else if (key == "creation_date") {
-      error = string(value, subscription.creation_date);
-    } else if (key == "created_by") {
-      error = string(value, subscription.created_by);
-    } else if (key == "updated_date") {
-      error = string(value, subscription.updated_date);
-    } else if (key == "updated_by") {
-      error = string(value, subscription.updated_by);
-    } else if (key == "notes") {
-      error = strings(value, subscription.notes);
-    } else if (key == "ram_shares") {
-      error = strings(value, subscription.ram_shares);
-    } else if (key == "granted_table_arns") {
-      error = strings(value, subscription.granted_table_arns);
-    } else if (key == "imported_to_consumer") {
-      error = value.get_bool().get(subscription.imported_to_consumer);
-    }
+    bool known = false;  // an unknown key is skipped
+    subscription_members(subscription, [&](std::string_view name, auto& field) {
+      if (known || name != key) return;
+      known = true;
+      error = read_value(value, field);
+    });
     if (error) break;
   }
   if (error) {
