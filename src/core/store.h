@@ -293,6 +293,18 @@ inline bool grant_answers(std::string_view grant_table, std::string_view table_n
   return grant_table == table_name || (grant_table == "*" && !table_name.empty());
 }
 
+// What append_audit_event checks in every store: the event must follow `head` (the next
+// sequence number, linked to the head's hash), FailedPrecondition otherwise.
+inline absl::Status check_follows_chain_head(const AuditChainHead& head,
+                                             const ChainedAuditEvent& chained) {
+  if (chained.event.sequence == head.sequence + 1 && chained.previous_hash == head.hash) {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(base::cat(
+      "audit event ", chained.event.sequence, " does not follow the chain head (sequence ",
+      head.sequence, "): read audit_chain_head() in the same transaction"));
+}
+
 // Whether two subscriptions ask for the same thing: what find_live_duplicates compares.
 inline bool same_request(const Subscription& a, const Subscription& b) {
   return a.subscriber_principal == b.subscriber_principal &&

@@ -17,8 +17,9 @@ namespace {
 
 // Every character class the writer escapes differently: quotes, backslashes, the five named
 // control characters, other control characters, DEL, and multi-byte UTF-8.
-const std::string kAwkward = std::string("q\"b\\s/ \b\f\n\r\t \x01\x1f \x7f é 日本 \xF0\x9F\x93\x8A") +
-                             std::string(1, '\0') + "end";
+const std::string kAwkward =
+    std::string("q\"b\\s/ \b\f\n\r\t \x01\x1f \x7f é 日本 \xF0\x9F\x93\x8A") +
+    std::string(1, '\0') + "end";
 
 Subscription awkward_subscription(bool imported) {
   return Subscription{.subscription_id = "sub-1",
@@ -110,7 +111,8 @@ TEST(SubscriptionDocument, AValueOfTheWrongTypeIsAnErrorNamingItsKey) {
   EXPECT_STATUS(decode_subscription_document(R"({"notes":["a",1,"b"]})", "subscription s", read),
                 absl::StatusCode::kInternal, "\"notes\": ");
   EXPECT_STATUS(decode_subscription_document("[1]", "subscription s", read),
-                absl::StatusCode::kInternal, "subscription s is not a JSON object in the mesh store");
+                absl::StatusCode::kInternal,
+                "subscription s is not a JSON object in the mesh store");
 }
 
 TEST(SubscriptionDocument, TextThatIsNotUtf8IsRefusedNamingTheSubscription) {

@@ -5,28 +5,12 @@
 #include <utility>
 
 #include "base/status_macros.h"
-#include "base/text.h"
 #include "store/aws/audit_items.h"
 #include "store/aws/mesh_tables.h"
 
 namespace datamesh::store::aws {
 
-using base::cat;
 using nlohmann::json;
-
-namespace {
-
-
-absl::Status check_follows(const AuditChainHead& head, const ChainedAuditEvent& event) {
-  if (event.event.sequence == head.sequence + 1 && event.previous_hash == head.hash) {
-    return absl::OkStatus();
-  }
-  return absl::FailedPreconditionError(
-      cat("audit event ", event.event.sequence, " does not follow the chain head (sequence ",
-          head.sequence, "): read audit_chain_head() in the same transaction"));
-}
-
-}  // namespace
 
 absl::StatusOr<AuditChainHead> AuditTable::audit_chain_head() const {
   DATAMESH_ASSIGN_OR_RETURN(const json answer, send_to_mesh(sessions_, get_audit_head()));
@@ -35,7 +19,7 @@ absl::StatusOr<AuditChainHead> AuditTable::audit_chain_head() const {
 
 absl::Status AuditTable::append_audit_event(const ChainedAuditEvent& event) const {
   DATAMESH_ASSIGN_OR_RETURN(const AuditChainHead head, audit_chain_head());
-  DATAMESH_RETURN_IF_ERROR(check_follows(head, event));
+  DATAMESH_RETURN_IF_ERROR(check_follows_chain_head(head, event));
   DATAMESH_ASSIGN_OR_RETURN(const DynamoRequest append, aws::append_audit_event(head, event));
   return send_transaction(sessions_, append);
 }
@@ -43,7 +27,7 @@ absl::Status AuditTable::append_audit_event(const ChainedAuditEvent& event) cons
 absl::StatusOr<std::vector<json>> AuditTable::append_elements(
     const ChainedAuditEvent& event) const {
   DATAMESH_ASSIGN_OR_RETURN(const AuditChainHead head, audit_chain_head());
-  DATAMESH_RETURN_IF_ERROR(check_follows(head, event));
+  DATAMESH_RETURN_IF_ERROR(check_follows_chain_head(head, event));
   return audit_append_elements(head, event);
 }
 

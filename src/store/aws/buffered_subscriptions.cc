@@ -242,12 +242,7 @@ absl::StatusOr<AuditChainHead> BufferedTransaction::audit_chain_head() {
 
 absl::Status BufferedTransaction::append_audit_event(const ChainedAuditEvent& chained) {
   DATAMESH_ASSIGN_OR_RETURN(const AuditChainHead head, audit_chain_head());
-  const AuditEvent& event = chained.event;
-  if (event.sequence != head.sequence + 1 || chained.previous_hash != head.hash) {
-    return absl::FailedPreconditionError(
-        cat("audit event ", event.sequence, " does not follow the chain head (sequence ",
-            head.sequence, "): read audit_chain_head() in the same transaction"));
-  }
+  DATAMESH_RETURN_IF_ERROR(check_follows_chain_head(head, chained));
   audit_events_.push_back(record(AppendAuditEvent{chained}));
   return absl::OkStatus();
 }

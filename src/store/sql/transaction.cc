@@ -198,7 +198,9 @@ absl::StatusOr<std::vector<GrantRow>> SqlTransaction::find_grants(std::string_vi
                                                                   std::string_view catalog_id,
                                                                   std::string_view database_name,
                                                                   std::string_view table_name) {
-  if (grant_cache_ == nullptr) return probe_grants(principal, catalog_id, database_name, table_name);
+  if (grant_cache_ == nullptr) {
+    return probe_grants(principal, catalog_id, database_name, table_name);
+  }
   const GrantCache::Place place{principal, catalog_id, database_name};
   DATAMESH_ASSIGN_OR_RETURN(
       const std::optional<int64_t> stored,
@@ -347,12 +349,7 @@ SqlTransaction::count_subscriptions_by_status() {
 absl::Status SqlTransaction::append_audit_event(const ChainedAuditEvent& chained) {
   DATAMESH_RETURN_IF_ERROR(require_write("append_audit_event"));
   DATAMESH_ASSIGN_OR_RETURN(const AuditChainHead head, audit_chain_head());
-  const AuditEvent& event = chained.event;
-  if (event.sequence != head.sequence + 1 || chained.previous_hash != head.hash) {
-    return absl::FailedPreconditionError(
-        cat("audit event ", event.sequence, " does not follow the chain head (sequence ",
-            head.sequence, "): read audit_chain_head() in the same transaction"));
-  }
+  DATAMESH_RETURN_IF_ERROR(check_follows_chain_head(head, chained));
   return append_audit_row(chained, chained_audit_event_values(chained));
 }
 
