@@ -94,6 +94,29 @@ TEST(GrantCacheTest, GrantsOutOfOrderAreSortedBeforeTheyAreSearched) {
             (std::set<std::string>{"*/DESCRIBE", "customers/SELECT"}));
 }
 
+TEST(GrantCacheTest, KeepAndAnswerAnswersAsFindThenDoesFromTheGrantsItKeeps) {
+  for (const std::string_view table : {"orders", "customers", "*", "", "refunds"}) {
+    SCOPED_TRACE(table);
+    GrantCache cache;
+    std::vector<GrantRow> reversed = sales_grants();
+    std::reverse(reversed.begin(), reversed.end());  // out of order: sorted before the search
+    const std::vector<GrantRow> answer =
+        cache.keep_and_answer(kSales, 3, std::move(reversed), table);
+    EXPECT_EQ(places(GrantCache::Found{.grants = answer}), places(cache.find(kSales, 3, table)));
+    EXPECT_EQ(cache.rows(), sales_grants().size());
+  }
+  GrantCache cache;
+  EXPECT_EQ(places(GrantCache::Found{.grants = cache.keep_and_answer(kSales, 3, sales_grants(),
+                                                                     "orders")}),
+            (std::set<std::string>{"*/DESCRIBE", "orders/INSERT", "orders/SELECT"}));
+  // An older snapshot's load still answers from its own grants, and leaves the newer entry.
+  cache.keep(kPrincipal, 5, {grant("orders", "DELETE")});
+  EXPECT_EQ(places(GrantCache::Found{.grants = cache.keep_and_answer(kSales, 4, sales_grants(),
+                                                                     "orders")}),
+            (std::set<std::string>{"*/DESCRIBE", "orders/INSERT", "orders/SELECT"}));
+  EXPECT_EQ(places(cache.find(kSales, 5, "orders")), std::set<std::string>{"orders/DELETE"});
+}
+
 TEST(GrantCacheTest, ANewerVersionReplacesTheEntryAndAnOlderOneDoesNot) {
   GrantCache cache;
   cache.keep(kPrincipal, 5, {grant("orders", "SELECT")});

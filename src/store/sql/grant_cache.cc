@@ -25,6 +25,31 @@ struct ByWhere {
   bool operator()(const Where& place, const GrantRow& grant) const { return place < where(grant); }
 };
 
+// Puts grants in the order find searches: the store lists them so already (SQLite compares
+// bytes; PostgreSQL's column collation might not), so this is usually one pass.
+void in_search_order(std::vector<GrantRow>& grants) {
+  if (!std::is_sorted(grants.begin(), grants.end(), ByWhere{})) {
+    std::stable_sort(grants.begin(), grants.end(), ByWhere{});
+  }
+}
+
+// The grants of `sorted` (in search order) that answer a check on place.table_name: those on the
+// database's "*" unless it is the table asked, then those on the table (the database itself for
+// ""). The one selection of find and keep_and_answer (the rule is grant_answers).
+std::vector<GrantRow> answering(const std::vector<GrantRow>& sorted,
+                                const GrantCache::Place& place, std::string_view table_name) {
+  std::vector<GrantRow> found;
+  const auto add = [&](std::string_view table) {
+    const auto [first, last] = std::equal_range(
+        sorted.begin(), sorted.end(), Where{place.catalog_id, place.database_name, table},
+        ByWhere{});
+    found.insert(found.end(), first, last);
+  };
+  if (table_name != "*" && grant_answers("*", table_name)) add("*");
+  add(table_name);
+  return found;
+}
+
 }  // namespace
 
 GrantCache::Found GrantCache::find(const Place& place, int64_t version,
@@ -41,29 +66,29 @@ GrantCache::Found GrantCache::find(const Place& place, int64_t version,
     return {.known = Known::kTooMany};
   }
   ++counts_.hits;
-  Found found{.known = Known::kGrants};
-  const std::vector<GrantRow>& grants = entry->second.grants;
-  const auto add = [&](std::string_view table) {
-    const auto [first, last] = std::equal_range(
-        grants.begin(), grants.end(), Where{place.catalog_id, place.database_name, table},
-        ByWhere{});
-    found.grants.insert(found.grants.end(), first, last);
-  };
-  // The grants that answer the check (grant_answers): "*" unless it is the table asked, then
-  // the table (the database itself for "").
-  if (table_name != "*" && grant_answers("*", table_name)) add("*");
-  add(table_name);
-  return found;
+  return {.known = Known::kGrants,
+          .grants = answering(entry->second.grants, place, table_name)};
 }
 
 void GrantCache::keep(std::string_view principal, int64_t version, std::vector<GrantRow> grants,
                       bool too_many) {
+  in_search_order(grants);
+  store(principal, version, std::move(grants), too_many);
+}
+
+std::vector<GrantRow> GrantCache::keep_and_answer(const Place& place, int64_t version,
+                                                  std::vector<GrantRow> grants,
+                                                  std::string_view table_name) {
+  in_search_order(grants);
+  std::vector<GrantRow> answer = answering(grants, place, table_name);
+  store(place.principal, version, std::move(grants), /*too_many=*/false);
+  return answer;
+}
+
+void GrantCache::store(std::string_view principal, int64_t version,
+                       std::vector<GrantRow> grants, bool too_many) {
   too_many = too_many || grants.size() > limits_.max_rows_per_entry;
   if (too_many) grants.clear();
-  // The store lists them in this order already; find's binary searches need it.
-  if (!std::is_sorted(grants.begin(), grants.end(), ByWhere{})) {
-    std::stable_sort(grants.begin(), grants.end(), ByWhere{});
-  }
   const std::lock_guard lock(mutex_);
   if (const auto old = entries_.find(lookup(principal)); old != entries_.end()) {
     // A newer entry is kept: a slower reader of an older snapshot does not replace it.

@@ -77,6 +77,12 @@ class GrantCache {
   // there are too many.
   void keep(std::string_view principal, int64_t version, std::vector<GrantRow> grants,
             bool too_many = false);
+  // keep() of every grant of place.principal, answering what find would answer from them for
+  // table_name, whether or not they are kept (a newer entry stays; too many are not held): a
+  // check that loads a principal's grants answers from the rows it loaded, by find's rule.
+  std::vector<GrantRow> keep_and_answer(const Place& place, int64_t version,
+                                        std::vector<GrantRow> grants,
+                                        std::string_view table_name);
 
   const Limits& limits() const { return limits_; }
   Counts counts() const;
@@ -91,6 +97,9 @@ class GrantCache {
     std::list<std::string>::iterator recent;  // its place in recent_
   };
 
+  // keep(), once grants are in find's search order.
+  void store(std::string_view principal, int64_t version, std::vector<GrantRow> grants,
+             bool too_many);
   void forget(absl::flat_hash_map<std::string, Entry>::iterator entry);
 
   const Limits limits_;

@@ -222,15 +222,7 @@ absl::StatusOr<std::vector<GrantRow>> SqlTransaction::find_grants(std::string_vi
     grant_cache_->keep(principal, version, {}, /*too_many=*/true);
     return probe_grants(principal, catalog_id, database_name, table_name);
   }
-  std::vector<GrantRow> selected;
-  for (const GrantRow& grant : all) {
-    if (grant.catalog_id == catalog_id && grant.database_name == database_name &&
-        grant_answers(grant.table_name, table_name)) {
-      selected.push_back(grant);
-    }
-  }
-  grant_cache_->keep(principal, version, std::move(all));
-  return selected;
+  return grant_cache_->keep_and_answer(place, version, std::move(all), table_name);
 }
 
 absl::StatusOr<std::vector<GrantRow>> SqlTransaction::probe_grants(std::string_view principal,
