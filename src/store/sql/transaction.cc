@@ -103,14 +103,11 @@ absl::StatusOr<std::optional<Table>> SqlTransaction::get_table(std::string_view 
 absl::StatusOr<bool> SqlTransaction::has_table(std::string_view catalog_id,
                                                std::string_view database_name,
                                                std::string_view name) {
-  bool found = false;
-  DATAMESH_RETURN_IF_ERROR(query(queries_.has_table,
-                                 Values().text(catalog_id).text(database_name).text(name),
-                                 [&found](const Row&) {
-                                   found = true;
-                                   return absl::OkStatus();
-                                 }));
-  return found;
+  DATAMESH_ASSIGN_OR_RETURN(
+      const std::optional<bool> row,
+      query_optional(queries_.has_table, Values().text(catalog_id).text(database_name).text(name),
+                     [](const Row&) -> absl::StatusOr<bool> { return true; }));
+  return row.has_value();
 }
 
 absl::Status SqlTransaction::put_table(const Table& table) {
