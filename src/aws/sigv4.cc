@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <optional>
 
@@ -34,6 +33,19 @@ int hex_value(char c) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// One of kWhitespace, tested without a search per character: signing and verifying test every
+// character of every header.
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+// The value of `digits` decimal digits at text[at...]. Precondition: they are digits.
+int digits_value(std::string_view text, std::size_t at, std::size_t digits) {
+  int value = 0;
+  for (std::size_t i = at; i < at + digits; ++i) value = value * 10 + (text[i] - '0');
+  return value;
+}
+
 char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 std::string lower(std::string_view text) {
@@ -43,10 +55,9 @@ std::string lower(std::string_view text) {
 }
 
 std::string_view trim(std::string_view text) {
-  const std::size_t first = text.find_first_not_of(kWhitespace);
-  if (first == std::string_view::npos) return {};
-  const std::size_t last = text.find_last_not_of(kWhitespace);
-  return text.substr(first, last - first + 1);
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
 }
 
 // 'value', cut to kMaxQuoted characters, for messages. (Not named quoted: std::quoted would win
@@ -133,12 +144,12 @@ std::string remove_dot_segments(std::string_view path) {
   return out;
 }
 
-// Trimall: surrounding whitespace removed, inner runs of whitespace become one space.
-std::string canonical_header_value(std::string_view value) {
-  std::string out;
+// Trimall, appended to `out`: surrounding whitespace removed, inner runs of whitespace become
+// one space.
+void append_canonical_header_value(std::string& out, std::string_view value) {
   bool pending_space = false;
   for (char c : trim(value)) {
-    if (kWhitespace.find(c) != std::string_view::npos) {
+    if (is_space(c)) {
       pending_space = true;
       continue;
     }
@@ -146,6 +157,11 @@ std::string canonical_header_value(std::string_view value) {
     pending_space = false;
     out.push_back(c);
   }
+}
+
+std::string canonical_header_value(std::string_view value) {
+  std::string out;
+  append_canonical_header_value(out, value);
   return out;
 }
 
@@ -158,6 +174,21 @@ std::vector<std::string> normalized_names(const std::vector<std::string>& names)
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+std::vector<std::string_view> views_of(const std::vector<std::string>& names) {
+  return std::vector<std::string_view>(names.begin(), names.end());
+}
+
+// Whether `names` are already what normalized_names makes of them (parse_authorization's are).
+bool are_normalized(const std::vector<std::string>& names) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i].empty() || is_space(names[i].front()) || is_space(names[i].back())) return false;
+    const auto is_upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+    if (std::any_of(names[i].begin(), names[i].end(), is_upper)) return false;
+    if (i > 0 && names[i] <= names[i - 1]) return false;
+  }
+  return true;
 }
 
 // The request's headers with their names normalized once (lower-case, trimmed), in request
@@ -180,9 +211,10 @@ std::size_t count_named(const std::vector<NamedValue>& headers, std::string_view
 }
 
 // What `sign` signs: host, content-type, x-amz-* and x-datamesh-* (the mesh and account ids a
-// datamesh client claims), sorted and unique.
-std::vector<std::string> names_to_sign(const std::vector<NamedValue>& headers) {
-  std::vector<std::string> names;
+// datamesh client claims), sorted and unique. The names are views of `headers`' names.
+std::vector<std::string_view> names_to_sign(const std::vector<NamedValue>& headers) {
+  std::vector<std::string_view> names;
+  names.reserve(headers.size());
   for (const NamedValue& header : headers) {
     if (header.name == "host" || header.name == "content-type" ||
         header.name.starts_with("x-amz-") || header.name.starts_with("x-datamesh-")) {
@@ -194,22 +226,45 @@ std::vector<std::string> names_to_sign(const std::vector<NamedValue>& headers) {
   return names;
 }
 
+// Whether remove_dot_segments and encoding leave `path` as it is: it starts with '/', has no
+// empty, "." or ".." segment, and only unreserved characters between its slashes. API paths
+// (/v1/consumer/get-subscription, /) are so, and are then copied instead of rebuilt.
+bool is_canonical_path(std::string_view path) {
+  if (path.empty() || path.front() != '/') return false;
+  std::size_t segment_start = 1;
+  for (std::size_t i = 1; i <= path.size(); ++i) {
+    if (i < path.size() && path[i] != '/') {
+      if (!is_unreserved(static_cast<unsigned char>(path[i]))) return false;
+      continue;
+    }
+    const std::string_view segment = path.substr(segment_start, i - segment_start);
+    // Only the last segment may be empty (a trailing slash, or the root "/").
+    if ((segment.empty() && i < path.size()) || segment == "." || segment == "..") return false;
+    segment_start = i + 1;
+  }
+  return true;
+}
+
 // The canonical request over `names` (normalized, sorted, unique).
 std::string canonical_request_of(const HttpRequest& request,
                                  const std::vector<NamedValue>& headers,
-                                 const std::vector<std::string>& names,
+                                 const std::vector<std::string_view>& names,
                                  std::string_view payload_hash, UriRule uri_rule) {
   std::string out;
-  out.reserve(256 + request.path.size() + request.query.size());
+  out.reserve(512 + request.path.size() + request.query.size());
   for (char c : request.method) {
     out.push_back((c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c);
   }
   out += '\n';
-  out += canonical_uri(request.path, uri_rule);
+  if (uri_rule == UriRule::kNormalizeAndEncode && is_canonical_path(request.path)) {
+    out += request.path;
+  } else {
+    out += canonical_uri(request.path, uri_rule);
+  }
   out += '\n';
   out += canonical_query(request.query);
   out += '\n';
-  for (const std::string& name : names) {
+  for (std::string_view name : names) {
     out += name;
     out += ':';
     bool first = true;
@@ -217,7 +272,7 @@ std::string canonical_request_of(const HttpRequest& request,
       if (header.name != name) continue;
       if (!first) out += ',';
       first = false;
-      out += canonical_header_value(header.value);
+      append_canonical_header_value(out, header.value);
     }
     out += '\n';
   }
@@ -230,9 +285,9 @@ std::string canonical_request_of(const HttpRequest& request,
 
 bool is_valid_date8(std::string_view date8) {
   if (date8.size() != 8 || !std::all_of(date8.begin(), date8.end(), is_digit)) return false;
-  const int y = std::stoi(std::string(date8.substr(0, 4)));
-  const unsigned m = static_cast<unsigned>(std::stoi(std::string(date8.substr(4, 2))));
-  const unsigned d = static_cast<unsigned>(std::stoi(std::string(date8.substr(6, 2))));
+  const int y = digits_value(date8, 0, 4);
+  const auto m = static_cast<unsigned>(digits_value(date8, 4, 2));
+  const auto d = static_cast<unsigned>(digits_value(date8, 6, 2));
   return std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month{m},
                                      std::chrono::day{d}}
       .ok();
@@ -243,7 +298,7 @@ bool is_valid_date8(std::string_view date8) {
 bool is_scope_token(std::string_view text) {
   if (text.empty()) return false;
   return std::none_of(text.begin(), text.end(), [](char c) {
-    return c == '/' || c == ',' || c == '=' || kWhitespace.find(c) != std::string_view::npos;
+    return c == '/' || c == ',' || c == '=' || is_space(c);
   });
 }
 
@@ -370,12 +425,22 @@ std::string format_amz_date(std::chrono::system_clock::time_point time) {
   const auto day = floor<days>(secs);
   const year_month_day ymd{day};
   const hh_mm_ss<seconds> hms{secs - day};
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d%02u%02uT%02d%02d%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return std::string(text);
+  // Digit by digit: snprintf was a tenth of signing a call.
+  std::string text(16, '0');
+  const auto put = [&text](std::size_t at, std::size_t digits, long long value) {
+    for (std::size_t i = at + digits; i-- > at; value /= 10) {
+      text[i] = static_cast<char>('0' + value % 10);
+    }
+  };
+  put(0, 4, static_cast<int>(ymd.year()));
+  put(4, 2, static_cast<unsigned>(ymd.month()));
+  put(6, 2, static_cast<unsigned>(ymd.day()));
+  text[8] = 'T';
+  put(9, 2, hms.hours().count());
+  put(11, 2, hms.minutes().count());
+  put(13, 2, hms.seconds().count());
+  text[15] = 'Z';
+  return text;
 }
 
 absl::StatusOr<std::chrono::system_clock::time_point> parse_amz_date(std::string_view amz_date) {
@@ -389,7 +454,7 @@ absl::StatusOr<std::chrono::system_clock::time_point> parse_amz_date(std::string
     if (i != 8 && !is_digit(amz_date[i])) return malformed();
   }
   const auto number = [&](std::size_t at, std::size_t length) {
-    return std::stoi(std::string(amz_date.substr(at, length)));
+    return digits_value(amz_date, at, length);
   };
   if (!is_valid_date8(amz_date.substr(0, 8))) return malformed();
   const int hour = number(9, 2);
@@ -451,8 +516,9 @@ std::vector<std::string> header_values(const HttpRequest& request, std::string_v
 std::string canonical_request(const HttpRequest& request,
                               const std::vector<std::string>& signed_headers,
                               std::string_view payload_hash, UriRule uri_rule) {
-  return canonical_request_of(request, normalized_headers(request),
-                              normalized_names(signed_headers), payload_hash, uri_rule);
+  const std::vector<std::string> names = normalized_names(signed_headers);
+  return canonical_request_of(request, normalized_headers(request), views_of(names),
+                              payload_hash, uri_rule);
 }
 
 std::string credential_scope(std::string_view date8, const Scope& scope) {
@@ -479,7 +545,9 @@ std::string signature(std::string_view signing_key, std::string_view string_to_s
 }
 
 std::vector<std::string> headers_to_sign(const HttpRequest& request) {
-  return names_to_sign(normalized_headers(request));
+  const std::vector<NamedValue> named = normalized_headers(request);
+  const std::vector<std::string_view> names = names_to_sign(named);
+  return std::vector<std::string>(names.begin(), names.end());
 }
 
 absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scope,
@@ -496,6 +564,8 @@ absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scop
   }
   DATAMESH_RETURN_IF_ERROR(check_token("region", scope.region));
   DATAMESH_RETURN_IF_ERROR(check_token("service", scope.service));
+  // The headers' names are normalized once; `named` then follows every change to
+  // request.headers, entry for entry.
   std::vector<NamedValue> named = normalized_headers(request);
   const std::size_t hosts = count_named(named, "host");
   if (hosts != 1) {
@@ -505,7 +575,7 @@ absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scop
   }
   // A name that is not an HTTP token (found by fuzzing: "x-amz-d\xfd...ate") would be signed,
   // but SignedHeaders could not carry it and every verifier would refuse the request.
-  for (const std::string& name : headers_to_sign(request)) {
+  for (std::string_view name : names_to_sign(named)) {
     if (!is_lower_case_field_name(name)) {
       return absl::InvalidArgumentError(
           cat("header name ", shown(name),
@@ -519,19 +589,31 @@ absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scop
     return name == "authorization" || name == "x-amz-date" || name == "x-amz-content-sha256" ||
            name == "x-amz-security-token";
   };
-  {
-    std::size_t at = 0;
-    std::erase_if(request.headers,
-                  [&](const auto&) { return is_signing_header(named[at++].name); });
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < named.size(); ++i) {
+    if (is_signing_header(named[i].name)) continue;
+    if (kept != i) {
+      request.headers[kept] = std::move(request.headers[i]);
+      named[kept].name = std::move(named[i].name);
+    }
+    ++kept;
   }
+  request.headers.resize(kept);
+  named.resize(kept);
   const std::string payload_hash = sha256_hex(request.body);
-  request.headers.emplace_back("X-Amz-Date", amz_date);
-  request.headers.emplace_back("X-Amz-Content-Sha256", payload_hash);
+  const auto add = [&](std::string name, std::string_view normalized, std::string value) {
+    request.headers.emplace_back(std::move(name), std::move(value));
+    named.push_back({std::string(normalized), {}});
+  };
+  add("X-Amz-Date", "x-amz-date", amz_date);
+  add("X-Amz-Content-Sha256", "x-amz-content-sha256", payload_hash);
   if (!key.session_token.empty()) {
-    request.headers.emplace_back("X-Amz-Security-Token", key.session_token);
+    add("X-Amz-Security-Token", "x-amz-security-token", key.session_token);
   }
-  named = normalized_headers(request);
-  const std::vector<std::string> signed_headers = names_to_sign(named);
+  // The values moved with their headers (and a short one moves its characters): view them anew.
+  for (std::size_t i = 0; i < named.size(); ++i) named[i].value = request.headers[i].second;
+
+  const std::vector<std::string_view> signed_headers = names_to_sign(named);
   const std::string date8 = amz_date.substr(0, 8);
   const WipedKey derived(
       keys != nullptr ? keys->get(key.secret_access_key, date8, scope.region, scope.service)
@@ -637,7 +719,13 @@ absl::StatusOr<std::string> checked_string_to_sign(const HttpRequest& request,
     return unauthenticated(cat("credential service ", shown(auth.service),
                                " is not this server's ", shown(expected_scope.service)));
   }
-  const std::vector<std::string> signed_names = normalized_names(auth.signed_headers);
+  // parse_authorization's names are normalized already; an Authorization built otherwise is
+  // normalized here.
+  const std::vector<std::string> normalized =
+      are_normalized(auth.signed_headers) ? std::vector<std::string>()
+                                          : normalized_names(auth.signed_headers);
+  const std::vector<std::string_view> signed_names =
+      views_of(normalized.empty() ? auth.signed_headers : normalized);
   const auto is_signed = [&](std::string_view name) {
     return std::binary_search(signed_names.begin(), signed_names.end(), name);
   };
@@ -649,7 +737,7 @@ absl::StatusOr<std::string> checked_string_to_sign(const HttpRequest& request,
     return unauthenticated(cat("SignedHeaders ", shown(base::join(signed_names, ";")),
                                " do not include x-amz-date; the request date must be signed"));
   }
-  for (const std::string& name : signed_names) {
+  for (std::string_view name : signed_names) {
     if (count_named(named, name) == 0) {
       return unauthenticated(cat("signed header ", shown(name), " is missing from the request"));
     }

@@ -84,6 +84,23 @@ TEST(CanonicalUri, RemovesDotSegmentsAndEmptySegments) {
   EXPECT_EQ(canonical_uri("/example/.."), "/");
 }
 
+// A canonical request copies a path that normalizing and encoding would leave as it is; every
+// other path goes through canonical_uri. Both must give canonical_uri's line.
+TEST(CanonicalRequest, ItsPathLineIsCanonicalUrisForCopiedAndRebuiltPaths) {
+  for (const char* path :
+       {"/", "/v1/consumer/get-subscription", "/a/", "/-._~AZaz09", "", "a/b", "//", "/a//b",
+        "/a/./b", "/a/../b", "/a/.", "/a/..", "/.", "/..", "/a/b/", "/a b", "/a%20b", "/a:b",
+        "/a.b/..c/.d", "/./", "/a/b//"}) {
+    const HttpRequest request{"POST", path, "", {{"Host", "example.com"}}, ""};
+    const std::string canonical = canonical_request(request, {"host"}, kEmptySha256);
+    const std::size_t first_break = canonical.find('\n');
+    const std::size_t second_break = canonical.find('\n', first_break + 1);
+    EXPECT_EQ(canonical.substr(first_break + 1, second_break - first_break - 1),
+              canonical_uri(path))
+        << "path " << path;
+  }
+}
+
 TEST(CanonicalQuery, IsEmptyForNoQuery) { EXPECT_EQ(canonical_query(""), ""); }
 
 TEST(CanonicalQuery, SortsByNameThenValue) {
