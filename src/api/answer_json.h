@@ -13,8 +13,10 @@
 
 #include "absl/status/statusor.h"
 #include "api/field_json.h"
+#include "api/field_text.h"
 #include "api/fields.h"
 #include "api/json_codec.h"
+#include "base/json_text.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "datamesh/requests.h"
@@ -64,6 +66,46 @@ nlohmann::json answer_to_json(const T& value, Wrap wrap) {
       return {{std::string(wrap.key), nlohmann::json::array({answer_value_json(value)})}};
   }
   return nlohmann::json();
+}
+
+// The text of answer_to_json(value, wrap), byte for byte what dump_json writes of it, written
+// without the DOM (api/field_text.h): the server's answers.
+template <class T>
+void append_answer_value_text(std::string& out, const T& value) {
+  if constexpr (std::is_same_v<T, None>) {
+    out += "null";
+  } else if constexpr (IsVector<T>::value) {
+    out.push_back('[');
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      append_json_text(out, value[i]);
+    }
+    out.push_back(']');
+  } else {
+    append_json_text(out, value);
+  }
+}
+
+template <class T>
+std::string answer_text(const T& value, Wrap wrap) {
+  std::string out;
+  out.reserve(1024);
+  switch (wrap.kind) {
+    case Wrap::kBare: append_answer_value_text(out, value); break;
+    case Wrap::kUnderKey:
+    case Wrap::kListOfOneUnderKey: {
+      const bool list = wrap.kind == Wrap::kListOfOneUnderKey;
+      out.push_back('{');
+      base::append_json_string(out, wrap.key);
+      out += list ? ":[" : ":";
+      append_answer_value_text(out, value);
+      out += list ? "]}" : "}";
+      break;
+    }
+  }
+  // nlohmann replaces what is not UTF-8; text written here would carry it on.
+  if (!base::is_valid_utf8(out)) return dump_json(answer_to_json(value, wrap));
+  return out;
 }
 
 // --- reading answers back (remote client) -------------------------------------------------------

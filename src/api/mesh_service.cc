@@ -134,11 +134,31 @@ absl::StatusOr<nlohmann::json> MeshService::dispatch(const Route& route,
                                                      std::string_view data_mesh_account_id,
                                                      const core::ProgressObserver& on_progress,
                                                      bool remembered_caller) {
+  return dispatch_with(&Route::handler, route, params, caller, data_mesh_account_id,
+                       on_progress, remembered_caller);
+}
+
+absl::StatusOr<std::string> MeshService::dispatch_text(const Route& route,
+                                                       const nlohmann::json& params,
+                                                       const core::Caller* caller,
+                                                       std::string_view data_mesh_account_id,
+                                                       bool remembered_caller) {
+  return dispatch_with(&Route::text_handler, route, params, caller, data_mesh_account_id, {},
+                       remembered_caller);
+}
+
+template <class Answer>
+absl::StatusOr<Answer> MeshService::dispatch_with(RouteHandler<Answer> Route::*handler,
+                                                  const Route& route,
+                                                  const nlohmann::json& params,
+                                                  const core::Caller* caller,
+                                                  std::string_view data_mesh_account_id,
+                                                  const core::ProgressObserver& on_progress,
+                                                  bool remembered_caller) {
   core::CallerConfirmation confirmation;
   // A remembered caller is confirmed even when the parameters are refused, so that a refusal
   // never comes from a caller the store no longer holds.
-  const auto confirmed =
-      [&](absl::StatusOr<nlohmann::json> answer) -> absl::StatusOr<nlohmann::json> {
+  const auto confirmed = [&](absl::StatusOr<Answer> answer) -> absl::StatusOr<Answer> {
     if (remembered_caller && caller != nullptr && !confirmation.stale &&
         confirmation.confirmed == 0) {
       DATAMESH_RETURN_IF_ERROR(engine_.confirm_caller(*caller));
@@ -159,9 +179,9 @@ absl::StatusOr<nlohmann::json> MeshService::dispatch(const Route& route,
       adapted.emplace(remembered_caller ? engine.confirming(caller, &confirmation)
                                         : std::move(engine));
     }
-    auto answer = confirmed(route.handler(adapted ? *adapted : engine_,
-                                          CallContext{caller, data_mesh_account_id}, params,
-                                          on_progress));
+    auto answer = confirmed((route.*handler)(adapted ? *adapted : engine_,
+                                             CallContext{caller, data_mesh_account_id}, params,
+                                             on_progress));
     if (!answer.ok() && !core::is_stale_caller(answer.status())) {
       return as_spelled(route, params, answer.status());
     }
@@ -174,7 +194,7 @@ absl::StatusOr<nlohmann::json> MeshService::dispatch(const Route& route,
       mesh_id.empty() && it != params.end() && it->is_string()) {
     mesh_id = it->get<std::string>();
   }
-  return route.handler(engine_, CallContext{nullptr, mesh_id}, params, on_progress);
+  return (route.*handler)(engine_, CallContext{nullptr, mesh_id}, params, on_progress);
 }
 
 absl::Status MeshService::dispatch_stream(const Route& route, const nlohmann::json& params,

@@ -77,6 +77,12 @@ class MeshService {
                                           std::string_view data_mesh_account_id,
                                           const core::ProgressObserver& on_progress = {},
                                           bool remembered_caller = false);
+  // dispatch(), answering the answer's compact JSON text (Route::text_handler): the HTTP
+  // server's path, which writes the text and never needs the DOM.
+  absl::StatusOr<std::string> dispatch_text(const Route& route, const nlohmann::json& params,
+                                            const core::Caller* caller,
+                                            std::string_view data_mesh_account_id,
+                                            bool remembered_caller = false);
 
   // dispatch() for a route that streams (Route::stream): the same checks, then each entry of
   // the answer is handed to `each` as the engine reads it. Internal for a route that does not
@@ -109,6 +115,14 @@ class MeshService {
   }
 
  private:
+  // dispatch() and dispatch_text(): the route's `handler` member run after the same checks.
+  template <class Answer>
+  absl::StatusOr<Answer> dispatch_with(RouteHandler<Answer> Route::*handler, const Route& route,
+                                       const nlohmann::json& params, const core::Caller* caller,
+                                       std::string_view data_mesh_account_id,
+                                       const core::ProgressObserver& on_progress,
+                                       bool remembered_caller);
+
   // Logs an authenticated call at DEBUG; Internal when it has no caller.
   absl::Status log_call(std::string_view group, std::string_view method,
                         const core::Caller* caller) const;

@@ -38,6 +38,19 @@ decltype(Route::stream) stream_of(const Method<Req, Ans>& method) {
   };
 }
 
+// The route's call, answering what `write` makes of the declaration's answer and wrap.
+template <class Req, class Ans, class Write>
+auto handler_of(const Method<Req, Ans>& method, Write write) {
+  return [&method, write](const core::Engine& engine, const CallContext& context,
+                          const nlohmann::json& params, const core::ProgressObserver& on_progress)
+             -> absl::StatusOr<std::invoke_result_t<Write, const Ans&, Wrap>> {
+    DATAMESH_ASSIGN_OR_RETURN(Req request, read_request<Req>(Params(params)));
+    if constexpr (kReportsProgress<Req>) request.options.on_progress = on_progress;
+    DATAMESH_ASSIGN_OR_RETURN(Ans answer, method.run(engine, context, request));
+    return write(answer, method.wrap);
+  };
+}
+
 template <class Req, class Ans>
 Route route_of(const Method<Req, Ans>& method) {
   return Route{
@@ -47,15 +60,8 @@ Route route_of(const Method<Req, Ans>& method) {
       .params = params_of(method),
       .authenticated = method.authenticated,
       .takes_client_token = takes_client_token(method),
-      .handler = [&method](const core::Engine& engine, const CallContext& context,
-                           const nlohmann::json& params,
-                           const core::ProgressObserver& on_progress)
-          -> absl::StatusOr<nlohmann::json> {
-        DATAMESH_ASSIGN_OR_RETURN(Req request, read_request<Req>(Params(params)));
-        if constexpr (kReportsProgress<Req>) request.options.on_progress = on_progress;
-        DATAMESH_ASSIGN_OR_RETURN(Ans answer, method.run(engine, context, request));
-        return answer_to_json(answer, method.wrap);
-      },
+      .handler = handler_of(method, &answer_to_json<Ans>),
+      .text_handler = handler_of(method, &answer_text<Ans>),
       .stream = stream_of(method),
       .wrap = method.wrap,
       .verdict_field = method.verdict_field,

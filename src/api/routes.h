@@ -19,6 +19,14 @@
 
 namespace datamesh::api {
 
+// A route's call: the request read from checked parameters, the declaration run, its answer
+// written as Answer.
+template <class Answer>
+using RouteHandler =
+    std::function<absl::StatusOr<Answer>(const core::Engine&, const CallContext&,
+                                         const nlohmann::json& params,
+                                         const core::ProgressObserver& on_progress)>;
+
 struct Route {
   std::string_view group;   // admin, catalog, producer or consumer
   std::string_view method;  // snake_case, e.g. approve_access_request
@@ -31,10 +39,10 @@ struct Route {
   // Reads the request from checked parameters, runs the declaration and writes its answer.
   // on_progress reaches the request of the one method that reports progress; it is no
   // parameter, so only a caller in the same process (the CLI's bar) can give one.
-  std::function<absl::StatusOr<nlohmann::json>(const core::Engine&, const CallContext&,
-                                               const nlohmann::json& params,
-                                               const core::ProgressObserver& on_progress)>
-      handler;
+  RouteHandler<nlohmann::json> handler;
+  // handler, with the answer written as its compact JSON text (dump_json of handler's answer,
+  // written without the DOM): the HTTP server's answers.
+  RouteHandler<std::string> text_handler;
   // For a method that streams its answer (Method::stream), null for the others: reads the
   // request as handler does and hands each entry of the list to `each` as JSON, in order, as
   // the engine reads it. The whole answer is that list in the form `wrap` gives it; front ends

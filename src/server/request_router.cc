@@ -229,8 +229,8 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
     };
     return outcome;
   }
-  auto answer = service_->dispatch(**route, params, caller ? &*caller : nullptr,
-                                   first_header(http, kMeshIdHeader), {}, remembered);
+  auto answer = service_->dispatch_text(**route, params, caller ? &*caller : nullptr,
+                                        first_header(http, kMeshIdHeader), remembered);
   if (remembered && !answer.ok() && core::is_stale_caller(answer.status())) {
     // The key or its account changed since it was remembered; nothing was done. The call again,
     // as the store holds the caller now.
@@ -239,10 +239,12 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
     if (absl::Status proven = authenticate(/*may_remember=*/false); !proven.ok()) {
       return fail(std::move(proven));
     }
-    answer = service_->dispatch(**route, params, &*caller, first_header(http, kMeshIdHeader));
+    answer = service_->dispatch_text(**route, params, &*caller, first_header(http, kMeshIdHeader));
   }
   if (!answer.ok()) return fail(answer.status());
-  outcome.response = json_response(200, *answer);
+  // A method that answers None answers {} over HTTP, as json_response writes null.
+  outcome.response =
+      Response{.status = 200, .body = *answer == "null" ? std::string("{}") : *std::move(answer)};
   return outcome;
 }
 

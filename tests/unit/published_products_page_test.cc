@@ -20,7 +20,7 @@ namespace {
 
 using Strings = std::vector<std::string>;
 
-constexpr char kProducer[] = "111111111111";
+constexpr char kPublishingProducer[] = "111111111111";
 // Tables of each big product, and the length of their names: 11,500 × 250 bytes is 2.9 MB, so
 // two products make 5.8 MB and three go past kMaxPageBytes (8 MiB).
 constexpr int kTables = 11'500;
@@ -46,7 +46,7 @@ class PublishedProductsPageTest : public test_support::EngineMeshTest {
                                                     .catalog_id = test_support::kMeshAccount}));
       }
       return tx.put_product(store::ProductRow{.mesh_database = name,
-                                              .producer_account = kProducer,
+                                              .producer_account = kPublishingProducer,
                                               .source_database = name});
     });
   }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "base/json_text.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 
@@ -256,30 +257,7 @@ class ObjectWriter {
     text_.push_back(':');
   }
 
-  void string(std::string_view value) {
-    text_.push_back('"');
-    for (const char c : value) {
-      switch (c) {
-        case '"': text_.append("\\\""); break;
-        case '\\': text_.append("\\\\"); break;
-        case '\b': text_.append("\\b"); break;
-        case '\f': text_.append("\\f"); break;
-        case '\n': text_.append("\\n"); break;
-        case '\r': text_.append("\\r"); break;
-        case '\t': text_.append("\\t"); break;
-        default:
-          if (static_cast<unsigned char>(c) < 0x20) {
-            static constexpr char kHex[] = "0123456789abcdef";
-            text_.append("\\u00");
-            text_.push_back(kHex[(c >> 4) & 0xf]);
-            text_.push_back(kHex[c & 0xf]);
-          } else {
-            text_.push_back(c);
-          }
-      }
-    }
-    text_.push_back('"');
-  }
+  void string(std::string_view value) { base::append_json_string(text_, value); }
 
   std::string text_;
 };
@@ -294,7 +272,7 @@ absl::StatusOr<std::string> encode_subscription_document(const Subscription& sub
   std::string text = std::move(document).close();
   // The engine refuses such text where it comes in; a store must still never write a document
   // that no JSON reader would take back.
-  if (!simdjson::validate_utf8(text.data(), text.size())) {
+  if (!base::is_valid_utf8(text)) {
     return absl::InvalidArgumentError(cat("subscription ", subscription.subscription_id,
                                           " holds text that is not valid UTF-8"));
   }
