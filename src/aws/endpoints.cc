@@ -1,7 +1,6 @@
 #include "aws/endpoints.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "aws/partitions.h"
 #include "base/text.h"
@@ -28,11 +27,7 @@ bool is_virtual_hostable(std::string_view bucket) {
   return std::all_of(bucket.begin(), bucket.end(), [&](char c) { return alnum(c) || c == '-'; });
 }
 
-bool is_true(std::string_view value) {
-  std::string lower(value);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "true";
-}
+bool is_true(std::string_view value) { return base::equals_ignoring_ascii_case(value, "true"); }
 
 // The override URL that applies to `service`, if any, checked and without a trailing '/'.
 absl::StatusOr<std::optional<std::string>> override_url(const ServiceInfo& service,

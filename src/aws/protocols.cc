@@ -1,7 +1,6 @@
 #include "aws/protocols.h"
 
-#include <cctype>
-
+#include "absl/strings/ascii.h"
 #include "aws/protocol_parts.h"
 #include "base/text.h"
 
@@ -44,12 +43,6 @@ using protocol_parts::body_start;
 using protocol_parts::path_of;
 using protocol_parts::request_to;
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // A request member as a query-string value.
 std::string as_text(const nlohmann::json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
@@ -72,7 +65,7 @@ absl::StatusOr<PreparedRequest> prepare_rest_json(const ServiceInfo& service,
                                                   std::string_view operation,
                                                   const nlohmann::json& request) {
   const bool ram = service.service == Service::kRam;
-  const std::string route = ram ? lower(operation) : std::string(operation);
+  const std::string route = ram ? base::ascii_lower(operation) : std::string(operation);
   const bool in_query = ram && operation.starts_with("Delete");
   PreparedRequest prepared =
       request_to(protocol_parts::origin_of(endpoint.url), in_query ? "DELETE" : "POST",
@@ -108,7 +101,7 @@ std::string url_encode(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
       out.push_back(static_cast<char>(c));
     } else {
       out.push_back('%');

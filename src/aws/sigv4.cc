@@ -46,13 +46,6 @@ int digits_value(std::string_view text, std::size_t at, std::size_t digits) {
   return value;
 }
 
-char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = to_lower(c);
-  return out;
-}
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
@@ -165,7 +158,7 @@ std::string canonical_header_value(std::string_view value) {
   return out;
 }
 
-std::string normalized_name(std::string_view name) { return lower(trim(name)); }
+std::string normalized_name(std::string_view name) { return base::ascii_lower(trim(name)); }
 
 std::vector<std::string> normalized_names(const std::vector<std::string>& names) {
   std::vector<std::string> out;

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
 
 namespace datamesh::base {
@@ -47,6 +48,27 @@ std::string join(const Range& range, std::string_view separator) {
     text_internal::append(out, std::string_view(element));
   }
   return out;
+}
+
+// `text` with its ASCII letters in lower case and every other byte as it is, whatever the
+// locale (HTTP header names, AWS operation names). absl::AsciiStrToLower takes only Abseil's own
+// string_view here.
+inline std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = absl::ascii_tolower(static_cast<unsigned char>(c));
+  return out;
+}
+
+// Whether `a` and `b` are equal when ASCII letters are compared without their case.
+inline bool equals_ignoring_ascii_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (absl::ascii_tolower(static_cast<unsigned char>(a[i])) !=
+        absl::ascii_tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace datamesh::base

@@ -10,11 +10,18 @@ RememberedKeys::~RememberedKeys() {
 
 std::optional<core::Caller> RememberedKeys::caller_if_signed(const aws::Authorization& auth,
                                                              std::string_view to_sign) const {
-  std::lock_guard lock(mutex_);
-  const auto found = entries_.find(auth.access_key_id);
-  if (found == entries_.end() || found->second.date8 != auth.date) return std::nullopt;
-  if (!aws::check_signature(auth, found->second.signing_key, to_sign).ok()) return std::nullopt;
-  return found->second.caller;
+  Entry entry;
+  {
+    std::lock_guard lock(mutex_);
+    const auto found = entries_.find(auth.access_key_id);
+    if (found == entries_.end() || found->second.date8 != auth.date) return std::nullopt;
+    entry = found->second;
+  }
+  // The HMAC runs outside the lock, which every worker's signed call takes.
+  const bool signed_by_key = aws::check_signature(auth, entry.signing_key, to_sign).ok();
+  wipe(entry);
+  if (!signed_by_key) return std::nullopt;
+  return std::move(entry.caller);
 }
 
 void RememberedKeys::remember(const core::Caller& caller, std::string_view date8,

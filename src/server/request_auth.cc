@@ -13,29 +13,16 @@ using base::cat;
 
 namespace {
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool has_header(const aws::HttpRequest& request, std::string_view name) {
   return std::any_of(request.headers.begin(), request.headers.end(),
-                     [&](const auto& header) { return equals_ignoring_case(header.first, name); });
+                     [&](const auto& header) { return base::equals_ignoring_ascii_case(header.first, name); });
 }
 
 }  // namespace
 
 std::string_view first_header(const aws::HttpRequest& request, std::string_view name) {
   for (const auto& [header, value] : request.headers) {
-    if (equals_ignoring_case(header, name)) return value;
+    if (base::equals_ignoring_ascii_case(header, name)) return value;
   }
   return {};
 }
@@ -88,7 +75,7 @@ absl::Status RequestAuthenticator::check_claims(const aws::HttpRequest& request,
   for (const std::string_view header : {kMeshIdHeader, kAccountHeader}) {
     if (has_header(request, header) &&
         !std::binary_search(authorization.signed_headers.begin(),
-                            authorization.signed_headers.end(), lower(header))) {
+                            authorization.signed_headers.end(), base::ascii_lower(header))) {
       return absl::UnauthenticatedError(cat("header ", header, " is not signed"));
     }
   }
