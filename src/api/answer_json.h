@@ -74,15 +74,8 @@ template <class T>
 void append_answer_value_text(std::string& out, const T& value) {
   if constexpr (std::is_same_v<T, None>) {
     out += "null";
-  } else if constexpr (IsVector<T>::value) {
-    out.push_back('[');
-    for (std::size_t i = 0; i < value.size(); ++i) {
-      if (i > 0) out.push_back(',');
-      append_json_text(out, value[i]);
-    }
-    out.push_back(']');
   } else {
-    append_json_text(out, value);
+    append_json_value(out, value);
   }
 }
 

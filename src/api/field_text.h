@@ -3,9 +3,11 @@
 // (api/field_json.h) writes, for the server's answers, where the DOM and its dump were a tenth of
 // a signed read (docs/PERFORMANCE.md, "Server").
 //
-// append_json_text(out, value) follows write_json's rules — which keys are written, kOptional
-// ones left out when empty, codecs — and nlohmann's form: an object's keys in sorted order (its
-// objects are std::maps), strings escaped as base::append_json_string does. The bytes are those
+// append_json_text(out, value) writes a described value, append_json_value(out, value) any type
+// a field may hold (a list of described values, say). They follow write_json's rules — which
+// keys are written, kOptional ones left out when empty, codecs — and nlohmann's form: an
+// object's keys in sorted order (its objects are std::maps), strings escaped as
+// base::append_json_string does. The bytes are those
 // nlohmann writes when the text is valid UTF-8; check it with base::is_valid_utf8 and fall back to
 // dump_json otherwise (nlohmann replaces invalid sequences).
 //
@@ -57,8 +59,12 @@ const std::vector<std::size_t>& sorted_field_order() {
   return order;
 }
 
+}  // namespace field_text_internal
+
+// Any member type of a field list (a described value, a list, a string, ...) as write_json's
+// nlohmann value of it dumps.
 template <class M>
-void append_value(std::string& out, const M& value) {
+void append_json_value(std::string& out, const M& value) {
   using field_json_internal::IsOptional;
   using field_json_internal::IsVector;
   if constexpr (std::is_same_v<M, std::string>) {
@@ -73,7 +79,7 @@ void append_value(std::string& out, const M& value) {
     append_dumped(out, value);
   } else if constexpr (IsOptional<M>::value) {
     if (value) {
-      append_value(out, *value);
+      append_json_value(out, *value);
     } else {
       out += "null";
     }
@@ -81,7 +87,7 @@ void append_value(std::string& out, const M& value) {
     out.push_back('[');
     for (std::size_t i = 0; i < value.size(); ++i) {
       if (i > 0) out.push_back(',');
-      append_value(out, value[i]);
+      append_json_value(out, value[i]);
     }
     out.push_back(']');
   } else if constexpr (std::is_same_v<M, std::map<std::string, std::string>>) {
@@ -102,6 +108,8 @@ void append_value(std::string& out, const M& value) {
   }
 }
 
+namespace field_text_internal {
+
 // One field of `owner`, after a ',' unless it is the object's first (`opened` is where the
 // object's members start). Nothing when write_json leaves the key out.
 template <class F, class T>
@@ -121,7 +129,7 @@ void append_field(std::string& out, const F& f, const T& owner, std::size_t open
       }
     }
     const std::size_t value_at = out.size();
-    append_value(out, member);
+    append_json_value(out, member);
     // A described value that writes as {} is empty too.
     if constexpr (Described<M>) {
       if (f.presence == kOptional && std::string_view(out).substr(value_at) == "{}") {
