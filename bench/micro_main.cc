@@ -1,8 +1,8 @@
 // datamesh_micro: Google Benchmark micro-benchmarks of the pieces the scale figures are made of
 // (docs/PERFORMANCE.md, "Scale"): table-name patterns, the grant evaluator, the engine's
-// authorization check against a store holding from a thousand to a million grants, and SigV4
-// signing and verification of a signed call as the server sees it (docs/PERFORMANCE.md,
-// "Server").
+// authorization check against a store holding from a thousand to a million grants, SigV4
+// signing and verification of a signed call as the server sees it, and the server's answer text
+// against nlohmann's DOM (docs/PERFORMANCE.md, "Server").
 //
 //   datamesh_micro                          # every benchmark
 //   datamesh_micro --benchmark_filter=Check  # Google Benchmark's own options
@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "api/answer_json.h"
+#include "api/json_codec.h"
 #include "aws/sigv4.h"
 #include "aws/signing_key_cache.h"
 #include "core/clock.h"
@@ -135,6 +137,49 @@ void BM_VerifyCall(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_VerifyCall);
+
+// A subscription as get-subscription answers it, with the notes and shares of a few changes.
+Subscription answered_subscription() {
+  Subscription s;
+  s.subscription_id = "0b9e4a3c-6f0e-4a53-9a51-3c1f1e0b2d7a";
+  s.status = SubscriptionStatus::kActive;
+  s.type = "TABLE";
+  s.database_name = "sales-111111111111";
+  s.table_names = {"orders", "order_items"};
+  s.requested_grants = {"SELECT", "DESCRIBE"};
+  s.permitted_grants = {"SELECT", "DESCRIBE"};
+  s.grantable_grants = {"SELECT"};
+  s.owner_principal = "111111111111";
+  s.subscriber_principal = "222222222222";
+  s.creation_date = s.updated_date = "2026-12-06 09:30:00";
+  s.created_by = s.updated_by = "arn:aws:iam::222222222222:user/analyst";
+  s.notes = {"for the quarterly review", "approved as asked"};
+  s.ram_shares = {"arn:aws:ram:us-east-1:111111111111:resource-share/1a2b3c"};
+  s.granted_table_arns = {"arn:aws:glue:us-east-1:111111111111:table/sales-111111111111/orders"};
+  s.version = 3;
+  return s;
+}
+constexpr api::Wrap kSubscriptionsWrap{api::Wrap::kListOfOneUnderKey, "Subscriptions"};
+
+// The answer as the server wrote it before 3f1263c: nlohmann's DOM, dumped.
+void BM_AnswerThroughTheDom(benchmark::State& state) {
+  const Subscription subscription = answered_subscription();
+  for (auto _ : state) {
+    std::string text = api::dump_json(api::answer_to_json(subscription, kSubscriptionsWrap));
+    benchmark::DoNotOptimize(text);
+  }
+}
+BENCHMARK(BM_AnswerThroughTheDom);
+
+// The answer as the server writes it: text from the field list.
+void BM_AnswerAsText(benchmark::State& state) {
+  const Subscription subscription = answered_subscription();
+  for (auto _ : state) {
+    std::string text = api::answer_text(subscription, kSubscriptionsWrap);
+    benchmark::DoNotOptimize(text);
+  }
+}
+BENCHMARK(BM_AnswerAsText);
 
 // The engine's check_permission (one read transaction: the mesh id, the grants on the table,
 // the evaluation) on a store holding state.range(0) grants of 1000 consumers.

@@ -79,6 +79,15 @@ void append_answer_value_text(std::string& out, const T& value) {
   }
 }
 
+// The text of one entry of a streamed list, as answer_value_json(entry) dumps.
+template <class T>
+std::string entry_text(const T& entry) {
+  std::string out;
+  append_answer_value_text(out, entry);
+  if (!base::is_valid_utf8(out)) return dump_json(answer_value_json(entry));
+  return out;
+}
+
 template <class T>
 std::string answer_text(const T& value, Wrap wrap) {
   std::string out;

@@ -44,6 +44,17 @@ absl::Status JsonListWriter::add(const nlohmann::json& entry) {
   // An entry's own lines sit one level deeper in the whole answer (JSON strings hold no raw
   // newline, so every newline of the text is the indentation's).
   if (indent_ >= 0) text = absl::StrReplaceAll(text, {{"\n", base::cat("\n", indentation_)}});
+  return write_entry(text);
+}
+
+absl::Status JsonListWriter::add_text(std::string_view entry) {
+  if (indent_ >= 0) {
+    return absl::InternalError("add_text writes compact entries into an indented list");
+  }
+  return write_entry(entry);
+}
+
+absl::Status JsonListWriter::write_entry(std::string_view text) {
   DATAMESH_RETURN_IF_ERROR(out_(added_ == 0 ? opening_ : separator_));
   ++added_;
   return out_(text);

@@ -201,7 +201,24 @@ absl::Status MeshService::dispatch_stream(const Route& route, const nlohmann::js
                                           const core::Caller* caller,
                                           std::string_view data_mesh_account_id,
                                           const Each<nlohmann::json>& each) {
-  if (!route.stream) {
+  return dispatch_stream_with(&Route::stream, route, params, caller, data_mesh_account_id, each);
+}
+
+absl::Status MeshService::dispatch_text_stream(const Route& route, const nlohmann::json& params,
+                                               const core::Caller* caller,
+                                               std::string_view data_mesh_account_id,
+                                               const Each<std::string_view>& each) {
+  return dispatch_stream_with(&Route::text_stream, route, params, caller, data_mesh_account_id,
+                              each);
+}
+
+template <class Entry>
+absl::Status MeshService::dispatch_stream_with(RouteStream<Entry> Route::*stream,
+                                               const Route& route, const nlohmann::json& params,
+                                               const core::Caller* caller,
+                                               std::string_view data_mesh_account_id,
+                                               const Each<Entry>& each) {
+  if (!(route.*stream)) {
     return absl::InvalidArgumentError(
         cat(route.group, " ", dashed(route.method), " does not stream its answer"));
   }
@@ -212,7 +229,8 @@ absl::Status MeshService::dispatch_stream(const Route& route, const nlohmann::js
   DATAMESH_RETURN_IF_ERROR(check_params(route, params));
   DATAMESH_RETURN_IF_ERROR(log_call(route.group, route.method, caller));
   return as_spelled(route, params,
-                    route.stream(engine_, CallContext{caller, data_mesh_account_id}, params, each));
+                    (route.*stream)(engine_, CallContext{caller, data_mesh_account_id}, params,
+                                    each));
 }
 
 absl::Status MeshService::log_call(std::string_view group, std::string_view method,

@@ -90,6 +90,12 @@ class MeshService {
   absl::Status dispatch_stream(const Route& route, const nlohmann::json& params,
                                const core::Caller* caller, std::string_view data_mesh_account_id,
                                const Each<nlohmann::json>& each);
+  // dispatch_stream(), each entry as its compact JSON text (Route::text_stream): the HTTP
+  // server's path.
+  absl::Status dispatch_text_stream(const Route& route, const nlohmann::json& params,
+                                    const core::Caller* caller,
+                                    std::string_view data_mesh_account_id,
+                                    const Each<std::string_view>& each);
 
   // Runs a declaration with its typed request as `caller` (null only for unauthenticated
   // methods), without JSON: the embedded path of the client classes. The mesh id and the
@@ -122,6 +128,14 @@ class MeshService {
                                        std::string_view data_mesh_account_id,
                                        const core::ProgressObserver& on_progress,
                                        bool remembered_caller);
+
+  // dispatch_stream() and dispatch_text_stream(): the route's `stream` member run after the same
+  // checks.
+  template <class Entry>
+  absl::Status dispatch_stream_with(RouteStream<Entry> Route::*stream, const Route& route,
+                                    const nlohmann::json& params, const core::Caller* caller,
+                                    std::string_view data_mesh_account_id,
+                                    const Each<Entry>& each);
 
   // Logs an authenticated call at DEBUG; Internal when it has no caller.
   absl::Status log_call(std::string_view group, std::string_view method,

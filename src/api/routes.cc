@@ -25,16 +25,17 @@ std::vector<ParamSpec> params_of(const Method<Req, Ans>& method) {
   return params;
 }
 
-// Route::stream of a declaration that streams, else null.
-template <class Req, class Ans>
-decltype(Route::stream) stream_of(const Method<Req, Ans>& method) {
+// Route::stream or Route::text_stream of a declaration that streams (null for one that does
+// not), handing on what `write` makes of each entry.
+template <class Req, class Ans, class Written, class Write>
+RouteStream<Written> stream_of(const Method<Req, Ans>& method, Write write) {
   if (method.stream == nullptr) return nullptr;
-  return [&method](const core::Engine& engine, const CallContext& context,
-                   const nlohmann::json& params, const Each<nlohmann::json>& each) {
+  return [&method, write](const core::Engine& engine, const CallContext& context,
+                          const nlohmann::json& params, const Each<Written>& each) {
     using Entry = typename Method<Req, Ans>::Entry;
     DATAMESH_ASSIGN_OR_RETURN(const Req request, read_request<Req>(Params(params)));
     return method.stream(engine, context, request,
-                         [&each](const Entry& entry) { return each(answer_value_json(entry)); });
+                         [&each, &write](const Entry& entry) { return write(entry, each); });
   };
 }
 
@@ -62,7 +63,14 @@ Route route_of(const Method<Req, Ans>& method) {
       .takes_client_token = takes_client_token(method),
       .handler = handler_of(method, &answer_to_json<Ans>),
       .text_handler = handler_of(method, &answer_text<Ans>),
-      .stream = stream_of(method),
+      .stream = stream_of<Req, Ans, nlohmann::json>(
+          method, [](const auto& entry, const Each<nlohmann::json>& each) {
+            return each(answer_value_json(entry));
+          }),
+      .text_stream = stream_of<Req, Ans, std::string_view>(
+          method, [](const auto& entry, const Each<std::string_view>& each) {
+            return each(entry_text(entry));
+          }),
       .wrap = method.wrap,
       .verdict_field = method.verdict_field,
       .reports_progress = kReportsProgress<Req>};

@@ -26,6 +26,12 @@ using RouteHandler =
     std::function<absl::StatusOr<Answer>(const core::Engine&, const CallContext&,
                                          const nlohmann::json& params,
                                          const core::ProgressObserver& on_progress)>;
+// A streaming route's call: the request read as for RouteHandler, each entry of the answer's list
+// handed to `each` as Entry, in order, as the engine reads it.
+template <class Entry>
+using RouteStream = std::function<absl::Status(const core::Engine&, const CallContext&,
+                                               const nlohmann::json& params,
+                                               const Each<Entry>& each)>;
 
 struct Route {
   std::string_view group;   // admin, catalog, producer or consumer
@@ -47,9 +53,11 @@ struct Route {
   // request as handler does and hands each entry of the list to `each` as JSON, in order, as
   // the engine reads it. The whole answer is that list in the form `wrap` gives it; front ends
   // write it with JsonListWriter (api/json_list.h), byte for byte what handler's answer dumps to.
-  std::function<absl::Status(const core::Engine&, const CallContext&,
-                             const nlohmann::json& params, const Each<nlohmann::json>& each)>
-      stream;
+  RouteStream<nlohmann::json> stream;
+  // stream, with each entry as its compact JSON text (what dump_json writes of the entry,
+  // written without the DOM): the HTTP server's streamed answers, written with
+  // JsonListWriter::add_text. Null exactly when stream is.
+  RouteStream<std::string_view> text_stream;
   Wrap wrap = {};
   // See Method::verdict_field.
   std::string_view verdict_field = {};

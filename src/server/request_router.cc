@@ -222,9 +222,9 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
                                 held](BodyWriter& out) -> absl::Status {
       api::JsonListWriter list(route->wrap, /*indent=*/-1,
                                [&out](std::string_view text) { return out.write(text); });
-      DATAMESH_RETURN_IF_ERROR(service_->dispatch_stream(
+      DATAMESH_RETURN_IF_ERROR(service_->dispatch_text_stream(
           *route, params, caller ? &*caller : nullptr, mesh_id,
-          [&list](const nlohmann::json& entry) { return list.add(entry); }));
+          [&list](std::string_view entry) { return list.add_text(entry); }));
       return list.finish();
     };
     return outcome;

@@ -126,6 +126,16 @@ TEST(AnswerTextTest, EmptyOptionalMembersAreLeftOutAsTheDomLeavesThemOut) {
   EXPECT_EQ(answer_text(table, {}).find("SerdeInfo"), std::string::npos) << answer_text(table, {});
 }
 
+// A streamed list's entries (Route::text_stream) are written as dumping each entry's JSON writes.
+TEST(AnswerTextTest, AStreamedEntrysTextIsItsJsonsDump) {
+  DataProductTable table;
+  fill(table, 11, 0);
+  EXPECT_EQ(entry_text(table), dump_json(answer_value_json(table)));
+  table.table_name = "not \xFF UTF-8";
+  EXPECT_EQ(entry_text(table), dump_json(answer_value_json(table)));
+  EXPECT_NE(entry_text(table).find("\xEF\xBF\xBD"), std::string::npos) << entry_text(table);
+}
+
 // Text that is not UTF-8 is answered as nlohmann answers it: each bad sequence replaced.
 TEST(AnswerTextTest, TextThatIsNotUtf8IsReplacedAsTheDomReplacesIt) {
   Subscription subscription;

@@ -57,6 +57,28 @@ TEST(JsonListWriterTest, WritesWhatDumpingTheWholeAnswerGives) {
   }
 }
 
+// The HTTP server adds entries it wrote as text (entry_text): the same bytes as add(json).
+TEST(JsonListWriterTest, EntriesAddedAsCompactTextWriteWhatAddingTheirJsonWrites) {
+  for (const Wrap wrap : {Wrap{}, Wrap{Wrap::kUnderKey, "Tables"}}) {
+    for (int count : {0, 1, 3}) {
+      SCOPED_TRACE(testing::Message() << "wrap " << wrap.kind << ", " << count << " entries");
+      std::string text;
+      JsonListWriter writer(wrap, -1, [&text](std::string_view piece) {
+        text += piece;
+        return absl::OkStatus();
+      });
+      for (const json& entry : entries(count)) EXPECT_OK(writer.add_text(dump_json(entry)));
+      EXPECT_OK(writer.finish());
+      EXPECT_EQ(text, written(entries(count), wrap, -1));
+    }
+  }
+}
+
+TEST(JsonListWriterTest, CompactTextIsRefusedByAnIndentedList) {
+  JsonListWriter writer(Wrap{}, 2, [](std::string_view) { return absl::OkStatus(); });
+  EXPECT_EQ(writer.add_text("{}").code(), absl::StatusCode::kInternal);
+}
+
 TEST(JsonListWriterTest, WritesNothingBeforeTheFirstEntryAndStopsAtTheOutputsError) {
   int writes = 0;
   JsonListWriter writer(Wrap{}, -1, [&writes](std::string_view) {

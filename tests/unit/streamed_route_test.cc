@@ -18,6 +18,14 @@ TEST(StreamedRoute, GetDataProductStreamsUnderEitherSpelling) {
   }
 }
 
+// The server streams through text_stream, the CLI and the embedded backend through stream.
+TEST(StreamedRoute, EveryRouteThatStreamsJsonStreamsTextAndNoOther) {
+  for (const Route& route : routes()) {
+    EXPECT_EQ(static_cast<bool>(route.stream), static_cast<bool>(route.text_stream))
+        << route.group << " " << route.method;
+  }
+}
+
 TEST(StreamedRoute, AMethodThatAnswersWholeIsRefusedByName) {
   auto route = find_streamed_route("consumer", "get_subscription");
   ASSERT_TRUE(absl::IsInvalidArgument(route.status())) << route.status();
