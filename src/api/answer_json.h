@@ -69,7 +69,8 @@ nlohmann::json answer_to_json(const T& value, Wrap wrap) {
 }
 
 // The text of answer_to_json(value, wrap), byte for byte what dump_json writes of it, written
-// without the DOM (api/field_text.h): the server's answers.
+// without the DOM (api/field_text.h): the server's answers, and with the bare wrap each entry of
+// a streamed list (answer_value_json's dump).
 template <class T>
 void append_answer_value_text(std::string& out, const T& value) {
   if constexpr (std::is_same_v<T, None>) {
@@ -77,15 +78,6 @@ void append_answer_value_text(std::string& out, const T& value) {
   } else {
     append_json_value(out, value);
   }
-}
-
-// The text of one entry of a streamed list, as answer_value_json(entry) dumps.
-template <class T>
-std::string entry_text(const T& entry) {
-  std::string out;
-  append_answer_value_text(out, entry);
-  if (!base::is_valid_utf8(out)) return dump_json(answer_value_json(entry));
-  return out;
 }
 
 template <class T>

@@ -29,6 +29,7 @@
 
 #include "api/field_json.h"
 #include "api/fields.h"
+#include "api/json_codec.h"
 #include "base/json_text.h"
 
 namespace datamesh::api {
@@ -37,11 +38,6 @@ template <Described T>
 void append_json_text(std::string& out, const T& value);
 
 namespace field_text_internal {
-
-// nlohmann's compact dump, as dump_json writes it, of a value only a codec knows how to write.
-inline void append_dumped(std::string& out, const nlohmann::json& value) {
-  out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
 
 // The indexes of T's fields (as for_each_field visits them) in the order nlohmann writes their
 // keys: sorted.
@@ -76,7 +72,7 @@ void append_json_value(std::string& out, const M& value) {
     const auto written = std::to_chars(digits, digits + sizeof digits, value);
     out.append(digits, written.ptr);
   } else if constexpr (std::is_same_v<M, nlohmann::json>) {
-    append_dumped(out, value);
+    out += dump_json(value);
   } else if constexpr (IsOptional<M>::value) {
     if (value) {
       append_json_value(out, *value);
@@ -142,7 +138,7 @@ void append_field(std::string& out, const F& f, const T& owner, std::size_t open
       out.resize(before);
       return;
     }
-    append_dumped(out, written);
+    out += dump_json(written);
   }
 }
 

@@ -29,8 +29,8 @@ class JsonListWriter {
   JsonListWriter(Wrap wrap, int indent, Out out);
 
   absl::Status add(const nlohmann::json& entry);
-  // add() for an entry already written as compact text (entry_text, api/answer_json.h).
-  // Internal for a writer that indents.
+  // add() for an entry already written as compact text (answer_text with the bare wrap,
+  // api/answer_json.h). Internal for a writer that indents.
   absl::Status add_text(std::string_view entry);
   // Writes the end of the answer (the whole answer when no entry was added).
   absl::Status finish();

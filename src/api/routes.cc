@@ -69,7 +69,7 @@ Route route_of(const Method<Req, Ans>& method) {
           }),
       .text_stream = stream_of<Req, Ans, std::string_view>(
           method, [](const auto& entry, const Each<std::string_view>& each) {
-            return each(entry_text(entry));
+            return each(answer_text(entry, Wrap{}));
           }),
       .wrap = method.wrap,
       .verdict_field = method.verdict_field,

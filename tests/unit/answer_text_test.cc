@@ -130,10 +130,11 @@ TEST(AnswerTextTest, EmptyOptionalMembersAreLeftOutAsTheDomLeavesThemOut) {
 TEST(AnswerTextTest, AStreamedEntrysTextIsItsJsonsDump) {
   DataProductTable table;
   fill(table, 11, 0);
-  EXPECT_EQ(entry_text(table), dump_json(answer_value_json(table)));
+  EXPECT_EQ(answer_text(table, Wrap{}), dump_json(answer_value_json(table)));
   table.table_name = "not \xFF UTF-8";
-  EXPECT_EQ(entry_text(table), dump_json(answer_value_json(table)));
-  EXPECT_NE(entry_text(table).find("\xEF\xBF\xBD"), std::string::npos) << entry_text(table);
+  EXPECT_EQ(answer_text(table, Wrap{}), dump_json(answer_value_json(table)));
+  const std::string text = answer_text(table, Wrap{});
+  EXPECT_NE(text.find("\xEF\xBF\xBD"), std::string::npos) << text;
 }
 
 // Text that is not UTF-8 is answered as nlohmann answers it: each bad sequence replaced.

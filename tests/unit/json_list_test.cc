@@ -57,7 +57,7 @@ TEST(JsonListWriterTest, WritesWhatDumpingTheWholeAnswerGives) {
   }
 }
 
-// The HTTP server adds entries it wrote as text (entry_text): the same bytes as add(json).
+// The HTTP server adds entries it wrote as text (answer_text, bare): the same bytes as add(json).
 TEST(JsonListWriterTest, EntriesAddedAsCompactTextWriteWhatAddingTheirJsonWrites) {
   for (const Wrap wrap : {Wrap{}, Wrap{Wrap::kUnderKey, "Tables"}}) {
     for (int count : {0, 1, 3}) {
