@@ -14,8 +14,9 @@ using base::cat;
 namespace {
 
 bool has_header(const aws::HttpRequest& request, std::string_view name) {
-  return std::any_of(request.headers.begin(), request.headers.end(),
-                     [&](const auto& header) { return base::equals_ignoring_ascii_case(header.first, name); });
+  return std::any_of(request.headers.begin(), request.headers.end(), [&](const auto& header) {
+    return base::equals_ignoring_ascii_case(header.first, name);
+  });
 }
 
 }  // namespace
