@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "datamesh/client_options.h"
+#include "datamesh/requests.h"
 #include "datamesh/types.h"
 
 namespace datamesh {
@@ -80,6 +81,10 @@ class DataMeshAdmin {
   // with its audit event.
   // PermissionDenied for anyone else.
   absl::StatusOr<ReconcileReport> reconcile(bool apply = false);
+
+  // Every admin method, taking all its parameters as its request type (datamesh/requests.h);
+  // generated from the method declarations, one per method (src/api/methods.h).
+#include "datamesh/generated/admin_methods.inc"
 
  private:
   std::unique_ptr<client::Client> client_;

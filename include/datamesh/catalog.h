@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "datamesh/client_options.h"
+#include "datamesh/requests.h"
 #include "datamesh/types.h"
 
 namespace datamesh {
@@ -48,6 +49,10 @@ class DataMeshCatalog {
   // database_name (created if missing); existing tables are replaced. Returns the names.
   absl::StatusOr<std::vector<std::string>> import_tables(std::string_view database_name,
                                                          std::string_view get_tables_json);
+
+  // Every catalog method, taking all its parameters as its request type (datamesh/requests.h);
+  // generated from the method declarations, one per method (src/api/methods.h).
+#include "datamesh/generated/catalog_methods.inc"
 
  private:
   std::unique_ptr<client::Client> client_;

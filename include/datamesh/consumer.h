@@ -64,11 +64,6 @@ class DataMeshConsumer {
   absl::StatusOr<AuditPage> get_subscription_history(std::string_view subscription_id,
                                                      const PageRequest& page = {});
 
-  // The published data products the caller may request, by mesh database name; a product
-  // without public metadata shows its name only.
-  absl::StatusOr<PublishedProductPage> list_data_products(
-      const ListDataProductsRequest& request = {});
-
   // The definition (columns, partitions) of a table of a published product that publishes
   // public metadata, as Glue GetTable answers it.
   absl::StatusOr<Table> get_published_table(std::string_view database_name,
@@ -78,6 +73,10 @@ class DataMeshConsumer {
   absl::StatusOr<PermissionCheck> check_permission(std::string_view database_name,
                                                    std::string_view table_name,
                                                    std::string_view permission);
+
+  // Every consumer method, taking all its parameters as its request type (datamesh/requests.h);
+  // generated from the method declarations, one per method (src/api/methods.h).
+#include "datamesh/generated/consumer_methods.inc"
 
  private:
   std::unique_ptr<client::Client> client_;

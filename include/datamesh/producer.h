@@ -49,15 +49,9 @@ class DataMeshProducer {
   // producer's catalog as <table><suffix>. Re-running refreshes changed definitions.
   absl::StatusOr<DataProduct> create_data_products(std::string_view source_database_name,
                                                    const CreateDataProductsOptions& options = {});
-  // The same with every parameter in one request.
-  absl::StatusOr<DataProduct> create_data_products(const CreateDataProductsRequest& request);
 
   // Pending requests for the caller's products, oldest first.
   absl::StatusOr<SubscriptionPage> list_pending_access_requests(const PageRequest& page = {});
-
-  // The subscriptions to the caller's products, oldest first, with what each grants: by
-  // status (default: all but Deleted), product and consumer (ListSubscriptionsRequest).
-  absl::StatusOr<SubscriptionPage> list_subscriptions(const ListSubscriptionsRequest& request = {});
 
   // Pending or Denied -> Active, granting as decided (DESCRIBE always included).
   absl::Status approve_access_request(std::string_view request_id,
@@ -96,6 +90,10 @@ class DataMeshProducer {
       std::string_view subscription_id);
   absl::StatusOr<AuditPage> get_subscription_history(std::string_view subscription_id,
                                                      const PageRequest& page = {});
+
+  // Every producer method, taking all its parameters as its request type (datamesh/requests.h);
+  // generated from the method declarations, one per method (src/api/methods.h).
+#include "datamesh/generated/producer_methods.inc"
 
  private:
   std::unique_ptr<client::Client> client_;

@@ -3,11 +3,12 @@
 //
 // Everything else is derived: the route table (api/routes.h) with its JSON reading and writing
 // from the request type's field list (api/request_fields.h), hence the HTTP routes, the CLI's
-// commands, options and help and the OpenAPI document; the client classes call a declaration
-// with a typed request (api/client.h), which the embedded backend runs on the engine without
-// JSON and the remote backend sends as the route's JSON. Adding a method: a request type with
-// its field list if no existing one fits, a declaration here, its entry in kMethods, the engine
-// rule. Names are the documents' method names; front ends show them with dashes. A method whose
+// commands, options and help and the OpenAPI document; the client classes have a member
+// function for every declaration, taking its request type, generated at build time
+// (client/client_methods_main.cc), which calls it (client/client.h): the embedded backend runs
+// it on the engine without JSON, the remote backend sends it as the route's JSON. Adding a
+// method: a request type with its field list if no existing one fits, a declaration here, its
+// entry in kMethods, the engine rule. Names are the documents' method names; front ends show them with dashes. A method whose
 // list answer can be too large to hold (get_data_product) also declares the engine call that
 // streams it (Method::stream), and every front end then streams it too.
 #pragma once

@@ -74,11 +74,6 @@ absl::StatusOr<AuditPage> DataMeshConsumer::get_subscription_history(
                        GetSubscriptionHistoryRequest{std::string(subscription_id), page});
 }
 
-absl::StatusOr<PublishedProductPage> DataMeshConsumer::list_data_products(
-    const ListDataProductsRequest& request) {
-  return client_->call(m::kListDataProducts, request);
-}
-
 absl::StatusOr<Table> DataMeshConsumer::get_published_table(std::string_view database_name,
                                                             std::string_view table_name) {
   return client_->call(m::kGetPublishedTable, PublishedTableRequest{std::string(database_name),

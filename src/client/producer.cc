@@ -27,19 +27,9 @@ absl::StatusOr<DataProduct> DataMeshProducer::create_data_products(
       CreateDataProductsRequest{std::string(source_database_name), options});
 }
 
-absl::StatusOr<DataProduct> DataMeshProducer::create_data_products(
-    const CreateDataProductsRequest& request) {
-  return client_->call(m::kCreateDataProducts, request);
-}
-
 absl::StatusOr<SubscriptionPage> DataMeshProducer::list_pending_access_requests(
     const PageRequest& page) {
   return client_->call(m::kListPendingAccessRequests, PagedRequest{page});
-}
-
-absl::StatusOr<SubscriptionPage> DataMeshProducer::list_subscriptions(
-    const ListSubscriptionsRequest& request) {
-  return client_->call(m::kListSubscriptions, request);
 }
 
 absl::Status DataMeshProducer::approve_access_request(std::string_view request_id,

@@ -37,7 +37,7 @@ class BrowseTest : public MeshFixture {
 };
 
 TEST_F(BrowseTest, ConsumerSeesPublicProductsWithTheirTablesAndPrivateOnesByNameOnly) {
-  ASSERT_OK_AND_ASSIGN(PublishedProductPage page, consumer().list_data_products());
+  ASSERT_OK_AND_ASSIGN(PublishedProductPage page, consumer().list_data_products({}));
   ASSERT_EQ(page.data_products.size(), 2u);
   EXPECT_TRUE(page.next_token.empty());
   const PublishedProduct& sales = page.data_products[0];
@@ -91,11 +91,11 @@ TEST_F(BrowseTest, PagesFollowTheNextToken) {
 
 TEST_F(BrowseTest, OnlyConsumersBrowse) {
   DataMeshConsumer as_producer(options(credentials(kProducerAccount)));
-  EXPECT_STATUS_CODE(as_producer.list_data_products(), StatusCode::kPermissionDenied);
+  EXPECT_STATUS_CODE(as_producer.list_data_products({}), StatusCode::kPermissionDenied);
   EXPECT_STATUS_CODE(as_producer.get_published_table(kSalesProduct, "orders"),
                      StatusCode::kPermissionDenied);
   DataMeshConsumer as_admin(options(credentials(kMeshAccount)));
-  EXPECT_STATUS_CODE(as_admin.list_data_products(), StatusCode::kPermissionDenied);
+  EXPECT_STATUS_CODE(as_admin.list_data_products({}), StatusCode::kPermissionDenied);
   EXPECT_STATUS_CODE(as_admin.get_published_table(kSalesProduct, "orders"),
                      StatusCode::kPermissionDenied);
 }

@@ -77,7 +77,7 @@ class ProducerSubscriptionsTest : public MeshFixture {
 };
 
 TEST_F(ProducerSubscriptionsTest, ByDefaultEveryStatusButDeletedOldestFirstWithWhatEachGrants) {
-  ASSERT_OK_AND_ASSIGN(SubscriptionPage page, producer().list_subscriptions());
+  ASSERT_OK_AND_ASSIGN(SubscriptionPage page, producer().list_subscriptions({}));
   EXPECT_EQ(ids_of(page), listing_order({active_, pending_, denied_}));
   EXPECT_TRUE(page.next_token.empty());
   const Subscription* listed_active = find(page, active_);
@@ -190,10 +190,10 @@ TEST_F(ProducerSubscriptionsTest, BadPagingIsRefused) {
 
 TEST_F(ProducerSubscriptionsTest, OnlyProducersList) {
   DataMeshProducer as_consumer(options(credentials(kConsumerAccount)));
-  EXPECT_STATUS(as_consumer.list_subscriptions(), StatusCode::kPermissionDenied,
+  EXPECT_STATUS(as_consumer.list_subscriptions({}), StatusCode::kPermissionDenied,
                 "enable-account-as-producer");
   DataMeshProducer as_admin(options(credentials(kMeshAccount)));
-  EXPECT_STATUS_CODE(as_admin.list_subscriptions(), StatusCode::kPermissionDenied);
+  EXPECT_STATUS_CODE(as_admin.list_subscriptions({}), StatusCode::kPermissionDenied);
 }
 
 TEST_F(ProducerSubscriptionsTest, BadCredentialsAreUnauthenticated) {
@@ -201,7 +201,7 @@ TEST_F(ProducerSubscriptionsTest, BadCredentialsAreUnauthenticated) {
   Credentials wrong_secret = credentials(kProducerAccount);
   wrong_secret.secret_access_key[0] = wrong_secret.secret_access_key[0] == 'A' ? 'B' : 'A';
   DataMeshProducer wrong(options(wrong_secret));
-  EXPECT_STATUS_CODE(wrong.list_subscriptions(), StatusCode::kUnauthenticated);
+  EXPECT_STATUS_CODE(wrong.list_subscriptions({}), StatusCode::kUnauthenticated);
 }
 
 }  // namespace
