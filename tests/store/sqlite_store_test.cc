@@ -85,6 +85,14 @@ std::unique_ptr<SqliteStore> open_or_fail(const std::string& path, SqliteOptions
   return opened.ok() ? *std::move(opened) : nullptr;
 }
 
+// Undoes migration 7: the request index on the document's table list, as every schema version
+// before 7 had it.
+constexpr char kBeforeRequestKeyColumn[] =
+    "DROP INDEX subscriptions_request;"
+    "ALTER TABLE subscriptions DROP COLUMN request_key;"
+    "CREATE INDEX subscriptions_request"
+    " ON subscriptions (subscriber, database_name, json_extract(doc, '$.table_names'));";
+
 // The file ------------------------------------------------------------------------------------
 
 TEST(SqliteStoreFileTest, NewFileIsPrivateToItsOwnerWhateverTheUmask) {
@@ -190,7 +198,8 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionTwoFileAddsTheListingIndexesAndKee
   {
     // Back to what a datamesh of schema version 2 left.
     RawDatabase raw(path);
-    ASSERT_EQ(raw.exec("DROP INDEX subscriptions_owner_seq;"
+    ASSERT_EQ(raw.exec(std::string(kBeforeRequestKeyColumn) +
+                       "DROP INDEX subscriptions_owner_seq;"
                        "DROP INDEX subscriptions_subscriber_database;"
                        "DROP TABLE client_tokens;"
                        "DROP TABLE grant_versions;"
@@ -212,6 +221,48 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionTwoFileAddsTheListingIndexesAndKee
   EXPECT_TRUE(found->has_value());
 }
 
+TEST(SqliteStoreMigrationTest, OpeningAVersionSixFileMovesTheRequestKeyIntoAColumn) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  Subscription tables = full_subscription("S1");
+  tables.status = SubscriptionStatus::kPending;
+  tables.table_names = {"orders", "order_items"};
+  Subscription whole = full_subscription("S2");
+  whole.status = SubscriptionStatus::kActive;
+  whole.table_names.clear();
+  {
+    auto store = open_or_fail(path);
+    ASSERT_NE(store, nullptr);
+    DATAMESH_ASSERT_OK(write_in(*store, [&](Transaction& tx) -> absl::Status {
+      DATAMESH_RETURN_IF_ERROR(tx.insert_subscription(tables));
+      return tx.insert_subscription(whole);
+    }));
+  }
+  {
+    // Back to what a datamesh of schema version 6 left.
+    RawDatabase raw(path);
+    ASSERT_EQ(raw.exec(std::string(kBeforeRequestKeyColumn) +
+                       "DELETE FROM schema_migrations WHERE version > 6"),
+              "");
+  }
+  auto store = open_or_fail(path);
+  ASSERT_NE(store, nullptr);
+  RawDatabase raw(path);
+  EXPECT_EQ(raw.column("SELECT request_key FROM subscriptions ORDER BY seq"),
+            (std::vector<std::string>{R"(["orders","order_items"])", "[]"}));
+  const std::vector<std::string> index =
+      raw.column("SELECT sql FROM sqlite_master WHERE name = 'subscriptions_request'");
+  ASSERT_EQ(index.size(), 1u);
+  EXPECT_THAT(index[0], HasSubstr("request_key"));
+  EXPECT_EQ(raw.column("PRAGMA integrity_check"), std::vector<std::string>{"ok"});
+  for (const Subscription& request : {tables, whole}) {
+    auto found = read_in(*store, [&](Transaction& tx) { return tx.find_live_duplicates(request); });
+    ASSERT_TRUE(found.ok()) << found.status();
+    ASSERT_EQ(found->size(), 1u) << request.subscription_id;
+    EXPECT_EQ((*found)[0].subscription_id, request.subscription_id);
+  }
+}
+
 TEST(SqliteStoreMigrationTest, OpeningAVersionFourFileClustersTheGrantsAndKeepsThem) {
   ScratchDirectory directory;
   const std::string path = directory.file("mesh.db");
@@ -226,7 +277,8 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionFourFileClustersTheGrantsAndKeepsT
   {
     // Back to what a datamesh of schema version 4 left: grants in a rowid table, with a grant.
     RawDatabase raw(path);
-    ASSERT_EQ(raw.exec("DROP TABLE grants;"
+    ASSERT_EQ(raw.exec(std::string(kBeforeRequestKeyColumn) +
+                       "DROP TABLE grants;"
                        "CREATE TABLE grants (principal TEXT NOT NULL, catalog_id TEXT NOT NULL,"
                        " database_name TEXT NOT NULL, table_name TEXT NOT NULL,"
                        " permission TEXT NOT NULL, grantable INTEGER NOT NULL,"
@@ -276,7 +328,8 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionThreeFileAddsTheClientTokensTableA
   {
     // Back to what a datamesh of schema version 3 left.
     RawDatabase raw(path);
-    ASSERT_EQ(raw.exec("DROP TABLE client_tokens; DROP TABLE grant_versions;"
+    ASSERT_EQ(raw.exec(std::string(kBeforeRequestKeyColumn) +
+                       "DROP TABLE client_tokens; DROP TABLE grant_versions;"
                        "DELETE FROM schema_migrations WHERE version > 3"),
               "");
   }

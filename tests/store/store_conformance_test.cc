@@ -1145,6 +1145,41 @@ TEST_P(StoreConformanceTest, FindLiveDuplicatesMatchesTheWholeRequestExactly) {
   EXPECT_TRUE(none->empty());
 }
 
+// The lookup follows a subscription whose request changes in an update (the port allows it;
+// the engine never does): a store that keys the lookup by what was inserted would answer the
+// old request.
+TEST_P(StoreConformanceTest, FindLiveDuplicatesFollowsAnUpdatedRequest) {
+  Subscription s = full_subscription("S1");
+  s.status = SubscriptionStatus::kPending;
+  s.table_names = {"orders"};
+  s.version = 1;
+  DATAMESH_ASSERT_OK(write([&](Transaction& tx) { return tx.insert_subscription(s); }));
+  Subscription moved = s;
+  moved.table_names = {"refunds"};
+  moved.database_name = "moved";
+  moved.version = 2;
+  DATAMESH_ASSERT_OK(write([&](Transaction& tx) { return tx.update_subscription(moved, 1); }));
+
+  auto ids_of = [&](const Subscription& request) {
+    auto found = read([&](Transaction& tx) { return tx.find_live_duplicates(request); });
+    EXPECT_TRUE(found.ok()) << found.status();
+    std::vector<std::string> ids;
+    if (found.ok()) {
+      for (const Subscription& duplicate : *found) ids.push_back(duplicate.subscription_id);
+    }
+    return ids;
+  };
+  EXPECT_THAT(ids_of(moved), ElementsAre("S1"));
+  EXPECT_THAT(ids_of(s), ::testing::IsEmpty());
+
+  // An update that keeps the request (a status change) keeps the lookup.
+  Subscription active = moved;
+  active.status = SubscriptionStatus::kActive;
+  active.version = 3;
+  DATAMESH_ASSERT_OK(write([&](Transaction& tx) { return tx.update_subscription(active, 2); }));
+  EXPECT_THAT(ids_of(moved), ElementsAre("S1"));
+}
+
 TEST_P(StoreConformanceTest, ListAuditEventsRefusesAMalformedPageToken) {
   for (const char* token : {"abc", "12x", "-5"}) {
     auto listed = read([&](Transaction& tx) {

@@ -235,6 +235,19 @@ CREATE TRIGGER grants_delete_raises_version AFTER DELETE ON grants BEGIN
 END;
 )sql";
 
+// The duplicate-request lookup's table list in a column of its own, written when the
+// subscription is inserted (a subscription's table list never changes), instead of an index on
+// an expression of the document. SQLite rewrites an index entry whenever the UPDATE sets a
+// column the index reads, and every update sets the document: each approval, finalization or
+// removal rewrote this index's entry, and with it parsed the document twice. An index on the
+// column is left alone by an update that does not set it (transaction.cc).
+constexpr std::string_view kRequestKeyColumn = R"sql(
+DROP INDEX subscriptions_request;
+ALTER TABLE subscriptions ADD COLUMN request_key TEXT;
+UPDATE subscriptions SET request_key = json_extract(doc, '$.table_names');
+CREATE INDEX subscriptions_request ON subscriptions (subscriber, database_name, request_key);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "duplicate-request index, audit hash chain", kRequestIndexAndAuditChain},
@@ -242,6 +255,7 @@ constexpr Migration kMigrations[] = {
     {4, "client tokens: writes that act once", kClientTokens},
     {5, "grants clustered on their primary key", kClusteredGrants},
     {6, "grant versions for the grant cache", kGrantVersions},
+    {7, "the duplicate-request lookup's table list in a column", kRequestKeyColumn},
 };
 
 constexpr std::string_view kCreateMigrationsTable =

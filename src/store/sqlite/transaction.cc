@@ -53,19 +53,29 @@ absl::StatusOr<Statement> prepare(Connection& connection, std::string_view sql,
   return statement;
 }
 
-// find_live_duplicates compares the table list as the subscriptions_request index states it
-// (migrations.cc): the expression must match the index's exactly for the index to be used.
+// find_live_duplicates compares the table list with request_key, the subscriptions_request
+// index's column (migrations.cc), which holds json_extract(doc, '$.table_names').
 constexpr sql::Dialect kDialect{
-    .parameter_mark = '?',
-    .is_true = " = 1",
-    .same_table_names = "json_extract(doc, '$.table_names') = json($3)"};
+    .parameter_mark = '?', .is_true = " = 1", .same_table_names = "request_key = json($3)"};
 
 constexpr std::string_view kInsertSubscription =
-    "INSERT INTO subscriptions (id, owner, subscriber, status, database_name, version, doc)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO NOTHING";
+    "INSERT INTO subscriptions (id, owner, subscriber, status, database_name, version, doc,"
+    " request_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, json_extract(?7, '$.table_names'))"
+    " ON CONFLICT (id) DO NOTHING";
+// SQLite rewrites the entries of every index that reads a column the UPDATE sets, changed or
+// not. A subscription's owner, subscriber, database and tables never change in the engine's
+// writes, so the first form sets only what does (status, version, document): of the five
+// secondary indexes, only subscriptions_owner (owner, status, seq) is rewritten, not all five.
+// It matches only when the identity is indeed unchanged; otherwise the second form sets every
+// column, as the port allows.
+constexpr std::string_view kUpdateSubscriptionState =
+    "UPDATE subscriptions SET status = ?4, version = ?6, doc = ?7 WHERE id = ?1 AND version = ?8"
+    " AND owner = ?2 AND subscriber = ?3 AND database_name = ?5"
+    " AND request_key IS json_extract(?7, '$.table_names')";
 constexpr std::string_view kUpdateSubscription =
     "UPDATE subscriptions SET owner = ?2, subscriber = ?3, status = ?4, database_name = ?5,"
-    " version = ?6, doc = ?7 WHERE id = ?1 AND version = ?8";
+    " version = ?6, doc = ?7, request_key = json_extract(?7, '$.table_names')"
+    " WHERE id = ?1 AND version = ?8";
 constexpr std::string_view kSubscriptionVersion = "SELECT version FROM subscriptions WHERE id = ?1";
 constexpr std::string_view kAppendAuditEvent =
     "INSERT INTO audit_events (sequence, event_date, actor_account, actor_principal, action,"
@@ -124,6 +134,12 @@ absl::Status SqliteTransaction::update_subscription_row(const Subscription& subs
                                                         int64_t expected_version,
                                                         sql::Values values) {
   values.integer(expected_version);
+  {
+    DATAMESH_ASSIGN_OR_RETURN(Statement state,
+                              prepare(connection_, kUpdateSubscriptionState, values));
+    DATAMESH_RETURN_IF_ERROR(state.run());
+    if (connection_.changes() == 1) return absl::OkStatus();
+  }
   DATAMESH_RETURN_IF_ERROR(write(kUpdateSubscription, std::move(values)));
   if (connection_.changes() == 1) return absl::OkStatus();
 
