@@ -12,6 +12,8 @@ packages=(
   libabsl-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libpcre2-dev libssl-dev libmicrohttpd-dev libcpp-httplib-dev libcurl4-openssl-dev
   libpugixml-dev libsimdjson-dev
+  # tcmalloc, the datamesh command's allocator (src/CMakeLists.txt)
+  libgoogle-perftools-dev
   # the Python package data_mesh_util (python/, docs/PYTHON.md)
   pybind11-dev python3-dev
   # tests and benchmarks (postgresql: the throwaway server of the PostgreSQL tests)
