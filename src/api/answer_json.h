@@ -34,10 +34,6 @@ struct Wrap {
   std::string_view key = {};
 };
 
-template <class T>
-struct IsVector : std::false_type {};
-template <class T>
-struct IsVector<std::vector<T>> : std::true_type {};
 
 constexpr auto describe(TypeTag<ImportedTables>) {
   using T = ImportedTables;
@@ -50,7 +46,7 @@ template <class T>
 nlohmann::json answer_value_json(const T& value) {
   if constexpr (std::is_same_v<T, None>) {
     return nlohmann::json();
-  } else if constexpr (IsVector<T>::value) {
+  } else if constexpr (kIsList<T>) {
     return to_json_list(value);
   } else {
     return to_json_value(value);

@@ -56,10 +56,6 @@ struct IsOptional : std::false_type {};
 template <class T>
 struct IsOptional<std::optional<T>> : std::true_type {};
 template <class T>
-struct IsVector : std::false_type {};
-template <class T>
-struct IsVector<std::vector<T>> : std::true_type {};
-template <class T>
 inline constexpr bool kIsDescribedList = false;
 template <Described T>
 inline constexpr bool kIsDescribedList<std::vector<T>> = true;
@@ -159,7 +155,7 @@ void read_value(Reading& r, const nlohmann::json& value, const std::string& path
     }
   } else if constexpr (IsOptional<M>::value) {
     read_value(r, value, path, out.emplace());
-  } else if constexpr (IsVector<M>::value) {
+  } else if constexpr (kIsList<M>) {
     if (!value.is_array()) return expected("a list");
     out.clear();
     for (size_t i = 0; i < value.size(); ++i) {

@@ -40,10 +40,6 @@ template <class T>
 struct Unwrapped<std::optional<T>> {
   using type = T;
 };
-template <class T>
-inline constexpr bool kIsVector = false;
-template <class T>
-inline constexpr bool kIsVector<std::vector<T>> = true;
 
 // The schema of a member type; adds the schemas of the described types it holds to `schemas`.
 template <class M>
@@ -65,7 +61,7 @@ nlohmann::json member_schema(nlohmann::json& schemas) {
     add_json_schemas<V>(schemas);
     return {{"$ref", std::string(kSchemaRefPrefix) + std::string(type_name<V>())}};
   } else {
-    static_assert(kIsVector<V>, "a field of this type needs a codec");
+    static_assert(kIsList<V>, "a field of this type needs a codec");
     return {{"type", "array"}, {"items", member_schema<typename V::value_type>(schemas)}};
   }
 }

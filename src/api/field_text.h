@@ -62,7 +62,6 @@ const std::vector<std::size_t>& sorted_field_order() {
 template <class M>
 void append_json_value(std::string& out, const M& value) {
   using field_json_internal::IsOptional;
-  using field_json_internal::IsVector;
   if constexpr (std::is_same_v<M, std::string>) {
     base::append_json_string(out, value);
   } else if constexpr (std::is_same_v<M, bool>) {
@@ -79,7 +78,7 @@ void append_json_value(std::string& out, const M& value) {
     } else {
       out += "null";
     }
-  } else if constexpr (IsVector<M>::value) {
+  } else if constexpr (kIsList<M>) {
     out.push_back('[');
     for (std::size_t i = 0; i < value.size(); ++i) {
       if (i > 0) out.push_back(',');

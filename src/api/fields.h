@@ -57,6 +57,7 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <vector>
 
 namespace datamesh::api {
 
@@ -187,6 +188,12 @@ template <Described T>
 constexpr std::string_view type_doc() {
   return kFieldList<T>.doc;
 }
+
+// Whether T is a list (std::vector): a list member, or a list answer.
+template <class T>
+inline constexpr bool kIsList = false;
+template <class T>
+inline constexpr bool kIsList<std::vector<T>> = true;
 
 namespace fields_internal {
 

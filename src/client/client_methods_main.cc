@@ -33,17 +33,12 @@ namespace {
 namespace api = datamesh::api;
 using Methods = std::remove_cvref_t<decltype(api::methods::kMethods)>;
 
-template <class T>
-inline constexpr bool kIsVector = false;
-template <class T>
-inline constexpr bool kIsVector<std::vector<T>> = true;
-
 // The C++ spelling of a request or answer type, as the public headers name it.
 template <class T>
 std::string cpp_type() {
   if constexpr (std::is_same_v<T, std::string>) {
     return "std::string";
-  } else if constexpr (kIsVector<T>) {
+  } else if constexpr (api::kIsList<T>) {
     return "std::vector<" + cpp_type<typename T::value_type>() + ">";
   } else {
     return std::string(api::type_name<T>());

@@ -39,7 +39,7 @@ void fill_member(M& member, int seed, int depth) {
     fill_member(member.emplace(), seed, depth);
   } else if constexpr (std::is_same_v<M, std::map<std::string, std::string>>) {
     member = {{"b", tricky(seed)}, {"A", ""}, {"a\n", "x"}};
-  } else if constexpr (field_json_internal::IsVector<M>::value) {
+  } else if constexpr (kIsList<M>) {
     member.resize(2);
     fill_member(member[0], seed + 1, depth);
     fill_member(member[1], seed + 2, depth);
