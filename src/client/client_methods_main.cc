@@ -11,7 +11,6 @@
 //
 // A file is written only when its text changes, so that a change of api/ that leaves the
 // methods as they are rebuilds nothing that includes the public headers.
-#include <array>
 #include <cstddef>
 #include <fstream>
 #include <iostream>
@@ -129,7 +128,8 @@ namespace datamesh {
 )";
   for (const Row& row : rows) {
     const std::string_view owner = class_of_group().at(row.group);
-    const std::string declaration = "std::get<" + std::to_string(row.index) + ">(api::methods::kMethods)";
+    const std::string declaration =
+        "std::get<" + std::to_string(row.index) + ">(api::methods::kMethods)";
     out << "\nstatic_assert(" << declaration << ".name == \"" << row.name << "\");\n"
         << answer_type(row) << " " << owner << "::" << row.name << "(const " << row.request
         << "& request) {\n"

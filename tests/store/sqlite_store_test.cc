@@ -88,6 +88,7 @@ std::unique_ptr<SqliteStore> open_or_fail(const std::string& path, SqliteOptions
 // Undoes migration 7: the request index on the document's table list, as every schema version
 // before 7 had it.
 constexpr char kBeforeRequestKeyColumn[] =
+    "DROP TRIGGER subscriptions_request_key_filled;"
     "DROP INDEX subscriptions_request;"
     "ALTER TABLE subscriptions DROP COLUMN request_key;"
     "CREATE INDEX subscriptions_request"
@@ -261,6 +262,20 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionSixFileMovesTheRequestKeyIntoAColu
     ASSERT_EQ(found->size(), 1u) << request.subscription_id;
     EXPECT_EQ((*found)[0].subscription_id, request.subscription_id);
   }
+
+  // A datamesh of version 6 still running inserts as it did, without request_key: the lookup
+  // finds its row too.
+  ASSERT_EQ(raw.exec("INSERT INTO subscriptions (id, owner, subscriber, status, database_name,"
+                     " version, doc) SELECT 'S3', owner, subscriber, 'Pending', database_name, 1,"
+                     " doc FROM subscriptions WHERE id = 'S1'"),
+            "");
+  EXPECT_EQ(raw.column("SELECT request_key FROM subscriptions WHERE id = 'S3'"),
+            std::vector<std::string>{R"(["orders","order_items"])"});
+  auto found = read_in(*store, [&](Transaction& tx) { return tx.find_live_duplicates(tables); });
+  ASSERT_TRUE(found.ok()) << found.status();
+  std::vector<std::string> ids;
+  for (const Subscription& s : *found) ids.push_back(s.subscription_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"S1", "S3"}));
 }
 
 TEST(SqliteStoreMigrationTest, OpeningAVersionFourFileClustersTheGrantsAndKeepsThem) {

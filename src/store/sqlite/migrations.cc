@@ -246,6 +246,14 @@ DROP INDEX subscriptions_request;
 ALTER TABLE subscriptions ADD COLUMN request_key TEXT;
 UPDATE subscriptions SET request_key = json_extract(doc, '$.table_names');
 CREATE INDEX subscriptions_request ON subscriptions (subscriber, database_name, request_key);
+-- A datamesh of schema version 6 that had the file open when another process migrated it goes
+-- on inserting rows without request_key: fill it in as this version writes it.
+CREATE TRIGGER subscriptions_request_key_filled AFTER INSERT ON subscriptions
+  WHEN NEW.request_key IS NULL
+BEGIN
+  UPDATE subscriptions SET request_key = json_extract(NEW.doc, '$.table_names')
+    WHERE seq = NEW.seq;
+END;
 )sql";
 
 constexpr Migration kMigrations[] = {
