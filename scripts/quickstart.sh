@@ -4,7 +4,9 @@
 # dependencies, builds datamesh, runs `datamesh quickstart`, then `datamesh serve` until Ctrl-C.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${DATAMESH_BUILD_DIR:-$root/build}
+# A build tree of its own: scripts/test.sh configures build/ with the tests and another build
+# type, and a tree configured here without tests would leave that command nothing to run.
+build=${DATAMESH_BUILD_DIR:-$root/build-quickstart}
 listen=${DATAMESH_LISTEN:-127.0.0.1:8080}
 bash "$root/scripts/install-deps.sh"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDATAMESH_BUILD_TESTS=OFF \

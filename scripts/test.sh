@@ -25,8 +25,10 @@ bash "$root/scripts/install-deps.sh"
 # reliability suites and the web console's browser suite, so it compiles only those areas of
 # tests/ (the unit, store, AWS client and server suites are compiled and run by the sanitizer
 # job).
+# The tests are asked for by name: a tree configured without them (DATAMESH_BUILD_TESTS=OFF in
+# its cache) would otherwise build none, and ctest would find nothing to fail.
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" \
-  -DDATAMESH_TEST_AREAS="e2e;audit;cli;awsmode;reliability;console"
+  -DDATAMESH_BUILD_TESTS=ON -DDATAMESH_TEST_AREAS="e2e;audit;cli;awsmode;reliability;console"
 cmake --build "$build" -j"$(nproc)"
 # The installed package works for a user project.
 prefix=$(mktemp -d)
@@ -43,7 +45,8 @@ echo "install check passed: find_package(datamesh) example built and ran"
 # PostgreSQL, moto, the CLI) more than they compute, so one more test than cores keeps both
 # cores busy.
 source "$root/scripts/ci-labels.sh"
-ctest --test-dir "$build" --output-on-failure -j"$(( $(nproc) + 1 ))" -LE "$DATAMESH_SANITIZED_LABELS"
+ctest --test-dir "$build" --output-on-failure --no-tests=error -j"$(( $(nproc) + 1 ))" \
+  -LE "$DATAMESH_SANITIZED_LABELS"
 
 export DATAMESH_SANITIZE_CXX_FLAGS=${DATAMESH_SANITIZE_CXX_FLAGS:--O0 -gline-tables-only}
 bash "$root/scripts/sanitize.sh" address
