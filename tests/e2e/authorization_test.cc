@@ -48,7 +48,7 @@ class AuthorizationTest : public MeshFixture {
  protected:
   void SetUp() override {
     MeshFixture::SetUp();
-    if (HasFatalFailure()) return;
+    if (IsSkipped() || HasFatalFailure()) return;
     ASSERT_OK(publish_sales());
     // P2 has a product of its own, so that its refusals are about ownership, not about roles.
     ASSERT_OK(create_sales_database(kProducer2Account));

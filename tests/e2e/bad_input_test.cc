@@ -25,7 +25,7 @@ class BadInputTest : public MeshFixture {
  protected:
   void SetUp() override {
     MeshFixture::SetUp();
-    if (HasFatalFailure()) return;
+    if (IsSkipped() || HasFatalFailure()) return;
     ASSERT_OK(publish_sales());
     ASSERT_OK_AND_ASSIGN(pending_, request({"SELECT", "INSERT"}, Strings{"orders"}));
     ASSERT_OK_AND_ASSIGN(active_, active_subscription({"SELECT", "DELETE"}, Strings{"orders"}));

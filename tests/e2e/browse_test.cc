@@ -22,7 +22,7 @@ class BrowseTest : public MeshFixture {
  protected:
   void SetUp() override {
     MeshFixture::SetUp();
-    if (HasFatalFailure()) return;
+    if (IsSkipped() || HasFatalFailure()) return;
     // P publishes sales (public, domain retail); P2 publishes a private product.
     ASSERT_OK(publish_sales({.table_name_regex = "order.*",
                              .domain = "retail",

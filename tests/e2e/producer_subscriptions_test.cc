@@ -29,7 +29,7 @@ class ProducerSubscriptionsTest : public MeshFixture {
   // deleted_ (C, both tables, approved then torn down).
   void SetUp() override {
     MeshFixture::SetUp();
-    if (HasFatalFailure()) return;
+    if (IsSkipped() || HasFatalFailure()) return;
     ASSERT_OK(publish_sales());
     ASSERT_OK_AND_ASSIGN(
         active_, active_subscription({"SELECT"}, Strings{"orders"},
