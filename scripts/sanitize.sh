@@ -62,7 +62,8 @@ run_thread() {
   timed "thread build" cmake --build "$build" -j"$jobs" --target datamesh_cli concurrency_tests
   # second_deadlock_stack: both stacks of a lock-order inversion, not only one.
   export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
-  timed "thread tests" ctest --test-dir "$build" -j"$jobs" --output-on-failure --no-tests=error -L tsan
+  timed "thread tests" ctest --test-dir "$build" -j"$jobs" --output-on-failure --no-tests=error \
+    -L tsan
 }
 
 case $job in

@@ -34,7 +34,6 @@ struct Wrap {
   std::string_view key = {};
 };
 
-
 constexpr auto describe(TypeTag<ImportedTables>) {
   using T = ImportedTables;
   return fields<T>("ImportedTables", "The tables import_tables imported",

@@ -8,9 +8,10 @@
 // (client/client_methods_main.cc), which calls it (client/client.h): the embedded backend runs
 // it on the engine without JSON, the remote backend sends it as the route's JSON. Adding a
 // method: a request type with its field list if no existing one fits, a declaration here, its
-// entry in kMethods, the engine rule. Names are the documents' method names; front ends show them with dashes. A method whose
-// list answer can be too large to hold (get_data_product) also declares the engine call that
-// streams it (Method::stream), and every front end then streams it too.
+// entry in kMethods, the engine rule. Names are the documents' method names; front ends show
+// them with dashes. A method whose list answer can be too large to hold (get_data_product) also
+// declares the engine call that streams it (Method::stream), and every front end then streams
+// it too.
 #pragma once
 
 #include <string_view>
