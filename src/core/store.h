@@ -123,6 +123,9 @@ struct Page {
   int limit = 100;
 };
 
+// How many subscriptions are in each status.
+using StatusCounts = std::vector<std::pair<SubscriptionStatus, int64_t>>;
+
 // A write's failure is reported by the write itself, or, in a store that sends writes ahead in
 // batches (PostgreSQL), by a later call of the same body or by Store::run at commit; either way
 // the transaction is not committed. A body must therefore not go on as if a failed write had
@@ -131,125 +134,20 @@ class Transaction {
  public:
   virtual ~Transaction() = default;
 
-  // Accounts and keys.
-  virtual absl::StatusOr<std::optional<Account>> get_account(std::string_view account_id) = 0;
-  virtual absl::StatusOr<std::optional<Account>> get_mesh_account() = 0;
-  virtual absl::Status put_account(const Account& account) = 0;  // insert or replace
-  virtual absl::StatusOr<std::vector<Account>> list_accounts() = 0;
-  virtual absl::StatusOr<std::optional<AccessKeyRow>> get_access_key(std::string_view key_id) = 0;
-  virtual absl::Status put_access_key(const AccessKeyRow& key) = 0;  // insert or replace
-  virtual absl::StatusOr<std::vector<AccessKeyRow>> list_access_keys(
-      std::string_view account_id) = 0;
+  // Every method but the two below, with its contract: core/transaction_methods.inc.
+#define DATAMESH_TRANSACTION_METHOD(answer, name, parameters) virtual answer name parameters = 0;
+#include "core/transaction_methods.inc"
 
-  // Catalogs (one per account).
-  virtual absl::StatusOr<std::optional<Database>> get_database(std::string_view catalog_id,
-                                                               std::string_view name) = 0;
-  virtual absl::Status put_database(const Database& database) = 0;  // insert or replace
-  // Deletes the database and every table in it.
-  virtual absl::Status delete_database(std::string_view catalog_id, std::string_view name) = 0;
-  virtual absl::StatusOr<std::vector<Database>> list_databases(std::string_view catalog_id,
-                                                               const Page& page) = 0;
-  virtual absl::StatusOr<std::optional<Table>> get_table(std::string_view catalog_id,
-                                                         std::string_view database_name,
-                                                         std::string_view name) = 0;
   // Whether the table exists, for a caller that needs nothing else of it (a request's and an
   // approval's check of their tables): the default reads the table; a store that can read its
   // key alone overrides it.
   virtual absl::StatusOr<bool> has_table(std::string_view catalog_id,
                                          std::string_view database_name, std::string_view name);
-  virtual absl::Status put_table(const Table& table) = 0;  // insert or replace
-  virtual absl::Status delete_table(std::string_view catalog_id, std::string_view database_name,
-                                    std::string_view name) = 0;
-  // Tables ordered by name, after page.after.
-  virtual absl::StatusOr<std::vector<Table>> list_tables(std::string_view catalog_id,
-                                                         std::string_view database_name,
-                                                         const Page& page) = 0;
-  // Names only, ordered; cheaper than list_tables for pattern resolution.
-  virtual absl::StatusOr<std::vector<std::string>> list_table_names(
-      std::string_view catalog_id, std::string_view database_name) = 0;
   // A page of names: after page.after (exclusive), at most page.limit, ordered. Lets a pattern
   // walk a 200,000-table database in bounded memory and stop once it has what it needs. The
   // default reads every name and cuts; stores override it with an indexed range.
   virtual absl::StatusOr<std::vector<std::string>> list_table_names_page(
       std::string_view catalog_id, std::string_view database_name, const Page& page);
-
-  // Data products.
-  virtual absl::StatusOr<std::optional<ProductRow>> get_product(
-      std::string_view mesh_database) = 0;
-  virtual absl::Status put_product(const ProductRow& product) = 0;  // insert or replace
-  // Products matching filter, ordered by mesh_database: after page.after, at most page.limit.
-  virtual absl::StatusOr<std::vector<ProductRow>> list_products(const ProductFilter& filter,
-                                                                const Page& page) = 0;
-
-  // Grants.
-  virtual absl::Status put_grant(const GrantRow& grant) = 0;  // insert or replace
-  virtual absl::Status delete_subscription_grants(std::string_view subscription_id) = 0;
-  virtual absl::StatusOr<std::vector<GrantRow>> list_subscription_grants(
-      std::string_view subscription_id) = 0;
-  // Every grant held on the database itself and on its tables, of every principal, ordered by
-  // principal, table, permission and subscription (admin reconcile compares them with what the
-  // Active subscriptions stand for).
-  virtual absl::StatusOr<std::vector<GrantRow>> list_database_grants(
-      std::string_view catalog_id, std::string_view database_name) = 0;
-  // Removes exactly this grant (every field but grantable must match); no grant is no error.
-  virtual absl::Status delete_grant(const GrantRow& grant) = 0;
-  // The grants an authorization check of principal on database.table reads: those on the table
-  // and on database."*"; with table_name "" those on the database itself (grant_answers()). A
-  // consumer's DESCRIBE on the database, one per subscription, does not answer a table's check,
-  // so a check does not read them.
-  virtual absl::StatusOr<std::vector<GrantRow>> find_grants(std::string_view principal,
-                                                            std::string_view catalog_id,
-                                                            std::string_view database_name,
-                                                            std::string_view table_name) = 0;
-
-  // Shares.
-  virtual absl::Status put_share(const ShareRow& share) = 0;  // insert or replace
-  virtual absl::StatusOr<std::vector<ShareRow>> list_subscription_shares(
-      std::string_view subscription_id) = 0;
-
-  // Subscriptions. update_subscription writes only if the stored version equals
-  // expected_version, and fails with Aborted otherwise (NotFound without such a subscription);
-  // insert_subscription fails with AlreadyExists when the id is taken.
-  virtual absl::StatusOr<std::optional<Subscription>> get_subscription(std::string_view id) = 0;
-  virtual absl::Status insert_subscription(const Subscription& subscription) = 0;
-  virtual absl::Status update_subscription(const Subscription& subscription,
-                                           int64_t expected_version) = 0;
-  // Ordered by creation (oldest first); page.after is the last id of the previous page.
-  virtual absl::StatusOr<std::vector<Subscription>> list_subscriptions(
-      const SubscriptionFilter& filter, const Page& page) = 0;
-  // The Pending or Active subscriptions a new `request` would duplicate: same subscriber, owner,
-  // database, table_names and requested_grants (compared exactly, in order; see
-  // same_request()). An indexed lookup, not a scan of the subscriber's subscriptions.
-  virtual absl::StatusOr<std::vector<Subscription>> find_live_duplicates(
-      const Subscription& request) = 0;
-
-  // How many subscriptions are in each status (for metrics).
-  virtual absl::StatusOr<std::vector<std::pair<SubscriptionStatus, int64_t>>>
-  count_subscriptions_by_status() = 0;
-
-  // Audit log (append-only, hash-chained).
-  // The chain's newest link. In a write transaction this also claims the chain until the
-  // transaction ends (a store with concurrent writers locks it here), so events are chained and
-  // numbered in commit order.
-  virtual absl::StatusOr<AuditChainHead> audit_chain_head() = 0;
-  // Appends the event and moves the chain head to it. event.event.sequence must be the head's
-  // sequence + 1 and previous_hash the head's hash (FailedPrecondition otherwise: nothing is
-  // written).
-  virtual absl::Status append_audit_event(const ChainedAuditEvent& event) = 0;
-  // Every event with its links, ordered by sequence; page.after as for list_audit_events.
-  virtual absl::StatusOr<std::vector<ChainedAuditEvent>> list_audit_chain(const Page& page) = 0;
-  // Ordered by sequence; page.after is the last sequence number seen ("" = from the start).
-  virtual absl::StatusOr<std::vector<AuditEvent>> list_audit_events(
-      std::string_view subscription_id, const Page& page) = 0;
-
-  // Client tokens (writes that act once). get_client_token answers a record whether or not it
-  // has expired (the caller compares expires_at); put_client_token inserts or replaces.
-  // delete_expired_client_tokens deletes at most `limit` records with expires_at <= now,
-  // oldest first.
-  virtual absl::StatusOr<std::optional<ClientTokenRow>> get_client_token(
-      std::string_view account_id, std::string_view client_token) = 0;
-  virtual absl::Status put_client_token(const ClientTokenRow& row) = 0;
-  virtual absl::Status delete_expired_client_tokens(int64_t now, int limit) = 0;
 };
 
 inline absl::StatusOr<bool> Transaction::has_table(std::string_view catalog_id,

@@ -22,7 +22,8 @@
 // append_audit_event that does not follow audit_chain_head() is FailedPrecondition;
 // delete_subscription_grants("") is InvalidArgument. A refused write records nothing. Listings
 // refuse a page limit below 1 (InvalidArgument); errors of the base's reads are returned as they
-// are.
+// are. A client token recorded by this body answers from the overlay; the expired records a body
+// deletes are deleted by the commit (a record's reader compares expires_at anyway).
 //
 // What a consumer of writes() may rely on:
 //  * The writes are in the order the body made them, each one accepted by the checks above.
@@ -67,79 +68,10 @@ class BufferedTransaction final : public Transaction {
   BufferedTransaction(const BufferedTransaction&) = delete;
   BufferedTransaction& operator=(const BufferedTransaction&) = delete;
 
-  absl::StatusOr<std::optional<Account>> get_account(std::string_view account_id) override;
-  absl::StatusOr<std::optional<Account>> get_mesh_account() override;
-  absl::Status put_account(const Account& account) override;
-  absl::StatusOr<std::vector<Account>> list_accounts() override;
-  absl::StatusOr<std::optional<AccessKeyRow>> get_access_key(std::string_view key_id) override;
-  absl::Status put_access_key(const AccessKeyRow& key) override;
-  absl::StatusOr<std::vector<AccessKeyRow>> list_access_keys(std::string_view account_id) override;
-
-  // A token recorded by this body answers from the overlay; expired records the body deletes
-  // are deleted by the commit (a record's reader compares expires_at anyway).
-  absl::StatusOr<std::optional<ClientTokenRow>> get_client_token(
-      std::string_view account_id, std::string_view client_token) override;
-  absl::Status put_client_token(const ClientTokenRow& row) override;
-  absl::Status delete_expired_client_tokens(int64_t now, int limit) override;
-
-  absl::StatusOr<std::optional<Database>> get_database(std::string_view catalog_id,
-                                                       std::string_view name) override;
-  absl::Status put_database(const Database& database) override;
-  absl::Status delete_database(std::string_view catalog_id, std::string_view name) override;
-  absl::StatusOr<std::vector<Database>> list_databases(std::string_view catalog_id,
-                                                       const Page& page) override;
-  absl::StatusOr<std::optional<Table>> get_table(std::string_view catalog_id,
-                                                 std::string_view database_name,
-                                                 std::string_view name) override;
-  absl::Status put_table(const Table& table) override;
-  absl::Status delete_table(std::string_view catalog_id, std::string_view database_name,
-                            std::string_view name) override;
-  absl::StatusOr<std::vector<Table>> list_tables(std::string_view catalog_id,
-                                                 std::string_view database_name,
-                                                 const Page& page) override;
-  absl::StatusOr<std::vector<std::string>> list_table_names(
-      std::string_view catalog_id, std::string_view database_name) override;
-  absl::StatusOr<std::vector<std::string>> list_table_names_page(std::string_view catalog_id,
-                                                                 std::string_view database_name,
-                                                                 const Page& page) override;
-
-  absl::StatusOr<std::optional<ProductRow>> get_product(std::string_view mesh_database) override;
-  absl::Status put_product(const ProductRow& product) override;
-  absl::StatusOr<std::vector<ProductRow>> list_products(const ProductFilter& filter,
-                                                        const Page& page) override;
-
-  absl::Status put_grant(const GrantRow& grant) override;
-  absl::Status delete_subscription_grants(std::string_view subscription_id) override;
-  absl::StatusOr<std::vector<GrantRow>> list_database_grants(
-      std::string_view catalog_id, std::string_view database_name) override;
-  absl::Status delete_grant(const GrantRow& grant) override;
-  absl::StatusOr<std::vector<GrantRow>> list_subscription_grants(
-      std::string_view subscription_id) override;
-  absl::StatusOr<std::vector<GrantRow>> find_grants(std::string_view principal,
-                                                    std::string_view catalog_id,
-                                                    std::string_view database_name,
-                                                    std::string_view table_name) override;
-
-  absl::Status put_share(const ShareRow& share) override;
-  absl::StatusOr<std::vector<ShareRow>> list_subscription_shares(
-      std::string_view subscription_id) override;
-
-  absl::StatusOr<std::optional<Subscription>> get_subscription(std::string_view id) override;
-  absl::Status insert_subscription(const Subscription& subscription) override;
-  absl::Status update_subscription(const Subscription& subscription,
-                                   int64_t expected_version) override;
-  absl::StatusOr<std::vector<Subscription>> list_subscriptions(const SubscriptionFilter& filter,
-                                                               const Page& page) override;
-  absl::StatusOr<std::vector<Subscription>> find_live_duplicates(
-      const Subscription& request) override;
-  absl::StatusOr<std::vector<std::pair<SubscriptionStatus, int64_t>>>
-  count_subscriptions_by_status() override;
-
-  absl::StatusOr<AuditChainHead> audit_chain_head() override;
-  absl::Status append_audit_event(const ChainedAuditEvent& event) override;
-  absl::StatusOr<std::vector<ChainedAuditEvent>> list_audit_chain(const Page& page) override;
-  absl::StatusOr<std::vector<AuditEvent>> list_audit_events(std::string_view subscription_id,
-                                                            const Page& page) override;
+#define DATAMESH_TRANSACTION_METHOD(answer, name, parameters) answer name parameters override;
+#include "core/transaction_methods.inc"
+  absl::StatusOr<std::vector<std::string>> list_table_names_page(
+      std::string_view catalog_id, std::string_view database_name, const Page& page) override;
 
   // The writes in the order made (see the contract above).
   const std::vector<BufferedWrite>& writes() const { return writes_; }

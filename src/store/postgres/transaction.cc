@@ -138,8 +138,7 @@ absl::StatusOr<AuditChainHead> PostgresTransaction::audit_chain_head() {
     }
     return *head_;
   }
-  DATAMESH_ASSIGN_OR_RETURN(const Result head, connection_.query(queries().chain_head));
-  return chain_head_of(head);
+  return SqlTransaction::audit_chain_head();
 }
 
 absl::Status PostgresTransaction::append_audit_row(const ChainedAuditEvent& chained,

@@ -335,6 +335,16 @@ SqlTransaction::count_subscriptions_by_status() {
 
 // Audit --------------------------------------------------------------------------------------
 
+absl::StatusOr<AuditChainHead> SqlTransaction::audit_chain_head() {
+  const auto read_head = [](const Row& row) -> absl::StatusOr<AuditChainHead> {
+    return AuditChainHead{.sequence = row.integer(0), .hash = row.text(1)};
+  };
+  DATAMESH_ASSIGN_OR_RETURN(const std::optional<AuditChainHead> head,
+                            query_optional(queries_.chain_head, Values(), read_head));
+  if (!head) return absl::InternalError("the mesh store has no audit_chain_head row");
+  return *head;
+}
+
 absl::Status SqlTransaction::append_audit_event(const ChainedAuditEvent& chained) {
   DATAMESH_RETURN_IF_ERROR(require_write("append_audit_event"));
   DATAMESH_ASSIGN_OR_RETURN(const AuditChainHead head, audit_chain_head());

@@ -160,16 +160,6 @@ absl::Status SqliteTransaction::update_subscription_row(const Subscription& subs
                                 ", found ", *stored, ")"));
 }
 
-absl::StatusOr<AuditChainHead> SqliteTransaction::audit_chain_head() {
-  std::optional<AuditChainHead> head;
-  DATAMESH_RETURN_IF_ERROR(query(queries().chain_head, sql::Values(), [&](const sql::Row& row) {
-    head = AuditChainHead{.sequence = row.integer(0), .hash = row.text(1)};
-    return absl::OkStatus();
-  }));
-  if (!head) return absl::InternalError("the mesh store has no audit_chain_head row");
-  return *head;
-}
-
 absl::Status SqliteTransaction::append_audit_row(const ChainedAuditEvent& chained,
                                                  sql::Values values) {
   DATAMESH_RETURN_IF_ERROR(write(kAppendAuditEvent, std::move(values)));

@@ -1,6 +1,7 @@
 // The SQLite store's Transaction: the shared SQL transaction (store/sql/transaction.h) over one
 // leased SQLite connection, inside a transaction SqliteStore::run has begun, and the SQLite
-// dialect of its statements.
+// dialect of its statements. Writers are serialized by BEGIN IMMEDIATE, so reading the audit
+// chain's head claims it until commit.
 //
 // Every statement runs when it is called, so a write's failure is the write's own result.
 // Statements are the connection's cached prepared statements with bound parameters.
@@ -23,9 +24,6 @@ class SqliteTransaction final : public sql::SqlTransaction {
   // connection must be inside a transaction begun for mode, and outlive this object, as must
   // grant_cache unless null (find_grants then always probes the grants).
   SqliteTransaction(Connection& connection, TxMode mode, sql::GrantCache* grant_cache);
-
-  // Writers are serialized by BEGIN IMMEDIATE, so reading the head claims it until commit.
-  absl::StatusOr<AuditChainHead> audit_chain_head() override;
 
  private:
   absl::Status query(std::string_view sql, const sql::Values& values,
