@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/role_names.h"
+
 namespace datamesh::aws::names {
 
 // The IAM path of every user, group, role and policy the mesh creates.
@@ -29,10 +31,10 @@ inline constexpr std::string_view kProducerAdminBlock = "ProducerAdmin";
 inline constexpr std::string_view kConsumerAdminBlock = "ConsumerAdmin";
 
 // Role (and user) names.
-inline constexpr std::string_view kMeshManagerRole = "DataMeshManager";
+using base::kConsumerRole;
+using base::kMeshManagerRole;
+using base::kProducerRole;
 inline constexpr std::string_view kMeshReadOnlyRole = "DataMeshAdminReadOnly";
-inline constexpr std::string_view kProducerRole = "DataMeshProducer";  // in the producer account
-inline constexpr std::string_view kConsumerRole = "DataMeshConsumer";  // in the consumer account
 // DataMeshAdminProducer-<P> / DataMeshAdminConsumer-<C>, in the mesh account.
 std::string mesh_producer_role(std::string_view producer_account);
 std::string mesh_consumer_role(std::string_view consumer_account);

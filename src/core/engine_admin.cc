@@ -14,7 +14,7 @@ using base::cat;
 namespace {
 
 using internal::kAccountAdminRole;
-using internal::kAdminRole;
+using internal::kMeshManagerRole;
 
 // Creates a new access key for `account` and returns it with its secret in plain text; the
 // store keeps only the sealed secret.
@@ -81,7 +81,7 @@ absl::StatusOr<AccountCredentials> Engine::initialize_mesh_account(
     Caller self{.account = mesh, .access_key_id = credentials.access_key_id};
     DATAMESH_RETURN_IF_ERROR(
         append_audit(tx, sealer_, self,
-                     {.date = mesh.creation_date, .actor_role = kAdminRole,
+                     {.date = mesh.creation_date, .actor_role = kMeshManagerRole,
                       .action = "initialize_mesh_account",
                       .resource = cat("account/", id),
                       .details = {{"AccountName", mesh.name},
@@ -124,7 +124,7 @@ absl::StatusOr<AccountCredentials> Engine::create_account(
                               issue_key(tx, sealer_, account, account.creation_date));
     DATAMESH_RETURN_IF_ERROR(
         append_audit(tx, sealer_, caller,
-                     {.date = account.creation_date, .actor_role = kAdminRole,
+                     {.date = account.creation_date, .actor_role = kMeshManagerRole,
                       .action = "create_account", .resource = cat("account/", id),
                       .details = {{"AccountName", account.name},
                                   {"AccessKeyId", credentials.access_key_id}}}));
@@ -177,7 +177,7 @@ absl::Status Engine::enable_account_as(const Caller& caller, Persona persona,
     DATAMESH_RETURN_IF_ERROR(tx.put_account(account));
     return append_audit(tx, sealer_, caller,
                         {.date = now(),
-                         .actor_role = kAdminRole,
+                         .actor_role = kMeshManagerRole,
                          .action = cat("enable_account_as_", name),
                          .resource = cat("account/", request.account_id)});
   });
@@ -228,7 +228,7 @@ absl::StatusOr<AccountCredentials> Engine::create_access_key(
     DATAMESH_RETURN_IF_ERROR(
         append_audit(tx, sealer_, caller,
                      {.date = date,
-                      .actor_role = kAdminRole,
+                      .actor_role = kMeshManagerRole,
                       .action = "create_access_key",
                       .resource = cat("account/", request.account_id),
                       .details = {{"AccessKeyId", credentials.access_key_id}}}));
@@ -254,7 +254,7 @@ absl::StatusOr<AccountCredentials> Engine::rotate_access_key(
     DATAMESH_RETURN_IF_ERROR(tx.put_access_key(key));
     DATAMESH_RETURN_IF_ERROR(
         append_audit(tx, sealer_, caller,
-                     {.date = date, .actor_role = kAdminRole, .action = "rotate_access_key",
+                     {.date = date, .actor_role = kMeshManagerRole, .action = "rotate_access_key",
                       .resource = cat("account/", key.account_id),
                       .details = {{"RevokedAccessKeyId", key.access_key_id},
                                   {"AccessKeyId", credentials.access_key_id}}}));
@@ -281,7 +281,7 @@ absl::Status Engine::revoke_access_key(const Caller& caller,
     key.revocation_date = now();
     DATAMESH_RETURN_IF_ERROR(tx.put_access_key(key));
     return append_audit(tx, sealer_, caller,
-                        {.date = key.revocation_date, .actor_role = kAdminRole,
+                        {.date = key.revocation_date, .actor_role = kMeshManagerRole,
                          .action = "revoke_access_key",
                          .resource = cat("account/", key.account_id),
                          .details = {{"AccessKeyId", key.access_key_id}}});

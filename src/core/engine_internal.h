@@ -6,6 +6,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "base/role_names.h"
 #include "core/engine.h"
 #include "core/paging.h"
 #include "core/pattern.h"
@@ -14,9 +15,10 @@
 namespace datamesh::core::internal {
 
 // Role names under which callers act; they appear in CreatedBy / UpdatedBy and the audit log.
-inline constexpr std::string_view kAdminRole = "DataMeshManager";
-inline constexpr std::string_view kProducerRole = "DataMeshProducer";
-inline constexpr std::string_view kConsumerRole = "DataMeshConsumer";
+using base::kConsumerRole;
+using base::kMeshManagerRole;
+using base::kProducerRole;
+// An account administrator writing its own catalog (a role of datamesh, not of the original).
 inline constexpr std::string_view kAccountAdminRole = "DataMeshAccountAdmin";
 
 // Walks a database's table names after `after`, in name order, a page at a time: calls

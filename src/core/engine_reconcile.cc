@@ -131,7 +131,7 @@ absl::StatusOr<ReconcileReport> Engine::reconcile(const Caller& caller,
           DATAMESH_RETURN_IF_ERROR(append_audit(
               tx, sealer_, caller,
               {.date = date,
-               .actor_role = internal::kAdminRole,
+               .actor_role = internal::kMeshManagerRole,
                .action = "reconcile",
                .subscription_id = drift.subscription_id,
                .resource = cat("database/", drift.database_name),
