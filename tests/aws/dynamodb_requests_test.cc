@@ -400,8 +400,8 @@ TEST(AuditItemsTest, ReadsQueryAndHeadAnswers) {
   const json second = encode_audit_event(audit_event(2, kHash1, kHash2, ""));
   ASSERT_OK_AND_ASSIGN(AuditEventPage page,
                        read_audit_query_answer({{"Items", {first, second}}, {"Count", 2}}));
-  ASSERT_EQ(page.events.size(), 2u);
-  EXPECT_EQ(page.events[1].previous_hash, kHash1);
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[1].previous_hash, kHash1);
   EXPECT_TRUE(page.last_evaluated_key.is_null());
   EXPECT_STATUS(read_audit_query_answer(json::object()), absl::StatusCode::kInvalidArgument,
                 "a Query answer must have an Items list");

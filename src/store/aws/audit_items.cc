@@ -177,17 +177,7 @@ DynamoRequest query_subscription_audit(std::string_view subscription_id, int64_t
 }
 
 absl::StatusOr<AuditEventPage> read_audit_query_answer(const json& answer) {
-  auto items = answer.is_object() ? answer.find("Items") : answer.end();
-  if (items == answer.end() || !items->is_array()) {
-    return absl::InvalidArgumentError("a Query answer must have an Items list");
-  }
-  AuditEventPage page;
-  for (const json& item : *items) {
-    DATAMESH_ASSIGN_OR_RETURN(ChainedAuditEvent event, decode_audit_event(item));
-    page.events.push_back(std::move(event));
-  }
-  page.last_evaluated_key = answer.value("LastEvaluatedKey", json());
-  return page;
+  return read_item_page<ChainedAuditEvent>(answer, "Query", decode_audit_event);
 }
 
 absl::StatusOr<AuditChainHead> read_audit_head_answer(const json& answer) {

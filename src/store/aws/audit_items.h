@@ -91,10 +91,7 @@ DynamoRequest query_subscription_audit(std::string_view subscription_id, int64_t
 // A page of the chain or of a subscription's history: its events decoded, and where the next
 // page starts (null on the last). InvalidArgument naming the event when one is malformed, or
 // when the answer has no Items list.
-struct AuditEventPage {
-  std::vector<ChainedAuditEvent> events;
-  nlohmann::json last_evaluated_key;
-};
+using AuditEventPage = ItemPage<ChainedAuditEvent>;
 absl::StatusOr<AuditEventPage> read_audit_query_answer(const nlohmann::json& answer);
 
 // The answer of get_audit_head: the head, {0, ""} when the table has none yet.

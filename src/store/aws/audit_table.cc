@@ -61,7 +61,7 @@ absl::StatusOr<std::vector<ChainedAuditEvent>> AuditTable::list_events(
                                     : query_subscription_audit(subscription_id, after, next);
     DATAMESH_ASSIGN_OR_RETURN(const json answer, send_to_mesh(sessions_, query));
     DATAMESH_ASSIGN_OR_RETURN(AuditEventPage read, read_audit_query_answer(answer));
-    for (ChainedAuditEvent& event : read.events) events.push_back(std::move(event));
+    for (ChainedAuditEvent& event : read.items) events.push_back(std::move(event));
     next.exclusive_start_key = std::move(read.last_evaluated_key);
   } while (!next.exclusive_start_key.is_null() && static_cast<int>(events.size()) < page.limit);
   return events;

@@ -28,4 +28,13 @@ DynamoRequest transact_write_items(std::vector<json> elements,
   return {.operation = "TransactWriteItems", .body = std::move(body)};
 }
 
+absl::StatusOr<const json*> answer_items(const json& answer, std::string_view operation) {
+  auto items = answer.is_object() ? answer.find("Items") : answer.end();
+  if (items == answer.end() || !items->is_array()) {
+    return absl::InvalidArgumentError(
+        base::cat("a ", operation, " answer must have an Items list"));
+  }
+  return &*items;
+}
+
 }  // namespace datamesh::store::aws

@@ -5,9 +5,12 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "base/status_macros.h"
 
 namespace datamesh::store::aws {
 
@@ -29,5 +32,34 @@ absl::StatusOr<nlohmann::json> transact_element(const DynamoRequest& write);
 // failing its conditions.
 DynamoRequest transact_write_items(std::vector<nlohmann::json> elements,
                                    const std::string& client_request_token);
+
+// A page of a Query or Scan answer: its items, decoded, and its LastEvaluatedKey (null on the
+// last page).
+template <typename T>
+struct ItemPage {
+  std::vector<T> items;
+  nlohmann::json last_evaluated_key;
+};
+
+// The Items list of a Query or Scan answer. InvalidArgument "a <operation> answer must have an
+// Items list" without one.
+absl::StatusOr<const nlohmann::json*> answer_items(const nlohmann::json& answer,
+                                                   std::string_view operation);
+
+// The page of an answer of `operation` (Query or Scan), each item read with decode
+// (const json& -> StatusOr<T>). Errors: answer_items', then the first item's that decode refuses.
+template <typename T, typename Decode>
+absl::StatusOr<ItemPage<T>> read_item_page(const nlohmann::json& answer,
+                                           std::string_view operation, Decode decode) {
+  DATAMESH_ASSIGN_OR_RETURN(const nlohmann::json* const items, answer_items(answer, operation));
+  ItemPage<T> page;
+  page.items.reserve(items->size());
+  for (const nlohmann::json& item : *items) {
+    DATAMESH_ASSIGN_OR_RETURN(T decoded, decode(item));
+    page.items.push_back(std::move(decoded));
+  }
+  page.last_evaluated_key = answer.value("LastEvaluatedKey", nlohmann::json());
+  return page;
+}
 
 }  // namespace datamesh::store::aws

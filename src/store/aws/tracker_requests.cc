@@ -204,26 +204,11 @@ absl::StatusOr<std::optional<TrackerItem>> read_get_subscription_answer(const js
 }
 
 absl::StatusOr<TrackerPage> read_query_answer(const json& answer) {
-  auto items = answer.is_object() ? answer.find("Items") : answer.end();
-  if (items == answer.end() || !items->is_array()) {
-    return absl::InvalidArgumentError("a Query answer must have an Items list");
-  }
-  TrackerPage page;
-  for (const json& item : *items) {
-    DATAMESH_ASSIGN_OR_RETURN(TrackerItem decoded, decode_tracker_item(item));
-    page.items.push_back(std::move(decoded));
-  }
-  page.last_evaluated_key = answer.value("LastEvaluatedKey", json());
-  return page;
+  return read_item_page<TrackerItem>(answer, "Query", decode_tracker_item);
 }
 
 absl::StatusOr<std::vector<SubscriptionStatus>> read_status_scan_answer(const json& answer) {
-  auto items = answer.is_object() ? answer.find("Items") : answer.end();
-  if (items == answer.end() || !items->is_array()) {
-    return absl::InvalidArgumentError("a Scan answer must have an Items list");
-  }
-  std::vector<SubscriptionStatus> statuses;
-  for (const json& item : *items) {
+  const auto read_status = [](const json& item) -> absl::StatusOr<SubscriptionStatus> {
     const ItemReader reader(item, "tracker item");
     DATAMESH_ASSIGN_OR_RETURN(const std::string name, reader.required_string(t::kStatus));
     const std::optional<SubscriptionStatus> status = core::parse_status(name);
@@ -231,9 +216,11 @@ absl::StatusOr<std::vector<SubscriptionStatus>> read_status_scan_answer(const js
       return absl::InvalidArgumentError(cat("tracker item: attribute Status is \"", name,
                                             "\"; expected Pending, Active, Denied or Deleted"));
     }
-    statuses.push_back(*status);
-  }
-  return statuses;
+    return *status;
+  };
+  DATAMESH_ASSIGN_OR_RETURN(ItemPage<SubscriptionStatus> page,
+                            read_item_page<SubscriptionStatus>(answer, "Scan", read_status));
+  return std::move(page.items);
 }
 
 }  // namespace datamesh::store::aws

@@ -78,18 +78,15 @@ absl::StatusOr<DynamoRequest> update_subscription(const Subscription& stored,
 // Answers.
 
 // A page of a Query: its items decoded, and where the next page starts (null on the last).
-struct TrackerPage {
-  std::vector<TrackerItem> items;
-  nlohmann::json last_evaluated_key;
-};
+using TrackerPage = ItemPage<TrackerItem>;
 
 // The answer of get_subscription: the item, or nullopt when there is none. InvalidArgument when
 // the item is malformed (decode_tracker_item) or the answer is not a GetItem answer.
 absl::StatusOr<std::optional<TrackerItem>> read_get_subscription_answer(
     const nlohmann::json& answer);
 
-// The answer of query_owner, query_subscriber or scan_subscriptions. InvalidArgument naming the item when one is
-// malformed, or when the answer has no Items list.
+// The answer of query_owner, query_subscriber or scan_subscriptions. InvalidArgument naming the
+// item when one is malformed, or when the answer has no Items list.
 absl::StatusOr<TrackerPage> read_query_answer(const nlohmann::json& answer);
 
 // The answer of scan_statuses: the status of each item, in the answer's order. InvalidArgument
