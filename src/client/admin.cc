@@ -6,19 +6,8 @@ namespace datamesh {
 
 namespace m = api::methods;
 
-DataMeshAdmin::DataMeshAdmin(ClientOptions options)
-    : client_(std::make_unique<client::Client>(std::move(options), "Mesh")) {}
-DataMeshAdmin::DataMeshAdmin(std::string data_mesh_account_id, std::string region_name,
-                             std::string log_level, std::optional<Credentials> use_credentials,
-                             std::string endpoint)
-    : DataMeshAdmin(ClientOptions{.data_mesh_account_id = std::move(data_mesh_account_id),
-                                  .region_name = std::move(region_name),
-                                  .log_level = std::move(log_level),
-                                  .use_credentials = std::move(use_credentials),
-                                  .endpoint = std::move(endpoint)}) {}
-DataMeshAdmin::~DataMeshAdmin() = default;
-DataMeshAdmin::DataMeshAdmin(DataMeshAdmin&&) noexcept = default;
-DataMeshAdmin& DataMeshAdmin::operator=(DataMeshAdmin&&) noexcept = default;
+// The constructors, destructor and moves are generated with the request-type members
+// (client_methods_main.cc).
 
 absl::StatusOr<AccountCredentials> DataMeshAdmin::initialize_mesh_account(
     std::string_view mesh_name) {

@@ -6,13 +6,8 @@ namespace datamesh {
 
 namespace m = api::methods;
 
-// The catalog client reads the "Producer" block of a reference credentials file: producers
-// are the ones who register source tables.
-DataMeshCatalog::DataMeshCatalog(ClientOptions options)
-    : client_(std::make_unique<client::Client>(std::move(options), "Producer")) {}
-DataMeshCatalog::~DataMeshCatalog() = default;
-DataMeshCatalog::DataMeshCatalog(DataMeshCatalog&&) noexcept = default;
-DataMeshCatalog& DataMeshCatalog::operator=(DataMeshCatalog&&) noexcept = default;
+// The constructors, destructor and moves are generated with the request-type members
+// (client_methods_main.cc).
 
 absl::Status DataMeshCatalog::create_database(const DatabaseInput& input) {
   return client_->call(m::kCreateDatabase, CreateDatabaseRequest{input}).status();

@@ -3,7 +3,8 @@
 // for every method declaration (api/methods.h), so that a new method needs no hand-written
 // forward:
 //   INCLUDE_DIR/<group>_methods.inc  the declarations, included inside the class of that group
-//   SOURCE                           their definitions: each calls its declaration
+//   SOURCE                           their definitions: each calls its declaration; and the
+//                                    classes' constructors, destructors and moves
 // For each declaration: `Answer name(const Request& request)`, the answer absl::Status when the
 // method answers nothing, and for a method that streams (Method::stream) also
 // `absl::Status name(const Request& request, const Each<Entry>& each)`. The documents'
@@ -77,12 +78,23 @@ std::vector<Row> rows(std::index_sequence<I...>) {
   return {row<I>()...};
 }
 
-const std::map<std::string_view, std::string_view>& class_of_group() {
-  static const auto* classes = new std::map<std::string_view, std::string_view>{
-      {"admin", "DataMeshAdmin"},
-      {"catalog", "DataMeshCatalog"},
-      {"producer", "DataMeshProducer"},
-      {"consumer", "DataMeshConsumer"}};
+// A client class: the group of methods it serves, and how it is constructed.
+struct ClientClass {
+  std::string_view name;
+  // The block of a reference credentials file (ClientOptions::use_credentials_file) it reads.
+  // The catalog client reads the producer's: producers are the ones who register source tables.
+  std::string_view credentials_block;
+  // Whether it has the documents' positional constructor (data_mesh_account_id, region_name,
+  // log_level, use_credentials, endpoint) beside the one taking ClientOptions.
+  bool positional;
+};
+
+const std::map<std::string_view, ClientClass>& class_of_group() {
+  static const auto* classes = new std::map<std::string_view, ClientClass>{
+      {"admin", {"DataMeshAdmin", "Mesh", true}},
+      {"catalog", {"DataMeshCatalog", "Producer", false}},
+      {"producer", {"DataMeshProducer", "Producer", true}},
+      {"consumer", {"DataMeshConsumer", "Consumer", true}}};
   return *classes;
 }
 
@@ -111,9 +123,38 @@ std::string declarations(const std::vector<Row>& rows, std::string_view group) {
   return out.str();
 }
 
+// The constructors, destructor and moves of a client class, the same for each but for its
+// credentials block.
+void write_special_members(std::ostream& out, const ClientClass& owner) {
+  const std::string_view name = owner.name;
+  out << "\n"
+      << name << "::" << name << "(ClientOptions options)\n"
+      << "    : client_(std::make_unique<client::Client>(std::move(options), \""
+      << owner.credentials_block << "\")) {}\n";
+  if (owner.positional) {
+    out << name << "::" << name
+        << "(std::string data_mesh_account_id, std::string region_name,\n"
+        << "    std::string log_level, std::optional<Credentials> use_credentials,\n"
+        << "    std::string endpoint)\n"
+        << "    : " << name << "(ClientOptions{\n"
+        << "          .data_mesh_account_id = std::move(data_mesh_account_id),\n"
+        << "          .region_name = std::move(region_name),\n"
+        << "          .log_level = std::move(log_level),\n"
+        << "          .use_credentials = std::move(use_credentials),\n"
+        << "          .endpoint = std::move(endpoint)}) {}\n";
+  }
+  out << name << "::~" << name << "() = default;\n"
+      << name << "::" << name << "(" << name << "&&) noexcept = default;\n"
+      << name << "& " << name << "::operator=(" << name << "&&) noexcept = default;\n";
+}
+
 std::string definitions(const std::vector<Row>& rows) {
   std::ostringstream out;
-  out << kNotice << R"(#include <tuple>
+  out << kNotice << R"(#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <utility>
 
 #include "api/methods.h"
 #include "api/request_fields.h"
@@ -126,8 +167,9 @@ std::string definitions(const std::vector<Row>& rows) {
 
 namespace datamesh {
 )";
+  for (const auto& [group, owner] : class_of_group()) write_special_members(out, owner);
   for (const Row& row : rows) {
-    const std::string_view owner = class_of_group().at(row.group);
+    const std::string_view owner = class_of_group().at(row.group).name;
     const std::string declaration =
         "std::get<" + std::to_string(row.index) + ">(api::methods::kMethods)";
     out << "\nstatic_assert(" << declaration << ".name == \"" << row.name << "\");\n"

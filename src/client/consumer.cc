@@ -6,20 +6,8 @@ namespace datamesh {
 
 namespace m = api::methods;
 
-DataMeshConsumer::DataMeshConsumer(ClientOptions options)
-    : client_(std::make_unique<client::Client>(std::move(options), "Consumer")) {}
-DataMeshConsumer::DataMeshConsumer(std::string data_mesh_account_id, std::string region_name,
-                                   std::string log_level,
-                                   std::optional<Credentials> use_credentials,
-                                   std::string endpoint)
-    : DataMeshConsumer(ClientOptions{.data_mesh_account_id = std::move(data_mesh_account_id),
-                                     .region_name = std::move(region_name),
-                                     .log_level = std::move(log_level),
-                                     .use_credentials = std::move(use_credentials),
-                                     .endpoint = std::move(endpoint)}) {}
-DataMeshConsumer::~DataMeshConsumer() = default;
-DataMeshConsumer::DataMeshConsumer(DataMeshConsumer&&) noexcept = default;
-DataMeshConsumer& DataMeshConsumer::operator=(DataMeshConsumer&&) noexcept = default;
+// The constructors, destructor and moves are generated with the request-type members
+// (client_methods_main.cc).
 
 absl::StatusOr<AccessRequest> DataMeshConsumer::request_access_to_product(
     std::string_view owner_account_id, std::string_view database_name,

@@ -6,20 +6,8 @@ namespace datamesh {
 
 namespace m = api::methods;
 
-DataMeshProducer::DataMeshProducer(ClientOptions options)
-    : client_(std::make_unique<client::Client>(std::move(options), "Producer")) {}
-DataMeshProducer::DataMeshProducer(std::string data_mesh_account_id, std::string region_name,
-                                   std::string log_level,
-                                   std::optional<Credentials> use_credentials,
-                                   std::string endpoint)
-    : DataMeshProducer(ClientOptions{.data_mesh_account_id = std::move(data_mesh_account_id),
-                                     .region_name = std::move(region_name),
-                                     .log_level = std::move(log_level),
-                                     .use_credentials = std::move(use_credentials),
-                                     .endpoint = std::move(endpoint)}) {}
-DataMeshProducer::~DataMeshProducer() = default;
-DataMeshProducer::DataMeshProducer(DataMeshProducer&&) noexcept = default;
-DataMeshProducer& DataMeshProducer::operator=(DataMeshProducer&&) noexcept = default;
+// The constructors, destructor and moves are generated with the request-type members
+// (client_methods_main.cc).
 
 absl::StatusOr<DataProduct> DataMeshProducer::create_data_products(
     std::string_view source_database_name, const CreateDataProductsOptions& options) {
