@@ -48,7 +48,7 @@ set(datamesh_layer_store_open_USES base core store_sqlite store_postgres)
 
 # The method declarations, field lists and JSON forms, the route table, the embedded backend.
 set(datamesh_layer_api_PATHS api)
-set(datamesh_layer_api_USES base core security store_open store_sqlite store_postgres)
+set(datamesh_layer_api_USES base core security store_sql store_open store_sqlite store_postgres)
 
 # The client classes (DataMeshAdmin, ...), the remote backend and the endpoint dispatch that
 # chooses between it and the embedded one.

@@ -4,9 +4,8 @@
 #include "base/text.h"
 #include "store/postgres/postgres_store.h"
 #include "store/open/endpoint.h"
-#include "store/sqlite/migrations.h"
+#include "store/sql/migration.h"
 #include "store/sqlite/sqlite_store.h"
-#include "store/sqlite/statements.h"
 
 namespace datamesh::api {
 
@@ -14,33 +13,11 @@ using base::cat;
 
 namespace {
 
-nlohmann::json report(const std::string& store, int from, int to,
-                      const std::vector<int>& applied) {
+nlohmann::json report(const std::string& store, const store::sql::MigrationReport& done) {
   return {{"Store", store},
-          {"PreviousSchemaVersion", from},
-          {"SchemaVersion", to},
-          {"AppliedMigrations", applied}};
-}
-
-absl::StatusOr<nlohmann::json> migrate_sqlite(const store::Endpoint& endpoint) {
-  const std::string& path = endpoint.path;
-  if (!store::sqlite_file_exists(endpoint)) {
-    // The missing-file message of every front end.
-    return store::open_store(endpoint, /*create_if_missing=*/false).status();
-  }
-  int from = 0;
-  {
-    DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<store::sqlite::Connection> connection,
-                              store::sqlite::Connection::open(path, 10000));
-    DATAMESH_ASSIGN_OR_RETURN(from, store::sqlite::schema_version(*connection));
-  }
-  // Opening applies what is missing.
-  DATAMESH_RETURN_IF_ERROR(store::SqliteStore::open(path));
-  std::vector<int> applied;
-  for (const store::sqlite::Migration& migration : store::sqlite::migrations()) {
-    if (migration.version > from) applied.push_back(migration.version);
-  }
-  return report(endpoint.url, from, store::sqlite::latest_schema_version(), applied);
+          {"PreviousSchemaVersion", done.from_version},
+          {"SchemaVersion", done.to_version},
+          {"AppliedMigrations", done.applied}};
 }
 
 }  // namespace
@@ -51,11 +28,16 @@ absl::StatusOr<nlohmann::json> migrate_store(const std::string& url) {
     case store::Endpoint::Kind::kPostgres: {
       DATAMESH_ASSIGN_OR_RETURN(auto opened,
                                 store::PostgresStore::open(url, {.create_if_missing = true}));
-      const store::postgres::MigrationReport& done = opened->migration_report();
-      return report(endpoint.display, done.from_version, done.to_version, done.applied);
+      return report(endpoint.display, opened->migration_report());
     }
-    case store::Endpoint::Kind::kSqlite:
-      return migrate_sqlite(endpoint);
+    case store::Endpoint::Kind::kSqlite: {
+      if (!store::sqlite_file_exists(endpoint)) {
+        // The missing-file message of every front end.
+        return store::open_store(endpoint, /*create_if_missing=*/false).status();
+      }
+      DATAMESH_ASSIGN_OR_RETURN(auto opened, store::SqliteStore::open(endpoint.path));
+      return report(endpoint.url, opened->migration_report());
+    }
     case store::Endpoint::Kind::kHttp:
     case store::Endpoint::Kind::kAws:
       break;

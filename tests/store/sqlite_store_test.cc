@@ -178,6 +178,42 @@ TEST(SqliteStoreMigrationTest, ReopeningKeepsTheDataAndAppliesEachMigrationOnce)
             std::vector<std::string>{std::to_string(expected.size())});
 }
 
+TEST(SqliteStoreMigrationTest, OpenReportsTheVersionItFoundAndTheMigrationsItApplied) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  std::vector<int> every;
+  for (const sqlite::Migration& migration : sqlite::migrations()) {
+    every.push_back(migration.version);
+  }
+  const int latest = sqlite::latest_schema_version();
+  {
+    auto store = open_or_fail(path);
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(store->migration_report().from_version, 0);
+    EXPECT_EQ(store->migration_report().to_version, latest);
+    EXPECT_EQ(store->migration_report().applied, every);
+  }
+  {
+    auto store = open_or_fail(path);
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(store->migration_report().from_version, latest);
+    EXPECT_EQ(store->migration_report().to_version, latest);
+    EXPECT_TRUE(store->migration_report().applied.empty());
+  }
+  {
+    // Back to what a datamesh of schema version 6 left.
+    RawDatabase raw(path);
+    ASSERT_EQ(raw.exec(std::string(kBeforeRequestKeyColumn) +
+                       "DELETE FROM schema_migrations WHERE version > 6"),
+              "");
+  }
+  auto store = open_or_fail(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->migration_report().from_version, 6);
+  EXPECT_EQ(store->migration_report().to_version, latest);
+  EXPECT_EQ(store->migration_report().applied, std::vector<int>(every.begin() + 6, every.end()));
+}
+
 TEST(SqliteStoreMigrationTest, MigrationVersionsCountUpFromOne) {
   int expected = 1;
   for (const sqlite::Migration& migration : sqlite::migrations()) {

@@ -259,53 +259,63 @@ absl::StatusOr<int64_t> single_integer(Connection& connection, std::string_view 
   return result.rows() > 0 ? result.integer(0, 0) : 0;
 }
 
-absl::Status check_not_newer(const Connection& connection, int version) {
-  if (version <= latest_schema_version()) return absl::OkStatus();
-  return absl::FailedPreconditionError(
-      cat("the mesh database ", connection.database(), " has schema version ", version,
-          ", newer than this datamesh (", latest_schema_version(),
-          "): upgrade datamesh on every server before using it"));
-}
+// The migration's steps on one PostgreSQL schema: a transaction-scoped advisory lock.
+class PostgresSteps final : public sql::MigrationSteps {
+ public:
+  explicit PostgresSteps(Connection& connection) : connection_(connection) {}
 
-// A schema with tables but no schema_migrations belongs to something else: adding the mesh's
-// tables to it would mix two applications' data.
-absl::Status check_is_mesh_schema(Connection& connection) {
-  DATAMESH_ASSIGN_OR_RETURN(
-      int64_t foreign,
-      single_integer(connection,
-                     "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
-                     " AND tablename <> 'schema_migrations'"));
-  if (foreign == 0) return absl::OkStatus();
-  return absl::FailedPreconditionError(
-      cat("the schema of ", connection.database(), " holds ", foreign,
-          " tables of something else (none of them datamesh's schema_migrations): use an empty "
-          "database or another schema (options=-csearch_path%3D<schema>)"));
-}
+  absl::StatusOr<int> schema_version() override { return postgres::schema_version(connection_); }
 
-absl::StatusOr<MigrationReport> apply_missing(Connection& connection) {
-  DATAMESH_RETURN_IF_ERROR(
-      connection.query("SELECT pg_advisory_xact_lock($1)", Params().integer(kMigrationLockKey)));
-  DATAMESH_RETURN_IF_ERROR(connection.exec(kCreateMigrationsTable, "create schema_migrations"));
-  // Read again under the lock: another server may have migrated since we looked.
-  DATAMESH_ASSIGN_OR_RETURN(int version, schema_version(connection));
-  DATAMESH_RETURN_IF_ERROR(check_not_newer(connection, version));
-  if (version == 0) {
-    DATAMESH_RETURN_IF_ERROR(check_is_mesh_schema(connection));
+  absl::Status begin() override {
+    DATAMESH_RETURN_IF_ERROR(connection_.exec("BEGIN", "begin the schema migration"));
+    DATAMESH_RETURN_IF_ERROR(connection_.query("SELECT pg_advisory_xact_lock($1)",
+                                               Params().integer(kMigrationLockKey)));
+    return connection_.exec(kCreateMigrationsTable, "create schema_migrations").status();
   }
-  MigrationReport report{.from_version = version, .to_version = version};
-  for (const Migration& migration : migrations()) {
-    if (migration.version <= version) continue;
-    DATAMESH_RETURN_IF_ERROR(connection.exec(
+
+  absl::Status check_holds_nothing_else() override {
+    DATAMESH_ASSIGN_OR_RETURN(
+        int64_t foreign,
+        single_integer(connection_,
+                       "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "
+                       "current_schema() AND tablename <> 'schema_migrations'"));
+    if (foreign == 0) return absl::OkStatus();
+    return absl::FailedPreconditionError(
+        cat("the schema of ", connection_.database(), " holds ", foreign,
+            " tables of something else (none of them datamesh's schema_migrations): use an "
+            "empty database or another schema (options=-csearch_path%3D<schema>)"));
+  }
+
+  absl::Status apply(const Migration& migration) override {
+    DATAMESH_RETURN_IF_ERROR(connection_.exec(
         migration.sql,
         cat("apply migration ", migration.version, " (", migration.description, ")")));
-    DATAMESH_RETURN_IF_ERROR(
-        connection.query("INSERT INTO schema_migrations (version, description) VALUES ($1, $2)",
-                         Params().integer(migration.version).text(migration.description)));
-    report.applied.push_back(migration.version);
-    report.to_version = migration.version;
+    return connection_
+        .query("INSERT INTO schema_migrations (version, description) VALUES ($1, $2)",
+               Params().integer(migration.version).text(migration.description))
+        .status();
   }
-  return report;
-}
+
+  absl::Status commit() override {
+    return connection_.exec("COMMIT", "commit the schema migration").status();
+  }
+
+  void roll_back() override {
+    if (!connection_.lost() && connection_.in_transaction()) {
+      connection_.exec("ROLLBACK", "roll back the schema migration").IgnoreError();
+    }
+  }
+
+  absl::Status newer_than_binary(int version, int latest) override {
+    return absl::FailedPreconditionError(
+        cat("the mesh database ", connection_.database(), " has schema version ", version,
+            ", newer than this datamesh (", latest,
+            "): upgrade datamesh on every server before using it"));
+  }
+
+ private:
+  Connection& connection_;
+};
 
 }  // namespace
 
@@ -327,23 +337,8 @@ absl::StatusOr<int> schema_version(Connection& connection) {
 }
 
 absl::StatusOr<MigrationReport> migrate(Connection& connection) {
-  // Most opens find the schema current: decide that without taking the lock.
-  DATAMESH_ASSIGN_OR_RETURN(int version, schema_version(connection));
-  DATAMESH_RETURN_IF_ERROR(check_not_newer(connection, version));
-  if (version == latest_schema_version()) {
-    return MigrationReport{.from_version = version, .to_version = version};
-  }
-  DATAMESH_RETURN_IF_ERROR(connection.exec("BEGIN", "begin the schema migration"));
-  absl::StatusOr<MigrationReport> report = apply_missing(connection);
-  if (report.ok()) {
-    auto committed = connection.exec("COMMIT", "commit the schema migration");
-    if (!committed.ok()) report = committed.status();
-  }
-  if (!report.ok() && !connection.lost() && connection.in_transaction()) {
-    // The failure being reported matters more than a failed rollback.
-    connection.exec("ROLLBACK", "roll back the schema migration").IgnoreError();
-  }
-  return report;
+  PostgresSteps steps(connection);
+  return sql::migrate(kMigrations, steps);
 }
 
 }  // namespace datamesh::store::postgres

@@ -22,6 +22,7 @@
 namespace datamesh::store::postgres {
 
 using sql::Migration;
+using sql::MigrationReport;
 
 // Every migration this binary knows, in version order (1, 2, ...).
 std::span<const Migration> migrations();
@@ -33,13 +34,7 @@ int latest_schema_version();
 // no datamesh schema.
 absl::StatusOr<int> schema_version(Connection& connection);
 
-struct MigrationReport {
-  int from_version = 0;
-  int to_version = 0;
-  std::vector<int> applied;  // in the order they ran; empty when the schema was current
-};
-
-// Brings the database up to latest_schema_version().
+// Brings the database up to latest_schema_version() (sql::migrate()).
 // Errors: FailedPrecondition when the database's schema is newer than this binary ("upgrade
 // datamesh"), when its schema holds tables of something else, or when the user may not create
 // tables; Unavailable when the database cannot be reached; Internal for anything else.

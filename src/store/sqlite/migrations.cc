@@ -277,48 +277,62 @@ absl::StatusOr<int64_t> single_integer(Connection& connection, std::string_view 
   return row ? statement.integer(0) : 0;
 }
 
-absl::Status check_not_newer(const Connection& connection, int version) {
-  if (version <= latest_schema_version()) return absl::OkStatus();
-  return absl::FailedPreconditionError(cat("mesh store ", connection.path(), " has schema version ",
-                                           version, ", newer than this datamesh (",
-                                           latest_schema_version(), "): upgrade datamesh"));
-}
+// The migration's steps on one SQLite file: BEGIN IMMEDIATE is the lock.
+class SqliteSteps final : public sql::MigrationSteps {
+ public:
+  explicit SqliteSteps(Connection& connection) : connection_(connection) {}
 
-// A file with tables but no schema_migrations belongs to something else: adding the mesh's
-// tables to it would mix two applications' data.
-absl::Status check_is_mesh_store(Connection& connection) {
-  DATAMESH_ASSIGN_OR_RETURN(
-      int64_t foreign,
-      single_integer(
-          connection,
-          "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
-          "ESCAPE '\\' AND name <> 'schema_migrations'"));
-  if (foreign == 0) return absl::OkStatus();
-  return absl::FailedPreconditionError(
-      cat(connection.path(), " is an SQLite database of something else (", foreign,
-          " tables, none of them datamesh's schema_migrations): choose another file"));
-}
+  absl::StatusOr<int> schema_version() override { return sqlite::schema_version(connection_); }
 
-absl::Status apply_missing(Connection& connection) {
-  DATAMESH_RETURN_IF_ERROR(connection.exec(kCreateMigrationsTable, "create schema_migrations"));
-  // Read again under the write lock: another process may have migrated since we looked.
-  DATAMESH_ASSIGN_OR_RETURN(int version, schema_version(connection));
-  DATAMESH_RETURN_IF_ERROR(check_not_newer(connection, version));
-  if (version == 0) {
-    DATAMESH_RETURN_IF_ERROR(check_is_mesh_store(connection));
+  absl::Status begin() override {
+    DATAMESH_RETURN_IF_ERROR(connection_.exec("BEGIN IMMEDIATE", "begin the schema migration"));
+    return connection_.exec(kCreateMigrationsTable, "create schema_migrations");
   }
-  for (const Migration& migration : migrations()) {
-    if (migration.version <= version) continue;
-    DATAMESH_RETURN_IF_ERROR(connection.exec(
+
+  absl::Status check_holds_nothing_else() override {
+    DATAMESH_ASSIGN_OR_RETURN(
+        int64_t foreign,
+        single_integer(connection_,
+                       "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                       "'sqlite\\_%' ESCAPE '\\' AND name <> 'schema_migrations'"));
+    if (foreign == 0) return absl::OkStatus();
+    return absl::FailedPreconditionError(
+        cat(connection_.path(), " is an SQLite database of something else (", foreign,
+            " tables, none of them datamesh's schema_migrations): choose another file"));
+  }
+
+  absl::Status apply(const Migration& migration) override {
+    DATAMESH_RETURN_IF_ERROR(connection_.exec(
         migration.sql,
         cat("apply migration ", migration.version, " (", migration.description, ")")));
     DATAMESH_ASSIGN_OR_RETURN(
-        Statement record, connection.prepare("INSERT INTO schema_migrations (version, applied_at)"
-                                             " VALUES (?1, strftime('%Y-%m-%d %H:%M:%S', 'now'))"));
-    DATAMESH_RETURN_IF_ERROR(record.bind_int(1, migration.version).run());
+        Statement record,
+        connection_.prepare("INSERT INTO schema_migrations (version, applied_at)"
+                            " VALUES (?1, strftime('%Y-%m-%d %H:%M:%S', 'now'))"));
+    return record.bind_int(1, migration.version).run();
   }
-  return absl::OkStatus();
-}
+
+  absl::Status commit() override {
+    return connection_.exec("COMMIT", "commit the schema migration");
+  }
+
+  // The connection is closed by the caller either way.
+  void roll_back() override {
+    if (connection_.in_transaction()) {
+      connection_.exec("ROLLBACK", "roll back the schema migration").IgnoreError();
+    }
+  }
+
+  absl::Status newer_than_binary(int version, int latest) override {
+    return absl::FailedPreconditionError(cat("mesh store ", connection_.path(),
+                                             " has schema version ", version,
+                                             ", newer than this datamesh (", latest,
+                                             "): upgrade datamesh"));
+  }
+
+ private:
+  Connection& connection_;
+};
 
 }  // namespace
 
@@ -338,21 +352,9 @@ absl::StatusOr<int> schema_version(Connection& connection) {
   return static_cast<int>(version);
 }
 
-absl::Status migrate(Connection& connection) {
-  // Most opens find the schema current: decide that without taking the write lock.
-  DATAMESH_ASSIGN_OR_RETURN(int version, schema_version(connection));
-  DATAMESH_RETURN_IF_ERROR(check_not_newer(connection, version));
-  if (version == latest_schema_version()) return absl::OkStatus();
-
-  DATAMESH_RETURN_IF_ERROR(connection.exec("BEGIN IMMEDIATE", "begin the schema migration"));
-  absl::Status applied = apply_missing(connection);
-  if (applied.ok()) applied = connection.exec("COMMIT", "commit the schema migration");
-  if (!applied.ok() && connection.in_transaction()) {
-    // The failure being reported matters more than a failed rollback; the connection is closed
-    // by the caller either way.
-    connection.exec("ROLLBACK", "roll back the schema migration").IgnoreError();
-  }
-  return applied;
+absl::StatusOr<MigrationReport> migrate(Connection& connection) {
+  SqliteSteps steps(connection);
+  return sql::migrate(kMigrations, steps);
 }
 
 }  // namespace datamesh::store::sqlite

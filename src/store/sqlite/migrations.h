@@ -16,6 +16,7 @@
 namespace datamesh::store::sqlite {
 
 using sql::Migration;
+using sql::MigrationReport;
 
 // Every migration this binary knows, in version order (1, 2, ...).
 std::span<const Migration> migrations();
@@ -31,6 +32,6 @@ absl::StatusOr<int> schema_version(Connection& connection);
 // several processes opening one file at once apply each migration exactly once.
 // Errors: FailedPrecondition when the file's schema is newer than this binary; Unavailable when
 // the file stays locked longer than the busy timeout; others as sqlite_status().
-absl::Status migrate(Connection& connection);
+absl::StatusOr<MigrationReport> migrate(Connection& connection);
 
 }  // namespace datamesh::store::sqlite

@@ -174,7 +174,7 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string
         std::make_unique<sqlite::WalCheckpointer>(path, options.busy_timeout_ms);
     store->checkpointer_->watch(*connection);
   }
-  DATAMESH_RETURN_IF_ERROR(sqlite::migrate(*connection));
+  DATAMESH_ASSIGN_OR_RETURN(store->migration_report_, sqlite::migrate(*connection));
   if (store->in_memory_) {
     store->memory_connection_ = std::move(connection);
   } else {

@@ -33,6 +33,7 @@
 #include "core/store.h"
 #include "store/group_commit.h"
 #include "store/sql/grant_cache.h"
+#include "store/sql/migration.h"
 
 namespace datamesh::store {
 
@@ -88,6 +89,8 @@ class SqliteStore final : public Store {
                         const std::function<absl::Status(Transaction&)>& body) override;
 
   const std::string& path() const { return path_; }
+  // What open() found and did to the schema.
+  const sql::MigrationReport& migration_report() const { return migration_report_; }
   // Write transactions waiting or running in this store at this moment (tests and metrics).
   int queued_writers() const;
   // The grants of recently checked principals (store/sql/grant_cache.h).
@@ -104,6 +107,7 @@ class SqliteStore final : public Store {
   void return_connection(std::unique_ptr<sqlite::Connection> connection);
 
   const std::string path_;
+  sql::MigrationReport migration_report_;
   const SqliteOptions options_;
   const bool in_memory_;
 
