@@ -23,6 +23,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// The newest schema version this binary knows.
+int latest_version() { return sql::latest_version(sqlite::migrations()); }
+
 // A plain SQLite connection to the store's file, standing for another process or for a user
 // with the sqlite3 shell.
 class RawDatabase {
@@ -185,7 +188,7 @@ TEST(SqliteStoreMigrationTest, OpenReportsTheVersionItFoundAndTheMigrationsItApp
   for (const sqlite::Migration& migration : sqlite::migrations()) {
     every.push_back(migration.version);
   }
-  const int latest = sqlite::latest_schema_version();
+  const int latest = latest_version();
   {
     auto store = open_or_fail(path);
     ASSERT_NE(store, nullptr);
@@ -219,7 +222,7 @@ TEST(SqliteStoreMigrationTest, MigrationVersionsCountUpFromOne) {
   for (const sqlite::Migration& migration : sqlite::migrations()) {
     EXPECT_EQ(migration.version, expected++) << migration.description;
   }
-  EXPECT_EQ(sqlite::latest_schema_version(), expected - 1);
+  EXPECT_EQ(latest_version(), expected - 1);
 }
 
 TEST(SqliteStoreMigrationTest, OpeningAVersionTwoFileAddsTheListingIndexesAndKeepsItsRows) {
@@ -252,7 +255,7 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionTwoFileAddsTheListingIndexesAndKee
             (std::vector<std::string>{"subscriptions_owner_seq",
                                       "subscriptions_subscriber_database"}));
   EXPECT_EQ(raw.column("SELECT max(version) FROM schema_migrations"),
-            std::vector<std::string>{std::to_string(sqlite::latest_schema_version())});
+            std::vector<std::string>{std::to_string(latest_version())});
   auto found = read_in(*store, [](Transaction& tx) { return tx.get_subscription("S1"); });
   ASSERT_TRUE(found.ok()) << found.status();
   EXPECT_TRUE(found->has_value());
@@ -391,7 +394,7 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionThreeFileAddsTheClientTokensTableA
                        " ('client_tokens', 'client_tokens_expiry') ORDER BY name"),
             (std::vector<std::string>{"client_tokens", "client_tokens_expiry"}));
   EXPECT_EQ(raw.column("SELECT max(version) FROM schema_migrations"),
-            std::vector<std::string>{std::to_string(sqlite::latest_schema_version())});
+            std::vector<std::string>{std::to_string(latest_version())});
   DATAMESH_ASSERT_OK(write_in(*store, [](Transaction& tx) {
     return tx.put_client_token({.account_id = "111111111111",
                                 .client_token = "t",
@@ -409,7 +412,7 @@ TEST(SqliteStoreMigrationTest, OpenRefusesASchemaNewerThanThisBinary) {
   ScratchDirectory directory;
   const std::string path = directory.file("mesh.db");
   ASSERT_NE(open_or_fail(path), nullptr);
-  const int newer = sqlite::latest_schema_version() + 1;
+  const int newer = latest_version() + 1;
   {
     RawDatabase raw(path);
     ASSERT_EQ(raw.exec("INSERT INTO schema_migrations VALUES (" + std::to_string(newer) +
@@ -420,7 +423,7 @@ TEST(SqliteStoreMigrationTest, OpenRefusesASchemaNewerThanThisBinary) {
   EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
   EXPECT_EQ(store.status().message(), "mesh store " + path + " has schema version " +
                                           std::to_string(newer) + ", newer than this datamesh (" +
-                                          std::to_string(sqlite::latest_schema_version()) +
+                                          std::to_string(latest_version()) +
                                           "): upgrade datamesh");
 }
 
@@ -552,7 +555,7 @@ TEST(SqliteStoreLockingTest, EightProcessesIncrementOneCounterWithoutLosingAny) 
   EXPECT_EQ(*count, kProcesses * kIncrements);
   RawDatabase raw(path);
   EXPECT_EQ(raw.column("SELECT count(*) FROM schema_migrations"),
-            std::vector<std::string>{std::to_string(sqlite::latest_schema_version())});
+            std::vector<std::string>{std::to_string(latest_version())});
 }
 
 TEST(SqliteStoreLockingTest, TheGrantCacheFollowsAnotherStoreAndRawSqlOnTheFile) {

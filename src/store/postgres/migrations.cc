@@ -321,8 +321,6 @@ class PostgresSteps final : public sql::MigrationSteps {
 
 std::span<const Migration> migrations() { return kMigrations; }
 
-int latest_schema_version() { return sql::latest_version(kMigrations); }
-
 absl::StatusOr<int> schema_version(Connection& connection) {
   DATAMESH_ASSIGN_OR_RETURN(
       int64_t has_table,

@@ -27,14 +27,11 @@ using sql::MigrationReport;
 // Every migration this binary knows, in version order (1, 2, ...).
 std::span<const Migration> migrations();
 
-// The newest schema version this binary knows: sql::latest_version(migrations()).
-int latest_schema_version();
-
 // The schema version of the connected database: the highest applied migration, 0 when it has
 // no datamesh schema.
 absl::StatusOr<int> schema_version(Connection& connection);
 
-// Brings the database up to latest_schema_version() (sql::migrate()).
+// Brings the database up to the newest of migrations() (sql::migrate()).
 // Errors: FailedPrecondition when the database's schema is newer than this binary ("upgrade
 // datamesh"), when its schema holds tables of something else, or when the user may not create
 // tables; Unavailable when the database cannot be reached; Internal for anything else.

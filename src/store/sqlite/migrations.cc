@@ -282,7 +282,17 @@ class SqliteSteps final : public sql::MigrationSteps {
  public:
   explicit SqliteSteps(Connection& connection) : connection_(connection) {}
 
-  absl::StatusOr<int> schema_version() override { return sqlite::schema_version(connection_); }
+  absl::StatusOr<int> schema_version() override {
+    DATAMESH_ASSIGN_OR_RETURN(const int64_t has_table,
+                              single_integer(connection_,
+                                             "SELECT count(*) FROM sqlite_master WHERE type = "
+                                             "'table' AND name = 'schema_migrations'"));
+    if (has_table == 0) return 0;
+    DATAMESH_ASSIGN_OR_RETURN(
+        const int64_t version,
+        single_integer(connection_, "SELECT coalesce(max(version), 0) FROM schema_migrations"));
+    return static_cast<int>(version);
+  }
 
   absl::Status begin() override {
     DATAMESH_RETURN_IF_ERROR(connection_.exec("BEGIN IMMEDIATE", "begin the schema migration"));
@@ -337,20 +347,6 @@ class SqliteSteps final : public sql::MigrationSteps {
 }  // namespace
 
 std::span<const Migration> migrations() { return kMigrations; }
-
-int latest_schema_version() { return sql::latest_version(kMigrations); }
-
-absl::StatusOr<int> schema_version(Connection& connection) {
-  DATAMESH_ASSIGN_OR_RETURN(int64_t has_table,
-                            single_integer(connection,
-                                           "SELECT count(*) FROM sqlite_master WHERE type = "
-                                           "'table' AND name = 'schema_migrations'"));
-  if (has_table == 0) return 0;
-  DATAMESH_ASSIGN_OR_RETURN(
-      int64_t version,
-      single_integer(connection, "SELECT coalesce(max(version), 0) FROM schema_migrations"));
-  return static_cast<int>(version);
-}
 
 absl::StatusOr<MigrationReport> migrate(Connection& connection) {
   SqliteSteps steps(connection);

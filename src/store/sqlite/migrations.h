@@ -21,13 +21,7 @@ using sql::MigrationReport;
 // Every migration this binary knows, in version order (1, 2, ...).
 std::span<const Migration> migrations();
 
-// The newest schema version this binary knows: sql::latest_version(migrations()).
-int latest_schema_version();
-
-// The schema version of the connected file: the highest applied migration, 0 for a new file.
-absl::StatusOr<int> schema_version(Connection& connection);
-
-// Brings the file up to latest_schema_version(). Missing migrations are applied in one
+// Brings the file up to the newest of migrations(). Missing migrations are applied in one
 // BEGIN IMMEDIATE transaction, and the version is read again once the write lock is held, so
 // several processes opening one file at once apply each migration exactly once.
 // Errors: FailedPrecondition when the file's schema is newer than this binary; Unavailable when
