@@ -159,22 +159,6 @@ absl::Status check_table(LimitCheck& check, const TableInput& input) {
   return absl::OkStatus();
 }
 
-}  // namespace
-
-absl::Status check_glue_limits(const TableInput& input) {
-  LimitCheck check("TableInput");
-  DATAMESH_RETURN_IF_ERROR(check_table(check, input));
-  return check.total(kMaxTableInputBytes);
-}
-
-std::size_t text_bytes(const TableInput& input) {
-  LimitCheck sizing("TableInput", /*checking=*/false);
-  (void)check_table(sizing, input);  // never fails when not checking
-  return sizing.bytes();
-}
-
-namespace {
-
 absl::Status check_database(LimitCheck& check, const DatabaseInput& input) {
   DATAMESH_RETURN_IF_ERROR(check.text("DatabaseInput.Name", input.name, kNameString));
   DATAMESH_RETURN_IF_ERROR(
@@ -191,18 +175,42 @@ absl::Status check_database(LimitCheck& check, const DatabaseInput& input) {
   return absl::OkStatus();
 }
 
+template <typename Input>
+using CheckInput = absl::Status (*)(LimitCheck&, const Input&);
+
+// check_glue_limits of an input whose members check_input checks: each member, then the whole.
+template <typename Input>
+absl::Status check_input_and_total(std::string_view name, const Input& input,
+                                   CheckInput<Input> check_input, std::size_t max_bytes) {
+  LimitCheck check(name);
+  DATAMESH_RETURN_IF_ERROR(check_input(check, input));
+  return check.total(max_bytes);
+}
+
+// text_bytes of the same.
+template <typename Input>
+std::size_t input_bytes(std::string_view name, const Input& input, CheckInput<Input> check_input) {
+  LimitCheck sizing(name, /*checking=*/false);
+  (void)check_input(sizing, input);  // never fails when not checking
+  return sizing.bytes();
+}
+
 }  // namespace
 
+absl::Status check_glue_limits(const TableInput& input) {
+  return check_input_and_total("TableInput", input, check_table, kMaxTableInputBytes);
+}
+
+std::size_t text_bytes(const TableInput& input) {
+  return input_bytes("TableInput", input, check_table);
+}
+
 absl::Status check_glue_limits(const DatabaseInput& input) {
-  LimitCheck check("DatabaseInput");
-  DATAMESH_RETURN_IF_ERROR(check_database(check, input));
-  return check.total(kMaxDatabaseInputBytes);
+  return check_input_and_total("DatabaseInput", input, check_database, kMaxDatabaseInputBytes);
 }
 
 std::size_t text_bytes(const DatabaseInput& input) {
-  LimitCheck sizing("DatabaseInput", /*checking=*/false);
-  (void)check_database(sizing, input);  // never fails when not checking
-  return sizing.bytes();
+  return input_bytes("DatabaseInput", input, check_database);
 }
 
 }  // namespace datamesh::core
