@@ -97,6 +97,14 @@ constexpr char kBeforeRequestKeyColumn[] =
     "CREATE INDEX subscriptions_request"
     " ON subscriptions (subscriber, database_name, json_extract(doc, '$.table_names'));";
 
+// Leaves the file at path as a datamesh of schema version 6 left it.
+void back_to_schema_six(const std::string& path) {
+  RawDatabase raw(path);
+  ASSERT_EQ(raw.exec(std::string(kBeforeRequestKeyColumn) +
+                     "DELETE FROM schema_migrations WHERE version > 6"),
+            "");
+}
+
 // The file ------------------------------------------------------------------------------------
 
 TEST(SqliteStoreFileTest, NewFileIsPrivateToItsOwnerWhateverTheUmask) {
@@ -203,13 +211,7 @@ TEST(SqliteStoreMigrationTest, OpenReportsTheVersionItFoundAndTheMigrationsItApp
     EXPECT_EQ(store->migration_report().to_version, latest);
     EXPECT_TRUE(store->migration_report().applied.empty());
   }
-  {
-    // Back to what a datamesh of schema version 6 left.
-    RawDatabase raw(path);
-    ASSERT_EQ(raw.exec(std::string(kBeforeRequestKeyColumn) +
-                       "DELETE FROM schema_migrations WHERE version > 6"),
-              "");
-  }
+  ASSERT_NO_FATAL_FAILURE(back_to_schema_six(path));
   auto store = open_or_fail(path);
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->migration_report().from_version, 6);
@@ -278,13 +280,7 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionSixFileMovesTheRequestKeyIntoAColu
       return tx.insert_subscription(whole);
     }));
   }
-  {
-    // Back to what a datamesh of schema version 6 left.
-    RawDatabase raw(path);
-    ASSERT_EQ(raw.exec(std::string(kBeforeRequestKeyColumn) +
-                       "DELETE FROM schema_migrations WHERE version > 6"),
-              "");
-  }
+  ASSERT_NO_FATAL_FAILURE(back_to_schema_six(path));
   auto store = open_or_fail(path);
   ASSERT_NE(store, nullptr);
   RawDatabase raw(path);
