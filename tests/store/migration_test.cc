@@ -32,6 +32,7 @@ class RecordedSteps final : public MigrationSteps {
   // The version whose apply() fails, 0 for none.
   int failing_version = 0;
   bool holds_something_else = false;
+  absl::Status begin_status;
   absl::Status commit_status;
   std::vector<std::string> calls;
 
@@ -43,7 +44,7 @@ class RecordedSteps final : public MigrationSteps {
   }
   absl::Status begin() override {
     calls.push_back("begin");
-    return absl::OkStatus();
+    return begin_status;
   }
   absl::Status check_holds_nothing_else() override {
     calls.push_back("check_holds_nothing_else");
@@ -147,6 +148,15 @@ TEST(MigrationDriverTest, AFailingMigrationStopsTheRestAndRollsBack) {
   EXPECT_THAT(steps.calls, ElementsAre("schema_version", "begin", "schema_version",
                                        "check_holds_nothing_else", "apply 1", "apply 2",
                                        "roll_back"));
+}
+
+// begin() may fail after opening the transaction (its lock or schema_migrations refused).
+TEST(MigrationDriverTest, AFailedBeginIsTheErrorAndIsRolledBack) {
+  RecordedSteps steps;
+  steps.versions = {1};
+  steps.begin_status = absl::UnavailableError("lock not granted");
+  EXPECT_STATUS(migrate(kMigrations, steps), absl::StatusCode::kUnavailable, "lock not granted");
+  EXPECT_THAT(steps.calls, ElementsAre("schema_version", "begin", "roll_back"));
 }
 
 TEST(MigrationDriverTest, AFailedCommitIsTheErrorAndIsRolledBack) {

@@ -37,8 +37,11 @@ absl::StatusOr<MigrationReport> migrate(std::span<const Migration> migrations,
   if (version == latest_version(migrations)) {
     return MigrationReport{.from_version = version, .to_version = version};
   }
-  DATAMESH_RETURN_IF_ERROR(steps.begin());
-  absl::StatusOr<MigrationReport> report = apply_missing(migrations, steps);
+  // A begin() that fails half-way (the lock or schema_migrations refused) may leave a
+  // transaction open: it is rolled back like any other failure.
+  const absl::Status begun = steps.begin();
+  absl::StatusOr<MigrationReport> report =
+      begun.ok() ? apply_missing(migrations, steps) : absl::StatusOr<MigrationReport>(begun);
   if (!report.ok()) steps.roll_back();
   return report;
 }

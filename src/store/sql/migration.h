@@ -57,7 +57,8 @@ class MigrationSteps {
 // Brings a schema up to the newest of `migrations`. Most calls find the schema current and
 // decide so without the lock. Otherwise the version is read again once the lock is held
 // (another process may have migrated meanwhile), so each migration runs exactly once; the
-// missing ones are applied in order in one transaction, rolled back on any failure.
+// missing ones are applied in order in one transaction, rolled back on any failure (begin()'s
+// included).
 // Errors: newer_than_binary's; check_holds_nothing_else's; the steps' own.
 absl::StatusOr<MigrationReport> migrate(std::span<const Migration> migrations,
                                         MigrationSteps& steps);
