@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
+#include <iterator>
+#include <optional>
 #include <sstream>
 #include <thread>
+#include <variant>
 
 #include "api/json_codec.h"
 #include "base/status_macros.h"
@@ -42,6 +45,86 @@ absl::Status parse_listen(std::string_view listen, ServerConfig& config) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// A key of the config file and the field of ServerConfig it sets ("listen" sets two, through
+// parse_listen, and is not here). Counts and durations are ints: the file's value must be a
+// non-negative integer small enough for one.
+struct ConfigKey {
+  std::string_view name;
+  std::variant<std::string ServerConfig::*, int ServerConfig::*, std::size_t ServerConfig::*,
+               double ServerConfig::*, bool ServerConfig::*>
+      field;
+};
+
+constexpr ConfigKey kConfigKeys[] = {
+    {"store", &ServerConfig::store},
+    {"master_key_file", &ServerConfig::master_key_file},
+    {"region", &ServerConfig::region},
+    {"event_threads", &ServerConfig::event_threads},
+    {"workers", &ServerConfig::workers},
+    {"max_workers_per_key", &ServerConfig::max_workers_per_key},
+    {"max_connections", &ServerConfig::max_connections},
+    {"max_body_bytes", &ServerConfig::max_body_bytes},
+    {"read_timeout_seconds", &ServerConfig::read_timeout_seconds},
+    {"write_timeout_seconds", &ServerConfig::write_timeout_seconds},
+    {"keep_alive_seconds", &ServerConfig::keep_alive_seconds},
+    {"request_head_timeout_seconds", &ServerConfig::request_head_timeout_seconds},
+    {"request_body_timeout_seconds", &ServerConfig::request_body_timeout_seconds},
+    {"max_connections_per_address", &ServerConfig::max_connections_per_address},
+    {"connection_reserve", &ServerConfig::connection_reserve},
+    {"max_concurrent_requests_per_key", &ServerConfig::max_concurrent_requests_per_key},
+    {"requests_per_second_per_key", &ServerConfig::requests_per_second_per_key},
+    {"request_burst_per_key", &ServerConfig::request_burst_per_key},
+    {"max_auth_failures_per_address", &ServerConfig::max_auth_failures_per_address},
+    {"auth_failure_window_seconds", &ServerConfig::auth_failure_window_seconds},
+    {"allow_initialize", &ServerConfig::allow_initialize},
+    {"access_log", &ServerConfig::access_log},
+};
+
+// Sets config's `field` from the file's `value`, or says what the value must be.
+struct FieldReader {
+  const nlohmann::json& value;
+  ServerConfig& config;
+
+  // The description of the values the field takes, when `value` is not one of them.
+  std::optional<std::string_view> operator()(std::string ServerConfig::*field) const {
+    if (!value.is_string()) return "a string";
+    config.*field = value.get<std::string>();
+    return std::nullopt;
+  }
+  std::optional<std::string_view> operator()(int ServerConfig::*field) const {
+    if (!value.is_number_unsigned() || value.get<uint64_t>() > INT32_MAX) {
+      return "a non-negative integer";
+    }
+    config.*field = static_cast<int>(value.get<uint64_t>());
+    return std::nullopt;
+  }
+  std::optional<std::string_view> operator()(std::size_t ServerConfig::*field) const {
+    if (!value.is_number_unsigned()) return "a non-negative integer";
+    config.*field = value.get<uint64_t>();
+    return std::nullopt;
+  }
+  std::optional<std::string_view> operator()(double ServerConfig::*field) const {
+    if (!value.is_number() || value.get<double>() < 0) return "a non-negative number";
+    config.*field = value.get<double>();
+    return std::nullopt;
+  }
+  std::optional<std::string_view> operator()(bool ServerConfig::*field) const {
+    if (!value.is_boolean()) return "true or false";
+    config.*field = value.get<bool>();
+    return std::nullopt;
+  }
+};
+
+}  // namespace
+
+std::vector<std::string_view> config_file_keys() {
+  std::vector<std::string_view> keys = {"listen"};
+  for (const ConfigKey& key : kConfigKeys) keys.push_back(key.name);
+  return keys;
+}
+
 absl::Status load_config_file(const std::string& path, ServerConfig& config) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(cat("cannot read config file ", path));
@@ -51,77 +134,23 @@ absl::Status load_config_file(const std::string& path, ServerConfig& config) {
   if (!json.ok()) return absl::InvalidArgumentError(cat(path, ": ", json.status().message()));
   if (!json->is_object()) return absl::InvalidArgumentError(cat(path, ": must be a JSON object"));
   for (const auto& [key, value] : json->items()) {
-    auto mistyped = [&, &key = key](std::string_view expected) {
+    const auto mistyped = [&, &key = key](std::string_view expected) {
       return absl::InvalidArgumentError(cat(path, ": ", key, " must be ", expected));
     };
-    // Counts and durations: non-negative integers small enough for an int.
-    // clang before 16 cannot capture a structured binding, hence &value = value.
-    auto number_into = [&, &value = value](auto& field) -> absl::Status {
-      if (!value.is_number_unsigned() || value.get<uint64_t>() > INT32_MAX) {
-        return mistyped("a non-negative integer");
-      }
-      field = static_cast<std::remove_reference_t<decltype(field)>>(value.get<uint64_t>());
-      return absl::OkStatus();
-    };
-    absl::Status read = absl::OkStatus();
     if (key == "listen") {
       if (!value.is_string()) return mistyped("a string host:port");
-      read = parse_listen(value.get<std::string>(), config);
-    } else if (key == "store" || key == "region" || key == "master_key_file") {
-      if (!value.is_string()) return mistyped("a string");
-      (key == "store"    ? config.store
-       : key == "region" ? config.region
-                         : config.master_key_file) = value.get<std::string>();
-    } else if (key == "event_threads") {
-      read = number_into(config.event_threads);
-    } else if (key == "workers") {
-      read = number_into(config.workers);
-    } else if (key == "max_workers_per_key") {
-      read = number_into(config.max_workers_per_key);
-    } else if (key == "max_connections") {
-      read = number_into(config.max_connections);
-    } else if (key == "read_timeout_seconds") {
-      read = number_into(config.read_timeout_seconds);
-    } else if (key == "write_timeout_seconds") {
-      read = number_into(config.write_timeout_seconds);
-    } else if (key == "keep_alive_seconds") {
-      read = number_into(config.keep_alive_seconds);
-    } else if (key == "request_head_timeout_seconds") {
-      read = number_into(config.request_head_timeout_seconds);
-    } else if (key == "request_body_timeout_seconds") {
-      read = number_into(config.request_body_timeout_seconds);
-    } else if (key == "max_connections_per_address") {
-      read = number_into(config.max_connections_per_address);
-    } else if (key == "connection_reserve") {
-      read = number_into(config.connection_reserve);
-    } else if (key == "max_concurrent_requests_per_key") {
-      read = number_into(config.max_concurrent_requests_per_key);
-    } else if (key == "max_auth_failures_per_address") {
-      read = number_into(config.max_auth_failures_per_address);
-    } else if (key == "auth_failure_window_seconds") {
-      read = number_into(config.auth_failure_window_seconds);
-    } else if (key == "requests_per_second_per_key" || key == "request_burst_per_key") {
-      if (!value.is_number() || value.get<double>() < 0) return mistyped("a non-negative number");
-      (key == "requests_per_second_per_key" ? config.requests_per_second_per_key
-                                            : config.request_burst_per_key) = value.get<double>();
-    } else if (key == "max_body_bytes") {
-      if (!value.is_number_unsigned()) return mistyped("a non-negative integer");
-      config.max_body_bytes = value.get<uint64_t>();
-    } else if (key == "allow_initialize" || key == "access_log") {
-      if (!value.is_boolean()) return mistyped("true or false");
-      (key == "allow_initialize" ? config.allow_initialize : config.access_log) = value.get<bool>();
-    } else {
-      return absl::InvalidArgumentError(cat(
-          path, ": unknown key \"", key, "\"; allowed: listen, store, master_key_file, region, "
-          "event_threads, "
-          "workers, max_workers_per_key, max_connections, max_body_bytes, read_timeout_seconds, "
-          "write_timeout_seconds, keep_alive_seconds, request_head_timeout_seconds, "
-          "request_body_timeout_seconds, max_connections_per_address, connection_reserve, "
-          "max_concurrent_requests_per_key, requests_per_second_per_key, "
-          "request_burst_per_key, max_auth_failures_per_address, auth_failure_window_seconds, "
-          "allow_initialize, access_log"));
+      DATAMESH_RETURN_IF_ERROR(parse_listen(value.get<std::string>(), config));
+      continue;
     }
-    DATAMESH_RETURN_IF_ERROR(read);
+    const auto* known = std::find_if(std::begin(kConfigKeys), std::end(kConfigKeys),
+                                     [&, &key = key](const ConfigKey& k) { return k.name == key; });
+    if (known == std::end(kConfigKeys)) {
+      return absl::InvalidArgumentError(cat(path, ": unknown key \"", key,
+                                            "\"; allowed: ", base::join(config_file_keys(), ", ")));
+    }
+    if (const auto expected = std::visit(FieldReader{value, config}, known->field)) {
+      return mistyped(*expected);
+    }
   }
   return absl::OkStatus();
 }

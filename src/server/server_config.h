@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -66,17 +67,13 @@ struct ServerConfig {
 // connection reserve capped.
 ServerConfig resolve_defaults(ServerConfig config);
 
-// Reads a JSON config file ({"listen": "127.0.0.1:8080", "store": ..., "master_key_file": ...,
-// "region": ...,
-// "event_threads": ..., "workers": ..., "max_workers_per_key": ..., "max_connections": ..., "max_body_bytes": ...,
-// "read_timeout_seconds": ..., "write_timeout_seconds": ..., "keep_alive_seconds": ...,
-// "request_head_timeout_seconds": ..., "request_body_timeout_seconds": ...,
-// "max_connections_per_address": ..., "connection_reserve": ...,
-// "max_concurrent_requests_per_key": ..., "requests_per_second_per_key": ...,
-// "request_burst_per_key": ..., "max_auth_failures_per_address": ...,
-// "auth_failure_window_seconds": ..., "allow_initialize": ..., "access_log": ...}) over `config`.
-// NotFound when it cannot be read; InvalidArgument naming an unknown or mistyped key.
+// Reads a JSON config file over `config`: an object whose keys are config_file_keys(), each
+// setting the field of the same name ("listen", "host:port", sets host and port).
+// NotFound when it cannot be read; InvalidArgument naming an unknown or mistyped key (an
+// unknown key's message lists the allowed ones).
 absl::Status load_config_file(const std::string& path, ServerConfig& config);
+// The keys a config file may hold.
+std::vector<std::string_view> config_file_keys();
 // "host:port" into config. InvalidArgument for anything else.
 absl::Status parse_listen(std::string_view listen, ServerConfig& config);
 

@@ -248,6 +248,81 @@ TEST(ServerConfigTest, MistypedAbuseLimitsAreRefusedByName) {
   }
 }
 
+TEST(ServerConfigTest, EveryKeyIsReadIntoItsField) {
+  server_test::ScratchDir scratch;
+  const auto path = (scratch.path() / "serve.json").string();
+  std::ofstream(path) << R"({"listen": "0.0.0.0:9090", "store": "sqlite:///m.db",
+      "master_key_file": "/k", "region": "eu-west-1", "event_threads": 3, "workers": 5,
+      "max_workers_per_key": 2, "max_connections": 77, "max_body_bytes": 5000000000,
+      "read_timeout_seconds": 12, "write_timeout_seconds": 13, "keep_alive_seconds": 14,
+      "request_head_timeout_seconds": 15, "request_body_timeout_seconds": 16,
+      "max_connections_per_address": 17, "connection_reserve": 18,
+      "max_concurrent_requests_per_key": 19, "requests_per_second_per_key": 20.5,
+      "request_burst_per_key": 21, "max_auth_failures_per_address": 22,
+      "auth_failure_window_seconds": 23, "allow_initialize": true, "access_log": false})";
+  ServerConfig config;
+  ASSERT_OK(load_config_file(path, config));
+  EXPECT_EQ(config.host, "0.0.0.0");
+  EXPECT_EQ(config.port, 9090);
+  EXPECT_EQ(config.store, "sqlite:///m.db");
+  EXPECT_EQ(config.master_key_file, "/k");
+  EXPECT_EQ(config.region, "eu-west-1");
+  EXPECT_EQ(config.event_threads, 3);
+  EXPECT_EQ(config.workers, 5);
+  EXPECT_EQ(config.max_workers_per_key, 2);
+  EXPECT_EQ(config.max_connections, 77);
+  EXPECT_EQ(config.max_body_bytes, 5000000000u) << "a size is not capped at an int's range";
+  EXPECT_EQ(config.read_timeout_seconds, 12);
+  EXPECT_EQ(config.write_timeout_seconds, 13);
+  EXPECT_EQ(config.keep_alive_seconds, 14);
+  EXPECT_EQ(config.request_head_timeout_seconds, 15);
+  EXPECT_EQ(config.request_body_timeout_seconds, 16);
+  EXPECT_EQ(config.max_connections_per_address, 17);
+  EXPECT_EQ(config.connection_reserve, 18);
+  EXPECT_EQ(config.max_concurrent_requests_per_key, 19);
+  EXPECT_EQ(config.requests_per_second_per_key, 20.5);
+  EXPECT_EQ(config.request_burst_per_key, 21);
+  EXPECT_EQ(config.max_auth_failures_per_address, 22);
+  EXPECT_EQ(config.auth_failure_window_seconds, 23);
+  EXPECT_TRUE(config.allow_initialize);
+  EXPECT_FALSE(config.access_log);
+}
+
+TEST(ServerConfigTest, EveryKeyRefusesAValueOfTheWrongKindByName) {
+  server_test::ScratchDir scratch;
+  const auto path = (scratch.path() / "serve.json").string();
+  for (std::string_view key : config_file_keys()) {
+    SCOPED_TRACE(key);
+    std::ofstream(path) << "{\"" << key << "\": {}}";
+    ServerConfig config;
+    const absl::Status loaded = load_config_file(path, config);
+    EXPECT_EQ(loaded.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(loaded.message().find(std::string(key) + " must be "), std::string::npos)
+        << loaded.message();
+  }
+  // An int's range, for the counts and durations.
+  std::ofstream(path) << R"({"workers": 2147483648})";
+  ServerConfig config;
+  EXPECT_EQ(load_config_file(path, config).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ServerConfigTest, AnUnknownKeyIsRefusedWithEveryAllowedKey) {
+  server_test::ScratchDir scratch;
+  const auto path = (scratch.path() / "serve.json").string();
+  std::ofstream(path) << R"({"workers": 2, "wrokers": 3})";
+  ServerConfig config;
+  const absl::Status loaded = load_config_file(path, config);
+  EXPECT_EQ(loaded.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(loaded.message().find("unknown key \"wrokers\"; allowed: listen, store, "),
+            std::string::npos)
+      << loaded.message();
+  for (std::string_view key : config_file_keys()) {
+    EXPECT_NE(std::string(loaded.message()).find(key), std::string::npos) << key;
+  }
+  // EveryKeyIsReadIntoItsField sets each of the keys: a new key goes there too.
+  EXPECT_EQ(config_file_keys().size(), 23u);
+}
+
 TEST(ServerConfigTest, OneKeyMayHoldHalfTheWorkersUnlessConfigured) {
   ServerConfig config;
   config.workers = 8;
