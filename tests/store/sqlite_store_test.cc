@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "api/migrate.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/statements.h"
 #include "store/sqlite/transaction.h"
@@ -217,6 +218,40 @@ TEST(SqliteStoreMigrationTest, OpenReportsTheVersionItFoundAndTheMigrationsItApp
   EXPECT_EQ(store->migration_report().from_version, 6);
   EXPECT_EQ(store->migration_report().to_version, latest);
   EXPECT_EQ(store->migration_report().applied, std::vector<int>(every.begin() + 6, every.end()));
+}
+
+// `datamesh admin migrate` answers what opening the file found and did.
+TEST(SqliteStoreMigrationTest, AdminMigrateAnswersTheVersionsAndTheMigrationsItApplied) {
+  ScratchDirectory directory;
+  const std::string path = directory.file("mesh.db");
+  const std::string url = "sqlite://" + path;
+  const int latest = latest_version();
+
+  auto missing = api::migrate_store(url);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(missing.status().message()), HasSubstr("no mesh at " + url));
+  EXPECT_NE(::access(path.c_str(), F_OK), 0) << "a missing file is not created";
+
+  {
+    auto store = open_or_fail(path);
+    ASSERT_NE(store, nullptr);
+  }
+  ASSERT_NO_FATAL_FAILURE(back_to_schema_six(path));
+  auto migrated = api::migrate_store(url);
+  ASSERT_TRUE(migrated.ok()) << migrated.status();
+  std::vector<int> applied;
+  for (int version = 7; version <= latest; ++version) applied.push_back(version);
+  EXPECT_EQ(*migrated, (nlohmann::json{{"Store", url},
+                                       {"PreviousSchemaVersion", 6},
+                                       {"SchemaVersion", latest},
+                                       {"AppliedMigrations", applied}}));
+
+  auto again = api::migrate_store(url);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, (nlohmann::json{{"Store", url},
+                                    {"PreviousSchemaVersion", latest},
+                                    {"SchemaVersion", latest},
+                                    {"AppliedMigrations", nlohmann::json::array()}}));
 }
 
 TEST(SqliteStoreMigrationTest, MigrationVersionsCountUpFromOne) {
