@@ -214,6 +214,10 @@ enum class TxMode { kRead, kWrite };
 
 class Store {
  public:
+  // How many times a store runs a body again after it lost a race (Aborted, or a serialization
+  // failure the store reports as one) before it returns that Aborted (the AWS store's default).
+  static constexpr int kMaxRetries = 5;
+
   virtual ~Store() = default;
 
   // Runs body (Transaction& -> absl::Status or absl::StatusOr<T>) in one transaction, commits

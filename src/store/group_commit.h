@@ -82,7 +82,7 @@ class GroupCommit {
   struct Options {
     // Writes per transaction at most: bounds a batch's time, and so a writer's wait.
     int max_batch = 64;
-    // Reruns of a body that returned Aborted within a batch (as the stores' kMaxRetries).
+    // Reruns of a body that returned Aborted within a batch (as Store::kMaxRetries).
     int max_retries = 5;
   };
 

@@ -32,7 +32,7 @@ class AwsStore final : public Store {
     MeshWriterLock::Options lock;
     // Bodies that lost a race (Aborted: an item changed by another writer, such as the original
     // library, since the body read it) run again at most this many times.
-    int max_retries = 5;
+    int max_retries = kMaxRetries;
   };
 
   AwsStore(std::shared_ptr<const AwsSessions> sessions, Options options);

@@ -97,10 +97,6 @@ struct PostgresOptions {
 
 class PostgresStore final : public Store {
  public:
-  // A transaction that lost a race (Aborted, or a serialization failure) is run again this many
-  // times at most, then its Aborted is returned; as SqliteStore::kMaxRetries.
-  static constexpr int kMaxRetries = 5;
-
   // Connects to the database of `url` (postgresql://user@host:port/db?..., see url.h) and
   // brings its schema up to date (migrations.h).
   // Errors: InvalidArgument for a malformed URL or options; Unavailable when the database cannot

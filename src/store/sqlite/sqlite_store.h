@@ -56,9 +56,6 @@ struct SqliteOptions {
 
 class SqliteStore final : public Store {
  public:
-  // A body returning Aborted is run again this many times at most, then its Aborted is returned.
-  static constexpr int kMaxRetries = 5;
-
   // Opens the mesh store at path, creating the file (mode 0600: it holds the mesh's state) when
   // it does not exist, switches it to WAL and applies missing schema migrations. ":memory:"
   // opens a private in-memory store.
