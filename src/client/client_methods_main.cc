@@ -81,7 +81,8 @@ std::vector<Row> rows(std::index_sequence<I...>) {
 // A client class: the group of methods it serves, and how it is constructed.
 struct ClientClass {
   std::string_view name;
-  // The block of a reference credentials file (ClientOptions::use_credentials_file) it reads.
+  // The block it reads of a credentials file in the reference's format (DATAMESH_CREDENTIALS_FILE
+  // or CredentialsFile, datamesh/client_options.h).
   // The catalog client reads the producer's: producers are the ones who register source tables.
   std::string_view credentials_block;
   // Whether it has the documents' positional constructor (data_mesh_account_id, region_name,
