@@ -175,14 +175,11 @@ absl::Status Engine::confirm_caller(const Caller& caller) const {
 absl::Status Engine::confirm_in(store::Transaction& tx) const {
   if (!confirming_) return absl::OkStatus();
   const Caller& caller = *confirming_->caller;
-  DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::AccessKeyRow> key,
-                            tx.get_access_key(caller.access_key_id));
-  bool same = key && key->status == "Active" && key->account_id == caller.account.account_id;
-  if (same) {
-    DATAMESH_ASSIGN_OR_RETURN(const std::optional<Account> account,
-                              tx.get_account(caller.account.account_id));
-    same = account && *account == caller.account;
-  }
+  DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::AccessKeyWithAccount> read,
+                            tx.get_access_key_with_account(caller.access_key_id));
+  const bool same = read && read->key.status == "Active" &&
+                    read->key.account_id == caller.account.account_id && read->account &&
+                    *read->account == caller.account;
   if (!same) {
     confirming_->confirmation->stale = true;
     return stale_caller_error(caller.access_key_id);
@@ -257,14 +254,12 @@ absl::StatusOr<Engine::KeyMaterial> Engine::resolve_access_key(
   DATAMESH_ASSIGN_OR_RETURN(
       std::optional<KeyMaterial> material,
       read([&](store::Transaction& tx) -> absl::StatusOr<std::optional<KeyMaterial>> {
-        DATAMESH_ASSIGN_OR_RETURN(std::optional<store::AccessKeyRow> key,
-                                  tx.get_access_key(access_key_id));
-        if (!key || key->status != "Active") return std::nullopt;
-        DATAMESH_ASSIGN_OR_RETURN(std::string secret, sealer_.unseal(key->sealed_secret));
-        DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> account,
-                                  tx.get_account(key->account_id));
-        if (!account) return std::nullopt;
-        return KeyMaterial{.caller = Caller{.account = std::move(*account),
+        DATAMESH_ASSIGN_OR_RETURN(std::optional<store::AccessKeyWithAccount> read,
+                                  tx.get_access_key_with_account(access_key_id));
+        if (!read || read->key.status != "Active") return std::nullopt;
+        DATAMESH_ASSIGN_OR_RETURN(std::string secret, sealer_.unseal(read->key.sealed_secret));
+        if (!read->account) return std::nullopt;
+        return KeyMaterial{.caller = Caller{.account = *std::move(read->account),
                                             .access_key_id = std::string(access_key_id)},
                            .secret_access_key = std::move(secret)};
       }));

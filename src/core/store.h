@@ -37,6 +37,12 @@ struct AccessKeyRow {
   std::string revocation_date;
 };
 
+// An access key with the account it belongs to: what authenticating a caller reads.
+struct AccessKeyWithAccount {
+  AccessKeyRow key;
+  std::optional<Account> account;  // nullopt when the key's account is gone
+};
+
 // A published data product: one mesh database and how it was made.
 struct ProductRow {
   std::string mesh_database;
@@ -134,7 +140,7 @@ class Transaction {
  public:
   virtual ~Transaction() = default;
 
-  // Every method but the two below, with its contract: core/transaction_methods.inc.
+  // Every method but the three below, with its contract: core/transaction_methods.inc.
 #define DATAMESH_TRANSACTION_METHOD(answer, name, parameters) virtual answer name parameters = 0;
 #include "core/transaction_methods.inc"
 
@@ -148,6 +154,11 @@ class Transaction {
   // default reads every name and cuts; stores override it with an indexed range.
   virtual absl::StatusOr<std::vector<std::string>> list_table_names_page(
       std::string_view catalog_id, std::string_view database_name, const Page& page);
+  // The key (nullopt when there is none) and its account, read together because every signed
+  // call reads both, the write methods under the write lock: the default reads one and then
+  // the other; a store that can read both in one statement overrides it.
+  virtual absl::StatusOr<std::optional<AccessKeyWithAccount>> get_access_key_with_account(
+      std::string_view key_id);
 };
 
 inline absl::StatusOr<bool> Transaction::has_table(std::string_view catalog_id,
@@ -170,6 +181,14 @@ inline absl::StatusOr<std::vector<std::string>> Transaction::list_table_names_pa
     selected.push_back(std::move(name));
   }
   return selected;
+}
+
+inline absl::StatusOr<std::optional<AccessKeyWithAccount>>
+Transaction::get_access_key_with_account(std::string_view key_id) {
+  DATAMESH_ASSIGN_OR_RETURN(std::optional<AccessKeyRow> key, get_access_key(key_id));
+  if (!key) return std::nullopt;
+  DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> account, get_account(key->account_id));
+  return AccessKeyWithAccount{.key = *std::move(key), .account = std::move(account)};
 }
 
 // The sequence an audit listing's page.after names: "" is 0 (from the start), else a decimal

@@ -222,6 +222,48 @@ TEST_P(StoreConformanceTest, AccessKeyRoundTripsABinarySecret) {
   EXPECT_FALSE(missing->has_value());
 }
 
+TEST_P(StoreConformanceTest, AccessKeyWithAccountReadsTheKeyAndTheAccountItBelongsTo) {
+  const AccessKeyRow key{.access_key_id = "DMAKEXAMPLE1",
+                         .account_id = "111122223333",
+                         .sealed_secret = std::string("\x00sealed", 7),
+                         .status = "Active",
+                         .creation_date = "2024-01-02 03:04:05"};
+  DATAMESH_ASSERT_OK(write([&](Transaction& tx) -> absl::Status {
+    for (const char* id : {"111122223333", "444455556666"}) {
+      if (absl::Status put = tx.put_account(full_account(id)); !put.ok()) return put;
+    }
+    return tx.put_access_key(key);
+  }));
+  auto got = read([](Transaction& tx) { return tx.get_access_key_with_account("DMAKEXAMPLE1"); });
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ(fields((*got)->key), fields(key));
+  ASSERT_TRUE((*got)->account.has_value());
+  EXPECT_EQ(fields(*(*got)->account), fields(full_account("111122223333")));
+  auto missing = read([](Transaction& tx) { return tx.get_access_key_with_account("DMAKEOTHER"); });
+  ASSERT_TRUE(missing.ok()) << missing.status();
+  EXPECT_FALSE(missing->has_value());
+}
+
+// The account a key names is checked only at COMMIT (the reference is deferred), so a body can
+// read a key whose account does not exist; it reads the key without an account.
+TEST_P(StoreConformanceTest, AccessKeyWithAccountReadsAKeyWhoseAccountIsMissing) {
+  bool read_without_account = false;
+  const absl::Status body = write([&](Transaction& tx) -> absl::Status {
+    DATAMESH_RETURN_IF_ERROR(tx.put_access_key(AccessKeyRow{.access_key_id = "DMAKEORPHAN",
+                                                            .account_id = "999999999999",
+                                                            .sealed_secret = "s",
+                                                            .status = "Active",
+                                                            .creation_date = "2024-01-01"}));
+    DATAMESH_ASSIGN_OR_RETURN(std::optional<AccessKeyWithAccount> got,
+                              tx.get_access_key_with_account("DMAKEORPHAN"));
+    read_without_account = got && got->key.account_id == "999999999999" && !got->account;
+    return absl::CancelledError("not kept");
+  });
+  EXPECT_TRUE(absl::IsCancelled(body)) << body;
+  EXPECT_TRUE(read_without_account);
+}
+
 TEST_P(StoreConformanceTest, ListAccessKeysReturnsOnlyThatAccountsKeysAfterReplacement) {
   DATAMESH_ASSERT_OK(write([&](Transaction& tx) -> absl::Status {
     for (const char* account : {"111111111111", "222222222222"}) {

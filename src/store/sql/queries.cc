@@ -30,6 +30,14 @@ std::string select_columns(const SqlTable& table) {
   return cat("SELECT ", table.columns, " FROM ", table.name);
 }
 
+std::string qualified_columns(const SqlTable& table, std::string_view alias) {
+  std::vector<std::string> qualified;
+  for (std::string_view column : names(table.columns)) {
+    qualified.push_back(cat(alias, ".", column));
+  }
+  return base::join(qualified, ", ");
+}
+
 std::string upsert(const SqlTable& table) {
   const std::vector<std::string_view> key = names(table.key);
   std::vector<std::string> parameters;
@@ -73,6 +81,12 @@ Queries::Queries(const Dialect& dialect_) : dialect(dialect_) {
   put_account = sql(upsert(kAccounts));
   list_accounts = sql(accounts, " ORDER BY account_id");
   get_access_key = sql(access_keys, " WHERE access_key_id = $1");
+  // The key's columns, then its account's (NULL when the account is gone), as
+  // read_access_key_with_account reads them.
+  get_access_key_with_account =
+      sql("SELECT ", qualified_columns(kAccessKeys, "k"), ", ", qualified_columns(kAccounts, "a"),
+          " FROM access_keys k LEFT JOIN accounts a ON a.account_id = k.account_id",
+          " WHERE k.access_key_id = $1");
   put_access_key = sql(upsert(kAccessKeys));
   list_access_keys =
       sql(access_keys, " WHERE account_id = $1 ORDER BY creation_date, access_key_id");

@@ -32,6 +32,8 @@ struct Dialect {
 
 // SELECT of the table's columns, in their order: the callers append WHERE and ORDER BY.
 std::string select_columns(const SqlTable& table);
+// The table's columns, each qualified by alias ("k.a, k.b"), for a join.
+std::string qualified_columns(const SqlTable& table, std::string_view alias);
 // INSERT of a row of the table's columns ($1, $2, ... in their order) that replaces the row with
 // the same key.
 std::string upsert(const SqlTable& table);
@@ -62,6 +64,7 @@ struct Queries {
   std::string put_account;                    // account_values
   std::string list_accounts;                  // -
   std::string get_access_key;                 // access_key_id
+  std::string get_access_key_with_account;    // access_key_id
   std::string put_access_key;                 // access_key_values
   std::string list_access_keys;               // account_id
   std::string get_database;                   // catalog_id, name

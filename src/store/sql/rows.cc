@@ -1,5 +1,6 @@
 #include "store/sql/rows.h"
 
+#include <iterator>
 #include <optional>
 #include <string>
 #include <utility>
@@ -21,6 +22,15 @@ Values account_values(const Account& account) { return values_of(account, kAccou
 
 absl::StatusOr<AccessKeyRow> read_access_key(const Row& row) {
   return read_fields(row, kAccessKeyFields);
+}
+
+absl::StatusOr<AccessKeyWithAccount> read_access_key_with_account(const Row& row) {
+  constexpr int kAccountColumn = std::size(kAccessKeyFields);
+  AccessKeyWithAccount read{.key = read_fields(row, kAccessKeyFields)};
+  if (!row.is_null(kAccountColumn)) {
+    read.account = read_fields(row, kAccountFields, kAccountColumn);
+  }
+  return read;
 }
 
 Values access_key_values(const AccessKeyRow& key) { return values_of(key, kAccessKeyFields); }

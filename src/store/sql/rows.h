@@ -196,6 +196,8 @@ inline const SqlTable kChainedAuditEvents{
 // statuses, are Internal errors naming the row.
 absl::StatusOr<Account> read_account(const Row& row);
 absl::StatusOr<AccessKeyRow> read_access_key(const Row& row);
+// A row of kAccessKeys' columns followed by kAccounts' (all NULL when the account is gone).
+absl::StatusOr<AccessKeyWithAccount> read_access_key_with_account(const Row& row);
 absl::StatusOr<Database> read_database(const Row& row);
 absl::StatusOr<Table> read_table(const Row& row);
 absl::StatusOr<ProductRow> read_product(const Row& row);

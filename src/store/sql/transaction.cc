@@ -55,6 +55,12 @@ absl::StatusOr<std::optional<AccessKeyRow>> SqlTransaction::get_access_key(
   return query_optional(queries_.get_access_key, Values().text(key_id), read_access_key);
 }
 
+absl::StatusOr<std::optional<AccessKeyWithAccount>>
+SqlTransaction::get_access_key_with_account(std::string_view key_id) {
+  return query_optional(queries_.get_access_key_with_account, Values().text(key_id),
+                        read_access_key_with_account);
+}
+
 absl::Status SqlTransaction::put_access_key(const AccessKeyRow& key) {
   DATAMESH_RETURN_IF_ERROR(require_write("put_access_key"));
   return write(queries_.put_access_key, access_key_values(key));

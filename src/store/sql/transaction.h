@@ -49,6 +49,9 @@ class SqlTransaction : public Transaction {
   absl::StatusOr<std::vector<std::string>> list_table_names_page(std::string_view catalog_id,
                                                                  std::string_view database_name,
                                                                  const Page& page) override;
+  // One statement: the key joined with its account.
+  absl::StatusOr<std::optional<AccessKeyWithAccount>> get_access_key_with_account(
+      std::string_view key_id) override;
 
   // True once the body called a write method.
   bool wrote() const { return wrote_; }
