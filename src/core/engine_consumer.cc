@@ -65,13 +65,19 @@ class TablePatterns {
 };
 
 // Resolves each entry of `tables` (a table name or a full-match pattern) against the tables of
-// the mesh database; every entry must select at least one table. A name is looked up alone (a
-// point read); the database's names are listed only for a pattern, and at most once.
+// the mesh database; every entry must select at least one table. The names are looked up
+// together (one read); the database's names are listed only for a pattern, and at most once.
 absl::StatusOr<std::vector<std::string>> resolve_tables(store::Transaction& tx,
                                                         std::string_view mesh,
                                                         std::string_view database,
                                                         const std::vector<std::string>& entries,
                                                         TablePatterns& patterns) {
+  std::vector<std::string> literals;
+  for (const std::string& entry : entries) {
+    if (!entry.empty() && Pattern::is_literal(entry)) literals.push_back(entry);
+  }
+  DATAMESH_ASSIGN_OR_RETURN(const std::set<std::string> existing,
+                            tx.existing_tables(mesh, database, literals));
   std::set<std::string> resolved;
   std::optional<std::vector<std::string>> names;  // the database's tables, once a pattern asks
   for (const std::string& entry : entries) {
@@ -79,8 +85,7 @@ absl::StatusOr<std::vector<std::string>> resolve_tables(store::Transaction& tx,
       return absl::InvalidArgumentError("tables has an empty entry: give a name or a pattern");
     }
     if (Pattern::is_literal(entry)) {
-      DATAMESH_ASSIGN_OR_RETURN(const bool found, tx.has_table(mesh, database, entry));
-      if (found) {
+      if (existing.contains(entry)) {
         resolved.insert(entry);
         continue;
       }

@@ -478,9 +478,10 @@ absl::Status Engine::approve_access_request(const Caller& caller,
                                 parse_grantable(*options.grantable_permissions, granted));
     }
     DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
+    DATAMESH_ASSIGN_OR_RETURN(const std::set<std::string> existing,
+                              tx.existing_tables(mesh, sub.database_name, sub.table_names));
     for (const std::string& table : sub.table_names) {
-      DATAMESH_ASSIGN_OR_RETURN(const bool found, tx.has_table(mesh, sub.database_name, table));
-      if (!found) {
+      if (!existing.contains(table)) {
         return absl::FailedPreconditionError(
             cat("table ", sub.database_name, ".", table, " of subscription ",
                          sub.subscription_id, " is no longer in the mesh"));

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -140,7 +141,7 @@ class Transaction {
  public:
   virtual ~Transaction() = default;
 
-  // Every method but the three below, with its contract: core/transaction_methods.inc.
+  // Every method but the four below, with its contract: core/transaction_methods.inc.
 #define DATAMESH_TRANSACTION_METHOD(answer, name, parameters) virtual answer name parameters = 0;
 #include "core/transaction_methods.inc"
 
@@ -159,6 +160,12 @@ class Transaction {
   // the other; a store that can read both in one statement overrides it.
   virtual absl::StatusOr<std::optional<AccessKeyWithAccount>> get_access_key_with_account(
       std::string_view key_id);
+  // Which of `names` are tables of the database (a request's and an approval's check of their
+  // tables, a few to a few dozen names): the default asks has_table of each; a store that can
+  // look them all up in one statement overrides it.
+  virtual absl::StatusOr<std::set<std::string>> existing_tables(
+      std::string_view catalog_id, std::string_view database_name,
+      const std::vector<std::string>& names);
 };
 
 inline absl::StatusOr<bool> Transaction::has_table(std::string_view catalog_id,
@@ -181,6 +188,17 @@ inline absl::StatusOr<std::vector<std::string>> Transaction::list_table_names_pa
     selected.push_back(std::move(name));
   }
   return selected;
+}
+
+inline absl::StatusOr<std::set<std::string>> Transaction::existing_tables(
+    std::string_view catalog_id, std::string_view database_name,
+    const std::vector<std::string>& names) {
+  std::set<std::string> existing;
+  for (const std::string& name : names) {
+    DATAMESH_ASSIGN_OR_RETURN(const bool found, has_table(catalog_id, database_name, name));
+    if (found) existing.insert(name);
+  }
+  return existing;
 }
 
 inline absl::StatusOr<std::optional<AccessKeyWithAccount>>

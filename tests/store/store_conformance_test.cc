@@ -482,6 +482,42 @@ TEST_P(StoreConformanceTest, HasTableAnswersWhetherThatTableIsThereAsGetTableDoe
   expect_has("1", "sales", "orders", false);
 }
 
+TEST_P(StoreConformanceTest, ExistingTablesAnswersWhichOfTheNamesAreTablesOfThatDatabase) {
+  DATAMESH_ASSERT_OK(write([&](Transaction& tx) -> absl::Status {
+    for (const char* db : {"sales", "other"}) {
+      DATAMESH_RETURN_IF_ERROR(tx.put_database(full_database("1", db)));
+    }
+    for (const char* name : {"orders", "order_items", "r\u00e9sum\u00e9s", "with 'quote\""}) {
+      DATAMESH_RETURN_IF_ERROR(tx.put_table(full_table("1", "sales", name)));
+    }
+    return tx.put_table(full_table("1", "other", "refunds"));
+  }));
+  const auto existing = [&](const char* catalog, const char* database,
+                            std::vector<std::string> names) {
+    return read([&](Transaction& tx) { return tx.existing_tables(catalog, database, names); });
+  };
+  auto got = existing("1", "sales",
+                      {"orders", "missing", "r\u00e9sum\u00e9s", "orders", "refunds",
+                       "with 'quote\"", "ORDERS", "order_item", "%"});
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_THAT(*got, ElementsAre("orders", "r\u00e9sum\u00e9s", "with 'quote\""));
+  got = existing("2", "sales", {"orders"});
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_THAT(*got, ElementsAre());
+  got = existing("1", "sales", {});
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_THAT(*got, ElementsAre());
+  // Within a write, it sees the write's own puts and deletes.
+  std::set<std::string> seen;
+  DATAMESH_ASSERT_OK(write([&](Transaction& tx) -> absl::Status {
+    DATAMESH_RETURN_IF_ERROR(tx.put_table(full_table("1", "sales", "refunds")));
+    DATAMESH_RETURN_IF_ERROR(tx.delete_table("1", "sales", "orders"));
+    DATAMESH_ASSIGN_OR_RETURN(seen, tx.existing_tables("1", "sales", {"orders", "refunds"}));
+    return absl::OkStatus();
+  }));
+  EXPECT_THAT(seen, ElementsAre("refunds"));
+}
+
 TEST_P(StoreConformanceTest, ListTablesPagesByNameInThreePagesWithoutGapsOrDuplicates) {
   DATAMESH_ASSERT_OK(write([&](Transaction& tx) -> absl::Status {
     for (const char* db : {"sales", "other"}) {

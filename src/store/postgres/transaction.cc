@@ -28,7 +28,10 @@ class ResultRow final : public sql::Row {
 
 // request_key is the table list as jsonb writes it (migration 2).
 constexpr sql::Dialect kDialect{
-    .parameter_mark = '$', .is_true = "", .same_table_names = "request_key = ($3::jsonb)::text"};
+    .parameter_mark = '$',
+    .is_true = "",
+    .same_table_names = "request_key = ($3::jsonb)::text",
+    .name_in_json_list = "name IN (SELECT value FROM json_array_elements_text($3::json))"};
 
 // $1..$7 are subscription_values. The refusal is the statement's own error, so that nothing
 // sent after it runs.

@@ -99,6 +99,8 @@ Queries::Queries(const Dialect& dialect_) : dialect(dialect_) {
   get_table = sql(tables, " WHERE catalog_id = $1 AND database_name = $2 AND name = $3");
   has_table =
       sql("SELECT 1 FROM tables WHERE catalog_id = $1 AND database_name = $2 AND name = $3");
+  existing_tables = sql("SELECT name FROM tables WHERE catalog_id = $1 AND database_name = $2",
+                        " AND ", dialect.name_in_json_list);
   put_table = sql(upsert(kTables));
   delete_table =
       sql("DELETE FROM tables WHERE catalog_id = $1 AND database_name = $2 AND name = $3");
@@ -204,6 +206,7 @@ std::vector<ListingQuery> Queries::listing_queries() const {
       {"list_products", list_products},
       {"list_tables", list_tables},
       {"list_table_names_page", list_table_names_page},
+      {"existing_tables", existing_tables},
       {"list_subscription_grants", list_subscription_grants},
       {"find_grants", find_grants},
       {"principal_grants", principal_grants},

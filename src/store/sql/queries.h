@@ -28,6 +28,9 @@ struct Dialect {
   // The condition of find_live_duplicates that compares a subscription's table list with $3
   // (the list as JSON text), spelled as the schema's request index is, so that it is used.
   std::string_view same_table_names;
+  // The condition of existing_tables that a table's name is one of $3 (a JSON array of
+  // strings), read as rows by the dialect's JSON function.
+  std::string_view name_in_json_list;
 };
 
 // SELECT of the table's columns, in their order: the callers append WHERE and ORDER BY.
@@ -74,6 +77,7 @@ struct Queries {
   std::string list_databases;                 // catalog_id, after, limit
   std::string get_table;                      // catalog_id, database_name, name
   std::string has_table;                      // catalog_id, database_name, name
+  std::string existing_tables;                // catalog_id, database_name, names (JSON)
   std::string put_table;                      // table_values
   std::string delete_table;                   // catalog_id, database_name, name
   std::string list_tables;                    // catalog_id, database_name, after, limit

@@ -1,8 +1,10 @@
 #include "store/sql/transaction.h"
 
+#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "base/json_text.h"
 #include "base/text.h"
 #include "core/subscription_status.h"
 
@@ -136,6 +138,27 @@ absl::StatusOr<std::vector<Table>> SqlTransaction::list_tables(std::string_view 
       queries_.list_tables,
       Values().text(catalog_id).text(database_name).text(page.after).integer(page.limit),
       read_table);
+}
+
+absl::StatusOr<std::set<std::string>> SqlTransaction::existing_tables(
+    std::string_view catalog_id, std::string_view database_name,
+    const std::vector<std::string>& names) {
+  std::set<std::string> existing;
+  if (names.empty()) return existing;
+  // A JSON list holds only UTF-8: a list with a name that is not is asked name by name.
+  if (!std::ranges::all_of(names, base::is_valid_utf8)) {
+    return Transaction::existing_tables(catalog_id, database_name, names);
+  }
+  DATAMESH_RETURN_IF_ERROR(query(queries_.existing_tables,
+                                 Values()
+                                     .text(catalog_id)
+                                     .text(database_name)
+                                     .text(nlohmann::json(names).dump()),
+                                 [&](const Row& row) {
+                                   existing.insert(row.text(0));
+                                   return absl::OkStatus();
+                                 }));
+  return existing;
 }
 
 absl::StatusOr<std::vector<std::string>> SqlTransaction::list_table_names(

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -49,6 +50,10 @@ class SqlTransaction : public Transaction {
   absl::StatusOr<std::vector<std::string>> list_table_names_page(std::string_view catalog_id,
                                                                  std::string_view database_name,
                                                                  const Page& page) override;
+  // One statement for all the names.
+  absl::StatusOr<std::set<std::string>> existing_tables(
+      std::string_view catalog_id, std::string_view database_name,
+      const std::vector<std::string>& names) override;
   // One statement: the key joined with its account.
   absl::StatusOr<std::optional<AccessKeyWithAccount>> get_access_key_with_account(
       std::string_view key_id) override;

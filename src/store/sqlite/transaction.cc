@@ -55,8 +55,10 @@ absl::StatusOr<Statement> prepare(Connection& connection, std::string_view sql,
 
 // find_live_duplicates compares the table list with request_key, the subscriptions_request
 // index's column (migrations.cc), which holds json_extract(doc, '$.table_names').
-constexpr sql::Dialect kDialect{
-    .parameter_mark = '?', .is_true = " = 1", .same_table_names = "request_key = json($3)"};
+constexpr sql::Dialect kDialect{.parameter_mark = '?',
+                                 .is_true = " = 1",
+                                 .same_table_names = "request_key = json($3)",
+                                 .name_in_json_list = "name IN (SELECT value FROM json_each($3))"};
 
 constexpr std::string_view kInsertSubscription =
     "INSERT INTO subscriptions (id, owner, subscriber, status, database_name, version, doc,"
