@@ -82,8 +82,8 @@ class GroupCommit {
   struct Options {
     // Writes per transaction at most: bounds a batch's time, and so a writer's wait.
     int max_batch = 64;
-    // Reruns of a body that returned Aborted within a batch (as Store::kMaxRetries).
-    int max_retries = 5;
+    // Reruns of a body that returned Aborted within a batch.
+    int max_retries = Store::kMaxRetries;
   };
 
   GroupCommit(BatchRunner runner, Options options);
