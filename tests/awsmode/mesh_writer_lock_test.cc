@@ -10,6 +10,7 @@
 
 #include "awsmode/moto_fixture.h"
 #include "store/aws/attribute_value.h"
+#include "store/aws/mesh_tables.h"
 
 namespace datamesh::store::aws {
 namespace {
@@ -31,7 +32,7 @@ class MeshWriterLockTest : public MotoTest {
         std::map<std::string, std::shared_ptr<const datamesh::aws::AwsClient>, std::less<>>{
             {mesh_, client_}});
     absl::StatusOr<nlohmann::json> created =
-        client_->call(Service::kDynamoDb, "CreateTable", journal_table_request());
+        client_->call(Service::kDynamoDb, "CreateTable", create_journal_table().body);
     ASSERT_TRUE(created.ok()) << created.status();
   }
 

@@ -34,30 +34,9 @@
 #include "core/store.h"
 #include "nlohmann/json.hpp"
 #include "store/aws/aws_sessions.h"
+#include "store/aws/dynamodb_tables.h"
 
 namespace datamesh::store::aws {
-
-namespace account_table {
-inline constexpr std::string_view kTable = "DatameshAccounts";
-inline constexpr std::string_view kAccountId = "AccountId";
-inline constexpr std::string_view kName = "Name";
-inline constexpr std::string_view kIsMesh = "IsMesh";
-inline constexpr std::string_view kProducerEnabled = "ProducerEnabled";
-inline constexpr std::string_view kConsumerEnabled = "ConsumerEnabled";
-inline constexpr std::string_view kProducerInitialized = "ProducerInitialized";
-inline constexpr std::string_view kConsumerInitialized = "ConsumerInitialized";
-inline constexpr std::string_view kCreationDate = "CreationDate";
-}  // namespace account_table
-
-namespace access_key_table {
-inline constexpr std::string_view kTable = "DatameshAccessKeys";
-inline constexpr std::string_view kAccessKeyId = "AccessKeyId";
-inline constexpr std::string_view kAccountId = "AccountId";
-inline constexpr std::string_view kSealedSecret = "SealedSecret";
-inline constexpr std::string_view kStatus = "Status";
-inline constexpr std::string_view kCreationDate = "CreationDate";
-inline constexpr std::string_view kRevocationDate = "RevocationDate";
-}  // namespace access_key_table
 
 class AccountRegistry {
  public:

@@ -27,30 +27,10 @@
 #include "core/store.h"
 #include "store/aws/attribute_value.h"
 #include "store/aws/dynamodb_request.h"
+#include "store/aws/dynamodb_tables.h"
 #include "store/aws/tracker_requests.h"
 
 namespace datamesh::store::aws {
-
-namespace audit_log {
-inline constexpr std::string_view kTable = "DatameshAuditLog";
-inline constexpr std::string_view kSubscriptionIndex = "DatameshAuditLog-Subscription";
-inline constexpr std::string_view kChainValue = "mesh";
-
-inline constexpr std::string_view kChain = "Chain";
-inline constexpr std::string_view kSequence = "Sequence";
-inline constexpr std::string_view kHeadSequence = "HeadSequence";
-inline constexpr std::string_view kHeadHash = "HeadHash";
-inline constexpr std::string_view kEventDate = "EventDate";
-inline constexpr std::string_view kActorAccount = "ActorAccount";
-inline constexpr std::string_view kActorPrincipal = "ActorPrincipal";
-inline constexpr std::string_view kAction = "Action";
-inline constexpr std::string_view kSubscriptionId = "SubscriptionId";
-inline constexpr std::string_view kResource = "Resource";
-inline constexpr std::string_view kDetails = "Details";
-inline constexpr std::string_view kNotes = "Notes";
-inline constexpr std::string_view kPreviousHash = "PreviousHash";
-inline constexpr std::string_view kHash = "Hash";
-}  // namespace audit_log
 
 // The item of one event (event.event.sequence >= 1).
 Item encode_audit_event(const ChainedAuditEvent& event);

@@ -43,7 +43,7 @@ std::vector<std::string> cancellation_reasons(std::string_view message) {
 std::vector<std::string_view> key_attributes(std::string_view table) {
   if (table == tracker::kTable) return {tracker::kSubscriptionId};
   if (table == audit_log::kTable) return {audit_log::kChain, audit_log::kSequence};
-  if (table == journal_table::kTable) return {journal_table::kJournalId};
+  if (table == journal::kTable) return {journal::kJournalId};
   return {};
 }
 
@@ -150,9 +150,9 @@ absl::Status send_transaction(const AwsSessions& sessions, const DynamoRequest& 
 }
 
 DynamoRequest create_journal_table() {
-  const std::string id(journal_table::kJournalId);
+  const std::string id(journal::kJournalId);
   return {.operation = "CreateTable",
-          .body = {{"TableName", std::string(journal_table::kTable)},
+          .body = {{"TableName", std::string(journal::kTable)},
                    {"KeySchema", {{{"AttributeName", id}, {"KeyType", "HASH"}}}},
                    {"AttributeDefinitions", {{{"AttributeName", id}, {"AttributeType", "S"}}}},
                    {"BillingMode", "PAY_PER_REQUEST"},
@@ -194,7 +194,7 @@ absl::Status ensure_datamesh_tables(const AwsSessions& sessions, const TableWait
   // ValidationException ("already enabled"): it is on.
   const absl::StatusOr<json> ttl = send_to_mesh(
       sessions, DynamoRequest{.operation = "UpdateTimeToLive",
-                              .body = {{"TableName", "DatameshJournal"},
+                              .body = {{"TableName", journal::kTable},
                                        {"TimeToLiveSpecification",
                                         {{"Enabled", true}, {"AttributeName", "ExpiresAt"}}}}});
   if (!ttl.ok() && ttl.status().code() != absl::StatusCode::kInvalidArgument) return ttl.status();

@@ -23,13 +23,9 @@
 #include "core/store.h"
 #include "store/aws/aws_sessions.h"
 #include "store/aws/dynamodb_request.h"
+#include "store/aws/dynamodb_tables.h"
 
 namespace datamesh::store::aws {
-
-namespace journal_table {
-inline constexpr std::string_view kTable = "DatameshJournal";
-inline constexpr std::string_view kJournalId = "JournalId";
-}  // namespace journal_table
 
 // At most this many writes in one TransactWriteItems (DynamoDB's limit).
 inline constexpr size_t kMaxTransactItems = 100;

@@ -31,14 +31,6 @@ bool condition_failed(const absl::Status& status) {
 
 }  // namespace
 
-nlohmann::json journal_table_request() {
-  return {{"TableName", j::kTable},
-          {"AttributeDefinitions", {{{"AttributeName", j::kJournalId}, {"AttributeType", "S"}}}},
-          {"KeySchema", {{{"AttributeName", j::kJournalId}, {"KeyType", "HASH"}}}},
-          {"BillingMode", "PAY_PER_REQUEST"},
-          {"Tags", {{{"Key", "Solution"}, {"Value", "DataMeshUtils"}}}}};
-}
-
 MeshWriterLock::MeshWriterLock(const AwsSessions& sessions, std::string owner, Options options)
     : sessions_(sessions), owner_(std::move(owner)), options_(std::move(options)) {}
 

@@ -26,23 +26,9 @@
 #include "aws/retry.h"
 #include "nlohmann/json.hpp"
 #include "store/aws/aws_sessions.h"
+#include "store/aws/dynamodb_tables.h"
 
 namespace datamesh::store::aws {
-
-namespace journal {
-inline constexpr std::string_view kTable = "DatameshJournal";
-inline constexpr std::string_view kJournalId = "JournalId";
-inline constexpr std::string_view kLockId = "mesh-writer";
-inline constexpr std::string_view kOwner = "Owner";
-inline constexpr std::string_view kLeaseUntil = "LeaseUntil";
-inline constexpr std::string_view kState = "State";
-inline constexpr std::string_view kPlan = "Plan";
-inline constexpr std::string_view kRunning = "running";
-inline constexpr std::string_view kApplying = "applying";
-}  // namespace journal
-
-// CreateTable of DatameshJournal: key JournalId (S), PAY_PER_REQUEST.
-nlohmann::json journal_table_request();
 
 class MeshWriterLock {
  public:

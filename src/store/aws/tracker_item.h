@@ -20,39 +20,9 @@
 #include "absl/status/statusor.h"
 #include "datamesh/types.h"
 #include "store/aws/attribute_value.h"
+#include "store/aws/dynamodb_tables.h"
 
 namespace datamesh::store::aws {
-
-// Table, index and attribute names of the tracker (§4), and ours.
-namespace tracker {
-inline constexpr std::string_view kTable = "AwsDataMeshSubscriptions";
-inline constexpr std::string_view kOwnerIndex = "AwsDataMeshSubscriptions-Owner";
-inline constexpr std::string_view kSubscriberIndex = "AwsDataMeshSubscriptions-Subscriber";
-
-inline constexpr std::string_view kSubscriptionId = "SubscriptionId";
-inline constexpr std::string_view kOwnerPrincipal = "OwnerPrincipal";
-inline constexpr std::string_view kSubscriberPrincipal = "SubscriberPrincipal";
-inline constexpr std::string_view kStatus = "Status";
-inline constexpr std::string_view kRequestedGrants = "RequestedGrants";
-inline constexpr std::string_view kDatabaseName = "DatabaseName";
-inline constexpr std::string_view kTableName = "TableName";
-inline constexpr std::string_view kDomain = "Domain";
-inline constexpr std::string_view kDataProduct = "DataProduct";
-inline constexpr std::string_view kCreationDate = "CreationDate";
-inline constexpr std::string_view kCreatedBy = "CreatedBy";
-inline constexpr std::string_view kUpdatedDate = "UpdatedDate";
-inline constexpr std::string_view kUpdatedBy = "UpdatedBy";
-inline constexpr std::string_view kPermittedGrants = "PermittedGrants";
-inline constexpr std::string_view kGrantableGrants = "GrantableGrants";
-inline constexpr std::string_view kGrantedTableArns = "GrantedTableARNs";
-inline constexpr std::string_view kRamShares = "RamShares";
-inline constexpr std::string_view kNotes = "Notes";
-inline constexpr std::string_view kImportedToConsumer = "ImportedToConsumer";
-// Ours.
-inline constexpr std::string_view kVersion = "DatameshVersion";
-inline constexpr std::string_view kNoteOrder = "DatameshNotes";
-inline constexpr std::string_view kShareStates = "DatameshShares";
-}  // namespace tracker
 
 // A decoded tracker item. The original's tag-based requests (§2.3: type DOMAIN or DATA_PRODUCT)
 // have no database; their Domain or DataProduct value is kept here and subscription.type says
