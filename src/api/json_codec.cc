@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/numbers.h"
+#include "base/json_text.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "core/subscription_status.h"
@@ -57,21 +58,11 @@ const json& unwrapped(const json& value) {
 // wrong, which is harmless: the parser refuses that text anyway.
 std::optional<size_t> too_deep_at(std::string_view text) {
   int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
+  base::JsonStringTracker strings;
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
+    if (!strings.outside_string(c)) continue;
+    if (c == '[' || c == '{') {
       if (++depth > kMaxJsonDepth) return i;
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;

@@ -66,28 +66,17 @@ absl::Status JsonListReader::feed(std::string_view bytes) {
   if (!bytes.empty()) began_ = true;
   for (const char c : bytes) {
     if (where_ == Where::kAfterList) continue;
-    const bool was_in_string = in_string_;
-    if (in_string_) {
-      if (escaped_) {
-        escaped_ = false;
-      } else if (c == '\\') {
-        escaped_ = true;
-      } else if (c == '"') {
-        in_string_ = false;
-      }
-    } else if (c == '"') {
-      in_string_ = true;
-    }
+    const bool structural = strings_.outside_string(c);
     if (where_ == Where::kBeforeList) {
-      if (!was_in_string && c == '[') where_ = Where::kInList;
+      if (structural && c == '[') where_ = Where::kInList;
       continue;
     }
-    if (!was_in_string && depth_ == 0 && (c == ',' || c == ']')) {
+    if (structural && depth_ == 0 && (c == ',' || c == ']')) {
       DATAMESH_RETURN_IF_ERROR(end_entry());
       if (c == ']') where_ = Where::kAfterList;
       continue;
     }
-    if (!was_in_string) {
+    if (structural) {
       if (c == '{' || c == '[') ++depth_;
       if (c == '}' || c == ']') --depth_;
     }

@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "api/answer_json.h"
+#include "base/json_text.h"
 #include "datamesh/each.h"
 
 namespace datamesh::api {
@@ -68,8 +69,7 @@ class JsonListReader {
 
   Each<nlohmann::json> each_;
   enum class Where { kBeforeList, kInList, kAfterList } where_ = Where::kBeforeList;
-  bool in_string_ = false;
-  bool escaped_ = false;
+  base::JsonStringTracker strings_;
   int depth_ = 0;  // of the current entry's arrays and objects
   std::string entry_;
   int64_t entries_ = 0;
