@@ -66,7 +66,8 @@ inline constexpr std::string_view kCreationDate = "CreationDate";
 inline constexpr std::string_view kRevocationDate = "RevocationDate";
 }  // namespace access_key_table
 
-// DatameshAuditLog, the audit chain: audit_items.h (items), audit_table.h (requests).
+// DatameshAuditLog, the audit chain: audit_items.h (items and requests), audit_table.h (reads
+// and appends).
 namespace audit_log {
 inline constexpr std::string_view kTable = "DatameshAuditLog";
 inline constexpr std::string_view kSubscriptionIndex = "DatameshAuditLog-Subscription";
