@@ -362,7 +362,7 @@ int run(int argc, char** argv) {
   }
   CLI::App* migrate = groups.at("admin")->add_subcommand(
       "migrate",
-      "bring the schema of the mesh's database (--endpoint sqlite:///... or postgresql://...) up "
+      "Bring the schema of the mesh's database (--endpoint sqlite:///... or postgresql://...) up "
       "to this datamesh's version; stores also do it when opened, under a lock");
   migrate->fallthrough();
 
