@@ -27,6 +27,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,6 +46,7 @@
 #include "requests.h"
 #include "slow_clients.h"
 #include "sqlite_baseline.h"
+#include "testkit/scratch_dir.h"
 #include "testkit/server_process.h"
 #include "wrk_runner.h"
 
@@ -101,7 +103,7 @@ class Bench {
   json machine_json() const;
 
   BenchOptions options_;
-  std::string dir_;
+  std::optional<testkit::ScratchDir> dir_;  // made by prepare_directory()
   BenchMesh mesh_;
   std::unique_ptr<testkit::ServerProcess> server_;
   std::string host_header_;
@@ -109,16 +111,12 @@ class Bench {
 };
 
 absl::Status Bench::prepare_directory() {
-  std::string base = options_.tmpdir;
-  if (base.empty()) {
-    const char* tmp = std::getenv("TMPDIR");
-    base = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+  try {
+    dir_.emplace("bench", options_.tmpdir);
+  } catch (const std::runtime_error& e) {
+    return absl::InternalError(e.what());
   }
-  std::string pattern = cat(base, "/datamesh-bench-XXXXXX");
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    return absl::InternalError(cat("cannot create a directory in ", base));
-  }
-  dir_ = pattern;
+  if (options_.keep_dir) dir_->keep();
   return absl::OkStatus();
 }
 
@@ -195,7 +193,7 @@ json Bench::machine_json() const {
   return {{"nproc", std::thread::hardware_concurrency()},
           {"cpu_model", cpu_model()},
           {"kernel", cat(names.sysname, " ", names.release)},
-          {"bench_dir_filesystem", filesystem_of(dir_)},
+          {"bench_dir_filesystem", filesystem_of(dir_->path().string())},
           {"sqlite_version", sqlite3_libversion()},
           {"build_type", DATAMESH_BENCH_BUILD_TYPE}};
 }
@@ -207,10 +205,9 @@ int Bench::run_aws(const std::string& command_line) {
     return 1;
   }
   auto measured = measure_aws_workflow(AwsWorkflowSetup{
-      .moto_script = DATAMESH_BENCH_MOTO_SCRIPT, .state_dir = cat(dir_, "/moto"),
+      .moto_script = DATAMESH_BENCH_MOTO_SCRIPT, .state_dir = dir_->file("moto"),
       .table_counts = options_.aws_tables});
-  std::error_code ignored;
-  if (!options_.keep_dir) std::filesystem::remove_all(dir_, ignored);
+  dir_.reset();
   if (absl::IsNotFound(measured.status())) {
     std::printf("aws: skipped: %s\n", std::string(measured.status().message()).c_str());
     return 0;
@@ -230,6 +227,7 @@ int Bench::run_aws(const std::string& command_line) {
     json_path = cat(DATAMESH_BENCH_RESULTS_DIR, "/datamesh-bench-aws-",
                     utc_now("%Y%m%dT%H%M%SZ"), ".json");
   }
+  std::error_code ignored;
   std::filesystem::create_directories(std::filesystem::path(json_path).parent_path(), ignored);
   std::ofstream file(json_path);
   file << out.dump(2) << "\n";
@@ -277,20 +275,16 @@ int Bench::run(const std::string& command_line) {
     std::cerr << "bench: " << made.message() << std::endl;
     return 1;
   }
-  struct Cleanup {
-    const std::string& dir;
-    bool keep;
-    std::unique_ptr<testkit::ServerProcess>& server;
+  struct Cleanup {  // the server first: it writes into the folder
+    Bench& bench;
     ~Cleanup() {
-      server.reset();
-      if (keep) {
-        std::cerr << "bench: kept " << dir << std::endl;
-      } else {
-        std::error_code ignored;
-        std::filesystem::remove_all(dir, ignored);
+      bench.server_.reset();
+      if (bench.options_.keep_dir) {
+        std::cerr << "bench: kept " << bench.dir_->path().string() << std::endl;
       }
+      bench.dir_.reset();
     }
-  } cleanup{dir_, options_.keep_dir, server_};
+  } cleanup{*this};
 
   json out = {{"schema", "datamesh-bench/1"},
               {"command", command_line},
@@ -318,7 +312,7 @@ int Bench::run(const std::string& command_line) {
   std::optional<SqliteBaseline> sqlite;
   if (options_.runs("sqlite")) {
     std::cerr << "bench: raw SQLite commits for " << options_.seconds << " s ..." << std::endl;
-    auto measured = measure_sqlite_commits(cat(dir_, "/sqlite-baseline.db"), options_.seconds,
+    auto measured = measure_sqlite_commits(dir_->file("sqlite-baseline.db"), options_.seconds,
                                            options_.warmup_seconds);
     if (!measured.ok()) {
       std::cerr << "bench: " << measured.status().message() << std::endl;
@@ -338,7 +332,7 @@ int Bench::run(const std::string& command_line) {
   // ---- the mesh and the server -------------------------------------------------------------
   std::cerr << "bench: building a mesh with " << options_.consumers << " consumers ..."
             << std::endl;
-  auto mesh = build_mesh(cat(dir_, "/mesh.db"), options_.consumers, options_.tables);
+  auto mesh = build_mesh(dir_->file("mesh.db"), options_.consumers, options_.tables);
   if (!mesh.ok()) {
     std::cerr << "bench: " << mesh.status().message() << std::endl;
     return 1;
@@ -355,7 +349,7 @@ int Bench::run(const std::string& command_line) {
   next_write_ = mesh_.consumers.size();  // write numbers below are the read subscriptions'
   testkit::ServeOptions serve{.cli_path = options_.datamesh,
                               .store = mesh_.store_path,
-                              .stderr_path = cat(dir_, "/server.log")};
+                              .stderr_path = dir_->file("server.log")};
   if (options_.workers > 0) {
     serve.extra_args.insert(serve.extra_args.end(),
                             {"--workers", std::to_string(options_.workers)});
@@ -366,7 +360,7 @@ int Bench::run(const std::string& command_line) {
   // per second, and their 429s would count as failures.
   std::string server_config = options_.server_config;
   if (server_config.empty()) {
-    server_config = cat(dir_, "/serve.json");
+    server_config = dir_->file("serve.json");
     std::ofstream(server_config) << R"({"requests_per_second_per_key": 0})";
   }
   serve.extra_args.insert(serve.extra_args.end(), {"--config", server_config});

@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -37,6 +38,7 @@
 #include "mesh_setup.h"
 #include "postgres_baseline.h"
 #include "requests.h"
+#include "testkit/scratch_dir.h"
 #include "testkit/server_process.h"
 #include "store/postgres/connection.h"
 
@@ -194,9 +196,12 @@ absl::StatusOr<std::vector<std::string>> pending_requests(const std::string& sto
 class PostgresBench {
  public:
   explicit PostgresBench(Options options) : options_(std::move(options)) {}
+  // Runs everything in a new scratch folder (the private PostgreSQL, the replicas' logs), which
+  // is removed at the end, or kept and named when the run failed.
   int run(const std::string& command_line);
 
  private:
+  int run_in(const testkit::ScratchDir& dir, const std::string& command_line);
   Run measure(const std::string& name, const std::vector<ServerProcess*>& replicas,
               const RequestMaker& make);
   long postmaster_ = 0;
@@ -340,15 +345,26 @@ int PostgresBench::run(const std::string& command_line) {
     std::cerr << "bench: --connections must be even (split between two replicas)" << std::endl;
     return 1;
   }
-  std::string dir = cat(std::filesystem::temp_directory_path().string(), "/datamesh-pgbench-XXXXXX");
-  if (::mkdtemp(dir.data()) == nullptr) {
-    std::cerr << "bench: cannot create " << dir << std::endl;
+  std::optional<testkit::ScratchDir> dir;
+  try {
+    dir.emplace("pgbench");
+  } catch (const std::runtime_error& e) {
+    std::cerr << "bench: " << e.what() << std::endl;
     return 1;
   }
+  const int code = run_in(*dir, command_line);
+  if (code != 0) {
+    dir->keep();
+    std::cerr << "bench: kept " << dir->path().string() << " (the replicas' logs)" << std::endl;
+  }
+  return code;
+}
+
+int PostgresBench::run_in(const testkit::ScratchDir& dir, const std::string& command_line) {
   PrivateServer private_server;
   std::string url = options_.postgres;
   if (url.empty()) {
-    auto started = private_server.start(cat(dir, "/pg"));
+    auto started = private_server.start(dir.file("pg"));
     if (!started.ok()) {
       std::cerr << "bench: " << started.status().message() << std::endl;
       return 1;
@@ -398,7 +414,7 @@ int PostgresBench::run(const std::string& command_line) {
   for (int number = 1; number <= 2; ++number) {
     testkit::ServeOptions serve{.cli_path = options_.datamesh,
                                 .store = store_url,
-                                .stderr_path = cat(dir, "/replica", number, ".log")};
+                                .stderr_path = dir.file(cat("replica", number, ".log"))};
     if (options_.workers > 0) {
       serve.extra_args = {"--workers", std::to_string(options_.workers)};
     }
@@ -536,8 +552,6 @@ int PostgresBench::run(const std::string& command_line) {
   }
   std::ofstream(path) << out.dump(2) << "\n";
   std::cerr << "bench: wrote " << path << std::endl;
-  std::error_code ignored;
-  std::filesystem::remove_all(cat(dir, "/replica1.log"), ignored);
   return 0;
 }
 

@@ -48,7 +48,7 @@ std::string code_name(absl::StatusCode code) {
 
 // What datamesh's chain does with the case: the same shape as the JSON's "botocore" entry.
 json run_case(const json& test_case) {
-  test::ScratchFolder home;
+  test::ScratchDir home;
   test::ManualTime time;
   test::FakeSts sts(time);
   if (test_case.contains("config"))
@@ -60,10 +60,10 @@ json run_case(const json& test_case) {
   for (const auto& [path, text] : files.items()) {
     home.write(path, text.get<std::string>());
   }
-  std::map<std::string, std::string, std::less<>> variables = {{"HOME", home.path()}};
+  std::map<std::string, std::string, std::less<>> variables = {{"HOME", home.path().string()}};
   const json env = test_case.value("env", json::object());
   for (const auto& [name, value] : env.items()) {
-    variables[name] = replace_home(value.get<std::string>(), home.path());
+    variables[name] = replace_home(value.get<std::string>(), home.path().string());
   }
   const EnvironmentLookup environment = environment_of(variables);
   CredentialChainOptions options;

@@ -16,7 +16,7 @@ namespace {
 using test::AssumeCall;
 using test::FakeSts;
 using test::ManualTime;
-using test::ScratchFolder;
+using test::ScratchDir;
 using Variables = std::map<std::string, std::string, std::less<>>;
 
 constexpr std::string_view kOriginalFile = R"({
@@ -30,7 +30,7 @@ constexpr std::string_view kOriginalFile = R"({
 
 class CredentialChainTest : public ::testing::Test {
  protected:
-  CredentialChainTest() : sts_(time_) { variables_["HOME"] = home_.path(); }
+  CredentialChainTest() : sts_(time_) { variables_["HOME"] = home_.path().string(); }
 
   absl::StatusOr<ResolvedCredentials> resolve(const CredentialChainOptions& options = {}) {
     return resolve_credential_chain(options, environment_of(variables_), sts_.assume_role(),
@@ -55,7 +55,7 @@ class CredentialChainTest : public ::testing::Test {
                 "aws_session_token = dev-token\n");
   }
 
-  ScratchFolder home_;
+  ScratchDir home_;
   ManualTime time_;
   FakeSts sts_;
   Variables variables_;
@@ -202,7 +202,7 @@ TEST_F(CredentialChainTest, NothingAnywhereListsWhatWasTried) {
   EXPECT_STATUS(resolve(), absl::StatusCode::kNotFound,
                 "no AWS credentials: none given explicitly, no credentials file "
                 "(CredentialsFile), no AWS_ACCESS_KEY_ID, and no profile default in " +
-                    home_.path() + "/.aws/config or " + home_.path() + "/.aws/credentials");
+                    home_.file(".aws/config") + " or " + home_.file(".aws/credentials"));
 }
 
 TEST_F(CredentialChainTest, NamedProfileThatDoesNotExist) {
@@ -224,21 +224,21 @@ TEST_F(CredentialChainTest, HalfTheEnvironmentKeysIsRefused) {
 TEST_F(CredentialChainTest, ProfileWithHalfItsKeysNamesTheLine) {
   home_.write(".aws/credentials", "[default]\n\naws_access_key_id = AKIA\n");
   EXPECT_STATUS(resolve(), absl::StatusCode::kInvalidArgument,
-                "AWS profile default has aws_access_key_id (" + home_.path() +
+                "AWS profile default has aws_access_key_id (" + home_.path().string() +
                     "/.aws/credentials:3) but no aws_secret_access_key");
 }
 
 TEST_F(CredentialChainTest, ProfileWithoutCredentials) {
   home_.write(".aws/config", "[default]\nregion = eu-west-1\n");
   EXPECT_STATUS(resolve(), absl::StatusCode::kNotFound,
-                "AWS profile default (" + home_.path() + "/.aws/config:1) holds no credentials");
+                "AWS profile default (" + home_.file(".aws/config") + ":1) holds no credentials");
 }
 
 TEST_F(CredentialChainTest, MalformedSharedFileNamesLineAndReason) {
   home_.write(".aws/credentials", "[default]\naws_secret_access_key: secret-value\nsecret-value\n");
   const absl::StatusOr<ResolvedCredentials> resolved = resolve();
   EXPECT_STATUS(resolved, absl::StatusCode::kInvalidArgument,
-                home_.path() + "/.aws/credentials:3: expected key = value");
+                home_.file(".aws/credentials") + ":3: expected key = value");
   EXPECT_EQ(resolved.status().message().find("secret-value"), absl::string_view::npos);
 }
 
@@ -291,7 +291,7 @@ TEST_F(CredentialChainTest, CredentialsFileWithAnOverflowingNumberIsMalformedNot
 
 TEST_F(CredentialChainTest, MissingCredentialsFile) {
   EXPECT_STATUS(
-      resolve({.credentials_file = home_.path() + "/none.json", .credentials_block = "Mesh"}),
+      resolve({.credentials_file = home_.file("none.json"), .credentials_block = "Mesh"}),
       absl::StatusCode::kNotFound, "cannot read credentials file");
 }
 
@@ -367,7 +367,8 @@ TEST_F(CredentialChainTest, SourceProfileLoopIsRefusedNamingTheLoop) {
               "[profile b]\nrole_arn = arn:aws:iam::1:role/B\nsource_profile = a\n");
   EXPECT_STATUS(
       resolve({.profile = "a"}), absl::StatusCode::kInvalidArgument,
-      "AWS profiles loop through source_profile: a -> b -> a (" + home_.path() + "/.aws/config:6)");
+      "AWS profiles loop through source_profile: a -> b -> a (" + home_.file(".aws/config") +
+          ":6)");
   EXPECT_TRUE(sts_.calls().empty());
 }
 
@@ -381,7 +382,7 @@ TEST_F(CredentialChainTest, MissingSourceProfile) {
   home_.write(".aws/config",
               "[profile a]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = gone\n");
   EXPECT_STATUS(resolve({.profile = "a"}), absl::StatusCode::kInvalidArgument,
-                "the source_profile gone of AWS profile a (" + home_.path() +
+                "the source_profile gone of AWS profile a (" + home_.path().string() +
                     "/.aws/config:3) does not exist");
 }
 
@@ -400,7 +401,7 @@ TEST_F(CredentialChainTest, RoleArnNeedsExactlyOneSource) {
               "source_profile = none\ncredential_source = Environment\n"
               "[profile empty]\nrole_arn =\nsource_profile = none\n");
   EXPECT_STATUS(resolve({.profile = "none"}), absl::StatusCode::kInvalidArgument,
-                "has role_arn (" + home_.path() +
+                "has role_arn (" + home_.path().string() +
                     "/.aws/config:2) but neither source_profile nor credential_source");
   EXPECT_STATUS(resolve({.profile = "both"}), absl::StatusCode::kInvalidArgument,
                 "has both source_profile and credential_source");
@@ -429,7 +430,7 @@ TEST_F(CredentialChainTest, UnsupportedProfileSettingsAreRefusedNotIgnored) {
               "[profile mfa]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = proc\n"
               "mfa_serial = arn:aws:iam::1:mfa/u\n");
   EXPECT_STATUS(resolve({.profile = "proc"}), absl::StatusCode::kUnimplemented,
-                "AWS profile proc uses credential_process (" + home_.path() + "/.aws/config:2)");
+                "AWS profile proc uses credential_process (" + home_.file(".aws/config") + ":2)");
   EXPECT_STATUS(resolve({.profile = "mfa"}), absl::StatusCode::kUnimplemented,
                 "AWS profile mfa uses mfa_serial");
 }

@@ -3,12 +3,8 @@
 // records every AssumeRole (the chain under test is real; only the network is replaced).
 #pragma once
 
-#include <stdlib.h>
-
 #include <atomic>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -18,38 +14,11 @@
 #include "absl/status/statusor.h"
 #include "aws/sts_calls.h"
 #include "gtest/gtest.h"
+#include "testkit/scratch_dir.h"
 
 namespace datamesh::aws::test {
 
-// A folder of its own for one test, removed with everything in it at the end.
-class ScratchFolder {
- public:
-  ScratchFolder() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "datamesh-awscreds-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = pattern;
-  }
-  ~ScratchFolder() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ScratchFolder(const ScratchFolder&) = delete;
-  ScratchFolder& operator=(const ScratchFolder&) = delete;
-
-  const std::string& path() const { return path_; }
-
-  // Writes `text` to `relative` (folders created), returns the full path.
-  std::string write(std::string_view relative, std::string_view text) const {
-    const std::filesystem::path full = std::filesystem::path(path_) / relative;
-    std::filesystem::create_directories(full.parent_path());
-    std::ofstream(full, std::ios::binary) << text;
-    return full.string();
-  }
-
- private:
-  std::string path_;
-};
+using testkit::ScratchDir;
 
 // A clock that moves only when the test says; safe to read from several threads.
 class ManualTime {

@@ -9,10 +9,10 @@
 namespace datamesh::aws {
 namespace {
 
-using test::ScratchFolder;
+using test::ScratchDir;
 
 TEST(SharedConfigTest, ConfigProfilesAreDefaultAndProfileSectionsOnly) {
-  ScratchFolder home;
+  ScratchDir home;
   home.write(".aws/config",
              "[default]\nregion = eu-west-1\n"
              "[profile dev]\nregion = us-east-2\n"
@@ -21,24 +21,24 @@ TEST(SharedConfigTest, ConfigProfilesAreDefaultAndProfileSectionsOnly) {
              "[preview]\nx = 1\n"
              "[profilex]\nregion = nowhere\n");
   ASSERT_OK_AND_ASSIGN(const SharedConfig config,
-                       load_shared_config(environment_of({{"HOME", home.path()}})));
-  EXPECT_EQ(config.config_path, home.path() + "/.aws/config");
-  EXPECT_EQ(config.credentials_path, home.path() + "/.aws/credentials");
+                       load_shared_config(environment_of({{"HOME", home.path().string()}})));
+  EXPECT_EQ(config.config_path, home.file(".aws/config"));
+  EXPECT_EQ(config.credentials_path, home.file(".aws/credentials"));
   ASSERT_EQ(config.profiles.size(), 3u);
   EXPECT_EQ(config.find("default")->get("region"), "eu-west-1");
   EXPECT_EQ(config.find("dev")->get("region"), "us-east-2");
   EXPECT_EQ(config.find("quoted name")->get("region"), "ap-south-1");
-  EXPECT_EQ(config.find("dev")->origin_of("region"), home.path() + "/.aws/config:4");
+  EXPECT_EQ(config.find("dev")->origin_of("region"), home.file(".aws/config") + ":4");
 }
 
 TEST(SharedConfigTest, CredentialsFileOverridesConfigKeyByKey) {
-  ScratchFolder home;
+  ScratchDir home;
   home.write(".aws/config", "[profile dev]\nregion = us-east-2\naws_access_key_id = FROM_CONFIG\n");
   home.write(".aws/credentials",
              "[dev]\naws_access_key_id = FROM_CREDENTIALS\n"
              "[profile odd]\naws_access_key_id = RAW_NAME\n");
   ASSERT_OK_AND_ASSIGN(const SharedConfig config,
-                       load_shared_config(environment_of({{"HOME", home.path()}})));
+                       load_shared_config(environment_of({{"HOME", home.path().string()}})));
   const Profile* dev = config.find("dev");
   ASSERT_NE(dev, nullptr);
   EXPECT_EQ(dev->get("aws_access_key_id"), "FROM_CREDENTIALS");
@@ -48,15 +48,15 @@ TEST(SharedConfigTest, CredentialsFileOverridesConfigKeyByKey) {
 }
 
 TEST(SharedConfigTest, VariablesNameTheFiles) {
-  ScratchFolder home;
+  ScratchDir home;
   const std::string config_path = home.write("elsewhere/conf", "[profile a]\nregion = r1\n");
   home.write("elsewhere/creds", "[b]\naws_access_key_id = K\n");
   ASSERT_OK_AND_ASSIGN(
       const SharedConfig config,
-      load_shared_config(environment_of({{"HOME", home.path()},
+      load_shared_config(environment_of({{"HOME", home.path().string()},
                                          {"AWS_CONFIG_FILE", config_path},
                                          {"AWS_SHARED_CREDENTIALS_FILE", "~/elsewhere/creds"}})));
-  EXPECT_EQ(config.credentials_path, home.path() + "/elsewhere/creds");
+  EXPECT_EQ(config.credentials_path, home.file("elsewhere/creds"));
   EXPECT_NE(config.find("a"), nullptr);
   EXPECT_NE(config.find("b"), nullptr);
 }
@@ -69,18 +69,18 @@ TEST(SharedConfigTest, NoHomeMeansNoDefaultFiles) {
 }
 
 TEST(SharedConfigTest, DefaultNamedTwiceIsRefused) {
-  ScratchFolder home;
+  ScratchDir home;
   home.write(".aws/config", "[default]\nregion = a\n\n[profile default]\nregion = b\n");
-  EXPECT_STATUS(load_shared_config(environment_of({{"HOME", home.path()}})),
+  EXPECT_STATUS(load_shared_config(environment_of({{"HOME", home.path().string()}})),
                 absl::StatusCode::kInvalidArgument,
                 "/.aws/config:4: section [profile default] names profile default again (first "
                 "at line 1)");
 }
 
 TEST(SharedConfigTest, MalformedFileNamesItsLine) {
-  ScratchFolder home;
+  ScratchDir home;
   home.write(".aws/credentials", "[default]\naws_access_key_id = A\nnot a setting\n");
-  EXPECT_STATUS(load_shared_config(environment_of({{"HOME", home.path()}})),
+  EXPECT_STATUS(load_shared_config(environment_of({{"HOME", home.path().string()}})),
                 absl::StatusCode::kInvalidArgument,
                 "/.aws/credentials:3: expected key = value, a [section] or a comment");
 }
@@ -104,12 +104,12 @@ class RegionTest : public ::testing::Test {
     EXPECT_OK(config);
     return config.ok() ? *config : SharedConfig{};
   }
-  ScratchFolder home_;
+  ScratchDir home_;
 };
 
 TEST_F(RegionTest, OrderIsExplicitFileAwsRegionDefaultRegionProfile) {
   std::map<std::string, std::string, std::less<>> variables = {
-      {"HOME", home_.path()},
+      {"HOME", home_.path().string()},
       {"AWS_PROFILE", "dev"},
       {"AWS_REGION", "from-aws-region"},
       {"AWS_DEFAULT_REGION", "from-default-region"}};
@@ -130,11 +130,12 @@ TEST_F(RegionTest, OrderIsExplicitFileAwsRegionDefaultRegionProfile) {
 }
 
 TEST_F(RegionTest, NoRegionAnywhereSaysWhereItLooked) {
-  const auto environment = environment_of({{"HOME", home_.path()}, {"AWS_PROFILE", "other"}});
+  const auto environment =
+      environment_of({{"HOME", home_.path().string()}, {"AWS_PROFILE", "other"}});
   EXPECT_STATUS(resolve_region({}, environment, load(environment)), absl::StatusCode::kNotFound,
                 "no AWS region: name one (aws://REGION), or set AWS_REGION or "
                 "AWS_DEFAULT_REGION, or region in profile other of " +
-                    home_.path() + "/.aws/config");
+                    home_.file(".aws/config"));
 }
 
 }  // namespace

@@ -72,8 +72,6 @@ std::optional<HttpConnection::Answer> ask(int port, const std::string& source,
 
 class ServerAbuseTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_FALSE(scratch_.path().empty()); }
-
   // (Re)starts the server on the scratch mesh with `config` as its --config file.
   void serve(const nlohmann::json& config) {
     server_.reset();

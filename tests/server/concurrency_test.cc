@@ -47,7 +47,6 @@ const std::vector<std::string> kTables = {"t0", "t1", "t2", "t3", "t4", "t5"};
 class ServerConcurrencyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(scratch_.path().empty());
     auto process = start_server_process(scratch_.path() / "mesh.db", scratch_.path() / "serve.err");
     ASSERT_OK(process);
     server_ = std::move(*process);

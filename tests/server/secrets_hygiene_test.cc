@@ -178,7 +178,6 @@ void PrintTo(Mode mode, std::ostream* out) {
 class SecretsHygieneTest : public ::testing::TestWithParam<Mode> {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(scratch_.path().empty());
     if (GetParam() == Mode::kServer) {
       ASSERT_OK(server_.start(scratch_.path()));
       endpoint_ = server_.endpoint();

@@ -24,7 +24,6 @@ server::ServerConfig ServedMeshTest::default_config() {
 }
 
 void ServedMeshTest::SetUp() {
-  ASSERT_FALSE(scratch_.path().empty());
   // The sinks change while no server thread runs; they are restored in TearDown.
   spdlog::logger& logger = api::logger();
   saved_sinks_ = logger.sinks();

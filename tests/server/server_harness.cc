@@ -3,10 +3,7 @@
 #include <curl/curl.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <system_error>
 
 #include "base/text.h"
 #include "datamesh/catalog.h"
@@ -19,26 +16,6 @@
 namespace datamesh::server_test {
 
 using base::cat;
-
-// ---- ScratchDir -----------------------------------------------------------------------------
-
-ScratchDir::ScratchDir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string pattern =
-      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/datamesh-server-XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    ADD_FAILURE() << "cannot create a scratch directory from " << pattern << ": "
-                  << std::strerror(errno);
-    return;
-  }
-  path_ = pattern;
-}
-
-ScratchDir::~ScratchDir() {
-  if (path_.empty()) return;
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
 
 // ---- raw HTTP -------------------------------------------------------------------------------
 

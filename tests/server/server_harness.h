@@ -37,24 +37,14 @@
 #include "spdlog/sinks/base_sink.h"
 #include "support/fault_store.h"
 #include "testkit/mesh_setup.h"
+#include "testkit/scratch_dir.h"
 #include "testkit/server_process.h"
 
 namespace datamesh::server_test {
 
 inline constexpr char kRegion[] = "us-east-1";
 
-// A new directory under $TMPDIR (or /tmp), removed with everything in it on destruction.
-class ScratchDir {
- public:
-  ScratchDir();
-  ~ScratchDir();
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using testkit::ScratchDir;
 
 // ---- raw HTTP -------------------------------------------------------------------------------
 

@@ -77,8 +77,6 @@ class Progress {
 
 class ServerShutdownTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_FALSE(scratch_.path().empty()); }
-
   std::filesystem::path store() const { return scratch_.path() / "mesh.db"; }
   std::filesystem::path errors() const { return scratch_.path() / "serve.err"; }
 

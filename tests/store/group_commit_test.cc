@@ -38,7 +38,7 @@ struct BatchingStore {
 
 struct BatchingFactory {
   std::string name;
-  std::function<absl::StatusOr<BatchingStore>(const ScratchDirectory&)> open;
+  std::function<absl::StatusOr<BatchingStore>(const ScratchDir&)> open;
 };
 
 void PrintTo(const BatchingFactory& factory, std::ostream* out) { *out << factory.name; }
@@ -52,14 +52,14 @@ BatchingStore batching(std::unique_ptr<ConcreteStore> store) {
 }
 
 BatchingFactory batching_sqlite_memory() {
-  return {"sqlite_memory", [](const ScratchDirectory&) -> absl::StatusOr<BatchingStore> {
+  return {"sqlite_memory", [](const ScratchDir&) -> absl::StatusOr<BatchingStore> {
             DATAMESH_ASSIGN_OR_RETURN(auto store, SqliteStore::open(":memory:"));
             return batching(std::move(store));
           }};
 }
 
 BatchingFactory batching_sqlite_file() {
-  return {"sqlite_file", [](const ScratchDirectory& directory) -> absl::StatusOr<BatchingStore> {
+  return {"sqlite_file", [](const ScratchDir& directory) -> absl::StatusOr<BatchingStore> {
             const std::string path = directory.file("mesh.db");
             DATAMESH_ASSIGN_OR_RETURN(auto store, SqliteStore::open(path));
             BatchingStore opened = batching(std::move(store));
@@ -71,7 +71,7 @@ BatchingFactory batching_sqlite_file() {
 }
 
 BatchingFactory batching_postgres() {
-  return {"postgres", [](const ScratchDirectory&) -> absl::StatusOr<BatchingStore> {
+  return {"postgres", [](const ScratchDir&) -> absl::StatusOr<BatchingStore> {
             DATAMESH_ASSIGN_OR_RETURN(auto schema, test_support::ScratchSchema::create());
             DATAMESH_ASSIGN_OR_RETURN(auto store, PostgresStore::open(schema->url()));
             BatchingStore opened = batching(std::move(store));
@@ -173,7 +173,7 @@ class GroupCommitTest : public ::testing::TestWithParam<BatchingFactory> {
     for (const WriterRun& run : runs) EXPECT_EQ(run.body_thread, runs.front().body_thread);
   }
 
-  ScratchDirectory directory_;
+  ScratchDir directory_;
   BatchingStore opened_;
 };
 

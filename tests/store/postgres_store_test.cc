@@ -532,7 +532,7 @@ class PostgresRestartTest : public ::testing::Test {
     server_ = *std::move(server);
   }
 
-  ScratchDirectory directory_;
+  ScratchDir directory_;
   std::unique_ptr<test_support::PrivatePostgres> server_;
 };
 

@@ -110,7 +110,7 @@ void back_to_schema_six(const std::string& path) {
 // The file ------------------------------------------------------------------------------------
 
 TEST(SqliteStoreFileTest, NewFileIsPrivateToItsOwnerWhateverTheUmask) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("mesh.db");
   const mode_t saved = ::umask(0);  // would leave a 0666 file readable by everyone
   auto store = SqliteStore::open(path);
@@ -126,7 +126,7 @@ TEST(SqliteStoreFileTest, NewFileIsPrivateToItsOwnerWhateverTheUmask) {
 }
 
 TEST(SqliteStoreFileTest, FileUsesWriteAheadLogging) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   auto store = open_or_fail(directory.file("mesh.db"));
   ASSERT_NE(store, nullptr);
   RawDatabase raw(directory.file("mesh.db"));
@@ -134,7 +134,7 @@ TEST(SqliteStoreFileTest, FileUsesWriteAheadLogging) {
 }
 
 TEST(SqliteStoreFileTest, OpenReportsAMissingDirectoryAsFailedPrecondition) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("no/such/dir/mesh.db");
   auto store = SqliteStore::open(path);
   EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
@@ -150,7 +150,7 @@ TEST(SqliteStoreFileTest, OpenRefusesNegativeOptions) {
 }
 
 TEST(SqliteStoreFileTest, OpenRefusesAnotherApplicationsDatabase) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("other.db");
   {
     RawDatabase raw(path);
@@ -166,7 +166,7 @@ TEST(SqliteStoreFileTest, OpenRefusesAnotherApplicationsDatabase) {
 // Migrations ----------------------------------------------------------------------------------
 
 TEST(SqliteStoreMigrationTest, ReopeningKeepsTheDataAndAppliesEachMigrationOnce) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("mesh.db");
   {
     auto store = open_or_fail(path);
@@ -192,7 +192,7 @@ TEST(SqliteStoreMigrationTest, ReopeningKeepsTheDataAndAppliesEachMigrationOnce)
 }
 
 TEST(SqliteStoreMigrationTest, OpenReportsTheVersionItFoundAndTheMigrationsItApplied) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("mesh.db");
   std::vector<int> every;
   for (const sqlite::Migration& migration : sqlite::migrations()) {
@@ -223,7 +223,7 @@ TEST(SqliteStoreMigrationTest, OpenReportsTheVersionItFoundAndTheMigrationsItApp
 
 // `datamesh admin migrate` answers what opening the file found and did.
 TEST(SqliteStoreMigrationTest, AdminMigrateAnswersTheVersionsAndTheMigrationsItApplied) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("mesh.db");
   const std::string url = "sqlite://" + path;
   const int latest = latest_version();
@@ -264,7 +264,7 @@ TEST(SqliteStoreMigrationTest, MigrationVersionsCountUpFromOne) {
 }
 
 TEST(SqliteStoreMigrationTest, OpeningAVersionTwoFileAddsTheListingIndexesAndKeepsItsRows) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("mesh.db");
   {
     auto store = open_or_fail(path);
@@ -300,7 +300,7 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionTwoFileAddsTheListingIndexesAndKee
 }
 
 TEST(SqliteStoreMigrationTest, OpeningAVersionSixFileMovesTheRequestKeyIntoAColumn) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("mesh.db");
   Subscription tables = full_subscription("S1");
   tables.status = SubscriptionStatus::kPending;
@@ -350,7 +350,7 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionSixFileMovesTheRequestKeyIntoAColu
 }
 
 TEST(SqliteStoreMigrationTest, OpeningAVersionFourFileClustersTheGrantsAndKeepsThem) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("mesh.db");
   const GrantRow granted{.principal = "222222222222",
                          .catalog_id = "999999999999",
@@ -402,7 +402,7 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionFourFileClustersTheGrantsAndKeepsT
 }
 
 TEST(SqliteStoreMigrationTest, OpeningAVersionThreeFileAddsTheClientTokensTableAndKeepsItsRows) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("mesh.db");
   {
     auto store = open_or_fail(path);
@@ -441,7 +441,7 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionThreeFileAddsTheClientTokensTableA
 }
 
 TEST(SqliteStoreMigrationTest, OpenRefusesASchemaNewerThanThisBinary) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("mesh.db");
   ASSERT_NE(open_or_fail(path), nullptr);
   const int newer = latest_version() + 1;
@@ -460,7 +460,7 @@ TEST(SqliteStoreMigrationTest, OpenRefusesASchemaNewerThanThisBinary) {
 }
 
 TEST(SqliteStoreMigrationTest, AFileOfSchemaOneKeepsItsAuditEventsUnchainedAndChainsNewOnes) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("mesh.db");
   {
     RawDatabase raw(path);
@@ -496,7 +496,7 @@ TEST(SqliteStoreMigrationTest, AFileOfSchemaOneKeepsItsAuditEventsUnchainedAndCh
 // Locking and transactions ----------------------------------------------------------------------
 
 TEST(SqliteStoreLockingTest, WriteIsUnavailableWhileAnotherConnectionHoldsTheWriteLock) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("mesh.db");
   auto store = open_or_fail(path, {.busy_timeout_ms = 0});
   ASSERT_NE(store, nullptr);
@@ -548,7 +548,7 @@ TEST(SqliteStoreLockingTest, ATableWithoutItsDatabaseIsRefusedAtCommit) {
 TEST(SqliteStoreLockingTest, EightProcessesIncrementOneCounterWithoutLosingAny) {
   constexpr int kProcesses = 8;
   constexpr int kIncrements = 50;
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("mesh.db");
   std::vector<pid_t> children;
   for (int p = 0; p < kProcesses; ++p) {
@@ -591,7 +591,7 @@ TEST(SqliteStoreLockingTest, EightProcessesIncrementOneCounterWithoutLosingAny) 
 }
 
 TEST(SqliteStoreLockingTest, TheGrantCacheFollowsAnotherStoreAndRawSqlOnTheFile) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("mesh.db");
   auto reader = open_or_fail(path);
   auto writer = open_or_fail(path);
@@ -607,7 +607,7 @@ TEST(SqliteStoreLockingTest, TheGrantCacheFollowsAnotherStoreAndRawSqlOnTheFile)
 // Schema and queries --------------------------------------------------------------------------
 
 TEST(SqliteStoreSchemaTest, EveryListingQueryReadsAnIndexInsteadOfScanning) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("mesh.db");
   ASSERT_NE(open_or_fail(path), nullptr);
   RawDatabase raw(path);
@@ -640,7 +640,7 @@ TEST(SqliteStoreSchemaTest, SubscriptionListingSqlHoldsNoFilterValue) {
 }
 
 TEST(SqliteStoreSchemaTest, StatusesAreStoredAsTheirExactNames) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("mesh.db");
   auto store = open_or_fail(path);
   ASSERT_NE(store, nullptr);
@@ -660,7 +660,7 @@ TEST(SqliteStoreSchemaTest, StatusesAreStoredAsTheirExactNames) {
 }
 
 TEST(SqliteStoreSchemaTest, AuditEventsCannotBeChangedOrDeleted) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("mesh.db");
   auto store = open_or_fail(path);
   ASSERT_NE(store, nullptr);
@@ -673,7 +673,7 @@ TEST(SqliteStoreSchemaTest, AuditEventsCannotBeChangedOrDeleted) {
 }
 
 TEST(SqliteStoreSchemaTest, AnUnreadableStoredDocumentIsAnInternalErrorNamingTheRow) {
-  ScratchDirectory directory;
+  ScratchDir directory;
   const std::string path = directory.file("mesh.db");
   auto store = open_or_fail(path);
   ASSERT_NE(store, nullptr);

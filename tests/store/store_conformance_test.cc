@@ -26,21 +26,21 @@ using ::testing::ElementsAre;
 struct StoreFactory {
   std::string name;
   // Opens a new, empty store; `directory` is a scratch directory it may put files in.
-  std::function<absl::StatusOr<std::unique_ptr<Store>>(const ScratchDirectory& directory)> open;
+  std::function<absl::StatusOr<std::unique_ptr<Store>>(const ScratchDir& directory)> open;
 };
 
 // Names the backend in gtest's messages instead of dumping the struct's bytes.
 void PrintTo(const StoreFactory& factory, std::ostream* out) { *out << factory.name; }
 
 StoreFactory sqlite_memory() {
-  return {"sqlite-memory", [](const ScratchDirectory&) -> absl::StatusOr<std::unique_ptr<Store>> {
+  return {"sqlite-memory", [](const ScratchDir&) -> absl::StatusOr<std::unique_ptr<Store>> {
             return SqliteStore::open(":memory:");
           }};
 }
 
 StoreFactory sqlite_file() {
   return {"sqlite-file",
-          [](const ScratchDirectory& directory) -> absl::StatusOr<std::unique_ptr<Store>> {
+          [](const ScratchDir& directory) -> absl::StatusOr<std::unique_ptr<Store>> {
             return SqliteStore::open(directory.file("mesh.db"));
           }};
 }
@@ -49,7 +49,7 @@ StoreFactory sqlite_file() {
 // a BufferedTransaction, whose writes are then applied to the SQLite transaction.
 StoreFactory buffered_sqlite() {
   return {"buffered-sqlite",
-          [](const ScratchDirectory&) -> absl::StatusOr<std::unique_ptr<Store>> {
+          [](const ScratchDir&) -> absl::StatusOr<std::unique_ptr<Store>> {
             auto store = SqliteStore::open(":memory:");
             if (!store.ok()) return store.status();
             return std::make_unique<test_support::BufferedStore>(*std::move(store));
@@ -74,7 +74,7 @@ class ScratchSchemaStore final : public Store {
 };
 
 StoreFactory postgres() {
-  return {"postgres", [](const ScratchDirectory&) -> absl::StatusOr<std::unique_ptr<Store>> {
+  return {"postgres", [](const ScratchDir&) -> absl::StatusOr<std::unique_ptr<Store>> {
             auto schema = test_support::ScratchSchema::create();
             if (!schema.ok()) return schema.status();
             auto store = PostgresStore::open((*schema)->url());
@@ -130,7 +130,7 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
     }));
   }
 
-  ScratchDirectory directory_;
+  ScratchDir directory_;
   std::unique_ptr<Store> store_;
 };
 

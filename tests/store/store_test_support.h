@@ -1,13 +1,11 @@
 // Values, comparisons and helpers shared by the store tests: rows with every field set, field
-// by field expectations, a scratch directory, and a counter that concurrent writers increment.
+// by field expectations, the scratch folder, and a counter that concurrent writers increment.
 #pragma once
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <optional>
 #include <set>
@@ -21,6 +19,7 @@
 #include "datamesh/types.h"
 #include "core/store.h"
 #include "store/sql/grant_cache.h"
+#include "testkit/scratch_dir.h"
 
 #define DATAMESH_ASSERT_OK(expression)                      \
   do {                                                      \
@@ -30,27 +29,7 @@
 
 namespace datamesh::store::testing {
 
-// A fresh directory under the test temporary directory, removed with everything in it.
-class ScratchDirectory {
- public:
-  ScratchDirectory() {
-    std::string pattern = (std::filesystem::path(::testing::TempDir()) / "store-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      ADD_FAILURE() << "mkdtemp " << pattern << " failed";
-    }
-    path_ = pattern;
-  }
-  ScratchDirectory(const ScratchDirectory&) = delete;
-  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-  ~ScratchDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string file(std::string_view name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using testkit::ScratchDir;
 
 // Runs fn (Transaction& → StatusOr<T>) in a read transaction and returns what it returned, or
 // the transaction's own error.

@@ -57,7 +57,7 @@ class WalCheckpointerTest : public ::testing::Test {
     return page_size == 0 ? 0 : (bytes - 32) / (page_size + 24);
   }
 
-  testing::ScratchDirectory directory_;
+  testing::ScratchDir directory_;
   const std::string path_ = directory_.file("mesh.db");
   std::unique_ptr<Connection> writer_;
 };

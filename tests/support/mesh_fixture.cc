@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
-#include <system_error>
 #include <utility>
 
 #include "aws/sts_client.h"
@@ -152,22 +151,10 @@ bool is_utc_date(const std::string& text) {
 // --- FreshMeshTest ---------------------------------------------------------------------------
 
 void FreshMeshTest::SetUp() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string pattern =
-      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/datamesh-e2e-XXXXXX";
-  ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << "cannot create a scratch directory";
-  scratch_dir_ = pattern;
-  auto endpoint = fresh_endpoint(scratch_dir_);
+  auto endpoint = fresh_endpoint(scratch_dir_.path());
   ASSERT_TRUE(endpoint.ok()) << endpoint.status().ToString();
   if (endpoint->starts_with("skip ")) GTEST_SKIP() << endpoint->substr(5);
   endpoint_ = *endpoint;
-}
-
-void FreshMeshTest::TearDown() {
-  if (!scratch_dir_.empty()) {
-    std::error_code ignored;
-    std::filesystem::remove_all(scratch_dir_, ignored);
-  }
 }
 
 ClientOptions FreshMeshTest::options(std::optional<Credentials> credentials,
@@ -235,10 +222,7 @@ void MeshFixture::SetUp() {
   }
 }
 
-void MeshFixture::TearDown() {
-  drop_clients();
-  FreshMeshTest::TearDown();
-}
+void MeshFixture::TearDown() { drop_clients(); }
 
 const Credentials& MeshFixture::credentials(const std::string& account) const {
   auto it = credentials_.find(account);

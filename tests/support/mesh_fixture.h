@@ -52,6 +52,7 @@
 #include "datamesh/producer.h"
 #include "datamesh/types.h"
 #include "gtest/gtest.h"
+#include "testkit/scratch_dir.h"
 
 namespace datamesh::test_support {
 
@@ -90,9 +91,8 @@ bool is_utc_date(const std::string& text);
 class FreshMeshTest : public ::testing::Test {
  protected:
   void SetUp() override;
-  void TearDown() override;
 
-  const std::filesystem::path& scratch_dir() const { return scratch_dir_; }
+  const std::filesystem::path& scratch_dir() const { return scratch_dir_.path(); }
   const std::string& endpoint() const { return endpoint_; }
   bool aws_mode() const { return is_aws_endpoint(endpoint_); }
 
@@ -102,7 +102,7 @@ class FreshMeshTest : public ::testing::Test {
                         const std::string& data_mesh_account_id = kMeshAccount) const;
 
  private:
-  std::filesystem::path scratch_dir_;
+  testkit::ScratchDir scratch_dir_{"e2e"};
   std::string endpoint_;
 };
 

@@ -2,16 +2,14 @@
 // blocks, the INI profile file, and what their errors may say. Fuzzing
 // (fuzz/credentials_fuzzer.cc) found a malformed JSON file's secret quoted in the error; the
 // input is fuzz/corpus/credentials_fuzzer/regression-json-error-quotes-secret.
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
+#include <filesystem>
 #include <string>
 
 #include "api/credentials.h"
 #include "api/json_codec.h"
 #include "gtest/gtest.h"
 #include "support/status_matchers.h"
+#include "testkit/scratch_dir.h"
 
 namespace datamesh::api {
 namespace {
@@ -131,19 +129,14 @@ TEST(ProfileFile, ErrorsNameTheLineButNeverAValue) {
 }
 
 TEST(CredentialsFile, LoadReadsTheFileAndReportsAMissingOne) {
-  char path[] = "/tmp/datamesh-credentials-XXXXXX";
-  const int fd = ::mkstemp(path);
-  ASSERT_GE(fd, 0);
-  ::close(fd);
-  {
-    std::ofstream out(path);
-    out << with_secret(R"({"AccessKeyId": "AKIA1", "SecretAccessKey": "$S"})");
-  }
+  const testkit::ScratchDir dir;
+  const std::string path = dir.write(
+      "credentials.json", with_secret(R"({"AccessKeyId": "AKIA1", "SecretAccessKey": "$S"})"));
   ASSERT_OK_AND_ASSIGN(const Credentials credentials, load_credentials_file(path, kBlocks));
   EXPECT_EQ(credentials.secret_access_key, kSecret);
   ASSERT_OK_AND_ASSIGN(const std::optional<Credentials> none, load_profile(path, "default"));
   EXPECT_FALSE(none.has_value());
-  std::remove(path);
+  std::filesystem::remove(path);
   EXPECT_STATUS(load_credentials_file(path, kBlocks), StatusCode::kNotFound,
                 "cannot read credentials file");
   ASSERT_OK_AND_ASSIGN(const std::optional<Credentials> missing, load_profile(path, "default"));

@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/files.h"
+#include "testkit/scratch_dir.h"
 
 namespace datamesh::security {
 namespace {
@@ -50,27 +51,16 @@ SecretBox box_from(const std::string& key) {
   return *std::move(box);
 }
 
-// A private directory under the test temporary directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "secret_box_test.XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = pattern;
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-  std::vector<std::string> entries() const {
-    std::vector<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(path_)) {
-      names.push_back(entry.path().filename().string());
-    }
-    return names;
-  }
+using testkit::ScratchDir;
 
- private:
-  std::string path_;
-};
+// The names of what the folder holds.
+std::vector<std::string> entries(const ScratchDir& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    names.push_back(entry.path().filename().string());
+  }
+  return names;
+}
 
 void write_file(const std::string& path, const std::string& contents, mode_t mode) {
   {
@@ -229,7 +219,7 @@ TEST(SecretBoxFromKey, RequiresExactly32Bytes) {
 // --- key files
 
 TEST(SecretBoxKeyFile, CreatesAMissingKeyFileReadableOnlyByItsOwner) {
-  const TempDir dir;
+  const ScratchDir dir;
   const std::string path = dir.file("master.key");
   const absl::StatusOr<SecretBox> box = SecretBox::open_key_file(path, true);
   ASSERT_TRUE(box.ok()) << box.status();
@@ -243,18 +233,18 @@ TEST(SecretBoxKeyFile, CreatesAMissingKeyFileReadableOnlyByItsOwner) {
   EXPECT_EQ(contents.find_first_not_of("0123456789abcdef"), 64u);
   EXPECT_EQ(contents.back(), '\n');
   // The temporary file the key was written to is gone.
-  EXPECT_THAT(dir.entries(), ::testing::ElementsAre("master.key"));
+  EXPECT_THAT(entries(dir), ::testing::ElementsAre("master.key"));
 }
 
 TEST(SecretBoxKeyFile, CreatesADifferentKeyEachTime) {
-  const TempDir dir;
+  const ScratchDir dir;
   ASSERT_TRUE(SecretBox::open_key_file(dir.file("a.key"), true).ok());
   ASSERT_TRUE(SecretBox::open_key_file(dir.file("b.key"), true).ok());
   EXPECT_NE(read_file(dir.file("a.key")), read_file(dir.file("b.key")));
 }
 
 TEST(SecretBoxKeyFile, ConcurrentCreatorsEndUpWithOneKey) {
-  const TempDir dir;
+  const ScratchDir dir;
   const std::string path = dir.file("master.key");
   std::vector<std::optional<SecretBox>> boxes(4);
   std::vector<std::thread> threads;
@@ -272,11 +262,11 @@ TEST(SecretBoxKeyFile, ConcurrentCreatorsEndUpWithOneKey) {
     ASSERT_TRUE(box.has_value());
     EXPECT_EQ(box->unseal(*sealed).value_or("<failed>"), "secret");
   }
-  EXPECT_THAT(dir.entries(), ::testing::ElementsAre("master.key"));
+  EXPECT_THAT(entries(dir), ::testing::ElementsAre("master.key"));
 }
 
 TEST(SecretBoxKeyFile, ReopensTheSameKey) {
-  const TempDir dir;
+  const ScratchDir dir;
   const std::string path = dir.file("master.key");
   const absl::StatusOr<SecretBox> created = SecretBox::open_key_file(path, true);
   ASSERT_TRUE(created.ok()) << created.status();
@@ -291,7 +281,7 @@ TEST(SecretBoxKeyFile, ReopensTheSameKey) {
 }
 
 TEST(SecretBoxKeyFile, ReadsAnExistingKeyInEitherCaseWithSurroundingWhitespace) {
-  const TempDir dir;
+  const ScratchDir dir;
   const std::string path = dir.file("master.key");
   std::string upper = kKeyHex;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -304,16 +294,16 @@ TEST(SecretBoxKeyFile, ReadsAnExistingKeyInEitherCaseWithSurroundingWhitespace) 
 }
 
 TEST(SecretBoxKeyFile, MissingFileIsNotFoundUnlessCreated) {
-  const TempDir dir;
+  const ScratchDir dir;
   const std::string path = dir.file("absent.key");
   const absl::StatusOr<SecretBox> box = SecretBox::open_key_file(path, false);
   EXPECT_EQ(box.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(message(box.status()), "key file \"" + path + "\" does not exist");
-  EXPECT_TRUE(dir.entries().empty()) << "nothing may be created";
+  EXPECT_TRUE(entries(dir).empty()) << "nothing may be created";
 }
 
 TEST(SecretBoxKeyFile, ReportsAMissingDirectoryWhenCreating) {
-  const TempDir dir;
+  const ScratchDir dir;
   const std::string path = dir.file("no/such/dir/master.key");
   const absl::StatusOr<SecretBox> box = SecretBox::open_key_file(path, true);
   EXPECT_EQ(box.status().code(), absl::StatusCode::kNotFound);
@@ -322,7 +312,7 @@ TEST(SecretBoxKeyFile, ReportsAMissingDirectoryWhenCreating) {
 }
 
 TEST(SecretBoxKeyFile, RefusesAKeyFileGroupOrOthersMayAccess) {
-  const TempDir dir;
+  const ScratchDir dir;
   const std::string path = dir.file("master.key");
   for (mode_t mode : {0644, 0640, 0604, 0620, 0602, 0610, 0601}) {
     write_file(path, std::string(kKeyHex) + "\n", mode);
@@ -338,14 +328,14 @@ TEST(SecretBoxKeyFile, RefusesAKeyFileGroupOrOthersMayAccess) {
 }
 
 TEST(SecretBoxKeyFile, AcceptsAnOwnerOnlyReadOnlyFile) {
-  const TempDir dir;
+  const ScratchDir dir;
   const std::string path = dir.file("master.key");
   write_file(path, std::string(kKeyHex) + "\n", 0400);
   EXPECT_TRUE(SecretBox::open_key_file(path, false).ok());
 }
 
 TEST(SecretBoxKeyFile, RefusesMalformedContentsWithoutShowingThem) {
-  const TempDir dir;
+  const ScratchDir dir;
   const std::string path = dir.file("master.key");
   const std::string almost = std::string(kKeyHex).substr(0, 62);
   for (const std::string& contents :
@@ -361,7 +351,7 @@ TEST(SecretBoxKeyFile, RefusesMalformedContentsWithoutShowingThem) {
 }
 
 TEST(SecretBoxKeyFile, RefusesSomethingOtherThanARegularFile) {
-  const TempDir dir;
+  const ScratchDir dir;
   const std::string path = dir.file("keys");
   ASSERT_EQ(::mkdir(path.c_str(), 0700), 0);
   const absl::StatusOr<SecretBox> box = SecretBox::open_key_file(path, true);
@@ -372,7 +362,7 @@ TEST(SecretBoxKeyFile, RefusesSomethingOtherThanARegularFile) {
 // --- environment
 
 TEST(SecretBoxEnvironment, PrefersTheEnvironmentKeyOverTheFile) {
-  const TempDir dir;
+  const ScratchDir dir;
   const std::string path = dir.file("master.key");
   write_file(path, std::string(kOtherKeyHex) + "\n", 0600);
   const ScopedMasterKey env(kKeyHex);
@@ -384,14 +374,14 @@ TEST(SecretBoxEnvironment, PrefersTheEnvironmentKeyOverTheFile) {
 }
 
 TEST(SecretBoxEnvironment, DoesNotCreateAKeyFileWhenTheEnvironmentHasTheKey) {
-  const TempDir dir;
+  const ScratchDir dir;
   const ScopedMasterKey env(kKeyHex);
   ASSERT_TRUE(SecretBox::from_environment_or_file(dir.file("master.key"), true).ok());
-  EXPECT_TRUE(dir.entries().empty());
+  EXPECT_TRUE(entries(dir).empty());
 }
 
 TEST(SecretBoxEnvironment, FallsBackToTheKeyFile) {
-  const TempDir dir;
+  const ScratchDir dir;
   const std::string path = dir.file("master.key");
   write_file(path, std::string(kKeyHex) + "\n", 0600);
   const ScopedMasterKey env(nullptr);
@@ -406,7 +396,7 @@ TEST(SecretBoxEnvironment, FallsBackToTheKeyFile) {
 }
 
 TEST(SecretBoxEnvironment, RejectsAMalformedKeyWithoutShowingIt) {
-  const TempDir dir;
+  const ScratchDir dir;
   const std::string path = dir.file("master.key");
   const std::string almost = std::string(kKeyHex).substr(0, 62);
   for (const std::string& value :
@@ -422,7 +412,7 @@ TEST(SecretBoxEnvironment, RejectsAMalformedKeyWithoutShowingIt) {
       EXPECT_THAT(message(box.status()), Not(HasSubstr(value)));
     }
   }
-  EXPECT_TRUE(dir.entries().empty()) << "a malformed variable must not fall back to a file";
+  EXPECT_TRUE(entries(dir).empty()) << "a malformed variable must not fall back to a file";
   const ScopedMasterKey env((almost + "zz").c_str());
   EXPECT_EQ(message(SecretBox::from_environment_or_file(path, true).status()),
             "DATAMESH_MASTER_KEY must hold 64 hex characters (a 32-byte key); it holds 64 "
@@ -430,7 +420,7 @@ TEST(SecretBoxEnvironment, RejectsAMalformedKeyWithoutShowingIt) {
 }
 
 TEST(SecretBoxEnvironment, AcceptsSurroundingWhitespace) {
-  const TempDir dir;
+  const ScratchDir dir;
   const ScopedMasterKey env((std::string(kKeyHex) + "\n").c_str());
   EXPECT_TRUE(SecretBox::from_environment_or_file(dir.file("master.key"), false).ok());
 }
