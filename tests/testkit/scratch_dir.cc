@@ -12,8 +12,8 @@
 
 namespace datamesh::testkit {
 
-ScratchDir::ScratchDir(std::string_view purpose, const std::filesystem::path& base) {
-  std::filesystem::path folder = base;
+ScratchDir::ScratchDir(std::string_view purpose, const std::filesystem::path& parent) {
+  std::filesystem::path folder = parent;
   if (folder.empty()) {
     std::error_code error;
     folder = std::filesystem::temp_directory_path(error);

@@ -1,8 +1,8 @@
 // ScratchDir: a new folder of a test's or a benchmark's own, removed with everything in it when
 // the object goes, unless keep() was called.
 //
-// It is made by mkdtemp (so only its owner may enter it) as <base>/datamesh-<purpose>-XXXXXX,
-// base being the system's temporary folder ($TMPDIR, else /tmp) unless given. A folder that
+// It is made by mkdtemp (so only its owner may enter it) as <parent>/datamesh-<purpose>-XXXXXX,
+// parent being the system's temporary folder ($TMPDIR, else /tmp) unless given. A folder that
 // cannot be made throws std::runtime_error saying which and why: GoogleTest reports that as the
 // test's failure, and a benchmark stops with the message. Removal ignores errors, so that a
 // test's own failure is what it reports.
@@ -16,7 +16,7 @@ namespace datamesh::testkit {
 
 class ScratchDir {
  public:
-  explicit ScratchDir(std::string_view purpose = "test", const std::filesystem::path& base = {});
+  explicit ScratchDir(std::string_view purpose = "test", const std::filesystem::path& parent = {});
   ~ScratchDir();
   ScratchDir(const ScratchDir&) = delete;
   ScratchDir& operator=(const ScratchDir&) = delete;
