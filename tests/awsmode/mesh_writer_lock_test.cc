@@ -193,7 +193,7 @@ TEST_F(MeshKeyTest, AKeyThatIsNot32BytesIsDataLoss) {
   ASSERT_TRUE(client_
                   ->call(Service::kDynamoDb, "PutItem",
                          {{"TableName", journal::kTable},
-                          {"Item", {{"JournalId", string_value(kMeshKeyId)},
+                          {"Item", {{"JournalId", string_value(journal::kMeshKeyId)},
                                     {"Key", {{"B", "c2hvcnQ="}}}}}})
                   .ok());
   EXPECT_EQ(load_mesh_key(*sessions_, false, "").status().code(), absl::StatusCode::kDataLoss);

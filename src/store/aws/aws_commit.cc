@@ -14,6 +14,7 @@
 #include "base/text.h"
 #include "store/aws/audit_items.h"
 #include "store/aws/client_token_items.h"
+#include "store/aws/dynamodb_tables.h"
 #include "absl/strings/escaping.h"
 #include "store/aws/glue_json.h"
 #include "store/aws/bucket_policies.h"
@@ -413,12 +414,15 @@ absl::StatusOr<Plan> plan_from(const std::string& text) {
                                  .get<std::set<std::string>>();
     for (const nlohmann::json& element : json.value("ClientTokens", nlohmann::json::array())) {
       const nlohmann::json& item = element.at("Put").at("Item");
-      ClientTokenRow row{.account_id = item.at("AccountId").at("S"),
-                         .client_token = item.at("ClientToken").at("S"),
-                         .method = item.at("Method").at("S"),
-                         .request_hash = item.at("RequestHash").at("S"),
-                         .expires_at = std::stoll(item.at("ExpiresAt").at("N").get<std::string>())};
-      absl::Base64Unescape(item.at("Answer").at("B").get<std::string>(), &row.answer);
+      const auto attribute = [&item](std::string_view name, const char* type) {
+        return item.at(std::string(name)).at(type).get<std::string>();
+      };
+      ClientTokenRow row{.account_id = attribute(journal::kAccountId, "S"),
+                         .client_token = attribute(journal::kClientToken, "S"),
+                         .method = attribute(journal::kMethod, "S"),
+                         .request_hash = attribute(journal::kRequestHash, "S"),
+                         .expires_at = std::stoll(attribute(journal::kExpiresAt, "N"))};
+      absl::Base64Unescape(attribute(journal::kAnswer, "B"), &row.answer);
       plan.client_tokens.push_back(std::move(row));
     }
     for (const nlohmann::json& event : json.at("Audit")) {

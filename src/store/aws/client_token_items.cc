@@ -4,8 +4,7 @@
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "store/aws/attribute_value.h"
-#include "store/aws/mesh_tables.h"
-#include "store/aws/mesh_writer_lock.h"
+#include "store/aws/dynamodb_tables.h"
 
 namespace datamesh::store::aws {
 
@@ -21,13 +20,14 @@ nlohmann::json client_token_element(const ClientTokenRow& row) {
   return {{"Put",
            {{"TableName", journal::kTable},
             {"Item",
-             {{std::string(journal::kJournalId), string_value(item_id(row.account_id, row.client_token))},
-              {"AccountId", string_value(row.account_id)},
-              {"ClientToken", string_value(row.client_token)},
-              {"Method", string_value(row.method)},
-              {"RequestHash", string_value(row.request_hash)},
-              {"Answer", {{"B", absl::Base64Escape(row.answer)}}},
-              {std::string(kExpiresAt), number_value(row.expires_at)}}}}}};
+             {{std::string(journal::kJournalId),
+               string_value(item_id(row.account_id, row.client_token))},
+              {std::string(journal::kAccountId), string_value(row.account_id)},
+              {std::string(journal::kClientToken), string_value(row.client_token)},
+              {std::string(journal::kMethod), string_value(row.method)},
+              {std::string(journal::kRequestHash), string_value(row.request_hash)},
+              {std::string(journal::kAnswer), {{"B", absl::Base64Escape(row.answer)}}},
+              {std::string(journal::kExpiresAt), number_value(row.expires_at)}}}}}};
 }
 
 absl::StatusOr<std::optional<ClientTokenRow>> read_client_token(const AwsSessions& sessions,
@@ -46,10 +46,11 @@ absl::StatusOr<std::optional<ClientTokenRow>> read_client_token(const AwsSession
   const ItemReader item(got["Item"], base::cat("client token record ", client_token));
   ClientTokenRow row{.account_id = std::string(account_id),
                      .client_token = std::string(client_token)};
-  DATAMESH_ASSIGN_OR_RETURN(row.method, item.required_string("Method"));
-  DATAMESH_ASSIGN_OR_RETURN(row.request_hash, item.required_string("RequestHash"));
-  DATAMESH_ASSIGN_OR_RETURN(row.expires_at, item.required_number(kExpiresAt));
-  const nlohmann::json& answer = got["Item"].value("Answer", nlohmann::json());
+  DATAMESH_ASSIGN_OR_RETURN(row.method, item.required_string(journal::kMethod));
+  DATAMESH_ASSIGN_OR_RETURN(row.request_hash, item.required_string(journal::kRequestHash));
+  DATAMESH_ASSIGN_OR_RETURN(row.expires_at, item.required_number(journal::kExpiresAt));
+  const nlohmann::json& answer =
+      got["Item"].value(std::string(journal::kAnswer), nlohmann::json());
   if (!answer.is_object() || !answer.contains("B") || !answer["B"].is_string() ||
       !absl::Base64Unescape(answer["B"].get<std::string>(), &row.answer)) {
     return absl::InvalidArgumentError(

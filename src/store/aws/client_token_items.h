@@ -21,8 +21,6 @@
 
 namespace datamesh::store::aws {
 
-inline constexpr std::string_view kExpiresAt = "ExpiresAt";
-
 // The TransactWriteItems element that writes `row` (put: a record replaces an expired one).
 nlohmann::json client_token_element(const ClientTokenRow& row);
 

@@ -91,7 +91,7 @@ inline constexpr std::string_view kHash = "Hash";
 
 // DatameshJournal, items of several kinds by JournalId: the mesh's writer lock
 // (mesh_writer_lock.h), the mesh key (mesh_key.h) and client-token records
-// (client_token_items.h). mesh_tables.h creates it.
+// (client_token_items.h). mesh_tables.h creates it, with DynamoDB's time to live on ExpiresAt.
 namespace journal {
 inline constexpr std::string_view kTable = "DatameshJournal";
 inline constexpr std::string_view kJournalId = "JournalId";
@@ -103,6 +103,16 @@ inline constexpr std::string_view kState = "State";
 inline constexpr std::string_view kPlan = "Plan";
 inline constexpr std::string_view kRunning = "running";
 inline constexpr std::string_view kApplying = "applying";
+// The mesh key's item: its id and the attribute holding the key.
+inline constexpr std::string_view kMeshKeyId = "mesh-key";
+inline constexpr std::string_view kMeshKey = "Key";
+// A client-token record's attributes; its id is "client-token/<account id>/<token>".
+inline constexpr std::string_view kAccountId = "AccountId";
+inline constexpr std::string_view kClientToken = "ClientToken";
+inline constexpr std::string_view kMethod = "Method";
+inline constexpr std::string_view kRequestHash = "RequestHash";
+inline constexpr std::string_view kAnswer = "Answer";
+inline constexpr std::string_view kExpiresAt = "ExpiresAt";
 }  // namespace journal
 
 }  // namespace datamesh::store::aws

@@ -5,7 +5,7 @@
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "store/aws/attribute_value.h"
-#include "store/aws/mesh_writer_lock.h"
+#include "store/aws/dynamodb_tables.h"
 
 namespace datamesh::store::aws {
 
@@ -14,10 +14,8 @@ using datamesh::aws::Service;
 
 namespace {
 
-constexpr std::string_view kKeyAttribute = "Key";  // B: the 32 bytes
-
 nlohmann::json key_item_key() {
-  return {{std::string(journal::kJournalId), string_value(kMeshKeyId)}};
+  return {{std::string(journal::kJournalId), string_value(journal::kMeshKeyId)}};
 }
 
 absl::StatusOr<std::optional<std::string>> read_key(const datamesh::aws::AwsClient& mesh) {
@@ -26,12 +24,13 @@ absl::StatusOr<std::optional<std::string>> read_key(const datamesh::aws::AwsClie
       mesh.call(Service::kDynamoDb, "GetItem",
                 {{"TableName", journal::kTable}, {"Key", key_item_key()}, {"ConsistentRead", true}}));
   if (!got.contains("Item")) return std::nullopt;
-  const nlohmann::json& value = got["Item"].value(std::string(kKeyAttribute), nlohmann::json());
+  const nlohmann::json& value = got["Item"].value(std::string(journal::kMeshKey), nlohmann::json());
   std::string key;
   if (!value.is_object() || !value.contains("B") || !value["B"].is_string() ||
       !absl::Base64Unescape(value["B"].get<std::string>(), &key) || key.size() != 32) {
-    return absl::DataLossError(cat("the mesh key (item ", kMeshKeyId, " of DynamoDB table ",
-                                   journal::kTable, ") is not 32 bytes of type B"));
+    return absl::DataLossError(cat("the mesh key (item ", journal::kMeshKeyId,
+                                   " of DynamoDB table ", journal::kTable,
+                                   ") is not 32 bytes of type B"));
   }
   return std::optional<std::string>(std::move(key));
 }
@@ -62,8 +61,8 @@ absl::StatusOr<std::string> load_mesh_key(const AwsSessions& sessions, bool crea
       Service::kDynamoDb, "PutItem",
       {{"TableName", journal::kTable},
        {"Item",
-        {{std::string(journal::kJournalId), string_value(kMeshKeyId)},
-         {std::string(kKeyAttribute), {{"B", absl::Base64Escape(random32)}}}}},
+        {{std::string(journal::kJournalId), string_value(journal::kMeshKeyId)},
+         {std::string(journal::kMeshKey), {{"B", absl::Base64Escape(random32)}}}}},
        {"ConditionExpression", "attribute_not_exists(JournalId)"}});
   // Another writer made one first: theirs is the mesh's.
   if (!put.ok() && datamesh::aws::aws_error_code(put.status()) != "ConditionalCheckFailedException") {

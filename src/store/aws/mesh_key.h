@@ -15,8 +15,6 @@
 
 namespace datamesh::store::aws {
 
-inline constexpr std::string_view kMeshKeyId = "mesh-key";
-
 // The mesh key's 32 bytes: read (strongly consistent) or, when there is none yet and
 // create_if_missing, made from `random32` (32 random bytes) and written on condition that no
 // other writer made one first (then that one is read back). NotFound saying the mesh is not

@@ -193,10 +193,11 @@ absl::Status ensure_datamesh_tables(const AwsSessions& sessions, const TableWait
   // Client-token records expire by themselves (client_token_items.h). Turning it on twice is a
   // ValidationException ("already enabled"): it is on.
   const absl::StatusOr<json> ttl = send_to_mesh(
-      sessions, DynamoRequest{.operation = "UpdateTimeToLive",
-                              .body = {{"TableName", journal::kTable},
-                                       {"TimeToLiveSpecification",
-                                        {{"Enabled", true}, {"AttributeName", "ExpiresAt"}}}}});
+      sessions,
+      DynamoRequest{.operation = "UpdateTimeToLive",
+                    .body = {{"TableName", journal::kTable},
+                             {"TimeToLiveSpecification",
+                              {{"Enabled", true}, {"AttributeName", journal::kExpiresAt}}}}});
   if (!ttl.ok() && ttl.status().code() != absl::StatusCode::kInvalidArgument) return ttl.status();
   return absl::OkStatus();
 }
