@@ -1,10 +1,10 @@
 #include "api/credentials.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 
 #include "api/json_codec.h"
+#include "base/files.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 
@@ -19,11 +19,9 @@ std::string env(const char* name) {
 }
 
 absl::StatusOr<std::string> read_file(const std::string& path, std::string_view what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(cat("cannot read ", what, " ", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::optional<std::string> text = base::read_whole_file(path);
+  if (!text) return absl::NotFoundError(cat("cannot read ", what, " ", path));
+  return *std::move(text);
 }
 
 std::string trim(std::string_view text) {

@@ -3,11 +3,10 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <system_error>
 
+#include "base/files.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 
@@ -150,13 +149,11 @@ absl::StatusOr<std::optional<IniFile>> load_ini(const std::string& path) {
   if (!std::filesystem::is_regular_file(status)) {
     return absl::FailedPreconditionError(cat("cannot read ", path, ": not a regular file"));
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const std::optional<std::string> text = base::read_whole_file(path);
+  if (!text) {
     return absl::FailedPreconditionError(cat("cannot read ", path, ": ", std::strerror(errno)));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  DATAMESH_ASSIGN_OR_RETURN(IniFile parsed, parse_ini(text.str(), path));
+  DATAMESH_ASSIGN_OR_RETURN(IniFile parsed, parse_ini(*text, path));
   return std::optional<IniFile>(std::move(parsed));
 }
 

@@ -2,10 +2,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
+#include "base/files.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "nlohmann/json.hpp"
@@ -110,14 +109,12 @@ absl::StatusOr<OriginalCredentialsBlock> OriginalCredentialsFile::block(
 }
 
 absl::StatusOr<OriginalCredentialsFile> load_original_credentials_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const std::optional<std::string> text = base::read_whole_file(path);
+  if (!text) {
     return absl::NotFoundError(
         cat("cannot read credentials file ", path, ": ", std::strerror(errno)));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_original_credentials_file(text.str(), path);
+  return parse_original_credentials_file(*text, path);
 }
 
 }  // namespace datamesh::aws

@@ -3,11 +3,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <deque>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
-#include <sstream>
 
 #include "CLI/CLI.hpp"
 #include "client/open_backend.h"
@@ -22,6 +20,7 @@
 #include "cli/progress_bar.h"
 #include "cli/quickstart.h"
 #include "cli/serve.h"
+#include "base/files.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 
@@ -75,11 +74,11 @@ absl::StatusOr<nlohmann::json> json_argument(std::string_view name, const std::s
   if (value.starts_with("file://")) path = std::string_view(value).substr(7);
   if (value.starts_with("@")) path = std::string_view(value).substr(1);
   if (!path.empty()) {
-    std::ifstream in{std::string(path)};
-    if (!in) return absl::InvalidArgumentError(cat("--", api::dashed(name), ": cannot read ", path));
-    std::ostringstream content;
-    content << in.rdbuf();
-    text = content.str();
+    std::optional<std::string> content = base::read_whole_file(std::string(path));
+    if (!content) {
+      return absl::InvalidArgumentError(cat("--", api::dashed(name), ": cannot read ", path));
+    }
+    text = *std::move(content);
   }
   auto parsed = api::parse_json(text);
   if (!parsed.ok()) {

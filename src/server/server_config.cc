@@ -2,14 +2,13 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
 #include <iterator>
 #include <optional>
-#include <sstream>
 #include <thread>
 #include <variant>
 
 #include "api/json_codec.h"
+#include "base/files.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 
@@ -126,11 +125,9 @@ std::vector<std::string_view> config_file_keys() {
 }
 
 absl::Status load_config_file(const std::string& path, ServerConfig& config) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(cat("cannot read config file ", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto json = api::parse_json(text.str());
+  const std::optional<std::string> text = base::read_whole_file(path);
+  if (!text) return absl::NotFoundError(cat("cannot read config file ", path));
+  auto json = api::parse_json(*text);
   if (!json.ok()) return absl::InvalidArgumentError(cat(path, ": ", json.status().message()));
   if (!json->is_object()) return absl::InvalidArgumentError(cat(path, ": must be a JSON object"));
   for (const auto& [key, value] : json->items()) {
