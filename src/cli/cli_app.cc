@@ -59,6 +59,7 @@ struct GlobalOptions {
   std::string credentials_block;
   std::string profile;
   std::string master_key_file;
+  bool region_given = false;  // --region-name was given, not defaulted
 };
 
 std::string trim(std::string_view text) {
@@ -175,7 +176,10 @@ absl::StatusOr<int> call_method(const GlobalOptions& global, const MethodCommand
     explicit_credentials = Credentials{.access_key_id = global.access_key_id,
                                        .secret_access_key = global.secret_access_key};
   }
-  std::optional<Credentials> credentials;
+  // An unauthenticated method (initialize-mesh-account) takes only keys given on the command
+  // line: an AWS-mode mesh is initialized with them instead of the AWS chain's; the other modes
+  // ignore them.
+  std::optional<Credentials> credentials = explicit_credentials;
   if (command.route->authenticated) {
     DATAMESH_ASSIGN_OR_RETURN(
         credentials, api::resolve_credentials(api::CredentialSources{
@@ -223,7 +227,8 @@ absl::StatusOr<int> serve_mesh(const GlobalOptions& global, ServeOptions options
   DATAMESH_RETURN_IF_ERROR(api::set_log_level(global.log_level));
   if (options.store.empty() && !global.endpoint.empty()) options.store = global.endpoint;
   options.master_key_file = global.master_key_file;
-  DATAMESH_RETURN_IF_ERROR(run_serve(options, global.region_name));
+  if (global.region_given) options.region = global.region_name;
+  DATAMESH_RETURN_IF_ERROR(run_serve(options));
   return kExitOk;
 }
 
@@ -323,7 +328,8 @@ int run(int argc, char** argv) {
                  "the mesh account id (checked against the mesh when given; required with "
                  "aws://REGION)")
       ->envname("DATAMESH_MESH_ACCOUNT_ID");
-  app.add_option("--region-name,--region_name", global.region_name, "region (default us-east-1)");
+  CLI::Option* region_option = app.add_option("--region-name,--region_name", global.region_name,
+                                              "region (default us-east-1)");
   app.add_option("--log-level,--log_level", global.log_level,
                  "DEBUG, INFO, WARNING, ERROR or CRITICAL (default INFO)");
   app.add_option("--access-key-id", global.access_key_id, "access key id of the caller");
@@ -372,6 +378,7 @@ int run(int argc, char** argv) {
       "http://host:port: on a server started with --allow-initialize on an empty store)");
   quickstart->add_option("--mesh-file", quickstart_endpoint,
                          "mesh file to create (default: a new temporary file)");
+  quickstart->fallthrough();  // global options may follow the command, as everywhere
 
   ServeOptions serve_options;
   CLI::App* serve = app.add_subcommand(
@@ -388,6 +395,7 @@ int run(int argc, char** argv) {
   serve->add_flag("--allow-initialize", serve_options.allow_initialize,
                   "accept initialize-mesh-account over HTTP (and create a missing store)");
   serve->add_flag("--no-access-log", serve_options.no_access_log, "do not log each request");
+  serve->fallthrough();
 
   try {
     app.parse(argc, argv);
@@ -408,6 +416,7 @@ int run(int argc, char** argv) {
     const int code = app.exit(error);
     return code == 0 ? kExitOk : kExitInvalidArgument;
   }
+  global.region_given = region_option->count() > 0;
   if (quickstart->parsed()) {
     const bool remote = global.endpoint.starts_with("http://");
     return run_quickstart(quickstart_endpoint, remote ? global.endpoint : "");

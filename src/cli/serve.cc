@@ -19,9 +19,8 @@ namespace datamesh::cli {
 
 using base::cat;
 
-absl::Status run_serve(const ServeOptions& options, const std::string& region) {
+absl::Status run_serve(const ServeOptions& options) {
   server::ServerConfig config;
-  config.region = region;
   if (!options.config_file.empty()) {
     DATAMESH_RETURN_IF_ERROR(server::load_config_file(options.config_file, config));
   }
@@ -29,6 +28,7 @@ absl::Status run_serve(const ServeOptions& options, const std::string& region) {
     DATAMESH_RETURN_IF_ERROR(server::parse_listen(options.listen, config));
   }
   if (!options.store.empty()) config.store = options.store;
+  if (!options.region.empty()) config.region = options.region;
   if (!options.master_key_file.empty()) config.master_key_file = options.master_key_file;
   if (const char* env = std::getenv("DATAMESH_MASTER_KEY_FILE");
       config.master_key_file.empty() && env != nullptr) {

@@ -14,12 +14,13 @@ struct ServeOptions {
   std::string store;   // empty = the config file's, else the embedded default
   std::string master_key_file;  // empty = the config file's, else $DATAMESH_MASTER_KEY_FILE
   std::string config_file;
+  std::string region;  // --region-name; empty = the config file's, else us-east-1
   int workers = -1;    // -1 = the config file's
   bool allow_initialize = false;
   bool no_access_log = false;
 };
 
 // OK after a graceful stop; else why the server could not start or stopped.
-absl::Status run_serve(const ServeOptions& options, const std::string& region);
+absl::Status run_serve(const ServeOptions& options);
 
 }  // namespace datamesh::cli

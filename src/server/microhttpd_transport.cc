@@ -242,13 +242,14 @@ absl::Status MicrohttpdTransport::serve(RequestHandler& handler) {
   workers_ = std::make_unique<WorkerPool>(std::max(1, options_.workers),
                                           std::max(1, options_.max_workers_per_key));
   std::vector<MHD_OptionItem> items = {
+      // First, so that libmicrohttpd's messages about the options after it come here too.
+      {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&on_library_message), this},
       {MHD_OPTION_LISTEN_SOCKET, listen_fd_, nullptr},
       {MHD_OPTION_CONNECTION_TIMEOUT, options_.keep_alive_seconds, nullptr},
       {MHD_OPTION_CONNECTION_LIMIT, options_.max_connections, nullptr},
       {MHD_OPTION_URI_LOG_CALLBACK, reinterpret_cast<intptr_t>(&on_request_line), this},
       {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&on_completed), this},
       {MHD_OPTION_NOTIFY_CONNECTION, reinterpret_cast<intptr_t>(&on_connection), this},
-      {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&on_library_message), this},
   };
   if (options_.max_connections_per_address > 0) {
     items.push_back(

@@ -1,0 +1,70 @@
+// The datamesh command in AWS mode takes the AWS keys given on its command line
+// (--access-key-id, --secret-access-key) for every method, initialize-mesh-account included,
+// which takes no datamesh key: with no AWS credentials in its environment it initializes the
+// mesh of the account those keys belong to.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+#include "awsmode/aws_mesh_fixture.h"
+#include "base/text.h"
+#include "gtest/gtest.h"
+#include "testkit/scratch_dir.h"
+
+namespace datamesh::aws::testing {
+namespace {
+
+using base::cat;
+
+class CommandKeysTest : public AwsMeshTest {
+ protected:
+  // `datamesh <arguments>` with an environment that holds no AWS credentials, no profile and
+  // a home without ~/.aws; its exit code and output (stdout and stderr).
+  std::pair<int, std::string> run_datamesh(const std::string& arguments) {
+    const std::string command =
+        cat("env -i PATH=/usr/bin:/bin HOME=", home_.path().string(),
+            " AWS_ENDPOINT_URL=", moto_url(), " '", DATAMESH_CLI_PATH, "' ", arguments, " 2>&1");
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return {-1, "popen failed"};
+    std::string output;
+    std::array<char, 4096> buffer{};
+    while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) {
+      output.append(buffer.data(), n);
+    }
+    const int status = ::pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+  }
+
+  testkit::ScratchDir home_{"command-keys-home"};
+};
+
+TEST_F(CommandKeysTest, InitializeMeshAccountUsesTheKeysOfTheCommandLine) {
+  const Credentials keys = admin_credentials(mesh());
+  ASSERT_FALSE(keys.access_key_id.empty());
+  const std::string common = cat("--endpoint aws://us-east-1 --data-mesh-account-id ", mesh(),
+                                 " --access-key-id ", keys.access_key_id,
+                                 " --secret-access-key ", keys.secret_access_key);
+  const auto [initialized, initialize_output] =
+      run_datamesh(cat(common, " admin initialize-mesh-account --mesh-name keys"));
+  ASSERT_EQ(initialized, 0) << initialize_output;
+  EXPECT_NE(initialize_output.find(cat("\"AccountId\": \"", mesh(), "\"")), std::string::npos)
+      << initialize_output;
+
+  const auto [listed, list_output] = run_datamesh(cat(common, " admin list-accounts"));
+  EXPECT_EQ(listed, 0) << list_output;
+  EXPECT_NE(list_output.find("\"IsMesh\": true"), std::string::npos) << list_output;
+}
+
+TEST_F(CommandKeysTest, WithoutKeysOrAnAwsChainInitializeSaysWhatIsMissing) {
+  const auto [code, output] = run_datamesh(cat("--endpoint aws://us-east-1 --data-mesh-account-id ",
+                                               mesh(), " admin initialize-mesh-account"));
+  EXPECT_EQ(code, 3) << output;  // NotFound
+  EXPECT_NE(output.find("error (NotFound): no AWS credentials: none given explicitly"),
+            std::string::npos)
+      << output;
+}
+
+}  // namespace
+}  // namespace datamesh::aws::testing
