@@ -16,8 +16,9 @@ packages=(
   libgoogle-perftools-dev
   # the Python package data_mesh_util (python/, docs/PYTHON.md)
   pybind11-dev python3-dev
-  # tests and benchmarks (postgresql: the throwaway server of the PostgreSQL tests)
-  libgtest-dev libgmock-dev libbenchmark-dev sqlite3 postgresql python3 wrk
+  # tests and benchmarks (postgresql: the throwaway server of the PostgreSQL tests; openssl:
+  # the certificate of tests/support/server_endpoint.sh's HTTPS server)
+  libgtest-dev libgmock-dev libbenchmark-dev sqlite3 postgresql python3 wrk openssl
   # the pytest suites against moto (moto and boto3 themselves are not Debian packages)
   python3-pytest
   # the web console's browser suite (tests/console) drives Debian's chromium with

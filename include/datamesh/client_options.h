@@ -12,6 +12,10 @@
 // An embedded client of a PostgreSQL mesh (endpoint postgresql://user@host:port/db) needs the
 // master key the mesh's secrets are sealed with: DATAMESH_MASTER_KEY, else the key file
 // master_key_file, else the file named by DATAMESH_MASTER_KEY_FILE (docs/DEPLOYMENT.md).
+//
+// A client of an https:// server trusts the certificate authorities of the system
+// (/etc/ssl/certs), or instead those of the PEM file ca_bundle, else of the file named by
+// DATAMESH_CA_BUNDLE: a server whose certificate a private authority signed (docs/SERVER.md).
 #pragma once
 
 #include <optional>
@@ -26,12 +30,15 @@ struct ClientOptions {
   std::string region_name = "us-east-1";
   std::string log_level = "INFO";
   std::optional<Credentials> use_credentials;
-  // "sqlite:///path/mesh.db", "http://host:port", "postgresql://user@host:port/db" or
-  // "aws://REGION" (docs/AWS.md; data_mesh_account_id is then required);
-  // empty = resolve as described above
+  // "sqlite:///path/mesh.db", "http://host:port", "https://host[:port]",
+  // "postgresql://user@host:port/db" or "aws://REGION" (docs/AWS.md; data_mesh_account_id is
+  // then required); empty = resolve as described above
   std::string endpoint;
   // PostgreSQL endpoints only: the master key file; empty = $DATAMESH_MASTER_KEY_FILE.
   std::string master_key_file;
+  // https:// endpoints only: the PEM file of the certificate authorities to trust instead of
+  // the system's; empty = $DATAMESH_CA_BUNDLE, else the system's.
+  std::string ca_bundle;
 };
 
 }  // namespace datamesh

@@ -9,4 +9,7 @@ DataMeshAdmin = make_client_class(
 
     The mesh administrator's methods (initialize_mesh_account, enable_account_as_producer, ...)
     and an account's own set-up (initialize_producer_account, initialize_consumer_account).
-    endpoint: sqlite:///path/mesh.db, http://host:port; default DATAMESH_ENDPOINT.""")
+    endpoint: sqlite:///path/mesh.db, http://host:port, https://host[:port],
+    postgresql://user@host:port/db or aws://REGION; default DATAMESH_ENDPOINT. An https server
+    whose certificate a private authority signed: DATAMESH_CA_BUNDLE names that authority's
+    PEM file.""")

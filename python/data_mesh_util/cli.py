@@ -112,7 +112,8 @@ def _add_global_options(parser, with_mesh_options=True):
     group.add_argument("--log-level", "--log_level", dest="log_level", default="INFO",
                        metavar="LEVEL", help="DEBUG, INFO, WARNING, ERROR or CRITICAL")
     group.add_argument("--endpoint", metavar="URL",
-                       help="sqlite:///path/mesh.db or http://host:port; "
+                       help="sqlite:///path/mesh.db, http://host:port, https://host[:port], "
+                            "postgresql://user@host:port/db or aws://REGION; "
                             "default DATAMESH_ENDPOINT")
 
 

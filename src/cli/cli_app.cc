@@ -59,6 +59,7 @@ struct GlobalOptions {
   std::string credentials_block;
   std::string profile;
   std::string master_key_file;
+  std::string ca_bundle;
   bool region_given = false;  // --region-name was given, not defaulted
 };
 
@@ -166,7 +167,8 @@ absl::StatusOr<int> call_method(const GlobalOptions& global, const MethodCommand
                               .region_name = global.region_name,
                               .log_level = global.log_level,
                               .endpoint = global.endpoint,
-                              .master_key_file = global.master_key_file};
+                              .master_key_file = global.master_key_file,
+                              .ca_bundle = global.ca_bundle};
   std::optional<Credentials> explicit_credentials;
   if (!global.access_key_id.empty() || !global.secret_access_key.empty()) {
     if (global.access_key_id.empty() || global.secret_access_key.empty()) {
@@ -315,10 +317,15 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   GlobalOptions global;
   app.add_option("--endpoint", global.endpoint,
-                 "sqlite:///path/mesh.db, http://host:port, postgresql://user@host:port/db or "
-                 "aws://REGION (docs/AWS.md) (default: $DATAMESH_ENDPOINT, else "
-                 "sqlite://$HOME/.datamesh/mesh.db)")
+                 "sqlite:///path/mesh.db, http://host:port, https://host[:port], "
+                 "postgresql://user@host:port/db or aws://REGION (docs/AWS.md) (default: "
+                 "$DATAMESH_ENDPOINT, else sqlite://$HOME/.datamesh/mesh.db)")
       ->envname("DATAMESH_ENDPOINT");
+  app.add_option("--ca-bundle", global.ca_bundle,
+                 "https:// endpoints: PEM file of the certificate authorities to trust instead "
+                 "of the system's, for a server whose certificate a private authority signed "
+                 "(default: $DATAMESH_CA_BUNDLE)")
+      ->envname("DATAMESH_CA_BUNDLE");
   app.add_option("--master-key-file", global.master_key_file,
                  "PostgreSQL meshes: file of the master key sealing the mesh's secrets, shared "
                  "by every replica (default: $DATAMESH_MASTER_KEY_FILE; DATAMESH_MASTER_KEY "
@@ -375,21 +382,28 @@ int run(int argc, char** argv) {
   CLI::App* quickstart = app.add_subcommand(
       "quickstart",
       "walk through the whole workflow on a fresh mesh, step by step (with --endpoint "
-      "http://host:port: on a server started with --allow-initialize on an empty store)");
+      "http://host:port or https://host[:port]: on a server started with --allow-initialize on "
+      "an empty store)");
   quickstart->add_option("--mesh-file", quickstart_endpoint,
                          "mesh file to create (default: a new temporary file)");
   quickstart->fallthrough();  // global options may follow the command, as everywhere
 
   ServeOptions serve_options;
   CLI::App* serve = app.add_subcommand(
-      "serve", "serve the mesh over HTTP: one signed POST route per method, /healthz, /metrics, "
-               "/openapi.json; stops gracefully on SIGTERM");
+      "serve", "serve the mesh over HTTP (HTTPS with --tls-cert and --tls-key): one signed POST "
+               "route per method, /healthz, /metrics, /openapi.json, the web console at /; stops "
+               "gracefully on SIGTERM");
   serve->add_option("--listen", serve_options.listen,
                     "host:port to listen on (default 127.0.0.1:8080; port 0 = any free port)");
   serve->add_option("--store", serve_options.store,
                     "sqlite:///path/mesh.db or postgresql://user@host:port/db[?pool_size=N] "
                     "(default: as --endpoint resolves)");
   serve->add_option("--config", serve_options.config_file, "JSON config file (docs/SERVER.md)");
+  serve->add_option("--tls-cert", serve_options.tls_cert_file,
+                    "serve HTTPS only, with the certificate of this PEM file (the server's first, "
+                    "then its chain); needs --tls-key");
+  serve->add_option("--tls-key", serve_options.tls_key_file,
+                    "PEM file of that certificate's private key, unencrypted (mode 0600)");
   serve->add_option("--workers", serve_options.workers,
                     "threads running method calls, i.e. store work (default 2 x cores)");
   serve->add_flag("--allow-initialize", serve_options.allow_initialize,
@@ -418,8 +432,9 @@ int run(int argc, char** argv) {
   }
   global.region_given = region_option->count() > 0;
   if (quickstart->parsed()) {
-    const bool remote = global.endpoint.starts_with("http://");
-    return run_quickstart(quickstart_endpoint, remote ? global.endpoint : "");
+    const bool remote =
+        global.endpoint.starts_with("http://") || global.endpoint.starts_with("https://");
+    return run_quickstart(quickstart_endpoint, remote ? global.endpoint : "", global.ca_bundle);
   }
   if (serve->parsed()) return exit_code_of(serve_mesh(global, serve_options));
   if (migrate->parsed()) return exit_code_of(run_migrate(global));

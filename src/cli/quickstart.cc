@@ -54,7 +54,8 @@ TableInput sales_table(const std::string& name, const std::string& location) {
 
 }  // namespace
 
-int run_quickstart(const std::string& mesh_file, const std::string& server) {
+int run_quickstart(const std::string& mesh_file, const std::string& server,
+                   const std::string& ca_bundle) {
   std::string path = mesh_file;
   if (path.empty()) {
     char folder[] = "/tmp/datamesh-quickstart-XXXXXX";
@@ -70,7 +71,7 @@ int run_quickstart(const std::string& mesh_file, const std::string& server) {
             << std::endl;
 
   step(1, "The mesh admin initializes the mesh (its credentials are printed once)");
-  DataMeshAdmin bootstrap(ClientOptions{.endpoint = endpoint});
+  DataMeshAdmin bootstrap(ClientOptions{.endpoint = endpoint, .ca_bundle = ca_bundle});
   auto mesh = bootstrap.initialize_mesh_account("quickstart");
   if (failed(mesh)) return exit_code(mesh.status());
   // Saved (mode 0600) so that the mesh can be explored with the CLI afterwards.
@@ -84,7 +85,8 @@ int run_quickstart(const std::string& mesh_file, const std::string& server) {
             << " (credentials saved to " << admin_file << ")" << std::endl;
   const ClientOptions as_admin{.data_mesh_account_id = mesh->account_id,
                                .use_credentials = as_credentials(*mesh),
-                               .endpoint = endpoint};
+                               .endpoint = endpoint,
+                               .ca_bundle = ca_bundle};
   DataMeshAdmin admin(as_admin);
 
   step(2, "The admin creates a producer and a consumer account and enables them");
@@ -178,7 +180,8 @@ int run_quickstart(const std::string& mesh_file, const std::string& server) {
               << (event.notes.empty() ? "" : "  \"" + event.notes + "\"") << std::endl;
   }
   std::cout << "\nDone. Explore this mesh with:\n  datamesh --endpoint " << endpoint
-            << " --credentials-file " << admin_file << " admin list-audit-events" << std::endl;
+            << (ca_bundle.empty() ? "" : " --ca-bundle " + ca_bundle) << " --credentials-file "
+            << admin_file << " admin list-audit-events" << std::endl;
   return kExitOk;
 }
 

@@ -30,6 +30,8 @@ absl::Status run_serve(const ServeOptions& options) {
   if (!options.store.empty()) config.store = options.store;
   if (!options.region.empty()) config.region = options.region;
   if (!options.master_key_file.empty()) config.master_key_file = options.master_key_file;
+  if (!options.tls_cert_file.empty()) config.tls_cert_file = options.tls_cert_file;
+  if (!options.tls_key_file.empty()) config.tls_key_file = options.tls_key_file;
   if (const char* env = std::getenv("DATAMESH_MASTER_KEY_FILE");
       config.master_key_file.empty() && env != nullptr) {
     config.master_key_file = env;
@@ -39,6 +41,9 @@ absl::Status run_serve(const ServeOptions& options) {
   if (options.allow_initialize) config.allow_initialize = true;
   if (options.no_access_log) config.access_log = false;
 
+  // Before the store is opened (or created): a wrong certificate leaves nothing behind.
+  DATAMESH_ASSIGN_OR_RETURN(std::optional<server::TlsIdentity> tls,
+                            server::load_tls_identity(config));
   DATAMESH_ASSIGN_OR_RETURN(const store::Endpoint endpoint, store::parse_endpoint(config.store));
   if (endpoint.kind == store::Endpoint::Kind::kHttp ||
       endpoint.kind == store::Endpoint::Kind::kAws) {
@@ -64,7 +69,13 @@ absl::Status run_serve(const ServeOptions& options) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  server::Server server(config, service);
+  if (tls) {
+    for (const std::string& warning : tls->warnings) api::logger().warn("{}", warning);
+    api::logger().info("HTTPS with the certificate of {}, valid until {}", tls->subject,
+                       tls->not_after);
+  }
+  const char* scheme = tls ? "https" : "http";
+  server::Server server(config, service, std::move(tls));
   DATAMESH_RETURN_IF_ERROR(server.bind());
   std::thread stopper([&] {
     int received = 0;
@@ -72,7 +83,7 @@ absl::Status run_serve(const ServeOptions& options) {
     api::logger().info("received signal {}: finishing in-flight requests", received);
     server.stop();
   });
-  std::cout << "datamesh serving " << shown << " on http://" << config.host << ":"
+  std::cout << "datamesh serving " << shown << " on " << scheme << "://" << config.host << ":"
             << server.port() << std::endl;
   api::logger().info("{} event-loop threads, {} workers, at most {} connections",
                      server.config().event_threads, server.config().workers,

@@ -15,6 +15,8 @@ struct ServeOptions {
   std::string master_key_file;  // empty = the config file's, else $DATAMESH_MASTER_KEY_FILE
   std::string config_file;
   std::string region;  // --region-name; empty = the config file's, else us-east-1
+  std::string tls_cert_file;  // empty = the config file's; with tls_key_file: HTTPS
+  std::string tls_key_file;
   int workers = -1;    // -1 = the config file's
   bool allow_initialize = false;
   bool no_access_log = false;

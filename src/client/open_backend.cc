@@ -30,8 +30,12 @@ absl::StatusOr<std::shared_ptr<Backend>> open_backend(const ClientOptions& optio
   DATAMESH_ASSIGN_OR_RETURN(store::Endpoint endpoint,
                             store::parse_endpoint(resolve_endpoint(options)));
   if (endpoint.kind == store::Endpoint::Kind::kHttp) {
-    DATAMESH_ASSIGN_OR_RETURN(auto remote,
-                              client::RemoteBackend::create(endpoint.url, options.region_name));
+    std::string ca_bundle = options.ca_bundle;
+    if (const char* env = std::getenv("DATAMESH_CA_BUNDLE"); ca_bundle.empty() && env != nullptr) {
+      ca_bundle = env;
+    }
+    DATAMESH_ASSIGN_OR_RETURN(auto remote, client::RemoteBackend::create(
+                                               endpoint.url, options.region_name, ca_bundle));
     return std::shared_ptr<Backend>(std::move(remote));
   }
   if (endpoint.kind == store::Endpoint::Kind::kAws) {

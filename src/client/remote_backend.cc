@@ -3,7 +3,10 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <optional>
 #include <thread>
 
 #include "api/client_token.h"
@@ -12,6 +15,7 @@
 #include "api/routes.h"
 #include "aws/signing_key_cache.h"
 #include "aws/sigv4.h"
+#include "base/files.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 
@@ -29,21 +33,42 @@ void ensure_curl_initialized() {
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<RemoteBackend>> RemoteBackend::create(std::string endpoint,
-                                                                     std::string region) {
-  constexpr std::string_view kScheme = "http://";
-  if (!std::string_view(endpoint).starts_with(kScheme)) {
-    return absl::InvalidArgumentError(cat("endpoint \"", endpoint, "\" is not http://host:port"));
+                                                                     std::string region,
+                                                                     std::string ca_bundle) {
+  std::string_view scheme;
+  for (std::string_view known : {"http://", "https://"}) {
+    if (std::string_view(endpoint).starts_with(known)) scheme = known;
   }
-  std::string rest = endpoint.substr(kScheme.size());
+  if (scheme.empty()) {
+    return absl::InvalidArgumentError(
+        cat("endpoint \"", endpoint, "\" is not http://host:port or https://host[:port]"));
+  }
+  std::string rest = endpoint.substr(scheme.size());
   const auto slash = rest.find('/');
   std::string host = rest.substr(0, slash);
   if (host.empty()) {
     return absl::InvalidArgumentError(cat("endpoint \"", endpoint, "\" names no host"));
   }
-  std::string base = cat(kScheme, rest);
+  if (scheme == "http://") ca_bundle.clear();  // nothing to verify
+  if (!ca_bundle.empty()) {
+    std::optional<std::string> bundle = base::read_whole_file(ca_bundle);
+    if (!bundle) {
+      return absl::NotFoundError(cat("cannot read the CA bundle ", ca_bundle,
+                                     " (--ca-bundle or DATAMESH_CA_BUNDLE): ",
+                                     std::strerror(errno)));
+    }
+    if (bundle->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+      return absl::InvalidArgumentError(
+          cat("the CA bundle ", ca_bundle,
+              " (--ca-bundle or DATAMESH_CA_BUNDLE) holds no PEM certificate (a block that "
+              "begins -----BEGIN CERTIFICATE-----)"));
+    }
+  }
+  std::string base = cat(scheme, rest);
   while (!base.empty() && base.back() == '/') base.pop_back();
   ensure_curl_initialized();
-  auto backend = std::make_shared<RemoteBackend>(base, host, std::move(region));
+  auto backend =
+      std::make_shared<RemoteBackend>(base, host, std::move(region), std::move(ca_bundle));
   if (slash != std::string::npos) {
     backend->path_prefix_ = rest.substr(slash);
     while (!backend->path_prefix_.empty() && backend->path_prefix_.back() == '/') {
@@ -53,8 +78,12 @@ absl::StatusOr<std::shared_ptr<RemoteBackend>> RemoteBackend::create(std::string
   return backend;
 }
 
-RemoteBackend::RemoteBackend(std::string endpoint, std::string host, std::string region)
-    : endpoint_(std::move(endpoint)), host_(std::move(host)), region_(std::move(region)) {}
+RemoteBackend::RemoteBackend(std::string endpoint, std::string host, std::string region,
+                             std::string ca_bundle)
+    : endpoint_(std::move(endpoint)),
+      host_(std::move(host)),
+      region_(std::move(region)),
+      ca_bundle_(std::move(ca_bundle)) {}
 
 RemoteBackend::~RemoteBackend() {
   for (void* handle : idle_) curl_easy_cleanup(static_cast<CURL*>(handle));
@@ -186,6 +215,35 @@ absl::StatusOr<RemoteBackend::Answer> RemoteBackend::send(
   return sent;
 }
 
+absl::Status RemoteBackend::transfer_error(int code, const char* detail) const {
+  const CURLcode result = static_cast<CURLcode>(code);
+  const bool tls_failed = result == CURLE_PEER_FAILED_VERIFICATION ||
+                          result == CURLE_SSL_CACERT_BADFILE || result == CURLE_SSL_CONNECT_ERROR;
+  std::string cause = curl_easy_strerror(result);
+  // Only TLS failures get libcurl's detail (which certificate check failed, and why); the
+  // others' would add only timings.
+  if (tls_failed && detail[0] != '\0') cause = cat(cause, " (", detail, ")");
+  // Not worth retrying: the same certificate will be refused again.
+  if (result == CURLE_PEER_FAILED_VERIFICATION || result == CURLE_SSL_CACERT_BADFILE) {
+    return absl::FailedPreconditionError(cat(
+        "cannot trust the mesh server at ", endpoint_, ": ", cause,
+        ca_bundle_.empty()
+            ? "; if a private authority signed its certificate, give that authority's PEM file "
+              "with --ca-bundle or DATAMESH_CA_BUNDLE"
+            : cat("; the authorities trusted are those of ", ca_bundle_,
+                  " (--ca-bundle or DATAMESH_CA_BUNDLE), and the certificate must name the "
+                  "endpoint's host")));
+  }
+  std::string hint;
+  if (result == CURLE_SSL_CONNECT_ERROR) {
+    hint = "; is that port served with HTTPS (datamesh serve --tls-cert)?";
+  } else if (result == CURLE_GOT_NOTHING && endpoint_.starts_with("http://")) {
+    hint = "; a server that serves HTTPS answers nothing to http://: try https://";
+  }
+  return absl::UnavailableError(
+      cat("cannot reach the mesh server at ", endpoint_, ": ", cause, hint));
+}
+
 absl::Status RemoteBackend::answer_error(const Answer& answer) const {
   auto json = api::parse_json(answer.body);
   if (!json.ok()) {
@@ -263,6 +321,9 @@ absl::StatusOr<RemoteBackend::Answer> RemoteBackend::post(const aws::HttpRequest
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
   }
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  if (!ca_bundle_.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_bundle_.c_str());
+  char detail[CURL_ERROR_SIZE] = "";
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
   const CURLcode result = curl_easy_perform(curl);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &answer.http_code);
   curl_off_t retry_after = 0;
@@ -271,10 +332,7 @@ absl::StatusOr<RemoteBackend::Answer> RemoteBackend::post(const aws::HttpRequest
   curl_slist_free_all(headers);
   release(curl);
   if (!target.refused.ok()) return target.refused;
-  if (result != CURLE_OK) {
-    return absl::UnavailableError(
-        cat("cannot reach the mesh server at ", endpoint_, ": ", curl_easy_strerror(result)));
-  }
+  if (result != CURLE_OK) return transfer_error(result, detail);
   return answer;
 }
 

@@ -7,6 +7,9 @@
 // write is sent with a client_token (the caller's, else a new one) that all its attempts
 // repeat, so a retried write acts once (api/client_token.h); the unauthenticated
 // initialize_mesh_account takes no token and is not retried without an answer.
+// An https:// endpoint is verified as a browser would: the server's certificate must name its
+// host and chain to an authority of the system's store, or of the CA bundle given instead. A
+// certificate that fails is FailedPrecondition, not retried.
 // Thread-safe: connections (libcurl handles, kept alive) are pooled.
 #pragma once
 
@@ -25,10 +28,15 @@ namespace datamesh::client {
 
 class RemoteBackend final : public Backend {
  public:
-  // endpoint: http://host:port (a trailing path prefix is kept).
+  // endpoint: http://host:port or https://host[:port] (a trailing path prefix is kept).
+  // ca_bundle: https only, a PEM file of the authorities to trust instead of the system's;
+  // empty = the system's. InvalidArgument for another endpoint or a bundle with no PEM
+  // certificate, NotFound for a bundle that cannot be read.
   static absl::StatusOr<std::shared_ptr<RemoteBackend>> create(std::string endpoint,
-                                                               std::string region);
-  RemoteBackend(std::string endpoint, std::string host, std::string region);
+                                                               std::string region,
+                                                               std::string ca_bundle = "");
+  RemoteBackend(std::string endpoint, std::string host, std::string region,
+                std::string ca_bundle);
   ~RemoteBackend() override;
 
   static constexpr int kRetries = 3;
@@ -67,6 +75,8 @@ class RemoteBackend final : public Backend {
   // POSTs the signed `request`; Unavailable when the server cannot be reached, the list's
   // error when it refused the body.
   absl::StatusOr<Answer> post(const aws::HttpRequest& request, api::JsonListReader* list);
+  // The status of a call that got no answer: libcurl's `code` (a CURLcode) and its `detail`.
+  absl::Status transfer_error(int code, const char* detail) const;
   // The status an answer other than 200 stands for (the server's error shape).
   absl::Status answer_error(const Answer& answer) const;
 
@@ -74,6 +84,7 @@ class RemoteBackend final : public Backend {
   std::string host_;      // Host header as sent: host[:port]
   std::string path_prefix_;
   std::string region_;
+  std::string ca_bundle_;  // empty = the system's authorities
   std::mutex mutex_;
   std::vector<void*> idle_;
   // Derived once per credentials and day, not per call.

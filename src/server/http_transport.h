@@ -128,6 +128,10 @@ struct TransportOptions {
   int head_timeout_seconds = 0;
   int body_timeout_seconds = 0;
   bool want_remote_address = true;
+  // HTTPS: the server's certificate chain and private key, PEM (server/tls_identity.h checked
+  // them). Both empty = plain HTTP.
+  std::string tls_certificate_pem;
+  std::string tls_key_pem;
 };
 
 // Connections a transport closed early, for /metrics.

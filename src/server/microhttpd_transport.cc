@@ -64,6 +64,9 @@ using base::cat;
 // within a quarter of one.
 constexpr auto kSweepInterval = std::chrono::milliseconds(250);
 
+// The protocols and ciphers of HTTPS, in GnuTLS's syntax.
+constexpr char kTlsPriorities[] = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
+
 // One request, from its request line to the last byte of its answer.
 struct Exchange {
   Request request;
@@ -258,15 +261,31 @@ absl::Status MicrohttpdTransport::serve(RequestHandler& handler) {
   if (options_.event_threads > 1) {
     items.push_back({MHD_OPTION_THREAD_POOL_SIZE, options_.event_threads, nullptr});
   }
+  unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+  const bool https = !options_.tls_certificate_pem.empty();
+  if (https) {
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+      workers_.reset();
+      return absl::FailedPreconditionError(
+          "this libmicrohttpd was built without TLS: serve plain HTTP behind a TLS proxy");
+    }
+    // libmicrohttpd hands the PEM text to GnuTLS when the daemon starts; options_ outlives it.
+    flags |= MHD_USE_TLS;
+    // GnuTLS's defaults less TLS 1.0 and 1.1, which Debian 12's still accept.
+    items.push_back({MHD_OPTION_HTTPS_PRIORITIES, 0, const_cast<char*>(kTlsPriorities)});
+    items.push_back({MHD_OPTION_HTTPS_MEM_CERT, 0,
+                     const_cast<char*>(options_.tls_certificate_pem.c_str())});
+    items.push_back(
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, const_cast<char*>(options_.tls_key_pem.c_str())});
+  }
   items.push_back({MHD_OPTION_END, 0, nullptr});
-  const unsigned flags =
-      MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
   daemon_ = MHD_start_daemon(flags, 0, &on_accept, this, &on_request, this, MHD_OPTION_ARRAY,
                              items.data(), MHD_OPTION_END);
   if (daemon_ == nullptr) {
     workers_.reset();
-    return absl::UnavailableError(
-        cat("libmicrohttpd could not start serving port ", port_, " (see the log above)"));
+    return absl::UnavailableError(cat("libmicrohttpd could not start serving ",
+                                      https ? "HTTPS" : "HTTP", " on port ", port_,
+                                      " (see the log above)"));
   }
 
   std::unique_lock lock(mutex_);

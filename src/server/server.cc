@@ -5,7 +5,8 @@
 
 namespace datamesh::server {
 
-Server::Server(ServerConfig config, std::shared_ptr<api::MeshService> service)
+Server::Server(ServerConfig config, std::shared_ptr<api::MeshService> service,
+               std::optional<TlsIdentity> tls)
     : config_(resolve_defaults(std::move(config))),
       router_(std::make_unique<RequestRouter>(config_, std::move(service))),
       transport_(make_microhttpd_transport(
@@ -26,7 +27,9 @@ Server::Server(ServerConfig config, std::shared_ptr<api::MeshService> service)
                            // The access log names it; the failed-authentication limit
                            // counts by it.
                            .want_remote_address = config_.access_log ||
-                                                  config_.max_auth_failures_per_address > 0})) {
+                                                  config_.max_auth_failures_per_address > 0,
+                           .tls_certificate_pem = tls ? tls->certificate_pem : std::string(),
+                           .tls_key_pem = tls ? tls->key_pem : std::string()})) {
   router_->set_closed_connections(
       [transport = transport_.get()] { return transport->closed_connections(); });
 }

@@ -13,10 +13,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "absl/status/status.h"
 #include "api/mesh_service.h"
 #include "server/server_config.h"
+#include "server/tls_identity.h"
 
 namespace datamesh::server {
 
@@ -25,7 +27,9 @@ class RequestRouter;
 
 class Server {
  public:
-  Server(ServerConfig config, std::shared_ptr<api::MeshService> service);
+  // With `tls` (load_tls_identity), the server speaks HTTPS only.
+  Server(ServerConfig config, std::shared_ptr<api::MeshService> service,
+         std::optional<TlsIdentity> tls = std::nullopt);
   ~Server();
 
   // Binds the listening socket; the port is known afterwards. Unavailable, naming the address,

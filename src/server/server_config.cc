@@ -60,6 +60,8 @@ constexpr ConfigKey kConfigKeys[] = {
     {"store", &ServerConfig::store},
     {"master_key_file", &ServerConfig::master_key_file},
     {"region", &ServerConfig::region},
+    {"tls_cert_file", &ServerConfig::tls_cert_file},
+    {"tls_key_file", &ServerConfig::tls_key_file},
     {"event_threads", &ServerConfig::event_threads},
     {"workers", &ServerConfig::workers},
     {"max_workers_per_key", &ServerConfig::max_workers_per_key},

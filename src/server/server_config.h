@@ -19,6 +19,10 @@ struct ServerConfig {
   // DATAMESH_MASTER_KEY is set (api/mesh_service.h).
   std::string master_key_file;
   std::string region = "us-east-1";
+  // HTTPS: the PEM files of the server's certificate (its chain after it) and of its private
+  // key (unencrypted). Both, or neither to serve plain HTTP (server/tls_identity.h).
+  std::string tls_cert_file;
+  std::string tls_key_file;
   // Threads running the HTTP event loop (reading requests, writing answers). 0 = one per core.
   int event_threads = 0;
   // Threads running method calls and /metrics, i.e. everything that reads or writes the store.

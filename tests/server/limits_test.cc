@@ -252,7 +252,8 @@ TEST(ServerConfigTest, EveryKeyIsReadIntoItsField) {
   server_test::ScratchDir scratch;
   const auto path = (scratch.path() / "serve.json").string();
   std::ofstream(path) << R"({"listen": "0.0.0.0:9090", "store": "sqlite:///m.db",
-      "master_key_file": "/k", "region": "eu-west-1", "event_threads": 3, "workers": 5,
+      "master_key_file": "/k", "region": "eu-west-1", "tls_cert_file": "/c.pem",
+      "tls_key_file": "/k.pem", "event_threads": 3, "workers": 5,
       "max_workers_per_key": 2, "max_connections": 77, "max_body_bytes": 5000000000,
       "read_timeout_seconds": 12, "write_timeout_seconds": 13, "keep_alive_seconds": 14,
       "request_head_timeout_seconds": 15, "request_body_timeout_seconds": 16,
@@ -267,6 +268,8 @@ TEST(ServerConfigTest, EveryKeyIsReadIntoItsField) {
   EXPECT_EQ(config.store, "sqlite:///m.db");
   EXPECT_EQ(config.master_key_file, "/k");
   EXPECT_EQ(config.region, "eu-west-1");
+  EXPECT_EQ(config.tls_cert_file, "/c.pem");
+  EXPECT_EQ(config.tls_key_file, "/k.pem");
   EXPECT_EQ(config.event_threads, 3);
   EXPECT_EQ(config.workers, 5);
   EXPECT_EQ(config.max_workers_per_key, 2);
@@ -320,7 +323,7 @@ TEST(ServerConfigTest, AnUnknownKeyIsRefusedWithEveryAllowedKey) {
     EXPECT_NE(std::string(loaded.message()).find(key), std::string::npos) << key;
   }
   // EveryKeyIsReadIntoItsField sets each of the keys: a new key goes there too.
-  EXPECT_EQ(config_file_keys().size(), 23u);
+  EXPECT_EQ(config_file_keys().size(), 25u);
 }
 
 TEST(ServerConfigTest, OneKeyMayHoldHalfTheWorkersUnlessConfigured) {

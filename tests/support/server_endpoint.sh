@@ -2,6 +2,8 @@
 # Endpoint factory for DATAMESH_TEST_ENDPOINT_FACTORY: starts `datamesh serve` on a fresh mesh
 # file in the scratch folder ($1) on a free loopback port, prints its http:// endpoint, and
 # leaves a watchdog that stops the server (SIGTERM) once the test removes its scratch folder.
+# With DATAMESH_TEST_TLS=1 it serves HTTPS with a self-signed certificate for 127.0.0.1 that it
+# makes with openssl, $1/tls-cert.pem (the clients' CA bundle), and prints the https:// endpoint.
 # Usage: DATAMESH_TEST_ENDPOINT_FACTORY=tests/support/server_endpoint.sh DATAMESH_CLI=... ctest
 set -euo pipefail
 dir=$1
@@ -9,14 +11,21 @@ cli=${DATAMESH_CLI:?set DATAMESH_CLI to the datamesh binary}
 mkdir -p "$dir"
 fifo="$dir/.serve-out"
 mkfifo "$fifo"
+tls=()
+if [ "${DATAMESH_TEST_TLS:-0}" = 1 ]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$dir/tls-key.pem" -out "$dir/tls-cert.pem" 2>>"$dir/.serve-err"
+  tls=(--tls-cert "$dir/tls-cert.pem" --tls-key "$dir/tls-key.pem")
+fi
 "$cli" serve --store "sqlite://$dir/mesh.db" --listen 127.0.0.1:0 --allow-initialize \
-  --no-access-log >"$fifo" 2>>"$dir/.serve-err" &
+  --no-access-log "${tls[@]}" >"$fifo" 2>>"$dir/.serve-err" &
 pid=$!
 read -r line <"$fifo"
 rm -f "$fifo"
 endpoint=${line##* on }
 case "$endpoint" in
-  http://*) ;;
+  http://* | https://*) ;;
   *) kill "$pid" 2>/dev/null; echo "server did not start: $line $(cat "$dir/.serve-err")" >&2; exit 1 ;;
 esac
 # The watchdog outlives this script; it polls for the scratch folder, then stops the server.

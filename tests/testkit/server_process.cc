@@ -97,8 +97,9 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::start(const ServeO
     line.push_back(c);
   }
   line.pop_back();
-  // "datamesh serving sqlite:///... on http://127.0.0.1:PORT"
-  const auto on = line.rfind(" on http://");
+  // "datamesh serving sqlite:///... on http://127.0.0.1:PORT" (https:// with --tls-cert)
+  auto on = line.rfind(" on http://");
+  if (on == std::string::npos) on = line.rfind(" on https://");
   const auto colon = line.rfind(':');
   if (on == std::string::npos || colon == std::string::npos || colon < on) {
     return absl::InternalError(cat("unexpected first line of datamesh serve: \"", line, "\""));

@@ -40,7 +40,8 @@ class ServerProcess {
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
-  const std::string& endpoint() const { return endpoint_; }  // http://127.0.0.1:PORT
+  // http://127.0.0.1:PORT, or https:// when served with --tls-cert.
+  const std::string& endpoint() const { return endpoint_; }
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
 

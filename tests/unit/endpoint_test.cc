@@ -38,11 +38,19 @@ TEST(EndpointTest, AnHttpEndpointIsAServerNotAStore) {
                 absl::StatusCode::kInvalidArgument, "is a datamesh server, not a store");
 }
 
+TEST(EndpointTest, AnHttpsEndpointIsAServerToo) {
+  ASSERT_OK_AND_ASSIGN(Endpoint endpoint, parse_endpoint("https://mesh.example.com"));
+  EXPECT_EQ(endpoint.kind, Endpoint::Kind::kHttp);
+  EXPECT_EQ(endpoint.url, "https://mesh.example.com");
+  EXPECT_STATUS(open_store(endpoint, /*create_if_missing=*/true),
+                absl::StatusCode::kInvalidArgument, "is a datamesh server, not a store");
+}
+
 TEST(EndpointTest, AnUnknownSchemeNamesTheFormsAllowed) {
   EXPECT_STATUS(parse_endpoint("ftp://example.com/mesh"), absl::StatusCode::kInvalidArgument,
                 "unsupported endpoint \"ftp://example.com/mesh\": use sqlite:///path/to/mesh.db, "
-                "http://host:port, postgresql://user@host:port/database or aws://REGION (scheme "
-                "\"ftp\" is not supported)");
+                "http://host:port, https://host[:port], postgresql://user@host:port/database or "
+                "aws://REGION (scheme \"ftp\" is not supported)");
   EXPECT_STATUS(parse_endpoint("/srv/mesh.db"), absl::StatusCode::kInvalidArgument,
                 "(scheme \"/srv/mesh.db\" is not supported)");
 }

@@ -17,10 +17,11 @@ namespace {
 
 constexpr std::string_view kSqliteScheme = "sqlite://";
 constexpr std::string_view kHttpScheme = "http://";
+constexpr std::string_view kHttpsScheme = "https://";
 constexpr std::string_view kAwsScheme = "aws://";
 constexpr std::string_view kForms =
-    "use sqlite:///path/to/mesh.db, http://host:port, postgresql://user@host:port/database or "
-    "aws://REGION";
+    "use sqlite:///path/to/mesh.db, http://host:port, https://host[:port], "
+    "postgresql://user@host:port/database or aws://REGION";
 
 // An AWS region's name as AWS spells them (us-east-1, cn-north-1, us-gov-west-1,
 // eu-isoe-west-1): lower-case words joined by '-', the last one a number. Whether the region
@@ -61,7 +62,7 @@ absl::StatusOr<Endpoint> parse_endpoint(std::string_view url) {
     endpoint.display = std::move(parsed.display);
     return endpoint;
   }
-  if (url.starts_with(kHttpScheme)) {
+  if (url.starts_with(kHttpScheme) || url.starts_with(kHttpsScheme)) {
     endpoint.kind = Endpoint::Kind::kHttp;
     return endpoint;
   }

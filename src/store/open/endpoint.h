@@ -4,7 +4,7 @@
 //
 //   sqlite:///path/to/mesh.db                 embedded: a SQLite file (the default)
 //   postgresql://user@host:port/db[?...]      a PostgreSQL database (postgres:// too)
-//   http://host:port                          a `datamesh serve` (not a store: no open_store)
+//   http://host:port, https://host[:port]     a `datamesh serve` (not a store: no open_store)
 //   aws://REGION                              AWS mode: the mesh on Glue, Lake Formation, RAM and
 //                                             DynamoDB (docs/AWS.md); its store is made from the
 //                                             caller's AWS sessions, not by open_store

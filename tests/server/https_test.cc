@@ -1,0 +1,225 @@
+// `datamesh serve --tls-cert --tls-key` and https:// clients: the C++ client and the datamesh
+// command reach an HTTPS server whose certificate a private authority signed when they are
+// given that authority (ClientOptions::ca_bundle, --ca-bundle, DATAMESH_CA_BUNDLE), and are told
+// what is wrong, without retrying, when they cannot trust it; a wrong scheme is named; serve
+// refuses wrong TLS files before it creates anything.
+#include <curl/curl.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "base/text.h"
+#include "datamesh/admin.h"
+#include "gtest/gtest.h"
+#include "server/server_harness.h"
+#include "support/status_matchers.h"
+#include "testkit/mesh_setup.h"
+#include "testkit/tls_files.h"
+
+namespace datamesh::server_test {
+namespace {
+
+using base::cat;
+using testkit::TlsFiles;
+
+struct CommandRun {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+// Runs `shell_command` (its stderr joined to stdout).
+CommandRun run_command(const std::string& shell_command) {
+  CommandRun run;
+  FILE* pipe = ::popen((shell_command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return run;
+  std::array<char, 4096> buffer{};
+  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) {
+    run.output.append(buffer.data(), n);
+  }
+  const int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+std::string quoted(const std::string& text) { return cat("'", text, "'"); }
+
+// GET /healthz over a TLS connection of a version from `lowest` to `highest` (libcurl's
+// CURL_SSLVERSION_* and CURL_SSLVERSION_MAX_*), trusting `authority`; libcurl's result. The
+// client allows every cipher and signature of those versions (OpenSSL's @SECLEVEL=0), so that
+// only the server can refuse an old version.
+CURLcode get_healthz(const std::string& endpoint, const std::string& authority, long lowest,
+                     long highest) {
+  CURL* curl = curl_easy_init();
+  const std::string url = cat(endpoint, "/healthz");
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CAINFO, authority.c_str());
+  curl_easy_setopt(curl, CURLOPT_SSLVERSION, lowest | highest);
+  curl_easy_setopt(curl, CURLOPT_SSL_CIPHER_LIST, "DEFAULT:@SECLEVEL=0");
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION,
+                   +[](char*, size_t size, size_t count, void*) { return size * count; });
+  const CURLcode result = curl_easy_perform(curl);
+  curl_easy_cleanup(curl);
+  return result;
+}
+
+class HttpsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(tls_, testkit::write_tls_files(dir_.path()));
+    ASSERT_OK_AND_ASSIGN(
+        server_, start_server_process(dir_.path() / "mesh.db", dir_.path() / "server.log",
+                                      {"--tls-cert", tls_.server_cert.string(), "--tls-key",
+                                       tls_.server_key.string()}));
+    ASSERT_TRUE(server_->endpoint().starts_with("https://127.0.0.1:")) << server_->endpoint();
+  }
+
+  ClientOptions options(const std::string& endpoint, const std::string& ca_bundle) const {
+    return ClientOptions{.data_mesh_account_id = mesh_account_,
+                         .log_level = "WARNING",
+                         .use_credentials = admin_,
+                         .endpoint = endpoint,
+                         .ca_bundle = ca_bundle};
+  }
+
+  // Initializes the served mesh through an https:// client that trusts the authority.
+  void initialize() {
+    ClientOptions bootstrap = options(server_->endpoint(), tls_.authority_cert.string());
+    bootstrap.use_credentials.reset();
+    ASSERT_OK_AND_ASSIGN(AccountCredentials mesh,
+                         DataMeshAdmin(bootstrap).initialize_mesh_account("tls"));
+    admin_ = testkit::credentials_of(mesh);
+    mesh_account_ = mesh.account_id;
+  }
+
+  ScratchDir dir_{"https"};
+  TlsFiles tls_;
+  std::unique_ptr<ServerProcess> server_;
+  std::optional<Credentials> admin_;
+  std::string mesh_account_;
+};
+
+TEST_F(HttpsTest, AClientThatTrustsTheAuthorityReadsAndWrites) {
+  ASSERT_NO_FATAL_FAILURE(initialize());
+  DataMeshAdmin admin(options(server_->endpoint(), tls_.authority_cert.string()));
+  ASSERT_OK(admin.create_account("sales", "111111111111"));
+  ASSERT_OK_AND_ASSIGN(std::vector<Account> accounts, admin.list_accounts());
+  ASSERT_EQ(accounts.size(), 2u);
+  EXPECT_TRUE(accounts[0].name == "sales" || accounts[1].name == "sales");
+}
+
+TEST_F(HttpsTest, OnlyTls12AndTls13AreSpoken) {
+  const std::string authority = tls_.authority_cert.string();
+  EXPECT_EQ(get_healthz(server_->endpoint(), authority,
+                        CURL_SSLVERSION_TLSv1_3, CURL_SSLVERSION_MAX_TLSv1_3),
+            CURLE_OK);
+  EXPECT_EQ(get_healthz(server_->endpoint(), authority,
+                        CURL_SSLVERSION_TLSv1_2, CURL_SSLVERSION_MAX_TLSv1_2),
+            CURLE_OK);
+  EXPECT_EQ(get_healthz(server_->endpoint(), authority,
+                        CURL_SSLVERSION_TLSv1_0, CURL_SSLVERSION_MAX_TLSv1_1),
+            CURLE_SSL_CONNECT_ERROR);
+}
+
+TEST_F(HttpsTest, AClientWithoutTheAuthorityIsToldToGiveIt) {
+  ASSERT_NO_FATAL_FAILURE(initialize());
+  DataMeshAdmin admin(options(server_->endpoint(), ""));
+  EXPECT_STATUS(admin.list_accounts(), absl::StatusCode::kFailedPrecondition,
+                cat("cannot trust the mesh server at ", server_->endpoint(), ": "));
+  EXPECT_STATUS(admin.list_accounts(), absl::StatusCode::kFailedPrecondition,
+                "if a private authority signed its certificate, give that authority's PEM file "
+                "with --ca-bundle or DATAMESH_CA_BUNDLE");
+}
+
+TEST_F(HttpsTest, ACertificateForAnotherHostIsNotTrusted) {
+  ASSERT_NO_FATAL_FAILURE(initialize());
+  ScratchDir other_dir("https-other-host");
+  ASSERT_OK_AND_ASSIGN(TlsFiles other,
+                       testkit::write_tls_files(other_dir.path(), {.hosts = {"mesh.example.com"}}));
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<ServerProcess> misnamed,
+      start_server_process(other_dir.path() / "mesh.db", other_dir.path() / "server.log",
+                           {"--tls-cert", other.server_cert.string(), "--tls-key",
+                            other.server_key.string()}));
+  DataMeshAdmin admin(options(misnamed->endpoint(), other.authority_cert.string()));
+  EXPECT_STATUS(admin.list_accounts(), absl::StatusCode::kFailedPrecondition,
+                cat("; the authorities trusted are those of ", other.authority_cert.string(),
+                    " (--ca-bundle or DATAMESH_CA_BUNDLE), and the certificate must name the "
+                    "endpoint's host"));
+}
+
+TEST_F(HttpsTest, PlainHttpToTheHttpsPortIsToldToUseHttps) {
+  ASSERT_NO_FATAL_FAILURE(initialize());
+  DataMeshAdmin admin(
+      options(cat("http://127.0.0.1:", server_->port()), tls_.authority_cert.string()));
+  EXPECT_STATUS(admin.list_accounts(), absl::StatusCode::kUnavailable, "try https://");
+}
+
+TEST_F(HttpsTest, HttpsToAPlainHttpServerAsksWhetherThePortServesHttps) {
+  ScratchDir plain_dir("https-plain");
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ServerProcess> plain,
+                       start_server_process(plain_dir.path() / "mesh.db",
+                                            plain_dir.path() / "server.log"));
+  // Unsigned, so that nothing stops the call before it is sent.
+  DataMeshAdmin admin(
+      options(cat("https://127.0.0.1:", plain->port()), tls_.authority_cert.string()));
+  EXPECT_STATUS(admin.initialize_mesh_account(), absl::StatusCode::kUnavailable,
+                "is that port served with HTTPS (datamesh serve --tls-cert)?");
+}
+
+TEST_F(HttpsTest, ABundleThatCannotBeUsedIsRefusedBeforeAnyCall) {
+  const std::string missing = (dir_.path() / "missing.pem").string();
+  EXPECT_STATUS(DataMeshAdmin(options(server_->endpoint(), missing)).list_accounts(),
+                absl::StatusCode::kNotFound,
+                cat("cannot read the CA bundle ", missing, " (--ca-bundle or DATAMESH_CA_BUNDLE)"));
+  EXPECT_STATUS(
+      DataMeshAdmin(options(server_->endpoint(), tls_.server_key.string())).list_accounts(),
+      absl::StatusCode::kInvalidArgument,
+      cat("the CA bundle ", tls_.server_key.string(),
+          " (--ca-bundle or DATAMESH_CA_BUNDLE) holds no PEM certificate"));
+}
+
+TEST_F(HttpsTest, TheCommandTakesTheBundleFromItsOptionOrTheEnvironment) {
+  ASSERT_NO_FATAL_FAILURE(initialize());
+  const std::string command = cat(
+      quoted(DATAMESH_CLI_PATH), " --endpoint ", server_->endpoint(), " --access-key-id ",
+      admin_->access_key_id, " --secret-access-key ", admin_->secret_access_key);
+  const CommandRun with_option = run_command(
+      cat(command, " --ca-bundle ", quoted(tls_.authority_cert), " admin list-accounts"));
+  EXPECT_EQ(with_option.exit_code, 0) << with_option.output;
+  EXPECT_NE(with_option.output.find(cat("\"AccountId\": \"", mesh_account_, "\"")),
+            std::string::npos)
+      << with_option.output;
+
+  const CommandRun with_environment = run_command(cat(
+      "DATAMESH_CA_BUNDLE=", quoted(tls_.authority_cert), " ", command, " admin list-accounts"));
+  EXPECT_EQ(with_environment.exit_code, 0) << with_environment.output;
+
+  const CommandRun without = run_command(cat("env -u DATAMESH_CA_BUNDLE ", command,
+                                             " admin list-accounts"));
+  EXPECT_EQ(without.exit_code, 7) << without.output;  // FailedPrecondition
+  EXPECT_NE(without.output.find("error (FailedPrecondition): cannot trust the mesh server at"),
+            std::string::npos)
+      << without.output;
+}
+
+TEST_F(HttpsTest, ServeRefusesAWrongKeyBeforeItCreatesTheMesh) {
+  const std::filesystem::path mesh = dir_.path() / "never" / "mesh.db";
+  const CommandRun run = run_command(cat(
+      quoted(DATAMESH_CLI_PATH), " serve --allow-initialize --listen 127.0.0.1:0 --store ",
+      quoted("sqlite://" + mesh.string()), " --tls-cert ", quoted(tls_.server_cert),
+      " --tls-key ", quoted(tls_.other_key)));
+  EXPECT_EQ(run.exit_code, 2) << run.output;  // InvalidArgument
+  EXPECT_NE(run.output.find(cat("error (InvalidArgument): the key in ", tls_.other_key.string(),
+                                " does not belong to the certificate in ",
+                                tls_.server_cert.string())),
+            std::string::npos)
+      << run.output;
+  EXPECT_FALSE(std::filesystem::exists(mesh.parent_path()));
+}
+
+}  // namespace
+}  // namespace datamesh::server_test
