@@ -2,6 +2,7 @@
 
 #include "aws/aws_errors.h"
 #include "aws/protocols.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::aws {
@@ -16,7 +17,9 @@ absl::StatusOr<std::unique_ptr<AwsClient>> AwsClient::create(Options options) {
   if (!options.credentials) {
     return absl::InvalidArgumentError("AWS client: no credential source was given");
   }
-  if (!options.transport) options.transport = std::make_shared<CurlTransport>();
+  if (!options.transport) {
+    DATAMESH_ASSIGN_OR_RETURN(options.transport, default_transport(options.environment));
+  }
   std::unique_ptr<AwsClient> client(new AwsClient(std::move(options)));
   for (const ServiceInfo& service : all_services()) {
     absl::StatusOr<Endpoint> endpoint =

@@ -6,6 +6,8 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "base/files.h"
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::aws {
@@ -128,6 +130,11 @@ absl::StatusOr<HttpResponse> CurlTransport::send(std::string_view origin,
                    static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (!options_.ca_bundle.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+  }
+  char detail[CURL_ERROR_SIZE] = "";
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, append_header);
@@ -150,10 +157,22 @@ absl::StatusOr<HttpResponse> CurlTransport::send(std::string_view origin,
   curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &new_connections);
   connections_opened_ += new_connections;
   if (result != CURLE_OK) {
-    const std::string what = cat(request.method, " ", url, " failed: ", curl_easy_strerror(result));
+    std::string what = cat(request.method, " ", url, " failed: ", curl_easy_strerror(result));
+    // libcurl's detail says which TLS check failed and why; for other failures it adds only
+    // timings.
+    if (result == CURLE_SSL_CONNECT_ERROR && detail[0] != '\0') what += cat(" (", detail, ")");
     // A failed handle may hold a broken connection; libcurl drops it, the handle is fine.
     give_back(std::move(handle));
     if (result == CURLE_OPERATION_TIMEDOUT) return absl::DeadlineExceededError(what);
+    if (result == CURLE_PEER_FAILED_VERIFICATION) {
+      return absl::FailedPreconditionError(cat(
+          what, detail[0] != '\0' ? cat(" (", detail, ")") : std::string(),
+          options_.ca_bundle.empty()
+              ? "; a certificate of a private authority is trusted once AWS_CA_BUNDLE names "
+                "that authority's PEM file"
+              : cat("; the authorities trusted are those of ", options_.ca_bundle,
+                    " (AWS_CA_BUNDLE)")));
+    }
     if (is_transient(result)) return absl::UnavailableError(what);
     if (result == CURLE_URL_MALFORMAT || result == CURLE_UNSUPPORTED_PROTOCOL) {
       return absl::InvalidArgumentError(what);
@@ -163,6 +182,16 @@ absl::StatusOr<HttpResponse> CurlTransport::send(std::string_view origin,
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   give_back(std::move(handle));
   return response;
+}
+
+absl::StatusOr<std::shared_ptr<HttpTransport>> default_transport(
+    const EnvironmentLookup& environment) {
+  TransportOptions options;
+  options.ca_bundle = variable(environment, "AWS_CA_BUNDLE");
+  if (!options.ca_bundle.empty()) {
+    DATAMESH_RETURN_IF_ERROR(base::check_ca_bundle(options.ca_bundle, "AWS_CA_BUNDLE"));
+  }
+  return std::make_shared<CurlTransport>(std::move(options));
 }
 
 }  // namespace datamesh::aws

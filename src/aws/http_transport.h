@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "aws/environment.h"
 #include "aws/http_types.h"
 #include "aws/sigv4.h"
 
@@ -29,7 +30,8 @@ class HttpTransport {
   // Errors, naming the URL and the cause: DeadlineExceeded when a timeout of TransportOptions
   // passed; Unavailable for another network failure worth retrying (host not resolved,
   // connection refused or reset, TLS handshake failure, empty answer);
-  // InvalidArgument for a URL the transport cannot send to; Internal for any other failure.
+  // InvalidArgument for a URL the transport cannot send to; FailedPrecondition for a server
+  // certificate that does not verify (not worth retrying); Internal for any other failure.
   virtual absl::StatusOr<HttpResponse> send(std::string_view origin,
                                             const HttpRequest& request) = 0;
 };
@@ -38,7 +40,17 @@ struct TransportOptions {
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
   // The whole exchange, connection included.
   std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
+  // A PEM file of the certificate authorities to trust instead of the system's (botocore's
+  // AWS_CA_BUNDLE: a proxy that inspects TLS, an endpoint override with a private
+  // certificate); empty = the system's.
+  std::string ca_bundle;
 };
+
+// The transport an AWS client makes when it is given none: a CurlTransport trusting the
+// authorities of the file AWS_CA_BUNDLE names in `environment`, as botocore does, else the
+// system's. base::check_ca_bundle's errors for a bundle it cannot use.
+absl::StatusOr<std::shared_ptr<HttpTransport>> default_transport(
+    const EnvironmentLookup& environment);
 
 class CurlTransport final : public HttpTransport {
  public:

@@ -88,7 +88,9 @@ absl::StatusOr<CallerIdentity> get_caller_identity(const AwsClient::Options& opt
 }  // namespace
 
 absl::StatusOr<StsCalls> sts_calls(AwsClient::Options options) {
-  if (!options.transport) options.transport = std::make_shared<CurlTransport>();
+  if (!options.transport) {
+    DATAMESH_ASSIGN_OR_RETURN(options.transport, default_transport(options.environment));
+  }
   // Checks the region and endpoint overrides now rather than at the first call.
   DATAMESH_RETURN_IF_ERROR(client_signing_with(options, SigningKey{}).status());
   auto shared = std::make_shared<const AwsClient::Options>(std::move(options));

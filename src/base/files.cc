@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
+
+#include "base/text.h"
 
 namespace datamesh::base {
 
@@ -27,6 +30,20 @@ std::optional<std::string> read_whole_file(const std::string& path) {
   }
   ::close(fd);
   return content;
+}
+
+absl::Status check_ca_bundle(const std::string& path, std::string_view named_by) {
+  const std::optional<std::string> bundle = read_whole_file(path);
+  if (!bundle) {
+    return absl::NotFoundError(
+        cat("cannot read the CA bundle ", path, " (", named_by, "): ", std::strerror(errno)));
+  }
+  if (bundle->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    return absl::InvalidArgumentError(cat("the CA bundle ", path, " (", named_by,
+                                          ") holds no PEM certificate (a block that begins "
+                                          "-----BEGIN CERTIFICATE-----)"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace datamesh::base

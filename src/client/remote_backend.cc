@@ -3,10 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <optional>
 #include <thread>
 
 #include "api/client_token.h"
@@ -51,18 +48,8 @@ absl::StatusOr<std::shared_ptr<RemoteBackend>> RemoteBackend::create(std::string
   }
   if (scheme == "http://") ca_bundle.clear();  // nothing to verify
   if (!ca_bundle.empty()) {
-    std::optional<std::string> bundle = base::read_whole_file(ca_bundle);
-    if (!bundle) {
-      return absl::NotFoundError(cat("cannot read the CA bundle ", ca_bundle,
-                                     " (--ca-bundle or DATAMESH_CA_BUNDLE): ",
-                                     std::strerror(errno)));
-    }
-    if (bundle->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-      return absl::InvalidArgumentError(
-          cat("the CA bundle ", ca_bundle,
-              " (--ca-bundle or DATAMESH_CA_BUNDLE) holds no PEM certificate (a block that "
-              "begins -----BEGIN CERTIFICATE-----)"));
-    }
+    DATAMESH_RETURN_IF_ERROR(
+        base::check_ca_bundle(ca_bundle, "--ca-bundle or DATAMESH_CA_BUNDLE"));
   }
   std::string base = cat(scheme, rest);
   while (!base.empty() && base.back() == '/') base.pop_back();

@@ -349,8 +349,9 @@ TEST(AwsClientTest, ACredentialErrorEndsTheCallUnchanged) {
   options.credentials = []() -> absl::StatusOr<SigningKey> {
     return absl::UnauthenticatedError("the profile 'mesh' has no credentials");
   };
-  options.environment = [url = server.url()](std::string_view) -> std::optional<std::string> {
-    return url;
+  options.environment = [url = server.url()](std::string_view name) -> std::optional<std::string> {
+    if (name.starts_with("AWS_ENDPOINT_URL")) return url;
+    return std::nullopt;
   };
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<AwsClient> client, AwsClient::create(std::move(options)));
   EXPECT_STATUS(client->call(Service::kGlue, "GetDatabases"), absl::StatusCode::kUnauthenticated,

@@ -56,13 +56,18 @@ Certificate new_certificate(EVP_PKEY* key, const std::string& common_name, X509*
                              0);
   X509_set_issuer_name(cert, issuer != nullptr ? X509_get_subject_name(issuer) : name);
   X509* signer = issuer != nullptr ? issuer : cert;
+  // Key identifiers as real authorities write them: a client then looks an issuer up by its
+  // key, and one of another authority with the same name is "unable to get local issuer
+  // certificate", not a signature that fails to verify.
   const bool extended =
-      issuer == nullptr
-          ? add_extension(cert, signer, NID_basic_constraints, "critical,CA:TRUE") &&
-                add_extension(cert, signer, NID_key_usage, "critical,keyCertSign,cRLSign")
-          : add_extension(cert, signer, NID_basic_constraints, "CA:FALSE") &&
-                add_extension(cert, signer, NID_subject_alt_name, alt_names) &&
-                add_extension(cert, signer, NID_ext_key_usage, "serverAuth");
+      add_extension(cert, signer, NID_subject_key_identifier, "hash") &&
+      add_extension(cert, signer, NID_authority_key_identifier, "keyid:always") &&
+      (issuer == nullptr
+           ? add_extension(cert, signer, NID_basic_constraints, "critical,CA:TRUE") &&
+                 add_extension(cert, signer, NID_key_usage, "critical,keyCertSign,cRLSign")
+           : add_extension(cert, signer, NID_basic_constraints, "CA:FALSE") &&
+                 add_extension(cert, signer, NID_subject_alt_name, alt_names) &&
+                 add_extension(cert, signer, NID_ext_key_usage, "serverAuth"));
   if (!extended || X509_sign(cert, issuer_key, EVP_sha256()) == 0) {
     return Certificate(nullptr, &X509_free);
   }
