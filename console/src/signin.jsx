@@ -40,6 +40,10 @@ function signInError(e) {
   return `The server refused the sign-in: ${e.message}`;
 }
 
+// Browsers give WebCrypto, which signs every call, only to secure contexts: a page served over
+// HTTPS, or from localhost. Elsewhere, say so instead of failing at the first signature.
+const kNoWebCrypto = !globalThis.crypto?.subtle;
+
 export function SignIn({ expired, onSignedIn }) {
   const [keyId, setKeyId] = useState('');
   const [secret, setSecret] = useState('');
@@ -85,6 +89,10 @@ export function SignIn({ expired, onSignedIn }) {
     <main class="signin" id="main">
       <h1>datamesh console</h1>
       {expired && <p class="notice" role="status">{expired}</p>}
+      {kNoWebCrypto && <p class="error" role="alert">This browser gives the page no WebCrypto to
+        sign your calls with: it does so only for pages served over HTTPS or from localhost.
+        Open the console over HTTPS (<code>datamesh serve --tls-cert</code>), or at
+        http://localhost through an SSH tunnel to the server.</p>}
       <form onSubmit={submit} aria-label="Sign in" autocomplete="off">
         <label for="key-id">Access key id</label>
         <input id="key-id" name="key-id" value={keyId} spellcheck={false}
@@ -93,7 +101,7 @@ export function SignIn({ expired, onSignedIn }) {
         <input id="secret" name="secret" type="password" value={secret} autocomplete="off"
                onInput={(e) => setSecret(e.currentTarget.value)} />
         {error && <p class="error" role="alert">{error}</p>}
-        <button type="submit" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
+        <button type="submit" disabled={busy || kNoWebCrypto}>{busy ? 'Signing in…' : 'Sign in'}</button>
       </form>
       <p class="hint">Use the key that <code>datamesh admin create-account</code> or
         <code> create-access-key</code> printed. The secret stays in this tab: it derives

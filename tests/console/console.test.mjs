@@ -59,7 +59,7 @@ function startServer(store, extra = []) {
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      const m = out.match(/on (http:\/\/127\.0\.0\.1:\d+)/);
+      const m = out.match(/on (https?:\/\/127\.0\.0\.1:\d+)/);
       if (m) resolve({ child, url: m[1] });
     });
     child.on('exit', (code) => reject(new Error(`datamesh serve exited with ${code}: ${out}`)));
@@ -208,6 +208,45 @@ async function loadTiming(page) {
            `parsed at ${nav.domInteractive.toFixed(1)} ms)`;
   });
 }
+
+test('over HTTPS (serve --tls-cert) the console signs in as over HTTP, its security headers kept', async () => {
+  const cert = join(work, 'tls-cert.pem');
+  const key = join(work, 'tls-key.pem');
+  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+                        '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+                        '-keyout', key, '-out', cert]);
+  const tls = await startServer(`sqlite://${join(work, 'mesh.db')}`, ['--tls-cert', cert, '--tls-key', key]);
+  try {
+    assert.match(tls.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+    // The certificate is self-signed: this browser context trusts it as a user would accept it.
+    const page = await newPage({ ignoreHTTPSErrors: true });
+    const response = await page.goto(tls.url);
+    assert.equal(response.status(), 200);
+    assert.match(response.headers()['content-security-policy'], /default-src 'self'/);
+    assert.equal(response.headers()['x-content-type-options'], 'nosniff');
+    assert.equal(await page.evaluate(() => window.isSecureContext), true);
+    await page.getByLabel('Access key id').fill(credentials.admin.AccessKeyId);
+    await page.getByLabel('Secret access key').fill(credentials.admin.SecretAccessKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await tab(page, 'Accounts').waitFor();
+    await page.context().close();
+  } finally {
+    tls.child.kill('SIGTERM');
+    if (tls.child.exitCode === null) await new Promise((resolve) => tls.child.once('exit', resolve));
+  }
+});
+
+test('a page the browser gives no WebCrypto (plain HTTP from another host) says why it cannot sign in', async () => {
+  const page = await newPage();
+  // What a browser does for a page that is not a secure context: no crypto.subtle.
+  await page.addInitScript(() => {
+    Object.defineProperty(Crypto.prototype, 'subtle', { get: () => undefined });
+  });
+  await page.goto(base);
+  await page.getByRole('alert').filter({ hasText: 'only for pages served over HTTPS or from localhost' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Sign in' }).isDisabled(), true);
+  await page.context().close();
+});
 
 test('first page load on loopback (printed, not asserted); injected inline code does not run', async () => {
   const page = await newPage();
