@@ -9,6 +9,9 @@
 // plus the client's signing cost and an in-process breakdown of the server's steps; and
 //   5. the latency of /healthz and signed reads from 127.0.0.2 while 2,000 slow connections
 //      from 127.0.0.1 trickle request heads, against the same probes alone (slow_clients.h);
+//   6. with wrk, /healthz (kept-alive connections, and a new connection per request) and a
+//      signed read over HTTPS (datamesh serve --tls-cert) against the same over plain HTTP, each
+//      on a server of its own on the same mesh;
 // and, only with --only aws, the documented workflow in AWS mode on a moto server of its own,
 // its AWS calls counted per step and service and timed (aws_workflow.h).
 // The server is a separate `datamesh serve` process (testkit/server_process.h, as the server
@@ -48,6 +51,7 @@
 #include "sqlite_baseline.h"
 #include "testkit/scratch_dir.h"
 #include "testkit/server_process.h"
+#include "testkit/tls_files.h"
 #include "wrk_runner.h"
 
 namespace datamesh::bench {
@@ -97,6 +101,14 @@ class Bench {
   int run_aws(const std::string& command_line);
   absl::Status prepare_directory();
   Scenario load_scenario(const std::string& name, int connections, const RequestMaker& make);
+  // wrk on `url` (with `script`, a wrk_request_script, when not empty), the CPU `server` used
+  // counted; the error is also written to out[error_key].
+  std::optional<Scenario> wrk_scenario(const std::string& name, const std::string& wrk,
+                                       const std::string& url, const std::string& script,
+                                       const testkit::ServerProcess& server, json& out,
+                                       const std::string& error_key);
+  // The "tls" part: /healthz and a signed read with wrk, over HTTP and over HTTPS.
+  std::vector<Scenario> tls_scenarios(const std::string& wrk, json& out);
   RequestMaker healthz_maker() const;
   RequestMaker read_maker() const;
   RequestMaker write_maker();
@@ -141,6 +153,111 @@ RequestMaker Bench::write_maker() {
         signed_request(host_header_, kWritePath, write.body, write.consumer->credentials);
     return request.ok() ? to_call(*std::move(request)) : HttpCall{};
   };
+}
+
+std::optional<Scenario> Bench::wrk_scenario(const std::string& name, const std::string& wrk,
+                                             const std::string& url, const std::string& script,
+                                             const testkit::ServerProcess& server, json& out,
+                                             const std::string& error_key) {
+  Scenario s{.name = name, .tool = "wrk", .connections = options_.connections};
+  const double server_before = server.cpu_seconds();
+  const double busy_before = machine_busy_seconds();
+  const auto started = std::chrono::steady_clock::now();
+  auto result = run_wrk(wrk, url, 2, options_.connections,
+                        std::max(1, static_cast<int>(std::lround(options_.seconds))), script);
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!result.ok()) {
+    std::cerr << "bench: " << result.status().message() << std::endl;
+    out[error_key] = std::string(result.status().message());
+    return std::nullopt;
+  }
+  s.wrk = *result;
+  s.server_cores = (server.cpu_seconds() - server_before) / wall;
+  s.client_cores = result->client_cpu_seconds / wall;
+  if (busy_before >= 0) {
+    s.other_cores = std::max(
+        0.0, (machine_busy_seconds() - busy_before) / wall - s.client_cores - s.server_cores);
+  }
+  return s;
+}
+
+std::vector<Scenario> Bench::tls_scenarios(const std::string& wrk, json& out) {
+  const auto failed = [&](const absl::Status& status) {
+    std::cerr << "bench: " << status.message() << std::endl;
+    out["tls_error"] = std::string(status.message());
+    return std::vector<Scenario>{};
+  };
+  std::filesystem::create_directories(dir_->path() / "tls");
+  auto files = testkit::write_tls_files(dir_->path() / "tls");
+  if (!files.ok()) return failed(files.status());
+  // No per-key limit: every wrk connection sends the one consumer's read.
+  const std::string config =
+      dir_->write("serve-tls.json",
+                  R"({"requests_per_second_per_key": 0, "max_concurrent_requests_per_key": 0})");
+  const BenchConsumer& consumer = mesh_.consumers.front();
+  std::vector<Scenario> scenarios;
+  std::optional<double> http_healthz, http_read, http_connect;
+  for (const bool https : {false, true}) {
+    testkit::ServeOptions serve{.cli_path = options_.datamesh,
+                                .store = mesh_.store_path,
+                                .stderr_path = dir_->file(https ? "server-https.log"
+                                                                : "server-http.log"),
+                                .extra_args = {"--config", config}};
+    if (https) {
+      serve.extra_args.insert(serve.extra_args.end(),
+                              {"--tls-cert", files->server_cert.string(), "--tls-key",
+                               files->server_key.string()});
+    }
+    auto server = testkit::ServerProcess::start(serve);
+    if (!server.ok()) return failed(server.status());
+    const std::string host = cat("127.0.0.1:", (*server)->port());
+    auto read = signed_request(host, kReadPath, read_body(consumer.subscription_id),
+                               consumer.credentials);
+    if (!read.ok()) return failed(read.status());
+    const HttpCall call = to_call(*std::move(read));
+    const std::string script = dir_->write(https ? "read-https.lua" : "read-http.lua",
+                                           wrk_request_script(call.method, call.headers,
+                                                              call.body));
+    const char* over = https ? "HTTPS" : "HTTP";
+    std::cerr << "bench: wrk on /healthz and a signed read over " << over << " ..." << std::endl;
+    auto healthz = wrk_scenario(cat("GET /healthz over ", over, " (wrk -t2)"), wrk,
+                                cat((*server)->endpoint(), "/healthz"), "", **server, out,
+                                "tls_error");
+    auto signed_read = wrk_scenario(cat("signed get-subscription over ", over, " (wrk -t2)"),
+                                    wrk, cat((*server)->endpoint(), kReadPath), script, **server,
+                                    out, "tls_error");
+    // What a process that makes one call pays (the CLI, a script): a connection, and over
+    // HTTPS a handshake, per request.
+    const std::string close_script =
+        dir_->write(https ? "close-https.lua" : "close-http.lua",
+                    wrk_request_script("GET", {{"Connection", "close"}}, ""));
+    auto connect = wrk_scenario(cat("GET /healthz, a new ", over, " connection each (wrk -t2)"),
+                                wrk, cat((*server)->endpoint(), "/healthz"), close_script,
+                                **server, out, "tls_error");
+    if (!healthz || !signed_read || !connect) return {};
+    if (signed_read->wrk.non_2xx > 0) {
+      return failed(absl::InternalError(cat("the signed read over ", over, " got ",
+                                            signed_read->wrk.non_2xx,
+                                            " answers other than 200: see ",
+                                            serve.stderr_path.string())));
+    }
+    if (https) {
+      healthz->baseline = http_healthz.value_or(kNaN);
+      signed_read->baseline = http_read.value_or(kNaN);
+      connect->baseline = http_connect.value_or(kNaN);
+      healthz->baseline_name = signed_read->baseline_name = connect->baseline_name =
+          "the same over HTTP (wrk)";
+    } else {
+      http_healthz = healthz->rps();
+      http_read = signed_read->rps();
+      http_connect = connect->rps();
+    }
+    scenarios.push_back(*std::move(healthz));
+    scenarios.push_back(*std::move(signed_read));
+    scenarios.push_back(*std::move(connect));
+  }
+  return scenarios;
 }
 
 Scenario Bench::load_scenario(const std::string& name, int connections, const RequestMaker& make) {
@@ -397,30 +514,12 @@ int Bench::run(const std::string& command_line) {
   if (options_.runs("wrk") && options_.wrk) {
     if (auto wrk = find_wrk()) {
       std::cerr << "bench: wrk on /healthz ..." << std::endl;
-      Scenario s{.name = "GET /healthz (wrk -t2)", .tool = "wrk",
-                 .connections = options_.connections};
-      const double server_before = server_->cpu_seconds();
-      const double busy_before = machine_busy_seconds();
-      const auto started = std::chrono::steady_clock::now();
-      auto result = run_wrk(*wrk, cat("http://", host_header_, "/healthz"), 2,
-                            options_.connections,
-                            std::max(1, static_cast<int>(std::lround(options_.seconds))));
-      const double wall =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      if (result.ok()) {
-        s.wrk = *result;
-        s.server_cores = (server_->cpu_seconds() - server_before) / wall;
-        s.client_cores = result->client_cpu_seconds / wall;
-        if (busy_before >= 0) {
-          s.other_cores = std::max(0.0, (machine_busy_seconds() - busy_before) / wall -
-                                            s.client_cores - s.server_cores);
-        }
-        s.baseline = kHealthzTarget;
-        s.baseline_name = "target 50,000 req/s";
-        healthz_wrk = s;
-      } else {
-        std::cerr << "bench: " << result.status().message() << std::endl;
-        out["wrk_error"] = std::string(result.status().message());
+      healthz_wrk = wrk_scenario("GET /healthz (wrk -t2)", *wrk,
+                                 cat("http://", host_header_, "/healthz"), "", *server_, out,
+                                 "wrk_error");
+      if (healthz_wrk) {
+        healthz_wrk->baseline = kHealthzTarget;
+        healthz_wrk->baseline_name = "target 50,000 req/s";
       }
     } else {
       std::cerr << "bench: wrk is not installed; skipping its /healthz run" << std::endl;
@@ -441,6 +540,14 @@ int Bench::run(const std::string& command_line) {
   }
   for (const auto* s : {&healthz, &healthz_wrk, &read, &write}) {
     if (s->has_value()) scenarios.push_back(**s);
+  }
+  if (options_.runs("tls")) {
+    if (auto wrk = find_wrk()) {
+      for (Scenario& s : tls_scenarios(*wrk, out)) scenarios.push_back(std::move(s));
+    } else {
+      std::cerr << "bench: wrk is not installed; skipping the HTTPS runs" << std::endl;
+      out["tls_error"] = "wrk not installed";
+    }
   }
   // Slow clients: the same probes without a crowd, then with one.
   std::vector<SlowClientsResult> slow;
@@ -696,8 +803,8 @@ int main(int argc, char** argv) {
                  "or /tmp");
   app.add_option("--datamesh", options.datamesh, "the datamesh binary to serve with");
   app.add_option("--only", options.only,
-                 "run only these parts: sqlite,healthz,wrk,read,write,slow,costs, and patterns "
-                 "and aws (only when named; aws alone: the AWS-mode workflow on moto)")
+                 "run only these parts: sqlite,healthz,wrk,read,write,slow,costs,tls, and "
+                 "patterns and aws (only when named; aws alone: the AWS-mode workflow on moto)")
       ->delimiter(',');
   app.add_option("--server-config", options.server_config,
                  "a datamesh serve config file (event_threads, workers, ...; docs/SERVER.md); "

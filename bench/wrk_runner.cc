@@ -42,9 +42,10 @@ std::optional<std::string> find_wrk() {
 }
 
 absl::StatusOr<WrkResult> run_wrk(const std::string& wrk, const std::string& url, int threads,
-                                  int connections, int seconds) {
+                                  int connections, int seconds, const std::string& script) {
   WrkResult result;
-  result.command = cat(wrk, " -t", threads, " -c", connections, " -d", seconds, "s --latency ", url);
+  result.command = cat(wrk, " -t", threads, " -c", connections, " -d", seconds, "s --latency ",
+                       script.empty() ? "" : cat("-s ", script, " "), url);
   const double cpu_before = children_cpu_seconds();
   FILE* pipe = ::popen(cat(result.command, " 2>&1").c_str(), "r");
   if (pipe == nullptr) return absl::InternalError(cat("cannot run ", result.command));
@@ -89,6 +90,19 @@ absl::StatusOr<WrkResult> run_wrk(const std::string& wrk, const std::string& url
   }
   if (!found) return absl::InternalError(cat(result.command, " printed no Requests/sec: ", result.output));
   return result;
+}
+
+std::string wrk_request_script(const std::string& method,
+                               const std::vector<std::pair<std::string, std::string>>& headers,
+                               const std::string& body) {
+  // Lua long strings ([==[ ... ]==]) take any text without escaping; none of ours holds ]==].
+  const auto quoted = [](const std::string& text) { return cat("[==[", text, "]==]"); };
+  std::string script = cat("wrk.method = ", quoted(method), "\nwrk.body = ", quoted(body), "\n");
+  for (const auto& [name, value] : headers) {
+    // A space after '[': "[[" would begin a long string.
+    script += cat("wrk.headers[ ", quoted(name), " ] = ", quoted(value), "\n");
+  }
+  return script;
 }
 
 }  // namespace datamesh::bench

@@ -1,9 +1,12 @@
-// Runs `wrk -t<threads> -c<connections> -d<seconds>s --latency URL` when wrk is on the PATH and
-// parses its summary, as an independent check of the benchmark's own load generator.
+// Runs `wrk -t<threads> -c<connections> -d<seconds>s --latency [-s SCRIPT] URL` when wrk is on
+// the PATH and parses its summary, as an independent check of the benchmark's own load generator
+// and as its HTTPS client (wrk speaks TLS; the load generator does not).
 #pragma once
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -23,8 +26,16 @@ struct WrkResult {
 // The path of wrk, or nullopt when it is not installed.
 std::optional<std::string> find_wrk();
 
+// `script`: a wrk Lua script (wrk_request_script), or empty for GET url.
 // Internal when wrk fails or prints no "Requests/sec:" line.
 absl::StatusOr<WrkResult> run_wrk(const std::string& wrk, const std::string& url, int threads,
-                                  int connections, int seconds);
+                                  int connections, int seconds, const std::string& script = "");
+
+// A wrk Lua script that sends, on every connection and every time, the request of `method`,
+// `headers` and `body` (signed once: the server keeps no record of the signatures it saw, so a
+// signed read may be repeated while its date is within the allowed clock skew).
+std::string wrk_request_script(const std::string& method,
+                               const std::vector<std::pair<std::string, std::string>>& headers,
+                               const std::string& body);
 
 }  // namespace datamesh::bench
