@@ -1,4 +1,5 @@
-// Reading a whole file into memory: config files, credentials, certificates, JSON arguments.
+// Reading a whole file into memory (config files, credentials, certificates, JSON arguments),
+// and checking that a file is a CA bundle before a TLS client is told to trust it.
 #pragma once
 
 #include <optional>
