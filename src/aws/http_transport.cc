@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "aws/shared_config.h"
 #include "base/files.h"
 #include "base/status_macros.h"
 #include "base/text.h"
@@ -187,9 +188,20 @@ absl::StatusOr<HttpResponse> CurlTransport::send(std::string_view origin,
 absl::StatusOr<std::shared_ptr<HttpTransport>> default_transport(
     const EnvironmentLookup& environment) {
   TransportOptions options;
+  std::string named_by = "AWS_CA_BUNDLE";
   options.ca_bundle = variable(environment, "AWS_CA_BUNDLE");
+  if (options.ca_bundle.empty()) {
+    DATAMESH_ASSIGN_OR_RETURN(const SharedConfig config, load_shared_config(environment));
+    const Profile* profile = config.find(profile_name(environment));
+    if (std::optional<std::string_view> bundle;
+        profile != nullptr && (bundle = profile->get("ca_bundle")) && !bundle->empty()) {
+      DATAMESH_ASSIGN_OR_RETURN(options.ca_bundle, expand_home(*bundle, environment));
+      named_by = cat("ca_bundle of the profile ", profile->name, " at ",
+                     profile->origin_of("ca_bundle"));
+    }
+  }
   if (!options.ca_bundle.empty()) {
-    DATAMESH_RETURN_IF_ERROR(base::check_ca_bundle(options.ca_bundle, "AWS_CA_BUNDLE"));
+    DATAMESH_RETURN_IF_ERROR(base::check_ca_bundle(options.ca_bundle, named_by));
   }
   return std::make_shared<CurlTransport>(std::move(options));
 }

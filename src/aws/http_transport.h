@@ -47,8 +47,10 @@ struct TransportOptions {
 };
 
 // The transport an AWS client makes when it is given none: a CurlTransport trusting the
-// authorities of the file AWS_CA_BUNDLE names in `environment`, as botocore does, else the
-// system's. base::check_ca_bundle's errors for a bundle it cannot use.
+// authorities of the file AWS_CA_BUNDLE names in `environment`, else of the `ca_bundle` of the
+// AWS profile in use (~/.aws/config; a leading ~ is the home folder), as botocore does, else
+// the system's. base::check_ca_bundle's errors for a bundle it cannot use; the shared config's
+// for a config file it cannot read.
 absl::StatusOr<std::shared_ptr<HttpTransport>> default_transport(
     const EnvironmentLookup& environment);
 

@@ -2,6 +2,7 @@
 // PEM file it names instead of the system's (a proxy that inspects TLS, an endpoint override
 // with a private certificate). Against a real TLS server: `datamesh serve --tls-cert` with a
 // certificate of a private authority (testkit/tls_files.h).
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -72,6 +73,41 @@ TEST_F(AwsCaBundleTest, AnotherAuthorityIsNotTrustedAndTheErrorNamesItsFile) {
                 absl::StatusCode::kFailedPrecondition,
                 cat("; the authorities trusted are those of ", other.authority_cert.string(),
                     " (AWS_CA_BUNDLE)"));
+}
+
+TEST_F(AwsCaBundleTest, TheCaBundleOfTheProfileInUseIsTrusted) {
+  dir_.write("home/.aws/config", "[profile mesh]\nca_bundle = ~/authority.pem\n[default]\n");
+  std::filesystem::copy_file(tls_.authority_cert, dir_.path() / "home" / "authority.pem");
+  const std::string home = (dir_.path() / "home").string();
+  ASSERT_OK_AND_ASSIGN(HttpResponse answer,
+                       get_healthz({{"HOME", home}, {"AWS_PROFILE", "mesh"}}));
+  EXPECT_EQ(answer.status, 200) << answer.body;
+  // Another profile's bundle is not this one's.
+  EXPECT_STATUS(get_healthz({{"HOME", home}}), absl::StatusCode::kFailedPrecondition,
+                "AWS_CA_BUNDLE names");
+}
+
+TEST_F(AwsCaBundleTest, AwsCaBundleWinsOverTheProfiles) {
+  testkit::ScratchDir other_dir("aws-ca-bundle-other");
+  ASSERT_OK_AND_ASSIGN(testkit::TlsFiles other, testkit::write_tls_files(other_dir.path()));
+  const std::string config =
+      dir_.write("config", cat("[default]\nca_bundle = ", tls_.authority_cert.string(), "\n"));
+  EXPECT_STATUS(get_healthz({{"AWS_CONFIG_FILE", config},
+                             {"AWS_CA_BUNDLE", other.authority_cert.string()}}),
+                absl::StatusCode::kFailedPrecondition,
+                cat("the authorities trusted are those of ", other.authority_cert.string()));
+}
+
+TEST_F(AwsCaBundleTest, AProfilesBundleThatCannotBeUsedIsNamedWithItsProfileAndLine) {
+  const std::string missing = (dir_.path() / "missing.pem").string();
+  const std::string config =
+      dir_.write("config", cat("[profile mesh]\nregion = eu-west-1\nca_bundle = ", missing,
+                               "\n"));
+  EXPECT_STATUS(default_transport(environment_of({{"AWS_CONFIG_FILE", config},
+                                                  {"AWS_PROFILE", "mesh"}})),
+                absl::StatusCode::kNotFound,
+                cat("cannot read the CA bundle ", missing, " (ca_bundle of the profile mesh at ",
+                    config, ":3): No such file or directory"));
 }
 
 TEST_F(AwsCaBundleTest, ABundleThatCannotBeUsedStopsTheClientBeforeAnyCall) {
