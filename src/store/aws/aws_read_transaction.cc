@@ -20,8 +20,7 @@ absl::Status not_here(std::string_view method) {
 
 }  // namespace
 
-absl::StatusOr<std::optional<Account>> AwsReadTransaction::own_account(
-    std::string_view account_id) {
+absl::StatusOr<Account> AwsReadTransaction::own_account(std::string_view account_id) {
   DATAMESH_ASSIGN_OR_RETURN(const datamesh::aws::AwsClient* iam,
                             parts_.sessions.client(account_id));
   const auto has_role = [&](std::string_view role) -> absl::StatusOr<bool> {
@@ -32,8 +31,10 @@ absl::StatusOr<std::optional<Account>> AwsReadTransaction::own_account(
     return true;
   };
   Account account{.account_id = std::string(account_id)};
-  DATAMESH_ASSIGN_OR_RETURN(account.producer_initialized, has_role(datamesh::aws::names::kProducerRole));
-  DATAMESH_ASSIGN_OR_RETURN(account.consumer_initialized, has_role(datamesh::aws::names::kConsumerRole));
+  DATAMESH_ASSIGN_OR_RETURN(account.producer_initialized,
+                            has_role(datamesh::aws::names::kProducerRole));
+  DATAMESH_ASSIGN_OR_RETURN(account.consumer_initialized,
+                            has_role(datamesh::aws::names::kConsumerRole));
   return account;
 }
 
@@ -43,7 +44,10 @@ absl::StatusOr<std::optional<Account>> AwsReadTransaction::get_account(
 }
 absl::StatusOr<std::optional<Account>> AwsReadTransaction::read_account(
     std::string_view account_id) {
-  if (!reaches_mesh()) return own_account(account_id);
+  if (!reaches_mesh()) {
+    DATAMESH_ASSIGN_OR_RETURN(Account own, own_account(account_id));
+    return std::optional<Account>(std::move(own));
+  }
   DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> account,
                             parts_.accounts.get_account(account_id));
   // Accounts are AWS's: every account id names one, which the mesh has enabled for nothing
@@ -57,9 +61,9 @@ absl::StatusOr<std::optional<Account>> AwsReadTransaction::read_account(
   if (account && !account->is_mesh && account_id != parts_.sessions.mesh_account() &&
       parts_.sessions.has(account_id) &&
       (!account->producer_initialized || !account->consumer_initialized)) {
-    DATAMESH_ASSIGN_OR_RETURN(const std::optional<Account> own, own_account(account_id));
-    account->producer_initialized |= own->producer_initialized;
-    account->consumer_initialized |= own->consumer_initialized;
+    DATAMESH_ASSIGN_OR_RETURN(const Account own, own_account(account_id));
+    account->producer_initialized |= own.producer_initialized;
+    account->consumer_initialized |= own.consumer_initialized;
   }
   return account;
 }

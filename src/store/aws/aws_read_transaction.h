@@ -32,7 +32,7 @@ class AwsReadTransaction final : public Transaction {
   bool reaches_mesh() const { return parts_.sessions.has(parts_.sessions.mesh_account()); }
   // The account row of an account this process reaches but whose mesh it does not: what its
   // own IAM says (its DataMeshProducer and DataMeshConsumer roles).
-  absl::StatusOr<std::optional<Account>> own_account(std::string_view account_id);
+  absl::StatusOr<Account> own_account(std::string_view account_id);
   // get_account's read, before it is kept.
   absl::StatusOr<std::optional<Account>> read_account(std::string_view account_id);
 
