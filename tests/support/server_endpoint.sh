@@ -3,7 +3,8 @@
 # file in the scratch folder ($1) on a free loopback port, prints its http:// endpoint, and
 # leaves a watchdog that stops the server (SIGTERM) once the test removes its scratch folder.
 # With DATAMESH_TEST_TLS=1 it serves HTTPS with a self-signed certificate for 127.0.0.1 that it
-# makes with openssl, $1/tls-cert.pem (the clients' CA bundle), and prints the https:// endpoint.
+# makes with openssl, and prints the https:// endpoint, then DATAMESH_CA_BUNDLE=$1/tls-cert.pem
+# (the environment the test's clients need: mesh_fixture.h).
 # Usage: DATAMESH_TEST_ENDPOINT_FACTORY=tests/support/server_endpoint.sh DATAMESH_CLI=... ctest
 set -euo pipefail
 dir=$1
@@ -32,3 +33,4 @@ esac
 nohup bash -c "while [ -d '$dir' ] && kill -0 $pid 2>/dev/null; do sleep 0.2; done; kill $pid 2>/dev/null" \
   >/dev/null 2>&1 &
 echo "$endpoint"
+if [ ${#tls[@]} -gt 0 ]; then echo "DATAMESH_CA_BUNDLE=$dir/tls-cert.pem"; fi
