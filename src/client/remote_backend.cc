@@ -224,7 +224,10 @@ absl::Status RemoteBackend::transfer_error(int code, const char* detail) const {
   std::string hint;
   if (result == CURLE_SSL_CONNECT_ERROR) {
     hint = "; is that port served with HTTPS (datamesh serve --tls-cert)?";
-  } else if (result == CURLE_GOT_NOTHING && endpoint_.starts_with("http://")) {
+  } else if ((result == CURLE_GOT_NOTHING || result == CURLE_RECV_ERROR) &&
+             endpoint_.starts_with("http://")) {
+    // An HTTPS server closes a connection that does not begin with a TLS handshake: with a
+    // FIN once it has read the request (nothing came), or a reset when it had not.
     hint = "; a server that serves HTTPS answers nothing to http://: try https://";
   }
   return absl::UnavailableError(

@@ -23,10 +23,12 @@ def https_server():
     workdir = tempfile.mkdtemp(prefix="dmu-https-")
     try:
         server_dir = os.path.join(workdir, "server")
-        endpoint = subprocess.run([SERVER_SCRIPT, server_dir], check=True, capture_output=True,
-                                  text=True, env=dict(os.environ, DATAMESH_TEST_TLS="1")
-                                  ).stdout.strip()
-        yield endpoint, os.path.join(server_dir, "tls-cert.pem")
+        printed = subprocess.run([SERVER_SCRIPT, server_dir], check=True, capture_output=True,
+                                 text=True, env=dict(os.environ, DATAMESH_TEST_TLS="1")
+                                 ).stdout.splitlines()
+        # The endpoint, then DATAMESH_CA_BUNDLE=<the certificate>: the test sets that itself.
+        assert printed[1:] == [f"DATAMESH_CA_BUNDLE={server_dir}/tls-cert.pem"]
+        yield printed[0], os.path.join(server_dir, "tls-cert.pem")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)  # also stops the server (its watchdog)
 
