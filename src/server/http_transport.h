@@ -132,6 +132,8 @@ struct TransportOptions {
   // them). Both empty = plain HTTP.
   std::string tls_certificate_pem;
   std::string tls_key_pem;
+  // HTTPS only: the max-age of the Strict-Transport-Security header on every answer; 0 = none.
+  int hsts_max_age_seconds = 0;
 };
 
 // Connections a transport closed early, for /metrics.

@@ -171,6 +171,11 @@ class MicrohttpdTransport final : public HttpTransport {
   void set_timeout(MHD_Connection* connection, int seconds);
 
   const TransportOptions options_;
+  // The Strict-Transport-Security header's value; empty over plain HTTP or when not wanted.
+  const std::string strict_transport_security_ =
+      !options_.tls_certificate_pem.empty() && options_.hsts_max_age_seconds > 0
+          ? cat("max-age=", options_.hsts_max_age_seconds)
+          : std::string();
   int listen_fd_ = -1;
   int port_ = 0;
   RequestHandler* handler_ = nullptr;
@@ -509,6 +514,10 @@ MHD_Result MicrohttpdTransport::queue(MHD_Connection* connection, MHD_Response* 
     MHD_add_response_header(response, name.c_str(), value.c_str());
   }
   if (close) MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
+  if (!strict_transport_security_.empty()) {
+    MHD_add_response_header(response, "Strict-Transport-Security",
+                            strict_transport_security_.c_str());
+  }
   set_timeout(connection, options_.write_timeout_seconds);
   const MHD_Result queued =
       MHD_queue_response(connection, static_cast<unsigned>(answer.status), response);

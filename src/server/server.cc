@@ -29,7 +29,8 @@ Server::Server(ServerConfig config, std::shared_ptr<api::MeshService> service,
                            .want_remote_address = config_.access_log ||
                                                   config_.max_auth_failures_per_address > 0,
                            .tls_certificate_pem = tls ? tls->certificate_pem : std::string(),
-                           .tls_key_pem = tls ? tls->key_pem : std::string()})) {
+                           .tls_key_pem = tls ? tls->key_pem : std::string(),
+                           .hsts_max_age_seconds = config_.hsts_max_age_seconds})) {
   router_->set_closed_connections(
       [transport = transport_.get()] { return transport->closed_connections(); });
 }

@@ -62,6 +62,7 @@ constexpr ConfigKey kConfigKeys[] = {
     {"region", &ServerConfig::region},
     {"tls_cert_file", &ServerConfig::tls_cert_file},
     {"tls_key_file", &ServerConfig::tls_key_file},
+    {"hsts_max_age_seconds", &ServerConfig::hsts_max_age_seconds},
     {"event_threads", &ServerConfig::event_threads},
     {"workers", &ServerConfig::workers},
     {"max_workers_per_key", &ServerConfig::max_workers_per_key},

@@ -23,6 +23,10 @@ struct ServerConfig {
   // key (unencrypted). Both, or neither to serve plain HTTP (server/tls_identity.h).
   std::string tls_cert_file;
   std::string tls_key_file;
+  // HTTPS only: every answer carries Strict-Transport-Security: max-age=N, so that a browser
+  // that saw one reaches this host over HTTPS only, for N seconds. 0 = not sent: a host that
+  // later stops serving HTTPS would stay unreachable to those browsers until then.
+  int hsts_max_age_seconds = 0;
   // Threads running the HTTP event loop (reading requests, writing answers). 0 = one per core.
   int event_threads = 0;
   // Threads running method calls and /metrics, i.e. everything that reads or writes the store.

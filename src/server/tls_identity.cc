@@ -54,7 +54,14 @@ int no_passphrase(char*, int, int, void*) { return 0; }
 absl::StatusOr<std::optional<TlsIdentity>> load_tls_identity(const ServerConfig& config) {
   const std::string& cert_file = config.tls_cert_file;
   const std::string& key_file = config.tls_key_file;
-  if (cert_file.empty() && key_file.empty()) return std::nullopt;
+  if (cert_file.empty() && key_file.empty()) {
+    if (config.hsts_max_age_seconds > 0) {
+      return absl::InvalidArgumentError(
+          "hsts_max_age_seconds is set, but the server serves plain HTTP, where browsers ignore "
+          "Strict-Transport-Security: give --tls-cert and --tls-key too, or drop the key");
+    }
+    return std::nullopt;
+  }
   if (cert_file.empty() || key_file.empty()) {
     return absl::InvalidArgumentError(
         cat("HTTPS needs both a certificate and its key: give --tls-cert and --tls-key (config "

@@ -25,8 +25,9 @@ struct TlsIdentity {
 // The identity config.tls_cert_file and config.tls_key_file name; nullopt when they name
 // neither (plain HTTP).
 // Errors: InvalidArgument when only one of them is given, when the certificate file holds no
-// PEM certificate, the key file no PEM private key or an encrypted one, or when the key does not
-// belong to the certificate; NotFound when a file cannot be read. Each names the file and the
+// PEM certificate, the key file no PEM private key or an encrypted one, when the key does not
+// belong to the certificate, or when hsts_max_age_seconds is set without them (browsers ignore
+// the header over plain HTTP); NotFound when a file cannot be read. Each names the file and the
 // option (--tls-cert / --tls-key, or the config keys tls_cert_file / tls_key_file).
 absl::StatusOr<std::optional<TlsIdentity>> load_tls_identity(const ServerConfig& config);
 

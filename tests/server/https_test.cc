@@ -9,8 +9,10 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "base/text.h"
 #include "datamesh/admin.h"
@@ -109,6 +111,45 @@ TEST_F(HttpsTest, AClientThatTrustsTheAuthorityReadsAndWrites) {
   ASSERT_OK_AND_ASSIGN(std::vector<Account> accounts, admin.list_accounts());
   ASSERT_EQ(accounts.size(), 2u);
   EXPECT_TRUE(accounts[0].name == "sales" || accounts[1].name == "sales");
+}
+
+// The value of the Strict-Transport-Security header of GET /healthz at `endpoint` ("" when
+// there is none), trusting `authority`.
+std::string strict_transport_security(const std::string& endpoint, const std::string& authority) {
+  CURL* curl = curl_easy_init();
+  const std::string url = cat(endpoint, "/healthz");
+  std::string head;  // the answer's header lines, as received
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CAINFO, authority.c_str());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION,
+                   +[](char*, size_t size, size_t count, void*) { return size * count; });
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION,
+                   +[](char* data, size_t size, size_t count, void* target) {
+                     static_cast<std::string*>(target)->append(data, size * count);
+                     return size * count;
+                   });
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &head);
+  const CURLcode result = curl_easy_perform(curl);
+  curl_easy_cleanup(curl);
+  if (result != CURLE_OK) return cat("(no answer: ", curl_easy_strerror(result), ")");
+  constexpr std::string_view kName = "\r\nstrict-transport-security: ";
+  const size_t at = base::ascii_lower(head).find(kName);
+  if (at == std::string::npos) return "";
+  const size_t begin = at + kName.size();
+  return head.substr(begin, head.find("\r\n", begin) - begin);
+}
+
+TEST_F(HttpsTest, StrictTransportSecurityOnlyWhenConfigured) {
+  EXPECT_EQ(strict_transport_security(server_->endpoint(), tls_.authority_cert.string()), "");
+  const std::filesystem::path config = dir_.path() / "hsts.json";
+  std::ofstream(config) << R"({"hsts_max_age_seconds": 31536000})";
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<ServerProcess> hsts,
+      start_server_process(dir_.path() / "mesh.db", dir_.path() / "hsts.log",
+                           {"--config", config.string(), "--tls-cert", tls_.server_cert.string(),
+                            "--tls-key", tls_.server_key.string()}));
+  EXPECT_EQ(strict_transport_security(hsts->endpoint(), tls_.authority_cert.string()),
+            "max-age=31536000");
 }
 
 TEST_F(HttpsTest, OnlyTls12AndTls13AreSpoken) {

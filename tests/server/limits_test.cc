@@ -253,7 +253,7 @@ TEST(ServerConfigTest, EveryKeyIsReadIntoItsField) {
   const auto path = (scratch.path() / "serve.json").string();
   std::ofstream(path) << R"({"listen": "0.0.0.0:9090", "store": "sqlite:///m.db",
       "master_key_file": "/k", "region": "eu-west-1", "tls_cert_file": "/c.pem",
-      "tls_key_file": "/k.pem", "event_threads": 3, "workers": 5,
+      "tls_key_file": "/k.pem", "hsts_max_age_seconds": 86400, "event_threads": 3, "workers": 5,
       "max_workers_per_key": 2, "max_connections": 77, "max_body_bytes": 5000000000,
       "read_timeout_seconds": 12, "write_timeout_seconds": 13, "keep_alive_seconds": 14,
       "request_head_timeout_seconds": 15, "request_body_timeout_seconds": 16,
@@ -270,6 +270,7 @@ TEST(ServerConfigTest, EveryKeyIsReadIntoItsField) {
   EXPECT_EQ(config.region, "eu-west-1");
   EXPECT_EQ(config.tls_cert_file, "/c.pem");
   EXPECT_EQ(config.tls_key_file, "/k.pem");
+  EXPECT_EQ(config.hsts_max_age_seconds, 86400);
   EXPECT_EQ(config.event_threads, 3);
   EXPECT_EQ(config.workers, 5);
   EXPECT_EQ(config.max_workers_per_key, 2);
@@ -323,7 +324,7 @@ TEST(ServerConfigTest, AnUnknownKeyIsRefusedWithEveryAllowedKey) {
     EXPECT_NE(std::string(loaded.message()).find(key), std::string::npos) << key;
   }
   // EveryKeyIsReadIntoItsField sets each of the keys: a new key goes there too.
-  EXPECT_EQ(config_file_keys().size(), 25u);
+  EXPECT_EQ(config_file_keys().size(), 26u);
 }
 
 TEST(ServerConfigTest, OneKeyMayHoldHalfTheWorkersUnlessConfigured) {

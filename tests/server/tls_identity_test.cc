@@ -60,6 +60,18 @@ TEST_F(TlsIdentityTest, OneFileAloneIsRefused) {
                 absl::StatusCode::kInvalidArgument, "only the key was given");
 }
 
+TEST_F(TlsIdentityTest, HstsWithoutACertificateIsRefused) {
+  ServerConfig plain;
+  plain.hsts_max_age_seconds = 60;
+  EXPECT_STATUS(load_tls_identity(plain), absl::StatusCode::kInvalidArgument,
+                "hsts_max_age_seconds is set, but the server serves plain HTTP, where browsers "
+                "ignore Strict-Transport-Security: give --tls-cert and --tls-key too, or drop the "
+                "key");
+  ServerConfig https = config(files_.server_cert, files_.server_key);
+  https.hsts_max_age_seconds = 60;
+  EXPECT_OK(load_tls_identity(https));
+}
+
 TEST_F(TlsIdentityTest, AFileThatCannotBeReadIsNamed) {
   const std::filesystem::path missing = dir_.path() / "missing.pem";
   EXPECT_STATUS(load_tls_identity(config(missing, files_.server_key)),
