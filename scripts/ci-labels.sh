@@ -10,10 +10,11 @@
 # into parameters), and the replay of every fuzz corpus (fuzz).
 # The main build: the scenario suites, which drive the same code through whole workflows (e2e,
 # audit, cli; and again against `datamesh serve`: e2e-server, over HTTPS: e2e-https, on
-# PostgreSQL: e2e-postgres, in AWS mode on moto: awse2e); the AWS-mode suites against moto (awsmode, whose time is moto's);
-# the AWS store's failure-at-every-call sweep (awsmode-sweep); crash consistency and fault
-# injection (reliability: kills processes mid-write); the benchmark smoke tests (bench); the
-# Python suites (python, awsmode-python); and the web console in Chromium (console).
+# PostgreSQL: e2e-postgres, in AWS mode on moto: awse2e); the AWS-mode suites against moto
+# (awsmode, whose time is moto's); the AWS store's failure-at-every-call sweep (awsmode-sweep);
+# crash consistency and fault injection (reliability: kills processes mid-write); the benchmark
+# smoke tests (bench); the Python suites (python, awsmode-python); and the web console in
+# Chromium (console).
 #
 # Why the scenario suites are not in the sanitizer job too: CI has 30 minutes on 2 cores, and
 # compiling them under ASan + UBSan with the fuzzers' coverage took 4 of its minutes
