@@ -2,16 +2,13 @@
 // (--access-key-id, --secret-access-key) for every method, initialize-mesh-account included,
 // which takes no datamesh key: with no AWS credentials in its environment it initializes the
 // mesh of the account those keys belong to.
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <string>
 
 #include "awsmode/aws_mesh_fixture.h"
 #include "base/text.h"
 #include "gtest/gtest.h"
 #include "testkit/scratch_dir.h"
+#include "testkit/shell_command.h"
 
 namespace datamesh::aws::testing {
 namespace {
@@ -22,19 +19,10 @@ class CommandKeysTest : public AwsMeshTest {
  protected:
   // `datamesh <arguments>` with an environment that holds no AWS credentials, no profile and
   // a home without ~/.aws; its exit code and output (stdout and stderr).
-  std::pair<int, std::string> run_datamesh(const std::string& arguments) {
-    const std::string command =
+  testkit::CommandRun run_datamesh(const std::string& arguments) {
+    return testkit::run_shell_command(
         cat("env -i PATH=/usr/bin:/bin HOME=", home_.path().string(),
-            " AWS_ENDPOINT_URL=", moto_url(), " '", DATAMESH_CLI_PATH, "' ", arguments, " 2>&1");
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return {-1, "popen failed"};
-    std::string output;
-    std::array<char, 4096> buffer{};
-    while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) {
-      output.append(buffer.data(), n);
-    }
-    const int status = ::pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+            " AWS_ENDPOINT_URL=", moto_url(), " '", DATAMESH_CLI_PATH, "' ", arguments));
   }
 
   testkit::ScratchDir home_{"command-keys-home"};

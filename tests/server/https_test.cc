@@ -4,10 +4,7 @@
 // what is wrong, without retrying, when they cannot trust it; a wrong scheme is named; serve
 // refuses wrong TLS files before it creates anything.
 #include <curl/curl.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -20,32 +17,16 @@
 #include "server/server_harness.h"
 #include "support/status_matchers.h"
 #include "testkit/mesh_setup.h"
+#include "testkit/shell_command.h"
 #include "testkit/tls_files.h"
 
 namespace datamesh::server_test {
 namespace {
 
 using base::cat;
+using testkit::CommandRun;
+using testkit::run_shell_command;
 using testkit::TlsFiles;
-
-struct CommandRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-// Runs `shell_command` (its stderr joined to stdout).
-CommandRun run_command(const std::string& shell_command) {
-  CommandRun run;
-  FILE* pipe = ::popen((shell_command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buffer{};
-  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) {
-    run.output.append(buffer.data(), n);
-  }
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
 
 std::string quoted(const std::string& text) { return cat("'", text, "'"); }
 
@@ -228,18 +209,18 @@ TEST_F(HttpsTest, TheCommandTakesTheBundleFromItsOptionOrTheEnvironment) {
   const std::string command = cat(
       quoted(DATAMESH_CLI_PATH), " --endpoint ", server_->endpoint(), " --access-key-id ",
       admin_->access_key_id, " --secret-access-key ", admin_->secret_access_key);
-  const CommandRun with_option = run_command(
+  const CommandRun with_option = run_shell_command(
       cat(command, " --ca-bundle ", quoted(tls_.authority_cert), " admin list-accounts"));
   EXPECT_EQ(with_option.exit_code, 0) << with_option.output;
   EXPECT_NE(with_option.output.find(cat("\"AccountId\": \"", mesh_account_, "\"")),
             std::string::npos)
       << with_option.output;
 
-  const CommandRun with_environment = run_command(cat(
+  const CommandRun with_environment = run_shell_command(cat(
       "DATAMESH_CA_BUNDLE=", quoted(tls_.authority_cert), " ", command, " admin list-accounts"));
   EXPECT_EQ(with_environment.exit_code, 0) << with_environment.output;
 
-  const CommandRun without = run_command(cat("env -u DATAMESH_CA_BUNDLE ", command,
+  const CommandRun without = run_shell_command(cat("env -u DATAMESH_CA_BUNDLE ", command,
                                              " admin list-accounts"));
   EXPECT_EQ(without.exit_code, 7) << without.output;  // FailedPrecondition
   EXPECT_NE(without.output.find("error (FailedPrecondition): cannot trust the mesh server at"),
@@ -249,7 +230,7 @@ TEST_F(HttpsTest, TheCommandTakesTheBundleFromItsOptionOrTheEnvironment) {
 
 TEST_F(HttpsTest, ServeRefusesAWrongKeyBeforeItCreatesTheMesh) {
   const std::filesystem::path mesh = dir_.path() / "never" / "mesh.db";
-  const CommandRun run = run_command(cat(
+  const CommandRun run = run_shell_command(cat(
       quoted(DATAMESH_CLI_PATH), " serve --allow-initialize --listen 127.0.0.1:0 --store ",
       quoted("sqlite://" + mesh.string()), " --tls-cert ", quoted(tls_.server_cert),
       " --tls-key ", quoted(tls_.other_key)));
