@@ -20,6 +20,7 @@
 #include "cli/progress_bar.h"
 #include "cli/quickstart.h"
 #include "cli/serve.h"
+#include "store/open/endpoint.h"
 #include "base/files.h"
 #include "base/status_macros.h"
 #include "base/text.h"
@@ -432,8 +433,10 @@ int run(int argc, char** argv) {
   }
   global.region_given = region_option->count() > 0;
   if (quickstart->parsed()) {
-    const bool remote =
-        global.endpoint.starts_with("http://") || global.endpoint.starts_with("https://");
+    // A server's endpoint (http:// or https://, as the endpoint parser tells them); anything
+    // else leaves the walkthrough on its own new mesh file.
+    const absl::StatusOr<store::Endpoint> endpoint = store::parse_endpoint(global.endpoint);
+    const bool remote = endpoint.ok() && endpoint->kind == store::Endpoint::Kind::kHttp;
     return run_quickstart(quickstart_endpoint, remote ? global.endpoint : "", global.ca_bundle);
   }
   if (serve->parsed()) return exit_code_of(serve_mesh(global, serve_options));
