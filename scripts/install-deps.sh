@@ -10,8 +10,8 @@ packages=(
   g++ cmake make pkg-config ccache git ca-certificates clang libclang-rt-14-dev
   # libraries
   libabsl-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  libpcre2-dev libssl-dev libmicrohttpd-dev libcpp-httplib-dev libcurl4-openssl-dev
-  libpugixml-dev libsimdjson-dev
+  libpcre2-dev libssl-dev libmicrohttpd-dev libgnutls28-dev libcpp-httplib-dev
+  libcurl4-openssl-dev libpugixml-dev libsimdjson-dev
   # tcmalloc, the datamesh command's allocator (src/CMakeLists.txt)
   libgoogle-perftools-dev
   # the Python package data_mesh_util (python/, docs/PYTHON.md)

@@ -393,7 +393,7 @@ int run(int argc, char** argv) {
   CLI::App* serve = app.add_subcommand(
       "serve", "serve the mesh over HTTP (HTTPS with --tls-cert and --tls-key): one signed POST "
                "route per method, /healthz, /metrics, /openapi.json, the web console at /; stops "
-               "gracefully on SIGTERM");
+               "gracefully on SIGTERM; SIGHUP reloads the TLS certificate and key");
   serve->add_option("--listen", serve_options.listen,
                     "host:port to listen on (default 127.0.0.1:8080; port 0 = any free port)");
   serve->add_option("--store", serve_options.store,

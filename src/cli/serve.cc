@@ -12,12 +12,29 @@
 #include "api/mesh_service.h"
 #include "base/status_macros.h"
 #include "base/text.h"
+#include "server/tls_credentials.h"
 #include "store/open/endpoint.h"
 #include "api/logging.h"
 
 namespace datamesh::cli {
 
 using base::cat;
+
+namespace {
+
+// What a SIGHUP came to, in the log: the certificate now served, or why the old one stays.
+void log_reload(const absl::StatusOr<server::TlsIdentity>& reloaded) {
+  if (!reloaded.ok()) {
+    api::logger().error("SIGHUP: the TLS certificate was not reloaded, the server keeps the one "
+                        "it had: {}", std::string(reloaded.status().message()));
+    return;
+  }
+  for (const std::string& warning : reloaded->warnings) api::logger().warn("{}", warning);
+  api::logger().info("SIGHUP: HTTPS with the certificate of {}, valid until {}, from the next "
+                     "connection on", reloaded->subject, reloaded->not_after);
+}
+
+}  // namespace
 
 absl::Status run_serve(const ServeOptions& options) {
   server::ServerConfig config;
@@ -61,27 +78,36 @@ absl::Status run_serve(const ServeOptions& options) {
   const std::string shown = endpoint.display;
   config.store = shown;  // the server names its store in messages
 
-  // SIGTERM and SIGINT are taken by one thread, which stops the server; every other thread
-  // (the workers included, created after this) has them blocked.
+  // SIGTERM and SIGINT (stop) and SIGHUP (reload the certificate) are taken by one thread;
+  // every other thread (the workers included, created after this) has them blocked.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  std::shared_ptr<server::TlsCredentials> credentials;
   if (tls) {
     for (const std::string& warning : tls->warnings) api::logger().warn("{}", warning);
     api::logger().info("HTTPS with the certificate of {}, valid until {}", tls->subject,
                        tls->not_after);
+    DATAMESH_ASSIGN_OR_RETURN(credentials, server::TlsCredentials::create(*std::move(tls)));
   }
-  const char* scheme = tls ? "https" : "http";
-  server::Server server(config, service, std::move(tls));
+  const char* scheme = credentials ? "https" : "http";
+  server::Server server(config, service, credentials);
   DATAMESH_RETURN_IF_ERROR(server.bind());
-  std::thread stopper([&] {
-    int received = 0;
-    sigwait(&signals, &received);
-    api::logger().info("received signal {}: finishing in-flight requests", received);
-    server.stop();
+  std::thread signal_taker([&] {
+    for (;;) {
+      int received = 0;
+      sigwait(&signals, &received);
+      if (received != SIGHUP) {
+        api::logger().info("received signal {}: finishing in-flight requests", received);
+        server.stop();
+        return;
+      }
+      log_reload(server.reload_tls());
+    }
   });
   std::cout << "datamesh serving " << shown << " on " << scheme << "://" << config.host << ":"
             << server.port() << std::endl;
@@ -89,10 +115,10 @@ absl::Status run_serve(const ServeOptions& options) {
                      server.config().event_threads, server.config().workers,
                      server.config().max_connections);
   absl::Status served = server.serve();
-  // Wake the stopper if the server ended on its own.
-  if (stopper.joinable()) {
-    pthread_kill(stopper.native_handle(), SIGTERM);
-    stopper.join();
+  // Wake the signal taker if the server ended on its own.
+  if (signal_taker.joinable()) {
+    pthread_kill(signal_taker.native_handle(), SIGTERM);
+    signal_taker.join();
   }
   DATAMESH_RETURN_IF_ERROR(served);
   api::logger().info("stopped");

@@ -39,6 +39,7 @@ struct Request {
 };
 
 class BodyWriter;
+class TlsCredentials;
 
 struct Response {
   int status = 200;
@@ -128,10 +129,9 @@ struct TransportOptions {
   int head_timeout_seconds = 0;
   int body_timeout_seconds = 0;
   bool want_remote_address = true;
-  // HTTPS: the server's certificate chain and private key, PEM (server/tls_identity.h checked
-  // them). Both empty = plain HTTP.
-  std::string tls_certificate_pem;
-  std::string tls_key_pem;
+  // HTTPS: what handshakes are answered with (server/tls_credentials.h), replaceable while
+  // serving. None = plain HTTP.
+  std::shared_ptr<TlsCredentials> tls;
   // HTTPS only: the max-age of the Strict-Transport-Security header on every answer; 0 = none.
   int hsts_max_age_seconds = 0;
 };

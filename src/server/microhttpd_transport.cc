@@ -53,6 +53,7 @@
 #include "server/body_pipe.h"
 #include "server/connection_deadlines.h"
 #include "server/http_transport.h"
+#include "server/tls_credentials.h"
 #include "server/worker_pool.h"
 
 namespace datamesh::server {
@@ -173,7 +174,7 @@ class MicrohttpdTransport final : public HttpTransport {
   const TransportOptions options_;
   // The Strict-Transport-Security header's value; empty over plain HTTP or when not wanted.
   const std::string strict_transport_security_ =
-      !options_.tls_certificate_pem.empty() && options_.hsts_max_age_seconds > 0
+      options_.tls != nullptr && options_.hsts_max_age_seconds > 0
           ? cat("max-age=", options_.hsts_max_age_seconds)
           : std::string();
   int listen_fd_ = -1;
@@ -267,21 +268,20 @@ absl::Status MicrohttpdTransport::serve(RequestHandler& handler) {
     items.push_back({MHD_OPTION_THREAD_POOL_SIZE, options_.event_threads, nullptr});
   }
   unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
-  const bool https = !options_.tls_certificate_pem.empty();
+  const bool https = options_.tls != nullptr;
   if (https) {
     if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
       workers_.reset();
       return absl::FailedPreconditionError(
           "this libmicrohttpd was built without TLS: serve plain HTTP behind a TLS proxy");
     }
-    // libmicrohttpd hands the PEM text to GnuTLS when the daemon starts; options_ outlives it.
     flags |= MHD_USE_TLS;
     // GnuTLS's defaults less TLS 1.0 and 1.1, which Debian 12's still accept.
     items.push_back({MHD_OPTION_HTTPS_PRIORITIES, 0, const_cast<char*>(kTlsPriorities)});
-    items.push_back({MHD_OPTION_HTTPS_MEM_CERT, 0,
-                     const_cast<char*>(options_.tls_certificate_pem.c_str())});
-    items.push_back(
-        {MHD_OPTION_HTTPS_MEM_KEY, 0, const_cast<char*>(options_.tls_key_pem.c_str())});
+    // Asked at each handshake (on_connection attaches the credentials to the session), so that
+    // a replaced certificate serves the next handshake.
+    items.push_back({MHD_OPTION_HTTPS_CERT_CALLBACK, 0,
+                     reinterpret_cast<void*>(&TlsCredentials::retrieve)});
   }
   items.push_back({MHD_OPTION_END, 0, nullptr});
   daemon_ = MHD_start_daemon(flags, 0, &on_accept, this, &on_request, this, MHD_OPTION_ARRAY,
@@ -351,6 +351,14 @@ void MicrohttpdTransport::on_connection(void* self_pointer, MHD_Connection* conn
         MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
     if (info == nullptr) return;
     *socket_context = self->deadlines_.opened(info->connect_fd, ConnectionDeadlines::Clock::now());
+    // Before the session's first byte: its handshake will ask the credentials for a certificate.
+    if (self->options_.tls != nullptr) {
+      if (const MHD_ConnectionInfo* tls =
+              MHD_get_connection_info(connection, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+          tls != nullptr) {
+        self->options_.tls->attach(static_cast<gnutls_session_t>(tls->tls_session));
+      }
+    }
   } else if (*socket_context != nullptr) {
     // MHD_CONNECTION_NOTIFY_CLOSED comes before MHD closes the descriptor.
     self->deadlines_.closed(static_cast<ConnectionDeadlines::Connection*>(*socket_context));

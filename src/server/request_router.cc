@@ -273,19 +273,7 @@ RequestRouter::Outcome RequestRouter::metrics_page() {
         return text;
       });
   extra += lines.ok() ? *lines : "# subscriptions unavailable: the store did not answer\n";
-  if (closed_connections_) {
-    const ClosedConnections closed = closed_connections_();
-    extra += cat(
-        "# HELP datamesh_connections_closed_total Connections closed early by the server: a "
-        "request head or body past its deadline, or the longest-waiting head evicted to keep "
-        "room for new clients.\n"
-        "# TYPE datamesh_connections_closed_total counter\n"
-        "datamesh_connections_closed_total{reason=\"head_deadline\"} ", closed.head_deadline,
-        "\n"
-        "datamesh_connections_closed_total{reason=\"body_deadline\"} ", closed.body_deadline,
-        "\n"
-        "datamesh_connections_closed_total{reason=\"evicted\"} ", closed.evicted, "\n");
-  }
+  for (const auto& source : metric_sources_) extra += source();
   return {.response = {.status = 200,
                        .content_type = "text/plain; version=0.0.4",
                        .body = metrics_.render(extra)},

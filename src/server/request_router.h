@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <functional>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -43,9 +44,11 @@ class RequestRouter final : public RequestHandler {
   Response handle(const Request& request) override;
   Response body_too_large(const Request& request) override;
 
-  // Where /metrics reads the connections the transport closed early. Call before serving.
-  void set_closed_connections(std::function<ClosedConnections()> source) {
-    closed_connections_ = std::move(source);
+  // Adds lines (Prometheus text, HELP and TYPE included) that /metrics appends, made anew for
+  // each scrape by `source` (the transport's closed connections, the TLS certificate). Call
+  // before serving; `source` is called on a worker thread.
+  void add_metrics(std::function<std::string()> source) {
+    metric_sources_.push_back(std::move(source));
   }
 
  private:
@@ -76,7 +79,7 @@ class RequestRouter final : public RequestHandler {
   KeyThrottle throttle_;
   AuthFailureLimit auth_failures_;
   Metrics metrics_;
-  std::function<ClosedConnections()> closed_connections_;  // may be empty
+  std::vector<std::function<std::string()>> metric_sources_;
   const std::string healthz_body_;
   const std::string openapi_body_;
   const ConsolePages console_;

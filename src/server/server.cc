@@ -1,13 +1,19 @@
 #include "server/server.h"
 
+#include "base/status_macros.h"
+#include "base/text.h"
 #include "server/http_transport.h"
 #include "server/request_router.h"
+#include "server/tls_credentials.h"
 
 namespace datamesh::server {
 
+using base::cat;
+
 Server::Server(ServerConfig config, std::shared_ptr<api::MeshService> service,
-               std::optional<TlsIdentity> tls)
+               std::shared_ptr<TlsCredentials> tls)
     : config_(resolve_defaults(std::move(config))),
+      tls_(std::move(tls)),
       router_(std::make_unique<RequestRouter>(config_, std::move(service))),
       transport_(make_microhttpd_transport(
           TransportOptions{.host = config_.host,
@@ -28,11 +34,22 @@ Server::Server(ServerConfig config, std::shared_ptr<api::MeshService> service,
                            // counts by it.
                            .want_remote_address = config_.access_log ||
                                                   config_.max_auth_failures_per_address > 0,
-                           .tls_certificate_pem = tls ? tls->certificate_pem : std::string(),
-                           .tls_key_pem = tls ? tls->key_pem : std::string(),
+                           .tls = tls_,
                            .hsts_max_age_seconds = config_.hsts_max_age_seconds})) {
-  router_->set_closed_connections(
-      [transport = transport_.get()] { return transport->closed_connections(); });
+  router_->add_metrics([transport = transport_.get()] {
+    const ClosedConnections closed = transport->closed_connections();
+    return cat(
+        "# HELP datamesh_connections_closed_total Connections closed early by the server: a "
+        "request head or body past its deadline, or the longest-waiting head evicted to keep "
+        "room for new clients.\n"
+        "# TYPE datamesh_connections_closed_total counter\n"
+        "datamesh_connections_closed_total{reason=\"head_deadline\"} ", closed.head_deadline,
+        "\n"
+        "datamesh_connections_closed_total{reason=\"body_deadline\"} ", closed.body_deadline,
+        "\n"
+        "datamesh_connections_closed_total{reason=\"evicted\"} ", closed.evicted, "\n");
+  });
+  if (tls_ != nullptr) router_->add_metrics([this] { return tls_metrics(); });
 }
 
 Server::~Server() = default;
@@ -44,5 +61,32 @@ int Server::port() const { return transport_->port(); }
 absl::Status Server::serve() { return transport_->serve(*router_); }
 
 void Server::stop() { transport_->stop(); }
+
+absl::StatusOr<TlsIdentity> Server::reload_tls() {
+  if (tls_ == nullptr) {
+    return absl::FailedPreconditionError(
+        "the server serves plain HTTP: there is no certificate to reload (start it with "
+        "--tls-cert and --tls-key to serve HTTPS)");
+  }
+  absl::StatusOr<std::optional<TlsIdentity>> loaded = load_tls_identity(config_);
+  absl::Status replaced = loaded.status();
+  if (loaded.ok()) replaced = tls_->replace(**loaded);  // the files are named, so never nullopt
+  (replaced.ok() ? tls_reloads_ : tls_reload_failures_).fetch_add(1, std::memory_order_relaxed);
+  DATAMESH_RETURN_IF_ERROR(replaced);
+  return **std::move(loaded);
+}
+
+std::string Server::tls_metrics() const {
+  return cat(
+      "# HELP datamesh_tls_certificate_expiry_timestamp_seconds When the certificate that new "
+      "HTTPS connections get expires, in seconds since the Unix epoch.\n"
+      "# TYPE datamesh_tls_certificate_expiry_timestamp_seconds gauge\n"
+      "datamesh_tls_certificate_expiry_timestamp_seconds ", tls_->current().not_after_unix, "\n"
+      "# HELP datamesh_tls_reloads_total Reloads of the certificate and key files (SIGHUP), by "
+      "result; a failed one leaves the certificate served as it was.\n"
+      "# TYPE datamesh_tls_reloads_total counter\n"
+      "datamesh_tls_reloads_total{result=\"ok\"} ", tls_reloads_.load(), "\n"
+      "datamesh_tls_reloads_total{result=\"failed\"} ", tls_reload_failures_.load(), "\n");
+}
 
 }  // namespace datamesh::server

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <memory>
 
 #include "base/files.h"
@@ -109,6 +110,9 @@ absl::StatusOr<std::optional<TlsIdentity>> load_tls_identity(const ServerConfig&
   });
   identity.not_after = printed(
       [&](BIO* out) { ASN1_TIME_print(out, X509_get0_notAfter(certificate.get())); });
+  if (std::tm expiry{}; ASN1_TIME_to_tm(X509_get0_notAfter(certificate.get()), &expiry) == 1) {
+    identity.not_after_unix = timegm(&expiry);
+  }
   if (X509_cmp_current_time(X509_get0_notAfter(certificate.get())) < 0) {
     identity.warnings.push_back(cat("the TLS certificate in ", cert_file, " expired on ",
                                     identity.not_after, ": clients will refuse it"));

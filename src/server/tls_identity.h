@@ -3,6 +3,7 @@
 // every client's handshake with a message only the client sees.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@ struct TlsIdentity {
   std::string key_pem;          // its private key, unencrypted
   std::string subject;          // of the server's certificate, for the log ("CN=mesh.internal")
   std::string not_after;        // its expiry, as OpenSSL prints it ("Dec  7 00:00:00 2027 GMT")
+  int64_t not_after_unix = 0;   // the same, in seconds since the Unix epoch (for /metrics)
   // What should be fixed but does not stop the server: an expired or not yet valid
   // certificate, a key file that others may read.
   std::vector<std::string> warnings;

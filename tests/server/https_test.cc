@@ -4,13 +4,18 @@
 // what is wrong, without retrying, when they cannot trust it; a wrong scheme is named; serve
 // refuses wrong TLS files before it creates anything.
 #include <curl/curl.h>
+#include <signal.h>
 
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 
+#include "base/files.h"
 #include "base/text.h"
 #include "datamesh/admin.h"
 #include "gtest/gtest.h"
@@ -94,30 +99,52 @@ TEST_F(HttpsTest, AClientThatTrustsTheAuthorityReadsAndWrites) {
   EXPECT_TRUE(accounts[0].name == "sales" || accounts[1].name == "sales");
 }
 
+// One GET over `curl` (a handle of the caller's, so that it may keep its connection),
+// trusting `authority`: libcurl's result, the answer's header lines and body, and how many
+// connections it opened for it (0 when it reused one).
+struct Fetched {
+  CURLcode result = CURLE_OK;
+  std::string head;
+  std::string body;
+  long new_connections = 0;
+};
+Fetched fetch(CURL* curl, const std::string& url, const std::string& authority) {
+  Fetched fetched;
+  const auto append = +[](char* data, size_t size, size_t count, void* target) {
+    static_cast<std::string*>(target)->append(data, size * count);
+    return size * count;
+  };
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CAINFO, authority.c_str());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &fetched.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, append);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &fetched.head);
+  fetched.result = curl_easy_perform(curl);
+  curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &fetched.new_connections);
+  return fetched;
+}
+
+// The same on a connection of its own.
+Fetched fetch(const std::string& url, const std::string& authority) {
+  CURL* curl = curl_easy_init();
+  Fetched fetched = fetch(curl, url, authority);
+  curl_easy_cleanup(curl);
+  return fetched;
+}
+
 // The value of the Strict-Transport-Security header of GET /healthz at `endpoint` ("" when
 // there is none), trusting `authority`.
 std::string strict_transport_security(const std::string& endpoint, const std::string& authority) {
-  CURL* curl = curl_easy_init();
-  const std::string url = cat(endpoint, "/healthz");
-  std::string head;  // the answer's header lines, as received
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_CAINFO, authority.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION,
-                   +[](char*, size_t size, size_t count, void*) { return size * count; });
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION,
-                   +[](char* data, size_t size, size_t count, void* target) {
-                     static_cast<std::string*>(target)->append(data, size * count);
-                     return size * count;
-                   });
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &head);
-  const CURLcode result = curl_easy_perform(curl);
-  curl_easy_cleanup(curl);
-  if (result != CURLE_OK) return cat("(no answer: ", curl_easy_strerror(result), ")");
+  const Fetched fetched = fetch(cat(endpoint, "/healthz"), authority);
+  if (fetched.result != CURLE_OK) {
+    return cat("(no answer: ", curl_easy_strerror(fetched.result), ")");
+  }
   constexpr std::string_view kName = "\r\nstrict-transport-security: ";
-  const size_t at = base::ascii_lower(head).find(kName);
+  const size_t at = base::ascii_lower(fetched.head).find(kName);
   if (at == std::string::npos) return "";
   const size_t begin = at + kName.size();
-  return head.substr(begin, head.find("\r\n", begin) - begin);
+  return fetched.head.substr(begin, fetched.head.find("\r\n", begin) - begin);
 }
 
 TEST_F(HttpsTest, StrictTransportSecurityOnlyWhenConfigured) {
@@ -241,6 +268,101 @@ TEST_F(HttpsTest, ServeRefusesAWrongKeyBeforeItCreatesTheMesh) {
             std::string::npos)
       << run.output;
   EXPECT_FALSE(std::filesystem::exists(mesh.parent_path()));
+}
+
+// Waits up to 10 s for `text` to appear in the file at `path` (a server's log); whether it did.
+bool wait_for_line(const std::filesystem::path& path, std::string_view text) {
+  for (int tries = 0; tries < 200; ++tries) {
+    if (base::read_whole_file(path).value_or("").find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+// The value of the /metrics line that begins with `name` and a space, "" when there is none.
+std::string metric(const std::string& metrics, std::string_view name) {
+  const size_t at = metrics.find(cat("\n", name, " "));
+  if (at == std::string::npos) return "";
+  const size_t begin = at + name.size() + 2;
+  return metrics.substr(begin, metrics.find('\n', begin) - begin);
+}
+
+// SIGHUP reads the certificate and key files again: new connections get the renewed
+// certificate (here from another authority, so that a client can tell which one it got), a
+// connection kept open before keeps working, and /metrics shows the new expiry.
+TEST_F(HttpsTest, SighupServesTheRenewedCertificateWithoutARestart) {
+  const std::string url = cat(server_->endpoint(), "/healthz");
+  const std::string old_authority = tls_.authority_cert.string();
+  CURL* kept = curl_easy_init();
+  ASSERT_EQ(fetch(kept, url, old_authority).result, CURLE_OK);
+
+  ScratchDir renewal_dir("https-renewal");
+  ASSERT_OK_AND_ASSIGN(TlsFiles renewed,
+                       testkit::write_tls_files(renewal_dir.path(), {.valid_until_days = 90}));
+  const std::string new_authority = renewed.authority_cert.string();
+  EXPECT_EQ(fetch(url, new_authority).result, CURLE_PEER_FAILED_VERIFICATION);
+  std::filesystem::copy_file(renewed.server_cert, tls_.server_cert,
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(renewed.server_key, tls_.server_key,
+                             std::filesystem::copy_options::overwrite_existing);
+  ASSERT_OK(server_->send_signal(SIGHUP));
+  ASSERT_TRUE(wait_for_line(dir_.path() / "server.log",
+                            "SIGHUP: HTTPS with the certificate of CN=127.0.0.1"))
+      << base::read_whole_file(dir_.path() / "server.log").value_or("");
+
+  EXPECT_EQ(fetch(url, new_authority).result, CURLE_OK);
+  EXPECT_EQ(fetch(url, old_authority).result, CURLE_PEER_FAILED_VERIFICATION);
+  const Fetched on_kept = fetch(kept, url, old_authority);
+  EXPECT_EQ(on_kept.result, CURLE_OK);
+  EXPECT_EQ(on_kept.new_connections, 0) << "the kept connection was not reused";
+  curl_easy_cleanup(kept);
+
+  const Fetched metrics = fetch(cat(server_->endpoint(), "/metrics"), new_authority);
+  ASSERT_EQ(metrics.result, CURLE_OK);
+  EXPECT_EQ(metric(metrics.body, "datamesh_tls_reloads_total{result=\"ok\"}"), "1");
+  EXPECT_EQ(metric(metrics.body, "datamesh_tls_reloads_total{result=\"failed\"}"), "0");
+  const std::string expiry =
+      metric(metrics.body, "datamesh_tls_certificate_expiry_timestamp_seconds");
+  ASSERT_FALSE(expiry.empty()) << metrics.body;
+  const int64_t in_90_days = std::time(nullptr) + 90 * 86400;
+  EXPECT_NEAR(std::stoll(expiry), in_90_days, 3600);
+}
+
+// A renewal that cannot be used (here a key of another certificate) is logged and counted, and
+// the server goes on with the certificate it had.
+TEST_F(HttpsTest, ASighupWithAWrongKeyKeepsTheCertificateItHad) {
+  std::filesystem::copy_file(tls_.other_key, tls_.server_key,
+                             std::filesystem::copy_options::overwrite_existing);
+  ASSERT_OK(server_->send_signal(SIGHUP));
+  ASSERT_TRUE(wait_for_line(
+      dir_.path() / "server.log",
+      cat("SIGHUP: the TLS certificate was not reloaded, the server keeps the one it had: the "
+          "key in ", tls_.server_key.string(), " does not belong to the certificate in ",
+          tls_.server_cert.string())))
+      << base::read_whole_file(dir_.path() / "server.log").value_or("");
+
+  const Fetched metrics =
+      fetch(cat(server_->endpoint(), "/metrics"), tls_.authority_cert.string());
+  ASSERT_EQ(metrics.result, CURLE_OK);
+  EXPECT_EQ(metric(metrics.body, "datamesh_tls_reloads_total{result=\"ok\"}"), "0");
+  EXPECT_EQ(metric(metrics.body, "datamesh_tls_reloads_total{result=\"failed\"}"), "1");
+  ASSERT_NO_FATAL_FAILURE(initialize());  // a new connection, with the old certificate
+}
+
+// Over plain HTTP, SIGHUP has nothing to reload: it is logged, and the server goes on.
+TEST_F(HttpsTest, ASighupToAPlainHttpServerIsLoggedAndChangesNothing) {
+  ScratchDir plain_dir("https-plain-sighup");
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ServerProcess> plain,
+                       start_server_process(plain_dir.path() / "mesh.db",
+                                            plain_dir.path() / "server.log"));
+  ASSERT_OK(plain->send_signal(SIGHUP));
+  EXPECT_TRUE(wait_for_line(plain_dir.path() / "server.log",
+                            "the server serves plain HTTP: there is no certificate to reload"))
+      << base::read_whole_file(plain_dir.path() / "server.log").value_or("");
+  const Fetched healthz = fetch(cat(plain->endpoint(), "/healthz"), "");
+  EXPECT_EQ(healthz.result, CURLE_OK);
+  const Fetched metrics = fetch(cat(plain->endpoint(), "/metrics"), "");
+  EXPECT_EQ(metrics.body.find("datamesh_tls_"), std::string::npos);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -48,6 +49,9 @@ TEST_F(TlsIdentityTest, ACertificateAndItsKeyAreTheIdentity) {
   EXPECT_NE(identity->certificate_pem.find("-----BEGIN CERTIFICATE-----"), std::string::npos);
   EXPECT_NE(identity->key_pem.find("-----BEGIN PRIVATE KEY-----"), std::string::npos);
   EXPECT_NE(identity->not_after.find("GMT"), std::string::npos) << identity->not_after;
+  // write_tls_files makes it valid for 30 days from now.
+  const int64_t in_30_days = std::time(nullptr) + 30 * 86400;
+  EXPECT_NEAR(identity->not_after_unix, in_30_days, 3600);
   EXPECT_TRUE(identity->warnings.empty()) << identity->warnings.front();
 }
 
