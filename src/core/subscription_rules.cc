@@ -59,6 +59,7 @@ absl::Status remove_consumer_links(store::Transaction& tx, const Subscription& s
                                    .database_name = database};
   std::set<std::string> covered;
   bool covers_all = false;
+  bool others_active = false;
   std::string after;
   while (true) {
     DATAMESH_ASSIGN_OR_RETURN(
@@ -66,6 +67,7 @@ absl::Status remove_consumer_links(store::Transaction& tx, const Subscription& s
         tx.list_subscriptions(filter, store::Page{.after = after, .limit = 500}));
     for (const Subscription& other : others) {
       if (other.subscription_id == subscription.subscription_id) continue;
+      others_active = true;
       if (other.table_names.empty()) covers_all = true;
       covered.insert(other.table_names.begin(), other.table_names.end());
     }
@@ -84,6 +86,10 @@ absl::Status remove_consumer_links(store::Transaction& tx, const Subscription& s
     if (!subscription.table_names.empty() && !own.contains(name)) continue;
     DATAMESH_ASSIGN_OR_RETURN(const std::optional<Table> table,
                               tx.get_table(consumer, database, name));
+    if (table && table->catalog_id != consumer) {
+      --remaining;  // the mesh's own, listed through the database link (Glue follows it)
+      continue;
+    }
     if (!table || !table->input.target_table ||
         table->input.target_table->catalog_id != mesh_account) {
       continue;  // a table the consumer made itself stays
@@ -91,7 +97,10 @@ absl::Status remove_consumer_links(store::Transaction& tx, const Subscription& s
     DATAMESH_RETURN_IF_ERROR(tx.delete_table(consumer, database, name));
     --remaining;
   }
-  if (remaining == 0) return tx.delete_database(consumer, database);
+  // The database link goes with the last of the consumer's subscriptions that may use it (where
+  // the store keeps no table links, as on AWS, nothing else tells that it is still used) and
+  // once it holds nothing of the consumer's.
+  if (remaining == 0 && !others_active) return tx.delete_database(consumer, database);
   return absl::OkStatus();
 }
 

@@ -278,6 +278,45 @@ TEST_F(ConsumerTest, FinalizeRefusesToOverwriteTheConsumersOwnDatabase) {
   EXPECT_FALSE(own.input.target_database.has_value());
 }
 
+// A consumer may hold several subscriptions to one product: each finalizes, the link database
+// the first made serves the next (on AWS the store reads a table through it as the mesh's own).
+TEST_F(ConsumerTest, ASecondSubscriptionToTheSameProductFinalizes) {
+  ASSERT_OK_AND_ASSIGN(std::string first, active_subscription({"SELECT"}, Strings{"orders"}));
+  ASSERT_OK(consumer().finalize_subscription(first));
+  ASSERT_OK_AND_ASSIGN(std::string second,
+                       active_subscription({"SELECT"}, Strings{"order_items"}));
+  ASSERT_OK(consumer().finalize_subscription(second));
+  for (const std::string& id : {first, second}) {
+    ASSERT_OK_AND_ASSIGN(Subscription sub, consumer().get_subscription(id));
+    EXPECT_TRUE(sub.imported_to_consumer) << id;
+  }
+  EXPECT_OK(consumer().get_table_info(kSalesProduct, "orders"));
+  EXPECT_OK(consumer().get_table_info(kSalesProduct, "order_items"));
+}
+
+TEST_F(ConsumerTest, ASubscriptionAfterARevokedOneFinalizes) {
+  ASSERT_OK_AND_ASSIGN(std::string revoked, active_subscription({"SELECT"}, Strings{"orders"}));
+  ASSERT_OK(consumer().finalize_subscription(revoked));
+  ASSERT_OK(producer().delete_subscription(revoked, "revoked"));
+  ASSERT_OK_AND_ASSIGN(std::string again, active_subscription({"SELECT"}, Strings{"orders"}));
+  ASSERT_OK(consumer().finalize_subscription(again));
+  EXPECT_OK(consumer().get_table_info(kSalesProduct, "orders"));
+}
+
+// The link database stays while another Active subscription uses it, and goes with the last.
+TEST_F(ConsumerTest, TheLinkDatabaseGoesWithTheLastSubscriptionThatUsesIt) {
+  ASSERT_OK_AND_ASSIGN(std::string keep, active_subscription({"SELECT"}, Strings{"orders"}));
+  ASSERT_OK_AND_ASSIGN(std::string leave,
+                       active_subscription({"SELECT"}, Strings{"order_items"}));
+  ASSERT_OK(consumer().finalize_subscription(keep));
+  ASSERT_OK(consumer().finalize_subscription(leave));
+  ASSERT_OK(consumer().delete_subscription(leave, "no longer needed"));
+  EXPECT_OK(catalog(kConsumerAccount).get_database(kSalesProduct));
+  EXPECT_OK(consumer().get_table_info(kSalesProduct, "orders"));
+  ASSERT_OK(consumer().delete_subscription(keep, "done"));
+  EXPECT_STATUS_CODE(catalog(kConsumerAccount).get_database(kSalesProduct), StatusCode::kNotFound);
+}
+
 // --- get_table_info ----------------------------------------------------------------------------
 
 TEST_F(ConsumerTest, GetTableInfoBeforeFinalizeIsNotFound) {

@@ -190,7 +190,26 @@ absl::StatusOr<std::optional<Table>> BufferedTransaction::get_table(std::string_
     return std::nullopt;
   }
   if (database_cleared(catalog_id, database_name)) return std::nullopt;
+  // A database link this body wrote reads as Glue reads it once made: with the target's tables
+  // (glue_catalog.h), so that the body sees what a later one will.
+  if (const std::optional<DatabaseIdentifier> target = written_link(catalog_id, database_name)) {
+    return get_table(target->catalog_id, target->database_name, name);
+  }
   return base_.get_table(catalog_id, database_name, name);
+}
+
+std::optional<DatabaseIdentifier> BufferedTransaction::written_link(
+    std::string_view catalog_id, std::string_view database_name) const {
+  const auto it = databases_.find(std::tuple(catalog_id, database_name));
+  if (it == databases_.end()) return std::nullopt;
+  const auto* put = std::get_if<PutDatabase>(&writes_[it->second]);
+  if (put == nullptr || !put->database.input.target_database) return std::nullopt;
+  const DatabaseIdentifier& target = *put->database.input.target_database;
+  // A link to itself would be followed forever.
+  if (target.catalog_id == catalog_id && target.database_name == database_name) {
+    return std::nullopt;
+  }
+  return target;
 }
 
 absl::Status BufferedTransaction::put_table(const Table& table) {

@@ -121,6 +121,9 @@ class BufferedTransaction final : public Transaction {
   const Row& row_at(size_t write, Row Put::*member) const;
   const Subscription& subscription_at(const SubscriptionOverlay& overlay) const;
   bool database_cleared(std::string_view catalog_id, std::string_view database_name) const;
+  // The target of the database link the body wrote under this name, if it wrote one.
+  std::optional<DatabaseIdentifier> written_link(std::string_view catalog_id,
+                                                 std::string_view database_name) const;
   template <typename Row, typename AsRow>
   void overlay_tables(std::string_view catalog_id, std::string_view database_name,
                       std::string_view after, const std::optional<std::string>& upto, size_t max,
