@@ -24,6 +24,10 @@ namespace {
 
 // What a SIGHUP came to, in the log: the certificate now served, or why the old one stays.
 void log_reload(const absl::StatusOr<server::TlsIdentity>& reloaded) {
+  if (absl::IsFailedPrecondition(reloaded.status())) {  // plain HTTP: nothing is wrong
+    api::logger().warn("SIGHUP: {}", std::string(reloaded.status().message()));
+    return;
+  }
   if (!reloaded.ok()) {
     api::logger().error("SIGHUP: the TLS certificate was not reloaded, the server keeps the one "
                         "it had: {}", std::string(reloaded.status().message()));
@@ -109,8 +113,8 @@ absl::Status run_serve(const ServeOptions& options) {
       log_reload(server.reload_tls());
     }
   });
-  std::cout << "datamesh serving " << shown << " on " << scheme << "://" << config.host << ":"
-            << server.port() << std::endl;
+  std::cout << "datamesh serving " << shown << " on " << scheme << "://"
+            << server::listen_address(config.host, server.port()) << std::endl;
   api::logger().info("{} event-loop threads, {} workers, at most {} connections",
                      server.config().event_threads, server.config().workers,
                      server.config().max_connections);

@@ -228,7 +228,8 @@ absl::Status RemoteBackend::transfer_error(int code, const char* detail) const {
              endpoint_.starts_with("http://")) {
     // An HTTPS server closes a connection that does not begin with a TLS handshake: with a
     // FIN once it has read the request (nothing came), or a reset when it had not.
-    hint = "; a server that serves HTTPS answers nothing to http://: try https://";
+    hint = "; the server closed the connection without an answer: it may be stopping, or it "
+           "serves HTTPS, which answers nothing to http:// (then try https://)";
   }
   return absl::UnavailableError(
       cat("cannot reach the mesh server at ", endpoint_, ": ", cause, hint));

@@ -53,6 +53,7 @@
 #include "server/body_pipe.h"
 #include "server/connection_deadlines.h"
 #include "server/http_transport.h"
+#include "server/server_config.h"
 #include "server/tls_credentials.h"
 #include "server/worker_pool.h"
 
@@ -202,7 +203,7 @@ MicrohttpdTransport::~MicrohttpdTransport() {
 }
 
 absl::Status MicrohttpdTransport::bind() {
-  const std::string where = cat(options_.host, ":", options_.port);
+  const std::string where = listen_address(options_.host, options_.port);
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;

@@ -82,7 +82,7 @@ RequestRouter::RequestRouter(const ServerConfig& config,
 
 Lane RequestRouter::lane(std::string_view method, std::string_view path) const {
   if (method == "POST" && path.starts_with(kMethodPrefix)) return Lane::kWorker;
-  if (method == "GET" && path == "/metrics") return Lane::kWorker;
+  if ((method == "GET" || method == "HEAD") && path == "/metrics") return Lane::kWorker;
   return Lane::kEventLoop;  // /healthz, /openapi.json, the console's files, 404s: constant
 }
 
@@ -102,7 +102,9 @@ Response RequestRouter::handle(const Request& request) {
     if (outcome.response.produce) return streamed(request, std::move(outcome), started);
     return finish(request, std::move(outcome), started);
   }
-  if (http.method == "GET") {
+  // HEAD is GET without the body, which the transport leaves out (load balancers' health
+  // checks send it).
+  if (http.method == "GET" || http.method == "HEAD") {
     if (http.path == "/healthz") {
       return finish(request, {.response = {.body = healthz_body_}, .route = "healthz"}, started);
     }

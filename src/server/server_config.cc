@@ -27,21 +27,44 @@ ServerConfig resolve_defaults(ServerConfig config) {
 }
 
 absl::Status parse_listen(std::string_view listen, ServerConfig& config) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) {
-    return absl::InvalidArgumentError(
-        cat("listen address \"", listen, "\" must be host:port, e.g. 127.0.0.1:8080"));
+  std::string_view host;
+  std::string_view port;
+  if (listen.starts_with('[')) {
+    // [IPv6]:port, as in a URL
+    const auto close = listen.find(']');
+    if (close == std::string_view::npos || close == 1 ||
+        listen.substr(close + 1, 1) != ":") {
+      return absl::InvalidArgumentError(
+          cat("listen address \"", listen, "\" must be [IPv6 address]:port, e.g. [::1]:8080"));
+    }
+    host = listen.substr(1, close - 1);
+    port = listen.substr(close + 2);
+  } else {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) {
+      return absl::InvalidArgumentError(cat("listen address \"", listen,
+                                            "\" must be host:port, e.g. 127.0.0.1:8080 or "
+                                            "[::1]:8080"));
+    }
+    host = listen.substr(0, colon);
+    port = listen.substr(colon + 1);
   }
-  const std::string port(listen.substr(colon + 1));
+  const std::string port_text(port);
   char* end = nullptr;
-  const long value = std::strtol(port.c_str(), &end, 10);
-  if (port.empty() || *end != '\0' || value < 0 || value > 65535) {
+  const long value = std::strtol(port_text.c_str(), &end, 10);
+  if (port_text.empty() || *end != '\0' || value < 0 || value > 65535) {
     return absl::InvalidArgumentError(
-        cat("listen port \"", port, "\" must be a number from 0 to 65535"));
+        cat("listen port \"", port_text, "\" must be a number from 0 to 65535"));
   }
-  config.host = std::string(listen.substr(0, colon));
+  config.host = std::string(host);
   config.port = static_cast<int>(value);
   return absl::OkStatus();
+}
+
+std::string listen_address(std::string_view host, int port) {
+  // An IPv6 address is bracketed, as in a URL.
+  if (host.find(':') != std::string_view::npos) return cat("[", host, "]:", port);
+  return cat(host, ":", port);
 }
 
 namespace {

@@ -82,7 +82,9 @@ ServerConfig resolve_defaults(ServerConfig config);
 absl::Status load_config_file(const std::string& path, ServerConfig& config);
 // The keys a config file may hold.
 std::vector<std::string_view> config_file_keys();
-// "host:port" into config. InvalidArgument for anything else.
+// "host:port" or "[IPv6 address]:port" into config. InvalidArgument for anything else.
 absl::Status parse_listen(std::string_view listen, ServerConfig& config);
+// host:port as a URL names it: [host]:port for an IPv6 address.
+std::string listen_address(std::string_view host, int port);
 
 }  // namespace datamesh::server

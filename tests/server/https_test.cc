@@ -357,7 +357,8 @@ TEST_F(HttpsTest, ASighupToAPlainHttpServerIsLoggedAndChangesNothing) {
                                             plain_dir.path() / "server.log"));
   ASSERT_OK(plain->send_signal(SIGHUP));
   EXPECT_TRUE(wait_for_line(plain_dir.path() / "server.log",
-                            "the server serves plain HTTP: there is no certificate to reload"))
+                            "[warning] SIGHUP: the server serves plain HTTP: there is no "
+                            "certificate to reload"))
       << base::read_whole_file(plain_dir.path() / "server.log").value_or("");
   const Fetched healthz = fetch(cat(plain->endpoint(), "/healthz"), "");
   EXPECT_EQ(healthz.result, CURLE_OK);

@@ -205,6 +205,35 @@ TEST(ConnectionDeadlinesTest, OverTheHighWaterANewConnectionEvictsTheLongestWait
   for (auto* connection : {a, b, c, d}) deadlines.closed(connection);
 }
 
+TEST(ServerConfigTest, ListenTakesHostAndPortOrABracketedIpv6Address) {
+  ServerConfig config;
+  ASSERT_OK(parse_listen("0.0.0.0:9090", config));
+  EXPECT_EQ(config.host, "0.0.0.0");
+  EXPECT_EQ(config.port, 9090);
+  ASSERT_OK(parse_listen("[::1]:8091", config));
+  EXPECT_EQ(config.host, "::1");
+  EXPECT_EQ(config.port, 8091);
+  ASSERT_OK(parse_listen("[::]:0", config));
+  EXPECT_EQ(config.host, "::");
+  EXPECT_EQ(config.port, 0);
+  EXPECT_STATUS(parse_listen("[::1]8091", config), absl::StatusCode::kInvalidArgument,
+                "listen address \"[::1]8091\" must be [IPv6 address]:port, e.g. [::1]:8080");
+  EXPECT_STATUS(parse_listen("[]:8091", config), absl::StatusCode::kInvalidArgument,
+                "must be [IPv6 address]:port");
+  EXPECT_STATUS(parse_listen("[::1:8091", config), absl::StatusCode::kInvalidArgument,
+                "must be [IPv6 address]:port");
+  EXPECT_STATUS(parse_listen("8091", config), absl::StatusCode::kInvalidArgument,
+                "must be host:port, e.g. 127.0.0.1:8080 or [::1]:8080");
+  EXPECT_STATUS(parse_listen("[::1]:http", config), absl::StatusCode::kInvalidArgument,
+                "listen port \"http\" must be a number from 0 to 65535");
+}
+
+TEST(ServerConfigTest, AListenAddressIsWrittenAsAUrlWritesIt) {
+  EXPECT_EQ(listen_address("127.0.0.1", 8080), "127.0.0.1:8080");
+  EXPECT_EQ(listen_address("mesh.internal", 443), "mesh.internal:443");
+  EXPECT_EQ(listen_address("::1", 8091), "[::1]:8091");
+}
+
 TEST(ServerConfigTest, AbuseLimitsAreReadFromTheConfigFile) {
   server_test::ScratchDir scratch;
   const auto path = (scratch.path() / "serve.json").string();

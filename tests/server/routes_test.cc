@@ -43,6 +43,16 @@ TEST_F(ServerRoutesTest, HealthzAnswersOkWithoutSignature) {
       << answer.body;
 }
 
+// Load balancers' health checks often send HEAD: it is answered as GET, without the body.
+TEST_F(ServerRoutesTest, HeadIsAnsweredAsGetWithoutTheBody) {
+  for (const char* path : {"/healthz", "/metrics", "/openapi.json"}) {
+    const HttpAnswer answer = http_send(port(), "HEAD", path, {}, "");
+    EXPECT_EQ(answer.status, 200) << path << " " << answer.transport << answer.body;
+    EXPECT_EQ(answer.body, "") << path;
+  }
+  EXPECT_EQ(http_send(port(), "HEAD", "/nowhere", {}, "").status, 404);
+}
+
 TEST_F(ServerRoutesTest, OpenApiDocumentHasAPathForEveryRouteAndTheSigV4Scheme) {
   const HttpAnswer answer = http_get(port(), "/openapi.json");
   ASSERT_EQ(answer.status, 200) << answer.transport << answer.body;

@@ -50,6 +50,8 @@ HttpAnswer http_send(int port, const std::string& method, const std::string& pat
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   if (method == "GET") {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else if (method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
   } else {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
