@@ -230,7 +230,8 @@ constexpr auto describe(TypeTag<UpdateSubscriptionPermissionsRequest>) {
   using T = UpdateSubscriptionPermissionsRequest;
   return fields<T>(
       "UpdateSubscriptionPermissionsRequest", "New permissions of an Active subscription",
-      field("subscription_id", &T::subscription_id, kRequired, "the subscription id"),
+      field("subscription_id", &T::subscription_id, kRequired, "the subscription id")
+          .also_accepts("request_id"),
       field("grant_permissions", &T::grant_permissions, kRequired, "the new permissions")
           .comma_separated(),
       field("notes", &T::notes, kAlways, "why they changed"),
@@ -259,14 +260,16 @@ constexpr auto describe(TypeTag<SubscriptionIdRequest>) {
   using T = SubscriptionIdRequest;
   return fields<T>("SubscriptionIdRequest", "One subscription",
                    field("subscription_id", &T::subscription_id, kRequired,
-                         "the subscription id"));
+                         "the subscription id")
+                       .also_accepts("request_id"));
 }
 
 constexpr auto describe(TypeTag<DeleteSubscriptionRequest>) {
   using T = DeleteSubscriptionRequest;
   return fields<T>("DeleteSubscriptionRequest", "A subscription to end",
                    field("subscription_id", &T::subscription_id, kRequired,
-                         "the subscription id"),
+                         "the subscription id")
+                       .also_accepts("request_id"),
                    field("reason", &T::reason, kRequired, "why it is deleted"));
 }
 
@@ -274,7 +277,8 @@ constexpr auto describe(TypeTag<GetSubscriptionHistoryRequest>) {
   using T = GetSubscriptionHistoryRequest;
   return fields<T>("GetSubscriptionHistoryRequest", "A page of a subscription's audit events",
                    field("subscription_id", &T::subscription_id, kRequired,
-                         "the subscription id"),
+                         "the subscription id")
+                       .also_accepts("request_id"),
                    inline_fields(&T::page));
 }
 

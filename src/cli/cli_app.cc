@@ -20,6 +20,7 @@
 #include "cli/progress_bar.h"
 #include "cli/quickstart.h"
 #include "cli/serve.h"
+#include "cli/unknown_command.h"
 #include "store/open/endpoint.h"
 #include "base/files.h"
 #include "base/status_macros.h"
@@ -426,6 +427,15 @@ int run(int argc, char** argv) {
     std::vector<std::string> extras = app.remaining(true);
     std::reverse(extras.begin(), extras.end());
     app.exit(CLI::ExtrasError(extras));
+    return kExitInvalidArgument;
+  } catch (const CLI::RequiredError& error) {
+    // A command missing, or an unknown word where one was expected: named, with the command
+    // it may mean. (A required option missing is CLI11's message.)
+    if (std::string_view(error.what()) == "A subcommand is required") {
+      app.exit(CLI::ValidationError(unknown_command_message(app)));
+    } else {
+      app.exit(error);
+    }
     return kExitInvalidArgument;
   } catch (const CLI::ParseError& error) {
     const int code = app.exit(error);

@@ -51,8 +51,15 @@ TEST(EndpointTest, AnUnknownSchemeNamesTheFormsAllowed) {
                 "unsupported endpoint \"ftp://example.com/mesh\": use sqlite:///path/to/mesh.db, "
                 "http://host:port, https://host[:port], postgresql://user@host:port/database or "
                 "aws://REGION (scheme \"ftp\" is not supported)");
+}
+
+TEST(EndpointTest, AnEndpointWithoutSchemeNamesTheMeshFileItMayMean) {
   EXPECT_STATUS(parse_endpoint("/srv/mesh.db"), absl::StatusCode::kInvalidArgument,
-                "(scheme \"/srv/mesh.db\" is not supported)");
+                "(no scheme:// in it; a mesh file would be sqlite:///srv/mesh.db)");
+  EXPECT_STATUS(parse_endpoint("sqlite:/srv/mesh.db"), absl::StatusCode::kInvalidArgument,
+                "(no scheme:// in it; a mesh file would be sqlite:///srv/mesh.db)");
+  EXPECT_STATUS(parse_endpoint("mesh.db"), absl::StatusCode::kInvalidArgument,
+                "(no scheme:// in it; a mesh file would be sqlite://mesh.db)");
 }
 
 TEST(EndpointTest, AnAwsEndpointNamesItsRegion) {

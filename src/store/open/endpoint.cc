@@ -91,9 +91,18 @@ absl::StatusOr<Endpoint> parse_endpoint(std::string_view url) {
     return endpoint;
   }
   const auto colon = url.find("://");
-  const std::string_view scheme = colon == std::string_view::npos ? url : url.substr(0, colon);
+  if (colon == std::string_view::npos) {
+    // A file's path, or sqlite: with too few slashes: name the endpoint meant.
+    std::string_view path = url;
+    if (path.starts_with("sqlite:")) path.remove_prefix(std::string_view("sqlite:").size());
+    while (path.starts_with("//")) path.remove_prefix(1);
+    return absl::InvalidArgumentError(cat("unsupported endpoint \"", url, "\": ", kForms,
+                                          " (no scheme:// in it; a mesh file would be ",
+                                          kSqliteScheme, path, ")"));
+  }
   return absl::InvalidArgumentError(cat("unsupported endpoint \"", url, "\": ", kForms,
-                                        " (scheme \"", scheme, "\" is not supported)"));
+                                        " (scheme \"", url.substr(0, colon),
+                                        "\" is not supported)"));
 }
 
 bool sqlite_file_exists(const Endpoint& endpoint) {
