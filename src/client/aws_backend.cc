@@ -142,10 +142,12 @@ absl::StatusOr<std::shared_ptr<AwsBackend::Mesh>> AwsBackend::open(
     DATAMESH_ASSIGN_OR_RETURN(mesh_key, store::aws::load_mesh_key(*sessions, initializing, fresh));
   }
   DATAMESH_ASSIGN_OR_RETURN(security::SecretBox box, security::SecretBox::from_key(mesh_key));
-  auto store = std::make_unique<store::aws::AwsStore>(sessions);
-  auto service = std::make_shared<api::MeshService>(
-      std::move(store), std::make_unique<security::SecretBox>(std::move(box)), region_,
-      std::string(aws::partition_of(region_).id));
+  auto sealer = std::make_unique<security::SecretBox>(std::move(box));
+  // The service owns both; the store uses the sealer only inside its commits.
+  auto store = std::make_unique<store::aws::AwsStore>(
+      sessions, store::aws::AwsStore::Options{.audit_sealer = sealer.get()});
+  auto service = std::make_shared<api::MeshService>(std::move(store), std::move(sealer), region_,
+                                                    std::string(aws::partition_of(region_).id));
   auto mesh = std::make_shared<Mesh>(
       Mesh{.service = std::move(service), .identity = std::move(identity),
            .access_key_id = key.access_key_id});

@@ -163,7 +163,7 @@ TEST_F(PublicationTest, PublishingAndApprovingMakeTheOriginalsResourcesOnceEach)
       "us-east-1", mesh(),
       std::map<std::string, std::shared_ptr<const AwsClient>, std::less<>>{
           {mesh(), mesh_again}, {producer(), producer_again}});
-  const store::aws::AwsParts parts(sessions);
+  const store::aws::AwsParts parts(sessions, /*audit_sealer=*/nullptr);
   const store::ProductRow row{.mesh_database = mesh_db,
                               .producer_account = producer(),
                               .source_database = "sales",

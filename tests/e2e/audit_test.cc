@@ -7,6 +7,7 @@
 #include "datamesh/consumer.h"
 #include "datamesh/producer.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "support/mesh_fixture.h"
 #include "support/status_matchers.h"
 
@@ -183,6 +184,26 @@ TEST_F(AuditTest, PublishingAndCatalogChangesAreAudited) {
   }
   EXPECT_EQ(actions, (Strings{"initialize_producer_account", "create_database", "create_table",
                               "create_table", "create_table", "create_data_products"}));
+}
+
+// The approval's event names the shares the subscription records: on AWS, those Lake Formation
+// made with the grants, not the name the approval gave the share before it existed; the chain
+// still verifies.
+TEST_F(AuditTest, TheApprovalsEventNamesTheSharesTheSubscriptionRecords) {
+  ASSERT_OK_AND_ASSIGN(std::string id, active_subscription({"SELECT"}, Strings{"orders"}));
+  ASSERT_OK_AND_ASSIGN(Subscription sub, producer().get_subscription(id));
+  ASSERT_FALSE(sub.ram_shares.empty());
+  ASSERT_OK_AND_ASSIGN(AuditPage page, admin().list_audit_events(id));
+  const AuditEvent* approval = nullptr;
+  for (const AuditEvent& event : page.events) {
+    if (event.action == "approve_access_request") approval = &event;
+  }
+  ASSERT_NE(approval, nullptr);
+  const nlohmann::json details = nlohmann::json::parse(approval->details_json);
+  EXPECT_EQ(details.at("RamShares").get<Strings>(), sub.ram_shares) << approval->details_json;
+  ASSERT_OK(consumer().finalize_subscription(id));
+  ASSERT_OK_AND_ASSIGN(AuditVerification result, admin().verify_audit());
+  EXPECT_TRUE(result.intact) << (result.problems.empty() ? "" : result.problems[0].problem);
 }
 
 TEST_F(AuditTest, VerifyAuditFindsTheLogIntactAfterEveryKindOfChange) {

@@ -12,6 +12,7 @@
 #include "aws/aws_errors.h"
 #include "base/status_macros.h"
 #include "base/text.h"
+#include "core/audit_chain.h"
 #include "store/aws/audit_items.h"
 #include "store/aws/client_token_items.h"
 #include "store/aws/dynamodb_tables.h"
@@ -564,6 +565,47 @@ absl::Status make_catalog_step(const GlueCatalog& glue, const CatalogStep& step)
   return absl::InternalError("a catalog step of no known kind");
 }
 
+// The body named each new share before Lake Formation made it, with a name of its own; the
+// audit events that list the share (RamShares, in an approval's details) list the names AWS gave
+// instead, so that the log names shares that exist, and are linked again from the first one
+// renamed on (core/audit_chain.h). Without the mesh's sealer they stay as the body wrote them.
+absl::Status rename_shares_in_audit(const AwsParts& parts,
+                                    const std::map<std::string, std::vector<std::string>>& names,
+                                    std::vector<ChainedAuditEvent>& events) {
+  if (names.empty() || parts.audit_sealer == nullptr) return absl::OkStatus();
+  bool relink = false;
+  std::string previous_hash;
+  for (ChainedAuditEvent& chained : events) {
+    if (relink) chained.previous_hash = previous_hash;
+    nlohmann::json details = nlohmann::json::parse(chained.event.details_json, nullptr, false);
+    if (details.is_object() && details.contains("RamShares") && details["RamShares"].is_array()) {
+      nlohmann::json renamed = nlohmann::json::array();
+      bool changed = false;
+      for (const nlohmann::json& arn : details["RamShares"]) {
+        const auto named = arn.is_string() ? names.find(arn.get<std::string>()) : names.end();
+        if (named == names.end()) {
+          renamed.push_back(arn);
+          continue;
+        }
+        for (const std::string& aws_arn : named->second) renamed.push_back(aws_arn);
+        changed = true;
+      }
+      if (changed) {
+        details["RamShares"] = std::move(renamed);
+        chained.event.details_json = details.dump();
+        relink = true;
+      }
+    }
+    if (relink) {
+      DATAMESH_ASSIGN_OR_RETURN(chained.hash, core::audit_link_hash(*parts.audit_sealer,
+                                                                    chained.event,
+                                                                    chained.previous_hash));
+    }
+    previous_hash = chained.hash;
+  }
+  return absl::OkStatus();
+}
+
 // `first_time`: the commit's own run (finish_plan's replay writes the tracker only at the end).
 absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan& plan,
                                bool first_time) {
@@ -662,6 +704,7 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
   // RAM: the shares of a new approval are the ones Lake Formation just made; a consumer's
   // acceptance or departure is made on its side.
   std::vector<ShareRow> shares;
+  std::map<std::string, std::vector<std::string>> share_names;  // the body's -> AWS's
   for (const ShareRow& share : plan.shares) {
     DATAMESH_RETURN_IF_ERROR(lock.keep_alive());
     auto change = plan.subscriptions.find(share.subscription_id);
@@ -672,6 +715,7 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
       DATAMESH_ASSIGN_OR_RETURN(const std::vector<std::string> arns,
                                 parts.shares.shares_of(change->second.updated));
       change->second.updated.ram_shares = arns;
+      share_names[share.share_arn] = arns;
       for (const std::string& arn : arns) {
         ShareRow made = share;
         made.share_arn = arn;
@@ -688,6 +732,7 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
     }
   }
   plan.shares = std::move(shares);
+  DATAMESH_RETURN_IF_ERROR(rename_shares_in_audit(parts, share_names, plan.audit));
   // Glue: what is removed, last.
   for (const CatalogStep& step : plan.catalog) {
     if (adds(step)) continue;

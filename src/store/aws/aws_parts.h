@@ -2,6 +2,7 @@
 // its sessions. AwsReadTransaction reads through them; the commit writes through them.
 #pragma once
 
+#include "core/secrets.h"
 #include "store/aws/account_registry.h"
 #include "store/aws/audit_table.h"
 #include "store/aws/aws_sessions.h"
@@ -14,8 +15,9 @@
 namespace datamesh::store::aws {
 
 struct AwsParts {
-  explicit AwsParts(const AwsSessions& sessions)
+  AwsParts(const AwsSessions& sessions, const core::SecretSealer* audit_sealer)
       : sessions(sessions),
+        audit_sealer(audit_sealer),
         glue(sessions),
         subscriptions(sessions),
         audit(sessions),
@@ -25,6 +27,7 @@ struct AwsParts {
         iam(sessions) {}
 
   const AwsSessions& sessions;
+  const core::SecretSealer* audit_sealer;  // may be null (AwsStore::Options)
   GlueCatalog glue;
   SubscriptionTable subscriptions;
   AuditTable audit;

@@ -37,7 +37,7 @@ std::string random_owner() {
 AwsStore::AwsStore(std::shared_ptr<const AwsSessions> sessions, Options options)
     : sessions_(std::move(sessions)),
       options_(std::move(options)),
-      parts_(std::make_unique<AwsParts>(*sessions_)),
+      parts_(std::make_unique<AwsParts>(*sessions_, options_.audit_sealer)),
       owner_(random_owner()) {}
 
 AwsStore::~AwsStore() = default;

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "core/secrets.h"
 #include "core/store.h"
 #include "store/aws/aws_sessions.h"
 #include "store/aws/mesh_writer_lock.h"
@@ -33,6 +34,10 @@ class AwsStore final : public Store {
     // Bodies that lost a race (Aborted: an item changed by another writer, such as the original
     // library, since the body read it) run again at most this many times.
     int max_retries = kMaxRetries;
+    // The mesh's sealer (its key signs the audit chain). A commit that makes a new RAM share
+    // renames it in the audit events that list it (the body named it before AWS did) and links
+    // those events again with it; without one, they keep the body's name. Must outlive the store.
+    const core::SecretSealer* audit_sealer = nullptr;
   };
 
   AwsStore(std::shared_ptr<const AwsSessions> sessions, Options options);
