@@ -22,7 +22,7 @@ class DataMeshAdmin(MeshClient):
     def initialize_consumer_account(self, *, client_token: str | None = ...) -> Any:
         """The calling account opts in as a consumer."""
     def initialize_mesh_account(self, mesh_name: str | None = ...) -> Any:
-        """Create the mesh account and its admin key (once, on an empty mesh); prints the credentials once."""
+        """Create the mesh account and its admin key (once, on an empty mesh); the secret is shown this once."""
     def initialize_producer_account(self, *, client_token: str | None = ...) -> Any:
         """The calling account opts in as a producer."""
     def list_access_keys(self, account_id: str) -> Any:

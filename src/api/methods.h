@@ -180,8 +180,8 @@ absl::StatusOr<std::vector<typename StreamMember<decltype(member)>::Entry>> coll
 // ---- admin --------------------------------------------------------------------------------------
 inline constexpr Method<InitializeMeshAccountRequest, AccountCredentials> kInitializeMeshAccount{
     kWrites, "admin", "initialize_mesh_account",
-    "Create the mesh account and its admin key (once, on an empty mesh); prints the credentials "
-    "once",
+    "Create the mesh account and its admin key (once, on an empty mesh); the secret is shown "
+    "this once",
     [](const Engine& e, const C& c, const InitializeMeshAccountRequest& r) {
       return e.initialize_mesh_account(c.data_mesh_account_id, r);
     },

@@ -95,6 +95,15 @@ def test_python_argument_errors(mesh):
         producer.deny_access_request("id", "notes", "extra")
     with pytest.raises(TypeError, match="multiple values"):
         producer.deny_access_request("id", request_id="id")
+    with pytest.raises(TypeError, match=r"approve_access_request\(\) missing 1 required "
+                                        r"positional argument: 'request_id'$"):
+        producer.approve_access_request()
+    with pytest.raises(TypeError, match=r"missing 3 required positional arguments: "
+                                        r"'owner_account_id', 'database_name' and "
+                                        r"'request_permissions'$"):
+        mesh.consumer().request_access_to_product()
+    with pytest.raises(TypeError, match=r"missing 1 required positional argument: 'reason'$"):
+        producer.delete_subscription(request_id="id")  # the id under its other name is there
     with pytest.raises(TypeError, match="object is not JSON serializable"):
         producer.create_database(database_input={"Name": "x", "Description": object()})
 

@@ -115,8 +115,8 @@ TEST_F(EndpointFileTest, AMissingFileIsNotCreatedUnlessAsked) {
   EXPECT_STATUS(open_store(endpoint, /*create_if_missing=*/false),
                 absl::StatusCode::kFailedPrecondition,
                 "no mesh at " + url +
-                    ": check the endpoint, or create one with `datamesh admin "
-                    "initialize-mesh-account`");
+                    ": check the endpoint, or create one with initialize_mesh_account "
+                    "(`datamesh admin initialize-mesh-account`)");
   EXPECT_FALSE(std::filesystem::exists(folder_));
 }
 

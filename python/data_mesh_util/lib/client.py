@@ -206,6 +206,18 @@ def _make_method(group, route):
             if name not in specs:
                 raise TypeError(f"{method_name}() got an unexpected keyword argument '{name}'")
             given[name] = value
+        # A required parameter left out is Python's TypeError, as for any function; given
+        # under its other name (request_id for subscription_id, ...) it is there.
+        missing = [name for name, default in table if default is signatures.REQUIRED
+                   and not any(key in given for key in (name, specs[name]["name"],
+                                                        specs[name]["alias"]) if key)]
+        if missing:
+            quoted = [f"'{name}'" for name in missing]
+            listed = quoted[0] if len(quoted) == 1 else \
+                ", ".join(quoted[:-1]) + " and " + quoted[-1]
+            plural = "" if len(missing) == 1 else "s"
+            raise TypeError(f"{method_name}() missing {len(missing)} required positional "
+                            f"argument{plural}: {listed}")
         params = {}
         for name, value in given.items():
             params[name] = _as_param(specs[name], value)

@@ -118,7 +118,8 @@ absl::StatusOr<std::unique_ptr<Store>> open_store(const Endpoint& endpoint,
         if (!create_if_missing) {
           return absl::FailedPreconditionError(cat(
               "no mesh at ", endpoint.url,
-              ": check the endpoint, or create one with `datamesh admin initialize-mesh-account`"));
+              ": check the endpoint, or create one with initialize_mesh_account (`datamesh admin "
+              "initialize-mesh-account`)"));
         }
         create_sqlite_folder(endpoint);
       }
