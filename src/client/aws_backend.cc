@@ -144,8 +144,9 @@ absl::StatusOr<std::shared_ptr<AwsBackend::Mesh>> AwsBackend::open(
   DATAMESH_ASSIGN_OR_RETURN(security::SecretBox box, security::SecretBox::from_key(mesh_key));
   auto sealer = std::make_unique<security::SecretBox>(std::move(box));
   // The service owns both; the store uses the sealer only inside its commits.
-  auto store = std::make_unique<store::aws::AwsStore>(
-      sessions, store::aws::AwsStore::Options{.audit_sealer = sealer.get()});
+  store::aws::AwsStore::Options store_options = options_.store;
+  store_options.audit_sealer = sealer.get();
+  auto store = std::make_unique<store::aws::AwsStore>(sessions, std::move(store_options));
   auto service = std::make_shared<api::MeshService>(std::move(store), std::move(sealer), region_,
                                                     std::string(aws::partition_of(region_).id));
   auto mesh = std::make_shared<Mesh>(

@@ -25,6 +25,7 @@
 #include "aws/environment.h"
 #include "aws/http_transport.h"
 #include "aws/retry.h"
+#include "store/aws/aws_store.h"
 
 namespace datamesh::client {
 
@@ -34,6 +35,9 @@ class AwsBackend final : public Backend {
     datamesh::aws::EnvironmentLookup environment = datamesh::aws::process_environment();
     std::shared_ptr<datamesh::aws::HttpTransport> transport;  // null: the AWS client's own
     datamesh::aws::Sleeper sleep = datamesh::aws::real_sleeper();
+    // The store's writer lock (lease, wait, clock) and retries; its audit_sealer is the
+    // backend's own, whatever is given here.
+    store::aws::AwsStore::Options store;
   };
 
   AwsBackend(std::string region, Options options);

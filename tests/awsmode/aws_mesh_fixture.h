@@ -76,6 +76,7 @@ class AwsMeshTest : public MotoTest {
       options.environment = moto_environment();
       options.transport = transport_;
       options.sleep = [](std::chrono::nanoseconds) {};
+      options.store = store_options_;
       backend_ = std::make_shared<client::AwsBackend>("us-east-1", std::move(options));
     }
     return *backend_;
@@ -83,6 +84,12 @@ class AwsMeshTest : public MotoTest {
   // Sets the transport of the backend made next (call before the first call()).
   void use_transport(std::shared_ptr<HttpTransport> transport) {
     transport_ = std::move(transport);
+    backend_.reset();
+  }
+
+  // Sets the store options (writer lock, retries) of the backend made next.
+  void use_store_options(store::aws::AwsStore::Options options) {
+    store_options_ = std::move(options);
     backend_.reset();
   }
 
@@ -119,6 +126,7 @@ class AwsMeshTest : public MotoTest {
   std::string mesh_, producer_, consumer_;
   std::map<std::string, Credentials> credentials_;
   std::shared_ptr<HttpTransport> transport_;
+  store::aws::AwsStore::Options store_options_;
   std::shared_ptr<client::AwsBackend> backend_;
 };
 

@@ -832,9 +832,38 @@ absl::Status commit_outside_mesh(const AwsParts& parts, Transaction& reads,
   return absl::OkStatus();
 }
 
+namespace {
+
+// Why this process's write waits on a plan it could not finish, and who can: the plan's methods
+// and their accounts (from its audit events), around the failure itself.
+absl::Status explain_unfinished(const Plan& plan, const absl::Status& failure) {
+  std::set<std::string> methods;
+  std::set<std::string> accounts;
+  for (const ChainedAuditEvent& chained : plan.audit) {
+    methods.insert(chained.event.action);
+    accounts.insert(chained.event.actor_account);
+  }
+  const std::string who = accounts.empty() ? std::string("the account that began it")
+                                           : cat("account ", base::join(accounts, " or "));
+  const std::string what =
+      methods.empty() ? std::string("an earlier write")
+                      : cat("an earlier ", base::join(methods, ", "), " of ",
+                            base::join(accounts, ", "));
+  return absl::Status(
+      failure.code(),
+      cat(what, " failed half-way and left its plan in the mesh's writer lock; it must be "
+          "finished before any other write, and this process could not finish it: ",
+          failure.message(), ". Run a datamesh write with the credentials of ", who,
+          " (its own command again) to finish it"));
+}
+
+}  // namespace
+
 absl::Status finish_plan(const AwsParts& parts, MeshWriterLock& lock, const std::string& text) {
   DATAMESH_ASSIGN_OR_RETURN(Plan plan, plan_from(text));
-  DATAMESH_RETURN_IF_ERROR(make_side_effects(parts, lock, plan, /*first_time=*/false));
+  if (absl::Status made = make_side_effects(parts, lock, plan, /*first_time=*/false); !made.ok()) {
+    return explain_unfinished(plan, made);
+  }
   return write_records(parts, plan, lock.clear_plan_element(), /*force=*/true);
 }
 
