@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/status_matchers.h"
+
 namespace datamesh::store::postgres {
 namespace {
 
@@ -44,11 +46,28 @@ TEST(DatabaseUrlTest, AMalformedPoolSizeIsInvalidArgumentNamingIt) {
   }
 }
 
+TEST(DatabaseUrlTest, AParameterLibpqDoesNotKnowIsInvalidArgumentNamingIt) {
+  auto parsed = parse_postgres_url("postgresql://mesh:secret@h/db?pool_sise=4");
+  EXPECT_TRUE(absl::IsInvalidArgument(parsed.status())) << parsed.status();
+  const std::string message(parsed.status().message());
+  EXPECT_NE(message.find("postgresql://mesh:***@h/db?pool_sise=4 is not a store URL libpq "
+                         "accepts: invalid URI query parameter: \"pool_sise\""),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("secret"), std::string::npos) << message;
+  // A URL libpq cannot read at all is quoted without its password.
+  auto malformed = parse_postgres_url("postgresql://mesh:secret@[h/db");
+  EXPECT_TRUE(absl::IsInvalidArgument(malformed.status())) << malformed.status();
+  EXPECT_EQ(std::string(malformed.status().message()).find("secret"), std::string::npos)
+      << malformed.status();
+  EXPECT_OK(parse_postgres_url("postgresql://h/db?sslmode=disable&connect_timeout=3"));
+}
+
 TEST(DatabaseUrlTest, PasswordsAreNeverDisplayed) {
-  auto parsed = parse_postgres_url("postgresql://mesh:s3cret@h:5432/db?password=other&x=1");
+  auto parsed = parse_postgres_url("postgresql://mesh:s3cret@h:5432/db?password=other&connect_timeout=1");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
-  EXPECT_EQ(parsed->display, "postgresql://mesh:***@h:5432/db?password=***&x=1");
-  EXPECT_EQ(parsed->conninfo, "postgresql://mesh:s3cret@h:5432/db?password=other&x=1");
+  EXPECT_EQ(parsed->display, "postgresql://mesh:***@h:5432/db?password=***&connect_timeout=1");
+  EXPECT_EQ(parsed->conninfo, "postgresql://mesh:s3cret@h:5432/db?password=other&connect_timeout=1");
   auto invalid = parse_postgres_url("postgresql://mesh:s3cret@h/db?pool_size=bad");
   EXPECT_EQ(std::string(invalid.status().message()).find("s3cret"), std::string::npos)
       << invalid.status();

@@ -17,8 +17,12 @@ namespace {
 
 // libpq's messages end with a newline (and sometimes hold several lines); one line reads better.
 std::string one_line(std::string_view message) {
+  // libpq breaks a message with a newline and indents its continuation with a tab.
   std::string out;
-  for (char c : message) out.push_back(c == '\n' ? ' ' : c);
+  for (char c : message) {
+    if (c == '\t' && !out.empty() && out.back() == ' ') continue;
+    out.push_back(c == '\n' || c == '\t' ? ' ' : c);
+  }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }

@@ -1,8 +1,11 @@
 #include "store/postgres/url.h"
 
+#include <libpq-fe.h>
+
 #include <charconv>
 #include <vector>
 
+#include "base/status_macros.h"
 #include "base/text.h"
 
 namespace datamesh::store::postgres {
@@ -41,6 +44,27 @@ std::string redact(std::string_view url) {
   return redacted;
 }
 
+// A parameter libpq does not know, or a URL it cannot read, would fail every connection as if
+// the database were down; it is the URL's mistake, said once when it is parsed.
+absl::Status check_conninfo(const PostgresUrl& parsed) {
+  char* refusal = nullptr;
+  PQconninfoOption* options = PQconninfoParse(parsed.conninfo.c_str(), &refusal);
+  if (options != nullptr) {
+    PQconninfoFree(options);
+    return absl::OkStatus();
+  }
+  std::string reason = refusal != nullptr ? std::string(refusal) : "out of memory";
+  PQfreemem(refusal);
+  while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+  // libpq may quote the URL it was given, password included.
+  if (const size_t at = reason.find(parsed.conninfo); at != std::string::npos) {
+    reason.replace(at, parsed.conninfo.size(), redact(parsed.conninfo));
+  }
+  return absl::InvalidArgumentError(cat(parsed.display, " is not a store URL libpq accepts: ",
+                                        reason, " (datamesh's own parameter is pool_size; "
+                                        "libpq's are sslmode, connect_timeout, options, ...)"));
+}
+
 }  // namespace
 
 bool is_postgres_url(std::string_view url) {
@@ -60,6 +84,7 @@ absl::StatusOr<PostgresUrl> parse_postgres_url(std::string_view url) {
   const size_t query = url.find('?');
   if (query == std::string_view::npos) {
     parsed.conninfo = std::string(url);
+    DATAMESH_RETURN_IF_ERROR(check_conninfo(parsed));
     return parsed;
   }
   std::vector<std::string_view> kept;
@@ -84,6 +109,7 @@ absl::StatusOr<PostgresUrl> parse_postgres_url(std::string_view url) {
   }
   parsed.conninfo = std::string(url.substr(0, query));
   if (!kept.empty()) parsed.conninfo += cat("?", base::join(kept, "&"));
+  DATAMESH_RETURN_IF_ERROR(check_conninfo(parsed));
   return parsed;
 }
 
