@@ -65,14 +65,22 @@ absl::Status run_serve(const ServeOptions& options) {
   // Before the store is opened (or created): a wrong certificate leaves nothing behind.
   DATAMESH_ASSIGN_OR_RETURN(std::optional<server::TlsIdentity> tls,
                             server::load_tls_identity(config));
-  DATAMESH_ASSIGN_OR_RETURN(const store::Endpoint endpoint, store::parse_endpoint(config.store));
-  if (endpoint.kind == store::Endpoint::Kind::kHttp ||
-      endpoint.kind == store::Endpoint::Kind::kAws) {
+  // serve keeps the mesh in a store of its own: a server or AWS endpoint, or a scheme of no
+  // endpoint, is named with the two forms serve takes (not every form a client takes). A store
+  // URL that is wrong in itself keeps its own message.
+  const absl::StatusOr<store::Endpoint> parsed = store::parse_endpoint(config.store);
+  const bool a_store_url = std::string_view(config.store).starts_with("sqlite:") ||
+                           std::string_view(config.store).starts_with("postgres");
+  if ((!parsed.ok() && !a_store_url) ||
+      (parsed.ok() && (parsed->kind == store::Endpoint::Kind::kHttp ||
+                       parsed->kind == store::Endpoint::Kind::kAws))) {
     return absl::InvalidArgumentError(
         base::cat("datamesh serve keeps the mesh in a store: give --store "
                   "sqlite:///path/to/mesh.db or postgresql://user@host:port/database, not \"",
                   config.store, "\""));
   }
+  DATAMESH_RETURN_IF_ERROR(parsed.status());
+  const store::Endpoint& endpoint = *parsed;
   // An empty store is created only for a server that may initialize it over HTTP.
   DATAMESH_ASSIGN_OR_RETURN(std::shared_ptr<api::MeshService> service,
                             api::MeshService::open(endpoint, config.region,
