@@ -146,6 +146,7 @@ absl::StatusOr<std::optional<Credentials>> resolve_credentials(const CredentialS
     DATAMESH_ASSIGN_OR_RETURN(Credentials loaded, load_credentials_file(file, sources.blocks));
     return std::optional<Credentials>(std::move(loaded));
   }
+  if (!sources.datamesh_profiles) return std::nullopt;
   std::string profile = sources.profile;
   if (profile.empty()) profile = env("DATAMESH_PROFILE");
   if (profile.empty()) profile = "default";

@@ -25,6 +25,9 @@ struct CredentialSources {
   // Blocks of a reference credentials file to use, the first present wins, e.g. {"Producer"}.
   std::vector<std::string> blocks;
   std::string profile;           // empty: DATAMESH_PROFILE or "default"
+  // Whether ~/.datamesh/credentials is read: not in AWS mode, where its datamesh keys are no
+  // AWS credentials (the caller's AWS profile is AWS_PROFILE there).
+  bool datamesh_profiles = true;
 };
 
 // nullopt when no source has credentials. InvalidArgument / NotFound for a file or profile

@@ -1,6 +1,7 @@
 #include "cli/cli_app.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdint>
 #include <deque>
 #include <iostream>
@@ -183,6 +184,12 @@ absl::StatusOr<int> call_method(const GlobalOptions& global, const MethodCommand
   // An unauthenticated method (initialize-mesh-account) takes only keys given on the command
   // line: an AWS-mode mesh is initialized with them instead of the AWS chain's; the other modes
   // ignore them.
+  // In AWS mode --profile is the AWS profile, as for the aws command: AWS_PROFILE for this
+  // process, before the AWS credential chain reads it. datamesh's own profiles hold datamesh
+  // keys, which AWS does not take, and are not read there.
+  const absl::StatusOr<store::Endpoint> endpoint = store::parse_endpoint(global.endpoint);
+  const bool aws_mode = endpoint.ok() && endpoint->kind == store::Endpoint::Kind::kAws;
+  if (aws_mode && !global.profile.empty()) ::setenv("AWS_PROFILE", global.profile.c_str(), 1);
   std::optional<Credentials> credentials = explicit_credentials;
   if (command.route->authenticated) {
     DATAMESH_ASSIGN_OR_RETURN(
@@ -192,7 +199,8 @@ absl::StatusOr<int> call_method(const GlobalOptions& global, const MethodCommand
                          .blocks = global.credentials_block.empty()
                                        ? default_blocks(*command.route)
                                        : std::vector<std::string>{global.credentials_block},
-                         .profile = global.profile}));
+                         .profile = global.profile,
+                         .datamesh_profiles = !aws_mode}));
   }
   DATAMESH_ASSIGN_OR_RETURN(
       const std::shared_ptr<Backend> backend,
@@ -351,7 +359,7 @@ int run(int argc, char** argv) {
                  "after the command group)");
   app.add_option("--profile", global.profile,
                  "profile of $HOME/.datamesh/credentials (default: $DATAMESH_PROFILE or "
-                 "default)");
+                 "default); with aws://REGION, the AWS profile of ~/.aws (as AWS_PROFILE)");
 
   std::deque<MethodCommand> commands;
   std::map<std::string_view, CLI::App*> groups;

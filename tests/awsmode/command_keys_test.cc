@@ -2,6 +2,8 @@
 // (--access-key-id, --secret-access-key) for every method, initialize-mesh-account included,
 // which takes no datamesh key: with no AWS credentials in its environment it initializes the
 // mesh of the account those keys belong to.
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "awsmode/aws_mesh_fixture.h"
@@ -40,6 +42,29 @@ TEST_F(CommandKeysTest, InitializeMeshAccountUsesTheKeysOfTheCommandLine) {
   EXPECT_NE(initialize_output.find(cat("\"AccountId\": \"", mesh(), "\"")), std::string::npos)
       << initialize_output;
 
+  const auto [listed, list_output] = run_datamesh(cat(common, " admin list-accounts"));
+  EXPECT_EQ(listed, 0) << list_output;
+  EXPECT_NE(list_output.find("\"IsMesh\": true"), std::string::npos) << list_output;
+}
+
+// --profile in AWS mode names the AWS profile, as for the aws command; a datamesh profile of
+// the same name (datamesh keys, which AWS would refuse) is not read.
+TEST_F(CommandKeysTest, ProfileNamesTheAwsProfile) {
+  const Credentials keys = admin_credentials(mesh());
+  ASSERT_FALSE(keys.access_key_id.empty());
+  std::filesystem::create_directories(home_.path() / ".aws");
+  std::ofstream(home_.path() / ".aws" / "credentials")
+      << "[mesh-admin]\naws_access_key_id = " << keys.access_key_id
+      << "\naws_secret_access_key = " << keys.secret_access_key
+      << "\naws_session_token = " << keys.session_token << "\n";
+  std::filesystem::create_directories(home_.path() / ".datamesh");
+  std::ofstream(home_.path() / ".datamesh" / "credentials")
+      << "[mesh-admin]\naccess_key_id = DMAKNOTANAWSKEY\nsecret_access_key = datamesh-secret\n";
+  const std::string common = cat("--profile mesh-admin --endpoint aws://us-east-1 "
+                                 "--data-mesh-account-id ", mesh());
+  const auto [initialized, initialize_output] =
+      run_datamesh(cat(common, " admin initialize-mesh-account --mesh-name profile"));
+  ASSERT_EQ(initialized, 0) << initialize_output;
   const auto [listed, list_output] = run_datamesh(cat(common, " admin list-accounts"));
   EXPECT_EQ(listed, 0) << list_output;
   EXPECT_NE(list_output.find("\"IsMesh\": true"), std::string::npos) << list_output;
