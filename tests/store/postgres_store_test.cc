@@ -549,6 +549,8 @@ TEST_F(PostgresRestartTest, WhileTheDatabaseIsDownRunIsUnavailableAndRecoversWit
     });
     EXPECT_TRUE(absl::IsUnavailable(down)) << down;
     EXPECT_THAT(std::string(down.message()), ::testing::HasSubstr("the mesh database"));
+    // libpq's message on one line: no newline, and not the tab it indents a second line with.
+    EXPECT_EQ(std::string(down.message()).find_first_of("\n\t"), std::string::npos) << down;
   }
 
   DATAMESH_ASSERT_OK(server_->restart());

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_replace.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 
@@ -18,12 +20,9 @@ namespace {
 // libpq's messages end with a newline (and sometimes hold several lines); one line reads better.
 std::string one_line(std::string_view message) {
   // libpq breaks a message with a newline and indents its continuation with a tab.
-  std::string out;
-  for (char c : message) {
-    if (c == '\t' && !out.empty() && out.back() == ' ') continue;
-    out.push_back(c == '\n' || c == '\t' ? ' ' : c);
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
+  std::string out = absl::StrReplaceAll(absl::string_view(message.data(), message.size()),
+                                        {{"\n\t", " "}, {"\n", " "}, {"\t", " "}});
+  absl::StripTrailingAsciiWhitespace(&out);
   return out;
 }
 
