@@ -10,6 +10,9 @@ namespace datamesh::cli {
 
 using base::cat;
 
+namespace {
+
+// How many single-character insertions, deletions and substitutions turn `a` into `b`.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   // One row of the Wagner-Fischer table at a time.
   std::vector<std::size_t> row(b.size() + 1);
@@ -25,6 +28,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   }
   return row[b.size()];
 }
+
+}  // namespace
 
 std::string unknown_command_message(const CLI::App& app) {
   // The deepest command that was recognised: where the unknown word was looked for.
@@ -50,7 +55,9 @@ std::string unknown_command_message(const CLI::App& app) {
     names.push_back(sub->get_name());
   }
   std::sort(names.begin(), names.end());
-  if (word.empty()) return cat(path, " needs a command; the commands are ", base::join(names, ", "));
+  if (word.empty()) {
+    return cat(path, " needs a command; the commands are ", base::join(names, ", "));
+  }
   const auto distance = [&](const std::string& name) { return edit_distance(word, name); };
   const auto closest = std::min_element(
       names.begin(), names.end(),

@@ -14,7 +14,4 @@ namespace datamesh::cli {
 // commands.
 std::string unknown_command_message(const CLI::App& app);
 
-// How many single-character insertions, deletions and substitutions turn `a` into `b`.
-std::size_t edit_distance(std::string_view a, std::string_view b);
-
 }  // namespace datamesh::cli

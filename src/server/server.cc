@@ -81,7 +81,7 @@ std::string Server::tls_metrics() const {
       "# HELP datamesh_tls_certificate_expiry_timestamp_seconds When the certificate that new "
       "HTTPS connections get expires, in seconds since the Unix epoch.\n"
       "# TYPE datamesh_tls_certificate_expiry_timestamp_seconds gauge\n"
-      "datamesh_tls_certificate_expiry_timestamp_seconds ", tls_->current().not_after_unix, "\n"
+      "datamesh_tls_certificate_expiry_timestamp_seconds ", tls_->not_after_unix(), "\n"
       "# HELP datamesh_tls_reloads_total Reloads of the certificate and key files (SIGHUP), by "
       "result; a failed one leaves the certificate served as it was.\n"
       "# TYPE datamesh_tls_reloads_total counter\n"

@@ -87,6 +87,11 @@ TlsIdentity TlsCredentials::current() const {
   return loaded_.back()->identity;
 }
 
+int64_t TlsCredentials::not_after_unix() const {
+  std::lock_guard lock(mutex_);
+  return loaded_.back()->identity.not_after_unix;
+}
+
 void TlsCredentials::attach(gnutls_session_t session) { gnutls_session_set_ptr(session, this); }
 
 int TlsCredentials::retrieve(gnutls_session_t session, const gnutls_datum_t*, int,

@@ -39,6 +39,8 @@ class TlsCredentials {
 
   // The identity new handshakes get (its PEM text, subject and expiry).
   TlsIdentity current() const;
+  // Its certificate's expiry, seconds since the Unix epoch.
+  int64_t not_after_unix() const;
 
   // Makes `session`'s handshake ask this object for its certificate.
   void attach(gnutls_session_t session);

@@ -44,7 +44,7 @@ TEST(TlsCredentialsTest, AReplacementServesFromThenOn) {
                        TlsCredentials::create(identity_in(first.path(), 30)));
   ASSERT_OK(credentials->replace(renewed));
   EXPECT_EQ(credentials->current().certificate_pem, renewed.certificate_pem);
-  EXPECT_EQ(credentials->current().not_after_unix, renewed.not_after_unix);
+  EXPECT_EQ(credentials->not_after_unix(), renewed.not_after_unix);
 }
 
 TEST(TlsCredentialsTest, WhatGnuTlsCannotReadIsRefusedAndChangesNothing) {
