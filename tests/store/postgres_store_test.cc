@@ -440,6 +440,9 @@ TEST_F(PostgresStoreTest, OpeningAnEmptySchemaWithoutCreateIsNoMeshAndCreatesNot
   auto store = PostgresStore::open(schema_->url(), {.create_if_missing = false});
   EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
   EXPECT_THAT(std::string(store.status().message()), ::testing::HasSubstr("no mesh at"));
+  // The remedy makes a mesh; migrate alone would make a schema with no mesh in it.
+  EXPECT_THAT(std::string(store.status().message()),
+              ::testing::HasSubstr("create the mesh with initialize_mesh_account on it"));
   auto connection = postgres::Connection::open(schema_->url(), "test", "");
   ASSERT_TRUE(connection.ok()) << connection.status();
   auto version = postgres::schema_version(**connection);

@@ -91,7 +91,9 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::st
     return absl::FailedPreconditionError(
         cat("no mesh at ", store->url_.display,
             ": the database has no datamesh schema; check the URL, or create the mesh with "
-            "`datamesh admin initialize-mesh-account` (or `datamesh admin migrate`)"));
+            "initialize_mesh_account on it (`datamesh --endpoint <this URL> admin "
+            "initialize-mesh-account`, docs/DEPLOYMENT.md step 4; `admin migrate` makes the "
+            "schema only, not the mesh)"));
   }
   DATAMESH_ASSIGN_OR_RETURN(store->migration_report_, postgres::migrate(*connection));
   {
