@@ -132,6 +132,30 @@ TEST_F(MeshWriterLockTest, APlanLeftWhileApplyingPassesToTheNextHolder) {
   EXPECT_EQ(own->value_or(""), "again");
 }
 
+// A holder whose commit failed gives up its lease: the next holder, of another process, takes
+// the plan over at once, and a lock with no plan is free at once.
+TEST_F(MeshWriterLockTest, AnAbandonedLockPassesToTheNextHolderAtOnce) {
+  MeshWriterLock failed = lock("failed");
+  ASSERT_TRUE(failed.acquire().ok());
+  ASSERT_TRUE(failed.record_plan(R"({"writes":[3]})").ok());
+  ASSERT_TRUE(failed.abandon().ok());
+  MeshWriterLock next = lock("next");
+  absl::StatusOr<std::optional<std::string>> taken = next.acquire();  // no time has passed
+  ASSERT_TRUE(taken.ok()) << taken.status();
+  EXPECT_EQ(taken->value_or(""), R"({"writes":[3]})");
+  EXPECT_EQ(lock_item()["Owner"]["S"], "next");
+  // The one that gave up cannot take it back from under the new holder.
+  ASSERT_TRUE(failed.abandon().ok());
+  EXPECT_EQ(failed.acquire().status().code(), absl::StatusCode::kUnavailable);
+
+  ASSERT_TRUE(next.clear_plan().ok());
+  ASSERT_TRUE(next.abandon().ok());
+  MeshWriterLock third = lock("third");
+  absl::StatusOr<std::optional<std::string>> free = third.acquire();
+  ASSERT_TRUE(free.ok()) << free.status();
+  EXPECT_FALSE(free->has_value());
+}
+
 TEST_F(MeshWriterLockTest, TheCommitsLastWriteFreesTheLock) {
   MeshWriterLock holder = lock("holder");
   ASSERT_TRUE(holder.acquire().ok());

@@ -56,6 +56,15 @@ absl::Status AwsStore::run_body(TxMode mode,
   }
 }
 
+namespace {
+
+// A failed commit's plan (if it recorded one) stays in the lock for the next writer, who need
+// not wait out this one's lease: it makes no more calls. A failure to say so is left to the
+// lease; the commit's own error is what the caller needs.
+void give_up(MeshWriterLock& lock) { (void)lock.abandon(); }
+
+}  // namespace
+
 absl::Status AwsStore::run_write(const std::function<absl::Status(Transaction&)>& body) {
   if (!sessions_->has(sessions_->mesh_account())) {
     // An account's admin setting up its own account: no lock, no tracker, no audit in a mesh
@@ -76,7 +85,10 @@ absl::Status AwsStore::run_write(const std::function<absl::Status(Transaction&)>
   if (left->has_value()) {
     // A writer failed half-way through its commit: its change is finished first, so that this
     // body reads a mesh with no change half made.
-    DATAMESH_RETURN_IF_ERROR(finish_plan(*parts_, lock, **left));
+    if (absl::Status finished = finish_plan(*parts_, lock, **left); !finished.ok()) {
+      give_up(lock);
+      return finished;
+    }
   }
   AwsReadTransaction reads(*parts_);
   BufferedTransaction buffered(reads);
@@ -88,7 +100,9 @@ absl::Status AwsStore::run_write(const std::function<absl::Status(Transaction&)>
     if (!status.ok()) return status;
     return released;
   }
-  return commit_writes(*parts_, lock, reads, buffered.writes());
+  absl::Status committed = commit_writes(*parts_, lock, reads, buffered.writes());
+  if (!committed.ok()) give_up(lock);
+  return committed;
 }
 
 }  // namespace datamesh::store::aws

@@ -196,4 +196,20 @@ absl::Status MeshWriterLock::release() {
   return deleted.status();
 }
 
+absl::Status MeshWriterLock::abandon() {
+  DATAMESH_ASSIGN_OR_RETURN(const datamesh::aws::AwsClient* mesh, sessions_.mesh());
+  const absl::StatusOr<nlohmann::json> updated = mesh->call(
+      Service::kDynamoDb, "UpdateItem",
+      {{"TableName", j::kTable},
+       {"Key", lock_key()},
+       {"UpdateExpression", "SET #l = :over"},
+       {"ConditionExpression", "#o = :me"},
+       {"ExpressionAttributeNames", {{"#o", j::kOwner}, {"#l", j::kLeaseUntil}}},
+       {"ExpressionAttributeValues",
+        {{":me", string_value(owner_)}, {":over", number_value(int64_t{0})}}}});
+  // Not ours any more, or freed by the commit's last write: nothing to give up.
+  if (condition_failed(updated.status())) return absl::OkStatus();
+  return updated.status();
+}
+
 }  // namespace datamesh::store::aws

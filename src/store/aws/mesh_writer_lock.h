@@ -68,6 +68,11 @@ class MeshWriterLock {
   // Frees the lock alone (a body that failed, a read-only body): only while "running" and ours;
   // a plan in progress stays for the next holder.
   absl::Status release();
+  // After a commit (or the finishing of a left plan) failed: this holder makes no more calls
+  // for it, so its lease ends now. A plan in progress stays, and the next holder, of any
+  // process, takes it over at once instead of waiting out the lease (which protects against a
+  // holder that died, not one that gave up). Nothing to do when the lock is not ours.
+  absl::Status abandon();
 
   const std::string& owner() const { return owner_; }
 
