@@ -225,8 +225,11 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
     product.producer_account = producer;
     product.source_database = request.source_database_name;
     product.table_name_regex = options.table_name_regex;
-    product.domain = options.domain;
-    product.data_product_name = options.data_product_name;
+    // Tags a call does not give stay as the product has them (AWS mode never removes an LF
+    // tag either). PublicMetadata is set by every call, as the original sets it: its default
+    // is true.
+    if (!options.domain.empty()) product.domain = options.domain;
+    if (!options.data_product_name.empty()) product.data_product_name = options.data_product_name;
     product.public_metadata = options.create_public_metadata;
     product.sync_schedule = schedule;
     product.crawler_role_arn = options.sync_mesh_crawler_role_arn;
@@ -241,9 +244,9 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
                                               producer, ".", request.source_database_name)},
         .catalog_id = mesh,
         .create_time = date};
-    if (!options.domain.empty()) mesh_database.input.parameters["Domain"] = options.domain;
-    if (!options.data_product_name.empty()) {
-      mesh_database.input.parameters["DataProduct"] = options.data_product_name;
+    if (!product.domain.empty()) mesh_database.input.parameters["Domain"] = product.domain;
+    if (!product.data_product_name.empty()) {
+      mesh_database.input.parameters["DataProduct"] = product.data_product_name;
     }
     if (existing) {
       DATAMESH_ASSIGN_OR_RETURN(const std::optional<Database> current,
@@ -332,8 +335,8 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
                       .resource = cat("database/", mesh_db),
                       .details = {{"SourceDatabase", request.source_database_name},
                                   {"Tables", tables},
-                                  {"Domain", options.domain},
-                                  {"DataProduct", options.data_product_name},
+                                  {"Domain", product.domain},
+                                  {"DataProduct", product.data_product_name},
                                   {"PublicMetadata", options.create_public_metadata},
                                   {"SyncSchedule", schedule}}}));
     return result;

@@ -93,6 +93,26 @@ TEST_F(PublishTest, CreateDataProductsTagsDomainAndProductName) {
   EXPECT_EQ(mesh_db.input.parameters["DataProduct"], "orders");
 }
 
+// Publishing again to add tables, without the tags, keeps them: consumers still find the
+// product by its domain.
+TEST_F(PublishTest, CreateDataProductsRerunWithoutTagsKeepsThem) {
+  ASSERT_OK(publish_sales(
+      {.table_name_regex = "orders", .domain = "commerce", .data_product_name = "orders"}));
+  ASSERT_OK(publish_sales({.table_name_regex = "order_items"}));
+  ASSERT_OK_AND_ASSIGN(Database mesh_db, catalog(kMeshAccount).get_database(kSalesProduct));
+  EXPECT_EQ(mesh_db.input.parameters["Domain"], "commerce");
+  EXPECT_EQ(mesh_db.input.parameters["DataProduct"], "orders");
+  ASSERT_OK_AND_ASSIGN(PublishedProductPage page,
+                       consumer().list_data_products({.domain = "commerce"}));
+  ASSERT_EQ(page.data_products.size(), 1u);
+  EXPECT_EQ(page.data_products[0].data_product_name, "orders");
+  // A tag given again replaces the one before.
+  ASSERT_OK(publish_sales({.table_name_regex = "orders", .domain = "retail"}));
+  ASSERT_OK_AND_ASSIGN(Database retagged, catalog(kMeshAccount).get_database(kSalesProduct));
+  EXPECT_EQ(retagged.input.parameters["Domain"], "retail");
+  EXPECT_EQ(retagged.input.parameters["DataProduct"], "orders");
+}
+
 TEST_F(PublishTest, CreateDataProductsExposesACustomDatabaseName) {
   ASSERT_OK_AND_ASSIGN(
       DataProduct product,
