@@ -280,6 +280,15 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
       DATAMESH_ASSIGN_OR_RETURN(const std::optional<Table> source,
                                 tx.get_table(producer, request.source_database_name, name));
       if (!source) continue;  // listed a moment ago in this transaction
+      // A link has no data of its own: publishing one (the links database that publishing
+      // made, say) would make a product of links to the mesh.
+      if (source->input.target_table) {
+        const TableIdentifier& target = *source->input.target_table;
+        return absl::InvalidArgumentError(cat(
+            "table ", request.source_database_name, ".", name, " is a resource link to ",
+            target.database_name, ".", target.name, ", not a table with data: publish the "
+            "database that holds the data (a product's links database is not one)"));
+      }
       TableInput input = source->input;
       input.owner = producer;
       std::optional<Table> current;

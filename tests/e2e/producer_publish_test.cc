@@ -113,6 +113,19 @@ TEST_F(PublishTest, CreateDataProductsRerunWithoutTagsKeepsThem) {
   EXPECT_EQ(retagged.input.parameters["DataProduct"], "orders");
 }
 
+// The links database that publishing made in the producer's catalog holds links, not data:
+// publishing it is refused, and nothing is made.
+TEST_F(PublishTest, CreateDataProductsRefusesADatabaseOfLinks) {
+  ASSERT_OK(publish_sales());
+  EXPECT_STATUS(producer().create_data_products(kSalesProduct),
+                StatusCode::kInvalidArgument,
+                std::string(kSalesProduct) + ".order_items_link is a resource link to " +
+                    kSalesProduct + ".order_items, not a table with data");
+  EXPECT_STATUS_CODE(
+      catalog(kMeshAccount).get_database(std::string(kSalesProduct) + "-" + kProducerAccount),
+      StatusCode::kNotFound);
+}
+
 TEST_F(PublishTest, CreateDataProductsExposesACustomDatabaseName) {
   ASSERT_OK_AND_ASSIGN(
       DataProduct product,
