@@ -70,9 +70,24 @@ export async function call(signing, name, request = {}, { token } = {}) {
   return answer;
 }
 
+// Whether the server refused a signature for its date: the computer's clock is more than the
+// server's window (5 minutes) away from the server's, which no key or secret would fix.
+export function clockIsOff(error) {
+  return error.status === 401 && /is more than .* from the server's time/.test(error.message || '');
+}
+
+export function clockMessage(error) {
+  const server = /server's time (\d{8}T\d{6}Z)/.exec(error.message || '');
+  const at = server ? ` (the server's time is ${server[1].replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3 $4:$5:$6 UTC')})` : '';
+  return `This computer's clock is off by more than the server allows${at}: every call is signed with the time. Set the clock right, then sign in again.`;
+}
+
 // What an error means for the person, and what to do.
 export function explain(error) {
   const message = error.message || String(error);
+  if (clockIsOff(error)) {
+    return { title: 'This computer\'s clock is off.', hint: clockMessage(error), message };
+  }
   switch (error.status) {
     case 0: return { title: 'The server could not be reached.', hint: 'Check the connection or ask the operator whether `datamesh serve` is running, then try again.', message };
     case 400: return { title: 'The request was not accepted.', hint: 'Correct the value named below and try again.', message };

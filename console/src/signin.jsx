@@ -2,7 +2,7 @@
 // `create-access-key` printed. The secret derives the day's SigV4 signing key in the page and is
 // then dropped: it is never stored, sent or put in a URL (docs/SECURITY.md "Web console").
 import { useState } from 'preact/hooks';
-import { ApiError, call } from './api.js';
+import { ApiError, call, clockIsOff, clockMessage } from './api.js';
 import { deriveSigningKey, amzDate } from './sigv4.js';
 import { endOfUtcDay, kMaxMs, saveSession } from './session.js';
 
@@ -31,6 +31,7 @@ export async function identify(signing) {
 }
 
 function signInError(e) {
+  if (clockIsOff(e)) return clockMessage(e);
   if (e.status === 401) return 'The access key id or the secret is wrong, or the key has been revoked.';
   if (e.status === 429) {
     const wait = e.retryAfter ? `${e.retryAfter} seconds` : 'a minute';
@@ -51,7 +52,7 @@ export function SignIn({ expired, onSignedIn }) {
   const [error, setError] = useState('');
   const submit = async (event) => {
     event.preventDefault();
-    if (!keyId.trim() || !secret) {
+    if (!keyId.trim() || !secret.trim()) {
       setError('Enter both the access key id and the secret access key.');
       return;
     }
@@ -62,7 +63,7 @@ export function SignIn({ expired, onSignedIn }) {
       const date8 = amzDate(now).slice(0, 8);
       const region = await serverRegion();
       const signing = { accessKeyId: keyId.trim(), date8, region,
-                        keyHex: await deriveSigningKey(secret, date8, region) };
+                        keyHex: await deriveSigningKey(secret.trim(), date8, region) };
       setSecret('');
       let who = await identify(signing);
       for (const persona of ['producer', 'consumer']) {

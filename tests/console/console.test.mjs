@@ -195,6 +195,24 @@ test('a wrong secret gets one clear message; repeated failures are told to wait'
   }
 });
 
+test('a computer clock far from the server\'s is named as the cause, not the key', async () => {
+  const page = await newPage();
+  await page.clock.install({ time: Date.now() + 20 * 60 * 1000 });  // 20 minutes fast
+  await signIn(page, credentials.admin);
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(),
+               /^This computer's clock is off by more than the server allows \(the server's time is \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)/);
+  await page.context().close();
+});
+
+test('spaces around a pasted secret do not make it wrong', async () => {
+  const page = await newPage();
+  await signIn(page, { ...credentials.admin, SecretAccessKey: ` ${credentials.admin.SecretAccessKey} ` });
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await page.context().close();
+});
+
 // Navigation Timing of the sign-in page: the first load in a new browser context (new renderer
 // process, empty cache), then a reload with the cache disabled (every byte fetched again, the
 // renderer already running). Printed for docs/PERFORMANCE.md, never asserted.
