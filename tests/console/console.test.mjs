@@ -397,6 +397,10 @@ test('the producer sees the request appear without reloading, approves it narrow
   await card.getByRole('button', { name: 'Approve…' }).click();
   const dialog = page.getByRole('dialog');
   assert.equal(await dialog.getByLabel('SELECT', { exact: true }).first().isChecked(), true);
+  // Only what may be granted is offered: what was asked, and DESCRIBE.
+  const offered = await dialog.getByRole('group', { name: 'Grant', exact: true }).getByRole('checkbox').evaluateAll(
+    (boxes) => boxes.map((box) => box.labels[0].innerText.trim()));
+  assert.deepEqual(offered, ['SELECT', 'INSERT', 'DESCRIBE']);
   await dialog.getByRole('group', { name: 'Grant', exact: true }).getByLabel('INSERT').uncheck();
   await dialog.getByRole('group', { name: /^Grantable/ }).getByLabel('SELECT').check();
   await dialog.getByLabel('Decision notes').fill('read only for now');

@@ -18,7 +18,12 @@ function GrantDialog({ api, subscription: s, mode, onClose, onDone }) {
   const [notes, setNotes] = useState('');
   const [token] = useState(() => crypto.randomUUID());
   const action = useAction();
-  const choices = [...new Set([...initial, ...kPermissions])];
+  // What the producer may grant: what was asked (ALL: anything) and DESCRIBE, which is always
+  // allowed. The server refuses more: a producer grants less than was asked, never more.
+  const asked = s.RequestedGrants || [];
+  const choices = asked.includes('ALL')
+    ? kPermissions
+    : kPermissions.filter((p) => asked.includes(p) || p === 'DESCRIBE' || initial.includes(p));
   const submit = (e) => {
     e.preventDefault();
     action.run(async () => {
@@ -42,7 +47,7 @@ function GrantDialog({ api, subscription: s, mode, onClose, onDone }) {
     <Dialog title={mode === 'approve' ? `Approve request ${s.SubscriptionId}` : `Change subscription ${s.SubscriptionId}`}
             onClose={onClose}>
       <form onSubmit={submit}>
-        {mode === 'approve' && <p>Asked: {(s.RequestedGrants || []).join(', ')} on {(s.TableName || []).join(', ') || s.DatabaseName}. You may grant less.</p>}
+        {mode === 'approve' && <p>Asked: {(s.RequestedGrants || []).join(', ')} on {(s.TableName || []).join(', ') || s.DatabaseName}. You may grant less, never more.</p>}
         <PermissionChecks legend="Grant" value={permissions} onChange={setPermissions} choices={choices} idPrefix="grant" />
         <PermissionChecks legend="Grantable (the consumer may pass it on)" value={grantable}
                           onChange={setGrantable} choices={permissions} idPrefix="grantable" />
