@@ -558,11 +558,20 @@ test('a new key shows its secret once; a revoked key stops working at its next c
   await tab(admin, 'Accounts').click();
   const card = admin.getByRole('listitem', { name: 'Account sales' });
   await card.getByRole('button', { name: 'Access keys' }).click();
-  // A new key: its secret is shown once.
+  // A new key: its secret is shown once. In a short window the button is scrolled to, below the
+  // top of the page, where the secret appears.
+  const viewport = admin.viewportSize();
+  await admin.setViewportSize({ width: viewport.width, height: 300 });
   await card.getByRole('button', { name: 'Create access key' }).click();
   const secret = admin.locator('.secret');
   await secret.waitFor();
   assert.match(await secret.locator('.key-secret').innerText(), /\S{20,}/);
+  // Shown at the top of the page, it is brought into view, wherever the button was.
+  await admin.waitForFunction(() => {
+    const box = document.querySelector('.secret').getBoundingClientRect();
+    return box.top > -1 && box.top < window.innerHeight;  // its top line on screen
+  }, null, { timeout: 2000 });
+  await admin.setViewportSize(viewport);
   await admin.getByRole('button', { name: 'I have stored it' }).click();
   await secret.waitFor({ state: 'detached' });
   await card.getByRole('button', { name: `Revoke key ${credentials.producer.AccessKeyId}` }).click();

@@ -1,11 +1,15 @@
 // Mesh admins: the accounts, enabling them as producers and consumers, creating accounts and
 // access keys (the secret is shown once, here, and never again) and revoking keys.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Empty, ErrorBox, Loading, Notice, Paged, useAction, useLoad, when } from '../ui.jsx';
 
 function Secret({ credentials, onDismiss }) {
+  // It appears at the top of the page, where a key made for an account further down would be
+  // out of sight: brought into view, each time another one replaces it.
+  const box = useRef(null);
+  useEffect(() => box.current?.scrollIntoView({ block: 'start' }), [credentials.AccessKeyId]);
   return (
-    <div class="secret" role="alert">
+    <div class="secret" role="alert" ref={box}>
       <p><strong>Copy this secret now: it is shown only once.</strong></p>
       <dl>
         <dt>Account</dt><dd>{credentials.AccountId}</dd>
