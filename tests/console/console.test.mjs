@@ -151,7 +151,9 @@ test('the console is served from the binary with strict security headers', async
   const blocks = [...html.matchAll(/<(script|style)\b([^>]*)>([^]*?)<\/\1>/g)];
   assert.deepEqual(blocks.map(([, tag, attributes]) => `${tag}${attributes}`),
                    ['style', 'script type="module"']);
-  assert.doesNotMatch(html, /\ssrc=|<link\b/, 'no script or style file');
+  assert.doesNotMatch(html, /\ssrc=|<link\b(?![^>]*\bhref="data:)/, 'no script or style file');
+  // An empty icon inline: browsers then ask for no /favicon.ico, which would be a 404.
+  assert.match(html, /<link rel="icon" href="data:,">/);
   const sha256 = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
   const [style, script] = blocks.map(([, , , text]) => sha256(text));
   assert.ok(csp.includes(`script-src ${script};`), `${csp} allows no script ${script}`);
@@ -470,6 +472,8 @@ test('the producer sees who has access to each table, changes the permissions, t
   assert.match(await mine.innerText(), /metadata only/);
 
   card = await activeCard(page, subscriptionId);
+  // A revocation must say why: the button waits for the reason.
+  assert.equal(await card.getByRole('button', { name: 'Revoke' }).isDisabled(), true);
   await card.getByLabel('Reason').fill('contract ended');
   await card.getByRole('button', { name: 'Revoke' }).click();
   await page.getByText(`Subscription ${subscriptionId} revoked.`).waitFor();
@@ -496,6 +500,7 @@ test('the consumer leaves an Active subscription, its timeline ending there; a d
   await tab(consumer, 'My subscriptions').click();
   const mine = consumer.getByRole('listitem', { name: `Subscription ${second}` });
   await mine.getByText('Active').first().waitFor();
+  assert.equal(await mine.getByRole('button', { name: 'Leave' }).isDisabled(), true);
   await mine.getByLabel('Reason').fill('no longer needed');
   await mine.getByRole('button', { name: 'Leave' }).click();
   await consumer.getByText(`Subscription ${second} ended.`).waitFor();

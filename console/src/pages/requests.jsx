@@ -72,9 +72,11 @@ function EndForm({ api, subscription: s, onDone }) {
   const pending = s.Status === 'Pending';
   return (
     <span class="inline-form">
-      <label for={`end-${id}`}>Reason</label>
-      <input id={`end-${id}`} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-      <button type="button" class="danger" disabled={action.busy}
+      <label for={`end-${id}`}>{pending ? 'Reason' : 'Reason (required)'}</label>
+      <input id={`end-${id}`} value={reason} required={!pending}
+             onInput={(e) => setReason(e.currentTarget.value)} />
+      {/* A revocation must say why (delete_subscription's reason); a denial may. */}
+      <button type="button" class="danger" disabled={action.busy || (!pending && !reason.trim())}
               onClick={() => action.run(async () => {
                 if (pending) {
                   await api('producer/deny_access_request', { request_id: id, decision_notes: reason }, { token });

@@ -41,9 +41,10 @@ function Subscription({ api, subscription: s, onChanged }) {
         )}
         {(s.Status === 'Active' || s.Status === 'Pending') && (
           <span class="inline-form">
-            <label for={`reason-${id}`}>Reason</label>
-            <input id={`reason-${id}`} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-            <button type="button" class="danger" disabled={action.busy}
+            <label for={`reason-${id}`}>Reason (required)</label>
+            <input id={`reason-${id}`} value={reason} required
+                   onInput={(e) => setReason(e.currentTarget.value)} />
+            <button type="button" class="danger" disabled={action.busy || !reason.trim()}
                     onClick={() => action.run(async () => {
                       await api('consumer/delete_subscription', { subscription_id: id, reason }, { token: tokens.leave });
                       onChanged(`Subscription ${id} ended.`);
