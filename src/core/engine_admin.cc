@@ -168,7 +168,8 @@ absl::Status Engine::enable_account_as(const Caller& caller, Persona persona,
     if (account.is_mesh) {
       return absl::FailedPreconditionError(cat("the mesh account ", request.account_id,
                                                " cannot be enabled as ", name,
-                                               ": producers and consumers are separate accounts"));
+                                               ": it only administers the mesh; enable the "
+                                               "producer and consumer accounts"));
     }
     bool& flag =
         persona == Persona::kProducer ? account.producer_enabled : account.consumer_enabled;

@@ -44,7 +44,7 @@ absl::Status IamSetup::apply(const std::optional<Account>& before, const Account
   if (enabled_or_initialized && after.account_id == sessions_.mesh_account()) {
     return absl::InvalidArgumentError(
         cat("the mesh account ", after.account_id,
-            " cannot be a producer or consumer: those are separate accounts"));
+            " cannot be a producer or consumer: it only administers the mesh"));
   }
   if (newly(before, after, &Account::is_mesh)) DATAMESH_RETURN_IF_ERROR(initialize_mesh());
   if (newly(before, after, &Account::producer_enabled)) {
