@@ -181,35 +181,32 @@ nlohmann::json MeshWriterLock::clear_plan_element() const {
              {{":me", string_value(owner_)}, {":running", string_value(j::kRunning)}}}}}};
 }
 
-absl::Status MeshWriterLock::release() {
+absl::Status MeshWriterLock::while_ours(std::string_view operation, nlohmann::json request) {
   DATAMESH_ASSIGN_OR_RETURN(const datamesh::aws::AwsClient* mesh, sessions_.mesh());
-  const absl::StatusOr<nlohmann::json> deleted = mesh->call(
-      Service::kDynamoDb, "DeleteItem",
-      {{"TableName", j::kTable},
-       {"Key", lock_key()},
-       {"ConditionExpression", "#o = :me AND #s = :running"},
-       {"ExpressionAttributeNames", {{"#o", j::kOwner}, {"#s", j::kState}}},
-       {"ExpressionAttributeValues",
-        {{":me", string_value(owner_)}, {":running", string_value(j::kRunning)}}}});
-  // Not ours any more, or a plan in progress that the next holder finishes: nothing to free.
-  if (condition_failed(deleted.status())) return absl::OkStatus();
-  return deleted.status();
+  request["TableName"] = j::kTable;
+  request["Key"] = lock_key();
+  request["ExpressionAttributeValues"][":me"] = string_value(owner_);
+  const absl::StatusOr<nlohmann::json> done =
+      mesh->call(Service::kDynamoDb, std::string(operation), request);
+  // Not ours any more (or no lock at all): nothing of ours to change.
+  if (condition_failed(done.status())) return absl::OkStatus();
+  return done.status();
+}
+
+absl::Status MeshWriterLock::release() {
+  // A plan in progress (state applying) stays for the next holder, who finishes it.
+  return while_ours("DeleteItem",
+                    {{"ConditionExpression", "#o = :me AND #s = :running"},
+                     {"ExpressionAttributeNames", {{"#o", j::kOwner}, {"#s", j::kState}}},
+                     {"ExpressionAttributeValues", {{":running", string_value(j::kRunning)}}}});
 }
 
 absl::Status MeshWriterLock::abandon() {
-  DATAMESH_ASSIGN_OR_RETURN(const datamesh::aws::AwsClient* mesh, sessions_.mesh());
-  const absl::StatusOr<nlohmann::json> updated = mesh->call(
-      Service::kDynamoDb, "UpdateItem",
-      {{"TableName", j::kTable},
-       {"Key", lock_key()},
-       {"UpdateExpression", "SET #l = :over"},
-       {"ConditionExpression", "#o = :me"},
-       {"ExpressionAttributeNames", {{"#o", j::kOwner}, {"#l", j::kLeaseUntil}}},
-       {"ExpressionAttributeValues",
-        {{":me", string_value(owner_)}, {":over", number_value(int64_t{0})}}}});
-  // Not ours any more, or freed by the commit's last write: nothing to give up.
-  if (condition_failed(updated.status())) return absl::OkStatus();
-  return updated.status();
+  return while_ours("UpdateItem",
+                    {{"UpdateExpression", "SET #l = :over"},
+                     {"ConditionExpression", "#o = :me"},
+                     {"ExpressionAttributeNames", {{"#o", j::kOwner}, {"#l", j::kLeaseUntil}}},
+                     {"ExpressionAttributeValues", {{":over", number_value(int64_t{0})}}}});
 }
 
 }  // namespace datamesh::store::aws

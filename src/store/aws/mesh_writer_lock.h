@@ -21,6 +21,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "aws/retry.h"
@@ -77,6 +78,9 @@ class MeshWriterLock {
   const std::string& owner() const { return owner_; }
 
  private:
+  // Sends the DynamoDB `operation` on the lock item, `request` with its condition (which
+  // names the owner :me, filled in here); a failed condition (not ours) is OK.
+  absl::Status while_ours(std::string_view operation, nlohmann::json request);
   int64_t now_seconds() const;
   absl::Status update_held(const std::string& update_expression, nlohmann::json values);
 
