@@ -181,15 +181,15 @@ absl::StatusOr<int> call_method(const GlobalOptions& global, const MethodCommand
     explicit_credentials = Credentials{.access_key_id = global.access_key_id,
                                        .secret_access_key = global.secret_access_key};
   }
-  // An unauthenticated method (initialize-mesh-account) takes only keys given on the command
-  // line: an AWS-mode mesh is initialized with them instead of the AWS chain's; the other modes
-  // ignore them.
   // In AWS mode --profile is the AWS profile, as for the aws command: AWS_PROFILE for this
   // process, before the AWS credential chain reads it. datamesh's own profiles hold datamesh
   // keys, which AWS does not take, and are not read there.
   const absl::StatusOr<store::Endpoint> endpoint = store::parse_endpoint(global.endpoint);
   const bool aws_mode = endpoint.ok() && endpoint->kind == store::Endpoint::Kind::kAws;
   if (aws_mode && !global.profile.empty()) ::setenv("AWS_PROFILE", global.profile.c_str(), 1);
+  // An unauthenticated method (initialize-mesh-account) takes only keys given on the command
+  // line: an AWS-mode mesh is initialized with them instead of the AWS chain's; the other modes
+  // ignore them.
   std::optional<Credentials> credentials = explicit_credentials;
   if (command.route->authenticated) {
     DATAMESH_ASSIGN_OR_RETURN(

@@ -285,13 +285,10 @@ absl::Status Engine::finalize_subscription(const Caller& caller,
       DATAMESH_ASSIGN_OR_RETURN(const std::optional<Table> existing,
                                 tx.get_table(consumer, database, name));
       if (existing) {
-        // A store that follows the database link, as Glue does, answers the mesh's own table:
-        // the consumer's catalog shows it already, through the link, and needs no table link
-        // (the original library made the database link only).
-        if (existing->catalog_id == mesh && existing->database_name == database &&
-            !existing->input.target_table) {
-          continue;
-        }
+        // The mesh's own table, read through the database link: the consumer's catalog shows
+        // it already and needs no table link (the original library made the database link
+        // only).
+        if (internal::read_through_link(*existing, consumer)) continue;
         const auto& target = existing->input.target_table;
         if (!target || target->catalog_id != mesh) {
           return absl::FailedPreconditionError(cat(
@@ -337,10 +334,10 @@ absl::StatusOr<Table> Engine::get_table_info(const Caller& caller,
               " (finalize_subscription imports the tables of an Active subscription)"));
     }
     // One of the consumer's own tables is answered as it is. A table link, or the mesh's own
-    // table where the store follows the database link (Glue does), is answered while a grant
-    // covers it: the same answer whatever the store.
-    const bool own = local->catalog_id == consumer && !local->input.target_table;
-    if (own) return std::move(*local);
+    // table read through the database link, is answered while a grant covers it: the same
+    // answer whatever the store.
+    const bool through_link = internal::read_through_link(*local, consumer);
+    if (!through_link && !local->input.target_table) return std::move(*local);
     const TableIdentifier target =
         local->input.target_table ? *local->input.target_table
                                   : TableIdentifier{.catalog_id = local->catalog_id,

@@ -86,8 +86,8 @@ absl::Status remove_consumer_links(store::Transaction& tx, const Subscription& s
     if (!subscription.table_names.empty() && !own.contains(name)) continue;
     DATAMESH_ASSIGN_OR_RETURN(const std::optional<Table> table,
                               tx.get_table(consumer, database, name));
-    if (table && table->catalog_id != consumer) {
-      --remaining;  // the mesh's own, listed through the database link (Glue follows it)
+    if (table && read_through_link(*table, consumer)) {
+      --remaining;  // the mesh's own, listed through the database link: nothing to remove
       continue;
     }
     if (!table || !table->input.target_table ||

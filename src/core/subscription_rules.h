@@ -23,6 +23,13 @@ absl::Status write_grants(store::Transaction& tx, const Subscription& subscripti
                           std::string_view mesh_account, const PermissionSet& granted,
                           const PermissionSet& grantable);
 
+// Whether `table`, read from the catalog of `account`, belongs to another catalog: a store that
+// follows database links, as Glue does, answers the mesh's own table through the consumer's
+// link to a mesh database. (The SQL stores answer only the account's own tables and links.)
+inline bool read_through_link(const Table& table, std::string_view account) {
+  return table.catalog_id != account;
+}
+
 // Removes from the consumer's catalog the links of this subscription that no other Active
 // subscription of the same consumer still covers, and the link database once it is empty.
 absl::Status remove_consumer_links(store::Transaction& tx, const Subscription& subscription,

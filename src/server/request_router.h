@@ -17,9 +17,9 @@
 
 #include <chrono>
 #include <functional>
-#include <vector>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "api/mesh_service.h"

@@ -279,14 +279,6 @@ bool wait_for_line(const std::filesystem::path& path, std::string_view text) {
   return false;
 }
 
-// The value of the /metrics line that begins with `name` and a space, "" when there is none.
-std::string metric(const std::string& metrics, std::string_view name) {
-  const size_t at = metrics.find(cat("\n", name, " "));
-  if (at == std::string::npos) return "";
-  const size_t begin = at + name.size() + 2;
-  return metrics.substr(begin, metrics.find('\n', begin) - begin);
-}
-
 // SIGHUP reads the certificate and key files again: new connections get the renewed
 // certificate (here from another authority, so that a client can tell which one it got), a
 // connection kept open before keeps working, and /metrics shows the new expiry.
@@ -319,13 +311,13 @@ TEST_F(HttpsTest, SighupServesTheRenewedCertificateWithoutARestart) {
 
   const Fetched metrics = fetch(cat(server_->endpoint(), "/metrics"), new_authority);
   ASSERT_EQ(metrics.result, CURLE_OK);
-  EXPECT_EQ(metric(metrics.body, "datamesh_tls_reloads_total{result=\"ok\"}"), "1");
-  EXPECT_EQ(metric(metrics.body, "datamesh_tls_reloads_total{result=\"failed\"}"), "0");
-  const std::string expiry =
-      metric(metrics.body, "datamesh_tls_certificate_expiry_timestamp_seconds");
-  ASSERT_FALSE(expiry.empty()) << metrics.body;
+  EXPECT_EQ(metric_value(metrics.body, "datamesh_tls_reloads_total{result=\"ok\"}"), 1);
+  EXPECT_EQ(metric_value(metrics.body, "datamesh_tls_reloads_total{result=\"failed\"}"), 0);
+  const std::optional<double> expiry =
+      metric_value(metrics.body, "datamesh_tls_certificate_expiry_timestamp_seconds");
+  ASSERT_TRUE(expiry.has_value()) << metrics.body;
   const int64_t in_90_days = std::time(nullptr) + 90 * 86400;
-  EXPECT_NEAR(std::stoll(expiry), in_90_days, 3600);
+  EXPECT_NEAR(*expiry, in_90_days, 3600);
 }
 
 // A renewal that cannot be used (here a key of another certificate) is logged and counted, and
@@ -344,8 +336,8 @@ TEST_F(HttpsTest, ASighupWithAWrongKeyKeepsTheCertificateItHad) {
   const Fetched metrics =
       fetch(cat(server_->endpoint(), "/metrics"), tls_.authority_cert.string());
   ASSERT_EQ(metrics.result, CURLE_OK);
-  EXPECT_EQ(metric(metrics.body, "datamesh_tls_reloads_total{result=\"ok\"}"), "0");
-  EXPECT_EQ(metric(metrics.body, "datamesh_tls_reloads_total{result=\"failed\"}"), "1");
+  EXPECT_EQ(metric_value(metrics.body, "datamesh_tls_reloads_total{result=\"ok\"}"), 0);
+  EXPECT_EQ(metric_value(metrics.body, "datamesh_tls_reloads_total{result=\"failed\"}"), 1);
   ASSERT_NO_FATAL_FAILURE(initialize());  // a new connection, with the old certificate
 }
 
