@@ -465,9 +465,13 @@ absl::StatusOr<PermissionCheck> Engine::check_permission(
   if (!parsed) {
     std::vector<std::string_view> names;
     for (const PermissionInfo& info : permission_table()) names.push_back(info.name);
-    return absl::InvalidArgumentError(cat("unknown request.permission \"", request.permission,
-                                          "\"; allowed: ", join(names, ", ")));
+    return absl::InvalidArgumentError(cat("unknown permission ", quote_value(request.permission),
+                                          "; allowed: ", join(names, ", ")));
   }
+  // A denied check reads the product only when that can change the answer (DESCRIBE of a
+  // product with public metadata) or when the name may be a source database's, to name the
+  // mesh database instead. The default "<source>-<account>" names skip the read.
+  const bool may_be_source_name = !has_account_suffix(request.database_name);
   return read([&](store::Transaction& tx) -> absl::StatusOr<PermissionCheck> {
     DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
     DATAMESH_ASSIGN_OR_RETURN(
@@ -475,14 +479,19 @@ absl::StatusOr<PermissionCheck> Engine::check_permission(
         tx.find_grants(caller.account.account_id, mesh, request.database_name, request.table_name));
     PermissionCheck check =
         evaluate_grants(rows, *parsed, request.database_name, request.table_name);
-    if (!check.allowed && *parsed == Permission::kDescribe) {
-      DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
-                                tx.get_product(request.database_name));
-      if (product && product->public_metadata) {
-        check = PermissionCheck{
-            .allowed = true,
-            .reason = cat("data product ", request.database_name, " publishes public metadata")};
-      }
+    if (check.allowed || (*parsed != Permission::kDescribe && !may_be_source_name)) return check;
+    DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
+                              tx.get_product(request.database_name));
+    if (!product) {
+      check.reason = cat(check.reason, ": no data product is published as mesh database ",
+                         request.database_name,
+                         "; check_permission takes the mesh database's name, "
+                         "<source database>-<producer account> unless the producer chose "
+                         "another (list_data_products names them)");
+    } else if (*parsed == Permission::kDescribe && product->public_metadata) {
+      check = PermissionCheck{
+          .allowed = true,
+          .reason = cat("data product ", request.database_name, " publishes public metadata")};
     }
     return check;
   });

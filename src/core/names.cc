@@ -127,6 +127,12 @@ std::string quote_value(std::string_view value, std::size_t max_bytes) {
 
 bool is_account_id(std::string_view value) { return value.size() == 12 && all_digits(value); }
 
+bool has_account_suffix(std::string_view name) {
+  constexpr std::size_t kSuffix = 13;  // "-" and 12 digits
+  return name.size() > kSuffix && name[name.size() - kSuffix] == '-' &&
+         is_account_id(name.substr(name.size() - kSuffix + 1));
+}
+
 absl::Status validate_account_id(std::string_view parameter, std::string_view value) {
   if (!is_account_id(value)) {
     return invalid(parameter, value, "use 12 decimal digits");

@@ -24,6 +24,9 @@ bool next_code_point(std::string_view text, std::size_t* pos, uint32_t* code_poi
 
 // Whether `value` is an account id: 12 decimal digits.
 bool is_account_id(std::string_view value);
+// Whether `name` ends in "-" and an account id, as a mesh database's default name does
+// ("<source database>-<producer account>").
+bool has_account_suffix(std::string_view name);
 // InvalidArgument naming `parameter` unless is_account_id(value).
 absl::Status validate_account_id(std::string_view parameter, std::string_view value);
 // Glue database/table names: 1..255 characters of lower-case letters, digits, '_' and '-'

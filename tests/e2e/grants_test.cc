@@ -5,6 +5,7 @@
 #include "datamesh/admin.h"
 #include "datamesh/consumer.h"
 #include "datamesh/producer.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/mesh_fixture.h"
 #include "support/status_matchers.h"
@@ -203,7 +204,25 @@ TEST_F(GrantsTest, GetTableInfoOfNonPublicProductWorksThroughTheGrant) {
 TEST_F(GrantsTest, CheckPermissionRejectsUnknownPermission) {
   ASSERT_OK(publish_sales());
   EXPECT_STATUS(consumer().check_permission(kSalesProduct, "orders", "READ"),
-                StatusCode::kInvalidArgument, "READ");
+                StatusCode::kInvalidArgument, "unknown permission \"READ\"; allowed: ALL, SELECT");
+}
+
+TEST_F(GrantsTest, CheckPermissionWithTheSourceDatabaseNameSaysWhichNameItTakes) {
+  ASSERT_OK(publish_sales());
+  ASSERT_OK(active_subscription({"SELECT"}, Strings{"orders"}));
+  for (const char* permission : {"SELECT", "DESCRIBE"}) {
+    SCOPED_TRACE(permission);
+    const PermissionCheck by_source = check("orders", permission, kConsumerAccount, "sales");
+    EXPECT_FALSE(by_source.allowed);
+    EXPECT_THAT(by_source.reason,
+                ::testing::HasSubstr("no data product is published as mesh database sales; "
+                                     "check_permission takes the mesh database's name, "
+                                     "<source database>-<producer account>"));
+  }
+  // A denied check on a published product's name gives no such hint.
+  const PermissionCheck denied = check("order_items", "SELECT");
+  EXPECT_FALSE(denied.allowed);
+  EXPECT_EQ(denied.reason, "no grant of SELECT on sales-111111111111.order_items");
 }
 
 TEST_F(GrantsTest, CheckPermissionOnUnknownProductIsNotAllowed) {

@@ -36,6 +36,20 @@ TEST(ValidateAccountId, NamesParameterValueAndRule) {
 
 // --- catalog names
 
+TEST(HasAccountSuffix, TrueForTheDefaultMeshDatabaseForm) {
+  EXPECT_TRUE(has_account_suffix("sales-111111111111"));
+  EXPECT_TRUE(has_account_suffix("a-b-222222222222"));
+}
+
+TEST(HasAccountSuffix, FalseForOtherNames) {
+  EXPECT_FALSE(has_account_suffix("sales"));
+  EXPECT_FALSE(has_account_suffix("-111111111111"));        // no name before the account
+  EXPECT_FALSE(has_account_suffix("sales_111111111111"));   // not a dash
+  EXPECT_FALSE(has_account_suffix("sales-11111111111"));    // 11 digits
+  EXPECT_FALSE(has_account_suffix("sales-11111111111a"));
+  EXPECT_FALSE(has_account_suffix("sales-1111111111111"));  // 13 digits: "1" and 12 digits
+}
+
 TEST(ValidateCatalogName, AcceptsLowerCaseDigitsUnderscoreAndDash) {
   EXPECT_TRUE(validate_catalog_name("database_name", "sales").ok());
   EXPECT_TRUE(validate_catalog_name("database_name", "sales_2024-eu").ok());
