@@ -430,11 +430,7 @@ int run(int argc, char** argv) {
       }
     }
   } catch (const CLI::ExtrasError& error) {
-    // CLI11 lists the unexpected arguments last first (it joins them with rjoin); given
-    // reversed, they print in the order they were typed.
-    std::vector<std::string> extras = app.remaining(true);
-    std::reverse(extras.begin(), extras.end());
-    app.exit(CLI::ExtrasError(extras));
+    app.exit(CLI::ValidationError(unexpected_arguments_message(app)));
     return kExitInvalidArgument;
   } catch (const CLI::RequiredError& error) {
     // A command missing, or an unknown word where one was expected: named, with the command
