@@ -1,13 +1,17 @@
 // The documented workflow in AWS mode, from the admin's first step to the consumer's departure,
 // on moto: what the CLI does with --endpoint aws://REGION.
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "awsmode/aws_mesh_fixture.h"
 
 namespace datamesh::aws::testing {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 class AwsModeWorkflowTest : public AwsMeshTest {};
 
@@ -56,6 +60,70 @@ TEST_F(AwsModeWorkflowTest, RequestApproveFinalizeAndDelete) {
   ASSERT_TRUE(audit.ok()) << audit.status();
   EXPECT_EQ((*audit)["Intact"], true);
   EXPECT_GE((*audit)["EventsChecked"].get<int>(), 8);
+}
+
+TEST_F(AwsModeWorkflowTest, LeavingOneSubscriptionKeepsTheShareOfTheOthers) {
+  set_up_mesh();
+  ASSERT_TRUE(call(producer(), "catalog", "create_database",
+                   {{"database_input", {{"Name", "sales"}}}})
+                  .ok());
+  for (const char* table : {"orders", "returns"}) {
+    ASSERT_TRUE(call(producer(), "catalog", "create_table",
+                     {{"database_name", "sales"}, {"table_input", {{"Name", table}}}})
+                    .ok());
+  }
+  ASSERT_TRUE(call(producer(), "producer", "create_data_products",
+                   {{"source_database_name", "sales"}, {"table_name_regex", ".*"}})
+                  .ok());
+  std::vector<std::string> ids;
+  for (const char* table : {"orders", "returns"}) {
+    absl::StatusOr<nlohmann::json> request =
+        request_access("sales-" + producer(), nlohmann::json::array({table}));
+    ASSERT_TRUE(request.ok()) << request.status();
+    ids.push_back((*request)["SubscriptionId"]);
+    ASSERT_TRUE(call(producer(), "producer", "approve_access_request", {{"request_id", ids.back()}})
+                    .ok());
+    ASSERT_TRUE(
+        call(consumer(), "consumer", "finalize_subscription", {{"subscription_id", ids.back()}})
+            .ok());
+  }
+  absl::StatusOr<nlohmann::json> seen =
+      call(consumer(), "consumer", "get_subscription", {{"request_id", ids[0]}});
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  ASSERT_EQ((*seen)["Subscriptions"][0]["RamShares"].size(), 1u);
+  const std::string share = (*seen)["Subscriptions"][0]["RamShares"][0];
+  // Lake Formation shares both tables with the consumer through one share of the mesh's.
+  const std::shared_ptr<const AwsClient> mesh_client = moto_account_client(mesh());
+  const auto principals = [&] {
+    absl::StatusOr<nlohmann::json> answer = mesh_client->call(
+        Service::kRam, "GetResourceShareAssociations",
+        {{"associationType", "PRINCIPAL"}, {"resourceShareArns", {share}}});
+    EXPECT_TRUE(answer.ok()) << answer.status();
+    std::vector<std::string> found;
+    if (!answer.ok()) return found;
+    for (const nlohmann::json& association : (*answer)["resourceShareAssociations"]) {
+      found.push_back(association["associatedEntity"]);
+    }
+    return found;
+  };
+  ASSERT_THAT(principals(), ElementsAre(consumer()));
+
+  ASSERT_TRUE(call(consumer(), "consumer", "delete_subscription",
+                   {{"subscription_id", ids[0]}, {"reason", "orders done"}})
+                  .ok());
+  EXPECT_THAT(principals(), ElementsAre(consumer()));
+  absl::StatusOr<nlohmann::json> check =
+      call(consumer(), "consumer", "check_permission",
+           {{"database_name", "sales-" + producer()}, {"table_name", "returns"},
+            {"permission", "SELECT"}});
+  ASSERT_TRUE(check.ok()) << check.status();
+  EXPECT_EQ((*check)["Allowed"], true);
+
+  // The last subscription leaves: nothing of the mesh is shared with the consumer any more.
+  ASSERT_TRUE(call(consumer(), "consumer", "delete_subscription",
+                   {{"subscription_id", ids[1]}, {"reason", "all done"}})
+                  .ok());
+  EXPECT_THAT(principals(), IsEmpty());
 }
 
 TEST_F(AwsModeWorkflowTest, AWriteRepeatedWithItsClientTokenActsOnce) {

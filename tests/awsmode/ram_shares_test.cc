@@ -191,6 +191,27 @@ TEST_F(RamSharesTest, TheOwnerTakesTheConsumerOutOfTheShare) {
       consumer_, {"arn:aws:ram:us-east-1:" + mesh_ + ":resource-share/gone-long-ago"}));
 }
 
+TEST_F(RamSharesTest, AShareHoldsResourcesUntilTheLastGrantThroughItIsRevoked) {
+  const Subscription orders = subscription({"orders"});
+  const Subscription customers = subscription({"customers"});
+  grant(orders);
+  grant(customers);
+  ASSERT_OK_AND_ASSIGN(const std::vector<std::string> found, shares_->shares_of(orders));
+  ASSERT_EQ(found.size(), 1u);
+  // One share for both: revoking one subscription's grants leaves the other's resources.
+  ASSERT_OK(grants_->revoke(subscription_grants(orders, mesh_)));
+  ASSERT_OK_AND_ASSIGN(bool holds, shares_->holds_resources(found[0]));
+  EXPECT_TRUE(holds);
+  ASSERT_OK(grants_->revoke(subscription_grants(customers, mesh_)));
+  ASSERT_OK_AND_ASSIGN(holds, shares_->holds_resources(found[0]));
+  EXPECT_FALSE(holds);
+  ASSERT_OK_AND_ASSIGN(holds, shares_->holds_resources("arn:aws:ram:us-east-1:" + mesh_ +
+                                                      ":resource-share/gone-long-ago"));
+  EXPECT_FALSE(holds);
+  EXPECT_STATUS(shares_->holds_resources("not-an-arn"), absl::StatusCode::kInvalidArgument,
+                "is not the ARN of a RAM resource share");
+}
+
 TEST_F(RamSharesTest, DisassociatingNeedsAShareArnAndItsOwnersSession) {
   EXPECT_STATUS(shares_->disassociate(consumer_, {"not-an-arn"}),
                 absl::StatusCode::kInvalidArgument, "\"not-an-arn\" is not the ARN of a RAM");

@@ -727,8 +727,15 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
     if (share.status == "ACCEPTED") {
       DATAMESH_RETURN_IF_ERROR(parts.shares.accept(share.recipient_account, {share.share_arn}));
     } else if (share.status == "DISASSOCIATED") {
-      DATAMESH_RETURN_IF_ERROR(
-          parts.shares.disassociate(share.recipient_account, {share.share_arn}));
+      // The subscription leaves the share; the account leaves it only when the grants revoked
+      // above took the last resource out of it, for it serves the account's other
+      // subscriptions too (one share per grantor and recipient).
+      DATAMESH_ASSIGN_OR_RETURN(const bool serves_others,
+                                parts.shares.holds_resources(share.share_arn));
+      if (!serves_others) {
+        DATAMESH_RETURN_IF_ERROR(
+            parts.shares.disassociate(share.recipient_account, {share.share_arn}));
+      }
     }
   }
   plan.shares = std::move(shares);

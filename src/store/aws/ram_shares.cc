@@ -18,7 +18,8 @@ void append_once(std::vector<std::string>& values, const std::string& value) {
   if (std::find(values.begin(), values.end(), value) == values.end()) values.push_back(value);
 }
 
-std::string invitation_text(const nlohmann::json& object, std::string_view key) {
+// A string member of an answer's object, or "" (RAM's answers are read leniently).
+std::string string_member(const nlohmann::json& object, std::string_view key) {
   if (!object.is_object()) return "";
   const auto found = object.find(key);
   return found != object.end() && found->is_string() ? found->get<std::string>() : "";
@@ -97,15 +98,15 @@ absl::Status RamShares::accept(std::string_view consumer_account,
     std::vector<std::string> statuses;
     std::string pending;
     for (const nlohmann::json& invitation : invitations) {
-      const std::string receiver = invitation_text(invitation, "receiverAccountId");
-      if (invitation_text(invitation, "resourceShareArn") != share ||
+      const std::string receiver = string_member(invitation, "receiverAccountId");
+      if (string_member(invitation, "resourceShareArn") != share ||
           (!receiver.empty() && receiver != consumer_account)) {
         continue;
       }
-      const std::string status = invitation_text(invitation, "status");
+      const std::string status = string_member(invitation, "status");
       statuses.push_back(status);
       if (status == "PENDING" && pending.empty()) {
-        pending = invitation_text(invitation, "resourceShareInvitationArn");
+        pending = string_member(invitation, "resourceShareInvitationArn");
       }
     }
     if (std::find(statuses.begin(), statuses.end(), "ACCEPTED") != statuses.end()) continue;
@@ -131,6 +132,27 @@ absl::Status RamShares::accept(std::string_view consumer_account,
             "; the producer must grant again so that Lake Formation invites the account anew"));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> RamShares::holds_resources(std::string_view share_arn) const {
+  DATAMESH_ASSIGN_OR_RETURN(const std::string owner, share_owner(share_arn));
+  DATAMESH_ASSIGN_OR_RETURN(const AwsClient* client, sessions_.client(owner));
+  const datamesh::aws::PageFetch fetch = [&](const nlohmann::json& request) {
+    return client->call(Service::kRam, "GetResourceShareAssociations", request);
+  };
+  const absl::StatusOr<nlohmann::json> associations = datamesh::aws::all_items(
+      fetch,
+      {{"associationType", "RESOURCE"},
+       {"resourceShareArns", nlohmann::json::array({std::string(share_arn)})}},
+      datamesh::aws::kLowerNextToken, "resourceShareAssociations");
+  if (!associations.ok()) {
+    if (is_aws_error(associations.status(), "UnknownResourceException")) return false;
+    return associations.status();
+  }
+  return std::ranges::any_of(*associations, [](const nlohmann::json& association) {
+    const std::string status = string_member(association, "status");
+    return status == "ASSOCIATED" || status == "ASSOCIATING";
+  });
 }
 
 absl::Status RamShares::disassociate(std::string_view account,

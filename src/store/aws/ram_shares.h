@@ -41,6 +41,14 @@ class RamShares {
   absl::Status accept(std::string_view consumer_account,
                       const std::vector<std::string>& share_arns) const;
 
+  // Whether `share_arn` still shares a resource (an association of type RESOURCE, ASSOCIATED
+  // or ASSOCIATING; GetResourceShareAssociations, every page, signed by the share's owner). A
+  // share Lake Formation makes serves every grant from its owner to one account, and Lake
+  // Formation takes a resource out of it when the account's last grant on it is revoked: a
+  // share that holds nothing shares nothing with anyone. A share that no longer exists holds
+  // nothing. Errors: as disassociate.
+  absl::StatusOr<bool> holds_resources(std::string_view share_arn) const;
+
   // Takes `account` out of each of `share_arns` (DisassociateResourceShare, principals
   // [account]). Only a share's owner may (RAM refuses a recipient that tries to leave a share of
   // Glue resources), so each call is signed by the session of the account the share's ARN
