@@ -50,11 +50,14 @@ class ChainCheck {
     ++result_.events_checked;
     const bool gap = event.sequence != last_sequence_ + 1;
     if (gap) {
-      add(event.sequence, event.sequence > last_sequence_ + 1
-                              ? cat("events ", last_sequence_ + 1, " to ", event.sequence - 1,
-                                    " are missing (removed from the log)")
-                              : cat("sequence ", event.sequence, " follows ", last_sequence_,
-                                    ": events were reordered or duplicated"));
+      add(event.sequence,
+          event.sequence == last_sequence_ + 2
+              ? cat("event ", last_sequence_ + 1, " is missing (removed from the log)")
+          : event.sequence > last_sequence_ + 2
+              ? cat("events ", last_sequence_ + 1, " to ", event.sequence - 1,
+                    " are missing (removed from the log)")
+              : cat("sequence ", event.sequence, " follows ", last_sequence_,
+                    ": events were reordered or duplicated"));
     }
     last_sequence_ = event.sequence;
     if (stored.hash.empty() && stored.previous_hash.empty() && !chained_) {
@@ -65,9 +68,12 @@ class ChainCheck {
     DATAMESH_ASSIGN_OR_RETURN(const std::string expected,
                               audit_link_hash(sealer_, event, stored.previous_hash));
     if (expected != stored.hash) {
-      add(event.sequence, cat("event ", event.sequence,
-                              " was edited or moved: its fields do not match its hash"));
-      if (edited_.size() < kMaxMovesExplained) edited_.push_back(stored);
+      const bool added = add(event.sequence, cat("event ", event.sequence,
+                                                 " was edited or moved: its fields do not match "
+                                                 "its hash"));
+      if (added && edited_.size() < kMaxMovesExplained) {
+        edited_.push_back({stored, result_.problems.size() - 1});
+      }
     } else if (stored.previous_hash != last_hash_ && !gap) {
       add(event.sequence, cat("event ", event.sequence, " does not follow event ",
                               event.sequence - 1, ": the log was reordered, or an event before "
@@ -93,7 +99,7 @@ class ChainCheck {
   // sequence number is part of what its hash authenticates): look for the position it was
   // written at, near where it is now, and say so when one verifies.
   absl::Status explain_moves() {
-    for (const store::ChainedAuditEvent& stored : edited_) {
+    for (const auto& [stored, problem] : edited_) {
       AuditEvent as_written = stored.event;
       for (int64_t offset = 1; offset <= kMoveWindow; ++offset) {
         for (int64_t original : {stored.event.sequence + offset, stored.event.sequence - offset}) {
@@ -102,12 +108,10 @@ class ChainCheck {
           DATAMESH_ASSIGN_OR_RETURN(const std::string hash,
                                     audit_link_hash(sealer_, as_written, stored.previous_hash));
           if (hash != stored.hash) continue;
-          for (AuditProblem& problem : result_.problems) {
-            if (problem.sequence == stored.event.sequence) {
-              problem.problem = cat("event ", stored.event.sequence, " is event ", original,
-                                    " moved: the log was reordered or renumbered");
-            }
-          }
+          // Only this event's "edited" problem: a gap found at the same event stays named.
+          result_.problems[problem].problem =
+              cat("event ", stored.event.sequence, " is event ", original,
+                  " moved: the log was reordered or renumbered");
           offset = kMoveWindow;  // found: stop searching
           break;
         }
@@ -122,10 +126,11 @@ class ChainCheck {
   }
 
  private:
-  void add(int64_t sequence, std::string problem) {
-    if (result_.problems.size() < kMaxProblems) {
-      result_.problems.push_back({.sequence = sequence, .problem = std::move(problem)});
-    }
+  // Whether the problem was recorded (the report holds at most kMaxProblems).
+  bool add(int64_t sequence, std::string problem) {
+    if (result_.problems.size() >= kMaxProblems) return false;
+    result_.problems.push_back({.sequence = sequence, .problem = std::move(problem)});
+    return true;
   }
 
   const SecretSealer& sealer_;
@@ -133,7 +138,8 @@ class ChainCheck {
   int64_t last_sequence_ = 0;
   std::string last_hash_;
   bool chained_ = false;
-  std::vector<store::ChainedAuditEvent> edited_;
+  // Events that fail their hash, with the index of their problem in result_.problems.
+  std::vector<std::pair<store::ChainedAuditEvent, size_t>> edited_;
 };
 
 }  // namespace

@@ -132,7 +132,17 @@ TEST_F(AuditChainTest, ARemovedEventIsNamed) {
   raw().exec("DELETE FROM audit_events WHERE sequence = 4");
   const AuditVerification result = verify();
   EXPECT_FALSE(result.intact);
-  EXPECT_THAT(result.problems, ElementsAre(Problem(5, "events 4 to 4 are missing")));
+  EXPECT_THAT(result.problems, ElementsAre(Problem(5, "event 4 is missing")));
+}
+
+TEST_F(AuditChainTest, EventsRemovedBeforeAMovedEventAreNamedToo) {
+  // Events 2 and 3 removed, event 4 renumbered 3: the gap before it and the one it left.
+  RawMeshFile file = raw();
+  file.exec("DELETE FROM audit_events WHERE sequence IN (2, 3)");
+  file.exec("UPDATE audit_events SET sequence = 3 WHERE sequence = 4");
+  EXPECT_THAT(verify().problems, ElementsAre(Problem(3, "event 2 is missing"),
+                                             Problem(3, "event 3 is event 4 moved"),
+                                             Problem(5, "event 4 is missing")));
 }
 
 TEST_F(AuditChainTest, RemovedNewestEventsDisagreeWithTheHead) {
