@@ -7,11 +7,17 @@
 //
 // Windows are fixed: an address's window opens at its first failure and lasts `window`; the
 // next failure after it opens a new one. Successful requests neither count nor reset the
-// count. Every address behind one NAT shares its budget (docs/SECURITY.md).
-// The table holds one entry per address with a failure in an open window; ended windows are
-// dropped when it grows past kSweepAt entries.
+// count. Every address behind one NAT shares its budget (docs/SECURITY.md), and so does every
+// IPv6 address of one /64 network, the block one host or site is given: a client holding a
+// /64 has 2^64 addresses to spread its guesses over.
 //
-// Thread-safe (one mutex; every call holds it for a map operation).
+// The table holds one entry per address (or /64) with a failure in an open window. Ended
+// windows are dropped when it has doubled since the last sweep (at least kSweepAt entries, at
+// most kMaxTracked) and a second has passed since, so a failure costs O(1) amortized however
+// many addresses fail; it holds at most kMaxTracked entries, and an address that would make
+// more is not counted until windows end.
+//
+// Thread-safe (one mutex; every call holds it for a map operation, or a sweep).
 #pragma once
 
 #include <chrono>
@@ -40,6 +46,8 @@ class AuthFailureLimit {
   };
 
   static constexpr std::size_t kSweepAt = 4096;
+  // About 10 MB of entries.
+  static constexpr std::size_t kMaxTracked = 1u << 17;
 
   explicit AuthFailureLimit(Limits limits) : limits_(limits) {}
 
@@ -50,7 +58,7 @@ class AuthFailureLimit {
   // Counts one failed authentication of a request from `address` at `now`.
   void record_failure(std::string_view address, Clock::time_point now);
 
-  // Addresses with a failure in a window not yet swept (for tests of the sweep).
+  // Addresses (or /64s) with a failure in a window not yet swept (for tests of the sweep).
   std::size_t tracked_addresses();
 
  private:
@@ -63,7 +71,13 @@ class AuthFailureLimit {
 
   const Limits limits_;
   std::mutex mutex_;
-  std::unordered_map<std::string, Window> addresses_;  // guarded by mutex_
+  std::unordered_map<std::string, Window> addresses_;  // guarded by mutex_; by client_group
+  std::size_t next_sweep_at_ = kSweepAt;                // guarded by mutex_
+  Clock::time_point next_sweep_after_{};                // guarded by mutex_
 };
+
+// What the limit counts `address` under: the address itself, or for an IPv6 address its /64
+// network ("2001:db8:1:2::/64"); an IPv4 address mapped into IPv6 counts as itself (1.2.3.4).
+std::string client_group(std::string_view address);
 
 }  // namespace datamesh::server

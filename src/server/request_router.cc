@@ -309,13 +309,19 @@ Response RequestRouter::finish(const Request& request, Outcome outcome,
   const auto latency = std::chrono::steady_clock::now() - started;
   metrics_.record(outcome.route, outcome.response.status, outcome.status.code(), latency);
   if (access_log_) {
-    // Structured, and never with secrets: no headers, no bodies.
+    // Structured, and never with secrets: no headers, no bodies. A long path is cut, so that
+    // requests nobody signed cannot fill the log at the rate they can be sent.
+    constexpr std::size_t kLoggedPathBytes = 256;
+    const std::string& path = request.http.path;
     nlohmann::json line = {
         {"remote", request.remote_address},
         {"method", request.http.method},
-        {"path", request.http.path},
+        {"path", path.size() <= kLoggedPathBytes
+                     ? path
+                     : cat(std::string_view(path).substr(0, kLoggedPathBytes), "...")},
         {"status", outcome.response.status},
         {"micros", std::chrono::duration_cast<std::chrono::microseconds>(latency).count()}};
+    if (path.size() > kLoggedPathBytes) line["path_bytes"] = path.size();
     if (!outcome.account.empty()) line["account"] = outcome.account;
     if (!outcome.status.ok()) {
       line["error"] = std::string(api::error_code_name(outcome.status.code()));

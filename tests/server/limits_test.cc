@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 
+#include "base/text.h"
 #include "gtest/gtest.h"
 #include "server/auth_failure_limit.h"
 #include "server/connection_deadlines.h"
@@ -21,6 +22,7 @@
 namespace datamesh::server {
 namespace {
 
+using base::cat;
 using std::chrono::seconds;
 using Clock = std::chrono::steady_clock;
 
@@ -131,6 +133,51 @@ TEST(AuthFailureLimitTest, EndedWindowsAreSweptOnceTheTableIsFull) {
   EXPECT_EQ(limit.tracked_addresses(), AuthFailureLimit::kSweepAt);
   limit.record_failure("10.2.0.1", kStart + seconds(61));
   EXPECT_EQ(limit.tracked_addresses(), 1u) << "only the address with an open window is kept";
+}
+
+TEST(AuthFailureLimitTest, ASweepComesOnlyOnceTheTableHasDoubled) {
+  AuthFailureLimit limit({.max_failures = 5, .window = seconds(60)});
+  const auto fill = [&](std::string_view prefix, size_t count, AuthFailureLimit::Clock::time_point at) {
+    for (size_t i = 0; i < count; ++i) limit.record_failure(cat(prefix, i), at);
+  };
+  fill("10.1.", AuthFailureLimit::kSweepAt, kStart);
+  // Every window still open: the sweep drops nothing, and the next waits for twice as many.
+  limit.record_failure("10.2.0.1", kStart + seconds(2));
+  EXPECT_EQ(limit.tracked_addresses(), AuthFailureLimit::kSweepAt + 1);
+  fill("10.3.", AuthFailureLimit::kSweepAt - 10, kStart + seconds(61));
+  EXPECT_EQ(limit.tracked_addresses(), 2 * AuthFailureLimit::kSweepAt - 9)
+      << "no sweep before the table doubled, although windows ended";
+  fill("10.4.", 10, kStart + seconds(62));
+  EXPECT_EQ(limit.tracked_addresses(), AuthFailureLimit::kSweepAt);
+}
+
+TEST(AuthFailureLimitTest, AtMostKMaxTrackedAddressesAreCounted) {
+  AuthFailureLimit limit({.max_failures = 1, .window = seconds(60)});
+  for (size_t i = 0; i < AuthFailureLimit::kMaxTracked + 100; ++i) {
+    limit.record_failure(cat("10.", i / 65536, ".", i / 256 % 256, ".", i % 256), kStart);
+  }
+  EXPECT_EQ(limit.tracked_addresses(), AuthFailureLimit::kMaxTracked);
+  EXPECT_TRUE(limit.check("10.0.0.0", kStart)) << "a tracked address stays refused";
+}
+
+TEST(AuthFailureLimitTest, AnIpv6NetworkSharesOneBudget) {
+  AuthFailureLimit limit({.max_failures = 2, .window = seconds(60)});
+  limit.record_failure("2001:db8:1:2::1", kStart);
+  limit.record_failure("2001:db8:1:2:ffff:eeee:dddd:cccc", kStart);
+  auto refused = limit.check("2001:db8:1:2::99", kStart);
+  ASSERT_TRUE(refused);
+  EXPECT_NE(refused->message.find("from network 2001:db8:1:2::/64"), std::string::npos)
+      << refused->message;
+  EXPECT_FALSE(limit.check("2001:db8:1:3::1", kStart)) << "another /64";
+}
+
+TEST(AuthFailureLimitTest, ClientGroupIsTheAddressOrItsIpv6Network) {
+  EXPECT_EQ(client_group("192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(client_group("::ffff:192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(client_group("2001:db8::1"), "2001:db8::/64");
+  EXPECT_EQ(client_group("fe80::1:2:3:4"), "fe80::/64");
+  EXPECT_EQ(client_group("::1"), "::/64");
+  EXPECT_EQ(client_group("not an address"), "not an address");
 }
 
 // A connected socket pair: the deadlines shut down `server`; `client` then reads its end.

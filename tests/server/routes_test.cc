@@ -172,6 +172,16 @@ TEST_F(ServerRoutesTest, UnknownRouteIs404WithTheErrorBody) {
       is_error_answer(http_get(port(), "/v1/consumer/list-product-access"), 404, "NotFound", ""));
 }
 
+TEST_F(ServerRoutesTest, TheAccessLogCutsALongPath) {
+  const std::string path = "/" + std::string(20000, 'a');
+  EXPECT_TRUE(is_error_answer(http_get(port(), path), 404, "NotFound", ""));
+  const std::string log = access_log();
+  EXPECT_NE(log.find(cat("\"path\":\"/", std::string(255, 'a'), "...\"")), std::string::npos)
+      << log.substr(0, 600);
+  EXPECT_NE(log.find("\"path_bytes\":20001"), std::string::npos);
+  EXPECT_EQ(log.find(std::string(300, 'a')), std::string::npos);
+}
+
 TEST_F(ServerRoutesTest, InventedMethodsShareOneMetricsLabel) {
   // Unsigned posts to made-up methods must not add series to /metrics, or anyone could grow it.
   for (const char* path : {"/v1/consumer/aaa-invented", "/v1/consumer/bbb-invented"}) {
