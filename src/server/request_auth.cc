@@ -30,7 +30,16 @@ std::string_view first_header(const aws::HttpRequest& request, std::string_view 
 
 absl::StatusOr<SignedCaller> RequestAuthenticator::authenticate(const aws::HttpRequest& request,
                                                                 bool may_remember) {
+  DATAMESH_RETURN_IF_ERROR(service_.check_mesh_id(""));  // initialized
+  DATAMESH_ASSIGN_OR_RETURN(SignedCaller caller, verify(request, may_remember));
+  // The mesh a client names is compared only once it has proven a key of this mesh: the
+  // answer names this mesh's account, which is not told to strangers.
   DATAMESH_RETURN_IF_ERROR(service_.check_mesh_id(first_header(request, kMeshIdHeader)));
+  return caller;
+}
+
+absl::StatusOr<SignedCaller> RequestAuthenticator::verify(const aws::HttpRequest& request,
+                                                          bool may_remember) {
   if (!has_header(request, "Authorization")) {
     return absl::UnauthenticatedError(
         "the request is not signed: sign it with AWS Signature Version 4, service datamesh");

@@ -38,12 +38,13 @@ class RequestAuthenticator {
   RequestAuthenticator(api::MeshService& service, std::chrono::seconds max_clock_skew)
       : service_(service), max_clock_skew_(max_clock_skew) {}
 
-  // The caller behind a signed request. In order: FailedPrecondition / InvalidArgument from
-  // MeshService::check_mesh_id (the mesh must be initialized, and X-Datamesh-Mesh-Account-Id,
-  // when sent, must name it); Unauthenticated when Authorization is missing or malformed, when
-  // the key is unknown, revoked or the signature does not match (one message for the three),
-  // when aws::verify refuses the date, scope or payload hash, when an X-Datamesh-* header is
-  // not signed, and when X-Datamesh-Account-Id is not the key's account.
+  // The caller behind a signed request. In order: FailedPrecondition when the mesh is not
+  // initialized; Unauthenticated when Authorization is missing or malformed, when the key is
+  // unknown, revoked or the signature does not match (one message for the three), when
+  // aws::verify refuses the date, scope or payload hash, when an X-Datamesh-* header is not
+  // signed, and when X-Datamesh-Account-Id is not the key's account; then InvalidArgument from
+  // MeshService::check_mesh_id when X-Datamesh-Mesh-Account-Id names another mesh (after the
+  // signature, so that only a caller of this mesh learns its account).
   //
   // With may_remember, a request signed with a key this authenticator verified earlier the
   // same day is verified with the signing key derived then, and its caller is the remembered
@@ -58,6 +59,9 @@ class RequestAuthenticator {
   void forget(std::string_view access_key_id) { remembered_.forget(access_key_id); }
 
  private:
+  // authenticate() without the mesh checks.
+  absl::StatusOr<SignedCaller> verify(const aws::HttpRequest& request, bool may_remember);
+
   // The claims a request makes beyond its signature: X-Datamesh-* headers must be signed, and
   // X-Datamesh-Account-Id must be the key's account.
   static absl::Status check_claims(const aws::HttpRequest& request,

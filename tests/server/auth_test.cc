@@ -240,6 +240,21 @@ TEST_F(ServerAuthTest, SignedMeshAccountHeaderIsAccepted) {
   EXPECT_EQ(answer.status, 200) << answer.body;
 }
 
+TEST_F(ServerAuthTest, AnotherMeshIsNamedOnlyToACallerThatProvedAKey) {
+  // Signed with a key of this mesh: told which mesh this is.
+  expect_refused(consumer_request("orders", system_clock::now(), {kRegion, "datamesh"},
+                                  {{"X-Datamesh-Mesh-Account-Id", "123456789012"}}),
+                 400, "InvalidArgument",
+                 cat("123456789012 is not this mesh's account (", kMeshAccount, ")"));
+  // Unsigned, or signed with an unknown key: refused for that, the mesh's account untold.
+  aws::HttpRequest unsigned_request = consumer_request();
+  unsigned_request.headers.clear();
+  unsigned_request.headers.emplace_back("X-Datamesh-Mesh-Account-Id", "1");
+  const HttpAnswer answer = http_send(port(), unsigned_request);
+  EXPECT_EQ(answer.status, 401) << answer.body;
+  EXPECT_EQ(answer.body.find(kMeshAccount), std::string::npos) << answer.body;
+}
+
 TEST_F(ServerAuthTest, ClaimedAccountThatIsNotTheKeysAccountIsRefused) {
   expect_refused(consumer_request("orders", system_clock::now(), {kRegion, "datamesh"},
                                   {{"X-Datamesh-Account-Id", kConsumer2Account}}),
