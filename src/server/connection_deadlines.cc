@@ -29,26 +29,34 @@ ConnectionDeadlines::Connection* ConnectionDeadlines::opened(int fd, Clock::time
   std::lock_guard lock(mutex_);
   open_.insert(connection);
   if (limits_.high_water > 0 && open_.size() > static_cast<size_t>(limits_.high_water)) {
-    // Room for this one: the connection that has waited longest for a head goes.
-    Connection* oldest = nullptr;
-    Clock::duration oldest_since{};
-    for (Connection* candidate : open_) {
-      if (candidate == connection || candidate->shut_down ||
-          candidate->phase.load(std::memory_order_acquire) != Phase::kHead) {
-        continue;
-      }
-      const Clock::duration since = candidate->since.load(std::memory_order_relaxed);
-      if (oldest == nullptr || since < oldest_since) {
-        oldest = candidate;
-        oldest_since = since;
-      }
-    }
-    if (oldest != nullptr) {
-      shut_down(*oldest);
-      ++counts_.evicted;
-    }
+    evict_one(now, connection);  // room for this one
   }
   return connection;
+}
+
+bool ConnectionDeadlines::evict_one(Clock::time_point now, const Connection* spare) {
+  // The connection that has waited longest for a head goes, else the one whose body has been
+  // arriving longest, if for kBodyEvictableAfter at least.
+  Connection* oldest_head = nullptr;
+  Connection* oldest_body = nullptr;
+  const Clock::duration body_since_before = (now - kBodyEvictableAfter).time_since_epoch();
+  for (Connection* candidate : open_) {
+    if (candidate == spare || candidate->shut_down) continue;
+    const Phase phase = candidate->phase.load(std::memory_order_acquire);
+    const Clock::duration since = candidate->since.load(std::memory_order_relaxed);
+    const auto older = [&](Connection* than) {
+      return than == nullptr || since < than->since.load(std::memory_order_relaxed);
+    };
+    if (phase == Phase::kHead && older(oldest_head)) oldest_head = candidate;
+    if (phase == Phase::kBody && since <= body_since_before && older(oldest_body)) {
+      oldest_body = candidate;
+    }
+  }
+  Connection* evicted = oldest_head != nullptr ? oldest_head : oldest_body;
+  if (evicted == nullptr) return false;
+  shut_down(*evicted);
+  ++counts_.evicted;
+  return true;
 }
 
 void ConnectionDeadlines::entered(Connection* connection, Phase phase, Clock::time_point now) {
@@ -66,17 +74,27 @@ void ConnectionDeadlines::closed(Connection* connection) {
 
 void ConnectionDeadlines::sweep(Clock::time_point now) {
   std::lock_guard lock(mutex_);
+  std::size_t live = 0;
   for (Connection* connection : open_) {
     if (connection->shut_down) continue;
+    ++live;
     const Phase phase = connection->phase.load(std::memory_order_acquire);
     const Clock::time_point since(connection->since.load(std::memory_order_relaxed));
     if (phase == Phase::kHead && limits_.head.count() > 0 && now - since > limits_.head) {
       shut_down(*connection);
       ++counts_.head_deadline;
+      --live;
     } else if (phase == Phase::kBody && limits_.body.count() > 0 && now - since > limits_.body) {
       shut_down(*connection);
       ++counts_.body_deadline;
+      --live;
     }
+  }
+  // Connections opened while none could be evicted (bodies that had not been arriving long
+  // enough) may fill every slot, and then no new connection is even accepted to make room:
+  // room is made here too, back down to the high-water mark.
+  if (limits_.high_water > 0) {
+    while (live > static_cast<std::size_t>(limits_.high_water) && evict_one(now, nullptr)) --live;
   }
 }
 

@@ -14,9 +14,13 @@
 //
 // Room for new clients: once more than `high_water` connections are open, each new one shuts
 // down the connection that has waited longest for a request head (a trickler, or an idle
-// keep-alive connection whose client will reconnect), so that slow or silent connections
-// cannot hold every slot up to the transport's cap while a client with a request to send is
-// kept out.
+// keep-alive connection whose client will reconnect), or, when no connection waits for a
+// head, the one whose body has been arriving longest (at least kBodyEvictableAfter: a body
+// trickled to hold a slot, not one being sent at the speed of the network), so that slow or
+// silent connections cannot hold every slot up to the transport's cap while a client with a
+// request to send is kept out. sweep() makes the same room while more than `high_water` are
+// open: bodies opened too fast to be evicted as they came could otherwise fill the cap, and a
+// client past it is not even accepted to make room.
 //
 // Thread-safe: opened, closed, sweep and counts take the registry's mutex (the event-loop
 // threads open and close connections; a timer thread sweeps); entered takes none and must be
@@ -59,6 +63,9 @@ class ConnectionDeadlines {
 
   struct Connection;  // opaque to the transport: a handle from opened(), valid until closed()
 
+  // How long a body must have been arriving before its connection may be evicted.
+  static constexpr std::chrono::seconds kBodyEvictableAfter{1};
+
   explicit ConnectionDeadlines(Limits limits) : limits_(limits) {}
   ~ConnectionDeadlines();
   ConnectionDeadlines(const ConnectionDeadlines&) = delete;
@@ -70,13 +77,17 @@ class ConnectionDeadlines {
   void entered(Connection* connection, Phase phase, Clock::time_point now);
   // The connection is closing; the handle is freed. Must come before its fd is closed.
   void closed(Connection* connection);
-  // Shuts down every connection past its phase's deadline at `now`.
+  // Shuts down every connection past its phase's deadline at `now`, then evicts as opened()
+  // does while more than `high_water` stay open.
   void sweep(Clock::time_point now);
 
   Counts counts() const;
 
  private:
   void shut_down(Connection& connection);
+  // Shuts down the connection room is made from (see the header comment), other than
+  // `spare`; false when there is none. Requires mutex_.
+  bool evict_one(Clock::time_point now, const Connection* spare);
 
   const Limits limits_;
   mutable std::mutex mutex_;

@@ -79,6 +79,12 @@ class BodyWriter {
 
 enum class Lane { kEventLoop, kWorker };
 
+// Why a request's body is not read.
+enum class BodyRefusal {
+  kTooLarge,     // over TransportOptions::max_body_bytes
+  kServerFull,   // the bodies held at once would pass TransportOptions::max_buffered_body_bytes
+};
+
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
@@ -91,9 +97,9 @@ class RequestHandler {
   // The answer to a complete request. Called concurrently from event-loop threads (kEventLoop
   // requests) and worker threads (kWorker requests).
   virtual Response handle(const Request& request) = 0;
-  // The answer to a request whose body is over TransportOptions::max_body_bytes; `request`
-  // holds no body. Called on the event loop.
-  virtual Response body_too_large(const Request& request) = 0;
+  // The answer to a request whose body the transport will not read (`request` holds none),
+  // for `why`. Called on the event loop.
+  virtual Response body_refused(const Request& request, BodyRefusal why) = 0;
 };
 
 struct TransportOptions {
@@ -114,6 +120,13 @@ struct TransportOptions {
   // waited longest for a request head (server/connection_deadlines.h). 0 = none.
   int connection_reserve = 0;
   std::size_t max_body_bytes = 8 << 20;
+  // The request bodies held at once, beyond the first kUncountedBodyBytes of each (which every
+  // connection may hold, so that small requests always get through): a body that would pass
+  // it is refused (BodyRefusal::kServerFull) when its declared length says so, else its
+  // connection is closed. Bounds the memory clients can hold before any signature is checked
+  // to max_buffered_body_bytes + max_connections x kUncountedBodyBytes. 0 = no limit.
+  std::size_t max_buffered_body_bytes = 0;
+  static constexpr std::size_t kUncountedBodyBytes = 64 << 10;
   // An idle connection (no request in progress; also one that has not finished sending a
   // request's headers) is closed after keep_alive_seconds without traffic. Once a request's
   // headers are in, its body must keep arriving (read_timeout_seconds between bytes), and the
@@ -159,6 +172,9 @@ class HttpTransport {
   virtual void stop() = 0;
   // What the deadlines and the reserve have closed so far. Safe from any thread.
   virtual ClosedConnections closed_connections() const = 0;
+  // The bytes of request bodies held now that count in max_buffered_body_bytes. Safe from any
+  // thread.
+  virtual std::size_t held_body_bytes() const = 0;
 };
 
 // The libmicrohttpd transport (microhttpd_transport.cc).

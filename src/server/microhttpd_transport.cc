@@ -16,8 +16,8 @@
 //   request line   -> on_request_line: the Exchange is created (raw path and query kept) and
 //                     counted in flight;
 //   headers in     -> on_request, first call: headers copied, the lane chosen, a body declared
-//                     over the limit answered 413 at once;
-//   body pieces    -> on_request with data: appended, or dropped past the limit;
+//                     over a limit (its own size, the bodies held at once) refused at once;
+//   body pieces    -> on_request with data: appended, or the connection closed past a limit;
 //   request in     -> on_request, last call: answered here (kEventLoop), or suspended and posted
 //                     to a worker, whose resume brings one more last call that sends the answer;
 //   answer sent    -> on_completed (also when the connection broke): the Exchange is freed and
@@ -46,6 +46,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "api/logging.h"
@@ -73,7 +74,9 @@ constexpr char kTlsPriorities[] = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
 struct Exchange {
   Request request;
   bool headers_read = false;
-  bool body_too_large = false;
+  bool body_refused = false;  // answered before its body was read
+  // Bytes of the body counted in the transport's max_buffered_body_bytes.
+  std::size_t counted_body_bytes = 0;
   Lane lane = Lane::kWorker;
   // Set by the worker before it resumes the connection; read on the event loop after the
   // resume (MHD's resume takes a mutex, which orders the two).
@@ -143,6 +146,9 @@ class MicrohttpdTransport final : public HttpTransport {
             .body_deadline = counts.body_deadline,
             .evicted = counts.evicted};
   }
+  std::size_t held_body_bytes() const override {
+    return counted_body_bytes_.load(std::memory_order_relaxed);
+  }
 
  private:
   static void* on_request_line(void* self, const char* uri, MHD_Connection* connection);
@@ -163,6 +169,11 @@ class MicrohttpdTransport final : public HttpTransport {
   void wait_sweeping(std::unique_lock<std::mutex>& lock, Predicate done);
 
   MHD_Result begin(MHD_Connection* connection, Exchange& exchange, const char* method);
+  // Whether a body of `length` bytes fits in max_buffered_body_bytes now.
+  bool body_fits(uint64_t length) const;
+  // Counts `exchange`'s body grown to `size` bytes; false, counting nothing, when it would
+  // pass max_buffered_body_bytes.
+  bool count_body(Exchange& exchange, std::size_t size);
   MHD_Result send(MHD_Connection* connection, const Response& response, bool close);
   MHD_Result send_streamed(MHD_Connection* connection, std::shared_ptr<BodyPipe> pipe,
                            bool close);
@@ -195,6 +206,8 @@ class MicrohttpdTransport final : public HttpTransport {
   // Answers sent while draining close their connection, so clients leave; connections accepted
   // while draining are closed at once.
   std::atomic<bool> draining_{false};
+  // The bytes of request bodies held now that count in max_buffered_body_bytes.
+  std::atomic<std::size_t> counted_body_bytes_{0};
 };
 
 MicrohttpdTransport::~MicrohttpdTransport() {
@@ -405,10 +418,12 @@ MHD_Result MicrohttpdTransport::on_request(void* self_pointer, MHD_Connection* c
 
   std::string& body = exchange->request.http.body;
   if (*upload_data_size > 0) {
-    if (!exchange->body_too_large) {
-      if (body.size() + *upload_data_size > self->options_.max_body_bytes) {
-        // A body without Content-Length (chunked) that grew past the limit. MHD accepts an
-        // answer only before or after the body, so stop reading: the connection is closed.
+    if (!exchange->body_refused) {
+      const std::size_t size = body.size() + *upload_data_size;
+      if (size > self->options_.max_body_bytes || !self->count_body(*exchange, size)) {
+        // A body past a limit its declared length did not show (chunked, or longer than
+        // declared). MHD accepts an answer only before or after the body, so stop reading:
+        // the connection is closed.
         return MHD_NO;
       }
       body.append(upload_data, *upload_data_size);
@@ -418,7 +433,7 @@ MHD_Result MicrohttpdTransport::on_request(void* self_pointer, MHD_Connection* c
   }
 
   // The whole request is in (or a worker has answered it).
-  if (exchange->body_too_large) return MHD_YES;  // answered 413 by begin()
+  if (exchange->body_refused) return MHD_YES;  // answered by begin()
   self->enter(connection, ConnectionDeadlines::Phase::kAnswer);
   const bool close = self->draining_.load(std::memory_order_relaxed);
   if (exchange->answered) {
@@ -484,15 +499,44 @@ MHD_Result MicrohttpdTransport::begin(MHD_Connection* connection, Exchange& exch
     uint64_t length = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), length);
     // MHD has already refused a malformed Content-Length; a length too big to parse is over.
-    if (error != std::errc() || length > options_.max_body_bytes) {
-      exchange.body_too_large = true;
+    const std::optional<BodyRefusal> refusal =
+        error != std::errc() || length > options_.max_body_bytes ? BodyRefusal::kTooLarge
+        : !body_fits(length)                                     ? BodyRefusal::kServerFull
+                                                                 : std::optional<BodyRefusal>();
+    if (refusal) {
+      exchange.body_refused = true;
       // Answered before the body is read; MHD then closes the connection, as it must, since the
       // unread body would otherwise be taken for the next request.
-      return send(connection, handler_->body_too_large(exchange.request), /*close=*/true);
+      return send(connection, handler_->body_refused(exchange.request, *refusal), /*close=*/true);
     }
-    http.body.reserve(length);
+    // Memory follows the bytes that arrive, not the length a client declares.
+    http.body.reserve(std::min<uint64_t>(length, TransportOptions::kUncountedBodyBytes));
   }
   return MHD_YES;
+}
+
+bool MicrohttpdTransport::body_fits(uint64_t length) const {
+  return options_.max_buffered_body_bytes == 0 ||
+         length <= TransportOptions::kUncountedBodyBytes ||
+         counted_body_bytes_.load(std::memory_order_relaxed) + length -
+                 TransportOptions::kUncountedBodyBytes <=
+             options_.max_buffered_body_bytes;
+}
+
+bool MicrohttpdTransport::count_body(Exchange& exchange, std::size_t size) {
+  if (options_.max_buffered_body_bytes == 0) return true;
+  const std::size_t counted =
+      size > TransportOptions::kUncountedBodyBytes ? size - TransportOptions::kUncountedBodyBytes
+                                                   : 0;
+  if (counted <= exchange.counted_body_bytes) return true;
+  const std::size_t more = counted - exchange.counted_body_bytes;
+  if (counted_body_bytes_.fetch_add(more, std::memory_order_relaxed) + more >
+      options_.max_buffered_body_bytes) {
+    counted_body_bytes_.fetch_sub(more, std::memory_order_relaxed);
+    return false;
+  }
+  exchange.counted_body_bytes = counted;
+  return true;
 }
 
 MHD_Result MicrohttpdTransport::send(MHD_Connection* connection, const Response& answer,
@@ -545,6 +589,7 @@ void MicrohttpdTransport::on_completed(void* self_pointer, MHD_Connection* conne
   std::unique_ptr<Exchange> exchange(static_cast<Exchange*>(*context));
   *context = nullptr;
   if (exchange == nullptr) return;
+  self->counted_body_bytes_.fetch_sub(exchange->counted_body_bytes, std::memory_order_relaxed);
   // A producer still writing stops: its client has gone.
   if (exchange->pipe) exchange->pipe->gone();
   // The connection stays open for the next request: from now on it is idle.

@@ -126,13 +126,20 @@ Response RequestRouter::handle(const Request& request) {
                 started);
 }
 
-Response RequestRouter::body_too_large(const Request& request) {
-  const absl::Status status =
-      absl::ResourceExhaustedError("request body is larger than the server's limit");
-  Outcome outcome{.response = error_response(status),
-                  .route = std::string(Metrics::kUnknownRoute),
-                  .status = status};
-  outcome.response.status = 413;
+Response RequestRouter::body_refused(const Request& request, BodyRefusal why) {
+  Outcome outcome{.route = std::string(Metrics::kUnknownRoute)};
+  if (why == BodyRefusal::kTooLarge) {
+    outcome.status = absl::ResourceExhaustedError("request body is larger than the server's limit");
+    outcome.response = error_response(outcome.status);
+    outcome.response.status = 413;
+  } else {
+    // A wait, not a fault of the request: answered as throttling, which clients retry.
+    outcome.status = absl::ResourceExhaustedError(
+        "the server holds as many large request bodies as it may at once "
+        "(max_buffered_body_bytes); retry after 1 s");
+    outcome.response =
+        throttled_response(std::chrono::seconds(1), std::string(outcome.status.message()));
+  }
   return finish(request, std::move(outcome), std::chrono::steady_clock::now());
 }
 

@@ -25,6 +25,7 @@ Server::Server(ServerConfig config, std::shared_ptr<api::MeshService> service,
                            .max_connections_per_address = config_.max_connections_per_address,
                            .connection_reserve = config_.connection_reserve,
                            .max_body_bytes = config_.max_body_bytes,
+                           .max_buffered_body_bytes = config_.max_buffered_body_bytes,
                            .keep_alive_seconds = config_.keep_alive_seconds,
                            .read_timeout_seconds = config_.read_timeout_seconds,
                            .write_timeout_seconds = config_.write_timeout_seconds,
@@ -47,7 +48,11 @@ Server::Server(ServerConfig config, std::shared_ptr<api::MeshService> service,
         "\n"
         "datamesh_connections_closed_total{reason=\"body_deadline\"} ", closed.body_deadline,
         "\n"
-        "datamesh_connections_closed_total{reason=\"evicted\"} ", closed.evicted, "\n");
+        "datamesh_connections_closed_total{reason=\"evicted\"} ", closed.evicted, "\n",
+        "# HELP datamesh_request_body_bytes_held Bytes of request bodies held now beyond the "
+        "first 64 KiB of each, which max_buffered_body_bytes bounds.\n"
+        "# TYPE datamesh_request_body_bytes_held gauge\n"
+        "datamesh_request_body_bytes_held ", transport->held_body_bytes(), "\n");
   });
   if (tls_ != nullptr) router_->add_metrics([this] { return tls_metrics(); });
 }

@@ -91,6 +91,7 @@ constexpr ConfigKey kConfigKeys[] = {
     {"max_workers_per_key", &ServerConfig::max_workers_per_key},
     {"max_connections", &ServerConfig::max_connections},
     {"max_body_bytes", &ServerConfig::max_body_bytes},
+    {"max_buffered_body_bytes", &ServerConfig::max_buffered_body_bytes},
     {"read_timeout_seconds", &ServerConfig::read_timeout_seconds},
     {"write_timeout_seconds", &ServerConfig::write_timeout_seconds},
     {"keep_alive_seconds", &ServerConfig::keep_alive_seconds},

@@ -39,6 +39,10 @@ struct ServerConfig {
   // Connections open at once; the next ones are closed as they are accepted.
   int max_connections = 1024;
   size_t max_body_bytes = 8 << 20;
+  // Request bodies held at once, beyond the first 64 KiB of each, before their requests are
+  // answered (server/http_transport.h); a body past it is refused with 429 and Retry-After.
+  // Bounds what unauthenticated clients can make the server hold. 0 = no limit.
+  size_t max_buffered_body_bytes = 64 << 20;
   // Between bytes of a request's body, and of an answer the client reads.
   int read_timeout_seconds = 10;
   int write_timeout_seconds = 10;

@@ -261,6 +261,39 @@ TEST_F(ServerAbuseTest, SilentConnectionsMakeRoomForANewClientOnceTheReserveIsRe
       1.0);
 }
 
+TEST_F(ServerAbuseTest, TrickledBodiesOnEverySlotMakeRoomForANewClient) {
+  // Every slot holds a request whose body trickles, opened faster than any could be evicted as
+  // it came; no deadline: only the reserve can let another client in.
+  ASSERT_NO_FATAL_FAILURE(serve({{"max_connections", 16},
+                                 {"connection_reserve", 2},
+                                 {"max_connections_per_address", 0},
+                                 {"request_head_timeout_seconds", 0},
+                                 {"request_body_timeout_seconds", 0},
+                                 {"read_timeout_seconds", 60}}));
+  std::vector<std::unique_ptr<HttpConnection>> trickling;
+  const auto open_trickling = [&](int count) {
+    for (int i = 0; i < count; ++i) {
+      trickling.push_back(std::make_unique<HttpConnection>("127.0.0.1", port(), kAttacker));
+      ASSERT_TRUE(trickling.back()->send(cat("POST ", kReadPath,
+                                             " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                             "Content-Length: 1000\r\n\r\n{")));
+    }
+    // Pacing: the server reads the heads, so that the next connections find bodies, not heads
+    // (which would be evicted at once).
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  };
+  // Up to the high-water mark, then one at a time: all 16 slots hold bodies.
+  ASSERT_NO_FATAL_FAILURE(open_trickling(14));
+  ASSERT_NO_FATAL_FAILURE(open_trickling(1));
+  ASSERT_NO_FATAL_FAILURE(open_trickling(1));
+  auto answer = ask(port(), kClient, healthz_wire());
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_GE(
+      metric_value(metrics(), "datamesh_connections_closed_total{reason=\"evicted\"}").value_or(0),
+      1.0);
+}
+
 TEST_F(ServerAbuseTest, KeyOverItsConcurrencyLimitGets429WhileAnotherKeyIsServed) {
   ASSERT_NO_FATAL_FAILURE(set_up_accounts());
   auto product = publish_tables(server_->endpoint(), keys_.at(kProducerAccount), "sales", {"t0"});

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "base/text.h"
 #include "gtest/gtest.h"
@@ -252,6 +253,52 @@ TEST(ConnectionDeadlinesTest, OverTheHighWaterANewConnectionEvictsTheLongestWait
   for (auto* connection : {a, b, c, d}) deadlines.closed(connection);
 }
 
+TEST(ConnectionDeadlinesTest, WithNoHeadWaitingTheLongestTrickledBodyIsEvicted) {
+  ConnectionDeadlines deadlines({.head = seconds(0), .body = seconds(0), .high_water = 2});
+  SocketPair slow_body, fresh_body, newcomer, last;
+  auto* a = deadlines.opened(slow_body.server(), kStart);
+  deadlines.entered(a, ConnectionDeadlines::Phase::kBody, kStart);
+  auto* b = deadlines.opened(fresh_body.server(), kStart + seconds(5));
+  deadlines.entered(b, ConnectionDeadlines::Phase::kBody, kStart + seconds(5));
+  // A body arriving for less than kBodyEvictableAfter is left alone.
+  auto* c = deadlines.opened(newcomer.server(),
+                             kStart + seconds(5) + ConnectionDeadlines::kBodyEvictableAfter / 2);
+  EXPECT_TRUE(slow_body.shut_down()) << "the body arriving for 5 s goes";
+  EXPECT_FALSE(fresh_body.shut_down());
+  // The newcomer now waits for its head: it goes before any body.
+  auto* d = deadlines.opened(last.server(), kStart + seconds(10));
+  EXPECT_TRUE(newcomer.shut_down());
+  EXPECT_FALSE(fresh_body.shut_down());
+  EXPECT_FALSE(last.shut_down());
+  EXPECT_EQ(deadlines.counts().evicted, 2u);
+  for (auto* connection : {a, b, c, d}) deadlines.closed(connection);
+}
+
+TEST(ConnectionDeadlinesTest, TheSweepMakesRoomBackDownToTheHighWater) {
+  ConnectionDeadlines deadlines({.head = seconds(0), .body = seconds(0), .high_water = 2});
+  SocketPair first, second, third, fourth;
+  std::vector<ConnectionDeadlines::Connection*> opened;
+  int i = 0;
+  for (SocketPair* pair : {&first, &second, &third, &fourth}) {
+    // Bodies arriving for less than kBodyEvictableAfter when each next one opens.
+    const auto at = kStart + std::chrono::milliseconds(100 * i++);
+    opened.push_back(deadlines.opened(pair->server(), at));
+    deadlines.entered(opened.back(), ConnectionDeadlines::Phase::kBody, at);
+  }
+  EXPECT_EQ(deadlines.counts().evicted, 0u);
+  deadlines.sweep(kStart + std::chrono::milliseconds(500));
+  EXPECT_EQ(deadlines.counts().evicted, 0u) << "no body has been arriving for a second yet";
+  deadlines.sweep(kStart + seconds(2));
+  EXPECT_TRUE(first.shut_down());
+  EXPECT_TRUE(second.shut_down());
+  EXPECT_FALSE(third.shut_down());
+  EXPECT_FALSE(fourth.shut_down());
+  EXPECT_EQ(deadlines.counts().evicted, 2u);
+  deadlines.sweep(kStart + seconds(3));
+  EXPECT_EQ(deadlines.counts().evicted, 2u) << "at the high water: nothing more";
+  for (auto* connection : opened) deadlines.closed(connection);
+}
+
 TEST(ServerConfigTest, ListenTakesHostAndPortOrABracketedIpv6Address) {
   ServerConfig config;
   ASSERT_OK(parse_listen("0.0.0.0:9090", config));
@@ -331,6 +378,7 @@ TEST(ServerConfigTest, EveryKeyIsReadIntoItsField) {
       "master_key_file": "/k", "region": "eu-west-1", "tls_cert_file": "/c.pem",
       "tls_key_file": "/k.pem", "hsts_max_age_seconds": 86400, "event_threads": 3, "workers": 5,
       "max_workers_per_key": 2, "max_connections": 77, "max_body_bytes": 5000000000,
+      "max_buffered_body_bytes": 6000000000,
       "read_timeout_seconds": 12, "write_timeout_seconds": 13, "keep_alive_seconds": 14,
       "request_head_timeout_seconds": 15, "request_body_timeout_seconds": 16,
       "max_connections_per_address": 17, "connection_reserve": 18,
@@ -352,6 +400,7 @@ TEST(ServerConfigTest, EveryKeyIsReadIntoItsField) {
   EXPECT_EQ(config.max_workers_per_key, 2);
   EXPECT_EQ(config.max_connections, 77);
   EXPECT_EQ(config.max_body_bytes, 5000000000u) << "a size is not capped at an int's range";
+  EXPECT_EQ(config.max_buffered_body_bytes, 6000000000u);
   EXPECT_EQ(config.read_timeout_seconds, 12);
   EXPECT_EQ(config.write_timeout_seconds, 13);
   EXPECT_EQ(config.keep_alive_seconds, 14);
@@ -400,7 +449,7 @@ TEST(ServerConfigTest, AnUnknownKeyIsRefusedWithEveryAllowedKey) {
     EXPECT_NE(std::string(loaded.message()).find(key), std::string::npos) << key;
   }
   // EveryKeyIsReadIntoItsField sets each of the keys: a new key goes there too.
-  EXPECT_EQ(config_file_keys().size(), 26u);
+  EXPECT_EQ(config_file_keys().size(), 27u);
 }
 
 TEST(ServerConfigTest, OneKeyMayHoldHalfTheWorkersUnlessConfigured) {

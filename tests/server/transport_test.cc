@@ -72,7 +72,8 @@ class ScriptedHandler final : public RequestHandler {
                                 request.http.body.size())};
   }
 
-  Response body_too_large(const Request&) override {
+  Response body_refused(const Request&, BodyRefusal why) override {
+    if (why == BodyRefusal::kServerFull) return Response{.status = 429, .body = "full"};
     return Response{.status = 413, .body = R"({"Error":{"Code":"ResourceExhausted"}})"};
   }
 
@@ -294,6 +295,67 @@ TEST_F(TransportTest, ChunkedBodyGrowingOverTheLimitClosesTheConnection) {
       "10\r\naaaaaaaaaaaaaaaa\r\n10\r\naaaaaaaaaaaaaaaa\r\n0\r\n\r\n"));
   EXPECT_FALSE(connection.read_answer().has_value());
   EXPECT_TRUE(handler_.seen().empty());
+}
+
+TEST_F(TransportTest, BodiesHeldAtOnceAreBoundedWhileSmallRequestsGetThrough) {
+  constexpr size_t kFree = TransportOptions::kUncountedBodyBytes;
+  TransportOptions bounded = options();
+  bounded.max_buffered_body_bytes = 100 << 10;
+  start(bounded);
+  // A holds 86 KiB of counted body: all of its 164 KiB but the last 14 KiB.
+  const std::string a_body(kFree + (100 << 10), 'a');
+  RawConnection holder(port());
+  const std::string a_request = post("/worker/a", a_body);
+  ASSERT_TRUE(holder.send_text(a_request.substr(0, a_request.size() - (14 << 10))));
+  // The server reads A's bytes asynchronously: wait until they are in.
+  const size_t a_held = a_body.size() - (14 << 10) - kFree;
+  for (int wait = 0; wait < 3000 && transport_->held_body_bytes() < a_held; ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(transport_->held_body_bytes(), a_held);
+  // B declares 20 KiB counted: it would pass the limit.
+  const std::string b_request = post("/worker/b", std::string(kFree + (20 << 10), 'b'));
+  RawConnection refused(port());
+  ASSERT_TRUE(refused.send_text(b_request));
+  std::optional<testkit::HttpConnection::Answer> b = refused.read_answer();
+  ASSERT_TRUE(b.has_value());
+  EXPECT_EQ(b->status, 429);
+  EXPECT_EQ(b->body, "full");
+  EXPECT_TRUE(refused.closed_by_server()) << "B's unread body would be read as a request";
+  // A request of up to 64 KiB always gets through.
+  RawConnection small(port());
+  ASSERT_TRUE(small.send_text(post("/worker/small", std::string(kFree, 's'))));
+  auto small_answer = small.read_answer();
+  ASSERT_TRUE(small_answer.has_value());
+  EXPECT_EQ(small_answer->status, 200);
+  // A body with no declared length that grows past the limit: its connection is closed.
+  RawConnection chunked(port());
+  const std::string chunk(40 << 10, 'c');
+  std::string chunks;
+  for (int i = 0; i < 3; ++i) chunks += cat("a000\r\n", chunk, "\r\n");
+  ASSERT_TRUE(chunked.send_text(
+      "POST /worker/chunked HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" +
+      chunks + "0\r\n\r\n"));
+  EXPECT_FALSE(chunked.read_answer().has_value());
+  // A's body completes: answered, and the bytes it held are free again for B.
+  ASSERT_TRUE(holder.send_text(a_request.substr(a_request.size() - (14 << 10))));
+  auto a = holder.read_answer();
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->status, 200);
+  EXPECT_EQ(a->body, cat("POST /worker/a ", a_body.size()));
+  // A's exchange ends just after its answer leaves.
+  for (int wait = 0; wait < 3000 && transport_->held_body_bytes() > 0; ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(transport_->held_body_bytes(), 0u);
+  RawConnection accepted(port());
+  ASSERT_TRUE(accepted.send_text(b_request));
+  b = accepted.read_answer();
+  ASSERT_TRUE(b.has_value());
+  EXPECT_EQ(b->status, 200);
+  std::vector<std::string> paths;
+  for (const Request& request : handler_.seen()) paths.push_back(request.http.path);
+  EXPECT_EQ(std::count(paths.begin(), paths.end(), "/worker/chunked"), 0);
 }
 
 TEST_F(TransportTest, IdleConnectionIsClosedAfterTheKeepAliveTimeout) {
