@@ -10,6 +10,7 @@
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "core/engine_internal.h"
+#include "core/grants.h"
 #include "core/names.h"
 
 namespace datamesh::core {
@@ -29,6 +30,20 @@ std::string table_arn(std::string_view partition, std::string_view region,
                       std::string_view catalog, std::string_view database,
                       std::string_view table) {
   return cat("arn:", partition, ":glue:", region, ":", catalog, ":table/", database, "/", table);
+}
+
+std::vector<std::string> granted_table_arns(const Subscription& subscription,
+                                            std::string_view partition, std::string_view region,
+                                            std::string_view mesh_account) {
+  std::vector<std::string> arns;
+  if (subscription.table_names.empty()) {
+    arns.push_back(
+        table_arn(partition, region, mesh_account, subscription.database_name, kAllTables));
+  }
+  for (const std::string& table : subscription.table_names) {
+    arns.push_back(table_arn(partition, region, mesh_account, subscription.database_name, table));
+  }
+  return arns;
 }
 
 absl::StatusOr<Subscription> load_subscription(store::Transaction& tx, std::string_view id) {

@@ -41,6 +41,11 @@ std::string iam_arn(std::string_view partition, std::string_view account, std::s
 std::string table_arn(std::string_view partition, std::string_view region,
                       std::string_view catalog, std::string_view database,
                       std::string_view table);
+// The ARNs of the tables `subscription` is granted on, as approve and update record them
+// (Subscription::granted_table_arns): its tables, or "*" for a database-level subscription.
+std::vector<std::string> granted_table_arns(const Subscription& subscription,
+                                            std::string_view partition, std::string_view region,
+                                            std::string_view mesh_account);
 
 // NotFound naming the id when the subscription does not exist.
 absl::StatusOr<Subscription> load_subscription(store::Transaction& tx, std::string_view id);

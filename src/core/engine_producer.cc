@@ -515,15 +515,7 @@ absl::Status Engine::approve_access_request(const Caller& caller,
     sub.permitted_grants = granted.names();
     sub.grantable_grants = grantable.names();
     sub.ram_shares = {share.share_arn};
-    sub.granted_table_arns.clear();
-    if (sub.table_names.empty()) {
-      sub.granted_table_arns.push_back(
-          internal::table_arn(partition_, region_, mesh, sub.database_name, kAllTables));
-    }
-    for (const std::string& table : sub.table_names) {
-      sub.granted_table_arns.push_back(
-          internal::table_arn(partition_, region_, mesh, sub.database_name, table));
-    }
+    sub.granted_table_arns = internal::granted_table_arns(sub, partition_, region_, mesh);
     return internal::commit_change(tx, sealer_, caller, sub,
                                    {.role = kProducerRole,
                                     .action = "approve_access_request",
@@ -591,6 +583,9 @@ absl::Status Engine::update_subscription_permissions(
                                    {"GrantableGrants", sub.grantable_grants}};
     sub.permitted_grants = granted.names();
     sub.grantable_grants = grantable.names();
+    // The grants are now datamesh's on every table: also for a database-level subscription the
+    // original approved with DESCRIBE alone (core/grants.h).
+    sub.granted_table_arns = internal::granted_table_arns(sub, partition_, region_, mesh);
     return internal::commit_change(tx, sealer_, caller, sub,
                                    {.role = kProducerRole,
                                     .action = "update_subscription_permissions",

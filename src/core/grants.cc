@@ -1,5 +1,6 @@
 #include "core/grants.h"
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -46,7 +47,19 @@ std::vector<store::GrantRow> recorded_grant_rows(const Subscription& subscriptio
   for (const std::string& name : subscription.grantable_grants) {
     if (const auto permission = parse_permission(name)) grantable.add(*permission);
   }
-  return subscription_grant_rows(subscription, mesh_account, granted, grantable);
+  std::vector<store::GrantRow> rows =
+      subscription_grant_rows(subscription, mesh_account, granted, grantable);
+  if (granted_by_original_as_database_only(subscription)) {
+    std::erase_if(rows, [](const store::GrantRow& row) { return !row.table_name.empty(); });
+  }
+  return rows;
+}
+
+bool granted_by_original_as_database_only(const Subscription& subscription) {
+  return subscription.status == SubscriptionStatus::kActive && subscription.table_names.empty() &&
+         std::ranges::none_of(subscription.granted_table_arns, [](const std::string& arn) {
+           return arn.ends_with(cat("/", kAllTables));
+         });
 }
 
 std::vector<EffectiveGrant> group_grants(const std::vector<store::GrantRow>& rows) {

@@ -25,9 +25,17 @@ std::vector<store::GrantRow> subscription_grant_rows(const Subscription& subscri
 // The rows a subscription's record stands for: none unless it is Active; then
 // subscription_grant_rows of its permitted_grants with DESCRIBE added and its grantable_grants
 // (what approve and update wrote). Names core does not know (the original passes any through)
-// are left out.
+// are left out. A database-level subscription the original library approved stands for what
+// it granted: DESCRIBE on the database alone (granted_by_original_as_database_only).
 std::vector<store::GrantRow> recorded_grant_rows(const Subscription& subscription,
                                                  std::string_view mesh_account);
+
+// Whether `subscription` is a database-level one the original library approved, which granted
+// DESCRIBE on the database alone whatever was permitted (docs/DECISIONS.md, "Database-level
+// subscription"): Active, no tables, and no "*" table among its granted_table_arns, which
+// datamesh's approve and update write and the original leaves empty. It stays so until a
+// producer's update grants its tables; no repair widens it.
+bool granted_by_original_as_database_only(const Subscription& subscription);
 
 // Rows grouped by (principal, resource, subscription) into EffectiveGrant values.
 std::vector<EffectiveGrant> group_grants(const std::vector<store::GrantRow>& rows);

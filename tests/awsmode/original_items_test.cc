@@ -5,11 +5,13 @@
 // with the original's DynamoDB types, so the Python library reads it.
 #include <fstream>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 
 #include "awsmode/aws_mesh_fixture.h"
 #include "store/aws/attribute_value.h"
+#include "store/aws/lake_formation_entries.h"
 
 namespace datamesh::aws::testing {
 namespace {
@@ -155,6 +157,56 @@ TEST_F(OriginalItemsTest, APendingRequestTheOriginalWroteIsDecidedByDatamesh) {
   EXPECT_EQ(item["CreationDate"]["S"], "2026-12-01 09:15:02");
   EXPECT_EQ(item["RequestedGrants"]["L"],
             nlohmann::json::array({string_value("SELECT"), string_value("DESCRIBE")}));
+}
+
+TEST_F(OriginalItemsTest, ADatabaseSubscriptionTheOriginalApprovedStandsForWhatItGranted) {
+  set_up_mesh();
+  publish();
+  const std::string id = "Hk3mNpQrStUvWxYz23456a";
+  const std::string mesh_db = "sales-" + producer();
+  const std::shared_ptr<const AwsClient> mesh_client = moto_account_client(mesh());
+  ASSERT_TRUE(mesh_client
+                  ->call(Service::kDynamoDb, "PutItem",
+                         {{"TableName", "AwsDataMeshSubscriptions"},
+                          {"Item", original_item("active_database.json", id)}})
+                  .ok());
+  // The original's approval granted DESCRIBE on the database alone, whatever was permitted.
+  ASSERT_TRUE(mesh_client
+                  ->call(Service::kLakeFormation, "GrantPermissions",
+                         {{"CatalogId", mesh()},
+                          {"Principal", {{"DataLakePrincipalIdentifier", consumer()}}},
+                          {"Resource", store::aws::database_resource(mesh(), mesh_db)},
+                          {"Permissions", {"DESCRIBE"}}})
+                  .ok());
+
+  // Nothing to repair: a reconcile --apply must not widen it to every table.
+  absl::StatusOr<nlohmann::json> reconciled = call(mesh(), "admin", "reconcile");
+  ASSERT_TRUE(reconciled.ok()) << reconciled.status();
+  EXPECT_EQ((*reconciled)["Consistent"], true) << reconciled->dump();
+  absl::StatusOr<nlohmann::json> grants =
+      call(consumer(), "consumer", "get_subscription_grants", {{"subscription_id", id}});
+  ASSERT_TRUE(grants.ok()) << grants.status();
+  const nlohmann::json& listed = (*grants)["Grants"];
+  ASSERT_EQ(listed.size(), 1u) << grants->dump();
+  EXPECT_EQ(listed[0]["TableName"], "");
+  EXPECT_EQ(listed[0]["Permissions"], nlohmann::json({"DESCRIBE"}));
+
+  // The producer's update grants the tables, as datamesh reads a database subscription.
+  ASSERT_TRUE(call(producer(), "producer", "update_subscription_permissions",
+                   {{"subscription_id", id}, {"grant_permissions", {"SELECT"}}})
+                  .ok());
+  const nlohmann::json item = raw_item(id);
+  EXPECT_EQ(item["GrantedTableARNs"]["L"],
+            nlohmann::json::array({string_value("arn:aws:glue:us-east-1:" + mesh() + ":table/" +
+                                                mesh_db + "/*")}));
+  absl::StatusOr<nlohmann::json> check =
+      call(consumer(), "consumer", "check_permission",
+           {{"database_name", mesh_db}, {"table_name", "orders"}, {"permission", "SELECT"}});
+  ASSERT_TRUE(check.ok()) << check.status();
+  EXPECT_EQ((*check)["Allowed"], true);
+  reconciled = call(mesh(), "admin", "reconcile");
+  ASSERT_TRUE(reconciled.ok()) << reconciled.status();
+  EXPECT_EQ((*reconciled)["Consistent"], true) << reconciled->dump();
 }
 
 TEST_F(OriginalItemsTest, EveryItemDatameshWritesHasTheOriginalsShape) {

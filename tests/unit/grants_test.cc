@@ -81,6 +81,42 @@ TEST(SubscriptionGrantRows, DescribeOnTheDatabaseIsGrantableOnlyWhenDescribeIs) 
                                           "refunds DESCRIBE grantable", " DESCRIBE grantable"));
 }
 
+// --- recorded_grant_rows --------------------------------------------------------------------
+
+Subscription active_database_subscription(std::vector<std::string> granted_table_arns) {
+  Subscription sub = table_subscription();
+  sub.type = "DATABASE";
+  sub.table_names.clear();
+  sub.status = SubscriptionStatus::kActive;
+  sub.permitted_grants = {"SELECT"};
+  sub.granted_table_arns = std::move(granted_table_arns);
+  return sub;
+}
+
+TEST(RecordedGrantRows, ADatabaseSubscriptionDatameshApprovedHoldsEveryTable) {
+  const Subscription sub = active_database_subscription(
+      {"arn:aws:glue:us-east-1:999999999999:table/sales-111111111111/*"});
+  EXPECT_FALSE(granted_by_original_as_database_only(sub));
+  EXPECT_THAT(describe(recorded_grant_rows(sub, kMesh)),
+              ElementsAre("* SELECT", "* DESCRIBE", " DESCRIBE"));
+}
+
+TEST(RecordedGrantRows, ADatabaseSubscriptionTheOriginalApprovedHoldsDescribeOnTheDatabase) {
+  const Subscription sub = active_database_subscription({});
+  EXPECT_TRUE(granted_by_original_as_database_only(sub));
+  EXPECT_THAT(describe(recorded_grant_rows(sub, kMesh)), ElementsAre(" DESCRIBE"));
+}
+
+TEST(RecordedGrantRows, TableSubscriptionsAndOtherStatusesAreNotTheOriginalsDatabaseCase) {
+  Subscription table = table_subscription();
+  table.status = SubscriptionStatus::kActive;
+  EXPECT_FALSE(granted_by_original_as_database_only(table));
+  Subscription pending = active_database_subscription({});
+  pending.status = SubscriptionStatus::kPending;
+  EXPECT_FALSE(granted_by_original_as_database_only(pending));
+  EXPECT_THAT(recorded_grant_rows(pending, kMesh), IsEmpty());
+}
+
 // --- group_grants ---------------------------------------------------------------------------
 
 TEST(GroupGrants, GroupsRowsByResourceAndSubscription) {
