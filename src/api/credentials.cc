@@ -31,7 +31,28 @@ std::string trim(std::string_view text) {
   return std::string(text.substr(begin, end - begin + 1));
 }
 
+// The credentials file `sources` names, or "".
+std::string credentials_file_of(const CredentialSources& sources) {
+  std::string file = sources.credentials_file;
+  if (file.empty()) file = env("DATAMESH_CREDENTIALS_FILE");
+  if (file.empty()) file = env("CredentialsFile");
+  return file;
+}
+
 }  // namespace
+
+std::string mesh_account_in_credentials_file(const CredentialSources& sources) {
+  const std::string file = credentials_file_of(sources);
+  if (file.empty()) return "";
+  const absl::StatusOr<std::string> text = read_file(file, "credentials file");
+  if (!text.ok()) return "";
+  const absl::StatusOr<nlohmann::json> json = parse_secret_json(*text);
+  if (!json.ok() || !json->is_object()) return "";
+  const auto mesh = json->find("Mesh");
+  if (mesh == json->end() || !mesh->is_object()) return "";
+  const auto account = mesh->find("AccountId");
+  return account != mesh->end() && account->is_string() ? account->get<std::string>() : "";
+}
 
 absl::StatusOr<Credentials> parse_credentials_file(std::string_view text, const std::string& path,
                                                    const std::vector<std::string>& blocks) {
@@ -139,9 +160,7 @@ absl::StatusOr<std::optional<Credentials>> resolve_credentials(const CredentialS
     }
     return std::optional<Credentials>(from_env);
   }
-  std::string file = sources.credentials_file;
-  if (file.empty()) file = env("DATAMESH_CREDENTIALS_FILE");
-  if (file.empty()) file = env("CredentialsFile");
+  const std::string file = credentials_file_of(sources);
   if (!file.empty()) {
     DATAMESH_ASSIGN_OR_RETURN(Credentials loaded, load_credentials_file(file, sources.blocks));
     return std::optional<Credentials>(std::move(loaded));

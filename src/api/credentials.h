@@ -34,6 +34,11 @@ struct CredentialSources {
 // that is named but unreadable or malformed (the message names the file, never a secret).
 absl::StatusOr<std::optional<Credentials>> resolve_credentials(const CredentialSources& sources);
 
+// The mesh account a reference credentials file names, as the original's scripts take it:
+// the AccountId of its "Mesh" block; "" when `sources` name no credentials file, or the file
+// has no such block or cannot be read (resolve_credentials reports those).
+std::string mesh_account_in_credentials_file(const CredentialSources& sources);
+
 // Reads the credentials file at `path` and parses it with parse_credentials_file.
 // NotFound when it cannot be read.
 absl::StatusOr<Credentials> load_credentials_file(const std::string& path,

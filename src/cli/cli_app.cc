@@ -166,7 +166,26 @@ absl::StatusOr<int> print_streamed(Backend& backend, const api::Route& route,
 absl::StatusOr<int> call_method(const GlobalOptions& global, const MethodCommand& command) {
   DATAMESH_RETURN_IF_ERROR(api::set_log_level(global.log_level));
   DATAMESH_ASSIGN_OR_RETURN(const nlohmann::json params, collect_params(command));
-  const ClientOptions options{.data_mesh_account_id = global.data_mesh_account_id,
+  // In AWS mode --profile is the AWS profile, as for the aws command: AWS_PROFILE for this
+  // process, before the AWS credential chain reads it. datamesh's own profiles hold datamesh
+  // keys, which AWS does not take, and are not read there.
+  const absl::StatusOr<store::Endpoint> endpoint = store::parse_endpoint(global.endpoint);
+  const bool aws_mode = endpoint.ok() && endpoint->kind == store::Endpoint::Kind::kAws;
+  if (aws_mode && !global.profile.empty()) ::setenv("AWS_PROFILE", global.profile.c_str(), 1);
+  const api::CredentialSources sources{
+      .credentials_file = global.credentials_file,
+      .blocks = global.credentials_block.empty()
+                    ? default_blocks(*command.route)
+                    : std::vector<std::string>{global.credentials_block},
+      .profile = global.profile,
+      .datamesh_profiles = !aws_mode};
+  // An AWS mesh is named by its account: the original's credentials file names it (its Mesh
+  // block), and its scripts take it from there.
+  std::string data_mesh_account_id = global.data_mesh_account_id;
+  if (aws_mode && data_mesh_account_id.empty()) {
+    data_mesh_account_id = api::mesh_account_in_credentials_file(sources);
+  }
+  const ClientOptions options{.data_mesh_account_id = data_mesh_account_id,
                               .region_name = global.region_name,
                               .log_level = global.log_level,
                               .endpoint = global.endpoint,
@@ -181,26 +200,14 @@ absl::StatusOr<int> call_method(const GlobalOptions& global, const MethodCommand
     explicit_credentials = Credentials{.access_key_id = global.access_key_id,
                                        .secret_access_key = global.secret_access_key};
   }
-  // In AWS mode --profile is the AWS profile, as for the aws command: AWS_PROFILE for this
-  // process, before the AWS credential chain reads it. datamesh's own profiles hold datamesh
-  // keys, which AWS does not take, and are not read there.
-  const absl::StatusOr<store::Endpoint> endpoint = store::parse_endpoint(global.endpoint);
-  const bool aws_mode = endpoint.ok() && endpoint->kind == store::Endpoint::Kind::kAws;
-  if (aws_mode && !global.profile.empty()) ::setenv("AWS_PROFILE", global.profile.c_str(), 1);
   // An unauthenticated method (initialize-mesh-account) takes only keys given on the command
   // line: an AWS-mode mesh is initialized with them instead of the AWS chain's; the other modes
   // ignore them.
   std::optional<Credentials> credentials = explicit_credentials;
   if (command.route->authenticated) {
-    DATAMESH_ASSIGN_OR_RETURN(
-        credentials, api::resolve_credentials(api::CredentialSources{
-                         .explicit_credentials = explicit_credentials,
-                         .credentials_file = global.credentials_file,
-                         .blocks = global.credentials_block.empty()
-                                       ? default_blocks(*command.route)
-                                       : std::vector<std::string>{global.credentials_block},
-                         .profile = global.profile,
-                         .datamesh_profiles = !aws_mode}));
+    api::CredentialSources with_explicit = sources;
+    with_explicit.explicit_credentials = explicit_credentials;
+    DATAMESH_ASSIGN_OR_RETURN(credentials, api::resolve_credentials(with_explicit));
   }
   DATAMESH_ASSIGN_OR_RETURN(
       const std::shared_ptr<Backend> backend,
@@ -214,12 +221,11 @@ absl::StatusOr<int> call_method(const GlobalOptions& global, const MethodCommand
     on_progress = [&bar](uint64_t done, uint64_t total) { bar->update(done, total); };
   }
   if (command.route->stream) {
-    return print_streamed(*backend, *command.route, params, credentials,
-                          global.data_mesh_account_id);
+    return print_streamed(*backend, *command.route, params, credentials, data_mesh_account_id);
   }
   absl::StatusOr<nlohmann::json> answer =
       backend->call(command.route->group, command.route->method, params, credentials,
-                    global.data_mesh_account_id, on_progress);
+                    data_mesh_account_id, on_progress);
   if (bar) bar->finish();
   DATAMESH_RETURN_IF_ERROR(answer.status());
   print_answer(*answer);
@@ -343,7 +349,8 @@ int run(int argc, char** argv) {
       ->envname("DATAMESH_MASTER_KEY_FILE");
   app.add_option("--data-mesh-account-id,--data_mesh_account_id", global.data_mesh_account_id,
                  "the mesh account id (checked against the mesh when given; required with "
-                 "aws://REGION)")
+                 "aws://REGION, where the Mesh block of the original's credentials file names "
+                 "it too)")
       ->envname("DATAMESH_MESH_ACCOUNT_ID");
   CLI::Option* region_option = app.add_option("--region-name,--region_name", global.region_name,
                                               "region (default us-east-1)");

@@ -58,7 +58,7 @@ absl::StatusOr<std::shared_ptr<AwsBackend::Mesh>> AwsBackend::open(
   if (mesh_account.empty()) {
     return absl::InvalidArgumentError(
         "AWS mode needs the mesh account: give its 12-digit id (--data-mesh-account-id, "
-        "data_mesh_account_id=)");
+        "data_mesh_account_id=, or the AccountId of the Mesh block of the credentials file)");
   }
   if (!core::is_account_id(mesh_account)) {
     return absl::InvalidArgumentError(cat("data_mesh_account_id \"", mesh_account,

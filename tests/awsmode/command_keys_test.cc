@@ -70,6 +70,31 @@ TEST_F(CommandKeysTest, ProfileNamesTheAwsProfile) {
   EXPECT_NE(list_output.find("\"IsMesh\": true"), std::string::npos) << list_output;
 }
 
+// The original's credentials file names the mesh account (its Mesh block), and the original's
+// scripts take it from there: so does the command, when no mesh account is given otherwise.
+TEST_F(CommandKeysTest, TheMeshAccountIsTakenFromTheOriginalsCredentialsFile) {
+  const Credentials keys = admin_credentials(mesh());
+  ASSERT_FALSE(keys.access_key_id.empty());
+  const auto [initialized, initialize_output] = run_datamesh(
+      cat("--endpoint aws://us-east-1 --data-mesh-account-id ", mesh(), " --access-key-id ",
+          keys.access_key_id, " --secret-access-key ", keys.secret_access_key,
+          " admin initialize-mesh-account --mesh-name file"));
+  ASSERT_EQ(initialized, 0) << initialize_output;
+  nlohmann::json file = {{"AWS_REGION", "us-east-1"}};
+  for (const char* block : {"Mesh", "Producer", "Consumer", "ProducerAdmin", "ConsumerAdmin"}) {
+    file[block] = {{"AccountId", mesh()},
+                   {"AccessKeyId", keys.access_key_id},
+                   {"SecretAccessKey", keys.secret_access_key},
+                   {"SessionToken", keys.session_token}};
+  }
+  const std::filesystem::path path = home_.path() / "credentials.json";
+  std::ofstream(path) << file.dump();
+  const auto [listed, list_output] = run_datamesh(
+      cat("--endpoint aws://us-east-1 --credentials-file ", path.string(), " admin list-accounts"));
+  EXPECT_EQ(listed, 0) << list_output;
+  EXPECT_NE(list_output.find("\"IsMesh\": true"), std::string::npos) << list_output;
+}
+
 TEST_F(CommandKeysTest, WithoutKeysOrAnAwsChainInitializeSaysWhatIsMissing) {
   const auto [code, output] = run_datamesh(cat("--endpoint aws://us-east-1 --data-mesh-account-id ",
                                                mesh(), " admin initialize-mesh-account"));

@@ -143,5 +143,21 @@ TEST(CredentialsFile, LoadReadsTheFileAndReportsAMissingOne) {
   EXPECT_FALSE(missing.has_value());
 }
 
+TEST(CredentialsFile, TheMeshAccountIsTheMeshBlocksAccountId) {
+  const testkit::ScratchDir dir;
+  const std::string reference = dir.write(
+      "reference.json",
+      with_secret(R"({"AWS_REGION": "us-east-1",
+                      "Mesh": {"AccountId": "111111111111", "AccessKeyId": "A", "SecretAccessKey": "$S"},
+                      "Producer": {"AccountId": "222222222222", "AccessKeyId": "B", "SecretAccessKey": "$S"}})"));
+  EXPECT_EQ(mesh_account_in_credentials_file({.credentials_file = reference}), "111111111111");
+  const std::string single = dir.write(
+      "single.json", with_secret(R"({"AccountId": "222222222222", "AccessKeyId": "B",
+                                     "SecretAccessKey": "$S"})"));
+  EXPECT_EQ(mesh_account_in_credentials_file({.credentials_file = single}), "");
+  EXPECT_EQ(mesh_account_in_credentials_file({.credentials_file = dir.path() / "missing.json"}),
+            "");
+}
+
 }  // namespace
 }  // namespace datamesh::api
