@@ -15,6 +15,7 @@
 #include "api/json_list.h"
 #include "api/logging.h"
 #include "api/methods.h"
+#include "api/backup.h"
 #include "api/migrate.h"
 #include "api/routes.h"
 #include "cli/output.h"
@@ -259,6 +260,15 @@ absl::StatusOr<int> run_migrate(const GlobalOptions& global) {
   return kExitOk;
 }
 
+absl::StatusOr<int> run_backup(const GlobalOptions& global, const std::string& to) {
+  DATAMESH_RETURN_IF_ERROR(api::set_log_level(global.log_level));
+  DATAMESH_ASSIGN_OR_RETURN(
+      const nlohmann::json made,
+      api::backup_store(resolve_endpoint(ClientOptions{.endpoint = global.endpoint}), to));
+  print_answer(made);
+  return kExitOk;
+}
+
 // The options of one spelling of a parameter: --with-dashes and --with_underscores.
 void add_param_option(MethodCommand& command, const api::ParamSpec& spec, std::string_view key) {
   ParamValue& value = command.values.emplace_back();
@@ -394,6 +404,14 @@ int run(int argc, char** argv) {
       "Bring the schema of the mesh's database (--endpoint sqlite:///... or postgresql://...) up "
       "to this datamesh's version; stores also do it when opened, under a lock");
   migrate->fallthrough();
+  std::string backup_to;
+  CLI::App* backup = groups.at("admin")->add_subcommand(
+      "backup",
+      "Copy the mesh file (--endpoint sqlite:///...) and its key file while it is in use: a "
+      "consistent snapshot, checked before it takes its name (PostgreSQL: pg_dump)");
+  backup->add_option("--to", backup_to, "path of the new backup file; its key goes to PATH.key")
+      ->required();
+  backup->fallthrough();
 
   std::string quickstart_endpoint;
   CLI::App* quickstart = app.add_subcommand(
@@ -462,6 +480,7 @@ int run(int argc, char** argv) {
   }
   if (serve->parsed()) return exit_code_of(serve_mesh(global, serve_options));
   if (migrate->parsed()) return exit_code_of(run_migrate(global));
+  if (backup->parsed()) return exit_code_of(run_backup(global, backup_to));
   for (const MethodCommand& command : commands) {
     if (command.app->parsed()) return exit_code_of(call_method(global, command));
   }

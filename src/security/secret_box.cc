@@ -141,18 +141,17 @@ std::string parent_directory(const std::string& path) {
   return path.substr(0, slash);
 }
 
-// Writes a new random key to `path` without ever exposing a partial or readable file: the key
-// goes to a private temporary file (O_EXCL, 0600) that is then hard-linked into place, which
-// fails rather than overwrites when another process got there first (that key then wins).
-absl::Status create_key_file(const std::string& path) {
-  Key key;
+// Writes `key` to a new key file `path` without ever exposing a partial or readable file: the
+// key goes to a private temporary file (O_EXCL, 0600) that is then hard-linked into place,
+// which fails rather than overwrites when another file got there first: AlreadyExists, unless
+// `existing_wins` (a concurrent creator's key is then the one used).
+absl::Status write_key_file(const std::string& path, const Key& key, bool existing_wins) {
   uint8_t suffix[8];
-  if (RAND_bytes(key.data(), key.size()) != 1 || RAND_bytes(suffix, sizeof suffix) != 1) {
-    return absl::InternalError("OpenSSL RAND_bytes failed generating a master key");
+  if (RAND_bytes(suffix, sizeof suffix) != 1) {
+    return absl::InternalError("OpenSSL RAND_bytes failed naming a temporary key file");
   }
   std::string contents = encode_hex(key.data(), key.size()) + "\n";
   const Wiped wipe_contents(contents);
-  OPENSSL_cleanse(key.data(), key.size());
 
   const std::string temporary = cat(path, ".tmp-", encode_hex(suffix, sizeof suffix));
   const int fd =
@@ -173,7 +172,10 @@ absl::Status create_key_file(const std::string& path) {
   const bool linked = ::link(temporary.c_str(), path.c_str()) == 0;
   const int link_error = errno;
   ::unlink(temporary.c_str());
-  if (!linked && link_error != EEXIST) {
+  if (!linked && (link_error != EEXIST || !existing_wins)) {
+    if (link_error == EEXIST) {
+      return absl::AlreadyExistsError(cat("key file \"", path, "\" already exists"));
+    }
     return errno_status(link_error, "cannot create key file", path);
   }
   // Make the new name durable too: losing the key would lose every secret sealed with it.
@@ -185,6 +187,18 @@ absl::Status create_key_file(const std::string& path) {
     ::close(directory);
   }
   return absl::OkStatus();
+}
+
+// Writes a new random key to `path` (write_key_file); a key file another process created
+// meanwhile wins.
+absl::Status create_key_file(const std::string& path) {
+  Key key;
+  if (RAND_bytes(key.data(), key.size()) != 1) {
+    return absl::InternalError("OpenSSL RAND_bytes failed generating a master key");
+  }
+  absl::Status written = write_key_file(path, key, /*existing_wins=*/true);
+  OPENSSL_cleanse(key.data(), key.size());
+  return written;
 }
 
 absl::StatusOr<Key> read_key_file(const std::string& path) {
@@ -271,6 +285,14 @@ absl::StatusOr<SecretBox> SecretBox::open_key_file(const std::string& path,
   SecretBox box(*key);
   OPENSSL_cleanse(key->data(), key->size());
   return box;
+}
+
+absl::Status SecretBox::copy_key_file(const std::string& from, const std::string& to) {
+  absl::StatusOr<Key> key = read_key_file(from);
+  DATAMESH_RETURN_IF_ERROR(key.status());
+  absl::Status written = write_key_file(to, *key, /*existing_wins=*/false);
+  OPENSSL_cleanse(key->data(), key->size());
+  return written;
 }
 
 absl::StatusOr<SecretBox> SecretBox::from_environment_or_file(const std::string& key_file_path,

@@ -44,6 +44,12 @@ class SecretBox final : public datamesh::core::SecretSealer {
   static absl::StatusOr<SecretBox> from_environment_or_file(const std::string& key_file_path,
                                                             bool create_if_missing);
 
+  // Copies the key file `from` to a new file `to` (mode 0600 from the start, never a partial
+  // or readable file, never over an existing file), after checking it as open_key_file does:
+  // a backup's key. Errors: as open_key_file for `from`; AlreadyExists when `to` exists;
+  // PermissionDenied or Internal (from errno) when `to` cannot be written.
+  static absl::Status copy_key_file(const std::string& from, const std::string& to);
+
   SecretBox(const SecretBox&) = default;
   SecretBox& operator=(const SecretBox&) = default;
   ~SecretBox() override;

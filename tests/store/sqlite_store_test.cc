@@ -9,12 +9,14 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "api/migrate.h"
+#include "store/sqlite/backup.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/statements.h"
 #include "store/sqlite/transaction.h"
@@ -123,6 +125,51 @@ TEST(SqliteStoreFileTest, NewFileIsPrivateToItsOwnerWhateverTheUmask) {
   DATAMESH_ASSERT_OK(increment_counter(**store));
   ASSERT_EQ(::stat((path + "-wal").c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
+}
+
+// Backups (store/sqlite/backup.h) --------------------------------------------------------------
+
+TEST(SqliteBackupTest, ACopyOfALiveFileHoldsTheCommitsStillInItsLog) {
+  ScratchDir directory;
+  const std::string path = directory.file("mesh.db");
+  auto store = open_or_fail(path);
+  ASSERT_NE(store, nullptr);
+  for (int i = 0; i < 5; ++i) DATAMESH_ASSERT_OK(increment_counter(*store));
+  struct stat info {};
+  ASSERT_EQ(::stat((path + "-wal").c_str(), &info), 0);
+  ASSERT_GT(info.st_size, 0) << "the commits are in the log: a copy of the file alone lacks them";
+
+  const std::string copy = directory.file("backup.db");
+  auto made = sqlite::backup_sqlite_file(path, copy);
+  ASSERT_TRUE(made.ok()) << made.status();
+  EXPECT_GT(made->pages, 0);
+  ASSERT_EQ(::stat(copy.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u) << "a mesh file holds every key's sealed secret";
+  EXPECT_EQ(made->bytes, info.st_size);
+  EXPECT_NE(::stat((copy + ".partial").c_str(), &info), 0) << "no partial copy is left";
+  // The store goes on meanwhile; the copy holds what was committed when it was made.
+  DATAMESH_ASSERT_OK(increment_counter(*store));
+  auto from_copy = open_or_fail(copy);
+  ASSERT_NE(from_copy, nullptr);
+  auto counted = read_counter(*from_copy);
+  ASSERT_TRUE(counted.ok()) << counted.status();
+  EXPECT_EQ(*counted, 5);
+}
+
+TEST(SqliteBackupTest, ABackupNeverOverwritesAFile) {
+  ScratchDir directory;
+  const std::string path = directory.file("mesh.db");
+  auto store = open_or_fail(path);
+  ASSERT_NE(store, nullptr);
+  const std::string copy = directory.file("backup.db");
+  { std::ofstream(copy) << "precious"; }
+  auto made = sqlite::backup_sqlite_file(path, copy);
+  EXPECT_TRUE(absl::IsAlreadyExists(made.status())) << made.status();
+  EXPECT_THAT(std::string(made.status().message()), HasSubstr("give a new path"));
+  std::ifstream kept(copy);
+  std::string contents;
+  std::getline(kept, contents);
+  EXPECT_EQ(contents, "precious");
 }
 
 TEST(SqliteStoreFileTest, FileUsesWriteAheadLogging) {

@@ -327,6 +327,29 @@ TEST(SecretBoxKeyFile, RefusesAKeyFileGroupOrOthersMayAccess) {
                         "its owner (chmod 600)"));
 }
 
+TEST(SecretBoxKeyFile, CopyWritesTheSameKeyToANewPrivateFileOnly) {
+  const ScratchDir dir;
+  const std::string path = dir.file("mesh.db.key");
+  const absl::StatusOr<SecretBox> created = SecretBox::open_key_file(path, true);
+  ASSERT_TRUE(created.ok()) << created.status();
+  const std::string copy = dir.file("backup.db.key");
+  ASSERT_TRUE(SecretBox::copy_key_file(path, copy).ok());
+  EXPECT_EQ(read_file(copy), read_file(path));
+  struct stat status {};
+  ASSERT_EQ(::stat(copy.c_str(), &status), 0);
+  EXPECT_EQ(status.st_mode & 0777, 0600u);
+  // Never over an existing file; never from a file others may read.
+  write_file(copy, "kept\n", 0600);
+  EXPECT_EQ(SecretBox::copy_key_file(path, copy).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(read_file(copy), "kept\n");
+  ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+  EXPECT_EQ(SecretBox::copy_key_file(path, dir.file("other.key")).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(SecretBox::copy_key_file(dir.file("missing.key"), dir.file("third.key")).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_THAT(entries(dir), ::testing::UnorderedElementsAre("mesh.db.key", "backup.db.key"));
+}
+
 TEST(SecretBoxKeyFile, AcceptsAnOwnerOnlyReadOnlyFile) {
   const ScratchDir dir;
   const std::string path = dir.file("master.key");

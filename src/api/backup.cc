@@ -1,0 +1,55 @@
+#include "api/backup.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "base/status_macros.h"
+#include "base/text.h"
+#include "security/secret_box.h"
+#include "store/open/endpoint.h"
+#include "store/sqlite/backup.h"
+
+namespace datamesh::api {
+
+using base::cat;
+
+absl::StatusOr<nlohmann::json> backup_store(const std::string& url, const std::string& to) {
+  DATAMESH_ASSIGN_OR_RETURN(store::Endpoint endpoint, store::parse_endpoint(url));
+  if (endpoint.kind != store::Endpoint::Kind::kSqlite) {
+    return absl::InvalidArgumentError(cat(
+        "backup copies a SQLite mesh file: give --endpoint sqlite:///path/to/mesh.db, not \"", url,
+        "\" (a PostgreSQL mesh is backed up with pg_dump, docs/DEPLOYMENT.md; a server's mesh "
+        "where its file is)"));
+  }
+  if (to.empty()) return absl::InvalidArgumentError("give the backup's path: --to PATH");
+  if (!store::sqlite_file_exists(endpoint)) {
+    // The missing-file message of every front end.
+    return store::open_store(endpoint, /*create_if_missing=*/false).status();
+  }
+  const std::string key_copy = cat(to, ".key");
+  for (const std::string& path : {to, key_copy}) {
+    if (std::filesystem::exists(path)) {
+      return absl::AlreadyExistsError(
+          cat(path == to ? "backup file " : "key file ", path,
+              " already exists: give a new path (a backup never overwrites)"));
+    }
+  }
+  const bool key_in_environment =
+      std::getenv(std::string(security::SecretBox::kKeyEnvironmentVariable).c_str()) != nullptr;
+  DATAMESH_ASSIGN_OR_RETURN(const store::sqlite::SqliteBackup made,
+                            store::sqlite::backup_sqlite_file(endpoint.path, to));
+  if (!key_in_environment) {
+    if (absl::Status copied = security::SecretBox::copy_key_file(endpoint.path + ".key", key_copy);
+        !copied.ok()) {
+      std::filesystem::remove(to);
+      return copied;
+    }
+  }
+  return nlohmann::json{{"Store", endpoint.url},
+                        {"Backup", to},
+                        {"KeyFile", key_in_environment ? nlohmann::json() : nlohmann::json(key_copy)},
+                        {"Pages", made.pages},
+                        {"Bytes", made.bytes}};
+}
+
+}  // namespace datamesh::api
