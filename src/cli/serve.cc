@@ -2,9 +2,12 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <thread>
 
@@ -12,6 +15,7 @@
 #include "api/mesh_service.h"
 #include "base/status_macros.h"
 #include "base/text.h"
+#include "server/server_config.h"
 #include "server/tls_credentials.h"
 #include "store/open/endpoint.h"
 #include "api/logging.h"
@@ -36,6 +40,23 @@ void log_reload(const absl::StatusOr<server::TlsIdentity>& reloaded) {
   for (const std::string& warning : reloaded->warnings) api::logger().warn("{}", warning);
   api::logger().info("SIGHUP: HTTPS with the certificate of {}, valid until {}, from the next "
                      "connection on", reloaded->subject, reloaded->not_after);
+}
+
+// Raises the soft open-file limit as far as the connections need and the hard limit allows
+// (distributions start processes at 1024, below the default max_connections plus the rest).
+void raise_open_file_limit(int max_connections) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const server::OpenFileLimit plan =
+      server::plan_open_file_limit(limit.rlim_cur, limit.rlim_max, max_connections);
+  if (plan.soft != limit.rlim_cur) {
+    limit.rlim_cur = plan.soft;
+    if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+      api::logger().warn("cannot raise the open-file limit to {}: {}", plan.soft,
+                         std::strerror(errno));
+    }
+  }
+  if (!plan.warning.empty()) api::logger().warn("{}", plan.warning);
 }
 
 }  // namespace
@@ -108,6 +129,7 @@ absl::Status run_serve(const ServeOptions& options) {
   }
   const char* scheme = credentials ? "https" : "http";
   server::Server server(config, service, credentials);
+  raise_open_file_limit(server.config().max_connections);
   DATAMESH_RETURN_IF_ERROR(server.bind());
   std::thread signal_taker([&] {
     for (;;) {

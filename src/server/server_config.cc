@@ -179,4 +179,18 @@ absl::Status load_config_file(const std::string& path, ServerConfig& config) {
   return absl::OkStatus();
 }
 
+OpenFileLimit plan_open_file_limit(uint64_t soft, uint64_t hard, int max_connections) {
+  const uint64_t needed =
+      static_cast<uint64_t>(std::max(max_connections, 0)) + kDescriptorsBesideConnections;
+  if (soft >= needed) return {.soft = soft};
+  if (hard >= needed) return {.soft = needed};
+  return {.soft = hard,
+          .warning = cat("the open-file limit is ", hard, ", below max_connections (",
+                         max_connections, ") + ", kDescriptorsBesideConnections,
+                         " for the store and the server: connections past it wait in the "
+                         "kernel's backlog unanswered and the connection reserve cannot make "
+                         "room. Raise the limit (ulimit -n, systemd LimitNOFILE=) or lower "
+                         "max_connections")};
+}
+
 }  // namespace datamesh::server

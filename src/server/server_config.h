@@ -91,4 +91,15 @@ absl::Status parse_listen(std::string_view listen, ServerConfig& config);
 // host:port as a URL names it: [host]:port for an IPv6 address.
 std::string listen_address(std::string_view host, int port);
 
+// The open-file limit a server needs: a descriptor per connection, and room for the rest (the
+// store's files or PostgreSQL connections, the listening socket, the event loops).
+struct OpenFileLimit {
+  uint64_t soft = 0;    // what to set the soft limit to (the given one when it is enough)
+  std::string warning;  // when even the hard limit is too low: what happens, and what to do
+};
+inline constexpr uint64_t kDescriptorsBesideConnections = 128;
+// From the process's soft and hard RLIMIT_NOFILE: raises the soft limit towards
+// max_connections + kDescriptorsBesideConnections, as far as the hard limit allows. Pure.
+OpenFileLimit plan_open_file_limit(uint64_t soft, uint64_t hard, int max_connections);
+
 }  // namespace datamesh::server

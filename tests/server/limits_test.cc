@@ -299,6 +299,20 @@ TEST(ConnectionDeadlinesTest, TheSweepMakesRoomBackDownToTheHighWater) {
   for (auto* connection : opened) deadlines.closed(connection);
 }
 
+TEST(ServerConfigTest, TheOpenFileLimitIsRaisedAsFarAsTheHardLimitAllows) {
+  const uint64_t needed = 1024 + kDescriptorsBesideConnections;
+  EXPECT_EQ(plan_open_file_limit(1024, 1u << 20, 1024).soft, needed);
+  EXPECT_TRUE(plan_open_file_limit(1024, 1u << 20, 1024).warning.empty());
+  EXPECT_EQ(plan_open_file_limit(65536, 1u << 20, 1024).soft, 65536u) << "never lowered";
+  const OpenFileLimit short_of = plan_open_file_limit(200, 200, 1024);
+  EXPECT_EQ(short_of.soft, 200u);
+  EXPECT_NE(short_of.warning.find("the open-file limit is 200, below max_connections (1024) + "
+                                  "128"),
+            std::string::npos)
+      << short_of.warning;
+  EXPECT_NE(short_of.warning.find("ulimit -n"), std::string::npos);
+}
+
 TEST(ServerConfigTest, ListenTakesHostAndPortOrABracketedIpv6Address) {
   ServerConfig config;
   ASSERT_OK(parse_listen("0.0.0.0:9090", config));
