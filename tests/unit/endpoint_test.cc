@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -127,6 +128,21 @@ TEST_F(EndpointFileTest, ANewFileIsCreatedWithItsFolders) {
   EXPECT_TRUE(sqlite_file_exists(endpoint));
   EXPECT_EQ(std::filesystem::status(folder_ / "a").permissions() & std::filesystem::perms::all,
             std::filesystem::perms::owner_all);
+}
+
+TEST_F(EndpointFileTest, AnEmptyFileIsNoMeshAndIsLeftEmpty) {
+  std::filesystem::create_directories(folder_);
+  const std::filesystem::path path = folder_ / "mesh.db";
+  { std::ofstream touched(path); }
+  ASSERT_OK_AND_ASSIGN(Endpoint endpoint, parse_endpoint("sqlite://" + path.string()));
+  EXPECT_STATUS(open_store(endpoint, /*create_if_missing=*/false),
+                absl::StatusCode::kFailedPrecondition,
+                "the mesh file " + path.string() +
+                    " is empty (0 bytes): it holds no mesh. If it held one, restore it from a "
+                    "backup (datamesh admin backup)");
+  EXPECT_EQ(std::filesystem::file_size(path), 0u) << "no schema was written into it";
+  // Initializing a mesh there may use it.
+  EXPECT_OK(open_store(endpoint, /*create_if_missing=*/true).status());
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "store/open/endpoint.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "absl/strings/ascii.h"
 #include "base/status_macros.h"
@@ -105,6 +108,38 @@ absl::StatusOr<Endpoint> parse_endpoint(std::string_view url) {
                                         "\" is not supported)"));
 }
 
+namespace {
+
+// What SQLite would otherwise report obscurely about an existing mesh file, or not at all.
+absl::Status check_sqlite_file(const Endpoint& endpoint, bool create_if_missing) {
+  struct stat info {};
+  if (::stat(endpoint.path.c_str(), &info) != 0) return absl::OkStatus();  // SQLite reports it
+  // SQLite takes an empty file for an empty database, and a read would write a schema into
+  // it: a truncated mesh file would pass for a mesh never initialized.
+  if (info.st_size == 0 && !create_if_missing) {
+    return absl::FailedPreconditionError(cat(
+        "the mesh file ", endpoint.path, " is empty (0 bytes): it holds no mesh. If it held one, "
+        "restore it from a backup (datamesh admin backup); to start a new mesh there, remove it "
+        "and run datamesh admin initialize-mesh-account"));
+  }
+  // The write-ahead log lives in two files beside the mesh file, which SQLite creates when they
+  // are missing; it says only "unable to open database file" when it cannot.
+  const std::string directory = std::filesystem::path(endpoint.path).parent_path().string();
+  const bool log_files_exist = ::access((endpoint.path + "-wal").c_str(), F_OK) == 0 &&
+                               ::access((endpoint.path + "-shm").c_str(), F_OK) == 0;
+  if (!log_files_exist && ::access(directory.empty() ? "." : directory.c_str(), W_OK) != 0) {
+    return absl::FailedPreconditionError(
+        cat("cannot use the mesh file ", endpoint.path, ": its directory ",
+            directory.empty() ? "." : directory,
+            " is not writable, and SQLite keeps the mesh's write-ahead log beside the file (",
+            endpoint.path, "-wal and -shm): make the directory writable for this user (a "
+            "writable file alone is not enough)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 bool sqlite_file_exists(const Endpoint& endpoint) {
   struct stat info {};
   return endpoint.kind == Endpoint::Kind::kSqlite && ::stat(endpoint.path.c_str(), &info) == 0;
@@ -122,6 +157,8 @@ absl::StatusOr<std::unique_ptr<Store>> open_store(const Endpoint& endpoint,
               "initialize-mesh-account`)"));
         }
         create_sqlite_folder(endpoint);
+      } else {
+        DATAMESH_RETURN_IF_ERROR(check_sqlite_file(endpoint, create_if_missing));
       }
       DATAMESH_ASSIGN_OR_RETURN(auto store, SqliteStore::open(endpoint.path));
       return std::unique_ptr<Store>(std::move(store));
