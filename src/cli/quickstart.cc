@@ -2,12 +2,14 @@
 
 #include <stdlib.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include <sys/stat.h>
 
 #include "api/json_codec.h"
+#include "base/text.h"
 #include "cli/output.h"
 #include "datamesh/datamesh.h"
 
@@ -63,6 +65,13 @@ int run_quickstart(const std::string& mesh_file, const std::string& server,
       return report_error(absl::UnavailableError("cannot create a temporary folder in /tmp"));
     }
     path = std::string(folder) + "/mesh.db";
+  } else if (server.empty() && std::filesystem::exists(path) &&
+             std::filesystem::file_size(path) > 0) {
+    // Checked before anything is printed: the walkthrough is for a mesh of its own.
+    return report_error(absl::AlreadyExistsError(
+        base::cat("quickstart walks through a new mesh, and ", path,
+            " exists already: give --mesh-file a new path, or none for a temporary one (to "
+            "explore that mesh, use the CLI with --endpoint sqlite://", path, ")")));
   }
   // Against a server (started with --allow-initialize on an empty store), or embedded.
   const std::string endpoint = server.empty() ? "sqlite://" + path : server;
