@@ -82,6 +82,15 @@ export function clockMessage(error) {
   return `This computer's clock is off by more than the server allows${at}: every call is signed with the time. Set the clock right, then sign in again.`;
 }
 
+// Whether doing the same again may succeed: the server unreachable, busy, throttling, failing,
+// or a write that raced another. A refusal of the request itself (its values, the caller's
+// rights, something missing or in the wrong state, the clock) fails again the same way.
+export function isRetryable(error) {
+  if (clockIsOff(error)) return false;
+  if (error.status === 409) return error.code === 'Aborted';
+  return error.status === 0 || error.status === 429 || error.status >= 500 || error.status === undefined;
+}
+
 // What an error means for the person, and what to do.
 export function explain(error) {
   const message = error.message || String(error);

@@ -2,7 +2,7 @@
 // permission checkboxes, dialogs and the subscription timeline. Every control has a label a
 // screen reader reads; errors are announced (role=alert), progress politely (aria-live).
 import { useEffect, useRef, useState, useCallback } from 'preact/hooks';
-import { explain } from './api.js';
+import { explain, isRetryable } from './api.js';
 
 export const kPermissions = ['SELECT', 'INSERT', 'DELETE', 'DESCRIBE', 'ALTER', 'DROP', 'ALL'];
 
@@ -21,7 +21,7 @@ export function ErrorBox({ error, onRetry }) {
     <div class="error" role="alert">
       <p><strong>{title}</strong> {hint}</p>
       <p class="detail">{message}</p>
-      {onRetry && <button type="button" onClick={onRetry}>Try again</button>}
+      {onRetry && isRetryable(error) && <button type="button" onClick={onRetry}>Try again</button>}
     </div>
   );
 }

@@ -370,6 +370,9 @@ test('the consumer finds the product and requests tables with a live preview', a
   await columns.getByRole('cell', { name: 'order_id' }).waitFor();
   await columns.getByRole('cell', { name: 'decimal(10,2)' }).waitFor();
   await columns.getByRole('cell', { name: 'day' }).waitFor();
+  // The partition key is marked as one; the other columns are not.
+  assert.equal(await columns.getByRole('cell', { name: 'partition key' }).count(), 1);
+  assert.match(await columns.getByRole('row').filter({ hasText: 'partition key' }).innerText(), /^day\s/);
   await checkA11y(page, 'catalog with columns');
   await page.getByRole('button', { name: 'Request access' }).click();
   const dialog = page.getByRole('dialog');
@@ -388,6 +391,32 @@ test('the consumer finds the product and requests tables with a live preview', a
   const card = page.getByRole('listitem', { name: `Subscription ${subscriptionId}` });
   await card.getByText('Pending').waitFor();
   await visit(page, 'my-subscriptions');
+});
+
+test('a failed load offers "Try again" only when trying again may help', async () => {
+  const page = await newPage();
+  await signIn(page, credentials.consumer);
+  await tab(page, 'Catalog').waitFor();
+  await visit(page, 'catalog');
+  let injected = { status: 403, code: 'PermissionDenied' };
+  await page.route('**/v1/consumer/get-published-table', (route) => (injected
+    ? route.fulfill({ status: injected.status, contentType: 'application/json',
+                      body: JSON.stringify({ Error: { Code: injected.code, Message: 'injected by the test' } }) })
+    : route.continue()));
+  const table = page.getByRole('button', { name: 'orders', exact: true });
+  // Refused: the same again would be refused again.
+  await table.click();
+  await page.getByRole('alert').filter({ hasText: 'Your account may not do this.' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Try again' }).count(), 0);
+  await table.click();
+  // The server busy: trying again helps, once it is not.
+  injected = { status: 503, code: 'Unavailable' };
+  await table.click();
+  await page.getByRole('alert').filter({ hasText: 'The server is busy' }).waitFor();
+  injected = null;
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await page.getByRole('table', { name: /^orders/ }).getByRole('cell', { name: 'order_id' }).waitFor();
+  await page.context().close();
 });
 
 test('the producer sees the request appear without reloading, approves it narrower with grantable rights', async () => {

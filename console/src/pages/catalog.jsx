@@ -51,12 +51,16 @@ function Columns({ api, database, table }) {
   if (loading) return <Loading what="columns" />;
   if (error) return <ErrorBox error={error} onRetry={reload} />;
   const t = data.Table || {};
-  const columns = [...((t.StorageDescriptor || {}).Columns || []), ...(t.PartitionKeys || [])];
+  // Partition keys are columns too, of the table's storage layout: marked as such, after the
+  // others, as Glue lists them.
+  const columns = [...((t.StorageDescriptor || {}).Columns || []).map((c) => ({ ...c, kind: '' })),
+                   ...(t.PartitionKeys || []).map((c) => ({ ...c, kind: 'partition key' }))];
   return (
     <table class="columns">
       <caption>{table}{t.Description ? ` — ${t.Description}` : ''}</caption>
-      <thead><tr><th scope="col">Column</th><th scope="col">Type</th></tr></thead>
-      <tbody>{columns.map((c) => <tr key={c.Name}><td>{c.Name}</td><td>{c.Type}</td></tr>)}</tbody>
+      <thead><tr><th scope="col">Column</th><th scope="col">Type</th><th scope="col">Partition</th></tr></thead>
+      <tbody>{columns.map((c) => (
+        <tr key={c.Name}><td>{c.Name}</td><td>{c.Type}</td><td>{c.kind}</td></tr>))}</tbody>
     </table>
   );
 }
