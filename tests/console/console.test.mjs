@@ -554,6 +554,22 @@ test('the consumer leaves an Active subscription, its timeline ending there; a d
   await denied.getByText('not this quarter').waitFor();
 });
 
+test('a request withdrawn while the producer decides it closes the dialog with a word why', async () => {
+  const consumer = pages.consumer;
+  await tab(consumer, 'Catalog').click();
+  await consumer.getByRole('button', { name: 'Request access' }).click();
+  await consumer.getByRole('dialog').getByRole('button', { name: 'Send request' }).click();
+  const id = (await consumer.getByText(/^Request \S+ sent/).innerText()).split(' ')[1];
+  const producer = pages.producer;
+  await producer.getByRole('listitem', { name: `Subscription ${id}` })
+    .getByRole('button', { name: 'Approve…' }).click();
+  await producer.getByRole('dialog').waitFor();
+  await datamesh(['consumer', 'delete-subscription', '--subscription-id', id, '--reason', 'asked by mistake'],
+                 credentials.consumer);
+  await producer.getByText(`Request ${id} is no longer pending: its consumer withdrew it`).waitFor();
+  assert.equal(await producer.getByRole('dialog').count(), 0);
+});
+
 test('a forbidden action is hidden in the page and refused by the server', async () => {
   const page = pages.consumer;
   await page.goto(`${base}/#/accounts`);

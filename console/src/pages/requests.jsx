@@ -2,7 +2,7 @@
 // polled), each with an approve dialog (permissions as asked or narrower, grantable per
 // permission, notes) and deny with a reason; their Active subscriptions with change and revoke;
 // every subscription's timeline.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { Dialog, Empty, ErrorBox, Loading, Notice, Paged, PermissionChecks, StatusBadge, Timeline, kPermissions, useAction, useLoad } from '../ui.jsx';
 import { Grants } from './subscriptions.jsx';
 import { fetchAll } from './fetch_all.js';
@@ -90,8 +90,11 @@ function EndForm({ api, subscription: s, onDone }) {
   );
 }
 
-function Card({ api, subscription: s, onChanged }) {
-  const [dialog, setDialog] = useState('');
+// `onDialog(open)`: the approve or change dialog opened or closed (its list tells the producer
+// when the subscription leaves the list while the dialog is open).
+function Card({ api, subscription: s, onChanged, onDialog = () => {} }) {
+  const [dialog, setDialogState] = useState('');
+  const setDialog = (mode) => { setDialogState(mode); onDialog(Boolean(mode)); };
   const [history, setHistory] = useState(false);
   const id = s.SubscriptionId;
   return (
@@ -115,13 +118,25 @@ function Card({ api, subscription: s, onChanged }) {
 function Pending({ api, onChanged, version }) {
   const { loading, data, error, reload } = useLoad(
     () => fetchAll(api, 'producer/list_pending_access_requests', {}, 'Subscriptions'), [version], kPollMs);
+  // The request whose approve dialog is open. When the poll no longer lists it (withdrawn by its
+  // consumer, or decided in another session) the dialog goes with its card: say why.
+  const [deciding, setDeciding] = useState('');
+  const [gone, setGone] = useState('');
+  useEffect(() => {
+    if (deciding && data && !data.some((s) => s.SubscriptionId === deciding)) {
+      setGone(`Request ${deciding} is no longer pending: its consumer withdrew it, or it was decided in another session. Nothing was approved.`);
+      setDeciding('');
+    }
+  }, [data, deciding]);
   return (
     <section aria-labelledby="pending-title">
       <h2 id="pending-title">Pending requests {data && <span class="count">({data.length})</span>}</h2>
+      <Notice>{gone}</Notice>
       {loading ? <Loading what="pending requests" /> : error ? <ErrorBox error={error} onRetry={reload} />
         : data.length === 0 ? <Empty>No request is waiting for you.</Empty>
           : <Paged items={data} label="Pending requests"
-                   render={(s) => <Card key={`${s.SubscriptionId}-${s.Version}`} api={api} subscription={s} onChanged={onChanged} />} />}
+                   render={(s) => <Card key={`${s.SubscriptionId}-${s.Version}`} api={api} subscription={s} onChanged={onChanged}
+                                        onDialog={(open) => { setDeciding(open ? s.SubscriptionId : ''); if (open) setGone(''); }} />} />}
     </section>
   );
 }
