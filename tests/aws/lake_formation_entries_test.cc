@@ -235,10 +235,19 @@ TEST(LakeFormationEntriesTest, AnActiveSubscriptionStandsForItsGrantsWithDescrib
 TEST(LakeFormationEntriesTest, ADatabaseSubscriptionStandsForGrantsOnEveryTable) {
   Subscription s = active_subscription();
   s.table_names.clear();
+  // As datamesh's approval records it.
+  s.granted_table_arns = {std::string("arn:aws:glue:us-east-1:") + kMesh + ":table/" +
+                          kDatabase + "/*"};
   const std::vector<GrantRow> rows = subscription_grants(s, kMesh);
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0].table_name, "*");
   EXPECT_EQ(rows[2].table_name, "");
+  // As the original approved it (no table ARN): DESCRIBE on the database alone.
+  s.granted_table_arns.clear();
+  const std::vector<GrantRow> original = subscription_grants(s, kMesh);
+  ASSERT_EQ(original.size(), 1u);
+  EXPECT_EQ(original[0].table_name, "");
+  EXPECT_EQ(original[0].permission, "DESCRIBE");
 }
 
 TEST(LakeFormationEntriesTest, OnlyAnActiveSubscriptionStandsForGrants) {
