@@ -23,7 +23,7 @@ class DataMeshAdmin(MeshClient):
         """The calling account opts in as a consumer."""
     def initialize_mesh_account(self, mesh_name: str | None = ...) -> Any:
         """Create the mesh account and its admin key (once, on an empty mesh); the secret is shown this once."""
-    def initialize_producer_account(self, *, client_token: str | None = ...) -> Any:
+    def initialize_producer_account(self, crawler_role_arn: str | None = ..., *, client_token: str | None = ...) -> Any:
         """The calling account opts in as a producer."""
     def list_access_keys(self, account_id: str) -> Any:
         """List the access keys of an account."""

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 
 from data_mesh_util.DataMeshAdmin import DataMeshAdmin
 from data_mesh_util.exceptions import error_for
+from data_mesh_util.lib.client import refuse_crawler_role_arn
 
 
 class DataMeshMacros:
@@ -22,7 +23,10 @@ class DataMeshMacros:
                           crawler_role_arn: str | None = None) -> None:
         """Sets an account up as a producer, a consumer or both: the account opts in with its own
         credentials, then the mesh administrator enables it. account_credentials must carry
-        AccountId. crawler_role_arn is accepted and ignored, as in the original."""
+        AccountId. crawler_role_arn must be None, as initialize_producer_account's (datamesh
+        takes a crawler's role per data product; the original dropped it unused)."""
+        # Checked before any step, so that a refused call leaves nothing half set up.
+        refuse_crawler_role_arn(crawler_role_arn)
         kind = str(account_type).lower()
         if kind not in ("producer", "consumer", "both"):
             raise error_for("InvalidArgument", f"Unknown Account Type {account_type}")

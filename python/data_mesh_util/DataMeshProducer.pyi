@@ -9,7 +9,7 @@ class DataMeshProducer(MeshClient):
     def __init__(self, data_mesh_account_id: str | None = ..., region_name: str | None = ..., log_level: str | int = ..., use_credentials: Any = ..., endpoint: str | None = ...) -> None: ...
     def approve_access_request(self, request_id: str, grant_permissions: list[str] | str | None = ..., grantable_permissions: list[str] | str | None = ..., decision_notes: str | None = ..., *, client_token: str | None = ...) -> Any:
         """Approve a request, as asked or narrower, with grantable rights."""
-    def create_data_products(self, source_database_name: str, create_public_metadata: bool = ..., table_name_regex: str | None = ..., domain: str | None = ..., data_product_name: str | None = ..., sync_mesh_catalog_schedule: str | None = ..., sync_mesh_crawler_role_arn: str | None = ..., expose_data_mesh_db_name: str | None = ..., expose_table_references_with_suffix: str = ..., *, client_token: str | None = ...) -> Any:
+    def create_data_products(self, source_database_name: str, create_public_metadata: bool = ..., table_name_regex: str | None = ..., domain: str | None = ..., data_product_name: str | None = ..., sync_mesh_catalog_schedule: str | None = ..., sync_mesh_crawler_role_arn: str | None = ..., expose_data_mesh_db_name: str | None = ..., expose_table_references_with_suffix: str = ..., use_original_table_name: bool = ..., *, client_token: str | None = ...) -> Any:
         """Publish tables of a source database as a data product in the mesh."""
     def create_database(self, database_input: dict[str, Any], *, client_token: str | None = ...) -> Any:
         """Create a database in the caller's catalog."""

@@ -13,7 +13,7 @@ import os
 import re
 import sys
 
-from data_mesh_util.lib import client
+from data_mesh_util.lib import client, signatures
 
 TYPES = {"string": "str", "bool": "bool", "int": "int", "string_list": "list[str] | str",
          "permission_list": "list[str] | str", "json": "dict[str, Any]"}
@@ -28,6 +28,8 @@ def param_types(group, method):
         types[spec["name"]] = TYPES[spec["type"]]
         if spec["alias"]:
             types[spec["alias"]] = TYPES[spec["type"]]
+    for name, kind in signatures.COMPATIBILITY.get((group, method), {}).items():
+        types[name] = TYPES[kind]
     return types
 
 

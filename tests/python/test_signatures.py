@@ -19,17 +19,27 @@ def test_table_names_only_declared_parameters():
         assert key in ROUTES, f"{key} is not a declared method"
         names = {p["name"] for p in ROUTES[key]["params"]} | \
                 {p["alias"] for p in ROUTES[key]["params"] if p["alias"]}
+        compatibility = set(signatures.COMPATIBILITY.get(key, {}))
         declared_required = {p["name"] for p in ROUTES[key]["params"] if p["required"]}
         for name, _ in entries:
-            assert name in names, f"{key}: {name} is not a parameter of the declaration"
+            assert name in names | compatibility, \
+                f"{key}: {name} is not a parameter of the declaration"
+            # The original's keywords are its own, not a declaration's under another name.
+            assert not (name in names and name in compatibility), name
         # A parameter the declaration requires is a required positional one in Python.
         table_required = set()
         for name, default in entries:
+            if name in compatibility:
+                assert default is not signatures.REQUIRED, f"{key}: {name} must be optional"
+                continue
             spec = next(p for p in ROUTES[key]["params"] if name in (p["name"], p["alias"]))
             if default is signatures.REQUIRED:
                 table_required.add(spec["name"])
         assert declared_required <= table_required, \
             f"{key}: {declared_required - table_required} required by the declaration"
+    for key, keywords in signatures.COMPATIBILITY.items():
+        assert key in ROUTES, f"{key} is not a declared method"
+        assert set(keywords) <= {name for name, _ in signatures.POSITIONAL.get(key, [])}
     for key in signatures.TWO_SHAPED_ANSWERS:
         assert key in ROUTES
 

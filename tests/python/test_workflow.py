@@ -3,9 +3,11 @@ finalize, read, narrow, delete. Answers are plain dicts and lists with the docum
 
 import json
 
-from conftest import CONSUMER_ID, MESH_ID, PRODUCER_ID
+import pytest
+from conftest import CONSUMER_ID, MESH_ID, ORDERS, PRODUCER_ID
 
 from data_mesh_util import DataMeshMacros as dmm
+from data_mesh_util import exceptions
 from data_mesh_util.lib.SubscriberTracker import SubscriberTracker
 
 
@@ -114,3 +116,45 @@ def test_endpoint_from_environment(mesh, monkeypatch):
     admin = DataMeshAdmin(data_mesh_account_id=MESH_ID, use_credentials=mesh.admin_creds)
     assert admin.endpoint == mesh.endpoint
     assert {a["AccountId"] for a in admin.list_accounts()} >= {PRODUCER_ID, CONSUMER_ID}
+
+
+def test_original_keywords_without_effect_are_accepted(mesh):
+    """The original's 0_5 script passes crawler_role_arn=None; its README passes
+    use_original_table_name. No effect (None, False): accepted; True: links named like the
+    tables, as expose_table_references_with_suffix=''."""
+    admin = mesh.admin(mesh.producer_creds)
+    assert admin.initialize_producer_account(crawler_role_arn=None)["RoleArn"]
+    assert admin.initialize_producer_account(None)["RoleArn"]
+    mesh.admin().enable_account_as_producer(PRODUCER_ID)
+    producer = mesh.producer()
+    producer.create_database(database_input={"Name": "sales"})
+    producer.create_table(database_name="sales", table_input=ORDERS)
+    made = producer.create_data_products("sales", table_name_regex="orders",
+                                         use_original_table_name=None)
+    assert made["Tables"] == [{"LinkTable": "orders_link", "SourceTable": "orders"}]
+    made = producer.create_data_products("sales", True, "orders", None, None, None, None,
+                                         "sales-renamed", "_link", False)
+    assert made["Tables"] == [{"LinkTable": "orders_link", "SourceTable": "orders"}]
+    made = producer.create_data_products("sales", table_name_regex="orders",
+                                         expose_data_mesh_db_name="sales-original",
+                                         use_original_table_name=True)
+    assert made["Tables"] == [{"LinkTable": "orders", "SourceTable": "orders"}]
+
+
+def test_original_keywords_datamesh_cannot_honour_are_refused(mesh):
+    admin = mesh.admin(mesh.producer_creds)
+    with pytest.raises(exceptions.InvalidArgument, match="per data product"):
+        admin.initialize_producer_account(crawler_role_arn="arn:aws:iam::1:role/Crawler")
+    # Refused before anything is done: the account did not initialize.
+    assert not mesh.admin().describe_account(account_id=PRODUCER_ID)["ProducerInitialized"]
+    macros = dmm.DataMeshMacros(data_mesh_account_id=MESH_ID, endpoint=mesh.endpoint)
+    with pytest.raises(exceptions.InvalidArgument, match="per data product"):
+        macros.bootstrap_account("producer", mesh.admin_creds, mesh.producer_creds,
+                                 crawler_role_arn="arn:aws:iam::1:role/Crawler")
+    assert not mesh.admin().describe_account(account_id=PRODUCER_ID)["ProducerInitialized"]
+    producer = mesh.producer()
+    with pytest.raises(exceptions.InvalidArgument, match="cannot go with"):
+        producer.create_data_products("sales", use_original_table_name=True,
+                                      expose_table_references_with_suffix="_x")
+    with pytest.raises(exceptions.InvalidArgument, match="True or False"):
+        producer.create_data_products("sales", use_original_table_name="yes")

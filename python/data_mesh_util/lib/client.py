@@ -172,7 +172,48 @@ def _as_param(spec, value):
     return value
 
 
+def refuse_crawler_role_arn(value):
+    """The original's account set-up took a crawler role (and crashed on one, reference §2.4);
+    datamesh takes a crawler's role per data product, so only None has a meaning here."""
+    if value is not None:
+        raise error_for(
+            "InvalidArgument",
+            f"crawler_role_arn {value!r} is not taken at account set-up: datamesh takes a "
+            "crawler's role per data product (create_data_products' sync_mesh_crawler_role_arn)"
+            ", and on AWS DataMeshProducerAccess may already pass roles to Glue; leave it None")
+
+
+def _use_original_table_name(value, params):
+    """The original named the producer's links like the tables when True: an empty suffix."""
+    if value is None or value is False:
+        return
+    if value is not True:
+        raise error_for("InvalidArgument",
+                        f"use_original_table_name must be True or False, not {value!r}")
+    suffix = params.get("expose_table_references_with_suffix")
+    if suffix:
+        raise error_for("InvalidArgument",
+                        "use_original_table_name=True names the links like the tables; it "
+                        f"cannot go with expose_table_references_with_suffix {suffix!r}")
+    params["expose_table_references_with_suffix"] = ""
+
+
+COMPATIBILITY_HELP = {
+    "crawler_role_arn": "only None (datamesh takes a crawler's role per data product)",
+    "use_original_table_name": "true names the links like the tables (an empty "
+                               "expose_table_references_with_suffix)",
+}
+
+# How each keyword of signatures.COMPATIBILITY acts: on the value and the parameters to send.
+_COMPATIBILITY_KEYWORDS = {
+    "crawler_role_arn": lambda value, params: refuse_crawler_role_arn(value),
+    "use_original_table_name": _use_original_table_name,
+}
+
+
 def _make_method(group, route):
+    compatibility = {name: _COMPATIBILITY_KEYWORDS[name] for name in
+                     signatures.COMPATIBILITY.get((group, route["method"]), {})}
     specs = {}
     for spec in route["params"]:
         specs[spec["name"]] = spec
@@ -203,7 +244,7 @@ def _make_method(group, route):
         for name, value in kwargs.items():
             if name in given:
                 raise TypeError(f"{method_name}() got multiple values for argument '{name}'")
-            if name not in specs:
+            if name not in specs and name not in compatibility:
                 raise TypeError(f"{method_name}() got an unexpected keyword argument '{name}'")
             given[name] = value
         # A required parameter left out is Python's TypeError, as for any function; given
@@ -220,7 +261,10 @@ def _make_method(group, route):
                             f"argument{plural}: {listed}")
         params = {}
         for name, value in given.items():
-            params[name] = _as_param(specs[name], value)
+            if name not in compatibility:
+                params[name] = _as_param(specs[name], value)
+        for name, translate in compatibility.items():
+            translate(given.get(name), params)
         return self._call(group, method_name, params)
 
     method.__name__ = method_name
@@ -231,6 +275,8 @@ def _make_method(group, route):
     for spec in route["params"]:
         alias = f" (also {spec['alias']})" if spec["alias"] else ""
         lines.append(f"{spec['name']}{alias}: {spec['help']}")
+    for name, translate in compatibility.items():
+        lines.append(f"{name}: the original's keyword; {COMPATIBILITY_HELP[name]}")
     method.__doc__ = "\n".join(lines)
     return method
 

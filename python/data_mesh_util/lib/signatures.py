@@ -9,13 +9,15 @@ its route, and every method must exist: tests/python/test_signatures.py checks i
 cannot drift from the declarations.
 
 Key: (group, method). Value: a list of (name, default); a name without a default is a required
-positional parameter. REQUIRED marks one.
+positional parameter. REQUIRED marks one. A name may also be one of the method's COMPATIBILITY
+keywords (below).
 """
 
 REQUIRED = object()
 
 POSITIONAL = {
     ("admin", "initialize_mesh_account"): [("mesh_name", None)],
+    ("admin", "initialize_producer_account"): [("crawler_role_arn", None)],
     ("admin", "enable_account_as_producer"): [("account_id", REQUIRED)],
     ("admin", "enable_account_as_consumer"): [("account_id", REQUIRED)],
     ("producer", "create_data_products"): [
@@ -28,6 +30,7 @@ POSITIONAL = {
         ("sync_mesh_crawler_role_arn", None),
         ("expose_data_mesh_db_name", None),
         ("expose_table_references_with_suffix", "_link"),
+        ("use_original_table_name", False),
     ],
     ("producer", "get_data_product"): [("database_name", REQUIRED), ("table_name_regex", None)],
     ("producer", "approve_access_request"): [
@@ -57,6 +60,15 @@ POSITIONAL = {
     ("consumer", "get_subscription"): [("request_id", REQUIRED)],
     ("consumer", "delete_subscription"): [("subscription_id", REQUIRED), ("reason", REQUIRED)],
     ("consumer", "get_table_info"): [("database_name", REQUIRED), ("table_name", REQUIRED)],
+}
+
+# Keywords of the original's signatures that no declaration has (docs/DECISIONS.md, "Keywords
+# of the original without a parameter"): the original's scripts pass them, so the methods take
+# them; client.py translates a value datamesh can honour and refuses the others. Value: the
+# type of each, as the route table names types.
+COMPATIBILITY = {
+    ("admin", "initialize_producer_account"): {"crawler_role_arn": "string"},
+    ("producer", "create_data_products"): {"use_original_table_name": "bool"},
 }
 
 # Answers whose shape scripts read in two ways (issue 17 point 4; docs/PYTHON.md).
