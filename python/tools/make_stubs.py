@@ -13,7 +13,7 @@ import os
 import re
 import sys
 
-from data_mesh_util.lib import client, signatures
+from data_mesh_util.lib import client, constants, signatures
 
 TYPES = {"string": "str", "bool": "bool", "int": "int", "string_list": "list[str] | str",
          "permission_list": "list[str] | str", "json": "dict[str, Any]"}
@@ -109,8 +109,21 @@ def module_stub(name):
                         body.append(f'        """{_summary(function)}"""')
         elif inspect.isfunction(value) and value.__module__ == module.__name__:
             body += ["", "", f"def {attr}{_signature(value)}:", f'    """{_summary(value)}"""']
-        elif attr.isupper() and name == "lib.constants":
+        elif attr.isupper() and (name == "lib.constants" or
+                                 attr in getattr(module, "__all__", ()) and
+                                 not hasattr(constants, attr)):
             body.append(f"{attr}: {_value_type(value)}")
+    # What `import *` of a module with __all__ gives beyond its own definitions: the modules
+    # and names it imports for its scripts (lib.SubscriberTracker, as the original's did).
+    for attr in getattr(module, "__all__", ()):
+        value = getattr(module, attr)
+        if inspect.ismodule(value):
+            needs.add(f"import {value.__name__}" + ("" if value.__name__ == attr
+                                                    else f" as {attr}"))
+        elif inspect.isclass(value) and value.__module__ != module.__name__:
+            needs.add(f"from {value.__module__} import {attr}")
+        elif hasattr(constants, attr):
+            needs.add("from data_mesh_util.lib.constants import *")
     text = "\n".join(body)
     for typing_name in ("Any", "Mapping"):
         if re.search(rf"\b{typing_name}\b", text):

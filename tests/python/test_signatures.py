@@ -85,6 +85,30 @@ def test_module_layout():
     assert len(name) == 64 and ":" not in name
 
 
+def test_tracker_star_import_brings_the_original_module_names():
+    """The original's examples 3_grant_data_product_access.py and 3_5_... use logging.DEBUG,
+    utils and MESH after only `from data_mesh_util.lib.SubscriberTracker import *`: what that
+    module imported (logging, sys, re, datetime, Enum, utils, the constants) and its own
+    constants come with it; boto3's and shortuuid's names do not (no dependency of the
+    package), nor the package's internals."""
+    import logging
+    import sys
+
+    from data_mesh_util.lib import utils
+    names = {}
+    exec("from data_mesh_util.lib.SubscriberTracker import *", names)  # noqa: S102
+    assert names["logging"] is logging and names["sys"] is sys and names["utils"] is utils
+    assert names["logging"].DEBUG == 10 and names["re"].fullmatch
+    assert names["datetime"].now() and names["Enum"]
+    assert (names["MESH"], names["PRODUCER"], names["CONSUMER"]) == \
+        ("Mesh", "Producer", "Consumer")
+    assert names["STATUS_ACTIVE"] == "Active" and names["SUBSCRIPTION_ID"] == "SubscriptionId"
+    assert names["SUBSCRIPTIONS_TRACKER_TABLE"] == "AwsDataMeshSubscriptions"
+    assert names["SubscriberTracker"].get_endpoints
+    for absent in ("MeshClient", "error_for", "DataMeshError", "Any", "Attr", "shortuuid"):
+        assert absent not in names
+
+
 def test_type_stubs_are_up_to_date():
     """The checked-in .pyi stubs are what python/tools/make_stubs.py writes from the
     declarations (run it after changing one)."""

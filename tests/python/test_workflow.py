@@ -158,3 +158,11 @@ def test_original_keywords_datamesh_cannot_honour_are_refused(mesh):
                                       expose_table_references_with_suffix="_x")
     with pytest.raises(exceptions.InvalidArgument, match="True or False"):
         producer.create_data_products("sales", use_original_table_name="yes")
+
+
+def test_tracker_endpoints_outside_aws(mesh):
+    """The original's get_endpoints() answered its DynamoDB table's and stream's ARNs; a mesh
+    file or a server has neither: both None (docs/PYTHON.md)."""
+    tracker = SubscriberTracker(credentials=mesh.consumer_creds, data_mesh_account_id=MESH_ID,
+                                region_name="us-east-1", endpoint=mesh.endpoint)
+    assert tracker.get_endpoints() == {"Table": None, "Stream": None}

@@ -5,11 +5,60 @@ producer or consumer view, so a caller sees the subscriptions it is a party to. 
 through DataMeshProducer / DataMeshConsumer.
 """
 
+# The original's module-level imports, which scripts reach through
+# `from data_mesh_util.lib.SubscriberTracker import *` (its examples 3_grant_data_product_access.py
+# and 3_5_modify_data_product_access.py use logging.DEBUG, utils and MESH that way). Its boto3
+# conditions and shortuuid are not dependencies of this package and are left out.
+import logging
+import re
+import sys
+from datetime import datetime
+from enum import Enum
 from typing import Any
 
+import data_mesh_util.lib.utils as utils
 from data_mesh_util.exceptions import DataMeshError, error_for
+from data_mesh_util.lib import constants
 from data_mesh_util.lib.client import MeshClient
-from data_mesh_util.lib.constants import STATUS_DELETED, STATUS_PENDING
+from data_mesh_util.lib.constants import *  # noqa: F403 — the original's star import
+from data_mesh_util.lib.constants import STATUS_DELETED, STATUS_PENDING, SUBSCRIPTIONS_TRACKER_TABLE
+
+# The tracker item's attribute names, as the original's module named them.
+SUBSCRIPTION_ID = "SubscriptionId"
+OWNER_PRINCIPAL = "OwnerPrincipal"
+SUBSCRIBER_PRINCIPAL = "SubscriberPrincipal"
+STATUS = "Status"
+CREATION_DATE = "CreationDate"
+CREATED_BY = "CreatedBy"
+UPDATED_DATE = "UpdatedDate"
+UPDATED_BY = "UpdatedBy"
+DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+DATABASE_NAME = "DatabaseName"
+TABLE_NAME = "TableName"
+REQUESTED_GRANTS = "RequestedGrants"
+PERMITTED_GRANTS = "PermittedGrants"
+TABLE_ARNS = "GrantedTableARNs"
+RAM_SHARES = "RamShares"
+NOTES = "Notes"
+
+# What `import *` gives: the names above and the original's imports, not this module's own
+# helpers (MeshClient, error_for, Any, ...), which the original did not have.
+__all__ = (["logging", "re", "sys", "datetime", "Enum", "utils", "SubscriberTracker",
+            "SUBSCRIPTION_ID", "OWNER_PRINCIPAL", "SUBSCRIBER_PRINCIPAL", "STATUS",
+            "CREATION_DATE", "CREATED_BY", "UPDATED_DATE", "UPDATED_BY", "DATE_FORMAT",
+            "DATABASE_NAME", "TABLE_NAME", "REQUESTED_GRANTS", "PERMITTED_GRANTS", "TABLE_ARNS",
+            "RAM_SHARES", "NOTES"] +
+           [name for name in vars(constants) if not name.startswith("_")])
+
+
+def _aws_partition(region: str) -> str:
+    """The ARN partition of a region, by the region prefixes of botocore's partitions.json,
+    which src/aws/partitions.cc holds for the core (not reachable from Python)."""
+    prefixes = (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"),
+                ("us-isof-", "aws-iso-f"), ("us-iso-", "aws-iso"), ("eu-isoe-", "aws-iso-e"),
+                ("eusc-", "aws-eusc"))
+    return next((partition for prefix, partition in prefixes if region.startswith(prefix)),
+                "aws")
 
 
 class SubscriberTracker(MeshClient):
@@ -24,6 +73,21 @@ class SubscriberTracker(MeshClient):
                  endpoint: str | None = None) -> None:
         super().__init__(data_mesh_account_id=data_mesh_account_id, region_name=region_name,
                          log_level=log_level, use_credentials=credentials, endpoint=endpoint)
+
+    def get_endpoints(self) -> dict[str, str | None]:
+        """{'Table', 'Stream'}: the ARNs of the original's tracker table and of its stream.
+        With an aws:// endpoint, Table is AwsDataMeshSubscriptions in the mesh account and
+        region (read with get_caller_identity) and Stream None: a stream's ARN ends in its
+        creation time, which only DynamoDB's DescribeTable in the mesh account answers, and
+        the core offers no call for it. A mesh file or a server holds the subscriptions in
+        its own store, with no DynamoDB table: both None."""
+        if not self.endpoint.startswith("aws://"):
+            return {"Table": None, "Stream": None}
+        identity = self._call("admin", "get_caller_identity", {})
+        region, mesh = identity["RegionName"], identity["DataMeshAccountId"]
+        return {"Table": f"arn:{_aws_partition(region)}:dynamodb:{region}:{mesh}:table/"
+                         f"{SUBSCRIPTIONS_TRACKER_TABLE}",
+                "Stream": None}
 
     def get_subscription(self, subscription_id: str,
                          force: bool = False) -> dict[str, Any] | None:
