@@ -2,6 +2,7 @@
 finalize, read, narrow, delete. Answers are plain dicts and lists with the documents' keys."""
 
 import json
+import sys
 
 import pytest
 from conftest import CONSUMER_ID, MESH_ID, ORDERS, PRODUCER_ID
@@ -166,3 +167,55 @@ def test_tracker_endpoints_outside_aws(mesh):
     tracker = SubscriberTracker(credentials=mesh.consumer_creds, data_mesh_account_id=MESH_ID,
                                 region_name="us-east-1", endpoint=mesh.endpoint)
     assert tracker.get_endpoints() == {"Table": None, "Stream": None}
+
+
+def test_create_session_without_boto3(mesh, monkeypatch):
+    """The original's 0_5_setup_account_as.py sets an account up with
+    utils.create_session(credentials=None, region=None).get_credentials(). Without boto3 (as
+    for Debian's python3) the session reads the AWS variables boto3 reads first."""
+    from data_mesh_util.lib import utils
+    monkeypatch.setitem(sys.modules, "boto3", None)  # import boto3 fails
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                 "AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    nothing = utils.create_session(credentials=None, region=None)
+    assert nothing.get_credentials() is None and nothing.region_name is None
+
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    given = utils.create_session(credentials=mesh.producer_creds)
+    assert given.region_name == "eu-west-1"
+    assert given.get_credentials().access_key == mesh.producer_creds["AccessKeyId"]
+    assert utils.create_session(mesh.producer_creds, "us-east-2").region_name == "us-east-2"
+    with pytest.raises(exceptions.InvalidArgument, match="Malformed Credentials"):
+        utils.create_session(credentials={"AccessKeyId": "x"})
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", mesh.producer_creds["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", mesh.producer_creds["SecretAccessKey"])
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-west-2")
+    session = utils.create_session(credentials=None, region=None)
+    assert session.region_name == "us-west-2"
+    credentials = session.get_credentials()
+    assert (credentials.secret_key, credentials.token) == \
+        (mesh.producer_creds["SecretAccessKey"], None)
+    # What the 0_5 script does with it.
+    from data_mesh_util.DataMeshAdmin import DataMeshAdmin
+    admin = DataMeshAdmin(data_mesh_account_id=MESH_ID, region_name="us-east-1",
+                          use_credentials=credentials, endpoint=mesh.endpoint)
+    assert admin.initialize_producer_account(crawler_role_arn=None)["RoleArn"]
+
+
+def test_create_session_with_boto3(monkeypatch):
+    """With boto3 importable, create_session is the original's: a boto3 session of the keys
+    and the region (AWS_REGION when none is given), or the default session."""
+    import types
+
+    from data_mesh_util.lib import utils
+    made = []
+    boto3 = types.ModuleType("boto3")
+    boto3.session = types.SimpleNamespace(Session=lambda **kw: made.append(kw) or kw)
+    monkeypatch.setitem(sys.modules, "boto3", boto3)
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    utils.create_session(credentials={"AccessKeyId": "a", "SecretAccessKey": "s"})
+    utils.create_session(credentials=None, region=None)
+    assert made == [{"aws_access_key_id": "a", "aws_secret_access_key": "s",
+                     "aws_session_token": None, "region_name": "eu-west-1"}, {}]

@@ -8,6 +8,7 @@ from typing import Any
 
 from data_mesh_util.exceptions import error_for
 from data_mesh_util.lib import constants
+from data_mesh_util.lib.client import credentials_dict
 
 
 def load_client_info_from_file(from_path: str | None = None) -> tuple[
@@ -40,6 +41,62 @@ def load_client_info_from_file(from_path: str | None = None) -> tuple[
     clients = {b: info[b] for b in constants.CREDENTIAL_BLOCKS}
     account_ids = {b: info[b].get("AccountId") for b in constants.CREDENTIAL_BLOCKS}
     return info.get("AWS_REGION"), clients, account_ids, info
+
+
+class Credentials:
+    """What a boto3 session's get_credentials() answers, as the classes' use_credentials take
+    it: access_key, secret_key, token (and account_id, when the given credentials had one)."""
+
+    def __init__(self, access_key: str, secret_key: str, token: str | None = None,
+                 account_id: str | None = None) -> None:
+        self.access_key, self.secret_key, self.token = access_key, secret_key, token
+        self.account_id = account_id
+
+    def __repr__(self) -> str:  # never the secret
+        return f"Credentials(access_key={self.access_key!r})"
+
+
+class Session:
+    """create_session's answer when boto3 cannot be imported: region_name and
+    get_credentials(), the two things scripts read of the original's boto3 session."""
+
+    def __init__(self, credentials: Credentials | None, region_name: str | None) -> None:
+        self._credentials = credentials
+        self.region_name = region_name
+
+    def get_credentials(self) -> Credentials | None:
+        """The session's credentials, or None when none were found (as boto3's)."""
+        return self._credentials
+
+
+def create_session(credentials: Any = None, region: str | None = None) -> Any:
+    """The original's session (reference §2.1): with credentials (a mapping or an object with
+    access_key / secret_key / token), a session of those keys in `region`, else AWS_REGION;
+    without, the default session. A boto3 session when boto3 can be imported (it is no
+    dependency of the package). Otherwise a Session whose credentials are the given ones or,
+    without, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (boto3's first
+    source), else None, which lets the classes read their own chain (docs/PYTHON.md); its
+    region_name is then AWS_DEFAULT_REGION."""
+    try:
+        import boto3
+    except ImportError:
+        boto3 = None
+    if credentials is not None:
+        keys = credentials_dict(credentials)  # Malformed Credentials, as the original
+        region = region or os.environ.get("AWS_REGION")
+        if boto3 is not None:
+            return boto3.session.Session(aws_access_key_id=keys["AccessKeyId"],
+                                         aws_secret_access_key=keys["SecretAccessKey"],
+                                         aws_session_token=keys.get("SessionToken"),
+                                         region_name=region)
+        return Session(Credentials(keys["AccessKeyId"], keys["SecretAccessKey"],
+                                   keys.get("SessionToken"), keys.get("AccountId")), region)
+    if boto3 is not None:
+        return boto3.session.Session()
+    key, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+    found = Credentials(key, secret, os.environ.get("AWS_SESSION_TOKEN") or None) \
+        if key and secret else None
+    return Session(found, os.environ.get("AWS_DEFAULT_REGION"))
 
 
 def purify_sysargs(args: list[str] | None = None) -> list[str]:

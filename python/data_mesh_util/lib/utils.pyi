@@ -8,6 +8,22 @@ def load_client_info_from_file(from_path: str | None = ...) -> tuple[str | None,
     """Reads a CredentialsFile: AWS_REGION and the five blocks Mesh, Producer, Consumer, ProducerAdmin, ConsumerAdmin (each AccountId, AccessKeyId, SecretAccessKey, optional SessionToken). The path defaults to the environment variable CredentialsFile."""
 
 
+class Credentials:
+    """What a boto3 session's get_credentials() answers, as the classes' use_credentials take it: access_key, secret_key, token (and account_id, when the given credentials had one)."""
+    def __init__(self, access_key: str, secret_key: str, token: str | None = ..., account_id: str | None = ...) -> None: ...
+
+
+class Session:
+    """create_session's answer when boto3 cannot be imported: region_name and get_credentials(), the two things scripts read of the original's boto3 session."""
+    def __init__(self, credentials: data_mesh_util.lib.utils.Credentials | None, region_name: str | None) -> None: ...
+    def get_credentials(self) -> data_mesh_util.lib.utils.Credentials | None:
+        """The session's credentials, or None when none were found (as boto3's)."""
+
+
+def create_session(credentials: Any = ..., region: str | None = ...) -> Any:
+    """The original's session (reference §2.1): with credentials (a mapping or an object with access_key / secret_key / token), a session of those keys in `region`, else AWS_REGION; without, the default session. A boto3 session when boto3 can be imported (it is no dependency of the package). Otherwise a Session whose credentials are the given ones or, without, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (boto3's first source), else None, which lets the classes read their own chain (docs/PYTHON.md); its region_name is then AWS_DEFAULT_REGION."""
+
+
 def purify_sysargs(args: list[str] | None = ...) -> list[str]:
     """Command-line arguments with option names normalised (--some-name -> --some_name). Values are kept as given (the original also stripped every quote from them, which broke JSON)."""
 
