@@ -14,6 +14,7 @@ prints `error (Code): message` on stderr. Answers print as the `datamesh` comman
 """
 
 import argparse
+import contextlib
 import inspect
 import json
 import os
@@ -235,7 +236,10 @@ def _run(args):
         if spec_type == "permission_list":
             value = _permissions(value)
         kwargs[name] = value
-    return function(**kwargs)
+    # stdout carries the answer's JSON only: what a method prints for the original's scripts
+    # (request-access's "Creating Database level Access Request") goes to stderr.
+    with contextlib.redirect_stdout(sys.stderr):
+        return function(**kwargs)
 
 
 def _param_type(class_name, method, name):

@@ -174,3 +174,16 @@ def test_installed_script():
         assert shown.returncode == 0 and "request-access" in shown.stdout, shown.stderr
     finally:
         shutil.rmtree(prefix, ignore_errors=True)
+
+
+def test_database_level_request_keeps_stdout_json(embedded, capsys):
+    """The Python method prints the original's line on stdout; the command's stdout is its
+    JSON answer only, so the line goes to stderr."""
+    db = embedded.publish_orders()
+    code, out, err = in_process(capsys, "request-access", "--owner-account-id", PRODUCER_ID,
+                                "--database-name", db, "--request-permissions", "SELECT",
+                                "--use-credentials", json.dumps(embedded.consumer_creds),
+                                "--endpoint", embedded.endpoint)
+    assert code == 0, err
+    assert json.loads(out)["Type"] == "DATABASE"
+    assert err == "Creating Database level Access Request\n"

@@ -219,3 +219,23 @@ def test_create_session_with_boto3(monkeypatch):
     utils.create_session(credentials=None, region=None)
     assert made == [{"aws_access_key_id": "a", "aws_secret_access_key": "s",
                      "aws_session_token": None, "region_name": "eu-west-1"}, {}]
+
+
+def test_database_level_request_prints_as_the_original(mesh, capsys):
+    """The original printed this line on stdout for a request without tables (reference
+    §1.4); scripts may read it there. Not for a request that names tables."""
+    db = mesh.publish_orders()
+    consumer = mesh.consumer()
+    capsys.readouterr()
+    consumer.request_access_to_product(PRODUCER_ID, db, ["SELECT"], tables=["orders"])
+    assert capsys.readouterr().out == ""
+    consumer.request_access_to_product(PRODUCER_ID, db, ["SELECT"])
+    assert capsys.readouterr().out == "Creating Database level Access Request\n"
+    consumer.request_access_to_product(PRODUCER_ID, db, "DESCRIBE", None)
+    assert capsys.readouterr().out == "Creating Database level Access Request\n"
+    # An empty list is no database-level request on datamesh, but a mistake (InvalidArgument).
+    with pytest.raises(exceptions.InvalidArgument):
+        consumer.request_access_to_product(PRODUCER_ID, db, ["SELECT"], tables=[])
+    with pytest.raises(TypeError):
+        consumer.request_access_to_product(PRODUCER_ID)
+    assert capsys.readouterr().out == ""
