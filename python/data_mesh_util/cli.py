@@ -21,7 +21,7 @@ import os
 import sys
 
 from data_mesh_util.exceptions import DataMeshError, error_for
-from data_mesh_util.lib import constants, utils
+from data_mesh_util.lib import client, constants, signatures, utils
 
 # The `datamesh` command's exit code per error code (docs/CLI.md, "Output and exit codes");
 # every code not listed exits 1.
@@ -120,16 +120,18 @@ def _add_global_options(parser, with_mesh_options=True):
 
 def _add_method_options(parser, class_name, method_name):
     """The method's parameters as options, typed by the route's parameter specs; those
-    without a default in the Python signature are required."""
+    without a default in the Python signature are required. Answers whether any is."""
     cls = _client_class(class_name)
     signature = inspect.signature(getattr(cls, method_name))
     route = getattr(cls, method_name).route
     group = parser.add_argument_group("parameters")
+    any_required = False
     for spec in route["params"]:
         name = spec["name"]
         python_name = name if name in signature.parameters else spec["alias"]
         parameter = signature.parameters[python_name]
         required = parameter.default is inspect.Parameter.empty
+        any_required = any_required or required
         spellings = {f"--{python_name.replace('_', '-')}", f"--{python_name}",
                      f"--{name.replace('_', '-')}", f"--{name}"}
         if spec["alias"]:
@@ -148,10 +150,22 @@ def _add_method_options(parser, class_name, method_name):
             options.update(type=_json_value, metavar="JSON")
         else:
             options.update(metavar="VALUE")
-        if parameter.default not in (inspect.Parameter.empty, None):
+        # The declaration's help may name the default already ("(default true)").
+        if parameter.default not in (inspect.Parameter.empty, None) and \
+                "default" not in spec["help"].lower():
             options["help"] += f" (default {parameter.default})"
         group.add_argument(*sorted(spellings, key=lambda s: ("_" in s, s)), **options)
-    return route
+    # The original's keywords that no declaration has (lib/signatures.py): options as its
+    # utility had them, which the method honours or refuses.
+    function = getattr(cls, method_name)
+    for name, kind in signatures.COMPATIBILITY.get((function.group, method_name), {}).items():
+        options = {"dest": name, "help": client.COMPATIBILITY_HELP[name]}
+        if kind == "bool":
+            options.update(type=_boolean, metavar="true|false")
+        else:
+            options.update(metavar="VALUE")
+        group.add_argument(f"--{name.replace('_', '-')}", f"--{name}", **options)
+    return any_required
 
 
 def _add_enable_account_options(parser):
@@ -161,7 +175,9 @@ def _add_enable_account_options(parser):
                        help="producer (ProducerAdmin block), consumer (ConsumerAdmin block) or "
                             "both")
     group.add_argument("--crawler-role-arn", "--crawler_role_arn", dest="crawler_role_arn",
-                       metavar="ARN", help="accepted and ignored, as in the original")
+                       metavar="ARN", help="the original's option; a role is refused: datamesh "
+                                           "takes a crawler's role per data product "
+                                           "(create-data-product --sync-mesh-crawler-role-arn)")
 
 
 def build_parser():
@@ -172,6 +188,8 @@ def build_parser():
             f"  {name:22} {cls}.{method}" for name, (cls, _, method) in COMMANDS.items()) +
         "\n\nRun `data-mesh-cli <command> --help` for a command's options.")
     commands = parser.add_subparsers(dest="command", metavar="<command>")
+    # Command -> (its parser, whether it has a required option), for main().
+    parser.commands = {}
     for name, (class_name, _, method) in COMMANDS.items():
         summary = (f"{class_name}.{method}: set an account up and enable it" if method ==
                    "bootstrap_account" else f"{class_name}.{method}: " +
@@ -180,9 +198,11 @@ def build_parser():
                                   formatter_class=_HelpFormatter)
         if method == "bootstrap_account":
             _add_enable_account_options(sub)
+            required = True
         else:
-            _add_method_options(sub, class_name, method)
+            required = _add_method_options(sub, class_name, method)
         _add_global_options(sub, with_mesh_options=True)
+        parser.commands[name] = (sub, required)
     return parser
 
 
@@ -265,10 +285,24 @@ def main(argv=None):
     if not argv:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    if len(argv) == 1 and argv[0] in COMMANDS and parser.commands[argv[0]][1]:
+        # A bare command that needs options: its help, as the original printed its usage.
+        parser.commands[argv[0]][0].print_help(sys.stderr)
+        return EXIT_USAGE
     try:
-        args = parser.parse_args(argv)
+        # Options a command does not know are ignored, as the original's utility ignored them
+        # (parse_known_args), but said; the command's own parser reports its usage errors.
+        args, unknown = parser.parse_known_args(argv)
     except SystemExit as e:  # argparse: 0 for --help, 2 for a usage error (as datamesh's)
         return e.code if isinstance(e.code, int) else EXIT_USAGE
+    if args.command is None:  # only options the top level does not know: no command
+        parser.print_usage(sys.stderr)
+        print(f"data-mesh-cli: no command in {' '.join(argv)}; the commands are: "
+              f"{', '.join(COMMANDS)}", file=sys.stderr)
+        return EXIT_USAGE
+    if unknown:
+        print(f"data-mesh-cli: ignoring unrecognized arguments {' '.join(unknown)}: the "
+              "original ignored them too", file=sys.stderr)
     try:
         answer = _run(args)
     except DataMeshError as e:

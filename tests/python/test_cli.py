@@ -126,10 +126,18 @@ def test_bad_arguments(capsys):
                       "--create-public-metadata", "maybe")
     assert bad_boolean.returncode == 2
     assert "'maybe' is not a boolean (true or false)" in bad_boolean.stderr
-    code, _, err = in_process(capsys, "approve-subscription")
-    assert code == 2 and "--request-id" in err
+    # A bare command with required options shows its own help, as the original did.
+    code, out, err = in_process(capsys, "approve-subscription")
+    assert code == 2 and out == "" and err.startswith("usage: data-mesh-cli approve-subscription")
+    assert "--request-id" in err and "--decision-notes" in err and "error" not in err
+    # A usage error of a command shows that command's usage.
+    code, _, err = in_process(capsys, "approve-subscription", "--decision-notes", "x")
+    assert code == 2 and err.startswith("usage: data-mesh-cli approve-subscription")
+    assert "the following arguments are required: --request-id" in err
     code, _, err = in_process(capsys, "no-such-command")
     assert code == 2 and 'Command "no-such-command" Invalid' in err
+    code, _, err = in_process(capsys, "--no-such-option")
+    assert code == 2 and "no command in --no-such-option" in err
     code, _, err = in_process(capsys, "list-subscriptions", "--use-credentials", "{not json")
     assert code == 2 and "not JSON" in err
     code, _, err = in_process(capsys, "enable-account", "--account-type", "producer")
@@ -151,6 +159,10 @@ def test_help(capsys):
     assert in_process(capsys, "request-access", "help") == (0, command.stdout, "")
     code, out, _ = in_process(capsys, "enable-account", "--help")
     assert code == 0 and "{producer,consumer,both}" in out
+    # Each default once: the declaration's help already names it.
+    code, out, _ = in_process(capsys, "create-data-product", "help")
+    assert code == 0 and "(default True)" not in out and "(default _link) (default" not in out
+    assert "--use-original-table-name" in out
 
 
 def test_installed_script():
@@ -187,3 +199,42 @@ def test_database_level_request_keeps_stdout_json(embedded, capsys):
     assert code == 0, err
     assert json.loads(out)["Type"] == "DATABASE"
     assert err == "Creating Database level Access Request\n"
+
+
+def test_unknown_options_are_ignored_with_a_warning(embedded, capsys):
+    """The original's utility ignored options it did not know (its README's
+    `approve-subscription ... --notes ok`); datamesh's too, saying so on stderr."""
+    db = embedded.publish_orders()
+    common = ["--endpoint", embedded.endpoint]
+    sub = embedded.consumer().request_access_to_product(PRODUCER_ID, db, ["SELECT"],
+                                                        tables=["orders"])["SubscriptionId"]
+    code, out, err = in_process(capsys, "approve-subscription", "--request-id", sub,
+                                "--notes", "ok", "--use-credentials",
+                                json.dumps(embedded.producer_creds), *common)
+    assert (code, out) == (0, ""), err
+    assert err == ("data-mesh-cli: ignoring unrecognized arguments --notes ok: the original "
+                   "ignored them too\n")
+    assert embedded.producer().get_subscription(sub)["Status"] == "Active"
+    code, out, err = in_process(capsys, "create-data-product", "--source-database-name",
+                                "sales", "--table-regex", "x", "--use-original-table-name",
+                                "true", "--expose-data-mesh-db-name", "sales-same",
+                                "--use-credentials", json.dumps(embedded.producer_creds),
+                                *common)
+    assert code == 0, err
+    assert "ignoring unrecognized arguments --table-regex x:" in err
+    assert json.loads(out)["Tables"] == [{"LinkTable": "orders", "SourceTable": "orders"}]
+
+
+def test_enable_account_refuses_a_crawler_role(embedded, capsys):
+    credentials_file = os.path.join(embedded.workdir, "credentials.json")
+    with open(credentials_file, "w", encoding="utf-8") as f:
+        json.dump({"AWS_REGION": "us-east-1", "Mesh": embedded.admin_creds,
+                   "Producer": embedded.producer_creds,
+                   "ProducerAdmin": embedded.producer_creds,
+                   "Consumer": embedded.consumer_creds,
+                   "ConsumerAdmin": embedded.consumer_creds}, f)
+    code, _, err = in_process(capsys, "enable-account", "--account-type", "producer",
+                              "--crawler-role-arn", "arn:aws:iam::1:role/C", "--credentials-file",
+                              credentials_file, "--endpoint", embedded.endpoint)
+    assert code == 2 and "error (InvalidArgument): crawler_role_arn" in err
+    assert "per data product" in err
