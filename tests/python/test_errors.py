@@ -45,6 +45,17 @@ def test_already_exists(mesh):
         mesh.admin().create_account(account_name="again", account_id=PRODUCER_ID)
 
 
+def test_initialize_mesh_account_answers_the_admin_key_once(mesh):
+    """docs/DECISIONS.md, "initialize_mesh_account answer" and "... again": the admin's
+    credentials, not the original's roles; a second run is AlreadyExists, changing nothing."""
+    assert sorted(mesh.admin_creds) == ["AccessKeyId", "AccountId", "AccountName",
+                                        "SecretAccessKey"]
+    with pytest.raises(ValueError) as raised:
+        mesh.admin().initialize_mesh_account(mesh_name="again")
+    assert type(raised.value) is exceptions.AlreadyExists
+    assert mesh.admin().get_caller_identity()["AccountName"] == "demo"
+
+
 def test_permission_denied_is_a_permission_error(mesh):
     mesh.enable_both()
     with pytest.raises(PermissionError) as raised:
