@@ -313,6 +313,42 @@ TEST_F(PostgresStoreTest, AWriterWaitsForTheWriteLockThenIsUnavailableWhileReade
   DATAMESH_ASSERT_OK(put_account(*store, "222222222222"));
 }
 
+TEST_F(PostgresStoreTest, AnAnswerLaterThanTheTimeoutDropsTheConnection) {
+  auto connection =
+      postgres::Connection::open(schema_->url(), "test", "", std::chrono::milliseconds(200));
+  ASSERT_TRUE(connection.ok()) << connection.status();
+  auto slow = (*connection)->exec("SELECT pg_sleep(3)", "sleep");
+  EXPECT_TRUE(absl::IsUnavailable(slow.status())) << slow.status();
+  EXPECT_THAT(std::string(slow.status().message()),
+              ::testing::HasSubstr("the mesh database test did not answer within 200ms (sleep): "
+                                   "it may be stopped or overloaded; the connection was dropped"));
+  EXPECT_TRUE((*connection)->lost()) << "a connection with an answer still coming is not reused";
+  auto quick = postgres::Connection::open(schema_->url(), "test", "", std::chrono::seconds(5));
+  ASSERT_TRUE(quick.ok()) << quick.status();
+  EXPECT_TRUE((*quick)->exec("SELECT 1", "select").ok());
+}
+
+TEST_F(PostgresStoreTest, ADatabaseThatDoesNotAnswerFailsTheCallThenTheStoreRecovers) {
+  // The write lock's wait stands for a database that stopped answering: it lasts longer than
+  // the answer timeout, and PostgreSQL's own lock_timeout would end it later still.
+  auto store = open({.lock_timeout_ms = 10000, .answer_timeout_ms = 300});
+  ASSERT_NE(store, nullptr);
+  auto other = postgres::Connection::open(schema_->url(), "other replica", "");
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_TRUE((*other)
+                  ->exec("BEGIN; SELECT * FROM audit_chain_head WHERE id = 1 FOR UPDATE",
+                         "take the write lock")
+                  .ok());
+  absl::Status silent = put_account(*store, "111111111111");
+  EXPECT_TRUE(absl::IsUnavailable(silent)) << silent;
+  EXPECT_THAT(std::string(silent.message()), ::testing::HasSubstr("did not answer within 300ms"));
+  ASSERT_TRUE((*other)->exec("ROLLBACK", "release the write lock").ok());
+  DATAMESH_ASSERT_OK(put_account(*store, "222222222222"));
+  auto found = has_account(*store, "222222222222");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(*found);
+}
+
 TEST_F(PostgresStoreTest, TwoStoresOnOneDatabaseLoseNoIncrement) {
   // Two replicas' stores, two threads each: the write lock is the database's, not a process's.
   auto first = open();

@@ -1,12 +1,16 @@
 #include "store/postgres/connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <charconv>
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/time/time.h"
 #include "absl/strings/str_replace.h"
 #include "base/status_macros.h"
 #include "base/text.h"
@@ -156,13 +160,15 @@ std::string Result::bytes(int row, int column) const {
 
 // Connection ---------------------------------------------------------------------------------
 
-absl::StatusOr<std::unique_ptr<Connection>> Connection::open(const std::string& conninfo,
-                                                             const std::string& database,
-                                                             std::string_view session_sql) {
-  // dbname holds the whole URI or key=value string (expand_dbname); the others are defaults it
-  // may override.
-  const char* keywords[] = {"dbname", "fallback_application_name", "client_encoding", nullptr};
-  const char* values[] = {conninfo.c_str(), "datamesh", "UTF8", nullptr};
+absl::StatusOr<std::unique_ptr<Connection>> Connection::open(
+    const std::string& conninfo, const std::string& database, std::string_view session_sql,
+    std::chrono::milliseconds answer_timeout) {
+  // dbname holds the whole URI or key=value string (expand_dbname), which overrides the
+  // keywords before it; those after it override it. connect_timeout: a server that accepts
+  // the connection and never answers (stopped, frozen) would hold the caller for ever.
+  const char* keywords[] = {"connect_timeout", "dbname", "fallback_application_name",
+                            "client_encoding", nullptr};
+  const char* values[] = {"10", conninfo.c_str(), "datamesh", "UTF8", nullptr};
   PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr) {
     return absl::UnavailableError(
@@ -178,6 +184,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::open(const std::string& 
   // them on stderr.
   PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   std::unique_ptr<Connection> connection(new Connection(conn, database));
+  connection->answer_timeout_ = answer_timeout;
   if (!session_sql.empty()) {
     DATAMESH_RETURN_IF_ERROR(connection->exec(session_sql, "set up the session"));
   }
@@ -187,6 +194,13 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::open(const std::string& 
 Connection::~Connection() { PQfinish(conn_); }
 
 absl::Status Connection::check(const pg_result* result, std::string_view doing) {
+  if (result == nullptr && timed_out_) {
+    last_sqlstate_ = "08006";  // the session is gone, as far as this side knows
+    return absl::UnavailableError(cat(
+        "the mesh database ", database_, " did not answer within ",
+        absl::FormatDuration(absl::FromChrono(answer_timeout_)), " (", doing,
+        "): it may be stopped or overloaded; the connection was dropped"));
+  }
   const ExecStatusType status = result != nullptr ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
     last_sqlstate_.clear();
@@ -304,13 +318,13 @@ absl::StatusOr<Result> Connection::run_pipeline(const Statement* last) {
   Result answer(nullptr);
   for (const Sent& command : sent) {
     const Statement& statement = batch[command.statement];
-    PGresult* raw = PQgetResult(conn_);
+    PGresult* raw = next_result();
     if (raw == nullptr) {
       if (first_failure.ok()) stopped_at_ = command.statement;
       return broken("read a statement's result");
     }
     Result result(raw);
-    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+    while (PGresult* extra = next_result()) PQclear(extra);
     if (PQresultStatus(raw) == PGRES_PIPELINE_ABORTED) {  // skipped after first_failure
       // The server never prepared it.
       if (command.prepare) prepared_.erase(std::string(statement.sql));
@@ -332,7 +346,7 @@ absl::StatusOr<Result> Connection::run_pipeline(const Statement* last) {
       answer = std::move(result);
     }
   }
-  PGresult* sync = PQgetResult(conn_);
+  PGresult* sync = next_result();
   const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
   PQclear(sync);
   if (!synced || PQexitPipelineMode(conn_) != 1) return broken("end the pipeline");
@@ -356,7 +370,7 @@ absl::Status Connection::read_unwaited() {
   const std::string doing = std::move(unwaited_);
   unwaited_.clear();
   absl::Status first = absl::OkStatus();
-  while (PGresult* raw = PQgetResult(conn_)) {
+  while (PGresult* raw = next_result()) {
     Result result(raw);
     if (absl::Status ok = check(raw, doing); !ok.ok() && first.ok()) first = std::move(ok);
   }
@@ -368,9 +382,40 @@ absl::StatusOr<Result> Connection::exec(std::string_view sql, std::string_view d
   DATAMESH_RETURN_IF_ERROR(read_unwaited());
   DATAMESH_RETURN_IF_ERROR(flush());
   const std::string text(sql);
-  Result result(PQexec(conn_, text.c_str()));
-  DATAMESH_RETURN_IF_ERROR(check(result.raw(), doing));
+  if (PQsendQuery(conn_, text.c_str()) != 1) return check(nullptr, doing);
+  // As PQexec: the result of the last statement, or the first failure's.
+  Result result(nullptr);
+  absl::Status first = absl::OkStatus();
+  while (PGresult* raw = next_result()) {
+    Result next(raw);
+    if (absl::Status ok = check(raw, doing); !ok.ok() && first.ok()) first = std::move(ok);
+    result = std::move(next);
+  }
+  if (first.ok() && lost()) first = check(nullptr, doing);
+  DATAMESH_RETURN_IF_ERROR(first);
+  if (result.raw() == nullptr) return check(nullptr, doing);
   return result;
+}
+
+pg_result* Connection::next_result() {
+  if (timed_out_ || broken_) return nullptr;
+  if (answer_timeout_.count() > 0) {
+    const auto deadline = std::chrono::steady_clock::now() + answer_timeout_;
+    while (PQisBusy(conn_) == 1) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        timed_out_ = true;
+        broken_ = true;
+        return nullptr;
+      }
+      pollfd readable{.fd = PQsocket(conn_), .events = POLLIN, .revents = 0};
+      const int ready = ::poll(&readable, 1, static_cast<int>(left.count()));
+      if (ready < 0 && errno != EINTR) break;     // PQgetResult reports the socket's error
+      if (ready > 0 && PQconsumeInput(conn_) != 1) break;  // the same
+    }
+  }
+  return PQgetResult(conn_);
 }
 
 bool Connection::lost() const { return broken_ || PQstatus(conn_) == CONNECTION_BAD; }

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -102,9 +103,14 @@ class Connection {
   // (the URL without its password). `session_sql` runs once after connecting (SET ...).
   // Errors: Unavailable naming the database and libpq's reason (refused, wrong password,
   // no such database, timeout).
-  static absl::StatusOr<std::unique_ptr<Connection>> open(const std::string& conninfo,
-                                                          const std::string& database,
-                                                          std::string_view session_sql);
+  // `answer_timeout`: how long any one answer of the server may take to start arriving (0 =
+  // for ever). Past it the connection is dropped (lost()) and the call fails with Unavailable:
+  // a database that stops answering without closing its connections (stopped, frozen, a
+  // network path gone silent) otherwise holds every caller for as long as it lasts. The
+  // statements of the store answer in milliseconds, or after lock_timeout when they wait.
+  static absl::StatusOr<std::unique_ptr<Connection>> open(
+      const std::string& conninfo, const std::string& database, std::string_view session_sql,
+      std::chrono::milliseconds answer_timeout = std::chrono::milliseconds(0));
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
   ~Connection();
@@ -180,12 +186,18 @@ class Connection {
   absl::StatusOr<Result> run_pipeline(const Statement* last);
   // Reads the answer of send_without_waiting, if one is outstanding.
   absl::Status read_unwaited();
+  // The next result, as PQgetResult, after waiting at most answer_timeout_ for the server to
+  // answer; a timeout marks the connection broken and answers null, as a lost one would
+  // (check() then names the timeout).
+  pg_result* next_result();
 
   pg_conn* conn_;
   std::string database_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text → statement name
   int named_ = 0;                                          // statement names handed out
   std::vector<Deferred> deferred_;
+  std::chrono::milliseconds answer_timeout_{0};
+  bool timed_out_ = false;  // the server did not answer within answer_timeout_
   bool broken_ = false;    // a pipeline failed half-way: treated as lost
   size_t stopped_at_ = 0;  // see pipeline_stopped_at()
   std::string unwaited_;   // what send_without_waiting is still to be read for ("" when nothing)

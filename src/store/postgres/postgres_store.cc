@@ -77,12 +77,13 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::st
   if (options.max_batch < 1) {
     return absl::InvalidArgumentError(cat("max_batch must be at least 1, not ", options.max_batch));
   }
-  if (options.pool_wait_ms < 0 || options.lock_timeout_ms < 0 ||
+  if (options.pool_wait_ms < 0 || options.lock_timeout_ms < 0 || options.answer_timeout_ms < 0 ||
       options.reconnect_interval_ms < 0) {
     return absl::InvalidArgumentError(
         cat("pool_wait_ms (", options.pool_wait_ms, "), lock_timeout_ms (",
-            options.lock_timeout_ms, ") and reconnect_interval_ms (",
-            options.reconnect_interval_ms, ") must be 0 or more"));
+            options.lock_timeout_ms, "), answer_timeout_ms (", options.answer_timeout_ms,
+            ") and reconnect_interval_ms (", options.reconnect_interval_ms,
+            ") must be 0 or more"));
   }
   std::unique_ptr<PostgresStore> store(new PostgresStore(std::move(parsed), options));
   DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, store->connect());
@@ -113,7 +114,8 @@ absl::StatusOr<std::unique_ptr<Connection>> PostgresStore::connect() const {
   return Connection::open(
       url_.conninfo, url_.display,
       cat("SET lock_timeout = ", options_.lock_timeout_ms,
-          "; SET idle_in_transaction_session_timeout = 60000; SET enable_seqscan = off"));
+          "; SET idle_in_transaction_session_timeout = 60000; SET enable_seqscan = off"),
+      std::chrono::milliseconds(options_.answer_timeout_ms));
 }
 
 absl::Status PostgresStore::run_body(TxMode mode,
@@ -137,6 +139,11 @@ absl::Status PostgresStore::make_durable() {
             why.message(), ")"));
   };
   absl::StatusOr<Lease> lease = acquire();
+  // A database at its connection limit takes no new connection: the barrier waits for one of
+  // the pool's, which another call gives back within moments, rather than call a committed
+  // change unconfirmed.
+  if (!lease.ok() && !absl::IsUnavailable(lease.status())) return unconfirmed(lease.status());
+  if (!lease.ok()) lease = acquire(/*may_open=*/false);
   if (!lease.ok()) return unconfirmed(lease.status());
   const absl::Status barrier = lease->connection->query(kDurabilityBarrier).status();
   const bool lost = lease->connection->lost();
@@ -263,7 +270,7 @@ PostgresStore::Attempt PostgresStore::run_once(Connection& connection, TxMode mo
   return failed(finished);
 }
 
-absl::StatusOr<PostgresStore::Lease> PostgresStore::acquire() {
+absl::StatusOr<PostgresStore::Lease> PostgresStore::acquire(bool may_open) {
   std::unique_lock lock(mutex_);
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.pool_wait_ms);
@@ -274,7 +281,7 @@ absl::StatusOr<PostgresStore::Lease> PostgresStore::acquire() {
       if (lease.generation == generation_) return lease;
       --open_;  // from before a lost connection: closed as it goes out of scope
     }
-    if (open_ < options_.pool_size) {
+    if (may_open && open_ < options_.pool_size) {
       if (!down_.ok() && std::chrono::steady_clock::now() < retry_after_) return down_;
       ++open_;
       const uint64_t generation = generation_;
@@ -293,7 +300,7 @@ absl::StatusOr<PostgresStore::Lease> PostgresStore::acquire() {
       return Lease{.connection = *std::move(connection), .generation = generation};
     }
     if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-        open_ >= options_.pool_size) {
+        (open_ >= options_.pool_size || !may_open)) {
       return absl::UnavailableError(
           cat("all ", options_.pool_size, " connections to the mesh database ", url_.display,
               " stayed in use for ", options_.pool_wait_ms,

@@ -88,6 +88,10 @@ struct PostgresOptions {
   int max_batch = 64;
   // How long a writer waits for the write lock (PostgreSQL's lock_timeout) before Unavailable.
   int lock_timeout_ms = 10000;
+  // How long one answer of the database may take to start arriving before the connection is
+  // dropped and the call fails with Unavailable (connection.h); 0 = for ever. Above
+  // lock_timeout_ms, which bounds the waits the store's statements have.
+  int answer_timeout_ms = 30000;
   // After a failed connection attempt, run() fails at once for this long before trying again.
   int reconnect_interval_ms = 500;
   // Whether open() may create the schema in a database that has none. Missing migrations of
@@ -156,7 +160,10 @@ class PostgresStore final : public Store {
 
   absl::StatusOr<std::unique_ptr<postgres::Connection>> connect() const;
   Attempt run_once(postgres::Connection& connection, TxMode mode, const Work& work, bool* wrote);
-  absl::StatusOr<Lease> acquire();
+  // A connection of the pool, or a new one while the pool is not full. With !may_open, only
+  // one of the pool, waited for as long as pool_wait_ms (when the database takes no new
+  // connections, one in use soon comes back).
+  absl::StatusOr<Lease> acquire(bool may_open = true);
   void release(Lease lease);
   // Every pooled connection predates a lost one: it most likely died with it (a restart).
   void forget_idle_connections();
