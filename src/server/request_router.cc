@@ -78,7 +78,27 @@ RequestRouter::RequestRouter(const ServerConfig& config,
       metrics_(route_labels()),
       healthz_body_(api::dump_json({{"Status", "ok"}})),
       openapi_body_(openapi_document().dump(2)),
-      console_(config.region) {}
+      console_(config.region) {
+  subscription_counts_ = std::make_unique<BoundedReading>(
+      [service = service_]() -> std::optional<std::string> {
+        // Built inside the body, which the store may run more than once.
+        absl::StatusOr<std::string> lines = service->store().run(
+            store::TxMode::kRead, [](store::Transaction& tx) -> absl::StatusOr<std::string> {
+              DATAMESH_ASSIGN_OR_RETURN(const auto counts, tx.count_subscriptions_by_status());
+              std::map<SubscriptionStatus, int64_t> by_status(counts.begin(), counts.end());
+              std::string text;
+              for (SubscriptionStatus s :
+                   {SubscriptionStatus::kPending, SubscriptionStatus::kActive,
+                    SubscriptionStatus::kDenied, SubscriptionStatus::kDeleted}) {
+                text += cat("datamesh_subscriptions{status=\"", core::status_name(s), "\"} ",
+                            by_status[s], "\n");
+              }
+              return text;
+            });
+        if (!lines.ok()) return std::nullopt;
+        return *std::move(lines);
+      });
+}
 
 Lane RequestRouter::lane(std::string_view method, std::string_view path) const {
   if (method == "POST" && path.starts_with(kMethodPrefix)) return Lane::kWorker;
@@ -267,21 +287,13 @@ RequestRouter::Outcome RequestRouter::metrics_page() {
   std::string extra =
       "# HELP datamesh_subscriptions Subscriptions in the mesh, by status.\n"
       "# TYPE datamesh_subscriptions gauge\n";
-  // Built inside the body, which the store may run more than once.
-  absl::StatusOr<std::string> lines = service_->store().run(
-      store::TxMode::kRead, [](store::Transaction& tx) -> absl::StatusOr<std::string> {
-        DATAMESH_ASSIGN_OR_RETURN(const auto counts, tx.count_subscriptions_by_status());
-        std::map<SubscriptionStatus, int64_t> by_status(counts.begin(), counts.end());
-        std::string text;
-        for (SubscriptionStatus s :
-             {SubscriptionStatus::kPending, SubscriptionStatus::kActive,
-              SubscriptionStatus::kDenied, SubscriptionStatus::kDeleted}) {
-          text += cat("datamesh_subscriptions{status=\"", core::status_name(s), "\"} ",
-                      by_status[s], "\n");
-        }
-        return text;
-      });
-  extra += lines.ok() ? *lines : "# subscriptions unavailable: the store did not answer\n";
+  // A scrape waits at most this for the store. Without an answer the counts are left out (the
+  // gauge's absence is what an alert on it sees), not given stale.
+  constexpr auto kStoreWait = std::chrono::seconds(2);
+  const std::optional<std::string> counts = subscription_counts_->get(kStoreWait);
+  extra += counts ? *counts
+                  : cat("# subscriptions unavailable: the store did not answer within ",
+                        kStoreWait.count(), " s\n");
   for (const auto& source : metric_sources_) extra += source();
   return {.response = {.status = 200,
                        .content_type = "text/plain; version=0.0.4",

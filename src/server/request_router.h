@@ -24,6 +24,7 @@
 #include "absl/status/status.h"
 #include "api/mesh_service.h"
 #include "server/auth_failure_limit.h"
+#include "server/bounded_reading.h"
 #include "server/console_pages.h"
 #include "server/http_transport.h"
 #include "server/key_throttle.h"
@@ -80,6 +81,10 @@ class RequestRouter final : public RequestHandler {
   AuthFailureLimit auth_failures_;
   Metrics metrics_;
   std::vector<std::function<std::string()>> metric_sources_;
+  // datamesh_subscriptions' lines, read from the store within a bound (bounded_reading.h), so
+  // that /metrics answers while the store does not. After service_: destroyed (its reading
+  // joined) before the store it reads.
+  std::unique_ptr<BoundedReading> subscription_counts_;
   const std::string healthz_body_;
   const std::string openapi_body_;
   const ConsolePages console_;
