@@ -40,6 +40,19 @@ class PostgresStoreTest : public ::testing::Test {
     return store.ok() ? *std::move(store) : nullptr;
   }
 
+  // A connection of "another replica" in a transaction that holds the write lock (the audit
+  // chain's head), until its ROLLBACK.
+  std::unique_ptr<postgres::Connection> hold_write_lock() {
+    auto other = postgres::Connection::open(schema_->url(), "other replica", "");
+    EXPECT_TRUE(other.ok()) << other.status();
+    if (!other.ok()) return nullptr;
+    EXPECT_TRUE((*other)
+                    ->exec("BEGIN; SELECT * FROM audit_chain_head WHERE id = 1 FOR UPDATE",
+                           "take the write lock")
+                    .ok());
+    return *std::move(other);
+  }
+
   // Runs sql in the scratch schema (search_path set).
   void exec(const std::string& sql) {
     DATAMESH_ASSERT_OK(test_support::postgres_exec(schema_->url(), sql));
@@ -297,19 +310,15 @@ TEST_F(PostgresStoreTest, AWriterWaitsForTheWriteLockThenIsUnavailableWhileReade
   ASSERT_NE(store, nullptr);
   DATAMESH_ASSERT_OK(put_account(*store, "111111111111"));
   // Another replica's writer holds the lock.
-  auto other = postgres::Connection::open(schema_->url(), "other replica", "");
-  ASSERT_TRUE(other.ok()) << other.status();
-  ASSERT_TRUE((*other)
-                  ->exec("BEGIN; SELECT * FROM audit_chain_head WHERE id = 1 FOR UPDATE",
-                         "take the write lock")
-                  .ok());
+  const std::unique_ptr<postgres::Connection> other = hold_write_lock();
+  ASSERT_NE(other, nullptr);
   absl::Status blocked = put_account(*store, "222222222222");
   EXPECT_TRUE(absl::IsUnavailable(blocked)) << blocked;
   EXPECT_THAT(std::string(blocked.message()), ::testing::HasSubstr("is busy"));
   auto found = has_account(*store, "111111111111");
   ASSERT_TRUE(found.ok()) << found.status();
   EXPECT_TRUE(*found);
-  ASSERT_TRUE((*other)->exec("ROLLBACK", "release the write lock").ok());
+  ASSERT_TRUE(other->exec("ROLLBACK", "release the write lock").ok());
   DATAMESH_ASSERT_OK(put_account(*store, "222222222222"));
 }
 
@@ -333,16 +342,12 @@ TEST_F(PostgresStoreTest, ADatabaseThatDoesNotAnswerFailsTheCallThenTheStoreReco
   // the answer timeout, and PostgreSQL's own lock_timeout would end it later still.
   auto store = open({.lock_timeout_ms = 10000, .answer_timeout_ms = 300});
   ASSERT_NE(store, nullptr);
-  auto other = postgres::Connection::open(schema_->url(), "other replica", "");
-  ASSERT_TRUE(other.ok()) << other.status();
-  ASSERT_TRUE((*other)
-                  ->exec("BEGIN; SELECT * FROM audit_chain_head WHERE id = 1 FOR UPDATE",
-                         "take the write lock")
-                  .ok());
+  const std::unique_ptr<postgres::Connection> other = hold_write_lock();
+  ASSERT_NE(other, nullptr);
   absl::Status silent = put_account(*store, "111111111111");
   EXPECT_TRUE(absl::IsUnavailable(silent)) << silent;
   EXPECT_THAT(std::string(silent.message()), ::testing::HasSubstr("did not answer within 300ms"));
-  ASSERT_TRUE((*other)->exec("ROLLBACK", "release the write lock").ok());
+  ASSERT_TRUE(other->exec("ROLLBACK", "release the write lock").ok());
   DATAMESH_ASSERT_OK(put_account(*store, "222222222222"));
   auto found = has_account(*store, "222222222222");
   ASSERT_TRUE(found.ok()) << found.status();
