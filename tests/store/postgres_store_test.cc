@@ -354,6 +354,14 @@ TEST_F(PostgresStoreTest, ADatabaseThatDoesNotAnswerFailsTheCallThenTheStoreReco
   EXPECT_TRUE(*found);
 }
 
+TEST_F(PostgresStoreTest, MigrationsRunWithoutTheAnswerTimeout) {
+  // Creating the whole schema takes far more than a millisecond: bounded like a caller's
+  // statements, it would fail (a migration rebuilding a large table takes minutes).
+  auto store = open({.answer_timeout_ms = 1});
+  ASSERT_NE(store, nullptr);
+  EXPECT_FALSE(store->migration_report().applied.empty());
+}
+
 TEST_F(PostgresStoreTest, TwoStoresOnOneDatabaseLoseNoIncrement) {
   // Two replicas' stores, two threads each: the write lock is the database's, not a process's.
   auto first = open();

@@ -157,6 +157,8 @@ class Connection {
   // The SQLSTATE of the last failed statement ("" when none, or when libpq failed itself).
   const std::string& last_sqlstate() const { return last_sqlstate_; }
   const std::string& database() const { return database_; }
+  // Changes answer_timeout (see open()): schema migrations may rewrite large tables for longer.
+  void set_answer_timeout(std::chrono::milliseconds timeout) { answer_timeout_ = timeout; }
 
  private:
   Connection(pg_conn* conn, std::string database) : conn_(conn), database_(std::move(database)) {}

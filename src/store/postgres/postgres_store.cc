@@ -87,6 +87,9 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::st
   }
   std::unique_ptr<PostgresStore> store(new PostgresStore(std::move(parsed), options));
   DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, store->connect());
+  // A migration may rebuild an index or rewrite a table of a million rows: no answer timeout
+  // for the schema's statements, which are not a caller's.
+  connection->set_answer_timeout(std::chrono::milliseconds(0));
   DATAMESH_ASSIGN_OR_RETURN(const int version, postgres::schema_version(*connection));
   if (version == 0 && !options.create_if_missing) {
     return absl::FailedPreconditionError(
@@ -97,6 +100,7 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::st
             "schema only, not the mesh)"));
   }
   DATAMESH_ASSIGN_OR_RETURN(store->migration_report_, postgres::migrate(*connection));
+  connection->set_answer_timeout(std::chrono::milliseconds(options.answer_timeout_ms));
   {
     std::lock_guard lock(store->mutex_);
     store->open_ = 1;
