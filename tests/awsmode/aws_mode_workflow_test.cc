@@ -94,18 +94,7 @@ TEST_F(AwsModeWorkflowTest, LeavingOneSubscriptionKeepsTheShareOfTheOthers) {
   const std::string share = (*seen)["Subscriptions"][0]["RamShares"][0];
   // Lake Formation shares both tables with the consumer through one share of the mesh's.
   const std::shared_ptr<const AwsClient> mesh_client = moto_account_client(mesh());
-  const auto principals = [&] {
-    absl::StatusOr<nlohmann::json> answer = mesh_client->call(
-        Service::kRam, "GetResourceShareAssociations",
-        {{"associationType", "PRINCIPAL"}, {"resourceShareArns", {share}}});
-    EXPECT_TRUE(answer.ok()) << answer.status();
-    std::vector<std::string> found;
-    if (!answer.ok()) return found;
-    for (const nlohmann::json& association : (*answer)["resourceShareAssociations"]) {
-      found.push_back(association["associatedEntity"]);
-    }
-    return found;
-  };
+  const auto principals = [&] { return share_principals(*mesh_client, share); };
   ASSERT_THAT(principals(), ElementsAre(consumer()));
 
   ASSERT_TRUE(call(consumer(), "consumer", "delete_subscription",

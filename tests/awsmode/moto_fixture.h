@@ -141,4 +141,18 @@ class MotoTest : public ::testing::Test {
   std::string url_;
 };
 
+// The principals associated with RAM share `share`, as its owner (`owner`) lists them.
+inline std::vector<std::string> share_principals(const AwsClient& owner, const std::string& share) {
+  absl::StatusOr<nlohmann::json> answer = owner.call(
+      Service::kRam, "GetResourceShareAssociations",
+      {{"associationType", "PRINCIPAL"}, {"resourceShareArns", {share}}});
+  EXPECT_TRUE(answer.ok()) << answer.status();
+  std::vector<std::string> principals;
+  if (!answer.ok()) return principals;
+  for (const nlohmann::json& association : (*answer)["resourceShareAssociations"]) {
+    principals.push_back(association["associatedEntity"]);
+  }
+  return principals;
+}
+
 }  // namespace datamesh::aws::testing

@@ -81,16 +81,7 @@ class RamSharesTest : public datamesh::aws::testing::MotoTest {
   }
 
   std::vector<std::string> principals_of(const std::string& share) const {
-    absl::StatusOr<nlohmann::json> answer = mesh_client_->call(
-        Service::kRam, "GetResourceShareAssociations",
-        {{"associationType", "PRINCIPAL"}, {"resourceShareArns", {share}}});
-    EXPECT_TRUE(answer.ok()) << answer.status();
-    std::vector<std::string> principals;
-    if (!answer.ok()) return principals;
-    for (const nlohmann::json& association : (*answer)["resourceShareAssociations"]) {
-      principals.push_back(association["associatedEntity"]);
-    }
-    return principals;
+    return datamesh::aws::testing::share_principals(*mesh_client_, share);
   }
 
   std::string mesh_;
