@@ -116,8 +116,16 @@ struct CreateDataProductsRequest {
   CreateDataProductsOptions options;
 };
 
-// get_databases, list_pending_access_requests, list_product_access.
+// get_databases, list_pending_access_requests.
 struct PagedRequest {
+  PageRequest page;
+};
+
+// list_product_access: the calling consumer's subscriptions.
+struct ListProductAccessRequest {
+  // Pending, Active, Denied and/or Deleted; empty = every status but Deleted. Deleted shows the
+  // subscriptions the consumer left and those the producer revoked, with the reason in Notes.
+  std::vector<std::string> status;
   PageRequest page;
 };
 

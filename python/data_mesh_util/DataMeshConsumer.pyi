@@ -43,8 +43,8 @@ class DataMeshConsumer(MeshClient):
         """Import the JSON that `aws glue get-tables` prints; existing tables are replaced."""
     def list_data_products(self, *, domain: str | None = ..., owner_account_id: str | None = ..., max_results: int | None = ..., next_token: str | None = ...) -> Any:
         """Browse the published data products one may request, by database name."""
-    def list_product_access(self, *, max_results: int | None = ..., next_token: str | None = ...) -> Any:
-        """The caller's subscriptions that are not Deleted, oldest first."""
+    def list_product_access(self, *, status: list[str] | str | None = ..., max_results: int | None = ..., next_token: str | None = ...) -> Any:
+        """The caller's subscriptions, by status (default: all but Deleted), oldest first."""
     def request_access_to_product(self, owner_account_id: str, database_name: str, request_permissions: list[str] | str, tables: list[str] | str | None = ..., *, client_token: str | None = ...) -> Any:
         """Request permissions on a data product (whole database, tables or patterns)."""
     def update_table(self, database_name: str, table_input: dict[str, Any], *, client_token: str | None = ...) -> Any:

@@ -349,9 +349,9 @@ inline constexpr Method<GetTableInfoRequest, Table> kGetTableInfo{
     kReads, "consumer", "get_table_info", "Glue GetTable through the consumer's links",
     call<&Engine::get_table_info>,
     {Wrap::kUnderKey, "Table"}};
-inline constexpr Method<PagedRequest, SubscriptionPage> kListProductAccess{
+inline constexpr Method<ListProductAccessRequest, SubscriptionPage> kListProductAccess{
     kReads, "consumer", "list_product_access",
-    "The caller's subscriptions that are not Deleted, oldest first",
+    "The caller's subscriptions, by status (default: all but Deleted), oldest first",
     call<&Engine::list_product_access>};
 inline constexpr Method<ListDataProductsRequest, PublishedProductPage> kListDataProducts{
     kReads, "consumer", "list_data_products",

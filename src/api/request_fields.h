@@ -183,13 +183,25 @@ constexpr auto describe(TypeTag<PagedRequest>) {
   return fields<T>("PagedRequest", "A page of a listing", inline_fields(&T::page));
 }
 
+// The status filter of the subscription listings (core's select_statuses reads it).
+template <class T>
+constexpr auto status_filter_field() {
+  return field("status", &T::status, kOptional,
+               "Pending, Active, Denied and/or Deleted (default: all but Deleted)")
+      .comma_separated();
+}
+
+constexpr auto describe(TypeTag<ListProductAccessRequest>) {
+  using T = ListProductAccessRequest;
+  return fields<T>("ListProductAccessRequest", "Filters of the consumer's subscriptions",
+                   status_filter_field<T>(), inline_fields(&T::page));
+}
+
 constexpr auto describe(TypeTag<ListSubscriptionsRequest>) {
   using T = ListSubscriptionsRequest;
   return fields<T>(
       "ListSubscriptionsRequest", "Filters of the producer's subscriptions",
-      field("status", &T::status, kOptional,
-            "Pending, Active, Denied and/or Deleted (default: all but Deleted)")
-          .comma_separated(),
+      status_filter_field<T>(),
       field("database_name", &T::database_name, kOptional,
             "only this product: its mesh database or source database"),
       field("consumer_account_id", &T::consumer_account_id, kOptional,

@@ -39,7 +39,7 @@ absl::StatusOr<Table> DataMeshConsumer::get_table_info(std::string_view database
 }
 
 absl::StatusOr<SubscriptionPage> DataMeshConsumer::list_product_access(const PageRequest& page) {
-  return client_->call(m::kListProductAccess, PagedRequest{page});
+  return client_->call(m::kListProductAccess, ListProductAccessRequest{.page = page});
 }
 
 absl::Status DataMeshConsumer::delete_subscription(std::string_view subscription_id,

@@ -3,6 +3,8 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@
 #include "core/engine_internal.h"
 #include "core/grants.h"
 #include "core/names.h"
+#include "core/subscription_status.h"
 
 namespace datamesh::core {
 using base::cat;
@@ -128,6 +131,44 @@ absl::Status check_page(const PageRequest& page) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<StatusSelection> select_statuses(const std::vector<std::string>& names) {
+  StatusSelection selection;
+  if (names.empty()) {
+    selection.statuses = {SubscriptionStatus::kPending, SubscriptionStatus::kActive,
+                          SubscriptionStatus::kDenied};
+    return selection;
+  }
+  for (const std::string& name : names) {
+    const std::optional<SubscriptionStatus> status = parse_status(name);
+    if (!status) {
+      return absl::InvalidArgumentError(
+          cat("unknown status \"", name, "\"; allowed: Pending, Active, Denied, Deleted"));
+    }
+    selection.statuses.insert(*status);
+  }
+  if (selection.statuses.size() == 1) {
+    selection.filter.status = *selection.statuses.begin();
+  } else {
+    selection.filter.include_deleted = selection.statuses.contains(SubscriptionStatus::kDeleted);
+  }
+  return selection;
+}
+
+absl::StatusOr<SubscriptionPage> subscription_page(store::Transaction& tx,
+                                                   const PageRequest& request,
+                                                   const store::SubscriptionFilter& filter,
+                                                   const std::set<SubscriptionStatus>& statuses) {
+  // Only a set of two or three statuses other than "all but Deleted" leaves rows to drop.
+  DATAMESH_ASSIGN_OR_RETURN(
+      RowPage<Subscription> page,
+      read_page<Subscription>(
+          request, [&](const store::Page& chunk) { return tx.list_subscriptions(filter, chunk); },
+          subscription_key,
+          [&](const Subscription& row) { return statuses.contains(row.status); }));
+  return SubscriptionPage{.subscriptions = std::move(page.rows),
+                          .next_token = std::move(page.next_token)};
+}
+
 }  // namespace internal
 
 Engine::Engine(store::Store& store, const Clock& clock, const SecretSealer& sealer,
@@ -139,21 +180,6 @@ Engine::Engine(store::Store& store, const Clock& clock, const SecretSealer& seal
       partition_(std::move(partition)) {}
 
 std::string Engine::now() const { return format_date(clock_.now()); }
-
-absl::StatusOr<SubscriptionPage> Engine::subscription_page(
-    const PageRequest& request, const store::SubscriptionFilter& filter) const {
-  DATAMESH_RETURN_IF_ERROR(internal::check_page(request));
-  return read([&](store::Transaction& tx) -> absl::StatusOr<SubscriptionPage> {
-    DATAMESH_ASSIGN_OR_RETURN(
-        RowPage<Subscription> page,
-        read_page<Subscription>(
-            request,
-            [&](const store::Page& chunk) { return tx.list_subscriptions(filter, chunk); },
-            internal::subscription_key));
-    return SubscriptionPage{.subscriptions = std::move(page.rows),
-                            .next_token = std::move(page.next_token)};
-  });
-}
 
 std::optional<std::string> Engine::remembered_mesh_id() const {
   std::lock_guard lock(mesh_id_memo_->mutex);

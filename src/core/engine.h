@@ -198,8 +198,8 @@ class Engine {
                                      const SubscriptionIdRequest& request) const;
   absl::StatusOr<Table> get_table_info(const Caller& caller,
                                        const GetTableInfoRequest& request) const;
-  absl::StatusOr<SubscriptionPage> list_product_access(const Caller& caller,
-                                                       const PagedRequest& request) const;
+  absl::StatusOr<SubscriptionPage> list_product_access(
+      const Caller& caller, const ListProductAccessRequest& request) const;
   // The published products, ordered by mesh database; without public metadata, a name only.
   absl::StatusOr<PublishedProductPage> list_data_products(
       const Caller& caller, const ListDataProductsRequest& request) const;
@@ -291,9 +291,6 @@ class Engine {
   absl::StatusOr<std::string> mesh_id(store::Transaction& tx) const;
   std::optional<std::string> remembered_mesh_id() const;
 
-  // A page of the subscriptions `filter` selects (core/paging.h).
-  absl::StatusOr<SubscriptionPage> subscription_page(const PageRequest& request,
-                                                     const store::SubscriptionFilter& filter) const;
   struct MeshIdMemo {
     std::mutex mutex;
     std::optional<std::string> id;  // guarded by mutex

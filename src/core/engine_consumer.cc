@@ -373,10 +373,16 @@ absl::StatusOr<Table> Engine::get_table_info(const Caller& caller,
   });
 }
 
-absl::StatusOr<SubscriptionPage> Engine::list_product_access(const Caller& caller,
-                                                             const PagedRequest& request) const {
+absl::StatusOr<SubscriptionPage> Engine::list_product_access(
+    const Caller& caller, const ListProductAccessRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_consumer(caller, "list product access"));
-  return subscription_page(request.page, {.subscriber = caller.account.account_id});
+  DATAMESH_ASSIGN_OR_RETURN(internal::StatusSelection selection,
+                            internal::select_statuses(request.status));
+  selection.filter.subscriber = caller.account.account_id;
+  DATAMESH_RETURN_IF_ERROR(internal::check_page(request.page));
+  return read([&](store::Transaction& tx) {
+    return internal::subscription_page(tx, request.page, selection.filter, selection.statuses);
+  });
 }
 
 absl::StatusOr<PublishedProductPage> Engine::list_data_products(

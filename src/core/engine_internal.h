@@ -1,8 +1,10 @@
 // Pieces shared by the engine_*.cc files; not part of the engine's interface.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
@@ -67,6 +69,23 @@ absl::Status check_page(const PageRequest& page);
 
 // The key subscription listings page by (the NextToken after a row).
 inline std::string subscription_key(const Subscription& s) { return s.subscription_id; }
+
+// The statuses a listing's `status` filter names, and the store filter closest to them: one
+// status, or every status with or without Deleted.
+struct StatusSelection {
+  std::set<SubscriptionStatus> statuses;
+  store::SubscriptionFilter filter;
+};
+// No names select every status but Deleted. InvalidArgument names an unknown status and the
+// allowed ones.
+absl::StatusOr<StatusSelection> select_statuses(const std::vector<std::string>& names);
+
+// The page of `request` of the subscriptions `filter` selects whose status is in `statuses`
+// (core/paging.h); the store's rows of other statuses are dropped.
+absl::StatusOr<SubscriptionPage> subscription_page(store::Transaction& tx,
+                                                   const PageRequest& request,
+                                                   const store::SubscriptionFilter& filter,
+                                                   const std::set<SubscriptionStatus>& statuses);
 
 // The page of `request` of the audit events of `subscription_id` ("" = all) (core/paging.h).
 absl::StatusOr<AuditPage> audit_page(store::Transaction& tx, const PageRequest& request,

@@ -355,41 +355,16 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
 absl::StatusOr<SubscriptionPage> Engine::list_pending_access_requests(
     const Caller& caller, const PagedRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_producer(caller, "list pending access requests"));
-  return subscription_page(
-      request.page, {.owner = caller.account.account_id, .status = SubscriptionStatus::kPending});
+  DATAMESH_RETURN_IF_ERROR(internal::check_page(request.page));
+  return read([&](store::Transaction& tx) {
+    return internal::subscription_page(
+        tx, request.page,
+        {.owner = caller.account.account_id, .status = SubscriptionStatus::kPending},
+        {SubscriptionStatus::kPending});
+  });
 }
 
 namespace {
-
-// The statuses a list_subscriptions filter names; none = every status but Deleted.
-absl::StatusOr<std::set<SubscriptionStatus>> parse_statuses(const std::vector<std::string>& names) {
-  if (names.empty()) {
-    return std::set<SubscriptionStatus>{SubscriptionStatus::kPending, SubscriptionStatus::kActive,
-                                        SubscriptionStatus::kDenied};
-  }
-  std::set<SubscriptionStatus> statuses;
-  for (const std::string& name : names) {
-    const std::optional<SubscriptionStatus> status = parse_status(name);
-    if (!status) {
-      return absl::InvalidArgumentError(cat("unknown status \"", name,
-                                            "\"; allowed: Pending, Active, Denied, Deleted"));
-    }
-    statuses.insert(*status);
-  }
-  return statuses;
-}
-
-// The store filter closest to `statuses`: one status, or every status with or without Deleted.
-// Whatever else the statuses leave out is dropped from the store's rows by the caller.
-store::SubscriptionFilter store_filter(const std::set<SubscriptionStatus>& statuses) {
-  store::SubscriptionFilter filter;
-  if (statuses.size() == 1) {
-    filter.status = *statuses.begin();
-  } else {
-    filter.include_deleted = statuses.contains(SubscriptionStatus::kDeleted);
-  }
-  return filter;
-}
 
 // The caller's product named `name`: the mesh database itself or "<name>-<producer>".
 absl::StatusOr<std::string> own_product(store::Transaction& tx, const Caller& caller,
@@ -417,8 +392,8 @@ absl::StatusOr<std::string> own_product(store::Transaction& tx, const Caller& ca
 absl::StatusOr<SubscriptionPage> Engine::list_subscriptions(
     const Caller& caller, const ListSubscriptionsRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_producer(caller, "list subscriptions"));
-  DATAMESH_ASSIGN_OR_RETURN(const std::set<SubscriptionStatus> statuses,
-                            parse_statuses(request.status));
+  DATAMESH_ASSIGN_OR_RETURN(const internal::StatusSelection selection,
+                            internal::select_statuses(request.status));
   if (!request.database_name.empty()) {
     DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
   }
@@ -426,7 +401,7 @@ absl::StatusOr<SubscriptionPage> Engine::list_subscriptions(
     DATAMESH_RETURN_IF_ERROR(
         validate_account_id("consumer_account_id", request.consumer_account_id));
   }
-  store::SubscriptionFilter filter = store_filter(statuses);
+  store::SubscriptionFilter filter = selection.filter;
   filter.owner = caller.account.account_id;
   if (!request.consumer_account_id.empty()) filter.subscriber = request.consumer_account_id;
   DATAMESH_RETURN_IF_ERROR(internal::check_page(request.page));
@@ -436,16 +411,7 @@ absl::StatusOr<SubscriptionPage> Engine::list_subscriptions(
       DATAMESH_ASSIGN_OR_RETURN(query.database_name,
                                 own_product(tx, caller, request.database_name));
     }
-    // Only a set of two or three statuses other than "all but Deleted" leaves rows to drop.
-    DATAMESH_ASSIGN_OR_RETURN(
-        RowPage<Subscription> page,
-        read_page<Subscription>(
-            request.page,
-            [&](const store::Page& chunk) { return tx.list_subscriptions(query, chunk); },
-            internal::subscription_key,
-            [&](const Subscription& row) { return statuses.contains(row.status); }));
-    return SubscriptionPage{.subscriptions = std::move(page.rows),
-                            .next_token = std::move(page.next_token)};
+    return internal::subscription_page(tx, request.page, query, selection.statuses);
   });
 }
 

@@ -12,8 +12,23 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
 
-class AwsModeWorkflowTest : public AwsMeshTest {};
+class AwsModeWorkflowTest : public AwsMeshTest {
+ protected:
+  // The mesh set up, and the producer's product s-<producer> of its database s with one table t.
+  void set_up_mesh_with_product_s() {
+    set_up_mesh();
+    ASSERT_TRUE(
+        call(producer(), "catalog", "create_database", {{"database_input", {{"Name", "s"}}}}).ok());
+    ASSERT_TRUE(call(producer(), "catalog", "create_table",
+                     {{"database_name", "s"}, {"table_input", {{"Name", "t"}}}})
+                    .ok());
+    ASSERT_TRUE(call(producer(), "producer", "create_data_products",
+                     {{"source_database_name", "s"}, {"table_name_regex", "t"}})
+                    .ok());
+  }
+};
 
 TEST_F(AwsModeWorkflowTest, RequestApproveFinalizeAndDelete) {
   set_up_mesh();
@@ -113,17 +128,42 @@ TEST_F(AwsModeWorkflowTest, LeavingOneSubscriptionKeepsTheShareOfTheOthers) {
                    {{"subscription_id", ids[1]}, {"reason", "all done"}})
                   .ok());
   EXPECT_THAT(principals(), IsEmpty());
+
+}
+
+// A withdrawn request leaves the consumer's default listing, in the tracker table as in the
+// other stores; the consumer finds it, with its reason, by asking for Deleted.
+TEST_F(AwsModeWorkflowTest, TheConsumerListsItsEndedSubscriptionsByStatus) {
+  ASSERT_NO_FATAL_FAILURE(set_up_mesh_with_product_s());
+  absl::StatusOr<nlohmann::json> withdrawn = request_access("s-" + producer(), nlohmann::json::array({"t"}));
+  ASSERT_TRUE(withdrawn.ok()) << withdrawn.status();
+  ASSERT_TRUE(call(consumer(), "consumer", "delete_subscription",
+                   {{"subscription_id", (*withdrawn)["SubscriptionId"]},
+                    {"reason", "asked too soon"}})
+                  .ok());
+  absl::StatusOr<nlohmann::json> pending =
+      request_access("s-" + producer(), nlohmann::json::array({"t"}),
+                     nlohmann::json::array({"INSERT"}));
+  ASSERT_TRUE(pending.ok()) << pending.status();
+
+  const auto listed = [&](nlohmann::json params) -> std::vector<std::string> {
+    absl::StatusOr<nlohmann::json> page =
+        call(consumer(), "consumer", "list_product_access", std::move(params));
+    EXPECT_TRUE(page.ok()) << page.status();
+    std::vector<std::string> seen;
+    if (!page.ok()) return seen;
+    for (const nlohmann::json& sub : (*page)["Subscriptions"]) {
+      seen.push_back(sub["Status"].get<std::string>() + " " + sub["Notes"].dump());
+    }
+    return seen;
+  };
+  EXPECT_THAT(listed(nlohmann::json::object()), ElementsAre("Pending []"));
+  EXPECT_THAT(listed({{"status", nlohmann::json::array({"Deleted"})}}),
+              ElementsAre(R"(Deleted ["asked too soon"])"));
 }
 
 TEST_F(AwsModeWorkflowTest, AWriteRepeatedWithItsClientTokenActsOnce) {
-  set_up_mesh();
-  ASSERT_TRUE(call(producer(), "catalog", "create_database", {{"database_input", {{"Name", "s"}}}}).ok());
-  ASSERT_TRUE(call(producer(), "catalog", "create_table",
-                   {{"database_name", "s"}, {"table_input", {{"Name", "t"}}}})
-                  .ok());
-  ASSERT_TRUE(call(producer(), "producer", "create_data_products",
-                   {{"source_database_name", "s"}, {"table_name_regex", "t"}})
-                  .ok());
+  ASSERT_NO_FATAL_FAILURE(set_up_mesh_with_product_s());
   absl::StatusOr<nlohmann::json> request =
       request_access("s-" + producer(), nlohmann::json::array({"t"}));
   ASSERT_TRUE(request.ok()) << request.status();

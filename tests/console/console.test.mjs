@@ -533,7 +533,15 @@ test('the consumer leaves an Active subscription, its timeline ending there; a d
   await mine.getByLabel('Reason').fill('no longer needed');
   await mine.getByRole('button', { name: 'Leave' }).click();
   await consumer.getByText(`Subscription ${second} ended.`).waitFor();
-  await consumer.getByText('You have no subscription yet').waitFor();
+  await consumer.getByText('You have no live subscription').waitFor();
+  // The subscription it left is one click away, with its reason, and offers no action.
+  await consumer.getByLabel('Show ended subscriptions').check();
+  const ended = consumer.getByRole('listitem', { name: `Subscription ${second}` });
+  await ended.getByText('Deleted').first().waitFor();
+  await ended.getByText('no longer needed').waitFor();
+  assert.equal(await ended.getByRole('button', { name: 'Leave' }).count(), 0);
+  await consumer.getByLabel('Show ended subscriptions').uncheck();
+  await consumer.getByText('You have no live subscription').waitFor();
 
   const history = await datamesh(['producer', 'get-subscription-history', '--subscription-id', second], credentials.producer);
   assert.deepEqual(JSON.parse(history.stdout).Events.map((e) => e.Action),

@@ -381,6 +381,48 @@ TEST_F(ConsumerTest, ListProductAccessExcludesDeletedSubscriptions) {
   EXPECT_TRUE(page.next_token.empty());
 }
 
+// A subscription the producer revoked leaves the default listing; its consumer still finds it,
+// and the producer's reason, by asking for Deleted.
+TEST_F(ConsumerTest, ListProductAccessByStatusShowsRevokedSubscriptionsWithTheirReason) {
+  ASSERT_OK_AND_ASSIGN(std::string pending, request({"SELECT"}, Strings{"orders"}));
+  ASSERT_OK_AND_ASSIGN(std::string active, active_subscription({"INSERT"}, Strings{"orders"}));
+  ASSERT_OK_AND_ASSIGN(std::string revoked, active_subscription({"ALTER"}, Strings{"orders"}));
+  ASSERT_OK(producer().delete_subscription(revoked, "contract ended"));
+  ASSERT_OK_AND_ASSIGN(std::string theirs,
+                       request({"SELECT"}, Strings{"orders"}, kConsumer2Account));
+  ASSERT_OK(consumer(kConsumer2Account).delete_subscription(theirs, "not ours to see"));
+
+  auto listed = [&](Strings statuses) {
+    Strings ids;
+    absl::StatusOr<SubscriptionPage> page =
+        consumer().list_product_access(ListProductAccessRequest{.status = std::move(statuses)});
+    EXPECT_OK(page);
+    if (page.ok()) {
+      for (const Subscription& sub : page->subscriptions) ids.push_back(sub.subscription_id);
+    }
+    return ids;
+  };
+  EXPECT_EQ(listed({}), (Strings{pending, active}));
+  EXPECT_EQ(listed({"Deleted"}), Strings{revoked});
+  EXPECT_EQ(listed({"Active", "Deleted"}), (Strings{active, revoked}));
+  EXPECT_EQ(listed({"Pending", "Active", "Denied", "Deleted"}),
+            (Strings{pending, active, revoked}));
+
+  ASSERT_OK_AND_ASSIGN(
+      SubscriptionPage deleted,
+      consumer().list_product_access(ListProductAccessRequest{.status = {"Deleted"}}));
+  ASSERT_EQ(deleted.subscriptions.size(), 1u);
+  EXPECT_EQ(deleted.subscriptions[0].status, SubscriptionStatus::kDeleted);
+  EXPECT_EQ(deleted.subscriptions[0].notes, Strings{"contract ended"});
+}
+
+TEST_F(ConsumerTest, ListProductAccessRejectsAnUnknownStatus) {
+  EXPECT_STATUS(
+      consumer().list_product_access(ListProductAccessRequest{.status = {"Active", "Revoked"}}),
+      StatusCode::kInvalidArgument,
+      "unknown status \"Revoked\"; allowed: Pending, Active, Denied, Deleted");
+}
+
 TEST_F(ConsumerTest, ListProductAccessPagesWithNextToken) {
   Strings created;
   for (const char* permission : {"SELECT", "INSERT", "DELETE", "ALTER", "DROP"}) {

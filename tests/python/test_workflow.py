@@ -74,6 +74,8 @@ def test_whole_workflow(mesh):
     assert tracker.get_subscription(sub) is None
     assert tracker.get_subscription(sub, force=True)["Status"] == "Deleted"
     assert consumer.list_product_access()["Subscriptions"] == []
+    revoked = consumer.list_product_access(status="Deleted")["Subscriptions"]
+    assert [(s["SubscriptionId"], s["Notes"][-1]) for s in revoked] == [(sub, "no longer needed")]
 
 
 def test_deny_and_consumer_delete(mesh):

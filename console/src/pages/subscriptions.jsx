@@ -1,6 +1,7 @@
-// Consumers: their subscriptions (not Deleted) with status, what is asked, granted and
-// grantable, the timeline, and the actions their state allows: import (finalize) an Active
-// one, leave an Active one, withdraw a Pending one.
+// Consumers: their subscriptions with status, what is asked, granted and grantable, the
+// timeline, and the actions their state allows: import (finalize) an Active one, leave an Active
+// one, withdraw a Pending one. Ended (Deleted) ones, left, withdrawn or revoked by the producer,
+// are shown on request, with the reason in their notes.
 import { useState } from 'preact/hooks';
 import { Empty, ErrorBox, Loading, Notice, Paged, StatusBadge, Timeline, useAction, useLoad } from '../ui.jsx';
 import { fetchAll } from './fetch_all.js';
@@ -59,16 +60,26 @@ function Subscription({ api, subscription: s, onChanged }) {
   );
 }
 
+const kEveryStatus = ['Pending', 'Active', 'Denied', 'Deleted'];
+
 export function MySubscriptions({ api }) {
   const [notice, setNotice] = useState('');
+  const [showEnded, setShowEnded] = useState(false);
   const { loading, data, error, reload } = useLoad(
-    () => fetchAll(api, 'consumer/list_product_access', {}, 'Subscriptions'), [], 10000);
+    () => fetchAll(api, 'consumer/list_product_access', showEnded ? { status: kEveryStatus } : {},
+                   'Subscriptions'), [showEnded], 10000);
   return (
     <section aria-labelledby="subs-title">
       <h1 id="subs-title">My subscriptions</h1>
+      <label for="subs-ended" class="check">
+        <input id="subs-ended" type="checkbox" checked={showEnded}
+               onChange={(e) => setShowEnded(e.currentTarget.checked)} />
+        Show ended subscriptions (left, withdrawn or revoked)
+      </label>
       <Notice>{notice}</Notice>
       {loading ? <Loading what="your subscriptions" /> : error ? <ErrorBox error={error} onRetry={reload} />
-        : data.length === 0 ? <Empty>You have no subscription yet: request one from the Catalog.</Empty>
+        : data.length === 0 ? <Empty>{showEnded ? 'You have no subscription yet: request one from the Catalog.'
+          : 'You have no live subscription: request one from the Catalog.'}</Empty>
           : <Paged items={[...data].reverse()} label="Subscriptions"
                    render={(s) => <Subscription key={`${s.SubscriptionId}-${s.Version}`} api={api} subscription={s}
                                                 onChanged={(t) => { setNotice(t); reload(); }} />} />}

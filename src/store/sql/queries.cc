@@ -224,6 +224,7 @@ std::vector<ListingQuery> Queries::listing_queries() const {
       {.subscriber = "s", .status = SubscriptionStatus::kActive, .database_name = "d"},
       {.subscriber = "s", .database_name = "d"},
       {.subscriber = "s", .include_deleted = true},
+      {.subscriber = "s", .status = SubscriptionStatus::kDeleted},
   };
   for (const SubscriptionFilter& filter : filters) {
     for (bool after : {false, true}) {
