@@ -5,8 +5,9 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './style.css';
 import { ApiError, call } from './api.js';
-import { clearSession, expiryReason, loadSession, touchSession } from './session.js';
-import { SignIn } from './signin.jsx';
+import { clearSession, expiryReason, loadSession, saveSession, touchSession } from './session.js';
+import { SignIn, setUpAndIdentify } from './signin.jsx';
+import { ErrorBox, useAction } from './ui.jsx';
 import { Catalog } from './pages/catalog.jsx';
 import { MySubscriptions } from './pages/subscriptions.jsx';
 import { Requests } from './pages/requests.jsx';
@@ -30,6 +31,18 @@ const kExpired = {
   absolute: 'Your session has reached its end (sessions last until the end of the UTC day, at most 12 hours). Sign in again.',
 };
 
+// An account without a role yet: a mesh admin may enable it while this page is open.
+function NoRole({ onCheck }) {
+  const action = useAction();
+  return (
+    <div>
+      <p class="empty">This account has no role in the mesh yet: ask a mesh admin to enable it as a producer or a consumer.</p>
+      <ErrorBox error={action.error} />
+      <button type="button" disabled={action.busy} onClick={() => action.run(onCheck)}>Check again</button>
+    </div>
+  );
+}
+
 function currentPath() {
   return location.hash.replace(/^#\/?/, '') || '';
 }
@@ -42,8 +55,17 @@ function App() {
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
+  // The roles as the server knows them now: a mesh admin may have enabled (or disabled) the
+  // account since the sign-in. The session keeps its key and expiry.
+  const checkRoles = async () => {
+    const who = await setUpAndIdentify(session.signing);
+    if (JSON.stringify(who.roles) === JSON.stringify(session.roles)) return;
+    const next = { ...session, roles: who.roles, accountName: who.accountName };
+    saveSession(next);
+    setState({ session: next });
+  };
   // Idle and absolute expiry are checked every 15 s and before every call; a key press or a
-  // click is use.
+  // click is use. The roles are checked again each time the tab is shown.
   useEffect(() => {
     if (!session) return undefined;
     const timer = setInterval(() => {
@@ -51,12 +73,15 @@ function App() {
       if (reason) { clearSession(); setState({ session: null, expired: reason }); }
     }, 15000);
     const onUse = () => touchSession(session);
+    const onShown = () => { if (!document.hidden && !expiryReason(session)) checkRoles().catch(() => {}); };
     addEventListener('keydown', onUse);
     addEventListener('pointerdown', onUse);
+    document.addEventListener('visibilitychange', onShown);
     return () => {
       clearInterval(timer);
       removeEventListener('keydown', onUse);
       removeEventListener('pointerdown', onUse);
+      document.removeEventListener('visibilitychange', onShown);
     };
   }, [session]);
 
@@ -97,7 +122,7 @@ function App() {
       </nav>
       <main id="main" tabIndex={-1}>
         {page ? <page.Page api={api} session={session} />
-              : <p class="empty">This account has no role in the mesh yet: ask a mesh admin to enable it as a producer or a consumer.</p>}
+              : <NoRole onCheck={checkRoles} />}
       </main>
     </div>
   );

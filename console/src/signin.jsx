@@ -30,6 +30,19 @@ export async function identify(signing) {
   };
 }
 
+// identify(), after opting into each persona the admin has enabled: the account's own step,
+// done once, at sign-in or when the roles are checked again later.
+export async function setUpAndIdentify(signing) {
+  let who = await identify(signing);
+  for (const persona of ['producer', 'consumer']) {
+    if (who.setup[persona]) {
+      await call(signing, `admin/initialize_${persona}_account`, {});
+      who = await identify(signing);
+    }
+  }
+  return who;
+}
+
 function signInError(e) {
   if (clockIsOff(e)) return clockMessage(e);
   if (e.status === 401) return 'The access key id or the secret is wrong, or the key has been revoked.';
@@ -65,14 +78,7 @@ export function SignIn({ expired, onSignedIn }) {
       const signing = { accessKeyId: keyId.trim(), date8, region,
                         keyHex: await deriveSigningKey(secret.trim(), date8, region) };
       setSecret('');
-      let who = await identify(signing);
-      for (const persona of ['producer', 'consumer']) {
-        if (who.setup[persona]) {
-          // Enabled by the admin but not yet opted in: the account's own step, done once.
-          await call(signing, `admin/initialize_${persona}_account`, {});
-          who = await identify(signing);
-        }
-      }
+      const who = await setUpAndIdentify(signing);
       const session = {
         signing, roles: who.roles, accountId: who.accountId, accountName: who.accountName,
         lastActive: now.getTime(),

@@ -611,6 +611,41 @@ test('sign-out forgets the key; the secret was never stored', async () => {
   assert.equal(await page.evaluate(() => sessionStorage.length), 0);
 });
 
+test('an account enabled while its page is open gets its pages without signing in again', async () => {
+  const { stdout } = await datamesh(['admin', 'create-account', '--account-name', 'finance',
+                                     '--account-id', '333333333333'], credentials.admin);
+  const page = await newPage();
+  await signIn(page, JSON.parse(stdout));
+  await page.getByText('This account has no role in the mesh yet').waitFor();
+  await page.getByRole('button', { name: 'Check again' }).click();
+  await page.getByText('This account has no role in the mesh yet').waitFor();
+  await datamesh(['admin', 'enable-account-as-consumer', '--account-id', '333333333333'], credentials.admin);
+  await page.getByRole('button', { name: 'Check again' }).click();
+  await tab(page, 'My subscriptions').waitFor();
+  assert.equal(await page.getByText('This account has no role in the mesh yet').count(), 0);
+  await page.context().close();
+});
+
+test('the key one is signed in with is marked, and says how to revoke it instead of failing', async () => {
+  const { stdout } = await datamesh(['admin', 'create-access-key', '--account-id', '999999999999'],
+                                    credentials.admin);
+  const second = JSON.parse(stdout);
+  const page = await newPage();
+  await signIn(page, second);
+  await tab(page, 'Accounts').click();
+  const card = page.getByRole('listitem', { name: 'Account demo' });
+  await card.getByRole('button', { name: 'Access keys' }).click();
+  const own = card.getByRole('row').filter({ hasText: second.AccessKeyId });
+  await own.getByText('(this session)').waitFor();
+  await own.getByText('to revoke it, sign in with another admin key').waitFor();
+  assert.equal(await own.getByRole('button').count(), 0);
+  // The first admin key is another key: it can be revoked from here (and is not, to keep it).
+  const first = card.getByRole('row').filter({ hasText: credentials.admin.AccessKeyId });
+  assert.equal(await first.getByText('(this session)').count(), 0);
+  await first.getByRole('button', { name: `Revoke key ${credentials.admin.AccessKeyId}` }).waitFor();
+  await page.context().close();
+});
+
 test('a new key shows its secret once; a revoked key stops working at its next call; an unreachable server is explained', async () => {
   const admin = pages.admin;
   await tab(admin, 'Accounts').click();

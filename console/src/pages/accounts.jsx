@@ -21,7 +21,9 @@ function Secret({ credentials, onDismiss }) {
   );
 }
 
-function Keys({ api, account, onSecret }) {
+// `ownKeyId` is the key this session signs with. The server refuses to revoke the key making
+// the call, so that row offers no Revoke but says how.
+function Keys({ api, account, onSecret, ownKeyId }) {
   const { loading, data, error, reload } = useLoad(
     () => api('admin/list_access_keys', { account_id: account.AccountId }), [account.AccountId]);
   const action = useAction();
@@ -35,14 +37,16 @@ function Keys({ api, account, onSecret }) {
         <thead><tr><th scope="col">Key id</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
         <tbody>{keys.map((k) => (
           <tr key={k.AccessKeyId}>
-            <td><code>{k.AccessKeyId}</code></td><td>{k.Status}</td><td>{when(k.CreationDate)}</td>
-            <td>{k.Status === 'Active' && (
-              <button type="button" class="danger" disabled={action.busy}
-                      aria-label={`Revoke key ${k.AccessKeyId}`}
-                      onClick={() => action.run(async () => {
-                        await api('admin/revoke_access_key', { key_id: k.AccessKeyId });
-                        reload();
-                      })}>Revoke</button>)}</td>
+            <td><code>{k.AccessKeyId}</code>{k.AccessKeyId === ownKeyId && ' (this session)'}</td>
+            <td>{k.Status}</td><td>{when(k.CreationDate)}</td>
+            <td>{k.Status === 'Active' && (k.AccessKeyId === ownKeyId
+              ? 'to revoke it, sign in with another admin key (or rotate it: datamesh admin rotate-access-key)'
+              : <button type="button" class="danger" disabled={action.busy}
+                        aria-label={`Revoke key ${k.AccessKeyId}`}
+                        onClick={() => action.run(async () => {
+                          await api('admin/revoke_access_key', { key_id: k.AccessKeyId });
+                          reload();
+                        })}>Revoke</button>)}</td>
           </tr>))}</tbody>
       </table>
       <ErrorBox error={action.error} />
@@ -55,7 +59,7 @@ function Keys({ api, account, onSecret }) {
   );
 }
 
-function Account({ api, account: a, onChanged, onSecret }) {
+function Account({ api, account: a, onChanged, onSecret, ownKeyId }) {
   const [keys, setKeys] = useState(false);
   const action = useAction();
   const enable = (persona) => action.run(async () => {
@@ -78,12 +82,12 @@ function Account({ api, account: a, onChanged, onSecret }) {
         {!a.IsMesh && !a.ConsumerEnabled && <button type="button" disabled={action.busy} onClick={() => enable('consumer')}>Enable as consumer</button>}
         <button type="button" class="secondary" aria-expanded={keys} onClick={() => setKeys(!keys)}>Access keys</button>
       </div>
-      {keys && <Keys api={api} account={a} onSecret={onSecret} />}
+      {keys && <Keys api={api} account={a} onSecret={onSecret} ownKeyId={ownKeyId} />}
     </li>
   );
 }
 
-export function Accounts({ api }) {
+export function Accounts({ api, session }) {
   const [notice, setNotice] = useState('');
   const [secret, setSecret] = useState(null);
   const [name, setName] = useState('');
@@ -120,6 +124,7 @@ export function Accounts({ api }) {
         : accounts.length === 0 ? <Empty>No account yet.</Empty>
           : <Paged items={accounts} label="Accounts"
                    render={(a) => <Account key={`${a.AccountId}-${a.ProducerEnabled}-${a.ConsumerEnabled}`} api={api} account={a}
+                                           ownKeyId={session.signing.accessKeyId}
                                            onSecret={setSecret} onChanged={(t) => { setNotice(t); reload(); }} />} />}
     </section>
   );
