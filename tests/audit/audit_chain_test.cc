@@ -153,6 +153,23 @@ TEST_F(AuditChainTest, RemovedNewestEventsDisagreeWithTheHead) {
               ElementsAre(Problem(event_count_, "the newest events were removed")));
 }
 
+// Deleting the head's own row is tampering too: a problem of the report (exit 10), not a
+// failure to check (exit 1), so that a monitor watching for 10 sees it. Writes then fail with
+// DataLoss naming verify-audit, instead of starting a new chain.
+TEST_F(AuditChainTest, ADeletedChainHeadIsNamedAndStopsWrites) {
+  raw().exec("DELETE FROM audit_chain_head");
+  const AuditVerification result = verify();
+  EXPECT_FALSE(result.intact);
+  EXPECT_EQ(result.events_checked, event_count_);
+  EXPECT_THAT(result.problems,
+              ElementsAre(Problem(event_count_, "the chain head record is missing (deleted)")));
+  const CliRun cli = verify_with_cli();
+  EXPECT_EQ(cli.exit_code, 10) << cli.out;
+  EXPECT_THAT(cli.out, HasSubstr("the chain head record is missing"));
+  EXPECT_STATUS(admin().create_account("late"), absl::StatusCode::kDataLoss,
+                "has no audit_chain_head row: it was deleted (admin verify-audit)");
+}
+
 TEST_F(AuditChainTest, AnEventRenumberedToCloseTheGapIsFound) {
   // Remove event 4 and shift every later event down, so that the numbering has no gap.
   RawMeshFile file = raw();

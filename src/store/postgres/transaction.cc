@@ -125,8 +125,9 @@ absl::Status PostgresTransaction::begin() {
 
 absl::StatusOr<AuditChainHead> PostgresTransaction::chain_head_of(const Result& head) const {
   if (head.rows() != 1) {
-    return absl::InternalError(cat("the mesh database ", connection_.database(),
-                                   " has no audit_chain_head row: its schema is damaged"));
+    return absl::DataLossError(cat("the mesh database ", connection_.database(),
+                                   " has no audit_chain_head row: it was deleted (admin "
+                                   "verify-audit)"));
   }
   return AuditChainHead{.sequence = head.integer(0, 0), .hash = head.text(0, 1)};
 }

@@ -371,7 +371,8 @@ absl::StatusOr<AuditChainHead> SqlTransaction::audit_chain_head() {
   DATAMESH_ASSIGN_OR_RETURN(const std::optional<AuditChainHead> head,
                             query_optional(queries_.chain_head, Values(), read_head));
   if (!head) {
-    return absl::InternalError("the mesh store has no audit_chain_head row: its schema is damaged");
+    return absl::DataLossError(
+        "the mesh store has no audit_chain_head row: it was deleted (admin verify-audit)");
   }
   return *head;
 }
