@@ -105,6 +105,29 @@ TEST(IamPoliciesTest, ProducerMeshRoleMayWriteTheTrackerAndDatameshTables) {
                                                     "AwsDataMeshSubscriptions-Owner"));
 }
 
+// Every write of a persona releases the writer lock with a Delete element (IAM checks it as
+// dynamodb:DeleteItem); moto checks no policy, so only this test can see it missing. The
+// right covers the lock's item and nothing else.
+TEST(IamPoliciesTest, BothPersonasMayReleaseTheWriterLockAndDeleteNothingElse) {
+  for (const json& document : {mesh_producer_policy(kScope), mesh_consumer_policy(kScope)}) {
+    std::vector<json> deleting;
+    for (const json& statement : document["Statement"]) {
+      std::vector<std::string> actions;
+      strings_of(statement["Action"], actions);
+      for (const std::string& action : actions) {
+        if (action == "dynamodb:DeleteItem" || action == "dynamodb:*" ||
+            action == "dynamodb:*Item" || action == "dynamodb:Delete*") {
+          deleting.push_back(statement);
+        }
+      }
+    }
+    ASSERT_EQ(deleting.size(), 1u) << document.dump(2);
+    EXPECT_EQ(deleting[0]["Resource"], "arn:aws:dynamodb:*:111122223333:table/DatameshJournal");
+    EXPECT_EQ(deleting[0]["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"],
+              json::array({"mesh-writer"}));
+  }
+}
+
 TEST(IamPoliciesTest, AssumeAndTrustDocuments) {
   EXPECT_EQ(assume_role_policy("arn:aws:iam::1:role/AwsDataMesh/X")["Statement"][0],
             json({{"Effect", "Allow"},

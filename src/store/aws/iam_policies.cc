@@ -6,6 +6,7 @@
 
 #include "aws/mesh_names.h"
 #include "base/text.h"
+#include "store/aws/dynamodb_tables.h"
 
 namespace datamesh::store::aws::policies {
 namespace {
@@ -47,6 +48,20 @@ json mesh_tables(const PolicyScope& scope) {
                           cat("table/", tracker, "/index/", names::kSubscriptionsSubscriberIndex)),
                       arn(scope, "dynamodb", "*", scope.mesh_account, "table/Datamesh*"),
                       arn(scope, "dynamodb", "*", scope.mesh_account, "table/Datamesh*/index/*")});
+}
+
+// Every write of a persona ends by releasing the mesh's writer lock: a Delete element of its
+// final TransactWriteItems (or a DeleteItem), which IAM checks as dynamodb:DeleteItem. Only the
+// lock's item: a persona deletes nothing else of the mesh's tables.
+json writer_lock_release(const PolicyScope& scope) {
+  return json{{"Sid", "WriterLockRelease"},
+              {"Effect", "Allow"},
+              {"Action", "dynamodb:DeleteItem"},
+              {"Resource", arn(scope, "dynamodb", "*", scope.mesh_account,
+                               cat("table/", journal::kTable))},
+              {"Condition",
+               {{"ForAllValues:StringEquals",
+                 {{"dynamodb:LeadingKeys", json::array({journal::kLockId})}}}}}};
 }
 
 const std::vector<std::string>& glue_reads() {
@@ -165,7 +180,7 @@ json mesh_producer_policy(const PolicyScope& scope) {
               "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem",
               "dynamodb:DescribeTable"},
              mesh_tables(scope)),
-       mesh_role_reads(scope), mesh_registry_reads(scope),
+       writer_lock_release(scope), mesh_role_reads(scope), mesh_registry_reads(scope),
        json{{"Sid", "LakeFormationServiceLinkedRole"},
             {"Effect", "Allow"},
             {"Action", "iam:CreateServiceLinkedRole"},
@@ -185,6 +200,7 @@ json mesh_consumer_policy(const PolicyScope& scope) {
              {"dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:UpdateItem",
               "dynamodb:ConditionCheckItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem"},
              mesh_tables(scope)),
+       writer_lock_release(scope),
        allow("RamInvitations",
              {"ram:List*", "ram:Get*", "ram:AcceptResourceShareInvitation",
               "ram:RejectResourceShareInvitation", "ram:AssociateResourceShare",
