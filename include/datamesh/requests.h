@@ -41,6 +41,14 @@ struct AccessKeyRequest {
   std::string key_id;
 };
 
+// verify_audit: optionally, a head an earlier verification reported (HeadSequence, HeadHash),
+// kept outside the mesh. Its event must still be in the log with that hash: a log cut back to
+// before it and then written on would otherwise verify as intact.
+struct VerifyAuditRequest {
+  int recorded_head_sequence = 0;  // 0 = none
+  std::string recorded_head_hash;      // 64 hex digits, with recorded_head_sequence
+};
+
 struct ListAuditEventsRequest {
   std::string subscription_id;  // empty = every event
   PageRequest page;

@@ -37,5 +37,5 @@ class DataMeshAdmin(MeshClient):
         """Revoke an access key."""
     def rotate_access_key(self, key_id: str, *, client_token: str | None = ...) -> Any:
         """Replace an access key: a new key is created and the old one revoked."""
-    def verify_audit(self) -> Any:
-        """Check the audit log's hash chain: every event unedited, none removed or reordered."""
+    def verify_audit(self, *, recorded_head_sequence: int | None = ..., recorded_head_hash: str | None = ...) -> Any:
+        """Check the audit log's hash chain: every event unedited, none removed or reordered, and a head recorded earlier still in it."""

@@ -227,9 +227,10 @@ inline constexpr Method<AccountIdRequest, std::vector<AccessKey>> kListAccessKey
 inline constexpr Method<ListAuditEventsRequest, AuditPage> kListAuditEvents{
     kReads, "admin", "list_audit_events", "The audit log, oldest first",
     call<&Engine::list_audit_events>};
-inline constexpr Method<EmptyRequest, AuditVerification> kVerifyAudit{
+inline constexpr Method<VerifyAuditRequest, AuditVerification> kVerifyAudit{
     kReads, "admin", "verify_audit",
-    "Check the audit log's hash chain: every event unedited, none removed or reordered",
+    "Check the audit log's hash chain: every event unedited, none removed or reordered, and a "
+    "head recorded earlier still in it",
     call<&Engine::verify_audit>,
     {}, true, "Intact"};
 inline constexpr Method<ReconcileRequest, ReconcileReport> kReconcile{

@@ -90,6 +90,16 @@ constexpr auto describe(TypeTag<AccessKeyRequest>) {
                    field("key_id", &T::key_id, kRequired, "the access key"));
 }
 
+constexpr auto describe(TypeTag<VerifyAuditRequest>) {
+  using T = VerifyAuditRequest;
+  return fields<T>(
+      "VerifyAuditRequest", "What to check the audit log against",
+      field("recorded_head_sequence", &T::recorded_head_sequence, kOptional,
+            "HeadSequence of an earlier verification, kept outside the mesh"),
+      field("recorded_head_hash", &T::recorded_head_hash, kOptional,
+            "HeadHash of the same verification"));
+}
+
 constexpr auto describe(TypeTag<ListAuditEventsRequest>) {
   using T = ListAuditEventsRequest;
   return fields<T>("ListAuditEventsRequest", "A page of the audit log",

@@ -77,7 +77,7 @@ absl::StatusOr<AuditPage> DataMeshAdmin::list_audit_events(std::string_view subs
 }
 
 absl::StatusOr<AuditVerification> DataMeshAdmin::verify_audit() {
-  return client_->call(m::kVerifyAudit, EmptyRequest{});
+  return client_->call(m::kVerifyAudit, VerifyAuditRequest{});
 }
 
 absl::StatusOr<ReconcileReport> DataMeshAdmin::reconcile(bool apply) {

@@ -1,8 +1,11 @@
 #include "core/audit_chain.h"
 
+#include <algorithm>
+#include <optional>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "base/status_macros.h"
 #include "base/text.h"
@@ -48,6 +51,7 @@ class ChainCheck {
   absl::Status check(const store::ChainedAuditEvent& stored) {
     const AuditEvent& event = stored.event;
     ++result_.events_checked;
+    if (recorded_ && event.sequence == recorded_->sequence) recorded_found_ = stored.hash;
     const bool gap = event.sequence != last_sequence_ + 1;
     if (gap) {
       add(event.sequence,
@@ -81,6 +85,29 @@ class ChainCheck {
     }
     last_hash_ = stored.hash;
     return absl::OkStatus();
+  }
+
+  void expect_recorded(const RecordedHead& head) { recorded_ = head; }
+
+  // The recorded head's event, looked for by check(): present with its hash, or a problem.
+  void check_recorded() {
+    if (!recorded_) return;
+    const int64_t sequence = recorded_->sequence;
+    if (!recorded_found_) {
+      add(sequence, cat("event ", sequence, ", the head recorded earlier, is not in the log",
+                        sequence > last_sequence_ ? cat(" (it ends at ", last_sequence_, ")") : "",
+                        ": events were removed, and the chain head moved back"));
+    } else if (absl::AsciiStrToLower(*recorded_found_) != recorded_->hash) {
+      add(sequence, cat("event ", sequence, " is not the head recorded earlier (its hash ",
+                        recorded_found_->substr(0, 12), "… is not ",
+                        recorded_->hash.substr(0, 12), "…): the log was cut back to before "
+                        "it and written on"));
+    }
+    // Problems are reported in sequence order; this one may come before others found.
+    std::stable_sort(result_.problems.begin(), result_.problems.end(),
+                     [](const AuditProblem& a, const AuditProblem& b) {
+                       return a.sequence < b.sequence;
+                     });
   }
 
   // The store's record of the head was deleted: what it named cannot be compared with the log.
@@ -147,6 +174,8 @@ class ChainCheck {
   bool chained_ = false;
   // Events that fail their hash, with the index of their problem in result_.problems.
   std::vector<std::pair<store::ChainedAuditEvent, size_t>> edited_;
+  std::optional<RecordedHead> recorded_;
+  std::optional<std::string> recorded_found_;  // the stored hash of the recorded head's event
 };
 
 }  // namespace
@@ -168,8 +197,10 @@ absl::Status append_chained(store::Transaction& tx, const SecretSealer& sealer, 
 }
 
 absl::StatusOr<AuditVerification> verify_audit_chain(store::Transaction& tx,
-                                                     const SecretSealer& sealer) {
+                                                     const SecretSealer& sealer,
+                                                     const std::optional<RecordedHead>& recorded) {
   ChainCheck check(sealer);
+  if (recorded) check.expect_recorded(*recorded);
   std::string after;
   while (true) {
     DATAMESH_ASSIGN_OR_RETURN(
@@ -189,6 +220,7 @@ absl::StatusOr<AuditVerification> verify_audit_chain(store::Transaction& tx,
     check.check_head(*head);
   }
   DATAMESH_RETURN_IF_ERROR(check.explain_moves());
+  check.check_recorded();
   return std::move(check).result();
 }
 

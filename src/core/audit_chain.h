@@ -6,6 +6,7 @@
 // store but does not hold the key cannot rewrite the chain to hide a change.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,8 +28,17 @@ absl::StatusOr<std::string> audit_link_hash(const SecretSealer& sealer, const Au
 // Numbers `event` after the chain head of `tx`, links it and appends it.
 absl::Status append_chained(store::Transaction& tx, const SecretSealer& sealer, AuditEvent event);
 
-// Checks the whole chain in `tx` (one snapshot) and says what is wrong, event by event.
-absl::StatusOr<AuditVerification> verify_audit_chain(store::Transaction& tx,
-                                                     const SecretSealer& sealer);
+// A head an earlier verification reported; hash in lower-case hex.
+struct RecordedHead {
+  int64_t sequence = 0;
+  std::string hash;
+};
+
+// Checks the whole chain in `tx` (one snapshot) and says what is wrong, event by event; with
+// `recorded`, also that the log still holds that event with that hash (its hash authenticates
+// every event before it).
+absl::StatusOr<AuditVerification> verify_audit_chain(
+    store::Transaction& tx, const SecretSealer& sealer,
+    const std::optional<RecordedHead>& recorded = std::nullopt);
 
 }  // namespace datamesh::core

@@ -125,7 +125,8 @@ class Engine {
   absl::StatusOr<AuditPage> list_audit_events(const Caller& caller,
                                               const ListAuditEventsRequest& request) const;
   // Checks the audit log's hash chain (core/audit_chain.h) and reports what is wrong.
-  absl::StatusOr<AuditVerification> verify_audit(const Caller& caller) const;
+  absl::StatusOr<AuditVerification> verify_audit(const Caller& caller,
+                                                 const VerifyAuditRequest& request) const;
   // Compares the grants held on every mesh database with those its Active subscriptions stand
   // for (core/reconcile.h) and answers each difference; with request.apply, repairs each in a
   // write transaction of its own with its audit event, if the transaction still finds it. Mesh

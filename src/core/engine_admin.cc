@@ -1,4 +1,9 @@
 // Admin methods: the mesh account, accounts, their roles and their access keys.
+#include <algorithm>
+#include <optional>
+#include <string>
+
+#include "absl/strings/ascii.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "core/audit.h"
@@ -317,9 +322,30 @@ absl::StatusOr<AuditPage> Engine::list_audit_events(const Caller& caller,
   });
 }
 
-absl::StatusOr<AuditVerification> Engine::verify_audit(const Caller& caller) const {
+absl::StatusOr<AuditVerification> Engine::verify_audit(const Caller& caller,
+                                                       const VerifyAuditRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "verify the audit log"));
-  return read([&](store::Transaction& tx) { return verify_audit_chain(tx, sealer_); });
+  std::optional<RecordedHead> recorded;
+  const bool has_sequence = request.recorded_head_sequence != 0;
+  const bool has_hash = !request.recorded_head_hash.empty();
+  if (has_sequence != has_hash) {
+    return absl::InvalidArgumentError(
+        "recorded_head_sequence and recorded_head_hash go together: give both, as an earlier "
+        "verify_audit reported them (HeadSequence, HeadHash), or neither");
+  }
+  if (has_sequence) {
+    if (request.recorded_head_sequence < 1) {
+      return absl::InvalidArgumentError(cat("recorded_head_sequence must be 1 or more, not ",
+                                            request.recorded_head_sequence));
+    }
+    std::string hash = absl::AsciiStrToLower(request.recorded_head_hash);
+    if (hash.size() != 64 || !std::all_of(hash.begin(), hash.end(), absl::ascii_isxdigit)) {
+      return absl::InvalidArgumentError(
+          "recorded_head_hash must be the 64 hexadecimal digits of a HeadHash");
+    }
+    recorded = RecordedHead{.sequence = request.recorded_head_sequence, .hash = std::move(hash)};
+  }
+  return read([&](store::Transaction& tx) { return verify_audit_chain(tx, sealer_, recorded); });
 }
 
 }  // namespace datamesh::core

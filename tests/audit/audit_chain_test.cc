@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/mesh_fixture.h"
@@ -168,6 +169,75 @@ TEST_F(AuditChainTest, ADeletedChainHeadIsNamedAndStopsWrites) {
   EXPECT_THAT(cli.out, HasSubstr("the chain head record is missing"));
   EXPECT_STATUS(admin().create_account("late"), absl::StatusCode::kDataLoss,
                 "has no audit_chain_head row: it was deleted (admin verify-audit)");
+}
+
+// The newest events removed, the head moved back to match, and the log written on: the chain
+// itself is whole again, and only a head recorded before the cut tells.
+TEST_F(AuditChainTest, ALogCutBackAndWrittenOnFailsTheHeadRecordedBefore) {
+  const AuditVerification before = verify();
+  ASSERT_TRUE(before.intact);
+  {
+    RawMeshFile file = raw();
+    file.exec("DELETE FROM audit_events WHERE sequence >= " + std::to_string(event_count_ - 1));
+    file.exec("UPDATE audit_chain_head SET sequence = sequence - 2, hash = (SELECT hash FROM "
+              "audit_events WHERE sequence = " + std::to_string(event_count_ - 2) + ")");
+  }
+  drop_clients();
+  for (const char* name : {"after-1", "after-2", "after-3"}) {
+    ASSERT_OK(admin().create_account(name));
+  }
+  ASSERT_TRUE(verify().intact);
+
+  ASSERT_OK_AND_ASSIGN(
+      const AuditVerification checked,
+      admin().verify_audit(VerifyAuditRequest{
+          .recorded_head_sequence = static_cast<int>(before.head_sequence),
+          .recorded_head_hash = before.head_hash}));
+  EXPECT_FALSE(checked.intact);
+  EXPECT_THAT(checked.problems,
+              ElementsAre(Problem(before.head_sequence, "is not the head recorded earlier")));
+}
+
+TEST_F(AuditChainTest, AHeadRecordedEarlierIsFoundInAnIntactLog) {
+  const AuditVerification before = verify();
+  ASSERT_OK(admin().create_account("later"));
+  // Upper case, as a person may copy it: the digits are what counts.
+  ASSERT_OK_AND_ASSIGN(
+      const AuditVerification checked,
+      admin().verify_audit(VerifyAuditRequest{
+          .recorded_head_sequence = static_cast<int>(before.head_sequence),
+          .recorded_head_hash = absl::AsciiStrToUpper(before.head_hash)}));
+  EXPECT_TRUE(checked.intact);
+  EXPECT_GT(checked.head_sequence, before.head_sequence);
+}
+
+TEST_F(AuditChainTest, AHeadRecordedBeyondTheLogIsNamed) {
+  const AuditVerification now = verify();
+  ASSERT_OK_AND_ASSIGN(const AuditVerification checked,
+                       admin().verify_audit(VerifyAuditRequest{
+                           .recorded_head_sequence = static_cast<int>(now.head_sequence + 5),
+                           .recorded_head_hash = now.head_hash}));
+  EXPECT_FALSE(checked.intact);
+  EXPECT_THAT(checked.problems,
+              ElementsAre(Problem(now.head_sequence + 5,
+                                  "the head recorded earlier, is not in the log (it ends at")));
+}
+
+TEST_F(AuditChainTest, ARecordedHeadIsGivenWhole) {
+  const std::string hash(64, 'a');
+  EXPECT_STATUS(admin().verify_audit(VerifyAuditRequest{.recorded_head_sequence = 3}),
+                absl::StatusCode::kInvalidArgument, "go together: give both");
+  EXPECT_STATUS(admin().verify_audit(VerifyAuditRequest{.recorded_head_hash = hash}),
+                absl::StatusCode::kInvalidArgument, "go together: give both");
+  EXPECT_STATUS(admin().verify_audit(
+                    VerifyAuditRequest{.recorded_head_sequence = -1, .recorded_head_hash = hash}),
+                absl::StatusCode::kInvalidArgument, "recorded_head_sequence must be 1 or more");
+  EXPECT_STATUS(admin().verify_audit(VerifyAuditRequest{.recorded_head_sequence = 3,
+                                                        .recorded_head_hash = "abc"}),
+                absl::StatusCode::kInvalidArgument, "64 hexadecimal digits");
+  EXPECT_STATUS(admin().verify_audit(VerifyAuditRequest{
+                    .recorded_head_sequence = 3, .recorded_head_hash = std::string(64, 'g')}),
+                absl::StatusCode::kInvalidArgument, "64 hexadecimal digits");
 }
 
 TEST_F(AuditChainTest, AnEventRenumberedToCloseTheGapIsFound) {

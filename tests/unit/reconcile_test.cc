@@ -225,7 +225,7 @@ TEST_F(ReconcileTest, StrayGrantsToSubscribersAreRevokedAndNoOneElsesAreTouched)
   }
   ASSERT_OK_AND_ASSIGN(std::vector<AuditEvent> events, reconcile_events());
   EXPECT_EQ(events.size(), 2u);
-  ASSERT_OK_AND_ASSIGN(AuditVerification audit, engine_->verify_audit(admin_));
+  ASSERT_OK_AND_ASSIGN(AuditVerification audit, engine_->verify_audit(admin_, {}));
   EXPECT_TRUE(audit.intact);
 }
 

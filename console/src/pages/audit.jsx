@@ -12,6 +12,12 @@ function Verification({ api }) {
       {data.Intact ? `Audit log intact: ${data.EventsChecked} events checked, none edited, removed or reordered.`
         : `Audit log NOT intact: ${(data.Problems || []).map((p) => `event ${p.Sequence}: ${p.Problem}`).join('; ')}`}
       {' '}<button type="button" class="link" onClick={reload}>Check again</button>
+      {data.HeadSequence > 0 && (
+        <><br />Head: event {data.HeadSequence}, hash <code class="head-hash">{data.HeadHash}</code>.
+          Keep both outside the mesh: <code>datamesh admin verify-audit --recorded-head-sequence
+          {' '}{data.HeadSequence} --recorded-head-hash {data.HeadHash}</code> tells later whether
+          the log was cut back to before this event.</>
+      )}
     </p>
   );
 }
