@@ -1,8 +1,9 @@
 // datamesh_micro: Google Benchmark micro-benchmarks of the pieces the scale figures are made of
 // (docs/PERFORMANCE.md, "Scale"): table-name patterns, the grant evaluator, the engine's
 // authorization check against a store holding from a thousand to a million grants, SigV4
-// signing and verification of a signed call as the server sees it, and the server's answer text
-// against nlohmann's DOM (docs/PERFORMANCE.md, "Server").
+// signing and verification of a signed call as the server sees it, the server's answer text
+// against nlohmann's DOM (docs/PERFORMANCE.md, "Server"), and the reading of a large JSON text
+// against nlohmann's own parse.
 //
 //   datamesh_micro                          # every benchmark
 //   datamesh_micro --benchmark_filter=Check  # Google Benchmark's own options
@@ -180,6 +181,44 @@ void BM_AnswerAsText(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_AnswerAsText);
+
+// An answer of n grant entries, as get-subscription-grants gives a 20,000-table subscription.
+std::string grant_list_text(int64_t n) {
+  nlohmann::json grants = nlohmann::json::array();
+  for (int64_t i = 0; i < n; ++i) {
+    grants.push_back({{"CatalogId", "999999999999"},
+                      {"DatabaseName", "lake-111111111111"},
+                      {"TableName", base::cat("table_", i)},
+                      {"Principal", "222222222222"},
+                      {"Permissions", {"SELECT", "DESCRIBE"}},
+                      {"Grantable", {"SELECT"}}});
+  }
+  return nlohmann::json{{"Grants", grants}}.dump();
+}
+
+// datamesh's reading of a JSON text (duplicate keys refused, depth bounded): what the client
+// does with every answer and the server with every body. Linear in the text: it used to go
+// through nlohmann's callback parser, quadratic in an array of objects.
+void BM_ParseJson(benchmark::State& state) {
+  const std::string text = grant_list_text(state.range(0));
+  for (auto _ : state) {
+    absl::StatusOr<nlohmann::json> parsed = api::parse_json(text);
+    benchmark::DoNotOptimize(parsed);
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(text.size()));
+}
+BENCHMARK(BM_ParseJson)->Arg(1000)->Arg(20000)->Unit(benchmark::kMillisecond);
+
+// The baseline: nlohmann's own parse of the same text, no checks.
+void BM_ParseJsonNlohmann(benchmark::State& state) {
+  const std::string text = grant_list_text(state.range(0));
+  for (auto _ : state) {
+    nlohmann::json parsed = nlohmann::json::parse(text);
+    benchmark::DoNotOptimize(parsed);
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(text.size()));
+}
+BENCHMARK(BM_ParseJsonNlohmann)->Arg(1000)->Arg(20000)->Unit(benchmark::kMillisecond);
 
 // The engine's check_permission (one read transaction: the mesh id, the grants on the table,
 // the evaluation) on a store holding state.range(0) grants of 1000 consumers.

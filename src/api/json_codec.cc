@@ -71,36 +71,54 @@ std::optional<size_t> too_deep_at(std::string_view text) {
   return std::nullopt;
 }
 
-// Watches a parse for an object that gives a key twice: nlohmann keeps the last value silently,
-// so a body could say one thing to a reader that takes the first and another to datamesh.
-// Remembers the first duplicate and where it was (the keys of the enclosing objects, "[]" for
-// an array element), e.g. TableInput.StorageDescriptor.Columns[].Name.
-class DuplicateKeyWatch {
+// Builds the document as json::parse does (nlohmann's own DOM builder) and watches for an
+// object that gives a key twice: nlohmann keeps the last value silently, so a body could say one
+// thing to a reader that takes the first and another to datamesh. Remembers the first duplicate
+// and where it was (the keys of the enclosing objects, "[]" for an array element), e.g.
+// TableInput.StorageDescriptor.Columns[].Name.
+// A SAX handler rather than json::parse's callback: the callback form's builder scans the whole
+// enclosing array each time an object ends (to drop discarded values), which made parsing an
+// array of n objects O(n^2): 20,000 grants took 8 s to read instead of 0.1 s.
+class DuplicateCheckingBuilder : public nlohmann::json_sax<json> {
  public:
-  bool on_event(json::parse_event_t event, const json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-        frames_.push_back(Frame{.is_object = true});
-        break;
-      case json::parse_event_t::array_start:
-        frames_.push_back(Frame{.is_object = false});
-        break;
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        if (!frames_.empty()) frames_.pop_back();
-        break;
-      case json::parse_event_t::key: {
-        if (frames_.empty() || !frames_.back().is_object) break;
-        Frame& frame = frames_.back();
-        frame.last_key = parsed.get<std::string>();
-        if (!frame.keys.insert(frame.last_key).second && !duplicate_) duplicate_ = path();
-        break;
-      }
-      case json::parse_event_t::value:
-        break;
-    }
-    return true;  // keep every value: the parse goes on, the caller refuses afterwards
+  explicit DuplicateCheckingBuilder(json& result) : dom_(result) {}
+
+  bool null() override { return dom_.null(); }
+  bool boolean(bool value) override { return dom_.boolean(value); }
+  bool number_integer(number_integer_t value) override { return dom_.number_integer(value); }
+  bool number_unsigned(number_unsigned_t value) override { return dom_.number_unsigned(value); }
+  bool number_float(number_float_t value, const string_t& text) override {
+    return dom_.number_float(value, text);
   }
+  bool string(string_t& value) override { return dom_.string(value); }
+  bool binary(binary_t& value) override { return dom_.binary(value); }
+  bool start_object(std::size_t size) override {
+    frames_.push_back(Frame{.is_object = true});
+    return dom_.start_object(size);
+  }
+  bool key(string_t& name) override {
+    Frame& frame = frames_.back();
+    frame.last_key = name;
+    if (!frame.keys.insert(name).second && !duplicate_) duplicate_ = path();
+    return dom_.key(name);
+  }
+  bool end_object() override {
+    frames_.pop_back();
+    return dom_.end_object();
+  }
+  bool start_array(std::size_t size) override {
+    frames_.push_back(Frame{.is_object = false});
+    return dom_.start_array(size);
+  }
+  bool end_array() override {
+    frames_.pop_back();
+    return dom_.end_array();
+  }
+  bool parse_error(std::size_t position, const std::string& last_token,
+                   const nlohmann::detail::exception& error) override {
+    return dom_.parse_error(position, last_token, error);  // throws it, as json::parse does
+  }
+
   // The path of the first duplicate key, if there was one.
   const std::optional<std::string>& duplicate() const { return duplicate_; }
 
@@ -122,6 +140,7 @@ class DuplicateKeyWatch {
     }
     return out;
   }
+  nlohmann::detail::json_sax_dom_parser<json> dom_;
   std::vector<Frame> frames_;
   std::optional<std::string> duplicate_;
 };
@@ -139,14 +158,12 @@ absl::StatusOr<json> parse_json(std::string_view text) {
                   ", column ", column));
   }
   try {
-    DuplicateKeyWatch watch;
-    json parsed = json::parse(text.begin(), text.end(),
-                              [&watch](int, json::parse_event_t event, json& value) {
-                                return watch.on_event(event, value);
-                              });
-    if (watch.duplicate()) {
+    json parsed;
+    DuplicateCheckingBuilder builder(parsed);
+    json::sax_parse(text.begin(), text.end(), &builder);
+    if (builder.duplicate()) {
       return absl::InvalidArgumentError(
-          base::cat("malformed JSON: duplicate key \"", *watch.duplicate(),
+          base::cat("malformed JSON: duplicate key \"", *builder.duplicate(),
                     "\": give each key of an object once"));
     }
     return parsed;
