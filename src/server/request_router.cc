@@ -66,6 +66,7 @@ RequestRouter::RequestRouter(const ServerConfig& config,
                              std::shared_ptr<api::MeshService> service)
     : allow_initialize_(config.allow_initialize),
       access_log_(config.access_log),
+      max_body_bytes_(config.max_body_bytes),
       store_(config.store),
       service_(std::move(service)),
       authenticator_(*service_, config.max_clock_skew),
@@ -148,8 +149,19 @@ Response RequestRouter::handle(const Request& request) {
 
 Response RequestRouter::body_refused(const Request& request, BodyRefusal why) {
   Outcome outcome{.route = std::string(Metrics::kUnknownRoute)};
+  // A method's route keeps its own label (the set of labels is fixed: no path grows it).
+  std::string_view group, method;
+  if (split_method_path(request.http.path, group, method)) {
+    if (auto route = api::find_route(group, method); route.ok()) {
+      outcome.route = cat((*route)->group, "/", api::dashed((*route)->method));
+    }
+  }
   if (why == BodyRefusal::kTooLarge) {
-    outcome.status = absl::ResourceExhaustedError("request body is larger than the server's limit");
+    outcome.status = absl::ResourceExhaustedError(cat(
+        "request body is larger than the server's limit of ", max_body_bytes_,
+        " bytes (max_body_bytes of its configuration, docs/SERVER.md): send less in one call "
+        "(catalog import_tables: the tables in parts), or run the call on the mesh's store "
+        "directly"));
     outcome.response = error_response(outcome.status);
     outcome.response.status = 413;
   } else {

@@ -232,7 +232,14 @@ TEST_F(ServerRoutesTest, BodyOverTheLimitIs413WithTheErrorBody) {
   ASSERT_GT(big.size(), config.max_body_bytes);
   auto too_big = signed_post(small.port(), kRequestPath, big, keys[kConsumerAccount]);
   ASSERT_OK(too_big);
-  EXPECT_TRUE(is_error_answer(http_send(small.port(), *too_big), 413, "ResourceExhausted"));
+  EXPECT_TRUE(is_error_answer(
+      http_send(small.port(), *too_big), 413, "ResourceExhausted",
+      "larger than the server's limit of 2048 bytes (max_body_bytes of its configuration"));
+  // Counted under its method's route, as the access log names it.
+  EXPECT_EQ(metric_value(http_get(small.port(), "/metrics").body,
+                         "datamesh_requests_total{route=\"consumer/request-access-to-product\","
+                         "status=\"413\"}"),
+            1.0);
 
   ASSERT_OK_AND_ASSIGN(auto events_after, all_audit_events(admin_client));
   EXPECT_EQ(events_after.size(), events_before.size());
