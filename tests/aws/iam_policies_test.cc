@@ -108,6 +108,14 @@ TEST(IamPoliciesTest, ProducerMeshRoleMayWriteTheTrackerAndDatameshTables) {
 // Every write of a persona releases the writer lock with a Delete element (IAM checks it as
 // dynamodb:DeleteItem); moto checks no policy, so only this test can see it missing. The
 // right covers the lock's item and nothing else.
+// RamShares::holds_resources and disassociate, when a revoke ends the consumer's last
+// subscription (moto checks no policy).
+TEST(IamPoliciesTest, ProducerMeshRoleMayTakeAConsumerOutOfTheMeshShare) {
+  const std::set<std::string> actions = actions_of(mesh_producer_policy(kScope));
+  EXPECT_TRUE(actions.contains("ram:GetResourceShareAssociations"));
+  EXPECT_TRUE(actions.contains("ram:DisassociateResourceShare"));
+}
+
 TEST(IamPoliciesTest, BothPersonasMayReleaseTheWriterLockAndDeleteNothingElse) {
   for (const json& document : {mesh_producer_policy(kScope), mesh_consumer_policy(kScope)}) {
     std::vector<json> deleting;

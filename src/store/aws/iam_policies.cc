@@ -174,7 +174,11 @@ json mesh_producer_policy(const PolicyScope& scope) {
               "lakeformation:GetResourceLFTags", "lakeformation:RegisterResource",
               "lakeformation:UpdateResource", "lakeformation:DescribeResource"},
              "*"),
-       allow("RamShare", {"ram:CreateResourceShare", "ram:GetResourceShares"}, "*"),
+       // A revoke of a consumer's last subscription takes the account out of M's share.
+       allow("RamShare",
+             {"ram:CreateResourceShare", "ram:GetResourceShares",
+              "ram:GetResourceShareAssociations", "ram:DisassociateResourceShare"},
+             "*"),
        allow("Tracker",
              {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
               "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem",
