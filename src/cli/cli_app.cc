@@ -201,11 +201,12 @@ absl::StatusOr<int> call_method(const GlobalOptions& global, const MethodCommand
     explicit_credentials = Credentials{.access_key_id = global.access_key_id,
                                        .secret_access_key = global.secret_access_key};
   }
-  // An unauthenticated method (initialize-mesh-account) takes only keys given on the command
-  // line: an AWS-mode mesh is initialized with them instead of the AWS chain's; the other modes
-  // ignore them.
+  // An unauthenticated method (initialize-mesh-account) takes no datamesh key: the self-hosted
+  // modes ignore keys given to it. In AWS mode it runs with AWS keys, found as the other
+  // methods find theirs (the command line, the original's credentials file and its Mesh block,
+  // else the AWS chain), so that the original's users initialize with the file they have.
   std::optional<Credentials> credentials = explicit_credentials;
-  if (command.route->authenticated) {
+  if (command.route->authenticated || aws_mode) {
     api::CredentialSources with_explicit = sources;
     with_explicit.explicit_credentials = explicit_credentials;
     DATAMESH_ASSIGN_OR_RETURN(credentials, api::resolve_credentials(with_explicit));

@@ -95,6 +95,34 @@ TEST_F(CommandKeysTest, TheMeshAccountIsTakenFromTheOriginalsCredentialsFile) {
   EXPECT_NE(list_output.find("\"IsMesh\": true"), std::string::npos) << list_output;
 }
 
+// The original's users keep their keys in its credentials file, often with a session token,
+// and name it in CredentialsFile: initialize-mesh-account takes its Mesh block, as the other
+// admin commands do (it used to refuse the file, with or without --credentials-block).
+TEST_F(CommandKeysTest, InitializeMeshAccountTakesTheMeshBlockOfTheOriginalsCredentialsFile) {
+  const Credentials keys = admin_credentials(mesh());
+  ASSERT_FALSE(keys.session_token.empty());  // an assumed role's keys, as the file usually has
+  const nlohmann::json file = {{"AWS_REGION", "us-east-1"},
+                               {"Mesh",
+                                {{"AccountId", mesh()},
+                                 {"AccessKeyId", keys.access_key_id},
+                                 {"SecretAccessKey", keys.secret_access_key},
+                                 {"SessionToken", keys.session_token}}}};
+  const std::filesystem::path path = home_.path() / "original.json";
+  std::ofstream(path) << file.dump();
+  const auto [initialized, output] =
+      run_datamesh(cat("--endpoint aws://us-east-1 admin initialize-mesh-account --mesh-name f"));
+  EXPECT_NE(initialized, 0);  // no file named, no keys: nothing to initialize with
+  const auto [with_env, env_output] = testkit::run_shell_command(
+      cat("env -i PATH=/usr/bin:/bin HOME=", home_.path().string(), " AWS_ENDPOINT_URL=",
+          moto_url(), " CredentialsFile=", path.string(), " '", DATAMESH_CLI_PATH,
+          "' --endpoint aws://us-east-1 admin initialize-mesh-account --mesh-name f"));
+  ASSERT_EQ(with_env, 0) << env_output;
+  const auto [listed, list_output] = run_datamesh(
+      cat("--endpoint aws://us-east-1 --credentials-file ", path.string(), " admin list-accounts"));
+  EXPECT_EQ(listed, 0) << list_output;
+  EXPECT_NE(list_output.find("\"IsMesh\": true"), std::string::npos) << list_output;
+}
+
 TEST_F(CommandKeysTest, WithoutKeysOrAnAwsChainInitializeSaysWhatIsMissing) {
   const auto [code, output] = run_datamesh(cat("--endpoint aws://us-east-1 --data-mesh-account-id ",
                                                mesh(), " admin initialize-mesh-account"));
