@@ -123,7 +123,8 @@ absl::StatusOr<std::shared_ptr<AwsBackend::Mesh>> AwsBackend::open(
     DATAMESH_RETURN_IF_ERROR(add_client(identity.account, caller));
   }
   auto sessions = std::make_shared<const store::aws::AwsSessions>(
-      region_, std::string(mesh_account), std::move(clients));
+      region_, std::string(mesh_account), std::move(clients),
+      /*revokes_grants=*/persona != "consumer");
 
   // Checked before anything is read: another account's process does not reach the mesh, which
   // it would otherwise take for an initialized one (AlreadyExists).

@@ -123,12 +123,35 @@ TEST_F(AwsModeWorkflowTest, LeavingOneSubscriptionKeepsTheShareOfTheOthers) {
   ASSERT_TRUE(check.ok()) << check.status();
   EXPECT_EQ((*check)["Allowed"], true);
 
-  // The last subscription leaves: nothing of the mesh is shared with the consumer any more.
+  // The last subscription leaves too. A consumer's mesh role may not revoke in M (docs/AWS.md):
+  // its grants stay for the mesh admin's reconcile, which names them Stray and revokes them.
   ASSERT_TRUE(call(consumer(), "consumer", "delete_subscription",
                    {{"subscription_id", ids[1]}, {"reason", "all done"}})
                   .ok());
-  EXPECT_THAT(principals(), IsEmpty());
-
+  // (Lake Formation lists a principal's permissions only with a resource: all of M's, filtered.)
+  const auto consumer_grants = [&] {
+    absl::StatusOr<nlohmann::json> listed = mesh_client->call(
+        Service::kLakeFormation, "ListPermissions", {{"CatalogId", mesh()}});
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    size_t count = 0;
+    if (!listed.ok()) return count;
+    for (const nlohmann::json& entry : (*listed)["PrincipalResourcePermissions"]) {
+      if (entry["Principal"]["DataLakePrincipalIdentifier"] == consumer()) ++count;
+    }
+    return count;
+  };
+  EXPECT_GT(consumer_grants(), 0u);
+  absl::StatusOr<nlohmann::json> drift = call(mesh(), "admin", "reconcile");
+  ASSERT_TRUE(drift.ok()) << drift.status();
+  ASSERT_FALSE((*drift)["Drift"].empty()) << drift->dump();
+  for (const nlohmann::json& row : (*drift)["Drift"]) {
+    EXPECT_EQ(row["Drift"], "Stray") << row.dump();
+    EXPECT_EQ(row["Principal"], consumer()) << row.dump();
+  }
+  absl::StatusOr<nlohmann::json> applied = call(mesh(), "admin", "reconcile", {{"apply", true}});
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_EQ((*applied)["Consistent"], true) << applied->dump();
+  EXPECT_EQ(consumer_grants(), 0u);
 }
 
 // A withdrawn request leaves the consumer's default listing, in the tracker table as in the

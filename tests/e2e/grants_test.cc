@@ -125,6 +125,17 @@ TEST_F(GrantsTest, NothingIsAllowedAfterConsumerDelete) {
   ASSERT_OK(publish_sales());
   ASSERT_OK_AND_ASSIGN(std::string id, active_subscription({"SELECT"}, Strings{"orders"}));
   ASSERT_OK(consumer().delete_subscription(id, "left"));
+  if (aws_mode()) {
+    // A consumer's mesh role may not revoke in Lake Formation (docs/AWS.md, "What datamesh
+    // does not do on AWS"): the grant stays until the mesh admin's reconcile revokes it.
+    EXPECT_TRUE(check("orders", "SELECT").allowed);
+    ASSERT_OK_AND_ASSIGN(ReconcileReport report, admin().reconcile(/*apply=*/true));
+    ASSERT_FALSE(report.drift.empty());
+    for (const GrantDrift& drift : report.drift) {
+      EXPECT_EQ(drift.drift, "Stray");
+      EXPECT_EQ(drift.principal, kConsumerAccount);
+    }
+  }
   EXPECT_FALSE(check("orders", "SELECT").allowed);
 }
 

@@ -76,6 +76,11 @@ struct Plan {
   // alone, without its subscription's grants being replaced (admin reconcile restoring one).
   std::vector<GrantRow> other_grants;
   std::vector<GrantRow> revoked_grants;  // grants deleted one by one (admin reconcile)
+  // A consumer's process made the plan, whose mesh role may not revoke in M
+  // (AwsSessions::revokes_grants): its subscriptions' lost rights stay granted in Lake
+  // Formation, for admin reconcile to list as Stray and --apply to revoke. Recorded with the
+  // plan, so that whoever finishes it does the same.
+  bool keeps_revocations = false;
   std::vector<ShareRow> shares;
   // The consumers a new approval lets read the producer's buckets (made with the publication's
   // bucket statements; those of the mesh follow from `catalog`).
@@ -355,6 +360,7 @@ nlohmann::json plan_json(const Plan& plan) {
   return {{"Version", 1},         {"Catalog", catalog},   {"Products", products},
           {"Accounts", accounts}, {"Keys", keys},         {"Subscriptions", subscriptions},
           {"OtherGrants", plan.other_grants}, {"RevokedGrants", plan.revoked_grants},
+          {"KeepsRevocations", plan.keeps_revocations},
           {"Shares", plan.shares}, {"Audit", audit},
           {"ClientTokens", tokens}, {"BucketReaders", plan.readers},
           {"RetaggedProducts", plan.retagged_products}};
@@ -408,6 +414,7 @@ absl::StatusOr<Plan> plan_from(const std::string& text) {
     plan.other_grants = json.at("OtherGrants").get<std::vector<GrantRow>>();
     plan.revoked_grants =
         json.value("RevokedGrants", nlohmann::json::array()).get<std::vector<GrantRow>>();
+    plan.keeps_revocations = json.value("KeepsRevocations", false);
     plan.shares = json.at("Shares").get<std::vector<ShareRow>>();
     plan.readers =
         json.value("BucketReaders", nlohmann::json::array()).get<std::vector<BucketReader>>();
@@ -689,8 +696,11 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
     DATAMESH_RETURN_IF_ERROR(parts.grants.grant(minus(change.grants, before)));
   }
   if (first_time) DATAMESH_RETURN_IF_ERROR(write_losing_rights(parts, plan));
+  // Plan::keeps_revocations: a consumer's own plan revokes nothing. Another party's plan that
+  // a consumer's process finishes is made whole or not at all (explain_unfinished), never
+  // finished without the revocations it names.
   for (auto& [id, change] : plan.subscriptions) {
-    if (!change.grants_written) continue;
+    if (!change.grants_written || plan.keeps_revocations) continue;
     std::vector<GrantRow> before;
     if (change.stored && change.stored->status == SubscriptionStatus::kActive) {
       before = subscription_grants(*change.stored, mesh);
@@ -811,6 +821,7 @@ absl::Status write_records(const AwsParts& parts, Plan& plan, nlohmann::json end
 absl::Status commit_writes(const AwsParts& parts, MeshWriterLock& lock, Transaction& reads,
                            const std::vector<BufferedWrite>& writes) {
   DATAMESH_ASSIGN_OR_RETURN(Plan plan, make_plan(reads, writes));
+  plan.keeps_revocations = !parts.sessions.revokes_grants();
   if (plan.has_side_effects()) {
     DATAMESH_RETURN_IF_ERROR(add_approval_readers(reads, parts.sessions.mesh_account(), plan));
     DATAMESH_RETURN_IF_ERROR(add_retagged_products(reads, plan));

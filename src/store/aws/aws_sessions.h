@@ -25,10 +25,11 @@ namespace datamesh::store::aws {
 class AwsSessions {
  public:
   // region: every client's region. sessions: the client of each account this process may act
-  // on; the mesh account's must be among them.
+  // on; the mesh account's must be among them. revokes_grants: see below.
   AwsSessions(std::string region, std::string mesh_account,
               std::map<std::string, std::shared_ptr<const datamesh::aws::AwsClient>, std::less<>>
-                  sessions);
+                  sessions,
+              bool revokes_grants = true);
 
   const std::string& region() const { return region_; }
   const std::string& mesh_account() const { return mesh_account_; }
@@ -41,12 +42,18 @@ class AwsSessions {
   absl::StatusOr<const datamesh::aws::AwsClient*> mesh() const { return client(mesh_account_); }
   // Whether a session for account_id is held.
   bool has(std::string_view account_id) const { return sessions_.contains(account_id); }
+  // Whether the mesh session may revoke Lake Formation grants in M. The producer's mesh role
+  // and the mesh admin are data lake admins of M; a consumer's mesh role is not, and Lake
+  // Formation lets only an admin or a holder of the grant option revoke: a consumer's own
+  // leave leaves its grants to admin reconcile (aws_commit.cc, docs/AWS.md).
+  bool revokes_grants() const { return revokes_grants_; }
 
  private:
   std::string region_;
   std::string mesh_account_;
   std::string partition_;
   std::map<std::string, std::shared_ptr<const datamesh::aws::AwsClient>, std::less<>> sessions_;
+  bool revokes_grants_;
 };
 
 }  // namespace datamesh::store::aws
