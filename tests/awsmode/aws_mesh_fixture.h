@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "aws/sts_client.h"
@@ -111,6 +112,22 @@ class AwsMeshTest : public MotoTest {
                  {"database_name", database},
                  {"tables", tables},
                  {"request_permissions", permissions}});
+  }
+
+  // The producer's database `database` with `tables` (no columns), published whole as the
+  // product <database>-<producer>.
+  void publish(const std::string& database, const std::vector<std::string>& tables) {
+    ASSERT_TRUE(
+        call(producer_, "catalog", "create_database", {{"database_input", {{"Name", database}}}})
+            .ok());
+    for (const std::string& table : tables) {
+      ASSERT_TRUE(call(producer_, "catalog", "create_table",
+                       {{"database_name", database}, {"table_input", {{"Name", table}}}})
+                      .ok());
+    }
+    ASSERT_TRUE(call(producer_, "producer", "create_data_products",
+                     {{"source_database_name", database}, {"table_name_regex", ".*"}})
+                    .ok());
   }
 
   // The mesh initialized, the producer and the consumer initialized and enabled.

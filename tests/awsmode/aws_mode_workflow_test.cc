@@ -19,14 +19,7 @@ class AwsModeWorkflowTest : public AwsMeshTest {
   // The mesh set up, and the producer's product s-<producer> of its database s with one table t.
   void set_up_mesh_with_product_s() {
     set_up_mesh();
-    ASSERT_TRUE(
-        call(producer(), "catalog", "create_database", {{"database_input", {{"Name", "s"}}}}).ok());
-    ASSERT_TRUE(call(producer(), "catalog", "create_table",
-                     {{"database_name", "s"}, {"table_input", {{"Name", "t"}}}})
-                    .ok());
-    ASSERT_TRUE(call(producer(), "producer", "create_data_products",
-                     {{"source_database_name", "s"}, {"table_name_regex", "t"}})
-                    .ok());
+    publish("s", {"t"});
   }
 };
 
@@ -79,17 +72,7 @@ TEST_F(AwsModeWorkflowTest, RequestApproveFinalizeAndDelete) {
 
 TEST_F(AwsModeWorkflowTest, LeavingOneSubscriptionKeepsTheShareOfTheOthers) {
   set_up_mesh();
-  ASSERT_TRUE(call(producer(), "catalog", "create_database",
-                   {{"database_input", {{"Name", "sales"}}}})
-                  .ok());
-  for (const char* table : {"orders", "returns"}) {
-    ASSERT_TRUE(call(producer(), "catalog", "create_table",
-                     {{"database_name", "sales"}, {"table_input", {{"Name", table}}}})
-                    .ok());
-  }
-  ASSERT_TRUE(call(producer(), "producer", "create_data_products",
-                   {{"source_database_name", "sales"}, {"table_name_regex", ".*"}})
-                  .ok());
+  ASSERT_NO_FATAL_FAILURE(publish("sales", {"orders", "returns"}));
   std::vector<std::string> ids;
   for (const char* table : {"orders", "returns"}) {
     absl::StatusOr<nlohmann::json> request =
