@@ -14,6 +14,7 @@ import { Requests } from './pages/requests.jsx';
 import { Publish } from './pages/publish.jsx';
 import { Products } from './pages/products.jsx';
 import { Accounts } from './pages/accounts.jsx';
+import { Access } from './pages/access.jsx';
 import { Audit } from './pages/audit.jsx';
 
 const kPages = [
@@ -23,6 +24,7 @@ const kPages = [
   { path: 'publish', title: 'Publish', role: 'producer', Page: Publish },
   { path: 'products', title: 'My products', role: 'producer', Page: Products },
   { path: 'accounts', title: 'Accounts', role: 'admin', Page: Accounts },
+  { path: 'access', title: 'Access', role: 'admin', Page: Access },
   { path: 'audit', title: 'Audit log', role: 'admin', Page: Audit },
 ];
 

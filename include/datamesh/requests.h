@@ -49,6 +49,16 @@ struct VerifyAuditRequest {
   std::string recorded_head_hash;      // 64 hex digits, with recorded_head_sequence
 };
 
+// admin list_subscriptions: every subscription of the mesh, every filter optional.
+struct ListMeshSubscriptionsRequest {
+  // Pending, Active, Denied and/or Deleted; empty = every status but Deleted.
+  std::vector<std::string> status;
+  std::string database_name;        // one product: its mesh database
+  std::string producer_account_id;  // one producer's products
+  std::string consumer_account_id;  // one subscriber
+  PageRequest page;
+};
+
 struct ListAuditEventsRequest {
   std::string subscription_id;  // empty = every event
   PageRequest page;

@@ -31,6 +31,8 @@ class DataMeshAdmin(MeshClient):
         """List every account of the mesh."""
     def list_audit_events(self, *, subscription_id: str | None = ..., max_results: int | None = ..., next_token: str | None = ...) -> Any:
         """The audit log, oldest first."""
+    def list_subscriptions(self, *, status: list[str] | str | None = ..., database_name: str | None = ..., producer_account_id: str | None = ..., consumer_account_id: str | None = ..., max_results: int | None = ..., next_token: str | None = ...) -> Any:
+        """Every subscription of the mesh, by status, product, producer and consumer, oldest first."""
     def reconcile(self, *, apply: bool | None = ..., client_token: str | None = ...) -> Any:
         """Find drift between the Active subscriptions and the grants held on mesh databases (grants added or removed by hand); with apply, repair it."""
     def revoke_access_key(self, key_id: str, *, client_token: str | None = ...) -> Any:

@@ -224,6 +224,10 @@ inline constexpr Method<AccessKeyRequest, None> kRevokeAccessKey{
 inline constexpr Method<AccountIdRequest, std::vector<AccessKey>> kListAccessKeys{
     kReads, "admin", "list_access_keys", "List the access keys of an account",
     call<&Engine::list_access_keys>};
+inline constexpr Method<ListMeshSubscriptionsRequest, SubscriptionPage> kListMeshSubscriptions{
+    kReads, "admin", "list_subscriptions",
+    "Every subscription of the mesh, by status, product, producer and consumer, oldest first",
+    call<&Engine::list_mesh_subscriptions>};
 inline constexpr Method<ListAuditEventsRequest, AuditPage> kListAuditEvents{
     kReads, "admin", "list_audit_events", "The audit log, oldest first",
     call<&Engine::list_audit_events>};
@@ -375,7 +379,7 @@ inline constexpr auto kMethods = std::tie(
     kInitializeConsumerAccount, kGetCallerIdentity, kEnableAccountAsProducer,
     kEnableAccountAsConsumer, kListAccounts,
     kDescribeAccount, kCreateAccessKey, kRotateAccessKey, kRevokeAccessKey, kListAccessKeys,
-    kListAuditEvents, kVerifyAudit, kReconcile,
+    kListMeshSubscriptions, kListAuditEvents, kVerifyAudit, kReconcile,
     kCreateDatabase, kGetDatabase, kGetDatabases, kDeleteDatabase, kCreateTable, kUpdateTable,
     kGetTable, kGetTables, kDeleteTable, kImportTables,
     kCreateDataProducts, kListPendingAccessRequests, kListSubscriptions, kApproveAccessRequest,

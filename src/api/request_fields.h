@@ -207,6 +207,19 @@ constexpr auto describe(TypeTag<ListProductAccessRequest>) {
                    status_filter_field<T>(), inline_fields(&T::page));
 }
 
+constexpr auto describe(TypeTag<ListMeshSubscriptionsRequest>) {
+  using T = ListMeshSubscriptionsRequest;
+  return fields<T>(
+      "ListMeshSubscriptionsRequest", "Filters of the mesh's subscriptions",
+      status_filter_field<T>(),
+      field("database_name", &T::database_name, kOptional, "only this product's mesh database"),
+      field("producer_account_id", &T::producer_account_id, kOptional,
+            "only this producer's products"),
+      field("consumer_account_id", &T::consumer_account_id, kOptional,
+            "only this consumer's subscriptions"),
+      inline_fields(&T::page));
+}
+
 constexpr auto describe(TypeTag<ListSubscriptionsRequest>) {
   using T = ListSubscriptionsRequest;
   return fields<T>(

@@ -122,6 +122,9 @@ class Engine {
   absl::Status revoke_access_key(const Caller& caller, const AccessKeyRequest& request) const;
   absl::StatusOr<std::vector<AccessKey>> list_access_keys(const Caller& caller,
                                                           const AccountIdRequest& request) const;
+  // Who holds what across the mesh, for its governance: every producer's subscriptions.
+  absl::StatusOr<SubscriptionPage> list_mesh_subscriptions(
+      const Caller& caller, const ListMeshSubscriptionsRequest& request) const;
   absl::StatusOr<AuditPage> list_audit_events(const Caller& caller,
                                               const ListAuditEventsRequest& request) const;
   // Checks the audit log's hash chain (core/audit_chain.h) and reports what is wrong.

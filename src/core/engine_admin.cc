@@ -310,6 +310,32 @@ absl::StatusOr<std::vector<AccessKey>> Engine::list_access_keys(
   });
 }
 
+absl::StatusOr<SubscriptionPage> Engine::list_mesh_subscriptions(
+    const Caller& caller, const ListMeshSubscriptionsRequest& request) const {
+  DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "list the mesh's subscriptions"));
+  DATAMESH_ASSIGN_OR_RETURN(internal::StatusSelection selection,
+                            internal::select_statuses(request.status));
+  store::SubscriptionFilter& filter = selection.filter;
+  if (!request.database_name.empty()) {
+    DATAMESH_RETURN_IF_ERROR(validate_catalog_name("database_name", request.database_name));
+    filter.database_name = request.database_name;
+  }
+  if (!request.producer_account_id.empty()) {
+    DATAMESH_RETURN_IF_ERROR(
+        validate_account_id("producer_account_id", request.producer_account_id));
+    filter.owner = request.producer_account_id;
+  }
+  if (!request.consumer_account_id.empty()) {
+    DATAMESH_RETURN_IF_ERROR(
+        validate_account_id("consumer_account_id", request.consumer_account_id));
+    filter.subscriber = request.consumer_account_id;
+  }
+  DATAMESH_RETURN_IF_ERROR(internal::check_page(request.page));
+  return read([&](store::Transaction& tx) {
+    return internal::subscription_page(tx, request.page, filter, selection.statuses);
+  });
+}
+
 absl::StatusOr<AuditPage> Engine::list_audit_events(const Caller& caller,
                                                     const ListAuditEventsRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "read the whole audit log"));

@@ -479,6 +479,24 @@ async function activeCard(page, id) {
   return card;
 }
 
+test('the mesh admin sees who holds what across the mesh, by status, product and consumer', async () => {
+  const admin = pages.admin;
+  await tab(admin, 'Access').click();
+  const card = admin.getByRole('listitem', { name: `Subscription ${subscriptionId}` });
+  await card.getByText('Active').first().waitFor();
+  assert.equal(await card.locator('dt:text-is("Granted") + dd').innerText(), 'SELECT, DESCRIBE');
+  await visit(admin, 'access');
+  await admin.getByLabel('Consumer account').fill('111111111111');
+  await admin.getByLabel('Consumer account').press('Tab');
+  await admin.getByText('No Active subscription matches.').waitFor();
+  await admin.getByLabel('Consumer account').fill('222222222222');
+  await admin.getByLabel('Consumer account').press('Tab');
+  await card.waitFor();
+  await admin.getByLabel('Status').selectOption('Pending');
+  await admin.getByText('No Pending subscription matches.').waitFor();
+  await admin.getByLabel('Status').selectOption('Active');
+});
+
 test('the producer sees who has access to each table, changes the permissions, then revokes', async () => {
   const page = pages.producer;
   await tab(page, 'My products').click();

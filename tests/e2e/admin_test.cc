@@ -16,6 +16,7 @@ namespace datamesh::test_support {
 namespace {
 
 using absl::StatusCode;
+using Strings = std::vector<std::string>;
 
 bool is_twelve_digits(const std::string& id) {
   return id.size() == 12 &&
@@ -427,6 +428,51 @@ TEST_F(AdminTest, ListAuditEventsPagesWithNextToken) {
   EXPECT_EQ(pages, static_cast<int>((all.size() + 2) / 3));
   ASSERT_EQ(paged.size(), all.size());
   for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(paged[i], all[i].sequence);
+}
+
+// --- admin list_subscriptions: who holds what, mesh-wide ------------------------------------
+
+TEST_F(AdminTest, TheMeshAdminListsEverySubscriptionOfTheMeshByItsFilters) {
+  ASSERT_OK(publish_sales());
+  ASSERT_OK_AND_ASSIGN(const std::string active,
+                       active_subscription({"SELECT"}, Strings{"orders"}));
+  ASSERT_OK_AND_ASSIGN(const std::string pending,
+                       request({"SELECT"}, Strings{"orders"}, kConsumer2Account));
+  ASSERT_OK_AND_ASSIGN(const std::string left, active_subscription({"INSERT"}, Strings{"orders"}));
+  ASSERT_OK(consumer().delete_subscription(left, "done"));
+
+  auto listed = [&](ListMeshSubscriptionsRequest request) {
+    Strings ids;
+    for (int pages = 0; pages < 10; ++pages) {
+      absl::StatusOr<SubscriptionPage> page = admin().list_subscriptions(request);
+      EXPECT_OK(page);
+      if (!page.ok()) break;
+      for (const Subscription& sub : page->subscriptions) ids.push_back(sub.subscription_id);
+      if (page->next_token.empty()) break;
+      request.page.next_token = page->next_token;
+    }
+    return ids;
+  };
+  EXPECT_EQ(listed({}), (Strings{active, pending}));
+  EXPECT_EQ(listed({.page = {.max_results = 1}}), (Strings{active, pending}));
+  EXPECT_EQ(listed({.status = {"Deleted"}}), Strings{left});
+  EXPECT_EQ(listed({.status = {"Active", "Deleted"}}), (Strings{active, left}));
+  EXPECT_EQ(listed({.database_name = kSalesProduct, .consumer_account_id = kConsumer2Account}),
+            Strings{pending});
+  EXPECT_EQ(listed({.producer_account_id = kProducerAccount}), (Strings{active, pending}));
+  EXPECT_EQ(listed({.producer_account_id = kProducer2Account}), Strings{});
+  EXPECT_EQ(listed({.database_name = "other-111111111111"}), Strings{});
+}
+
+TEST_F(AdminTest, TheMeshAdminsListingRefusesMalformedFilters) {
+  EXPECT_STATUS(admin().list_subscriptions({.status = {"Revoked"}}), StatusCode::kInvalidArgument,
+                "unknown status \"Revoked\"; allowed: Pending, Active, Denied, Deleted");
+  EXPECT_STATUS(admin().list_subscriptions({.consumer_account_id = "12"}),
+                StatusCode::kInvalidArgument, "consumer_account_id");
+  EXPECT_STATUS(admin().list_subscriptions({.producer_account_id = "x"}),
+                StatusCode::kInvalidArgument, "producer_account_id");
+  EXPECT_STATUS_CODE(admin().list_subscriptions({.page = {.max_results = 0}}),
+                     StatusCode::kInvalidArgument);
 }
 
 TEST_F(AdminTest, ListAuditEventsRejectsPageSizeOutOfRange) {

@@ -34,6 +34,7 @@ const std::map<std::string, json>& parameter_table() {
       {"admin rotate_access_key", {{"key_id", "$spare"}}},
       {"admin revoke_access_key", {{"key_id", "$spare"}}},
       {"admin list_access_keys", {{"account_id", kProducerAccount}}},
+      {"admin list_subscriptions", json::object()},
       {"admin list_audit_events", json::object()},
       {"admin verify_audit", json::object()},
       {"admin reconcile", {{"apply", true}}},

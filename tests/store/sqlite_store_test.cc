@@ -92,9 +92,10 @@ std::unique_ptr<SqliteStore> open_or_fail(const std::string& path, SqliteOptions
   return opened.ok() ? *std::move(opened) : nullptr;
 }
 
-// Undoes migration 7: the request index on the document's table list, as every schema version
-// before 7 had it.
-constexpr char kBeforeRequestKeyColumn[] =
+// Undoes migrations 8 and 7: the mesh admin's index of a product's subscriptions, and the
+// request index on the document's table list, as every schema version before 7 had it.
+constexpr char kBeforeSchemaSeven[] =
+    "DROP INDEX subscriptions_database;"
     "DROP TRIGGER subscriptions_request_key_filled;"
     "DROP INDEX subscriptions_request;"
     "ALTER TABLE subscriptions DROP COLUMN request_key;"
@@ -104,7 +105,7 @@ constexpr char kBeforeRequestKeyColumn[] =
 // Leaves the file at path as a datamesh of schema version 6 left it.
 void back_to_schema_six(const std::string& path) {
   RawDatabase raw(path);
-  ASSERT_EQ(raw.exec(std::string(kBeforeRequestKeyColumn) +
+  ASSERT_EQ(raw.exec(std::string(kBeforeSchemaSeven) +
                      "DELETE FROM schema_migrations WHERE version > 6"),
             "");
 }
@@ -323,7 +324,7 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionTwoFileAddsTheListingIndexesAndKee
   {
     // Back to what a datamesh of schema version 2 left.
     RawDatabase raw(path);
-    ASSERT_EQ(raw.exec(std::string(kBeforeRequestKeyColumn) +
+    ASSERT_EQ(raw.exec(std::string(kBeforeSchemaSeven) +
                        "DROP INDEX subscriptions_owner_seq;"
                        "DROP INDEX subscriptions_subscriber_database;"
                        "DROP TABLE client_tokens;"
@@ -410,7 +411,7 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionFourFileClustersTheGrantsAndKeepsT
   {
     // Back to what a datamesh of schema version 4 left: grants in a rowid table, with a grant.
     RawDatabase raw(path);
-    ASSERT_EQ(raw.exec(std::string(kBeforeRequestKeyColumn) +
+    ASSERT_EQ(raw.exec(std::string(kBeforeSchemaSeven) +
                        "DROP TABLE grants;"
                        "CREATE TABLE grants (principal TEXT NOT NULL, catalog_id TEXT NOT NULL,"
                        " database_name TEXT NOT NULL, table_name TEXT NOT NULL,"
@@ -461,7 +462,7 @@ TEST(SqliteStoreMigrationTest, OpeningAVersionThreeFileAddsTheClientTokensTableA
   {
     // Back to what a datamesh of schema version 3 left.
     RawDatabase raw(path);
-    ASSERT_EQ(raw.exec(std::string(kBeforeRequestKeyColumn) +
+    ASSERT_EQ(raw.exec(std::string(kBeforeSchemaSeven) +
                        "DROP TABLE client_tokens; DROP TABLE grant_versions;"
                        "DELETE FROM schema_migrations WHERE version > 3"),
               "");

@@ -236,12 +236,19 @@ CREATE TRIGGER grants_raise_version AFTER INSERT OR UPDATE OR DELETE ON grants
   FOR EACH ROW EXECUTE FUNCTION grant_versions_raise();
 )sql";
 
+// The mesh admin's listing of one product's subscriptions (admin list_subscriptions), as the
+// SQLite store's migration 8.
+constexpr std::string_view kDatabaseListingIndex = R"sql(
+CREATE INDEX subscriptions_database ON subscriptions (database_name, seq);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "datamesh_refuse, and a request_key column for the duplicate-request lookup",
      kRequestKey},
     {3, "client tokens: writes that act once", kClientTokens},
     {4, "grant versions for the grant cache", kGrantVersions},
+    {5, "the mesh admin's listing of a product's subscriptions", kDatabaseListingIndex},
 };
 
 // pg_advisory_xact_lock key of schema migrations ("dmschema" in ASCII): one per database, so

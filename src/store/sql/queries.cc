@@ -225,11 +225,19 @@ std::vector<ListingQuery> Queries::listing_queries() const {
       {.subscriber = "s", .database_name = "d"},
       {.subscriber = "s", .include_deleted = true},
       {.subscriber = "s", .status = SubscriptionStatus::kDeleted},
+      // The mesh admin's (admin list_subscriptions), read by seq from the first page.
+      {},
+      {.status = SubscriptionStatus::kActive},
+      {.include_deleted = true, .database_name = "d"},
+      {.status = SubscriptionStatus::kActive, .database_name = "d"},
   };
   for (const SubscriptionFilter& filter : filters) {
     for (bool after : {false, true}) {
+      const bool mesh_wide = !filter.owner && !filter.subscriber;
+      if (mesh_wide && !after) continue;  // read by seq from the first page on
       queries.push_back(
-          {cat("list_subscriptions(", filter.owner ? "owner" : "subscriber",
+          {cat("list_subscriptions(",
+               filter.owner ? "owner" : filter.subscriber ? "subscriber" : "mesh",
                filter.status ? "+status" : "", filter.database_name ? "+database" : "",
                filter.include_deleted ? "+deleted" : "", after ? ", next page" : ", first page",
                ")"),

@@ -323,15 +323,17 @@ absl::StatusOr<std::vector<Subscription>> SqlTransaction::list_subscriptions(
           cat("page token \"", page.after, "\" is not the id of a stored subscription"));
     }
   }
+  // Without an owner or subscriber (the mesh admin's listing) the rows are read in seq order
+  // from the first page on: a range of the table's own key, or of (database_name, seq).
+  const bool by_seq = after_seq.has_value() || (!filter.owner && !filter.subscriber);
   Values values;
   if (filter.owner) values.text(*filter.owner);
   if (filter.subscriber) values.text(*filter.subscriber);
   if (filter.status) values.text(core::status_name(*filter.status));
   if (filter.database_name) values.text(*filter.database_name);
-  if (after_seq) values.integer(*after_seq);
+  if (by_seq) values.integer(after_seq.value_or(0));
   values.integer(page.limit);
-  return query_all(queries_.subscription_listing(filter, after_seq.has_value()), values,
-                   read_subscription);
+  return query_all(queries_.subscription_listing(filter, by_seq), values, read_subscription);
 }
 
 absl::StatusOr<std::vector<Subscription>> SqlTransaction::find_live_duplicates(

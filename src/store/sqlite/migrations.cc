@@ -256,6 +256,13 @@ BEGIN
 END;
 )sql";
 
+// The mesh admin's listing of one product's subscriptions (admin list_subscriptions), in seq
+// order from its own range: without it a page read the whole table in seq order to find a
+// small product's rows.
+constexpr std::string_view kDatabaseListingIndex = R"sql(
+CREATE INDEX subscriptions_database ON subscriptions (database_name, seq);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "duplicate-request index, audit hash chain", kRequestIndexAndAuditChain},
@@ -264,6 +271,7 @@ constexpr Migration kMigrations[] = {
     {5, "grants clustered on their primary key", kClusteredGrants},
     {6, "grant versions for the grant cache", kGrantVersions},
     {7, "the duplicate-request lookup's table list in a column", kRequestKeyColumn},
+    {8, "the mesh admin's listing of a product's subscriptions", kDatabaseListingIndex},
 };
 
 constexpr std::string_view kCreateMigrationsTable =
