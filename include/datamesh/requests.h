@@ -62,6 +62,13 @@ struct ListMeshSubscriptionsRequest {
 struct ListAuditEventsRequest {
   std::string subscription_id;  // empty = every event
   PageRequest page;
+  // Method names (approve_access_request, ...); empty = every action.
+  std::vector<std::string> action;
+  std::string actor_account_id;  // the account that acted; empty = any
+  // UTC, "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS": events from `since` included to `until`
+  // excluded; empty = no bound.
+  std::string since;
+  std::string until;
 };
 
 // admin reconcile: a dry run unless `apply`.

@@ -29,7 +29,7 @@ class DataMeshAdmin(MeshClient):
         """List the access keys of an account."""
     def list_accounts(self) -> Any:
         """List every account of the mesh."""
-    def list_audit_events(self, *, subscription_id: str | None = ..., max_results: int | None = ..., next_token: str | None = ...) -> Any:
+    def list_audit_events(self, *, subscription_id: str | None = ..., action: list[str] | str | None = ..., actor_account_id: str | None = ..., since: str | None = ..., until: str | None = ..., max_results: int | None = ..., next_token: str | None = ...) -> Any:
         """The audit log, oldest first."""
     def list_subscriptions(self, *, status: list[str] | str | None = ..., database_name: str | None = ..., producer_account_id: str | None = ..., consumer_account_id: str | None = ..., max_results: int | None = ..., next_token: str | None = ...) -> Any:
         """Every subscription of the mesh, by status, product, producer and consumer, oldest first."""

@@ -102,10 +102,17 @@ constexpr auto describe(TypeTag<VerifyAuditRequest>) {
 
 constexpr auto describe(TypeTag<ListAuditEventsRequest>) {
   using T = ListAuditEventsRequest;
-  return fields<T>("ListAuditEventsRequest", "A page of the audit log",
-                   field("subscription_id", &T::subscription_id, kOptional,
-                         "only this subscription's events"),
-                   inline_fields(&T::page));
+  return fields<T>(
+      "ListAuditEventsRequest", "A page of the audit log",
+      field("subscription_id", &T::subscription_id, kOptional, "only this subscription's events"),
+      field("action", &T::action, kOptional,
+            "only these methods' events (approve_access_request, ...)")
+          .comma_separated(),
+      field("actor_account_id", &T::actor_account_id, kOptional, "only the events of this account"),
+      field("since", &T::since, kOptional,
+            "only events from this UTC date or instant on (YYYY-MM-DD[ HH:MM:SS])"),
+      field("until", &T::until, kOptional, "only events before this UTC date or instant"),
+      inline_fields(&T::page));
 }
 
 constexpr auto describe(TypeTag<ReconcileRequest>) {

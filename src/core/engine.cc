@@ -110,13 +110,15 @@ absl::Status walk_name_pages(
 }
 
 absl::StatusOr<AuditPage> audit_page(store::Transaction& tx, const PageRequest& request,
-                                     std::string_view subscription_id) {
+                                     std::string_view subscription_id,
+                                     absl::FunctionRef<bool(const AuditEvent&)> keeps) {
   DATAMESH_ASSIGN_OR_RETURN(
       RowPage<AuditEvent> page,
       read_page<AuditEvent>(
           request,
           [&](const store::Page& chunk) { return tx.list_audit_events(subscription_id, chunk); },
-          [](const AuditEvent& event) { return std::to_string(event.sequence); }));
+          [](const AuditEvent& event) { return std::to_string(event.sequence); },
+          [&](const AuditEvent& event) { return keeps(event); }));
   return AuditPage{.events = std::move(page.rows), .next_token = std::move(page.next_token)};
 }
 

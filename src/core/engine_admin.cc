@@ -8,6 +8,7 @@
 #include "base/text.h"
 #include "core/audit.h"
 #include "core/audit_chain.h"
+#include "core/audit_filter.h"
 #include "core/authz.h"
 #include "core/engine.h"
 #include "core/engine_internal.h"
@@ -342,9 +343,13 @@ absl::StatusOr<AuditPage> Engine::list_audit_events(const Caller& caller,
   if (!request.subscription_id.empty()) {
     DATAMESH_RETURN_IF_ERROR(validate_subscription_id("subscription_id", request.subscription_id));
   }
+  DATAMESH_ASSIGN_OR_RETURN(
+      const AuditFilter filter,
+      AuditFilter::make(request.action, request.actor_account_id, request.since, request.until));
   DATAMESH_RETURN_IF_ERROR(internal::check_page(request.page));
   return read([&](store::Transaction& tx) {
-    return internal::audit_page(tx, request.page, request.subscription_id);
+    return internal::audit_page(tx, request.page, request.subscription_id,
+                                [&filter](const AuditEvent& event) { return filter.keeps(event); });
   });
 }
 

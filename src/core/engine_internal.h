@@ -88,7 +88,8 @@ absl::StatusOr<SubscriptionPage> subscription_page(store::Transaction& tx,
                                                    const std::set<SubscriptionStatus>& statuses);
 
 // The page of `request` of the audit events of `subscription_id` ("" = all) (core/paging.h).
-absl::StatusOr<AuditPage> audit_page(store::Transaction& tx, const PageRequest& request,
-                                     std::string_view subscription_id);
+absl::StatusOr<AuditPage> audit_page(
+    store::Transaction& tx, const PageRequest& request, std::string_view subscription_id,
+    absl::FunctionRef<bool(const AuditEvent&)> keeps = [](const AuditEvent&) { return true; });
 
 }  // namespace datamesh::core::internal

@@ -321,6 +321,15 @@ test('the admin creates and enables the producer and consumer accounts', async (
   const verified = JSON.parse((await datamesh(['admin', 'verify-audit'], credentials.admin)).stdout);
   assert.equal(await page.locator('.head-hash').innerText(), verified.HeadHash);
   await page.getByText(`Head: event ${verified.HeadSequence}`).waitFor();
+  // An auditor's filter: one kind of decision, with what it changed.
+  await page.getByLabel('Actions (e.g. deny_access_request, comma-separated)').fill('enable_account_as_producer');
+  await page.getByLabel('Actions (e.g. deny_access_request, comma-separated)').press('Tab');
+  const rows = page.locator('table.audit tbody tr');
+  await page.waitForFunction(() => document.querySelectorAll('table.audit tbody tr').length === 1);
+  assert.match(await rows.first().innerText(), /enable_account_as_producer\s+account\/111111111111/);
+  await page.getByLabel('Actions (e.g. deny_access_request, comma-separated)').fill('');
+  await page.getByLabel('Actions (e.g. deny_access_request, comma-separated)').press('Tab');
+  await page.waitForFunction(() => document.querySelectorAll('table.audit tbody tr').length > 1);
   await visit(page, 'audit');
 });
 

@@ -432,6 +432,21 @@ TEST_F(AdminTest, ListAuditEventsPagesWithNextToken) {
 
 // --- admin list_subscriptions: who holds what, mesh-wide ------------------------------------
 
+// Every page of a listing from `request` on, following NextToken: `fetch` answers one page,
+// `visit` takes each page answered. Fails the test on an error or a page that never ends.
+template <class Request, class Fetch, class Visit>
+void walk_pages(Request request, Fetch fetch, Visit visit) {
+  for (int pages = 0; pages < 50; ++pages) {
+    auto page = fetch(request);
+    EXPECT_OK(page);
+    if (!page.ok()) return;
+    visit(*page);
+    if (page->next_token.empty()) return;
+    request.page.next_token = page->next_token;
+  }
+  ADD_FAILURE() << "the listing did not end within 50 pages";
+}
+
 TEST_F(AdminTest, TheMeshAdminListsEverySubscriptionOfTheMeshByItsFilters) {
   ASSERT_OK(publish_sales());
   ASSERT_OK_AND_ASSIGN(const std::string active,
@@ -441,16 +456,13 @@ TEST_F(AdminTest, TheMeshAdminListsEverySubscriptionOfTheMeshByItsFilters) {
   ASSERT_OK_AND_ASSIGN(const std::string left, active_subscription({"INSERT"}, Strings{"orders"}));
   ASSERT_OK(consumer().delete_subscription(left, "done"));
 
-  auto listed = [&](ListMeshSubscriptionsRequest request) {
+  auto listed = [&](const ListMeshSubscriptionsRequest& request) {
     Strings ids;
-    for (int pages = 0; pages < 10; ++pages) {
-      absl::StatusOr<SubscriptionPage> page = admin().list_subscriptions(request);
-      EXPECT_OK(page);
-      if (!page.ok()) break;
-      for (const Subscription& sub : page->subscriptions) ids.push_back(sub.subscription_id);
-      if (page->next_token.empty()) break;
-      request.page.next_token = page->next_token;
-    }
+    walk_pages(
+        request, [&](const auto& r) { return admin().list_subscriptions(r); },
+        [&](const SubscriptionPage& page) {
+          for (const Subscription& sub : page.subscriptions) ids.push_back(sub.subscription_id);
+        });
     return ids;
   };
   EXPECT_EQ(listed({}), (Strings{active, pending}));
@@ -473,6 +485,43 @@ TEST_F(AdminTest, TheMeshAdminsListingRefusesMalformedFilters) {
                 StatusCode::kInvalidArgument, "producer_account_id");
   EXPECT_STATUS_CODE(admin().list_subscriptions({.page = {.max_results = 0}}),
                      StatusCode::kInvalidArgument);
+}
+
+// An auditor's questions: every decision of one kind, everything one account did, a period.
+TEST_F(AdminTest, ListAuditEventsFiltersByActionActorAndTime) {
+  ASSERT_OK(publish_sales());
+  ASSERT_OK_AND_ASSIGN(const std::string approved, active_subscription());
+  ASSERT_OK_AND_ASSIGN(const std::string denied, request({"INSERT"}, Strings{"orders"}));
+  ASSERT_OK(producer().deny_access_request(denied, "no"));
+
+  auto actions = [&](const ListAuditEventsRequest& request) {
+    Strings seen;
+    walk_pages(
+        request, [&](const auto& r) { return admin().list_audit_events(r); },
+        [&](const AuditPage& page) {
+          for (const AuditEvent& event : page.events) {
+            seen.push_back(event.action + " " + event.subscription_id);
+          }
+        });
+    return seen;
+  };
+  EXPECT_EQ(actions({.page = {.max_results = 1},
+                     .action = {"approve_access_request", "deny_access_request"}}),
+            (Strings{"approve_access_request " + approved, "deny_access_request " + denied}));
+  const Strings by_consumer = actions({.actor_account_id = kConsumerAccount});
+  ASSERT_FALSE(by_consumer.empty());
+  for (const std::string& seen : by_consumer) {
+    EXPECT_TRUE(seen.starts_with("request_access_to_product") ||
+                seen.starts_with("finalize_subscription") ||
+                seen.starts_with("initialize_consumer_account"))
+        << seen;
+  }
+  EXPECT_EQ(actions({.since = "2999-01-01"}), Strings{});
+  EXPECT_EQ(actions({.until = "2000-01-01"}), Strings{});
+  ASSERT_OK_AND_ASSIGN(const AuditPage all, admin().list_audit_events());
+  EXPECT_EQ(actions({.since = "2000-01-01", .until = "2999-01-01"}).size(), all.events.size());
+  EXPECT_STATUS(admin().list_audit_events({.since = "yesterday"}), StatusCode::kInvalidArgument,
+                "since \"yesterday\" is not a UTC date");
 }
 
 TEST_F(AdminTest, ListAuditEventsRejectsPageSizeOutOfRange) {

@@ -1,7 +1,7 @@
 // Mesh admins: the audit log, a server page at a time, and verify_audit's verdict on its hash
 // chain.
 import { useState } from 'preact/hooks';
-import { Empty, ErrorBox, Loading, useLoad, when } from '../ui.jsx';
+import { Empty, ErrorBox, Loading, useLoad } from '../ui.jsx';
 
 function Verification({ api }) {
   const { loading, data, error, reload } = useLoad(() => api('admin/verify_audit', {}), []);
@@ -22,29 +22,49 @@ function Verification({ api }) {
   );
 }
 
+// The listing's filters (admin list_audit_events), each a text field: its label and parameter.
+const kFilters = [
+  ['subscription', 'Only subscription', 'subscription_id'],
+  ['action', 'Actions (e.g. deny_access_request, comma-separated)', 'action'],
+  ['actor', 'Account that acted', 'actor_account_id'],
+  ['since', 'Since (UTC, YYYY-MM-DD[ HH:MM:SS])', 'since'],
+  ['until', 'Until (UTC, excluded)', 'until'],
+];
+
 export function Audit({ api }) {
   const [tokens, setTokens] = useState(['']);
-  const [subscription, setSubscription] = useState('');
+  const [filters, setFilters] = useState({});
   const current = tokens[tokens.length - 1];
+  // action takes a list: several names, separated by commas.
+  const request = Object.fromEntries(
+    kFilters.filter(([key]) => filters[key]).map(([key, , parameter]) => [
+      parameter, key === 'action' ? filters[key].split(',').map((a) => a.trim()).filter(Boolean) : filters[key]]));
   const { loading, data, error, reload } = useLoad(
-    () => api('admin/list_audit_events', { subscription_id: subscription || undefined, max_results: 20,
-                                           next_token: current || undefined }),
-    [current, subscription]);
+    () => api('admin/list_audit_events', { ...request, max_results: 20, next_token: current || undefined }),
+    [current, JSON.stringify(filters)]);
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit log</h1>
       <Verification api={api} />
-      <label for="audit-sub">Only subscription</label>
-      <input id="audit-sub" value={subscription}
-             onChange={(e) => { setSubscription(e.currentTarget.value.trim()); setTokens(['']); }} />
+      <div class="inline-form">
+        {kFilters.map(([key, label]) => (
+          <span key={key}>
+            <label for={`audit-${key}`}>{label}</label>
+            <input id={`audit-${key}`} value={filters[key] || ''}
+                   onChange={(e) => { setFilters({ ...filters, [key]: e.currentTarget.value.trim() }); setTokens(['']); }} />
+          </span>
+        ))}
+      </div>
       {loading ? <Loading what="audit events" /> : error ? <ErrorBox error={error} onRetry={reload} />
         : data.Events.length === 0 ? <Empty>No event.</Empty> : (
           <table class="columns audit">
             <caption>Events, oldest first</caption>
-            <thead><tr><th scope="col">#</th><th scope="col">When</th><th scope="col">Account</th><th scope="col">Action</th><th scope="col">Resource</th><th scope="col">Notes</th></tr></thead>
+            <thead><tr><th scope="col">#</th><th scope="col">When (UTC)</th><th scope="col">Account</th><th scope="col">Action</th><th scope="col">Resource</th><th scope="col">Notes</th><th scope="col">Details</th></tr></thead>
             <tbody>{data.Events.map((e) => (
-              <tr key={e.Sequence}><td>{e.Sequence}</td><td>{when(e.EventDate)}</td><td>{e.ActorAccount}</td>
-                <td>{e.Action}</td><td>{e.Resource}{e.SubscriptionId ? ` (${e.SubscriptionId})` : ''}</td><td>{e.Notes}</td></tr>))}
+              <tr key={e.Sequence}><td>{e.Sequence}</td><td>{e.EventDate}</td><td>{e.ActorAccount}</td>
+                <td>{e.Action}</td><td>{e.Resource}{e.SubscriptionId ? ` (${e.SubscriptionId})` : ''}</td><td>{e.Notes}</td>
+                <td>{e.Details && Object.keys(e.Details).length > 0 && (
+                  <details><summary>show</summary><pre>{JSON.stringify(e.Details, null, 1)}</pre></details>)}</td></tr>))}
             </tbody>
           </table>
         )}

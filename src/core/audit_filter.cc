@@ -1,0 +1,80 @@
+#include "core/audit_filter.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "base/status_macros.h"
+#include "base/text.h"
+#include "core/names.h"
+
+namespace datamesh::core {
+namespace {
+
+using base::cat;
+
+// "YYYY-MM-DD HH:MM:SS" from what a person or a script gives (see the header), or
+// InvalidArgument naming the parameter.
+absl::StatusOr<std::string> instant(std::string_view parameter, std::string_view given) {
+  std::string text(given);
+  if (text.size() == 10) text += " 00:00:00";
+  if (text.size() == 20 && text.back() == 'Z') text.pop_back();
+  if (text.size() == 19 && text[10] == 'T') text[10] = ' ';
+  // The shape of "2026-12-07 09:05:00": digits, and the separators at their places.
+  static constexpr std::string_view kShape = "dddd-dd-dd dd:dd:dd";
+  bool shaped = text.size() == kShape.size();
+  for (size_t i = 0; shaped && i < text.size(); ++i) {
+    shaped = kShape[i] == 'd' ? absl::ascii_isdigit(static_cast<unsigned char>(text[i]))
+                              : text[i] == kShape[i];
+  }
+  if (!shaped) {
+    return absl::InvalidArgumentError(
+        cat(parameter, " \"", given, "\" is not a UTC date: give YYYY-MM-DD or ",
+            "YYYY-MM-DD HH:MM:SS (as the events' EventDate)"));
+  }
+  return text;
+}
+
+}  // namespace
+
+absl::StatusOr<AuditFilter> AuditFilter::make(const std::vector<std::string>& actions,
+                                              std::string_view actor_account_id,
+                                              std::string_view since, std::string_view until) {
+  AuditFilter filter;
+  for (const std::string& action : actions) {
+    const bool named = !action.empty() && std::all_of(action.begin(), action.end(), [](char c) {
+      return absl::ascii_islower(static_cast<unsigned char>(c)) || c == '_';
+    });
+    if (!named) {
+      return absl::InvalidArgumentError(
+          cat("action \"", action, "\" is not a method name: give names such as ",
+              "approve_access_request or delete_subscription, as the events' Action"));
+    }
+    filter.actions_.insert(action);
+  }
+  if (!actor_account_id.empty()) {
+    DATAMESH_RETURN_IF_ERROR(validate_account_id("actor_account_id", actor_account_id));
+    filter.actor_ = std::string(actor_account_id);
+  }
+  if (!since.empty()) {
+    DATAMESH_ASSIGN_OR_RETURN(filter.since_, instant("since", since));
+  }
+  if (!until.empty()) {
+    DATAMESH_ASSIGN_OR_RETURN(filter.until_, instant("until", until));
+  }
+  if (!filter.since_.empty() && !filter.until_.empty() && filter.until_ <= filter.since_) {
+    return absl::InvalidArgumentError(
+        cat("until (", filter.until_, ") must come after since (", filter.since_, ")"));
+  }
+  return filter;
+}
+
+bool AuditFilter::keeps(const AuditEvent& event) const {
+  if (!actions_.empty() && !actions_.contains(event.action)) return false;
+  if (!actor_.empty() && event.actor_account != actor_) return false;
+  // The dates compare as text: same shape, most significant field first.
+  if (!since_.empty() && event.event_date < since_) return false;
+  if (!until_.empty() && event.event_date >= until_) return false;
+  return true;
+}
+
+}  // namespace datamesh::core
