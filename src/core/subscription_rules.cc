@@ -131,13 +131,18 @@ absl::Status commit_change(store::Transaction& tx, const SecretSealer& sealer, c
   subscription.updated_by = actor_arn(caller, change.role);
   if (!change.note.empty()) subscription.notes.emplace_back(change.note);
   DATAMESH_RETURN_IF_ERROR(tx.update_subscription(subscription, previous));
+  // Each change's event names whose subscription it is and on which tables, as the request's
+  // event does: the log alone then says who was given, changed or refused what.
+  nlohmann::json details = change.details;
+  details.emplace("SubscriberPrincipal", subscription.subscriber_principal);
+  details.emplace("TableName", subscription.table_names);
   return append_audit(tx, sealer, caller,
                       {.date = change.date,
                        .actor_role = change.role,
                        .action = std::string(change.action),
                        .subscription_id = subscription.subscription_id,
                        .resource = cat("database/", subscription.database_name),
-                       .details = change.details,
+                       .details = std::move(details),
                        .notes = std::string(change.note)});
 }
 
