@@ -141,10 +141,22 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
         "), so the links back into it need a suffix: expose_table_references_with_suffix must "
         "not be empty"));
   }
+  // A product published with a pattern keeps it when a later call gives none: publishing again
+  // to change an option, or to add the source's new tables, must not widen it to every table
+  // (and so widen its whole-database subscriptions). ".*" publishes every table on purpose.
+  std::string regex = options.table_name_regex;
+  if (regex.empty()) {
+    DATAMESH_ASSIGN_OR_RETURN(
+        const std::optional<store::ProductRow> published,
+        read([&](store::Transaction& tx) { return tx.get_product(mesh_db); }));
+    if (published && published->producer_account == producer &&
+        published->source_database == request.source_database_name) {
+      regex = published->table_name_regex;
+    }
+  }
   std::optional<Pattern> pattern;
-  if (!options.table_name_regex.empty()) {
-    DATAMESH_ASSIGN_OR_RETURN(pattern,
-                              Pattern::compile("table_name_regex", options.table_name_regex));
+  if (!regex.empty()) {
+    DATAMESH_ASSIGN_OR_RETURN(pattern, Pattern::compile("table_name_regex", regex));
   }
   const std::string schedule =
       options.sync_mesh_catalog_schedule.empty() && !options.sync_mesh_crawler_role_arn.empty()
@@ -192,8 +204,7 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
     if (selected.empty()) {
       return absl::NotFoundError(cat(
           "no table of database ", request.source_database_name,
-          pattern ? cat(" matches \"", options.table_name_regex, "\"")
-                  : std::string(" exists")));
+          pattern ? cat(" matches \"", regex, "\"") : std::string(" exists")));
     }
 
     // The product record: a mesh database belongs to one producer and one source database.
@@ -224,7 +235,7 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
     product.mesh_database = mesh_db;
     product.producer_account = producer;
     product.source_database = request.source_database_name;
-    product.table_name_regex = options.table_name_regex;
+    product.table_name_regex = regex;
     // Tags a call does not give stay as the product has them (AWS mode never removes an LF
     // tag either). PublicMetadata is set by every call, as the original sets it: its default
     // is true.

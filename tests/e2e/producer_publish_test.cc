@@ -46,6 +46,23 @@ TEST_F(PublishTest, CreateDataProductsWithoutRegexPublishesEveryTable) {
   EXPECT_EQ(source_tables(product), (std::vector<std::string>{"order_items", "orders", "refunds"}));
 }
 
+// Publishing again without a pattern, to change an option or pick up the source's new
+// tables, keeps the product's pattern: it does not widen the product (and its whole-database
+// subscriptions) to every table. ".*" does, on purpose.
+TEST_F(PublishTest, PublishingAgainWithoutAPatternKeepsTheProductsPattern) {
+  ASSERT_OK(publish_sales({.table_name_regex = "order.*"}));
+  ASSERT_OK_AND_ASSIGN(DataProduct again, publish_sales({.create_public_metadata = false}));
+  EXPECT_EQ(source_tables(again), (std::vector<std::string>{"order_items", "orders"}));
+  ASSERT_OK_AND_ASSIGN(std::vector<DataProductTable> published,
+                       producer().get_data_product(kSalesProduct));
+  EXPECT_EQ(published.size(), 2u);
+  ASSERT_OK_AND_ASSIGN(DataProduct every, publish_sales({.table_name_regex = ".*"}));
+  EXPECT_EQ(source_tables(every), (std::vector<std::string>{"order_items", "orders", "refunds"}));
+  // The product now has ".*": a later call without a pattern publishes every table.
+  ASSERT_OK_AND_ASSIGN(DataProduct after, publish_sales({}));
+  EXPECT_EQ(source_tables(after).size(), 3u);
+}
+
 TEST_F(PublishTest, CreateDataProductsSelectsALiteralTableName) {
   ASSERT_OK_AND_ASSIGN(DataProduct product, publish_sales({.table_name_regex = "refunds"}));
   EXPECT_EQ(source_tables(product), (std::vector<std::string>{"refunds"}));
