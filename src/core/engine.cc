@@ -183,6 +183,15 @@ Engine::Engine(store::Store& store, const Clock& clock, const SecretSealer& seal
 
 std::string Engine::now() const { return format_date(clock_.now()); }
 
+absl::StatusOr<SubscriptionPage> Engine::subscription_page(
+    const PageRequest& request, const store::SubscriptionFilter& filter,
+    const std::set<SubscriptionStatus>& statuses) const {
+  DATAMESH_RETURN_IF_ERROR(internal::check_page(request));
+  return read([&](store::Transaction& tx) {
+    return internal::subscription_page(tx, request, filter, statuses);
+  });
+}
+
 std::optional<std::string> Engine::remembered_mesh_id() const {
   std::lock_guard lock(mesh_id_memo_->mutex);
   return mesh_id_memo_->id;

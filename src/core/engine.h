@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -294,6 +295,12 @@ class Engine {
   // authorization check and most methods need it, and the id never changes once set.
   absl::StatusOr<std::string> mesh_id(store::Transaction& tx) const;
   std::optional<std::string> remembered_mesh_id() const;
+
+  // A page of the subscriptions `filter` selects whose status is in `statuses`, in a read
+  // transaction of its own (internal::subscription_page).
+  absl::StatusOr<SubscriptionPage> subscription_page(
+      const PageRequest& request, const store::SubscriptionFilter& filter,
+      const std::set<SubscriptionStatus>& statuses) const;
 
   struct MeshIdMemo {
     std::mutex mutex;

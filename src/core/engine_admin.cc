@@ -331,10 +331,7 @@ absl::StatusOr<SubscriptionPage> Engine::list_mesh_subscriptions(
         validate_account_id("consumer_account_id", request.consumer_account_id));
     filter.subscriber = request.consumer_account_id;
   }
-  DATAMESH_RETURN_IF_ERROR(internal::check_page(request.page));
-  return read([&](store::Transaction& tx) {
-    return internal::subscription_page(tx, request.page, filter, selection.statuses);
-  });
+  return subscription_page(request.page, filter, selection.statuses);
 }
 
 absl::StatusOr<AuditPage> Engine::list_audit_events(const Caller& caller,

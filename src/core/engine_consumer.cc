@@ -379,10 +379,7 @@ absl::StatusOr<SubscriptionPage> Engine::list_product_access(
   DATAMESH_ASSIGN_OR_RETURN(internal::StatusSelection selection,
                             internal::select_statuses(request.status));
   selection.filter.subscriber = caller.account.account_id;
-  DATAMESH_RETURN_IF_ERROR(internal::check_page(request.page));
-  return read([&](store::Transaction& tx) {
-    return internal::subscription_page(tx, request.page, selection.filter, selection.statuses);
-  });
+  return subscription_page(request.page, selection.filter, selection.statuses);
 }
 
 absl::StatusOr<PublishedProductPage> Engine::list_data_products(

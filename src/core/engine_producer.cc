@@ -366,13 +366,9 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
 absl::StatusOr<SubscriptionPage> Engine::list_pending_access_requests(
     const Caller& caller, const PagedRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_producer(caller, "list pending access requests"));
-  DATAMESH_RETURN_IF_ERROR(internal::check_page(request.page));
-  return read([&](store::Transaction& tx) {
-    return internal::subscription_page(
-        tx, request.page,
-        {.owner = caller.account.account_id, .status = SubscriptionStatus::kPending},
-        {SubscriptionStatus::kPending});
-  });
+  return subscription_page(
+      request.page, {.owner = caller.account.account_id, .status = SubscriptionStatus::kPending},
+      {SubscriptionStatus::kPending});
 }
 
 namespace {

@@ -51,12 +51,15 @@ bool split_method_path(std::string_view path, std::string_view& group, std::stri
   return method.find('/') == std::string_view::npos;
 }
 
+// The label a method-table route's calls are recorded under ("consumer/get-subscription").
+std::string route_label(const api::Route& route) {
+  return cat(route.group, "/", api::dashed(route.method));
+}
+
 // Every label RequestRouter records: one per method-table route, and the fixed routes.
 std::vector<std::string> route_labels() {
   std::vector<std::string> labels = {"healthz", "metrics", "openapi", "console"};
-  for (const api::Route& route : api::routes()) {
-    labels.push_back(cat(route.group, "/", api::dashed(route.method)));
-  }
+  for (const api::Route& route : api::routes()) labels.push_back(route_label(route));
   return labels;
 }
 
@@ -153,7 +156,7 @@ Response RequestRouter::body_refused(const Request& request, BodyRefusal why) {
   std::string_view group, method;
   if (split_method_path(request.http.path, group, method)) {
     if (auto route = api::find_route(group, method); route.ok()) {
-      outcome.route = cat((*route)->group, "/", api::dashed((*route)->method));
+      outcome.route = route_label(**route);
     }
   }
   if (why == BodyRefusal::kTooLarge) {
@@ -185,7 +188,7 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
   };
   auto route = api::find_route(group, method);
   if (!route.ok()) return fail(route.status());
-  outcome.route = cat((*route)->group, "/", api::dashed((*route)->method));
+  outcome.route = route_label(**route);
 
   const aws::HttpRequest& http = request.http;
   const bool has_credentials = !first_header(http, "Authorization").empty();
