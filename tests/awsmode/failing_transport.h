@@ -12,6 +12,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,38 @@
 #include "aws/http_transport.h"
 
 namespace datamesh::aws::testing {
+
+// The value of the request's header `name` (any case), or nullopt.
+inline std::optional<std::string> header_value(const HttpRequest& request,
+                                               std::string_view name) {
+  for (const auto& [key, value] : request.headers) {
+    if (key.size() == name.size() &&
+        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+// The AWS operation a request calls: X-Amz-Target's (JSON protocols), Action's (query
+// protocol), the last path segment of a REST POST (Lake Formation, RAM), else
+// "<method> <path>" (S3, REST reads).
+inline std::string operation_of(const HttpRequest& request) {
+  if (const std::optional<std::string> target = header_value(request, "x-amz-target")) {
+    return target->substr(target->find('.') + 1);
+  }
+  if (const size_t action = request.body.find("Action="); action != std::string::npos) {
+    const size_t end = request.body.find('&', action);
+    return request.body.substr(action + 7, end == std::string::npos ? end : end - action - 7);
+  }
+  if (request.method == "POST" && !request.path.empty()) {
+    return request.path.substr(request.path.rfind('/') + 1);
+  }
+  return request.method + " " + request.path;
+}
 
 class FailingTransport final : public HttpTransport {
  public:
@@ -78,7 +111,8 @@ class FailingTransport final : public HttpTransport {
   static HttpResponse injected_error(const HttpRequest& request) {
     HttpResponse response;
     response.status = 400;
-    const bool json = request.body.starts_with('{') || has_header(request, "x-amz-target");
+    const bool json =
+        request.body.starts_with('{') || header_value(request, "x-amz-target").has_value();
     if (json) {
       response.headers = {{"Content-Type", "application/x-amz-json-1.1"},
                           {"x-amzn-ErrorType", "InjectedFailure"},
@@ -93,37 +127,6 @@ class FailingTransport final : public HttpTransport {
           "<RequestId>injected-failure</RequestId></ErrorResponse>";
     }
     return response;
-  }
-
-  // The AWS operation a request calls: X-Amz-Target's (JSON protocols), Action's (query
-  // protocol), the last path segment of a REST POST (Lake Formation, RAM), else
-  // "<method> <path>" (S3, REST reads).
-  static std::string operation_of(const HttpRequest& request) {
-    for (const auto& [key, value] : request.headers) {
-      if (has_header(HttpRequest{.headers = {{key, value}}}, "x-amz-target")) {
-        return value.substr(value.find('.') + 1);
-      }
-    }
-    if (const size_t action = request.body.find("Action="); action != std::string::npos) {
-      const size_t end = request.body.find('&', action);
-      return request.body.substr(action + 7, end == std::string::npos ? end : end - action - 7);
-    }
-    if (request.method == "POST" && !request.path.empty()) {
-      return request.path.substr(request.path.rfind('/') + 1);
-    }
-    return request.method + " " + request.path;
-  }
-
-  static bool has_header(const HttpRequest& request, std::string_view name) {
-    for (const auto& [key, value] : request.headers) {
-      if (key.size() == name.size() &&
-          std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) == b;
-          })) {
-        return true;
-      }
-    }
-    return false;
   }
 
   std::shared_ptr<CurlTransport> real_;

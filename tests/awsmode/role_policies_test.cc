@@ -23,6 +23,7 @@
 
 #include "absl/strings/str_split.h"
 #include "awsmode/aws_mesh_fixture.h"
+#include "awsmode/failing_transport.h"
 #include "base/text.h"
 #include "store/aws/iam_steps.h"
 
@@ -39,20 +40,6 @@ struct RecordedCall {
   std::string operation;
   std::string body;
 };
-
-bool same_letter(char a, char b) {
-  return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-}
-
-std::string header(const HttpRequest& request, std::string_view name) {
-  for (const auto& [key, value] : request.headers) {
-    if (key.size() == name.size() &&
-        std::equal(key.begin(), key.end(), name.begin(), same_letter)) {
-      return value;
-    }
-  }
-  return "";
-}
 
 std::string percent_decoded(std::string_view text) {
   std::string out;
@@ -86,7 +73,7 @@ class RecordingTransport final : public HttpTransport {
     absl::StatusOr<HttpResponse> response = real_.send(origin, request);
     RecordedCall call{.body = request.body};
     // "AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, ..."
-    const std::string authorization = header(request, "Authorization");
+    const std::string authorization = header_value(request, "Authorization").value_or("");
     if (const size_t at = authorization.find("Credential="); at != std::string::npos) {
       const std::vector<std::string> scope = absl::StrSplit(
           authorization.substr(at + 11, authorization.find(',', at) - at - 11), '/');
@@ -95,14 +82,7 @@ class RecordingTransport final : public HttpTransport {
         call.service = scope[3];
       }
     }
-    const std::string target = header(request, "X-Amz-Target");
-    if (!target.empty()) {
-      call.operation = target.substr(target.find('.') + 1);
-    } else if (std::string action = form_value(request.body, "Action"); !action.empty()) {
-      call.operation = action;
-    } else {
-      call.operation = request.path.substr(request.path.rfind('/') + 1);
-    }
+    call.operation = operation_of(request);
     std::lock_guard lock(mutex_);
     if (call.operation == "AssumeRole" && response.ok() && response->status == 200) {
       const std::string& xml = response->body;
@@ -193,7 +173,9 @@ bool glob_matches(std::string_view pattern, std::string_view text) {
   // Case-insensitive for actions; ARNs here are the same case.
   size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
   while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || same_letter(pattern[p], text[t]))) {
+    if (p < pattern.size() &&
+        (pattern[p] == '?' || std::tolower(static_cast<unsigned char>(pattern[p])) ==
+                                  std::tolower(static_cast<unsigned char>(text[t])))) {
       ++p;
       ++t;
     } else if (p < pattern.size() && pattern[p] == '*') {
