@@ -354,12 +354,34 @@ TEST_F(PostgresStoreTest, ADatabaseThatDoesNotAnswerFailsTheCallThenTheStoreReco
   EXPECT_TRUE(*found);
 }
 
-TEST_F(PostgresStoreTest, MigrationsRunWithoutTheAnswerTimeout) {
-  // Creating the whole schema takes far more than a millisecond: bounded like a caller's
-  // statements, it would fail (a migration rebuilding a large table takes minutes).
-  auto store = open({.answer_timeout_ms = 1});
+TEST_F(PostgresStoreTest, MigrationsWaitForAnotherServersMigrationBeyondBothTimeouts) {
+  // Another server migrating (its migration may rebuild a large table for minutes) holds the
+  // migration lock for longer than this store's answer and lock timeouts: bounded like a
+  // caller's statements, the migration would fail. Setting up the session stays under them.
+  auto other = postgres::Connection::open(schema_->url(), "other server", "");
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_TRUE((*other)
+                  ->query("SELECT pg_advisory_lock($1)",
+                          postgres::Params().integer(postgres::kMigrationLockKey))
+                  .ok());
+  constexpr auto kHeld = std::chrono::milliseconds(2500);
+  const auto locked_at = std::chrono::steady_clock::now();
+  std::thread release([&] {
+    std::this_thread::sleep_for(kHeld);
+    EXPECT_TRUE((*other)
+                    ->query("SELECT pg_advisory_unlock($1)",
+                            postgres::Params().integer(postgres::kMigrationLockKey))
+                    .ok());
+  });
+  auto store = open({.lock_timeout_ms = 100, .answer_timeout_ms = 1000});
+  release.join();
   ASSERT_NE(store, nullptr);
+  EXPECT_GE(std::chrono::steady_clock::now() - locked_at, kHeld);
   EXPECT_FALSE(store->migration_report().applied.empty());
+  // The lock timeout holds again for the callers' writes.
+  auto holder = hold_write_lock();
+  ASSERT_NE(holder, nullptr);
+  EXPECT_TRUE(absl::IsUnavailable(put_account(*store, "111111111111")));
 }
 
 TEST_F(PostgresStoreTest, TwoStoresOnOneDatabaseLoseNoIncrement) {

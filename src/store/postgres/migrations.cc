@@ -251,10 +251,6 @@ constexpr Migration kMigrations[] = {
     {5, "the mesh admin's listing of a product's subscriptions", kDatabaseListingIndex},
 };
 
-// pg_advisory_xact_lock key of schema migrations ("dmschema" in ASCII): one per database, so
-// migrations of several schemas of one database take turns, which is harmless.
-constexpr int64_t kMigrationLockKey = 0x646d736368656d61;
-
 constexpr std::string_view kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     " version INTEGER NOT NULL PRIMARY KEY,"
@@ -275,8 +271,18 @@ class PostgresSteps final : public sql::MigrationSteps {
 
   absl::Status begin() override {
     DATAMESH_RETURN_IF_ERROR(connection_.exec("BEGIN", "begin the schema migration"));
+    // Another server's migration may rebuild a large table for minutes: wait for it rather
+    // than fail at the session's lock_timeout, meant for the callers' writes.
+    // The session's lock_timeout applies again to the migration's own statements, so that
+    // one waiting behind a long reader fails instead of queueing every other reader behind it.
+    DATAMESH_ASSIGN_OR_RETURN(const Result timeout,
+                              connection_.query("SELECT current_setting('lock_timeout')"));
+    DATAMESH_RETURN_IF_ERROR(
+        connection_.exec("SET LOCAL lock_timeout = 0", "wait for other migrations"));
     DATAMESH_RETURN_IF_ERROR(connection_.query("SELECT pg_advisory_xact_lock($1)",
                                                Params().integer(kMigrationLockKey)));
+    DATAMESH_RETURN_IF_ERROR(connection_.query("SELECT set_config('lock_timeout', $1, true)",
+                                               Params().text(timeout.text(0, 0))));
     return connection_.exec(kCreateMigrationsTable, "create schema_migrations").status();
   }
 

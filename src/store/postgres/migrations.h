@@ -10,6 +10,7 @@
 // the lock, so each migration runs exactly once. Functions here are stateless.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,10 @@ namespace datamesh::store::postgres {
 
 using sql::Migration;
 using sql::MigrationReport;
+
+// pg_advisory_xact_lock key that migrate() holds ("dmschema" in ASCII): one per database, so
+// migrations of several schemas of one database take turns, which is harmless.
+inline constexpr int64_t kMigrationLockKey = 0x646d736368656d61;
 
 // Every migration this binary knows, in version order (1, 2, ...).
 std::span<const Migration> migrations();
