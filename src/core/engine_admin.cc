@@ -150,10 +150,11 @@ absl::StatusOr<AccountRole> Engine::initialize_account_as(const Caller& caller,
   const std::string& id = caller.account.account_id;
   DATAMESH_RETURN_IF_ERROR(write([&](store::Transaction& tx) -> absl::Status {
     DATAMESH_ASSIGN_OR_RETURN(Account account, load_account(tx, id));
-    bool& flag = persona == Persona::kProducer ? account.producer_initialized
-                                               : account.consumer_initialized;
-    if (flag) return absl::OkStatus();  // already initialized: nothing changes
-    flag = true;
+    bool Account::*const flag = persona == Persona::kProducer ? &Account::producer_initialized
+                                                              : &Account::consumer_initialized;
+    // Initialized already: as a second enable_account_as_* above.
+    if (account.*flag) return tx.reapply_account_step(account, flag);
+    account.*flag = true;
     DATAMESH_RETURN_IF_ERROR(tx.put_account(account));
     return append_audit(tx, sealer_, caller,
                         {.date = now(), .actor_role = kAccountAdminRole,
@@ -177,10 +178,12 @@ absl::Status Engine::enable_account_as(const Caller& caller, Persona persona,
                                                ": it only administers the mesh; enable the "
                                                "producer and consumer accounts"));
     }
-    bool& flag =
-        persona == Persona::kProducer ? account.producer_enabled : account.consumer_enabled;
-    if (flag) return absl::OkStatus();
-    flag = true;
+    bool Account::*const flag =
+        persona == Persona::kProducer ? &Account::producer_enabled : &Account::consumer_enabled;
+    // Enabled already: nothing changes in the mesh's records, but what enabling made outside
+    // them (AWS: the account's mesh role and policy) is made again, as this version makes it.
+    if (account.*flag) return tx.reapply_account_step(account, flag);
+    account.*flag = true;
     DATAMESH_RETURN_IF_ERROR(tx.put_account(account));
     return append_audit(tx, sealer_, caller,
                         {.date = now(),

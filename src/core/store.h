@@ -141,7 +141,7 @@ class Transaction {
  public:
   virtual ~Transaction() = default;
 
-  // Every method but the four below, with its contract: core/transaction_methods.inc.
+  // Every method but the five below, with its contract: core/transaction_methods.inc.
 #define DATAMESH_TRANSACTION_METHOD(answer, name, parameters) virtual answer name parameters = 0;
 #include "core/transaction_methods.inc"
 
@@ -166,6 +166,12 @@ class Transaction {
   virtual absl::StatusOr<std::set<std::string>> existing_tables(
       std::string_view catalog_id, std::string_view database_name,
       const std::vector<std::string>& names);
+  // The caller runs again the step that set `flag` of `account`, a flag the stored row already
+  // has (enable_account_as_*, initialize_*_account once more): what the step means outside the
+  // store is made again, as this version makes it. The default does nothing, for stores whose
+  // row is the step's whole effect; the AWS store makes the step's IAM set-up again, so that
+  // policies an older datamesh or the Python library wrote get this version's rights.
+  virtual absl::Status reapply_account_step(const Account& account, bool Account::*flag);
 };
 
 inline absl::StatusOr<bool> Transaction::has_table(std::string_view catalog_id,
@@ -199,6 +205,10 @@ inline absl::StatusOr<std::set<std::string>> Transaction::existing_tables(
     if (found) existing.insert(name);
   }
   return existing;
+}
+
+inline absl::Status Transaction::reapply_account_step(const Account&, bool Account::*) {
+  return absl::OkStatus();
 }
 
 inline absl::StatusOr<std::optional<AccessKeyWithAccount>>

@@ -214,5 +214,84 @@ TEST(IamPoliciesTest, PolicyDocumentsParseEncodedOrPlain) {
                 "not a JSON object");
 }
 
+TEST(IamPoliciesTest, ActionPatternsMatchAsIamMatchesThem) {
+  EXPECT_TRUE(action_matches("glue:Get*", "glue:GetTables"));
+  EXPECT_TRUE(action_matches("GLUE:get*", "glue:GetTables"));  // actions ignore case
+  EXPECT_TRUE(action_matches("ram:*Share", "ram:CreateResourceShare"));
+  EXPECT_TRUE(action_matches("ram:Get?", "ram:GetX"));
+  EXPECT_FALSE(action_matches("ram:Get?", "ram:GetXY"));
+  EXPECT_FALSE(action_matches("glue:Get*", "glue:CreateTable"));
+  EXPECT_FALSE(action_matches("glue:GetTable", "glue:GetTables"));
+  EXPECT_TRUE(action_matches("*", "anything:AtAll"));
+}
+
+// A producer mesh policy as the Python library writes it (its Sids ProducerPolicyN): Glue and
+// Lake Formation on "*", some of which datamesh's own document lacks, the tracker, and IAM reads
+// of two roles datamesh's document does not name.
+json originals_producer_policy() {
+  return json::parse(R"({"Version": "2012-10-17", "Statement": [
+    {"Sid": "ProducerPolicy0", "Effect": "Allow", "Resource": "*",
+     "Action": ["glue:CreateTable", "glue:GetTables", "glue:CreateJob", "glue:GetSchema"]},
+    {"Sid": "ProducerPolicy1", "Effect": "Allow", "Resource": "*",
+     "Action": ["lakeformation:GrantPermissions", "lakeformation:ListResources"]},
+    {"Sid": "ProducerPolicy2", "Effect": "Allow", "Resource": "*",
+     "Action": "ram:CreateResourceShare"},
+    {"Sid": "ProducerPolicy3", "Effect": "Allow", "Action": ["dynamodb:GetItem"],
+     "Resource": ["arn:aws:dynamodb:*:111122223333:table/AwsDataMeshSubscriptions"]},
+    {"Sid": "ProducerPolicy4", "Effect": "Allow", "Action": ["iam:GetRole", "iam:PutRolePolicy"],
+     "Resource": ["arn:aws:iam::111122223333:role/AwsDataMesh/DataMeshAdminReadOnly"]},
+    {"Sid": "ProducerPolicy5", "Effect": "Allow", "Action": "iam:CreateServiceLinkedRole",
+     "Resource": "*",
+     "Condition": {"StringEquals": {"iam:AWSServiceName": "lakeformation.amazonaws.com"}}},
+    {"Effect": "Deny", "Action": "glue:DeleteDatabase", "Resource": "*"}]})");
+}
+
+TEST(IamPoliciesTest, OurDocumentKeepsWhatTheCurrentOneGrantsBeyondIt) {
+  const json ours = mesh_producer_policy(kScope);
+  const json merged = with_rights_kept(ours, originals_producer_policy());
+  const std::vector<json> statements = merged["Statement"].get<std::vector<json>>();
+  ASSERT_GE(statements.size(), ours["Statement"].size());
+  // Ours first, whole.
+  EXPECT_EQ(json(std::vector<json>(statements.begin(),
+                                   statements.begin() + ours["Statement"].size())),
+            ours["Statement"]);
+  // Then what ours lacks: the actions ours does not allow on "*", with their statement's
+  // resources; the statements ours covers whole are gone (ProducerPolicy2, and ProducerPolicy5,
+  // which ours grants the same); the Deny as it was.
+  const std::vector<json> kept(statements.begin() + ours["Statement"].size(), statements.end());
+  ASSERT_EQ(kept.size(), 5u) << json(kept).dump(1);
+  EXPECT_EQ(kept[0]["Sid"], "ProducerPolicy0");
+  EXPECT_EQ(kept[0]["Action"], json({"glue:CreateJob", "glue:GetSchema"}));
+  EXPECT_EQ(kept[0]["Resource"], "*");
+  EXPECT_EQ(kept[1]["Action"], json({"lakeformation:ListResources"}));
+  // Ours allows the tracker's actions only on the mesh's tables, not on "*": kept as written.
+  EXPECT_EQ(kept[2], originals_producer_policy()["Statement"][3]);
+  EXPECT_EQ(kept[3], originals_producer_policy()["Statement"][4]);
+  EXPECT_EQ(kept[4]["Effect"], "Deny");
+}
+
+TEST(IamPoliciesTest, OurOlderStatementsAreReplacedAndAMergeIsStable) {
+  const json ours = mesh_consumer_policy(kScope);
+  // An older datamesh's: the same Sids, fewer actions, and one statement since removed whose
+  // actions ours grants on "*" (so nothing of it is kept).
+  json older = ours;
+  older["Statement"].erase(older["Statement"].begin());
+  older["Statement"][0]["Action"] = json::array({"lakeformation:ListPermissions"});
+  older["Statement"].push_back(
+      {{"Sid", "Removed"}, {"Effect", "Allow"}, {"Action", "RAM:ListResources"},
+       {"Resource", "*"}});
+  EXPECT_EQ(with_rights_kept(ours, older), ours);
+  // A policy merged once merges into itself: a re-run writes no new version.
+  const json merged = with_rights_kept(ours, originals_producer_policy());
+  EXPECT_EQ(with_rights_kept(ours, merged), merged);
+  // A wildcard action is kept unless ours names the same pattern; a single statement object is
+  // read as a list of one.
+  const json wildcard = {
+      {"Version", "2012-10-17"},
+      {"Statement", {{"Effect", "Allow"}, {"Action", {"ram:*", "ram:Get*"}}, {"Resource", "*"}}}};
+  const json with_wildcard = with_rights_kept(ours, wildcard);
+  EXPECT_EQ(with_wildcard["Statement"].back()["Action"], json({"ram:*"}));
+}
+
 }  // namespace
 }  // namespace datamesh::store::aws::policies

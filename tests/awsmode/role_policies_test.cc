@@ -25,6 +25,7 @@
 #include "awsmode/aws_mesh_fixture.h"
 #include "awsmode/failing_transport.h"
 #include "base/text.h"
+#include "store/aws/iam_policies.h"
 #include "store/aws/iam_steps.h"
 
 namespace datamesh::aws::testing {
@@ -169,29 +170,6 @@ std::vector<Need> needs_of(const RecordedCall& call, const std::string& region,
            .leading_key = first_key_value(body.value("Key", body.value("Item", json())))}};
 }
 
-bool glob_matches(std::string_view pattern, std::string_view text) {
-  // Case-insensitive for actions; ARNs here are the same case.
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() &&
-        (pattern[p] == '?' || std::tolower(static_cast<unsigned char>(pattern[p])) ==
-                                  std::tolower(static_cast<unsigned char>(text[t])))) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
 std::vector<std::string> strings_in(const json& value) {
   if (value.is_string()) return {value.get<std::string>()};
   std::vector<std::string> out;
@@ -207,13 +185,16 @@ bool allows(const json& statement, const Need& need) {
   if (statement.value("Effect", "") != "Allow") return false;
   const std::vector<std::string> actions = strings_in(statement.value("Action", json()));
   if (std::none_of(actions.begin(), actions.end(),
-                   [&](const std::string& a) { return glob_matches(a, need.action); })) {
+                   [&](const std::string& a) { return store::aws::policies::action_matches(a, need.action); })) {
     return false;
   }
   if (need.resource != "*") {
     const std::vector<std::string> resources = strings_in(statement.value("Resource", json()));
     if (std::none_of(resources.begin(), resources.end(),
-                     [&](const std::string& r) { return glob_matches(r, need.resource); })) {
+                     [&](const std::string& r) {
+                       // The same wildcards; the ARNs compared here are all of one case.
+                       return store::aws::policies::action_matches(r, need.resource);
+                     })) {
       return false;
     }
   }

@@ -139,11 +139,18 @@ absl::StatusOr<Plan> make_plan(Transaction& reads, const std::vector<BufferedWri
               if (found == plan.accounts.end()) {
                 DATAMESH_ASSIGN_OR_RETURN(std::optional<Account> before,
                                           reads.get_account(w.account.account_id));
-                plan.accounts.emplace(w.account.account_id,
-                                      std::make_pair(std::move(before), w.account));
+                found = plan.accounts
+                            .emplace(w.account.account_id,
+                                     std::make_pair(std::move(before), w.account))
+                            .first;
               } else {
                 found->second.second = w.account;
               }
+              // A step made again: the plan reads as if the row lacked the flag before, so
+              // IamSetup makes the step (each of its steps is idempotent), and so does whoever
+              // finishes the recorded plan.
+              std::optional<Account>& before = found->second.first;
+              if (w.reapplied != nullptr && before) (*before).*w.reapplied = false;
               return absl::OkStatus();
             },
             [&](const PutAccessKey& w) -> absl::Status {

@@ -71,6 +71,13 @@ absl::Status BufferedTransaction::put_account(const Account& account) {
   return absl::OkStatus();
 }
 
+absl::Status BufferedTransaction::reapply_account_step(const Account& account,
+                                                       bool Account::*flag) {
+  accounts_.insert_or_assign(account.account_id,
+                             record(PutAccount{.account = account, .reapplied = flag}));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<Account>> BufferedTransaction::list_accounts() {
   DATAMESH_ASSIGN_OR_RETURN(std::vector<Account> base_rows, base_.list_accounts());
   std::vector<Account> overlay;

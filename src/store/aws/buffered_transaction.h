@@ -72,6 +72,8 @@ class BufferedTransaction final : public Transaction {
 #include "core/transaction_methods.inc"
   absl::StatusOr<std::vector<std::string>> list_table_names_page(
       std::string_view catalog_id, std::string_view database_name, const Page& page) override;
+  // Recorded as a put of the row that marks the flag's step to be made again (make_plan).
+  absl::Status reapply_account_step(const Account& account, bool Account::*flag) override;
 
   // The writes in the order made (see the contract above).
   const std::vector<BufferedWrite>& writes() const { return writes_; }

@@ -43,7 +43,10 @@ absl::Status apply_writes(const std::vector<BufferedWrite>& writes, Transaction&
   for (size_t i = 0; i < writes.size(); ++i) {
     const absl::Status applied = std::visit(
         WriteCases{
-            [&](const PutAccount& w) { return target.put_account(w.account); },
+            [&](const PutAccount& w) {
+              return w.reapplied != nullptr ? target.reapply_account_step(w.account, w.reapplied)
+                                            : target.put_account(w.account);
+            },
             [&](const PutAccessKey& w) { return target.put_access_key(w.key); },
             [&](const PutDatabase& w) { return target.put_database(w.database); },
             [&](const DeleteDatabase& w) { return target.delete_database(w.catalog_id, w.name); },

@@ -17,6 +17,9 @@ namespace datamesh::store::aws {
 
 struct PutAccount {
   Account account;
+  // Set by reapply_account_step: the flag whose step is made again although the stored row
+  // already has it.
+  bool Account::*reapplied = nullptr;
 };
 struct PutAccessKey {
   AccessKeyRow key;

@@ -1,8 +1,11 @@
 #include "store/aws/iam_policies.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
+
+#include "absl/strings/match.h"
 
 #include "aws/mesh_names.h"
 #include "base/text.h"
@@ -130,6 +133,19 @@ const json& member(const json& object, std::string_view key) {
   if (!object.is_object()) return null;
   const auto found = object.find(key);
   return found == object.end() ? null : *found;
+}
+
+// A document's statements, a single-object Statement (as IAM allows) read as a list of one.
+std::vector<json> statements_of(const json& document) {
+  const json& statements = member(document, "Statement");
+  if (statements.is_object()) return {statements};
+  std::vector<json> out;
+  if (statements.is_array()) {
+    for (const json& statement : statements) {
+      if (statement.is_object()) out.push_back(statement);
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -324,6 +340,85 @@ bool same_grant(const json& a, const json& b) {
          as_set(member(a, "Resource")) == as_set(member(b, "Resource")) &&
          principal_sets(member(a, "Principal")) == principal_sets(member(b, "Principal")) &&
          member(a, "Condition") == member(b, "Condition");
+}
+
+bool action_matches(std::string_view pattern, std::string_view action) {
+  const auto lower = [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  };
+  std::size_t p = 0, a = 0, star = std::string_view::npos, resume = 0;
+  while (a < action.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || lower(pattern[p]) == lower(action[a]))) {
+      ++p;
+      ++a;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = a;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      a = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+namespace {
+
+// The action patterns that `document`'s unconditional Allow statements grant on every resource.
+std::vector<std::string> actions_on_everything(const json& document) {
+  std::vector<std::string> out;
+  for (const json& statement : statements_of(document)) {
+    if (member(statement, "Effect") != "Allow" || !member(statement, "Condition").is_null() ||
+        !as_set(member(statement, "Resource")).contains("*")) {
+      continue;
+    }
+    for (const std::string& action : as_set(member(statement, "Action"))) out.push_back(action);
+  }
+  return out;
+}
+
+}  // namespace
+
+json with_rights_kept(const json& ours, const json& current) {
+  const std::vector<json> our_statements = statements_of(ours);
+  std::set<std::string> our_sids;
+  for (const json& statement : our_statements) {
+    if (member(statement, "Sid").is_string()) our_sids.insert(member(statement, "Sid"));
+  }
+  const std::vector<std::string> granted = actions_on_everything(ours);
+  const auto covered = [&](const std::string& action) {
+    const bool is_pattern = action.find_first_of("*?") != std::string::npos;
+    return std::any_of(granted.begin(), granted.end(), [&](const std::string& pattern) {
+      return is_pattern ? absl::EqualsIgnoreCase(pattern, action) : action_matches(pattern, action);
+    });
+  };
+  json merged = ours;
+  json& statements = merged["Statement"];
+  for (const json& statement : statements_of(current)) {
+    const json& sid = member(statement, "Sid");
+    if (sid.is_string() && our_sids.contains(sid.get<std::string>())) continue;
+    if (std::any_of(our_statements.begin(), our_statements.end(),
+                    [&](const json& mine) { return same_grant(mine, statement); })) {
+      continue;
+    }
+    if (member(statement, "Effect") != "Allow" || statement.contains("NotAction") ||
+        statement.contains("NotResource") || member(statement, "Action").is_null()) {
+      statements.push_back(statement);
+      continue;
+    }
+    std::vector<std::string> left;
+    for (const std::string& action : as_set(member(statement, "Action"))) {
+      if (!covered(action)) left.push_back(action);
+    }
+    if (left.empty()) continue;
+    json kept = statement;
+    if (left.size() < as_set(member(statement, "Action")).size()) kept["Action"] = left;
+    statements.push_back(std::move(kept));
+  }
+  return merged;
 }
 
 std::optional<json> with_statement(const json& policy, const json& statement) {

@@ -69,6 +69,23 @@ nlohmann::json glue_ram_opt_in_statement(const PolicyScope& scope);
 // Whether the two statements grant the same: Effect, Action, Principal, Resource and Condition
 // equal once each string-or-list is read as a set (Sid ignored).
 bool same_grant(const nlohmann::json& a, const nlohmann::json& b);
+// IAM's wildcard match of an action pattern ("glue:Get*", "ram:List?": `*` any run of
+// characters, `?` one) with an action, ignoring case as IAM does for actions.
+bool action_matches(std::string_view pattern, std::string_view action);
+
+// `ours` (a document this version writes) with what `current` (the policy's default version as
+// found: an older datamesh's, the Python library's, an admin's) grants beyond it, so that
+// writing ours over a policy takes no right away from whoever relied on it:
+//  - a statement of `current` with one of ours' Sids is ours, as an older version wrote it,
+//    and is replaced; one that grants the same as one of ours goes too;
+//  - of any other Allow statement, the actions that an unconditional statement of ours allows
+//    on every resource ("*") are left out (the document does not grow with what ours grants
+//    anyway); the rest of it is kept, with its resources and conditions, and the statement is
+//    left out once no action is left;
+//  - Deny statements, and statements with NotAction or NotResource, are kept as they are.
+// Applied to its own result it changes nothing, so a re-run writes no new version.
+nlohmann::json with_rights_kept(const nlohmann::json& ours, const nlohmann::json& current);
+
 // `policy` (the catalog policy; null when there is none) with `statement` appended unless a
 // statement granting the same is there; nullopt when nothing changes. A single-object
 // Statement (as the original writes a fresh policy) becomes a list.

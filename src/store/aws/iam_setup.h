@@ -24,7 +24,10 @@
 //
 // Each step is idempotent (iam_steps.h), so applying the same change again after a failure
 // completes it, and after a success changes nothing. Flags that were already set in `before`
-// are not applied again; flags are never unset (the engine has no such method).
+// are not applied again (a step the caller runs again, Transaction::reapply_account_step, comes
+// with the flag cleared in `before`); flags are never unset (the engine has no such method).
+// An existing policy gets a new version that keeps what its old one granted beyond ours
+// (policies::with_rights_kept).
 //
 // Thread-safe (AwsSessions and AwsClient are).
 #pragma once

@@ -41,7 +41,8 @@ absl::Status create_unless_exists(const AwsClient& iam, std::string_view operati
   return absl::OkStatus();
 }
 
-// Makes `policy_arn`'s default version say `document`, leaving that version alone.
+// Makes `policy_arn`'s default version say `document`, with the rights its current version
+// grants beyond it (policies::with_rights_kept); leaves it alone when it says that already.
 absl::Status update_policy(const AwsClient& iam, const std::string& policy_arn,
                            const json& document) {
   DATAMESH_ASSIGN_OR_RETURN(json policy,
@@ -52,7 +53,8 @@ absl::Status update_policy(const AwsClient& iam, const std::string& policy_arn,
                                      {{"PolicyArn", policy_arn}, {"VersionId", default_version}}));
   DATAMESH_ASSIGN_OR_RETURN(json current, parse_policy_document(version["PolicyVersion"].value(
                                               "Document", std::string())));
-  if (current == document) return absl::OkStatus();
+  const json wanted = policies::with_rights_kept(document, current);
+  if (current == wanted) return absl::OkStatus();
   // Room for the new version first: IAM keeps five, and only the default one is still in use.
   DATAMESH_ASSIGN_OR_RETURN(
       json versions, iam.call(Service::kIam, "ListPolicyVersions", {{"PolicyArn", policy_arn}}));
@@ -65,7 +67,7 @@ absl::Status update_policy(const AwsClient& iam, const std::string& policy_arn,
   }
   DATAMESH_RETURN_IF_ERROR(iam.call(Service::kIam, "CreatePolicyVersion",
                                     {{"PolicyArn", policy_arn},
-                                     {"PolicyDocument", document.dump()},
+                                     {"PolicyDocument", wanted.dump()},
                                      {"SetAsDefault", true}})
                                .status());
   return iam
