@@ -22,6 +22,21 @@ namespace {
 using internal::kAccountAdminRole;
 using internal::kMeshManagerRole;
 
+// The set-up step that sets `flag` of `account` (initialize_*_account, enable_account_as_*):
+// the flag set, the account written and `record` audited. An account that has the flag already
+// changes nothing in the mesh's records; what the step made outside them (AWS: its IAM set-up)
+// is made again as this version makes it (Transaction::reapply_account_step). An account the
+// store knows without a row of its own (AWS mode: every account id names one) is dated by the
+// first step written.
+absl::Status set_up_step(store::Transaction& tx, const SecretSealer& sealer, const Caller& caller,
+                         Account account, bool Account::*flag, const AuditRecord& record) {
+  if (account.*flag) return tx.reapply_account_step(account, flag);
+  account.*flag = true;
+  if (account.creation_date.empty()) account.creation_date = record.date;
+  DATAMESH_RETURN_IF_ERROR(tx.put_account(account));
+  return append_audit(tx, sealer, caller, record);
+}
+
 // Creates a new access key for `account` and returns it with its secret in plain text; the
 // store keeps only the sealed secret.
 absl::StatusOr<AccountCredentials> issue_key(store::Transaction& tx, const SecretSealer& sealer,
@@ -150,16 +165,13 @@ absl::StatusOr<AccountRole> Engine::initialize_account_as(const Caller& caller,
   const std::string& id = caller.account.account_id;
   DATAMESH_RETURN_IF_ERROR(write([&](store::Transaction& tx) -> absl::Status {
     DATAMESH_ASSIGN_OR_RETURN(Account account, load_account(tx, id));
-    bool Account::*const flag = persona == Persona::kProducer ? &Account::producer_initialized
-                                                              : &Account::consumer_initialized;
-    // Initialized already: as a second enable_account_as_* above.
-    if (account.*flag) return tx.reapply_account_step(account, flag);
-    account.*flag = true;
-    DATAMESH_RETURN_IF_ERROR(tx.put_account(account));
-    return append_audit(tx, sealer_, caller,
-                        {.date = now(), .actor_role = kAccountAdminRole,
-                         .action = cat("initialize_", name, "_account"),
-                         .resource = cat("account/", id)});
+    return set_up_step(tx, sealer_, caller, std::move(account),
+                       persona == Persona::kProducer ? &Account::producer_initialized
+                                                     : &Account::consumer_initialized,
+                       {.date = now(),
+                        .actor_role = kAccountAdminRole,
+                        .action = cat("initialize_", name, "_account"),
+                        .resource = cat("account/", id)});
   }));
   return AccountRole{.role_arn = internal::iam_arn(partition_, id, "role", role),
                      .user_arn = internal::iam_arn(partition_, id, "user", role),
@@ -178,18 +190,13 @@ absl::Status Engine::enable_account_as(const Caller& caller, Persona persona,
                                                ": it only administers the mesh; enable the "
                                                "producer and consumer accounts"));
     }
-    bool Account::*const flag =
-        persona == Persona::kProducer ? &Account::producer_enabled : &Account::consumer_enabled;
-    // Enabled already: nothing changes in the mesh's records, but what enabling made outside
-    // them (AWS: the account's mesh role and policy) is made again, as this version makes it.
-    if (account.*flag) return tx.reapply_account_step(account, flag);
-    account.*flag = true;
-    DATAMESH_RETURN_IF_ERROR(tx.put_account(account));
-    return append_audit(tx, sealer_, caller,
-                        {.date = now(),
-                         .actor_role = kMeshManagerRole,
-                         .action = cat("enable_account_as_", name),
-                         .resource = cat("account/", request.account_id)});
+    return set_up_step(
+        tx, sealer_, caller, std::move(account),
+        persona == Persona::kProducer ? &Account::producer_enabled : &Account::consumer_enabled,
+        {.date = now(),
+         .actor_role = kMeshManagerRole,
+         .action = cat("enable_account_as_", name),
+         .resource = cat("account/", request.account_id)});
   });
 }
 

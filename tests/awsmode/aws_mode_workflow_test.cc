@@ -234,5 +234,27 @@ TEST_F(AwsModeWorkflowTest, CreatingAnAccountSaysToEnableTheAwsAccountInstead) {
   EXPECT_EQ(given.code(), absl::StatusCode::kAlreadyExists) << given;
 }
 
+TEST_F(AwsModeWorkflowTest, AnEnabledAccountIsNamedByItsIdAndDatedByItsFirstStep) {
+  // AWS accounts are not created through the mesh: the registry's row is made by the first
+  // step the mesh writes, which dates it; the name is the id, as for a taken-over account.
+  set_up_mesh();
+  absl::StatusOr<nlohmann::json> accounts = call(mesh(), "admin", "list_accounts");
+  ASSERT_TRUE(accounts.ok()) << accounts.status();
+  int checked = 0;
+  for (const nlohmann::json& account : *accounts) {
+    const std::string id = account.value("AccountId", "");
+    if (id != producer() && id != consumer()) continue;
+    ++checked;
+    EXPECT_EQ(account.value("AccountName", ""), id);
+    EXPECT_THAT(account.value("CreationDate", ""), ::testing::MatchesRegex("20[0-9-]+ [0-9:]+"))
+        << account.dump();
+  }
+  EXPECT_EQ(checked, 2) << accounts->dump();
+  // The account's own view, in its account, names it likewise.
+  absl::StatusOr<nlohmann::json> identity = call(producer(), "admin", "get_caller_identity");
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  EXPECT_EQ((*identity)["AccountName"], producer());
+}
+
 }  // namespace
 }  // namespace datamesh::aws::testing

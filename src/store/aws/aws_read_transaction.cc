@@ -30,7 +30,7 @@ absl::StatusOr<Account> AwsReadTransaction::own_account(std::string_view account
     DATAMESH_RETURN_IF_ERROR(got.status());
     return true;
   };
-  Account account{.account_id = std::string(account_id)};
+  Account account{.account_id = std::string(account_id), .name = std::string(account_id)};
   DATAMESH_ASSIGN_OR_RETURN(account.producer_initialized,
                             has_role(datamesh::aws::names::kProducerRole));
   DATAMESH_ASSIGN_OR_RETURN(account.consumer_initialized,
@@ -52,9 +52,10 @@ absl::StatusOr<std::optional<Account>> AwsReadTransaction::read_account(
                             parts_.accounts.get_account(account_id));
   // Accounts are AWS's: every account id names one, which the mesh has enabled for nothing
   // until its registry row says otherwise (docs/DECISIONS.md), as the original's
-  // enable_account_as_producer takes any account id.
+  // enable_account_as_producer takes any account id. Named by its id, as a taken-over one; its
+  // creation date is the mesh's first write of it (the engine's).
   if (!account && core::is_account_id(account_id)) {
-    account = Account{.account_id = std::string(account_id)};
+    account = Account{.account_id = std::string(account_id), .name = std::string(account_id)};
   }
   // An account initializes itself in its own account, which the mesh's registry does not see
   // (commit_outside_mesh): a process that reaches the account asks its IAM.
