@@ -257,6 +257,10 @@ absl::Status Engine::finalize_subscription(const Caller& caller,
       accepted.push_back(share.share_arn);
     }
 
+    // Whether this finalize writes anything: one that finds every share accepted and every
+    // link made (a repeat) changes nothing, and is neither recorded nor audited.
+    bool changed = !accepted.empty();
+
     // The resource-link database, named like the mesh database.
     DATAMESH_ASSIGN_OR_RETURN(const std::optional<Database> link_db,
                               tx.get_database(consumer, database));
@@ -275,6 +279,7 @@ absl::Status Engine::finalize_subscription(const Caller& caller,
           .catalog_id = consumer,
           .create_time = date};
       DATAMESH_RETURN_IF_ERROR(tx.put_database(created));
+      changed = true;
     }
 
     std::vector<std::string> tables = sub.table_names;
@@ -307,7 +312,9 @@ absl::Status Engine::finalize_subscription(const Caller& caller,
                  .update_time = date,
                  .created_by = actor_arn(caller, kConsumerRole)};
       DATAMESH_RETURN_IF_ERROR(tx.put_table(link));
+      changed = true;
     }
+    if (sub.imported_to_consumer && !changed) return absl::OkStatus();
     sub.imported_to_consumer = true;
     return internal::commit_change(
         tx, sealer_, caller, sub,

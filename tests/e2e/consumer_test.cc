@@ -265,9 +265,28 @@ TEST_F(ConsumerTest, FinalizeOfDatabaseSubscriptionLinksEveryTable) {
 TEST_F(ConsumerTest, FinalizeTwiceSucceedsAndKeepsTheLinks) {
   ASSERT_OK_AND_ASSIGN(std::string id, active_subscription({"SELECT"}, Strings{"order.*"}));
   ASSERT_OK(consumer().finalize_subscription(id));
+  ASSERT_OK_AND_ASSIGN(const Subscription finalized, consumer().get_subscription(id));
+  ASSERT_OK_AND_ASSIGN(const std::size_t events, audit_count());
   ASSERT_OK(consumer().finalize_subscription(id));
   EXPECT_EQ(link_tables_of_consumer(), (Strings{"order_items", "orders"}));
   EXPECT_OK(consumer().get_table_info(kSalesProduct, "orders"));
+  // The repeat found everything done: no new version, no audit event.
+  ASSERT_OK_AND_ASSIGN(const Subscription again, consumer().get_subscription(id));
+  EXPECT_EQ(again.version, finalized.version);
+  EXPECT_EQ(again.updated_date, finalized.updated_date);
+  EXPECT_EQ(audit_count().value_or(0), events);
+}
+
+TEST_F(ConsumerTest, FinalizeAgainLinksTablesPublishedSinceAndIsAudited) {
+  ASSERT_OK_AND_ASSIGN(std::string id, active_subscription({"SELECT"}, std::nullopt));
+  ASSERT_OK(consumer().finalize_subscription(id));
+  // A new table the product's pattern (order.*) takes in when it is published again.
+  ASSERT_OK(catalog(kProducerAccount).create_table(kSalesDatabase, sales_table("order_notes")));
+  ASSERT_OK(producer().create_data_products(kSalesDatabase));
+  ASSERT_OK_AND_ASSIGN(const std::size_t events, audit_count());
+  ASSERT_OK(consumer().finalize_subscription(id));
+  EXPECT_EQ(link_tables_of_consumer(), (Strings{"order_items", "order_notes", "orders"}));
+  EXPECT_EQ(audit_count().value_or(0), events + 1);
 }
 
 TEST_F(ConsumerTest, FinalizeRefusesToOverwriteTheConsumersOwnDatabase) {
