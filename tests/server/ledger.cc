@@ -115,6 +115,13 @@ std::map<ChangeKey, int> count_events(const std::vector<AuditEvent>& events) {
   return counts;
 }
 
+bool audit_count_agrees(std::string_view action, int acknowledged, int unknown, int audited) {
+  const bool once = action == kFinalize;
+  const int least = once ? std::min(acknowledged, 1) : acknowledged;
+  const int most = once ? std::min(acknowledged + unknown, 1) : acknowledged + unknown;
+  return least <= audited && audited <= most;
+}
+
 std::vector<std::string> count_differences(const std::map<ChangeKey, int>& expected,
                                            const std::map<ChangeKey, int>& actual) {
   std::vector<std::string> lines;

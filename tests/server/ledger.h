@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -70,6 +71,13 @@ Replay replay(const std::vector<AuditEvent>& events);
 
 // Counts of `events` per (action, subscription, actor).
 std::map<ChangeKey, int> count_events(const std::vector<AuditEvent>& events);
+
+// Whether `audited` events of one change (action, subscription, actor) agree with its calls:
+// `acknowledged` ones that succeeded and `unknown` ones whose outcome the client never learnt.
+// Each acknowledged call leaves one event and each unknown one at most one; but a
+// finalize_subscription leaves one only the first time: a repeat that finds every share
+// accepted and every link made changes nothing, and the load tests publish no table between.
+bool audit_count_agrees(std::string_view action, int acknowledged, int unknown, int audited);
 
 // Differences between two counts, as text lines "action sub actor: expected N, got M".
 std::vector<std::string> count_differences(const std::map<ChangeKey, int>& expected,

@@ -313,7 +313,7 @@ LoadVerdict MixedLoad::check(const std::vector<AuditEvent>& events, DataMeshProd
     const int want = acknowledged.count(key) ? acknowledged.at(key) : 0;
     const int maybe = unknown.count(key) ? unknown.at(key) : 0;
     const int got = audited_changes.count(key) ? audited_changes.at(key) : 0;
-    if (got < want || got > want + maybe) {
+    if (!audit_count_agrees(std::get<0>(key), want, maybe, got)) {
       mismatches.push_back(cat(std::get<0>(key), " ", std::get<1>(key), " by ", std::get<2>(key),
                                ": acknowledged ", want, " (+", maybe, " unknown), audited ", got));
     }
