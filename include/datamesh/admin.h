@@ -53,6 +53,11 @@ class DataMeshAdmin {
   // the key's id, the mesh account and the region.
   absl::StatusOr<CallerIdentity> get_caller_identity();
 
+  // Any account: where the subscriptions' changes can be followed from outside datamesh. In AWS
+  // mode the ARNs of the tracker table and its DynamoDB stream; empty for a mesh file or a
+  // server.
+  absl::StatusOr<TrackerEndpoints> get_endpoints();
+
   // Mesh admin: lets the account act as producer / consumer. NotFound for an unknown account;
   // FailedPrecondition for the mesh account itself.
   absl::Status enable_account_as_producer(std::string_view account_id);

@@ -66,6 +66,15 @@ struct CallerIdentity {
   std::string region_name;
 };
 
+// Where a reader outside datamesh follows the subscriptions' changes (get_endpoints, the
+// original's SubscriberTracker.get_endpoints): in AWS mode the ARNs of the tracker table and of
+// its DynamoDB stream (NEW_AND_OLD_IMAGES), both in the mesh account; empty for a mesh file or a
+// server, which keep subscriptions in their own database (read the audit log instead).
+struct TrackerEndpoints {
+  std::string table;
+  std::string stream;
+};
+
 // What initialize_producer_account / initialize_consumer_account return: the principals the
 // account acts through, as the reference's (role, user, group) ARNs.
 struct AccountRole {

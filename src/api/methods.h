@@ -199,6 +199,10 @@ inline constexpr Method<EmptyRequest, CallerIdentity> kGetCallerIdentity{
     kReads, "admin", "get_caller_identity",
     "Who the calling access key is: its account and roles, the mesh and region (any account)",
     call<&Engine::get_caller_identity>};
+inline constexpr Method<EmptyRequest, TrackerEndpoints> kGetEndpoints{
+    kReads, "admin", "get_endpoints",
+    "The tracker table and its stream, to follow subscription changes (AWS mode; any account)",
+    call<&Engine::get_endpoints>};
 inline constexpr Method<AccountIdRequest, None> kEnableAccountAsProducer{
     kWrites, "admin", "enable_account_as_producer", "Let an account act as a producer",
     call<&Engine::enable_account_as, Persona::kProducer>};
@@ -376,7 +380,7 @@ inline constexpr Method<CheckPermissionRequest, PermissionCheck> kCheckPermissio
 // Every declaration, in the order front ends list them.
 inline constexpr auto kMethods = std::tie(
     kInitializeMeshAccount, kCreateAccount, kInitializeProducerAccount,
-    kInitializeConsumerAccount, kGetCallerIdentity, kEnableAccountAsProducer,
+    kInitializeConsumerAccount, kGetCallerIdentity, kGetEndpoints, kEnableAccountAsProducer,
     kEnableAccountAsConsumer, kListAccounts,
     kDescribeAccount, kCreateAccessKey, kRotateAccessKey, kRevokeAccessKey, kListAccessKeys,
     kListMeshSubscriptions, kListAuditEvents, kVerifyAudit, kReconcile,

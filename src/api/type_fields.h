@@ -120,6 +120,14 @@ constexpr auto describe(TypeTag<CallerIdentity>) {
       field("RegionName", &T::region_name, kAlways, "the mesh's region"));
 }
 
+constexpr auto describe(TypeTag<TrackerEndpoints>) {
+  using T = TrackerEndpoints;
+  return fields<T>(
+      "TrackerEndpoints", "Where the subscriptions' changes can be followed (AWS mode)",
+      field("Table", &T::table, kAlways, "the tracker table's ARN; empty outside AWS mode"),
+      field("Stream", &T::stream, kAlways, "its DynamoDB stream's ARN (new and old images)"));
+}
+
 constexpr auto describe(TypeTag<AccountRole>) {
   using T = AccountRole;
   return fields<T>(

@@ -43,6 +43,10 @@ absl::StatusOr<CallerIdentity> DataMeshAdmin::get_caller_identity() {
   return client_->call(m::kGetCallerIdentity, EmptyRequest{});
 }
 
+absl::StatusOr<TrackerEndpoints> DataMeshAdmin::get_endpoints() {
+  return client_->call(m::kGetEndpoints, EmptyRequest{});
+}
+
 absl::StatusOr<std::vector<Account>> DataMeshAdmin::list_accounts() {
   return client_->call(m::kListAccounts, EmptyRequest{});
 }

@@ -113,6 +113,9 @@ class Engine {
   // Any authenticated caller, about itself: its account as stored now, the key it signed
   // with, the mesh account and the region.
   absl::StatusOr<CallerIdentity> get_caller_identity(const Caller& caller) const;
+  // Any account: where the subscriptions' changes can be followed (Transaction::
+  // tracker_endpoints); empty outside AWS mode.
+  absl::StatusOr<TrackerEndpoints> get_endpoints(const Caller& caller) const;
   absl::StatusOr<std::vector<Account>> list_accounts(const Caller& caller) const;
   absl::StatusOr<Account> describe_account(const Caller& caller,
                                            const AccountIdRequest& request) const;

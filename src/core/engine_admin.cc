@@ -220,6 +220,10 @@ absl::StatusOr<CallerIdentity> Engine::get_caller_identity(const Caller& caller)
   });
 }
 
+absl::StatusOr<TrackerEndpoints> Engine::get_endpoints(const Caller&) const {
+  return read([](store::Transaction& tx) { return tx.tracker_endpoints(); });
+}
+
 absl::StatusOr<std::vector<Account>> Engine::list_accounts(const Caller& caller) const {
   DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "list accounts"));
   return read([](store::Transaction& tx) { return tx.list_accounts(); });

@@ -141,7 +141,7 @@ class Transaction {
  public:
   virtual ~Transaction() = default;
 
-  // Every method but the five below, with its contract: core/transaction_methods.inc.
+  // Every method but the six below, with its contract: core/transaction_methods.inc.
 #define DATAMESH_TRANSACTION_METHOD(answer, name, parameters) virtual answer name parameters = 0;
 #include "core/transaction_methods.inc"
 
@@ -172,6 +172,10 @@ class Transaction {
   // row is the step's whole effect; the AWS store makes the step's IAM set-up again, so that
   // policies an older datamesh or the Python library wrote get this version's rights.
   virtual absl::Status reapply_account_step(const Account& account, bool Account::*flag);
+  // Where a reader outside datamesh follows the subscriptions' changes: the AWS store's tracker
+  // table and its stream. The default is empty, for stores that keep subscriptions in their
+  // own database.
+  virtual absl::StatusOr<TrackerEndpoints> tracker_endpoints();
 };
 
 inline absl::StatusOr<bool> Transaction::has_table(std::string_view catalog_id,
@@ -209,6 +213,10 @@ inline absl::StatusOr<std::set<std::string>> Transaction::existing_tables(
 
 inline absl::Status Transaction::reapply_account_step(const Account&, bool Account::*) {
   return absl::OkStatus();
+}
+
+inline absl::StatusOr<TrackerEndpoints> Transaction::tracker_endpoints() {
+  return TrackerEndpoints{};
 }
 
 inline absl::StatusOr<std::optional<AccessKeyWithAccount>>

@@ -92,5 +92,22 @@ TEST_F(CallerIdentityTest, BadCredentialsAreUnauthenticated) {
                      StatusCode::kUnauthenticated);
 }
 
+// get_endpoints, for any account: in AWS mode where the original's tracker and its stream are;
+// elsewhere nothing, the subscriptions being kept in the mesh's own database.
+TEST_F(CallerIdentityTest, EveryAccountMayAskWhereSubscriptionChangesCanBeFollowed) {
+  for (const char* account : {kMeshAccount, kProducerAccount, kConsumerAccount}) {
+    ASSERT_OK_AND_ASSIGN(TrackerEndpoints endpoints, admin_as(account).get_endpoints());
+    if (aws_mode()) {
+      EXPECT_EQ(endpoints.table, std::string("arn:aws:dynamodb:us-east-1:") + kMeshAccount +
+                                     ":table/AwsDataMeshSubscriptions")
+          << account;
+      EXPECT_TRUE(endpoints.stream.starts_with(endpoints.table + "/stream/")) << endpoints.stream;
+    } else {
+      EXPECT_EQ(endpoints.table, "") << account;
+      EXPECT_EQ(endpoints.stream, "") << account;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace datamesh::test_support

@@ -26,6 +26,7 @@ const std::map<std::string, json>& parameter_table() {
       {"admin initialize_producer_account", json::object()},
       {"admin initialize_consumer_account", json::object()},
       {"admin get_caller_identity", json::object()},
+      {"admin get_endpoints", json::object()},
       {"admin enable_account_as_producer", {{"account_id", kNoRoleAccount}}},
       {"admin enable_account_as_consumer", {{"account_id", kNoRoleAccount}}},
       {"admin list_accounts", json::object()},

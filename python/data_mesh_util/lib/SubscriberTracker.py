@@ -21,7 +21,7 @@ from data_mesh_util.exceptions import DataMeshError, error_for
 from data_mesh_util.lib import constants
 from data_mesh_util.lib.client import MeshClient
 from data_mesh_util.lib.constants import *  # noqa: F403 — the original's star import
-from data_mesh_util.lib.constants import STATUS_DELETED, STATUS_PENDING, SUBSCRIPTIONS_TRACKER_TABLE
+from data_mesh_util.lib.constants import STATUS_DELETED, STATUS_PENDING
 
 # The tracker item's attribute names, as the original's module named them.
 SUBSCRIPTION_ID = "SubscriptionId"
@@ -51,16 +51,6 @@ __all__ = (["logging", "re", "sys", "datetime", "Enum", "utils", "SubscriberTrac
            [name for name in vars(constants) if not name.startswith("_")])
 
 
-def _aws_partition(region: str) -> str:
-    """The ARN partition of a region, by the region prefixes of botocore's partitions.json,
-    which src/aws/partitions.cc holds for the core (not reachable from Python)."""
-    prefixes = (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"),
-                ("us-isof-", "aws-iso-f"), ("us-iso-", "aws-iso"), ("eu-isoe-", "aws-iso-e"),
-                ("eusc-", "aws-eusc"))
-    return next((partition for prefix, partition in prefixes if region.startswith(prefix)),
-                "aws")
-
-
 class SubscriberTracker(MeshClient):
     """SubscriberTracker(credentials=None, data_mesh_account_id=None, region_name='us-east-1',
     log_level='INFO', endpoint=None)"""
@@ -75,19 +65,14 @@ class SubscriberTracker(MeshClient):
                          log_level=log_level, use_credentials=credentials, endpoint=endpoint)
 
     def get_endpoints(self) -> dict[str, str | None]:
-        """{'Table', 'Stream'}: the ARNs of the original's tracker table and of its stream.
-        With an aws:// endpoint, Table is AwsDataMeshSubscriptions in the mesh account and
-        region (read with get_caller_identity) and Stream None: a stream's ARN ends in its
-        creation time, which only DynamoDB's DescribeTable in the mesh account answers, and
-        the core offers no call for it. A mesh file or a server holds the subscriptions in
-        its own store, with no DynamoDB table: both None."""
-        if not self.endpoint.startswith("aws://"):
-            return {"Table": None, "Stream": None}
-        identity = self._call("admin", "get_caller_identity", {})
-        region, mesh = identity["RegionName"], identity["DataMeshAccountId"]
-        return {"Table": f"arn:{_aws_partition(region)}:dynamodb:{region}:{mesh}:table/"
-                         f"{SUBSCRIPTIONS_TRACKER_TABLE}",
-                "Stream": None}
+        """{'Table', 'Stream'}: the ARNs of the original's tracker table and of its DynamoDB
+        stream (new and old images), where a program follows every subscription change. With
+        an aws:// endpoint both are the mesh account's (admin get_endpoints asks DynamoDB); a
+        mesh file or a server holds the subscriptions in its own store, with no DynamoDB
+        table: both None."""
+        endpoints = self._call("admin", "get_endpoints", {})
+        return {"Table": endpoints.get("Table") or None,
+                "Stream": endpoints.get("Stream") or None}
 
     def get_subscription(self, subscription_id: str,
                          force: bool = False) -> dict[str, Any] | None:

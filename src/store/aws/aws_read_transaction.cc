@@ -7,6 +7,7 @@
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "store/aws/client_token_items.h"
+#include "store/aws/mesh_tables.h"
 
 namespace datamesh::store::aws {
 
@@ -76,6 +77,23 @@ absl::StatusOr<std::optional<Account>> AwsReadTransaction::get_mesh_account() {
   return parts_.accounts.get_mesh_account();
 }
 absl::Status AwsReadTransaction::put_account(const Account&) { return not_here("put_account"); }
+
+absl::StatusOr<TrackerEndpoints> AwsReadTransaction::tracker_endpoints() {
+  absl::StatusOr<nlohmann::json> described = send_to_mesh(
+      parts_.sessions,
+      {.operation = "DescribeTable",
+       .body = {{"TableName", std::string(datamesh::aws::names::kSubscriptionsTable)}}});
+  if (absl::IsNotFound(described.status())) {
+    return absl::NotFoundError(base::cat("the mesh account ", parts_.sessions.mesh_account(),
+                                   " has no subscription tracker (",
+                                   datamesh::aws::names::kSubscriptionsTable,
+                                   "): initialize the mesh first"));
+  }
+  DATAMESH_RETURN_IF_ERROR(described.status());
+  const nlohmann::json& table = (*described)["Table"];
+  return TrackerEndpoints{.table = table.value("TableArn", ""),
+                          .stream = table.value("LatestStreamArn", "")};
+}
 absl::StatusOr<std::vector<Account>> AwsReadTransaction::list_accounts() {
   return parts_.accounts.list_accounts();
 }

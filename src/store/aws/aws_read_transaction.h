@@ -25,6 +25,8 @@ class AwsReadTransaction final : public Transaction {
 #include "core/transaction_methods.inc"
   absl::StatusOr<std::vector<std::string>> list_table_names_page(
       std::string_view catalog_id, std::string_view database_name, const Page& page) override;
+  // The tracker table's ARN and its stream's, from DynamoDB's DescribeTable in the mesh.
+  absl::StatusOr<TrackerEndpoints> tracker_endpoints() override;
 
  private:
   // Whether this process holds a session for the mesh account (an account's admin setting up
