@@ -243,7 +243,10 @@ json originals_producer_policy() {
     {"Sid": "ProducerPolicy5", "Effect": "Allow", "Action": "iam:CreateServiceLinkedRole",
      "Resource": "*",
      "Condition": {"StringEquals": {"iam:AWSServiceName": "lakeformation.amazonaws.com"}}},
-    {"Effect": "Deny", "Action": "glue:DeleteDatabase", "Resource": "*"}]})");
+    {"Effect": "Deny", "Action": "glue:DeleteDatabase", "Resource": "*"},
+    {"Sid": "Tracker", "Effect": "Allow", "Action": ["dynamodb:GetItem"],
+     "Resource": "arn:aws:dynamodb:eu-west-1:111122223333:table/TeamCatalog"},
+    {"Sid": "GluePublish", "Effect": "Deny", "Action": "glue:DeleteTable", "Resource": "*"}]})");
 }
 
 TEST(IamPoliciesTest, OurDocumentKeepsWhatTheCurrentOneGrantsBeyondIt) {
@@ -255,19 +258,24 @@ TEST(IamPoliciesTest, OurDocumentKeepsWhatTheCurrentOneGrantsBeyondIt) {
   EXPECT_EQ(json(std::vector<json>(statements.begin(),
                                    statements.begin() + ours["Statement"].size())),
             ours["Statement"]);
-  // Then what ours lacks: the actions ours does not allow on "*", with their statement's
-  // resources; the statements ours covers whole are gone (ProducerPolicy2, and ProducerPolicy5,
-  // which ours grants the same); the Deny as it was.
+  // Then what ours lacks: the actions ours does not allow on their statement's resources, with
+  // those resources. Gone: the statements ours covers whole (ProducerPolicy2; ProducerPolicy3,
+  // the tracker's; ProducerPolicy4, ours' MeshRoles), and ProducerPolicy5, which ours grants the
+  // same. Kept: the Denies, and an admin's statements whose Sids are ours' (without the Sid).
   const std::vector<json> kept(statements.begin() + ours["Statement"].size(), statements.end());
+  const json original = originals_producer_policy()["Statement"];
   ASSERT_EQ(kept.size(), 5u) << json(kept).dump(1);
   EXPECT_EQ(kept[0]["Sid"], "ProducerPolicy0");
   EXPECT_EQ(kept[0]["Action"], json({"glue:CreateJob", "glue:GetSchema"}));
   EXPECT_EQ(kept[0]["Resource"], "*");
   EXPECT_EQ(kept[1]["Action"], json({"lakeformation:ListResources"}));
-  // Ours allows the tracker's actions only on the mesh's tables, not on "*": kept as written.
-  EXPECT_EQ(kept[2], originals_producer_policy()["Statement"][3]);
-  EXPECT_EQ(kept[3], originals_producer_policy()["Statement"][4]);
-  EXPECT_EQ(kept[4]["Effect"], "Deny");
+  EXPECT_EQ(kept[2], original[6]);
+  json tracker = original[7];
+  tracker.erase("Sid");
+  EXPECT_EQ(kept[3], tracker);
+  json deny = original[8];
+  deny.erase("Sid");
+  EXPECT_EQ(kept[4], deny);
 }
 
 TEST(IamPoliciesTest, OurOlderStatementsAreReplacedAndAMergeIsStable) {
@@ -291,6 +299,23 @@ TEST(IamPoliciesTest, OurOlderStatementsAreReplacedAndAMergeIsStable) {
       {"Statement", {{"Effect", "Allow"}, {"Action", {"ram:*", "ram:Get*"}}, {"Resource", "*"}}}};
   const json with_wildcard = with_rights_kept(ours, wildcard);
   EXPECT_EQ(with_wildcard["Statement"].back()["Action"], json({"ram:*"}));
+  // A resource pattern is covered only by the same or a prefix pattern; a name by a match.
+  const json tables = {
+      {"Version", "2012-10-17"},
+      {"Statement",
+       {{{"Effect", "Allow"},
+         {"Action", "dynamodb:GetItem"},
+         {"Resource", "arn:aws:dynamodb:*:111122223333:table/Datamesh*"}},
+        {{"Effect", "Allow"},
+         {"Action", "dynamodb:GetItem"},
+         {"Resource", "arn:aws:dynamodb:*:111122223333:table/D*"}},
+        {{"Effect", "Allow"},
+         {"Action", "dynamodb:GetItem"},
+         {"Resource", "arn:aws:dynamodb:*:111122223333:table/datameshaccounts"}}}}};
+  const json kept = with_rights_kept(ours, tables)["Statement"];
+  ASSERT_EQ(kept.size(), ours["Statement"].size() + 2) << kept.dump(1);
+  EXPECT_EQ(kept[kept.size() - 2], tables["Statement"][1]);  // wider than ours
+  EXPECT_EQ(kept.back(), tables["Statement"][2]);             // resources keep their case
 }
 
 }  // namespace

@@ -278,8 +278,8 @@ TEST_F(IamSetupTest, InitializingAConsumerWritesTheMeshAccountIntoItsPolicy) {
   EXPECT_EQ(mesh_resources(c), first);
 }
 
-TEST_F(IamSetupTest, AChangedPolicyGetsANewDefaultVersionAndOldOnesArePruned) {
-  // An earlier release's DataMeshConsumerAccess, with three versions.
+TEST_F(IamSetupTest, AChangedPolicyGetsANewDefaultVersionAndKeepsThePreviousOne) {
+  // An earlier release's DataMeshConsumerAccess, with IAM's five versions.
   const AwsClient& c = client(consumer_);
   const std::string arn = names::policy_arn(consumer_, "DataMeshConsumerAccess");
   const json old = policies::assume_role_policy("arn:aws:iam::1:role/old");
@@ -287,7 +287,7 @@ TEST_F(IamSetupTest, AChangedPolicyGetsANewDefaultVersionAndOldOnesArePruned) {
                    {{"PolicyName", "DataMeshConsumerAccess"},
                     {"Path", names::kIamPath},
                     {"PolicyDocument", old.dump()}}));
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < 4; ++i) {
     ASSERT_OK(c.call(Service::kIam, "CreatePolicyVersion",
                      {{"PolicyArn", arn}, {"PolicyDocument", old.dump()}, {"SetAsDefault", true}}));
   }
@@ -299,9 +299,35 @@ TEST_F(IamSetupTest, AChangedPolicyGetsANewDefaultVersionAndOldOnesArePruned) {
   json expected = policies::consumer_account_policy(scope);
   expected["Statement"].push_back(old["Statement"][0]);
   EXPECT_EQ(default_policy_document(c, arn), expected);
+  // The oldest went to make room; the one replaced stays, to roll back to.
   ASSERT_OK_AND_ASSIGN(json versions,
                        c.call(Service::kIam, "ListPolicyVersions", {{"PolicyArn", arn}}));
-  EXPECT_EQ(list_of(versions["Versions"]).size(), 1u) << versions.dump();
+  std::set<std::string> ids;
+  for (const json& version : list_of(versions["Versions"])) ids.insert(version["VersionId"]);
+  EXPECT_EQ(ids, (std::set<std::string>{"v2", "v3", "v4", "v5", "v6"})) << versions.dump();
+}
+
+TEST_F(IamSetupTest, APolicyThatWouldOutgrowIamsLimitIsLeftAsItIs) {
+  // Rights of the old version beyond ours, too many to keep within IAM's 6,144 characters.
+  const AwsClient& c = client(consumer_);
+  const std::string arn = names::policy_arn(consumer_, "DataMeshConsumerAccess");
+  json big = policies::assume_role_policy("arn:aws:iam::1:role/old");
+  for (int i = 0; i < 60; ++i) {
+    big["Statement"].push_back({{"Effect", "Allow"},
+                                {"Action", "sts:AssumeRole"},
+                                {"Resource", "arn:aws:iam::1:role/team-role-number-" +
+                                                 std::to_string(i)}});
+  }
+  ASSERT_OK(c.call(Service::kIam, "CreatePolicy",
+                   {{"PolicyName", "DataMeshConsumerAccess"},
+                    {"Path", names::kIamPath},
+                    {"PolicyDocument", big.dump()}}));
+  const absl::Status refused = IamSetup(*sessions_).apply(
+      Account{.account_id = consumer_},
+      Account{.account_id = consumer_, .consumer_initialized = true});
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  EXPECT_THAT(std::string(refused.message()), ::testing::HasSubstr("6144"));
+  EXPECT_EQ(default_policy_document(c, arn), big);
 }
 
 TEST_F(IamSetupTest, EnablingAProducerMakesItsMeshRoleTrustItsAccountRole) {

@@ -5,7 +5,6 @@
 #include <map>
 #include <set>
 
-#include "absl/strings/match.h"
 
 #include "aws/mesh_names.h"
 #include "base/text.h"
@@ -342,21 +341,27 @@ bool same_grant(const json& a, const json& b) {
          member(a, "Condition") == member(b, "Condition");
 }
 
-bool action_matches(std::string_view pattern, std::string_view action) {
-  const auto lower = [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  };
-  std::size_t p = 0, a = 0, star = std::string_view::npos, resume = 0;
-  while (a < action.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || lower(pattern[p]) == lower(action[a]))) {
+namespace {
+
+bool same_char(char a, char b, bool ignore_case) {
+  if (!ignore_case) return a == b;
+  return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+}
+
+// IAM's wildcard match (`*` any run of characters, `?` one) of `pattern` with `text`.
+bool wildcard_matches(std::string_view pattern, std::string_view text, bool ignore_case) {
+  const auto same = [&](char a, char b) { return same_char(a, b, ignore_case); };
+  std::size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || same(pattern[p], text[t]))) {
       ++p;
-      ++a;
+      ++t;
     } else if (p < pattern.size() && pattern[p] == '*') {
       star = p++;
-      resume = a;
+      resume = t;
     } else if (star != std::string_view::npos) {
       p = star + 1;
-      a = ++resume;
+      t = ++resume;
     } else {
       return false;
     }
@@ -365,57 +370,76 @@ bool action_matches(std::string_view pattern, std::string_view action) {
   return p == pattern.size();
 }
 
-namespace {
-
-// The action patterns that `document`'s unconditional Allow statements grant on every resource.
-std::vector<std::string> actions_on_everything(const json& document) {
-  std::vector<std::string> out;
-  for (const json& statement : statements_of(document)) {
-    if (member(statement, "Effect") != "Allow" || !member(statement, "Condition").is_null() ||
-        !as_set(member(statement, "Resource")).contains("*")) {
-      continue;
-    }
-    for (const std::string& action : as_set(member(statement, "Action"))) out.push_back(action);
+// Whether `pattern` allows everything `granted` names, itself an action or resource that may
+// hold wildcards. A name without wildcards is matched; a pattern is covered only by the same
+// pattern or by a prefix pattern ("ram:*" covers "ram:Get*"), which never takes too much.
+bool covers(std::string_view pattern, std::string_view granted, bool ignore_case) {
+  if (granted.find_first_of("*?") == std::string_view::npos) {
+    return wildcard_matches(pattern, granted, ignore_case);
   }
-  return out;
+  const auto equal = [&](std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [&](char x, char y) { return same_char(x, y, ignore_case); });
+  };
+  if (equal(pattern, granted)) return true;
+  const std::string_view prefix = pattern.substr(0, pattern.size() - 1);
+  return !pattern.empty() && pattern.back() == '*' &&
+         prefix.find_first_of("*?") == std::string_view::npos &&
+         granted.size() >= prefix.size() && equal(granted.substr(0, prefix.size()), prefix);
 }
 
 }  // namespace
 
+bool action_matches(std::string_view pattern, std::string_view action) {
+  return wildcard_matches(pattern, action, /*ignore_case=*/true);
+}
+
 json with_rights_kept(const json& ours, const json& current) {
   const std::vector<json> our_statements = statements_of(ours);
   std::set<std::string> our_sids;
+  std::vector<const json*> unconditional;  // ours that allow without a condition
   for (const json& statement : our_statements) {
     if (member(statement, "Sid").is_string()) our_sids.insert(member(statement, "Sid"));
+    if (member(statement, "Effect") == "Allow" && member(statement, "Condition").is_null()) {
+      unconditional.push_back(&statement);
+    }
   }
-  const std::vector<std::string> granted = actions_on_everything(ours);
-  const auto covered = [&](const std::string& action) {
-    const bool is_pattern = action.find_first_of("*?") != std::string::npos;
-    return std::any_of(granted.begin(), granted.end(), [&](const std::string& pattern) {
-      return is_pattern ? absl::EqualsIgnoreCase(pattern, action) : action_matches(pattern, action);
+  // Whether one of ours allows `action` on `resource` whatever the statement's condition.
+  const auto allowed = [&](const std::string& action, const std::string& resource) {
+    return std::any_of(unconditional.begin(), unconditional.end(), [&](const json* mine) {
+      const std::set<std::string> actions = as_set(member(*mine, "Action"));
+      const std::set<std::string> resources = as_set(member(*mine, "Resource"));
+      return std::any_of(actions.begin(), actions.end(),
+                         [&](const std::string& a) { return covers(a, action, true); }) &&
+             std::any_of(resources.begin(), resources.end(),
+                         [&](const std::string& r) { return covers(r, resource, false); });
     });
   };
   json merged = ours;
   json& statements = merged["Statement"];
   for (const json& statement : statements_of(current)) {
-    const json& sid = member(statement, "Sid");
-    if (sid.is_string() && our_sids.contains(sid.get<std::string>())) continue;
     if (std::any_of(our_statements.begin(), our_statements.end(),
                     [&](const json& mine) { return same_grant(mine, statement); })) {
       continue;
     }
-    if (member(statement, "Effect") != "Allow" || statement.contains("NotAction") ||
-        statement.contains("NotResource") || member(statement, "Action").is_null()) {
-      statements.push_back(statement);
-      continue;
-    }
-    std::vector<std::string> left;
-    for (const std::string& action : as_set(member(statement, "Action"))) {
-      if (!covered(action)) left.push_back(action);
-    }
-    if (left.empty()) continue;
     json kept = statement;
-    if (left.size() < as_set(member(statement, "Action")).size()) kept["Action"] = left;
+    const std::set<std::string> actions = as_set(member(statement, "Action"));
+    const std::set<std::string> resources = as_set(member(statement, "Resource"));
+    if (member(statement, "Effect") == "Allow" && !statement.contains("NotAction") &&
+        !statement.contains("NotResource") && !actions.empty() && !resources.empty()) {
+      std::vector<std::string> left;
+      for (const std::string& action : actions) {
+        if (!std::all_of(resources.begin(), resources.end(),
+                         [&](const std::string& r) { return allowed(action, r); })) {
+          left.push_back(action);
+        }
+      }
+      if (left.empty()) continue;
+      if (left.size() < actions.size()) kept["Action"] = left;
+    }
+    // Sids are unique in a policy: one of ours, on a statement that is not, goes.
+    const json& sid = member(kept, "Sid");
+    if (sid.is_string() && our_sids.contains(sid.get<std::string>())) kept.erase("Sid");
     statements.push_back(std::move(kept));
   }
   return merged;

@@ -76,13 +76,16 @@ bool action_matches(std::string_view pattern, std::string_view action);
 // `ours` (a document this version writes) with what `current` (the policy's default version as
 // found: an older datamesh's, the Python library's, an admin's) grants beyond it, so that
 // writing ours over a policy takes no right away from whoever relied on it:
-//  - a statement of `current` with one of ours' Sids is ours, as an older version wrote it,
-//    and is replaced; one that grants the same as one of ours goes too;
-//  - of any other Allow statement, the actions that an unconditional statement of ours allows
-//    on every resource ("*") are left out (the document does not grow with what ours grants
-//    anyway); the rest of it is kept, with its resources and conditions, and the statement is
-//    left out once no action is left;
-//  - Deny statements, and statements with NotAction or NotResource, are kept as they are.
+//  - a statement that grants the same as one of ours goes;
+//  - of an Allow statement, the actions that unconditional statements of ours allow on each of
+//    its resources are left out (the document does not grow with what ours grants anyway); the
+//    rest of it is kept, with its resources and conditions, and the statement goes once no
+//    action is left;
+//  - Deny statements, and statements with NotAction or NotResource, are kept as they are;
+//  - a kept statement whose Sid is one of ours loses its Sid (a policy's Sids are unique): an
+//    older datamesh's statement, or an admin's that happened to use the same name.
+// Wildcards are read as IAM reads them (actions ignore case, resources do not); an action or
+// resource that is itself a pattern counts as allowed only under the same or a prefix pattern.
 // Applied to its own result it changes nothing, so a re-run writes no new version.
 nlohmann::json with_rights_kept(const nlohmann::json& ours, const nlohmann::json& current);
 

@@ -31,6 +31,11 @@ std::vector<json> list_of(const json& value) {
   return {};
 }
 
+// IAM's limits on a customer managed policy: its versions, and its document's characters
+// (IAM counts them without white space; a compact dump has none outside strings).
+constexpr std::size_t kMaxPolicyVersions = 5;
+constexpr std::size_t kMaxPolicyCharacters = 6144;
+
 // The call, with AlreadyExists counted as done.
 absl::Status create_unless_exists(const AwsClient& iam, std::string_view operation,
                                   const json& request) {
@@ -43,6 +48,8 @@ absl::Status create_unless_exists(const AwsClient& iam, std::string_view operati
 
 // Makes `policy_arn`'s default version say `document`, with the rights its current version
 // grants beyond it (policies::with_rights_kept); leaves it alone when it says that already.
+// The version it replaces is kept; FailedPrecondition, changing nothing, when the document
+// would be larger than IAM allows.
 absl::Status update_policy(const AwsClient& iam, const std::string& policy_arn,
                            const json& document) {
   DATAMESH_ASSIGN_OR_RETURN(json policy,
@@ -55,24 +62,36 @@ absl::Status update_policy(const AwsClient& iam, const std::string& policy_arn,
                                               "Document", std::string())));
   const json wanted = policies::with_rights_kept(document, current);
   if (current == wanted) return absl::OkStatus();
-  // Room for the new version first: IAM keeps five, and only the default one is still in use.
+  const std::string text = wanted.dump();
+  if (text.size() > kMaxPolicyCharacters) {
+    return absl::FailedPreconditionError(cat(
+        "policy ", policy_arn, " would take ", text.size(), " characters with the statements "
+        "its current version grants beyond datamesh's, more than IAM's ", kMaxPolicyCharacters,
+        ": remove from its current version the statements no one needs any more (or move them "
+        "to a policy of their own), then run the step again; nothing was changed"));
+  }
+  // Room for the new version: IAM keeps five. The current default stays, to roll back to
+  // (aws iam set-default-policy-version); the oldest others go.
   DATAMESH_ASSIGN_OR_RETURN(
       json versions, iam.call(Service::kIam, "ListPolicyVersions", {{"PolicyArn", policy_arn}}));
+  std::vector<json> older;
   for (const json& listed : list_of(versions["Versions"])) {
-    const std::string id = listed.value("VersionId", "");
-    if (id == default_version) continue;
+    if (listed.value("VersionId", "") != default_version) older.push_back(listed);
+  }
+  std::sort(older.begin(), older.end(), [](const json& a, const json& b) {
+    return a.value("CreateDate", "") < b.value("CreateDate", "");
+  });
+  const std::size_t after = older.size() + 2;  // the others, the current and the new one
+  const std::size_t excess = after > kMaxPolicyVersions ? after - kMaxPolicyVersions : 0;
+  for (std::size_t i = 0; i < excess; ++i) {
     DATAMESH_RETURN_IF_ERROR(iam.call(Service::kIam, "DeletePolicyVersion",
-                                      {{"PolicyArn", policy_arn}, {"VersionId", id}})
+                                      {{"PolicyArn", policy_arn},
+                                       {"VersionId", older[i].value("VersionId", "")}})
                                  .status());
   }
-  DATAMESH_RETURN_IF_ERROR(iam.call(Service::kIam, "CreatePolicyVersion",
-                                    {{"PolicyArn", policy_arn},
-                                     {"PolicyDocument", wanted.dump()},
-                                     {"SetAsDefault", true}})
-                               .status());
   return iam
-      .call(Service::kIam, "DeletePolicyVersion",
-            {{"PolicyArn", policy_arn}, {"VersionId", default_version}})
+      .call(Service::kIam, "CreatePolicyVersion",
+            {{"PolicyArn", policy_arn}, {"PolicyDocument", text}, {"SetAsDefault", true}})
       .status();
 }
 

@@ -40,7 +40,9 @@ absl::Status while_principal_unknown(const std::function<absl::Status()>& step,
 // The policy `name` under /AwsDataMesh/ of `account` with `document` as its default version:
 // created (tagged Solution=DataMeshUtils) when missing; when its default version says something
 // else, a new default version is made, with the rights the old one grants beyond `document`
-// (policies::with_rights_kept), and every other version deleted (IAM keeps at most five).
+// (policies::with_rights_kept); the version it replaces stays, to roll back to, and the oldest
+// others are deleted to stay within IAM's five. FailedPrecondition, changing nothing, when the
+// new document would be larger than IAM's 6,144 characters.
 // Returns the policy's ARN.
 absl::StatusOr<std::string> ensure_policy(const AwsClient& iam, std::string_view account,
                                           std::string_view name, std::string_view description,
