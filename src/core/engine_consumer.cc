@@ -487,8 +487,17 @@ absl::StatusOr<PermissionCheck> Engine::check_permission(
     DATAMESH_ASSIGN_OR_RETURN(
         const std::vector<store::GrantRow> rows,
         tx.find_grants(caller.account.account_id, mesh, request.database_name, request.table_name));
+    // A grant of no subscription is the owner's (the caller produces the product too), or
+    // one a consumer's leave left in Lake Formation: the product tells which, read only then.
+    bool owner = true;
+    if (std::any_of(rows.begin(), rows.end(),
+                    [](const store::GrantRow& row) { return row.subscription_id.empty(); })) {
+      DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
+                                tx.get_product(request.database_name));
+      owner = product && product->producer_account == caller.account.account_id;
+    }
     PermissionCheck check =
-        evaluate_grants(rows, *parsed, request.database_name, request.table_name);
+        evaluate_grants(rows, *parsed, request.database_name, request.table_name, owner);
     if (check.allowed || (*parsed != Permission::kDescribe && !may_be_source_name)) return check;
     DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
                               tx.get_product(request.database_name));

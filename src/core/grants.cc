@@ -86,7 +86,8 @@ std::vector<EffectiveGrant> group_grants(const std::vector<store::GrantRow>& row
 }
 
 PermissionCheck evaluate_grants(const std::vector<store::GrantRow>& rows, Permission permission,
-                                std::string_view database_name, std::string_view table_name) {
+                                std::string_view database_name, std::string_view table_name,
+                                bool owner) {
   PermissionCheck check;
   const std::string wanted(permission_name(permission));
   // The reason names one grant, the same whatever order the store gave: a grantable one before
@@ -110,9 +111,11 @@ PermissionCheck evaluate_grants(const std::vector<store::GrantRow>& rows, Permis
     }
   }
   if (named != nullptr) {
-    const std::string source = named->subscription_id.empty()
-                                   ? std::string("ownership of the data product")
-                                   : cat("subscription ", named->subscription_id);
+    const std::string source =
+        !named->subscription_id.empty() ? cat("subscription ", named->subscription_id)
+        : owner ? std::string("ownership of the data product")
+                : std::string("no subscription: a grant left after its subscription ended "
+                              "(admin reconcile lists it as Stray; --apply revokes it)");
     check.reason = cat(named->permission, " on ", named->database_name,
                        named->table_name.empty() ? "" : ".", named->table_name, " granted by ",
                        source, named->grantable ? " (grantable)" : "");

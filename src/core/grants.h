@@ -42,8 +42,12 @@ std::vector<EffectiveGrant> group_grants(const std::vector<store::GrantRow>& row
 
 // Evaluates `permission` on database.table (table "" = the database itself) against the rows
 // that store::Transaction::find_grants returned, in any order: the reason names a grantable
-// grant before others, then the first by table, permission and subscription.
+// grant before others, then the first by table, permission and subscription. A grant of no
+// subscription is the data product's owner's when `owner` is set; otherwise one left outside
+// any subscription (AWS mode: a Lake Formation grant a consumer's leave kept, which admin
+// reconcile lists as Stray), and the reason says so.
 PermissionCheck evaluate_grants(const std::vector<store::GrantRow>& rows, Permission permission,
-                                std::string_view database_name, std::string_view table_name);
+                                std::string_view database_name, std::string_view table_name,
+                                bool owner = true);
 
 }  // namespace datamesh::core

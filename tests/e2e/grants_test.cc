@@ -127,8 +127,12 @@ TEST_F(GrantsTest, NothingIsAllowedAfterConsumerDelete) {
   ASSERT_OK(consumer().delete_subscription(id, "left"));
   if (aws_mode()) {
     // A consumer's mesh role may not revoke in Lake Formation (docs/AWS.md, "What datamesh
-    // does not do on AWS"): the grant stays until the mesh admin's reconcile revokes it.
-    EXPECT_TRUE(check("orders", "SELECT").allowed);
+    // does not do on AWS"): the grant stays until the mesh admin's reconcile revokes it, and
+    // the check says that it is one no subscription stands for.
+    const PermissionCheck left = check("orders", "SELECT");
+    EXPECT_TRUE(left.allowed);
+    EXPECT_NE(left.reason.find("no subscription"), std::string::npos) << left.reason;
+    EXPECT_NE(left.reason.find("Stray"), std::string::npos) << left.reason;
     ASSERT_OK_AND_ASSIGN(ReconcileReport report, admin().reconcile(/*apply=*/true));
     ASSERT_FALSE(report.drift.empty());
     for (const GrantDrift& drift : report.drift) {

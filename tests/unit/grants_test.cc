@@ -153,6 +153,18 @@ TEST(EvaluateGrants, AllowsAPermissionGrantedOnTheTable) {
   EXPECT_EQ(check.reason, "SELECT on sales-111111111111.orders granted by subscription S1");
 }
 
+TEST(EvaluateGrants, AGrantOfNoSubscriptionIsTheOwnersOrLeftOver) {
+  const std::vector<store::GrantRow> rows = {row("orders", "SELECT", false, "")};
+  EXPECT_EQ(evaluate_grants(rows, Permission::kSelect, "sales-111111111111", "orders").reason,
+            "SELECT on sales-111111111111.orders granted by ownership of the data product");
+  const PermissionCheck left = evaluate_grants(rows, Permission::kSelect, "sales-111111111111",
+                                               "orders", /*owner=*/false);
+  EXPECT_TRUE(left.allowed);
+  EXPECT_EQ(left.reason,
+            "SELECT on sales-111111111111.orders granted by no subscription: a grant left after "
+            "its subscription ended (admin reconcile lists it as Stray; --apply revokes it)");
+}
+
 TEST(EvaluateGrants, RefusesAnotherPermissionTableOrDatabaseNamingWhatWasAsked) {
   const std::vector<store::GrantRow> rows = {row("orders", "SELECT")};
   const PermissionCheck other_permission =
