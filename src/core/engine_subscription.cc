@@ -84,16 +84,21 @@ absl::Status Engine::delete_subscription(const Caller& caller, Persona persona,
       revoked_grants.push_back({{"TableName", grant.table_name},
                                 {"Permissions", grant.permissions}});
     }
-    return internal::commit_change(
-        tx, sealer_, caller, sub,
-        {.role = role,
-         .action = "delete_subscription",
-         .date = now(),
-         .note = request.reason,
-         .details = {{"Status", "Deleted"},
-                     {"PreviousStatus", status_name(previous)},
-                     {"RevokedGrants", revoked_grants},
-                     {"By", persona == Persona::kProducer ? "producer" : "consumer"}}});
+    nlohmann::json details = {{"Status", "Deleted"},
+                              {"PreviousStatus", status_name(previous)},
+                              {"RevokedGrants", revoked_grants},
+                              {"By", persona == Persona::kProducer ? "producer" : "consumer"}};
+    // The log says when the grants still hold outside the mesh's records (AWS: a consumer's
+    // leave), so that no one reads RevokedGrants as access already gone.
+    if (!revoked.empty() && tx.keeps_revoked_grants()) {
+      details["GrantsHeldUntilReconcile"] = true;
+    }
+    return internal::commit_change(tx, sealer_, caller, sub,
+                                   {.role = role,
+                                    .action = "delete_subscription",
+                                    .date = now(),
+                                    .note = request.reason,
+                                    .details = std::move(details)});
   });
 }
 

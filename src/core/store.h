@@ -141,7 +141,7 @@ class Transaction {
  public:
   virtual ~Transaction() = default;
 
-  // Every method but the six below, with its contract: core/transaction_methods.inc.
+  // Every method but the seven below, with its contract: core/transaction_methods.inc.
 #define DATAMESH_TRANSACTION_METHOD(answer, name, parameters) virtual answer name parameters = 0;
 #include "core/transaction_methods.inc"
 
@@ -176,6 +176,10 @@ class Transaction {
   // table and its stream. The default is empty, for stores that keep subscriptions in their
   // own database.
   virtual absl::StatusOr<TrackerEndpoints> tracker_endpoints();
+  // Whether grants this transaction deletes stay in force outside the store until admin
+  // reconcile revokes them: the AWS store in a consumer's process, whose mesh role may not
+  // revoke in Lake Formation. The default is false: deleting a grant revokes it.
+  virtual bool keeps_revoked_grants() { return false; }
 };
 
 inline absl::StatusOr<bool> Transaction::has_table(std::string_view catalog_id,

@@ -7,6 +7,7 @@
 #include "datamesh/producer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "support/mesh_fixture.h"
 #include "support/status_matchers.h"
 
@@ -125,6 +126,13 @@ TEST_F(GrantsTest, NothingIsAllowedAfterConsumerDelete) {
   ASSERT_OK(publish_sales());
   ASSERT_OK_AND_ASSIGN(std::string id, active_subscription({"SELECT"}, Strings{"orders"}));
   ASSERT_OK(consumer().delete_subscription(id, "left"));
+  // The audit event says whether the grants still hold until reconcile (AWS mode only).
+  ASSERT_OK_AND_ASSIGN(const std::vector<AuditEvent> events, audit_events(id));
+  ASSERT_FALSE(events.empty());
+  ASSERT_EQ(events.back().action, "delete_subscription");
+  const nlohmann::json details = nlohmann::json::parse(events.back().details_json);
+  EXPECT_FALSE(details["RevokedGrants"].empty()) << details.dump();
+  EXPECT_EQ(details.value("GrantsHeldUntilReconcile", false), aws_mode()) << details.dump();
   if (aws_mode()) {
     // A consumer's mesh role may not revoke in Lake Formation (docs/AWS.md, "What datamesh
     // does not do on AWS"): the grant stays until the mesh admin's reconcile revokes it, and

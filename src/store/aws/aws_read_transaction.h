@@ -27,6 +27,7 @@ class AwsReadTransaction final : public Transaction {
       std::string_view catalog_id, std::string_view database_name, const Page& page) override;
   // The tracker table's ARN and its stream's, from DynamoDB's DescribeTable in the mesh.
   absl::StatusOr<TrackerEndpoints> tracker_endpoints() override;
+  bool keeps_revoked_grants() override { return !parts_.sessions.revokes_grants(); }
 
  private:
   // Whether this process holds a session for the mesh account (an account's admin setting up

@@ -77,6 +77,7 @@ class BufferedTransaction final : public Transaction {
   absl::StatusOr<TrackerEndpoints> tracker_endpoints() override {
     return base_.tracker_endpoints();
   }
+  bool keeps_revoked_grants() override { return base_.keeps_revoked_grants(); }
 
   // The writes in the order made (see the contract above).
   const std::vector<BufferedWrite>& writes() const { return writes_; }
