@@ -5,7 +5,6 @@
 #include <map>
 #include <set>
 
-
 #include "aws/mesh_names.h"
 #include "base/text.h"
 #include "store/aws/dynamodb_tables.h"
@@ -382,9 +381,9 @@ bool covers(std::string_view pattern, std::string_view granted, bool ignore_case
                       [&](char x, char y) { return same_char(x, y, ignore_case); });
   };
   if (equal(pattern, granted)) return true;
+  if (pattern.empty() || pattern.back() != '*') return false;
   const std::string_view prefix = pattern.substr(0, pattern.size() - 1);
-  return !pattern.empty() && pattern.back() == '*' &&
-         prefix.find_first_of("*?") == std::string_view::npos &&
+  return prefix.find_first_of("*?") == std::string_view::npos &&
          granted.size() >= prefix.size() && equal(granted.substr(0, prefix.size()), prefix);
 }
 
