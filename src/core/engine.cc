@@ -117,8 +117,7 @@ absl::StatusOr<AuditPage> audit_page(store::Transaction& tx, const PageRequest& 
       read_page<AuditEvent>(
           request,
           [&](const store::Page& chunk) { return tx.list_audit_events(subscription_id, chunk); },
-          [](const AuditEvent& event) { return std::to_string(event.sequence); },
-          [&](const AuditEvent& event) { return keeps(event); }));
+          [](const AuditEvent& event) { return std::to_string(event.sequence); }, keeps));
   return AuditPage{.events = std::move(page.rows), .next_token = std::move(page.next_token)};
 }
 

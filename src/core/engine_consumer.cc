@@ -487,20 +487,27 @@ absl::StatusOr<PermissionCheck> Engine::check_permission(
     DATAMESH_ASSIGN_OR_RETURN(
         const std::vector<store::GrantRow> rows,
         tx.find_grants(caller.account.account_id, mesh, request.database_name, request.table_name));
+    // The product, read at most once, and only when the answer depends on it.
+    std::optional<store::ProductRow> product;
+    bool product_read = false;
+    const auto read_product = [&]() -> absl::Status {
+      if (product_read) return absl::OkStatus();
+      DATAMESH_ASSIGN_OR_RETURN(product, tx.get_product(request.database_name));
+      product_read = true;
+      return absl::OkStatus();
+    };
     // A grant of no subscription is the owner's (the caller produces the product too), or
-    // one a consumer's leave left in Lake Formation: the product tells which, read only then.
+    // one a consumer's leave left in Lake Formation: the product tells which.
     bool owner = true;
     if (std::any_of(rows.begin(), rows.end(),
                     [](const store::GrantRow& row) { return row.subscription_id.empty(); })) {
-      DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
-                                tx.get_product(request.database_name));
+      DATAMESH_RETURN_IF_ERROR(read_product());
       owner = product && product->producer_account == caller.account.account_id;
     }
     PermissionCheck check =
         evaluate_grants(rows, *parsed, request.database_name, request.table_name, owner);
     if (check.allowed || (*parsed != Permission::kDescribe && !may_be_source_name)) return check;
-    DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
-                              tx.get_product(request.database_name));
+    DATAMESH_RETURN_IF_ERROR(read_product());
     if (!product) {
       check.reason = cat(check.reason, ": no data product is published as mesh database ",
                          request.database_name,
