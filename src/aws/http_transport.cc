@@ -4,6 +4,8 @@
 
 #include <mutex>
 #include <string>
+#include <utility>
+#include <variant>
 
 #include "absl/strings/match.h"
 #include "aws/shared_config.h"
@@ -23,9 +25,26 @@ void init_curl_once() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-size_t append_body(char* data, size_t size, size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
-  return size * count;
+// Where libcurl puts an answer's body: whole, or, for a 200 answer given a sink, into the sink
+// as it arrives.
+struct BodyTarget {
+  CURL* curl;
+  std::string* body;
+  const BodySink* sink;  // may be null
+  absl::Status refused;  // the sink's error, which stopped the transfer
+};
+
+size_t take_body(char* data, size_t size, size_t count, void* target_pointer) {
+  auto* target = static_cast<BodyTarget*>(target_pointer);
+  const size_t bytes = size * count;
+  long status = 0;
+  if (target->sink != nullptr) curl_easy_getinfo(target->curl, CURLINFO_RESPONSE_CODE, &status);
+  if (status != 200) {
+    target->body->append(data, bytes);
+    return bytes;
+  }
+  target->refused = (*target->sink)(std::string_view(data, bytes));
+  return target->refused.ok() ? bytes : 0;  // 0 stops the transfer
 }
 
 // Collects the headers of the last answer: a new status line (after a 100 Continue) starts over.
@@ -48,22 +67,50 @@ size_t append_header(char* data, size_t size, size_t count, void* out) {
   return size * count;
 }
 
-bool is_transient(CURLcode code) {
+TransferFailure failure(CURLcode code, const char* detail) {
+  TransferError kind = TransferError::kOther;
   switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      kind = TransferError::kTimedOut;
+      break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+      kind = TransferError::kUntrusted;
+      break;
+    case CURLE_SSL_CONNECT_ERROR:
+      kind = TransferError::kTlsHandshake;
+      break;
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+      kind = TransferError::kClosedWithoutAnswer;
+      break;
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
     case CURLE_COULDNT_CONNECT:
     case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
-    case CURLE_SSL_CONNECT_ERROR:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
-      return true;
+      kind = TransferError::kUnreachable;
+      break;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      kind = TransferError::kBadUrl;
+      break;
     default:
-      return false;
+      break;
   }
+  std::string cause = curl_easy_strerror(code);
+  // libcurl's detail says which TLS check failed and why; for other failures it adds only
+  // timings.
+  const bool tls = kind == TransferError::kUntrusted || kind == TransferError::kTlsHandshake;
+  if (tls && detail[0] != '\0') cause += cat(" (", detail, ")");
+  return TransferFailure{.kind = kind, .cause = std::move(cause)};
+}
+
+std::string request_url(std::string_view origin, const HttpRequest& request) {
+  const std::string path = request.path.empty() ? std::string("/") : request.path;
+  return cat(origin, path, request.query.empty() ? std::string() : cat("?", request.query));
 }
 
 struct HeaderList {
@@ -100,17 +147,15 @@ void CurlTransport::give_back(std::unique_ptr<Handle> handle) {
   idle_.push_back(std::move(handle));
 }
 
-absl::StatusOr<HttpResponse> CurlTransport::send(std::string_view origin,
-                                                 const HttpRequest& request) {
+absl::StatusOr<std::variant<HttpResponse, TransferFailure>> CurlTransport::exchange(
+    std::string_view origin, const HttpRequest& request, const BodySink* sink) {
   std::unique_ptr<Handle> handle = take_handle();
   if (handle->curl == nullptr) return absl::InternalError("libcurl could not make a handle");
   CURL* curl = handle->curl;
   // Options are per transfer; the handle's open connections survive the reset.
   curl_easy_reset(curl);
 
-  const std::string path = request.path.empty() ? std::string("/") : request.path;
-  const std::string url =
-      cat(origin, path, request.query.empty() ? std::string() : cat("?", request.query));
+  const std::string url = request_url(origin, request);
   HeaderList headers;
   bool has_content_type = false;
   for (const auto& [name, value] : request.headers) {
@@ -124,20 +169,28 @@ absl::StatusOr<HttpResponse> CurlTransport::send(std::string_view origin,
   headers.add("Expect:");
 
   HttpResponse response;
+  BodyTarget target{.curl = curl, .body = &response.body, .sink = sink};
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options_.connect_timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
+  if (sink == nullptr) {
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                     static_cast<long>(options_.request_timeout.count()));
+  } else {
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                     static_cast<long>(options_.stall_timeout.count()));
+  }
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   if (!options_.ca_bundle.empty()) {
     curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
   }
   char detail[CURL_ERROR_SIZE] = "";
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, take_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &target);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, append_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
   if (request.method == "GET" && request.body.empty()) {
@@ -157,32 +210,41 @@ absl::StatusOr<HttpResponse> CurlTransport::send(std::string_view origin,
   long new_connections = 0;
   curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &new_connections);
   connections_opened_ += new_connections;
-  if (result != CURLE_OK) {
-    std::string what = cat(request.method, " ", url, " failed: ", curl_easy_strerror(result));
-    // libcurl's detail says which TLS check failed and why; for other failures it adds only
-    // timings.
-    if (result == CURLE_SSL_CONNECT_ERROR && detail[0] != '\0') what += cat(" (", detail, ")");
-    // A failed handle may hold a broken connection; libcurl drops it, the handle is fine.
-    give_back(std::move(handle));
-    if (result == CURLE_OPERATION_TIMEDOUT) return absl::DeadlineExceededError(what);
-    if (result == CURLE_PEER_FAILED_VERIFICATION) {
-      return absl::FailedPreconditionError(cat(
-          what, detail[0] != '\0' ? cat(" (", detail, ")") : std::string(),
-          options_.ca_bundle.empty()
-              ? "; a certificate of a private authority is trusted once AWS_CA_BUNDLE names "
-                "that authority's PEM file"
-              : cat("; the authorities trusted are those of ", options_.ca_bundle,
-                    " (AWS_CA_BUNDLE)")));
-    }
-    if (is_transient(result)) return absl::UnavailableError(what);
-    if (result == CURLE_URL_MALFORMAT || result == CURLE_UNSUPPORTED_PROTOCOL) {
-      return absl::InvalidArgumentError(what);
-    }
-    return absl::InternalError(what);
-  }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  // A failed handle may hold a broken connection; libcurl drops it, the handle is fine.
   give_back(std::move(handle));
+  if (!target.refused.ok()) return target.refused;
+  if (result != CURLE_OK) return failure(result, detail);
   return response;
+}
+
+absl::StatusOr<HttpResponse> CurlTransport::send(std::string_view origin,
+                                                 const HttpRequest& request) {
+  DATAMESH_ASSIGN_OR_RETURN(auto exchanged, exchange(origin, request));
+  if (auto* response = std::get_if<HttpResponse>(&exchanged)) return std::move(*response);
+  const TransferFailure& failed = std::get<TransferFailure>(exchanged);
+  const std::string what =
+      cat(request.method, " ", request_url(origin, request), " failed: ", failed.cause);
+  switch (failed.kind) {
+    case TransferError::kTimedOut:
+      return absl::DeadlineExceededError(what);
+    case TransferError::kUntrusted:
+      return absl::FailedPreconditionError(cat(
+          what, options_.ca_bundle.empty()
+                    ? "; a certificate of a private authority is trusted once AWS_CA_BUNDLE "
+                      "names that authority's PEM file"
+                    : cat("; the authorities trusted are those of ", options_.ca_bundle,
+                          " (AWS_CA_BUNDLE)")));
+    case TransferError::kTlsHandshake:
+    case TransferError::kClosedWithoutAnswer:
+    case TransferError::kUnreachable:
+      return absl::UnavailableError(what);
+    case TransferError::kBadUrl:
+      return absl::InvalidArgumentError(what);
+    case TransferError::kOther:
+      break;
+  }
+  return absl::InternalError(what);
 }
 
 absl::StatusOr<std::shared_ptr<HttpTransport>> default_transport(

@@ -1,5 +1,6 @@
-// Sending HTTP requests to AWS: the HttpTransport seam (a test or a fault-injecting wrapper can
-// stand in for it) and CurlTransport, its libcurl implementation.
+// Sending HTTP requests: the HttpTransport seam of the AWS client (a test or a fault-injecting
+// wrapper can stand in for it) and CurlTransport, its libcurl implementation, which the client
+// of `datamesh serve` (client/remote_backend.h) uses as well: one place sets up libcurl.
 //
 // CurlTransport keeps a pool of libcurl easy handles. A call takes a free handle (or makes one),
 // sends, and puts it back; libcurl keeps each handle's connections open between calls, so
@@ -9,9 +10,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -40,6 +44,9 @@ struct TransportOptions {
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
   // The whole exchange, connection included.
   std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
+  // An answer read as it arrives (CurlTransport::exchange with a sink) takes as long as it is:
+  // it has no request_timeout, and fails instead when no byte came for this long.
+  std::chrono::seconds stall_timeout{60};
   // A PEM file of the certificate authorities to trust instead of the system's (botocore's
   // AWS_CA_BUNDLE: a proxy that inspects TLS, an endpoint override with a private
   // certificate); empty = the system's.
@@ -54,6 +61,26 @@ struct TransportOptions {
 absl::StatusOr<std::shared_ptr<HttpTransport>> default_transport(
     const EnvironmentLookup& environment);
 
+// Why an exchange got no HTTP answer, sorted by what a caller does about it.
+enum class TransferError {
+  kTimedOut,             // a timeout of TransportOptions passed
+  kUntrusted,            // the server's certificate does not verify, or the CA file is unusable
+  kTlsHandshake,         // the TLS handshake failed (a plain-HTTP server on that port, say)
+  kClosedWithoutAnswer,  // the connection was closed or broke before an answer came
+  kUnreachable,          // not resolved, refused, reset while sending, ...: worth retrying
+  kBadUrl,               // a URL libcurl cannot send to
+  kOther,
+};
+
+struct TransferFailure {
+  TransferError kind = TransferError::kOther;
+  // libcurl's words for it; for a TLS failure with the check that failed and why.
+  std::string cause;
+};
+
+// Takes an answer's body as it arrives; an error stops the transfer.
+using BodySink = std::function<absl::Status(std::string_view chunk)>;
+
 class CurlTransport final : public HttpTransport {
  public:
   explicit CurlTransport(TransportOptions options = {});
@@ -61,7 +88,18 @@ class CurlTransport final : public HttpTransport {
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;
 
+  // exchange() with its failures as statuses (see HttpTransport::send), worded
+  // "<method> <url> failed: <cause>".
   absl::StatusOr<HttpResponse> send(std::string_view origin, const HttpRequest& request) override;
+
+  // Sends `request` to `origin` and returns the HTTP answer, whatever its status, or why none
+  // came, for the caller to word. With `sink`, the body of a 200 answer goes to it as it
+  // arrives instead of into HttpResponse::body (other answers' bodies are kept whole, to be
+  // read as errors), and TransportOptions::stall_timeout bounds the exchange instead of
+  // request_timeout; the sink's error stops the transfer and is returned as is. Internal when
+  // libcurl cannot make a handle.
+  absl::StatusOr<std::variant<HttpResponse, TransferFailure>> exchange(
+      std::string_view origin, const HttpRequest& request, const BodySink* sink = nullptr);
 
   // How many connections have been opened so far (a reused connection is not counted): the
   // measure of keep-alive, for tests and the benchmark.

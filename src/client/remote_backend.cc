@@ -1,10 +1,11 @@
 #include "client/remote_backend.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <chrono>
 #include <thread>
+#include <variant>
+
+#include "absl/strings/numbers.h"
 
 #include "api/client_token.h"
 #include "api/errors.h"
@@ -19,15 +20,6 @@
 namespace datamesh::client {
 
 using base::cat;
-
-namespace {
-
-void ensure_curl_initialized() {
-  static const bool initialized = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == 0; }();
-  (void)initialized;
-}
-
-}  // namespace
 
 absl::StatusOr<std::shared_ptr<RemoteBackend>> RemoteBackend::create(std::string endpoint,
                                                                      std::string region,
@@ -53,7 +45,6 @@ absl::StatusOr<std::shared_ptr<RemoteBackend>> RemoteBackend::create(std::string
   }
   std::string base = cat(scheme, rest);
   while (!base.empty() && base.back() == '/') base.pop_back();
-  ensure_curl_initialized();
   auto backend =
       std::make_shared<RemoteBackend>(base, host, std::move(region), std::move(ca_bundle));
   if (slash != std::string::npos) {
@@ -70,28 +61,13 @@ RemoteBackend::RemoteBackend(std::string endpoint, std::string host, std::string
     : endpoint_(std::move(endpoint)),
       host_(std::move(host)),
       region_(std::move(region)),
-      ca_bundle_(std::move(ca_bundle)) {}
+      ca_bundle_(ca_bundle),
+      transport_(aws::TransportOptions{.connect_timeout = std::chrono::seconds(5),
+                                       .request_timeout = std::chrono::seconds(60),
+                                       .stall_timeout = std::chrono::seconds(60),
+                                       .ca_bundle = std::move(ca_bundle)}) {}
 
-RemoteBackend::~RemoteBackend() {
-  for (void* handle : idle_) curl_easy_cleanup(static_cast<CURL*>(handle));
-}
-
-void* RemoteBackend::acquire() {
-  {
-    std::lock_guard lock(mutex_);
-    if (!idle_.empty()) {
-      void* handle = idle_.back();
-      idle_.pop_back();
-      return handle;
-    }
-  }
-  return curl_easy_init();
-}
-
-void RemoteBackend::release(void* handle) {
-  std::lock_guard lock(mutex_);
-  idle_.push_back(handle);
-}
+RemoteBackend::~RemoteBackend() = default;
 
 absl::StatusOr<nlohmann::json> RemoteBackend::call(std::string_view group,
                                                    std::string_view method,
@@ -202,18 +178,12 @@ absl::StatusOr<RemoteBackend::Answer> RemoteBackend::send(
   return sent;
 }
 
-absl::Status RemoteBackend::transfer_error(int code, const char* detail) const {
-  const CURLcode result = static_cast<CURLcode>(code);
-  const bool tls_failed = result == CURLE_PEER_FAILED_VERIFICATION ||
-                          result == CURLE_SSL_CACERT_BADFILE || result == CURLE_SSL_CONNECT_ERROR;
-  std::string cause = curl_easy_strerror(result);
-  // Only TLS failures get libcurl's detail (which certificate check failed, and why); the
-  // others' would add only timings.
-  if (tls_failed && detail[0] != '\0') cause = cat(cause, " (", detail, ")");
+absl::Status RemoteBackend::transfer_error(const aws::TransferFailure& failure) const {
+  using aws::TransferError;
   // Not worth retrying: the same certificate will be refused again.
-  if (result == CURLE_PEER_FAILED_VERIFICATION || result == CURLE_SSL_CACERT_BADFILE) {
+  if (failure.kind == TransferError::kUntrusted) {
     return absl::FailedPreconditionError(cat(
-        "cannot trust the mesh server at ", endpoint_, ": ", cause,
+        "cannot trust the mesh server at ", endpoint_, ": ", failure.cause,
         ca_bundle_.empty()
             ? "; if a private authority signed its certificate, give that authority's PEM file "
               "with --ca-bundle or DATAMESH_CA_BUNDLE"
@@ -222,9 +192,9 @@ absl::Status RemoteBackend::transfer_error(int code, const char* detail) const {
                   "endpoint's host")));
   }
   std::string hint;
-  if (result == CURLE_SSL_CONNECT_ERROR) {
+  if (failure.kind == TransferError::kTlsHandshake) {
     hint = "; is that port served with HTTPS (datamesh serve --tls-cert)?";
-  } else if ((result == CURLE_GOT_NOTHING || result == CURLE_RECV_ERROR) &&
+  } else if (failure.kind == TransferError::kClosedWithoutAnswer &&
              endpoint_.starts_with("http://")) {
     // An HTTPS server closes a connection that does not begin with a TLS handshake: with a
     // FIN once it has read the request (nothing came), or a reset when it had not.
@@ -232,7 +202,7 @@ absl::Status RemoteBackend::transfer_error(int code, const char* detail) const {
            "serves HTTPS, which answers nothing to http:// (then try https://)";
   }
   return absl::UnavailableError(
-      cat("cannot reach the mesh server at ", endpoint_, ": ", cause, hint));
+      cat("cannot reach the mesh server at ", endpoint_, ": ", failure.cause, hint));
 }
 
 absl::Status RemoteBackend::answer_error(const Answer& answer) const {
@@ -253,77 +223,20 @@ absl::Status RemoteBackend::answer_error(const Answer& answer) const {
       cat("the mesh server at ", endpoint_, " answered HTTP ", answer.http_code));
 }
 
-namespace {
-
-// Where libcurl puts the body of one answer: whole, or, for a 200 answer of a streamed call,
-// into its list as it arrives.
-struct BodyTarget {
-  CURL* curl;
-  std::string* body;
-  api::JsonListReader* list;  // may be null
-  absl::Status refused;       // the list's error, which stopped the transfer
-};
-
-size_t take_body(char* data, size_t size, size_t count, void* target_pointer) {
-  auto* target = static_cast<BodyTarget*>(target_pointer);
-  const size_t bytes = size * count;
-  long http_code = 0;
-  curl_easy_getinfo(target->curl, CURLINFO_RESPONSE_CODE, &http_code);
-  if (target->list == nullptr || http_code != 200) {
-    target->body->append(data, bytes);
-    return bytes;
-  }
-  target->refused = target->list->feed(std::string_view(data, bytes));
-  return target->refused.ok() ? bytes : 0;  // 0 stops the transfer
-}
-
-}  // namespace
-
 absl::StatusOr<RemoteBackend::Answer> RemoteBackend::post(const aws::HttpRequest& request,
                                                          api::JsonListReader* list) {
-  CURL* curl = static_cast<CURL*>(acquire());
-  if (curl == nullptr) return absl::InternalError("libcurl could not create a handle");
-  curl_easy_reset(curl);
-  struct curl_slist* headers = nullptr;
-  for (const auto& [name, value] : request.headers) {
-    if (name == "Host") continue;  // libcurl sends the URL's host, which is host_
-    headers = curl_slist_append(headers, cat(name, ": ", value).c_str());
+  const aws::BodySink sink = [list](std::string_view chunk) { return list->feed(chunk); };
+  DATAMESH_ASSIGN_OR_RETURN(
+      auto exchanged,
+      transport_.exchange(endpoint_.substr(0, endpoint_.size() - path_prefix_.size()), request,
+                          list == nullptr ? nullptr : &sink));
+  if (auto* failed = std::get_if<aws::TransferFailure>(&exchanged)) return transfer_error(*failed);
+  auto& response = std::get<aws::HttpResponse>(exchanged);
+  Answer answer{.http_code = response.status, .body = std::move(response.body)};
+  // The server says how long to wait in whole seconds (server/request_router.cc).
+  if (!absl::SimpleAtoi(response.header("Retry-After"), &answer.retry_after_seconds)) {
+    answer.retry_after_seconds = 0;
   }
-  headers = curl_slist_append(headers, "Expect:");
-  Answer answer;
-  BodyTarget target{.curl = curl, .body = &answer.body, .list = list};
-  const std::string url =
-      cat(endpoint_.substr(0, endpoint_.size() - path_prefix_.size()), request.path);
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_POST, 1L);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, take_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &target);
-  curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-  // A streamed answer takes as long as its list: it must keep arriving instead (no byte for
-  // 60 s is a lost connection).
-  if (list == nullptr) {
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 60000L);
-  } else {
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
-  }
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  if (!ca_bundle_.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_bundle_.c_str());
-  char detail[CURL_ERROR_SIZE] = "";
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
-  const CURLcode result = curl_easy_perform(curl);
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &answer.http_code);
-  curl_off_t retry_after = 0;
-  curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER, &retry_after);
-  answer.retry_after_seconds = static_cast<long>(retry_after);
-  curl_slist_free_all(headers);
-  release(curl);
-  if (!target.refused.ok()) return target.refused;
-  if (result != CURLE_OK) return transfer_error(result, detail);
   return answer;
 }
 

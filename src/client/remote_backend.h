@@ -10,17 +10,16 @@
 // An https:// endpoint is verified as a browser would: the server's certificate must name its
 // host and chain to an authority of the system's store, or of the CA bundle given instead. A
 // certificate that fails is FailedPrecondition, not retried.
-// Thread-safe: connections (libcurl handles, kept alive) are pooled.
+// Thread-safe: connections (libcurl handles, kept alive) are pooled (aws/http_transport.h).
 #pragma once
 
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <vector>
 
 #include "api/backend.h"
 #include "api/json_list.h"
+#include "aws/http_transport.h"
 #include "aws/signing_key_cache.h"
 #include "aws/sigv4.h"
 
@@ -58,9 +57,6 @@ class RemoteBackend final : public Backend {
                       const Each<nlohmann::json>& each) override;
 
  private:
-  void* acquire();  // a CURL easy handle
-  void release(void* handle);
-
   struct Answer {
     long http_code = 0;
     std::string body;
@@ -75,8 +71,8 @@ class RemoteBackend final : public Backend {
   // POSTs the signed `request`; Unavailable when the server cannot be reached, the list's
   // error when it refused the body.
   absl::StatusOr<Answer> post(const aws::HttpRequest& request, api::JsonListReader* list);
-  // The status of a call that got no answer: libcurl's `code` (a CURLcode) and its `detail`.
-  absl::Status transfer_error(int code, const char* detail) const;
+  // The status of a call that got no answer.
+  absl::Status transfer_error(const aws::TransferFailure& failure) const;
   // The status an answer other than 200 stands for (the server's error shape).
   absl::Status answer_error(const Answer& answer) const;
 
@@ -85,8 +81,7 @@ class RemoteBackend final : public Backend {
   std::string path_prefix_;
   std::string region_;
   std::string ca_bundle_;  // empty = the system's authorities
-  std::mutex mutex_;
-  std::vector<void*> idle_;
+  aws::CurlTransport transport_;
   // Derived once per credentials and day, not per call.
   aws::SigningKeyCache signing_keys_{64};
 };
