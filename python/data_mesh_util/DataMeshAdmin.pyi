@@ -21,6 +21,8 @@ class DataMeshAdmin(MeshClient):
         """Who the calling access key is: its account and roles, the mesh and region (any account)."""
     def get_endpoints(self) -> Any:
         """The tracker table and its stream, to follow subscription changes (AWS mode; any account)."""
+    def get_subscription(self, subscription_id: str) -> Any:
+        """Show any subscription of the mesh, Deleted ones too."""
     def initialize_consumer_account(self, *, client_token: str | None = ...) -> Any:
         """The calling account opts in as a consumer."""
     def initialize_mesh_account(self, mesh_name: str | None = ...) -> Any:

@@ -36,6 +36,8 @@ EXIT_CODES = {
     "Unavailable": 9,
 }
 EXIT_USAGE = 2
+# 128 + SIGPIPE: what a shell reports for a command that SIGPIPE ended.
+EXIT_BROKEN_PIPE = 141
 
 # Command -> (class module and name, credentials-file block, method). The original's names.
 COMMANDS = {
@@ -312,7 +314,14 @@ def main(argv=None):
         print("interrupted", file=sys.stderr)
         return 130
     if answer is not None:
-        print(json.dumps(answer, indent=2, sort_keys=True, ensure_ascii=False))
+        try:
+            print(json.dumps(answer, indent=2, sort_keys=True, ensure_ascii=False), flush=True)
+        except BrokenPipeError:
+            # The reader went away (`| head`): end quietly, as the datamesh command does when
+            # SIGPIPE ends it, with the status a shell shows for that. Standard output is
+            # pointed at /dev/null so that Python's flush at exit does not fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_BROKEN_PIPE
     return 0
 
 

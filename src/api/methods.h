@@ -232,6 +232,10 @@ inline constexpr Method<ListMeshSubscriptionsRequest, SubscriptionPage> kListMes
     kReads, "admin", "list_subscriptions",
     "Every subscription of the mesh, by status, product, producer and consumer, oldest first",
     call<&Engine::list_mesh_subscriptions>};
+inline constexpr Method<GetSubscriptionRequest, Subscription> kGetMeshSubscription{
+    kReads, "admin", "get_subscription", "Show any subscription of the mesh, Deleted ones too",
+    call<&Engine::get_mesh_subscription>,
+    {Wrap::kListOfOneUnderKey, "Subscriptions"}};
 inline constexpr Method<ListAuditEventsRequest, AuditPage> kListAuditEvents{
     kReads, "admin", "list_audit_events", "The audit log, oldest first",
     call<&Engine::list_audit_events>};
@@ -383,7 +387,7 @@ inline constexpr auto kMethods = std::tie(
     kInitializeConsumerAccount, kGetCallerIdentity, kGetEndpoints, kEnableAccountAsProducer,
     kEnableAccountAsConsumer, kListAccounts,
     kDescribeAccount, kCreateAccessKey, kRotateAccessKey, kRevokeAccessKey, kListAccessKeys,
-    kListMeshSubscriptions, kListAuditEvents, kVerifyAudit, kReconcile,
+    kListMeshSubscriptions, kGetMeshSubscription, kListAuditEvents, kVerifyAudit, kReconcile,
     kCreateDatabase, kGetDatabase, kGetDatabases, kDeleteDatabase, kCreateTable, kUpdateTable,
     kGetTable, kGetTables, kDeleteTable, kImportTables,
     kCreateDataProducts, kListPendingAccessRequests, kListSubscriptions, kApproveAccessRequest,

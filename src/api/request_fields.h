@@ -312,7 +312,7 @@ constexpr auto describe(TypeTag<DeleteSubscriptionRequest>) {
                    field("subscription_id", &T::subscription_id, kRequired,
                          "the subscription id")
                        .also_accepts("request_id"),
-                   field("reason", &T::reason, kRequired, "why it is deleted"));
+                   field("reason", &T::reason, kOptional, "why it is deleted, added to its notes"));
 }
 
 constexpr auto describe(TypeTag<GetSubscriptionHistoryRequest>) {

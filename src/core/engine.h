@@ -129,6 +129,9 @@ class Engine {
   // Who holds what across the mesh, for its governance: every producer's subscriptions.
   absl::StatusOr<SubscriptionPage> list_mesh_subscriptions(
       const Caller& caller, const ListMeshSubscriptionsRequest& request) const;
+  // Any subscription of the mesh, whoever its parties, in any status. Mesh admin only.
+  absl::StatusOr<Subscription> get_mesh_subscription(const Caller& caller,
+                                                     const GetSubscriptionRequest& request) const;
   absl::StatusOr<AuditPage> list_audit_events(const Caller& caller,
                                               const ListAuditEventsRequest& request) const;
   // Checks the audit log's hash chain (core/audit_chain.h) and reports what is wrong.

@@ -348,6 +348,14 @@ absl::StatusOr<SubscriptionPage> Engine::list_mesh_subscriptions(
   return subscription_page(request.page, filter, selection.statuses);
 }
 
+absl::StatusOr<Subscription> Engine::get_mesh_subscription(
+    const Caller& caller, const GetSubscriptionRequest& request) const {
+  DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "read any subscription"));
+  return read([&](store::Transaction& tx) {
+    return internal::load_subscription(tx, request.request_id);
+  });
+}
+
 absl::StatusOr<AuditPage> Engine::list_audit_events(const Caller& caller,
                                                     const ListAuditEventsRequest& request) const {
   DATAMESH_RETURN_IF_ERROR(require_mesh_admin(caller, "read the whole audit log"));

@@ -5,6 +5,7 @@
 #include <memory>
 #include <set>
 
+#include "absl/strings/str_replace.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "core/audit.h"
@@ -93,8 +94,9 @@ absl::StatusOr<std::vector<std::string>> resolve_tables(store::Transaction& tx,
       const bool listed = entry.find(',') != std::string::npos;
       return absl::NotFoundError(
           cat("table ", entry, " not found in mesh database ", database,
-              listed ? "; give tables as separate values (orders order_items), not as one "
-                       "comma-separated value"
+              listed ? cat("; give tables as separate values (",
+                           absl::StrReplaceAll(entry, {{",", " "}}),
+                           "), not as one comma-separated value")
                      : ""));
     }
     if (!names) {

@@ -476,6 +476,28 @@ TEST_F(AdminTest, TheMeshAdminListsEverySubscriptionOfTheMeshByItsFilters) {
   EXPECT_EQ(listed({.database_name = "other-111111111111"}), Strings{});
 }
 
+TEST_F(AdminTest, TheMeshAdminReadsAnySubscriptionDeletedOnesToo) {
+  ASSERT_OK(publish_sales());
+  ASSERT_OK_AND_ASSIGN(const std::string pending,
+                       request({"SELECT"}, Strings{"orders"}, kConsumer2Account));
+  ASSERT_OK_AND_ASSIGN(const std::string left, active_subscription({"INSERT"}, Strings{"orders"}));
+  ASSERT_OK(consumer().delete_subscription(left, "done"));
+
+  ASSERT_OK_AND_ASSIGN(const Subscription read, admin().get_subscription({.request_id = pending}));
+  EXPECT_EQ(read.subscriber_principal, kConsumer2Account);
+  EXPECT_EQ(read.status, SubscriptionStatus::kPending);
+  ASSERT_OK_AND_ASSIGN(const Subscription gone, admin().get_subscription({.request_id = left}));
+  EXPECT_EQ(gone.status, SubscriptionStatus::kDeleted);
+  EXPECT_EQ(gone.notes, Strings{"done"});
+  EXPECT_STATUS(admin().get_subscription({.request_id = std::string(22, 'A')}),
+                StatusCode::kNotFound, "subscription AAAAAAAAAAAAAAAAAAAAAA not found");
+  EXPECT_STATUS(admin().get_subscription({.request_id = "nope"}), StatusCode::kInvalidArgument,
+                "subscription_id");
+  // The parties read it through their own views; only the mesh account reads it through this.
+  EXPECT_STATUS(admin_as(kProducerAccount).get_subscription({.request_id = left}),
+                StatusCode::kPermissionDenied, "read any subscription");
+}
+
 TEST_F(AdminTest, TheMeshAdminsListingRefusesMalformedFilters) {
   EXPECT_STATUS(admin().list_subscriptions({.status = {"Revoked"}}), StatusCode::kInvalidArgument,
                 "unknown status \"Revoked\"; allowed: Pending, Active, Denied, Deleted");

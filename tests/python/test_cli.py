@@ -17,12 +17,12 @@ PYTHONPATH = os.environ.get("PYTHONPATH", "").split(os.pathsep)[0]
 CLI = os.path.join(PYTHONPATH, "..", "bin", "data-mesh-cli")  # the build tree's
 
 
-def cli(*args, env=None):
+def cli(*args, env=None, stdout=subprocess.PIPE):
     # The script finds the package itself: no PYTHONPATH, as once installed.
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     environment.update(env or {})
-    return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=120,
-                          env=environment)
+    return subprocess.run([CLI, *args], stdout=stdout, stderr=subprocess.PIPE, text=True,
+                          timeout=120, env=environment)
 
 
 @pytest.fixture
@@ -32,6 +32,20 @@ def embedded():
         yield Mesh(f"sqlite://{workdir}/mesh.db", workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_answer_to_a_reader_that_went_away(embedded):
+    # `data-mesh-cli ... | head` where head has exited: no traceback, the status a shell shows
+    # for a command SIGPIPE ended (as the datamesh command's).
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = cli("install-mesh-objects", "--mesh-name", "other", "--data-mesh-account-id",
+                   "333333333333", "--endpoint", f"sqlite://{embedded.workdir}/other.db",
+                   stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (141, "")
 
 
 def test_each_command(embedded, capsys):

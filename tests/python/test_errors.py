@@ -91,10 +91,12 @@ def test_unavailable_is_a_connection_error():
     assert type(raised.value) is exceptions.Unavailable
 
 
-def test_unimplemented_listing():
-    tracker = SubscriberTracker(credentials={"AccessKeyId": "k", "SecretAccessKey": "s"},
-                                data_mesh_account_id=MESH_ID)
-    with pytest.raises(NotImplementedError):
+def test_unimplemented_listing(mesh):
+    # A producer's or consumer's own view has no listing by database alone (the mesh account's
+    # has: test_workflow).
+    tracker = SubscriberTracker(credentials=mesh.producer_creds, data_mesh_account_id=MESH_ID,
+                                endpoint=mesh.endpoint)
+    with pytest.raises(NotImplementedError, match="mesh account's credentials"):
         tracker.list_subscriptions(database_name="sales")
 
 

@@ -67,12 +67,27 @@ def test_whole_workflow(mesh):
     assert producer_tracker.get_subscription(sub)["SubscriptionId"] == sub
     assert producer_tracker.list_subscriptions(owner_id=PRODUCER_ID,
                                                request_status="Pending") == {"Subscriptions": []}
+    # The original's tracker ran on the mesh account's credentials (its examples build it so):
+    # they read every subscription, with any combination of filters.
+    mesh_tracker = SubscriberTracker(credentials=mesh.admin_creds, data_mesh_account_id=MESH_ID,
+                                     endpoint=mesh.endpoint)
+    assert mesh_tracker.get_subscription(sub)["SubscriberPrincipal"] == CONSUMER_ID
+    assert [s["SubscriptionId"] for s in mesh_tracker.list_subscriptions(
+        owner_id=PRODUCER_ID, principal_id=CONSUMER_ID, database_name=db,
+        tables=["orders"])["Subscriptions"]] == [sub]
+    assert mesh_tracker.list_subscriptions(owner_id=CONSUMER_ID) == {"Subscriptions": []}
+    assert mesh_tracker.list_subscriptions(request_status="Pending") == {"Subscriptions": []}
+    assert mesh_tracker.get_subscription("A" * 22) is None
 
     producer.update_subscription_permissions(sub, ["SELECT"], "still read only")
     producer.delete_subscription(sub, "no longer needed")
     assert producer.get_subscription(sub)["Status"] == "Deleted"
     assert tracker.get_subscription(sub) is None
     assert tracker.get_subscription(sub, force=True)["Status"] == "Deleted"
+    assert mesh_tracker.get_subscription(sub) is None
+    assert mesh_tracker.get_subscription(sub, force=True)["Status"] == "Deleted"
+    assert [s["SubscriptionId"] for s in mesh_tracker.list_subscriptions(
+        request_status="Deleted")["Subscriptions"]] == [sub]
     assert consumer.list_product_access()["Subscriptions"] == []
     revoked = consumer.list_product_access(status="Deleted")["Subscriptions"]
     assert [(s["SubscriptionId"], s["Notes"][-1]) for s in revoked] == [(sub, "no longer needed")]
@@ -89,6 +104,30 @@ def test_deny_and_consumer_delete(mesh):
     assert second["Type"] == "DATABASE"
     consumer.delete_subscription(second["SubscriptionId"], reason="withdrawn")
     assert consumer.get_subscription(second["SubscriptionId"])["Status"] == "Deleted"
+
+
+def test_lists_given_as_one_string(mesh):
+    # The original's ensure_list split a string at commas; datamesh also trims each part, as
+    # its CLI does. A table pattern keeps its commas.
+    from conftest import ORDERS
+    mesh.enable_both()
+    producer, consumer = mesh.producer(), mesh.consumer()
+    producer.create_database(database_input={"Name": "sales"})
+    producer.create_table(database_name="sales", table_input=ORDERS)
+    producer.create_table(database_name="sales", table_input=dict(ORDERS, Name="order_items"))
+    db = producer.create_data_products("sales", table_name_regex="order.*")["DatabaseName"]
+    both = consumer.request_access_to_product(PRODUCER_ID, db, "SELECT, DESCRIBE",
+                                              tables="orders, order_items")
+    assert sorted(both["Table"]) == ["order_items", "orders"]
+    assert producer.get_subscription(both["SubscriptionId"])["RequestedGrants"] == [
+        "SELECT", "DESCRIBE"]
+    pattern = consumer.request_access_to_product(PRODUCER_ID, db, "SELECT",
+                                                 tables="order_item{1,2}s")
+    assert pattern["Table"] == ["order_items"]
+    # The original's reason=None added no note; neither does datamesh's.
+    assert consumer.delete_subscription(pattern["SubscriptionId"], None) is None
+    deleted = consumer.get_subscription(pattern["SubscriptionId"])["Subscriptions"][0]
+    assert deleted["Status"] == "Deleted" and not deleted.get("Notes")
 
 
 def test_macros_bootstrap_both(mesh):

@@ -36,6 +36,7 @@ const std::map<std::string, json>& parameter_table() {
       {"admin revoke_access_key", {{"key_id", "$spare"}}},
       {"admin list_access_keys", {{"account_id", kProducerAccount}}},
       {"admin list_subscriptions", json::object()},
+      {"admin get_subscription", {{"subscription_id", "$subscription"}}},
       {"admin list_audit_events", json::object()},
       {"admin verify_audit", json::object()},
       {"admin reconcile", {{"apply", true}}},

@@ -1,8 +1,9 @@
 """SubscriberTracker: the read side of the original's subscription tracker (reference §2.3).
 
-On datamesh the tracker is the mesh's store; this class reads it through the caller's own
-producer or consumer view, so a caller sees the subscriptions it is a party to. Writes go
-through DataMeshProducer / DataMeshConsumer.
+On datamesh the tracker is the mesh's store. With the mesh account's credentials (as the
+original's tracker always ran) this class reads every subscription through the admin's view;
+with a producer's or consumer's, through that party's own view, so the caller sees the
+subscriptions it is a party to. Writes go through DataMeshProducer / DataMeshConsumer.
 """
 
 # The original's module-level imports, which scripts reach through
@@ -63,6 +64,13 @@ class SubscriberTracker(MeshClient):
                  endpoint: str | None = None) -> None:
         super().__init__(data_mesh_account_id=data_mesh_account_id, region_name=region_name,
                          log_level=log_level, use_credentials=credentials, endpoint=endpoint)
+        self._mesh_admin = None  # whether the credentials are the mesh account's: asked once
+
+    def _is_mesh_admin(self) -> bool:
+        if self._mesh_admin is None:
+            identity = self._call("admin", "get_caller_identity", {})
+            self._mesh_admin = bool(identity.get("IsMeshAdmin"))
+        return self._mesh_admin
 
     def get_endpoints(self) -> dict[str, str | None]:
         """{'Table', 'Stream'}: the ARNs of the original's tracker table and of its DynamoDB
@@ -77,17 +85,18 @@ class SubscriberTracker(MeshClient):
     def get_subscription(self, subscription_id: str,
                          force: bool = False) -> dict[str, Any] | None:
         """The subscription item itself (the original's shape), or None when there is none;
-        a Deleted one is None unless force. A caller that is neither its producer nor its
-        consumer gets PermissionDenied."""
+        a Deleted one is None unless force. The mesh account reads any subscription; another
+        caller that is neither its producer nor its consumer gets PermissionDenied."""
+        groups = ("admin",) if self._is_mesh_admin() else ("consumer", "producer")
         answer = None
-        for group in ("consumer", "producer"):
+        for group in groups:
             try:
                 answer = self._call(group, "get_subscription", {"subscription_id": subscription_id})
                 break
             except DataMeshError as e:
                 if e.code == "NotFound":
                     return None
-                if e.code != "PermissionDenied" or group == "producer":
+                if e.code != "PermissionDenied" or group == groups[-1]:
                     raise
         item = answer["Subscriptions"][0]
         if item.get("Status") == STATUS_DELETED and not force:
@@ -100,29 +109,42 @@ class SubscriberTracker(MeshClient):
                            includes_grants: list[str] | None = None,
                            request_status: str | None = None,
                            start_token: str | None = None) -> dict[str, Any]:
-        """{'Subscriptions': [...]}: with principal_id, the consumer's subscriptions that are
-        not Deleted (the caller must be that consumer); with owner_id and request_status
-        'Pending', the producer's pending requests. The other filters narrow the answer.
-        Every page is read, from start_token on."""
-        if principal_id is not None:
+        """{'Subscriptions': [...]}: the subscriptions that are not Deleted (or, with
+        request_status, those in that status) that every filter given matches: owner_id (the
+        producer), principal_id (the consumer), database_name, tables and includes_grants
+        (equal lists). The mesh account may combine any filters; a producer or consumer reads
+        only its own view: principal_id (the caller as consumer), or owner_id with request_status
+        'Pending' (the caller's pending requests). Every page is read, from start_token on."""
+        if self._is_mesh_admin():
+            group, method, party, key = "admin", "list_subscriptions", None, None
+            params = {"producer_account_id": owner_id, "consumer_account_id": principal_id,
+                      "database_name": database_name,
+                      "status": [request_status] if request_status else None}
+            params = {k: v for k, v in params.items() if v is not None}
+        elif principal_id is not None:
             group, method, party, key = ("consumer", "list_product_access", principal_id,
                                          "SubscriberPrincipal")
+            params = {}
         elif owner_id is not None and request_status == STATUS_PENDING:
             group, method, party, key = ("producer", "list_pending_access_requests", owner_id,
                                          "OwnerPrincipal")
+            params = {}
         else:
             raise error_for("Unimplemented",
-                            "list_subscriptions needs principal_id, or owner_id with "
-                            "request_status 'Pending' (docs/PYTHON.md)")
+                            "list_subscriptions needs the mesh account's credentials, or "
+                            "principal_id, or owner_id with request_status 'Pending' "
+                            "(docs/PYTHON.md)")
         items, token = [], start_token
         while True:
-            page = self._call(group, method, {"next_token": token})
+            page = self._call(group, method, dict(params, next_token=token))
             items.extend(page.get("Subscriptions", []))
             token = page.get("NextToken")
             if not token:
                 break
         wanted = {"DatabaseName": database_name, "Status": request_status,
-                  "TableName": tables, "RequestedGrants": includes_grants, key: party}
+                  "TableName": tables, "RequestedGrants": includes_grants}
+        if key is not None:
+            wanted[key] = party
         items = [i for i in items
                  if all(v is None or i.get(k) == v for k, v in wanted.items())]
         return {"Subscriptions": items}

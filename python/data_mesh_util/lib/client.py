@@ -11,6 +11,7 @@ the declaration's summary and parameter help.
 import inspect
 import logging
 import os
+import re
 import threading
 
 from data_mesh_util import _native
@@ -157,15 +158,23 @@ def _interruptible_call(connection, group, method, params):
     return outcome[0]
 
 
+# A list given as one string whose commas separate plain names (no character a table pattern
+# gives meaning to): what the original's ensure_list split.
+_PLAIN_NAMES = re.compile(r"[A-Za-z0-9_\- ]+(,[A-Za-z0-9_\- ]+)+")
+
+
 def _as_param(spec, value):
-    """A Python value as the JSON its parameter takes. A string for a permission list is split
-    on commas as the original's ensure_list did; a string for a table list is one entry
-    (patterns may hold commas)."""
+    """A Python value as the JSON its parameter takes. A string for a list is split on commas,
+    each part trimmed, as the original's ensure_list split it (and datamesh's CLI trims): always
+    for a permission list; for another list (tables) only when every part is a plain name, since
+    a table pattern may hold commas (x{1,3})."""
     if value is None:
         return None
     if spec["type"] == "permission_list" and isinstance(value, str):
-        return value.split(",")
+        return [part.strip() for part in value.split(",")]
     if spec["type"] == "string_list" and isinstance(value, str):
+        if _PLAIN_NAMES.fullmatch(value):
+            return [part.strip() for part in value.split(",")]
         return [value]
     if spec["type"] in ("string_list", "permission_list") and isinstance(value, (tuple, set)):
         return list(value)
