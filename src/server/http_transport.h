@@ -83,6 +83,11 @@ enum class Lane { kEventLoop, kWorker };
 enum class BodyRefusal {
   kTooLarge,     // over TransportOptions::max_body_bytes
   kServerFull,   // the bodies held at once would pass TransportOptions::max_buffered_body_bytes
+  // The head does not say unambiguously where the request ends or which host it is for
+  // (several Content-Length headers, Content-Length with Transfer-Encoding, an HTTP/1.1 request
+  // without exactly one Host): a server and a proxy in front of it could read two different
+  // requests from the same bytes (request smuggling, RFC 9112 sections 3.2 and 6.3).
+  kMalformedHead,
 };
 
 class RequestHandler {
@@ -98,8 +103,10 @@ class RequestHandler {
   // requests) and worker threads (kWorker requests).
   virtual Response handle(const Request& request) = 0;
   // The answer to a request whose body the transport will not read (`request` holds none),
-  // for `why`. Called on the event loop.
-  virtual Response body_refused(const Request& request, BodyRefusal why) = 0;
+  // for `why`; `detail` says what was wrong with a kMalformedHead. Called on the event loop.
+  // The transport closes the connection after it.
+  virtual Response body_refused(const Request& request, BodyRefusal why,
+                                std::string_view detail) = 0;
 };
 
 struct TransportOptions {

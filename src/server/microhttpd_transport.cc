@@ -47,9 +47,12 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/logging.h"
+#include "aws/sigv4.h"
 #include "base/text.h"
 #include "server/body_pipe.h"
 #include "server/connection_deadlines.h"
@@ -124,6 +127,22 @@ MHD_Result collect_header(void* out, MHD_ValueKind, const char* name, const char
   return MHD_YES;
 }
 
+// What makes a request head ambiguous (BodyRefusal::kMalformedHead), or nullopt.
+std::optional<std::string> head_problem(const aws::HttpRequest& http, std::string_view version) {
+  const std::size_t lengths = aws::header_values(http, "content-length").size();
+  const bool chunked = !aws::header_values(http, "transfer-encoding").empty();
+  const std::size_t hosts = aws::header_values(http, "host").size();
+  if (lengths > 1) return cat("Content-Length is given ", lengths, " times; give it once");
+  if (lengths == 1 && chunked) {
+    return std::string("both Content-Length and Transfer-Encoding are given; give one");
+  }
+  if (hosts > 1) return cat("Host is given ", hosts, " times; give it once");
+  if (hosts == 0 && version == MHD_HTTP_VERSION_1_1) {
+    return std::string("an HTTP/1.1 request needs a Host header");
+  }
+  return std::nullopt;
+}
+
 class MicrohttpdTransport final : public HttpTransport {
  public:
   explicit MicrohttpdTransport(TransportOptions options)
@@ -168,7 +187,8 @@ class MicrohttpdTransport final : public HttpTransport {
   template <typename Predicate>
   void wait_sweeping(std::unique_lock<std::mutex>& lock, Predicate done);
 
-  MHD_Result begin(MHD_Connection* connection, Exchange& exchange, const char* method);
+  MHD_Result begin(MHD_Connection* connection, Exchange& exchange, const char* method,
+                   const char* version);
   // Whether a body of `length` bytes fits in max_buffered_body_bytes now.
   bool body_fits(uint64_t length) const;
   // Counts `exchange`'s body grown to `size` bytes; false, counting nothing, when it would
@@ -408,13 +428,13 @@ void* MicrohttpdTransport::on_request_line(void* self_pointer, const char* uri,
 }
 
 MHD_Result MicrohttpdTransport::on_request(void* self_pointer, MHD_Connection* connection,
-                                           const char*, const char* method, const char*,
-                                           const char* upload_data, size_t* upload_data_size,
-                                           void** context) {
+                                           const char*, const char* method,
+                                           const char* version, const char* upload_data,
+                                           size_t* upload_data_size, void** context) {
   auto* self = static_cast<MicrohttpdTransport*>(self_pointer);
   auto* exchange = static_cast<Exchange*>(*context);
   if (exchange == nullptr) return MHD_NO;  // arrived after the drain: close the connection
-  if (!exchange->headers_read) return self->begin(connection, *exchange, method);
+  if (!exchange->headers_read) return self->begin(connection, *exchange, method, version);
 
   std::string& body = exchange->request.http.body;
   if (*upload_data_size > 0) {
@@ -483,7 +503,7 @@ void MicrohttpdTransport::answer_on_worker(MHD_Connection* connection, Exchange*
 }
 
 MHD_Result MicrohttpdTransport::begin(MHD_Connection* connection, Exchange& exchange,
-                                      const char* method) {
+                                      const char* method, const char* version) {
   exchange.headers_read = true;
   aws::HttpRequest& http = exchange.request.http;
   http.method = method;
@@ -492,6 +512,16 @@ MHD_Result MicrohttpdTransport::begin(MHD_Connection* connection, Exchange& exch
   exchange.lane = handler_->lane(http.method, http.path);
   set_timeout(connection, options_.read_timeout_seconds);
   enter(connection, ConnectionDeadlines::Phase::kBody);
+
+  // libmicrohttpd takes the first of several Content-Length headers, and a chunked body's end
+  // over a Content-Length, and then reads what follows as the next request: refused here, with
+  // the connection closed, before any byte of the body is read.
+  if (std::optional<std::string> problem = head_problem(http, version)) {
+    exchange.body_refused = true;
+    return send(connection,
+                handler_->body_refused(exchange.request, BodyRefusal::kMalformedHead, *problem),
+                /*close=*/true);
+  }
 
   if (const char* declared = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
                                                          MHD_HTTP_HEADER_CONTENT_LENGTH)) {
@@ -507,7 +537,8 @@ MHD_Result MicrohttpdTransport::begin(MHD_Connection* connection, Exchange& exch
       exchange.body_refused = true;
       // Answered before the body is read; MHD then closes the connection, as it must, since the
       // unread body would otherwise be taken for the next request.
-      return send(connection, handler_->body_refused(exchange.request, *refusal), /*close=*/true);
+      return send(connection, handler_->body_refused(exchange.request, *refusal, ""),
+                  /*close=*/true);
     }
     // Memory follows the bytes that arrive, not the length a client declares.
     http.body.reserve(std::min<uint64_t>(length, TransportOptions::kUncountedBodyBytes));

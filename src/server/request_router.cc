@@ -150,7 +150,8 @@ Response RequestRouter::handle(const Request& request) {
                 started);
 }
 
-Response RequestRouter::body_refused(const Request& request, BodyRefusal why) {
+Response RequestRouter::body_refused(const Request& request, BodyRefusal why,
+                                     std::string_view detail) {
   Outcome outcome{.route = std::string(Metrics::kUnknownRoute)};
   // A method's route keeps its own label (the set of labels is fixed: no path grows it).
   std::string_view group, method;
@@ -167,6 +168,11 @@ Response RequestRouter::body_refused(const Request& request, BodyRefusal why) {
         "directly"));
     outcome.response = error_response(outcome.status);
     outcome.response.status = 413;
+  } else if (why == BodyRefusal::kMalformedHead) {
+    outcome.status = absl::InvalidArgumentError(
+        cat("malformed request: ", detail, "; the connection is closed"));
+    outcome.response = error_response(outcome.status);
+    outcome.response.status = 400;
   } else {
     // A wait, not a fault of the request: answered as throttling, which clients retry.
     outcome.status = absl::ResourceExhaustedError(

@@ -43,7 +43,8 @@ class RequestRouter final : public RequestHandler {
   // "address:" and the client's address (empty when the transport does not collect it).
   std::string fairness_key(const Request& request) const override;
   Response handle(const Request& request) override;
-  Response body_refused(const Request& request, BodyRefusal why) override;
+  Response body_refused(const Request& request, BodyRefusal why,
+                        std::string_view detail) override;
 
   // Adds lines (Prometheus text, HELP and TYPE included) that /metrics appends, made anew for
   // each scrape by `source` (the transport's closed connections, the TLS certificate). Call

@@ -14,6 +14,7 @@
 #include "support/manual_clock.h"
 #include "support/mesh_fixture.h"
 #include "support/status_matchers.h"
+#include "testkit/http_connection.h"
 
 namespace datamesh::server_test {
 namespace {
@@ -243,6 +244,29 @@ TEST_F(ServerRoutesTest, BodyOverTheLimitIs413WithTheErrorBody) {
 
   ASSERT_OK_AND_ASSIGN(auto events_after, all_audit_events(admin_client));
   EXPECT_EQ(events_after.size(), events_before.size());
+}
+
+// A head a proxy could read differently (here two lengths, the second hiding a request in the
+// body) gets the JSON error shape, is counted under its route, and nothing after it is served.
+TEST_F(ServerRoutesTest, AmbiguousHeadIs400AndClosesTheConnection) {
+  testkit::HttpConnection connection("127.0.0.1", port());
+  ASSERT_TRUE(connection.connected());
+  const std::string hidden = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  ASSERT_TRUE(connection.send(cat("POST ", kRequestPath, " HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+                                  "Content-Length: 2\r\nContent-Length: ", 2 + hidden.size(),
+                                  "\r\n\r\n{}", hidden)));
+  auto answer = connection.read_answer();
+  ASSERT_TRUE(answer.has_value()) << connection.error();
+  EXPECT_TRUE(is_error_answer(HttpAnswer{.status = answer->status, .body = answer->body}, 400,
+                              "InvalidArgument",
+                              "malformed request: Content-Length is given 2 times; give it once; "
+                              "the connection is closed"));
+  EXPECT_TRUE(answer->close);
+  EXPECT_TRUE(connection.closed_by_server());
+  EXPECT_EQ(metric_value(http_get(port(), "/metrics").body,
+                         "datamesh_requests_total{route=\"consumer/request-access-to-product\","
+                         "status=\"400\"}"),
+            1.0);
 }
 
 TEST_F(ServerRoutesTest, InitializeOverHttpIsRefusedWith403UnlessAllowed) {

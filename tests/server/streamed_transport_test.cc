@@ -41,7 +41,9 @@ class StreamingHandler final : public RequestHandler {
  public:
   Lane lane(std::string_view, std::string_view) const override { return Lane::kWorker; }
   std::string fairness_key(const Request&) const override { return ""; }
-  Response body_refused(const Request&, BodyRefusal) override { return Response{.status = 413}; }
+  Response body_refused(const Request&, BodyRefusal, std::string_view) override {
+    return Response{.status = 413};
+  }
 
   Response handle(const Request& request) override {
     int pieces = 0;

@@ -72,7 +72,8 @@ class ScriptedHandler final : public RequestHandler {
                                 request.http.body.size())};
   }
 
-  Response body_refused(const Request&, BodyRefusal why) override {
+  Response body_refused(const Request&, BodyRefusal why, std::string_view detail) override {
+    if (why == BodyRefusal::kMalformedHead) return Response{.status = 400, .body = std::string(detail)};
     if (why == BodyRefusal::kServerFull) return Response{.status = 429, .body = "full"};
     return Response{.status = 413, .body = R"({"Error":{"Code":"ResourceExhausted"}})"};
   }
@@ -283,6 +284,61 @@ TEST_F(TransportTest, BodyDeclaredOverTheLimitIsRefusedUnreadAndTheConnectionClo
   // The handler never saw the big one.
   ASSERT_EQ(handler_.seen().size(), 1u);
   EXPECT_EQ(handler_.seen()[0].http.path, "/worker/fits");
+}
+
+// Heads a proxy in front and this server could read differently (request smuggling): refused
+// with 400 before the body, the connection closed, so that nothing after them is taken for a
+// request, and the handler never sees them.
+TEST_F(TransportTest, AmbiguousHeadsAreRefusedAndNothingAfterThemIsServed) {
+  start(options());
+  const std::string smuggled = "GET /fast/smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  const struct {
+    std::string head;
+    std::string body;
+    std::string problem;
+  } cases[] = {
+      {"POST /fast/a HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n"
+       "Content-Length: 47\r\n\r\n",
+       "{}" + smuggled, "Content-Length is given 2 times; give it once"},
+      {"POST /fast/a HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n"
+       "content-length: 2\r\n\r\n",
+       "{}" + smuggled, "Content-Length is given 2 times; give it once"},
+      {"POST /fast/a HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 52\r\n"
+       "Transfer-Encoding: chunked\r\n\r\n",
+       "0\r\n\r\n" + smuggled, "both Content-Length and Transfer-Encoding are given; give one"},
+      {"POST /fast/a HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: other\r\nContent-Length: 2\r\n\r\n",
+       "{}" + smuggled, "Host is given 2 times; give it once"},
+      {"GET /fast/a HTTP/1.1\r\n\r\n", smuggled, "an HTTP/1.1 request needs a Host header"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.head);
+    RawConnection connection(port());
+    ASSERT_TRUE(connection.connected());
+    ASSERT_TRUE(connection.send_text(c.head + c.body));
+    auto answer = connection.read_answer();
+    ASSERT_TRUE(answer.has_value());
+    EXPECT_EQ(answer->status, 400);
+    EXPECT_EQ(answer->body, c.problem);
+    EXPECT_TRUE(connection.closed_by_server());
+  }
+  EXPECT_TRUE(handler_.seen().empty());
+
+  // What stays allowed: one length, a chunked body, HTTP/1.0 without Host.
+  RawConnection fine(port());
+  ASSERT_TRUE(fine.send_text(post("/fast/one", "{}")));
+  ASSERT_TRUE(fine.send_text(
+      "POST /fast/chunked HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "2\r\n{}\r\n0\r\n\r\n"));
+  for (const char* expected : {"POST /fast/one 2", "POST /fast/chunked 2"}) {
+    auto answer = fine.read_answer();
+    ASSERT_TRUE(answer.has_value());
+    EXPECT_EQ(answer->body, expected);
+  }
+  RawConnection old(port());
+  ASSERT_TRUE(old.send_text("GET /fast/old HTTP/1.0\r\n\r\n"));
+  auto answer = old.read_answer();
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->status, 200);
 }
 
 TEST_F(TransportTest, ChunkedBodyGrowingOverTheLimitClosesTheConnection) {
