@@ -39,6 +39,10 @@ struct ClientOptions {
   // https:// endpoints only: the PEM file of the certificate authorities to trust instead of
   // the system's; empty = $DATAMESH_CA_BUNDLE, else the system's.
   std::string ca_bundle;
+  // http(s):// endpoints only: how long a call waits for the server's answer. A call with no
+  // answer by then is DeadlineExceeded and is not sent again (a server that took this long
+  // once is likely to again); 1 to 3600.
+  int timeout_seconds = 60;
 };
 
 }  // namespace datamesh

@@ -67,11 +67,13 @@ size_t append_header(char* data, size_t size, size_t count, void* out) {
   return size * count;
 }
 
-TransferFailure failure(CURLcode code, const char* detail) {
+// `connected`: whether the transfer got as far as a connection (a timeout before it is the
+// server's host not answering at all, which is worth retrying).
+TransferFailure failure(CURLcode code, const char* detail, bool connected) {
   TransferError kind = TransferError::kOther;
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
-      kind = TransferError::kTimedOut;
+      kind = connected ? TransferError::kTimedOut : TransferError::kUnreachable;
       break;
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
@@ -211,10 +213,12 @@ absl::StatusOr<std::variant<HttpResponse, TransferFailure>> CurlTransport::excha
   curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &new_connections);
   connections_opened_ += new_connections;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  curl_off_t connect_time = 0;
+  curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connect_time);
   // A failed handle may hold a broken connection; libcurl drops it, the handle is fine.
   give_back(std::move(handle));
   if (!target.refused.ok()) return target.refused;
-  if (result != CURLE_OK) return failure(result, detail);
+  if (result != CURLE_OK) return failure(result, detail, connect_time > 0);
   return response;
 }
 

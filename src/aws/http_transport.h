@@ -63,11 +63,13 @@ absl::StatusOr<std::shared_ptr<HttpTransport>> default_transport(
 
 // Why an exchange got no HTTP answer, sorted by what a caller does about it.
 enum class TransferError {
-  kTimedOut,             // a timeout of TransportOptions passed
+  kTimedOut,             // connected, but the exchange passed a timeout of TransportOptions
   kUntrusted,            // the server's certificate does not verify, or the CA file is unusable
   kTlsHandshake,         // the TLS handshake failed (a plain-HTTP server on that port, say)
   kClosedWithoutAnswer,  // the connection was closed or broke before an answer came
-  kUnreachable,          // not resolved, refused, reset while sending, ...: worth retrying
+  // not resolved, refused, no connection within connect_timeout, reset while sending, ...:
+  // worth retrying
+  kUnreachable,
   kBadUrl,               // a URL libcurl cannot send to
   kOther,
 };

@@ -64,6 +64,7 @@ struct GlobalOptions {
   std::string profile;
   std::string master_key_file;
   std::string ca_bundle;
+  int timeout_seconds = 60;
   bool region_given = false;  // --region-name was given, not defaulted
 };
 
@@ -191,7 +192,8 @@ absl::StatusOr<int> call_method(const GlobalOptions& global, const MethodCommand
                               .log_level = global.log_level,
                               .endpoint = global.endpoint,
                               .master_key_file = global.master_key_file,
-                              .ca_bundle = global.ca_bundle};
+                              .ca_bundle = global.ca_bundle,
+                              .timeout_seconds = global.timeout_seconds};
   std::optional<Credentials> explicit_credentials;
   if (!global.access_key_id.empty() || !global.secret_access_key.empty()) {
     if (global.access_key_id.empty() || global.secret_access_key.empty()) {
@@ -245,7 +247,10 @@ int exit_code_of(const absl::StatusOr<int>& ran) {
 
 absl::StatusOr<int> serve_mesh(const GlobalOptions& global, ServeOptions options) {
   DATAMESH_RETURN_IF_ERROR(api::set_log_level(global.log_level));
-  if (options.store.empty() && !global.endpoint.empty()) options.store = global.endpoint;
+  if (options.store.empty() && !global.endpoint.empty()) {
+    options.store = global.endpoint;
+    options.store_from = "--endpoint or DATAMESH_ENDPOINT";
+  }
   options.master_key_file = global.master_key_file;
   if (global.region_given) options.region = global.region_name;
   DATAMESH_RETURN_IF_ERROR(run_serve(options));
@@ -353,6 +358,10 @@ int run(int argc, char** argv) {
                  "of the system's, for a server whose certificate a private authority signed "
                  "(default: $DATAMESH_CA_BUNDLE)")
       ->envname("DATAMESH_CA_BUNDLE");
+  app.add_option("--timeout", global.timeout_seconds,
+                 "http(s):// endpoints: seconds a call waits for the server's answer, 1 to 3600 "
+                 "(default 60); a call without one by then is DeadlineExceeded, not sent again")
+      ->check(CLI::Range(1, 3600));
   app.add_option("--master-key-file", global.master_key_file,
                  "PostgreSQL meshes: file of the master key sealing the mesh's secrets, shared "
                  "by every replica (default: $DATAMESH_MASTER_KEY_FILE; DATAMESH_MASTER_KEY "

@@ -69,7 +69,15 @@ absl::Status run_serve(const ServeOptions& options) {
   if (!options.listen.empty()) {
     DATAMESH_RETURN_IF_ERROR(server::parse_listen(options.listen, config));
   }
-  if (!options.store.empty()) config.store = options.store;
+  if (!options.store.empty()) {
+    // An endpoint set in the environment for everyday CLI work would otherwise serve another
+    // mesh than the config file names, without a word.
+    if (!config.store.empty() && config.store != options.store) {
+      api::logger().warn("serving the store of {}, not the store of {}", options.store_from,
+                         options.config_file);
+    }
+    config.store = options.store;
+  }
   if (!options.region.empty()) config.region = options.region;
   if (!options.master_key_file.empty()) config.master_key_file = options.master_key_file;
   if (!options.tls_cert_file.empty()) config.tls_cert_file = options.tls_cert_file;
@@ -79,9 +87,10 @@ absl::Status run_serve(const ServeOptions& options) {
     config.master_key_file = env;
   }
   if (config.store.empty()) config.store = resolve_endpoint(ClientOptions{});
-  if (options.workers >= 0) config.workers = options.workers;
+  if (options.workers) config.workers = *options.workers;
   if (options.allow_initialize) config.allow_initialize = true;
   if (options.no_access_log) config.access_log = false;
+  DATAMESH_RETURN_IF_ERROR(server::check_config(config));
 
   // Before the store is opened (or created): a wrong certificate leaves nothing behind.
   DATAMESH_ASSIGN_OR_RETURN(std::optional<server::TlsIdentity> tls,

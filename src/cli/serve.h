@@ -1,6 +1,7 @@
 // `datamesh serve`: runs the HTTP server until SIGTERM or SIGINT.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -12,12 +13,13 @@ namespace datamesh::cli {
 struct ServeOptions {
   std::string listen;  // host:port; empty = the config file's, else 127.0.0.1:8080
   std::string store;   // empty = the config file's, else the embedded default
+  std::string store_from = "--store";  // where `store` came from, for the start-up log
   std::string master_key_file;  // empty = the config file's, else $DATAMESH_MASTER_KEY_FILE
   std::string config_file;
   std::string region;  // --region-name; empty = the config file's, else us-east-1
   std::string tls_cert_file;  // empty = the config file's; with tls_key_file: HTTPS
   std::string tls_key_file;
-  int workers = -1;    // -1 = the config file's
+  std::optional<int> workers;  // none = the config file's
   bool allow_initialize = false;
   bool no_access_log = false;
 };

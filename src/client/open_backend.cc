@@ -34,8 +34,9 @@ absl::StatusOr<std::shared_ptr<Backend>> open_backend(const ClientOptions& optio
     if (const char* env = std::getenv("DATAMESH_CA_BUNDLE"); ca_bundle.empty() && env != nullptr) {
       ca_bundle = env;
     }
-    DATAMESH_ASSIGN_OR_RETURN(auto remote, client::RemoteBackend::create(
-                                               endpoint.url, options.region_name, ca_bundle));
+    DATAMESH_ASSIGN_OR_RETURN(
+        auto remote, client::RemoteBackend::create(endpoint.url, options.region_name, ca_bundle,
+                                                   std::chrono::seconds(options.timeout_seconds)));
     return std::shared_ptr<Backend>(std::move(remote));
   }
   if (endpoint.kind == store::Endpoint::Kind::kAws) {

@@ -21,9 +21,13 @@ namespace datamesh::client {
 
 using base::cat;
 
-absl::StatusOr<std::shared_ptr<RemoteBackend>> RemoteBackend::create(std::string endpoint,
-                                                                     std::string region,
-                                                                     std::string ca_bundle) {
+absl::StatusOr<std::shared_ptr<RemoteBackend>> RemoteBackend::create(
+    std::string endpoint, std::string region, std::string ca_bundle,
+    std::chrono::seconds timeout) {
+  if (timeout < std::chrono::seconds(1) || timeout > std::chrono::hours(1)) {
+    return absl::InvalidArgumentError(
+        cat("timeout ", timeout.count(), " s is outside 1 to 3600 seconds"));
+  }
   std::string_view scheme;
   for (std::string_view known : {"http://", "https://"}) {
     if (std::string_view(endpoint).starts_with(known)) scheme = known;
@@ -45,8 +49,8 @@ absl::StatusOr<std::shared_ptr<RemoteBackend>> RemoteBackend::create(std::string
   }
   std::string base = cat(scheme, rest);
   while (!base.empty() && base.back() == '/') base.pop_back();
-  auto backend =
-      std::make_shared<RemoteBackend>(base, host, std::move(region), std::move(ca_bundle));
+  auto backend = std::make_shared<RemoteBackend>(base, host, std::move(region),
+                                                 std::move(ca_bundle), timeout);
   if (slash != std::string::npos) {
     backend->path_prefix_ = rest.substr(slash);
     while (!backend->path_prefix_.empty() && backend->path_prefix_.back() == '/') {
@@ -57,14 +61,15 @@ absl::StatusOr<std::shared_ptr<RemoteBackend>> RemoteBackend::create(std::string
 }
 
 RemoteBackend::RemoteBackend(std::string endpoint, std::string host, std::string region,
-                             std::string ca_bundle)
+                             std::string ca_bundle, std::chrono::seconds timeout)
     : endpoint_(std::move(endpoint)),
       host_(std::move(host)),
       region_(std::move(region)),
       ca_bundle_(ca_bundle),
-      transport_(aws::TransportOptions{.connect_timeout = std::chrono::seconds(5),
-                                       .request_timeout = std::chrono::seconds(60),
-                                       .stall_timeout = std::chrono::seconds(60),
+      timeout_(timeout),
+      transport_(aws::TransportOptions{.connect_timeout = std::min(timeout, kConnectTimeout),
+                                       .request_timeout = timeout,
+                                       .stall_timeout = timeout,
                                        .ca_bundle = std::move(ca_bundle)}) {}
 
 RemoteBackend::~RemoteBackend() = default;
@@ -180,6 +185,15 @@ absl::StatusOr<RemoteBackend::Answer> RemoteBackend::send(
 
 absl::Status RemoteBackend::transfer_error(const aws::TransferFailure& failure) const {
   using aws::TransferError;
+  // Not retried (only Unavailable is): a server that took this long once is likely to again,
+  // and each try would make the caller wait as long.
+  if (failure.kind == TransferError::kTimedOut) {
+    return absl::DeadlineExceededError(
+        cat("the mesh server at ", endpoint_, " did not answer within ", timeout_.count(),
+            " s (", failure.cause, "); the call was not sent again. The server may be "
+            "overloaded or stuck (its /healthz and log tell); a longer wait: --timeout. A write "
+            "may have been made: sent again with the same --client-token it acts once"));
+  }
   // Not worth retrying: the same certificate will be refused again.
   if (failure.kind == TransferError::kUntrusted) {
     return absl::FailedPreconditionError(cat(

@@ -3,7 +3,8 @@
 // {"Error": {"Code", "Message"}} that becomes the same absl::Status the embedded mode gives.
 // A call the server throttles (429, over a per-key limit) is signed again and retried after
 // the server's Retry-After, and a call that got no answer (connection refused or lost) after
-// a short backoff, up to kRetries times; then it is ResourceExhausted, or Unavailable. Every
+// a short backoff, up to kRetries times; then it is ResourceExhausted, or Unavailable. A call
+// that got no answer within its timeout is DeadlineExceeded and not sent again. Every
 // write is sent with a client_token (the caller's, else a new one) that all its attempts
 // repeat, so a retried write acts once (api/client_token.h); the unauthenticated
 // initialize_mesh_account takes no token and is not retried without an answer.
@@ -29,16 +30,20 @@ class RemoteBackend final : public Backend {
  public:
   // endpoint: http://host:port or https://host[:port] (a trailing path prefix is kept).
   // ca_bundle: https only, a PEM file of the authorities to trust instead of the system's;
-  // empty = the system's. InvalidArgument for another endpoint or a bundle with no PEM
-  // certificate, NotFound for a bundle that cannot be read.
-  static absl::StatusOr<std::shared_ptr<RemoteBackend>> create(std::string endpoint,
-                                                               std::string region,
-                                                               std::string ca_bundle = "");
+  // empty = the system's. timeout: how long a call waits for its answer (ClientOptions).
+  // InvalidArgument for another endpoint, a timeout outside 1 s to 1 h, or a bundle with no
+  // PEM certificate; NotFound for a bundle that cannot be read.
+  static absl::StatusOr<std::shared_ptr<RemoteBackend>> create(
+      std::string endpoint, std::string region, std::string ca_bundle = "",
+      std::chrono::seconds timeout = std::chrono::seconds(60));
   RemoteBackend(std::string endpoint, std::string host, std::string region,
-                std::string ca_bundle);
+                std::string ca_bundle, std::chrono::seconds timeout);
   ~RemoteBackend() override;
 
   static constexpr int kRetries = 3;
+  // At most this long to connect (or the call's timeout when shorter): a server that does not
+  // accept within it is down or unreachable, and the call is retried as without an answer.
+  static constexpr std::chrono::seconds kConnectTimeout{5};
   static constexpr std::chrono::milliseconds kLostConnectionBackoff{100};
 
   absl::StatusOr<nlohmann::json> call(std::string_view group, std::string_view method,
@@ -81,6 +86,7 @@ class RemoteBackend final : public Backend {
   std::string path_prefix_;
   std::string region_;
   std::string ca_bundle_;  // empty = the system's authorities
+  std::chrono::seconds timeout_;
   aws::CurlTransport transport_;
   // Derived once per credentials and day, not per call.
   aws::SigningKeyCache signing_keys_{64};

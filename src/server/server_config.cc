@@ -26,6 +26,33 @@ ServerConfig resolve_defaults(ServerConfig config) {
   return config;
 }
 
+absl::Status check_config(const ServerConfig& config) {
+  const auto outside = [](std::string_view setting, auto value, std::string_view allowed) {
+    return absl::InvalidArgumentError(
+        cat(setting, " is ", value, "; allowed: ", allowed, " (docs/SERVER.md)"));
+  };
+  const std::string threads = cat("0 (the default for this machine) to ", kMaxThreads);
+  if (config.event_threads < 0 || config.event_threads > kMaxThreads) {
+    return outside("event_threads", config.event_threads, threads);
+  }
+  if (config.workers < 0 || config.workers > kMaxThreads) {
+    return outside("workers (--workers)", config.workers, threads);
+  }
+  if (config.max_workers_per_key < 0) {
+    return outside("max_workers_per_key", config.max_workers_per_key,
+                   "0 (half the workers) or more");
+  }
+  if (config.max_connections < 1) {
+    return outside("max_connections", config.max_connections,
+                   "1 or more: the server serves no one without a connection");
+  }
+  if (config.max_body_bytes < kMinBodyBytes) {
+    return outside("max_body_bytes", config.max_body_bytes,
+                   cat(kMinBodyBytes, " or more: every call sends its parameters in the body"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status parse_listen(std::string_view listen, ServerConfig& config) {
   std::string_view host;
   std::string_view port;

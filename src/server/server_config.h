@@ -79,6 +79,17 @@ struct ServerConfig {
 // connection reserve capped.
 ServerConfig resolve_defaults(ServerConfig config);
 
+// Bounds of the settings whose values outside them would leave a server that cannot work
+// (threads it cannot start, no connection slot, no body any call fits in).
+inline constexpr int kMaxThreads = 1024;
+inline constexpr std::size_t kMinBodyBytes = 1024;
+// InvalidArgument naming the first setting outside its bounds (with its flag or config key and
+// what it allows): event_threads and workers 0 (one per core, 2 x cores) to kMaxThreads;
+// max_workers_per_key 0 (half the workers) or more; max_connections at least 1; max_body_bytes
+// at least kMinBodyBytes. Checked before anything starts, so a server that prints that it is
+// serving can serve.
+absl::Status check_config(const ServerConfig& config);
+
 // Reads a JSON config file over `config`: an object whose keys are config_file_keys(), each
 // setting the field of the same name ("listen", "host:port", sets host and port).
 // NotFound when it cannot be read; InvalidArgument naming an unknown or mistyped key (an

@@ -342,6 +342,27 @@ TEST(ServerConfigTest, AListenAddressIsWrittenAsAUrlWritesIt) {
   EXPECT_EQ(listen_address("::1", 8091), "[::1]:8091");
 }
 
+// Values that would start a server that cannot serve (threads it cannot start, no connection
+// slot, no body a call fits in) are refused before anything starts, naming what is allowed.
+TEST(ServerConfigTest, SettingsAServerCannotWorkWithAreRefused) {
+  EXPECT_OK(check_config(ServerConfig{}));
+  EXPECT_OK(check_config(ServerConfig{.workers = kMaxThreads, .max_connections = 1,
+                                      .max_body_bytes = kMinBodyBytes}));
+  EXPECT_STATUS(check_config(ServerConfig{.workers = 100000}), absl::StatusCode::kInvalidArgument,
+                "workers (--workers) is 100000; allowed: 0 (the default for this machine) to "
+                "1024 (docs/SERVER.md)");
+  EXPECT_STATUS(check_config(ServerConfig{.workers = -3}), absl::StatusCode::kInvalidArgument,
+                "workers (--workers) is -3");
+  EXPECT_STATUS(check_config(ServerConfig{.event_threads = kMaxThreads + 1}),
+                absl::StatusCode::kInvalidArgument, "event_threads is 1025");
+  EXPECT_STATUS(check_config(ServerConfig{.max_workers_per_key = -1}),
+                absl::StatusCode::kInvalidArgument, "max_workers_per_key is -1");
+  EXPECT_STATUS(check_config(ServerConfig{.max_connections = 0}), absl::StatusCode::kInvalidArgument,
+                "max_connections is 0; allowed: 1 or more");
+  EXPECT_STATUS(check_config(ServerConfig{.max_body_bytes = 0}), absl::StatusCode::kInvalidArgument,
+                "max_body_bytes is 0; allowed: 1024 or more");
+}
+
 TEST(ServerConfigTest, AbuseLimitsAreReadFromTheConfigFile) {
   server_test::ScratchDir scratch;
   const auto path = (scratch.path() / "serve.json").string();

@@ -3,6 +3,7 @@
 // --master-key-file, ...) may follow `serve` as they may follow any other command.
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 
@@ -18,10 +19,13 @@ namespace {
 
 class ServeOptionsTest : public ::testing::Test {
  protected:
-  // Serves a new mesh with a config file whose region is eu-west-1, then `extra_args`.
-  void serve(const std::vector<std::string>& extra_args) {
+  // Serves a new mesh with a config file whose region is eu-west-1 (and whose store is
+  // `config_store`, when given), then `extra_args`.
+  void serve(const std::vector<std::string>& extra_args, const std::string& config_store = "") {
     const std::filesystem::path config = dir_.path() / "serve.json";
-    std::ofstream(config) << nlohmann::json{{"region", "eu-west-1"}}.dump();
+    nlohmann::json keys = {{"region", "eu-west-1"}};
+    if (!config_store.empty()) keys["store"] = config_store;
+    std::ofstream(config) << keys.dump();
     std::vector<std::string> args = {"--config", config.string()};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     ASSERT_OK_AND_ASSIGN(server_, start_server_process(dir_.path() / "mesh.db",
@@ -60,6 +64,22 @@ TEST_F(ServeOptionsTest, RegionNameAfterServeWinsOverTheConfigFile) {
   EXPECT_OK(admin_in("eu-central-1")->list_accounts());
   EXPECT_STATUS(admin_in("eu-west-1")->list_accounts(), absl::StatusCode::kUnauthenticated,
                 "region");
+}
+
+// A store given on the command line wins over the config file's, and the log says so: an
+// endpoint left in the environment for everyday CLI work must not serve another mesh unseen.
+TEST_F(ServeOptionsTest, AStoreGivenOnTheCommandLineWinsOverTheConfigFilesAndIsLogged) {
+  const std::string other = "sqlite://" + (dir_.path() / "other.db").string();
+  ASSERT_NO_FATAL_FAILURE(serve({}, other));
+  EXPECT_OK(admin_in("eu-west-1")->list_accounts());
+  std::ifstream log(dir_.path() / "server.log");
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("serving the store of --store, not the store of " +
+                      (dir_.path() / "serve.json").string()),
+            std::string::npos)
+      << text;
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "mesh.db"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "other.db"));
 }
 
 }  // namespace
