@@ -1,6 +1,8 @@
 #include "core/audit_filter.h"
 
 #include <algorithm>
+#include <chrono>
+#include <iterator>
 
 #include "absl/strings/ascii.h"
 #include "base/status_macros.h"
@@ -26,10 +28,23 @@ absl::StatusOr<std::string> instant(std::string_view parameter, std::string_view
     shaped = kShape[i] == 'd' ? absl::ascii_isdigit(static_cast<unsigned char>(text[i]))
                               : text[i] == kShape[i];
   }
-  if (!shaped) {
+  const auto number = [&text](size_t at, size_t digits) {
+    int value = 0;
+    for (size_t i = at; i < at + digits; ++i) value = value * 10 + (text[i] - '0');
+    return value;
+  };
+  // Shaped, it must also be a day of the calendar and a time of the day.
+  const bool exists =
+      shaped &&
+      std::chrono::year_month_day(std::chrono::year(number(0, 4)),
+                                  std::chrono::month(static_cast<unsigned>(number(5, 2))),
+                                  std::chrono::day(static_cast<unsigned>(number(8, 2))))
+          .ok() &&
+      number(11, 2) < 24 && number(14, 2) < 60 && number(17, 2) < 60;
+  if (!exists) {
     return absl::InvalidArgumentError(
         cat(parameter, " \"", given, "\" is not a UTC date: give YYYY-MM-DD or ",
-            "YYYY-MM-DD HH:MM:SS (as the events' EventDate)"));
+            "YYYY-MM-DD HH:MM:SS (as the events' EventDate), a day of the calendar"));
   }
   return text;
 }
@@ -40,16 +55,15 @@ absl::StatusOr<AuditFilter> AuditFilter::make(const std::vector<std::string>& ac
                                               std::string_view actor_account_id,
                                               std::string_view since, std::string_view until) {
   AuditFilter filter;
-  for (const std::string& action : actions) {
-    const bool named = !action.empty() && std::all_of(action.begin(), action.end(), [](char c) {
-      return absl::ascii_islower(static_cast<unsigned char>(c)) || c == '_';
-    });
-    if (!named) {
+  for (const std::string& given : actions) {
+    std::string action = given;
+    std::replace(action.begin(), action.end(), '-', '_');  // as the CLI spells its commands
+    if (std::ranges::find(kAuditedActions, action) == std::end(kAuditedActions)) {
       return absl::InvalidArgumentError(
-          cat("action \"", action, "\" is not a method name: give names such as ",
-              "approve_access_request or delete_subscription, as the events' Action"));
+          cat("action \"", given, "\" is not an action of the audit log; allowed: ",
+              base::join(kAuditedActions, ", ")));
     }
-    filter.actions_.insert(action);
+    filter.actions_.insert(std::move(action));
   }
   if (!actor_account_id.empty()) {
     DATAMESH_RETURN_IF_ERROR(validate_account_id("actor_account_id", actor_account_id));

@@ -12,12 +12,25 @@
 
 namespace datamesh::core {
 
+// The actions the audit log's events name: the methods that change the mesh, each of which
+// writes one event (api/methods.h's writes; a unit test keeps the two lists alike).
+inline constexpr std::string_view kAuditedActions[] = {
+    "approve_access_request", "create_access_key", "create_account", "create_data_products",
+    "create_database", "create_table", "delete_database", "delete_subscription", "delete_table",
+    "deny_access_request", "enable_account_as_consumer", "enable_account_as_producer",
+    "finalize_subscription", "import_tables", "initialize_consumer_account",
+    "initialize_mesh_account", "initialize_producer_account", "reconcile",
+    "request_access_to_product", "revoke_access_key", "rotate_access_key",
+    "update_subscription_permissions", "update_table",
+};
+
 class AuditFilter {
  public:
-  // actions: method names (approve_access_request, ...), any of which an event may have; none
-  // = every action. actor_account_id: the account that acted; "" = any. since, until: UTC
-  // instants, "YYYY-MM-DD" (its midnight) or "YYYY-MM-DD HH:MM:SS" ("T" and a final "Z" as in
-  // ISO 8601 accepted), events from `since` included to `until` excluded; "" = no bound.
+  // actions: kAuditedActions (approve_access_request, ...; approve-access-request as the CLI
+  // spells commands is the same), any of which an event may have; none = every action.
+  // actor_account_id: the account that acted; "" = any. since, until: UTC instants, dates of
+  // the calendar, "YYYY-MM-DD" (its midnight) or "YYYY-MM-DD HH:MM:SS" ("T" and a final "Z" as
+  // in ISO 8601 accepted), events from `since` included to `until` excluded; "" = no bound.
   // InvalidArgument names the parameter, what it got and what it takes.
   static absl::StatusOr<AuditFilter> make(const std::vector<std::string>& actions,
                                           std::string_view actor_account_id,

@@ -378,16 +378,17 @@ absl::StatusOr<AuditVerification> Engine::verify_audit(const Caller& caller,
   std::optional<RecordedHead> recorded;
   const bool has_sequence = request.recorded_head_sequence != 0;
   const bool has_hash = !request.recorded_head_hash.empty();
+  if (has_hash && request.recorded_head_sequence < 1) {
+    return absl::InvalidArgumentError(cat("recorded_head_sequence must be 1 or more, not ",
+                                          request.recorded_head_sequence,
+                                          " (the HeadSequence an earlier verify_audit reported)"));
+  }
   if (has_sequence != has_hash) {
     return absl::InvalidArgumentError(
         "recorded_head_sequence and recorded_head_hash go together: give both, as an earlier "
         "verify_audit reported them (HeadSequence, HeadHash), or neither");
   }
   if (has_sequence) {
-    if (request.recorded_head_sequence < 1) {
-      return absl::InvalidArgumentError(cat("recorded_head_sequence must be 1 or more, not ",
-                                            request.recorded_head_sequence));
-    }
     std::string hash = absl::AsciiStrToLower(request.recorded_head_hash);
     if (hash.size() != 64 || !std::all_of(hash.begin(), hash.end(), absl::ascii_isxdigit)) {
       return absl::InvalidArgumentError(

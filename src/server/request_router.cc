@@ -70,7 +70,6 @@ RequestRouter::RequestRouter(const ServerConfig& config,
     : allow_initialize_(config.allow_initialize),
       access_log_(config.access_log),
       max_body_bytes_(config.max_body_bytes),
-      store_(config.store),
       service_(std::move(service)),
       authenticator_(*service_, config.max_clock_skew),
       throttle_(KeyThrottle::Limits{.max_concurrent = config.max_concurrent_requests_per_key,
@@ -241,10 +240,13 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
       return throttled(std::move(outcome), *std::move(refused));
     }
   } else if (!allow_initialize_) {
+    // The store is not named: the caller has shown no key, and a PostgreSQL URL names the
+    // database's user, host and port.
     return fail(absl::PermissionDeniedError(
-        cat("this server does not initialize meshes over HTTP: run `datamesh admin ",
-            api::dashed((*route)->method), " --endpoint ", store_,
-            "` on the server host, or start the server with --allow-initialize")));
+        cat("this server does not initialize meshes over HTTP: on the server host, run "
+            "`datamesh admin ", api::dashed((*route)->method),
+            " --endpoint STORE` with the store the server names as it starts, or start the "
+            "server with --allow-initialize")));
   }
 
   nlohmann::json params = nlohmann::json::object();

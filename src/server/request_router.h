@@ -76,7 +76,6 @@ class RequestRouter final : public RequestHandler {
   const bool allow_initialize_;
   const bool access_log_;
   const size_t max_body_bytes_;  // named in the answer to a larger body
-  const std::string store_;
   std::shared_ptr<api::MeshService> service_;
   RequestAuthenticator authenticator_;
   KeyThrottle throttle_;

@@ -227,8 +227,11 @@ TEST_F(AuditChainTest, ARecordedHeadIsGivenWhole) {
   const std::string hash(64, 'a');
   EXPECT_STATUS(admin().verify_audit(VerifyAuditRequest{.recorded_head_sequence = 3}),
                 absl::StatusCode::kInvalidArgument, "go together: give both");
+  // A hash with no sequence (or sequence 0, which is the same): the sequence is what is off.
   EXPECT_STATUS(admin().verify_audit(VerifyAuditRequest{.recorded_head_hash = hash}),
-                absl::StatusCode::kInvalidArgument, "go together: give both");
+                absl::StatusCode::kInvalidArgument,
+                "recorded_head_sequence must be 1 or more, not 0 (the HeadSequence an earlier "
+                "verify_audit reported)");
   EXPECT_STATUS(admin().verify_audit(
                     VerifyAuditRequest{.recorded_head_sequence = -1, .recorded_head_hash = hash}),
                 absl::StatusCode::kInvalidArgument, "recorded_head_sequence must be 1 or more");

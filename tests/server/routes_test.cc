@@ -276,10 +276,13 @@ TEST_F(ServerRoutesTest, InitializeOverHttpIsRefusedWith403UnlessAllowed) {
   config.allow_initialize = false;
   ASSERT_OK(closed.start(config, scratch.path() / "mesh.db"));
 
-  EXPECT_TRUE(is_error_answer(
+  const HttpAnswer refused =
       http_send(closed.port(), "POST", "/v1/admin/initialize-mesh-account",
-                {{"Content-Type", "application/json"}}, R"({"mesh_name": "stolen"})"),
-      403, "PermissionDenied", "--allow-initialize"));
+                {{"Content-Type", "application/json"}}, R"({"mesh_name": "stolen"})");
+  EXPECT_TRUE(is_error_answer(refused, 403, "PermissionDenied", "--allow-initialize"));
+  // A caller that showed no key learns nothing of where the mesh is kept.
+  EXPECT_EQ(error_message(refused).find(scratch.path().string()), std::string::npos)
+      << error_message(refused);
   {
     DataMeshAdmin installer(client_options(closed.endpoint(), std::nullopt));
     EXPECT_STATUS_CODE(installer.initialize_mesh_account("stolen"),

@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <iterator>
+#include <set>
 #include <string>
 #include <string_view>
 
 #include "api/client_token.h"
 #include "api/routes.h"
+#include "core/audit_filter.h"
 #include "gtest/gtest.h"
 
 namespace datamesh::api::method_effects_test {
@@ -41,6 +44,18 @@ TEST(MethodEffects, EveryAuthenticatedWriteTakesAClientTokenAndNoReadDoes) {
   }
   // 22 authenticated write methods; delete_subscription has a route per persona.
   EXPECT_EQ(writes, 23);
+}
+
+// Each write writes one audit event named for its method, and admin list_audit_events takes
+// exactly those names as actions (core/audit_filter.h): a new write must be filterable.
+TEST(MethodEffects, TheAuditFiltersActionsAreTheWriteMethods) {
+  std::set<std::string_view> writes = {"initialize_mesh_account"};  // the one unsigned write
+  for (const Route& route : routes()) {
+    if (route.takes_client_token) writes.insert(route.method);
+  }
+  const std::set<std::string_view> actions(std::begin(core::kAuditedActions),
+                                           std::end(core::kAuditedActions));
+  EXPECT_EQ(actions, writes);
 }
 
 TEST(MethodEffects, InitializeMeshAccountTakesNoToken) {
