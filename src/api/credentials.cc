@@ -167,10 +167,21 @@ absl::StatusOr<std::optional<Credentials>> resolve_credentials(const CredentialS
   }
   if (!sources.datamesh_profiles) return std::nullopt;
   std::string profile = sources.profile;
+  const std::string named_by = !profile.empty() ? "--profile" : "DATAMESH_PROFILE";
   if (profile.empty()) profile = env("DATAMESH_PROFILE");
-  if (profile.empty()) profile = "default";
+  const bool named = !profile.empty();
+  if (!named) profile = "default";
   const std::string home = env("HOME");
-  return load_profile(cat(home.empty() ? "." : home, "/.datamesh/credentials"), profile);
+  const std::string path = cat(home.empty() ? "." : home, "/.datamesh/credentials");
+  DATAMESH_ASSIGN_OR_RETURN(std::optional<Credentials> found, load_profile(path, profile));
+  // The default profile may be absent; one the caller named must not be passed over in
+  // silence (the call would then fail for want of credentials, naming none of this).
+  if (!found && named) {
+    return absl::NotFoundError(cat("profile ", profile, " (", named_by, ") is not in ", path,
+                                   ": add a [", profile, "] section with access_key_id and "
+                                   "secret_access_key, or name another profile"));
+  }
+  return found;
 }
 
 }  // namespace datamesh::api
