@@ -86,12 +86,18 @@ absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open(
     const bool new_file = !store::sqlite_file_exists(endpoint);
     if (new_file && !create_if_missing) return store::open_store(endpoint, false).status();
     if (new_file) store::create_sqlite_folder(endpoint);
-    DATAMESH_ASSIGN_OR_RETURN(security::SecretBox sealer, sqlite_sealer(endpoint, new_file));
+    absl::StatusOr<security::SecretBox> sealer = sqlite_sealer(endpoint, new_file);
+    if (absl::IsNotFound(sealer.status()) && !new_file) {
+      // No key beside a file that is no mesh at all (another file, an empty one, a folder):
+      // what the file is comes first.
+      DATAMESH_RETURN_IF_ERROR(store::open_store(endpoint, false).status());
+    }
+    DATAMESH_RETURN_IF_ERROR(sealer.status());
     DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store,
                               store::open_store(endpoint, create_if_missing));
-    return std::make_shared<MeshService>(std::move(store),
-                                         std::make_unique<security::SecretBox>(std::move(sealer)),
-                                         region, "datamesh", clock);
+    return std::make_shared<MeshService>(
+        std::move(store), std::make_unique<security::SecretBox>(*std::move(sealer)), region,
+        "datamesh", clock);
   }
   DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store,
                             store::open_store(endpoint, create_if_missing));

@@ -114,6 +114,11 @@ namespace {
 absl::Status check_sqlite_file(const Endpoint& endpoint, bool create_if_missing) {
   struct stat info {};
   if (::stat(endpoint.path.c_str(), &info) != 0) return absl::OkStatus();  // SQLite reports it
+  if (S_ISDIR(info.st_mode)) {
+    return absl::FailedPreconditionError(cat(
+        "the mesh file ", endpoint.path, " is a folder: give the path of a file in it (",
+        (std::filesystem::path(endpoint.path) / "mesh.db").string(), ", say)"));
+  }
   // SQLite takes an empty file for an empty database, and a read would write a schema into
   // it: a truncated mesh file would pass for a mesh never initialized.
   if (info.st_size == 0 && !create_if_missing) {

@@ -105,7 +105,17 @@ absl::StatusOr<SqliteBackup> backup_sqlite_file(const std::string& from, const s
   std::filesystem::remove(partial);  // left by a backup that was stopped: never a backup
   // Created private first: a mesh file holds the sealed secrets of every access key.
   const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return errno_error("create", partial);
+  if (fd < 0) {
+    // Named as the caller named it: the .partial file is this function's own.
+    const int error = errno;
+    const std::filesystem::path folder = std::filesystem::absolute(to).parent_path();
+    if (error == ENOENT) {
+      return absl::NotFoundError(cat("cannot create the backup ", to, ": its folder ",
+                                     folder.string(), " does not exist"));
+    }
+    errno = error;
+    return errno_error("create the backup", to);
+  }
   ::close(fd);
   absl::Cleanup remove_partial = [&partial] { std::filesystem::remove(partial); };
 

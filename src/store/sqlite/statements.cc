@@ -49,9 +49,14 @@ absl::Status sqlite_status(int code, std::string_view sqlite_message, std::strin
       return absl::FailedPreconditionError(
           cat("the mesh store ", path, " refused to ", doing, ": ", sqlite_message));
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
       return absl::InternalError(
           cat("the mesh store ", path, " is damaged: could not ", doing, ": ", sqlite_message));
+    case SQLITE_NOTADB:
+      // What the file's first bytes say: the wrong file given, or a mesh file damaged there.
+      return absl::InternalError(
+          cat("the mesh store ", path, " is not a SQLite database (could not ", doing,
+              "): check the endpoint names the mesh file; if it does, the file is damaged: "
+              "restore it from a backup (datamesh admin backup)"));
     default:
       return absl::InternalError(
           cat("the mesh store ", path, " could not ", doing, ": ", sqlite_message));
