@@ -27,7 +27,12 @@ Response json_response(int status, const nlohmann::json& body) {
 }
 
 Response error_response(const absl::Status& status) {
-  return json_response(http_status(status.code()), error_body(status));
+  Response response = json_response(http_status(status.code()), error_body(status));
+  // A 401 names the scheme that authenticates (RFC 9110, section 11.6.1).
+  if (response.status == 401) {
+    response.headers.emplace_back("WWW-Authenticate", "AWS4-HMAC-SHA256");
+  }
+  return response;
 }
 
 // 429 in the error shape, with the code AWS services use for throttling (which SDKs retry) and
@@ -138,6 +143,24 @@ Response RequestRouter::handle(const Request& request) {
     if (auto page = console_.find(http.path)) {
       return finish(request, {.response = *std::move(page), .route = "console"}, started);
     }
+  }
+  // A route that exists, asked with another HTTP method: 405, with the methods it takes.
+  const bool method_route = split_method_path(http.path, group, method) &&
+                            api::find_route(group, method).ok();
+  const bool page_route = http.path == "/healthz" || http.path == "/openapi.json" ||
+                          http.path == "/metrics" || console_.find(http.path).has_value();
+  if (method_route || page_route) {
+    const std::string_view allowed = method_route ? "POST" : "GET, HEAD";
+    const absl::Status refused = absl::InvalidArgumentError(
+        cat(http.path, " takes ", allowed,
+            method_route ? " (a JSON body, signed: see GET /openapi.json)" : "", ", not ",
+            http.method));
+    Outcome outcome{.response = error_response(refused), .status = refused};
+    outcome.response.status = 405;
+    outcome.response.headers.emplace_back("Allow", std::string(allowed));
+    outcome.route = method_route ? route_label(**api::find_route(group, method))
+                                 : std::string(Metrics::kUnknownRoute);
+    return finish(request, std::move(outcome), started);
   }
   // Unknown routes share one label, so that nobody can grow /metrics by inventing paths.
   const absl::Status missing = absl::NotFoundError(

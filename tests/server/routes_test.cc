@@ -54,6 +54,46 @@ TEST_F(ServerRoutesTest, HeadIsAnsweredAsGetWithoutTheBody) {
   EXPECT_EQ(http_send(port(), "HEAD", "/nowhere", {}, "").status, 404);
 }
 
+// A route asked with an HTTP method it does not take is 405 with the methods it takes (Allow),
+// not "no route": the path is right, the method is what to change.
+TEST_F(ServerRoutesTest, ARouteAskedWithAnotherHttpMethodIs405NamingTheMethodsItTakes) {
+  const struct {
+    std::string request;
+    std::string allow;
+    std::string message;
+  } cases[] = {
+      {"GET /v1/admin/list-accounts HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "POST",
+       "/v1/admin/list-accounts takes POST (a JSON body, signed: see GET /openapi.json), not GET"},
+      {"PUT /v1/admin/list-accounts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}",
+       "POST", "not PUT"},
+      {"POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}",
+       "GET, HEAD", "/healthz takes GET, HEAD, not POST"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.request);
+    testkit::HttpConnection connection("127.0.0.1", port());
+    ASSERT_TRUE(connection.send(c.request));
+    auto answer = connection.read_answer();
+    ASSERT_TRUE(answer.has_value()) << connection.error();
+    EXPECT_TRUE(is_error_answer(HttpAnswer{.status = answer->status, .body = answer->body}, 405,
+                                "InvalidArgument", c.message));
+    EXPECT_NE(answer->head.find("Allow: " + c.allow + "\r\n"), std::string::npos) << answer->head;
+  }
+  // A path that is no route stays 404.
+  EXPECT_EQ(http_send(port(), "GET", "/v1/admin/no-such-method", {}, "").status, 404);
+}
+
+TEST_F(ServerRoutesTest, AnUnsignedCallIs401NamingTheSchemeThatAuthenticates) {
+  testkit::HttpConnection connection("127.0.0.1", port());
+  ASSERT_TRUE(connection.send(
+      "POST /v1/admin/list-accounts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}"));
+  auto answer = connection.read_answer();
+  ASSERT_TRUE(answer.has_value()) << connection.error();
+  EXPECT_EQ(answer->status, 401);
+  EXPECT_NE(answer->head.find("WWW-Authenticate: AWS4-HMAC-SHA256\r\n"), std::string::npos)
+      << answer->head;
+}
+
 TEST_F(ServerRoutesTest, OpenApiDocumentHasAPathForEveryRouteAndTheSigV4Scheme) {
   const HttpAnswer answer = http_get(port(), "/openapi.json");
   ASSERT_EQ(answer.status, 200) << answer.transport << answer.body;
@@ -169,8 +209,9 @@ TEST_F(ServerRoutesTest, UnknownRouteIs404WithTheErrorBody) {
   EXPECT_TRUE(is_error_answer(http_send(port(), "POST", "/v1/nogroup/anything", {}, "{}"), 404,
                               "NotFound", "nogroup"));
   EXPECT_TRUE(is_error_answer(http_get(port(), "/no/such/page"), 404, "NotFound", ""));
-  EXPECT_TRUE(
-      is_error_answer(http_get(port(), "/v1/consumer/list-product-access"), 404, "NotFound", ""));
+  // A method's route asked with GET exists: 405 (ARouteAskedWithAnotherHttpMethodIs405...).
+  EXPECT_TRUE(is_error_answer(http_get(port(), "/v1/consumer/list-product-access"), 405,
+                              "InvalidArgument", "takes POST"));
 }
 
 TEST_F(ServerRoutesTest, TheAccessLogCutsALongPath) {
