@@ -275,6 +275,22 @@ absl::StatusOr<int> run_backup(const GlobalOptions& global, const std::string& t
   return kExitOk;
 }
 
+// Checked before CLI11 converts a value (with CLI11's own conversion, so that the same values
+// pass), since its message ("Could not convert: --x = ten") says nothing of what the option
+// takes.
+template <typename T>
+CLI::Validator takes(std::string_view what) {
+  return CLI::Validator(
+      [what](std::string& text) -> std::string {
+        T value{};  // of the option's own type
+        return CLI::detail::lexical_cast(text, value) ? ""
+                                                      : cat("takes ", what, ", not \"", text, "\"");
+      },
+      "");
+}
+const CLI::Validator kAnInteger = takes<std::int64_t>("a whole number");
+const CLI::Validator kTrueOrFalse = takes<bool>("true or false");
+
 // The options of one spelling of a parameter: --with-dashes and --with_underscores.
 void add_param_option(MethodCommand& command, const api::ParamSpec& spec, std::string_view key) {
   ParamValue& value = command.values.emplace_back();
@@ -294,10 +310,11 @@ void add_param_option(MethodCommand& command, const api::ParamSpec& spec, std::s
                                              cat(help, "; inline JSON, file://PATH or @PATH"));
       break;
     case api::ParamType::kBool:
-      value.option = command.app->add_option(names, value.flag, cat(help, "; true or false"));
+      value.option = command.app->add_option(names, value.flag, cat(help, "; true or false"))
+                         ->check(kTrueOrFalse);
       break;
     case api::ParamType::kInt:
-      value.option = command.app->add_option(names, value.number, help);
+      value.option = command.app->add_option(names, value.number, help)->check(kAnInteger);
       break;
     case api::ParamType::kStringList:
       value.option = command.app->add_option(names, value.list,
