@@ -229,6 +229,13 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
     if (!proven.ok()) {
       if (has_credentials && absl::IsUnauthenticated(proven.status())) {
         auth_failures_.record_failure(request.remote_address, AuthFailureLimit::Clock::now());
+        // Which key a failure claimed, so that an operator sees which one is tried: an id,
+        // never a secret, cut short since anyone can send any text.
+        if (auto claimed = aws::parse_authorization(first_header(http, "Authorization"));
+            claimed.ok()) {
+          constexpr std::size_t kLoggedKeyBytes = 64;
+          outcome.access_key_id = claimed->access_key_id.substr(0, kLoggedKeyBytes);
+        }
       }
       return proven.status();
     }
@@ -237,6 +244,7 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
                                       : Metrics::CallerSource::kStore);
     caller = std::move(proven->caller);
     outcome.account = caller->account.account_id;
+    outcome.access_key_id = caller->access_key_id;
     return absl::OkStatus();
   };
   if ((*route)->authenticated) {
@@ -388,6 +396,7 @@ Response RequestRouter::finish(const Request& request, Outcome outcome,
         {"micros", std::chrono::duration_cast<std::chrono::microseconds>(latency).count()}};
     if (path.size() > kLoggedPathBytes) line["path_bytes"] = path.size();
     if (!outcome.account.empty()) line["account"] = outcome.account;
+    if (!outcome.access_key_id.empty()) line["key"] = outcome.access_key_id;
     if (!outcome.status.ok()) {
       line["error"] = std::string(api::error_code_name(outcome.status.code()));
     }

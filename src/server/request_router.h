@@ -60,6 +60,8 @@ class RequestRouter final : public RequestHandler {
     std::string route;  // metrics label: "consumer/get-subscription", "healthz", "unknown"
     absl::Status status;
     std::string account;  // the caller's, once known
+    // The access key that signed: the caller's, or the one a failed authentication claimed.
+    std::string access_key_id;
   };
 
   Outcome call_method(const Request& request, std::string_view group, std::string_view method);

@@ -364,6 +364,14 @@ TEST_F(ServerRoutesTest, SecretsNeverAppearInMetricsOrTheAccessLog) {
   ASSERT_NE(log.find(cat("\"account\":\"", kConsumerAccount, "\"")), std::string::npos) << log;
   ASSERT_NE(log.find("Unauthenticated"), std::string::npos) << log;
   ASSERT_NE(metrics.body.find("datamesh_requests_total"), std::string::npos);
+  // Each line names the key that signed, a refused one too (the key tried, never its secret).
+  EXPECT_NE(log.find(cat("\"key\":\"", key(kConsumerAccount).access_key_id,
+                         "\",\"method\":\"POST\",\"micros\"")),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find(cat("\"error\":\"Unauthenticated\",\"key\":\"", extra.access_key_id, "\"")),
+            std::string::npos)
+      << log;
 
   const std::vector<std::string> secrets = this->secrets();
   ASSERT_GE(secrets.size(), 8u);
