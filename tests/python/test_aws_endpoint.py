@@ -81,3 +81,8 @@ def test_mesh_on_aws(aws_account):
     table = f"arn:aws:dynamodb:us-east-1:{aws_account}:table/AwsDataMeshSubscriptions"
     assert endpoints["Table"] == table
     assert endpoints["Stream"].startswith(table + "/stream/")
+    # With the mesh account's credentials, as the original's tracker ran, it reads through the
+    # admin's view: any filters, any subscription.
+    assert tracker.list_subscriptions(request_status="Pending") == {"Subscriptions": []}
+    assert tracker.list_subscriptions(owner_id="111111111111") == {"Subscriptions": []}
+    assert tracker.get_subscription("A" * 22) is None
