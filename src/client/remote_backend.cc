@@ -6,7 +6,6 @@
 #include <variant>
 
 #include "absl/strings/numbers.h"
-
 #include "api/client_token.h"
 #include "api/errors.h"
 #include "api/json_codec.h"
