@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -102,6 +103,13 @@ class RequestHandler {
   // The answer to a complete request. Called concurrently from event-loop threads (kEventLoop
   // requests) and worker threads (kWorker requests).
   virtual Response handle(const Request& request) = 0;
+  // An answer `head` (a request whose body has not been read, and never will be if answered)
+  // gets whatever its body holds, or nullopt to read the body and call handle(). Called on the
+  // event loop: must be cheap and must not block. The transport closes the connection after it.
+  virtual std::optional<Response> answer_before_body(const Request& head) {
+    (void)head;
+    return std::nullopt;
+  }
   // The answer to a request whose body the transport will not read (`request` holds none),
   // for `why`; `detail` says what was wrong with a kMalformedHead. Called on the event loop.
   // The transport closes the connection after it.

@@ -522,6 +522,10 @@ MHD_Result MicrohttpdTransport::begin(MHD_Connection* connection, Exchange& exch
                 handler_->body_refused(exchange.request, BodyRefusal::kMalformedHead, *problem),
                 /*close=*/true);
   }
+  if (std::optional<Response> early = handler_->answer_before_body(exchange.request)) {
+    exchange.body_refused = true;
+    return send(connection, *early, /*close=*/true);
+  }
 
   if (const char* declared = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
                                                          MHD_HTTP_HEADER_CONTENT_LENGTH)) {

@@ -21,6 +21,10 @@ bool has_header(const aws::HttpRequest& request, std::string_view name) {
 
 }  // namespace
 
+bool has_authorization(const aws::HttpRequest& request) {
+  return has_header(request, "Authorization");
+}
+
 std::string_view first_header(const aws::HttpRequest& request, std::string_view name) {
   for (const auto& [header, value] : request.headers) {
     if (base::equals_ignoring_ascii_case(header, name)) return value;
@@ -40,10 +44,7 @@ absl::StatusOr<SignedCaller> RequestAuthenticator::authenticate(const aws::HttpR
 
 absl::StatusOr<SignedCaller> RequestAuthenticator::verify(const aws::HttpRequest& request,
                                                           bool may_remember) {
-  if (!has_header(request, "Authorization")) {
-    return absl::UnauthenticatedError(
-        "the request is not signed: sign it with AWS Signature Version 4, service datamesh");
-  }
+  if (!has_authorization(request)) return absl::UnauthenticatedError(kNotSigned);
   DATAMESH_ASSIGN_OR_RETURN(const aws::Authorization authorization,
                             aws::parse_authorization(first_header(request, "Authorization")));
   const aws::Scope scope{.region = service_.region(),

@@ -33,6 +33,13 @@ struct SignedCaller {
   bool remembered = false;
 };
 
+// What an unsigned request to a method that needs a signature is answered (Unauthenticated).
+inline constexpr char kNotSigned[] =
+    "the request is not signed: sign it with AWS Signature Version 4, service datamesh";
+
+// Whether `request` carries an Authorization header (signed or not, well formed or not).
+bool has_authorization(const aws::HttpRequest& request);
+
 class RequestAuthenticator {
  public:
   RequestAuthenticator(api::MeshService& service, std::chrono::seconds max_clock_skew)

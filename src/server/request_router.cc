@@ -172,6 +172,20 @@ Response RequestRouter::handle(const Request& request) {
                 started);
 }
 
+std::optional<Response> RequestRouter::answer_before_body(const Request& head) {
+  std::string_view group, method;
+  if (head.http.method != "POST" || !split_method_path(head.http.path, group, method) ||
+      has_authorization(head.http)) {
+    return std::nullopt;
+  }
+  const auto route = api::find_route(group, method);
+  if (!route.ok() || !(*route)->authenticated) return std::nullopt;
+  Outcome outcome{.route = route_label(**route),
+                  .status = absl::UnauthenticatedError(kNotSigned)};
+  outcome.response = error_response(outcome.status);
+  return finish(head, std::move(outcome), std::chrono::steady_clock::now());
+}
+
 Response RequestRouter::body_refused(const Request& request, BodyRefusal why,
                                      std::string_view detail) {
   Outcome outcome{.route = std::string(Metrics::kUnknownRoute)};

@@ -45,6 +45,10 @@ class RequestRouter final : public RequestHandler {
   Response handle(const Request& request) override;
   Response body_refused(const Request& request, BodyRefusal why,
                         std::string_view detail) override;
+  // A call to a method that needs a signature, with no Authorization header: 401 before its
+  // body is read (it would be refused whatever the body; clients that sign nothing make the
+  // server hold nothing).
+  std::optional<Response> answer_before_body(const Request& head) override;
 
   // Adds lines (Prometheus text, HELP and TYPE included) that /metrics appends, made anew for
   // each scrape by `source` (the transport's closed connections, the TLS certificate). Call

@@ -43,6 +43,12 @@ using testkit::HttpConnection;
 constexpr char kAttacker[] = "127.0.0.1";
 constexpr char kClient[] = "127.0.0.2";
 constexpr char kReadPath[] = "/v1/consumer/list-product-access";
+// What an attacker adds so that the server reads a body at all (an unsigned call is refused on
+// its head): any Authorization header will do, since the signature can be checked only once
+// the body is in.
+constexpr char kForgedAuthorization[] =
+    "Authorization: AWS4-HMAC-SHA256 Credential=AKIDFORGED/20261207/us-east-1/datamesh/"
+    "aws4_request, SignedHeaders=host, Signature=00\r\n";
 
 // `request` as it goes on the wire (Content-Length added).
 std::string wire(const aws::HttpRequest& request) {
@@ -204,8 +210,8 @@ TEST_F(ServerAbuseTest, TrickledBodyIsClosedByTheBodyDeadline) {
       serve({{"request_body_timeout_seconds", 2}, {"read_timeout_seconds", 60}}));
   HttpConnection connection("127.0.0.1", port());
   ASSERT_TRUE(connection.send(
-      "POST /v1/consumer/list-product-access HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-      "Content-Length: 1000\r\n\r\n{"));
+      cat("POST /v1/consumer/list-product-access HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+          kForgedAuthorization, "Content-Length: 1000\r\n\r\n{")));
   int bytes = 0;
   for (; bytes < 80; ++bytes) {
     if (connection.has_data_now() || !connection.send(" ")) break;
@@ -280,7 +286,8 @@ TEST_F(ServerAbuseTest, TrickledBodiesOnEverySlotMakeRoomForANewClient) {
     for (int i = 0; i < count; ++i) {
       trickling.push_back(std::make_unique<HttpConnection>("127.0.0.1", port(), kAttacker));
       ASSERT_TRUE(trickling.back()->send(cat("POST ", kReadPath,
-                                             " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                             " HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+                                             kForgedAuthorization,
                                              "Content-Length: 1000\r\n\r\n{")));
     }
     // Pacing: the server reads the heads, so that the next connections find bodies, not heads

@@ -83,6 +83,23 @@ TEST_F(ServerRoutesTest, ARouteAskedWithAnotherHttpMethodIs405NamingTheMethodsIt
   EXPECT_EQ(http_send(port(), "GET", "/v1/admin/no-such-method", {}, "").status, 404);
 }
 
+// An unsigned call to a method that needs a signature is refused on its head: the server
+// neither waits for nor holds its body (here a megabyte declared and never sent).
+TEST_F(ServerRoutesTest, AnUnsignedCallIsRefusedBeforeItsBodyIsRead) {
+  testkit::HttpConnection connection("127.0.0.1", port());
+  ASSERT_TRUE(connection.send(cat("POST ", kRequestPath, " HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+                                  "Content-Length: 1048576\r\n\r\n{")));
+  auto answer = connection.read_answer();
+  ASSERT_TRUE(answer.has_value()) << connection.error();
+  EXPECT_TRUE(is_error_answer(HttpAnswer{.status = answer->status, .body = answer->body}, 401,
+                              "Unauthenticated", "the request is not signed"));
+  EXPECT_TRUE(connection.closed_by_server());
+  EXPECT_EQ(metric_value(http_get(port(), "/metrics").body,
+                         "datamesh_requests_total{route=\"consumer/request-access-to-product\","
+                         "status=\"401\"}"),
+            1.0);
+}
+
 TEST_F(ServerRoutesTest, AnUnsignedCallIs401NamingTheSchemeThatAuthenticates) {
   testkit::HttpConnection connection("127.0.0.1", port());
   ASSERT_TRUE(connection.send(

@@ -72,6 +72,12 @@ class ScriptedHandler final : public RequestHandler {
                                 request.http.body.size())};
   }
 
+  // /early/ paths are answered on their head, their body unread.
+  std::optional<Response> answer_before_body(const Request& head) override {
+    if (!head.http.path.starts_with("/early/")) return std::nullopt;
+    return Response{.status = 401, .body = cat("early ", head.http.body.size())};
+  }
+
   Response body_refused(const Request&, BodyRefusal why, std::string_view detail) override {
     if (why == BodyRefusal::kMalformedHead) return Response{.status = 400, .body = std::string(detail)};
     if (why == BodyRefusal::kServerFull) return Response{.status = 429, .body = "full"};
@@ -339,6 +345,19 @@ TEST_F(TransportTest, AmbiguousHeadsAreRefusedAndNothingAfterThemIsServed) {
   auto answer = old.read_answer();
   ASSERT_TRUE(answer.has_value());
   EXPECT_EQ(answer->status, 200);
+}
+
+TEST_F(TransportTest, AnAnswerOnTheHeadIsSentWithoutWaitingForTheBodyAndCloses) {
+  start(options());
+  RawConnection connection(port());
+  ASSERT_TRUE(connection.send_text("POST /early/a HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                   "Content-Length: 1000000\r\n\r\nab"));
+  auto answer = connection.read_answer();
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->status, 401);
+  EXPECT_EQ(answer->body, "early 0");
+  EXPECT_TRUE(connection.closed_by_server());
+  EXPECT_TRUE(handler_.seen().empty());
 }
 
 TEST_F(TransportTest, ChunkedBodyGrowingOverTheLimitClosesTheConnection) {
