@@ -56,10 +56,11 @@ class ChainCheck {
     if (gap) {
       add(event.sequence,
           event.sequence == last_sequence_ + 2
-              ? cat("event ", last_sequence_ + 1, " is missing (removed from the log)")
+              ? cat("event ", last_sequence_ + 1, " is missing before event ", event.sequence,
+                    " (removed from the log)")
           : event.sequence > last_sequence_ + 2
               ? cat("events ", last_sequence_ + 1, " to ", event.sequence - 1,
-                    " are missing (removed from the log)")
+                    " are missing before event ", event.sequence, " (removed from the log)")
               : cat("sequence ", event.sequence, " follows ", last_sequence_,
                     ": events were reordered or duplicated"));
     }

@@ -133,7 +133,8 @@ TEST_F(AuditChainTest, ARemovedEventIsNamed) {
   raw().exec("DELETE FROM audit_events WHERE sequence = 4");
   const AuditVerification result = verify();
   EXPECT_FALSE(result.intact);
-  EXPECT_THAT(result.problems, ElementsAre(Problem(5, "event 4 is missing")));
+  EXPECT_THAT(result.problems,
+              ElementsAre(Problem(5, "event 4 is missing before event 5 (removed from the log)")));
 }
 
 TEST_F(AuditChainTest, EventsRemovedBeforeAMovedEventAreNamedToo) {
