@@ -357,10 +357,10 @@ TEST(ServerConfigTest, SettingsAServerCannotWorkWithAreRefused) {
                 absl::StatusCode::kInvalidArgument, "event_threads is 1025");
   EXPECT_STATUS(check_config(ServerConfig{.max_workers_per_key = -1}),
                 absl::StatusCode::kInvalidArgument, "max_workers_per_key is -1");
-  EXPECT_STATUS(check_config(ServerConfig{.max_connections = 0}), absl::StatusCode::kInvalidArgument,
-                "max_connections is 0; allowed: 1 or more");
-  EXPECT_STATUS(check_config(ServerConfig{.max_body_bytes = 0}), absl::StatusCode::kInvalidArgument,
-                "max_body_bytes is 0; allowed: 1024 or more");
+  EXPECT_STATUS(check_config(ServerConfig{.max_connections = 0}),
+                absl::StatusCode::kInvalidArgument, "max_connections is 0; allowed: 1 or more");
+  EXPECT_STATUS(check_config(ServerConfig{.max_body_bytes = 0}),
+                absl::StatusCode::kInvalidArgument, "max_body_bytes is 0; allowed: 1024 or more");
 }
 
 TEST(ServerConfigTest, AbuseLimitsAreReadFromTheConfigFile) {

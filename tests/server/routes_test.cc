@@ -29,6 +29,26 @@ constexpr char kRequestPath[] = "/v1/consumer/request-access-to-product";
 
 class ServerRoutesTest : public ServedMeshTest {
  protected:
+  // Sends `wire` (a request to kRequestPath) on a connection of its own and expects it refused
+  // on its head: the error shape with `status`, `code` and `message` in it, the connection
+  // closed after it (nothing after the head is read as a request), and the answer counted
+  // under the method's route.
+  void expect_refused_on_its_head(const std::string& wire, long status, const std::string& code,
+                                  const std::string& message) {
+    testkit::HttpConnection connection("127.0.0.1", port());
+    ASSERT_TRUE(connection.send(wire)) << connection.error();
+    auto answer = connection.read_answer();
+    ASSERT_TRUE(answer.has_value()) << connection.error();
+    EXPECT_TRUE(is_error_answer(HttpAnswer{.status = answer->status, .body = answer->body},
+                                status, code, message));
+    EXPECT_TRUE(answer->close);
+    EXPECT_TRUE(connection.closed_by_server());
+    EXPECT_EQ(metric_value(http_get(port(), "/metrics").body,
+                           cat("datamesh_requests_total{route=\"consumer/request-access-to-"
+                               "product\",status=\"", status, "\"}")),
+              1.0);
+  }
+
   aws::HttpRequest signed_as(const std::string& account, const std::string& path,
                              const std::string& body) {
     auto request = signed_post(port(), path, body, key(account));
@@ -86,18 +106,9 @@ TEST_F(ServerRoutesTest, ARouteAskedWithAnotherHttpMethodIs405NamingTheMethodsIt
 // An unsigned call to a method that needs a signature is refused on its head: the server
 // neither waits for nor holds its body (here a megabyte declared and never sent).
 TEST_F(ServerRoutesTest, AnUnsignedCallIsRefusedBeforeItsBodyIsRead) {
-  testkit::HttpConnection connection("127.0.0.1", port());
-  ASSERT_TRUE(connection.send(cat("POST ", kRequestPath, " HTTP/1.1\r\nHost: 127.0.0.1\r\n",
-                                  "Content-Length: 1048576\r\n\r\n{")));
-  auto answer = connection.read_answer();
-  ASSERT_TRUE(answer.has_value()) << connection.error();
-  EXPECT_TRUE(is_error_answer(HttpAnswer{.status = answer->status, .body = answer->body}, 401,
-                              "Unauthenticated", "the request is not signed"));
-  EXPECT_TRUE(connection.closed_by_server());
-  EXPECT_EQ(metric_value(http_get(port(), "/metrics").body,
-                         "datamesh_requests_total{route=\"consumer/request-access-to-product\","
-                         "status=\"401\"}"),
-            1.0);
+  expect_refused_on_its_head(cat("POST ", kRequestPath, " HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+                                 "Content-Length: 1048576\r\n\r\n{"),
+                             401, "Unauthenticated", "the request is not signed");
 }
 
 TEST_F(ServerRoutesTest, AnUnsignedCallIs401NamingTheSchemeThatAuthenticates) {
@@ -307,24 +318,13 @@ TEST_F(ServerRoutesTest, BodyOverTheLimitIs413WithTheErrorBody) {
 // A head a proxy could read differently (here two lengths, the second hiding a request in the
 // body) gets the JSON error shape, is counted under its route, and nothing after it is served.
 TEST_F(ServerRoutesTest, AmbiguousHeadIs400AndClosesTheConnection) {
-  testkit::HttpConnection connection("127.0.0.1", port());
-  ASSERT_TRUE(connection.connected());
   const std::string hidden = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-  ASSERT_TRUE(connection.send(cat("POST ", kRequestPath, " HTTP/1.1\r\nHost: 127.0.0.1\r\n",
-                                  "Content-Length: 2\r\nContent-Length: ", 2 + hidden.size(),
-                                  "\r\n\r\n{}", hidden)));
-  auto answer = connection.read_answer();
-  ASSERT_TRUE(answer.has_value()) << connection.error();
-  EXPECT_TRUE(is_error_answer(HttpAnswer{.status = answer->status, .body = answer->body}, 400,
-                              "InvalidArgument",
-                              "malformed request: Content-Length is given 2 times; give it once; "
-                              "the connection is closed"));
-  EXPECT_TRUE(answer->close);
-  EXPECT_TRUE(connection.closed_by_server());
-  EXPECT_EQ(metric_value(http_get(port(), "/metrics").body,
-                         "datamesh_requests_total{route=\"consumer/request-access-to-product\","
-                         "status=\"400\"}"),
-            1.0);
+  expect_refused_on_its_head(
+      cat("POST ", kRequestPath, " HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+          "Content-Length: 2\r\nContent-Length: ", 2 + hidden.size(), "\r\n\r\n{}", hidden),
+      400, "InvalidArgument",
+      "malformed request: Content-Length is given 2 times; give it once; the connection is "
+      "closed");
 }
 
 TEST_F(ServerRoutesTest, InitializeOverHttpIsRefusedWith403UnlessAllowed) {

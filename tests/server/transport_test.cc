@@ -79,7 +79,9 @@ class ScriptedHandler final : public RequestHandler {
   }
 
   Response body_refused(const Request&, BodyRefusal why, std::string_view detail) override {
-    if (why == BodyRefusal::kMalformedHead) return Response{.status = 400, .body = std::string(detail)};
+    if (why == BodyRefusal::kMalformedHead) {
+      return Response{.status = 400, .body = std::string(detail)};
+    }
     if (why == BodyRefusal::kServerFull) return Response{.status = 429, .body = "full"};
     return Response{.status = 413, .body = R"({"Error":{"Code":"ResourceExhausted"}})"};
   }
