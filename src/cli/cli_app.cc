@@ -412,10 +412,16 @@ int run(int argc, char** argv) {
       {"catalog", "the caller's own catalog: databases and tables"},
       {"producer", "publish data products and decide on access requests"},
       {"consumer", "request access, import and leave data products"}};
+  // A command's help lists its own options only (CLI11): it says where the others are.
+  constexpr char kGlobalOptionsFooter[] =
+      "Global options (--endpoint, --credentials-file, --profile, --access-key-id, "
+      "--region-name, --timeout, --log-level, ...) go before or after the command: datamesh "
+      "--help lists them.";
   for (const auto& [group, help] : group_help) {
     CLI::App* sub = app.add_subcommand(std::string(group), std::string(help));
     sub->require_subcommand(1);
     sub->fallthrough();
+    sub->footer(kGlobalOptionsFooter);
     groups[group] = sub;
   }
   for (const api::Route& route : api::routes()) {
@@ -424,6 +430,7 @@ int run(int argc, char** argv) {
     command.app = groups.at(route.group)
                       ->add_subcommand(api::dashed(route.method), std::string(route.summary));
     command.app->fallthrough();
+    command.app->footer(kGlobalOptionsFooter);
     for (const api::ParamSpec& spec : route.params) add_param_options(command, spec);
   }
   CLI::App* migrate = groups.at("admin")->add_subcommand(
