@@ -129,9 +129,14 @@ MHD_Result collect_header(void* out, MHD_ValueKind, const char* name, const char
 
 // What makes a request head ambiguous (BodyRefusal::kMalformedHead), or nullopt.
 std::optional<std::string> head_problem(const aws::HttpRequest& http, std::string_view version) {
-  const std::size_t lengths = aws::header_values(http, "content-length").size();
-  const bool chunked = !aws::header_values(http, "transfer-encoding").empty();
-  const std::size_t hosts = aws::header_values(http, "host").size();
+  // Counted in one pass, copying nothing: every request's head goes through here.
+  std::size_t lengths = 0, hosts = 0;
+  bool chunked = false;
+  for (const auto& [name, value] : http.headers) {
+    if (base::equals_ignoring_ascii_case(name, "content-length")) ++lengths;
+    if (base::equals_ignoring_ascii_case(name, "host")) ++hosts;
+    if (base::equals_ignoring_ascii_case(name, "transfer-encoding")) chunked = true;
+  }
   if (lengths > 1) return cat("Content-Length is given ", lengths, " times; give it once");
   if (lengths == 1 && chunked) {
     return std::string("both Content-Length and Transfer-Encoding are given; give one");
