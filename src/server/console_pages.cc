@@ -56,10 +56,17 @@ ConsolePages::ConsolePages(std::string_view region) {
 }
 
 std::optional<Response> ConsolePages::find(std::string_view path) const {
+  const Response* page = page_of(path);
+  if (page == nullptr) return std::nullopt;
+  return *page;
+}
+
+bool ConsolePages::serves(std::string_view path) const { return page_of(path) != nullptr; }
+
+const Response* ConsolePages::page_of(std::string_view path) const {
   if (path == "/index.html") path = "/";
   const auto page = pages_.find(path);
-  if (page == pages_.end()) return std::nullopt;
-  return page->second;
+  return page == pages_.end() ? nullptr : &page->second;
 }
 
 }  // namespace datamesh::server

@@ -26,11 +26,16 @@ class ConsolePages {
 
   // The answer to GET `path`, or nullopt when it is no console path.
   std::optional<Response> find(std::string_view path) const;
+  // Whether `path` is a console path (what find answers), without copying its answer.
+  bool serves(std::string_view path) const;
 
   // Whether this build has the console (built with npm; -DDATAMESH_CONSOLE).
   bool built() const { return built_; }
 
  private:
+  // The answer kept for `path` ("/index.html" is "/"), or null.
+  const Response* page_of(std::string_view path) const;
+
   std::map<std::string, Response, std::less<>> pages_;
   bool built_ = false;
 };

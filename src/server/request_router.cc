@@ -1,6 +1,8 @@
 #include "server/request_router.h"
 
 #include <map>
+#include <optional>
+#include <string>
 
 #include "api/errors.h"
 #include "api/json_codec.h"
@@ -42,6 +44,15 @@ Response throttled_response(std::chrono::seconds retry_after, const std::string&
       429, {{"Error", {{"Code", "ThrottlingException"}, {"Message", message}}}});
   response.headers.emplace_back("Retry-After", std::to_string(retry_after.count()));
   return response;
+}
+
+// The access key id a request's Authorization header claims, before any signature is checked;
+// nullopt without a well-formed header.
+std::optional<std::string> claimed_access_key(const aws::HttpRequest& http) {
+  absl::StatusOr<aws::Authorization> auth =
+      aws::parse_authorization(first_header(http, "Authorization"));
+  if (!auth.ok()) return std::nullopt;
+  return std::move(auth->access_key_id);
 }
 
 // "/v1/{group}/{method}" with both parts non-empty and without further '/': the group and the
@@ -115,9 +126,9 @@ Lane RequestRouter::lane(std::string_view method, std::string_view path) const {
 }
 
 std::string RequestRouter::fairness_key(const Request& request) const {
-  const absl::StatusOr<aws::Authorization> auth =
-      aws::parse_authorization(first_header(request.http, "Authorization"));
-  if (auth.ok()) return cat("key:", auth->access_key_id);
+  if (std::optional<std::string> key = claimed_access_key(request.http)) {
+    return cat("key:", *key);
+  }
   return cat("address:", request.remote_address);
 }
 
@@ -145,21 +156,23 @@ Response RequestRouter::handle(const Request& request) {
     }
   }
   // A route that exists, asked with another HTTP method: 405, with the methods it takes.
-  const bool method_route = split_method_path(http.path, group, method) &&
-                            api::find_route(group, method).ok();
+  const absl::StatusOr<const api::Route*> route =
+      split_method_path(http.path, group, method) ? api::find_route(group, method)
+                                                  : absl::NotFoundError("no method path");
   const bool page_route = http.path == "/healthz" || http.path == "/openapi.json" ||
-                          http.path == "/metrics" || console_.find(http.path).has_value();
-  if (method_route || page_route) {
-    const std::string_view allowed = method_route ? "POST" : "GET, HEAD";
+                          http.path == "/metrics" || console_.serves(http.path);
+  if (route.ok() || page_route) {
+    const std::string_view allowed = route.ok() ? "POST" : "GET, HEAD";
     const absl::Status refused = absl::InvalidArgumentError(
         cat(http.path, " takes ", allowed,
-            method_route ? " (a JSON body, signed: see GET /openapi.json)" : "", ", not ",
+            route.ok() ? " (a JSON body, signed: see GET /openapi.json)" : "", ", not ",
             http.method));
-    Outcome outcome{.response = error_response(refused), .status = refused};
+    Outcome outcome{.response = error_response(refused),
+                    .route = route.ok() ? route_label(**route)
+                                        : std::string(Metrics::kUnknownRoute),
+                    .status = refused};
     outcome.response.status = 405;
     outcome.response.headers.emplace_back("Allow", std::string(allowed));
-    outcome.route = method_route ? route_label(**api::find_route(group, method))
-                                 : std::string(Metrics::kUnknownRoute);
     return finish(request, std::move(outcome), started);
   }
   // Unknown routes share one label, so that nobody can grow /metrics by inventing paths.
@@ -245,10 +258,9 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
         auth_failures_.record_failure(request.remote_address, AuthFailureLimit::Clock::now());
         // Which key a failure claimed, so that an operator sees which one is tried: an id,
         // never a secret, cut short since anyone can send any text.
-        if (auto claimed = aws::parse_authorization(first_header(http, "Authorization"));
-            claimed.ok()) {
+        if (std::optional<std::string> claimed = claimed_access_key(http)) {
           constexpr std::size_t kLoggedKeyBytes = 64;
-          outcome.access_key_id = claimed->access_key_id.substr(0, kLoggedKeyBytes);
+          outcome.access_key_id = claimed->substr(0, kLoggedKeyBytes);
         }
       }
       return proven.status();
