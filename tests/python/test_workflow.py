@@ -62,6 +62,9 @@ def test_whole_workflow(mesh):
     assert tracker.get_subscription(sub)["Status"] == "Active"
     assert [s["SubscriptionId"]
             for s in tracker.list_subscriptions(principal_id=CONSUMER_ID)["Subscriptions"]] == [sub]
+    # Every filter given narrows the answer, the owner's too.
+    assert tracker.list_subscriptions(principal_id=CONSUMER_ID,
+                                      owner_id=CONSUMER_ID) == {"Subscriptions": []}
     producer_tracker = SubscriberTracker(credentials=mesh.producer_creds,
                                          data_mesh_account_id=MESH_ID, endpoint=mesh.endpoint)
     assert producer_tracker.get_subscription(sub)["SubscriptionId"] == sub

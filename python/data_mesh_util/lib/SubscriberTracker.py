@@ -116,19 +116,15 @@ class SubscriberTracker(MeshClient):
         only its own view: principal_id (the caller as consumer), or owner_id with request_status
         'Pending' (the caller's pending requests). Every page is read, from start_token on."""
         if self._is_mesh_admin():
-            group, method, party, key = "admin", "list_subscriptions", None, None
+            group, method = "admin", "list_subscriptions"
             params = {"producer_account_id": owner_id, "consumer_account_id": principal_id,
                       "database_name": database_name,
                       "status": [request_status] if request_status else None}
             params = {k: v for k, v in params.items() if v is not None}
         elif principal_id is not None:
-            group, method, party, key = ("consumer", "list_product_access", principal_id,
-                                         "SubscriberPrincipal")
-            params = {}
+            group, method, params = "consumer", "list_product_access", {}
         elif owner_id is not None and request_status == STATUS_PENDING:
-            group, method, party, key = ("producer", "list_pending_access_requests", owner_id,
-                                         "OwnerPrincipal")
-            params = {}
+            group, method, params = "producer", "list_pending_access_requests", {}
         else:
             raise error_for("Unimplemented",
                             "list_subscriptions needs the mesh account's credentials, or "
@@ -141,10 +137,10 @@ class SubscriberTracker(MeshClient):
             token = page.get("NextToken")
             if not token:
                 break
-        wanted = {"DatabaseName": database_name, "Status": request_status,
+        # Every filter given, whichever view answered (a view may answer more than asked).
+        wanted = {"OwnerPrincipal": owner_id, "SubscriberPrincipal": principal_id,
+                  "DatabaseName": database_name, "Status": request_status,
                   "TableName": tables, "RequestedGrants": includes_grants}
-        if key is not None:
-            wanted[key] = party
         items = [i for i in items
                  if all(v is None or i.get(k) == v for k, v in wanted.items())]
         return {"Subscriptions": items}
