@@ -107,13 +107,11 @@ absl::StatusOr<SqliteBackup> backup_sqlite_file(const std::string& from, const s
   const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     // Named as the caller named it: the .partial file is this function's own.
-    const int error = errno;
-    const std::filesystem::path folder = std::filesystem::absolute(to).parent_path();
-    if (error == ENOENT) {
+    if (errno == ENOENT) {
       return absl::NotFoundError(cat("cannot create the backup ", to, ": its folder ",
-                                     folder.string(), " does not exist"));
+                                     std::filesystem::absolute(to).parent_path().string(),
+                                     " does not exist"));
     }
-    errno = error;
     return errno_error("create the backup", to);
   }
   ::close(fd);
