@@ -40,9 +40,14 @@ struct Caller {
 
 enum class Persona { kProducer, kConsumer };
 
-// The one answer to an unknown, revoked or mismatched key (secret or signature), so that a
-// caller cannot probe which keys exist.
-absl::Status invalid_key_error(std::string_view access_key_id);
+// How a caller proves it holds its key: the secret itself (embedded), or a SigV4 signature over
+// the request (served), which also fails when the request was changed after signing.
+enum class KeyProof { kSecret, kSignature };
+
+// The one answer to an unknown, revoked or mismatched key, so that a caller cannot probe which
+// keys exist.
+absl::Status invalid_key_error(std::string_view access_key_id,
+                               KeyProof proof = KeyProof::kSecret);
 
 // What the transactions of one call on an Engine::confirming engine found of its caller.
 struct CallerConfirmation {

@@ -60,10 +60,15 @@ absl::StatusOr<SignedCaller> RequestAuthenticator::verify(const aws::HttpRequest
       return SignedCaller{.caller = *std::move(caller), .remembered = true};
     }
   }
+  // A wrong secret and a changed request get the unknown-key answer, so keys cannot be probed;
+  // the other refusals (date, scope, body hash) keep their message, which helps fix a client.
+  const auto refused = [&] {
+    return core::invalid_key_error(authorization.access_key_id, core::KeyProof::kSignature);
+  };
   auto key = service_.engine().resolve_access_key(authorization.access_key_id);
   if (!key.ok()) {
     remembered_.forget(authorization.access_key_id);
-    return key.status();
+    return absl::IsUnauthenticated(key.status()) ? refused() : key.status();
   }
   DATAMESH_RETURN_IF_ERROR(to_sign.status());
   std::string signing_key = aws::signing_key(key->secret_access_key, authorization.date,
@@ -72,9 +77,7 @@ absl::StatusOr<SignedCaller> RequestAuthenticator::verify(const aws::HttpRequest
   const absl::Status verified = aws::check_signature(authorization, signing_key, *to_sign);
   if (verified.ok()) remembered_.remember(key->caller, authorization.date, signing_key);
   OPENSSL_cleanse(signing_key.data(), signing_key.size());
-  // A wrong secret gets the unknown-key answer, so keys cannot be probed; the other refusals
-  // (date, scope, body) keep their message, which helps fix a client.
-  if (!verified.ok()) return core::invalid_key_error(authorization.access_key_id);
+  if (!verified.ok()) return refused();
   DATAMESH_RETURN_IF_ERROR(check_claims(request, authorization, key->caller));
   return SignedCaller{.caller = std::move(key->caller)};
 }
