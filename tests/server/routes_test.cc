@@ -327,6 +327,16 @@ TEST_F(ServerRoutesTest, AmbiguousHeadIs400AndClosesTheConnection) {
       "closed");
 }
 
+TEST_F(ServerRoutesTest, InitializeOfAnInitializedMeshDoesNotNameItsAccountToAStranger) {
+  // The fixture's server allows initialize over HTTP, and its mesh is initialized.
+  const HttpAnswer refused =
+      http_send(port(), "POST", "/v1/admin/initialize-mesh-account",
+                {{"Content-Type", "application/json"}}, R"({"mesh_name": "again"})");
+  EXPECT_TRUE(is_error_answer(refused, 409, "AlreadyExists", "the mesh is already initialized"));
+  EXPECT_EQ(error_message(refused).find(kMeshAccount), std::string::npos)
+      << error_message(refused);
+}
+
 TEST_F(ServerRoutesTest, InitializeOverHttpIsRefusedWith403UnlessAllowed) {
   ScratchDir scratch;
   InProcessServer closed;
