@@ -11,7 +11,7 @@ packages=(
   # libraries
   libabsl-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libpcre2-dev libssl-dev libmicrohttpd-dev libgnutls28-dev libcpp-httplib-dev
-  libcurl4-openssl-dev libpugixml-dev libsimdjson-dev
+  libcurl4-openssl-dev libpugixml-dev libsimdjson-dev zlib1g-dev
   # tcmalloc, the datamesh command's allocator (src/CMakeLists.txt)
   libgoogle-perftools-dev
   # the Python package data_mesh_util (python/, docs/PYTHON.md)

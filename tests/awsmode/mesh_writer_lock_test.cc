@@ -36,9 +36,11 @@ class MeshWriterLockTest : public MotoTest {
     ASSERT_TRUE(created.ok()) << created.status();
   }
 
-  // A lock whose clock is `now_` and that never sleeps.
+  // A lock whose clock is `now_` and that never sleeps; plans over 1,000 bytes go to parts.
   MeshWriterLock lock(const std::string& owner, std::chrono::seconds wait = {}) {
     MeshWriterLock::Options options;
+    options.plan_part_bytes = 1000;
+    options.max_plan_parts = 4;
     options.lease = std::chrono::seconds(60);
     options.wait = wait;
     options.sleep = [this](std::chrono::nanoseconds pause) { now_ += pause; };
@@ -46,15 +48,16 @@ class MeshWriterLockTest : public MotoTest {
     return MeshWriterLock(*sessions_, owner, options);
   }
 
-  nlohmann::json lock_item() {
+  nlohmann::json item(std::string_view id) {
     absl::StatusOr<nlohmann::json> got = client_->call(
         Service::kDynamoDb, "GetItem",
         {{"TableName", journal::kTable},
-         {"Key", {{"JournalId", string_value(journal::kLockId)}}},
+         {"Key", {{"JournalId", string_value(id)}}},
          {"ConsistentRead", true}});
     EXPECT_TRUE(got.ok()) << got.status();
     return got.ok() && got->contains("Item") ? (*got)["Item"] : nlohmann::json();
   }
+  nlohmann::json lock_item() { return item(journal::kLockId); }
 
   std::string mesh_;
   std::shared_ptr<const datamesh::aws::AwsClient> client_;
@@ -173,6 +176,85 @@ TEST_F(MeshWriterLockTest, TheCommitsLastWriteFreesTheLock) {
                           {{"TransactItems", nlohmann::json::array({holder.release_element()})}})
                    .ok());
   EXPECT_EQ(lock_item()["Owner"]["S"], "other");
+}
+
+// A plan text that deflates to about `bytes` bytes: digits of a simple generator.
+std::string plan_of(std::size_t bytes) {
+  std::string text = "{\"writes\":\"";
+  uint32_t state = 12345;
+  for (std::size_t i = 0; i < bytes * 2; ++i) {
+    state = state * 1103515245 + 12345;
+    text += static_cast<char>('0' + (state >> 16) % 10);
+  }
+  return text + "\"}";
+}
+
+TEST_F(MeshWriterLockTest, ALargePlanIsKeptInPartsAndPassesToTheNextHolderWhole) {
+  MeshWriterLock failed = lock("failed");
+  ASSERT_TRUE(failed.acquire().ok());
+  const std::string plan = plan_of(2500);
+  ASSERT_TRUE(failed.record_plan(plan).ok());
+  nlohmann::json held = lock_item();
+  EXPECT_EQ(held["State"]["S"], "applying");
+  EXPECT_FALSE(held.contains("Plan"));
+  EXPECT_EQ(held["PlanParts"]["N"], "3");
+  EXPECT_EQ(held["PlanBytes"]["N"], std::to_string(plan.size()));
+  EXPECT_TRUE(item("mesh-writer/plan/2").contains("Part"));
+  ASSERT_TRUE(failed.abandon().ok());
+
+  MeshWriterLock next = lock("next");
+  absl::StatusOr<std::optional<std::string>> taken = next.acquire();
+  ASSERT_TRUE(taken.ok()) << taken.status();
+  EXPECT_EQ(taken->value_or(""), plan);
+  // Finished: no plan of either form is left.
+  ASSERT_TRUE(next.clear_plan().ok());
+  held = lock_item();
+  EXPECT_EQ(held["State"]["S"], "running");
+  EXPECT_FALSE(held.contains("PlanParts") || held.contains("PlanBytes")) << held.dump();
+
+  // A small plan after a large one is kept in the item, and the parts are not read.
+  ASSERT_TRUE(next.record_plan("small").ok());
+  EXPECT_FALSE(lock_item().contains("PlanParts"));
+  EXPECT_EQ(next.acquire().value_or(std::nullopt).value_or(""), "small");
+}
+
+TEST_F(MeshWriterLockTest, APlanOverItsPartsIsRefusedWithNothingWritten) {
+  MeshWriterLock holder = lock("holder");
+  ASSERT_TRUE(holder.acquire().ok());
+  const absl::Status refused = holder.record_plan(plan_of(5000));
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << refused;
+  EXPECT_THAT(refused.message(), HasSubstr("keeps at most 4000 deflated bytes"));
+  EXPECT_EQ(lock_item()["State"]["S"], "running");
+  EXPECT_TRUE(item("mesh-writer/plan/0").is_null());
+}
+
+TEST_F(MeshWriterLockTest, PartsAreWrittenOnlyWhileTheLockIsOurs) {
+  MeshWriterLock gone = lock("gone");
+  ASSERT_TRUE(gone.acquire().ok());
+  now_ += std::chrono::seconds(61);
+  ASSERT_TRUE(lock("next").acquire().ok());
+  const absl::Status refused = gone.record_plan(plan_of(2500));
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  EXPECT_THAT(refused.message(), HasSubstr("lost the mesh's write lock"));
+  EXPECT_TRUE(item("mesh-writer/plan/0").is_null());
+  EXPECT_EQ(lock_item()["State"]["S"], "running");
+}
+
+TEST_F(MeshWriterLockTest, APlanWithAPartMissingIsDataLoss) {
+  MeshWriterLock failed = lock("failed");
+  ASSERT_TRUE(failed.acquire().ok());
+  ASSERT_TRUE(failed.record_plan(plan_of(2500)).ok());
+  ASSERT_TRUE(failed.abandon().ok());
+  ASSERT_TRUE(client_
+                  ->call(Service::kDynamoDb, "DeleteItem",
+                         {{"TableName", journal::kTable},
+                          {"Key", {{"JournalId", string_value("mesh-writer/plan/1")}}}})
+                  .ok());
+  const absl::StatusOr<std::optional<std::string>> taken = lock("next").acquire();
+  EXPECT_EQ(taken.status().code(), absl::StatusCode::kDataLoss) << taken.status();
+  EXPECT_THAT(taken.status().message(),
+              HasSubstr("part 1 of 3 of the plan left in the mesh's writer lock: attribute Part "
+                        "must be B, not missing"));
 }
 
 TEST_F(MeshWriterLockTest, KeepAliveRenewsOnlyPastHalfTheLease) {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <set>
 
+#include "absl/strings/escaping.h"
 #include "base/text.h"
 
 namespace datamesh::store::aws {
@@ -12,6 +13,10 @@ using base::cat;
 using nlohmann::json;
 
 json string_value(std::string_view text) { return {{"S", std::string(text)}}; }
+
+json binary_value(std::string_view bytes) {
+  return {{"B", absl::Base64Escape(absl::string_view(bytes.data(), bytes.size()))}};
+}
 
 json number_value(int64_t number) { return {{"N", std::to_string(number)}}; }
 
@@ -70,6 +75,17 @@ absl::StatusOr<std::string> ItemReader::optional_string(std::string_view name) c
   const json* value = find(name);
   if (value == nullptr) return std::string();
   return string_of(name, *value, "S");
+}
+
+absl::StatusOr<std::string> ItemReader::required_binary(std::string_view name) const {
+  const json* value = find(name);
+  const bool is_binary = value != nullptr && value->is_object() && value->size() == 1 &&
+                         value->contains("B") && (*value)["B"].is_string();
+  std::string bytes;
+  if (!is_binary || !absl::Base64Unescape((*value)["B"].get_ref<const std::string&>(), &bytes)) {
+    return type_error(name, "B");
+  }
+  return bytes;
 }
 
 absl::StatusOr<int64_t> ItemReader::required_number(std::string_view name) const {

@@ -1,7 +1,7 @@
-// DynamoDB items in the wire's AttributeValue JSON form ({"S": "text"}, {"L": [...]},
-// {"SS": [...]}, {"M": {...}}, {"N": "12"}, {"BOOL": true}, {"NULL": true}), as the DynamoDB JSON
-// protocol sends and receives them: building values, and reading attributes of an item with
-// errors that name the attribute and the type that was expected.
+// DynamoDB items in the wire's AttributeValue JSON form ({"S": "text"}, {"B": "base64"},
+// {"L": [...]}, {"SS": [...]}, {"M": {...}}, {"N": "12"}, {"BOOL": true}, {"NULL": true}), as the
+// DynamoDB JSON protocol sends and receives them: building values, and reading attributes of an
+// item with errors that name the attribute and the type that was expected.
 //
 // The readers take the item's name (e.g. "tracker item GUxw…") for their messages. Every reader
 // of an optional attribute accepts it missing and {"NULL": true} alike: the original library
@@ -24,6 +24,7 @@ using Item = nlohmann::json;  // an object: attribute name -> AttributeValue
 
 // Values.
 nlohmann::json string_value(std::string_view text);                      // {"S": text}
+nlohmann::json binary_value(std::string_view bytes);             // {"B": base64 of bytes}
 nlohmann::json number_value(int64_t number);                             // {"N": "number"}
 nlohmann::json bool_value(bool value);                                   // {"BOOL": value}
 nlohmann::json null_value();                                             // {"NULL": true}
@@ -44,6 +45,8 @@ class ItemReader {
   absl::StatusOr<std::string> required_string(std::string_view name) const;
   // "" when missing or NULL.
   absl::StatusOr<std::string> optional_string(std::string_view name) const;
+  // The bytes of a B.
+  absl::StatusOr<std::string> required_binary(std::string_view name) const;
   // 0 when missing; the N must be a whole number that fits in 64 bits.
   absl::StatusOr<int64_t> optional_number(std::string_view name) const;
   absl::StatusOr<int64_t> required_number(std::string_view name) const;

@@ -101,6 +101,12 @@ inline constexpr std::string_view kOwner = "Owner";
 inline constexpr std::string_view kLeaseUntil = "LeaseUntil";
 inline constexpr std::string_view kState = "State";
 inline constexpr std::string_view kPlan = "Plan";
+// A plan too large for the lock's item: deflated, in items "mesh-writer/plan/<i>" (attribute
+// Part), PlanParts of them, inflating to PlanBytes.
+inline constexpr std::string_view kPlanParts = "PlanParts";
+inline constexpr std::string_view kPlanBytes = "PlanBytes";
+inline constexpr std::string_view kPlanPartIdPrefix = "mesh-writer/plan/";
+inline constexpr std::string_view kPart = "Part";
 inline constexpr std::string_view kRunning = "running";
 inline constexpr std::string_view kApplying = "applying";
 // The mesh key's item: its id and the attribute holding the key.

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "aws/aws_errors.h"
+#include "base/compression.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "store/aws/attribute_value.h"
+#include "store/aws/mesh_tables.h"
 
 namespace datamesh::store::aws {
 
@@ -20,13 +23,33 @@ nlohmann::json lock_key() {
   return {{std::string(j::kJournalId), string_value(j::kLockId)}};
 }
 
-// Names of the lock's attributes for expressions (#o, #l, #s, #p).
-nlohmann::json attribute_names() {
-  return {{"#o", j::kOwner}, {"#l", j::kLeaseUntil}, {"#s", j::kState}, {"#p", j::kPlan}};
+// Names of the lock's attributes for expressions (#o, #l, #s, #p, #n, #b), those `expression`
+// uses: DynamoDB refuses names an expression does not use.
+nlohmann::json attribute_names(std::string_view expression) {
+  nlohmann::json names = nlohmann::json::object();
+  for (const auto& [name, attribute] :
+       {std::pair{"#o", j::kOwner}, {"#l", j::kLeaseUntil}, {"#s", j::kState}, {"#p", j::kPlan},
+        {"#n", j::kPlanParts}, {"#b", j::kPlanBytes}}) {
+    if (expression.find(name) != std::string_view::npos) names[name] = attribute;
+  }
+  return names;
 }
+
+// A finished plan's end: back to "running", no plan.
+constexpr char kClearPlan[] = "SET #s = :running REMOVE #p, #n, #b";
 
 bool condition_failed(const absl::Status& status) {
   return datamesh::aws::aws_error_code(status) == "ConditionalCheckFailedException";
+}
+
+absl::Status lost_lock() {
+  return absl::FailedPreconditionError(
+      cat("this writer lost the mesh's write lock (DynamoDB table ", j::kTable,
+          ") to another after its lease ran out; nothing more is written"));
+}
+
+nlohmann::json plan_part_key(std::size_t index) {
+  return {{std::string(j::kJournalId), string_value(cat(j::kPlanPartIdPrefix, index))}};
 }
 
 }  // namespace
@@ -97,7 +120,7 @@ absl::StatusOr<std::optional<std::string>> MeshWriterLock::acquire() {
                {":applying", string_value(j::kApplying)}}}});
         if (taken.ok()) {
           lease_until_ = std::chrono::system_clock::time_point(std::chrono::seconds(lease_until));
-          DATAMESH_ASSIGN_OR_RETURN(std::string plan, item.required_string(j::kPlan));
+          DATAMESH_ASSIGN_OR_RETURN(std::string plan, left_plan(item));
           return std::optional<std::string>(std::move(plan));
         }
         if (!condition_failed(taken.status())) return taken.status();
@@ -122,36 +145,105 @@ absl::Status MeshWriterLock::update_held(const std::string& update_expression,
   const int64_t lease_until = now_seconds() + options_.lease.count();
   values[":me"] = string_value(owner_);
   values[":lease"] = number_value(lease_until);
-  nlohmann::json names = attribute_names();
-  // DynamoDB refuses names an expression does not use.
-  for (const char* name : {"#s", "#p"}) {
-    if (update_expression.find(name) == std::string::npos) names.erase(name);
-  }
+  const std::string expression = cat("SET #l = :lease", update_expression);
   const absl::StatusOr<nlohmann::json> updated = mesh->call(
       Service::kDynamoDb, "UpdateItem",
       {{"TableName", j::kTable},
        {"Key", lock_key()},
-       {"UpdateExpression", cat("SET #l = :lease", update_expression)},
+       {"UpdateExpression", expression},
        {"ConditionExpression", "#o = :me"},
-       {"ExpressionAttributeNames", std::move(names)},
+       {"ExpressionAttributeNames", attribute_names(cat(expression, " #o"))},
        {"ExpressionAttributeValues", std::move(values)}});
-  if (condition_failed(updated.status())) {
-    return absl::FailedPreconditionError(cat(
-        "this writer lost the mesh's write lock (DynamoDB table ", j::kTable,
-        ") to another after its lease ran out; nothing more is written"));
-  }
+  if (condition_failed(updated.status())) return lost_lock();
   DATAMESH_RETURN_IF_ERROR(updated.status());
   lease_until_ = std::chrono::system_clock::time_point(std::chrono::seconds(lease_until));
   return absl::OkStatus();
 }
 
 absl::Status MeshWriterLock::record_plan(const std::string& plan) {
+  if (plan.size() > options_.plan_part_bytes) return record_plan_in_parts(plan);
   return update_held(", #s = :applying, #p = :plan",
                      {{":applying", string_value(j::kApplying)}, {":plan", string_value(plan)}});
 }
 
+absl::Status MeshWriterLock::record_plan_in_parts(const std::string& plan) {
+  const std::string packed = base::deflated(plan);
+  const std::size_t part_bytes = options_.plan_part_bytes;
+  const std::size_t parts = (packed.size() + part_bytes - 1) / part_bytes;
+  if (parts > options_.max_plan_parts) {
+    return absl::InvalidArgumentError(cat(
+        "this write is too large for a mesh on AWS: its plan is ", plan.size(), " bytes (",
+        packed.size(), " deflated), and the mesh's writer lock (DynamoDB table ", j::kTable,
+        ") keeps at most ", options_.max_plan_parts * part_bytes,
+        " deflated bytes, one DynamoDB transaction's worth; nothing was changed. Make the "
+        "change in several calls (for a publication, groups of tables with --table-name-regex)"));
+  }
+  std::vector<nlohmann::json> elements;
+  for (std::size_t index = 0; index < parts; ++index) {
+    nlohmann::json item = plan_part_key(index);
+    item[std::string(j::kPart)] = binary_value(packed.substr(index * part_bytes, part_bytes));
+    elements.push_back({{"Put", {{"TableName", j::kTable}, {"Item", std::move(item)}}}});
+  }
+  // The move to "applying" is the transaction's condition: the parts change only while ours.
+  const int64_t lease_until = now_seconds() + options_.lease.count();
+  const std::string expression = "SET #l = :lease, #s = :applying, #n = :parts, #b = :bytes "
+                                 "REMOVE #p";
+  elements.push_back(
+      {{"Update",
+        {{"TableName", j::kTable},
+         {"Key", lock_key()},
+         {"UpdateExpression", expression},
+         {"ConditionExpression", "#o = :me"},
+         {"ExpressionAttributeNames", attribute_names(cat(expression, " #o"))},
+         {"ExpressionAttributeValues",
+          {{":me", string_value(owner_)},
+           {":lease", number_value(lease_until)},
+           {":applying", string_value(j::kApplying)},
+           {":parts", number_value(static_cast<int64_t>(parts))},
+           {":bytes", number_value(static_cast<int64_t>(plan.size()))}}}}}});
+  const absl::Status sent = transact_write(sessions_, std::move(elements), "");
+  if (absl::IsAborted(sent) && absl::StrContains(sent.message(), "ConditionalCheckFailed")) {
+    return lost_lock();
+  }
+  DATAMESH_RETURN_IF_ERROR(sent);
+  lease_until_ = std::chrono::system_clock::time_point(std::chrono::seconds(lease_until));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> MeshWriterLock::left_plan(const ItemReader& item) const {
+  // Plan: in the item (datamesh before 2026-12-07 wrote only this form).
+  if (item.has(j::kPlan) || !item.has(j::kPlanParts)) return item.required_string(j::kPlan);
+  DATAMESH_ASSIGN_OR_RETURN(const int64_t parts, item.required_number(j::kPlanParts));
+  DATAMESH_ASSIGN_OR_RETURN(const int64_t bytes, item.required_number(j::kPlanBytes));
+  DATAMESH_ASSIGN_OR_RETURN(const datamesh::aws::AwsClient* mesh, sessions_.mesh());
+  std::string packed;
+  for (int64_t index = 0; index < parts; ++index) {
+    DATAMESH_ASSIGN_OR_RETURN(
+        const nlohmann::json got,
+        mesh->call(Service::kDynamoDb, "GetItem",
+                   {{"TableName", j::kTable},
+                    {"Key", plan_part_key(static_cast<std::size_t>(index))},
+                    {"ConsistentRead", true}}));
+    const nlohmann::json found = got.value("Item", nlohmann::json::object());
+    const ItemReader part(found, cat("part ", index, " of ", parts,
+                                     " of the plan left in the mesh's writer lock"));
+    absl::StatusOr<std::string> piece = part.required_binary(j::kPart);
+    if (!piece.ok()) return absl::DataLossError(piece.status().message());
+    packed += *piece;
+  }
+  absl::StatusOr<std::string> plan = base::inflated(packed, static_cast<std::size_t>(bytes));
+  if (!plan.ok() || plan->size() != static_cast<std::size_t>(bytes)) {
+    return absl::DataLossError(cat(
+        "the plan left in the mesh's writer lock (DynamoDB table ", j::kTable, ", ", parts,
+        " parts) does not inflate to its ", bytes, " bytes",
+        plan.ok() ? std::string() : cat(": ", plan.status().message())));
+  }
+  return plan;
+}
+
 absl::Status MeshWriterLock::clear_plan() {
-  return update_held(", #s = :running REMOVE #p", {{":running", string_value(j::kRunning)}});
+  return update_held(", #s = :running REMOVE #p, #n, #b",
+                     {{":running", string_value(j::kRunning)}});
 }
 
 absl::Status MeshWriterLock::renew() { return update_held("", nlohmann::json::object()); }
@@ -174,9 +266,9 @@ nlohmann::json MeshWriterLock::clear_plan_element() const {
   return {{"Update",
            {{"TableName", j::kTable},
             {"Key", lock_key()},
-            {"UpdateExpression", "SET #s = :running REMOVE #p"},
+            {"UpdateExpression", kClearPlan},
             {"ConditionExpression", "#o = :me"},
-            {"ExpressionAttributeNames", {{"#o", j::kOwner}, {"#s", j::kState}, {"#p", j::kPlan}}},
+            {"ExpressionAttributeNames", attribute_names(cat(kClearPlan, " #o"))},
             {"ExpressionAttributeValues",
              {{":me", string_value(owner_)}, {":running", string_value(j::kRunning)}}}}}};
 }

@@ -11,6 +11,11 @@
 //   State       S  "running": the body runs, nothing applied yet;
 //                  "applying": the commit is making its changes; Plan says which
 //   Plan        S  the commit's plan (JSON text), while applying
+//   PlanParts   N  instead of Plan, for a plan larger than one part: how many items
+//                  "mesh-writer/plan/<0..N-1>" hold it, deflated (attribute Part, B), written
+//                  in one transaction with the move to "applying"; the next large plan
+//                  overwrites them
+//   PlanBytes   N  with PlanParts: the plan's size inflated
 // A holder that fails while applying leaves the item, so the next holder (or `datamesh admin
 // reconcile`) finishes the plan before doing anything else (docs/AWS.md, "Transactions").
 //
@@ -18,6 +23,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -31,6 +37,8 @@
 
 namespace datamesh::store::aws {
 
+class ItemReader;
+
 class MeshWriterLock {
  public:
   struct Options {
@@ -41,6 +49,11 @@ class MeshWriterLock {
     std::function<std::chrono::system_clock::time_point()> clock = [] {
       return std::chrono::system_clock::now();
     };
+    // A plan up to this size is kept in the lock's item; a larger one, deflated, in parts of
+    // this size. A DynamoDB item holds at most 400 KB.
+    std::size_t plan_part_bytes = 350'000;
+    // The parts are written in one TransactWriteItems, which carries at most 4 MB.
+    std::size_t max_plan_parts = 10;
   };
 
   MeshWriterLock(const AwsSessions& sessions, std::string owner, Options options);
@@ -53,6 +66,8 @@ class MeshWriterLock {
   // when none): the caller finishes it before anything else, then calls clear_plan.
   absl::StatusOr<std::optional<std::string>> acquire();
   // Moves to "applying" with `plan` (checked: we still hold the lock), and renews the lease.
+  // InvalidArgument, with nothing written, for a plan larger than max_plan_parts parts
+  // deflated.
   absl::Status record_plan(const std::string& plan);
   // Back to "running" once a left plan is finished.
   absl::Status clear_plan();
@@ -83,6 +98,9 @@ class MeshWriterLock {
   absl::Status while_ours(std::string_view operation, nlohmann::json request);
   int64_t now_seconds() const;
   absl::Status update_held(const std::string& update_expression, nlohmann::json values);
+  absl::Status record_plan_in_parts(const std::string& plan);
+  // The plan a failed holder left in `item` (the lock's), from the item or its parts.
+  absl::StatusOr<std::string> left_plan(const ItemReader& item) const;
 
   const AwsSessions& sessions_;
   std::string owner_;
