@@ -107,17 +107,27 @@ absl::Status require_requested(const Subscription& sub, const PermissionSet& req
           join(sub.requested_grants, ", "), ")", remedy));
 }
 
-// The grantable_permissions a producer names; InvalidArgument unless all of them are granted:
-// a consumer may only pass on what it holds.
+// The grantable_permissions a producer names; InvalidArgument unless each of them is granted
+// itself: a consumer may only pass on what it holds, and a grant row is grantable or not as a
+// whole (ALL granted makes ALL grantable, not SELECT: Lake Formation's grant option is per
+// permission listed).
 absl::StatusOr<PermissionSet> parse_grantable(const std::vector<std::string>& names,
                                               const PermissionSet& granted) {
   DATAMESH_ASSIGN_OR_RETURN(
       const PermissionSet grantable,
       parse_subscription_permissions("grantable_permissions", names, /*allow_empty=*/true));
-  if (!granted.covers(grantable)) {
-    return absl::InvalidArgumentError(
-        cat("grantable_permissions ", join(grantable.minus(granted).names(), ", "),
-            " are not granted (granted: ", join(granted.names(), ", "), ")"));
+  const PermissionSet missing = grantable.minus(granted);
+  if (!missing.empty()) {
+    const std::string listed = join(missing.names(), ", ");
+    return absl::InvalidArgumentError(cat(
+        "grantable_permissions ", listed, " are not granted (granted: ",
+        join(granted.names(), ", "), ")",
+        granted.contains(Permission::kAll)
+            ? cat(": ALL is granted as a permission of its own, and only ALL itself can be "
+                  "made grantable; to let the consumer pass on ", listed, ", grant ",
+                  missing.names().size() == 1 ? "it" : "them", " too (grant_permissions ALL, ",
+                  listed, ")")
+            : std::string()));
   }
   return grantable;
 }

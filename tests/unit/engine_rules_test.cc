@@ -141,6 +141,29 @@ TEST_F(EngineRulesTest, GrantablePermissionsMustBeGranted) {
                 "grantable_permissions INSERT are not granted (granted: SELECT, DESCRIBE)");
 }
 
+// ALL covers SELECT when access is checked, but a grant option is per permission listed: SELECT
+// grantable under ALL would be recorded and never granted.
+TEST_F(EngineRulesTest, GrantablePermissionsUnderAllMustBeGrantedThemselves) {
+  ASSERT_OK_AND_ASSIGN(AccessRequest made, request({"ALL"}, Strings{"orders"}));
+  EXPECT_STATUS(engine_->approve_access_request(
+                    producer_, {.request_id = made.subscription_id,
+                                .options = {.grant_permissions = Strings{"ALL"},
+                                            .grantable_permissions = Strings{"SELECT"}}}),
+                absl::StatusCode::kInvalidArgument,
+                "grantable_permissions SELECT are not granted (granted: ALL, DESCRIBE): ALL is "
+                "granted as a permission of its own, and only ALL itself can be made grantable; "
+                "to let the consumer pass on SELECT, grant it too (grant_permissions ALL, "
+                "SELECT)");
+  ASSERT_OK(engine_->approve_access_request(
+      producer_, {.request_id = made.subscription_id,
+                  .options = {.grant_permissions = Strings{"ALL", "SELECT"},
+                              .grantable_permissions = Strings{"SELECT"}}}));
+  ASSERT_OK_AND_ASSIGN(PermissionCheck select,
+                       engine_->check_permission(consumer_, {kProduct, "orders", "SELECT"}));
+  EXPECT_TRUE(select.allowed);
+  EXPECT_TRUE(select.grantable);
+}
+
 TEST_F(EngineRulesTest, DeletionRevokesEveryGrant) {
   ASSERT_OK_AND_ASSIGN(AccessRequest made, request({"SELECT"}, std::nullopt));
   ASSERT_OK(engine_->approve_access_request(producer_, {.request_id = made.subscription_id}));
