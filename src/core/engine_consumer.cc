@@ -93,11 +93,11 @@ absl::StatusOr<std::vector<std::string>> resolve_tables(store::Transaction& tx,
       // "orders,order_items" is what the reference accepted: say how to give several tables.
       const bool listed = entry.find(',') != std::string::npos;
       return absl::NotFoundError(
-          cat("table ", entry, " not found in mesh database ", database,
+          cat("table ", quote_value(entry), " not found in mesh database ", database,
               listed ? cat("; give tables as separate values (",
                            absl::StrReplaceAll(entry, {{",", " "}}),
                            "), not as one comma-separated value")
-                     : ""));
+                     : lower_case_hint(entry)));
     }
     if (!names) {
       DATAMESH_ASSIGN_OR_RETURN(names, tx.list_table_names(mesh, database));
@@ -111,7 +111,8 @@ absl::StatusOr<std::vector<std::string>> resolve_tables(store::Transaction& tx,
                               patterns.select(entry, *names));
     if (matched.empty()) {
       return absl::NotFoundError(
-          cat("no table of mesh database ", database, " matches \"", entry, "\""));
+          cat("no table of mesh database ", database, " matches ", quote_value(entry),
+              lower_case_hint(entry)));
     }
     resolved.insert(matched.begin(), matched.end());
   }
@@ -459,8 +460,9 @@ absl::StatusOr<Table> Engine::get_published_table(const Caller& caller,
     DATAMESH_ASSIGN_OR_RETURN(std::optional<Table> table,
                               tx.get_table(mesh, request.database_name, request.table_name));
     if (!table) {
-      return absl::NotFoundError(cat("table ", request.table_name, " not found in data product ",
-                                     request.database_name));
+      return absl::NotFoundError(cat("table ", quote_value(request.table_name),
+                                     " not found in data product ", request.database_name,
+                                     lower_case_hint(request.table_name)));
     }
     return std::move(*table);
   });

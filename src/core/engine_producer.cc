@@ -214,7 +214,18 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
     if (selected.empty()) {
       return absl::NotFoundError(cat(
           "no table of database ", request.source_database_name,
-          pattern ? cat(" matches \"", regex, "\"") : std::string(" exists")));
+          pattern ? cat(" matches ", quote_value(regex), lower_case_hint(regex))
+                  : std::string(" exists")));
+    }
+    // Glue allows names the mesh's do not (upper case, dots): said of the source table, before
+    // anything is copied, rather than of the link it would get.
+    for (const std::string& name : selected) {
+      if (absl::Status valid = validate_catalog_name("table name", name); !valid.ok()) {
+        return absl::InvalidArgumentError(
+            cat("table ", quote_value(name), " of database ", request.source_database_name,
+                " cannot be published: ", valid.message(),
+                "; leave it out with table_name_regex"));
+      }
     }
 
     // The product record: a mesh database belongs to one producer and one source database.

@@ -1,5 +1,6 @@
 #include "core/names.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -32,6 +33,15 @@ bool all_name_chars(std::string_view text) {
 }
 
 }  // namespace
+
+std::string lower_case_hint(std::string_view given) {
+  if (given.starts_with("(?i)") ||
+      std::none_of(given.begin(), given.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    return "";
+  }
+  return "; table names are lower case, and patterns are case-sensitive (lower-case the name, "
+         "or start a pattern with (?i))";
+}
 
 bool next_code_point(std::string_view text, std::size_t* pos, uint32_t* code_point) {
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };

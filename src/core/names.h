@@ -17,6 +17,11 @@ namespace datamesh::core {
 // `max_bytes` is cut at a character boundary and followed by its length: "abc"... (5000 bytes).
 std::string quote_value(std::string_view value, std::size_t max_bytes = 80);
 
+// For a message that a table name or pattern matched nothing: "; table names are lower case
+// ..." when `given` has an upper-case ASCII letter (catalog names never do, and patterns are
+// case-sensitive), else "".
+std::string lower_case_hint(std::string_view given);
+
 // Decodes the UTF-8 sequence at `text[*pos]` (*pos < text.size()), advancing `*pos`. Returns
 // false for anything that is not the shortest encoding of a Unicode scalar value (overlong
 // forms, surrogates, values above U+10FFFF, truncated or stray continuation bytes).

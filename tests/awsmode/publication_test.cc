@@ -213,5 +213,39 @@ TEST_F(PublicationTest, PublishingAndApprovingMakeTheOriginalsResourcesOnceEach)
   EXPECT_EQ(policy_of()["Statement"], json({kept, both}));
 }
 
+// Glue allows table names the mesh's rules do not (upper case, dots). Publishing a database that
+// holds one names that source table and how to leave it out, and copies nothing; without it, the
+// rest publishes.
+TEST_F(PublicationTest, ASourceTableWithANameTheMeshRefusesIsNamedBeforeAnythingIsCopied) {
+  set_up_mesh();
+  const std::shared_ptr<const AwsClient> in_producer = moto_account_client(producer());
+  ASSERT_NE(in_producer, nullptr);
+  ASSERT_TRUE(
+      call(producer(), "catalog", "create_database", {{"database_input", {{"Name", "legacy"}}}})
+          .ok());
+  ASSERT_TRUE(call(producer(), "catalog", "create_table",
+                   {{"database_name", "legacy"}, {"table_input", {{"Name", "orders"}}}})
+                  .ok());
+  call_ok(*in_producer, Service::kGlue, "CreateTable",
+          {{"DatabaseName", "legacy"}, {"TableInput", {{"Name", "my.table"}}}});
+
+  const absl::StatusOr<json> refused =
+      call(producer(), "producer", "create_data_products",
+           {{"source_database_name", "legacy"}, {"table_name_regex", ".*"}});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  EXPECT_EQ(refused.status().message(),
+            "table \"my.table\" of database legacy cannot be published: invalid table name "
+            "\"my.table\": use 1 to 255 characters of lower-case letters, digits, '_' and '-'; "
+            "leave it out with table_name_regex");
+  EXPECT_FALSE(moto_account_client(mesh())
+                   ->call(Service::kGlue, "GetDatabase", {{"Name", "legacy-" + producer()}})
+                   .ok());
+
+  const absl::StatusOr<json> published =
+      call(producer(), "producer", "create_data_products",
+           {{"source_database_name", "legacy"}, {"table_name_regex", "orders"}});
+  EXPECT_TRUE(published.ok()) << published.status();
+}
+
 }  // namespace
 }  // namespace datamesh::aws::testing

@@ -138,7 +138,7 @@ TEST_F(BrowseTest, AnUnknownProductOrTableIsNotFoundAndABadNameInvalid) {
   const absl::StatusOr<Table> table = consumer().get_published_table(kSalesProduct, "refunds");
   EXPECT_STATUS_CODE(table, StatusCode::kNotFound);
   EXPECT_THAT(std::string(table.status().message()),
-              ::testing::HasSubstr("table refunds not found in data product"));
+              ::testing::HasSubstr("table \"refunds\" not found in data product"));
   EXPECT_STATUS_CODE(consumer().get_published_table("", "orders"), StatusCode::kInvalidArgument);
   EXPECT_STATUS_CODE(consumer().get_published_table(kSalesProduct, "bad name!"),
                      StatusCode::kInvalidArgument);
