@@ -1,5 +1,7 @@
 // Catalog methods: each account's own Glue-like databases and tables.
 #include <algorithm>
+#include <map>
+#include <string_view>
 
 #include "base/status_macros.h"
 #include "base/text.h"
@@ -277,7 +279,21 @@ absl::StatusOr<std::vector<std::string>> Engine::import_tables(
   if (tables.empty()) {
     return absl::InvalidArgumentError("the table list to import is empty");
   }
-  for (const TableInput& input : tables) DATAMESH_RETURN_IF_ERROR(validate_table_input(input));
+  // Said of the entry of the list given (a get-tables answer's TableList), which a message
+  // about "TableInput" alone does not point to; a table given twice would be written twice,
+  // the last one winning in silence.
+  std::map<std::string_view, size_t> first_of;
+  for (size_t i = 0; i < tables.size(); ++i) {
+    if (absl::Status valid = validate_table_input(tables[i]); !valid.ok()) {
+      return absl::Status(valid.code(), cat("TableList[", i, "]: ", valid.message()));
+    }
+    const auto [first, inserted] = first_of.emplace(tables[i].name, i);
+    if (!inserted) {
+      return absl::InvalidArgumentError(
+          cat("TableList[", first->second, "] and TableList[", i, "] both name table ",
+              quote_value(tables[i].name), ": give each table once"));
+    }
+  }
   const std::string& catalog = caller.account.account_id;
   return write([&](store::Transaction& tx) -> absl::StatusOr<std::vector<std::string>> {
     const std::string date = now();
