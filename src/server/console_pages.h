@@ -3,8 +3,11 @@
 // the page the region it signs for. Every answer is made once, at construction, and only
 // copied afterwards: the router answers them on the event loop like /healthz.
 //
-// The files are sent gzip-compressed as built (Content-Encoding: gzip; every browser the
-// console supports accepts it), with the headers of docs/SECURITY.md "Web console": a
+// The page is sent gzip-compressed as built (Content-Encoding: gzip; every browser the console
+// supports accepts it), and as plain HTML, inflated once at construction, to a client that does
+// not take gzip (curl without --compressed takes anything, as RFC 9110 reads a request with no
+// Accept-Encoding; `Accept-Encoding: identity` does not). With the headers of docs/SECURITY.md
+// "Web console": a
 // Content-Security-Policy allowing only the page's own inline script and style (by their
 // SHA-256) and requests to this server, no framing; nosniff, no referrer. Thread-safe (const
 // after construction).
@@ -24,8 +27,10 @@ class ConsolePages {
   // `region`: the server's signing region, which the page must sign for.
   explicit ConsolePages(std::string_view region);
 
-  // The answer to GET `path`, or nullopt when it is no console path.
-  std::optional<Response> find(std::string_view path) const;
+  // The answer to GET `path` for a client whose Accept-Encoding is `accept_encoding` (nullopt
+  // when it sent none), or nullopt when it is no console path.
+  std::optional<Response> find(std::string_view path,
+                               std::optional<std::string_view> accept_encoding = {}) const;
   // Whether `path` is a console path (what find answers), without copying its answer.
   bool serves(std::string_view path) const;
 
@@ -37,7 +42,14 @@ class ConsolePages {
   const Response* page_of(std::string_view path) const;
 
   std::map<std::string, Response, std::less<>> pages_;
+  // The page of "/" as plain HTML, for clients that do not take gzip.
+  std::optional<Response> plain_index_;
   bool built_ = false;
 };
+
+// Whether a client whose Accept-Encoding is `accept_encoding` (nullopt: it sent none, which
+// takes any coding) takes a gzip body (RFC 9110, 12.5.3): gzip, x-gzip or "*" listed with a
+// weight above 0, gzip's own entry deciding over "*".
+bool accepts_gzip(std::optional<std::string_view> accept_encoding);
 
 }  // namespace datamesh::server

@@ -9,6 +9,7 @@
 #include "api/json_list.h"
 #include "api/logging.h"
 #include "api/routes.h"
+#include "aws/sigv4.h"
 #include "core/subscription_status.h"
 #include "base/status_macros.h"
 #include "base/text.h"
@@ -20,6 +21,13 @@ namespace datamesh::server {
 using base::cat;
 
 namespace {
+
+// The request's Accept-Encoding, its headers joined as one list; nullopt when it sent none.
+std::optional<std::string> accept_encoding_of(const aws::HttpRequest& http) {
+  const std::vector<std::string> values = aws::header_values(http, "Accept-Encoding");
+  if (values.empty()) return std::nullopt;
+  return base::join(values, ",");
+}
 
 constexpr std::string_view kMethodPrefix = "/v1/";
 
@@ -151,7 +159,7 @@ Response RequestRouter::handle(const Request& request) {
       return finish(request, {.response = {.body = openapi_body_}, .route = "openapi"}, started);
     }
     if (http.path == "/metrics") return finish(request, metrics_page(), started);
-    if (auto page = console_.find(http.path)) {
+    if (auto page = console_.find(http.path, accept_encoding_of(http))) {
       return finish(request, {.response = *std::move(page), .route = "console"}, started);
     }
   }

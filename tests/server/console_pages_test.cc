@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "base/compression.h"
 #include "base/text.h"
 #include "gtest/gtest.h"
 #include "server/console_assets.h"
@@ -57,6 +58,48 @@ TEST(ConsolePagesTest, ServesThePageGzippedWithSecurityHeaders) {
   EXPECT_EQ(header(*page, "Referrer-Policy"), "no-referrer");
   EXPECT_EQ(header(*page, "Cache-Control"), "no-cache");
   EXPECT_EQ(pages.find("/index.html")->body, page->body);
+}
+
+// A client that does not take gzip gets the same page as plain HTML, with the same headers but
+// Content-Encoding; one that sends no Accept-Encoding takes any coding (RFC 9110).
+TEST(ConsolePagesTest, ServesThePagePlainToAClientThatDoesNotTakeGzip) {
+  const ConsolePages pages("eu-west-1");
+  if (!pages.built()) GTEST_SKIP() << "built without the console (-DDATAMESH_CONSOLE=OFF)";
+  const auto gzipped = pages.find("/", "gzip, deflate, br");
+  const auto plain = pages.find("/", "identity");
+  ASSERT_TRUE(gzipped.has_value() && plain.has_value());
+  EXPECT_EQ(header(*gzipped, "Content-Encoding"), "gzip");
+  EXPECT_EQ(header(*plain, "Content-Encoding"), "");
+  EXPECT_TRUE(plain->body.starts_with("<!doctype html>") ||
+              plain->body.starts_with("<!DOCTYPE html>"))
+      << plain->body.substr(0, 40);
+  const absl::StatusOr<std::string> inflated = base::inflated(gzipped->body, 64 << 20);
+  ASSERT_TRUE(inflated.ok()) << inflated.status();
+  EXPECT_EQ(plain->body, *inflated);
+  EXPECT_EQ(plain->headers.size() + 1, gzipped->headers.size());
+  for (const char* name : {"Content-Security-Policy", "Vary", "Cache-Control", "X-Frame-Options"}) {
+    EXPECT_EQ(header(*plain, name), header(*gzipped, name)) << name;
+  }
+  EXPECT_EQ(pages.find("/")->body, gzipped->body) << "no Accept-Encoding takes any coding";
+  EXPECT_EQ(pages.find("/index.html", "")->body, plain->body) << "an empty one takes none";
+}
+
+TEST(ConsolePagesTest, AcceptEncodingIsReadAsRfc9110Says) {
+  EXPECT_TRUE(accepts_gzip(std::nullopt));
+  EXPECT_TRUE(accepts_gzip("gzip"));
+  EXPECT_TRUE(accepts_gzip("deflate, GZIP;q=0.5"));
+  EXPECT_TRUE(accepts_gzip("x-gzip"));
+  EXPECT_TRUE(accepts_gzip("*"));
+  EXPECT_TRUE(accepts_gzip("br, *;q=0.1"));
+  EXPECT_TRUE(accepts_gzip("gzip;q=0.001"));
+  EXPECT_FALSE(accepts_gzip(""));
+  EXPECT_FALSE(accepts_gzip("identity"));
+  EXPECT_FALSE(accepts_gzip("br, deflate"));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0"));
+  EXPECT_FALSE(accepts_gzip("gzip; q=0.000, identity"));
+  EXPECT_FALSE(accepts_gzip("*;q=0"));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0, *"));
+  EXPECT_TRUE(accepts_gzip("*;q=0, gzip"));
 }
 
 TEST(ConsolePagesTest, TellsThePageTheServersRegion) {

@@ -9,6 +9,7 @@
 
 #include "base/text.h"
 #include "gtest/gtest.h"
+#include "server/console_pages.h"
 #include "server/request_router.h"
 #include "server/served_mesh.h"
 #include "support/manual_clock.h"
@@ -62,6 +63,25 @@ TEST_F(ServerRoutesTest, HealthzAnswersOkWithoutSignature) {
   ASSERT_EQ(answer.status, 200) << answer.transport << answer.body;
   EXPECT_EQ(nlohmann::json::parse(answer.body, nullptr, false), nlohmann::json({{"Status", "ok"}}))
       << answer.body;
+}
+
+// The console page goes gzip-compressed to a client that takes gzip (or says nothing), plain to
+// one that does not.
+TEST_F(ServerRoutesTest, TheConsolePageIsPlainForAClientThatDoesNotTakeGzip) {
+  if (!server::ConsolePages("us-east-1").built()) {
+    EXPECT_EQ(http_send(port(), "GET", "/", {}, "").status, 404);
+    return;
+  }
+  const HttpAnswer plain = http_send(port(), "GET", "/", {{"Accept-Encoding", "identity"}}, "");
+  ASSERT_EQ(plain.status, 200);
+  EXPECT_TRUE(plain.body.starts_with("<!doctype html>") ||
+              plain.body.starts_with("<!DOCTYPE html>"))
+      << plain.body.substr(0, 40);
+  for (const Headers& headers : {Headers{{"Accept-Encoding", "gzip, br"}}, Headers{}}) {
+    const HttpAnswer gzipped = http_send(port(), "GET", "/", headers, "");
+    ASSERT_EQ(gzipped.status, 200);
+    EXPECT_TRUE(gzipped.body.starts_with("\x1f\x8b")) << "gzip magic";
+  }
 }
 
 // Load balancers' health checks often send HEAD: it is answered as GET, without the body.
