@@ -275,13 +275,11 @@ absl::Status Engine::record_token(store::Transaction& tx,
           now + std::chrono::duration_cast<std::chrono::seconds>(kClientTokenLifetime).count()});
 }
 
-absl::Status invalid_key_error(std::string_view access_key_id, KeyProof proof) {
+absl::Status invalid_key_error(std::string_view access_key_id) {
   return absl::UnauthenticatedError(
       cat("the security token included in the request is invalid: access key \"", access_key_id,
-          proof == KeyProof::kSecret
-              ? "\" is unknown, revoked, or its secret does not match"
-              : "\" is unknown or revoked, its secret does not match, or the request was "
-                "changed after it was signed"));
+          "\" is unknown, revoked, or its secret does not match (through a server, also when the "
+          "request was changed after it was signed)"));
 }
 
 namespace {

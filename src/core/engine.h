@@ -40,14 +40,11 @@ struct Caller {
 
 enum class Persona { kProducer, kConsumer };
 
-// How a caller proves it holds its key: the secret itself (embedded), or a SigV4 signature over
-// the request (served), which also fails when the request was changed after signing.
-enum class KeyProof { kSecret, kSignature };
-
-// The one answer to an unknown, revoked or mismatched key, so that a caller cannot probe which
-// keys exist.
-absl::Status invalid_key_error(std::string_view access_key_id,
-                               KeyProof proof = KeyProof::kSecret);
+// The one answer to an unknown, revoked or mismatched key (secret or signature), so that a
+// caller cannot probe which keys exist. A served call proves its secret with a SigV4 signature,
+// which also fails when the request was changed after signing: the answer names that cause too,
+// the same in every mode.
+absl::Status invalid_key_error(std::string_view access_key_id);
 
 // What the transactions of one call on an Engine::confirming engine found of its caller.
 struct CallerConfirmation {

@@ -62,13 +62,11 @@ absl::StatusOr<SignedCaller> RequestAuthenticator::verify(const aws::HttpRequest
   }
   // A wrong secret and a changed request get the unknown-key answer, so keys cannot be probed;
   // the other refusals (date, scope, body hash) keep their message, which helps fix a client.
-  const auto refused = [&] {
-    return core::invalid_key_error(authorization.access_key_id, core::KeyProof::kSignature);
-  };
+  const auto refused = [&] { return core::invalid_key_error(authorization.access_key_id); };
   auto key = service_.engine().resolve_access_key(authorization.access_key_id);
   if (!key.ok()) {
     remembered_.forget(authorization.access_key_id);
-    return absl::IsUnauthenticated(key.status()) ? refused() : key.status();
+    return key.status();
   }
   DATAMESH_RETURN_IF_ERROR(to_sign.status());
   std::string signing_key = aws::signing_key(key->secret_access_key, authorization.date,

@@ -358,14 +358,7 @@ RequestRouter::Outcome RequestRouter::call_method(const Request& request, std::s
     }
     answer = service_->dispatch_text(**route, params, &*caller, first_header(http, kMeshIdHeader));
   }
-  if (!answer.ok()) {
-    // A caller that showed no key (initialize, with --allow-initialize) learns that the mesh
-    // exists, not whose account it is.
-    if (!caller && absl::IsAlreadyExists(answer.status())) {
-      return fail(absl::AlreadyExistsError("the mesh is already initialized"));
-    }
-    return fail(answer.status());
-  }
+  if (!answer.ok()) return fail(answer.status());
   // A method that answers None answers {} over HTTP, as json_response writes null.
   outcome.response =
       Response{.status = 200, .body = *answer == "null" ? std::string("{}") : *std::move(answer)};

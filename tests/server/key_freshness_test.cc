@@ -49,7 +49,7 @@ class KeyFreshnessTest : public ::testing::Test {
     if (!request.ok()) return 0;
     const HttpAnswer answer = http_send(server.port(), *request);
     if (answer.status != 200) {
-      EXPECT_TRUE(is_error_answer(answer, 401, "Unauthenticated", "is unknown or revoked"))
+      EXPECT_TRUE(is_error_answer(answer, 401, "Unauthenticated", "is unknown, revoked"))
           << answer.body;
     }
     return answer.status;

@@ -110,7 +110,7 @@ TEST_F(RememberedCallerTest, ARevokedRememberedKeyIsRefusedAndItsWriteDoesNothin
   const HttpAnswer refused = post("/v1/catalog/create-database",
                                   R"({"database_input": {"Name": "landing"}})", key);
   EXPECT_EQ(refused.status, 401) << refused.body;
-  EXPECT_THAT(refused.body, HasSubstr("is unknown or revoked"));
+  EXPECT_THAT(refused.body, HasSubstr("is unknown, revoked"));
   EXPECT_EQ(callers("stale"), "1");
   const HttpAnswer databases =
       post("/v1/catalog/get-databases", "{}", keys_.at(kProducerAccount));
@@ -131,7 +131,7 @@ TEST_F(RememberedCallerTest, ARevokedRememberedKeyWithAMalformedBodyIsRefusedAsR
   ASSERT_OK(admin_->revoke_access_key(key.access_key_id));
   malformed = post("/v1/consumer/list-product-access", "{not json", key);
   EXPECT_EQ(malformed.status, 401) << malformed.body;
-  EXPECT_THAT(malformed.body, HasSubstr("is unknown or revoked"));
+  EXPECT_THAT(malformed.body, HasSubstr("is unknown, revoked"));
 }
 
 TEST_F(RememberedCallerTest, AnAccountChangedSinceItsKeyWasRememberedIsServedAsItIsNow) {
