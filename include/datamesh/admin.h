@@ -4,7 +4,9 @@
 // mesh, and prints the mesh admin's credentials. Every other call is made by an identity proven
 // by its access key; account administration (create_account, enable_account_as_*, keys) is the
 // mesh admin's, initialize_*_account is the account's own opt-in. Instances are not
-// thread-safe; use one per thread (they are cheap, and share nothing but the store).
+// thread-safe; use one per thread, kept for the thread's life: an instance opens its store
+// (embedded; instances alive at once share it) or its connections (remote) on its first call,
+// which costs a millisecond or more, where a later call costs microseconds.
 #pragma once
 
 #include <memory>

@@ -1,7 +1,7 @@
 // DataMeshConsumer: requests access to data products, imports and leaves them.
 //
-// Method names and parameters are those of the Consumer document. Same error policy and
-// threading rules as DataMeshProducer (see producer.h).
+// Method names and parameters are those of the Consumer document. Same error policy, request
+// and write forms, and threading rules as DataMeshProducer (see producer.h).
 #pragma once
 
 #include <memory>

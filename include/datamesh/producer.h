@@ -2,7 +2,9 @@
 //
 // Method names and parameters are those of the Producer document; optional parameters are
 // options structs meant for designated initialisers:
-//   producer.approve_access_request(id, {.grant_permissions = {"SELECT"}});
+//   producer.approve_access_request(id, {.grant_permissions = {{"SELECT"}}});
+// Every method also takes its request struct (datamesh/requests.h), and every write that
+// struct and WriteOptions, whose client token makes the write act once when sent again.
 // Every method is one transaction: it happens completely, with its audit event, or not at all.
 // Errors (absl canonical codes): InvalidArgument for bad input, NotFound, PermissionDenied when
 // the caller does not own the product or subscription, FailedPrecondition when the

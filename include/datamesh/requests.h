@@ -20,6 +20,19 @@ namespace datamesh {
 // Methods without parameters (list_accounts, verify_audit, initialize_*_account).
 struct EmptyRequest {};
 
+// How a write is made, beside its request: the client classes' second form of every write,
+// e.g. producer.approve_access_request(request, {.client_token = token}).
+struct WriteOptions {
+  // Makes the write act once (AWS's ClientToken; docs/SECURITY.md, "Writes act once"): sent
+  // again with the same token and the same request within 24 hours, by this account, it answers
+  // what the first call answered and changes nothing; with another request it is
+  // InvalidArgument. 1 to 64 printable ASCII characters; empty: no token of the caller's (a
+  // remote client still makes one for its own retries of the call). Give one to send a write
+  // again safely after an error that leaves its outcome unknown (DeadlineExceeded,
+  // Unavailable).
+  std::string client_token;
+};
+
 // --- admin -------------------------------------------------------------------------------------
 
 struct InitializeMeshAccountRequest {

@@ -33,17 +33,19 @@ class EmbeddedBackend final : public Backend {
 
   EmbeddedBackend* embedded() override { return this; }
 
-  // The typed call: the same checks in the same order as call(), no JSON.
+  // The typed call: the same checks in the same order as call(), no JSON (but for the hash of a
+  // write made under a client token: MeshService::run).
   template <class Req, class Ans>
   absl::StatusOr<Ans> run(const Method<Req, Ans>& method, const Req& request,
                           const std::optional<Credentials>& credentials,
-                          std::string_view data_mesh_account_id) {
+                          std::string_view data_mesh_account_id,
+                          std::string_view client_token = {}) {
     if (!method.authenticated) {
       return service_->run(method, request, nullptr, data_mesh_account_id);
     }
     DATAMESH_ASSIGN_OR_RETURN(const core::Caller caller,
                               authenticate(credentials, data_mesh_account_id));
-    return service_->run(method, request, &caller, data_mesh_account_id);
+    return service_->run(method, request, &caller, data_mesh_account_id, client_token);
   }
   // The typed call of a declaration that streams (MeshService::stream).
   template <class Req, class Ans>

@@ -239,6 +239,17 @@ absl::Status MeshService::dispatch_stream_with(RouteStream<Entry> Route::*stream
                                     each));
 }
 
+absl::StatusOr<std::optional<core::Engine>> MeshService::engine_with_token(
+    std::string_view group, std::string_view method, nlohmann::json params,
+    std::string_view client_token, const core::Caller& caller) const {
+  DATAMESH_ASSIGN_OR_RETURN(const Route* route, find_route(group, method));
+  params[std::string(kClientTokenParam)] = std::string(client_token);
+  DATAMESH_ASSIGN_OR_RETURN(std::optional<core::ClientToken> token,
+                            client_token_of(*route, params, caller));
+  if (!token) return std::nullopt;
+  return engine_.with_client_token(*std::move(token));
+}
+
 absl::Status MeshService::log_call(std::string_view group, std::string_view method,
                                    const core::Caller* caller) const {
   if (caller == nullptr) return absl::InternalError("an authenticated method without a caller");

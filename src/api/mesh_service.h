@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "api/methods.h"
+#include "api/request_fields.h"
 #include "api/routes.h"
 #include "base/status_macros.h"
 #include "base/text.h"
@@ -100,13 +101,24 @@ class MeshService {
   // Runs a declaration with its typed request as `caller` (null only for unauthenticated
   // methods), without JSON: the embedded path of the client classes. The mesh id and the
   // caller have been checked as for dispatch.
+  // A write with a `client_token` acts once under it, as a dispatched one does; its request
+  // hash is that of the request's JSON form, which the remote client sends.
   template <class Req, class Ans>
   absl::StatusOr<Ans> run(const Method<Req, Ans>& method, const Req& request,
-                          const core::Caller* caller, std::string_view data_mesh_account_id) {
+                          const core::Caller* caller, std::string_view data_mesh_account_id,
+                          std::string_view client_token = {}) {
     if (method.authenticated) {
       DATAMESH_RETURN_IF_ERROR(log_call(method.group, method.name, caller));
     }
-    return method.run(engine_, CallContext{caller, data_mesh_account_id}, request);
+    const CallContext context{caller, data_mesh_account_id};
+    if (!client_token.empty() && caller != nullptr) {
+      DATAMESH_ASSIGN_OR_RETURN(
+          std::optional<core::Engine> once,
+          engine_with_token(method.group, method.name, write_request(request), client_token,
+                            *caller));
+      if (once) return method.run(*once, context, request);
+    }
+    return method.run(engine_, context, request);
   }
   // run() for a declaration that streams (Method::stream); Internal for one that does not.
   template <class Req, class Ans>
@@ -136,6 +148,14 @@ class MeshService {
                                     const nlohmann::json& params, const core::Caller* caller,
                                     std::string_view data_mesh_account_id,
                                     const Each<Entry>& each);
+
+  // The engine that makes a write of group/method with `params` (its JSON form) act once under
+  // `client_token`; nullopt for a method that takes no token.
+  absl::StatusOr<std::optional<core::Engine>> engine_with_token(std::string_view group,
+                                                                std::string_view method,
+                                                                nlohmann::json params,
+                                                                std::string_view client_token,
+                                                                const core::Caller& caller) const;
 
   // Logs an authenticated call at DEBUG; Internal when it has no caller.
   absl::Status log_call(std::string_view group, std::string_view method,

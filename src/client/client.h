@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "api/answer_json.h"
+#include "api/client_token.h"
 #include "api/embedded_backend.h"
 #include "api/methods.h"
 #include "api/request_fields.h"
@@ -23,17 +24,24 @@ class Client {
   // block: the block of a reference credentials file this class reads (Mesh, Producer, ...).
   Client(ClientOptions options, std::string_view block);
 
-  // Runs `method` with `request`: on the engine when the endpoint is embedded, else as the
-  // route's JSON. The backend or credentials error when they could not be resolved.
+  // Runs `method` with `request` (a write as `write` says, when given): on the engine when the
+  // endpoint is embedded, else as the route's JSON. The backend or credentials error when they
+  // could not be resolved.
   template <class Req, class Ans>
-  absl::StatusOr<Ans> call(const api::Method<Req, Ans>& method, const Req& request) {
+  absl::StatusOr<Ans> call(const api::Method<Req, Ans>& method, const Req& request,
+                           const WriteOptions* write = nullptr) {
     DATAMESH_RETURN_IF_ERROR(open(/*create_if_missing=*/!method.authenticated));
+    const std::string_view client_token =
+        write != nullptr ? std::string_view(write->client_token) : std::string_view();
     if (api::EmbeddedBackend* embedded = backend_->embedded()) {
-      return embedded->run(method, request, *credentials_, options_.data_mesh_account_id);
+      return embedded->run(method, request, *credentials_, options_.data_mesh_account_id,
+                           client_token);
     }
+    nlohmann::json params = api::write_request(request);
+    if (!client_token.empty()) params[std::string(api::kClientTokenParam)] = client_token;
     DATAMESH_ASSIGN_OR_RETURN(
         nlohmann::json answer,
-        backend_->call(method.group, method.name, api::write_request(request), *credentials_,
+        backend_->call(method.group, method.name, params, *credentials_,
                        options_.data_mesh_account_id));
     return api::answer_from_json<Ans>(answer, method.wrap, method.name);
   }

@@ -6,8 +6,9 @@
 //   SOURCE                           their definitions: each calls its declaration; and the
 //                                    classes' constructors, destructors and moves
 // For each declaration: `Answer name(const Request& request)`, the answer absl::Status when the
-// method answers nothing, and for a method that streams (Method::stream) also
-// `absl::Status name(const Request& request, const Each<Entry>& each)`. The documents'
+// method answers nothing; for a write that takes a client token also
+// `Answer name(const Request& request, const WriteOptions& write)`; and for a method that
+// streams (Method::stream) also `absl::Status name(const Request& request, const Each<Entry>& each)`. The documents'
 // positional forms (get_subscription(request_id), ...) stay hand-written beside them.
 //
 // A file is written only when its text changes, so that a change of api/ that leaves the
@@ -54,6 +55,7 @@ struct Row {
   std::string request;
   std::string answer;  // empty: the method answers nothing (api::None)
   std::string entry;   // empty: the method does not stream
+  bool write = false;  // a write that takes a client token: it has a WriteOptions form too
 };
 
 // The rows are read from the declarations' types and constant members only, so that this
@@ -65,7 +67,8 @@ Row row() {
   constexpr std::string_view name = std::get<I>(api::methods::kMethods).name;
   constexpr std::string_view summary = std::get<I>(api::methods::kMethods).summary;
   constexpr bool streams = std::get<I>(api::methods::kMethods).stream != nullptr;
-  Row result{I, group, name, summary, cpp_type<typename M::Request>(), {}, {}};
+  Row result{I, group, name, summary, cpp_type<typename M::Request>(), {}, {},
+             api::takes_client_token(std::get<I>(api::methods::kMethods))};
   if constexpr (!std::is_same_v<typename M::Answer, api::None>) {
     result.answer = cpp_type<typename M::Answer>();
   }
@@ -115,6 +118,11 @@ std::string declarations(const std::vector<Row>& rows, std::string_view group) {
     out << "\n  // " << row.summary << ".\n"
         << "  " << answer_type(row) << " " << row.name << "(const " << row.request
         << "& request);\n";
+    if (row.write) {
+      out << "  // The same, made as `write` says (a client token: datamesh/requests.h).\n"
+          << "  " << answer_type(row) << " " << row.name << "(const " << row.request
+          << "& request,\n      const WriteOptions& write);\n";
+    }
     if (!row.entry.empty()) {
       out << "  // The same, each entry handed to `each` as it is read (datamesh/each.h).\n"
           << "  absl::Status " << row.name << "(const " << row.request << "& request,\n"
@@ -178,6 +186,12 @@ namespace datamesh {
         << "& request) {\n"
         << "  return client_->call(" << declaration << ", request)"
         << (row.answer.empty() ? ".status()" : "") << ";\n}\n";
+    if (row.write) {
+      out << answer_type(row) << " " << owner << "::" << row.name << "(const " << row.request
+          << "& request, const WriteOptions& write) {\n"
+          << "  return client_->call(" << declaration << ", request, &write)"
+          << (row.answer.empty() ? ".status()" : "") << ";\n}\n";
+    }
     if (!row.entry.empty()) {
       out << "absl::Status " << owner << "::" << row.name << "(const " << row.request
           << "& request, const Each<" << row.entry << ">& each) {\n"

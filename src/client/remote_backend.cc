@@ -190,8 +190,9 @@ absl::Status RemoteBackend::transfer_error(const aws::TransferFailure& failure) 
     return absl::DeadlineExceededError(
         cat("the mesh server at ", endpoint_, " did not answer within ", timeout_.count(),
             " s (", failure.cause, "); the call was not sent again. The server may be "
-            "overloaded or stuck (its /healthz and log tell); a longer wait: --timeout. A write "
-            "may have been made: sent again with the same --client-token it acts once"));
+            "overloaded or stuck (its /healthz and log tell); a longer wait: --timeout "
+            "(timeout_seconds). A write may have been made: sent again with the same client "
+            "token (--client-token; WriteOptions::client_token in C++) it acts once"));
   }
   // Not worth retrying: the same certificate will be refused again.
   if (failure.kind == TransferError::kUntrusted) {

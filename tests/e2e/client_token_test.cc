@@ -1,7 +1,8 @@
 // Writes that act once through the calls by name (Backend::call, as the CLI and the HTTP
-// routes take them): a write given a client_token twice changes the mesh once, writes one
-// audit event and answers the same; another request with the token is InvalidArgument; other
-// accounts' tokens are their own; malformed tokens and tokens given to reads are refused.
+// routes take them) and through the client classes' WriteOptions forms: a write given a
+// client_token twice changes the mesh once, writes one audit event and answers the same;
+// another request with the token is InvalidArgument; other accounts' tokens are their own;
+// malformed tokens and tokens given to reads are refused.
 // Runs on whatever mesh the fixture gives (embedded by default, `datamesh serve` with the
 // endpoint factory).
 #include <memory>
@@ -103,6 +104,42 @@ TEST_F(ClientTokenE2eTest, MalformedTokensAndTokensGivenToReadsAreRefused) {
   ASSERT_OK_AND_ASSIGN(json databases,
                        call(kProducerAccount, "catalog", "get_databases", json::object()));
   EXPECT_THAT(databases.dump(), ::testing::Not(HasSubstr("landing")));
+}
+
+// The C++ API's form: the request and WriteOptions. A request sent again under its token (after
+// a DeadlineExceeded, say) answers the first subscription id and makes no second request; an
+// approval sent again is not refused as "already Active".
+TEST_F(ClientTokenE2eTest, TheClientClassesWriteOptionsMakeAWriteActOnce) {
+  ASSERT_OK(publish_sales().status());
+  const RequestAccessToProductRequest request{.owner_account_id = kProducerAccount,
+                                              .database_name = kSalesProduct,
+                                              .request_permissions = {"SELECT"},
+                                              .tables = std::vector<std::string>{"orders"}};
+  ASSERT_OK_AND_ASSIGN(AccessRequest first,
+                       consumer().request_access_to_product(request, {.client_token = "req-1"}));
+  ASSERT_OK_AND_ASSIGN(size_t after_first, audit_count());
+  ASSERT_OK_AND_ASSIGN(AccessRequest again,
+                       consumer().request_access_to_product(request, {.client_token = "req-1"}));
+  EXPECT_EQ(again.subscription_id, first.subscription_id);
+  ASSERT_OK_AND_ASSIGN(size_t after_again, audit_count());
+  EXPECT_EQ(after_again, after_first);
+
+  const ApproveAccessRequestRequest approve{.request_id = first.subscription_id};
+  ASSERT_OK(producer().approve_access_request(approve, {.client_token = "ok-1"}));
+  EXPECT_OK(producer().approve_access_request(approve, {.client_token = "ok-1"}));
+  EXPECT_TRUE(absl::IsFailedPrecondition(producer().approve_access_request(approve)))
+      << "without the token the approval acts again, and is refused";
+
+  RequestAccessToProductRequest other = request;
+  other.tables = std::vector<std::string>{"order_items"};
+  const auto refused = consumer().request_access_to_product(other, {.client_token = "req-1"});
+  EXPECT_TRUE(absl::IsInvalidArgument(refused.status())) << refused.status();
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("client_token req-1 was already used by account 222222222222"));
+  const auto malformed = consumer().request_access_to_product(request, {.client_token = "a b"});
+  EXPECT_TRUE(absl::IsInvalidArgument(malformed.status())) << malformed.status();
+  // An empty token is none: the request acts (and answers the live request it repeats).
+  EXPECT_OK(consumer().request_access_to_product(request, {}).status());
 }
 
 }  // namespace
