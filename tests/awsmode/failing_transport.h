@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -73,6 +74,16 @@ class FailingTransport final : public HttpTransport {
   // Counts from zero, failing nothing.
   void count_only() { arm(0, Failure::kRefused); }
 
+  // Runs `action` once, just before the first call `when` picks is sent (another writer acting
+  // between two of a method's calls); with `refuse`, that call is then refused as kRefused.
+  void before_first(std::function<bool(const HttpRequest&)> when, std::function<void()> action,
+                    bool refuse = false) {
+    std::lock_guard lock(mutex_);
+    before_when_ = std::move(when);
+    before_action_ = std::move(action);
+    before_refuses_ = refuse;
+  }
+
   // The operation of each call counted (failing_transport.h's operation_of), in order.
   std::vector<std::string> operations() const {
     std::lock_guard lock(mutex_);
@@ -92,13 +103,23 @@ class FailingTransport final : public HttpTransport {
   absl::StatusOr<HttpResponse> send(std::string_view origin, const HttpRequest& request) override {
     bool fail = false;
     Failure failure;
+    std::function<void()> before;
     {
       std::lock_guard lock(mutex_);
       fail = ++calls_ == fail_at_;
       operations_.push_back(operation_of(request));
       failure = failure_;
       if (fail) failed_ = true;
+      if (before_when_ && before_when_(request)) {
+        before = std::move(before_action_);
+        before_when_ = nullptr;
+        if (before_refuses_) {
+          fail = failed_ = true;
+          failure = Failure::kRefused;
+        }
+      }
     }
+    if (before) before();
     if (!fail) return real_->send(origin, request);
     if (failure == Failure::kAnswerLost) {
       // What moto answered is thrown away, as a connection dropped after the request would.
@@ -136,6 +157,9 @@ class FailingTransport final : public HttpTransport {
   Failure failure_ = Failure::kRefused;
   bool failed_ = false;
   std::vector<std::string> operations_;
+  std::function<bool(const HttpRequest&)> before_when_;
+  std::function<void()> before_action_;
+  bool before_refuses_ = false;
 };
 
 }  // namespace datamesh::aws::testing

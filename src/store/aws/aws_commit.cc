@@ -823,6 +823,88 @@ absl::Status write_records(const AwsParts& parts, Plan& plan, nlohmann::json end
   return transact_write(parts.sessions, std::move(elements), "");
 }
 
+// Where a subscription's tracker item stands against a plan that names it. Compared on what an
+// update's condition compares: version, status and updated date.
+enum class Standing {
+  kAsRead,            // as the plan read it (none, for a new one)
+  kWrittenByPlan,     // as the plan itself wrote it part-way (write_losing_rights)
+  kChangedByAnother,  // changed by another writer meanwhile: the original library, which takes
+                      // no lock, or a person with the AWS console
+};
+
+Standing standing_of(const std::optional<Subscription>& now, const SubscriptionChange& change) {
+  const auto same = [&](const Subscription& expected) {
+    return now && now->version == expected.version && now->status == expected.status &&
+           now->updated_date == expected.updated_date;
+  };
+  if (!change.stored) return now ? Standing::kChangedByAnother : Standing::kAsRead;
+  if (same(*change.stored)) return Standing::kAsRead;
+  return same(change.updated) ? Standing::kWrittenByPlan : Standing::kChangedByAnother;
+}
+
+// A plan whose subscriptions another writer changed since it read them is stale: its decision
+// was made on a state that is gone. Finishing it would write over that writer's change (its
+// status, its notes), so it is dropped instead, as a transaction that lost its race: no tracker
+// item, audit event or client token of it is written, and the grants it made that the
+// subscriptions as they stand now do not stand for are revoked (a consumer's process, which may
+// not revoke, leaves them to admin reconcile, which lists them as Stray). What else it made
+// (tables, bucket statements, shares) a new call's plan makes again. A plan that already wrote a
+// subscription part-way has made that change, and is finished as before. `ending` frees the lock
+// or ends its plan. Answers whether the plan was dropped.
+absl::StatusOr<bool> drop_if_stale(const AwsParts& parts, const Plan& plan,
+                                   nlohmann::json ending) {
+  Plan now = plan;  // the plan's subscriptions as they stand, for revocation_of's view
+  std::map<std::string, std::optional<Subscription>> current;
+  bool changed_by_another = false;
+  for (const auto& [id, change] : plan.subscriptions) {
+    DATAMESH_ASSIGN_OR_RETURN(std::optional<Subscription> read,
+                              parts.subscriptions.get_subscription(id));
+    switch (standing_of(read, change)) {
+      case Standing::kAsRead: break;
+      case Standing::kWrittenByPlan: return false;
+      case Standing::kChangedByAnother: changed_by_another = true; break;
+    }
+    if (read) {
+      now.subscriptions[id].updated = *read;
+    } else {
+      now.subscriptions.erase(id);
+    }
+    current[id] = std::move(read);
+  }
+  if (!changed_by_another) return false;
+  const std::string& mesh = parts.sessions.mesh_account();
+  std::vector<Revocation> revocations;
+  for (const auto& [id, change] : plan.subscriptions) {
+    if (!change.grants_written) continue;
+    // What the subscription stands for now: its grants if it is Active, else nothing.
+    const std::optional<Subscription>& read = current.at(id);
+    SubscriptionChange standing{.stored = read.value_or(change.updated)};
+    if (read && read->status == SubscriptionStatus::kActive) {
+      standing.grants = subscription_grants(*read, mesh);
+    }
+    DATAMESH_ASSIGN_OR_RETURN(Revocation revocation,
+                              revocation_of(parts, now, standing, change.grants));
+    if (revocation.rows.empty() && revocation.grant_options.empty()) continue;
+    // A consumer's mesh role may not revoke in M: dropping the plan there would leave its
+    // grants to a denied subscription. Whoever made the plan (its producer) drops it.
+    if (!parts.sessions.revokes_grants()) {
+      return absl::PermissionDeniedError(cat(
+          "subscription ", id, " was changed by another writer (the original library?) while "
+          "an earlier write's plan, left in the mesh's writer lock, was being made; the plan is "
+          "dropped by revoking the grants it made, which this process's mesh role may not do. "
+          "Run a datamesh write with the credentials of account ", change.updated.owner_principal,
+          " (its producer) to drop it"));
+    }
+    revocations.push_back(std::move(revocation));
+  }
+  for (const Revocation& revocation : revocations) {
+    DATAMESH_RETURN_IF_ERROR(parts.grants.revoke(revocation.rows));
+    DATAMESH_RETURN_IF_ERROR(parts.grants.revoke_grant_options(revocation.grant_options));
+  }
+  DATAMESH_RETURN_IF_ERROR(transact_write(parts.sessions, {std::move(ending)}, ""));
+  return true;
+}
+
 }  // namespace
 
 absl::Status commit_writes(const AwsParts& parts, MeshWriterLock& lock, Transaction& reads,
@@ -833,7 +915,16 @@ absl::Status commit_writes(const AwsParts& parts, MeshWriterLock& lock, Transact
     DATAMESH_RETURN_IF_ERROR(add_approval_readers(reads, parts.sessions.mesh_account(), plan));
     DATAMESH_RETURN_IF_ERROR(add_retagged_products(reads, plan));
     DATAMESH_RETURN_IF_ERROR(lock.record_plan(plan_json(plan).dump()));
-    DATAMESH_RETURN_IF_ERROR(make_side_effects(parts, lock, plan, /*first_time=*/true));
+    absl::Status made = make_side_effects(parts, lock, plan, /*first_time=*/true);
+    if (made.ok()) made = write_records(parts, plan, lock.release_element(), /*force=*/false);
+    // Aborted: a tracker item changed since the body read it. The plan is dropped (the store
+    // runs the body again on what is stored now), not left to be finished over the change.
+    if (absl::IsAborted(made)) {
+      DATAMESH_ASSIGN_OR_RETURN(const bool dropped,
+                                drop_if_stale(parts, plan, lock.clear_plan_element()));
+      (void)dropped;
+    }
+    return made;
   }
   return write_records(parts, plan, lock.release_element(), /*force=*/false);
 }
@@ -886,6 +977,11 @@ absl::Status explain_unfinished(const Plan& plan, const absl::Status& failure) {
 
 absl::Status finish_plan(const AwsParts& parts, MeshWriterLock& lock, const std::string& text) {
   DATAMESH_ASSIGN_OR_RETURN(Plan plan, plan_from(text));
+  // A plan whose subscriptions another writer changed meanwhile is dropped, not finished over
+  // the change (drop_if_stale).
+  DATAMESH_ASSIGN_OR_RETURN(const bool dropped,
+                            drop_if_stale(parts, plan, lock.clear_plan_element()));
+  if (dropped) return absl::OkStatus();
   if (absl::Status made = make_side_effects(parts, lock, plan, /*first_time=*/false); !made.ok()) {
     return explain_unfinished(plan, made);
   }
