@@ -34,6 +34,7 @@ class DataMeshAdmin {
                 std::optional<Credentials> use_credentials = std::nullopt,
                 std::string endpoint = "");
   ~DataMeshAdmin();
+  // A moved-from instance may only be destroyed or assigned to.
   DataMeshAdmin(DataMeshAdmin&&) noexcept;
   DataMeshAdmin& operator=(DataMeshAdmin&&) noexcept;
 

@@ -26,6 +26,7 @@ class DataMeshCatalog {
  public:
   explicit DataMeshCatalog(ClientOptions options);
   ~DataMeshCatalog();
+  // A moved-from instance may only be destroyed or assigned to.
   DataMeshCatalog(DataMeshCatalog&&) noexcept;
   DataMeshCatalog& operator=(DataMeshCatalog&&) noexcept;
 

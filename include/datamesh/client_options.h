@@ -28,6 +28,9 @@ namespace datamesh {
 struct ClientOptions {
   std::string data_mesh_account_id;
   std::string region_name = "us-east-1";
+  // DEBUG, INFO, WARNING, ERROR or CRITICAL. The library has one logger (spdlog's "datamesh",
+  // on stderr) for the whole process: each client constructed sets its level, the last one
+  // winning for every client.
   std::string log_level = "INFO";
   std::optional<Credentials> use_credentials;
   // "sqlite:///path/mesh.db", "http://host:port", "https://host[:port]",

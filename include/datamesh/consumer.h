@@ -30,6 +30,7 @@ class DataMeshConsumer {
                    std::optional<Credentials> use_credentials = std::nullopt,
                    std::string endpoint = "");
   ~DataMeshConsumer();
+  // A moved-from instance may only be destroyed or assigned to.
   DataMeshConsumer(DataMeshConsumer&&) noexcept;
   DataMeshConsumer& operator=(DataMeshConsumer&&) noexcept;
 

@@ -43,6 +43,7 @@ class DataMeshProducer {
                    std::optional<Credentials> use_credentials = std::nullopt,
                    std::string endpoint = "");
   ~DataMeshProducer();
+  // A moved-from instance may only be destroyed or assigned to.
   DataMeshProducer(DataMeshProducer&&) noexcept;
   DataMeshProducer& operator=(DataMeshProducer&&) noexcept;
 
