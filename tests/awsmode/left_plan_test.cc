@@ -30,6 +30,25 @@ class LeftPlanTest : public AwsMeshTest {
     return call(producer(), "producer", "create_data_products",
                 {{"source_database_name", "sales"}});
   }
+  // Leaves a publish's plan in the lock, through `transport`: a clean publish on accounts of
+  // its own counts its calls (the last is the commit's final write, which frees the lock), then
+  // the same publish on new accounts has that write refused.
+  void leave_a_publish_plan(FailingTransport& transport) {
+    ASSERT_NO_FATAL_FAILURE(set_up_mesh());
+    ASSERT_NO_FATAL_FAILURE(make_tables());
+    transport.count_only();
+    ASSERT_TRUE(publish().ok());
+    const long calls = transport.calls();
+    ASSERT_EQ(transport.operations().back(), "TransactWriteItems");
+
+    use_new_accounts();
+    ASSERT_NO_FATAL_FAILURE(set_up_mesh());
+    ASSERT_NO_FATAL_FAILURE(make_tables());
+    transport.arm(calls, FailingTransport::Failure::kRefused);
+    ASSERT_FALSE(publish().ok());
+    ASSERT_TRUE(transport.failed());
+    transport.count_only();
+  }
   // The mesh's writer lock item as moto holds it; null when there is none.
   nlohmann::json lock_item() {
     const absl::StatusOr<nlohmann::json> got = moto_account_client(mesh())->call(
@@ -56,24 +75,7 @@ TEST_F(LeftPlanTest, AWriteThatCannotFinishAnotherAccountsPlanSaysWhoCan) {
   store.lock.wait = std::chrono::seconds(5);
   use_store_options(store);
   use_transport(transport);
-
-  // A clean publish, on accounts of its own, counts its calls: the last is the commit's final
-  // write, which frees the lock.
-  ASSERT_NO_FATAL_FAILURE(set_up_mesh());
-  ASSERT_NO_FATAL_FAILURE(make_tables());
-  transport->count_only();
-  ASSERT_TRUE(publish().ok());
-  const long calls = transport->calls();
-  ASSERT_EQ(transport->operations().back(), "TransactWriteItems");
-
-  // The same publish with that write refused: its plan stays in the lock.
-  use_new_accounts();
-  ASSERT_NO_FATAL_FAILURE(set_up_mesh());
-  ASSERT_NO_FATAL_FAILURE(make_tables());
-  transport->arm(calls, FailingTransport::Failure::kRefused);
-  ASSERT_FALSE(publish().ok());
-  ASSERT_TRUE(transport->failed());
-  transport->count_only();
+  ASSERT_NO_FATAL_FAILURE(leave_a_publish_plan(*transport));
 
   // The consumer's process takes the lock and cannot make the plan's steps in the producer's
   // account.
@@ -106,20 +108,7 @@ TEST_F(LeftPlanTest, APlanInPartsIsLeftAndFinishedLikeOneInTheLocksItem) {
   store.lock.max_plan_parts = 90;
   use_store_options(store);
   use_transport(transport);
-  ASSERT_NO_FATAL_FAILURE(set_up_mesh());
-  ASSERT_NO_FATAL_FAILURE(make_tables());
-  transport->count_only();
-  ASSERT_TRUE(publish().ok());
-  const long calls = transport->calls();
-  ASSERT_EQ(transport->operations().back(), "TransactWriteItems");
-
-  use_new_accounts();
-  ASSERT_NO_FATAL_FAILURE(set_up_mesh());
-  ASSERT_NO_FATAL_FAILURE(make_tables());
-  transport->arm(calls, FailingTransport::Failure::kRefused);
-  ASSERT_FALSE(publish().ok());
-  ASSERT_TRUE(transport->failed());
-  transport->count_only();
+  ASSERT_NO_FATAL_FAILURE(leave_a_publish_plan(*transport));
   const nlohmann::json left = lock_item();
   EXPECT_EQ(left.value("State", nlohmann::json()), nlohmann::json({{"S", "applying"}}));
   EXPECT_FALSE(left.contains("Plan")) << left.dump();
