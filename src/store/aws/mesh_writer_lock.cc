@@ -139,21 +139,25 @@ absl::StatusOr<std::optional<std::string>> MeshWriterLock::acquire() {
   }
 }
 
+nlohmann::json MeshWriterLock::update_while_ours(const std::string& expression,
+                                                 nlohmann::json values) const {
+  values[":me"] = string_value(owner_);
+  return {{"TableName", j::kTable},
+          {"Key", lock_key()},
+          {"UpdateExpression", expression},
+          {"ConditionExpression", "#o = :me"},
+          {"ExpressionAttributeNames", attribute_names(cat(expression, " #o"))},
+          {"ExpressionAttributeValues", std::move(values)}};
+}
+
 absl::Status MeshWriterLock::update_held(const std::string& update_expression,
                                          nlohmann::json values) {
   DATAMESH_ASSIGN_OR_RETURN(const datamesh::aws::AwsClient* mesh, sessions_.mesh());
   const int64_t lease_until = now_seconds() + options_.lease.count();
-  values[":me"] = string_value(owner_);
   values[":lease"] = number_value(lease_until);
-  const std::string expression = cat("SET #l = :lease", update_expression);
-  const absl::StatusOr<nlohmann::json> updated = mesh->call(
-      Service::kDynamoDb, "UpdateItem",
-      {{"TableName", j::kTable},
-       {"Key", lock_key()},
-       {"UpdateExpression", expression},
-       {"ConditionExpression", "#o = :me"},
-       {"ExpressionAttributeNames", attribute_names(cat(expression, " #o"))},
-       {"ExpressionAttributeValues", std::move(values)}});
+  const absl::StatusOr<nlohmann::json> updated =
+      mesh->call(Service::kDynamoDb, "UpdateItem",
+                 update_while_ours(cat("SET #l = :lease", update_expression), std::move(values)));
   if (condition_failed(updated.status())) return lost_lock();
   DATAMESH_RETURN_IF_ERROR(updated.status());
   lease_until_ = std::chrono::system_clock::time_point(std::chrono::seconds(lease_until));
@@ -189,18 +193,11 @@ absl::Status MeshWriterLock::record_plan_in_parts(const std::string& plan) {
   const std::string expression = "SET #l = :lease, #s = :applying, #n = :parts, #b = :bytes "
                                  "REMOVE #p";
   elements.push_back(
-      {{"Update",
-        {{"TableName", j::kTable},
-         {"Key", lock_key()},
-         {"UpdateExpression", expression},
-         {"ConditionExpression", "#o = :me"},
-         {"ExpressionAttributeNames", attribute_names(cat(expression, " #o"))},
-         {"ExpressionAttributeValues",
-          {{":me", string_value(owner_)},
-           {":lease", number_value(lease_until)},
-           {":applying", string_value(j::kApplying)},
-           {":parts", number_value(static_cast<int64_t>(parts))},
-           {":bytes", number_value(static_cast<int64_t>(plan.size()))}}}}}});
+      {{"Update", update_while_ours(expression,
+                                    {{":lease", number_value(lease_until)},
+                                     {":applying", string_value(j::kApplying)},
+                                     {":parts", number_value(static_cast<int64_t>(parts))},
+                                     {":bytes", number_value(static_cast<int64_t>(plan.size()))}})}});
   const absl::Status sent = transact_write(sessions_, std::move(elements), "");
   if (absl::IsAborted(sent) && absl::StrContains(sent.message(), "ConditionalCheckFailed")) {
     return lost_lock();
@@ -263,14 +260,7 @@ nlohmann::json MeshWriterLock::release_element() const {
 }
 
 nlohmann::json MeshWriterLock::clear_plan_element() const {
-  return {{"Update",
-           {{"TableName", j::kTable},
-            {"Key", lock_key()},
-            {"UpdateExpression", kClearPlan},
-            {"ConditionExpression", "#o = :me"},
-            {"ExpressionAttributeNames", attribute_names(cat(kClearPlan, " #o"))},
-            {"ExpressionAttributeValues",
-             {{":me", string_value(owner_)}, {":running", string_value(j::kRunning)}}}}}};
+  return {{"Update", update_while_ours(kClearPlan, {{":running", string_value(j::kRunning)}})}};
 }
 
 absl::Status MeshWriterLock::while_ours(std::string_view operation, nlohmann::json request) {

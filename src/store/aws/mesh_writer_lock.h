@@ -98,6 +98,9 @@ class MeshWriterLock {
   absl::Status while_ours(std::string_view operation, nlohmann::json request);
   int64_t now_seconds() const;
   absl::Status update_held(const std::string& update_expression, nlohmann::json values);
+  // An UpdateItem of the lock item by `expression` with `values` (:me added), on condition that
+  // we hold it: sent alone (update_held) or as a transaction's element.
+  nlohmann::json update_while_ours(const std::string& expression, nlohmann::json values) const;
   absl::Status record_plan_in_parts(const std::string& plan);
   // The plan a failed holder left in `item` (the lock's), from the item or its parts.
   absl::StatusOr<std::string> left_plan(const ItemReader& item) const;
