@@ -6,6 +6,7 @@
 #include <chrono>
 #include <utility>
 
+#include "api/logging.h"
 #include "api/mesh_service.h"
 #include "api/routes.h"
 #include "aws/client.h"
@@ -147,6 +148,16 @@ absl::StatusOr<std::shared_ptr<AwsBackend::Mesh>> AwsBackend::open(
   // The service owns both; the store uses the sealer only inside its commits.
   store::aws::AwsStore::Options store_options = options_.store;
   store_options.audit_sealer = sealer.get();
+  if (!store_options.lock.on_wait) {
+    const int64_t wait = store_options.lock.wait.count();
+    store_options.lock.on_wait = [wait](std::string_view holder, std::string_view state,
+                                        int64_t lease_left) {
+      api::logger().info(
+          "waiting for the mesh's write lock: another datamesh writer ({}) holds it (state {}) "
+          "for up to {} s more; waiting up to {} s",
+          std::string(holder), std::string(state), lease_left, wait);
+    };
+  }
   auto store = std::make_unique<store::aws::AwsStore>(sessions, std::move(store_options));
   auto service = std::make_shared<api::MeshService>(std::move(store), std::move(sealer), region_,
                                                     std::string(aws::partition_of(region_).id));

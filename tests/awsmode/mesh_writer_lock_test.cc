@@ -7,8 +7,10 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "awsmode/moto_fixture.h"
+#include "base/text.h"
 #include "store/aws/attribute_value.h"
 #include "store/aws/mesh_tables.h"
 
@@ -83,6 +85,23 @@ TEST_F(MeshWriterLockTest, WritersTakeTurns) {
   taken = second.acquire();
   ASSERT_TRUE(taken.ok()) << taken.status();
   EXPECT_EQ(lock_item()["Owner"]["S"], "second");
+}
+
+// A wait of up to two minutes is told once, as it begins, with whom it waits for.
+TEST_F(MeshWriterLockTest, AWaitIsToldOnceAsItBegins) {
+  MeshWriterLock first = lock("first");
+  ASSERT_TRUE(first.acquire().ok());
+  MeshWriterLock::Options options;
+  options.wait = std::chrono::seconds(5);
+  options.sleep = [this](std::chrono::nanoseconds pause) { now_ += pause; };
+  options.clock = [this] { return now_; };
+  std::vector<std::string> told;
+  options.on_wait = [&told](std::string_view holder, std::string_view state, int64_t left) {
+    told.push_back(base::cat(holder, " ", state, " ", left));
+  };
+  MeshWriterLock second(*sessions_, "second", options);
+  EXPECT_EQ(second.acquire().status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(told, std::vector<std::string>{"first running 60"});
 }
 
 TEST_F(MeshWriterLockTest, AHolderRetakesItsOwnLock) {

@@ -67,6 +67,7 @@ absl::StatusOr<std::optional<std::string>> MeshWriterLock::acquire() {
   DATAMESH_ASSIGN_OR_RETURN(const datamesh::aws::AwsClient* mesh, sessions_.mesh());
   const auto deadline = options_.clock() + options_.wait;
   std::chrono::milliseconds pause{50};
+  bool told_waiting = false;
   while (true) {
     const int64_t now = now_seconds();
     const int64_t lease_until = now + options_.lease.count();
@@ -125,6 +126,10 @@ absl::StatusOr<std::optional<std::string>> MeshWriterLock::acquire() {
         }
         if (!condition_failed(taken.status())) return taken.status();
         continue;  // someone else moved first: look again
+      }
+      if (!told_waiting && options_.on_wait) {
+        options_.on_wait(holder, state, std::max<int64_t>(held_until - now, 0));
+        told_waiting = true;
       }
       if (options_.clock() >= deadline) {
         return absl::UnavailableError(cat(

@@ -54,6 +54,10 @@ class MeshWriterLock {
     std::size_t plan_part_bytes = 350'000;
     // The parts are written in one TransactWriteItems, which carries at most 4 MB.
     std::size_t max_plan_parts = 10;
+    // Told once per acquire, when it starts waiting for a live holder: the holder, the lock's
+    // state and the seconds left of its lease, so that a wait of up to `wait` is not silent.
+    std::function<void(std::string_view holder, std::string_view state, int64_t lease_left)>
+        on_wait;
   };
 
   MeshWriterLock(const AwsSessions& sessions, std::string owner, Options options);
