@@ -67,8 +67,10 @@ Row row() {
   constexpr std::string_view name = std::get<I>(api::methods::kMethods).name;
   constexpr std::string_view summary = std::get<I>(api::methods::kMethods).summary;
   constexpr bool streams = std::get<I>(api::methods::kMethods).stream != nullptr;
-  Row result{I, group, name, summary, cpp_type<typename M::Request>(), {}, {},
-             api::takes_client_token(std::get<I>(api::methods::kMethods))};
+  // Constant too: evaluated at run time, the call would use the table, whose functions call
+  // the engine, which this program does not link.
+  constexpr bool write = api::takes_client_token(std::get<I>(api::methods::kMethods));
+  Row result{I, group, name, summary, cpp_type<typename M::Request>(), {}, {}, write};
   if constexpr (!std::is_same_v<typename M::Answer, api::None>) {
     result.answer = cpp_type<typename M::Answer>();
   }

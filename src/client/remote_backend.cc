@@ -151,6 +151,9 @@ absl::StatusOr<RemoteBackend::Answer> RemoteBackend::send(
   }
 
   absl::StatusOr<Answer> sent;
+  // Waits the server asks for (429) stay within the call's timeout: past it, its answer is the
+  // caller's at once, as a wait the caller did not allow.
+  const auto deadline = std::chrono::steady_clock::now() + timeout_;
   for (int attempt = 0;; ++attempt) {
     aws::HttpRequest signed_request = request;  // signed anew each time: X-Amz-Date moves on
     if (route->authenticated) {
@@ -175,9 +178,12 @@ absl::StatusOr<RemoteBackend::Answer> RemoteBackend::send(
     }
     if (sent->http_code != 429) break;
     // Over a per-key limit of the server: wait as it says (a second when it says nothing; at
-    // most a minute, so that a wrong header cannot hang the caller).
-    const long wait = std::clamp(sent->retry_after_seconds, 1L, 60L);
-    std::this_thread::sleep_for(std::chrono::seconds(wait));
+    // most a minute, so that a wrong header cannot hang the caller), unless the wait would
+    // outlast the call's timeout (an address past its failed authentications is told to wait
+    // up to a minute).
+    const std::chrono::seconds wait(std::clamp(sent->retry_after_seconds, 1L, 60L));
+    if (std::chrono::steady_clock::now() + wait > deadline) break;
+    std::this_thread::sleep_for(wait);
   }
   return sent;
 }

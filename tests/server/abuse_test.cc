@@ -382,6 +382,25 @@ TEST_F(ServerAbuseTest, KeyOverItsRateGets429WithRetryAfterWhileAnotherKeyIsServ
   EXPECT_EQ(metric_value(text, "datamesh_throttled_total{limit=\"concurrency\"}"), 0.0);
 }
 
+// The remote client waits as a 429 says only within its call's timeout: an address past its
+// failed authentications is told to wait up to the window's end, and the client answers the 429
+// at once, having sent the call once, instead of sleeping a minute per retry.
+TEST_F(ServerAbuseTest, AClientDoesNotWaitOutARetryAfterBeyondItsTimeout) {
+  ASSERT_NO_FATAL_FAILURE(set_up_accounts());
+  ASSERT_NO_FATAL_FAILURE(serve(
+      {{"max_auth_failures_per_address", 1}, {"auth_failure_window_seconds", 3600}}));
+  Credentials wrong = keys_.at(kConsumerAccount);
+  wrong.secret_access_key[0] = wrong.secret_access_key[0] == 'A' ? 'B' : 'A';
+  ClientOptions options = client_options(server_->endpoint(), wrong);
+  options.timeout_seconds = 5;
+  DataMeshConsumer consumer(options);
+  EXPECT_STATUS(consumer.list_product_access(), absl::StatusCode::kUnauthenticated, "");
+  EXPECT_STATUS(consumer.list_product_access(), absl::StatusCode::kResourceExhausted,
+                "too many failed authentications");
+  EXPECT_EQ(metric_value(metrics(), "datamesh_auth_failures_refused_total"), 1.0)
+      << "the throttled call was sent again";
+}
+
 TEST_F(ServerAbuseTest, AnAddressPastItsFailedAuthenticationsGets429WhileAnotherIsServed) {
   ASSERT_NO_FATAL_FAILURE(set_up_accounts());
   // Three failures per hour: the window outlasts the test, so nothing depends on its timing

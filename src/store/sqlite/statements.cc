@@ -52,8 +52,10 @@ absl::Status sqlite_status(int code, std::string_view sqlite_message, std::strin
       return absl::InternalError(
           cat("the mesh store ", path, " is damaged: could not ", doing, ": ", sqlite_message));
     case SQLITE_NOTADB:
-      // What the file's first bytes say: the wrong file given, or a mesh file damaged there.
-      return absl::InternalError(
+      // What the file's first bytes say: the wrong file given (most often), or a mesh file
+      // damaged there. FailedPrecondition, as for an endpoint that names no mesh: the caller's
+      // to check, not a fault of datamesh's (Internal).
+      return absl::FailedPreconditionError(
           cat("the mesh store ", path, " is not a SQLite database (could not ", doing,
               "): check the endpoint names the mesh file; if it does, the file is damaged: "
               "restore it from a backup (datamesh admin backup)"));
