@@ -846,11 +846,13 @@ Standing standing_of(const std::optional<Subscription>& now, const SubscriptionC
 // was made on a state that is gone. Finishing it would write over that writer's change (its
 // status, its notes), so it is dropped instead, as a transaction that lost its race: no tracker
 // item, audit event or client token of it is written, and the grants it made that the
-// subscriptions as they stand now do not stand for are revoked (a consumer's process, which may
-// not revoke, leaves them to admin reconcile, which lists them as Stray). What else it made
-// (tables, bucket statements, shares) a new call's plan makes again. A plan that already wrote a
-// subscription part-way has made that change, and is finished as before. `ending` frees the lock
-// or ends its plan. Answers whether the plan was dropped.
+// subscriptions as they stand now do not stand for are revoked (PermissionDenied, dropping
+// nothing, in a consumer's process, which may not revoke: the producer's drops it). What else
+// it made (tables, bucket statements, shares) a new call's plan makes again. A plan that
+// already wrote a subscription part-way has made that change, and is finished as before (over
+// another subscription's change, if one was made too: a plan names one subscription in the
+// methods that write one part-way). `ending` frees the lock or ends its plan. Answers whether
+// the plan was dropped.
 absl::StatusOr<bool> drop_if_stale(const AwsParts& parts, const Plan& plan,
                                    nlohmann::json ending) {
   Plan now = plan;  // the plan's subscriptions as they stand, for revocation_of's view
@@ -919,10 +921,9 @@ absl::Status commit_writes(const AwsParts& parts, MeshWriterLock& lock, Transact
     if (made.ok()) made = write_records(parts, plan, lock.release_element(), /*force=*/false);
     // Aborted: a tracker item changed since the body read it. The plan is dropped (the store
     // runs the body again on what is stored now), not left to be finished over the change.
+    // Left in the lock when it is not stale (the next writer finishes it); Aborted either way.
     if (absl::IsAborted(made)) {
-      DATAMESH_ASSIGN_OR_RETURN(const bool dropped,
-                                drop_if_stale(parts, plan, lock.clear_plan_element()));
-      (void)dropped;
+      DATAMESH_RETURN_IF_ERROR(drop_if_stale(parts, plan, lock.clear_plan_element()).status());
     }
     return made;
   }
