@@ -116,16 +116,16 @@ absl::StatusOr<PermissionSet> parse_grantable(const std::vector<std::string>& na
   DATAMESH_ASSIGN_OR_RETURN(
       const PermissionSet grantable,
       parse_subscription_permissions("grantable_permissions", names, /*allow_empty=*/true));
-  const PermissionSet missing = grantable.minus(granted);
+  const std::vector<std::string> missing = grantable.minus(granted).names();
   if (!missing.empty()) {
-    const std::string listed = join(missing.names(), ", ");
+    const std::string listed = join(missing, ", ");
     return absl::InvalidArgumentError(cat(
         "grantable_permissions ", listed, " are not granted (granted: ",
         join(granted.names(), ", "), ")",
         granted.contains(Permission::kAll)
             ? cat(": ALL is granted as a permission of its own, and only ALL itself can be "
                   "made grantable; to let the consumer pass on ", listed, ", grant ",
-                  missing.names().size() == 1 ? "it" : "them", " too (grant_permissions ALL, ",
+                  missing.size() == 1 ? "it" : "them", " too (grant_permissions ALL, ",
                   listed, ")")
             : std::string()));
   }

@@ -60,9 +60,6 @@ absl::StatusOr<SignedCaller> RequestAuthenticator::verify(const aws::HttpRequest
       return SignedCaller{.caller = *std::move(caller), .remembered = true};
     }
   }
-  // A wrong secret and a changed request get the unknown-key answer, so keys cannot be probed;
-  // the other refusals (date, scope, body hash) keep their message, which helps fix a client.
-  const auto refused = [&] { return core::invalid_key_error(authorization.access_key_id); };
   auto key = service_.engine().resolve_access_key(authorization.access_key_id);
   if (!key.ok()) {
     remembered_.forget(authorization.access_key_id);
@@ -75,7 +72,9 @@ absl::StatusOr<SignedCaller> RequestAuthenticator::verify(const aws::HttpRequest
   const absl::Status verified = aws::check_signature(authorization, signing_key, *to_sign);
   if (verified.ok()) remembered_.remember(key->caller, authorization.date, signing_key);
   OPENSSL_cleanse(signing_key.data(), signing_key.size());
-  if (!verified.ok()) return refused();
+  // A wrong secret and a changed request get the unknown-key answer, so keys cannot be probed;
+  // the other refusals (date, scope, body hash) keep their message, which helps fix a client.
+  if (!verified.ok()) return core::invalid_key_error(authorization.access_key_id);
   DATAMESH_RETURN_IF_ERROR(check_claims(request, authorization, key->caller));
   return SignedCaller{.caller = std::move(key->caller)};
 }

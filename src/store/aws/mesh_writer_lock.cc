@@ -35,8 +35,9 @@ nlohmann::json attribute_names(std::string_view expression) {
   return names;
 }
 
-// A finished plan's end: back to "running", no plan.
-constexpr char kClearPlan[] = "SET #s = :running REMOVE #p, #n, #b";
+// A finished plan's end: back to "running", no plan (either form). Sent with the lease renewed
+// (clear_plan) or in the commit's last transaction (clear_plan_element).
+constexpr char kNoPlan[] = "#s = :running REMOVE #p, #n, #b";
 
 bool condition_failed(const absl::Status& status) {
   return datamesh::aws::aws_error_code(status) == "ConditionalCheckFailedException";
@@ -244,8 +245,7 @@ absl::StatusOr<std::string> MeshWriterLock::left_plan(const ItemReader& item) co
 }
 
 absl::Status MeshWriterLock::clear_plan() {
-  return update_held(", #s = :running REMOVE #p, #n, #b",
-                     {{":running", string_value(j::kRunning)}});
+  return update_held(cat(", ", kNoPlan), {{":running", string_value(j::kRunning)}});
 }
 
 absl::Status MeshWriterLock::renew() { return update_held("", nlohmann::json::object()); }
@@ -265,7 +265,8 @@ nlohmann::json MeshWriterLock::release_element() const {
 }
 
 nlohmann::json MeshWriterLock::clear_plan_element() const {
-  return {{"Update", update_while_ours(kClearPlan, {{":running", string_value(j::kRunning)}})}};
+  return {{"Update",
+           update_while_ours(cat("SET ", kNoPlan), {{":running", string_value(j::kRunning)}})}};
 }
 
 absl::Status MeshWriterLock::while_ours(std::string_view operation, nlohmann::json request) {
