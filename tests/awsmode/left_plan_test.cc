@@ -1,7 +1,6 @@
 // A write that fails half-way through its commit leaves its plan in the mesh's writer lock, and
-// the next writer finishes it first (docs/AWS.md, "The writer lock and the mesh tables"). A
-// writer that cannot (it holds no session for an account the plan writes in) must say what
-// waits and who can finish it, instead of only that it lacks a session.
+// the next writer finishes it first (docs/AWS.md, "The writer lock and the mesh tables"). Its
+// steps in an account that writer holds no session for wait for that account's next write.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -49,6 +48,25 @@ class LeftPlanTest : public AwsMeshTest {
     ASSERT_TRUE(transport.failed());
     transport.count_only();
   }
+  // Leaves a publish's plan in the lock, its call that makes the producer's resource link to
+  // `orders` (a CreateTable with a TargetTable) refused through `transport`.
+  void leave_a_publish_plan_without_its_link(FailingTransport& transport) {
+    ASSERT_NO_FATAL_FAILURE(set_up_mesh());
+    ASSERT_NO_FATAL_FAILURE(make_tables());
+    refuse_the_link(transport);
+    ASSERT_FALSE(publish().ok());
+    ASSERT_TRUE(transport.failed());
+    transport.count_only();
+  }
+  // Refuses the next call that makes the producer's resource link.
+  static void refuse_the_link(FailingTransport& transport) {
+    transport.before_first(
+        [](const HttpRequest& request) {
+          return operation_of(request) == "CreateTable" &&
+                 request.body.find("TargetTable") != std::string::npos;
+        },
+        [] {}, /*refuse=*/true);
+  }
   // The mesh's writer lock item as moto holds it; null when there is none.
   nlohmann::json lock_item() {
     const absl::StatusOr<nlohmann::json> got = moto_account_client(mesh())->call(
@@ -59,6 +77,23 @@ class LeftPlanTest : public AwsMeshTest {
     EXPECT_TRUE(got.ok()) << got.status();
     return got.ok() ? got->value("Item", nlohmann::json()) : nlohmann::json();
   }
+  // The item of DatameshJournal keeping steps for `account`; null when there is none.
+  nlohmann::json deferred_item(const std::string& account) {
+    const absl::StatusOr<nlohmann::json> got = moto_account_client(mesh())->call(
+        Service::kDynamoDb, "GetItem",
+        {{"TableName", "DatameshJournal"},
+         {"Key", {{"JournalId", {{"S", "mesh-writer/deferred/" + account}}}}},
+         {"ConsistentRead", true}});
+    EXPECT_TRUE(got.ok()) << got.status();
+    return got.ok() ? got->value("Item", nlohmann::json()) : nlohmann::json();
+  }
+  // Whether the producer's account holds the publication's resource link to `orders`.
+  bool link_exists() {
+    return moto_account_client(producer())
+        ->call(Service::kGlue, "GetTable",
+               {{"DatabaseName", "sales-" + producer()}, {"Name", "orders_link"}})
+        .ok();
+  }
   // Whether moto holds the mesh database of the producer's `sales`.
   bool product_exists() {
     return moto_account_client(mesh())
@@ -67,7 +102,11 @@ class LeftPlanTest : public AwsMeshTest {
   }
 };
 
-TEST_F(LeftPlanTest, AWriteThatCannotFinishAnotherAccountsPlanSaysWhoCan) {
+// The consumer's process, which holds no session for the producer's account, finishes what the
+// plan makes in the mesh and keeps its steps in the producer's account (the links of the
+// publication) for the producer's next write: one account's failed write does not stop the
+// others' writes (deferred_steps.h).
+TEST_F(LeftPlanTest, AnotherAccountsPlanIsFinishedAndItsStepsThereWaitForThatAccount) {
   auto transport = std::make_shared<FailingTransport>();
   // A writer that failed gives up its lease at once: nobody here waits for one to end, and a
   // wait would end in Unavailable ("the mesh is busy") after 5 s instead of 120.
@@ -75,26 +114,56 @@ TEST_F(LeftPlanTest, AWriteThatCannotFinishAnotherAccountsPlanSaysWhoCan) {
   store.lock.wait = std::chrono::seconds(5);
   use_store_options(store);
   use_transport(transport);
-  ASSERT_NO_FATAL_FAILURE(leave_a_publish_plan(*transport));
+  ASSERT_NO_FATAL_FAILURE(leave_a_publish_plan_without_its_link(*transport));
+  EXPECT_FALSE(lock_item().is_null());
+  EXPECT_FALSE(link_exists());
 
-  // The consumer's process takes the lock and cannot make the plan's steps in the producer's
-  // account.
   const absl::StatusOr<nlohmann::json> request = request_access("sales-" + producer());
-  ASSERT_FALSE(request.ok());
-  EXPECT_EQ(request.status().code(), absl::StatusCode::kPermissionDenied) << request.status();
-  EXPECT_THAT(request.status().message(),
-              HasSubstr("an earlier create_data_products of " + producer() +
-                        " failed half-way and left its plan in the mesh's writer lock; it must be "
-                        "finished before any other write, and this process could not finish it: "
-                        "no AWS session for account " + producer()));
-  EXPECT_THAT(request.status().message(),
-              HasSubstr("Run a datamesh write with the credentials of account " + producer() +
-                        " (its own command again) to finish it"));
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_TRUE(lock_item().is_null()) << lock_item().dump();
+  EXPECT_TRUE(product_exists());
+  EXPECT_FALSE(link_exists());
+  EXPECT_TRUE(deferred_item(producer()).contains("Steps")) << deferred_item(producer()).dump();
+  EXPECT_TRUE(deferred_item(consumer()).is_null()) << deferred_item(consumer()).dump();
 
-  // The producer's own process finishes it, and the consumer's request goes through.
-  ASSERT_TRUE(publish().ok());
+  // The producer's next write, of anything, makes them before its own change.
+  const absl::StatusOr<nlohmann::json> denied =
+      call(producer(), "producer", "deny_access_request",
+           {{"subscription_id", (*request)["SubscriptionId"]}});
+  ASSERT_TRUE(denied.ok()) << denied.status();
+  EXPECT_TRUE(link_exists());
+  EXPECT_FALSE(deferred_item(producer()).contains("Steps")) << deferred_item(producer()).dump();
+}
+
+// Steps kept for an account that cannot be made fail that account's writes only, saying why,
+// and stay kept until they can be made.
+TEST_F(LeftPlanTest, DeferredStepsThatFailStopOnlyTheirAccountsWrites) {
+  auto transport = std::make_shared<FailingTransport>();
+  store::aws::AwsStore::Options store;
+  store.lock.wait = std::chrono::seconds(5);
+  use_store_options(store);
+  use_transport(transport);
+  ASSERT_NO_FATAL_FAILURE(leave_a_publish_plan_without_its_link(*transport));
+  const absl::StatusOr<nlohmann::json> request = request_access("sales-" + producer());
+  ASSERT_TRUE(request.ok()) << request.status();
+
+  // The producer's next write: making its kept link is refused.
+  refuse_the_link(*transport);
+  const absl::StatusOr<nlohmann::json> published = publish();
+  ASSERT_FALSE(published.ok());
+  EXPECT_THAT(published.status().message(),
+              HasSubstr("left its steps in account " + producer() +
+                        " to this account's next write; making them failed"));
+  EXPECT_TRUE(deferred_item(producer()).contains("Steps"));
+  EXPECT_FALSE(link_exists());
+
+  // Other accounts write on; the producer's write, run again, makes them.
+  transport->count_only();
   const absl::StatusOr<nlohmann::json> again = request_access("sales-" + producer());
   EXPECT_TRUE(again.ok()) << again.status();
+  ASSERT_TRUE(publish().ok());
+  EXPECT_TRUE(link_exists());
+  EXPECT_FALSE(deferred_item(producer()).contains("Steps"));
 }
 
 // A plan larger than the lock's item holds is kept deflated in parts (mesh_writer_lock.h): the

@@ -15,6 +15,7 @@
 #include "core/audit_chain.h"
 #include "store/aws/audit_items.h"
 #include "store/aws/client_token_items.h"
+#include "store/aws/deferred_steps.h"
 #include "store/aws/dynamodb_tables.h"
 #include "absl/strings/escaping.h"
 #include "store/aws/glue_json.h"
@@ -373,11 +374,12 @@ nlohmann::json plan_json(const Plan& plan) {
           {"RetaggedProducts", plan.retagged_products}};
 }
 
-absl::StatusOr<Plan> plan_from(const std::string& text) {
+// `what`: where the text was kept, for the errors.
+absl::StatusOr<Plan> plan_from(const std::string& text, std::string_view what) {
   const nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!json.is_object() || json.value("Version", 0) != 1) {
-    return absl::DataLossError(cat("the plan left in the mesh's writer lock (DynamoDB table ",
-                                   journal::kTable, ") is not a plan this datamesh reads"));
+    return absl::DataLossError(cat(what, " (DynamoDB table ", journal::kTable,
+                                   ") is not a plan this datamesh reads"));
   }
   try {
     Plan plan;
@@ -446,8 +448,7 @@ absl::StatusOr<Plan> plan_from(const std::string& text) {
     }
     return plan;
   } catch (const nlohmann::json::exception& error) {
-    return absl::DataLossError(cat("the plan left in the mesh's writer lock is damaged: ",
-                                   error.what()));
+    return absl::DataLossError(cat(what, " is damaged: ", error.what()));
   }
 }
 
@@ -620,9 +621,15 @@ absl::Status rename_shares_in_audit(const AwsParts& parts,
   return absl::OkStatus();
 }
 
-// `first_time`: the commit's own run (finish_plan's replay writes the tracker only at the end).
+// Which run of a plan's steps make_side_effects makes.
+enum class Run {
+  kCommit,  // the commit's own
+  kFinish,  // a left plan's, by the next writer (it writes the tracker only at the end)
+  kDeferred,  // the steps a finisher kept for an account it could not reach (deferred_steps.h)
+};
+
 absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan& plan,
-                               bool first_time) {
+                               Run run) {
   const std::string& mesh = parts.sessions.mesh_account();
   // Glue: what is added, in the order made.
   for (const CatalogStep& step : plan.catalog) {
@@ -702,7 +709,7 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
     }
     DATAMESH_RETURN_IF_ERROR(parts.grants.grant(minus(change.grants, before)));
   }
-  if (first_time) DATAMESH_RETURN_IF_ERROR(write_losing_rights(parts, plan));
+  if (run == Run::kCommit) DATAMESH_RETURN_IF_ERROR(write_losing_rights(parts, plan));
   // Plan::keeps_revocations: a consumer's own plan revokes nothing. Another party's plan that
   // a consumer's process finishes is made whole or not at all (explain_unfinished), never
   // finished without the revocations it names.
@@ -742,7 +749,17 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
     }
     shares.push_back(share);
     if (share.status == "ACCEPTED") {
-      DATAMESH_RETURN_IF_ERROR(parts.shares.accept(share.recipient_account, {share.share_arn}));
+      // A recipient out of reach accepts with its own next write (take_out_of_reach).
+      if (!parts.sessions.has(share.recipient_account)) continue;
+      const absl::Status accepted =
+          parts.shares.accept(share.recipient_account, {share.share_arn});
+      // Deferred steps run after later writes: an invitation gone or left meanwhile (the
+      // subscription revoked, or left) is not to be accepted any more.
+      if (run == Run::kDeferred && (absl::IsNotFound(accepted) ||
+                                absl::IsFailedPrecondition(accepted))) {
+        continue;
+      }
+      DATAMESH_RETURN_IF_ERROR(accepted);
     } else if (share.status == "DISASSOCIATED") {
       // The subscription leaves the share; the account leaves it only when the grants revoked
       // above took the last resource out of it, for it serves the account's other
@@ -765,10 +782,12 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
   return absl::OkStatus();
 }
 
-// The last TransactWriteItems: tracker items, account rows, the audit events and `ending` (the
-// element that frees the lock or ends its plan). When `force`, tracker items are written over
-// whatever they hold now (finishing a left plan: its changes are already made in AWS).
-absl::Status write_records(const AwsParts& parts, Plan& plan, nlohmann::json ending, bool force) {
+// The last TransactWriteItems: tracker items, account rows, the audit events and `endings` (the
+// element that frees the lock or ends its plan, and the steps kept for accounts out of reach).
+// When `force`, tracker items are written over whatever they hold now (finishing a left plan:
+// its changes are already made in AWS).
+absl::Status write_records(const AwsParts& parts, Plan& plan,
+                           std::vector<nlohmann::json> endings, bool force) {
   std::vector<nlohmann::json> elements;
   for (auto& [id, change] : plan.subscriptions) {
     if (!change.stored) {
@@ -813,7 +832,7 @@ absl::Status write_records(const AwsParts& parts, Plan& plan, nlohmann::json end
   for (const ClientTokenRow& row : plan.client_tokens) {
     elements.push_back(client_token_element(row));
   }
-  elements.push_back(std::move(ending));
+  for (nlohmann::json& ending : endings) elements.push_back(std::move(ending));
   // Shares live in their subscription's tracker item, which the transaction below also
   // writes (one item, one write per transaction): they go first, alone; they change nothing
   // the transaction's conditions look at.
@@ -917,8 +936,8 @@ absl::Status commit_writes(const AwsParts& parts, MeshWriterLock& lock, Transact
     DATAMESH_RETURN_IF_ERROR(add_approval_readers(reads, parts.sessions.mesh_account(), plan));
     DATAMESH_RETURN_IF_ERROR(add_retagged_products(reads, plan));
     DATAMESH_RETURN_IF_ERROR(lock.record_plan(plan_json(plan).dump()));
-    absl::Status made = make_side_effects(parts, lock, plan, /*first_time=*/true);
-    if (made.ok()) made = write_records(parts, plan, lock.release_element(), /*force=*/false);
+    absl::Status made = make_side_effects(parts, lock, plan, Run::kCommit);
+    if (made.ok()) made = write_records(parts, plan, {lock.release_element()}, /*force=*/false);
     // Aborted: a tracker item changed since the body read it. The plan is dropped (the store
     // runs the body again on what is stored now), not left to be finished over the change.
     // Left in the lock when it is not stale (the next writer finishes it); Aborted either way.
@@ -927,7 +946,7 @@ absl::Status commit_writes(const AwsParts& parts, MeshWriterLock& lock, Transact
     }
     return made;
   }
-  return write_records(parts, plan, lock.release_element(), /*force=*/false);
+  return write_records(parts, plan, {lock.release_element()}, /*force=*/false);
 }
 
 absl::Status commit_outside_mesh(const AwsParts& parts, Transaction& reads,
@@ -974,19 +993,152 @@ absl::Status explain_unfinished(const Plan& plan, const absl::Status& failure) {
           " (its own command again) to finish it"));
 }
 
+const std::string& account_of(const CatalogStep& step) {
+  switch (step.kind) {
+    case CatalogStep::Kind::kPutDatabase:
+      return step.database->catalog_id;
+    case CatalogStep::Kind::kPutTable:
+      return step.table->catalog_id;
+    default:
+      return step.catalog_id;
+  }
+}
+
+// Moves the elements of `from` that `out_of_reach` picks to `kept`, by the account it names.
+template <class T, class Account>
+void move_out(std::vector<T>& from, std::map<std::string, Plan>& kept,
+              std::vector<T> Plan::*into, const Account& out_of_reach) {
+  std::vector<T> staying;
+  for (T& element : from) {
+    if (const std::optional<std::string> account = out_of_reach(element)) {
+      (kept[*account].*into).push_back(std::move(element));
+    } else {
+      staying.push_back(std::move(element));
+    }
+  }
+  from = std::move(staying);
+}
+
+// The steps of a left plan in accounts this process holds no session for, by account
+// (deferred_steps.h). Taken out of the plan: catalog steps, grants and bucket statements there.
+// Copied, as the finisher makes what it can reach of them: a publication by a producer out of
+// reach (its mesh tables, for the producer's partitions, LF tags, crawlers and bucket
+// statements, which the finisher leaves out) and a share accepted by a consumer out of reach
+// (whose tracker record the finisher writes). An account's set-up (IAM) is not deferred: a plan
+// needing one out of reach still cannot be finished (explain_unfinished).
+std::map<std::string, Plan> take_out_of_reach(Plan& plan, const AwsSessions& sessions) {
+  std::map<std::string, Plan> kept;
+  const auto beyond = [&](const std::string& account) -> std::optional<std::string> {
+    if (sessions.has(account)) return std::nullopt;
+    return account;
+  };
+  const std::string& mesh = sessions.mesh_account();
+  for (const CatalogStep& step : plan.catalog) {
+    if (step.kind != CatalogStep::Kind::kPutTable || account_of(step) != mesh) continue;
+    const auto product = plan.products.find(step.table->database_name);
+    if (product == plan.products.end() || sessions.has(product->second.producer_account)) {
+      continue;
+    }
+    kept[product->second.producer_account].catalog.push_back(step);
+  }
+  for (const auto& [name, product] : plan.products) {
+    const auto steps = kept.find(product.producer_account);
+    const bool retagged = plan.retagged_products.contains(name);
+    if (sessions.has(product.producer_account) || (steps == kept.end() && !retagged)) continue;
+    Plan& deferred = kept[product.producer_account];
+    deferred.products[name] = product;
+    if (retagged) deferred.retagged_products.insert(name);
+  }
+  move_out(plan.catalog, kept, &Plan::catalog,
+           [&](const CatalogStep& step) { return beyond(account_of(step)); });
+  move_out(plan.readers, kept, &Plan::readers,
+           [&](const BucketReader& reader) { return beyond(reader.owner_account); });
+  move_out(plan.other_grants, kept, &Plan::other_grants,
+           [&](const GrantRow& grant) { return beyond(grant.catalog_id); });
+  move_out(plan.revoked_grants, kept, &Plan::revoked_grants,
+           [&](const GrantRow& grant) { return beyond(grant.catalog_id); });
+  for (const ShareRow& share : plan.shares) {
+    if (share.status == "ACCEPTED" && !sessions.has(share.recipient_account)) {
+      kept[share.recipient_account].shares.push_back(share);
+    }
+  }
+  return kept;
+}
+
+// Steps kept for one account by several finishers, made in the order they were kept.
+void append(Plan& into, Plan from) {
+  const auto append_all = [](auto& to, auto& more) {
+    to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  };
+  append_all(into.catalog, from.catalog);
+  append_all(into.readers, from.readers);
+  append_all(into.other_grants, from.other_grants);
+  append_all(into.revoked_grants, from.revoked_grants);
+  append_all(into.shares, from.shares);
+  for (auto& [name, product] : from.products) into.products[name] = std::move(product);
+  into.retagged_products.merge(from.retagged_products);
+}
+
+std::string deferred_what(std::string_view account) {
+  return cat("the steps kept for account ", account, " (item ", journal::kDeferredIdPrefix,
+             account, ")");
+}
+
+// The element that keeps `steps` for `account`, after what earlier finishers kept for it.
+absl::StatusOr<nlohmann::json> keep_for(const AwsParts& parts, const std::string& account,
+                                        Plan steps) {
+  DATAMESH_ASSIGN_OR_RETURN(const std::optional<std::string> earlier,
+                            deferred_steps::read(parts.sessions, account));
+  if (earlier) {
+    DATAMESH_ASSIGN_OR_RETURN(Plan all, plan_from(*earlier, deferred_what(account)));
+    append(all, std::move(steps));
+    steps = std::move(all);
+  }
+  return deferred_steps::keep_element(account, plan_json(steps).dump());
+}
+
 }  // namespace
 
 absl::Status finish_plan(const AwsParts& parts, MeshWriterLock& lock, const std::string& text) {
-  DATAMESH_ASSIGN_OR_RETURN(Plan plan, plan_from(text));
+  DATAMESH_ASSIGN_OR_RETURN(Plan plan, plan_from(text, "the plan left in the mesh's writer lock"));
   // A plan whose subscriptions another writer changed meanwhile is dropped, not finished over
   // the change (drop_if_stale).
   DATAMESH_ASSIGN_OR_RETURN(const bool dropped,
                             drop_if_stale(parts, plan, lock.clear_plan_element()));
   if (dropped) return absl::OkStatus();
-  if (absl::Status made = make_side_effects(parts, lock, plan, /*first_time=*/false); !made.ok()) {
+  // Its steps in accounts out of reach wait for those accounts' own next writes, kept in the
+  // transaction that finishes the rest: one account's failed write does not stop the others'.
+  std::vector<nlohmann::json> endings = {lock.clear_plan_element()};
+  for (auto& [account, steps] : take_out_of_reach(plan, parts.sessions)) {
+    absl::StatusOr<nlohmann::json> kept = keep_for(parts, account, std::move(steps));
+    if (!kept.ok()) return explain_unfinished(plan, kept.status());
+    endings.push_back(*std::move(kept));
+  }
+  if (absl::Status made = make_side_effects(parts, lock, plan, Run::kFinish); !made.ok()) {
     return explain_unfinished(plan, made);
   }
-  return write_records(parts, plan, lock.clear_plan_element(), /*force=*/true);
+  return write_records(parts, plan, std::move(endings), /*force=*/true);
+}
+
+absl::Status make_deferred_steps(const AwsParts& parts, MeshWriterLock& lock) {
+  for (const std::string& account : parts.sessions.accounts()) {
+    if (account == parts.sessions.mesh_account()) continue;
+    DATAMESH_ASSIGN_OR_RETURN(const std::optional<std::string> text,
+                              deferred_steps::read(parts.sessions, account));
+    if (!text) continue;
+    DATAMESH_ASSIGN_OR_RETURN(Plan steps, plan_from(*text, deferred_what(account)));
+    if (absl::Status made = make_side_effects(parts, lock, steps, Run::kDeferred); !made.ok()) {
+      return absl::Status(
+          made.code(),
+          cat("an earlier write that failed half-way was finished by another account's process, "
+              "which left its steps in account ", account, " to this account's next write; "
+              "making them failed, and they must be made before this account's own writes: ",
+              made.message(), ". Mend the cause (a missing right?) and run the command again"));
+    }
+    DATAMESH_RETURN_IF_ERROR(transact_write(
+        parts.sessions, {deferred_steps::clear_element(account), lock.clear_plan_element()}, ""));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace datamesh::store::aws

@@ -17,7 +17,9 @@
 //   4. the last TransactWriteItems writes the tracker items, the audit event, the account rows
 //      and frees the lock, on condition that each tracker item is still as read.
 // A failure after 3. began leaves the plan in the lock: finish_plan, run by the next holder,
-// makes it again from the start (each step repeats harmlessly) and ends with 4.
+// makes it again from the start (each step repeats harmlessly) and ends with 4. Its steps in an
+// account the holder cannot reach are kept for that account (deferred_steps.h), whose next
+// write makes them first (make_deferred_steps).
 #pragma once
 
 #include <string>
@@ -46,6 +48,11 @@ absl::Status commit_outside_mesh(const AwsParts& parts, Transaction& reads,
                                  const std::vector<BufferedWrite>& writes);
 
 // Makes a plan a failed holder left in the lock (its JSON text), then frees the lock's plan.
+// Its steps in accounts this process holds no session for are kept for those accounts.
 absl::Status finish_plan(const AwsParts& parts, MeshWriterLock& lock, const std::string& plan);
+
+// Makes the steps finishers kept for the accounts this process holds sessions for, and clears
+// them; the lock is held. Their failure fails this process's write, with the cause.
+absl::Status make_deferred_steps(const AwsParts& parts, MeshWriterLock& lock);
 
 }  // namespace datamesh::store::aws

@@ -33,4 +33,10 @@ absl::StatusOr<const datamesh::aws::AwsClient*> AwsSessions::client(
   return found->second.get();
 }
 
+std::vector<std::string> AwsSessions::accounts() const {
+  std::vector<std::string> accounts;
+  for (const auto& [account, client] : sessions_) accounts.push_back(account);
+  return accounts;
+}
+
 }  // namespace datamesh::store::aws

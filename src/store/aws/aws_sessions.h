@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "aws/client.h"
@@ -42,6 +43,8 @@ class AwsSessions {
   absl::StatusOr<const datamesh::aws::AwsClient*> mesh() const { return client(mesh_account_); }
   // Whether a session for account_id is held.
   bool has(std::string_view account_id) const { return sessions_.contains(account_id); }
+  // The accounts a session is held for, the mesh account among them.
+  std::vector<std::string> accounts() const;
   // Whether the mesh session may revoke Lake Formation grants in M. The producer's mesh role
   // and the mesh admin are data lake admins of M; a consumer's mesh role is not, and Lake
   // Formation lets only an admin or a holder of the grant option revoke: a consumer's own

@@ -90,6 +90,11 @@ absl::Status AwsStore::run_write(const std::function<absl::Status(Transaction&)>
       return finished;
     }
   }
+  // Steps another account's process could not make for this one's are made before its change.
+  if (absl::Status made = make_deferred_steps(*parts_, lock); !made.ok()) {
+    give_up(lock);
+    return made;
+  }
   AwsReadTransaction reads(*parts_);
   BufferedTransaction buffered(reads);
   const absl::Status status = body(buffered);

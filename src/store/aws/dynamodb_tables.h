@@ -107,6 +107,12 @@ inline constexpr std::string_view kPlanParts = "PlanParts";
 inline constexpr std::string_view kPlanBytes = "PlanBytes";
 inline constexpr std::string_view kPlanPartIdPrefix = "mesh-writer/plan/";
 inline constexpr std::string_view kPart = "Part";
+// Steps a left plan's finisher could not make (an account it holds no session for), kept for
+// that account: item "mesh-writer/deferred/<account>", deflated in Steps, inflating to
+// StepsBytes (deferred_steps.h).
+inline constexpr std::string_view kDeferredIdPrefix = "mesh-writer/deferred/";
+inline constexpr std::string_view kSteps = "Steps";
+inline constexpr std::string_view kStepsBytes = "StepsBytes";
 inline constexpr std::string_view kRunning = "running";
 inline constexpr std::string_view kApplying = "applying";
 // The mesh key's item: its id and the attribute holding the key.
