@@ -1,7 +1,7 @@
 #include "api/backup.h"
 
-#include <cstdlib>
 #include <filesystem>
+#include <system_error>
 
 #include "base/status_macros.h"
 #include "base/text.h"
@@ -28,26 +28,34 @@ absl::StatusOr<nlohmann::json> backup_store(const std::string& url, const std::s
   }
   const std::string key_copy = cat(to, ".key");
   for (const std::string& path : {to, key_copy}) {
-    if (std::filesystem::exists(path)) {
+    std::error_code unknown;  // cannot tell (a name too long, ...): the copy says why
+    if (std::filesystem::exists(path, unknown)) {
       return absl::AlreadyExistsError(
           cat(path == to ? "backup file " : "key file ", path,
               " already exists: give a new path (a backup never overwrites)"));
     }
   }
-  const bool key_in_environment =
-      std::getenv(std::string(security::SecretBox::kKeyEnvironmentVariable).c_str()) != nullptr;
+  // The key as every other command reads it (a malformed DATAMESH_MASTER_KEY is refused here
+  // too). The key file beside the mesh is copied whenever there is one; only a mesh whose key
+  // is in the environment alone gets a backup without one.
+  const std::string key_file = endpoint.path + ".key";
+  DATAMESH_RETURN_IF_ERROR(
+      security::SecretBox::from_environment_or_file(key_file, /*create_if_missing=*/false)
+          .status());
+  std::error_code unknown;
+  const bool copies_key = std::filesystem::exists(key_file, unknown);
   DATAMESH_ASSIGN_OR_RETURN(const store::sqlite::SqliteBackup made,
                             store::sqlite::backup_sqlite_file(endpoint.path, to));
-  if (!key_in_environment) {
-    if (absl::Status copied = security::SecretBox::copy_key_file(endpoint.path + ".key", key_copy);
+  if (copies_key) {
+    if (absl::Status copied = security::SecretBox::copy_key_file(key_file, key_copy);
         !copied.ok()) {
-      std::filesystem::remove(to);
+      std::filesystem::remove(to, unknown);
       return copied;
     }
   }
   return nlohmann::json{{"Store", endpoint.url},
                         {"Backup", to},
-                        {"KeyFile", key_in_environment ? nlohmann::json() : nlohmann::json(key_copy)},
+                        {"KeyFile", copies_key ? nlohmann::json(key_copy) : nlohmann::json()},
                         {"Pages", made.pages},
                         {"Bytes", made.bytes}};
 }

@@ -36,6 +36,26 @@ absl::StatusOr<MeshKeyState> key_state(store::Store& store) {
                    });
 }
 
+// A key that does not unseal the mesh's secrets would answer every call DataLoss after a start
+// that looked healthy: it is refused at open, naming the key and what to do.
+absl::Status check_key_unseals(const MeshKeyState& state, const security::SecretBox& sealer,
+                               std::string_view key, std::string_view mesh,
+                               std::string_view remedy) {
+  if (state.sample_sealed_secret.empty()) return absl::OkStatus();
+  const auto unsealed = sealer.unseal(state.sample_sealed_secret);
+  if (absl::IsDataLoss(unsealed.status())) {
+    return absl::FailedPreconditionError(cat("the master key (", key,
+                                             ") does not unseal the secrets of the mesh at ",
+                                             mesh, ": ", remedy));
+  }
+  return unsealed.status();
+}
+
+bool key_in_environment() {
+  return std::getenv(std::string(security::SecretBox::kKeyEnvironmentVariable).c_str()) !=
+         nullptr;
+}
+
 // A SQLite mesh keeps its sealing key in a file beside it, created together with a new mesh
 // file and never for an existing one: a new key could not unseal the secrets already stored.
 absl::StatusOr<security::SecretBox> sqlite_sealer(const store::Endpoint& endpoint,
@@ -47,23 +67,14 @@ absl::StatusOr<security::SecretBox> sqlite_sealer(const store::Endpoint& endpoin
 absl::StatusOr<security::SecretBox> postgres_sealer(const store::Endpoint& endpoint,
                                                     store::Store& store, bool create_if_missing,
                                                     const std::string& master_key_file) {
-  const bool key_in_environment =
-      std::getenv(std::string(security::SecretBox::kKeyEnvironmentVariable).c_str()) != nullptr;
   DATAMESH_ASSIGN_OR_RETURN(MeshKeyState state, key_state(store));
   // A new key only for a new mesh: it could not unseal the secrets of an existing one.
   DATAMESH_ASSIGN_OR_RETURN(security::SecretBox sealer,
                             security::SecretBox::from_environment_or_file(
                                 master_key_file, create_if_missing && !state.initialized));
-  if (!state.sample_sealed_secret.empty()) {
-    auto unsealed = sealer.unseal(state.sample_sealed_secret);
-    if (absl::IsDataLoss(unsealed.status())) {
-      return absl::FailedPreconditionError(cat(
-          "the master key (", key_in_environment ? "DATAMESH_MASTER_KEY" : master_key_file,
-          ") does not unseal the secrets of the mesh at ", endpoint.display,
-          ": every replica must use the key the mesh was initialized with"));
-    }
-    DATAMESH_RETURN_IF_ERROR(unsealed);
-  }
+  DATAMESH_RETURN_IF_ERROR(check_key_unseals(
+      state, sealer, key_in_environment() ? "DATAMESH_MASTER_KEY" : master_key_file,
+      endpoint.display, "every replica must use the key the mesh was initialized with"));
   return sealer;
 }
 
@@ -73,9 +84,7 @@ absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open(
     const store::Endpoint& endpoint, const std::string& region, bool create_if_missing,
     const std::string& master_key_file, const core::Clock& clock) {
   using Kind = store::Endpoint::Kind;
-  if (endpoint.kind == Kind::kPostgres && master_key_file.empty() &&
-      std::getenv(std::string(security::SecretBox::kKeyEnvironmentVariable).c_str()) ==
-          nullptr) {
+  if (endpoint.kind == Kind::kPostgres && master_key_file.empty() && !key_in_environment()) {
     return absl::FailedPreconditionError(
         "a PostgreSQL mesh seals its access-key secrets with a master key that every replica "
         "must share: set DATAMESH_MASTER_KEY (64 hex characters) or give a key file "
@@ -95,6 +104,15 @@ absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open(
     DATAMESH_RETURN_IF_ERROR(sealer.status());
     DATAMESH_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store,
                               store::open_store(endpoint, create_if_missing));
+    if (!new_file) {
+      DATAMESH_ASSIGN_OR_RETURN(const MeshKeyState state, key_state(*store));
+      DATAMESH_RETURN_IF_ERROR(check_key_unseals(
+          state, *sealer, key_in_environment() ? "DATAMESH_MASTER_KEY" : endpoint.path + ".key",
+          endpoint.display,
+          "use the key the mesh was made with: the key file beside it (a backup's is the "
+          "backup's name with .key, which admin backup writes beside it), or the "
+          "DATAMESH_MASTER_KEY it was made with"));
+    }
     return std::make_shared<MeshService>(
         std::move(store), std::make_unique<security::SecretBox>(*std::move(sealer)), region,
         "datamesh", clock);

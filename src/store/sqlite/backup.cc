@@ -59,8 +59,10 @@ absl::Status sync_path(const std::string& path, int flags) {
 }
 
 // Copies `from` into the empty database file `to` and checks the copy; both are closed on
-// return, so no journal of the copy's is left beside it.
-absl::StatusOr<SqliteBackup> copy_database(const std::string& from, const std::string& to) {
+// return, so no journal of the copy's is left beside it. `shown_to`: the backup as the caller
+// named it, for the errors of writing it.
+absl::StatusOr<SqliteBackup> copy_database(const std::string& from, const std::string& to,
+                                           const std::string& shown_to) {
   DATAMESH_ASSIGN_OR_RETURN(const Database source,
                             open_database(from, SQLITE_OPEN_READONLY, "open the mesh file"));
   DATAMESH_ASSIGN_OR_RETURN(const Database copy,
@@ -76,6 +78,12 @@ absl::StatusOr<SqliteBackup> copy_database(const std::string& from, const std::s
   SqliteBackup done{.pages = sqlite3_backup_pagecount(backup)};
   const int finished = sqlite3_backup_finish(backup);
   if (stepped != SQLITE_DONE) {
+    // A full disk or a failed write is the backup's side; a busy or damaged mesh, the mesh's.
+    const int primary = stepped & 0xff;
+    if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY) {
+      return sqlite_status(stepped, sqlite3_errstr(stepped), shown_to,
+                           cat("write the backup of ", from));
+    }
     return sqlite_status(stepped, sqlite3_errstr(stepped), from, "copy the mesh file");
   }
   if (finished != SQLITE_OK) {
@@ -100,11 +108,17 @@ absl::StatusOr<SqliteBackup> copy_database(const std::string& from, const std::s
 }  // namespace
 
 absl::StatusOr<SqliteBackup> backup_sqlite_file(const std::string& from, const std::string& to) {
-  if (std::filesystem::exists(to)) return exists_error(to);
+  std::error_code unknown;  // cannot tell (a name too long, ...): the open below says why
+  if (std::filesystem::exists(to, unknown)) return exists_error(to);
   const std::string partial = cat(to, ".partial");
-  std::filesystem::remove(partial);  // left by a backup that was stopped: never a backup
   // Created private first: a mesh file holds the sealed secrets of every access key.
   const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == EEXIST) {
+    // Never removed here: a backup never replaces a file, not even one of its own name.
+    return absl::AlreadyExistsError(
+        cat(partial, " already exists: a backup that was stopped before it finished leaves it "
+            "(it is never a usable backup); remove it, or give another path"));
+  }
   if (fd < 0) {
     // Named as the caller named it: the .partial file is this function's own.
     if (errno == ENOENT) {
@@ -117,7 +131,7 @@ absl::StatusOr<SqliteBackup> backup_sqlite_file(const std::string& from, const s
   ::close(fd);
   absl::Cleanup remove_partial = [&partial] { std::filesystem::remove(partial); };
 
-  DATAMESH_ASSIGN_OR_RETURN(const SqliteBackup done, copy_database(from, partial));
+  DATAMESH_ASSIGN_OR_RETURN(const SqliteBackup done, copy_database(from, partial, to));
   DATAMESH_RETURN_IF_ERROR(sync_path(partial, O_RDONLY));
   // A link, not a rename: it fails rather than replaces a file made under `to` meanwhile.
   if (::link(partial.c_str(), to.c_str()) != 0) {
