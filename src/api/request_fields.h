@@ -174,7 +174,8 @@ constexpr auto describe(TypeTag<CreateDataProductsOptions>) {
       field("create_public_metadata", &T::create_public_metadata, kAlways,
             "let every mesh member DESCRIBE the tables (default true)"),
       field("table_name_regex", &T::table_name_regex, kOptional,
-            "table name or full-match regular expression (default: every table)"),
+            "table name or full-match regular expression (default: every table; for a "
+            "product published before with one, that pattern)"),
       field("domain", &T::domain, kOptional, "domain tag"),
       field("data_product_name", &T::data_product_name, kOptional, "data product tag"),
       field("sync_mesh_catalog_schedule", &T::sync_mesh_catalog_schedule, kOptional,

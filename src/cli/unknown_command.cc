@@ -144,6 +144,18 @@ std::string unknown_command_message(const CLI::App& app) {
   if (word.empty()) {
     return cat(path, " needs a command; the commands are ", base::join(names, ", "));
   }
+  // A command of another group (catalog import-tables asked of producer): named where it is.
+  if (group != &app) {
+    for (const CLI::App* other : app.get_subcommands([](const CLI::App*) { return true; })) {
+      const auto& commands = other->get_subcommands([](const CLI::App*) { return true; });
+      const bool holds = std::any_of(commands.begin(), commands.end(), [&](const CLI::App* c) {
+        return c->get_name() == word;
+      });
+      if (other == group || !holds) continue;
+      return cat("unknown command \"", word, "\" for ", path, "; it is a command of datamesh ",
+                 other->get_name(), ": datamesh ", other->get_name(), " ", word);
+    }
+  }
   const auto distance = [&](const std::string& name) { return edit_distance(word, name); };
   const auto closest = std::min_element(
       names.begin(), names.end(),
