@@ -337,7 +337,7 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
         copy.version_id = current->version_id + (changed ? 1 : 0);
         if (!changed) copy.update_time = current->update_time;
       }
-      if (changed) DATAMESH_RETURN_IF_ERROR(tx.put_table(copy));
+      DATAMESH_RETURN_IF_ERROR(changed ? tx.put_table(copy) : tx.republish_table(copy));
 
       const std::string link_name = name + suffix;
       DATAMESH_RETURN_IF_ERROR(validate_catalog_name("link table name", link_name));

@@ -172,6 +172,11 @@ class Transaction {
   // row is the step's whole effect; the AWS store makes the step's IAM set-up again, so that
   // policies an older datamesh or the Python library wrote get this version's rights.
   virtual absl::Status reapply_account_step(const Account& account, bool Account::*flag);
+  // The caller published `table` (a mesh table, as stored) again, unchanged: what the copy
+  // brings along outside the store is brought again. The default does nothing, for stores
+  // whose row is the whole copy; the AWS store copies the source's partitions again (those
+  // added and deleted since), so that a publication run again converges on its source.
+  virtual absl::Status republish_table(const Table& table);
   // Where a reader outside datamesh follows the subscriptions' changes: the AWS store's tracker
   // table and its stream. The default is empty, for stores that keep subscriptions in their
   // own database.
@@ -218,6 +223,8 @@ inline absl::StatusOr<std::set<std::string>> Transaction::existing_tables(
 inline absl::Status Transaction::reapply_account_step(const Account&, bool Account::*) {
   return absl::OkStatus();
 }
+
+inline absl::Status Transaction::republish_table(const Table&) { return absl::OkStatus(); }
 
 inline absl::StatusOr<TrackerEndpoints> Transaction::tracker_endpoints() {
   return TrackerEndpoints{};

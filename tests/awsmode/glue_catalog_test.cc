@@ -551,6 +551,20 @@ TEST_F(GlueCatalogTest, PartitionsAreCopiedInBatchesAndACopyAgainConverges) {
   copied = partition_locations(*mesh_client_, name, "orders");
   EXPECT_EQ(copied.at("r7"), location(7, "v2"));
   EXPECT_EQ(copied.size(), static_cast<size_t>(kPartitions));
+
+  // Partitions deleted at the source (30: two batches of BatchDeletePartition) go from the
+  // target too.
+  json deleted = json::array();
+  for (int i = 0; i < 30; ++i) deleted.push_back({{"Values", {"r" + std::to_string(i)}}});
+  const json answer =
+      glue(*producer_client_, "BatchDeletePartition",
+           {{"DatabaseName", name}, {"TableName", "orders"}, {"PartitionsToDelete", deleted}});
+  ASSERT_FALSE(answer.contains("Errors") && !answer["Errors"].empty()) << answer.dump();
+  ASSERT_OK(catalog_->copy_partitions(source, target));
+  copied = partition_locations(*mesh_client_, name, "orders");
+  EXPECT_EQ(copied, partition_locations(*producer_client_, name, "orders"));
+  EXPECT_EQ(copied.size(), static_cast<size_t>(kPartitions - 30));
+  EXPECT_FALSE(copied.contains("r0"));
 }
 
 TEST_F(GlueCatalogTest, CopyingPartitionsOfOrIntoAMissingTableIsNotFound) {
@@ -563,9 +577,19 @@ TEST_F(GlueCatalogTest, CopyingPartitionsOfOrIntoAMissingTableIsNotFound) {
                 absl::StatusCode::kNotFound, "EntityNotFoundException");
   EXPECT_STATUS(catalog_->copy_partitions({producer_, name, "orders"}, {mesh_, name, "orders"}),
                 absl::StatusCode::kNotFound, "EntityNotFoundException");
-  // A table without partitions copies nothing, and needs no target call.
+  // A source without partitions leaves none in the target.
   ASSERT_OK(catalog_->put_table(table(producer_, name, "empty")));
+  ASSERT_OK(catalog_->put_database(database(mesh_, name)));
+  ASSERT_OK(catalog_->put_table(table(mesh_, name, "orders")));
+  const auto mesh_partitions = [&] {
+    return glue(*mesh_client_, "GetPartitions", {{"DatabaseName", name}, {"TableName", "orders"}})
+        .value("Partitions", json::array())
+        .size();
+  };
+  ASSERT_OK(catalog_->copy_partitions({producer_, name, "orders"}, {mesh_, name, "orders"}));
+  EXPECT_EQ(mesh_partitions(), 1u);
   EXPECT_OK(catalog_->copy_partitions({producer_, name, "empty"}, {mesh_, name, "orders"}));
+  EXPECT_EQ(mesh_partitions(), 0u);
 }
 
 // Crawlers --------------------------------------------------------------------------------------

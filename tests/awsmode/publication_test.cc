@@ -216,6 +216,128 @@ TEST_F(PublicationTest, PublishingAndApprovingMakeTheOriginalsResourcesOnceEach)
 // Glue allows table names the mesh's rules do not (upper case, dots). Publishing a database that
 // holds one names that source table and how to leave it out, and copies nothing; without it, the
 // rest publishes.
+// The consumers of Active subscriptions read the buckets of the tables they are granted: a
+// DATABASE subscription's approval lets its consumer read every table's bucket, and a table a
+// publication moves to another bucket lets its Active subscribers read the new one.
+TEST_F(PublicationTest, ConsumersReadTheBucketsOfEveryTableTheyAreGrantedAlsoWhenOneMoves) {
+  set_up_mesh();
+  const std::shared_ptr<const AwsClient> in_producer = moto_account_client(producer());
+  ASSERT_NE(in_producer, nullptr);
+  const std::string first = "first-" + producer();
+  const std::string moved = "moved-" + producer();
+  for (const std::string& bucket : {first, moved}) {
+    call_ok(*in_producer, Service::kS3, "CreateBucket", {{"Bucket", bucket}});
+  }
+  const auto table_input = [](const std::string& bucket) {
+    return json{{"Name", "orders"},
+                {"StorageDescriptor", {{"Location", "s3://" + bucket + "/orders/"}}}};
+  };
+  ASSERT_TRUE(
+      call(producer(), "catalog", "create_database", {{"database_input", {{"Name", "sales"}}}})
+          .ok());
+  ASSERT_TRUE(call(producer(), "catalog", "create_table",
+                   {{"database_name", "sales"}, {"table_input", table_input(first)}})
+                  .ok());
+  const auto publish = [&] {
+    return call(producer(), "producer", "create_data_products",
+                {{"source_database_name", "sales"}});
+  };
+  ASSERT_TRUE(publish().ok());
+  const std::string mesh_db = "sales-" + producer();
+  // The readers of `bucket`'s datamesh statement.
+  const auto readers_of = [&](const std::string& bucket) {
+    const json policy = json::parse(
+        call_ok(*in_producer, Service::kS3, "GetBucketPolicy", {{"Bucket", bucket}})
+            .value("Policy", std::string("{}")));
+    for (const json& statement : policy.value("Statement", json::array())) {
+      if (statement.value("Sid", "") == "AwsDataMeshUtilsBucketPolicyStatement-" + bucket) {
+        return statement["Principal"]["AWS"];
+      }
+    }
+    return json();
+  };
+
+  const absl::StatusOr<json> request = call(consumer(), "consumer", "request_access_to_product",
+                                            {{"owner_account_id", producer()},
+                                             {"database_name", mesh_db},
+                                             {"request_permissions", {"SELECT"}}});
+  ASSERT_TRUE(request.ok()) << request.status();
+  ASSERT_TRUE(call(producer(), "producer", "approve_access_request",
+                   {{"request_id", (*request)["SubscriptionId"]}})
+                  .ok());
+  EXPECT_THAT(readers_of(first).get<std::vector<std::string>>(),
+              UnorderedElementsAre(lf_role(mesh()), lf_role(consumer())));
+
+  ASSERT_TRUE(call(producer(), "catalog", "update_table",
+                   {{"database_name", "sales"}, {"table_input", table_input(moved)}})
+                  .ok());
+  const absl::StatusOr<json> again = publish();
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_THAT(readers_of(moved).get<std::vector<std::string>>(),
+              UnorderedElementsAre(lf_role(mesh()), lf_role(consumer())));
+}
+
+// A publication run again converges on the source's partitions, also for a table whose
+// definition did not change (Transaction::republish_table): a partition added at the source
+// since reaches the mesh table, one deleted there goes from it.
+TEST_F(PublicationTest, PublishingAgainUnchangedCopiesThePartitionsAddedAndDeletedSince) {
+  set_up_mesh();
+  const std::shared_ptr<const AwsClient> in_mesh = moto_account_client(mesh());
+  const std::shared_ptr<const AwsClient> in_producer = moto_account_client(producer());
+  ASSERT_NE(in_mesh, nullptr);
+  ASSERT_NE(in_producer, nullptr);
+  ASSERT_TRUE(
+      call(producer(), "catalog", "create_database", {{"database_input", {{"Name", "sales"}}}})
+          .ok());
+  ASSERT_TRUE(call(producer(), "catalog", "create_table",
+                   {{"database_name", "sales"},
+                    {"table_input",
+                     {{"Name", "events"},
+                      {"PartitionKeys", {{{"Name", "dt"}, {"Type", "string"}}}},
+                      {"StorageDescriptor", {{"Location", "s3://events/"}}}}}})
+                  .ok());
+  const auto add_partition = [&](const std::string& day) {
+    call_ok(*in_producer, Service::kGlue, "CreatePartition",
+            {{"DatabaseName", "sales"},
+             {"TableName", "events"},
+             {"PartitionInput",
+              {{"Values", {day}}, {"StorageDescriptor", {{"Location", "s3://events/" + day}}}}}});
+  };
+  const auto mesh_partitions = [&] {
+    std::vector<std::string> days;
+    const json answer = call_ok(*in_mesh, Service::kGlue, "GetPartitions",
+                                {{"DatabaseName", "sales-" + producer()}, {"TableName", "events"}});
+    for (const json& partition : answer.value("Partitions", json::array())) {
+      days.push_back(partition["Values"][0]);
+    }
+    std::sort(days.begin(), days.end());
+    return days;
+  };
+  const auto publish = [&] {
+    return call(producer(), "producer", "create_data_products",
+                {{"source_database_name", "sales"}});
+  };
+  add_partition("2026-12-01");
+  ASSERT_TRUE(publish().ok());
+  EXPECT_EQ(mesh_partitions(), std::vector<std::string>({"2026-12-01"}));
+  const json before = call_ok(*in_mesh, Service::kGlue, "GetTable",
+                              {{"DatabaseName", "sales-" + producer()}, {"Name", "events"}});
+
+  add_partition("2026-12-02");
+  call_ok(*in_producer, Service::kGlue, "DeletePartition",
+          {{"DatabaseName", "sales"}, {"TableName", "events"}, {"PartitionValues", {"2026-12-01"}}});
+  const absl::StatusOr<json> again = publish();
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(mesh_partitions(), std::vector<std::string>({"2026-12-02"}));
+  // The table itself is as it was: not written again.
+  const json after = call_ok(*in_mesh, Service::kGlue, "GetTable",
+                             {{"DatabaseName", "sales-" + producer()}, {"Name", "events"}});
+  ASSERT_TRUE(before.contains("Table")) << before.dump();
+  ASSERT_TRUE(after.contains("Table")) << after.dump();
+  EXPECT_EQ(after["Table"].value("VersionId", ""), before["Table"].value("VersionId", ""));
+  EXPECT_EQ(after["Table"].value("UpdateTime", json()), before["Table"].value("UpdateTime", json()));
+}
+
 TEST_F(PublicationTest, ASourceTableWithANameTheMeshRefusesIsNamedBeforeAnythingIsCopied) {
   set_up_mesh();
   const std::shared_ptr<const AwsClient> in_producer = moto_account_client(producer());

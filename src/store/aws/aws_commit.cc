@@ -57,6 +57,8 @@ struct CatalogStep {
   std::optional<Database> database;  // kPutDatabase
   std::optional<Table> table;        // kPutTable
   std::string catalog_id, database_name, table_name;  // the deletes
+  // kPutTable of a table published again unchanged: only its partitions are copied again.
+  bool republished = false;
 };
 
 struct SubscriptionChange {
@@ -170,7 +172,9 @@ absl::StatusOr<Plan> make_plan(Transaction& reads, const std::vector<BufferedWri
               return absl::OkStatus();
             },
             [&](const PutTable& w) -> absl::Status {
-              plan.catalog.push_back({.kind = CatalogStep::Kind::kPutTable, .table = w.table});
+              plan.catalog.push_back({.kind = CatalogStep::Kind::kPutTable,
+                                      .table = w.table,
+                                      .republished = w.republished});
               return absl::OkStatus();
             },
             [&](const DeleteTable& w) -> absl::Status {
@@ -249,26 +253,70 @@ absl::StatusOr<Plan> make_plan(Transaction& reads, const std::vector<BufferedWri
   return plan;
 }
 
-// The buckets a subscription approved by this plan lets its consumer read, as the original's
-// approve_access_request writes them: the bucket of each table's location, owned by the
-// producer. The tables were read by the approval's body (the read transaction keeps them).
-absl::Status add_approval_readers(Transaction& reads, const std::string& mesh, Plan& plan) {
+void add_reader(Plan& plan, const std::string& owner, const Table& table,
+                const std::string& consumer) {
+  if (!table.input.storage_descriptor || table.input.target_table) return;
+  BucketReader reader{.owner_account = owner,
+                      .bucket = bucket_of(table.input.storage_descriptor->location),
+                      .reader_account = consumer};
+  if (reader.bucket.empty()) return;
+  if (std::find(plan.readers.begin(), plan.readers.end(), reader) == plan.readers.end()) {
+    plan.readers.push_back(std::move(reader));
+  }
+}
+
+// The buckets Active subscriptions let their consumers read, as the original's
+// approve_access_request writes them (the bucket of each table's location, owned by the
+// producer), for what this plan changes:
+//   - a subscription it approves: each of its tables; every table of the database for a
+//     DATABASE subscription, which grants them all (the original's grants it none);
+//   - a table a publication copies anew (new, or changed, perhaps to another bucket): each
+//     Active subscription that covers it (DATABASE ones cover every table).
+// The tables were read by the body (the read transaction keeps them).
+absl::Status add_readers(Transaction& reads, const std::string& mesh, Plan& plan) {
   for (const auto& [id, change] : plan.subscriptions) {
     const Subscription& updated = change.updated;
     const bool approved = change.written && change.grants_written &&
                           updated.status == SubscriptionStatus::kActive &&
                           (!change.stored || change.stored->status != SubscriptionStatus::kActive);
     if (!approved) continue;
+    std::vector<Table> tables;
+    if (updated.table_names.empty()) {
+      DATAMESH_ASSIGN_OR_RETURN(
+          tables, reads.list_tables(mesh, updated.database_name,
+                                    Page{.limit = std::numeric_limits<int>::max()}));
+    }
     for (const std::string& name : updated.table_names) {
       DATAMESH_ASSIGN_OR_RETURN(const std::optional<Table> table,
                                 reads.get_table(mesh, updated.database_name, name));
-      if (!table || !table->input.storage_descriptor) continue;
-      BucketReader reader{.owner_account = updated.owner_principal,
-                          .bucket = bucket_of(table->input.storage_descriptor->location),
-                          .reader_account = updated.subscriber_principal};
-      if (reader.bucket.empty()) continue;
-      if (std::find(plan.readers.begin(), plan.readers.end(), reader) == plan.readers.end()) {
-        plan.readers.push_back(std::move(reader));
+      if (table) tables.push_back(*table);
+    }
+    for (const Table& table : tables) {
+      add_reader(plan, updated.owner_principal, table, updated.subscriber_principal);
+    }
+  }
+  for (const auto& [name, product] : plan.products) {
+    std::vector<const Table*> copied;
+    for (const CatalogStep& step : plan.catalog) {
+      if (step.kind == CatalogStep::Kind::kPutTable && !step.republished &&
+          step.table->catalog_id == mesh && step.table->database_name == name) {
+        copied.push_back(&*step.table);
+      }
+    }
+    if (copied.empty()) continue;
+    DATAMESH_ASSIGN_OR_RETURN(
+        const std::vector<Subscription> active,
+        reads.list_subscriptions({.owner = product.producer_account,
+                                  .status = SubscriptionStatus::kActive,
+                                  .database_name = name},
+                                 Page{.limit = std::numeric_limits<int>::max()}));
+    for (const Subscription& subscription : active) {
+      for (const Table* table : copied) {
+        const std::vector<std::string>& names = subscription.table_names;
+        if (names.empty() ||
+            std::find(names.begin(), names.end(), table->input.name) != names.end()) {
+          add_reader(plan, product.producer_account, *table, subscription.subscriber_principal);
+        }
       }
     }
   }
@@ -340,6 +388,7 @@ nlohmann::json plan_json(const Plan& plan) {
                           {"TableName", step.table_name}};
     if (step.database) out["Database"] = database_json(*step.database);
     if (step.table) out["Table"] = table_json(*step.table);
+    if (step.republished) out["Republished"] = true;
     catalog.push_back(std::move(out));
   }
   nlohmann::json subscriptions = nlohmann::json::array();
@@ -387,7 +436,8 @@ absl::StatusOr<Plan> plan_from(const std::string& text, std::string_view what) {
       CatalogStep out{.kind = static_cast<CatalogStep::Kind>(step.at("Kind").get<int>()),
                       .catalog_id = step.at("CatalogId"),
                       .database_name = step.at("DatabaseName"),
-                      .table_name = step.at("TableName")};
+                      .table_name = step.at("TableName"),
+                      .republished = step.value("Republished", false)};
       if (step.contains("Database")) {
         DATAMESH_ASSIGN_OR_RETURN(out.database, database_from_json(step["Database"]));
       }
@@ -571,6 +621,8 @@ absl::Status make_catalog_step(const GlueCatalog& glue, const CatalogStep& step)
     case CatalogStep::Kind::kPutDatabase:
       return glue.put_database(*step.database);
     case CatalogStep::Kind::kPutTable:
+      // Published again unchanged: Glue holds it as it is (its partitions follow the step).
+      if (step.republished) return absl::OkStatus();
       return glue.put_table(*step.table);
     case CatalogStep::Kind::kDeleteTable:
       return glue.delete_table(step.catalog_id, step.database_name, step.table_name);
@@ -638,10 +690,12 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
     DATAMESH_RETURN_IF_ERROR(make_catalog_step(parts.glue, step));
     if (step.kind == CatalogStep::Kind::kPutTable) {
       const Table& table = *step.table;
-      // A mesh table copied from its producer's source brings the source's partitions along.
+      // A mesh table copied from its producer's source brings the source's partitions along;
+      // one published again unchanged too, unless it has none to bring (no partition keys).
       const auto product = plan.products.find(table.database_name);
+      const bool unpartitioned = step.republished && table.input.partition_keys.empty();
       if (table.catalog_id == mesh && !table.input.target_table && product != plan.products.end() &&
-          parts.sessions.has(product->second.producer_account)) {
+          !unpartitioned && parts.sessions.has(product->second.producer_account)) {
         DATAMESH_RETURN_IF_ERROR(parts.glue.copy_partitions(
             TableIdentifier{.catalog_id = product->second.producer_account,
                             .database_name = product->second.source_database,
@@ -670,7 +724,8 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
   for (const auto& [name, product] : plan.products) {
     std::vector<PublishedTable> tables;
     for (const CatalogStep& step : plan.catalog) {
-      if (step.kind != CatalogStep::Kind::kPutTable) continue;
+      // (A table published again unchanged was registered, tagged and crawled when copied.)
+      if (step.kind != CatalogStep::Kind::kPutTable || step.republished) continue;
       const Table& table = *step.table;
       if (table.catalog_id != mesh || table.database_name != name || table.input.target_table) {
         continue;
@@ -933,7 +988,7 @@ absl::Status commit_writes(const AwsParts& parts, MeshWriterLock& lock, Transact
   DATAMESH_ASSIGN_OR_RETURN(Plan plan, make_plan(reads, writes));
   plan.keeps_revocations = !parts.sessions.revokes_grants();
   if (plan.has_side_effects()) {
-    DATAMESH_RETURN_IF_ERROR(add_approval_readers(reads, parts.sessions.mesh_account(), plan));
+    DATAMESH_RETURN_IF_ERROR(add_readers(reads, parts.sessions.mesh_account(), plan));
     DATAMESH_RETURN_IF_ERROR(add_retagged_products(reads, plan));
     DATAMESH_RETURN_IF_ERROR(lock.record_plan(plan_json(plan).dump()));
     absl::Status made = make_side_effects(parts, lock, plan, Run::kCommit);

@@ -225,6 +225,12 @@ absl::Status BufferedTransaction::put_table(const Table& table) {
   return absl::OkStatus();
 }
 
+absl::Status BufferedTransaction::republish_table(const Table& table) {
+  tables_.insert_or_assign(TableKey(table.catalog_id, table.database_name, table.input.name),
+                           record(PutTable{.table = table, .republished = true}));
+  return absl::OkStatus();
+}
+
 absl::Status BufferedTransaction::delete_table(std::string_view catalog_id,
                                                std::string_view database_name,
                                                std::string_view name) {

@@ -74,6 +74,7 @@ class BufferedTransaction final : public Transaction {
       std::string_view catalog_id, std::string_view database_name, const Page& page) override;
   // Recorded as a put of the row that marks the flag's step to be made again (make_plan).
   absl::Status reapply_account_step(const Account& account, bool Account::*flag) override;
+  absl::Status republish_table(const Table& table) override;
   absl::StatusOr<TrackerEndpoints> tracker_endpoints() override {
     return base_.tracker_endpoints();
   }

@@ -50,7 +50,9 @@ absl::Status apply_writes(const std::vector<BufferedWrite>& writes, Transaction&
             [&](const PutAccessKey& w) { return target.put_access_key(w.key); },
             [&](const PutDatabase& w) { return target.put_database(w.database); },
             [&](const DeleteDatabase& w) { return target.delete_database(w.catalog_id, w.name); },
-            [&](const PutTable& w) { return target.put_table(w.table); },
+            [&](const PutTable& w) {
+              return w.republished ? target.republish_table(w.table) : target.put_table(w.table);
+            },
             [&](const DeleteTable& w) {
               return target.delete_table(w.catalog_id, w.database_name, w.name);
             },

@@ -34,6 +34,9 @@ struct DeleteDatabase {
 };
 struct PutTable {
   Table table;
+  // Set by republish_table: the stored table, published again unchanged (its partitions are
+  // copied again; nothing else is written).
+  bool republished = false;
 };
 struct DeleteTable {
   std::string catalog_id;

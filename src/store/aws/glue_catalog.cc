@@ -24,6 +24,7 @@ using nlohmann::json;
 // Glue's batch operations take at most this many entries (PartitionInputList and
 // BatchUpdatePartitionRequestEntryList in the service model).
 constexpr size_t kPartitionBatch = 100;
+constexpr size_t kPartitionDeleteBatch = 25;  // BatchDeletePartition's limit
 // A write that finds the database or table created or deleted under it tries again, this often.
 constexpr int kWriteAttempts = 3;
 
@@ -404,6 +405,25 @@ absl::Status GlueCatalog::copy_partitions(const TableIdentifier& source,
     DATAMESH_ASSIGN_OR_RETURN(json answer, call(*target_client, "BatchUpdatePartition", request));
     for (const json& error : answer.value("Errors", json::array())) {
       return partition_error("BatchUpdatePartition", target, error);
+    }
+  }
+  // What the source no longer has (deleted there, or of partition keys it no longer has).
+  DATAMESH_ASSIGN_OR_RETURN(const json copied, all_items(*target_client, "GetPartitions",
+                                                         table_request(target), "Partitions"));
+  std::vector<json> gone;
+  for (const json& partition : copied) {
+    const json values = partition.value("Values", json::array());
+    if (!inputs.contains(values.dump())) gone.push_back({{"Values", values}});
+  }
+  for (size_t start = 0; start < gone.size(); start += kPartitionDeleteBatch) {
+    const size_t end = std::min(gone.size(), start + kPartitionDeleteBatch);
+    json request = table_request(target);
+    request["PartitionsToDelete"] = json(std::vector<json>(gone.begin() + start, gone.begin() + end));
+    DATAMESH_ASSIGN_OR_RETURN(json answer, call(*target_client, "BatchDeletePartition", request));
+    for (const json& error : answer.value("Errors", json::array())) {
+      const json detail = error.value("ErrorDetail", json::object());
+      if (detail.value("ErrorCode", "") == "EntityNotFoundException") continue;  // gone already
+      return partition_error("BatchDeletePartition", target, error);
     }
   }
   return absl::OkStatus();

@@ -77,9 +77,10 @@ class GlueCatalog {
   // Partitions ----------------------------------------------------------------------------------
   // Copies every partition of `source` into `target` (GetPartitions, every page, in the source's
   // account; BatchCreatePartition at most 100 at a time in the target's). A partition the
-  // target already has is updated to the source's (BatchUpdatePartition), so a copy run again
-  // converges. NotFound when either table is not there; any other refused partition fails the
-  // copy, naming the partition's values and Glue's error.
+  // target already has is updated to the source's (BatchUpdatePartition), and one the source no
+  // longer has is deleted (BatchDeletePartition, 25 at a time), so a copy run again converges.
+  // NotFound when either table is not there; any other refused partition fails the copy, naming
+  // the partition's values and Glue's error.
   absl::Status copy_partitions(const TableIdentifier& source, const TableIdentifier& target) const;
 
   // Crawlers ------------------------------------------------------------------------------------

@@ -173,7 +173,8 @@ json mesh_producer_policy(const PolicyScope& scope) {
       {allow(
            "GluePublish",
            {"glue:CreateDatabase", "glue:CreateTable", "glue:CreatePartition",
-            "glue:BatchCreatePartition", "glue:GetDatabase", "glue:GetDatabases", "glue:GetTable",
+            "glue:BatchCreatePartition", "glue:BatchUpdatePartition", "glue:BatchDeletePartition",
+            "glue:GetDatabase", "glue:GetDatabases", "glue:GetTable",
             "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
             "glue:UpdateDatabase", "glue:UpdateTable", "glue:UpdatePartition", "glue:SearchTables",
             "glue:TagResource", "glue:GetTags", "glue:GetResourcePolicy", "glue:PutResourcePolicy"},
