@@ -759,7 +759,9 @@ TEST(SqliteStoreErrorTest, SqliteResultCodesMapToCanonicalStatuses) {
   EXPECT_EQ(code(SQLITE_LOCKED), absl::StatusCode::kUnavailable);
   EXPECT_EQ(code(SQLITE_FULL), absl::StatusCode::kUnavailable);
   EXPECT_EQ(code(SQLITE_IOERR_WRITE), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(code(SQLITE_READONLY), absl::StatusCode::kUnavailable);
+  // Permissions are not waited out (Unavailable would say "run it again later").
+  EXPECT_EQ(code(SQLITE_READONLY), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(code(SQLITE_PERM), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(code(SQLITE_CONSTRAINT_FOREIGNKEY), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(code(SQLITE_CORRUPT), absl::StatusCode::kInternal);
   EXPECT_EQ(code(SQLITE_MISUSE), absl::StatusCode::kInternal);
@@ -774,6 +776,12 @@ TEST(SqliteStoreErrorTest, SqliteResultCodesMapToCanonicalStatuses) {
       sqlite::sqlite_status(SQLITE_FULL, "database or disk is full", "/m.db", "commit");
   EXPECT_THAT(std::string(full.message()), HasSubstr("/m.db"));
   EXPECT_THAT(std::string(full.message()), HasSubstr("database or disk is full"));
+  const absl::Status read_only = sqlite::sqlite_status(
+      SQLITE_READONLY, "attempt to write a readonly database", "/m.db", "commit");
+  EXPECT_THAT(std::string(read_only.message()),
+              HasSubstr("the mesh store /m.db is read-only for this process: could not commit: "
+                        "attempt to write a readonly database (make the mesh file, its folder "
+                        "and the /m.db-wal and /m.db-shm files beside it writable"));
 }
 
 // The names of existing_tables travel as one JSON list, which holds only UTF-8: a list with a

@@ -298,7 +298,8 @@ TEST(SecretBoxKeyFile, MissingFileIsNotFoundUnlessCreated) {
   const std::string path = dir.file("absent.key");
   const absl::StatusOr<SecretBox> box = SecretBox::open_key_file(path, false);
   EXPECT_EQ(box.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(message(box.status()), "key file \"" + path + "\" does not exist");
+  EXPECT_THAT(message(box.status()),
+              HasSubstr("key file \"" + path + "\" does not exist: it holds the master key"));
   EXPECT_TRUE(entries(dir).empty()) << "nothing may be created";
 }
 

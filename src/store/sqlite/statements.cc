@@ -37,10 +37,17 @@ absl::Status sqlite_status(int code, std::string_view sqlite_message, std::strin
     case SQLITE_FULL:
       return absl::UnavailableError(cat("the mesh store ", path, " is full: could not ", doing,
                                         ": ", sqlite_message, " (free disk space)"));
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
     case SQLITE_PERM:
+      // Not to be waited out: the files' permissions (the mesh file, or the -wal and -shm
+      // files beside it, which a reader of a read-only mesh may have made read-only too).
+      return absl::FailedPreconditionError(cat(
+          "the mesh store ", path, " is read-only for this process: could not ", doing, ": ",
+          sqlite_message, " (make the mesh file, its folder and the ", path, "-wal and ", path,
+          "-shm files beside it writable by this user, or stop every process using it and "
+          "delete those two files)"));
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
     case SQLITE_PROTOCOL:
     case SQLITE_NOLFS:
       return absl::UnavailableError(
