@@ -263,8 +263,13 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
     if (!options.domain.empty()) product.domain = options.domain;
     if (!options.data_product_name.empty()) product.data_product_name = options.data_product_name;
     product.public_metadata = options.create_public_metadata;
-    product.sync_schedule = schedule;
-    product.crawler_role_arn = options.sync_mesh_crawler_role_arn;
+    // The crawler's role and schedule stay too: publishing again to add the source's new
+    // tables must not leave the record saying there is no crawler while the product's crawlers
+    // (which AWS mode never deletes) go on running.
+    if (!schedule.empty()) product.sync_schedule = schedule;
+    if (!options.sync_mesh_crawler_role_arn.empty()) {
+      product.crawler_role_arn = options.sync_mesh_crawler_role_arn;
+    }
     product.link_suffix = suffix;
     product.updated_date = date;
     DATAMESH_RETURN_IF_ERROR(tx.put_product(product));
@@ -379,7 +384,8 @@ absl::StatusOr<DataProduct> Engine::create_data_products(
                                   {"Domain", product.domain},
                                   {"DataProduct", product.data_product_name},
                                   {"PublicMetadata", options.create_public_metadata},
-                                  {"SyncSchedule", schedule}}}));
+                                  {"SyncSchedule", product.sync_schedule},
+                                  {"CrawlerRoleArn", product.crawler_role_arn}}}));
     return result;
   });
 }

@@ -6,6 +6,7 @@
 #include "datamesh/consumer.h"
 #include "datamesh/producer.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "support/mesh_fixture.h"
 #include "support/status_matchers.h"
 
@@ -128,6 +129,23 @@ TEST_F(PublishTest, CreateDataProductsRerunWithoutTagsKeepsThem) {
   ASSERT_OK_AND_ASSIGN(Database retagged, catalog(kMeshAccount).get_database(kSalesProduct));
   EXPECT_EQ(retagged.input.parameters["Domain"], "retail");
   EXPECT_EQ(retagged.input.parameters["DataProduct"], "orders");
+}
+
+// Publishing again without the crawler's role and schedule keeps them, as the tags: the record
+// must not say there is no crawler while the product's crawlers go on running. The audit event
+// says what the product holds after the call.
+TEST_F(PublishTest, CreateDataProductsRerunWithoutTheCrawlerKeepsIt) {
+  const std::string role = "arn:aws:iam::111111111111:role/GlueCrawler";
+  ASSERT_OK(publish_sales({.table_name_regex = "orders",
+                           .sync_mesh_catalog_schedule = "cron(0 1 * * ? *)",
+                           .sync_mesh_crawler_role_arn = role}));
+  ASSERT_OK(publish_sales({.table_name_regex = "order_items"}));
+  ASSERT_OK_AND_ASSIGN(std::vector<AuditEvent> events, audit_events());
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().action, "create_data_products");
+  const nlohmann::json details = nlohmann::json::parse(events.back().details_json);
+  EXPECT_EQ(details["SyncSchedule"], "cron(0 1 * * ? *)") << details.dump();
+  EXPECT_EQ(details["CrawlerRoleArn"], role) << details.dump();
 }
 
 // The links database that publishing made in the producer's catalog holds links, not data:
