@@ -125,7 +125,8 @@ absl::StatusOr<std::shared_ptr<AwsBackend::Mesh>> AwsBackend::open(
   }
   auto sessions = std::make_shared<const store::aws::AwsSessions>(
       region_, std::string(mesh_account), std::move(clients),
-      /*revokes_grants=*/persona != "consumer");
+      /*revokes_grants=*/persona != "consumer",
+      persona == "producer" || persona == "consumer" ? std::string(persona) : std::string());
 
   // Checked before anything is read: another account's process does not reach the mesh, which
   // it would otherwise take for an initialized one (AlreadyExists).

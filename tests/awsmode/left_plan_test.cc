@@ -48,6 +48,17 @@ class LeftPlanTest : public AwsMeshTest {
     ASSERT_TRUE(transport.failed());
     transport.count_only();
   }
+  // A transport that fails the calls a test picks, for a backend whose writer gives up waiting
+  // after 5 s: a writer that failed gives up its lease at once, so nobody here waits for one to
+  // end, and a wait would end in Unavailable ("the mesh is busy") after 5 s instead of 120.
+  std::shared_ptr<FailingTransport> use_failing_transport() {
+    auto transport = std::make_shared<FailingTransport>();
+    store::aws::AwsStore::Options store;
+    store.lock.wait = std::chrono::seconds(5);
+    use_store_options(store);
+    use_transport(transport);
+    return transport;
+  }
   // Leaves a publish's plan in the lock, its call that makes the producer's resource link to
   // `orders` (a CreateTable with a TargetTable) refused through `transport`.
   void leave_a_publish_plan_without_its_link(FailingTransport& transport) {
@@ -77,12 +88,12 @@ class LeftPlanTest : public AwsMeshTest {
     EXPECT_TRUE(got.ok()) << got.status();
     return got.ok() ? got->value("Item", nlohmann::json()) : nlohmann::json();
   }
-  // The item of DatameshJournal keeping steps for `account`; null when there is none.
-  nlohmann::json deferred_item(const std::string& account) {
+  // The item of DatameshJournal keeping steps for `account` as `persona`; null when none.
+  nlohmann::json deferred_item(const std::string& account, const std::string& persona) {
     const absl::StatusOr<nlohmann::json> got = moto_account_client(mesh())->call(
         Service::kDynamoDb, "GetItem",
         {{"TableName", "DatameshJournal"},
-         {"Key", {{"JournalId", {{"S", "mesh-writer/deferred/" + account}}}}},
+         {"Key", {{"JournalId", {{"S", "mesh-writer/deferred/" + account + "/" + persona}}}}},
          {"ConsistentRead", true}});
     EXPECT_TRUE(got.ok()) << got.status();
     return got.ok() ? got->value("Item", nlohmann::json()) : nlohmann::json();
@@ -107,13 +118,7 @@ class LeftPlanTest : public AwsMeshTest {
 // publication) for the producer's next write: one account's failed write does not stop the
 // others' writes (deferred_steps.h).
 TEST_F(LeftPlanTest, AnotherAccountsPlanIsFinishedAndItsStepsThereWaitForThatAccount) {
-  auto transport = std::make_shared<FailingTransport>();
-  // A writer that failed gives up its lease at once: nobody here waits for one to end, and a
-  // wait would end in Unavailable ("the mesh is busy") after 5 s instead of 120.
-  store::aws::AwsStore::Options store;
-  store.lock.wait = std::chrono::seconds(5);
-  use_store_options(store);
-  use_transport(transport);
+  const std::shared_ptr<FailingTransport> transport = use_failing_transport();
   ASSERT_NO_FATAL_FAILURE(leave_a_publish_plan_without_its_link(*transport));
   EXPECT_FALSE(lock_item().is_null());
   EXPECT_FALSE(link_exists());
@@ -123,8 +128,9 @@ TEST_F(LeftPlanTest, AnotherAccountsPlanIsFinishedAndItsStepsThereWaitForThatAcc
   EXPECT_TRUE(lock_item().is_null()) << lock_item().dump();
   EXPECT_TRUE(product_exists());
   EXPECT_FALSE(link_exists());
-  EXPECT_TRUE(deferred_item(producer()).contains("Steps")) << deferred_item(producer()).dump();
-  EXPECT_TRUE(deferred_item(consumer()).is_null()) << deferred_item(consumer()).dump();
+  const nlohmann::json kept = deferred_item(producer(), "producer");
+  EXPECT_TRUE(kept.contains("Steps")) << kept.dump();
+  EXPECT_TRUE(deferred_item(consumer(), "consumer").is_null());
 
   // The producer's next write, of anything, makes them before its own change.
   const absl::StatusOr<nlohmann::json> denied =
@@ -132,17 +138,13 @@ TEST_F(LeftPlanTest, AnotherAccountsPlanIsFinishedAndItsStepsThereWaitForThatAcc
            {{"subscription_id", (*request)["SubscriptionId"]}});
   ASSERT_TRUE(denied.ok()) << denied.status();
   EXPECT_TRUE(link_exists());
-  EXPECT_FALSE(deferred_item(producer()).contains("Steps")) << deferred_item(producer()).dump();
+  EXPECT_FALSE(deferred_item(producer(), "producer").contains("Steps"));
 }
 
 // Steps kept for an account that cannot be made fail that account's writes only, saying why,
 // and stay kept until they can be made.
 TEST_F(LeftPlanTest, DeferredStepsThatFailStopOnlyTheirAccountsWrites) {
-  auto transport = std::make_shared<FailingTransport>();
-  store::aws::AwsStore::Options store;
-  store.lock.wait = std::chrono::seconds(5);
-  use_store_options(store);
-  use_transport(transport);
+  const std::shared_ptr<FailingTransport> transport = use_failing_transport();
   ASSERT_NO_FATAL_FAILURE(leave_a_publish_plan_without_its_link(*transport));
   const absl::StatusOr<nlohmann::json> request = request_access("sales-" + producer());
   ASSERT_TRUE(request.ok()) << request.status();
@@ -153,8 +155,8 @@ TEST_F(LeftPlanTest, DeferredStepsThatFailStopOnlyTheirAccountsWrites) {
   ASSERT_FALSE(published.ok());
   EXPECT_THAT(published.status().message(),
               HasSubstr("left its steps in account " + producer() +
-                        " to this account's next write; making them failed"));
-  EXPECT_TRUE(deferred_item(producer()).contains("Steps"));
+                        " to this account's next write as producer; making them failed"));
+  EXPECT_TRUE(deferred_item(producer(), "producer").contains("Steps"));
   EXPECT_FALSE(link_exists());
 
   // Other accounts write on; the producer's write, run again, makes them.
@@ -163,7 +165,92 @@ TEST_F(LeftPlanTest, DeferredStepsThatFailStopOnlyTheirAccountsWrites) {
   EXPECT_TRUE(again.ok()) << again.status();
   ASSERT_TRUE(publish().ok());
   EXPECT_TRUE(link_exists());
-  EXPECT_FALSE(deferred_item(producer()).contains("Steps"));
+  EXPECT_FALSE(deferred_item(producer(), "producer").contains("Steps"));
+}
+
+// A plan an older release left (it records no persona) is finished whole or not at all: a
+// writer that cannot reach its steps says what waits and who can finish it.
+TEST_F(LeftPlanTest, AnOlderReleasesPlanThatCannotBeFinishedSaysWhoCan) {
+  const std::shared_ptr<FailingTransport> transport = use_failing_transport();
+  ASSERT_NO_FATAL_FAILURE(leave_a_publish_plan_without_its_link(*transport));
+  nlohmann::json lock = lock_item();
+  ASSERT_TRUE(lock.contains("Plan")) << lock.dump();
+  nlohmann::json plan = nlohmann::json::parse(lock["Plan"]["S"].get<std::string>());
+  ASSERT_EQ(plan.value("Persona", ""), "producer");
+  plan.erase("Persona");
+  lock["Plan"]["S"] = plan.dump();
+  ASSERT_TRUE(moto_account_client(mesh())
+                  ->call(Service::kDynamoDb, "PutItem",
+                         {{"TableName", "DatameshJournal"}, {"Item", lock}})
+                  .ok());
+
+  const absl::StatusOr<nlohmann::json> request = request_access("sales-" + producer());
+  ASSERT_FALSE(request.ok());
+  EXPECT_EQ(request.status().code(), absl::StatusCode::kPermissionDenied) << request.status();
+  EXPECT_THAT(request.status().message(),
+              HasSubstr("an earlier create_data_products of " + producer() +
+                        " failed half-way and left its plan in the mesh's writer lock; it must be "
+                        "finished before any other write, and this process could not finish it: "
+                        "no AWS session for account " + producer()));
+  EXPECT_THAT(request.status().message(),
+              HasSubstr("Run a datamesh write with the credentials of account " + producer() +
+                        " (its own command again) to finish it"));
+  // The producer's own process finishes it, and the consumer's request goes through.
+  ASSERT_TRUE(publish().ok());
+  EXPECT_TRUE(link_exists());
+  const absl::StatusOr<nlohmann::json> again = request_access("sales-" + producer());
+  EXPECT_TRUE(again.ok()) << again.status();
+}
+
+// The other way round: a consumer's finalize stopped before its database link was made is
+// finished by the producer's process, which keeps the link and the RAM invitation's acceptance
+// for the consumer's next write.
+TEST_F(LeftPlanTest, AConsumersStepsLeftInItsAccountWaitForItsNextWrite) {
+  const std::shared_ptr<FailingTransport> transport = use_failing_transport();
+  ASSERT_NO_FATAL_FAILURE(set_up_mesh());
+  ASSERT_NO_FATAL_FAILURE(make_tables());
+  ASSERT_TRUE(publish().ok());
+  const std::string mesh_db = "sales-" + producer();
+  const absl::StatusOr<nlohmann::json> request = request_access(mesh_db);
+  ASSERT_TRUE(request.ok()) << request.status();
+  const std::string id = (*request)["SubscriptionId"];
+  ASSERT_TRUE(
+      call(producer(), "producer", "approve_access_request", {{"request_id", id}}).ok());
+  // The consumer's database link (a CreateDatabase with a TargetDatabase) is refused.
+  transport->before_first(
+      [](const HttpRequest& r) {
+        return operation_of(r) == "CreateDatabase" &&
+               r.body.find("TargetDatabase") != std::string::npos;
+      },
+      [] {}, /*refuse=*/true);
+  ASSERT_FALSE(call(consumer(), "consumer", "finalize_subscription", {{"request_id", id}}).ok());
+  ASSERT_TRUE(transport->failed());
+  transport->count_only();
+  const auto linked = [&] {
+    return moto_account_client(consumer())
+        ->call(Service::kGlue, "GetDatabase", {{"Name", mesh_db}})
+        .ok();
+  };
+  EXPECT_FALSE(linked());
+
+  // The producer's next write finishes the finalize in the mesh; the link waits.
+  const absl::StatusOr<nlohmann::json> republished = publish();
+  ASSERT_TRUE(republished.ok()) << republished.status();
+  EXPECT_TRUE(lock_item().is_null()) << lock_item().dump();
+  EXPECT_FALSE(linked());
+  EXPECT_TRUE(deferred_item(consumer(), "consumer").contains("Steps"));
+
+  // The consumer's next write makes the link and accepts the invitation first.
+  const absl::StatusOr<nlohmann::json> again = request_access(mesh_db, {"orders"}, {"DESCRIBE"});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(linked());
+  EXPECT_FALSE(deferred_item(consumer(), "consumer").contains("Steps"));
+  const absl::StatusOr<nlohmann::json> invitations = moto_account_client(consumer())->call(
+      Service::kRam, "GetResourceShareInvitations", nlohmann::json::object());
+  ASSERT_TRUE(invitations.ok()) << invitations.status();
+  for (const nlohmann::json& invitation : (*invitations)["resourceShareInvitations"]) {
+    EXPECT_EQ(invitation["status"], "ACCEPTED") << invitation.dump();
+  }
 }
 
 // A plan larger than the lock's item holds is kept deflated in parts (mesh_writer_lock.h): the

@@ -213,9 +213,6 @@ TEST_F(PublicationTest, PublishingAndApprovingMakeTheOriginalsResourcesOnceEach)
   EXPECT_EQ(policy_of()["Statement"], json({kept, both}));
 }
 
-// Glue allows table names the mesh's rules do not (upper case, dots). Publishing a database that
-// holds one names that source table and how to leave it out, and copies nothing; without it, the
-// rest publishes.
 // The consumers of Active subscriptions read the buckets of the tables they are granted: a
 // DATABASE subscription's approval lets its consumer read every table's bucket, and a table a
 // publication moves to another bucket lets its Active subscribers read the new one.
@@ -325,7 +322,9 @@ TEST_F(PublicationTest, PublishingAgainUnchangedCopiesThePartitionsAddedAndDelet
 
   add_partition("2026-12-02");
   call_ok(*in_producer, Service::kGlue, "DeletePartition",
-          {{"DatabaseName", "sales"}, {"TableName", "events"}, {"PartitionValues", {"2026-12-01"}}});
+          {{"DatabaseName", "sales"},
+           {"TableName", "events"},
+           {"PartitionValues", {"2026-12-01"}}});
   const absl::StatusOr<json> again = publish();
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(mesh_partitions(), std::vector<std::string>({"2026-12-02"}));
@@ -335,9 +334,13 @@ TEST_F(PublicationTest, PublishingAgainUnchangedCopiesThePartitionsAddedAndDelet
   ASSERT_TRUE(before.contains("Table")) << before.dump();
   ASSERT_TRUE(after.contains("Table")) << after.dump();
   EXPECT_EQ(after["Table"].value("VersionId", ""), before["Table"].value("VersionId", ""));
-  EXPECT_EQ(after["Table"].value("UpdateTime", json()), before["Table"].value("UpdateTime", json()));
+  EXPECT_EQ(after["Table"].value("UpdateTime", json()),
+            before["Table"].value("UpdateTime", json()));
 }
 
+// Glue allows table names the mesh's rules do not (upper case, dots). Publishing a database that
+// holds one names that source table and how to leave it out, and copies nothing; without it, the
+// rest publishes.
 TEST_F(PublicationTest, ASourceTableWithANameTheMeshRefusesIsNamedBeforeAnythingIsCopied) {
   set_up_mesh();
   const std::shared_ptr<const AwsClient> in_producer = moto_account_client(producer());

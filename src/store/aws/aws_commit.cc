@@ -93,6 +93,10 @@ struct Plan {
   std::set<std::string> retagged_products;
   std::vector<ChainedAuditEvent> audit;
   std::vector<ClientTokenRow> client_tokens;  // written with the change they record
+  // The persona of the process that made the plan (AwsSessions::persona): its steps in its own
+  // account are that persona's to make (deferred_steps.h). Empty in plans of releases before
+  // 2026-12-07, whose steps out of reach are not deferred.
+  std::string persona;
 
   // Whether anything but DynamoDB changes.
   bool has_side_effects() const {
@@ -253,6 +257,7 @@ absl::StatusOr<Plan> make_plan(Transaction& reads, const std::vector<BufferedWri
   return plan;
 }
 
+// `consumer` is to read the bucket of `table`'s location, owned by `owner` (once per bucket).
 void add_reader(Plan& plan, const std::string& owner, const Table& table,
                 const std::string& consumer) {
   if (!table.input.storage_descriptor || table.input.target_table) return;
@@ -414,7 +419,12 @@ nlohmann::json plan_json(const Plan& plan) {
   for (const ChainedAuditEvent& event : plan.audit) audit.push_back(encode_audit_event(event));
   nlohmann::json tokens = nlohmann::json::array();
   for (const ClientTokenRow& row : plan.client_tokens) tokens.push_back(client_token_element(row));
-  return {{"Version", 1},         {"Catalog", catalog},   {"Products", products},
+  // Version 2: a step published again unchanged (Republished), which a datamesh reading only
+  // version 1 would write again whole; such a datamesh refuses the plan instead.
+  const bool republishes = std::any_of(plan.catalog.begin(), plan.catalog.end(),
+                                       [](const CatalogStep& step) { return step.republished; });
+  return {{"Version", republishes ? 2 : 1}, {"Catalog", catalog}, {"Products", products},
+          {"Persona", plan.persona},
           {"Accounts", accounts}, {"Keys", keys},         {"Subscriptions", subscriptions},
           {"OtherGrants", plan.other_grants}, {"RevokedGrants", plan.revoked_grants},
           {"KeepsRevocations", plan.keeps_revocations},
@@ -426,7 +436,8 @@ nlohmann::json plan_json(const Plan& plan) {
 // `what`: where the text was kept, for the errors.
 absl::StatusOr<Plan> plan_from(const std::string& text, std::string_view what) {
   const nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object() || json.value("Version", 0) != 1) {
+  const int version = json.is_object() ? json.value("Version", 0) : 0;
+  if (version != 1 && version != 2) {
     return absl::DataLossError(cat(what, " (DynamoDB table ", journal::kTable,
                                    ") is not a plan this datamesh reads"));
   }
@@ -474,6 +485,7 @@ absl::StatusOr<Plan> plan_from(const std::string& text, std::string_view what) {
     plan.revoked_grants =
         json.value("RevokedGrants", nlohmann::json::array()).get<std::vector<GrantRow>>();
     plan.keeps_revocations = json.value("KeepsRevocations", false);
+    plan.persona = json.value("Persona", "");
     plan.shares = json.at("Shares").get<std::vector<ShareRow>>();
     plan.readers =
         json.value("BucketReaders", nlohmann::json::array()).get<std::vector<BucketReader>>();
@@ -696,13 +708,21 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
       const bool unpartitioned = step.republished && table.input.partition_keys.empty();
       if (table.catalog_id == mesh && !table.input.target_table && product != plan.products.end() &&
           !unpartitioned && parts.sessions.has(product->second.producer_account)) {
-        DATAMESH_RETURN_IF_ERROR(parts.glue.copy_partitions(
+        const absl::Status copied = parts.glue.copy_partitions(
             TableIdentifier{.catalog_id = product->second.producer_account,
                             .database_name = product->second.source_database,
                             .name = table.input.name},
             TableIdentifier{.catalog_id = mesh,
                             .database_name = table.database_name,
-                            .name = table.input.name}));
+                            .name = table.input.name},
+            [&lock] { return lock.keep_alive(); });
+        // A table published again unchanged had no copy before 2026-12-07: a mesh whose
+        // producer policy predates glue:BatchUpdatePartition/BatchDeletePartition (until the
+        // admin enables the producer again) publishes on without it. Deferred steps made later
+        // find a source table dropped since: nothing left to copy.
+        const bool tolerated = (step.republished && absl::IsPermissionDenied(copied)) ||
+                               (run == Run::kDeferred && absl::IsNotFound(copied));
+        if (!tolerated) DATAMESH_RETURN_IF_ERROR(copied);
       }
     }
   }
@@ -804,16 +824,18 @@ absl::Status make_side_effects(const AwsParts& parts, MeshWriterLock& lock, Plan
     }
     shares.push_back(share);
     if (share.status == "ACCEPTED") {
-      // A recipient out of reach accepts with its own next write (take_out_of_reach).
-      if (!parts.sessions.has(share.recipient_account)) continue;
-      const absl::Status accepted =
-          parts.shares.accept(share.recipient_account, {share.share_arn});
-      // Deferred steps run after later writes: an invitation gone or left meanwhile (the
-      // subscription revoked, or left) is not to be accepted any more.
-      if (run == Run::kDeferred && (absl::IsNotFound(accepted) ||
-                                absl::IsFailedPrecondition(accepted))) {
+      // A finisher leaves a recipient out of reach to its own next write (take_out_of_reach,
+      // for plans that record their persona).
+      if (run == Run::kFinish && !plan.persona.empty() &&
+          !parts.sessions.has(share.recipient_account)) {
         continue;
       }
+      const absl::Status accepted =
+          parts.shares.accept(share.recipient_account, {share.share_arn});
+      // Deferred steps run after later writes: a share deleted meanwhile (its last grant
+      // revoked) has no invitation left to accept. An invitation expired or rejected is an
+      // error still: the subscription says ACCEPTED and its consumer has no access.
+      if (run == Run::kDeferred && absl::IsNotFound(accepted)) continue;
       DATAMESH_RETURN_IF_ERROR(accepted);
     } else if (share.status == "DISASSOCIATED") {
       // The subscription leaves the share; the account leaves it only when the grants revoked
@@ -987,6 +1009,7 @@ absl::Status commit_writes(const AwsParts& parts, MeshWriterLock& lock, Transact
                            const std::vector<BufferedWrite>& writes) {
   DATAMESH_ASSIGN_OR_RETURN(Plan plan, make_plan(reads, writes));
   plan.keeps_revocations = !parts.sessions.revokes_grants();
+  plan.persona = parts.sessions.persona();
   if (plan.has_side_effects()) {
     DATAMESH_RETURN_IF_ERROR(add_readers(reads, parts.sessions.mesh_account(), plan));
     DATAMESH_RETURN_IF_ERROR(add_retagged_products(reads, plan));
@@ -1120,11 +1143,28 @@ std::map<std::string, Plan> take_out_of_reach(Plan& plan, const AwsSessions& ses
   return kept;
 }
 
-// Steps kept for one account by several finishers, made in the order they were kept.
+// Steps kept for one account by several finishers. make_side_effects makes every addition
+// before every removal, so of two steps on one catalog resource only the later one is kept.
 void append(Plan& into, Plan from) {
   const auto append_all = [](auto& to, auto& more) {
     to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   };
+  const auto resource = [](const CatalogStep& step) {
+    using Kind = CatalogStep::Kind;
+    const bool table = step.kind == Kind::kPutTable || step.kind == Kind::kDeleteTable;
+    const std::string& database = step.kind == Kind::kPutDatabase ? step.database->input.name
+                                  : step.kind == Kind::kPutTable  ? step.table->database_name
+                                                                  : step.database_name;
+    const std::string& name = !table                           ? database
+                              : step.kind == Kind::kPutTable   ? step.table->input.name
+                                                               : step.table_name;
+    return std::make_tuple(account_of(step), database, table, name);
+  };
+  std::erase_if(into.catalog, [&](const CatalogStep& earlier) {
+    return std::any_of(from.catalog.begin(), from.catalog.end(), [&](const CatalogStep& later) {
+      return resource(later) == resource(earlier);
+    });
+  });
   append_all(into.catalog, from.catalog);
   append_all(into.readers, from.readers);
   append_all(into.other_grants, from.other_grants);
@@ -1134,22 +1174,22 @@ void append(Plan& into, Plan from) {
   into.retagged_products.merge(from.retagged_products);
 }
 
-std::string deferred_what(std::string_view account) {
-  return cat("the steps kept for account ", account, " (item ", journal::kDeferredIdPrefix,
-             account, ")");
+std::string deferred_what(const deferred_steps::Keeper& keeper) {
+  return cat("the steps kept for ", deferred_steps::describe(keeper));
 }
 
-// The element that keeps `steps` for `account`, after what earlier finishers kept for it.
-absl::StatusOr<nlohmann::json> keep_for(const AwsParts& parts, const std::string& account,
-                                        Plan steps) {
+// The element that keeps `steps` for `keeper`, after what earlier finishers kept for it.
+absl::StatusOr<nlohmann::json> keep_for(const AwsParts& parts,
+                                        const deferred_steps::Keeper& keeper, Plan steps) {
   DATAMESH_ASSIGN_OR_RETURN(const std::optional<std::string> earlier,
-                            deferred_steps::read(parts.sessions, account));
+                            deferred_steps::read(parts.sessions, keeper));
   if (earlier) {
-    DATAMESH_ASSIGN_OR_RETURN(Plan all, plan_from(*earlier, deferred_what(account)));
+    DATAMESH_ASSIGN_OR_RETURN(Plan all, plan_from(*earlier, deferred_what(keeper)));
     append(all, std::move(steps));
     steps = std::move(all);
   }
-  return deferred_steps::keep_element(account, plan_json(steps).dump());
+  steps.persona = keeper.persona;
+  return deferred_steps::keep_element(keeper, plan_json(steps).dump());
 }
 
 }  // namespace
@@ -1163,11 +1203,15 @@ absl::Status finish_plan(const AwsParts& parts, MeshWriterLock& lock, const std:
   if (dropped) return absl::OkStatus();
   // Its steps in accounts out of reach wait for those accounts' own next writes, kept in the
   // transaction that finishes the rest: one account's failed write does not stop the others'.
+  // (A plan of a release that did not record its persona is finished whole or not at all.)
   std::vector<nlohmann::json> endings = {lock.clear_plan_element()};
-  for (auto& [account, steps] : take_out_of_reach(plan, parts.sessions)) {
-    absl::StatusOr<nlohmann::json> kept = keep_for(parts, account, std::move(steps));
-    if (!kept.ok()) return explain_unfinished(plan, kept.status());
-    endings.push_back(*std::move(kept));
+  if (!plan.persona.empty()) {
+    for (auto& [account, steps] : take_out_of_reach(plan, parts.sessions)) {
+      absl::StatusOr<nlohmann::json> kept =
+          keep_for(parts, {.account = account, .persona = plan.persona}, std::move(steps));
+      if (!kept.ok()) return explain_unfinished(plan, kept.status());
+      endings.push_back(*std::move(kept));
+    }
   }
   if (absl::Status made = make_side_effects(parts, lock, plan, Run::kFinish); !made.ok()) {
     return explain_unfinished(plan, made);
@@ -1176,22 +1220,26 @@ absl::Status finish_plan(const AwsParts& parts, MeshWriterLock& lock, const std:
 }
 
 absl::Status make_deferred_steps(const AwsParts& parts, MeshWriterLock& lock) {
+  const std::string& persona = parts.sessions.persona();
+  if (persona.empty()) return absl::OkStatus();  // an admin's process: steps of no persona
   for (const std::string& account : parts.sessions.accounts()) {
     if (account == parts.sessions.mesh_account()) continue;
+    const deferred_steps::Keeper keeper{.account = account, .persona = persona};
     DATAMESH_ASSIGN_OR_RETURN(const std::optional<std::string> text,
-                              deferred_steps::read(parts.sessions, account));
+                              deferred_steps::read(parts.sessions, keeper));
     if (!text) continue;
-    DATAMESH_ASSIGN_OR_RETURN(Plan steps, plan_from(*text, deferred_what(account)));
+    DATAMESH_ASSIGN_OR_RETURN(Plan steps, plan_from(*text, deferred_what(keeper)));
     if (absl::Status made = make_side_effects(parts, lock, steps, Run::kDeferred); !made.ok()) {
       return absl::Status(
           made.code(),
           cat("an earlier write that failed half-way was finished by another account's process, "
-              "which left its steps in account ", account, " to this account's next write; "
-              "making them failed, and they must be made before this account's own writes: ",
-              made.message(), ". Mend the cause (a missing right?) and run the command again"));
+              "which left its steps in account ", account, " to this account's next write as ",
+              persona, "; making them failed, and they must be made before its own writes as ",
+              persona, ": ", made.message(),
+              ". Mend the cause (a missing right?) and run the command again"));
     }
     DATAMESH_RETURN_IF_ERROR(transact_write(
-        parts.sessions, {deferred_steps::clear_element(account), lock.clear_plan_element()}, ""));
+        parts.sessions, {deferred_steps::clear_element(keeper), lock.clear_plan_element()}, ""));
   }
   return absl::OkStatus();
 }

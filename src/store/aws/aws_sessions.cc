@@ -11,12 +11,13 @@ namespace datamesh::store::aws {
 AwsSessions::AwsSessions(
     std::string region, std::string mesh_account,
     std::map<std::string, std::shared_ptr<const datamesh::aws::AwsClient>, std::less<>> sessions,
-    bool revokes_grants)
+    bool revokes_grants, std::string persona)
     : region_(std::move(region)),
       mesh_account_(std::move(mesh_account)),
       partition_(std::string(datamesh::aws::partition_of(region_).id)),
       sessions_(std::move(sessions)),
-      revokes_grants_(revokes_grants) {}
+      revokes_grants_(revokes_grants),
+      persona_(std::move(persona)) {}
 
 absl::StatusOr<const datamesh::aws::AwsClient*> AwsSessions::client(
     std::string_view account_id) const {

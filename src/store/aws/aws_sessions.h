@@ -26,11 +26,11 @@ namespace datamesh::store::aws {
 class AwsSessions {
  public:
   // region: every client's region. sessions: the client of each account this process may act
-  // on; the mesh account's must be among them. revokes_grants: see below.
+  // on; the mesh account's must be among them. revokes_grants, persona: see below.
   AwsSessions(std::string region, std::string mesh_account,
               std::map<std::string, std::shared_ptr<const datamesh::aws::AwsClient>, std::less<>>
                   sessions,
-              bool revokes_grants = true);
+              bool revokes_grants = true, std::string persona = "");
 
   const std::string& region() const { return region_; }
   const std::string& mesh_account() const { return mesh_account_; }
@@ -50,6 +50,9 @@ class AwsSessions {
   // Formation lets only an admin or a holder of the grant option revoke: a consumer's own
   // leave leaves its grants to admin reconcile (aws_commit.cc, docs/AWS.md).
   bool revokes_grants() const { return revokes_grants_; }
+  // "producer" or "consumer": whose roles the sessions are (DataMeshProducer and
+  // DataMeshAdminProducer-<P>, or the consumer's); empty for an admin's own credentials.
+  const std::string& persona() const { return persona_; }
 
  private:
   std::string region_;
@@ -57,6 +60,7 @@ class AwsSessions {
   std::string partition_;
   std::map<std::string, std::shared_ptr<const datamesh::aws::AwsClient>, std::less<>> sessions_;
   bool revokes_grants_;
+  std::string persona_;
 };
 
 }  // namespace datamesh::store::aws

@@ -226,6 +226,9 @@ absl::Status BufferedTransaction::put_table(const Table& table) {
 }
 
 absl::Status BufferedTransaction::republish_table(const Table& table) {
+  // Only partitions are copied again: a table without partition keys has none to bring, and is
+  // left out of the plan, which would otherwise grow with every unchanged table.
+  if (table.input.partition_keys.empty()) return absl::OkStatus();
   tables_.insert_or_assign(TableKey(table.catalog_id, table.database_name, table.input.name),
                            record(PutTable{.table = table, .republished = true}));
   return absl::OkStatus();

@@ -17,53 +17,60 @@ using datamesh::aws::Service;
 
 namespace {
 
-nlohmann::json key_of(std::string_view account) {
-  return {{std::string(j::kJournalId), string_value(cat(j::kDeferredIdPrefix, account))}};
+std::string item_id(const Keeper& keeper) {
+  return cat(j::kDeferredIdPrefix, keeper.account, "/", keeper.persona);
 }
 
-std::string where(std::string_view account) {
-  return cat("the steps kept for account ", account, " (DynamoDB table ", j::kTable, ", item ",
-             j::kDeferredIdPrefix, account, ")");
+nlohmann::json key_of(const Keeper& keeper) {
+  return {{std::string(j::kJournalId), string_value(item_id(keeper))}};
+}
+
+std::string where(const Keeper& keeper) {
+  return cat("the steps kept for ", describe(keeper), " in DynamoDB table ", j::kTable);
 }
 
 }  // namespace
 
+std::string describe(const Keeper& keeper) {
+  return cat("account ", keeper.account, " as ", keeper.persona, " (item ", item_id(keeper), ")");
+}
+
 absl::StatusOr<std::optional<std::string>> read(const AwsSessions& sessions,
-                                                std::string_view account) {
+                                                const Keeper& keeper) {
   DATAMESH_ASSIGN_OR_RETURN(const datamesh::aws::AwsClient* mesh, sessions.mesh());
   DATAMESH_ASSIGN_OR_RETURN(
       const nlohmann::json got,
       mesh->call(Service::kDynamoDb, "GetItem",
-                 {{"TableName", j::kTable}, {"Key", key_of(account)}, {"ConsistentRead", true}}));
+                 {{"TableName", j::kTable}, {"Key", key_of(keeper)}, {"ConsistentRead", true}}));
   const nlohmann::json found = got.value("Item", nlohmann::json::object());
-  const ItemReader item(found, where(account));
+  const ItemReader item(found, where(keeper));
   if (!item.has(j::kSteps)) return std::nullopt;
   DATAMESH_ASSIGN_OR_RETURN(const std::string packed, item.required_binary(j::kSteps));
   DATAMESH_ASSIGN_OR_RETURN(const int64_t bytes, item.required_number(j::kStepsBytes));
   absl::StatusOr<std::string> steps = base::inflated(packed, static_cast<std::size_t>(bytes));
   if (!steps.ok() || steps->size() != static_cast<std::size_t>(bytes)) {
-    return absl::DataLossError(cat(where(account), " are damaged: they do not inflate to their ",
+    return absl::DataLossError(cat(where(keeper), " are damaged: they do not inflate to their ",
                                    bytes, " bytes"));
   }
   return std::optional<std::string>(std::move(*steps));
 }
 
-absl::StatusOr<nlohmann::json> keep_element(std::string_view account, const std::string& steps) {
+absl::StatusOr<nlohmann::json> keep_element(const Keeper& keeper, const std::string& steps) {
   const std::string packed = base::deflated(steps);
   if (packed.size() > kMaxDeflatedBytes) {
     return absl::ResourceExhaustedError(
-        cat("the steps to keep for account ", account, " are ", packed.size(),
+        cat("the steps to keep for ", describe(keeper), " are ", packed.size(),
             " bytes deflated, more than one item of DynamoDB table ", j::kTable, " holds (",
             kMaxDeflatedBytes, ")"));
   }
-  nlohmann::json item = key_of(account);
+  nlohmann::json item = key_of(keeper);
   item[std::string(j::kSteps)] = binary_value(packed);
   item[std::string(j::kStepsBytes)] = number_value(static_cast<int64_t>(steps.size()));
   return nlohmann::json{{"Put", {{"TableName", j::kTable}, {"Item", std::move(item)}}}};
 }
 
-nlohmann::json clear_element(std::string_view account) {
-  return {{"Put", {{"TableName", j::kTable}, {"Item", key_of(account)}}}};
+nlohmann::json clear_element(const Keeper& keeper) {
+  return {{"Put", {{"TableName", j::kTable}, {"Item", key_of(keeper)}}}};
 }
 
 }  // namespace datamesh::store::aws::deferred_steps

@@ -4,10 +4,12 @@
 // link and its RAM invitations. Without this, one account's failed write would stop every
 // other account's writes until that account wrote again.
 //
-// They are kept per account in DynamoDB table DatameshJournal, item
-// "mesh-writer/deferred/<account>" (attribute Steps: the steps as a plan, deflated; StepsBytes:
-// its size inflated), written in the transaction that finishes the plan, and made by the next
-// write of a process holding that account's session, before its own change (aws_commit.h).
+// They are kept per account and persona (the plan's writer's: only that persona's roles may
+// make them; an account may be both producer and consumer) in DynamoDB table DatameshJournal,
+// item "mesh-writer/deferred/<account>/<persona>" (attribute Steps: the steps as a plan,
+// deflated; StepsBytes: its size inflated), written in the transaction that finishes the plan,
+// and made by the next write of a process acting as that persona of that account, before its
+// own change (aws_commit.h).
 // Made steps are cleared (an item without Steps), not deleted: the personas' IAM policies let
 // them delete only the lock's item.
 //
@@ -28,15 +30,24 @@ namespace datamesh::store::aws::deferred_steps {
 // A deflated item holds at most this many bytes of steps (DynamoDB's items hold 400 KB).
 inline constexpr std::size_t kMaxDeflatedBytes = 350'000;
 
-// The steps kept for `account` (a plan's JSON text); nullopt when none.
+// Whose steps: an account, as the persona ("producer", "consumer") whose roles make them.
+struct Keeper {
+  std::string account;
+  std::string persona;
+};
+
+// The steps kept for `keeper` (a plan's JSON text); nullopt when none.
 absl::StatusOr<std::optional<std::string>> read(const AwsSessions& sessions,
-                                                std::string_view account);
+                                                const Keeper& keeper);
 
-// The TransactWriteItems element that keeps `steps` for `account`, replacing what was kept (the
+// The TransactWriteItems element that keeps `steps` for `keeper`, replacing what was kept (the
 // caller has merged it in). ResourceExhausted when they do not fit in one item.
-absl::StatusOr<nlohmann::json> keep_element(std::string_view account, const std::string& steps);
+absl::StatusOr<nlohmann::json> keep_element(const Keeper& keeper, const std::string& steps);
 
-// The TransactWriteItems element that clears what was kept for `account`.
-nlohmann::json clear_element(std::string_view account);
+// The TransactWriteItems element that clears what was kept for `keeper`.
+nlohmann::json clear_element(const Keeper& keeper);
+
+// "account 222222222222 as producer (item mesh-writer/deferred/222222222222/producer)".
+std::string describe(const Keeper& keeper);
 
 }  // namespace datamesh::store::aws::deferred_steps

@@ -366,67 +366,87 @@ absl::StatusOr<std::vector<ProductRow>> GlueCatalog::list_products(const Product
 // Partitions ------------------------------------------------------------------------------------
 
 absl::Status GlueCatalog::copy_partitions(const TableIdentifier& source,
-                                          const TableIdentifier& target) const {
+                                          const TableIdentifier& target,
+                                          const std::function<absl::Status()>& between) const {
   DATAMESH_ASSIGN_OR_RETURN(const AwsClient* source_client, sessions_.client(source.catalog_id));
   DATAMESH_ASSIGN_OR_RETURN(const AwsClient* target_client, sessions_.client(target.catalog_id));
-  DATAMESH_ASSIGN_OR_RETURN(json partitions, all_items(*source_client, "GetPartitions",
-                                                       table_request(source), "Partitions"));
-
-  // Values (as JSON text) -> the PartitionInput that makes it.
-  std::map<std::string, json> inputs;
-  std::vector<json> pending;
-  for (const json& partition : partitions) {
-    json input = partition_input_json(partition);
-    inputs[input.value("Values", json::array()).dump()] = input;
-    pending.push_back(std::move(input));
-  }
-  std::vector<json> existing;
-  for (size_t start = 0; start < pending.size(); start += kPartitionBatch) {
-    const size_t end = std::min(pending.size(), start + kPartitionBatch);
-    json request = table_request(target);
-    request["PartitionInputList"] =
-        json(std::vector<json>(pending.begin() + start, pending.begin() + end));
-    DATAMESH_ASSIGN_OR_RETURN(json answer, call(*target_client, "BatchCreatePartition", request));
-    for (const json& error : answer.value("Errors", json::array())) {
-      const json detail = error.value("ErrorDetail", json::object());
-      if (detail.value("ErrorCode", "") != "AlreadyExistsException") {
-        return partition_error("BatchCreatePartition", target, error);
-      }
-      const auto input = inputs.find(error.value("PartitionValues", json::array()).dump());
-      if (input == inputs.end()) return partition_error("BatchCreatePartition", target, error);
-      existing.push_back(
-          {{"PartitionValueList", input->second["Values"]}, {"PartitionInput", input->second}});
+  // Each side's partitions as the PartitionInput that makes them, by their values (JSON text).
+  const auto inputs_of = [](const json& partitions) {
+    std::map<std::string, json> inputs;
+    for (const json& partition : partitions) {
+      json input = partition_input_json(partition);
+      // (The key first: json's operator= takes its argument by value, moved from before the
+      // left side is evaluated.)
+      const std::string values = input.value("Values", json::array()).dump();
+      inputs[values] = std::move(input);
     }
-  }
-  for (size_t start = 0; start < existing.size(); start += kPartitionBatch) {
-    const size_t end = std::min(existing.size(), start + kPartitionBatch);
-    json request = table_request(target);
-    request["Entries"] = json(std::vector<json>(existing.begin() + start, existing.begin() + end));
-    DATAMESH_ASSIGN_OR_RETURN(json answer, call(*target_client, "BatchUpdatePartition", request));
-    for (const json& error : answer.value("Errors", json::array())) {
-      return partition_error("BatchUpdatePartition", target, error);
-    }
-  }
-  // What the source no longer has (deleted there, or of partition keys it no longer has).
-  DATAMESH_ASSIGN_OR_RETURN(const json copied, all_items(*target_client, "GetPartitions",
-                                                         table_request(target), "Partitions"));
+    return inputs;
+  };
+  DATAMESH_ASSIGN_OR_RETURN(const json source_partitions,
+                            all_items(*source_client, "GetPartitions", table_request(source),
+                                      "Partitions"));
+  DATAMESH_ASSIGN_OR_RETURN(const json target_partitions,
+                            all_items(*target_client, "GetPartitions", table_request(target),
+                                      "Partitions"));
+  const std::map<std::string, json> wanted = inputs_of(source_partitions);
+  const std::map<std::string, json> copied = inputs_of(target_partitions);
+  // Only what differs is written: a copy run again over an unchanged source sends nothing.
+  std::vector<json> missing;
+  std::vector<json> changed;
   std::vector<json> gone;
-  for (const json& partition : copied) {
-    const json values = partition.value("Values", json::array());
-    if (!inputs.contains(values.dump())) gone.push_back({{"Values", values}});
-  }
-  for (size_t start = 0; start < gone.size(); start += kPartitionDeleteBatch) {
-    const size_t end = std::min(gone.size(), start + kPartitionDeleteBatch);
-    json request = table_request(target);
-    request["PartitionsToDelete"] = json(std::vector<json>(gone.begin() + start, gone.begin() + end));
-    DATAMESH_ASSIGN_OR_RETURN(json answer, call(*target_client, "BatchDeletePartition", request));
-    for (const json& error : answer.value("Errors", json::array())) {
-      const json detail = error.value("ErrorDetail", json::object());
-      if (detail.value("ErrorCode", "") == "EntityNotFoundException") continue;  // gone already
-      return partition_error("BatchDeletePartition", target, error);
+  for (const auto& [values, input] : wanted) {
+    const auto found = copied.find(values);
+    if (found == copied.end()) {
+      missing.push_back(input);
+    } else if (found->second != input) {
+      changed.push_back({{"PartitionValueList", input["Values"]}, {"PartitionInput", input}});
     }
   }
-  return absl::OkStatus();
+  for (const auto& [values, input] : copied) {
+    if (!wanted.contains(values)) gone.push_back({{"Values", input["Values"]}});
+  }
+  // Sends `entries` to `operation` under `member`, `batch` at a time, `between` before each.
+  const auto in_batches = [&](std::string_view operation, std::string_view member,
+                              const std::vector<json>& entries, size_t batch,
+                              const std::function<absl::Status(const json&)>& on_error) {
+    for (size_t start = 0; start < entries.size(); start += batch) {
+      if (between) DATAMESH_RETURN_IF_ERROR(between());
+      const size_t end = std::min(entries.size(), start + batch);
+      json request = table_request(target);
+      request[std::string(member)] =
+          json(std::vector<json>(entries.begin() + start, entries.begin() + end));
+      DATAMESH_ASSIGN_OR_RETURN(json answer, call(*target_client, operation, request));
+      for (const json& error : answer.value("Errors", json::array())) {
+        DATAMESH_RETURN_IF_ERROR(on_error(error));
+      }
+    }
+    return absl::OkStatus();
+  };
+  const auto error_code = [](const json& error) {
+    return error.value("ErrorDetail", json::object()).value("ErrorCode", "");
+  };
+  DATAMESH_RETURN_IF_ERROR(in_batches(
+      "BatchCreatePartition", "PartitionInputList", missing, kPartitionBatch,
+      [&](const json& error) -> absl::Status {
+        // Made meanwhile (a crawler, another copy): updated to the source's below.
+        const auto input = wanted.find(error.value("PartitionValues", json::array()).dump());
+        if (error_code(error) != "AlreadyExistsException" || input == wanted.end()) {
+          return partition_error("BatchCreatePartition", target, error);
+        }
+        changed.push_back(
+            {{"PartitionValueList", input->second["Values"]}, {"PartitionInput", input->second}});
+        return absl::OkStatus();
+      }));
+  DATAMESH_RETURN_IF_ERROR(in_batches(
+      "BatchUpdatePartition", "Entries", changed, kPartitionBatch,
+      [&](const json& error) { return partition_error("BatchUpdatePartition", target, error); }));
+  return in_batches("BatchDeletePartition", "PartitionsToDelete", gone, kPartitionDeleteBatch,
+                    [&](const json& error) -> absl::Status {
+                      if (error_code(error) == "EntityNotFoundException") {
+                        return absl::OkStatus();  // gone already
+                      }
+                      return partition_error("BatchDeletePartition", target, error);
+                    });
 }
 
 // Crawlers --------------------------------------------------------------------------------------

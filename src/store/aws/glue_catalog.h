@@ -15,6 +15,7 @@
 // Thread-safe: holds nothing but the sessions, which are.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -75,13 +76,16 @@ class GlueCatalog {
                                                         const Page& page) const;
 
   // Partitions ----------------------------------------------------------------------------------
-  // Copies every partition of `source` into `target` (GetPartitions, every page, in the source's
-  // account; BatchCreatePartition at most 100 at a time in the target's). A partition the
-  // target already has is updated to the source's (BatchUpdatePartition), and one the source no
-  // longer has is deleted (BatchDeletePartition, 25 at a time), so a copy run again converges.
-  // NotFound when either table is not there; any other refused partition fails the copy, naming
-  // the partition's values and Glue's error.
-  absl::Status copy_partitions(const TableIdentifier& source, const TableIdentifier& target) const;
+  // Makes `target`'s partitions those of `source`: both read whole (GetPartitions, every page),
+  // then in the target's account only what differs is written: a partition it lacks is created
+  // (BatchCreatePartition, at most 100 at a time), one that differs updated to the source's
+  // (BatchUpdatePartition, 100), one the source no longer has deleted (BatchDeletePartition,
+  // 25), so a copy run again converges and one over an unchanged source writes nothing.
+  // `between`, when given, runs before each batch (the writer lock's keep-alive). NotFound when
+  // either table is not there; any other refused partition fails the copy, naming the
+  // partition's values and Glue's error.
+  absl::Status copy_partitions(const TableIdentifier& source, const TableIdentifier& target,
+                               const std::function<absl::Status()>& between = {}) const;
 
   // Crawlers ------------------------------------------------------------------------------------
   // A table of a product and the S3 location of its data.
