@@ -1,5 +1,6 @@
 #include "api/backup.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <system_error>
 
@@ -35,15 +36,16 @@ absl::StatusOr<nlohmann::json> backup_store(const std::string& url, const std::s
               " already exists: give a new path (a backup never overwrites)"));
     }
   }
-  // The key as every other command reads it (a malformed DATAMESH_MASTER_KEY is refused here
-  // too). The key file beside the mesh is copied whenever there is one; only a mesh whose key
-  // is in the environment alone gets a backup without one.
+  // The key as every other command reads it: a malformed DATAMESH_MASTER_KEY is refused here
+  // too. The mesh then uses that key, not a key file beside it (which may be another key): the
+  // backup gets no key file, and the environment's key must be kept with it.
   const std::string key_file = endpoint.path + ".key";
   DATAMESH_RETURN_IF_ERROR(
       security::SecretBox::from_environment_or_file(key_file, /*create_if_missing=*/false)
           .status());
+  const bool copies_key =
+      std::getenv(std::string(security::SecretBox::kKeyEnvironmentVariable).c_str()) == nullptr;
   std::error_code unknown;
-  const bool copies_key = std::filesystem::exists(key_file, unknown);
   DATAMESH_ASSIGN_OR_RETURN(const store::sqlite::SqliteBackup made,
                             store::sqlite::backup_sqlite_file(endpoint.path, to));
   if (copies_key) {

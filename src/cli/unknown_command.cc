@@ -144,16 +144,19 @@ std::string unknown_command_message(const CLI::App& app) {
   if (word.empty()) {
     return cat(path, " needs a command; the commands are ", base::join(names, ", "));
   }
-  // A command of another group (catalog import-tables asked of producer): named where it is.
+  // A command of other groups (catalog import-tables asked of producer): named where it is.
   if (group != &app) {
+    std::vector<std::string> homes;
     for (const CLI::App* other : app.get_subcommands([](const CLI::App*) { return true; })) {
       const auto& commands = other->get_subcommands([](const CLI::App*) { return true; });
       const bool holds = std::any_of(commands.begin(), commands.end(), [&](const CLI::App* c) {
         return c->get_name() == word;
       });
-      if (other == group || !holds) continue;
-      return cat("unknown command \"", word, "\" for ", path, "; it is a command of datamesh ",
-                 other->get_name(), ": datamesh ", other->get_name(), " ", word);
+      if (other != group && holds) homes.push_back(cat("datamesh ", other->get_name(), " ", word));
+    }
+    if (!homes.empty()) {
+      return cat("unknown command \"", word, "\" for ", path, "; it is a command of ",
+                 base::join(homes, ", and of "));
     }
   }
   const auto distance = [&](const std::string& name) { return edit_distance(word, name); };

@@ -151,7 +151,7 @@ def test_log_level_as_name_or_logging_level(mesh):
         DataMeshAdmin(MESH_ID, log_level="LOUD", use_credentials=mesh.admin_creds)
 
 
-def test_data_loss_for_a_mesh_file_with_another_mesh_key(mesh):
+def test_a_mesh_file_with_another_mesh_key_is_refused_at_open(mesh):
     if not mesh.endpoint.startswith("sqlite://"):
         pytest.skip("the key file of an embedded mesh")
     import shutil
@@ -160,5 +160,5 @@ def test_data_loss_for_a_mesh_file_with_another_mesh_key(mesh):
     shutil.copy(f"{mesh.workdir}/other.db.key", f"{mesh.workdir}/mesh.db.key")
     with pytest.raises(RuntimeError) as raised:
         mesh.admin().list_accounts()
-    assert type(raised.value) is exceptions.DataLoss
-    assert "sealed under another key" in str(raised.value)
+    assert type(raised.value) is exceptions.FailedPrecondition
+    assert "does not unseal the secrets of the mesh" in str(raised.value)

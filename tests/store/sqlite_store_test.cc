@@ -762,6 +762,11 @@ TEST(SqliteStoreErrorTest, SqliteResultCodesMapToCanonicalStatuses) {
   // Permissions are not waited out (Unavailable would say "run it again later").
   EXPECT_EQ(code(SQLITE_READONLY), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(code(SQLITE_PERM), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(code(SQLITE_READONLY_CANTINIT), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(code(SQLITE_READONLY_DBMOVED), absl::StatusCode::kFailedPrecondition);
+  // Another connection's recovery or rollback is waited out.
+  EXPECT_EQ(code(SQLITE_READONLY_RECOVERY), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(code(SQLITE_READONLY_ROLLBACK), absl::StatusCode::kUnavailable);
   EXPECT_EQ(code(SQLITE_CONSTRAINT_FOREIGNKEY), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(code(SQLITE_CORRUPT), absl::StatusCode::kInternal);
   EXPECT_EQ(code(SQLITE_MISUSE), absl::StatusCode::kInternal);
@@ -781,7 +786,8 @@ TEST(SqliteStoreErrorTest, SqliteResultCodesMapToCanonicalStatuses) {
   EXPECT_THAT(std::string(read_only.message()),
               HasSubstr("the mesh store /m.db is read-only for this process: could not commit: "
                         "attempt to write a readonly database (make the mesh file, its folder "
-                        "and the /m.db-wal and /m.db-shm files beside it writable"));
+                        "and the /m.db-wal and /m.db-shm files beside it writable by this user, "
+                        "or run as the user that owns them)"));
 }
 
 // The names of existing_tables travel as one JSON list, which holds only UTF-8: a list with a

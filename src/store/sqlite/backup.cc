@@ -78,9 +78,12 @@ absl::StatusOr<SqliteBackup> copy_database(const std::string& from, const std::s
   SqliteBackup done{.pages = sqlite3_backup_pagecount(backup)};
   const int finished = sqlite3_backup_finish(backup);
   if (stepped != SQLITE_DONE) {
-    // A full disk or a failed write is the backup's side; a busy or damaged mesh, the mesh's.
-    const int primary = stepped & 0xff;
-    if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY) {
+    // A full disk or a failed write is the backup's side (extended codes are on); a failed
+    // read, a busy or damaged mesh, the mesh's.
+    const bool writing = (stepped & 0xff) == SQLITE_FULL || stepped == SQLITE_IOERR_WRITE ||
+                         stepped == SQLITE_IOERR_FSYNC || stepped == SQLITE_IOERR_DIR_FSYNC ||
+                         stepped == SQLITE_IOERR_TRUNCATE;
+    if (writing) {
       return sqlite_status(stepped, sqlite3_errstr(stepped), shown_to,
                            cat("write the backup of ", from));
     }

@@ -39,13 +39,24 @@ absl::Status sqlite_status(int code, std::string_view sqlite_message, std::strin
                                         ": ", sqlite_message, " (free disk space)"));
     case SQLITE_READONLY:
     case SQLITE_PERM:
-      // Not to be waited out: the files' permissions (the mesh file, or the -wal and -shm
-      // files beside it, which a reader of a read-only mesh may have made read-only too).
-      return absl::FailedPreconditionError(cat(
-          "the mesh store ", path, " is read-only for this process: could not ", doing, ": ",
-          sqlite_message, " (make the mesh file, its folder and the ", path, "-wal and ", path,
-          "-shm files beside it writable by this user, or stop every process using it and "
-          "delete those two files)"));
+      // A log that needs recovering or a journal rolling back: another connection's to do, so
+      // waited out as a busy file is.
+      if (code == SQLITE_READONLY_RECOVERY || code == SQLITE_READONLY_ROLLBACK) {
+        return absl::UnavailableError(cat("the mesh store ", path,
+                                          " is being recovered: could not ", doing, ": ",
+                                          sqlite_message));
+      }
+      if (code == SQLITE_READONLY_DBMOVED) {
+        return absl::FailedPreconditionError(
+            cat("the mesh store ", path, " was moved or replaced while open: could not ", doing,
+                ": ", sqlite_message, " (open it again)"));
+      }
+      // Not to be waited out: the files' permissions (the mesh file, or the -wal and -shm files
+      // beside it, which a reader of a read-only mesh may have made read-only too).
+      return absl::FailedPreconditionError(
+          cat("the mesh store ", path, " is read-only for this process: could not ", doing, ": ",
+              sqlite_message, " (make the mesh file, its folder and the ", path, "-wal and ", path,
+              "-shm files beside it writable by this user, or run as the user that owns them)"));
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
     case SQLITE_PROTOCOL:
