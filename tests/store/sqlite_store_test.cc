@@ -781,6 +781,11 @@ TEST(SqliteStoreErrorTest, SqliteResultCodesMapToCanonicalStatuses) {
       sqlite::sqlite_status(SQLITE_FULL, "database or disk is full", "/m.db", "commit");
   EXPECT_THAT(std::string(full.message()), HasSubstr("/m.db"));
   EXPECT_THAT(std::string(full.message()), HasSubstr("database or disk is full"));
+  const absl::Status damaged = sqlite::sqlite_status(
+      SQLITE_CORRUPT, "database disk image is malformed", "/m.db", "read");
+  EXPECT_THAT(std::string(damaged.message()),
+              HasSubstr("the mesh store /m.db is damaged: could not read: database disk image is "
+                        "malformed; restore it from a backup"));
   const absl::Status read_only = sqlite::sqlite_status(
       SQLITE_READONLY, "attempt to write a readonly database", "/m.db", "commit");
   EXPECT_THAT(std::string(read_only.message()),

@@ -68,7 +68,9 @@ absl::Status sqlite_status(int code, std::string_view sqlite_message, std::strin
           cat("the mesh store ", path, " refused to ", doing, ": ", sqlite_message));
     case SQLITE_CORRUPT:
       return absl::InternalError(
-          cat("the mesh store ", path, " is damaged: could not ", doing, ": ", sqlite_message));
+          cat("the mesh store ", path, " is damaged: could not ", doing, ": ", sqlite_message,
+              "; restore it from a backup (datamesh admin backup; CLI.md says how, -wal and "
+              "-shm files first)"));
     case SQLITE_NOTADB:
       // What the file's first bytes say: the wrong file given (most often), or a mesh file
       // damaged there. FailedPrecondition, as for an endpoint that names no mesh: the caller's
