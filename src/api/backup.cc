@@ -1,6 +1,5 @@
 #include "api/backup.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <system_error>
 
@@ -43,8 +42,7 @@ absl::StatusOr<nlohmann::json> backup_store(const std::string& url, const std::s
   DATAMESH_RETURN_IF_ERROR(
       security::SecretBox::from_environment_or_file(key_file, /*create_if_missing=*/false)
           .status());
-  const bool copies_key =
-      std::getenv(std::string(security::SecretBox::kKeyEnvironmentVariable).c_str()) == nullptr;
+  const bool copies_key = !security::SecretBox::key_in_environment();
   std::error_code unknown;
   DATAMESH_ASSIGN_OR_RETURN(const store::sqlite::SqliteBackup made,
                             store::sqlite::backup_sqlite_file(endpoint.path, to));

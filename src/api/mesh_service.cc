@@ -1,7 +1,5 @@
 #include "api/mesh_service.h"
 
-#include <cstdlib>
-
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "security/secret_box.h"
@@ -51,11 +49,6 @@ absl::Status check_key_unseals(const MeshKeyState& state, const security::Secret
   return unsealed.status();
 }
 
-bool key_in_environment() {
-  return std::getenv(std::string(security::SecretBox::kKeyEnvironmentVariable).c_str()) !=
-         nullptr;
-}
-
 // A SQLite mesh keeps its sealing key in a file beside it, created together with a new mesh
 // file and never for an existing one: a new key could not unseal the secrets already stored.
 absl::StatusOr<security::SecretBox> sqlite_sealer(const store::Endpoint& endpoint,
@@ -73,7 +66,7 @@ absl::StatusOr<security::SecretBox> postgres_sealer(const store::Endpoint& endpo
                             security::SecretBox::from_environment_or_file(
                                 master_key_file, create_if_missing && !state.initialized));
   DATAMESH_RETURN_IF_ERROR(check_key_unseals(
-      state, sealer, key_in_environment() ? "DATAMESH_MASTER_KEY" : master_key_file,
+      state, sealer, security::SecretBox::key_source(master_key_file),
       endpoint.display, "every replica must use the key the mesh was initialized with"));
   return sealer;
 }
@@ -84,7 +77,8 @@ absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open(
     const store::Endpoint& endpoint, const std::string& region, bool create_if_missing,
     const std::string& master_key_file, const core::Clock& clock) {
   using Kind = store::Endpoint::Kind;
-  if (endpoint.kind == Kind::kPostgres && master_key_file.empty() && !key_in_environment()) {
+  if (endpoint.kind == Kind::kPostgres && master_key_file.empty() &&
+      !security::SecretBox::key_in_environment()) {
     return absl::FailedPreconditionError(
         "a PostgreSQL mesh seals its access-key secrets with a master key that every replica "
         "must share: set DATAMESH_MASTER_KEY (64 hex characters) or give a key file "
@@ -107,7 +101,7 @@ absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open(
     if (!new_file) {
       DATAMESH_ASSIGN_OR_RETURN(const MeshKeyState state, key_state(*store));
       DATAMESH_RETURN_IF_ERROR(check_key_unseals(
-          state, *sealer, key_in_environment() ? "DATAMESH_MASTER_KEY" : endpoint.path + ".key",
+          state, *sealer, security::SecretBox::key_source(endpoint.path + ".key"),
           endpoint.display,
           "use the key the mesh was made with: the key file beside it (a backup's is the "
           "backup's name with .key, which admin backup writes beside it), or the "

@@ -299,6 +299,14 @@ absl::Status SecretBox::copy_key_file(const std::string& from, const std::string
   return written;
 }
 
+bool SecretBox::key_in_environment() {
+  return std::getenv(std::string(kKeyEnvironmentVariable).c_str()) != nullptr;
+}
+
+std::string SecretBox::key_source(const std::string& key_file_path) {
+  return key_in_environment() ? std::string(kKeyEnvironmentVariable) : key_file_path;
+}
+
 absl::StatusOr<SecretBox> SecretBox::from_environment_or_file(const std::string& key_file_path,
                                                               bool create_if_missing) {
   const std::string variable(kKeyEnvironmentVariable);

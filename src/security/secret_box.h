@@ -43,6 +43,10 @@ class SecretBox final : public datamesh::core::SecretSealer {
   // otherwise open_key_file(key_file_path, create_if_missing).
   static absl::StatusOr<SecretBox> from_environment_or_file(const std::string& key_file_path,
                                                             bool create_if_missing);
+  // Whether DATAMESH_MASTER_KEY is set (even empty): from_environment_or_file then uses it.
+  static bool key_in_environment();
+  // The key from_environment_or_file uses, for messages: "DATAMESH_MASTER_KEY" or the file.
+  static std::string key_source(const std::string& key_file_path);
 
   // Copies the key file `from` to a new file `to` (mode 0600 from the start, never a partial
   // or readable file, never over an existing file), after checking it as open_key_file does:
