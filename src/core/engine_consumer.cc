@@ -510,20 +510,33 @@ absl::StatusOr<PermissionCheck> Engine::check_permission(
     }
     PermissionCheck check =
         evaluate_grants(rows, *parsed, request.database_name, request.table_name, owner);
-    if (check.allowed || (*parsed != Permission::kDescribe && !may_be_source_name)) return check;
-    DATAMESH_RETURN_IF_ERROR(read_product());
-    if (!product) {
-      check.reason = cat(check.reason, ": no data product is published as mesh database ",
-                         request.database_name,
-                         "; check_permission takes the mesh database's name, "
-                         "<source database>-<producer account> unless the producer chose "
-                         "another (list_data_products names them)");
-    } else if (*parsed == Permission::kDescribe && product->public_metadata) {
-      check = PermissionCheck{
-          .allowed = true,
-          .reason = cat("data product ", request.database_name, " publishes public metadata")};
+    if (!check.allowed && (*parsed == Permission::kDescribe || may_be_source_name)) {
+      DATAMESH_RETURN_IF_ERROR(read_product());
+      if (!product) {
+        check.reason = cat(check.reason, ": no data product is published as mesh database ",
+                           request.database_name,
+                           "; check_permission takes the mesh database's name, "
+                           "<source database>-<producer account> unless the producer chose "
+                           "another (list_data_products names them)");
+      } else if (*parsed == Permission::kDescribe && product->public_metadata) {
+        check = PermissionCheck{
+            .allowed = true,
+            .reason = cat("data product ", request.database_name, " publishes public metadata")};
+      }
     }
-    return check;
+    // A grant on database.* and public metadata cover the tables the product has, not any name:
+    // a table no grant names is looked up (a grant on a table was made for a table that existed).
+    const bool table_granted =
+        std::any_of(rows.begin(), rows.end(), [&](const store::GrantRow& row) {
+          return row.database_name == request.database_name && row.table_name == request.table_name;
+        });
+    if (!check.allowed || request.table_name.empty() || table_granted) return check;
+    DATAMESH_ASSIGN_OR_RETURN(const bool exists,
+                              tx.has_table(mesh, request.database_name, request.table_name));
+    if (exists) return check;
+    return PermissionCheck{.reason = cat("no table ", quote_value(request.table_name),
+                                         " in data product ", request.database_name,
+                                         "; get_data_product lists its tables")};
   });
 }
 

@@ -248,6 +248,25 @@ TEST_F(GrantsTest, CheckPermissionWithTheSourceDatabaseNameSaysWhichNameItTakes)
   EXPECT_EQ(denied.reason, "no grant of SELECT on sales-111111111111.order_items");
 }
 
+TEST_F(GrantsTest, CheckPermissionOnATableTheProductDoesNotHaveIsNotAllowed) {
+  ASSERT_OK(publish_sales());  // with public metadata
+  ASSERT_OK(active_subscription({"SELECT"}, std::nullopt));
+  const std::string no_table =
+      "no table \"ordrs\" in data product sales-111111111111; get_data_product lists its tables";
+  // Neither a grant on the database's tables nor public metadata covers a name of no table.
+  const PermissionCheck select = check("ordrs", "SELECT");
+  EXPECT_FALSE(select.allowed);
+  EXPECT_FALSE(select.grantable);
+  EXPECT_EQ(select.reason, no_table);
+  const PermissionCheck describe = check("ordrs", "DESCRIBE", kConsumer2Account);
+  EXPECT_FALSE(describe.allowed);
+  EXPECT_EQ(describe.reason, no_table);
+  // The tables it has are allowed as before, and the database itself.
+  EXPECT_TRUE(check("orders", "SELECT").allowed);
+  EXPECT_TRUE(check("orders", "DESCRIBE", kConsumer2Account).allowed);
+  EXPECT_TRUE(check("", "DESCRIBE", kConsumer2Account).allowed);
+}
+
 TEST_F(GrantsTest, CheckPermissionOnUnknownProductIsNotAllowed) {
   ASSERT_OK(publish_sales());
   EXPECT_FALSE(check("orders", "SELECT", kConsumerAccount, "nothing").allowed);
