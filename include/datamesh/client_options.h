@@ -11,7 +11,9 @@
 //
 // An embedded client of a PostgreSQL mesh (endpoint postgresql://user@host:port/db) needs the
 // master key the mesh's secrets are sealed with: DATAMESH_MASTER_KEY, else the key file
-// master_key_file, else the file named by DATAMESH_MASTER_KEY_FILE (docs/DEPLOYMENT.md).
+// master_key_file, else the file named by DATAMESH_MASTER_KEY_FILE (docs/DEPLOYMENT.md). An
+// embedded client of a SQLite mesh reads the same, else the key file beside the mesh file
+// (<file>.key).
 //
 // A client of an https:// server trusts the certificate authorities of the system
 // (/etc/ssl/certs), or instead those of the PEM file ca_bundle, else of the file named by
@@ -37,7 +39,8 @@ struct ClientOptions {
   // "postgresql://user@host:port/db" or "aws://REGION" (docs/AWS.md; data_mesh_account_id is
   // then required); empty = resolve as described above
   std::string endpoint;
-  // PostgreSQL endpoints only: the master key file; empty = $DATAMESH_MASTER_KEY_FILE.
+  // postgresql:// and sqlite:// endpoints: the master key file; empty =
+  // $DATAMESH_MASTER_KEY_FILE, else (SQLite) the key file beside the mesh file.
   std::string master_key_file;
   // https:// endpoints only: the PEM file of the certificate authorities to trust instead of
   // the system's; empty = $DATAMESH_CA_BUNDLE, else the system's.

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "api/mesh_service.h"
 #include "base/status_macros.h"
 #include "base/text.h"
 #include "security/secret_box.h"
@@ -13,7 +14,8 @@ namespace datamesh::api {
 
 using base::cat;
 
-absl::StatusOr<nlohmann::json> backup_store(const std::string& url, const std::string& to) {
+absl::StatusOr<nlohmann::json> backup_store(const std::string& url, const std::string& to,
+                                            const std::string& master_key_file) {
   DATAMESH_ASSIGN_OR_RETURN(store::Endpoint endpoint, store::parse_endpoint(url));
   if (endpoint.kind != store::Endpoint::Kind::kSqlite) {
     return absl::InvalidArgumentError(cat(
@@ -38,7 +40,7 @@ absl::StatusOr<nlohmann::json> backup_store(const std::string& url, const std::s
   // The key as every other command reads it: a malformed DATAMESH_MASTER_KEY is refused here
   // too. The mesh then uses that key, not a key file beside it (which may be another key): the
   // backup gets no key file, and the environment's key must be kept with it.
-  const std::string key_file = endpoint.path + ".key";
+  const std::string key_file = sqlite_key_file(endpoint, master_key_file);
   DATAMESH_RETURN_IF_ERROR(
       security::SecretBox::from_environment_or_file(key_file, /*create_if_missing=*/false)
           .status());

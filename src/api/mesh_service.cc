@@ -49,13 +49,6 @@ absl::Status check_key_unseals(const MeshKeyState& state, const security::Secret
   return unsealed.status();
 }
 
-// A SQLite mesh keeps its sealing key in a file beside it, created together with a new mesh
-// file and never for an existing one: a new key could not unseal the secrets already stored.
-absl::StatusOr<security::SecretBox> sqlite_sealer(const store::Endpoint& endpoint,
-                                                  bool new_file) {
-  return security::SecretBox::from_environment_or_file(endpoint.path + ".key", new_file);
-}
-
 // Replicas of a PostgreSQL mesh share one master key: DATAMESH_MASTER_KEY, else the key file.
 absl::StatusOr<security::SecretBox> postgres_sealer(const store::Endpoint& endpoint,
                                                     store::Store& store, bool create_if_missing,
@@ -73,6 +66,10 @@ absl::StatusOr<security::SecretBox> postgres_sealer(const store::Endpoint& endpo
 
 }  // namespace
 
+std::string sqlite_key_file(const store::Endpoint& endpoint, const std::string& master_key_file) {
+  return master_key_file.empty() ? endpoint.path + ".key" : master_key_file;
+}
+
 absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open(
     const store::Endpoint& endpoint, const std::string& region, bool create_if_missing,
     const std::string& master_key_file, const core::Clock& clock) {
@@ -89,7 +86,11 @@ absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open(
     const bool new_file = !store::sqlite_file_exists(endpoint);
     if (new_file && !create_if_missing) return store::open_store(endpoint, false).status();
     if (new_file) store::create_sqlite_folder(endpoint);
-    absl::StatusOr<security::SecretBox> sealer = sqlite_sealer(endpoint, new_file);
+    // The key file is created together with a new mesh file and never for an existing one: a
+    // new key could not unseal the secrets already stored.
+    const std::string key_file = sqlite_key_file(endpoint, master_key_file);
+    absl::StatusOr<security::SecretBox> sealer =
+        security::SecretBox::from_environment_or_file(key_file, new_file);
     if (absl::IsNotFound(sealer.status()) && !new_file) {
       // No key beside a file that is no mesh at all (another file, an empty one, a folder):
       // what the file is comes first.
@@ -101,11 +102,10 @@ absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open(
     if (!new_file) {
       DATAMESH_ASSIGN_OR_RETURN(const MeshKeyState state, key_state(*store));
       DATAMESH_RETURN_IF_ERROR(check_key_unseals(
-          state, *sealer, security::SecretBox::key_source(endpoint.path + ".key"),
-          endpoint.display,
-          "use the key the mesh was made with: the key file beside it (a backup's is the "
-          "backup's name with .key, which admin backup writes beside it), or the "
-          "DATAMESH_MASTER_KEY it was made with"));
+          state, *sealer, security::SecretBox::key_source(key_file), endpoint.display,
+          "use the key the mesh was made with: its key file (beside it unless --master-key-file "
+          "names another; a backup's is the backup's name with .key, which admin backup writes "
+          "beside it), or the DATAMESH_MASTER_KEY it was made with"));
     }
     return std::make_shared<MeshService>(
         std::move(store), std::make_unique<security::SecretBox>(*std::move(sealer)), region,

@@ -24,17 +24,22 @@
 
 namespace datamesh::api {
 
+// The key file of a SQLite mesh (when DATAMESH_MASTER_KEY is not set): master_key_file when
+// given (a key kept apart from the data), else the mesh file's path with ".key".
+std::string sqlite_key_file(const store::Endpoint& endpoint, const std::string& master_key_file);
+
 class MeshService {
  public:
   // Opens the mesh of a store endpoint (store/open/endpoint.h): a SQLite file, or a PostgreSQL
   // database that several servers and embedded clients may share. A SQLite file (with its
-  // sealing key beside it, `<file>.key`) or a PostgreSQL schema is created only when
+  // sealing key file, sqlite_key_file()) or a PostgreSQL schema is created only when
   // create_if_missing; missing migrations of an existing mesh are applied either way.
   //
   // PostgreSQL replicas must seal secrets with one master key: DATAMESH_MASTER_KEY (64 hex
   // characters), else the key file `master_key_file`. The file is created (mode 0600, a new
   // random key) only for a mesh that has no account yet and only when create_if_missing; copy
-  // it to every replica. SQLite meshes ignore master_key_file.
+  // it to every replica. A SQLite mesh's key: DATAMESH_MASTER_KEY, else sqlite_key_file(), made
+  // with a new mesh file only.
   // Errors: parse_endpoint's and open_store's; FailedPrecondition when a PostgreSQL mesh is
   // given no key, and when the key does not unseal the secrets already stored (every replica
   // must use the key the mesh was created with); the key file's errors (secret_box.h).

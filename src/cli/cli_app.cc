@@ -270,7 +270,8 @@ absl::StatusOr<int> run_backup(const GlobalOptions& global, const std::string& t
   DATAMESH_RETURN_IF_ERROR(api::set_log_level(global.log_level));
   DATAMESH_ASSIGN_OR_RETURN(
       const nlohmann::json made,
-      api::backup_store(resolve_endpoint(ClientOptions{.endpoint = global.endpoint}), to));
+      api::backup_store(resolve_endpoint(ClientOptions{.endpoint = global.endpoint}), to,
+                        global.master_key_file));
   print_answer(made);
   return kExitOk;
 }
@@ -380,9 +381,9 @@ int run(int argc, char** argv) {
                  "(default 60); a call without one by then is DeadlineExceeded, not sent again")
       ->check(CLI::Range(1, 3600));
   app.add_option("--master-key-file", global.master_key_file,
-                 "PostgreSQL meshes: file of the master key sealing the mesh's secrets, shared "
-                 "by every replica (default: $DATAMESH_MASTER_KEY_FILE; DATAMESH_MASTER_KEY "
-                 "wins over both)")
+                 "file of the master key sealing the mesh's secrets: PostgreSQL meshes, shared "
+                 "by every replica; SQLite meshes, instead of MESH.key beside the file "
+                 "(default: $DATAMESH_MASTER_KEY_FILE; DATAMESH_MASTER_KEY wins over both)")
       ->envname("DATAMESH_MASTER_KEY_FILE");
   app.add_option("--data-mesh-account-id,--data_mesh_account_id", global.data_mesh_account_id,
                  "the mesh account id (checked against the mesh when given; required with "

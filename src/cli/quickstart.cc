@@ -80,7 +80,11 @@ int run_quickstart(const std::string& mesh_file, const std::string& server,
             << std::endl;
 
   step(1, "The mesh admin initializes the mesh (its credentials are printed once)");
-  DataMeshAdmin bootstrap(ClientOptions{.endpoint = endpoint, .ca_bundle = ca_bundle});
+  // The fresh mesh's own key beside it, whatever DATAMESH_MASTER_KEY_FILE names (a production
+  // key must not seal a throwaway mesh, nor be created by one).
+  const std::string key_file = server.empty() ? path + ".key" : "";
+  DataMeshAdmin bootstrap(
+      ClientOptions{.endpoint = endpoint, .master_key_file = key_file, .ca_bundle = ca_bundle});
   auto mesh = bootstrap.initialize_mesh_account("quickstart");
   if (failed(mesh)) return exit_code(mesh.status());
   // Saved (mode 0600) so that the mesh can be explored with the CLI afterwards.
@@ -95,6 +99,7 @@ int run_quickstart(const std::string& mesh_file, const std::string& server,
   const ClientOptions as_admin{.data_mesh_account_id = mesh->account_id,
                                .use_credentials = as_credentials(*mesh),
                                .endpoint = endpoint,
+                               .master_key_file = key_file,
                                .ca_bundle = ca_bundle};
   DataMeshAdmin admin(as_admin);
 

@@ -207,9 +207,9 @@ absl::StatusOr<Key> read_key_file(const std::string& path) {
     if (errno == ENOENT) {
       return absl::NotFoundError(cat(
           "key file \"", path, "\" does not exist: it holds the master key that seals the "
-          "mesh's secrets; give the key file the mesh was made with (a SQLite mesh's is beside "
-          "it, named as the file with .key, as admin backup writes PATH.key), or that key in "
-          "DATAMESH_MASTER_KEY"));
+          "mesh's secrets; give the key file the mesh was made with (--master-key-file; a "
+          "SQLite mesh's is beside it unless made with that option, named as the file with "
+          ".key, as admin backup writes PATH.key), or that key in DATAMESH_MASTER_KEY"));
     }
     return errno_status(errno, "cannot open key file", path);
   }

@@ -63,8 +63,12 @@ absl::Status sync_path(const std::string& path, int flags) {
 // named it, for the errors of writing it.
 absl::StatusOr<SqliteBackup> copy_database(const std::string& from, const std::string& to,
                                            const std::string& shown_to) {
+  // Read-write although it only reads: a read-only connection that is the mesh's last cannot
+  // remove the -wal and -shm files its open made beside an idle mesh; this one checkpoints and
+  // removes them as it closes, as every other command does. (SQLite opens a write-protected
+  // file read-only instead, and those files then stay.)
   DATAMESH_ASSIGN_OR_RETURN(const Database source,
-                            open_database(from, SQLITE_OPEN_READONLY, "open the mesh file"));
+                            open_database(from, SQLITE_OPEN_READWRITE, "open the mesh file"));
   DATAMESH_ASSIGN_OR_RETURN(const Database copy,
                             open_database(to, SQLITE_OPEN_READWRITE, "open the backup"));
   sqlite3_backup* backup = sqlite3_backup_init(copy.get(), "main", source.get(), "main");
