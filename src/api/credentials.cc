@@ -7,6 +7,7 @@
 #include "base/files.h"
 #include "base/status_macros.h"
 #include "base/text.h"
+#include "base/trimmed.h"
 
 namespace datamesh::api {
 namespace {
@@ -24,12 +25,7 @@ absl::StatusOr<std::string> read_file(const std::string& path, std::string_view 
   return *std::move(text);
 }
 
-std::string trim(std::string_view text) {
-  const auto begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string_view::npos) return "";
-  const auto end = text.find_last_not_of(" \t\r");
-  return std::string(text.substr(begin, end - begin + 1));
-}
+std::string trim(std::string_view text) { return std::string(base::trimmed(text, " \t\r")); }
 
 // The credentials file `sources` names, or "".
 std::string credentials_file_of(const CredentialSources& sources) {

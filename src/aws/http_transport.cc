@@ -12,6 +12,7 @@
 #include "base/files.h"
 #include "base/status_macros.h"
 #include "base/text.h"
+#include "base/trimmed.h"
 
 namespace datamesh::aws {
 
@@ -57,11 +58,7 @@ size_t append_header(char* data, size_t size, size_t count, void* out) {
   }
   const std::size_t colon = line.find(':');
   if (colon == std::string_view::npos) return size * count;
-  const auto trim = [](std::string_view text) {
-    const std::size_t first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return std::string_view();
-    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-  };
+  const auto trim = [](std::string_view text) { return base::trimmed(text, " \t\r\n"); };
   response->headers.emplace_back(std::string(trim(line.substr(0, colon))),
                                  std::string(trim(line.substr(colon + 1))));
   return size * count;

@@ -9,6 +9,7 @@
 #include "base/files.h"
 #include "base/status_macros.h"
 #include "base/text.h"
+#include "base/trimmed.h"
 
 namespace datamesh::aws {
 namespace {
@@ -17,12 +18,7 @@ using base::cat;
 
 constexpr std::string_view kBlank = " \t\r\f\v";
 
-std::string_view trim(std::string_view text) {
-  const auto begin = text.find_first_not_of(kBlank);
-  if (begin == std::string_view::npos) return {};
-  const auto end = text.find_last_not_of(kBlank);
-  return text.substr(begin, end - begin + 1);
-}
+std::string_view trim(std::string_view text) { return base::trimmed(text, kBlank); }
 
 bool is_comment(std::string_view trimmed) {
   return !trimmed.empty() && (trimmed.front() == '#' || trimmed.front() == ';');

@@ -13,6 +13,7 @@
 #include "aws/signing_key_cache.h"
 #include "base/status_macros.h"
 #include "base/text.h"
+#include "base/trimmed.h"
 
 namespace datamesh::aws {
 
@@ -21,7 +22,6 @@ using base::cat;
 namespace {
 
 constexpr std::string_view kTerminator = "aws4_request";
-constexpr std::string_view kWhitespace = " \t\r\n\v\f";
 // Values quoted in messages are cut here so that a hostile header cannot make a huge message.
 constexpr std::size_t kMaxQuoted = 80;
 
@@ -34,7 +34,7 @@ int hex_value(char c) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// One of kWhitespace (Abseil's ASCII table holds the same six), tested without a search per
+// One of base::kAsciiSpace (Abseil's ASCII table holds the same six), tested without a search per
 // character: signing and verifying test every character of every header.
 bool is_space(char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); }
 
@@ -43,12 +43,6 @@ int digits_value(std::string_view text, std::size_t at, std::size_t digits) {
   int value = 0;
   for (std::size_t i = at; i < at + digits; ++i) value = value * 10 + (text[i] - '0');
   return value;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
 }
 
 // 'value', cut to kMaxQuoted characters, for messages. (Not named quoted: std::quoted would win
@@ -139,7 +133,7 @@ std::string remove_dot_segments(std::string_view path) {
 // one space.
 void append_canonical_header_value(std::string& out, std::string_view value) {
   bool pending_space = false;
-  for (char c : trim(value)) {
+  for (char c : base::trimmed(value)) {
     if (is_space(c)) {
       pending_space = true;
       continue;
@@ -156,7 +150,9 @@ std::string canonical_header_value(std::string_view value) {
   return out;
 }
 
-std::string normalized_name(std::string_view name) { return base::ascii_lower(trim(name)); }
+std::string normalized_name(std::string_view name) {
+  return base::ascii_lower(base::trimmed(name));
+}
 
 std::vector<std::string> normalized_names(const std::vector<std::string>& names) {
   std::vector<std::string> out;
@@ -621,20 +617,20 @@ absl::Status sign(HttpRequest& request, const SigningKey& key, const Scope& scop
 }
 
 absl::StatusOr<Authorization> parse_authorization(std::string_view header_value) {
-  const std::string_view value = trim(header_value);
+  const std::string_view value = base::trimmed(header_value);
   if (value.empty()) return unauthenticated("Authorization header is empty");
-  const std::size_t space = value.find_first_of(kWhitespace);
+  const std::size_t space = value.find_first_of(base::kAsciiSpace);
   const std::string_view algorithm = value.substr(0, space);
   if (algorithm != kAlgorithm) {
     return unauthenticated(
         cat("authorization algorithm ", shown(algorithm), " is not ", kAlgorithm));
   }
   const std::string_view rest =
-      space == std::string_view::npos ? std::string_view() : trim(value.substr(space));
+      space == std::string_view::npos ? std::string_view() : base::trimmed(value.substr(space));
   std::optional<std::string_view> credential, signed_headers, signature_hex;
   if (!rest.empty()) {
     for (std::string_view raw : split(rest, ',')) {
-      const std::string_view component = trim(raw);
+      const std::string_view component = base::trimmed(raw);
       const std::size_t equals = component.find('=');
       if (component.empty() || equals == std::string_view::npos) {
         return unauthenticated(
@@ -691,7 +687,7 @@ absl::StatusOr<std::string> checked_string_to_sign(const HttpRequest& request,
   if (dates.size() > 1) {
     return unauthenticated(cat("request has ", dates.size(), " X-Amz-Date headers"));
   }
-  const std::string amz_date(trim(dates.front()));
+  const std::string amz_date(base::trimmed(dates.front()));
   absl::StatusOr<std::chrono::system_clock::time_point> date = parse_amz_date(amz_date);
   if (!date.ok()) return unauthenticated(std::string(date.status().message()));
   if (more_apart_than(*date, now, max_skew)) {

@@ -49,4 +49,16 @@ absl::StatusOr<std::string> inflated(std::string_view compressed, std::size_t ma
   return out;
 }
 
+absl::StatusOr<std::string> inflated_exactly(std::string_view compressed, std::int64_t bytes,
+                                             std::string_view what) {
+  if (bytes < 0) {
+    return absl::DataLossError(cat(what, " is damaged: it records a size of ", bytes, " bytes"));
+  }
+  absl::StatusOr<std::string> data = inflated(compressed, static_cast<std::size_t>(bytes));
+  if (data.ok() && data->size() == static_cast<std::size_t>(bytes)) return data;
+  return absl::DataLossError(
+      cat(what, " is damaged: it does not inflate to its ", bytes, " bytes",
+          data.ok() ? cat(" (it holds ", data->size(), ")") : cat(": ", data.status().message())));
+}
+
 }  // namespace datamesh::base

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -18,5 +19,11 @@ std::string deflated(std::string_view data);
 // is neither, is cut short or is corrupt; ResourceExhausted when it would inflate to more than
 // `max_bytes`.
 absl::StatusOr<std::string> inflated(std::string_view compressed, std::size_t max_bytes);
+
+// The data `compressed` holds, which must be exactly `bytes` long (a size recorded beside it,
+// which bounds the inflating): DataLoss otherwise, "<what> is damaged: it does not inflate to
+// its <bytes> bytes", with the cause, and for a negative size.
+absl::StatusOr<std::string> inflated_exactly(std::string_view compressed, std::int64_t bytes,
+                                             std::string_view what);
 
 }  // namespace datamesh::base

@@ -18,6 +18,7 @@
 #include "api/backup.h"
 #include "api/migrate.h"
 #include "api/routes.h"
+#include "base/trimmed.h"
 #include "cli/output.h"
 #include "cli/progress_bar.h"
 #include "cli/quickstart.h"
@@ -68,11 +69,7 @@ struct GlobalOptions {
   bool region_given = false;  // --region-name was given, not defaulted
 };
 
-std::string trim(std::string_view text) {
-  const auto begin = text.find_first_not_of(" \t");
-  if (begin == std::string_view::npos) return "";
-  return std::string(text.substr(begin, text.find_last_not_of(" \t") - begin + 1));
-}
+std::string trim(std::string_view text) { return std::string(base::trimmed(text, " \t")); }
 
 // A JSON parameter: inline JSON, or a file given as file://path or @path.
 absl::StatusOr<nlohmann::json> json_argument(std::string_view name, const std::string& value) {

@@ -17,6 +17,7 @@
 #include "base/sha256.h"
 #include "base/status_macros.h"
 #include "base/text.h"
+#include "base/trimmed.h"
 
 namespace datamesh::security {
 
@@ -80,13 +81,6 @@ std::string errno_text(int error) {
 absl::Status errno_status(int error, std::string_view what, const std::string& path) {
   return absl::Status(absl::ErrnoToStatusCode(error),
                       cat(what, " \"", path, "\": ", errno_text(error)));
-}
-
-std::string_view strip_whitespace(std::string_view text) {
-  constexpr std::string_view kWhitespace = " \t\r\n\v\f";
-  const std::size_t first = text.find_first_not_of(kWhitespace);
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(kWhitespace) - first + 1);
 }
 
 int hex_value(char c) {
@@ -243,7 +237,7 @@ absl::StatusOr<Key> read_key_file(const std::string& path) {
   }
   Key key;
   if (size == contents.size() ||
-      !decode_hex_key(strip_whitespace(std::string_view(contents).substr(0, size)), &key)) {
+      !decode_hex_key(base::trimmed(std::string_view(contents).substr(0, size)), &key)) {
     return absl::FailedPreconditionError(
         cat("key file \"", path, "\" does not hold a key of ", kHexKeySize, " hex characters"));
   }
@@ -312,7 +306,7 @@ absl::StatusOr<SecretBox> SecretBox::from_environment_or_file(const std::string&
   const std::string variable(kKeyEnvironmentVariable);
   const char* value = std::getenv(variable.c_str());
   if (value == nullptr) return open_key_file(key_file_path, create_if_missing);
-  const std::string_view hex = strip_whitespace(value);
+  const std::string_view hex = base::trimmed(value);
   Key key;
   if (!decode_hex_key(hex, &key)) {
     return absl::InvalidArgumentError(

@@ -3,6 +3,7 @@
 #include "api/json_codec.h"
 #include "base/compression.h"
 #include "base/text.h"
+#include "base/trimmed.h"
 #include "server/console_assets.h"
 
 namespace datamesh::server {
@@ -40,25 +41,22 @@ void add_security_headers(Response& response, std::string_view script_sha256 = "
   response.headers.emplace_back("Cross-Origin-Resource-Policy", "same-origin");
 }
 
-std::string_view trimmed(std::string_view text) {
-  const size_t first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
+// HTTP's optional white space (space and tab) around list elements and parameters.
+std::string_view without_ows(std::string_view text) { return base::trimmed(text, " \t"); }
 
 // Whether an Accept-Encoding entry's parameters ("q=0.5", ...) leave it acceptable: any weight
 // but 0 (a weight that does not parse counts as given).
 bool weighted_above_zero(std::string_view parameters) {
   while (!parameters.empty()) {
     const size_t semicolon = parameters.find(';');
-    const std::string_view parameter = trimmed(parameters.substr(0, semicolon));
+    const std::string_view parameter = without_ows(parameters.substr(0, semicolon));
     parameters = semicolon == std::string_view::npos ? std::string_view()
                                                      : parameters.substr(semicolon + 1);
     if (parameter.size() < 2 || (parameter[0] != 'q' && parameter[0] != 'Q') ||
         parameter[1] != '=') {
       continue;
     }
-    const std::string_view weight = trimmed(parameter.substr(2));
+    const std::string_view weight = without_ows(parameter.substr(2));
     // 0, 0., 0.0, 0.00, 0.000: RFC 9110's zero weights.
     if (!weight.empty() && weight.find_first_not_of("0.") == std::string_view::npos &&
         weight[0] == '0') {
@@ -80,7 +78,7 @@ bool accepts_gzip(std::optional<std::string_view> accept_encoding) {
     const std::string_view entry = rest.substr(0, comma);
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     const size_t semicolon = entry.find(';');
-    const std::string_view coding = trimmed(entry.substr(0, semicolon));
+    const std::string_view coding = without_ows(entry.substr(0, semicolon));
     const bool acceptable = semicolon == std::string_view::npos ||
                             weighted_above_zero(entry.substr(semicolon + 1));
     if (base::equals_ignoring_ascii_case(coding, "gzip") ||

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace datamesh::base {
@@ -60,6 +61,33 @@ TEST(CompressionTest, DataLargerThanAllowedIsRefusedBeforeItIsAllInflated) {
   const absl::StatusOr<std::string> refused = inflated(deflated(text), text.size() - 1);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted) << refused.status();
   EXPECT_EQ(refused.status().message(), "compressed data inflates to more than 1048575 bytes");
+}
+
+TEST(CompressionTest, InflatedExactlyHoldsToTheRecordedSize) {
+  const std::string text = "a plan of some steps";
+  const std::string packed = deflated(text);
+  EXPECT_EQ(inflated_exactly(packed, text.size(), "the plan").value_or("damaged"), text);
+  // Shorter than recorded: the record and the data disagree.
+  const absl::StatusOr<std::string> short_data =
+      inflated_exactly(packed, text.size() + 1, "the plan");
+  EXPECT_EQ(short_data.status().code(), absl::StatusCode::kDataLoss) << short_data.status();
+  EXPECT_EQ(short_data.status().message(),
+            "the plan is damaged: it does not inflate to its 21 bytes (it holds 20)");
+  // Longer than recorded, and corrupt: the cause is named.
+  const absl::StatusOr<std::string> long_data =
+      inflated_exactly(packed, text.size() - 1, "the plan");
+  EXPECT_EQ(long_data.status().code(), absl::StatusCode::kDataLoss) << long_data.status();
+  EXPECT_EQ(long_data.status().message(),
+            "the plan is damaged: it does not inflate to its 19 bytes: compressed data inflates "
+            "to more than 19 bytes");
+  const absl::StatusOr<std::string> negative = inflated_exactly(packed, -1, "the plan");
+  EXPECT_EQ(negative.status().code(), absl::StatusCode::kDataLoss) << negative.status();
+  EXPECT_EQ(negative.status().message(), "the plan is damaged: it records a size of -1 bytes");
+  const absl::StatusOr<std::string> corrupt = inflated_exactly("not zlib", 8, "the plan");
+  EXPECT_EQ(corrupt.status().code(), absl::StatusCode::kDataLoss) << corrupt.status();
+  EXPECT_THAT(std::string(corrupt.status().message()),
+              ::testing::StartsWith("the plan is damaged: it does not inflate to its 8 bytes: "
+                                    "compressed data is"));
 }
 
 }  // namespace

@@ -26,7 +26,8 @@ nlohmann::json key_of(const Keeper& keeper) {
 }
 
 std::string where(const Keeper& keeper) {
-  return cat("the steps kept for ", describe(keeper), " in DynamoDB table ", j::kTable);
+  return cat("the record of the steps kept for ", describe(keeper), " in DynamoDB table ",
+             j::kTable);
 }
 
 }  // namespace
@@ -47,12 +48,9 @@ absl::StatusOr<std::optional<std::string>> read(const AwsSessions& sessions,
   if (!item.has(j::kSteps)) return std::nullopt;
   DATAMESH_ASSIGN_OR_RETURN(const std::string packed, item.required_binary(j::kSteps));
   DATAMESH_ASSIGN_OR_RETURN(const int64_t bytes, item.required_number(j::kStepsBytes));
-  absl::StatusOr<std::string> steps = base::inflated(packed, static_cast<std::size_t>(bytes));
-  if (!steps.ok() || steps->size() != static_cast<std::size_t>(bytes)) {
-    return absl::DataLossError(cat(where(keeper), " are damaged: they do not inflate to their ",
-                                   bytes, " bytes"));
-  }
-  return std::optional<std::string>(std::move(*steps));
+  DATAMESH_ASSIGN_OR_RETURN(std::string steps,
+                            base::inflated_exactly(packed, bytes, where(keeper)));
+  return std::optional<std::string>(std::move(steps));
 }
 
 absl::StatusOr<nlohmann::json> keep_element(const Keeper& keeper, const std::string& steps) {

@@ -234,14 +234,9 @@ absl::StatusOr<std::string> MeshWriterLock::left_plan(const ItemReader& item) co
     if (!piece.ok()) return absl::DataLossError(piece.status().message());
     packed += *piece;
   }
-  absl::StatusOr<std::string> plan = base::inflated(packed, static_cast<std::size_t>(bytes));
-  if (!plan.ok() || plan->size() != static_cast<std::size_t>(bytes)) {
-    return absl::DataLossError(cat(
-        "the plan left in the mesh's writer lock (DynamoDB table ", j::kTable, ", ", parts,
-        " parts) does not inflate to its ", bytes, " bytes",
-        plan.ok() ? std::string() : cat(": ", plan.status().message())));
-  }
-  return plan;
+  return base::inflated_exactly(packed, bytes,
+                                cat("the plan left in the mesh's writer lock (DynamoDB table ",
+                                    j::kTable, ", ", parts, " parts)"));
 }
 
 absl::Status MeshWriterLock::clear_plan() {
