@@ -69,6 +69,42 @@ bool same_drift(const GrantDrift& a, const GrantDrift& b) {
          a.grantable == b.grantable && a.subscription_id == b.subscription_id;
 }
 
+bool holds_drift(const std::vector<GrantDrift>& drifts, const GrantDrift& drift) {
+  return std::any_of(drifts.begin(), drifts.end(),
+                     [&](const GrantDrift& other) { return same_drift(other, drift); });
+}
+
+// The drift of every mesh database.
+absl::StatusOr<ReconcileReport> scan_drift(store::Transaction& tx, const std::string& mesh,
+                                           bool dry_run) {
+  ReconcileReport found{.dry_run = dry_run};
+  DATAMESH_ASSIGN_OR_RETURN(const std::vector<store::ProductRow> products, all_products(tx));
+  for (const store::ProductRow& product : products) {
+    DATAMESH_ASSIGN_OR_RETURN(std::vector<GrantRepair> repairs,
+                              database_drift(tx, mesh, product, found.grants_checked));
+    ++found.databases_checked;
+    for (GrantRepair& repair : repairs) found.drift.push_back(std::move(repair.drift));
+  }
+  found.consistent = found.drift.empty();
+  return found;
+}
+
+// The audit event of a repair of `drift`: `repair` says what was done.
+AuditRecord repair_event(const GrantDrift& drift, const std::string& date,
+                         std::string_view repair) {
+  return {.date = date,
+          .actor_role = internal::kMeshManagerRole,
+          .action = "reconcile",
+          .subscription_id = drift.subscription_id,
+          .resource = cat("database/", drift.database_name),
+          .details = {{"Drift", drift.drift},
+                      {"Repair", std::string(repair)},
+                      {"Principal", drift.principal},
+                      {"TableName", drift.table_name},
+                      {"Permission", drift.permission},
+                      {"Grantable", drift.grantable}}};
+}
+
 }  // namespace
 
 absl::StatusOr<ReconcileReport> Engine::reconcile(const Caller& caller,
@@ -83,18 +119,8 @@ absl::StatusOr<ReconcileReport> Engine::reconcile(const Caller& caller,
       store_.run(request.apply ? store::TxMode::kWrite : store::TxMode::kRead,
                  [&](store::Transaction& tx) -> absl::StatusOr<ReconcileReport> {
         DATAMESH_RETURN_IF_ERROR(confirm_in(tx));
-        ReconcileReport found{.dry_run = !request.apply};
         DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
-        DATAMESH_ASSIGN_OR_RETURN(const std::vector<store::ProductRow> products,
-                                  all_products(tx));
-        for (const store::ProductRow& product : products) {
-          DATAMESH_ASSIGN_OR_RETURN(std::vector<GrantRepair> repairs,
-                                    database_drift(tx, mesh, product, found.grants_checked));
-          ++found.databases_checked;
-          for (GrantRepair& repair : repairs) found.drift.push_back(std::move(repair.drift));
-        }
-        found.consistent = found.drift.empty();
-        return found;
+        return scan_drift(tx, mesh, !request.apply);
       }));
   if (!request.apply) return report;
   // A retry with the client token of a finished call answers that call's report.
@@ -129,23 +155,35 @@ absl::StatusOr<ReconcileReport> Engine::reconcile(const Caller& caller,
           DATAMESH_RETURN_IF_ERROR(missing ? tx.put_grant(still->row)
                                            : tx.delete_grant(still->row));
           DATAMESH_RETURN_IF_ERROR(append_audit(
-              tx, sealer_, caller,
-              {.date = date,
-               .actor_role = internal::kMeshManagerRole,
-               .action = "reconcile",
-               .subscription_id = drift.subscription_id,
-               .resource = cat("database/", drift.database_name),
-               .details = {{"Drift", drift.drift},
-                           {"Repair", missing ? "granted" : "revoked"},
-                           {"Principal", drift.principal},
-                           {"TableName", drift.table_name},
-                           {"Permission", drift.permission},
-                           {"Grantable", drift.grantable}}}));
+              tx, sealer_, caller, repair_event(drift, date, missing ? "granted" : "revoked")));
           return true;
         }));
   }
-  // Every drift found is repaired, or was gone when its repair ran.
-  report.consistent = true;
+  // The repairs read back: a store may answer a repair made that did not take (Lake Formation
+  // keeps a grant made in another form than the one revoked, or on a subset of the columns).
+  // Such a drift is reported as not repaired, with an audit event that says so after the one of
+  // the attempt; drift that appeared meanwhile is reported too, and the mesh is consistent only
+  // when none is left.
+  DATAMESH_ASSIGN_OR_RETURN(
+      const ReconcileReport after,
+      store_.run(store::TxMode::kRead,
+                 [&](store::Transaction& tx) -> absl::StatusOr<ReconcileReport> {
+                   DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
+                   return scan_drift(tx, mesh, /*dry_run=*/false);
+                 }));
+  for (GrantDrift& drift : report.drift) {
+    if (!drift.repaired || !holds_drift(after.drift, drift)) continue;
+    drift.repaired = false;
+    DATAMESH_RETURN_IF_ERROR(store_.run(store::TxMode::kWrite, [&](store::Transaction& tx) {
+      DATAMESH_RETURN_IF_ERROR(confirm_in(tx));
+      return append_audit(tx, sealer_, caller,
+                          repair_event(drift, date, "made, but the grant is still held"));
+    }));
+  }
+  for (const GrantDrift& left : after.drift) {
+    if (!holds_drift(report.drift, left)) report.drift.push_back(left);
+  }
+  report.consistent = after.drift.empty();
   if (client_token_) {
     DATAMESH_RETURN_IF_ERROR(store_.run(store::TxMode::kWrite, [&](store::Transaction& tx) {
       DATAMESH_RETURN_IF_ERROR(confirm_in(tx));

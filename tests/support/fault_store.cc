@@ -1,5 +1,7 @@
 #include "support/fault_store.h"
 
+#include <algorithm>
+#include <type_traits>
 #include <utility>
 
 namespace datamesh::test_support {
@@ -202,6 +204,9 @@ class FaultTransaction final : public store::Transaction {
     if (absl::Status fault = faults_.on_call(method, /*is_write=*/true); !fault.ok()) {
       return fault;
     }
+    if constexpr (std::is_same_v<decltype(forward()), absl::Status>) {
+      if (faults_.drops(method)) return absl::OkStatus();
+    }
     return forward();
   }
 
@@ -231,7 +236,20 @@ int64_t FaultCounts::of(FaultPosition position) const {
   return 0;
 }
 
-FaultStore::FaultStore(std::unique_ptr<store::Store> inner) : inner_(std::move(inner)) {}
+FaultStore::FaultStore(std::unique_ptr<store::Store> inner)
+    : owned_(std::move(inner)), inner_(owned_.get()) {}
+
+FaultStore::FaultStore(store::Store& inner) : inner_(&inner) {}
+
+void FaultStore::drop_writes_of(std::string method) {
+  std::lock_guard lock(mutex_);
+  dropped_.push_back(std::move(method));
+}
+
+bool FaultStore::drops(std::string_view method) const {
+  std::lock_guard lock(mutex_);
+  return std::find(dropped_.begin(), dropped_.end(), method) != dropped_.end();
+}
 
 void FaultStore::disarm() {
   std::lock_guard lock(mutex_);

@@ -60,6 +60,8 @@ class FaultStore final : public store::Store {
   using CallHook = std::function<void(int64_t call, std::string_view method, int64_t write)>;
 
   explicit FaultStore(std::unique_ptr<store::Store> inner);
+  // Wraps a store the caller keeps, which must outlive this one.
+  explicit FaultStore(store::Store& inner);
 
   // Counts from zero again and injects nothing.
   void disarm();
@@ -72,6 +74,11 @@ class FaultStore final : public store::Store {
   void force_retries(bool on);
   // Bodies run a second time by force_retries since the last arm()/disarm().
   int64_t forced_retries() const;
+  // From now on, the write calls of `method` ("delete_grant", ...) answer OK without reaching
+  // the wrapped store: a store that reports a change made that did not take. Stays across
+  // arm()/disarm().
+  void drop_writes_of(std::string method);
+  bool drops(std::string_view method) const;
 
   FaultCounts counts() const;
   // How many faults were injected since the last arm() (a kWrite fault counts once, however
@@ -91,7 +98,8 @@ class FaultStore final : public store::Store {
  private:
   absl::Status on_commit();
 
-  std::unique_ptr<store::Store> inner_;
+  std::unique_ptr<store::Store> owned_;  // null when the caller keeps the wrapped store
+  store::Store* inner_;
   mutable std::mutex mutex_;
   FaultCounts counts_;
   std::vector<std::string> trace_;
@@ -103,6 +111,7 @@ class FaultStore final : public store::Store {
   bool force_retries_ = false;
   int64_t forced_retries_ = 0;
   std::shared_ptr<CallHook> hook_;  // shared, so that a hook's own state persists across calls
+  std::vector<std::string> dropped_;  // methods whose writes are dropped
 };
 
 }  // namespace datamesh::test_support

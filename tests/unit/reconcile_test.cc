@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "support/engine_mesh.h"
+#include "support/fault_store.h"
 #include "support/mesh_fixture.h"
 #include "support/status_matchers.h"
 
@@ -227,6 +228,40 @@ TEST_F(ReconcileTest, StrayGrantsToSubscribersAreRevokedAndNoOneElsesAreTouched)
   EXPECT_EQ(events.size(), 2u);
   ASSERT_OK_AND_ASSIGN(AuditVerification audit, engine_->verify_audit(admin_, {}));
   EXPECT_TRUE(audit.intact);
+}
+
+TEST_F(ReconcileTest, ARevokeThatDoesNotTakeIsReportedAsDriftStillAndAudited) {
+  const store::GrantRow stray = grant(kConsumer, "refunds", "INSERT", "");
+  ASSERT_OK(by_hand([&](store::Transaction& tx) { return tx.put_grant(stray); }));
+  // A store that answers every revoke made and keeps the grant, as Lake Formation does for a
+  // grant held in another form than the one revoked.
+  test_support::FaultStore lossy(*store_);
+  lossy.drop_writes_of("delete_grant");
+  Engine engine(lossy, clock_, *sealer_);
+
+  ASSERT_OK_AND_ASSIGN(const ReconcileReport applied, engine.reconcile(admin_, {.apply = true}));
+  EXPECT_FALSE(applied.consistent);
+  ASSERT_EQ(applied.drift.size(), 1u);
+  EXPECT_EQ(applied.drift[0].drift, "Stray");
+  EXPECT_EQ(applied.drift[0].table_name, "refunds");
+  EXPECT_FALSE(applied.drift[0].repaired);
+  EXPECT_TRUE(allowed("refunds", "INSERT"));
+
+  // The attempt and what came of it, in that order.
+  ASSERT_OK_AND_ASSIGN(const std::vector<AuditEvent> events, reconcile_events());
+  ASSERT_EQ(events.size(), 2u);
+  const nlohmann::json attempt = nlohmann::json::parse(events[0].details_json);
+  const nlohmann::json outcome = nlohmann::json::parse(events[1].details_json);
+  EXPECT_EQ(attempt["Repair"], "revoked");
+  EXPECT_EQ(outcome["Repair"], "made, but the grant is still held");
+  EXPECT_EQ(outcome["TableName"], "refunds");
+
+  // The same store, whose revokes take: repaired, and consistent.
+  ASSERT_OK_AND_ASSIGN(const ReconcileReport again, engine_->reconcile(admin_, {.apply = true}));
+  EXPECT_TRUE(again.consistent);
+  ASSERT_EQ(again.drift.size(), 1u);
+  EXPECT_TRUE(again.drift[0].repaired);
+  EXPECT_FALSE(allowed("refunds", "INSERT"));
 }
 
 TEST_F(ReconcileTest, OnlyTheMeshAdminMayReconcile) {
