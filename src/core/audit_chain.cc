@@ -102,7 +102,8 @@ class ChainCheck {
       add(sequence, cat("event ", sequence, " is not the head recorded earlier (its hash ",
                         recorded_found_->substr(0, 12), "… is not ",
                         recorded_->hash.substr(0, 12), "…): the log was cut back to before "
-                        "it and written on"));
+                        "it and written on, unless the recorded hash was copied wrong (compare it "
+                        "with the HeadHash that verify_audit reported)"));
     }
     // Problems are reported in sequence order; this one may come before others found.
     std::stable_sort(result_.problems.begin(), result_.problems.end(),

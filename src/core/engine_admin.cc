@@ -344,7 +344,22 @@ absl::StatusOr<SubscriptionPage> Engine::list_mesh_subscriptions(
         validate_account_id("consumer_account_id", request.consumer_account_id));
     filter.subscriber = request.consumer_account_id;
   }
-  return subscription_page(request.page, filter, selection.statuses);
+  DATAMESH_RETURN_IF_ERROR(internal::check_page(request.page));
+  return read([&](store::Transaction& tx) -> absl::StatusOr<SubscriptionPage> {
+    // A name no product has would list nothing, and read as "no one subscribed": the source
+    // database's name is the likely mistake.
+    if (filter.database_name) {
+      DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
+                                tx.get_product(*filter.database_name));
+      if (!product) {
+        return absl::NotFoundError(
+            cat("no data product is published as mesh database ", *filter.database_name,
+                ": database_name takes the mesh database's name, <source database>-<producer "
+                "account> unless the producer chose another (list_data_products names them)"));
+      }
+    }
+    return internal::subscription_page(tx, request.page, filter, selection.statuses);
+  });
 }
 
 absl::StatusOr<Subscription> Engine::get_mesh_subscription(
@@ -365,7 +380,15 @@ absl::StatusOr<AuditPage> Engine::list_audit_events(const Caller& caller,
       const AuditFilter filter,
       AuditFilter::make(request.action, request.actor_account_id, request.since, request.until));
   DATAMESH_RETURN_IF_ERROR(internal::check_page(request.page));
-  return read([&](store::Transaction& tx) {
+  return read([&](store::Transaction& tx) -> absl::StatusOr<AuditPage> {
+    // An id of no subscription would list nothing, and read as "nothing happened to it".
+    if (!request.subscription_id.empty()) {
+      DATAMESH_ASSIGN_OR_RETURN(const std::optional<Subscription> subscription,
+                                tx.get_subscription(request.subscription_id));
+      if (!subscription) {
+        return absl::NotFoundError(cat("subscription ", request.subscription_id, " not found"));
+      }
+    }
     return internal::audit_page(tx, request.page, request.subscription_id,
                                 [&filter](const AuditEvent& event) { return filter.keeps(event); });
   });

@@ -478,7 +478,7 @@ TEST_F(AdminTest, TheMeshAdminListsEverySubscriptionOfTheMeshByItsFilters) {
             Strings{pending});
   EXPECT_EQ(listed({.producer_account_id = kProducerAccount}), (Strings{active, pending}));
   EXPECT_EQ(listed({.producer_account_id = kProducer2Account}), Strings{});
-  EXPECT_EQ(listed({.database_name = "other-111111111111"}), Strings{});
+  // A database of no product: TheMeshAdminsListingByADatabaseOfNoProductIsNotFound.
 }
 
 TEST_F(AdminTest, TheMeshAdminReadsAnySubscriptionDeletedOnesToo) {
@@ -512,6 +512,20 @@ TEST_F(AdminTest, TheMeshAdminsListingRefusesMalformedFilters) {
                 StatusCode::kInvalidArgument, "producer_account_id");
   EXPECT_STATUS_CODE(admin().list_subscriptions({.page = {.max_results = 0}}),
                      StatusCode::kInvalidArgument);
+}
+
+// A filter naming no product is an error, not an empty listing that reads as "no one
+// subscribed": the source database's name is the likely mistake, and the message says which
+// name it takes.
+TEST_F(AdminTest, TheMeshAdminsListingByADatabaseOfNoProductIsNotFound) {
+  ASSERT_OK(publish_sales());
+  ASSERT_OK(active_subscription());
+  EXPECT_STATUS(admin().list_subscriptions({.database_name = "sales"}), StatusCode::kNotFound,
+                "no data product is published as mesh database sales: database_name takes the "
+                "mesh database's name, <source database>-<producer account>");
+  ASSERT_OK_AND_ASSIGN(const SubscriptionPage page,
+                       admin().list_subscriptions({.database_name = kSalesProduct}));
+  EXPECT_EQ(page.subscriptions.size(), 1u);
 }
 
 // An auditor's questions: every decision of one kind, everything one account did, a period.

@@ -171,9 +171,10 @@ TEST_F(AuditTest, ListAuditEventsFiltersBySubscription) {
   ASSERT_OK_AND_ASSIGN(Strings second_actions, audit_actions(second));
   EXPECT_EQ(first_actions, (Strings{"request_access_to_product", "approve_access_request"}));
   EXPECT_EQ(second_actions, (Strings{"request_access_to_product", "deny_access_request"}));
-  // An id that was never issued has no events.
-  ASSERT_OK_AND_ASSIGN(AuditPage none, admin().list_audit_events("22222222222222222222zz"));
-  EXPECT_TRUE(none.events.empty());
+  // An id that was never issued is no subscription: not an empty history, which would read as
+  // "nothing happened to it".
+  EXPECT_STATUS(admin().list_audit_events("22222222222222222222zz"), StatusCode::kNotFound,
+                "subscription 22222222222222222222zz not found");
 }
 
 TEST_F(AuditTest, PublishingAndCatalogChangesAreAudited) {
