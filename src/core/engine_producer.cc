@@ -521,7 +521,10 @@ absl::Status Engine::approve_access_request(const Caller& caller,
                                     .action = "approve_access_request",
                                     .date = date,
                                     .note = options.decision_notes,
+                                    // What was asked beside what was granted: a narrower
+                                    // approval reads as such in its own event.
                                     .details = {{"Status", "Active"},
+                                                {"RequestedGrants", sub.requested_grants},
                                                 {"PermittedGrants", sub.permitted_grants},
                                                 {"GrantableGrants", sub.grantable_grants},
                                                 {"RamShares", sub.ram_shares}}});

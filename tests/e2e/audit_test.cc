@@ -187,6 +187,25 @@ TEST_F(AuditTest, PublishingAndCatalogChangesAreAudited) {
                               "create_table", "create_table", "create_data_products"}));
 }
 
+// A narrower approval reads as one in its own event: what was asked beside what was granted.
+TEST_F(AuditTest, TheApprovalsEventNamesWhatWasAskedBesideWhatWasGranted) {
+  ASSERT_OK_AND_ASSIGN(std::string id, request({"SELECT", "INSERT"}, Strings{"orders"}));
+  ASSERT_OK(producer().approve_access_request(id, {.grant_permissions = Strings{"SELECT"}}));
+  ASSERT_OK_AND_ASSIGN(Subscription sub, producer().get_subscription(id));
+  ASSERT_OK_AND_ASSIGN(AuditPage page, admin().list_audit_events(id));
+  const AuditEvent* approval = nullptr;
+  for (const AuditEvent& event : page.events) {
+    if (event.action == "approve_access_request") approval = &event;
+  }
+  ASSERT_NE(approval, nullptr);
+  const nlohmann::json details = nlohmann::json::parse(approval->details_json);
+  EXPECT_EQ(details.at("RequestedGrants").get<Strings>(), sub.requested_grants)
+      << approval->details_json;
+  EXPECT_EQ(details.at("PermittedGrants").get<Strings>(), sub.permitted_grants)
+      << approval->details_json;
+  EXPECT_NE(sub.requested_grants, sub.permitted_grants);
+}
+
 // The approval's event names the shares the subscription records: on AWS, those Lake Formation
 // made with the grants, not the name the approval gave the share before it existed; the chain
 // still verifies.
