@@ -293,7 +293,9 @@ constexpr auto describe(TypeTag<GrantDrift>) {
       field("Grantable", &T::grantable, kAlways, "with grant option"),
       field("SubscriptionId", &T::subscription_id, kOptional,
             "the subscription it is of (Missing), or was filed under (Stray)"),
-      field("Repaired", &T::repaired, kAlways, "granted or revoked by this call"));
+      field("Repaired", &T::repaired, kAlways,
+            "granted or revoked by this call, and read back as done (false in a dry run, when "
+            "the drift was gone by its repair, and when the repair did not take)"));
 }
 
 constexpr auto describe(TypeTag<ReconcileReport>) {
@@ -302,7 +304,8 @@ constexpr auto describe(TypeTag<ReconcileReport>) {
       "ReconcileReport", "Drift between the grants held and the Active subscriptions",
       field("DryRun", &T::dry_run, kAlways, "nothing was changed"),
       field("Consistent", &T::consistent, kAlways,
-            "no drift is left: none was found, or every one was repaired"),
+            "no drift found is left: none was found, or each was repaired or gone by its "
+            "repair"),
       field("DatabasesChecked", &T::databases_checked, kAlways, "mesh databases compared"),
       field("GrantsChecked", &T::grants_checked, kAlways, "grants held on them"),
       field("Drift", &T::drift, kAlways, "each difference found, by database and principal"));

@@ -135,22 +135,30 @@ absl::StatusOr<ReconcileReport> Engine::reconcile(const Caller& caller,
   // AWS commit carries one audit event), once the transaction has seen that the drift is still
   // there: a change since the read may have repaired it, or made the repair wrong.
   const std::string date = now();
+  // The repair `drift` stands for, if the store holds that drift now.
+  const auto held_repair =
+      [&](store::Transaction& tx,
+          const GrantDrift& drift) -> absl::StatusOr<std::optional<GrantRepair>> {
+    DATAMESH_RETURN_IF_ERROR(confirm_in(tx));
+    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
+    DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
+                              tx.get_product(drift.database_name));
+    if (!product) return std::nullopt;
+    int64_t ignored = 0;
+    DATAMESH_ASSIGN_OR_RETURN(std::vector<GrantRepair> repairs,
+                              database_drift(tx, mesh, *product, ignored));
+    for (GrantRepair& repair : repairs) {
+      if (same_drift(repair.drift, drift)) return std::optional<GrantRepair>(std::move(repair));
+    }
+    return std::nullopt;
+  };
   for (GrantDrift& drift : report.drift) {
     DATAMESH_ASSIGN_OR_RETURN(
         drift.repaired,
         store_.run(store::TxMode::kWrite, [&](store::Transaction& tx) -> absl::StatusOr<bool> {
-          DATAMESH_RETURN_IF_ERROR(confirm_in(tx));
-          DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
-          DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
-                                    tx.get_product(drift.database_name));
-          if (!product) return false;
-          int64_t ignored = 0;
-          DATAMESH_ASSIGN_OR_RETURN(const std::vector<GrantRepair> repairs,
-                                    database_drift(tx, mesh, *product, ignored));
-          const auto still = std::find_if(repairs.begin(), repairs.end(), [&](const auto& r) {
-            return same_drift(r.drift, drift);
-          });
-          if (still == repairs.end()) return false;
+          DATAMESH_ASSIGN_OR_RETURN(const std::optional<GrantRepair> still,
+                                    held_repair(tx, drift));
+          if (!still) return false;
           const bool missing = drift.drift == "Missing";
           DATAMESH_RETURN_IF_ERROR(missing ? tx.put_grant(still->row)
                                            : tx.delete_grant(still->row));
@@ -160,30 +168,39 @@ absl::StatusOr<ReconcileReport> Engine::reconcile(const Caller& caller,
         }));
   }
   // The repairs read back: a store may answer a repair made that did not take (Lake Formation
-  // keeps a grant made in another form than the one revoked, or on a subset of the columns).
-  // Such a drift is reported as not repaired, with an audit event that says so after the one of
-  // the attempt; drift that appeared meanwhile is reported too, and the mesh is consistent only
-  // when none is left.
+  // answers a revoke of a grant held in another form than the one revoked without failure). The
+  // scan is a write that writes nothing, as the first one, so that it waits for other writers
+  // and reads no change in transition; a drift it still finds is checked once more in the write
+  // that records, after the attempt's event, that the repair did not take.
   DATAMESH_ASSIGN_OR_RETURN(
       const ReconcileReport after,
-      store_.run(store::TxMode::kRead,
+      store_.run(store::TxMode::kWrite,
                  [&](store::Transaction& tx) -> absl::StatusOr<ReconcileReport> {
+                   DATAMESH_RETURN_IF_ERROR(confirm_in(tx));
                    DATAMESH_ASSIGN_OR_RETURN(const std::string mesh, mesh_id(tx));
                    return scan_drift(tx, mesh, /*dry_run=*/false);
                  }));
+  report.consistent = true;
   for (GrantDrift& drift : report.drift) {
     if (!drift.repaired || !holds_drift(after.drift, drift)) continue;
-    drift.repaired = false;
-    DATAMESH_RETURN_IF_ERROR(store_.run(store::TxMode::kWrite, [&](store::Transaction& tx) {
-      DATAMESH_RETURN_IF_ERROR(confirm_in(tx));
-      return append_audit(tx, sealer_, caller,
-                          repair_event(drift, date, "made, but the grant is still held"));
-    }));
+    DATAMESH_ASSIGN_OR_RETURN(
+        const bool not_taken,
+        store_.run(store::TxMode::kWrite, [&](store::Transaction& tx) -> absl::StatusOr<bool> {
+          DATAMESH_ASSIGN_OR_RETURN(const std::optional<GrantRepair> still,
+                                    held_repair(tx, drift));
+          if (!still) return false;
+          DATAMESH_RETURN_IF_ERROR(append_audit(
+              tx, sealer_, caller,
+              repair_event(drift, date,
+                           drift.drift == "Missing" ? "made, but the grant is still missing"
+                                                    : "made, but the grant is still held")));
+          return true;
+        }));
+    if (not_taken) {
+      drift.repaired = false;
+      report.consistent = false;
+    }
   }
-  for (const GrantDrift& left : after.drift) {
-    if (!holds_drift(report.drift, left)) report.drift.push_back(left);
-  }
-  report.consistent = after.drift.empty();
   if (client_token_) {
     DATAMESH_RETURN_IF_ERROR(store_.run(store::TxMode::kWrite, [&](store::Transaction& tx) {
       DATAMESH_RETURN_IF_ERROR(confirm_in(tx));

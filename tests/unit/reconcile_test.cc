@@ -264,6 +264,27 @@ TEST_F(ReconcileTest, ARevokeThatDoesNotTakeIsReportedAsDriftStillAndAudited) {
   EXPECT_FALSE(allowed("refunds", "INSERT"));
 }
 
+TEST_F(ReconcileTest, AGrantThatIsNotMadeIsReportedMissingStill) {
+  ASSERT_OK(by_hand([&](store::Transaction& tx) {
+    return tx.delete_grant(grant(kConsumer, "orders", "SELECT", subscription_id_));
+  }));
+  test_support::FaultStore lossy(*store_);
+  lossy.drop_writes_of("put_grant");
+  Engine engine(lossy, clock_, *sealer_);
+
+  ASSERT_OK_AND_ASSIGN(const ReconcileReport applied, engine.reconcile(admin_, {.apply = true}));
+  EXPECT_FALSE(applied.consistent);
+  ASSERT_EQ(applied.drift.size(), 1u);
+  EXPECT_EQ(applied.drift[0].drift, "Missing");
+  EXPECT_FALSE(applied.drift[0].repaired);
+  ASSERT_OK_AND_ASSIGN(const std::vector<AuditEvent> events, reconcile_events());
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(nlohmann::json::parse(events[0].details_json)["Repair"], "granted");
+  EXPECT_EQ(nlohmann::json::parse(events[1].details_json)["Repair"],
+            "made, but the grant is still missing");
+  EXPECT_FALSE(allowed("orders", "SELECT"));
+}
+
 TEST_F(ReconcileTest, OnlyTheMeshAdminMayReconcile) {
   for (const Caller* caller : {&producer_, &consumer_}) {
     EXPECT_STATUS(engine_->reconcile(*caller, {}), StatusCode::kPermissionDenied, "reconcile");
