@@ -346,9 +346,13 @@ absl::StatusOr<SubscriptionPage> Engine::list_mesh_subscriptions(
   }
   DATAMESH_RETURN_IF_ERROR(internal::check_page(request.page));
   return read([&](store::Transaction& tx) -> absl::StatusOr<SubscriptionPage> {
-    // A name no product has would list nothing, and read as "no one subscribed": the source
-    // database's name is the likely mistake.
-    if (filter.database_name) {
+    DATAMESH_ASSIGN_OR_RETURN(
+        SubscriptionPage page,
+        internal::subscription_page(tx, request.page, filter, selection.statuses));
+    // An empty page for a name no product has reads as "no one subscribed": the source
+    // database's name is the likely mistake. (Subscriptions to a product whose database was
+    // deleted by hand are still listed by its name.)
+    if (filter.database_name && page.subscriptions.empty()) {
       DATAMESH_ASSIGN_OR_RETURN(const std::optional<store::ProductRow> product,
                                 tx.get_product(*filter.database_name));
       if (!product) {
@@ -358,7 +362,7 @@ absl::StatusOr<SubscriptionPage> Engine::list_mesh_subscriptions(
                 "account> unless the producer chose another (list_data_products names them)"));
       }
     }
-    return internal::subscription_page(tx, request.page, filter, selection.statuses);
+    return page;
   });
 }
 

@@ -504,6 +504,15 @@ test('the mesh admin sees who holds what across the mesh, by status, product and
   await admin.getByLabel('Status').selectOption('Pending');
   await admin.getByText('No Pending subscription matches.').waitFor();
   await admin.getByLabel('Status').selectOption('Active');
+  await card.waitFor();  // that listing is in: its answer would reset the field being filled
+  // A product name typed in part (or the source database's) names no product: said, no alert.
+  await admin.getByLabel('Product (mesh database)').fill('sales');
+  await admin.getByLabel('Product (mesh database)').press('Tab');
+  await admin.getByText('No product is published as mesh database sales.').waitFor();
+  assert.equal(await admin.getByRole('alert').count(), 0);
+  await admin.getByLabel('Product (mesh database)').fill('');
+  await admin.getByLabel('Product (mesh database)').press('Tab');
+  await card.waitFor();
 });
 
 test('the producer sees who has access to each table, changes the permissions, then revokes', async () => {

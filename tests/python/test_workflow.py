@@ -80,6 +80,8 @@ def test_whole_workflow(mesh):
         tables=["orders"])["Subscriptions"]] == [sub]
     assert mesh_tracker.list_subscriptions(owner_id=CONSUMER_ID) == {"Subscriptions": []}
     assert mesh_tracker.list_subscriptions(request_status="Pending") == {"Subscriptions": []}
+    # A database of no product: nothing, as the original's scan of its table answered.
+    assert mesh_tracker.list_subscriptions(database_name="sales") == {"Subscriptions": []}
     assert mesh_tracker.get_subscription("A" * 22) is None
 
     producer.update_subscription_permissions(sub, ["SELECT"], "still read only")

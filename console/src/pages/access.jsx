@@ -45,7 +45,12 @@ export function Access({ api }) {
         <input id="access-consumer" value={consumer} inputMode="numeric"
                onChange={(e) => setConsumer(e.currentTarget.value.trim())} />
       </div>
-      {loading ? <Loading what="subscriptions" /> : error ? <ErrorBox error={error} onRetry={reload} />
+      {/* A product name being typed names no product until it is whole: no subscription, not
+          an error. */}
+      {loading ? <Loading what="subscriptions" />
+        : error && product && error.code === 'NotFound'
+          ? <Empty>No product is published as mesh database {product}.</Empty>
+        : error ? <ErrorBox error={error} onRetry={reload} />
         : data.length === 0 ? <Empty>No {status} subscription matches.</Empty>
           : <Paged items={data} label="Subscriptions"
                    render={(s) => <Holding key={`${s.SubscriptionId}-${s.Version}`} subscription={s} />} />}
