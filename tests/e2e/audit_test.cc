@@ -24,6 +24,18 @@ class AuditTest : public MeshFixture {
     if (IsSkipped() || HasFatalFailure()) return;
     ASSERT_OK(publish_sales());
   }
+
+  // The Details of subscription `id`'s approval event; NotFound when it has none.
+  absl::StatusOr<nlohmann::json> approval_details(const std::string& id) {
+    absl::StatusOr<AuditPage> page = admin().list_audit_events(id);
+    if (!page.ok()) return page.status();
+    for (const AuditEvent& event : page->events) {
+      if (event.action == "approve_access_request") {
+        return nlohmann::json::parse(event.details_json);
+      }
+    }
+    return absl::NotFoundError("no approve_access_request event");
+  }
 };
 
 bool contains(const std::string& text, const std::string& part) {
@@ -191,19 +203,12 @@ TEST_F(AuditTest, PublishingAndCatalogChangesAreAudited) {
 TEST_F(AuditTest, TheApprovalsEventNamesWhatWasAskedBesideWhatWasGranted) {
   ASSERT_OK_AND_ASSIGN(std::string id, request({"SELECT", "INSERT"}, Strings{"orders"}));
   ASSERT_OK(producer().approve_access_request(id, {.grant_permissions = Strings{"SELECT"}}));
-  ASSERT_OK_AND_ASSIGN(Subscription sub, producer().get_subscription(id));
-  ASSERT_OK_AND_ASSIGN(AuditPage page, admin().list_audit_events(id));
-  const AuditEvent* approval = nullptr;
-  for (const AuditEvent& event : page.events) {
-    if (event.action == "approve_access_request") approval = &event;
-  }
-  ASSERT_NE(approval, nullptr);
-  const nlohmann::json details = nlohmann::json::parse(approval->details_json);
+  ASSERT_OK_AND_ASSIGN(const nlohmann::json details, approval_details(id));
   // DESCRIBE comes with every approval (CONCEPTS.md, "Grants").
   EXPECT_EQ(details.at("RequestedGrants").get<Strings>(), (Strings{"SELECT", "INSERT"}))
-      << approval->details_json;
+      << details.dump();
   EXPECT_EQ(details.at("PermittedGrants").get<Strings>(), (Strings{"SELECT", "DESCRIBE"}))
-      << approval->details_json;
+      << details.dump();
 }
 
 // The approval's event names the shares the subscription records: on AWS, those Lake Formation
@@ -213,14 +218,8 @@ TEST_F(AuditTest, TheApprovalsEventNamesTheSharesTheSubscriptionRecords) {
   ASSERT_OK_AND_ASSIGN(std::string id, active_subscription({"SELECT"}, Strings{"orders"}));
   ASSERT_OK_AND_ASSIGN(Subscription sub, producer().get_subscription(id));
   ASSERT_FALSE(sub.ram_shares.empty());
-  ASSERT_OK_AND_ASSIGN(AuditPage page, admin().list_audit_events(id));
-  const AuditEvent* approval = nullptr;
-  for (const AuditEvent& event : page.events) {
-    if (event.action == "approve_access_request") approval = &event;
-  }
-  ASSERT_NE(approval, nullptr);
-  const nlohmann::json details = nlohmann::json::parse(approval->details_json);
-  EXPECT_EQ(details.at("RamShares").get<Strings>(), sub.ram_shares) << approval->details_json;
+  ASSERT_OK_AND_ASSIGN(const nlohmann::json details, approval_details(id));
+  EXPECT_EQ(details.at("RamShares").get<Strings>(), sub.ram_shares) << details.dump();
   ASSERT_OK(consumer().finalize_subscription(id));
   ASSERT_OK_AND_ASSIGN(AuditVerification result, admin().verify_audit());
   EXPECT_TRUE(result.intact) << (result.problems.empty() ? "" : result.problems[0].problem);
