@@ -24,6 +24,12 @@ std::string_view role_of(Persona persona) {
   return persona == Persona::kProducer ? kProducerRole : kConsumerRole;
 }
 
+std::string no_product_named(std::string_view database, std::string_view parameter) {
+  return cat("no data product is published as mesh database ", database, "; ", parameter,
+             " takes the mesh database's name, <source database>-<producer account> unless the "
+             "producer chose another (list_data_products names them)");
+}
+
 std::string iam_arn(std::string_view partition, std::string_view account, std::string_view kind,
                     std::string_view name) {
   return cat("arn:", partition, ":iam::", account, ":", kind, "/AwsDataMesh/", name);

@@ -357,9 +357,7 @@ absl::StatusOr<SubscriptionPage> Engine::list_mesh_subscriptions(
                                 tx.get_product(*filter.database_name));
       if (!product) {
         return absl::NotFoundError(
-            cat("no data product is published as mesh database ", *filter.database_name,
-                ": database_name takes the mesh database's name, <source database>-<producer "
-                "account> unless the producer chose another (list_data_products names them)"));
+            internal::no_product_named(*filter.database_name, "database_name"));
       }
     }
     return page;

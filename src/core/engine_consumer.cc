@@ -513,11 +513,8 @@ absl::StatusOr<PermissionCheck> Engine::check_permission(
     if (!check.allowed && (*parsed == Permission::kDescribe || may_be_source_name)) {
       DATAMESH_RETURN_IF_ERROR(read_product());
       if (!product) {
-        check.reason = cat(check.reason, ": no data product is published as mesh database ",
-                           request.database_name,
-                           "; check_permission takes the mesh database's name, "
-                           "<source database>-<producer account> unless the producer chose "
-                           "another (list_data_products names them)");
+        check.reason = cat(check.reason, ": ",
+                           internal::no_product_named(request.database_name, "check_permission"));
       } else if (*parsed == Permission::kDescribe && product->public_metadata) {
         check = PermissionCheck{
             .allowed = true,

@@ -67,6 +67,11 @@ absl::Status for_each_matching_name(
 // InvalidArgument unless max_results is 1 to 1000 and next_token could be one of ours.
 absl::Status check_page(const PageRequest& page);
 
+// "no data product is published as mesh database <database>; <parameter> takes the mesh
+// database's name, ...": for a name of no product where a mesh database's is taken (the
+// source database's name is the likely mistake).
+std::string no_product_named(std::string_view database, std::string_view parameter);
+
 // The key subscription listings page by (the NextToken after a row).
 inline std::string subscription_key(const Subscription& s) { return s.subscription_id; }
 

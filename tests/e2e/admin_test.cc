@@ -521,7 +521,7 @@ TEST_F(AdminTest, TheMeshAdminsListingByADatabaseOfNoProductIsNotFound) {
   ASSERT_OK(publish_sales());
   ASSERT_OK(active_subscription());
   EXPECT_STATUS(admin().list_subscriptions({.database_name = "sales"}), StatusCode::kNotFound,
-                "no data product is published as mesh database sales: database_name takes the "
+                "no data product is published as mesh database sales; database_name takes the "
                 "mesh database's name, <source database>-<producer account>");
   ASSERT_OK_AND_ASSIGN(const SubscriptionPage page,
                        admin().list_subscriptions({.database_name = kSalesProduct}));
