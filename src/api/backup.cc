@@ -28,7 +28,7 @@ absl::StatusOr<nlohmann::json> backup_store(const std::string& url, const std::s
     // The missing-file message of every front end.
     return store::open_store(endpoint, /*create_if_missing=*/false).status();
   }
-  const std::string key_copy = cat(to, ".key");
+  const std::string key_copy = key_file_beside(to);
   for (const std::string& path : {to, key_copy}) {
     std::error_code unknown;  // cannot tell (a name too long, ...): the copy says why
     if (std::filesystem::exists(path, unknown)) {

@@ -66,8 +66,10 @@ absl::StatusOr<security::SecretBox> postgres_sealer(const store::Endpoint& endpo
 
 }  // namespace
 
+std::string key_file_beside(std::string_view mesh_path) { return cat(mesh_path, ".key"); }
+
 std::string sqlite_key_file(const store::Endpoint& endpoint, const std::string& master_key_file) {
-  return master_key_file.empty() ? endpoint.path + ".key" : master_key_file;
+  return master_key_file.empty() ? key_file_beside(endpoint.path) : master_key_file;
 }
 
 absl::StatusOr<std::shared_ptr<MeshService>> MeshService::open(

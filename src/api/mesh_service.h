@@ -24,8 +24,12 @@
 
 namespace datamesh::api {
 
+// The key file beside the SQLite mesh file `mesh_path`: its path with ".key" (where a new mesh's
+// key is made, and where admin backup writes a backup's).
+std::string key_file_beside(std::string_view mesh_path);
+
 // The key file of a SQLite mesh (when DATAMESH_MASTER_KEY is not set): master_key_file when
-// given (a key kept apart from the data), else the mesh file's path with ".key".
+// given (a key kept apart from the data), else key_file_beside() the mesh file.
 std::string sqlite_key_file(const store::Endpoint& endpoint, const std::string& master_key_file);
 
 class MeshService {

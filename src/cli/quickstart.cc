@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "api/json_codec.h"
+#include "api/mesh_service.h"
 #include "base/text.h"
 #include "cli/output.h"
 #include "datamesh/datamesh.h"
@@ -82,7 +83,7 @@ int run_quickstart(const std::string& mesh_file, const std::string& server,
   step(1, "The mesh admin initializes the mesh (its credentials are printed once)");
   // The fresh mesh's own key beside it, whatever DATAMESH_MASTER_KEY_FILE names (a production
   // key must not seal a throwaway mesh, nor be created by one).
-  const std::string key_file = server.empty() ? path + ".key" : "";
+  const std::string key_file = server.empty() ? api::key_file_beside(path) : "";
   DataMeshAdmin bootstrap(
       ClientOptions{.endpoint = endpoint, .master_key_file = key_file, .ca_bundle = ca_bundle});
   auto mesh = bootstrap.initialize_mesh_account("quickstart");
